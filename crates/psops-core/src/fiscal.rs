@@ -1,0 +1,204 @@
+//! The fiscal calendar. A fiscal year is named by the calendar year in which it ends
+//! (with a February start, FY2027 runs 2026-02-01 to 2027-01-31); with a January start
+//! it is the calendar year. Quarters are three months from the start month: `FY2027-Q1`.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month};
+use utoipa::ToSchema;
+
+use crate::dates::DateRange;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FiscalCalendar {
+    /// Month (1–12) in which the fiscal year starts.
+    pub start_month: u8,
+}
+
+impl Default for FiscalCalendar {
+    fn default() -> Self {
+        Self { start_month: 1 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FiscalQuarter {
+    pub year: i32,
+    pub quarter: u8,
+}
+
+impl FiscalCalendar {
+    pub fn new(start_month: u8) -> Result<Self> {
+        if !(1..=12).contains(&start_month) {
+            return Err(Error::invalid(
+                "fiscal_year_start_month",
+                "month",
+                "fiscal_year_start_month must be a month number from 1 to 12",
+            ));
+        }
+        Ok(Self { start_month })
+    }
+
+    /// Months into the fiscal year (0–11) and the fiscal year's name for a date.
+    fn position(&self, d: Date) -> (i32, u8) {
+        let m = d.month() as u8;
+        let offset = (m + 12 - self.start_month) % 12;
+        let year = if self.start_month == 1 || m < self.start_month {
+            d.year()
+        } else {
+            d.year() + 1
+        };
+        (year, offset)
+    }
+
+    pub fn year_of(&self, d: Date) -> i32 {
+        self.position(d).0
+    }
+
+    pub fn quarter_of(&self, d: Date) -> FiscalQuarter {
+        let (year, offset) = self.position(d);
+        FiscalQuarter {
+            year,
+            quarter: offset / 3 + 1,
+        }
+    }
+
+    /// The first and last day of a fiscal quarter.
+    pub fn quarter_range(&self, q: FiscalQuarter) -> DateRange {
+        let start_year = if self.start_month == 1 {
+            q.year
+        } else {
+            q.year - 1
+        };
+        let first = month_start(
+            start_year,
+            self.start_month as i32 - 1 + (q.quarter as i32 - 1) * 3,
+        );
+        let next = month_start(
+            start_year,
+            self.start_month as i32 - 1 + q.quarter as i32 * 3,
+        );
+        DateRange {
+            start: first,
+            end: next.previous_day().unwrap_or(next),
+        }
+    }
+
+    pub fn year_range(&self, year: i32) -> DateRange {
+        let q1 = self.quarter_range(FiscalQuarter { year, quarter: 1 });
+        let q4 = self.quarter_range(FiscalQuarter { year, quarter: 4 });
+        DateRange {
+            start: q1.start,
+            end: q4.end,
+        }
+    }
+}
+
+/// The first day of the month `months` after January of `year` (months may exceed 11).
+fn month_start(year: i32, months: i32) -> Date {
+    let y = year + months.div_euclid(12);
+    let m = Month::try_from((months.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
+    Date::from_calendar_date(y, m, 1).unwrap_or(Date::MIN)
+}
+
+impl fmt::Display for FiscalQuarter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FY{}-Q{}", self.year, self.quarter)
+    }
+}
+
+impl FromStr for FiscalQuarter {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || {
+            Error::invalid(
+                "quarter",
+                "fiscal_quarter",
+                format!("'{s}' is not a fiscal quarter like FY2027-Q1"),
+            )
+        };
+        let rest = s.trim().strip_prefix("FY").ok_or_else(bad)?;
+        let (year, q) = rest.split_once("-Q").ok_or_else(bad)?;
+        let year: i32 = year.parse().map_err(|_| bad())?;
+        let quarter: u8 = q.parse().map_err(|_| bad())?;
+        if !(1..=4).contains(&quarter) || !(1000..=9999).contains(&year) {
+            return Err(bad());
+        }
+        Ok(FiscalQuarter { year, quarter })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    #[test]
+    fn calendar_year_quarters() {
+        let cal = FiscalCalendar::default();
+        assert_eq!(
+            cal.quarter_of(date!(2027 - 01 - 01)).to_string(),
+            "FY2027-Q1"
+        );
+        assert_eq!(
+            cal.quarter_of(date!(2027 - 12 - 31)).to_string(),
+            "FY2027-Q4"
+        );
+        let q = cal.quarter_range("FY2027-Q2".parse().unwrap());
+        assert_eq!(
+            (q.start, q.end),
+            (date!(2027 - 04 - 01), date!(2027 - 06 - 30))
+        );
+    }
+
+    #[test]
+    fn february_start_names_the_year_it_ends_in() {
+        let cal = FiscalCalendar::new(2).unwrap();
+        assert_eq!(
+            cal.quarter_of(date!(2026 - 02 - 01)).to_string(),
+            "FY2027-Q1"
+        );
+        assert_eq!(
+            cal.quarter_of(date!(2027 - 01 - 31)).to_string(),
+            "FY2027-Q4"
+        );
+        assert_eq!(
+            cal.quarter_of(date!(2026 - 01 - 31)).to_string(),
+            "FY2026-Q4"
+        );
+        let q4 = cal.quarter_range("FY2027-Q4".parse().unwrap());
+        assert_eq!(
+            (q4.start, q4.end),
+            (date!(2026 - 11 - 01), date!(2027 - 01 - 31))
+        );
+        let year = cal.year_range(2027);
+        assert_eq!(
+            (year.start, year.end),
+            (date!(2026 - 02 - 01), date!(2027 - 01 - 31))
+        );
+    }
+
+    #[test]
+    fn refuses_bad_names_and_months() {
+        assert!("FY2027-Q5".parse::<FiscalQuarter>().is_err());
+        assert!("2027-Q1".parse::<FiscalQuarter>().is_err());
+        assert!(FiscalCalendar::new(13).is_err());
+        assert!(FiscalCalendar::new(0).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn every_day_lies_in_the_quarter_it_is_named_for(start in 1u8..=12, day in 0i64..20_000) {
+            let cal = FiscalCalendar::new(start).unwrap();
+            let d = date!(2000 - 01 - 01) + time::Duration::days(day);
+            let q = cal.quarter_of(d);
+            prop_assert!(cal.quarter_range(q).contains(d));
+            prop_assert_eq!(q.to_string().parse::<FiscalQuarter>().unwrap(), q);
+            prop_assert!(cal.year_range(q.year).contains(d));
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! psops-core: the domain of a professional-services organisation — its vocabulary,
+//! its records, the rules they obey and the store contract. No I/O lives here.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod assignments;
+pub mod auth;
+pub mod code;
+pub mod dates;
+pub mod error;
+pub mod fiscal;
+pub mod id;
+pub mod meta;
+pub mod minutes;
+pub mod money;
+pub mod page;
+pub mod partners;
+pub mod patch;
+pub mod people;
+pub mod projects;
+pub mod settings;
+pub mod store;
+pub mod time_entries;
+pub mod validate;
+
+pub use error::{Error, FieldError, Result};
+pub use id::Id;
+pub use minutes::Minutes;
+pub use money::{Currency, Money};

@@ -1,0 +1,180 @@
+//! Durations in whole minutes, parsed from what people type: `1:30`, `1.5`, `90m`, `2h`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{Error, Result};
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    ToSchema,
+)]
+#[serde(transparent)]
+pub struct Minutes(pub i64);
+
+impl Minutes {
+    pub const DAY: Minutes = Minutes(24 * 60);
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// Parses `h:mm`, `h:mm:ss` (seconds must be zero or round to whole minutes: they
+    /// are dropped only when zero), decimal hours `1.5`, `90m` and `2h`.
+    pub fn parse(input: &str) -> Result<Minutes> {
+        let s = input.trim();
+        let bad = || {
+            Error::invalid(
+                "minutes",
+                "duration",
+                format!("'{input}' is not a duration: write 1:30, 1.5 (hours) or 90m"),
+            )
+        };
+        if s.is_empty() {
+            return Err(bad());
+        }
+        if let Some(m) = s.strip_suffix('m') {
+            return digits(m.trim()).map(Minutes).ok_or_else(bad);
+        }
+        if s.contains(':') {
+            let parts: Vec<&str> = s.split(':').collect();
+            let (h, m, sec) = match parts.as_slice() {
+                [h, m] => (digits(h), digits(m), Some(0)),
+                [h, m, sec] => (digits(h), digits(m), digits(sec)),
+                _ => return Err(bad()),
+            };
+            let (Some(h), Some(m), Some(sec)) = (h, m, sec) else {
+                return Err(bad());
+            };
+            if m >= 60 || sec >= 60 || parts[1].len() != 2 {
+                return Err(bad());
+            }
+            // Seconds from stopwatch exports round to the nearest minute (half up).
+            let extra = i64::from(sec >= 30);
+            return h
+                .checked_mul(60)
+                .and_then(|x| x.checked_add(m + extra))
+                .map(Minutes)
+                .ok_or_else(bad);
+        }
+        let hours = s.strip_suffix('h').map(str::trim).unwrap_or(s);
+        decimal_hours(hours).map(Minutes).ok_or_else(bad)
+    }
+
+    /// Hours with two decimals as text, e.g. `1.50`, exact for every multiple of 0.6 min.
+    pub fn hours_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let m = self.0.unsigned_abs();
+        // hundredths of an hour, rounded half up
+        let hundredths = (m * 100 + 30) / 60;
+        format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
+    }
+}
+
+fn digits(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 12 {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Decimal hours to whole minutes; refuses fractions that are not whole minutes.
+fn decimal_hours(s: &str) -> Option<i64> {
+    let s = s.replace(',', ".");
+    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let whole = if whole.is_empty() { 0 } else { digits(whole)? };
+    if !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
+        return None;
+    }
+    let frac_num: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().ok()?
+    };
+    let denom = 10i64.pow(frac.len() as u32);
+    // minutes of the fraction = frac_num * 60 / denom, which must be whole
+    let frac_minutes = frac_num * 60;
+    if frac_minutes % denom != 0 {
+        return None;
+    }
+    whole.checked_mul(60)?.checked_add(frac_minutes / denom)
+}
+
+impl fmt::Display for Minutes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let m = self.0.unsigned_abs();
+        write!(f, "{sign}{}:{:02}", m / 60, m % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_what_people_type() {
+        let cases = [
+            ("1:30", 90),
+            ("0:15", 15),
+            ("1.5", 90),
+            ("1,5", 90),
+            (".25", 15),
+            ("2", 120),
+            ("2h", 120),
+            ("90m", 90),
+            ("01:00:00", 60),
+            ("00:44:31", 45),
+            ("10:05", 605),
+        ];
+        for (text, minutes) in cases {
+            assert_eq!(Minutes::parse(text).unwrap(), Minutes(minutes), "{text}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_duration() {
+        for text in [
+            "", "abc", "1:5", "1:60", "1.3333", "-1", "1:30:xx", "1::30", "1e2",
+        ] {
+            assert!(Minutes::parse(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn formats_as_hours_and_minutes() {
+        assert_eq!(Minutes(90).to_string(), "1:30");
+        assert_eq!(Minutes(5).to_string(), "0:05");
+        assert_eq!(Minutes(90).hours_text(), "1.50");
+        assert_eq!(Minutes(20).hours_text(), "0.33");
+    }
+
+    proptest! {
+        #[test]
+        fn display_parse_round_trip(m in 0i64..10_000_000) {
+            prop_assert_eq!(Minutes::parse(&Minutes(m).to_string()).unwrap(), Minutes(m));
+        }
+
+        #[test]
+        fn quarter_hours_parse_as_decimals(q in 0i64..100_000) {
+            let text = format!("{}.{:02}", q / 4, (q % 4) * 25);
+            prop_assert_eq!(Minutes::parse(&text).unwrap(), Minutes(q * 15));
+        }
+    }
+}

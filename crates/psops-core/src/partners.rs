@@ -1,0 +1,98 @@
+//! Partner organisations that deliver on the company's behalf.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::Result;
+use crate::code::Code;
+use crate::id::Id;
+use crate::meta::Meta;
+use crate::patch::{double_option, set};
+use crate::validate::Checks;
+
+pub type PartnerId = Id<Partner>;
+
+/// How a partner works with the company (handbook: partner collaboration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerType {
+    StaffAugmentation,
+    ProjectBasedSubcontract,
+    Direct,
+}
+
+impl Code for PartnerType {
+    const ALL: &'static [Self] = &[
+        Self::StaffAugmentation,
+        Self::ProjectBasedSubcontract,
+        Self::Direct,
+    ];
+    const FIELD: &'static str = "partner_type";
+    fn code(&self) -> &'static str {
+        match self {
+            Self::StaffAugmentation => "staff_augmentation",
+            Self::ProjectBasedSubcontract => "project_based_subcontract",
+            Self::Direct => "direct",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerFields {
+    /// Unique, compared without regard to case.
+    pub name: String,
+    pub partner_type: PartnerType,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl PartnerFields {
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.text(&self.name, "name", 200)
+            .optional_text(self.region.as_deref(), "region", 100)
+            .optional_text(self.notes.as_deref(), "notes", 4000);
+        c.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Partner {
+    pub id: PartnerId,
+    #[serde(flatten)]
+    pub fields: PartnerFields,
+    #[serde(flatten)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerPatch {
+    pub name: Option<String>,
+    pub partner_type: Option<PartnerType>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub region: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub notes: Option<Option<String>>,
+}
+
+impl PartnerPatch {
+    pub fn apply(self, mut f: PartnerFields) -> PartnerFields {
+        set(&mut f.name, self.name);
+        set(&mut f.partner_type, self.partner_type);
+        set(&mut f.region, self.region);
+        set(&mut f.notes, self.notes);
+        f
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartnerFilter {
+    pub q: Option<String>,
+    pub archived: Option<bool>,
+}

@@ -1,0 +1,120 @@
+//! Organisation-wide settings. Every policy number is a setting with the handbook's default.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::Result;
+use crate::fiscal::FiscalCalendar;
+use crate::money::Currency;
+use crate::validate::Checks;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Settings {
+    /// Durations must be whole multiples of this many minutes (handbook: 0.25 h).
+    pub rounding_step_minutes: i64,
+    /// Month (1–12) in which the fiscal year starts.
+    pub fiscal_year_start_month: u8,
+    /// Currency of budgets and reports unless a record says otherwise.
+    pub default_currency: Currency,
+    /// Weekday timesheets are due (handbook: Friday).
+    pub timesheet_due_weekday: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            rounding_step_minutes: 15,
+            fiscal_year_start_month: 1,
+            default_currency: Currency::USD,
+            timesheet_due_weekday: "friday".into(),
+        }
+    }
+}
+
+pub const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPatch {
+    pub rounding_step_minutes: Option<i64>,
+    pub fiscal_year_start_month: Option<u8>,
+    pub default_currency: Option<Currency>,
+    pub timesheet_due_weekday: Option<String>,
+}
+
+impl Settings {
+    pub fn fiscal_calendar(&self) -> FiscalCalendar {
+        FiscalCalendar {
+            start_month: self.fiscal_year_start_month,
+        }
+    }
+
+    pub fn apply(mut self, patch: SettingsPatch) -> Result<Settings> {
+        crate::patch::set(&mut self.rounding_step_minutes, patch.rounding_step_minutes);
+        crate::patch::set(
+            &mut self.fiscal_year_start_month,
+            patch.fiscal_year_start_month,
+        );
+        crate::patch::set(&mut self.default_currency, patch.default_currency);
+        crate::patch::set(
+            &mut self.timesheet_due_weekday,
+            patch.timesheet_due_weekday.map(|d| d.to_lowercase()),
+        );
+        self.validate()?;
+        Ok(self)
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.check(
+            (1..=60).contains(&self.rounding_step_minutes) && 60 % self.rounding_step_minutes == 0,
+            "rounding_step_minutes",
+            "divides_hour",
+            "rounding_step_minutes must divide an hour evenly (1, 5, 6, 10, 15, 30 or 60)",
+        );
+        c.check(
+            (1..=12).contains(&self.fiscal_year_start_month),
+            "fiscal_year_start_month",
+            "month",
+            "fiscal_year_start_month must be a month number from 1 to 12",
+        );
+        c.check(
+            WEEKDAYS.contains(&self.timesheet_due_weekday.as_str()),
+            "timesheet_due_weekday",
+            "weekday",
+            "timesheet_due_weekday must be a weekday name such as friday",
+        );
+        c.into_result()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_handbooks() {
+        let s = Settings::default();
+        assert_eq!(s.rounding_step_minutes, 15);
+        assert_eq!(s.timesheet_due_weekday, "friday");
+        assert!(s.validate().is_ok());
+    }
+
+    #[test]
+    fn refuses_a_step_that_does_not_divide_an_hour() {
+        let patch = SettingsPatch {
+            rounding_step_minutes: Some(7),
+            ..Default::default()
+        };
+        let err = Settings::default().apply(patch).unwrap_err();
+        assert!(err.to_string().contains("rounding_step_minutes"));
+    }
+}

@@ -1,0 +1,122 @@
+//! A small collector of broken rules, so one request reports every bad field at once.
+
+use crate::error::{Error, FieldError, Result};
+
+#[derive(Debug, Default)]
+pub struct Checks {
+    errors: Vec<FieldError>,
+}
+
+impl Checks {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records a broken rule unless `ok` holds.
+    pub fn check(
+        &mut self,
+        ok: bool,
+        field: &str,
+        rule: &str,
+        message: impl Into<String>,
+    ) -> &mut Self {
+        if !ok {
+            self.errors.push(FieldError::new(field, rule, message));
+        }
+        self
+    }
+
+    pub fn push(&mut self, error: FieldError) -> &mut Self {
+        self.errors.push(error);
+        self
+    }
+
+    /// A required text: non-blank and at most `max` characters.
+    pub fn text(&mut self, value: &str, field: &str, max: usize) -> &mut Self {
+        self.check(
+            !value.trim().is_empty(),
+            field,
+            "required",
+            format!("{field} must not be blank"),
+        );
+        self.check(
+            value.chars().count() <= max,
+            field,
+            "too_long",
+            format!("{field} must be at most {max} characters"),
+        )
+    }
+
+    /// An optional text: when present, at most `max` characters.
+    pub fn optional_text(&mut self, value: Option<&str>, field: &str, max: usize) -> &mut Self {
+        if let Some(v) = value {
+            self.check(
+                v.chars().count() <= max,
+                field,
+                "too_long",
+                format!("{field} must be at most {max} characters"),
+            );
+        }
+        self
+    }
+
+    /// A plausible e-mail address: one `@`, something on both sides, a dot in the domain.
+    pub fn email(&mut self, value: &str, field: &str) -> &mut Self {
+        let ok = match value.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !value.chars().any(char::is_whitespace)
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        self.check(
+            ok,
+            field,
+            "email",
+            format!("{field} must be an e-mail address like name@example.com"),
+        )
+    }
+
+    pub fn into_result(self) -> Result<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.errors))
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collects_every_broken_rule() {
+        let mut c = Checks::new();
+        c.text("", "name", 10).email("nope", "email");
+        let Err(Error::Invalid(errors)) = c.into_result() else {
+            panic!("expected invalid")
+        };
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].field, "name");
+        assert_eq!(errors[1].rule, "email");
+    }
+
+    #[test]
+    fn accepts_plain_addresses_and_rejects_odd_ones() {
+        for ok in ["a@b.co", "first.last@example.org"] {
+            assert!(Checks::new().email(ok, "email").is_empty(), "{ok}");
+        }
+        for bad in ["a@b", "@b.co", "a b@c.de", "a@.de", "a@b@c.de"] {
+            assert!(!Checks::new().email(bad, "email").is_empty(), "{bad}");
+        }
+    }
+}
