@@ -38,12 +38,30 @@ pub struct IdempotencyKey {
     pub fingerprint: String,
 }
 
-/// The result of a create: the object, and whether it is the replay of an earlier
-/// request with the same idempotency key (then nothing was written).
+/// The result of a create: the new object, or — when the request repeats an earlier
+/// one with the same idempotency key — that request's response, and nothing written.
 #[derive(Debug, Clone)]
-pub struct Created<T> {
-    pub value: T,
-    pub replayed: bool,
+pub enum Created<T> {
+    New(T),
+    Replayed(serde_json::Value),
+}
+
+impl<T: serde::Serialize> Created<T> {
+    /// The response body either way.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Created::New(v) => serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+            Created::Replayed(v) => v.clone(),
+        }
+    }
+
+    /// The new object; `None` for a replay.
+    pub fn new_value(self) -> Option<T> {
+        match self {
+            Created::New(v) => Some(v),
+            Created::Replayed(_) => None,
+        }
+    }
 }
 
 /// Versioned writes: `if_version` is the version the caller last saw (from `If-Match`).
@@ -282,4 +300,12 @@ impl<T> Store for T where
         + TimeStore
         + AuthStore
 {
+}
+
+/// Every store trait at once: `use psops_core::store::prelude::*;`.
+pub mod prelude {
+    pub use super::{
+        AccountStore, AssignmentStore, AuthStore, OrgStore, PartnerStore, PeopleStore,
+        ProjectStore, Store, TimeStore,
+    };
 }

@@ -1,1 +1,148 @@
+//! psops-store: the only crate that speaks SQL. It implements the store traits of
+//! psops-core for SQLite and PostgreSQL, chosen once from the database URL.
 #![forbid(unsafe_code)]
+
+mod accounts;
+mod assignments;
+mod auth;
+mod common;
+mod db;
+mod idempotency;
+mod migrate;
+mod org;
+mod partners;
+mod people;
+mod projects;
+pub mod testing;
+mod time_entries;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use psops_core::{Error, Result};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+pub use db::Backend;
+
+/// A psops database: SQLite or PostgreSQL behind the same store traits.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pools: db::Pools,
+}
+
+/// How to open the database.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Apply pending migrations on open.
+    pub migrate: bool,
+    /// Connections for readers (SQLite) or for everything (PostgreSQL).
+    pub max_connections: u32,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self {
+            migrate: true,
+            max_connections: 8,
+        }
+    }
+}
+
+impl Db {
+    /// Opens `sqlite://path` (the file is created if missing) or `postgres://…`.
+    pub async fn open(url: &str, opts: OpenOptions) -> Result<Db> {
+        let pools = if url.starts_with("sqlite:") {
+            open_sqlite(url, &opts).await?
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            open_postgres(url, &opts).await?
+        } else {
+            return Err(Error::invalid(
+                "database_url",
+                "scheme",
+                "database_url must start with sqlite:// or postgres://",
+            ));
+        };
+        let db = Db { pools };
+        if opts.migrate {
+            db.migrate().await?;
+        }
+        Ok(db)
+    }
+
+    /// Applies pending migrations; returns the versions applied now.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        migrate::run(&self.pools).await
+    }
+
+    /// Versions already applied.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        migrate::applied(&self.pools).await
+    }
+
+    pub fn kind(&self) -> Backend {
+        self.pools.backend()
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        match &self.pools {
+            db::Pools::Sqlite { writer, reader } => {
+                reader.close().await;
+                writer.close().await;
+            }
+            db::Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+fn connect_error(e: sqlx::Error) -> Error {
+    Error::Internal(format!("cannot open the database: {e}"))
+}
+
+async fn open_sqlite(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
+    let base = SqliteConnectOptions::from_str(url)
+        .map_err(|e| {
+            Error::invalid(
+                "database_url",
+                "sqlite_url",
+                format!("not a SQLite URL: {e}"),
+            )
+        })?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    let writer = SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_with(base.clone())
+        .await
+        .map_err(connect_error)?;
+    let reader = SqlitePoolOptions::new()
+        .max_connections(opts.max_connections.max(1))
+        .connect_with(base.read_only(true))
+        .await
+        .map_err(connect_error)?;
+    Ok(db::Pools::Sqlite { writer, reader })
+}
+
+async fn open_postgres(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| {
+        Error::invalid(
+            "database_url",
+            "postgres_url",
+            format!("not a PostgreSQL URL: {e}"),
+        )
+    })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(opts.max_connections.max(2))
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await
+        .map_err(connect_error)?;
+    Ok(db::Pools::Pg(pool))
+}

@@ -1,0 +1,252 @@
+//! Pieces every record shares: reading the meta columns, version checks, archiving,
+//! reference checks and list paging.
+
+use std::future::Future;
+
+use psops_core::meta::Meta;
+use psops_core::page::{Page, PageRequest};
+use psops_core::store::IfVersion;
+use psops_core::{Error, Result};
+
+use crate::db::{DbError, Pools, Row, Sql, Tx, now, sql};
+
+/// Reads through a pool or inside a transaction.
+pub(crate) trait Exec: Send {
+    fn all(&mut self, s: Sql) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send;
+}
+
+impl Exec for &Pools {
+    fn all(&mut self, s: Sql) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send {
+        Pools::all(self, s)
+    }
+}
+
+impl Exec for Tx {
+    fn all(&mut self, s: Sql) -> impl Future<Output = Result<Vec<Row>, DbError>> + Send {
+        Tx::all(self, s)
+    }
+}
+
+/// How one kind of record is stored: its table, its columns and how a row reads back.
+pub(crate) struct Table<T> {
+    pub table: &'static str,
+    pub entity: &'static str,
+    pub columns: &'static str,
+    pub read: fn(&Row) -> Result<T>,
+}
+
+impl<T> Table<T> {
+    /// Loads one record, or `NotFound`. With `lock`, PostgreSQL holds the row until commit.
+    pub async fn get<E: Exec>(&self, e: &mut E, id: i64, lock: &str) -> Result<T> {
+        let q = sql(format!(
+            "SELECT {} FROM {} WHERE id = $1{lock}",
+            self.columns, self.table
+        ))
+        .bind(id);
+        let row = e
+            .all(q)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found(self.entity, id))?;
+        (self.read)(&row)
+    }
+
+    /// `SELECT <columns> FROM <table> WHERE 1=1`, ready for filters.
+    pub fn select(&self) -> Sql {
+        sql(format!(
+            "SELECT {} FROM {} WHERE 1=1",
+            self.columns, self.table
+        ))
+    }
+
+    /// Runs a filtered select as one page ordered by id.
+    pub async fn page(
+        &self,
+        pools: &Pools,
+        mut q: Sql,
+        archived: Option<bool>,
+        page: PageRequest,
+    ) -> Result<Page<T>>
+    where
+        T: HasId,
+    {
+        match archived {
+            Some(true) => q.push(" AND archived_at IS NOT NULL"),
+            _ => q.push(" AND archived_at IS NULL"),
+        };
+        self.page_any(pools, q, page).await
+    }
+
+    /// Like `page`, for records that are never archived.
+    pub async fn page_any(&self, pools: &Pools, mut q: Sql, page: PageRequest) -> Result<Page<T>>
+    where
+        T: HasId,
+    {
+        if let Some(after) = page.after {
+            q.push(" AND id > ").push_bind(after);
+        }
+        q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
+        let rows = pools.all(q).await?;
+        let items = rows.iter().map(self.read).collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(items, page.limit, HasId::id_value))
+    }
+
+    /// Archives or restores a record in its own transaction and returns it.
+    pub async fn archive(&self, pools: &Pools, id: i64, v: IfVersion, archived: bool) -> Result<T> {
+        let mut tx = pools.begin().await?;
+        self.set_archived(&mut tx, id, v, archived).await?;
+        let record = self.get(&mut tx, id, "").await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    /// Archives or restores a record, checking the caller's version first.
+    pub async fn set_archived(
+        &self,
+        tx: &mut Tx,
+        id: i64,
+        v: IfVersion,
+        archived: bool,
+    ) -> Result<()> {
+        let q = sql(format!(
+            "SELECT version, archived_at FROM {} WHERE id = $1{}",
+            self.table,
+            tx.for_update()
+        ))
+        .bind(id);
+        let row = tx
+            .optional(q)
+            .await?
+            .ok_or_else(|| Error::not_found(self.entity, id))?;
+        check_version(row.get("version")?, v)?;
+        let is_archived = row
+            .get::<Option<time::OffsetDateTime>>("archived_at")?
+            .is_some();
+        if is_archived == archived {
+            return Ok(());
+        }
+        let t = now();
+        let q = sql(format!(
+            "UPDATE {} SET archived_at = $2, version = version + 1, updated_at = $3 WHERE id = $1",
+            self.table
+        ))
+        .bind(id)
+        .bind(archived.then_some(t))
+        .bind(t);
+        tx.execute(q).await?;
+        Ok(())
+    }
+}
+
+pub(crate) trait HasId {
+    fn id_value(&self) -> i64;
+}
+
+macro_rules! has_id {
+    ($($t:ty),*) => {$(
+        impl HasId for $t {
+            fn id_value(&self) -> i64 {
+                self.id.get()
+            }
+        }
+    )*};
+}
+has_id!(
+    psops_core::people::Person,
+    psops_core::partners::Partner,
+    psops_core::accounts::Account,
+    psops_core::accounts::Contact,
+    psops_core::projects::Project,
+    psops_core::assignments::Assignment,
+    psops_core::time_entries::TimeEntry
+);
+
+pub(crate) fn meta(r: &Row) -> Result<Meta> {
+    Ok(Meta {
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+    })
+}
+
+/// `If-Match` said which version the caller saw; a different stored one means stale.
+pub(crate) fn check_version(current: i64, expected: IfVersion) -> Result<()> {
+    match expected {
+        Some(v) if v != current => Err(Error::PreconditionFailed { current }),
+        _ => Ok(()),
+    }
+}
+
+/// A referenced record must exist (archived ones still count: history keeps them).
+pub(crate) async fn ensure_exists(
+    tx: &mut Tx,
+    table: &str,
+    id: Option<i64>,
+    field: &str,
+    what: &str,
+) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
+    let q = sql(format!("SELECT id FROM {table} WHERE id = $1")).bind(id);
+    if tx.optional(q).await?.is_none() {
+        return Err(Error::invalid(
+            field,
+            "exists",
+            format!("{field} {id} does not refer to an existing {what}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds `AND <column> = $n` when the filter value is present.
+pub(crate) fn eq(q: &mut Sql, column: &str, v: Option<impl Into<crate::db::Value>>) {
+    if let Some(v) = v {
+        q.push(" AND ").push(column).push(" = ").push_bind(v);
+    }
+}
+
+/// Adds a case-insensitive substring match over some text columns.
+pub(crate) fn search(q: &mut Sql, columns: &[&str], text: Option<&str>) {
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return;
+    };
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    q.push(" AND (");
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push("lower(")
+            .push(c)
+            .push(") LIKE ")
+            .push_bind(pattern.as_str())
+            .push(" ESCAPE '\\'");
+    }
+    q.push(")");
+}
+
+/// Adds an overlap test between a record's optional date span and the filter range.
+pub(crate) fn overlaps(
+    q: &mut Sql,
+    start_col: &str,
+    end_col: &str,
+    from: Option<time::Date>,
+    to: Option<time::Date>,
+) {
+    if let Some(from) = from {
+        q.push(&format!(" AND ({end_col} IS NULL OR {end_col} >= "))
+            .push_bind(from)
+            .push(")");
+    }
+    if let Some(to) = to {
+        q.push(&format!(" AND ({start_col} IS NULL OR {start_col} <= "))
+            .push_bind(to)
+            .push(")");
+    }
+}

@@ -1,0 +1,360 @@
+//! One thin layer over the two sqlx drivers, so each query is written once: statements
+//! use `$n` placeholders, both drivers bind the same Rust types, and rows are read by
+//! column name. Only the executor differs, and that is dispatched here.
+
+use std::borrow::Cow;
+
+use psops_core::Error;
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
+use sqlx::{AssertSqlSafe, Decode, Postgres, Row as _, Sqlite, Type};
+use time::{Date, OffsetDateTime};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A value bound to a `$n` placeholder; `None`s are typed so both drivers bind NULL right.
+#[derive(Debug, Clone)]
+pub(crate) enum Value {
+    I64(Option<i64>),
+    Text(Option<String>),
+    Bool(Option<bool>),
+    Date(Option<Date>),
+    Ts(Option<OffsetDateTime>),
+}
+
+macro_rules! value_from {
+    ($t:ty, $variant:ident, $conv:expr) => {
+        impl From<$t> for Value {
+            fn from(v: $t) -> Self {
+                Value::$variant(Some($conv(v)))
+            }
+        }
+        impl From<Option<$t>> for Value {
+            fn from(v: Option<$t>) -> Self {
+                Value::$variant(v.map($conv))
+            }
+        }
+    };
+}
+value_from!(i64, I64, |v| v);
+value_from!(bool, Bool, |v| v);
+value_from!(Date, Date, |v| v);
+value_from!(OffsetDateTime, Ts, |v| v);
+value_from!(String, Text, |v| v);
+value_from!(&str, Text, |v: &str| v.to_string());
+
+impl<T> From<psops_core::Id<T>> for Value {
+    fn from(v: psops_core::Id<T>) -> Self {
+        Value::I64(Some(v.get()))
+    }
+}
+impl<T> From<Option<psops_core::Id<T>>> for Value {
+    fn from(v: Option<psops_core::Id<T>>) -> Self {
+        Value::I64(v.map(|id| id.get()))
+    }
+}
+
+/// A statement and its arguments. Dynamic text is only ever built from our own
+/// fragments; user input always travels as a bound argument.
+#[derive(Debug, Clone)]
+pub(crate) struct Sql {
+    text: Cow<'static, str>,
+    args: Vec<Value>,
+}
+
+pub(crate) fn sql(text: impl Into<Cow<'static, str>>) -> Sql {
+    Sql {
+        text: text.into(),
+        args: Vec::new(),
+    }
+}
+
+impl Sql {
+    /// Binds the next `$n` placeholder already written in the text.
+    pub fn bind(mut self, v: impl Into<Value>) -> Self {
+        self.args.push(v.into());
+        self
+    }
+
+    /// Appends text.
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.to_mut().push_str(text);
+        self
+    }
+
+    /// Appends a fresh placeholder bound to `v`.
+    pub fn push_bind(&mut self, v: impl Into<Value>) -> &mut Self {
+        self.args.push(v.into());
+        let n = self.args.len();
+        self.text.to_mut().push_str(&format!("${n}"));
+        self
+    }
+}
+
+/// A row from either driver, read by column name.
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Pg(PgRow),
+}
+
+/// Types both drivers can decode.
+pub(crate) trait Column:
+    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+impl<T> Column for T where
+    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
+{
+}
+
+impl Row {
+    pub fn get<T: Column>(&self, col: &str) -> Result<T, Error> {
+        match self {
+            Row::Sqlite(r) => r.try_get(col),
+            Row::Pg(r) => r.try_get(col),
+        }
+        .map_err(|e| Error::internal(format!("reading column {col}: {e}")))
+    }
+
+    pub fn id<T>(&self, col: &str) -> Result<psops_core::Id<T>, Error> {
+        self.get::<i64>(col).map(psops_core::Id::new)
+    }
+
+    pub fn opt_id<T>(&self, col: &str) -> Result<Option<psops_core::Id<T>>, Error> {
+        Ok(self.get::<Option<i64>>(col)?.map(psops_core::Id::new))
+    }
+
+    /// A closed-vocabulary code column.
+    pub fn code<T: psops_core::code::Code>(&self, col: &str) -> Result<T, Error> {
+        let text: String = self.get(col)?;
+        T::from_code(&text)
+            .map_err(|_| Error::internal(format!("column {col} holds unknown code {text}")))
+    }
+
+    pub fn opt_code<T: psops_core::code::Code>(&self, col: &str) -> Result<Option<T>, Error> {
+        match self.get::<Option<String>>(col)? {
+            None => Ok(None),
+            Some(text) => T::from_code(&text)
+                .map(Some)
+                .map_err(|_| Error::internal(format!("column {col} holds unknown code {text}"))),
+        }
+    }
+}
+
+/// A driver failure, sorted into what callers may want to turn into a user's error.
+#[derive(Debug)]
+pub(crate) enum DbError {
+    Unique,
+    ForeignKey,
+    Other(String),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => DbError::Unique,
+            sqlx::Error::Database(d) if d.is_foreign_key_violation() => DbError::ForeignKey,
+            _ => DbError::Other(e.to_string()),
+        }
+    }
+}
+
+impl From<DbError> for Error {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unique => {
+                Error::conflict("", "unique", "a record with these values already exists")
+            }
+            DbError::ForeignKey => {
+                Error::invalid("", "exists", "a referenced record does not exist")
+            }
+            DbError::Other(msg) => Error::Internal(msg),
+        }
+    }
+}
+
+/// Turns a unique violation into a conflict on `field`; other errors pass through.
+pub(crate) fn on_unique(
+    field: &'static str,
+    message: &'static str,
+) -> impl FnOnce(DbError) -> Error {
+    move |e| match e {
+        DbError::Unique => Error::conflict(field, "unique", message),
+        other => other.into(),
+    }
+}
+
+macro_rules! bind_all {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                Value::I64(v) => q.bind(v),
+                Value::Text(v) => q.bind(v),
+                Value::Bool(v) => q.bind(v),
+                Value::Date(v) => q.bind(v),
+                Value::Ts(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
+async fn sqlite_all<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+    e: E,
+    s: Sql,
+) -> Result<Vec<Row>, DbError> {
+    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
+    Ok(q.fetch_all(e).await?.into_iter().map(Row::Sqlite).collect())
+}
+
+async fn pg_all<'e, E: sqlx::Executor<'e, Database = Postgres>>(
+    e: E,
+    s: Sql,
+) -> Result<Vec<Row>, DbError> {
+    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
+    Ok(q.fetch_all(e).await?.into_iter().map(Row::Pg).collect())
+}
+
+async fn sqlite_exec<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
+    e: E,
+    s: Sql,
+) -> Result<u64, DbError> {
+    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
+    Ok(q.execute(e).await?.rows_affected())
+}
+
+async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(
+    e: E,
+    s: Sql,
+) -> Result<u64, DbError> {
+    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
+    Ok(q.execute(e).await?.rows_affected())
+}
+
+/// The pools of one database. SQLite gets a single writer connection (writes are
+/// serialised in-process and begin IMMEDIATE, so they never fail to upgrade a read
+/// lock) and a few readers; PostgreSQL one pool for both.
+#[derive(Clone, Debug)]
+pub(crate) enum Pools {
+    Sqlite {
+        writer: SqlitePool,
+        reader: SqlitePool,
+    },
+    Pg(PgPool),
+}
+
+/// A write transaction. Dropping it without `commit` rolls everything back.
+pub(crate) enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Pg(sqlx::Transaction<'static, Postgres>),
+}
+
+impl Pools {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn begin(&self) -> Result<Tx, Error> {
+        Ok(match self {
+            Pools::Sqlite { writer, .. } => Tx::Sqlite(
+                writer
+                    .begin_with("BEGIN IMMEDIATE")
+                    .await
+                    .map_err(DbError::from)?,
+            ),
+            Pools::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::from)?),
+        })
+    }
+
+    pub async fn all(&self, s: Sql) -> Result<Vec<Row>, DbError> {
+        match self {
+            Pools::Sqlite { reader, .. } => sqlite_all(reader, s).await,
+            Pools::Pg(p) => pg_all(p, s).await,
+        }
+    }
+
+    pub async fn optional(&self, s: Sql) -> Result<Option<Row>, DbError> {
+        Ok(self.all(s).await?.into_iter().next())
+    }
+
+    pub async fn one(&self, s: Sql) -> Result<Row, Error> {
+        self.optional(s)
+            .await?
+            .ok_or_else(|| Error::internal("query returned no row"))
+    }
+}
+
+impl Tx {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    pub async fn all(&mut self, s: Sql) -> Result<Vec<Row>, DbError> {
+        match self {
+            Tx::Sqlite(t) => sqlite_all(&mut **t, s).await,
+            Tx::Pg(t) => pg_all(&mut **t, s).await,
+        }
+    }
+
+    pub async fn optional(&mut self, s: Sql) -> Result<Option<Row>, DbError> {
+        Ok(self.all(s).await?.into_iter().next())
+    }
+
+    pub async fn one(&mut self, s: Sql) -> Result<Row, DbError> {
+        self.optional(s)
+            .await?
+            .ok_or_else(|| DbError::Other("query returned no row".into()))
+    }
+
+    pub async fn execute(&mut self, s: Sql) -> Result<u64, DbError> {
+        match self {
+            Tx::Sqlite(t) => sqlite_exec(&mut **t, s).await,
+            Tx::Pg(t) => pg_exec(&mut **t, s).await,
+        }
+    }
+
+    /// Runs several statements separated by semicolons (used by migrations).
+    pub async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
+        let raw = sqlx::raw_sql(AssertSqlSafe(script.to_string()));
+        match self {
+            Tx::Sqlite(t) => raw.execute(&mut **t).await.map(drop)?,
+            Tx::Pg(t) => raw.execute(&mut **t).await.map(drop)?,
+        }
+        Ok(())
+    }
+
+    pub async fn commit(self) -> Result<(), Error> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await,
+            Tx::Pg(t) => t.commit().await,
+        }
+        .map_err(|e| DbError::from(e).into())
+    }
+
+    /// ` FOR UPDATE` on PostgreSQL, where concurrent writers must queue on a row;
+    /// nothing on SQLite, where the one writer already holds the database.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR UPDATE",
+        }
+    }
+}
+
+/// The current time at the precision both databases keep (microseconds, UTC).
+pub(crate) fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
+}

@@ -1,0 +1,71 @@
+//! Organisation settings and the health check in SQL. Settings are one JSON document,
+//! so a new setting needs no migration; absent keys take the handbook's defaults.
+
+use async_trait::async_trait;
+use psops_core::settings::{Settings, SettingsPatch};
+use psops_core::store::{OrgStore, WriteCtx};
+use psops_core::{Error, Result};
+
+use crate::Db;
+use crate::db::{Backend, Tx, sql};
+
+const KEY: &str = "org";
+
+/// Reads the settings inside a write transaction, so rules see what is committed with them.
+pub(crate) async fn load(tx: &mut Tx) -> Result<Settings> {
+    let row = tx
+        .optional(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
+        .await?;
+    parse(row.map(|r| r.get::<String>("value")).transpose()?)
+}
+
+fn parse(stored: Option<String>) -> Result<Settings> {
+    let Some(text) = stored else {
+        return Ok(Settings::default());
+    };
+    // Merge over the defaults so settings added later get their default values.
+    let mut merged = serde_json::to_value(Settings::default()).map_err(Error::internal)?;
+    let stored: serde_json::Value = serde_json::from_str(&text).map_err(Error::internal)?;
+    if let (Some(m), Some(s)) = (merged.as_object_mut(), stored.as_object()) {
+        for (k, v) in s {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    serde_json::from_value(merged).map_err(Error::internal)
+}
+
+#[async_trait]
+impl OrgStore for Db {
+    fn backend(&self) -> &'static str {
+        match self.kind() {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        self.pools.one(sql("SELECT 1 AS one")).await.map(drop)
+    }
+
+    async fn settings(&self) -> Result<Settings> {
+        let row = self
+            .pools
+            .optional(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
+            .await?;
+        parse(row.map(|r| r.get::<String>("value")).transpose()?)
+    }
+
+    async fn update_settings(&self, _ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings> {
+        let mut tx = self.pools.begin().await?;
+        let next = load(&mut tx).await?.apply(patch)?;
+        let text = serde_json::to_string(&next).map_err(Error::internal)?;
+        tx.execute(
+            sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+                .bind(KEY)
+                .bind(text),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+}

@@ -1,0 +1,110 @@
+//! Fresh, throwaway databases for tests in every crate: a SQLite file in the temp
+//! directory, or a new PostgreSQL database beside the one `PSOPS_TEST_POSTGRES_URL`
+//! names. Each test gets its own and drops it afterwards.
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::{Db, OpenOptions};
+
+/// The environment variable that switches the PostgreSQL variants of the suites on.
+pub const POSTGRES_ENV: &str = "PSOPS_TEST_POSTGRES_URL";
+
+static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+fn unique_name(prefix: &str) -> String {
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u64;
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!(
+        "{prefix}_{}_{}_{n}",
+        std::process::id(),
+        nanos % 1_000_000_000
+    )
+}
+
+/// A database made for one test.
+pub struct TestDatabase {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin: String, name: String },
+}
+
+impl TestDatabase {
+    /// A new SQLite file (created when first opened).
+    pub fn sqlite() -> TestDatabase {
+        let path = std::env::temp_dir().join(format!("{}.db", unique_name("psops_test")));
+        TestDatabase {
+            url: format!("sqlite://{}", path.display()),
+            cleanup: Cleanup::File(path),
+        }
+    }
+
+    /// A new PostgreSQL database, or `None` when `PSOPS_TEST_POSTGRES_URL` is not set.
+    pub async fn postgres() -> Option<TestDatabase> {
+        let admin = std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())?;
+        let name = unique_name("psops_t");
+        let mut conn = connect(&admin).await;
+        let create = format!("CREATE DATABASE {name}");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(create))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        conn.close().await.ok();
+        let options = PgConnectOptions::from_str(&admin)
+            .expect("PSOPS_TEST_POSTGRES_URL is a PostgreSQL URL")
+            .database(&name);
+        let url = options.to_url_lossy().to_string();
+        Some(TestDatabase {
+            url,
+            cleanup: Cleanup::Postgres { admin, name },
+        })
+    }
+
+    /// Opens the database as psops does, migrated.
+    pub async fn open(&self) -> Db {
+        Db::open(
+            &self.url,
+            OpenOptions {
+                migrate: true,
+                max_connections: 4,
+            },
+        )
+        .await
+        .expect("open test database")
+    }
+
+    /// Removes the file or drops the database.
+    pub async fn destroy(self) {
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres { admin, name } => {
+                let mut conn = connect(&admin).await;
+                let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                    .execute(&mut conn)
+                    .await
+                    .ok();
+                conn.close().await.ok();
+            }
+        }
+    }
+}
+
+async fn connect(url: &str) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to PSOPS_TEST_POSTGRES_URL")
+}

@@ -1,0 +1,204 @@
+//! Time entries in SQL. Each write loads what the rules need inside its transaction —
+//! on PostgreSQL with the person's row locked, so two writers cannot both squeeze under
+//! the day's 24 hours — and lets `psops_core::time_entries::check_entry` decide.
+
+use async_trait::async_trait;
+use psops_core::code::Code;
+use psops_core::page::{Page, PageRequest};
+use psops_core::store::{Created, IfVersion, TimeStore, WriteCtx};
+use psops_core::time_entries::{
+    CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId,
+    TimeEntryPatch, check_entry,
+};
+use psops_core::{Error, Minutes, Result};
+
+use crate::assignments::missing;
+use crate::common::{Table, check_version, eq};
+use crate::db::{Row, Tx, now, sql};
+use crate::people::PEOPLE;
+use crate::projects::PROJECTS;
+use crate::{Db, idempotency, org};
+
+pub(crate) const ENTRIES: Table<TimeEntry> = Table {
+    table: "time_entries",
+    entity: "time entry",
+    columns: "id, person_id, project_id, category, entry_date, minutes, billable, note, status, \
+              version, created_at, updated_at",
+    read,
+};
+
+fn read(r: &Row) -> Result<TimeEntry> {
+    Ok(TimeEntry {
+        id: r.id("id")?,
+        person_id: r.id("person_id")?,
+        project_id: r.opt_id("project_id")?,
+        category: r.opt_code("category")?,
+        date: r.get("entry_date")?,
+        minutes: Minutes(r.get("minutes")?),
+        billable: r.get("billable")?,
+        note: r.get("note")?,
+        status: r.code("status")?,
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+/// Loads the person, project, settings and the day's other minutes, then checks.
+async fn check(
+    tx: &mut Tx,
+    input: NewTimeEntry,
+    this: Option<TimeEntryId>,
+) -> Result<CheckedEntry> {
+    let lock = tx.for_update();
+    let person = PEOPLE
+        .get(tx, input.person_id.get(), lock)
+        .await
+        .map_err(|e| missing(e, "person_id", "person"))?;
+    let project = match input.project_id {
+        Some(id) => Some(
+            PROJECTS
+                .get(tx, id.get(), "")
+                .await
+                .map_err(|e| missing(e, "project_id", "project"))?,
+        ),
+        None => None,
+    };
+    let settings = org::load(tx).await?;
+    let q = sql(
+        "SELECT CAST(COALESCE(SUM(minutes), 0) AS BIGINT) AS total FROM time_entries \
+         WHERE person_id = $1 AND entry_date = $2 AND id <> $3",
+    )
+    .bind(input.person_id)
+    .bind(input.date)
+    .bind(this.map(|i| i.get()).unwrap_or(0));
+    let other: i64 = tx.one(q).await?.get("total")?;
+    let ctx = EntryContext {
+        settings: &settings,
+        person: &person,
+        project: project.as_ref(),
+        other_minutes_that_day: other,
+    };
+    check_entry(input, &ctx)
+}
+
+/// Only drafts change; submitted and approved entries belong to the timesheet cycle.
+fn ensure_draft(e: &TimeEntry) -> Result<()> {
+    if e.status == EntryStatus::Draft {
+        Ok(())
+    } else {
+        Err(Error::conflict(
+            "status",
+            "not_draft",
+            format!("the entry is {} and can no longer change", e.status.code()),
+        ))
+    }
+}
+
+#[async_trait]
+impl TimeStore for Db {
+    async fn create_time_entry(
+        &self,
+        ctx: &WriteCtx,
+        new: NewTimeEntry,
+    ) -> Result<Created<TimeEntry>> {
+        let mut tx = self.pools.begin().await?;
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, "time_entry").await? {
+            return Ok(Created::Replayed(previous));
+        }
+        let e = check(&mut tx, new, None).await?;
+        let q = sql(format!(
+            "INSERT INTO time_entries (person_id, project_id, category, entry_date, minutes, billable, note, status, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {}",
+            ENTRIES.columns
+        ))
+        .bind(e.input.person_id)
+        .bind(e.input.project_id)
+        .bind(e.input.category.map(|c| c.code()))
+        .bind(e.input.date)
+        .bind(e.input.minutes.get())
+        .bind(e.billable)
+        .bind(e.note)
+        .bind(EntryStatus::Draft.code())
+        .bind(now());
+        let row = tx.one(q).await?;
+        idempotency::commit(&self.pools, tx, ctx, "time_entry", read(&row)?).await
+    }
+
+    async fn time_entry(&self, id: TimeEntryId) -> Result<TimeEntry> {
+        ENTRIES.get(&mut &self.pools, id.get(), "").await
+    }
+
+    async fn update_time_entry(
+        &self,
+        _ctx: &WriteCtx,
+        id: TimeEntryId,
+        v: IfVersion,
+        patch: TimeEntryPatch,
+    ) -> Result<TimeEntry> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
+        check_version(current.version, v)?;
+        ensure_draft(&current)?;
+        let e = check(&mut tx, patch.apply(current.as_input()), Some(id)).await?;
+        let q = sql(format!(
+            "UPDATE time_entries SET project_id = $2, category = $3, entry_date = $4, minutes = $5, billable = $6, \
+             note = $7, version = version + 1, updated_at = $8 WHERE id = $1 RETURNING {}",
+            ENTRIES.columns
+        ))
+        .bind(id)
+        .bind(e.input.project_id)
+        .bind(e.input.category.map(|c| c.code()))
+        .bind(e.input.date)
+        .bind(e.input.minutes.get())
+        .bind(e.billable)
+        .bind(e.note)
+        .bind(now());
+        let row = tx.one(q).await?;
+        let entry = read(&row)?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    async fn delete_time_entry(
+        &self,
+        _ctx: &WriteCtx,
+        id: TimeEntryId,
+        v: IfVersion,
+    ) -> Result<()> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
+        check_version(current.version, v)?;
+        ensure_draft(&current)?;
+        tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
+            .await?;
+        tx.commit().await
+    }
+
+    async fn list_time_entries(
+        &self,
+        filter: &TimeEntryFilter,
+        page: PageRequest,
+    ) -> Result<Page<TimeEntry>> {
+        let mut q = ENTRIES.select();
+        eq(&mut q, "person_id", filter.person_id);
+        eq(&mut q, "project_id", filter.project_id);
+        eq(&mut q, "category", filter.category.map(|c| c.code()));
+        eq(&mut q, "status", filter.status.map(|s| s.code()));
+        eq(&mut q, "billable", filter.billable);
+        if let Some(account) = filter.account_id {
+            q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
+                .push_bind(account)
+                .push(")");
+        }
+        if let Some(from) = filter.from {
+            q.push(" AND entry_date >= ").push_bind(from);
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND entry_date <= ").push_bind(to);
+        }
+        ENTRIES.page_any(&self.pools, q, page).await
+    }
+}

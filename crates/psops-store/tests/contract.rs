@@ -1,0 +1,10 @@
+//! The store contract: stories written once against the store traits and run on SQLite
+//! always and on PostgreSQL when `PSOPS_TEST_POSTGRES_URL` is set, each test on its own
+//! fresh database.
+
+mod contract {
+    pub mod fixtures;
+    mod idempotency;
+    mod records;
+    mod time_entries;
+}

@@ -1,0 +1,127 @@
+//! Builders for valid records and the macro that runs a story on both backends.
+
+use psops_core::accounts::AccountFields;
+use psops_core::people::{Fte, Function, Person, PersonFields};
+use psops_core::projects::{BillingType, Project, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::store::prelude::*;
+use psops_core::store::{Created, WriteCtx};
+use psops_core::{Error, Id};
+use time::macros::date;
+
+/// Runs each story as `sqlite_<name>` and `postgres_<name>`; the PostgreSQL variant
+/// passes with a notice when no PostgreSQL is configured.
+#[macro_export]
+macro_rules! stories {
+    ($($name:ident),* $(,)?) => {
+        pub mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let t = psops_store::testing::TestDatabase::sqlite();
+                    let db = t.open().await;
+                    super::$name(&db).await;
+                    db.close().await;
+                    t.destroy().await;
+                }
+            )*
+        }
+        pub mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(t) = psops_store::testing::TestDatabase::postgres().await else {
+                        eprintln!("skipped: set PSOPS_TEST_POSTGRES_URL to run on PostgreSQL");
+                        return;
+                    };
+                    let db = t.open().await;
+                    super::$name(&db).await;
+                    db.close().await;
+                    t.destroy().await;
+                }
+            )*
+        }
+    };
+}
+
+pub fn ctx() -> WriteCtx {
+    WriteCtx::default()
+}
+
+pub fn new<T>(c: Created<T>) -> T {
+    match c {
+        Created::New(v) => v,
+        Created::Replayed(_) => panic!("expected a new record, got a replay"),
+    }
+}
+
+pub fn person_fields(email: &str) -> PersonFields {
+    PersonFields {
+        name: format!("Person {email}"),
+        email: email.into(),
+        function: Function::Engineer,
+        region: "EMEA".into(),
+        time_zone: "Europe/Berlin".into(),
+        fte: Fte::FULL,
+        employment_start: date!(2026 - 01 - 01),
+        employment_end: None,
+        manager_id: None,
+        partner_id: None,
+    }
+}
+
+pub async fn person(db: &dyn Store, email: &str) -> Person {
+    new(db
+        .create_person(&ctx(), person_fields(email))
+        .await
+        .expect("create person"))
+}
+
+pub fn project_fields(account: i64, name: &str) -> ProjectFields {
+    ProjectFields {
+        name: name.into(),
+        code: None,
+        account_id: Some(Id::new(account)),
+        project_type: ProjectType::Consulting,
+        billing_type: BillingType::TimeAndMaterials,
+        status: ProjectStatus::Active,
+        start_date: Some(date!(2026 - 02 - 01)),
+        end_date: Some(date!(2026 - 12 - 31)),
+        project_manager_id: None,
+        budget_minutes: None,
+        budget: None,
+        partner_delivered: false,
+        partner_id: None,
+    }
+}
+
+/// An account with one active T&M project running Feb–Dec 2026.
+pub async fn project(db: &dyn Store, name: &str) -> Project {
+    let account = new(db
+        .create_account(
+            &ctx(),
+            AccountFields {
+                name: format!("{name} Inc"),
+                code: None,
+                region: None,
+                industry: None,
+                currency: None,
+            },
+        )
+        .await
+        .expect("create account"));
+    new(db
+        .create_project(&ctx(), project_fields(account.id.get(), name))
+        .await
+        .expect("create project"))
+}
+
+/// The `field:rule` pairs of an invalid-input error.
+pub fn broken(e: Error) -> Vec<String> {
+    match e {
+        Error::Invalid(errors) => errors
+            .into_iter()
+            .map(|e| format!("{}:{}", e.field, e.rule))
+            .collect(),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
