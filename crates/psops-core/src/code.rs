@@ -8,17 +8,13 @@ pub trait Code: Sized + Copy + 'static {
     fn code(&self) -> &'static str;
 
     fn from_code(s: &str) -> crate::Result<Self> {
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|v| v.code() == s)
-            .ok_or_else(|| {
-                let all: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
-                crate::Error::invalid(
-                    Self::FIELD,
-                    "one_of",
-                    format!("{} must be one of: {}", Self::FIELD, all.join(", ")),
-                )
-            })
+        Self::ALL.iter().copied().find(|v| v.code() == s).ok_or_else(|| {
+            let all: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
+            crate::Error::invalid(
+                Self::FIELD,
+                "one_of",
+                format!("{} must be one of: {}", Self::FIELD, all.join(", ")),
+            )
+        })
     }
 }

@@ -41,11 +41,7 @@ pub struct DateRange {
 impl DateRange {
     pub fn new(start: Date, end: Date) -> Result<Self> {
         if end < start {
-            return Err(Error::invalid(
-                "end",
-                "after_start",
-                "end must be on or after start",
-            ));
+            return Err(Error::invalid("end", "after_start", "end must be on or after start"));
         }
         Ok(Self { start, end })
     }
@@ -118,10 +114,7 @@ mod tests {
 
     #[test]
     fn parses_only_iso_dates() {
-        assert_eq!(
-            parse_date("date", "2026-02-28").unwrap(),
-            date!(2026 - 02 - 28)
-        );
+        assert_eq!(parse_date("date", "2026-02-28").unwrap(), date!(2026 - 02 - 28));
         let err = parse_date("date", "28/02/2026").unwrap_err();
         assert!(err.to_string().contains("YYYY-MM-DD"));
         assert!(parse_date("date", "2026-02-30").is_err());

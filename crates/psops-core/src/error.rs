@@ -16,11 +16,7 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(
-        field: impl Into<String>,
-        rule: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
             rule: rule.into(),
@@ -63,11 +59,7 @@ fn summary(errors: &[FieldError]) -> String {
 }
 
 impl Error {
-    pub fn invalid(
-        field: impl Into<String>,
-        rule: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn invalid(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, rule, message)])
     }
 
@@ -78,11 +70,7 @@ impl Error {
         }
     }
 
-    pub fn conflict(
-        field: impl Into<String>,
-        rule: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn conflict(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Conflict(FieldError::new(field, rule, message))
     }
 

@@ -68,19 +68,9 @@ impl FiscalCalendar {
 
     /// The first and last day of a fiscal quarter.
     pub fn quarter_range(&self, q: FiscalQuarter) -> DateRange {
-        let start_year = if self.start_month == 1 {
-            q.year
-        } else {
-            q.year - 1
-        };
-        let first = month_start(
-            start_year,
-            self.start_month as i32 - 1 + (q.quarter as i32 - 1) * 3,
-        );
-        let next = month_start(
-            start_year,
-            self.start_month as i32 - 1 + q.quarter as i32 * 3,
-        );
+        let start_year = if self.start_month == 1 { q.year } else { q.year - 1 };
+        let first = month_start(start_year, self.start_month as i32 - 1 + (q.quarter as i32 - 1) * 3);
+        let next = month_start(start_year, self.start_month as i32 - 1 + q.quarter as i32 * 3);
         DateRange {
             start: first,
             end: next.previous_day().unwrap_or(next),
@@ -140,46 +130,22 @@ mod tests {
     #[test]
     fn calendar_year_quarters() {
         let cal = FiscalCalendar::default();
-        assert_eq!(
-            cal.quarter_of(date!(2027 - 01 - 01)).to_string(),
-            "FY2027-Q1"
-        );
-        assert_eq!(
-            cal.quarter_of(date!(2027 - 12 - 31)).to_string(),
-            "FY2027-Q4"
-        );
+        assert_eq!(cal.quarter_of(date!(2027 - 01 - 01)).to_string(), "FY2027-Q1");
+        assert_eq!(cal.quarter_of(date!(2027 - 12 - 31)).to_string(), "FY2027-Q4");
         let q = cal.quarter_range("FY2027-Q2".parse().unwrap());
-        assert_eq!(
-            (q.start, q.end),
-            (date!(2027 - 04 - 01), date!(2027 - 06 - 30))
-        );
+        assert_eq!((q.start, q.end), (date!(2027 - 04 - 01), date!(2027 - 06 - 30)));
     }
 
     #[test]
     fn february_start_names_the_year_it_ends_in() {
         let cal = FiscalCalendar::new(2).unwrap();
-        assert_eq!(
-            cal.quarter_of(date!(2026 - 02 - 01)).to_string(),
-            "FY2027-Q1"
-        );
-        assert_eq!(
-            cal.quarter_of(date!(2027 - 01 - 31)).to_string(),
-            "FY2027-Q4"
-        );
-        assert_eq!(
-            cal.quarter_of(date!(2026 - 01 - 31)).to_string(),
-            "FY2026-Q4"
-        );
+        assert_eq!(cal.quarter_of(date!(2026 - 02 - 01)).to_string(), "FY2027-Q1");
+        assert_eq!(cal.quarter_of(date!(2027 - 01 - 31)).to_string(), "FY2027-Q4");
+        assert_eq!(cal.quarter_of(date!(2026 - 01 - 31)).to_string(), "FY2026-Q4");
         let q4 = cal.quarter_range("FY2027-Q4".parse().unwrap());
-        assert_eq!(
-            (q4.start, q4.end),
-            (date!(2026 - 11 - 01), date!(2027 - 01 - 31))
-        );
+        assert_eq!((q4.start, q4.end), (date!(2026 - 11 - 01), date!(2027 - 01 - 31)));
         let year = cal.year_range(2027);
-        assert_eq!(
-            (year.start, year.end),
-            (date!(2026 - 02 - 01), date!(2027 - 01 - 31))
-        );
+        assert_eq!((year.start, year.end), (date!(2026 - 02 - 01), date!(2027 - 01 - 31)));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod assignments;
+pub mod audit;
 pub mod auth;
 pub mod code;
 pub mod dates;

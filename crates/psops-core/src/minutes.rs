@@ -7,20 +7,7 @@ use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
 pub struct Minutes(pub i64);
 
@@ -101,11 +88,7 @@ fn decimal_hours(s: &str) -> Option<i64> {
     if !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
         return None;
     }
-    let frac_num: i64 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse().ok()?
-    };
+    let frac_num: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
     let denom = 10i64.pow(frac.len() as u32);
     // minutes of the fraction = frac_num * 60 / denom, which must be whole
     let frac_minutes = frac_num * 60;
@@ -150,9 +133,7 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_duration() {
-        for text in [
-            "", "abc", "1:5", "1:60", "1.3333", "-1", "1:30:xx", "1::30", "1e2",
-        ] {
+        for text in ["", "abc", "1:5", "1:60", "1.3333", "-1", "1:30:xx", "1::30", "1e2"] {
             assert!(Minutes::parse(text).is_err(), "{text}");
         }
     }

@@ -23,8 +23,8 @@ impl Currency {
     /// Digits after the decimal point in the currency's minor unit (ISO 4217).
     pub fn exponent(&self) -> u32 {
         match self.as_str() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF"
-            | "UGX" | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+            | "VUV" | "XAF" | "XOF" | "XPF" => 0,
             "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
             _ => 2,
         }
@@ -66,9 +66,7 @@ impl<'de> Deserialize<'de> for Currency {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(|_| {
-            serde::de::Error::custom(
-                "currency must be an ISO 4217 code of three capital letters, like USD",
-            )
+            serde::de::Error::custom("currency must be an ISO 4217 code of three capital letters, like USD")
         })
     }
 }
@@ -93,10 +91,7 @@ pub struct Money {
 
 impl Money {
     pub fn new(amount_minor: i64, currency: Currency) -> Self {
-        Self {
-            amount_minor,
-            currency,
-        }
+        Self { amount_minor, currency }
     }
 
     /// Parses a decimal amount like `1234.5` into minor units, refusing more digits than
@@ -188,12 +183,7 @@ mod tests {
         assert_eq!(Money::parse("1234.5", usd()).unwrap().amount_minor, 123450);
         assert_eq!(Money::parse("0.07", usd()).unwrap().amount_minor, 7);
         assert_eq!(Money::parse("-3", usd()).unwrap().amount_minor, -300);
-        assert_eq!(
-            Money::parse("12", "JPY".parse().unwrap())
-                .unwrap()
-                .amount_minor,
-            12
-        );
+        assert_eq!(Money::parse("12", "JPY".parse().unwrap()).unwrap().amount_minor, 12);
         assert!(Money::parse("1.234", usd()).is_err());
         assert!(Money::parse("1e3", usd()).is_err());
         assert!(Money::parse("", usd()).is_err());

@@ -22,11 +22,7 @@ pub enum PartnerType {
 }
 
 impl Code for PartnerType {
-    const ALL: &'static [Self] = &[
-        Self::StaffAugmentation,
-        Self::ProjectBasedSubcontract,
-        Self::Direct,
-    ];
+    const ALL: &'static [Self] = &[Self::StaffAugmentation, Self::ProjectBasedSubcontract, Self::Direct];
     const FIELD: &'static str = "partner_type";
     fn code(&self) -> &'static str {
         match self {

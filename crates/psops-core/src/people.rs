@@ -99,9 +99,7 @@ impl<'de> Deserialize<'de> for Fte {
         let v = f64::deserialize(d)?;
         let bp = (v * 10_000.0).round();
         if !(v * 10_000.0 - bp).abs().lt(&1e-6) {
-            return Err(serde::de::Error::custom(
-                "fte must have at most four decimals",
-            ));
+            return Err(serde::de::Error::custom("fte must have at most four decimals"));
         }
         Fte::from_basis_points(bp as i64).map_err(serde::de::Error::custom)
     }
@@ -182,9 +180,7 @@ impl PersonFields {
 fn valid_time_zone(tz: &str) -> bool {
     !tz.is_empty()
         && tz.len() <= 64
-        && tz
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-+/".contains(c))
+        && tz.chars().all(|c| c.is_ascii_alphanumeric() || "_-+/".contains(c))
         && (tz == "UTC" || tz.contains('/'))
 }
 
@@ -298,8 +294,7 @@ mod tests {
     fn patch_keeps_absent_and_clears_null() {
         let mut p = sample();
         p.employment_end = Some(date!(2026 - 01 - 01));
-        let patch: PersonPatch =
-            serde_json::from_str(r#"{"name":"Ada K.","employment_end":null}"#).unwrap();
+        let patch: PersonPatch = serde_json::from_str(r#"{"name":"Ada K.","employment_end":null}"#).unwrap();
         let out = patch.apply(p);
         assert_eq!(out.name, "Ada K.");
         assert_eq!(out.employment_end, None);

@@ -161,8 +161,7 @@ impl ProjectFields {
             "account_id is required unless project_type is internal",
         );
         c.check(
-            self.project_type != ProjectType::Internal
-                || self.billing_type == BillingType::NonBillable,
+            self.project_type != ProjectType::Internal || self.billing_type == BillingType::NonBillable,
             "billing_type",
             "internal_non_billable",
             "an internal project must have billing_type non_billable",
@@ -312,10 +311,7 @@ pub(crate) mod tests {
     fn rules_broken(p: &ProjectFields) -> Vec<String> {
         match p.validate() {
             Ok(()) => vec![],
-            Err(crate::Error::Invalid(e)) => e
-                .into_iter()
-                .map(|e| format!("{}:{}", e.field, e.rule))
-                .collect(),
+            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
             Err(other) => panic!("{other}"),
         }
     }

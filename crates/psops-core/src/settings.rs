@@ -59,10 +59,7 @@ impl Settings {
 
     pub fn apply(mut self, patch: SettingsPatch) -> Result<Settings> {
         crate::patch::set(&mut self.rounding_step_minutes, patch.rounding_step_minutes);
-        crate::patch::set(
-            &mut self.fiscal_year_start_month,
-            patch.fiscal_year_start_month,
-        );
+        crate::patch::set(&mut self.fiscal_year_start_month, patch.fiscal_year_start_month);
         crate::patch::set(&mut self.default_currency, patch.default_currency);
         crate::patch::set(
             &mut self.timesheet_due_weekday,

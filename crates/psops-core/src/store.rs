@@ -7,12 +7,10 @@ use time::OffsetDateTime;
 
 use crate::Result;
 use crate::accounts::{
-    Account, AccountFields, AccountFilter, AccountId, AccountPatch, Contact, ContactFields,
-    ContactId, ContactPatch,
+    Account, AccountFields, AccountFilter, AccountId, AccountPatch, Contact, ContactFields, ContactId, ContactPatch,
 };
-use crate::assignments::{
-    Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch,
-};
+use crate::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch};
+use crate::audit::{AuditEntry, AuditFilter};
 use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId};
 use crate::page::{Page, PageRequest};
 use crate::partners::{Partner, PartnerFields, PartnerFilter, PartnerId, PartnerPatch};
@@ -81,20 +79,8 @@ pub trait OrgStore: Send + Sync {
 pub trait PeopleStore: Send + Sync {
     async fn create_person(&self, ctx: &WriteCtx, new: PersonFields) -> Result<Created<Person>>;
     async fn person(&self, id: PersonId) -> Result<Person>;
-    async fn update_person(
-        &self,
-        ctx: &WriteCtx,
-        id: PersonId,
-        v: IfVersion,
-        patch: PersonPatch,
-    ) -> Result<Person>;
-    async fn archive_person(
-        &self,
-        ctx: &WriteCtx,
-        id: PersonId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Person>;
+    async fn update_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, patch: PersonPatch) -> Result<Person>;
+    async fn archive_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, archived: bool) -> Result<Person>;
     async fn list_people(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>>;
 }
 
@@ -102,72 +88,26 @@ pub trait PeopleStore: Send + Sync {
 pub trait PartnerStore: Send + Sync {
     async fn create_partner(&self, ctx: &WriteCtx, new: PartnerFields) -> Result<Created<Partner>>;
     async fn partner(&self, id: PartnerId) -> Result<Partner>;
-    async fn update_partner(
-        &self,
-        ctx: &WriteCtx,
-        id: PartnerId,
-        v: IfVersion,
-        patch: PartnerPatch,
-    ) -> Result<Partner>;
-    async fn archive_partner(
-        &self,
-        ctx: &WriteCtx,
-        id: PartnerId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Partner>;
-    async fn list_partners(
-        &self,
-        filter: &PartnerFilter,
-        page: PageRequest,
-    ) -> Result<Page<Partner>>;
+    async fn update_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, patch: PartnerPatch)
+    -> Result<Partner>;
+    async fn archive_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, archived: bool) -> Result<Partner>;
+    async fn list_partners(&self, filter: &PartnerFilter, page: PageRequest) -> Result<Page<Partner>>;
 }
 
 #[async_trait]
 pub trait AccountStore: Send + Sync {
     async fn create_account(&self, ctx: &WriteCtx, new: AccountFields) -> Result<Created<Account>>;
     async fn account(&self, id: AccountId) -> Result<Account>;
-    async fn update_account(
-        &self,
-        ctx: &WriteCtx,
-        id: AccountId,
-        v: IfVersion,
-        patch: AccountPatch,
-    ) -> Result<Account>;
-    async fn archive_account(
-        &self,
-        ctx: &WriteCtx,
-        id: AccountId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Account>;
-    async fn list_accounts(
-        &self,
-        filter: &AccountFilter,
-        page: PageRequest,
-    ) -> Result<Page<Account>>;
+    async fn update_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, patch: AccountPatch)
+    -> Result<Account>;
+    async fn archive_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, archived: bool) -> Result<Account>;
+    async fn list_accounts(&self, filter: &AccountFilter, page: PageRequest) -> Result<Page<Account>>;
 
-    async fn create_contact(
-        &self,
-        ctx: &WriteCtx,
-        account: AccountId,
-        new: ContactFields,
-    ) -> Result<Created<Contact>>;
+    async fn create_contact(&self, ctx: &WriteCtx, account: AccountId, new: ContactFields) -> Result<Created<Contact>>;
     async fn contact(&self, id: ContactId) -> Result<Contact>;
-    async fn update_contact(
-        &self,
-        ctx: &WriteCtx,
-        id: ContactId,
-        v: IfVersion,
-        patch: ContactPatch,
-    ) -> Result<Contact>;
-    async fn archive_contact(
-        &self,
-        ctx: &WriteCtx,
-        id: ContactId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Contact>;
+    async fn update_contact(&self, ctx: &WriteCtx, id: ContactId, v: IfVersion, patch: ContactPatch)
+    -> Result<Contact>;
+    async fn archive_contact(&self, ctx: &WriteCtx, id: ContactId, v: IfVersion, archived: bool) -> Result<Contact>;
     async fn list_contacts(
         &self,
         account: AccountId,
@@ -180,34 +120,15 @@ pub trait AccountStore: Send + Sync {
 pub trait ProjectStore: Send + Sync {
     async fn create_project(&self, ctx: &WriteCtx, new: ProjectFields) -> Result<Created<Project>>;
     async fn project(&self, id: ProjectId) -> Result<Project>;
-    async fn update_project(
-        &self,
-        ctx: &WriteCtx,
-        id: ProjectId,
-        v: IfVersion,
-        patch: ProjectPatch,
-    ) -> Result<Project>;
-    async fn archive_project(
-        &self,
-        ctx: &WriteCtx,
-        id: ProjectId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Project>;
-    async fn list_projects(
-        &self,
-        filter: &ProjectFilter,
-        page: PageRequest,
-    ) -> Result<Page<Project>>;
+    async fn update_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, patch: ProjectPatch)
+    -> Result<Project>;
+    async fn archive_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, archived: bool) -> Result<Project>;
+    async fn list_projects(&self, filter: &ProjectFilter, page: PageRequest) -> Result<Page<Project>>;
 }
 
 #[async_trait]
 pub trait AssignmentStore: Send + Sync {
-    async fn create_assignment(
-        &self,
-        ctx: &WriteCtx,
-        new: AssignmentFields,
-    ) -> Result<Created<Assignment>>;
+    async fn create_assignment(&self, ctx: &WriteCtx, new: AssignmentFields) -> Result<Created<Assignment>>;
     async fn assignment(&self, id: AssignmentId) -> Result<Assignment>;
     async fn update_assignment(
         &self,
@@ -223,20 +144,12 @@ pub trait AssignmentStore: Send + Sync {
         v: IfVersion,
         archived: bool,
     ) -> Result<Assignment>;
-    async fn list_assignments(
-        &self,
-        filter: &AssignmentFilter,
-        page: PageRequest,
-    ) -> Result<Page<Assignment>>;
+    async fn list_assignments(&self, filter: &AssignmentFilter, page: PageRequest) -> Result<Page<Assignment>>;
 }
 
 #[async_trait]
 pub trait TimeStore: Send + Sync {
-    async fn create_time_entry(
-        &self,
-        ctx: &WriteCtx,
-        new: NewTimeEntry,
-    ) -> Result<Created<TimeEntry>>;
+    async fn create_time_entry(&self, ctx: &WriteCtx, new: NewTimeEntry) -> Result<Created<TimeEntry>>;
     async fn time_entry(&self, id: TimeEntryId) -> Result<TimeEntry>;
     async fn update_time_entry(
         &self,
@@ -247,11 +160,7 @@ pub trait TimeStore: Send + Sync {
     ) -> Result<TimeEntry>;
     /// Deletes a draft entry; entries further along the timesheet cycle are kept.
     async fn delete_time_entry(&self, ctx: &WriteCtx, id: TimeEntryId, v: IfVersion) -> Result<()>;
-    async fn list_time_entries(
-        &self,
-        filter: &TimeEntryFilter,
-        page: PageRequest,
-    ) -> Result<Page<TimeEntry>>;
+    async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>>;
 }
 
 #[async_trait]
@@ -264,20 +173,18 @@ pub trait AuthStore: Send + Sync {
     async fn count_users(&self) -> Result<i64>;
     async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken>;
     /// Finds the live token with this hash and its user, recording `now` as last use.
-    async fn authenticate_token(
-        &self,
-        token_hash: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<(User, ApiToken)>>;
+    async fn authenticate_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, ApiToken)>>;
     async fn list_api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>>;
-    async fn revoke_api_token(
-        &self,
-        id: crate::auth::ApiTokenId,
-        now: OffsetDateTime,
-    ) -> Result<ApiToken>;
+    async fn revoke_api_token(&self, id: crate::auth::ApiTokenId, now: OffsetDateTime) -> Result<ApiToken>;
 }
 
 /// Everything psops stores, behind one object the web layer and the CLI share.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// Audit entries, oldest first. Nothing can change or delete them.
+    async fn list_audit(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>>;
+}
+
 pub trait Store:
     OrgStore
     + PeopleStore
@@ -287,6 +194,7 @@ pub trait Store:
     + AssignmentStore
     + TimeStore
     + AuthStore
+    + AuditStore
 {
 }
 
@@ -299,13 +207,14 @@ impl<T> Store for T where
         + AssignmentStore
         + TimeStore
         + AuthStore
+        + AuditStore
 {
 }
 
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccountStore, AssignmentStore, AuthStore, OrgStore, PartnerStore, PeopleStore,
-        ProjectStore, Store, TimeStore,
+        AccountStore, AssignmentStore, AuditStore, AuthStore, OrgStore, PartnerStore, PeopleStore, ProjectStore, Store,
+        TimeStore,
     };
 }

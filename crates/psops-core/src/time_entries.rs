@@ -271,11 +271,7 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
         }
     };
     c.into_result()?;
-    Ok(CheckedEntry {
-        input,
-        billable,
-        note,
-    })
+    Ok(CheckedEntry { input, billable, note })
 }
 
 #[cfg(test)]
@@ -366,10 +362,7 @@ mod tests {
     fn broken(r: Result<CheckedEntry>) -> Vec<String> {
         match r {
             Ok(_) => vec![],
-            Err(crate::Error::Invalid(e)) => e
-                .into_iter()
-                .map(|e| format!("{}:{}", e.field, e.rule))
-                .collect(),
+            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
             Err(other) => panic!("{other}"),
         }
     }
@@ -412,14 +405,8 @@ mod tests {
     fn minutes_positive_and_on_the_step() {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         assert_eq!(broken(rules(entry(0), Some(&tm), 0)), ["minutes:positive"]);
-        assert_eq!(
-            broken(rules(entry(-15), Some(&tm), 0)),
-            ["minutes:positive"]
-        );
-        assert_eq!(
-            broken(rules(entry(20), Some(&tm), 0)),
-            ["minutes:rounding_step"]
-        );
+        assert_eq!(broken(rules(entry(-15), Some(&tm), 0)), ["minutes:positive"]);
+        assert_eq!(broken(rules(entry(20), Some(&tm), 0)), ["minutes:rounding_step"]);
         assert!(broken(rules(entry(45), Some(&tm), 0)).is_empty());
     }
 
@@ -427,10 +414,7 @@ mod tests {
     fn a_day_holds_at_most_24_hours() {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         assert!(broken(rules(entry(60), Some(&tm), 23 * 60)).is_empty());
-        assert_eq!(
-            broken(rules(entry(75), Some(&tm), 23 * 60)),
-            ["minutes:day_limit"]
-        );
+        assert_eq!(broken(rules(entry(75), Some(&tm), 23 * 60)), ["minutes:day_limit"]);
     }
 
     #[test]
@@ -438,10 +422,7 @@ mod tests {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         let mut e = entry(60);
         e.date = date!(2026 - 01 - 15); // employed, but before the project starts
-        assert_eq!(
-            broken(rules(e.clone(), Some(&tm), 0)),
-            ["date:project_dates"]
-        );
+        assert_eq!(broken(rules(e.clone(), Some(&tm), 0)), ["date:project_dates"]);
         e.date = date!(2027 - 01 - 04); // after employment and project
         assert_eq!(
             broken(rules(e, Some(&tm), 0)),
@@ -453,10 +434,7 @@ mod tests {
     fn archived_projects_take_no_time() {
         let mut tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         tm.meta.archived_at = Some(datetime!(2026-03-01 0:00 UTC));
-        assert_eq!(
-            broken(rules(entry(60), Some(&tm), 0)),
-            ["project_id:archived"]
-        );
+        assert_eq!(broken(rules(entry(60), Some(&tm), 0)), ["project_id:archived"]);
     }
 
     #[test]
@@ -471,10 +449,7 @@ mod tests {
         e.project_id = None;
         assert!(!rules(e.clone(), None, 0).unwrap().billable);
         e.billable = Some(true);
-        assert_eq!(
-            broken(rules(e, None, 0)),
-            ["billable:internal_not_billable"]
-        );
+        assert_eq!(broken(rules(e, None, 0)), ["billable:internal_not_billable"]);
     }
 
     #[test]
@@ -482,10 +457,7 @@ mod tests {
         let nb = project(BillingType::NonBillable, ProjectType::Consulting);
         let mut e = entry(60);
         e.billable = Some(true);
-        assert_eq!(
-            broken(rules(e, Some(&nb), 0)),
-            ["billable:project_not_billable"]
-        );
+        assert_eq!(broken(rules(e, Some(&nb), 0)), ["billable:project_not_billable"]);
     }
 
     #[test]

@@ -13,13 +13,7 @@ impl Checks {
     }
 
     /// Records a broken rule unless `ok` holds.
-    pub fn check(
-        &mut self,
-        ok: bool,
-        field: &str,
-        rule: &str,
-        message: impl Into<String>,
-    ) -> &mut Self {
+    pub fn check(&mut self, ok: bool, field: &str, rule: &str, message: impl Into<String>) -> &mut Self {
         if !ok {
             self.errors.push(FieldError::new(field, rule, message));
         }

@@ -2,8 +2,7 @@
 
 use async_trait::async_trait;
 use psops_core::accounts::{
-    Account, AccountFields, AccountFilter, AccountId, AccountPatch, Contact, ContactFields,
-    ContactId, ContactPatch,
+    Account, AccountFields, AccountFilter, AccountId, AccountPatch, Contact, ContactFields, ContactId, ContactPatch,
 };
 use psops_core::page::{Page, PageRequest};
 use psops_core::store::{AccountStore, Created, IfVersion, WriteCtx};
@@ -58,11 +57,7 @@ fn read_contact(r: &Row) -> Result<Contact> {
 
 /// Which unique index a conflicting account write hit: both are checked up front so the
 /// error names the right field on either backend.
-async fn check_unique(
-    tx: &mut crate::db::Tx,
-    f: &AccountFields,
-    me: Option<AccountId>,
-) -> Result<()> {
+async fn check_unique(tx: &mut crate::db::Tx, f: &AccountFields, me: Option<AccountId>) -> Result<()> {
     let me = me.map(|i| i.get()).unwrap_or(0);
     let q = sql("SELECT id FROM accounts WHERE lower(name) = lower($1) AND id <> $2")
         .bind(f.name.trim())
@@ -96,7 +91,7 @@ impl AccountStore for Db {
     async fn create_account(&self, ctx: &WriteCtx, new: AccountFields) -> Result<Created<Account>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "account").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, ACCOUNTS.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         check_unique(&mut tx, &new, None).await?;
@@ -112,7 +107,7 @@ impl AccountStore for Db {
         .bind(new.currency.map(|c| c.to_string()))
         .bind(now());
         let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        idempotency::commit(&self.pools, tx, ctx, "account", read_account(&row)?).await
+        ACCOUNTS.created(&self.pools, tx, ctx, read_account(&row)?).await
     }
 
     async fn account(&self, id: AccountId) -> Result<Account> {
@@ -121,7 +116,7 @@ impl AccountStore for Db {
 
     async fn update_account(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: AccountId,
         v: IfVersion,
         patch: AccountPatch,
@@ -130,7 +125,7 @@ impl AccountStore for Db {
         let lock = tx.for_update();
         let current = ACCOUNTS.get(&mut tx, id.get(), lock).await?;
         check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_unique(&mut tx, &f, Some(id)).await?;
         let q = sql(format!(
@@ -146,40 +141,23 @@ impl AccountStore for Db {
         .bind(f.currency.map(|c| c.to_string()))
         .bind(now());
         let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        let account = read_account(&row)?;
-        tx.commit().await?;
-        Ok(account)
+        ACCOUNTS.updated(tx, ctx, &current, read_account(&row)?).await
     }
 
-    async fn archive_account(
-        &self,
-        _ctx: &WriteCtx,
-        id: AccountId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Account> {
-        ACCOUNTS.archive(&self.pools, id.get(), v, archived).await
+    async fn archive_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, archived: bool) -> Result<Account> {
+        ACCOUNTS.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
-    async fn list_accounts(
-        &self,
-        filter: &AccountFilter,
-        page: PageRequest,
-    ) -> Result<Page<Account>> {
+    async fn list_accounts(&self, filter: &AccountFilter, page: PageRequest) -> Result<Page<Account>> {
         let mut q = ACCOUNTS.select();
         search(&mut q, &["name", "code"], filter.q.as_deref());
         ACCOUNTS.page(&self.pools, q, filter.archived, page).await
     }
 
-    async fn create_contact(
-        &self,
-        ctx: &WriteCtx,
-        account: AccountId,
-        new: ContactFields,
-    ) -> Result<Created<Contact>> {
+    async fn create_contact(&self, ctx: &WriteCtx, account: AccountId, new: ContactFields) -> Result<Created<Contact>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "contact").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, CONTACTS.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         // The account comes from the path: a missing one is a 404, not a bad field.
@@ -196,7 +174,7 @@ impl AccountStore for Db {
         .bind(new.phone)
         .bind(now());
         let row = tx.one(q).await?;
-        idempotency::commit(&self.pools, tx, ctx, "contact", read_contact(&row)?).await
+        CONTACTS.created(&self.pools, tx, ctx, read_contact(&row)?).await
     }
 
     async fn contact(&self, id: ContactId) -> Result<Contact> {
@@ -205,7 +183,7 @@ impl AccountStore for Db {
 
     async fn update_contact(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: ContactId,
         v: IfVersion,
         patch: ContactPatch,
@@ -214,7 +192,7 @@ impl AccountStore for Db {
         let lock = tx.for_update();
         let current = CONTACTS.get(&mut tx, id.get(), lock).await?;
         check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         let q = sql(format!(
             "UPDATE contacts SET name = $2, email = $3, title = $4, phone = $5, \
@@ -228,19 +206,11 @@ impl AccountStore for Db {
         .bind(f.phone)
         .bind(now());
         let row = tx.one(q).await?;
-        let contact = read_contact(&row)?;
-        tx.commit().await?;
-        Ok(contact)
+        CONTACTS.updated(tx, ctx, &current, read_contact(&row)?).await
     }
 
-    async fn archive_contact(
-        &self,
-        _ctx: &WriteCtx,
-        id: ContactId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Contact> {
-        CONTACTS.archive(&self.pools, id.get(), v, archived).await
+    async fn archive_contact(&self, ctx: &WriteCtx, id: ContactId, v: IfVersion, archived: bool) -> Result<Contact> {
+        CONTACTS.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
     async fn list_contacts(

@@ -1,9 +1,7 @@
 //! Assignments in SQL.
 
 use async_trait::async_trait;
-use psops_core::assignments::{
-    Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch,
-};
+use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch};
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
 use psops_core::store::{AssignmentStore, Created, IfVersion, WriteCtx};
@@ -94,14 +92,10 @@ pub(crate) fn missing(e: Error, field: &str, what: &str) -> Error {
 
 #[async_trait]
 impl AssignmentStore for Db {
-    async fn create_assignment(
-        &self,
-        ctx: &WriteCtx,
-        new: AssignmentFields,
-    ) -> Result<Created<Assignment>> {
+    async fn create_assignment(&self, ctx: &WriteCtx, new: AssignmentFields) -> Result<Created<Assignment>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "assignment").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, ASSIGNMENTS.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         check_refs(&mut tx, &new).await?;
@@ -118,7 +112,7 @@ impl AssignmentStore for Db {
         .bind(new.minutes_per_week.get())
         .bind(now());
         let row = tx.one(q).await?;
-        idempotency::commit(&self.pools, tx, ctx, "assignment", read(&row)?).await
+        ASSIGNMENTS.created(&self.pools, tx, ctx, read(&row)?).await
     }
 
     async fn assignment(&self, id: AssignmentId) -> Result<Assignment> {
@@ -127,7 +121,7 @@ impl AssignmentStore for Db {
 
     async fn update_assignment(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: AssignmentId,
         v: IfVersion,
         patch: AssignmentPatch,
@@ -136,7 +130,7 @@ impl AssignmentStore for Db {
         let lock = tx.for_update();
         let current = ASSIGNMENTS.get(&mut tx, id.get(), lock).await?;
         check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_refs(&mut tx, &f).await?;
         let q = sql(format!(
@@ -151,34 +145,24 @@ impl AssignmentStore for Db {
         .bind(f.minutes_per_week.get())
         .bind(now());
         let row = tx.one(q).await?;
-        let assignment = read(&row)?;
-        tx.commit().await?;
-        Ok(assignment)
+        ASSIGNMENTS.updated(tx, ctx, &current, read(&row)?).await
     }
 
     async fn archive_assignment(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: AssignmentId,
         v: IfVersion,
         archived: bool,
     ) -> Result<Assignment> {
-        ASSIGNMENTS
-            .archive(&self.pools, id.get(), v, archived)
-            .await
+        ASSIGNMENTS.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
-    async fn list_assignments(
-        &self,
-        filter: &AssignmentFilter,
-        page: PageRequest,
-    ) -> Result<Page<Assignment>> {
+    async fn list_assignments(&self, filter: &AssignmentFilter, page: PageRequest) -> Result<Page<Assignment>> {
         let mut q = ASSIGNMENTS.select();
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "project_id", filter.project_id);
         overlaps(&mut q, "start_date", "end_date", filter.from, filter.to);
-        ASSIGNMENTS
-            .page(&self.pools, q, filter.archived, page)
-            .await
+        ASSIGNMENTS.page(&self.pools, q, filter.archived, page).await
     }
 }

@@ -1,9 +1,7 @@
 //! Users and API tokens in SQL.
 
 use async_trait::async_trait;
-use psops_core::auth::{
-    ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, roles_from_text, roles_to_text,
-};
+use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, roles_from_text, roles_to_text};
 use psops_core::code::Code;
 use psops_core::store::AuthStore;
 use psops_core::{Error, Result};
@@ -14,8 +12,7 @@ use crate::common::ensure_exists;
 use crate::db::{Row, now, on_unique, sql};
 
 const USER_COLUMNS: &str = "id, email, name, roles, person_id, created_at, disabled_at";
-const TOKEN_COLUMNS: &str =
-    "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
 
 fn read_user(r: &Row) -> Result<User> {
     Ok(User {
@@ -47,14 +44,7 @@ impl AuthStore for Db {
     async fn create_user(&self, new: NewUser) -> Result<User> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        ensure_exists(
-            &mut tx,
-            "people",
-            new.person_id.map(|i| i.get()),
-            "person_id",
-            "person",
-        )
-        .await?;
+        ensure_exists(&mut tx, "people", new.person_id.map(|i| i.get()), "person_id", "person").await?;
         let q = sql(format!(
             "INSERT INTO users (email, name, password_hash, roles, person_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
@@ -79,12 +69,7 @@ impl AuthStore for Db {
             "SELECT {USER_COLUMNS} FROM users WHERE lower(email) = lower($1)"
         ))
         .bind(email.trim());
-        self.pools
-            .optional(q)
-            .await?
-            .as_ref()
-            .map(read_user)
-            .transpose()
+        self.pools.optional(q).await?.as_ref().map(read_user).transpose()
     }
 
     async fn password_hash(&self, id: UserId) -> Result<Option<String>> {
@@ -92,9 +77,7 @@ impl AuthStore for Db {
             .pools
             .optional(sql("SELECT password_hash FROM users WHERE id = $1").bind(id))
             .await?;
-        Ok(row
-            .ok_or_else(|| Error::not_found("user", id))?
-            .get("password_hash")?)
+        Ok(row.ok_or_else(|| Error::not_found("user", id))?.get("password_hash")?)
     }
 
     async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()> {
@@ -113,10 +96,7 @@ impl AuthStore for Db {
     }
 
     async fn count_users(&self) -> Result<i64> {
-        self.pools
-            .one(sql("SELECT COUNT(*) AS n FROM users"))
-            .await?
-            .get("n")
+        self.pools.one(sql("SELECT COUNT(*) AS n FROM users")).await?.get("n")
     }
 
     async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken> {
@@ -141,15 +121,8 @@ impl AuthStore for Db {
         Ok(token)
     }
 
-    async fn authenticate_token(
-        &self,
-        token_hash: &str,
-        at: OffsetDateTime,
-    ) -> Result<Option<(User, ApiToken)>> {
-        let q = sql(format!(
-            "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1"
-        ))
-        .bind(token_hash);
+    async fn authenticate_token(&self, token_hash: &str, at: OffsetDateTime) -> Result<Option<(User, ApiToken)>> {
+        let q = sql(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE token_hash = $1")).bind(token_hash);
         let Some(row) = self.pools.optional(q).await? else {
             return Ok(None);
         };
@@ -167,9 +140,7 @@ impl AuthStore for Db {
         }
         // Last use is kept to the minute: a write per request would serialise every
         // reader behind SQLite's single writer.
-        let stale = token
-            .last_used_at
-            .is_none_or(|t| at - t >= time::Duration::minutes(1));
+        let stale = token.last_used_at.is_none_or(|t| at - t >= time::Duration::minutes(1));
         if stale {
             let mut tx = self.pools.begin().await?;
             tx.execute(
@@ -198,10 +169,7 @@ impl AuthStore for Db {
         ))
         .bind(id)
         .bind(at);
-        let row = tx
-            .optional(q)
-            .await?
-            .ok_or_else(|| Error::not_found("api token", id))?;
+        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found("api token", id))?;
         let token = read_token(&row)?;
         tx.commit().await?;
         Ok(token)

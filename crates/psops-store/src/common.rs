@@ -3,9 +3,10 @@
 
 use std::future::Future;
 
+use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
-use psops_core::store::IfVersion;
+use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
 
 use crate::db::{DbError, Pools, Row, Sql, Tx, now, sql};
@@ -54,20 +55,11 @@ impl<T> Table<T> {
 
     /// `SELECT <columns> FROM <table> WHERE 1=1`, ready for filters.
     pub fn select(&self) -> Sql {
-        sql(format!(
-            "SELECT {} FROM {} WHERE 1=1",
-            self.columns, self.table
-        ))
+        sql(format!("SELECT {} FROM {} WHERE 1=1", self.columns, self.table))
     }
 
     /// Runs a filtered select as one page ordered by id.
-    pub async fn page(
-        &self,
-        pools: &Pools,
-        mut q: Sql,
-        archived: Option<bool>,
-        page: PageRequest,
-    ) -> Result<Page<T>>
+    pub async fn page(&self, pools: &Pools, mut q: Sql, archived: Option<bool>, page: PageRequest) -> Result<Page<T>>
     where
         T: HasId,
     {
@@ -92,39 +84,80 @@ impl<T> Table<T> {
         Ok(Page::from_rows(items, page.limit, HasId::id_value))
     }
 
-    /// Archives or restores a record in its own transaction and returns it.
-    pub async fn archive(&self, pools: &Pools, id: i64, v: IfVersion, archived: bool) -> Result<T> {
-        let mut tx = pools.begin().await?;
-        self.set_archived(&mut tx, id, v, archived).await?;
-        let record = self.get(&mut tx, id, "").await?;
-        tx.commit().await?;
-        Ok(record)
+    /// Ends a create: audits it, stores the idempotent response and commits.
+    pub async fn created(&self, pools: &Pools, mut tx: Tx, ctx: &WriteCtx, value: T) -> Result<Created<T>>
+    where
+        T: serde::Serialize + HasId,
+    {
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            self.entity,
+            value.id_value(),
+            AuditAction::Create,
+            None,
+            Some(&value),
+        )
+        .await?;
+        crate::idempotency::commit(pools, tx, ctx, self.entity, value).await
     }
 
-    /// Archives or restores a record, checking the caller's version first.
-    pub async fn set_archived(
-        &self,
-        tx: &mut Tx,
-        id: i64,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<()> {
+    /// Ends an update: audits the change from `before` and commits.
+    pub async fn updated(&self, mut tx: Tx, ctx: &WriteCtx, before: &T, after: T) -> Result<T>
+    where
+        T: serde::Serialize + HasId,
+    {
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            self.entity,
+            after.id_value(),
+            AuditAction::Update,
+            Some(before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Archives or restores a record in its own transaction, audited, and returns it.
+    pub async fn archive(&self, pools: &Pools, ctx: &WriteCtx, id: i64, v: IfVersion, archived: bool) -> Result<T>
+    where
+        T: serde::Serialize,
+    {
+        let mut tx = pools.begin().await?;
+        let lock = tx.for_update();
+        let before = self.get(&mut tx, id, lock).await?;
+        if self.set_archived(&mut tx, id, v, archived).await? {
+            let after = self.get(&mut tx, id, "").await?;
+            let action = if archived {
+                AuditAction::Archive
+            } else {
+                AuditAction::Unarchive
+            };
+            crate::audit::record(&mut tx, ctx, self.entity, id, action, Some(&before), Some(&after)).await?;
+            tx.commit().await?;
+            return Ok(after);
+        }
+        tx.commit().await?;
+        Ok(before)
+    }
+
+    /// Archives or restores a record, checking the caller's version first; tells
+    /// whether anything changed.
+    pub async fn set_archived(&self, tx: &mut Tx, id: i64, v: IfVersion, archived: bool) -> Result<bool> {
         let q = sql(format!(
             "SELECT version, archived_at FROM {} WHERE id = $1{}",
             self.table,
             tx.for_update()
         ))
         .bind(id);
-        let row = tx
-            .optional(q)
-            .await?
-            .ok_or_else(|| Error::not_found(self.entity, id))?;
+        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found(self.entity, id))?;
         check_version(row.get("version")?, v)?;
-        let is_archived = row
-            .get::<Option<time::OffsetDateTime>>("archived_at")?
-            .is_some();
+        let is_archived = row.get::<Option<time::OffsetDateTime>>("archived_at")?.is_some();
         if is_archived == archived {
-            return Ok(());
+            return Ok(false);
         }
         let t = now();
         let q = sql(format!(
@@ -135,7 +168,7 @@ impl<T> Table<T> {
         .bind(archived.then_some(t))
         .bind(t);
         tx.execute(q).await?;
-        Ok(())
+        Ok(true)
     }
 }
 
@@ -159,7 +192,8 @@ has_id!(
     psops_core::accounts::Contact,
     psops_core::projects::Project,
     psops_core::assignments::Assignment,
-    psops_core::time_entries::TimeEntry
+    psops_core::time_entries::TimeEntry,
+    psops_core::audit::AuditEntry
 );
 
 pub(crate) fn meta(r: &Row) -> Result<Meta> {
@@ -180,13 +214,7 @@ pub(crate) fn check_version(current: i64, expected: IfVersion) -> Result<()> {
 }
 
 /// A referenced record must exist (archived ones still count: history keeps them).
-pub(crate) async fn ensure_exists(
-    tx: &mut Tx,
-    table: &str,
-    id: Option<i64>,
-    field: &str,
-    what: &str,
-) -> Result<()> {
+pub(crate) async fn ensure_exists(tx: &mut Tx, table: &str, id: Option<i64>, field: &str, what: &str) -> Result<()> {
     let Some(id) = id else { return Ok(()) };
     let q = sql(format!("SELECT id FROM {table} WHERE id = $1")).bind(id);
     if tx.optional(q).await?.is_none() {
@@ -232,13 +260,7 @@ pub(crate) fn search(q: &mut Sql, columns: &[&str], text: Option<&str>) {
 }
 
 /// Adds an overlap test between a record's optional date span and the filter range.
-pub(crate) fn overlaps(
-    q: &mut Sql,
-    start_col: &str,
-    end_col: &str,
-    from: Option<time::Date>,
-    to: Option<time::Date>,
-) {
+pub(crate) fn overlaps(q: &mut Sql, start_col: &str, end_col: &str, from: Option<time::Date>, to: Option<time::Date>) {
     if let Some(from) = from {
         q.push(&format!(" AND ({end_col} IS NULL OR {end_col} >= "))
             .push_bind(from)

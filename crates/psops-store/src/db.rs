@@ -106,10 +106,7 @@ pub(crate) trait Column:
     for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
 {
 }
-impl<T> Column for T where
-    T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
-{
-}
+impl<T> Column for T where T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> {}
 
 impl Row {
     pub fn get<T: Column>(&self, col: &str) -> Result<T, Error> {
@@ -131,8 +128,7 @@ impl Row {
     /// A closed-vocabulary code column.
     pub fn code<T: psops_core::code::Code>(&self, col: &str) -> Result<T, Error> {
         let text: String = self.get(col)?;
-        T::from_code(&text)
-            .map_err(|_| Error::internal(format!("column {col} holds unknown code {text}")))
+        T::from_code(&text).map_err(|_| Error::internal(format!("column {col} holds unknown code {text}")))
     }
 
     pub fn opt_code<T: psops_core::code::Code>(&self, col: &str) -> Result<Option<T>, Error> {
@@ -166,22 +162,15 @@ impl From<sqlx::Error> for DbError {
 impl From<DbError> for Error {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Unique => {
-                Error::conflict("", "unique", "a record with these values already exists")
-            }
-            DbError::ForeignKey => {
-                Error::invalid("", "exists", "a referenced record does not exist")
-            }
+            DbError::Unique => Error::conflict("", "unique", "a record with these values already exists"),
+            DbError::ForeignKey => Error::invalid("", "exists", "a referenced record does not exist"),
             DbError::Other(msg) => Error::Internal(msg),
         }
     }
 }
 
 /// Turns a unique violation into a conflict on `field`; other errors pass through.
-pub(crate) fn on_unique(
-    field: &'static str,
-    message: &'static str,
-) -> impl FnOnce(DbError) -> Error {
+pub(crate) fn on_unique(field: &'static str, message: &'static str) -> impl FnOnce(DbError) -> Error {
     move |e| match e {
         DbError::Unique => Error::conflict(field, "unique", message),
         other => other.into(),
@@ -204,34 +193,22 @@ macro_rules! bind_all {
     }};
 }
 
-async fn sqlite_all<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
-    e: E,
-    s: Sql,
-) -> Result<Vec<Row>, DbError> {
+async fn sqlite_all<'e, E: sqlx::Executor<'e, Database = Sqlite>>(e: E, s: Sql) -> Result<Vec<Row>, DbError> {
     let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
     Ok(q.fetch_all(e).await?.into_iter().map(Row::Sqlite).collect())
 }
 
-async fn pg_all<'e, E: sqlx::Executor<'e, Database = Postgres>>(
-    e: E,
-    s: Sql,
-) -> Result<Vec<Row>, DbError> {
+async fn pg_all<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -> Result<Vec<Row>, DbError> {
     let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
     Ok(q.fetch_all(e).await?.into_iter().map(Row::Pg).collect())
 }
 
-async fn sqlite_exec<'e, E: sqlx::Executor<'e, Database = Sqlite>>(
-    e: E,
-    s: Sql,
-) -> Result<u64, DbError> {
+async fn sqlite_exec<'e, E: sqlx::Executor<'e, Database = Sqlite>>(e: E, s: Sql) -> Result<u64, DbError> {
     let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
     Ok(q.execute(e).await?.rows_affected())
 }
 
-async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(
-    e: E,
-    s: Sql,
-) -> Result<u64, DbError> {
+async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -> Result<u64, DbError> {
     let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
     Ok(q.execute(e).await?.rows_affected())
 }
@@ -241,10 +218,7 @@ async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(
 /// lock) and a few readers; PostgreSQL one pool for both.
 #[derive(Clone, Debug)]
 pub(crate) enum Pools {
-    Sqlite {
-        writer: SqlitePool,
-        reader: SqlitePool,
-    },
+    Sqlite { writer: SqlitePool, reader: SqlitePool },
     Pg(PgPool),
 }
 
@@ -264,12 +238,9 @@ impl Pools {
 
     pub async fn begin(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Pools::Sqlite { writer, .. } => Tx::Sqlite(
-                writer
-                    .begin_with("BEGIN IMMEDIATE")
-                    .await
-                    .map_err(DbError::from)?,
-            ),
+            Pools::Sqlite { writer, .. } => {
+                Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await.map_err(DbError::from)?)
+            }
             Pools::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::from)?),
         })
     }
@@ -355,6 +326,5 @@ impl Tx {
 /// The current time at the precision both databases keep (microseconds, UTC).
 pub(crate) fn now() -> OffsetDateTime {
     let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1000 * 1000)
-        .unwrap_or(t)
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
 }

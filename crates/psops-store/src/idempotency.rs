@@ -12,11 +12,7 @@ fn owner(ctx: &WriteCtx) -> i64 {
 }
 
 /// The stored response for this key, if the request was seen before.
-async fn lookup(
-    rows: Vec<crate::db::Row>,
-    ctx: &WriteCtx,
-    resource: &str,
-) -> Result<Option<serde_json::Value>> {
+async fn lookup(rows: Vec<crate::db::Row>, ctx: &WriteCtx, resource: &str) -> Result<Option<serde_json::Value>> {
     let (Some(key), Some(row)) = (&ctx.idempotency, rows.into_iter().next()) else {
         return Ok(None);
     };
@@ -30,9 +26,7 @@ async fn lookup(
         ));
     }
     let response: String = row.get("response")?;
-    serde_json::from_str(&response)
-        .map(Some)
-        .map_err(Error::internal)
+    serde_json::from_str(&response).map(Some).map_err(Error::internal)
 }
 
 fn select(ctx: &WriteCtx) -> Option<crate::db::Sql> {
@@ -45,11 +39,7 @@ fn select(ctx: &WriteCtx) -> Option<crate::db::Sql> {
 }
 
 /// Call first in a create's transaction: `Some` means answer with the stored response.
-pub(crate) async fn replay(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    resource: &str,
-) -> Result<Option<serde_json::Value>> {
+pub(crate) async fn replay(tx: &mut Tx, ctx: &WriteCtx, resource: &str) -> Result<Option<serde_json::Value>> {
     let Some(q) = select(ctx) else {
         return Ok(None);
     };

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod assignments;
+mod audit;
 mod auth;
 mod common;
 mod db;
@@ -29,6 +30,7 @@ pub use db::Backend;
 #[derive(Clone, Debug)]
 pub struct Db {
     pools: db::Pools,
+    url: String,
 }
 
 /// How to open the database.
@@ -63,7 +65,7 @@ impl Db {
                 "database_url must start with sqlite:// or postgres://",
             ));
         };
-        let db = Db { pools };
+        let db = Db { pools, url: url.to_string() };
         if opts.migrate {
             db.migrate().await?;
         }
@@ -78,6 +80,11 @@ impl Db {
     /// Versions already applied.
     pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
         migrate::applied(&self.pools).await
+    }
+
+    /// The URL the database was opened with.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     pub fn kind(&self) -> Backend {
@@ -102,13 +109,7 @@ fn connect_error(e: sqlx::Error) -> Error {
 
 async fn open_sqlite(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
     let base = SqliteConnectOptions::from_str(url)
-        .map_err(|e| {
-            Error::invalid(
-                "database_url",
-                "sqlite_url",
-                format!("not a SQLite URL: {e}"),
-            )
-        })?
+        .map_err(|e| Error::invalid("database_url", "sqlite_url", format!("not a SQLite URL: {e}")))?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
@@ -131,13 +132,8 @@ async fn open_sqlite(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
 }
 
 async fn open_postgres(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
-    let options = PgConnectOptions::from_str(url).map_err(|e| {
-        Error::invalid(
-            "database_url",
-            "postgres_url",
-            format!("not a PostgreSQL URL: {e}"),
-        )
-    })?;
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| Error::invalid("database_url", "postgres_url", format!("not a PostgreSQL URL: {e}")))?;
     let pool = PgPoolOptions::new()
         .max_connections(opts.max_connections.max(2))
         .acquire_timeout(Duration::from_secs(10))

@@ -12,17 +12,31 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "core_records",
-    sql: include_str!("../migrations/sqlite/0001_core_records.sql"),
-}];
+pub(crate) const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core_records",
+        sql: include_str!("../migrations/sqlite/0001_core_records.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "access_control",
+        sql: include_str!("../migrations/sqlite/0002_access_control.sql"),
+    },
+];
 
-pub(crate) const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "core_records",
-    sql: include_str!("../migrations/postgres/0001_core_records.sql"),
-}];
+pub(crate) const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "core_records",
+        sql: include_str!("../migrations/postgres/0001_core_records.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "access_control",
+        sql: include_str!("../migrations/postgres/0002_access_control.sql"),
+    },
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version    BIGINT PRIMARY KEY,
@@ -40,24 +54,18 @@ pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
     for m in list {
         let mut tx = pools.begin().await?;
         if tx.backend() == Backend::Postgres {
-            tx.execute(sql("SELECT pg_advisory_xact_lock(727700001)"))
-                .await?;
+            tx.execute(sql("SELECT pg_advisory_xact_lock(727700001)")).await?;
         }
         tx.execute(sql(LEDGER)).await?;
         let done = tx
-            .optional(
-                sql("SELECT version FROM schema_migrations WHERE version = $1").bind(m.version),
-            )
+            .optional(sql("SELECT version FROM schema_migrations WHERE version = $1").bind(m.version))
             .await?;
         if done.is_some() {
             continue;
         }
-        tx.execute_script(m.sql).await.map_err(|e| {
-            Error::internal(format!(
-                "migration {} ({}) failed: {e:?}",
-                m.version, m.name
-            ))
-        })?;
+        tx.execute_script(m.sql)
+            .await
+            .map_err(|e| Error::internal(format!("migration {} ({}) failed: {e:?}", m.version, m.name)))?;
         let at = crate::db::now()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
@@ -79,9 +87,7 @@ pub(crate) async fn applied(pools: &Pools) -> Result<Vec<i64>> {
     let mut tx = pools.begin().await?;
     tx.execute(sql(LEDGER)).await?;
     let rows = tx
-        .all(sql(
-            "SELECT version FROM schema_migrations ORDER BY version",
-        ))
+        .all(sql("SELECT version FROM schema_migrations ORDER BY version"))
         .await?;
     tx.commit().await?;
     rows.iter().map(|r| r.get::<i64>("version")).collect()
@@ -103,9 +109,7 @@ mod tests {
     fn every_migration_file_is_embedded() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
         for (backend, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
-            let files = std::fs::read_dir(format!("{dir}/{backend}"))
-                .unwrap()
-                .count();
+            let files = std::fs::read_dir(format!("{dir}/{backend}")).unwrap().count();
             assert_eq!(
                 files,
                 list.len(),

@@ -55,9 +55,10 @@ impl OrgStore for Db {
         parse(row.map(|r| r.get::<String>("value")).transpose()?)
     }
 
-    async fn update_settings(&self, _ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings> {
+    async fn update_settings(&self, ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings> {
         let mut tx = self.pools.begin().await?;
-        let next = load(&mut tx).await?.apply(patch)?;
+        let before = load(&mut tx).await?;
+        let next = before.clone().apply(patch)?;
         let text = serde_json::to_string(&next).map_err(Error::internal)?;
         tx.execute(
             sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
@@ -65,6 +66,8 @@ impl OrgStore for Db {
                 .bind(text),
         )
         .await?;
+        let action = psops_core::audit::AuditAction::Update;
+        crate::audit::record(&mut tx, ctx, "settings", 0, action, Some(&before), Some(&next)).await?;
         tx.commit().await?;
         Ok(next)
     }

@@ -38,7 +38,7 @@ impl PartnerStore for Db {
     async fn create_partner(&self, ctx: &WriteCtx, new: PartnerFields) -> Result<Created<Partner>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "partner").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, PARTNERS.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         let q = sql(format!(
@@ -52,7 +52,7 @@ impl PartnerStore for Db {
         .bind(new.notes)
         .bind(now());
         let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        idempotency::commit(&self.pools, tx, ctx, "partner", read(&row)?).await
+        PARTNERS.created(&self.pools, tx, ctx, read(&row)?).await
     }
 
     async fn partner(&self, id: PartnerId) -> Result<Partner> {
@@ -61,7 +61,7 @@ impl PartnerStore for Db {
 
     async fn update_partner(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: PartnerId,
         v: IfVersion,
         patch: PartnerPatch,
@@ -70,7 +70,7 @@ impl PartnerStore for Db {
         let lock = tx.for_update();
         let current = PARTNERS.get(&mut tx, id.get(), lock).await?;
         check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         let q = sql(format!(
             "UPDATE partners SET name = $2, partner_type = $3, region = $4, notes = $5, \
@@ -84,26 +84,14 @@ impl PartnerStore for Db {
         .bind(f.notes)
         .bind(now());
         let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        let partner = read(&row)?;
-        tx.commit().await?;
-        Ok(partner)
+        PARTNERS.updated(tx, ctx, &current, read(&row)?).await
     }
 
-    async fn archive_partner(
-        &self,
-        _ctx: &WriteCtx,
-        id: PartnerId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Partner> {
-        PARTNERS.archive(&self.pools, id.get(), v, archived).await
+    async fn archive_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, archived: bool) -> Result<Partner> {
+        PARTNERS.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
-    async fn list_partners(
-        &self,
-        filter: &PartnerFilter,
-        page: PageRequest,
-    ) -> Result<Page<Partner>> {
+    async fn list_partners(&self, filter: &PartnerFilter, page: PageRequest) -> Result<Page<Partner>> {
         let mut q = PARTNERS.select();
         search(&mut q, &["name"], filter.q.as_deref());
         PARTNERS.page(&self.pools, q, filter.archived, page).await

@@ -48,22 +48,8 @@ async fn check_refs(tx: &mut Tx, f: &PersonFields, me: Option<PersonId>) -> Resu
             "a person cannot be their own manager",
         ));
     }
-    ensure_exists(
-        tx,
-        "people",
-        f.manager_id.map(|i| i.get()),
-        "manager_id",
-        "person",
-    )
-    .await?;
-    ensure_exists(
-        tx,
-        "partners",
-        f.partner_id.map(|i| i.get()),
-        "partner_id",
-        "partner",
-    )
-    .await
+    ensure_exists(tx, "people", f.manager_id.map(|i| i.get()), "manager_id", "person").await?;
+    ensure_exists(tx, "partners", f.partner_id.map(|i| i.get()), "partner_id", "partner").await
 }
 
 #[async_trait]
@@ -71,7 +57,7 @@ impl PeopleStore for Db {
     async fn create_person(&self, ctx: &WriteCtx, new: PersonFields) -> Result<Created<Person>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "person").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, PEOPLE.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         check_refs(&mut tx, &new, None).await?;
@@ -93,30 +79,21 @@ impl PeopleStore for Db {
         .bind(new.manager_id)
         .bind(new.partner_id)
         .bind(t);
-        let row = tx
-            .one(q)
-            .await
-            .map_err(on_unique("email", DUPLICATE_EMAIL))?;
+        let row = tx.one(q).await.map_err(on_unique("email", DUPLICATE_EMAIL))?;
         let person = read(&row)?;
-        idempotency::commit(&self.pools, tx, ctx, "person", person).await
+        PEOPLE.created(&self.pools, tx, ctx, person).await
     }
 
     async fn person(&self, id: PersonId) -> Result<Person> {
         PEOPLE.get(&mut &self.pools, id.get(), "").await
     }
 
-    async fn update_person(
-        &self,
-        _ctx: &WriteCtx,
-        id: PersonId,
-        v: IfVersion,
-        patch: PersonPatch,
-    ) -> Result<Person> {
+    async fn update_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, patch: PersonPatch) -> Result<Person> {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
         let current = PEOPLE.get(&mut tx, id.get(), lock).await?;
         crate::common::check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_refs(&mut tx, &f, Some(id)).await?;
         let q = sql(format!(
@@ -137,23 +114,12 @@ impl PeopleStore for Db {
         .bind(f.manager_id)
         .bind(f.partner_id)
         .bind(now());
-        let row = tx
-            .one(q)
-            .await
-            .map_err(on_unique("email", DUPLICATE_EMAIL))?;
-        let person = read(&row)?;
-        tx.commit().await?;
-        Ok(person)
+        let row = tx.one(q).await.map_err(on_unique("email", DUPLICATE_EMAIL))?;
+        PEOPLE.updated(tx, ctx, &current, read(&row)?).await
     }
 
-    async fn archive_person(
-        &self,
-        _ctx: &WriteCtx,
-        id: PersonId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Person> {
-        PEOPLE.archive(&self.pools, id.get(), v, archived).await
+    async fn archive_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, archived: bool) -> Result<Person> {
+        PEOPLE.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
     async fn list_people(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>> {

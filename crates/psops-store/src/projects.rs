@@ -51,14 +51,7 @@ fn read(r: &Row) -> Result<Project> {
 const DUPLICATE_CODE: &str = "a project with this code already exists";
 
 async fn check_refs(tx: &mut Tx, f: &ProjectFields) -> Result<()> {
-    ensure_exists(
-        tx,
-        "accounts",
-        f.account_id.map(|i| i.get()),
-        "account_id",
-        "account",
-    )
-    .await?;
+    ensure_exists(tx, "accounts", f.account_id.map(|i| i.get()), "account_id", "account").await?;
     ensure_exists(
         tx,
         "people",
@@ -67,14 +60,7 @@ async fn check_refs(tx: &mut Tx, f: &ProjectFields) -> Result<()> {
         "person",
     )
     .await?;
-    ensure_exists(
-        tx,
-        "partners",
-        f.partner_id.map(|i| i.get()),
-        "partner_id",
-        "partner",
-    )
-    .await
+    ensure_exists(tx, "partners", f.partner_id.map(|i| i.get()), "partner_id", "partner").await
 }
 
 /// Binds the fields in column order, after whatever `q` already bound.
@@ -100,7 +86,7 @@ impl ProjectStore for Db {
     async fn create_project(&self, ctx: &WriteCtx, new: ProjectFields) -> Result<Created<Project>> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "project").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, PROJECTS.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         check_refs(&mut tx, &new).await?;
@@ -113,7 +99,7 @@ impl ProjectStore for Db {
         ));
         let q = bind_fields(q, &new).bind(now());
         let row = tx.one(q).await.map_err(on_unique("code", DUPLICATE_CODE))?;
-        idempotency::commit(&self.pools, tx, ctx, "project", read(&row)?).await
+        PROJECTS.created(&self.pools, tx, ctx, read(&row)?).await
     }
 
     async fn project(&self, id: ProjectId) -> Result<Project> {
@@ -122,7 +108,7 @@ impl ProjectStore for Db {
 
     async fn update_project(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: ProjectId,
         v: IfVersion,
         patch: ProjectPatch,
@@ -131,7 +117,7 @@ impl ProjectStore for Db {
         let lock = tx.for_update();
         let current = PROJECTS.get(&mut tx, id.get(), lock).await?;
         check_version(current.meta.version, v)?;
-        let f = patch.apply(current.fields);
+        let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_refs(&mut tx, &f).await?;
         let q = sql(format!(
@@ -144,39 +130,19 @@ impl ProjectStore for Db {
         .bind(id);
         let q = bind_fields(q, &f).bind(now());
         let row = tx.one(q).await.map_err(on_unique("code", DUPLICATE_CODE))?;
-        let project = read(&row)?;
-        tx.commit().await?;
-        Ok(project)
+        PROJECTS.updated(tx, ctx, &current, read(&row)?).await
     }
 
-    async fn archive_project(
-        &self,
-        _ctx: &WriteCtx,
-        id: ProjectId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Project> {
-        PROJECTS.archive(&self.pools, id.get(), v, archived).await
+    async fn archive_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, archived: bool) -> Result<Project> {
+        PROJECTS.archive(&self.pools, ctx, id.get(), v, archived).await
     }
 
-    async fn list_projects(
-        &self,
-        filter: &ProjectFilter,
-        page: PageRequest,
-    ) -> Result<Page<Project>> {
+    async fn list_projects(&self, filter: &ProjectFilter, page: PageRequest) -> Result<Page<Project>> {
         let mut q = PROJECTS.select();
         eq(&mut q, "account_id", filter.account_id);
         eq(&mut q, "status", filter.status.map(|s| s.code()));
-        eq(
-            &mut q,
-            "project_type",
-            filter.project_type.map(|s| s.code()),
-        );
-        eq(
-            &mut q,
-            "billing_type",
-            filter.billing_type.map(|s| s.code()),
-        );
+        eq(&mut q, "project_type", filter.project_type.map(|s| s.code()));
+        eq(&mut q, "billing_type", filter.billing_type.map(|s| s.code()));
         eq(&mut q, "project_manager_id", filter.project_manager_id);
         eq(&mut q, "partner_id", filter.partner_id);
         overlaps(&mut q, "start_date", "end_date", filter.from, filter.to);

@@ -18,11 +18,7 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 fn unique_name(prefix: &str) -> String {
     let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos() as u64;
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!(
-        "{prefix}_{}_{}_{n}",
-        std::process::id(),
-        nanos % 1_000_000_000
-    )
+    format!("{prefix}_{}_{}_{n}", std::process::id(), nanos % 1_000_000_000)
 }
 
 /// A database made for one test.
@@ -93,10 +89,7 @@ impl TestDatabase {
             Cleanup::Postgres { admin, name } => {
                 let mut conn = connect(&admin).await;
                 let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-                    .execute(&mut conn)
-                    .await
-                    .ok();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut conn).await.ok();
                 conn.close().await.ok();
             }
         }

@@ -7,8 +7,8 @@ use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
 use psops_core::store::{Created, IfVersion, TimeStore, WriteCtx};
 use psops_core::time_entries::{
-    CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId,
-    TimeEntryPatch, check_entry,
+    CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch,
+    check_entry,
 };
 use psops_core::{Error, Minutes, Result};
 
@@ -21,7 +21,7 @@ use crate::{Db, idempotency, org};
 
 pub(crate) const ENTRIES: Table<TimeEntry> = Table {
     table: "time_entries",
-    entity: "time entry",
+    entity: "time_entry",
     columns: "id, person_id, project_id, category, entry_date, minutes, billable, note, status, \
               version, created_at, updated_at",
     read,
@@ -45,11 +45,7 @@ fn read(r: &Row) -> Result<TimeEntry> {
 }
 
 /// Loads the person, project, settings and the day's other minutes, then checks.
-async fn check(
-    tx: &mut Tx,
-    input: NewTimeEntry,
-    this: Option<TimeEntryId>,
-) -> Result<CheckedEntry> {
+async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> Result<CheckedEntry> {
     let lock = tx.for_update();
     let person = PEOPLE
         .get(tx, input.person_id.get(), lock)
@@ -97,13 +93,9 @@ fn ensure_draft(e: &TimeEntry) -> Result<()> {
 
 #[async_trait]
 impl TimeStore for Db {
-    async fn create_time_entry(
-        &self,
-        ctx: &WriteCtx,
-        new: NewTimeEntry,
-    ) -> Result<Created<TimeEntry>> {
+    async fn create_time_entry(&self, ctx: &WriteCtx, new: NewTimeEntry) -> Result<Created<TimeEntry>> {
         let mut tx = self.pools.begin().await?;
-        if let Some(previous) = idempotency::replay(&mut tx, ctx, "time_entry").await? {
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, ENTRIES.entity).await? {
             return Ok(Created::Replayed(previous));
         }
         let e = check(&mut tx, new, None).await?;
@@ -122,7 +114,7 @@ impl TimeStore for Db {
         .bind(EntryStatus::Draft.code())
         .bind(now());
         let row = tx.one(q).await?;
-        idempotency::commit(&self.pools, tx, ctx, "time_entry", read(&row)?).await
+        ENTRIES.created(&self.pools, tx, ctx, read(&row)?).await
     }
 
     async fn time_entry(&self, id: TimeEntryId) -> Result<TimeEntry> {
@@ -131,7 +123,7 @@ impl TimeStore for Db {
 
     async fn update_time_entry(
         &self,
-        _ctx: &WriteCtx,
+        ctx: &WriteCtx,
         id: TimeEntryId,
         v: IfVersion,
         patch: TimeEntryPatch,
@@ -156,17 +148,10 @@ impl TimeStore for Db {
         .bind(e.note)
         .bind(now());
         let row = tx.one(q).await?;
-        let entry = read(&row)?;
-        tx.commit().await?;
-        Ok(entry)
+        ENTRIES.updated(tx, ctx, &current, read(&row)?).await
     }
 
-    async fn delete_time_entry(
-        &self,
-        _ctx: &WriteCtx,
-        id: TimeEntryId,
-        v: IfVersion,
-    ) -> Result<()> {
+    async fn delete_time_entry(&self, ctx: &WriteCtx, id: TimeEntryId, v: IfVersion) -> Result<()> {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
@@ -174,14 +159,12 @@ impl TimeStore for Db {
         ensure_draft(&current)?;
         tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
             .await?;
+        let action = psops_core::audit::AuditAction::Delete;
+        crate::audit::record(&mut tx, ctx, ENTRIES.entity, id.get(), action, Some(&current), None).await?;
         tx.commit().await
     }
 
-    async fn list_time_entries(
-        &self,
-        filter: &TimeEntryFilter,
-        page: PageRequest,
-    ) -> Result<Page<TimeEntry>> {
+    async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>> {
         let mut q = ENTRIES.select();
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "project_id", filter.project_id);

@@ -4,6 +4,7 @@
 
 mod contract {
     pub mod fixtures;
+    mod audit;
     mod idempotency;
     mod records;
     mod time_entries;

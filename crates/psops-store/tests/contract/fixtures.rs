@@ -118,10 +118,7 @@ pub async fn project(db: &dyn Store, name: &str) -> Project {
 /// The `field:rule` pairs of an invalid-input error.
 pub fn broken(e: Error) -> Vec<String> {
     match e {
-        Error::Invalid(errors) => errors
-            .into_iter()
-            .map(|e| format!("{}:{}", e.field, e.rule))
-            .collect(),
+        Error::Invalid(errors) => errors.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
         other => panic!("expected invalid input, got {other:?}"),
     }
 }

@@ -37,17 +37,11 @@ async fn count(db: &Db) -> usize {
 
 async fn a_retry_returns_the_first_response(db: &Db) {
     let ctx = keyed(1, "k-1", "fp-1");
-    let first = db
-        .create_person(&ctx, person_fields("idem@example.com"))
-        .await
-        .unwrap();
+    let first = db.create_person(&ctx, person_fields("idem@example.com")).await.unwrap();
     let Created::New(p) = &first else {
         panic!("first create is new")
     };
-    let again = db
-        .create_person(&ctx, person_fields("idem@example.com"))
-        .await
-        .unwrap();
+    let again = db.create_person(&ctx, person_fields("idem@example.com")).await.unwrap();
     let Created::Replayed(body) = &again else {
         panic!("retry is a replay")
     };
@@ -69,11 +63,7 @@ async fn a_key_reused_for_another_request_is_refused(db: &Db) {
     // A failed create does not burn the key.
     let mut bad = person_fields("three@example.com");
     bad.name = String::new();
-    assert!(
-        db.create_person(&keyed(1, "k-3", "fp-c"), bad)
-            .await
-            .is_err()
-    );
+    assert!(db.create_person(&keyed(1, "k-3", "fp-c"), bad).await.is_err());
     let ok = db
         .create_person(&keyed(1, "k-3", "fp-c"), person_fields("three@example.com"))
         .await

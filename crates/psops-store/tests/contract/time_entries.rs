@@ -66,10 +66,7 @@ async fn non_billable_customer_time_needs_a_note(db: &Db) {
     e.note = Some("tools enablement: set up runners".into());
     let saved = new(db.create_time_entry(&ctx(), e).await.unwrap());
     assert!(!saved.billable);
-    assert_eq!(
-        saved.note.as_deref(),
-        Some("tools enablement: set up runners")
-    );
+    assert_eq!(saved.note.as_deref(), Some("tools enablement: set up runners"));
 }
 
 async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
@@ -77,24 +74,14 @@ async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
     let who = person(db, "c@example.com").await;
     let (pe, pr) = (who.id.get(), p.id.get());
     assert_eq!(
-        broken(
-            db.create_time_entry(&ctx(), entry(pe, pr, 0))
-                .await
-                .unwrap_err()
-        ),
+        broken(db.create_time_entry(&ctx(), entry(pe, pr, 0)).await.unwrap_err()),
         ["minutes:positive"]
     );
     assert_eq!(
-        broken(
-            db.create_time_entry(&ctx(), entry(pe, pr, 20))
-                .await
-                .unwrap_err()
-        ),
+        broken(db.create_time_entry(&ctx(), entry(pe, pr, 20)).await.unwrap_err()),
         ["minutes:rounding_step"]
     );
-    db.create_time_entry(&ctx(), entry(pe, pr, 45))
-        .await
-        .unwrap();
+    db.create_time_entry(&ctx(), entry(pe, pr, 45)).await.unwrap();
     // The step is a setting: at 30 minutes, 45 no longer fits.
     db.update_settings(
         &ctx(),
@@ -106,39 +93,23 @@ async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
     .await
     .unwrap();
     assert_eq!(
-        broken(
-            db.create_time_entry(&ctx(), entry(pe, pr, 45))
-                .await
-                .unwrap_err()
-        ),
+        broken(db.create_time_entry(&ctx(), entry(pe, pr, 45)).await.unwrap_err()),
         ["minutes:rounding_step"]
     );
-    db.create_time_entry(&ctx(), entry(pe, pr, 60))
-        .await
-        .unwrap();
+    db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap();
 }
 
 async fn a_day_holds_at_most_24_hours(db: &Db) {
     let p = project(db, "Long").await;
     let who = person(db, "d@example.com").await;
     let (pe, pr) = (who.id.get(), p.id.get());
-    db.create_time_entry(&ctx(), entry(pe, pr, 12 * 60))
-        .await
-        .unwrap();
-    db.create_time_entry(&ctx(), entry(pe, pr, 11 * 60))
-        .await
-        .unwrap();
+    db.create_time_entry(&ctx(), entry(pe, pr, 12 * 60)).await.unwrap();
+    db.create_time_entry(&ctx(), entry(pe, pr, 11 * 60)).await.unwrap();
     assert_eq!(
-        broken(
-            db.create_time_entry(&ctx(), entry(pe, pr, 75))
-                .await
-                .unwrap_err()
-        ),
+        broken(db.create_time_entry(&ctx(), entry(pe, pr, 75)).await.unwrap_err()),
         ["minutes:day_limit"]
     );
-    db.create_time_entry(&ctx(), entry(pe, pr, 60))
-        .await
-        .unwrap();
+    db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap();
     let mut next_day = entry(pe, pr, 60);
     next_day.date = date!(2026 - 03 - 03);
     db.create_time_entry(&ctx(), next_day).await.unwrap();
@@ -217,10 +188,7 @@ async fn references_must_exist(db: &Db) {
         ),
         ["person_id:exists"]
     );
-    assert!(matches!(
-        db.time_entry(Id::new(999)).await,
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(db.time_entry(Id::new(999)).await, Err(Error::NotFound { .. })));
     assert!(matches!(
         db.delete_time_entry(&ctx(), Id::new(999), None).await,
         Err(Error::NotFound { .. })
@@ -231,23 +199,14 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
     let p = project(db, "Upd").await;
     let who = person(db, "h@example.com").await;
     let (pe, pr) = (who.id.get(), p.id.get());
-    let a = new(db
-        .create_time_entry(&ctx(), entry(pe, pr, 20 * 60))
-        .await
-        .unwrap());
-    let b = new(db
-        .create_time_entry(&ctx(), entry(pe, pr, 60))
-        .await
-        .unwrap());
+    let a = new(db.create_time_entry(&ctx(), entry(pe, pr, 20 * 60)).await.unwrap());
+    let b = new(db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap());
     // Growing `a` to 23 h is fine with `b`'s hour (the entry itself is not counted twice)...
     let grow = TimeEntryPatch {
         minutes: Some(Minutes(23 * 60)),
         ..Default::default()
     };
-    let a2 = db
-        .update_time_entry(&ctx(), a.id, Some(1), grow)
-        .await
-        .unwrap();
+    let a2 = db.update_time_entry(&ctx(), a.id, Some(1), grow).await.unwrap();
     assert_eq!((a2.minutes, a2.version), (Minutes(23 * 60), 2));
     // ...to 23 h 15 is not.
     let over = TimeEntryPatch {
@@ -255,11 +214,7 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        broken(
-            db.update_time_entry(&ctx(), a.id, None, over)
-                .await
-                .unwrap_err()
-        ),
+        broken(db.update_time_entry(&ctx(), a.id, None, over).await.unwrap_err()),
         ["minutes:day_limit"]
     );
     let unbill = TimeEntryPatch {
@@ -267,11 +222,7 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        broken(
-            db.update_time_entry(&ctx(), b.id, None, unbill)
-                .await
-                .unwrap_err()
-        ),
+        broken(db.update_time_entry(&ctx(), b.id, None, unbill).await.unwrap_err()),
         ["note:note_required_non_billable"]
     );
     let stale = TimeEntryPatch {
@@ -279,22 +230,15 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        db.update_time_entry(&ctx(), a.id, Some(1), stale)
-            .await
-            .unwrap_err(),
+        db.update_time_entry(&ctx(), a.id, Some(1), stale).await.unwrap_err(),
         Error::PreconditionFailed { current: 2 }
     );
     assert_eq!(
-        db.delete_time_entry(&ctx(), b.id, Some(5))
-            .await
-            .unwrap_err(),
+        db.delete_time_entry(&ctx(), b.id, Some(5)).await.unwrap_err(),
         Error::PreconditionFailed { current: 1 }
     );
     db.delete_time_entry(&ctx(), b.id, Some(1)).await.unwrap();
-    assert!(matches!(
-        db.time_entry(b.id).await,
-        Err(Error::NotFound { .. })
-    ));
+    assert!(matches!(db.time_entry(b.id).await, Err(Error::NotFound { .. })));
     assert_eq!(
         db.time_entry(a.id).await.unwrap(),
         a2,
@@ -307,12 +251,7 @@ async fn lists_filter_by_person_account_and_dates(db: &Db) {
     let p2 = project(db, "Two").await;
     let x = person(db, "x@example.com").await;
     let y = person(db, "y@example.com").await;
-    for (who, proj, day) in [
-        (x.id, p1.id, 2),
-        (x.id, p2.id, 3),
-        (y.id, p1.id, 4),
-        (y.id, p2.id, 20),
-    ] {
+    for (who, proj, day) in [(x.id, p1.id, 2), (x.id, p2.id, 3), (y.id, p1.id, 4), (y.id, p2.id, 20)] {
         let mut e = entry(who.get(), proj.get(), 60);
         e.date = time::Date::from_calendar_date(2026, time::Month::March, day).unwrap();
         db.create_time_entry(&ctx(), e).await.unwrap();
@@ -372,9 +311,7 @@ async fn concurrent_writers_cannot_overfill_a_day(db: &Db) {
     for _ in 0..10 {
         let s = store.clone();
         let e = entry(who.id.get(), p.id.get(), 4 * 60);
-        tasks.push(tokio::spawn(
-            async move { s.create_time_entry(&ctx(), e).await },
-        ));
+        tasks.push(tokio::spawn(async move { s.create_time_entry(&ctx(), e).await }));
     }
     let mut ok = 0;
     for t in tasks {
