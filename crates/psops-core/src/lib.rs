@@ -18,6 +18,7 @@ pub mod page;
 pub mod partners;
 pub mod patch;
 pub mod people;
+pub mod policy;
 pub mod projects;
 pub mod settings;
 pub mod store;

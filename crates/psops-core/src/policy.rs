@@ -1,0 +1,307 @@
+//! The one authorization policy of psops: a function of (subject, action, resource) that
+//! every handler and CLI command asks. Reading something you may not see answers as if it
+//! did not exist (404); acting on something you may see but not change is refused (403).
+//! Lists are cut by the same rules through [`list_scope`].
+
+use crate::auth::{Role, UserId};
+use crate::partners::PartnerId;
+use crate::people::PersonId;
+use crate::projects::ProjectId;
+
+/// Who acts, as far as authorization cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    pub user_id: UserId,
+    pub roles: Vec<Role>,
+    /// The person the user is, when the user is staffed or logs time.
+    pub person_id: Option<PersonId>,
+    /// The partner organisation employing that person; `None` for the company's own staff.
+    pub partner_id: Option<PartnerId>,
+    /// Read-only API tokens may only read.
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Read,
+    Create,
+    Update,
+    Archive,
+    Delete,
+    /// Approve, reject or reopen timesheet entries.
+    Approve,
+}
+
+/// A project as the policy sees it, relative to the subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProjectFacts {
+    pub id: ProjectId,
+    pub manager_id: Option<PersonId>,
+    /// The partner organisation delivering the project, when partner-delivered.
+    pub partner_id: Option<PartnerId>,
+    /// Whether the subject's person holds an assignment on it.
+    pub subject_assigned: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Person {
+        id: PersonId,
+        partner_id: Option<PartnerId>,
+    },
+    Partner {
+        id: PartnerId,
+    },
+    /// An account and its contacts; `partner_delivers` tells whether the subject's partner
+    /// organisation delivers any project for it.
+    Account {
+        partner_delivers: bool,
+    },
+    Project(ProjectFacts),
+    Assignment {
+        person_id: PersonId,
+        project: ProjectFacts,
+    },
+    /// A time entry: the person it belongs to and their employer, and its project if any.
+    TimeEntry {
+        person_id: PersonId,
+        person_partner_id: Option<PartnerId>,
+        project: Option<ProjectFacts>,
+    },
+    Settings,
+    /// Users and their roles.
+    Users,
+    ApiToken {
+        owner: UserId,
+    },
+    AuditLog,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// The subject may see the object but not do this to it (HTTP 403).
+    Forbidden,
+    /// The subject may not know the object exists (HTTP 404).
+    Hidden,
+}
+
+impl Subject {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    fn any(&self, roles: &[Role]) -> bool {
+        roles.iter().any(|r| self.has(*r))
+    }
+
+    /// Partner roles are scoped to their organisation whatever else the user holds.
+    pub fn is_partner(&self) -> bool {
+        self.any(&[Role::PartnerManager, Role::PartnerConsultant])
+    }
+
+    fn is_admin(&self) -> bool {
+        self.has(Role::Admin) && !self.is_partner()
+    }
+
+    /// Roles that oversee all delivery: they read every project, assignment and account.
+    fn oversees(&self) -> bool {
+        !self.is_partner()
+            && self.any(&[
+                Role::Admin,
+                Role::Ops,
+                Role::Finance,
+                Role::PracticeManager,
+                Role::EngagementManager,
+            ])
+    }
+
+    fn me(&self, person: PersonId) -> bool {
+        self.person_id == Some(person)
+    }
+
+    fn my_org(&self, partner: Option<PartnerId>) -> bool {
+        self.partner_id.is_some() && self.partner_id == partner
+    }
+
+    fn manages(&self, p: &ProjectFacts) -> bool {
+        self.has(Role::ProjectManager) && p.manager_id.is_some() && p.manager_id == self.person_id
+    }
+}
+
+fn can_read(s: &Subject, r: &Resource) -> bool {
+    match r {
+        Resource::Person { id, partner_id } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
+        Resource::Partner { id } => !s.is_partner() || s.partner_id == Some(*id),
+        Resource::Account { partner_delivers } => !s.is_partner() || *partner_delivers,
+        Resource::Project(p) => can_read_project(s, p),
+        Resource::Assignment { person_id, project } => {
+            s.me(*person_id)
+                || can_read_project(s, project)
+                    && (s.oversees() || s.manages(project) || s.is_partner() && s.has(Role::PartnerManager))
+        }
+        Resource::TimeEntry {
+            person_id,
+            person_partner_id,
+            project,
+        } => {
+            s.me(*person_id)
+                || if s.is_partner() {
+                    s.has(Role::PartnerManager)
+                        && s.my_org(*person_partner_id)
+                        && project.is_some_and(|p| s.my_org(p.partner_id))
+                } else {
+                    s.any(&[Role::Admin, Role::Ops, Role::Finance]) || project.is_some_and(|p| s.manages(&p))
+                }
+        }
+        Resource::Settings => true,
+        Resource::Users => s.is_admin(),
+        Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
+        Resource::AuditLog => !s.is_partner() && s.any(&[Role::Admin, Role::Ops]),
+    }
+}
+
+fn can_read_project(s: &Subject, p: &ProjectFacts) -> bool {
+    if s.is_partner() {
+        return s.my_org(p.partner_id);
+    }
+    s.oversees() || s.manages(p) || p.subject_assigned
+}
+
+fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
+    let staff = |roles: &[Role]| !s.is_partner() && s.any(roles);
+    match r {
+        Resource::Person { .. } | Resource::Partner { .. } | Resource::Settings => staff(&[Role::Admin, Role::Ops]),
+        Resource::Account { .. } => staff(&[Role::Admin, Role::Ops, Role::EngagementManager]),
+        Resource::Project(p) => match action {
+            Action::Create => staff(&[Role::Admin, Role::Ops, Role::EngagementManager]),
+            _ => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        },
+        Resource::Assignment { project, .. } => staff(&[Role::Admin, Role::Ops]) || s.manages(project),
+        Resource::TimeEntry { person_id, project, .. } => match action {
+            Action::Approve => s.is_admin() || project.is_some_and(|p| s.manages(&p)),
+            _ if s.me(*person_id) => {
+                // Partner consultants log time only on their own organisation's projects.
+                !s.is_partner() || project.is_some_and(|p| s.my_org(p.partner_id))
+            }
+            _ => staff(&[Role::Admin, Role::Ops]),
+        },
+        Resource::Users => s.is_admin(),
+        Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
+        Resource::AuditLog => false,
+    }
+}
+
+/// The decision for one action on one resource.
+pub fn decide(s: &Subject, action: Action, r: &Resource) -> Decision {
+    if !can_read(s, r) {
+        return Decision::Hidden;
+    }
+    if action == Action::Read {
+        return Decision::Allow;
+    }
+    if s.read_only || !can_act(s, action, r) {
+        return Decision::Forbidden;
+    }
+    Decision::Allow
+}
+
+/// Which records of a list a subject sees. `Limited` conditions are alternatives: a
+/// record shows when any of them holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListScope {
+    #[default]
+    All,
+    Limited {
+        /// Records of, or belonging to, this person.
+        own: Option<PersonId>,
+        /// Records of projects this person manages.
+        managed_by: Option<PersonId>,
+        /// Projects this person is assigned to.
+        assigned: Option<PersonId>,
+        /// Records of this partner organisation (its people, its projects).
+        partner: Option<PartnerId>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    People,
+    Partners,
+    Accounts,
+    Projects,
+    Assignments,
+    TimeEntries,
+}
+
+/// The scope of a list for a subject, matching what [`decide`] lets them read.
+pub fn list_scope(s: &Subject, kind: ListKind) -> ListScope {
+    let me = s.person_id;
+    let limited = |own, managed_by, assigned, partner| ListScope::Limited {
+        own,
+        managed_by,
+        assigned,
+        partner,
+    };
+    if s.is_partner() {
+        let org = s.partner_id;
+        return match kind {
+            ListKind::People => limited(me, None, None, org),
+            ListKind::Partners | ListKind::Accounts | ListKind::Projects => limited(None, None, None, org),
+            ListKind::Assignments | ListKind::TimeEntries if s.has(Role::PartnerManager) => {
+                limited(me, None, None, org)
+            }
+            ListKind::Assignments | ListKind::TimeEntries => limited(me, None, None, None),
+        };
+    }
+    let pm = if s.has(Role::ProjectManager) { me } else { None };
+    match kind {
+        ListKind::People | ListKind::Partners | ListKind::Accounts => ListScope::All,
+        ListKind::Projects | ListKind::Assignments if s.oversees() => ListScope::All,
+        ListKind::TimeEntries if s.any(&[Role::Admin, Role::Ops, Role::Finance]) => ListScope::All,
+        ListKind::Projects => limited(None, pm, me, None),
+        ListKind::Assignments | ListKind::TimeEntries => limited(me, pm, None, None),
+    }
+}
+
+impl ListScope {
+    /// Whether a record shows in a list under this scope — the meaning each store gives
+    /// the scope in SQL, stated once in plain Rust.
+    pub fn admits(&self, r: &Resource) -> bool {
+        let ListScope::Limited {
+            own,
+            managed_by,
+            assigned,
+            partner,
+        } = *self
+        else {
+            return true;
+        };
+        let is = |who: Option<PersonId>, p: PersonId| who == Some(p);
+        let org = |x: Option<PartnerId>| partner.is_some() && partner == x;
+        let managed = |p: &ProjectFacts| managed_by.is_some() && p.manager_id == managed_by;
+        match r {
+            Resource::Person { id, partner_id } => is(own, *id) || org(*partner_id),
+            Resource::Partner { id } => org(Some(*id)),
+            Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
+            Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),
+            Resource::Assignment { person_id, project } => {
+                is(own, *person_id) || managed(project) || org(project.partner_id)
+            }
+            Resource::TimeEntry {
+                person_id,
+                person_partner_id,
+                project,
+            } => {
+                is(own, *person_id)
+                    || project.is_some_and(|p| managed(&p))
+                    || org(*person_partner_id) && project.is_some_and(|p| org(p.partner_id))
+            }
+            Resource::Settings | Resource::Users | Resource::ApiToken { .. } | Resource::AuditLog => false,
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "policy_tests.rs"]
+mod tests;
