@@ -20,6 +20,7 @@ pub mod patch;
 pub mod people;
 pub mod policy;
 pub mod projects;
+pub mod sessions;
 pub mod settings;
 pub mod store;
 pub mod time_entries;

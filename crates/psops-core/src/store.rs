@@ -15,7 +15,9 @@ use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId};
 use crate::page::{Page, PageRequest};
 use crate::partners::{Partner, PartnerFields, PartnerFilter, PartnerId, PartnerPatch};
 use crate::people::{Person, PersonFields, PersonFilter, PersonId, PersonPatch};
+use crate::policy::ProjectFacts;
 use crate::projects::{Project, ProjectFields, ProjectFilter, ProjectId, ProjectPatch};
+use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
 use crate::time_entries::{NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch};
 
@@ -179,6 +181,33 @@ pub trait AuthStore: Send + Sync {
 }
 
 /// Everything psops stores, behind one object the web layer and the CLI share.
+/// Sessions, setup links, sign-in throttling, and the facts the authorization policy
+/// needs about an object relative to the one acting.
+#[async_trait]
+pub trait AccessStore: Send + Sync {
+    async fn create_session(&self, session: &Session) -> Result<()>;
+    /// The session with this hash and its user, if both are live; records `now` as seen.
+    async fn live_session(
+        &self,
+        id_hash: &str,
+        now: OffsetDateTime,
+        limits: SessionLimits,
+    ) -> Result<Option<(Session, User)>>;
+    async fn end_session(&self, id_hash: &str, now: OffsetDateTime) -> Result<()>;
+    /// Ends every session of a user (sign out everywhere, password reset).
+    async fn end_user_sessions(&self, user: UserId, now: OffsetDateTime) -> Result<u64>;
+    async fn create_setup_token(&self, token_hash: &str, now: OffsetDateTime, expires_at: OffsetDateTime)
+    -> Result<()>;
+    /// Marks a setup link used; `false` when it is unknown, used or expired.
+    async fn use_setup_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<bool>;
+    async fn record_sign_in_failure(&self, subject: &str, at: OffsetDateTime) -> Result<()>;
+    async fn sign_in_failures_since(&self, subject: &str, since: OffsetDateTime) -> Result<i64>;
+    /// The facts of a project relative to a person (are they assigned to it?).
+    async fn project_facts(&self, project: ProjectId, person: Option<PersonId>) -> Result<ProjectFacts>;
+    /// Whether a partner organisation delivers any project for an account.
+    async fn partner_delivers_for(&self, partner: PartnerId, account: AccountId) -> Result<bool>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// Audit entries, oldest first. Nothing can change or delete them.
@@ -195,6 +224,7 @@ pub trait Store:
     + TimeStore
     + AuthStore
     + AuditStore
+    + AccessStore
 {
 }
 
@@ -208,13 +238,14 @@ impl<T> Store for T where
         + TimeStore
         + AuthStore
         + AuditStore
+        + AccessStore
 {
 }
 
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccountStore, AssignmentStore, AuditStore, AuthStore, OrgStore, PartnerStore, PeopleStore, ProjectStore, Store,
-        TimeStore,
+        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, OrgStore, PartnerStore, PeopleStore,
+        ProjectStore, Store, TimeStore,
     };
 }

@@ -11,10 +11,10 @@ use crate::Db;
 use crate::common::ensure_exists;
 use crate::db::{Row, now, on_unique, sql};
 
-const USER_COLUMNS: &str = "id, email, name, roles, person_id, created_at, disabled_at";
+pub(crate) const USER_COLUMNS: &str = "id, email, name, roles, person_id, created_at, disabled_at";
 const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
 
-fn read_user(r: &Row) -> Result<User> {
+pub(crate) fn read_user(r: &Row) -> Result<User> {
     Ok(User {
         id: r.id("id")?,
         email: r.get("email")?,

@@ -2,6 +2,7 @@
 //! psops-core for SQLite and PostgreSQL, chosen once from the database URL.
 #![forbid(unsafe_code)]
 
+mod access;
 mod accounts;
 mod assignments;
 mod audit;
@@ -65,7 +66,10 @@ impl Db {
                 "database_url must start with sqlite:// or postgres://",
             ));
         };
-        let db = Db { pools, url: url.to_string() };
+        let db = Db {
+            pools,
+            url: url.to_string(),
+        };
         if opts.migrate {
             db.migrate().await?;
         }

@@ -3,8 +3,9 @@
 //! fresh database.
 
 mod contract {
-    pub mod fixtures;
+    mod access;
     mod audit;
+    pub mod fixtures;
     mod idempotency;
     mod records;
     mod time_entries;

@@ -33,7 +33,11 @@ crate::stories!(
 
 async fn migrations_are_applied_once(db: &Db) {
     let applied = db.applied_migrations().await.unwrap();
-    assert_eq!(applied, (1..=applied.len() as i64).collect::<Vec<_>>(), "versions 1..=N, all applied");
+    assert_eq!(
+        applied,
+        (1..=applied.len() as i64).collect::<Vec<_>>(),
+        "versions 1..=N, all applied"
+    );
     assert!(applied.len() >= 2);
     assert!(db.migrate().await.unwrap().is_empty(), "a second run applies nothing");
     db.ping().await.unwrap();
