@@ -1,2 +1,126 @@
+//! psops: the one binary. Parses the command line, sets up logging, runs the command
+//! and turns any failure into `error: ...` lines on stderr and exit code 1.
 #![forbid(unsafe_code)]
-fn main() {}
+
+mod admin;
+mod cli;
+mod config;
+mod logging;
+mod serve;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command, DbArgs};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            for line in error_lines(&err) {
+                eprintln!("{line}");
+            }
+            tracing::debug!(error = ?err, "command failed");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    logging::init(&cli.log, cli.log_format)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(args).await,
+            Command::Migrate(args) => migrate(args).await,
+            Command::User(cmd) => admin::user(cmd).await,
+            Command::Token(cmd) => admin::token(cmd).await,
+        }
+    })
+}
+
+/// `psops migrate`: applies what is pending and says what it did.
+async fn migrate(args: DbArgs) -> anyhow::Result<()> {
+    let db = config::connect(&args.database_url).await?;
+    let applied = config::migrate(&db, &args.database_url).await;
+    let all = db.applied_migrations().await;
+    db.close().await;
+    let (applied, all) = (applied?, all?);
+    let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    if applied.is_empty() {
+        let latest = all.iter().max().map_or("none".to_string(), i64::to_string);
+        stdout_line(format_args!("database is up to date (latest migration: {latest})"))?;
+    } else {
+        stdout_line(format_args!("applied migrations: {}", list(&applied)))?;
+    }
+    Ok(())
+}
+
+/// Writes one line to stdout, which carries only what scripts capture; unlike
+/// `println!` a closed pipe is an error to report, not a panic.
+pub(crate) fn stdout_line(text: impl std::fmt::Display) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|()| out.flush())
+        .map_err(|e| anyhow::anyhow!("cannot write to stdout: {e}"))
+}
+
+/// The lines a failure prints. A domain error names the field it is about, one line per
+/// broken rule (`error: email: ...`); anything else prints its chain of causes.
+fn error_lines(err: &anyhow::Error) -> Vec<String> {
+    let domain = err.chain().find_map(|e| e.downcast_ref::<psops_core::Error>());
+    let fields = match domain {
+        Some(psops_core::Error::Invalid(fields)) => fields.clone(),
+        Some(psops_core::Error::Conflict(field)) => vec![field.clone()],
+        _ => Vec::new(),
+    };
+    if !fields.is_empty() {
+        return fields
+            .iter()
+            .map(|f| match f.field.as_str() {
+                "" => format!("error: {}", f.message),
+                field => format!("error: {field}: {}", f.message),
+            })
+            .collect();
+    }
+    let causes: Vec<String> = err
+        .chain()
+        .map(|e| match e.downcast_ref::<psops_core::Error>() {
+            Some(psops_core::Error::Internal(msg)) => msg.clone(),
+            _ => e.to_string(),
+        })
+        .collect();
+    vec![format!("error: {}", causes.join(": "))]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn domain_errors_name_their_fields() {
+        let err = anyhow::Error::new(psops_core::Error::Invalid(vec![
+            psops_core::FieldError::new("email", "email", "email is not an address"),
+            psops_core::FieldError::new("name", "required", "name is required"),
+        ]));
+        assert_eq!(
+            error_lines(&err),
+            ["error: email: email is not an address", "error: name: name is required"]
+        );
+    }
+
+    #[test]
+    fn other_errors_print_their_causes_on_one_line() {
+        let err = Err::<(), _>(psops_core::Error::internal("connection refused"))
+            .context("database postgres://db/psops")
+            .unwrap_err();
+        assert_eq!(
+            error_lines(&err),
+            ["error: database postgres://db/psops: connection refused"]
+        );
+    }
+}

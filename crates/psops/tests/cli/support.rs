@@ -1,0 +1,314 @@
+//! Helpers for driving the real `psops` binary: scratch databases (a SQLite file, or a
+//! PostgreSQL database made and dropped with `psql`), commands with stdin, a running
+//! server, and raw HTTP/1.1 requests over a `TcpStream`.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+const BIN: &str = env!("CARGO_BIN_EXE_psops");
+
+/// A name no other test (or test run) uses.
+fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A database for one test, removed when the test ends.
+pub struct TestDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// A fresh SQLite file in its own directory.
+    pub fn sqlite() -> Self {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(unique("psops_cli"));
+        std::fs::create_dir_all(&dir).expect("create the test directory");
+        let url = format!("sqlite://{}", dir.join("psops.db").display());
+        TestDb {
+            url,
+            cleanup: Cleanup::Dir(dir),
+        }
+    }
+
+    /// A fresh PostgreSQL database when `PSOPS_TEST_POSTGRES_URL` is set.
+    pub fn postgres() -> Option<Self> {
+        let admin_url = std::env::var("PSOPS_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())?;
+        let name = unique("psops_cli");
+        psql(&admin_url, &format!("CREATE DATABASE {name}"));
+        let url = with_database(&admin_url, &name);
+        Some(TestDb {
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                let _ = Command::new("psql")
+                    .args([admin_url.as_str(), "-q", "-v", "ON_ERROR_STOP=1", "-c"])
+                    .arg(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .output();
+            }
+        }
+    }
+}
+
+fn psql(url: &str, statement: &str) {
+    let out = Command::new("psql")
+        .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c", statement])
+        .output()
+        .expect("run psql (is the PostgreSQL client installed?)");
+    assert!(
+        out.status.success(),
+        "psql {statement:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `url` pointing at database `name` instead, keeping user, host and query.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{host_part}/{name}{query}")
+}
+
+/// The result of one finished command, as text.
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn assert_ok(&self) -> &Self {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+fn psops(db: &TestDb) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("PSOPS_DATABASE_URL", &db.url)
+        .env("PSOPS_LOG", "warn")
+        .env_remove("PSOPS_BIND")
+        .env_remove("PSOPS_LOG_FORMAT");
+    cmd
+}
+
+/// Runs `psops ARGS` on `db`, feeding `stdin` (no stdin at all when `None`).
+pub fn run(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Run {
+    let mut child = psops(db)
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start psops");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin pipe");
+        // psops may refuse the command before reading stdin; a broken pipe is fine then.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    child.wait_with_output().expect("wait for psops").into()
+}
+
+/// A running `psops serve`, killed if the test fails before stopping it.
+pub struct Server {
+    child: Child,
+    pub addr: String,
+    stderr: Arc<Mutex<String>>,
+    stderr_reader: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Starts `psops serve --bind 127.0.0.1:0` with extra env vars and waits for the
+    /// address it prints.
+    pub fn start(db: &TestDb, env: &[(&str, &str)]) -> Server {
+        let mut cmd = psops(db);
+        cmd.args(["serve", "--bind", "127.0.0.1:0"])
+            .env("PSOPS_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start psops serve");
+
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let mut err_pipe = child.stderr.take().expect("stderr pipe");
+        let sink = Arc::clone(&stderr);
+        // Drained all along, so a chatty server never blocks on a full pipe.
+        let stderr_reader = std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err_pipe.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+
+        let out = child.stdout.take().expect("stdout pipe");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(out).lines();
+            let first = lines.next().and_then(Result::ok);
+            let _ = tx.send(first);
+            // Keep reading so later output never blocks the server.
+            for _ in lines {}
+        });
+        let mut server = Server {
+            child,
+            addr: String::new(),
+            stderr,
+            stderr_reader: Some(stderr_reader),
+        };
+        let line = rx.recv_timeout(Duration::from_secs(60)).ok().flatten();
+        let Some(line) = line else {
+            panic!("psops serve printed no listening line; stderr:\n{}", server.stderr());
+        };
+        let addr = line
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
+        assert!(!addr.ends_with(":0"), "the real port is shown: {addr}");
+        server.addr = addr.to_string();
+        server
+    }
+
+    pub fn get(&self, path: &str, token: Option<&str>) -> Response {
+        http_get(&self.addr, path, token)
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    /// Sends SIGTERM and waits for the exit; returns the exit code and all of stderr.
+    pub fn terminate(mut self) -> (Option<i32>, String) {
+        let pid = self.child.id().to_string();
+        let kill = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
+        assert!(kill.success(), "kill -TERM {pid} failed");
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("poll psops serve") {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "psops serve did not stop within 15 s of SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        if let Some(reader) = self.stderr_reader.take() {
+            let _ = reader.join();
+        }
+        (status.code(), self.stderr())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+pub struct Response {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+/// One GET over a fresh connection, HTTP/1.1 with `Connection: close`.
+pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connect to psops");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("set a read timeout");
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n{auth}Connection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).expect("send request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
+    Response {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    }
+}
+
+#[test]
+fn database_names_are_swapped_in_urls() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/psops_ci", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+}
