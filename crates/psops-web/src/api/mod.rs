@@ -1,0 +1,121 @@
+//! The REST API under `/api/v1`: merges each resource's router and builds the OpenAPI
+//! document from them.
+//!
+//! `/api/v1/openapi.json` is served without a token: it documents the API and holds no
+//! data, and clients and tools fetch it before they have credentials.
+
+#[macro_use]
+mod record;
+
+mod accounts;
+mod assignments;
+mod me;
+mod partners;
+mod people;
+mod projects;
+mod settings;
+mod time_entries;
+
+use std::sync::OnceLock;
+
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use psops_core::FieldError;
+use psops_core::accounts::{Account, Contact};
+use psops_core::assignments::Assignment;
+use psops_core::partners::Partner;
+use psops_core::people::Person;
+use psops_core::projects::Project;
+use psops_core::time_entries::TimeEntry;
+use utoipa::OpenApi as _;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::problem::{ApiError, Problem};
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "psops",
+        description = "Professional-services automation: people, accounts, partners, projects, \
+            assignments and time. Errors are RFC 9457 problem+json; updates take If-Match; \
+            creates take Idempotency-Key.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0"),
+    ),
+    // Records answered through `Versioned`/`NewRecord`, which refer to them by name.
+    components(schemas(
+        Problem, FieldError, Person, Partner, Account, Contact, Project, Assignment, TimeEntry
+    )),
+    security(("bearer" = [])),
+    modifiers(&BearerScheme),
+)]
+struct ApiDoc;
+
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, doc: &mut OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `psops token create`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Routes that need no token.
+pub fn public() -> OpenApiRouter<AppState> {
+    crate::health::router().routes(routes!(openapi_json))
+}
+
+/// Routes behind the bearer token.
+pub fn protected() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(people::router())
+        .merge(partners::router())
+        .merge(accounts::router())
+        .merge(projects::router())
+        .merge(assignments::router())
+        .merge(time_entries::router())
+        .merge(settings::router())
+        .merge(me::router())
+}
+
+pub fn openapi() -> OpenApi {
+    let mut doc = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(public())
+        .merge(protected())
+        .into_openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
+/// This document as JSON.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta", security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API",
+        content_type = "application/json")))]
+async fn openapi_json() -> Response {
+    static DOC: OnceLock<Bytes> = OnceLock::new();
+    let body = DOC
+        .get_or_init(|| Bytes::from(serde_json::to_vec(&openapi()).unwrap_or_default()))
+        .clone();
+    (
+        [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
+}
+
+/// Anything no route matches.
+pub async fn no_route() -> ApiError {
+    ApiError::NoRoute
+}

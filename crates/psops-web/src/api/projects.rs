@@ -1,0 +1,83 @@
+//! `/api/v1/projects`: the engagements time, budgets and assignments hang on.
+
+use axum::Json;
+use axum::extract::State;
+use psops_core::page::Page;
+use psops_core::projects::{
+    BillingType, Project, ProjectFields, ProjectFilter, ProjectPatch, ProjectStatus, ProjectType,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::params::{ListQuery, PageParams};
+use crate::problem::{ApiResult, ListProblems};
+
+record_routes! {
+    tag: "projects",
+    noun: "project",
+    record: Project,
+    item: "/api/v1/projects/{id}",
+    get: get_project => project,
+    update: update_project(ProjectPatch) => update_project,
+    create: create_project(ProjectFields) at "/api/v1/projects" => create_project,
+    archive: archive_project, unarchive_project => archive_project,
+}
+
+/// Filters of the project list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct ProjectsQuery {
+    #[param(value_type = Option<i64>)]
+    account_id: Option<String>,
+    #[param(value_type = Option<ProjectStatus>)]
+    status: Option<String>,
+    #[param(value_type = Option<ProjectType>)]
+    project_type: Option<String>,
+    #[param(value_type = Option<BillingType>)]
+    billing_type: Option<String>,
+    #[param(value_type = Option<i64>)]
+    project_manager_id: Option<String>,
+    #[param(value_type = Option<i64>)]
+    partner_id: Option<String>,
+    /// Projects running on or after this date (YYYY-MM-DD); open dates always overlap.
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// Projects running on or before this date (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+    /// Part of the name or code, any case.
+    q: Option<String>,
+    /// `true` for archived projects only, `false` for active only; both when absent.
+    #[param(value_type = Option<bool>)]
+    archived: Option<String>,
+}
+
+/// List projects.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
+    params(ProjectsQuery, PageParams),
+    responses((status = 200, body = Page<Project>, description = "A page of projects"), ListProblems))]
+async fn list_projects(State(st): State<AppState>, query: ListQuery<ProjectsQuery>) -> ApiResult<Json<Page<Project>>> {
+    let (q, mut p, page) = query.split();
+    let filter = ProjectFilter {
+        account_id: p.id("account_id", q.account_id),
+        status: p.code("status", q.status),
+        project_type: p.code("project_type", q.project_type),
+        billing_type: p.code("billing_type", q.billing_type),
+        project_manager_id: p.id("project_manager_id", q.project_manager_id),
+        partner_id: p.id("partner_id", q.partner_id),
+        from: p.date("from", q.from),
+        to: p.date("to", q.to),
+        q: p.text(q.q),
+        archived: p.flag("archived", q.archived),
+    };
+    p.finish()?;
+    Ok(Json(st.store.list_projects(&filter, page).await?))
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    record_routes().routes(routes!(list_projects))
+}

@@ -1,0 +1,98 @@
+//! `/api/v1/time-entries`: time logged by people on projects or internal categories.
+//! Every create and change is checked by the entry rules (minutes positive and a multiple
+//! of the rounding step, at most 24 h a day per person, the date inside the person's
+//! employment and the project's dates, no time on archived projects, a note on
+//! non-billable time on a customer project). Draft entries are deleted, not archived.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use psops_core::page::Page;
+use psops_core::time_entries::{
+    EntryStatus, InternalCategory, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryPatch,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::extract::Change;
+use crate::params::{ListQuery, PageParams};
+use crate::problem::{ApiResult, ChangeProblems, ListProblems};
+use crate::respond::no_content;
+
+record_routes! {
+    tag: "time-entries",
+    noun: "time entry",
+    record: TimeEntry,
+    item: "/api/v1/time-entries/{id}",
+    get: get_time_entry => time_entry,
+    update: update_time_entry(TimeEntryPatch) => update_time_entry,
+    create: create_time_entry(NewTimeEntry) at "/api/v1/time-entries" => create_time_entry,
+}
+
+/// Filters of the time-entry list.
+#[derive(Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+struct TimeEntriesQuery {
+    #[param(value_type = Option<i64>)]
+    person_id: Option<String>,
+    #[param(value_type = Option<i64>)]
+    project_id: Option<String>,
+    /// Entries on the projects of this account.
+    #[param(value_type = Option<i64>)]
+    account_id: Option<String>,
+    #[param(value_type = Option<InternalCategory>)]
+    category: Option<String>,
+    #[param(value_type = Option<EntryStatus>)]
+    status: Option<String>,
+    #[param(value_type = Option<bool>)]
+    billable: Option<String>,
+    /// Entries on or after this date (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    from: Option<String>,
+    /// Entries on or before this date (YYYY-MM-DD).
+    #[param(value_type = Option<String>, format = Date)]
+    to: Option<String>,
+}
+
+/// List time entries.
+#[utoipa::path(get, path = "/api/v1/time-entries", tag = "time-entries",
+    params(TimeEntriesQuery, PageParams),
+    responses((status = 200, body = Page<TimeEntry>, description = "A page of time entries"),
+        ListProblems))]
+async fn list_time_entries(
+    State(st): State<AppState>,
+    query: ListQuery<TimeEntriesQuery>,
+) -> ApiResult<Json<Page<TimeEntry>>> {
+    let (q, mut p, page) = query.split();
+    let filter = TimeEntryFilter {
+        person_id: p.id("person_id", q.person_id),
+        project_id: p.id("project_id", q.project_id),
+        account_id: p.id("account_id", q.account_id),
+        category: p.code("category", q.category),
+        status: p.code("status", q.status),
+        billable: p.flag("billable", q.billable),
+        from: p.date("from", q.from),
+        to: p.date("to", q.to),
+    };
+    p.finish()?;
+    Ok(Json(st.store.list_time_entries(&filter, page).await?))
+}
+
+/// Delete a draft time entry.
+#[utoipa::path(delete, path = "/api/v1/time-entries/{id}", tag = "time-entries",
+    params(Change<TimeEntry>),
+    responses((status = 204, description = "Deleted"), ChangeProblems))]
+async fn delete_time_entry(State(st): State<AppState>, c: Change<TimeEntry>) -> ApiResult<Response> {
+    st.store.delete_time_entry(&c.ctx, c.id, c.if_version).await?;
+    Ok(no_content())
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    record_routes()
+        .routes(routes!(list_time_entries))
+        .routes(routes!(delete_time_entry))
+}

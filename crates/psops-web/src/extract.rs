@@ -1,0 +1,402 @@
+//! Extractors that turn a request into what handlers need — a JSON body, an id from the
+//! path, `If-Match`, the actor and their write context — and every way of getting those
+//! wrong into a problem, never axum's plain-text rejection. Query strings are read in
+//! [`crate::params`].
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use psops_core::Error;
+use psops_core::Id;
+use psops_core::auth::Actor;
+use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
+use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::{IntoParams, PartialSchema};
+
+use crate::problem::{ApiError, ApiResult};
+use crate::request_id::RequestId;
+
+/// A JSON request body, kept raw as well for the idempotency fingerprint.
+pub struct Json<T> {
+    pub value: T,
+    raw: Bytes,
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> ApiResult<Self> {
+        if !is_json(req.headers()) {
+            return Err(ApiError::UnsupportedMediaType(
+                "send the body as JSON with content-type: application/json".into(),
+            ));
+        }
+        let raw = Bytes::from_request(req, state).await.map_err(|r| {
+            if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::bad_request("body", "readable", "the request body could not be read")
+            }
+        })?;
+        let value = parse_json(&raw)?;
+        Ok(Json { value, raw })
+    }
+}
+
+/// Parses a body, naming the field when serde knows which one is wrong: syntax errors
+/// are 400, JSON that does not fit the schema is 422.
+pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
+    let mut de = serde_json::Deserializer::from_slice(raw);
+    let (path, inner) = match serde_path_to_error::deserialize(&mut de) {
+        Ok(v) => match de.end() {
+            Ok(()) => return Ok(v),
+            Err(e) => (".".to_string(), e),
+        },
+        Err(err) => (err.path().to_string(), err.into_inner()),
+    };
+    let message = without_position(&inner.to_string());
+    if !inner.is_data() {
+        return Err(ApiError::bad_request(
+            "body",
+            "json_syntax",
+            format!("the body is not valid JSON: {message}"),
+        ));
+    }
+    let parent = if path == "." { "" } else { path.as_str() };
+    let (field, rule) = match quoted_name(&message) {
+        // serde_path_to_error already counts an unknown key as the last path segment.
+        Some(name) if message.starts_with("unknown field") => {
+            let field = if parent == name || parent.ends_with(&format!(".{name}")) {
+                parent.to_string()
+            } else {
+                join(parent, name)
+            };
+            (field, "unknown_field")
+        }
+        Some(name) if message.starts_with("missing field") => (join(parent, name), "required"),
+        _ if message.starts_with("unknown variant") => (field_or_body(parent), "one_of"),
+        _ if message.starts_with("invalid type") => (field_or_body(parent), "type"),
+        _ => (field_or_body(parent), "invalid_value"),
+    };
+    Err(Error::invalid(field, rule, message).into())
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_string()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+fn field_or_body(path: &str) -> String {
+    if path.is_empty() {
+        "body".into()
+    } else {
+        path.to_string()
+    }
+}
+
+/// serde's messages name fields in backticks: "unknown field `x`, expected …".
+pub fn quoted_name(message: &str) -> Option<&str> {
+    let start = message.find('`')? + 1;
+    let len = message[start..].find('`')?;
+    Some(&message[start..start + len])
+}
+
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// The id in a `/{id}` path; one that is not a number names no object, hence 404.
+pub struct IdPath<T>(pub Id<T>);
+
+impl<S: Send + Sync, T> FromRequestParts<S> for IdPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::NoRoute)?;
+        raw.parse::<i64>()
+            .map(|n| IdPath(Id::new(n)))
+            .map_err(|_| Error::not_found("object", raw).into())
+    }
+}
+
+/// `If-Match`: `"N"`, `W/"N"` or `*`. Absent or `*` means "whatever is stored".
+pub struct IfMatch(pub IfVersion);
+
+pub fn parse_if_match(value: Option<&str>) -> ApiResult<IfVersion> {
+    let Some(v) = value.map(str::trim) else {
+        return Ok(None);
+    };
+    if v == "*" {
+        return Ok(None);
+    }
+    let tag = v.strip_prefix("W/").unwrap_or(v);
+    tag.strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n >= 0)
+        .map(Some)
+        .ok_or_else(bad_if_match)
+}
+
+fn bad_if_match() -> ApiError {
+    ApiError::bad_request(
+        "If-Match",
+        "etag",
+        "If-Match must be the ETag of the object as read, such as \"3\", or *",
+    )
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        let value = match parts.headers.get(header::IF_MATCH) {
+            None => None,
+            Some(v) => Some(v.to_str().map_err(|_| bad_if_match())?),
+        };
+        parse_if_match(value).map(IfMatch)
+    }
+}
+
+/// The authenticated caller, put in the request by [`crate::access::authenticate`].
+pub struct Authenticated(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        parts
+            .extensions
+            .get::<Actor>()
+            .cloned()
+            .map(Authenticated)
+            .ok_or(ApiError::Domain(Error::Unauthorized))
+    }
+}
+
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// Who writes under which request, for the audit trail, plus the `Idempotency-Key` a
+/// create may carry.
+pub struct Writer {
+    ctx: WriteCtx,
+    idempotency_key: Option<String>,
+    request_line: String,
+}
+
+impl Writer {
+    pub fn ctx(&self) -> &WriteCtx {
+        &self.ctx
+    }
+
+    /// The context of a create: with an idempotency key, the request's fingerprint is
+    /// the SHA-256 of method, path and body, so the same key with another body is refused.
+    pub fn for_create<T>(self, body: &Json<T>) -> WriteCtx {
+        let mut ctx = self.ctx;
+        ctx.idempotency = self.idempotency_key.map(|key| {
+            let mut h = Sha256::new();
+            h.update(self.request_line.as_bytes());
+            h.update(&body.raw);
+            IdempotencyKey {
+                key,
+                fingerprint: hex::encode(h.finalize()),
+            }
+        });
+        ctx
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    v.to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (1..=255).contains(&k.len()))
+        .map(|k| Some(k.to_string()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "Idempotency-Key",
+                "idempotency_key",
+                "Idempotency-Key must be 1 to 255 visible characters, e.g. a UUID",
+            )
+        })
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Writer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let Authenticated(actor) = Authenticated::from_request_parts(parts, state).await?;
+        let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
+        Ok(Writer {
+            ctx: WriteCtx {
+                user_id: Some(actor.user.id),
+                request_id,
+                idempotency: None,
+            },
+            idempotency_key: idempotency_key(&parts.headers)?,
+            request_line: format!("{}\n{}\n", parts.method, parts.uri.path()),
+        })
+    }
+}
+
+/// A change to one stored object: its id, the version the caller saw, and the context.
+pub struct Change<T> {
+    pub id: Id<T>,
+    pub if_version: IfVersion,
+    pub ctx: WriteCtx,
+}
+
+impl<S: Send + Sync, T> FromRequestParts<S> for Change<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
+        let writer = Writer::from_request_parts(parts, state).await?;
+        let IdPath(id) = IdPath::from_request_parts(parts, state).await?;
+        let IfMatch(if_version) = IfMatch::from_request_parts(parts, state).await?;
+        Ok(Change {
+            id,
+            if_version,
+            ctx: writer.ctx,
+        })
+    }
+}
+
+fn header_param(name: &str, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .schema(Some(String::schema()))
+        .description(Some(description))
+        .build()
+}
+
+fn id_param() -> Parameter {
+    ParameterBuilder::new()
+        .name("id")
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .schema(Some(i64::schema()))
+        .build()
+}
+
+impl<T> IntoParams for IdPath<T> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![id_param()]
+    }
+}
+
+impl<T> IntoParams for Change<T> {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![
+            id_param(),
+            header_param(
+                "If-Match",
+                "The ETag of the object as read (\"3\" or W/\"3\"); a stale one is refused \
+                 with 412. Without it the last write wins.",
+            ),
+        ]
+    }
+}
+
+/// The headers of a create, for the OpenAPI document.
+pub struct CreateHeaders;
+
+impl IntoParams for CreateHeaders {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![header_param(
+            "Idempotency-Key",
+            "Makes a retried create safe: the same key and body return the first response \
+             (with Idempotent-Replayed: true) and write nothing; the same key with another \
+             body is refused with 422.",
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        name: String,
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner {
+        minutes: i64,
+    }
+
+    fn rule_of(raw: &str) -> (u16, String, String) {
+        let p = parse_json::<Body>(raw.as_bytes()).unwrap_err().to_problem();
+        (p.status, p.errors[0].field.clone(), p.errors[0].rule.clone())
+    }
+
+    #[test]
+    fn body_errors_name_the_field() {
+        assert_eq!(
+            rule_of(r#"{"name":"a","nme":1}"#),
+            (422, "nme".into(), "unknown_field".into())
+        );
+        assert_eq!(rule_of(r#"{}"#), (422, "name".into(), "required".into()));
+        assert_eq!(rule_of(r#"{"name":1}"#), (422, "name".into(), "type".into()));
+        assert_eq!(
+            rule_of(r#"{"name":"a","inner":{"minutes":"x"}}"#),
+            (422, "inner.minutes".into(), "type".into())
+        );
+        assert_eq!(
+            rule_of(r#"{"name":"a","inner":{}}"#),
+            (422, "inner.minutes".into(), "required".into())
+        );
+        assert_eq!(
+            rule_of(r#"{"name":"a","inner":{"minutes":1,"x":2}}"#),
+            (422, "inner.x".into(), "unknown_field".into())
+        );
+        assert_eq!(rule_of(r#"{"name":"#), (400, "body".into(), "json_syntax".into()));
+        assert_eq!(
+            rule_of(r#"{"name":"a"} trailing"#),
+            (400, "body".into(), "json_syntax".into())
+        );
+        assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn if_match_forms() {
+        assert_eq!(parse_if_match(None).ok(), Some(None));
+        assert_eq!(parse_if_match(Some("*")).ok(), Some(None));
+        assert_eq!(parse_if_match(Some("\"3\"")).ok(), Some(Some(3)));
+        assert_eq!(parse_if_match(Some("W/\"12\"")).ok(), Some(Some(12)));
+        for bad in ["3", "\"x\"", "\"-1\"", "\"1\", \"2\"", ""] {
+            assert!(parse_if_match(Some(bad)).is_err(), "{bad}");
+        }
+    }
+}

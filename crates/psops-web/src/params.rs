@@ -1,0 +1,217 @@
+//! Query parameters: extractors that read the query string strictly (an unknown
+//! parameter is an error), and typed conversion into core filter values that collects
+//! every bad parameter into one 422 naming each of them.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use psops_core::code::Code;
+use psops_core::page::PageRequest;
+use psops_core::{Error, FieldError, Id};
+use serde::de::DeserializeOwned;
+use time::Date;
+
+use crate::extract::quoted_name;
+use crate::problem::{ApiError, ApiResult};
+
+/// Paging, taken by every list: the OpenAPI description of what [`ListQuery`] reads.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct PageParams {
+    /// The `next_cursor` of the previous page; absent for the first page.
+    cursor: Option<String>,
+    /// Items per page, 1 to 500; 50 when absent.
+    limit: Option<u32>,
+}
+
+/// Query parameters into a struct of `Option<String>`s with `deny_unknown_fields`;
+/// typed conversion happens in [`Params`], which names the parameter.
+pub struct Query<T>(pub T);
+
+fn query_error(e: serde_urlencoded::de::Error) -> ApiError {
+    let message = e.to_string();
+    let name = quoted_name(&message).unwrap_or("query").to_string();
+    let rule = if message.starts_with("unknown field") {
+        "unknown_parameter"
+    } else if message.starts_with("duplicate field") {
+        "duplicate_parameter"
+    } else {
+        "query"
+    };
+    Error::invalid(name, rule, format!("bad query string: {message}")).into()
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(Query).map_err(query_error)
+    }
+}
+
+/// The query of a list: its filters, plus `cursor` and `limit` which every list takes.
+pub struct ListQuery<T> {
+    filter: T,
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+impl<T> ListQuery<T> {
+    /// The raw filters, a [`Params`] to convert them with (already holding any paging
+    /// error), and the page asked for.
+    pub fn split(self) -> (T, Params, PageRequest) {
+        let mut params = Params::new();
+        let page = params.page(self.cursor, self.limit);
+        (self.filter, params, page)
+    }
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ListQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        let q = parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).map_err(query_error)?;
+        let (mut cursor, mut limit) = (None, None);
+        let mut rest = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            match k.as_str() {
+                "cursor" => cursor = Some(v),
+                "limit" => limit = Some(v),
+                _ => rest.push((k, v)),
+            }
+        }
+        let rest = serde_urlencoded::to_string(&rest).unwrap_or_default();
+        let filter = serde_urlencoded::from_str(&rest).map_err(query_error)?;
+        Ok(ListQuery { filter, cursor, limit })
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Params {
+    errors: Vec<FieldError>,
+}
+
+impl Params {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Keeps a converted value, or records its errors under the parameter's name.
+    fn keep<T>(&mut self, name: &str, value: psops_core::Result<T>) -> Option<T> {
+        match value {
+            Ok(v) => Some(v),
+            Err(Error::Invalid(errors)) => {
+                self.errors.extend(errors.into_iter().map(|e| FieldError {
+                    field: name.to_string(),
+                    ..e
+                }));
+                None
+            }
+            Err(other) => {
+                self.errors
+                    .push(FieldError::new(name, "invalid_value", other.to_string()));
+                None
+            }
+        }
+    }
+
+    /// Free text; blank means absent.
+    pub fn text(&mut self, value: Option<String>) -> Option<String> {
+        value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+
+    pub fn code<T: Code>(&mut self, name: &str, value: Option<String>) -> Option<T> {
+        let v = self.text(value)?;
+        self.keep(name, T::from_code(&v))
+    }
+
+    pub fn id<T>(&mut self, name: &str, value: Option<String>) -> Option<Id<T>> {
+        let v = self.text(value)?;
+        let parsed = v
+            .parse::<i64>()
+            .map(Id::new)
+            .map_err(|_| Error::invalid(name, "id", format!("{name} must be a whole number, got '{v}'")));
+        self.keep(name, parsed)
+    }
+
+    pub fn date(&mut self, name: &str, value: Option<String>) -> Option<Date> {
+        let v = self.text(value)?;
+        self.keep(name, psops_core::dates::parse_date(name, &v))
+    }
+
+    pub fn flag(&mut self, name: &str, value: Option<String>) -> Option<bool> {
+        let v = self.text(value)?;
+        let parsed = match v.as_str() {
+            "true" | "1" => Ok(true),
+            "false" | "0" => Ok(false),
+            _ => Err(Error::invalid(
+                name,
+                "boolean",
+                format!("{name} must be true or false, got '{v}'"),
+            )),
+        };
+        self.keep(name, parsed)
+    }
+
+    /// `cursor` and `limit`.
+    pub fn page(&mut self, cursor: Option<String>, limit: Option<String>) -> PageRequest {
+        let limit = self.text(limit).and_then(|l| {
+            let parsed = l
+                .parse::<u32>()
+                .map_err(|_| Error::invalid("limit", "range", format!("limit must be a whole number, got '{l}'")));
+            self.keep("limit", parsed)
+        });
+        let cursor = self.text(cursor);
+        match PageRequest::parse(cursor.as_deref(), limit) {
+            Ok(p) => p,
+            Err(e) => {
+                let field = match &e {
+                    Error::Invalid(errors) => errors
+                        .first()
+                        .map(|f| f.field.clone())
+                        .unwrap_or_else(|| "cursor".into()),
+                    _ => "cursor".into(),
+                };
+                self.keep::<()>(&field, Err(e));
+                PageRequest::default()
+            }
+        }
+    }
+
+    /// Fails with every bad parameter at once.
+    pub fn finish(self) -> ApiResult<()> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Invalid(self.errors).into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use psops_core::people::Function;
+
+    #[test]
+    fn converts_or_names_every_bad_parameter() {
+        let mut p = Params::new();
+        let f: Option<Function> = p.code("function", Some("engineer".into()));
+        assert_eq!(f, Some(Function::Engineer));
+        assert_eq!(p.flag("archived", Some("true".into())), Some(true));
+        assert_eq!(p.text(Some("  ".into())), None);
+        assert!(p.errors.is_empty());
+        let _: Option<Function> = p.code("function", Some("wizard".into()));
+        let _: Option<Id<()>> = p.id("manager_id", Some("x".into()));
+        p.date("from", Some("2026-13-01".into()));
+        p.flag("archived", Some("maybe".into()));
+        p.page(Some("garbage".into()), Some("0".into()));
+        let fields: Vec<(String, String)> = p.errors.iter().map(|e| (e.field.clone(), e.rule.clone())).collect();
+        let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(names, ["function", "manager_id", "from", "archived", "cursor"]);
+        assert_eq!(fields[0].1, "one_of");
+        assert!(p.finish().is_err());
+    }
+}
