@@ -85,6 +85,8 @@ impl AccountPatch {
 pub struct AccountFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

@@ -89,4 +89,6 @@ pub struct AssignmentFilter {
     pub from: Option<Date>,
     pub to: Option<Date>,
     pub archived: Option<bool>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }

@@ -107,6 +107,19 @@ impl NewUser {
     }
 }
 
+/// What an admin may change about a user.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserPatch {
+    pub name: Option<String>,
+    pub roles: Option<Vec<Role>>,
+    #[serde(default, deserialize_with = "crate::patch::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub person_id: Option<Option<PersonId>>,
+    /// `true` disables sign-in and every token of the user; `false` enables them again.
+    pub disabled: Option<bool>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {

@@ -31,7 +31,7 @@ pub enum Error {
     #[error("invalid input: {}", summary(.0))]
     Invalid(Vec<FieldError>),
     /// The object does not exist, or the actor may not know that it does (HTTP 404).
-    #[error("{entity} {id} not found")]
+    #[error("{entity}{}{id} not found", if id.is_empty() { "" } else { " " })]
     NotFound { entity: &'static str, id: String },
     /// The write conflicts with what is stored, e.g. a duplicate unique value (HTTP 409).
     #[error("conflict: {}", .0.message)]

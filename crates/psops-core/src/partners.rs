@@ -91,4 +91,6 @@ impl PartnerPatch {
 pub struct PartnerFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }

@@ -239,6 +239,8 @@ pub struct PersonFilter {
     /// Substring of the name or e-mail, without regard to case.
     pub q: Option<String>,
     pub archived: Option<bool>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }
 
 #[cfg(test)]

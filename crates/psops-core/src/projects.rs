@@ -283,6 +283,8 @@ pub struct ProjectFilter {
     pub to: Option<Date>,
     pub q: Option<String>,
     pub archived: Option<bool>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }
 
 #[cfg(test)]

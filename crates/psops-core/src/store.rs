@@ -3,7 +3,7 @@
 //! itself, so no interface (API, CLI, import) can bypass them.
 
 use async_trait::async_trait;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::Result;
 use crate::accounts::{
@@ -11,15 +11,24 @@ use crate::accounts::{
 };
 use crate::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch};
 use crate::audit::{AuditEntry, AuditFilter};
-use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId};
+use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId, UserPatch};
+use crate::calendars::{
+    CalendarFields, HolidayCalendar, HolidayCalendarId, HolidayId, HolidayRecord, NewTimeOff, PolicyOverrideId,
+    StoredOverride, TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffRecord,
+};
+use crate::capacity::{Capacity, CapacityPolicy, CapacityView, Holiday, PolicyOverride};
+use crate::dates::DateRange;
 use crate::page::{Page, PageRequest};
 use crate::partners::{Partner, PartnerFields, PartnerFilter, PartnerId, PartnerPatch};
 use crate::people::{Person, PersonFields, PersonFilter, PersonId, PersonPatch};
 use crate::policy::ProjectFacts;
 use crate::projects::{Project, ProjectFields, ProjectFilter, ProjectId, ProjectPatch};
+use crate::reporting::{ComplianceReport, LockRecord, Rejection, RollupDifference, TimesheetActor, UtilizationFilter};
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
 use crate::time_entries::{NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch};
+use crate::timesheet::IsoWeek;
+use crate::utilization::{GroupBy, UtilizationReport};
 
 /// Who writes, and under which request: carried into every write for the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -167,17 +176,164 @@ pub trait TimeStore: Send + Sync {
 
 #[async_trait]
 pub trait AuthStore: Send + Sync {
-    async fn create_user(&self, new: NewUser) -> Result<User>;
+    async fn create_user(&self, ctx: &WriteCtx, new: NewUser) -> Result<User>;
+    async fn user(&self, id: UserId) -> Result<User>;
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User>;
+    async fn list_users(&self, page: PageRequest) -> Result<Page<User>>;
     /// The stored argon2id hash of a user's password, if one is set.
     async fn password_hash(&self, id: UserId) -> Result<Option<String>>;
-    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()>;
+    async fn set_password_hash(&self, ctx: &WriteCtx, id: UserId, hash: &str) -> Result<()>;
     async fn count_users(&self) -> Result<i64>;
-    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken>;
+    async fn create_api_token(&self, ctx: &WriteCtx, new: NewApiToken) -> Result<ApiToken>;
+    async fn api_token(&self, id: crate::auth::ApiTokenId) -> Result<ApiToken>;
     /// Finds the live token with this hash and its user, recording `now` as last use.
     async fn authenticate_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<Option<(User, ApiToken)>>;
     async fn list_api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>>;
-    async fn revoke_api_token(&self, id: crate::auth::ApiTokenId, now: OffsetDateTime) -> Result<ApiToken>;
+    async fn revoke_api_token(
+        &self,
+        ctx: &WriteCtx,
+        id: crate::auth::ApiTokenId,
+        now: OffsetDateTime,
+    ) -> Result<ApiToken>;
+}
+
+/// The capacity policy (SPEC §2) and its overrides per region, function and person.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    /// The organisation's base policy; the handbook's until someone changes it.
+    async fn capacity_policy(&self) -> Result<CapacityPolicy>;
+    /// Replaces the base policy after validating it.
+    async fn update_capacity_policy(&self, ctx: &WriteCtx, policy: CapacityPolicy) -> Result<CapacityPolicy>;
+    async fn create_policy_override(&self, ctx: &WriteCtx, new: PolicyOverride) -> Result<StoredOverride>;
+    /// Every override, oldest first (the order `capacity::resolve` breaks ties by).
+    async fn list_policy_overrides(&self) -> Result<Vec<StoredOverride>>;
+    async fn delete_policy_override(&self, ctx: &WriteCtx, id: PolicyOverrideId) -> Result<()>;
+    /// The base policy and the overrides that apply to a person, ready for
+    /// `capacity::resolve` and the `*_resolved` capacity views.
+    async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityPolicy, Vec<PolicyOverride>)>;
+    /// The policy that holds for a person on a day.
+    async fn resolved_policy(&self, person: PersonId, on: Date) -> Result<CapacityPolicy>;
+}
+
+/// Regional holiday calendars and their holidays.
+#[async_trait]
+pub trait CalendarStore: Send + Sync {
+    async fn create_calendar(&self, ctx: &WriteCtx, new: CalendarFields) -> Result<HolidayCalendar>;
+    async fn calendar(&self, id: HolidayCalendarId) -> Result<HolidayCalendar>;
+    async fn update_calendar(
+        &self,
+        ctx: &WriteCtx,
+        id: HolidayCalendarId,
+        v: IfVersion,
+        fields: CalendarFields,
+    ) -> Result<HolidayCalendar>;
+    /// Deletes a calendar with its holidays.
+    async fn delete_calendar(&self, ctx: &WriteCtx, id: HolidayCalendarId) -> Result<()>;
+    async fn list_calendars(&self) -> Result<Vec<HolidayCalendar>>;
+    /// Adds holidays all or nothing (a date already on the calendar is a conflict);
+    /// imports from `.ics` and CSV come through here.
+    async fn add_holidays(
+        &self,
+        ctx: &WriteCtx,
+        calendar: HolidayCalendarId,
+        holidays: Vec<Holiday>,
+    ) -> Result<Vec<HolidayRecord>>;
+    async fn update_holiday(&self, ctx: &WriteCtx, id: HolidayId, holiday: Holiday) -> Result<HolidayRecord>;
+    async fn delete_holiday(&self, ctx: &WriteCtx, id: HolidayId) -> Result<()>;
+    /// A calendar's holidays in date order, optionally within a range.
+    async fn list_holidays(&self, calendar: HolidayCalendarId, range: Option<DateRange>) -> Result<Vec<HolidayRecord>>;
+}
+
+/// Time off, kept apart from time entries. Who may decide is the web layer's question;
+/// the store records the transitions.
+#[async_trait]
+pub trait TimeOffStore: Send + Sync {
+    async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord>;
+    async fn time_off(&self, id: TimeOffId) -> Result<TimeOffRecord>;
+    /// requested → approved, or → rejected with a reason.
+    async fn decide_time_off(
+        &self,
+        ctx: &WriteCtx,
+        id: TimeOffId,
+        v: IfVersion,
+        decision: TimeOffDecision,
+    ) -> Result<TimeOffRecord>;
+    /// Withdraws a request or cancels approved time off.
+    async fn delete_time_off(&self, ctx: &WriteCtx, id: TimeOffId, v: IfVersion) -> Result<()>;
+    async fn list_time_off(&self, filter: &TimeOffFilter, page: PageRequest) -> Result<Page<TimeOffRecord>>;
+}
+
+/// The weekly timesheet cycle and finance's locked periods. Every step goes through
+/// `timesheet::apply` for each entry it moves and refuses as a whole if any entry may not.
+#[async_trait]
+pub trait TimesheetStore: Send + Sync {
+    /// The person's draft entries in the week → submitted; records when.
+    async fn submit_week(
+        &self,
+        ctx: &WriteCtx,
+        actor: TimesheetActor,
+        person: PersonId,
+        week: IsoWeek,
+    ) -> Result<Vec<TimeEntry>>;
+    /// The person's submitted entries in the week → draft.
+    async fn withdraw_week(
+        &self,
+        ctx: &WriteCtx,
+        actor: TimesheetActor,
+        person: PersonId,
+        week: IsoWeek,
+    ) -> Result<Vec<TimeEntry>>;
+    /// The submitted entries of one project (`None`: internal time) in the week → approved.
+    async fn approve_week(
+        &self,
+        ctx: &WriteCtx,
+        actor: TimesheetActor,
+        person: PersonId,
+        week: IsoWeek,
+        project: Option<ProjectId>,
+    ) -> Result<Vec<TimeEntry>>;
+    /// Like `approve_week`, back to draft, with the reason recorded.
+    async fn reject_week(
+        &self,
+        ctx: &WriteCtx,
+        actor: TimesheetActor,
+        person: PersonId,
+        week: IsoWeek,
+        project: Option<ProjectId>,
+        reason: &str,
+    ) -> Result<Rejection>;
+    /// Approved entries → draft, by their approver.
+    async fn reopen_entries(
+        &self,
+        ctx: &WriteCtx,
+        actor: TimesheetActor,
+        ids: &[TimeEntryId],
+    ) -> Result<Vec<TimeEntry>>;
+    /// When the person last submitted the week, if they have.
+    async fn week_submitted_at(&self, person: PersonId, week: IsoWeek) -> Result<Option<OffsetDateTime>>;
+    /// Rejections of the person's week, oldest first.
+    async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
+    /// Closes a period: from now on no entry dated in it changes for anyone.
+    async fn lock_period(&self, ctx: &WriteCtx, range: DateRange) -> Result<LockRecord>;
+    async fn list_locked_periods(&self) -> Result<Vec<LockRecord>>;
+}
+
+/// Reports over the maintained rollups.
+#[async_trait]
+pub trait ReportStore: Send + Sync {
+    /// One person's capacity over a range in either view.
+    async fn capacity(&self, person: PersonId, range: DateRange, view: CapacityView) -> Result<Capacity>;
+    async fn utilization(
+        &self,
+        range: DateRange,
+        group_by: GroupBy,
+        filter: &UtilizationFilter,
+    ) -> Result<UtilizationReport>;
+    /// Each active person's week against its due day, as of a day.
+    async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport>;
+    /// Recomputes the rollups from the raw entries; empty when they agree.
+    async fn verify_rollups(&self) -> Result<Vec<RollupDifference>>;
 }
 
 /// Everything psops stores, behind one object the web layer and the CLI share.
@@ -216,6 +372,11 @@ pub trait AuditStore: Send + Sync {
 
 pub trait Store:
     OrgStore
+    + PolicyStore
+    + CalendarStore
+    + TimeOffStore
+    + TimesheetStore
+    + ReportStore
     + PeopleStore
     + PartnerStore
     + AccountStore
@@ -230,6 +391,11 @@ pub trait Store:
 
 impl<T> Store for T where
     T: OrgStore
+        + PolicyStore
+        + CalendarStore
+        + TimeOffStore
+        + TimesheetStore
+        + ReportStore
         + PeopleStore
         + PartnerStore
         + AccountStore
@@ -245,7 +411,7 @@ impl<T> Store for T where
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, OrgStore, PartnerStore, PeopleStore,
-        ProjectStore, Store, TimeStore,
+        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, CalendarStore, OrgStore, PartnerStore,
+        PeopleStore, PolicyStore, ProjectStore, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
 }

@@ -163,6 +163,8 @@ pub struct TimeEntryFilter {
     pub billable: Option<bool>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// What the one asking may see (see `policy::list_scope`); everything by default.
+    pub scope: crate::policy::ListScope,
 }
 
 /// What the store knows when an entry is written; the rules need nothing else.

@@ -150,6 +150,7 @@ impl AccountStore for Db {
 
     async fn list_accounts(&self, filter: &AccountFilter, page: PageRequest) -> Result<Page<Account>> {
         let mut q = ACCOUNTS.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::Accounts);
         search(&mut q, &["name", "code"], filter.q.as_deref());
         ACCOUNTS.page(&self.pools, q, filter.archived, page).await
     }

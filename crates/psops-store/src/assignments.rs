@@ -160,6 +160,7 @@ impl AssignmentStore for Db {
 
     async fn list_assignments(&self, filter: &AssignmentFilter, page: PageRequest) -> Result<Page<Assignment>> {
         let mut q = ASSIGNMENTS.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::Assignments);
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "project_id", filter.project_id);
         overlaps(&mut q, "start_date", "end_date", filter.from, filter.to);

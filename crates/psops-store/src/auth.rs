@@ -1,15 +1,20 @@
 //! Users and API tokens in SQL.
 
 use async_trait::async_trait;
-use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, roles_from_text, roles_to_text};
+use psops_core::audit::AuditAction;
+use psops_core::auth::{
+    ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, UserPatch, roles_from_text, roles_to_text,
+};
 use psops_core::code::Code;
+use psops_core::page::{Page, PageRequest};
 use psops_core::store::AuthStore;
+use psops_core::store::WriteCtx;
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 
-use crate::Db;
 use crate::common::ensure_exists;
 use crate::db::{Row, now, on_unique, sql};
+use crate::{Db, audit};
 
 pub(crate) const USER_COLUMNS: &str = "id, email, name, roles, person_id, created_at, disabled_at";
 const TOKEN_COLUMNS: &str = "id, user_id, name, scope, created_at, expires_at, last_used_at, revoked_at";
@@ -41,7 +46,7 @@ fn read_token(r: &Row) -> Result<ApiToken> {
 
 #[async_trait]
 impl AuthStore for Db {
-    async fn create_user(&self, new: NewUser) -> Result<User> {
+    async fn create_user(&self, ctx: &WriteCtx, new: NewUser) -> Result<User> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
         ensure_exists(&mut tx, "people", new.person_id.map(|i| i.get()), "person_id", "person").await?;
@@ -60,8 +65,29 @@ impl AuthStore for Db {
             .await
             .map_err(on_unique("email", "a user with this email already exists"))?;
         let user = read_user(&row)?;
+        audit::record(
+            &mut tx,
+            ctx,
+            "user",
+            user.id.get(),
+            AuditAction::Create,
+            None,
+            Some(&user),
+        )
+        .await?;
         tx.commit().await?;
         Ok(user)
+    }
+
+    async fn user(&self, id: UserId) -> Result<User> {
+        let q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")).bind(id);
+        read_user(
+            &self
+                .pools
+                .optional(q)
+                .await?
+                .ok_or_else(|| Error::not_found("user", id))?,
+        )
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
@@ -72,15 +98,83 @@ impl AuthStore for Db {
         self.pools.optional(q).await?.as_ref().map(read_user).transpose()
     }
 
+    async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1{lock}")).bind(id);
+        let before = read_user(&tx.optional(q).await?.ok_or_else(|| Error::not_found("user", id))?)?;
+        let mut next = NewUser {
+            email: before.email.clone(),
+            name: patch.name.unwrap_or_else(|| before.name.clone()),
+            roles: patch.roles.unwrap_or_else(|| before.roles.clone()),
+            person_id: patch.person_id.unwrap_or(before.person_id),
+            password_hash: None,
+        };
+        next.roles.sort();
+        next.roles.dedup();
+        next.validate()?;
+        ensure_exists(
+            &mut tx,
+            "people",
+            next.person_id.map(|i| i.get()),
+            "person_id",
+            "person",
+        )
+        .await?;
+        let disabled_at = match patch.disabled {
+            Some(true) => before.disabled_at.or(Some(now())),
+            Some(false) => None,
+            None => before.disabled_at,
+        };
+        let q = sql(format!(
+            "UPDATE users SET name = $2, roles = $3, person_id = $4, disabled_at = $5 WHERE id = $1 \
+             RETURNING {USER_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(next.name.trim())
+        .bind(roles_to_text(&next.roles))
+        .bind(next.person_id)
+        .bind(disabled_at);
+        let after = read_user(&tx.one(q).await?)?;
+        audit::record(
+            &mut tx,
+            ctx,
+            "user",
+            id.get(),
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    async fn list_users(&self, page: PageRequest) -> Result<Page<User>> {
+        let mut q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE 1=1"));
+        if let Some(after) = page.after {
+            q.push(" AND id > ").push_bind(after);
+        }
+        q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
+        let users = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(read_user)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(users, page.limit, |u| u.id.get()))
+    }
+
     async fn password_hash(&self, id: UserId) -> Result<Option<String>> {
         let row = self
             .pools
             .optional(sql("SELECT password_hash FROM users WHERE id = $1").bind(id))
             .await?;
-        Ok(row.ok_or_else(|| Error::not_found("user", id))?.get("password_hash")?)
+        row.ok_or_else(|| Error::not_found("user", id))?.get("password_hash")
     }
 
-    async fn set_password_hash(&self, id: UserId, hash: &str) -> Result<()> {
+    async fn set_password_hash(&self, ctx: &WriteCtx, id: UserId, hash: &str) -> Result<()> {
         let mut tx = self.pools.begin().await?;
         let n = tx
             .execute(
@@ -92,6 +186,9 @@ impl AuthStore for Db {
         if n == 0 {
             return Err(Error::not_found("user", id));
         }
+        // The hash itself never enters the log; that the password changed does.
+        let change = serde_json::json!({ "password": "changed" });
+        audit::record(&mut tx, ctx, "user", id.get(), AuditAction::Update, None, Some(&change)).await?;
         tx.commit().await
     }
 
@@ -99,7 +196,7 @@ impl AuthStore for Db {
         self.pools.one(sql("SELECT COUNT(*) AS n FROM users")).await?.get("n")
     }
 
-    async fn create_api_token(&self, new: NewApiToken) -> Result<ApiToken> {
+    async fn create_api_token(&self, ctx: &WriteCtx, new: NewApiToken) -> Result<ApiToken> {
         let mut c = psops_core::validate::Checks::new();
         c.text(&new.name, "name", 100);
         c.into_result()?;
@@ -115,10 +212,30 @@ impl AuthStore for Db {
         .bind(new.token_hash)
         .bind(now())
         .bind(new.expires_at);
-        let row = tx.one(q).await?;
-        let token = read_token(&row)?;
+        let token = read_token(&tx.one(q).await?)?;
+        audit::record(
+            &mut tx,
+            ctx,
+            "api_token",
+            token.id.get(),
+            AuditAction::Create,
+            None,
+            Some(&token),
+        )
+        .await?;
         tx.commit().await?;
         Ok(token)
+    }
+
+    async fn api_token(&self, id: ApiTokenId) -> Result<ApiToken> {
+        let q = sql(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1")).bind(id);
+        read_token(
+            &self
+                .pools
+                .optional(q)
+                .await?
+                .ok_or_else(|| Error::not_found("api_token", id))?,
+        )
     }
 
     async fn authenticate_token(&self, token_hash: &str, at: OffsetDateTime) -> Result<Option<(User, ApiToken)>> {
@@ -140,8 +257,7 @@ impl AuthStore for Db {
         }
         // Last use is kept to the minute: a write per request would serialise every
         // reader behind SQLite's single writer.
-        let stale = token.last_used_at.is_none_or(|t| at - t >= time::Duration::minutes(1));
-        if stale {
+        if token.last_used_at.is_none_or(|t| at - t >= time::Duration::minutes(1)) {
             let mut tx = self.pools.begin().await?;
             tx.execute(
                 sql("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
@@ -162,15 +278,21 @@ impl AuthStore for Db {
         self.pools.all(q).await?.iter().map(read_token).collect()
     }
 
-    async fn revoke_api_token(&self, id: ApiTokenId, at: OffsetDateTime) -> Result<ApiToken> {
+    async fn revoke_api_token(&self, ctx: &WriteCtx, id: ApiTokenId, at: OffsetDateTime) -> Result<ApiToken> {
         let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let q = sql(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1{lock}")).bind(id);
+        let before = read_token(&tx.optional(q).await?.ok_or_else(|| Error::not_found("api_token", id))?)?;
         let q = sql(format!(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING {TOKEN_COLUMNS}"
         ))
         .bind(id)
         .bind(at);
-        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found("api token", id))?;
-        let token = read_token(&row)?;
+        let token = read_token(&tx.one(q).await?)?;
+        if before.revoked_at.is_none() {
+            let action = AuditAction::Update;
+            audit::record(&mut tx, ctx, "api_token", id.get(), action, Some(&before), Some(&token)).await?;
+        }
         tx.commit().await?;
         Ok(token)
     }

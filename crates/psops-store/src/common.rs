@@ -6,6 +6,7 @@ use std::future::Future;
 use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
+use psops_core::policy::{ListKind, ListScope};
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
 
@@ -271,4 +272,86 @@ pub(crate) fn overlaps(q: &mut Sql, start_col: &str, end_col: &str, from: Option
             .push_bind(to)
             .push(")");
     }
+}
+
+/// Cuts a list to what the one asking may see: the SQL meaning of
+/// `psops_core::policy::ListScope::admits`, kept beside the contract test that checks
+/// the two agree.
+pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
+    let ListScope::Limited {
+        own,
+        managed_by,
+        assigned,
+        partner,
+    } = *scope
+    else {
+        return;
+    };
+    let mut alternatives: Vec<(String, Vec<i64>)> = Vec::new();
+    let mut alt = |sql: &str, values: Vec<i64>| alternatives.push((sql.to_string(), values));
+    let managed_projects = "SELECT id FROM projects WHERE project_manager_id = ?";
+    let partner_projects = "SELECT id FROM projects WHERE partner_id = ?";
+    match kind {
+        ListKind::People => {
+            own.inspect(|p| alt("id = ?", vec![p.get()]));
+            partner.inspect(|o| alt("partner_id = ?", vec![o.get()]));
+        }
+        ListKind::Partners => {
+            partner.inspect(|o| alt("id = ?", vec![o.get()]));
+        }
+        ListKind::Accounts => {
+            partner.inspect(|o| {
+                alt(
+                    "id IN (SELECT account_id FROM projects WHERE partner_id = ?)",
+                    vec![o.get()],
+                )
+            });
+        }
+        ListKind::Projects => {
+            managed_by.inspect(|p| alt("project_manager_id = ?", vec![p.get()]));
+            assigned.inspect(|p| {
+                alt(
+                    "id IN (SELECT project_id FROM assignments WHERE person_id = ? AND archived_at IS NULL)",
+                    vec![p.get()],
+                )
+            });
+            partner.inspect(|o| alt("partner_id = ?", vec![o.get()]));
+        }
+        ListKind::Assignments => {
+            own.inspect(|p| alt("person_id = ?", vec![p.get()]));
+            managed_by.inspect(|p| alt(&format!("project_id IN ({managed_projects})"), vec![p.get()]));
+            partner.inspect(|o| alt(&format!("project_id IN ({partner_projects})"), vec![o.get()]));
+        }
+        ListKind::TimeEntries => {
+            own.inspect(|p| alt("person_id = ?", vec![p.get()]));
+            managed_by.inspect(|p| alt(&format!("project_id IN ({managed_projects})"), vec![p.get()]));
+            partner.inspect(|o| {
+                let both = format!(
+                    "person_id IN (SELECT id FROM people WHERE partner_id = ?) AND project_id IN ({partner_projects})"
+                );
+                alt(&both, vec![o.get(), o.get()])
+            });
+        }
+    }
+    if alternatives.is_empty() {
+        q.push(" AND 1 = 0");
+        return;
+    }
+    q.push(" AND (");
+    for (i, (text, values)) in alternatives.into_iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push("(");
+        // Each `?` in our own fragment becomes the next numbered placeholder.
+        let mut values = values.into_iter();
+        for (j, piece) in text.split('?').enumerate() {
+            if j > 0 {
+                q.push_bind(values.next().unwrap_or_default());
+            }
+            q.push(piece);
+        }
+        q.push(")");
+    }
+    q.push(")");
 }

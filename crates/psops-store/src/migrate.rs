@@ -23,6 +23,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "access_control",
         sql: include_str!("../migrations/sqlite/0002_access_control.sql"),
     },
+    Migration {
+        version: 3,
+        name: "time_reporting",
+        sql: include_str!("../migrations/sqlite/0003_time_reporting.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -35,6 +40,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 2,
         name: "access_control",
         sql: include_str!("../migrations/postgres/0002_access_control.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "time_reporting",
+        sql: include_str!("../migrations/postgres/0003_time_reporting.sql"),
     },
 ];
 

@@ -93,6 +93,7 @@ impl PartnerStore for Db {
 
     async fn list_partners(&self, filter: &PartnerFilter, page: PageRequest) -> Result<Page<Partner>> {
         let mut q = PARTNERS.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::Partners);
         search(&mut q, &["name"], filter.q.as_deref());
         PARTNERS.page(&self.pools, q, filter.archived, page).await
     }

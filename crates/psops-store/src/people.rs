@@ -124,6 +124,7 @@ impl PeopleStore for Db {
 
     async fn list_people(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>> {
         let mut q = PEOPLE.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::People);
         eq(&mut q, "function", filter.function.map(|f| f.code()));
         eq(&mut q, "region", filter.region.as_deref());
         eq(&mut q, "manager_id", filter.manager_id);

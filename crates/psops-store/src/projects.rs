@@ -139,6 +139,7 @@ impl ProjectStore for Db {
 
     async fn list_projects(&self, filter: &ProjectFilter, page: PageRequest) -> Result<Page<Project>> {
         let mut q = PROJECTS.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::Projects);
         eq(&mut q, "account_id", filter.account_id);
         eq(&mut q, "status", filter.status.map(|s| s.code()));
         eq(&mut q, "project_type", filter.project_type.map(|s| s.code()));

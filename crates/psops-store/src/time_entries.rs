@@ -1,6 +1,7 @@
 //! Time entries in SQL. Each write loads what the rules need inside its transaction —
 //! on PostgreSQL with the person's row locked, so two writers cannot both squeeze under
-//! the day's 24 hours — and lets `psops_core::time_entries::check_entry` decide.
+//! the day's 24 hours — and lets `psops_core::time_entries::check_entry` decide. Nothing
+//! dated in a locked period changes, and the rollups change in the same transaction.
 
 use async_trait::async_trait;
 use psops_core::code::Code;
@@ -17,7 +18,8 @@ use crate::common::{Table, check_version, eq};
 use crate::db::{Row, Tx, now, sql};
 use crate::people::PEOPLE;
 use crate::projects::PROJECTS;
-use crate::{Db, idempotency, org};
+use crate::rollups::Deltas;
+use crate::{Db, idempotency, locks, org};
 
 pub(crate) const ENTRIES: Table<TimeEntry> = Table {
     table: "time_entries",
@@ -27,7 +29,7 @@ pub(crate) const ENTRIES: Table<TimeEntry> = Table {
     read,
 };
 
-fn read(r: &Row) -> Result<TimeEntry> {
+pub(crate) fn read(r: &Row) -> Result<TimeEntry> {
     Ok(TimeEntry {
         id: r.id("id")?,
         person_id: r.id("person_id")?,
@@ -79,7 +81,7 @@ async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> R
 }
 
 /// Only drafts change; submitted and approved entries belong to the timesheet cycle.
-fn ensure_draft(e: &TimeEntry) -> Result<()> {
+pub(crate) fn ensure_draft(e: &TimeEntry) -> Result<()> {
     if e.status == EntryStatus::Draft {
         Ok(())
     } else {
@@ -99,6 +101,7 @@ impl TimeStore for Db {
             return Ok(Created::Replayed(previous));
         }
         let e = check(&mut tx, new, None).await?;
+        locks::ensure_open(&mut tx, &[e.input.date]).await?;
         let q = sql(format!(
             "INSERT INTO time_entries (person_id, project_id, category, entry_date, minutes, billable, note, status, \
              created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {}",
@@ -113,8 +116,11 @@ impl TimeStore for Db {
         .bind(e.note)
         .bind(EntryStatus::Draft.code())
         .bind(now());
-        let row = tx.one(q).await?;
-        ENTRIES.created(&self.pools, tx, ctx, read(&row)?).await
+        let entry = read(&tx.one(q).await?)?;
+        let mut deltas = Deltas::default();
+        deltas.entry(&entry, 1);
+        deltas.write(&mut tx).await?;
+        ENTRIES.created(&self.pools, tx, ctx, entry).await
     }
 
     async fn time_entry(&self, id: TimeEntryId) -> Result<TimeEntry> {
@@ -132,8 +138,10 @@ impl TimeStore for Db {
         let lock = tx.for_update();
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
+        locks::ensure_open(&mut tx, &[current.date]).await?;
         ensure_draft(&current)?;
         let e = check(&mut tx, patch.apply(current.as_input()), Some(id)).await?;
+        locks::ensure_open(&mut tx, &[e.input.date]).await?;
         let q = sql(format!(
             "UPDATE time_entries SET project_id = $2, category = $3, entry_date = $4, minutes = $5, billable = $6, \
              note = $7, version = version + 1, updated_at = $8 WHERE id = $1 RETURNING {}",
@@ -147,8 +155,12 @@ impl TimeStore for Db {
         .bind(e.billable)
         .bind(e.note)
         .bind(now());
-        let row = tx.one(q).await?;
-        ENTRIES.updated(tx, ctx, &current, read(&row)?).await
+        let entry = read(&tx.one(q).await?)?;
+        let mut deltas = Deltas::default();
+        deltas.entry(&current, -1);
+        deltas.entry(&entry, 1);
+        deltas.write(&mut tx).await?;
+        ENTRIES.updated(tx, ctx, &current, entry).await
     }
 
     async fn delete_time_entry(&self, ctx: &WriteCtx, id: TimeEntryId, v: IfVersion) -> Result<()> {
@@ -156,9 +168,13 @@ impl TimeStore for Db {
         let lock = tx.for_update();
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
+        locks::ensure_open(&mut tx, &[current.date]).await?;
         ensure_draft(&current)?;
         tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
             .await?;
+        let mut deltas = Deltas::default();
+        deltas.entry(&current, -1);
+        deltas.write(&mut tx).await?;
         let action = psops_core::audit::AuditAction::Delete;
         crate::audit::record(&mut tx, ctx, ENTRIES.entity, id.get(), action, Some(&current), None).await?;
         tx.commit().await
@@ -166,6 +182,7 @@ impl TimeStore for Db {
 
     async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>> {
         let mut q = ENTRIES.select();
+        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::TimeEntries);
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "project_id", filter.project_id);
         eq(&mut q, "category", filter.category.map(|c| c.code()));

@@ -5,8 +5,12 @@
 mod contract {
     mod access;
     mod audit;
+    mod capacity;
     pub mod fixtures;
     mod idempotency;
     mod records;
+    mod rollups;
     mod time_entries;
+    pub mod time_fixtures;
+    mod timesheets;
 }

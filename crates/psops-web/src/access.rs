@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use psops_core::Error;
 use psops_core::auth::{Actor, TokenScope};
+use psops_core::policy::Subject;
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -38,11 +39,34 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         scope: token.scope,
     };
     authorize(&actor, req.method())?;
+    let subject = subject(&state, &actor).await?;
     req.extensions_mut().insert(actor);
+    req.extensions_mut().insert(subject);
     Ok(next.run(req).await)
 }
 
-/// The access policy. Today: a read-only token may only read. Role rules join here.
+/// The actor as the authorization policy sees them: roles, their person and that
+/// person's employer.
+pub async fn subject(state: &AppState, actor: &Actor) -> psops_core::Result<Subject> {
+    let partner_id = match actor.user.person_id {
+        Some(p) => match state.store.person(p).await {
+            Ok(person) => person.fields.partner_id,
+            Err(Error::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    Ok(Subject {
+        user_id: actor.user.id,
+        roles: actor.user.roles.clone(),
+        person_id: actor.user.person_id,
+        partner_id,
+        read_only: actor.scope == TokenScope::Read,
+    })
+}
+
+/// A read-only token may only read, whatever the route; role rules are applied per
+/// record by [`crate::guard`].
 pub fn authorize(actor: &Actor, method: &Method) -> psops_core::Result<()> {
     let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if actor.scope == TokenScope::Read && !reads {

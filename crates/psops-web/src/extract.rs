@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use psops_core::Error;
 use psops_core::Id;
 use psops_core::auth::Actor;
+use psops_core::policy::Subject;
 use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -178,6 +179,22 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     }
 }
 
+/// The caller as the authorization policy sees them.
+pub struct Caller(pub Subject);
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> ApiResult<Self> {
+        parts
+            .extensions
+            .get::<Subject>()
+            .cloned()
+            .map(Caller)
+            .ok_or(ApiError::Domain(Error::Unauthorized))
+    }
+}
+
 /// The authenticated caller, put in the request by [`crate::access::authenticate`].
 pub struct Authenticated(pub Actor);
 
@@ -199,6 +216,7 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// Who writes under which request, for the audit trail, plus the `Idempotency-Key` a
 /// create may carry.
 pub struct Writer {
+    pub subject: Subject,
     ctx: WriteCtx,
     idempotency_key: Option<String>,
     request_line: String,
@@ -249,8 +267,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Writer {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> ApiResult<Self> {
         let Authenticated(actor) = Authenticated::from_request_parts(parts, state).await?;
+        let Caller(subject) = Caller::from_request_parts(parts, state).await?;
         let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
         Ok(Writer {
+            subject,
             ctx: WriteCtx {
                 user_id: Some(actor.user.id),
                 request_id,
@@ -264,6 +284,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Writer {
 
 /// A change to one stored object: its id, the version the caller saw, and the context.
 pub struct Change<T> {
+    pub subject: Subject,
     pub id: Id<T>,
     pub if_version: IfVersion,
     pub ctx: WriteCtx,
@@ -277,6 +298,7 @@ impl<S: Send + Sync, T> FromRequestParts<S> for Change<T> {
         let IdPath(id) = IdPath::from_request_parts(parts, state).await?;
         let IfMatch(if_version) = IfMatch::from_request_parts(parts, state).await?;
         Ok(Change {
+            subject: writer.subject,
             id,
             if_version,
             ctx: writer.ctx,

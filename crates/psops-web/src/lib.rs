@@ -6,11 +6,13 @@ mod access;
 mod api;
 pub mod auth;
 mod extract;
+mod guard;
 mod health;
 mod params;
 mod problem;
 mod request_id;
 mod respond;
+mod ui;
 
 use std::sync::Arc;
 
@@ -21,6 +23,7 @@ use psops_core::store::Store;
 use tower_http::trace::TraceLayer;
 
 pub use problem::Problem;
+pub use ui::WebConfig;
 
 /// The largest request body accepted; anything bigger is 413.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -29,6 +32,23 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub web: WebConfig,
+}
+
+impl AppState {
+    /// The state with the default web settings (cookies without `Secure`).
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            store,
+            web: WebConfig::default(),
+        }
+    }
+}
+
+/// On a database without users, a one-time link (a path) to the page that creates the
+/// first administrator; `None` once someone exists.
+pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> {
+    ui::setup_link(state).await
 }
 
 /// The whole HTTP application: `/healthz`, `/readyz`, `/api/v1/*`, with request ids,
@@ -37,11 +57,22 @@ pub fn app(state: AppState) -> Router {
     let protected = api::protected().layer(from_fn_with_state(state.clone(), access::authenticate));
     let (router, _) = api::public().merge(protected).split_for_parts();
     router
-        .fallback(api::no_route)
+        .merge(ui::router())
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
         .layer(from_fn(request_id::layer))
         .with_state(state)
+}
+
+/// Unknown paths: problem+json under `/api`, a page everywhere else.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        api::no_route().await.into_response()
+    } else {
+        ui::not_found().into_response()
+    }
 }
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers; also served at

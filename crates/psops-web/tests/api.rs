@@ -4,6 +4,12 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/access.rs"]
+mod access;
+#[path = "api/matrix.rs"]
+mod matrix;
+#[path = "api/matrix_fixture.rs"]
+mod matrix_fixture;
 #[path = "api/protocol.rs"]
 mod protocol;
 #[path = "api/records.rs"]

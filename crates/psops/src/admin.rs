@@ -7,19 +7,38 @@ use std::io::{BufRead as _, IsTerminal as _};
 use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, NewUser, Role, TokenScope, User, roles_to_text};
 use psops_core::code::Code;
 use psops_core::people::PersonId;
-use psops_core::store::{AccessStore as _, AuthStore, PeopleStore};
+use psops_core::store::{AccessStore as _, AuthStore, PeopleStore, WriteCtx};
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::cli::{TokenCommand, UserCommand, UserCreateArgs, UserEmailArgs};
-use crate::config;
 use crate::stdout_line;
+use crate::{config, users};
+
+/// Changes made from the command line are audited with no user (the operator at the
+/// machine) and a request id that marks them as the CLI's.
+pub(crate) fn cli_ctx() -> WriteCtx {
+    let id = format!(
+        "cli-{}-{}",
+        std::process::id(),
+        OffsetDateTime::now_utc().unix_timestamp()
+    );
+    WriteCtx {
+        user_id: None,
+        request_id: Some(id),
+        idempotency: None,
+    }
+}
 
 pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {
     match cmd {
         UserCommand::Create(args) => create_user(args).await,
         UserCommand::SetPassword(args) => set_password(args).await,
+        UserCommand::List(args) => users::list(args).await,
+        UserCommand::SetRoles(args) => users::set_roles(args).await,
+        UserCommand::Disable(args) => users::set_disabled(args, true).await,
+        UserCommand::Enable(args) => users::set_disabled(args, false).await,
     }
 }
 
@@ -40,7 +59,7 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
         }
         TokenCommand::Revoke(args) => {
             let db = config::open_db(&args.db.database_url).await?;
-            let done = db.revoke_api_token(ApiTokenId::new(args.id), now()).await;
+            let done = db.revoke_api_token(&cli_ctx(), ApiTokenId::new(args.id), now()).await;
             db.close().await;
             let token = done?;
             eprintln!("revoked token {} ({:?})", token.id, token.name);
@@ -86,7 +105,7 @@ async fn insert_user<S: AuthStore + PeopleStore>(store: &S, new: NewUser) -> Res
     if let Some(person) = new.person_id {
         store.person(person).await?;
     }
-    store.create_user(new).await
+    store.create_user(&cli_ctx(), new).await
 }
 
 async fn set_password(args: UserEmailArgs) -> anyhow::Result<()> {
@@ -95,7 +114,7 @@ async fn set_password(args: UserEmailArgs) -> anyhow::Result<()> {
     let db = config::open_db(&args.db.database_url).await?;
     let done = async {
         let user = find_user(&db, &args.email).await?;
-        db.set_password_hash(user.id, &hash).await?;
+        db.set_password_hash(&cli_ctx(), user.id, &hash).await?;
         // A reset password signs the user out everywhere, as a reset in the UI does.
         let ended = db.end_user_sessions(user.id, now()).await?;
         Ok::<_, Error>((user, ended))
@@ -125,13 +144,16 @@ async fn create_token(
     let (secret, token_hash) = psops_web::auth::new_api_token()?;
     let expires_at = expires_in_days.map(|d| now() + time::Duration::days(i64::from(d)));
     let token = store
-        .create_api_token(NewApiToken {
-            user_id: user.id,
-            name: name.to_string(),
-            scope,
-            token_hash,
-            expires_at,
-        })
+        .create_api_token(
+            &cli_ctx(),
+            NewApiToken {
+                user_id: user.id,
+                name: name.to_string(),
+                scope,
+                token_hash,
+                expires_at,
+            },
+        )
         .await?;
     eprintln!(
         "created token {} ({:?}, scope {}, {}) for {}; it is shown once, store it now:",
@@ -175,7 +197,7 @@ async fn list_tokens(store: &dyn AuthStore, email: &str, json: bool) -> anyhow::
     Ok(())
 }
 
-async fn find_user(store: &dyn AuthStore, email: &str) -> Result<User> {
+pub(crate) async fn find_user(store: &dyn AuthStore, email: &str) -> Result<User> {
     store
         .user_by_email(email.trim())
         .await?
@@ -183,7 +205,7 @@ async fn find_user(store: &dyn AuthStore, email: &str) -> Result<User> {
 }
 
 /// Parses `--role` values, naming every valid role when one is unknown.
-fn parse_roles(codes: &[String]) -> Result<Vec<Role>> {
+pub(crate) fn parse_roles(codes: &[String]) -> Result<Vec<Role>> {
     let mut roles = Vec::with_capacity(codes.len());
     for code in codes {
         let role = Role::from_code(code.trim()).map_err(|_| Error::invalid("role", "one_of", role_message(code)))?;
@@ -209,7 +231,7 @@ fn status(t: &ApiToken, now: OffsetDateTime) -> &'static str {
     }
 }
 
-fn stamp(t: Option<OffsetDateTime>) -> String {
+pub(crate) fn stamp(t: Option<OffsetDateTime>) -> String {
     t.and_then(|t| t.replace_nanosecond(0).ok())
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_else(|| "-".to_string())
@@ -222,7 +244,7 @@ fn expiry_text(t: Option<OffsetDateTime>) -> String {
     }
 }
 
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }
 

@@ -40,12 +40,15 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and say which ran.
     Migrate(DbArgs),
-    /// Manage users: create them, reset their passwords.
+    /// Manage users: create, list, set roles, disable and enable them, reset passwords.
     #[command(subcommand)]
     User(UserCommand),
     /// Manage API bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Read the audit log: who changed what, when, under which request.
+    #[command(subcommand)]
+    Audit(AuditCommand),
 }
 
 /// The database every command works on.
@@ -63,6 +66,9 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "PSOPS_BIND", default_value = DEFAULT_BIND)]
     pub bind: String,
+    /// Mark session cookies `Secure`: set this when psops is reached over HTTPS.
+    #[arg(long, env = "PSOPS_SECURE_COOKIES")]
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +78,41 @@ pub enum UserCommand {
     Create(UserCreateArgs),
     /// Set a user's password, from stdin or generated as for `create`.
     SetPassword(UserEmailArgs),
+    /// List every user with roles and status.
+    List(UserListArgs),
+    /// Replace a user's roles with the ones given.
+    SetRoles(UserSetRolesArgs),
+    /// Disable a user: sign-in fails, sessions end and API tokens stop working at once.
+    Disable(UserEmailArgs),
+    /// Enable a disabled user again; tokens that were not revoked work again.
+    Enable(UserEmailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct UserSetRolesArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub email: String,
+    /// A role code (admin, ops, finance, ...); repeat for several roles.
+    #[arg(long = "role", required = true)]
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON array, for scripts.
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +185,51 @@ pub struct TokenRevokeArgs {
     pub id: i64,
 }
 
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit entries, oldest first, with filters.
+    List(AuditListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuditListArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The kind of object: user, api_token, person, project, assignment, time_entry, ...
+    #[arg(long)]
+    pub entity: Option<String>,
+    /// The id of the object.
+    #[arg(long)]
+    pub entity_id: Option<i64>,
+    /// Changes made by this user.
+    #[arg(long)]
+    pub user_email: Option<String>,
+    /// create, update, archive, unarchive or delete.
+    #[arg(long)]
+    pub action: Option<String>,
+    /// First day, YYYY-MM-DD (UTC).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, YYYY-MM-DD (UTC), included.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub limit: u32,
+    #[arg(long, value_enum, default_value_t = AuditFormat::Table)]
+    pub format: AuditFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Aligned columns with a one-line summary of each change.
+    Table,
+    /// One JSON array of entries, each with the acting user's email.
+    Json,
+    /// A header row, then one row per entry; before and after as JSON text.
+    Csv,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,5 +270,20 @@ mod tests {
         };
         assert!(parse("0").is_err());
         assert!(parse("30").is_ok());
+    }
+
+    #[test]
+    fn audit_list_defaults_to_a_table_of_one_hundred() {
+        let cli = Cli::try_parse_from(["psops", "audit", "list", "--entity", "user"]).expect("parses");
+        match cli.command {
+            Command::Audit(AuditCommand::List(a)) => {
+                assert_eq!(a.limit, 100);
+                assert_eq!(a.format, AuditFormat::Table);
+                assert_eq!(a.entity.as_deref(), Some("user"));
+            }
+            other => panic!("parsed as {other:?}"),
+        }
+        assert!(Cli::try_parse_from(["psops", "audit", "list", "--limit", "0"]).is_err());
+        assert!(Cli::try_parse_from(["psops", "audit", "list", "--format", "xml"]).is_err());
     }
 }

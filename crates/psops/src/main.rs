@@ -3,10 +3,13 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod audit;
 mod cli;
 mod config;
 mod logging;
 mod serve;
+mod table;
+mod users;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -38,6 +41,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Migrate(args) => migrate(args).await,
             Command::User(cmd) => admin::user(cmd).await,
             Command::Token(cmd) => admin::token(cmd).await,
+            Command::Audit(cmd) => audit::run(cmd).await,
         }
     })
 }

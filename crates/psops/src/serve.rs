@@ -1,6 +1,7 @@
 //! `psops serve`: open and migrate the database, serve the web app, and on SIGINT or
 //! SIGTERM stop accepting, let in-flight requests finish, then close the database.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,7 +30,10 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr().context("cannot read the listening address")?;
-    let app = psops_web::app(AppState { store: Arc::new(db) });
+    let mut state = AppState::new(Arc::new(db));
+    state.web.secure_cookies = args.secure_cookies;
+    let setup = psops_web::setup_link(&state).await?;
+    let app = psops_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
 
     let (stop, stopped) = watch::channel(false);
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -44,6 +48,11 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     // Tests and scripts read the address (with the real port when binding port 0); a
     // closed stdout must not stop a server that logs elsewhere.
     let _ = crate::stdout_line(format_args!("listening on http://{addr}"));
+    if let Some(path) = setup {
+        // No user exists yet: this one-time link creates the first administrator.
+        tracing::info!("no users yet: open the one-time setup link printed on stdout");
+        let _ = crate::stdout_line(format_args!("set up psops: http://{addr}{path}"));
+    }
 
     tokio::select! {
         ended = &mut server => ended.context("the server stopped")?,

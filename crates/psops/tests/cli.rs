@@ -1,9 +1,14 @@
-//! The psops binary end to end: migrations, user and token administration, and a real
-//! `psops serve` answering over TCP and stopping cleanly on SIGTERM — on SQLite always,
+//! The psops binary end to end: migrations, user and token administration, the audit
+//! log, and a real `psops serve` answering over TCP and stopping cleanly on SIGTERM — on SQLite always,
 //! and on PostgreSQL too when `PSOPS_TEST_POSTGRES_URL` is set.
 
 #[path = "cli/support.rs"]
 mod support;
+
+#[path = "cli/audit.rs"]
+mod audit;
+#[path = "cli/users.rs"]
+mod users;
 
 use support::{Run, Server, TestDb, run};
 

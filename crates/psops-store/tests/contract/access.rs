@@ -23,13 +23,16 @@ crate::stories!(
 
 async fn sessions_live_idle_and_end(db: &Db) {
     let user = db
-        .create_user(NewUser {
-            email: "s@example.com".into(),
-            name: "S".into(),
-            roles: vec![Role::Consultant],
-            person_id: None,
-            password_hash: None,
-        })
+        .create_user(
+            &ctx(),
+            NewUser {
+                email: "s@example.com".into(),
+                name: "S".into(),
+                roles: vec![Role::Consultant],
+                person_id: None,
+                password_hash: None,
+            },
+        )
         .await
         .unwrap();
     let t0 = datetime!(2026-11-25 9:00 UTC);

@@ -537,13 +537,16 @@ async fn settings_default_and_change(db: &Db) {
 async fn users_and_tokens(db: &Db) {
     assert_eq!(db.count_users().await.unwrap(), 0);
     let user = db
-        .create_user(NewUser {
-            email: "Admin@Example.com".into(),
-            name: "Admin".into(),
-            roles: vec![Role::Admin, Role::Ops],
-            person_id: None,
-            password_hash: Some("$argon2id$stub-not-checked-here".into()),
-        })
+        .create_user(
+            &ctx(),
+            NewUser {
+                email: "Admin@Example.com".into(),
+                name: "Admin".into(),
+                roles: vec![Role::Admin, Role::Ops],
+                person_id: None,
+                password_hash: Some("$argon2id$stub-not-checked-here".into()),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(user.roles, vec![Role::Admin, Role::Ops]);
@@ -559,16 +562,19 @@ async fn users_and_tokens(db: &Db) {
         person_id: None,
         password_hash: None,
     };
-    assert!(matches!(db.create_user(dup).await, Err(Error::Conflict(_))));
+    assert!(matches!(db.create_user(&ctx(), dup).await, Err(Error::Conflict(_))));
     let now = datetime!(2026-11-25 12:00 UTC);
     let token = db
-        .create_api_token(NewApiToken {
-            user_id: user.id,
-            name: "ci".into(),
-            scope: TokenScope::ReadWrite,
-            token_hash: "a".repeat(64),
-            expires_at: Some(datetime!(2026-12-01 0:00 UTC)),
-        })
+        .create_api_token(
+            &ctx(),
+            NewApiToken {
+                user_id: user.id,
+                name: "ci".into(),
+                scope: TokenScope::ReadWrite,
+                token_hash: "a".repeat(64),
+                expires_at: Some(datetime!(2026-12-01 0:00 UTC)),
+            },
+        )
         .await
         .unwrap();
     let (who, t) = db.authenticate_token(&"a".repeat(64), now).await.unwrap().unwrap();
@@ -582,7 +588,7 @@ async fn users_and_tokens(db: &Db) {
             .is_none(),
         "expired"
     );
-    db.revoke_api_token(token.id, now).await.unwrap();
+    db.revoke_api_token(&ctx(), token.id, now).await.unwrap();
     assert!(
         db.authenticate_token(&"a".repeat(64), now).await.unwrap().is_none(),
         "revoked"

@@ -11,8 +11,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "accounts",
@@ -32,7 +34,7 @@ record_routes! {
 struct AccountsQuery {
     /// Part of the name or code, any case.
     q: Option<String>,
-    /// `true` for archived accounts only, `false` for active only; both when absent.
+    /// `true` for archived accounts only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
 }
@@ -41,9 +43,14 @@ struct AccountsQuery {
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
     params(AccountsQuery, PageParams),
     responses((status = 200, body = Page<Account>, description = "A page of accounts"), ListProblems))]
-async fn list_accounts(State(st): State<AppState>, query: ListQuery<AccountsQuery>) -> ApiResult<Json<Page<Account>>> {
+async fn list_accounts(
+    State(st): State<AppState>,
+    Caller(subject): Caller,
+    query: ListQuery<AccountsQuery>,
+) -> ApiResult<Json<Page<Account>>> {
     let (q, mut p, page) = query.split();
     let filter = AccountFilter {
+        scope: list_scope(&subject, ListKind::Accounts),
         q: p.text(q.q),
         archived: p.flag("archived", q.archived),
     };
@@ -64,10 +71,11 @@ mod contacts {
     use utoipa_axum::routes;
 
     use crate::AppState;
-    use crate::extract::{CreateHeaders, IdPath, Json as Body, Writer};
+    use crate::extract::{Caller, CreateHeaders, IdPath, Json as Body, Writer};
     use crate::params::{ListQuery, PageParams};
     use crate::problem::{ApiResult, CreateProblems, ListProblems};
     use crate::respond::{NewRecord, created};
+    use psops_core::policy::Action;
 
     record_routes! {
         tag: "accounts",
@@ -84,7 +92,7 @@ mod contacts {
     #[serde(deny_unknown_fields)]
     #[into_params(parameter_in = Query)]
     struct ContactsQuery {
-        /// `true` for archived contacts only, `false` for active only; both when absent.
+        /// `true` for archived contacts only; active ones when absent or `false`.
         #[param(value_type = Option<bool>)]
         archived: Option<String>,
     }
@@ -96,14 +104,16 @@ mod contacts {
             ListProblems))]
     async fn list_contacts(
         State(st): State<AppState>,
+        Caller(subject): Caller,
         IdPath(account): IdPath<Account>,
         query: ListQuery<ContactsQuery>,
     ) -> ApiResult<Json<Page<Contact>>> {
         let (q, mut p, page) = query.split();
         let archived = p.flag("archived", q.archived);
         p.finish()?;
-        // An unknown account is a 404, not an empty list.
-        st.store.account(account).await?;
+        // An unknown or hidden account is a 404, not an empty list.
+        let account_record = st.store.account(account).await?;
+        crate::guard::allow(&st, &subject, Action::Read, &account_record).await?;
         Ok(Json(st.store.list_contacts(account, archived, page).await?))
     }
 
@@ -118,6 +128,9 @@ mod contacts {
         writer: Writer,
         body: Body<ContactFields>,
     ) -> ApiResult<Response> {
+        // Contacts belong to their account: adding one is changing the account.
+        let account_record = st.store.account(account).await?;
+        crate::guard::allow(&st, &writer.subject, Action::Update, &account_record).await?;
         let ctx = writer.for_create(&body);
         let contact = st.store.create_contact(&ctx, account, body.value).await?;
         created("/api/v1/contacts", contact)

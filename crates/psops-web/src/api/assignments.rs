@@ -10,8 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "assignments",
@@ -39,7 +41,7 @@ struct AssignmentsQuery {
     /// Assignments running on or before this date (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]
     to: Option<String>,
-    /// `true` for archived assignments only, `false` for active only; both when absent.
+    /// `true` for archived assignments only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
 }
@@ -51,10 +53,12 @@ struct AssignmentsQuery {
         ListProblems))]
 async fn list_assignments(
     State(st): State<AppState>,
+    Caller(subject): Caller,
     query: ListQuery<AssignmentsQuery>,
 ) -> ApiResult<Json<Page<Assignment>>> {
     let (q, mut p, page) = query.split();
     let filter = AssignmentFilter {
+        scope: list_scope(&subject, ListKind::Assignments),
         person_id: p.id("person_id", q.person_id),
         project_id: p.id("project_id", q.project_id),
         from: p.date("from", q.from),

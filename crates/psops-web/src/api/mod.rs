@@ -9,12 +9,14 @@ mod record;
 
 mod accounts;
 mod assignments;
+mod audit;
 mod me;
 mod partners;
 mod people;
 mod projects;
 mod settings;
 mod time_entries;
+mod users;
 
 use std::sync::OnceLock;
 
@@ -88,6 +90,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(time_entries::router())
         .merge(settings::router())
         .merge(me::router())
+        .merge(users::router())
+        .merge(audit::router())
 }
 
 pub fn openapi() -> OpenApi {

@@ -10,8 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "partners",
@@ -31,7 +33,7 @@ record_routes! {
 struct PartnersQuery {
     /// Part of the name, any case.
     q: Option<String>,
-    /// `true` for archived partners only, `false` for active only; both when absent.
+    /// `true` for archived partners only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
 }
@@ -40,9 +42,14 @@ struct PartnersQuery {
 #[utoipa::path(get, path = "/api/v1/partners", tag = "partners",
     params(PartnersQuery, PageParams),
     responses((status = 200, body = Page<Partner>, description = "A page of partners"), ListProblems))]
-async fn list_partners(State(st): State<AppState>, query: ListQuery<PartnersQuery>) -> ApiResult<Json<Page<Partner>>> {
+async fn list_partners(
+    State(st): State<AppState>,
+    Caller(subject): Caller,
+    query: ListQuery<PartnersQuery>,
+) -> ApiResult<Json<Page<Partner>>> {
     let (q, mut p, page) = query.split();
     let filter = PartnerFilter {
+        scope: list_scope(&subject, ListKind::Partners),
         q: p.text(q.q),
         archived: p.flag("archived", q.archived),
     };

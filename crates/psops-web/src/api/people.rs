@@ -10,8 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "people",
@@ -39,7 +41,7 @@ struct PeopleQuery {
     partner_id: Option<String>,
     /// Part of the name or e-mail, any case.
     q: Option<String>,
-    /// `true` for archived people only, `false` for active only; both when absent.
+    /// `true` for archived people only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
 }
@@ -48,9 +50,14 @@ struct PeopleQuery {
 #[utoipa::path(get, path = "/api/v1/people", tag = "people",
     params(PeopleQuery, PageParams),
     responses((status = 200, body = Page<Person>, description = "A page of people"), ListProblems))]
-async fn list_people(State(st): State<AppState>, query: ListQuery<PeopleQuery>) -> ApiResult<Json<Page<Person>>> {
+async fn list_people(
+    State(st): State<AppState>,
+    Caller(subject): Caller,
+    query: ListQuery<PeopleQuery>,
+) -> ApiResult<Json<Page<Person>>> {
     let (q, mut p, page) = query.split();
     let filter = PersonFilter {
+        scope: list_scope(&subject, ListKind::People),
         function: p.code("function", q.function),
         region: p.text(q.region),
         manager_id: p.id("manager_id", q.manager_id),

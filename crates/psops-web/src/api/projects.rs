@@ -12,8 +12,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "projects",
@@ -51,7 +53,7 @@ struct ProjectsQuery {
     to: Option<String>,
     /// Part of the name or code, any case.
     q: Option<String>,
-    /// `true` for archived projects only, `false` for active only; both when absent.
+    /// `true` for archived projects only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
 }
@@ -60,9 +62,14 @@ struct ProjectsQuery {
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects",
     params(ProjectsQuery, PageParams),
     responses((status = 200, body = Page<Project>, description = "A page of projects"), ListProblems))]
-async fn list_projects(State(st): State<AppState>, query: ListQuery<ProjectsQuery>) -> ApiResult<Json<Page<Project>>> {
+async fn list_projects(
+    State(st): State<AppState>,
+    Caller(subject): Caller,
+    query: ListQuery<ProjectsQuery>,
+) -> ApiResult<Json<Page<Project>>> {
     let (q, mut p, page) = query.split();
     let filter = ProjectFilter {
+        scope: list_scope(&subject, ListKind::Projects),
         account_id: p.id("account_id", q.account_id),
         status: p.code("status", q.status),
         project_type: p.code("project_type", q.project_type),

@@ -30,9 +30,12 @@ macro_rules! record_routes {
             ))]
         async fn $get(
             ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
+            $crate::extract::Caller(subject): $crate::extract::Caller,
             $crate::extract::IdPath(id): $crate::extract::IdPath<$record>,
         ) -> $crate::problem::ApiResult<::axum::response::Response> {
-            $crate::respond::record(&st.store.$read(id).await?)
+            let found = st.store.$read(id).await?;
+            $crate::guard::allow(&st, &subject, ::psops_core::policy::Action::Read, &found).await?;
+            $crate::respond::record(&found)
         }
 
         #[utoipa::path(patch, path = $item, tag = $tag,
@@ -48,6 +51,8 @@ macro_rules! record_routes {
             c: $crate::extract::Change<$record>,
             body: $crate::extract::Json<$patch>,
         ) -> $crate::problem::ApiResult<::axum::response::Response> {
+            use $crate::guard::GuardedUpdate as _;
+            st.store.$read(c.id).await?.allow_update(&st, &c.subject, &body.value).await?;
             let updated = st.store.$store_update(&c.ctx, c.id, c.if_version, body.value).await?;
             $crate::respond::record(&updated)
         }
@@ -66,6 +71,7 @@ macro_rules! record_routes {
                 writer: $crate::extract::Writer,
                 body: $crate::extract::Json<$fields>,
             ) -> $crate::problem::ApiResult<::axum::response::Response> {
+                $crate::guard::allow(&st, &writer.subject, ::psops_core::policy::Action::Create, &body.value).await?;
                 let ctx = writer.for_create(&body);
                 $crate::respond::created($collection, st.store.$store_create(&ctx, body.value).await?)
             }
@@ -83,6 +89,8 @@ macro_rules! record_routes {
                 ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
                 c: $crate::extract::Change<$record>,
             ) -> $crate::problem::ApiResult<::axum::response::Response> {
+                let current = st.store.$read(c.id).await?;
+                $crate::guard::allow(&st, &c.subject, ::psops_core::policy::Action::Archive, &current).await?;
                 $crate::respond::record(&st.store.$store_archive(&c.ctx, c.id, c.if_version, true).await?)
             }
 
@@ -97,6 +105,8 @@ macro_rules! record_routes {
                 ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
                 c: $crate::extract::Change<$record>,
             ) -> $crate::problem::ApiResult<::axum::response::Response> {
+                let current = st.store.$read(c.id).await?;
+                $crate::guard::allow(&st, &c.subject, ::psops_core::policy::Action::Archive, &current).await?;
                 $crate::respond::record(&st.store.$store_archive(&c.ctx, c.id, c.if_version, false).await?)
             }
         )?

@@ -13,8 +13,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::extract::{Json, Writer};
+use crate::guard::Fixed;
 use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, ListProblems, ReadProblems};
+use psops_core::policy::{Action, Resource};
 
 /// Read the settings.
 #[utoipa::path(get, path = "/api/v1/settings", tag = "settings",
@@ -32,6 +34,8 @@ async fn update_settings(
     writer: Writer,
     body: Json<SettingsPatch>,
 ) -> ApiResult<JsonOut<Settings>> {
+    let settings = Fixed(Resource::Settings, "settings");
+    crate::guard::allow(&st, &writer.subject, Action::Update, &settings).await?;
     Ok(JsonOut(st.store.update_settings(writer.ctx(), body.value).await?))
 }
 

@@ -17,10 +17,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::extract::Caller;
 use crate::extract::Change;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, ListProblems};
 use crate::respond::no_content;
+use psops_core::policy::{ListKind, list_scope};
 
 record_routes! {
     tag: "time-entries",
@@ -65,10 +67,12 @@ struct TimeEntriesQuery {
         ListProblems))]
 async fn list_time_entries(
     State(st): State<AppState>,
+    Caller(subject): Caller,
     query: ListQuery<TimeEntriesQuery>,
 ) -> ApiResult<Json<Page<TimeEntry>>> {
     let (q, mut p, page) = query.split();
     let filter = TimeEntryFilter {
+        scope: list_scope(&subject, ListKind::TimeEntries),
         person_id: p.id("person_id", q.person_id),
         project_id: p.id("project_id", q.project_id),
         account_id: p.id("account_id", q.account_id),
@@ -87,6 +91,8 @@ async fn list_time_entries(
     params(Change<TimeEntry>),
     responses((status = 204, description = "Deleted"), ChangeProblems))]
 async fn delete_time_entry(State(st): State<AppState>, c: Change<TimeEntry>) -> ApiResult<Response> {
+    let current = st.store.time_entry(c.id).await?;
+    crate::guard::allow(&st, &c.subject, psops_core::policy::Action::Delete, &current).await?;
     st.store.delete_time_entry(&c.ctx, c.id, c.if_version).await?;
     Ok(no_content())
 }

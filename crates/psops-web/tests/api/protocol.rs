@@ -105,7 +105,13 @@ async fn bad_paths_are_problems(app: TestApp) {
     assert_eq!(missing.body["type"], "urn:psops:problem:not-found");
     app.get("/api/v1/people/abc").await.problem(404, "", "");
     app.get("/api/v1/nothing-here").await.problem(404, "", "");
-    app.get("/elsewhere").await.problem(404, "", "");
+    // Outside the API, a person gets a page.
+    let page = app.get("/elsewhere").await.expect(404);
+    assert!(
+        page.header("content-type").unwrap_or("").starts_with("text/html"),
+        "{}",
+        page.text
+    );
     app.patch("/api/v1/time-entries/999999", &json!({"minutes": 30}), "*")
         .await
         .problem(404, "", "");
@@ -267,6 +273,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/time-entries/{id}"),
     ("patch", "/api/v1/time-entries/{id}"),
     ("delete", "/api/v1/time-entries/{id}"),
+    ("get", "/api/v1/users"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/users/{id}"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens/{id}/revoke"),
+    ("get", "/api/v1/audit"),
 ];
 
 /// Every `$ref` in a JSON document.

@@ -17,6 +17,8 @@ use tower::ServiceExt;
 
 pub struct TestApp {
     router: Router,
+    /// The store behind the app, for building fixtures directly.
+    pub store: Arc<dyn Store>,
     /// A read_write token.
     pub token: String,
     /// A read-only token of the same user.
@@ -73,37 +75,55 @@ impl Resp {
 }
 
 impl TestApp {
+    /// An app over a store that has users already, or needs none.
+    pub async fn with_store(store: Arc<dyn Store>) -> TestApp {
+        let router = app(AppState::new(store.clone()));
+        TestApp {
+            router,
+            store,
+            token: String::new(),
+            read_token: String::new(),
+        }
+    }
+
     async fn new(store: Arc<dyn Store>) -> TestApp {
         let user = store
-            .create_user(NewUser {
-                email: "admin@example.com".into(),
-                name: "Admin".into(),
-                roles: vec![Role::Admin],
-                person_id: None,
-                password_hash: None,
-            })
+            .create_user(
+                &Default::default(),
+                NewUser {
+                    email: "admin@example.com".into(),
+                    name: "Admin".into(),
+                    roles: vec![Role::Admin],
+                    person_id: None,
+                    password_hash: None,
+                },
+            )
             .await
             .expect("create user");
         let mut tokens = Vec::new();
         for scope in [TokenScope::ReadWrite, TokenScope::Read] {
             let (secret, token_hash) = auth::new_api_token().expect("token");
             store
-                .create_api_token(NewApiToken {
-                    user_id: user.id,
-                    name: format!("test {scope:?}"),
-                    scope,
-                    token_hash,
-                    expires_at: None,
-                })
+                .create_api_token(
+                    &Default::default(),
+                    NewApiToken {
+                        user_id: user.id,
+                        name: format!("test {scope:?}"),
+                        scope,
+                        token_hash,
+                        expires_at: None,
+                    },
+                )
                 .await
                 .expect("create token");
             tokens.push(secret);
         }
         let read_token = tokens.pop().unwrap_or_default();
         let token = tokens.pop().unwrap_or_default();
-        let router = app(AppState { store });
+        let router = app(AppState::new(store.clone()));
         TestApp {
             router,
+            store,
             token,
             read_token,
         }
@@ -127,10 +147,22 @@ impl TestApp {
 
     /// Sends with the read_write token, a JSON body if given, and extra headers.
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
+        self.call_as(&self.token, method, path, body, headers).await
+    }
+
+    /// Sends with the given bearer token.
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
         let mut req = Request::builder()
             .method(method)
             .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.token));
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }

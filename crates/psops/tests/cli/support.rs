@@ -168,6 +168,17 @@ pub struct Server {
     pub addr: String,
     stderr: Arc<Mutex<String>>,
     stderr_reader: Option<JoinHandle<()>>,
+    /// The stdout lines after the listening line.
+    stdout: Arc<Mutex<Vec<String>>>,
+    stdout_reader: Option<JoinHandle<()>>,
+}
+
+/// What a stopped server left behind.
+pub struct Stopped {
+    pub code: Option<i32>,
+    pub stderr: String,
+    /// Every stdout line after the listening line.
+    pub stdout: Vec<String>,
 }
 
 impl Server {
@@ -203,18 +214,26 @@ impl Server {
 
         let out = child.stdout.take().expect("stdout pipe");
         let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
+        let stdout = Arc::new(Mutex::new(Vec::new()));
+        let later = Arc::clone(&stdout);
+        let stdout_reader = std::thread::spawn(move || {
             let mut lines = BufReader::new(out).lines();
             let first = lines.next().and_then(Result::ok);
             let _ = tx.send(first);
             // Keep reading so later output never blocks the server.
-            for _ in lines {}
+            for line in lines.map_while(Result::ok) {
+                if let Ok(mut v) = later.lock() {
+                    v.push(line);
+                }
+            }
         });
         let mut server = Server {
             child,
             addr: String::new(),
             stderr,
             stderr_reader: Some(stderr_reader),
+            stdout,
+            stdout_reader: Some(stdout_reader),
         };
         let line = rx.recv_timeout(Duration::from_secs(60)).ok().flatten();
         let Some(line) = line else {
@@ -236,8 +255,35 @@ impl Server {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
 
+    /// The first stdout line starting with `prefix`, waiting up to 30 s for it.
+    pub fn wait_for_stdout(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let found = self
+                .stdout
+                .lock()
+                .ok()
+                .and_then(|v| v.iter().find(|l| l.starts_with(prefix)).cloned());
+            if let Some(line) = found {
+                return line;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no stdout line starting {prefix:?}; stderr:\n{}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Sends SIGTERM and waits for the exit; returns the exit code and all of stderr.
-    pub fn terminate(mut self) -> (Option<i32>, String) {
+    pub fn terminate(self) -> (Option<i32>, String) {
+        let stopped = self.stop();
+        (stopped.code, stopped.stderr)
+    }
+
+    /// Sends SIGTERM and waits for the exit and for all of its output.
+    pub fn stop(mut self) -> Stopped {
         let pid = self.child.id().to_string();
         let kill = Command::new("kill").args(["-TERM", &pid]).status().expect("run kill");
         assert!(kill.success(), "kill -TERM {pid} failed");
@@ -252,10 +298,18 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(50));
         };
-        if let Some(reader) = self.stderr_reader.take() {
+        for reader in [self.stderr_reader.take(), self.stdout_reader.take()]
+            .into_iter()
+            .flatten()
+        {
             let _ = reader.join();
         }
-        (status.code(), self.stderr())
+        let stdout = self.stdout.lock().map(|v| v.clone()).unwrap_or_default();
+        Stopped {
+            code: status.code(),
+            stderr: self.stderr(),
+            stdout,
+        }
     }
 }
 

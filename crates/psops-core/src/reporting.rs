@@ -1,0 +1,243 @@
+//! What the time-reporting store hands back beyond the pure calculations: who acts on a
+//! timesheet, rejections and locked periods as stored, the compliance report, report
+//! filters, the integer keys rollups are cut by and the differences `verify` finds.
+
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
+
+use crate::auth::UserId;
+use crate::dates::DateRange;
+use crate::id::Id;
+use crate::partners::PartnerId;
+use crate::people::{Function, PersonId};
+use crate::projects::ProjectId;
+use crate::timesheet::{Compliance, IsoWeek};
+
+pub type RejectionId = Id<Rejection>;
+pub type LockedPeriodId = Id<LockRecord>;
+
+/// Who asks for a timesheet step, as authorization established it. The store works out
+/// the `timesheet::ActorFacts` of each entry from this: the owner is the entry's person;
+/// the approver is the project's PM (for internal time, the person's manager), or anyone
+/// the authorization policy lets approve every timesheet (ops, admin).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimesheetActor {
+    pub person_id: Option<PersonId>,
+    pub approves_all: bool,
+}
+
+/// A project's entries in a person's week sent back to draft, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Rejection {
+    pub id: RejectionId,
+    pub person_id: PersonId,
+    pub week: IsoWeek,
+    /// Absent for internal time.
+    pub project_id: Option<ProjectId>,
+    pub reason: String,
+    pub rejected_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub rejected_at: OffsetDateTime,
+    /// How many entries went back to draft.
+    pub entries: i64,
+}
+
+/// A period finance closed, who closed it and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LockRecord {
+    pub id: LockedPeriodId,
+    pub range: DateRange,
+    pub locked_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub locked_at: OffsetDateTime,
+}
+
+/// Which people a utilization report covers; absent fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct UtilizationFilter {
+    pub person_id: Option<PersonId>,
+    pub function: Option<Function>,
+    pub region: Option<String>,
+    pub manager_id: Option<PersonId>,
+    pub partner_id: Option<PartnerId>,
+}
+
+/// One person's week in the compliance report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ComplianceRow {
+    pub person_id: PersonId,
+    pub name: String,
+    pub manager_id: Option<PersonId>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub submitted_on: Option<Date>,
+    #[schema(value_type = Option<String>, format = Date)]
+    pub approved_on: Option<Date>,
+    pub status: Compliance,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ComplianceReport {
+    pub week: IsoWeek,
+    #[schema(value_type = String, format = Date)]
+    pub due: Date,
+    #[schema(value_type = String, format = Date)]
+    pub as_of: Date,
+    pub rows: Vec<ComplianceRow>,
+}
+
+/// The figures one rollup row holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RollupFigures {
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    /// Always 0 in the monthly rollup, which does not keep it.
+    pub approved_minutes: i64,
+}
+
+/// A rollup row that differs from what the raw entries add up to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct RollupDifference {
+    /// `day` or `month`.
+    pub rollup: String,
+    pub person_id: PersonId,
+    /// Days since 1970-01-01 for `day`, `year × 12 + month − 1` for `month`.
+    pub key: i64,
+    /// 0 for internal time; always 0 in the monthly rollup.
+    pub project_id: i64,
+    /// The internal category code; empty for project time and in the monthly rollup.
+    pub category: String,
+    pub expected: RollupFigures,
+    pub stored: RollupFigures,
+}
+
+/// `year × 12 + month − 1`: consecutive months are consecutive integers.
+pub fn month_key(d: Date) -> i64 {
+    i64::from(d.year()) * 12 + i64::from(u8::from(d.month())) - 1
+}
+
+/// The first and last day of the month a `month_key` names.
+pub fn month_range(key: i64) -> Option<DateRange> {
+    let year = i32::try_from(key.div_euclid(12)).ok()?;
+    let month = time::Month::try_from(u8::try_from(key.rem_euclid(12) + 1).ok()?).ok()?;
+    let start = Date::from_calendar_date(year, month, 1).ok()?;
+    let end = Date::from_calendar_date(year, month, time::util::days_in_month(month, year)).ok()?;
+    Some(DateRange { start, end })
+}
+
+/// `year × 100 + week`, e.g. 202648: an ISO week as one sortable integer.
+pub fn week_key(w: IsoWeek) -> i64 {
+    i64::from(w.year) * 100 + i64::from(w.week)
+}
+
+pub fn week_from_key(key: i64) -> Option<IsoWeek> {
+    let year = i32::try_from(key / 100).ok()?;
+    IsoWeek::new(year, u8::try_from(key % 100).ok()?).ok()
+}
+
+/// A range cut into whole calendar months (as month keys) and the days at either edge
+/// that do not fill a month, so reports read the coarse rollup wherever they can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeCut {
+    pub months: Option<(i64, i64)>,
+    pub edges: Vec<DateRange>,
+}
+
+pub fn cut_by_month(range: DateRange) -> RangeCut {
+    let first = month_key(range.start);
+    let last = month_key(range.end);
+    let first_full = if range.start.day() == 1 { first } else { first + 1 };
+    let last_full = match range.end.next_day() {
+        Some(next) if next.day() == 1 => last,
+        None => last,
+        _ => last - 1,
+    };
+    if first_full > last_full {
+        return RangeCut {
+            months: None,
+            edges: vec![range],
+        };
+    }
+    let mut edges = Vec::new();
+    if let Some(m) = month_range(first_full).filter(|m| m.start > range.start) {
+        edges.push(DateRange {
+            start: range.start,
+            end: m.start.previous_day().unwrap_or(m.start),
+        });
+    }
+    if let Some(m) = month_range(last_full).filter(|m| m.end < range.end) {
+        edges.push(DateRange {
+            start: m.end.next_day().unwrap_or(m.end),
+            end: range.end,
+        });
+    }
+    RangeCut {
+        months: Some((first_full, last_full)),
+        edges,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use time::Duration;
+    use time::macros::date;
+
+    fn r(a: Date, b: Date) -> DateRange {
+        DateRange::new(a, b).unwrap()
+    }
+
+    #[test]
+    fn keys_round_trip() {
+        assert_eq!(month_key(date!(2026 - 01 - 15)), 2026 * 12);
+        assert_eq!(
+            month_range(2026 * 12 + 1).unwrap(),
+            r(date!(2026 - 02 - 01), date!(2026 - 02 - 28))
+        );
+        let w = IsoWeek::new(2026, 48).unwrap();
+        assert_eq!(week_key(w), 202_648);
+        assert_eq!(week_from_key(202_648), Some(w));
+        assert_eq!(week_from_key(202_699), None);
+    }
+
+    #[test]
+    fn a_quarter_is_three_whole_months_and_odd_ranges_keep_their_edges() {
+        let q = cut_by_month(r(date!(2026 - 01 - 01), date!(2026 - 03 - 31)));
+        assert_eq!(q.months, Some((2026 * 12, 2026 * 12 + 2)));
+        assert!(q.edges.is_empty());
+        let odd = cut_by_month(r(date!(2026 - 01 - 15), date!(2026 - 04 - 02)));
+        assert_eq!(odd.months, Some((2026 * 12 + 1, 2026 * 12 + 2)));
+        assert_eq!(
+            odd.edges,
+            [
+                r(date!(2026 - 01 - 15), date!(2026 - 01 - 31)),
+                r(date!(2026 - 04 - 01), date!(2026 - 04 - 02))
+            ]
+        );
+        let inside = cut_by_month(r(date!(2026 - 02 - 02), date!(2026 - 02 - 27)));
+        assert_eq!(inside.months, None);
+        assert_eq!(inside.edges.len(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn a_cut_covers_every_day_once(start in 0i64..3000, len in 0i64..500) {
+            let s = date!(2020 - 01 - 01) + Duration::days(start);
+            let range = r(s, s + Duration::days(len));
+            let cut = cut_by_month(range);
+            let mut days: i64 = cut.edges.iter().map(DateRange::days).sum();
+            if let Some((a, b)) = cut.months {
+                for k in a..=b {
+                    let m = month_range(k).unwrap();
+                    prop_assert!(range.contains(m.start) && range.contains(m.end));
+                    days += m.days();
+                }
+            }
+            prop_assert_eq!(days, range.days());
+            for e in &cut.edges {
+                prop_assert!(range.contains(e.start) && range.contains(e.end));
+            }
+        }
+    }
+}

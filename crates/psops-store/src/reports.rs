@@ -1,0 +1,291 @@
+//! Reports over the rollups. The utilization report reads a handful of batched queries —
+//! the people, their worked and billable minutes (whole months from the monthly rollup,
+//! the edges from the daily one), the holidays, the approved time off and the policy
+//! overrides — and computes every person's two capacity views in Rust, so an organisation
+//! of thousands costs the same few round trips as a team of ten.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use psops_core::capacity::{
+    Capacity, CapacityView, Holiday, PersonFacts, TimeOff, calendar_view_resolved, policy_view_resolved,
+};
+use psops_core::code::Code;
+use psops_core::dates::{DateRange, day_number};
+use psops_core::people::{Fte, PersonId};
+use psops_core::reporting::{
+    ComplianceReport, ComplianceRow, RollupDifference, UtilizationFilter, cut_by_month, week_key,
+};
+use psops_core::store::{OrgStore, PeopleStore, ReportStore};
+use psops_core::timesheet::{IsoWeek, compliance, due_date_for};
+use psops_core::utilization::{GroupBy, PersonUtilization, UtilizationReport, report, row_from_capacity};
+use psops_core::{Minutes, Result};
+use time::{Date, OffsetDateTime};
+
+use crate::common::eq;
+use crate::db::{Pools, Row, Sql, sql};
+use crate::{Db, policy_store};
+
+/// Narrows `people` (aliased or not) to the filter and to those employed in the range.
+fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
+    eq(q, "id", f.person_id);
+    eq(q, "function", f.function.map(|x| x.code()));
+    eq(q, "region", f.region.as_deref().map(str::trim));
+    eq(q, "manager_id", f.manager_id);
+    eq(q, "partner_id", f.partner_id);
+    q.push(" AND employment_start <= ").push_bind(range.end);
+    q.push(" AND (employment_end IS NULL OR employment_end >= ")
+        .push_bind(range.start)
+        .push(")");
+}
+
+/// Holidays by calendar region (lower case) within a range; `region` narrows to one.
+async fn holidays(pools: &Pools, region: Option<&str>, range: DateRange) -> Result<HashMap<String, Vec<Holiday>>> {
+    let mut q = sql("SELECT c.region, h.holiday_date, h.name, h.minutes FROM holidays h \
+         JOIN holiday_calendars c ON c.id = h.calendar_id WHERE h.holiday_date >= $1 AND h.holiday_date <= $2")
+    .bind(range.start)
+    .bind(range.end);
+    if let Some(region) = region {
+        q.push(" AND lower(c.region) = lower(")
+            .push_bind(region.trim())
+            .push(")");
+    }
+    let mut out: HashMap<String, Vec<Holiday>> = HashMap::new();
+    for r in pools.all(q).await? {
+        out.entry(r.get::<String>("region")?.to_lowercase())
+            .or_default()
+            .push(Holiday {
+                date: r.get("holiday_date")?,
+                minutes: r.get::<Option<i64>>("minutes")?.map(Minutes),
+                name: r.get("name")?,
+            });
+    }
+    Ok(out)
+}
+
+/// Approved time off by person within a range; `people` writes a subquery of person ids.
+async fn time_off(
+    pools: &Pools,
+    range: DateRange,
+    people: &(dyn Fn(&mut Sql) + Sync),
+) -> Result<HashMap<i64, Vec<TimeOff>>> {
+    let mut q =
+        sql("SELECT person_id, off_date, minutes, kind FROM time_off WHERE status = 'approved' AND off_date >= ");
+    q.push_bind(range.start).push(" AND off_date <= ").push_bind(range.end);
+    q.push(" AND person_id IN (");
+    people(&mut q);
+    q.push(")");
+    let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
+    for r in pools.all(q).await? {
+        out.entry(r.get("person_id")?).or_default().push(TimeOff {
+            date: r.get("off_date")?,
+            minutes: Minutes(r.get("minutes")?),
+            kind: r.code("kind")?,
+        });
+    }
+    Ok(out)
+}
+
+/// Worked and billable minutes per person over the range, from the rollups only.
+async fn worked(
+    pools: &Pools,
+    range: DateRange,
+    people: &(dyn Fn(&mut Sql) + Sync),
+) -> Result<HashMap<i64, (i64, i64)>> {
+    let cut = cut_by_month(range);
+    let mut q = sql(
+        "SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable \
+         FROM (",
+    );
+    let mut first = true;
+    if let Some((a, b)) = cut.months {
+        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_month WHERE month_key >= ");
+        q.push_bind(a).push(" AND month_key <= ").push_bind(b);
+        first = false;
+    }
+    if !cut.edges.is_empty() {
+        if !first {
+            q.push(" UNION ALL ");
+        }
+        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_day WHERE 1=0");
+        for e in &cut.edges {
+            q.push(" OR (day >= ").push_bind(day_number(e.start));
+            q.push(" AND day <= ").push_bind(day_number(e.end)).push(")");
+        }
+    }
+    q.push(") r WHERE person_id IN (");
+    people(&mut q);
+    q.push(") GROUP BY person_id");
+    let mut out = HashMap::new();
+    for r in pools.all(q).await? {
+        out.insert(r.get("person_id")?, (r.get("minutes")?, r.get("billable")?));
+    }
+    Ok(out)
+}
+
+struct Someone {
+    facts: PersonFacts,
+    manager_id: Option<PersonId>,
+    partner_id: Option<psops_core::partners::PartnerId>,
+    archived: bool,
+}
+
+fn someone(r: &Row) -> Result<Someone> {
+    Ok(Someone {
+        facts: PersonFacts {
+            person_id: r.id("id")?,
+            function: r.code("function")?,
+            region: r.get("region")?,
+            fte: Fte::from_basis_points(r.get("fte_bp")?)?,
+            employment_start: r.get("employment_start")?,
+            employment_end: r.get("employment_end")?,
+        },
+        manager_id: r.opt_id("manager_id")?,
+        partner_id: r.opt_id("partner_id")?,
+        archived: r.get::<Option<OffsetDateTime>>("archived_at")?.is_some(),
+    })
+}
+
+fn utc_day(t: OffsetDateTime) -> Date {
+    t.to_offset(time::UtcOffset::UTC).date()
+}
+
+#[async_trait]
+impl ReportStore for Db {
+    async fn capacity(&self, person: PersonId, range: DateRange, view: CapacityView) -> Result<Capacity> {
+        DateRange::new(range.start, range.end)?;
+        let facts = PersonFacts::from(&self.person(person).await?);
+        let mut pools = &self.pools;
+        let base = policy_store::base(&mut pools).await?;
+        let overrides = policy_store::overrides(&mut pools).await?;
+        match view {
+            CapacityView::Policy => policy_view_resolved(&base, &overrides, &facts, range),
+            CapacityView::Calendar => {
+                let hs = holidays(&self.pools, Some(&facts.region), range).await?;
+                let hs: Vec<Holiday> = hs.into_values().flatten().collect();
+                let one = |q: &mut Sql| {
+                    q.push("SELECT ").push_bind(person);
+                };
+                let off = time_off(&self.pools, range, &one).await?;
+                let off = off.into_values().flatten().collect::<Vec<_>>();
+                calendar_view_resolved(&base, &overrides, &facts, range, &hs, &off)
+            }
+        }
+    }
+
+    async fn utilization(
+        &self,
+        range: DateRange,
+        group_by: GroupBy,
+        filter: &UtilizationFilter,
+    ) -> Result<UtilizationReport> {
+        DateRange::new(range.start, range.end)?;
+        let subquery = |q: &mut Sql| {
+            q.push("SELECT id FROM people WHERE 1=1");
+            people_filter(q, filter, range);
+        };
+        let mut q = sql(
+            "SELECT id, function, region, fte_bp, employment_start, employment_end, manager_id, partner_id, \
+             archived_at FROM people WHERE 1=1",
+        );
+        people_filter(&mut q, filter, range);
+        q.push(" ORDER BY id");
+        let people = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(someone)
+            .collect::<Result<Vec<_>>>()?;
+        let worked = worked(&self.pools, range, &subquery).await?;
+        let holidays = holidays(&self.pools, None, range).await?;
+        let time_off = time_off(&self.pools, range, &subquery).await?;
+        let mut pools = &self.pools;
+        let base = policy_store::base(&mut pools).await?;
+        let overrides = policy_store::overrides(&mut pools).await?;
+        let mut rows = Vec::with_capacity(people.len());
+        for p in people {
+            let id = p.facts.person_id.get();
+            let (minutes, billable) = worked.get(&id).copied().unwrap_or((0, 0));
+            if p.archived && minutes == 0 {
+                continue;
+            }
+            let hs = holidays
+                .get(&p.facts.region.trim().to_lowercase())
+                .map_or(&[][..], Vec::as_slice);
+            let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
+            let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
+            let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
+            rows.push(PersonUtilization {
+                person_id: p.facts.person_id,
+                function: p.facts.function,
+                region: p.facts.region.clone(),
+                manager_id: p.manager_id,
+                partner_id: p.partner_id,
+                row: row_from_capacity(&policy, &calendar, Minutes(minutes), Minutes(billable)),
+            });
+        }
+        Ok(report(&rows, group_by))
+    }
+
+    async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport> {
+        let settings = self.settings().await?;
+        let due = due_date_for(week, &settings)?;
+        let range = week.range();
+        let key = week_key(week);
+        let q = sql(
+            "SELECT id, name, manager_id FROM people WHERE archived_at IS NULL AND employment_start <= $1 \
+             AND (employment_end IS NULL OR employment_end >= $2) ORDER BY id",
+        )
+        .bind(range.end)
+        .bind(range.start);
+        let people = self.pools.all(q).await?;
+        let mut submitted: HashMap<i64, Date> = HashMap::new();
+        let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
+        for r in self.pools.all(q).await? {
+            submitted.insert(r.get("person_id")?, utc_day(r.get("submitted_at")?));
+        }
+        let mut approved: HashMap<i64, Date> = HashMap::new();
+        let q = sql("SELECT person_id, approved_at FROM timesheet_approvals WHERE week_key = $1").bind(key);
+        for r in self.pools.all(q).await? {
+            let day = utc_day(r.get("approved_at")?);
+            let slot = approved.entry(r.get("person_id")?).or_insert(day);
+            *slot = (*slot).max(day);
+        }
+        let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
+        let q = sql(
+            "SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(approved_minutes) AS BIGINT) AS approved \
+             FROM time_rollup_day WHERE day >= $1 AND day <= $2 GROUP BY person_id",
+        )
+        .bind(day_number(range.start))
+        .bind(day_number(range.end));
+        for r in self.pools.all(q).await? {
+            minutes.insert(r.get("person_id")?, (r.get("minutes")?, r.get("approved")?));
+        }
+        let mut rows = Vec::with_capacity(people.len());
+        for r in &people {
+            let id: i64 = r.get("id")?;
+            let submitted_on = submitted.get(&id).copied();
+            let (logged, done) = minutes.get(&id).copied().unwrap_or((0, 0));
+            // A week with nothing to approve is complete when it is submitted.
+            let approved_on = match (logged, logged == done) {
+                (0, _) => submitted_on,
+                (_, true) => approved.get(&id).copied(),
+                (_, false) => None,
+            };
+            rows.push(ComplianceRow {
+                person_id: r.id("id")?,
+                name: r.get("name")?,
+                manager_id: r.opt_id("manager_id")?,
+                submitted_on,
+                approved_on,
+                status: compliance(due, submitted_on, approved_on, as_of),
+            });
+        }
+        Ok(ComplianceReport { week, due, as_of, rows })
+    }
+
+    async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {
+        crate::rollups::verify(&self.pools).await
+    }
+}

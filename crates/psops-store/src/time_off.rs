@@ -1,0 +1,153 @@
+//! Time off in SQL: requested, then approved or rejected with a reason; each step one
+//! audited transaction. Only approved time off reaches the calendar view of capacity.
+
+use async_trait::async_trait;
+use psops_core::audit::AuditAction;
+use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffRecord, TimeOffStatus};
+use psops_core::code::Code;
+use psops_core::page::{Page, PageRequest};
+use psops_core::store::{IfVersion, TimeOffStore, WriteCtx};
+use psops_core::{Error, Minutes, Result};
+
+use crate::Db;
+use crate::assignments::missing;
+use crate::common::{HasId, Table, check_version, eq};
+use crate::db::{Row, now, sql};
+use crate::people::PEOPLE;
+
+pub(crate) const TIME_OFF: Table<TimeOffRecord> = Table {
+    table: "time_off",
+    entity: "time_off",
+    columns: "id, person_id, off_date, minutes, kind, note, status, decided_by, decided_at, reason, version, \
+              created_at, updated_at",
+    read,
+};
+
+impl HasId for TimeOffRecord {
+    fn id_value(&self) -> i64 {
+        self.id.get()
+    }
+}
+
+fn read(r: &Row) -> Result<TimeOffRecord> {
+    Ok(TimeOffRecord {
+        id: r.id("id")?,
+        person_id: r.id("person_id")?,
+        date: r.get("off_date")?,
+        minutes: Minutes(r.get("minutes")?),
+        kind: r.code("kind")?,
+        note: r.get("note")?,
+        status: r.code("status")?,
+        decided_by: r.opt_id("decided_by")?,
+        decided_at: r.get("decided_at")?,
+        reason: r.get("reason")?,
+        version: r.get("version")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+#[async_trait]
+impl TimeOffStore for Db {
+    async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord> {
+        let mut tx = self.pools.begin().await?;
+        let person = PEOPLE
+            .get(&mut tx, new.person_id.get(), "")
+            .await
+            .map_err(|e| missing(e, "person_id", "person"))?;
+        let settings = crate::org::load(&mut tx).await?;
+        new.validate(&settings, person.fields.employed_on(new.date))?;
+        let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let q = sql(format!(
+            "INSERT INTO time_off (person_id, off_date, minutes, kind, note, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {}",
+            TIME_OFF.columns
+        ))
+        .bind(new.person_id)
+        .bind(new.date)
+        .bind(new.minutes.get())
+        .bind(new.kind.code())
+        .bind(note)
+        .bind(TimeOffStatus::Requested.code())
+        .bind(now());
+        let record = read(&tx.one(q).await?)?;
+        let action = AuditAction::Create;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            TIME_OFF.entity,
+            record.id.get(),
+            action,
+            None,
+            Some(&record),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn time_off(&self, id: TimeOffId) -> Result<TimeOffRecord> {
+        TIME_OFF.get(&mut &self.pools, id.get(), "").await
+    }
+
+    async fn decide_time_off(
+        &self,
+        ctx: &WriteCtx,
+        id: TimeOffId,
+        v: IfVersion,
+        decision: TimeOffDecision,
+    ) -> Result<TimeOffRecord> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
+        check_version(before.version, v)?;
+        let status = before.status.decide(&decision)?;
+        let reason = match &decision {
+            TimeOffDecision::Reject { reason } => Some(reason.trim().to_string()),
+            TimeOffDecision::Approve => None,
+        };
+        let t = now();
+        let q = sql(format!(
+            "UPDATE time_off SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
+             version = version + 1, updated_at = $4 WHERE id = $1 RETURNING {}",
+            TIME_OFF.columns
+        ))
+        .bind(id)
+        .bind(status.code())
+        .bind(ctx.user_id)
+        .bind(t)
+        .bind(reason);
+        let after = read(&tx.one(q).await?)?;
+        TIME_OFF.updated(tx, ctx, &before, after).await
+    }
+
+    async fn delete_time_off(&self, ctx: &WriteCtx, id: TimeOffId, v: IfVersion) -> Result<()> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
+        check_version(before.version, v)?;
+        tx.execute(sql("DELETE FROM time_off WHERE id = $1").bind(id)).await?;
+        let action = AuditAction::Delete;
+        crate::audit::record(&mut tx, ctx, TIME_OFF.entity, id.get(), action, Some(&before), None).await?;
+        tx.commit().await
+    }
+
+    async fn list_time_off(&self, filter: &TimeOffFilter, page: PageRequest) -> Result<Page<TimeOffRecord>> {
+        let mut q = TIME_OFF.select();
+        eq(&mut q, "person_id", filter.person_id);
+        eq(&mut q, "status", filter.status.map(|s| s.code()));
+        eq(&mut q, "kind", filter.kind.map(|k| k.code()));
+        if let Some(from) = filter.from {
+            q.push(" AND off_date >= ").push_bind(from);
+        }
+        if let Some(to) = filter.to {
+            q.push(" AND off_date <= ").push_bind(to);
+        }
+        if let (Some(from), Some(to)) = (filter.from, filter.to)
+            && to < from
+        {
+            return Err(Error::invalid("to", "after_start", "to must be on or after from"));
+        }
+        TIME_OFF.page_any(&self.pools, q, page).await
+    }
+}

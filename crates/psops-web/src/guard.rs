@@ -1,0 +1,277 @@
+//! The authorization policy applied to records: what each record (or proposed record) is
+//! to `psops_core::policy::decide`, and the answer turned into 404 or 403. Every API
+//! handler and every UI page goes through here.
+
+use std::future::Future;
+
+use psops_core::accounts::{Account, AccountFields, Contact};
+use psops_core::accounts::{AccountPatch, ContactPatch};
+use psops_core::assignments::{Assignment, AssignmentFields, AssignmentPatch};
+use psops_core::partners::{Partner, PartnerFields, PartnerPatch};
+use psops_core::people::{Person, PersonFields, PersonId, PersonPatch};
+use psops_core::policy::{Action, Decision, ProjectFacts, Resource, Subject, decide};
+use psops_core::projects::{Project, ProjectFields, ProjectId, ProjectPatch};
+use psops_core::time_entries::{NewTimeEntry, TimeEntry, TimeEntryPatch};
+use psops_core::{Error, Id, Result};
+
+use crate::AppState;
+
+/// A record, or the input of one, as the policy sees it. `None` means a reference in
+/// the input points nowhere: the store refuses that with a clear error of its own.
+pub trait Guarded: Sync {
+    /// The kind and id named in a 404, e.g. `("project", "12")`.
+    fn label(&self) -> (&'static str, String);
+    fn resource(&self, st: &AppState, s: &Subject) -> impl Future<Output = Result<Option<Resource>>> + Send;
+}
+
+/// Lets the action through, or answers as the policy says: hidden objects are not found,
+/// a create of something the caller may not see is simply forbidden.
+pub async fn allow<T: Guarded>(st: &AppState, s: &Subject, action: Action, thing: &T) -> Result<()> {
+    let Some(resource) = thing.resource(st, s).await? else {
+        return Ok(());
+    };
+    let (entity, id) = thing.label();
+    match decide(s, action, &resource) {
+        Decision::Allow => Ok(()),
+        Decision::Hidden if action != Action::Create => Err(Error::NotFound { entity, id }),
+        _ => Err(Error::Forbidden(format!(
+            "your roles do not allow you to {} this {entity}",
+            verb(action)
+        ))),
+    }
+}
+
+fn verb(a: Action) -> &'static str {
+    match a {
+        Action::Read => "read",
+        Action::Create => "create",
+        Action::Update => "change",
+        Action::Archive => "archive",
+        Action::Delete => "delete",
+        Action::Approve => "approve",
+    }
+}
+
+/// An update is checked against the record as stored; a change that moves the record
+/// (a time entry to another project) is checked as if it were created there too.
+pub trait GuardedUpdate<P>: Guarded {
+    fn allow_update(&self, st: &AppState, s: &Subject, patch: &P) -> impl Future<Output = Result<()>> + Send;
+}
+
+macro_rules! plain_update {
+    ($($record:ty => $patch:ty),* $(,)?) => {$(
+        impl GuardedUpdate<$patch> for $record {
+            async fn allow_update(&self, st: &AppState, s: &Subject, _: &$patch) -> Result<()> {
+                allow(st, s, Action::Update, self).await
+            }
+        }
+    )*};
+}
+plain_update!(
+    Person => PersonPatch,
+    Partner => PartnerPatch,
+    Account => AccountPatch,
+    Contact => ContactPatch,
+    Project => ProjectPatch,
+    Assignment => AssignmentPatch,
+);
+
+impl GuardedUpdate<TimeEntryPatch> for TimeEntry {
+    async fn allow_update(&self, st: &AppState, s: &Subject, patch: &TimeEntryPatch) -> Result<()> {
+        allow(st, s, Action::Update, self).await?;
+        allow(st, s, Action::Create, &patch.clone().apply(self.as_input())).await
+    }
+}
+
+/// The facts of a project for the subject; `None` when the project does not exist.
+async fn project(st: &AppState, s: &Subject, id: ProjectId) -> Result<Option<ProjectFacts>> {
+    match st.store.project_facts(id, s.person_id).await {
+        Ok(f) => Ok(Some(f)),
+        Err(Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn account_for(st: &AppState, s: &Subject, account: psops_core::accounts::AccountId) -> Result<Resource> {
+    let partner_delivers = match s.partner_id {
+        Some(p) => st.store.partner_delivers_for(p, account).await?,
+        None => false,
+    };
+    Ok(Resource::Account { partner_delivers })
+}
+
+async fn entry(
+    st: &AppState,
+    s: &Subject,
+    person: PersonId,
+    project_id: Option<ProjectId>,
+) -> Result<Option<Resource>> {
+    let person_partner_id = match st.store.person(person).await {
+        Ok(p) => p.fields.partner_id,
+        Err(Error::NotFound { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let project = match project_id {
+        Some(id) => match project(st, s, id).await? {
+            Some(f) => Some(f),
+            None => return Ok(None),
+        },
+        None => None,
+    };
+    Ok(Some(Resource::TimeEntry {
+        person_id: person,
+        person_partner_id,
+        project,
+    }))
+}
+
+fn new_id<T>() -> Id<T> {
+    Id::new(0)
+}
+
+impl Guarded for Person {
+    fn label(&self) -> (&'static str, String) {
+        ("person", self.id.to_string())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Person {
+            id: self.id,
+            partner_id: self.fields.partner_id,
+        }))
+    }
+}
+
+impl Guarded for PersonFields {
+    fn label(&self) -> (&'static str, String) {
+        ("person", String::new())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Person {
+            id: new_id(),
+            partner_id: self.partner_id,
+        }))
+    }
+}
+
+impl Guarded for Partner {
+    fn label(&self) -> (&'static str, String) {
+        ("partner", self.id.to_string())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Partner { id: self.id }))
+    }
+}
+
+impl Guarded for PartnerFields {
+    fn label(&self) -> (&'static str, String) {
+        ("partner", String::new())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Partner { id: new_id() }))
+    }
+}
+
+impl Guarded for Account {
+    fn label(&self) -> (&'static str, String) {
+        ("account", self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        account_for(st, s, self.id).await.map(Some)
+    }
+}
+
+impl Guarded for AccountFields {
+    fn label(&self) -> (&'static str, String) {
+        ("account", String::new())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Account {
+            partner_delivers: false,
+        }))
+    }
+}
+
+impl Guarded for Contact {
+    fn label(&self) -> (&'static str, String) {
+        ("contact", self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        account_for(st, s, self.account_id).await.map(Some)
+    }
+}
+
+impl Guarded for Project {
+    fn label(&self) -> (&'static str, String) {
+        ("project", self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        Ok(project(st, s, self.id).await?.map(Resource::Project))
+    }
+}
+
+impl Guarded for ProjectFields {
+    fn label(&self) -> (&'static str, String) {
+        ("project", String::new())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        let facts = ProjectFacts {
+            id: new_id(),
+            manager_id: self.project_manager_id,
+            partner_id: self.partner_id,
+            subject_assigned: false,
+        };
+        Ok(Some(Resource::Project(facts)))
+    }
+}
+
+impl Guarded for Assignment {
+    fn label(&self) -> (&'static str, String) {
+        ("assignment", self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        self.fields.resource(st, s).await
+    }
+}
+
+impl Guarded for AssignmentFields {
+    fn label(&self) -> (&'static str, String) {
+        ("assignment", String::new())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        let facts = project(st, s, self.project_id).await?;
+        Ok(facts.map(|project| Resource::Assignment {
+            person_id: self.person_id,
+            project,
+        }))
+    }
+}
+
+impl Guarded for TimeEntry {
+    fn label(&self) -> (&'static str, String) {
+        ("time_entry", self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        entry(st, s, self.person_id, self.project_id).await
+    }
+}
+
+impl Guarded for NewTimeEntry {
+    fn label(&self) -> (&'static str, String) {
+        ("time_entry", String::new())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        entry(st, s, self.person_id, self.project_id).await
+    }
+}
+
+/// Resources that are not records: settings, users, tokens, the audit log.
+pub struct Fixed(pub Resource, pub &'static str);
+
+impl Guarded for Fixed {
+    fn label(&self) -> (&'static str, String) {
+        (self.1, String::new())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(self.0))
+    }
+}

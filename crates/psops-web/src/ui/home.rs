@@ -1,0 +1,62 @@
+//! The home page: who is signed in, with their roles and where to go next.
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use psops_core::code::Code;
+use serde::Serialize;
+
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+
+#[derive(Serialize)]
+struct UserView {
+    name: String,
+    email: String,
+    roles: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct Link {
+    href: &'static str,
+    label: &'static str,
+}
+
+#[derive(Serialize)]
+struct Card {
+    title: &'static str,
+    text: &'static str,
+    href: &'static str,
+    action: &'static str,
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    user: UserView,
+    csrf: String,
+    nav: Vec<Link>,
+    cards: Vec<Card>,
+}
+
+pub async fn show(State(_state): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
+    let cards = vec![Card {
+        title: "REST API",
+        text: "Everything psops does is in its API, described by an OpenAPI 3.1 document.",
+        href: "/api/v1/openapi.json",
+        action: "Open the API document",
+    }];
+    let page = HomePage {
+        user: UserView {
+            name: me.user.name.clone(),
+            email: me.user.email.clone(),
+            roles: me.user.roles.iter().map(|r| r.code()).collect(),
+        },
+        csrf: me.session.csrf_token.clone(),
+        nav: vec![Link {
+            href: "/",
+            label: "Home",
+        }],
+        cards,
+    };
+    Ok(render("home.html", page)?.into_response())
+}

@@ -1,0 +1,37 @@
+//! The web UI: pages rendered on the server from templates embedded in the binary, with
+//! htmx for in-place updates. Every page obeys the same authorization policy as the API.
+
+mod assets;
+mod form;
+mod home;
+mod page;
+mod session;
+mod setup;
+mod sign_in;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use session::WebConfig;
+pub use setup::setup_link;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/sign-out-everywhere", post(sign_in::sign_out_everywhere))
+        .route("/setup/{token}", get(setup::form).post(setup::submit))
+        .route("/assets/{name}", get(assets::serve))
+}
+
+/// The page for a path that leads nowhere.
+pub fn not_found() -> page::UiError {
+    page::UiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "Not found",
+        "There is no page at this address.",
+    )
+}

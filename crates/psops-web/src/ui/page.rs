@@ -1,0 +1,135 @@
+//! Rendering: one template environment for the process, and the error page every UI
+//! failure becomes (never a stack trace, never a bare status).
+
+use std::sync::OnceLock;
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::Environment;
+use psops_core::{Error, FieldError};
+use serde::Serialize;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("setup.html", include_str!("../../templates/setup.html")),
+    ("sign_in.html", include_str!("../../templates/sign_in.html")),
+];
+
+fn env() -> &'static Environment<'static> {
+    static ENV: OnceLock<Environment<'static>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let mut env = Environment::new();
+        for (name, source) in TEMPLATES {
+            // The templates are part of the binary; a broken one fails the test suite.
+            if let Err(e) = env.add_template(name, source) {
+                tracing::error!(template = name, error = %e, "template does not compile");
+            }
+        }
+        env
+    })
+}
+
+/// Renders a template with a context.
+pub fn render(name: &str, ctx: impl Serialize) -> Result<Html<String>, UiError> {
+    let template = env()
+        .get_template(name)
+        .map_err(|e| UiError::internal(format!("template {name}: {e}")))?;
+    template
+        .render(ctx)
+        .map(Html)
+        .map_err(|e| UiError::internal(format!("rendering {name}: {e}")))
+}
+
+/// A failure shown to a person as a page.
+#[derive(Debug)]
+pub struct UiError {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl UiError {
+    pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            status,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error in the UI");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong",
+            "psops could not finish this. It is logged; try again.",
+        )
+    }
+}
+
+impl From<Error> for UiError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid(errors) => UiError {
+                errors,
+                ..UiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Please check your input",
+                    "Some values break a rule.",
+                )
+            },
+            Error::NotFound { .. } => UiError::new(StatusCode::NOT_FOUND, "Not found", "There is nothing here."),
+            Error::Conflict(f) => UiError {
+                errors: vec![f],
+                ..UiError::new(StatusCode::CONFLICT, "Conflict", "This clashes with what is stored.")
+            },
+            Error::PreconditionFailed { .. } => UiError::new(
+                StatusCode::PRECONDITION_FAILED,
+                "Changed meanwhile",
+                "Someone changed this; reload and retry.",
+            ),
+            Error::Forbidden(why) => UiError::new(StatusCode::FORBIDDEN, "Not allowed", why),
+            Error::Unauthorized => UiError::new(StatusCode::UNAUTHORIZED, "Please sign in", "Sign in to continue."),
+            Error::Internal(cause) => UiError::internal(cause),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorPage<'a> {
+    title: &'a str,
+    detail: &'a str,
+    errors: &'a [FieldError],
+    user: Option<()>,
+}
+
+impl IntoResponse for UiError {
+    fn into_response(self) -> Response {
+        let ctx = ErrorPage {
+            title: self.title,
+            detail: &self.detail,
+            errors: &self.errors,
+            user: None,
+        };
+        match render("error.html", ctx) {
+            Ok(html) => (self.status, html).into_response(),
+            Err(_) => (self.status, self.detail).into_response(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            assert!(env().get_template(name).is_ok(), "{name} does not compile");
+        }
+    }
+}
