@@ -10,6 +10,7 @@ mod contract {
     mod idempotency;
     mod records;
     mod rollups;
+    mod scope;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;
