@@ -8,7 +8,8 @@ use csv::StringRecord;
 use serde_json::{Map, Value};
 
 use super::key::KeyCounter;
-use super::table::{Col, Ctx, Header, Rec, parse_record};
+use super::reader::parse_record;
+use super::table::{Col, Ctx, Header, Rec};
 use super::values;
 use super::{Format, Options, RowError, Rows, SourceRow};
 use crate::Minutes;
@@ -183,10 +184,9 @@ fn flatten(doc: &Value, id: &str, entry: &Value) -> StringRecord {
         .filter(|a| !a.is_empty())
         .unwrap_or_else(|| field(&workspace, "client_name"));
     StringRecord::from(vec![
-        field(entry, "id")
-            .chars()
-            .next()
-            .map_or_else(|| id.to_string(), |_| field(entry, "id")),
+        Some(field(entry, "id"))
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| id.to_string()),
         field(entry, "date_performed"),
         field(entry, "time_in_minutes"),
         field(entry, "billable"),

@@ -27,6 +27,7 @@ mod key;
 mod kimai;
 pub mod mapping;
 pub mod psops_csv;
+mod reader;
 mod table;
 mod toggl;
 pub mod values;
@@ -281,7 +282,7 @@ pub fn read<'a, R: Read + 'a>(format: Format, input: R, options: Options) -> Res
     if format == Format::Kantata && starts_with_brace(&mut input)? {
         return kantata::read_json(input, options);
     }
-    let rows = table::CsvRows::open(format, input, csv_columns(format), csv_parser(format), options)?;
+    let rows = reader::CsvRows::open(format, input, csv_columns(format), csv_parser(format), options)?;
     Ok(Box::new(rows))
 }
 
@@ -291,8 +292,8 @@ pub fn read_auto<'a, R: Read + 'a>(input: R, options: Options) -> Result<(Format
     if starts_with_brace(&mut input)? {
         return Ok((Format::Kantata, kantata::read_json(input, options)?));
     }
-    let mut reader = table::csv_reader(input)?;
-    let names = table::header_names(&mut reader)?;
+    let mut reader = reader::csv_reader(input)?;
+    let names = reader::header_names(&mut reader)?;
     let format = detect(&names).ok_or_else(|| {
         RowError::new(
             1,
@@ -302,7 +303,7 @@ pub fn read_auto<'a, R: Read + 'a>(input: R, options: Options) -> Result<(Format
             "the header row matches no known export (harvest, toggl, kimai, clockify, kantata, psops)",
         )
     })?;
-    let rows = table::CsvRows::from_reader(format, reader, names, csv_columns(format), csv_parser(format), options)?;
+    let rows = reader::CsvRows::from_reader(format, reader, names, csv_columns(format), csv_parser(format), options)?;
     Ok((format, Box::new(rows)))
 }
 

@@ -112,7 +112,7 @@ fn decimal_hours(s: &str) -> Option<i64> {
     whole.checked_mul(60)?.checked_add(frac_minutes)
 }
 
-/// Yes/No, true/false, 1/0, y/n, Ja/Nein, x/blank-free spellings, case-insensitive.
+/// Yes/No, true/false, 1/0, y/n, Ja/Nein (and a spreadsheet's `x` tick), case-insensitive.
 pub fn parse_bool(s: &str) -> Option<bool> {
     match s.trim().to_lowercase().as_str() {
         "yes" | "y" | "true" | "t" | "1" | "ja" | "j" | "wahr" | "x" | "billable" => Some(true),
@@ -197,7 +197,11 @@ mod tests {
         let month = DateOrder::MonthFirst;
         assert_eq!(parse_date("2026-03-02", month), Some(date!(2026 - 03 - 02)));
         assert_eq!(parse_date("2026/03/02", day), Some(date!(2026 - 03 - 02)));
-        assert_eq!(parse_date("02.03.2026", month), Some(date!(2026 - 03 - 02)), "a dot is day-first");
+        assert_eq!(
+            parse_date("02.03.2026", month),
+            Some(date!(2026 - 03 - 02)),
+            "a dot is day-first"
+        );
         assert_eq!(parse_date("2.3.2026", day), Some(date!(2026 - 03 - 02)));
         assert_eq!(parse_date("03/02/2026", month), Some(date!(2026 - 03 - 02)));
         assert_eq!(parse_date("03/02/2026", day), Some(date!(2026 - 02 - 03)));
@@ -244,7 +248,17 @@ mod tests {
         for (text, minutes) in cases {
             assert_eq!(parse_duration(text), Some(Minutes(minutes)), "{text}");
         }
-        for bad in ["", "-1:00", "1:5", "1:60", "1:30:60", "1e2", "one", "1.2.3", "1:30:00:00"] {
+        for bad in [
+            "",
+            "-1:00",
+            "1:5",
+            "1:60",
+            "1:30:60",
+            "1e2",
+            "one",
+            "1.2.3",
+            "1:30:00:00",
+        ] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
     }

@@ -12,13 +12,25 @@ fn header(bytes: &[u8]) -> Vec<String> {
 #[test]
 fn each_fixture_is_recognised_from_its_header() {
     let cases: [(&[u8], Format); 8] = [
-        (include_bytes!("../fixtures/interchange/harvest_detailed.csv"), Format::Harvest),
-        (include_bytes!("../fixtures/interchange/toggl_detailed.csv"), Format::Toggl),
+        (
+            include_bytes!("../fixtures/interchange/harvest_detailed.csv"),
+            Format::Harvest,
+        ),
+        (
+            include_bytes!("../fixtures/interchange/toggl_detailed.csv"),
+            Format::Toggl,
+        ),
         (include_bytes!("../fixtures/interchange/kimai_en.csv"), Format::Kimai),
         (include_bytes!("../fixtures/interchange/kimai_de.csv"), Format::Kimai),
         (include_bytes!("../fixtures/interchange/kimai_keys.csv"), Format::Kimai),
-        (include_bytes!("../fixtures/interchange/clockify_detailed.csv"), Format::Clockify),
-        (include_bytes!("../fixtures/interchange/kantata_time_entries.csv"), Format::Kantata),
+        (
+            include_bytes!("../fixtures/interchange/clockify_detailed.csv"),
+            Format::Clockify,
+        ),
+        (
+            include_bytes!("../fixtures/interchange/kantata_time_entries.csv"),
+            Format::Kantata,
+        ),
         (include_bytes!("../fixtures/interchange/psops_time.csv"), Format::Psops),
     ];
     for (bytes, want) in cases {

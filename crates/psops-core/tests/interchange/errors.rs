@@ -8,7 +8,9 @@ use crate::support::{read, where_what};
 const BAD: &[u8] = include_bytes!("../fixtures/interchange/toggl_bad_rows.csv");
 
 fn owned(rows: &[(u64, &str, &str)]) -> Vec<(u64, String, String)> {
-    rows.iter().map(|(l, c, r)| (*l, c.to_string(), r.to_string())).collect()
+    rows.iter()
+        .map(|(l, c, r)| (*l, c.to_string(), r.to_string()))
+        .collect()
 }
 
 #[test]
@@ -45,7 +47,13 @@ fn a_missing_required_column_is_one_error_naming_it() {
     };
     assert_eq!(
         e,
-        RowError::new(1, "Duration", "", "missing_column", "the header has no 'Duration' column")
+        RowError::new(
+            1,
+            "Duration",
+            "",
+            "missing_column",
+            "the header has no 'Duration' column"
+        )
     );
     let Err(e) = interchange::read(Format::Psops, "date,minutes\n".as_bytes(), Options::default()) else {
         panic!("psops CSV needs person_email");
@@ -63,7 +71,8 @@ fn unknown_headers_are_refused_by_auto_detection() {
 
 #[test]
 fn invalid_utf8_and_broken_quotes_skip_only_their_record() {
-    let mut bytes = b"date,person_email,minutes\n2026-03-02,a@example.com,30\n2026-03-02,b\xff@example.com,30\n".to_vec();
+    let mut bytes =
+        b"date,person_email,minutes\n2026-03-02,a@example.com,30\n2026-03-02,b\xff@example.com,30\n".to_vec();
     bytes.extend_from_slice(b"2026-03-03,c@example.com,45\n");
     let r = read(Format::Psops, &bytes, Options::default());
     assert_eq!(r.rows.len(), 2);

@@ -1,9 +1,9 @@
 //! Harvest, Toggl, Clockify and psops CSV on realistic fixtures: exact totals and fields.
 
+use psops_core::Minutes;
 use psops_core::interchange::{DateOrder, Format, Options};
 use psops_core::money::{Currency, Money};
 use psops_core::time_entries::InternalCategory;
-use psops_core::Minutes;
 use time::macros::{date, time};
 
 use crate::support::{people, read};
@@ -26,11 +26,19 @@ fn harvest_detailed_report() {
     assert_eq!(r.billable_minutes(), 1610);
     assert_eq!(
         r.per_person(),
-        people(&[("José da Silva", 260), ("Priya Raman", 375), ("Zoë Müller", 285), ("Łukasz Nowak", 900)])
+        people(&[
+            ("José da Silva", 260),
+            ("Priya Raman", 375),
+            ("Zoë Müller", 285),
+            ("Łukasz Nowak", 900)
+        ])
     );
 
     let first = &r.rows[0];
-    assert_eq!((first.line, first.date, first.minutes), (2, date!(2026 - 03 - 02), Minutes(90)));
+    assert_eq!(
+        (first.line, first.date, first.minutes),
+        (2, date!(2026 - 03 - 02), Minutes(90))
+    );
     assert_eq!(first.account.as_deref(), Some("Acme, Inc."));
     assert_eq!(first.project_code.as_deref(), Some("ACME-MIG"));
     assert_eq!(first.note.as_deref(), Some("Cut-over plan, \"phase 1\""));
@@ -42,7 +50,10 @@ fn harvest_detailed_report() {
     // A note spanning three physical lines keeps its line breaks; the next record's line counts them.
     let workshop = &r.rows[1];
     assert_eq!(workshop.line, 3);
-    assert_eq!(workshop.note.as_deref(), Some("Workshop notes:\n- DNS cut-over\n- certificates"));
+    assert_eq!(
+        workshop.note.as_deref(),
+        Some("Workshop notes:\n- DNS cut-over\n- certificates")
+    );
     assert_eq!(r.rows[2].line, 6);
     assert_eq!(r.rows[2].minutes, Minutes(20), "0.33 h is 20 minutes, rounded");
     assert_eq!(r.rows[4].bill_rate, usd(120_000), "1,200.00 with a thousands mark");
@@ -82,7 +93,11 @@ fn toggl_detailed_report() {
     let eur = |m| Some(Money::new(m, "EUR".parse().unwrap()));
     let first = &r.rows[0];
     assert_eq!(first.person.name.as_deref(), Some("Zoë Müller"));
-    assert_eq!(first.person.email.as_deref(), Some("zoe.mueller@example.com"), "e-mail lower-cased");
+    assert_eq!(
+        first.person.email.as_deref(),
+        Some("zoe.mueller@example.com"),
+        "e-mail lower-cased"
+    );
     assert_eq!((first.start, first.end), (Some(time!(09:00)), Some(time!(10:30))));
     assert_eq!(first.tags, vec!["onsite", "kickoff"]);
     assert_eq!(first.bill_amount, eur(22500));
@@ -95,7 +110,11 @@ fn toggl_detailed_report() {
     assert_eq!(r.rows[4].bill_amount, eur(120_000));
     let internal = &r.rows[5];
     assert_eq!((internal.project.as_deref(), internal.bill_amount), (None, None));
-    assert_eq!(r.rows[6].date, date!(2026 - 03 - 04), "an entry past midnight belongs to its start date");
+    assert_eq!(
+        r.rows[6].date,
+        date!(2026 - 03 - 04),
+        "an entry past midnight belongs to its start date"
+    );
 }
 
 #[test]
@@ -122,7 +141,10 @@ fn clockify_detailed_report_with_us_dates_and_12_hour_times() {
     assert_eq!(r.rows[2].start, Some(time!(12:00)), "12:00 PM is noon");
     assert_eq!(r.rows[6].start, Some(time!(00:30)), "12:30 AM is after midnight");
     assert_eq!(r.rows[4].bill_amount, usd(120_000));
-    assert_eq!((r.rows[4].bill_rate, r.rows[4].currency), (usd(15000), Some(Currency::USD)));
+    assert_eq!(
+        (r.rows[4].bill_rate, r.rows[4].currency),
+        (usd(15000), Some(Currency::USD))
+    );
     assert_eq!(r.rows[7].minutes, Minutes(75), "decimal duration when h:mm:ss is blank");
     assert_eq!(r.rows[5].project, None);
     assert_eq!(r.rows[0].task.as_deref(), Some("Discovery"));

@@ -1,8 +1,8 @@
 //! Kimai (English labels, German labels, field keys) and Kantata (CSV and JSON).
 
+use psops_core::Minutes;
 use psops_core::interchange::{self, Format, Options};
 use psops_core::money::{Currency, Money};
-use psops_core::Minutes;
 use time::macros::{date, time};
 
 use crate::support::{collect, people, read};
@@ -34,11 +34,21 @@ fn kimai_english_export() {
         ])
     );
     let first = &r.rows[0];
-    assert_eq!(first.person.name.as_deref(), Some("Zoë Müller"), "User, the display name");
-    assert_eq!((first.account.as_deref(), first.account_code.as_deref()), (Some("Acme, Inc."), Some("C-001")));
+    assert_eq!(
+        first.person.name.as_deref(),
+        Some("Zoë Müller"),
+        "User, the display name"
+    );
+    assert_eq!(
+        (first.account.as_deref(), first.account_code.as_deref()),
+        (Some("Acme, Inc."), Some("C-001"))
+    );
     assert_eq!(first.project_code.as_deref(), Some("ACME-MIG"));
     assert_eq!(first.task.as_deref(), Some("Engineering"));
-    assert_eq!((first.bill_amount, first.bill_rate, first.cost_amount), (eur(15000), eur(10000), eur(9000)));
+    assert_eq!(
+        (first.bill_amount, first.bill_rate, first.cost_amount),
+        (eur(15000), eur(10000), eur(9000))
+    );
     assert_eq!(first.tags, vec!["onsite", "kickoff"]);
     assert_eq!(r.rows[1].note.as_deref(), Some("Workshop:\n1) DNS\n2) TLS"));
     assert_eq!(r.rows[2].line, 6);
@@ -84,8 +94,14 @@ fn kimai_field_keys_with_timestamps_and_seconds() {
     assert_eq!(r.rows.iter().map(|r| r.minutes.get()).collect::<Vec<_>>(), [90, 45, 60]);
     assert_eq!(r.billable_minutes(), 135);
     let first = &r.rows[0];
-    assert_eq!((first.date, first.start, first.end), (date!(2026 - 03 - 02), Some(time!(09:00)), Some(time!(10:30))));
-    assert_eq!((first.bill_rate, first.bill_amount, first.cost_amount), (eur(10000), eur(15000), eur(9000)));
+    assert_eq!(
+        (first.date, first.start, first.end),
+        (date!(2026 - 03 - 02), Some(time!(09:00)), Some(time!(10:30)))
+    );
+    assert_eq!(
+        (first.bill_rate, first.bill_amount, first.cost_amount),
+        (eur(10000), eur(15000), eur(9000))
+    );
     assert_eq!(r.rows[1].tags, vec!["pair", "remote"]);
     assert_eq!(r.rows[2].billable, Some(false));
 }
@@ -107,7 +123,17 @@ fn kantata_flat_csv() {
         ])
     );
     let keys: Vec<&str> = r.rows.iter().map(|r| r.source_key.as_str()).collect();
-    assert_eq!(keys, ["kantata:81", "kantata:82", "kantata:83", "kantata:84", "kantata:85", "kantata:86"]);
+    assert_eq!(
+        keys,
+        [
+            "kantata:81",
+            "kantata:82",
+            "kantata:83",
+            "kantata:84",
+            "kantata:85",
+            "kantata:86"
+        ]
+    );
     assert_eq!(r.rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 3, 5, 6, 7, 8]);
     assert_eq!(r.rows[0].bill_rate, Some(Money::new(15000, Currency::USD)));
     assert_eq!(r.rows[1].note.as_deref(), Some("Workshop:\nDNS, TLS"));
@@ -122,7 +148,11 @@ fn kantata_api_json() {
     let r = collect(rows);
     assert!(r.errors.is_empty(), "{:?}", r.errors);
     let keys: Vec<&str> = r.rows.iter().map(|r| r.source_key.as_str()).collect();
-    assert_eq!(keys, ["kantata:1207", "kantata:1203", "kantata:1210", "kantata:1211"], "the results order");
+    assert_eq!(
+        keys,
+        ["kantata:1207", "kantata:1203", "kantata:1210", "kantata:1211"],
+        "the results order"
+    );
     assert_eq!(r.minutes(), 495);
     assert_eq!(r.billable_minutes(), 465);
     let zoe = &r.rows[1];

@@ -32,10 +32,16 @@ fn harvest_rows_match_by_name_and_code_and_report_the_unknown() {
     let dir = directory();
     let mapping = Mapping::default();
     let first = resolve(&r.rows[0], &dir, &mapping).unwrap();
-    assert_eq!((first.person_id, first.project_id, first.account_id), (Id::new(1), Some(Id::new(100)), Some(Id::new(10))));
+    assert_eq!(
+        (first.person_id, first.project_id, first.account_id),
+        (Id::new(1), Some(Id::new(100)), Some(Id::new(10)))
+    );
     // "Globex" is not the account's name, but the project's code decides.
     let globex = resolve(&r.rows[2], &dir, &mapping).unwrap();
-    assert_eq!((globex.person_id, globex.project_id, globex.account_id), (Id::new(3), Some(Id::new(101)), Some(Id::new(11))));
+    assert_eq!(
+        (globex.person_id, globex.project_id, globex.account_id),
+        (Id::new(3), Some(Id::new(101)), Some(Id::new(11)))
+    );
     // Priya is not in psops and "Admin Training" is no project: both are named.
     let priya = resolve(&r.rows[4], &dir, &mapping).unwrap_err();
     assert_eq!(
@@ -76,7 +82,10 @@ fn the_mapping_file_resolves_the_rest() {
                 account,Initech,GLX\n";
     let mapping = Mapping::parse(file.as_bytes()).unwrap();
     assert_eq!(mapping.len(), 4);
-    assert_eq!(mapping.target(EntityKind::Person, "PRIYA RAMAN"), Some("jose@example.com"));
+    assert_eq!(
+        mapping.target(EntityKind::Person, "PRIYA RAMAN"),
+        Some("jose@example.com")
+    );
     let r = read(Format::Harvest, HARVEST, Options::default());
     let priya = resolve(&r.rows[4], &directory(), &mapping).unwrap();
     assert_eq!((priya.person_id, priya.project_id), (Id::new(3), Some(Id::new(101))));
@@ -86,7 +95,10 @@ fn the_mapping_file_resolves_the_rest() {
     let mut row = read(Format::Toggl, TOGGL, Options::default()).rows.remove(0);
     row.project = Some("Internal".into());
     let internal = resolve(&row, &directory(), &mapping).unwrap();
-    assert_eq!((internal.project_id, internal.category), (None, Some(InternalCategory::Admin)));
+    assert_eq!(
+        (internal.project_id, internal.category),
+        (None, Some(InternalCategory::Admin))
+    );
 }
 
 #[test]
@@ -100,7 +112,10 @@ fn people_by_email_first_then_name() {
     assert_eq!(lukasz.person_id, Id::new(2));
     // A row without project or category is an error naming the project column.
     let expenses = resolve(&r.rows[5], &dir, &Mapping::default()).unwrap_err();
-    assert_eq!(where_what(&expenses.errors), [(8, "Project".to_string(), "project_or_category".to_string())]);
+    assert_eq!(
+        where_what(&expenses.errors),
+        [(8, "Project".to_string(), "project_or_category".to_string())]
+    );
     assert!(!expenses.only_missing());
 }
 
@@ -108,7 +123,10 @@ fn people_by_email_first_then_name() {
 fn internal_categories_come_from_the_activity() {
     let r = read(Format::Kimai, KIMAI, Options::default());
     let admin = resolve(&r.rows[6], &directory(), &Mapping::default()).unwrap();
-    assert_eq!((admin.person_id, admin.project_id, admin.category), (Id::new(2), None, Some(InternalCategory::Admin)));
+    assert_eq!(
+        (admin.person_id, admin.project_id, admin.category),
+        (Id::new(2), None, Some(InternalCategory::Admin))
+    );
 }
 
 #[test]
@@ -124,12 +142,25 @@ fn repeated_names_need_the_account_or_a_code() {
     let unclear = resolve(&row, &dir, &Mapping::default()).unwrap_err();
     assert_eq!(unclear.errors[0].rule, "ambiguous_project");
     assert!(unclear.missing.is_empty());
+    let mut mapping = Mapping::default();
+    mapping.insert(EntityKind::Project, "implementation", "Implementation");
+    assert!(
+        resolve(&row, &dir, &mapping).is_err(),
+        "a mapping to the same repeated name settles nothing"
+    );
+    let mut d = directory();
+    d.add_project(Id::new(102), Some(Id::new(10)), "Implementation", Some("ACME-IMPL"));
+    mapping.insert(EntityKind::Project, "Implementation", "acme-impl");
+    assert_eq!(resolve(&row, &d, &mapping).unwrap().project_id, Some(Id::new(102)));
 
     let mut d = directory();
     d.add_person(Id::new(4), "zoe.m@other.example", "Zoë Müller");
     let mut row = read(Format::Harvest, HARVEST, Options::default()).rows.remove(0);
     row.person.email = None;
-    assert_eq!(resolve(&row, &d, &Mapping::default()).unwrap_err().errors[0].rule, "ambiguous_person");
+    assert_eq!(
+        resolve(&row, &d, &Mapping::default()).unwrap_err().errors[0].rule,
+        "ambiguous_person"
+    );
 }
 
 #[test]
@@ -138,7 +169,10 @@ fn a_project_of_another_account_is_a_mismatch() {
     row.account = Some("Globex Corporation".into());
     row.account_code = None;
     let e = resolve(&row, &directory(), &Mapping::default()).unwrap_err();
-    assert_eq!(where_what(&e.errors), [(2, "Customer".to_string(), "account_mismatch".to_string())]);
+    assert_eq!(
+        where_what(&e.errors),
+        [(2, "Customer".to_string(), "account_mismatch".to_string())]
+    );
 }
 
 #[test]
@@ -158,5 +192,8 @@ fn bad_mapping_files_report_every_line() {
         ]
     );
     let errors = Mapping::parse("kind,from,to\n".as_bytes()).unwrap_err();
-    assert_eq!(where_what(&errors), [(1, "source".to_string(), "missing_column".to_string())]);
+    assert_eq!(
+        where_what(&errors),
+        [(1, "source".to_string(), "missing_column".to_string())]
+    );
 }

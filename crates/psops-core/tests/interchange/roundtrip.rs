@@ -22,8 +22,11 @@ const PROJECTS: [(&str, &str, &str, &str); 3] = [
     ("Globex", "C-002", "Data Platform \"DP\"", "GLX-DP"),
     ("Müller & Söhne; GmbH", "C-003", "Schulung", "MS-SCH"),
 ];
-const CATEGORIES: [InternalCategory; 3] =
-    [InternalCategory::Admin, InternalCategory::PreSales, InternalCategory::ToolsEnablement];
+const CATEGORIES: [InternalCategory; 3] = [
+    InternalCategory::Admin,
+    InternalCategory::PreSales,
+    InternalCategory::ToolsEnablement,
+];
 
 fn directory() -> Directory {
     let mut d = Directory::default();
@@ -32,7 +35,12 @@ fn directory() -> Directory {
     }
     for (i, (account, code, project, pcode)) in PROJECTS.iter().enumerate() {
         d.add_account(Id::new(i as i64 + 10), account, Some(code));
-        d.add_project(Id::new(i as i64 + 100), Some(Id::new(i as i64 + 10)), project, Some(pcode));
+        d.add_project(
+            Id::new(i as i64 + 100),
+            Some(Id::new(i as i64 + 10)),
+            project,
+            Some(pcode),
+        );
     }
     d
 }
@@ -173,7 +181,10 @@ fn exported_psops_rows_keep_their_import_keys() {
     assert!(harvest.contains(",0.33,Yes,"), "{harvest}");
     assert!(harvest.contains(",100.00,33.33,"), "{harvest}");
     let back = read_back(Format::Harvest, harvest.as_bytes());
-    assert_eq!((back[0].minutes, back[0].task.as_deref()), (Minutes(20), Some("Engineering")));
+    assert_eq!(
+        (back[0].minutes, back[0].task.as_deref()),
+        (Minutes(20), Some("Engineering"))
+    );
     // Reading the same export twice gives the same keys: a re-import adds nothing.
     let again = read_back(Format::Harvest, harvest.as_bytes());
     assert_eq!(back[0].source_key, again[0].source_key);

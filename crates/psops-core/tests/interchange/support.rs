@@ -15,14 +15,23 @@ impl Read {
     }
 
     pub fn billable_minutes(&self) -> i64 {
-        self.rows.iter().filter(|r| r.billable == Some(true)).map(|r| r.minutes.get()).sum()
+        self.rows
+            .iter()
+            .filter(|r| r.billable == Some(true))
+            .map(|r| r.minutes.get())
+            .sum()
     }
 
     /// Minutes per person, keyed by e-mail when the export has one, else by name.
     pub fn per_person(&self) -> BTreeMap<String, i64> {
         let mut out = BTreeMap::new();
         for r in &self.rows {
-            let who = r.person.email.clone().or_else(|| r.person.name.clone()).unwrap_or_default();
+            let who = r
+                .person
+                .email
+                .clone()
+                .or_else(|| r.person.name.clone())
+                .unwrap_or_default();
             *out.entry(who).or_insert(0) += r.minutes.get();
         }
         out
@@ -54,5 +63,8 @@ pub fn people(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
 
 /// (line, column, rule) of each error, the part of a report that must be exact.
 pub fn where_what(errors: &[RowError]) -> Vec<(u64, String, String)> {
-    errors.iter().map(|e| (e.line, e.column.clone(), e.rule.clone())).collect()
+    errors
+        .iter()
+        .map(|e| (e.line, e.column.clone(), e.rule.clone()))
+        .collect()
 }

@@ -3,7 +3,9 @@
 
 use psops_core::audit::AuditFilter;
 use psops_core::calendars::{CalendarFields, NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffStatus};
-use psops_core::capacity::{CapacityPolicy, CapacityView, Holiday, OverrideScope, PolicyChanges, PolicyOverride, TimeOffKind};
+use psops_core::capacity::{
+    CapacityPolicy, CapacityView, Holiday, OverrideScope, PolicyChanges, PolicyOverride, TimeOffKind,
+};
 use psops_core::dates::DateRange;
 use psops_core::page::PageRequest;
 use psops_core::people::Function;
@@ -67,7 +69,13 @@ async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
     let stored = db.create_policy_override(&ctx(), half_days.clone()).await.unwrap();
     assert_eq!(stored.policy_override, half_days);
     assert_eq!(db.list_policy_overrides().await.unwrap(), std::slice::from_ref(&stored));
-    assert_eq!(db.resolved_policy(ada.id, date!(2026 - 06 - 30)).await.unwrap().day_minutes, 480);
+    assert_eq!(
+        db.resolved_policy(ada.id, date!(2026 - 06 - 30))
+            .await
+            .unwrap()
+            .day_minutes,
+        480
+    );
     let july = db.resolved_policy(ada.id, date!(2026 - 07 - 01)).await.unwrap();
     assert_eq!((july.day_minutes, july.holiday_days), (240, 10));
     let (base, mine) = db.policy_inputs(ada.id).await.unwrap();
@@ -108,20 +116,43 @@ async fn a_full_time_person_gets_the_handbook_hours(db: &Db) {
 async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db) {
     let p = staff(db, "lin@example.com", "EMEA", None).await;
     let emea = db
-        .create_calendar(&ctx(), CalendarFields { name: "EMEA holidays".into(), region: "emea".into() })
+        .create_calendar(
+            &ctx(),
+            CalendarFields {
+                name: "EMEA holidays".into(),
+                region: "emea".into(),
+            },
+        )
         .await
         .unwrap();
     let amer = db
-        .create_calendar(&ctx(), CalendarFields { name: "US holidays".into(), region: "AMER".into() })
+        .create_calendar(
+            &ctx(),
+            CalendarFields {
+                name: "US holidays".into(),
+                region: "AMER".into(),
+            },
+        )
         .await
         .unwrap();
-    let day = |date, name: &str| Holiday { date, minutes: None, name: name.into() };
-    db.add_holidays(&ctx(), emea.id, vec![day(date!(2026 - 11 - 25), "Regional day")]).await.unwrap();
-    db.add_holidays(&ctx(), amer.id, vec![day(date!(2026 - 11 - 26), "Thanksgiving")]).await.unwrap();
+    let day = |date, name: &str| Holiday {
+        date,
+        minutes: None,
+        name: name.into(),
+    };
+    db.add_holidays(&ctx(), emea.id, vec![day(date!(2026 - 11 - 25), "Regional day")])
+        .await
+        .unwrap();
+    db.add_holidays(&ctx(), amer.id, vec![day(date!(2026 - 11 - 26), "Thanksgiving")])
+        .await
+        .unwrap();
     // Monday 23 to Sunday 29 November 2026.
     let week = DateRange::new(date!(2026 - 11 - 23), date!(2026 - 11 - 29)).unwrap();
     let available = |c: psops_core::capacity::Capacity| c.available_minutes.get() / H;
-    assert_eq!(available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()), 32);
+    assert_eq!(
+        available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()),
+        32
+    );
 
     let friday = NewTimeOff {
         person_id: p.id,
@@ -134,46 +165,104 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     assert_eq!(req.status, TimeOffStatus::Requested);
     let c = db.capacity(p.id, week, CapacityView::Calendar).await.unwrap();
     assert_eq!(available(c), 32, "a request does not reduce capacity");
-    let ok = db.decide_time_off(&ctx(), req.id, Some(req.version), TimeOffDecision::Approve).await.unwrap();
+    let ok = db
+        .decide_time_off(&ctx(), req.id, Some(req.version), TimeOffDecision::Approve)
+        .await
+        .unwrap();
     assert_eq!(ok.status, TimeOffStatus::Approved);
     assert!(ok.decided_at.is_some());
     let c = db.capacity(p.id, week, CapacityView::Calendar).await.unwrap();
-    assert_eq!((available(c), c.holiday_minutes.get() / H, c.time_off_minutes.get() / H), (24, 8, 8));
-    let again = db.decide_time_off(&ctx(), req.id, None, TimeOffDecision::Approve).await.unwrap_err();
+    assert_eq!(
+        (available(c), c.holiday_minutes.get() / H, c.time_off_minutes.get() / H),
+        (24, 8, 8)
+    );
+    let again = db
+        .decide_time_off(&ctx(), req.id, None, TimeOffDecision::Approve)
+        .await
+        .unwrap_err();
     assert_eq!(rule(again), "already_decided");
 
-    let thursday = NewTimeOff { date: date!(2026 - 11 - 26), minutes: Minutes(240), ..friday.clone() };
+    let thursday = NewTimeOff {
+        date: date!(2026 - 11 - 26),
+        minutes: Minutes(240),
+        ..friday.clone()
+    };
     let half = db.request_time_off(&ctx(), thursday).await.unwrap();
     let blank = TimeOffDecision::Reject { reason: " ".into() };
-    assert_eq!(rule(db.decide_time_off(&ctx(), half.id, None, blank).await.unwrap_err()), "reason:required");
-    let why = TimeOffDecision::Reject { reason: "release week".into() };
+    assert_eq!(
+        rule(db.decide_time_off(&ctx(), half.id, None, blank).await.unwrap_err()),
+        "reason:required"
+    );
+    let why = TimeOffDecision::Reject {
+        reason: "release week".into(),
+    };
     let no = db.decide_time_off(&ctx(), half.id, None, why).await.unwrap();
-    assert_eq!((no.status, no.reason.as_deref()), (TimeOffStatus::Rejected, Some("release week")));
-    assert_eq!(available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()), 24);
+    assert_eq!(
+        (no.status, no.reason.as_deref()),
+        (TimeOffStatus::Rejected, Some("release week"))
+    );
+    assert_eq!(
+        available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()),
+        24
+    );
 
-    let bad = NewTimeOff { minutes: Minutes(20), date: date!(2019 - 12 - 31), ..friday };
+    let bad = NewTimeOff {
+        minutes: Minutes(20),
+        date: date!(2019 - 12 - 31),
+        ..friday
+    };
     assert_eq!(
         broken(db.request_time_off(&ctx(), bad).await.unwrap_err()),
         ["minutes:rounding_step", "date:employment"]
     );
-    let filter = TimeOffFilter { person_id: Some(p.id), status: Some(TimeOffStatus::Approved), ..Default::default() };
+    let filter = TimeOffFilter {
+        person_id: Some(p.id),
+        status: Some(TimeOffStatus::Approved),
+        ..Default::default()
+    };
     let approved = db.list_time_off(&filter, PageRequest::default()).await.unwrap();
     assert_eq!(approved.items, std::slice::from_ref(&ok));
     db.delete_time_off(&ctx(), ok.id, Some(ok.version)).await.unwrap();
-    assert_eq!(available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()), 32);
+    assert_eq!(
+        available(db.capacity(p.id, week, CapacityView::Calendar).await.unwrap()),
+        32
+    );
 }
 
 async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
     let uk = db
-        .create_calendar(&ctx(), CalendarFields { name: "UK".into(), region: "UK".into() })
+        .create_calendar(
+            &ctx(),
+            CalendarFields {
+                name: "UK".into(),
+                region: "UK".into(),
+            },
+        )
         .await
         .unwrap();
-    let dup = db.create_calendar(&ctx(), CalendarFields { name: "Again".into(), region: " uk ".into() }).await;
+    let dup = db
+        .create_calendar(
+            &ctx(),
+            CalendarFields {
+                name: "Again".into(),
+                region: " uk ".into(),
+            },
+        )
+        .await;
     assert_eq!(rule(dup.unwrap_err()), "unique");
-    let blank = db.create_calendar(&ctx(), CalendarFields { name: "".into(), region: "X".into() }).await;
+    let blank = db
+        .create_calendar(
+            &ctx(),
+            CalendarFields {
+                name: "".into(),
+                region: "X".into(),
+            },
+        )
+        .await;
     assert_eq!(broken(blank.unwrap_err()), ["name:required"]);
 
-    let csv = "date,name,hours\n2026-12-24,Christmas Eve,4\n2026-12-25,Christmas Day\n2026-12-28,Boxing Day (substitute)\n";
+    let csv =
+        "date,name,hours\n2026-12-24,Christmas Eve,4\n2026-12-25,Christmas Day\n2026-12-28,Boxing Day (substitute)\n";
     let parsed = psops_core::holidays_import::parse_csv(csv).unwrap();
     let added = db.add_holidays(&ctx(), uk.id, parsed).await.unwrap();
     assert_eq!(added.len(), 3);
@@ -181,18 +270,34 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
 
     // All or nothing: one clash and nothing of the batch lands.
     let clash = vec![
-        Holiday { date: date!(2026 - 12 - 31), minutes: None, name: "New Year's Eve".into() },
-        Holiday { date: date!(2026 - 12 - 25), minutes: None, name: "Again".into() },
+        Holiday {
+            date: date!(2026 - 12 - 31),
+            minutes: None,
+            name: "New Year's Eve".into(),
+        },
+        Holiday {
+            date: date!(2026 - 12 - 25),
+            minutes: None,
+            name: "Again".into(),
+        },
     ];
     assert_eq!(rule(db.add_holidays(&ctx(), uk.id, clash).await.unwrap_err()), "unique");
-    let invalid = vec![Holiday { date: date!(2027 - 01 - 01), minutes: Some(Minutes(0)), name: " ".into() }];
+    let invalid = vec![Holiday {
+        date: date!(2027 - 01 - 01),
+        minutes: Some(Minutes(0)),
+        name: " ".into(),
+    }];
     assert_eq!(
         broken(db.add_holidays(&ctx(), uk.id, invalid).await.unwrap_err()),
         ["holidays[0].name:required", "holidays[0].minutes:range"]
     );
     assert_eq!(db.list_holidays(uk.id, None).await.unwrap().len(), 3);
 
-    let moved = Holiday { date: date!(2026 - 12 - 29), minutes: None, name: "Boxing Day (moved)".into() };
+    let moved = Holiday {
+        date: date!(2026 - 12 - 29),
+        minutes: None,
+        name: "Boxing Day (moved)".into(),
+    };
     let updated = db.update_holiday(&ctx(), added[2].id, moved).await.unwrap();
     assert_eq!(updated.holiday.date, date!(2026 - 12 - 29));
     db.delete_holiday(&ctx(), added[0].id).await.unwrap();
@@ -201,12 +306,28 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
     assert_eq!(db.list_holidays(uk.id, None).await.unwrap().len(), 2);
 
     let renamed = db
-        .update_calendar(&ctx(), uk.id, Some(uk.version), CalendarFields { name: "United Kingdom".into(), region: "UK".into() })
+        .update_calendar(
+            &ctx(),
+            uk.id,
+            Some(uk.version),
+            CalendarFields {
+                name: "United Kingdom".into(),
+                region: "UK".into(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(renamed.version, uk.version + 1);
     let stale = db
-        .update_calendar(&ctx(), uk.id, Some(uk.version), CalendarFields { name: "x".into(), region: "UK".into() })
+        .update_calendar(
+            &ctx(),
+            uk.id,
+            Some(uk.version),
+            CalendarFields {
+                name: "x".into(),
+                region: "UK".into(),
+            },
+        )
         .await;
     assert!(matches!(stale.unwrap_err(), Error::PreconditionFailed { .. }));
     assert_eq!(db.list_calendars().await.unwrap(), [renamed]);

@@ -44,7 +44,10 @@ impl Rng {
 
 async fn all_entries(db: &Db) -> Vec<TimeEntry> {
     let mut out = Vec::new();
-    let mut page = PageRequest { after: None, limit: 100 };
+    let mut page = PageRequest {
+        after: None,
+        limit: 100,
+    };
     loop {
         let got = db.list_time_entries(&TimeEntryFilter::default(), page).await.unwrap();
         out.extend(got.items);
@@ -94,14 +97,27 @@ async fn random_step(db: &Db, rng: &mut Rng, people: &[Person], projects: &[Proj
             Some(e) => db.delete_time_entry(&ctx(), e.id, None).await,
             None => Ok(()),
         },
-        6 => db.submit_week(&ctx(), as_person(who), who.id, week(day(rng))).await.map(drop),
+        6 => db
+            .submit_week(&ctx(), as_person(who), who.id, week(day(rng)))
+            .await
+            .map(drop),
         7 => match pick(rng, EntryStatus::Submitted) {
-            Some(e) => db.approve_week(&ctx(), as_person(pm), e.person_id, week(e.date), e.project_id).await.map(drop),
+            Some(e) => db
+                .approve_week(&ctx(), as_person(pm), e.person_id, week(e.date), e.project_id)
+                .await
+                .map(drop),
             None => Ok(()),
         },
         8 => match pick(rng, EntryStatus::Submitted) {
             Some(e) => db
-                .reject_week(&ctx(), ops(), e.person_id, week(e.date), e.project_id, "please split this")
+                .reject_week(
+                    &ctx(),
+                    ops(),
+                    e.person_id,
+                    week(e.date),
+                    e.project_id,
+                    "please split this",
+                )
                 .await
                 .map(drop),
             None => Ok(()),
@@ -143,18 +159,35 @@ async fn rollups_equal_the_raw_sums_after_random_operations(db: &Db) {
             slot.0 += e.minutes.get();
             slot.1 += if e.billable { e.minutes.get() } else { 0 };
         }
-        let by_person = db.utilization(range, GroupBy::Person, &UtilizationFilter::default()).await.unwrap();
+        let by_person = db
+            .utilization(range, GroupBy::Person, &UtilizationFilter::default())
+            .await
+            .unwrap();
         assert_eq!(by_person.rows.len(), people.len());
         for row in &by_person.rows {
             let (w, b) = raw.get(&row.key.parse::<i64>().unwrap()).copied().unwrap_or_default();
-            assert_eq!((row.row.worked_minutes.get(), row.row.billable_minutes.get()), (w, b), "{}", row.key);
+            assert_eq!(
+                (row.row.worked_minutes.get(), row.row.billable_minutes.get()),
+                (w, b),
+                "{}",
+                row.key
+            );
         }
-        for by in [GroupBy::Person, GroupBy::Function, GroupBy::Region, GroupBy::Manager, GroupBy::Partner] {
+        for by in [
+            GroupBy::Person,
+            GroupBy::Function,
+            GroupBy::Region,
+            GroupBy::Manager,
+            GroupBy::Partner,
+        ] {
             let r = db.utilization(range, by, &UtilizationFilter::default()).await.unwrap();
             assert_eq!(r.total, total(r.rows.iter().map(|g| &g.row)), "{by:?}");
             assert_eq!(r.total, by_person.total, "{by:?}");
         }
-        let team = UtilizationFilter { manager_id: Some(pm.id), ..Default::default() };
+        let team = UtilizationFilter {
+            manager_id: Some(pm.id),
+            ..Default::default()
+        };
         let r = db.utilization(range, GroupBy::Region, &team).await.unwrap();
         let expected: i64 = raw.iter().filter(|(id, _)| **id != pm.id.get()).map(|(_, v)| v.0).sum();
         assert_eq!(r.total.worked_minutes.get(), expected);
@@ -165,15 +198,31 @@ async fn rollups_equal_the_raw_sums_after_random_operations(db: &Db) {
 async fn utilization_reads_whole_months_and_their_edges(db: &Db) {
     let pm = staff(db, "pm9@example.com", "EMEA", None).await;
     let p = managed_project(db, "Edges", pm.id).await;
-    let days = [date!(2026 - 02 - 02), date!(2026 - 02 - 28), date!(2026 - 03 - 01), date!(2026 - 03 - 31)];
+    let days = [
+        date!(2026 - 02 - 02),
+        date!(2026 - 02 - 28),
+        date!(2026 - 03 - 01),
+        date!(2026 - 03 - 31),
+    ];
     for (i, d) in days.iter().enumerate() {
-        db.create_time_entry(&ctx(), on_project(pm.id, &p, *d, 60 * (i as i64 + 1))).await.unwrap();
+        db.create_time_entry(&ctx(), on_project(pm.id, &p, *d, 60 * (i as i64 + 1)))
+            .await
+            .unwrap();
     }
     let worked = |a: Date, b: Date| {
         let range = DateRange::new(a, b).unwrap();
         async move {
-            let filter = UtilizationFilter { person_id: Some(Id::new(pm.id.get())), ..Default::default() };
-            db.utilization(range, GroupBy::Person, &filter).await.unwrap().total.worked_minutes.get() / 60
+            let filter = UtilizationFilter {
+                person_id: Some(Id::new(pm.id.get())),
+                ..Default::default()
+            };
+            db.utilization(range, GroupBy::Person, &filter)
+                .await
+                .unwrap()
+                .total
+                .worked_minutes
+                .get()
+                / 60
         }
     };
     assert_eq!(worked(date!(2026 - 02 - 01), date!(2026 - 03 - 31)).await, 10);
@@ -182,7 +231,10 @@ async fn utilization_reads_whole_months_and_their_edges(db: &Db) {
     assert_eq!(worked(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).await, 7);
     assert_eq!(worked(date!(2026 - 04 - 01), date!(2026 - 04 - 30)).await, 0);
     let year = DateRange::new(date!(2026 - 01 - 01), date!(2026 - 12 - 31)).unwrap();
-    let r = db.utilization(year, GroupBy::Function, &UtilizationFilter::default()).await.unwrap();
+    let r = db
+        .utilization(year, GroupBy::Function, &UtilizationFilter::default())
+        .await
+        .unwrap();
     assert_eq!(r.total.available_policy_minutes.get(), 1696 * 60);
     assert_eq!(r.total.billable_minutes.get(), 10 * 60);
 }

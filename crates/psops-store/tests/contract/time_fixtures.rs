@@ -89,7 +89,11 @@ pub fn ops() -> TimesheetActor {
 pub fn rule(e: Error) -> String {
     match e {
         Error::Conflict(f) => f.rule,
-        Error::Invalid(v) => v.into_iter().map(|f| format!("{}:{}", f.field, f.rule)).collect::<Vec<_>>().join(","),
+        Error::Invalid(v) => v
+            .into_iter()
+            .map(|f| format!("{}:{}", f.field, f.rule))
+            .collect::<Vec<_>>()
+            .join(","),
         Error::Forbidden(m) => format!("forbidden: {m}"),
         other => panic!("unexpected error {other:?}"),
     }

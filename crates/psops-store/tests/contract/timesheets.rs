@@ -44,57 +44,121 @@ async fn a_week_goes_through_every_transition(db: &Db) {
     assert!(db.week_submitted_at(me.id, w10).await.unwrap().is_some());
     let again = db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err();
     assert_eq!(rule(again), "nothing_to_submit");
-    let edit = TimeEntryPatch { minutes: Some(Minutes(300)), ..Default::default() };
-    assert_eq!(rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()), "not_draft");
+    let edit = TimeEntryPatch {
+        minutes: Some(Minutes(300)),
+        ..Default::default()
+    };
+    assert_eq!(
+        rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()),
+        "not_draft"
+    );
 
     let withdrawn = db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
     assert_eq!(statuses(&withdrawn), [EntryStatus::Draft; 3]);
     assert!(db.week_submitted_at(me.id, w10).await.unwrap().is_none());
-    assert_eq!(rule(db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()), "nothing_to_withdraw");
+    assert_eq!(
+        rule(db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()),
+        "nothing_to_withdraw"
+    );
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
 
     // The project's PM approves its entries; the owner and the manager may not.
     for who in [&me, &boss] {
-        let err = db.approve_week(&ctx(), as_person(who), me.id, w10, Some(p.id)).await.unwrap_err();
+        let err = db
+            .approve_week(&ctx(), as_person(who), me.id, w10, Some(p.id))
+            .await
+            .unwrap_err();
         assert!(rule(err).contains("approver_only"));
     }
-    let approved = db.approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id)).await.unwrap();
+    let approved = db
+        .approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
+        .await
+        .unwrap();
     assert_eq!(statuses(&approved), [EntryStatus::Approved; 2]);
-    let again = db.approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id)).await.unwrap_err();
+    let again = db
+        .approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
+        .await
+        .unwrap_err();
     assert_eq!(rule(again), "nothing_to_approve");
-    let edit = TimeEntryPatch { minutes: Some(Minutes(300)), ..Default::default() };
-    assert_eq!(rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()), "not_draft");
-    assert_eq!(rule(db.delete_time_entry(&ctx(), a.id, None).await.unwrap_err()), "not_draft");
+    let edit = TimeEntryPatch {
+        minutes: Some(Minutes(300)),
+        ..Default::default()
+    };
+    assert_eq!(
+        rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()),
+        "not_draft"
+    );
+    assert_eq!(
+        rule(db.delete_time_entry(&ctx(), a.id, None).await.unwrap_err()),
+        "not_draft"
+    );
     // Withdrawing touches only what is still submitted (the internal entry).
-    assert_eq!(db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap().len(), 1);
+    assert_eq!(
+        db.withdraw_week(&ctx(), as_person(&me), me.id, w10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
 
     // Internal time is approved by the person's manager.
-    let err = db.approve_week(&ctx(), as_person(&pm), me.id, w10, None).await.unwrap_err();
+    let err = db
+        .approve_week(&ctx(), as_person(&pm), me.id, w10, None)
+        .await
+        .unwrap_err();
     assert!(rule(err).contains("approver_only"));
-    assert_eq!(db.approve_week(&ctx(), as_person(&boss), me.id, w10, None).await.unwrap().len(), 1);
+    assert_eq!(
+        db.approve_week(&ctx(), as_person(&boss), me.id, w10, None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // Only the approver reopens; a reopened entry is a draft its owner edits again.
     let err = db.reopen_entries(&ctx(), as_person(&me), &[a.id]).await.unwrap_err();
     assert!(rule(err).contains("approver_only"));
     let reopened = db.reopen_entries(&ctx(), as_person(&pm), &[a.id, a.id]).await.unwrap();
     assert_eq!(statuses(&reopened), [EntryStatus::Draft]);
-    let edit = TimeEntryPatch { minutes: Some(Minutes(300)), ..Default::default() };
+    let edit = TimeEntryPatch {
+        minutes: Some(Minutes(300)),
+        ..Default::default()
+    };
     db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap();
     let draft_again = db.reopen_entries(&ctx(), ops(), &[a.id]).await.unwrap_err();
     assert_eq!(rule(draft_again), "invalid_transition");
 
     // A rejection needs a reason, sends the project's entries back and is kept.
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
-    let err = db.reject_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id), "  ").await.unwrap_err();
+    let err = db
+        .reject_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id), "  ")
+        .await
+        .unwrap_err();
     assert_eq!(rule(err), "reason:required");
-    let r = db.reject_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id), "split the migration work").await.unwrap();
+    let r = db
+        .reject_week(
+            &ctx(),
+            as_person(&pm),
+            me.id,
+            w10,
+            Some(p.id),
+            "split the migration work",
+        )
+        .await
+        .unwrap();
     assert_eq!((r.entries, r.project_id, r.week), (1, Some(p.id), w10));
     assert_eq!(db.time_entry(a.id).await.unwrap().status, EntryStatus::Draft);
     assert_eq!(db.list_rejections(me.id, w10).await.unwrap(), [r]);
     // Ops may approve any timesheet.
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
-    assert_eq!(db.approve_week(&ctx(), ops(), me.id, w10, Some(p.id)).await.unwrap().len(), 1);
+    assert_eq!(
+        db.approve_week(&ctx(), ops(), me.id, w10, Some(p.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(db.verify_rollups().await.unwrap().is_empty());
 }
 
@@ -105,34 +169,86 @@ async fn nothing_changes_inside_a_locked_period(db: &Db) {
     let w10 = week("2026-W10");
     let approved = log(db, on_project(me.id, &p, date!(2026 - 03 - 02), 120)).await;
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
-    db.approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id)).await.unwrap();
+    db.approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
+        .await
+        .unwrap();
     let draft = log(db, on_project(me.id, &p, date!(2026 - 03 - 03), 60)).await;
     let april = log(db, on_project(me.id, &p, date!(2026 - 04 - 01), 60)).await;
 
-    let backwards = DateRange { start: date!(2026 - 03 - 31), end: date!(2026 - 03 - 01) };
-    assert!(matches!(db.lock_period(&ctx(), backwards).await.unwrap_err(), Error::Invalid(_)));
+    let backwards = DateRange {
+        start: date!(2026 - 03 - 31),
+        end: date!(2026 - 03 - 01),
+    };
+    assert!(matches!(
+        db.lock_period(&ctx(), backwards).await.unwrap_err(),
+        Error::Invalid(_)
+    ));
     let march = DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
     let lock = db.lock_period(&ctx(), march).await.unwrap();
     assert_eq!(db.list_locked_periods().await.unwrap(), [lock]);
 
-    let err = db.create_time_entry(&ctx(), on_project(me.id, &p, date!(2026 - 03 - 10), 60)).await.unwrap_err();
-    assert!(err.to_string().contains("2026-03-01 to 2026-03-31 is locked by finance"), "{err}");
+    let err = db
+        .create_time_entry(&ctx(), on_project(me.id, &p, date!(2026 - 03 - 10), 60))
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("2026-03-01 to 2026-03-31 is locked by finance"),
+        "{err}"
+    );
     assert_eq!(rule(err), "period_locked");
-    let edit = || TimeEntryPatch { minutes: Some(Minutes(90)), ..Default::default() };
-    assert_eq!(rule(db.update_time_entry(&ctx(), draft.id, None, edit()).await.unwrap_err()), "period_locked");
-    assert_eq!(rule(db.delete_time_entry(&ctx(), draft.id, None).await.unwrap_err()), "period_locked");
-    let into_march = TimeEntryPatch { date: Some(date!(2026 - 03 - 31)), ..Default::default() };
-    assert_eq!(rule(db.update_time_entry(&ctx(), april.id, None, into_march).await.unwrap_err()), "period_locked");
-    assert_eq!(rule(db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()), "period_locked");
-    assert_eq!(rule(db.reopen_entries(&ctx(), ops(), &[approved.id]).await.unwrap_err()), "period_locked");
+    let edit = || TimeEntryPatch {
+        minutes: Some(Minutes(90)),
+        ..Default::default()
+    };
+    assert_eq!(
+        rule(db.update_time_entry(&ctx(), draft.id, None, edit()).await.unwrap_err()),
+        "period_locked"
+    );
+    assert_eq!(
+        rule(db.delete_time_entry(&ctx(), draft.id, None).await.unwrap_err()),
+        "period_locked"
+    );
+    let into_march = TimeEntryPatch {
+        date: Some(date!(2026 - 03 - 31)),
+        ..Default::default()
+    };
+    assert_eq!(
+        rule(
+            db.update_time_entry(&ctx(), april.id, None, into_march)
+                .await
+                .unwrap_err()
+        ),
+        "period_locked"
+    );
+    assert_eq!(
+        rule(db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()),
+        "period_locked"
+    );
+    assert_eq!(
+        rule(db.reopen_entries(&ctx(), ops(), &[approved.id]).await.unwrap_err()),
+        "period_locked"
+    );
     // A week straddling the lock moves none of its entries.
     log(db, on_project(me.id, &p, date!(2026 - 04 - 02), 60)).await;
     let w14 = week("2026-W14"); // 30 March to 5 April
     let straddle = on_project(me.id, &p, date!(2026 - 03 - 30), 60);
-    assert_eq!(rule(db.create_time_entry(&ctx(), straddle).await.unwrap_err()), "period_locked");
-    assert_eq!(db.submit_week(&ctx(), as_person(&me), me.id, w14).await.unwrap().len(), 2);
+    assert_eq!(
+        rule(db.create_time_entry(&ctx(), straddle).await.unwrap_err()),
+        "period_locked"
+    );
+    assert_eq!(
+        db.submit_week(&ctx(), as_person(&me), me.id, w14).await.unwrap().len(),
+        2
+    );
     // Outside the lock everything still works, and nothing inside it moved.
-    assert_eq!(db.withdraw_week(&ctx(), as_person(&me), me.id, w14).await.unwrap().len(), 2);
+    assert_eq!(
+        db.withdraw_week(&ctx(), as_person(&me), me.id, w14)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     db.update_time_entry(&ctx(), april.id, None, edit()).await.unwrap();
     assert_eq!(db.time_entry(approved.id).await.unwrap().status, EntryStatus::Approved);
     assert_eq!(db.time_entry(draft.id).await.unwrap().minutes, Minutes(60));
@@ -153,7 +269,9 @@ async fn compliance_classifies_each_person(db: &Db) {
         log(db, internal(p.id, day, 480)).await;
         db.submit_week(&ctx(), as_person(p), p.id, w).await.unwrap();
     }
-    db.approve_week(&ctx(), as_person(&boss), on_time.id, w, None).await.unwrap();
+    db.approve_week(&ctx(), as_person(&boss), on_time.id, w, None)
+        .await
+        .unwrap();
     db.submit_week(&ctx(), as_person(&empty), empty.id, w).await.unwrap();
     let gone = staff(db, "e3@example.com", "EMEA", None).await;
     db.archive_person(&ctx(), gone.id, None, true).await.unwrap();

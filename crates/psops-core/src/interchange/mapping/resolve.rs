@@ -123,7 +123,12 @@ pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Re
             .or(row.project_code.as_deref())
             .unwrap_or_default();
         let col = if row.project.is_some() { project_col } else { code_col };
-        match direct.map(Ok).or_else(mapped) {
+        // The mapping settles what a direct match cannot: an unknown or a repeated name.
+        let outcome = match direct {
+            Some(Hit::One(id)) => Some(Ok(Hit::One(id))),
+            other => mapped().or(other.map(Ok)),
+        };
+        match outcome {
             Some(Ok(Hit::One(id))) => project_id = Some(id),
             Some(Ok(Hit::Many)) => {
                 let msg = format!("more than one project is called '{shown}': give its code or a mapping");
@@ -219,7 +224,11 @@ fn resolve_person(
         (None, Some(n)) => (name_col, n.as_str()),
         (None, None) => (name_col, ""),
     };
-    match direct.or_else(mapped) {
+    let outcome = match direct {
+        Some(Hit::One(id)) => Some(Hit::One(id)),
+        other => mapped().or(other),
+    };
+    match outcome {
         Some(Hit::One(id)) => Some(id),
         Some(Hit::Many) => {
             let msg = format!("more than one person is called '{shown}': give an e-mail or a mapping");
