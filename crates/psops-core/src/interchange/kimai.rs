@@ -58,7 +58,7 @@ const PROJECT_NUMBER: usize = 18;
 fn kimai_duration(s: &str) -> Option<Minutes> {
     let t = s.trim();
     match t.parse::<i64>() {
-        Ok(secs) if secs > 24 => Some(Minutes((secs + 30) / 60)),
+        Ok(secs) if secs > 24 => Some(Minutes(secs.saturating_add(30) / 60)),
         _ => values::parse_duration(t),
     }
 }

@@ -7,4 +7,5 @@ mod formats;
 mod kimai_kantata;
 mod mapping;
 mod roundtrip;
+mod streaming;
 mod support;
