@@ -142,10 +142,11 @@ pub(crate) struct Step<'a> {
     pub transition: &'a Transition,
 }
 
-/// Locks the person, loads the entries and moves them (none moved when none were found).
+/// Loads the entries (rows locked, in id order) and moves them (none moved when none were found).
 pub(crate) async fn run(tx: &mut Tx, ctx: &WriteCtx, s: Step<'_>) -> Result<(Vec<TimeEntry>, Vec<LockedPeriod>)> {
-    let lock = tx.for_update();
-    PEOPLE.get(tx, s.person.get(), lock).await?;
+    // Entry rows are locked, not the person's: entry writes lock the entry before the
+    // person, and taking them the other way round here could deadlock on PostgreSQL.
+    PEOPLE.get(tx, s.person.get(), "").await?;
     let approver = match s.work {
         Some(project) => approver(tx, s.person, project).await?,
         None => None,

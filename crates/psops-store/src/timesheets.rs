@@ -1,5 +1,5 @@
-//! Weekly timesheets in SQL. A step loads the entries it would move with their rows (and
-//! the person's) locked, asks `psops_core::timesheet::apply` about each — lock, state,
+//! Weekly timesheets in SQL. A step loads the entries it would move with their rows
+//! locked, asks `psops_core::timesheet::apply` about each — lock, state,
 //! actor, reason — and moves all of them or none, with their audit rows, the rollups'
 //! approved minutes and the week's submission or approval time in the same transaction.
 
