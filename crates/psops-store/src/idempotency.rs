@@ -78,7 +78,8 @@ pub(crate) async fn commit<T: Serialize>(
         }
         Err(DbError::Unique) => {
             drop(tx);
-            let rows = pools.all(select(ctx).expect("key present")).await?;
+            let Some(q) = select(ctx) else { return Err(Error::internal("idempotency key vanished")) };
+            let rows = pools.all(q).await?;
             lookup(rows, ctx, resource)
                 .await?
                 .map(Created::Replayed)

@@ -7,16 +7,26 @@ use psops_core::store::{OrgStore, WriteCtx};
 use psops_core::{Error, Result};
 
 use crate::Db;
+use crate::common::Exec;
 use crate::db::{Backend, Tx, sql};
 
 const KEY: &str = "org";
 
-/// Reads the settings inside a write transaction, so rules see what is committed with them.
-pub(crate) async fn load(tx: &mut Tx) -> Result<Settings> {
-    let row = tx
-        .optional(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
-        .await?;
-    parse(row.map(|r| r.get::<String>("value")).transpose()?)
+/// Reads the settings through a pool or inside a write transaction, so rules see what
+/// is committed with them.
+pub(crate) async fn load<E: Exec>(e: &mut E) -> Result<Settings> {
+    let rows = e.all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    parse(rows.first().map(|r| r.get::<String>("value")).transpose()?)
+}
+
+/// Writes the settings document.
+pub(crate) async fn save(tx: &mut Tx, settings: &Settings) -> Result<()> {
+    let text = serde_json::to_string(settings).map_err(Error::internal)?;
+    let q = sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(KEY)
+        .bind(text);
+    tx.execute(q).await?;
+    Ok(())
 }
 
 fn parse(stored: Option<String>) -> Result<Settings> {
@@ -48,24 +58,14 @@ impl OrgStore for Db {
     }
 
     async fn settings(&self) -> Result<Settings> {
-        let row = self
-            .pools
-            .optional(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
-            .await?;
-        parse(row.map(|r| r.get::<String>("value")).transpose()?)
+        load(&mut &self.pools).await
     }
 
     async fn update_settings(&self, ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings> {
         let mut tx = self.pools.begin().await?;
         let before = load(&mut tx).await?;
         let next = before.clone().apply(patch)?;
-        let text = serde_json::to_string(&next).map_err(Error::internal)?;
-        tx.execute(
-            sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-                .bind(KEY)
-                .bind(text),
-        )
-        .await?;
+        save(&mut tx, &next).await?;
         let action = psops_core::audit::AuditAction::Update;
         crate::audit::record(&mut tx, ctx, "settings", 0, action, Some(&before), Some(&next)).await?;
         tx.commit().await?;

@@ -19,15 +19,16 @@ use crate::db::{Row, now, sql};
 const KEY: &str = "capacity_policy";
 const COLUMNS: &str = "id, scope_kind, scope_value, effective_from, effective_to, changes, created_at";
 
-/// The base policy, read through a pool or inside a transaction.
+/// The base policy, read through a pool or inside a transaction. Its fiscal-year start
+/// is the organisation's setting, so quarters mean the same everywhere.
 pub(crate) async fn base<E: Exec>(e: &mut E) -> Result<CapacityPolicy> {
-    let rows = e
-        .all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
-        .await?;
-    match rows.first() {
-        None => Ok(CapacityPolicy::handbook()),
-        Some(r) => serde_json::from_str(&r.get::<String>("value")?).map_err(Error::internal),
-    }
+    let rows = e.all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    let mut policy: CapacityPolicy = match rows.first() {
+        None => CapacityPolicy::handbook(),
+        Some(r) => serde_json::from_str(&r.get::<String>("value")?).map_err(Error::internal)?,
+    };
+    policy.fiscal_year_start_month = crate::org::load(e).await?.fiscal_year_start_month;
+    Ok(policy)
 }
 
 fn read(r: &Row) -> Result<StoredOverride> {
@@ -100,6 +101,12 @@ impl PolicyStore for Db {
         .bind(KEY)
         .bind(text);
         tx.execute(q).await?;
+        // One fiscal calendar: a new start month in the policy moves the setting with it.
+        let mut settings = crate::org::load(&mut tx).await?;
+        if settings.fiscal_year_start_month != policy.fiscal_year_start_month {
+            settings.fiscal_year_start_month = policy.fiscal_year_start_month;
+            crate::org::save(&mut tx, &settings).await?;
+        }
         crate::audit::record(&mut tx, ctx, KEY, 0, AuditAction::Update, Some(&before), Some(&policy)).await?;
         tx.commit().await?;
         Ok(policy)
