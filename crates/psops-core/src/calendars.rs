@@ -210,6 +210,8 @@ pub struct TimeOffFilter {
     pub kind: Option<TimeOffKind>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// What the one asking may see (`ListKind::TimeOff`).
+    pub scope: crate::policy::ListScope,
 }
 
 /// A policy override as stored.

@@ -75,6 +75,33 @@ pub enum Resource {
         owner: UserId,
     },
     AuditLog,
+    /// A day (or part) off: whose, their employer, and their manager (who approves it).
+    TimeOff {
+        person_id: PersonId,
+        person_partner_id: Option<PartnerId>,
+        manager_id: Option<PersonId>,
+    },
+    /// A person's weekly timesheet as a whole: submitting, withdrawing and reading it.
+    /// Approving one project's entries is also checked on that project's `TimeEntry`.
+    Timesheet {
+        person_id: PersonId,
+        person_partner_id: Option<PartnerId>,
+        manager_id: Option<PersonId>,
+    },
+    /// A person's capacity and utilization figures, in reports and on their own.
+    Figures {
+        person_id: PersonId,
+        partner_id: Option<PartnerId>,
+        manager_id: Option<PersonId>,
+    },
+    /// Holiday calendars and their holidays.
+    Calendars,
+    /// The capacity policy and its overrides.
+    CapacityPolicy,
+    /// Periods finance closed.
+    LockedPeriods,
+    /// The timesheet compliance report.
+    Compliance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +154,21 @@ impl Subject {
     fn manages(&self, p: &ProjectFacts) -> bool {
         self.has(Role::ProjectManager) && p.manager_id.is_some() && p.manager_id == self.person_id
     }
+
+    /// Whether the subject is the person's line manager (whatever their roles).
+    fn line_manager_of(&self, manager_id: Option<PersonId>) -> bool {
+        manager_id.is_some() && manager_id == self.person_id
+    }
+
+    fn staff_in(&self, roles: &[Role]) -> bool {
+        !self.is_partner() && self.any(roles)
+    }
+}
+
+/// Whether the subject approves every timesheet (ops and admin), as the store's
+/// `TimesheetActor::approves_all` needs it; read-only tokens approve nothing.
+pub fn approves_all(s: &Subject) -> bool {
+    !s.read_only && s.staff_in(&[Role::Admin, Role::Ops])
 }
 
 fn can_read(s: &Subject, r: &Resource) -> bool {
@@ -158,6 +200,34 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::Users => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
         Resource::AuditLog => !s.is_partner() && s.any(&[Role::Admin, Role::Ops]),
+        Resource::TimeOff {
+            person_id, manager_id, ..
+        } => s.me(*person_id) || s.line_manager_of(*manager_id) || s.staff_in(&[Role::Admin, Role::Ops, Role::Finance]),
+        Resource::Timesheet {
+            person_id,
+            person_partner_id,
+            manager_id,
+        } => {
+            s.me(*person_id)
+                || s.line_manager_of(*manager_id)
+                || s.staff_in(&[Role::Admin, Role::Ops, Role::Finance, Role::ProjectManager])
+                || s.has(Role::PartnerManager) && s.my_org(*person_partner_id)
+        }
+        Resource::Figures {
+            person_id,
+            partner_id,
+            manager_id,
+        } => {
+            s.me(*person_id)
+                || if s.is_partner() {
+                    s.has(Role::PartnerManager) && s.my_org(*partner_id)
+                } else {
+                    s.oversees() || s.has(Role::ProjectManager) && s.line_manager_of(*manager_id)
+                }
+        }
+        Resource::Calendars | Resource::CapacityPolicy => true,
+        Resource::LockedPeriods => !s.is_partner(),
+        Resource::Compliance => s.staff_in(&[Role::Admin, Role::Ops, Role::Finance, Role::ProjectManager]),
     }
 }
 
@@ -179,7 +249,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         },
         Resource::Assignment { project, .. } => staff(&[Role::Admin, Role::Ops]) || s.manages(project),
         Resource::TimeEntry { person_id, project, .. } => match action {
-            Action::Approve => s.is_admin() || project.is_some_and(|p| s.manages(&p)),
+            Action::Approve => staff(&[Role::Admin, Role::Ops]) || project.is_some_and(|p| s.manages(&p)),
             _ if s.me(*person_id) => {
                 // Partner consultants log time only on their own organisation's projects.
                 !s.is_partner() || project.is_some_and(|p| s.my_org(p.partner_id))
@@ -188,7 +258,23 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         },
         Resource::Users => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
-        Resource::AuditLog => false,
+        Resource::TimeOff {
+            person_id, manager_id, ..
+        } => match action {
+            Action::Approve => staff(&[Role::Admin, Role::Ops]) || s.line_manager_of(*manager_id),
+            _ => s.me(*person_id) || staff(&[Role::Admin, Role::Ops]),
+        },
+        Resource::Timesheet {
+            person_id, manager_id, ..
+        } => match action {
+            // Which project's PM approves is the project's `TimeEntry` question.
+            Action::Approve => staff(&[Role::Admin, Role::Ops, Role::ProjectManager]) || s.line_manager_of(*manager_id),
+            _ => s.me(*person_id),
+        },
+        Resource::Calendars => staff(&[Role::Admin, Role::Ops]),
+        Resource::CapacityPolicy => staff(&[Role::Admin, Role::Ops, Role::Finance]),
+        Resource::LockedPeriods => staff(&[Role::Admin, Role::Finance]),
+        Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance => false,
     }
 }
 
@@ -232,6 +318,11 @@ pub enum ListKind {
     Projects,
     Assignments,
     TimeEntries,
+    /// Time-off requests; `managed_by` means "of people this person manages".
+    TimeOff,
+    /// People in capacity, utilization and compliance reports; `managed_by` means "people
+    /// whose manager this person is".
+    Figures,
 }
 
 /// The scope of a list for a subject, matching what [`decide`] lets them read.
@@ -252,13 +343,19 @@ pub fn list_scope(s: &Subject, kind: ListKind) -> ListScope {
                 limited(me, None, None, org)
             }
             ListKind::Assignments | ListKind::TimeEntries => limited(me, None, None, None),
+            ListKind::TimeOff => limited(me, me, None, None),
+            ListKind::Figures if s.has(Role::PartnerManager) => limited(me, None, None, org),
+            ListKind::Figures => limited(me, None, None, None),
         };
     }
     let pm = if s.has(Role::ProjectManager) { me } else { None };
     match kind {
         ListKind::People | ListKind::Partners | ListKind::Accounts => ListScope::All,
         ListKind::Projects | ListKind::Assignments if s.oversees() => ListScope::All,
-        ListKind::TimeEntries if s.any(&[Role::Admin, Role::Ops, Role::Finance]) => ListScope::All,
+        ListKind::TimeEntries | ListKind::TimeOff if s.any(&[Role::Admin, Role::Ops, Role::Finance]) => ListScope::All,
+        ListKind::TimeOff => limited(me, me, None, None),
+        ListKind::Figures if s.oversees() => ListScope::All,
+        ListKind::Figures => limited(me, pm, None, None),
         ListKind::Projects => limited(None, pm, me, None),
         ListKind::Assignments | ListKind::TimeEntries => limited(me, pm, None, None),
     }
@@ -297,7 +394,23 @@ impl ListScope {
                     || project.is_some_and(|p| managed(&p))
                     || org(*person_partner_id) && project.is_some_and(|p| org(p.partner_id))
             }
-            Resource::Settings | Resource::Users | Resource::ApiToken { .. } | Resource::AuditLog => false,
+            Resource::TimeOff {
+                person_id, manager_id, ..
+            } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by,
+            Resource::Figures {
+                person_id,
+                partner_id,
+                manager_id,
+            } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by || org(*partner_id),
+            Resource::Settings
+            | Resource::Users
+            | Resource::ApiToken { .. }
+            | Resource::AuditLog
+            | Resource::Timesheet { .. }
+            | Resource::Calendars
+            | Resource::CapacityPolicy
+            | Resource::LockedPeriods
+            | Resource::Compliance => false,
         }
     }
 }

@@ -294,6 +294,28 @@ fn any_listed() -> impl Strategy<Value = (ListKind, Resource)> {
         any_project().prop_map(|p| (ListKind::Projects, Resource::Project(p))),
         (any_person(), any_project())
             .prop_map(|(person_id, project)| (ListKind::Assignments, Resource::Assignment { person_id, project })),
+        (any_person(), any_org(), proptest::option::of(any_person())).prop_map(|(person_id, org, manager_id)| {
+            (
+                ListKind::TimeOff,
+                Resource::TimeOff {
+                    person_id,
+                    person_partner_id: org,
+                    manager_id,
+                },
+            )
+        }),
+        (any_person(), any_org(), proptest::option::of(any_person())).prop_map(
+            |(person_id, partner_id, manager_id)| {
+                (
+                    ListKind::Figures,
+                    Resource::Figures {
+                        person_id,
+                        partner_id,
+                        manager_id,
+                    },
+                )
+            }
+        ),
         (any_person(), any_org(), proptest::option::of(any_project())).prop_map(|(person_id, org, project)| {
             (
                 ListKind::TimeEntries,
@@ -319,4 +341,165 @@ proptest! {
         let read = decide(&s, Action::Read, &r) == Decision::Allow;
         prop_assert_eq!(list_scope(&s, kind).admits(&r), read, "{:?} {:?} {:?}", s.roles, kind, r);
     }
+}
+
+fn time_off(person: PersonId, org: Option<PartnerId>, manager: Option<PersonId>) -> Resource {
+    Resource::TimeOff {
+        person_id: person,
+        person_partner_id: org,
+        manager_id: manager,
+    }
+}
+
+fn figures(person: PersonId, org: Option<PartnerId>, manager: Option<PersonId>) -> Resource {
+    Resource::Figures {
+        person_id: person,
+        partner_id: org,
+        manager_id: manager,
+    }
+}
+
+#[test]
+fn time_off_is_requested_by_its_owner_and_decided_by_the_manager_ops_or_admin() {
+    let consultant = subject(&[Role::Consultant], None);
+    let mine = time_off(ME, None, Some(OTHER));
+    let theirs = time_off(OTHER, None, None);
+    assert_eq!(decide(&consultant, Action::Create, &mine), Allow);
+    assert_eq!(decide(&consultant, Action::Delete, &mine), Allow);
+    assert_eq!(
+        decide(&consultant, Action::Approve, &mine),
+        Forbidden,
+        "nobody approves their own"
+    );
+    assert_eq!(decide(&consultant, Action::Read, &theirs), Hidden);
+    let manager = subject(&[Role::Consultant], None);
+    let report = time_off(OTHER, None, Some(ME));
+    assert_eq!(
+        decide(&manager, Action::Approve, &report),
+        Allow,
+        "line managers decide"
+    );
+    for roles in [[Role::Ops], [Role::Admin]] {
+        assert_eq!(decide(&subject(&roles, None), Action::Approve, &theirs), Allow);
+    }
+    let fin = subject(&[Role::Finance], None);
+    assert_eq!(decide(&fin, Action::Read, &theirs), Allow);
+    assert_eq!(decide(&fin, Action::Approve, &theirs), Forbidden);
+    let partner = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(
+        decide(&partner, Action::Read, &time_off(OTHER, Some(ORG_A), None)),
+        Hidden
+    );
+    assert_eq!(
+        decide(&partner, Action::Create, &time_off(ME, Some(ORG_A), None)),
+        Allow
+    );
+}
+
+#[test]
+fn timesheets_are_submitted_by_their_owner_and_approved_by_pms_ops_and_admin() {
+    let week = |person, manager| Resource::Timesheet {
+        person_id: person,
+        person_partner_id: None,
+        manager_id: manager,
+    };
+    let consultant = subject(&[Role::Consultant], None);
+    assert_eq!(decide(&consultant, Action::Update, &week(ME, None)), Allow);
+    assert_eq!(decide(&consultant, Action::Approve, &week(ME, None)), Forbidden);
+    assert_eq!(decide(&consultant, Action::Read, &week(OTHER, None)), Hidden);
+    let pm = subject(&[Role::ProjectManager], None);
+    assert_eq!(decide(&pm, Action::Approve, &week(OTHER, None)), Allow);
+    assert_eq!(
+        decide(&pm, Action::Update, &week(OTHER, None)),
+        Forbidden,
+        "only the owner submits"
+    );
+    let ops = subject(&[Role::Ops], None);
+    assert!(approves_all(&ops));
+    assert_eq!(
+        decide(
+            &ops,
+            Action::Approve,
+            &entry(OTHER, None, project(Some(OTHER), None, false))
+        ),
+        Allow
+    );
+    assert!(!approves_all(&subject(&[Role::Finance], None)));
+    assert!(!approves_all(&subject(
+        &[Role::Admin, Role::PartnerManager],
+        Some(ORG_A)
+    )));
+    let pm_partner = subject(&[Role::PartnerManager], Some(ORG_A));
+    let org_week = Resource::Timesheet {
+        person_id: OTHER,
+        person_partner_id: Some(ORG_A),
+        manager_id: None,
+    };
+    assert_eq!(decide(&pm_partner, Action::Read, &org_week), Allow);
+    assert_eq!(decide(&pm_partner, Action::Approve, &org_week), Forbidden);
+}
+
+#[test]
+fn report_figures_follow_the_org_chart() {
+    let report = figures(OTHER, None, Some(ME));
+    let stranger = figures(OTHER, None, None);
+    for roles in [
+        Role::Admin,
+        Role::Ops,
+        Role::Finance,
+        Role::PracticeManager,
+        Role::EngagementManager,
+    ] {
+        assert_eq!(
+            decide(&subject(&[roles], None), Action::Read, &stranger),
+            Allow,
+            "{roles:?}"
+        );
+    }
+    let pm = subject(&[Role::ProjectManager], None);
+    assert_eq!(decide(&pm, Action::Read, &report), Allow);
+    assert_eq!(decide(&pm, Action::Read, &stranger), Hidden);
+    let consultant = subject(&[Role::Consultant], None);
+    assert_eq!(
+        decide(&consultant, Action::Read, &report),
+        Hidden,
+        "a team needs the PM role"
+    );
+    assert_eq!(decide(&consultant, Action::Read, &figures(ME, None, None)), Allow);
+    let partner = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(
+        decide(&partner, Action::Read, &figures(OTHER, Some(ORG_A), None)),
+        Allow
+    );
+    assert_eq!(
+        decide(&partner, Action::Read, &figures(OTHER, Some(ORG_B), None)),
+        Hidden
+    );
+    assert_eq!(decide(&pm, Action::Read, &Resource::Compliance), Allow);
+    assert_eq!(decide(&consultant, Action::Read, &Resource::Compliance), Hidden);
+    assert_eq!(decide(&partner, Action::Read, &Resource::Compliance), Hidden);
+}
+
+#[test]
+fn calendars_policy_and_locks_are_read_widely_and_written_by_few() {
+    let writes = |r: Resource| -> Vec<Decision> {
+        ROLES
+            .iter()
+            .map(|role| {
+                let org = matches!(role, Role::PartnerManager | Role::PartnerConsultant).then_some(ORG_A);
+                decide(&subject(&[*role], org), Action::Create, &r)
+            })
+            .collect()
+    };
+    let allowed = |d: &[Decision]| d.iter().filter(|x| **x == Allow).count();
+    assert_eq!(allowed(&writes(Resource::Calendars)), 2);
+    assert_eq!(allowed(&writes(Resource::CapacityPolicy)), 3);
+    assert_eq!(allowed(&writes(Resource::LockedPeriods)), 2);
+    let partner = subject(&[Role::PartnerConsultant], Some(ORG_A));
+    assert_eq!(decide(&partner, Action::Read, &Resource::Calendars), Allow);
+    assert_eq!(decide(&partner, Action::Read, &Resource::CapacityPolicy), Allow);
+    assert_eq!(decide(&partner, Action::Read, &Resource::LockedPeriods), Hidden);
+    let fin = subject(&[Role::Finance], None);
+    assert_eq!(decide(&fin, Action::Create, &Resource::LockedPeriods), Allow);
+    assert_eq!(decide(&fin, Action::Update, &Resource::Calendars), Forbidden);
 }

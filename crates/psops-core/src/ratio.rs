@@ -119,6 +119,13 @@ pub fn basis_points(part: i64, whole: i64) -> Option<i64> {
     Ratio::new(i128::from(part) * 10_000, i128::from(whole)).map(Ratio::round_half_up)
 }
 
+/// Basis points as a percentage with one decimal, rounded half up: 7025 → `70.3%`.
+pub fn percent_text(bp: i64) -> String {
+    let sign = if bp < 0 { "-" } else { "" };
+    let tenths = (bp.unsigned_abs() + 5) / 10;
+    format!("{sign}{}.{}%", tenths / 10, tenths % 10)
+}
+
 /// `value × bp ÷ 10000`, exactly.
 pub fn apply_bp(value: Ratio, bp: i64) -> Ratio {
     value * Ratio::new(i128::from(bp), 10_000).unwrap_or(Ratio::ZERO)
@@ -131,6 +138,16 @@ mod tests {
 
     fn r(n: i128, d: i128) -> Ratio {
         Ratio::new(n, d).unwrap()
+    }
+
+    #[test]
+    fn percentages_keep_one_decimal() {
+        assert_eq!(percent_text(7000), "70.0%");
+        assert_eq!(percent_text(7025), "70.3%");
+        assert_eq!(percent_text(5549), "55.5%");
+        assert_eq!(percent_text(0), "0.0%");
+        assert_eq!(percent_text(12_345), "123.5%");
+        assert_eq!(percent_text(-15), "-0.2%");
     }
 
     #[test]

@@ -61,6 +61,8 @@ pub struct UtilizationFilter {
     pub region: Option<String>,
     pub manager_id: Option<PersonId>,
     pub partner_id: Option<PartnerId>,
+    /// Whom the one asking may see (`ListKind::Figures`): cuts every other filter.
+    pub scope: crate::policy::ListScope,
 }
 
 /// One person's week in the compliance report.

@@ -364,10 +364,61 @@ pub trait AccessStore: Send + Sync {
     async fn partner_delivers_for(&self, partner: PartnerId, account: AccountId) -> Result<bool>;
 }
 
+/// Loading a whole organisation at once (the demo, benchmarks): large multi-row writes
+/// in few transactions, rollups computed from the batches, statuses set directly. Only
+/// for an empty database and for records valid by construction.
+#[async_trait]
+pub trait BulkStore: Send + Sync {
+    /// Whether the database holds organisation records (partners, calendars, accounts,
+    /// people, projects or time); users alone do not count.
+    async fn holds_records(&self) -> Result<bool>;
+    /// Writes `records`, then each batch of time, into an empty database; `progress`
+    /// hears the running totals after each batch. A database that holds records is
+    /// refused with a conflict on `database`.
+    async fn bulk_load(
+        &self,
+        records: &crate::demo::OrgRecords,
+        batches: &mut (dyn Iterator<Item = crate::demo::TimeBatch> + Send),
+        progress: &(dyn for<'s> Fn(&'s crate::demo::LoadStats) + Send + Sync),
+    ) -> Result<crate::demo::LoadStats>;
+}
+
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// Audit entries, oldest first. Nothing can change or delete them.
     async fn list_audit(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>>;
+}
+
+/// Imports (time from other tools' exports; people, accounts and projects from psops
+/// CSV), the time export, and the secret tokens of the calendar feeds.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// Imports time entries all or nothing, in one transaction; see [`crate::imports`].
+    async fn import_time(
+        &self,
+        ctx: &WriteCtx,
+        format: crate::interchange::Format,
+        rows: &mut dyn crate::imports::RowSource,
+        options: &crate::imports::TimeImportOptions,
+    ) -> Result<crate::imports::ImportReport>;
+    /// Creates or updates people, accounts or projects all or nothing.
+    async fn import_records(
+        &self,
+        ctx: &WriteCtx,
+        batch: crate::imports::records::RecordBatch,
+        dry_run: bool,
+    ) -> Result<crate::imports::ImportReport>;
+    /// One page of entries as exports write them, in id order after `after`.
+    async fn export_time_page(
+        &self,
+        filter: &TimeEntryFilter,
+        after: Option<TimeEntryId>,
+        limit: u32,
+    ) -> Result<Vec<(TimeEntryId, crate::interchange::ExportRow)>>;
+    /// Replaces the person's calendar-feed token (only its hash is stored).
+    async fn set_feed_token(&self, ctx: &WriteCtx, person: PersonId, token_hash: &str) -> Result<()>;
+    /// The person whose feed token has this hash.
+    async fn person_by_feed_token(&self, token_hash: &str) -> Result<Option<Person>>;
 }
 
 pub trait Store:
@@ -386,6 +437,8 @@ pub trait Store:
     + AuthStore
     + AuditStore
     + AccessStore
+    + ImportStore
+    + BulkStore
 {
 }
 
@@ -405,13 +458,16 @@ impl<T> Store for T where
         + AuthStore
         + AuditStore
         + AccessStore
+        + ImportStore
+        + BulkStore
 {
 }
 
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, CalendarStore, OrgStore, PartnerStore,
-        PeopleStore, PolicyStore, ProjectStore, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
+        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, BulkStore, CalendarStore, ImportStore,
+        OrgStore, PartnerStore, PeopleStore, PolicyStore, ProjectStore, ReportStore, Store, TimeOffStore, TimeStore,
+        TimesheetStore,
     };
 }

@@ -332,6 +332,20 @@ pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
                 alt(&both, vec![o.get(), o.get()])
             });
         }
+        ListKind::TimeOff => {
+            own.inspect(|p| alt("person_id = ?", vec![p.get()]));
+            managed_by.inspect(|p| {
+                alt(
+                    "person_id IN (SELECT id FROM people WHERE manager_id = ?)",
+                    vec![p.get()],
+                )
+            });
+        }
+        ListKind::Figures => {
+            own.inspect(|p| alt("id = ?", vec![p.get()]));
+            managed_by.inspect(|p| alt("manager_id = ?", vec![p.get()]));
+            partner.inspect(|o| alt("partner_id = ?", vec![o.get()]));
+        }
     }
     if alternatives.is_empty() {
         q.push(" AND 1 = 0");

@@ -78,7 +78,9 @@ pub(crate) async fn commit<T: Serialize>(
         }
         Err(DbError::Unique) => {
             drop(tx);
-            let Some(q) = select(ctx) else { return Err(Error::internal("idempotency key vanished")) };
+            let Some(q) = select(ctx) else {
+                return Err(Error::internal("idempotency key vanished"));
+            };
             let rows = pools.all(q).await?;
             lookup(rows, ctx, resource)
                 .await?

@@ -28,6 +28,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "time_reporting",
         sql: include_str!("../migrations/sqlite/0003_time_reporting.sql"),
     },
+    Migration {
+        version: 4,
+        name: "interchange",
+        sql: include_str!("../migrations/sqlite/0004_interchange.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -45,6 +50,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 3,
         name: "time_reporting",
         sql: include_str!("../migrations/postgres/0003_time_reporting.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "interchange",
+        sql: include_str!("../migrations/postgres/0004_interchange.sql"),
     },
 ];
 

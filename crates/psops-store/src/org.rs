@@ -15,16 +15,19 @@ const KEY: &str = "org";
 /// Reads the settings through a pool or inside a write transaction, so rules see what
 /// is committed with them.
 pub(crate) async fn load<E: Exec>(e: &mut E) -> Result<Settings> {
-    let rows = e.all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    let rows = e
+        .all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
+        .await?;
     parse(rows.first().map(|r| r.get::<String>("value")).transpose()?)
 }
 
 /// Writes the settings document.
 pub(crate) async fn save(tx: &mut Tx, settings: &Settings) -> Result<()> {
     let text = serde_json::to_string(settings).map_err(Error::internal)?;
-    let q = sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        .bind(KEY)
-        .bind(text);
+    let q =
+        sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(KEY)
+            .bind(text);
     tx.execute(q).await?;
     Ok(())
 }

@@ -22,7 +22,9 @@ const COLUMNS: &str = "id, scope_kind, scope_value, effective_from, effective_to
 /// The base policy, read through a pool or inside a transaction. Its fiscal-year start
 /// is the organisation's setting, so quarters mean the same everywhere.
 pub(crate) async fn base<E: Exec>(e: &mut E) -> Result<CapacityPolicy> {
-    let rows = e.all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY)).await?;
+    let rows = e
+        .all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
+        .await?;
     let mut policy: CapacityPolicy = match rows.first() {
         None => CapacityPolicy::handbook(),
         Some(r) => serde_json::from_str(&r.get::<String>("value")?).map_err(Error::internal)?,

@@ -5,9 +5,12 @@
 mod contract {
     mod access;
     mod audit;
+    mod bulk;
     mod capacity;
     pub mod fixtures;
     mod idempotency;
+    mod imports;
+    mod imports_records;
     mod records;
     mod rollups;
     mod scope;

@@ -12,6 +12,7 @@ mod params;
 mod problem;
 mod request_id;
 mod respond;
+pub mod rows;
 mod ui;
 
 use std::sync::Arc;
@@ -58,6 +59,7 @@ pub fn app(state: AppState) -> Router {
     let (router, _) = api::public().merge(protected).split_for_parts();
     router
         .merge(ui::router())
+        .merge(api::feeds::feeds())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))

@@ -99,7 +99,7 @@ impl Params {
     }
 
     /// Keeps a converted value, or records its errors under the parameter's name.
-    fn keep<T>(&mut self, name: &str, value: psops_core::Result<T>) -> Option<T> {
+    pub fn keep<T>(&mut self, name: &str, value: psops_core::Result<T>) -> Option<T> {
         match value {
             Ok(v) => Some(v),
             Err(Error::Invalid(errors)) => {
@@ -115,6 +115,11 @@ impl Params {
                 None
             }
         }
+    }
+
+    /// Keeps a value converted elsewhere, or records its errors under `name`.
+    pub fn keep_result<T>(&mut self, name: &str, value: psops_core::Result<T>) -> Option<T> {
+        self.keep(name, value)
     }
 
     /// Free text; blank means absent.

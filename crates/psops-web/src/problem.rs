@@ -28,6 +28,11 @@ pub struct Problem {
     /// The id of the request, as in the `x-request-id` response header.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// For an import refused because of bad rows: the whole import report, with the
+    /// line, column, value and rule of each bad row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub report: Option<serde_json::Value>,
 }
 
 /// Why a request failed. Domain errors come from core and the store; the others are
@@ -158,6 +163,7 @@ impl Problem {
             detail,
             errors,
             request_id: None,
+            report: None,
         }
     }
 

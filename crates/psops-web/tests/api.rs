@@ -6,13 +6,29 @@ mod support;
 
 #[path = "api/access.rs"]
 mod access;
+#[path = "api/interchange.rs"]
+mod interchange;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_time.rs"]
+mod matrix_time;
+#[path = "api/matrix_time_fixture.rs"]
+mod matrix_time_fixture;
 #[path = "api/protocol.rs"]
 mod protocol;
 #[path = "api/records.rs"]
 mod records;
 #[path = "api/rules.rs"]
 mod rules;
+#[path = "api/setup_demo.rs"]
+mod setup_demo;
+#[path = "api/time.rs"]
+mod time;
+#[path = "api/ui_browser.rs"]
+mod ui_browser;
+#[path = "api/ui_pages.rs"]
+mod ui_pages;
+#[path = "api/ui_week.rs"]
+mod ui_week;

@@ -49,6 +49,40 @@ pub enum Command {
     /// Read the audit log: who changed what, when, under which request.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Reports: capacity (the handbook table), utilization and timesheet compliance.
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
+    /// Recompute the time rollups from the raw entries; exit 1 if any row differs.
+    Verify(DbArgs),
+    /// Holiday calendars: import a region's holidays.
+    #[command(subcommand)]
+    Calendar(crate::calendar::CalendarCommand),
+    /// Locked periods: close one so no entry in it changes.
+    #[command(subcommand)]
+    Period(crate::calendar::PeriodCommand),
+    /// Import time from other tools' exports, or people, accounts and projects from CSV.
+    #[command(subcommand)]
+    Import(crate::interchange::ImportCommand),
+    /// Export time entries as psops, Kimai or Harvest CSV.
+    #[command(subcommand)]
+    Export(crate::interchange::ExportCommand),
+    /// Load a realistic demo organisation into a fresh database and print its sign-ins once.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// People in the organisation (partner consultants included).
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(12..=100_000))]
+    pub people: u32,
+    /// Years of time, ending today.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub years: u32,
+    /// The same seed gives the same organisation.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
 }
 
 /// The database every command works on.

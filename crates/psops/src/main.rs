@@ -4,9 +4,13 @@
 
 mod admin;
 mod audit;
+mod calendar;
 mod cli;
 mod config;
+mod demo;
+mod interchange;
 mod logging;
+mod report;
 mod serve;
 mod table;
 mod users;
@@ -42,6 +46,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::User(cmd) => admin::user(cmd).await,
             Command::Token(cmd) => admin::token(cmd).await,
             Command::Audit(cmd) => audit::run(cmd).await,
+            Command::Report(cmd) => report::run(cmd).await,
+            Command::Verify(args) => report::verify(args).await,
+            Command::Calendar(cmd) => calendar::calendar(cmd).await,
+            Command::Period(cmd) => calendar::period(cmd).await,
+            Command::Import(cmd) => interchange::import(cmd).await,
+            Command::Export(cmd) => interchange::export(cmd).await,
+            Command::Demo(args) => demo::run(args).await,
         }
     })
 }

@@ -7,8 +7,18 @@ mod support;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/browser.rs"]
+mod browser;
+#[path = "cli/demo.rs"]
+mod demo;
+#[path = "cli/interchange.rs"]
+mod interchange;
+#[path = "cli/reports.rs"]
+mod reports;
 #[path = "cli/users.rs"]
 mod users;
+#[path = "cli/webdriver.rs"]
+mod webdriver;
 
 use support::{Run, Server, TestDb, run};
 

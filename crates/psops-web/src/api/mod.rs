@@ -10,12 +10,20 @@ mod record;
 mod accounts;
 mod assignments;
 mod audit;
+mod calendars;
+mod capacity;
+pub mod feeds;
+mod interchange;
 mod me;
 mod partners;
 mod people;
+mod period;
 mod projects;
+mod reports;
 mod settings;
 mod time_entries;
+mod time_off;
+mod timesheets;
 mod users;
 
 use std::sync::OnceLock;
@@ -92,6 +100,13 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(me::router())
         .merge(users::router())
         .merge(audit::router())
+        .merge(interchange::router())
+        .merge(feeds::router())
+        .merge(capacity::router())
+        .merge(calendars::router())
+        .merge(time_off::router())
+        .merge(timesheets::router())
+        .merge(reports::router())
 }
 
 pub fn openapi() -> OpenApi {

@@ -38,13 +38,24 @@ struct HomePage {
     cards: Vec<Card>,
 }
 
-pub async fn show(State(_state): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
-    let cards = vec![Card {
+pub async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
+    let s = super::filters::subject(&state, &me).await?;
+    let frame = super::frame::frame(&me, &s);
+    let mut cards: Vec<Card> = super::frame::cards(&s)
+        .into_iter()
+        .map(|c| Card {
+            title: c.title,
+            text: c.text,
+            href: c.href,
+            action: c.action,
+        })
+        .collect();
+    cards.push(Card {
         title: "REST API",
         text: "Everything psops does is in its API, described by an OpenAPI 3.1 document.",
         href: "/api/v1/openapi.json",
         action: "Open the API document",
-    }];
+    });
     let page = HomePage {
         user: UserView {
             name: me.user.name.clone(),
@@ -52,10 +63,14 @@ pub async fn show(State(_state): State<AppState>, me: SignedIn) -> Result<Respon
             roles: me.user.roles.iter().map(|r| r.code()).collect(),
         },
         csrf: me.session.csrf_token.clone(),
-        nav: vec![Link {
-            href: "/",
-            label: "Home",
-        }],
+        nav: frame
+            .nav
+            .into_iter()
+            .map(|l| Link {
+                href: l.href,
+                label: l.label,
+            })
+            .collect(),
         cards,
     };
     Ok(render("home.html", page)?.into_response())

@@ -10,11 +10,61 @@ use psops_core::{Error, FieldError};
 use serde::Serialize;
 
 const TEMPLATES: &[(&str, &str)] = &[
+    ("approvals.html", include_str!("../../templates/approvals.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("home.html", include_str!("../../templates/home.html")),
+    ("people.html", include_str!("../../templates/people.html")),
+    (
+        "people_results.html",
+        include_str!("../../templates/people_results.html"),
+    ),
+    ("person.html", include_str!("../../templates/person.html")),
+    ("project.html", include_str!("../../templates/project.html")),
+    ("projects.html", include_str!("../../templates/projects.html")),
+    (
+        "projects_results.html",
+        include_str!("../../templates/projects_results.html"),
+    ),
+    ("compliance.html", include_str!("../../templates/compliance.html")),
+    (
+        "compliance_results.html",
+        include_str!("../../templates/compliance_results.html"),
+    ),
+    ("utilization.html", include_str!("../../templates/utilization.html")),
+    (
+        "utilization_results.html",
+        include_str!("../../templates/utilization_results.html"),
+    ),
+    (
+        "my_utilization.html",
+        include_str!("../../templates/my_utilization.html"),
+    ),
+    ("admin.html", include_str!("../../templates/admin.html")),
+    ("admin_audit.html", include_str!("../../templates/admin_audit.html")),
+    (
+        "admin_audit_results.html",
+        include_str!("../../templates/admin_audit_results.html"),
+    ),
+    (
+        "admin_calendar.html",
+        include_str!("../../templates/admin_calendar.html"),
+    ),
+    (
+        "admin_calendars.html",
+        include_str!("../../templates/admin_calendars.html"),
+    ),
+    ("admin_policy.html", include_str!("../../templates/admin_policy.html")),
+    (
+        "admin_time_off.html",
+        include_str!("../../templates/admin_time_off.html"),
+    ),
+    ("admin_users.html", include_str!("../../templates/admin_users.html")),
+    ("tokens.html", include_str!("../../templates/tokens.html")),
     ("setup.html", include_str!("../../templates/setup.html")),
     ("sign_in.html", include_str!("../../templates/sign_in.html")),
+    ("week.html", include_str!("../../templates/week.html")),
+    ("week_row.html", include_str!("../../templates/week_row.html")),
 ];
 
 fn env() -> &'static Environment<'static> {

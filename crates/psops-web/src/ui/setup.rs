@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use psops_core::auth::{NewUser, Role};
+use psops_core::code::Code;
+use psops_core::demo::{DemoOrg, DemoSpec, install};
 use psops_core::store::WriteCtx;
 use psops_core::validate::Checks;
 use serde::{Deserialize, Serialize};
@@ -44,6 +46,18 @@ struct SetupPage {
     email: String,
     errors: Vec<String>,
     user: Option<()>,
+    /// Whether the database is empty enough to take the demo organisation.
+    offer_demo: bool,
+    /// After loading the demo: each demo user's sign-in, shown this once.
+    demo_users: Vec<DemoSignIn>,
+    demo_summary: String,
+}
+
+#[derive(Serialize)]
+struct DemoSignIn {
+    email: String,
+    role: &'static str,
+    password: String,
 }
 
 fn page(state: &AppState, status: StatusCode, mut ctx: SetupPage) -> Result<Response, UiError> {
@@ -67,11 +81,13 @@ pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> R
     if state.store.count_users().await? > 0 {
         return Err(already_set_up());
     }
+    let offer_demo = !state.store.holds_records().await?;
     page(
         &state,
         StatusCode::OK,
         SetupPage {
             token,
+            offer_demo,
             ..Default::default()
         },
     )
@@ -89,6 +105,9 @@ pub struct SetupForm {
     password: String,
     #[serde(default)]
     confirm: String,
+    /// The "load the demo organisation" checkbox: present when ticked.
+    #[serde(default)]
+    demo: Option<String>,
 }
 
 pub async fn submit(
@@ -120,6 +139,7 @@ pub async fn submit(
             name: f.name,
             email: f.email,
             errors,
+            offer_demo: !state.store.holds_records().await?,
             ..Default::default()
         };
         return page(&state, StatusCode::UNPROCESSABLE_ENTITY, ctx);
@@ -153,5 +173,60 @@ pub async fn submit(
             },
         )
         .await?;
-    signed_in_response(&state, &headers, &user).await
+    let signed_in = signed_in_response(&state, &headers, &user).await?;
+    if f.demo.is_none() {
+        return Ok(signed_in);
+    }
+    let (demo_users, demo_summary) = load_demo(&state, &ctx).await?;
+    let html = render(
+        "setup.html",
+        &SetupPage {
+            demo_users,
+            demo_summary,
+            ..Default::default()
+        },
+    )?;
+    // The same session cookies as the redirect would carry, on the page that shows
+    // the demo sign-ins this once.
+    let mut res = (StatusCode::OK, html).into_response();
+    for cookie in signed_in.headers().get_all(header::SET_COOKIE) {
+        res.headers_mut().append(header::SET_COOKIE, cookie.clone());
+    }
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Loads the default demo organisation (it takes a few seconds) and makes its users.
+async fn load_demo(state: &AppState, ctx: &WriteCtx) -> Result<(Vec<DemoSignIn>, String), UiError> {
+    let org = DemoOrg::generate(DemoSpec::new(OffsetDateTime::now_utc().date()))?;
+    let count = org.users().len();
+    let secrets = tokio::task::spawn_blocking(move || {
+        (0..count)
+            .map(|_| {
+                let password = crate::auth::generate_password()?;
+                let hash = hash_password(&password)?;
+                Ok((password, hash))
+            })
+            .collect::<psops_core::Result<Vec<(String, String)>>>()
+    })
+    .await
+    .map_err(UiError::internal)??;
+    let hashes: Vec<String> = secrets.iter().map(|(_, h)| h.clone()).collect();
+    let stats = install(state.store.as_ref(), ctx, &org, &hashes, &|_| {}).await?;
+    let users = org
+        .users()
+        .iter()
+        .zip(secrets)
+        .map(|(u, (password, _))| DemoSignIn {
+            email: u.email.clone(),
+            role: u.role.code(),
+            password,
+        })
+        .collect();
+    let summary = format!(
+        "{} people, {} projects and {} time entries loaded.",
+        stats.people, stats.projects, stats.entries
+    );
+    Ok((users, summary))
 }

@@ -122,6 +122,11 @@ const ROWS: &[Row] = &[
     ("post", "/api/v1/tokens/{id}/revoke", Token(OWN), Body::None, ALL_200),
     ("post", "/api/v1/tokens/{id}/revoke", Token(OTHER), Body::None, "200 404 404 404 404 404 404 404 404"),
     ("get", "/api/v1/audit", None, Body::None, "200 200 404 404 404 404 404 404 404"),
+    // imports, exports, calendar feeds
+    ("post", "/api/v1/imports/time", None, Body::Empty, "422 422 403 403 403 403 403 403 403"),
+    ("get", "/api/v1/exports/time", None, Body::None, ALL_200),
+    ("post", "/api/v1/people/{id}/feed-token", Person(OWN), Body::None, ALL_200),
+    ("post", "/api/v1/people/{id}/feed-token", Person(OTHER), Body::None, "200 200 403 403 403 403 403 404 404"),
     // Archiving last: each archive is undone by the row after it.
     ("post", "/api/v1/people/{id}/archive", Person(OWN), Body::None, "200 200 403 403 403 403 403 403 403"),
     ("post", "/api/v1/people/{id}/unarchive", Person(OWN), Body::None, "200 200 403 403 403 403 403 403 403"),
@@ -250,7 +255,15 @@ async fn every_route_for_every_role(app: TestApp) {
             documented.insert((method.clone(), path.clone()));
         }
     }
-    let covered: BTreeSet<_> = ROWS.iter().map(|(m, p, ..)| (m.to_string(), p.to_string())).collect();
+    let covered: BTreeSet<_> = ROWS
+        .iter()
+        .map(|(m, p, ..)| (m.to_string(), p.to_string()))
+        .chain(
+            crate::matrix_time::ROWS
+                .iter()
+                .map(|(m, p, ..)| (m.to_string(), p.to_string())),
+        )
+        .collect();
     let missing: Vec<_> = documented.difference(&covered).collect();
     let stale: Vec<_> = covered.difference(&documented).collect();
     assert!(missing.is_empty(), "routes without a matrix row: {missing:?}");

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const ELEMENT: &str = "element-6066-11e4-a52f-4a5e4c8c2b8b";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// Keys for `send_keys`, from the WebDriver specification.
 pub mod keys {
@@ -37,7 +37,10 @@ pub struct Browser {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9515)
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9515)
 }
 
 fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
@@ -50,16 +53,43 @@ fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Val
         payload.len()
     );
     stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+    let raw = read_response(&mut stream)?;
     let text = String::from_utf8_lossy(&raw);
     let (head, body) = text.split_once("\r\n\r\n").ok_or("no HTTP body")?;
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_string() };
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(body)
+    } else {
+        body.to_string()
+    };
     let v: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
     if v["value"]["error"].is_string() {
         return Err(format!("{}: {}", v["value"]["error"], v["value"]["message"]));
     }
     Ok(v["value"].clone())
+}
+
+/// Reads one response. chromedriver answers `Connection: close` but keeps the socket
+/// open, so a body with `Content-Length` is read to that length, not to end of stream.
+fn read_response(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 16384];
+    loop {
+        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|n| n.trim().parse::<usize>().ok());
+            if length.is_some_and(|n| raw.len() >= end + 4 + n) {
+                return Ok(raw);
+            }
+        }
+        let n = stream.read(&mut buf).map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Ok(raw);
+        }
+        raw.extend_from_slice(&buf[..n]);
+    }
 }
 
 fn dechunk(body: &str) -> String {
@@ -119,7 +149,13 @@ impl Browser {
         }}});
         let session = http(port, "POST", "/session", Some(&caps)).unwrap_or_else(|e| panic!("new session: {e}"));
         let session = session["sessionId"].as_str().unwrap_or_default().to_string();
-        Some(Browser { driver, port, session, name: name.to_string(), profile })
+        Some(Browser {
+            driver,
+            port,
+            session,
+            name: name.to_string(),
+            profile,
+        })
     }
 
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -140,7 +176,12 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
             let path = format!("/session/{}/element", self.session);
-            match http(self.port, "POST", &path, Some(&json!({"using": "css selector", "value": css}))) {
+            match http(
+                self.port,
+                "POST",
+                &path,
+                Some(&json!({"using": "css selector", "value": css})),
+            ) {
                 Ok(v) => return v[ELEMENT].as_str().unwrap_or_default().to_string(),
                 Err(e) if Instant::now() > deadline => panic!("no element {css}: {e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
@@ -149,7 +190,11 @@ impl Browser {
     }
 
     pub fn exists(&self, css: &str) -> bool {
-        let v = self.cmd("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        let v = self.cmd(
+            "POST",
+            "/elements",
+            Some(json!({"using": "css selector", "value": css})),
+        );
         v.as_array().is_some_and(|a| !a.is_empty())
     }
 
@@ -167,7 +212,12 @@ impl Browser {
     pub fn keys(&self, text: &str) {
         let actions: Vec<Value> = text
             .chars()
-            .flat_map(|c| [json!({"type": "keyDown", "value": c.to_string()}), json!({"type": "keyUp", "value": c.to_string()})])
+            .flat_map(|c| {
+                [
+                    json!({"type": "keyDown", "value": c.to_string()}),
+                    json!({"type": "keyUp", "value": c.to_string()}),
+                ]
+            })
             .collect();
         let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
         self.cmd("POST", "/actions", Some(body));
@@ -175,16 +225,25 @@ impl Browser {
 
     pub fn text(&self, css: &str) -> String {
         let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/text"), None).as_str().unwrap_or_default().to_string()
+        self.cmd("GET", &format!("/element/{el}/text"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn value(&self, css: &str) -> String {
         let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/property/value"), None).as_str().unwrap_or_default().to_string()
+        self.cmd("GET", &format!("/element/{el}/property/value"), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     pub fn page_source(&self) -> String {
-        self.cmd("GET", "/source", None).as_str().unwrap_or_default().to_string()
+        self.cmd("GET", "/source", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
     }
 
     /// Runs a script in the page and returns its result.

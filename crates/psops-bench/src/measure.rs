@@ -1,0 +1,335 @@
+//! One backend measured end to end: the demo organisation loaded, psops served, then the
+//! utilization report against its alternatives, API throughput with wrk, the pages, and
+//! the server's peak memory — every figure added to the report beside its goal.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result, bail};
+use time::Date;
+use time::format_description::well_known::Iso8601;
+
+use crate::alternatives;
+use crate::args::{Args, BackendKind, Paths};
+use crate::backend::Backend;
+use crate::http::Client;
+use crate::load::{self, Load};
+use crate::pages;
+use crate::report::{Report, Verdict};
+use crate::server::Server;
+use crate::session;
+use crate::stats::{median, ms, per_second, ratio, thousands, times};
+use crate::utilization::{self, Quarter};
+
+const MB: f64 = 1024.0 * 1024.0;
+
+/// What the side-by-side tables need from every backend, gathered as the run goes.
+#[derive(Debug, Default)]
+pub struct Sides {
+    pub quarter: Option<Quarter>,
+    /// psops's p50 per backend, by person and by function.
+    pub psops: Vec<(BackendKind, Duration, Duration)>,
+    /// An alternative's engine, the data it read, and its median time.
+    pub alternatives: Vec<(String, String, Duration)>,
+    /// DuckDB's median, once measured (over the first backend's export).
+    pub duckdb: Option<Duration>,
+}
+
+pub fn backend(
+    args: &Args,
+    paths: &Paths,
+    b: &Backend,
+    python: &Path,
+    report: &mut Report,
+    sides: &mut Sides,
+) -> Result<()> {
+    let label = b.label();
+    let url = b.url();
+    let shown_url = match b {
+        Backend::Sqlite { .. } => "sqlite://target/bench/psops-sqlite.db".to_string(),
+        Backend::Postgres { .. } => format!("postgres://…/{}", crate::backend::PG_DATABASE),
+    };
+    say(
+        label,
+        &format!(
+            "loading the demo organisation ({} people, {} years)",
+            args.people, args.years
+        ),
+    );
+    let took = session::load_demo(&paths.psops, &url, args.people, args.years, args.seed)?;
+    report.step(format!(
+        "psops demo --people {} --years {} --seed {} --database-url {shown_url}",
+        args.people, args.years, args.seed
+    ));
+    let entries: u64 = b.value("SELECT COUNT(*) FROM time_entries")?.parse()?;
+    let people: u64 = b.value("SELECT COUNT(*) FROM people")?.parse()?;
+    if entries == 0 {
+        bail!("psops demo loaded no time entries into {label}");
+    }
+    let rate = entries as f64 / took.as_secs_f64();
+    report.data.push(vec![
+        label.to_string(),
+        thousands(people),
+        thousands(entries),
+        format!("{:.1} s", took.as_secs_f64()),
+        per_second(rate),
+    ]);
+    report.figure(
+        "Demo load",
+        "time entries loaded per second",
+        label,
+        per_second(rate),
+        "",
+        Verdict::Info,
+    );
+
+    let who = session::sign_up(&paths.psops, &url)?;
+    report.step(format!(
+        "psops user create --email {} --role admin --role project_manager --role consultant --person-id {} \
+         (password on stdin)",
+        who.email, who.person_id
+    ));
+    report.step(format!("psops token create --email {} --name psops-bench", who.email));
+    let log = paths.work.join(format!("serve-{}.log", label.to_lowercase()));
+    let server = Server::start(&paths.psops, &url, &log)?;
+    report.step(format!("psops serve --bind 127.0.0.1:0 --database-url {shown_url}"));
+    let mut api = Client::with_bearer(&server.addr, &who.token);
+
+    // Utilization through HTTP, then the same answer by the alternatives.
+    let quarter = utilization::pick_quarter(&mut api, b)?;
+    say(
+        label,
+        &format!(
+            "utilization report for {} ({} – {})",
+            quarter.name, quarter.start, quarter.end
+        ),
+    );
+    let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests)?;
+    let (by_function, function_report) = utilization::time_report(&mut api, &quarter, "function", args.requests)?;
+    let answer = utilization::per_person(&person_report)?;
+    let (pt, ft) = (
+        utilization::total(&person_report)?,
+        utilization::total(&function_report)?,
+    );
+    if pt != ft {
+        bail!("psops's totals differ by person {pt:?} and by function {ft:?} on {label}");
+    }
+    report.step(format!(
+        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each)",
+        quarter.name, args.requests
+    ));
+    for (group, s) in [("person", &by_person), ("function", &by_function)] {
+        let goal = "p50 ≤ 20 ms";
+        let m = format!("utilization report by {group}, p50 / p95 over {}", s.len());
+        let value = format!("{} / {}", ms(s.p50()), ms(s.p95()));
+        report.figure(
+            "Utilization",
+            &m,
+            label,
+            value,
+            goal,
+            Verdict::of(s.p50() <= Duration::from_millis(20)),
+        );
+    }
+    sides.psops.push((b.kind(), by_person.p50(), by_function.p50()));
+    sides.quarter = Some(quarter.clone());
+
+    say(label, "plain SQL GROUP BY over the raw entries");
+    let (sql_answer, sql_times) = alternatives::plain_sql(b, &quarter, args.repeats)?;
+    let client = match b.kind() {
+        BackendKind::Sqlite => "sqlite3",
+        BackendKind::Postgres => "psql",
+    };
+    alternatives::check(&format!("plain SQL on {label}"), &answer, &sql_answer)?;
+    report.step(format!(
+        "{client}: {}",
+        alternatives::per_person_sql("time_entries", &quarter)
+    ));
+    let sql = median(&sql_times);
+    sides.alternatives.push((
+        format!("plain SQL GROUP BY ({client})"),
+        format!("{label} time_entries"),
+        sql,
+    ));
+    let value = format!("{} ({} slower than psops)", ms(sql), times(ratio(sql, by_person.p50())));
+    report.figure(
+        "Utilization",
+        "plain SQL GROUP BY, per person, median",
+        label,
+        value,
+        "",
+        Verdict::Info,
+    );
+
+    if sides.duckdb.is_none() {
+        say(label, "DuckDB over the entries exported to Parquet");
+        let parquet = paths.work.join("entries.parquet");
+        let run = alternatives::duckdb(python, b, &paths.work, &parquet, &quarter, args.repeats)?;
+        alternatives::check("DuckDB", &answer, &run.answer)?;
+        report.step(format!(
+            "export {} entries to CSV ({:.1} s); DuckDB COPY to Parquet ({:.1} s); then per Parquet: {}",
+            thousands(run.rows),
+            run.export.as_secs_f64(),
+            run.load.as_secs_f64(),
+            alternatives::per_person_sql("read_parquet('entries.parquet')", &quarter)
+        ));
+        let d = median(&run.times);
+        sides.duckdb = Some(d);
+        sides
+            .alternatives
+            .push(("DuckDB (Python)".to_string(), format!("Parquet export of {label}"), d));
+    }
+    if let Some(d) = sides.duckdb {
+        let r = ratio(d, by_person.p50());
+        let value = format!(
+            "{} faster (DuckDB {} vs psops p50 {})",
+            times(r),
+            ms(d),
+            ms(by_person.p50())
+        );
+        report.figure(
+            "Utilization",
+            "psops vs DuckDB over raw entries",
+            label,
+            value,
+            "≥ 10× faster",
+            Verdict::of(r >= 10.0),
+        );
+    }
+
+    throughput(args, paths, b, &server.addr, &who.token, report)?;
+
+    say(label, "pages");
+    let mut browser = pages::sign_in(&server.addr, &who)?;
+    for (name, path) in pages::paths(&quarter) {
+        let s = pages::time_page(&mut browser, &path, args.page_requests)?;
+        let m = format!(
+            "{name} (`{}`), p50 over {}",
+            path.split('?').next().unwrap_or(&path),
+            s.len()
+        );
+        report.figure(
+            "Pages",
+            &m,
+            label,
+            ms(s.p50()),
+            "≤ 10 ms",
+            Verdict::of(s.p50() <= Duration::from_millis(10)),
+        );
+    }
+
+    let rss = server.peak_rss()? as f64 / MB;
+    let m = format!("peak RSS of psops serve (VmHWM) at {} entries", thousands(entries));
+    report.figure(
+        "Memory",
+        &m,
+        label,
+        format!("{rss:.0} MB"),
+        "≤ 150 MB",
+        Verdict::of(rss <= 150.0),
+    );
+    server.stop()?;
+    Ok(())
+}
+
+/// wrk on loopback: week reads, then entry creates (on days after the demo's, so reads
+/// and the report are not disturbed).
+fn throughput(args: &Args, paths: &Paths, b: &Backend, addr: &str, token: &str, report: &mut Report) -> Result<()> {
+    let label = b.label();
+    let last = b.value("SELECT MAX(entry_date) FROM time_entries")?;
+    let last = Date::parse(last.trim(), &Iso8601::DATE).with_context(|| format!("not a date: {last:?}"))?;
+    let people: Vec<i64> = b
+        .rows(&format!(
+            "SELECT id FROM people WHERE archived_at IS NULL AND employment_end IS NULL \
+             AND employment_start <= '{last}' ORDER BY id LIMIT 2000"
+        ))?
+        .iter()
+        .filter_map(|r| r.first().and_then(|v| v.parse().ok()))
+        .collect();
+    let weeks: Vec<String> = (0..12)
+        .filter_map(|i| last.checked_sub(time::Duration::weeks(i)))
+        .map(|d| {
+            let (y, w, _) = d.to_iso_week_date();
+            format!("{y}-W{w:02}")
+        })
+        .collect();
+    let days: Vec<String> = (14..14 + 240)
+        .filter_map(|i| last.checked_add(time::Duration::days(i)))
+        .map(|d| d.to_string())
+        .collect();
+    let load = Load {
+        work: &paths.work,
+        addr,
+        token,
+        people: &people,
+        seconds: args.wrk_seconds,
+        connections: args.connections,
+    };
+    let wrk = |what: &str| {
+        format!(
+            "wrk -t2 -c{} -d{}s --latency -s target/bench/wrk-{what}.lua   ({} people)",
+            args.connections,
+            args.wrk_seconds,
+            people.len()
+        )
+    };
+    let sqlite = b.kind() == BackendKind::Sqlite;
+    let goal = |text: &'static str, met: bool| {
+        if sqlite {
+            (text, Verdict::of(met))
+        } else {
+            ("", Verdict::Info)
+        }
+    };
+
+    say(label, "wrk: reading a person's week");
+    let reads = load::week_reads(&load, &weeks)?;
+    report.step(format!(
+        "{}   GET /api/v1/timesheets/{{person}}/{{week}}",
+        wrk("week-reads")
+    ));
+    let (g, v) = goal("≥ 20,000/s (SQLite)", reads.per_second >= 20_000.0);
+    report.figure(
+        "API",
+        "week reads (GET /api/v1/timesheets/{person}/{week})",
+        label,
+        per_second(reads.per_second),
+        g,
+        v,
+    );
+    report.figure(
+        "API",
+        "week reads, p50 / p99",
+        label,
+        format!("{} / {}", ms(reads.p50), ms(reads.p99)),
+        "",
+        Verdict::Info,
+    );
+
+    say(label, "wrk: creating time entries");
+    let creates = load::creates(&load, &days)?;
+    report.step(format!("{}   POST /api/v1/time-entries", wrk("creates")));
+    let (g, v) = goal("≥ 5,000/s (SQLite)", creates.per_second >= 5_000.0);
+    report.figure(
+        "API",
+        "entry creates (POST /api/v1/time-entries)",
+        label,
+        per_second(creates.per_second),
+        g,
+        v,
+    );
+    let (g, v) = goal("p99 ≤ 10 ms (SQLite)", creates.p99 <= Duration::from_millis(10));
+    report.figure(
+        "API",
+        "entry creates, p50 / p99",
+        label,
+        format!("{} / {}", ms(creates.p50), ms(creates.p99)),
+        g,
+        v,
+    );
+    Ok(())
+}
+
+pub fn say(label: &str, what: &str) {
+    eprintln!("psops-bench: {label}: {what}");
+}

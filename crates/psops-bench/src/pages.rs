@@ -1,0 +1,93 @@
+//! The server time of the web pages people wait on: signed in through the form as a person
+//! does (GET /sign-in for the double-submit cookie, POST /sign-in), then the week view, the
+//! approvals page and the utilization report page, each timed over keep-alive on loopback.
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::http::{Client, form_encode};
+use crate::session::{Credentials, FORM_COOKIE, SESSION_COOKIE};
+use crate::stats::Samples;
+use crate::utilization::Quarter;
+
+const WARM_UP: u32 = 2;
+
+/// Signs in with the e-mail and password through the sign-in form.
+pub fn sign_in(addr: &str, who: &Credentials) -> Result<Client> {
+    let mut client = Client::new(addr);
+    let form = client.get("/sign-in")?;
+    if form.status != 200 {
+        bail!("GET /sign-in answered {}", form.status);
+    }
+    let csrf = client
+        .cookie(FORM_COOKIE)
+        .with_context(|| format!("GET /sign-in set no {FORM_COOKIE} cookie"))?
+        .to_string();
+    let body = format!(
+        "csrf={}&email={}&password={}",
+        form_encode(&csrf),
+        form_encode(&who.email),
+        form_encode(&who.password)
+    );
+    let res = client.post("/sign-in", "application/x-www-form-urlencoded", body.as_bytes())?;
+    if !(200..400).contains(&res.status) || client.cookie(SESSION_COOKIE).is_none() {
+        bail!(
+            "signing in through the form failed: {} {}",
+            res.status,
+            first_line(&res.text())
+        );
+    }
+    Ok(client)
+}
+
+/// The pages to time, with the path that shows each at the loaded size.
+pub fn paths(quarter: &Quarter) -> Vec<(&'static str, String)> {
+    vec![
+        ("Week view", "/week".to_string()),
+        ("Approvals", "/approvals".to_string()),
+        (
+            "Utilization report page",
+            format!("/reports/utilization?quarter={}&group=person", quarter.page_code()),
+        ),
+    ]
+}
+
+/// `n` timed GETs of a page after a warm-up; every answer must be a 200 page.
+pub fn time_page(client: &mut Client, path: &str, n: u32) -> Result<Samples> {
+    let mut times = Vec::with_capacity(n as usize);
+    for i in 0..WARM_UP + n {
+        let (res, took) = client.timed_get(path)?;
+        if res.status != 200 {
+            bail!("GET {path} answered {}: {}", res.status, first_line(&res.text()));
+        }
+        if i >= WARM_UP {
+            times.push(took);
+        }
+    }
+    Ok(Samples::new(times))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_page_is_asked_for_the_same_quarter() {
+        let q = Quarter {
+            name: "FY2027-Q1".into(),
+            start: "2026-02-01".into(),
+            end: "2026-04-30".into(),
+        };
+        let p = paths(&q);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[2].1, "/reports/utilization?quarter=2027-Q1&group=person");
+    }
+}

@@ -1,0 +1,67 @@
+//! Installing a demo organisation: its records and time through `BulkStore`, then one
+//! user per role, linked to a fitting person, with the password hashes the caller made
+//! (hashing and secrets belong to the web layer, not the domain).
+
+use crate::Result;
+use crate::auth::{NewUser, Role};
+use crate::error::Error;
+use crate::store::{Store, WriteCtx};
+
+use super::{DemoOrg, LoadStats};
+
+/// A user the demo makes: a role and the person it signs in as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoUser {
+    pub role: Role,
+    pub email: String,
+    pub name: String,
+    pub person_id: i64,
+}
+
+/// People per batch: large enough for big statements, small enough to stay in memory.
+const PEOPLE_PER_BATCH: usize = 200;
+
+/// Loads `org` into an empty database and creates its users, the i-th with
+/// `password_hashes[i]`. `progress` hears the running totals after each batch.
+pub async fn install(
+    store: &dyn Store,
+    ctx: &WriteCtx,
+    org: &DemoOrg,
+    password_hashes: &[String],
+    progress: &(dyn Fn(&LoadStats) + Send + Sync),
+) -> Result<LoadStats> {
+    if password_hashes.len() != org.users().len() {
+        return Err(Error::internal("one password hash is needed per demo user"));
+    }
+    for user in org.users() {
+        if store.user_by_email(&user.email).await?.is_some() {
+            return Err(Error::conflict(
+                "email",
+                "unique",
+                format!("a user with email {} already exists", user.email),
+            ));
+        }
+    }
+    let mut batches = org.time_batches(PEOPLE_PER_BATCH);
+    let stats = store.bulk_load(org.records(), &mut batches, progress).await?;
+    for (user, hash) in org.users().iter().zip(password_hashes) {
+        let roles = match user.role {
+            // A project manager also logs time as a consultant does.
+            Role::ProjectManager => vec![Role::ProjectManager, Role::Consultant],
+            role => vec![role],
+        };
+        store
+            .create_user(
+                ctx,
+                NewUser {
+                    email: user.email.clone(),
+                    name: user.name.clone(),
+                    roles,
+                    person_id: Some(crate::Id::new(user.person_id)),
+                    password_hash: Some(hash.clone()),
+                },
+            )
+            .await?;
+    }
+    Ok(stats)
+}

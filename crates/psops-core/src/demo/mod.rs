@@ -1,0 +1,180 @@
+//! The demo organisation: a realistic, deterministic PS organisation — people across
+//! the handbook's functions in three regions with their holiday calendars, two partner
+//! organisations, customers and their contacts, projects in every status, assignments,
+//! and years of time, time off and timesheets that look real. The same seed gives the
+//! same organisation; time is produced as a stream of batches, so ten million entries
+//! never sit in memory at once. Pure: no I/O; `install` writes it through the store.
+
+mod install;
+mod names;
+mod org;
+mod org_projects;
+mod records;
+mod rng;
+mod time_gen;
+
+#[cfg(test)]
+mod tests;
+
+use time::{Date, Duration};
+
+use crate::auth::Role;
+use crate::dates::DateRange;
+use crate::validate::Checks;
+use crate::{Error, Result};
+
+pub use install::{DemoUser, install};
+pub use records::{
+    BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, LoadStats, OrgRecords, Seeded, TimeBatch,
+};
+pub use rng::Rng;
+
+/// How big an organisation to make, from which seed, up to which day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoSpec {
+    /// People in the organisation, partner consultants included (at least 12).
+    pub people: usize,
+    /// Years of time ending on `end`.
+    pub years: u32,
+    pub seed: u64,
+    /// The last day with time: "today" of the demo. Its week is the current, draft week.
+    pub end: Date,
+}
+
+impl DemoSpec {
+    pub const DEFAULT_PEOPLE: usize = 60;
+    pub const MIN_PEOPLE: usize = 12;
+    pub const MAX_PEOPLE: usize = 100_000;
+    pub const MAX_YEARS: u32 = 10;
+
+    /// The default organisation (60 people, one year, seed 42) ending on `end`.
+    pub fn new(end: Date) -> DemoSpec {
+        DemoSpec {
+            people: Self::DEFAULT_PEOPLE,
+            years: 1,
+            seed: 42,
+            end,
+        }
+    }
+
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.check(
+            (Self::MIN_PEOPLE..=Self::MAX_PEOPLE).contains(&self.people),
+            "people",
+            "range",
+            format!("people must be from {} to {}", Self::MIN_PEOPLE, Self::MAX_PEOPLE),
+        );
+        c.check(
+            (1..=Self::MAX_YEARS).contains(&self.years),
+            "years",
+            "range",
+            format!("years must be from 1 to {}", Self::MAX_YEARS),
+        );
+        c.check(
+            (2000..=9000).contains(&self.end.year()),
+            "end",
+            "range",
+            "end must lie between the years 2000 and 9000",
+        );
+        c.into_result()
+    }
+
+    /// The days that carry time: `years` × 365 days ending on `end`.
+    pub fn range(&self) -> DateRange {
+        DateRange {
+            start: self.end - Duration::days(i64::from(self.years) * 365 - 1),
+            end: self.end,
+        }
+    }
+}
+
+/// A generated organisation: its records, and a plan from which its time is streamed.
+#[derive(Debug, Clone)]
+pub struct DemoOrg {
+    spec: DemoSpec,
+    built: org::Built,
+}
+
+impl DemoOrg {
+    pub fn generate(spec: DemoSpec) -> Result<DemoOrg> {
+        spec.validate()?;
+        let built = org::build(&spec);
+        if built.records.people.len() != spec.people {
+            return Err(Error::internal("the demo generator made the wrong number of people"));
+        }
+        Ok(DemoOrg { spec, built })
+    }
+
+    pub fn spec(&self) -> &DemoSpec {
+        &self.spec
+    }
+
+    pub fn records(&self) -> &OrgRecords {
+        &self.built.records
+    }
+
+    /// One user per role, linked to a fitting person (see `install`).
+    pub fn users(&self) -> &[DemoUser] {
+        &self.built.users
+    }
+
+    /// The time of `people_per_batch` people at a time, in person order.
+    pub fn time_batches(&self, people_per_batch: usize) -> TimeBatches<'_> {
+        TimeBatches {
+            org: self,
+            next: 0,
+            per_batch: people_per_batch.max(1),
+        }
+    }
+
+    /// All the time of one person (by position in `records().people`).
+    fn person_time(&self, index: usize) -> TimeBatch {
+        time_gen::person_time(&self.built, &self.built.plans[index], self.spec.seed)
+    }
+}
+
+/// The stream of time batches; see `DemoOrg::time_batches`.
+pub struct TimeBatches<'a> {
+    org: &'a DemoOrg,
+    next: usize,
+    per_batch: usize,
+}
+
+impl TimeBatches<'_> {
+    /// People still to come.
+    pub fn remaining_people(&self) -> usize {
+        self.org.built.plans.len() - self.next
+    }
+}
+
+impl Iterator for TimeBatches<'_> {
+    type Item = TimeBatch;
+
+    fn next(&mut self) -> Option<TimeBatch> {
+        let total = self.org.built.plans.len();
+        if self.next >= total {
+            return None;
+        }
+        let end = (self.next + self.per_batch).min(total);
+        let mut batch = TimeBatch::default();
+        for i in self.next..end {
+            batch.append(self.org.person_time(i));
+        }
+        self.next = end;
+        Some(batch)
+    }
+}
+
+/// The roles a demo user is made for, in the order they are printed.
+pub const DEMO_ROLES: [Role; 9] = [
+    Role::Admin,
+    Role::Ops,
+    Role::Finance,
+    Role::PracticeManager,
+    Role::EngagementManager,
+    Role::ProjectManager,
+    Role::Consultant,
+    Role::PartnerManager,
+    Role::PartnerConsultant,
+];

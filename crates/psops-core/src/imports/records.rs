@@ -1,0 +1,463 @@
+//! psops's CSV shapes for bringing a whole organisation in: people, accounts and projects.
+//! UTF-8 (a BOM is accepted), one header row, columns found by name (order free, extra
+//! columns ignored), blank cells meaning "not given".
+//!
+//! | file | columns (required in bold in the README) |
+//! |---|---|
+//! | `people.csv` | name, email, function, region, time_zone, fte, employment_start, employment_end, manager_email, partner |
+//! | `accounts.csv` | name, code, region, industry, currency |
+//! | `projects.csv` | name, code, account, project_type, billing_type, status, start_date, end_date, project_manager_email, budget_hours, budget_amount, currency, partner |
+//!
+//! Each row is parsed whole here; references (manager, partner, account) are resolved by
+//! the store, which also decides whether a row creates, updates or leaves a record alone.
+
+use std::io::Read;
+use std::str::FromStr;
+
+use time::Date;
+
+use crate::accounts::AccountFields;
+use crate::code::Code;
+use crate::interchange::RowError;
+use crate::interchange::values::{parse_duration, parse_money};
+use crate::money::{Currency, Money};
+use crate::people::{Fte, Function};
+use crate::projects::{BillingType, ProjectStatus, ProjectType};
+use crate::{Error, Minutes};
+
+/// One row of `people.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonRow {
+    pub line: u64,
+    pub name: String,
+    pub email: String,
+    pub function: Function,
+    pub region: String,
+    pub time_zone: String,
+    pub fte: Fte,
+    pub employment_start: Date,
+    pub employment_end: Option<Date>,
+    pub manager_email: Option<String>,
+    /// The employing partner organisation, by name.
+    pub partner: Option<String>,
+}
+
+/// One row of `accounts.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRow {
+    pub line: u64,
+    pub fields: AccountFields,
+}
+
+/// One row of `projects.csv`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectRow {
+    pub line: u64,
+    pub name: String,
+    pub code: Option<String>,
+    /// The account by name or code.
+    pub account: Option<String>,
+    pub project_type: ProjectType,
+    pub billing_type: BillingType,
+    pub status: ProjectStatus,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub project_manager_email: Option<String>,
+    pub budget_minutes: Option<Minutes>,
+    pub budget: Option<Money>,
+    /// The delivering partner organisation, by name.
+    pub partner: Option<String>,
+}
+
+/// A parsed file of one kind, ready for `ImportStore::import_records`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordBatch {
+    People(Vec<PersonRow>),
+    Accounts(Vec<AccountRow>),
+    Projects(Vec<ProjectRow>),
+}
+
+impl RecordBatch {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RecordBatch::People(_) => "people",
+            RecordBatch::Accounts(_) => "accounts",
+            RecordBatch::Projects(_) => "projects",
+        }
+    }
+}
+
+pub const PEOPLE_HEADER: &[&str] = &[
+    "name",
+    "email",
+    "function",
+    "region",
+    "time_zone",
+    "fte",
+    "employment_start",
+    "employment_end",
+    "manager_email",
+    "partner",
+];
+pub const ACCOUNTS_HEADER: &[&str] = &["name", "code", "region", "industry", "currency"];
+pub const PROJECTS_HEADER: &[&str] = &[
+    "name",
+    "code",
+    "account",
+    "project_type",
+    "billing_type",
+    "status",
+    "start_date",
+    "end_date",
+    "project_manager_email",
+    "budget_hours",
+    "budget_amount",
+    "currency",
+    "partner",
+];
+
+/// One record with its header, reporting errors by line and column.
+struct Cells<'a> {
+    line: u64,
+    header: &'a [String],
+    record: &'a csv::StringRecord,
+    errors: Vec<RowError>,
+}
+
+impl Cells<'_> {
+    fn get(&self, col: &str) -> Option<&str> {
+        let i = self.header.iter().position(|h| h == col)?;
+        self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    fn text(&self, col: &str) -> Option<String> {
+        self.get(col).map(str::to_string)
+    }
+
+    fn fail(&mut self, col: &str, rule: &str, message: String) {
+        let value = self.get(col).unwrap_or_default().to_string();
+        self.errors.push(RowError::new(self.line, col, value, rule, message));
+    }
+
+    fn required(&mut self, col: &str) -> Option<String> {
+        let v = self.text(col);
+        if v.is_none() {
+            self.fail(col, "required", format!("{col} must not be blank"));
+        }
+        v
+    }
+
+    /// A cell parsed by `parse`, or its error; `None` both when blank and when bad.
+    fn parsed<T>(&mut self, col: &str, rule: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        let v = self.get(col)?;
+        let parsed = parse(v);
+        if parsed.is_none() {
+            self.fail(col, rule, format!("{col} must be {what}"));
+        }
+        parsed
+    }
+
+    fn code<T: Code>(&mut self, col: &str, default: Option<T>) -> Option<T> {
+        let all: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
+        match self.get(col) {
+            None if default.is_some() => default,
+            None => {
+                self.fail(col, "required", format!("{col} must not be blank"));
+                None
+            }
+            Some(v) => {
+                let v = v.to_lowercase().replace([' ', '-'], "_");
+                let found = T::from_code(&v).ok();
+                if found.is_none() {
+                    self.fail(col, "one_of", format!("{col} must be one of: {}", all.join(", ")));
+                }
+                found
+            }
+        }
+    }
+
+    fn date(&mut self, col: &str) -> Option<Date> {
+        self.parsed(col, "date", "a date written YYYY-MM-DD", |v| {
+            crate::dates::parse_date(col, v).ok()
+        })
+    }
+
+    fn currency(&mut self, col: &str) -> Option<Currency> {
+        self.parsed(col, "iso4217", "an ISO 4217 code such as USD", |v| {
+            Currency::from_str(&v.to_ascii_uppercase()).ok()
+        })
+    }
+}
+
+fn fte(v: &str) -> Option<Fte> {
+    // 0.8 or 80%: exact to four decimals, never through floating point.
+    let (text, scale) = match v.strip_suffix('%') {
+        Some(p) => (p.trim(), 100),
+        None => (v, 10_000),
+    };
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 4 {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let frac_bp: i64 = format!("{frac:0<4}").parse().ok()?;
+    let bp = whole.checked_mul(scale)? + frac_bp * scale / 10_000;
+    Fte::from_basis_points(bp).ok()
+}
+
+fn header_error(message: String) -> Vec<RowError> {
+    vec![RowError::new(1, "", "", "header", message)]
+}
+
+/// Reads any of the three shapes: each record through `row`, or every error at once.
+fn read_rows<T>(
+    input: impl Read,
+    required: &[&str],
+    mut row: impl FnMut(&mut Cells<'_>) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase())
+            .collect(),
+        Err(e) => return Err(header_error(format!("the file is not CSV: {e}"))),
+    };
+    if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
+        let mut errors = header_error(format!("the header has no '{missing}' column"));
+        errors[0].column = missing.to_string();
+        errors[0].rule = "missing_column".into();
+        return Err(errors);
+    }
+    let (mut rows, mut errors) = (Vec::new(), Vec::new());
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                errors.push(RowError::new(
+                    line,
+                    "",
+                    "",
+                    "csv",
+                    format!("not a valid CSV record: {e}"),
+                ));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, csv::Position::line);
+        let mut cells = Cells {
+            line,
+            header: &header,
+            record: &record,
+            errors: Vec::new(),
+        };
+        let parsed = row(&mut cells);
+        match parsed {
+            Some(r) if cells.errors.is_empty() => rows.push(r),
+            _ => errors.extend(cells.errors),
+        }
+    }
+    if errors.is_empty() { Ok(rows) } else { Err(errors) }
+}
+
+fn check(errors: &mut Vec<RowError>, line: u64, result: crate::Result<()>) {
+    if let Err(Error::Invalid(fields)) = result {
+        for f in fields {
+            errors.push(RowError::new(line, f.field, "", f.rule, f.message));
+        }
+    }
+}
+
+/// Reads `people.csv`.
+pub fn read_people(input: impl Read) -> Result<Vec<PersonRow>, Vec<RowError>> {
+    read_rows(
+        input,
+        &["name", "email", "function", "region", "employment_start"],
+        |c| {
+            let name = c.required("name");
+            let email = c.required("email").map(|e| e.to_lowercase());
+            let function = c.code::<Function>("function", None);
+            let region = c.required("region");
+            let fte = match c.get("fte") {
+                None => Some(Fte::FULL),
+                Some(_) => c.parsed("fte", "range", "more than 0 and at most 1, like 0.8 or 80%", fte),
+            };
+            let start = c.date("employment_start");
+            if start.is_none() && c.get("employment_start").is_none() {
+                c.fail(
+                    "employment_start",
+                    "required",
+                    "employment_start must not be blank".into(),
+                );
+            }
+            let row = PersonRow {
+                line: c.line,
+                name: name?,
+                email: email?,
+                function: function?,
+                region: region?,
+                time_zone: c.text("time_zone").unwrap_or_else(|| "UTC".into()),
+                fte: fte?,
+                employment_start: start?,
+                employment_end: c.date("employment_end"),
+                manager_email: c.text("manager_email").map(|e| e.to_lowercase()),
+                partner: c.text("partner"),
+            };
+            let fields = crate::people::PersonFields {
+                name: row.name.clone(),
+                email: row.email.clone(),
+                function: row.function,
+                region: row.region.clone(),
+                time_zone: row.time_zone.clone(),
+                fte: row.fte,
+                employment_start: row.employment_start,
+                employment_end: row.employment_end,
+                manager_id: None,
+                partner_id: None,
+            };
+            check(&mut c.errors, c.line, fields.validate());
+            Some(row)
+        },
+    )
+}
+
+/// Reads `accounts.csv`.
+pub fn read_accounts(input: impl Read) -> Result<Vec<AccountRow>, Vec<RowError>> {
+    read_rows(input, &["name"], |c| {
+        let name = c.required("name");
+        let currency = c.currency("currency");
+        let fields = AccountFields {
+            name: name?,
+            code: c.text("code"),
+            region: c.text("region"),
+            industry: c.text("industry"),
+            currency,
+        };
+        check(&mut c.errors, c.line, fields.validate());
+        Some(AccountRow { line: c.line, fields })
+    })
+}
+
+/// Reads `projects.csv`. Budget hours may be decimal (`120.5`) or `h:mm`.
+pub fn read_projects(input: impl Read) -> Result<Vec<ProjectRow>, Vec<RowError>> {
+    read_rows(input, &["name", "project_type", "billing_type"], |c| {
+        let name = c.required("name");
+        let project_type = c.code::<ProjectType>("project_type", None);
+        let billing_type = c.code::<BillingType>("billing_type", None);
+        let status = c.code::<ProjectStatus>("status", Some(ProjectStatus::Active));
+        let currency = c.currency("currency");
+        let budget = match (c.get("budget_amount"), currency) {
+            (None, _) => None,
+            (Some(_), None) => {
+                c.fail(
+                    "currency",
+                    "required",
+                    "currency must be given with budget_amount".into(),
+                );
+                None
+            }
+            (Some(_), Some(cur)) => c.parsed("budget_amount", "money", "an amount like 12500.00", |v| {
+                parse_money(v, cur, false)
+            }),
+        };
+        let row = ProjectRow {
+            line: c.line,
+            name: name?,
+            code: c.text("code"),
+            account: c.text("account"),
+            project_type: project_type?,
+            billing_type: billing_type?,
+            status: status?,
+            start_date: c.date("start_date"),
+            end_date: c.date("end_date"),
+            project_manager_email: c.text("project_manager_email").map(|e| e.to_lowercase()),
+            budget_minutes: c.parsed("budget_hours", "duration", "hours like 120 or 120.5", parse_duration),
+            budget,
+            partner: c.text("partner"),
+        };
+        if row.account.is_none() && row.project_type != ProjectType::Internal {
+            c.fail(
+                "account",
+                "required",
+                "account must be given unless the project is internal".into(),
+            );
+        }
+        if let (Some(s), Some(e)) = (row.start_date, row.end_date)
+            && e < s
+        {
+            c.fail(
+                "end_date",
+                "after_start",
+                "end_date must be on or after start_date".into(),
+            );
+        }
+        Some(row)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_parse_with_defaults_and_report_every_bad_cell() {
+        let csv = "\u{feff}name,email,function,region,fte,employment_start,manager_email\n\
+                   Zoë Müller,Zoe@Example.com,engineer,EMEA,0.8,2024-01-15,\n\
+                   Bad,not-an-email,wizard,EMEA,1.5,2024-13-01,\n";
+        let errors = read_people(csv.as_bytes()).unwrap_err();
+        let cells: Vec<(u64, &str, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.column.as_str(), e.rule.as_str()))
+            .collect();
+        assert_eq!(
+            cells,
+            [
+                (3, "function", "one_of"),
+                (3, "fte", "range"),
+                (3, "employment_start", "date")
+            ]
+        );
+        let ok = read_people(&csv.as_bytes()[..csv.find("Bad").unwrap_or(0)]).unwrap();
+        assert_eq!(ok[0].email, "zoe@example.com");
+        assert_eq!(ok[0].fte.basis_points(), 8000);
+        assert_eq!(ok[0].time_zone, "UTC");
+    }
+
+    #[test]
+    fn fte_is_exact() {
+        assert_eq!(fte("0.8").map(Fte::basis_points), Some(8000));
+        assert_eq!(fte("80%").map(Fte::basis_points), Some(8000));
+        assert_eq!(fte("1").map(Fte::basis_points), Some(10_000));
+        assert_eq!(fte(".5").map(Fte::basis_points), Some(5000));
+        assert!(fte("0").is_none() && fte("1.00001").is_none() && fte("x").is_none());
+    }
+
+    #[test]
+    fn projects_need_an_account_unless_internal() {
+        let csv = "name,code,account,project_type,billing_type,budget_hours,budget_amount,currency\n\
+                   Migration,ACME-MIG,Acme,consulting,time_and_materials,120.5,12500.00,usd\n\
+                   Bench,,,internal,non_billable,,,\n\
+                   Orphan,,,consulting,fixed_fee,,100,\n";
+        let errors = read_projects(csv.as_bytes()).unwrap_err();
+        let rules: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(rules, [(4, "currency"), (4, "account")]);
+        let two: String = csv.lines().take(3).collect::<Vec<_>>().join("\n");
+        let ok = read_projects(two.as_bytes()).unwrap();
+        assert_eq!(ok[0].budget_minutes, Some(Minutes(7230)));
+        assert_eq!(ok[0].budget, Some(Money::new(1_250_000, Currency::USD)));
+        assert_eq!(ok[0].status, ProjectStatus::Active);
+        assert_eq!(ok[1].project_type, ProjectType::Internal);
+    }
+
+    #[test]
+    fn a_missing_required_column_is_one_header_error() {
+        let errors = read_accounts("code,region\nA,EMEA\n".as_bytes()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(
+            (errors[0].column.as_str(), errors[0].rule.as_str()),
+            ("name", "missing_column")
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! `BulkStore`: a whole organisation into an empty database, fast. Records go in with
+//! their ids fixed; time goes in batch by batch through `bulk_copy`, with the rollup
+//! rows of each batch summed in memory (a person's time is wholly in one batch, so the
+//! rows are final) — cheaper than a `GROUP BY` over the raw entries afterwards, which
+//! re-reads every row and on SQLite parses every text date. Secondary indexes of the
+//! big tables are dropped first and rebuilt at the end (one sort instead of millions
+//! of random inserts); commits fall every half million entries so neither the WAL nor
+//! PostgreSQL's transaction grows without bound. No audit rows: this is a load, not a
+//! change anyone made.
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+use psops_core::code::Code;
+use psops_core::dates::day_number;
+use psops_core::demo::{LoadStats, OrgRecords, TimeBatch};
+use psops_core::reporting::{month_key, week_key};
+use psops_core::store::BulkStore;
+use psops_core::time_entries::EntryStatus;
+use psops_core::{Error, Result};
+
+use crate::Db;
+use crate::bulk_copy::copy_rows;
+use crate::db::{Backend, Pools, Tx, Value, now, sql};
+
+/// Entries between commits.
+const COMMIT_EVERY: u64 = 500_000;
+/// The tables whose secondary indexes are rebuilt after the load.
+const BIG_TABLES: [&str; 3] = ["time_entries", "time_rollup_day", "time_rollup_month"];
+const RECORD_TABLES: [&str; 7] = [
+    "partners",
+    "holiday_calendars",
+    "accounts",
+    "contacts",
+    "people",
+    "projects",
+    "assignments",
+];
+
+fn v(x: impl Into<Value>) -> Value {
+    x.into()
+}
+
+#[async_trait]
+impl BulkStore for Db {
+    async fn holds_records(&self) -> Result<bool> {
+        for table in RECORD_TABLES.iter().chain(&["time_entries"]) {
+            let q = sql(format!("SELECT 1 AS one FROM {table} LIMIT 1"));
+            if self.pools.optional(q).await?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    async fn bulk_load(
+        &self,
+        records: &OrgRecords,
+        batches: &mut (dyn Iterator<Item = TimeBatch> + Send),
+        progress: &(dyn for<'s> Fn(&'s LoadStats) + Send + Sync),
+    ) -> Result<LoadStats> {
+        if self.holds_records().await? {
+            return Err(Error::conflict(
+                "database",
+                "not_empty",
+                "the database already holds an organisation; load into a fresh database",
+            ));
+        }
+        tune(&self.pools, true).await?;
+        let loaded = load(&self.pools, records, batches, progress).await;
+        tune(&self.pools, false).await?;
+        loaded
+    }
+}
+
+/// On SQLite, a large page cache and no fsync while loading; the defaults after.
+async fn tune(pools: &Pools, loading: bool) -> Result<()> {
+    if let Pools::Sqlite { writer, .. } = pools {
+        let statements: [&str; 2] = if loading {
+            ["PRAGMA cache_size = -262144", "PRAGMA synchronous = OFF"]
+        } else {
+            ["PRAGMA cache_size = -2000", "PRAGMA synchronous = NORMAL"]
+        };
+        for s in statements {
+            sqlx::query(s).execute(writer).await.map_err(crate::db::DbError::from)?;
+        }
+    }
+    Ok(())
+}
+
+async fn load(
+    pools: &Pools,
+    records: &OrgRecords,
+    batches: &mut (dyn Iterator<Item = TimeBatch> + Send),
+    progress: &(dyn for<'s> Fn(&'s LoadStats) + Send + Sync),
+) -> Result<LoadStats> {
+    let mut tx = pools.begin().await?;
+    let mut stats = write_records(&mut tx, records).await?;
+    let indexes = drop_indexes(&mut tx).await?;
+    let mut since_commit = 0;
+    for batch in batches {
+        since_commit += batch.entries.len() as u64;
+        write_batch(&mut tx, batch, &mut stats).await?;
+        if since_commit >= COMMIT_EVERY {
+            tx.commit().await?;
+            tx = pools.begin().await?;
+            since_commit = 0;
+        }
+        progress(&stats);
+    }
+    for create in indexes {
+        tx.execute_script(&create).await?;
+    }
+    if tx.backend() == Backend::Postgres {
+        for table in RECORD_TABLES {
+            let q = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}");
+            tx.execute_script(&q).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(stats)
+}
+
+/// Drops the secondary indexes of the big tables; returns the statements that rebuild them.
+async fn drop_indexes(tx: &mut Tx) -> Result<Vec<String>> {
+    let list = BIG_TABLES.map(|t| format!("'{t}'")).join(", ");
+    let q = match tx.backend() {
+        Backend::Sqlite => format!(
+            "SELECT name, sql AS definition FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+             AND tbl_name IN ({list}) ORDER BY name"
+        ),
+        Backend::Postgres => format!(
+            "SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() \
+             AND tablename IN ({list}) AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname"
+        ),
+    };
+    let mut creates = Vec::new();
+    for row in tx.all(sql(q)).await? {
+        let name: String = row.get("name")?;
+        creates.push(row.get::<String>("definition")?);
+        tx.execute_script(&format!("DROP INDEX {name}")).await?;
+    }
+    Ok(creates)
+}
+
+async fn write_records(tx: &mut Tx, r: &OrgRecords) -> Result<LoadStats> {
+    let t = now();
+    let partners = r.partners.iter().map(|p| {
+        let f = &p.fields;
+        vec![
+            v(p.id),
+            v(f.name.as_str()),
+            v(f.partner_type.code()),
+            v(f.region.clone()),
+            v(f.notes.clone()),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "name",
+        "partner_type",
+        "region",
+        "notes",
+        "created_at",
+        "updated_at",
+    ];
+    let partners = copy_rows(tx, "partners", &cols, partners.collect()).await?;
+    let calendars = r.calendars.iter().map(|c| {
+        vec![
+            v(c.id),
+            v(c.fields.name.as_str()),
+            v(c.fields.region.as_str()),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = ["id", "name", "region", "created_at", "updated_at"];
+    let calendars = copy_rows(tx, "holiday_calendars", &cols, calendars.collect()).await?;
+    let holidays = r
+        .holidays
+        .iter()
+        .map(|(cal, h)| vec![v(*cal), v(h.date), v(h.name.as_str()), v(h.minutes.map(|m| m.get()))]);
+    let cols = ["calendar_id", "holiday_date", "name", "minutes"];
+    let holidays = copy_rows(tx, "holidays", &cols, holidays.collect()).await?;
+    let accounts = r.accounts.iter().map(|a| {
+        let f = &a.fields;
+        let currency = f.currency.map(|c| c.as_str().to_string());
+        vec![
+            v(a.id),
+            v(f.name.as_str()),
+            v(f.code.clone()),
+            v(f.region.clone()),
+            v(f.industry.clone()),
+            v(currency),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "name",
+        "code",
+        "region",
+        "industry",
+        "currency",
+        "created_at",
+        "updated_at",
+    ];
+    let accounts = copy_rows(tx, "accounts", &cols, accounts.collect()).await?;
+    let contacts = r.contacts.iter().map(|(account, c)| {
+        let f = &c.fields;
+        vec![
+            v(c.id),
+            v(*account),
+            v(f.name.as_str()),
+            v(f.email.clone()),
+            v(f.title.clone()),
+            v(f.phone.clone()),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "account_id",
+        "name",
+        "email",
+        "title",
+        "phone",
+        "created_at",
+        "updated_at",
+    ];
+    let contacts = copy_rows(tx, "contacts", &cols, contacts.collect()).await?;
+    let people = r.people.iter().map(|p| {
+        let f = &p.fields;
+        vec![
+            v(p.id),
+            v(f.name.as_str()),
+            v(f.email.as_str()),
+            v(f.function.code()),
+            v(f.region.as_str()),
+            v(f.time_zone.as_str()),
+            v(f.fte.basis_points()),
+            v(f.employment_start),
+            v(f.employment_end),
+            v(f.manager_id),
+            v(f.partner_id),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "name",
+        "email",
+        "function",
+        "region",
+        "time_zone",
+        "fte_bp",
+        "employment_start",
+        "employment_end",
+        "manager_id",
+        "partner_id",
+        "created_at",
+        "updated_at",
+    ];
+    let people = copy_rows(tx, "people", &cols, people.collect()).await?;
+    let projects = r.projects.iter().map(|p| {
+        let f = &p.fields;
+        vec![
+            v(p.id),
+            v(f.name.as_str()),
+            v(f.code.clone()),
+            v(f.account_id),
+            v(f.project_type.code()),
+            v(f.billing_type.code()),
+            v(f.status.code()),
+            v(f.start_date),
+            v(f.end_date),
+            v(f.project_manager_id),
+            v(f.budget_minutes.map(|m| m.get())),
+            v(f.budget.map(|m| m.amount_minor)),
+            v(f.budget.map(|m| m.currency.as_str().to_string())),
+            v(f.partner_delivered),
+            v(f.partner_id),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "name",
+        "code",
+        "account_id",
+        "project_type",
+        "billing_type",
+        "status",
+        "start_date",
+        "end_date",
+        "project_manager_id",
+        "budget_minutes",
+        "budget_amount_minor",
+        "budget_currency",
+        "partner_delivered",
+        "partner_id",
+        "created_at",
+        "updated_at",
+    ];
+    let projects = copy_rows(tx, "projects", &cols, projects.collect()).await?;
+    let assignments = r.assignments.iter().map(|a| {
+        let f = &a.fields;
+        vec![
+            v(a.id),
+            v(f.person_id),
+            v(f.project_id),
+            v(f.role.code()),
+            v(f.start_date),
+            v(f.end_date),
+            v(f.minutes_per_week.get()),
+            v(t),
+            v(t),
+        ]
+    });
+    let cols = [
+        "id",
+        "person_id",
+        "project_id",
+        "role",
+        "start_date",
+        "end_date",
+        "minutes_per_week",
+        "created_at",
+        "updated_at",
+    ];
+    let assignments = copy_rows(tx, "assignments", &cols, assignments.collect()).await?;
+    let locks = r.locked_periods.iter().map(|p| vec![v(p.start), v(p.end), v(t)]);
+    copy_rows(
+        tx,
+        "locked_periods",
+        &["start_date", "end_date", "locked_at"],
+        locks.collect(),
+    )
+    .await?;
+    Ok(LoadStats {
+        partners,
+        calendars,
+        holidays,
+        accounts,
+        contacts,
+        people,
+        projects,
+        assignments,
+        ..LoadStats::default()
+    })
+}
+
+type DayKey = (i64, i64, i64, &'static str);
+
+async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result<()> {
+    let mut days: BTreeMap<DayKey, [i64; 3]> = BTreeMap::new();
+    let mut months: BTreeMap<(i64, i64), [i64; 2]> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(b.entries.len());
+    for e in b.entries {
+        let billable = if e.billable { e.minutes } else { 0 };
+        let approved = if e.status == EntryStatus::Approved {
+            e.minutes
+        } else {
+            0
+        };
+        let category = e.category.map_or("", |c| c.code());
+        let d = days
+            .entry((e.person_id, day_number(e.date), e.project_id.unwrap_or(0), category))
+            .or_default();
+        d[0] += e.minutes;
+        d[1] += billable;
+        d[2] += approved;
+        let m = months.entry((e.person_id, month_key(e.date))).or_default();
+        m[0] += e.minutes;
+        m[1] += billable;
+        rows.push(vec![
+            v(e.person_id),
+            v(e.project_id),
+            v(e.category.map(|c| c.code())),
+            v(e.date),
+            v(e.minutes),
+            v(e.billable),
+            v(e.note),
+            v(e.status.code()),
+            v(e.created_at),
+            v(e.updated_at),
+        ]);
+    }
+    let cols = [
+        "person_id",
+        "project_id",
+        "category",
+        "entry_date",
+        "minutes",
+        "billable",
+        "note",
+        "status",
+        "created_at",
+        "updated_at",
+    ];
+    stats.entries += copy_rows(tx, "time_entries", &cols, rows).await?;
+    let day_rows = days.into_iter().map(|((person, day, project, category), d)| {
+        vec![v(person), v(day), v(project), v(category), v(d[0]), v(d[1]), v(d[2])]
+    });
+    let cols = [
+        "person_id",
+        "day",
+        "project_id",
+        "category",
+        "minutes",
+        "billable_minutes",
+        "approved_minutes",
+    ];
+    stats.rollup_rows += copy_rows(tx, "time_rollup_day", &cols, day_rows.collect()).await?;
+    let month_rows = months
+        .into_iter()
+        .map(|((person, month), m)| vec![v(person), v(month), v(m[0]), v(m[1])]);
+    let cols = ["person_id", "month_key", "minutes", "billable_minutes"];
+    stats.rollup_rows += copy_rows(tx, "time_rollup_month", &cols, month_rows.collect()).await?;
+    let off = b.time_off.into_iter().map(|o| {
+        vec![
+            v(o.person_id),
+            v(o.date),
+            v(o.minutes),
+            v(o.kind.code()),
+            v(o.note),
+            v(o.status.code()),
+            v(o.decided_at),
+            v(o.created_at),
+            v(o.decided_at.unwrap_or(o.created_at)),
+        ]
+    });
+    let cols = [
+        "person_id",
+        "off_date",
+        "minutes",
+        "kind",
+        "note",
+        "status",
+        "decided_at",
+        "created_at",
+        "updated_at",
+    ];
+    stats.time_off += copy_rows(tx, "time_off", &cols, off.collect()).await?;
+    let weeks = b
+        .weeks
+        .iter()
+        .map(|w| vec![v(w.person_id), v(week_key(w.week)), v(w.submitted_at)]);
+    let cols = ["person_id", "week_key", "submitted_at"];
+    stats.weeks += copy_rows(tx, "timesheet_weeks", &cols, weeks.collect()).await?;
+    let approvals = b.approvals.iter().map(|a| {
+        vec![
+            v(a.person_id),
+            v(week_key(a.week)),
+            v(a.project_id.unwrap_or(0)),
+            v(a.approved_at),
+        ]
+    });
+    let cols = ["person_id", "week_key", "project_id", "approved_at"];
+    stats.approvals += copy_rows(tx, "timesheet_approvals", &cols, approvals.collect()).await?;
+    let rejections = b.rejections.into_iter().map(|r| {
+        vec![
+            v(r.person_id),
+            v(week_key(r.week)),
+            v(r.project_id),
+            v(r.reason),
+            v(r.rejected_at),
+            v(r.entries),
+        ]
+    });
+    let cols = [
+        "person_id",
+        "week_key",
+        "project_id",
+        "reason",
+        "rejected_at",
+        "entries",
+    ];
+    stats.rejections += copy_rows(tx, "timesheet_rejections", &cols, rejections.collect()).await?;
+    Ok(())
+}

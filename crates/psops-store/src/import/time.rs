@@ -1,0 +1,333 @@
+//! The time import pipeline: chunk by chunk, rows are resolved against the directory
+//! (creating what is missing when asked), checked by the entry rules with the day's total
+//! counted across the file and the database, and inserted; the transaction commits once,
+//! at the end, only when every row passed and it is not a dry run.
+
+mod batch;
+
+use std::collections::{HashMap, HashSet};
+
+use psops_core::imports::{ImportReport, RowSource, TimeImportOptions};
+use psops_core::interchange::mapping::{Resolved, Unmatched, resolve};
+use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
+use psops_core::people::Person;
+use psops_core::projects::Project;
+use psops_core::settings::Settings;
+use psops_core::store::WriteCtx;
+use psops_core::time_entries::{CheckedEntry, EntryContext, NewTimeEntry, check_entry};
+use psops_core::timesheet::EntryLock;
+use psops_core::{Error, Result};
+use time::Date;
+
+use super::create::{self, OPEN_START};
+use super::directory::{self, Names};
+use crate::db::{Pools, Tx, sql};
+use crate::rollups::Deltas;
+use crate::{locks, org};
+
+/// A row that passed every rule, waiting for its INSERT.
+pub(crate) struct Fresh {
+    pub checked: CheckedEntry,
+    pub source_key: String,
+}
+
+struct Run<'a> {
+    ctx: &'a WriteCtx,
+    options: &'a TimeImportOptions,
+    settings: Settings,
+    names: Names,
+    people: HashMap<i64, Person>,
+    projects: HashMap<i64, Project>,
+    /// Minutes per (person, day): the database's, plus every row of this import so far.
+    day: HashMap<(i64, Date), i64>,
+    seen: HashSet<(i64, String)>,
+    /// People this import created, with the earliest day they logged.
+    created_people: HashMap<i64, Date>,
+    deltas: Deltas,
+    report: ImportReport,
+}
+
+pub(crate) async fn run(
+    pools: &Pools,
+    ctx: &WriteCtx,
+    format: Format,
+    rows: &mut dyn RowSource,
+    options: &TimeImportOptions,
+) -> Result<ImportReport> {
+    let mut tx = pools.begin().await?;
+    let mut run = Run {
+        ctx,
+        options,
+        settings: org::load(&mut tx).await?,
+        names: directory::load(&mut tx).await?,
+        people: HashMap::new(),
+        projects: HashMap::new(),
+        day: HashMap::new(),
+        seen: HashSet::new(),
+        created_people: HashMap::new(),
+        deltas: Deltas::default(),
+        report: ImportReport::new("time", Some(format), options.dry_run),
+    };
+    while let Some(chunk) = rows.next_chunk().await {
+        run.chunk(&mut tx, chunk).await?;
+        rows.progress(run.report.rows_read);
+    }
+    run.finish(tx).await
+}
+
+impl Run<'_> {
+    async fn chunk(&mut self, tx: &mut Tx, chunk: Vec<RowResult>) -> Result<()> {
+        let mut resolved: Vec<(SourceRow, Resolved)> = Vec::with_capacity(chunk.len());
+        for item in chunk {
+            self.report.rows_read += 1;
+            let row = match item {
+                Ok(row) => row,
+                Err(errors) => {
+                    self.report.fail(errors);
+                    continue;
+                }
+            };
+            match self.resolve(tx, &row).await? {
+                Ok(ids) => resolved.push((row, ids)),
+                Err(errors) => self.report.fail(errors),
+            }
+        }
+        if resolved.is_empty() {
+            return Ok(());
+        }
+        let person_ids: Vec<i64> = resolved.iter().map(|(_, r)| r.person_id.get()).collect();
+        let project_ids: Vec<i64> = resolved
+            .iter()
+            .filter_map(|(_, r)| r.project_id.map(|p| p.get()))
+            .collect();
+        batch::load_people(tx, &mut self.people, &person_ids).await?;
+        batch::load_projects(tx, &mut self.projects, &project_ids).await?;
+        let keys: Vec<(i64, &str)> = resolved
+            .iter()
+            .map(|(row, r)| (r.person_id.get(), row.source_key.as_str()))
+            .collect();
+        let imported = batch::imported_keys(tx, &keys).await?;
+        let pairs: Vec<(i64, Date)> = resolved.iter().map(|(row, r)| (r.person_id.get(), row.date)).collect();
+        batch::load_days(tx, &mut self.day, &pairs).await?;
+        let (first, last) = pairs
+            .iter()
+            .fold((Date::MAX, Date::MIN), |(a, b), (_, d)| (a.min(*d), b.max(*d)));
+        let periods = locks::overlapping(
+            tx,
+            psops_core::dates::DateRange {
+                start: first,
+                end: last,
+            },
+        )
+        .await?;
+
+        let mut fresh = Vec::new();
+        for (row, ids) in resolved {
+            let person_id = ids.person_id.get();
+            let key = (person_id, row.source_key.clone());
+            if imported.contains(&key) || !self.seen.insert(key) {
+                self.report.skipped += 1;
+                continue;
+            }
+            if let Some(first) = self.created_people.get_mut(&person_id) {
+                *first = (*first).min(row.date);
+            }
+            let mut errors = match EntryLock::for_entry(&periods, row.date, false).ensure_open() {
+                Ok(()) => Vec::new(),
+                Err(e) => row_errors(&row, e),
+            };
+            match self.check(&row, &ids) {
+                Ok(checked) if errors.is_empty() => {
+                    *self.day.entry((person_id, row.date)).or_insert(0) += checked.input.minutes.get();
+                    self.report.imported += 1;
+                    fresh.push(Fresh {
+                        checked,
+                        source_key: row.source_key,
+                    });
+                }
+                Ok(_) => self.report.fail(errors),
+                Err(e) => {
+                    errors.extend(row_errors(&row, e));
+                    self.report.fail(errors);
+                }
+            }
+        }
+        // Once a row has failed nothing will be committed: keep validating, stop writing.
+        if self.report.ok() && !self.options.dry_run {
+            batch::insert(tx, self.ctx, fresh, &mut self.deltas).await?;
+        }
+        Ok(())
+    }
+
+    fn check(&self, row: &SourceRow, ids: &Resolved) -> Result<CheckedEntry> {
+        let person = self
+            .people
+            .get(&ids.person_id.get())
+            .ok_or_else(|| Error::internal("a resolved person was not loaded"))?;
+        let project = match ids.project_id {
+            Some(p) => Some(
+                self.projects
+                    .get(&p.get())
+                    .ok_or_else(|| Error::internal("a resolved project was not loaded"))?,
+            ),
+            None => None,
+        };
+        let input = NewTimeEntry {
+            person_id: ids.person_id,
+            project_id: ids.project_id,
+            category: ids.category,
+            date: row.date,
+            minutes: row.minutes,
+            billable: row.billable,
+            note: row.note.clone(),
+        };
+        let ctx = EntryContext {
+            settings: &self.settings,
+            person,
+            project,
+            other_minutes_that_day: self.day.get(&(ids.person_id.get(), row.date)).copied().unwrap_or(0),
+        };
+        check_entry(input, &ctx)
+    }
+
+    /// Matches the row; with `create_missing`, creates what it names and psops lacks.
+    async fn resolve(&mut self, tx: &mut Tx, row: &SourceRow) -> Result<Result<Resolved, Vec<RowError>>> {
+        let mapping = &self.options.mapping;
+        let unresolved = match resolve(row, &self.names.dir, mapping) {
+            Ok(r) => return Ok(Ok(r)),
+            Err(u) => u,
+        };
+        if !self.options.create_missing || !unresolved.only_missing() || unresolved.missing.is_empty() {
+            return Ok(Err(unresolved.errors));
+        }
+        let mut missing = unresolved.missing;
+        // Accounts before the projects under them.
+        missing.sort_by_key(|m| match m {
+            Unmatched::Account { .. } => 0,
+            Unmatched::Project { .. } => 1,
+            Unmatched::Person { .. } => 2,
+        });
+        for m in missing {
+            if let Err(e) = self.create(tx, row, m).await {
+                if matches!(e, Error::Internal(_)) {
+                    return Err(e);
+                }
+                return Ok(Err(row_errors(row, e)));
+            }
+        }
+        Ok(resolve(row, &self.names.dir, mapping).map_err(|u| u.errors))
+    }
+
+    async fn create(&mut self, tx: &mut Tx, row: &SourceRow, missing: Unmatched) -> Result<()> {
+        let cannot = || Error::invalid("", "create_missing", "the row names too little to create what it needs");
+        match missing {
+            Unmatched::Account { name, code } => {
+                let f = create::missing_account(name.as_deref(), code.as_deref()).ok_or_else(cannot)?;
+                let a = create::save_account(tx, self.ctx, None, &f).await?;
+                self.names
+                    .add_account(a.id.get(), &a.fields.name, a.fields.code.as_deref());
+                self.report.created("account", a.id.get(), &a.fields.name);
+            }
+            Unmatched::Project { account, name, code } => {
+                let account_id = account.as_deref().and_then(|t| self.names.account(t));
+                let f = create::missing_project(account_id, name.as_deref(), code.as_deref()).ok_or_else(cannot)?;
+                let p = create::save_project(tx, self.ctx, None, &f).await?;
+                let account = p.fields.account_id;
+                self.names
+                    .dir
+                    .add_project(p.id, account, &p.fields.name, p.fields.code.as_deref());
+                self.report.created("project", p.id.get(), &p.fields.name);
+                self.projects.insert(p.id.get(), p);
+            }
+            Unmatched::Person { email, name } => {
+                let f = create::missing_person(email.as_deref(), name.as_deref()).ok_or_else(cannot)?;
+                let p = create::save_person(tx, self.ctx, None, &f).await?;
+                self.names.dir.add_person(p.id, &p.fields.email, &p.fields.name);
+                // Export names ("Zoë Müller") match the person next time too.
+                if let Some(n) = name.as_deref() {
+                    self.names.dir.add_person(p.id, &p.fields.email, n);
+                }
+                self.report.created("person", p.id.get(), &p.fields.name);
+                self.created_people.insert(p.id.get(), row.date);
+                self.people.insert(p.id.get(), p);
+            }
+        }
+        Ok(())
+    }
+
+    async fn finish(self, mut tx: Tx) -> Result<ImportReport> {
+        let mut report = self.report;
+        // Within a chunk, rows failing to resolve are found first: report in file order.
+        report.row_errors.sort_by_key(|e| e.line);
+        if !report.ok() || self.options.dry_run {
+            // Dropping the transaction rolls back whatever was written, creations included.
+            drop(tx);
+            return Ok(report);
+        }
+        for (id, first) in &self.created_people {
+            let Some(before) = self.people.get(id) else { continue };
+            if *first == OPEN_START {
+                continue;
+            }
+            let q = sql("UPDATE people SET employment_start = $1 WHERE id = $2")
+                .bind(*first)
+                .bind(*id);
+            tx.execute(q).await?;
+            let mut after = before.clone();
+            after.fields.employment_start = *first;
+            let action = psops_core::audit::AuditAction::Update;
+            crate::audit::record(&mut tx, self.ctx, "person", *id, action, Some(before), Some(&after)).await?;
+        }
+        self.deltas.write(&mut tx).await?;
+        tx.commit().await?;
+        report.written = true;
+        Ok(report)
+    }
+}
+
+/// The header a rule's field corresponds to in this file, as the file spells it.
+fn column_for(row: &SourceRow, field: &str) -> String {
+    let candidates: &[&str] = match field {
+        "date" => &["date", "start date", "date_performed", "datum", "begin"],
+        "minutes" => &[
+            "hours",
+            "duration",
+            "duration (h)",
+            "time_in_minutes",
+            "minutes",
+            "dauer",
+        ],
+        "note" => &["notes", "description", "note", "beschreibung"],
+        "billable" => &["billable?", "billable", "abrechenbar"],
+        "project_id" => &["project code", "project", "project_code", "project_name", "projekt"],
+        "person_id" => &["email", "e-mail", "user_email", "person_email", "user", "first name"],
+        _ => &[],
+    };
+    candidates
+        .iter()
+        .find_map(|c| {
+            row.original
+                .headers
+                .iter()
+                .find(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(c))
+        })
+        .cloned()
+        .unwrap_or_else(|| field.to_string())
+}
+
+/// A broken rule as the row's report lines: where in the file, what was there.
+fn row_errors(row: &SourceRow, e: Error) -> Vec<RowError> {
+    let fields = match e {
+        Error::Invalid(fields) => fields,
+        Error::Conflict(f) => vec![f],
+        other => vec![psops_core::FieldError::new("", "invalid", other.to_string())],
+    };
+    fields
+        .into_iter()
+        .map(|f| {
+            let column = column_for(row, &f.field);
+            let value = row.original.get(&column).unwrap_or_default().to_string();
+            RowError::new(row.line, column, value, f.rule, f.message)
+        })
+        .collect()
+}

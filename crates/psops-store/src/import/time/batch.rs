@@ -1,0 +1,202 @@
+//! The few statements a chunk of imported time costs: one lookup each for the people,
+//! projects, already-imported keys and day totals it needs, and multi-row INSERTs for the
+//! entries and their audit rows.
+
+use std::collections::{HashMap, HashSet};
+
+use psops_core::audit::AuditAction;
+use psops_core::code::Code;
+use psops_core::people::Person;
+use psops_core::projects::Project;
+use psops_core::store::WriteCtx;
+use psops_core::time_entries::{EntryStatus, TimeEntry};
+use psops_core::{Error, Result};
+use time::Date;
+
+use super::Fresh;
+use crate::db::{Sql, Tx, now, sql};
+use crate::people::PEOPLE;
+use crate::projects::PROJECTS;
+use crate::rollups::{Deltas, push_list};
+
+/// Rows per multi-row statement: 11 arguments each stays far below both drivers' limits.
+const ROWS_PER_STATEMENT: usize = 400;
+
+fn unseen<T>(cache: &HashMap<i64, T>, ids: &[i64]) -> Vec<i64> {
+    let mut out: Vec<i64> = ids.iter().copied().filter(|id| !cache.contains_key(id)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+async fn load<T>(
+    tx: &mut Tx,
+    cache: &mut HashMap<i64, T>,
+    ids: &[i64],
+    table: &crate::common::Table<T>,
+    id_of: fn(&T) -> i64,
+) -> Result<()> {
+    for part in unseen(cache, ids).chunks(ROWS_PER_STATEMENT) {
+        let mut q = sql(format!("SELECT {} FROM {} WHERE id IN (", table.columns, table.table));
+        push_list(&mut q, part);
+        q.push(")");
+        for r in tx.all(q).await? {
+            let v = (table.read)(&r)?;
+            cache.insert(id_of(&v), v);
+        }
+    }
+    Ok(())
+}
+
+pub(super) async fn load_people(tx: &mut Tx, cache: &mut HashMap<i64, Person>, ids: &[i64]) -> Result<()> {
+    load(tx, cache, ids, &PEOPLE, |p| p.id.get()).await
+}
+
+pub(super) async fn load_projects(tx: &mut Tx, cache: &mut HashMap<i64, Project>, ids: &[i64]) -> Result<()> {
+    load(tx, cache, ids, &PROJECTS, |p| p.id.get()).await
+}
+
+/// The (person, key) pairs among `keys` that an earlier import already stored.
+pub(super) async fn imported_keys(tx: &mut Tx, keys: &[(i64, &str)]) -> Result<HashSet<(i64, String)>> {
+    let wanted: HashSet<(i64, &str)> = keys.iter().copied().collect();
+    let mut found = HashSet::new();
+    for part in keys.chunks(ROWS_PER_STATEMENT * 2) {
+        // Both columns of the unique index, so each lookup is an index probe.
+        let mut people: Vec<i64> = part.iter().map(|(p, _)| *p).collect();
+        people.sort_unstable();
+        people.dedup();
+        let mut q = sql("SELECT person_id, source_key FROM time_entries WHERE person_id IN (");
+        push_list(&mut q, &people);
+        q.push(") AND source_key IN (");
+        for (i, (_, k)) in part.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push_bind(*k);
+        }
+        q.push(")");
+        for r in tx.all(q).await? {
+            let (person, key): (i64, String) = (r.get("person_id")?, r.get("source_key")?);
+            if wanted.contains(&(person, key.as_str())) {
+                found.insert((person, key));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Fills in the stored minutes of every (person, day) not yet known. Days known already
+/// include this import's own rows, so they are never read again.
+pub(super) async fn load_days(tx: &mut Tx, day: &mut HashMap<(i64, Date), i64>, pairs: &[(i64, Date)]) -> Result<()> {
+    let todo: Vec<(i64, Date)> = pairs.iter().copied().filter(|p| !day.contains_key(p)).collect();
+    let (Some(first), Some(last)) = (todo.iter().map(|p| p.1).min(), todo.iter().map(|p| p.1).max()) else {
+        return Ok(());
+    };
+    let mut people: Vec<i64> = todo.iter().map(|p| p.0).collect();
+    people.sort_unstable();
+    people.dedup();
+    let wanted: HashSet<(i64, Date)> = todo.iter().copied().collect();
+    for part in people.chunks(ROWS_PER_STATEMENT) {
+        let mut q = sql(
+            "SELECT person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS total FROM time_entries WHERE person_id IN (",
+        );
+        push_list(&mut q, part);
+        q.push(") AND entry_date >= ").push_bind(first);
+        q.push(" AND entry_date <= ").push_bind(last);
+        q.push(" GROUP BY person_id, entry_date");
+        for r in tx.all(q).await? {
+            let k: (i64, Date) = (r.get("person_id")?, r.get("entry_date")?);
+            if wanted.contains(&k) {
+                day.insert(k, r.get("total")?);
+            }
+        }
+    }
+    for k in todo {
+        day.entry(k).or_insert(0);
+    }
+    Ok(())
+}
+
+/// Inserts the rows as draft entries, adds them to the rollup deltas and audits each as
+/// the single create does.
+pub(super) async fn insert(tx: &mut Tx, ctx: &WriteCtx, fresh: Vec<Fresh>, deltas: &mut Deltas) -> Result<()> {
+    let t = now();
+    for part in fresh.chunks(ROWS_PER_STATEMENT) {
+        let mut q = sql(
+            "INSERT INTO time_entries (person_id, project_id, category, entry_date, minutes, billable, note, status, \
+             created_at, updated_at, source_key) VALUES ",
+        );
+        for (i, f) in part.iter().enumerate() {
+            let e = &f.checked;
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(e.input.person_id)
+                .push(", ")
+                .push_bind(e.input.project_id)
+                .push(", ");
+            q.push_bind(e.input.category.map(|c| c.code())).push(", ");
+            q.push_bind(e.input.date)
+                .push(", ")
+                .push_bind(e.input.minutes.get())
+                .push(", ");
+            q.push_bind(e.billable).push(", ").push_bind(e.note.clone()).push(", ");
+            q.push_bind(EntryStatus::Draft.code())
+                .push(", ")
+                .push_bind(t)
+                .push(", ")
+                .push_bind(t);
+            q.push(", ").push_bind(f.source_key.as_str()).push(")");
+        }
+        q.push(" RETURNING id, person_id, source_key");
+        // RETURNING's row order is not promised: match ids back by (person, key).
+        let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(part.len());
+        for r in tx.all(q).await? {
+            ids.insert((r.get("person_id")?, r.get("source_key")?), r.get("id")?);
+        }
+        let mut audit =
+            sql("INSERT INTO audit_log (at, user_id, request_id, entity, entity_id, action, before, after) VALUES ");
+        for (i, f) in part.iter().enumerate() {
+            let e = &f.checked;
+            let id = ids
+                .get(&(e.input.person_id.get(), f.source_key.clone()))
+                .copied()
+                .ok_or_else(|| Error::internal("an inserted entry did not come back"))?;
+            let entry = TimeEntry {
+                id: psops_core::Id::new(id),
+                person_id: e.input.person_id,
+                project_id: e.input.project_id,
+                category: e.input.category,
+                date: e.input.date,
+                minutes: e.input.minutes,
+                billable: e.billable,
+                note: e.note.clone(),
+                status: EntryStatus::Draft,
+                version: 1,
+                created_at: t,
+                updated_at: t,
+            };
+            deltas.entry(&entry, 1);
+            push_audit(&mut audit, i, ctx, &entry)?;
+        }
+        tx.execute(audit).await?;
+    }
+    Ok(())
+}
+
+fn push_audit(q: &mut Sql, i: usize, ctx: &WriteCtx, entry: &TimeEntry) -> Result<()> {
+    let after = serde_json::to_string(entry).map_err(Error::internal)?;
+    q.push(if i == 0 { "(" } else { ", (" });
+    q.push_bind(now()).push(", ").push_bind(ctx.user_id).push(", ");
+    q.push_bind(ctx.request_id.clone())
+        .push(", ")
+        .push_bind("time_entry")
+        .push(", ");
+    q.push_bind(entry.id.get())
+        .push(", ")
+        .push_bind(AuditAction::Create.code())
+        .push(", ");
+    q.push_bind(Option::<String>::None)
+        .push(", ")
+        .push_bind(after)
+        .push(")");
+    Ok(())
+}

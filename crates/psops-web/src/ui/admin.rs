@@ -1,0 +1,293 @@
+//! `/admin`: the index of the admin area, what its forms share (the fields of a posted
+//! form, the write context, a refusal turned into inline errors), and time off waiting
+//! for a decision. Every section checks the policy itself; the index only lists them.
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffStatus};
+use psops_core::code::Code;
+use psops_core::page::PageRequest;
+use psops_core::people::{PersonFilter, PersonId};
+use psops_core::policy::{Action, ListKind, ListScope, Resource, Subject, list_scope};
+use psops_core::store::WriteCtx;
+use psops_core::{Error, FieldError};
+use serde::Serialize;
+
+use super::filters::{Params, day, hours, label, path_id, person_names, subject};
+use super::form::Form;
+use super::frame::{Frame, decides_all_time_off, frame, runs_settings, sees_audit, sees_users};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+use crate::guard::{Guarded, allow};
+use crate::request_id::RequestId;
+
+/// A posted form as name/value pairs (repeated names, such as role checkboxes, kept).
+pub type Fields = Form<Vec<(String, String)>>;
+
+/// Reads a posted form like a query string; checks its CSRF token first.
+pub fn fields(me: &SignedIn, Form(pairs): Fields) -> Result<Params, UiError> {
+    let p = Params(pairs);
+    me.check_csrf(p.get("csrf").unwrap_or_default())?;
+    Ok(p)
+}
+
+/// Who writes, for the audit log.
+pub fn write_ctx(me: &SignedIn, request: &RequestId) -> WriteCtx {
+    WriteCtx {
+        user_id: Some(me.user.id),
+        request_id: Some(request.0.clone()),
+        idempotency: None,
+    }
+}
+
+/// A refusal the page answers inline (the rule broken, on the field); anything else
+/// becomes the error page.
+pub fn inline(e: Error) -> Result<Vec<FieldError>, UiError> {
+    match e {
+        Error::Invalid(errors) => Ok(errors),
+        Error::Conflict(f) => Ok(vec![f]),
+        other => Err(other.into()),
+    }
+}
+
+#[derive(Serialize)]
+struct Section {
+    href: &'static str,
+    title: &'static str,
+    text: &'static str,
+}
+
+#[derive(Serialize)]
+struct IndexPage {
+    #[serde(flatten)]
+    frame: Frame,
+    sections: Vec<Section>,
+}
+
+pub async fn index(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    let mut sections = Vec::new();
+    let mut add = |href, title, text| sections.push(Section { href, title, text });
+    if sees_users(&s) {
+        add(
+            "/admin/users",
+            "Users and roles",
+            "Create users, change their roles, disable them.",
+        );
+    }
+    add(
+        "/tokens",
+        "API tokens",
+        "Your tokens for the REST API; admins see everyone's.",
+    );
+    if sees_audit(&s) {
+        add(
+            "/admin/audit",
+            "Audit log",
+            "Every change with who, when, before and after.",
+        );
+    }
+    add(
+        "/admin/policy",
+        "Capacity policy",
+        "Day length, allowances, billable targets and the handbook table.",
+    );
+    add(
+        "/admin/calendars",
+        "Holiday calendars",
+        "Regional holidays, added by hand or imported.",
+    );
+    if decides_time_off(&st, &s).await? {
+        add("/admin/time-off", "Time off", "Requests waiting for a decision.");
+    }
+    if !runs_settings(&s) && !sees_users(&s) && !sees_audit(&s) {
+        return Err(Error::Forbidden("the admin area is for admins and operations".into()).into());
+    }
+    Ok(render(
+        "admin.html",
+        IndexPage {
+            frame: frame(&me, &s),
+            sections,
+        },
+    )?
+    .into_response())
+}
+
+/// Admins and ops decide all time off; a line manager their own people's.
+async fn decides_time_off(st: &AppState, s: &Subject) -> Result<bool, UiError> {
+    if decides_all_time_off(s) {
+        return Ok(true);
+    }
+    let Some(me) = s.person_id.filter(|_| !s.is_partner()) else {
+        return Ok(false);
+    };
+    let filter = PersonFilter {
+        manager_id: Some(me),
+        archived: Some(false),
+        ..Default::default()
+    };
+    let one = PageRequest { after: None, limit: 1 };
+    Ok(!st.store.list_people(&filter, one).await?.items.is_empty())
+}
+
+#[derive(Serialize)]
+struct TimeOffRow {
+    id: i64,
+    person_id: i64,
+    name: String,
+    date: String,
+    kind: String,
+    hours: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct TimeOffPage {
+    #[serde(flatten)]
+    frame: Frame,
+    rows: Vec<TimeOffRow>,
+    errors: Vec<FieldError>,
+    failed: Option<i64>,
+    reason: String,
+    notice: Option<&'static str>,
+}
+
+async fn time_off_page(
+    st: &AppState,
+    me: &SignedIn,
+    s: &Subject,
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    failed: Option<(i64, String)>,
+    notice: Option<&'static str>,
+) -> Result<Response, UiError> {
+    if !decides_time_off(st, s).await? {
+        return Err(Error::Forbidden("only admins, ops and line managers decide time off".into()).into());
+    }
+    let mut scope = list_scope(s, ListKind::TimeOff);
+    if let ListScope::Limited { own, .. } = &mut scope {
+        // Nobody decides their own request: show only the people they manage.
+        *own = None;
+    }
+    let filter = TimeOffFilter {
+        status: Some(TimeOffStatus::Requested),
+        scope,
+        ..Default::default()
+    };
+    let found = st
+        .store
+        .list_time_off(
+            &filter,
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await?;
+    let names = person_names(st, found.items.iter().map(|t| t.person_id).collect()).await?;
+    let rows = found
+        .items
+        .iter()
+        .map(|t| TimeOffRow {
+            id: t.id.get(),
+            person_id: t.person_id.get(),
+            name: names.get(&t.person_id.get()).cloned().unwrap_or_default(),
+            date: day(Some(t.date)),
+            kind: label(t.kind.code()),
+            hours: hours(t.minutes),
+            note: t.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    let (failed, reason) = match failed {
+        Some((id, reason)) => (Some(id), reason),
+        None => (None, String::new()),
+    };
+    let ctx = TimeOffPage {
+        frame: frame(me, s),
+        rows,
+        errors,
+        failed,
+        reason,
+        notice,
+    };
+    Ok((status, render("admin_time_off.html", ctx)?).into_response())
+}
+
+pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    let notice = p.get("done").map(|_| "Decision recorded.");
+    time_off_page(&st, &me, &s, StatusCode::OK, Vec::new(), None, notice).await
+}
+
+/// The time off as the policy sees it.
+struct TimeOffThing {
+    id: TimeOffId,
+    person: PersonId,
+    resource: Resource,
+}
+
+impl Guarded for TimeOffThing {
+    fn label(&self) -> (&'static str, String) {
+        ("time_off", self.id.to_string())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> psops_core::Result<Option<Resource>> {
+        Ok(Some(self.resource))
+    }
+}
+
+pub async fn decide_time_off(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Result<Response, UiError> {
+    let p = fields(&me, form)?;
+    let id = path_id(&id)?;
+    let s = subject(&st, &me).await?;
+    let record = st.store.time_off(TimeOffId::new(id)).await?;
+    let person = st.store.person(record.person_id).await?;
+    let thing = TimeOffThing {
+        id: record.id,
+        person: record.person_id,
+        resource: Resource::TimeOff {
+            person_id: person.id,
+            person_partner_id: person.fields.partner_id,
+            manager_id: person.fields.manager_id,
+        },
+    };
+    allow(&st, &s, Action::Approve, &thing).await?;
+    let reason = p.text("reason");
+    let decision = match p.get("action") {
+        Some("approve") => TimeOffDecision::Approve,
+        Some("reject") if reason.is_empty() => {
+            let e = FieldError::new("reason", "required", "reason is required to reject time off");
+            let failed = Some((id, reason));
+            return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], failed, None).await;
+        }
+        Some("reject") => TimeOffDecision::Reject { reason: reason.clone() },
+        _ => {
+            let e = FieldError::new("action", "one_of", "action must be approve or reject");
+            return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
+        }
+    };
+    if thing.person == s.person_id.unwrap_or(PersonId::new(0)) {
+        let e = FieldError::new("person_id", "not_own", "nobody decides their own time off");
+        return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
+    }
+    match st
+        .store
+        .decide_time_off(&write_ctx(&me, &request), record.id, Some(record.version), decision)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/time-off?done=1").into_response()),
+        Err(e) => {
+            let errors = inline(e)?;
+            let failed = Some((id, reason));
+            time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, failed, None).await
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! `/admin/users`: who may sign in and with which roles (admin only, as the policy says):
+//! the list, creating a user, changing roles, disabling and enabling. Disabling ends the
+//! user's sessions at once, as the API does.
+
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use psops_core::FieldError;
+use psops_core::auth::{NewUser, Role, User, UserId, UserPatch};
+use psops_core::code::Code;
+use psops_core::page::PageRequest;
+use psops_core::people::{PersonFilter, PersonId};
+use psops_core::policy::{Action, Resource};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::admin::{Fields, fields, inline, write_ctx};
+use super::filters::{Params, Problems, next_link, path_id, subject};
+use super::frame::{Frame, frame};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+use crate::auth::hash_password;
+use crate::guard::{Fixed, allow};
+use crate::request_id::RequestId;
+
+const USERS: Fixed = Fixed(Resource::Users, "user");
+
+#[derive(Serialize)]
+struct RoleBox {
+    code: &'static str,
+    checked: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    name: String,
+    email: String,
+    roles: Vec<RoleBox>,
+    person_id: Option<i64>,
+    disabled: bool,
+    me: bool,
+}
+
+#[derive(Serialize, Default)]
+struct Draft {
+    name: String,
+    email: String,
+    person: String,
+    roles: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct UsersPage {
+    #[serde(flatten)]
+    frame: Frame,
+    rows: Vec<Row>,
+    next: Option<String>,
+    errors: Vec<FieldError>,
+    /// The user whose row the errors belong to; none for the create form.
+    failed: Option<i64>,
+    draft: Draft,
+    all_roles: Vec<&'static str>,
+    people: Vec<(i64, String)>,
+    notice: Option<&'static str>,
+}
+
+fn role_boxes(roles: &[Role]) -> Vec<RoleBox> {
+    Role::ALL
+        .iter()
+        .map(|r| RoleBox {
+            code: r.code(),
+            checked: roles.contains(r),
+        })
+        .collect()
+}
+
+fn row(u: &User, me: UserId) -> Row {
+    Row {
+        id: u.id.get(),
+        name: u.name.clone(),
+        email: u.email.clone(),
+        roles: role_boxes(&u.roles),
+        person_id: u.person_id.map(|p| p.get()),
+        disabled: u.disabled_at.is_some(),
+        me: u.id == me,
+    }
+}
+
+struct Outcome {
+    status: StatusCode,
+    errors: Vec<FieldError>,
+    failed: Option<i64>,
+    draft: Draft,
+}
+
+async fn page(st: &AppState, me: &SignedIn, p: &Params, out: Outcome) -> Result<Response, UiError> {
+    let s = subject(st, me).await?;
+    allow(st, &s, Action::Read, &USERS).await?;
+    let mut e = Problems::default();
+    let found = st.store.list_users(e.page(p)).await?;
+    let people = st
+        .store
+        .list_people(
+            &PersonFilter {
+                archived: Some(false),
+                ..Default::default()
+            },
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await?;
+    let mut errors = e.0;
+    errors.extend(out.errors);
+    let ctx = UsersPage {
+        frame: frame(me, &s),
+        rows: found.items.iter().map(|u| row(u, me.user.id)).collect(),
+        next: next_link("/admin/users", p, found.next_cursor.as_deref()),
+        errors,
+        failed: out.failed,
+        draft: out.draft,
+        all_roles: Role::ALL.iter().map(|r| r.code()).collect(),
+        people: people.items.into_iter().map(|p| (p.id.get(), p.fields.name)).collect(),
+        notice: p.get("done").map(|_| "Saved."),
+    };
+    Ok((out.status, render("admin_users.html", ctx)?).into_response())
+}
+
+pub async fn list(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+    let ok = Outcome {
+        status: StatusCode::OK,
+        errors: Vec::new(),
+        failed: None,
+        draft: Draft::default(),
+    };
+    page(&st, &me, &p, ok).await
+}
+
+/// The checked roles of a form; unknown codes are errors on `roles`.
+fn roles(p: &Params, errors: &mut Vec<FieldError>) -> Vec<Role> {
+    let mut out = Vec::new();
+    for (k, v) in &p.0 {
+        if k != "roles" {
+            continue;
+        }
+        match Role::from_code(v) {
+            Ok(r) => out.push(r),
+            Err(_) => errors.push(FieldError::new("roles", "one_of", format!("'{v}' is not a role"))),
+        }
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push(FieldError::new("roles", "required", "a user needs at least one role"));
+    }
+    out
+}
+
+pub async fn create(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    form: Fields,
+) -> Result<Response, UiError> {
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    allow(&st, &s, Action::Create, &USERS).await?;
+    let mut errors = Vec::new();
+    let chosen = roles(&p, &mut errors);
+    let mut e = Problems::default();
+    let person_id: Option<PersonId> = e.id(&p, "person");
+    errors.extend(e.0);
+    let password = p.text("password");
+    let password_hash = if password.is_empty() {
+        None
+    } else {
+        match tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(UiError::internal)?
+        {
+            Ok(h) => Some(h),
+            Err(e) => {
+                errors.extend(inline(e)?);
+                None
+            }
+        }
+    };
+    let draft = Draft {
+        name: p.text("name"),
+        email: p.text("email"),
+        person: p.text("person"),
+        roles: chosen.iter().map(|r| r.code().to_string()).collect(),
+    };
+    if errors.is_empty() {
+        let new = NewUser {
+            email: draft.email.clone(),
+            name: draft.name.clone(),
+            roles: chosen,
+            person_id,
+            password_hash,
+        };
+        match st.store.create_user(&write_ctx(&me, &request), new).await {
+            Ok(_) => return Ok(Redirect::to("/admin/users?done=1").into_response()),
+            Err(e) => errors.extend(inline(e)?),
+        }
+    }
+    let out = Outcome {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        errors,
+        failed: None,
+        draft,
+    };
+    page(&st, &me, &Params::default(), out).await
+}
+
+pub async fn update(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Result<Response, UiError> {
+    let p = fields(&me, form)?;
+    let id = UserId::new(path_id(&id)?);
+    let s = subject(&st, &me).await?;
+    allow(&st, &s, Action::Update, &USERS).await?;
+    let mut errors = Vec::new();
+    let patch = match p.get("disabled") {
+        Some(flag) => {
+            let disabled = flag == "true";
+            if disabled && id == me.user.id {
+                errors.push(FieldError::new("disabled", "not_self", "you cannot disable yourself"));
+            }
+            UserPatch {
+                disabled: Some(disabled),
+                ..Default::default()
+            }
+        }
+        None => UserPatch {
+            roles: Some(roles(&p, &mut errors)),
+            ..Default::default()
+        },
+    };
+    let disable = patch.disabled == Some(true);
+    if errors.is_empty() {
+        match st.store.update_user(&write_ctx(&me, &request), id, patch).await {
+            Ok(user) => {
+                if disable {
+                    st.store.end_user_sessions(user.id, OffsetDateTime::now_utc()).await?;
+                }
+                return Ok(Redirect::to("/admin/users?done=1").into_response());
+            }
+            Err(e) => errors.extend(inline(e)?),
+        }
+    }
+    let out = Outcome {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        errors,
+        failed: Some(id.get()),
+        draft: Draft::default(),
+    };
+    page(&st, &me, &Params::default(), out).await
+}

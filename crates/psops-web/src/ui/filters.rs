@@ -1,0 +1,253 @@
+//! What list and report pages share: query parameters read leniently (a bad value becomes
+//! an inline error naming the field, never a bare rejection), the subject of the signed-in
+//! user, htmx fragment detection, paging links and the number formats of every table.
+
+use std::collections::HashMap;
+
+use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use psops_core::auth::{Actor, TokenScope};
+use psops_core::code::Code;
+use psops_core::dates::parse_date;
+use psops_core::page::PageRequest;
+use psops_core::people::PersonId;
+use psops_core::policy::Subject;
+use psops_core::{FieldError, Id, Minutes};
+use time::Date;
+
+use super::page::UiError;
+use super::session::SignedIn;
+use crate::AppState;
+
+/// Rows per page of every paged list.
+pub const PAGE_SIZE: u32 = 25;
+
+/// The query string as name/value pairs, in order.
+#[derive(Debug, Default, Clone)]
+pub struct Params(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        // A query that does not decode is treated as empty: the page shows its defaults.
+        Ok(Params(serde_urlencoded::from_str(query).unwrap_or_default()))
+    }
+}
+
+impl Params {
+    /// The first non-blank value of a parameter, trimmed.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// A parameter as text for the sticky form field ("" when absent).
+    pub fn text(&self, key: &str) -> String {
+        self.get(key).unwrap_or_default().to_string()
+    }
+
+    /// The non-blank parameters except `skip`, encoded again (for paging and CSV links).
+    pub fn encoded_without(&self, skip: &[&str]) -> String {
+        let kept: Vec<(&str, &str)> = self
+            .0
+            .iter()
+            .filter(|(k, v)| !skip.contains(&k.as_str()) && !v.trim().is_empty())
+            .map(|(k, v)| (k.as_str(), v.trim()))
+            .collect();
+        serde_urlencoded::to_string(kept).unwrap_or_default()
+    }
+}
+
+/// Parse errors of a page's filters, shown above its results.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<FieldError>);
+
+impl Problems {
+    fn push(&mut self, e: psops_core::Error) {
+        match e {
+            psops_core::Error::Invalid(errors) => self.0.extend(errors),
+            other => self.0.push(FieldError::new("query", "invalid", other.to_string())),
+        }
+    }
+
+    pub fn id<T>(&mut self, p: &Params, key: &str) -> Option<Id<T>> {
+        let v = p.get(key)?;
+        match v.parse::<i64>() {
+            Ok(n) if n > 0 => Some(Id::new(n)),
+            _ => {
+                let msg = format!("{key} must be chosen from the list, got '{v}'");
+                self.0.push(FieldError::new(key, "id", msg));
+                None
+            }
+        }
+    }
+
+    pub fn code<C: Code>(&mut self, p: &Params, key: &str) -> Option<C> {
+        let v = p.get(key)?;
+        C::from_code(v).map_err(|e| self.push(relabel(e, key))).ok()
+    }
+
+    pub fn date(&mut self, p: &Params, key: &str) -> Option<Date> {
+        let v = p.get(key)?;
+        parse_date(key, v).map_err(|e| self.push(e)).ok()
+    }
+
+    /// The page's cursor; a cursor that is not ours starts from the first page.
+    pub fn page(&mut self, p: &Params) -> PageRequest {
+        PageRequest::parse(p.get("cursor"), Some(PAGE_SIZE)).unwrap_or_else(|e| {
+            self.push(e);
+            PageRequest {
+                after: None,
+                limit: PAGE_SIZE,
+            }
+        })
+    }
+
+    pub fn add(&mut self, field: &str, rule: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, rule, message));
+    }
+}
+
+/// Names the query parameter in a code error (the domain names its own field).
+fn relabel(e: psops_core::Error, key: &str) -> psops_core::Error {
+    match e {
+        psops_core::Error::Invalid(mut errors) => {
+            for f in &mut errors {
+                f.field = key.to_string();
+            }
+            psops_core::Error::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
+/// The link to the next page of a list, keeping its filters.
+pub fn next_link(path: &str, p: &Params, next_cursor: Option<&str>) -> Option<String> {
+    let cursor = next_cursor?;
+    let rest = p.encoded_without(&["cursor"]);
+    let cursor = serde_urlencoded::to_string([("cursor", cursor)]).unwrap_or_default();
+    Some(if rest.is_empty() {
+        format!("{path}?{cursor}")
+    } else {
+        format!("{path}?{rest}&{cursor}")
+    })
+}
+
+/// The id in a page's path; anything but a positive number is the 404 page.
+pub fn path_id(text: &str) -> Result<i64, UiError> {
+    match text.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(super::not_found()),
+    }
+}
+
+/// Whether htmx asked for the fragment rather than the whole page.
+pub fn is_htmx(headers: &HeaderMap) -> bool {
+    headers.get("hx-request").is_some_and(|v| v == "true")
+}
+
+/// The signed-in user as the authorization policy sees them.
+pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError> {
+    let actor = Actor {
+        user: me.user.clone(),
+        scope: TokenScope::ReadWrite,
+    };
+    Ok(crate::access::subject(state, &actor).await?)
+}
+
+/// The names of people by id, fetched once each.
+pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i64, String>, UiError> {
+    let mut names = HashMap::new();
+    for id in ids {
+        if names.contains_key(&id.get()) {
+            continue;
+        }
+        let name = match st.store.person(id).await {
+            Ok(p) => p.fields.name,
+            Err(psops_core::Error::NotFound { .. }) => format!("#{id}"),
+            Err(e) => return Err(e.into()),
+        };
+        names.insert(id.get(), name);
+    }
+    Ok(names)
+}
+
+/// Hours with two decimals.
+pub fn hours(m: Minutes) -> String {
+    m.hours_text()
+}
+
+/// Basis points as a percentage with one decimal; "—" when there is no divisor.
+pub fn pct(bp: Option<i64>) -> String {
+    match bp {
+        Some(bp) => {
+            let tenths = (bp.abs() + 5) / 10;
+            let sign = if bp < 0 { "-" } else { "" };
+            format!("{sign}{}.{} %", tenths / 10, tenths % 10)
+        }
+        None => "—".into(),
+    }
+}
+
+/// Basis points as a percentage number for charts (0 when there is no divisor).
+pub fn bp_percent(bp: Option<i64>) -> f64 {
+    bp.map_or(0.0, |bp| bp as f64 / 100.0)
+}
+
+/// A date as `YYYY-MM-DD`, or "—".
+pub fn day(d: Option<Date>) -> String {
+    d.map(psops_core::dates::format_date).unwrap_or_else(|| "—".into())
+}
+
+/// Every code of a vocabulary with a readable label, for `<select>`s.
+pub fn options<C: Code>() -> Vec<(&'static str, String)> {
+    C::ALL.iter().map(|c| (c.code(), label(c.code()))).collect()
+}
+
+/// `time_and_materials` → `time and materials`.
+pub fn label(code: &str) -> String {
+    code.replace('_', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_round_half_up_to_a_tenth() {
+        assert_eq!(pct(Some(7000)), "70.0 %");
+        assert_eq!(pct(Some(6995)), "70.0 %");
+        assert_eq!(pct(Some(6994)), "69.9 %");
+        assert_eq!(pct(None), "—");
+    }
+
+    #[test]
+    fn paging_links_keep_the_filters_and_drop_the_old_cursor() {
+        let p = Params(vec![
+            ("status".into(), "active".into()),
+            ("q".into(), " ".into()),
+            ("cursor".into(), "i3".into()),
+        ]);
+        assert_eq!(
+            next_link("/projects", &p, Some("i9")).as_deref(),
+            Some("/projects?status=active&cursor=i9")
+        );
+        assert_eq!(next_link("/projects", &p, None), None);
+    }
+
+    #[test]
+    fn bad_filters_become_field_errors() {
+        let p = Params(vec![("status".into(), "nope".into()), ("account".into(), "x".into())]);
+        let mut e = Problems::default();
+        assert!(e.code::<psops_core::projects::ProjectStatus>(&p, "status").is_none());
+        assert!(e.id::<()>(&p, "account").is_none());
+        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["status", "account"]);
+    }
+}

@@ -1,0 +1,360 @@
+//! `/people`: the list with filters and paging, and one person's page — facts, this
+//! fiscal quarter's capacity in both views, time off, and utilization by ISO week. The
+//! time details show to whoever the policy lets read the person's own time.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use psops_core::calendars::TimeOffFilter;
+use psops_core::capacity::{Capacity, CapacityView};
+use psops_core::code::Code;
+use psops_core::dates::DateRange;
+use psops_core::page::PageRequest;
+use psops_core::partners::PartnerFilter;
+use psops_core::people::{Function, Person, PersonFilter, PersonId};
+use psops_core::policy::{Action, Decision, ListKind, Resource, decide, list_scope};
+use psops_core::ratio::basis_points;
+use psops_core::reporting::UtilizationFilter;
+use psops_core::timesheet::IsoWeek;
+use psops_core::utilization::GroupBy;
+use psops_core::{FieldError, Minutes};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::charts::{Bar, BarChart, Target, bar_chart};
+use super::filters::{
+    Params, Problems, bp_percent, day, hours, is_htmx, label, next_link, options, pct, person_names, subject,
+};
+use super::frame::{Frame, frame};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+use crate::guard::allow;
+
+const ALL: PageRequest = PageRequest {
+    after: None,
+    limit: 500,
+};
+
+#[derive(Serialize)]
+struct Row {
+    id: i64,
+    name: String,
+    email: String,
+    function: String,
+    region: String,
+    employer: String,
+    fte: String,
+}
+
+#[derive(Serialize)]
+struct ListPage {
+    #[serde(flatten)]
+    frame: Frame,
+    rows: Vec<Row>,
+    errors: Vec<FieldError>,
+    next: Option<String>,
+    f: BTreeMap<&'static str, String>,
+    functions: Vec<(&'static str, String)>,
+    partners: Vec<(String, String)>,
+}
+
+fn fte(p: &Person) -> String {
+    let bp = p.fields.fte.basis_points();
+    format!("{}.{:02}", bp / 10_000, (bp % 10_000 + 50) / 100)
+}
+
+fn employer(p: &Person, partners: &HashMap<i64, String>) -> String {
+    match p.fields.partner_id {
+        Some(id) => partners
+            .get(&id.get())
+            .cloned()
+            .unwrap_or_else(|| format!("partner #{id}")),
+        None => "the company".into(),
+    }
+}
+
+async fn partner_names(st: &AppState, s: &psops_core::policy::Subject) -> Result<Vec<(String, String)>, UiError> {
+    let filter = PartnerFilter {
+        scope: list_scope(s, ListKind::Partners),
+        ..Default::default()
+    };
+    let found = st.store.list_partners(&filter, ALL).await?;
+    Ok(found
+        .items
+        .into_iter()
+        .map(|p| (p.id.to_string(), p.fields.name))
+        .collect())
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    p: Params,
+) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    let mut e = Problems::default();
+    let filter = PersonFilter {
+        function: e.code::<Function>(&p, "function"),
+        region: p.get("region").map(str::to_string),
+        partner_id: e.id(&p, "partner"),
+        q: p.get("q").map(str::to_string),
+        archived: Some(false),
+        scope: list_scope(&s, ListKind::People),
+        ..Default::default()
+    };
+    let page = e.page(&p);
+    let found = st.store.list_people(&filter, page).await?;
+    let partners = partner_names(&st, &s).await?;
+    let by_id: HashMap<i64, String> = partners
+        .iter()
+        .filter_map(|(id, name)| Some((id.parse().ok()?, name.clone())))
+        .collect();
+    let rows = found
+        .items
+        .iter()
+        .map(|person| Row {
+            id: person.id.get(),
+            name: person.fields.name.clone(),
+            email: person.fields.email.clone(),
+            function: label(person.fields.function.code()),
+            region: person.fields.region.clone(),
+            employer: employer(person, &by_id),
+            fte: fte(person),
+        })
+        .collect();
+    let ctx = ListPage {
+        frame: frame(&me, &s),
+        rows,
+        errors: e.0,
+        next: next_link("/people", &p, found.next_cursor.as_deref()),
+        f: ["function", "region", "partner", "q"]
+            .into_iter()
+            .map(|k| (k, p.text(k)))
+            .collect(),
+        functions: options::<Function>(),
+        partners,
+    };
+    let template = if is_htmx(&headers) {
+        "people_results.html"
+    } else {
+        "people.html"
+    };
+    Ok(render(template, ctx)?.into_response())
+}
+
+#[derive(Serialize)]
+struct CapacityRow {
+    item: &'static str,
+    policy: String,
+    calendar: String,
+}
+
+#[derive(Serialize)]
+struct TimeOffRow {
+    date: String,
+    kind: String,
+    hours: String,
+    status: String,
+    note: String,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct WeekRow {
+    week: String,
+    available: String,
+    worked: String,
+    billable: String,
+    utilization: String,
+    billable_utilization: String,
+    target: String,
+}
+
+#[derive(Serialize)]
+struct Details {
+    sees_time_off: bool,
+    chart: String,
+    quarter: String,
+    range: String,
+    capacity: Vec<CapacityRow>,
+    time_off: Vec<TimeOffRow>,
+    weeks: Vec<WeekRow>,
+}
+
+#[derive(Serialize)]
+struct DetailPage {
+    #[serde(flatten)]
+    frame: Frame,
+    person: Row,
+    time_zone: String,
+    employment: String,
+    manager: Option<(i64, String)>,
+    details: Option<Details>,
+}
+
+pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError> {
+    let id: PersonId = match id.parse::<i64>() {
+        Ok(n) if n > 0 => PersonId::new(n),
+        _ => return Err(super::not_found()),
+    };
+    let s = subject(&st, &me).await?;
+    let person = st.store.person(id).await?;
+    allow(&st, &s, Action::Read, &person).await?;
+    let mut partners = HashMap::new();
+    if let Some(pid) = person.fields.partner_id {
+        partners.insert(pid.get(), st.store.partner(pid).await?.fields.name);
+    }
+    let manager = match person.fields.manager_id {
+        Some(m) => person_names(&st, vec![m])
+            .await?
+            .remove(&m.get())
+            .map(|name| (m.get(), name)),
+        None => None,
+    };
+    let figures = Resource::Figures {
+        person_id: id,
+        partner_id: person.fields.partner_id,
+        manager_id: person.fields.manager_id,
+    };
+    let time_off = Resource::TimeOff {
+        person_id: id,
+        person_partner_id: person.fields.partner_id,
+        manager_id: person.fields.manager_id,
+    };
+    let details = if decide(&s, Action::Read, &figures) == Decision::Allow {
+        let sees_time_off = decide(&s, Action::Read, &time_off) == Decision::Allow;
+        Some(details(&st, &person, sees_time_off).await?)
+    } else {
+        None
+    };
+    let f = &person.fields;
+    let ctx = DetailPage {
+        frame: frame(&me, &s),
+        person: Row {
+            id: person.id.get(),
+            name: f.name.clone(),
+            email: f.email.clone(),
+            function: label(f.function.code()),
+            region: f.region.clone(),
+            employer: employer(&person, &partners),
+            fte: fte(&person),
+        },
+        time_zone: f.time_zone.clone(),
+        employment: format!("{} – {}", day(Some(f.employment_start)), day(f.employment_end)),
+        manager,
+        details,
+    };
+    Ok(render("person.html", ctx)?.into_response())
+}
+
+fn capacity_rows(policy: &Capacity, calendar: &Capacity) -> Vec<CapacityRow> {
+    let row = |item, f: fn(&Capacity) -> Minutes| CapacityRow {
+        item,
+        policy: hours(f(policy)),
+        calendar: hours(f(calendar)),
+    };
+    vec![
+        row("Weekday hours", |c| c.weekday_minutes),
+        row("Holidays", |c| c.holiday_minutes),
+        row("Time off", |c| c.time_off_minutes),
+        row("Available", |c| c.available_minutes),
+        row("Billable target", |c| c.target_minutes),
+    ]
+}
+
+/// The ISO weeks touching a range, each cut to the range.
+pub fn weeks_in(range: DateRange) -> Vec<(IsoWeek, DateRange)> {
+    let mut out = Vec::new();
+    let mut week = Some(IsoWeek::of(range.start));
+    while let Some(w) = week {
+        let Some(cut) = w.range().intersect(&range) else {
+            break;
+        };
+        out.push((w, cut));
+        week = w.next();
+    }
+    out
+}
+
+async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<Details, UiError> {
+    let policy = st.store.capacity_policy().await?;
+    let today = OffsetDateTime::now_utc().date();
+    let fiscal = policy.fiscal_calendar();
+    let q = fiscal.quarter_of(today);
+    let range = fiscal.quarter_range(q);
+    let by_policy = st.store.capacity(person.id, range, CapacityView::Policy).await?;
+    let by_calendar = st.store.capacity(person.id, range, CapacityView::Calendar).await?;
+    let off = if sees_time_off {
+        let filter = TimeOffFilter {
+            person_id: Some(person.id),
+            ..Default::default()
+        };
+        st.store.list_time_off(&filter, ALL).await?.items
+    } else {
+        Vec::new()
+    };
+    let time_off = off
+        .iter()
+        .map(|t| TimeOffRow {
+            date: day(Some(t.date)),
+            kind: label(t.kind.code()),
+            hours: hours(t.minutes),
+            status: t.status.code().to_string(),
+            note: t.note.clone().unwrap_or_default(),
+            reason: t.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let filter = UtilizationFilter {
+        person_id: Some(person.id),
+        ..Default::default()
+    };
+    let mut weeks = Vec::new();
+    let mut bars = Vec::new();
+    for (week, cut) in weeks_in(range) {
+        let report = st.store.utilization(cut, GroupBy::Person, &filter).await?;
+        let r = report.total;
+        bars.push(Bar {
+            label: format!("W{:02}", week.week),
+            value: bp_percent(r.billable_utilization_bp),
+            second: None,
+        });
+        weeks.push(WeekRow {
+            week: week.to_string(),
+            available: hours(r.available_policy_minutes),
+            worked: hours(r.worked_minutes),
+            billable: hours(r.billable_minutes),
+            utilization: pct(r.utilization_bp),
+            billable_utilization: pct(r.billable_utilization_bp),
+            target: pct(r.target_bp),
+        });
+    }
+    let target = basis_points(by_policy.target_minutes.get(), by_policy.available_minutes.get());
+    let chart = BarChart {
+        title: format!("Billable utilization by week, FY{} Q{}", q.year, q.quarter),
+        unit: "%".into(),
+        series: "Billable utilization".into(),
+        second_series: None,
+        bars,
+        targets: target
+            .filter(|t| *t > 0)
+            .map(|t| Target {
+                label: "Target".into(),
+                value: bp_percent(Some(t)),
+            })
+            .into_iter()
+            .collect(),
+    };
+    Ok(Details {
+        sees_time_off,
+        chart: bar_chart(&chart),
+        quarter: format!("FY{} Q{}", q.year, q.quarter),
+        range: format!("{} – {}", day(Some(range.start)), day(Some(range.end))),
+        capacity: capacity_rows(&by_policy, &by_calendar),
+        time_off,
+        weeks,
+    })
+}

@@ -1,0 +1,405 @@
+//! `/reports/utilization`: utilization by person, function or region for a fiscal
+//! quarter or a date range, as an SVG chart of billable utilization against each row's
+//! target and the table of every figure with its total; `/reports/utilization.csv` answers
+//! the same query with exactly the rows of that table. Rows are cut to the people the
+//! subject may see figures of (`ListKind::Figures`).
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use psops_core::FieldError;
+use psops_core::code::Code;
+use psops_core::dates::DateRange;
+use psops_core::fiscal::{FiscalCalendar, FiscalQuarter};
+use psops_core::people::{Function, PersonId};
+use psops_core::policy::{ListKind, Subject, list_scope};
+use psops_core::reporting::UtilizationFilter;
+use psops_core::utilization::{GroupBy, UtilizationRow};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::charts::{Bar, BarChart, Target, bar_chart};
+use super::filters::{Params, Problems, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
+use super::frame::{Frame, frame};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+
+/// The columns of the table and of the CSV, in order.
+pub const COLUMNS: [&str; 12] = [
+    "group",
+    "available_policy_hours",
+    "available_calendar_hours",
+    "worked_hours",
+    "billable_hours",
+    "utilization",
+    "billable_utilization",
+    "billable_mix",
+    "target",
+    "attainment",
+    "target_hours",
+    "hours_to_target",
+];
+
+#[derive(Serialize)]
+struct Line {
+    key: String,
+    label: String,
+    cells: Vec<String>,
+}
+
+/// A report as shown: the resolved query and its rows.
+struct Built {
+    errors: Vec<FieldError>,
+    group: GroupBy,
+    range: DateRange,
+    quarter: Option<FiscalQuarter>,
+    lines: Vec<Line>,
+    total: Line,
+    rows: Vec<UtilizationRow>,
+}
+
+fn cells(r: &UtilizationRow) -> Vec<String> {
+    vec![
+        hours(r.available_policy_minutes),
+        hours(r.available_calendar_minutes),
+        hours(r.worked_minutes),
+        hours(r.billable_minutes),
+        pct(r.utilization_bp),
+        pct(r.billable_utilization_bp),
+        pct(r.billable_mix_bp),
+        pct(r.target_bp),
+        pct(r.attainment_bp),
+        hours(r.target_minutes),
+        hours(r.to_target_minutes),
+    ]
+}
+
+/// `2026-Q2` → fiscal year 2026, quarter 2.
+fn parse_quarter(text: &str) -> Option<FiscalQuarter> {
+    let (year, q) = text.split_once("-Q")?;
+    let year: i32 = year.parse().ok().filter(|y| (1900..=9999).contains(y))?;
+    let quarter: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
+    Some(FiscalQuarter { year, quarter })
+}
+
+fn quarter_code(q: FiscalQuarter) -> String {
+    format!("{}-Q{}", q.year, q.quarter)
+}
+
+/// The range asked for: `from`/`to` when given, else the quarter (the current one by default).
+fn resolve_range(p: &Params, e: &mut Problems, fiscal: FiscalCalendar) -> (DateRange, Option<FiscalQuarter>) {
+    let today = OffsetDateTime::now_utc().date();
+    let current = fiscal.quarter_of(today);
+    let (from, to) = (e.date(p, "from"), e.date(p, "to"));
+    match (p.get("from"), p.get("to"), from, to) {
+        (None, None, _, _) => {}
+        (_, _, Some(start), Some(end)) if start <= end => return (DateRange { start, end }, None),
+        (_, _, Some(_), Some(_)) => e.add("to", "after_start", "to must be on or after from"),
+        (Some(_), None, _, _) => e.add("to", "required", "to is required with from"),
+        (None, Some(_), _, _) => e.add("from", "required", "from is required with to"),
+        _ => {}
+    }
+    let q = match p.get("quarter") {
+        None => current,
+        Some(text) => parse_quarter(text).unwrap_or_else(|| {
+            e.add(
+                "quarter",
+                "quarter",
+                format!("quarter must be written like 2026-Q2, got '{text}'"),
+            );
+            current
+        }),
+    };
+    (fiscal.quarter_range(q), Some(q))
+}
+
+async fn build(st: &AppState, s: &Subject, p: &Params) -> Result<Built, UiError> {
+    let mut e = Problems::default();
+    let group = match e.code::<GroupBy>(p, "group") {
+        Some(g @ (GroupBy::Person | GroupBy::Function | GroupBy::Region)) => g,
+        Some(_) => {
+            e.add("group", "one_of", "group must be one of: person, function, region");
+            GroupBy::Person
+        }
+        None => GroupBy::Person,
+    };
+    let policy = st.store.capacity_policy().await?;
+    let (range, quarter) = resolve_range(p, &mut e, policy.fiscal_calendar());
+    let filter = UtilizationFilter {
+        function: e.code::<Function>(p, "function"),
+        region: p.get("region").map(str::to_string),
+        partner_id: e.id(p, "partner"),
+        scope: list_scope(s, ListKind::Figures),
+        ..Default::default()
+    };
+    let report = st.store.utilization(range, group, &filter).await?;
+    let names = if group == GroupBy::Person {
+        let ids = report
+            .rows
+            .iter()
+            .filter_map(|r| r.key.parse().ok().map(PersonId::new))
+            .collect();
+        person_names(st, ids).await?
+    } else {
+        Default::default()
+    };
+    let lines = report
+        .rows
+        .iter()
+        .map(|g| Line {
+            key: g.key.clone(),
+            label: match group {
+                GroupBy::Person => g
+                    .key
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|id| names.get(&id).cloned())
+                    .unwrap_or_else(|| g.key.clone()),
+                GroupBy::Function => label(&g.key),
+                _ => g.key.clone(),
+            },
+            cells: cells(&g.row),
+        })
+        .collect();
+    Ok(Built {
+        errors: e.0,
+        group,
+        range,
+        quarter,
+        lines,
+        total: Line {
+            key: String::new(),
+            label: "Total".into(),
+            cells: cells(&report.total),
+        },
+        rows: report.rows.iter().map(|g| g.row).collect(),
+    })
+}
+
+fn chart(b: &Built) -> String {
+    let mut targets: BTreeMap<i64, ()> = BTreeMap::new();
+    for r in &b.rows {
+        if let Some(t) = r.target_bp.filter(|t| *t > 0) {
+            targets.insert(t, ());
+        }
+    }
+    let chart = BarChart {
+        title: format!("Billable utilization by {}", b.group.code()),
+        unit: "%".into(),
+        series: "Billable utilization".into(),
+        second_series: Some("Target".into()),
+        bars: b
+            .lines
+            .iter()
+            .zip(&b.rows)
+            .map(|(l, r)| Bar {
+                label: l.label.clone(),
+                value: bp_percent(r.billable_utilization_bp),
+                second: Some(bp_percent(r.target_bp)),
+            })
+            .collect(),
+        targets: targets
+            .keys()
+            .take(4)
+            .map(|t| Target {
+                label: "Target".into(),
+                value: bp_percent(Some(*t)),
+            })
+            .collect(),
+    };
+    bar_chart(&chart)
+}
+
+#[derive(Serialize)]
+struct ReportPage {
+    #[serde(flatten)]
+    frame: Frame,
+    errors: Vec<FieldError>,
+    f: BTreeMap<&'static str, String>,
+    groups: Vec<(&'static str, String)>,
+    quarters: Vec<String>,
+    functions: Vec<(&'static str, String)>,
+    partners: Vec<(String, String)>,
+    period: String,
+    columns: Vec<String>,
+    lines: Vec<Line>,
+    total: Line,
+    chart: String,
+    csv: String,
+}
+
+/// The quarters offered: the current fiscal year, the one before and the one after.
+fn quarter_choices(fiscal: FiscalCalendar) -> Vec<String> {
+    let year = fiscal.year_of(OffsetDateTime::now_utc().date());
+    (year - 1..=year + 1)
+        .flat_map(|y| (1..=4).map(move |q| quarter_code(FiscalQuarter { year: y, quarter: q })))
+        .collect()
+}
+
+pub async fn utilization(
+    State(st): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    p: Params,
+) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    let b = build(&st, &s, &p).await?;
+    let policy = st.store.capacity_policy().await?;
+    let partners = st
+        .store
+        .list_partners(
+            &psops_core::partners::PartnerFilter {
+                scope: list_scope(&s, ListKind::Partners),
+                ..Default::default()
+            },
+            psops_core::page::PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await?;
+    let mut f: BTreeMap<&'static str, String> = ["function", "region", "partner", "from", "to"]
+        .into_iter()
+        .map(|k| (k, p.text(k)))
+        .collect();
+    f.insert("group", b.group.code().to_string());
+    f.insert("quarter", b.quarter.map(quarter_code).unwrap_or_default());
+    let period = match b.quarter {
+        Some(q) => format!(
+            "FY{} Q{} ({} – {})",
+            q.year,
+            q.quarter,
+            day(Some(b.range.start)),
+            day(Some(b.range.end))
+        ),
+        None => format!("{} – {}", day(Some(b.range.start)), day(Some(b.range.end))),
+    };
+    let query = p.encoded_without(&[]);
+    let ctx = ReportPage {
+        frame: frame(&me, &s),
+        chart: chart(&b),
+        errors: b.errors,
+        f,
+        groups: [GroupBy::Person, GroupBy::Function, GroupBy::Region]
+            .iter()
+            .map(|g| (g.code(), label(g.code())))
+            .collect(),
+        quarters: quarter_choices(policy.fiscal_calendar()),
+        functions: options::<Function>(),
+        partners: partners
+            .items
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.fields.name))
+            .collect(),
+        period,
+        columns: COLUMNS.iter().map(|c| label(c)).collect(),
+        lines: b.lines,
+        total: b.total,
+        csv: if query.is_empty() {
+            "/reports/utilization.csv".into()
+        } else {
+            format!("/reports/utilization.csv?{query}")
+        },
+    };
+    let template = if is_htmx(&headers) {
+        "utilization_results.html"
+    } else {
+        "utilization.html"
+    };
+    Ok(render(template, ctx)?.into_response())
+}
+
+/// One CSV field, quoted when it must be (RFC 4180).
+fn field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    let b = build(&st, &s, &p).await?;
+    if !b.errors.is_empty() {
+        return Err(UiError {
+            errors: b.errors,
+            ..UiError::new(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                "Please check your input",
+                "The report's filters break a rule.",
+            )
+        });
+    }
+    let mut out = COLUMNS.join(",");
+    out.push_str("\r\n");
+    for line in b.lines.iter().chain(std::iter::once(&b.total)) {
+        let mut fields = vec![field(&line.label)];
+        fields.extend(line.cells.iter().map(|c| field(c)));
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    let name = format!(
+        "attachment; filename=\"utilization-{}-{}-{}.csv\"",
+        b.group.code(),
+        day(Some(b.range.start)),
+        day(Some(b.range.end))
+    );
+    let mut res = out.into_response();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&name) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quarters_read_like_2026_q2() {
+        assert_eq!(parse_quarter("2026-Q2"), Some(FiscalQuarter { year: 2026, quarter: 2 }));
+        assert_eq!(parse_quarter("2026-Q5"), None);
+        assert_eq!(parse_quarter("Q2"), None);
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(field("Ada"), "Ada");
+        assert_eq!(field("Lovelace, Ada"), "\"Lovelace, Ada\"");
+        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn a_range_needs_both_ends_in_order() {
+        let fiscal = FiscalCalendar::default();
+        let p = Params(vec![("from".into(), "2026-02-01".into())]);
+        let mut e = Problems::default();
+        let (_, q) = resolve_range(&p, &mut e, fiscal);
+        assert!(q.is_some(), "falls back to the quarter");
+        assert_eq!(e.0[0].field, "to");
+        let p = Params(vec![
+            ("from".into(), "2026-02-01".into()),
+            ("to".into(), "2026-01-01".into()),
+        ]);
+        let mut e = Problems::default();
+        resolve_range(&p, &mut e, fiscal);
+        assert_eq!((e.0[0].field.as_str(), e.0[0].rule.as_str()), ("to", "after_start"));
+        let p = Params(vec![
+            ("from".into(), "2026-01-05".into()),
+            ("to".into(), "2026-01-09".into()),
+        ]);
+        let mut e = Problems::default();
+        let (r, q) = resolve_range(&p, &mut e, fiscal);
+        assert!(e.0.is_empty() && q.is_none());
+        assert_eq!(r.days(), 5);
+    }
+}

@@ -1,0 +1,204 @@
+//! `/me/utilization?quarter=FY2027-Q1`: the signed-in person's quarter — available hours
+//! (policy view), worked and billable hours, the ratios, the target and the hours still
+//! to reach it from `ReportStore::utilization` — and an SVG chart of cumulative worked and
+//! billable hours by ISO week against the quarter's target line.
+
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use psops_core::Minutes;
+use psops_core::dates::DateRange;
+use psops_core::fiscal::FiscalQuarter;
+use psops_core::policy::{Action, Resource};
+use psops_core::reporting::UtilizationFilter;
+use psops_core::timesheet::IsoWeek;
+use psops_core::utilization::{GroupBy, UtilizationRow};
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use super::charts::{Bar, BarChart, Target, bar_chart};
+use super::filters::{Params, pct, subject};
+use super::frame::{Frame, frame};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use super::week_load::{own_entries, person};
+use crate::AppState;
+use crate::guard::{Fixed, allow};
+
+#[derive(Serialize)]
+struct Figure {
+    label: &'static str,
+    value: String,
+    id: &'static str,
+}
+
+#[derive(Serialize)]
+struct UtilizationPage {
+    #[serde(flatten)]
+    frame: Frame,
+    quarter: String,
+    prev: String,
+    next: String,
+    from: String,
+    to: String,
+    figures: Vec<Figure>,
+    chart: String,
+    has_target: bool,
+}
+
+fn hours(m: Minutes) -> String {
+    format!("{} h", m.hours_text())
+}
+
+fn as_hours(m: i64) -> f64 {
+    m as f64 / 60.0
+}
+
+fn neighbour(q: FiscalQuarter, step: i32) -> FiscalQuarter {
+    let index = q.year * 4 + i32::from(q.quarter) - 1 + step;
+    FiscalQuarter {
+        year: index.div_euclid(4),
+        quarter: (index.rem_euclid(4) + 1) as u8,
+    }
+}
+
+/// The figures shown as numbers, in reading order.
+fn figures(row: &UtilizationRow) -> Vec<Figure> {
+    let f = |label, id, value| Figure { label, value, id };
+    vec![
+        f(
+            "Available hours (policy view)",
+            "available",
+            hours(row.available_policy_minutes),
+        ),
+        f("Worked", "worked", hours(row.worked_minutes)),
+        f("Billable", "billable", hours(row.billable_minutes)),
+        f("Utilization", "utilization", pct(row.utilization_bp)),
+        f(
+            "Billable utilization",
+            "billable-utilization",
+            pct(row.billable_utilization_bp),
+        ),
+        f("Billable mix", "billable-mix", pct(row.billable_mix_bp)),
+        f("Target", "target", hours(row.target_minutes)),
+        f("Attainment", "attainment", pct(row.attainment_bp)),
+        f("Still to reach target", "to-target", hours(row.to_target_minutes)),
+    ]
+}
+
+/// Cumulative worked and billable hours at the end of each ISO week of the range.
+fn weekly_bars(range: DateRange, entries: &[psops_core::time_entries::TimeEntry]) -> Vec<Bar> {
+    let mut by_week: BTreeMap<IsoWeek, (i64, i64)> = BTreeMap::new();
+    let mut day = range.start;
+    while day <= range.end {
+        by_week.entry(IsoWeek::of(day)).or_default();
+        day += Duration::days(7);
+    }
+    by_week.entry(IsoWeek::of(range.end)).or_default();
+    for e in entries.iter().filter(|e| range.contains(e.date)) {
+        let w = by_week.entry(IsoWeek::of(e.date)).or_default();
+        w.0 += e.minutes.get();
+        if e.billable {
+            w.1 += e.minutes.get();
+        }
+    }
+    let (mut worked, mut billable) = (0, 0);
+    by_week
+        .into_iter()
+        .map(|(week, (w, b))| {
+            worked += w;
+            billable += b;
+            Bar {
+                label: format!("W{:02}", week.week),
+                value: as_hours(worked),
+                second: Some(as_hours(billable)),
+            }
+        })
+        .collect()
+}
+
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+    let subject = subject(&state, &me).await?;
+    let person_id = person(&subject)?;
+    let settings = state.store.settings().await?;
+    let calendar = settings.fiscal_calendar();
+    let quarter = match params.get("quarter").filter(|q| !q.trim().is_empty()) {
+        Some(q) => q.parse::<FiscalQuarter>()?,
+        None => calendar.quarter_of(OffsetDateTime::now_utc().date()),
+    };
+    let me_person = state.store.person(person_id).await?;
+    let figures_of = Resource::Figures {
+        person_id,
+        partner_id: me_person.fields.partner_id,
+        manager_id: me_person.fields.manager_id,
+    };
+    allow(&state, &subject, Action::Read, &Fixed(figures_of, "utilization")).await?;
+    let range = calendar.quarter_range(quarter);
+    let filter = UtilizationFilter {
+        person_id: Some(person_id),
+        ..Default::default()
+    };
+    let report = state.store.utilization(range, GroupBy::Person, &filter).await?;
+    let row = report.rows.first().map_or(report.total, |g| g.row);
+    let entries = own_entries(&state, &subject, range).await?;
+    let target = as_hours(row.target_minutes.get());
+    let chart = bar_chart(&BarChart {
+        title: format!("Cumulative hours in {quarter}, by week"),
+        unit: "h".into(),
+        series: "Worked".into(),
+        second_series: Some("Billable".into()),
+        bars: weekly_bars(range, &entries),
+        targets: if row.target_minutes.get() > 0 {
+            vec![Target {
+                label: "Billable target".into(),
+                value: target,
+            }]
+        } else {
+            Vec::new()
+        },
+    });
+    let page = UtilizationPage {
+        frame: frame(&me, &subject),
+        quarter: quarter.to_string(),
+        prev: neighbour(quarter, -1).to_string(),
+        next: neighbour(quarter, 1).to_string(),
+        from: psops_core::dates::format_date(range.start),
+        to: psops_core::dates::format_date(range.end),
+        figures: figures(&row),
+        chart,
+        has_target: row.target_minutes.get() > 0,
+    };
+    Ok((StatusCode::OK, render("my_utilization.html", page)?).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn quarters_step_across_years() {
+        let q = FiscalQuarter { year: 2027, quarter: 1 };
+        assert_eq!(neighbour(q, -1).to_string(), "FY2026-Q4");
+        assert_eq!(neighbour(q, 1).to_string(), "FY2027-Q2");
+        assert_eq!(
+            neighbour(FiscalQuarter { year: 2026, quarter: 4 }, 1).to_string(),
+            "FY2027-Q1"
+        );
+    }
+
+    #[test]
+    fn weekly_bars_accumulate_and_cover_every_week() {
+        let range = DateRange {
+            start: date!(2026 - 10 - 01),
+            end: date!(2026 - 12 - 31),
+        };
+        let bars = weekly_bars(range, &[]);
+        // 2026-10-01 is in W40, 2026-12-31 in W53: 14 weeks.
+        assert_eq!(bars.len(), 14);
+        assert_eq!((bars[0].label.as_str(), bars[13].label.as_str()), ("W40", "W53"));
+        assert!(bars.iter().all(|b| b.value == 0.0));
+    }
+}

@@ -1,0 +1,356 @@
+//! `/week`: the signed-in person's weekly timesheet grid. `GET` shows a week (this ISO week
+//! by default) with rows added or copied from last week through the query; `POST /week`
+//! saves every changed cell (the form without JavaScript); `POST /week/cell` saves one
+//! cell for htmx and answers the cell with the row and week totals swapped out of band;
+//! `POST /week/submit` submits the week's drafts.
+
+use std::collections::BTreeMap;
+
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use psops_core::policy::{Action, Resource, Subject, approves_all};
+use psops_core::reporting::TimesheetActor;
+use psops_core::store::WriteCtx;
+use psops_core::timesheet::IsoWeek;
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use super::filters::{Params, is_htmx, subject};
+use super::form::Form;
+use super::frame::{Frame, frame};
+use super::page::{UiError, render};
+use super::session::SignedIn;
+use super::week_grid::{Grid, RowKey, RowView, Totals, Typed, parse_rows, rows_param};
+use super::week_load::{Choice, Loaded, load, own_entries, parse_week, person};
+use super::week_save::{CellInput, changed, save, words};
+use crate::AppState;
+use crate::guard::{Fixed, allow};
+use crate::request_id::RequestId;
+
+#[derive(Serialize)]
+struct Day {
+    name: &'static str,
+    date: String,
+}
+
+#[derive(Serialize)]
+struct WeekPage {
+    #[serde(flatten)]
+    frame: Frame,
+    week: String,
+    prev: String,
+    next: String,
+    this_week: String,
+    days: Vec<Day>,
+    rows: Vec<RowView>,
+    totals: Totals,
+    extra: String,
+    choices: Vec<Choice>,
+    submitted_at: String,
+    rejections: Vec<String>,
+    message: String,
+}
+
+const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+fn rows(loaded: &Loaded, typed: &BTreeMap<(String, usize), Typed>) -> Vec<RowView> {
+    let grid = &loaded.grid;
+    grid.rows()
+        .iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let name = loaded.labels.get(&k.key()).cloned().unwrap_or_default();
+            grid.row(*k, i, name, typed)
+        })
+        .collect()
+}
+
+/// The extra rows to keep showing: those without any entry yet.
+fn empty_rows(grid: &Grid) -> String {
+    let empty: Vec<RowKey> = grid
+        .rows()
+        .iter()
+        .copied()
+        .filter(|k| grid.row_minutes(*k) == 0)
+        .collect();
+    rows_param(&empty)
+}
+
+fn week_link(week: Option<IsoWeek>, fallback: IsoWeek) -> String {
+    week.unwrap_or(fallback).to_string()
+}
+
+async fn page(
+    state: &AppState,
+    me: &SignedIn,
+    subject: &Subject,
+    loaded: Loaded,
+    typed: &BTreeMap<(String, usize), Typed>,
+    message: String,
+) -> Result<Html<String>, UiError> {
+    let person_id = person(subject)?;
+    let week = loaded.week;
+    let submitted_at = state
+        .store
+        .week_submitted_at(person_id, week)
+        .await?
+        .map(|t| psops_core::dates::format_date(t.date()))
+        .unwrap_or_default();
+    let rejections = state
+        .store
+        .list_rejections(person_id, week)
+        .await?
+        .into_iter()
+        .map(|r| r.reason)
+        .collect();
+    let days = (0..7)
+        .map(|d| Day {
+            name: NAMES[d],
+            date: psops_core::dates::format_date(loaded.grid.date(d)),
+        })
+        .collect();
+    let monday = week.monday();
+    render(
+        "week.html",
+        WeekPage {
+            frame: frame(me, subject),
+            week: week.to_string(),
+            prev: week_link(monday.checked_sub(Duration::days(7)).map(IsoWeek::of), week),
+            next: week_link(week.next(), week),
+            this_week: IsoWeek::of(OffsetDateTime::now_utc().date()).to_string(),
+            days,
+            rows: rows(&loaded, typed),
+            totals: loaded.grid.totals(),
+            extra: empty_rows(&loaded.grid),
+            choices: loaded.choices,
+            submitted_at,
+            rejections,
+            message,
+        },
+    )
+}
+
+/// `GET /week?week=2026-W48&rows=…&add=p12&billable=on&copy=1`.
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+    let subject = subject(&state, &me).await?;
+    let week = parse_week(params.get("week"))?;
+    let mut extra = parse_rows(params.get("rows").unwrap_or(""));
+    let mut message = String::new();
+    if let Some(add) = params.get("add").filter(|a| !a.is_empty()) {
+        let billable = params.get("billable").is_some() && add.starts_with('p');
+        match RowKey::parse(&format!("{add}-{}", if billable { "b" } else { "n" })) {
+            Some(k) => extra.push(k),
+            None => message = format!("'{add}' is not a project or internal category to add"),
+        }
+    }
+    if params.get("copy").is_some() {
+        let last = week.monday() - Duration::days(7);
+        let before = own_entries(&state, &subject, IsoWeek::of(last).range()).await?;
+        extra.extend(before.iter().filter_map(RowKey::of));
+        if before.is_empty() {
+            message = "Last week has no rows to copy.".into();
+        }
+    }
+    let loaded = load(&state, &subject, week, &extra).await?;
+    Ok(page(&state, &me, &subject, loaded, &BTreeMap::new(), message)
+        .await?
+        .into_response())
+}
+
+/// The submitted form as name → value.
+type Fields = Vec<(String, String)>;
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+fn check_csrf(me: &SignedIn, headers: &HeaderMap, fields: &Fields) -> Result<(), UiError> {
+    let header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok());
+    me.check_csrf(header.unwrap_or(field(fields, "csrf")))
+}
+
+fn write_ctx(me: &SignedIn, request: RequestId) -> WriteCtx {
+    WriteCtx {
+        user_id: Some(me.user.id),
+        request_id: Some(request.0),
+        idempotency: None,
+    }
+}
+
+/// The cells named in a form: `m.{row}.{day}` with its note `n.{row}.{day}`.
+fn cells(fields: &Fields) -> Vec<(RowKey, usize, String, String)> {
+    fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let (key, day) = k.strip_prefix("m.")?.rsplit_once('.')?;
+            let row = RowKey::parse(key)?;
+            let day: usize = day.parse().ok().filter(|d| *d < 7)?;
+            Some((
+                row,
+                day,
+                v.clone(),
+                field(fields, &format!("n.{key}.{day}")).to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// `POST /week`: saves every changed cell; back to the week, or the week with the cells
+/// that broke a rule and why.
+pub async fn save_all(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, UiError> {
+    check_csrf(&me, &headers, &fields)?;
+    let subject = subject(&state, &me).await?;
+    let week = parse_week(Some(field(&fields, "week")))?;
+    let extra = parse_rows(field(&fields, "rows"));
+    let ctx = write_ctx(&me, request);
+    let before = load(&state, &subject, week, &extra).await?;
+    let mut typed = BTreeMap::new();
+    for (key, day, value, note) in cells(&fields) {
+        let input = CellInput {
+            key,
+            day,
+            value: &value,
+            note: &note,
+        };
+        if !changed(&before.grid, &input) {
+            continue;
+        }
+        if let Some(error) = save(&state, &subject, &ctx, &before.grid, &input).await? {
+            typed.insert((key.key(), day), Typed { value, note, error });
+        }
+    }
+    let mut keep: Vec<RowKey> = before.grid.rows().to_vec();
+    keep.retain(|k| extra.contains(k) || before.grid.row_minutes(*k) > 0);
+    let after = load(&state, &subject, week, &keep).await?;
+    if typed.is_empty() {
+        let to = format!("/week?week={week}&rows={}", empty_rows(&after.grid));
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let html = page(&state, &me, &subject, after, &typed, String::new()).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+}
+
+#[derive(Serialize)]
+struct CellFragment {
+    row: RowView,
+    totals: Totals,
+}
+
+#[derive(Serialize)]
+struct Fragment {
+    fragment: CellFragment,
+}
+
+/// `POST /week/cell` (htmx): saves the cell named by `cell` (`{row}.{day}`) and answers its
+/// row — the cell with the rule it broke — and the week's totals, from which htmx takes the
+/// cell and, out of band, the row and week totals. Always 200 so htmx swaps it; without
+/// htmx, the whole week page.
+pub async fn save_cell(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, UiError> {
+    check_csrf(&me, &headers, &fields)?;
+    let subject = subject(&state, &me).await?;
+    let week = parse_week(Some(field(&fields, "week")))?;
+    let bad = || {
+        UiError::new(
+            StatusCode::BAD_REQUEST,
+            "No such cell",
+            "Send the cell from the week page.",
+        )
+    };
+    let (key_text, day) = field(&fields, "cell").rsplit_once('.').ok_or_else(bad)?;
+    let key = RowKey::parse(key_text).ok_or_else(bad)?;
+    let day: usize = day.parse().ok().filter(|d| *d < 7).ok_or_else(bad)?;
+    let value = field(&fields, &format!("m.{key_text}.{day}")).to_string();
+    let note = field(&fields, &format!("n.{key_text}.{day}")).to_string();
+    let before = load(&state, &subject, week, &[key]).await?;
+    let input = CellInput {
+        key,
+        day,
+        value: &value,
+        note: &note,
+    };
+    let ctx = write_ctx(&me, request);
+    let mut typed = BTreeMap::new();
+    match save(&state, &subject, &ctx, &before.grid, &input).await? {
+        Some(error) => {
+            typed.insert((key.key(), day), Typed { value, note, error });
+        }
+        // A note typed before its hours stays in the cell until the hours come.
+        None if value.trim().is_empty() && !note.trim().is_empty() => {
+            let error = String::new();
+            typed.insert((key.key(), day), Typed { value, note, error });
+        }
+        None => {}
+    }
+    let after = load(&state, &subject, week, &[key]).await?;
+    if !is_htmx(&headers) {
+        let status = if typed.values().all(|t| t.error.is_empty()) {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return Ok((status, page(&state, &me, &subject, after, &typed, String::new()).await?).into_response());
+    }
+    let index = after.grid.rows().iter().position(|k| *k == key).unwrap_or(0);
+    let label = after.labels.get(&key.key()).cloned().unwrap_or_default();
+    let fragment = CellFragment {
+        row: after.grid.row(key, index, label, &typed),
+        totals: after.grid.totals(),
+    };
+    Ok(render("week_row.html", Fragment { fragment })?.into_response())
+}
+
+/// `POST /week/submit`: the week's drafts → submitted.
+pub async fn submit(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, UiError> {
+    check_csrf(&me, &headers, &fields)?;
+    let subject = subject(&state, &me).await?;
+    let person_id = person(&subject)?;
+    let week = parse_week(Some(field(&fields, "week")))?;
+    let me_person = state.store.person(person_id).await?;
+    let sheet = Resource::Timesheet {
+        person_id,
+        person_partner_id: me_person.fields.partner_id,
+        manager_id: me_person.fields.manager_id,
+    };
+    allow(&state, &subject, Action::Update, &Fixed(sheet, "timesheet")).await?;
+    let actor = TimesheetActor {
+        person_id: Some(person_id),
+        approves_all: approves_all(&subject),
+    };
+    let ctx = write_ctx(&me, request);
+    match state.store.submit_week(&ctx, actor, person_id, week).await {
+        Ok(moved) if moved.is_empty() => {
+            let loaded = load(&state, &subject, week, &[]).await?;
+            let message = "There is no draft time in this week to submit.".to_string();
+            Ok(page(&state, &me, &subject, loaded, &BTreeMap::new(), message)
+                .await?
+                .into_response())
+        }
+        Ok(_) => Ok(Redirect::to(&format!("/week?week={week}")).into_response()),
+        Err(psops_core::Error::Internal(cause)) => Err(UiError::internal(cause)),
+        Err(e) => {
+            let loaded = load(&state, &subject, week, &[]).await?;
+            let message = format!("The week was not submitted: {}.", words(e));
+            let html = page(&state, &me, &subject, loaded, &BTreeMap::new(), message).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
+        }
+    }
+}

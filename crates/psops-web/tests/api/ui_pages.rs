@@ -1,0 +1,412 @@
+//! The delivery and operations pages, signed in through the real form: each renders with
+//! the numbers of a small organisation, filters stay in their form, htmx gets fragments,
+//! partners and consultants are kept out as the policy says, the utilization CSV has
+//! exactly the table's rows, a token's secret shows once, and forms need their CSRF token.
+
+use psops_core::Id;
+use psops_core::auth::Role;
+use psops_core::calendars::NewTimeOff;
+use psops_core::capacity::{CapacityView, TimeOffKind};
+use psops_core::code::Code;
+use psops_core::dates::DateRange;
+use psops_core::fiscal::FiscalCalendar;
+use psops_core::store::WriteCtx;
+use psops_core::utilization::GroupBy;
+use psops_core::{Minutes, reporting::UtilizationFilter};
+use time::OffsetDateTime;
+use time::macros::date;
+
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, SmallOrg, table_rows, web_user};
+
+async fn admin(app: &TestApp) -> Browser {
+    web_user(app.store.as_ref(), "root@org.example", vec![Role::Admin], None).await;
+    Browser::sign_in(app, "root@org.example").await
+}
+
+async fn pages_render_with_the_orgs_numbers(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let b = admin(&app).await;
+    let home = b.get(&app, "/").await.expect(200);
+    // minijinja escapes `/` in HTML; browsers read it back.
+    let home = home.text.replace("&#x2f;", "/");
+    for link in [
+        "/projects",
+        "/people",
+        "/reports/utilization",
+        "/admin/users",
+        "/admin/audit",
+    ] {
+        assert!(home.contains(&format!("href=\"{link}\"")), "home links {link}");
+    }
+    let list = b.get(&app, "/projects?status=active&q=migr").await.expect(200);
+    assert!(
+        list.text.contains("Migration") && !list.text.contains("Beta Rollout"),
+        "filtered"
+    );
+    assert!(
+        list.text.contains("value=\"active\" selected"),
+        "the filter stays in the form"
+    );
+    assert!(list.text.contains("value=\"migr\""));
+    let fragment = b.htmx(&app, "/projects?status=active").await.expect(200);
+    assert!(!fragment.text.contains("<html") && fragment.text.contains("Migration"));
+    let bad = b.get(&app, "/projects?status=nope").await.expect(200);
+    assert!(
+        bad.text.contains("<strong>status</strong>"),
+        "a bad filter is named inline"
+    );
+
+    let page = b.get(&app, &format!("/projects/{}", org.project)).await.expect(200);
+    for text in [
+        "Globex",
+        "Pat Manager",
+        "Ada Lovelace",
+        "2026-W10",
+        "2026-W11",
+        "20.00",
+        "10000.00 USD",
+    ] {
+        assert!(page.text.contains(text), "project page shows {text}");
+    }
+    assert!(
+        page.text
+            .contains("<strong>18.00 h</strong> logged of a <strong>100.00 h</strong> budget (18.0 %)")
+    );
+    assert!(page.text.contains("arrives with rate cards"), "no invented money burn");
+    let rows = table_rows(&page.text, "time-table");
+    assert_eq!(rows[1], ["Ada Lovelace", "12.00", "6.00", "18.00"]);
+    assert_eq!(rows[2], ["Total", "12.00", "6.00", "18.00"]);
+
+    let people = b.get(&app, "/people?function=engineer").await.expect(200);
+    assert!(people.text.contains("Ada Lovelace") && !people.text.contains("Pat Manager"));
+    let person = b.get(&app, &format!("/people/{}", org.ada)).await.expect(200);
+    let fiscal = FiscalCalendar::default();
+    let quarter = fiscal.quarter_range(fiscal.quarter_of(OffsetDateTime::now_utc().date()));
+    for view in [CapacityView::Policy, CapacityView::Calendar] {
+        let c = app
+            .store
+            .capacity(Id::new(org.ada), quarter, view)
+            .await
+            .expect("capacity");
+        assert!(
+            person.text.contains(&c.available_minutes.hours_text()),
+            "{view:?} capacity shown"
+        );
+    }
+    assert!(
+        person.text.contains("<svg class=\"chart\""),
+        "the weekly chart is drawn"
+    );
+    assert!(person.text.contains("Pat Manager"), "the manager is named");
+    b.get(&app, &format!("/people/{}", org.pm)).await.expect(200);
+    let partner = b
+        .get(&app, &format!("/people?partner={}", org.partner_a))
+        .await
+        .expect(200);
+    assert!(partner.text.contains("Alan Alpha") && !partner.text.contains("Ada Lovelace"));
+
+    let compliance = b.get(&app, "/reports/compliance?week=2026-W10").await.expect(200);
+    assert!(compliance.text.contains("Ada Lovelace") && compliance.text.contains("not submitted"));
+    let policy = b.get(&app, "/admin/policy").await.expect(200);
+    assert!(
+        policy.text.contains("1696") && policy.text.contains("296.8"),
+        "the handbook table"
+    );
+    for path in [
+        "/admin",
+        "/admin/calendars",
+        "/admin/time-off",
+        "/admin/audit",
+        "/tokens",
+    ] {
+        b.get(&app, path).await.expect(200);
+    }
+}
+
+async fn utilization_csv_has_exactly_the_tables_rows(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let b = admin(&app).await;
+    let query = "group=person&from=2026-03-02&to=2026-03-13&function=engineer";
+    let html = b.get(&app, &format!("/reports/utilization?{query}")).await.expect(200);
+    let csv = b
+        .get(&app, &format!("/reports/utilization.csv?{query}"))
+        .await
+        .expect(200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(
+        csv.header("content-disposition")
+            .unwrap_or_default()
+            .starts_with("attachment;")
+    );
+    let table: Vec<Vec<String>> = table_rows(&html.text, "utilization-table")
+        .into_iter()
+        .skip(1)
+        .collect();
+    let lines: Vec<Vec<String>> = csv
+        .text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect();
+    assert_eq!(table, lines, "the CSV is the table, total included");
+    assert_eq!(lines.len(), 2, "Ada and the total");
+    let range = DateRange::new(date!(2026 - 03 - 02), date!(2026 - 03 - 13)).expect("range");
+    let filter = UtilizationFilter {
+        person_id: Some(Id::new(org.ada)),
+        ..Default::default()
+    };
+    let report = app
+        .store
+        .utilization(range, GroupBy::Person, &filter)
+        .await
+        .expect("report");
+    let ada = &lines[0];
+    assert_eq!(ada[0], "Ada Lovelace");
+    assert_eq!(ada[1], report.total.available_policy_minutes.hours_text());
+    assert_eq!(
+        (ada[3].as_str(), ada[4].as_str(), ada[7].as_str()),
+        ("18.00", "18.00", "100.0 %")
+    );
+    assert!(html.text.contains("<svg class=\"chart\"") && html.text.contains("class=\"target\""));
+    let by_region = b
+        .get(&app, "/reports/utilization?group=region&quarter=2026-Q1")
+        .await
+        .expect(200);
+    assert!(by_region.text.contains("EMEA") && by_region.text.contains("FY2026 Q1"));
+    let bad = b.get(&app, "/reports/utilization.csv?from=2026-03-02").await;
+    assert_eq!(bad.status, 422, "a half range is refused, naming the field");
+    assert!(bad.text.contains("<strong>to</strong>"));
+}
+
+async fn partners_and_consultants_are_kept_out(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let store = app.store.as_ref();
+    web_user(
+        store,
+        "alan@org.example",
+        vec![Role::PartnerConsultant],
+        Some(org.a_consultant),
+    )
+    .await;
+    let alan = Browser::sign_in(&app, "alan@org.example").await;
+    for path in [
+        format!("/projects/{}", org.b_project),
+        format!("/projects/{}", org.project),
+        format!("/people/{}", org.b_consultant),
+        format!("/people/{}", org.ada),
+    ] {
+        let r = alan.get(&app, &path).await;
+        assert_eq!(r.status, 404, "{path} is not found for partner A");
+        assert!(!r.text.contains("Beta Rollout") && !r.text.contains("Bea Beta"));
+    }
+    let list = alan.get(&app, "/projects").await.expect(200);
+    assert!(!list.text.contains("Beta Rollout") && !list.text.contains("Migration"));
+    let people = alan.get(&app, "/people").await.expect(200);
+    assert!(people.text.contains("Alan Alpha") && !people.text.contains("Bea Beta"));
+    alan.get(&app, &format!("/people/{}", org.a_consultant))
+        .await
+        .expect(200);
+
+    web_user(store, "ada@org.example", vec![Role::Consultant], Some(org.ada)).await;
+    let ada = Browser::sign_in(&app, "ada@org.example").await;
+    for path in ["/admin/users", "/admin/audit"] {
+        assert_eq!(
+            ada.get(&app, path).await.status,
+            404,
+            "{path} is hidden from a consultant"
+        );
+    }
+    assert_eq!(ada.get(&app, "/admin").await.status, 403);
+    assert_eq!(ada.get(&app, "/admin/time-off").await.status, 403);
+    assert_eq!(ada.get(&app, "/reports/compliance").await.status, 404);
+    let change = ada.post(&app, "/admin/policy", &[("week_days", "4")]).await;
+    assert_eq!(change.status, 403, "a consultant reads the policy but cannot change it");
+    let made = ada
+        .post(&app, "/admin/calendars", &[("name", "X"), ("region", "X")])
+        .await;
+    assert_eq!(made.status, 403);
+    let own = ada.get(&app, "/reports/utilization?quarter=2026-Q1").await.expect(200);
+    let rows = table_rows(&own.text, "utilization-table");
+    assert_eq!(rows.len(), 3, "a consultant's report holds only themselves: {rows:?}");
+    assert!(!own.text.contains("Pat Manager"));
+    ada.get(&app, &format!("/projects/{}", org.project)).await.expect(200);
+}
+
+async fn a_tokens_secret_shows_once(app: TestApp) {
+    let store = app.store.as_ref();
+    web_user(store, "dev@org.example", vec![Role::Consultant], None).await;
+    let b = Browser::sign_in(&app, "dev@org.example").await;
+    let made = b
+        .post(&app, "/tokens", &[("name", "laptop"), ("scope", "read")])
+        .await
+        .expect(201);
+    let secret = made
+        .text
+        .split("id=\"secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(secret.len() > 20, "the secret is on the result page");
+    let me = app
+        .call_as(&secret, axum::http::Method::GET, "/api/v1/me", None, &[])
+        .await;
+    me.expect(200);
+    let list = b.get(&app, "/tokens").await.expect(200);
+    assert!(
+        list.text.contains("laptop") && !list.text.contains(&secret),
+        "never shown again"
+    );
+    let tokens = store
+        .user_by_email("dev@org.example")
+        .await
+        .ok()
+        .flatten()
+        .map(|u| u.id);
+    let tokens = store
+        .list_api_tokens(tokens.unwrap_or(Id::new(0)))
+        .await
+        .unwrap_or_default();
+    let path = format!("/tokens/{}/revoke", tokens[0].id);
+    b.post(&app, &path, &[]).await.expect(303);
+    let me = app
+        .call_as(&secret, axum::http::Method::GET, "/api/v1/me", None, &[])
+        .await;
+    me.expect(401);
+    let empty = b.post(&app, "/tokens", &[("name", "")]).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.text.contains("<strong>name</strong>"), "the rule names the field");
+}
+
+async fn forms_need_the_csrf_token(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let b = admin(&app).await;
+    for path in [
+        "/tokens".to_string(),
+        "/admin/users".to_string(),
+        "/admin/users/1".to_string(),
+        "/admin/policy".to_string(),
+        "/admin/calendars".to_string(),
+        "/admin/time-off/1".to_string(),
+        format!("/tokens/{}/revoke", org.project),
+    ] {
+        let r = b.post_bare(&app, &path, &[("name", "x")]).await;
+        assert_eq!(r.status, 403, "{path} without its CSRF token");
+        let r = b.post_bare(&app, &path, &[("csrf", "forged")]).await;
+        assert_eq!(r.status, 403, "{path} with a forged token");
+    }
+}
+
+async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let b = admin(&app).await;
+    let bad = b
+        .post(&app, "/admin/users", &[("name", "Eve"), ("email", "eve@org.example")])
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.text.contains("<strong>roles</strong>") && bad.text.contains("value=\"Eve\""));
+    let made = [
+        ("name", "Eve"),
+        ("email", "eve@org.example"),
+        ("roles", "ops"),
+        ("roles", "finance"),
+    ];
+    b.post(&app, "/admin/users", &made).await.expect(303);
+    let eve = app
+        .store
+        .user_by_email("eve@org.example")
+        .await
+        .ok()
+        .flatten()
+        .expect("eve");
+    assert_eq!(eve.roles, [Role::Ops, Role::Finance]);
+    let path = format!("/admin/users/{}", eve.id);
+    b.post(&app, &path, &[("roles", "consultant")]).await.expect(303);
+    b.post(&app, &path, &[("disabled", "true")]).await.expect(303);
+    let eve = app.store.user(eve.id).await.expect("eve");
+    assert!(eve.roles == [Role::Consultant] && eve.disabled_at.is_some());
+    let audit = b.get(&app, "/admin/audit?entity=user&action=update").await.expect(200);
+    assert!(audit.text.contains("consultant"), "the role change is in the log");
+
+    let policy = b.get(&app, "/admin/policy").await.expect(200);
+    let mut form: Vec<(String, String)> = policy
+        .text
+        .split("<input id=\"")
+        .skip(1)
+        .filter_map(|i| {
+            let name = i.split("name=\"").nth(1)?.split('"').next()?;
+            let value = i.split("value=\"").nth(1)?.split('"').next()?;
+            Some((name.to_string(), value.to_string()))
+        })
+        .collect();
+    form.retain(|(k, _)| k != "holiday_days");
+    form.push(("holiday_days".into(), "ten".into()));
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let refused = b.post(&app, "/admin/policy", &pairs).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.text.contains("<strong>holiday_days</strong>") && refused.text.contains("value=\"ten\""));
+    let mut good = pairs.clone();
+    good.retain(|(k, _)| *k != "holiday_days");
+    good.push(("holiday_days", "10"));
+    b.post(&app, "/admin/policy", &good).await.expect(303);
+    assert_eq!(app.store.capacity_policy().await.expect("policy").holiday_days, 10);
+
+    b.post(
+        &app,
+        "/admin/calendars",
+        &[("name", "EMEA holidays"), ("region", "EMEA")],
+    )
+    .await
+    .expect(303);
+    let calendar = app.store.list_calendars().await.expect("calendars")[0].id;
+    let cal = format!("/admin/calendars/{calendar}/holidays");
+    b.post(
+        &app,
+        &cal,
+        &[("date", "2026-12-24"), ("name", "Christmas Eve"), ("hours", "4")],
+    )
+    .await
+    .expect(303);
+    let csv = "date,name\n2026-12-25,Christmas Day\n2026-12-26,Boxing Day\n";
+    b.post(&app, &cal, &[("format", "csv"), ("content", csv)])
+        .await
+        .expect(303);
+    let shown = b.get(&app, &format!("/admin/calendars/{calendar}")).await.expect(200);
+    assert!(shown.text.contains("Boxing Day") && shown.text.contains("4.00"));
+    let again = b.post(&app, &cal, &[("format", "csv"), ("content", csv)]).await;
+    assert_eq!(again.status, 422, "a date already on the calendar is refused inline");
+
+    let off = NewTimeOff {
+        person_id: Id::new(org.ada),
+        date: date!(2026 - 03 - 20),
+        minutes: Minutes(480),
+        kind: TimeOffKind::Pto,
+        note: Some("long weekend".into()),
+    };
+    let off = app
+        .store
+        .request_time_off(&WriteCtx::default(), off)
+        .await
+        .expect("time off");
+    let waiting = b.get(&app, "/admin/time-off").await.expect(200);
+    assert!(waiting.text.contains("long weekend"));
+    let path = format!("/admin/time-off/{}", off.id);
+    let no_reason = b.post(&app, &path, &[("action", "reject")]).await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.text.contains("<strong>reason</strong>"));
+    b.post(&app, &path, &[("action", "approve")]).await.expect(303);
+    let decided = app.store.time_off(off.id).await.expect("time off");
+    assert_eq!(decided.status.code(), "approved");
+    let person = b.get(&app, &format!("/people/{}", org.ada)).await.expect(200);
+    assert!(person.text.contains("long weekend") && person.text.contains("status-approved"));
+}
+
+api_tests!(
+    pages_render_with_the_orgs_numbers,
+    utilization_csv_has_exactly_the_tables_rows,
+    partners_and_consultants_are_kept_out,
+    a_tokens_secret_shows_once,
+    forms_need_the_csrf_token,
+    admin_forms_change_things_and_answer_errors_inline,
+);

@@ -1,0 +1,243 @@
+//! The web app in headless Chromium against the real binary: a consultant fills a week
+//! with the keyboard, meets the note rule on non-billable time and fixes it, submits; the
+//! project manager approves on /approvals; the consultant's utilization shows the hours;
+//! a partner consultant opens their own organisation's project but gets the 404 page for
+//! another organisation's. Runs when `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::support::{Server, TestDb, run};
+use crate::webdriver::{Browser, keys};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// One JSON request to the API with the admin's token; the parsed body of a 2xx answer.
+fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
+    let mut stream = TcpStream::connect(&server.addr).expect("connect to psops");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let body = body.to_string();
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    let (head, reply) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    assert!(head.starts_with("HTTP/1.1 2"), "POST {path} {body}: {head}\n{reply}");
+    serde_json::from_str(reply).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {reply}"))
+}
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
+}
+
+fn user(db: &TestDb, email: &str, role: &str, person: i64) {
+    let person = person.to_string();
+    let args = [
+        "user",
+        "create",
+        "--email",
+        email,
+        "--name",
+        email,
+        "--role",
+        role,
+        "--person-id",
+        &person,
+    ];
+    run(db, &args, Some(&format!("{PASSWORD}\n"))).assert_ok();
+}
+
+/// The organisation: returns (project the consultant works on, the other partner's
+/// project, the partner consultant's own organisation's project).
+fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64, i64) {
+    let post = |path: &str, body: Value| id(&api(server, token, path, &body));
+    let person = |name: &str, email: &str, function: &str, partner: Option<i64>| {
+        post(
+            "/api/v1/people",
+            json!({"name": name, "email": email, "function": function, "region": "EMEA",
+                   "employment_start": "2020-01-01", "partner_id": partner}),
+        )
+    };
+    let account = post("/api/v1/accounts", json!({"name": "Globex", "code": "GLX"}));
+    let consultant = person("Casey Consultant", "casey@example.com", "engineer", None);
+    let pm = person("Pat Manager", "pat@example.com", "project_manager", None);
+    let ours = post("/api/v1/partners", json!({"name": "Initech", "partner_type": "direct"}));
+    let theirs = post(
+        "/api/v1/partners",
+        json!({"name": "Umbrella", "partner_type": "direct"}),
+    );
+    let partner_consultant = person("Quinn Partner", "quinn@example.com", "partner_consultant", Some(ours));
+    let project = |name: &str, partner: Option<i64>, pm: Option<i64>| {
+        post(
+            "/api/v1/projects",
+            json!({"name": name, "account_id": account, "project_type": "consulting",
+                   "billing_type": "time_and_materials", "status": "active", "start_date": "2020-01-01",
+                   "project_manager_id": pm, "partner_delivered": partner.is_some(), "partner_id": partner}),
+        )
+    };
+    let migration = project("Globex migration", None, Some(pm));
+    let other = project("Umbrella rollout", Some(theirs), None);
+    let own = project("Initech delivery", Some(ours), None);
+    post(
+        "/api/v1/assignments",
+        json!({"person_id": consultant, "project_id": migration, "role": "engineer",
+               "start_date": "2020-01-01", "minutes_per_week": 2400}),
+    );
+    user(db, "casey@example.com", "consultant", consultant);
+    user(db, "pat@example.com", "project_manager", pm);
+    user(db, "quinn@example.com", "partner_consultant", partner_consultant);
+    (migration, other, own)
+}
+
+/// An element's text read in one script step, so an htmx swap between finding the element
+/// and reading it cannot leave a stale reference; "" when it is not there.
+fn text(b: &Browser, css: &str) -> String {
+    let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent.trim() : '';");
+    b.eval(&script).as_str().unwrap_or_default().to_string()
+}
+
+fn sign_in(b: &Browser, base: &str, email: &str) {
+    b.goto(&format!("{base}/sign-in"));
+    b.type_into("#email", email);
+    b.type_into("#password", PASSWORD);
+    b.click("main form button[type=submit]");
+    b.wait_until("the home page", |b| b.exists("header.top nav"));
+}
+
+fn sign_out(b: &Browser) {
+    b.click("header.top form button[type=submit]");
+    b.wait_until("the sign-in page", |b| b.exists("#password"));
+}
+
+fn billable_hours(b: &Browser, base: &str) -> f64 {
+    b.goto(&format!("{base}/me/utilization"));
+    let text = b.text("#fig-billable");
+    text.trim_end_matches(" h")
+        .parse()
+        .unwrap_or_else(|e| panic!("billable hours {text:?}: {e}"))
+}
+
+/// Adds a row for the project through the "Add a row" form.
+fn add_row(b: &Browser, project: i64, billable: bool) {
+    b.click(&format!("select#add option[value=\"p{project}\"]"));
+    let checked = b.eval("return document.querySelector('input[name=billable]').checked;");
+    if checked.as_bool() != Some(billable) {
+        b.click("input[name=billable]");
+    }
+    b.click("#add-row");
+    let flag = if billable { "b" } else { "n" };
+    b.wait_until("the new row", |b| b.exists(&format!("#m-p{project}-{flag}-0")));
+}
+
+#[test]
+fn a_week_from_keyboard_to_approval_in_a_browser() {
+    let Some(b) = Browser::start("week") else { return };
+    let db = TestDb::sqlite();
+    run(&db, &["migrate"], None).assert_ok();
+    let admin = [
+        "user",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    let token = run(&db, &["token", "create", "--email", "admin@example.com"], None);
+    token.assert_ok();
+    let server = Server::start(&db, &[]);
+    let (project, other, own) = organisation(&db, &server, token.stdout.trim());
+    let base = format!("http://{}", server.addr);
+
+    sign_in(&b, &base, "casey@example.com");
+    let before = billable_hours(&b, &base);
+    b.goto(&format!("{base}/week"));
+    add_row(&b, project, true);
+
+    // Monday to Friday from the keyboard: arrows between days, and Tab through a note.
+    b.click(&format!("#m-p{project}-b-0"));
+    b.keys("8");
+    for hours in ["8", "8", "8"] {
+        b.keys(keys::RIGHT);
+        b.keys(hours);
+    }
+    b.keys(keys::TAB);
+    b.keys(keys::TAB);
+    b.keys("7:30");
+    b.keys(keys::TAB);
+    b.wait_until("the week total", |b| text(b, "#week-total") == "39:30");
+    assert_eq!(b.value(&format!("#m-p{project}-b-4")), "7:30");
+    let days: Vec<String> = (1..=5)
+        .map(|d| text(&b, &format!("tfoot td[data-day=\"{}\"]", d - 1)))
+        .collect();
+    assert_eq!(days, ["8:00", "8:00", "8:00", "8:00", "7:30"]);
+
+    // Non-billable time on the customer project without a note: the rule, in words.
+    add_row(&b, project, false);
+    b.click(&format!("#m-p{project}-n-0"));
+    b.keys("1");
+    b.keys(keys::TAB);
+    let error = format!("#e-p{project}-n-0");
+    b.wait_until("the note rule", |b| b.exists(&error));
+    assert!(text(&b, &error).contains("non-billable time on a customer project needs a note"));
+    assert_eq!(text(&b, "#week-total"), "39:30", "nothing saved");
+    b.click(&format!("#n-p{project}-n-0"));
+    b.keys("Enablement of the customer's team");
+    b.keys(keys::TAB);
+    b.wait_until("the fixed cell", |b| {
+        !b.exists(&error) && text(b, "#week-total") == "40:30"
+    });
+    assert_eq!(text(&b, "tfoot td[data-day=\"0\"]"), "9:00");
+    b.click("#week-total");
+    let shot = b.screenshot("week-view");
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs");
+    std::fs::create_dir_all(&docs).expect("docs directory");
+    std::fs::copy(&shot, docs.join("week-view.png")).expect("copy the screenshot to docs/");
+
+    b.click("#submit-week");
+    b.wait_until("the submitted week", |b| b.page_source().contains("Submitted on"));
+    assert!(!b.exists(&format!("#m-p{project}-b-0")), "submitted time is read-only");
+    sign_out(&b);
+
+    sign_in(&b, &base, "pat@example.com");
+    b.goto(&format!("{base}/approvals"));
+    assert!(b.text("main table").contains("Casey Consultant"));
+    assert!(b.text("main table").contains("40:30"));
+    b.click("button[name=approve_one]");
+    b.wait_until("the approval", |b| b.page_source().contains("Approved 1 line."));
+    assert!(b.page_source().contains("Nothing is waiting"));
+    sign_out(&b);
+
+    sign_in(&b, &base, "casey@example.com");
+    let after = billable_hours(&b, &base);
+    assert!(after > before && after > 0.0, "billable hours {before} → {after}");
+    let chart = b.eval("return document.querySelector('svg.chart').getAttribute('aria-label');");
+    assert!(chart.as_str().unwrap_or_default().contains("billable"), "{chart}");
+    b.goto(&format!("{base}/week"));
+    assert!(b.page_source().contains("approved — read-only"));
+    sign_out(&b);
+
+    sign_in(&b, &base, "quinn@example.com");
+    b.goto(&format!("{base}/projects/{own}"));
+    assert!(
+        b.text("h1").contains("Initech delivery"),
+        "a partner sees its own project"
+    );
+    b.goto(&format!("{base}/projects/{other}"));
+    assert_eq!(
+        b.text("h1"),
+        "Not found",
+        "another organisation's project is the 404 page"
+    );
+    assert!(!b.page_source().contains("Umbrella rollout"));
+}
