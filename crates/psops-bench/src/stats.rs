@@ -85,6 +85,15 @@ pub fn times(r: f64) -> String {
     }
 }
 
+/// How psops compares with an alternative `r` times its time: `12× faster`, `1.50× slower`.
+pub fn faster(r: f64) -> String {
+    if r >= 1.0 {
+        format!("{} faster", times(r))
+    } else {
+        format!("{} slower", times(1.0 / r))
+    }
+}
+
 /// The median of a few durations (the slower middle one for an even count).
 pub fn median(v: &[Duration]) -> Duration {
     Samples::new(v.to_vec()).p50()
@@ -121,5 +130,7 @@ mod tests {
         );
         assert_eq!(times(1.5), "1.50×");
         assert_eq!(times(ratio(Duration::from_millis(1), Duration::ZERO)), "∞");
+        assert_eq!(faster(12.4), "12× faster");
+        assert_eq!(faster(0.5), "2.00× slower");
     }
 }

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 mod bulk;
 mod bulk_copy;
+mod bulk_records;
 mod calendars;
 mod common;
 mod db;

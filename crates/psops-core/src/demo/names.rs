@@ -2,7 +2,12 @@
 //! from the handbook's catalog, notes and rejection reasons, and the three regions with
 //! their time zones and public holidays.
 
+use std::collections::BTreeMap;
+
 use time::{Date, Duration, Month, Weekday};
+
+use crate::capacity::TimeOffKind;
+use crate::dates::DateRange;
 
 pub const FIRST_NAMES: &[&str] = &[
     "Olivia", "Liam", "Amara", "Noah", "Sofia", "Mateo", "Priya", "Ethan", "Yuki", "Lucas", "Chiara", "Kwame",
@@ -286,6 +291,39 @@ pub fn holidays(region: usize, year: i32) -> Vec<(Date, &'static str)> {
     let mut out: Vec<(Date, &'static str)> = list.into_iter().filter_map(|(d, n)| d.map(|d| (d, n))).collect();
     out.sort_by_key(|(d, _)| *d);
     out.dedup_by_key(|(d, _)| *d);
+    out
+}
+
+/// Company-wide days off: four friends-and-family Fridays and the summit week in April.
+pub(crate) fn company_days(range: DateRange) -> BTreeMap<Date, TimeOffKind> {
+    let mut out = BTreeMap::new();
+    for year in range.start.year()..=range.end.year() + 1 {
+        for month in [Month::February, Month::May, Month::August, Month::November] {
+            if let Some(d) = nth_weekday(year, month, Weekday::Friday, 2) {
+                out.insert(d, TimeOffKind::FriendsAndFamily);
+            }
+        }
+        if let Some(monday) = nth_weekday(year, Month::April, Weekday::Monday, 3) {
+            for i in 0..5 {
+                out.insert(monday + Duration::days(i), TimeOffKind::SummitTraining);
+            }
+        }
+    }
+    out
+}
+
+/// Finance closes each month once it ended 45 days before the demo's today.
+pub(crate) fn locked_months(range: DateRange) -> Vec<DateRange> {
+    let mut out = Vec::new();
+    let cutoff = range.end - Duration::days(45);
+    let mut key = crate::reporting::month_key(range.start) + 1;
+    while let Some(month) = crate::reporting::month_range(key) {
+        if month.end > cutoff {
+            break;
+        }
+        out.push(month);
+        key += 1;
+    }
     out
 }
 

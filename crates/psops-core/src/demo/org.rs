@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use time::{Date, Duration, Month, Weekday};
+use time::{Date, Duration};
 
 use super::install::DemoUser;
 use super::names::{self, REGIONS};
@@ -112,35 +112,10 @@ fn target_bp(f: Function) -> i64 {
     }
 }
 
-fn nth_weekday(year: i32, month: Month, weekday: Weekday, n: i64) -> Option<Date> {
-    let first = Date::from_calendar_date(year, month, 1).ok()?;
-    let offset =
-        (7 + i64::from(weekday.number_days_from_monday()) - i64::from(first.weekday().number_days_from_monday())) % 7;
-    Some(first + Duration::days(offset + 7 * (n - 1)))
-}
-
-fn company_days(range: DateRange) -> BTreeMap<Date, TimeOffKind> {
-    let mut out = BTreeMap::new();
-    for year in range.start.year()..=range.end.year() + 1 {
-        for month in [Month::February, Month::May, Month::August, Month::November] {
-            if let Some(d) = nth_weekday(year, month, Weekday::Friday, 2) {
-                out.insert(d, TimeOffKind::FriendsAndFamily);
-            }
-        }
-        if let Some(monday) = nth_weekday(year, Month::April, Weekday::Monday, 3) {
-            for i in 0..5 {
-                out.insert(monday + Duration::days(i), TimeOffKind::SummitTraining);
-            }
-        }
-    }
-    out
-}
-
 pub(crate) fn build(spec: &DemoSpec) -> Built {
     let range = spec.range();
     let mut rng = Rng::derive(spec.seed, 1);
-    let mut records = OrgRecords::default();
-    records.partners = vec![
+    let partners = vec![
         Seeded {
             id: 1,
             fields: PartnerFields {
@@ -160,6 +135,10 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
             },
         },
     ];
+    let mut records = OrgRecords {
+        partners,
+        ..OrgRecords::default()
+    };
     let partner_domains = ["meridian-partners.example", "cascade-devops.example"];
     let mut holidays = Vec::new();
     for (i, region) in REGIONS.iter().enumerate() {
@@ -291,7 +270,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     accounts(&mut records, &mut rng, spec.people);
     let projects = super::org_projects::projects(&mut records, &mut rng, spec.people, range);
     super::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
-    records.locked_periods = locked_months(range);
+    records.locked_periods = names::locked_months(range);
     let users = users(&records, &first_of);
     Built {
         records,
@@ -299,7 +278,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
         users,
         range,
         holidays,
-        company_days: company_days(range),
+        company_days: names::company_days(range),
     }
 }
 
@@ -363,21 +342,6 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
             ));
         }
     }
-}
-
-/// Finance closes each month once it ended 45 days before the demo's today.
-fn locked_months(range: DateRange) -> Vec<DateRange> {
-    let mut out = Vec::new();
-    let cutoff = range.end - Duration::days(45);
-    let mut key = crate::reporting::month_key(range.start) + 1;
-    while let Some(month) = crate::reporting::month_range(key) {
-        if month.end > cutoff {
-            break;
-        }
-        out.push(month);
-        key += 1;
-    }
-    out
 }
 
 fn users(records: &OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>) -> Vec<DemoUser> {

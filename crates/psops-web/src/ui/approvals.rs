@@ -3,6 +3,7 @@
 //! time or many at once. Only lines the policy lets the subject approve are listed, and a
 //! posted line that is not among them is refused as "not waiting for you".
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Extension, State};
@@ -117,24 +118,24 @@ async fn views(
     let mut projects = HashMap::new();
     let mut out = Vec::new();
     for (line, entries) in lines {
-        if !people.contains_key(&line.person) {
+        if let Entry::Vacant(slot) = people.entry(line.person) {
             let name = match state.store.person(line.person).await {
                 Ok(p) => p.fields.name,
                 Err(Error::NotFound { .. }) => format!("person {}", line.person),
                 Err(e) => return Err(e.into()),
             };
-            people.insert(line.person, name);
+            slot.insert(name);
         }
         let project = match line.project {
             None => "Internal time".to_string(),
             Some(id) => {
-                if !projects.contains_key(&id) {
+                if let Entry::Vacant(slot) = projects.entry(id) {
                     let name = match state.store.project(id).await {
                         Ok(p) => p.fields.name,
                         Err(Error::NotFound { .. }) => format!("project {id}"),
                         Err(e) => return Err(e.into()),
                     };
-                    projects.insert(id, name);
+                    slot.insert(name);
                 }
                 projects[&id].clone()
             }

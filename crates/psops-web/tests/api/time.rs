@@ -312,7 +312,7 @@ async fn holidays_import_and_the_report_totals_add_up(app: TestApp) {
     assert_eq!(report["total"]["worked_minutes"], 540);
     let ada = rows
         .iter()
-        .find(|r| r["key"] == t.seed.person.to_string())
+        .find(|r| r["key"].as_str() == Some(t.seed.person.to_string().as_str()))
         .cloned()
         .unwrap_or_default();
     assert_eq!(ada["name"], "Ada Lovelace");

@@ -104,12 +104,21 @@ fn text(b: &Browser, css: &str) -> String {
     b.eval(&script).as_str().unwrap_or_default().to_string()
 }
 
+/// The id of the element with the keyboard focus.
+fn focused(b: &Browser) -> String {
+    b.eval("return document.activeElement ? document.activeElement.id : '';")
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
 fn sign_in(b: &Browser, base: &str, email: &str) {
     b.goto(&format!("{base}/sign-in"));
     b.type_into("#email", email);
     b.type_into("#password", PASSWORD);
     b.click("main form button[type=submit]");
     b.wait_until("the home page", |b| b.exists("header.top nav"));
+    assert!(b.url().ends_with('/'), "signed in, on the home page: {}", b.url());
 }
 
 fn sign_out(b: &Browser) {
@@ -182,8 +191,30 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         .collect();
     assert_eq!(days, ["8:00", "8:00", "8:00", "8:00", "7:30"]);
 
+    // Left from Friday is Thursday; a cleared and retyped day saves, and so does Backspace.
+    b.click(&format!("#m-p{project}-b-4"));
+    b.keys(keys::LEFT);
+    assert_eq!(focused(&b), format!("m-p{project}-b-3"));
+    b.keys(keys::CLEAR);
+    b.keys("6");
+    b.keys(keys::TAB);
+    b.wait_until("Thursday at 6", |b| text(b, "#week-total") == "37:30");
+    b.click(&format!("#m-p{project}-b-3"));
+    b.keys(keys::BACKSPACE);
+    b.keys("8");
+    b.keys(keys::TAB);
+    b.wait_until("Thursday at 8 again", |b| text(b, "#week-total") == "39:30");
+
     // Non-billable time on the customer project without a note: the rule, in words.
     add_row(&b, project, false);
+    // Up and down (and Enter) move between the rows of one day.
+    b.click(&format!("#m-p{project}-b-1"));
+    b.keys(keys::DOWN);
+    assert_eq!(focused(&b), format!("m-p{project}-n-1"));
+    b.keys(keys::UP);
+    assert_eq!(focused(&b), format!("m-p{project}-b-1"));
+    b.keys(keys::ENTER);
+    assert_eq!(focused(&b), format!("m-p{project}-n-1"));
     b.click(&format!("#m-p{project}-n-0"));
     b.keys("1");
     b.keys(keys::TAB);
