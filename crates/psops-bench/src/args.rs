@@ -137,6 +137,9 @@ impl Args {
                 .collect();
             words.push(format!("--backends {}", names.join(",")));
         }
+        if let Some(psops) = &self.psops {
+            words.push(format!("--psops {}", psops.display()));
+        }
         if let Some(out) = &self.output {
             words.push(format!("--output {}", out.display()));
         }

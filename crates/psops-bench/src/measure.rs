@@ -18,7 +18,7 @@ use crate::pages;
 use crate::report::{Report, Verdict};
 use crate::server::Server;
 use crate::session;
-use crate::stats::{median, ms, per_second, ratio, thousands, times};
+use crate::stats::{faster, median, ms, per_second, ratio, thousands};
 use crate::utilization::{self, Quarter};
 
 const MB: f64 = 1024.0 * 1024.0;
@@ -151,7 +151,7 @@ pub fn backend(
         format!("{label} time_entries"),
         sql,
     ));
-    let value = format!("{} ({} slower than psops)", ms(sql), times(ratio(sql, by_person.p50())));
+    let value = format!("{} (psops {})", ms(sql), faster(ratio(sql, by_person.p50())));
     report.figure(
         "Utilization",
         "plain SQL GROUP BY, per person, median",
@@ -182,8 +182,8 @@ pub fn backend(
     if let Some(d) = sides.duckdb {
         let r = ratio(d, by_person.p50());
         let value = format!(
-            "{} faster (DuckDB {} vs psops p50 {})",
-            times(r),
+            "psops {} (DuckDB {} vs psops p50 {})",
+            faster(r),
             ms(d),
             ms(by_person.p50())
         );
@@ -200,23 +200,8 @@ pub fn backend(
     throughput(args, paths, b, &server.addr, &who.token, report)?;
 
     say(label, "pages");
-    let mut browser = pages::sign_in(&server.addr, &who)?;
-    for (name, path) in pages::paths(&quarter) {
-        let s = pages::time_page(&mut browser, &path, args.page_requests)?;
-        let m = format!(
-            "{name} (`{}`), p50 over {}",
-            path.split('?').next().unwrap_or(&path),
-            s.len()
-        );
-        report.figure(
-            "Pages",
-            &m,
-            label,
-            ms(s.p50()),
-            "≤ 10 ms",
-            Verdict::of(s.p50() <= Duration::from_millis(10)),
-        );
-    }
+    let size = format!("{} people", thousands(people));
+    pages::measure(report, &server.addr, &who, &quarter, args.page_requests, label, &size)?;
 
     let rss = server.peak_rss()? as f64 / MB;
     let m = format!("peak RSS of psops serve (VmHWM) at {} entries", thousands(entries));

@@ -12,6 +12,7 @@ use crate::backend::Backend;
 use crate::import;
 use crate::machine;
 use crate::measure::{self, Sides};
+use crate::pages;
 use crate::report::{Report, SideBySide, Verdict};
 use crate::stats::{ms, per_second, ratio, thousands, times};
 use crate::tools;
@@ -40,9 +41,12 @@ pub fn run(args: Args) -> Result<()> {
     };
     report.tools = vec![
         ("psops".to_string(), psops_version),
-        ("sqlite3".to_string(), tools::version_of("sqlite3", &["--version"])),
+        (
+            "sqlite3".to_string(),
+            word(&tools::version_of("sqlite3", &["--version"]), 0),
+        ),
         ("DuckDB (Python)".to_string(), duckdb_version),
-        ("wrk".to_string(), tools::version_of("wrk", &["--version"])),
+        ("wrk".to_string(), word(&tools::version_of("wrk", &["--version"]), 1)),
     ];
 
     let mut sides = Sides::default();
@@ -71,6 +75,10 @@ pub fn run(args: Args) -> Result<()> {
         dropped?;
     }
     side_by_side(&mut report, &sides);
+    if args.backends.contains(&BackendKind::Sqlite) {
+        measure::say("SQLite", "pages at the demo's own size");
+        pages::demo_size(&args, &paths, &mut report)?;
+    }
 
     measure::say(
         "SQLite",
@@ -90,7 +98,7 @@ pub fn run(args: Args) -> Result<()> {
     } else {
         ("(the 30-minute goal is for the full size)", Verdict::Info)
     };
-    report.figure("Run", "the whole bench run", "both", value, goal, verdict);
+    report.figure("Run", "the whole bench run", "—", value, goal, verdict);
     report.notes.push(
         "Times through HTTP are measured by the bench's own keep-alive client on loopback, from the \
          request's first byte to the response's last: server time plus a loopback round trip. \
@@ -221,6 +229,11 @@ fn import_figures(report: &mut Report, imp: &import::ImportRun) {
             ],
         ],
     });
+}
+
+/// The `n`th word of a version line (`3.40.1 2022-12-28 …` → `3.40.1`), or the whole line.
+fn word(line: &str, n: usize) -> String {
+    line.split_whitespace().nth(n).unwrap_or(line).to_string()
 }
 
 fn write(path: &Path, text: &str) -> Result<()> {

@@ -165,8 +165,8 @@ async fn cell_saves_as_the_signed_in_persons_entry(app: TestApp) {
     assert!(saved.text.contains(&format!("id=\"cell-{row}-0\"")), "{}", saved.text);
     assert!(saved.text.contains("value=\"1:30\""), "{}", saved.text);
     assert!(
-        saved.text.contains("hx-swap-oob"),
-        "totals come out of band: {}",
+        saved.text.contains(&format!("id=\"total-{row}\">1:30<")) && saved.text.contains("id=\"week-total\">1:30<"),
+        "the row and week totals come with the cell: {}",
         saved.text
     );
     let mine = entries(&app, seed.person).await;
