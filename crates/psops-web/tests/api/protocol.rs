@@ -281,6 +281,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/tokens"),
     ("post", "/api/v1/tokens/{id}/revoke"),
     ("get", "/api/v1/audit"),
+    ("post", "/api/v1/imports/time"),
+    ("get", "/api/v1/exports/time"),
+    ("post", "/api/v1/people/{id}/feed-token"),
     // capacity, calendars, time off, timesheets, reports
     ("get", "/api/v1/capacity/policy"),
     ("put", "/api/v1/capacity/policy"),

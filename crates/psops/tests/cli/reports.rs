@@ -8,7 +8,7 @@ use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectTyp
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_core::{Id, Minutes};
+use psops_core::Minutes;
 use psops_store::{Db, OpenOptions};
 use time::macros::date;
 
