@@ -2,13 +2,13 @@
 //! database holding one engineer with ten billable hours in FY2026-Q1: every figure in
 //! every format, on SQLite and (when configured) PostgreSQL.
 
+use psops_core::Minutes;
 use psops_core::accounts::AccountFields;
 use psops_core::people::{Fte, Function, PersonFields};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_core::Minutes;
 use psops_store::{Db, OpenOptions};
 use time::macros::date;
 
