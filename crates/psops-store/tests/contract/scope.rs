@@ -38,10 +38,12 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
     };
     let a = new(db.create_partner(&ctx(), partner("A")).await.unwrap()).id;
     let b = new(db.create_partner(&ctx(), partner("B")).await.unwrap()).id;
-    let mut people = Vec::new();
+    let mut people: Vec<psops_core::people::Person> = Vec::new();
+    let managers = [None, Some(0), Some(0), None, Some(3), None];
     for (i, org) in [None, None, None, Some(a), Some(a), Some(b)].into_iter().enumerate() {
         let mut f = person_fields(&format!("p{i}@scope.example"));
         f.partner_id = org;
+        f.manager_id = managers[i].map(|m: usize| people[m].id);
         f.function = if org.is_some() {
             Function::PartnerConsultant
         } else {
@@ -87,6 +89,16 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         };
         db.create_time_entry(&ctx(), e).await.unwrap();
     }
+    for p in &people {
+        let off = psops_core::calendars::NewTimeOff {
+            person_id: p.id,
+            date: date!(2026 - 03 - 03),
+            minutes: Minutes(480),
+            kind: psops_core::capacity::TimeOffKind::Pto,
+            note: None,
+        };
+        db.request_time_off(&ctx(), off).await.unwrap();
+    }
     let page = PageRequest {
         after: None,
         limit: 500,
@@ -98,6 +110,8 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
     let all_projects = db.list_projects(&Default::default(), page).await.unwrap().items;
     let all_assignments = db.list_assignments(&Default::default(), page).await.unwrap().items;
     let all_entries = db.list_time_entries(&Default::default(), page).await.unwrap().items;
+    let all_time_off = db.list_time_off(&Default::default(), page).await.unwrap().items;
+    let march = psops_core::dates::DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
     assert_eq!(everything, Default::default());
 
     for role in ROLES {
@@ -266,6 +280,59 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 .map(|x| x.id.get())
                 .collect();
             assert_eq!(got, want, "time entries, {label}");
+
+            let person = |id| all_people.iter().find(|p| p.id == id).unwrap();
+            let scope = list_scope(&s, ListKind::TimeOff);
+            let want: BTreeSet<_> = all_time_off
+                .iter()
+                .filter(|t| {
+                    let who = person(t.person_id);
+                    let r = Resource::TimeOff {
+                        person_id: who.id,
+                        person_partner_id: who.fields.partner_id,
+                        manager_id: who.fields.manager_id,
+                    };
+                    scope.admits(&r)
+                })
+                .map(|t| t.id.get())
+                .collect();
+            let f = psops_core::calendars::TimeOffFilter {
+                scope,
+                ..Default::default()
+            };
+            let got: BTreeSet<_> = db
+                .list_time_off(&f, page)
+                .await
+                .unwrap()
+                .items
+                .iter()
+                .map(|x| x.id.get())
+                .collect();
+            assert_eq!(got, want, "time off, {label}");
+
+            let scope = list_scope(&s, ListKind::Figures);
+            let want: BTreeSet<_> = all_people
+                .iter()
+                .filter(|p| {
+                    let r = Resource::Figures {
+                        person_id: p.id,
+                        partner_id: p.fields.partner_id,
+                        manager_id: p.fields.manager_id,
+                    };
+                    scope.admits(&r)
+                })
+                .map(|p| p.id.to_string())
+                .collect();
+            let f = psops_core::reporting::UtilizationFilter {
+                scope,
+                ..Default::default()
+            };
+            let report = db
+                .utilization(march, psops_core::utilization::GroupBy::Person, &f)
+                .await
+                .unwrap();
+            let got: BTreeSet<_> = report.rows.iter().map(|r| r.key.clone()).collect();
+            assert_eq!(got, want, "utilization figures, {label}");
         }
     }
     let _ = b;
