@@ -57,7 +57,32 @@ fn read_contact(r: &Row) -> Result<Contact> {
 
 /// Which unique index a conflicting account write hit: both are checked up front so the
 /// error names the right field on either backend.
-async fn check_unique(tx: &mut crate::db::Tx, f: &AccountFields, me: Option<AccountId>) -> Result<()> {
+/// Inserts an account (`id` None) or rewrites one's fields; callers validate, check
+/// uniqueness and audit.
+pub(crate) async fn write(tx: &mut crate::db::Tx, id: Option<AccountId>, f: &AccountFields) -> Result<Account> {
+    let q = match id {
+        None => sql(format!(
+            "INSERT INTO accounts (name, code, region, industry, currency, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {}",
+            ACCOUNTS.columns
+        )),
+        Some(_) => sql(format!(
+            "UPDATE accounts SET name = $1, code = $2, region = $3, industry = $4, currency = $5, \
+             version = version + 1, updated_at = $6 WHERE id = $7 RETURNING {}",
+            ACCOUNTS.columns
+        )),
+    }
+    .bind(f.name.trim())
+    .bind(f.code.as_deref().map(str::trim))
+    .bind(f.region.clone())
+    .bind(f.industry.clone())
+    .bind(f.currency.map(|c| c.to_string()))
+    .bind(now());
+    let q = if let Some(id) = id { q.bind(id) } else { q };
+    read_account(&tx.one(q).await.map_err(on_unique("name", DUPLICATE))?)
+}
+
+pub(crate) async fn check_unique(tx: &mut crate::db::Tx, f: &AccountFields, me: Option<AccountId>) -> Result<()> {
     let me = me.map(|i| i.get()).unwrap_or(0);
     let q = sql("SELECT id FROM accounts WHERE lower(name) = lower($1) AND id <> $2")
         .bind(f.name.trim())
@@ -95,19 +120,8 @@ impl AccountStore for Db {
             return Ok(Created::Replayed(previous));
         }
         check_unique(&mut tx, &new, None).await?;
-        let q = sql(format!(
-            "INSERT INTO accounts (name, code, region, industry, currency, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {}",
-            ACCOUNTS.columns
-        ))
-        .bind(new.name.trim())
-        .bind(new.code.as_deref().map(str::trim))
-        .bind(new.region)
-        .bind(new.industry)
-        .bind(new.currency.map(|c| c.to_string()))
-        .bind(now());
-        let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        ACCOUNTS.created(&self.pools, tx, ctx, read_account(&row)?).await
+        let account = write(&mut tx, None, &new).await?;
+        ACCOUNTS.created(&self.pools, tx, ctx, account).await
     }
 
     async fn account(&self, id: AccountId) -> Result<Account> {
@@ -128,20 +142,8 @@ impl AccountStore for Db {
         let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_unique(&mut tx, &f, Some(id)).await?;
-        let q = sql(format!(
-            "UPDATE accounts SET name = $2, code = $3, region = $4, industry = $5, currency = $6, \
-             version = version + 1, updated_at = $7 WHERE id = $1 RETURNING {}",
-            ACCOUNTS.columns
-        ))
-        .bind(id)
-        .bind(f.name.trim())
-        .bind(f.code.as_deref().map(str::trim))
-        .bind(f.region)
-        .bind(f.industry)
-        .bind(f.currency.map(|c| c.to_string()))
-        .bind(now());
-        let row = tx.one(q).await.map_err(on_unique("name", DUPLICATE))?;
-        ACCOUNTS.updated(tx, ctx, &current, read_account(&row)?).await
+        let updated = write(&mut tx, Some(id), &f).await?;
+        ACCOUNTS.updated(tx, ctx, &current, updated).await
     }
 
     async fn archive_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, archived: bool) -> Result<Account> {

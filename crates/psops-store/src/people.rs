@@ -40,7 +40,39 @@ fn read(r: &Row) -> Result<Person> {
 
 const DUPLICATE_EMAIL: &str = "email is already used by another person";
 
-async fn check_refs(tx: &mut Tx, f: &PersonFields, me: Option<PersonId>) -> Result<()> {
+/// Inserts a person (`id` None) or rewrites one's fields; callers validate, check
+/// references and audit.
+pub(crate) async fn write(tx: &mut Tx, id: Option<PersonId>, f: &PersonFields) -> Result<Person> {
+    let q = match id {
+        None => sql(format!(
+            "INSERT INTO people (name, email, function, region, time_zone, fte_bp, employment_start, employment_end, \
+             manager_id, partner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
+             RETURNING {}",
+            PEOPLE.columns
+        )),
+        Some(_) => sql(format!(
+            "UPDATE people SET name = $1, email = $2, function = $3, region = $4, time_zone = $5, fte_bp = $6, \
+             employment_start = $7, employment_end = $8, manager_id = $9, partner_id = $10, \
+             version = version + 1, updated_at = $11 WHERE id = $12 RETURNING {}",
+            PEOPLE.columns
+        )),
+    }
+    .bind(f.name.trim())
+    .bind(f.email.trim())
+    .bind(f.function.code())
+    .bind(f.region.trim())
+    .bind(f.time_zone.as_str())
+    .bind(f.fte.basis_points())
+    .bind(f.employment_start)
+    .bind(f.employment_end)
+    .bind(f.manager_id)
+    .bind(f.partner_id)
+    .bind(now());
+    let q = if let Some(id) = id { q.bind(id) } else { q };
+    read(&tx.one(q).await.map_err(on_unique("email", DUPLICATE_EMAIL))?)
+}
+
+pub(crate) async fn check_refs(tx: &mut Tx, f: &PersonFields, me: Option<PersonId>) -> Result<()> {
     if f.manager_id.is_some() && f.manager_id == me {
         return Err(Error::invalid(
             "manager_id",
@@ -61,26 +93,7 @@ impl PeopleStore for Db {
             return Ok(Created::Replayed(previous));
         }
         check_refs(&mut tx, &new, None).await?;
-        let t = now();
-        let q = sql(format!(
-            "INSERT INTO people (name, email, function, region, time_zone, fte_bp, employment_start, employment_end, \
-             manager_id, partner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) \
-             RETURNING {}",
-            PEOPLE.columns
-        ))
-        .bind(new.name.trim())
-        .bind(new.email.trim())
-        .bind(new.function.code())
-        .bind(new.region.trim())
-        .bind(new.time_zone.as_str())
-        .bind(new.fte.basis_points())
-        .bind(new.employment_start)
-        .bind(new.employment_end)
-        .bind(new.manager_id)
-        .bind(new.partner_id)
-        .bind(t);
-        let row = tx.one(q).await.map_err(on_unique("email", DUPLICATE_EMAIL))?;
-        let person = read(&row)?;
+        let person = write(&mut tx, None, &new).await?;
         PEOPLE.created(&self.pools, tx, ctx, person).await
     }
 
@@ -96,26 +109,8 @@ impl PeopleStore for Db {
         let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_refs(&mut tx, &f, Some(id)).await?;
-        let q = sql(format!(
-            "UPDATE people SET name = $2, email = $3, function = $4, region = $5, time_zone = $6, fte_bp = $7, \
-             employment_start = $8, employment_end = $9, manager_id = $10, partner_id = $11, \
-             version = version + 1, updated_at = $12 WHERE id = $1 RETURNING {}",
-            PEOPLE.columns
-        ))
-        .bind(id)
-        .bind(f.name.trim())
-        .bind(f.email.trim())
-        .bind(f.function.code())
-        .bind(f.region.trim())
-        .bind(f.time_zone.as_str())
-        .bind(f.fte.basis_points())
-        .bind(f.employment_start)
-        .bind(f.employment_end)
-        .bind(f.manager_id)
-        .bind(f.partner_id)
-        .bind(now());
-        let row = tx.one(q).await.map_err(on_unique("email", DUPLICATE_EMAIL))?;
-        PEOPLE.updated(tx, ctx, &current, read(&row)?).await
+        let updated = write(&mut tx, Some(id), &f).await?;
+        PEOPLE.updated(tx, ctx, &current, updated).await
     }
 
     async fn archive_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, archived: bool) -> Result<Person> {

@@ -8,7 +8,7 @@ use psops_core::store::{Created, IfVersion, ProjectStore, WriteCtx};
 use psops_core::{Currency, Minutes, Money, Result};
 
 use crate::common::{Table, check_version, ensure_exists, eq, meta, overlaps, search};
-use crate::db::{Row, Sql, Tx, now, on_unique, sql};
+use crate::db::{Row, Tx, now, on_unique, sql};
 use crate::{Db, idempotency};
 
 pub(crate) const PROJECTS: Table<Project> = Table {
@@ -50,7 +50,7 @@ fn read(r: &Row) -> Result<Project> {
 
 const DUPLICATE_CODE: &str = "a project with this code already exists";
 
-async fn check_refs(tx: &mut Tx, f: &ProjectFields) -> Result<()> {
+pub(crate) async fn check_refs(tx: &mut Tx, f: &ProjectFields) -> Result<()> {
     ensure_exists(tx, "accounts", f.account_id.map(|i| i.get()), "account_id", "account").await?;
     ensure_exists(
         tx,
@@ -63,22 +63,42 @@ async fn check_refs(tx: &mut Tx, f: &ProjectFields) -> Result<()> {
     ensure_exists(tx, "partners", f.partner_id.map(|i| i.get()), "partner_id", "partner").await
 }
 
-/// Binds the fields in column order, after whatever `q` already bound.
-fn bind_fields(q: Sql, f: &ProjectFields) -> Sql {
-    q.bind(f.name.trim())
-        .bind(f.code.as_deref().map(str::trim))
-        .bind(f.account_id)
-        .bind(f.project_type.code())
-        .bind(f.billing_type.code())
-        .bind(f.status.code())
-        .bind(f.start_date)
-        .bind(f.end_date)
-        .bind(f.project_manager_id)
-        .bind(f.budget_minutes.map(|m| m.get()))
-        .bind(f.budget.map(|m| m.amount_minor))
-        .bind(f.budget.map(|m| m.currency.to_string()))
-        .bind(f.partner_delivered)
-        .bind(f.partner_id)
+/// Inserts a project (`id` None) or rewrites one's fields; callers validate, check
+/// references and audit.
+pub(crate) async fn write(tx: &mut Tx, id: Option<ProjectId>, f: &ProjectFields) -> Result<Project> {
+    let q = match id {
+        None => sql(format!(
+            "INSERT INTO projects (name, code, account_id, project_type, billing_type, status, start_date, end_date, \
+             project_manager_id, budget_minutes, budget_amount_minor, budget_currency, partner_delivered, partner_id, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
+             RETURNING {}",
+            PROJECTS.columns
+        )),
+        Some(_) => sql(format!(
+            "UPDATE projects SET name = $1, code = $2, account_id = $3, project_type = $4, billing_type = $5, \
+             status = $6, start_date = $7, end_date = $8, project_manager_id = $9, budget_minutes = $10, \
+             budget_amount_minor = $11, budget_currency = $12, partner_delivered = $13, partner_id = $14, \
+             version = version + 1, updated_at = $15 WHERE id = $16 RETURNING {}",
+            PROJECTS.columns
+        )),
+    }
+    .bind(f.name.trim())
+    .bind(f.code.as_deref().map(str::trim))
+    .bind(f.account_id)
+    .bind(f.project_type.code())
+    .bind(f.billing_type.code())
+    .bind(f.status.code())
+    .bind(f.start_date)
+    .bind(f.end_date)
+    .bind(f.project_manager_id)
+    .bind(f.budget_minutes.map(|m| m.get()))
+    .bind(f.budget.map(|m| m.amount_minor))
+    .bind(f.budget.map(|m| m.currency.to_string()))
+    .bind(f.partner_delivered)
+    .bind(f.partner_id)
+    .bind(now());
+    let q = if let Some(id) = id { q.bind(id) } else { q };
+    read(&tx.one(q).await.map_err(on_unique("code", DUPLICATE_CODE))?)
 }
 
 #[async_trait]
@@ -90,16 +110,8 @@ impl ProjectStore for Db {
             return Ok(Created::Replayed(previous));
         }
         check_refs(&mut tx, &new).await?;
-        let q = sql(format!(
-            "INSERT INTO projects (name, code, account_id, project_type, billing_type, status, start_date, end_date, \
-             project_manager_id, budget_minutes, budget_amount_minor, budget_currency, partner_delivered, partner_id, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-             RETURNING {}",
-            PROJECTS.columns
-        ));
-        let q = bind_fields(q, &new).bind(now());
-        let row = tx.one(q).await.map_err(on_unique("code", DUPLICATE_CODE))?;
-        PROJECTS.created(&self.pools, tx, ctx, read(&row)?).await
+        let project = write(&mut tx, None, &new).await?;
+        PROJECTS.created(&self.pools, tx, ctx, project).await
     }
 
     async fn project(&self, id: ProjectId) -> Result<Project> {
@@ -120,17 +132,8 @@ impl ProjectStore for Db {
         let f = patch.apply(current.fields.clone());
         f.validate()?;
         check_refs(&mut tx, &f).await?;
-        let q = sql(format!(
-            "UPDATE projects SET name = $2, code = $3, account_id = $4, project_type = $5, billing_type = $6, \
-             status = $7, start_date = $8, end_date = $9, project_manager_id = $10, budget_minutes = $11, \
-             budget_amount_minor = $12, budget_currency = $13, partner_delivered = $14, partner_id = $15, \
-             version = version + 1, updated_at = $16 WHERE id = $1 RETURNING {}",
-            PROJECTS.columns
-        ))
-        .bind(id);
-        let q = bind_fields(q, &f).bind(now());
-        let row = tx.one(q).await.map_err(on_unique("code", DUPLICATE_CODE))?;
-        PROJECTS.updated(tx, ctx, &current, read(&row)?).await
+        let updated = write(&mut tx, Some(id), &f).await?;
+        PROJECTS.updated(tx, ctx, &current, updated).await
     }
 
     async fn archive_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, archived: bool) -> Result<Project> {

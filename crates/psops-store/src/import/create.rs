@@ -4,7 +4,6 @@
 
 use psops_core::accounts::{Account, AccountFields};
 use psops_core::audit::AuditAction;
-use psops_core::code::Code;
 use psops_core::people::{Fte, Function, Person, PersonFields};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::WriteCtx;
@@ -14,7 +13,7 @@ use time::Date;
 use time::macros::date;
 
 use crate::accounts::ACCOUNTS;
-use crate::db::{Tx, now, on_unique, sql};
+use crate::db::Tx;
 use crate::people::PEOPLE;
 use crate::projects::PROJECTS;
 
@@ -45,37 +44,8 @@ pub(crate) async fn save_person(
     f: &PersonFields,
 ) -> Result<Person> {
     f.validate()?;
-    let q = match before {
-        None => sql(format!(
-            "INSERT INTO people (name, email, function, region, time_zone, fte_bp, employment_start, employment_end, \
-             manager_id, partner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
-             $11) RETURNING {}",
-            PEOPLE.columns
-        )),
-        Some(p) => sql(format!(
-            "UPDATE people SET name = $1, email = $2, function = $3, region = $4, time_zone = $5, fte_bp = $6, \
-             employment_start = $7, employment_end = $8, manager_id = $9, partner_id = $10, \
-             version = version + 1, updated_at = $11 WHERE id = {} RETURNING {}",
-            p.id.get(),
-            PEOPLE.columns
-        )),
-    }
-    .bind(f.name.trim())
-    .bind(f.email.trim())
-    .bind(f.function.code())
-    .bind(f.region.trim())
-    .bind(f.time_zone.as_str())
-    .bind(f.fte.basis_points())
-    .bind(f.employment_start)
-    .bind(f.employment_end)
-    .bind(f.manager_id)
-    .bind(f.partner_id)
-    .bind(now());
-    let row = tx
-        .one(q)
-        .await
-        .map_err(on_unique("email", "email is already used by another person"))?;
-    let person = (PEOPLE.read)(&row)?;
+    crate::people::check_refs(tx, f, before.map(|p| p.id)).await?;
+    let person = crate::people::write(tx, before.map(|p| p.id), f).await?;
     audit(tx, ctx, PEOPLE.entity, person.id.get(), before, &person).await?;
     Ok(person)
 }
@@ -87,30 +57,8 @@ pub(crate) async fn save_account(
     f: &AccountFields,
 ) -> Result<Account> {
     f.validate()?;
-    let q = match before {
-        None => sql(format!(
-            "INSERT INTO accounts (name, code, region, industry, currency, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING {}",
-            ACCOUNTS.columns
-        )),
-        Some(a) => sql(format!(
-            "UPDATE accounts SET name = $1, code = $2, region = $3, industry = $4, currency = $5, \
-             version = version + 1, updated_at = $6 WHERE id = {} RETURNING {}",
-            a.id.get(),
-            ACCOUNTS.columns
-        )),
-    }
-    .bind(f.name.trim())
-    .bind(f.code.as_deref().map(str::trim))
-    .bind(f.region.clone())
-    .bind(f.industry.clone())
-    .bind(f.currency.map(|c| c.to_string()))
-    .bind(now());
-    let row = tx
-        .one(q)
-        .await
-        .map_err(on_unique("name", "an account with this name or code already exists"))?;
-    let account = (ACCOUNTS.read)(&row)?;
+    crate::accounts::check_unique(tx, f, before.map(|a| a.id)).await?;
+    let account = crate::accounts::write(tx, before.map(|a| a.id), f).await?;
     audit(tx, ctx, ACCOUNTS.entity, account.id.get(), before, &account).await?;
     Ok(account)
 }
@@ -122,43 +70,8 @@ pub(crate) async fn save_project(
     f: &ProjectFields,
 ) -> Result<Project> {
     f.validate()?;
-    let q = match before {
-        None => sql(format!(
-            "INSERT INTO projects (name, code, account_id, project_type, billing_type, status, start_date, \
-             end_date, project_manager_id, budget_minutes, budget_amount_minor, budget_currency, \
-             partner_delivered, partner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, \
-             $10, $11, $12, $13, $14, $15, $15) RETURNING {}",
-            PROJECTS.columns
-        )),
-        Some(p) => sql(format!(
-            "UPDATE projects SET name = $1, code = $2, account_id = $3, project_type = $4, billing_type = $5, \
-             status = $6, start_date = $7, end_date = $8, project_manager_id = $9, budget_minutes = $10, \
-             budget_amount_minor = $11, budget_currency = $12, partner_delivered = $13, partner_id = $14, \
-             version = version + 1, updated_at = $15 WHERE id = {} RETURNING {}",
-            p.id.get(),
-            PROJECTS.columns
-        )),
-    }
-    .bind(f.name.trim())
-    .bind(f.code.as_deref().map(str::trim))
-    .bind(f.account_id)
-    .bind(f.project_type.code())
-    .bind(f.billing_type.code())
-    .bind(f.status.code())
-    .bind(f.start_date)
-    .bind(f.end_date)
-    .bind(f.project_manager_id)
-    .bind(f.budget_minutes.map(|m| m.get()))
-    .bind(f.budget.map(|m| m.amount_minor))
-    .bind(f.budget.map(|m| m.currency.to_string()))
-    .bind(f.partner_delivered)
-    .bind(f.partner_id);
-    let q = q.bind(now());
-    let row = tx
-        .one(q)
-        .await
-        .map_err(on_unique("code", "a project with this code already exists"))?;
-    let project = (PROJECTS.read)(&row)?;
+    crate::projects::check_refs(tx, f).await?;
+    let project = crate::projects::write(tx, before.map(|p| p.id), f).await?;
     audit(tx, ctx, PROJECTS.entity, project.id.get(), before, &project).await?;
     Ok(project)
 }
