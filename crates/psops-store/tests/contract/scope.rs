@@ -17,6 +17,34 @@ use super::fixtures::{ctx, new, person_fields, project};
 
 crate::stories!(lists_show_exactly_what_reads_allow);
 
+/// Lists one kind cut by the subject's scope in SQL and compares with the records
+/// `ListScope::admits` lets through.
+macro_rules! agrees {
+    ($label:expr, $db:expr, $s:expr, $kind:ident, $filter:path, $list:ident, $all:expr, |$x:ident| $resource:expr) => {{
+        let scope = list_scope($s, ListKind::$kind);
+        let want: BTreeSet<i64> = $all
+            .iter()
+            .filter(|$x| scope.admits(&$resource))
+            .map(|$x| $x.id.get())
+            .collect();
+        let mut f: $filter = Default::default();
+        f.scope = scope;
+        let page = PageRequest {
+            after: None,
+            limit: 500,
+        };
+        let got: BTreeSet<i64> = $db
+            .$list(&f, page)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|x| x.id.get())
+            .collect();
+        assert_eq!(got, want, "{} for {}", stringify!($kind), $label);
+    }};
+}
+
 const ROLES: [Role; 9] = [
     Role::Admin,
     Role::Ops,
@@ -135,180 +163,108 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
             let person_org = |id| all_people.iter().find(|p| p.id == id).and_then(|p| p.fields.partner_id);
             let label = format!("{role:?} as {}", me.fields.email);
 
-            let scope = list_scope(&s, ListKind::People);
-            let want: BTreeSet<_> = all_people
-                .iter()
-                .filter(|p| {
-                    scope.admits(&Resource::Person {
+            agrees!(
+                &label,
+                db,
+                &s,
+                People,
+                psops_core::people::PersonFilter,
+                list_people,
+                all_people,
+                |p| {
+                    Resource::Person {
                         id: p.id,
                         partner_id: p.fields.partner_id,
-                    })
-                })
-                .map(|p| p.id.get())
-                .collect();
-            let f = psops_core::people::PersonFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_people(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|p| p.id.get())
-                .collect();
-            assert_eq!(got, want, "people, {label}");
-
-            let scope = list_scope(&s, ListKind::Partners);
-            let want: BTreeSet<_> = all_partners
-                .iter()
-                .filter(|p| scope.admits(&Resource::Partner { id: p.id }))
-                .map(|p| p.id.get())
-                .collect();
-            let f = psops_core::partners::PartnerFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_partners(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|p| p.id.get())
-                .collect();
-            assert_eq!(got, want, "partners, {label}");
-
-            let scope = list_scope(&s, ListKind::Accounts);
-            let want: BTreeSet<_> = all_accounts
-                .iter()
-                .filter(|acc| {
+                    }
+                }
+            );
+            agrees!(
+                &label,
+                db,
+                &s,
+                Partners,
+                psops_core::partners::PartnerFilter,
+                list_partners,
+                all_partners,
+                |p| { Resource::Partner { id: p.id } }
+            );
+            agrees!(
+                &label,
+                db,
+                &s,
+                Accounts,
+                psops_core::accounts::AccountFilter,
+                list_accounts,
+                all_accounts,
+                |acc| {
                     let delivers = s.partner_id.is_some()
                         && all_projects
                             .iter()
                             .any(|p| p.fields.account_id == Some(acc.id) && p.fields.partner_id == s.partner_id);
-                    scope.admits(&Resource::Account {
+                    Resource::Account {
                         partner_delivers: delivers,
-                    })
-                })
-                .map(|acc| acc.id.get())
-                .collect();
-            let f = psops_core::accounts::AccountFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_accounts(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|x| x.id.get())
-                .collect();
-            assert_eq!(got, want, "accounts, {label}");
-
-            let scope = list_scope(&s, ListKind::Projects);
-            let want: BTreeSet<_> = all_projects
-                .iter()
-                .filter(|p| scope.admits(&Resource::Project(facts(p))))
-                .map(|p| p.id.get())
-                .collect();
-            let f = psops_core::projects::ProjectFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_projects(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|x| x.id.get())
-                .collect();
-            assert_eq!(got, want, "projects, {label}");
-
-            let scope = list_scope(&s, ListKind::Assignments);
-            let want: BTreeSet<_> = all_assignments
-                .iter()
-                .filter(|x| {
-                    let project = project_of(x.fields.project_id).unwrap();
-                    scope.admits(&Resource::Assignment {
+                    }
+                }
+            );
+            agrees!(
+                &label,
+                db,
+                &s,
+                Projects,
+                psops_core::projects::ProjectFilter,
+                list_projects,
+                all_projects,
+                |p| { Resource::Project(facts(p)) }
+            );
+            agrees!(
+                &label,
+                db,
+                &s,
+                Assignments,
+                psops_core::assignments::AssignmentFilter,
+                list_assignments,
+                all_assignments,
+                |x| {
+                    Resource::Assignment {
                         person_id: x.fields.person_id,
-                        project,
-                    })
-                })
-                .map(|x| x.id.get())
-                .collect();
-            let f = psops_core::assignments::AssignmentFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_assignments(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|x| x.id.get())
-                .collect();
-            assert_eq!(got, want, "assignments, {label}");
-
-            let scope = list_scope(&s, ListKind::TimeEntries);
-            let want: BTreeSet<_> = all_entries
-                .iter()
-                .filter(|e| {
-                    let r = Resource::TimeEntry {
+                        project: project_of(x.fields.project_id).unwrap(),
+                    }
+                }
+            );
+            agrees!(
+                &label,
+                db,
+                &s,
+                TimeEntries,
+                psops_core::time_entries::TimeEntryFilter,
+                list_time_entries,
+                all_entries,
+                |e| {
+                    Resource::TimeEntry {
                         person_id: e.person_id,
                         person_partner_id: person_org(e.person_id),
                         project: e.project_id.and_then(project_of),
-                    };
-                    scope.admits(&r)
-                })
-                .map(|e| e.id.get())
-                .collect();
-            let f = psops_core::time_entries::TimeEntryFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_time_entries(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|x| x.id.get())
-                .collect();
-            assert_eq!(got, want, "time entries, {label}");
-
+                    }
+                }
+            );
             let person = |id| all_people.iter().find(|p| p.id == id).unwrap();
-            let scope = list_scope(&s, ListKind::TimeOff);
-            let want: BTreeSet<_> = all_time_off
-                .iter()
-                .filter(|t| {
+            agrees!(
+                &label,
+                db,
+                &s,
+                TimeOff,
+                psops_core::calendars::TimeOffFilter,
+                list_time_off,
+                all_time_off,
+                |t| {
                     let who = person(t.person_id);
-                    let r = Resource::TimeOff {
+                    Resource::TimeOff {
                         person_id: who.id,
                         person_partner_id: who.fields.partner_id,
                         manager_id: who.fields.manager_id,
-                    };
-                    scope.admits(&r)
-                })
-                .map(|t| t.id.get())
-                .collect();
-            let f = psops_core::calendars::TimeOffFilter {
-                scope,
-                ..Default::default()
-            };
-            let got: BTreeSet<_> = db
-                .list_time_off(&f, page)
-                .await
-                .unwrap()
-                .items
-                .iter()
-                .map(|x| x.id.get())
-                .collect();
-            assert_eq!(got, want, "time off, {label}");
+                    }
+                }
+            );
 
             let scope = list_scope(&s, ListKind::Figures);
             let want: BTreeSet<_> = all_people
