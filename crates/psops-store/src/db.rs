@@ -86,6 +86,12 @@ impl Sql {
         self
     }
 
+    /// Puts text around the statement, keeping its placeholders and arguments.
+    pub fn wrap(mut self, before: &str, after: &str) -> Self {
+        self.text = Cow::Owned(format!("{before}{}{after}", self.text));
+        self
+    }
+
     /// Appends a fresh placeholder bound to `v`.
     pub fn push_bind(&mut self, v: impl Into<Value>) -> &mut Self {
         self.args.push(v.into());
@@ -260,6 +266,70 @@ impl Pools {
         self.optional(s)
             .await?
             .ok_or_else(|| Error::internal("query returned no row"))
+    }
+
+    /// Runs a select of many rows as ONE row holding them all as a JSON array of arrays
+    /// (`columns` in order). sqlx's SQLite driver hands each row across threads on its
+    /// own, so a report reading tens of thousands of small rows spends most of its time
+    /// switching threads; packed, it is one hand-over and a JSON parse.
+    pub async fn packed(&self, inner: Sql, columns: &[&str]) -> Result<Vec<Vec<serde_json::Value>>, Error> {
+        let list = columns.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
+        let before = match self.backend() {
+            Backend::Sqlite => format!("SELECT json_group_array(json_array({list})) AS packed FROM ("),
+            Backend::Postgres => {
+                format!("SELECT COALESCE(CAST(json_agg(json_build_array({list})) AS TEXT), '[]') AS packed FROM (")
+            }
+        };
+        let text: String = self.one(inner.wrap(&before, ") t")).await?.get("packed")?;
+        serde_json::from_str(&text).map_err(Error::internal)
+    }
+}
+
+/// Reads the fields of a packed row (see [`Pools::packed`]).
+pub(crate) struct Packed<'a>(pub &'a [serde_json::Value]);
+
+impl Packed<'_> {
+    fn at(&self, i: usize) -> &serde_json::Value {
+        self.0.get(i).unwrap_or(&serde_json::Value::Null)
+    }
+
+    pub fn i64(&self, i: usize) -> Result<i64, Error> {
+        self.opt_i64(i)?
+            .ok_or_else(|| Error::internal(format!("packed column {i} is not a number")))
+    }
+
+    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, Error> {
+        match self.at(i) {
+            serde_json::Value::Null => Ok(None),
+            v => v
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| Error::internal(format!("packed column {i} is not an integer"))),
+        }
+    }
+
+    pub fn text(&self, i: usize) -> Result<String, Error> {
+        self.at(i)
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Error::internal(format!("packed column {i} is not text")))
+    }
+
+    pub fn is_null(&self, i: usize) -> bool {
+        self.at(i).is_null()
+    }
+
+    pub fn date(&self, i: usize) -> Result<Date, Error> {
+        let text = self.text(i)?;
+        psops_core::dates::parse_date("date", text.get(..10).unwrap_or(&text)).map_err(Error::internal)
+    }
+
+    pub fn opt_date(&self, i: usize) -> Result<Option<Date>, Error> {
+        if self.is_null(i) {
+            Ok(None)
+        } else {
+            self.date(i).map(Some)
+        }
     }
 }
 

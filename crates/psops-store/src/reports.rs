@@ -23,7 +23,7 @@ use psops_core::{Minutes, Result};
 use time::{Date, OffsetDateTime};
 
 use crate::common::eq;
-use crate::db::{Pools, Row, Sql, sql};
+use crate::db::{Packed, Pools, Sql, sql};
 use crate::{Db, policy_store};
 
 /// Narrows `people` (aliased or not) to the filter and to those employed in the range.
@@ -77,11 +77,12 @@ async fn time_off(
     people(&mut q);
     q.push(")");
     let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
-    for r in pools.all(q).await? {
-        out.entry(r.get("person_id")?).or_default().push(TimeOff {
-            date: r.get("off_date")?,
-            minutes: Minutes(r.get("minutes")?),
-            kind: r.code("kind")?,
+    for r in pools.packed(q, &["person_id", "off_date", "minutes", "kind"]).await? {
+        let r = Packed(&r);
+        out.entry(r.i64(0)?).or_default().push(TimeOff {
+            date: r.date(1)?,
+            minutes: Minutes(r.i64(2)?),
+            kind: psops_core::capacity::TimeOffKind::from_code(&r.text(3)?)?,
         });
     }
     Ok(out)
@@ -118,8 +119,9 @@ async fn worked(
     people(&mut q);
     q.push(") GROUP BY person_id");
     let mut out = HashMap::new();
-    for r in pools.all(q).await? {
-        out.insert(r.get("person_id")?, (r.get("minutes")?, r.get("billable")?));
+    for r in pools.packed(q, &["person_id", "minutes", "billable"]).await? {
+        let r = Packed(&r);
+        out.insert(r.i64(0)?, (r.i64(1)?, r.i64(2)?));
     }
     Ok(out)
 }
@@ -131,19 +133,19 @@ struct Someone {
     archived: bool,
 }
 
-fn someone(r: &Row) -> Result<Someone> {
+fn someone(r: &Packed<'_>) -> Result<Someone> {
     Ok(Someone {
         facts: PersonFacts {
-            person_id: r.id("id")?,
-            function: r.code("function")?,
-            region: r.get("region")?,
-            fte: Fte::from_basis_points(r.get("fte_bp")?)?,
-            employment_start: r.get("employment_start")?,
-            employment_end: r.get("employment_end")?,
+            person_id: psops_core::Id::new(r.i64(0)?),
+            function: psops_core::people::Function::from_code(&r.text(1)?)?,
+            region: r.text(2)?,
+            fte: Fte::from_basis_points(r.i64(3)?)?,
+            employment_start: r.date(4)?,
+            employment_end: r.opt_date(5)?,
         },
-        manager_id: r.opt_id("manager_id")?,
-        partner_id: r.opt_id("partner_id")?,
-        archived: r.get::<Option<OffsetDateTime>>("archived_at")?.is_some(),
+        manager_id: r.opt_i64(6)?.map(psops_core::Id::new),
+        partner_id: r.opt_i64(7)?.map(psops_core::Id::new),
+        archived: !r.is_null(8),
     })
 }
 
@@ -191,12 +193,23 @@ impl ReportStore for Db {
         );
         people_filter(&mut q, filter, range);
         q.push(" ORDER BY id");
+        let columns = [
+            "id",
+            "function",
+            "region",
+            "fte_bp",
+            "employment_start",
+            "employment_end",
+            "manager_id",
+            "partner_id",
+            "archived_at",
+        ];
         let people = self
             .pools
-            .all(q)
+            .packed(q, &columns)
             .await?
             .iter()
-            .map(someone)
+            .map(|r| someone(&Packed(r)))
             .collect::<Result<Vec<_>>>()?;
         let worked = worked(&self.pools, range, &subquery).await?;
         let holidays = holidays(&self.pools, None, range).await?;
