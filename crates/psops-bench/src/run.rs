@@ -106,6 +106,13 @@ pub fn run(args: Args) -> Result<()> {
          around the query; each is the median of the timed runs after one warm-up run."
             .to_string(),
     );
+    report.notes.push(
+        "The bench signs in as its own user: an administrator who is also the demo's project manager. \
+         So the API and the utilization page cover the whole organisation, the week view is that \
+         project manager's week, and the approvals page lists every week waiting in the organisation, \
+         as operations sees it — the heaviest view of each page."
+            .to_string(),
+    );
     write(&paths.output, &report.render())?;
     eprintln!(
         "psops-bench: wrote {} ({:.1} min)",
