@@ -89,6 +89,8 @@ pub struct AccountFilter {
     pub scope: crate::policy::ListScope,
 }
 
+crate::plain_record!(Account, Account, AccountFields, AccountPatch, AccountFilter);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactFields {
@@ -146,5 +148,56 @@ impl ContactPatch {
         set(&mut f.title, self.title);
         set(&mut f.phone, self.phone);
         f
+    }
+}
+
+/// A new contact: its account comes from the path it is created under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewContact {
+    pub account_id: AccountId,
+    pub fields: ContactFields,
+}
+
+/// An account's contacts.
+#[derive(Debug, Clone)]
+pub struct ContactFilter {
+    pub account_id: AccountId,
+    pub archived: Option<bool>,
+}
+
+impl crate::record::Record for Contact {
+    const ENTITY: crate::record::Entity = crate::record::Entity::Contact;
+    type New = NewContact;
+    type Fields = ContactFields;
+    type Patch = ContactPatch;
+    type Filter = ContactFilter;
+    fn id(&self) -> ContactId {
+        self.id
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn fields(&self) -> &ContactFields {
+        &self.fields
+    }
+    fn validate(fields: &ContactFields) -> Result<()> {
+        fields.validate()
+    }
+    fn patched(&self, patch: ContactPatch) -> ContactFields {
+        patch.apply(self.fields.clone())
+    }
+}
+
+impl crate::record::NewRecord for NewContact {
+    type Record = Contact;
+    fn fields(&self) -> &ContactFields {
+        &self.fields
+    }
+}
+
+impl crate::record::ListFilter for ContactFilter {
+    type Record = Contact;
+    fn archived(&self) -> Option<bool> {
+        self.archived
     }
 }

@@ -92,3 +92,11 @@ pub struct AssignmentFilter {
     /// What the one asking may see (see `policy::list_scope`); everything by default.
     pub scope: crate::policy::ListScope,
 }
+
+crate::plain_record!(
+    Assignment,
+    Assignment,
+    AssignmentFields,
+    AssignmentPatch,
+    AssignmentFilter
+);

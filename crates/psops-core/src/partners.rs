@@ -94,3 +94,5 @@ pub struct PartnerFilter {
     /// What the one asking may see (see `policy::list_scope`); everything by default.
     pub scope: crate::policy::ListScope,
 }
+
+crate::plain_record!(Partner, Partner, PartnerFields, PartnerPatch, PartnerFilter);

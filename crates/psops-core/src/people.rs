@@ -243,6 +243,8 @@ pub struct PersonFilter {
     pub scope: crate::policy::ListScope,
 }
 
+crate::plain_record!(Person, Person, PersonFields, PersonPatch, PersonFilter);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -287,6 +287,8 @@ pub struct ProjectFilter {
     pub scope: crate::policy::ListScope,
 }
 
+crate::plain_record!(Project, Project, ProjectFields, ProjectPatch, ProjectFilter);
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -5,11 +5,10 @@
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
+use crate::Id;
 use crate::Result;
-use crate::accounts::{
-    Account, AccountFields, AccountFilter, AccountId, AccountPatch, Contact, ContactFields, ContactId, ContactPatch,
-};
-use crate::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentPatch};
+use crate::accounts::{Account, AccountId, Contact};
+use crate::assignments::Assignment;
 use crate::audit::{AuditEntry, AuditFilter};
 use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId, UserPatch};
 use crate::calendars::{
@@ -19,10 +18,11 @@ use crate::calendars::{
 use crate::capacity::{Capacity, CapacityPolicy, CapacityView, Holiday, PolicyOverride};
 use crate::dates::DateRange;
 use crate::page::{Page, PageRequest};
-use crate::partners::{Partner, PartnerFields, PartnerFilter, PartnerId, PartnerPatch};
-use crate::people::{Person, PersonFields, PersonFilter, PersonId, PersonPatch};
+use crate::partners::{Partner, PartnerId};
+use crate::people::{Person, PersonId};
 use crate::policy::ProjectFacts;
-use crate::projects::{Project, ProjectFields, ProjectFilter, ProjectId, ProjectPatch};
+use crate::projects::{Project, ProjectId};
+use crate::record::{ListFilter, NewRecord, Record};
 use crate::reporting::{ComplianceReport, LockRecord, Rejection, RollupDifference, TimesheetActor, UtilizationFilter};
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
@@ -86,76 +86,49 @@ pub trait OrgStore: Send + Sync {
     async fn update_settings(&self, ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings>;
 }
 
+/// The life every plain record kind shares (see [`crate::record`]): one implementation
+/// in the store serves people, partners, accounts, contacts, projects, assignments and
+/// every kind added the same way. `get`, `update` and `archive` know the kind from the
+/// typed id; [`Records::create`] and [`Records::list`] from their input.
 #[async_trait]
-pub trait PeopleStore: Send + Sync {
-    async fn create_person(&self, ctx: &WriteCtx, new: PersonFields) -> Result<Created<Person>>;
-    async fn person(&self, id: PersonId) -> Result<Person>;
-    async fn update_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, patch: PersonPatch) -> Result<Person>;
-    async fn archive_person(&self, ctx: &WriteCtx, id: PersonId, v: IfVersion, archived: bool) -> Result<Person>;
-    async fn list_people(&self, filter: &PersonFilter, page: PageRequest) -> Result<Page<Person>>;
+pub trait RecordStore<R: Record>: Send + Sync {
+    /// Validates, checks references and uniqueness, writes and audits, all or nothing.
+    async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>>;
+    async fn get(&self, id: Id<R>) -> Result<R>;
+    async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R>;
+    /// Archives (`true`) or restores a record; it stays readable either way.
+    async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R>;
+    async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>>;
 }
 
-#[async_trait]
-pub trait PartnerStore: Send + Sync {
-    async fn create_partner(&self, ctx: &WriteCtx, new: PartnerFields) -> Result<Created<Partner>>;
-    async fn partner(&self, id: PartnerId) -> Result<Partner>;
-    async fn update_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, patch: PartnerPatch)
-    -> Result<Partner>;
-    async fn archive_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, archived: bool) -> Result<Partner>;
-    async fn list_partners(&self, filter: &PartnerFilter, page: PageRequest) -> Result<Page<Partner>>;
+/// A boxed future, as `async_trait` makes them.
+pub type Pending<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
+
+/// `create` and `list` for any store, picking the record kind from the input's type.
+pub trait Records {
+    fn create<'a, N: NewRecord>(&'a self, ctx: &'a WriteCtx, new: N) -> Pending<'a, Created<N::Record>>
+    where
+        Self: RecordStore<N::Record>;
+
+    fn list<'a, F: ListFilter>(&'a self, filter: &'a F, page: PageRequest) -> Pending<'a, Page<F::Record>>
+    where
+        Self: RecordStore<F::Record>;
 }
 
-#[async_trait]
-pub trait AccountStore: Send + Sync {
-    async fn create_account(&self, ctx: &WriteCtx, new: AccountFields) -> Result<Created<Account>>;
-    async fn account(&self, id: AccountId) -> Result<Account>;
-    async fn update_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, patch: AccountPatch)
-    -> Result<Account>;
-    async fn archive_account(&self, ctx: &WriteCtx, id: AccountId, v: IfVersion, archived: bool) -> Result<Account>;
-    async fn list_accounts(&self, filter: &AccountFilter, page: PageRequest) -> Result<Page<Account>>;
+impl<S: ?Sized + Store> Records for S {
+    fn create<'a, N: NewRecord>(&'a self, ctx: &'a WriteCtx, new: N) -> Pending<'a, Created<N::Record>>
+    where
+        Self: RecordStore<N::Record>,
+    {
+        RecordStore::<N::Record>::create_record(self, ctx, new)
+    }
 
-    async fn create_contact(&self, ctx: &WriteCtx, account: AccountId, new: ContactFields) -> Result<Created<Contact>>;
-    async fn contact(&self, id: ContactId) -> Result<Contact>;
-    async fn update_contact(&self, ctx: &WriteCtx, id: ContactId, v: IfVersion, patch: ContactPatch)
-    -> Result<Contact>;
-    async fn archive_contact(&self, ctx: &WriteCtx, id: ContactId, v: IfVersion, archived: bool) -> Result<Contact>;
-    async fn list_contacts(
-        &self,
-        account: AccountId,
-        archived: Option<bool>,
-        page: PageRequest,
-    ) -> Result<Page<Contact>>;
-}
-
-#[async_trait]
-pub trait ProjectStore: Send + Sync {
-    async fn create_project(&self, ctx: &WriteCtx, new: ProjectFields) -> Result<Created<Project>>;
-    async fn project(&self, id: ProjectId) -> Result<Project>;
-    async fn update_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, patch: ProjectPatch)
-    -> Result<Project>;
-    async fn archive_project(&self, ctx: &WriteCtx, id: ProjectId, v: IfVersion, archived: bool) -> Result<Project>;
-    async fn list_projects(&self, filter: &ProjectFilter, page: PageRequest) -> Result<Page<Project>>;
-}
-
-#[async_trait]
-pub trait AssignmentStore: Send + Sync {
-    async fn create_assignment(&self, ctx: &WriteCtx, new: AssignmentFields) -> Result<Created<Assignment>>;
-    async fn assignment(&self, id: AssignmentId) -> Result<Assignment>;
-    async fn update_assignment(
-        &self,
-        ctx: &WriteCtx,
-        id: AssignmentId,
-        v: IfVersion,
-        patch: AssignmentPatch,
-    ) -> Result<Assignment>;
-    async fn archive_assignment(
-        &self,
-        ctx: &WriteCtx,
-        id: AssignmentId,
-        v: IfVersion,
-        archived: bool,
-    ) -> Result<Assignment>;
-    async fn list_assignments(&self, filter: &AssignmentFilter, page: PageRequest) -> Result<Page<Assignment>>;
+    fn list<'a, F: ListFilter>(&'a self, filter: &'a F, page: PageRequest) -> Pending<'a, Page<F::Record>>
+    where
+        Self: RecordStore<F::Record>,
+    {
+        RecordStore::<F::Record>::list_records(self, filter, page)
+    }
 }
 
 #[async_trait]
@@ -377,10 +350,10 @@ pub trait BulkStore: Send + Sync {
     /// refused with a conflict on `database`.
     async fn bulk_load(
         &self,
-        records: &crate::demo::OrgRecords,
-        batches: &mut (dyn Iterator<Item = crate::demo::TimeBatch> + Send),
-        progress: &(dyn for<'s> Fn(&'s crate::demo::LoadStats) + Send + Sync),
-    ) -> Result<crate::demo::LoadStats>;
+        records: &crate::bulk::OrgRecords,
+        batches: &mut (dyn Iterator<Item = crate::bulk::TimeBatch> + Send),
+        progress: &(dyn for<'s> Fn(&'s crate::bulk::LoadStats) + Send + Sync),
+    ) -> Result<crate::bulk::LoadStats>;
 }
 
 #[async_trait]
@@ -428,11 +401,12 @@ pub trait Store:
     + TimeOffStore
     + TimesheetStore
     + ReportStore
-    + PeopleStore
-    + PartnerStore
-    + AccountStore
-    + ProjectStore
-    + AssignmentStore
+    + RecordStore<Person>
+    + RecordStore<Partner>
+    + RecordStore<Account>
+    + RecordStore<Contact>
+    + RecordStore<Project>
+    + RecordStore<Assignment>
     + TimeStore
     + AuthStore
     + AuditStore
@@ -449,11 +423,12 @@ impl<T> Store for T where
         + TimeOffStore
         + TimesheetStore
         + ReportStore
-        + PeopleStore
-        + PartnerStore
-        + AccountStore
-        + ProjectStore
-        + AssignmentStore
+        + RecordStore<Person>
+        + RecordStore<Partner>
+        + RecordStore<Account>
+        + RecordStore<Contact>
+        + RecordStore<Project>
+        + RecordStore<Assignment>
         + TimeStore
         + AuthStore
         + AuditStore
@@ -466,8 +441,7 @@ impl<T> Store for T where
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccessStore, AccountStore, AssignmentStore, AuditStore, AuthStore, BulkStore, CalendarStore, ImportStore,
-        OrgStore, PartnerStore, PeopleStore, PolicyStore, ProjectStore, ReportStore, Store, TimeOffStore, TimeStore,
-        TimesheetStore,
+        AccessStore, AuditStore, AuthStore, BulkStore, CalendarStore, ImportStore, OrgStore, PolicyStore, RecordStore,
+        Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
 }

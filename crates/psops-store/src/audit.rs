@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use psops_core::audit::{AuditAction, AuditEntry, AuditFilter};
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
+use psops_core::record::Entity;
 use psops_core::store::{AuditStore, WriteCtx};
 use psops_core::{Error, Result};
 use serde::Serialize;
@@ -15,9 +16,10 @@ use crate::db::{Row, Tx, now, sql};
 
 pub(crate) const AUDIT: Table<AuditEntry> = Table {
     table: "audit_log",
-    entity: "audit_entry",
-    columns: "id, at, user_id, request_id, entity, entity_id, action, before, after",
+    entity: Entity::AuditEntry,
+    columns: std::borrow::Cow::Borrowed("id, at, user_id, request_id, entity, entity_id, action, before, after"),
     read,
+    id: |r| r.id.get(),
 };
 
 fn json(r: &Row, col: &str) -> Result<Option<serde_json::Value>> {
@@ -48,7 +50,7 @@ fn text<T: Serialize>(v: Option<&T>) -> Result<Option<String>> {
 pub(crate) async fn record<T: Serialize>(
     tx: &mut Tx,
     ctx: &WriteCtx,
-    entity: &str,
+    entity: Entity,
     entity_id: i64,
     action: AuditAction,
     before: Option<&T>,
@@ -61,7 +63,7 @@ pub(crate) async fn record<T: Serialize>(
     .bind(now())
     .bind(ctx.user_id)
     .bind(ctx.request_id.clone())
-    .bind(entity)
+    .bind(entity.name())
     .bind(entity_id)
     .bind(action.code())
     .bind(text(before)?)

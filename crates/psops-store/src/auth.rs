@@ -7,6 +7,7 @@ use psops_core::auth::{
 };
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
+use psops_core::record::Entity;
 use psops_core::store::AuthStore;
 use psops_core::store::WriteCtx;
 use psops_core::{Error, Result};
@@ -68,7 +69,7 @@ impl AuthStore for Db {
         audit::record(
             &mut tx,
             ctx,
-            "user",
+            Entity::User,
             user.id.get(),
             AuditAction::Create,
             None,
@@ -139,7 +140,7 @@ impl AuthStore for Db {
         audit::record(
             &mut tx,
             ctx,
-            "user",
+            Entity::User,
             id.get(),
             AuditAction::Update,
             Some(&before),
@@ -188,7 +189,16 @@ impl AuthStore for Db {
         }
         // The hash itself never enters the log; that the password changed does.
         let change = serde_json::json!({ "password": "changed" });
-        audit::record(&mut tx, ctx, "user", id.get(), AuditAction::Update, None, Some(&change)).await?;
+        audit::record(
+            &mut tx,
+            ctx,
+            Entity::User,
+            id.get(),
+            AuditAction::Update,
+            None,
+            Some(&change),
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -216,7 +226,7 @@ impl AuthStore for Db {
         audit::record(
             &mut tx,
             ctx,
-            "api_token",
+            Entity::ApiToken,
             token.id.get(),
             AuditAction::Create,
             None,
@@ -291,7 +301,16 @@ impl AuthStore for Db {
         let token = read_token(&tx.one(q).await?)?;
         if before.revoked_at.is_none() {
             let action = AuditAction::Update;
-            audit::record(&mut tx, ctx, "api_token", id.get(), action, Some(&before), Some(&token)).await?;
+            audit::record(
+                &mut tx,
+                ctx,
+                Entity::ApiToken,
+                id.get(),
+                action,
+                Some(&before),
+                Some(&token),
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(token)

@@ -11,9 +11,9 @@
 use std::collections::BTreeMap;
 
 use async_trait::async_trait;
+use psops_core::bulk::{LoadStats, OrgRecords, TimeBatch};
 use psops_core::code::Code;
 use psops_core::dates::day_number;
-use psops_core::demo::{LoadStats, OrgRecords, TimeBatch};
 use psops_core::reporting::{month_key, week_key};
 use psops_core::store::BulkStore;
 use psops_core::time_entries::EntryStatus;

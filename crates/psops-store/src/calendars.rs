@@ -8,6 +8,7 @@ use psops_core::calendars::{
 };
 use psops_core::capacity::Holiday;
 use psops_core::dates::DateRange;
+use psops_core::record::Entity;
 use psops_core::store::{CalendarStore, IfVersion, WriteCtx};
 use psops_core::{Error, Minutes, Result};
 
@@ -92,7 +93,16 @@ impl CalendarStore for Db {
         let row = tx.one(q).await.map_err(on_unique("region", DUPLICATE_REGION))?;
         let cal = read_calendar(&row)?;
         let action = AuditAction::Create;
-        crate::audit::record(&mut tx, ctx, "holiday_calendar", cal.id.get(), action, None, Some(&cal)).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::HolidayCalendar,
+            cal.id.get(),
+            action,
+            None,
+            Some(&cal),
+        )
+        .await?;
         tx.commit().await?;
         Ok(cal)
     }
@@ -128,7 +138,7 @@ impl CalendarStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            "holiday_calendar",
+            Entity::HolidayCalendar,
             id.get(),
             action,
             Some(&before),
@@ -148,7 +158,16 @@ impl CalendarStore for Db {
         tx.execute(sql("DELETE FROM holiday_calendars WHERE id = $1").bind(id))
             .await?;
         let action = AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, "holiday_calendar", id.get(), action, Some(&before), None).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::HolidayCalendar,
+            id.get(),
+            action,
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
@@ -197,7 +216,7 @@ impl CalendarStore for Db {
         out.sort_by_key(|h| h.holiday.date);
         let action = AuditAction::Create;
         for h in &out {
-            crate::audit::record(&mut tx, ctx, "holiday", h.id.get(), action, None, Some(h)).await?;
+            crate::audit::record(&mut tx, ctx, Entity::Holiday, h.id.get(), action, None, Some(h)).await?;
         }
         tx.commit().await?;
         Ok(out)
@@ -217,7 +236,16 @@ impl CalendarStore for Db {
         let row = tx.one(q).await.map_err(on_unique("date", DUPLICATE_DATE))?;
         let after = read_holiday(&row)?;
         let action = AuditAction::Update;
-        crate::audit::record(&mut tx, ctx, "holiday", id.get(), action, Some(&before), Some(&after)).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::Holiday,
+            id.get(),
+            action,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -227,7 +255,7 @@ impl CalendarStore for Db {
         let before = get_holiday(&mut tx, id).await?;
         tx.execute(sql("DELETE FROM holidays WHERE id = $1").bind(id)).await?;
         let action = AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, "holiday", id.get(), action, Some(&before), None).await?;
+        crate::audit::record(&mut tx, ctx, Entity::Holiday, id.get(), action, Some(&before), None).await?;
         tx.commit().await
     }
 

@@ -1,12 +1,14 @@
 //! Pieces every record shares: reading the meta columns, version checks, archiving,
 //! reference checks and list paging.
 
+use std::borrow::Cow;
 use std::future::Future;
 
 use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
 use psops_core::policy::{ListKind, ListScope};
+use psops_core::record::Entity;
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
 
@@ -32,9 +34,11 @@ impl Exec for Tx {
 /// How one kind of record is stored: its table, its columns and how a row reads back.
 pub(crate) struct Table<T> {
     pub table: &'static str,
-    pub entity: &'static str,
-    pub columns: &'static str,
+    pub entity: Entity,
+    pub columns: Cow<'static, str>,
     pub read: fn(&Row) -> Result<T>,
+    /// The record's id, for paging and the audit entry.
+    pub id: fn(&T) -> i64,
 }
 
 impl<T> Table<T> {
@@ -50,7 +54,7 @@ impl<T> Table<T> {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::not_found(self.entity, id))?;
+            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
         (self.read)(&row)
     }
 
@@ -60,10 +64,7 @@ impl<T> Table<T> {
     }
 
     /// Runs a filtered select as one page ordered by id.
-    pub async fn page(&self, pools: &Pools, mut q: Sql, archived: Option<bool>, page: PageRequest) -> Result<Page<T>>
-    where
-        T: HasId,
-    {
+    pub async fn page(&self, pools: &Pools, mut q: Sql, archived: Option<bool>, page: PageRequest) -> Result<Page<T>> {
         match archived {
             Some(true) => q.push(" AND archived_at IS NOT NULL"),
             _ => q.push(" AND archived_at IS NULL"),
@@ -72,29 +73,26 @@ impl<T> Table<T> {
     }
 
     /// Like `page`, for records that are never archived.
-    pub async fn page_any(&self, pools: &Pools, mut q: Sql, page: PageRequest) -> Result<Page<T>>
-    where
-        T: HasId,
-    {
+    pub async fn page_any(&self, pools: &Pools, mut q: Sql, page: PageRequest) -> Result<Page<T>> {
         if let Some(after) = page.after {
             q.push(" AND id > ").push_bind(after);
         }
         q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
         let rows = pools.all(q).await?;
         let items = rows.iter().map(self.read).collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(items, page.limit, HasId::id_value))
+        Ok(Page::from_rows(items, page.limit, self.id))
     }
 
     /// Ends a create: audits it, stores the idempotent response and commits.
     pub async fn created(&self, pools: &Pools, mut tx: Tx, ctx: &WriteCtx, value: T) -> Result<Created<T>>
     where
-        T: serde::Serialize + HasId,
+        T: serde::Serialize,
     {
         crate::audit::record(
             &mut tx,
             ctx,
             self.entity,
-            value.id_value(),
+            (self.id)(&value),
             AuditAction::Create,
             None,
             Some(&value),
@@ -106,13 +104,13 @@ impl<T> Table<T> {
     /// Ends an update: audits the change from `before` and commits.
     pub async fn updated(&self, mut tx: Tx, ctx: &WriteCtx, before: &T, after: T) -> Result<T>
     where
-        T: serde::Serialize + HasId,
+        T: serde::Serialize,
     {
         crate::audit::record(
             &mut tx,
             ctx,
             self.entity,
-            after.id_value(),
+            (self.id)(&after),
             AuditAction::Update,
             Some(before),
             Some(&after),
@@ -154,7 +152,10 @@ impl<T> Table<T> {
             tx.for_update()
         ))
         .bind(id);
-        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found(self.entity, id))?;
+        let row = tx
+            .optional(q)
+            .await?
+            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
         check_version(row.get("version")?, v)?;
         let is_archived = row.get::<Option<time::OffsetDateTime>>("archived_at")?.is_some();
         if is_archived == archived {
@@ -172,30 +173,6 @@ impl<T> Table<T> {
         Ok(true)
     }
 }
-
-pub(crate) trait HasId {
-    fn id_value(&self) -> i64;
-}
-
-macro_rules! has_id {
-    ($($t:ty),*) => {$(
-        impl HasId for $t {
-            fn id_value(&self) -> i64 {
-                self.id.get()
-            }
-        }
-    )*};
-}
-has_id!(
-    psops_core::people::Person,
-    psops_core::partners::Partner,
-    psops_core::accounts::Account,
-    psops_core::accounts::Contact,
-    psops_core::projects::Project,
-    psops_core::assignments::Assignment,
-    psops_core::time_entries::TimeEntry,
-    psops_core::audit::AuditEntry
-);
 
 pub(crate) fn meta(r: &Row) -> Result<Meta> {
     Ok(Meta {

@@ -1,6 +1,7 @@
 //! Idempotent creates: the first response to a key is stored in the same transaction as
 //! the object it created, so a retried request returns it and writes nothing new.
 
+use psops_core::record::Entity;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::{Error, Result};
 use serde::Serialize;
@@ -12,13 +13,13 @@ fn owner(ctx: &WriteCtx) -> i64 {
 }
 
 /// The stored response for this key, if the request was seen before.
-async fn lookup(rows: Vec<crate::db::Row>, ctx: &WriteCtx, resource: &str) -> Result<Option<serde_json::Value>> {
+async fn lookup(rows: Vec<crate::db::Row>, ctx: &WriteCtx, resource: Entity) -> Result<Option<serde_json::Value>> {
     let (Some(key), Some(row)) = (&ctx.idempotency, rows.into_iter().next()) else {
         return Ok(None);
     };
     let fingerprint: String = row.get("fingerprint")?;
     let stored_resource: String = row.get("resource")?;
-    if fingerprint != key.fingerprint || stored_resource != resource {
+    if fingerprint != key.fingerprint || stored_resource != resource.name() {
         return Err(Error::invalid(
             "Idempotency-Key",
             "reused",
@@ -39,7 +40,7 @@ fn select(ctx: &WriteCtx) -> Option<crate::db::Sql> {
 }
 
 /// Call first in a create's transaction: `Some` means answer with the stored response.
-pub(crate) async fn replay(tx: &mut Tx, ctx: &WriteCtx, resource: &str) -> Result<Option<serde_json::Value>> {
+pub(crate) async fn replay(tx: &mut Tx, ctx: &WriteCtx, resource: Entity) -> Result<Option<serde_json::Value>> {
     let Some(q) = select(ctx) else {
         return Ok(None);
     };
@@ -53,7 +54,7 @@ pub(crate) async fn commit<T: Serialize>(
     pools: &Pools,
     mut tx: Tx,
     ctx: &WriteCtx,
-    resource: &str,
+    resource: Entity,
     value: T,
 ) -> Result<Created<T>> {
     let Some(key) = &ctx.idempotency else {
@@ -68,7 +69,7 @@ pub(crate) async fn commit<T: Serialize>(
     .bind(owner(ctx))
     .bind(key.key.as_str())
     .bind(key.fingerprint.as_str())
-    .bind(resource)
+    .bind(resource.name())
     .bind(response)
     .bind(now());
     match tx.execute(insert).await {

@@ -22,6 +22,7 @@ mod partners;
 mod people;
 mod policy_store;
 mod projects;
+mod record;
 mod reports;
 mod rollups;
 pub mod testing;

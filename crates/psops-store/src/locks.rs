@@ -4,6 +4,7 @@
 
 use psops_core::Result;
 use psops_core::dates::DateRange;
+use psops_core::record::Entity;
 use psops_core::reporting::LockRecord;
 use psops_core::store::WriteCtx;
 use psops_core::timesheet::{EntryLock, LockedPeriod};
@@ -88,7 +89,7 @@ pub(crate) async fn lock(pools: &Pools, ctx: &WriteCtx, range: DateRange) -> Res
     crate::audit::record(
         &mut tx,
         ctx,
-        "locked_period",
+        Entity::LockedPeriod,
         record.id.get(),
         action,
         None,

@@ -2,6 +2,7 @@
 //! so a new setting needs no migration; absent keys take the handbook's defaults.
 
 use async_trait::async_trait;
+use psops_core::record::Entity;
 use psops_core::settings::{Settings, SettingsPatch};
 use psops_core::store::{OrgStore, WriteCtx};
 use psops_core::{Error, Result};
@@ -70,7 +71,7 @@ impl OrgStore for Db {
         let next = before.clone().apply(patch)?;
         save(&mut tx, &next).await?;
         let action = psops_core::audit::AuditAction::Update;
-        crate::audit::record(&mut tx, ctx, "settings", 0, action, Some(&before), Some(&next)).await?;
+        crate::audit::record(&mut tx, ctx, Entity::Settings, 0, action, Some(&before), Some(&next)).await?;
         tx.commit().await?;
         Ok(next)
     }

@@ -8,7 +8,8 @@ use psops_core::calendars::{PolicyOverrideId, StoredOverride};
 use psops_core::capacity::{CapacityPolicy, OverrideScope, PersonFacts, PolicyChanges, PolicyOverride, resolve};
 use psops_core::code::Code;
 use psops_core::people::{Function, PersonId};
-use psops_core::store::{PeopleStore, PolicyStore, WriteCtx};
+use psops_core::record::Entity;
+use psops_core::store::{PolicyStore, RecordStore, WriteCtx};
 use psops_core::{Error, Result};
 use time::Date;
 
@@ -109,7 +110,16 @@ impl PolicyStore for Db {
             settings.fiscal_year_start_month = policy.fiscal_year_start_month;
             crate::org::save(&mut tx, &settings).await?;
         }
-        crate::audit::record(&mut tx, ctx, KEY, 0, AuditAction::Update, Some(&before), Some(&policy)).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::CapacityPolicy,
+            0,
+            AuditAction::Update,
+            Some(&before),
+            Some(&policy),
+        )
+        .await?;
         tx.commit().await?;
         Ok(policy)
     }
@@ -141,7 +151,7 @@ impl PolicyStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            "policy_override",
+            Entity::PolicyOverride,
             id,
             AuditAction::Create,
             None,
@@ -175,12 +185,21 @@ impl PolicyStore for Db {
         tx.execute(sql("DELETE FROM policy_overrides WHERE id = $1").bind(id))
             .await?;
         let action = AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, "policy_override", id.get(), action, Some(&before), None).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::PolicyOverride,
+            id.get(),
+            action,
+            Some(&before),
+            None,
+        )
+        .await?;
         tx.commit().await
     }
 
     async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityPolicy, Vec<PolicyOverride>)> {
-        let facts = PersonFacts::from(&self.person(person).await?);
+        let facts = PersonFacts::from(&self.get(person).await?);
         let mut pools = &self.pools;
         let all = overrides(&mut pools).await?;
         let mine = all.into_iter().filter(|o| o.scope.matches(&facts)).collect();
@@ -188,7 +207,7 @@ impl PolicyStore for Db {
     }
 
     async fn resolved_policy(&self, person: PersonId, on: Date) -> Result<CapacityPolicy> {
-        let facts = PersonFacts::from(&self.person(person).await?);
+        let facts = PersonFacts::from(&self.get(person).await?);
         let (base, overrides) = self.policy_inputs(person).await?;
         resolve(&base, &overrides, &facts, on)
     }

@@ -16,7 +16,7 @@ use psops_core::people::{Fte, PersonId};
 use psops_core::reporting::{
     ComplianceReport, ComplianceRow, RollupDifference, UtilizationFilter, cut_by_month, week_key,
 };
-use psops_core::store::{OrgStore, PeopleStore, ReportStore};
+use psops_core::store::{OrgStore, RecordStore, ReportStore};
 use psops_core::timesheet::{IsoWeek, compliance, due_date_for};
 use psops_core::utilization::{GroupBy, PersonUtilization, UtilizationReport, report, row_from_capacity};
 use psops_core::{Minutes, Result};
@@ -157,7 +157,7 @@ fn utc_day(t: OffsetDateTime) -> Date {
 impl ReportStore for Db {
     async fn capacity(&self, person: PersonId, range: DateRange, view: CapacityView) -> Result<Capacity> {
         DateRange::new(range.start, range.end)?;
-        let facts = PersonFacts::from(&self.person(person).await?);
+        let facts = PersonFacts::from(&self.get(person).await?);
         let mut pools = &self.pools;
         let base = policy_store::base(&mut pools).await?;
         let overrides = policy_store::overrides(&mut pools).await?;

@@ -6,6 +6,9 @@
 use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
+use psops_core::people::Person;
+use psops_core::projects::Project;
+use psops_core::record::Entity;
 use psops_core::store::{Created, IfVersion, TimeStore, WriteCtx};
 use psops_core::time_entries::{
     CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch,
@@ -16,17 +19,19 @@ use psops_core::{Error, Minutes, Result};
 use crate::assignments::missing;
 use crate::common::{Table, check_version, eq};
 use crate::db::{Row, Tx, now, sql};
-use crate::people::PEOPLE;
-use crate::projects::PROJECTS;
+use crate::record::table;
 use crate::rollups::Deltas;
 use crate::{Db, idempotency, locks, org};
 
 pub(crate) const ENTRIES: Table<TimeEntry> = Table {
     table: "time_entries",
-    entity: "time_entry",
-    columns: "id, person_id, project_id, category, entry_date, minutes, billable, note, status, \
+    entity: Entity::TimeEntry,
+    columns: std::borrow::Cow::Borrowed(
+        "id, person_id, project_id, category, entry_date, minutes, billable, note, status, \
               version, created_at, updated_at",
+    ),
     read,
+    id: |r| r.id.get(),
 };
 
 pub(crate) fn read(r: &Row) -> Result<TimeEntry> {
@@ -49,13 +54,13 @@ pub(crate) fn read(r: &Row) -> Result<TimeEntry> {
 /// Loads the person, project, settings and the day's other minutes, then checks.
 async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> Result<CheckedEntry> {
     let lock = tx.for_update();
-    let person = PEOPLE
+    let person = table::<Person>()
         .get(tx, input.person_id.get(), lock)
         .await
         .map_err(|e| missing(e, "person_id", "person"))?;
     let project = match input.project_id {
         Some(id) => Some(
-            PROJECTS
+            table::<Project>()
                 .get(tx, id.get(), "")
                 .await
                 .map_err(|e| missing(e, "project_id", "project"))?,

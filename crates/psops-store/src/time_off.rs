@@ -6,28 +6,27 @@ use psops_core::audit::AuditAction;
 use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffRecord, TimeOffStatus};
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
+use psops_core::people::Person;
+use psops_core::record::Entity;
 use psops_core::store::{IfVersion, TimeOffStore, WriteCtx};
 use psops_core::{Error, Minutes, Result};
 
 use crate::Db;
 use crate::assignments::missing;
-use crate::common::{HasId, Table, check_version, eq};
+use crate::common::{Table, check_version, eq};
 use crate::db::{Row, now, sql};
-use crate::people::PEOPLE;
+use crate::record::table;
 
 pub(crate) const TIME_OFF: Table<TimeOffRecord> = Table {
     table: "time_off",
-    entity: "time_off",
-    columns: "id, person_id, off_date, minutes, kind, note, status, decided_by, decided_at, reason, version, \
+    entity: Entity::TimeOff,
+    columns: std::borrow::Cow::Borrowed(
+        "id, person_id, off_date, minutes, kind, note, status, decided_by, decided_at, reason, version, \
               created_at, updated_at",
+    ),
     read,
+    id: |r| r.id.get(),
 };
-
-impl HasId for TimeOffRecord {
-    fn id_value(&self) -> i64 {
-        self.id.get()
-    }
-}
 
 fn read(r: &Row) -> Result<TimeOffRecord> {
     Ok(TimeOffRecord {
@@ -51,7 +50,7 @@ fn read(r: &Row) -> Result<TimeOffRecord> {
 impl TimeOffStore for Db {
     async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord> {
         let mut tx = self.pools.begin().await?;
-        let person = PEOPLE
+        let person = table::<Person>()
             .get(&mut tx, new.person_id.get(), "")
             .await
             .map_err(|e| missing(e, "person_id", "person"))?;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
+use psops_core::people::Person;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
@@ -16,7 +17,7 @@ use psops_core::{Error, Result};
 
 use crate::db::{Tx, now, sql};
 use crate::locks;
-use crate::people::PEOPLE;
+use crate::record::table;
 use crate::rollups::{Deltas, push_list};
 use crate::time_entries::ENTRIES;
 
@@ -146,7 +147,7 @@ pub(crate) struct Step<'a> {
 pub(crate) async fn run(tx: &mut Tx, ctx: &WriteCtx, s: Step<'_>) -> Result<(Vec<TimeEntry>, Vec<LockedPeriod>)> {
     // Entry rows are locked, not the person's: entry writes lock the entry before the
     // person, and taking them the other way round here could deadlock on PostgreSQL.
-    PEOPLE.get(tx, s.person.get(), "").await?;
+    table::<Person>().get(tx, s.person.get(), "").await?;
     let approver = match s.work {
         Some(project) => approver(tx, s.person, project).await?,
         None => None,

@@ -10,6 +10,7 @@ use psops_core::audit::AuditAction;
 use psops_core::dates::DateRange;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
+use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, week_from_key, week_key};
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
@@ -208,7 +209,7 @@ impl TimesheetStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            "timesheet_rejection",
+            Entity::TimesheetRejection,
             id,
             AuditAction::Create,
             None,

@@ -49,7 +49,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
 /// person's employer.
 pub async fn subject(state: &AppState, actor: &Actor) -> psops_core::Result<Subject> {
     let partner_id = match actor.user.person_id {
-        Some(p) => match state.store.person(p).await {
+        Some(p) => match state.store.get(p).await {
             Ok(person) => person.fields.partner_id,
             Err(Error::NotFound { .. }) => None,
             Err(e) => return Err(e),

@@ -106,7 +106,7 @@ async fn entry(
     person: PersonId,
     project_id: Option<ProjectId>,
 ) -> Result<Option<Resource>> {
-    let person_partner_id = match st.store.person(person).await {
+    let person_partner_id = match st.store.get(person).await {
         Ok(p) => p.fields.partner_id,
         Err(Error::NotFound { .. }) => return Ok(None),
         Err(e) => return Err(e),

@@ -7,7 +7,7 @@ use std::io::{BufRead as _, IsTerminal as _};
 use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, NewUser, Role, TokenScope, User, roles_to_text};
 use psops_core::code::Code;
 use psops_core::people::PersonId;
-use psops_core::store::{AccessStore as _, AuthStore, PeopleStore, WriteCtx};
+use psops_core::store::{AccessStore as _, AuthStore, RecordStore, WriteCtx};
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -93,7 +93,7 @@ async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
     password.announce()
 }
 
-async fn insert_user<S: AuthStore + PeopleStore>(store: &S, new: NewUser) -> Result<User> {
+async fn insert_user<S: AuthStore + RecordStore<psops_core::people::Person>>(store: &S, new: NewUser) -> Result<User> {
     // Checked first for a clear message; the store's unique index still decides races.
     if store.user_by_email(&new.email).await?.is_some() {
         return Err(Error::conflict(
@@ -103,7 +103,7 @@ async fn insert_user<S: AuthStore + PeopleStore>(store: &S, new: NewUser) -> Res
         ));
     }
     if let Some(person) = new.person_id {
-        store.person(person).await?;
+        store.get(person).await?;
     }
     store.create_user(&cli_ctx(), new).await
 }

@@ -6,8 +6,9 @@ use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use anyhow::Context as _;
+use psops_core::bulk::LoadStats;
 use psops_core::code::Code;
-use psops_core::demo::{DemoOrg, DemoSpec, LoadStats, install};
+use psops_core::demo::{DemoOrg, DemoSpec, install};
 use psops_core::store::BulkStore as _;
 use psops_store::Db;
 use time::OffsetDateTime;

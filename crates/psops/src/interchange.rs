@@ -308,7 +308,7 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
             ..Default::default()
         };
         let people = db
-            .list_people(
+            .list(
                 &f,
                 PageRequest {
                     after: None,
@@ -330,7 +330,7 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
             ..Default::default()
         };
         let projects = db
-            .list_projects(
+            .list(
                 &f,
                 PageRequest {
                     after: None,

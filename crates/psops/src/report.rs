@@ -7,6 +7,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use psops_core::code::Code;
 use psops_core::dates::{DateRange, parse_date};
 use psops_core::fiscal::FiscalQuarter;
+use psops_core::partners::Partner;
+use psops_core::people::Person;
 use psops_core::report_text::{
     COMPLIANCE_HEADERS, HANDBOOK_HEADERS, UTILIZATION_HEADERS, compliance_cells, handbook_cells, utilization_cells,
 };
@@ -208,8 +210,10 @@ async fn utilization(a: UtilizationArgs) -> anyhow::Result<()> {
         let mut names = Vec::with_capacity(report.rows.len());
         for r in &report.rows {
             let name = match (group_by, r.key.parse::<i64>()) {
-                (GroupBy::Person | GroupBy::Manager, Ok(id)) => db.person(Id::new(id)).await.map(|p| p.fields.name)?,
-                (GroupBy::Partner, Ok(id)) => db.partner(Id::new(id)).await.map(|p| p.fields.name)?,
+                (GroupBy::Person | GroupBy::Manager, Ok(id)) => {
+                    db.get(Id::<Person>::new(id)).await.map(|p| p.fields.name)?
+                }
+                (GroupBy::Partner, Ok(id)) => db.get(Id::<Partner>::new(id)).await.map(|p| p.fields.name)?,
                 (GroupBy::Function | GroupBy::Region, _) => r.key.clone(),
                 _ => String::new(),
             };

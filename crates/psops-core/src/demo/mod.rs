@@ -9,7 +9,6 @@ mod install;
 mod names;
 mod org;
 mod org_projects;
-mod records;
 mod rng;
 mod time_gen;
 
@@ -19,14 +18,12 @@ mod tests;
 use time::{Date, Duration};
 
 use crate::auth::Role;
+use crate::bulk::{LoadStats, OrgRecords, TimeBatch};
 use crate::dates::DateRange;
 use crate::validate::Checks;
 use crate::{Error, Result};
 
 pub use install::{DemoUser, install};
-pub use records::{
-    BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, LoadStats, OrgRecords, Seeded, TimeBatch,
-};
 pub use rng::Rng;
 
 /// How big an organisation to make, from which seed, up to which day.

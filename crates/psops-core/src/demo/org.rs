@@ -8,11 +8,12 @@ use time::{Date, Duration};
 
 use super::install::DemoUser;
 use super::names::{self, REGIONS};
-use super::records::{OrgRecords, Seeded};
 use super::rng::Rng;
 use super::{DEMO_ROLES, DemoSpec};
 use crate::Currency;
-use crate::accounts::{AccountFields, ContactFields};
+use crate::Id;
+use crate::accounts::{AccountFields, ContactFields, NewContact};
+use crate::bulk::{OrgRecords, Seeded};
 use crate::calendars::CalendarFields;
 use crate::capacity::{Holiday, TimeOffKind};
 use crate::dates::DateRange;
@@ -328,10 +329,10 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
             contact_id += 1;
             let first = *rng.pick(names::FIRST_NAMES);
             let last = *rng.pick(names::LAST_NAMES);
-            records.contacts.push((
-                id,
-                Seeded {
-                    id: contact_id,
+            records.contacts.push(Seeded {
+                id: contact_id,
+                fields: NewContact {
+                    account_id: Id::new(id),
                     fields: ContactFields {
                         name: format!("{first} {last}"),
                         email: Some(format!("{}.{}@{domain}", ascii(first), ascii(last))),
@@ -339,7 +340,7 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
                         phone: Some(format!("+1 555 01{:02}", rng.below(100))),
                     },
                 },
-            ));
+            });
         }
     }
 }

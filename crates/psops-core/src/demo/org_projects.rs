@@ -5,9 +5,9 @@ use time::{Date, Duration};
 
 use super::names;
 use super::org::{OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, bears_time};
-use super::records::{OrgRecords, Seeded};
 use super::rng::Rng;
 use crate::assignments::AssignmentFields;
+use crate::bulk::{OrgRecords, Seeded};
 use crate::dates::DateRange;
 use crate::people::Function;
 use crate::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};

@@ -10,8 +10,8 @@ use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
 
 use super::names;
 use super::org::{Built, OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, day_minutes};
-use super::records::{BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, TimeBatch};
 use super::rng::Rng;
+use crate::bulk::{BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, TimeBatch};
 use crate::calendars::TimeOffStatus;
 use crate::capacity::TimeOffKind;
 use crate::people::Function;

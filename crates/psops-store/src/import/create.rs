@@ -1,80 +1,16 @@
-//! Writing people, accounts and projects inside an import's transaction: the same
-//! columns, validation and audit rows as their single creates and updates, without the
-//! transaction of their own those open.
+//! The records an import creates when a file names someone or something psops does not
+//! know yet (`--create-missing`). They are written through `record::save`, like every
+//! create and update.
 
-use psops_core::accounts::{Account, AccountFields};
-use psops_core::audit::AuditAction;
-use psops_core::people::{Fte, Function, Person, PersonFields};
-use psops_core::projects::{BillingType, Project, ProjectFields, ProjectStatus, ProjectType};
-use psops_core::store::WriteCtx;
-use psops_core::{Id, Result};
-use serde::Serialize;
+use psops_core::Id;
+use psops_core::accounts::AccountFields;
+use psops_core::people::{Fte, Function, PersonFields};
+use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use time::Date;
 use time::macros::date;
 
-use crate::accounts::ACCOUNTS;
-use crate::db::Tx;
-use crate::people::PEOPLE;
-use crate::projects::PROJECTS;
-
 /// Where created people start until the import knows their first day of work.
 pub(crate) const OPEN_START: Date = date!(1970 - 01 - 01);
-
-async fn audit<T: Serialize>(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    entity: &str,
-    id: i64,
-    before: Option<&T>,
-    after: &T,
-) -> Result<()> {
-    let action = if before.is_some() {
-        AuditAction::Update
-    } else {
-        AuditAction::Create
-    };
-    crate::audit::record(tx, ctx, entity, id, action, before, Some(after)).await
-}
-
-/// Inserts (`id` None) or updates a person; validated, audited.
-pub(crate) async fn save_person(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    before: Option<&Person>,
-    f: &PersonFields,
-) -> Result<Person> {
-    f.validate()?;
-    crate::people::check_refs(tx, f, before.map(|p| p.id)).await?;
-    let person = crate::people::write(tx, before.map(|p| p.id), f).await?;
-    audit(tx, ctx, PEOPLE.entity, person.id.get(), before, &person).await?;
-    Ok(person)
-}
-
-pub(crate) async fn save_account(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    before: Option<&Account>,
-    f: &AccountFields,
-) -> Result<Account> {
-    f.validate()?;
-    crate::accounts::check_unique(tx, f, before.map(|a| a.id)).await?;
-    let account = crate::accounts::write(tx, before.map(|a| a.id), f).await?;
-    audit(tx, ctx, ACCOUNTS.entity, account.id.get(), before, &account).await?;
-    Ok(account)
-}
-
-pub(crate) async fn save_project(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    before: Option<&Project>,
-    f: &ProjectFields,
-) -> Result<Project> {
-    f.validate()?;
-    crate::projects::check_refs(tx, f).await?;
-    let project = crate::projects::write(tx, before.map(|p| p.id), f).await?;
-    audit(tx, ctx, PROJECTS.entity, project.id.get(), before, &project).await?;
-    Ok(project)
-}
 
 /// `name@imported.invalid` from a full name, for people an export names without an e-mail
 /// (`.invalid` can never be a real address).

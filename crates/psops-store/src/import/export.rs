@@ -6,13 +6,14 @@ use psops_core::code::Code;
 use psops_core::interchange::ExportRow;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::ListKind;
+use psops_core::record::Entity;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{TimeEntryFilter, TimeEntryId};
 use psops_core::{Error, Minutes};
 
 use crate::common::{eq, scope};
 use crate::db::{Pools, now, sql};
-use crate::people::PEOPLE;
+use crate::record::table;
 
 pub(crate) async fn page(
     pools: &Pools,
@@ -80,7 +81,7 @@ pub(crate) async fn page(
 pub(crate) async fn set_feed_token(pools: &Pools, ctx: &WriteCtx, person: PersonId, token_hash: &str) -> Result<()> {
     let mut tx = pools.begin().await?;
     let lock = tx.for_update();
-    PEOPLE.get(&mut tx, person.get(), lock).await?;
+    table::<Person>().get(&mut tx, person.get(), lock).await?;
     let q = sql(
         "INSERT INTO feed_tokens (person_id, token_hash, created_at) VALUES ($1, $2, $3) \
          ON CONFLICT (person_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at",
@@ -92,7 +93,16 @@ pub(crate) async fn set_feed_token(pools: &Pools, ctx: &WriteCtx, person: Person
     // The audit says that the secret changed, never what it is.
     let after = serde_json::json!({ "person_id": person.get(), "reset": true });
     let action = psops_core::audit::AuditAction::Update;
-    crate::audit::record(&mut tx, ctx, "feed_token", person.get(), action, None, Some(&after)).await?;
+    crate::audit::record(
+        &mut tx,
+        ctx,
+        Entity::FeedToken,
+        person.get(),
+        action,
+        None,
+        Some(&after),
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -101,7 +111,7 @@ pub(crate) async fn person_by_feed_token(pools: &Pools, token_hash: &str) -> Res
     let Some(row) = pools.optional(q).await? else {
         return Ok(None);
     };
-    match PEOPLE.get(&mut &*pools, row.get("person_id")?, "").await {
+    match table::<Person>().get(&mut &*pools, row.get("person_id")?, "").await {
         Ok(p) => Ok(Some(p)),
         Err(Error::NotFound { .. }) => Ok(None),
         Err(e) => Err(e),

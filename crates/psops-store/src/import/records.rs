@@ -16,12 +16,9 @@ use psops_core::projects::{Project, ProjectFields};
 use psops_core::store::WriteCtx;
 use psops_core::{Error, Id, Result};
 
-use super::create::{save_account, save_person, save_project};
 use super::directory::key;
-use crate::accounts::ACCOUNTS;
 use crate::db::{Pools, Tx, sql};
-use crate::people::PEOPLE;
-use crate::projects::PROJECTS;
+use crate::record;
 
 pub(crate) async fn run(pools: &Pools, ctx: &WriteCtx, batch: RecordBatch, dry_run: bool) -> Result<ImportReport> {
     let mut report = ImportReport::new(batch.kind(), None, dry_run);
@@ -55,9 +52,10 @@ fn refused(line: u64, e: Error) -> Result<Vec<RowError>> {
         .collect())
 }
 
-async fn all<T>(tx: &mut Tx, table: &crate::common::Table<T>) -> Result<Vec<T>> {
-    let q = sql(format!("SELECT {} FROM {} ORDER BY id", table.columns, table.table));
-    tx.all(q).await?.iter().map(table.read).collect()
+async fn all<R: record::Stored>(tx: &mut Tx) -> Result<Vec<R>> {
+    let t = record::table::<R>();
+    let q = sql(format!("SELECT {} FROM {} ORDER BY id", t.columns, t.table));
+    tx.all(q).await?.iter().map(t.read).collect()
 }
 
 async fn partners(tx: &mut Tx) -> Result<HashMap<String, i64>> {
@@ -106,7 +104,7 @@ async fn save<T: Clone, F: PartialEq>(
 
 async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut ImportReport) -> Result<()> {
     let partners = partners(tx).await?;
-    let mut by_email: HashMap<String, Person> = all(tx, &PEOPLE)
+    let mut by_email: HashMap<String, Person> = all::<Person>(tx)
         .await?
         .into_iter()
         .map(|p| (key(&p.fields.email), p))
@@ -145,7 +143,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
         let stored = current.map(|p| (p, &p.fields));
         let skipped = report.skipped;
         match save(report, stored, &fields, async |before| {
-            save_person(tx, ctx, before, &fields).await
+            record::save(tx, ctx, before, &fields).await
         })
         .await
         {
@@ -181,7 +179,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
         if manager != person.fields.manager_id && report.ok() {
             let mut f = person.fields.clone();
             f.manager_id = manager;
-            save_person(tx, ctx, Some(&person), &f).await?;
+            record::save(tx, ctx, Some(&person), &f).await?;
             if left_alone {
                 report.skipped -= 1;
                 report.updated += 1;
@@ -192,7 +190,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
 }
 
 async fn accounts(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<AccountRow>, report: &mut ImportReport) -> Result<()> {
-    let mut stored: Vec<Account> = all(tx, &ACCOUNTS).await?;
+    let mut stored: Vec<Account> = all::<Account>(tx).await?;
     for row in rows {
         report.rows_read += 1;
         let f = &row.fields;
@@ -213,7 +211,7 @@ async fn accounts(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<AccountRow>, report: &m
         }
         let current = matched.map(|i| (&stored[i], &stored[i].fields));
         match save(report, current, f, async |before| {
-            save_account(tx, ctx, before, f).await
+            record::save(tx, ctx, before, f).await
         })
         .await
         {
@@ -229,13 +227,13 @@ async fn accounts(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<AccountRow>, report: &m
 
 async fn projects(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<ProjectRow>, report: &mut ImportReport) -> Result<()> {
     let partners = partners(tx).await?;
-    let accounts: Vec<Account> = all(tx, &ACCOUNTS).await?;
-    let people: HashMap<String, i64> = all(tx, &PEOPLE)
+    let accounts: Vec<Account> = all::<Account>(tx).await?;
+    let people: HashMap<String, i64> = all::<Person>(tx)
         .await?
         .into_iter()
         .map(|p| (key(&p.fields.email), p.id.get()))
         .collect();
-    let mut stored: Vec<Project> = all(tx, &PROJECTS).await?;
+    let mut stored: Vec<Project> = all::<Project>(tx).await?;
     for row in rows {
         report.rows_read += 1;
         let (line, mut errors) = (row.line, Vec::new());
@@ -295,7 +293,7 @@ async fn projects(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<ProjectRow>, report: &m
         };
         let current = matched.map(|i| (&stored[i], &stored[i].fields));
         match save(report, current, &f, async |before| {
-            save_project(tx, ctx, before, &f).await
+            record::save(tx, ctx, before, &f).await
         })
         .await
         {

@@ -7,11 +7,13 @@ mod batch;
 
 use std::collections::{HashMap, HashSet};
 
+use psops_core::accounts::Account;
 use psops_core::imports::{ImportReport, RowSource, TimeImportOptions};
 use psops_core::interchange::mapping::{Resolved, Unmatched, resolve};
 use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
 use psops_core::people::Person;
 use psops_core::projects::Project;
+use psops_core::record::Entity;
 use psops_core::settings::Settings;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{CheckedEntry, EntryContext, NewTimeEntry, check_entry};
@@ -22,6 +24,7 @@ use time::Date;
 use super::create::{self, OPEN_START};
 use super::directory::{self, Names};
 use crate::db::{Pools, Tx, sql};
+use crate::record::save;
 use crate::rollups::Deltas;
 use crate::{locks, org};
 
@@ -223,7 +226,7 @@ impl Run<'_> {
         match missing {
             Unmatched::Account { name, code } => {
                 let f = create::missing_account(name.as_deref(), code.as_deref()).ok_or_else(cannot)?;
-                let a = create::save_account(tx, self.ctx, None, &f).await?;
+                let a: Account = save(tx, self.ctx, None, &f).await?;
                 self.names
                     .add_account(a.id.get(), &a.fields.name, a.fields.code.as_deref());
                 self.report.created("account", a.id.get(), &a.fields.name);
@@ -231,7 +234,7 @@ impl Run<'_> {
             Unmatched::Project { account, name, code } => {
                 let account_id = account.as_deref().and_then(|t| self.names.account(t));
                 let f = create::missing_project(account_id, name.as_deref(), code.as_deref()).ok_or_else(cannot)?;
-                let p = create::save_project(tx, self.ctx, None, &f).await?;
+                let p: Project = save(tx, self.ctx, None, &f).await?;
                 let account = p.fields.account_id;
                 self.names
                     .dir
@@ -241,7 +244,7 @@ impl Run<'_> {
             }
             Unmatched::Person { email, name } => {
                 let f = create::missing_person(email.as_deref(), name.as_deref()).ok_or_else(cannot)?;
-                let p = create::save_person(tx, self.ctx, None, &f).await?;
+                let p: Person = save(tx, self.ctx, None, &f).await?;
                 self.names.dir.add_person(p.id, &p.fields.email, &p.fields.name);
                 // Export names ("Zoë Müller") match the person next time too.
                 if let Some(n) = name.as_deref() {
@@ -276,7 +279,16 @@ impl Run<'_> {
             let mut after = before.clone();
             after.fields.employment_start = *first;
             let action = psops_core::audit::AuditAction::Update;
-            crate::audit::record(&mut tx, self.ctx, "person", *id, action, Some(before), Some(&after)).await?;
+            crate::audit::record(
+                &mut tx,
+                self.ctx,
+                Entity::Person,
+                *id,
+                action,
+                Some(before),
+                Some(&after),
+            )
+            .await?;
         }
         self.deltas.write(&mut tx).await?;
         tx.commit().await?;

@@ -124,7 +124,7 @@ async fn facts_for_the_policy(db: &Db) {
     let pm = person(db, "pm@example.com").await;
     let eng = person(db, "eng@example.com").await;
     let partner = new(db
-        .create_partner(
+        .create(
             &ctx(),
             psops_core::partners::PartnerFields {
                 name: "Delivery Co".into(),
@@ -141,9 +141,9 @@ async fn facts_for_the_policy(db: &Db) {
         partner_id: Some(Some(partner.id)),
         ..Default::default()
     };
-    db.update_project(&ctx(), p.id, None, patch).await.unwrap();
+    db.update(&ctx(), p.id, None, patch).await.unwrap();
     let a = new(db
-        .create_assignment(
+        .create(
             &ctx(),
             AssignmentFields {
                 person_id: eng.id,
@@ -163,7 +163,7 @@ async fn facts_for_the_policy(db: &Db) {
     );
     assert!(!db.project_facts(p.id, Some(pm.id)).await.unwrap().subject_assigned);
     assert!(!db.project_facts(p.id, None).await.unwrap().subject_assigned);
-    db.archive_assignment(&ctx(), a.id, None, true).await.unwrap();
+    db.archive(&ctx(), a.id, None, true).await.unwrap();
     assert!(
         !db.project_facts(p.id, Some(eng.id)).await.unwrap().subject_assigned,
         "archived assignments do not count"

@@ -27,23 +27,20 @@ fn as_user(user: i64, request: &str) -> WriteCtx {
 
 async fn every_change_is_audited(db: &Db) {
     let ctx = as_user(7, "req-1");
-    let p = new(db
-        .create_person(&ctx, person_fields("audit@example.com"))
-        .await
-        .unwrap());
+    let p = new(db.create(&ctx, person_fields("audit@example.com")).await.unwrap());
     let patch = PersonPatch {
         region: Some("APAC".into()),
         ..Default::default()
     };
-    db.update_person(&as_user(8, "req-2"), p.id, None, patch).await.unwrap();
-    db.archive_person(&ctx, p.id, None, true).await.unwrap();
-    db.archive_person(&ctx, p.id, None, false).await.unwrap();
+    db.update(&as_user(8, "req-2"), p.id, None, patch).await.unwrap();
+    db.archive(&ctx, p.id, None, true).await.unwrap();
+    db.archive(&ctx, p.id, None, false).await.unwrap();
     // A refused write leaves no entry.
     let bad = PersonPatch {
         name: Some(String::new()),
         ..Default::default()
     };
-    assert!(db.update_person(&ctx, p.id, None, bad).await.is_err());
+    assert!(db.update(&ctx, p.id, None, bad).await.is_err());
 
     let filter = AuditFilter {
         entity: Some("person".into()),
@@ -137,7 +134,7 @@ async fn every_change_is_audited(db: &Db) {
 
 async fn the_log_cannot_be_changed(db: &Db) {
     new(db
-        .create_person(&as_user(1, "r"), person_fields("keep@example.com"))
+        .create(&as_user(1, "r"), person_fields("keep@example.com"))
         .await
         .unwrap());
     for statement in ["UPDATE audit_log SET entity = 'forged'", "DELETE FROM audit_log"] {

@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 
 use psops_core::auth::Role;
+use psops_core::bulk::{LoadStats, OrgRecords, TimeBatch};
 use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffStatus};
-use psops_core::demo::{DemoOrg, DemoSpec, LoadStats, OrgRecords, TimeBatch, install};
+use psops_core::demo::{DemoOrg, DemoSpec, install};
 use psops_core::page::PageRequest;
+use psops_core::people::PersonFilter;
 use psops_core::reporting::{TimesheetActor, UtilizationFilter};
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{NewTimeEntry, TimeEntryFilter};
@@ -42,10 +44,7 @@ fn no_progress(_: &LoadStats) {}
 async fn through_the_api(db: &Db, r: &OrgRecords, time: &TimeBatch) {
     let c = ctx();
     for p in &r.partners {
-        assert_eq!(
-            new(db.create_partner(&c, p.fields.clone()).await.unwrap()).id.get(),
-            p.id
-        );
+        assert_eq!(new(db.create(&c, p.fields.clone()).await.unwrap()).id.get(), p.id);
     }
     for cal in &r.calendars {
         let created = db.create_calendar(&c, cal.fields.clone()).await.unwrap();
@@ -58,30 +57,19 @@ async fn through_the_api(db: &Db, r: &OrgRecords, time: &TimeBatch) {
         db.add_holidays(&c, created.id, holidays).await.unwrap();
     }
     for a in &r.accounts {
-        assert_eq!(
-            new(db.create_account(&c, a.fields.clone()).await.unwrap()).id.get(),
-            a.id
-        );
+        assert_eq!(new(db.create(&c, a.fields.clone()).await.unwrap()).id.get(), a.id);
     }
-    for (account, contact) in &r.contacts {
-        db.create_contact(&c, Id::new(*account), contact.fields.clone())
-            .await
-            .unwrap();
+    for contact in &r.contacts {
+        db.create(&c, contact.fields.clone()).await.unwrap();
     }
     for p in &r.people {
-        assert_eq!(
-            new(db.create_person(&c, p.fields.clone()).await.unwrap()).id.get(),
-            p.id
-        );
+        assert_eq!(new(db.create(&c, p.fields.clone()).await.unwrap()).id.get(), p.id);
     }
     for p in &r.projects {
-        assert_eq!(
-            new(db.create_project(&c, p.fields.clone()).await.unwrap()).id.get(),
-            p.id
-        );
+        assert_eq!(new(db.create(&c, p.fields.clone()).await.unwrap()).id.get(), p.id);
     }
     for a in &r.assignments {
-        db.create_assignment(&c, a.fields.clone()).await.unwrap();
+        db.create(&c, a.fields.clone()).await.unwrap();
     }
     for e in &time.entries {
         let input = NewTimeEntry {
@@ -275,7 +263,7 @@ async fn bulk_load_refuses_a_database_with_records(db: &Db) {
         "{err}"
     );
     let page = PageRequest { after: None, limit: 10 };
-    let people = db.list_people(&Default::default(), page).await.unwrap();
+    let people = db.list(&PersonFilter::default(), page).await.unwrap();
     assert_eq!(people.items.len(), 1, "nothing was written");
 }
 
@@ -303,7 +291,7 @@ async fn install_makes_a_user_per_role_and_ids_continue(db: &Db) {
     assert_eq!(users.len(), 9);
     let mut roles: BTreeMap<Role, i64> = BTreeMap::new();
     for u in &users {
-        let person = db.person(u.person_id.expect("linked to a person")).await.unwrap();
+        let person = db.get(u.person_id.expect("linked to a person")).await.unwrap();
         assert_eq!(person.fields.email, u.email);
         roles.insert(u.roles[0], person.id.get());
     }

@@ -70,10 +70,7 @@ pub fn person_fields(email: &str) -> PersonFields {
 }
 
 pub async fn person(db: &dyn Store, email: &str) -> Person {
-    new(db
-        .create_person(&ctx(), person_fields(email))
-        .await
-        .expect("create person"))
+    new(db.create(&ctx(), person_fields(email)).await.expect("create person"))
 }
 
 pub fn project_fields(account: i64, name: &str) -> ProjectFields {
@@ -97,7 +94,7 @@ pub fn project_fields(account: i64, name: &str) -> ProjectFields {
 /// An account with one active T&M project running Feb–Dec 2026.
 pub async fn project(db: &dyn Store, name: &str) -> Project {
     let account = new(db
-        .create_account(
+        .create(
             &ctx(),
             AccountFields {
                 name: format!("{name} Inc"),
@@ -110,7 +107,7 @@ pub async fn project(db: &dyn Store, name: &str) -> Project {
         .await
         .expect("create account"));
     new(db
-        .create_project(&ctx(), project_fields(account.id.get(), name))
+        .create(&ctx(), project_fields(account.id.get(), name))
         .await
         .expect("create project"))
 }

@@ -28,7 +28,7 @@ fn keyed(user: i64, key: &str, fingerprint: &str) -> WriteCtx {
 }
 
 async fn count(db: &Db) -> usize {
-    db.list_people(&PersonFilter::default(), PageRequest::default())
+    db.list(&PersonFilter::default(), PageRequest::default())
         .await
         .unwrap()
         .items
@@ -37,11 +37,11 @@ async fn count(db: &Db) -> usize {
 
 async fn a_retry_returns_the_first_response(db: &Db) {
     let ctx = keyed(1, "k-1", "fp-1");
-    let first = db.create_person(&ctx, person_fields("idem@example.com")).await.unwrap();
+    let first = db.create(&ctx, person_fields("idem@example.com")).await.unwrap();
     let Created::New(p) = &first else {
         panic!("first create is new")
     };
-    let again = db.create_person(&ctx, person_fields("idem@example.com")).await.unwrap();
+    let again = db.create(&ctx, person_fields("idem@example.com")).await.unwrap();
     let Created::Replayed(body) = &again else {
         panic!("retry is a replay")
     };
@@ -51,11 +51,11 @@ async fn a_retry_returns_the_first_response(db: &Db) {
 }
 
 async fn a_key_reused_for_another_request_is_refused(db: &Db) {
-    db.create_person(&keyed(1, "k-2", "fp-a"), person_fields("one@example.com"))
+    db.create(&keyed(1, "k-2", "fp-a"), person_fields("one@example.com"))
         .await
         .unwrap();
     let err = db
-        .create_person(&keyed(1, "k-2", "fp-b"), person_fields("two@example.com"))
+        .create(&keyed(1, "k-2", "fp-b"), person_fields("two@example.com"))
         .await
         .unwrap_err();
     assert_eq!(broken(err), ["Idempotency-Key:reused"]);
@@ -63,20 +63,20 @@ async fn a_key_reused_for_another_request_is_refused(db: &Db) {
     // A failed create does not burn the key.
     let mut bad = person_fields("three@example.com");
     bad.name = String::new();
-    assert!(db.create_person(&keyed(1, "k-3", "fp-c"), bad).await.is_err());
+    assert!(db.create(&keyed(1, "k-3", "fp-c"), bad).await.is_err());
     let ok = db
-        .create_person(&keyed(1, "k-3", "fp-c"), person_fields("three@example.com"))
+        .create(&keyed(1, "k-3", "fp-c"), person_fields("three@example.com"))
         .await
         .unwrap();
     assert!(matches!(ok, Created::New(_)));
 }
 
 async fn keys_belong_to_one_user(db: &Db) {
-    db.create_person(&keyed(1, "shared", "fp-1"), person_fields("u1@example.com"))
+    db.create(&keyed(1, "shared", "fp-1"), person_fields("u1@example.com"))
         .await
         .unwrap();
     let other = db
-        .create_person(&keyed(2, "shared", "fp-2"), person_fields("u2@example.com"))
+        .create(&keyed(2, "shared", "fp-2"), person_fields("u2@example.com"))
         .await
         .unwrap();
     assert!(matches!(other, Created::New(_)));

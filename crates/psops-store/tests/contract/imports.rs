@@ -4,14 +4,15 @@
 
 use std::collections::BTreeMap;
 
+use psops_core::Minutes;
 use psops_core::accounts::AccountFields;
 use psops_core::imports::{ImportReport, TimeImportOptions, VecSource};
 use psops_core::interchange::{self, Format, Options};
 use psops_core::page::PageRequest;
+use psops_core::people::{PersonFilter, PersonId};
 use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::TimeEntryFilter;
-use psops_core::{Id, Minutes};
 use psops_store::Db;
 
 use super::fixtures::{ctx, new, person_fields, project_fields};
@@ -57,7 +58,7 @@ pub async fn totals(db: &Db) -> (BTreeMap<String, i64>, i64) {
             .await
             .expect("list");
         for e in &p.items {
-            let who = db.person(e.person_id).await.expect("person").fields.email;
+            let who = db.get(e.person_id).await.expect("person").fields.email;
             *per_person.entry(who).or_insert(0) += e.minutes.get();
             billable += if e.billable { e.minutes.get() } else { 0 };
         }
@@ -78,7 +79,7 @@ async fn harvest_org(db: &Db) {
     ] {
         let mut f = person_fields(email);
         f.name = name.into();
-        new(db.create_person(&ctx(), f).await.expect("person"));
+        new(db.create(&ctx(), f).await.expect("person"));
     }
     for (account, project, code) in [
         ("Acme, Inc.", "Cloud Migration", "ACME-MIG"),
@@ -92,10 +93,10 @@ async fn harvest_org(db: &Db) {
             industry: None,
             currency: None,
         };
-        let a = new(db.create_account(&ctx(), a).await.expect("account"));
+        let a = new(db.create(&ctx(), a).await.expect("account"));
         let mut p = project_fields(a.id.get(), project);
         p.code = Some(code.into());
-        new(db.create_project(&ctx(), p).await.expect("project"));
+        new(db.create(&ctx(), p).await.expect("project"));
     }
 }
 
@@ -214,7 +215,7 @@ async fn create_missing_brings_in_people_accounts_and_projects(db: &Db) {
     .await;
     assert_eq!((dry.created_people, dry.imported, dry.written), (4, 6, false));
     let people = db
-        .list_people(&Default::default(), PageRequest::default())
+        .list(&PersonFilter::default(), PageRequest::default())
         .await
         .expect("people");
     assert!(people.items.is_empty(), "a dry run creates nobody");
@@ -233,7 +234,7 @@ async fn create_missing_brings_in_people_accounts_and_projects(db: &Db) {
         .iter()
         .find(|c| c.name == "Zoë Müller")
         .expect("Zoë was created");
-    let zoe = db.person(Id::new(zoe.id)).await.expect("Zoë");
+    let zoe = db.get(PersonId::new(zoe.id)).await.expect("Zoë");
     assert_eq!(
         zoe.fields.employment_start,
         time::macros::date!(2026 - 03 - 02),
@@ -263,7 +264,7 @@ async fn imports_obey_the_day_limit_and_the_note_rule(db: &Db) {
     assert!(totals(db).await.0.is_empty());
     // The day also counts what is stored already.
     let who = db
-        .list_people(&Default::default(), PageRequest::default())
+        .list(&PersonFilter::default(), PageRequest::default())
         .await
         .expect("people")
         .items;

@@ -4,6 +4,8 @@
 
 use psops_core::imports::records::{self, RecordBatch};
 use psops_core::page::PageRequest;
+use psops_core::people::PersonFilter;
+use psops_core::projects::ProjectFilter;
 use psops_core::store::prelude::*;
 use psops_store::Db;
 
@@ -42,7 +44,7 @@ async fn an_organisation_comes_in_from_csv_and_again_changes_nothing(db: &Db) {
     let r = run(db, people(PEOPLE), false).await;
     assert_eq!((r.imported, r.rows_failed), (2, 0), "{:?}", r.row_errors);
     let all = db
-        .list_people(&Default::default(), PageRequest::default())
+        .list(&PersonFilter::default(), PageRequest::default())
         .await
         .expect("people")
         .items;
@@ -59,7 +61,7 @@ async fn an_organisation_comes_in_from_csv_and_again_changes_nothing(db: &Db) {
     let r = run(db, projects.clone(), false).await;
     assert_eq!((r.imported, r.rows_failed), (2, 0), "{:?}", r.row_errors);
     let list = db
-        .list_projects(&Default::default(), PageRequest::default())
+        .list(&ProjectFilter::default(), PageRequest::default())
         .await
         .expect("projects")
         .items;
@@ -86,7 +88,7 @@ async fn an_organisation_comes_in_from_csv_and_again_changes_nothing(db: &Db) {
     assert_eq!((dry.updated, dry.written), (1, false));
     let r = run(db, people(&moved), false).await;
     assert_eq!((r.updated, r.skipped), (1, 1));
-    assert_eq!(db.person(zoe.id).await.expect("Zoë").fields.time_zone, "Europe/Lisbon");
+    assert_eq!(db.get(zoe.id).await.expect("Zoë").fields.time_zone, "Europe/Lisbon");
 }
 
 async fn a_bad_record_row_refuses_the_file(db: &Db) {
@@ -110,7 +112,7 @@ async fn a_bad_record_row_refuses_the_file(db: &Db) {
     );
     assert!(!r.written);
     let left = db
-        .list_people(&Default::default(), PageRequest::default())
+        .list(&PersonFilter::default(), PageRequest::default())
         .await
         .expect("people");
     assert!(left.items.is_empty(), "nothing of a refused file is kept");

@@ -1,12 +1,12 @@
 //! Stories about the core records: people, partners, accounts, contacts, projects,
 //! assignments, settings, users and tokens.
 
-use psops_core::accounts::{AccountFields, AccountFilter, ContactFields, ContactPatch};
+use psops_core::accounts::{AccountFields, AccountFilter, ContactFields, ContactFilter, ContactPatch, NewContact};
 use psops_core::assignments::{AssignmentFields, AssignmentFilter, AssignmentPatch};
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
 use psops_core::page::PageRequest;
 use psops_core::partners::{PartnerFields, PartnerFilter, PartnerType};
-use psops_core::people::{Function, PersonFilter, PersonPatch};
+use psops_core::people::{Function, PersonFilter, PersonId, PersonPatch};
 use psops_core::projects::{ProjectFilter, ProjectPatch, ProjectStatus};
 use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
@@ -46,7 +46,7 @@ async fn migrations_are_applied_once(db: &Db) {
 
 async fn people_round_trip_with_filters_and_pages(db: &Db) {
     let ada = person(db, "ada@example.com").await;
-    assert_eq!(db.person(ada.id).await.unwrap(), ada);
+    assert_eq!(db.get(ada.id).await.unwrap(), ada);
     assert_eq!(ada.meta.version, 1);
     for i in 0..5 {
         let mut f = person_fields(&format!("p{i}@example.com"));
@@ -56,10 +56,10 @@ async fn people_round_trip_with_filters_and_pages(db: &Db) {
             Function::Engineer
         };
         f.manager_id = Some(ada.id);
-        db.create_person(&ctx(), f).await.unwrap();
+        db.create(&ctx(), f).await.unwrap();
     }
     let trainers = db
-        .list_people(
+        .list(
             &PersonFilter {
                 function: Some(Function::Trainer),
                 ..Default::default()
@@ -70,7 +70,7 @@ async fn people_round_trip_with_filters_and_pages(db: &Db) {
         .unwrap();
     assert_eq!(trainers.items.len(), 3);
     let team = db
-        .list_people(
+        .list(
             &PersonFilter {
                 manager_id: Some(ada.id),
                 ..Default::default()
@@ -81,7 +81,7 @@ async fn people_round_trip_with_filters_and_pages(db: &Db) {
         .unwrap();
     assert_eq!(team.items.len(), 5);
     let found = db
-        .list_people(
+        .list(
             &PersonFilter {
                 q: Some("ADA@".into()),
                 ..Default::default()
@@ -96,7 +96,7 @@ async fn people_round_trip_with_filters_and_pages(db: &Db) {
     let mut seen = Vec::new();
     let mut page = PageRequest { after: None, limit: 2 };
     loop {
-        let p = db.list_people(&PersonFilter::default(), page).await.unwrap();
+        let p = db.list(&PersonFilter::default(), page).await.unwrap();
         seen.extend(p.items.iter().map(|x| x.id));
         match p.next_cursor {
             Some(c) => page = PageRequest::parse(Some(c.as_str()), Some(2)).unwrap(),
@@ -107,19 +107,16 @@ async fn people_round_trip_with_filters_and_pages(db: &Db) {
     assert!(seen.windows(2).all(|w| w[0] < w[1]));
 
     let patch: PersonPatch = serde_json::from_value(serde_json::json!({"name": "Ada King", "fte": 0.8})).unwrap();
-    let updated = db.update_person(&ctx(), ada.id, Some(1), patch).await.unwrap();
+    let updated = db.update(&ctx(), ada.id, Some(1), patch).await.unwrap();
     assert_eq!(updated.fields.name, "Ada King");
     assert_eq!(updated.fields.fte.basis_points(), 8000);
     assert_eq!(updated.meta.version, 2);
-    assert_eq!(db.person(ada.id).await.unwrap(), updated);
+    assert_eq!(db.get(ada.id).await.unwrap(), updated);
 }
 
 async fn emails_are_unique_without_regard_to_case(db: &Db) {
     person(db, "grace@example.com").await;
-    let err = db
-        .create_person(&ctx(), person_fields("GRACE@Example.com"))
-        .await
-        .unwrap_err();
+    let err = db.create(&ctx(), person_fields("GRACE@Example.com")).await.unwrap_err();
     let Error::Conflict(f) = err else {
         panic!("expected conflict, got {err:?}")
     };
@@ -130,11 +127,11 @@ async fn emails_are_unique_without_regard_to_case(db: &Db) {
         ..Default::default()
     };
     assert!(matches!(
-        db.update_person(&ctx(), other.id, None, patch).await,
+        db.update(&ctx(), other.id, None, patch).await,
         Err(Error::Conflict(_))
     ));
     let count = db
-        .list_people(&PersonFilter::default(), PageRequest::default())
+        .list(&PersonFilter::default(), PageRequest::default())
         .await
         .unwrap()
         .items
@@ -146,23 +143,23 @@ async fn people_references_must_exist(db: &Db) {
     let mut f = person_fields("x@example.com");
     f.manager_id = Some(Id::new(999));
     f.partner_id = Some(Id::new(998));
-    assert_eq!(
-        broken(db.create_person(&ctx(), f).await.unwrap_err()),
-        ["manager_id:exists"]
-    );
+    assert_eq!(broken(db.create(&ctx(), f).await.unwrap_err()), ["manager_id:exists"]);
     let p = person(db, "y@example.com").await;
     let patch = PersonPatch {
         manager_id: Some(Some(p.id)),
         ..Default::default()
     };
     assert_eq!(
-        broken(db.update_person(&ctx(), p.id, None, patch).await.unwrap_err()),
+        broken(db.update(&ctx(), p.id, None, patch).await.unwrap_err()),
         ["manager_id:not_self"]
     );
-    assert!(matches!(db.person(Id::new(12345)).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        db.get(PersonId::new(12345)).await,
+        Err(Error::NotFound { .. })
+    ));
     let patch = PersonPatch::default();
     assert!(matches!(
-        db.update_person(&ctx(), Id::new(12345), None, patch).await,
+        db.update(&ctx(), PersonId::new(12345), None, patch).await,
         Err(Error::NotFound { .. })
     ));
 }
@@ -173,32 +170,29 @@ async fn stale_versions_are_refused(db: &Db) {
         region: Some("AMER".into()),
         ..Default::default()
     };
-    db.update_person(&ctx(), p.id, Some(1), patch()).await.unwrap();
-    let err = db.update_person(&ctx(), p.id, Some(1), patch()).await.unwrap_err();
+    db.update(&ctx(), p.id, Some(1), patch()).await.unwrap();
+    let err = db.update(&ctx(), p.id, Some(1), patch()).await.unwrap_err();
     assert_eq!(err, Error::PreconditionFailed { current: 2 });
     assert!(matches!(
-        db.archive_person(&ctx(), p.id, Some(1), true).await,
+        db.archive(&ctx(), p.id, Some(1), true).await,
         Err(Error::PreconditionFailed { .. })
     ));
-    assert_eq!(db.person(p.id).await.unwrap().meta.version, 2);
+    assert_eq!(db.get(p.id).await.unwrap().meta.version, 2);
 }
 
 async fn archiving_hides_from_lists_and_restores(db: &Db) {
     let p = person(db, "arch@example.com").await;
-    let archived = db.archive_person(&ctx(), p.id, Some(1), true).await.unwrap();
+    let archived = db.archive(&ctx(), p.id, Some(1), true).await.unwrap();
     assert!(archived.meta.archived_at.is_some());
     assert_eq!(archived.meta.version, 2);
-    let active = db
-        .list_people(&PersonFilter::default(), PageRequest::default())
-        .await
-        .unwrap();
+    let active = db.list(&PersonFilter::default(), PageRequest::default()).await.unwrap();
     assert!(active.items.is_empty());
     let only_archived = PersonFilter {
         archived: Some(true),
         ..Default::default()
     };
     assert_eq!(
-        db.list_people(&only_archived, PageRequest::default())
+        db.list(&only_archived, PageRequest::default())
             .await
             .unwrap()
             .items
@@ -206,14 +200,11 @@ async fn archiving_hides_from_lists_and_restores(db: &Db) {
         1
     );
     // Archiving twice changes nothing.
-    assert_eq!(
-        db.archive_person(&ctx(), p.id, None, true).await.unwrap().meta.version,
-        2
-    );
-    let restored = db.archive_person(&ctx(), p.id, None, false).await.unwrap();
+    assert_eq!(db.archive(&ctx(), p.id, None, true).await.unwrap().meta.version, 2);
+    let restored = db.archive(&ctx(), p.id, None, false).await.unwrap();
     assert!(restored.meta.archived_at.is_none());
     assert_eq!(
-        db.list_people(&PersonFilter::default(), PageRequest::default())
+        db.list(&PersonFilter::default(), PageRequest::default())
             .await
             .unwrap()
             .items
@@ -229,16 +220,16 @@ async fn partners_and_partner_staff(db: &Db) {
         region: Some("EMEA".into()),
         notes: None,
     };
-    let partner = new(db.create_partner(&ctx(), fields.clone()).await.unwrap());
+    let partner = new(db.create(&ctx(), fields.clone()).await.unwrap());
     let mut dup = fields;
     dup.name = "NORTHWIND consulting".into();
-    assert!(matches!(db.create_partner(&ctx(), dup).await, Err(Error::Conflict(_))));
+    assert!(matches!(db.create(&ctx(), dup).await, Err(Error::Conflict(_))));
     let mut f = person_fields("pc@northwind.example");
     f.function = Function::PartnerConsultant;
     f.partner_id = Some(partner.id);
-    let pc = new(db.create_person(&ctx(), f).await.unwrap());
+    let pc = new(db.create(&ctx(), f).await.unwrap());
     let staff = db
-        .list_people(
+        .list(
             &PersonFilter {
                 partner_id: Some(partner.id),
                 ..Default::default()
@@ -249,7 +240,7 @@ async fn partners_and_partner_staff(db: &Db) {
         .unwrap();
     assert_eq!(staff.items.iter().map(|p| p.id).collect::<Vec<_>>(), vec![pc.id]);
     let listed = db
-        .list_partners(
+        .list(
             &PartnerFilter {
                 q: Some("north".into()),
                 ..Default::default()
@@ -259,7 +250,7 @@ async fn partners_and_partner_staff(db: &Db) {
         .await
         .unwrap();
     assert_eq!(listed.items.len(), 1);
-    let archived = db.archive_partner(&ctx(), partner.id, None, true).await.unwrap();
+    let archived = db.archive(&ctx(), partner.id, None, true).await.unwrap();
     assert!(archived.meta.is_archived());
 }
 
@@ -271,24 +262,26 @@ async fn accounts_and_contacts(db: &Db) {
         industry: Some("Manufacturing".into()),
         currency: Some("EUR".parse().unwrap()),
     };
-    let account = new(db.create_account(&ctx(), acme.clone()).await.unwrap());
-    assert_eq!(db.account(account.id).await.unwrap(), account);
+    let account = new(db.create(&ctx(), acme.clone()).await.unwrap());
+    assert_eq!(db.get(account.id).await.unwrap(), account);
     let mut other = acme.clone();
     other.name = "Acme Two".into();
     other.code = Some("acme".into());
-    let Err(Error::Conflict(f)) = db.create_account(&ctx(), other).await else {
+    let Err(Error::Conflict(f)) = db.create(&ctx(), other).await else {
         panic!("code must be unique")
     };
     assert_eq!(f.field, "code");
     let contact = new(db
-        .create_contact(
+        .create(
             &ctx(),
-            account.id,
-            ContactFields {
-                name: "Wile E.".into(),
-                email: Some("wile@acme.example".into()),
-                title: None,
-                phone: None,
+            NewContact {
+                account_id: account.id,
+                fields: ContactFields {
+                    name: "Wile E.".into(),
+                    email: Some("wile@acme.example".into()),
+                    title: None,
+                    phone: None,
+                },
             },
         )
         .await
@@ -299,7 +292,7 @@ async fn accounts_and_contacts(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        db.update_contact(&ctx(), contact.id, Some(1), patch)
+        db.update(&ctx(), contact.id, Some(1), patch)
             .await
             .unwrap()
             .fields
@@ -307,10 +300,11 @@ async fn accounts_and_contacts(db: &Db) {
             .as_deref(),
         Some("CTO")
     );
-    let contacts = db
-        .list_contacts(account.id, None, PageRequest::default())
-        .await
-        .unwrap();
+    let filter = ContactFilter {
+        account_id: account.id,
+        archived: None,
+    };
+    let contacts = db.list(&filter, PageRequest::default()).await.unwrap();
     assert_eq!(contacts.items.len(), 1);
     let missing = ContactFields {
         name: "Nobody".into(),
@@ -319,7 +313,14 @@ async fn accounts_and_contacts(db: &Db) {
         phone: None,
     };
     assert!(matches!(
-        db.create_contact(&ctx(), Id::new(999), missing).await,
+        db.create(
+            &ctx(),
+            NewContact {
+                account_id: Id::new(999),
+                fields: missing
+            }
+        )
+        .await,
         Err(Error::NotFound { .. })
     ));
     let bad_email = ContactFields {
@@ -329,11 +330,21 @@ async fn accounts_and_contacts(db: &Db) {
         phone: None,
     };
     assert_eq!(
-        broken(db.create_contact(&ctx(), account.id, bad_email).await.unwrap_err()),
+        broken(
+            db.create(
+                &ctx(),
+                NewContact {
+                    account_id: account.id,
+                    fields: bad_email
+                }
+            )
+            .await
+            .unwrap_err()
+        ),
         ["email:email"]
     );
     let found = db
-        .list_accounts(
+        .list(
             &AccountFilter {
                 q: Some("acm".into()),
                 ..Default::default()
@@ -347,11 +358,7 @@ async fn accounts_and_contacts(db: &Db) {
 
 async fn projects_check_references_and_filter(db: &Db) {
     assert_eq!(
-        broken(
-            db.create_project(&ctx(), project_fields(999, "Ghost"))
-                .await
-                .unwrap_err()
-        ),
+        broken(db.create(&ctx(), project_fields(999, "Ghost")).await.unwrap_err()),
         ["account_id:exists"]
     );
     let p = project(db, "Migration").await;
@@ -365,41 +372,27 @@ async fn projects_check_references_and_filter(db: &Db) {
         status: Some(ProjectStatus::OnHold),
         ..Default::default()
     };
-    let p2 = db.update_project(&ctx(), p.id, Some(1), patch).await.unwrap();
+    let p2 = db.update(&ctx(), p.id, Some(1), patch).await.unwrap();
     assert_eq!(p2.fields.budget.unwrap().amount_minor, 12_500_050);
     assert_eq!(p2.fields.project_manager_id, Some(pm.id));
-    assert_eq!(db.project(p.id).await.unwrap(), p2);
+    assert_eq!(db.get(p.id).await.unwrap(), p2);
     let on_hold = ProjectFilter {
         status: Some(ProjectStatus::OnHold),
         ..Default::default()
     };
-    assert_eq!(
-        db.list_projects(&on_hold, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
-        1
-    );
+    assert_eq!(db.list(&on_hold, PageRequest::default()).await.unwrap().items.len(), 1);
     let by_pm = ProjectFilter {
         project_manager_id: Some(pm.id),
         ..Default::default()
     };
-    assert_eq!(
-        db.list_projects(&by_pm, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
-        1
-    );
+    assert_eq!(db.list(&by_pm, PageRequest::default()).await.unwrap().items.len(), 1);
     let in_2025 = ProjectFilter {
         from: Some(date!(2025 - 01 - 01)),
         to: Some(date!(2025 - 12 - 31)),
         ..Default::default()
     };
     assert!(
-        db.list_projects(&in_2025, PageRequest::default())
+        db.list(&in_2025, PageRequest::default())
             .await
             .unwrap()
             .items
@@ -410,23 +403,16 @@ async fn projects_check_references_and_filter(db: &Db) {
         to: Some(date!(2026 - 03 - 31)),
         ..Default::default()
     };
-    assert_eq!(
-        db.list_projects(&in_march, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
-        1
-    );
+    assert_eq!(db.list(&in_march, PageRequest::default()).await.unwrap().items.len(), 1);
     let bad = ProjectPatch {
         partner_delivered: Some(true),
         ..Default::default()
     };
     assert_eq!(
-        broken(db.update_project(&ctx(), p.id, None, bad).await.unwrap_err()),
+        broken(db.update(&ctx(), p.id, None, bad).await.unwrap_err()),
         ["partner_id:required"]
     );
-    let archived = db.archive_project(&ctx(), p.id, None, true).await.unwrap();
+    let archived = db.archive(&ctx(), p.id, None, true).await.unwrap();
     assert!(archived.meta.is_archived());
 }
 
@@ -441,24 +427,24 @@ async fn assignments_follow_project_dates(db: &Db) {
         end_date: Some(date!(2026 - 06 - 30)),
         minutes_per_week: Minutes(20 * 60),
     };
-    let a = new(db.create_assignment(&ctx(), fields.clone()).await.unwrap());
-    assert_eq!(db.assignment(a.id).await.unwrap(), a);
+    let a = new(db.create(&ctx(), fields.clone()).await.unwrap());
+    assert_eq!(db.get(a.id).await.unwrap(), a);
     let mut early = fields.clone();
     early.start_date = date!(2026 - 01 - 01);
     assert_eq!(
-        broken(db.create_assignment(&ctx(), early).await.unwrap_err()),
+        broken(db.create(&ctx(), early).await.unwrap_err()),
         ["start_date:project_dates"]
     );
     let mut ghost = fields.clone();
     ghost.person_id = Id::new(999);
     assert_eq!(
-        broken(db.create_assignment(&ctx(), ghost).await.unwrap_err()),
+        broken(db.create(&ctx(), ghost).await.unwrap_err()),
         ["person_id:exists"]
     );
     let mut zero = fields;
     zero.minutes_per_week = Minutes(0);
     assert_eq!(
-        broken(db.create_assignment(&ctx(), zero).await.unwrap_err()),
+        broken(db.create(&ctx(), zero).await.unwrap_err()),
         ["minutes_per_week:range"]
     );
     let patch = AssignmentPatch {
@@ -466,7 +452,7 @@ async fn assignments_follow_project_dates(db: &Db) {
         ..Default::default()
     };
     assert_eq!(
-        db.update_assignment(&ctx(), a.id, Some(1), patch)
+        db.update(&ctx(), a.id, Some(1), patch)
             .await
             .unwrap()
             .fields
@@ -477,27 +463,14 @@ async fn assignments_follow_project_dates(db: &Db) {
         person_id: Some(who.id),
         ..Default::default()
     };
-    assert_eq!(
-        db.list_assignments(&mine, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .len(),
-        1
-    );
+    assert_eq!(db.list(&mine, PageRequest::default()).await.unwrap().items.len(), 1);
     let later = AssignmentFilter {
         from: Some(date!(2026 - 07 - 01)),
         ..Default::default()
     };
+    assert!(db.list(&later, PageRequest::default()).await.unwrap().items.is_empty());
     assert!(
-        db.list_assignments(&later, PageRequest::default())
-            .await
-            .unwrap()
-            .items
-            .is_empty()
-    );
-    assert!(
-        db.archive_assignment(&ctx(), a.id, Some(2), true)
+        db.archive(&ctx(), a.id, Some(2), true)
             .await
             .unwrap()
             .meta

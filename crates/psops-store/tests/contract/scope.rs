@@ -64,8 +64,8 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         region: None,
         notes: None,
     };
-    let a = new(db.create_partner(&ctx(), partner("A")).await.unwrap()).id;
-    let b = new(db.create_partner(&ctx(), partner("B")).await.unwrap()).id;
+    let a = new(db.create(&ctx(), partner("A")).await.unwrap()).id;
+    let b = new(db.create(&ctx(), partner("B")).await.unwrap()).id;
     let mut people: Vec<psops_core::people::Person> = Vec::new();
     let managers = [None, Some(0), Some(0), None, Some(3), None];
     for (i, org) in [None, None, None, Some(a), Some(a), Some(b)].into_iter().enumerate() {
@@ -77,7 +77,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         } else {
             Function::Engineer
         };
-        people.push(new(db.create_person(&ctx(), f).await.unwrap()));
+        people.push(new(db.create(&ctx(), f).await.unwrap()));
     }
     // Projects: direct managed by p0, direct managed by p1, partner A's, partner B's.
     let mut projects = Vec::new();
@@ -92,7 +92,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
             partner_id: Some(org),
             ..Default::default()
         };
-        projects.push(db.update_project(&ctx(), p.id, None, patch).await.unwrap());
+        projects.push(db.update(&ctx(), p.id, None, patch).await.unwrap());
     }
     // Everyone works on a project of their own world, and p2 on two.
     let plan = [(0, 0), (1, 1), (2, 0), (2, 1), (3, 2), (4, 2), (5, 3)];
@@ -105,7 +105,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
             end_date: Some(date!(2026 - 06 - 30)),
             minutes_per_week: Minutes(600),
         };
-        db.create_assignment(&ctx(), f).await.unwrap();
+        db.create(&ctx(), f).await.unwrap();
         let e = psops_core::time_entries::NewTimeEntry {
             person_id: people[who].id,
             project_id: Some(projects[on].id),
@@ -132,11 +132,31 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         limit: 500,
     };
     let everything = psops_core::policy::ListScope::All;
-    let all_people = db.list_people(&Default::default(), page).await.unwrap().items;
-    let all_partners = db.list_partners(&Default::default(), page).await.unwrap().items;
-    let all_accounts = db.list_accounts(&Default::default(), page).await.unwrap().items;
-    let all_projects = db.list_projects(&Default::default(), page).await.unwrap().items;
-    let all_assignments = db.list_assignments(&Default::default(), page).await.unwrap().items;
+    let all_people = db
+        .list(&psops_core::people::PersonFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
+    let all_partners = db
+        .list(&psops_core::partners::PartnerFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
+    let all_accounts = db
+        .list(&psops_core::accounts::AccountFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
+    let all_projects = db
+        .list(&psops_core::projects::ProjectFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
+    let all_assignments = db
+        .list(&psops_core::assignments::AssignmentFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
     let all_entries = db.list_time_entries(&Default::default(), page).await.unwrap().items;
     let all_time_off = db.list_time_off(&Default::default(), page).await.unwrap().items;
     let march = psops_core::dates::DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
@@ -169,7 +189,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 &s,
                 People,
                 psops_core::people::PersonFilter,
-                list_people,
+                list,
                 all_people,
                 |p| {
                     Resource::Person {
@@ -184,7 +204,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 &s,
                 Partners,
                 psops_core::partners::PartnerFilter,
-                list_partners,
+                list,
                 all_partners,
                 |p| { Resource::Partner { id: p.id } }
             );
@@ -194,7 +214,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 &s,
                 Accounts,
                 psops_core::accounts::AccountFilter,
-                list_accounts,
+                list,
                 all_accounts,
                 |acc| {
                     let delivers = s.partner_id.is_some()
@@ -212,7 +232,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 &s,
                 Projects,
                 psops_core::projects::ProjectFilter,
-                list_projects,
+                list,
                 all_projects,
                 |p| { Resource::Project(facts(p)) }
             );
@@ -222,7 +242,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 &s,
                 Assignments,
                 psops_core::assignments::AssignmentFilter,
-                list_assignments,
+                list,
                 all_assignments,
                 |x| {
                     Resource::Assignment {

@@ -137,7 +137,7 @@ async fn dates_lie_inside_employment_and_project(db: &Db) {
         employment_end: Some(Some(date!(2026 - 02 - 28))),
         ..Default::default()
     };
-    db.update_person(&ctx(), who.id, None, left).await.unwrap();
+    db.update(&ctx(), who.id, None, left).await.unwrap();
     e.date = date!(2026 - 03 - 02);
     assert_eq!(
         broken(db.create_time_entry(&ctx(), e).await.unwrap_err()),
@@ -148,7 +148,7 @@ async fn dates_lie_inside_employment_and_project(db: &Db) {
 async fn archived_projects_and_people_take_no_time(db: &Db) {
     let p = project(db, "Old").await;
     let who = person(db, "f@example.com").await;
-    db.archive_project(&ctx(), p.id, None, true).await.unwrap();
+    db.archive(&ctx(), p.id, None, true).await.unwrap();
     assert_eq!(
         broken(
             db.create_time_entry(&ctx(), entry(who.id.get(), p.id.get(), 60))
@@ -158,7 +158,7 @@ async fn archived_projects_and_people_take_no_time(db: &Db) {
         ["project_id:archived"]
     );
     let q = project(db, "New").await;
-    db.archive_person(&ctx(), who.id, None, true).await.unwrap();
+    db.archive(&ctx(), who.id, None, true).await.unwrap();
     assert_eq!(
         broken(
             db.create_time_entry(&ctx(), entry(who.id.get(), q.id.get(), 60))

@@ -20,13 +20,13 @@ pub async fn staff(db: &dyn Store, email: &str, region: &str, manager: Option<Pe
     f.function = Function::Engineer;
     f.employment_start = date!(2020 - 01 - 01);
     f.manager_id = manager;
-    new(db.create_person(&ctx(), f).await.expect("create person"))
+    new(db.create(&ctx(), f).await.expect("create person"))
 }
 
 /// A T&M project running Feb–Dec 2026 managed by `pm`.
 pub async fn managed_project(db: &dyn Store, name: &str, pm: PersonId) -> Project {
     let account = new(db
-        .create_account(
+        .create(
             &ctx(),
             AccountFields {
                 name: format!("{name} Ltd"),
@@ -40,7 +40,7 @@ pub async fn managed_project(db: &dyn Store, name: &str, pm: PersonId) -> Projec
         .expect("create account"));
     let mut f = project_fields(account.id.get(), name);
     f.project_manager_id = Some(pm);
-    new(db.create_project(&ctx(), f).await.expect("create project"))
+    new(db.create(&ctx(), f).await.expect("create project"))
 }
 
 pub fn on_project(person: PersonId, project: &Project, date: Date, minutes: i64) -> NewTimeEntry {

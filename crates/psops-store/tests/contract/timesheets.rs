@@ -274,7 +274,7 @@ async fn compliance_classifies_each_person(db: &Db) {
         .unwrap();
     db.submit_week(&ctx(), as_person(&empty), empty.id, w).await.unwrap();
     let gone = staff(db, "e3@example.com", "EMEA", None).await;
-    db.archive_person(&ctx(), gone.id, None, true).await.unwrap();
+    db.archive(&ctx(), gone.id, None, true).await.unwrap();
 
     let report = db.compliance(w, date!(2035 - 03 - 12)).await.unwrap();
     assert_eq!(report.due, due);

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentPatch};
 use psops_core::page::Page;
 use serde::Deserialize;
@@ -9,21 +10,56 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::record;
 use crate::AppState;
-use crate::extract::Caller;
+use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
 use crate::params::{ListQuery, PageParams};
-use crate::problem::{ApiResult, ListProblems};
+use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
+use crate::respond::{NewRecord, Versioned};
 use psops_core::policy::{ListKind, list_scope};
+use psops_core::store::Records as _;
 
-record_routes! {
-    tag: "assignments",
-    noun: "assignment",
-    record: Assignment,
-    item: "/api/v1/assignments/{id}",
-    get: get_assignment => assignment,
-    update: update_assignment(AssignmentPatch) => update_assignment,
-    create: create_assignment(AssignmentFields) at "/api/v1/assignments" => create_assignment,
-    archive: archive_assignment, unarchive_assignment => archive_assignment,
+/// Read one assignment
+#[utoipa::path(get, path = "/api/v1/assignments/{id}", tag = "assignments",
+    params(IdPath<Assignment>), responses(Versioned<Assignment>, ReadProblems))]
+async fn get_assignment(
+    State(st): State<AppState>,
+    Caller(s): Caller,
+    IdPath(id): IdPath<Assignment>,
+) -> ApiResult<Response> {
+    record::read(&st, &s, id).await
+}
+
+/// Change one assignment: fields left out keep their value, null clears
+#[utoipa::path(patch, path = "/api/v1/assignments/{id}", tag = "assignments",
+    request_body = AssignmentPatch, params(Change<Assignment>), responses(Versioned<Assignment>, ChangeProblems))]
+async fn update_assignment(
+    State(st): State<AppState>,
+    c: Change<Assignment>,
+    body: Body<AssignmentPatch>,
+) -> ApiResult<Response> {
+    record::update(&st, c, body).await
+}
+
+/// Create one assignment
+#[utoipa::path(post, path = "/api/v1/assignments", tag = "assignments",
+    request_body = AssignmentFields, params(CreateHeaders), responses(NewRecord<Assignment>, CreateProblems))]
+async fn create_assignment(State(st): State<AppState>, w: Writer, body: Body<AssignmentFields>) -> ApiResult<Response> {
+    record::create(&st, "/api/v1/assignments", w, body).await
+}
+
+/// Archive one assignment: kept for history, takes no new work
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/archive", tag = "assignments",
+    params(Change<Assignment>), responses(Versioned<Assignment>, ChangeProblems))]
+async fn archive_assignment(State(st): State<AppState>, c: Change<Assignment>) -> ApiResult<Response> {
+    record::archive(&st, c, true).await
+}
+
+/// Unarchive one assignment
+#[utoipa::path(post, path = "/api/v1/assignments/{id}/unarchive", tag = "assignments",
+    params(Change<Assignment>), responses(Versioned<Assignment>, ChangeProblems))]
+async fn unarchive_assignment(State(st): State<AppState>, c: Change<Assignment>) -> ApiResult<Response> {
+    record::archive(&st, c, false).await
 }
 
 /// Filters of the assignment list.
@@ -66,9 +102,13 @@ async fn list_assignments(
         archived: p.flag("archived", q.archived),
     };
     p.finish()?;
-    Ok(Json(st.store.list_assignments(&filter, page).await?))
+    Ok(Json(st.store.list(&filter, page).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    record_routes().routes(routes!(list_assignments))
+    OpenApiRouter::new()
+        .routes(routes!(list_assignments, create_assignment))
+        .routes(routes!(get_assignment, update_assignment))
+        .routes(routes!(archive_assignment))
+        .routes(routes!(unarchive_assignment))
 }

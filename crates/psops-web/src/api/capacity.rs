@@ -46,7 +46,7 @@ impl Guarded for FiguresOf<'_> {
 
 /// The person, when the subject may see their figures; not found otherwise.
 pub async fn figures_of(st: &AppState, s: &Subject, id: PersonId) -> Result<Person> {
-    let person = st.store.person(id).await?;
+    let person = st.store.get(id).await?;
     allow(st, s, Action::Read, &FiguresOf(&person)).await?;
     Ok(person)
 }

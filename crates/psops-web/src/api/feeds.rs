@@ -15,6 +15,7 @@ use psops_core::ical::{Event, FeedWriter, day_spans, uid};
 use psops_core::page::PageRequest;
 use psops_core::people::Person;
 use psops_core::policy::Action;
+use psops_core::store::Records as _;
 use psops_core::{Error, Result};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -56,7 +57,7 @@ async fn reset_feed_token(
     IdPath(id): IdPath<Person>,
     headers: HeaderMap,
 ) -> ApiResult<axum::Json<FeedUrls>> {
-    let person = st.store.person(id).await?;
+    let person = st.store.get(id).await?;
     // People reset their own feeds; admin and ops anyone's (as they change people).
     if w.subject.person_id != Some(id) || w.subject.read_only {
         crate::guard::allow(&st, &w.subject, Action::Update, &person).await?;
@@ -141,12 +142,9 @@ async fn person_events(st: &AppState, person: &Person) -> Result<Vec<u8>> {
             person_id: Some(person.id),
             ..Default::default()
         };
-        let page = st
-            .store
-            .list_assignments(&filter, PageRequest { after, limit: PAGE })
-            .await?;
+        let page = st.store.list(&filter, PageRequest { after, limit: PAGE }).await?;
         for a in &page.items {
-            let project = st.store.project(a.fields.project_id).await?;
+            let project = st.store.get(a.fields.project_id).await?;
             let last = a.fields.end_date.unwrap_or(a.fields.start_date);
             let hours = a.fields.minutes_per_week.get() as f64 / 60.0;
             let e = Event::all_day(

@@ -4,14 +4,12 @@
 //! `/api/v1/openapi.json` is served without a token: it documents the API and holds no
 //! data, and clients and tools fetch it before they have credentials.
 
-#[macro_use]
-mod record;
-
 mod accounts;
 mod assignments;
 mod audit;
 mod calendars;
 mod capacity;
+mod contacts;
 pub mod feeds;
 mod interchange;
 mod me;
@@ -19,6 +17,7 @@ mod partners;
 mod people;
 mod period;
 mod projects;
+mod record;
 mod reports;
 mod settings;
 mod time_entries;

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use psops_core::page::Page;
 use psops_core::people::{Function, Person, PersonFields, PersonFilter, PersonPatch};
 use serde::Deserialize;
@@ -9,21 +10,48 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::record;
 use crate::AppState;
-use crate::extract::Caller;
+use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
 use crate::params::{ListQuery, PageParams};
-use crate::problem::{ApiResult, ListProblems};
+use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
+use crate::respond::{NewRecord, Versioned};
 use psops_core::policy::{ListKind, list_scope};
+use psops_core::store::Records as _;
 
-record_routes! {
-    tag: "people",
-    noun: "person",
-    record: Person,
-    item: "/api/v1/people/{id}",
-    get: get_person => person,
-    update: update_person(PersonPatch) => update_person,
-    create: create_person(PersonFields) at "/api/v1/people" => create_person,
-    archive: archive_person, unarchive_person => archive_person,
+/// Read one person
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people",
+    params(IdPath<Person>), responses(Versioned<Person>, ReadProblems))]
+async fn get_person(State(st): State<AppState>, Caller(s): Caller, IdPath(id): IdPath<Person>) -> ApiResult<Response> {
+    record::read(&st, &s, id).await
+}
+
+/// Change one person: fields left out keep their value, null clears
+#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people",
+    request_body = PersonPatch, params(Change<Person>), responses(Versioned<Person>, ChangeProblems))]
+async fn update_person(State(st): State<AppState>, c: Change<Person>, body: Body<PersonPatch>) -> ApiResult<Response> {
+    record::update(&st, c, body).await
+}
+
+/// Create one person
+#[utoipa::path(post, path = "/api/v1/people", tag = "people",
+    request_body = PersonFields, params(CreateHeaders), responses(NewRecord<Person>, CreateProblems))]
+async fn create_person(State(st): State<AppState>, w: Writer, body: Body<PersonFields>) -> ApiResult<Response> {
+    record::create(&st, "/api/v1/people", w, body).await
+}
+
+/// Archive one person: kept for history, takes no new work
+#[utoipa::path(post, path = "/api/v1/people/{id}/archive", tag = "people",
+    params(Change<Person>), responses(Versioned<Person>, ChangeProblems))]
+async fn archive_person(State(st): State<AppState>, c: Change<Person>) -> ApiResult<Response> {
+    record::archive(&st, c, true).await
+}
+
+/// Unarchive one person
+#[utoipa::path(post, path = "/api/v1/people/{id}/unarchive", tag = "people",
+    params(Change<Person>), responses(Versioned<Person>, ChangeProblems))]
+async fn unarchive_person(State(st): State<AppState>, c: Change<Person>) -> ApiResult<Response> {
+    record::archive(&st, c, false).await
 }
 
 /// Filters of the people list.
@@ -66,9 +94,13 @@ async fn list_people(
         archived: p.flag("archived", q.archived),
     };
     p.finish()?;
-    Ok(Json(st.store.list_people(&filter, page).await?))
+    Ok(Json(st.store.list(&filter, page).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    record_routes().routes(routes!(list_people))
+    OpenApiRouter::new()
+        .routes(routes!(list_people, create_person))
+        .routes(routes!(get_person, update_person))
+        .routes(routes!(archive_person))
+        .routes(routes!(unarchive_person))
 }

@@ -2,6 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use axum::response::Response;
 use psops_core::page::Page;
 use psops_core::projects::{
     BillingType, Project, ProjectFields, ProjectFilter, ProjectPatch, ProjectStatus, ProjectType,
@@ -11,21 +12,56 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::record;
 use crate::AppState;
-use crate::extract::Caller;
+use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
 use crate::params::{ListQuery, PageParams};
-use crate::problem::{ApiResult, ListProblems};
+use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
+use crate::respond::{NewRecord, Versioned};
 use psops_core::policy::{ListKind, list_scope};
+use psops_core::store::Records as _;
 
-record_routes! {
-    tag: "projects",
-    noun: "project",
-    record: Project,
-    item: "/api/v1/projects/{id}",
-    get: get_project => project,
-    update: update_project(ProjectPatch) => update_project,
-    create: create_project(ProjectFields) at "/api/v1/projects" => create_project,
-    archive: archive_project, unarchive_project => archive_project,
+/// Read one project
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects",
+    params(IdPath<Project>), responses(Versioned<Project>, ReadProblems))]
+async fn get_project(
+    State(st): State<AppState>,
+    Caller(s): Caller,
+    IdPath(id): IdPath<Project>,
+) -> ApiResult<Response> {
+    record::read(&st, &s, id).await
+}
+
+/// Change one project: fields left out keep their value, null clears
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects",
+    request_body = ProjectPatch, params(Change<Project>), responses(Versioned<Project>, ChangeProblems))]
+async fn update_project(
+    State(st): State<AppState>,
+    c: Change<Project>,
+    body: Body<ProjectPatch>,
+) -> ApiResult<Response> {
+    record::update(&st, c, body).await
+}
+
+/// Create one project
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects",
+    request_body = ProjectFields, params(CreateHeaders), responses(NewRecord<Project>, CreateProblems))]
+async fn create_project(State(st): State<AppState>, w: Writer, body: Body<ProjectFields>) -> ApiResult<Response> {
+    record::create(&st, "/api/v1/projects", w, body).await
+}
+
+/// Archive one project: kept for history, takes no new work
+#[utoipa::path(post, path = "/api/v1/projects/{id}/archive", tag = "projects",
+    params(Change<Project>), responses(Versioned<Project>, ChangeProblems))]
+async fn archive_project(State(st): State<AppState>, c: Change<Project>) -> ApiResult<Response> {
+    record::archive(&st, c, true).await
+}
+
+/// Unarchive one project
+#[utoipa::path(post, path = "/api/v1/projects/{id}/unarchive", tag = "projects",
+    params(Change<Project>), responses(Versioned<Project>, ChangeProblems))]
+async fn unarchive_project(State(st): State<AppState>, c: Change<Project>) -> ApiResult<Response> {
+    record::archive(&st, c, false).await
 }
 
 /// Filters of the project list.
@@ -82,9 +118,13 @@ async fn list_projects(
         archived: p.flag("archived", q.archived),
     };
     p.finish()?;
-    Ok(Json(st.store.list_projects(&filter, page).await?))
+    Ok(Json(st.store.list(&filter, page).await?))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    record_routes().routes(routes!(list_projects))
+    OpenApiRouter::new()
+        .routes(routes!(list_projects, create_project))
+        .routes(routes!(get_project, update_project))
+        .routes(routes!(archive_project))
+        .routes(routes!(unarchive_project))
 }

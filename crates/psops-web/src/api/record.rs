@@ -1,125 +1,64 @@
-//! The routes every stored record shares — create, read, patch, archive, unarchive —
-//! written once. A resource file names its types and store methods; the macro writes the
-//! documented handlers and a `record_routes()` router holding them. Lists, whose filters
-//! differ, stay hand-written beside it.
+//! What the routes of every plain record kind do — read, create, change, archive,
+//! unarchive — written once over [`psops_core::store::RecordStore`]. Each resource file
+//! keeps its own small, documented handler functions (so grep and the OpenAPI document
+//! find them) that call these.
 
-/// Generates the shared handlers of one record type. Sections:
-/// - `get`/`update`: `GET` and `PATCH` on `item`, answering with the record and its ETag;
-/// - `create` (optional): `POST` on `collection`, 201 with Location and ETag, honouring
-///   `Idempotency-Key`;
-/// - `archive` (optional): `POST item/archive` and `POST item/unarchive`.
-///
-/// Each handler is named by the caller, so operation ids stay unique in the document.
-macro_rules! record_routes {
-    (
-        tag: $tag:literal,
-        noun: $noun:literal,
-        record: $record:ty,
-        item: $item:literal,
-        get: $get:ident => $read:ident,
-        update: $update:ident($patch:ty) => $store_update:ident,
-        $(create: $create:ident($fields:ty) at $collection:literal => $store_create:ident,)?
-        $(archive: $archive:ident, $unarchive:ident => $store_archive:ident,)?
-    ) => {
-        #[utoipa::path(get, path = $item, tag = $tag,
-            summary = concat!("Read one ", $noun),
-            params($crate::extract::IdPath<$record>),
-            responses(
-                $crate::respond::Versioned<$record>,
-                $crate::problem::ReadProblems
-            ))]
-        async fn $get(
-            ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
-            $crate::extract::Caller(subject): $crate::extract::Caller,
-            $crate::extract::IdPath(id): $crate::extract::IdPath<$record>,
-        ) -> $crate::problem::ApiResult<::axum::response::Response> {
-            let found = st.store.$read(id).await?;
-            $crate::guard::allow(&st, &subject, ::psops_core::policy::Action::Read, &found).await?;
-            $crate::respond::record(&found)
-        }
+use axum::response::Response;
+use psops_core::Id;
+use psops_core::policy::{Action, Subject};
+use psops_core::record::{NewRecord, Record};
+use psops_core::store::{RecordStore, Records as _, Store};
 
-        #[utoipa::path(patch, path = $item, tag = $tag,
-            summary = concat!("Change one ", $noun, ": fields left out keep their value, null clears"),
-            request_body = $patch,
-            params($crate::extract::Change<$record>),
-            responses(
-                $crate::respond::Versioned<$record>,
-                $crate::problem::ChangeProblems
-            ))]
-        async fn $update(
-            ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
-            c: $crate::extract::Change<$record>,
-            body: $crate::extract::Json<$patch>,
-        ) -> $crate::problem::ApiResult<::axum::response::Response> {
-            use $crate::guard::GuardedUpdate as _;
-            st.store.$read(c.id).await?.allow_update(&st, &c.subject, &body.value).await?;
-            let updated = st.store.$store_update(&c.ctx, c.id, c.if_version, body.value).await?;
-            $crate::respond::record(&updated)
-        }
+use crate::AppState;
+use crate::extract::{Change, Json, Writer};
+use crate::guard::{Guarded, GuardedUpdate, allow};
+use crate::problem::ApiResult;
+use crate::respond;
 
-        $(
-            #[utoipa::path(post, path = $collection, tag = $tag,
-                summary = concat!("Create one ", $noun),
-                request_body = $fields,
-                params($crate::extract::CreateHeaders),
-                responses(
-                    $crate::respond::NewRecord<$record>,
-                    $crate::problem::CreateProblems
-                ))]
-            async fn $create(
-                ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
-                writer: $crate::extract::Writer,
-                body: $crate::extract::Json<$fields>,
-            ) -> $crate::problem::ApiResult<::axum::response::Response> {
-                $crate::guard::allow(&st, &writer.subject, ::psops_core::policy::Action::Create, &body.value).await?;
-                let ctx = writer.for_create(&body);
-                $crate::respond::created($collection, st.store.$store_create(&ctx, body.value).await?)
-            }
-        )?
+/// `GET <item>`: the record and its ETag, when the caller may read it.
+pub async fn read<R>(st: &AppState, subject: &Subject, id: Id<R>) -> ApiResult<Response>
+where
+    R: Record + Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let found = st.store.get(id).await?;
+    allow(st, subject, Action::Read, &found).await?;
+    respond::record(&found)
+}
 
-        $(
-            #[utoipa::path(post, path = concat!($item, "/archive"), tag = $tag,
-                summary = concat!("Archive one ", $noun, ": kept for history, takes no new work"),
-                params($crate::extract::Change<$record>),
-                responses(
-                    $crate::respond::Versioned<$record>,
-                    $crate::problem::ChangeProblems
-                ))]
-            async fn $archive(
-                ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
-                c: $crate::extract::Change<$record>,
-            ) -> $crate::problem::ApiResult<::axum::response::Response> {
-                let current = st.store.$read(c.id).await?;
-                $crate::guard::allow(&st, &c.subject, ::psops_core::policy::Action::Archive, &current).await?;
-                $crate::respond::record(&st.store.$store_archive(&c.ctx, c.id, c.if_version, true).await?)
-            }
+/// `PATCH <item>`: checked against the record as stored, then applied under `If-Match`.
+pub async fn update<R>(st: &AppState, c: Change<R>, body: Json<R::Patch>) -> ApiResult<Response>
+where
+    R: Record + GuardedUpdate<R::Patch>,
+    dyn Store: RecordStore<R>,
+{
+    st.store
+        .get(c.id)
+        .await?
+        .allow_update(st, &c.subject, &body.value)
+        .await?;
+    let updated = st.store.update(&c.ctx, c.id, c.if_version, body.value).await?;
+    respond::record(&updated)
+}
 
-            #[utoipa::path(post, path = concat!($item, "/unarchive"), tag = $tag,
-                summary = concat!("Unarchive one ", $noun),
-                params($crate::extract::Change<$record>),
-                responses(
-                    $crate::respond::Versioned<$record>,
-                    $crate::problem::ChangeProblems
-                ))]
-            async fn $unarchive(
-                ::axum::extract::State(st): ::axum::extract::State<$crate::AppState>,
-                c: $crate::extract::Change<$record>,
-            ) -> $crate::problem::ApiResult<::axum::response::Response> {
-                let current = st.store.$read(c.id).await?;
-                $crate::guard::allow(&st, &c.subject, ::psops_core::policy::Action::Archive, &current).await?;
-                $crate::respond::record(&st.store.$store_archive(&c.ctx, c.id, c.if_version, false).await?)
-            }
-        )?
+/// `POST <collection>`: 201 with Location and ETag, honouring `Idempotency-Key`.
+pub async fn create<N>(st: &AppState, collection: &str, writer: Writer, body: Json<N>) -> ApiResult<Response>
+where
+    N: NewRecord + Guarded,
+    dyn Store: RecordStore<N::Record>,
+{
+    allow(st, &writer.subject, Action::Create, &body.value).await?;
+    let ctx = writer.for_create(&body);
+    respond::created(collection, st.store.create(&ctx, body.value).await?)
+}
 
-        /// The generated handlers, routed.
-        fn record_routes() -> ::utoipa_axum::router::OpenApiRouter<$crate::AppState> {
-            let router = ::utoipa_axum::router::OpenApiRouter::new()
-                .routes(::utoipa_axum::routes!($get, $update));
-            $(let router = router.routes(::utoipa_axum::routes!($create));)?
-            $(let router = router
-                .routes(::utoipa_axum::routes!($archive))
-                .routes(::utoipa_axum::routes!($unarchive));)?
-            router
-        }
-    };
+/// `POST <item>/archive` (`true`) and `POST <item>/unarchive` (`false`).
+pub async fn archive<R>(st: &AppState, c: Change<R>, archived: bool) -> ApiResult<Response>
+where
+    R: Record + Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let current = st.store.get(c.id).await?;
+    allow(st, &c.subject, Action::Archive, &current).await?;
+    respond::record(&st.store.archive(&c.ctx, c.id, c.if_version, archived).await?)
 }

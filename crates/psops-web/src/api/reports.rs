@@ -3,6 +3,7 @@
 //! timesheet compliance. Each is JSON, or CSV with `format=csv` or `Accept: text/csv`.
 //! Reports cover only the people the caller may see (`ListKind::Figures`).
 
+use psops_core::store::Records as _;
 use std::collections::HashMap;
 
 use axum::extract::State;
@@ -121,7 +122,7 @@ async fn names(st: &AppState, by: GroupBy, report: &UtilizationReport) -> Result
             for archived in [false, true] {
                 filter.archived = Some(archived);
                 loop {
-                    let got = st.store.list_people(&filter, page).await?;
+                    let got = st.store.list(&filter, page).await?;
                     out.extend(got.items.into_iter().map(|p| (p.id.to_string(), p.fields.name)));
                     match got.next_cursor {
                         Some(c) => page = PageRequest::parse(Some(&c), Some(MAX_LIMIT))?,
@@ -134,7 +135,7 @@ async fn names(st: &AppState, by: GroupBy, report: &UtilizationReport) -> Result
         GroupBy::Partner => {
             for r in &report.rows {
                 if let Ok(id) = r.key.parse::<i64>() {
-                    let p = st.store.partner(psops_core::Id::new(id)).await?;
+                    let p: psops_core::partners::Partner = st.store.get(psops_core::Id::new(id)).await?;
                     out.insert(r.key.clone(), p.fields.name);
                 }
             }

@@ -16,22 +16,54 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::AppState;
-use crate::extract::Caller;
-use crate::extract::Change;
+use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
+use crate::guard::{GuardedUpdate as _, allow};
 use crate::params::{ListQuery, PageParams};
-use crate::problem::{ApiResult, ChangeProblems, ListProblems};
-use crate::respond::no_content;
-use psops_core::policy::{ListKind, list_scope};
+use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
+use crate::respond::{NewRecord, Versioned, no_content};
+use crate::{AppState, respond};
+use psops_core::policy::{Action, ListKind, list_scope};
 
-record_routes! {
-    tag: "time-entries",
-    noun: "time entry",
-    record: TimeEntry,
-    item: "/api/v1/time-entries/{id}",
-    get: get_time_entry => time_entry,
-    update: update_time_entry(TimeEntryPatch) => update_time_entry,
-    create: create_time_entry(NewTimeEntry) at "/api/v1/time-entries" => create_time_entry,
+/// Read one time entry
+#[utoipa::path(get, path = "/api/v1/time-entries/{id}", tag = "time-entries",
+    params(IdPath<TimeEntry>), responses(Versioned<TimeEntry>, ReadProblems))]
+async fn get_time_entry(
+    State(st): State<AppState>,
+    Caller(s): Caller,
+    IdPath(id): IdPath<TimeEntry>,
+) -> ApiResult<Response> {
+    let found = st.store.time_entry(id).await?;
+    allow(&st, &s, Action::Read, &found).await?;
+    respond::record(&found)
+}
+
+/// Change one time entry: fields left out keep their value, null clears
+#[utoipa::path(patch, path = "/api/v1/time-entries/{id}", tag = "time-entries",
+    request_body = TimeEntryPatch, params(Change<TimeEntry>), responses(Versioned<TimeEntry>, ChangeProblems))]
+async fn update_time_entry(
+    State(st): State<AppState>,
+    c: Change<TimeEntry>,
+    body: Body<TimeEntryPatch>,
+) -> ApiResult<Response> {
+    let current = st.store.time_entry(c.id).await?;
+    current.allow_update(&st, &c.subject, &body.value).await?;
+    let updated = st
+        .store
+        .update_time_entry(&c.ctx, c.id, c.if_version, body.value)
+        .await?;
+    respond::record(&updated)
+}
+
+/// Create one time entry
+#[utoipa::path(post, path = "/api/v1/time-entries", tag = "time-entries",
+    request_body = NewTimeEntry, params(CreateHeaders), responses(NewRecord<TimeEntry>, CreateProblems))]
+async fn create_time_entry(State(st): State<AppState>, w: Writer, body: Body<NewTimeEntry>) -> ApiResult<Response> {
+    allow(&st, &w.subject, Action::Create, &body.value).await?;
+    let ctx = w.for_create(&body);
+    respond::created(
+        "/api/v1/time-entries",
+        st.store.create_time_entry(&ctx, body.value).await?,
+    )
 }
 
 /// Filters of the time-entry list.
@@ -92,13 +124,13 @@ async fn list_time_entries(
     responses((status = 204, description = "Deleted"), ChangeProblems))]
 async fn delete_time_entry(State(st): State<AppState>, c: Change<TimeEntry>) -> ApiResult<Response> {
     let current = st.store.time_entry(c.id).await?;
-    crate::guard::allow(&st, &c.subject, psops_core::policy::Action::Delete, &current).await?;
+    allow(&st, &c.subject, Action::Delete, &current).await?;
     st.store.delete_time_entry(&c.ctx, c.id, c.if_version).await?;
     Ok(no_content())
 }
 
 pub fn router() -> OpenApiRouter<AppState> {
-    record_routes()
-        .routes(routes!(list_time_entries))
-        .routes(routes!(delete_time_entry))
+    OpenApiRouter::new()
+        .routes(routes!(list_time_entries, create_time_entry))
+        .routes(routes!(get_time_entry, update_time_entry, delete_time_entry))
 }

@@ -30,7 +30,7 @@ const COLLECTION: &str = "/api/v1/time-off";
 
 /// The policy's view of a person's time off; `None` when the person does not exist.
 async fn resource_of(st: &AppState, person: PersonId) -> Result<Option<Resource>> {
-    match st.store.person(person).await {
+    match st.store.get(person).await {
         Ok(p) => Ok(Some(Resource::TimeOff {
             person_id: p.id,
             person_partner_id: p.fields.partner_id,

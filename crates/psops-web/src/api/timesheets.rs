@@ -61,7 +61,7 @@ fn week_resource(p: &Person) -> Resource {
 
 /// The person, once the subject may see their timesheet and do `action` to it.
 async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -> Result<Person> {
-    let p = st.store.person(person).await?;
+    let p = st.store.get(person).await?;
     allow(st, s, action, &Fixed(week_resource(&p), "timesheet")).await?;
     Ok(p)
 }

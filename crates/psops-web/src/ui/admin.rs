@@ -11,6 +11,7 @@ use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, ListKind, ListScope, Resource, Subject, list_scope};
+use psops_core::store::Records as _;
 use psops_core::store::WriteCtx;
 use psops_core::{Error, FieldError};
 use serde::Serialize;
@@ -130,7 +131,7 @@ async fn decides_time_off(st: &AppState, s: &Subject) -> Result<bool, UiError> {
         ..Default::default()
     };
     let one = PageRequest { after: None, limit: 1 };
-    Ok(!st.store.list_people(&filter, one).await?.items.is_empty())
+    Ok(!st.store.list(&filter, one).await?.items.is_empty())
 }
 
 #[derive(Serialize)]
@@ -249,7 +250,7 @@ pub async fn decide_time_off(
     let id = path_id(&id)?;
     let s = subject(&st, &me).await?;
     let record = st.store.time_off(TimeOffId::new(id)).await?;
-    let person = st.store.person(record.person_id).await?;
+    let person = st.store.get(record.person_id).await?;
     let thing = TimeOffThing {
         id: record.id,
         person: record.person_id,

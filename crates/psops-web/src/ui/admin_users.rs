@@ -12,6 +12,7 @@ use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Resource};
+use psops_core::store::Records as _;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -103,7 +104,7 @@ async fn page(st: &AppState, me: &SignedIn, p: &Params, out: Outcome) -> Result<
     let found = st.store.list_users(e.page(p)).await?;
     let people = st
         .store
-        .list_people(
+        .list(
             &PersonFilter {
                 archived: Some(false),
                 ..Default::default()

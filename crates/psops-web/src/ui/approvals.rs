@@ -119,7 +119,7 @@ async fn views(
     let mut out = Vec::new();
     for (line, entries) in lines {
         if let Entry::Vacant(slot) = people.entry(line.person) {
-            let name = match state.store.person(line.person).await {
+            let name = match state.store.get(line.person).await {
                 Ok(p) => p.fields.name,
                 Err(Error::NotFound { .. }) => format!("person {}", line.person),
                 Err(e) => return Err(e.into()),
@@ -130,7 +130,7 @@ async fn views(
             None => "Internal time".to_string(),
             Some(id) => {
                 if let Entry::Vacant(slot) = projects.entry(id) {
-                    let name = match state.store.project(id).await {
+                    let name = match state.store.get(id).await {
                         Ok(p) => p.fields.name,
                         Err(Error::NotFound { .. }) => format!("project {id}"),
                         Err(e) => return Err(e.into()),

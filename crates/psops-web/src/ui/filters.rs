@@ -168,7 +168,7 @@ pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i
         if names.contains_key(&id.get()) {
             continue;
         }
-        let name = match st.store.person(id).await {
+        let name = match st.store.get(id).await {
             Ok(p) => p.fields.name,
             Err(psops_core::Error::NotFound { .. }) => format!("#{id}"),
             Err(e) => return Err(e.into()),

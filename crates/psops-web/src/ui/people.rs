@@ -2,6 +2,7 @@
 //! fiscal quarter's capacity in both views, time off, and utilization by ISO week. The
 //! time details show to whoever the policy lets read the person's own time.
 
+use psops_core::store::Records as _;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Path, State};
@@ -81,7 +82,7 @@ async fn partner_names(st: &AppState, s: &psops_core::policy::Subject) -> Result
         scope: list_scope(s, ListKind::Partners),
         ..Default::default()
     };
-    let found = st.store.list_partners(&filter, ALL).await?;
+    let found = st.store.list(&filter, ALL).await?;
     Ok(found
         .items
         .into_iter()
@@ -107,7 +108,7 @@ pub async fn list(
         ..Default::default()
     };
     let page = e.page(&p);
-    let found = st.store.list_people(&filter, page).await?;
+    let found = st.store.list(&filter, page).await?;
     let partners = partner_names(&st, &s).await?;
     let by_id: HashMap<i64, String> = partners
         .iter()
@@ -202,11 +203,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
         _ => return Err(super::not_found()),
     };
     let s = subject(&st, &me).await?;
-    let person = st.store.person(id).await?;
+    let person = st.store.get(id).await?;
     allow(&st, &s, Action::Read, &person).await?;
     let mut partners = HashMap::new();
     if let Some(pid) = person.fields.partner_id {
-        partners.insert(pid.get(), st.store.partner(pid).await?.fields.name);
+        partners.insert(pid.get(), st.store.get(pid).await?.fields.name);
     }
     let manager = match person.fields.manager_id {
         Some(m) => person_names(&st, vec![m])

@@ -2,6 +2,7 @@
 //! budget burn, and time by person and ISO week. Lists are cut by `list_scope`; a project
 //! the subject may not read is the 404 page.
 
+use psops_core::store::Records as _;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use axum::extract::{Path, State};
@@ -87,10 +88,10 @@ pub async fn list(
         ..Default::default()
     };
     let page = e.page(&p);
-    let found = st.store.list_projects(&filter, page).await?;
+    let found = st.store.list(&filter, page).await?;
     let accounts = st
         .store
-        .list_accounts(
+        .list(
             &AccountFilter {
                 archived: Some(false),
                 scope: list_scope(&s, ListKind::Accounts),
@@ -112,7 +113,7 @@ pub async fn list(
             scope: list_scope(&s, ListKind::People),
             ..Default::default()
         };
-        let people = st.store.list_people(&people_filter, ALL).await?;
+        let people = st.store.list(&people_filter, ALL).await?;
         managers.extend(people.items.into_iter().map(|p| Choice {
             value: p.id.to_string(),
             label: p.fields.name,
@@ -120,7 +121,7 @@ pub async fn list(
     }
     let partners = st
         .store
-        .list_partners(
+        .list(
             &PartnerFilter {
                 archived: Some(false),
                 scope: list_scope(&s, ListKind::Partners),
@@ -265,20 +266,20 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
         _ => return Err(super::not_found()),
     };
     let s = subject(&st, &me).await?;
-    let project = st.store.project(id).await?;
+    let project = st.store.get(id).await?;
     allow(&st, &s, Action::Read, &project).await?;
     let f = &project.fields;
     let account = match f.account_id {
-        Some(a) => HashMap::from([(a.get(), st.store.account(a).await?.fields.name)]),
+        Some(a) => HashMap::from([(a.get(), st.store.get(a).await?.fields.name)]),
         None => HashMap::new(),
     };
     let partner = match f.partner_id {
-        Some(p) => Some(st.store.partner(p).await?.fields.name),
+        Some(p) => Some(st.store.get(p).await?.fields.name),
         None => None,
     };
     let assignments = st
         .store
-        .list_assignments(
+        .list(
             &AssignmentFilter {
                 project_id: Some(id),
                 archived: Some(false),

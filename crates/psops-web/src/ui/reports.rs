@@ -4,6 +4,7 @@
 //! the same query with exactly the rows of that table. Rows are cut to the people the
 //! subject may see figures of (`ListKind::Figures`).
 
+use psops_core::store::Records as _;
 use std::collections::BTreeMap;
 
 use axum::extract::State;
@@ -250,7 +251,7 @@ pub async fn utilization(
     let policy = st.store.capacity_policy().await?;
     let partners = st
         .store
-        .list_partners(
+        .list(
             &psops_core::partners::PartnerFilter {
                 scope: list_scope(&s, ListKind::Partners),
                 ..Default::default()

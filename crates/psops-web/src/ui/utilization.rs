@@ -128,7 +128,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -
         Some(q) => q.parse::<FiscalQuarter>()?,
         None => calendar.quarter_of(OffsetDateTime::now_utc().date()),
     };
-    let me_person = state.store.person(person_id).await?;
+    let me_person = state.store.get(person_id).await?;
     let figures_of = Resource::Figures {
         person_id,
         partner_id: me_person.fields.partner_id,

@@ -324,7 +324,7 @@ pub async fn submit(
     let subject = subject(&state, &me).await?;
     let person_id = person(&subject)?;
     let week = parse_week(Some(field(&fields, "week")))?;
-    let me_person = state.store.person(person_id).await?;
+    let me_person = state.store.get(person_id).await?;
     let sheet = Resource::Timesheet {
         person_id,
         person_partner_id: me_person.fields.partner_id,

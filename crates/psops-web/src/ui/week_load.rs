@@ -1,6 +1,7 @@
 //! Reading a person's week for the grid: the week asked for, their own entries of it, the
 //! names of its rows and the projects (their assignments) and categories a row can add.
 
+use psops_core::store::Records as _;
 use std::collections::HashMap;
 
 use axum::http::StatusCode;
@@ -85,7 +86,7 @@ pub async fn load(state: &AppState, subject: &Subject, week: IsoWeek, extra: &[R
     let grid = Grid::new(range.start, entries, extra);
     let assignments = state
         .store
-        .list_assignments(
+        .list(
             &AssignmentFilter {
                 person_id: Some(person_id),
                 from: Some(range.start),
@@ -113,7 +114,7 @@ pub async fn load(state: &AppState, subject: &Subject, week: IsoWeek, extra: &[R
     projects.dedup();
     let mut names = HashMap::new();
     for id in projects {
-        let name = match state.store.project(id).await {
+        let name = match state.store.get(id).await {
             Ok(p) => match p.fields.code {
                 Some(code) => format!("{} ({code})", p.fields.name),
                 None => p.fields.name,

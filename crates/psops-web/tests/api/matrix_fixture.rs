@@ -2,6 +2,7 @@
 //! partner organisations, and projects each role does or does not belong to. Targets
 //! of writes are made fresh for every cell, so no cell depends on another.
 
+use psops_core::store::Records as _;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 use psops_core::Id;
@@ -84,9 +85,7 @@ async fn person(store: &dyn Store, name: &str, function: Function, partner: Opti
         manager_id: None,
         partner_id: partner.map(Id::new),
     };
-    created(store.create_person(&ctx(), fields).await.expect("person"))
-        .id
-        .get()
+    created(store.create(&ctx(), fields).await.expect("person")).id.get()
 }
 
 async fn account(store: &dyn Store, name: &str) -> i64 {
@@ -97,9 +96,7 @@ async fn account(store: &dyn Store, name: &str) -> i64 {
         industry: None,
         currency: None,
     };
-    created(store.create_account(&ctx(), f).await.expect("account"))
-        .id
-        .get()
+    created(store.create(&ctx(), f).await.expect("account")).id.get()
 }
 
 async fn contact(store: &dyn Store, account: i64) -> i64 {
@@ -111,7 +108,13 @@ async fn contact(store: &dyn Store, account: i64) -> i64 {
     };
     created(
         store
-            .create_contact(&ctx(), Id::new(account), f)
+            .create(
+                &ctx(),
+                psops_core::accounts::NewContact {
+                    account_id: Id::new(account),
+                    fields: f,
+                },
+            )
             .await
             .expect("contact"),
     )
@@ -135,9 +138,7 @@ async fn project(store: &dyn Store, name: &str, account: i64, manager: i64, part
         partner_delivered: partner.is_some(),
         partner_id: partner.map(Id::new),
     };
-    created(store.create_project(&ctx(), f).await.expect("project"))
-        .id
-        .get()
+    created(store.create(&ctx(), f).await.expect("project")).id.get()
 }
 
 pub async fn assignment(store: &dyn Store, person: i64, project: i64) -> i64 {
@@ -149,9 +150,7 @@ pub async fn assignment(store: &dyn Store, person: i64, project: i64) -> i64 {
         end_date: Some(date!(2026 - 12 - 31)),
         minutes_per_week: Minutes(600),
     };
-    created(store.create_assignment(&ctx(), f).await.expect("assignment"))
-        .id
-        .get()
+    created(store.create(&ctx(), f).await.expect("assignment")).id.get()
 }
 
 /// A distinct 2026 weekday-or-weekend date per call, so fixtures never fill a day.
@@ -206,10 +205,10 @@ impl Org {
             region: None,
             notes: None,
         };
-        let partner_a = created(store.create_partner(&ctx(), pf("Partner A")).await.expect("partner"))
+        let partner_a = created(store.create(&ctx(), pf("Partner A")).await.expect("partner"))
             .id
             .get();
-        let partner_b = created(store.create_partner(&ctx(), pf("Partner B")).await.expect("partner"))
+        let partner_b = created(store.create(&ctx(), pf("Partner B")).await.expect("partner"))
             .id
             .get();
         let mut people = Vec::new();

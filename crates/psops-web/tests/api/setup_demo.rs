@@ -2,6 +2,7 @@
 //! administrator, loads the demo in the request and shows each demo user's sign-in
 //! once, signed in — on SQLite, and on PostgreSQL when configured.
 
+use psops_core::store::Records as _;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -69,8 +70,8 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
     }
     assert_eq!(done.text.matches("<code>").count(), 9, "nine passwords, shown once");
     let people = store
-        .list_people(
-            &Default::default(),
+        .list(
+            &psops_core::people::PersonFilter::default(),
             PageRequest {
                 after: None,
                 limit: 100,

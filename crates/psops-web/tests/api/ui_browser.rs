@@ -13,6 +13,7 @@ use psops_core::money::{Currency, Money};
 use psops_core::partners::{PartnerFields, PartnerType};
 use psops_core::people::{Function, PersonFields};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::store::Records as _;
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
 use psops_web::auth::hash_password;
@@ -169,7 +170,7 @@ async fn person(store: &dyn Store, name: &str, function: Function, manager: Opti
         manager_id: manager.map(Id::new),
         partner_id: partner.map(Id::new),
     };
-    created(store.create_person(&WriteCtx::default(), fields).await.expect("person"))
+    created(store.create(&WriteCtx::default(), fields).await.expect("person"))
         .id
         .get()
 }
@@ -190,14 +191,9 @@ async fn project(store: &dyn Store, name: &str, account: i64, pm: Option<i64>, p
         partner_delivered: partner.is_some(),
         partner_id: partner.map(Id::new),
     };
-    created(
-        store
-            .create_project(&WriteCtx::default(), fields)
-            .await
-            .expect("project"),
-    )
-    .id
-    .get()
+    created(store.create(&WriteCtx::default(), fields).await.expect("project"))
+        .id
+        .get()
 }
 
 pub async fn log(store: &dyn Store, person: i64, project: i64, day: Date, hours: i64) {
@@ -222,18 +218,8 @@ impl SmallOrg {
             region: None,
             notes: None,
         };
-        let partner_a = created(
-            store
-                .create_partner(&ctx, partner("Alpha Partners"))
-                .await
-                .expect("partner"),
-        );
-        let partner_b = created(
-            store
-                .create_partner(&ctx, partner("Beta Partners"))
-                .await
-                .expect("partner"),
-        );
+        let partner_a = created(store.create(&ctx, partner("Alpha Partners")).await.expect("partner"));
+        let partner_b = created(store.create(&ctx, partner("Beta Partners")).await.expect("partner"));
         let account = AccountFields {
             name: "Globex".into(),
             code: None,
@@ -241,9 +227,7 @@ impl SmallOrg {
             industry: None,
             currency: None,
         };
-        let account = created(store.create_account(&ctx, account).await.expect("account"))
-            .id
-            .get();
+        let account = created(store.create(&ctx, account).await.expect("account")).id.get();
         let pm = person(store, "Pat Manager", Function::ProjectManager, None, None).await;
         let ada = person(store, "Ada Lovelace", Function::Engineer, Some(pm), None).await;
         let (a, b) = (partner_a.id.get(), partner_b.id.get());
@@ -259,7 +243,7 @@ impl SmallOrg {
             end_date: Some(date!(2026 - 12 - 31)),
             minutes_per_week: Minutes(20 * 60),
         };
-        store.create_assignment(&ctx, assignment).await.expect("assignment");
+        store.create(&ctx, assignment).await.expect("assignment");
         log(store, ada, project_id, date!(2026 - 03 - 02), 8).await;
         log(store, ada, project_id, date!(2026 - 03 - 03), 4).await;
         log(store, ada, project_id, date!(2026 - 03 - 09), 6).await;

@@ -47,7 +47,7 @@ fn seed(db: &TestDb) -> i64 {
             manager_id: None,
             partner_id: None,
         };
-        let person = new(store.create_person(&ctx, person).await.expect("person"));
+        let person = new(store.create(&ctx, person).await.expect("person"));
         let account = AccountFields {
             name: "Globex".into(),
             code: None,
@@ -55,7 +55,7 @@ fn seed(db: &TestDb) -> i64 {
             industry: None,
             currency: None,
         };
-        let account = new(store.create_account(&ctx, account).await.expect("account"));
+        let account = new(store.create(&ctx, account).await.expect("account"));
         let project = ProjectFields {
             name: "Migration".into(),
             code: None,
@@ -71,7 +71,7 @@ fn seed(db: &TestDb) -> i64 {
             partner_delivered: false,
             partner_id: None,
         };
-        let project = new(store.create_project(&ctx, project).await.expect("project"));
+        let project = new(store.create(&ctx, project).await.expect("project"));
         let entry = NewTimeEntry {
             person_id: person.id,
             project_id: Some(project.id),

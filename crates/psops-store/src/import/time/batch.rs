@@ -15,8 +15,7 @@ use time::Date;
 
 use super::Fresh;
 use crate::db::{Sql, Tx, now, sql};
-use crate::people::PEOPLE;
-use crate::projects::PROJECTS;
+use crate::record::table;
 use crate::rollups::{Deltas, push_list};
 
 /// Rows per multi-row statement: 11 arguments each stays far below both drivers' limits.
@@ -49,11 +48,11 @@ async fn load<T>(
 }
 
 pub(super) async fn load_people(tx: &mut Tx, cache: &mut HashMap<i64, Person>, ids: &[i64]) -> Result<()> {
-    load(tx, cache, ids, &PEOPLE, |p| p.id.get()).await
+    load(tx, cache, ids, &table::<Person>(), |p| p.id.get()).await
 }
 
 pub(super) async fn load_projects(tx: &mut Tx, cache: &mut HashMap<i64, Project>, ids: &[i64]) -> Result<()> {
-    load(tx, cache, ids, &PROJECTS, |p| p.id.get()).await
+    load(tx, cache, ids, &table::<Project>(), |p| p.id.get()).await
 }
 
 /// The (person, key) pairs among `keys` that an earlier import already stored.

@@ -1,10 +1,11 @@
-//! What a bulk load writes: the organisation's records with their ids fixed in advance,
-//! and time in batches of whole people. `store::BulkStore` takes these; the demo
-//! generator makes them. Everything here is valid by construction of its producer.
+//! What a bulk load writes — the store's own batch types: the organisation's records with
+//! their ids fixed in advance, and time in batches of whole people. `store::BulkStore`
+//! takes these; the demo generator (and any other loader) makes them. Everything here is
+//! valid by construction of its producer: the store checks no rules on this path.
 
 use time::{Date, OffsetDateTime};
 
-use crate::accounts::{AccountFields, ContactFields};
+use crate::accounts::{AccountFields, NewContact};
 use crate::assignments::AssignmentFields;
 use crate::calendars::{CalendarFields, TimeOffStatus};
 use crate::capacity::{Holiday, TimeOffKind};
@@ -30,8 +31,7 @@ pub struct OrgRecords {
     /// `(calendar id, holiday)`.
     pub holidays: Vec<(i64, Holiday)>,
     pub accounts: Vec<Seeded<AccountFields>>,
-    /// `(account id, contact)`.
-    pub contacts: Vec<(i64, Seeded<ContactFields>)>,
+    pub contacts: Vec<Seeded<NewContact>>,
     /// Managers come before the people they manage.
     pub people: Vec<Seeded<PersonFields>>,
     pub projects: Vec<Seeded<ProjectFields>>,

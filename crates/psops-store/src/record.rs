@@ -1,0 +1,240 @@
+//! Plain record kinds in SQL, written once: a kind describes its table and columns in a
+//! [`Stored`] impl, and every create, read, update, archive, list, audit entry and bulk
+//! load of it is derived from that description here.
+
+use std::borrow::Cow;
+
+use async_trait::async_trait;
+use psops_core::audit::AuditAction;
+use psops_core::bulk::Seeded;
+use psops_core::page::{Page, PageRequest};
+use psops_core::record::{ListFilter, NewRecord, Record};
+use psops_core::store::{Created, IfVersion, RecordStore, WriteCtx};
+use psops_core::{Error, Id, Result};
+
+use crate::bulk_copy::copy_rows;
+use crate::common::{Table, check_version};
+use crate::db::{DbError, Row, Sql, Tx, Value, now, sql};
+use crate::{Db, idempotency};
+
+/// The columns every plain record carries after its own.
+const META: &str = "version, created_at, updated_at, archived_at";
+
+/// How one kind of record is stored. Column names appear here once, in the order
+/// `fixed` and `values` bind them; the migrations create them.
+#[async_trait]
+pub(crate) trait Stored: Record {
+    const TABLE: &'static str;
+    /// Columns a create sets once and no update changes (a parent's id).
+    const FIXED: &'static [&'static str] = &[];
+    /// The columns of the fields, in the order `values` binds them.
+    const COLUMNS: &'static [&'static str];
+    /// The field named when a write hits a unique index, and what to say.
+    const UNIQUE: Option<(&'static str, &'static str)> = None;
+
+    /// A row of `SELECT <columns>` as the record.
+    fn read(r: &Row) -> Result<Self>;
+    /// The fields as values for [`Self::COLUMNS`], normalised as stored (trimmed names).
+    fn values(f: &Self::Fields) -> Vec<Value>;
+    /// Values for [`Self::FIXED`].
+    fn fixed(_new: &Self::New) -> Vec<Value> {
+        Vec::new()
+    }
+    /// Rules that need stored data — references, uniqueness — inside the write.
+    async fn check(_tx: &mut Tx, _f: &Self::Fields, _me: Option<Id<Self>>) -> Result<()> {
+        Ok(())
+    }
+    /// Checks a create's parent, which comes from the path: a missing one is a 404.
+    async fn check_new(_tx: &mut Tx, _new: &Self::New) -> Result<()> {
+        Ok(())
+    }
+    /// The list filter's conditions (archived is applied by the caller).
+    fn filter(q: &mut Sql, f: &Self::Filter);
+}
+
+/// `id, <fixed>, <columns>, <meta>`: what every read selects.
+fn select_list<R: Stored>() -> String {
+    let mut cols = vec!["id"];
+    cols.extend(R::FIXED);
+    cols.extend(R::COLUMNS);
+    cols.push(META);
+    cols.join(", ")
+}
+
+/// The kind as the older [`Table`] helper sees it (paging, archiving, audit).
+pub(crate) fn table<R: Stored>() -> Table<R> {
+    Table {
+        table: R::TABLE,
+        entity: R::ENTITY,
+        columns: Cow::Owned(select_list::<R>()),
+        read: R::read,
+        id: |r| r.id().get(),
+    }
+}
+
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Maps a unique violation to the kind's field, other driver errors as usual.
+fn unique<R: Stored>(e: DbError) -> Error {
+    match (e, R::UNIQUE) {
+        (DbError::Unique, Some((field, message))) => Error::conflict(field, "unique", message),
+        (e, _) => e.into(),
+    }
+}
+
+/// Inserts a record; the caller has validated and checked it.
+pub(crate) async fn insert<R: Stored>(tx: &mut Tx, new: &R::New) -> Result<R> {
+    let mut values = R::fixed(new);
+    values.extend(R::values(new.fields()));
+    let t = now();
+    let n = values.len();
+    let mut cols: Vec<&str> = R::FIXED.to_vec();
+    cols.extend(R::COLUMNS);
+    let mut q = sql(format!(
+        "INSERT INTO {} ({}, created_at, updated_at) VALUES ({}, ${}, ${}) RETURNING {}",
+        R::TABLE,
+        cols.join(", "),
+        placeholders(1, n),
+        n + 1,
+        n + 1,
+        select_list::<R>()
+    ));
+    for v in values {
+        q = q.bind(v);
+    }
+    R::read(&tx.one(q.bind(t)).await.map_err(unique::<R>)?)
+}
+
+/// Rewrites a record's fields and bumps its version; the caller has checked them.
+pub(crate) async fn rewrite<R: Stored>(tx: &mut Tx, id: Id<R>, f: &R::Fields) -> Result<R> {
+    let values = R::values(f);
+    let n = values.len();
+    let sets: Vec<String> = R::COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let mut q = sql(format!(
+        "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} RETURNING {}",
+        R::TABLE,
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        select_list::<R>()
+    ));
+    for v in values {
+        q = q.bind(v);
+    }
+    R::read(&tx.one(q.bind(now()).bind(id.get())).await.map_err(unique::<R>)?)
+}
+
+/// Creates a record with the kind's checks and an audit entry — the one create path
+/// every interface shares (imports included). Runs inside the caller's transaction.
+pub(crate) async fn create_in<R: Stored>(tx: &mut Tx, ctx: &WriteCtx, new: &R::New) -> Result<R> {
+    R::validate(new.fields())?;
+    R::check(tx, new.fields(), None).await?;
+    let created = insert::<R>(tx, new).await?;
+    crate::audit::record(
+        tx,
+        ctx,
+        R::ENTITY,
+        created.id().get(),
+        AuditAction::Create,
+        None,
+        Some(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Rewrites a record's fields with the kind's checks and an audit entry, like [`create_in`].
+pub(crate) async fn update_in<R: Stored>(tx: &mut Tx, ctx: &WriteCtx, current: &R, fields: &R::Fields) -> Result<R> {
+    R::validate(fields)?;
+    R::check(tx, fields, Some(current.id())).await?;
+    let updated = rewrite::<R>(tx, current.id(), fields).await?;
+    let action = AuditAction::Update;
+    crate::audit::record(
+        tx,
+        ctx,
+        R::ENTITY,
+        updated.id().get(),
+        action,
+        Some(current),
+        Some(&updated),
+    )
+    .await?;
+    Ok(updated)
+}
+
+/// Creates (`before` None) or rewrites a record whose create input is its fields.
+pub(crate) async fn save<R, F>(tx: &mut Tx, ctx: &WriteCtx, before: Option<&R>, fields: &F) -> Result<R>
+where
+    R: Stored + Record<New = F, Fields = F>,
+{
+    match before {
+        None => create_in::<R>(tx, ctx, fields).await,
+        Some(b) => update_in(tx, ctx, b, fields).await,
+    }
+}
+
+/// Writes records with their ids as given, in one multi-row statement per batch (COPY on
+/// PostgreSQL), without per-row checks: for loading a whole organisation at once.
+pub(crate) async fn bulk_insert<R: Stored>(tx: &mut Tx, records: &[Seeded<R::New>]) -> Result<u64> {
+    let mut cols = vec!["id"];
+    cols.extend(R::FIXED);
+    cols.extend(R::COLUMNS);
+    cols.extend(["created_at", "updated_at"]);
+    let t = now();
+    let rows = records
+        .iter()
+        .map(|r| {
+            let mut row = vec![Value::from(r.id)];
+            row.extend(R::fixed(&r.fields));
+            row.extend(R::values(r.fields.fields()));
+            row.extend([Value::from(t), Value::from(t)]);
+            row
+        })
+        .collect();
+    copy_rows(tx, R::TABLE, &cols, rows).await
+}
+
+#[async_trait]
+impl<R: Stored> RecordStore<R> for Db {
+    async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>> {
+        R::validate(new.fields())?;
+        let mut tx = self.pools.begin().await?;
+        if let Some(previous) = idempotency::replay(&mut tx, ctx, R::ENTITY).await? {
+            return Ok(Created::Replayed(previous));
+        }
+        R::check_new(&mut tx, &new).await?;
+        let created = create_in::<R>(&mut tx, ctx, &new).await?;
+        idempotency::commit(&self.pools, tx, ctx, R::ENTITY, created).await
+    }
+
+    async fn get(&self, id: Id<R>) -> Result<R> {
+        table::<R>().get(&mut &self.pools, id.get(), "").await
+    }
+
+    async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let current = table::<R>().get(&mut tx, id.get(), lock).await?;
+        check_version(current.meta().version, v)?;
+        let updated = update_in(&mut tx, ctx, &current, &current.patched(patch)).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
+    async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R> {
+        table::<R>().archive(&self.pools, ctx, id.get(), v, archived).await
+    }
+
+    async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>> {
+        let t = table::<R>();
+        let mut q = t.select();
+        R::filter(&mut q, filter);
+        t.page(&self.pools, q, filter.archived(), page).await
+    }
+}
