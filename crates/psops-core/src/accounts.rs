@@ -86,7 +86,7 @@ pub struct AccountFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 crate::plain_record!(Account, Account, AccountFields, AccountPatch, AccountFilter);

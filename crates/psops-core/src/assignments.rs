@@ -90,7 +90,7 @@ pub struct AssignmentFilter {
     pub to: Option<Date>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 crate::plain_record!(

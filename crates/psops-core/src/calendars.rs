@@ -211,7 +211,7 @@ pub struct TimeOffFilter {
     pub from: Option<Date>,
     pub to: Option<Date>,
     /// What the one asking may see (`ListKind::TimeOff`).
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 /// A policy override as stored.

@@ -92,7 +92,7 @@ pub struct PartnerFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 crate::plain_record!(Partner, Partner, PartnerFields, PartnerPatch, PartnerFilter);

@@ -240,7 +240,7 @@ pub struct PersonFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 crate::plain_record!(Person, Person, PersonFields, PersonPatch, PersonFilter);

@@ -7,6 +7,7 @@ use crate::auth::{Role, UserId};
 use crate::partners::PartnerId;
 use crate::people::PersonId;
 use crate::projects::ProjectId;
+use crate::scope::{ListKind, ListScope};
 
 /// Who acts, as far as authorization cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -290,39 +291,6 @@ pub fn decide(s: &Subject, action: Action, r: &Resource) -> Decision {
         return Decision::Forbidden;
     }
     Decision::Allow
-}
-
-/// Which records of a list a subject sees. `Limited` conditions are alternatives: a
-/// record shows when any of them holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ListScope {
-    #[default]
-    All,
-    Limited {
-        /// Records of, or belonging to, this person.
-        own: Option<PersonId>,
-        /// Records of projects this person manages.
-        managed_by: Option<PersonId>,
-        /// Projects this person is assigned to.
-        assigned: Option<PersonId>,
-        /// Records of this partner organisation (its people, its projects).
-        partner: Option<PartnerId>,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListKind {
-    People,
-    Partners,
-    Accounts,
-    Projects,
-    Assignments,
-    TimeEntries,
-    /// Time-off requests; `managed_by` means "of people this person manages".
-    TimeOff,
-    /// People in capacity, utilization and compliance reports; `managed_by` means "people
-    /// whose manager this person is".
-    Figures,
 }
 
 /// The scope of a list for a subject, matching what [`decide`] lets them read.

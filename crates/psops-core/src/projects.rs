@@ -284,7 +284,7 @@ pub struct ProjectFilter {
     pub q: Option<String>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 crate::plain_record!(Project, Project, ProjectFields, ProjectPatch, ProjectFilter);

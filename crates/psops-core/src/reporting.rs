@@ -62,7 +62,7 @@ pub struct UtilizationFilter {
     pub manager_id: Option<PersonId>,
     pub partner_id: Option<PartnerId>,
     /// Whom the one asking may see (`ListKind::Figures`): cuts every other filter.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 /// One person's week in the compliance report.

@@ -164,7 +164,7 @@ pub struct TimeEntryFilter {
     pub from: Option<Date>,
     pub to: Option<Date>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
-    pub scope: crate::policy::ListScope,
+    pub scope: crate::scope::ListScope,
 }
 
 /// What the store knows when an entry is written; the rules need nothing else.

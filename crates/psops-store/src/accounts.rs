@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use psops_core::accounts::{
     Account, AccountFields, AccountFilter, AccountId, Contact, ContactFields, ContactFilter, NewContact,
 };
-use psops_core::policy::ListKind;
+use psops_core::scope::ListKind;
 use psops_core::{Currency, Error, Result};
 
 use crate::common::{eq, meta, scope, search};

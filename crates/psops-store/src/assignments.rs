@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId};
 use psops_core::code::Code;
 use psops_core::people::Person;
-use psops_core::policy::ListKind;
 use psops_core::projects::Project;
+use psops_core::scope::ListKind;
 use psops_core::{Error, Minutes, Result};
 
 use crate::common::{eq, meta, overlaps, scope};

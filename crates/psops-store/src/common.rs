@@ -7,8 +7,8 @@ use std::future::Future;
 use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
-use psops_core::policy::{ListKind, ListScope};
 use psops_core::record::Entity;
+use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
 
@@ -252,7 +252,7 @@ pub(crate) fn overlaps(q: &mut Sql, start_col: &str, end_col: &str, from: Option
 }
 
 /// Cuts a list to what the one asking may see: the SQL meaning of
-/// `psops_core::policy::ListScope::admits`, kept beside the contract test that checks
+/// `psops_core::scope::ListScope::admits`, kept beside the contract test that checks
 /// the two agree.
 pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
     let ListScope::Limited {

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use psops_core::Result;
 use psops_core::code::Code;
 use psops_core::partners::{Partner, PartnerFields, PartnerFilter};
-use psops_core::policy::ListKind;
+use psops_core::scope::ListKind;
 
 use crate::common::{meta, scope, search};
 use crate::db::{Row, Sql, Value};

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::people::{Fte, Person, PersonFields, PersonFilter, PersonId};
-use psops_core::policy::ListKind;
+use psops_core::scope::ListKind;
 use psops_core::{Error, Result};
 
 use crate::common::{ensure_exists, eq, meta, scope, search};

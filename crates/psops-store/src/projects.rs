@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use psops_core::code::Code;
-use psops_core::policy::ListKind;
 use psops_core::projects::{Project, ProjectFields, ProjectFilter, ProjectId};
+use psops_core::scope::ListKind;
 use psops_core::{Currency, Minutes, Money, Result};
 
 use crate::common::{ensure_exists, eq, meta, overlaps, scope, search};

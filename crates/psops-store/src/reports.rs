@@ -33,7 +33,7 @@ fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
     eq(q, "region", f.region.as_deref().map(str::trim));
     eq(q, "manager_id", f.manager_id);
     eq(q, "partner_id", f.partner_id);
-    crate::common::scope(q, &f.scope, psops_core::policy::ListKind::Figures);
+    crate::common::scope(q, &f.scope, psops_core::scope::ListKind::Figures);
     q.push(" AND employment_start <= ").push_bind(range.end);
     q.push(" AND (employment_end IS NULL OR employment_end >= ")
         .push_bind(range.start)

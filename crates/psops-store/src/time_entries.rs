@@ -187,7 +187,7 @@ impl TimeStore for Db {
 
     async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>> {
         let mut q = ENTRIES.select();
-        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::TimeEntries);
+        crate::common::scope(&mut q, &filter.scope, psops_core::scope::ListKind::TimeEntries);
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "project_id", filter.project_id);
         eq(&mut q, "category", filter.category.map(|c| c.code()));

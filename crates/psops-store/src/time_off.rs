@@ -136,7 +136,7 @@ impl TimeOffStore for Db {
         eq(&mut q, "person_id", filter.person_id);
         eq(&mut q, "status", filter.status.map(|s| s.code()));
         eq(&mut q, "kind", filter.kind.map(|k| k.code()));
-        crate::common::scope(&mut q, &filter.scope, psops_core::policy::ListKind::TimeOff);
+        crate::common::scope(&mut q, &filter.scope, psops_core::scope::ListKind::TimeOff);
         if let Some(from) = filter.from {
             q.push(" AND off_date >= ").push_bind(from);
         }

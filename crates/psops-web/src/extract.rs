@@ -195,7 +195,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
     }
 }
 
-/// The authenticated caller, put in the request by [`crate::access::authenticate`].
+/// The authenticated caller, put in the request by [`crate::bearer::authenticate`].
 pub struct Authenticated(pub Actor);
 
 impl<S: Send + Sync> FromRequestParts<S> for Authenticated {

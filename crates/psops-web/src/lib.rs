@@ -2,11 +2,11 @@
 //! and authentication.
 #![forbid(unsafe_code)]
 
-mod access;
 mod api;
-pub mod auth;
+mod authorize;
+mod bearer;
+pub mod credentials;
 mod extract;
-mod guard;
 mod health;
 mod params;
 mod problem;
@@ -55,7 +55,7 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
 /// The whole HTTP application: `/healthz`, `/readyz`, `/api/v1/*`, with request ids,
 /// tracing and problem+json errors.
 pub fn app(state: AppState) -> Router {
-    let protected = api::protected().layer(from_fn_with_state(state.clone(), access::authenticate));
+    let protected = api::protected().layer(from_fn_with_state(state.clone(), bearer::authenticate));
     let (router, _) = api::public().merge(protected).split_for_parts();
     router
         .merge(ui::router())

@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use psops_core::bulk::LoadStats;
 use psops_core::code::Code;
-use psops_core::demo::{DemoOrg, DemoSpec, install};
 use psops_core::store::BulkStore as _;
+use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::OffsetDateTime;
 
@@ -44,8 +44,8 @@ async fn load(db: &Db, spec: DemoSpec) -> anyhow::Result<()> {
     let secrets = tokio::task::spawn_blocking(move || {
         (0..count)
             .map(|_| {
-                let password = psops_web::auth::generate_password()?;
-                let hash = psops_web::auth::hash_password(&password)?;
+                let password = psops_web::credentials::generate_password()?;
+                let hash = psops_web::credentials::hash_password(&password)?;
                 Ok((password, hash))
             })
             .collect::<psops_core::Result<Vec<(String, String)>>>()

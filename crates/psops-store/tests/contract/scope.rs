@@ -7,7 +7,8 @@ use psops_core::auth::Role;
 use psops_core::page::PageRequest;
 use psops_core::partners::{PartnerFields, PartnerType};
 use psops_core::people::Function;
-use psops_core::policy::{ListKind, ProjectFacts, Resource, Subject, list_scope};
+use psops_core::policy::{ProjectFacts, Resource, Subject, list_scope};
+use psops_core::scope::ListKind;
 use psops_core::store::prelude::*;
 use psops_core::{Id, Minutes};
 use psops_store::Db;
@@ -131,7 +132,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         after: None,
         limit: 500,
     };
-    let everything = psops_core::policy::ListScope::All;
+    let everything = psops_core::scope::ListScope::All;
     let all_people = db
         .list(&psops_core::people::PersonFilter::default(), page)
         .await

@@ -11,8 +11,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::{Fixed, allow};
 use crate::extract::Caller;
-use crate::guard::{Fixed, allow};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ListProblems};
 

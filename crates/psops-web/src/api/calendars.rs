@@ -20,8 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::{Fixed, allow};
 use crate::extract::{Caller, Change, IdPath, Json, Writer};
-use crate::guard::{Fixed, allow};
 use crate::params::{Params, Query};
 use crate::problem::{ApiError, ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{created, no_content, record};

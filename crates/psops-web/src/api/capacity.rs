@@ -20,8 +20,8 @@ use utoipa_axum::routes;
 
 use super::period;
 use crate::AppState;
+use crate::authorize::{Fixed, Guarded, allow};
 use crate::extract::{Caller, IdPath, Json, Writer};
-use crate::guard::{Fixed, Guarded, allow};
 use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::no_content;

@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 
 use super::record;
 use crate::AppState;
+use crate::authorize::allow;
 use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
-use crate::guard::allow;
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{NewRecord, Versioned, created};

@@ -60,12 +60,12 @@ async fn reset_feed_token(
     let person = st.store.get(id).await?;
     // People reset their own feeds; admin and ops anyone's (as they change people).
     if w.subject.person_id != Some(id) || w.subject.read_only {
-        crate::guard::allow(&st, &w.subject, Action::Update, &person).await?;
+        crate::authorize::allow(&st, &w.subject, Action::Update, &person).await?;
     }
-    let (secret, _) = crate::auth::new_api_token()?;
-    let secret = secret.trim_start_matches(crate::auth::TOKEN_PREFIX).to_string();
+    let (secret, _) = crate::credentials::new_api_token()?;
+    let secret = secret.trim_start_matches(crate::credentials::TOKEN_PREFIX).to_string();
     st.store
-        .set_feed_token(w.ctx(), id, &crate::auth::token_hash(&secret))
+        .set_feed_token(w.ctx(), id, &crate::credentials::token_hash(&secret))
         .await?;
     let origin = origin(&headers);
     Ok(axum::Json(FeedUrls {
@@ -94,7 +94,9 @@ async fn owner(st: &AppState, file: &str) -> Result<Option<Person>> {
     let Some(secret) = file.strip_suffix(".ics").filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
-    st.store.person_by_feed_token(&crate::auth::token_hash(secret)).await
+    st.store
+        .person_by_feed_token(&crate::credentials::token_hash(secret))
+        .await
 }
 
 fn calendar(body: Vec<u8>) -> Response {

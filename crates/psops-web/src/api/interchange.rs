@@ -16,7 +16,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use psops_core::imports::{ImportReport, TimeImportOptions};
 use psops_core::interchange::{DateOrder, Format, Options};
-use psops_core::policy::{Action, ListKind, Resource, list_scope};
+use psops_core::policy::{Action, Resource, list_scope};
+use psops_core::scope::ListKind;
 use psops_core::time_entries::TimeEntryFilter;
 use psops_core::{Error, FieldError};
 use serde::Deserialize;
@@ -26,8 +27,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::{Fixed, allow};
 use crate::extract::{Caller, Writer};
-use crate::guard::{Fixed, allow};
 use crate::params::{Params, Query};
 use crate::problem::{ApiResult, Problem};
 

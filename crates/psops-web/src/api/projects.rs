@@ -18,7 +18,8 @@ use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{NewRecord, Versioned};
-use psops_core::policy::{ListKind, list_scope};
+use psops_core::policy::list_scope;
+use psops_core::scope::ListKind;
 use psops_core::store::Records as _;
 
 /// Read one project

@@ -10,8 +10,8 @@ use psops_core::record::{NewRecord, Record};
 use psops_core::store::{RecordStore, Records as _, Store};
 
 use crate::AppState;
+use crate::authorize::{Guarded, GuardedUpdate, allow};
 use crate::extract::{Change, Json, Writer};
-use crate::guard::{Guarded, GuardedUpdate, allow};
 use crate::problem::ApiResult;
 use crate::respond;
 

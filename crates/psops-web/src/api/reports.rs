@@ -13,12 +13,13 @@ use psops_core::capacity::{CapacityPolicy, HandbookRow};
 use psops_core::dates::DateRange;
 use psops_core::page::{MAX_LIMIT, PageRequest};
 use psops_core::people::{Function, PersonFilter, PersonId};
-use psops_core::policy::{Action, ListKind, Resource, list_scope};
+use psops_core::policy::{Action, Resource, list_scope};
 use psops_core::ratio::percent_text;
 use psops_core::report_text::{
     COMPLIANCE_HEADERS, HANDBOOK_HEADERS, UTILIZATION_HEADERS, compliance_cells, handbook_cells, utilization_cells,
 };
 use psops_core::reporting::{ComplianceReport, UtilizationFilter};
+use psops_core::scope::ListKind;
 use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::{GroupBy, UtilizationReport, UtilizationRow};
 use psops_core::{Error, Result};
@@ -31,8 +32,8 @@ use utoipa_axum::routes;
 use super::capacity::figures_of;
 use super::period::{self, answer, csv};
 use crate::AppState;
+use crate::authorize::{Fixed, allow};
 use crate::extract::Caller;
-use crate::guard::{Fixed, allow};
 use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ListProblems, ReadProblems};
 

@@ -12,8 +12,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::Fixed;
 use crate::extract::{Json, Writer};
-use crate::guard::Fixed;
 use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, ListProblems, ReadProblems};
 use psops_core::policy::{Action, Resource};
@@ -35,7 +35,7 @@ async fn update_settings(
     body: Json<SettingsPatch>,
 ) -> ApiResult<JsonOut<Settings>> {
     let settings = Fixed(Resource::Settings, "settings");
-    crate::guard::allow(&st, &writer.subject, Action::Update, &settings).await?;
+    crate::authorize::allow(&st, &writer.subject, Action::Update, &settings).await?;
     Ok(JsonOut(st.store.update_settings(writer.ctx(), body.value).await?))
 }
 

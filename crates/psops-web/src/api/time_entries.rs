@@ -16,13 +16,14 @@ use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::authorize::{GuardedUpdate as _, allow};
 use crate::extract::{Caller, Change, CreateHeaders, IdPath, Json as Body, Writer};
-use crate::guard::{GuardedUpdate as _, allow};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{NewRecord, Versioned, no_content};
 use crate::{AppState, respond};
-use psops_core::policy::{Action, ListKind, list_scope};
+use psops_core::policy::{Action, list_scope};
+use psops_core::scope::ListKind;
 
 /// Read one time entry
 #[utoipa::path(get, path = "/api/v1/time-entries/{id}", tag = "time-entries",

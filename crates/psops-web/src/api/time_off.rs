@@ -11,7 +11,8 @@ use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffR
 use psops_core::capacity::TimeOffKind;
 use psops_core::page::Page;
 use psops_core::people::PersonId;
-use psops_core::policy::{Action, Decision, ListKind, Resource, Subject, decide, list_scope};
+use psops_core::policy::{Action, Decision, Resource, Subject, decide, list_scope};
+use psops_core::scope::ListKind;
 use psops_core::store::Created;
 use psops_core::{Error, Result};
 use serde::Deserialize;
@@ -20,8 +21,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::{Guarded, allow};
 use crate::extract::{Caller, Change, IdPath, Json, Writer};
-use crate::guard::{Guarded, allow};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{NewRecord, Versioned, created, no_content, record};

@@ -11,9 +11,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::dates::DateRange;
 use psops_core::people::{Person, PersonId};
-use psops_core::policy::{Action, ListKind, Resource, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Resource, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
+use psops_core::scope::ListKind;
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter, TimeEntryId};
 use psops_core::timesheet::{IsoWeek, due_date_for};
 use psops_core::{Error, Id, Minutes, Result};
@@ -24,8 +25,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::authorize::{Fixed, allow};
 use crate::extract::{Caller, Json, Writer};
-use crate::guard::{Fixed, allow};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 
 const LOCKS: Fixed = Fixed(Resource::LockedPeriods, "locked_period");

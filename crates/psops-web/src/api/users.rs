@@ -15,9 +15,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::auth::{hash_password, new_api_token};
+use crate::authorize::{Fixed, allow};
+use crate::credentials::{hash_password, new_api_token};
 use crate::extract::{Caller, Change, IdPath, Json, Writer};
-use crate::guard::{Fixed, allow};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 

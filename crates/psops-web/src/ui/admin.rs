@@ -10,7 +10,8 @@ use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffSt
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
-use psops_core::policy::{Action, ListKind, ListScope, Resource, Subject, list_scope};
+use psops_core::policy::{Action, Resource, Subject, list_scope};
+use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::Records as _;
 use psops_core::store::WriteCtx;
 use psops_core::{Error, FieldError};
@@ -18,11 +19,11 @@ use serde::Serialize;
 
 use super::filters::{Params, day, hours, label, path_id, person_names, subject};
 use super::form::Form;
-use super::frame::{Frame, decides_all_time_off, frame, runs_settings, sees_audit, sees_users};
-use super::page::{UiError, render};
+use super::layout::{Frame, decides_all_time_off, frame, runs_settings, sees_audit, sees_users};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::{Guarded, allow};
+use crate::authorize::{Guarded, allow};
 use crate::request_id::RequestId;
 
 /// A posted form as name/value pairs (repeated names, such as role checkboxes, kept).
@@ -92,7 +93,7 @@ pub async fn index(State(st): State<AppState>, me: SignedIn) -> Result<Response,
         );
     }
     add(
-        "/admin/policy",
+        "/admin/capacity",
         "Capacity policy",
         "Day length, allowances, billable targets and the handbook table.",
     );

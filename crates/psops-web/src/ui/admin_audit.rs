@@ -15,11 +15,11 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::filters::{Params, Problems, is_htmx, next_link, options, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 
 /// Longest value shown in a change before it is cut.
 const MAX_VALUE: usize = 60;

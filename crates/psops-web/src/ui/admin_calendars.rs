@@ -17,11 +17,11 @@ use serde::Serialize;
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Params, Problems, day, hours, path_id, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
 const CALENDARS: Fixed = Fixed(Resource::Calendars, "holiday_calendar");

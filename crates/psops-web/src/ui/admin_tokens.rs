@@ -16,12 +16,12 @@ use time::{OffsetDateTime, Time};
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Params, Problems, day, path_id, subject};
-use super::frame::{Frame, frame, sees_users};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame, sees_users};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::auth::new_api_token;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
+use crate::credentials::new_api_token;
 use crate::request_id::RequestId;
 
 fn owned_by(owner: UserId) -> Fixed {

@@ -18,12 +18,12 @@ use time::OffsetDateTime;
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Params, Problems, next_link, path_id, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::auth::hash_password;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
+use crate::credentials::hash_password;
 use crate::request_id::RequestId;
 
 const USERS: Fixed = Fixed(Resource::Users, "user");

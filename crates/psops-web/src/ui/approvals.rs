@@ -12,9 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::Error;
 use psops_core::page::PageRequest;
 use psops_core::people::PersonId;
-use psops_core::policy::{Action, ListKind, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
+use psops_core::scope::ListKind;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
@@ -22,13 +23,13 @@ use serde::Serialize;
 
 use super::filters::{Params, subject};
 use super::form::Form;
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::week_grid::clock;
 use super::week_save::words;
 use crate::AppState;
-use crate::guard::allow;
+use crate::authorize::allow;
 use crate::request_id::RequestId;
 
 /// One person's submitted time on one project (or internal time) in one week.

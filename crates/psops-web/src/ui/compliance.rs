@@ -14,11 +14,11 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use super::filters::{Params, day, is_htmx, label, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 
 #[derive(Serialize)]
 struct Row {

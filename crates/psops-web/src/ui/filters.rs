@@ -16,7 +16,7 @@ use psops_core::policy::Subject;
 use psops_core::{FieldError, Id, Minutes};
 use time::Date;
 
-use super::page::UiError;
+use super::render::UiError;
 use super::session::SignedIn;
 use crate::AppState;
 
@@ -158,7 +158,7 @@ pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError
         user: me.user.clone(),
         scope: TokenScope::ReadWrite,
     };
-    Ok(crate::access::subject(state, &actor).await?)
+    Ok(crate::bearer::subject(state, &actor).await?)
 }
 
 /// The names of people by id, fetched once each.

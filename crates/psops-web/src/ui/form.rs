@@ -5,7 +5,7 @@ use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::page::UiError;
+use super::render::UiError;
 
 pub struct Form<T>(pub T);
 

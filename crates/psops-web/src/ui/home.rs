@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::code::Code;
 use serde::Serialize;
 
-use super::page::{UiError, render};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 
@@ -40,8 +40,8 @@ struct HomePage {
 
 pub async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
     let s = super::filters::subject(&state, &me).await?;
-    let frame = super::frame::frame(&me, &s);
-    let mut cards: Vec<Card> = super::frame::cards(&s)
+    let frame = super::layout::frame(&me, &s);
+    let mut cards: Vec<Card> = super::layout::cards(&s)
         .into_iter()
         .map(|c| Card {
             title: c.title,

@@ -4,7 +4,7 @@
 mod admin;
 mod admin_audit;
 mod admin_calendars;
-mod admin_policy;
+mod admin_capacity;
 mod admin_tokens;
 mod admin_users;
 mod approvals;
@@ -13,12 +13,11 @@ pub mod charts;
 mod compliance;
 mod filters;
 mod form;
-mod frame;
 mod home;
-mod page;
-mod pages;
+mod layout;
 mod people;
 mod projects;
+mod render;
 mod reports;
 mod session;
 mod setup;
@@ -50,12 +49,36 @@ pub fn router() -> Router<AppState> {
         .route("/week/submit", post(week::submit))
         .route("/me/utilization", get(utilization::show))
         .route("/approvals", get(approvals::show).post(approvals::act))
-        .merge(pages::router())
+        .route("/projects", get(projects::list))
+        .route("/projects/{id}", get(projects::show))
+        .route("/people", get(people::list))
+        .route("/people/{id}", get(people::show))
+        .route("/reports/utilization", get(reports::utilization))
+        .route("/reports/utilization.csv", get(reports::utilization_csv))
+        .route("/reports/compliance", get(compliance::show))
+        .route("/tokens", get(admin_tokens::list).post(admin_tokens::create))
+        .route("/tokens/{id}/revoke", post(admin_tokens::revoke))
+        .route("/admin", get(admin::index))
+        .route("/admin/users", get(admin_users::list).post(admin_users::create))
+        .route("/admin/users/{id}", post(admin_users::update))
+        .route("/admin/audit", get(admin_audit::show))
+        .route(
+            "/admin/capacity",
+            get(admin_capacity::show).post(admin_capacity::update),
+        )
+        .route(
+            "/admin/calendars",
+            get(admin_calendars::list).post(admin_calendars::create),
+        )
+        .route("/admin/calendars/{id}", get(admin_calendars::show))
+        .route("/admin/calendars/{id}/holidays", post(admin_calendars::add))
+        .route("/admin/time-off", get(admin::time_off))
+        .route("/admin/time-off/{id}", post(admin::decide_time_off))
 }
 
 /// The page for a path that leads nowhere.
-pub fn not_found() -> page::UiError {
-    page::UiError::new(
+pub fn not_found() -> render::UiError {
+    render::UiError::new(
         axum::http::StatusCode::NOT_FOUND,
         "Not found",
         "There is no page at this address.",

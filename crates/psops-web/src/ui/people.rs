@@ -15,9 +15,10 @@ use psops_core::dates::DateRange;
 use psops_core::page::PageRequest;
 use psops_core::partners::PartnerFilter;
 use psops_core::people::{Function, Person, PersonFilter, PersonId};
-use psops_core::policy::{Action, Decision, ListKind, Resource, decide, list_scope};
+use psops_core::policy::{Action, Decision, Resource, decide, list_scope};
 use psops_core::ratio::basis_points;
 use psops_core::reporting::UtilizationFilter;
+use psops_core::scope::ListKind;
 use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::GroupBy;
 use psops_core::{FieldError, Minutes};
@@ -28,11 +29,11 @@ use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{
     Params, Problems, bp_percent, day, hours, is_htmx, label, next_link, options, pct, person_names, subject,
 };
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::allow;
+use crate::authorize::allow;
 
 const ALL: PageRequest = PageRequest {
     after: None,

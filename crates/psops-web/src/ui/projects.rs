@@ -14,20 +14,21 @@ use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::partners::PartnerFilter;
 use psops_core::people::{Function, PersonFilter, PersonId};
-use psops_core::policy::{Action, ListKind, ListScope, list_scope};
+use psops_core::policy::{Action, list_scope};
 use psops_core::projects::{Project, ProjectFilter, ProjectId, ProjectStatus};
 use psops_core::ratio::basis_points;
+use psops_core::scope::{ListKind, ListScope};
 use psops_core::time_entries::{TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
 use super::filters::{Params, Problems, day, hours, is_htmx, label, next_link, options, pct, person_names, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::allow;
+use crate::authorize::allow;
 
 /// Everything in one request to the store: lists for filter choices.
 const ALL: PageRequest = PageRequest {

@@ -15,16 +15,17 @@ use psops_core::code::Code;
 use psops_core::dates::DateRange;
 use psops_core::fiscal::{FiscalCalendar, FiscalQuarter};
 use psops_core::people::{Function, PersonId};
-use psops_core::policy::{ListKind, Subject, list_scope};
+use psops_core::policy::{Subject, list_scope};
 use psops_core::reporting::UtilizationFilter;
+use psops_core::scope::ListKind;
 use psops_core::utilization::{GroupBy, UtilizationRow};
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{Params, Problems, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 

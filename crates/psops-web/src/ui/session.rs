@@ -12,7 +12,7 @@ use psops_core::sessions::{Session, SessionLimits, Throttle};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use super::page::UiError;
+use super::render::UiError;
 use crate::AppState;
 
 pub const SESSION_COOKIE: &str = "psops_session";

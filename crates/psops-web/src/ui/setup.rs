@@ -8,17 +8,17 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use psops_core::auth::{NewUser, Role};
 use psops_core::code::Code;
-use psops_core::demo::{DemoOrg, DemoSpec, install};
 use psops_core::store::WriteCtx;
 use psops_core::validate::Checks;
+use psops_demo::{DemoOrg, DemoSpec, install};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use super::page::{UiError, render};
+use super::render::{UiError, render};
 use super::session::{self, FORM_COOKIE, set_cookie};
 use super::sign_in::{check_form_token, signed_in_response};
 use crate::AppState;
-use crate::auth::{hash_password, token_hash};
+use crate::credentials::{hash_password, token_hash};
 use crate::request_id::RequestId;
 
 /// How long a setup link works.
@@ -29,7 +29,7 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
     if state.store.count_users().await? > 0 {
         return Ok(None);
     }
-    let (secret, hash) = crate::auth::new_api_token()?;
+    let (secret, hash) = crate::credentials::new_api_token()?;
     let now = OffsetDateTime::now_utc();
     state
         .store
@@ -204,7 +204,7 @@ async fn load_demo(state: &AppState, ctx: &WriteCtx) -> Result<(Vec<DemoSignIn>,
     let secrets = tokio::task::spawn_blocking(move || {
         (0..count)
             .map(|_| {
-                let password = crate::auth::generate_password()?;
+                let password = crate::credentials::generate_password()?;
                 let hash = hash_password(&password)?;
                 Ok((password, hash))
             })

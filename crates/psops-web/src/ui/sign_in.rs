@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::page::{UiError, render};
+use super::render::{UiError, render};
 use super::session::{self, FORM_COOKIE, SESSION_COOKIE, SignedIn, cookie, hash, same_secret, set_cookie};
 use crate::AppState;
-use crate::auth::{hash_password, verify_password};
+use crate::credentials::{hash_password, verify_password};
 
 /// The caller's address as the listener saw it, for throttling by address.
 pub struct ClientAddr(pub String);

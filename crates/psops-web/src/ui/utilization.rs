@@ -20,12 +20,12 @@ use time::{Duration, OffsetDateTime};
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{Params, pct, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::week_load::{own_entries, person};
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 
 #[derive(Serialize)]
 struct Figure {

@@ -18,14 +18,14 @@ use time::{Duration, OffsetDateTime};
 
 use super::filters::{Params, is_htmx, subject};
 use super::form::Form;
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::week_grid::{Grid, RowKey, RowView, Totals, Typed, parse_rows, rows_param};
 use super::week_load::{Choice, Loaded, load, own_entries, parse_week, person};
 use super::week_save::{CellInput, changed, save, words};
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
 #[derive(Serialize)]

@@ -8,14 +8,15 @@ use axum::http::StatusCode;
 use psops_core::assignments::AssignmentFilter;
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
-use psops_core::policy::{ListKind, Subject, list_scope};
+use psops_core::policy::{Subject, list_scope};
+use psops_core::scope::ListKind;
 use psops_core::time_entries::{InternalCategory, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::filters::label;
-use super::page::UiError;
+use super::render::UiError;
 use super::week_grid::{Grid, RowKey, Work};
 use crate::AppState;
 

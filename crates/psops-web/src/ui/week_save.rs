@@ -8,10 +8,10 @@ use psops_core::store::WriteCtx;
 use psops_core::time_entries::{EntryStatus, NewTimeEntry, TimeEntryPatch};
 use psops_core::{Error, Minutes};
 
-use super::page::UiError;
+use super::render::UiError;
 use super::week_grid::{Grid, RowKey, Work, parse_cell};
 use crate::AppState;
-use crate::guard::{GuardedUpdate, allow};
+use crate::authorize::{GuardedUpdate, allow};
 
 /// What the person sent for one cell.
 pub struct CellInput<'a> {

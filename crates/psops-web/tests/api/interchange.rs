@@ -10,7 +10,7 @@ use axum::http::{Method, Request, header};
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
 use psops_core::store::Store;
 use psops_store::testing::TestDatabase;
-use psops_web::auth;
+use psops_web::credentials;
 use serde_json::json;
 
 use crate::support::{Resp, TestApp, api_tests};
@@ -122,7 +122,7 @@ async fn empty_app() -> (TestApp, String, TestDatabase) {
         password_hash: None,
     };
     let user = store.create_user(&Default::default(), user).await.expect("user");
-    let (secret, token_hash) = auth::new_api_token().expect("token");
+    let (secret, token_hash) = credentials::new_api_token().expect("token");
     let t = NewApiToken {
         user_id: user.id,
         name: "empty".into(),

@@ -15,7 +15,7 @@ use psops_core::people::{Function, PersonFields};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_web::auth;
+use psops_web::credentials;
 use time::Duration;
 use time::macros::date;
 
@@ -186,7 +186,7 @@ pub async fn user(store: &dyn Store, name: &str, role: Role, person: Option<i64>
 
 /// A new read-write token of a user: (id, secret).
 pub async fn token(store: &dyn Store, user: i64) -> (i64, String) {
-    let (secret, token_hash) = auth::new_api_token().expect("token");
+    let (secret, token_hash) = credentials::new_api_token().expect("token");
     let t = NewApiToken {
         user_id: Id::new(user),
         name: "matrix".into(),

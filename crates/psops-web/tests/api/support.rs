@@ -11,7 +11,7 @@ use http_body_util::BodyExt;
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
 use psops_core::store::Store;
 use psops_store::testing::TestDatabase;
-use psops_web::{AppState, app, auth};
+use psops_web::{AppState, app, credentials};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -102,7 +102,7 @@ impl TestApp {
             .expect("create user");
         let mut tokens = Vec::new();
         for scope in [TokenScope::ReadWrite, TokenScope::Read] {
-            let (secret, token_hash) = auth::new_api_token().expect("token");
+            let (secret, token_hash) = credentials::new_api_token().expect("token");
             store
                 .create_api_token(
                     &Default::default(),

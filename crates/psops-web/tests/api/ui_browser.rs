@@ -16,7 +16,7 @@ use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectTyp
 use psops_core::store::Records as _;
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_web::auth::hash_password;
+use psops_web::credentials::hash_password;
 use time::Date;
 use time::macros::date;
 

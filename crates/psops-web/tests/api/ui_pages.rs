@@ -108,7 +108,7 @@ async fn pages_render_with_the_orgs_numbers(app: TestApp) {
 
     let compliance = b.get(&app, "/reports/compliance?week=2026-W10").await.expect(200);
     assert!(compliance.text.contains("Ada Lovelace") && compliance.text.contains("not submitted"));
-    let policy = b.get(&app, "/admin/policy").await.expect(200);
+    let policy = b.get(&app, "/admin/capacity").await.expect(200);
     assert!(
         policy.text.contains("1696") && policy.text.contains("296.8"),
         "the handbook table"
@@ -220,7 +220,7 @@ async fn partners_and_consultants_are_kept_out(app: TestApp) {
     assert_eq!(ada.get(&app, "/admin").await.status, 403);
     assert_eq!(ada.get(&app, "/admin/time-off").await.status, 403);
     assert_eq!(ada.get(&app, "/reports/compliance").await.status, 404);
-    let change = ada.post(&app, "/admin/policy", &[("week_days", "4")]).await;
+    let change = ada.post(&app, "/admin/capacity", &[("week_days", "4")]).await;
     assert_eq!(change.status, 403, "a consultant reads the policy but cannot change it");
     let made = ada
         .post(&app, "/admin/calendars", &[("name", "X"), ("region", "X")])
@@ -286,7 +286,7 @@ async fn forms_need_the_csrf_token(app: TestApp) {
         "/tokens".to_string(),
         "/admin/users".to_string(),
         "/admin/users/1".to_string(),
-        "/admin/policy".to_string(),
+        "/admin/capacity".to_string(),
         "/admin/calendars".to_string(),
         "/admin/time-off/1".to_string(),
         format!("/tokens/{}/revoke", org.project),
@@ -329,7 +329,7 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     let audit = b.get(&app, "/admin/audit?entity=user&action=update").await.expect(200);
     assert!(audit.text.contains("consultant"), "the role change is in the log");
 
-    let policy = b.get(&app, "/admin/policy").await.expect(200);
+    let policy = b.get(&app, "/admin/capacity").await.expect(200);
     let mut form: Vec<(String, String)> = policy
         .text
         .split("<input id=\"")
@@ -343,13 +343,13 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     form.retain(|(k, _)| k != "holiday_days");
     form.push(("holiday_days".into(), "ten".into()));
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let refused = b.post(&app, "/admin/policy", &pairs).await;
+    let refused = b.post(&app, "/admin/capacity", &pairs).await;
     assert_eq!(refused.status, 422);
     assert!(refused.text.contains("<strong>holiday_days</strong>") && refused.text.contains("value=\"ten\""));
     let mut good = pairs.clone();
     good.retain(|(k, _)| *k != "holiday_days");
     good.push(("holiday_days", "10"));
-    b.post(&app, "/admin/policy", &good).await.expect(303);
+    b.post(&app, "/admin/capacity", &good).await.expect(303);
     assert_eq!(app.store.capacity_policy().await.expect("policy").holiday_days, 10);
 
     b.post(

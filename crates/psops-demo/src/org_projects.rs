@@ -3,15 +3,15 @@
 
 use time::{Date, Duration};
 
-use super::names;
-use super::org::{OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, bears_time};
-use super::rng::Rng;
-use crate::assignments::AssignmentFields;
-use crate::bulk::{OrgRecords, Seeded};
-use crate::dates::DateRange;
-use crate::people::Function;
-use crate::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
-use crate::{Currency, Minutes, Money};
+use crate::names;
+use crate::org::{OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, bears_time};
+use crate::rng::Rng;
+use psops_core::assignments::AssignmentFields;
+use psops_core::bulk::{OrgRecords, Seeded};
+use psops_core::dates::DateRange;
+use psops_core::people::Function;
+use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::{Currency, Minutes, Money};
 
 /// The status of the n-th customer project, cycling: every status appears in 38.
 const STATUSES: [ProjectStatus; 38] = {
@@ -108,7 +108,7 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
                 status: ProjectStatus::Active,
                 start_date: Some(rs - days(730)),
                 end_date: None,
-                project_manager_id: managers.first().copied().map(crate::Id::new),
+                project_manager_id: managers.first().copied().map(psops_core::Id::new),
                 budget_minutes: None,
                 budget: None,
                 partner_delivered: false,
@@ -204,17 +204,17 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
             fields: ProjectFields {
                 name: format!("{} — {offering}", account_fields.name),
                 code: Some(format!("{}-{:03}", account_fields.code.clone().unwrap_or_default(), id)),
-                account_id: Some(crate::Id::new(account)),
+                account_id: Some(psops_core::Id::new(account)),
                 project_type,
                 billing_type: billing,
                 status,
                 start_date: start,
                 end_date: end,
-                project_manager_id: manager.map(crate::Id::new),
+                project_manager_id: manager.map(psops_core::Id::new),
                 budget_minutes: Some(Minutes(hours * 60)),
                 budget: Some(Money::new(hours * rate_minor, Currency::USD)),
                 partner_delivered: partner.is_some(),
-                partner_id: partner.map(crate::Id::new),
+                partner_id: partner.map(psops_core::Id::new),
             },
         });
         plans.push(ProjectPlan {
@@ -316,8 +316,8 @@ pub(crate) fn staff(
             records.assignments.push(Seeded {
                 id,
                 fields: AssignmentFields {
-                    person_id: crate::Id::new(plan.id),
-                    project_id: crate::Id::new(s.project),
+                    person_id: psops_core::Id::new(plan.id),
+                    project_id: psops_core::Id::new(s.project),
                     role: plan.function,
                     start_date: s.from,
                     end_date: Some(s.to),

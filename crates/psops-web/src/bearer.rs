@@ -11,7 +11,7 @@ use psops_core::policy::Subject;
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::auth::token_hash;
+use crate::credentials::token_hash;
 use crate::problem::ApiResult;
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {

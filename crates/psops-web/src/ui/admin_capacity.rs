@@ -1,4 +1,4 @@
-//! `/admin/policy`: the base capacity policy — its numbers, the handbook table they give —
+//! `/admin/capacity`: the base capacity policy — its numbers, the handbook table they give —
 //! and, for those the policy lets change it, the form that edits them. Bad numbers are
 //! answered inline naming the field and the rule; nothing is saved then.
 
@@ -15,11 +15,11 @@ use serde::Serialize;
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Params, label, pct, subject};
-use super::frame::{Frame, frame};
-use super::page::{UiError, render};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::guard::{Fixed, allow};
+use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
 const POLICY: Fixed = Fixed(Resource::CapacityPolicy, "capacity_policy");
@@ -194,7 +194,7 @@ async fn page(
         errors,
         notice,
     };
-    Ok((status, render("admin_policy.html", ctx)?).into_response())
+    Ok((status, render("admin_capacity.html", ctx)?).into_response())
 }
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
@@ -214,7 +214,7 @@ pub async fn update(
     let base = st.store.capacity_policy().await?;
     let errors = match read_form(&p, &base) {
         Ok(policy) => match st.store.update_capacity_policy(&write_ctx(&me, &request), policy).await {
-            Ok(_) => return Ok(Redirect::to("/admin/policy?done=1").into_response()),
+            Ok(_) => return Ok(Redirect::to("/admin/capacity?done=1").into_response()),
             Err(e) => inline(e)?,
         },
         Err(errors) => errors,

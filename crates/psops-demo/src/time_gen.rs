@@ -8,15 +8,15 @@ use std::collections::BTreeMap;
 
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time, Weekday};
 
-use super::names;
-use super::org::{Built, OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, day_minutes};
-use super::rng::Rng;
-use crate::bulk::{BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, TimeBatch};
-use crate::calendars::TimeOffStatus;
-use crate::capacity::TimeOffKind;
-use crate::people::Function;
-use crate::time_entries::{EntryStatus, InternalCategory};
-use crate::timesheet::IsoWeek;
+use crate::names;
+use crate::org::{Built, OPS_PROJECT, PRACTICE_PROJECT, PersonPlan, day_minutes};
+use crate::rng::Rng;
+use psops_core::bulk::{BulkApproval, BulkEntry, BulkRejection, BulkTimeOff, BulkWeek, TimeBatch};
+use psops_core::calendars::TimeOffStatus;
+use psops_core::capacity::TimeOffKind;
+use psops_core::people::Function;
+use psops_core::time_entries::{EntryStatus, InternalCategory};
+use psops_core::timesheet::IsoWeek;
 
 /// Where the rest of a day goes after billable work.
 #[derive(Clone, Copy)]

@@ -6,22 +6,22 @@ use std::collections::{BTreeMap, HashSet};
 
 use time::{Date, Duration};
 
-use super::install::DemoUser;
-use super::names::{self, REGIONS};
-use super::rng::Rng;
-use super::{DEMO_ROLES, DemoSpec};
-use crate::Currency;
-use crate::Id;
-use crate::accounts::{AccountFields, ContactFields, NewContact};
-use crate::bulk::{OrgRecords, Seeded};
-use crate::calendars::CalendarFields;
-use crate::capacity::{Holiday, TimeOffKind};
-use crate::dates::DateRange;
-use crate::partners::{PartnerFields, PartnerType};
-use crate::people::{Fte, Function, PersonFields};
-use crate::projects::ProjectStatus;
+use crate::install::DemoUser;
+use crate::names::{self, REGIONS};
+use crate::rng::Rng;
+use crate::{DEMO_ROLES, DemoSpec};
+use psops_core::Currency;
+use psops_core::Id;
+use psops_core::accounts::{AccountFields, ContactFields, NewContact};
+use psops_core::bulk::{OrgRecords, Seeded};
+use psops_core::calendars::CalendarFields;
+use psops_core::capacity::{Holiday, TimeOffKind};
+use psops_core::dates::DateRange;
+use psops_core::partners::{PartnerFields, PartnerType};
+use psops_core::people::{Fte, Function, PersonFields};
+use psops_core::projects::ProjectStatus;
 
-pub(crate) use super::org_projects::Stint;
+pub(crate) use crate::org_projects::Stint;
 
 /// People per 60 by function, in the order they are created (managers first).
 const FUNCTIONS: [(Function, usize); 11] = [
@@ -251,8 +251,8 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                     fte: Fte::from_basis_points(fte_bp).unwrap_or(Fte::FULL),
                     employment_start: start,
                     employment_end: end,
-                    manager_id: manager_id.map(crate::Id::new),
-                    partner_id: partner.map(|p| crate::Id::new(p as i64 + 1)),
+                    manager_id: manager_id.map(psops_core::Id::new),
+                    partner_id: partner.map(|p| psops_core::Id::new(p as i64 + 1)),
                 },
             });
             plans.push(PersonPlan {
@@ -269,8 +269,8 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     }
 
     accounts(&mut records, &mut rng, spec.people);
-    let projects = super::org_projects::projects(&mut records, &mut rng, spec.people, range);
-    super::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
+    let projects = crate::org_projects::projects(&mut records, &mut rng, spec.people, range);
+    crate::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
     records.locked_periods = names::locked_months(range);
     let users = users(&records, &first_of);
     Built {
@@ -287,7 +287,7 @@ fn function_key(f: Function, partner: Option<usize>) -> &'static str {
     match partner {
         Some(0) => "partner_a",
         Some(_) => "partner_b",
-        None => crate::code::Code::code(&f),
+        None => psops_core::code::Code::code(&f),
     }
 }
 
@@ -350,7 +350,7 @@ fn users(records: &OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>) -> V
     DEMO_ROLES
         .iter()
         .filter_map(|&role| {
-            use crate::auth::Role::*;
+            use psops_core::auth::Role::*;
             let person = match role {
                 Admin => pick("regional_delivery_manager", 0),
                 Ops => pick("ops", 0),

@@ -4,7 +4,8 @@
 
 use psops_core::auth::Role;
 use psops_core::code::Code;
-use psops_core::policy::{Action, Decision, ListKind, ListScope, Resource, Subject, decide, list_scope};
+use psops_core::policy::{Action, Decision, Resource, Subject, decide, list_scope};
+use psops_core::scope::{ListKind, ListScope};
 use serde::Serialize;
 
 use super::session::SignedIn;
@@ -192,7 +193,7 @@ fn other_cards(s: &Subject) -> Vec<Card> {
         cards.push(Card {
             title: "Capacity policy",
             text: "Day length, allowances, targets and the handbook table.",
-            href: "/admin/policy",
+            href: "/admin/capacity",
             action: "Open the policy",
         });
     }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use time::{Date, Duration, Month, Weekday};
 
-use crate::capacity::TimeOffKind;
-use crate::dates::DateRange;
+use psops_core::capacity::TimeOffKind;
+use psops_core::dates::DateRange;
 
 pub const FIRST_NAMES: &[&str] = &[
     "Olivia", "Liam", "Amara", "Noah", "Sofia", "Mateo", "Priya", "Ethan", "Yuki", "Lucas", "Chiara", "Kwame",
@@ -316,8 +316,8 @@ pub(crate) fn company_days(range: DateRange) -> BTreeMap<Date, TimeOffKind> {
 pub(crate) fn locked_months(range: DateRange) -> Vec<DateRange> {
     let mut out = Vec::new();
     let cutoff = range.end - Duration::days(45);
-    let mut key = crate::reporting::month_key(range.start) + 1;
-    while let Some(month) = crate::reporting::month_range(key) {
+    let mut key = psops_core::reporting::month_key(range.start) + 1;
+    while let Some(month) = psops_core::reporting::month_range(key) {
         if month.end > cutoff {
             break;
         }

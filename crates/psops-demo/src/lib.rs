@@ -4,6 +4,7 @@
 //! and years of time, time off and timesheets that look real. The same seed gives the
 //! same organisation; time is produced as a stream of batches, so ten million entries
 //! never sit in memory at once. Pure: no I/O; `install` writes it through the store.
+#![forbid(unsafe_code)]
 
 mod install;
 mod names;
@@ -17,11 +18,11 @@ mod tests;
 
 use time::{Date, Duration};
 
-use crate::auth::Role;
-use crate::bulk::{LoadStats, OrgRecords, TimeBatch};
-use crate::dates::DateRange;
-use crate::validate::Checks;
-use crate::{Error, Result};
+use psops_core::auth::Role;
+use psops_core::bulk::{OrgRecords, TimeBatch};
+use psops_core::dates::DateRange;
+use psops_core::validate::Checks;
+use psops_core::{Error, Result};
 
 pub use install::{DemoUser, install};
 pub use rng::Rng;

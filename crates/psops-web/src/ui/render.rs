@@ -54,7 +54,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_calendars.html",
         include_str!("../../templates/admin_calendars.html"),
     ),
-    ("admin_policy.html", include_str!("../../templates/admin_policy.html")),
+    (
+        "admin_capacity.html",
+        include_str!("../../templates/admin_capacity.html"),
+    ),
     (
         "admin_time_off.html",
         include_str!("../../templates/admin_time_off.html"),

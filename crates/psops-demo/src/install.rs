@@ -2,12 +2,13 @@
 //! user per role, linked to a fitting person, with the password hashes the caller made
 //! (hashing and secrets belong to the web layer, not the domain).
 
-use crate::Result;
-use crate::auth::{NewUser, Role};
-use crate::error::Error;
-use crate::store::{Store, WriteCtx};
+use psops_core::Result;
+use psops_core::auth::{NewUser, Role};
+use psops_core::error::Error;
+use psops_core::store::{Store, WriteCtx};
 
-use super::{DemoOrg, LoadStats};
+use crate::DemoOrg;
+use psops_core::bulk::LoadStats;
 
 /// A user the demo makes: a role and the person it signs in as.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,7 +58,7 @@ pub async fn install(
                     email: user.email.clone(),
                     name: user.name.clone(),
                     roles,
-                    person_id: Some(crate::Id::new(user.person_id)),
+                    person_id: Some(psops_core::Id::new(user.person_id)),
                     password_hash: Some(hash.clone()),
                 },
             )

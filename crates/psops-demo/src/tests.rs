@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use time::macros::{date, datetime};
 
 use super::*;
-use crate::code::Code;
-use crate::meta::Meta;
-use crate::people::{Function, Person};
-use crate::projects::{Project, ProjectStatus};
-use crate::settings::Settings;
-use crate::time_entries::{EntryContext, EntryStatus, NewTimeEntry, check_entry};
+use psops_core::code::Code;
+use psops_core::meta::Meta;
+use psops_core::people::{Function, Person};
+use psops_core::projects::{Project, ProjectStatus};
+use psops_core::settings::Settings;
+use psops_core::time_entries::{EntryContext, EntryStatus, NewTimeEntry, check_entry};
 
 fn spec(people: usize, years: u32, seed: u64) -> DemoSpec {
     DemoSpec {
@@ -95,7 +95,7 @@ fn every_entry_passes_the_rules_of_the_api() {
             (
                 p.id,
                 Person {
-                    id: crate::Id::new(p.id),
+                    id: psops_core::Id::new(p.id),
                     fields: p.fields.clone(),
                     meta: meta(),
                 },
@@ -110,7 +110,7 @@ fn every_entry_passes_the_rules_of_the_api() {
             (
                 p.id,
                 Project {
-                    id: crate::Id::new(p.id),
+                    id: psops_core::Id::new(p.id),
                     fields: p.fields.clone(),
                     meta: meta(),
                 },
@@ -129,11 +129,11 @@ fn every_entry_passes_the_rules_of_the_api() {
     for e in &time.entries {
         let other = day_totals.entry((e.person_id, e.date)).or_default();
         let input = NewTimeEntry {
-            person_id: crate::Id::new(e.person_id),
-            project_id: e.project_id.map(crate::Id::new),
+            person_id: psops_core::Id::new(e.person_id),
+            project_id: e.project_id.map(psops_core::Id::new),
             category: e.category,
             date: e.date,
-            minutes: crate::Minutes(e.minutes),
+            minutes: psops_core::Minutes(e.minutes),
             billable: Some(e.billable),
             note: e.note.clone(),
         };
@@ -206,11 +206,11 @@ fn the_default_organisation_looks_real() {
     }
     assert!(!time.rejections.is_empty());
     assert!(time.weeks.len() > 40 * 45);
-    let current = crate::timesheet::IsoWeek::of(org.spec().end);
+    let current = psops_core::timesheet::IsoWeek::of(org.spec().end);
     assert!(
         time.entries
             .iter()
-            .filter(|e| crate::timesheet::IsoWeek::of(e.date) == current)
+            .filter(|e| psops_core::timesheet::IsoWeek::of(e.date) == current)
             .all(|e| e.status == EntryStatus::Draft)
     );
 }
