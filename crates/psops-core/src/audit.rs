@@ -43,6 +43,9 @@ pub struct AuditEntry {
     pub at: OffsetDateTime,
     /// The user who made the change; absent for changes made by the system itself.
     pub user_id: Option<UserId>,
+    /// What made the change when no user did: `cli:<operating-system user>` for the
+    /// command line.
+    pub via: Option<String>,
     pub request_id: Option<String>,
     /// The kind of object, e.g. `person`, `time_entry`.
     pub entity: String,

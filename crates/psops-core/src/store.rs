@@ -34,6 +34,9 @@ use crate::utilization::{GroupBy, UtilizationReport};
 #[derive(Debug, Clone, Default)]
 pub struct WriteCtx {
     pub user_id: Option<UserId>,
+    /// What acted when no user did, e.g. `cli:alice` — the command line, run by the
+    /// operating-system user alice with the authority of whoever can reach the database.
+    pub via: Option<String>,
     pub request_id: Option<String>,
     /// Present when the client sent `Idempotency-Key` on a create.
     pub idempotency: Option<IdempotencyKey>,

@@ -17,7 +17,7 @@ use crate::db::{Row, Tx, now, sql};
 pub(crate) const AUDIT: Table<AuditEntry> = Table {
     table: "audit_log",
     entity: Entity::AuditEntry,
-    columns: std::borrow::Cow::Borrowed("id, at, user_id, request_id, entity, entity_id, action, before, after"),
+    columns: std::borrow::Cow::Borrowed("id, at, user_id, via, request_id, entity, entity_id, action, before, after"),
     read,
     id: |r| r.id.get(),
 };
@@ -33,6 +33,7 @@ fn read(r: &Row) -> Result<AuditEntry> {
         id: r.id("id")?,
         at: r.get("at")?,
         user_id: r.opt_id("user_id")?,
+        via: r.get("via")?,
         request_id: r.get("request_id")?,
         entity: r.get("entity")?,
         entity_id: r.get("entity_id")?,
@@ -57,11 +58,12 @@ pub(crate) async fn record<T: Serialize>(
     after: Option<&T>,
 ) -> Result<()> {
     let q = sql(
-        "INSERT INTO audit_log (at, user_id, request_id, entity, entity_id, action, before, after) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (at, user_id, via, request_id, entity, entity_id, action, before, after) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(now())
     .bind(ctx.user_id)
+    .bind(ctx.via.clone())
     .bind(ctx.request_id.clone())
     .bind(entity.name())
     .bind(entity_id)

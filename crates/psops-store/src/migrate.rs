@@ -33,6 +33,11 @@ pub(crate) const SQLITE: &[Migration] = &[
         name: "interchange",
         sql: include_str!("../migrations/sqlite/0004_interchange.sql"),
     },
+    Migration {
+        version: 5,
+        name: "audit_via",
+        sql: include_str!("../migrations/sqlite/0005_audit_via.sql"),
+    },
 ];
 
 pub(crate) const POSTGRES: &[Migration] = &[
@@ -55,6 +60,11 @@ pub(crate) const POSTGRES: &[Migration] = &[
         version: 4,
         name: "interchange",
         sql: include_str!("../migrations/postgres/0004_interchange.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "audit_via",
+        sql: include_str!("../migrations/postgres/0005_audit_via.sql"),
     },
 ];
 

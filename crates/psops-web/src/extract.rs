@@ -273,6 +273,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Writer {
             subject,
             ctx: WriteCtx {
                 user_id: Some(actor.user.id),
+                via: None,
                 request_id,
                 idempotency: None,
             },

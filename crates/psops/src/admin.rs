@@ -16,8 +16,9 @@ use crate::cli::{TokenCommand, UserCommand, UserCreateArgs, UserEmailArgs};
 use crate::stdout_line;
 use crate::{config, users};
 
-/// Changes made from the command line are audited with no user (the operator at the
-/// machine) and a request id that marks them as the CLI's.
+/// Changes made from the command line are audited with no psops user — the CLI acts with
+/// the authority of whoever can reach the database — but as `cli:<operating-system
+/// user>`, with a request id that marks them as one run's.
 pub(crate) fn cli_ctx() -> WriteCtx {
     let id = format!(
         "cli-{}-{}",
@@ -26,9 +27,18 @@ pub(crate) fn cli_ctx() -> WriteCtx {
     );
     WriteCtx {
         user_id: None,
+        via: Some(format!("cli:{}", os_user())),
         request_id: Some(id),
         idempotency: None,
     }
+}
+
+/// The operating-system user running the command, as the environment names them.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 pub async fn user(cmd: UserCommand) -> anyhow::Result<()> {

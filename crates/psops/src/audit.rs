@@ -62,7 +62,7 @@ async fn list(args: AuditListArgs) -> anyhow::Result<()> {
                 .map(|e| {
                     vec![
                         stamp(Some(e.at)),
-                        user_label(e.user_id, &emails),
+                        user_label(e, &emails),
                         e.request_id.clone().unwrap_or_else(|| "-".to_string()),
                         e.entity.clone(),
                         e.entity_id.to_string(),
@@ -171,11 +171,12 @@ async fn emails(store: &dyn AuthStore, entries: &[AuditEntry]) -> Result<HashMap
     Ok(emails)
 }
 
-/// The acting user's email; `-` for the system or the CLI, `#id` for an unknown user.
-fn user_label(id: Option<UserId>, emails: &HashMap<UserId, String>) -> String {
-    match id {
-        None => "-".to_string(),
+/// Who acted: the user's email, `#id` for an unknown user, else what acted without one
+/// (`cli:alice`), or `-` for the system itself.
+fn user_label(e: &AuditEntry, emails: &HashMap<UserId, String>) -> String {
+    match e.user_id {
         Some(id) => emails.get(&id).cloned().unwrap_or_else(|| format!("#{id}")),
+        None => e.via.clone().unwrap_or_else(|| "-".to_string()),
     }
 }
 
@@ -199,6 +200,7 @@ fn write_csv(entries: &[AuditEntry], emails: &HashMap<UserId, String>) -> anyhow
         "at",
         "user_id",
         "user_email",
+        "via",
         "request_id",
         "entity",
         "entity_id",
@@ -214,6 +216,7 @@ fn write_csv(entries: &[AuditEntry], emails: &HashMap<UserId, String>) -> anyhow
             stamp(Some(e.at)),
             e.user_id.map_or_else(String::new, |id| id.to_string()),
             e.user_id.and_then(|id| emails.get(&id).cloned()).unwrap_or_default(),
+            e.via.clone().unwrap_or_default(),
             e.request_id.clone().unwrap_or_default(),
             e.entity.clone(),
             e.entity_id.to_string(),
@@ -371,6 +374,7 @@ mod tests {
             id: Id::new(1),
             at: time::macros::datetime!(2026-06-01 12:00 UTC),
             user_id: Some(Id::new(9)),
+            via: None,
             request_id: Some("req-1".into()),
             entity: "person".into(),
             entity_id: 4,
@@ -382,13 +386,23 @@ mod tests {
             user_id: None,
             ..entry.clone()
         };
+        let cli = AuditEntry {
+            user_id: None,
+            via: Some("cli:alice".into()),
+            ..entry.clone()
+        };
+        let unknown = AuditEntry {
+            user_id: Some(Id::new(2)),
+            ..entry.clone()
+        };
         let emails = HashMap::from([(Id::new(9), "ops@example.com".to_string())]);
+        assert_eq!(user_label(&system, &emails), "-");
+        assert_eq!(user_label(&cli, &emails), "cli:alice");
+        assert_eq!(user_label(&unknown, &emails), "#2");
+        assert_eq!(user_label(&entry, &emails), "ops@example.com");
         let value = as_json(&[entry, system], &emails).expect("serialises");
         assert_eq!(value[0]["user_email"], "ops@example.com");
         assert_eq!(value[0]["request_id"], "req-1");
         assert_eq!(value[1]["user_email"], Value::Null);
-        assert_eq!(user_label(None, &emails), "-");
-        assert_eq!(user_label(Some(Id::new(2)), &emails), "#2");
-        assert_eq!(user_label(Some(Id::new(9)), &emails), "ops@example.com");
     }
 }

@@ -10,7 +10,6 @@ use psops_core::Error;
 use psops_core::calendars::CalendarFields;
 use psops_core::dates::{DateRange, format_date, parse_date};
 use psops_core::holidays_import::{parse_csv, parse_ics};
-use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
 
 use crate::cli::DbArgs;
@@ -68,7 +67,7 @@ pub async fn calendar(cmd: CalendarCommand) -> anyhow::Result<()> {
     let region = a.region.trim().to_string();
     let db = config::open_db(&a.db.database_url).await?;
     let done = async {
-        let ctx = WriteCtx::default();
+        let ctx = crate::admin::cli_ctx();
         let existing = db.list_calendars().await?;
         let calendar = match existing
             .into_iter()
@@ -102,7 +101,7 @@ pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
     let range = DateRange::new(parse_date("from", &a.from)?, parse_date("to", &a.to)?)
         .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"))?;
     let db = config::open_db(&a.db.database_url).await?;
-    let lock = db.lock_period(&WriteCtx::default(), range).await;
+    let lock = db.lock_period(&crate::admin::cli_ctx(), range).await;
     db.close().await;
     let lock = lock?;
     stdout_line(format_args!(

@@ -20,6 +20,7 @@ crate::stories!(every_change_is_audited, the_log_cannot_be_changed);
 fn as_user(user: i64, request: &str) -> WriteCtx {
     WriteCtx {
         user_id: Some(Id::new(user)),
+        via: None,
         request_id: Some(request.into()),
         idempotency: None,
     }

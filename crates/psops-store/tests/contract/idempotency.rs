@@ -19,6 +19,7 @@ crate::stories!(
 fn keyed(user: i64, key: &str, fingerprint: &str) -> WriteCtx {
     WriteCtx {
         user_id: Some(Id::new(user)),
+        via: None,
         request_id: None,
         idempotency: Some(IdempotencyKey {
             key: key.into(),

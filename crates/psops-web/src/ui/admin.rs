@@ -40,6 +40,7 @@ pub fn fields(me: &SignedIn, Form(pairs): Fields) -> Result<Params, UiError> {
 pub fn write_ctx(me: &SignedIn, request: &RequestId) -> WriteCtx {
     WriteCtx {
         user_id: Some(me.user.id),
+        via: None,
         request_id: Some(request.0.clone()),
         idempotency: None,
     }

@@ -90,6 +90,7 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>) -> Row {
         user: e
             .user_id
             .map(|u| users.get(&u.get()).cloned().unwrap_or_else(|| format!("user #{u}")))
+            .or_else(|| e.via.as_deref().map(|v| format!("command line ({v})")))
             .unwrap_or_else(|| "system".into()),
         entity: e.entity.clone(),
         entity_id: e.entity_id,

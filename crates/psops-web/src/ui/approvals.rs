@@ -264,6 +264,7 @@ pub async fn act(
     };
     let ctx = WriteCtx {
         user_id: Some(me.user.id),
+        via: None,
         request_id: Some(request.0),
         idempotency: None,
     };

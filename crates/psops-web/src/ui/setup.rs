@@ -157,6 +157,7 @@ pub async fn submit(
     }
     let ctx = WriteCtx {
         user_id: None,
+        via: None,
         request_id: Some(request.0),
         idempotency: None,
     };

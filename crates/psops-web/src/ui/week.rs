@@ -173,6 +173,7 @@ fn check_csrf(me: &SignedIn, headers: &HeaderMap, fields: &Fields) -> Result<(),
 fn write_ctx(me: &SignedIn, request: RequestId) -> WriteCtx {
     WriteCtx {
         user_id: Some(me.user.id),
+        via: None,
         request_id: Some(request.0),
         idempotency: None,
     }

@@ -1,5 +1,6 @@
 //! Every change made from the command line leaves an audit entry marked with a `cli-`
-//! request id, and `psops audit list` shows them — filtered, as JSON, CSV or a table.
+//! request id and the operating-system user who ran it (`cli:<user>`), and `psops audit
+//! list` shows them — filtered, as JSON, CSV or a table.
 
 use serde_json::Value;
 
@@ -61,6 +62,7 @@ fn cli_changes_are_audited(db: &TestDb) {
         assert!(request.starts_with("cli-"), "CLI changes carry a cli- request id: {e}");
         assert_eq!(e["user_id"], Value::Null, "the CLI acts as no user: {e}");
         assert_eq!(e["user_email"], Value::Null, "{e}");
+        assert_eq!(e["via"], "cli:ci-operator", "the operating-system user who ran it: {e}");
     }
     let (entity, action) = (|e: &Value| e["entity"].clone(), |e: &Value| e["action"].clone());
     find(&all, "user create", |e| {
@@ -102,7 +104,7 @@ fn cli_changes_are_audited(db: &TestDb) {
     let rows: Vec<&str> = creates.stdout.lines().collect();
     assert_eq!(rows.len(), 3, "a header and two users:\n{}", creates.stdout);
     assert!(
-        rows[0].starts_with("id,at,user_id,user_email,request_id,entity"),
+        rows[0].starts_with("id,at,user_id,user_email,via,request_id,entity"),
         "{}",
         rows[0]
     );
@@ -121,6 +123,7 @@ fn cli_changes_are_audited(db: &TestDb) {
     let header = table.stdout.lines().next().unwrap_or_default();
     assert!(header.starts_with("AT") && header.ends_with("CHANGES"), "{header}");
     assert!(table.stdout.contains(r#"password="changed""#), "{}", table.stdout);
+    assert!(table.stdout.contains("cli:ci-operator"), "{}", table.stdout);
     assert!(table.stdout.contains("revoked_at: null -> "), "{}", table.stdout);
     assert!(table.stdout.contains("roles: "), "{}", table.stdout);
     assert_eq!(table.stdout.lines().count(), 8, "{}", table.stdout);

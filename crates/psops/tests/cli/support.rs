@@ -139,6 +139,7 @@ impl From<Output> for Run {
 fn psops(db: &TestDb) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env("PSOPS_DATABASE_URL", &db.url)
+        .env("USER", "ci-operator")
         .env("PSOPS_LOG", "warn")
         .env_remove("PSOPS_BIND")
         .env_remove("PSOPS_LOG_FORMAT");
