@@ -75,17 +75,12 @@ impl BulkStore for Db {
 
 /// On SQLite, a large page cache and no fsync while loading; the defaults after.
 async fn tune(pools: &Pools, loading: bool) -> Result<()> {
-    if let Pools::Sqlite { writer, .. } = pools {
-        let statements: [&str; 2] = if loading {
-            ["PRAGMA cache_size = -262144", "PRAGMA synchronous = OFF"]
-        } else {
-            ["PRAGMA cache_size = -2000", "PRAGMA synchronous = NORMAL"]
-        };
-        for s in statements {
-            sqlx::query(s).execute(writer).await.map_err(crate::db::DbError::from)?;
-        }
-    }
-    Ok(())
+    let pragmas = if loading {
+        "PRAGMA cache_size = -262144; PRAGMA synchronous = OFF;"
+    } else {
+        "PRAGMA cache_size = -2000; PRAGMA synchronous = NORMAL;"
+    };
+    Ok(pools.sqlite_pragmas(pragmas).await?)
 }
 
 async fn load(

@@ -1,18 +1,19 @@
-//! The fastest way each backend takes many rows: on SQLite, multi-row INSERTs of up to
-//! a thousand rows with `?` placeholders (the full-size statement is prepared once and
-//! reused); on PostgreSQL, `COPY … FROM STDIN` in text format. Values travel as
-//! arguments or as escaped COPY text, never spliced into SQL.
+//! The fastest way each backend takes many rows: on SQLite, one cached single-row INSERT
+//! stepped once per row (in-process, a row costs a bind and a step; nothing is parsed
+//! again); on PostgreSQL, `COPY … FROM STDIN` in text format, or multi-row INSERTs where
+//! the new rows' ids must come back. Values travel as arguments or as escaped COPY text,
+//! never spliced into SQL.
 
 use psops_core::{Error, Result};
-use sqlx::AssertSqlSafe;
 use time::format_description::well_known::Rfc3339;
 
-use crate::db::{DbError, Tx, Value};
+use crate::db::{DbError, Row, Sql, Tx, Value, sql, sqlite};
 
-/// Rows per SQLite statement: measured as the sweet spot of sqlx's driver (STYLE.md).
-const SQLITE_ROWS: usize = 1000;
 /// Bytes of COPY text sent at a time.
 const COPY_CHUNK: usize = 4 << 20;
+/// Arguments per multi-row INSERT on PostgreSQL: few enough to stay far below its limit
+/// of 65,535, many enough that a round trip carries hundreds of rows.
+const PG_ARGUMENTS: usize = 4400;
 
 /// Writes `rows` (each with one value per column) into `table`.
 pub(crate) async fn copy_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: Vec<Vec<Value>>) -> Result<u64> {
@@ -22,23 +23,7 @@ pub(crate) async fn copy_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: 
     let n = rows.len() as u64;
     match tx {
         Tx::Sqlite(t) => {
-            let per = (30_000 / columns.len()).clamp(1, SQLITE_ROWS);
-            let mut rows = rows.into_iter().peekable();
-            while rows.peek().is_some() {
-                let chunk: Vec<Vec<Value>> = rows.by_ref().take(per).collect();
-                let text = insert_text(table, columns, chunk.len());
-                let mut q = sqlx::query(AssertSqlSafe(text));
-                for v in chunk.into_iter().flatten() {
-                    q = match v {
-                        Value::I64(v) => q.bind(v),
-                        Value::Text(v) => q.bind(v),
-                        Value::Bool(v) => q.bind(v),
-                        Value::Date(v) => q.bind(v),
-                        Value::Ts(v) => q.bind(v),
-                    };
-                }
-                q.execute(&mut **t).await.map_err(DbError::from)?;
-            }
+            sqlite::insert_rows(t.conn()?, table, columns, &[], rows)?;
         }
         Tx::Pg(t) => {
             let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
@@ -72,17 +57,45 @@ pub(crate) async fn copy_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: 
     Ok(n)
 }
 
-fn insert_text(table: &str, columns: &[&str], rows: usize) -> String {
-    let one = format!("({})", vec!["?"; columns.len()].join(", "));
-    let mut text = String::with_capacity(64 + rows * (one.len() + 2));
-    text.push_str(&format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")));
-    for i in 0..rows {
-        if i > 0 {
-            text.push_str(", ");
-        }
-        text.push_str(&one);
+/// Inserts `rows` into `table` and returns the `returning` columns of each new row. On
+/// SQLite they come back in the order of `rows`; PostgreSQL does not promise an order
+/// for `RETURNING` of a multi-row INSERT, so callers match rows by a key they inserted.
+pub(crate) async fn insert_returning(
+    tx: &mut Tx,
+    table: &str,
+    columns: &[&str],
+    returning: &[&str],
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<Row>> {
+    if let Tx::Sqlite(t) = tx {
+        let rows = sqlite::insert_rows(t.conn()?, table, columns, returning, rows)?;
+        return Ok(rows.into_iter().map(Row::Sqlite).collect());
     }
-    text
+    let per = (PG_ARGUMENTS / columns.len().max(1)).max(1);
+    let mut out = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut q = sql(format!("INSERT INTO {table} ({}) VALUES ", columns.join(", ")));
+        for (i, row) in rows.by_ref().take(per).enumerate() {
+            push_row(&mut q, i, row);
+        }
+        if !returning.is_empty() {
+            q.push(" RETURNING ").push(&returning.join(", "));
+        }
+        out.extend(tx.all(q).await?);
+    }
+    Ok(out)
+}
+
+fn push_row(q: &mut Sql, i: usize, row: Vec<Value>) {
+    q.push(if i == 0 { "(" } else { ", (" });
+    for (j, v) in row.into_iter().enumerate() {
+        if j > 0 {
+            q.push(", ");
+        }
+        q.push_bind(v);
+    }
+    q.push(")");
 }
 
 /// One row of COPY text: tab-separated, `\N` for NULL, backslash escapes.
@@ -142,13 +155,5 @@ mod tests {
         ];
         copy_line(&mut buf, row).unwrap();
         assert_eq!(buf, "7\ta\\tb\\\\c\\nd\t\\N\tt\t2026-03-04\t2026-03-04T17:30:00Z\n");
-    }
-
-    #[test]
-    fn insert_text_has_one_group_per_row() {
-        assert_eq!(
-            insert_text("t", &["a", "b"], 2),
-            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
-        );
     }
 }

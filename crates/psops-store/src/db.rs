@@ -1,14 +1,25 @@
-//! One thin layer over the two sqlx drivers, so each query is written once: statements
-//! use `$n` placeholders, both drivers bind the same Rust types, and rows are read by
+//! One thin layer over the two databases, so each query is written once: statements
+//! use `$n` placeholders, both backends bind the same Rust types, and rows are read by
 //! column name. Only the executor differs, and that is dispatched here.
+//!
+//! SQLite runs through rusqlite, in-process (`sqlite`): sqlx's SQLite driver hands every
+//! statement and every row to a worker thread and back, about 125 µs a statement, which
+//! was the main cost of every request and import. rusqlite steps the statement on the
+//! calling thread from a per-connection cache of prepared statements. PostgreSQL stays on
+//! sqlx, whose driver is async over the network, as a client for a server should be.
+
+mod column;
+pub(crate) mod sqlite;
 
 use std::borrow::Cow;
 
 use psops_core::Error;
 use sqlx::postgres::{PgPool, PgRow};
-use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{AssertSqlSafe, Decode, Postgres, Row as _, Sqlite, Type};
+use sqlx::{AssertSqlSafe, Postgres, Row as _};
 use time::{Date, OffsetDateTime};
+
+pub(crate) use column::Column;
+pub(crate) use sqlite::{Sqlite, SqliteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -101,24 +112,20 @@ impl Sql {
     }
 }
 
-/// A row from either driver, read by column name.
+/// A row from either backend, read by column name.
 pub(crate) enum Row {
-    Sqlite(SqliteRow),
+    Sqlite(sqlite::SqliteRow),
     Pg(PgRow),
 }
-
-/// Types both drivers can decode.
-pub(crate) trait Column:
-    for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres>
-{
-}
-impl<T> Column for T where T: for<'r> Decode<'r, Sqlite> + Type<Sqlite> + for<'r> Decode<'r, Postgres> + Type<Postgres> {}
 
 impl Row {
     pub fn get<T: Column>(&self, col: &str) -> Result<T, Error> {
         match self {
-            Row::Sqlite(r) => r.try_get(col),
-            Row::Pg(r) => r.try_get(col),
+            Row::Sqlite(r) => match r.value(col) {
+                Some(v) => T::from_sqlite(v),
+                None => Err("no such column".to_string()),
+            },
+            Row::Pg(r) => r.try_get(col).map_err(|e| e.to_string()),
         }
         .map_err(|e| Error::internal(format!("reading column {col}: {e}")))
     }
@@ -199,19 +206,9 @@ macro_rules! bind_all {
     }};
 }
 
-async fn sqlite_all<'e, E: sqlx::Executor<'e, Database = Sqlite>>(e: E, s: Sql) -> Result<Vec<Row>, DbError> {
-    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
-    Ok(q.fetch_all(e).await?.into_iter().map(Row::Sqlite).collect())
-}
-
 async fn pg_all<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -> Result<Vec<Row>, DbError> {
     let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
     Ok(q.fetch_all(e).await?.into_iter().map(Row::Pg).collect())
-}
-
-async fn sqlite_exec<'e, E: sqlx::Executor<'e, Database = Sqlite>>(e: E, s: Sql) -> Result<u64, DbError> {
-    let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
-    Ok(q.execute(e).await?.rows_affected())
 }
 
 async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -> Result<u64, DbError> {
@@ -219,41 +216,49 @@ async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -
     Ok(q.execute(e).await?.rows_affected())
 }
 
-/// The pools of one database. SQLite gets a single writer connection (writes are
-/// serialised in-process and begin IMMEDIATE, so they never fail to upgrade a read
-/// lock) and a few readers; PostgreSQL one pool for both.
+fn sqlite_rows(rows: Vec<sqlite::SqliteRow>) -> Vec<Row> {
+    rows.into_iter().map(Row::Sqlite).collect()
+}
+
+/// The connections of one database. SQLite has a single writer (writes are serialised
+/// in-process and begin IMMEDIATE, so they never fail to upgrade a read lock) and a few
+/// read-only readers; PostgreSQL one pool for both.
 #[derive(Clone, Debug)]
 pub(crate) enum Pools {
-    Sqlite { writer: SqlitePool, reader: SqlitePool },
+    Sqlite(std::sync::Arc<Sqlite>),
     Pg(PgPool),
 }
 
 /// A write transaction. Dropping it without `commit` rolls everything back.
 pub(crate) enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Sqlite(SqliteTx),
     Pg(sqlx::Transaction<'static, Postgres>),
 }
 
 impl Pools {
     pub fn backend(&self) -> Backend {
         match self {
-            Pools::Sqlite { .. } => Backend::Sqlite,
+            Pools::Sqlite(_) => Backend::Sqlite,
             Pools::Pg(_) => Backend::Postgres,
         }
     }
 
     pub async fn begin(&self) -> Result<Tx, Error> {
         Ok(match self {
-            Pools::Sqlite { writer, .. } => {
-                Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await.map_err(DbError::from)?)
-            }
+            Pools::Sqlite(db) => Tx::Sqlite(db.begin().await?),
             Pools::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::from)?),
         })
     }
 
+    /// Runs a read. On SQLite it steps on the calling thread: the reads behind requests
+    /// are index lookups of microseconds, cheaper run than handed to another thread.
+    /// Reads that scan (reports) go through [`Pools::packed`], which does hand over.
     pub async fn all(&self, s: Sql) -> Result<Vec<Row>, DbError> {
         match self {
-            Pools::Sqlite { reader, .. } => sqlite_all(reader, s).await,
+            Pools::Sqlite(db) => {
+                let reader = db.reader().await?;
+                Ok(sqlite_rows(sqlite::all(reader.conn()?, &s)?))
+            }
             Pools::Pg(p) => pg_all(p, s).await,
         }
     }
@@ -268,20 +273,61 @@ impl Pools {
             .ok_or_else(|| Error::internal("query returned no row"))
     }
 
-    /// Runs a select of many rows as ONE row holding them all as a JSON array of arrays
-    /// (`columns` in order). sqlx's SQLite driver hands each row across threads on its
-    /// own, so a report reading tens of thousands of small rows spends most of its time
-    /// switching threads; packed, it is one hand-over and a JSON parse.
+    /// Runs a select of many rows and returns each as its `columns`' values, in order.
+    ///
+    /// On SQLite the read runs on tokio's blocking pool, so a report that scans for tens
+    /// of milliseconds leaves the runtime's few workers to other requests; rows are read
+    /// straight into JSON values. On PostgreSQL the rows come back as ONE row holding
+    /// them all as a JSON array of arrays: one row to decode instead of tens of thousands.
     pub async fn packed(&self, inner: Sql, columns: &[&str]) -> Result<Vec<Vec<serde_json::Value>>, Error> {
         let list = columns.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
-        let before = match self.backend() {
-            Backend::Sqlite => format!("SELECT json_group_array(json_array({list})) AS packed FROM ("),
-            Backend::Postgres => {
-                format!("SELECT COALESCE(CAST(json_agg(json_build_array({list})) AS TEXT), '[]') AS packed FROM (")
+        match self {
+            Pools::Sqlite(db) => {
+                let reader = db.reader().await?;
+                let q = inner.wrap(&format!("SELECT {list} FROM ("), ") t");
+                let read = move || -> Result<Vec<Vec<serde_json::Value>>, DbError> {
+                    let rows = sqlite::all(reader.conn()?, &q)?;
+                    Ok(rows
+                        .into_iter()
+                        .map(|r| r.into_values().into_iter().map(json_value).collect())
+                        .collect())
+                };
+                Ok(tokio::task::spawn_blocking(read).await.map_err(Error::internal)??)
             }
-        };
-        let text: String = self.one(inner.wrap(&before, ") t")).await?.get("packed")?;
-        serde_json::from_str(&text).map_err(Error::internal)
+            Pools::Pg(_) => {
+                let before =
+                    format!("SELECT COALESCE(CAST(json_agg(json_build_array({list})) AS TEXT), '[]') AS packed FROM (");
+                let text: String = self.one(inner.wrap(&before, ") t")).await?.get("packed")?;
+                serde_json::from_str(&text).map_err(Error::internal)
+            }
+        }
+    }
+
+    /// Runs PRAGMAs on SQLite's writer, outside any transaction; nothing on PostgreSQL.
+    pub async fn sqlite_pragmas(&self, statements: &str) -> Result<(), DbError> {
+        match self {
+            Pools::Sqlite(db) => db.on_writer(statements).await,
+            Pools::Pg(_) => Ok(()),
+        }
+    }
+
+    /// Closes every connection, waiting for those in use.
+    pub async fn close(&self) {
+        match self {
+            Pools::Sqlite(db) => db.close().await,
+            Pools::Pg(p) => p.close().await,
+        }
+    }
+}
+
+/// A SQLite value as `json_array` would have written it.
+fn json_value(v: rusqlite::types::Value) -> serde_json::Value {
+    use rusqlite::types::Value as V;
+    match v {
+        V::Null | V::Blob(_) => serde_json::Value::Null,
+        V::Integer(n) => n.into(),
+        V::Real(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, Into::into),
+        V::Text(t) => t.into(),
     }
 }
 
@@ -343,7 +389,7 @@ impl Tx {
 
     pub async fn all(&mut self, s: Sql) -> Result<Vec<Row>, DbError> {
         match self {
-            Tx::Sqlite(t) => sqlite_all(&mut **t, s).await,
+            Tx::Sqlite(t) => Ok(sqlite_rows(sqlite::all(t.conn()?, &s)?)),
             Tx::Pg(t) => pg_all(&mut **t, s).await,
         }
     }
@@ -360,27 +406,29 @@ impl Tx {
 
     pub async fn execute(&mut self, s: Sql) -> Result<u64, DbError> {
         match self {
-            Tx::Sqlite(t) => sqlite_exec(&mut **t, s).await,
+            Tx::Sqlite(t) => sqlite::execute(t.conn()?, &s),
             Tx::Pg(t) => pg_exec(&mut **t, s).await,
         }
     }
 
     /// Runs several statements separated by semicolons (used by migrations).
     pub async fn execute_script(&mut self, script: &str) -> Result<(), DbError> {
-        let raw = sqlx::raw_sql(AssertSqlSafe(script.to_string()));
         match self {
-            Tx::Sqlite(t) => raw.execute(&mut **t).await.map(drop)?,
-            Tx::Pg(t) => raw.execute(&mut **t).await.map(drop)?,
+            Tx::Sqlite(t) => t.conn()?.execute_batch(script)?,
+            Tx::Pg(t) => sqlx::raw_sql(AssertSqlSafe(script.to_string()))
+                .execute(&mut **t)
+                .await
+                .map(drop)?,
         }
         Ok(())
     }
 
     pub async fn commit(self) -> Result<(), Error> {
         match self {
-            Tx::Sqlite(t) => t.commit().await,
-            Tx::Pg(t) => t.commit().await,
+            Tx::Sqlite(t) => t.commit(),
+            Tx::Pg(t) => t.commit().await.map_err(DbError::from),
         }
-        .map_err(|e| DbError::from(e).into())
+        .map_err(Error::from)
     }
 
     /// ` FOR UPDATE` on PostgreSQL, where concurrent writers must queue on a row;

@@ -36,7 +36,6 @@ use std::time::Duration;
 
 use psops_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 pub use db::Backend;
 
@@ -52,7 +51,8 @@ pub struct Db {
 pub struct OpenOptions {
     /// Apply pending migrations on open.
     pub migrate: bool,
-    /// Connections for readers (SQLite) or for everything (PostgreSQL).
+    /// Connections for readers (SQLite: opened as needed, beside the one writer) or for
+    /// everything (PostgreSQL).
     pub max_connections: u32,
 }
 
@@ -69,7 +69,8 @@ impl Db {
     /// Opens `sqlite://path` (the file is created if missing) or `postgres://…`.
     pub async fn open(url: &str, opts: OpenOptions) -> Result<Db> {
         let pools = if url.starts_with("sqlite:") {
-            open_sqlite(url, &opts).await?
+            let readers = opts.max_connections.max(1) as usize;
+            db::Pools::Sqlite(std::sync::Arc::new(db::Sqlite::open(url, readers)?))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             open_postgres(url, &opts).await?
         } else {
@@ -110,42 +111,12 @@ impl Db {
 
     /// Closes every connection, waiting for those in use.
     pub async fn close(&self) {
-        match &self.pools {
-            db::Pools::Sqlite { writer, reader } => {
-                reader.close().await;
-                writer.close().await;
-            }
-            db::Pools::Pg(p) => p.close().await,
-        }
+        self.pools.close().await;
     }
 }
 
 fn connect_error(e: sqlx::Error) -> Error {
     Error::Internal(format!("cannot open the database: {e}"))
-}
-
-async fn open_sqlite(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
-    let base = SqliteConnectOptions::from_str(url)
-        .map_err(|e| Error::invalid("database_url", "sqlite_url", format!("not a SQLite URL: {e}")))?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    let writer = SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .idle_timeout(None)
-        .max_lifetime(None)
-        .connect_with(base.clone())
-        .await
-        .map_err(connect_error)?;
-    let reader = SqlitePoolOptions::new()
-        .max_connections(opts.max_connections.max(1))
-        .connect_with(base.read_only(true))
-        .await
-        .map_err(connect_error)?;
-    Ok(db::Pools::Sqlite { writer, reader })
 }
 
 async fn open_postgres(url: &str, opts: &OpenOptions) -> Result<db::Pools> {

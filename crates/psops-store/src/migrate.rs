@@ -1,70 +1,61 @@
-//! Embedded migrations, numbered the same for both backends and applied in order, each
-//! in its own transaction. Several `psops serve` nodes starting together on PostgreSQL
-//! queue on an advisory lock, so each migration runs once.
+//! Embedded migrations: one list whose entries carry both backends' SQL, applied in order,
+//! each in its own transaction and recorded in `schema_migrations`. Several `psops serve`
+//! nodes starting together on PostgreSQL queue on an advisory lock, so each migration runs
+//! once. (Not `sqlx::migrate!`: SQLite runs on rusqlite, which sqlx cannot migrate.)
 
 use psops_core::{Error, Result};
 
 use crate::db::{Backend, Pools, sql};
 
+/// One schema change, written for each backend under the same number and name.
 pub(crate) struct Migration {
     pub version: i64,
     pub name: &'static str,
-    pub sql: &'static str,
+    pub sqlite: &'static str,
+    pub postgres: &'static str,
 }
 
-pub(crate) const SQLITE: &[Migration] = &[
-    Migration {
-        version: 1,
-        name: "core_records",
-        sql: include_str!("../migrations/sqlite/0001_core_records.sql"),
-    },
-    Migration {
-        version: 2,
-        name: "access_control",
-        sql: include_str!("../migrations/sqlite/0002_access_control.sql"),
-    },
-    Migration {
-        version: 3,
-        name: "time_reporting",
-        sql: include_str!("../migrations/sqlite/0003_time_reporting.sql"),
-    },
-    Migration {
-        version: 4,
-        name: "interchange",
-        sql: include_str!("../migrations/sqlite/0004_interchange.sql"),
-    },
-    Migration {
-        version: 5,
-        name: "audit_via",
-        sql: include_str!("../migrations/sqlite/0005_audit_via.sql"),
-    },
-];
+impl Migration {
+    fn sql(&self, backend: Backend) -> &'static str {
+        match backend {
+            Backend::Sqlite => self.sqlite,
+            Backend::Postgres => self.postgres,
+        }
+    }
+}
 
-pub(crate) const POSTGRES: &[Migration] = &[
+/// Every migration, in order: a new one is a file in each backend's folder, named
+/// `NNNN_name.sql` alike, and an entry here (a test checks the three agree).
+pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
         name: "core_records",
-        sql: include_str!("../migrations/postgres/0001_core_records.sql"),
+        sqlite: include_str!("../migrations/sqlite/0001_core_records.sql"),
+        postgres: include_str!("../migrations/postgres/0001_core_records.sql"),
     },
     Migration {
         version: 2,
         name: "access_control",
-        sql: include_str!("../migrations/postgres/0002_access_control.sql"),
+        sqlite: include_str!("../migrations/sqlite/0002_access_control.sql"),
+        postgres: include_str!("../migrations/postgres/0002_access_control.sql"),
     },
     Migration {
         version: 3,
         name: "time_reporting",
-        sql: include_str!("../migrations/postgres/0003_time_reporting.sql"),
+        sqlite: include_str!("../migrations/sqlite/0003_time_reporting.sql"),
+        postgres: include_str!("../migrations/postgres/0003_time_reporting.sql"),
     },
     Migration {
         version: 4,
         name: "interchange",
-        sql: include_str!("../migrations/postgres/0004_interchange.sql"),
+        sqlite: include_str!("../migrations/sqlite/0004_interchange.sql"),
+        postgres: include_str!("../migrations/postgres/0004_interchange.sql"),
     },
     Migration {
         version: 5,
         name: "audit_via",
-        sql: include_str!("../migrations/postgres/0005_audit_via.sql"),
+        sqlite: include_str!("../migrations/sqlite/0005_audit_via.sql"),
+        postgres: include_str!("../migrations/postgres/0005_audit_via.sql"),
     },
 ];
 
@@ -76,12 +67,8 @@ const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
 
 /// Applies every migration not yet applied; returns the versions it applied.
 pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
-    let list = match pools.backend() {
-        Backend::Sqlite => SQLITE,
-        Backend::Postgres => POSTGRES,
-    };
     let mut applied = Vec::new();
-    for m in list {
+    for m in MIGRATIONS {
         let mut tx = pools.begin().await?;
         if tx.backend() == Backend::Postgres {
             tx.execute(sql("SELECT pg_advisory_xact_lock(727700001)")).await?;
@@ -93,7 +80,7 @@ pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
         if done.is_some() {
             continue;
         }
-        tx.execute_script(m.sql)
+        tx.execute_script(m.sql(pools.backend()))
             .await
             .map_err(|e| Error::internal(format!("migration {} ({}) failed: {e:?}", m.version, m.name)))?;
         let at = crate::db::now()
@@ -128,23 +115,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_backends_have_the_same_migrations() {
-        let a: Vec<_> = SQLITE.iter().map(|m| (m.version, m.name)).collect();
-        let b: Vec<_> = POSTGRES.iter().map(|m| (m.version, m.name)).collect();
-        assert_eq!(a, b);
-        assert!(a.windows(2).all(|w| w[0].0 < w[1].0), "versions ascend");
-    }
-
-    #[test]
-    fn every_migration_file_is_embedded() {
+    fn versions_ascend_and_every_file_is_listed() {
+        assert!(
+            MIGRATIONS.windows(2).all(|w| w[0].version < w[1].version),
+            "versions ascend"
+        );
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
-        for (backend, list) in [("sqlite", SQLITE), ("postgres", POSTGRES)] {
-            let files = std::fs::read_dir(format!("{dir}/{backend}")).unwrap().count();
-            assert_eq!(
-                files,
-                list.len(),
-                "{backend}: a migration file is not listed in migrate.rs"
-            );
+        for backend in ["sqlite", "postgres"] {
+            let mut files: Vec<String> = std::fs::read_dir(format!("{dir}/{backend}"))
+                .unwrap()
+                .map(|f| f.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            files.sort();
+            let listed: Vec<String> = MIGRATIONS
+                .iter()
+                .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+                .collect();
+            assert_eq!(files, listed, "{backend}: the files and MIGRATIONS differ");
         }
     }
 }

@@ -142,8 +142,9 @@ async fn the_log_cannot_be_changed(db: &Db) {
         let refused = match db.kind() {
             psops_store::Backend::Sqlite => {
                 let url = db_url(db);
-                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
-                sqlx::raw_sql(statement).execute(&mut c).await.is_err()
+                let path = url.trim_start_matches("sqlite://");
+                let c = rusqlite::Connection::open(path).unwrap();
+                c.execute_batch(statement).is_err()
             }
             psops_store::Backend::Postgres => {
                 let mut c = sqlx::PgConnection::connect(&db_url(db)).await.unwrap();

@@ -1,6 +1,6 @@
 //! The few statements a chunk of imported time costs: one lookup each for the people,
-//! projects, already-imported keys and day totals it needs, and multi-row INSERTs for the
-//! entries and their audit rows.
+//! projects, already-imported keys and day totals it needs, and the bulk writers of
+//! `bulk_copy` for the entries and their audit rows.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +14,9 @@ use psops_core::{Error, Result};
 use time::Date;
 
 use super::Fresh;
-use crate::db::{Sql, Tx, now, sql};
+use crate::bulk::v;
+use crate::bulk_copy::{copy_rows, insert_returning};
+use crate::db::{Tx, Value, now, sql};
 use crate::record::table;
 use crate::rollups::{Deltas, push_list};
 
@@ -120,82 +122,92 @@ pub(super) async fn load_days(tx: &mut Tx, day: &mut HashMap<(i64, Date), i64>, 
 /// the single create does.
 pub(super) async fn insert(tx: &mut Tx, ctx: &WriteCtx, fresh: Vec<Fresh>, deltas: &mut Deltas) -> Result<()> {
     let t = now();
-    for part in fresh.chunks(ROWS_PER_STATEMENT) {
-        let mut q = sql(
-            "INSERT INTO time_entries (person_id, project_id, category, entry_date, minutes, billable, note, status, \
-             created_at, updated_at, source_key) VALUES ",
-        );
-        for (i, f) in part.iter().enumerate() {
+    let columns = [
+        "person_id",
+        "project_id",
+        "category",
+        "entry_date",
+        "minutes",
+        "billable",
+        "note",
+        "status",
+        "created_at",
+        "updated_at",
+        "source_key",
+    ];
+    let rows = fresh
+        .iter()
+        .map(|f| {
             let e = &f.checked;
-            q.push(if i == 0 { "(" } else { ", (" });
-            q.push_bind(e.input.person_id)
-                .push(", ")
-                .push_bind(e.input.project_id)
-                .push(", ");
-            q.push_bind(e.input.category.map(|c| c.code())).push(", ");
-            q.push_bind(e.input.date)
-                .push(", ")
-                .push_bind(e.input.minutes.get())
-                .push(", ");
-            q.push_bind(e.billable).push(", ").push_bind(e.note.clone()).push(", ");
-            q.push_bind(EntryStatus::Draft.code())
-                .push(", ")
-                .push_bind(t)
-                .push(", ")
-                .push_bind(t);
-            q.push(", ").push_bind(f.source_key.as_str()).push(")");
-        }
-        q.push(" RETURNING id, person_id, source_key");
-        // RETURNING's row order is not promised: match ids back by (person, key).
-        let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(part.len());
-        for r in tx.all(q).await? {
-            ids.insert((r.get("person_id")?, r.get("source_key")?), r.get("id")?);
-        }
-        let mut audit =
-            sql("INSERT INTO audit_log (at, user_id, request_id, entity, entity_id, action, before, after) VALUES ");
-        for (i, f) in part.iter().enumerate() {
-            let e = &f.checked;
-            let id = ids
-                .get(&(e.input.person_id.get(), f.source_key.clone()))
-                .copied()
-                .ok_or_else(|| Error::internal("an inserted entry did not come back"))?;
-            let entry = TimeEntry {
-                id: psops_core::Id::new(id),
-                person_id: e.input.person_id,
-                project_id: e.input.project_id,
-                category: e.input.category,
-                date: e.input.date,
-                minutes: e.input.minutes,
-                billable: e.billable,
-                note: e.note.clone(),
-                status: EntryStatus::Draft,
-                version: 1,
-                created_at: t,
-                updated_at: t,
-            };
-            deltas.entry(&entry, 1);
-            push_audit(&mut audit, i, ctx, &entry)?;
-        }
-        tx.execute(audit).await?;
+            vec![
+                v(e.input.person_id),
+                v(e.input.project_id),
+                v(e.input.category.map(|c| c.code())),
+                v(e.input.date),
+                v(e.input.minutes.get()),
+                v(e.billable),
+                v(e.note.clone()),
+                v(EntryStatus::Draft.code()),
+                v(t),
+                v(t),
+                v(f.source_key.as_str()),
+            ]
+        })
+        .collect();
+    let returned = insert_returning(tx, "time_entries", &columns, &["id", "person_id", "source_key"], rows).await?;
+    // RETURNING's row order is not promised: match ids back by (person, key).
+    let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(returned.len());
+    for r in returned {
+        ids.insert((r.get("person_id")?, r.get("source_key")?), r.get("id")?);
     }
+    let mut audit = Vec::with_capacity(fresh.len());
+    for f in &fresh {
+        let e = &f.checked;
+        let id = ids
+            .get(&(e.input.person_id.get(), f.source_key.clone()))
+            .copied()
+            .ok_or_else(|| Error::internal("an inserted entry did not come back"))?;
+        let entry = TimeEntry {
+            id: psops_core::Id::new(id),
+            person_id: e.input.person_id,
+            project_id: e.input.project_id,
+            category: e.input.category,
+            date: e.input.date,
+            minutes: e.input.minutes,
+            billable: e.billable,
+            note: e.note.clone(),
+            status: EntryStatus::Draft,
+            version: 1,
+            created_at: t,
+            updated_at: t,
+        };
+        deltas.entry(&entry, 1);
+        audit.push(audit_row(ctx, &entry)?);
+    }
+    let columns = [
+        "at",
+        "user_id",
+        "request_id",
+        "entity",
+        "entity_id",
+        "action",
+        "before",
+        "after",
+    ];
+    copy_rows(tx, "audit_log", &columns, audit).await?;
     Ok(())
 }
 
-fn push_audit(q: &mut Sql, i: usize, ctx: &WriteCtx, entry: &TimeEntry) -> Result<()> {
+fn audit_row(ctx: &WriteCtx, entry: &TimeEntry) -> Result<Vec<Value>> {
     let after = serde_json::to_string(entry).map_err(Error::internal)?;
-    q.push(if i == 0 { "(" } else { ", (" });
-    q.push_bind(now()).push(", ").push_bind(ctx.user_id).push(", ");
-    q.push_bind(ctx.request_id.clone())
-        .push(", ")
-        .push_bind("time_entry")
-        .push(", ");
-    q.push_bind(entry.id.get())
-        .push(", ")
-        .push_bind(AuditAction::Create.code())
-        .push(", ");
-    q.push_bind(Option::<String>::None)
-        .push(", ")
-        .push_bind(after)
-        .push(")");
-    Ok(())
+    Ok(vec![
+        v(now()),
+        v(ctx.user_id),
+        v(ctx.request_id.clone()),
+        v("time_entry"),
+        v(entry.id.get()),
+        v(AuditAction::Create.code()),
+        v(Option::<String>::None),
+        v(after),
+    ])
 }
