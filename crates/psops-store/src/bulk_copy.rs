@@ -7,7 +7,7 @@
 use psops_core::{Error, Result};
 use time::format_description::well_known::Rfc3339;
 
-use crate::db::{DbError, Row, Sql, Tx, Value, sql, sqlite};
+use crate::db::{DbError, Row, Sql, Tx, Value, sql, statement};
 
 /// Bytes of COPY text sent at a time.
 const COPY_CHUNK: usize = 4 << 20;
@@ -23,7 +23,7 @@ pub(crate) async fn copy_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: 
     let n = rows.len() as u64;
     match tx {
         Tx::Sqlite(t) => {
-            sqlite::insert_rows(t.conn()?, table, columns, &[], rows)?;
+            statement::insert_rows(t.conn()?, table, columns, &[], rows)?;
         }
         Tx::Pg(t) => {
             let statement = format!("COPY {table} ({}) FROM STDIN", columns.join(", "));
@@ -68,7 +68,7 @@ pub(crate) async fn insert_returning(
     rows: Vec<Vec<Value>>,
 ) -> Result<Vec<Row>> {
     if let Tx::Sqlite(t) = tx {
-        let rows = sqlite::insert_rows(t.conn()?, table, columns, returning, rows)?;
+        let rows = statement::insert_rows(t.conn()?, table, columns, returning, rows)?;
         return Ok(rows.into_iter().map(Row::Sqlite).collect());
     }
     let per = (PG_ARGUMENTS / columns.len().max(1)).max(1);

@@ -9,7 +9,9 @@
 //! sqlx, whose driver is async over the network, as a client for a server should be.
 
 mod column;
+mod packed;
 pub(crate) mod sqlite;
+pub(crate) mod statement;
 
 use std::borrow::Cow;
 
@@ -19,6 +21,7 @@ use sqlx::{AssertSqlSafe, Postgres, Row as _};
 use time::{Date, OffsetDateTime};
 
 pub(crate) use column::Column;
+pub(crate) use packed::Packed;
 pub(crate) use sqlite::{Sqlite, SqliteTx};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +117,7 @@ impl Sql {
 
 /// A row from either backend, read by column name.
 pub(crate) enum Row {
-    Sqlite(sqlite::SqliteRow),
+    Sqlite(statement::SqliteRow),
     Pg(PgRow),
 }
 
@@ -216,7 +219,7 @@ async fn pg_exec<'e, E: sqlx::Executor<'e, Database = Postgres>>(e: E, s: Sql) -
     Ok(q.execute(e).await?.rows_affected())
 }
 
-fn sqlite_rows(rows: Vec<sqlite::SqliteRow>) -> Vec<Row> {
+fn sqlite_rows(rows: Vec<statement::SqliteRow>) -> Vec<Row> {
     rows.into_iter().map(Row::Sqlite).collect()
 }
 
@@ -257,7 +260,7 @@ impl Pools {
         match self {
             Pools::Sqlite(db) => {
                 let reader = db.reader().await?;
-                Ok(sqlite_rows(sqlite::all(reader.conn()?, &s)?))
+                Ok(sqlite_rows(statement::all(reader.conn()?, &s)?))
             }
             Pools::Pg(p) => pg_all(p, s).await,
         }
@@ -286,10 +289,10 @@ impl Pools {
                 let reader = db.reader().await?;
                 let q = inner.wrap(&format!("SELECT {list} FROM ("), ") t");
                 let read = move || -> Result<Vec<Vec<serde_json::Value>>, DbError> {
-                    let rows = sqlite::all(reader.conn()?, &q)?;
+                    let rows = statement::all(reader.conn()?, &q)?;
                     Ok(rows
                         .into_iter()
-                        .map(|r| r.into_values().into_iter().map(json_value).collect())
+                        .map(|r| r.into_values().into_iter().map(packed::json_value).collect())
                         .collect())
                 };
                 Ok(tokio::task::spawn_blocking(read).await.map_err(Error::internal)??)
@@ -320,65 +323,6 @@ impl Pools {
     }
 }
 
-/// A SQLite value as `json_array` would have written it.
-fn json_value(v: rusqlite::types::Value) -> serde_json::Value {
-    use rusqlite::types::Value as V;
-    match v {
-        V::Null | V::Blob(_) => serde_json::Value::Null,
-        V::Integer(n) => n.into(),
-        V::Real(f) => serde_json::Number::from_f64(f).map_or(serde_json::Value::Null, Into::into),
-        V::Text(t) => t.into(),
-    }
-}
-
-/// Reads the fields of a packed row (see [`Pools::packed`]).
-pub(crate) struct Packed<'a>(pub &'a [serde_json::Value]);
-
-impl Packed<'_> {
-    fn at(&self, i: usize) -> &serde_json::Value {
-        self.0.get(i).unwrap_or(&serde_json::Value::Null)
-    }
-
-    pub fn i64(&self, i: usize) -> Result<i64, Error> {
-        self.opt_i64(i)?
-            .ok_or_else(|| Error::internal(format!("packed column {i} is not a number")))
-    }
-
-    pub fn opt_i64(&self, i: usize) -> Result<Option<i64>, Error> {
-        match self.at(i) {
-            serde_json::Value::Null => Ok(None),
-            v => v
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| Error::internal(format!("packed column {i} is not an integer"))),
-        }
-    }
-
-    pub fn text(&self, i: usize) -> Result<String, Error> {
-        self.at(i)
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| Error::internal(format!("packed column {i} is not text")))
-    }
-
-    pub fn is_null(&self, i: usize) -> bool {
-        self.at(i).is_null()
-    }
-
-    pub fn date(&self, i: usize) -> Result<Date, Error> {
-        let text = self.text(i)?;
-        psops_core::dates::parse_date("date", text.get(..10).unwrap_or(&text)).map_err(Error::internal)
-    }
-
-    pub fn opt_date(&self, i: usize) -> Result<Option<Date>, Error> {
-        if self.is_null(i) {
-            Ok(None)
-        } else {
-            self.date(i).map(Some)
-        }
-    }
-}
-
 impl Tx {
     pub fn backend(&self) -> Backend {
         match self {
@@ -389,7 +333,7 @@ impl Tx {
 
     pub async fn all(&mut self, s: Sql) -> Result<Vec<Row>, DbError> {
         match self {
-            Tx::Sqlite(t) => Ok(sqlite_rows(sqlite::all(t.conn()?, &s)?)),
+            Tx::Sqlite(t) => Ok(sqlite_rows(statement::all(t.conn()?, &s)?)),
             Tx::Pg(t) => pg_all(&mut **t, s).await,
         }
     }
@@ -406,7 +350,7 @@ impl Tx {
 
     pub async fn execute(&mut self, s: Sql) -> Result<u64, DbError> {
         match self {
-            Tx::Sqlite(t) => sqlite::execute(t.conn()?, &s),
+            Tx::Sqlite(t) => statement::execute(t.conn()?, &s),
             Tx::Pg(t) => pg_exec(&mut **t, s).await,
         }
     }

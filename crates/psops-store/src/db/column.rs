@@ -1,13 +1,17 @@
-//! The Rust types a column can be read as, on both backends: PostgreSQL decodes through
-//! sqlx as before; SQLite's values come from rusqlite and are read here, leniently the
-//! way sqlx's SQLite driver read them (an integer where text is wanted becomes text, a
-//! number stored as text is parsed).
+//! The Rust types a column can be read as, on both backends, and SQLite's text formats.
+//! PostgreSQL decodes through sqlx. SQLite's values come from rusqlite and are read here
+//! leniently, the way sqlx's SQLite driver read them (an integer where text is wanted
+//! becomes text, a number stored as text is parsed); dates and timestamps are written
+//! and read in the text sqlx used, so databases made before stay readable and sort the
+//! same: dates as `YYYY-MM-DD`, timestamps as RFC 3339 (`2026-03-04T17:30:00.5Z`),
+//! booleans as 0 and 1.
 
 use rusqlite::types::Value as SqlValue;
 use sqlx::{Decode, Postgres, Type};
+use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
-use super::sqlite::{parse_date, parse_ts};
+use super::DbError;
 
 /// A type both drivers can read a column as.
 pub(crate) trait Column: for<'r> Decode<'r, Postgres> + Type<Postgres> + Sized {
@@ -95,10 +99,52 @@ impl<T: Column> Column for Option<T> {
     }
 }
 
+/// `YYYY-MM-DD`, as sqlx's `[year]-[month]-[day]` wrote it.
+pub(crate) fn date_text(d: Date) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// RFC 3339, as sqlx wrote `OffsetDateTime`.
+pub(crate) fn ts_text(t: OffsetDateTime) -> Result<String, DbError> {
+    t.format(&Rfc3339)
+        .map_err(|e| DbError::Other(format!("formatting a timestamp: {e}")))
+}
+
+/// Reads a `YYYY-MM-DD` text date.
+pub(crate) fn parse_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> { text.get(r)?.parse().ok() };
+    let month = time::Month::try_from(num(5..7)? as u8).ok()?;
+    Date::from_calendar_date(num(0..4)? as i32, month, num(8..10)? as u8).ok()
+}
+
+/// Reads a timestamp as sqlx accepted it: RFC 3339, or `YYYY-MM-DD HH:MM:SS[.f]` with or
+/// without an offset (no offset means UTC), or seconds since 1970.
+pub(crate) fn parse_ts(v: &SqlValue) -> Option<OffsetDateTime> {
+    match v {
+        SqlValue::Integer(n) => OffsetDateTime::from_unix_timestamp(*n).ok(),
+        SqlValue::Text(text) => OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
+            let mut fixed = text.clone();
+            if fixed.get(10..11) == Some(" ") {
+                fixed.replace_range(10..11, "T");
+            }
+            let time_part = fixed.get(11..).unwrap_or("");
+            if !time_part.contains(['Z', 'z', '+', '-']) {
+                fixed.push('Z');
+            }
+            OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::date;
+    use time::macros::{date, datetime};
 
     #[test]
     fn sqlite_values_read_as_sqlx_read_them() {
@@ -114,5 +160,28 @@ mod tests {
             Ok(date!(2026 - 01 - 31))
         );
         assert!(Date::from_sqlite(&SqlValue::Text("31/01/2026".into())).is_err());
+    }
+
+    #[test]
+    fn dates_and_timestamps_keep_sqlx_text() {
+        assert_eq!(date_text(date!(2026 - 03 - 04)), "2026-03-04");
+        assert_eq!(parse_date("2026-03-04"), Some(date!(2026 - 03 - 04)));
+        assert_eq!(parse_date("2026-02-30"), None);
+        assert_eq!(parse_date("2026-3-4"), None);
+        let t = datetime!(2026-03-04 17:30:00.123456 UTC);
+        assert_eq!(ts_text(t).unwrap(), "2026-03-04T17:30:00.123456Z");
+        assert_eq!(
+            ts_text(datetime!(2026-03-04 17:30 UTC)).unwrap(),
+            "2026-03-04T17:30:00Z"
+        );
+        for text in [
+            "2026-03-04T17:30:00.123456Z",
+            "2026-03-04 17:30:00.123456",
+            "2026-03-04T17:30:00.123456+00:00",
+            "2026-03-04 18:30:00.123456+01:00",
+        ] {
+            assert_eq!(parse_ts(&SqlValue::Text(text.into())), Some(t), "{text}");
+        }
+        assert_eq!(parse_ts(&SqlValue::Integer(0)), Some(OffsetDateTime::UNIX_EPOCH));
     }
 }

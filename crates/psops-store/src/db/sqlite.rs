@@ -1,12 +1,6 @@
 //! SQLite through rusqlite, in-process: one writer connection behind an async mutex (a
 //! transaction holds it for its whole unit of work) and a small pool of read-only
-//! connections made as they are needed. Statements are prepared once per connection and
-//! taken from its cache; arguments are bound by position, so no parameter name is looked
-//! up more than once per statement.
-//!
-//! Values keep the text formats sqlx wrote, so databases made before stay readable and
-//! sort the same: dates as `YYYY-MM-DD`, timestamps as RFC 3339 (`2026-03-04T17:30:00.5Z`),
-//! booleans as 0 and 1.
+//! connections made as they are needed, each with a large prepared-statement cache.
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,13 +8,10 @@ use std::time::Duration;
 
 use deadpool::managed::{self, Metrics, RecycleResult};
 use psops_core::Error;
-use rusqlite::types::{Null, Value as SqlValue, ValueRef};
-use rusqlite::{Connection, OpenFlags, Statement, ffi};
-use time::format_description::well_known::Rfc3339;
-use time::{Date, OffsetDateTime};
+use rusqlite::{Connection, OpenFlags, ffi};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-use super::{DbError, Sql, Value};
+use super::DbError;
 
 /// How long a statement waits for another process's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -241,187 +232,9 @@ impl From<rusqlite::Error> for DbError {
     }
 }
 
-/// A row read back: its values, owned, and the statement's column names, shared.
-pub(crate) struct SqliteRow {
-    columns: Arc<[String]>,
-    values: Vec<SqlValue>,
-}
-
-impl SqliteRow {
-    pub fn value(&self, col: &str) -> Option<&SqlValue> {
-        let i = self.columns.iter().position(|c| c == col)?;
-        self.values.get(i)
-    }
-
-    pub fn into_values(self) -> Vec<SqlValue> {
-        self.values
-    }
-}
-
-/// Binds every parameter of `stmt` from `args`. `$n` and `?n` name their argument; a
-/// bare `?` takes the argument at its own position.
-fn bind(stmt: &mut Statement<'_>, args: &[Value]) -> Result<(), DbError> {
-    for i in 1..=stmt.parameter_count() {
-        let n = match stmt.parameter_name(i) {
-            None => i,
-            Some(name) => name
-                .get(1..)
-                .and_then(|n| n.parse::<usize>().ok())
-                .ok_or_else(|| DbError::Other(format!("unsupported parameter {name}")))?,
-        };
-        let v = args
-            .get(n.wrapping_sub(1))
-            .ok_or_else(|| DbError::Other(format!("parameter {n} has no argument")))?;
-        bind_one(stmt, i, v)?;
-    }
-    Ok(())
-}
-
-fn bind_one(stmt: &mut Statement<'_>, i: usize, v: &Value) -> Result<(), DbError> {
-    match v {
-        Value::I64(Some(n)) => stmt.raw_bind_parameter(i, n)?,
-        Value::Text(Some(s)) => stmt.raw_bind_parameter(i, s.as_str())?,
-        Value::Bool(Some(b)) => stmt.raw_bind_parameter(i, i64::from(*b))?,
-        Value::Date(Some(d)) => stmt.raw_bind_parameter(i, date_text(*d))?,
-        Value::Ts(Some(t)) => stmt.raw_bind_parameter(i, ts_text(*t)?)?,
-        Value::I64(None) | Value::Text(None) | Value::Bool(None) | Value::Date(None) | Value::Ts(None) => {
-            stmt.raw_bind_parameter(i, Null)?
-        }
-    }
-    Ok(())
-}
-
-/// Reads every row of `stmt`, already bound.
-fn read_rows(stmt: &mut Statement<'_>) -> Result<Vec<SqliteRow>, DbError> {
-    let width = stmt.column_count();
-    let columns: Arc<[String]> = stmt.column_names().map(str::to_string).collect();
-    let mut rows = stmt.raw_query();
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let mut values = Vec::with_capacity(width);
-        for i in 0..width {
-            values.push(owned(r.get_ref(i)?)?);
-        }
-        out.push(SqliteRow {
-            columns: columns.clone(),
-            values,
-        });
-    }
-    Ok(out)
-}
-
-fn owned(v: ValueRef<'_>) -> Result<SqlValue, DbError> {
-    SqlValue::try_from(v).map_err(|e| DbError::Other(format!("reading a value: {e}")))
-}
-
-/// Runs a statement and returns its rows.
-pub(crate) fn all(conn: &Connection, s: &Sql) -> Result<Vec<SqliteRow>, DbError> {
-    let mut stmt = conn.prepare_cached(&s.text)?;
-    bind(&mut stmt, &s.args)?;
-    read_rows(&mut stmt)
-}
-
-/// Runs a statement and returns the rows it changed. A statement that also returns rows
-/// (`RETURNING`, or a plain `SELECT`) is stepped to its end.
-pub(crate) fn execute(conn: &Connection, s: &Sql) -> Result<u64, DbError> {
-    let mut stmt = conn.prepare_cached(&s.text)?;
-    bind(&mut stmt, &s.args)?;
-    if stmt.column_count() == 0 {
-        return Ok(stmt.raw_execute()? as u64);
-    }
-    let mut rows = stmt.raw_query();
-    while rows.next()?.is_some() {}
-    drop(rows);
-    Ok(if stmt.readonly() { 0 } else { conn.changes() })
-}
-
-/// Runs one INSERT per row through a single cached statement with `?` placeholders, one
-/// per column: the cheapest way SQLite takes many rows. With `returning`, each insert's
-/// returned row comes back, in the order of `rows`.
-pub(crate) fn insert_rows(
-    conn: &Connection,
-    table: &str,
-    columns: &[&str],
-    returning: &[&str],
-    rows: Vec<Vec<Value>>,
-) -> Result<Vec<SqliteRow>, DbError> {
-    let mut text = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        columns.join(", "),
-        vec!["?"; columns.len()].join(", ")
-    );
-    if !returning.is_empty() {
-        text.push_str(" RETURNING ");
-        text.push_str(&returning.join(", "));
-    }
-    let mut stmt = conn.prepare_cached(&text)?;
-    let mut out = Vec::with_capacity(if returning.is_empty() { 0 } else { rows.len() });
-    for row in rows {
-        if row.len() != columns.len() {
-            return Err(DbError::Other(format!(
-                "{table}: a row of {} values for {} columns",
-                row.len(),
-                columns.len()
-            )));
-        }
-        for (i, v) in row.iter().enumerate() {
-            bind_one(&mut stmt, i + 1, v)?;
-        }
-        if returning.is_empty() {
-            stmt.raw_execute()?;
-        } else {
-            out.extend(read_rows(&mut stmt)?);
-        }
-    }
-    Ok(out)
-}
-
-/// `YYYY-MM-DD`, as sqlx's `[year]-[month]-[day]` wrote it.
-pub(crate) fn date_text(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
-}
-
-/// RFC 3339, as sqlx wrote `OffsetDateTime`.
-pub(crate) fn ts_text(t: OffsetDateTime) -> Result<String, DbError> {
-    t.format(&Rfc3339)
-        .map_err(|e| DbError::Other(format!("formatting a timestamp: {e}")))
-}
-
-/// Reads a `YYYY-MM-DD` text date.
-pub(crate) fn parse_date(text: &str) -> Option<Date> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> { text.get(r)?.parse().ok() };
-    let month = time::Month::try_from(num(5..7)? as u8).ok()?;
-    Date::from_calendar_date(num(0..4)? as i32, month, num(8..10)? as u8).ok()
-}
-
-/// Reads a timestamp as sqlx accepted it: RFC 3339, or `YYYY-MM-DD HH:MM:SS[.f]` with or
-/// without an offset (no offset means UTC), or seconds since 1970.
-pub(crate) fn parse_ts(v: &SqlValue) -> Option<OffsetDateTime> {
-    match v {
-        SqlValue::Integer(n) => OffsetDateTime::from_unix_timestamp(*n).ok(),
-        SqlValue::Text(text) => OffsetDateTime::parse(text, &Rfc3339).ok().or_else(|| {
-            let mut fixed = text.clone();
-            if fixed.get(10..11) == Some(" ") {
-                fixed.replace_range(10..11, "T");
-            }
-            let time_part = fixed.get(11..).unwrap_or("");
-            if !time_part.contains(['Z', 'z', '+', '-']) {
-                fixed.push('Z');
-            }
-            OffsetDateTime::parse(&fixed, &Rfc3339).ok()
-        }),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, datetime};
 
     #[test]
     fn urls_read_as_sqlx_read_them() {
@@ -434,53 +247,5 @@ mod tests {
             target("sqlite://a.db?mode=ro&immutable=true"),
             Target::File("file:a.db?mode=ro&immutable=1".into())
         );
-    }
-
-    #[test]
-    fn dates_and_timestamps_keep_sqlx_text() {
-        assert_eq!(date_text(date!(2026 - 03 - 04)), "2026-03-04");
-        assert_eq!(parse_date("2026-03-04"), Some(date!(2026 - 03 - 04)));
-        assert_eq!(parse_date("2026-02-30"), None);
-        assert_eq!(parse_date("2026-3-4"), None);
-        let t = datetime!(2026-03-04 17:30:00.123456 UTC);
-        assert_eq!(ts_text(t).unwrap(), "2026-03-04T17:30:00.123456Z");
-        assert_eq!(
-            ts_text(datetime!(2026-03-04 17:30 UTC)).unwrap(),
-            "2026-03-04T17:30:00Z"
-        );
-        for text in [
-            "2026-03-04T17:30:00.123456Z",
-            "2026-03-04 17:30:00.123456",
-            "2026-03-04T17:30:00.123456+00:00",
-            "2026-03-04 18:30:00.123456+01:00",
-        ] {
-            assert_eq!(parse_ts(&SqlValue::Text(text.into())), Some(t), "{text}");
-        }
-        assert_eq!(parse_ts(&SqlValue::Integer(0)), Some(OffsetDateTime::UNIX_EPOCH));
-    }
-
-    #[test]
-    fn parameters_bind_by_number_or_position() {
-        let conn = Connection::open_in_memory().unwrap();
-        let s = Sql {
-            text: "SELECT $2 AS b, $1 AS a, $2 AS again".into(),
-            args: vec![Value::I64(Some(1)), Value::Text(Some("two".into()))],
-        };
-        let row = &all(&conn, &s).unwrap()[0];
-        assert_eq!(row.value("a"), Some(&SqlValue::Integer(1)));
-        assert_eq!(row.value("b"), Some(&SqlValue::Text("two".into())));
-        assert_eq!(row.value("again"), Some(&SqlValue::Text("two".into())));
-        let s = Sql {
-            text: "SELECT ? AS a, ? AS b".into(),
-            args: vec![Value::Bool(Some(true)), Value::Date(None)],
-        };
-        let row = &all(&conn, &s).unwrap()[0];
-        assert_eq!(row.value("a"), Some(&SqlValue::Integer(1)));
-        assert_eq!(row.value("b"), Some(&SqlValue::Null));
-        let short = Sql {
-            text: "SELECT $3 AS c".into(),
-            args: vec![],
-        };
-        assert!(all(&conn, &short).is_err());
     }
 }

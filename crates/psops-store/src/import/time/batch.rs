@@ -62,20 +62,14 @@ pub(super) async fn imported_keys(tx: &mut Tx, keys: &[(i64, &str)]) -> Result<H
     let wanted: HashSet<(i64, &str)> = keys.iter().copied().collect();
     let mut found = HashSet::new();
     for part in keys.chunks(ROWS_PER_STATEMENT * 2) {
-        // Both columns of the unique index, so each lookup is an index probe.
-        let mut people: Vec<i64> = part.iter().map(|(p, _)| *p).collect();
-        people.sort_unstable();
-        people.dedup();
-        let mut q = sql("SELECT person_id, source_key FROM time_entries WHERE person_id IN (");
-        push_list(&mut q, &people);
-        q.push(") AND source_key IN (");
-        for (i, (_, k)) in part.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.push_bind(*k);
+        // One probe of the unique index per pair. (`person_id IN (…) AND source_key IN (…)`
+        // probed every person with every key: hundreds of probes per row.)
+        let mut q = sql("SELECT t.person_id, t.source_key FROM (VALUES ");
+        for (i, (person, key)) in part.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(*person).push(", ").push_bind(*key).push(")");
         }
-        q.push(")");
+        q.push(") k JOIN time_entries t ON t.person_id = k.column1 AND t.source_key = k.column2");
         for r in tx.all(q).await? {
             let (person, key): (i64, String) = (r.get("person_id")?, r.get("source_key")?);
             if wanted.contains(&(person, key.as_str())) {
