@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use deadpool::managed::{self, Metrics, RecycleResult};
 use psops_core::Error;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags, ffi};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
@@ -148,9 +149,16 @@ fn closed() -> DbError {
     DbError::Other("the database is closed".into())
 }
 
-/// A larger statement cache and the lock wait, on every connection.
+/// A larger statement cache, the lock wait and stable plans, on every connection.
+///
+/// Without the query planner stability guarantee, SQLite marks statements whose plan
+/// might change with their bound values (range bounds on indexed columns, such as a
+/// person's week of entries) and prepares them again after every new binding: a parse
+/// and a plan per run, which is what the statement cache is there to avoid. psops's
+/// statements are written for one plan whatever the values.
 fn tune(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.busy_timeout(BUSY_TIMEOUT)
 }
 
@@ -234,7 +242,32 @@ impl From<rusqlite::Error> for DbError {
 
 #[cfg(test)]
 mod tests {
+    use super::super::statement;
+    use super::super::{Value, sql};
     use super::*;
+
+    #[test]
+    fn cached_statements_are_not_prepared_again_for_new_values() {
+        let conn = Connection::open_in_memory().unwrap();
+        tune(&conn).unwrap();
+        for m in crate::migrate::MIGRATIONS {
+            conn.execute_batch(m.sqlite).unwrap();
+        }
+        // A person's week: range bounds on an indexed column.
+        let text = "SELECT id FROM time_entries WHERE 1=1 AND person_id = $1 AND entry_date >= $2 \
+                    AND entry_date <= $3 ORDER BY id LIMIT 501";
+        for (p, from, to) in [(1, "2026-01-05", "2026-01-11"), (2, "2026-02-02", "2026-02-08")] {
+            let q = sql(text).bind(Value::from(p as i64)).bind(from).bind(to);
+            statement::all(&conn, &q).unwrap();
+        }
+        let stmt = conn.prepare_cached(&statement::numbered(text)).unwrap();
+        assert_eq!(
+            stmt.get_status(rusqlite::StatementStatus::Run),
+            2,
+            "the cached statement ran twice"
+        );
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
 
     #[test]
     fn urls_read_as_sqlx_read_them() {

@@ -33,47 +33,33 @@ impl SqliteRow {
 /// is linear), so binding a statement of thousands of arguments by name costs time
 /// quadratic in their number; `?n` IS its index. String literals, quoted identifiers
 /// and comments are copied untouched.
-fn numbered(text: &str) -> Cow<'_, str> {
+pub(super) fn numbered(text: &str) -> Cow<'_, str> {
     if !text.contains('$') {
         return Cow::Borrowed(text);
     }
+    let b = text.as_bytes();
+    let after = |from: usize, end: &[u8]| -> usize {
+        b.get(from..)
+            .and_then(|rest| rest.windows(end.len()).position(|w| w == end))
+            .map_or(b.len(), |p| from + p + end.len())
+    };
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                out.push(c);
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == c {
-                        break;
-                    }
-                }
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        i = match (b[i], b.get(i + 1)) {
+            (q @ (b'\'' | b'"'), _) => after(i + 1, &[q]),
+            (b'-', Some(b'-')) => after(i + 2, b"\n"),
+            (b'/', Some(b'*')) => after(i + 2, b"*/"),
+            (b'$', Some(d)) if d.is_ascii_digit() => {
+                out.push_str(&text[copied..i]);
+                out.push('?');
+                copied = i + 1;
+                i + 1
             }
-            '-' if chars.peek() == Some(&'-') => {
-                out.push(c);
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == '\n' {
-                        break;
-                    }
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                out.push(c);
-                let mut last = ' ';
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if last == '*' && d == '/' {
-                        break;
-                    }
-                    last = d;
-                }
-            }
-            '$' if chars.peek().is_some_and(char::is_ascii_digit) => out.push('?'),
-            c => out.push(c),
-        }
+            _ => i + 1,
+        };
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
 }
 
