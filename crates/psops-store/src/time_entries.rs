@@ -14,7 +14,8 @@ use psops_core::time_entries::{
     CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch,
     check_entry,
 };
-use psops_core::{Error, Minutes, Result};
+use psops_core::timesheet::ensure_draft;
+use psops_core::{Minutes, Result};
 
 use crate::assignments::missing;
 use crate::common::{Table, check_version, eq};
@@ -85,19 +86,6 @@ async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> R
     check_entry(input, &ctx)
 }
 
-/// Only drafts change; submitted and approved entries belong to the timesheet cycle.
-pub(crate) fn ensure_draft(e: &TimeEntry) -> Result<()> {
-    if e.status == EntryStatus::Draft {
-        Ok(())
-    } else {
-        Err(Error::conflict(
-            "status",
-            "not_draft",
-            format!("the entry is {} and can no longer change", e.status.code()),
-        ))
-    }
-}
-
 #[async_trait]
 impl TimeStore for Db {
     async fn create_time_entry(&self, ctx: &WriteCtx, new: NewTimeEntry) -> Result<Created<TimeEntry>> {
@@ -144,7 +132,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
-        ensure_draft(&current)?;
+        ensure_draft(current.status)?;
         let e = check(&mut tx, patch.apply(current.as_input()), Some(id)).await?;
         locks::ensure_open(&mut tx, &[e.input.date]).await?;
         let q = sql(format!(
@@ -174,7 +162,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
-        ensure_draft(&current)?;
+        ensure_draft(current.status)?;
         tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
             .await?;
         let mut deltas = Deltas::default();
