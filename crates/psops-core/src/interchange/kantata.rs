@@ -12,7 +12,6 @@ use super::reader::parse_record;
 use super::table::{Col, Ctx, Header, Rec};
 use super::values;
 use super::{Format, Options, RowError, Rows, SourceRow};
-use crate::Minutes;
 use crate::money::Money;
 
 pub(crate) const COLS: &[Col] = &[
@@ -46,17 +45,13 @@ const PROJECT_CODE: usize = 11;
 const ACCOUNT: usize = 12;
 const TASK: usize = 13;
 
-fn whole_minutes(s: &str) -> Option<Minutes> {
-    s.trim().parse::<i64>().ok().filter(|m| *m >= 0).map(Minutes)
-}
-
 fn cents(s: &str) -> Option<i64> {
     s.trim().parse::<i64>().ok()
 }
 
 pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(DATE, ctx);
-    let minutes = r.parse_required(MINUTES, "minutes", whole_minutes, "a whole number of minutes");
+    let minutes = r.parse_required(MINUTES, "minutes", values::whole_minutes, "a whole number of minutes");
     let billable = r.boolean(BILLABLE);
     let currency = r
         .parse(CURRENCY, "currency", values::parse_currency, "a currency like USD")

@@ -25,7 +25,6 @@
 use super::SourceRow;
 use super::table::{Col, Ctx, Rec};
 use super::values;
-use crate::Minutes;
 use crate::code::Code;
 use crate::time_entries::InternalCategory;
 
@@ -69,10 +68,6 @@ const BILLABLE: usize = 8;
 const NOTE: usize = 9;
 const SOURCE_KEY: usize = 10;
 
-fn whole_minutes(s: &str) -> Option<Minutes> {
-    (s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok().map(Minutes))?
-}
-
 pub(crate) fn row(r: &mut Rec<'_>, _ctx: &Ctx) -> Option<SourceRow> {
     // psops writes one date format only, so it reads only that one.
     let date = r.parse_required(
@@ -81,7 +76,12 @@ pub(crate) fn row(r: &mut Rec<'_>, _ctx: &Ctx) -> Option<SourceRow> {
         |v| crate::dates::parse_date("date", v).ok(),
         "a date written YYYY-MM-DD",
     );
-    let minutes = r.parse_required(MINUTES, "minutes", whole_minutes, "a whole number of minutes, like 90");
+    let minutes = r.parse_required(
+        MINUTES,
+        "minutes",
+        values::whole_minutes,
+        "a whole number of minutes, like 90",
+    );
     let billable = r.boolean(BILLABLE);
     let category = r.parse(
         CATEGORY,

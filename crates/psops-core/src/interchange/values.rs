@@ -70,46 +70,15 @@ pub fn parse_time(s: &str) -> Option<Time> {
     Time::from_hms(h, m, sec).ok()
 }
 
-/// A duration: `h:mm`, `h:mm:ss` (seconds round half up to the minute, as
-/// [`Minutes::parse`] does), decimal hours with `.` or `,` (rounded half up to the nearest
-/// minute, since reports print `0.33` for 20 minutes), or `90m` / `2h`.
+/// A duration as exports write it: [`Minutes::parse_rounded`], so `0.33` hours is 20 minutes.
 pub fn parse_duration(s: &str) -> Option<Minutes> {
+    Minutes::parse_rounded(s).ok()
+}
+
+/// A count of minutes (`90`), as psops's CSV and Kantata write durations: digits only.
+pub fn whole_minutes(s: &str) -> Option<Minutes> {
     let s = s.trim();
-    if s.contains(':') {
-        let parts: Vec<&str> = s.split(':').collect();
-        let (h, m, sec) = match parts.as_slice() {
-            [h, m] => (h, m, "0"),
-            [h, m, sec] => (h, m, *sec),
-            _ => return None,
-        };
-        let (h, m, sec) = (digits(h)?, digits(m)?, digits(sec)?);
-        if parts[1].len() != 2 || m >= 60 || sec >= 60 {
-            return None;
-        }
-        return h.checked_mul(60)?.checked_add(m + i64::from(sec >= 30)).map(Minutes);
-    }
-    if s.ends_with(['m', 'h']) {
-        return Minutes::parse(s).ok();
-    }
-    decimal_hours(s).map(Minutes)
-}
-
-fn digits(s: &str) -> Option<i64> {
-    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-}
-
-/// Decimal hours to minutes, exactly: hours × 60 as a fraction, rounded half up.
-fn decimal_hours(s: &str) -> Option<i64> {
-    let s = s.replace(',', ".");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() && frac.is_empty() || frac.len() > 9 {
-        return None;
-    }
-    let whole = if whole.is_empty() { 0 } else { digits(whole)? };
-    let frac_num = if frac.is_empty() { 0 } else { digits(frac)? };
-    let denom = 10i64.pow(frac.len() as u32);
-    let frac_minutes = (frac_num * 60 * 2 + denom) / (2 * denom);
-    whole.checked_mul(60)?.checked_add(frac_minutes)
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok().map(Minutes))?
 }
 
 /// Yes/No, true/false, 1/0, y/n, Ja/Nein (and a spreadsheet's `x` tick), case-insensitive.
