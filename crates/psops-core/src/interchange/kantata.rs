@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::key::KeyCounter;
 use super::reader::parse_record;
-use super::table::{Col, Ctx, Header, Rec};
+use super::table::{Col, Ctx, Fields, Header, Rec};
 use super::values;
 use super::{Format, Options, RowError, Rows, SourceRow};
 use crate::money::Money;
@@ -30,6 +30,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("account_name", &["account_name", "client_name"]),
     Col::opt("task", &["task", "story_title", "story_name"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "user_email",
+    name: "user_name",
+    account: "account_name",
+    project: "project_name",
+    project_code: "project_code",
+    date: &["date_performed"],
+    minutes: &["time_in_minutes"],
+    note: "notes",
+    billable: "billable",
+};
 const ID: usize = 0;
 const DATE: usize = 1;
 const MINUTES: usize = 2;

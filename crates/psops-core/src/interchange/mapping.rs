@@ -12,8 +12,8 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use super::RowError;
 use super::table::norm;
-use super::{RowError, SourceRow};
 use crate::accounts::AccountId;
 use crate::people::PersonId;
 use crate::projects::ProjectId;
@@ -239,21 +239,6 @@ impl Unresolved {
     pub fn only_missing(&self) -> bool {
         self.errors.iter().all(|e| e.rule.starts_with("unmatched_"))
     }
-}
-
-/// The header the row's file uses for a field, for error reports.
-fn column(row: &SourceRow, canonical: &str) -> String {
-    super::csv_columns(row.format)
-        .iter()
-        .find(|c| c.name == canonical)
-        .and_then(|c| {
-            row.original.headers.iter().find(|h| {
-                let h = norm(h);
-                c.aliases.iter().any(|a| norm(a) == h)
-            })
-        })
-        .cloned()
-        .unwrap_or_else(|| canonical.to_string())
 }
 
 mod resolve;

@@ -264,6 +264,17 @@ fn csv_columns(format: Format) -> &'static [table::Col] {
     }
 }
 
+fn fields(format: Format) -> &'static table::Fields {
+    match format {
+        Format::Harvest => &harvest::FIELDS,
+        Format::Toggl => &toggl::FIELDS,
+        Format::Kimai => &kimai::FIELDS,
+        Format::Clockify => &clockify::FIELDS,
+        Format::Kantata => &kantata::FIELDS,
+        Format::Psops => &psops_csv::FIELDS,
+    }
+}
+
 fn csv_parser(format: Format) -> table::ParseFn {
     match format {
         Format::Harvest => harvest::row,

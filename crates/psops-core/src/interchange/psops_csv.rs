@@ -23,7 +23,7 @@
 //! | `source_key` | the entry's stable import key; blank lets psops derive one from the content |
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 use crate::code::Code;
 use crate::time_entries::InternalCategory;
@@ -56,6 +56,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("note", &["note"]),
     Col::opt("source_key", &["source_key"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "person_email",
+    name: "person_name",
+    account: "account",
+    project: "project",
+    project_code: "project_code",
+    date: &["date"],
+    minutes: &["minutes"],
+    note: "note",
+    billable: "billable",
+};
 const DATE: usize = 0;
 const EMAIL: usize = 1;
 const NAME: usize = 2;

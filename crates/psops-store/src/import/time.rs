@@ -297,36 +297,6 @@ impl Run<'_> {
     }
 }
 
-/// The header a rule's field corresponds to in this file, as the file spells it.
-fn column_for(row: &SourceRow, field: &str) -> String {
-    let candidates: &[&str] = match field {
-        "date" => &["date", "start date", "date_performed", "datum", "begin"],
-        "minutes" => &[
-            "hours",
-            "duration",
-            "duration (h)",
-            "time_in_minutes",
-            "minutes",
-            "dauer",
-        ],
-        "note" => &["notes", "description", "note", "beschreibung"],
-        "billable" => &["billable?", "billable", "abrechenbar"],
-        "project_id" => &["project code", "project", "project_code", "project_name", "projekt"],
-        "person_id" => &["email", "e-mail", "user_email", "person_email", "user", "first name"],
-        _ => &[],
-    };
-    candidates
-        .iter()
-        .find_map(|c| {
-            row.original
-                .headers
-                .iter()
-                .find(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(c))
-        })
-        .cloned()
-        .unwrap_or_else(|| field.to_string())
-}
-
 /// A broken rule as the row's report lines: where in the file, what was there.
 fn row_errors(row: &SourceRow, e: Error) -> Vec<RowError> {
     let fields = match e {
@@ -337,7 +307,7 @@ fn row_errors(row: &SourceRow, e: Error) -> Vec<RowError> {
     fields
         .into_iter()
         .map(|f| {
-            let column = column_for(row, &f.field);
+            let column = row.column(&f.field);
             let value = row.original.get(&column).unwrap_or_default().to_string();
             RowError::new(row.line, column, value, f.rule, f.message)
         })
