@@ -19,7 +19,7 @@ use psops_core::{Minutes, Result};
 
 use crate::assignments::missing;
 use crate::common::{Table, check_version, eq};
-use crate::db::{Row, Tx, now, sql};
+use crate::db::{Row, Sql, Tx, now, sql};
 use crate::record::table;
 use crate::rollups::Deltas;
 use crate::{Db, idempotency, locks, org};
@@ -175,23 +175,29 @@ impl TimeStore for Db {
 
     async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>> {
         let mut q = ENTRIES.select();
-        crate::common::scope(&mut q, &filter.scope, psops_core::scope::ListKind::TimeEntries);
-        eq(&mut q, "person_id", filter.person_id);
-        eq(&mut q, "project_id", filter.project_id);
-        eq(&mut q, "category", filter.category.map(|c| c.code()));
-        eq(&mut q, "status", filter.status.map(|s| s.code()));
-        eq(&mut q, "billable", filter.billable);
-        if let Some(account) = filter.account_id {
-            q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
-                .push_bind(account)
-                .push(")");
-        }
-        if let Some(from) = filter.from {
-            q.push(" AND entry_date >= ").push_bind(from);
-        }
-        if let Some(to) = filter.to {
-            q.push(" AND entry_date <= ").push_bind(to);
-        }
+        where_filter(&mut q, filter);
         ENTRIES.page_any(&self.pools, q, page).await
+    }
+}
+
+/// A time-entry filter as conditions on `time_entries` (appended after a `WHERE`): the
+/// list and the export read exactly the same entries.
+pub(crate) fn where_filter(q: &mut Sql, filter: &TimeEntryFilter) {
+    crate::common::scope(q, &filter.scope, psops_core::scope::ListKind::TimeEntries);
+    eq(q, "person_id", filter.person_id);
+    eq(q, "project_id", filter.project_id);
+    eq(q, "category", filter.category.map(|c| c.code()));
+    eq(q, "status", filter.status.map(|s| s.code()));
+    eq(q, "billable", filter.billable);
+    if let Some(account) = filter.account_id {
+        q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
+            .push_bind(account)
+            .push(")");
+    }
+    if let Some(from) = filter.from {
+        q.push(" AND entry_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        q.push(" AND entry_date <= ").push_bind(to);
     }
 }

@@ -256,12 +256,25 @@ async fn lists_filter_by_person_account_and_dates(db: &Db) {
         e.date = time::Date::from_calendar_date(2026, time::Month::March, day).unwrap();
         db.create_time_entry(&ctx(), e).await.unwrap();
     }
+    // The export reads exactly the entries the list does: one filter, one SQL.
     let count = |f: TimeEntryFilter| async move {
-        db.list_time_entries(&f, PageRequest::default())
+        let listed: Vec<_> = db
+            .list_time_entries(&f, PageRequest::default())
             .await
             .unwrap()
             .items
-            .len()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let exported: Vec<_> = db
+            .export_time_page(&f, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(listed, exported, "{f:?}");
+        listed.len()
     };
     assert_eq!(
         count(TimeEntryFilter {
