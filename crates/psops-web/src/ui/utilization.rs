@@ -19,7 +19,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{Params, pct, subject};
+use super::filters::{Pairs, pct, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -119,7 +119,7 @@ fn weekly_bars(range: DateRange, entries: &[psops_core::time_entries::TimeEntry]
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
     let person_id = person(&subject)?;
     let settings = state.store.settings().await?;
