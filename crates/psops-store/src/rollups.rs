@@ -21,6 +21,8 @@ use crate::db::{Pools, Sql, Tx, sql};
 pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
 /// A `time_rollup_month` row: person, month key.
 pub(crate) type MonthKey = (i64, i64);
+/// Day rows with their minutes, billable and approved minutes; month rows with the first two.
+pub(crate) type Rows = (Vec<(DayKey, [i64; 3])>, Vec<(MonthKey, [i64; 2])>);
 
 /// Rows per multi-row statement: 7 arguments each stays far below both drivers' limits.
 const CHUNK: usize = 400;
@@ -87,7 +89,7 @@ impl Deltas {
     }
 
     /// The rows that change, without those whose every figure nets to zero.
-    pub fn into_rows(self) -> (Vec<(DayKey, [i64; 3])>, Vec<(MonthKey, [i64; 2])>) {
+    pub fn into_rows(self) -> Rows {
         let days = self
             .day
             .into_iter()
