@@ -4,10 +4,12 @@
 
 use std::collections::BTreeMap;
 
+use csv::StringRecord;
 use time::{Date, Duration, Month};
 
 use crate::Minutes;
 use crate::capacity::Holiday;
+use crate::csv_file::{CsvError, CsvFile, Delimiter};
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
 
@@ -175,46 +177,34 @@ fn expand(e: Event, found: &mut Vec<(usize, Holiday)>, errors: &mut Vec<FieldErr
     }
 }
 
-/// Splits one CSV line into fields, honouring double quotes and doubled quotes inside.
-fn csv_fields(line: &str) -> Option<Vec<String>> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        let field = fields.last_mut()?;
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.trim().is_empty() => {
-                field.clear();
-                quoted = true;
-            }
-            (',', false) => fields.push(String::new()),
-            _ => field.push(c),
-        }
-    }
-    (!quoted).then_some(fields.into_iter().map(|f| f.trim().to_string()).collect())
-}
-
 /// Reads `date,name[,hours]` lines (`2026-12-25,Christmas Day` or
 /// `2026-12-24,Christmas Eve,4` for a half day). A first line starting with `date` is a
 /// header; blank lines are skipped.
 pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let raw = raw.trim_start_matches('\u{feff}').trim();
-        if raw.is_empty() || (found.is_empty() && errors.is_empty() && raw.to_lowercase().starts_with("date")) {
+    let to_error = |e: CsvError| at(e.line as usize, e.rule, e.message);
+    let mut file =
+        CsvFile::open(text.as_bytes(), Delimiter::Comma, false).map_err(|e| Error::Invalid(vec![to_error(e)]))?;
+    let mut record = StringRecord::new();
+    let mut first = true;
+    while let Some(next) = file.next_record(&mut record) {
+        let line = match next {
+            Ok(line) => line as usize,
+            Err(e) => {
+                errors.push(to_error(e));
+                continue;
+            }
+        };
+        let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
+        if std::mem::take(&mut first) && fields[0].to_lowercase().starts_with("date") {
             continue;
         }
-        let Some(fields) = csv_fields(raw) else {
-            errors.push(at(line, "quotes", "a quoted field is not closed"));
+        // A holiday is one line: a line break inside a cell is a quote left open.
+        if record.iter().any(|f| f.contains('\n')) {
+            errors.push(at(line, "quotes", "a quoted field is not closed on its line"));
             continue;
-        };
+        }
         if !(2..=3).contains(&fields.len()) {
             errors.push(at(
                 line,

@@ -18,6 +18,7 @@ use time::Date;
 
 use crate::accounts::AccountFields;
 use crate::code::Code;
+use crate::csv_file::{CsvFile, Delimiter};
 use crate::interchange::RowError;
 use crate::interchange::values::{parse_duration, parse_money};
 use crate::money::{Currency, Money};
@@ -216,13 +217,10 @@ fn read_rows<T>(
     required: &[&str],
     mut row: impl FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase())
-            .collect(),
-        Err(e) => return Err(header_error(format!("the file is not CSV: {e}"))),
+    let mut file = CsvFile::open(input, Delimiter::Comma, true).map_err(|e| header_error(e.message))?;
+    let header: Vec<String> = match file.header() {
+        Ok(h) => h.iter().map(|c| c.to_lowercase()).collect(),
+        Err(e) => return Err(header_error(format!("the file is not CSV: {}", e.message))),
     };
     if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
         let mut errors = header_error(format!("the header has no '{missing}' column"));
@@ -231,22 +229,15 @@ fn read_rows<T>(
         return Err(errors);
     }
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = file.next_record(&mut record) {
+        let line = match line {
+            Ok(line) => line,
             Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.push(RowError::new(
-                    line,
-                    "",
-                    "",
-                    "csv",
-                    format!("not a valid CSV record: {e}"),
-                ));
+                errors.push(e.into());
                 continue;
             }
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let mut cells = Cells {
             line,
             header: &header,
