@@ -91,6 +91,17 @@ impl<R: Read> CsvFile<R> {
     }
 }
 
+impl<R: Read> Iterator for CsvFile<R> {
+    /// A record that has a non-blank cell and its first line, or why it is not a record.
+    type Item = Result<(u64, StringRecord), CsvError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut record = StringRecord::new();
+        let line = self.next_record(&mut record)?;
+        Some(line.map(|line| (line, record)))
+    }
+}
+
 /// Counts `,`, `;` and tabs outside quotes on the first line; a tie goes to the comma.
 fn sniff_delimiter(buf: &[u8]) -> u8 {
     let (mut quoted, mut counts) = (false, [0usize; 3]);

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use csv::StringRecord;
 use time::{Date, Duration, Month};
 
 use crate::Minutes;
@@ -184,18 +183,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     let to_error = |e: CsvError| at(e.line as usize, e.rule, e.message);
-    let mut file =
+    let file =
         CsvFile::open(text.as_bytes(), Delimiter::Comma, false).map_err(|e| Error::Invalid(vec![to_error(e)]))?;
-    let mut record = StringRecord::new();
     let mut first = true;
-    while let Some(next) = file.next_record(&mut record) {
-        let line = match next {
-            Ok(line) => line as usize,
-            Err(e) => {
-                errors.push(to_error(e));
-                continue;
-            }
+    for next in file {
+        let Ok((line, record)) = next.map_err(|e| errors.push(to_error(e))) else {
+            continue;
         };
+        let line = line as usize;
         let fields: Vec<String> = record.iter().map(|f| f.trim().to_string()).collect();
         if std::mem::take(&mut first) && fields[0].to_lowercase().starts_with("date") {
             continue;

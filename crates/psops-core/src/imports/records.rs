@@ -229,14 +229,9 @@ fn read_rows<T>(
         return Err(errors);
     }
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    let mut record = csv::StringRecord::new();
-    while let Some(line) = file.next_record(&mut record) {
-        let line = match line {
-            Ok(line) => line,
-            Err(e) => {
-                errors.push(e.into());
-                continue;
-            }
+    for next in file {
+        let Ok((line, record)) = next.map_err(|e| errors.push(e.into())) else {
+            continue;
         };
         let mut cells = Cells {
             line,

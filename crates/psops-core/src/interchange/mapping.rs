@@ -85,14 +85,9 @@ impl Mapping {
             )]);
         };
         let (mut mapping, mut errors) = (Mapping::default(), Vec::new());
-        let mut record = csv::StringRecord::new();
-        while let Some(line) = file.next_record(&mut record) {
-            let line = match line {
-                Ok(line) => line,
-                Err(e) => {
-                    errors.push(e.into());
-                    continue;
-                }
+        for next in file {
+            let Ok((line, record)) = next.map_err(|e| errors.push(e.into())) else {
+                continue;
             };
             let field = |i: usize| record.get(i).unwrap_or_default().trim();
             let kind = match field(k).to_lowercase().as_str() {
