@@ -16,6 +16,8 @@ pub type ApiTokenId = Id<ApiToken>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     Ops,
@@ -29,31 +31,7 @@ pub enum Role {
 }
 
 impl Code for Role {
-    const ALL: &'static [Self] = &[
-        Self::Admin,
-        Self::Ops,
-        Self::Finance,
-        Self::PracticeManager,
-        Self::EngagementManager,
-        Self::ProjectManager,
-        Self::Consultant,
-        Self::PartnerManager,
-        Self::PartnerConsultant,
-    ];
     const FIELD: &'static str = "role";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Ops => "ops",
-            Self::Finance => "finance",
-            Self::PracticeManager => "practice_manager",
-            Self::EngagementManager => "engagement_manager",
-            Self::ProjectManager => "project_manager",
-            Self::Consultant => "consultant",
-            Self::PartnerManager => "partner_manager",
-            Self::PartnerConsultant => "partner_consultant",
-        }
-    }
 }
 
 /// Roles as stored: a comma-separated list of codes.
@@ -122,20 +100,15 @@ pub struct UserPatch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum TokenScope {
     Read,
     ReadWrite,
 }
 
 impl Code for TokenScope {
-    const ALL: &'static [Self] = &[Self::Read, Self::ReadWrite];
     const FIELD: &'static str = "scope";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::ReadWrite => "read_write",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]

@@ -18,6 +18,8 @@ pub type TimeEntryId = Id<TimeEntry>;
 /// Work that belongs to no customer project (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum InternalCategory {
     Admin,
     PreSales,
@@ -27,28 +29,14 @@ pub enum InternalCategory {
 }
 
 impl Code for InternalCategory {
-    const ALL: &'static [Self] = &[
-        Self::Admin,
-        Self::PreSales,
-        Self::Training,
-        Self::ToolsEnablement,
-        Self::InternalNonCreditable,
-    ];
     const FIELD: &'static str = "category";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::PreSales => "pre_sales",
-            Self::Training => "training",
-            Self::ToolsEnablement => "tools_enablement",
-            Self::InternalNonCreditable => "internal_non_creditable",
-        }
-    }
 }
 
 /// Where an entry is in the weekly timesheet cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum EntryStatus {
     Draft,
     Submitted,
@@ -56,15 +44,7 @@ pub enum EntryStatus {
 }
 
 impl Code for EntryStatus {
-    const ALL: &'static [Self] = &[Self::Draft, Self::Submitted, Self::Approved];
     const FIELD: &'static str = "status";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-        }
-    }
 }
 
 /// What a user sends to log time. `billable` defaults from the project.

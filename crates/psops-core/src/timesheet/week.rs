@@ -137,6 +137,8 @@ pub fn due_date_for(week: IsoWeek, settings: &Settings) -> Result<Date> {
 /// Where a person's week stands against its due day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Compliance {
     /// Submitted and approved by the due day.
     OnTime,
@@ -149,16 +151,7 @@ pub enum Compliance {
 }
 
 impl Code for Compliance {
-    const ALL: &'static [Self] = &[Self::OnTime, Self::NotSubmitted, Self::NotApproved, Self::NotDue];
     const FIELD: &'static str = "compliance";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::OnTime => "on_time",
-            Self::NotSubmitted => "not_submitted",
-            Self::NotApproved => "not_approved",
-            Self::NotDue => "not_due",
-        }
-    }
 }
 
 /// Classifies a week. `submitted_on` is the day the week was (last) submitted,
