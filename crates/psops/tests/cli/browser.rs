@@ -4,34 +4,29 @@
 //! a partner consultant opens their own organisation's project but gets the 404 page for
 //! another organisation's. Runs when `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
 use serde_json::{Value, json};
 
-use crate::support::{Server, TestDb, run};
-use crate::webdriver::{Browser, keys};
+use crate::support::{Server, TestDb, http, response, run};
+use crate::webdriver::{Browser, Key, clear};
 
 const PASSWORD: &str = "correct horse battery staple";
 
 /// One JSON request to the API with the admin's token; the parsed body of a 2xx answer.
 fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
-    let mut stream = TcpStream::connect(&server.addr).expect("connect to psops");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let body = body.to_string();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        server.addr,
-        body.len()
+    let res = http()
+        .post(format!("http://{}{path}", server.addr))
+        .header("Authorization", format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body.to_string())
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let res = response(res);
+    assert!(
+        (200..300).contains(&res.status),
+        "POST {path} {body}: {}\n{}",
+        res.head,
+        res.body
     );
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read");
-    let (head, reply) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    assert!(head.starts_with("HTTP/1.1 2"), "POST {path} {body}: {head}\n{reply}");
-    serde_json::from_str(reply).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {reply}"))
+    serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {}", res.body))
 }
 
 fn id(v: &Value) -> i64 {
@@ -177,13 +172,13 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click(&format!("#m-p{project}-b-0"));
     b.keys("8");
     for hours in ["8", "8", "8"] {
-        b.keys(keys::RIGHT);
+        b.keys(&Key::Right);
         b.keys(hours);
     }
-    b.keys(keys::TAB);
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
+    b.keys(&Key::Tab);
     b.keys("7:30");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("the week total", |b| text(b, "#week-total") == "39:30");
     assert_eq!(b.value(&format!("#m-p{project}-b-4")), "7:30");
     let days: Vec<String> = (1..=5)
@@ -193,38 +188,38 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
 
     // Left from Friday is Thursday; a cleared and retyped day saves, and so does Backspace.
     b.click(&format!("#m-p{project}-b-4"));
-    b.keys(keys::LEFT);
+    b.keys(&Key::Left);
     assert_eq!(focused(&b), format!("m-p{project}-b-3"));
-    b.keys(keys::CLEAR);
+    b.keys(&clear());
     b.keys("6");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("Thursday at 6", |b| text(b, "#week-total") == "37:30");
     b.click(&format!("#m-p{project}-b-3"));
-    b.keys(keys::BACKSPACE);
+    b.keys(&Key::Backspace);
     b.keys("8");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("Thursday at 8 again", |b| text(b, "#week-total") == "39:30");
 
     // Non-billable time on the customer project without a note: the rule, in words.
     add_row(&b, project, false);
     // Up and down (and Enter) move between the rows of one day.
     b.click(&format!("#m-p{project}-b-1"));
-    b.keys(keys::DOWN);
+    b.keys(&Key::Down);
     assert_eq!(focused(&b), format!("m-p{project}-n-1"));
-    b.keys(keys::UP);
+    b.keys(&Key::Up);
     assert_eq!(focused(&b), format!("m-p{project}-b-1"));
-    b.keys(keys::ENTER);
+    b.keys(&Key::Enter);
     assert_eq!(focused(&b), format!("m-p{project}-n-1"));
     b.click(&format!("#m-p{project}-n-0"));
     b.keys("1");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     let error = format!("#e-p{project}-n-0");
     b.wait_until("the note rule", |b| b.exists(&error));
     assert!(text(&b, &error).contains("non-billable time on a customer project needs a note"));
     assert_eq!(text(&b, "#week-total"), "39:30", "nothing saved");
     b.click(&format!("#n-p{project}-n-0"));
     b.keys("Enablement of the customer's team");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("the fixed cell", |b| {
         !b.exists(&error) && text(b, "#week-total") == "40:30"
     });
