@@ -4,9 +4,9 @@
 //!
 //! The iCalendar reader is ours because the crates cannot report what an import must:
 //! `icalendar` 0.17's parser stops at the first problem and numbers lines of the unfolded
-//! text, `ical` 0.11 gives properties no line numbers at all, and neither undoes TEXT
-//! escapes — while this reports every broken event at once by its line in the file. See
-//! `ical` for the build cost the crates would add.
+//! text, and `ical` 0.11 gives properties no line numbers (nor undoes TEXT escapes) —
+//! while this reports every broken event at once by its line in the file. See `ical` for
+//! the build cost the crates would add.
 
 use std::collections::BTreeMap;
 
