@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod calendars;
 pub mod capacity;
 pub mod code;
+pub mod csv_writer;
 pub mod dates;
 pub mod error;
 pub mod fiscal;

@@ -2,7 +2,9 @@
 //! with the keyboard, meets the note rule on non-billable time and fixes it, submits; the
 //! project manager approves on /approvals; the consultant's utilization shows the hours;
 //! a partner consultant opens their own organisation's project but gets the 404 page for
-//! another organisation's. Runs when `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
+//! another organisation's; an administrator's pages work too. All of it under psops's
+//! Content-Security-Policy, which refuses nothing on the way. Runs when
+//! `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -32,6 +34,29 @@ fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
     let (head, reply) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
     assert!(head.starts_with("HTTP/1.1 2"), "POST {path} {body}: {head}\n{reply}");
     serde_json::from_str(reply).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {reply}"))
+}
+
+/// A JSON PATCH with the admin's token, as `*` (whatever is stored).
+fn patch(server: &Server, token: &str, path: &str, body: &Value) {
+    let mut stream = TcpStream::connect(&server.addr).expect("connect to psops");
+    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
+    let body = body.to_string();
+    let request = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+         If-Match: *\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        server.addr,
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).expect("read");
+    assert!(raw.starts_with("HTTP/1.1 2"), "PATCH {path}: {raw}");
+}
+
+/// Fails when the browser refused anything under the Content-Security-Policy.
+fn no_csp_violations(b: &Browser, at: &str) {
+    let refused = b.csp_violations();
+    assert!(refused.is_empty(), "the CSP refused something on {at}: {refused:#?}");
 }
 
 fn id(v: &Value) -> i64 {
@@ -84,6 +109,8 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64, i64) {
         )
     };
     let migration = project("Globex migration", None, Some(pm));
+    let budget = json!({"budget_minutes": 6000});
+    patch(server, token, &format!("/api/v1/projects/{migration}"), &budget);
     let other = project("Umbrella rollout", Some(theirs), None);
     let own = project("Initech delivery", Some(ours), None);
     post(
@@ -168,6 +195,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     let (project, other, own) = organisation(&db, &server, token.stdout.trim());
     let base = format!("http://{}", server.addr);
 
+    no_csp_violations(&b, "the sign-in page");
     sign_in(&b, &base, "casey@example.com");
     let before = billable_hours(&b, &base);
     b.goto(&format!("{base}/week"));
@@ -239,6 +267,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         std::fs::copy(&shot, docs.join("week-view.png")).expect("copy the screenshot to docs/");
     }
 
+    no_csp_violations(&b, "the week grid");
     b.click("#submit-week");
     b.wait_until("the submitted week", |b| b.page_source().contains("Submitted on"));
     assert!(!b.exists(&format!("#m-p{project}-b-0")), "submitted time is read-only");
@@ -251,6 +280,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click("button[name=approve_one]");
     b.wait_until("the approval", |b| b.page_source().contains("Approved 1 line."));
     assert!(b.page_source().contains("Nothing is waiting"));
+    no_csp_violations(&b, "the approvals page");
     sign_out(&b);
 
     sign_in(&b, &base, "casey@example.com");
@@ -275,4 +305,50 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         "another organisation's project is the 404 page"
     );
     assert!(!b.page_source().contains("Umbrella rollout"));
+    no_csp_violations(&b, "the partner's pages");
+    b.goto(&format!("{base}/"));
+    sign_out(&b);
+
+    // An administrator's pages, with the behaviours that once were inline script.
+    let calendar = id(&api(
+        &server,
+        token.stdout.trim(),
+        "/api/v1/calendars",
+        &json!({"name": "EMEA holidays", "region": "EMEA"}),
+    ));
+    sign_in(&b, &base, "admin@example.com");
+    b.goto(&format!("{base}/projects/{project}"));
+    let bar =
+        b.eval("const r = document.querySelector('svg.bar rect'); return r ? r.getBoundingClientRect().width : 0;");
+    assert!(bar.as_f64().unwrap_or_default() > 0.0, "the budget bar is drawn: {bar}");
+    for page in [
+        "/projects",
+        "/people",
+        "/reports/utilization",
+        "/reports/compliance",
+        "/admin/users",
+        "/admin/policy",
+    ] {
+        b.goto(&format!("{base}{page}"));
+        b.wait_until(page, |b| b.exists("main h1"));
+    }
+    // The projects filter updates in place through htmx.
+    b.goto(&format!("{base}/projects"));
+    b.type_into("#q", "Globex");
+    b.wait_until("the filtered list", |b| b.url().contains("q=Globex"));
+    no_csp_violations(&b, "the admin's lists and reports");
+    b.goto(&format!("{base}/tokens"));
+    b.click("select#user option:last-child");
+    b.wait_until("the other user's tokens", |b| b.url().contains("user="));
+    b.goto(&format!("{base}/admin/calendars/{calendar}"));
+    let file = std::env::temp_dir().join(format!("psops-holidays-{}.csv", std::process::id()));
+    std::fs::write(&file, "2026-12-25,Christmas Day\n").expect("a holiday file");
+    b.type_into("#file", &file.display().to_string());
+    b.wait_until("the file read into the form", |b| {
+        b.value("#content").contains("Christmas")
+    });
+    assert_eq!(b.value("#format"), "csv");
+    b.click("form.card:last-of-type button[type=submit]");
+    b.wait_until("the imported holiday", |b| b.page_source().contains("Christmas Day"));
+    no_csp_violations(&b, "the tokens and calendar pages");
 }

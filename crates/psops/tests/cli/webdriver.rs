@@ -145,7 +145,9 @@ impl Browser {
         all.push(format!("--user-data-dir={}", profile.display()));
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": all}
+            "goog:chromeOptions": {"binary": chromium, "args": all},
+            // The console, so tests can see what the Content-Security-Policy refused.
+            "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let session = http(port, "POST", "/session", Some(&caps)).unwrap_or_else(|e| panic!("new session: {e}"));
         let session = session["sessionId"].as_str().unwrap_or_default().to_string();
@@ -244,6 +246,19 @@ impl Browser {
             .as_str()
             .unwrap_or_default()
             .to_string()
+    }
+
+    /// What the browser refused under the Content-Security-Policy since the last call:
+    /// the console messages that name it.
+    pub fn csp_violations(&self) -> Vec<String> {
+        let log = self.cmd("POST", "/se/log", Some(json!({"type": "browser"})));
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter(|m| m.contains("Content Security Policy"))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Runs a script in the page and returns its result.
