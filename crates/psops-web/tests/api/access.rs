@@ -372,7 +372,7 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
     drop(app);
     let form = page(&fresh, Method::GET, &path, "", "").await.expect(200);
     let csrf = hidden_csrf(&form.text);
-    let cookies = format!("psops_form={csrf}");
+    let cookies = format!("psops_form={}", cookie_value(&form, "psops_form").unwrap_or_default());
     let bad = format!("csrf={csrf}&name=Root&email=root%40example.com&password=short&confirm=short");
     assert_eq!(page(&fresh, Method::POST, &path, &cookies, &bad).await.status, 422);
     let good =
