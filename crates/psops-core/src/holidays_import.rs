@@ -168,8 +168,19 @@ fn expand(e: Event, found: &mut Vec<(usize, Holiday)>, errors: &mut Vec<FieldErr
         ));
         return;
     }
+    if !crate::dates::in_bounds(start) {
+        errors.push(at(
+            e.start_line,
+            crate::dates::BOUNDS_RULE,
+            "the event's DTSTART must lie between 1900-01-01 and 2200-12-31",
+        ));
+        return;
+    }
     for n in 0..days {
-        if let Some(date) = start.checked_add(Duration::days(n)) {
+        if let Some(date) = start
+            .checked_add(Duration::days(n))
+            .filter(|d| crate::dates::in_bounds(*d))
+        {
             found.push((
                 e.start_line,
                 Holiday {
@@ -240,6 +251,13 @@ pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
                     name: fields[1].clone(),
                 },
             )),
+            (Err(crate::Error::Invalid(e)), _) if e.iter().any(|e| e.rule == crate::dates::BOUNDS_RULE) => {
+                errors.push(at(
+                    line,
+                    crate::dates::BOUNDS_RULE,
+                    format!("'{}' lies outside 1900-01-01 to 2200-12-31", fields[0]),
+                ))
+            }
             (Err(_), _) => errors.push(at(
                 line,
                 "date",

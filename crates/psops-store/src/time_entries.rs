@@ -52,7 +52,8 @@ pub(crate) fn read(r: &Row) -> Result<TimeEntry> {
     })
 }
 
-/// Loads the person, project, settings and the day's other minutes, then checks.
+/// Loads the person, project, settings, the day's other minutes and whether the person
+/// is assigned to the project, then checks.
 async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> Result<CheckedEntry> {
     let lock = tx.for_update();
     let person = table::<Person>()
@@ -77,11 +78,24 @@ async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> R
     .bind(input.date)
     .bind(this.map(|i| i.get()).unwrap_or(0));
     let other: i64 = tx.one(q).await?.get("total")?;
+    let assigned = match input.project_id {
+        Some(project) => {
+            let q = sql(
+                "SELECT COUNT(*) AS n FROM assignments WHERE person_id = $1 AND project_id = $2 \
+                 AND archived_at IS NULL",
+            )
+            .bind(input.person_id)
+            .bind(project);
+            tx.one(q).await?.get::<i64>("n")? > 0
+        }
+        None => false,
+    };
     let ctx = EntryContext {
         settings: &settings,
         person: &person,
         project: project.as_ref(),
         other_minutes_that_day: other,
+        assigned,
     };
     check_entry(input, &ctx)
 }

@@ -21,6 +21,7 @@ pub struct PageParams {
     /// The `next_cursor` of the previous page; absent for the first page.
     cursor: Option<String>,
     /// Items per page, 1 to 500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

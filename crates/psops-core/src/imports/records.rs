@@ -178,9 +178,12 @@ impl Cells<'_> {
     }
 
     fn date(&mut self, col: &str) -> Option<Date> {
-        self.parsed(col, "date", "a date written YYYY-MM-DD", |v| {
-            crate::dates::parse_date(col, v).ok()
-        })
+        self.parsed(
+            col,
+            "date",
+            "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
+            |v| crate::dates::parse_date(col, v).ok(),
+        )
     }
 
     fn currency(&mut self, col: &str) -> Option<Currency> {

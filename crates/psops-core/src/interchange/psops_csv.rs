@@ -86,7 +86,7 @@ pub(crate) fn row(r: &mut Rec<'_>, _ctx: &Ctx) -> Option<SourceRow> {
         DATE,
         "date",
         |v| crate::dates::parse_date("date", v).ok(),
-        "a date written YYYY-MM-DD",
+        "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
     );
     let minutes = r.parse_required(
         MINUTES,

@@ -199,10 +199,12 @@ pub(crate) struct Rec<'a> {
 }
 
 impl Rec<'_> {
-    /// The trimmed value, or None when blank or when the file lacks the column.
+    /// The trimmed value, or None when blank or when the file lacks the column. The `'`
+    /// a spreadsheet-safe export puts before a formula character (see
+    /// `csv_writer::restore`) is taken off.
     pub fn get(&self, col: usize) -> Option<&str> {
         let i = self.header.index[col]?;
-        let v = self.record.get(i)?.trim();
+        let v = crate::csv_writer::restore(self.record.get(i)?.trim());
         (!v.is_empty()).then_some(v)
     }
 
@@ -251,7 +253,12 @@ impl Rec<'_> {
 
     pub fn date(&mut self, col: usize, ctx: &Ctx) -> Option<time::Date> {
         let order = ctx.date_order;
-        self.parse_required(col, "date", |v| values::parse_date(v, order), "a date")
+        self.parse_required(
+            col,
+            "date",
+            |v| values::parse_date(v, order),
+            "a date from 1900 to 2200",
+        )
     }
 
     pub fn boolean(&mut self, col: usize) -> Option<bool> {

@@ -9,7 +9,8 @@ use crate::Minutes;
 use crate::money::{Currency, Money};
 
 /// `YYYY-MM-DD` (or with `/`), `DD.MM.YYYY` (a dot always means day first) and
-/// `a/b/YYYY` or `a-b-YYYY`, read in `order`. A time after the date is ignored.
+/// `a/b/YYYY` or `a-b-YYYY`, read in `order`. A time after the date is ignored. Only
+/// dates between 1900-01-01 and 2200-12-31 are dates to psops (see `dates::EARLIEST`).
 pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
     let s = s.trim();
     let s = s.split(['T', ' ']).next().unwrap_or(s);
@@ -32,7 +33,9 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
         (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())?
     };
     let month = Month::try_from(u8::try_from(num(m)?).ok()?).ok()?;
-    Date::from_calendar_date(i32::try_from(num(y)?).ok()?, month, u8::try_from(num(d)?).ok()?).ok()
+    Date::from_calendar_date(i32::try_from(num(y)?).ok()?, month, u8::try_from(num(d)?).ok()?)
+        .ok()
+        .filter(|d| crate::dates::in_bounds(*d))
 }
 
 /// `9:30`, `09:30:00`, `01:30 PM`, `1:30pm`, and the time part of `2026-03-02T09:30:00+01:00`.
@@ -175,6 +178,9 @@ mod tests {
         assert_eq!(parse_date("03/02/2026", month), Some(date!(2026 - 03 - 02)));
         assert_eq!(parse_date("03/02/2026", day), Some(date!(2026 - 02 - 03)));
         assert_eq!(parse_date("13/02/2026", month), None, "no 13th month");
+        assert_eq!(parse_date("9999-12-31", month), None, "outside the bounds");
+        assert_eq!(parse_date("31.12.1899", day), None, "outside the bounds");
+        assert_eq!(parse_date("2200-12-31", day), Some(crate::dates::LATEST));
         assert_eq!(parse_date("2026-03-02T09:00:00+0100", day), Some(date!(2026 - 03 - 02)));
         for bad in ["", "2026-02-30", "02-03-26", "yesterday", "2026-3", "1.2.3.2026"] {
             assert_eq!(parse_date(bad, day), None, "{bad}");

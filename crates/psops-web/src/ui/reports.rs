@@ -82,10 +82,7 @@ fn cells(r: &UtilizationRow) -> Vec<String> {
 
 /// `2026-Q2` → fiscal year 2026, quarter 2.
 fn parse_quarter(text: &str) -> Option<FiscalQuarter> {
-    let (year, q) = text.split_once("-Q")?;
-    let year: i32 = year.parse().ok().filter(|y| (1900..=9999).contains(y))?;
-    let quarter: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-    Some(FiscalQuarter { year, quarter })
+    format!("FY{}", text.trim()).parse().ok()
 }
 
 fn quarter_code(q: FiscalQuarter) -> String {
@@ -116,7 +113,17 @@ fn resolve_range(p: &Pairs, e: &mut Params, fiscal: FiscalCalendar) -> (DateRang
             current
         }),
     };
-    (fiscal.quarter_range(q), Some(q))
+    match fiscal.quarter_range_checked(q, "quarter") {
+        Ok(range) => (range, Some(q)),
+        Err(_) => {
+            e.add(
+                "quarter",
+                "date_bounds",
+                "quarter must lie between 1900-01-01 and 2200-12-31",
+            );
+            (fiscal.quarter_range(current), Some(current))
+        }
+    }
 }
 
 async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> {
@@ -315,15 +322,6 @@ pub async fn utilization(
     Ok(render(template, ctx)?.into_response())
 }
 
-/// One CSV field, quoted when it must be (RFC 4180).
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
 pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let b = build(&st, &s, &p).await?;
@@ -337,14 +335,13 @@ pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Pairs)
             )
         });
     }
-    let mut out = COLUMNS.join(",");
-    out.push_str("\r\n");
-    for line in b.lines.iter().chain(std::iter::once(&b.total)) {
-        let mut fields = vec![field(&line.label)];
-        fields.extend(line.cells.iter().map(|c| field(c)));
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
-    }
+    let rows = b.lines.iter().chain(std::iter::once(&b.total)).map(|line| {
+        let mut cells = vec![line.label.clone()];
+        cells.extend(line.cells.iter().cloned());
+        cells
+    });
+    let out = psops_core::csv_writer::document(psops_core::csv_writer::LineEnd::CrLf, &COLUMNS, rows)
+        .map_err(UiError::internal)?;
     let name = format!(
         "attachment; filename=\"utilization-{}-{}-{}.csv\"",
         b.group.code(),
@@ -372,13 +369,6 @@ mod tests {
         assert_eq!(parse_quarter("2026-Q2"), Some(FiscalQuarter { year: 2026, quarter: 2 }));
         assert_eq!(parse_quarter("2026-Q5"), None);
         assert_eq!(parse_quarter("Q2"), None);
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(field("Ada"), "Ada");
-        assert_eq!(field("Lovelace, Ada"), "\"Lovelace, Ada\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         manager_id: me_person.fields.manager_id,
     };
     allow(&state, &subject, Action::Read, &Fixed(figures_of, "utilization")).await?;
-    let range = calendar.quarter_range(quarter);
+    let range = calendar.quarter_range_checked(quarter, "quarter")?;
     let filter = UtilizationFilter {
         person_id: Some(person_id),
         ..Default::default()

@@ -2,7 +2,9 @@
 //! with the keyboard, meets the note rule on non-billable time and fixes it, submits; the
 //! project manager approves on /approvals; the consultant's utilization shows the hours;
 //! a partner consultant opens their own organisation's project but gets the 404 page for
-//! another organisation's. Runs when `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
+//! another organisation's; an administrator's pages work too. All of it under psops's
+//! Content-Security-Policy, which refuses nothing on the way. Runs when
+//! `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
 use serde_json::{Value, json};
 
@@ -27,6 +29,30 @@ fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
         res.body
     );
     serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {}", res.body))
+}
+
+/// A JSON PATCH with the admin's token, as `*` (whatever is stored).
+fn patch(server: &Server, token: &str, path: &str, body: &Value) {
+    let res = http()
+        .patch(format!("http://{}{path}", server.addr))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("If-Match", "*")
+        .content_type("application/json")
+        .send(body.to_string())
+        .unwrap_or_else(|e| panic!("PATCH {path}: {e}"));
+    let res = response(res);
+    assert!(
+        (200..300).contains(&res.status),
+        "PATCH {path}: {}\n{}",
+        res.head,
+        res.body
+    );
+}
+
+/// Fails when the browser refused anything under the Content-Security-Policy.
+fn no_csp_violations(b: &Browser, at: &str) {
+    let refused = b.csp_violations();
+    assert!(refused.is_empty(), "the CSP refused something on {at}: {refused:#?}");
 }
 
 fn id(v: &Value) -> i64 {
@@ -79,6 +105,8 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64, i64) {
         )
     };
     let migration = project("Globex migration", None, Some(pm));
+    let budget = json!({"budget_minutes": 6000});
+    patch(server, token, &format!("/api/v1/projects/{migration}"), &budget);
     let other = project("Umbrella rollout", Some(theirs), None);
     let own = project("Initech delivery", Some(ours), None);
     post(
@@ -163,6 +191,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     let (project, other, own) = organisation(&db, &server, token.stdout.trim());
     let base = format!("http://{}", server.addr);
 
+    no_csp_violations(&b, "the sign-in page");
     sign_in(&b, &base, "casey@example.com");
     let before = billable_hours(&b, &base);
     b.goto(&format!("{base}/week"));
@@ -234,6 +263,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         std::fs::copy(&shot, docs.join("week-view.png")).expect("copy the screenshot to docs/");
     }
 
+    no_csp_violations(&b, "the week grid");
     b.click("#submit-week");
     b.wait_until("the submitted week", |b| b.page_source().contains("Submitted on"));
     assert!(!b.exists(&format!("#m-p{project}-b-0")), "submitted time is read-only");
@@ -246,6 +276,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click("button[name=approve_one]");
     b.wait_until("the approval", |b| b.page_source().contains("Approved 1 line."));
     assert!(b.page_source().contains("Nothing is waiting"));
+    no_csp_violations(&b, "the approvals page");
     sign_out(&b);
 
     sign_in(&b, &base, "casey@example.com");
@@ -270,4 +301,50 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         "another organisation's project is the 404 page"
     );
     assert!(!b.page_source().contains("Umbrella rollout"));
+    no_csp_violations(&b, "the partner's pages");
+    b.goto(&format!("{base}/"));
+    sign_out(&b);
+
+    // An administrator's pages, with the behaviours that once were inline script.
+    let calendar = id(&api(
+        &server,
+        token.stdout.trim(),
+        "/api/v1/calendars",
+        &json!({"name": "EMEA holidays", "region": "EMEA"}),
+    ));
+    sign_in(&b, &base, "admin@example.com");
+    b.goto(&format!("{base}/projects/{project}"));
+    let bar =
+        b.eval("const r = document.querySelector('svg.bar rect'); return r ? r.getBoundingClientRect().width : 0;");
+    assert!(bar.as_f64().unwrap_or_default() > 0.0, "the budget bar is drawn: {bar}");
+    for page in [
+        "/projects",
+        "/people",
+        "/reports/utilization",
+        "/reports/compliance",
+        "/admin/users",
+        "/admin/policy",
+    ] {
+        b.goto(&format!("{base}{page}"));
+        b.wait_until(page, |b| b.exists("main h1"));
+    }
+    // The projects filter updates in place through htmx.
+    b.goto(&format!("{base}/projects"));
+    b.type_into("#q", "Globex");
+    b.wait_until("the filtered list", |b| b.url().contains("q=Globex"));
+    no_csp_violations(&b, "the admin's lists and reports");
+    b.goto(&format!("{base}/tokens"));
+    b.click("select#user option:last-child");
+    b.wait_until("the other user's tokens", |b| b.url().contains("user="));
+    b.goto(&format!("{base}/admin/calendars/{calendar}"));
+    let file = std::env::temp_dir().join(format!("psops-holidays-{}.csv", std::process::id()));
+    std::fs::write(&file, "2026-12-25,Christmas Day\n").expect("a holiday file");
+    b.type_into("#file", &file.display().to_string());
+    b.wait_until("the file read into the form", |b| {
+        b.value("#content").contains("Christmas")
+    });
+    assert_eq!(b.value("#format"), "csv");
+    b.click("form.card:last-of-type button[type=submit]");
+    b.wait_until("the imported holiday", |b| b.page_source().contains("Christmas Day"));
+    no_csp_violations(&b, "the tokens and calendar pages");
 }

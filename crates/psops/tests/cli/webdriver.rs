@@ -27,6 +27,7 @@ pub struct Browser {
     runtime: tokio::runtime::Runtime,
     client: Option<Client>,
     driver: Child,
+    port: u16,
     name: String,
     profile: PathBuf,
 }
@@ -74,7 +75,12 @@ impl Browser {
         ];
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         all.push(format!("--user-data-dir={}", profile.display()));
-        let caps = json!({"browserName": "chrome", "goog:chromeOptions": {"binary": chromium, "args": all}});
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": all},
+            // The console, so tests can see what the Content-Security-Policy refused.
+            "goog:loggingPrefs": {"browser": "ALL"}
+        });
         let Value::Object(caps) = caps else {
             unreachable!("capabilities are an object")
         };
@@ -94,6 +100,7 @@ impl Browser {
             runtime,
             client: Some(client),
             driver,
+            port,
             name: name.to_string(),
             profile,
         })
@@ -165,6 +172,30 @@ impl Browser {
 
     pub fn page_source(&self) -> String {
         self.run("page source", self.client().source())
+    }
+
+    /// What the browser refused under the Content-Security-Policy since the last call:
+    /// the console messages that name it.
+    pub fn csp_violations(&self) -> Vec<String> {
+        // fantoccini has no call for Chromium's log endpoint, so it is asked directly.
+        let session = self.run("session id", self.client().session_id()).unwrap_or_default();
+        let url = format!("http://127.0.0.1:{}/session/{session}/se/log", self.port);
+        let res = crate::support::http()
+            .post(&url)
+            .content_type("application/json")
+            .send(json!({"type": "browser"}).to_string())
+            .unwrap_or_else(|e| panic!("the browser's log: {e}"));
+        let body = crate::support::response(res).body;
+        let log: Value = serde_json::from_str::<Value>(&body)
+            .unwrap_or_else(|e| panic!("the browser's log is not JSON ({e}): {body}"))["value"]
+            .clone();
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter(|m| m.contains("Content Security Policy"))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Runs a script in the page and returns its result.
