@@ -180,11 +180,7 @@ fn parse_timed(out: &str, runs: u32) -> Result<(Vec<Vec<String>>, Vec<Duration>)
             if rows.len() < times.len() + 1 {
                 rows.resize(times.len() + 1, Vec::new());
             }
-            rows[times.len()].push(
-                line.split(',')
-                    .map(|f| f.trim_matches('"').to_string())
-                    .collect::<Vec<_>>(),
-            );
+            rows[times.len()].push(csv_cells(line)?);
         }
     }
     if times.len() != runs as usize {
@@ -192,6 +188,21 @@ fn parse_timed(out: &str, runs: u32) -> Result<(Vec<Vec<String>>, Vec<Duration>)
     }
     let last = rows.get(times.len() - 1).cloned().unwrap_or_default();
     Ok((last, times))
+}
+
+/// One line of `sqlite3 -csv` (or `psql -F ,`) output as its cells.
+fn csv_cells(line: &str) -> Result<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(line.as_bytes());
+    match reader.records().next() {
+        Some(record) => Ok(record
+            .with_context(|| format!("not a CSV line: {line:?}"))?
+            .iter()
+            .map(str::to_string)
+            .collect()),
+        None => Ok(vec![String::new()]),
+    }
 }
 
 #[cfg(test)]

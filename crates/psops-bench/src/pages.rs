@@ -28,9 +28,16 @@ pub fn sign_in(addr: &str, who: &Credentials) -> Result<Client> {
     if form.status != 200 {
         bail!("GET /sign-in answered {}", form.status);
     }
-    let csrf = client
-        .cookie(FORM_COOKIE)
-        .with_context(|| format!("GET /sign-in set no {FORM_COOKIE} cookie"))?
+    // The form's token is signed for the pre-session in the cookie the client keeps.
+    if client.cookie(FORM_COOKIE).is_none() {
+        bail!("GET /sign-in set no {FORM_COOKIE} cookie");
+    }
+    let page = form.text();
+    let csrf = page
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .with_context(|| "the sign-in form has no csrf field")?
         .to_string();
     let body = format!(
         "csrf={}&email={}&password={}",

@@ -11,7 +11,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::tools::{run, run_with_input, text, timed};
 
 pub const BENCH_EMAIL: &str = "bench-runner@example.com";
-/// psops's cookies: the sign-in form's double-submit token, and the session.
+/// psops's cookies: the sign-in form's pre-session, and the session.
 pub const FORM_COOKIE: &str = "psops_form";
 pub const SESSION_COOKIE: &str = "psops_session";
 

@@ -14,6 +14,8 @@ pub type AuditEntryId = Id<AuditEntry>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum AuditAction {
     Create,
     Update,
@@ -23,17 +25,7 @@ pub enum AuditAction {
 }
 
 impl Code for AuditAction {
-    const ALL: &'static [Self] = &[Self::Create, Self::Update, Self::Archive, Self::Unarchive, Self::Delete];
     const FIELD: &'static str = "action";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Create => "create",
-            Self::Update => "update",
-            Self::Archive => "archive",
-            Self::Unarchive => "unarchive",
-            Self::Delete => "delete",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]

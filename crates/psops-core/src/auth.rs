@@ -16,6 +16,8 @@ pub type ApiTokenId = Id<ApiToken>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     Admin,
     Ops,
@@ -29,31 +31,7 @@ pub enum Role {
 }
 
 impl Code for Role {
-    const ALL: &'static [Self] = &[
-        Self::Admin,
-        Self::Ops,
-        Self::Finance,
-        Self::PracticeManager,
-        Self::EngagementManager,
-        Self::ProjectManager,
-        Self::Consultant,
-        Self::PartnerManager,
-        Self::PartnerConsultant,
-    ];
     const FIELD: &'static str = "role";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Ops => "ops",
-            Self::Finance => "finance",
-            Self::PracticeManager => "practice_manager",
-            Self::EngagementManager => "engagement_manager",
-            Self::ProjectManager => "project_manager",
-            Self::Consultant => "consultant",
-            Self::PartnerManager => "partner_manager",
-            Self::PartnerConsultant => "partner_consultant",
-        }
-    }
 }
 
 /// Roles as stored: a comma-separated list of codes.
@@ -122,20 +100,15 @@ pub struct UserPatch {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum TokenScope {
     Read,
     ReadWrite,
 }
 
 impl Code for TokenScope {
-    const ALL: &'static [Self] = &[Self::Read, Self::ReadWrite];
     const FIELD: &'static str = "scope";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::ReadWrite => "read_write",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
@@ -171,6 +144,54 @@ pub struct NewApiToken {
     pub expires_at: Option<OffsetDateTime>,
 }
 
+impl User {
+    /// An administrator who can act as one: enabled, holding `admin` and no partner role
+    /// (partner roles confine whoever holds them to their organisation).
+    pub fn is_active_admin(&self) -> bool {
+        self.disabled_at.is_none()
+            && self.roles.contains(&Role::Admin)
+            && !self
+                .roles
+                .iter()
+                .any(|r| matches!(r, Role::PartnerManager | Role::PartnerConsultant))
+    }
+}
+
+/// Refuses a change to a user that would leave psops with no active administrator;
+/// `other_active_admins` counts the active administrators besides this user.
+pub fn keeps_an_admin(before: &User, after: &User, other_active_admins: usize) -> Result<()> {
+    if !before.is_active_admin() || after.is_active_admin() || other_active_admins > 0 {
+        return Ok(());
+    }
+    let field = if after.disabled_at.is_some() {
+        "disabled"
+    } else {
+        "roles"
+    };
+    Err(crate::Error::conflict(
+        field,
+        "last_admin",
+        "this is the last active administrator: make someone else an administrator first",
+    ))
+}
+
+/// The longest an API token may live: ten years, through the API, the pages and the CLI.
+pub const MAX_TOKEN_DAYS: i64 = 3650;
+
+/// A token's expiry, when it has one, lies after `now` and at most [`MAX_TOKEN_DAYS`] on.
+pub fn check_token_expiry(expires_at: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<()> {
+    let Some(at) = expires_at else { return Ok(()) };
+    let mut c = Checks::new();
+    c.check(at > now, "expires_at", "future", "expires_at must lie in the future");
+    c.check(
+        at <= now + time::Duration::days(MAX_TOKEN_DAYS),
+        "expires_at",
+        "at_most_3650_days",
+        "expires_at must be at most 3650 days (ten years) from now",
+    );
+    c.into_result()
+}
+
 /// Who is acting: the signed-in user or the owner of the presented token.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -188,6 +209,55 @@ mod tests {
         assert_eq!(roles_to_text(&roles), "admin,partner_consultant");
         assert_eq!(roles_from_text("admin, partner_consultant").unwrap(), roles);
         assert!(roles_from_text("admin,root").is_err());
+    }
+
+    fn user(roles: Vec<Role>, disabled: bool) -> User {
+        let t = time::macros::datetime!(2026-06-01 12:00 UTC);
+        User {
+            id: Id::new(1),
+            email: "a@example.com".into(),
+            name: "A".into(),
+            roles,
+            person_id: None,
+            created_at: t,
+            disabled_at: disabled.then_some(t),
+        }
+    }
+
+    #[test]
+    fn the_last_active_administrator_stays() {
+        let admin = user(vec![Role::Admin], false);
+        let demoted = user(vec![Role::Consultant], false);
+        let disabled = user(vec![Role::Admin], true);
+        let partnered = user(vec![Role::Admin, Role::PartnerManager], false);
+        for (after, field) in [(&demoted, "roles"), (&disabled, "disabled"), (&partnered, "roles")] {
+            let Err(crate::Error::Conflict(e)) = keeps_an_admin(&admin, after, 0) else {
+                panic!("{after:?} was allowed")
+            };
+            assert_eq!((e.field.as_str(), e.rule.as_str()), (field, "last_admin"));
+            assert!(keeps_an_admin(&admin, after, 1).is_ok(), "another admin remains");
+        }
+        assert!(
+            keeps_an_admin(&demoted, &demoted, 0).is_ok(),
+            "not an admin to begin with"
+        );
+        assert!(keeps_an_admin(&admin, &admin, 0).is_ok());
+    }
+
+    #[test]
+    fn token_expiry_lies_ahead_and_within_ten_years() {
+        let now = time::macros::datetime!(2026-06-01 12:00 UTC);
+        let day = time::Duration::days(1);
+        assert!(check_token_expiry(None, now).is_ok());
+        assert!(check_token_expiry(Some(now + day), now).is_ok());
+        assert!(check_token_expiry(Some(now + day * 3650), now).is_ok());
+        let rule = |at| match check_token_expiry(Some(at), now) {
+            Err(crate::Error::Invalid(e)) => e[0].rule.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(rule(time::macros::datetime!(1970-01-01 0:00 UTC)), "future");
+        assert_eq!(rule(now), "future");
+        assert_eq!(rule(now + day * 3651), "at_most_3650_days");
     }
 
     #[test]

@@ -76,6 +76,8 @@ pub fn validate_holiday(h: &Holiday, field: &str) -> Result<()> {
 /// Where a time-off request stands. Only approved time off reduces calendar capacity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum TimeOffStatus {
     Requested,
     Approved,
@@ -83,15 +85,7 @@ pub enum TimeOffStatus {
 }
 
 impl Code for TimeOffStatus {
-    const ALL: &'static [Self] = &[Self::Requested, Self::Approved, Self::Rejected];
     const FIELD: &'static str = "status";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Approved => "approved",
-            Self::Rejected => "rejected",
-        }
-    }
 }
 
 /// An approver's answer to a request. JSON: `{"action":"reject","reason":"…"}`.

@@ -10,7 +10,43 @@ use crate::error::{Error, Result};
 pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
     time::macros::format_description!("[year]-[month]-[day]");
 
+/// The first day psops accepts or computes with. Every date that comes in — query
+/// parameters, JSON bodies, form fields, CSV and iCalendar imports, CLI arguments, ISO
+/// weeks and fiscal quarters — must lie between [`EARLIEST`] and [`LATEST`], so no loop,
+/// report or page can be asked about a range it cannot finish, and date arithmetic never
+/// nears the ends of the calendar type.
+pub const EARLIEST: Date = time::macros::date!(1900 - 01 - 01);
+/// The last day psops accepts or computes with (see [`EARLIEST`]).
+pub const LATEST: Date = time::macros::date!(2200 - 12 - 31);
+/// The rule code of a date outside [`EARLIEST`]..=[`LATEST`].
+pub const BOUNDS_RULE: &str = "date_bounds";
+
+/// Whether a day lies inside the bounds psops works in.
+pub fn in_bounds(d: Date) -> bool {
+    (EARLIEST..=LATEST).contains(&d)
+}
+
+/// The error for a date outside the bounds, naming the field.
+pub fn out_of_bounds(field: &str) -> Error {
+    Error::invalid(
+        field,
+        BOUNDS_RULE,
+        format!("{field} must lie between 1900-01-01 and 2200-12-31"),
+    )
+}
+
+/// The day, when it lies inside the bounds; otherwise an error naming the field.
+pub fn check_bounds(field: &str, d: Date) -> Result<Date> {
+    if in_bounds(d) { Ok(d) } else { Err(out_of_bounds(field)) }
+}
+
+/// A date as an interface receives it: `YYYY-MM-DD`, inside the bounds.
 pub fn parse_date(field: &str, s: &str) -> Result<Date> {
+    check_bounds(field, read_date(field, s)?)
+}
+
+/// A `YYYY-MM-DD` date without the bounds check: only for values psops stored itself.
+pub fn read_date(field: &str, s: &str) -> Result<Date> {
     Date::parse(s.trim(), ISO_DATE).map_err(|_| {
         Error::invalid(
             field,
@@ -46,6 +82,15 @@ impl DateRange {
         Ok(Self { start, end })
     }
 
+    /// The range, when both ends lie inside the bounds; otherwise an error naming `field`.
+    pub fn check_bounds(self, field: &str) -> Result<Self> {
+        if in_bounds(self.start) && in_bounds(self.end) {
+            Ok(self)
+        } else {
+            Err(out_of_bounds(field))
+        }
+    }
+
     pub fn contains(&self, d: Date) -> bool {
         self.start <= d && d <= self.end
     }
@@ -66,12 +111,17 @@ impl DateRange {
         let total = self.days();
         let full_weeks = total / 7;
         let mut count = full_weeks * 5;
-        let mut d = self.start + Duration::days(full_weeks * 7);
+        let Some(mut d) = self.start.checked_add(Duration::days(full_weeks * 7)) else {
+            return count;
+        };
         while d <= self.end {
             if !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) {
                 count += 1;
             }
-            d += Duration::days(1);
+            match d.next_day() {
+                Some(next) => d = next,
+                None => break,
+            }
         }
         count
     }
@@ -118,6 +168,29 @@ mod tests {
         let err = parse_date("date", "28/02/2026").unwrap_err();
         assert!(err.to_string().contains("YYYY-MM-DD"));
         assert!(parse_date("date", "2026-02-30").is_err());
+    }
+
+    #[test]
+    fn interfaces_read_only_dates_inside_the_bounds() {
+        assert_eq!(parse_date("d", "1900-01-01").unwrap(), EARLIEST);
+        assert_eq!(parse_date("d", "2200-12-31").unwrap(), LATEST);
+        for outside in ["1899-12-31", "2201-01-01", "9999-12-31", "0001-01-01"] {
+            let Err(Error::Invalid(e)) = parse_date("from", outside) else {
+                panic!("{outside} was accepted")
+            };
+            assert_eq!((e[0].field.as_str(), e[0].rule.as_str()), ("from", BOUNDS_RULE));
+        }
+        assert_eq!(read_date("d", "9999-12-31").unwrap(), Date::MAX);
+        let r = DateRange::new(EARLIEST, LATEST).unwrap();
+        assert!(r.check_bounds("range").is_ok());
+        assert!(DateRange::new(EARLIEST, Date::MAX).unwrap().check_bounds("to").is_err());
+    }
+
+    #[test]
+    fn counting_to_the_last_day_of_the_calendar_ends() {
+        let r = DateRange::new(Date::MAX, Date::MAX).unwrap();
+        assert_eq!(r.weekdays(), 1, "9999-12-31 is a Friday");
+        assert_eq!(r.iter().count(), 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 use utoipa::ToSchema;
 
-use crate::dates::DateRange;
+use crate::dates::{BOUNDS_RULE, DateRange, EARLIEST, LATEST};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -66,15 +66,22 @@ impl FiscalCalendar {
         }
     }
 
-    /// The first and last day of a fiscal quarter.
+    /// The first and last day of a fiscal quarter. At the very ends of the calendar type
+    /// the range is cut at its first or last day rather than wrapping around.
     pub fn quarter_range(&self, q: FiscalQuarter) -> DateRange {
         let start_year = if self.start_month == 1 { q.year } else { q.year - 1 };
         let first = month_start(start_year, self.start_month as i32 - 1 + (q.quarter as i32 - 1) * 3);
         let next = month_start(start_year, self.start_month as i32 - 1 + q.quarter as i32 * 3);
         DateRange {
-            start: first,
-            end: next.previous_day().unwrap_or(next),
+            start: first.unwrap_or(Date::MIN),
+            end: next.and_then(Date::previous_day).unwrap_or(Date::MAX),
         }
+    }
+
+    /// The range of a quarter named on an interface: an error naming `field` when any of
+    /// its days lies outside the dates psops works in.
+    pub fn quarter_range_checked(&self, q: FiscalQuarter, field: &str) -> Result<DateRange> {
+        self.quarter_range(q).check_bounds(field)
     }
 
     pub fn year_range(&self, year: i32) -> DateRange {
@@ -87,11 +94,12 @@ impl FiscalCalendar {
     }
 }
 
-/// The first day of the month `months` after January of `year` (months may exceed 11).
-fn month_start(year: i32, months: i32) -> Date {
-    let y = year + months.div_euclid(12);
-    let m = Month::try_from((months.rem_euclid(12) + 1) as u8).unwrap_or(Month::January);
-    Date::from_calendar_date(y, m, 1).unwrap_or(Date::MIN)
+/// The first day of the month `months` after January of `year` (months may exceed 11);
+/// `None` past the ends of the calendar type.
+fn month_start(year: i32, months: i32) -> Option<Date> {
+    let y = year.checked_add(months.div_euclid(12))?;
+    let m = Month::try_from((months.rem_euclid(12) + 1) as u8).ok()?;
+    Date::from_calendar_date(y, m, 1).ok()
 }
 
 impl fmt::Display for FiscalQuarter {
@@ -111,11 +119,21 @@ impl FromStr for FiscalQuarter {
             )
         };
         let rest = s.trim().strip_prefix("FY").ok_or_else(bad)?;
-        let (year, q) = rest.split_once("-Q").ok_or_else(bad)?;
-        let year: i32 = year.parse().map_err(|_| bad())?;
+        let (year_text, q) = rest.split_once("-Q").ok_or_else(bad)?;
+        let year: i32 = year_text.parse().map_err(|_| bad())?;
         let quarter: u8 = q.parse().map_err(|_| bad())?;
-        if !(1..=4).contains(&quarter) || !(1000..=9999).contains(&year) {
+        if !(1..=4).contains(&quarter) || year_text.len() != 4 {
             return Err(bad());
+        }
+        // The years whose quarters can touch the dates psops works in; a quarter that
+        // still reaches outside them (FY1900 with a February start) is refused where it
+        // becomes a range, by `quarter_range_checked`.
+        if !(EARLIEST.year()..=LATEST.year() + 1).contains(&year) {
+            return Err(Error::invalid(
+                "quarter",
+                BOUNDS_RULE,
+                format!("'{s}' lies outside the years psops works in (1900 to 2200)"),
+            ));
         }
         Ok(FiscalQuarter { year, quarter })
     }
@@ -146,6 +164,36 @@ mod tests {
         assert_eq!((q4.start, q4.end), (date!(2026 - 11 - 01), date!(2027 - 01 - 31)));
         let year = cal.year_range(2027);
         assert_eq!((year.start, year.end), (date!(2026 - 02 - 01), date!(2027 - 01 - 31)));
+    }
+
+    #[test]
+    fn the_last_quarter_of_the_calendar_does_not_wrap_around() {
+        let cal = FiscalCalendar::default();
+        let q = cal.quarter_of(Date::MAX);
+        assert_eq!(q.to_string(), "FY9999-Q4");
+        let r = cal.quarter_range(q);
+        assert_eq!((r.start, r.end), (date!(9999 - 10 - 01), Date::MAX));
+        assert!(cal.quarter_range_checked(q, "quarter").is_err());
+    }
+
+    #[test]
+    fn quarters_outside_the_bounds_are_refused() {
+        assert!("FY9999-Q4".parse::<FiscalQuarter>().is_err());
+        assert!("FY1899-Q4".parse::<FiscalQuarter>().is_err());
+        let jan = FiscalCalendar::default();
+        let feb = FiscalCalendar::new(2).unwrap();
+        let first: FiscalQuarter = "FY1900-Q1".parse().unwrap();
+        assert!(jan.quarter_range_checked(first, "quarter").is_ok());
+        assert!(
+            feb.quarter_range_checked(first, "quarter").is_err(),
+            "starts 1899-02-01"
+        );
+        let last: FiscalQuarter = "FY2201-Q1".parse().unwrap();
+        assert!(jan.quarter_range_checked(last, "quarter").is_err());
+        assert!(
+            feb.quarter_range_checked(last, "quarter").is_ok(),
+            "2200-02-01..2200-04-30"
+        );
     }
 
     #[test]

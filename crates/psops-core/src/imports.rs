@@ -24,7 +24,8 @@ pub const MAX_LISTED_ERRORS: usize = 1000;
 pub struct TimeImportOptions {
     /// Explicit matches for names the directory does not know.
     pub mapping: Mapping,
-    /// Create people, accounts and projects the file names but psops lacks.
+    /// Create people, accounts and projects the file names but psops lacks, and the
+    /// assignments its rows need (time goes only on projects a person is assigned to).
     pub create_missing: bool,
     /// Validate everything, write nothing.
     pub dry_run: bool,
@@ -33,7 +34,7 @@ pub struct TimeImportOptions {
 /// Something an import created along the way (`--create-missing`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct CreatedRecord {
-    /// `person`, `account` or `project`.
+    /// `person`, `account`, `project` or `assignment`.
     pub kind: String,
     pub id: i64,
     pub name: String,
@@ -61,6 +62,8 @@ pub struct ImportReport {
     pub created_people: u64,
     pub created_accounts: u64,
     pub created_projects: u64,
+    /// Assignments of a person to a project that rows needed (with `create_missing`).
+    pub created_assignments: u64,
     /// Every record created because of `create_missing`.
     pub created: Vec<CreatedRecord>,
     /// Rows with at least one error.
@@ -97,6 +100,7 @@ impl ImportReport {
         match kind {
             "person" => self.created_people += 1,
             "account" => self.created_accounts += 1,
+            "assignment" => self.created_assignments += 1,
             _ => self.created_projects += 1,
         }
         self.created.push(CreatedRecord {

@@ -10,6 +10,8 @@ pub mod bulk;
 pub mod calendars;
 pub mod capacity;
 pub mod code;
+mod csv_file;
+pub mod csv_writer;
 pub mod dates;
 pub mod error;
 pub mod fiscal;

@@ -18,46 +18,17 @@ impl Minutes {
         self.0
     }
 
-    /// Parses `h:mm`, `h:mm:ss` (seconds must be zero or round to whole minutes: they
-    /// are dropped only when zero), decimal hours `1.5`, `90m` and `2h`.
+    /// Parses `h:mm`, `h:mm:ss` (seconds round half up to the minute, as stopwatch exports
+    /// need), decimal hours `1.5` or `1,5`, `90m` and `2h`. Decimal hours must be whole
+    /// minutes: what a person types (`1.3333`) is refused, not guessed.
     pub fn parse(input: &str) -> Result<Minutes> {
-        let s = input.trim();
-        let bad = || {
-            Error::invalid(
-                "minutes",
-                "duration",
-                format!("'{input}' is not a duration: write 1:30, 1.5 (hours) or 90m"),
-            )
-        };
-        if s.is_empty() {
-            return Err(bad());
-        }
-        if let Some(m) = s.strip_suffix('m') {
-            return digits(m.trim()).map(Minutes).ok_or_else(bad);
-        }
-        if s.contains(':') {
-            let parts: Vec<&str> = s.split(':').collect();
-            let (h, m, sec) = match parts.as_slice() {
-                [h, m] => (digits(h), digits(m), Some(0)),
-                [h, m, sec] => (digits(h), digits(m), digits(sec)),
-                _ => return Err(bad()),
-            };
-            let (Some(h), Some(m), Some(sec)) = (h, m, sec) else {
-                return Err(bad());
-            };
-            if m >= 60 || sec >= 60 || parts[1].len() != 2 {
-                return Err(bad());
-            }
-            // Seconds from stopwatch exports round to the nearest minute (half up).
-            let extra = i64::from(sec >= 30);
-            return h
-                .checked_mul(60)
-                .and_then(|x| x.checked_add(m + extra))
-                .map(Minutes)
-                .ok_or_else(bad);
-        }
-        let hours = s.strip_suffix('h').map(str::trim).unwrap_or(s);
-        decimal_hours(hours).map(Minutes).ok_or_else(bad)
+        parse_duration(input, Fraction::Exact)
+    }
+
+    /// Like [`Minutes::parse`], but decimal hours round half up to the nearest minute, as
+    /// exports need: Harvest prints 20 minutes as `0.33`.
+    pub fn parse_rounded(input: &str) -> Result<Minutes> {
+        parse_duration(input, Fraction::Round)
     }
 
     /// Hours with two decimals as text, e.g. `1.50`, exact for every multiple of 0.6 min.
@@ -70,6 +41,33 @@ impl Minutes {
     }
 }
 
+/// What decimal hours that are not a whole number of minutes mean.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fraction {
+    Exact,
+    Round,
+}
+
+/// The one duration parser; see [`Minutes::parse`].
+fn parse_duration(input: &str, fraction: Fraction) -> Result<Minutes> {
+    let bad = || {
+        Error::invalid(
+            "minutes",
+            "duration",
+            format!("'{input}' is not a duration: write 1:30, 1.5 (hours) or 90m"),
+        )
+    };
+    let s = input.trim();
+    let minutes = if let Some(m) = s.strip_suffix('m') {
+        digits(m.trim())
+    } else if s.contains(':') {
+        clock(s)
+    } else {
+        decimal_hours(s.strip_suffix('h').map(str::trim).unwrap_or(s), fraction)
+    };
+    minutes.map(Minutes).ok_or_else(bad)
+}
+
 fn digits(s: &str) -> Option<i64> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || s.len() > 12 {
         return None;
@@ -77,25 +75,38 @@ fn digits(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
-/// Decimal hours to whole minutes; refuses fractions that are not whole minutes.
-fn decimal_hours(s: &str) -> Option<i64> {
+/// `h:mm` or `h:mm:ss`; seconds round half up to the minute.
+fn clock(s: &str) -> Option<i64> {
+    let parts: Vec<&str> = s.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m] => (digits(h)?, digits(m)?, 0),
+        [h, m, sec] => (digits(h)?, digits(m)?, digits(sec)?),
+        _ => return None,
+    };
+    if m >= 60 || sec >= 60 || parts[1].len() != 2 {
+        return None;
+    }
+    h.checked_mul(60)?.checked_add(m + i64::from(sec >= 30))
+}
+
+/// Decimal hours to whole minutes, exactly (no floating point): the fraction's minutes
+/// are `frac × 60 / 10^len`, refused or rounded half up when not whole.
+fn decimal_hours(s: &str, fraction: Fraction) -> Option<i64> {
     let s = s.replace(',', ".");
     let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() && frac.is_empty() {
+    if whole.is_empty() && frac.is_empty() || frac.len() > 9 {
         return None;
     }
     let whole = if whole.is_empty() { 0 } else { digits(whole)? };
-    if !frac.bytes().all(|b| b.is_ascii_digit()) || frac.len() > 9 {
-        return None;
-    }
-    let frac_num: i64 = if frac.is_empty() { 0 } else { frac.parse().ok()? };
+    let frac_num = if frac.is_empty() { 0 } else { digits(frac)? };
     let denom = 10i64.pow(frac.len() as u32);
-    // minutes of the fraction = frac_num * 60 / denom, which must be whole
     let frac_minutes = frac_num * 60;
-    if frac_minutes % denom != 0 {
-        return None;
-    }
-    whole.checked_mul(60)?.checked_add(frac_minutes / denom)
+    let frac_minutes = match fraction {
+        Fraction::Exact if frac_minutes % denom != 0 => return None,
+        Fraction::Exact => frac_minutes / denom,
+        Fraction::Round => (frac_minutes * 2 + denom) / (2 * denom),
+    };
+    whole.checked_mul(60)?.checked_add(frac_minutes)
 }
 
 impl fmt::Display for Minutes {
@@ -139,6 +150,17 @@ mod tests {
     }
 
     #[test]
+    fn exports_round_decimal_hours_people_may_not() {
+        assert!(Minutes::parse("0.33").is_err());
+        assert_eq!(Minutes::parse_rounded("0.33").unwrap(), Minutes(20));
+        assert_eq!(Minutes::parse_rounded("0,083").unwrap(), Minutes(5));
+        assert_eq!(Minutes::parse_rounded("1.3333h").unwrap(), Minutes(80));
+        for text in ["", "abc", "1:5", "-1", "1e2", "1.2.3"] {
+            assert!(Minutes::parse_rounded(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
     fn formats_as_hours_and_minutes() {
         assert_eq!(Minutes(90).to_string(), "1:30");
         assert_eq!(Minutes(5).to_string(), "0:05");
@@ -150,6 +172,14 @@ mod tests {
         #[test]
         fn display_parse_round_trip(m in 0i64..10_000_000) {
             prop_assert_eq!(Minutes::parse(&Minutes(m).to_string()).unwrap(), Minutes(m));
+        }
+
+        /// Where the exact parser accepts, the rounding one reads the same.
+        #[test]
+        fn rounding_agrees_where_exact(text in "[0-9]{1,3}([.,:][0-9]{1,4})?[hm]?") {
+            if let Ok(exact) = Minutes::parse(&text) {
+                prop_assert_eq!(Minutes::parse_rounded(&text).unwrap(), exact);
+            }
         }
 
         #[test]

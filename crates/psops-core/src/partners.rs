@@ -15,6 +15,8 @@ pub type PartnerId = Id<Partner>;
 /// How a partner works with the company (handbook: partner collaboration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum PartnerType {
     StaffAugmentation,
     ProjectBasedSubcontract,
@@ -22,15 +24,7 @@ pub enum PartnerType {
 }
 
 impl Code for PartnerType {
-    const ALL: &'static [Self] = &[Self::StaffAugmentation, Self::ProjectBasedSubcontract, Self::Direct];
     const FIELD: &'static str = "partner_type";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::StaffAugmentation => "staff_augmentation",
-            Self::ProjectBasedSubcontract => "project_based_subcontract",
-            Self::Direct => "direct",
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

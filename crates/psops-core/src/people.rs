@@ -17,6 +17,8 @@ pub type PersonId = Id<Person>;
 /// The functions of a PS organisation (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Function {
     ProjectCoordinator,
     ProjectManager,
@@ -32,35 +34,7 @@ pub enum Function {
 }
 
 impl Code for Function {
-    const ALL: &'static [Self] = &[
-        Self::ProjectCoordinator,
-        Self::ProjectManager,
-        Self::ProgramManager,
-        Self::Engineer,
-        Self::TechnicalArchitect,
-        Self::Trainer,
-        Self::EngagementManager,
-        Self::RegionalDeliveryManager,
-        Self::Ops,
-        Self::Finance,
-        Self::PartnerConsultant,
-    ];
     const FIELD: &'static str = "function";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::ProjectCoordinator => "project_coordinator",
-            Self::ProjectManager => "project_manager",
-            Self::ProgramManager => "program_manager",
-            Self::Engineer => "engineer",
-            Self::TechnicalArchitect => "technical_architect",
-            Self::Trainer => "trainer",
-            Self::EngagementManager => "engagement_manager",
-            Self::RegionalDeliveryManager => "regional_delivery_manager",
-            Self::Ops => "ops",
-            Self::Finance => "finance",
-            Self::PartnerConsultant => "partner_consultant",
-        }
-    }
 }
 
 /// Full-time equivalent as basis points: 10000 is full time, 8000 is 0.8.

@@ -59,8 +59,10 @@ pub enum Resource {
         partner_delivers: bool,
     },
     Project(ProjectFacts),
+    /// A person's assignment: the person, their employer, and the project.
     Assignment {
         person_id: PersonId,
+        person_partner_id: Option<PartnerId>,
         project: ProjectFacts,
     },
     /// A time entry: the person it belongs to and their employer, and its project if any.
@@ -178,10 +180,18 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::Partner { id } => !s.is_partner() || s.partner_id == Some(*id),
         Resource::Account { partner_delivers } => !s.is_partner() || *partner_delivers,
         Resource::Project(p) => can_read_project(s, p),
-        Resource::Assignment { person_id, project } => {
+        // A partner sees its own people's assignments on its projects; the company's staff
+        // on those projects stay as unknown to it as their records are.
+        Resource::Assignment {
+            person_id,
+            person_partner_id,
+            project,
+        } => {
             s.me(*person_id)
                 || can_read_project(s, project)
-                    && (s.oversees() || s.manages(project) || s.is_partner() && s.has(Role::PartnerManager))
+                    && (s.oversees()
+                        || s.manages(project)
+                        || s.has(Role::PartnerManager) && s.my_org(*person_partner_id))
         }
         Resource::TimeEntry {
             person_id,
@@ -255,7 +265,9 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
                 // Partner consultants log time only on their own organisation's projects.
                 !s.is_partner() || project.is_some_and(|p| s.my_org(p.partner_id))
             }
-            _ => staff(&[Role::Admin, Role::Ops]),
+            // A timesheet is its owner's statement of their work: ops reads and approves
+            // everyone's, but only an administrator changes someone else's entries.
+            _ => staff(&[Role::Admin]),
         },
         Resource::Users => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
@@ -350,9 +362,11 @@ impl ListScope {
             Resource::Partner { id } => org(Some(*id)),
             Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
             Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),
-            Resource::Assignment { person_id, project } => {
-                is(own, *person_id) || managed(project) || org(project.partner_id)
-            }
+            Resource::Assignment {
+                person_id,
+                person_partner_id,
+                project,
+            } => is(own, *person_id) || managed(project) || org(project.partner_id) && org(*person_partner_id),
             Resource::TimeEntry {
                 person_id,
                 person_partner_id,

@@ -40,6 +40,46 @@ fn entry(person: PersonId, person_org: Option<PartnerId>, p: ProjectFacts) -> Re
 use Decision::{Allow, Forbidden, Hidden};
 
 #[test]
+fn ops_read_and_approve_everyones_time_but_change_only_their_own() {
+    let ops = subject(&[Role::Ops], None);
+    let p = project(Some(OTHER), None, false);
+    assert_eq!(decide(&ops, Action::Read, &entry(OTHER, None, p)), Allow);
+    assert_eq!(decide(&ops, Action::Approve, &entry(OTHER, None, p)), Allow);
+    for write in [Action::Create, Action::Update, Action::Delete] {
+        assert_eq!(decide(&ops, write, &entry(OTHER, None, p)), Forbidden, "{write:?}");
+        assert_eq!(decide(&ops, write, &entry(ME, None, p)), Allow, "{write:?}");
+    }
+    let admin = subject(&[Role::Admin], None);
+    assert_eq!(decide(&admin, Action::Update, &entry(OTHER, None, p)), Allow);
+}
+
+#[test]
+fn partners_know_only_their_own_people_on_shared_projects() {
+    let manager = subject(&[Role::PartnerManager], Some(ORG_A));
+    let shared = project(Some(OTHER), Some(ORG_A), false);
+    let assignment = |person_partner_id| Resource::Assignment {
+        person_id: OTHER,
+        person_partner_id,
+        project: shared,
+    };
+    assert_eq!(decide(&manager, Action::Read, &assignment(Some(ORG_A))), Allow);
+    assert_eq!(
+        decide(&manager, Action::Read, &assignment(None)),
+        Hidden,
+        "the company's staff on the project"
+    );
+    let internal = Resource::Person {
+        id: OTHER,
+        partner_id: None,
+    };
+    assert_eq!(decide(&manager, Action::Read, &internal), Hidden);
+    assert_eq!(decide(&manager, Action::Read, &entry(OTHER, None, shared)), Hidden);
+    let scope = list_scope(&manager, ListKind::Assignments);
+    assert!(scope.admits(&assignment(Some(ORG_A))));
+    assert!(!scope.admits(&assignment(None)));
+}
+
+#[test]
 fn consultants_own_their_time_and_see_their_projects() {
     let s = subject(&[Role::Consultant], None);
     let mine = project(Some(OTHER), None, true);
@@ -94,6 +134,7 @@ fn project_managers_run_their_projects() {
             Action::Create,
             &Resource::Assignment {
                 person_id: OTHER,
+                person_partner_id: None,
                 project: mine
             }
         ),
@@ -292,8 +333,14 @@ fn any_listed() -> impl Strategy<Value = (ListKind, Resource)> {
         prop_oneof![Just(ORG_A), Just(ORG_B)].prop_map(|id| (ListKind::Partners, Resource::Partner { id })),
         any::<bool>().prop_map(|d| (ListKind::Accounts, Resource::Account { partner_delivers: d })),
         any_project().prop_map(|p| (ListKind::Projects, Resource::Project(p))),
-        (any_person(), any_project())
-            .prop_map(|(person_id, project)| (ListKind::Assignments, Resource::Assignment { person_id, project })),
+        (any_person(), any_org(), any_project()).prop_map(|(person_id, person_partner_id, project)| (
+            ListKind::Assignments,
+            Resource::Assignment {
+                person_id,
+                person_partner_id,
+                project
+            }
+        )),
         (any_person(), any_org(), proptest::option::of(any_person())).prop_map(|(person_id, org, manager_id)| {
             (
                 ListKind::TimeOff,

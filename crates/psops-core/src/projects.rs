@@ -19,6 +19,8 @@ pub type ProjectId = Id<Project>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ProjectType {
     Consulting,
     Training,
@@ -27,20 +29,13 @@ pub enum ProjectType {
 }
 
 impl Code for ProjectType {
-    const ALL: &'static [Self] = &[Self::Consulting, Self::Training, Self::Both, Self::Internal];
     const FIELD: &'static str = "project_type";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Consulting => "consulting",
-            Self::Training => "training",
-            Self::Both => "both",
-            Self::Internal => "internal",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum BillingType {
     TimeAndMaterials,
     FixedFee,
@@ -48,20 +43,14 @@ pub enum BillingType {
 }
 
 impl Code for BillingType {
-    const ALL: &'static [Self] = &[Self::TimeAndMaterials, Self::FixedFee, Self::NonBillable];
     const FIELD: &'static str = "billing_type";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::TimeAndMaterials => "time_and_materials",
-            Self::FixedFee => "fixed_fee",
-            Self::NonBillable => "non_billable",
-        }
-    }
 }
 
 /// Project statuses as PS teams run them in Kantata (handbook).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum ProjectStatus {
     Estimate,
     Prospect,
@@ -76,33 +65,7 @@ pub enum ProjectStatus {
 }
 
 impl Code for ProjectStatus {
-    const ALL: &'static [Self] = &[
-        Self::Estimate,
-        Self::Prospect,
-        Self::InSetUp,
-        Self::OkayToStart,
-        Self::Active,
-        Self::OnHold,
-        Self::Backlog,
-        Self::Closed,
-        Self::Completed,
-        Self::Cancelled,
-    ];
     const FIELD: &'static str = "status";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Estimate => "estimate",
-            Self::Prospect => "prospect",
-            Self::InSetUp => "in_set_up",
-            Self::OkayToStart => "okay_to_start",
-            Self::Active => "active",
-            Self::OnHold => "on_hold",
-            Self::Backlog => "backlog",
-            Self::Closed => "closed",
-            Self::Completed => "completed",
-            Self::Cancelled => "cancelled",
-        }
-    }
 }
 
 fn default_status() -> ProjectStatus {

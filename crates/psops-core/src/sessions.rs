@@ -43,7 +43,11 @@ impl Session {
     }
 }
 
-/// Failed sign-ins allowed per account and per address within the window.
+/// How failed sign-ins are throttled, so that guessing is slow and nobody can lock
+/// someone else out from another address: `max_failures` within the window block an
+/// account from the one address that failed them; an address that fails four times as
+/// often, across accounts, is blocked whatever it tries; and an account failing from
+/// anywhere only slows down — each try waits a little after its latest failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Throttle {
     pub max_failures: i64,
@@ -59,11 +63,43 @@ impl Default for Throttle {
     }
 }
 
+/// The longest an account's next try waits after its latest failure.
+pub const MAX_ACCOUNT_BACKOFF: Duration = Duration::seconds(30);
+
+impl Throttle {
+    /// Failures within the window, across accounts, that block an address.
+    pub fn max_address_failures(&self) -> i64 {
+        self.max_failures * 4
+    }
+
+    /// How long after an account's latest failure its next try must wait, when it has
+    /// `failures` within the window: nothing below `max_failures`, then 1 s, doubling
+    /// with each further failure, never more than [`MAX_ACCOUNT_BACKOFF`].
+    pub fn account_backoff(&self, failures: i64) -> Duration {
+        let over = failures - self.max_failures;
+        if over < 0 {
+            return Duration::ZERO;
+        }
+        let seconds = 1i64 << over.min(16);
+        Duration::seconds(seconds).min(MAX_ACCOUNT_BACKOFF)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::id::Id;
     use time::macros::datetime;
+
+    #[test]
+    fn an_account_only_slows_down_while_a_pair_and_an_address_stop() {
+        let t = Throttle::default();
+        assert_eq!(t.account_backoff(4), Duration::ZERO);
+        assert_eq!(t.account_backoff(5), Duration::seconds(1));
+        assert_eq!(t.account_backoff(7), Duration::seconds(4));
+        assert_eq!(t.account_backoff(500), MAX_ACCOUNT_BACKOFF);
+        assert_eq!(t.max_address_failures(), 20);
+    }
 
     #[test]
     fn sessions_end_by_idling_expiry_or_sign_out() {

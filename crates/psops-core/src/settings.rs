@@ -18,6 +18,9 @@ pub struct Settings {
     pub default_currency: Currency,
     /// Weekday timesheets are due (handbook: Friday).
     pub timesheet_due_weekday: String,
+    /// Whether people may record time on projects they hold no assignment on. Off by
+    /// default: time goes only on the projects a person is assigned to.
+    pub time_without_assignment: bool,
 }
 
 impl Default for Settings {
@@ -27,6 +30,7 @@ impl Default for Settings {
             fiscal_year_start_month: 1,
             default_currency: Currency::USD,
             timesheet_due_weekday: "friday".into(),
+            time_without_assignment: false,
         }
     }
 }
@@ -48,6 +52,7 @@ pub struct SettingsPatch {
     pub fiscal_year_start_month: Option<u8>,
     pub default_currency: Option<Currency>,
     pub timesheet_due_weekday: Option<String>,
+    pub time_without_assignment: Option<bool>,
 }
 
 impl Settings {
@@ -65,6 +70,7 @@ impl Settings {
             &mut self.timesheet_due_weekday,
             patch.timesheet_due_weekday.map(|d| d.to_lowercase()),
         );
+        crate::patch::set(&mut self.time_without_assignment, patch.time_without_assignment);
         self.validate()?;
         Ok(self)
     }

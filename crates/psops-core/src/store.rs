@@ -332,6 +332,9 @@ pub trait AccessStore: Send + Sync {
     -> Result<()>;
     /// Marks a setup link used; `false` when it is unknown, used or expired.
     async fn use_setup_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<bool>;
+    /// The secret that signs the forms shown before sign-in, shared by every node: the
+    /// stored one, or `fresh` when none is stored yet (it is then stored).
+    async fn form_key(&self, fresh: &str) -> Result<String>;
     async fn record_sign_in_failure(&self, subject: &str, at: OffsetDateTime) -> Result<()>;
     async fn sign_in_failures_since(&self, subject: &str, since: OffsetDateTime) -> Result<i64>;
     /// The facts of a project relative to a person (are they assigned to it?).

@@ -18,6 +18,8 @@ pub type TimeEntryId = Id<TimeEntry>;
 /// Work that belongs to no customer project (SPEC §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum InternalCategory {
     Admin,
     PreSales,
@@ -27,28 +29,14 @@ pub enum InternalCategory {
 }
 
 impl Code for InternalCategory {
-    const ALL: &'static [Self] = &[
-        Self::Admin,
-        Self::PreSales,
-        Self::Training,
-        Self::ToolsEnablement,
-        Self::InternalNonCreditable,
-    ];
     const FIELD: &'static str = "category";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::PreSales => "pre_sales",
-            Self::Training => "training",
-            Self::ToolsEnablement => "tools_enablement",
-            Self::InternalNonCreditable => "internal_non_creditable",
-        }
-    }
 }
 
 /// Where an entry is in the weekly timesheet cycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum EntryStatus {
     Draft,
     Submitted,
@@ -56,15 +44,7 @@ pub enum EntryStatus {
 }
 
 impl Code for EntryStatus {
-    const ALL: &'static [Self] = &[Self::Draft, Self::Submitted, Self::Approved];
     const FIELD: &'static str = "status";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Submitted => "submitted",
-            Self::Approved => "approved",
-        }
-    }
 }
 
 /// What a user sends to log time. `billable` defaults from the project.
@@ -175,6 +155,9 @@ pub struct EntryContext<'a> {
     pub project: Option<&'a Project>,
     /// Minutes the person already has on the entry's date, this entry excluded.
     pub other_minutes_that_day: i64,
+    /// Whether the person holds an assignment on the entry's project (an archived one
+    /// does not count); unused for internal time.
+    pub assigned: bool,
 }
 
 /// An entry that passed every rule, with `billable` resolved.
@@ -185,7 +168,12 @@ pub struct CheckedEntry {
     pub note: Option<String>,
 }
 
-/// Checks an entry against the rules of the handbook and the settings.
+/// The rule code of time on a project the person is not assigned to.
+pub const NOT_ASSIGNED: &str = "not_assigned";
+
+/// Checks an entry against the rules of the handbook and the settings: among them, a
+/// person records time only on projects they are assigned to, unless the organisation
+/// allows time without an assignment (`Settings::time_without_assignment`).
 pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<CheckedEntry> {
     let mut c = Checks::new();
     let step = ctx.settings.rounding_step_minutes;
@@ -235,6 +223,12 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
     c.optional_text(note.as_deref(), "note", 4000);
     let billable = match (ctx.project, input.category) {
         (Some(project), _) => {
+            c.check(
+                ctx.assigned || ctx.settings.time_without_assignment,
+                "project_id",
+                NOT_ASSIGNED,
+                "the person is not assigned to this project: time goes only on projects a person is assigned to",
+            );
             c.check(
                 !project.meta.is_archived(),
                 "project_id",
@@ -348,17 +342,47 @@ mod tests {
     }
 
     fn rules(input: NewTimeEntry, project: Option<&Project>, other: i64) -> Result<CheckedEntry> {
-        let settings = Settings::default();
+        rules_with(input, project, other, true, &Settings::default())
+    }
+
+    fn rules_with(
+        input: NewTimeEntry,
+        project: Option<&Project>,
+        other: i64,
+        assigned: bool,
+        settings: &Settings,
+    ) -> Result<CheckedEntry> {
         let p = person();
         check_entry(
             input,
             &EntryContext {
-                settings: &settings,
+                settings,
                 person: &p,
                 project,
                 other_minutes_that_day: other,
+                assigned,
             },
         )
+    }
+
+    #[test]
+    fn time_goes_only_on_projects_the_person_is_assigned_to() {
+        let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
+        let strict = Settings::default();
+        assert_eq!(
+            broken(rules_with(entry(60), Some(&tm), 0, false, &strict)),
+            ["project_id:not_assigned"]
+        );
+        assert!(broken(rules_with(entry(60), Some(&tm), 0, true, &strict)).is_empty());
+        let open = Settings {
+            time_without_assignment: true,
+            ..Settings::default()
+        };
+        assert!(broken(rules_with(entry(60), Some(&tm), 0, false, &open)).is_empty());
+        let mut internal = entry(60);
+        internal.project_id = None;
+        internal.category = Some(InternalCategory::Admin);
+        assert!(broken(rules_with(internal, None, 0, false, &strict)).is_empty());
     }
 
     fn broken(r: Result<CheckedEntry>) -> Vec<String> {

@@ -162,33 +162,22 @@ pub fn apply(state: EntryStatus, transition: &Transition, actor: ActorFacts, loc
     Ok(to)
 }
 
-/// Whether the actor may edit or delete an entry in `state`: only its owner, only while
-/// it is a draft, never when locked or invoiced.
-pub fn check_edit(state: EntryStatus, actor: ActorFacts, lock: EntryLock) -> Result<()> {
-    lock.ensure_open()?;
-    match state {
-        EntryStatus::Draft => {}
-        EntryStatus::Submitted => {
-            return Err(Error::conflict(
-                "status",
-                "submitted",
-                "a submitted entry cannot be edited: withdraw it, or wait for the approver",
-            ));
-        }
-        EntryStatus::Approved => {
-            return Err(Error::conflict(
-                "status",
-                "approved",
-                "an approved entry changes only if its approver reopens it",
-            ));
-        }
-    }
-    if !actor.is_owner {
-        return Err(Error::Forbidden(
-            "only the person who logged the time can edit it (rule: owner_only)".into(),
-        ));
-    }
-    Ok(())
+/// Only a draft changes: a submitted or approved entry belongs to the timesheet cycle until
+/// a withdrawal, a rejection or a reopen returns it to draft. Every interface that edits or
+/// deletes an entry asks this (the API and CLI through the store, the week grid before it
+/// writes); who may edit is the authorization policy's question, and locks are
+/// [`EntryLock::ensure_open`]'s.
+pub fn ensure_draft(state: EntryStatus) -> Result<()> {
+    let why = match state {
+        EntryStatus::Draft => return Ok(()),
+        EntryStatus::Submitted => "its owner can withdraw the week, or the approver reject it",
+        EntryStatus::Approved => "only its approver can reopen it",
+    };
+    Err(Error::conflict(
+        "status",
+        "not_draft",
+        format!("this entry is {} and can no longer change: {why}", code(state)),
+    ))
 }
 
 #[cfg(test)]
@@ -345,26 +334,20 @@ mod tests {
                 );
                 assert_eq!(rule(apply(s, t, both, EntryLock::Invoiced).unwrap_err()), "invoiced");
             }
-            assert_eq!(rule(check_edit(s, both, november()).unwrap_err()), "period_locked");
+            assert_eq!(rule(november().ensure_open().unwrap_err()), "period_locked");
         }
     }
 
     #[test]
-    fn only_owners_edit_and_only_drafts() {
-        assert!(check_edit(Draft, OWNER, EntryLock::Open).is_ok());
-        assert!(rule(check_edit(Draft, APPROVER, EntryLock::Open).unwrap_err()).contains("owner_only"));
-        assert_eq!(
-            rule(check_edit(Submitted, OWNER, EntryLock::Open).unwrap_err()),
-            "submitted"
-        );
-        assert_eq!(
-            rule(check_edit(Approved, OWNER, EntryLock::Open).unwrap_err()),
-            "approved"
-        );
-        assert_eq!(
-            rule(check_edit(Draft, OWNER, EntryLock::Invoiced).unwrap_err()),
-            "invoiced"
-        );
+    fn only_drafts_change() {
+        assert!(ensure_draft(Draft).is_ok());
+        for s in [Submitted, Approved] {
+            let err = ensure_draft(s).unwrap_err();
+            assert!(matches!(err, Error::Conflict(_)), "{s:?}");
+            assert!(err.to_string().contains(&format!("this entry is {}", code(s))), "{err}");
+            assert_eq!(rule(err), "not_draft");
+        }
+        assert!(ensure_draft(Approved).unwrap_err().to_string().contains("reopen"));
     }
 
     #[test]

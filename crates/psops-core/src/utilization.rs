@@ -182,6 +182,8 @@ pub struct PersonUtilization {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum GroupBy {
     Person,
     Function,
@@ -192,17 +194,7 @@ pub enum GroupBy {
 }
 
 impl Code for GroupBy {
-    const ALL: &'static [Self] = &[Self::Person, Self::Function, Self::Region, Self::Manager, Self::Partner];
     const FIELD: &'static str = "group_by";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Person => "person",
-            Self::Function => "function",
-            Self::Region => "region",
-            Self::Manager => "manager",
-            Self::Partner => "partner",
-        }
-    }
 }
 
 /// A group's key (a person, manager or partner id, a function code or a region; `none`

@@ -325,6 +325,24 @@ pub(crate) fn staff(
                 },
             });
         }
+        // Time goes only on projects a person is assigned to: the company's own staff
+        // hold a standing assignment on its two internal projects.
+        if partner.is_none() {
+            for project in [OPS_PROJECT, PRACTICE_PROJECT] {
+                let id = records.assignments.len() as i64 + 1;
+                records.assignments.push(Seeded {
+                    id,
+                    fields: AssignmentFields {
+                        person_id: psops_core::Id::new(plan.id),
+                        project_id: psops_core::Id::new(project),
+                        role: plan.function,
+                        start_date: from,
+                        end_date: plan.end.map(|end| end.max(from)),
+                        minutes_per_week: Minutes(2 * 60),
+                    },
+                });
+            }
+        }
         plan.stints = stints;
     }
 }

@@ -124,6 +124,12 @@ fn every_entry_passes_the_rules_of_the_api() {
         p.fields.validate().unwrap();
     }
     let mut day_totals: HashMap<(i64, time::Date), i64> = HashMap::new();
+    let assigned: HashSet<(i64, i64)> = org
+        .records()
+        .assignments
+        .iter()
+        .map(|a| (a.fields.person_id.get(), a.fields.project_id.get()))
+        .collect();
     let time = all_time(&org);
     assert!(time.entries.len() > 5_000, "{}", time.entries.len());
     for e in &time.entries {
@@ -142,6 +148,7 @@ fn every_entry_passes_the_rules_of_the_api() {
             person: &people[&e.person_id],
             project: e.project_id.map(|p| &projects[&p]),
             other_minutes_that_day: *other,
+            assigned: e.project_id.is_some_and(|p| assigned.contains(&(e.person_id, p))),
         };
         let checked = check_entry(input, &ctx).unwrap_or_else(|err| panic!("{e:?}: {err}"));
         assert_eq!(checked.billable, e.billable);

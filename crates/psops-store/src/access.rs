@@ -30,6 +30,9 @@ fn read_session(r: &Row) -> Result<Session> {
     })
 }
 
+/// The settings row holding the key that signs pre-sign-in forms.
+const FORM_KEY: &str = "form_key";
+
 /// Sessions note use to the minute: a write per page view would queue every reader
 /// behind SQLite's single writer for nothing.
 const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
@@ -119,6 +122,18 @@ impl AccessStore for Db {
             .bind(expires_at);
         tx.execute(q).await?;
         tx.commit().await
+    }
+
+    async fn form_key(&self, fresh: &str) -> Result<String> {
+        // The first node to ask stores its key; every later one reads the same.
+        let mut tx = self.pools.begin().await?;
+        let q = sql("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+            .bind(FORM_KEY)
+            .bind(fresh);
+        tx.execute(q).await?;
+        tx.commit().await?;
+        let q = sql("SELECT value FROM settings WHERE key = $1").bind(FORM_KEY);
+        self.pools.one(q).await?.get("value")
     }
 
     async fn use_setup_token(&self, token_hash: &str, now: OffsetDateTime) -> Result<bool> {

@@ -3,7 +3,8 @@
 use async_trait::async_trait;
 use psops_core::audit::AuditAction;
 use psops_core::auth::{
-    ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, UserPatch, roles_from_text, roles_to_text,
+    ApiToken, ApiTokenId, NewApiToken, NewUser, User, UserId, UserPatch, check_token_expiry, keeps_an_admin,
+    roles_from_text, roles_to_text,
 };
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
@@ -102,6 +103,16 @@ impl AuthStore for Db {
     async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User> {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
+        // A change of roles or a disabling may take away the last administrator: lock the
+        // enabled users first, in id order, so two such changes cannot both pass.
+        let enabled = if patch.roles.is_some() || patch.disabled == Some(true) {
+            let q = sql(format!(
+                "SELECT {USER_COLUMNS} FROM users WHERE disabled_at IS NULL ORDER BY id{lock}"
+            ));
+            tx.all(q).await?.iter().map(read_user).collect::<Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
         let q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1{lock}")).bind(id);
         let before = read_user(&tx.optional(q).await?.ok_or_else(|| Error::not_found("user", id))?)?;
         let mut next = NewUser {
@@ -137,6 +148,8 @@ impl AuthStore for Db {
         .bind(next.person_id)
         .bind(disabled_at);
         let after = read_user(&tx.one(q).await?)?;
+        let other_admins = enabled.iter().filter(|u| u.id != id && u.is_active_admin()).count();
+        keeps_an_admin(&before, &after, other_admins)?;
         audit::record(
             &mut tx,
             ctx,
@@ -209,6 +222,11 @@ impl AuthStore for Db {
     async fn create_api_token(&self, ctx: &WriteCtx, new: NewApiToken) -> Result<ApiToken> {
         let mut c = psops_core::validate::Checks::new();
         c.text(&new.name, "name", 100);
+        if let Err(psops_core::Error::Invalid(errors)) = check_token_expiry(new.expires_at, now()) {
+            for e in errors {
+                c.push(e);
+            }
+        }
         c.into_result()?;
         let mut tx = self.pools.begin().await?;
         ensure_exists(&mut tx, "users", Some(new.user_id.get()), "user_id", "user").await?;

@@ -8,20 +8,17 @@
 //! PostgreSQL's transaction grows without bound. No audit rows: this is a load, not a
 //! change anyone made.
 
-use std::collections::BTreeMap;
-
 use async_trait::async_trait;
 use psops_core::bulk::{LoadStats, OrgRecords, TimeBatch};
 use psops_core::code::Code;
-use psops_core::dates::day_number;
-use psops_core::reporting::{month_key, week_key};
+use psops_core::reporting::week_key;
 use psops_core::store::BulkStore;
-use psops_core::time_entries::EntryStatus;
 use psops_core::{Error, Result};
 
 use crate::Db;
 use crate::bulk_copy::copy_rows;
 use crate::db::{Backend, Pools, Tx, Value, sql};
+use crate::rollups::{Deltas, category_key, figures};
 
 /// Entries between commits.
 const COMMIT_EVERY: u64 = 500_000;
@@ -138,29 +135,13 @@ async fn drop_indexes(tx: &mut Tx) -> Result<Vec<String>> {
     Ok(creates)
 }
 
-type DayKey = (i64, i64, i64, &'static str);
-
 async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result<()> {
-    let mut days: BTreeMap<DayKey, [i64; 3]> = BTreeMap::new();
-    let mut months: BTreeMap<(i64, i64), [i64; 2]> = BTreeMap::new();
+    let mut deltas = Deltas::default();
     let mut rows = Vec::with_capacity(b.entries.len());
     for e in b.entries {
-        let billable = if e.billable { e.minutes } else { 0 };
-        let approved = if e.status == EntryStatus::Approved {
-            e.minutes
-        } else {
-            0
-        };
-        let category = e.category.map_or("", |c| c.code());
-        let d = days
-            .entry((e.person_id, day_number(e.date), e.project_id.unwrap_or(0), category))
-            .or_default();
-        d[0] += e.minutes;
-        d[1] += billable;
-        d[2] += approved;
-        let m = months.entry((e.person_id, month_key(e.date))).or_default();
-        m[0] += e.minutes;
-        m[1] += billable;
+        let f = figures(e.minutes, e.billable, e.status, 1);
+        let project = e.project_id.unwrap_or(0);
+        deltas.add(e.person_id, e.date, project, category_key(e.category), f);
         rows.push(vec![
             v(e.person_id),
             v(e.project_id),
@@ -174,6 +155,7 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
             v(e.updated_at),
         ]);
     }
+    let (days, months) = deltas.into_rows();
     let cols = [
         "person_id",
         "project_id",
@@ -188,7 +170,15 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
     ];
     stats.entries += copy_rows(tx, "time_entries", &cols, rows).await?;
     let day_rows = days.into_iter().map(|((person, day, project, category), d)| {
-        vec![v(person), v(day), v(project), v(category), v(d[0]), v(d[1]), v(d[2])]
+        vec![
+            v(person),
+            v(day),
+            v(project),
+            v(category.as_ref()),
+            v(d[0]),
+            v(d[1]),
+            v(d[2]),
+        ]
     });
     let cols = [
         "person_id",

@@ -297,7 +297,12 @@ pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
         ListKind::Assignments => {
             own.inspect(|p| alt("person_id = ?", vec![p.get()]));
             managed_by.inspect(|p| alt(&format!("project_id IN ({managed_projects})"), vec![p.get()]));
-            partner.inspect(|o| alt(&format!("project_id IN ({partner_projects})"), vec![o.get()]));
+            partner.inspect(|o| {
+                let both = format!(
+                    "person_id IN (SELECT id FROM people WHERE partner_id = ?) AND project_id IN ({partner_projects})"
+                );
+                alt(&both, vec![o.get(), o.get()])
+            });
         }
         ListKind::TimeEntries => {
             own.inspect(|p| alt("person_id = ?", vec![p.get()]));

@@ -5,52 +5,72 @@
 //! are deleted, so a rollup row exists exactly when entries do. `verify` recomputes both
 //! from the entries.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use psops_core::Result;
 use psops_core::code::Code;
 use psops_core::dates::day_number;
 use psops_core::reporting::{RollupDifference, RollupFigures, month_key};
-use psops_core::time_entries::{EntryStatus, TimeEntry};
+use psops_core::time_entries::{EntryStatus, InternalCategory, TimeEntry};
 use time::Date;
 
 use crate::db::{Pools, Sql, Tx, sql};
 
-type DayKey = (i64, i64, i64, String);
-type MonthKey = (i64, i64);
+/// A `time_rollup_day` row: person, day number, project (0: none), category code ("": none).
+pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
+/// A `time_rollup_month` row: person, month key.
+pub(crate) type MonthKey = (i64, i64);
+/// Day rows with their minutes, billable and approved minutes; month rows with the first two.
+pub(crate) type Rows = (Vec<(DayKey, [i64; 3])>, Vec<(MonthKey, [i64; 2])>);
 
 /// Rows per multi-row statement: 7 arguments each stays far below both drivers' limits.
 const CHUNK: usize = 400;
 
-/// Changes to the rollups, summed per row before anything is written.
+/// Changes to the rollups, summed per row before anything is written. The one place that
+/// says which rollup rows an entry's minutes land in: every entry write, the bulk load
+/// and `verify` count through it.
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     day: BTreeMap<DayKey, [i64; 3]>,
     month: BTreeMap<MonthKey, [i64; 2]>,
 }
 
-fn day_key(e: &TimeEntry) -> DayKey {
-    (
-        e.person_id.get(),
-        day_number(e.date),
-        e.project_id.map_or(0, |p| p.get()),
-        e.category.map(|c| c.code().to_string()).unwrap_or_default(),
-    )
+/// An entry's minutes as the rollups count them — all, billable, approved — times `sign`.
+pub(crate) fn figures(minutes: i64, billable: bool, status: EntryStatus, sign: i64) -> [i64; 3] {
+    let m = minutes * sign;
+    [
+        m,
+        if billable { m } else { 0 },
+        if status == EntryStatus::Approved { m } else { 0 },
+    ]
+}
+
+/// The category part of a day row's key.
+pub(crate) fn category_key(c: Option<InternalCategory>) -> Cow<'static, str> {
+    Cow::Borrowed(c.map_or("", |c| c.code()))
 }
 
 impl Deltas {
+    /// Counts `f` (minutes, billable, approved) on the day's row and the month's.
+    pub fn add(&mut self, person: i64, date: Date, project: i64, category: Cow<'static, str>, f: [i64; 3]) {
+        let d = self
+            .day
+            .entry((person, day_number(date), project, category))
+            .or_default();
+        for (sum, v) in d.iter_mut().zip(f) {
+            *sum += v;
+        }
+        let mo = self.month.entry((person, month_key(date))).or_default();
+        mo[0] += f[0];
+        mo[1] += f[1];
+    }
+
     /// Adds (`sign` 1) or removes (`sign` -1) an entry as it stands.
     pub fn entry(&mut self, e: &TimeEntry, sign: i64) {
-        let m = e.minutes.get() * sign;
-        let billable = if e.billable { m } else { 0 };
-        let approved = if e.status == EntryStatus::Approved { m } else { 0 };
-        let d = self.day.entry(day_key(e)).or_default();
-        d[0] += m;
-        d[1] += billable;
-        d[2] += approved;
-        let mo = self.month.entry((e.person_id.get(), month_key(e.date))).or_default();
-        mo[0] += m;
-        mo[1] += billable;
+        let f = figures(e.minutes.get(), e.billable, e.status, sign);
+        let project = e.project_id.map_or(0, |p| p.get());
+        self.add(e.person_id.get(), e.date, project, category_key(e.category), f);
     }
 
     /// An entry's status moving from `before` to `after`: only approved minutes change.
@@ -58,21 +78,33 @@ impl Deltas {
         let approved = |s| i64::from(s == EntryStatus::Approved);
         let sign = approved(after) - approved(before);
         if sign != 0 {
-            self.day.entry(day_key(e)).or_default()[2] += e.minutes.get() * sign;
+            let key = (
+                e.person_id.get(),
+                day_number(e.date),
+                e.project_id.map_or(0, |p| p.get()),
+                category_key(e.category),
+            );
+            self.day.entry(key).or_default()[2] += e.minutes.get() * sign;
         }
     }
 
-    pub async fn write(self, tx: &mut Tx) -> Result<()> {
-        let days: Vec<(DayKey, [i64; 3])> = self
+    /// The rows that change, without those whose every figure nets to zero.
+    pub fn into_rows(self) -> Rows {
+        let days = self
             .day
             .into_iter()
             .filter(|(_, d)| d.iter().any(|v| *v != 0))
             .collect();
-        let months: Vec<(MonthKey, [i64; 2])> = self
+        let months = self
             .month
             .into_iter()
-            .filter(|(_, d)| d.iter().any(|v| *v != 0))
+            .filter(|(_, m)| m.iter().any(|v| *v != 0))
             .collect();
+        (days, months)
+    }
+
+    pub async fn write(self, tx: &mut Tx) -> Result<()> {
+        let (days, months) = self.into_rows();
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -85,7 +117,7 @@ impl Deltas {
                     .push_bind(*day)
                     .push(", ")
                     .push_bind(*project);
-                q.push(", ").push_bind(category.as_str()).push(", ").push_bind(d[0]);
+                q.push(", ").push_bind(category.as_ref()).push(", ").push_bind(d[0]);
                 q.push(", ").push_bind(d[1]).push(", ").push_bind(d[2]).push(")");
             }
             q.push(
@@ -146,12 +178,20 @@ pub(crate) fn push_list(q: &mut Sql, values: &[i64]) {
     }
 }
 
-fn figures(r: &crate::db::Row, approved: bool) -> Result<RollupFigures> {
+fn stored(r: &crate::db::Row, approved: bool) -> Result<RollupFigures> {
     Ok(RollupFigures {
         minutes: r.get("minutes")?,
         billable_minutes: r.get("billable_minutes")?,
         approved_minutes: if approved { r.get("approved_minutes")? } else { 0 },
     })
+}
+
+fn rollup([minutes, billable_minutes, approved_minutes]: [i64; 3]) -> RollupFigures {
+    RollupFigures {
+        minutes,
+        billable_minutes,
+        approved_minutes,
+    }
 }
 
 fn differences<K: Ord + Clone>(
@@ -182,33 +222,41 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
              FROM time_entries GROUP BY person_id, entry_date, COALESCE(project_id, 0), COALESCE(category, '')",
         ))
         .await?;
-    let mut want_day: BTreeMap<DayKey, RollupFigures> = BTreeMap::new();
-    let mut want_month: BTreeMap<MonthKey, RollupFigures> = BTreeMap::new();
+    let mut want = Deltas::default();
     for r in &rows {
-        let person: i64 = r.get("person_id")?;
-        let date: Date = r.get("entry_date")?;
-        let f = figures(r, true)?;
-        want_day.insert((person, day_number(date), r.get("project_id")?, r.get("category")?), f);
-        let m = want_month.entry((person, month_key(date))).or_default();
-        m.minutes += f.minutes;
-        m.billable_minutes += f.billable_minutes;
+        let f = stored(r, true)?;
+        let category: String = r.get("category")?;
+        want.add(
+            r.get("person_id")?,
+            r.get("entry_date")?,
+            r.get("project_id")?,
+            Cow::Owned(category),
+            [f.minutes, f.billable_minutes, f.approved_minutes],
+        );
     }
+    let (want_day, want_month) = want.into_rows();
+    let want_day: BTreeMap<DayKey, RollupFigures> = want_day.into_iter().map(|(k, f)| (k, rollup(f))).collect();
+    let want_month: BTreeMap<MonthKey, RollupFigures> = want_month
+        .into_iter()
+        .map(|(k, [m, b])| (k, rollup([m, b, 0])))
+        .collect();
     let mut have_day = BTreeMap::new();
     let q = "SELECT person_id, day, project_id, category, minutes, billable_minutes, approved_minutes \
              FROM time_rollup_day";
     for r in pools.all(sql(q)).await? {
+        let category: String = r.get("category")?;
         let key: DayKey = (
             r.get("person_id")?,
             r.get("day")?,
             r.get("project_id")?,
-            r.get("category")?,
+            Cow::Owned(category),
         );
-        have_day.insert(key, figures(&r, true)?);
+        have_day.insert(key, stored(&r, true)?);
     }
     let mut have_month = BTreeMap::new();
     let q = "SELECT person_id, month_key, minutes, billable_minutes FROM time_rollup_month";
     for r in pools.all(sql(q)).await? {
-        have_month.insert((r.get("person_id")?, r.get("month_key")?), figures(&r, false)?);
+        have_month.insert((r.get("person_id")?, r.get("month_key")?), stored(&r, false)?);
     }
     let mut out = Vec::new();
     differences(want_day, have_day, &mut out, |k, expected, stored| RollupDifference {
@@ -216,7 +264,7 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         person_id: psops_core::Id::new(k.0),
         key: k.1,
         project_id: k.2,
-        category: k.3.clone(),
+        category: k.3.to_string(),
         expected,
         stored,
     });
@@ -232,4 +280,70 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         }
     });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn minutes_land_on_their_day_and_month_rows() {
+        let admin = category_key(Some(InternalCategory::Admin));
+        let mut d = Deltas::default();
+        d.add(
+            1,
+            date!(2026 - 03 - 02),
+            7,
+            category_key(None),
+            figures(90, true, EntryStatus::Approved, 1),
+        );
+        d.add(
+            1,
+            date!(2026 - 03 - 31),
+            0,
+            admin.clone(),
+            figures(30, false, EntryStatus::Draft, 1),
+        );
+        d.add(
+            1,
+            date!(2026 - 04 - 01),
+            0,
+            admin.clone(),
+            figures(60, false, EntryStatus::Draft, 1),
+        );
+        let (days, months) = d.into_rows();
+        let days: Vec<[i64; 3]> = days.into_iter().map(|(_, f)| f).collect();
+        assert_eq!(days, [[90, 90, 90], [30, 0, 0], [60, 0, 0]]);
+        let months: Vec<(i64, [i64; 2])> = months.into_iter().map(|((_, m), f)| (m, f)).collect();
+        assert_eq!(
+            months,
+            [
+                (month_key(date!(2026 - 03 - 02)), [120, 90]),
+                (month_key(date!(2026 - 04 - 01)), [60, 0])
+            ]
+        );
+    }
+
+    #[test]
+    fn a_removed_entry_leaves_no_row_to_write() {
+        let mut d = Deltas::default();
+        let day = date!(2026 - 03 - 02);
+        d.add(
+            1,
+            day,
+            7,
+            category_key(None),
+            figures(90, true, EntryStatus::Submitted, 1),
+        );
+        d.add(
+            1,
+            day,
+            7,
+            category_key(None),
+            figures(90, true, EntryStatus::Submitted, -1),
+        );
+        let (days, months) = d.into_rows();
+        assert!(days.is_empty() && months.is_empty());
+    }
 }

@@ -14,11 +14,12 @@ use psops_core::time_entries::{
     CheckedEntry, EntryContext, EntryStatus, NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch,
     check_entry,
 };
-use psops_core::{Error, Minutes, Result};
+use psops_core::timesheet::ensure_draft;
+use psops_core::{Minutes, Result};
 
 use crate::assignments::missing;
 use crate::common::{Table, check_version, eq};
-use crate::db::{Row, Tx, now, sql};
+use crate::db::{Row, Sql, Tx, now, sql};
 use crate::record::table;
 use crate::rollups::Deltas;
 use crate::{Db, idempotency, locks, org};
@@ -51,7 +52,8 @@ pub(crate) fn read(r: &Row) -> Result<TimeEntry> {
     })
 }
 
-/// Loads the person, project, settings and the day's other minutes, then checks.
+/// Loads the person, project, settings, the day's other minutes and whether the person
+/// is assigned to the project, then checks.
 async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> Result<CheckedEntry> {
     let lock = tx.for_update();
     let person = table::<Person>()
@@ -76,26 +78,26 @@ async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> R
     .bind(input.date)
     .bind(this.map(|i| i.get()).unwrap_or(0));
     let other: i64 = tx.one(q).await?.get("total")?;
+    let assigned = match input.project_id {
+        Some(project) => {
+            let q = sql(
+                "SELECT COUNT(*) AS n FROM assignments WHERE person_id = $1 AND project_id = $2 \
+                 AND archived_at IS NULL",
+            )
+            .bind(input.person_id)
+            .bind(project);
+            tx.one(q).await?.get::<i64>("n")? > 0
+        }
+        None => false,
+    };
     let ctx = EntryContext {
         settings: &settings,
         person: &person,
         project: project.as_ref(),
         other_minutes_that_day: other,
+        assigned,
     };
     check_entry(input, &ctx)
-}
-
-/// Only drafts change; submitted and approved entries belong to the timesheet cycle.
-pub(crate) fn ensure_draft(e: &TimeEntry) -> Result<()> {
-    if e.status == EntryStatus::Draft {
-        Ok(())
-    } else {
-        Err(Error::conflict(
-            "status",
-            "not_draft",
-            format!("the entry is {} and can no longer change", e.status.code()),
-        ))
-    }
 }
 
 #[async_trait]
@@ -144,7 +146,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
-        ensure_draft(&current)?;
+        ensure_draft(current.status)?;
         let e = check(&mut tx, patch.apply(current.as_input()), Some(id)).await?;
         locks::ensure_open(&mut tx, &[e.input.date]).await?;
         let q = sql(format!(
@@ -174,7 +176,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
-        ensure_draft(&current)?;
+        ensure_draft(current.status)?;
         tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
             .await?;
         let mut deltas = Deltas::default();
@@ -187,23 +189,29 @@ impl TimeStore for Db {
 
     async fn list_time_entries(&self, filter: &TimeEntryFilter, page: PageRequest) -> Result<Page<TimeEntry>> {
         let mut q = ENTRIES.select();
-        crate::common::scope(&mut q, &filter.scope, psops_core::scope::ListKind::TimeEntries);
-        eq(&mut q, "person_id", filter.person_id);
-        eq(&mut q, "project_id", filter.project_id);
-        eq(&mut q, "category", filter.category.map(|c| c.code()));
-        eq(&mut q, "status", filter.status.map(|s| s.code()));
-        eq(&mut q, "billable", filter.billable);
-        if let Some(account) = filter.account_id {
-            q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
-                .push_bind(account)
-                .push(")");
-        }
-        if let Some(from) = filter.from {
-            q.push(" AND entry_date >= ").push_bind(from);
-        }
-        if let Some(to) = filter.to {
-            q.push(" AND entry_date <= ").push_bind(to);
-        }
+        where_filter(&mut q, filter);
         ENTRIES.page_any(&self.pools, q, page).await
+    }
+}
+
+/// A time-entry filter as conditions on `time_entries` (appended after a `WHERE`): the
+/// list and the export read exactly the same entries.
+pub(crate) fn where_filter(q: &mut Sql, filter: &TimeEntryFilter) {
+    crate::common::scope(q, &filter.scope, psops_core::scope::ListKind::TimeEntries);
+    eq(q, "person_id", filter.person_id);
+    eq(q, "project_id", filter.project_id);
+    eq(q, "category", filter.category.map(|c| c.code()));
+    eq(q, "status", filter.status.map(|s| s.code()));
+    eq(q, "billable", filter.billable);
+    if let Some(account) = filter.account_id {
+        q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
+            .push_bind(account)
+            .push(")");
+    }
+    if let Some(from) = filter.from {
+        q.push(" AND entry_date >= ").push_bind(from);
+    }
+    if let Some(to) = filter.to {
+        q.push(" AND entry_date <= ").push_bind(to);
     }
 }

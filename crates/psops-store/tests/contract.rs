@@ -4,6 +4,7 @@
 
 mod contract {
     mod access;
+    mod assigned_time;
     mod audit;
     mod bulk;
     mod capacity;
@@ -11,6 +12,7 @@ mod contract {
     mod idempotency;
     mod imports;
     mod imports_records;
+    mod keep_an_admin;
     mod records;
     mod rollups;
     mod scope;

@@ -79,7 +79,39 @@ plain_update!(
 impl GuardedUpdate<TimeEntryPatch> for TimeEntry {
     async fn allow_update(&self, st: &AppState, s: &Subject, patch: &TimeEntryPatch) -> Result<()> {
         allow(st, s, Action::Update, self).await?;
-        allow(st, s, Action::Create, &patch.clone().apply(self.as_input())).await
+        let moved = patch.clone().apply(self.as_input());
+        if moved.project_id == self.project_id {
+            // Staying on its project: the entry's own project is no secret to its owner.
+            allow(st, s, Action::Create, &SameProject(moved)).await
+        } else {
+            allow(st, s, Action::Create, &moved).await
+        }
+    }
+}
+
+/// An entry kept on the project it already has.
+struct SameProject(NewTimeEntry);
+
+impl Guarded for SameProject {
+    fn label(&self) -> (&'static str, String) {
+        self.0.label()
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        entry(st, s, self.0.person_id, self.0.project_id).await
+    }
+}
+
+/// Refuses time on a project the subject may not see exactly as time on a project that
+/// does not exist, so that answers reveal no project ids.
+async fn unseen_project_is_unknown(st: &AppState, s: &Subject, id: Option<ProjectId>) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
+    match project(st, s, id).await? {
+        Some(facts) if decide(s, Action::Read, &Resource::Project(facts)) != Decision::Allow => Err(Error::invalid(
+            "project_id",
+            "exists",
+            format!("project_id {id} does not refer to an existing project"),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -238,9 +270,15 @@ impl Guarded for AssignmentFields {
         ("assignment", String::new())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        let person_partner_id = match st.store.get(self.person_id).await {
+            Ok(p) => p.fields.partner_id,
+            Err(Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(e),
+        };
         let facts = project(st, s, self.project_id).await?;
         Ok(facts.map(|project| Resource::Assignment {
             person_id: self.person_id,
+            person_partner_id,
             project,
         }))
     }
@@ -260,6 +298,7 @@ impl Guarded for NewTimeEntry {
         ("time_entry", String::new())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        unseen_project_is_unknown(st, s, self.project_id).await?;
         entry(st, s, self.person_id, self.project_id).await
     }
 }
@@ -273,5 +312,107 @@ impl Guarded for Fixed {
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(self.0))
+    }
+}
+
+/// The most a subject could be allowed to change among the records under an API path:
+/// each kind of record at its most favourable to them (their own person, a project they
+/// manage and are assigned to, of their own organisation). `None` for paths that name
+/// no kind of record.
+fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
+    let me = s.person_id.unwrap_or_else(new_id);
+    let project = ProjectFacts {
+        id: new_id(),
+        manager_id: s.person_id,
+        partner_id: s.partner_id,
+        subject_assigned: true,
+    };
+    let family = path.strip_prefix("/api/v1/")?.split('/').next()?;
+    let found = match family {
+        "people" => (
+            "person",
+            Resource::Person {
+                id: me,
+                partner_id: s.partner_id,
+            },
+        ),
+        "partners" => (
+            "partner",
+            Resource::Partner {
+                id: s.partner_id.unwrap_or_else(new_id),
+            },
+        ),
+        "accounts" => ("account", Resource::Account { partner_delivers: true }),
+        "projects" => ("project", Resource::Project(project)),
+        "assignments" => (
+            "assignment",
+            Resource::Assignment {
+                person_id: me,
+                person_partner_id: s.partner_id,
+                project,
+            },
+        ),
+        "time-entries" => (
+            "time_entry",
+            Resource::TimeEntry {
+                person_id: me,
+                person_partner_id: s.partner_id,
+                project: Some(project),
+            },
+        ),
+        "time-off" => (
+            "time_off",
+            Resource::TimeOff {
+                person_id: me,
+                person_partner_id: s.partner_id,
+                manager_id: s.person_id,
+            },
+        ),
+        "timesheets" => (
+            "timesheet",
+            Resource::Timesheet {
+                person_id: me,
+                person_partner_id: s.partner_id,
+                manager_id: s.person_id,
+            },
+        ),
+        "settings" => ("settings", Resource::Settings),
+        "users" => ("user", Resource::Users),
+        "tokens" => ("api_token", Resource::ApiToken { owner: s.user_id }),
+        "calendars" => ("calendar", Resource::Calendars),
+        "capacity" => ("capacity_policy", Resource::CapacityPolicy),
+        "locked-periods" => ("locked_period", Resource::LockedPeriods),
+        _ => return None,
+    };
+    Some(found)
+}
+
+/// Refuses a write whose body did not parse when the subject may change nothing of its
+/// kind at all, before the body's errors are told: a caller without the right learns
+/// nothing from validation (403 before 422). The answer is what the handler would give —
+/// 404 for what they may not even see, except on creates — without reading any record.
+pub fn may_write_some(s: &Subject, path: &str, create: bool) -> Result<()> {
+    let Some((entity, resource)) = best_case(s, path) else {
+        return Ok(());
+    };
+    let writes = [
+        Action::Create,
+        Action::Update,
+        Action::Archive,
+        Action::Delete,
+        Action::Approve,
+    ];
+    let decisions: Vec<Decision> = writes.iter().map(|a| decide(s, *a, &resource)).collect();
+    if decisions.contains(&Decision::Allow) {
+        Ok(())
+    } else if decisions.contains(&Decision::Forbidden) || create {
+        Err(Error::Forbidden(format!(
+            "your roles do not allow you to change any {entity}"
+        )))
+    } else {
+        Err(Error::NotFound {
+            entity,
+            id: String::new(),
+        })
     }
 }

@@ -7,11 +7,11 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
-use psops_core::Error;
 use psops_core::Id;
 use psops_core::auth::Actor;
 use psops_core::policy::Subject;
 use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
+use psops_core::{Error, dates};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use utoipa::openapi::Required;
@@ -44,6 +44,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 "send the body as JSON with content-type: application/json".into(),
             ));
         }
+        let subject = req.extensions().get::<Subject>().cloned();
+        let path = req.uri().path().to_string();
+        let create = req.method() == axum::http::Method::POST;
         let raw = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
@@ -51,18 +54,29 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 ApiError::bad_request("body", "readable", "the request body could not be read")
             }
         })?;
-        let value = parse_json(&raw)?;
+        let value = parse_json(&raw).map_err(|e| {
+            // Permissions come before validation: a caller who may change nothing of this
+            // kind hears that, not what is wrong with their body.
+            match subject
+                .as_ref()
+                .map(|s| crate::authorize::may_write_some(s, &path, create))
+            {
+                Some(Err(refused)) => ApiError::Domain(refused),
+                _ => e,
+            }
+        })?;
         Ok(Json { value, raw })
     }
 }
 
 /// Parses a body, naming the field when serde knows which one is wrong: syntax errors
-/// are 400, JSON that does not fit the schema is 422.
+/// are 400, JSON that does not fit the schema is 422, and so is a date outside the
+/// bounds psops works in.
 pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
     let mut de = serde_json::Deserializer::from_slice(raw);
     let (path, inner) = match serde_path_to_error::deserialize(&mut de) {
         Ok(v) => match de.end() {
-            Ok(()) => return Ok(v),
+            Ok(()) => return check_dates(raw).map(|()| v),
             Err(e) => (".".to_string(), e),
         },
         Err(err) => (err.path().to_string(), err.into_inner()),
@@ -92,6 +106,55 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
         _ => (field_or_body(parent), "invalid_value"),
     };
     Err(Error::invalid(field, rule, message).into())
+}
+
+/// Every date (`YYYY-MM-DD`) and date-time (RFC 3339) in a body must lie between
+/// `dates::EARLIEST` and `dates::LATEST`. Checked here, where every JSON body is parsed,
+/// so no record kind or action can take a date psops cannot compute with.
+fn check_dates(raw: &[u8]) -> ApiResult<()> {
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(raw) else {
+        return Ok(());
+    };
+    let mut errors = Vec::new();
+    out_of_bounds_dates(&value, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors).into())
+    }
+}
+
+fn out_of_bounds_dates(value: &serde_json::Value, path: &str, errors: &mut Vec<psops_core::FieldError>) {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => {
+            if date_in(text).is_some_and(|d| !dates::in_bounds(d))
+                && let Error::Invalid(mut e) = dates::out_of_bounds(&field_or_body(path))
+            {
+                errors.append(&mut e);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                out_of_bounds_dates(item, &format!("{path}[{i}]"), errors);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, item) in fields {
+                out_of_bounds_dates(item, &join(path, name), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The day a string names, when it is a date or an RFC 3339 date-time.
+fn date_in(text: &str) -> Option<time::Date> {
+    time::Date::parse(text, dates::ISO_DATE).ok().or_else(|| {
+        time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+            .ok()
+            .map(|t| t.date())
+    })
 }
 
 fn join(parent: &str, name: &str) -> String {
@@ -410,6 +473,29 @@ mod tests {
             (400, "body".into(), "json_syntax".into())
         );
         assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn dates_outside_the_bounds_are_refused_wherever_they_are() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Dated {
+            date: time::Date,
+            more: Vec<Option<String>>,
+        }
+        let ok = br#"{"date":"2200-12-31","more":["1900-01-01","2026-01-01T00:00:00Z",null]}"#;
+        assert!(parse_json::<Dated>(ok).is_ok());
+        let p = parse_json::<Dated>(br#"{"date":"9999-12-31","more":[]}"#)
+            .unwrap_err()
+            .to_problem();
+        assert_eq!(
+            (p.status, p.errors[0].field.as_str(), p.errors[0].rule.as_str()),
+            (422, "date", "date_bounds")
+        );
+        let p = parse_json::<Dated>(br#"{"date":"2026-01-01","more":["x","1899-12-31T23:59:59Z"]}"#)
+            .unwrap_err()
+            .to_problem();
+        assert_eq!(p.errors[0].field, "more[1]");
     }
 
     #[test]

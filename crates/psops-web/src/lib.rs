@@ -7,7 +7,9 @@ mod authorize;
 mod bearer;
 pub mod credentials;
 mod extract;
+mod headers;
 mod health;
+pub mod limits;
 mod params;
 mod problem;
 mod request_id;
@@ -53,18 +55,22 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
 }
 
 /// The whole HTTP application: `/healthz`, `/readyz`, `/api/v1/*`, with request ids,
-/// tracing and problem+json errors.
+/// tracing, problem+json errors, the time limits of [`limits`] and the security headers
+/// of every response.
 pub fn app(state: AppState) -> Router {
     let protected = api::protected().layer(from_fn_with_state(state.clone(), bearer::authenticate));
     let (router, _) = api::public().merge(protected).split_for_parts();
-    router
+    let https = state.web.secure_cookies;
+    let router = router
         .merge(ui::router())
         .merge(api::feeds::feeds())
         .fallback(not_found)
+        .layer(from_fn_with_state(state.web.limits, limits::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
         .layer(from_fn(request_id::layer))
-        .with_state(state)
+        .with_state(state);
+    headers::add(router, https)
 }
 
 /// Unknown paths: problem+json under `/api`, a page everywhere else.

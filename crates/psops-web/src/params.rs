@@ -21,6 +21,7 @@ pub struct PageParams {
     /// The `next_cursor` of the previous page; absent for the first page.
     cursor: Option<String>,
     /// Items per page, 1 to 500; 50 when absent.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -88,6 +89,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ListQuery<T> {
     }
 }
 
+/// Typed conversion of query (or form) values, collecting every bad one as a
+/// [`FieldError`] named after its parameter: the one parser of parameters, for the API
+/// (where the errors become one 422) and the pages (where they are shown above the
+/// results). Blank means absent everywhere.
 #[derive(Debug, Default)]
 pub struct Params {
     errors: Vec<FieldError>,
@@ -117,36 +122,42 @@ impl Params {
         }
     }
 
-    /// Keeps a value converted elsewhere, or records its errors under `name`.
-    pub fn keep_result<T>(&mut self, name: &str, value: psops_core::Result<T>) -> Option<T> {
-        self.keep(name, value)
+    /// Records a broken rule that no conversion here checks (`to` before `from`).
+    pub fn add(&mut self, field: &str, rule: &str, message: impl Into<String>) {
+        self.errors.push(FieldError::new(field, rule, message));
     }
 
-    /// Free text; blank means absent.
-    pub fn text(&mut self, value: Option<String>) -> Option<String> {
-        value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    /// Free text, trimmed; blank means absent.
+    pub fn text(&mut self, value: Option<impl AsRef<str>>) -> Option<String> {
+        value.map(|v| v.as_ref().trim().to_string()).filter(|v| !v.is_empty())
     }
 
-    pub fn code<T: Code>(&mut self, name: &str, value: Option<String>) -> Option<T> {
+    pub fn code<T: Code>(&mut self, name: &str, value: Option<impl AsRef<str>>) -> Option<T> {
         let v = self.text(value)?;
         self.keep(name, T::from_code(&v))
     }
 
-    pub fn id<T>(&mut self, name: &str, value: Option<String>) -> Option<Id<T>> {
+    /// An id: a whole number above zero (no object has id 0 or below, so such a filter is
+    /// a mistake, not an empty result).
+    pub fn id<T>(&mut self, name: &str, value: Option<impl AsRef<str>>) -> Option<Id<T>> {
         let v = self.text(value)?;
-        let parsed = v
-            .parse::<i64>()
-            .map(Id::new)
-            .map_err(|_| Error::invalid(name, "id", format!("{name} must be a whole number, got '{v}'")));
+        let parsed = match v.parse::<i64>() {
+            Ok(n) if n > 0 => Ok(Id::new(n)),
+            _ => Err(Error::invalid(
+                name,
+                "id",
+                format!("{name} must be an id (a whole number above 0), got '{v}'"),
+            )),
+        };
         self.keep(name, parsed)
     }
 
-    pub fn date(&mut self, name: &str, value: Option<String>) -> Option<Date> {
+    pub fn date(&mut self, name: &str, value: Option<impl AsRef<str>>) -> Option<Date> {
         let v = self.text(value)?;
         self.keep(name, psops_core::dates::parse_date(name, &v))
     }
 
-    pub fn flag(&mut self, name: &str, value: Option<String>) -> Option<bool> {
+    pub fn flag(&mut self, name: &str, value: Option<impl AsRef<str>>) -> Option<bool> {
         let v = self.text(value)?;
         let parsed = match v.as_str() {
             "true" | "1" => Ok(true),
@@ -160,7 +171,7 @@ impl Params {
         self.keep(name, parsed)
     }
 
-    /// `cursor` and `limit`.
+    /// `cursor` and `limit` as the API takes them (50 a page when `limit` is absent).
     pub fn page(&mut self, cursor: Option<String>, limit: Option<String>) -> PageRequest {
         let limit = self.text(limit).and_then(|l| {
             let parsed = l
@@ -168,6 +179,16 @@ impl Params {
                 .map_err(|_| Error::invalid("limit", "range", format!("limit must be a whole number, got '{l}'")));
             self.keep("limit", parsed)
         });
+        self.cursor(cursor, limit, PageRequest::default().limit)
+    }
+
+    /// `cursor` for a list of `size` rows a page, as the pages show them.
+    pub fn page_of(&mut self, cursor: Option<&str>, size: u32) -> PageRequest {
+        self.cursor(cursor, Some(size), size)
+    }
+
+    /// A cursor that is not ours is an error, and the list starts from the first page.
+    fn cursor(&mut self, cursor: Option<impl AsRef<str>>, limit: Option<u32>, fallback: u32) -> PageRequest {
         let cursor = self.text(cursor);
         match PageRequest::parse(cursor.as_deref(), limit) {
             Ok(p) => p,
@@ -180,9 +201,21 @@ impl Params {
                     _ => "cursor".into(),
                 };
                 self.keep::<()>(&field, Err(e));
-                PageRequest::default()
+                PageRequest {
+                    after: None,
+                    limit: fallback,
+                }
             }
         }
+    }
+
+    /// Every bad parameter so far.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
+    pub fn into_errors(self) -> Vec<FieldError> {
+        self.errors
     }
 
     /// Fails with every bad parameter at once.
@@ -203,20 +236,26 @@ mod tests {
     #[test]
     fn converts_or_names_every_bad_parameter() {
         let mut p = Params::new();
-        let f: Option<Function> = p.code("function", Some("engineer".into()));
+        let f: Option<Function> = p.code("function", Some("engineer"));
         assert_eq!(f, Some(Function::Engineer));
-        assert_eq!(p.flag("archived", Some("true".into())), Some(true));
-        assert_eq!(p.text(Some("  ".into())), None);
+        assert_eq!(p.flag("archived", Some("true")), Some(true));
+        assert_eq!(p.text(Some("  ")), None);
         assert!(p.errors.is_empty());
-        let _: Option<Function> = p.code("function", Some("wizard".into()));
-        let _: Option<Id<()>> = p.id("manager_id", Some("x".into()));
-        p.date("from", Some("2026-13-01".into()));
-        p.flag("archived", Some("maybe".into()));
+        let _: Option<Function> = p.code("function", Some("wizard"));
+        let _: Option<Id<()>> = p.id("manager_id", Some("x"));
+        let _: Option<Id<()>> = p.id("partner_id", Some("0"));
+        p.date("from", Some("2026-13-01"));
+        p.flag("archived", Some("maybe"));
         p.page(Some("garbage".into()), Some("0".into()));
         let fields: Vec<(String, String)> = p.errors.iter().map(|e| (e.field.clone(), e.rule.clone())).collect();
         let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(names, ["function", "manager_id", "from", "archived", "cursor"]);
+        assert_eq!(
+            names,
+            ["function", "manager_id", "partner_id", "from", "archived", "cursor"]
+        );
         assert_eq!(fields[0].1, "one_of");
+        assert_eq!(fields[2].1, "id", "no object has id 0");
+        assert_eq!(p.id::<()>("x", Some(" 7 ")), Some(Id::new(7)));
         assert!(p.finish().is_err());
     }
 }

@@ -51,6 +51,8 @@ pub enum ApiError {
     NoRoute,
     /// A dependency (the database) does not answer; the cause is logged.
     Unavailable(String),
+    /// The request ran into its time limit; the text says which.
+    TooSlow(String),
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -141,6 +143,7 @@ impl ApiError {
                     vec![],
                 )
             }
+            ApiError::TooSlow(detail) => (StatusCode::SERVICE_UNAVAILABLE, "timeout", detail.clone(), vec![]),
         };
         Problem::new(status, slug, detail, errors)
     }

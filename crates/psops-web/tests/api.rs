@@ -22,6 +22,22 @@ mod protocol;
 mod records;
 #[path = "api/rules.rs"]
 mod rules;
+#[path = "api/security_accounts.rs"]
+mod security_accounts;
+#[path = "api/security_csv.rs"]
+mod security_csv;
+#[path = "api/security_dates.rs"]
+mod security_dates;
+#[path = "api/security_entries.rs"]
+mod security_entries;
+#[path = "api/security_headers.rs"]
+mod security_headers;
+#[path = "api/security_policy.rs"]
+mod security_policy;
+#[path = "api/security_sign_in.rs"]
+mod security_sign_in;
+#[path = "api/security_surface.rs"]
+mod security_surface;
 #[path = "api/setup_demo.rs"]
 mod setup_demo;
 #[path = "api/time.rs"]

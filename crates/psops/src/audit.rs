@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use psops_core::audit::{AuditAction, AuditEntry, AuditFilter};
 use psops_core::auth::UserId;
 use psops_core::code::Code as _;
+use psops_core::csv_writer::{CsvWriter, LineEnd};
 use psops_core::page::{MAX_LIMIT, PageRequest};
 use psops_core::store::{AuditStore, AuthStore};
 use psops_core::{Error, FieldError, Result};
@@ -194,8 +195,8 @@ fn as_json(entries: &[AuditEntry], emails: &HashMap<UserId, String>) -> serde_js
 }
 
 fn write_csv(entries: &[AuditEntry], emails: &HashMap<UserId, String>) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
+    let mut w = CsvWriter::new(Vec::new(), LineEnd::Lf);
+    w.row([
         "id",
         "at",
         "user_id",
@@ -211,7 +212,7 @@ fn write_csv(entries: &[AuditEntry], emails: &HashMap<UserId, String>) -> anyhow
     ])?;
     let json = |v: Option<&Value>| v.map_or_else(String::new, Value::to_string);
     for e in entries {
-        w.write_record([
+        w.row([
             e.id.to_string(),
             stamp(Some(e.at)),
             e.user_id.map_or_else(String::new, |id| id.to_string()),

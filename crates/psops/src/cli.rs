@@ -103,6 +103,11 @@ pub struct ServeArgs {
     /// Mark session cookies `Secure`: set this when psops is reached over HTTPS.
     #[arg(long, env = "PSOPS_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Seconds a request may take before psops answers 503 and stops working on it
+    /// (imports get ten minutes).
+    #[arg(long, env = "PSOPS_REQUEST_TIMEOUT", default_value_t = 30,
+        value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub request_timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -252,8 +252,8 @@ fn print_report(r: &ImportReport) -> anyhow::Result<()> {
     );
     if !r.created.is_empty() {
         summary.push_str(&format!(
-            ", created {} people, {} accounts, {} projects",
-            r.created_people, r.created_accounts, r.created_projects
+            ", created {} people, {} accounts, {} projects, {} assignments",
+            r.created_people, r.created_accounts, r.created_projects, r.created_assignments
         ));
     }
     if !r.ok() {

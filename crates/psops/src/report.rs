@@ -125,12 +125,7 @@ fn emit(
     match format {
         ReportFormat::Json => stdout_line(serde_json::to_string_pretty(&json)?),
         ReportFormat::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(headers)?;
-            for r in &rows {
-                w.write_record(r)?;
-            }
-            let text = String::from_utf8(w.into_inner()?)?;
+            let text = psops_core::csv_writer::document(psops_core::csv_writer::LineEnd::Lf, headers, &rows)?;
             stdout_line(text.trim_end())
         }
         ReportFormat::Table => {
@@ -187,7 +182,7 @@ async fn utilization(a: UtilizationArgs) -> anyhow::Result<()> {
                 .settings()
                 .await?
                 .fiscal_calendar()
-                .quarter_range(q.parse::<FiscalQuarter>()?),
+                .quarter_range_checked(q.parse::<FiscalQuarter>()?, "quarter")?,
             (None, Some(f), Some(t)) => DateRange::new(parse_date("from", f)?, parse_date("to", t)?)
                 .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"))?,
             _ => {

@@ -32,6 +32,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     let addr = listener.local_addr().context("cannot read the listening address")?;
     let mut state = AppState::new(Arc::new(db));
     state.web.secure_cookies = args.secure_cookies;
+    state.web.limits.request = Duration::from_secs(args.request_timeout);
     let setup = psops_web::setup_link(&state).await?;
     let app = psops_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
 

@@ -15,6 +15,8 @@ mod demo;
 mod interchange;
 #[path = "cli/reports.rs"]
 mod reports;
+#[path = "cli/security.rs"]
+mod security;
 #[path = "cli/users.rs"]
 mod users;
 #[path = "cli/webdriver.rs"]

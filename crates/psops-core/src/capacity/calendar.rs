@@ -19,6 +19,8 @@ use crate::ratio::{Ratio, apply_bp};
 /// What a day (or part of one) off is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum TimeOffKind {
     Pto,
     FriendsAndFamily,
@@ -27,16 +29,7 @@ pub enum TimeOffKind {
 }
 
 impl Code for TimeOffKind {
-    const ALL: &'static [Self] = &[Self::Pto, Self::FriendsAndFamily, Self::SummitTraining, Self::Other];
     const FIELD: &'static str = "kind";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Pto => "pto",
-            Self::FriendsAndFamily => "friends_and_family",
-            Self::SummitTraining => "summit_training",
-            Self::Other => "other",
-        }
-    }
 }
 
 /// A day on a regional holiday calendar.

@@ -209,8 +209,9 @@ fn policy_exact(policy: &CapacityPolicy, person: &PersonFacts, range: DateRange)
                 )
                 .unwrap_or(Ratio::ZERO);
         }
+        // Always forward: a quarter cut at the end of the calendar type ends the walk.
         match quarter.end.next_day() {
-            Some(next) if next <= employed.end => day = next,
+            Some(next) if next <= employed.end && next > day => day = next,
             _ => break,
         }
     }
@@ -251,6 +252,18 @@ mod tests {
 
     fn range(a: Date, b: Date) -> DateRange {
         DateRange::new(a, b).unwrap()
+    }
+
+    #[test]
+    fn the_policy_view_finishes_at_the_last_day_of_the_calendar() {
+        // This range once walked quarters forever: the last quarter's end wrapped around.
+        let last = range(Date::MAX, Date::MAX);
+        let c = policy_view(&CapacityPolicy::handbook(), &person(Function::Engineer), last);
+        assert_eq!(c.range, last);
+        assert!(c.weekday_minutes.get() > 0, "9999-12-31 is a Friday");
+        let long = range(date!(1900 - 01 - 01), date!(2200 - 12 - 31));
+        let whole = policy_view(&CapacityPolicy::handbook(), &person(Function::Engineer), long);
+        assert_eq!(whole.available_minutes.get(), 201 * 1696 * 60, "employed 2000 to 2200");
     }
 
     #[test]

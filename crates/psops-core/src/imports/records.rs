@@ -18,6 +18,7 @@ use time::Date;
 
 use crate::accounts::AccountFields;
 use crate::code::Code;
+use crate::csv_file::{CsvFile, Delimiter};
 use crate::interchange::RowError;
 use crate::interchange::values::{parse_duration, parse_money};
 use crate::money::{Currency, Money};
@@ -177,9 +178,12 @@ impl Cells<'_> {
     }
 
     fn date(&mut self, col: &str) -> Option<Date> {
-        self.parsed(col, "date", "a date written YYYY-MM-DD", |v| {
-            crate::dates::parse_date(col, v).ok()
-        })
+        self.parsed(
+            col,
+            "date",
+            "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
+            |v| crate::dates::parse_date(col, v).ok(),
+        )
     }
 
     fn currency(&mut self, col: &str) -> Option<Currency> {
@@ -216,13 +220,10 @@ fn read_rows<T>(
     required: &[&str],
     mut row: impl FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
-    let header: Vec<String> = match reader.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|c| c.trim_start_matches('\u{feff}').trim().to_lowercase())
-            .collect(),
-        Err(e) => return Err(header_error(format!("the file is not CSV: {e}"))),
+    let mut file = CsvFile::open(input, Delimiter::Comma, true).map_err(|e| header_error(e.message))?;
+    let header: Vec<String> = match file.header() {
+        Ok(h) => h.iter().map(|c| c.to_lowercase()).collect(),
+        Err(e) => return Err(header_error(format!("the file is not CSV: {}", e.message))),
     };
     if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
         let mut errors = header_error(format!("the header has no '{missing}' column"));
@@ -231,22 +232,10 @@ fn read_rows<T>(
         return Err(errors);
     }
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
-    for record in reader.records() {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                errors.push(RowError::new(
-                    line,
-                    "",
-                    "",
-                    "csv",
-                    format!("not a valid CSV record: {e}"),
-                ));
-                continue;
-            }
+    for next in file {
+        let Ok((line, record)) = next.map_err(|e| errors.push(e.into())) else {
+            continue;
         };
-        let line = record.position().map_or(0, csv::Position::line);
         let mut cells = Cells {
             line,
             header: &header,

@@ -61,3 +61,15 @@ fn a_missing_required_column_is_one_header_error() {
         ("name", "missing_column")
     );
 }
+
+#[test]
+fn windows_files_report_the_lines_a_spreadsheet_shows() {
+    let csv = "name,code,region\r\nAcme,ACME,EMEA\r\n\r\n,,\r\nGlobex,GLX,\r\n,NONAME,EMEA\r\n";
+    let error = &read_accounts(csv.as_bytes()).unwrap_err()[..];
+    let [e] = error else { panic!("one error: {error:?}") };
+    assert_eq!(
+        (e.line, e.column.as_str(), e.rule.as_str()),
+        (6, "name", "required"),
+        "blank rows are skipped, lines still count"
+    );
+}

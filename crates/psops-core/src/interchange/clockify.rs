@@ -2,7 +2,7 @@
 //! (`h:mm:ss` and decimal), and currencies in the rate and amount headers.
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
 pub(crate) const COLS: &[Col] = &[
@@ -24,6 +24,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::money("Cost Rate", &["Cost Rate"]),
     Col::money("Cost Amount", &["Cost Amount"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "Email",
+    name: "User",
+    account: "Client",
+    project: "Project",
+    project_code: "Project",
+    date: &["Start Date"],
+    minutes: &["Duration (h)", "Duration (decimal)"],
+    note: "Description",
+    billable: "Billable",
+};
 const PROJECT: usize = 0;
 const CLIENT: usize = 1;
 const DESCRIPTION: usize = 2;

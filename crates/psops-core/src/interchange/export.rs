@@ -1,5 +1,6 @@
 //! Writing time entries out in psops's, Kimai's and Harvest's CSV shapes, one row at a time,
-//! so that an export can be read back by the matching parser with nothing lost.
+//! so that an export can be read back by the matching parser with nothing lost. Every
+//! cell goes through [`crate::csv_writer`], which neutralises spreadsheet formulas.
 
 use std::io::{self, Write};
 
@@ -10,6 +11,7 @@ use super::harvest::split_name;
 use super::psops_csv::HEADER as PSOPS_HEADER;
 use crate::Minutes;
 use crate::code::Code;
+use crate::csv_writer::{CsvWriter, LineEnd};
 use crate::dates::format_date;
 use crate::money::Money;
 use crate::time_entries::InternalCategory;
@@ -83,11 +85,11 @@ fn money_text(m: Option<Money>) -> String {
 
 /// psops's own CSV (see [`super::psops_csv`]).
 pub fn write_psops<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(PSOPS_HEADER)?;
+    let mut w = CsvWriter::new(out, LineEnd::Lf);
+    w.row(PSOPS_HEADER)?;
     for r in rows {
         let minutes = r.minutes.get().to_string();
-        w.write_record([
+        w.row([
             format_date(r.date).as_str(),
             &r.person_email,
             &r.person_name,
@@ -135,8 +137,8 @@ pub const KIMAI_HEADER: [&str; 25] = [
 
 /// Kimai's English export. Internal work has no project and its category as the activity.
 pub fn write_kimai<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(KIMAI_HEADER)?;
+    let mut w = CsvWriter::new(out, LineEnd::Lf);
+    w.row(KIMAI_HEADER)?;
     for r in rows {
         let currency = r.bill_rate.or(r.cost_rate).map(|m| m.currency.to_string());
         let amount = r
@@ -144,7 +146,7 @@ pub fn write_kimai<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>) 
             .filter(|_| r.billable)
             .map(|rate| amount_for(rate, r.minutes));
         let cost = r.cost_rate.map(|rate| amount_for(rate, r.minutes));
-        w.write_record([
+        w.row([
             format_date(r.date).as_str(),
             "",
             "",
@@ -203,8 +205,8 @@ pub const HARVEST_HEADER: [&str; 20] = [
 /// Harvest's detailed report. Hours have two decimals, which Harvest's reader and psops's
 /// round back to the same whole minute.
 pub fn write_harvest<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(HARVEST_HEADER)?;
+    let mut w = CsvWriter::new(out, LineEnd::Lf);
+    w.row(HARVEST_HEADER)?;
     for r in rows {
         let (first, last) = split_name(&r.person_name);
         let currency = r.bill_rate.or(r.cost_rate).map(|m| m.currency.to_string());
@@ -216,7 +218,7 @@ pub fn write_harvest<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>
             }
         });
         let cost = r.cost_rate.map(|rate| amount_for(rate, r.minutes));
-        w.write_record([
+        w.row([
             format_date(r.date).as_str(),
             opt(&r.account),
             opt(&r.project),

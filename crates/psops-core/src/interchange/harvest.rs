@@ -2,7 +2,7 @@
 //! last name (the report has no e-mail), rates and amounts with a `Currency` column.
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
 pub(crate) const COLS: &[Col] = &[
@@ -23,6 +23,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("Currency", &["Currency"]),
     Col::opt("Email", &["Email", "E-mail"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "Email",
+    name: "First Name",
+    account: "Client",
+    project: "Project",
+    project_code: "Project Code",
+    date: &["Date"],
+    minutes: &["Hours"],
+    note: "Notes",
+    billable: "Billable?",
+};
 const DATE: usize = 0;
 const CLIENT: usize = 1;
 const PROJECT: usize = 2;

@@ -9,10 +9,9 @@ use serde_json::{Map, Value};
 
 use super::key::KeyCounter;
 use super::reader::parse_record;
-use super::table::{Col, Ctx, Header, Rec};
+use super::table::{Col, Ctx, Fields, Header, Rec};
 use super::values;
 use super::{Format, Options, RowError, Rows, SourceRow};
-use crate::Minutes;
 use crate::money::Money;
 
 pub(crate) const COLS: &[Col] = &[
@@ -31,6 +30,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("account_name", &["account_name", "client_name"]),
     Col::opt("task", &["task", "story_title", "story_name"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "user_email",
+    name: "user_name",
+    account: "account_name",
+    project: "project_name",
+    project_code: "project_code",
+    date: &["date_performed"],
+    minutes: &["time_in_minutes"],
+    note: "notes",
+    billable: "billable",
+};
 const ID: usize = 0;
 const DATE: usize = 1;
 const MINUTES: usize = 2;
@@ -46,17 +57,13 @@ const PROJECT_CODE: usize = 11;
 const ACCOUNT: usize = 12;
 const TASK: usize = 13;
 
-fn whole_minutes(s: &str) -> Option<Minutes> {
-    s.trim().parse::<i64>().ok().filter(|m| *m >= 0).map(Minutes)
-}
-
 fn cents(s: &str) -> Option<i64> {
     s.trim().parse::<i64>().ok()
 }
 
 pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(DATE, ctx);
-    let minutes = r.parse_required(MINUTES, "minutes", whole_minutes, "a whole number of minutes");
+    let minutes = r.parse_required(MINUTES, "minutes", values::whole_minutes, "a whole number of minutes");
     let billable = r.boolean(BILLABLE);
     let currency = r
         .parse(CURRENCY, "currency", values::parse_currency, "a currency like USD")

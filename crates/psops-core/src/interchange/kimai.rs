@@ -2,7 +2,7 @@
 //! `hourlyRate`, ...) or its German labels; German files also use `1.234,50` amounts.
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 use crate::Minutes;
 
@@ -33,6 +33,18 @@ pub(crate) const COLS: &[Col] = &[
     ),
     Col::opt("Project number", &["Project number", "project_number", "Projektnummer"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "E-mail",
+    name: "User",
+    account: "Customer",
+    project: "Project",
+    project_code: "Project number",
+    date: &["Date", "From"],
+    minutes: &["Duration"],
+    note: "Description",
+    billable: "Billable",
+};
 const DATE: usize = 0;
 const FROM: usize = 1;
 const TO: usize = 2;

@@ -12,9 +12,10 @@ use std::io::Read;
 
 use serde::Serialize;
 
+use super::RowError;
 use super::table::norm;
-use super::{RowError, SourceRow};
 use crate::accounts::AccountId;
+use crate::csv_file::{CsvFile, Delimiter};
 use crate::people::PersonId;
 use crate::projects::ProjectId;
 use crate::time_entries::InternalCategory;
@@ -56,19 +57,16 @@ impl Mapping {
 
     /// Reads a mapping file, reporting every bad line rather than the first.
     pub fn parse(input: impl Read) -> Result<Mapping, Vec<RowError>> {
-        let mut reader = csv::ReaderBuilder::new()
-            .terminator(csv::Terminator::Any(b'\n'))
-            .flexible(true)
-            .from_reader(input);
-        let header: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(norm).collect(),
+        let mut file = CsvFile::open(input, Delimiter::Comma, true).map_err(|e| vec![e.into()])?;
+        let header: Vec<String> = match file.header() {
+            Ok(h) => h.iter().map(|h| norm(h)).collect(),
             Err(e) => {
                 return Err(vec![RowError::new(
                     1,
                     "",
                     "",
-                    "csv",
-                    format!("the mapping is not CSV: {e}"),
+                    e.rule,
+                    format!("the mapping is not CSV: {}", e.message),
                 )]);
             }
         };
@@ -87,22 +85,10 @@ impl Mapping {
             )]);
         };
         let (mut mapping, mut errors) = (Mapping::default(), Vec::new());
-        for record in reader.records() {
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
-                    errors.push(RowError::new(
-                        line,
-                        "",
-                        "",
-                        "csv",
-                        format!("not a valid CSV record: {e}"),
-                    ));
-                    continue;
-                }
+        for next in file {
+            let Ok((line, record)) = next.map_err(|e| errors.push(e.into())) else {
+                continue;
             };
-            let line = record.position().map_or(0, csv::Position::line);
             let field = |i: usize| record.get(i).unwrap_or_default().trim();
             let kind = match field(k).to_lowercase().as_str() {
                 "person" => Some(EntityKind::Person),
@@ -239,21 +225,6 @@ impl Unresolved {
     pub fn only_missing(&self) -> bool {
         self.errors.iter().all(|e| e.rule.starts_with("unmatched_"))
     }
-}
-
-/// The header the row's file uses for a field, for error reports.
-fn column(row: &SourceRow, canonical: &str) -> String {
-    super::csv_columns(row.format)
-        .iter()
-        .find(|c| c.name == canonical)
-        .and_then(|c| {
-            row.original.headers.iter().find(|h| {
-                let h = norm(h);
-                c.aliases.iter().any(|a| norm(a) == h)
-            })
-        })
-        .cloned()
-        .unwrap_or_else(|| canonical.to_string())
 }
 
 mod resolve;

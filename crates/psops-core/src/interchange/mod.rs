@@ -264,6 +264,17 @@ fn csv_columns(format: Format) -> &'static [table::Col] {
     }
 }
 
+fn fields(format: Format) -> &'static table::Fields {
+    match format {
+        Format::Harvest => &harvest::FIELDS,
+        Format::Toggl => &toggl::FIELDS,
+        Format::Kimai => &kimai::FIELDS,
+        Format::Clockify => &clockify::FIELDS,
+        Format::Kantata => &kantata::FIELDS,
+        Format::Psops => &psops_csv::FIELDS,
+    }
+}
+
 fn csv_parser(format: Format) -> table::ParseFn {
     match format {
         Format::Harvest => harvest::row,
@@ -292,8 +303,8 @@ pub fn read_auto<'a, R: Read + 'a>(input: R, options: Options) -> Result<(Format
     if starts_with_brace(&mut input)? {
         return Ok((Format::Kantata, kantata::read_json(input, options)?));
     }
-    let mut reader = reader::csv_reader(input)?;
-    let names = reader::header_names(&mut reader)?;
+    let mut file = reader::csv_file(input)?;
+    let names = file.header()?;
     let format = detect(&names).ok_or_else(|| {
         RowError::new(
             1,
@@ -303,7 +314,7 @@ pub fn read_auto<'a, R: Read + 'a>(input: R, options: Options) -> Result<(Format
             "the header row matches no known export (harvest, toggl, kimai, clockify, kantata, psops)",
         )
     })?;
-    let rows = reader::CsvRows::from_reader(format, reader, names, csv_columns(format), csv_parser(format), options)?;
+    let rows = reader::CsvRows::from_file(format, file, names, csv_columns(format), csv_parser(format), options)?;
     Ok((format, Box::new(rows)))
 }
 

@@ -23,9 +23,8 @@
 //! | `source_key` | the entry's stable import key; blank lets psops derive one from the content |
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
-use crate::Minutes;
 use crate::code::Code;
 use crate::time_entries::InternalCategory;
 
@@ -57,6 +56,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("note", &["note"]),
     Col::opt("source_key", &["source_key"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "person_email",
+    name: "person_name",
+    account: "account",
+    project: "project",
+    project_code: "project_code",
+    date: &["date"],
+    minutes: &["minutes"],
+    note: "note",
+    billable: "billable",
+};
 const DATE: usize = 0;
 const EMAIL: usize = 1;
 const NAME: usize = 2;
@@ -69,19 +80,20 @@ const BILLABLE: usize = 8;
 const NOTE: usize = 9;
 const SOURCE_KEY: usize = 10;
 
-fn whole_minutes(s: &str) -> Option<Minutes> {
-    (s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok().map(Minutes))?
-}
-
 pub(crate) fn row(r: &mut Rec<'_>, _ctx: &Ctx) -> Option<SourceRow> {
     // psops writes one date format only, so it reads only that one.
     let date = r.parse_required(
         DATE,
         "date",
         |v| crate::dates::parse_date("date", v).ok(),
-        "a date written YYYY-MM-DD",
+        "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
     );
-    let minutes = r.parse_required(MINUTES, "minutes", whole_minutes, "a whole number of minutes, like 90");
+    let minutes = r.parse_required(
+        MINUTES,
+        "minutes",
+        values::whole_minutes,
+        "a whole number of minutes, like 90",
+    );
     let billable = r.boolean(BILLABLE);
     let category = r.parse(
         CATEGORY,

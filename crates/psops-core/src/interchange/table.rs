@@ -46,6 +46,59 @@ impl Col {
     }
 }
 
+/// Where a format keeps what an import matches and checks, by canonical column name
+/// (a `Col::name` of its `COLS`): the one place that says which column an error names.
+pub(crate) struct Fields {
+    pub email: &'static str,
+    pub name: &'static str,
+    pub account: &'static str,
+    pub project: &'static str,
+    pub project_code: &'static str,
+    /// Candidates in order of preference (Kimai's field keys have no date, only `begin`).
+    pub date: &'static [&'static str],
+    pub minutes: &'static [&'static str],
+    pub note: &'static str,
+    pub billable: &'static str,
+}
+
+impl SourceRow {
+    /// The header, as this file spells it, that an error about `field` names: a canonical
+    /// column of the row's format (`Hours`), or a field of a time entry that a rule names
+    /// (`minutes`, `person_id`) — the column the row took it from. Falls back to the
+    /// canonical name when the file has no such column.
+    pub fn column(&self, field: &str) -> String {
+        let f = super::fields(self.format);
+        let candidates: Vec<&str> = match field {
+            "person_id" if self.person.email.is_some() => vec![f.email],
+            "person_id" => vec![f.name],
+            "project_id" if self.project.is_some() => vec![f.project],
+            "project_id" => vec![f.project_code],
+            "date" => f.date.to_vec(),
+            "minutes" => f.minutes.to_vec(),
+            "note" => vec![f.note],
+            "billable" => vec![f.billable],
+            canonical => vec![canonical],
+        };
+        let headers: Vec<&String> = candidates.iter().filter_map(|c| self.header_of(c)).collect();
+        // A column holding a value in this row names it better than an empty one.
+        let filled = headers
+            .iter()
+            .find(|h| self.original.get(h).is_some_and(|v| !v.trim().is_empty()));
+        filled
+            .or(headers.first())
+            .map_or_else(|| candidates[0].to_string(), |h| h.to_string())
+    }
+
+    /// The file's header for a canonical column of the row's format.
+    fn header_of(&self, canonical: &str) -> Option<&String> {
+        let col = super::csv_columns(self.format).iter().find(|c| c.name == canonical)?;
+        self.original.headers.iter().find(|h| {
+            let h = norm(h);
+            col.aliases.iter().any(|a| norm(a) == h)
+        })
+    }
+}
+
 /// Header comparison ignores case, spacing and punctuation, so `Internal rate`,
 /// `internalRate` and `internal_rate` are one column; letters outside ASCII are kept.
 pub(crate) fn norm(h: &str) -> String {
@@ -146,10 +199,12 @@ pub(crate) struct Rec<'a> {
 }
 
 impl Rec<'_> {
-    /// The trimmed value, or None when blank or when the file lacks the column.
+    /// The trimmed value, or None when blank or when the file lacks the column. The `'`
+    /// a spreadsheet-safe export puts before a formula character (see
+    /// `csv_writer::restore`) is taken off.
     pub fn get(&self, col: usize) -> Option<&str> {
         let i = self.header.index[col]?;
-        let v = self.record.get(i)?.trim();
+        let v = crate::csv_writer::restore(self.record.get(i)?.trim());
         (!v.is_empty()).then_some(v)
     }
 
@@ -198,7 +253,12 @@ impl Rec<'_> {
 
     pub fn date(&mut self, col: usize, ctx: &Ctx) -> Option<time::Date> {
         let order = ctx.date_order;
-        self.parse_required(col, "date", |v| values::parse_date(v, order), "a date")
+        self.parse_required(
+            col,
+            "date",
+            |v| values::parse_date(v, order),
+            "a date from 1900 to 2200",
+        )
     }
 
     pub fn boolean(&mut self, col: usize) -> Option<bool> {

@@ -2,7 +2,7 @@
 //! as `hh:mm:ss`, tags in one cell, and the currency in the amount's header (`Amount (USD)`).
 
 use super::SourceRow;
-use super::table::{Col, Ctx, Rec};
+use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
 pub(crate) const COLS: &[Col] = &[
@@ -20,6 +20,18 @@ pub(crate) const COLS: &[Col] = &[
     Col::opt("Tags", &["Tags"]),
     Col::money("Amount", &["Amount"]),
 ];
+/// Where this format keeps what an import matches and checks.
+pub(crate) const FIELDS: Fields = Fields {
+    email: "Email",
+    name: "User",
+    account: "Client",
+    project: "Project",
+    project_code: "Project",
+    date: &["Start date"],
+    minutes: &["Duration"],
+    note: "Description",
+    billable: "Billable",
+};
 const USER: usize = 0;
 const EMAIL: usize = 1;
 const CLIENT: usize = 2;

@@ -9,7 +9,8 @@ use crate::Minutes;
 use crate::money::{Currency, Money};
 
 /// `YYYY-MM-DD` (or with `/`), `DD.MM.YYYY` (a dot always means day first) and
-/// `a/b/YYYY` or `a-b-YYYY`, read in `order`. A time after the date is ignored.
+/// `a/b/YYYY` or `a-b-YYYY`, read in `order`. A time after the date is ignored. Only
+/// dates between 1900-01-01 and 2200-12-31 are dates to psops (see `dates::EARLIEST`).
 pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
     let s = s.trim();
     let s = s.split(['T', ' ']).next().unwrap_or(s);
@@ -32,7 +33,9 @@ pub fn parse_date(s: &str, order: DateOrder) -> Option<Date> {
         (!t.is_empty() && t.len() <= 4 && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok())?
     };
     let month = Month::try_from(u8::try_from(num(m)?).ok()?).ok()?;
-    Date::from_calendar_date(i32::try_from(num(y)?).ok()?, month, u8::try_from(num(d)?).ok()?).ok()
+    Date::from_calendar_date(i32::try_from(num(y)?).ok()?, month, u8::try_from(num(d)?).ok()?)
+        .ok()
+        .filter(|d| crate::dates::in_bounds(*d))
 }
 
 /// `9:30`, `09:30:00`, `01:30 PM`, `1:30pm`, and the time part of `2026-03-02T09:30:00+01:00`.
@@ -70,46 +73,15 @@ pub fn parse_time(s: &str) -> Option<Time> {
     Time::from_hms(h, m, sec).ok()
 }
 
-/// A duration: `h:mm`, `h:mm:ss` (seconds round half up to the minute, as
-/// [`Minutes::parse`] does), decimal hours with `.` or `,` (rounded half up to the nearest
-/// minute, since reports print `0.33` for 20 minutes), or `90m` / `2h`.
+/// A duration as exports write it: [`Minutes::parse_rounded`], so `0.33` hours is 20 minutes.
 pub fn parse_duration(s: &str) -> Option<Minutes> {
+    Minutes::parse_rounded(s).ok()
+}
+
+/// A count of minutes (`90`), as psops's CSV and Kantata write durations: digits only.
+pub fn whole_minutes(s: &str) -> Option<Minutes> {
     let s = s.trim();
-    if s.contains(':') {
-        let parts: Vec<&str> = s.split(':').collect();
-        let (h, m, sec) = match parts.as_slice() {
-            [h, m] => (h, m, "0"),
-            [h, m, sec] => (h, m, *sec),
-            _ => return None,
-        };
-        let (h, m, sec) = (digits(h)?, digits(m)?, digits(sec)?);
-        if parts[1].len() != 2 || m >= 60 || sec >= 60 {
-            return None;
-        }
-        return h.checked_mul(60)?.checked_add(m + i64::from(sec >= 30)).map(Minutes);
-    }
-    if s.ends_with(['m', 'h']) {
-        return Minutes::parse(s).ok();
-    }
-    decimal_hours(s).map(Minutes)
-}
-
-fn digits(s: &str) -> Option<i64> {
-    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok())?
-}
-
-/// Decimal hours to minutes, exactly: hours × 60 as a fraction, rounded half up.
-fn decimal_hours(s: &str) -> Option<i64> {
-    let s = s.replace(',', ".");
-    let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
-    if whole.is_empty() && frac.is_empty() || frac.len() > 9 {
-        return None;
-    }
-    let whole = if whole.is_empty() { 0 } else { digits(whole)? };
-    let frac_num = if frac.is_empty() { 0 } else { digits(frac)? };
-    let denom = 10i64.pow(frac.len() as u32);
-    let frac_minutes = (frac_num * 60 * 2 + denom) / (2 * denom);
-    whole.checked_mul(60)?.checked_add(frac_minutes)
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok().map(Minutes))?
 }
 
 /// Yes/No, true/false, 1/0, y/n, Ja/Nein (and a spreadsheet's `x` tick), case-insensitive.
@@ -206,6 +178,9 @@ mod tests {
         assert_eq!(parse_date("03/02/2026", month), Some(date!(2026 - 03 - 02)));
         assert_eq!(parse_date("03/02/2026", day), Some(date!(2026 - 02 - 03)));
         assert_eq!(parse_date("13/02/2026", month), None, "no 13th month");
+        assert_eq!(parse_date("9999-12-31", month), None, "outside the bounds");
+        assert_eq!(parse_date("31.12.1899", day), None, "outside the bounds");
+        assert_eq!(parse_date("2200-12-31", day), Some(crate::dates::LATEST));
         assert_eq!(parse_date("2026-03-02T09:00:00+0100", day), Some(date!(2026 - 03 - 02)));
         for bad in ["", "2026-02-30", "02-03-26", "yesterday", "2026-3", "1.2.3.2026"] {
             assert_eq!(parse_date(bad, day), None, "{bad}");

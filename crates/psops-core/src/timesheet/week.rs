@@ -9,7 +9,7 @@ use time::{Date, Duration, Weekday};
 use utoipa::ToSchema;
 
 use crate::code::Code;
-use crate::dates::DateRange;
+use crate::dates::{BOUNDS_RULE, DateRange, EARLIEST, LATEST};
 use crate::error::{Error, Result};
 use crate::settings::{Settings, WEEKDAYS};
 
@@ -22,7 +22,15 @@ pub struct IsoWeek {
 }
 
 impl IsoWeek {
+    /// A week of the ISO years 1900 to 2200 — the weeks whose days psops works in.
     pub fn new(year: i32, week: u8) -> Result<IsoWeek> {
+        if !(EARLIEST.year()..=LATEST.year()).contains(&year) {
+            return Err(Error::invalid(
+                "week",
+                BOUNDS_RULE,
+                format!("week must lie in the years 1900 to 2200, got {year}"),
+            ));
+        }
         Date::from_iso_week_date(year, week, Weekday::Monday)
             .map(|_| IsoWeek { year, week })
             .map_err(|_| Error::invalid("week", "iso_week", format!("{year} has no ISO week {week}")))
@@ -137,6 +145,8 @@ pub fn due_date_for(week: IsoWeek, settings: &Settings) -> Result<Date> {
 /// Where a person's week stands against its due day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
 pub enum Compliance {
     /// Submitted and approved by the due day.
     OnTime,
@@ -149,16 +159,7 @@ pub enum Compliance {
 }
 
 impl Code for Compliance {
-    const ALL: &'static [Self] = &[Self::OnTime, Self::NotSubmitted, Self::NotApproved, Self::NotDue];
     const FIELD: &'static str = "compliance";
-    fn code(&self) -> &'static str {
-        match self {
-            Self::OnTime => "on_time",
-            Self::NotSubmitted => "not_submitted",
-            Self::NotApproved => "not_approved",
-            Self::NotDue => "not_due",
-        }
-    }
 }
 
 /// Classifies a week. `submitted_on` is the day the week was (last) submitted,
@@ -208,6 +209,16 @@ mod tests {
         }
         assert!(IsoWeek::new(2026, 53).is_ok());
         assert!(serde_json::from_str::<IsoWeek>("\"2026-W54\"").is_err());
+        for outside in ["9999-W52", "2201-W01", "1899-W52"] {
+            let Err(Error::Invalid(e)) = outside.parse::<IsoWeek>() else {
+                panic!("{outside} was accepted")
+            };
+            assert_eq!(e[0].rule, crate::dates::BOUNDS_RULE, "{outside}");
+        }
+        for edge in ["1900-W01", "2200-W52"] {
+            let w: IsoWeek = edge.parse().unwrap();
+            assert!(w.range().check_bounds("week").is_ok(), "{edge}");
+        }
         assert_eq!(
             serde_json::to_string(&IsoWeek::new(2026, 5).unwrap()).unwrap(),
             "\"2026-W05\""

@@ -32,7 +32,7 @@ fn bad_rows_are_reported_exactly_and_good_rows_still_read() {
     );
     let values: Vec<&str> = r.errors.iter().map(|e| e.value.as_str()).collect();
     assert_eq!(values, ["2026-02-30", "", "1:5", "25:99", "Maybe", "12.345", ""]);
-    assert_eq!(r.errors[0].message, "Start date must be a date");
+    assert_eq!(r.errors[0].message, "Start date must be a date from 1900 to 2200");
     assert_eq!(
         r.errors[2].to_string(),
         "line 5, column 'Duration', value '1:5': Duration must be a duration like 01:30:00 (duration)"

@@ -197,3 +197,35 @@ fn bad_mapping_files_report_every_line() {
         [(1, "source".to_string(), "missing_column".to_string())]
     );
 }
+
+/// An error names the column the row took the value from, as the file spells it — the one
+/// rule the import report and the matching both use.
+#[test]
+fn errors_name_the_files_own_columns() {
+    let harvest = read(Format::Harvest, HARVEST, Options::default()).rows.remove(0);
+    assert_eq!(harvest.column("minutes"), "Hours");
+    assert_eq!(harvest.column("date"), "Date");
+    assert_eq!(harvest.column("note"), "Notes");
+    assert_eq!(harvest.column("billable"), "Billable?");
+    assert_eq!(harvest.column("project_id"), "Project");
+    assert_eq!(harvest.column("person_id"), "First Name", "Harvest has no e-mail");
+    assert_eq!(harvest.column("Client"), "Client");
+    let de: &[u8] = include_bytes!("../fixtures/interchange/kimai_de.csv");
+    let kimai = read(Format::Kimai, de, Options::default()).rows.remove(0);
+    assert_eq!(kimai.column("minutes"), "Dauer");
+    assert_eq!(kimai.column("date"), "Datum");
+    assert_eq!(kimai.column("person_id"), "E-Mail");
+    assert_eq!(kimai.column("Project"), "Projekt");
+    let keys: &[u8] = include_bytes!("../fixtures/interchange/kimai_keys.csv");
+    let kimai = read(Format::Kimai, keys, Options::default()).rows.remove(0);
+    assert_eq!(kimai.column("date"), "begin", "the field-key shape dates by begin");
+    let psops = "date,person_email,category,minutes\n2026-03-02,zoe@example.com,admin,60\n";
+    let row = read(Format::Psops, psops.as_bytes(), Options::default()).rows.remove(0);
+    assert_eq!(row.column("minutes"), "minutes");
+    assert_eq!(
+        row.column("project_id"),
+        "project_code",
+        "the file has no project column"
+    );
+    assert_eq!(row.column(""), "");
+}

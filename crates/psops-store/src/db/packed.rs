@@ -50,7 +50,7 @@ impl Packed<'_> {
 
     pub fn date(&self, i: usize) -> Result<Date, Error> {
         let text = self.text(i)?;
-        psops_core::dates::parse_date("date", text.get(..10).unwrap_or(&text)).map_err(Error::internal)
+        psops_core::dates::read_date("date", text.get(..10).unwrap_or(&text)).map_err(Error::internal)
     }
 
     pub fn opt_date(&self, i: usize) -> Result<Option<Date>, Error> {

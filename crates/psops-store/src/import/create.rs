@@ -2,10 +2,11 @@
 //! know yet (`--create-missing`). They are written through `record::save`, like every
 //! create and update.
 
-use psops_core::Id;
 use psops_core::accounts::AccountFields;
-use psops_core::people::{Fte, Function, PersonFields};
-use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::assignments::{AssignmentFields, MAX_MINUTES_PER_WEEK};
+use psops_core::people::{Fte, Function, Person, PersonFields};
+use psops_core::projects::{BillingType, ProjectFields, ProjectId, ProjectStatus, ProjectType};
+use psops_core::{Id, Minutes};
 use time::Date;
 use time::macros::date;
 
@@ -84,9 +85,56 @@ pub(crate) fn missing_project(account: Option<i64>, name: Option<&str>, code: Op
     })
 }
 
+/// The assignment a row needs when its person is not on its project yet (time goes only
+/// on projects a person is assigned to): for the row's day, in the person's function,
+/// until [`spread`] widens it to every row of the pair.
+pub(crate) fn missing_assignment(person: &Person, project: ProjectId, day: Date, minutes: Minutes) -> AssignmentFields {
+    AssignmentFields {
+        person_id: person.id,
+        project_id: project,
+        role: person.fields.function,
+        start_date: day,
+        end_date: Some(day),
+        minutes_per_week: Minutes(minutes.get().clamp(1, MAX_MINUTES_PER_WEEK)),
+    }
+}
+
+/// An import-created assignment spanning its pair's imported days, at the average minutes
+/// a week they hold (at least one minute, at most a week's).
+pub(crate) fn spread(f: &AssignmentFields, first: Date, last: Date, minutes: i64) -> AssignmentFields {
+    let weeks = (last - first).whole_days() / 7 + 1;
+    AssignmentFields {
+        start_date: first,
+        end_date: Some(last),
+        minutes_per_week: Minutes((minutes / weeks.max(1)).clamp(1, MAX_MINUTES_PER_WEEK)),
+        ..f.clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_imported_assignment_spans_its_rows_at_their_weekly_average() {
+        let f = AssignmentFields {
+            person_id: Id::new(1),
+            project_id: Id::new(2),
+            role: Function::Engineer,
+            start_date: time::macros::date!(2026 - 03 - 02),
+            end_date: Some(time::macros::date!(2026 - 03 - 02)),
+            minutes_per_week: Minutes(120),
+        };
+        let wide = spread(&f, f.start_date, time::macros::date!(2026 - 03 - 16), 360);
+        assert_eq!(
+            (wide.minutes_per_week, wide.end_date),
+            (Minutes(120), Some(time::macros::date!(2026 - 03 - 16)))
+        );
+        assert_eq!(
+            spread(&f, f.start_date, f.start_date, 99_999).minutes_per_week,
+            Minutes(MAX_MINUTES_PER_WEEK)
+        );
+    }
 
     #[test]
     fn people_without_an_email_get_an_unroutable_one() {

@@ -2,18 +2,16 @@
 //! constant memory), and the hashed secrets of the calendar feeds.
 
 use psops_core::Result;
-use psops_core::code::Code;
 use psops_core::interchange::ExportRow;
 use psops_core::people::{Person, PersonId};
 use psops_core::record::Entity;
-use psops_core::scope::ListKind;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{TimeEntryFilter, TimeEntryId};
 use psops_core::{Error, Minutes};
 
-use crate::common::{eq, scope};
 use crate::db::{Pools, now, sql};
 use crate::record::table;
+use crate::time_entries::where_filter;
 
 pub(crate) async fn page(
     pools: &Pools,
@@ -27,23 +25,7 @@ pub(crate) async fn page(
          p.name AS person_name, p.email AS person_email, pr.name AS project_name, pr.code AS project_code, \
          a.name AS account_name, a.code AS account_code FROM (SELECT * FROM time_entries WHERE 1=1",
     );
-    scope(&mut q, &filter.scope, ListKind::TimeEntries);
-    eq(&mut q, "person_id", filter.person_id);
-    eq(&mut q, "project_id", filter.project_id);
-    eq(&mut q, "category", filter.category.map(|c| c.code()));
-    eq(&mut q, "status", filter.status.map(|s| s.code()));
-    eq(&mut q, "billable", filter.billable);
-    if let Some(account) = filter.account_id {
-        q.push(" AND project_id IN (SELECT id FROM projects WHERE account_id = ")
-            .push_bind(account)
-            .push(")");
-    }
-    if let Some(from) = filter.from {
-        q.push(" AND entry_date >= ").push_bind(from);
-    }
-    if let Some(to) = filter.to {
-        q.push(" AND entry_date <= ").push_bind(to);
-    }
+    where_filter(&mut q, filter);
     if let Some(after) = after {
         q.push(" AND id > ").push_bind(after);
     }

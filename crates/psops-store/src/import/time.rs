@@ -8,6 +8,7 @@ mod batch;
 use std::collections::{HashMap, HashSet};
 
 use psops_core::accounts::Account;
+use psops_core::assignments::Assignment;
 use psops_core::imports::{ImportReport, RowSource, TimeImportOptions};
 use psops_core::interchange::mapping::{Resolved, Unmatched, resolve};
 use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
@@ -28,6 +29,15 @@ use crate::record::save;
 use crate::rollups::Deltas;
 use crate::{locks, org};
 
+/// An assignment an import created, and the first day, last day and minutes of the rows
+/// that needed it.
+struct Spread {
+    assignment: Assignment,
+    first: Date,
+    last: Date,
+    minutes: i64,
+}
+
 /// A row that passed every rule, waiting for its INSERT.
 pub(crate) struct Fresh {
     pub checked: CheckedEntry,
@@ -46,6 +56,10 @@ struct Run<'a> {
     seen: HashSet<(i64, String)>,
     /// People this import created, with the earliest day they logged.
     created_people: HashMap<i64, Date>,
+    /// Whether each (person, project) pair looked at holds a live assignment.
+    assigned: HashMap<(i64, i64), bool>,
+    /// Assignments this import created, with the days and minutes of their rows.
+    created_assignments: HashMap<(i64, i64), Spread>,
     deltas: Deltas,
     report: ImportReport,
 }
@@ -68,6 +82,8 @@ pub(crate) async fn run(
         day: HashMap::new(),
         seen: HashSet::new(),
         created_people: HashMap::new(),
+        assigned: HashMap::new(),
+        created_assignments: HashMap::new(),
         deltas: Deltas::default(),
         report: ImportReport::new("time", Some(format), options.dry_run),
     };
@@ -105,6 +121,11 @@ impl Run<'_> {
             .collect();
         batch::load_people(tx, &mut self.people, &person_ids).await?;
         batch::load_projects(tx, &mut self.projects, &project_ids).await?;
+        let pairs: Vec<(i64, i64)> = resolved
+            .iter()
+            .filter_map(|(_, r)| r.project_id.map(|p| (r.person_id.get(), p.get())))
+            .collect();
+        batch::load_assigned(tx, &mut self.assigned, &pairs).await?;
         let keys: Vec<(i64, &str)> = resolved
             .iter()
             .map(|(row, r)| (r.person_id.get(), row.source_key.as_str()))
@@ -139,8 +160,18 @@ impl Run<'_> {
                 Ok(()) => Vec::new(),
                 Err(e) => row_errors(&row, e),
             };
+            if let Err(e) = self.assign_if_missing(tx, &row, &ids).await? {
+                errors.extend(e);
+            }
             match self.check(&row, &ids) {
                 Ok(checked) if errors.is_empty() => {
+                    if let Some(project) = ids.project_id
+                        && let Some(s) = self.created_assignments.get_mut(&(person_id, project.get()))
+                    {
+                        s.first = s.first.min(row.date);
+                        s.last = s.last.max(row.date);
+                        s.minutes += checked.input.minutes.get();
+                    }
                     *self.day.entry((person_id, row.date)).or_insert(0) += checked.input.minutes.get();
                     self.report.imported += 1;
                     fresh.push(Fresh {
@@ -184,13 +215,61 @@ impl Run<'_> {
             billable: row.billable,
             note: row.note.clone(),
         };
+        let assigned = ids
+            .project_id
+            .is_some_and(|p| self.assigned.get(&(ids.person_id.get(), p.get())) == Some(&true));
         let ctx = EntryContext {
             settings: &self.settings,
             person,
             project,
             other_minutes_that_day: self.day.get(&(ids.person_id.get(), row.date)).copied().unwrap_or(0),
+            assigned,
         };
         check_entry(input, &ctx)
+    }
+
+    /// With `create_missing`, assigns the row's person to its project when the rules
+    /// need an assignment and there is none; the assignment is widened to all the pair's
+    /// rows before commit.
+    async fn assign_if_missing(
+        &mut self,
+        tx: &mut Tx,
+        row: &SourceRow,
+        ids: &Resolved,
+    ) -> Result<Result<(), Vec<RowError>>> {
+        let Some(project) = ids.project_id else {
+            return Ok(Ok(()));
+        };
+        let pair = (ids.person_id.get(), project.get());
+        if !self.options.create_missing
+            || self.settings.time_without_assignment
+            || self.assigned.get(&pair) != Some(&false)
+        {
+            return Ok(Ok(()));
+        }
+        let Some(person) = self.people.get(&pair.0) else {
+            return Ok(Ok(()));
+        };
+        let fields = create::missing_assignment(person, project, row.date, row.minutes);
+        let assignment: Assignment = match save(tx, self.ctx, None, &fields).await {
+            Ok(a) => a,
+            Err(e @ Error::Internal(_)) => return Err(e),
+            Err(e) => return Ok(Err(row_errors(row, e))),
+        };
+        let project_name = self.projects.get(&pair.1).map_or("", |p| p.fields.name.as_str());
+        let name = format!("{} on {project_name}", person.fields.name);
+        self.report.created("assignment", assignment.id.get(), &name);
+        self.assigned.insert(pair, true);
+        self.created_assignments.insert(
+            pair,
+            Spread {
+                assignment,
+                first: row.date,
+                last: row.date,
+                minutes: 0,
+            },
+        );
+        Ok(Ok(()))
     }
 
     /// Matches the row; with `create_missing`, creates what it names and psops lacks.
@@ -290,41 +369,17 @@ impl Run<'_> {
             )
             .await?;
         }
+        for s in self.created_assignments.values() {
+            let wide = create::spread(&s.assignment.fields, s.first, s.last, s.minutes);
+            if wide != s.assignment.fields {
+                let _: Assignment = save(&mut tx, self.ctx, Some(&s.assignment), &wide).await?;
+            }
+        }
         self.deltas.write(&mut tx).await?;
         tx.commit().await?;
         report.written = true;
         Ok(report)
     }
-}
-
-/// The header a rule's field corresponds to in this file, as the file spells it.
-fn column_for(row: &SourceRow, field: &str) -> String {
-    let candidates: &[&str] = match field {
-        "date" => &["date", "start date", "date_performed", "datum", "begin"],
-        "minutes" => &[
-            "hours",
-            "duration",
-            "duration (h)",
-            "time_in_minutes",
-            "minutes",
-            "dauer",
-        ],
-        "note" => &["notes", "description", "note", "beschreibung"],
-        "billable" => &["billable?", "billable", "abrechenbar"],
-        "project_id" => &["project code", "project", "project_code", "project_name", "projekt"],
-        "person_id" => &["email", "e-mail", "user_email", "person_email", "user", "first name"],
-        _ => &[],
-    };
-    candidates
-        .iter()
-        .find_map(|c| {
-            row.original
-                .headers
-                .iter()
-                .find(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(c))
-        })
-        .cloned()
-        .unwrap_or_else(|| field.to_string())
 }
 
 /// A broken rule as the row's report lines: where in the file, what was there.
@@ -337,7 +392,7 @@ fn row_errors(row: &SourceRow, e: Error) -> Vec<RowError> {
     fields
         .into_iter()
         .map(|f| {
-            let column = column_for(row, &f.field);
+            let column = row.column(&f.field);
             let value = row.original.get(&column).unwrap_or_default().to_string();
             RowError::new(row.line, column, value, f.rule, f.message)
         })

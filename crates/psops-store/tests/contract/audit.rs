@@ -68,6 +68,7 @@ async fn every_change_is_audited(db: &Db) {
     assert_eq!(log[1].after.as_ref().unwrap()["region"], "APAC");
 
     let proj = project(db, "Audited").await;
+    super::fixtures::assign(db, p.id, &proj).await;
     let entry = NewTimeEntry {
         person_id: p.id,
         project_id: Some(proj.id),

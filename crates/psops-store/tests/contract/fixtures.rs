@@ -1,11 +1,12 @@
 //! Builders for valid records and the macro that runs a story on both backends.
 
 use psops_core::accounts::AccountFields;
-use psops_core::people::{Fte, Function, Person, PersonFields};
+use psops_core::assignments::AssignmentFields;
+use psops_core::people::{Fte, Function, Person, PersonFields, PersonId};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
-use psops_core::{Error, Id};
+use psops_core::{Error, Id, Minutes};
 use time::macros::date;
 
 /// Runs each story as `sqlite_<name>` and `postgres_<name>`; the PostgreSQL variant
@@ -110,6 +111,20 @@ pub async fn project(db: &dyn Store, name: &str) -> Project {
         .create(&ctx(), project_fields(account.id.get(), name))
         .await
         .expect("create project"))
+}
+
+/// Assigns a person to a project over the project's dates: time goes only on projects a
+/// person is assigned to.
+pub async fn assign(db: &dyn Store, person: PersonId, project: &Project) {
+    let f = AssignmentFields {
+        person_id: person,
+        project_id: project.id,
+        role: Function::Engineer,
+        start_date: project.fields.start_date.unwrap_or(date!(2020 - 01 - 01)),
+        end_date: project.fields.end_date,
+        minutes_per_week: Minutes(10 * 60),
+    };
+    let _: psops_core::assignments::Assignment = new(db.create(&ctx(), f).await.expect("assign"));
 }
 
 /// The `field:rule` pairs of an invalid-input error.

@@ -69,8 +69,10 @@ pub async fn totals(db: &Db) -> (BTreeMap<String, i64>, i64) {
     }
 }
 
-/// The four people, three accounts and three projects the Harvest report names.
+/// The four people, three accounts and three projects the Harvest report names, each
+/// person assigned to each project.
 async fn harvest_org(db: &Db) {
+    let mut people = Vec::new();
     for (name, email) in [
         ("Zoë Müller", "zoe@example.com"),
         ("Łukasz Nowak", "lukasz@example.com"),
@@ -79,7 +81,7 @@ async fn harvest_org(db: &Db) {
     ] {
         let mut f = person_fields(email);
         f.name = name.into();
-        new(db.create(&ctx(), f).await.expect("person"));
+        people.push(new(db.create(&ctx(), f).await.expect("person")));
     }
     for (account, project, code) in [
         ("Acme, Inc.", "Cloud Migration", "ACME-MIG"),
@@ -96,7 +98,10 @@ async fn harvest_org(db: &Db) {
         let a = new(db.create(&ctx(), a).await.expect("account"));
         let mut p = project_fields(a.id.get(), project);
         p.code = Some(code.into());
-        new(db.create(&ctx(), p).await.expect("project"));
+        let p: psops_core::projects::Project = new(db.create(&ctx(), p).await.expect("project"));
+        for who in &people {
+            super::fixtures::assign(db, who.id, &p).await;
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
 use psops_core::{Error, Id, Minutes};
 use psops_store::Db;
-use time::macros::{date, datetime};
+use time::macros::date;
 
 use super::fixtures::{broken, ctx, new, person, person_fields, project, project_fields};
 
@@ -537,7 +537,8 @@ async fn users_and_tokens(db: &Db) {
         password_hash: None,
     };
     assert!(matches!(db.create_user(&ctx(), dup).await, Err(Error::Conflict(_))));
-    let now = datetime!(2026-11-25 12:00 UTC);
+    // Expiry lies ahead of the real clock: the store refuses a token already expired.
+    let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
     let token = db
         .create_api_token(
             &ctx(),
@@ -546,7 +547,7 @@ async fn users_and_tokens(db: &Db) {
                 name: "ci".into(),
                 scope: TokenScope::ReadWrite,
                 token_hash: "a".repeat(64),
-                expires_at: Some(datetime!(2026-12-01 0:00 UTC)),
+                expires_at: Some(now + time::Duration::days(6)),
             },
         )
         .await
@@ -556,7 +557,7 @@ async fn users_and_tokens(db: &Db) {
     assert_eq!(db.list_api_tokens(user.id).await.unwrap()[0].last_used_at, Some(now));
     assert!(db.authenticate_token(&"b".repeat(64), now).await.unwrap().is_none());
     assert!(
-        db.authenticate_token(&"a".repeat(64), datetime!(2026-12-02 0:00 UTC))
+        db.authenticate_token(&"a".repeat(64), now + time::Duration::days(7))
             .await
             .unwrap()
             .is_none(),

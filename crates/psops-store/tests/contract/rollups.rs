@@ -139,6 +139,11 @@ async fn rollups_equal_the_raw_sums_after_random_operations(db: &Db) {
         managed_project(db, "Alpha", pm.id).await,
         managed_project(db, "Beta", pm.id).await,
     ];
+    for who in &people {
+        for p in &projects {
+            super::fixtures::assign(db, who.id, p).await;
+        }
+    }
     let mut rng = Rng(0x5eed_cafe_f00d_0001);
     for _ in 0..200 {
         random_step(db, &mut rng, &people, &projects, &pm).await;
@@ -198,6 +203,7 @@ async fn rollups_equal_the_raw_sums_after_random_operations(db: &Db) {
 async fn utilization_reads_whole_months_and_their_edges(db: &Db) {
     let pm = staff(db, "pm9@example.com", "EMEA", None).await;
     let p = managed_project(db, "Edges", pm.id).await;
+    super::fixtures::assign(db, pm.id, &p).await;
     let days = [
         date!(2026 - 02 - 02),
         date!(2026 - 02 - 28),

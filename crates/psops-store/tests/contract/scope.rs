@@ -248,6 +248,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                 |x| {
                     Resource::Assignment {
                         person_id: x.fields.person_id,
+                        person_partner_id: person_org(x.fields.person_id),
                         project: project_of(x.fields.project_id).unwrap(),
                     }
                 }

@@ -12,7 +12,7 @@ use psops_core::{Error, Id, Minutes};
 use psops_store::Db;
 use time::macros::date;
 
-use super::fixtures::{broken, ctx, new, person, project};
+use super::fixtures::{assign, broken, ctx, new, person, project};
 
 crate::stories!(
     billable_defaults_from_the_project,
@@ -42,6 +42,7 @@ fn entry(person: i64, project: i64, minutes: i64) -> NewTimeEntry {
 async fn billable_defaults_from_the_project(db: &Db) {
     let p = project(db, "TM").await;
     let who = person(db, "a@example.com").await;
+    assign(db, who.id, &p).await;
     let e = new(db
         .create_time_entry(&ctx(), entry(who.id.get(), p.id.get(), 90))
         .await
@@ -59,6 +60,7 @@ async fn billable_defaults_from_the_project(db: &Db) {
 async fn non_billable_customer_time_needs_a_note(db: &Db) {
     let p = project(db, "Notes").await;
     let who = person(db, "b@example.com").await;
+    assign(db, who.id, &p).await;
     let mut e = entry(who.id.get(), p.id.get(), 60);
     e.billable = Some(false);
     let err = db.create_time_entry(&ctx(), e.clone()).await.unwrap_err();
@@ -72,6 +74,7 @@ async fn non_billable_customer_time_needs_a_note(db: &Db) {
 async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
     let p = project(db, "Step").await;
     let who = person(db, "c@example.com").await;
+    assign(db, who.id, &p).await;
     let (pe, pr) = (who.id.get(), p.id.get());
     assert_eq!(
         broken(db.create_time_entry(&ctx(), entry(pe, pr, 0)).await.unwrap_err()),
@@ -102,6 +105,7 @@ async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
 async fn a_day_holds_at_most_24_hours(db: &Db) {
     let p = project(db, "Long").await;
     let who = person(db, "d@example.com").await;
+    assign(db, who.id, &p).await;
     let (pe, pr) = (who.id.get(), p.id.get());
     db.create_time_entry(&ctx(), entry(pe, pr, 12 * 60)).await.unwrap();
     db.create_time_entry(&ctx(), entry(pe, pr, 11 * 60)).await.unwrap();
@@ -114,6 +118,7 @@ async fn a_day_holds_at_most_24_hours(db: &Db) {
     next_day.date = date!(2026 - 03 - 03);
     db.create_time_entry(&ctx(), next_day).await.unwrap();
     let other = person(db, "d2@example.com").await;
+    assign(db, other.id, &p).await;
     db.create_time_entry(&ctx(), entry(other.id.get(), pr, 60))
         .await
         .unwrap();
@@ -122,6 +127,7 @@ async fn a_day_holds_at_most_24_hours(db: &Db) {
 async fn dates_lie_inside_employment_and_project(db: &Db) {
     let p = project(db, "Dates").await; // runs 2026-02-01 .. 2026-12-31
     let who = person(db, "e@example.com").await; // employed from 2026-01-01
+    assign(db, who.id, &p).await;
     let mut e = entry(who.id.get(), p.id.get(), 60);
     e.date = date!(2026 - 01 - 15);
     assert_eq!(
@@ -148,6 +154,7 @@ async fn dates_lie_inside_employment_and_project(db: &Db) {
 async fn archived_projects_and_people_take_no_time(db: &Db) {
     let p = project(db, "Old").await;
     let who = person(db, "f@example.com").await;
+    assign(db, who.id, &p).await;
     db.archive(&ctx(), p.id, None, true).await.unwrap();
     assert_eq!(
         broken(
@@ -158,6 +165,7 @@ async fn archived_projects_and_people_take_no_time(db: &Db) {
         ["project_id:archived"]
     );
     let q = project(db, "New").await;
+    assign(db, who.id, &q).await;
     db.archive(&ctx(), who.id, None, true).await.unwrap();
     assert_eq!(
         broken(
@@ -172,6 +180,7 @@ async fn archived_projects_and_people_take_no_time(db: &Db) {
 async fn references_must_exist(db: &Db) {
     let p = project(db, "Refs").await;
     let who = person(db, "g@example.com").await;
+    assign(db, who.id, &p).await;
     assert_eq!(
         broken(
             db.create_time_entry(&ctx(), entry(who.id.get(), 999, 60))
@@ -198,6 +207,7 @@ async fn references_must_exist(db: &Db) {
 async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
     let p = project(db, "Upd").await;
     let who = person(db, "h@example.com").await;
+    assign(db, who.id, &p).await;
     let (pe, pr) = (who.id.get(), p.id.get());
     let a = new(db.create_time_entry(&ctx(), entry(pe, pr, 20 * 60)).await.unwrap());
     let b = new(db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap());
@@ -251,17 +261,33 @@ async fn lists_filter_by_person_account_and_dates(db: &Db) {
     let p2 = project(db, "Two").await;
     let x = person(db, "x@example.com").await;
     let y = person(db, "y@example.com").await;
+    for (who, proj) in [(&x, &p1), (&x, &p2), (&y, &p1), (&y, &p2)] {
+        assign(db, who.id, proj).await;
+    }
     for (who, proj, day) in [(x.id, p1.id, 2), (x.id, p2.id, 3), (y.id, p1.id, 4), (y.id, p2.id, 20)] {
         let mut e = entry(who.get(), proj.get(), 60);
         e.date = time::Date::from_calendar_date(2026, time::Month::March, day).unwrap();
         db.create_time_entry(&ctx(), e).await.unwrap();
     }
+    // The export reads exactly the entries the list does: one filter, one SQL.
     let count = |f: TimeEntryFilter| async move {
-        db.list_time_entries(&f, PageRequest::default())
+        let listed: Vec<_> = db
+            .list_time_entries(&f, PageRequest::default())
             .await
             .unwrap()
             .items
-            .len()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        let exported: Vec<_> = db
+            .export_time_page(&f, None, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(listed, exported, "{f:?}");
+        listed.len()
     };
     assert_eq!(
         count(TimeEntryFilter {
@@ -306,6 +332,7 @@ async fn lists_filter_by_person_account_and_dates(db: &Db) {
 async fn concurrent_writers_cannot_overfill_a_day(db: &Db) {
     let p = project(db, "Race").await;
     let who = person(db, "race@example.com").await;
+    assign(db, who.id, &p).await;
     let store: Arc<dyn Store> = Arc::new(db.clone());
     let mut tasks = Vec::new();
     for _ in 0..10 {

@@ -2,6 +2,8 @@
 //! entries on given days, and the actors that move timesheets.
 
 use psops_core::accounts::AccountFields;
+use psops_core::assignments::AssignmentFilter;
+use psops_core::page::PageRequest;
 use psops_core::people::{Function, Person, PersonId};
 use psops_core::projects::Project;
 use psops_core::reporting::TimesheetActor;
@@ -67,7 +69,20 @@ pub fn internal(person: PersonId, date: Date, minutes: i64) -> NewTimeEntry {
     }
 }
 
+/// Logs an entry, first assigning the person to its project if they are not yet.
 pub async fn log(db: &dyn Store, e: NewTimeEntry) -> TimeEntry {
+    if let Some(project) = e.project_id {
+        let filter = AssignmentFilter {
+            person_id: Some(e.person_id),
+            project_id: Some(project),
+            ..Default::default()
+        };
+        let held = db.list(&filter, PageRequest::default()).await.expect("assignments");
+        if held.items.is_empty() {
+            let p: Project = db.get(project).await.expect("project");
+            super::fixtures::assign(db, e.person_id, &p).await;
+        }
+    }
     new(db.create_time_entry(&ctx(), e).await.expect("log time"))
 }
 

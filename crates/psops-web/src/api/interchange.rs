@@ -61,7 +61,7 @@ fn import_format(p: &mut Params, v: Option<String>) -> Option<Format> {
     if v.eq_ignore_ascii_case("auto") {
         return None;
     }
-    p.keep_result("format", v.parse::<Format>())
+    p.keep("format", v.parse::<Format>())
 }
 
 fn date_order(p: &mut Params, v: Option<String>) -> Option<DateOrder> {
@@ -75,7 +75,7 @@ fn date_order(p: &mut Params, v: Option<String>) -> Option<DateOrder> {
             "date_order must be day-first or month-first",
         )),
     };
-    p.keep_result("date_order", parsed)
+    p.keep("date_order", parsed)
 }
 
 /// A report with failed rows: 422 problem+json carrying the whole report.
@@ -170,7 +170,7 @@ fn export_format(p: &mut Params, v: Option<String>) -> Format {
         Some(Ok(f @ (Format::Psops | Format::Kimai | Format::Harvest))) => f,
         Some(_) => {
             let e = Error::invalid("format", "one_of", "format must be one of: psops, kimai, harvest");
-            p.keep_result::<()>("format", Err(e));
+            p.keep::<()>("format", Err(e));
             Format::Psops
         }
     }

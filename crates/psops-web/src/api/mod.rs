@@ -52,7 +52,11 @@ use crate::problem::{ApiError, Problem};
         title = "psops",
         description = "Professional-services automation: people, accounts, partners, projects, \
             assignments and time. Errors are RFC 9457 problem+json; updates take If-Match; \
-            creates take Idempotency-Key.",
+            creates take Idempotency-Key. Every date (YYYY-MM-DD) and date-time psops takes — \
+            in parameters and bodies, ISO weeks and fiscal quarters too — lies between \
+            1900-01-01 and 2200-12-31; anything outside is a 422 with rule date_bounds. \
+            Every request answers within the server's time limit (30 s by default) or with a \
+            503 problem of type urn:psops:problem:timeout.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
     // Records answered through `Versioned`/`NewRecord`, which refer to them by name.
@@ -114,7 +118,40 @@ pub fn openapi() -> OpenApi {
         .merge(protected())
         .into_openapi();
     doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    document_date_bounds(&mut doc);
     doc
+}
+
+/// Says on every date, week and quarter parameter which values psops takes.
+fn document_date_bounds(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for p in op.parameters.iter_mut().flatten() {
+                let utoipa::openapi::RefOr::T(p) = p else { continue };
+                let schema = serde_json::to_value(&p.schema).unwrap_or_default();
+                let bound = if schema["format"] == "date" {
+                    "A date from 1900-01-01 to 2200-12-31."
+                } else if p.name == "week" {
+                    "An ISO week of the years 1900 to 2200, e.g. 2026-W48."
+                } else if p.name == "quarter" {
+                    "A fiscal quarter such as FY2027-Q1, whose days lie from 1900-01-01 to 2200-12-31."
+                } else {
+                    continue;
+                };
+                p.description = Some(match p.description.take() {
+                    Some(d) if !d.is_empty() => format!("{d} {bound}"),
+                    _ => bound.to_string(),
+                });
+            }
+        }
+    }
 }
 
 /// This document as JSON.

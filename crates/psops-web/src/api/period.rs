@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use psops_core::csv_writer::LineEnd;
 use psops_core::dates::DateRange;
 use psops_core::fiscal::{FiscalCalendar, FiscalQuarter};
 use psops_core::{Error, FieldError};
@@ -29,7 +30,7 @@ pub fn range(
     match (quarter, from, to) {
         (Some(q), None, None) => {
             let q = p.keep("quarter", q.parse::<FiscalQuarter>())?;
-            Some(fiscal.quarter_range(q))
+            p.keep("quarter", fiscal.quarter_range_checked(q, "quarter"))
         }
         (Some(_), _, _) => {
             p.keep(
@@ -88,22 +89,10 @@ pub fn wants_csv(p: &mut Params, headers: &HeaderMap, format: Option<String>) ->
     }
 }
 
-/// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-fn field(v: &str) -> String {
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v.to_string()
-    }
-}
-
-/// A CSV document (CRLF line ends) from a header row and rows.
+/// A CSV document (CRLF line ends) from a header row and rows, written by the one CSV
+/// writer, which neutralises spreadsheet formulas.
 pub fn csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> ApiResult<Response> {
-    let line = |cells: Vec<String>| cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\r\n";
-    let mut body = line(headers.iter().map(|h| h.to_string()).collect());
-    for row in rows {
-        body.push_str(&line(row));
-    }
+    let body = psops_core::csv_writer::document(LineEnd::CrLf, headers, rows).map_err(psops_core::Error::internal)?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -156,13 +145,6 @@ mod tests {
             assert!(range(&mut p, from, to, quarter, fiscal).is_none());
             assert!(p.finish().is_err());
         }
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_when_they_must_be() {
-        assert_eq!(field("plain"), "plain");
-        assert_eq!(field("a,b"), "\"a,b\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 
     #[test]

@@ -17,7 +17,7 @@ use psops_core::store::WriteCtx;
 use psops_core::{Error, FieldError};
 use serde::Serialize;
 
-use super::filters::{Params, day, hours, label, path_id, person_names, subject};
+use super::filters::{Pairs, day, hours, label, path_id, person_names, subject};
 use super::form::Form;
 use super::layout::{Frame, decides_all_time_off, frame, runs_settings, sees_audit, sees_users};
 use super::render::{UiError, render};
@@ -30,8 +30,8 @@ use crate::request_id::RequestId;
 pub type Fields = Form<Vec<(String, String)>>;
 
 /// Reads a posted form like a query string; checks its CSRF token first.
-pub fn fields(me: &SignedIn, Form(pairs): Fields) -> Result<Params, UiError> {
-    let p = Params(pairs);
+pub fn fields(me: &SignedIn, Form(pairs): Fields) -> Result<Pairs, UiError> {
+    let p = Pairs(pairs);
     me.check_csrf(p.get("csrf").unwrap_or_default())?;
     Ok(p)
 }
@@ -219,7 +219,7 @@ async fn time_off_page(
     Ok((status, render("admin_time_off.html", ctx)?).into_response())
 }
 
-pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let notice = p.get("done").map(|_| "Decision recorded.");
     time_off_page(&st, &me, &s, StatusCode::OK, Vec::new(), None, notice).await

@@ -14,12 +14,13 @@ use psops_core::policy::{Action, Resource};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::filters::{Params, Problems, is_htmx, next_link, options, subject};
+use super::filters::{PAGE_SIZE, Pairs, is_htmx, next_link, options, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
+use crate::params::Params;
 
 /// Longest value shown in a change before it is cut.
 const MAX_VALUE: usize = 60;
@@ -99,24 +100,19 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>) -> Row {
     }
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    me: SignedIn,
-    headers: HeaderMap,
-    p: Params,
-) -> Result<Response, UiError> {
+pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, "audit_log")).await?;
-    let mut e = Problems::default();
+    let mut e = Params::new();
     let filter = AuditFilter {
         entity: p.get("entity").map(str::to_string),
-        user_id: e.id(&p, "user"),
-        action: e.code::<AuditAction>(&p, "action"),
-        from: e.date(&p, "from"),
-        to: e.date(&p, "to"),
+        user_id: e.id("user", p.get("user")),
+        action: e.code::<AuditAction>("action", p.get("action")),
+        from: e.date("from", p.get("from")),
+        to: e.date("to", p.get("to")),
         ..Default::default()
     };
-    let page = e.page(&p);
+    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
     let found = st.store.list_audit(&filter, page).await?;
     let all_users = st
         .store
@@ -129,7 +125,7 @@ pub async fn show(
     let ctx = AuditPage {
         frame: frame(&me, &s),
         rows: found.items.iter().map(|a| row(a, &names)).collect(),
-        errors: e.0,
+        errors: e.into_errors(),
         next: next_link("/admin/audit", &p, found.next_cursor.as_deref()),
         f: ["entity", "user", "action", "from", "to"]
             .into_iter()

@@ -16,12 +16,13 @@ use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
 use super::admin::{Fields, fields, inline, write_ctx};
-use super::filters::{Params, Problems, day, hours, path_id, subject};
+use super::filters::{Pairs, day, hours, path_id, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
+use crate::params::Params;
 use crate::request_id::RequestId;
 
 const CALENDARS: Fixed = Fixed(Resource::Calendars, "holiday_calendar");
@@ -68,7 +69,7 @@ async fn list_page(
     me: &SignedIn,
     status: StatusCode,
     errors: Vec<FieldError>,
-    p: &Params,
+    p: &Pairs,
 ) -> Result<Response, UiError> {
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &CALENDARS).await?;
@@ -95,7 +96,7 @@ async fn list_page(
 }
 
 pub async fn list(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
-    list_page(&st, &me, StatusCode::OK, Vec::new(), &Params::default()).await
+    list_page(&st, &me, StatusCode::OK, Vec::new(), &Pairs::default()).await
 }
 
 pub async fn create(
@@ -163,7 +164,7 @@ pub async fn show(
     State(st): State<AppState>,
     me: SignedIn,
     Path(id): Path<String>,
-    p: Params,
+    p: Pairs,
 ) -> Result<Response, UiError> {
     let id = HolidayCalendarId::new(path_id(&id)?);
     let notice = p.get("added").map(|n| format!("{n} holidays added."));
@@ -171,7 +172,7 @@ pub async fn show(
 }
 
 /// The holidays a form adds: one typed by hand, or the parsed file of an import.
-fn holidays_from(p: &Params) -> Result<Vec<Holiday>, Vec<FieldError>> {
+fn holidays_from(p: &Pairs) -> Result<Vec<Holiday>, Vec<FieldError>> {
     let invalid = |e: psops_core::Error, field: &str| match e {
         psops_core::Error::Invalid(errors) => errors,
         other => vec![FieldError::new(field, "invalid", other.to_string())],
@@ -193,8 +194,8 @@ fn holidays_from(p: &Params) -> Result<Vec<Holiday>, Vec<FieldError>> {
             }
         }
         None => {
-            let mut e = Problems::default();
-            let date = e.date(p, "date");
+            let mut e = Params::new();
+            let date = e.date("date", p.get("date"));
             if p.get("date").is_none() {
                 e.add("date", "required", "date is required");
             }
@@ -210,12 +211,12 @@ fn holidays_from(p: &Params) -> Result<Vec<Holiday>, Vec<FieldError>> {
                 }
             });
             match date {
-                Some(date) if e.0.is_empty() => Ok(vec![Holiday {
+                Some(date) if e.errors().is_empty() => Ok(vec![Holiday {
                     date,
                     minutes,
                     name: p.text("name"),
                 }]),
-                _ => Err(e.0),
+                _ => Err(e.into_errors()),
             }
         }
     }
@@ -251,8 +252,8 @@ pub async fn add(
 mod tests {
     use super::*;
 
-    fn p(pairs: &[(&str, &str)]) -> Params {
-        Params(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    fn p(pairs: &[(&str, &str)]) -> Pairs {
+        Pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 
     #[test]

@@ -14,7 +14,7 @@ use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
 use super::admin::{Fields, fields, inline, write_ctx};
-use super::filters::{Params, label, pct, subject};
+use super::filters::{Pairs, label, pct, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -49,7 +49,7 @@ fn percent_text(bp: i64) -> String {
 }
 
 /// The form's fields with the policy's values (or what was typed, after an error).
-fn numbers(p: &CapacityPolicy, typed: Option<&Params>) -> (Vec<Number>, Vec<Number>) {
+fn numbers(p: &CapacityPolicy, typed: Option<&Pairs>) -> (Vec<Number>, Vec<Number>) {
     let n = |name: &str, label: &str, value: String| Number {
         name: name.into(),
         label: label.into(),
@@ -125,7 +125,7 @@ fn parse_int(field: &str, text: &str) -> Result<i64, FieldError> {
 }
 
 /// The policy the form describes; every field that does not parse is an error.
-fn read_form(p: &Params, base: &CapacityPolicy) -> Result<CapacityPolicy, Vec<FieldError>> {
+fn read_form(p: &Pairs, base: &CapacityPolicy) -> Result<CapacityPolicy, Vec<FieldError>> {
     let mut out = base.clone();
     let mut errors = Vec::new();
     let text = |name: &str| p.text(name);
@@ -177,7 +177,7 @@ async fn page(
     st: &AppState,
     me: &SignedIn,
     status: StatusCode,
-    typed: Option<&Params>,
+    typed: Option<&Pairs>,
     errors: Vec<FieldError>,
     notice: Option<&'static str>,
 ) -> Result<Response, UiError> {
@@ -197,7 +197,7 @@ async fn page(
     Ok((status, render("admin_capacity.html", ctx)?).into_response())
 }
 
-pub async fn show(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let notice = p.get("done").map(|_| "Policy saved.");
     page(&st, &me, StatusCode::OK, None, Vec::new(), notice).await
 }
@@ -247,12 +247,12 @@ mod tests {
             .chain(&targets)
             .map(|n| (n.name.clone(), n.value.clone()))
             .collect();
-        assert_eq!(read_form(&Params(pairs), &CapacityPolicy::default()), Ok(policy));
+        assert_eq!(read_form(&Pairs(pairs), &CapacityPolicy::default()), Ok(policy));
     }
 
     #[test]
     fn bad_numbers_name_their_field() {
-        let p = Params(vec![("week_days".into(), "five".into())]);
+        let p = Pairs(vec![("week_days".into(), "five".into())]);
         let errors = read_form(&p, &CapacityPolicy::handbook()).err().unwrap_or_default();
         assert!(errors.iter().any(|e| e.field == "week_days" && e.rule == "integer"));
         assert!(errors.iter().any(|e| e.field == "day_hours"));

@@ -15,13 +15,14 @@ use serde::Serialize;
 use time::{OffsetDateTime, Time};
 
 use super::admin::{Fields, fields, inline, write_ctx};
-use super::filters::{Params, Problems, day, path_id, subject};
+use super::filters::{Pairs, day, path_id, subject};
 use super::layout::{Frame, frame, sees_users};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::credentials::new_api_token;
+use crate::params::Params;
 use crate::request_id::RequestId;
 
 fn owned_by(owner: UserId) -> Fixed {
@@ -108,13 +109,13 @@ async fn page(st: &AppState, me: &SignedIn, v: View) -> Result<Response, UiError
     Ok((v.status, render("tokens.html", ctx)?).into_response())
 }
 
-pub async fn list(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
-    let mut e = Problems::default();
-    let owner = e.id(&p, "user").unwrap_or(me.user.id);
+pub async fn list(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
+    let mut e = Params::new();
+    let owner = e.id("user", p.get("user")).unwrap_or(me.user.id);
     let v = View {
         status: StatusCode::OK,
         owner,
-        errors: e.0,
+        errors: e.into_errors(),
         name: String::new(),
         secret: None,
         notice: p
@@ -134,15 +135,17 @@ pub async fn create(
     let s = subject(&st, &me).await?;
     let owner = me.user.id;
     allow(&st, &s, Action::Create, &owned_by(owner)).await?;
-    let mut e = Problems::default();
-    let scope = e.code::<TokenScope>(&p, "scope").unwrap_or(TokenScope::ReadWrite);
-    let expires = e.date(&p, "expires");
+    let mut e = Params::new();
+    let scope = e
+        .code::<TokenScope>("scope", p.get("scope"))
+        .unwrap_or(TokenScope::ReadWrite);
+    let expires = e.date("expires", p.get("expires"));
     let today = OffsetDateTime::now_utc().date();
     if expires.is_some_and(|d| d <= today) {
         e.add("expires", "future", "expires must be a day after today");
     }
     let name = p.text("name");
-    let mut errors = e.0;
+    let mut errors = e.into_errors();
     if errors.is_empty() {
         let (secret, token_hash) = new_api_token()?;
         let new = NewApiToken {

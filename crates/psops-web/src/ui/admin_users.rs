@@ -17,13 +17,14 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::admin::{Fields, fields, inline, write_ctx};
-use super::filters::{Params, Problems, next_link, path_id, subject};
+use super::filters::{PAGE_SIZE, Pairs, next_link, path_id, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::credentials::hash_password;
+use crate::params::Params;
 use crate::request_id::RequestId;
 
 const USERS: Fixed = Fixed(Resource::Users, "user");
@@ -97,11 +98,11 @@ struct Outcome {
     draft: Draft,
 }
 
-async fn page(st: &AppState, me: &SignedIn, p: &Params, out: Outcome) -> Result<Response, UiError> {
+async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<Response, UiError> {
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &USERS).await?;
-    let mut e = Problems::default();
-    let found = st.store.list_users(e.page(p)).await?;
+    let mut e = Params::new();
+    let found = st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?;
     let people = st
         .store
         .list(
@@ -115,7 +116,7 @@ async fn page(st: &AppState, me: &SignedIn, p: &Params, out: Outcome) -> Result<
             },
         )
         .await?;
-    let mut errors = e.0;
+    let mut errors = e.into_errors();
     errors.extend(out.errors);
     let ctx = UsersPage {
         frame: frame(me, &s),
@@ -131,7 +132,7 @@ async fn page(st: &AppState, me: &SignedIn, p: &Params, out: Outcome) -> Result<
     Ok((out.status, render("admin_users.html", ctx)?).into_response())
 }
 
-pub async fn list(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+pub async fn list(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let ok = Outcome {
         status: StatusCode::OK,
         errors: Vec::new(),
@@ -142,7 +143,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, p: Params) -> Result
 }
 
 /// The checked roles of a form; unknown codes are errors on `roles`.
-fn roles(p: &Params, errors: &mut Vec<FieldError>) -> Vec<Role> {
+fn roles(p: &Pairs, errors: &mut Vec<FieldError>) -> Vec<Role> {
     let mut out = Vec::new();
     for (k, v) in &p.0 {
         if k != "roles" {
@@ -170,9 +171,9 @@ pub async fn create(
     allow(&st, &s, Action::Create, &USERS).await?;
     let mut errors = Vec::new();
     let chosen = roles(&p, &mut errors);
-    let mut e = Problems::default();
-    let person_id: Option<PersonId> = e.id(&p, "person");
-    errors.extend(e.0);
+    let mut e = Params::new();
+    let person_id: Option<PersonId> = e.id("person", p.get("person"));
+    errors.extend(e.into_errors());
     let password = p.text("password");
     let password_hash = if password.is_empty() {
         None
@@ -213,7 +214,7 @@ pub async fn create(
         failed: None,
         draft,
     };
-    page(&st, &me, &Params::default(), out).await
+    page(&st, &me, &Pairs::default(), out).await
 }
 
 pub async fn update(
@@ -262,5 +263,5 @@ pub async fn update(
         failed: Some(id.get()),
         draft: Draft::default(),
     };
-    page(&st, &me, &Params::default(), out).await
+    page(&st, &me, &Pairs::default(), out).await
 }

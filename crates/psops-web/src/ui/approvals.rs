@@ -21,7 +21,7 @@ use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
 
-use super::filters::{Params, subject};
+use super::filters::{Pairs, subject};
 use super::form::Form;
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -181,7 +181,7 @@ async fn page(
 }
 
 /// `GET /approvals?approved=3`.
-pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
     let count = |k| params.get(k).and_then(|n| n.parse::<usize>().ok());
     let message = match (count("approved"), count("rejected")) {

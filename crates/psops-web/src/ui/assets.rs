@@ -1,5 +1,5 @@
-//! Static assets, embedded in the binary: our stylesheet, the vendored htmx and
-//! our small week-grid script.
+//! Static assets, embedded in the binary: our stylesheet, the vendored htmx, our small
+//! week-grid script and the form behaviours pages ask for with data attributes.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -8,12 +8,14 @@ use axum::response::{IntoResponse, Response};
 const STYLE: &str = include_str!("../../assets/style.css");
 const HTMX: &str = include_str!("../../assets/vendor/htmx-2.0.11.min.js");
 const WEEK: &str = include_str!("../../assets/week.js");
+const FORMS: &str = include_str!("../../assets/forms.js");
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
         "style.css" => (STYLE, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "week.js" => (WEEK, "text/javascript; charset=utf-8"),
+        "forms.js" => (FORMS, "text/javascript; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };
     let mut res = body.into_response();

@@ -13,7 +13,7 @@ use psops_core::timesheet::{Compliance, IsoWeek};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use super::filters::{Params, day, is_htmx, label, subject};
+use super::filters::{Pairs, day, is_htmx, label, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -54,12 +54,7 @@ fn rank(c: Compliance) -> u8 {
     }
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    me: SignedIn,
-    headers: HeaderMap,
-    p: Params,
-) -> Result<Response, UiError> {
+pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     allow(&st, &s, Action::Read, &Fixed(Resource::Compliance, "compliance report")).await?;
     let today = OffsetDateTime::now_utc().date();

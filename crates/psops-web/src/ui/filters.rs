@@ -7,14 +7,15 @@ use std::collections::HashMap;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use psops_core::Minutes;
 use psops_core::auth::{Actor, TokenScope};
 use psops_core::code::Code;
-use psops_core::dates::parse_date;
-use psops_core::page::PageRequest;
 use psops_core::people::PersonId;
 use psops_core::policy::Subject;
-use psops_core::{FieldError, Id, Minutes};
 use time::Date;
+
+#[cfg(test)]
+use crate::params::Params;
 
 use super::render::UiError;
 use super::session::SignedIn;
@@ -23,21 +24,22 @@ use crate::AppState;
 /// Rows per page of every paged list.
 pub const PAGE_SIZE: u32 = 25;
 
-/// The query string as name/value pairs, in order.
+/// The query string (or a form) as name/value pairs, in order; typed values come out of
+/// it through [`crate::params::Params`], which names every bad one.
 #[derive(Debug, Default, Clone)]
-pub struct Params(pub Vec<(String, String)>);
+pub struct Pairs(pub Vec<(String, String)>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Params {
+impl<S: Send + Sync> FromRequestParts<S> for Pairs {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let query = parts.uri.query().unwrap_or("");
         // A query that does not decode is treated as empty: the page shows its defaults.
-        Ok(Params(serde_urlencoded::from_str(query).unwrap_or_default()))
+        Ok(Pairs(serde_urlencoded::from_str(query).unwrap_or_default()))
     }
 }
 
-impl Params {
+impl Pairs {
     /// The first non-blank value of a parameter, trimmed.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0
@@ -64,71 +66,8 @@ impl Params {
     }
 }
 
-/// Parse errors of a page's filters, shown above its results.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<FieldError>);
-
-impl Problems {
-    fn push(&mut self, e: psops_core::Error) {
-        match e {
-            psops_core::Error::Invalid(errors) => self.0.extend(errors),
-            other => self.0.push(FieldError::new("query", "invalid", other.to_string())),
-        }
-    }
-
-    pub fn id<T>(&mut self, p: &Params, key: &str) -> Option<Id<T>> {
-        let v = p.get(key)?;
-        match v.parse::<i64>() {
-            Ok(n) if n > 0 => Some(Id::new(n)),
-            _ => {
-                let msg = format!("{key} must be chosen from the list, got '{v}'");
-                self.0.push(FieldError::new(key, "id", msg));
-                None
-            }
-        }
-    }
-
-    pub fn code<C: Code>(&mut self, p: &Params, key: &str) -> Option<C> {
-        let v = p.get(key)?;
-        C::from_code(v).map_err(|e| self.push(relabel(e, key))).ok()
-    }
-
-    pub fn date(&mut self, p: &Params, key: &str) -> Option<Date> {
-        let v = p.get(key)?;
-        parse_date(key, v).map_err(|e| self.push(e)).ok()
-    }
-
-    /// The page's cursor; a cursor that is not ours starts from the first page.
-    pub fn page(&mut self, p: &Params) -> PageRequest {
-        PageRequest::parse(p.get("cursor"), Some(PAGE_SIZE)).unwrap_or_else(|e| {
-            self.push(e);
-            PageRequest {
-                after: None,
-                limit: PAGE_SIZE,
-            }
-        })
-    }
-
-    pub fn add(&mut self, field: &str, rule: &str, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, rule, message));
-    }
-}
-
-/// Names the query parameter in a code error (the domain names its own field).
-fn relabel(e: psops_core::Error, key: &str) -> psops_core::Error {
-    match e {
-        psops_core::Error::Invalid(mut errors) => {
-            for f in &mut errors {
-                f.field = key.to_string();
-            }
-            psops_core::Error::Invalid(errors)
-        }
-        other => other,
-    }
-}
-
 /// The link to the next page of a list, keeping its filters.
-pub fn next_link(path: &str, p: &Params, next_cursor: Option<&str>) -> Option<String> {
+pub fn next_link(path: &str, p: &Pairs, next_cursor: Option<&str>) -> Option<String> {
     let cursor = next_cursor?;
     let rest = p.encoded_without(&["cursor"]);
     let cursor = serde_urlencoded::to_string([("cursor", cursor)]).unwrap_or_default();
@@ -229,7 +168,7 @@ mod tests {
 
     #[test]
     fn paging_links_keep_the_filters_and_drop_the_old_cursor() {
-        let p = Params(vec![
+        let p = Pairs(vec![
             ("status".into(), "active".into()),
             ("q".into(), " ".into()),
             ("cursor".into(), "i3".into()),
@@ -243,11 +182,14 @@ mod tests {
 
     #[test]
     fn bad_filters_become_field_errors() {
-        let p = Params(vec![("status".into(), "nope".into()), ("account".into(), "x".into())]);
-        let mut e = Problems::default();
-        assert!(e.code::<psops_core::projects::ProjectStatus>(&p, "status").is_none());
-        assert!(e.id::<()>(&p, "account").is_none());
-        let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
+        let p = Pairs(vec![("status".into(), "nope".into()), ("account".into(), "x".into())]);
+        let mut e = Params::new();
+        assert!(
+            e.code::<psops_core::projects::ProjectStatus>("status", p.get("status"))
+                .is_none()
+        );
+        assert!(e.id::<()>("account", p.get("account")).is_none());
+        let fields: Vec<&str> = e.errors().iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, ["status", "account"]);
     }
 }

@@ -16,6 +16,7 @@ mod form;
 mod home;
 mod layout;
 mod people;
+mod pre_session;
 mod projects;
 mod render;
 mod reports;
@@ -31,6 +32,7 @@ mod week_save;
 use axum::Router;
 use axum::routing::{get, post};
 
+pub(crate) use render::UiError;
 pub use session::WebConfig;
 pub use setup::setup_link;
 

@@ -27,13 +27,14 @@ use time::OffsetDateTime;
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{
-    Params, Problems, bp_percent, day, hours, is_htmx, label, next_link, options, pct, person_names, subject,
+    PAGE_SIZE, Pairs, bp_percent, day, hours, is_htmx, label, next_link, options, pct, person_names, subject,
 };
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::allow;
+use crate::params::Params;
 
 const ALL: PageRequest = PageRequest {
     after: None,
@@ -91,24 +92,19 @@ async fn partner_names(st: &AppState, s: &psops_core::policy::Subject) -> Result
         .collect())
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    me: SignedIn,
-    headers: HeaderMap,
-    p: Params,
-) -> Result<Response, UiError> {
+pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    let mut e = Problems::default();
+    let mut e = Params::new();
     let filter = PersonFilter {
-        function: e.code::<Function>(&p, "function"),
+        function: e.code::<Function>("function", p.get("function")),
         region: p.get("region").map(str::to_string),
-        partner_id: e.id(&p, "partner"),
+        partner_id: e.id("partner", p.get("partner")),
         q: p.get("q").map(str::to_string),
         archived: Some(false),
         scope: list_scope(&s, ListKind::People),
         ..Default::default()
     };
-    let page = e.page(&p);
+    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
     let found = st.store.list(&filter, page).await?;
     let partners = partner_names(&st, &s).await?;
     let by_id: HashMap<i64, String> = partners
@@ -131,7 +127,7 @@ pub async fn list(
     let ctx = ListPage {
         frame: frame(&me, &s),
         rows,
-        errors: e.0,
+        errors: e.into_errors(),
         next: next_link("/people", &p, found.next_cursor.as_deref()),
         f: ["function", "region", "partner", "q"]
             .into_iter()

@@ -23,12 +23,13 @@ use psops_core::timesheet::IsoWeek;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
-use super::filters::{Params, Problems, day, hours, is_htmx, label, next_link, options, pct, person_names, subject};
+use super::filters::{PAGE_SIZE, Pairs, day, hours, is_htmx, label, next_link, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::allow;
+use crate::params::Params;
 
 /// Everything in one request to the store: lists for filter choices.
 const ALL: PageRequest = PageRequest {
@@ -70,25 +71,20 @@ struct ListPage {
     partners: Vec<Choice>,
 }
 
-pub async fn list(
-    State(st): State<AppState>,
-    me: SignedIn,
-    headers: HeaderMap,
-    p: Params,
-) -> Result<Response, UiError> {
+pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    let mut e = Problems::default();
+    let mut e = Params::new();
     let filter = ProjectFilter {
-        status: e.code::<ProjectStatus>(&p, "status"),
-        account_id: e.id(&p, "account"),
-        project_manager_id: e.id(&p, "pm"),
-        partner_id: e.id(&p, "partner"),
+        status: e.code::<ProjectStatus>("status", p.get("status")),
+        account_id: e.id("account", p.get("account")),
+        project_manager_id: e.id("pm", p.get("pm")),
+        partner_id: e.id("partner", p.get("partner")),
         q: p.get("q").map(str::to_string),
         archived: Some(false),
         scope: list_scope(&s, ListKind::Projects),
         ..Default::default()
     };
-    let page = e.page(&p);
+    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
     let found = st.store.list(&filter, page).await?;
     let accounts = st
         .store
@@ -145,7 +141,7 @@ pub async fn list(
     let ctx = ListPage {
         frame: frame(&me, &s),
         rows,
-        errors: e.0,
+        errors: e.into_errors(),
         next: next_link("/projects", &p, found.next_cursor.as_deref()),
         f,
         statuses: options::<ProjectStatus>(),

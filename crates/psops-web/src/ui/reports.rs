@@ -23,11 +23,12 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{Params, Problems, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
+use super::filters::{Pairs, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
+use crate::params::Params;
 
 /// The columns of the table and of the CSV, in order.
 pub const COLUMNS: [&str; 12] = [
@@ -81,10 +82,7 @@ fn cells(r: &UtilizationRow) -> Vec<String> {
 
 /// `2026-Q2` → fiscal year 2026, quarter 2.
 fn parse_quarter(text: &str) -> Option<FiscalQuarter> {
-    let (year, q) = text.split_once("-Q")?;
-    let year: i32 = year.parse().ok().filter(|y| (1900..=9999).contains(y))?;
-    let quarter: u8 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-    Some(FiscalQuarter { year, quarter })
+    format!("FY{}", text.trim()).parse().ok()
 }
 
 fn quarter_code(q: FiscalQuarter) -> String {
@@ -92,10 +90,10 @@ fn quarter_code(q: FiscalQuarter) -> String {
 }
 
 /// The range asked for: `from`/`to` when given, else the quarter (the current one by default).
-fn resolve_range(p: &Params, e: &mut Problems, fiscal: FiscalCalendar) -> (DateRange, Option<FiscalQuarter>) {
+fn resolve_range(p: &Pairs, e: &mut Params, fiscal: FiscalCalendar) -> (DateRange, Option<FiscalQuarter>) {
     let today = OffsetDateTime::now_utc().date();
     let current = fiscal.quarter_of(today);
-    let (from, to) = (e.date(p, "from"), e.date(p, "to"));
+    let (from, to) = (e.date("from", p.get("from")), e.date("to", p.get("to")));
     match (p.get("from"), p.get("to"), from, to) {
         (None, None, _, _) => {}
         (_, _, Some(start), Some(end)) if start <= end => return (DateRange { start, end }, None),
@@ -115,12 +113,22 @@ fn resolve_range(p: &Params, e: &mut Problems, fiscal: FiscalCalendar) -> (DateR
             current
         }),
     };
-    (fiscal.quarter_range(q), Some(q))
+    match fiscal.quarter_range_checked(q, "quarter") {
+        Ok(range) => (range, Some(q)),
+        Err(_) => {
+            e.add(
+                "quarter",
+                "date_bounds",
+                "quarter must lie between 1900-01-01 and 2200-12-31",
+            );
+            (fiscal.quarter_range(current), Some(current))
+        }
+    }
 }
 
-async fn build(st: &AppState, s: &Subject, p: &Params) -> Result<Built, UiError> {
-    let mut e = Problems::default();
-    let group = match e.code::<GroupBy>(p, "group") {
+async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> {
+    let mut e = Params::new();
+    let group = match e.code::<GroupBy>("group", p.get("group")) {
         Some(g @ (GroupBy::Person | GroupBy::Function | GroupBy::Region)) => g,
         Some(_) => {
             e.add("group", "one_of", "group must be one of: person, function, region");
@@ -131,9 +139,9 @@ async fn build(st: &AppState, s: &Subject, p: &Params) -> Result<Built, UiError>
     let policy = st.store.capacity_policy().await?;
     let (range, quarter) = resolve_range(p, &mut e, policy.fiscal_calendar());
     let filter = UtilizationFilter {
-        function: e.code::<Function>(p, "function"),
+        function: e.code::<Function>("function", p.get("function")),
         region: p.get("region").map(str::to_string),
-        partner_id: e.id(p, "partner"),
+        partner_id: e.id("partner", p.get("partner")),
         scope: list_scope(s, ListKind::Figures),
         ..Default::default()
     };
@@ -167,7 +175,7 @@ async fn build(st: &AppState, s: &Subject, p: &Params) -> Result<Built, UiError>
         })
         .collect();
     Ok(Built {
-        errors: e.0,
+        errors: e.into_errors(),
         group,
         range,
         quarter,
@@ -245,7 +253,7 @@ pub async fn utilization(
     State(st): State<AppState>,
     me: SignedIn,
     headers: HeaderMap,
-    p: Params,
+    p: Pairs,
 ) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let b = build(&st, &s, &p).await?;
@@ -314,16 +322,7 @@ pub async fn utilization(
     Ok(render(template, ctx)?.into_response())
 }
 
-/// One CSV field, quoted when it must be (RFC 4180).
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_string()
-    }
-}
-
-pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Params) -> Result<Response, UiError> {
+pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let b = build(&st, &s, &p).await?;
     if !b.errors.is_empty() {
@@ -336,14 +335,13 @@ pub async fn utilization_csv(State(st): State<AppState>, me: SignedIn, p: Params
             )
         });
     }
-    let mut out = COLUMNS.join(",");
-    out.push_str("\r\n");
-    for line in b.lines.iter().chain(std::iter::once(&b.total)) {
-        let mut fields = vec![field(&line.label)];
-        fields.extend(line.cells.iter().map(|c| field(c)));
-        out.push_str(&fields.join(","));
-        out.push_str("\r\n");
-    }
+    let rows = b.lines.iter().chain(std::iter::once(&b.total)).map(|line| {
+        let mut cells = vec![line.label.clone()];
+        cells.extend(line.cells.iter().cloned());
+        cells
+    });
+    let out = psops_core::csv_writer::document(psops_core::csv_writer::LineEnd::CrLf, &COLUMNS, rows)
+        .map_err(UiError::internal)?;
     let name = format!(
         "attachment; filename=\"utilization-{}-{}-{}.csv\"",
         b.group.code(),
@@ -374,34 +372,31 @@ mod tests {
     }
 
     #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        assert_eq!(field("Ada"), "Ada");
-        assert_eq!(field("Lovelace, Ada"), "\"Lovelace, Ada\"");
-        assert_eq!(field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    }
-
-    #[test]
     fn a_range_needs_both_ends_in_order() {
         let fiscal = FiscalCalendar::default();
-        let p = Params(vec![("from".into(), "2026-02-01".into())]);
-        let mut e = Problems::default();
+        let p = Pairs(vec![("from".into(), "2026-02-01".into())]);
+        let mut e = Params::new();
         let (_, q) = resolve_range(&p, &mut e, fiscal);
         assert!(q.is_some(), "falls back to the quarter");
-        assert_eq!(e.0[0].field, "to");
-        let p = Params(vec![
+        assert_eq!(e.into_errors()[0].field, "to");
+        let p = Pairs(vec![
             ("from".into(), "2026-02-01".into()),
             ("to".into(), "2026-01-01".into()),
         ]);
-        let mut e = Problems::default();
+        let mut e = Params::new();
         resolve_range(&p, &mut e, fiscal);
-        assert_eq!((e.0[0].field.as_str(), e.0[0].rule.as_str()), ("to", "after_start"));
-        let p = Params(vec![
+        let errors = e.into_errors();
+        assert_eq!(
+            (errors[0].field.as_str(), errors[0].rule.as_str()),
+            ("to", "after_start")
+        );
+        let p = Pairs(vec![
             ("from".into(), "2026-01-05".into()),
             ("to".into(), "2026-01-09".into()),
         ]);
-        let mut e = Problems::default();
+        let mut e = Params::new();
         let (r, q) = resolve_range(&p, &mut e, fiscal);
-        assert!(e.0.is_empty() && q.is_none());
+        assert!(e.into_errors().is_empty() && q.is_none());
         assert_eq!(r.days(), 5);
     }
 }

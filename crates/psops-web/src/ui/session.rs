@@ -18,13 +18,15 @@ use crate::AppState;
 pub const SESSION_COOKIE: &str = "psops_session";
 pub const FORM_COOKIE: &str = "psops_form";
 
-/// How the web UI runs: cookie security, session lifetimes, sign-in throttling.
+/// How the web app runs: cookie security, session lifetimes, sign-in throttling and
+/// the time limits of requests.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure`; set when psops is served over TLS.
     pub secure_cookies: bool,
     pub sessions: SessionLimits,
     pub throttle: Throttle,
+    pub limits: crate::limits::Limits,
 }
 
 pub fn random_secret() -> Result<String, UiError> {

@@ -14,9 +14,9 @@ use psops_demo::{DemoOrg, DemoSpec, install};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use super::pre_session;
 use super::render::{UiError, render};
-use super::session::{self, FORM_COOKIE, set_cookie};
-use super::sign_in::{check_form_token, signed_in_response};
+use super::sign_in::{ClientAddr, signed_in_response};
 use crate::AppState;
 use crate::credentials::{hash_password, token_hash};
 use crate::request_id::RequestId;
@@ -60,12 +60,12 @@ struct DemoSignIn {
     password: String,
 }
 
-fn page(state: &AppState, status: StatusCode, mut ctx: SetupPage) -> Result<Response, UiError> {
-    ctx.csrf = session::random_secret()?;
+async fn page(state: &AppState, addr: &str, status: StatusCode, mut ctx: SetupPage) -> Result<Response, UiError> {
+    let issued = pre_session::issue(state, addr).await?;
+    ctx.csrf = issued.token.clone();
     let html = render("setup.html", &ctx)?;
     let mut res = (status, html).into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state.web, FORM_COOKIE, &ctx.csrf, 3600));
+    pre_session::attach(&mut res, &issued);
     Ok(res)
 }
 
@@ -77,13 +77,18 @@ fn already_set_up() -> UiError {
     )
 }
 
-pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, UiError> {
+pub async fn form(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Path(token): Path<String>,
+) -> Result<Response, UiError> {
     if state.store.count_users().await? > 0 {
         return Err(already_set_up());
     }
     let offer_demo = !state.store.holds_records().await?;
     page(
         &state,
+        &addr,
         StatusCode::OK,
         SetupPage {
             token,
@@ -91,6 +96,7 @@ pub async fn form(State(state): State<AppState>, Path(token): Path<String>) -> R
             ..Default::default()
         },
     )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -113,11 +119,12 @@ pub struct SetupForm {
 pub async fn submit(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    ClientAddr(addr): ClientAddr,
     Extension(request): Extension<RequestId>,
     headers: HeaderMap,
     Form(f): Form<SetupForm>,
 ) -> Result<Response, UiError> {
-    check_form_token(&headers, &f.csrf)?;
+    pre_session::check(&state, &headers, &addr, &f.csrf).await?;
     let mut c = Checks::new();
     c.text(&f.name, "name", 200).email(f.email.trim(), "email");
     c.check(
@@ -142,7 +149,7 @@ pub async fn submit(
             offer_demo: !state.store.holds_records().await?,
             ..Default::default()
         };
-        return page(&state, StatusCode::UNPROCESSABLE_ENTITY, ctx);
+        return page(&state, &addr, StatusCode::UNPROCESSABLE_ENTITY, ctx).await;
     }
     let password = f.password;
     let phc = tokio::task::spawn_blocking(move || hash_password(&password))

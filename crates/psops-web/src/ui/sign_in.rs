@@ -1,5 +1,7 @@
-//! Signing in and out. Failed sign-ins are throttled per account and per address; a
-//! successful one always starts a brand-new session.
+//! Signing in and out. The form is bound to a pre-session (see [`super::pre_session`]);
+//! failed sign-ins block an account from the address that failed them and slow the
+//! account down everywhere else (see `psops_core::sessions::Throttle`); a successful
+//! sign-in always starts a brand-new session.
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -12,8 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::pre_session;
 use super::render::{UiError, render};
-use super::session::{self, FORM_COOKIE, SESSION_COOKIE, SignedIn, cookie, hash, same_secret, set_cookie};
+use super::session::{self, SESSION_COOKIE, SignedIn, cookie, hash, set_cookie};
 use crate::AppState;
 use crate::credentials::{hash_password, verify_password};
 
@@ -40,46 +43,38 @@ struct SignInPage<'a> {
     user: Option<()>,
 }
 
-/// Renders the form with a fresh double-submit token in a cookie and in the form.
-pub fn form_page(
+/// Renders the form with a fresh pre-session for the address it is shown to.
+pub async fn form_page(
     state: &AppState,
+    addr: &str,
     status: StatusCode,
     email: &str,
     message: Option<&str>,
 ) -> Result<Response, UiError> {
-    let token = session::random_secret()?;
+    let issued = pre_session::issue(state, addr).await?;
     let html = render(
         "sign_in.html",
         SignInPage {
-            csrf: &token,
+            csrf: &issued.token,
             email,
             message,
             user: None,
         },
     )?;
     let mut res = (status, html).into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state.web, FORM_COOKIE, &token, 3600));
+    pre_session::attach(&mut res, &issued);
     Ok(res)
 }
 
-pub async fn form(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, UiError> {
+pub async fn form(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    headers: HeaderMap,
+) -> Result<Response, UiError> {
     if session::current(&state, &headers).await?.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    form_page(&state, StatusCode::OK, "", None)
-}
-
-/// Forms shown before sign-in carry the token of the form cookie.
-pub fn check_form_token(headers: &HeaderMap, given: &str) -> Result<(), UiError> {
-    match cookie(headers, FORM_COOKIE) {
-        Some(expected) if !given.is_empty() && same_secret(expected, given) => Ok(()),
-        _ => Err(UiError::new(
-            StatusCode::FORBIDDEN,
-            "Form expired",
-            "This form is out of date. Reload the page and try again.",
-        )),
-    }
+    form_page(&state, &addr, StatusCode::OK, "", None).await
 }
 
 #[derive(Deserialize)]
@@ -105,17 +100,32 @@ pub async fn submit(
     headers: HeaderMap,
     Form(f): Form<SignInForm>,
 ) -> Result<Response, UiError> {
-    check_form_token(&headers, &f.csrf)?;
+    pre_session::check(&state, &headers, &addr, &f.csrf).await?;
     let email = f.email.trim().to_lowercase();
     let now = OffsetDateTime::now_utc();
-    let subjects = [format!("account:{email}"), format!("address:{addr}")];
-    let since = now - state.web.throttle.window;
-    for s in &subjects {
-        if state.store.sign_in_failures_since(s, since).await? >= state.web.throttle.max_failures {
-            let wait = state.web.throttle.window.whole_minutes();
-            let msg = format!("Too many failed sign-ins. Wait {wait} minutes and try again.");
-            return form_page(&state, StatusCode::TOO_MANY_REQUESTS, &email, Some(&msg));
-        }
+    let throttle = state.web.throttle;
+    let (pair, address, account) = (
+        format!("pair:{email}|{addr}"),
+        format!("address:{addr}"),
+        format!("account:{email}"),
+    );
+    let since = now - throttle.window;
+    let store = &state.store;
+    if store.sign_in_failures_since(&pair, since).await? >= throttle.max_failures
+        || store.sign_in_failures_since(&address, since).await? >= throttle.max_address_failures()
+    {
+        let wait = throttle.window.whole_minutes();
+        let msg = format!("Too many failed sign-ins from here. Wait {wait} minutes and try again.");
+        return form_page(&state, &addr, StatusCode::TOO_MANY_REQUESTS, &email, Some(&msg)).await;
+    }
+    // Failures from elsewhere only slow this account down: they cannot lock its owner out.
+    let backoff = throttle.account_backoff(store.sign_in_failures_since(&account, since).await?);
+    if backoff > time::Duration::ZERO && store.sign_in_failures_since(&account, now - backoff).await? > 0 {
+        let msg = format!(
+            "Too many failed sign-ins for this account. Wait {} seconds and try again.",
+            backoff.whole_seconds()
+        );
+        return form_page(&state, &addr, StatusCode::TOO_MANY_REQUESTS, &email, Some(&msg)).await;
     }
     let user = state
         .store
@@ -132,15 +142,17 @@ pub async fn submit(
         .await
         .map_err(UiError::internal)?;
     let Some(user) = user.filter(|_| verified) else {
-        for s in &subjects {
+        for s in [&pair, &address, &account] {
             state.store.record_sign_in_failure(s, now).await?;
         }
         return form_page(
             &state,
+            &addr,
             StatusCode::UNAUTHORIZED,
             &email,
             Some("The e-mail or the password is wrong."),
-        );
+        )
+        .await;
     };
     signed_in_response(&state, &headers, &user).await
 }
@@ -158,7 +170,7 @@ pub async fn signed_in_response(
     let mut res = Redirect::to("/").into_response();
     res.headers_mut().append(header::SET_COOKIE, session_cookie);
     res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(&state.web, FORM_COOKIE, "", 0));
+        .append(header::SET_COOKIE, pre_session::end(&state.web));
     Ok(res)
 }
 

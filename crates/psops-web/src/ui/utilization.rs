@@ -19,7 +19,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{Params, pct, subject};
+use super::filters::{Pairs, pct, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -119,7 +119,7 @@ fn weekly_bars(range: DateRange, entries: &[psops_core::time_entries::TimeEntry]
         .collect()
 }
 
-pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
     let person_id = person(&subject)?;
     let settings = state.store.settings().await?;
@@ -135,7 +135,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -
         manager_id: me_person.fields.manager_id,
     };
     allow(&state, &subject, Action::Read, &Fixed(figures_of, "utilization")).await?;
-    let range = calendar.quarter_range(quarter);
+    let range = calendar.quarter_range_checked(quarter, "quarter")?;
     let filter = UtilizationFilter {
         person_id: Some(person_id),
         ..Default::default()

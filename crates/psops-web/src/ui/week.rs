@@ -16,7 +16,7 @@ use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use super::filters::{Params, is_htmx, subject};
+use super::filters::{Pairs, is_htmx, subject};
 use super::form::Form;
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -132,7 +132,7 @@ async fn page(
 }
 
 /// `GET /week?week=2026-W48&rows=…&add=p12&billable=on&copy=1`.
-pub async fn show(State(state): State<AppState>, me: SignedIn, params: Params) -> Result<Response, UiError> {
+pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
     let week = parse_week(params.get("week"))?;
     let mut extra = parse_rows(params.get("rows").unwrap_or(""));

@@ -5,7 +5,8 @@
 
 use psops_core::policy::{Action, Subject};
 use psops_core::store::WriteCtx;
-use psops_core::time_entries::{EntryStatus, NewTimeEntry, TimeEntryPatch};
+use psops_core::time_entries::{NewTimeEntry, TimeEntryPatch};
+use psops_core::timesheet::ensure_draft;
 use psops_core::{Error, Minutes};
 
 use super::render::UiError;
@@ -62,11 +63,9 @@ pub async fn save(
         ));
     }
     let current = entries.first();
-    if let Some(e) = current.filter(|e| e.status != EntryStatus::Draft) {
-        let status = psops_core::code::Code::code(&e.status);
-        return Ok(Some(format!(
-            "this entry is {status}; only draft time can change (ask the approver to reject it)"
-        )));
+    // Asked before the policy, so a read-only cell says why rather than who may not.
+    if let Some(Err(e)) = current.map(|e| ensure_draft(e.status)) {
+        return Ok(Some(words(e)));
     }
     let note = Some(input.note.trim().to_string()).filter(|n| !n.is_empty());
     let result = match (current, minutes) {

@@ -63,11 +63,26 @@ async fn partners_see_only_their_organisation(app: TestApp) {
             )
             .await;
         change.problem(404, "", "");
-        // Logging time on partner B's project is refused too.
+        // Logging time on partner B's project is refused exactly as on a project that
+        // does not exist, so the answer reveals no project ids.
         let body = json!({"person_id": org.people[role], "project_id": org.pb, "date": "2026-05-05", "minutes": 60});
-        app.call_as(t, Method::POST, "/api/v1/time-entries", Some(&body), &[])
+        let hidden = app
+            .call_as(t, Method::POST, "/api/v1/time-entries", Some(&body), &[])
             .await
-            .problem(403, "", "");
+            .problem(422, "project_id", "exists");
+        let nobody = json!({"person_id": org.people[role], "project_id": 999_999, "date": "2026-05-05", "minutes": 60});
+        let missing = app
+            .call_as(t, Method::POST, "/api/v1/time-entries", Some(&nobody), &[])
+            .await
+            .problem(422, "project_id", "exists");
+        assert_eq!(
+            hidden.body["errors"][0]["message"]
+                .as_str()
+                .map(|m| m.replace(&org.pb.to_string(), "N")),
+            missing.body["errors"][0]["message"]
+                .as_str()
+                .map(|m| m.replace("999999", "N")),
+        );
     }
     // The partner consultant sees their own time only; the manager their organisation's.
     let mine = fx::entry(app.store.as_ref(), org.people[PMGR], org.pa).await;
@@ -235,7 +250,11 @@ async fn sign_in(app: &TestApp, email: &str, password: &str, extra_cookie: &str)
     let form = page(app, Method::GET, "/sign-in", "", "").await.expect(200);
     let token = cookie_value(&form, "psops_form").unwrap_or_default();
     let csrf = hidden_csrf(&form.text);
-    assert_eq!(token, csrf, "the double-submit token is in the cookie and the form");
+    assert!(
+        !token.is_empty() && !csrf.is_empty(),
+        "a pre-session cookie and its token"
+    );
+    assert_ne!(token, csrf, "the form's token is not the cookie: it is signed for it");
     let cookies = format!("psops_form={token}{extra_cookie}");
     let body = format!(
         "csrf={csrf}&email={}&password={}",
@@ -353,7 +372,7 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
     drop(app);
     let form = page(&fresh, Method::GET, &path, "", "").await.expect(200);
     let csrf = hidden_csrf(&form.text);
-    let cookies = format!("psops_form={csrf}");
+    let cookies = format!("psops_form={}", cookie_value(&form, "psops_form").unwrap_or_default());
     let bad = format!("csrf={csrf}&name=Root&email=root%40example.com&password=short&confirm=short");
     assert_eq!(page(&fresh, Method::POST, &path, &cookies, &bad).await.status, 422);
     let good =

@@ -108,9 +108,10 @@ const ROWS: &[Row] = &[
     ("get", "/api/v1/time-entries/{id}", Entry(OWN), Body::None, ALL_200),
     ("get", "/api/v1/time-entries/{id}", Entry(OTHER), Body::None, "200 200 200 404 404 404 404 404 404"),
     ("patch", "/api/v1/time-entries/{id}", Entry(OWN), Body::Empty, ALL_200),
-    ("patch", "/api/v1/time-entries/{id}", Entry(OTHER), Body::Empty, "200 200 403 404 404 404 404 404 404"),
+    // Ops read and approve everyone's time; only an administrator changes someone else's.
+    ("patch", "/api/v1/time-entries/{id}", Entry(OTHER), Body::Empty, "200 403 403 404 404 404 404 404 404"),
     ("delete", "/api/v1/time-entries/{id}", Entry(OWN), Body::None, "204 204 204 204 204 204 204 204 204"),
-    ("delete", "/api/v1/time-entries/{id}", Entry(OTHER), Body::None, "204 204 403 404 404 404 404 404 404"),
+    ("delete", "/api/v1/time-entries/{id}", Entry(OTHER), Body::None, "204 403 403 404 404 404 404 404 404"),
     // users, tokens, audit
     ("get", "/api/v1/users", None, Body::None, "200 404 404 404 404 404 404 404 404"),
     ("post", "/api/v1/users", None, Body::NewUser, "201 403 403 403 403 403 403 403 403"),

@@ -153,12 +153,30 @@ pub async fn assignment(store: &dyn Store, person: i64, project: i64) -> i64 {
     created(store.create(&ctx(), f).await.expect("assignment")).id.get()
 }
 
+/// Assigns the person to the project unless they are already: time goes only on
+/// projects a person is assigned to.
+pub async fn ensure_assigned(store: &dyn Store, person: i64, project: i64) {
+    let filter = psops_core::assignments::AssignmentFilter {
+        person_id: Some(Id::new(person)),
+        project_id: Some(Id::new(project)),
+        ..Default::default()
+    };
+    let held = store
+        .list(&filter, psops_core::page::PageRequest::default())
+        .await
+        .expect("assignments");
+    if held.items.is_empty() {
+        assignment(store, person, project).await;
+    }
+}
+
 /// A distinct 2026 weekday-or-weekend date per call, so fixtures never fill a day.
 pub fn fresh_date() -> time::Date {
     date!(2026 - 01 - 01) + Duration::days(next() % 360)
 }
 
 pub async fn entry(store: &dyn Store, person: i64, project: i64) -> i64 {
+    ensure_assigned(store, person, project).await;
     let e = NewTimeEntry {
         person_id: Id::new(person),
         project_id: Some(Id::new(project)),

@@ -78,6 +78,7 @@ pub async fn time_off(store: &dyn Store, person: i64) -> i64 {
 }
 
 async fn draft(store: &dyn Store, person: i64, project: i64) -> (i64, Date) {
+    crate::matrix_fixture::ensure_assigned(store, person, project).await;
     let e = NewTimeEntry {
         person_id: Id::new(person),
         project_id: Some(Id::new(project)),

@@ -41,7 +41,15 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
     let form = page(&app, Method::GET, &path, "", "").await.expect(200);
     assert!(form.text.contains("Load the demo organisation"), "{}", form.text);
     let csrf = hidden_csrf(&form.text);
-    let cookies = format!("psops_form={csrf}");
+    let pre_session = form
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.split(';').next()?.strip_prefix("psops_form="))
+        .unwrap_or_default()
+        .to_string();
+    let cookies = format!("psops_form={pre_session}");
     let body = format!(
         "csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase&demo=yes"
     );

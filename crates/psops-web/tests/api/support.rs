@@ -145,6 +145,46 @@ impl TestApp {
         }
     }
 
+    /// Sends on a thread of its own and gives up after `limit`: a request that never ends
+    /// (work that never yields) fails the test instead of hanging it. `None` when late.
+    pub async fn send_within(&self, req: Request<Body>, limit: std::time::Duration) -> Option<Resp> {
+        let router = self.router.clone();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // The request runs on another thread but on this test's runtime, so the database
+        // connections it opens stay usable; only that thread is stuck if it never ends.
+        let handle = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            let resp = handle.block_on(async move {
+                let res = router.oneshot(req).await.expect("infallible");
+                let status = res.status();
+                let headers = res.headers().clone();
+                let bytes = res.into_body().collect().await.expect("body").to_bytes();
+                let text = String::from_utf8_lossy(&bytes).to_string();
+                let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+                Resp {
+                    status,
+                    headers,
+                    body,
+                    text,
+                }
+            });
+            let _ = tx.send(resp);
+        });
+        tokio::time::timeout(limit, rx).await.ok()?.ok()
+    }
+
+    /// GETs with a token, failing the test unless the answer comes within a second.
+    pub async fn get_within_a_second(&self, token: &str, path: &str) -> Resp {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let started = std::time::Instant::now();
+        let resp = self.send_within(req, std::time::Duration::from_secs(1)).await;
+        resp.unwrap_or_else(|| panic!("GET {path} did not answer within a second ({:?})", started.elapsed()))
+    }
+
     /// Sends with the read_write token, a JSON body if given, and extra headers.
     pub async fn call(&self, method: Method, path: &str, body: Option<&Value>, headers: &[(&str, &str)]) -> Resp {
         self.call_as(&self.token, method, path, body, headers).await
@@ -250,6 +290,15 @@ impl TestApp {
                 }),
             )
             .await;
+        // Time goes only on projects a person is assigned to.
+        self.create(
+            "/api/v1/assignments",
+            serde_json::json!({
+                "person_id": person["id"], "project_id": project["id"], "role": "engineer",
+                "start_date": "2026-01-01", "end_date": "2026-06-30", "minutes_per_week": 1200
+            }),
+        )
+        .await;
         Seed {
             partner: partner["id"].as_i64().unwrap_or(-1),
             account: account["id"].as_i64().unwrap_or(-1),

@@ -143,11 +143,9 @@ async fn utilization_csv_has_exactly_the_tables_rows(app: TestApp) {
         .into_iter()
         .skip(1)
         .collect();
-    let lines: Vec<Vec<String>> = csv
-        .text
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(str::to_string).collect())
+    let lines: Vec<Vec<String>> = csv::Reader::from_reader(csv.text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV record").iter().map(str::to_string).collect())
         .collect();
     assert_eq!(table, lines, "the CSV is the table, total included");
     assert_eq!(lines.len(), 2, "Ada and the total");

@@ -46,8 +46,13 @@ struct Browser {
 impl Browser {
     async fn sign_in(app: &TestApp, email: &str) -> Browser {
         let page = request(app, Method::GET, "/sign-in", "", "", false).await.expect(200);
+        // The pre-session's cookie, and the form's token signed for it.
         let token = cookie_value(&page, "psops_form").unwrap_or_default();
-        let body = form(&[("csrf", &token), ("email", email), ("password", PASSWORD)]);
+        let body = form(&[
+            ("csrf", &hidden_csrf(&page.text)),
+            ("email", email),
+            ("password", PASSWORD),
+        ]);
         let done = request(
             app,
             Method::POST,

@@ -2,36 +2,57 @@
 //! with the keyboard, meets the note rule on non-billable time and fixes it, submits; the
 //! project manager approves on /approvals; the consultant's utilization shows the hours;
 //! a partner consultant opens their own organisation's project but gets the 404 page for
-//! another organisation's. Runs when `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
-
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
+//! another organisation's; an administrator's pages work too. All of it under psops's
+//! Content-Security-Policy, which refuses nothing on the way. Runs when
+//! `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, TestDb, run};
-use crate::webdriver::{Browser, keys};
+use crate::support::{Server, TestDb, http, response, run};
+use crate::webdriver::{Browser, Key, clear};
 
 const PASSWORD: &str = "correct horse battery staple";
 
 /// One JSON request to the API with the admin's token; the parsed body of a 2xx answer.
 fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
-    let mut stream = TcpStream::connect(&server.addr).expect("connect to psops");
-    stream.set_read_timeout(Some(Duration::from_secs(30))).expect("timeout");
-    let body = body.to_string();
-    let request = format!(
-        "POST {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        server.addr,
-        body.len()
+    let res = http()
+        .post(format!("http://{}{path}", server.addr))
+        .header("Authorization", format!("Bearer {token}"))
+        .content_type("application/json")
+        .send(body.to_string())
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    let res = response(res);
+    assert!(
+        (200..300).contains(&res.status),
+        "POST {path} {body}: {}\n{}",
+        res.head,
+        res.body
     );
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut raw = String::new();
-    stream.read_to_string(&mut raw).expect("read");
-    let (head, reply) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    assert!(head.starts_with("HTTP/1.1 2"), "POST {path} {body}: {head}\n{reply}");
-    serde_json::from_str(reply).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {reply}"))
+    serde_json::from_str(&res.body).unwrap_or_else(|e| panic!("POST {path}: not JSON ({e}): {}", res.body))
+}
+
+/// A JSON PATCH with the admin's token, as `*` (whatever is stored).
+fn patch(server: &Server, token: &str, path: &str, body: &Value) {
+    let res = http()
+        .patch(format!("http://{}{path}", server.addr))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("If-Match", "*")
+        .content_type("application/json")
+        .send(body.to_string())
+        .unwrap_or_else(|e| panic!("PATCH {path}: {e}"));
+    let res = response(res);
+    assert!(
+        (200..300).contains(&res.status),
+        "PATCH {path}: {}\n{}",
+        res.head,
+        res.body
+    );
+}
+
+/// Fails when the browser refused anything under the Content-Security-Policy.
+fn no_csp_violations(b: &Browser, at: &str) {
+    let refused = b.csp_violations();
+    assert!(refused.is_empty(), "the CSP refused something on {at}: {refused:#?}");
 }
 
 fn id(v: &Value) -> i64 {
@@ -84,6 +105,8 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64, i64) {
         )
     };
     let migration = project("Globex migration", None, Some(pm));
+    let budget = json!({"budget_minutes": 6000});
+    patch(server, token, &format!("/api/v1/projects/{migration}"), &budget);
     let other = project("Umbrella rollout", Some(theirs), None);
     let own = project("Initech delivery", Some(ours), None);
     post(
@@ -168,6 +191,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     let (project, other, own) = organisation(&db, &server, token.stdout.trim());
     let base = format!("http://{}", server.addr);
 
+    no_csp_violations(&b, "the sign-in page");
     sign_in(&b, &base, "casey@example.com");
     let before = billable_hours(&b, &base);
     b.goto(&format!("{base}/week"));
@@ -177,13 +201,13 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click(&format!("#m-p{project}-b-0"));
     b.keys("8");
     for hours in ["8", "8", "8"] {
-        b.keys(keys::RIGHT);
+        b.keys(&Key::Right);
         b.keys(hours);
     }
-    b.keys(keys::TAB);
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
+    b.keys(&Key::Tab);
     b.keys("7:30");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("the week total", |b| text(b, "#week-total") == "39:30");
     assert_eq!(b.value(&format!("#m-p{project}-b-4")), "7:30");
     let days: Vec<String> = (1..=5)
@@ -193,38 +217,38 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
 
     // Left from Friday is Thursday; a cleared and retyped day saves, and so does Backspace.
     b.click(&format!("#m-p{project}-b-4"));
-    b.keys(keys::LEFT);
+    b.keys(&Key::Left);
     assert_eq!(focused(&b), format!("m-p{project}-b-3"));
-    b.keys(keys::CLEAR);
+    b.keys(&clear());
     b.keys("6");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("Thursday at 6", |b| text(b, "#week-total") == "37:30");
     b.click(&format!("#m-p{project}-b-3"));
-    b.keys(keys::BACKSPACE);
+    b.keys(&Key::Backspace);
     b.keys("8");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("Thursday at 8 again", |b| text(b, "#week-total") == "39:30");
 
     // Non-billable time on the customer project without a note: the rule, in words.
     add_row(&b, project, false);
     // Up and down (and Enter) move between the rows of one day.
     b.click(&format!("#m-p{project}-b-1"));
-    b.keys(keys::DOWN);
+    b.keys(&Key::Down);
     assert_eq!(focused(&b), format!("m-p{project}-n-1"));
-    b.keys(keys::UP);
+    b.keys(&Key::Up);
     assert_eq!(focused(&b), format!("m-p{project}-b-1"));
-    b.keys(keys::ENTER);
+    b.keys(&Key::Enter);
     assert_eq!(focused(&b), format!("m-p{project}-n-1"));
     b.click(&format!("#m-p{project}-n-0"));
     b.keys("1");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     let error = format!("#e-p{project}-n-0");
     b.wait_until("the note rule", |b| b.exists(&error));
     assert!(text(&b, &error).contains("non-billable time on a customer project needs a note"));
     assert_eq!(text(&b, "#week-total"), "39:30", "nothing saved");
     b.click(&format!("#n-p{project}-n-0"));
     b.keys("Enablement of the customer's team");
-    b.keys(keys::TAB);
+    b.keys(&Key::Tab);
     b.wait_until("the fixed cell", |b| {
         !b.exists(&error) && text(b, "#week-total") == "40:30"
     });
@@ -239,6 +263,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         std::fs::copy(&shot, docs.join("week-view.png")).expect("copy the screenshot to docs/");
     }
 
+    no_csp_violations(&b, "the week grid");
     b.click("#submit-week");
     b.wait_until("the submitted week", |b| b.page_source().contains("Submitted on"));
     assert!(!b.exists(&format!("#m-p{project}-b-0")), "submitted time is read-only");
@@ -251,6 +276,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click("button[name=approve_one]");
     b.wait_until("the approval", |b| b.page_source().contains("Approved 1 line."));
     assert!(b.page_source().contains("Nothing is waiting"));
+    no_csp_violations(&b, "the approvals page");
     sign_out(&b);
 
     sign_in(&b, &base, "casey@example.com");
@@ -275,4 +301,50 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         "another organisation's project is the 404 page"
     );
     assert!(!b.page_source().contains("Umbrella rollout"));
+    no_csp_violations(&b, "the partner's pages");
+    b.goto(&format!("{base}/"));
+    sign_out(&b);
+
+    // An administrator's pages, with the behaviours that once were inline script.
+    let calendar = id(&api(
+        &server,
+        token.stdout.trim(),
+        "/api/v1/calendars",
+        &json!({"name": "EMEA holidays", "region": "EMEA"}),
+    ));
+    sign_in(&b, &base, "admin@example.com");
+    b.goto(&format!("{base}/projects/{project}"));
+    let bar =
+        b.eval("const r = document.querySelector('svg.bar rect'); return r ? r.getBoundingClientRect().width : 0;");
+    assert!(bar.as_f64().unwrap_or_default() > 0.0, "the budget bar is drawn: {bar}");
+    for page in [
+        "/projects",
+        "/people",
+        "/reports/utilization",
+        "/reports/compliance",
+        "/admin/users",
+        "/admin/policy",
+    ] {
+        b.goto(&format!("{base}{page}"));
+        b.wait_until(page, |b| b.exists("main h1"));
+    }
+    // The projects filter updates in place through htmx.
+    b.goto(&format!("{base}/projects"));
+    b.type_into("#q", "Globex");
+    b.wait_until("the filtered list", |b| b.url().contains("q=Globex"));
+    no_csp_violations(&b, "the admin's lists and reports");
+    b.goto(&format!("{base}/tokens"));
+    b.click("select#user option:last-child");
+    b.wait_until("the other user's tokens", |b| b.url().contains("user="));
+    b.goto(&format!("{base}/admin/calendars/{calendar}"));
+    let file = std::env::temp_dir().join(format!("psops-holidays-{}.csv", std::process::id()));
+    std::fs::write(&file, "2026-12-25,Christmas Day\n").expect("a holiday file");
+    b.type_into("#file", &file.display().to_string());
+    b.wait_until("the file read into the form", |b| {
+        b.value("#content").contains("Christmas")
+    });
+    assert_eq!(b.value("#format"), "csv");
+    b.click("form.card:last-of-type button[type=submit]");
+    b.wait_until("the imported holiday", |b| b.page_source().contains("Christmas Day"));
+    no_csp_violations(&b, "the tokens and calendar pages");
 }

@@ -60,7 +60,12 @@ fn import_dry_run_bad_rows_and_an_export_round_trip() {
     organisation(&db);
     let time = scratch("time.csv", TIME);
 
-    let dry = run(&db, &["import", "time", "--dry-run", &arg(&time)], None);
+    // Nobody is assigned to the project yet: --create-missing assigns them.
+    let dry = run(
+        &db,
+        &["import", "time", "--dry-run", "--create-missing", &arg(&time)],
+        None,
+    );
     dry.assert_ok();
     assert!(
         dry.stdout.contains("3 new") && dry.stdout.contains("dry run"),
@@ -80,13 +85,17 @@ fn import_dry_run_bad_rows_and_an_export_round_trip() {
         "bad.csv",
         &format!("{TIME}2026-03-04,zoe@example.com,ACME-MIG,,20,true,odd\n"),
     );
-    let refused = run(&db, &["import", "time", "--format", "psops", &arg(&bad)], None);
+    let refused = run(
+        &db,
+        &["import", "time", "--format", "psops", "--create-missing", &arg(&bad)],
+        None,
+    );
     assert_eq!(refused.code, Some(1), "{}", refused.stderr);
     assert!(refused.stdout.starts_with("LINE  COLUMN"), "{}", refused.stdout);
     assert!(refused.stdout.contains("rounding_step"), "{}", refused.stdout);
     assert!(refused.stderr.contains("nothing was imported"), "{}", refused.stderr);
 
-    run(&db, &["import", "time", &arg(&time)], None).assert_ok();
+    run(&db, &["import", "time", "--create-missing", &arg(&time)], None).assert_ok();
     let again = run(&db, &["import", "time", &arg(&time)], None);
     again.assert_ok();
     assert!(

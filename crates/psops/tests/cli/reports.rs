@@ -4,6 +4,7 @@
 
 use psops_core::Minutes;
 use psops_core::accounts::AccountFields;
+use psops_core::assignments::AssignmentFields;
 use psops_core::people::{Fte, Function, PersonFields};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::prelude::*;
@@ -72,6 +73,15 @@ fn seed(db: &TestDb) -> i64 {
             partner_id: None,
         };
         let project = new(store.create(&ctx, project).await.expect("project"));
+        let assignment = AssignmentFields {
+            person_id: person.id,
+            project_id: project.id,
+            role: Function::Engineer,
+            start_date: date!(2026 - 01 - 01),
+            end_date: Some(date!(2026 - 12 - 31)),
+            minutes_per_week: Minutes(600),
+        };
+        let _: psops_core::assignments::Assignment = new(store.create(&ctx, assignment).await.expect("assignment"));
         let entry = NewTimeEntry {
             person_id: person.id,
             project_id: Some(project.id),

@@ -1,9 +1,8 @@
 //! Helpers for driving the real `psops` binary: scratch databases (a SQLite file, or a
 //! PostgreSQL database made and dropped with `psql`), commands with stdin, a running
-//! server, and raw HTTP/1.1 requests over a `TcpStream`.
+//! server, and HTTP requests to it.
 
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -325,34 +324,45 @@ impl Drop for Server {
 
 pub struct Response {
     pub status: u16,
+    /// The status line and headers, one per line.
     pub head: String,
     pub body: String,
 }
 
-/// One GET over a fresh connection, HTTP/1.1 with `Connection: close`.
-pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> Response {
-    let mut stream = TcpStream::connect(addr).expect("connect to psops");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("set a read timeout");
-    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
-    let request =
-        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\n{auth}Connection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).expect("send request");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read response");
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP response: {text:?}"));
-    Response {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
+/// An HTTP client for the tests: plain HTTP to loopback, redirects not followed, and
+/// every status an answer (the tests look at 4xx and 5xx themselves).
+pub fn http() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// The parts of an answer the tests look at.
+pub fn response(mut res: ureq::http::Response<ureq::Body>) -> Response {
+    let mut head = format!("{:?} {}", res.version(), res.status());
+    for (name, value) in res.headers() {
+        head.push_str(&format!("\r\n{name}: {}", value.to_str().unwrap_or_default()));
     }
+    let body = res.body_mut().read_to_string().expect("read the response body");
+    Response {
+        status: res.status().as_u16(),
+        head,
+        body,
+    }
+}
+
+/// One GET asking for JSON, with a bearer token when given.
+pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> Response {
+    let mut req = http()
+        .get(format!("http://{addr}{path}"))
+        .header("Accept", "application/json");
+    if let Some(t) = token {
+        req = req.header("Authorization", format!("Bearer {t}"));
+    }
+    response(req.call().unwrap_or_else(|e| panic!("GET {path}: {e}")))
 }
 
 #[test]

@@ -1,37 +1,33 @@
-//! A small W3C WebDriver client over plain HTTP/1.1 to a local chromedriver driving
-//! Debian's headless Chromium — enough to use psops the way a person does: open pages,
-//! type, press keys, click, read text. On a failing test it saves a screenshot.
+//! A headless Chromium driven through a local chromedriver with `fantoccini`, behind the
+//! few blocking calls the browser test needs to use psops the way a person does: open
+//! pages, type, press keys, click, read text. On a failing test it saves a screenshot.
 //!
 //! Browser tests run when `PSOPS_TEST_BROWSER=1` (CI sets it) and chromedriver exists;
 //! `CHROMIUM` and `CHROMEDRIVER` override the paths.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+pub use fantoccini::key::Key;
 
-/// Keys for `send_keys`, from the WebDriver specification.
-pub mod keys {
-    pub const TAB: &str = "\u{E004}";
-    pub const ENTER: &str = "\u{E007}";
-    pub const LEFT: &str = "\u{E012}";
-    pub const UP: &str = "\u{E013}";
-    pub const RIGHT: &str = "\u{E014}";
-    pub const DOWN: &str = "\u{E015}";
-    pub const BACKSPACE: &str = "\u{E003}";
-    /// Select-all then delete: clears a field as a person would.
-    pub const CLEAR: &str = "\u{E009}a\u{E009}\u{E003}";
+/// Select-all then delete: clears a field as a person would.
+pub fn clear() -> String {
+    format!("{}a{}{}", Key::Control, Key::Control, Key::Backspace)
 }
 
 pub struct Browser {
+    runtime: tokio::runtime::Runtime,
+    client: Option<Client>,
     driver: Child,
     port: u16,
-    session: String,
     name: String,
     profile: PathBuf,
 }
@@ -41,69 +37,6 @@ fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or(9515)
-}
-
-fn http(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<Value, String> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(Duration::from_secs(60))).ok();
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-        payload.len()
-    );
-    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
-    let raw = read_response(&mut stream)?;
-    let text = String::from_utf8_lossy(&raw);
-    let (head, body) = text.split_once("\r\n\r\n").ok_or("no HTTP body")?;
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-        dechunk(body)
-    } else {
-        body.to_string()
-    };
-    let v: Value = serde_json::from_str(&body).map_err(|e| format!("{e}: {body}"))?;
-    if v["value"]["error"].is_string() {
-        return Err(format!("{}: {}", v["value"]["error"], v["value"]["message"]));
-    }
-    Ok(v["value"].clone())
-}
-
-/// Reads one response. chromedriver answers `Connection: close` but keeps the socket
-/// open, so a body with `Content-Length` is read to that length, not to end of stream.
-fn read_response(stream: &mut TcpStream) -> Result<Vec<u8>, String> {
-    let mut raw = Vec::new();
-    let mut buf = [0u8; 16384];
-    loop {
-        if let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-            let length = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|n| n.trim().parse::<usize>().ok());
-            if length.is_some_and(|n| raw.len() >= end + 4 + n) {
-                return Ok(raw);
-            }
-        }
-        let n = stream.read(&mut buf).map_err(|e| e.to_string())?;
-        if n == 0 {
-            return Ok(raw);
-        }
-        raw.extend_from_slice(&buf[..n]);
-    }
-}
-
-fn dechunk(body: &str) -> String {
-    let mut out = String::new();
-    let mut rest = body;
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || tail.len() < n {
-            break;
-        }
-        out.push_str(&tail[..n]);
-        rest = tail[n..].trim_start_matches("\r\n");
-    }
-    out
 }
 
 impl Browser {
@@ -122,11 +55,10 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("PSOPS_TEST_BROWSER=1 but {chromedriver} does not start: {e}"));
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while http(port, "GET", "/status", None).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not come up");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the WebDriver client");
         let profile = std::env::temp_dir().join(format!("psops-chromium-{}-{port}", std::process::id()));
         // The flags keep Chromium off the network this machine does not have.
         let args = [
@@ -143,46 +75,60 @@ impl Browser {
         ];
         let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         all.push(format!("--user-data-dir={}", profile.display()));
-        let caps = json!({"capabilities": {"alwaysMatch": {
+        let caps = json!({
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": all}
-        }}});
-        let session = http(port, "POST", "/session", Some(&caps)).unwrap_or_else(|e| panic!("new session: {e}"));
-        let session = session["sessionId"].as_str().unwrap_or_default().to_string();
+            "goog:chromeOptions": {"binary": chromium, "args": all},
+            // The console, so tests can see what the Content-Security-Policy refused.
+            "goog:loggingPrefs": {"browser": "ALL"}
+        });
+        let Value::Object(caps) = caps else {
+            unreachable!("capabilities are an object")
+        };
+        let url = format!("http://127.0.0.1:{port}");
+        // chromedriver takes a moment to listen; a refused connection means "not yet".
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut builder = ClientBuilder::new(HttpConnector::new());
+        builder.capabilities(caps);
+        let client = loop {
+            match runtime.block_on(builder.connect(&url)) {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => panic!("chromedriver did not come up: {e}"),
+                Err(_) => std::thread::sleep(Duration::from_millis(100)),
+            }
+        };
         Some(Browser {
+            runtime,
+            client: Some(client),
             driver,
             port,
-            session,
             name: name.to_string(),
             profile,
         })
     }
 
-    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let path = format!("/session/{}{path}", self.session);
-        http(self.port, method, &path, body.as_ref()).unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    fn client(&self) -> &Client {
+        self.client.as_ref().expect("the session is open")
+    }
+
+    /// Runs one WebDriver command to its end.
+    fn run<T, E: std::fmt::Display>(&self, what: &str, command: impl Future<Output = Result<T, E>>) -> T {
+        self.runtime.block_on(command).unwrap_or_else(|e| panic!("{what}: {e}"))
     }
 
     pub fn goto(&self, url: &str) {
-        self.cmd("POST", "/url", Some(json!({"url": url})));
+        self.run("goto", self.client().goto(url));
     }
 
     pub fn url(&self) -> String {
-        self.cmd("GET", "/url", None).as_str().unwrap_or_default().to_string()
+        self.run("current url", self.client().current_url()).to_string()
     }
 
     /// The first element matching a CSS selector, waiting up to five seconds for it.
-    pub fn find(&self, css: &str) -> String {
+    fn find(&self, css: &str) -> Element {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
-            let path = format!("/session/{}/element", self.session);
-            match http(
-                self.port,
-                "POST",
-                &path,
-                Some(&json!({"using": "css selector", "value": css})),
-            ) {
-                Ok(v) => return v[ELEMENT].as_str().unwrap_or_default().to_string(),
+            match self.runtime.block_on(self.client().find(Locator::Css(css))) {
+                Ok(el) => return el,
                 Err(e) if Instant::now() > deadline => panic!("no element {css}: {e}"),
                 Err(_) => std::thread::sleep(Duration::from_millis(100)),
             }
@@ -190,65 +136,71 @@ impl Browser {
     }
 
     pub fn exists(&self, css: &str) -> bool {
-        let v = self.cmd(
-            "POST",
-            "/elements",
-            Some(json!({"using": "css selector", "value": css})),
-        );
-        v.as_array().is_some_and(|a| !a.is_empty())
+        !self
+            .run("find all", self.client().find_all(Locator::Css(css)))
+            .is_empty()
     }
 
     pub fn click(&self, css: &str) {
         let el = self.find(css);
-        self.cmd("POST", &format!("/element/{el}/click"), Some(json!({})));
+        self.run("click", el.click());
     }
 
     pub fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css);
-        self.cmd("POST", &format!("/element/{el}/value"), Some(json!({"text": text})));
+        self.run("send keys", el.send_keys(text));
     }
 
-    /// Types into whatever has the focus, as a person at the keyboard does.
+    /// Types into whatever has the focus, as a person at the keyboard does: each character
+    /// (or [`Key`]) pressed and released in turn.
     pub fn keys(&self, text: &str) {
-        let actions: Vec<Value> = text
-            .chars()
-            .flat_map(|c| {
-                [
-                    json!({"type": "keyDown", "value": c.to_string()}),
-                    json!({"type": "keyUp", "value": c.to_string()}),
-                ]
-            })
-            .collect();
-        let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
-        self.cmd("POST", "/actions", Some(body));
+        let actions = text.chars().fold(KeyActions::new("keyboard".into()), |a, c| {
+            a.then(KeyAction::Down { value: c }).then(KeyAction::Up { value: c })
+        });
+        self.run("key actions", self.client().perform_actions(actions));
     }
 
     pub fn text(&self, css: &str) -> String {
         let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/text"), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.run("text", el.text())
     }
 
     pub fn value(&self, css: &str) -> String {
         let el = self.find(css);
-        self.cmd("GET", &format!("/element/{el}/property/value"), None)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.run("value", el.prop("value")).unwrap_or_default()
     }
 
     pub fn page_source(&self) -> String {
-        self.cmd("GET", "/source", None)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.run("page source", self.client().source())
+    }
+
+    /// What the browser refused under the Content-Security-Policy since the last call:
+    /// the console messages that name it.
+    pub fn csp_violations(&self) -> Vec<String> {
+        // fantoccini has no call for Chromium's log endpoint, so it is asked directly.
+        let session = self.run("session id", self.client().session_id()).unwrap_or_default();
+        let url = format!("http://127.0.0.1:{}/session/{session}/se/log", self.port);
+        let res = crate::support::http()
+            .post(&url)
+            .content_type("application/json")
+            .send(json!({"type": "browser"}).to_string())
+            .unwrap_or_else(|e| panic!("the browser's log: {e}"));
+        let body = crate::support::response(res).body;
+        let log: Value = serde_json::from_str::<Value>(&body)
+            .unwrap_or_else(|e| panic!("the browser's log is not JSON ({e}): {body}"))["value"]
+            .clone();
+        log.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e["message"].as_str())
+            .filter(|m| m.contains("Content Security Policy"))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Runs a script in the page and returns its result.
     pub fn eval(&self, script: &str) -> Value {
-        self.cmd("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
+        self.run("execute", self.client().execute(script, Vec::new()))
     }
 
     /// Waits until `cond` holds, up to five seconds.
@@ -262,55 +214,32 @@ impl Browser {
 
     /// Saves a PNG of the page under target/browser-screenshots/.
     pub fn screenshot(&self, label: &str) -> PathBuf {
-        let b64 = self.cmd("GET", "/screenshot", None);
-        let png = decode_base64(b64.as_str().unwrap_or_default());
+        self.try_screenshot(label).expect("a screenshot")
+    }
+
+    fn try_screenshot(&self, label: &str) -> Option<PathBuf> {
+        let png = self.runtime.block_on(self.client.as_ref()?.screenshot()).ok()?;
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
         std::fs::create_dir_all(&dir).ok();
         let path = dir.join(format!("{}-{label}.png", self.name));
-        std::fs::write(&path, png).ok();
-        path
+        std::fs::write(&path, png).ok()?;
+        Some(path)
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            let path = self.screenshot("failure");
-            eprintln!("browser test failed; screenshot at {}", path.display());
+            match self.try_screenshot("failure") {
+                Some(path) => eprintln!("browser test failed; screenshot at {}", path.display()),
+                None => eprintln!("browser test failed; the browser took no screenshot"),
+            }
         }
-        let path = format!("/session/{}", self.session);
-        let _ = http(self.port, "DELETE", &path, None);
+        if let Some(client) = self.client.take() {
+            let _ = self.runtime.block_on(client.close());
+        }
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
     }
-}
-
-fn decode_base64(text: &str) -> Vec<u8> {
-    let value = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' => Some(62),
-        b'/' => Some(63),
-        _ => None,
-    };
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc = 0u32;
-    let mut bits = 0;
-    for v in text.bytes().filter_map(value) {
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
-}
-
-#[test]
-fn base64_decodes() {
-    assert_eq!(decode_base64("aGVsbG8="), b"hello");
-    assert_eq!(decode_base64("cHNvcHM="), b"psops");
 }

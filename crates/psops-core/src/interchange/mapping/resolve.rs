@@ -1,30 +1,12 @@
 //! Resolving one [`SourceRow`] against the [`Directory`] and the [`Mapping`].
 
-use super::{Directory, EntityKind, Hit, Mapping, Resolved, Unmatched, Unresolved, column, key};
+use super::{Directory, EntityKind, Hit, Mapping, Resolved, Unmatched, Unresolved, key};
 use crate::accounts::AccountId;
 use crate::code::Code;
-use crate::interchange::{Format, RowError, SourceRow};
+use crate::interchange::{RowError, SourceRow};
 use crate::people::PersonId;
 use crate::projects::ProjectId;
 use crate::time_entries::InternalCategory;
-
-/// The canonical columns holding (e-mail, name, account, project, project code) per format.
-fn fields(format: Format) -> [&'static str; 5] {
-    match format {
-        Format::Harvest => ["Email", "First Name", "Client", "Project", "Project Code"],
-        Format::Toggl => ["Email", "User", "Client", "Project", "Project"],
-        Format::Kimai => ["E-mail", "User", "Customer", "Project", "Project number"],
-        Format::Clockify => ["Email", "User", "Client", "Project", "Project"],
-        Format::Kantata => [
-            "user_email",
-            "user_name",
-            "account_name",
-            "project_name",
-            "project_code",
-        ],
-        Format::Psops => ["person_email", "person_name", "account", "project", "project_code"],
-    }
-}
 
 struct Report<'r> {
     row: &'r SourceRow,
@@ -34,7 +16,7 @@ struct Report<'r> {
 
 impl Report<'_> {
     fn fail(&mut self, col: &str, value: &str, rule: &str, message: String) {
-        let column = column(self.row, col);
+        let column = self.row.column(col);
         self.errors
             .push(RowError::new(self.row.line, column, value, rule, message));
     }
@@ -77,7 +59,9 @@ fn project_by(dir: &Directory, text: &str, account: Option<AccountId>) -> Option
 /// Resolves a row to ids: direct matches first, then the mapping. On failure, every broken
 /// rule is an error and every unknown entity is listed in `missing`.
 pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Resolved, Unresolved> {
-    let [email_col, name_col, account_col, project_col, code_col] = fields(row.format);
+    let f = super::super::fields(row.format);
+    let (email_col, name_col, account_col, project_col, code_col) =
+        (f.email, f.name, f.account, f.project, f.project_code);
     let mut report = Report {
         row,
         errors: Vec::new(),

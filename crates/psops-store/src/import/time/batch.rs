@@ -80,6 +80,34 @@ pub(super) async fn imported_keys(tx: &mut Tx, keys: &[(i64, &str)]) -> Result<H
     Ok(found)
 }
 
+/// Records, for every (person, project) pair not yet looked at, whether the person holds
+/// a live assignment on the project (archived ones do not count).
+pub(super) async fn load_assigned(
+    tx: &mut Tx,
+    assigned: &mut HashMap<(i64, i64), bool>,
+    pairs: &[(i64, i64)],
+) -> Result<()> {
+    let todo: HashSet<(i64, i64)> = pairs.iter().copied().filter(|p| !assigned.contains_key(p)).collect();
+    let mut people: Vec<i64> = todo.iter().map(|p| p.0).collect();
+    people.sort_unstable();
+    people.dedup();
+    for part in people.chunks(ROWS_PER_STATEMENT) {
+        let mut q = sql("SELECT person_id, project_id FROM assignments WHERE archived_at IS NULL AND person_id IN (");
+        push_list(&mut q, part);
+        q.push(")");
+        for r in tx.all(q).await? {
+            let k: (i64, i64) = (r.get("person_id")?, r.get("project_id")?);
+            if todo.contains(&k) {
+                assigned.insert(k, true);
+            }
+        }
+    }
+    for k in todo {
+        assigned.entry(k).or_insert(false);
+    }
+    Ok(())
+}
+
 /// Fills in the stored minutes of every (person, day) not yet known. Days known already
 /// include this import's own rows, so they are never read again.
 pub(super) async fn load_days(tx: &mut Tx, day: &mut HashMap<(i64, Date), i64>, pairs: &[(i64, Date)]) -> Result<()> {

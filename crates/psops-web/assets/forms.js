@@ -1,0 +1,23 @@
+// Small behaviours the pages ask for with data attributes, so that no page needs inline
+// script (the Content-Security-Policy allows scripts from psops's own files only).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (!(el instanceof Element)) return;
+    // <select data-submit-on-change>: submit its form as soon as it changes.
+    if (el.hasAttribute("data-submit-on-change") && el.form) {
+      el.form.submit();
+    }
+    // <input type=file data-read-into=ID data-format-select=ID>: put the chosen file's
+    // text into the textarea, and pick the format its name suggests.
+    var target = el.getAttribute("data-read-into");
+    if (target && el.files && el.files[0]) {
+      var file = el.files[0];
+      var area = document.getElementById(target);
+      file.text().then(function (text) { if (area) area.value = text; });
+      var select = document.getElementById(el.getAttribute("data-format-select") || "");
+      if (select) select.value = /\.csv$/i.test(file.name) ? "csv" : "ics";
+    }
+  });
+})();
