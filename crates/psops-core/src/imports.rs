@@ -7,12 +7,11 @@
 //! database; one bad row means nothing is written and the report lists every bad row.
 //! A dry run does the same work and writes nothing.
 
-use async_trait::async_trait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::interchange::mapping::Mapping;
-use crate::interchange::{Format, RowError, RowResult};
+use crate::interchange::{Format, RowError, RowResult, Rows};
 
 pub mod records;
 
@@ -111,36 +110,41 @@ impl ImportReport {
     }
 }
 
-/// Parsed rows arriving in chunks, so an import never holds the whole file: the parser
-/// runs on its own thread and the store pulls chunk after chunk inside one transaction.
-#[async_trait]
-pub trait RowSource: Send {
-    /// The next rows; `None` when the input is done.
-    async fn next_chunk(&mut self) -> Option<Vec<RowResult>>;
+/// Parsed rows on their way into an import. The parser runs lazily: the store drives it
+/// on a thread of its own and pulls `chunk` rows at a time inside the import's one
+/// transaction, so no import holds the whole file and no async worker parses.
+pub struct RowStream {
+    pub rows: Rows<'static>,
+    /// Rows per chunk.
+    pub chunk: usize,
     /// Called after each chunk with the rows handled so far (a progress bar listens).
-    fn progress(&mut self, _rows: u64) {}
+    pub progress: Option<Box<dyn FnMut(u64) + Send>>,
 }
 
-/// A source over rows already in memory, `chunk` at a time (tests, small inputs).
-pub struct VecSource {
-    rows: std::vec::IntoIter<RowResult>,
-    chunk: usize,
-}
+impl RowStream {
+    /// Rows per chunk unless a caller says otherwise.
+    pub const CHUNK: usize = 1000;
 
-impl VecSource {
-    pub fn new(rows: Vec<RowResult>, chunk: usize) -> VecSource {
-        VecSource {
-            rows: rows.into_iter(),
-            chunk: chunk.max(1),
+    pub fn new(rows: Rows<'static>) -> RowStream {
+        RowStream {
+            rows,
+            chunk: Self::CHUNK,
+            progress: None,
         }
     }
-}
 
-#[async_trait]
-impl RowSource for VecSource {
-    async fn next_chunk(&mut self) -> Option<Vec<RowResult>> {
-        let chunk: Vec<RowResult> = self.rows.by_ref().take(self.chunk).collect();
-        (!chunk.is_empty()).then_some(chunk)
+    /// Rows already in memory (tests, small inputs), `chunk` at a time.
+    pub fn from_vec(rows: Vec<RowResult>, chunk: usize) -> RowStream {
+        RowStream {
+            chunk: chunk.max(1),
+            ..RowStream::new(Box::new(rows.into_iter()))
+        }
+    }
+
+    /// Calls `f` with the number of rows handled after each chunk.
+    pub fn with_progress(mut self, f: impl FnMut(u64) + Send + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
     }
 }
 

@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod calendars;
 pub mod capacity;
 pub mod code;
+pub mod credentials;
 mod csv_file;
 pub mod csv_writer;
 pub mod dates;

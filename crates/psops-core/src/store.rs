@@ -377,7 +377,7 @@ pub trait ImportStore: Send + Sync {
         &self,
         ctx: &WriteCtx,
         format: crate::interchange::Format,
-        rows: &mut dyn crate::imports::RowSource,
+        rows: crate::imports::RowStream,
         options: &crate::imports::TimeImportOptions,
     ) -> Result<crate::imports::ImportReport>;
     /// Creates or updates people, accounts or projects all or nothing.

@@ -1,5 +1,5 @@
 //! Imports, the time export and feed tokens in SQL (`ImportStore`). Rows arrive through a
-//! `RowSource` chunk by chunk (psops-web's `rows::spawn_reader` parses on its own thread),
+//! `RowStream` chunk by chunk (`reader::spawn` parses on a thread of its own),
 //! so no import holds a whole file of parsed rows.
 //!
 //! A time import runs in one transaction: the directory of people, accounts and projects
@@ -12,13 +12,14 @@
 mod create;
 mod directory;
 mod export;
+mod reader;
 mod records;
 mod time;
 
 use async_trait::async_trait;
 use psops_core::Result;
 use psops_core::imports::records::RecordBatch;
-use psops_core::imports::{ImportReport, RowSource, TimeImportOptions};
+use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::{ExportRow, Format};
 use psops_core::people::{Person, PersonId};
 use psops_core::store::{ImportStore, WriteCtx};
@@ -32,7 +33,7 @@ impl ImportStore for Db {
         &self,
         ctx: &WriteCtx,
         format: Format,
-        rows: &mut dyn RowSource,
+        rows: RowStream,
         options: &TimeImportOptions,
     ) -> Result<ImportReport> {
         time::run(&self.pools, ctx, format, rows, options).await

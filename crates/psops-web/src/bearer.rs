@@ -11,8 +11,8 @@ use psops_core::policy::Subject;
 use time::OffsetDateTime;
 
 use crate::AppState;
-use crate::credentials::token_hash;
 use crate::problem::ApiResult;
+use psops_core::credentials::token_hash;
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

@@ -5,7 +5,6 @@
 mod api;
 mod authorize;
 mod bearer;
-pub mod credentials;
 mod extract;
 mod headers;
 mod health;
@@ -14,7 +13,6 @@ mod params;
 mod problem;
 mod request_id;
 mod respond;
-pub mod rows;
 mod ui;
 
 use std::sync::Arc;

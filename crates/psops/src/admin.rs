@@ -81,7 +81,7 @@ pub async fn token(cmd: TokenCommand) -> anyhow::Result<()> {
 async fn create_user(args: UserCreateArgs) -> anyhow::Result<()> {
     let roles = parse_roles(&args.roles)?;
     let password = Password::obtain()?;
-    let password_hash = psops_web::credentials::hash_password(password.text())?;
+    let password_hash = psops_core::credentials::hash_password(password.text())?;
     let new = NewUser {
         email: args.email.trim().to_string(),
         name: args.name.trim().to_string(),
@@ -120,7 +120,7 @@ async fn insert_user<S: AuthStore + RecordStore<psops_core::people::Person>>(sto
 
 async fn set_password(args: UserEmailArgs) -> anyhow::Result<()> {
     let password = Password::obtain()?;
-    let hash = psops_web::credentials::hash_password(password.text())?;
+    let hash = psops_core::credentials::hash_password(password.text())?;
     let db = config::open_db(&args.db.database_url).await?;
     let done = async {
         let user = find_user(&db, &args.email).await?;
@@ -151,7 +151,7 @@ async fn create_token(
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::invalid("name", "length", "name must be 1 to 200 characters").into());
     }
-    let (secret, token_hash) = psops_web::credentials::new_api_token()?;
+    let (secret, token_hash) = psops_core::credentials::new_api_token()?;
     let expires_at = expires_in_days.map(|d| now() + time::Duration::days(i64::from(d)));
     let token = store
         .create_api_token(
@@ -284,7 +284,7 @@ impl Password {
             }
         }
         Ok(Self {
-            text: psops_web::credentials::generate_password()?,
+            text: psops_core::credentials::generate_password()?,
             generated: true,
         })
     }

@@ -44,8 +44,8 @@ async fn load(db: &Db, spec: DemoSpec) -> anyhow::Result<()> {
     let secrets = tokio::task::spawn_blocking(move || {
         (0..count)
             .map(|_| {
-                let password = psops_web::credentials::generate_password()?;
-                let hash = psops_web::credentials::hash_password(&password)?;
+                let password = psops_core::credentials::generate_password()?;
+                let hash = psops_core::credentials::hash_password(&password)?;
                 Ok((password, hash))
             })
             .collect::<psops_core::Result<Vec<(String, String)>>>()

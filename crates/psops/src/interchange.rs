@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use psops_core::imports::records::{self, RecordBatch};
-use psops_core::imports::{ImportReport, TimeImportOptions};
+use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::mapping::Mapping;
 use psops_core::interchange::{DateOrder, Format, Options, RowError};
 use psops_core::page::PageRequest;
@@ -205,7 +205,7 @@ async fn import_time(db: &Db, args: &ImportTimeArgs) -> anyhow::Result<ImportRep
         }),
         default_currency: Some(db.settings().await?.default_currency),
     };
-    let (format, source) = match psops_web::rows::spawn_reader(format, open(&args.file)?, options).await {
+    let (format, rows) = match psops_core::interchange::open(format, open(&args.file)?, options) {
         Ok(opened) => opened,
         Err(e) => {
             let mut report = ImportReport::new("time", format, args.dry_run);
@@ -214,7 +214,7 @@ async fn import_time(db: &Db, args: &ImportTimeArgs) -> anyhow::Result<ImportRep
         }
     };
     let terminal = std::io::stderr().is_terminal();
-    let mut source = source.with_progress(move |rows| {
+    let rows = RowStream::new(rows).with_progress(move |rows| {
         if terminal {
             eprint!("\r{rows} rows checked");
         }
@@ -224,7 +224,7 @@ async fn import_time(db: &Db, args: &ImportTimeArgs) -> anyhow::Result<ImportRep
         create_missing: args.create_missing,
         dry_run: args.dry_run,
     };
-    let report = db.import_time(&cli_ctx(), format, &mut source, &options).await;
+    let report = db.import_time(&cli_ctx(), format, rows, &options).await;
     if terminal {
         eprintln!();
     }
@@ -366,7 +366,7 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
         let full = page.len() as u32 == PAGE;
         after = page.last().map(|(id, _)| *id);
         count += page.len() as u64;
-        let chunk = psops_web::rows::csv_chunk(format, page.into_iter().map(|(_, r)| r).collect(), header)?;
+        let chunk = psops_core::interchange::csv_chunk(format, page.into_iter().map(|(_, r)| r).collect(), header)?;
         out.write_all(&chunk).context("cannot write the export")?;
         header = false;
         if !full || after.is_none() {

@@ -244,6 +244,22 @@ pub fn write_harvest<W: Write>(out: W, rows: impl IntoIterator<Item = ExportRow>
     w.flush()
 }
 
+/// One page of a streamed export as CSV in `format`'s shape (psops's own for formats
+/// psops does not write); only the first page (`header`) carries the header line.
+pub fn csv_chunk(format: super::Format, rows: Vec<ExportRow>, header: bool) -> io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    match format {
+        super::Format::Kimai => write_kimai(&mut out, rows)?,
+        super::Format::Harvest => write_harvest(&mut out, rows)?,
+        _ => write_psops(&mut out, rows)?,
+    }
+    if !header {
+        let first = out.iter().position(|b| *b == b'\n').map_or(out.len(), |i| i + 1);
+        out.drain(..first);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -259,5 +275,36 @@ mod tests {
         assert_eq!(amount_for(Money::new(-1, usd), Minutes(30)).amount_minor, -1);
         assert_eq!(decimal_text(Money::new(-5, usd)), "-0.05");
         assert_eq!(decimal_text(Money::new(1200, "JPY".parse().unwrap())), "1200");
+    }
+
+    fn chunk_row() -> ExportRow {
+        ExportRow {
+            date: time::macros::date!(2026 - 03 - 02),
+            person_name: "Zoë Müller".into(),
+            person_email: "zoe@example.com".into(),
+            account: Some("Acme, Inc.".into()),
+            account_code: None,
+            project: Some("Cloud Migration".into()),
+            project_code: Some("ACME-MIG".into()),
+            category: None,
+            task: None,
+            minutes: Minutes(90),
+            billable: true,
+            note: Some("line one\nline two".into()),
+            bill_rate: None,
+            cost_rate: None,
+            source_key: None,
+        }
+    }
+
+    #[test]
+    fn later_chunks_carry_no_header() {
+        use super::super::Format;
+        let first = String::from_utf8(csv_chunk(Format::Psops, vec![chunk_row()], true).unwrap()).unwrap();
+        let next = String::from_utf8(csv_chunk(Format::Psops, vec![chunk_row()], false).unwrap()).unwrap();
+        assert!(first.starts_with("date,person_email"), "{first}");
+        assert!(next.starts_with("2026-03-02,zoe@example.com"), "{next}");
+        assert_eq!(first.len(), next.len() + first.find('\n').unwrap() + 1);
+        assert!(csv_chunk(Format::Harvest, vec![], false).unwrap().is_empty());
     }
 }

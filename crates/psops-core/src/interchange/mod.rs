@@ -32,7 +32,7 @@ mod table;
 mod toggl;
 pub mod values;
 
-pub use export::{ExportRow, write_harvest, write_kimai, write_psops};
+pub use export::{ExportRow, csv_chunk, write_harvest, write_kimai, write_psops};
 
 /// The exports psops reads, and the shapes it writes (psops, Kimai, Harvest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -235,7 +235,7 @@ impl std::error::Error for RowError {}
 pub type RowResult = Result<SourceRow, Vec<RowError>>;
 
 /// The records of an export, one result each, read lazily.
-pub type Rows<'a> = Box<dyn Iterator<Item = RowResult> + 'a>;
+pub type Rows<'a> = Box<dyn Iterator<Item = RowResult> + Send + 'a>;
 
 /// Recognises an export from its header row; `None` when no format's columns are all there.
 pub fn detect<S: AsRef<str>>(header: &[S]) -> Option<Format> {
@@ -288,7 +288,7 @@ fn csv_parser(format: Format) -> table::ParseFn {
 
 /// Reads an export of a known format. A header that lacks a required column is one error
 /// naming the column; everything after that is per record.
-pub fn read<'a, R: Read + 'a>(format: Format, input: R, options: Options) -> Result<Rows<'a>, RowError> {
+pub fn read<'a, R: Read + Send + 'a>(format: Format, input: R, options: Options) -> Result<Rows<'a>, RowError> {
     let mut input = BufReader::new(input);
     if format == Format::Kantata && starts_with_brace(&mut input)? {
         return kantata::read_json(input, options);
@@ -297,8 +297,21 @@ pub fn read<'a, R: Read + 'a>(format: Format, input: R, options: Options) -> Res
     Ok(Box::new(rows))
 }
 
+/// Reads an export of `format`, or of the format its header shows when `None`: answers
+/// once the header is read, the records still to come.
+pub fn open<'a, R: Read + Send + 'a>(
+    format: Option<Format>,
+    input: R,
+    options: Options,
+) -> Result<(Format, Rows<'a>), RowError> {
+    match format {
+        Some(f) => read(f, input, options).map(|rows| (f, rows)),
+        None => read_auto(input, options),
+    }
+}
+
 /// Reads an export, recognising its format from the header row (or Kantata's JSON).
-pub fn read_auto<'a, R: Read + 'a>(input: R, options: Options) -> Result<(Format, Rows<'a>), RowError> {
+pub fn read_auto<'a, R: Read + Send + 'a>(input: R, options: Options) -> Result<(Format, Rows<'a>), RowError> {
     let mut input = BufReader::new(input);
     if starts_with_brace(&mut input)? {
         return Ok((Format::Kantata, kantata::read_json(input, options)?));

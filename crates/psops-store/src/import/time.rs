@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use psops_core::accounts::Account;
 use psops_core::assignments::Assignment;
-use psops_core::imports::{ImportReport, RowSource, TimeImportOptions};
+use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::mapping::{Resolved, Unmatched, resolve};
 use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
 use psops_core::people::Person;
@@ -68,7 +68,7 @@ pub(crate) async fn run(
     pools: &Pools,
     ctx: &WriteCtx,
     format: Format,
-    rows: &mut dyn RowSource,
+    mut rows: RowStream,
     options: &TimeImportOptions,
 ) -> Result<ImportReport> {
     let mut tx = pools.begin().await?;
@@ -87,9 +87,13 @@ pub(crate) async fn run(
         deltas: Deltas::default(),
         report: ImportReport::new("time", Some(format), options.dry_run),
     };
-    while let Some(chunk) = rows.next_chunk().await {
+    let mut progress = rows.progress.take();
+    let mut chunks = super::reader::spawn(rows);
+    while let Some(chunk) = chunks.recv().await {
         run.chunk(&mut tx, chunk).await?;
-        rows.progress(run.report.rows_read);
+        if let Some(f) = &mut progress {
+            f(run.report.rows_read);
+        }
     }
     run.finish(tx).await
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use psops_core::Minutes;
 use psops_core::accounts::AccountFields;
-use psops_core::imports::{ImportReport, TimeImportOptions, VecSource};
+use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::{self, Format, Options};
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
@@ -34,8 +34,7 @@ pub async fn import(db: &Db, format: Format, bytes: &[u8], options: TimeImportOp
         .expect("a readable header")
         .collect();
     // Small chunks, so day totals and keys are carried across chunk boundaries.
-    let mut source = VecSource::new(rows, 5);
-    db.import_time(&ctx(), format, &mut source, &options)
+    db.import_time(&ctx(), format, RowStream::from_vec(rows, 5), &options)
         .await
         .expect("the import runs")
 }

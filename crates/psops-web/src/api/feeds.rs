@@ -62,10 +62,12 @@ async fn reset_feed_token(
     if w.subject.person_id != Some(id) || w.subject.read_only {
         crate::authorize::allow(&st, &w.subject, Action::Update, &person).await?;
     }
-    let (secret, _) = crate::credentials::new_api_token()?;
-    let secret = secret.trim_start_matches(crate::credentials::TOKEN_PREFIX).to_string();
+    let (secret, _) = psops_core::credentials::new_api_token()?;
+    let secret = secret
+        .trim_start_matches(psops_core::credentials::TOKEN_PREFIX)
+        .to_string();
     st.store
-        .set_feed_token(w.ctx(), id, &crate::credentials::token_hash(&secret))
+        .set_feed_token(w.ctx(), id, &psops_core::credentials::token_hash(&secret))
         .await?;
     let origin = origin(&headers);
     Ok(axum::Json(FeedUrls {
@@ -95,7 +97,7 @@ async fn owner(st: &AppState, file: &str) -> Result<Option<Person>> {
         return Ok(None);
     };
     st.store
-        .person_by_feed_token(&crate::credentials::token_hash(secret))
+        .person_by_feed_token(&psops_core::credentials::token_hash(secret))
         .await
 }
 

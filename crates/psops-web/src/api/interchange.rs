@@ -14,7 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use psops_core::imports::{ImportReport, TimeImportOptions};
+use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::{DateOrder, Format, Options};
 use psops_core::policy::{Action, Resource, list_scope};
 use psops_core::scope::ListKind;
@@ -124,7 +124,7 @@ async fn import_time(
         date_order: order,
         default_currency: Some(settings.default_currency),
     };
-    let (format, mut source) = match crate::rows::spawn_reader(format, std::io::Cursor::new(body), options).await {
+    let (format, rows) = match psops_core::interchange::open(format, std::io::Cursor::new(body), options) {
         Ok(opened) => opened,
         Err(e) => {
             let mut report = ImportReport::new("time", format, dry_run);
@@ -137,7 +137,10 @@ async fn import_time(
         create_missing,
         dry_run,
     };
-    let report = st.store.import_time(w.ctx(), format, &mut source, &import).await?;
+    let report = st
+        .store
+        .import_time(w.ctx(), format, RowStream::new(rows), &import)
+        .await?;
     if report.ok() {
         Ok(axum::Json(report).into_response())
     } else {
@@ -216,8 +219,8 @@ async fn export_time(
         let mut header = true;
         loop {
             let (last, full) = (page.last().map(|(id, _)| *id), page.len() as u32 == EXPORT_PAGE);
-            let chunk =
-                crate::rows::csv_chunk(format, page.into_iter().map(|(_, r)| r).collect(), header).map(Bytes::from);
+            let chunk = psops_core::interchange::csv_chunk(format, page.into_iter().map(|(_, r)| r).collect(), header)
+                .map(Bytes::from);
             header = false;
             if tx.send(chunk).await.is_err() {
                 return;

@@ -16,10 +16,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
-use crate::credentials::{hash_password, new_api_token};
 use crate::extract::{Caller, Change, IdPath, Json, Writer};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
+use psops_core::credentials::{hash_password, new_api_token};
 
 const USERS: Fixed = Fixed(Resource::Users, "user");
 

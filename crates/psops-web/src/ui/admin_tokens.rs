@@ -21,9 +21,9 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
-use crate::credentials::new_api_token;
 use crate::params::Params;
 use crate::request_id::RequestId;
+use psops_core::credentials::new_api_token;
 
 fn owned_by(owner: UserId) -> Fixed {
     Fixed(Resource::ApiToken { owner }, "api_token")

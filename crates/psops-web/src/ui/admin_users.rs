@@ -23,9 +23,9 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
-use crate::credentials::hash_password;
 use crate::params::Params;
 use crate::request_id::RequestId;
+use psops_core::credentials::hash_password;
 
 const USERS: Fixed = Fixed(Resource::Users, "user");
 

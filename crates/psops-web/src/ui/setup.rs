@@ -18,8 +18,8 @@ use super::pre_session;
 use super::render::{UiError, render};
 use super::sign_in::{ClientAddr, signed_in_response};
 use crate::AppState;
-use crate::credentials::{hash_password, token_hash};
 use crate::request_id::RequestId;
+use psops_core::credentials::{hash_password, token_hash};
 
 /// How long a setup link works.
 pub const SETUP_LINK_LIFETIME: Duration = Duration::hours(24);
@@ -29,7 +29,7 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
     if state.store.count_users().await? > 0 {
         return Ok(None);
     }
-    let (secret, hash) = crate::credentials::new_api_token()?;
+    let (secret, hash) = psops_core::credentials::new_api_token()?;
     let now = OffsetDateTime::now_utc();
     state
         .store
@@ -212,7 +212,7 @@ async fn load_demo(state: &AppState, ctx: &WriteCtx) -> Result<(Vec<DemoSignIn>,
     let secrets = tokio::task::spawn_blocking(move || {
         (0..count)
             .map(|_| {
-                let password = crate::credentials::generate_password()?;
+                let password = psops_core::credentials::generate_password()?;
                 let hash = hash_password(&password)?;
                 Ok((password, hash))
             })

@@ -18,7 +18,7 @@ use super::pre_session;
 use super::render::{UiError, render};
 use super::session::{self, SESSION_COOKIE, SignedIn, cookie, hash, set_cookie};
 use crate::AppState;
-use crate::credentials::{hash_password, verify_password};
+use psops_core::credentials::{hash_password, verify_password};
 
 /// The caller's address as the listener saw it, for throttling by address.
 pub struct ClientAddr(pub String);

@@ -8,9 +8,9 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
+use psops_core::credentials;
 use psops_core::store::Store;
 use psops_store::testing::TestDatabase;
-use psops_web::credentials;
 use serde_json::json;
 
 use crate::support::{Resp, TestApp, api_tests};

@@ -10,12 +10,12 @@ use psops_core::Minutes;
 use psops_core::accounts::{AccountFields, ContactFields};
 use psops_core::assignments::AssignmentFields;
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
+use psops_core::credentials;
 use psops_core::partners::{PartnerFields, PartnerType};
 use psops_core::people::{Function, PersonFields};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_web::credentials;
 use time::Duration;
 use time::macros::date;
 

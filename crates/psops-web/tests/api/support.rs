@@ -9,9 +9,10 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope};
+use psops_core::credentials;
 use psops_core::store::Store;
 use psops_store::testing::TestDatabase;
-use psops_web::{AppState, app, credentials};
+use psops_web::{AppState, app};
 use serde_json::Value;
 use tower::ServiceExt;
 

@@ -9,6 +9,7 @@ use psops_core::Minutes;
 use psops_core::accounts::AccountFields;
 use psops_core::assignments::AssignmentFields;
 use psops_core::auth::{NewUser, Role};
+use psops_core::credentials::hash_password;
 use psops_core::money::{Currency, Money};
 use psops_core::partners::{PartnerFields, PartnerType};
 use psops_core::people::{Function, PersonFields};
@@ -16,7 +17,6 @@ use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectTyp
 use psops_core::store::Records as _;
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_web::credentials::hash_password;
 use time::Date;
 use time::macros::date;
 

@@ -6,8 +6,8 @@
 use axum::body::Body;
 use axum::http::{Method, Request, header};
 use psops_core::auth::{NewUser, Role};
+use psops_core::credentials::hash_password;
 use psops_core::store::WriteCtx;
-use psops_web::credentials::hash_password;
 use serde_json::{Value, json};
 
 use crate::support::{Resp, TestApp, api_tests};

@@ -1,10 +1,10 @@
 //! Credentials: argon2id password hashes and bearer API tokens. A token's secret is shown
 //! once; only its SHA-256 is stored, so a copy of the database does not leak tokens.
 
+use crate::{Error, Result};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use psops_core::{Error, Result};
 use sha2::{Digest, Sha256};
 
 /// Prefix that makes psops tokens recognisable to secret scanners.
