@@ -97,6 +97,12 @@ pub enum Resource {
         partner_id: Option<PartnerId>,
         manager_id: Option<PersonId>,
     },
+    /// A person's calendar-feed secret: its owner resets it, and so does whoever may
+    /// change the person.
+    Feed {
+        person_id: PersonId,
+        partner_id: Option<PartnerId>,
+    },
     /// Holiday calendars and their holidays.
     Calendars,
     /// The capacity policy and its overrides.
@@ -105,6 +111,21 @@ pub enum Resource {
     LockedPeriods,
     /// The timesheet compliance report.
     Compliance,
+}
+
+/// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
+/// [`crate::store::WriteCtx`] every store write needs, so a write cannot skip the policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant(());
+
+/// The grant for an action, or the decision that refused it. A proposed record whose
+/// reference points nowhere (`None`) protects nothing: the store refuses it with an error
+/// of its own, so it is let through here.
+pub fn grant(s: &Subject, action: Action, r: Option<&Resource>) -> Result<Grant, Decision> {
+    match r.map(|r| decide(s, action, r)) {
+        None | Some(Decision::Allow) => Ok(Grant(())),
+        Some(refused) => Err(refused),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,7 +197,11 @@ pub fn approves_all(s: &Subject) -> bool {
 
 fn can_read(s: &Subject, r: &Resource) -> bool {
     match r {
-        Resource::Person { id, partner_id } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
+        Resource::Person { id, partner_id }
+        | Resource::Feed {
+            person_id: id,
+            partner_id,
+        } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
         Resource::Partner { id } => !s.is_partner() || s.partner_id == Some(*id),
         Resource::Account { partner_delivers } => !s.is_partner() || *partner_delivers,
         Resource::Project(p) => can_read_project(s, p),
@@ -269,6 +294,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             // everyone's, but only an administrator changes someone else's entries.
             _ => staff(&[Role::Admin]),
         },
+        Resource::Feed { person_id, .. } => s.me(*person_id) || staff(&[Role::Admin, Role::Ops]),
         Resource::Users => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
         Resource::TimeOff {
@@ -358,7 +384,11 @@ impl ListScope {
         let org = |x: Option<PartnerId>| partner.is_some() && partner == x;
         let managed = |p: &ProjectFacts| managed_by.is_some() && p.manager_id == managed_by;
         match r {
-            Resource::Person { id, partner_id } => is(own, *id) || org(*partner_id),
+            Resource::Person { id, partner_id }
+            | Resource::Feed {
+                person_id: id,
+                partner_id,
+            } => is(own, *id) || org(*partner_id),
             Resource::Partner { id } => org(Some(*id)),
             Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
             Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),

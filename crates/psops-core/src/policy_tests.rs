@@ -54,6 +54,30 @@ fn ops_read_and_approve_everyones_time_but_change_only_their_own() {
 }
 
 #[test]
+fn people_reset_their_own_feed_and_admin_or_ops_anyones() {
+    let feed = |person_id, partner_id| Resource::Feed { person_id, partner_id };
+    let consultant = subject(&[Role::Consultant], None);
+    assert_eq!(decide(&consultant, Action::Update, &feed(ME, None)), Allow);
+    assert_eq!(decide(&consultant, Action::Update, &feed(OTHER, None)), Forbidden);
+    let read_only = Subject {
+        read_only: true,
+        ..consultant.clone()
+    };
+    assert_eq!(decide(&read_only, Action::Update, &feed(ME, None)), Forbidden);
+    let ops = subject(&[Role::Ops], None);
+    assert_eq!(decide(&ops, Action::Update, &feed(OTHER, None)), Allow);
+    let partner = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(decide(&partner, Action::Update, &feed(OTHER, Some(ORG_B))), Hidden);
+    assert_eq!(decide(&partner, Action::Update, &feed(OTHER, Some(ORG_A))), Forbidden);
+    // What `grant` hands out is exactly what `decide` allows.
+    assert!(grant(&consultant, Action::Update, Some(&feed(ME, None))).is_ok());
+    assert_eq!(
+        grant(&consultant, Action::Update, Some(&feed(OTHER, None))).err(),
+        Some(Forbidden)
+    );
+}
+
+#[test]
 fn partners_know_only_their_own_people_on_shared_projects() {
     let manager = subject(&[Role::PartnerManager], Some(ORG_A));
     let shared = project(Some(OTHER), Some(ORG_A), false);

@@ -20,6 +20,7 @@ use crate::dates::DateRange;
 use crate::page::{Page, PageRequest};
 use crate::partners::{Partner, PartnerId};
 use crate::people::{Person, PersonId};
+use crate::policy::Grant;
 use crate::policy::ProjectFacts;
 use crate::projects::{Project, ProjectId};
 use crate::record::{ListFilter, NewRecord, Record};
@@ -31,7 +32,10 @@ use crate::timesheet::IsoWeek;
 use crate::utilization::{GroupBy, UtilizationReport};
 
 /// Who writes, and under which request: carried into every write for the audit trail.
-#[derive(Debug, Clone, Default)]
+/// Made only by [`WriteCtx::granted`] — from the policy's [`Grant`] — or by
+/// [`WriteCtx::trusted`] for callers that answer to no policy decision.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct WriteCtx {
     pub user_id: Option<UserId>,
     /// What acted when no user did, e.g. `cli:alice` — the command line, run by the
@@ -40,6 +44,29 @@ pub struct WriteCtx {
     pub request_id: Option<String>,
     /// Present when the client sent `Idempotency-Key` on a create.
     pub idempotency: Option<IdempotencyKey>,
+}
+
+impl WriteCtx {
+    /// A signed-in user's write that the policy allowed.
+    pub fn granted(_grant: Grant, user_id: UserId, request_id: Option<String>) -> WriteCtx {
+        WriteCtx {
+            user_id: Some(user_id),
+            request_id,
+            ..WriteCtx::trusted()
+        }
+    }
+
+    /// A write that answers to no policy decision: the command line (which acts with the
+    /// authority of whoever reaches the database and sets `via`), the first
+    /// administrator's setup, the demo and tests. psops-web's lints refuse it elsewhere.
+    pub fn trusted() -> WriteCtx {
+        WriteCtx {
+            user_id: None,
+            via: None,
+            request_id: None,
+            idempotency: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

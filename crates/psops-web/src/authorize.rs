@@ -9,7 +9,7 @@ use psops_core::accounts::{AccountPatch, ContactPatch};
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentPatch};
 use psops_core::partners::{Partner, PartnerFields, PartnerPatch};
 use psops_core::people::{Person, PersonFields, PersonId, PersonPatch};
-use psops_core::policy::{Action, Decision, ProjectFacts, Resource, Subject, decide};
+use psops_core::policy::{Action, Decision, Grant, ProjectFacts, Resource, Subject, decide, grant};
 use psops_core::projects::{Project, ProjectFields, ProjectId, ProjectPatch};
 use psops_core::time_entries::{NewTimeEntry, TimeEntry, TimeEntryPatch};
 use psops_core::{Error, Id, Result};
@@ -26,14 +26,12 @@ pub trait Guarded: Sync {
 
 /// Lets the action through, or answers as the policy says: hidden objects are not found,
 /// a create of something the caller may not see is simply forbidden.
-pub async fn allow<T: Guarded>(st: &AppState, s: &Subject, action: Action, thing: &T) -> Result<()> {
-    let Some(resource) = thing.resource(st, s).await? else {
-        return Ok(());
-    };
+pub async fn allow<T: Guarded>(st: &AppState, s: &Subject, action: Action, thing: &T) -> Result<Grant> {
+    let resource = thing.resource(st, s).await?;
     let (entity, id) = thing.label();
-    match decide(s, action, &resource) {
-        Decision::Allow => Ok(()),
-        Decision::Hidden if action != Action::Create => Err(Error::NotFound { entity, id }),
+    match grant(s, action, resource.as_ref()) {
+        Ok(granted) => Ok(granted),
+        Err(Decision::Hidden) if action != Action::Create => Err(Error::NotFound { entity, id }),
         _ => Err(Error::Forbidden(format!(
             "your roles do not allow you to {} this {entity}",
             verb(action)
@@ -55,13 +53,13 @@ fn verb(a: Action) -> &'static str {
 /// An update is checked against the record as stored; a change that moves the record
 /// (a time entry to another project) is checked as if it were created there too.
 pub trait GuardedUpdate<P>: Guarded {
-    fn allow_update(&self, st: &AppState, s: &Subject, patch: &P) -> impl Future<Output = Result<()>> + Send;
+    fn allow_update(&self, st: &AppState, s: &Subject, patch: &P) -> impl Future<Output = Result<Grant>> + Send;
 }
 
 macro_rules! plain_update {
     ($($record:ty => $patch:ty),* $(,)?) => {$(
         impl GuardedUpdate<$patch> for $record {
-            async fn allow_update(&self, st: &AppState, s: &Subject, _: &$patch) -> Result<()> {
+            async fn allow_update(&self, st: &AppState, s: &Subject, _: &$patch) -> Result<Grant> {
                 allow(st, s, Action::Update, self).await
             }
         }
@@ -77,7 +75,7 @@ plain_update!(
 );
 
 impl GuardedUpdate<TimeEntryPatch> for TimeEntry {
-    async fn allow_update(&self, st: &AppState, s: &Subject, patch: &TimeEntryPatch) -> Result<()> {
+    async fn allow_update(&self, st: &AppState, s: &Subject, patch: &TimeEntryPatch) -> Result<Grant> {
         allow(st, s, Action::Update, self).await?;
         let moved = patch.clone().apply(self.as_input());
         if moved.project_id == self.project_id {
@@ -305,6 +303,21 @@ impl Guarded for NewTimeEntry {
 
 /// Resources that are not records: settings, users, tokens, the audit log.
 pub struct Fixed(pub Resource, pub &'static str);
+
+/// A person's calendar-feed secret, named in answers as the person.
+pub struct Feed<'a>(pub &'a Person);
+
+impl Guarded for Feed<'_> {
+    fn label(&self) -> (&'static str, String) {
+        ("person", self.0.id.to_string())
+    }
+    async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
+        Ok(Some(Resource::Feed {
+            person_id: self.0.id,
+            partner_id: self.0.fields.partner_id,
+        }))
+    }
+}
 
 impl Guarded for Fixed {
     fn label(&self) -> (&'static str, String) {

@@ -8,8 +8,8 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use psops_core::Id;
-use psops_core::auth::Actor;
-use psops_core::policy::Subject;
+use psops_core::auth::{Actor, UserId};
+use psops_core::policy::{Grant, Subject};
 use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
 use psops_core::{Error, dates};
 use serde::de::DeserializeOwned;
@@ -280,20 +280,22 @@ pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
 /// create may carry.
 pub struct Writer {
     pub subject: Subject,
-    ctx: WriteCtx,
+    user_id: UserId,
+    request_id: Option<String>,
     idempotency_key: Option<String>,
     request_line: String,
 }
 
 impl Writer {
-    pub fn ctx(&self) -> &WriteCtx {
-        &self.ctx
+    /// The context of a write the policy allowed (see `authorize::allow`).
+    pub fn ctx(&self, grant: Grant) -> WriteCtx {
+        WriteCtx::granted(grant, self.user_id, self.request_id.clone())
     }
 
     /// The context of a create: with an idempotency key, the request's fingerprint is
     /// the SHA-256 of method, path and body, so the same key with another body is refused.
-    pub fn for_create<T>(self, body: &Json<T>) -> WriteCtx {
-        let mut ctx = self.ctx;
+    pub fn for_create<T>(self, body: &Json<T>, grant: Grant) -> WriteCtx {
+        let mut ctx = self.ctx(grant);
         ctx.idempotency = self.idempotency_key.map(|key| {
             let mut h = Sha256::new();
             h.update(self.request_line.as_bytes());
@@ -334,12 +336,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Writer {
         let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone());
         Ok(Writer {
             subject,
-            ctx: WriteCtx {
-                user_id: Some(actor.user.id),
-                via: None,
-                request_id,
-                idempotency: None,
-            },
+            user_id: actor.user.id,
+            request_id,
             idempotency_key: idempotency_key(&parts.headers)?,
             request_line: format!("{}\n{}\n", parts.method, parts.uri.path()),
         })
@@ -351,7 +349,14 @@ pub struct Change<T> {
     pub subject: Subject,
     pub id: Id<T>,
     pub if_version: IfVersion,
-    pub ctx: WriteCtx,
+    writer: Writer,
+}
+
+impl<T> Change<T> {
+    /// The context of a change the policy allowed.
+    pub fn ctx(&self, grant: Grant) -> WriteCtx {
+        self.writer.ctx(grant)
+    }
 }
 
 impl<S: Send + Sync, T> FromRequestParts<S> for Change<T> {
@@ -362,10 +367,10 @@ impl<S: Send + Sync, T> FromRequestParts<S> for Change<T> {
         let IdPath(id) = IdPath::from_request_parts(parts, state).await?;
         let IfMatch(if_version) = IfMatch::from_request_parts(parts, state).await?;
         Ok(Change {
-            subject: writer.subject,
+            subject: writer.subject.clone(),
             id,
             if_version,
-            ctx: writer.ctx,
+            writer,
         })
     }
 }

@@ -1,6 +1,9 @@
 //! The HTTP API, end to end in-process: every test runs on SQLite, and again on a fresh
 //! PostgreSQL database when `PSOPS_TEST_POSTGRES_URL` is set.
 
+// Fixtures write straight to the store as a trusted caller, not through a policy decision.
+#![allow(clippy::disallowed_methods)]
+
 #[path = "api/support.rs"]
 mod support;
 

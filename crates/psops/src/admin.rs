@@ -25,12 +25,10 @@ pub(crate) fn cli_ctx() -> WriteCtx {
         std::process::id(),
         OffsetDateTime::now_utc().unix_timestamp()
     );
-    WriteCtx {
-        user_id: None,
-        via: Some(format!("cli:{}", os_user())),
-        request_id: Some(id),
-        idempotency: None,
-    }
+    let mut ctx = WriteCtx::trusted();
+    ctx.via = Some(format!("cli:{}", os_user()));
+    ctx.request_id = Some(id);
+    ctx
 }
 
 /// The operating-system user running the command, as the environment names them.

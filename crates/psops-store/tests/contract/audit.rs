@@ -18,12 +18,10 @@ use super::fixtures::{new, person_fields, project};
 crate::stories!(every_change_is_audited, the_log_cannot_be_changed);
 
 fn as_user(user: i64, request: &str) -> WriteCtx {
-    WriteCtx {
-        user_id: Some(Id::new(user)),
-        via: None,
-        request_id: Some(request.into()),
-        idempotency: None,
-    }
+    let mut ctx = WriteCtx::trusted();
+    ctx.user_id = Some(Id::new(user));
+    ctx.request_id = Some(request.into());
+    ctx
 }
 
 async fn every_change_is_audited(db: &Db) {

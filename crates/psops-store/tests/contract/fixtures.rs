@@ -45,7 +45,7 @@ macro_rules! stories {
 }
 
 pub fn ctx() -> WriteCtx {
-    WriteCtx::default()
+    WriteCtx::trusted()
 }
 
 pub fn new<T>(c: Created<T>) -> T {

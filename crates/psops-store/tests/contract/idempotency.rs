@@ -17,15 +17,13 @@ crate::stories!(
 );
 
 fn keyed(user: i64, key: &str, fingerprint: &str) -> WriteCtx {
-    WriteCtx {
-        user_id: Some(Id::new(user)),
-        via: None,
-        request_id: None,
-        idempotency: Some(IdempotencyKey {
-            key: key.into(),
-            fingerprint: fingerprint.into(),
-        }),
-    }
+    let mut ctx = WriteCtx::trusted();
+    ctx.user_id = Some(Id::new(user));
+    ctx.idempotency = Some(IdempotencyKey {
+        key: key.into(),
+        fingerprint: fingerprint.into(),
+    });
+    ctx
 }
 
 async fn count(db: &Db) -> usize {

@@ -46,10 +46,10 @@ async fn create_calendar(
     writer: Writer,
     body: Json<CalendarFields>,
 ) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Create, &CALENDARS).await?;
+    let grant = allow(&st, &writer.subject, Action::Create, &CALENDARS).await?;
     created(
         COLLECTION,
-        Created::New(st.store.create_calendar(writer.ctx(), body.value).await?),
+        Created::New(st.store.create_calendar(&writer.ctx(grant), body.value).await?),
     )
 }
 
@@ -76,8 +76,12 @@ async fn update_calendar(
     c: Change<HolidayCalendar>,
     body: Json<CalendarFields>,
 ) -> ApiResult<Response> {
-    allow(&st, &c.subject, Action::Update, &CALENDARS).await?;
-    record(&st.store.update_calendar(&c.ctx, c.id, c.if_version, body.value).await?)
+    let grant = allow(&st, &c.subject, Action::Update, &CALENDARS).await?;
+    record(
+        &st.store
+            .update_calendar(&c.ctx(grant), c.id, c.if_version, body.value)
+            .await?,
+    )
 }
 
 /// Delete a calendar with its holidays.
@@ -89,8 +93,8 @@ async fn delete_calendar(
     writer: Writer,
     IdPath(id): IdPath<HolidayCalendar>,
 ) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Delete, &CALENDARS).await?;
-    st.store.delete_calendar(writer.ctx(), id).await?;
+    let grant = allow(&st, &writer.subject, Action::Delete, &CALENDARS).await?;
+    st.store.delete_calendar(&writer.ctx(grant), id).await?;
     Ok(no_content())
 }
 
@@ -137,9 +141,9 @@ async fn add(
     id: psops_core::calendars::HolidayCalendarId,
     hs: Vec<Holiday>,
 ) -> Result<Vec<HolidayRecord>> {
-    allow(st, &writer.subject, Action::Create, &CALENDARS).await?;
+    let grant = allow(st, &writer.subject, Action::Create, &CALENDARS).await?;
     st.store.calendar(id).await?;
-    st.store.add_holidays(writer.ctx(), id, hs).await
+    st.store.add_holidays(&writer.ctx(grant), id, hs).await
 }
 
 /// Add one holiday; a date already on the calendar is a conflict.
@@ -206,8 +210,10 @@ async fn update_holiday(
     IdPath(id): IdPath<HolidayRecord>,
     body: Json<Holiday>,
 ) -> ApiResult<JsonOut<HolidayRecord>> {
-    allow(&st, &writer.subject, Action::Update, &CALENDARS).await?;
-    Ok(JsonOut(st.store.update_holiday(writer.ctx(), id, body.value).await?))
+    let grant = allow(&st, &writer.subject, Action::Update, &CALENDARS).await?;
+    Ok(JsonOut(
+        st.store.update_holiday(&writer.ctx(grant), id, body.value).await?,
+    ))
 }
 
 /// Remove a holiday.
@@ -219,8 +225,8 @@ async fn delete_holiday(
     writer: Writer,
     IdPath(id): IdPath<HolidayRecord>,
 ) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Delete, &CALENDARS).await?;
-    st.store.delete_holiday(writer.ctx(), id).await?;
+    let grant = allow(&st, &writer.subject, Action::Delete, &CALENDARS).await?;
+    st.store.delete_holiday(&writer.ctx(grant), id).await?;
     Ok(no_content())
 }
 

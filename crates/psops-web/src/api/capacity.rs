@@ -69,9 +69,9 @@ async fn put_policy(
     writer: Writer,
     body: Json<CapacityPolicy>,
 ) -> ApiResult<JsonOut<CapacityPolicy>> {
-    allow(&st, &writer.subject, Action::Update, &POLICY).await?;
+    let grant = allow(&st, &writer.subject, Action::Update, &POLICY).await?;
     Ok(JsonOut(
-        st.store.update_capacity_policy(writer.ctx(), body.value).await?,
+        st.store.update_capacity_policy(&writer.ctx(grant), body.value).await?,
     ))
 }
 
@@ -92,8 +92,8 @@ async fn create_override(
     writer: Writer,
     body: Json<PolicyOverride>,
 ) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Create, &POLICY).await?;
-    let stored = st.store.create_policy_override(writer.ctx(), body.value).await?;
+    let grant = allow(&st, &writer.subject, Action::Create, &POLICY).await?;
+    let stored = st.store.create_policy_override(&writer.ctx(grant), body.value).await?;
     Ok((StatusCode::CREATED, JsonOut(stored)).into_response())
 }
 
@@ -106,9 +106,9 @@ async fn delete_override(
     writer: Writer,
     IdPath(id): IdPath<StoredOverride>,
 ) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Delete, &POLICY).await?;
+    let grant = allow(&st, &writer.subject, Action::Delete, &POLICY).await?;
     let id: PolicyOverrideId = id;
-    st.store.delete_policy_override(writer.ctx(), id).await?;
+    st.store.delete_policy_override(&writer.ctx(grant), id).await?;
     Ok(no_content())
 }
 

@@ -104,8 +104,8 @@ async fn create_contact(
 ) -> ApiResult<Response> {
     // Contacts belong to their account: adding one is changing the account.
     let account_record = RecordStore::<Account>::get(&*st.store, account).await?;
-    allow(&st, &writer.subject, Action::Update, &account_record).await?;
-    let ctx = writer.for_create(&body);
+    let grant = allow(&st, &writer.subject, Action::Update, &account_record).await?;
+    let ctx = writer.for_create(&body, grant);
     let new = NewContact {
         account_id: account,
         fields: body.value,

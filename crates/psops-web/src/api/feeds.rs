@@ -58,16 +58,13 @@ async fn reset_feed_token(
     headers: HeaderMap,
 ) -> ApiResult<axum::Json<FeedUrls>> {
     let person = st.store.get(id).await?;
-    // People reset their own feeds; admin and ops anyone's (as they change people).
-    if w.subject.person_id != Some(id) || w.subject.read_only {
-        crate::authorize::allow(&st, &w.subject, Action::Update, &person).await?;
-    }
+    let grant = crate::authorize::allow(&st, &w.subject, Action::Update, &crate::authorize::Feed(&person)).await?;
     let (secret, _) = psops_core::credentials::new_api_token()?;
     let secret = secret
         .trim_start_matches(psops_core::credentials::TOKEN_PREFIX)
         .to_string();
     st.store
-        .set_feed_token(w.ctx(), id, &psops_core::credentials::token_hash(&secret))
+        .set_feed_token(&w.ctx(grant), id, &psops_core::credentials::token_hash(&secret))
         .await?;
     let origin = origin(&headers);
     Ok(axum::Json(FeedUrls {

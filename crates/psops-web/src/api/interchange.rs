@@ -118,7 +118,7 @@ async fn import_time(
     let create_missing = p.flag("create_missing", q.create_missing).unwrap_or(false);
     let order = date_order(&mut p, q.date_order);
     p.finish()?;
-    allow(&st, &w.subject, Action::Update, &Fixed(Resource::Settings, "import")).await?;
+    let grant = allow(&st, &w.subject, Action::Update, &Fixed(Resource::Settings, "import")).await?;
     let settings = st.store.settings().await?;
     let options = Options {
         date_order: order,
@@ -139,7 +139,7 @@ async fn import_time(
     };
     let report = st
         .store
-        .import_time(w.ctx(), format, RowStream::new(rows), &import)
+        .import_time(&w.ctx(grant), format, RowStream::new(rows), &import)
         .await?;
     if report.ok() {
         Ok(axum::Json(report).into_response())

@@ -32,12 +32,13 @@ where
     R: Record + GuardedUpdate<R::Patch>,
     dyn Store: RecordStore<R>,
 {
-    st.store
+    let grant = st
+        .store
         .get(c.id)
         .await?
         .allow_update(st, &c.subject, &body.value)
         .await?;
-    let updated = st.store.update(&c.ctx, c.id, c.if_version, body.value).await?;
+    let updated = st.store.update(&c.ctx(grant), c.id, c.if_version, body.value).await?;
     respond::record(&updated)
 }
 
@@ -47,8 +48,8 @@ where
     N: NewRecord + Guarded,
     dyn Store: RecordStore<N::Record>,
 {
-    allow(st, &writer.subject, Action::Create, &body.value).await?;
-    let ctx = writer.for_create(&body);
+    let grant = allow(st, &writer.subject, Action::Create, &body.value).await?;
+    let ctx = writer.for_create(&body, grant);
     respond::created(collection, st.store.create(&ctx, body.value).await?)
 }
 
@@ -59,6 +60,6 @@ where
     dyn Store: RecordStore<R>,
 {
     let current = st.store.get(c.id).await?;
-    allow(st, &c.subject, Action::Archive, &current).await?;
-    respond::record(&st.store.archive(&c.ctx, c.id, c.if_version, archived).await?)
+    let grant = allow(st, &c.subject, Action::Archive, &current).await?;
+    respond::record(&st.store.archive(&c.ctx(grant), c.id, c.if_version, archived).await?)
 }

@@ -35,8 +35,8 @@ async fn update_settings(
     body: Json<SettingsPatch>,
 ) -> ApiResult<JsonOut<Settings>> {
     let settings = Fixed(Resource::Settings, "settings");
-    crate::authorize::allow(&st, &writer.subject, Action::Update, &settings).await?;
-    Ok(JsonOut(st.store.update_settings(writer.ctx(), body.value).await?))
+    let grant = crate::authorize::allow(&st, &writer.subject, Action::Update, &settings).await?;
+    Ok(JsonOut(st.store.update_settings(&writer.ctx(grant), body.value).await?))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -47,10 +47,10 @@ async fn update_time_entry(
     body: Body<TimeEntryPatch>,
 ) -> ApiResult<Response> {
     let current = st.store.time_entry(c.id).await?;
-    current.allow_update(&st, &c.subject, &body.value).await?;
+    let grant = current.allow_update(&st, &c.subject, &body.value).await?;
     let updated = st
         .store
-        .update_time_entry(&c.ctx, c.id, c.if_version, body.value)
+        .update_time_entry(&c.ctx(grant), c.id, c.if_version, body.value)
         .await?;
     respond::record(&updated)
 }
@@ -59,8 +59,8 @@ async fn update_time_entry(
 #[utoipa::path(post, path = "/api/v1/time-entries", tag = "time-entries",
     request_body = NewTimeEntry, params(CreateHeaders), responses(NewRecord<TimeEntry>, CreateProblems))]
 async fn create_time_entry(State(st): State<AppState>, w: Writer, body: Body<NewTimeEntry>) -> ApiResult<Response> {
-    allow(&st, &w.subject, Action::Create, &body.value).await?;
-    let ctx = w.for_create(&body);
+    let grant = allow(&st, &w.subject, Action::Create, &body.value).await?;
+    let ctx = w.for_create(&body, grant);
     respond::created(
         "/api/v1/time-entries",
         st.store.create_time_entry(&ctx, body.value).await?,
@@ -125,8 +125,8 @@ async fn list_time_entries(
     responses((status = 204, description = "Deleted"), ChangeProblems))]
 async fn delete_time_entry(State(st): State<AppState>, c: Change<TimeEntry>) -> ApiResult<Response> {
     let current = st.store.time_entry(c.id).await?;
-    allow(&st, &c.subject, Action::Delete, &current).await?;
-    st.store.delete_time_entry(&c.ctx, c.id, c.if_version).await?;
+    let grant = allow(&st, &c.subject, Action::Delete, &current).await?;
+    st.store.delete_time_entry(&c.ctx(grant), c.id, c.if_version).await?;
     Ok(no_content())
 }
 

@@ -106,10 +106,10 @@ async fn list_time_off(
     request_body = NewTimeOff,
     responses(NewRecord<TimeOffRecord>, CreateProblems))]
 async fn request_time_off(State(st): State<AppState>, writer: Writer, body: Json<NewTimeOff>) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Create, &body.value).await?;
+    let grant = allow(&st, &writer.subject, Action::Create, &body.value).await?;
     created(
         COLLECTION,
-        Created::New(st.store.request_time_off(writer.ctx(), body.value).await?),
+        Created::New(st.store.request_time_off(&writer.ctx(grant), body.value).await?),
     )
 }
 
@@ -133,7 +133,7 @@ async fn get_time_off(
     responses((status = 204, description = "Deleted"), ChangeProblems))]
 async fn delete_time_off(State(st): State<AppState>, c: Change<TimeOffRecord>) -> ApiResult<Response> {
     let current = st.store.time_off(c.id).await?;
-    allow(&st, &c.subject, Action::Delete, &current).await?;
+    let grant = allow(&st, &c.subject, Action::Delete, &current).await?;
     let approver = match resource_of(&st, current.person_id).await? {
         Some(r) => decide(&c.subject, Action::Approve, &r) == Decision::Allow,
         None => false,
@@ -144,7 +144,7 @@ async fn delete_time_off(State(st): State<AppState>, c: Change<TimeOffRecord>) -
         )
         .into());
     }
-    st.store.delete_time_off(&c.ctx, c.id, c.if_version).await?;
+    st.store.delete_time_off(&c.ctx(grant), c.id, c.if_version).await?;
     Ok(no_content())
 }
 
@@ -154,10 +154,10 @@ async fn delete_time_off(State(st): State<AppState>, c: Change<TimeOffRecord>) -
     responses(Versioned<TimeOffRecord>, ChangeProblems))]
 async fn approve_time_off(State(st): State<AppState>, c: Change<TimeOffRecord>) -> ApiResult<Response> {
     let current = st.store.time_off(c.id).await?;
-    allow(&st, &c.subject, Action::Approve, &current).await?;
+    let grant = allow(&st, &c.subject, Action::Approve, &current).await?;
     record(
         &st.store
-            .decide_time_off(&c.ctx, c.id, c.if_version, TimeOffDecision::Approve)
+            .decide_time_off(&c.ctx(grant), c.id, c.if_version, TimeOffDecision::Approve)
             .await?,
     )
 }
@@ -181,11 +181,15 @@ async fn reject_time_off(
     body: Json<RejectBody>,
 ) -> ApiResult<Response> {
     let current = st.store.time_off(c.id).await?;
-    allow(&st, &c.subject, Action::Approve, &current).await?;
+    let grant = allow(&st, &c.subject, Action::Approve, &current).await?;
     let decision = TimeOffDecision::Reject {
         reason: body.value.reason,
     };
-    record(&st.store.decide_time_off(&c.ctx, c.id, c.if_version, decision).await?)
+    record(
+        &st.store
+            .decide_time_off(&c.ctx(grant), c.id, c.if_version, decision)
+            .await?,
+    )
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

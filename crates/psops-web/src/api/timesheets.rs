@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::dates::DateRange;
 use psops_core::people::{Person, PersonId};
-use psops_core::policy::{Action, Resource, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Grant, Resource, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
 use psops_core::scope::ListKind;
@@ -61,10 +61,10 @@ fn week_resource(p: &Person) -> Resource {
 }
 
 /// The person, once the subject may see their timesheet and do `action` to it.
-async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -> Result<Person> {
+async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -> Result<(Person, Grant)> {
     let p = st.store.get(person).await?;
-    allow(st, s, action, &Fixed(week_resource(&p), "timesheet")).await?;
-    Ok(p)
+    let grant = allow(st, s, action, &Fixed(week_resource(&p), "timesheet")).await?;
+    Ok((p, grant))
 }
 
 fn actor(s: &Subject) -> TimesheetActor {
@@ -179,8 +179,8 @@ async fn submit_week(
 ) -> ApiResult<JsonOut<TimesheetWeek>> {
     let (person, week) = path.parse()?;
     let s = &writer.subject;
-    guarded(&st, s, person, Action::Update).await?;
-    st.store.submit_week(writer.ctx(), actor(s), person, week).await?;
+    let (_, grant) = guarded(&st, s, person, Action::Update).await?;
+    st.store.submit_week(&writer.ctx(grant), actor(s), person, week).await?;
     Ok(JsonOut(week_view(&st, s, person, week).await?))
 }
 
@@ -195,8 +195,10 @@ async fn withdraw_week(
 ) -> ApiResult<JsonOut<TimesheetWeek>> {
     let (person, week) = path.parse()?;
     let s = &writer.subject;
-    guarded(&st, s, person, Action::Update).await?;
-    st.store.withdraw_week(writer.ctx(), actor(s), person, week).await?;
+    let (_, grant) = guarded(&st, s, person, Action::Update).await?;
+    st.store
+        .withdraw_week(&writer.ctx(grant), actor(s), person, week)
+        .await?;
     Ok(JsonOut(week_view(&st, s, person, week).await?))
 }
 
@@ -213,10 +215,10 @@ struct DecisionBody {
 }
 
 /// Authorizes a decision on one project's (or the internal) entries of a person's week.
-async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Option<ProjectId>) -> Result<()> {
-    let p = guarded(st, s, person, Action::Approve).await?;
+async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Option<ProjectId>) -> Result<Grant> {
+    let (p, grant) = guarded(st, s, person, Action::Approve).await?;
     let Some(project) = project else {
-        return Ok(());
+        return Ok(grant);
     };
     let facts = match st.store.project_facts(project, s.person_id).await {
         Ok(f) => f,
@@ -244,9 +246,9 @@ async fn approve_week(
 ) -> ApiResult<JsonOut<TimesheetWeek>> {
     let (person, week) = path.parse()?;
     let s = &writer.subject;
-    may_decide(&st, s, person, body.value.project_id).await?;
+    let grant = may_decide(&st, s, person, body.value.project_id).await?;
     st.store
-        .approve_week(writer.ctx(), actor(s), person, week, body.value.project_id)
+        .approve_week(&writer.ctx(grant), actor(s), person, week, body.value.project_id)
         .await?;
     Ok(JsonOut(week_view(&st, s, person, week).await?))
 }
@@ -264,10 +266,17 @@ async fn reject_week(
 ) -> ApiResult<JsonOut<TimesheetWeek>> {
     let (person, week) = path.parse()?;
     let s = &writer.subject;
-    may_decide(&st, s, person, body.value.project_id).await?;
+    let grant = may_decide(&st, s, person, body.value.project_id).await?;
     let reason = body.value.reason.unwrap_or_default();
     st.store
-        .reject_week(writer.ctx(), actor(s), person, week, body.value.project_id, &reason)
+        .reject_week(
+            &writer.ctx(grant),
+            actor(s),
+            person,
+            week,
+            body.value.project_id,
+            &reason,
+        )
         .await?;
     Ok(JsonOut(week_view(&st, s, person, week).await?))
 }
@@ -294,17 +303,21 @@ async fn reopen(
         return Err(Error::invalid("entry_ids", "range", "give 1 to 1000 entry ids").into());
     }
     let s = &writer.subject;
+    let mut grant = None;
     for id in &ids {
         let e = st.store.time_entry(*id).await?;
         allow(&st, s, Action::Read, &e).await?;
-        match e.project_id {
+        grant = Some(match e.project_id {
             Some(_) => allow(&st, s, Action::Approve, &e).await?,
-            None => {
-                guarded(&st, s, e.person_id, Action::Approve).await?;
-            }
-        }
+            None => guarded(&st, s, e.person_id, Action::Approve).await?.1,
+        });
     }
-    Ok(JsonOut(st.store.reopen_entries(writer.ctx(), actor(s), &ids).await?))
+    let Some(grant) = grant else {
+        return Err(Error::internal("reopen checked no entry").into());
+    };
+    Ok(JsonOut(
+        st.store.reopen_entries(&writer.ctx(grant), actor(s), &ids).await?,
+    ))
 }
 
 /// Locked periods, oldest first.
@@ -320,9 +333,9 @@ async fn list_locks(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<
     request_body = DateRange,
     responses((status = 201, body = LockRecord, description = "The lock"), CreateProblems))]
 async fn lock_period(State(st): State<AppState>, writer: Writer, body: Json<DateRange>) -> ApiResult<Response> {
-    allow(&st, &writer.subject, Action::Create, &LOCKS).await?;
+    let grant = allow(&st, &writer.subject, Action::Create, &LOCKS).await?;
     let range = DateRange::new(body.value.start, body.value.end)?;
-    let lock = st.store.lock_period(writer.ctx(), range).await?;
+    let lock = st.store.lock_period(&writer.ctx(grant), range).await?;
     Ok((StatusCode::CREATED, JsonOut(lock)).into_response())
 }
 

@@ -77,7 +77,7 @@ async fn create_user(
     writer: Writer,
     body: Json<NewUserBody>,
 ) -> ApiResult<(StatusCode, JsonOut<User>)> {
-    allow(&st, &writer.subject, Action::Create, &USERS).await?;
+    let grant = allow(&st, &writer.subject, Action::Create, &USERS).await?;
     let b = body.value;
     let password_hash = match b.password {
         Some(pw) => Some(
@@ -96,7 +96,7 @@ async fn create_user(
     };
     Ok((
         StatusCode::CREATED,
-        JsonOut(st.store.create_user(writer.ctx(), new).await?),
+        JsonOut(st.store.create_user(&writer.ctx(grant), new).await?),
     ))
 }
 
@@ -107,9 +107,9 @@ async fn create_user(
     params(IdPath<User>),
     responses((status = 200, body = User, description = "The user"), ChangeProblems))]
 async fn update_user(State(st): State<AppState>, c: Change<User>, body: Json<UserPatch>) -> ApiResult<JsonOut<User>> {
-    allow(&st, &c.subject, Action::Update, &USERS).await?;
+    let grant = allow(&st, &c.subject, Action::Update, &USERS).await?;
     let disable = body.value.disabled == Some(true);
-    let user = st.store.update_user(&c.ctx, c.id, body.value).await?;
+    let user = st.store.update_user(&c.ctx(grant), c.id, body.value).await?;
     if disable {
         st.store.end_user_sessions(user.id, OffsetDateTime::now_utc()).await?;
     }
@@ -163,7 +163,7 @@ async fn create_token(
     body: Json<NewTokenBody>,
 ) -> ApiResult<(StatusCode, JsonOut<CreatedToken>)> {
     let me = writer.subject.user_id;
-    allow(
+    let grant = allow(
         &st,
         &writer.subject,
         Action::Create,
@@ -182,7 +182,7 @@ async fn create_token(
         token_hash,
         expires_at: b.expires_at,
     };
-    let token = st.store.create_api_token(writer.ctx(), new).await?;
+    let token = st.store.create_api_token(&writer.ctx(grant), new).await?;
     Ok((StatusCode::CREATED, JsonOut(CreatedToken { token, secret })))
 }
 
@@ -192,7 +192,7 @@ async fn create_token(
     responses((status = 200, body = ApiToken, description = "The revoked token"), ChangeProblems))]
 async fn revoke_token(State(st): State<AppState>, c: Change<ApiToken>) -> ApiResult<JsonOut<ApiToken>> {
     let token = st.store.api_token(c.id).await?;
-    allow(
+    let grant = allow(
         &st,
         &c.subject,
         Action::Delete,
@@ -201,7 +201,7 @@ async fn revoke_token(State(st): State<AppState>, c: Change<ApiToken>) -> ApiRes
     .await?;
     Ok(JsonOut(
         st.store
-            .revoke_api_token(&c.ctx, c.id, OffsetDateTime::now_utc())
+            .revoke_api_token(&c.ctx(grant), c.id, OffsetDateTime::now_utc())
             .await?,
     ))
 }

@@ -10,7 +10,7 @@ use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffSt
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
-use psops_core::policy::{Action, Resource, Subject, list_scope};
+use psops_core::policy::{Action, Grant, Resource, Subject, list_scope};
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::Records as _;
 use psops_core::store::WriteCtx;
@@ -36,14 +36,9 @@ pub fn fields(me: &SignedIn, Form(pairs): Fields) -> Result<Pairs, UiError> {
     Ok(p)
 }
 
-/// Who writes, for the audit log.
-pub fn write_ctx(me: &SignedIn, request: &RequestId) -> WriteCtx {
-    WriteCtx {
-        user_id: Some(me.user.id),
-        via: None,
-        request_id: Some(request.0.clone()),
-        idempotency: None,
-    }
+/// Who writes, for the audit log, once the policy allowed it.
+pub fn write_ctx(me: &SignedIn, request: &RequestId, grant: Grant) -> WriteCtx {
+    WriteCtx::granted(grant, me.user.id, Some(request.0.clone()))
 }
 
 /// A refusal the page answers inline (the rule broken, on the field); anything else
@@ -262,7 +257,7 @@ pub async fn decide_time_off(
             manager_id: person.fields.manager_id,
         },
     };
-    allow(&st, &s, Action::Approve, &thing).await?;
+    let grant = allow(&st, &s, Action::Approve, &thing).await?;
     let reason = p.text("reason");
     let decision = match p.get("action") {
         Some("approve") => TimeOffDecision::Approve,
@@ -283,7 +278,12 @@ pub async fn decide_time_off(
     }
     match st
         .store
-        .decide_time_off(&write_ctx(&me, &request), record.id, Some(record.version), decision)
+        .decide_time_off(
+            &write_ctx(&me, &request, grant),
+            record.id,
+            Some(record.version),
+            decision,
+        )
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/time-off?done=1").into_response()),

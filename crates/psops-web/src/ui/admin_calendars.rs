@@ -107,12 +107,12 @@ pub async fn create(
 ) -> Result<Response, UiError> {
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Create, &CALENDARS).await?;
+    let grant = allow(&st, &s, Action::Create, &CALENDARS).await?;
     let new = CalendarFields {
         name: p.text("name"),
         region: p.text("region"),
     };
-    match st.store.create_calendar(&write_ctx(&me, &request), new).await {
+    match st.store.create_calendar(&write_ctx(&me, &request, grant), new).await {
         Ok(c) => Ok(Redirect::to(&format!("/admin/calendars/{}", c.id)).into_response()),
         Err(e) => {
             let errors = inline(e)?;
@@ -232,10 +232,14 @@ pub async fn add(
     let p = fields(&me, form)?;
     let id = HolidayCalendarId::new(path_id(&id)?);
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Update, &CALENDARS).await?;
+    let grant = allow(&st, &s, Action::Update, &CALENDARS).await?;
     st.store.calendar(id).await?;
     let errors = match holidays_from(&p) {
-        Ok(holidays) => match st.store.add_holidays(&write_ctx(&me, &request), id, holidays).await {
+        Ok(holidays) => match st
+            .store
+            .add_holidays(&write_ctx(&me, &request, grant), id, holidays)
+            .await
+        {
             Ok(added) => {
                 let back = format!("/admin/calendars/{id}?added={}", added.len());
                 return Ok(Redirect::to(&back).into_response());

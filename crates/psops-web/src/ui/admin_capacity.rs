@@ -210,10 +210,14 @@ pub async fn update(
 ) -> Result<Response, UiError> {
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Update, &POLICY).await?;
+    let grant = allow(&st, &s, Action::Update, &POLICY).await?;
     let base = st.store.capacity_policy().await?;
     let errors = match read_form(&p, &base) {
-        Ok(policy) => match st.store.update_capacity_policy(&write_ctx(&me, &request), policy).await {
+        Ok(policy) => match st
+            .store
+            .update_capacity_policy(&write_ctx(&me, &request, grant), policy)
+            .await
+        {
             Ok(_) => return Ok(Redirect::to("/admin/capacity?done=1").into_response()),
             Err(e) => inline(e)?,
         },

@@ -134,7 +134,7 @@ pub async fn create(
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
     let owner = me.user.id;
-    allow(&st, &s, Action::Create, &owned_by(owner)).await?;
+    let grant = allow(&st, &s, Action::Create, &owned_by(owner)).await?;
     let mut e = Params::new();
     let scope = e
         .code::<TokenScope>("scope", p.get("scope"))
@@ -155,7 +155,7 @@ pub async fn create(
             token_hash,
             expires_at: expires.map(|d| d.with_time(Time::MIDNIGHT).assume_utc()),
         };
-        match st.store.create_api_token(&write_ctx(&me, &request), new).await {
+        match st.store.create_api_token(&write_ctx(&me, &request, grant), new).await {
             Ok(token) => {
                 let v = View {
                     status: StatusCode::CREATED,
@@ -193,9 +193,9 @@ pub async fn revoke(
     let id = ApiTokenId::new(path_id(&id)?);
     let s = subject(&st, &me).await?;
     let token = st.store.api_token(id).await?;
-    allow(&st, &s, Action::Delete, &owned_by(token.user_id)).await?;
+    let grant = allow(&st, &s, Action::Delete, &owned_by(token.user_id)).await?;
     st.store
-        .revoke_api_token(&write_ctx(&me, &request), id, OffsetDateTime::now_utc())
+        .revoke_api_token(&write_ctx(&me, &request, grant), id, OffsetDateTime::now_utc())
         .await?;
     let back = if token.user_id == me.user.id {
         "/tokens?done=1".to_string()

@@ -168,7 +168,7 @@ pub async fn create(
 ) -> Result<Response, UiError> {
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Create, &USERS).await?;
+    let grant = allow(&st, &s, Action::Create, &USERS).await?;
     let mut errors = Vec::new();
     let chosen = roles(&p, &mut errors);
     let mut e = Params::new();
@@ -203,7 +203,7 @@ pub async fn create(
             person_id,
             password_hash,
         };
-        match st.store.create_user(&write_ctx(&me, &request), new).await {
+        match st.store.create_user(&write_ctx(&me, &request, grant), new).await {
             Ok(_) => return Ok(Redirect::to("/admin/users?done=1").into_response()),
             Err(e) => errors.extend(inline(e)?),
         }
@@ -227,7 +227,7 @@ pub async fn update(
     let p = fields(&me, form)?;
     let id = UserId::new(path_id(&id)?);
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Update, &USERS).await?;
+    let grant = allow(&st, &s, Action::Update, &USERS).await?;
     let mut errors = Vec::new();
     let patch = match p.get("disabled") {
         Some(flag) => {
@@ -247,7 +247,7 @@ pub async fn update(
     };
     let disable = patch.disabled == Some(true);
     if errors.is_empty() {
-        match st.store.update_user(&write_ctx(&me, &request), id, patch).await {
+        match st.store.update_user(&write_ctx(&me, &request, grant), id, patch).await {
             Ok(user) => {
                 if disable {
                     st.store.end_user_sessions(user.id, OffsetDateTime::now_utc()).await?;

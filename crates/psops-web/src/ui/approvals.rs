@@ -12,11 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::Error;
 use psops_core::page::PageRequest;
 use psops_core::people::PersonId;
-use psops_core::policy::{Action, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Grant, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
 use psops_core::scope::ListKind;
-use psops_core::store::WriteCtx;
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
@@ -69,8 +68,9 @@ struct ApprovalsPage {
     message: String,
 }
 
-/// Everything submitted that the subject may approve, grouped into lines.
-async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, Vec<TimeEntry>>, UiError> {
+/// Everything submitted that the subject may approve, grouped into lines, each with the
+/// policy's grant to decide on it.
+async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, (Vec<TimeEntry>, Grant)>, UiError> {
     let filter = TimeEntryFilter {
         status: Some(EntryStatus::Submitted),
         scope: list_scope(subject, ListKind::TimeEntries),
@@ -100,8 +100,8 @@ async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, V
     let mut allowed = BTreeMap::new();
     for (line, entries) in groups {
         match allow(state, subject, Action::Approve, &entries[0]).await {
-            Ok(()) => {
-                allowed.insert(line, entries);
+            Ok(grant) => {
+                allowed.insert(line, (entries, grant));
             }
             Err(Error::Forbidden(_) | Error::NotFound { .. }) => {}
             Err(e) => return Err(e.into()),
@@ -112,13 +112,13 @@ async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, V
 
 async fn views(
     state: &AppState,
-    lines: &BTreeMap<Line, Vec<TimeEntry>>,
+    lines: &BTreeMap<Line, (Vec<TimeEntry>, Grant)>,
     checked: &[String],
 ) -> Result<Vec<LineView>, UiError> {
     let mut people = HashMap::new();
     let mut projects = HashMap::new();
     let mut out = Vec::new();
-    for (line, entries) in lines {
+    for (line, (entries, _)) in lines {
         if let Entry::Vacant(slot) = people.entry(line.person) {
             let name = match state.store.get(line.person).await {
                 Ok(p) => p.fields.name,
@@ -257,26 +257,21 @@ pub async fn act(
         return refuse("A rejection needs a reason: say what to fix, so the person can correct the week.").await;
     }
     let lines = waiting(&state, &subject).await?;
-    let by_key: HashMap<String, Line> = lines.keys().map(|l| (l.key(), *l)).collect();
+    let by_key: HashMap<String, (Line, Grant)> = lines.iter().map(|(l, (_, g))| (l.key(), (*l, *g))).collect();
     let actor = TimesheetActor {
         person_id: subject.person_id,
         approves_all: approves_all(&subject),
     };
-    let ctx = WriteCtx {
-        user_id: Some(me.user.id),
-        via: None,
-        request_id: Some(request.0),
-        idempotency: None,
-    };
     let mut done = 0;
     let mut problems = Vec::new();
     for key in &targets {
-        let Some(line) = by_key.get(key) else {
+        let Some((line, grant)) = by_key.get(key) else {
             problems.push(format!(
                 "{key}: not waiting for you (already decided, or not yours to approve)"
             ));
             continue;
         };
+        let ctx = super::admin::write_ctx(&me, &request, *grant);
         let result = if reject {
             let r = state
                 .store

@@ -11,7 +11,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use psops_core::policy::{Action, Resource, Subject, approves_all};
 use psops_core::reporting::TimesheetActor;
-use psops_core::store::WriteCtx;
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -23,7 +22,7 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::week_grid::{Grid, RowKey, RowView, Totals, Typed, parse_rows, rows_param};
 use super::week_load::{Choice, Loaded, load, own_entries, parse_week, person};
-use super::week_save::{CellInput, changed, save, words};
+use super::week_save::{Author, CellInput, changed, save, words};
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
@@ -170,15 +169,6 @@ fn check_csrf(me: &SignedIn, headers: &HeaderMap, fields: &Fields) -> Result<(),
     me.check_csrf(header.unwrap_or(field(fields, "csrf")))
 }
 
-fn write_ctx(me: &SignedIn, request: RequestId) -> WriteCtx {
-    WriteCtx {
-        user_id: Some(me.user.id),
-        via: None,
-        request_id: Some(request.0),
-        idempotency: None,
-    }
-}
-
 /// The cells named in a form: `m.{row}.{day}` with its note `n.{row}.{day}`.
 fn cells(fields: &Fields) -> Vec<(RowKey, usize, String, String)> {
     fields
@@ -210,7 +200,7 @@ pub async fn save_all(
     let subject = subject(&state, &me).await?;
     let week = parse_week(Some(field(&fields, "week")))?;
     let extra = parse_rows(field(&fields, "rows"));
-    let ctx = write_ctx(&me, request);
+    let author = Author(&me, &request);
     let before = load(&state, &subject, week, &extra).await?;
     let mut typed = BTreeMap::new();
     for (key, day, value, note) in cells(&fields) {
@@ -223,7 +213,7 @@ pub async fn save_all(
         if !changed(&before.grid, &input) {
             continue;
         }
-        if let Some(error) = save(&state, &subject, &ctx, &before.grid, &input).await? {
+        if let Some(error) = save(&state, &subject, &author, &before.grid, &input).await? {
             typed.insert((key.key(), day), Typed { value, note, error });
         }
     }
@@ -282,9 +272,9 @@ pub async fn save_cell(
         value: &value,
         note: &note,
     };
-    let ctx = write_ctx(&me, request);
+    let author = Author(&me, &request);
     let mut typed = BTreeMap::new();
-    match save(&state, &subject, &ctx, &before.grid, &input).await? {
+    match save(&state, &subject, &author, &before.grid, &input).await? {
         Some(error) => {
             typed.insert((key.key(), day), Typed { value, note, error });
         }
@@ -331,12 +321,12 @@ pub async fn submit(
         person_partner_id: me_person.fields.partner_id,
         manager_id: me_person.fields.manager_id,
     };
-    allow(&state, &subject, Action::Update, &Fixed(sheet, "timesheet")).await?;
+    let grant = allow(&state, &subject, Action::Update, &Fixed(sheet, "timesheet")).await?;
     let actor = TimesheetActor {
         person_id: Some(person_id),
         approves_all: approves_all(&subject),
     };
-    let ctx = write_ctx(&me, request);
+    let ctx = super::admin::write_ctx(&me, &request, grant);
     match state.store.submit_week(&ctx, actor, person_id, week).await {
         Ok(moved) if moved.is_empty() => {
             let loaded = load(&state, &subject, week, &[]).await?;

@@ -3,16 +3,18 @@
 //! authorization policy and the store's entry rules, whose refusals come back as words for
 //! the cell ("non-billable time on a customer project needs a note that explains it").
 
-use psops_core::policy::{Action, Subject};
+use psops_core::policy::{Action, Grant, Subject};
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{NewTimeEntry, TimeEntryPatch};
 use psops_core::timesheet::ensure_draft;
 use psops_core::{Error, Minutes};
 
 use super::render::UiError;
+use super::session::SignedIn;
 use super::week_grid::{Grid, RowKey, Work, parse_cell};
 use crate::AppState;
 use crate::authorize::{GuardedUpdate, allow};
+use crate::request_id::RequestId;
 
 /// What the person sent for one cell.
 pub struct CellInput<'a> {
@@ -35,12 +37,22 @@ pub fn changed(grid: &Grid, input: &CellInput<'_>) -> bool {
     }
 }
 
+/// Who saves the cells, for the audit log; each write's context is made once the policy
+/// allowed that write.
+pub struct Author<'a>(pub &'a SignedIn, pub &'a RequestId);
+
+impl Author<'_> {
+    fn ctx(&self, grant: Grant) -> WriteCtx {
+        super::admin::write_ctx(self.0, self.1, grant)
+    }
+}
+
 /// The reason a cell was not saved, in words for the person; `Err` only for failures that
 /// are not theirs (the database), which become the error page.
 pub async fn save(
     state: &AppState,
     subject: &Subject,
-    ctx: &WriteCtx,
+    author: &Author<'_>,
     grid: &Grid,
     input: &CellInput<'_>,
 ) -> Result<Option<String>, UiError> {
@@ -71,7 +83,12 @@ pub async fn save(
     let result = match (current, minutes) {
         (None, None) => Ok(()),
         (Some(e), None) => match allow(state, subject, Action::Delete, e).await {
-            Ok(()) => state.store.delete_time_entry(ctx, e.id, Some(e.version)).await,
+            Ok(grant) => {
+                state
+                    .store
+                    .delete_time_entry(&author.ctx(grant), e.id, Some(e.version))
+                    .await
+            }
             Err(err) => Err(err),
         },
         (Some(e), Some(m)) => {
@@ -81,15 +98,15 @@ pub async fn save(
                 ..Default::default()
             };
             match e.allow_update(state, subject, &patch).await {
-                Ok(()) => state
+                Ok(grant) => state
                     .store
-                    .update_time_entry(ctx, e.id, Some(e.version), patch)
+                    .update_time_entry(&author.ctx(grant), e.id, Some(e.version), patch)
                     .await
                     .map(drop),
                 Err(err) => Err(err),
             }
         }
-        (None, Some(m)) => create(state, subject, ctx, person_id, grid, input, m, note).await,
+        (None, Some(m)) => create(state, subject, author, person_id, grid, input, m, note).await,
     };
     match result {
         Ok(()) => Ok(None),
@@ -102,7 +119,7 @@ pub async fn save(
 async fn create(
     state: &AppState,
     subject: &Subject,
-    ctx: &WriteCtx,
+    author: &Author<'_>,
     person_id: psops_core::people::PersonId,
     grid: &Grid,
     input: &CellInput<'_>,
@@ -122,8 +139,8 @@ async fn create(
         billable: Some(input.key.billable),
         note,
     };
-    allow(state, subject, Action::Create, &new).await?;
-    state.store.create_time_entry(ctx, new).await.map(drop)
+    let grant = allow(state, subject, Action::Create, &new).await?;
+    state.store.create_time_entry(&author.ctx(grant), new).await.map(drop)
 }
 
 /// A refusal as one sentence: the rules' own messages, joined.

@@ -121,7 +121,10 @@ async fn empty_app() -> (TestApp, String, TestDatabase) {
         person_id: None,
         password_hash: None,
     };
-    let user = store.create_user(&Default::default(), user).await.expect("user");
+    let user = store
+        .create_user(&psops_core::store::WriteCtx::trusted(), user)
+        .await
+        .expect("user");
     let (secret, token_hash) = credentials::new_api_token().expect("token");
     let t = NewApiToken {
         user_id: user.id,
@@ -130,7 +133,10 @@ async fn empty_app() -> (TestApp, String, TestDatabase) {
         token_hash,
         expires_at: None,
     };
-    store.create_api_token(&Default::default(), t).await.expect("token");
+    store
+        .create_api_token(&psops_core::store::WriteCtx::trusted(), t)
+        .await
+        .expect("token");
     (TestApp::with_store(store).await, secret, db)
 }
 
@@ -188,7 +194,7 @@ async fn feeds_live_behind_a_secret_that_a_reset_replaces(app: TestApp) {
     let cal = app
         .store
         .create_calendar(
-            &Default::default(),
+            &psops_core::store::WriteCtx::trusted(),
             psops_core::calendars::CalendarFields {
                 name: "EMEA".into(),
                 region: "EMEA".into(),
@@ -202,7 +208,7 @@ async fn feeds_live_behind_a_secret_that_a_reset_replaces(app: TestApp) {
         name: "Christmas Day, observed".into(),
     };
     app.store
-        .add_holidays(&Default::default(), cal.id, vec![day])
+        .add_holidays(&psops_core::store::WriteCtx::trusted(), cal.id, vec![day])
         .await
         .expect("holiday");
 

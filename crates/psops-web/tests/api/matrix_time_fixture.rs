@@ -14,7 +14,7 @@ use time::{Date, Duration};
 use crate::matrix_fixture::{fresh_date, next};
 
 fn ctx() -> WriteCtx {
-    WriteCtx::default()
+    WriteCtx::trusted()
 }
 
 /// A day from 2030 on, far from every entry, so holidays and locks touch nothing else.

@@ -90,7 +90,7 @@ impl TestApp {
     async fn new(store: Arc<dyn Store>) -> TestApp {
         let user = store
             .create_user(
-                &Default::default(),
+                &psops_core::store::WriteCtx::trusted(),
                 NewUser {
                     email: "admin@example.com".into(),
                     name: "Admin".into(),
@@ -106,7 +106,7 @@ impl TestApp {
             let (secret, token_hash) = credentials::new_api_token().expect("token");
             store
                 .create_api_token(
-                    &Default::default(),
+                    &psops_core::store::WriteCtx::trusted(),
                     NewApiToken {
                         user_id: user.id,
                         name: format!("test {scope:?}"),

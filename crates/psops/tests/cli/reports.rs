@@ -35,7 +35,7 @@ fn seed(db: &TestDb) -> i64 {
             max_connections: 1,
         };
         let store = Db::open(&db.url, opts).await.expect("open");
-        let ctx = WriteCtx::default();
+        let ctx = WriteCtx::trusted();
         let person = PersonFields {
             name: "Ada Lovelace".into(),
             email: "ada@example.com".into(),
