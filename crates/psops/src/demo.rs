@@ -2,7 +2,6 @@
 //! database, then prints one sign-in per role — email, role, password — once, as a
 //! table on stdout. Counts, timing and (on a terminal) progress go to stderr.
 
-use std::io::IsTerminal as _;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -15,6 +14,7 @@ use time::OffsetDateTime;
 
 use crate::admin::cli_ctx;
 use crate::cli::DemoArgs;
+use crate::progress::Progress;
 use crate::{config, table};
 
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
@@ -53,19 +53,12 @@ async fn load(db: &Db, spec: DemoSpec) -> anyhow::Result<()> {
     .await
     .context("hashing the demo passwords")??;
     let hashes: Vec<String> = secrets.iter().map(|(_, h)| h.clone()).collect();
-    let terminal = std::io::stderr().is_terminal();
-    let people = spec.people;
-    let progress = move |s: &LoadStats| {
-        if terminal {
-            let rate = s.entries as f64 / started.elapsed().as_secs_f64().max(0.001);
-            eprint!("\rloading: {} entries ({rate:.0}/s) for {people} people   ", s.entries);
-        }
-    };
+    let shown = Progress::count(&format!("loading {} people", spec.people), "entries");
+    let bar = shown.clone();
+    let progress = move |s: &LoadStats| bar.set(s.entries);
     let stats = install(db, &cli_ctx(), &org, &hashes, &progress).await?;
     let elapsed = started.elapsed().as_secs_f64();
-    if terminal {
-        eprintln!();
-    }
+    shown.finish();
     eprintln!("{}", summary(&stats, elapsed));
     eprintln!("demo users (the passwords are shown once; store them now):");
     let rows: Vec<Vec<String>> = org

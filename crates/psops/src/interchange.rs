@@ -4,7 +4,7 @@
 //! with nothing written. The progress line goes to stderr, and only on a terminal.
 
 use std::fs::File;
-use std::io::{BufReader, IsTerminal as _, Write as _};
+use std::io::{BufReader, Write as _};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
@@ -22,6 +22,7 @@ use psops_store::Db;
 
 use crate::admin::cli_ctx;
 use crate::cli::DbArgs;
+use crate::progress::Progress;
 use crate::{config, stdout_line, table};
 
 #[derive(Debug, Subcommand)]
@@ -213,21 +214,16 @@ async fn import_time(db: &Db, args: &ImportTimeArgs) -> anyhow::Result<ImportRep
             return Ok(report);
         }
     };
-    let terminal = std::io::stderr().is_terminal();
-    let rows = RowStream::new(rows).with_progress(move |rows| {
-        if terminal {
-            eprint!("\r{rows} rows checked");
-        }
-    });
+    let progress = Progress::count("checking", "rows");
+    let shown = progress.clone();
+    let rows = RowStream::new(rows).with_progress(move |rows| shown.set(rows));
     let options = TimeImportOptions {
         mapping,
         create_missing: args.create_missing,
         dry_run: args.dry_run,
     };
     let report = db.import_time(&cli_ctx(), format, rows, &options).await;
-    if terminal {
-        eprintln!();
-    }
+    progress.finish();
     Ok(report?)
 }
 
@@ -361,11 +357,13 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
     };
     const PAGE: u32 = 5000;
     let (mut after, mut header, mut count) = (None, true, 0u64);
+    let progress = Progress::count("exporting", "entries");
     loop {
         let page = db.export_time_page(&filter, after, PAGE).await?;
         let full = page.len() as u32 == PAGE;
         after = page.last().map(|(id, _)| *id);
         count += page.len() as u64;
+        progress.set(count);
         let chunk = psops_core::interchange::csv_chunk(format, page.into_iter().map(|(_, r)| r).collect(), header)?;
         out.write_all(&chunk).context("cannot write the export")?;
         header = false;
@@ -374,6 +372,7 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
         }
     }
     out.flush().context("cannot write the export")?;
+    progress.finish();
     eprintln!("exported {count} time entries ({format})");
     Ok(())
 }

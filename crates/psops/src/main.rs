@@ -10,6 +10,7 @@ mod config;
 mod demo;
 mod interchange;
 mod logging;
+mod progress;
 mod report;
 mod serve;
 mod table;
@@ -37,7 +38,15 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    logging::init(&cli.log, cli.log_format)?;
+    // The database driver's slow-statement warnings are for operators reading a
+    // server's logs; a person running a command sees its progress instead.
+    let quiet_driver = !matches!(cli.command, Command::Serve(_)) && !cli.log.contains("sqlx");
+    let filter = if quiet_driver {
+        format!("{},sqlx::query=error", cli.log)
+    } else {
+        cli.log.clone()
+    };
+    logging::init(&filter, cli.log_format)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async move {
         match cli.command {

@@ -21,6 +21,7 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::cli::DbArgs;
+use crate::progress::Progress;
 use crate::{config, stdout_line, table};
 
 #[derive(Debug, Subcommand)]
@@ -272,7 +273,9 @@ async fn compliance(a: ComplianceArgs) -> anyhow::Result<()> {
 /// `psops verify`: every rollup row against the raw entries.
 pub async fn verify(args: DbArgs) -> anyhow::Result<()> {
     let db = config::open_db(&args.database_url).await?;
+    let progress = Progress::step("checking every rollup against the time entries");
     let found = db.verify_rollups().await;
+    progress.finish();
     db.close().await;
     let found = found?;
     if found.is_empty() {

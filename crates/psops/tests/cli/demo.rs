@@ -30,6 +30,9 @@ fn demo_story(db: &TestDb) {
     }
     assert!(out.stderr.contains("loaded 20 people"), "{}", out.stderr);
     assert!(out.stderr.contains("entries/s"), "{}", out.stderr);
+    // Not a terminal: no progress line redrawn in place, nothing but the log and summary.
+    assert!(!out.stderr.contains('\r'), "{:?}", out.stderr);
+    assert!(!out.stderr.contains("loading 20 people"), "{}", out.stderr);
 
     let verified = run(db, &["verify"], None);
     verified.assert_ok();
