@@ -26,20 +26,28 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> ApiResult<Response> {
     let secret = bearer(req.headers()).ok_or(Error::Unauthorized)?;
     let now = OffsetDateTime::now_utc();
-    let (user, token) = state
-        .store
-        .authenticate_token(&token_hash(secret), now)
-        .await?
-        .ok_or(Error::Unauthorized)?;
-    if !token.is_live(now) || user.disabled_at.is_some() {
-        return Err(Error::Unauthorized.into());
-    }
-    let actor = Actor {
-        user,
-        scope: token.scope,
+    let hash = token_hash(secret);
+    let (actor, subject) = match state.known.get(&hash, now) {
+        Some(known) => known,
+        None => {
+            let (user, token) = state
+                .store
+                .authenticate_token(&hash, now)
+                .await?
+                .ok_or(Error::Unauthorized)?;
+            if !token.is_live(now) || user.disabled_at.is_some() {
+                return Err(Error::Unauthorized.into());
+            }
+            let actor = Actor {
+                user,
+                scope: token.scope,
+            };
+            let subject = subject(&state, &actor).await?;
+            state.known.put(&hash, token.expires_at, &actor, &subject);
+            (actor, subject)
+        }
     };
     authorize(&actor, req.method())?;
-    let subject = subject(&state, &actor).await?;
     req.extensions_mut().insert(actor);
     req.extensions_mut().insert(subject);
     Ok(next.run(req).await)

@@ -8,6 +8,7 @@ mod bearer;
 mod extract;
 mod headers;
 mod health;
+mod known;
 pub mod limits;
 mod params;
 mod problem;
@@ -20,6 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
+use psops_core::record::Entity;
 use psops_core::store::Store;
 use tower_http::trace::TraceLayer;
 
@@ -34,6 +36,8 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub web: WebConfig,
+    /// Bearer tokens looked up in the last second (see `known`).
+    known: Arc<known::KnownTokens>,
 }
 
 impl AppState {
@@ -42,6 +46,15 @@ impl AppState {
         Self {
             store,
             web: WebConfig::default(),
+            known: Arc::default(),
+        }
+    }
+
+    /// After a change to `entity` on this node: who tokens belong to is looked up afresh
+    /// when the change could alter it (users, their tokens, people's employers).
+    pub(crate) fn changed(&self, entity: Entity) {
+        if matches!(entity, Entity::User | Entity::ApiToken | Entity::Person) {
+            self.known.forget();
         }
     }
 }

@@ -39,6 +39,7 @@ where
         .allow_update(st, &c.subject, &body.value)
         .await?;
     let updated = st.store.update(&c.ctx(grant), c.id, c.if_version, body.value).await?;
+    st.changed(R::ENTITY);
     respond::record(&updated)
 }
 
@@ -61,5 +62,7 @@ where
 {
     let current = st.store.get(c.id).await?;
     let grant = allow(st, &c.subject, Action::Archive, &current).await?;
-    respond::record(&st.store.archive(&c.ctx(grant), c.id, c.if_version, archived).await?)
+    let archived = st.store.archive(&c.ctx(grant), c.id, c.if_version, archived).await?;
+    st.changed(R::ENTITY);
+    respond::record(&archived)
 }

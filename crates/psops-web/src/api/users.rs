@@ -8,6 +8,7 @@ use psops_core::auth::{ApiToken, NewApiToken, NewUser, Role, TokenScope, User, U
 use psops_core::page::Page;
 use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
@@ -110,6 +111,7 @@ async fn update_user(State(st): State<AppState>, c: Change<User>, body: Json<Use
     let grant = allow(&st, &c.subject, Action::Update, &USERS).await?;
     let disable = body.value.disabled == Some(true);
     let user = st.store.update_user(&c.ctx(grant), c.id, body.value).await?;
+    st.changed(Entity::User);
     if disable {
         st.store.end_user_sessions(user.id, OffsetDateTime::now_utc()).await?;
     }
@@ -199,11 +201,12 @@ async fn revoke_token(State(st): State<AppState>, c: Change<ApiToken>) -> ApiRes
         &Fixed(Resource::ApiToken { owner: token.user_id }, "api_token"),
     )
     .await?;
-    Ok(JsonOut(
-        st.store
-            .revoke_api_token(&c.ctx(grant), c.id, OffsetDateTime::now_utc())
-            .await?,
-    ))
+    let revoked = st
+        .store
+        .revoke_api_token(&c.ctx(grant), c.id, OffsetDateTime::now_utc())
+        .await?;
+    st.changed(Entity::ApiToken);
+    Ok(JsonOut(revoked))
 }
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -197,6 +197,7 @@ pub async fn revoke(
     st.store
         .revoke_api_token(&write_ctx(&me, &request, grant), id, OffsetDateTime::now_utc())
         .await?;
+    st.changed(psops_core::record::Entity::ApiToken);
     let back = if token.user_id == me.user.id {
         "/tokens?done=1".to_string()
     } else {

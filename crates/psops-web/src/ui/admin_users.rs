@@ -249,6 +249,7 @@ pub async fn update(
     if errors.is_empty() {
         match st.store.update_user(&write_ctx(&me, &request, grant), id, patch).await {
             Ok(user) => {
+                st.changed(psops_core::record::Entity::User);
                 if disable {
                     st.store.end_user_sessions(user.id, OffsetDateTime::now_utc()).await?;
                 }

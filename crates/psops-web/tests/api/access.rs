@@ -143,6 +143,77 @@ async fn revoked_tokens_fail_at_once(app: TestApp) {
         .expect(200);
 }
 
+/// Two `psops serve` nodes on one database: a token revoked and a user's roles changed
+/// through one stop counting on the other within a second, though the other remembers
+/// who its tokens are.
+async fn another_nodes_revocation_counts_within_a_second(app: TestApp) {
+    let org = Org::build(app.store.as_ref()).await;
+    let other = TestApp::with_store(app.store.clone()).await;
+    let consultant = &org.tokens[6];
+    let made = app
+        .call_as(
+            consultant,
+            Method::POST,
+            "/api/v1/tokens",
+            Some(&json!({"name": "phone"})),
+            &[],
+        )
+        .await
+        .expect(201);
+    let secret = made.body["secret"].as_str().unwrap_or_default().to_string();
+    let id = made.body["token"]["id"].as_i64().unwrap_or_default();
+    app.call_as(&secret, Method::GET, "/api/v1/me", None, &[])
+        .await
+        .expect(200);
+    let revoked_at = std::time::Instant::now();
+    other
+        .call_as(
+            consultant,
+            Method::POST,
+            &format!("/api/v1/tokens/{id}/revoke"),
+            None,
+            &[],
+        )
+        .await
+        .expect(200);
+    loop {
+        let status = app.call_as(&secret, Method::GET, "/api/v1/me", None, &[]).await.status;
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        assert!(
+            revoked_at.elapsed() < std::time::Duration::from_millis(1500),
+            "a token revoked on another node still worked after {:?}",
+            revoked_at.elapsed()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A user disabled through the other node stops within a second here too.
+    let admin = &org.tokens[0];
+    let user = format!("/api/v1/users/{}", org.users[6]);
+    app.call_as(consultant, Method::GET, "/api/v1/me", None, &[])
+        .await
+        .expect(200);
+    let changed_at = std::time::Instant::now();
+    other
+        .call_as(admin, Method::PATCH, &user, Some(&json!({"disabled": true})), &[])
+        .await
+        .expect(200);
+    while app
+        .call_as(consultant, Method::GET, "/api/v1/me", None, &[])
+        .await
+        .status
+        != 401
+    {
+        assert!(
+            changed_at.elapsed() < std::time::Duration::from_millis(1500),
+            "a user disabled elsewhere still worked"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 async fn api_changes_are_audited(app: TestApp) {
     let rid = [("x-request-id", "audit-probe-1")];
     let person = app
@@ -397,6 +468,7 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
 api_tests!(
     partners_see_only_their_organisation,
     revoked_tokens_fail_at_once,
+    another_nodes_revocation_counts_within_a_second,
     api_changes_are_audited,
     sign_in_needs_csrf_and_renews_the_session,
     failed_sign_ins_are_throttled,

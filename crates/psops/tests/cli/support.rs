@@ -251,6 +251,27 @@ impl Server {
         http_get(&self.addr, path, token)
     }
 
+    /// A GET repeated until it answers `status`, failing if that takes a second or more:
+    /// the server remembers who a token is for up to a second, so a change made by
+    /// another process (the CLI, another node) shows within that bound.
+    pub fn get_within_a_second(&self, path: &str, token: Option<&str>, status: u16) -> Response {
+        let started = Instant::now();
+        loop {
+            let res = self.get(path, token);
+            if res.status == status {
+                return res;
+            }
+            assert!(
+                started.elapsed() < Duration::from_millis(1200),
+                "GET {path} still answered {} after {:?}, not {status}: {}",
+                res.status,
+                started.elapsed(),
+                res.body
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn stderr(&self) -> String {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
