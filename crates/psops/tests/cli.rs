@@ -13,6 +13,8 @@ mod browser;
 mod demo;
 #[path = "cli/interchange.rs"]
 mod interchange;
+#[path = "cli/nodes.rs"]
+mod nodes;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/security.rs"]

@@ -23,7 +23,7 @@ fn new<T>(c: Created<T>) -> T {
 }
 
 /// An engineer, employed throughout, with 600 billable minutes on 2026-01-05.
-fn seed(db: &TestDb) -> i64 {
+pub fn seed(db: &TestDb) -> i64 {
     run(db, &["migrate"], None).assert_ok();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
