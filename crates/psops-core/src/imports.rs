@@ -28,6 +28,37 @@ pub struct TimeImportOptions {
     pub create_missing: bool,
     /// Validate everything, write nothing.
     pub dry_run: bool,
+    /// What was imported (the file's name), for the import's audit record.
+    pub source: Option<String>,
+}
+
+/// The audit record of one time import: which file, how many rows, which entries. Who
+/// and when are the audit record's own columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImportAudit {
+    pub source: Option<String>,
+    pub format: Option<Format>,
+    pub rows: u64,
+    pub imported: u64,
+    pub skipped: u64,
+    /// The ids of the entries created, as inclusive runs `[first, last]`.
+    pub entries: Vec<[i64; 2]>,
+}
+
+impl ImportAudit {
+    /// Runs of consecutive ids, from ids in any order.
+    pub fn runs(mut ids: Vec<i64>) -> Vec<[i64; 2]> {
+        ids.sort_unstable();
+        let mut runs: Vec<[i64; 2]> = Vec::new();
+        for id in ids {
+            match runs.last_mut() {
+                Some(run) if id == run[1] + 1 => run[1] = id,
+                Some(run) if id == run[1] => {}
+                _ => runs.push([id, id]),
+            }
+        }
+        runs
+    }
 }
 
 /// Something an import created along the way (`--create-missing`).
@@ -151,6 +182,15 @@ impl RowStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entry_ids_are_kept_as_runs() {
+        assert_eq!(
+            ImportAudit::runs(vec![7, 3, 4, 5, 9, 8, 12]),
+            vec![[3, 5], [7, 9], [12, 12]]
+        );
+        assert!(ImportAudit::runs(Vec::new()).is_empty());
+    }
 
     #[test]
     fn a_report_lists_a_bounded_number_of_errors_but_counts_all() {

@@ -46,6 +46,8 @@ pub enum Entity {
     ApiToken,
     FeedToken,
     AuditEntry,
+    /// A time import as a whole: one audit record per import, not one per entry.
+    TimeImport,
 }
 
 impl Entity {

@@ -221,6 +221,7 @@ async fn import_time(db: &Db, args: &ImportTimeArgs) -> anyhow::Result<ImportRep
         mapping,
         create_missing: args.create_missing,
         dry_run: args.dry_run,
+        source: Some(args.file.display().to_string()),
     };
     let report = db.import_time(&cli_ctx(), format, rows, &options).await;
     progress.finish();

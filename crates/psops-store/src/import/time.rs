@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 
 use psops_core::accounts::Account;
 use psops_core::assignments::Assignment;
-use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
+use psops_core::imports::{ImportAudit, ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::mapping::{Resolved, Unmatched, resolve};
 use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
 use psops_core::people::Person;
@@ -46,6 +46,8 @@ pub(crate) struct Fresh {
 
 struct Run<'a> {
     ctx: &'a WriteCtx,
+    /// The entries written so far, for the import's one audit record.
+    entry_ids: Vec<i64>,
     options: &'a TimeImportOptions,
     settings: Settings,
     names: Names,
@@ -85,6 +87,7 @@ pub(crate) async fn run(
         assigned: HashMap::new(),
         created_assignments: HashMap::new(),
         deltas: Deltas::default(),
+        entry_ids: Vec::new(),
         report: ImportReport::new("time", Some(format), options.dry_run),
     };
     let mut progress = rows.progress.take();
@@ -192,7 +195,8 @@ impl Run<'_> {
         }
         // Once a row has failed nothing will be committed: keep validating, stop writing.
         if self.report.ok() && !self.options.dry_run {
-            batch::insert(tx, self.ctx, fresh, &mut self.deltas).await?;
+            let ids = batch::insert(tx, fresh, &mut self.deltas).await?;
+            self.entry_ids.extend(ids);
         }
         Ok(())
     }
@@ -380,6 +384,18 @@ impl Run<'_> {
             }
         }
         self.deltas.write(&mut tx).await?;
+        if let Some(&first) = self.entry_ids.iter().min() {
+            let audit = ImportAudit {
+                source: self.options.source.clone(),
+                format: report.format,
+                rows: report.rows_read,
+                imported: report.imported,
+                skipped: report.skipped,
+                entries: ImportAudit::runs(self.entry_ids),
+            };
+            let action = psops_core::audit::AuditAction::Create;
+            crate::audit::record(&mut tx, self.ctx, Entity::TimeImport, first, action, None, Some(&audit)).await?;
+        }
         tx.commit().await?;
         report.written = true;
         Ok(report)

@@ -135,21 +135,36 @@ async fn a_harvest_report_imports_with_exact_totals_and_once(db: &Db) {
         db.verify_rollups().await.expect("verify").is_empty(),
         "rollups follow imports"
     );
-    let audit = psops_core::audit::AuditFilter {
-        entity: Some("time_entry".into()),
+    let page = PageRequest {
+        after: None,
+        limit: 100,
+    };
+    let audit = |entity: &str| psops_core::audit::AuditFilter {
+        entity: Some(entity.into()),
         ..Default::default()
     };
-    let logged = db
-        .list_audit(
-            &audit,
-            PageRequest {
-                after: None,
-                limit: 100,
-            },
-        )
-        .await
-        .expect("audit");
-    assert_eq!(logged.items.len(), 12, "each imported entry is audited as created");
+    let per_entry = db.list_audit(&audit("time_entry"), page).await.expect("audit");
+    assert!(per_entry.items.is_empty(), "no audit record per imported entry");
+    let logged = db.list_audit(&audit("time_import"), page).await.expect("audit");
+    assert_eq!(logged.items.len(), 1, "one audit record for the import");
+    let record = &logged.items[0];
+    let after = record.after.clone().expect("the import's summary");
+    assert_eq!(
+        (after["rows"].as_i64(), after["imported"].as_i64()),
+        (Some(12), Some(12))
+    );
+    assert_eq!(after["format"], "harvest");
+    let runs = after["entries"].as_array().expect("runs of entry ids");
+    let listed: i64 = runs
+        .iter()
+        .map(|r| r[1].as_i64().unwrap_or(0) - r[0].as_i64().unwrap_or(0) + 1)
+        .sum();
+    assert_eq!(listed, 12, "{after}");
+    assert_eq!(
+        Some(record.entity_id),
+        runs[0][0].as_i64(),
+        "the record points at the first entry"
+    );
 
     let again = import(db, Format::Harvest, HARVEST, real()).await;
     assert_eq!((again.imported, again.skipped, again.rows_failed), (0, 12, 0));

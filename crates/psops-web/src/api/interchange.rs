@@ -124,6 +124,7 @@ async fn import_time(
         date_order: order,
         default_currency: Some(settings.default_currency),
     };
+    let source = format!("an upload of {} bytes", body.len());
     let (format, rows) = match psops_core::interchange::open(format, std::io::Cursor::new(body), options) {
         Ok(opened) => opened,
         Err(e) => {
@@ -136,6 +137,7 @@ async fn import_time(
         mapping: Default::default(),
         create_missing,
         dry_run,
+        source: Some(source),
     };
     let report = st
         .store

@@ -4,21 +4,19 @@
 
 use std::collections::{HashMap, HashSet};
 
-use psops_core::audit::AuditAction;
+use psops_core::Result;
 use psops_core::code::Code;
 use psops_core::people::Person;
 use psops_core::projects::Project;
-use psops_core::store::WriteCtx;
-use psops_core::time_entries::{EntryStatus, TimeEntry};
-use psops_core::{Error, Result};
+use psops_core::time_entries::EntryStatus;
 use time::Date;
 
 use super::Fresh;
 use crate::bulk::v;
-use crate::bulk_copy::{copy_rows, insert_returning};
-use crate::db::{Tx, Value, now, sql};
+use crate::bulk_copy::insert_returning;
+use crate::db::{Tx, now, sql};
 use crate::record::table;
-use crate::rollups::{Deltas, push_list};
+use crate::rollups::{self, Deltas, push_list};
 
 /// Rows per multi-row statement: 11 arguments each stays far below both drivers' limits.
 const ROWS_PER_STATEMENT: usize = 400;
@@ -140,9 +138,9 @@ pub(super) async fn load_days(tx: &mut Tx, day: &mut HashMap<(i64, Date), i64>, 
     Ok(())
 }
 
-/// Inserts the rows as draft entries, adds them to the rollup deltas and audits each as
-/// the single create does.
-pub(super) async fn insert(tx: &mut Tx, ctx: &WriteCtx, fresh: Vec<Fresh>, deltas: &mut Deltas) -> Result<()> {
+/// Inserts the rows as draft entries, adds them to the rollup deltas and returns their
+/// ids; the import as a whole gets one audit record (see `Run::finish`).
+pub(super) async fn insert(tx: &mut Tx, fresh: Vec<Fresh>, deltas: &mut Deltas) -> Result<Vec<i64>> {
     let t = now();
     let columns = [
         "person_id",
@@ -176,60 +174,17 @@ pub(super) async fn insert(tx: &mut Tx, ctx: &WriteCtx, fresh: Vec<Fresh>, delta
             ]
         })
         .collect();
-    let returned = insert_returning(tx, "time_entries", &columns, &["id", "person_id", "source_key"], rows).await?;
-    // RETURNING's row order is not promised: match ids back by (person, key).
-    let mut ids: HashMap<(i64, String), i64> = HashMap::with_capacity(returned.len());
+    let returned = insert_returning(tx, "time_entries", &columns, &["id"], rows).await?;
+    let mut ids = Vec::with_capacity(returned.len());
     for r in returned {
-        ids.insert((r.get("person_id")?, r.get("source_key")?), r.get("id")?);
+        ids.push(r.get::<i64>("id")?);
     }
-    let mut audit = Vec::with_capacity(fresh.len());
     for f in &fresh {
         let e = &f.checked;
-        let id = ids
-            .get(&(e.input.person_id.get(), f.source_key.clone()))
-            .copied()
-            .ok_or_else(|| Error::internal("an inserted entry did not come back"))?;
-        let entry = TimeEntry {
-            id: psops_core::Id::new(id),
-            person_id: e.input.person_id,
-            project_id: e.input.project_id,
-            category: e.input.category,
-            date: e.input.date,
-            minutes: e.input.minutes,
-            billable: e.billable,
-            note: e.note.clone(),
-            status: EntryStatus::Draft,
-            version: 1,
-            created_at: t,
-            updated_at: t,
-        };
-        deltas.entry(&entry, 1);
-        audit.push(audit_row(ctx, &entry)?);
+        let figures = rollups::figures(e.input.minutes.get(), e.billable, EntryStatus::Draft, 1);
+        let project = e.input.project_id.map_or(0, |p| p.get());
+        let category = rollups::category_key(e.input.category);
+        deltas.add(e.input.person_id.get(), e.input.date, project, category, figures);
     }
-    let columns = [
-        "at",
-        "user_id",
-        "request_id",
-        "entity",
-        "entity_id",
-        "action",
-        "before",
-        "after",
-    ];
-    copy_rows(tx, "audit_log", &columns, audit).await?;
-    Ok(())
-}
-
-fn audit_row(ctx: &WriteCtx, entry: &TimeEntry) -> Result<Vec<Value>> {
-    let after = serde_json::to_string(entry).map_err(Error::internal)?;
-    Ok(vec![
-        v(now()),
-        v(ctx.user_id),
-        v(ctx.request_id.clone()),
-        v("time_entry"),
-        v(entry.id.get()),
-        v(AuditAction::Create.code()),
-        v(Option::<String>::None),
-        v(after),
-    ])
+    Ok(ids)
 }
