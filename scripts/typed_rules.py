@@ -3,17 +3,24 @@
 
 Finds every call that hands a rule code to a `FieldError` — `FieldError::new`,
 `Error::invalid`, `Error::conflict`, `Checks::check`, the web crate's `Params::add` and
-`ApiError::bad_request`, and the few local helpers that pass their code on — and reads
-the code argument.
+`ApiError::bad_request`, and the few local helpers that pass their code on — or to an
+import's `RowError` (`RowError::new` and the row readers' `fail`/`parse` helpers), and
+reads the code argument.
 
     scripts/typed_rules.py collect    # every code in use, with its call sites; non-literal
                                       # code arguments listed for review
     scripts/typed_rules.py enum       # the variants of `Rule` for those codes (docs to fill)
     scripts/typed_rules.py rewrite    # "code" -> Rule::Code at each call site, plus the import
     scripts/typed_rules.py check      # every code used is a variant, every variant is used
+    scripts/typed_rules.py compare    # where the compiler finds a code compared as a string
+                                      # with a Rule (`e.rule == "x"`, `assert_eq!(rule, "x")`,
+                                      # `e.rule.as_str()`), the Rule instead; repeats until
+                                      # nothing of that kind is left
 
-`rewrite` is idempotent: run it again after a merge brings in new call sites. Run
-`cargo fmt --all` afterwards (it sorts the imports the script adds).
+`rewrite` and `compare` are idempotent: run them again after a merge brings in new
+call sites or tests, then `cargo fmt --all` (it sorts the imports the script adds) and
+`check`. What they cannot do — a test helper that turned an error into a `field:code`
+string, a `Vec<(.., &str)>` annotation — the compiler points at, and is done by hand.
 """
 
 import os
@@ -293,8 +300,6 @@ def rewrite():
             continue
         src = open(path, encoding="utf-8").read()
         spans = [(s, e, CODE.match(t).group(1)) for s, e, t in code_spans(src, rel) if CODE.match(t)]
-        if not spans:
-            continue
         out, last = [], 0
         for s, e, code in sorted(set(spans)):
             name = declared.get(code)
@@ -305,9 +310,8 @@ def rewrite():
             out.append(f"Rule::{name}")
             last = e
         out.append(src[last:])
-        new = "".join(out)
+        new = add_import("".join(out), rel)
         if new != src:
-            new = add_import(new, rel)
             open(path, "w", encoding="utf-8").write(new)
             changed += 1
     print(f"rewrote {changed} files")
@@ -316,38 +320,55 @@ def rewrite():
         sys.exit(1)
 
 
+USES_RULE = re.compile(r"\bRule::|(?:[:(<,&]|->)\s*Rule\b")
+
+
 def add_import(src, rel):
-    """`use crate::rule::Rule;` (in psops-core) or `use psops_core::rule::Rule;`, once,
-    beside the first `use` of the file or of the first inline test module that needs it."""
-    path = "crate::rule::Rule" if rel.startswith("crates/psops-core/src/") else "psops_core::rule::Rule"
-    # Each module scope that mentions Rule:: needs it in scope: the file itself and any
-    # `mod tests { ... }` that uses it, unless it imports `super::*`.
+    """`use crate::rule::Rule;` (in psops-core) or `use psops_core::rule::Rule;`, once in
+    each module scope that names `Rule` (the file, an inline `mod tests`): beside the
+    scope's other imports of the crate, or after its last `use` as a group of its own."""
+    core = rel.startswith("crates/psops-core/src/")
+    path = "crate::rule::Rule" if core else "psops_core::rule::Rule"
+    sibling = r"crate::" if core else r"psops_core\b"
     scopes = module_scopes(src)
-    inserts = []
+    inserts, file_has_it = [], False
     for start, end, is_file in scopes:
-        body = src[start:end]
-        inner = body
+        # the scope's own text, without the inline modules inside it
+        inner, holes = src[start:end], []
         for s2, e2, _ in scopes:
             if (s2, e2) != (start, end) and start <= s2 and e2 <= end:
-                inner = inner.replace(src[s2:e2], "")
-        if "Rule::" not in inner:
+                holes.append((s2 - start, e2 - start))
+        for a, b in sorted(holes, reverse=True):
+            inner = inner[:a] + " " * (b - a) + inner[b:]
+        code = "\n".join(l for l in inner.splitlines() if not l.lstrip().startswith(("//", "use ", "pub use ")))
+        if not USES_RULE.search(code):
             continue
-        if re.search(r"^\s*use (crate::rule::Rule|psops_core::rule::Rule|crate::rule::\{[^}]*\bRule\b)", inner, re.M):
+        if re.search(r"^\s*use (?:crate|psops_core)::rule::(?:Rule|\{[^}]*\bRule\b[^}]*\});", inner, re.M):
+            file_has_it |= is_file
             continue
-        if not is_file and re.search(r"^\s*use super::\*;", inner, re.M) and "Rule::" in outer_text(src, scopes, start, end):
-            continue
-        m = re.search(r"^([ \t]*)use [^;]+;\n", body, re.M)
-        if m:
-            inserts.append((start + m.start(), f"{m.group(1)}use {path};\n"))
+        if not is_file and file_has_it and re.search(r"^\s*use super::\*;", inner, re.M):
+            continue  # the file imports it
+        uses = [m for m in re.finditer(r"^([ \t]*)(?:pub(?:\([^)]*\))? )?use ([^;]*);\n", inner, re.M)]
+        local = ("std::", "core::", "alloc::", "crate::", "super::", "self::")
+        if core:
+            group = [m for m in uses if m.group(2).startswith("crate::")]
         else:
-            inserts.append((start, f"use {path};\n\n"))
+            group = [m for m in uses if m.group(2).startswith("psops_core")]
+            group = group or [m for m in uses if not m.group(2).startswith(local)]
+        file_has_it |= is_file
+        if group:
+            m = group[0]
+            inserts.append((start + m.start(), f"{m.group(1)}use {path};\n"))
+        elif uses:
+            m = uses[-1]
+            gap = "\n" if is_file else ""
+            inserts.append((start + m.end(), f"{gap}{m.group(1)}use {path};\n"))
+        else:
+            indent = "" if is_file else "    "
+            inserts.append((start + (0 if is_file else 1), f"{indent}use {path};\n\n"))
     for pos, text in sorted(inserts, reverse=True):
         src = src[:pos] + text + src[pos:]
     return src
-
-
-def outer_text(src, scopes, start, end):
-    return src[:start] + src[end:]
 
 
 def module_scopes(src):
@@ -393,5 +414,131 @@ def check():
     sys.exit(1 if problems else 0)
 
 
+def split_top_spans(text):
+    """(start, end) of each top-level comma-separated part of text."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(text):
+        j = skip_literal(text, i)
+        if j is not None:
+            i = j
+            continue
+        c = text[i]
+        if c in "([{<":
+            depth += 1
+        elif c in ")]}>":
+            depth -= 1
+        elif c == "," and depth == 0:
+            out.append((start, i))
+            start = i + 1
+        i += 1
+    if text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+def split_top(text):
+    return [text[a:b] for a, b in split_top_spans(text)]
+
+
+def compare():
+    import json
+    import subprocess
+
+    declared = {code: name for name, code in declared_variants().items()}
+    rule_ty = re.compile(r"`(?:[a-z_]+::)*Rule`")
+    for _ in range(10):
+        out = subprocess.run(
+            ["cargo", "check", "--workspace", "--all-targets", "--message-format=json"],
+            cwd=ROOT, capture_output=True, text=True,
+        ).stdout
+        edits = defaultdict(set)  # path -> {(start byte, end byte, replacement)}
+        for line in out.splitlines():
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("reason") != "compiler-message":
+                continue
+            d = msg["message"]
+            if d["level"] != "error":
+                continue
+            code = (d.get("code") or {}).get("code")
+            for span in d["spans"]:
+                if not span["is_primary"]:
+                    continue
+                # an error inside a macro of std (assert_eq!) is reported at its call site
+                while span["file_name"].startswith("/") and span.get("expansion"):
+                    span = span["expansion"]["span"]
+                if span["file_name"].startswith("/"):
+                    continue
+                one_line = span["line_start"] == span["line_end"]
+                path = os.path.join(ROOT, span["file_name"])
+                text = "".join(t["text"][t["highlight_start"] - 1 : t["highlight_end"] - 1] for t in span["text"])
+                label = span.get("label") or ""
+                if code == "E0308" and one_line and rule_ty.search(label) and re.search(r"found `(&str|String)`", label):
+                    m = CODE.match(re.sub(r"\.(?:to_string|to_owned|into)\(\)$", "", text))
+                    if m and m.group(1) in declared:
+                        edits[path].add((span["byte_start"], span["byte_end"], f"Rule::{declared[m.group(1)]}"))
+                elif code == "E0308" and one_line and text.startswith("(") and text.endswith(")"):
+                    # a tuple compared with one that holds a Rule: `(field, "code")`
+                    t = re.search(r"expected tuple `\((.*)\)`", d["rendered"])
+                    if not t:
+                        continue
+                    types = [x.strip() for x in split_top(t.group(1))]
+                    inner_spans = split_top_spans(text[1:-1])
+                    if len(types) != len(inner_spans):
+                        continue
+                    for ty, (a, b) in zip(types, inner_spans):
+                        elem = text[1 + a : 1 + b]
+                        lead = len(elem) - len(elem.lstrip())
+                        m = CODE.match(elem.strip())
+                        if rule_ty.search(f"`{ty}`") and m and m.group(1) in declared:
+                            start = span["byte_start"] + len(text[: 1 + a + lead].encode())
+                            end = start + len(elem.strip().encode())
+                            edits[path].add((start, end, f"Rule::{declared[m.group(1)]}"))
+                elif code == "E0277" and re.search(r"`(?:[a-z_]+::)*Rule: From<&str>`", d["message"]) and text == "into":
+                    # `"code".into()` where a Rule is expected
+                    raw = open(path, "rb").read()
+                    m = re.search(rb'"([a-z][a-z0-9_]*)"\.$', raw[: span["byte_start"]])
+                    if m and m.group(1).decode() in declared:
+                        a = span["byte_start"] - len(m.group(0))
+                        edits[path].add((a, span["byte_end"] + 2, f"Rule::{declared[m.group(1).decode()]}"))
+                elif code == "E0277" and "can't compare" in d["message"]:
+                    # `assert_eq!(found, [(1, "col", "code"), ...])` where found holds Rules
+                    m = re.search(r"can't compare `\((.*)\)` with `\((.*)\)`", d["message"])
+                    if not m:
+                        continue
+                    types = [x.strip() for x in split_top(m.group(1))]
+                    at = [i for i, ty in enumerate(types) if rule_ty.search(f"`{ty}`")]
+                    raw = open(path, "rb").read()
+                    region = raw[span["byte_start"] : span["byte_end"]].decode()
+                    for tm in re.finditer(r"\(([^()]*)\)", region):
+                        parts = split_top_spans(tm.group(1))
+                        if len(parts) != len(types):
+                            continue
+                        for i in at:
+                            a, b = parts[i]
+                            elem = tm.group(1)[a:b]
+                            lit = CODE.match(elem.strip())
+                            if lit and lit.group(1) in declared:
+                                lead = len(elem) - len(elem.lstrip())
+                                off = span["byte_start"] + len(region[: tm.start(1) + a + lead].encode())
+                                edits[path].add((off, off + len(elem.strip().encode()), f"Rule::{declared[lit.group(1)]}"))
+                elif code == "E0599" and rule_ty.search(d["message"]) and text == "as_str":
+                    # `.rule.as_str()` -> `.rule`
+                    edits[path].add((span["byte_start"] - 1, span["byte_end"] + 2, ""))
+        if not edits:
+            break
+        for path, spans in edits.items():
+            raw = open(path, "rb").read()
+            for a, b, rep in sorted(spans, reverse=True):
+                if rep == "" and raw[a:b] != b".as_str()":
+                    continue
+                raw = raw[:a] + rep.encode() + raw[b:]
+            src = add_import(raw.decode("utf-8"), os.path.relpath(path, ROOT))
+            open(path, "w", encoding="utf-8").write(src)
+            print(f"{os.path.relpath(path, ROOT)}: {len(spans)} comparisons")
+
+
 if __name__ == "__main__":
-    {"collect": collect, "enum": enum, "rewrite": rewrite, "check": check}[sys.argv[1] if len(sys.argv) > 1 else "collect"]()
+    {"collect": collect, "enum": enum, "rewrite": rewrite, "check": check, "compare": compare}[sys.argv[1] if len(sys.argv) > 1 else "collect"]()

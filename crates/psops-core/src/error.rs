@@ -4,6 +4,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::rule::Rule;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One broken rule on one field: `field` names it as the API spells it, `rule` is a
@@ -11,15 +13,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
-    pub rule: String,
+    // A Rule, answered as its code: a string in the JSON and in the OpenAPI document (this
+    // struct's doc comment is the schema's description there, so it is left as it was).
+    #[schema(value_type = String)]
+    pub rule: Rule,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
-            rule: rule.into(),
+            rule,
             message: message.into(),
         }
     }
@@ -59,7 +64,7 @@ fn summary(errors: &[FieldError]) -> String {
 }
 
 impl Error {
-    pub fn invalid(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, rule, message)])
     }
 
@@ -70,7 +75,7 @@ impl Error {
         }
     }
 
-    pub fn conflict(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn conflict(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self::Conflict(FieldError::new(field, rule, message))
     }
 

@@ -147,12 +147,13 @@ impl RowSource for VecSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::Rule;
 
     #[test]
     fn a_report_lists_a_bounded_number_of_errors_but_counts_all() {
         let mut r = ImportReport::new("time", Some(Format::Harvest), false);
         for line in 0..(MAX_LISTED_ERRORS as u64 + 5) {
-            r.fail(vec![RowError::new(line, "Hours", "x", "duration", "bad")]);
+            r.fail(vec![RowError::new(line, "Hours", "x", Rule::Duration, "bad")]);
         }
         assert_eq!(r.rows_failed, MAX_LISTED_ERRORS as u64 + 5);
         assert_eq!(r.errors, r.rows_failed);

@@ -8,6 +8,7 @@ use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
 use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
@@ -198,7 +199,7 @@ pub(crate) async fn ensure_exists(tx: &mut Tx, table: &str, id: Option<i64>, fie
     if tx.optional(q).await?.is_none() {
         return Err(Error::invalid(
             field,
-            "exists",
+            Rule::Exists,
             format!("{field} {id} does not refer to an existing {what}"),
         ));
     }

@@ -10,6 +10,7 @@ use psops_core::people::Person;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
+use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{EntryStatus, TimeEntry};
 use psops_core::timesheet::{self, ActorFacts, EntryLock, IsoWeek, LockedPeriod, Transition};
@@ -129,7 +130,7 @@ pub(crate) async fn move_entries(
     Ok(moved)
 }
 
-pub(crate) fn nothing(rule: &str, message: String) -> Error {
+pub(crate) fn nothing(rule: Rule, message: String) -> Error {
     Error::conflict("week", rule, message)
 }
 

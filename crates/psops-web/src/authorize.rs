@@ -11,6 +11,7 @@ use psops_core::partners::{Partner, PartnerFields, PartnerPatch};
 use psops_core::people::{Person, PersonFields, PersonId, PersonPatch};
 use psops_core::policy::{Action, Decision, ProjectFacts, Resource, Subject, decide};
 use psops_core::projects::{Project, ProjectFields, ProjectId, ProjectPatch};
+use psops_core::rule::Rule;
 use psops_core::time_entries::{NewTimeEntry, TimeEntry, TimeEntryPatch};
 use psops_core::{Error, Id, Result};
 
@@ -108,7 +109,7 @@ async fn unseen_project_is_unknown(st: &AppState, s: &Subject, id: Option<Projec
     match project(st, s, id).await? {
         Some(facts) if decide(s, Action::Read, &Resource::Project(facts)) != Decision::Allow => Err(Error::invalid(
             "project_id",
-            "exists",
+            Rule::Exists,
             format!("project_id {id} does not refer to an existing project"),
         )),
         _ => Ok(()),

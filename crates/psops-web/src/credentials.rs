@@ -4,6 +4,7 @@
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use sha2::{Digest, Sha256};
 
@@ -21,7 +22,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 12 {
         return Err(Error::invalid(
             "password",
-            "too_short",
+            Rule::TooShort,
             "password must be at least 12 characters",
         ));
     }

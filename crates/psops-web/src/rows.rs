@@ -10,6 +10,7 @@ use psops_core::imports::RowSource;
 use psops_core::interchange::{
     self, ExportRow, Format, Options, RowError, RowResult, write_harvest, write_kimai, write_psops,
 };
+use psops_core::rule::Rule;
 use tokio::sync::mpsc;
 
 /// Rows per chunk handed from the parser to the store.
@@ -86,7 +87,7 @@ pub async fn spawn_reader<R: Read + Send + 'static>(
     });
     let format = head_rx
         .await
-        .map_err(|_| RowError::new(1, "", "", "io", "the file could not be read"))??;
+        .map_err(|_| RowError::new(1, "", "", Rule::Io, "the file could not be read"))??;
     Ok((format, ChannelSource { rx, on_progress: None }))
 }
 
@@ -156,6 +157,6 @@ mod tests {
         assert_eq!((first, second), (Some(CHUNK_ROWS), Some(5)));
         assert!(source.next_chunk().await.is_none());
         let bad = spawn_reader(None, std::io::Cursor::new(b"a,b\n1,2\n".to_vec()), Options::default()).await;
-        assert_eq!(bad.err().map(|e| e.rule), Some("unknown_format".to_string()));
+        assert_eq!(bad.err().map(|e| e.rule), Some(Rule::UnknownFormat));
     }
 }

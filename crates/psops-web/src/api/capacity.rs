@@ -12,6 +12,7 @@ use psops_core::capacity::{Capacity, CapacityPolicy, CapacityView, HandbookRow, 
 use psops_core::dates::DateRange;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Resource, Subject};
+use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -157,7 +158,7 @@ fn view(p: &mut Params, v: Option<String>) -> Option<Option<CapacityView>> {
         Some(other) => {
             let e = Error::invalid(
                 "view",
-                "one_of",
+                Rule::OneOf,
                 format!("view must be policy or calendar, got '{other}'"),
             );
             p.keep::<()>("view", Err(e));
@@ -184,7 +185,7 @@ async fn person_capacity(
     let view = view(&mut p, q.view);
     p.finish()?;
     let (Some(range), Some(view)) = (range, view) else {
-        return Err(Error::invalid("from", "required", "give from and to, or quarter").into());
+        return Err(Error::invalid("from", Rule::Required, "give from and to, or quarter").into());
     };
     let wants = |v: CapacityView| view.is_none_or(|only| only == v);
     let mut out = PersonCapacity {

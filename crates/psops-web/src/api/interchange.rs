@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::imports::{ImportReport, TimeImportOptions};
 use psops_core::interchange::{DateOrder, Format, Options};
 use psops_core::policy::{Action, Resource, list_scope};
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::time_entries::TimeEntryFilter;
 use psops_core::{Error, FieldError};
@@ -71,7 +72,7 @@ fn date_order(p: &mut Params, v: Option<String>) -> Option<DateOrder> {
         "month-first" | "month_first" => Ok(DateOrder::MonthFirst),
         _ => Err(Error::invalid(
             "date_order",
-            "one_of",
+            Rule::OneOf,
             "date_order must be day-first or month-first",
         )),
     };
@@ -84,7 +85,7 @@ fn refused(report: ImportReport) -> Response {
         .row_errors
         .iter()
         .take(20)
-        .map(|e| FieldError::new(e.column.clone(), e.rule.clone(), e.to_string()))
+        .map(|e| FieldError::new(e.column.clone(), e.rule, e.to_string()))
         .collect();
     let detail = format!(
         "{} of {} rows break rules; nothing was imported",
@@ -169,7 +170,7 @@ fn export_format(p: &mut Params, v: Option<String>) -> Format {
         None => Format::Psops,
         Some(Ok(f @ (Format::Psops | Format::Kimai | Format::Harvest))) => f,
         Some(_) => {
-            let e = Error::invalid("format", "one_of", "format must be one of: psops, kimai, harvest");
+            let e = Error::invalid("format", Rule::OneOf, "format must be one of: psops, kimai, harvest");
             p.keep::<()>("format", Err(e));
             Format::Psops
         }

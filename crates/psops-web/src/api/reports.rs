@@ -3,6 +3,7 @@
 //! timesheet compliance. Each is JSON, or CSV with `format=csv` or `Accept: text/csv`.
 //! Reports cover only the people the caller may see (`ListKind::Figures`).
 
+use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use std::collections::HashMap;
 
@@ -173,7 +174,7 @@ async fn utilization(
     };
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
-    let range = range.ok_or_else(|| Error::invalid("from", "required", "give from and to, or quarter"))?;
+    let range = range.ok_or_else(|| Error::invalid("from", Rule::Required, "give from and to, or quarter"))?;
     let report = st.store.utilization(range, by, &filter).await?;
     let names = names(&st, by, &report).await?;
     let name = |key: &str| match by {
@@ -303,7 +304,7 @@ async fn compliance(
     let as_of = p.date("as_of", q.as_of).unwrap_or(today);
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
-    let week = week.ok_or_else(|| Error::invalid("week", "iso_week", "week is not an ISO week"))?;
+    let week = week.ok_or_else(|| Error::invalid("week", Rule::IsoWeek, "week is not an ISO week"))?;
     let mut report = st.store.compliance(week, as_of).await?;
     let scope = list_scope(&s, ListKind::Figures);
     report.rows.retain(|r| {

@@ -14,6 +14,7 @@ use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Resource, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter, TimeEntryId};
 use psops_core::timesheet::{IsoWeek, due_date_for};
@@ -220,7 +221,7 @@ async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Optio
     };
     let facts = match st.store.project_facts(project, s.person_id).await {
         Ok(f) => f,
-        Err(Error::NotFound { .. }) => return Err(Error::invalid("project_id", "exists", "no such project")),
+        Err(Error::NotFound { .. }) => return Err(Error::invalid("project_id", Rule::Exists, "no such project")),
         Err(e) => return Err(e),
     };
     let entry = Resource::TimeEntry {
@@ -291,7 +292,7 @@ async fn reopen(
 ) -> ApiResult<JsonOut<Vec<TimeEntry>>> {
     let ids = body.value.entry_ids;
     if ids.is_empty() || ids.len() > 1000 {
-        return Err(Error::invalid("entry_ids", "range", "give 1 to 1000 entry ids").into());
+        return Err(Error::invalid("entry_ids", Rule::Range, "give 1 to 1000 entry ids").into());
     }
     let s = &writer.subject;
     for id in &ids {

@@ -11,6 +11,7 @@ use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, TokenScope, UserId};
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::policy::{Action, Resource};
+use psops_core::rule::Rule;
 use serde::Serialize;
 use time::{OffsetDateTime, Time};
 
@@ -142,7 +143,7 @@ pub async fn create(
     let expires = e.date("expires", p.get("expires"));
     let today = OffsetDateTime::now_utc().date();
     if expires.is_some_and(|d| d <= today) {
-        e.add("expires", "future", "expires must be a day after today");
+        e.add("expires", Rule::Future, "expires must be a day after today");
     }
     let name = p.text("name");
     let mut errors = e.into_errors();

@@ -12,6 +12,7 @@ use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Resource};
+use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -151,11 +152,15 @@ fn roles(p: &Pairs, errors: &mut Vec<FieldError>) -> Vec<Role> {
         }
         match Role::from_code(v) {
             Ok(r) => out.push(r),
-            Err(_) => errors.push(FieldError::new("roles", "one_of", format!("'{v}' is not a role"))),
+            Err(_) => errors.push(FieldError::new("roles", Rule::OneOf, format!("'{v}' is not a role"))),
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("roles", "required", "a user needs at least one role"));
+        errors.push(FieldError::new(
+            "roles",
+            Rule::Required,
+            "a user needs at least one role",
+        ));
     }
     out
 }
@@ -233,7 +238,11 @@ pub async fn update(
         Some(flag) => {
             let disabled = flag == "true";
             if disabled && id == me.user.id {
-                errors.push(FieldError::new("disabled", "not_self", "you cannot disable yourself"));
+                errors.push(FieldError::new(
+                    "disabled",
+                    Rule::NotSelf,
+                    "you cannot disable yourself",
+                ));
             }
             UserPatch {
                 disabled: Some(disabled),
