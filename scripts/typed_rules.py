@@ -12,6 +12,9 @@ reads the code argument.
     scripts/typed_rules.py enum       # the variants of `Rule` for those codes (docs to fill)
     scripts/typed_rules.py rewrite    # "code" -> Rule::Code at each call site, plus the import
     scripts/typed_rules.py check      # every code used is a variant, every variant is used
+    scripts/typed_rules.py things     # the kind a 404 or a refusal names: "person" ->
+                                      # Entity::Person, "timesheet" -> Thing::Timesheet, in
+                                      # Error::not_found, the Guarded labels and Fixed
     scripts/typed_rules.py compare    # where the compiler finds a code compared as a string
                                       # with a Rule (`e.rule == "x"`, `assert_eq!(rule, "x")`,
                                       # `e.rule.as_str()`), the Rule instead; repeats until
@@ -320,16 +323,21 @@ def rewrite():
         sys.exit(1)
 
 
-USES_RULE = re.compile(r"\bRule::|(?:[:(<,&]|->)\s*Rule\b")
+def uses_name(name):
+    return re.compile(rf"\b{name}::|(?:[:(<,&]|->)\s*{name}\b")
 
 
-def add_import(src, rel):
-    """`use crate::rule::Rule;` (in psops-core) or `use psops_core::rule::Rule;`, once in
-    each module scope that names `Rule` (the file, an inline `mod tests`): beside the
-    scope's other imports of the crate, or after its last `use` as a group of its own."""
+def add_import(src, rel, module="rule", name="Rule"):
+    """`use crate::rule::Rule;` (in psops-core) or `use psops_core::rule::Rule;` (or another
+    `module::name`), once in each module scope that names it (the file, an inline
+    `mod tests`): beside the scope's other imports of the crate, or after its last `use`
+    as a group of its own."""
     core = rel.startswith("crates/psops-core/src/")
-    path = "crate::rule::Rule" if core else "psops_core::rule::Rule"
+    if re.search(rf"^\s*pub (?:enum|struct) {name}\b", src, re.M):
+        return src  # its own module
+    path = f"crate::{module}::{name}" if core else f"psops_core::{module}::{name}"
     sibling = r"crate::" if core else r"psops_core\b"
+    mentions = uses_name(name)
     scopes = module_scopes(src)
     inserts, file_has_it = [], False
     for start, end, is_file in scopes:
@@ -341,9 +349,10 @@ def add_import(src, rel):
         for a, b in sorted(holes, reverse=True):
             inner = inner[:a] + " " * (b - a) + inner[b:]
         code = "\n".join(l for l in inner.splitlines() if not l.lstrip().startswith(("//", "use ", "pub use ")))
-        if not USES_RULE.search(code):
+        if not mentions.search(code):
             continue
-        if re.search(r"^\s*use (?:crate|psops_core)::rule::(?:Rule|\{[^}]*\bRule\b[^}]*\});", inner, re.M):
+        imported = rf"^\s*use (?:crate|psops_core)::(?:{module}::(?:{name}|\{{[^}}]*\b{name}\b[^}}]*\}})|\{{[^;]*\b{module}::{name}\b[^;]*\}});"
+        if re.search(imported, inner, re.M):
             file_has_it |= is_file
             continue
         if not is_file and file_has_it and re.search(r"^\s*use super::\*;", inner, re.M):
@@ -412,6 +421,80 @@ def check():
         print(p)
     print(f"{len(declared)} variants, {len(uses)} codes at call sites, {len(problems)} problems")
     sys.exit(1 if problems else 0)
+
+
+# Names a 404 or a refusal gives that are no Entity (psops_core::error::Thing).
+THINGS = {
+    "timesheet": "Timesheet",
+    "calendar": "Calendar",
+    "compliance_report": "ComplianceReport",
+    "compliance report": "ComplianceReportPage",
+    "audit_log": "AuditLog",
+    "utilization": "Utilization",
+    "import": "Import",
+    "object": "Object",
+}
+
+
+def entities():
+    """Variant name -> name, of psops_core::record::Entity (strum snake_case)."""
+    src = open(os.path.join(CRATES, "psops-core", "src", "record.rs"), encoding="utf-8").read()
+    body = src[src.index("pub enum Entity {") :]
+    body = body[: body.index("\n}")]
+    return {heck_snake(v): v for v in re.findall(r"^\s+([A-Z][A-Za-z0-9]*),$", body, re.M)}
+
+
+def things():
+    known = entities()
+
+    def target(name, bare_entity):
+        if name in known:
+            return f"Entity::{known[name]}" if bare_entity else f"Thing::Entity(Entity::{known[name]})"
+        if name in THINGS:
+            return f"Thing::{THINGS[name]}"
+        raise SystemExit(f"'{name}' is neither an Entity nor a Thing: add it to one")
+
+    names = r'"([a-z][a-z_ ]*)"'
+    web = "crates/psops-web/src/"
+    rules = [
+        # (path prefix, pattern with the name as the last group, bare Entity?)
+        ("crates/", r"\bnot_found\(\s*" + names, True),
+        (web, r"\bFixed\([^;\n]*?, " + names + r"\)", False),
+        (web, r"\(\s*" + names + r",\s*(?:self[\w.]*\.id\.to_string\(\)|String::new\(\))\s*\)", False),
+        (web + "authorize.rs", r"=> \(\s*" + names + r",", False),
+    ]
+    signatures = [
+        ("fn label(&self) -> (&'static str, String)", "fn label(&self) -> (Thing, String)"),
+        ("pub struct Fixed(pub Resource, pub &'static str);", "pub struct Fixed(pub Resource, pub Thing);"),
+        ("-> Option<(&'static str, Resource)>", "-> Option<(Thing, Resource)>"),
+        ("Error::not_found(self.entity.name(), id)", "Error::not_found(self.entity, id)"),
+    ]
+    changed = 0
+    for path in rust_files():
+        rel = os.path.relpath(path, ROOT)
+        src = open(path, encoding="utf-8").read()
+        new = src
+        for a, b in signatures:
+            new = new.replace(a, b)
+        for prefix, pattern, bare in rules:
+            if not rel.startswith(prefix):
+                continue
+            out, last = [], 0
+            for m in re.finditer(pattern, new):
+                if in_literal(new, m.start()) or m.group(0).startswith('"'):
+                    continue
+                s1, e1 = m.start(1) - 1, m.end(1) + 1  # the quotes too
+                out.append(new[last:s1])
+                out.append(target(m.group(1), bare))
+                last = e1
+            out.append(new[last:])
+            new = "".join(out)
+        if new != src:
+            new = add_import(new, rel, "record", "Entity")
+            new = add_import(new, rel, "error", "Thing")
+            open(path, "w", encoding="utf-8").write(new)
+            changed += 1
+    print(f"rewrote {changed} files")
 
 
 def split_top_spans(text):
@@ -541,4 +624,4 @@ def compare():
 
 
 if __name__ == "__main__":
-    {"collect": collect, "enum": enum, "rewrite": rewrite, "check": check, "compare": compare}[sys.argv[1] if len(sys.argv) > 1 else "collect"]()
+    {"collect": collect, "enum": enum, "rewrite": rewrite, "check": check, "compare": compare, "things": things}[sys.argv[1] if len(sys.argv) > 1 else "collect"]()

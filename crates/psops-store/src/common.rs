@@ -55,7 +55,7 @@ impl<T> Table<T> {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
+            .ok_or_else(|| Error::not_found(self.entity, id))?;
         (self.read)(&row)
     }
 
@@ -153,10 +153,7 @@ impl<T> Table<T> {
             tx.for_update()
         ))
         .bind(id);
-        let row = tx
-            .optional(q)
-            .await?
-            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
+        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found(self.entity, id))?;
         check_version(row.get("version")?, v)?;
         let is_archived = row.get::<Option<time::OffsetDateTime>>("archived_at")?.is_some();
         if is_archived == archived {

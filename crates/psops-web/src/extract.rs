@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use psops_core::Id;
 use psops_core::auth::Actor;
+use psops_core::error::Thing;
 use psops_core::policy::Subject;
 use psops_core::rule::Rule;
 use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
@@ -200,7 +201,7 @@ impl<S: Send + Sync, T> FromRequestParts<S> for IdPath<T> {
             .map_err(|_| ApiError::NoRoute)?;
         raw.parse::<i64>()
             .map(|n| IdPath(Id::new(n)))
-            .map_err(|_| Error::not_found("object", raw).into())
+            .map_err(|_| Error::not_found(Thing::Object, raw).into())
     }
 }
 

@@ -308,12 +308,13 @@ impl utoipa::IntoResponses for ChangeProblems {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use psops_core::record::Entity;
 
     #[test]
     fn every_domain_error_has_its_status_and_type() {
         let cases = [
             (Error::invalid("minutes", Rule::Positive, "no"), 422, "invalid"),
-            (Error::not_found("person", 3), 404, "not-found"),
+            (Error::not_found(Entity::Person, 3), 404, "not-found"),
             (Error::conflict("email", Rule::Unique, "taken"), 409, "conflict"),
             (Error::PreconditionFailed { current: 4 }, 412, "precondition-failed"),
             (Error::Forbidden("no".into()), 403, "forbidden"),

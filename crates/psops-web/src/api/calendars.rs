@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::calendars::{CalendarFields, HolidayCalendar, HolidayRecord};
 use psops_core::capacity::Holiday;
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::holidays_import::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Resource};
 use psops_core::rule::Rule;
@@ -27,7 +28,7 @@ use crate::params::{Params, Query};
 use crate::problem::{ApiError, ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{created, no_content, record};
 
-const CALENDARS: Fixed = Fixed(Resource::Calendars, "calendar");
+const CALENDARS: Fixed = Fixed(Resource::Calendars, Thing::Calendar);
 const COLLECTION: &str = "/api/v1/calendars";
 
 /// Every holiday calendar.

@@ -10,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use psops_core::calendars::{PolicyOverrideId, StoredOverride};
 use psops_core::capacity::{Capacity, CapacityPolicy, CapacityView, HandbookRow, PolicyOverride};
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Resource, Subject};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -27,14 +29,14 @@ use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::no_content;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, "capacity_policy");
+const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
 
 /// A person's figures (capacity, utilization) as the policy sees them.
 pub struct FiguresOf<'a>(pub &'a Person);
 
 impl Guarded for FiguresOf<'_> {
-    fn label(&self) -> (&'static str, String) {
-        ("person", self.0.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Person), self.0.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Figures {

@@ -14,6 +14,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use psops_core::error::Thing;
 use psops_core::imports::{ImportReport, TimeImportOptions};
 use psops_core::interchange::{DateOrder, Format, Options};
 use psops_core::policy::{Action, Resource, list_scope};
@@ -119,7 +120,13 @@ async fn import_time(
     let create_missing = p.flag("create_missing", q.create_missing).unwrap_or(false);
     let order = date_order(&mut p, q.date_order);
     p.finish()?;
-    allow(&st, &w.subject, Action::Update, &Fixed(Resource::Settings, "import")).await?;
+    allow(
+        &st,
+        &w.subject,
+        Action::Update,
+        &Fixed(Resource::Settings, Thing::Import),
+    )
+    .await?;
     let settings = st.store.settings().await?;
     let options = Options {
         date_order: order,

@@ -3,6 +3,8 @@
 //! timesheet compliance. Each is JSON, or CSV with `format=csv` or `Accept: text/csv`.
 //! Reports cover only the people the caller may see (`ListKind::Figures`).
 
+use psops_core::error::Thing;
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use std::collections::HashMap;
@@ -246,7 +248,7 @@ async fn capacity(
         &st,
         &s,
         Action::Read,
-        &Fixed(Resource::CapacityPolicy, "capacity_policy"),
+        &Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy)),
     )
     .await?;
     let policy = match person_id {
@@ -294,7 +296,13 @@ async fn compliance(
     headers: HeaderMap,
     Query(q): Query<ComplianceQuery>,
 ) -> ApiResult<Response> {
-    allow(&st, &s, Action::Read, &Fixed(Resource::Compliance, "compliance_report")).await?;
+    allow(
+        &st,
+        &s,
+        Action::Read,
+        &Fixed(Resource::Compliance, Thing::ComplianceReport),
+    )
+    .await?;
     let today = OffsetDateTime::now_utc().date();
     let mut p = Params::new();
     let week = match p.text(q.week) {

@@ -10,9 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Resource, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
+use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
@@ -30,7 +32,7 @@ use crate::authorize::{Fixed, allow};
 use crate::extract::{Caller, Json, Writer};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 
-const LOCKS: Fixed = Fixed(Resource::LockedPeriods, "locked_period");
+const LOCKS: Fixed = Fixed(Resource::LockedPeriods, Thing::Entity(Entity::LockedPeriod));
 
 /// The person and week of a timesheet path.
 #[derive(Deserialize, IntoParams)]
@@ -48,7 +50,7 @@ impl WeekPath {
         let person = self
             .person_id
             .parse::<i64>()
-            .map_err(|_| Error::not_found("person", &self.person_id))?;
+            .map_err(|_| Error::not_found(Entity::Person, &self.person_id))?;
         Ok((Id::new(person), self.week.parse()?))
     }
 }
@@ -64,7 +66,7 @@ fn week_resource(p: &Person) -> Resource {
 /// The person, once the subject may see their timesheet and do `action` to it.
 async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -> Result<Person> {
     let p = st.store.get(person).await?;
-    allow(st, s, action, &Fixed(week_resource(&p), "timesheet")).await?;
+    allow(st, s, action, &Fixed(week_resource(&p), Thing::Timesheet)).await?;
     Ok(p)
 }
 
@@ -229,7 +231,7 @@ async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Optio
         person_partner_id: p.fields.partner_id,
         project: Some(facts),
     };
-    allow(st, s, Action::Approve, &Fixed(entry, "project")).await
+    allow(st, s, Action::Approve, &Fixed(entry, Thing::Entity(Entity::Project))).await
 }
 
 /// Approve one project's submitted entries in the week (`project_id` null: internal time).

@@ -8,9 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffStatus};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Resource, Subject, list_scope};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::Records as _;
@@ -234,8 +236,8 @@ struct TimeOffThing {
 }
 
 impl Guarded for TimeOffThing {
-    fn label(&self) -> (&'static str, String) {
-        ("time_off", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeOff), self.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> psops_core::Result<Option<Resource>> {
         Ok(Some(self.resource))

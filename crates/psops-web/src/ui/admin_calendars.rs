@@ -10,8 +10,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{CalendarFields, HolidayCalendarId};
 use psops_core::capacity::Holiday;
+use psops_core::error::Thing;
 use psops_core::holidays_import::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Decision, Resource, decide};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
@@ -26,7 +28,7 @@ use crate::authorize::{Fixed, allow};
 use crate::params::Params;
 use crate::request_id::RequestId;
 
-const CALENDARS: Fixed = Fixed(Resource::Calendars, "holiday_calendar");
+const CALENDARS: Fixed = Fixed(Resource::Calendars, Thing::Entity(Entity::HolidayCalendar));
 
 #[derive(Serialize)]
 struct CalendarRow {

@@ -8,8 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::capacity::{CapacityPolicy, HandbookRow};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::people::Function;
 use psops_core::policy::{Action, Decision, Resource, decide};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
@@ -23,7 +25,7 @@ use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, "capacity_policy");
+const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
 
 #[derive(Serialize)]
 struct Number {

@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, TokenScope, UserId};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use serde::Serialize;
 use time::{OffsetDateTime, Time};
@@ -27,7 +29,7 @@ use crate::params::Params;
 use crate::request_id::RequestId;
 
 fn owned_by(owner: UserId) -> Fixed {
-    Fixed(Resource::ApiToken { owner }, "api_token")
+    Fixed(Resource::ApiToken { owner }, Thing::Entity(Entity::ApiToken))
 }
 
 #[derive(Serialize)]

@@ -9,9 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::auth::{NewUser, Role, User, UserId, UserPatch};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use serde::Serialize;
@@ -28,7 +30,7 @@ use crate::credentials::hash_password;
 use crate::params::Params;
 use crate::request_id::RequestId;
 
-const USERS: Fixed = Fixed(Resource::Users, "user");
+const USERS: Fixed = Fixed(Resource::Users, Thing::Entity(Entity::User));
 
 #[derive(Serialize)]
 struct RoleBox {
