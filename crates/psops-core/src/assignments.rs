@@ -9,6 +9,7 @@ use crate::meta::Meta;
 use crate::patch::{double_option, set};
 use crate::people::{Function, PersonId};
 use crate::projects::ProjectId;
+use crate::rule::Rule;
 use crate::validate::Checks;
 use crate::{Minutes, Result};
 
@@ -37,14 +38,14 @@ impl AssignmentFields {
             c.check(
                 end >= self.start_date,
                 "end_date",
-                "after_start",
+                Rule::AfterStart,
                 "end_date must be on or after start_date",
             );
         }
         c.check(
             (1..=MAX_MINUTES_PER_WEEK).contains(&self.minutes_per_week.get()),
             "minutes_per_week",
-            "range",
+            Rule::Range,
             "minutes_per_week must be more than 0 and at most 10080 (168 hours)",
         );
         c.into_result()

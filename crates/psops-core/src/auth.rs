@@ -9,6 +9,7 @@ use crate::Result;
 use crate::code::Code;
 use crate::id::Id;
 use crate::people::PersonId;
+use crate::rule::Rule;
 use crate::validate::Checks;
 
 pub type UserId = Id<User>;
@@ -78,7 +79,7 @@ impl NewUser {
         c.check(
             !self.roles.is_empty(),
             "role",
-            "required",
+            Rule::Required,
             "a user needs at least one role",
         );
         c.into_result()
@@ -170,7 +171,7 @@ pub fn keeps_an_admin(before: &User, after: &User, other_active_admins: usize) -
     };
     Err(crate::Error::conflict(
         field,
-        "last_admin",
+        Rule::LastAdmin,
         "this is the last active administrator: make someone else an administrator first",
     ))
 }
@@ -182,11 +183,16 @@ pub const MAX_TOKEN_DAYS: i64 = 3650;
 pub fn check_token_expiry(expires_at: Option<OffsetDateTime>, now: OffsetDateTime) -> Result<()> {
     let Some(at) = expires_at else { return Ok(()) };
     let mut c = Checks::new();
-    c.check(at > now, "expires_at", "future", "expires_at must lie in the future");
+    c.check(
+        at > now,
+        "expires_at",
+        Rule::Future,
+        "expires_at must lie in the future",
+    );
     c.check(
         at <= now + time::Duration::days(MAX_TOKEN_DAYS),
         "expires_at",
-        "at_most_3650_days",
+        Rule::AtMost3650Days,
         "expires_at must be at most 3650 days (ten years) from now",
     );
     c.into_result()
@@ -234,7 +240,7 @@ mod tests {
             let Err(crate::Error::Conflict(e)) = keeps_an_admin(&admin, after, 0) else {
                 panic!("{after:?} was allowed")
             };
-            assert_eq!((e.field.as_str(), e.rule.as_str()), (field, "last_admin"));
+            assert_eq!((e.field.as_str(), e.rule), (field, Rule::LastAdmin));
             assert!(keeps_an_admin(&admin, after, 1).is_ok(), "another admin remains");
         }
         assert!(
@@ -252,12 +258,12 @@ mod tests {
         assert!(check_token_expiry(Some(now + day), now).is_ok());
         assert!(check_token_expiry(Some(now + day * 3650), now).is_ok());
         let rule = |at| match check_token_expiry(Some(at), now) {
-            Err(crate::Error::Invalid(e)) => e[0].rule.clone(),
+            Err(crate::Error::Invalid(e)) => e[0].rule,
             other => panic!("{other:?}"),
         };
-        assert_eq!(rule(time::macros::datetime!(1970-01-01 0:00 UTC)), "future");
-        assert_eq!(rule(now), "future");
-        assert_eq!(rule(now + day * 3651), "at_most_3650_days");
+        assert_eq!(rule(time::macros::datetime!(1970-01-01 0:00 UTC)), Rule::Future);
+        assert_eq!(rule(now), Rule::Future);
+        assert_eq!(rule(now + day * 3651), Rule::AtMost3650Days);
     }
 
     #[test]

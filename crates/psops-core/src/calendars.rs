@@ -12,6 +12,7 @@ use crate::code::Code;
 use crate::error::{Error, Result};
 use crate::id::Id;
 use crate::people::PersonId;
+use crate::rule::Rule;
 use crate::settings::Settings;
 use crate::validate::Checks;
 
@@ -66,7 +67,7 @@ pub fn validate_holiday(h: &Holiday, field: &str) -> Result<()> {
         c.check(
             m.get() > 0 && m <= Minutes::DAY,
             &format!("{field}minutes"),
-            "range",
+            Rule::Range,
             "a part holiday's minutes must be more than 0 and at most 24 h",
         );
     }
@@ -102,7 +103,7 @@ impl TimeOffStatus {
         if self != TimeOffStatus::Requested {
             return Err(Error::conflict(
                 "status",
-                "already_decided",
+                Rule::AlreadyDecided,
                 format!(
                     "the request is already {}; only a requested one can be decided",
                     self.code()
@@ -144,19 +145,19 @@ impl NewTimeOff {
         c.check(
             m > 0 && self.minutes <= Minutes::DAY,
             "minutes",
-            "range",
+            Rule::Range,
             "minutes must be more than 0 and at most 24 h",
         )
         .check(
             m % step == 0,
             "minutes",
-            "rounding_step",
+            Rule::RoundingStep,
             format!("minutes must be a multiple of {step} (the rounding step)"),
         )
         .check(
             employed,
             "date",
-            "employment",
+            Rule::Employment,
             "date must lie inside the person's employment dates",
         )
         .optional_text(self.note.as_deref(), "note", 2000);
@@ -234,10 +235,10 @@ mod tests {
         }
     }
 
-    fn rules(r: Result<()>) -> Vec<String> {
+    fn rules(r: Result<()>) -> Vec<(String, Rule)> {
         match r {
             Ok(()) => vec![],
-            Err(Error::Invalid(v)) => v.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
+            Err(Error::Invalid(v)) => v.into_iter().map(|e| (e.field, e.rule)).collect(),
             Err(other) => panic!("{other}"),
         }
     }
@@ -246,11 +247,14 @@ mod tests {
     fn time_off_is_a_positive_part_of_a_day_on_the_step() {
         let s = Settings::default();
         assert!(rules(off(480).validate(&s, true)).is_empty());
-        assert_eq!(rules(off(0).validate(&s, true)), ["minutes:range"]);
-        assert_eq!(rules(off(1500).validate(&s, true)), ["minutes:range"]);
+        assert_eq!(rules(off(0).validate(&s, true)), [("minutes".into(), Rule::Range)]);
+        assert_eq!(rules(off(1500).validate(&s, true)), [("minutes".into(), Rule::Range)]);
         assert_eq!(
             rules(off(50).validate(&s, false)),
-            ["minutes:rounding_step", "date:employment"]
+            [
+                ("minutes".into(), Rule::RoundingStep),
+                ("date".into(), Rule::Employment)
+            ]
         );
     }
 
@@ -259,7 +263,10 @@ mod tests {
         use TimeOffStatus::*;
         assert_eq!(Requested.decide(&TimeOffDecision::Approve).unwrap(), Approved);
         let no_reason = TimeOffDecision::Reject { reason: " ".into() };
-        assert_eq!(rules(Requested.decide(&no_reason).map(drop)), ["reason:required"]);
+        assert_eq!(
+            rules(Requested.decide(&no_reason).map(drop)),
+            [("reason".into(), Rule::Required)]
+        );
         let why = TimeOffDecision::Reject {
             reason: "team offsite".into(),
         };
@@ -267,7 +274,7 @@ mod tests {
         for s in [Approved, Rejected] {
             let err = s.decide(&TimeOffDecision::Approve).unwrap_err();
             assert!(
-                matches!(err, Error::Conflict(ref f) if f.rule == "already_decided"),
+                matches!(err, Error::Conflict(ref f) if f.rule == Rule::AlreadyDecided),
                 "{err}"
             );
         }
@@ -282,12 +289,15 @@ mod tests {
         };
         assert_eq!(
             rules(validate_holiday(&h, "holidays[0].")),
-            ["holidays[0].name:required", "holidays[0].minutes:range"]
+            [
+                ("holidays[0].name".into(), Rule::Required),
+                ("holidays[0].minutes".into(), Rule::Range)
+            ]
         );
         let fields = CalendarFields {
             name: "UK".into(),
             region: "".into(),
         };
-        assert_eq!(rules(fields.validate()), ["region:required"]);
+        assert_eq!(rules(fields.validate()), [("region".into(), Rule::Required)]);
     }
 }

@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::fiscal::FiscalCalendar;
 use crate::people::Function;
 use crate::ratio::{Ratio, apply_bp};
+use crate::rule::Rule;
 use crate::validate::Checks;
 
 /// Billable-utilization targets by function, in basis points (7000 = 70 %). The handbook
@@ -197,19 +198,19 @@ impl CapacityPolicy {
         c.check(
             (1..=1440).contains(&self.day_minutes),
             "day_minutes",
-            "range",
+            Rule::Range,
             "day_minutes must be from 1 to 1440 (24 h)",
         )
         .check(
             (1..=7).contains(&self.week_days),
             "week_days",
-            "range",
+            Rule::Range,
             "week_days must be from 1 to 7",
         )
         .check(
             (1..=53).contains(&self.weeks_per_year),
             "weeks_per_year",
-            "range",
+            Rule::Range,
             "weeks_per_year must be from 1 to 53",
         );
         for (field, days) in [
@@ -221,14 +222,14 @@ impl CapacityPolicy {
             c.check(
                 (0..=366).contains(&days),
                 field,
-                "range",
+                Rule::Range,
                 format!("{field} must be from 0 to 366"),
             );
         }
         c.check(
             self.available_minutes() >= 0,
             "holiday_days",
-            "within_year",
+            Rule::WithinYear,
             "holiday, PTO, friends-and-family and summit days together exceed the working year",
         );
         for f in <Function as crate::code::Code>::ALL {
@@ -236,20 +237,20 @@ impl CapacityPolicy {
             c.check(
                 (0..=10_000).contains(&self.billable_target_bp(*f)),
                 &field,
-                "basis_points",
+                Rule::BasisPoints,
                 format!("{field} must be from 0 to 10000 basis points (0–100 %)"),
             );
         }
         c.check(
             (-10_000..=10_000).contains(&self.margin_target_bp),
             "margin_target_bp",
-            "basis_points",
+            Rule::BasisPoints,
             "margin_target_bp must be from -10000 to 10000 basis points",
         )
         .check(
             (1..=12).contains(&self.fiscal_year_start_month),
             "fiscal_year_start_month",
-            "month",
+            Rule::Month,
             "fiscal_year_start_month must be a month number from 1 to 12",
         );
         c.into_result()
@@ -318,13 +319,13 @@ mod tests {
         let crate::Error::Invalid(errors) = p.validate().unwrap_err() else {
             panic!("expected invalid")
         };
-        let rules: Vec<String> = errors.iter().map(|e| format!("{}:{}", e.field, e.rule)).collect();
+        let rules: Vec<(String, Rule)> = errors.iter().map(|e| (e.field.clone(), e.rule)).collect();
         assert_eq!(
             rules,
             [
-                "holiday_days:within_year",
-                "billable_targets.engineer:basis_points",
-                "fiscal_year_start_month:month"
+                ("holiday_days".into(), Rule::WithinYear),
+                ("billable_targets.engineer".into(), Rule::BasisPoints),
+                ("fiscal_year_start_month".into(), Rule::Month)
             ]
         );
     }

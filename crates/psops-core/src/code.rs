@@ -8,6 +8,8 @@
 
 use std::str::FromStr;
 
+use crate::rule::Rule;
+
 /// A closed set of values, each with a stable code used in the API and the database.
 pub trait Code: Sized + Copy + 'static + strum::VariantArray + Into<&'static str> + FromStr {
     /// Every value, in declaration order (the order forms and messages list them in).
@@ -24,7 +26,7 @@ pub trait Code: Sized + Copy + 'static + strum::VariantArray + Into<&'static str
             let all: Vec<&str> = Self::ALL.iter().map(|v| v.code()).collect();
             crate::Error::invalid(
                 Self::FIELD,
-                "one_of",
+                Rule::OneOf,
                 format!("{} must be one of: {}", Self::FIELD, all.join(", ")),
             )
         })

@@ -1,11 +1,13 @@
 //! Credentials: argon2id password hashes and bearer API tokens. A token's secret is shown
 //! once; only its SHA-256 is stored, so a copy of the database does not leak tokens.
 
-use crate::{Error, Result};
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
+
+use crate::rule::Rule;
+use crate::{Error, Result};
 
 /// Prefix that makes psops tokens recognisable to secret scanners.
 pub const TOKEN_PREFIX: &str = "psops_";
@@ -21,7 +23,7 @@ pub fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 12 {
         return Err(Error::invalid(
             "password",
-            "too_short",
+            Rule::TooShort,
             "password must be at least 12 characters",
         ));
     }

@@ -8,6 +8,8 @@ use std::io::{BufRead, BufReader, Read};
 
 use csv::StringRecord;
 
+use crate::rule::Rule;
+
 /// Which character separates fields.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Delimiter {
@@ -22,7 +24,7 @@ pub(crate) enum Delimiter {
 pub(crate) struct CsvError {
     pub line: u64,
     /// `io`, `utf8` or `csv`.
-    pub rule: &'static str,
+    pub rule: Rule,
     pub message: String,
 }
 
@@ -41,7 +43,7 @@ impl<R: Read> CsvFile<BufReader<R>> {
     pub fn from_buffered(mut input: BufReader<R>, delimiter: Delimiter, has_header: bool) -> Result<Self, CsvError> {
         let io = |e: std::io::Error| CsvError {
             line: 1,
-            rule: "io",
+            rule: Rule::Io,
             message: format!("the file could not be read: {e}"),
         };
         if input.fill_buf().map_err(io)?.starts_with(b"\xef\xbb\xbf") {
@@ -123,11 +125,11 @@ fn csv_error(e: &csv::Error, fallback_line: u64) -> CsvError {
     let line = e.position().map_or(fallback_line, csv::Position::line);
     let (rule, message) = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => (
-            "utf8",
+            Rule::Utf8,
             "the record is not valid UTF-8: save the file as UTF-8".to_string(),
         ),
-        csv::ErrorKind::Io(io) => ("io", format!("the file could not be read: {io}")),
-        _ => ("csv", format!("the record is not valid CSV: {e}")),
+        csv::ErrorKind::Io(io) => (Rule::Io, format!("the file could not be read: {io}")),
+        _ => (Rule::Csv, format!("the record is not valid CSV: {e}")),
     };
     CsvError { line, rule, message }
 }
@@ -174,9 +176,9 @@ mod tests {
         let mut file = CsvFile::open(&text[..], Delimiter::Comma, true).unwrap();
         file.header().unwrap();
         let mut record = StringRecord::new();
-        let got: Vec<Result<u64, &str>> = std::iter::from_fn(|| file.next_record(&mut record))
+        let got: Vec<Result<u64, Rule>> = std::iter::from_fn(|| file.next_record(&mut record))
             .map(|r| r.map_err(|e| e.rule))
             .collect();
-        assert_eq!(got, [Ok(2), Err("utf8"), Ok(4)]);
+        assert_eq!(got, [Ok(2), Err(Rule::Utf8), Ok(4)]);
     }
 }

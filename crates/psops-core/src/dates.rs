@@ -5,6 +5,7 @@ use time::{Date, Duration, Weekday};
 use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 
 /// `YYYY-MM-DD`, the only date format psops reads or writes on its interfaces.
 pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
@@ -18,8 +19,6 @@ pub const ISO_DATE: &[time::format_description::BorrowedFormatItem<'static>] =
 pub const EARLIEST: Date = time::macros::date!(1900 - 01 - 01);
 /// The last day psops accepts or computes with (see [`EARLIEST`]).
 pub const LATEST: Date = time::macros::date!(2200 - 12 - 31);
-/// The rule code of a date outside [`EARLIEST`]..=[`LATEST`].
-pub const BOUNDS_RULE: &str = "date_bounds";
 
 /// Whether a day lies inside the bounds psops works in.
 pub fn in_bounds(d: Date) -> bool {
@@ -30,7 +29,7 @@ pub fn in_bounds(d: Date) -> bool {
 pub fn out_of_bounds(field: &str) -> Error {
     Error::invalid(
         field,
-        BOUNDS_RULE,
+        Rule::DateBounds,
         format!("{field} must lie between 1900-01-01 and 2200-12-31"),
     )
 }
@@ -50,7 +49,7 @@ pub fn read_date(field: &str, s: &str) -> Result<Date> {
     Date::parse(s.trim(), ISO_DATE).map_err(|_| {
         Error::invalid(
             field,
-            "date",
+            Rule::Date,
             format!("{field} must be a date written YYYY-MM-DD, got '{s}'"),
         )
     })
@@ -77,7 +76,7 @@ pub struct DateRange {
 impl DateRange {
     pub fn new(start: Date, end: Date) -> Result<Self> {
         if end < start {
-            return Err(Error::invalid("end", "after_start", "end must be on or after start"));
+            return Err(Error::invalid("end", Rule::AfterStart, "end must be on or after start"));
         }
         Ok(Self { start, end })
     }
@@ -178,7 +177,7 @@ mod tests {
             let Err(Error::Invalid(e)) = parse_date("from", outside) else {
                 panic!("{outside} was accepted")
             };
-            assert_eq!((e[0].field.as_str(), e[0].rule.as_str()), ("from", BOUNDS_RULE));
+            assert_eq!((e[0].field.as_str(), e[0].rule), ("from", Rule::DateBounds));
         }
         assert_eq!(read_date("d", "9999-12-31").unwrap(), Date::MAX);
         let r = DateRange::new(EARLIEST, LATEST).unwrap();

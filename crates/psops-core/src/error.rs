@@ -4,6 +4,9 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::record::Entity;
+use crate::rule::Rule;
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// One broken rule on one field: `field` names it as the API spells it, `rule` is a
@@ -11,15 +14,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct FieldError {
     pub field: String,
-    pub rule: String,
+    // A Rule, answered as its code: a string in the JSON and in the OpenAPI document (this
+    // struct's doc comment is the schema's description there, so it is left as it was).
+    #[schema(value_type = String)]
+    pub rule: Rule,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self {
             field: field.into(),
-            rule: rule.into(),
+            rule,
             message: message.into(),
         }
     }
@@ -32,7 +38,7 @@ pub enum Error {
     Invalid(Vec<FieldError>),
     /// The object does not exist, or the actor may not know that it does (HTTP 404).
     #[error("{entity}{}{id} not found", if id.is_empty() { "" } else { " " })]
-    NotFound { entity: &'static str, id: String },
+    NotFound { entity: Thing, id: String },
     /// The write conflicts with what is stored, e.g. a duplicate unique value (HTTP 409).
     #[error("conflict: {}", .0.message)]
     Conflict(FieldError),
@@ -59,22 +65,104 @@ fn summary(errors: &[FieldError]) -> String {
 }
 
 impl Error {
-    pub fn invalid(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self::Invalid(vec![FieldError::new(field, rule, message)])
     }
 
-    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+    pub fn not_found(entity: impl Into<Thing>, id: impl ToString) -> Self {
         Self::NotFound {
-            entity,
+            entity: entity.into(),
             id: id.to_string(),
         }
     }
 
-    pub fn conflict(field: impl Into<String>, rule: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn conflict(field: impl Into<String>, rule: Rule, message: impl Into<String>) -> Self {
         Self::Conflict(FieldError::new(field, rule, message))
     }
 
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         Self::Internal(cause.to_string())
+    }
+}
+
+/// What a request acts on, as a 404 (`person 12 not found`) or a refusal (`your roles do
+/// not allow you to read this person`) names it: a kind of record, or one of the few
+/// things psops guards that are no record.
+///
+/// Those few are not [`Entity`] variants on purpose: `Entity` is the vocabulary of what is
+/// stored — the audit log's `entity`, the resource of an idempotent create — and a
+/// timesheet (a person's week of entries), a report, an import or an id that is not even
+/// a number is never stored as a kind of its own. Each keeps the name it had as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Thing {
+    /// A kind of record, named as the audit log names it (`time_entry`).
+    Entity(Entity),
+    /// A person's week of time entries (`timesheet`).
+    Timesheet,
+    /// The holiday calendars as the API guards them (`calendar`; the pages say
+    /// `holiday_calendar`).
+    Calendar,
+    /// The timesheet compliance report in the API (`compliance_report`).
+    ComplianceReport,
+    /// The timesheet compliance report on its page (`compliance report`).
+    ComplianceReportPage,
+    /// The audit log (`audit_log`).
+    AuditLog,
+    /// A person's utilization page (`utilization`).
+    Utilization,
+    /// A file import (`import`).
+    Import,
+    /// What a path names by an id that is not a number, so of no kind (`object`).
+    Object,
+}
+
+impl Thing {
+    /// The name a message gives it, e.g. `time_entry` or `timesheet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Thing::Entity(e) => e.name(),
+            Thing::Timesheet => "timesheet",
+            Thing::Calendar => "calendar",
+            Thing::ComplianceReport => "compliance_report",
+            Thing::ComplianceReportPage => "compliance report",
+            Thing::AuditLog => "audit_log",
+            Thing::Utilization => "utilization",
+            Thing::Import => "import",
+            Thing::Object => "object",
+        }
+    }
+}
+
+impl From<Entity> for Thing {
+    fn from(e: Entity) -> Self {
+        Thing::Entity(e)
+    }
+}
+
+impl std::fmt::Display for Thing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_404_names_the_kind_as_before() {
+        assert_eq!(
+            Error::not_found(Entity::TimeEntry, 12).to_string(),
+            "time_entry 12 not found"
+        );
+        assert_eq!(
+            Error::not_found(Thing::Timesheet, "").to_string(),
+            "timesheet not found"
+        );
+        assert_eq!(
+            Error::not_found(Thing::Object, "abc").to_string(),
+            "object abc not found"
+        );
+        assert_eq!(Thing::ComplianceReportPage.to_string(), "compliance report");
     }
 }

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 use utoipa::ToSchema;
 
-use crate::dates::{BOUNDS_RULE, DateRange, EARLIEST, LATEST};
+use crate::dates::{DateRange, EARLIEST, LATEST};
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FiscalCalendar {
@@ -35,7 +36,7 @@ impl FiscalCalendar {
         if !(1..=12).contains(&start_month) {
             return Err(Error::invalid(
                 "fiscal_year_start_month",
-                "month",
+                Rule::Month,
                 "fiscal_year_start_month must be a month number from 1 to 12",
             ));
         }
@@ -114,7 +115,7 @@ impl FromStr for FiscalQuarter {
         let bad = || {
             Error::invalid(
                 "quarter",
-                "fiscal_quarter",
+                Rule::FiscalQuarter,
                 format!("'{s}' is not a fiscal quarter like FY2027-Q1"),
             )
         };
@@ -131,7 +132,7 @@ impl FromStr for FiscalQuarter {
         if !(EARLIEST.year()..=LATEST.year() + 1).contains(&year) {
             return Err(Error::invalid(
                 "quarter",
-                BOUNDS_RULE,
+                Rule::DateBounds,
                 format!("'{s}' lies outside the years psops works in (1900 to 2200)"),
             ));
         }

@@ -17,12 +17,13 @@ use crate::capacity::Holiday;
 use crate::csv_file::{CsvError, CsvFile, Delimiter};
 use crate::dates::parse_date;
 use crate::error::{Error, FieldError, Result};
+use crate::rule::Rule;
 
 /// A multi-day event longer than this is almost certainly not a holiday (a whole-year
 /// "event" would otherwise flood the calendar).
 const MAX_EVENT_DAYS: i64 = 31;
 
-fn at(line: usize, rule: &str, message: impl Into<String>) -> FieldError {
+fn at(line: usize, rule: Rule, message: impl Into<String>) -> FieldError {
     FieldError::new(format!("line {line}"), rule, format!("line {line}: {}", message.into()))
 }
 
@@ -33,7 +34,7 @@ fn finish(found: Vec<(usize, Holiday)>, mut errors: Vec<FieldError>) -> Result<V
         match by_date.entry(h.date) {
             std::collections::btree_map::Entry::Occupied(_) => errors.push(at(
                 line,
-                "duplicate_date",
+                Rule::DuplicateDate,
                 format!("{} is listed more than once", crate::dates::format_date(h.date)),
             )),
             std::collections::btree_map::Entry::Vacant(slot) => {
@@ -45,7 +46,7 @@ fn finish(found: Vec<(usize, Holiday)>, mut errors: Vec<FieldError>) -> Result<V
         return Err(Error::Invalid(errors));
     }
     if by_date.is_empty() {
-        return Err(Error::invalid("file", "empty", "the file lists no holidays"));
+        return Err(Error::invalid("file", Rule::Empty, "the file lists no holidays"));
     }
     Ok(by_date.into_values().collect())
 }
@@ -129,28 +130,28 @@ pub fn parse_ics(text: &str) -> Result<Vec<Holiday>> {
                 Some(d) => e.end = Some(d),
                 None => errors.push(at(
                     line,
-                    "date",
+                    Rule::Date,
                     format!("{name} '{value}' is not a date like 20261225"),
                 )),
             },
             ("SUMMARY", Some(e)) => e.summary = ics_text(value),
             ("RRULE", Some(_)) => errors.push(at(
                 line,
-                "recurring",
+                Rule::Recurring,
                 "recurring events (RRULE) are not imported: list each year's date",
             )),
             _ => {}
         }
     }
     if let Some(e) = event {
-        errors.push(at(e.start_line, "unterminated", "BEGIN:VEVENT has no END:VEVENT"));
+        errors.push(at(e.start_line, Rule::Unterminated, "BEGIN:VEVENT has no END:VEVENT"));
     }
     finish(found, errors)
 }
 
 fn expand(e: Event, found: &mut Vec<(usize, Holiday)>, errors: &mut Vec<FieldError>) {
     let Some(start) = e.start else {
-        errors.push(at(e.start_line, "required", "the event has no DTSTART"));
+        errors.push(at(e.start_line, Rule::Required, "the event has no DTSTART"));
         return;
     };
     let name = if e.summary.is_empty() {
@@ -163,7 +164,7 @@ fn expand(e: Event, found: &mut Vec<(usize, Holiday)>, errors: &mut Vec<FieldErr
     if days > MAX_EVENT_DAYS {
         errors.push(at(
             e.start_line,
-            "too_long",
+            Rule::TooLong,
             format!("the event spans {days} days; at most {MAX_EVENT_DAYS} are imported as holidays"),
         ));
         return;
@@ -171,7 +172,7 @@ fn expand(e: Event, found: &mut Vec<(usize, Holiday)>, errors: &mut Vec<FieldErr
     if !crate::dates::in_bounds(start) {
         errors.push(at(
             e.start_line,
-            crate::dates::BOUNDS_RULE,
+            Rule::DateBounds,
             "the event's DTSTART must lie between 1900-01-01 and 2200-12-31",
         ));
         return;
@@ -214,13 +215,13 @@ pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
         }
         // A holiday is one line: a line break inside a cell is a quote left open.
         if record.iter().any(|f| f.contains('\n')) {
-            errors.push(at(line, "quotes", "a quoted field is not closed on its line"));
+            errors.push(at(line, Rule::Quotes, "a quoted field is not closed on its line"));
             continue;
         }
         if !(2..=3).contains(&fields.len()) {
             errors.push(at(
                 line,
-                "columns",
+                Rule::Columns,
                 format!("expected date,name[,hours] but found {} columns", fields.len()),
             ));
             continue;
@@ -232,15 +233,15 @@ pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
                 Ok(m) if m.get() > 0 && m <= Minutes::DAY => Ok(Some(m)),
                 _ => Err(at(
                     line,
-                    "hours",
+                    Rule::Hours,
                     format!("hours '{h}' must be more than 0 and at most 24, e.g. 4 or 3.5"),
                 )),
             },
         };
         if fields[1].is_empty() {
-            errors.push(at(line, "required", "the holiday needs a name"));
+            errors.push(at(line, Rule::Required, "the holiday needs a name"));
         } else if fields[1].chars().count() > 200 {
-            errors.push(at(line, "too_long", "the name must be at most 200 characters"));
+            errors.push(at(line, Rule::TooLong, "the name must be at most 200 characters"));
         }
         match (date, minutes) {
             (Ok(date), Ok(minutes)) if !fields[1].is_empty() => found.push((
@@ -251,16 +252,14 @@ pub fn parse_csv(text: &str) -> Result<Vec<Holiday>> {
                     name: fields[1].clone(),
                 },
             )),
-            (Err(crate::Error::Invalid(e)), _) if e.iter().any(|e| e.rule == crate::dates::BOUNDS_RULE) => {
-                errors.push(at(
-                    line,
-                    crate::dates::BOUNDS_RULE,
-                    format!("'{}' lies outside 1900-01-01 to 2200-12-31", fields[0]),
-                ))
-            }
+            (Err(crate::Error::Invalid(e)), _) if e.iter().any(|e| e.rule == Rule::DateBounds) => errors.push(at(
+                line,
+                Rule::DateBounds,
+                format!("'{}' lies outside 1900-01-01 to 2200-12-31", fields[0]),
+            )),
             (Err(_), _) => errors.push(at(
                 line,
-                "date",
+                Rule::Date,
                 format!("'{}' is not a date written YYYY-MM-DD", fields[0]),
             )),
             (_, Err(e)) => errors.push(e),
@@ -275,9 +274,9 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    fn lines(e: Error) -> Vec<String> {
+    fn lines(e: Error) -> Vec<(String, Rule)> {
         match e {
-            Error::Invalid(v) => v.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
+            Error::Invalid(v) => v.into_iter().map(|e| (e.field, e.rule)).collect(),
             other => panic!("{other}"),
         }
     }
@@ -311,17 +310,17 @@ DTEND:20270101\nEND:VEVENT\nBEGIN:VEVENT\n";
         assert_eq!(
             lines(parse_ics(bad).unwrap_err()),
             [
-                "line 2:date",
-                "line 1:required",
-                "line 4:required",
-                "line 9:recurring",
-                "line 11:too_long",
-                "line 15:unterminated"
+                ("line 2".into(), Rule::Date),
+                ("line 1".into(), Rule::Required),
+                ("line 4".into(), Rule::Required),
+                ("line 9".into(), Rule::Recurring),
+                ("line 11".into(), Rule::TooLong),
+                ("line 15".into(), Rule::Unterminated)
             ]
         );
         assert_eq!(
             lines(parse_ics("BEGIN:VCALENDAR\nEND:VCALENDAR").unwrap_err()),
-            ["file:empty"]
+            [("file".into(), Rule::Empty)]
         );
     }
 
@@ -346,12 +345,12 @@ DTEND:20270101\nEND:VEVENT\nBEGIN:VEVENT\n";
         assert_eq!(
             lines(parse_csv(text).unwrap_err()),
             [
-                "line 2:date",
-                "line 3:columns",
-                "line 4:required",
-                "line 5:hours",
-                "line 7:quotes",
-                "line 6:duplicate_date"
+                ("line 2".into(), Rule::Date),
+                ("line 3".into(), Rule::Columns),
+                ("line 4".into(), Rule::Required),
+                ("line 5".into(), Rule::Hours),
+                ("line 7".into(), Rule::Quotes),
+                ("line 6".into(), Rule::DuplicateDate)
             ]
         );
         let err = parse_csv("2026-13-01,Nope").unwrap_err();

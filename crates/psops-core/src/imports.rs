@@ -182,6 +182,7 @@ impl RowStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rule::Rule;
 
     #[test]
     fn entry_ids_are_kept_as_runs() {
@@ -196,7 +197,7 @@ mod tests {
     fn a_report_lists_a_bounded_number_of_errors_but_counts_all() {
         let mut r = ImportReport::new("time", Some(Format::Harvest), false);
         for line in 0..(MAX_LISTED_ERRORS as u64 + 5) {
-            r.fail(vec![RowError::new(line, "Hours", "x", "duration", "bad")]);
+            r.fail(vec![RowError::new(line, "Hours", "x", Rule::Duration, "bad")]);
         }
         assert_eq!(r.rows_failed, MAX_LISTED_ERRORS as u64 + 5);
         assert_eq!(r.errors, r.rows_failed);

@@ -34,6 +34,7 @@ pub mod ratio;
 pub mod record;
 pub mod report_text;
 pub mod reporting;
+pub mod rule;
 pub mod scope;
 pub mod sessions;
 pub mod settings;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize, ToSchema)]
 #[serde(transparent)]
@@ -53,7 +54,7 @@ fn parse_duration(input: &str, fraction: Fraction) -> Result<Minutes> {
     let bad = || {
         Error::invalid(
             "minutes",
-            "duration",
+            Rule::Duration,
             format!("'{input}' is not a duration: write 1:30, 1.5 (hours) or 90m"),
         )
     };

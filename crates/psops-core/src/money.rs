@@ -7,6 +7,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 
 /// An ISO 4217 alphabetic code: three ASCII capital letters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,7 +41,7 @@ impl FromStr for Currency {
         } else {
             Err(Error::invalid(
                 "currency",
-                "iso4217",
+                Rule::Iso4217,
                 "currency must be an ISO 4217 code of three capital letters, like USD",
             ))
         }
@@ -100,7 +101,7 @@ impl Money {
         let bad = || {
             Error::invalid(
                 "amount",
-                "decimal",
+                Rule::Decimal,
                 format!(
                     "amount must be a decimal number with at most {} decimals",
                     currency.exponent()

@@ -4,6 +4,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 500;
@@ -32,7 +33,7 @@ impl PageRequest {
             Some(c) => Some(decode_cursor(c).ok_or_else(|| {
                 Error::invalid(
                     "cursor",
-                    "cursor",
+                    Rule::Cursor,
                     "cursor must be a value returned as next_cursor by this list",
                 )
             })?),
@@ -41,7 +42,7 @@ impl PageRequest {
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::invalid(
                 "limit",
-                "range",
+                Rule::Range,
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             ));
         }

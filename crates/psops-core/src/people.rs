@@ -10,6 +10,7 @@ use crate::id::Id;
 use crate::meta::Meta;
 use crate::partners::PartnerId;
 use crate::patch::{double_option, set};
+use crate::rule::Rule;
 use crate::validate::Checks;
 
 pub type PersonId = Id<Person>;
@@ -50,7 +51,7 @@ impl Fte {
         } else {
             Err(crate::Error::invalid(
                 "fte",
-                "range",
+                Rule::Range,
                 "fte must be more than 0 and at most 1 (full time)",
             ))
         }
@@ -131,14 +132,14 @@ impl PersonFields {
         c.check(
             valid_time_zone(&self.time_zone),
             "time_zone",
-            "time_zone",
+            Rule::TimeZone,
             "time_zone must be an IANA name such as Europe/Berlin or UTC",
         );
         if let Some(end) = self.employment_end {
             c.check(
                 end >= self.employment_start,
                 "employment_end",
-                "after_start",
+                Rule::AfterStart,
                 "employment_end must be on or after employment_start",
             );
         }

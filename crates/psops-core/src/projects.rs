@@ -12,6 +12,7 @@ use crate::money::Money;
 use crate::partners::PartnerId;
 use crate::patch::{double_option, set};
 use crate::people::PersonId;
+use crate::rule::Rule;
 use crate::validate::Checks;
 use crate::{Minutes, Result};
 
@@ -113,44 +114,44 @@ impl ProjectFields {
             c.check(
                 e >= s,
                 "end_date",
-                "after_start",
+                Rule::AfterStart,
                 "end_date must be on or after start_date",
             );
         }
         c.check(
             self.account_id.is_some() || self.project_type == ProjectType::Internal,
             "account_id",
-            "required",
+            Rule::Required,
             "account_id is required unless project_type is internal",
         );
         c.check(
             self.project_type != ProjectType::Internal || self.billing_type == BillingType::NonBillable,
             "billing_type",
-            "internal_non_billable",
+            Rule::InternalNonBillable,
             "an internal project must have billing_type non_billable",
         );
         c.check(
             !self.partner_delivered || self.partner_id.is_some(),
             "partner_id",
-            "required",
+            Rule::Required,
             "partner_id is required when partner_delivered is true",
         );
         c.check(
             self.partner_delivered || self.partner_id.is_none(),
             "partner_delivered",
-            "partner_without_flag",
+            Rule::PartnerWithoutFlag,
             "partner_delivered must be true when partner_id is set",
         );
         c.check(
             self.budget_minutes.is_none_or(|m| m.get() >= 0),
             "budget_minutes",
-            "not_negative",
+            Rule::NotNegative,
             "budget_minutes must not be negative",
         );
         c.check(
             self.budget.is_none_or(|m| m.amount_minor >= 0),
             "budget",
-            "not_negative",
+            Rule::NotNegative,
             "budget must not be negative",
         );
         c.into_result()
@@ -275,10 +276,10 @@ pub(crate) mod tests {
         }
     }
 
-    fn rules_broken(p: &ProjectFields) -> Vec<String> {
+    fn rules_broken(p: &ProjectFields) -> Vec<(String, Rule)> {
         match p.validate() {
             Ok(()) => vec![],
-            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
+            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| (e.field, e.rule)).collect(),
             Err(other) => panic!("{other}"),
         }
     }
@@ -292,7 +293,7 @@ pub(crate) mod tests {
     fn customer_projects_need_an_account() {
         let mut p = sample();
         p.account_id = None;
-        assert_eq!(rules_broken(&p), ["account_id:required"]);
+        assert_eq!(rules_broken(&p), [("account_id".into(), Rule::Required)]);
         p.project_type = ProjectType::Internal;
         p.billing_type = BillingType::NonBillable;
         assert!(rules_broken(&p).is_empty());
@@ -302,10 +303,13 @@ pub(crate) mod tests {
     fn partner_flag_and_partner_go_together() {
         let mut p = sample();
         p.partner_delivered = true;
-        assert_eq!(rules_broken(&p), ["partner_id:required"]);
+        assert_eq!(rules_broken(&p), [("partner_id".into(), Rule::Required)]);
         p.partner_delivered = false;
         p.partner_id = Some(Id::new(3));
-        assert_eq!(rules_broken(&p), ["partner_delivered:partner_without_flag"]);
+        assert_eq!(
+            rules_broken(&p),
+            [("partner_delivered".into(), Rule::PartnerWithoutFlag)]
+        );
     }
 
     #[test]
@@ -315,7 +319,10 @@ pub(crate) mod tests {
         p.budget_minutes = Some(Minutes(-1));
         assert_eq!(
             rules_broken(&p),
-            ["end_date:after_start", "budget_minutes:not_negative"]
+            [
+                ("end_date".into(), Rule::AfterStart),
+                ("budget_minutes".into(), Rule::NotNegative)
+            ]
         );
     }
 }

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::error::Result;
 use crate::fiscal::FiscalCalendar;
 use crate::money::Currency;
+use crate::rule::Rule;
 use crate::validate::Checks;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -80,19 +81,19 @@ impl Settings {
         c.check(
             (1..=60).contains(&self.rounding_step_minutes) && 60 % self.rounding_step_minutes == 0,
             "rounding_step_minutes",
-            "divides_hour",
+            Rule::DividesHour,
             "rounding_step_minutes must divide an hour evenly (1, 5, 6, 10, 15, 30 or 60)",
         );
         c.check(
             (1..=12).contains(&self.fiscal_year_start_month),
             "fiscal_year_start_month",
-            "month",
+            Rule::Month,
             "fiscal_year_start_month must be a month number from 1 to 12",
         );
         c.check(
             WEEKDAYS.contains(&self.timesheet_due_weekday.as_str()),
             "timesheet_due_weekday",
-            "weekday",
+            Rule::Weekday,
             "timesheet_due_weekday must be a weekday name such as friday",
         );
         c.into_result()

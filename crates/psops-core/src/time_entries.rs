@@ -9,6 +9,7 @@ use crate::id::Id;
 use crate::patch::{double_option, set};
 use crate::people::{Person, PersonId};
 use crate::projects::{Project, ProjectId};
+use crate::rule::Rule;
 use crate::settings::Settings;
 use crate::validate::Checks;
 use crate::{Minutes, Result};
@@ -168,9 +169,6 @@ pub struct CheckedEntry {
     pub note: Option<String>,
 }
 
-/// The rule code of time on a project the person is not assigned to.
-pub const NOT_ASSIGNED: &str = "not_assigned";
-
 /// Checks an entry against the rules of the handbook and the settings: among them, a
 /// person records time only on projects they are assigned to, unless the organisation
 /// allows time without an assignment (`Settings::time_without_assignment`).
@@ -181,20 +179,20 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
     c.check(
         input.project_id.is_some() != input.category.is_some(),
         "project_id",
-        "project_or_category",
+        Rule::ProjectOrCategory,
         "give either project_id or an internal category, not both and not neither",
     );
-    c.check(m > 0, "minutes", "positive", "minutes must be more than 0");
+    c.check(m > 0, "minutes", Rule::Positive, "minutes must be more than 0");
     c.check(
         m <= 0 || m % step == 0,
         "minutes",
-        "rounding_step",
+        Rule::RoundingStep,
         format!("minutes must be a multiple of {step} (the rounding step)"),
     );
     c.check(
         ctx.other_minutes_that_day + m.max(0) <= Minutes::DAY.get(),
         "minutes",
-        "day_limit",
+        Rule::DayLimit,
         format!(
             "one person's entries on one day total at most 24 h; {} is already logged on {}",
             Minutes(ctx.other_minutes_that_day),
@@ -205,13 +203,13 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
     c.check(
         !ctx.person.meta.is_archived(),
         "person_id",
-        "archived",
+        Rule::Archived,
         "the person is archived and takes no new time",
     );
     c.check(
         person.employed_on(input.date),
         "date",
-        "employment",
+        Rule::Employment,
         "date must lie inside the person's employment dates",
     );
     let note = input
@@ -226,32 +224,32 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
             c.check(
                 ctx.assigned || ctx.settings.time_without_assignment,
                 "project_id",
-                NOT_ASSIGNED,
+                Rule::NotAssigned,
                 "the person is not assigned to this project: time goes only on projects a person is assigned to",
             );
             c.check(
                 !project.meta.is_archived(),
                 "project_id",
-                "archived",
+                Rule::Archived,
                 "the project is archived and takes no new time",
             );
             c.check(
                 project.fields.runs_on(input.date),
                 "date",
-                "project_dates",
+                Rule::ProjectDates,
                 "date must lie inside the project's start and end dates",
             );
             let billable = input.billable.unwrap_or(project.fields.default_billable());
             c.check(
                 !billable || project.fields.default_billable(),
                 "billable",
-                "project_not_billable",
+                Rule::ProjectNotBillable,
                 "time on a non-billable project cannot be billable",
             );
             c.check(
                 billable || !project.fields.is_customer() || note.is_some(),
                 "note",
-                "note_required_non_billable",
+                Rule::NoteRequiredNonBillable,
                 "non-billable time on a customer project needs a note that explains it",
             );
             billable
@@ -260,7 +258,7 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
             c.check(
                 input.billable != Some(true),
                 "billable",
-                "internal_not_billable",
+                Rule::InternalNotBillable,
                 "internal time cannot be billable",
             );
             false
@@ -371,7 +369,7 @@ mod tests {
         let strict = Settings::default();
         assert_eq!(
             broken(rules_with(entry(60), Some(&tm), 0, false, &strict)),
-            ["project_id:not_assigned"]
+            [("project_id".into(), Rule::NotAssigned)]
         );
         assert!(broken(rules_with(entry(60), Some(&tm), 0, true, &strict)).is_empty());
         let open = Settings {
@@ -385,10 +383,10 @@ mod tests {
         assert!(broken(rules_with(internal, None, 0, false, &strict)).is_empty());
     }
 
-    fn broken(r: Result<CheckedEntry>) -> Vec<String> {
+    fn broken(r: Result<CheckedEntry>) -> Vec<(String, Rule)> {
         match r {
             Ok(_) => vec![],
-            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
+            Err(crate::Error::Invalid(e)) => e.into_iter().map(|e| (e.field, e.rule)).collect(),
             Err(other) => panic!("{other}"),
         }
     }
@@ -410,12 +408,12 @@ mod tests {
         e.billable = Some(false);
         assert_eq!(
             broken(rules(e.clone(), Some(&tm), 0)),
-            ["note:note_required_non_billable"]
+            [("note".into(), Rule::NoteRequiredNonBillable)]
         );
         e.note = Some("   ".into());
         assert_eq!(
             broken(rules(e.clone(), Some(&tm), 0)),
-            ["note:note_required_non_billable"]
+            [("note".into(), Rule::NoteRequiredNonBillable)]
         );
         e.note = Some("set up CI runners for the customer".into());
         assert!(broken(rules(e, Some(&tm), 0)).is_empty());
@@ -430,9 +428,18 @@ mod tests {
     #[test]
     fn minutes_positive_and_on_the_step() {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
-        assert_eq!(broken(rules(entry(0), Some(&tm), 0)), ["minutes:positive"]);
-        assert_eq!(broken(rules(entry(-15), Some(&tm), 0)), ["minutes:positive"]);
-        assert_eq!(broken(rules(entry(20), Some(&tm), 0)), ["minutes:rounding_step"]);
+        assert_eq!(
+            broken(rules(entry(0), Some(&tm), 0)),
+            [("minutes".into(), Rule::Positive)]
+        );
+        assert_eq!(
+            broken(rules(entry(-15), Some(&tm), 0)),
+            [("minutes".into(), Rule::Positive)]
+        );
+        assert_eq!(
+            broken(rules(entry(20), Some(&tm), 0)),
+            [("minutes".into(), Rule::RoundingStep)]
+        );
         assert!(broken(rules(entry(45), Some(&tm), 0)).is_empty());
     }
 
@@ -440,7 +447,10 @@ mod tests {
     fn a_day_holds_at_most_24_hours() {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         assert!(broken(rules(entry(60), Some(&tm), 23 * 60)).is_empty());
-        assert_eq!(broken(rules(entry(75), Some(&tm), 23 * 60)), ["minutes:day_limit"]);
+        assert_eq!(
+            broken(rules(entry(75), Some(&tm), 23 * 60)),
+            [("minutes".into(), Rule::DayLimit)]
+        );
     }
 
     #[test]
@@ -448,11 +458,14 @@ mod tests {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         let mut e = entry(60);
         e.date = date!(2026 - 01 - 15); // employed, but before the project starts
-        assert_eq!(broken(rules(e.clone(), Some(&tm), 0)), ["date:project_dates"]);
+        assert_eq!(
+            broken(rules(e.clone(), Some(&tm), 0)),
+            [("date".into(), Rule::ProjectDates)]
+        );
         e.date = date!(2027 - 01 - 04); // after employment and project
         assert_eq!(
             broken(rules(e, Some(&tm), 0)),
-            ["date:employment", "date:project_dates"]
+            [("date".into(), Rule::Employment), ("date".into(), Rule::ProjectDates)]
         );
     }
 
@@ -460,7 +473,10 @@ mod tests {
     fn archived_projects_take_no_time() {
         let mut tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         tm.meta.archived_at = Some(datetime!(2026-03-01 0:00 UTC));
-        assert_eq!(broken(rules(entry(60), Some(&tm), 0)), ["project_id:archived"]);
+        assert_eq!(
+            broken(rules(entry(60), Some(&tm), 0)),
+            [("project_id".into(), Rule::Archived)]
+        );
     }
 
     #[test]
@@ -470,12 +486,15 @@ mod tests {
         let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
         assert_eq!(
             broken(rules(e.clone(), Some(&tm), 0)),
-            ["project_id:project_or_category"]
+            [("project_id".into(), Rule::ProjectOrCategory)]
         );
         e.project_id = None;
         assert!(!rules(e.clone(), None, 0).unwrap().billable);
         e.billable = Some(true);
-        assert_eq!(broken(rules(e, None, 0)), ["billable:internal_not_billable"]);
+        assert_eq!(
+            broken(rules(e, None, 0)),
+            [("billable".into(), Rule::InternalNotBillable)]
+        );
     }
 
     #[test]
@@ -483,7 +502,10 @@ mod tests {
         let nb = project(BillingType::NonBillable, ProjectType::Consulting);
         let mut e = entry(60);
         e.billable = Some(true);
-        assert_eq!(broken(rules(e, Some(&nb), 0)), ["billable:project_not_billable"]);
+        assert_eq!(
+            broken(rules(e, Some(&nb), 0)),
+            [("billable".into(), Rule::ProjectNotBillable)]
+        );
     }
 
     #[test]

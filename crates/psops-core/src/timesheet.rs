@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use crate::dates::{DateRange, format_date};
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 use crate::time_entries::EntryStatus;
 
 /// A step an actor asks for. JSON: `{"action":"reject","reason":"wrong project"}`.
@@ -86,7 +87,7 @@ impl EntryLock {
             EntryLock::Open => Ok(()),
             EntryLock::PeriodLocked(r) => Err(Error::conflict(
                 "date",
-                "period_locked",
+                Rule::PeriodLocked,
                 format!(
                     "the period {} to {} is locked by finance: no entry in it can be \
                      created, changed or moved through the timesheet by anyone",
@@ -96,7 +97,7 @@ impl EntryLock {
             )),
             EntryLock::Invoiced => Err(Error::conflict(
                 "status",
-                "invoiced",
+                Rule::Invoiced,
                 "the entry is billed on an issued invoice and can no longer change",
             )),
         }
@@ -124,7 +125,7 @@ pub fn apply(state: EntryStatus, transition: &Transition, actor: ActorFacts, loc
     if state != from {
         return Err(Error::conflict(
             "status",
-            "invalid_transition",
+            Rule::InvalidTransition,
             format!(
                 "cannot {verb} an entry that is {}: only a {} entry can be {done}",
                 code(state),
@@ -147,14 +148,14 @@ pub fn apply(state: EntryStatus, transition: &Transition, actor: ActorFacts, loc
         if reason.is_empty() {
             return Err(Error::invalid(
                 "reason",
-                "required",
+                Rule::Required,
                 "a rejection needs a reason that tells the person what to fix",
             ));
         }
         if reason.chars().count() > 2000 {
             return Err(Error::invalid(
                 "reason",
-                "too_long",
+                Rule::TooLong,
                 "reason must be at most 2000 characters",
             ));
         }
@@ -175,7 +176,7 @@ pub fn ensure_draft(state: EntryStatus) -> Result<()> {
     };
     Err(Error::conflict(
         "status",
-        "not_draft",
+        Rule::NotDraft,
         format!("this entry is {} and can no longer change: {why}", code(state)),
     ))
 }
@@ -209,10 +210,17 @@ mod tests {
         EntryLock::PeriodLocked(DateRange::new(date!(2026 - 11 - 01), date!(2026 - 11 - 30)).unwrap())
     }
 
-    fn rule(e: Error) -> String {
+    fn rule(e: Error) -> Rule {
         match e {
-            Error::Invalid(v) => v[0].rule.clone(),
+            Error::Invalid(v) => v[0].rule,
             Error::Conflict(f) => f.rule,
+            other => panic!("unexpected {other}"),
+        }
+    }
+
+    /// Who may take a step is no rule of a field: a 403 names its rule in its text.
+    fn forbidden(e: Error) -> String {
+        match e {
             Error::Forbidden(m) => m,
             other => panic!("unexpected {other}"),
         }
@@ -251,7 +259,7 @@ mod tests {
             for s in states {
                 let err = apply(s, &t, both, EntryLock::Open).unwrap_err();
                 assert!(matches!(err, Error::Conflict(_)), "{t:?} from {s:?}");
-                assert_eq!(rule(err), "invalid_transition");
+                assert_eq!(rule(err), Rule::InvalidTransition);
             }
         }
         let msg = apply(Approved, &Transition::Approve, both, EntryLock::Open)
@@ -275,9 +283,9 @@ mod tests {
     fn only_the_owner_submits_and_withdraws() {
         for actor in [APPROVER, STRANGER] {
             let err = apply(Draft, &Transition::Submit, actor, EntryLock::Open).unwrap_err();
-            assert!(rule(err).contains("owner_only"));
+            assert!(forbidden(err).contains("owner_only"));
             let err = apply(Submitted, &Transition::Withdraw, actor, EntryLock::Open).unwrap_err();
-            assert!(rule(err).contains("owner_only"));
+            assert!(forbidden(err).contains("owner_only"));
         }
     }
 
@@ -291,7 +299,7 @@ mod tests {
             ] {
                 let err = apply(s, &t, actor, EntryLock::Open).unwrap_err();
                 assert!(matches!(err, Error::Forbidden(_)));
-                assert!(rule(err).contains("approver_only"), "{t:?}");
+                assert!(forbidden(err).contains("approver_only"), "{t:?}");
             }
         }
     }
@@ -301,12 +309,12 @@ mod tests {
         for blank in ["", "   ", "\n\t"] {
             let err = apply(Submitted, &reject(blank), APPROVER, EntryLock::Open).unwrap_err();
             assert!(err.to_string().contains("reason"), "{err}");
-            assert_eq!(rule(err), "required");
+            assert_eq!(rule(err), Rule::Required);
         }
         let long = "x".repeat(2001);
         assert_eq!(
             rule(apply(Submitted, &reject(&long), APPROVER, EntryLock::Open).unwrap_err()),
-            "too_long"
+            Rule::TooLong
         );
     }
 
@@ -332,9 +340,12 @@ mod tests {
                         .contains("2026-11-01 to 2026-11-30 is locked by finance"),
                     "{err}"
                 );
-                assert_eq!(rule(apply(s, t, both, EntryLock::Invoiced).unwrap_err()), "invoiced");
+                assert_eq!(
+                    rule(apply(s, t, both, EntryLock::Invoiced).unwrap_err()),
+                    Rule::Invoiced
+                );
             }
-            assert_eq!(rule(november().ensure_open().unwrap_err()), "period_locked");
+            assert_eq!(rule(november().ensure_open().unwrap_err()), Rule::PeriodLocked);
         }
     }
 
@@ -345,7 +356,7 @@ mod tests {
             let err = ensure_draft(s).unwrap_err();
             assert!(matches!(err, Error::Conflict(_)), "{s:?}");
             assert!(err.to_string().contains(&format!("this entry is {}", code(s))), "{err}");
-            assert_eq!(rule(err), "not_draft");
+            assert_eq!(rule(err), Rule::NotDraft);
         }
         assert!(ensure_draft(Approved).unwrap_err().to_string().contains("reopen"));
     }

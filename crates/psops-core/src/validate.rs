@@ -1,6 +1,7 @@
 //! A small collector of broken rules, so one request reports every bad field at once.
 
 use crate::error::{Error, FieldError, Result};
+use crate::rule::Rule;
 
 #[derive(Debug, Default)]
 pub struct Checks {
@@ -13,7 +14,7 @@ impl Checks {
     }
 
     /// Records a broken rule unless `ok` holds.
-    pub fn check(&mut self, ok: bool, field: &str, rule: &str, message: impl Into<String>) -> &mut Self {
+    pub fn check(&mut self, ok: bool, field: &str, rule: Rule, message: impl Into<String>) -> &mut Self {
         if !ok {
             self.errors.push(FieldError::new(field, rule, message));
         }
@@ -30,13 +31,13 @@ impl Checks {
         self.check(
             !value.trim().is_empty(),
             field,
-            "required",
+            Rule::Required,
             format!("{field} must not be blank"),
         );
         self.check(
             value.chars().count() <= max,
             field,
-            "too_long",
+            Rule::TooLong,
             format!("{field} must be at most {max} characters"),
         )
     }
@@ -47,7 +48,7 @@ impl Checks {
             self.check(
                 v.chars().count() <= max,
                 field,
-                "too_long",
+                Rule::TooLong,
                 format!("{field} must be at most {max} characters"),
             );
         }
@@ -70,7 +71,7 @@ impl Checks {
         self.check(
             ok,
             field,
-            "email",
+            Rule::Email,
             format!("{field} must be an e-mail address like name@example.com"),
         )
     }
@@ -101,7 +102,7 @@ mod tests {
         };
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].field, "name");
-        assert_eq!(errors[1].rule, "email");
+        assert_eq!(errors[1].rule, Rule::Email);
     }
 
     #[test]

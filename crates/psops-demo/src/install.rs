@@ -5,6 +5,7 @@
 use psops_core::Result;
 use psops_core::auth::{NewUser, Role};
 use psops_core::error::Error;
+use psops_core::rule::Rule;
 use psops_core::store::{Store, WriteCtx};
 
 use crate::DemoOrg;
@@ -38,7 +39,7 @@ pub async fn install(
         if store.user_by_email(&user.email).await?.is_some() {
             return Err(Error::conflict(
                 "email",
-                "unique",
+                Rule::Unique,
                 format!("a user with email {} already exists", user.email),
             ));
         }

@@ -21,6 +21,7 @@ use time::{Date, Duration};
 use psops_core::auth::Role;
 use psops_core::bulk::{OrgRecords, TimeBatch};
 use psops_core::dates::DateRange;
+use psops_core::rule::Rule;
 use psops_core::validate::Checks;
 use psops_core::{Error, Result};
 
@@ -60,19 +61,19 @@ impl DemoSpec {
         c.check(
             (Self::MIN_PEOPLE..=Self::MAX_PEOPLE).contains(&self.people),
             "people",
-            "range",
+            Rule::Range,
             format!("people must be from {} to {}", Self::MIN_PEOPLE, Self::MAX_PEOPLE),
         );
         c.check(
             (1..=Self::MAX_YEARS).contains(&self.years),
             "years",
-            "range",
+            Rule::Range,
             format!("years must be from 1 to {}", Self::MAX_YEARS),
         );
         c.check(
             (2000..=9000).contains(&self.end.year()),
             "end",
-            "range",
+            Rule::Range,
             "end must lie between the years 2000 and 9000",
         );
         c.into_result()

@@ -7,6 +7,7 @@ use psops_core::partners::PartnerId;
 use psops_core::people::PersonId;
 use psops_core::policy::ProjectFacts;
 use psops_core::projects::ProjectId;
+use psops_core::record::Entity;
 use psops_core::sessions::{Session, SessionLimits};
 use psops_core::store::AccessStore;
 use psops_core::{Error, Result};
@@ -176,7 +177,7 @@ impl AccessStore for Db {
             .pools
             .optional(q)
             .await?
-            .ok_or_else(|| Error::not_found("project", project))?;
+            .ok_or_else(|| Error::not_found(Entity::Project, project))?;
         Ok(ProjectFacts {
             id: project,
             manager_id: row.opt_id("project_manager_id")?,

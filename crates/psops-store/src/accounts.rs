@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use psops_core::accounts::{
     Account, AccountFields, AccountFilter, AccountId, Contact, ContactFields, ContactFilter, NewContact,
 };
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::{Currency, Error, Result};
 
@@ -53,7 +54,7 @@ impl Stored for Account {
         if tx.optional(q).await?.is_some() {
             return Err(Error::conflict(
                 "name",
-                "unique",
+                Rule::Unique,
                 "an account with this name already exists",
             ));
         }
@@ -64,7 +65,7 @@ impl Stored for Account {
             if tx.optional(q).await?.is_some() {
                 return Err(Error::conflict(
                     "code",
-                    "unique",
+                    Rule::Unique,
                     "an account with this code already exists",
                 ));
             }

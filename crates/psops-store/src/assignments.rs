@@ -5,6 +5,7 @@ use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, As
 use psops_core::code::Code;
 use psops_core::people::Person;
 use psops_core::projects::Project;
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::{Error, Minutes, Result};
 
@@ -77,19 +78,19 @@ async fn check_refs(tx: &mut Tx, f: &AssignmentFields) -> Result<()> {
     c.check(
         !person.meta.is_archived(),
         "person_id",
-        "archived",
+        Rule::Archived,
         "the person is archived and cannot be assigned",
     );
     c.check(
         !project.meta.is_archived(),
         "project_id",
-        "archived",
+        Rule::Archived,
         "the project is archived and takes no new assignments",
     );
     c.check(
         project.fields.start_date.is_none_or(|s| f.start_date >= s),
         "start_date",
-        "project_dates",
+        Rule::ProjectDates,
         "start_date must not be before the project's start_date",
     );
     c.check(
@@ -98,7 +99,7 @@ async fn check_refs(tx: &mut Tx, f: &AssignmentFields) -> Result<()> {
             .end_date
             .is_none_or(|e| f.end_date.is_some_and(|end| end <= e) && f.start_date <= e),
         "end_date",
-        "project_dates",
+        Rule::ProjectDates,
         "end_date must be set and not after the project's end_date",
     );
     c.into_result()
@@ -109,7 +110,7 @@ pub(crate) fn missing(e: Error, field: &str, what: &str) -> Error {
     match e {
         Error::NotFound { id, .. } => Error::invalid(
             field,
-            "exists",
+            Rule::Exists,
             format!("{field} {id} does not refer to an existing {what}"),
         ),
         other => other,

@@ -88,7 +88,7 @@ impl AuthStore for Db {
                 .pools
                 .optional(q)
                 .await?
-                .ok_or_else(|| Error::not_found("user", id))?,
+                .ok_or_else(|| Error::not_found(Entity::User, id))?,
         )
     }
 
@@ -114,7 +114,11 @@ impl AuthStore for Db {
             Vec::new()
         };
         let q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1{lock}")).bind(id);
-        let before = read_user(&tx.optional(q).await?.ok_or_else(|| Error::not_found("user", id))?)?;
+        let before = read_user(
+            &tx.optional(q)
+                .await?
+                .ok_or_else(|| Error::not_found(Entity::User, id))?,
+        )?;
         let mut next = NewUser {
             email: before.email.clone(),
             name: patch.name.unwrap_or_else(|| before.name.clone()),
@@ -185,7 +189,8 @@ impl AuthStore for Db {
             .pools
             .optional(sql("SELECT password_hash FROM users WHERE id = $1").bind(id))
             .await?;
-        row.ok_or_else(|| Error::not_found("user", id))?.get("password_hash")
+        row.ok_or_else(|| Error::not_found(Entity::User, id))?
+            .get("password_hash")
     }
 
     async fn set_password_hash(&self, ctx: &WriteCtx, id: UserId, hash: &str) -> Result<()> {
@@ -198,7 +203,7 @@ impl AuthStore for Db {
             )
             .await?;
         if n == 0 {
-            return Err(Error::not_found("user", id));
+            return Err(Error::not_found(Entity::User, id));
         }
         // The hash itself never enters the log; that the password changed does.
         let change = serde_json::json!({ "password": "changed" });
@@ -262,7 +267,7 @@ impl AuthStore for Db {
                 .pools
                 .optional(q)
                 .await?
-                .ok_or_else(|| Error::not_found("api_token", id))?,
+                .ok_or_else(|| Error::not_found(Entity::ApiToken, id))?,
         )
     }
 
@@ -310,7 +315,11 @@ impl AuthStore for Db {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
         let q = sql(format!("SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE id = $1{lock}")).bind(id);
-        let before = read_token(&tx.optional(q).await?.ok_or_else(|| Error::not_found("api_token", id))?)?;
+        let before = read_token(
+            &tx.optional(q)
+                .await?
+                .ok_or_else(|| Error::not_found(Entity::ApiToken, id))?,
+        )?;
         let q = sql(format!(
             "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING {TOKEN_COLUMNS}"
         ))

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use psops_core::bulk::{LoadStats, OrgRecords, TimeBatch};
 use psops_core::code::Code;
 use psops_core::reporting::week_key;
+use psops_core::rule::Rule;
 use psops_core::store::BulkStore;
 use psops_core::{Error, Result};
 
@@ -59,7 +60,7 @@ impl BulkStore for Db {
         if self.holds_records().await? {
             return Err(Error::conflict(
                 "database",
-                "not_empty",
+                Rule::NotEmpty,
                 "the database already holds an organisation; load into a fresh database",
             ));
         }

@@ -54,7 +54,7 @@ async fn get_calendar<E: Exec>(e: &mut E, id: HolidayCalendarId, lock: &str) -> 
     let rows = e.all(q).await?;
     rows.first()
         .map(read_calendar)
-        .unwrap_or_else(|| Err(Error::not_found("holiday_calendar", id)))
+        .unwrap_or_else(|| Err(Error::not_found(Entity::HolidayCalendar, id)))
 }
 
 async fn get_holiday(tx: &mut Tx, id: HolidayId) -> Result<HolidayRecord> {
@@ -66,7 +66,7 @@ async fn get_holiday(tx: &mut Tx, id: HolidayId) -> Result<HolidayRecord> {
     tx.optional(q)
         .await?
         .map(|r| read_holiday(&r))
-        .unwrap_or_else(|| Err(Error::not_found("holiday", id)))
+        .unwrap_or_else(|| Err(Error::not_found(Entity::Holiday, id)))
 }
 
 fn trimmed(f: &CalendarFields) -> CalendarFields {

@@ -8,6 +8,7 @@ use psops_core::audit::AuditAction;
 use psops_core::meta::Meta;
 use psops_core::page::{Page, PageRequest};
 use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
@@ -54,7 +55,7 @@ impl<T> Table<T> {
             .await?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
+            .ok_or_else(|| Error::not_found(self.entity, id))?;
         (self.read)(&row)
     }
 
@@ -152,10 +153,7 @@ impl<T> Table<T> {
             tx.for_update()
         ))
         .bind(id);
-        let row = tx
-            .optional(q)
-            .await?
-            .ok_or_else(|| Error::not_found(self.entity.name(), id))?;
+        let row = tx.optional(q).await?.ok_or_else(|| Error::not_found(self.entity, id))?;
         check_version(row.get("version")?, v)?;
         let is_archived = row.get::<Option<time::OffsetDateTime>>("archived_at")?.is_some();
         if is_archived == archived {
@@ -198,7 +196,7 @@ pub(crate) async fn ensure_exists(tx: &mut Tx, table: &str, id: Option<i64>, fie
     if tx.optional(q).await?.is_none() {
         return Err(Error::invalid(
             field,
-            "exists",
+            Rule::Exists,
             format!("{field} {id} does not refer to an existing {what}"),
         ));
     }

@@ -16,6 +16,7 @@ pub(crate) mod statement;
 use std::borrow::Cow;
 
 use psops_core::Error;
+use psops_core::rule::Rule;
 use sqlx::postgres::{PgPool, PgRow};
 use sqlx::{AssertSqlSafe, Postgres, Row as _};
 use time::{Date, OffsetDateTime};
@@ -178,8 +179,8 @@ impl From<sqlx::Error> for DbError {
 impl From<DbError> for Error {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Unique => Error::conflict("", "unique", "a record with these values already exists"),
-            DbError::ForeignKey => Error::invalid("", "exists", "a referenced record does not exist"),
+            DbError::Unique => Error::conflict("", Rule::Unique, "a record with these values already exists"),
+            DbError::ForeignKey => Error::invalid("", Rule::Exists, "a referenced record does not exist"),
             DbError::Other(msg) => Error::Internal(msg),
         }
     }
@@ -188,7 +189,7 @@ impl From<DbError> for Error {
 /// Turns a unique violation into a conflict on `field`; other errors pass through.
 pub(crate) fn on_unique(field: &'static str, message: &'static str) -> impl FnOnce(DbError) -> Error {
     move |e| match e {
-        DbError::Unique => Error::conflict(field, "unique", message),
+        DbError::Unique => Error::conflict(field, Rule::Unique, message),
         other => other.into(),
     }
 }

@@ -2,6 +2,7 @@
 //! the object it created, so a retried request returns it and writes nothing new.
 
 use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::{Error, Result};
 use serde::Serialize;
@@ -22,7 +23,7 @@ async fn lookup(rows: Vec<crate::db::Row>, ctx: &WriteCtx, resource: Entity) -> 
     if fingerprint != key.fingerprint || stored_resource != resource.name() {
         return Err(Error::invalid(
             "Idempotency-Key",
-            "reused",
+            Rule::Reused,
             "this Idempotency-Key was already used for a different request",
         ));
     }

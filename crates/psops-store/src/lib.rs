@@ -34,6 +34,7 @@ mod timesheets;
 use std::str::FromStr;
 use std::time::Duration;
 
+use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
@@ -76,7 +77,7 @@ impl Db {
         } else {
             return Err(Error::invalid(
                 "database_url",
-                "scheme",
+                Rule::Scheme,
                 "database_url must start with sqlite:// or postgres://",
             ));
         };
@@ -121,7 +122,7 @@ fn connect_error(e: sqlx::Error) -> Error {
 
 async fn open_postgres(url: &str, opts: &OpenOptions) -> Result<db::Pools> {
     let options = PgConnectOptions::from_str(url)
-        .map_err(|e| Error::invalid("database_url", "postgres_url", format!("not a PostgreSQL URL: {e}")))?;
+        .map_err(|e| Error::invalid("database_url", Rule::PostgresUrl, format!("not a PostgreSQL URL: {e}")))?;
     let pool = PgPoolOptions::new()
         .max_connections(opts.max_connections.max(2))
         .acquire_timeout(Duration::from_secs(10))

@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::people::{Fte, Person, PersonFields, PersonFilter, PersonId};
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::{Error, Result};
 
@@ -65,7 +66,7 @@ impl Stored for Person {
         if f.manager_id.is_some() && f.manager_id == me {
             return Err(Error::invalid(
                 "manager_id",
-                "not_self",
+                Rule::NotSelf,
                 "a person cannot be their own manager",
             ));
         }

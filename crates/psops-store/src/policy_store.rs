@@ -180,7 +180,7 @@ impl PolicyStore for Db {
         let row = tx
             .optional(q)
             .await?
-            .ok_or_else(|| Error::not_found("policy_override", id))?;
+            .ok_or_else(|| Error::not_found(Entity::PolicyOverride, id))?;
         let before = read(&row)?;
         tx.execute(sql("DELETE FROM policy_overrides WHERE id = $1").bind(id))
             .await?;

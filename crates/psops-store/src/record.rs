@@ -9,6 +9,7 @@ use psops_core::audit::AuditAction;
 use psops_core::bulk::Seeded;
 use psops_core::page::{Page, PageRequest};
 use psops_core::record::{ListFilter, NewRecord, Record};
+use psops_core::rule::Rule;
 use psops_core::store::{Created, IfVersion, RecordStore, WriteCtx};
 use psops_core::{Error, Id, Result};
 
@@ -79,7 +80,7 @@ fn placeholders(from: usize, n: usize) -> String {
 /// Maps a unique violation to the kind's field, other driver errors as usual.
 fn unique<R: Stored>(e: DbError) -> Error {
     match (e, R::UNIQUE) {
-        (DbError::Unique, Some((field, message))) => Error::conflict(field, "unique", message),
+        (DbError::Unique, Some((field, message))) => Error::conflict(field, Rule::Unique, message),
         (e, _) => e.into(),
     }
 }

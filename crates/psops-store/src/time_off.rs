@@ -8,6 +8,7 @@ use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
 use psops_core::people::Person;
 use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::store::{IfVersion, TimeOffStore, WriteCtx};
 use psops_core::{Error, Minutes, Result};
 
@@ -146,7 +147,7 @@ impl TimeOffStore for Db {
         if let (Some(from), Some(to)) = (filter.from, filter.to)
             && to < from
         {
-            return Err(Error::invalid("to", "after_start", "to must be on or after from"));
+            return Err(Error::invalid("to", Rule::AfterStart, "to must be on or after from"));
         }
         TIME_OFF.page_any(&self.pools, q, page).await
     }

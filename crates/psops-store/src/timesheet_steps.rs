@@ -9,7 +9,9 @@ use psops_core::code::Code;
 use psops_core::people::Person;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
+use psops_core::record::Entity;
 use psops_core::reporting::TimesheetActor;
+use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{EntryStatus, TimeEntry};
 use psops_core::timesheet::{self, ActorFacts, EntryLock, IsoWeek, LockedPeriod, Transition};
@@ -59,7 +61,7 @@ pub(crate) async fn approver(tx: &mut Tx, person: PersonId, project: Option<Proj
     };
     match tx.optional(q).await? {
         Some(r) => r.opt_id("approver"),
-        None => Err(Error::not_found("project", project.map_or(0, |p| p.get()))),
+        None => Err(Error::not_found(Entity::Project, project.map_or(0, |p| p.get()))),
     }
 }
 
@@ -129,7 +131,7 @@ pub(crate) async fn move_entries(
     Ok(moved)
 }
 
-pub(crate) fn nothing(rule: &str, message: String) -> Error {
+pub(crate) fn nothing(rule: Rule, message: String) -> Error {
     Error::conflict("week", rule, message)
 }
 

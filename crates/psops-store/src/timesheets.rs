@@ -12,6 +12,7 @@ use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, week_from_key, week_key};
+use psops_core::rule::Rule;
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
 use psops_core::timesheet::{self, EntryLock, IsoWeek, Transition};
@@ -76,7 +77,7 @@ impl TimesheetStore for Db {
                 .bind(key);
             if tx.optional(q).await?.is_some() {
                 return Err(nothing(
-                    "nothing_to_submit",
+                    Rule::NothingToSubmit,
                     format!("{week} is already submitted and has no draft entries"),
                 ));
             }
@@ -114,7 +115,7 @@ impl TimesheetStore for Db {
         let (moved, _) = run(&mut tx, ctx, step).await?;
         if moved.is_empty() {
             return Err(nothing(
-                "nothing_to_withdraw",
+                Rule::NothingToWithdraw,
                 format!("{week} has no submitted entries to withdraw"),
             ));
         }
@@ -146,7 +147,7 @@ impl TimesheetStore for Db {
         let (moved, _) = run(&mut tx, ctx, step).await?;
         if moved.is_empty() {
             return Err(nothing(
-                "nothing_to_approve",
+                Rule::NothingToApprove,
                 format!("{week} has no submitted entries to approve here"),
             ));
         }
@@ -189,7 +190,7 @@ impl TimesheetStore for Db {
         let (moved, _) = run(&mut tx, ctx, step).await?;
         if moved.is_empty() {
             return Err(nothing(
-                "nothing_to_reject",
+                Rule::NothingToReject,
                 format!("{week} has no submitted entries to reject here"),
             ));
         }

@@ -7,10 +7,13 @@ use std::future::Future;
 use psops_core::accounts::{Account, AccountFields, Contact};
 use psops_core::accounts::{AccountPatch, ContactPatch};
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentPatch};
+use psops_core::error::Thing;
 use psops_core::partners::{Partner, PartnerFields, PartnerPatch};
 use psops_core::people::{Person, PersonFields, PersonId, PersonPatch};
 use psops_core::policy::{Action, Decision, Grant, ProjectFacts, Resource, Subject, decide, grant};
 use psops_core::projects::{Project, ProjectFields, ProjectId, ProjectPatch};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::time_entries::{NewTimeEntry, TimeEntry, TimeEntryPatch};
 use psops_core::{Error, Id, Result};
 
@@ -19,8 +22,8 @@ use crate::AppState;
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.
 pub trait Guarded: Sync {
-    /// The kind and id named in a 404, e.g. `("project", "12")`.
-    fn label(&self) -> (&'static str, String);
+    /// The kind and id named in a 404, e.g. `project 12`.
+    fn label(&self) -> (Thing, String);
     fn resource(&self, st: &AppState, s: &Subject) -> impl Future<Output = Result<Option<Resource>>> + Send;
 }
 
@@ -91,7 +94,7 @@ impl GuardedUpdate<TimeEntryPatch> for TimeEntry {
 struct SameProject(NewTimeEntry);
 
 impl Guarded for SameProject {
-    fn label(&self) -> (&'static str, String) {
+    fn label(&self) -> (Thing, String) {
         self.0.label()
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
@@ -106,7 +109,7 @@ async fn unseen_project_is_unknown(st: &AppState, s: &Subject, id: Option<Projec
     match project(st, s, id).await? {
         Some(facts) if decide(s, Action::Read, &Resource::Project(facts)) != Decision::Allow => Err(Error::invalid(
             "project_id",
-            "exists",
+            Rule::Exists,
             format!("project_id {id} does not refer to an existing project"),
         )),
         _ => Ok(()),
@@ -160,8 +163,8 @@ fn new_id<T>() -> Id<T> {
 }
 
 impl Guarded for Person {
-    fn label(&self) -> (&'static str, String) {
-        ("person", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Person), self.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Person {
@@ -172,8 +175,8 @@ impl Guarded for Person {
 }
 
 impl Guarded for PersonFields {
-    fn label(&self) -> (&'static str, String) {
-        ("person", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Person), String::new())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Person {
@@ -184,8 +187,8 @@ impl Guarded for PersonFields {
 }
 
 impl Guarded for Partner {
-    fn label(&self) -> (&'static str, String) {
-        ("partner", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Partner), self.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Partner { id: self.id }))
@@ -193,8 +196,8 @@ impl Guarded for Partner {
 }
 
 impl Guarded for PartnerFields {
-    fn label(&self) -> (&'static str, String) {
-        ("partner", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Partner), String::new())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Partner { id: new_id() }))
@@ -202,8 +205,8 @@ impl Guarded for PartnerFields {
 }
 
 impl Guarded for Account {
-    fn label(&self) -> (&'static str, String) {
-        ("account", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Account), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         account_for(st, s, self.id).await.map(Some)
@@ -211,8 +214,8 @@ impl Guarded for Account {
 }
 
 impl Guarded for AccountFields {
-    fn label(&self) -> (&'static str, String) {
-        ("account", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Account), String::new())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Account {
@@ -222,8 +225,8 @@ impl Guarded for AccountFields {
 }
 
 impl Guarded for Contact {
-    fn label(&self) -> (&'static str, String) {
-        ("contact", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Contact), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         account_for(st, s, self.account_id).await.map(Some)
@@ -231,8 +234,8 @@ impl Guarded for Contact {
 }
 
 impl Guarded for Project {
-    fn label(&self) -> (&'static str, String) {
-        ("project", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Project), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         Ok(project(st, s, self.id).await?.map(Resource::Project))
@@ -240,8 +243,8 @@ impl Guarded for Project {
 }
 
 impl Guarded for ProjectFields {
-    fn label(&self) -> (&'static str, String) {
-        ("project", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Project), String::new())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         let facts = ProjectFacts {
@@ -255,8 +258,8 @@ impl Guarded for ProjectFields {
 }
 
 impl Guarded for Assignment {
-    fn label(&self) -> (&'static str, String) {
-        ("assignment", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Assignment), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         self.fields.resource(st, s).await
@@ -264,8 +267,8 @@ impl Guarded for Assignment {
 }
 
 impl Guarded for AssignmentFields {
-    fn label(&self) -> (&'static str, String) {
-        ("assignment", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Assignment), String::new())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         let person_partner_id = match st.store.get(self.person_id).await {
@@ -283,8 +286,8 @@ impl Guarded for AssignmentFields {
 }
 
 impl Guarded for TimeEntry {
-    fn label(&self) -> (&'static str, String) {
-        ("time_entry", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeEntry), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         entry(st, s, self.person_id, self.project_id).await
@@ -292,8 +295,8 @@ impl Guarded for TimeEntry {
 }
 
 impl Guarded for NewTimeEntry {
-    fn label(&self) -> (&'static str, String) {
-        ("time_entry", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeEntry), String::new())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
         unseen_project_is_unknown(st, s, self.project_id).await?;
@@ -302,14 +305,14 @@ impl Guarded for NewTimeEntry {
 }
 
 /// Resources that are not records: settings, users, tokens, the audit log.
-pub struct Fixed(pub Resource, pub &'static str);
+pub struct Fixed(pub Resource, pub Thing);
 
 /// A person's calendar-feed secret, named in answers as the person.
 pub struct Feed<'a>(pub &'a Person);
 
 impl Guarded for Feed<'_> {
-    fn label(&self) -> (&'static str, String) {
-        ("person", self.0.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Person), self.0.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Feed {
@@ -320,7 +323,7 @@ impl Guarded for Feed<'_> {
 }
 
 impl Guarded for Fixed {
-    fn label(&self) -> (&'static str, String) {
+    fn label(&self) -> (Thing, String) {
         (self.1, String::new())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
@@ -332,7 +335,7 @@ impl Guarded for Fixed {
 /// each kind of record at its most favourable to them (their own person, a project they
 /// manage and are assigned to, of their own organisation). `None` for paths that name
 /// no kind of record.
-fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
+fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
     let me = s.person_id.unwrap_or_else(new_id);
     let project = ProjectFacts {
         id: new_id(),
@@ -343,22 +346,25 @@ fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
     let family = path.strip_prefix("/api/v1/")?.split('/').next()?;
     let found = match family {
         "people" => (
-            "person",
+            Thing::Entity(Entity::Person),
             Resource::Person {
                 id: me,
                 partner_id: s.partner_id,
             },
         ),
         "partners" => (
-            "partner",
+            Thing::Entity(Entity::Partner),
             Resource::Partner {
                 id: s.partner_id.unwrap_or_else(new_id),
             },
         ),
-        "accounts" => ("account", Resource::Account { partner_delivers: true }),
-        "projects" => ("project", Resource::Project(project)),
+        "accounts" => (
+            Thing::Entity(Entity::Account),
+            Resource::Account { partner_delivers: true },
+        ),
+        "projects" => (Thing::Entity(Entity::Project), Resource::Project(project)),
         "assignments" => (
-            "assignment",
+            Thing::Entity(Entity::Assignment),
             Resource::Assignment {
                 person_id: me,
                 person_partner_id: s.partner_id,
@@ -366,7 +372,7 @@ fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
             },
         ),
         "time-entries" => (
-            "time_entry",
+            Thing::Entity(Entity::TimeEntry),
             Resource::TimeEntry {
                 person_id: me,
                 person_partner_id: s.partner_id,
@@ -374,7 +380,7 @@ fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
             },
         ),
         "time-off" => (
-            "time_off",
+            Thing::Entity(Entity::TimeOff),
             Resource::TimeOff {
                 person_id: me,
                 person_partner_id: s.partner_id,
@@ -382,19 +388,19 @@ fn best_case(s: &Subject, path: &str) -> Option<(&'static str, Resource)> {
             },
         ),
         "timesheets" => (
-            "timesheet",
+            Thing::Timesheet,
             Resource::Timesheet {
                 person_id: me,
                 person_partner_id: s.partner_id,
                 manager_id: s.person_id,
             },
         ),
-        "settings" => ("settings", Resource::Settings),
-        "users" => ("user", Resource::Users),
-        "tokens" => ("api_token", Resource::ApiToken { owner: s.user_id }),
-        "calendars" => ("calendar", Resource::Calendars),
-        "capacity" => ("capacity_policy", Resource::CapacityPolicy),
-        "locked-periods" => ("locked_period", Resource::LockedPeriods),
+        "settings" => (Thing::Entity(Entity::Settings), Resource::Settings),
+        "users" => (Thing::Entity(Entity::User), Resource::Users),
+        "tokens" => (Thing::Entity(Entity::ApiToken), Resource::ApiToken { owner: s.user_id }),
+        "calendars" => (Thing::Calendar, Resource::Calendars),
+        "capacity" => (Thing::Entity(Entity::CapacityPolicy), Resource::CapacityPolicy),
+        "locked-periods" => (Thing::Entity(Entity::LockedPeriod), Resource::LockedPeriods),
         _ => return None,
     };
     Some(found)

@@ -9,7 +9,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use psops_core::Id;
 use psops_core::auth::{Actor, UserId};
+use psops_core::error::Thing;
 use psops_core::policy::{Grant, Subject};
+use psops_core::rule::Rule;
 use psops_core::store::{IdempotencyKey, IfVersion, WriteCtx};
 use psops_core::{Error, dates};
 use serde::de::DeserializeOwned;
@@ -51,7 +53,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
                 ApiError::PayloadTooLarge
             } else {
-                ApiError::bad_request("body", "readable", "the request body could not be read")
+                ApiError::bad_request("body", Rule::Readable, "the request body could not be read")
             }
         })?;
         let value = parse_json(&raw).map_err(|e| {
@@ -85,7 +87,7 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
     if !inner.is_data() {
         return Err(ApiError::bad_request(
             "body",
-            "json_syntax",
+            Rule::JsonSyntax,
             format!("the body is not valid JSON: {message}"),
         ));
     }
@@ -98,12 +100,12 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
             } else {
                 join(parent, name)
             };
-            (field, "unknown_field")
+            (field, Rule::UnknownField)
         }
-        Some(name) if message.starts_with("missing field") => (join(parent, name), "required"),
-        _ if message.starts_with("unknown variant") => (field_or_body(parent), "one_of"),
-        _ if message.starts_with("invalid type") => (field_or_body(parent), "type"),
-        _ => (field_or_body(parent), "invalid_value"),
+        Some(name) if message.starts_with("missing field") => (join(parent, name), Rule::Required),
+        _ if message.starts_with("unknown variant") => (field_or_body(parent), Rule::OneOf),
+        _ if message.starts_with("invalid type") => (field_or_body(parent), Rule::Type),
+        _ => (field_or_body(parent), Rule::InvalidValue),
     };
     Err(Error::invalid(field, rule, message).into())
 }
@@ -199,7 +201,7 @@ impl<S: Send + Sync, T> FromRequestParts<S> for IdPath<T> {
             .map_err(|_| ApiError::NoRoute)?;
         raw.parse::<i64>()
             .map(|n| IdPath(Id::new(n)))
-            .map_err(|_| Error::not_found("object", raw).into())
+            .map_err(|_| Error::not_found(Thing::Object, raw).into())
     }
 }
 
@@ -225,7 +227,7 @@ pub fn parse_if_match(value: Option<&str>) -> ApiResult<IfVersion> {
 fn bad_if_match() -> ApiError {
     ApiError::bad_request(
         "If-Match",
-        "etag",
+        Rule::Etag,
         "If-Match must be the ETag of the object as read, such as \"3\", or *",
     )
 }
@@ -321,7 +323,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
         .ok_or_else(|| {
             ApiError::bad_request(
                 "Idempotency-Key",
-                "idempotency_key",
+                Rule::IdempotencyKey,
                 "Idempotency-Key must be 1 to 255 visible characters, e.g. a UUID",
             )
         })
@@ -447,35 +449,35 @@ mod tests {
         minutes: i64,
     }
 
-    fn rule_of(raw: &str) -> (u16, String, String) {
+    fn rule_of(raw: &str) -> (u16, String, Rule) {
         let p = parse_json::<Body>(raw.as_bytes()).unwrap_err().to_problem();
-        (p.status, p.errors[0].field.clone(), p.errors[0].rule.clone())
+        (p.status, p.errors[0].field.clone(), p.errors[0].rule)
     }
 
     #[test]
     fn body_errors_name_the_field() {
         assert_eq!(
             rule_of(r#"{"name":"a","nme":1}"#),
-            (422, "nme".into(), "unknown_field".into())
+            (422, "nme".into(), Rule::UnknownField)
         );
-        assert_eq!(rule_of(r#"{}"#), (422, "name".into(), "required".into()));
-        assert_eq!(rule_of(r#"{"name":1}"#), (422, "name".into(), "type".into()));
+        assert_eq!(rule_of(r#"{}"#), (422, "name".into(), Rule::Required));
+        assert_eq!(rule_of(r#"{"name":1}"#), (422, "name".into(), Rule::Type));
         assert_eq!(
             rule_of(r#"{"name":"a","inner":{"minutes":"x"}}"#),
-            (422, "inner.minutes".into(), "type".into())
+            (422, "inner.minutes".into(), Rule::Type)
         );
         assert_eq!(
             rule_of(r#"{"name":"a","inner":{}}"#),
-            (422, "inner.minutes".into(), "required".into())
+            (422, "inner.minutes".into(), Rule::Required)
         );
         assert_eq!(
             rule_of(r#"{"name":"a","inner":{"minutes":1,"x":2}}"#),
-            (422, "inner.x".into(), "unknown_field".into())
+            (422, "inner.x".into(), Rule::UnknownField)
         );
-        assert_eq!(rule_of(r#"{"name":"#), (400, "body".into(), "json_syntax".into()));
+        assert_eq!(rule_of(r#"{"name":"#), (400, "body".into(), Rule::JsonSyntax));
         assert_eq!(
             rule_of(r#"{"name":"a"} trailing"#),
-            (400, "body".into(), "json_syntax".into())
+            (400, "body".into(), Rule::JsonSyntax)
         );
         assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
     }
@@ -494,8 +496,8 @@ mod tests {
             .unwrap_err()
             .to_problem();
         assert_eq!(
-            (p.status, p.errors[0].field.as_str(), p.errors[0].rule.as_str()),
-            (422, "date", "date_bounds")
+            (p.status, p.errors[0].field.as_str(), p.errors[0].rule),
+            (422, "date", Rule::DateBounds)
         );
         let p = parse_json::<Dated>(br#"{"date":"2026-01-01","more":["x","1899-12-31T23:59:59Z"]}"#)
             .unwrap_err()

@@ -6,6 +6,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
+use psops_core::rule::Rule;
 use psops_core::{Error, FieldError, Id};
 use serde::de::DeserializeOwned;
 use time::Date;
@@ -33,11 +34,11 @@ fn query_error(e: serde_urlencoded::de::Error) -> ApiError {
     let message = e.to_string();
     let name = quoted_name(&message).unwrap_or("query").to_string();
     let rule = if message.starts_with("unknown field") {
-        "unknown_parameter"
+        Rule::UnknownParameter
     } else if message.starts_with("duplicate field") {
-        "duplicate_parameter"
+        Rule::DuplicateParameter
     } else {
-        "query"
+        Rule::Query
     };
     Error::invalid(name, rule, format!("bad query string: {message}")).into()
 }
@@ -116,14 +117,14 @@ impl Params {
             }
             Err(other) => {
                 self.errors
-                    .push(FieldError::new(name, "invalid_value", other.to_string()));
+                    .push(FieldError::new(name, Rule::InvalidValue, other.to_string()));
                 None
             }
         }
     }
 
     /// Records a broken rule that no conversion here checks (`to` before `from`).
-    pub fn add(&mut self, field: &str, rule: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, rule: Rule, message: impl Into<String>) {
         self.errors.push(FieldError::new(field, rule, message));
     }
 
@@ -145,7 +146,7 @@ impl Params {
             Ok(n) if n > 0 => Ok(Id::new(n)),
             _ => Err(Error::invalid(
                 name,
-                "id",
+                Rule::Id,
                 format!("{name} must be an id (a whole number above 0), got '{v}'"),
             )),
         };
@@ -164,7 +165,7 @@ impl Params {
             "false" | "0" => Ok(false),
             _ => Err(Error::invalid(
                 name,
-                "boolean",
+                Rule::Boolean,
                 format!("{name} must be true or false, got '{v}'"),
             )),
         };
@@ -176,7 +177,7 @@ impl Params {
         let limit = self.text(limit).and_then(|l| {
             let parsed = l
                 .parse::<u32>()
-                .map_err(|_| Error::invalid("limit", "range", format!("limit must be a whole number, got '{l}'")));
+                .map_err(|_| Error::invalid("limit", Rule::Range, format!("limit must be a whole number, got '{l}'")));
             self.keep("limit", parsed)
         });
         self.cursor(cursor, limit, PageRequest::default().limit)
@@ -247,14 +248,14 @@ mod tests {
         p.date("from", Some("2026-13-01"));
         p.flag("archived", Some("maybe"));
         p.page(Some("garbage".into()), Some("0".into()));
-        let fields: Vec<(String, String)> = p.errors.iter().map(|e| (e.field.clone(), e.rule.clone())).collect();
+        let fields: Vec<(String, Rule)> = p.errors.iter().map(|e| (e.field.clone(), e.rule)).collect();
         let names: Vec<&str> = fields.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(
             names,
             ["function", "manager_id", "partner_id", "from", "archived", "cursor"]
         );
-        assert_eq!(fields[0].1, "one_of");
-        assert_eq!(fields[2].1, "id", "no object has id 0");
+        assert_eq!(fields[0].1, Rule::OneOf);
+        assert_eq!(fields[2].1, Rule::Id, "no object has id 0");
         assert_eq!(p.id::<()>("x", Some(" 7 ")), Some(Id::new(7)));
         assert!(p.finish().is_err());
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use psops_core::rule::Rule;
 use psops_core::{Error, FieldError};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -64,7 +65,7 @@ impl From<Error> for ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(field: &str, rule: &str, message: impl Into<String>) -> Self {
+    pub fn bad_request(field: &str, rule: Rule, message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError::BadRequest {
             detail: message.clone(),
@@ -114,7 +115,7 @@ impl ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported-media-type",
                 detail.clone(),
-                vec![FieldError::new("content-type", "json", detail.clone())],
+                vec![FieldError::new("content-type", Rule::Json, detail.clone())],
             ),
             ApiError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -307,13 +308,14 @@ impl utoipa::IntoResponses for ChangeProblems {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use psops_core::record::Entity;
 
     #[test]
     fn every_domain_error_has_its_status_and_type() {
         let cases = [
-            (Error::invalid("minutes", "positive", "no"), 422, "invalid"),
-            (Error::not_found("person", 3), 404, "not-found"),
-            (Error::conflict("email", "unique", "taken"), 409, "conflict"),
+            (Error::invalid("minutes", Rule::Positive, "no"), 422, "invalid"),
+            (Error::not_found(Entity::Person, 3), 404, "not-found"),
+            (Error::conflict("email", Rule::Unique, "taken"), 409, "conflict"),
             (Error::PreconditionFailed { current: 4 }, 412, "precondition-failed"),
             (Error::Forbidden("no".into()), 403, "forbidden"),
             (Error::Unauthorized, 401, "unauthorized"),

@@ -7,6 +7,7 @@ use std::io::{BufRead as _, IsTerminal as _};
 use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, NewUser, Role, TokenScope, User, roles_to_text};
 use psops_core::code::Code;
 use psops_core::people::PersonId;
+use psops_core::rule::Rule;
 use psops_core::store::{AccessStore as _, AuthStore, RecordStore, WriteCtx};
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
@@ -106,7 +107,7 @@ async fn insert_user<S: AuthStore + RecordStore<psops_core::people::Person>>(sto
     if store.user_by_email(&new.email).await?.is_some() {
         return Err(Error::conflict(
             "email",
-            "unique",
+            Rule::Unique,
             format!("a user with email {} already exists", new.email),
         ));
     }
@@ -147,7 +148,7 @@ async fn create_token(
     let user = find_user(store, email).await?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::invalid("name", "length", "name must be 1 to 200 characters").into());
+        return Err(Error::invalid("name", Rule::Length, "name must be 1 to 200 characters").into());
     }
     let (secret, token_hash) = psops_core::credentials::new_api_token()?;
     let expires_at = expires_in_days.map(|d| now() + time::Duration::days(i64::from(d)));
@@ -209,14 +210,14 @@ pub(crate) async fn find_user(store: &dyn AuthStore, email: &str) -> Result<User
     store
         .user_by_email(email.trim())
         .await?
-        .ok_or_else(|| Error::invalid("email", "exists", format!("no user with email {}", email.trim())))
+        .ok_or_else(|| Error::invalid("email", Rule::Exists, format!("no user with email {}", email.trim())))
 }
 
 /// Parses `--role` values, naming every valid role when one is unknown.
 pub(crate) fn parse_roles(codes: &[String]) -> Result<Vec<Role>> {
     let mut roles = Vec::with_capacity(codes.len());
     for code in codes {
-        let role = Role::from_code(code.trim()).map_err(|_| Error::invalid("role", "one_of", role_message(code)))?;
+        let role = Role::from_code(code.trim()).map_err(|_| Error::invalid("role", Rule::OneOf, role_message(code)))?;
         if !roles.contains(&role) {
             roles.push(role);
         }
@@ -272,7 +273,7 @@ impl Password {
             stdin
                 .lock()
                 .read_line(&mut line)
-                .map_err(|e| Error::invalid("password", "stdin", format!("cannot read stdin: {e}")))?;
+                .map_err(|e| Error::invalid("password", Rule::Stdin, format!("cannot read stdin: {e}")))?;
             let text = line.trim();
             if !text.is_empty() {
                 return Ok(Self {

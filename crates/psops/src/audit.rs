@@ -8,6 +8,7 @@ use psops_core::auth::UserId;
 use psops_core::code::Code as _;
 use psops_core::csv_writer::{CsvWriter, LineEnd};
 use psops_core::page::{MAX_LIMIT, PageRequest};
+use psops_core::rule::Rule;
 use psops_core::store::{AuditStore, AuthStore};
 use psops_core::{Error, FieldError, Result};
 use serde_json::Value;
@@ -33,7 +34,11 @@ async fn list(args: AuditListArgs) -> anyhow::Result<()> {
     let done = async {
         if let Some(email) = &args.user_email {
             let user = db.user_by_email(email.trim()).await?.ok_or_else(|| {
-                Error::invalid("user_email", "exists", format!("no user with email {}", email.trim()))
+                Error::invalid(
+                    "user_email",
+                    Rule::Exists,
+                    format!("no user with email {}", email.trim()),
+                )
             })?;
             filter.user_id = Some(user.id);
         }
@@ -84,7 +89,7 @@ fn filter(args: &AuditListArgs) -> Result<AuditFilter> {
     let entity = match args.entity.as_deref().map(str::trim) {
         Some("") => keep(
             &mut errors,
-            Err(Error::invalid("entity", "required", "entity must not be empty")),
+            Err(Error::invalid("entity", Rule::Required, "entity must not be empty")),
         ),
         other => other.map(str::to_string),
     };
@@ -103,7 +108,7 @@ fn filter(args: &AuditListArgs) -> Result<AuditFilter> {
     if let (Some(from), Some(to)) = (from, to)
         && to < from
     {
-        errors.push(FieldError::new("to", "range", "to must not be before from"));
+        errors.push(FieldError::new("to", Rule::Range, "to must not be before from"));
     }
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -127,7 +132,7 @@ fn keep<T>(errors: &mut Vec<FieldError>, r: Result<T>) -> Option<T> {
             None
         }
         Err(other) => {
-            errors.push(FieldError::new("", "internal", other.to_string()));
+            errors.push(FieldError::new("", Rule::Internal, other.to_string()));
             None
         }
     }

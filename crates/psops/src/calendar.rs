@@ -10,6 +10,7 @@ use psops_core::Error;
 use psops_core::calendars::CalendarFields;
 use psops_core::dates::{DateRange, format_date, parse_date};
 use psops_core::holidays_import::{parse_csv, parse_ics};
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 
 use crate::cli::DbArgs;
@@ -99,7 +100,7 @@ pub async fn calendar(cmd: CalendarCommand) -> anyhow::Result<()> {
 pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
     let PeriodCommand::Lock(a) = cmd;
     let range = DateRange::new(parse_date("from", &a.from)?, parse_date("to", &a.to)?)
-        .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"))?;
+        .map_err(|_| Error::invalid("to", Rule::AfterStart, "to must be on or after from"))?;
     let db = config::open_db(&a.db.database_url).await?;
     let lock = db.lock_period(&crate::admin::cli_ctx(), range).await;
     db.close().await;

@@ -16,6 +16,7 @@ use psops_core::interchange::{DateOrder, Format, Options, RowError};
 use psops_core::page::PageRequest;
 use psops_core::people::PersonFilter;
 use psops_core::projects::ProjectFilter;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::TimeEntryFilter;
 use psops_store::Db;
@@ -262,7 +263,7 @@ fn print_report(r: &ImportReport) -> anyhow::Result<()> {
                     e.line.to_string(),
                     e.column.clone(),
                     cell(&e.value),
-                    e.rule.clone(),
+                    e.rule.to_string(),
                     e.message.clone(),
                 ]
             })
@@ -318,7 +319,11 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
             .iter()
             .find(|p| p.fields.email.eq_ignore_ascii_case(email.trim()));
         filter.person_id = Some(found.map(|p| p.id).ok_or_else(|| {
-            psops_core::Error::invalid("person_email", "exists", format!("no person has the e-mail {email}"))
+            psops_core::Error::invalid(
+                "person_email",
+                Rule::Exists,
+                format!("no person has the e-mail {email}"),
+            )
         })?);
     }
     if let Some(code) = &args.project_code {
@@ -342,7 +347,7 @@ async fn export_time(db: &Db, args: &ExportTimeArgs) -> anyhow::Result<()> {
                 .is_some_and(|c| c.eq_ignore_ascii_case(code.trim()))
         });
         filter.project_id = Some(found.map(|p| p.id).ok_or_else(|| {
-            psops_core::Error::invalid("project_code", "exists", format!("no project has the code {code}"))
+            psops_core::Error::invalid("project_code", Rule::Exists, format!("no project has the code {code}"))
         })?);
     }
     let format = match args.format {

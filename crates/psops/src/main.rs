@@ -124,12 +124,13 @@ fn error_lines(err: &anyhow::Error) -> Vec<String> {
 mod tests {
     use super::*;
     use anyhow::Context as _;
+    use psops_core::rule::Rule;
 
     #[test]
     fn domain_errors_name_their_fields() {
         let err = anyhow::Error::new(psops_core::Error::Invalid(vec![
-            psops_core::FieldError::new("email", "email", "email is not an address"),
-            psops_core::FieldError::new("name", "required", "name is required"),
+            psops_core::FieldError::new("email", Rule::Email, "email is not an address"),
+            psops_core::FieldError::new("name", Rule::Required, "name is required"),
         ]));
         assert_eq!(
             error_lines(&err),

@@ -13,6 +13,7 @@ use psops_core::report_text::{
     COMPLIANCE_HEADERS, HANDBOOK_HEADERS, UTILIZATION_HEADERS, compliance_cells, handbook_cells, utilization_cells,
 };
 use psops_core::reporting::UtilizationFilter;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::GroupBy;
@@ -185,11 +186,11 @@ async fn utilization(a: UtilizationArgs) -> anyhow::Result<()> {
                 .fiscal_calendar()
                 .quarter_range_checked(q.parse::<FiscalQuarter>()?, "quarter")?,
             (None, Some(f), Some(t)) => DateRange::new(parse_date("from", f)?, parse_date("to", t)?)
-                .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"))?,
+                .map_err(|_| Error::invalid("to", Rule::AfterStart, "to must be on or after from"))?,
             _ => {
                 return Err(Error::invalid(
                     "quarter",
-                    "required",
+                    Rule::Required,
                     "give --quarter, or --from and --to",
                 ));
             }

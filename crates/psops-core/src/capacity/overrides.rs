@@ -10,6 +10,7 @@ use crate::code::Code;
 use crate::dates::{DateRange, within};
 use crate::error::{Error, Result};
 use crate::people::{Function, PersonId};
+use crate::rule::Rule;
 use crate::validate::Checks;
 
 /// Whom an override applies to. JSON: `{"region":"EMEA"}`, `{"function":"trainer"}`,
@@ -120,7 +121,7 @@ impl PolicyOverride {
             c.check(
                 to >= self.effective_from,
                 "effective_to",
-                "after_start",
+                Rule::AfterStart,
                 "effective_to must be on or after effective_from",
             );
         }
@@ -128,7 +129,7 @@ impl PolicyOverride {
             c.check(
                 self.changes.billable_targets.iter().all(|t| t.function == f),
                 "changes.billable_targets",
-                "scope_function",
+                Rule::ScopeFunction,
                 format!(
                     "an override for the {} function can only change that function's target",
                     f.code()
@@ -144,7 +145,7 @@ impl PolicyOverride {
         probe.summit_days = 0;
         self.changes.apply_to(&mut probe);
         if let Err(Error::Invalid(errors)) = probe.validate() {
-            for mut e in errors.into_iter().filter(|e| e.rule != "within_year") {
+            for mut e in errors.into_iter().filter(|e| e.rule != Rule::WithinYear) {
                 e.field = format!("changes.{}", e.field);
                 c.push(e);
             }
@@ -369,13 +370,13 @@ mod tests {
         let Error::Invalid(errors) = bad.validate().unwrap_err() else {
             panic!("expected invalid")
         };
-        let rules: Vec<String> = errors.iter().map(|e| format!("{}:{}", e.field, e.rule)).collect();
+        let rules: Vec<(String, Rule)> = errors.iter().map(|e| (e.field.clone(), e.rule)).collect();
         assert_eq!(
             rules,
             [
-                "effective_to:after_start",
-                "changes.billable_targets:scope_function",
-                "changes.day_minutes:range"
+                ("effective_to".into(), Rule::AfterStart),
+                ("changes.billable_targets".into(), Rule::ScopeFunction),
+                ("changes.day_minutes".into(), Rule::Range)
             ]
         );
         bad.scope = OverrideScope::Region(" ".into());

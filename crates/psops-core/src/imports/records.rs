@@ -24,6 +24,7 @@ use crate::interchange::values::{parse_duration, parse_money};
 use crate::money::{Currency, Money};
 use crate::people::{Fte, Function};
 use crate::projects::{BillingType, ProjectStatus, ProjectType};
+use crate::rule::Rule;
 use crate::{Error, Minutes};
 
 /// One row of `people.csv`.
@@ -135,7 +136,7 @@ impl Cells<'_> {
         self.get(col).map(str::to_string)
     }
 
-    fn fail(&mut self, col: &str, rule: &str, message: String) {
+    fn fail(&mut self, col: &str, rule: Rule, message: String) {
         let value = self.get(col).unwrap_or_default().to_string();
         self.errors.push(RowError::new(self.line, col, value, rule, message));
     }
@@ -143,13 +144,13 @@ impl Cells<'_> {
     fn required(&mut self, col: &str) -> Option<String> {
         let v = self.text(col);
         if v.is_none() {
-            self.fail(col, "required", format!("{col} must not be blank"));
+            self.fail(col, Rule::Required, format!("{col} must not be blank"));
         }
         v
     }
 
     /// A cell parsed by `parse`, or its error; `None` both when blank and when bad.
-    fn parsed<T>(&mut self, col: &str, rule: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    fn parsed<T>(&mut self, col: &str, rule: Rule, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
         let v = self.get(col)?;
         let parsed = parse(v);
         if parsed.is_none() {
@@ -163,14 +164,14 @@ impl Cells<'_> {
         match self.get(col) {
             None if default.is_some() => default,
             None => {
-                self.fail(col, "required", format!("{col} must not be blank"));
+                self.fail(col, Rule::Required, format!("{col} must not be blank"));
                 None
             }
             Some(v) => {
                 let v = v.to_lowercase().replace([' ', '-'], "_");
                 let found = T::from_code(&v).ok();
                 if found.is_none() {
-                    self.fail(col, "one_of", format!("{col} must be one of: {}", all.join(", ")));
+                    self.fail(col, Rule::OneOf, format!("{col} must be one of: {}", all.join(", ")));
                 }
                 found
             }
@@ -180,14 +181,14 @@ impl Cells<'_> {
     fn date(&mut self, col: &str) -> Option<Date> {
         self.parsed(
             col,
-            "date",
+            Rule::Date,
             "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
             |v| crate::dates::parse_date(col, v).ok(),
         )
     }
 
     fn currency(&mut self, col: &str) -> Option<Currency> {
-        self.parsed(col, "iso4217", "an ISO 4217 code such as USD", |v| {
+        self.parsed(col, Rule::Iso4217, "an ISO 4217 code such as USD", |v| {
             Currency::from_str(&v.to_ascii_uppercase()).ok()
         })
     }
@@ -211,7 +212,7 @@ fn fte(v: &str) -> Option<Fte> {
 }
 
 fn header_error(message: String) -> Vec<RowError> {
-    vec![RowError::new(1, "", "", "header", message)]
+    vec![RowError::new(1, "", "", Rule::Header, message)]
 }
 
 /// Reads any of the three shapes: each record through `row`, or every error at once.
@@ -228,7 +229,7 @@ fn read_rows<T>(
     if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
         let mut errors = header_error(format!("the header has no '{missing}' column"));
         errors[0].column = missing.to_string();
-        errors[0].rule = "missing_column".into();
+        errors[0].rule = Rule::MissingColumn;
         return Err(errors);
     }
     let (mut rows, mut errors) = (Vec::new(), Vec::new());
@@ -271,13 +272,13 @@ pub fn read_people(input: impl Read) -> Result<Vec<PersonRow>, Vec<RowError>> {
             let region = c.required("region");
             let fte = match c.get("fte") {
                 None => Some(Fte::FULL),
-                Some(_) => c.parsed("fte", "range", "more than 0 and at most 1, like 0.8 or 80%", fte),
+                Some(_) => c.parsed("fte", Rule::Range, "more than 0 and at most 1, like 0.8 or 80%", fte),
             };
             let start = c.date("employment_start");
             if start.is_none() && c.get("employment_start").is_none() {
                 c.fail(
                     "employment_start",
-                    "required",
+                    Rule::Required,
                     "employment_start must not be blank".into(),
                 );
             }
@@ -342,12 +343,12 @@ pub fn read_projects(input: impl Read) -> Result<Vec<ProjectRow>, Vec<RowError>>
             (Some(_), None) => {
                 c.fail(
                     "currency",
-                    "required",
+                    Rule::Required,
                     "currency must be given with budget_amount".into(),
                 );
                 None
             }
-            (Some(_), Some(cur)) => c.parsed("budget_amount", "money", "an amount like 12500.00", |v| {
+            (Some(_), Some(cur)) => c.parsed("budget_amount", Rule::Money, "an amount like 12500.00", |v| {
                 parse_money(v, cur, false)
             }),
         };
@@ -362,14 +363,19 @@ pub fn read_projects(input: impl Read) -> Result<Vec<ProjectRow>, Vec<RowError>>
             start_date: c.date("start_date"),
             end_date: c.date("end_date"),
             project_manager_email: c.text("project_manager_email").map(|e| e.to_lowercase()),
-            budget_minutes: c.parsed("budget_hours", "duration", "hours like 120 or 120.5", parse_duration),
+            budget_minutes: c.parsed(
+                "budget_hours",
+                Rule::Duration,
+                "hours like 120 or 120.5",
+                parse_duration,
+            ),
             budget,
             partner: c.text("partner"),
         };
         if row.account.is_none() && row.project_type != ProjectType::Internal {
             c.fail(
                 "account",
-                "required",
+                Rule::Required,
                 "account must be given unless the project is internal".into(),
             );
         }
@@ -378,7 +384,7 @@ pub fn read_projects(input: impl Read) -> Result<Vec<ProjectRow>, Vec<RowError>>
         {
             c.fail(
                 "end_date",
-                "after_start",
+                Rule::AfterStart,
                 "end_date must be on or after start_date".into(),
             );
         }

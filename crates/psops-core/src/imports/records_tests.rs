@@ -2,22 +2,21 @@
 
 use super::*;
 
+use crate::rule::Rule;
+
 #[test]
 fn people_parse_with_defaults_and_report_every_bad_cell() {
     let csv = "\u{feff}name,email,function,region,fte,employment_start,manager_email\n\
                Zoë Müller,Zoe@Example.com,engineer,EMEA,0.8,2024-01-15,\n\
                Bad,not-an-email,wizard,EMEA,1.5,2024-13-01,\n";
     let errors = read_people(csv.as_bytes()).unwrap_err();
-    let cells: Vec<(u64, &str, &str)> = errors
-        .iter()
-        .map(|e| (e.line, e.column.as_str(), e.rule.as_str()))
-        .collect();
+    let cells: Vec<(u64, &str, Rule)> = errors.iter().map(|e| (e.line, e.column.as_str(), e.rule)).collect();
     assert_eq!(
         cells,
         [
-            (3, "function", "one_of"),
-            (3, "fte", "range"),
-            (3, "employment_start", "date")
+            (3, "function", Rule::OneOf),
+            (3, "fte", Rule::Range),
+            (3, "employment_start", Rule::Date)
         ]
     );
     let ok = read_people(&csv.as_bytes()[..csv.find("Bad").unwrap_or(0)]).unwrap();
@@ -57,8 +56,8 @@ fn a_missing_required_column_is_one_header_error() {
     let errors = read_accounts("code,region\nA,EMEA\n".as_bytes()).unwrap_err();
     assert_eq!(errors.len(), 1);
     assert_eq!(
-        (errors[0].column.as_str(), errors[0].rule.as_str()),
-        ("name", "missing_column")
+        (errors[0].column.as_str(), errors[0].rule),
+        ("name", Rule::MissingColumn)
     );
 }
 
@@ -68,8 +67,8 @@ fn windows_files_report_the_lines_a_spreadsheet_shows() {
     let error = &read_accounts(csv.as_bytes()).unwrap_err()[..];
     let [e] = error else { panic!("one error: {error:?}") };
     assert_eq!(
-        (e.line, e.column.as_str(), e.rule.as_str()),
-        (6, "name", "required"),
+        (e.line, e.column.as_str(), e.rule),
+        (6, "name", Rule::Required),
         "blank rows are skipped, lines still count"
     );
 }

@@ -5,6 +5,8 @@ use super::SourceRow;
 use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
+use crate::rule::Rule;
+
 pub(crate) const COLS: &[Col] = &[
     Col::opt("Project", &["Project"]),
     Col::opt("Client", &["Client"]),
@@ -58,9 +60,19 @@ pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(START_DATE, ctx);
     // `h:mm:ss` is exact to the second; the decimal column is rounded to two places.
     let minutes = if r.get(DURATION).is_some() || r.get(DECIMAL).is_none() {
-        r.parse_required(DURATION, "duration", values::parse_duration, "a duration like 1:30:00")
+        r.parse_required(
+            DURATION,
+            Rule::Duration,
+            values::parse_duration,
+            "a duration like 1:30:00",
+        )
     } else {
-        r.parse(DECIMAL, "duration", values::parse_duration, "decimal hours like 1.50")
+        r.parse(
+            DECIMAL,
+            Rule::Duration,
+            values::parse_duration,
+            "decimal hours like 1.50",
+        )
     };
     let start = r.time(START_TIME);
     let end = r.time(END_TIME);

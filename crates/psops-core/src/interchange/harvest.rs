@@ -5,6 +5,8 @@ use super::SourceRow;
 use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
+use crate::rule::Rule;
+
 pub(crate) const COLS: &[Col] = &[
     Col::req("Date", &["Date"]),
     Col::req("Client", &["Client"]),
@@ -54,10 +56,10 @@ const EMAIL: usize = 15;
 
 pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(DATE, ctx);
-    let minutes = r.parse_required(HOURS, "duration", values::parse_duration, "hours like 1.5 or 1:30");
+    let minutes = r.parse_required(HOURS, Rule::Duration, values::parse_duration, "hours like 1.5 or 1:30");
     let billable = r.boolean(BILLABLE);
     let currency = r
-        .parse(CURRENCY, "currency", values::parse_currency, "a currency like USD")
+        .parse(CURRENCY, Rule::Currency, values::parse_currency, "a currency like USD")
         .or(ctx.default_currency);
     let bill_rate = r.money(BILL_RATE, currency, ctx);
     let bill_amount = r.money(BILL_AMOUNT, currency, ctx);
@@ -65,7 +67,7 @@ pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let cost_amount = r.money(COST_AMOUNT, currency, ctx);
     let name = full_name(r.get(FIRST), r.get(LAST));
     if name.is_none() && r.get(EMAIL).is_none() {
-        r.fail(FIRST, "required", "First Name and Last Name must not both be blank");
+        r.fail(FIRST, Rule::Required, "First Name and Last Name must not both be blank");
     }
     let mut row = SourceRow::draft(date?, minutes?);
     row.person.name = name;

@@ -13,6 +13,7 @@ use super::table::{Col, Ctx, Fields, Header, Rec};
 use super::values;
 use super::{Format, Options, RowError, Rows, SourceRow};
 use crate::money::Money;
+use crate::rule::Rule;
 
 pub(crate) const COLS: &[Col] = &[
     Col::opt("id", &["id", "time_entry_id"]),
@@ -63,17 +64,22 @@ fn cents(s: &str) -> Option<i64> {
 
 pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(DATE, ctx);
-    let minutes = r.parse_required(MINUTES, "minutes", values::whole_minutes, "a whole number of minutes");
+    let minutes = r.parse_required(
+        MINUTES,
+        Rule::Minutes,
+        values::whole_minutes,
+        "a whole number of minutes",
+    );
     let billable = r.boolean(BILLABLE);
     let currency = r
-        .parse(CURRENCY, "currency", values::parse_currency, "a currency like USD")
+        .parse(CURRENCY, Rule::Currency, values::parse_currency, "a currency like USD")
         .or(ctx.default_currency);
     let amount = |r: &mut Rec<'_>, col: usize| {
-        let minor = r.parse(col, "integer", cents, "a whole number of cents")?;
+        let minor = r.parse(col, Rule::Integer, cents, "a whole number of cents")?;
         match currency {
             Some(c) => Some(Money::new(minor, c)),
             None => {
-                r.fail(col, "currency", "the rate has no currency: give a currency column");
+                r.fail(col, Rule::Currency, "the rate has no currency: give a currency column");
                 None
             }
         }
@@ -81,7 +87,7 @@ pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let bill_rate = amount(r, RATE);
     let cost_rate = amount(r, COST_RATE);
     if r.get(EMAIL).is_none() && r.get(NAME).is_none() {
-        r.fail(EMAIL, "required", "user_email or user_name must be given");
+        r.fail(EMAIL, Rule::Required, "user_email or user_name must be given");
     }
     let mut row = SourceRow::draft(date?, minutes?);
     row.source_key = r.get(ID).map(|id| format!("kantata:{id}")).unwrap_or_default();
@@ -107,7 +113,7 @@ pub(crate) fn read_json<'a, R: Read + 'a>(input: R, options: Options) -> Result<
             e.line() as u64,
             "",
             "",
-            "json",
+            Rule::Json,
             format!("the file is not valid JSON: {e}"),
         )
     })?;
@@ -116,7 +122,7 @@ pub(crate) fn read_json<'a, R: Read + 'a>(input: R, options: Options) -> Result<
             1,
             "time_entries",
             "",
-            "missing_column",
+            Rule::MissingColumn,
             "the JSON has no 'time_entries' object",
         ));
     };

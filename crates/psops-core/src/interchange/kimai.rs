@@ -5,6 +5,7 @@ use super::SourceRow;
 use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 use crate::Minutes;
+use crate::rule::Rule;
 
 pub(crate) const COLS: &[Col] = &[
     Col::opt("Date", &["Date", "Datum"]),
@@ -85,18 +86,18 @@ pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     } else {
         r.date(DATE, ctx)
     };
-    let minutes = r.parse_required(DURATION, "duration", kimai_duration, "a duration like 1:30 or 1.5");
+    let minutes = r.parse_required(DURATION, Rule::Duration, kimai_duration, "a duration like 1:30 or 1.5");
     let start = r.time(FROM);
     let end = r.time(TO);
     let billable = r.boolean(BILLABLE);
     let currency = r
-        .parse(CURRENCY, "currency", values::parse_currency, "a currency like EUR")
+        .parse(CURRENCY, Rule::Currency, values::parse_currency, "a currency like EUR")
         .or(ctx.default_currency);
     let bill_amount = r.money(RATE, currency, ctx);
     let bill_rate = r.money(HOURLY_RATE, currency, ctx);
     let cost_amount = r.money(INTERNAL_RATE, currency, ctx);
     if [USER, USERNAME, EMAIL].iter().all(|&c| r.get(c).is_none()) {
-        r.fail(USER, "required", "User must not be blank");
+        r.fail(USER, Rule::Required, "User must not be blank");
     }
     let mut row = SourceRow::draft(date?, minutes?);
     row.person.name = r.text(USER).or_else(|| r.text(USERNAME));

@@ -18,6 +18,7 @@ use crate::accounts::AccountId;
 use crate::csv_file::{CsvFile, Delimiter};
 use crate::people::PersonId;
 use crate::projects::ProjectId;
+use crate::rule::Rule;
 use crate::time_entries::InternalCategory;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -80,7 +81,7 @@ impl Mapping {
                 1,
                 missing,
                 "",
-                "missing_column",
+                Rule::MissingColumn,
                 format!("the mapping's header has no '{missing}' column (kind,source,target)"),
             )]);
         };
@@ -98,7 +99,7 @@ impl Mapping {
             };
             if kind.is_none() {
                 let msg = "kind must be one of: person, account, project";
-                errors.push(RowError::new(line, "kind", field(k), "one_of", msg));
+                errors.push(RowError::new(line, "kind", field(k), Rule::OneOf, msg));
             }
             for (i, name) in [(s, "source"), (t, "target")] {
                 if field(i).is_empty() {
@@ -106,7 +107,7 @@ impl Mapping {
                         line,
                         name,
                         "",
-                        "required",
+                        Rule::Required,
                         format!("{name} must not be blank"),
                     ));
                 }
@@ -119,7 +120,7 @@ impl Mapping {
                     line,
                     "source",
                     field(s),
-                    "duplicate",
+                    Rule::Duplicate,
                     format!("'{}' is already mapped to '{earlier}'", field(s)),
                 )),
                 _ => mapping.insert(kind, field(s), field(t)),
@@ -223,7 +224,7 @@ pub struct Unresolved {
 impl Unresolved {
     /// Every error is a missing entity, so creating them would let the row through.
     pub fn only_missing(&self) -> bool {
-        self.errors.iter().all(|e| e.rule.starts_with("unmatched_"))
+        self.errors.iter().all(|e| e.rule.is_unmatched())
     }
 }
 

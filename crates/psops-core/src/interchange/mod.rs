@@ -16,6 +16,7 @@ use serde::Serialize;
 use time::{Date, Time};
 
 use crate::money::{Currency, Money};
+use crate::rule::Rule;
 use crate::time_entries::InternalCategory;
 use crate::{Error, Minutes};
 
@@ -91,7 +92,7 @@ impl FromStr for Format {
         Format::ALL.into_iter().find(|f| f.code() == s).ok_or_else(|| {
             Error::invalid(
                 "format",
-                "one_of",
+                Rule::OneOf,
                 "format must be one of: harvest, toggl, kimai, clockify, kantata, psops",
             )
         })
@@ -194,7 +195,7 @@ pub struct RowError {
     pub line: u64,
     pub column: String,
     pub value: String,
-    pub rule: String,
+    pub rule: Rule,
     pub message: String,
 }
 
@@ -203,14 +204,14 @@ impl RowError {
         line: u64,
         column: impl Into<String>,
         value: impl Into<String>,
-        rule: impl Into<String>,
+        rule: Rule,
         message: impl Into<String>,
     ) -> Self {
         Self {
             line,
             column: column.into(),
             value: value.into(),
-            rule: rule.into(),
+            rule,
             message: message.into(),
         }
     }
@@ -323,7 +324,7 @@ pub fn read_auto<'a, R: Read + Send + 'a>(input: R, options: Options) -> Result<
             1,
             "",
             names.join(","),
-            "unknown_format",
+            Rule::UnknownFormat,
             "the header row matches no known export (harvest, toggl, kimai, clockify, kantata, psops)",
         )
     })?;
@@ -335,7 +336,7 @@ pub fn read_auto<'a, R: Read + Send + 'a>(input: R, options: Options) -> Result<
 fn starts_with_brace<R: Read>(input: &mut BufReader<R>) -> Result<bool, RowError> {
     let buf = input
         .fill_buf()
-        .map_err(|e| RowError::new(1, "", "", "io", format!("the file could not be read: {e}")))?;
+        .map_err(|e| RowError::new(1, "", "", Rule::Io, format!("the file could not be read: {e}")))?;
     let buf = buf.strip_prefix(b"\xef\xbb\xbf").unwrap_or(buf);
     Ok(buf.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
 }

@@ -26,6 +26,7 @@ use super::SourceRow;
 use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 use crate::code::Code;
+use crate::rule::Rule;
 use crate::time_entries::InternalCategory;
 
 /// The header `psops export` writes, in this order.
@@ -84,25 +85,25 @@ pub(crate) fn row(r: &mut Rec<'_>, _ctx: &Ctx) -> Option<SourceRow> {
     // psops writes one date format only, so it reads only that one.
     let date = r.parse_required(
         DATE,
-        "date",
+        Rule::Date,
         |v| crate::dates::parse_date("date", v).ok(),
         "a date written YYYY-MM-DD, from 1900-01-01 to 2200-12-31",
     );
     let minutes = r.parse_required(
         MINUTES,
-        "minutes",
+        Rule::Minutes,
         values::whole_minutes,
         "a whole number of minutes, like 90",
     );
     let billable = r.boolean(BILLABLE);
     let category = r.parse(
         CATEGORY,
-        "one_of",
+        Rule::OneOf,
         |v| InternalCategory::from_code(v).ok(),
         "one of: admin, pre_sales, training, tools_enablement, internal_non_creditable",
     );
     if r.get(EMAIL).is_none() && r.get(NAME).is_none() {
-        r.fail(EMAIL, "required", "person_email must not be blank");
+        r.fail(EMAIL, Rule::Required, "person_email must not be blank");
     }
     let mut row = SourceRow::draft(date?, minutes?);
     row.source_key = r.text(SOURCE_KEY).unwrap_or_default();

@@ -9,6 +9,7 @@ use super::key::KeyCounter;
 use super::table::{Col, Ctx, Header, ParseFn, Rec};
 use super::{Format, Options, Original, RowError, RowResult};
 use crate::csv_file::{CsvError, CsvFile, Delimiter};
+use crate::rule::Rule;
 
 impl From<CsvError> for RowError {
     fn from(e: CsvError) -> RowError {
@@ -130,7 +131,7 @@ pub(crate) fn parse_record(
             line,
             "",
             "",
-            "invalid",
+            Rule::Invalid,
             "the record could not be read",
         )]),
         _ => Err(errors),

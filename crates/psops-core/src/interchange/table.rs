@@ -8,6 +8,7 @@ use csv::StringRecord;
 use super::values;
 use super::{DateOrder, Format, Options, RowError, SourceRow};
 use crate::money::Currency;
+use crate::rule::Rule;
 
 /// One column a format knows: the name used when reporting it missing, the header spellings
 /// it goes by (compared by [`norm`]), and whether the header must have it.
@@ -146,7 +147,7 @@ impl Header {
                     1,
                     col.name,
                     "",
-                    "missing_column",
+                    Rule::MissingColumn,
                     format!("the header has no '{}' column", col.name),
                 ));
             }
@@ -212,7 +213,7 @@ impl Rec<'_> {
         self.get(col).map(str::to_string)
     }
 
-    pub fn fail(&mut self, col: usize, rule: &str, message: impl Into<String>) {
+    pub fn fail(&mut self, col: usize, rule: Rule, message: impl Into<String>) {
         let value = self.get(col).unwrap_or_default().to_string();
         let column = self.header.label(col, self.cols);
         self.errors.push(RowError::new(self.line, column, value, rule, message));
@@ -223,13 +224,13 @@ impl Rec<'_> {
         let v = self.text(col);
         if v.is_none() {
             let name = self.header.label(col, self.cols);
-            self.fail(col, "required", format!("{name} must not be blank"));
+            self.fail(col, Rule::Required, format!("{name} must not be blank"));
         }
         v
     }
 
     /// Parses a present value; a value that does not parse is a broken `rule`.
-    pub fn parse<T>(&mut self, col: usize, rule: &str, f: impl FnOnce(&str) -> Option<T>, expect: &str) -> Option<T> {
+    pub fn parse<T>(&mut self, col: usize, rule: Rule, f: impl FnOnce(&str) -> Option<T>, expect: &str) -> Option<T> {
         let v = self.get(col)?;
         let out = f(v);
         if out.is_none() {
@@ -243,7 +244,7 @@ impl Rec<'_> {
     pub fn parse_required<T>(
         &mut self,
         col: usize,
-        rule: &str,
+        rule: Rule,
         f: impl FnOnce(&str) -> Option<T>,
         expect: &str,
     ) -> Option<T> {
@@ -255,7 +256,7 @@ impl Rec<'_> {
         let order = ctx.date_order;
         self.parse_required(
             col,
-            "date",
+            Rule::Date,
             |v| values::parse_date(v, order),
             "a date from 1900 to 2200",
         )
@@ -264,27 +265,32 @@ impl Rec<'_> {
     pub fn boolean(&mut self, col: usize) -> Option<bool> {
         self.parse(
             col,
-            "boolean",
+            Rule::Boolean,
             values::parse_bool,
             "yes or no (also true/false, 1/0, ja/nein)",
         )
     }
 
     pub fn time(&mut self, col: usize) -> Option<time::Time> {
-        self.parse(col, "time", values::parse_time, "a time of day like 09:30 or 01:30 PM")
+        self.parse(
+            col,
+            Rule::Time,
+            values::parse_time,
+            "a time of day like 09:30 or 01:30 PM",
+        )
     }
 
     /// An amount in `currency`; an amount with no known currency is an error, never a guess.
     pub fn money(&mut self, col: usize, currency: Option<Currency>, ctx: &Ctx) -> Option<crate::Money> {
         self.get(col)?;
         let Some(cur) = currency else {
-            self.fail(col, "currency", "the amount has no currency: the export names none");
+            self.fail(col, Rule::Currency, "the amount has no currency: the export names none");
             return None;
         };
         let comma = ctx.decimal_comma;
         self.parse(
             col,
-            "decimal",
+            Rule::Decimal,
             |v| values::parse_money(v, cur, comma),
             "a decimal amount",
         )

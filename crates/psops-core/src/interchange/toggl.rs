@@ -5,6 +5,8 @@ use super::SourceRow;
 use super::table::{Col, Ctx, Fields, Rec};
 use super::values;
 
+use crate::rule::Rule;
+
 pub(crate) const COLS: &[Col] = &[
     Col::req("User", &["User", "Member"]),
     Col::opt("Email", &["Email"]),
@@ -48,14 +50,19 @@ const AMOUNT: usize = 12;
 
 pub(crate) fn row(r: &mut Rec<'_>, ctx: &Ctx) -> Option<SourceRow> {
     let date = r.date(START_DATE, ctx);
-    let minutes = r.parse_required(DURATION, "duration", values::parse_duration, "a duration like 01:30:00");
+    let minutes = r.parse_required(
+        DURATION,
+        Rule::Duration,
+        values::parse_duration,
+        "a duration like 01:30:00",
+    );
     let start = r.time(START_TIME);
     let end = r.time(END_TIME);
     let billable = r.boolean(BILLABLE);
     let currency = r.header.currency(AMOUNT).or(ctx.default_currency);
     let amount = r.money(AMOUNT, currency, ctx);
     if r.get(USER).is_none() && r.get(EMAIL).is_none() {
-        r.fail(USER, "required", "User must not be blank");
+        r.fail(USER, Rule::Required, "User must not be blank");
     }
     let mut row = SourceRow::draft(date?, minutes?);
     row.person.name = r.text(USER);

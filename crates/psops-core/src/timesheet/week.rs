@@ -9,8 +9,9 @@ use time::{Date, Duration, Weekday};
 use utoipa::ToSchema;
 
 use crate::code::Code;
-use crate::dates::{BOUNDS_RULE, DateRange, EARLIEST, LATEST};
+use crate::dates::{DateRange, EARLIEST, LATEST};
 use crate::error::{Error, Result};
+use crate::rule::Rule;
 use crate::settings::{Settings, WEEKDAYS};
 
 /// An ISO 8601 week: weeks start on Monday and week 1 holds the year's first Thursday,
@@ -27,13 +28,13 @@ impl IsoWeek {
         if !(EARLIEST.year()..=LATEST.year()).contains(&year) {
             return Err(Error::invalid(
                 "week",
-                BOUNDS_RULE,
+                Rule::DateBounds,
                 format!("week must lie in the years 1900 to 2200, got {year}"),
             ));
         }
         Date::from_iso_week_date(year, week, Weekday::Monday)
             .map(|_| IsoWeek { year, week })
-            .map_err(|_| Error::invalid("week", "iso_week", format!("{year} has no ISO week {week}")))
+            .map_err(|_| Error::invalid("week", Rule::IsoWeek, format!("{year} has no ISO week {week}")))
     }
 
     pub fn of(d: Date) -> IsoWeek {
@@ -69,7 +70,7 @@ impl fmt::Display for IsoWeek {
 impl FromStr for IsoWeek {
     type Err = Error;
     fn from_str(s: &str) -> Result<IsoWeek> {
-        let bad = || Error::invalid("week", "iso_week", format!("'{s}' is not an ISO week like 2026-W48"));
+        let bad = || Error::invalid("week", Rule::IsoWeek, format!("'{s}' is not an ISO week like 2026-W48"));
         let (year, week) = s.trim().split_once("-W").ok_or_else(bad)?;
         if year.len() != 4 || week.len() != 2 {
             return Err(bad());
@@ -123,7 +124,7 @@ pub fn parse_weekday(name: &str) -> Result<Weekday> {
         .ok_or_else(|| {
             Error::invalid(
                 "timesheet_due_weekday",
-                "weekday",
+                Rule::Weekday,
                 format!("'{name}' is not a weekday name such as friday"),
             )
         })
@@ -213,7 +214,7 @@ mod tests {
             let Err(Error::Invalid(e)) = outside.parse::<IsoWeek>() else {
                 panic!("{outside} was accepted")
             };
-            assert_eq!(e[0].rule, crate::dates::BOUNDS_RULE, "{outside}");
+            assert_eq!(e[0].rule, Rule::DateBounds, "{outside}");
         }
         for edge in ["1900-W01", "2200-W52"] {
             let w: IsoWeek = edge.parse().unwrap();

@@ -2,15 +2,14 @@
 //! goes on; a header without a required column is one error naming it.
 
 use psops_core::interchange::{self, Format, Options, RowError};
+use psops_core::rule::Rule;
 
 use crate::support::{read, where_what};
 
 const BAD: &[u8] = include_bytes!("../fixtures/interchange/toggl_bad_rows.csv");
 
-fn owned(rows: &[(u64, &str, &str)]) -> Vec<(u64, String, String)> {
-    rows.iter()
-        .map(|(l, c, r)| (*l, c.to_string(), r.to_string()))
-        .collect()
+fn owned(rows: &[(u64, &str, Rule)]) -> Vec<(u64, String, Rule)> {
+    rows.iter().map(|(l, c, r)| (*l, c.to_string(), *r)).collect()
 }
 
 #[test]
@@ -21,13 +20,13 @@ fn bad_rows_are_reported_exactly_and_good_rows_still_read() {
     assert_eq!(
         where_what(&r.errors),
         owned(&[
-            (3, "Start date", "date"),
-            (4, "User", "required"),
-            (5, "Duration", "duration"),
-            (5, "Start time", "time"),
-            (5, "Billable", "boolean"),
-            (5, "Amount (USD)", "decimal"),
-            (8, "Duration", "required"),
+            (3, "Start date", Rule::Date),
+            (4, "User", Rule::Required),
+            (5, "Duration", Rule::Duration),
+            (5, "Start time", Rule::Time),
+            (5, "Billable", Rule::Boolean),
+            (5, "Amount (USD)", Rule::Decimal),
+            (8, "Duration", Rule::Required),
         ])
     );
     let values: Vec<&str> = r.errors.iter().map(|e| e.value.as_str()).collect();
@@ -51,14 +50,14 @@ fn a_missing_required_column_is_one_error_naming_it() {
             1,
             "Duration",
             "",
-            "missing_column",
+            Rule::MissingColumn,
             "the header has no 'Duration' column"
         )
     );
     let Err(e) = interchange::read(Format::Psops, "date,minutes\n".as_bytes(), Options::default()) else {
         panic!("psops CSV needs person_email");
     };
-    assert_eq!((e.column.as_str(), e.rule.as_str()), ("person_email", "missing_column"));
+    assert_eq!((e.column.as_str(), e.rule), ("person_email", Rule::MissingColumn));
 }
 
 #[test]
@@ -66,7 +65,7 @@ fn unknown_headers_are_refused_by_auto_detection() {
     let Err(e) = interchange::read_auto("foo,bar\n1,2\n".as_bytes(), Options::default()) else {
         panic!("no format has foo,bar");
     };
-    assert_eq!((e.line, e.rule.as_str()), (1, "unknown_format"));
+    assert_eq!((e.line, e.rule), (1, Rule::UnknownFormat));
 }
 
 #[test]
@@ -76,7 +75,7 @@ fn invalid_utf8_and_broken_quotes_skip_only_their_record() {
     bytes.extend_from_slice(b"2026-03-03,c@example.com,45\n");
     let r = read(Format::Psops, &bytes, Options::default());
     assert_eq!(r.rows.len(), 2);
-    assert_eq!(where_what(&r.errors), owned(&[(3, "", "utf8")]));
+    assert_eq!(where_what(&r.errors), owned(&[(3, "", Rule::Utf8)]));
 }
 
 #[test]
@@ -90,10 +89,10 @@ fn psops_csv_rules() {
     assert_eq!(
         where_what(&r.errors),
         owned(&[
-            (2, "date", "date"),
-            (3, "minutes", "minutes"),
-            (3, "person_email", "required"),
-            (4, "category", "one_of"),
+            (2, "date", Rule::Date),
+            (3, "minutes", Rule::Minutes),
+            (3, "person_email", Rule::Required),
+            (4, "category", Rule::OneOf),
         ])
     );
 }
@@ -108,14 +107,17 @@ fn kantata_json_errors_name_the_entry_and_field() {
     assert!(r.rows.is_empty());
     assert_eq!(
         where_what(&r.errors),
-        owned(&[(1, "time_in_minutes", "minutes"), (2, "rate_in_cents", "currency")])
+        owned(&[
+            (1, "time_in_minutes", Rule::Minutes),
+            (2, "rate_in_cents", Rule::Currency)
+        ])
     );
     let Err(e) = interchange::read(Format::Kantata, "{\"users\": {}}".as_bytes(), Options::default()) else {
         panic!("JSON without time entries must be refused");
     };
-    assert_eq!((e.column.as_str(), e.rule.as_str()), ("time_entries", "missing_column"));
+    assert_eq!((e.column.as_str(), e.rule), ("time_entries", Rule::MissingColumn));
     let Err(e) = interchange::read(Format::Kantata, "{\"time_entries\": ".as_bytes(), Options::default()) else {
         panic!("truncated JSON must be refused");
     };
-    assert_eq!(e.rule, "json");
+    assert_eq!(e.rule, Rule::Json);
 }

@@ -3,6 +3,7 @@
 use psops_core::Id;
 use psops_core::interchange::mapping::{Directory, EntityKind, Mapping, Unmatched, resolve};
 use psops_core::interchange::{Format, Options};
+use psops_core::rule::Rule;
 use psops_core::time_entries::InternalCategory;
 
 use crate::support::{read, where_what};
@@ -47,9 +48,9 @@ fn harvest_rows_match_by_name_and_code_and_report_the_unknown() {
     assert_eq!(
         where_what(&priya.errors),
         [
-            (8, "First Name".to_string(), "unmatched_person".to_string()),
-            (8, "Project".to_string(), "unmatched_project".to_string()),
-            (8, "Client".to_string(), "unmatched_account".to_string()),
+            (8, "First Name".to_string(), Rule::UnmatchedPerson),
+            (8, "Project".to_string(), Rule::UnmatchedProject),
+            (8, "Client".to_string(), Rule::UnmatchedAccount),
         ]
     );
     assert!(priya.only_missing());
@@ -114,7 +115,7 @@ fn people_by_email_first_then_name() {
     let expenses = resolve(&r.rows[5], &dir, &Mapping::default()).unwrap_err();
     assert_eq!(
         where_what(&expenses.errors),
-        [(8, "Project".to_string(), "project_or_category".to_string())]
+        [(8, "Project".to_string(), Rule::ProjectOrCategory)]
     );
     assert!(!expenses.only_missing());
 }
@@ -140,7 +141,7 @@ fn repeated_names_need_the_account_or_a_code() {
     row.account = None;
     row.account_code = None;
     let unclear = resolve(&row, &dir, &Mapping::default()).unwrap_err();
-    assert_eq!(unclear.errors[0].rule, "ambiguous_project");
+    assert_eq!(unclear.errors[0].rule, Rule::AmbiguousProject);
     assert!(unclear.missing.is_empty());
     let mut mapping = Mapping::default();
     mapping.insert(EntityKind::Project, "implementation", "Implementation");
@@ -159,7 +160,7 @@ fn repeated_names_need_the_account_or_a_code() {
     row.person.email = None;
     assert_eq!(
         resolve(&row, &d, &Mapping::default()).unwrap_err().errors[0].rule,
-        "ambiguous_person"
+        Rule::AmbiguousPerson
     );
 }
 
@@ -171,7 +172,7 @@ fn a_project_of_another_account_is_a_mismatch() {
     let e = resolve(&row, &directory(), &Mapping::default()).unwrap_err();
     assert_eq!(
         where_what(&e.errors),
-        [(2, "Customer".to_string(), "account_mismatch".to_string())]
+        [(2, "Customer".to_string(), Rule::AccountMismatch)]
     );
 }
 
@@ -186,16 +187,13 @@ fn bad_mapping_files_report_every_line() {
     assert_eq!(
         where_what(&errors),
         [
-            (3, "kind".to_string(), "one_of".to_string()),
-            (4, "source".to_string(), "required".to_string()),
-            (5, "source".to_string(), "duplicate".to_string()),
+            (3, "kind".to_string(), Rule::OneOf),
+            (4, "source".to_string(), Rule::Required),
+            (5, "source".to_string(), Rule::Duplicate),
         ]
     );
     let errors = Mapping::parse("kind,from,to\n".as_bytes()).unwrap_err();
-    assert_eq!(
-        where_what(&errors),
-        [(1, "source".to_string(), "missing_column".to_string())]
-    );
+    assert_eq!(where_what(&errors), [(1, "source".to_string(), Rule::MissingColumn)]);
 }
 
 /// An error names the column the row took the value from, as the file spells it — the one

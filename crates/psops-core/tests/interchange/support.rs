@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use psops_core::interchange::{self, Format, Options, RowError, SourceRow};
+use psops_core::rule::Rule;
 
 pub struct Read {
     pub rows: Vec<SourceRow>,
@@ -62,9 +63,6 @@ pub fn people(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
 }
 
 /// (line, column, rule) of each error, the part of a report that must be exact.
-pub fn where_what(errors: &[RowError]) -> Vec<(u64, String, String)> {
-    errors
-        .iter()
-        .map(|e| (e.line, e.column.clone(), e.rule.clone()))
-        .collect()
+pub fn where_what(errors: &[RowError]) -> Vec<(u64, String, Rule)> {
+    errors.iter().map(|e| (e.line, e.column.clone(), e.rule)).collect()
 }

@@ -49,6 +49,6 @@ mod tests {
         assert_eq!((first, second), (Some(RowStream::CHUNK), Some(5)));
         assert!(rx.recv().await.is_none());
         let bad = interchange::open(None, std::io::Cursor::new(b"a,b\n1,2\n".to_vec()), Options::default());
-        assert_eq!(bad.err().map(|e| e.rule), Some("unknown_format".to_string()));
+        assert_eq!(bad.err().map(|e| e.rule), Some(psops_core::rule::Rule::UnknownFormat));
     }
 }

@@ -13,6 +13,7 @@ use psops_core::imports::records::{AccountRow, PersonRow, ProjectRow, RecordBatc
 use psops_core::interchange::RowError;
 use psops_core::people::{Person, PersonFields};
 use psops_core::projects::{Project, ProjectFields};
+use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
 use psops_core::{Error, Id, Result};
 
@@ -35,7 +36,7 @@ pub(crate) async fn run(pools: &Pools, ctx: &WriteCtx, batch: RecordBatch, dry_r
     Ok(report)
 }
 
-fn err(line: u64, column: &str, value: &str, rule: &str, message: String) -> Vec<RowError> {
+fn err(line: u64, column: &str, value: &str, rule: Rule, message: String) -> Vec<RowError> {
     vec![RowError::new(line, column, value, rule, message)]
 }
 
@@ -73,7 +74,7 @@ fn partner_of(partners: &HashMap<String, i64>, line: u64, name: Option<&str>) ->
             line,
             "partner",
             name,
-            "unknown_partner",
+            Rule::UnknownPartner,
             format!("no partner organisation is called '{name}'"),
         )
     })
@@ -116,7 +117,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
         report.rows_read += 1;
         if let Some(first) = seen.insert(row.email.clone(), row.line) {
             let msg = format!("{} is already on line {first}", row.email);
-            report.fail(err(row.line, "email", &row.email, "duplicate", msg));
+            report.fail(err(row.line, "email", &row.email, Rule::Duplicate, msg));
             continue;
         }
         let partner_id = match partner_of(&partners, row.line, row.partner.as_deref()) {
@@ -163,7 +164,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
                         row.line,
                         "manager_email",
                         m,
-                        "not_self",
+                        Rule::NotSelf,
                         "a person cannot be their own manager".into(),
                     ));
                     continue;
@@ -171,7 +172,7 @@ async fn people(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<PersonRow>, report: &mut 
                 Some(p) => Some(p.id),
                 None => {
                     let msg = format!("no person has the e-mail {m}");
-                    report.fail(err(row.line, "manager_email", m, "unknown_manager", msg));
+                    report.fail(err(row.line, "manager_email", m, Rule::UnknownManager, msg));
                     continue;
                 }
             },
@@ -206,7 +207,7 @@ async fn accounts(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<AccountRow>, report: &m
             .find(|(i, a)| Some(*i) != matched && (key(&a.fields.name) == key(&f.name) || by_code(a)));
         if let Some((_, a)) = clash {
             let msg = format!("the account '{}' already has this name or code", a.fields.name);
-            report.fail(err(row.line, "name", &f.name, "unique", msg));
+            report.fail(err(row.line, "name", &f.name, Rule::Unique, msg));
             continue;
         }
         let current = matched.map(|i| (&stored[i], &stored[i].fields));
@@ -246,7 +247,7 @@ async fn projects(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<ProjectRow>, report: &m
                     line,
                     "account",
                     a,
-                    "unknown_account",
+                    Rule::UnknownAccount,
                     format!("no account is called '{a}'"),
                 ));
             }
@@ -256,7 +257,7 @@ async fn projects(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<ProjectRow>, report: &m
             let found = people.get(m).copied();
             if found.is_none() {
                 let msg = format!("no person has the e-mail {m}");
-                errors.extend(err(line, "project_manager_email", m, "unknown_person", msg));
+                errors.extend(err(line, "project_manager_email", m, Rule::UnknownPerson, msg));
             }
             found.map(Id::new)
         });

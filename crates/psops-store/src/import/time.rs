@@ -15,6 +15,7 @@ use psops_core::interchange::{Format, RowError, RowResult, SourceRow};
 use psops_core::people::Person;
 use psops_core::projects::Project;
 use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::settings::Settings;
 use psops_core::store::WriteCtx;
 use psops_core::time_entries::{CheckedEntry, EntryContext, NewTimeEntry, check_entry};
@@ -309,7 +310,13 @@ impl Run<'_> {
     }
 
     async fn create(&mut self, tx: &mut Tx, row: &SourceRow, missing: Unmatched) -> Result<()> {
-        let cannot = || Error::invalid("", "create_missing", "the row names too little to create what it needs");
+        let cannot = || {
+            Error::invalid(
+                "",
+                Rule::CreateMissing,
+                "the row names too little to create what it needs",
+            )
+        };
         match missing {
             Unmatched::Account { name, code } => {
                 let f = create::missing_account(name.as_deref(), code.as_deref()).ok_or_else(cannot)?;
@@ -407,7 +414,7 @@ fn row_errors(row: &SourceRow, e: Error) -> Vec<RowError> {
     let fields = match e {
         Error::Invalid(fields) => fields,
         Error::Conflict(f) => vec![f],
-        other => vec![psops_core::FieldError::new("", "invalid", other.to_string())],
+        other => vec![psops_core::FieldError::new("", Rule::Invalid, other.to_string())],
     };
     fields
         .into_iter()

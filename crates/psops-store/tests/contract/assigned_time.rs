@@ -7,6 +7,7 @@ use psops_core::assignments::AssignmentFilter;
 use psops_core::imports::TimeImportOptions;
 use psops_core::interchange::Format;
 use psops_core::page::PageRequest;
+use psops_core::rule::Rule;
 use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{NewTimeEntry, TimeEntryPatch};
@@ -47,7 +48,7 @@ async fn time_goes_only_on_projects_the_person_is_assigned_to(db: &Db) {
     let q = project(db, "Elsewhere").await;
     let who = person(db, "staffed@example.com").await;
     let refused = db.create_time_entry(&ctx(), entry(who.id, p.id)).await.unwrap_err();
-    assert_eq!(broken(refused), ["project_id:not_assigned"]);
+    assert_eq!(broken(refused), [("project_id".into(), Rule::NotAssigned)]);
 
     assign(db, who.id, &p).await;
     let e = new(db.create_time_entry(&ctx(), entry(who.id, p.id)).await.unwrap());
@@ -57,7 +58,7 @@ async fn time_goes_only_on_projects_the_person_is_assigned_to(db: &Db) {
         ..Default::default()
     };
     let err = db.update_time_entry(&ctx(), e.id, None, moved).await.unwrap_err();
-    assert_eq!(broken(err), ["project_id:not_assigned"]);
+    assert_eq!(broken(err), [("project_id".into(), Rule::NotAssigned)]);
 
     // An archived assignment no longer counts.
     let held = db
@@ -75,7 +76,7 @@ async fn time_goes_only_on_projects_the_person_is_assigned_to(db: &Db) {
     let mut later = entry(who.id, p.id);
     later.date = date!(2026 - 03 - 03);
     let err = db.create_time_entry(&ctx(), later.clone()).await.unwrap_err();
-    assert_eq!(broken(err), ["project_id:not_assigned"]);
+    assert_eq!(broken(err), [("project_id".into(), Rule::NotAssigned)]);
 
     // The organisation can allow time without an assignment.
     allow_without_assignment(db, true).await;
@@ -101,14 +102,17 @@ async fn imports_need_an_assignment_or_create_one(db: &Db) {
                2026-03-02,importer@example.com,IMP,120,true\n\
                2026-03-16,importer@example.com,IMP,240,true\n";
     let r = import(db, Format::Psops, csv.as_bytes(), TimeImportOptions::default()).await;
-    let found: Vec<(u64, &str, &str)> = r
+    let found: Vec<(u64, &str, Rule)> = r
         .row_errors
         .iter()
-        .map(|e| (e.line, e.column.as_str(), e.rule.as_str()))
+        .map(|e| (e.line, e.column.as_str(), e.rule))
         .collect();
     assert_eq!(
         found,
-        [(2, "project_code", "not_assigned"), (3, "project_code", "not_assigned")]
+        [
+            (2, "project_code", Rule::NotAssigned),
+            (3, "project_code", Rule::NotAssigned)
+        ]
     );
     assert!(!r.written);
 

@@ -11,6 +11,7 @@ use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffS
 use psops_core::page::PageRequest;
 use psops_core::people::PersonFilter;
 use psops_core::reporting::{TimesheetActor, UtilizationFilter};
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{NewTimeEntry, TimeEntryFilter};
 use psops_core::utilization::GroupBy;
@@ -259,7 +260,7 @@ async fn bulk_load_refuses_a_database_with_records(db: &Db) {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::Conflict(ref f) if f.field == "database" && f.rule == "not_empty"),
+        matches!(err, Error::Conflict(ref f) if f.field == "database" && f.rule == Rule::NotEmpty),
         "{err}"
     );
     let page = PageRequest { after: None, limit: 10 };

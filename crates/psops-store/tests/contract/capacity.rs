@@ -9,6 +9,7 @@ use psops_core::capacity::{
 use psops_core::dates::DateRange;
 use psops_core::page::PageRequest;
 use psops_core::people::Function;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::{Error, Minutes};
 use psops_store::Db;
@@ -31,7 +32,13 @@ async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
     let mut bad = CapacityPolicy::handbook();
     bad.pto_days = 400;
     let err = db.update_capacity_policy(&ctx(), bad).await.unwrap_err();
-    assert_eq!(broken(err), ["pto_days:range", "holiday_days:within_year"]);
+    assert_eq!(
+        broken(err),
+        [
+            ("pto_days".into(), Rule::Range),
+            ("holiday_days".into(), Rule::WithinYear)
+        ]
+    );
     let mut ten = CapacityPolicy::handbook();
     ten.holiday_days = 10;
     db.update_capacity_policy(&ctx(), ten.clone()).await.unwrap();
@@ -53,7 +60,7 @@ async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
     };
     assert_eq!(
         broken(db.create_policy_override(&ctx(), ghost).await.unwrap_err()),
-        ["scope.person:exists"]
+        [("scope.person".into(), Rule::Exists)]
     );
     let impossible = PolicyOverride {
         changes: PolicyChanges {
@@ -64,7 +71,7 @@ async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
     };
     assert_eq!(
         broken(db.create_policy_override(&ctx(), impossible).await.unwrap_err()),
-        ["changes.holiday_days:within_year"]
+        [("changes.holiday_days".into(), Rule::WithinYear)]
     );
     let stored = db.create_policy_override(&ctx(), half_days.clone()).await.unwrap();
     assert_eq!(stored.policy_override, half_days);
@@ -180,7 +187,7 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
         .decide_time_off(&ctx(), req.id, None, TimeOffDecision::Approve)
         .await
         .unwrap_err();
-    assert_eq!(rule(again), "already_decided");
+    assert_eq!(rule(again), Rule::AlreadyDecided);
 
     let thursday = NewTimeOff {
         date: date!(2026 - 11 - 26),
@@ -190,8 +197,8 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     let half = db.request_time_off(&ctx(), thursday).await.unwrap();
     let blank = TimeOffDecision::Reject { reason: " ".into() };
     assert_eq!(
-        rule(db.decide_time_off(&ctx(), half.id, None, blank).await.unwrap_err()),
-        "reason:required"
+        broken(db.decide_time_off(&ctx(), half.id, None, blank).await.unwrap_err()),
+        [("reason".into(), Rule::Required)]
     );
     let why = TimeOffDecision::Reject {
         reason: "release week".into(),
@@ -213,7 +220,10 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     };
     assert_eq!(
         broken(db.request_time_off(&ctx(), bad).await.unwrap_err()),
-        ["minutes:rounding_step", "date:employment"]
+        [
+            ("minutes".into(), Rule::RoundingStep),
+            ("date".into(), Rule::Employment)
+        ]
     );
     let filter = TimeOffFilter {
         person_id: Some(p.id),
@@ -249,7 +259,7 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
             },
         )
         .await;
-    assert_eq!(rule(dup.unwrap_err()), "unique");
+    assert_eq!(rule(dup.unwrap_err()), Rule::Unique);
     let blank = db
         .create_calendar(
             &ctx(),
@@ -259,7 +269,7 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
             },
         )
         .await;
-    assert_eq!(broken(blank.unwrap_err()), ["name:required"]);
+    assert_eq!(broken(blank.unwrap_err()), [("name".into(), Rule::Required)]);
 
     let csv =
         "date,name,hours\n2026-12-24,Christmas Eve,4\n2026-12-25,Christmas Day\n2026-12-28,Boxing Day (substitute)\n";
@@ -281,7 +291,10 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
             name: "Again".into(),
         },
     ];
-    assert_eq!(rule(db.add_holidays(&ctx(), uk.id, clash).await.unwrap_err()), "unique");
+    assert_eq!(
+        rule(db.add_holidays(&ctx(), uk.id, clash).await.unwrap_err()),
+        Rule::Unique
+    );
     let invalid = vec![Holiday {
         date: date!(2027 - 01 - 01),
         minutes: Some(Minutes(0)),
@@ -289,7 +302,10 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
     }];
     assert_eq!(
         broken(db.add_holidays(&ctx(), uk.id, invalid).await.unwrap_err()),
-        ["holidays[0].name:required", "holidays[0].minutes:range"]
+        [
+            ("holidays[0].name".into(), Rule::Required),
+            ("holidays[0].minutes".into(), Rule::Range)
+        ]
     );
     assert_eq!(db.list_holidays(uk.id, None).await.unwrap().len(), 3);
 

@@ -4,6 +4,7 @@ use psops_core::accounts::AccountFields;
 use psops_core::assignments::AssignmentFields;
 use psops_core::people::{Fte, Function, Person, PersonFields, PersonId};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::{Error, Id, Minutes};
@@ -127,10 +128,10 @@ pub async fn assign(db: &dyn Store, person: PersonId, project: &Project) {
     let _: psops_core::assignments::Assignment = new(db.create(&ctx(), f).await.expect("assign"));
 }
 
-/// The `field:rule` pairs of an invalid-input error.
-pub fn broken(e: Error) -> Vec<String> {
+/// The field and rule of each broken rule of an invalid input.
+pub fn broken(e: Error) -> Vec<(String, Rule)> {
     match e {
-        Error::Invalid(errors) => errors.into_iter().map(|e| format!("{}:{}", e.field, e.rule)).collect(),
+        Error::Invalid(errors) => errors.into_iter().map(|e| (e.field, e.rule)).collect(),
         other => panic!("expected invalid input, got {other:?}"),
     }
 }

@@ -4,6 +4,7 @@
 use psops_core::Id;
 use psops_core::page::PageRequest;
 use psops_core::people::PersonFilter;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, IdempotencyKey, WriteCtx};
 use psops_store::Db;
@@ -57,7 +58,7 @@ async fn a_key_reused_for_another_request_is_refused(db: &Db) {
         .create(&keyed(1, "k-2", "fp-b"), person_fields("two@example.com"))
         .await
         .unwrap_err();
-    assert_eq!(broken(err), ["Idempotency-Key:reused"]);
+    assert_eq!(broken(err), [("Idempotency-Key".into(), Rule::Reused)]);
     assert_eq!(count(db).await, 1);
     // A failed create does not burn the key.
     let mut bad = person_fields("three@example.com");

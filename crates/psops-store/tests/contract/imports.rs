@@ -10,6 +10,7 @@ use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::{self, Format, Options};
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
+use psops_core::rule::Rule;
 use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::TimeEntryFilter;
@@ -178,17 +179,21 @@ async fn a_bad_row_is_reported_and_nothing_is_written(db: &Db) {
     assert_eq!((r.rows_read, r.rows_failed, r.written), (12, 1, false));
     let e = &r.row_errors[0];
     assert_eq!(
-        (e.line, e.column.as_str(), e.value.as_str(), e.rule.as_str()),
-        (6, "Hours", "0.33", "rounding_step")
+        (e.line, e.column.as_str(), e.value.as_str(), e.rule),
+        (6, "Hours", "0.33", Rule::RoundingStep)
     );
     assert!(totals(db).await.0.is_empty(), "nothing is written");
 
     // Rows the parser refuses are reported with the rest; unknown projects are row errors.
     let bad = import(db, Format::Toggl, TOGGL_BAD, real()).await;
     assert!(bad.rows_failed >= 3, "{:?}", bad.row_errors);
-    assert!(bad.row_errors.iter().any(|e| e.rule == "date"), "{:?}", bad.row_errors);
     assert!(
-        bad.row_errors.iter().any(|e| e.rule == "unmatched_project"),
+        bad.row_errors.iter().any(|e| e.rule == Rule::Date),
+        "{:?}",
+        bad.row_errors
+    );
+    assert!(
+        bad.row_errors.iter().any(|e| e.rule == Rule::UnmatchedProject),
         "{:?}",
         bad.row_errors
     );
@@ -213,7 +218,7 @@ async fn a_dry_run_writes_nothing(db: &Db) {
 async fn create_missing_brings_in_people_accounts_and_projects(db: &Db) {
     let without = import(db, Format::Psops, PSOPS, real()).await;
     assert!(
-        without.row_errors.iter().all(|e| e.rule.starts_with("unmatched_")),
+        without.row_errors.iter().all(|e| e.rule.is_unmatched()),
         "{:?}",
         without.row_errors
     );
@@ -270,14 +275,17 @@ async fn imports_obey_the_day_limit_and_the_note_rule(db: &Db) {
                2026-03-02,zoe@example.com,GLX-DP,,180,true,Review\n\
                2026-03-03,zoe@example.com,GLX-DP,,60,false,\n";
     let r = import(db, Format::Psops, csv.as_bytes(), real()).await;
-    let found: Vec<(u64, &str, &str)> = r
+    let found: Vec<(u64, &str, Rule)> = r
         .row_errors
         .iter()
-        .map(|e| (e.line, e.column.as_str(), e.rule.as_str()))
+        .map(|e| (e.line, e.column.as_str(), e.rule))
         .collect();
     assert_eq!(
         found,
-        [(4, "minutes", "day_limit"), (5, "note", "note_required_non_billable")],
+        [
+            (4, "minutes", Rule::DayLimit),
+            (5, "note", Rule::NoteRequiredNonBillable)
+        ],
         "the day counts the file's own earlier rows"
     );
     assert!(totals(db).await.0.is_empty());
@@ -294,7 +302,7 @@ async fn imports_obey_the_day_limit_and_the_note_rule(db: &Db) {
     let more = "date,person_email,category,minutes\n2026-03-09,zoe@example.com,admin,120\n";
     let r = import(db, Format::Psops, more.as_bytes(), real()).await;
     assert_eq!(
-        r.row_errors.iter().map(|e| e.rule.as_str()).collect::<Vec<_>>(),
-        ["day_limit"]
+        r.row_errors.iter().map(|e| e.rule).collect::<Vec<_>>(),
+        [Rule::DayLimit]
     );
 }

@@ -6,6 +6,7 @@ use psops_core::imports::records::{self, RecordBatch};
 use psops_core::page::PageRequest;
 use psops_core::people::PersonFilter;
 use psops_core::projects::ProjectFilter;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_store::Db;
 
@@ -97,17 +98,17 @@ async fn a_bad_record_row_refuses_the_file(db: &Db) {
                Ben,ben@example.com,engineer,EMEA,2024-01-01,,No Such Partner\n\
                Ann Again,ann@example.com,engineer,EMEA,2024-01-01,,\n";
     let r = run(db, people(csv), false).await;
-    let found: Vec<(u64, &str, &str)> = r
+    let found: Vec<(u64, &str, Rule)> = r
         .row_errors
         .iter()
-        .map(|e| (e.line, e.column.as_str(), e.rule.as_str()))
+        .map(|e| (e.line, e.column.as_str(), e.rule))
         .collect();
     assert_eq!(
         found,
         [
-            (3, "partner", "unknown_partner"),
-            (4, "email", "duplicate"),
-            (2, "manager_email", "unknown_manager")
+            (3, "partner", Rule::UnknownPartner),
+            (4, "email", Rule::Duplicate),
+            (2, "manager_email", Rule::UnknownManager)
         ]
     );
     assert!(!r.written);
@@ -119,5 +120,5 @@ async fn a_bad_record_row_refuses_the_file(db: &Db) {
     let projects = "name,account,project_type,billing_type\nOrphan,Nobody Ltd,consulting,fixed_fee\n";
     let batch = RecordBatch::Projects(records::read_projects(projects.as_bytes()).expect("parses"));
     let r = run(db, batch, false).await;
-    assert_eq!(r.row_errors[0].rule, "unknown_account");
+    assert_eq!(r.row_errors[0].rule, Rule::UnknownAccount);
 }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use psops_core::auth::{NewApiToken, NewUser, Role, TokenScope, UserPatch};
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::{Error, Id};
 use psops_store::Db;
@@ -30,7 +31,7 @@ async fn admin(db: &Db, email: &str, roles: Vec<Role>) -> psops_core::auth::User
     db.create_user(&ctx(), u).await.expect("user")
 }
 
-fn rule(e: Error) -> (String, String) {
+fn rule(e: Error) -> (String, Rule) {
     match e {
         Error::Conflict(f) => (f.field, f.rule),
         other => panic!("expected a conflict, got {other:?}"),
@@ -49,15 +50,15 @@ async fn the_last_administrator_stays(db: &Db) {
         ..Default::default()
     };
     let err = db.update_user(&ctx(), root.id, demote.clone()).await.unwrap_err();
-    assert_eq!(rule(err), ("roles".into(), "last_admin".into()));
+    assert_eq!(rule(err), ("roles".into(), Rule::LastAdmin));
     let err = db.update_user(&ctx(), root.id, disable.clone()).await.unwrap_err();
-    assert_eq!(rule(err), ("disabled".into(), "last_admin".into()));
+    assert_eq!(rule(err), ("disabled".into(), Rule::LastAdmin));
     let partnered = UserPatch {
         roles: Some(vec![Role::Admin, Role::PartnerManager]),
         ..Default::default()
     };
     let err = db.update_user(&ctx(), root.id, partnered).await.unwrap_err();
-    assert_eq!(rule(err), ("roles".into(), "last_admin".into()));
+    assert_eq!(rule(err), ("roles".into(), Rule::LastAdmin));
     let still = db.user(root.id).await.unwrap();
     assert!(still.is_active_admin(), "nothing changed");
 
@@ -70,7 +71,7 @@ async fn the_last_administrator_stays(db: &Db) {
     let second = admin(db, "second@example.com", vec![Role::Admin]).await;
     db.update_user(&ctx(), root.id, demote).await.unwrap();
     let err = db.update_user(&ctx(), second.id, disable).await.unwrap_err();
-    assert_eq!(rule(err), ("disabled".into(), "last_admin".into()));
+    assert_eq!(rule(err), ("disabled".into(), Rule::LastAdmin));
 }
 
 async fn concurrent_demotions_leave_an_administrator(db: &Db) {
@@ -105,18 +106,15 @@ async fn token_expiry_lies_ahead_and_within_ten_years(db: &Db) {
         expires_at,
     };
     let broken = |e: Error| match e {
-        Error::Invalid(f) => f
-            .into_iter()
-            .map(|f| format!("{}:{}", f.field, f.rule))
-            .collect::<Vec<_>>(),
+        Error::Invalid(f) => f.into_iter().map(|f| (f.field, f.rule)).collect::<Vec<_>>(),
         other => panic!("{other:?}"),
     };
     let past = time::macros::datetime!(1970-01-01 0:00 UTC);
     let err = db.create_api_token(&ctx(), token(1, Some(past))).await.unwrap_err();
-    assert_eq!(broken(err), ["expires_at:future"]);
+    assert_eq!(broken(err), [("expires_at".into(), Rule::Future)]);
     let far = now + Duration::days(3651);
     let err = db.create_api_token(&ctx(), token(2, Some(far))).await.unwrap_err();
-    assert_eq!(broken(err), ["expires_at:at_most_3650_days"]);
+    assert_eq!(broken(err), [("expires_at".into(), Rule::AtMost3650Days)]);
     db.create_api_token(&ctx(), token(3, Some(now + Duration::days(3649))))
         .await
         .unwrap();

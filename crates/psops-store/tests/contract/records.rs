@@ -8,6 +8,7 @@ use psops_core::page::PageRequest;
 use psops_core::partners::{PartnerFields, PartnerFilter, PartnerType};
 use psops_core::people::{Function, PersonFilter, PersonId, PersonPatch};
 use psops_core::projects::{ProjectFilter, ProjectPatch, ProjectStatus};
+use psops_core::rule::Rule;
 use psops_core::settings::SettingsPatch;
 use psops_core::store::prelude::*;
 use psops_core::{Error, Id, Minutes};
@@ -120,7 +121,7 @@ async fn emails_are_unique_without_regard_to_case(db: &Db) {
     let Error::Conflict(f) = err else {
         panic!("expected conflict, got {err:?}")
     };
-    assert_eq!((f.field.as_str(), f.rule.as_str()), ("email", "unique"));
+    assert_eq!((f.field.as_str(), f.rule), ("email", Rule::Unique));
     let other = person(db, "other@example.com").await;
     let patch = PersonPatch {
         email: Some("Grace@example.com".into()),
@@ -143,7 +144,10 @@ async fn people_references_must_exist(db: &Db) {
     let mut f = person_fields("x@example.com");
     f.manager_id = Some(Id::new(999));
     f.partner_id = Some(Id::new(998));
-    assert_eq!(broken(db.create(&ctx(), f).await.unwrap_err()), ["manager_id:exists"]);
+    assert_eq!(
+        broken(db.create(&ctx(), f).await.unwrap_err()),
+        [("manager_id".into(), Rule::Exists)]
+    );
     let p = person(db, "y@example.com").await;
     let patch = PersonPatch {
         manager_id: Some(Some(p.id)),
@@ -151,7 +155,7 @@ async fn people_references_must_exist(db: &Db) {
     };
     assert_eq!(
         broken(db.update(&ctx(), p.id, None, patch).await.unwrap_err()),
-        ["manager_id:not_self"]
+        [("manager_id".into(), Rule::NotSelf)]
     );
     assert!(matches!(
         db.get(PersonId::new(12345)).await,
@@ -341,7 +345,7 @@ async fn accounts_and_contacts(db: &Db) {
             .await
             .unwrap_err()
         ),
-        ["email:email"]
+        [("email".into(), Rule::Email)]
     );
     let found = db
         .list(
@@ -359,7 +363,7 @@ async fn accounts_and_contacts(db: &Db) {
 async fn projects_check_references_and_filter(db: &Db) {
     assert_eq!(
         broken(db.create(&ctx(), project_fields(999, "Ghost")).await.unwrap_err()),
-        ["account_id:exists"]
+        [("account_id".into(), Rule::Exists)]
     );
     let p = project(db, "Migration").await;
     let pm = person(db, "pm@example.com").await;
@@ -410,7 +414,7 @@ async fn projects_check_references_and_filter(db: &Db) {
     };
     assert_eq!(
         broken(db.update(&ctx(), p.id, None, bad).await.unwrap_err()),
-        ["partner_id:required"]
+        [("partner_id".into(), Rule::Required)]
     );
     let archived = db.archive(&ctx(), p.id, None, true).await.unwrap();
     assert!(archived.meta.is_archived());
@@ -433,19 +437,19 @@ async fn assignments_follow_project_dates(db: &Db) {
     early.start_date = date!(2026 - 01 - 01);
     assert_eq!(
         broken(db.create(&ctx(), early).await.unwrap_err()),
-        ["start_date:project_dates"]
+        [("start_date".into(), Rule::ProjectDates)]
     );
     let mut ghost = fields.clone();
     ghost.person_id = Id::new(999);
     assert_eq!(
         broken(db.create(&ctx(), ghost).await.unwrap_err()),
-        ["person_id:exists"]
+        [("person_id".into(), Rule::Exists)]
     );
     let mut zero = fields;
     zero.minutes_per_week = Minutes(0);
     assert_eq!(
         broken(db.create(&ctx(), zero).await.unwrap_err()),
-        ["minutes_per_week:range"]
+        [("minutes_per_week".into(), Rule::Range)]
     );
     let patch = AssignmentPatch {
         minutes_per_week: Some(Minutes(30 * 60)),
@@ -503,7 +507,7 @@ async fn settings_default_and_change(db: &Db) {
     };
     assert_eq!(
         broken(db.update_settings(&ctx(), bad).await.unwrap_err()),
-        ["rounding_step_minutes:divides_hour"]
+        [("rounding_step_minutes".into(), Rule::DividesHour)]
     );
     assert_eq!(db.settings().await.unwrap().rounding_step_minutes, 30);
 }

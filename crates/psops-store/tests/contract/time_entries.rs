@@ -1,6 +1,7 @@
 //! Stories about time entries: every rule of the handbook, through the store, on both
 //! backends — and the rules hold under concurrent writers.
 
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use std::sync::Arc;
 
@@ -64,7 +65,7 @@ async fn non_billable_customer_time_needs_a_note(db: &Db) {
     let mut e = entry(who.id.get(), p.id.get(), 60);
     e.billable = Some(false);
     let err = db.create_time_entry(&ctx(), e.clone()).await.unwrap_err();
-    assert_eq!(broken(err), ["note:note_required_non_billable"]);
+    assert_eq!(broken(err), [("note".into(), Rule::NoteRequiredNonBillable)]);
     e.note = Some("tools enablement: set up runners".into());
     let saved = new(db.create_time_entry(&ctx(), e).await.unwrap());
     assert!(!saved.billable);
@@ -78,11 +79,11 @@ async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
     let (pe, pr) = (who.id.get(), p.id.get());
     assert_eq!(
         broken(db.create_time_entry(&ctx(), entry(pe, pr, 0)).await.unwrap_err()),
-        ["minutes:positive"]
+        [("minutes".into(), Rule::Positive)]
     );
     assert_eq!(
         broken(db.create_time_entry(&ctx(), entry(pe, pr, 20)).await.unwrap_err()),
-        ["minutes:rounding_step"]
+        [("minutes".into(), Rule::RoundingStep)]
     );
     db.create_time_entry(&ctx(), entry(pe, pr, 45)).await.unwrap();
     // The step is a setting: at 30 minutes, 45 no longer fits.
@@ -97,7 +98,7 @@ async fn minutes_positive_and_on_the_rounding_step(db: &Db) {
     .unwrap();
     assert_eq!(
         broken(db.create_time_entry(&ctx(), entry(pe, pr, 45)).await.unwrap_err()),
-        ["minutes:rounding_step"]
+        [("minutes".into(), Rule::RoundingStep)]
     );
     db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap();
 }
@@ -111,7 +112,7 @@ async fn a_day_holds_at_most_24_hours(db: &Db) {
     db.create_time_entry(&ctx(), entry(pe, pr, 11 * 60)).await.unwrap();
     assert_eq!(
         broken(db.create_time_entry(&ctx(), entry(pe, pr, 75)).await.unwrap_err()),
-        ["minutes:day_limit"]
+        [("minutes".into(), Rule::DayLimit)]
     );
     db.create_time_entry(&ctx(), entry(pe, pr, 60)).await.unwrap();
     let mut next_day = entry(pe, pr, 60);
@@ -132,12 +133,12 @@ async fn dates_lie_inside_employment_and_project(db: &Db) {
     e.date = date!(2026 - 01 - 15);
     assert_eq!(
         broken(db.create_time_entry(&ctx(), e.clone()).await.unwrap_err()),
-        ["date:project_dates"]
+        [("date".into(), Rule::ProjectDates)]
     );
     e.date = date!(2025 - 12 - 15);
     assert_eq!(
         broken(db.create_time_entry(&ctx(), e.clone()).await.unwrap_err()),
-        ["date:employment", "date:project_dates"]
+        [("date".into(), Rule::Employment), ("date".into(), Rule::ProjectDates)]
     );
     let left = PersonPatch {
         employment_end: Some(Some(date!(2026 - 02 - 28))),
@@ -147,7 +148,7 @@ async fn dates_lie_inside_employment_and_project(db: &Db) {
     e.date = date!(2026 - 03 - 02);
     assert_eq!(
         broken(db.create_time_entry(&ctx(), e).await.unwrap_err()),
-        ["date:employment"]
+        [("date".into(), Rule::Employment)]
     );
 }
 
@@ -162,7 +163,7 @@ async fn archived_projects_and_people_take_no_time(db: &Db) {
                 .await
                 .unwrap_err()
         ),
-        ["project_id:archived"]
+        [("project_id".into(), Rule::Archived)]
     );
     let q = project(db, "New").await;
     assign(db, who.id, &q).await;
@@ -173,7 +174,7 @@ async fn archived_projects_and_people_take_no_time(db: &Db) {
                 .await
                 .unwrap_err()
         ),
-        ["person_id:archived"]
+        [("person_id".into(), Rule::Archived)]
     );
 }
 
@@ -187,7 +188,7 @@ async fn references_must_exist(db: &Db) {
                 .await
                 .unwrap_err()
         ),
-        ["project_id:exists"]
+        [("project_id".into(), Rule::Exists)]
     );
     assert_eq!(
         broken(
@@ -195,7 +196,7 @@ async fn references_must_exist(db: &Db) {
                 .await
                 .unwrap_err()
         ),
-        ["person_id:exists"]
+        [("person_id".into(), Rule::Exists)]
     );
     assert!(matches!(db.time_entry(Id::new(999)).await, Err(Error::NotFound { .. })));
     assert!(matches!(
@@ -225,7 +226,7 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
     };
     assert_eq!(
         broken(db.update_time_entry(&ctx(), a.id, None, over).await.unwrap_err()),
-        ["minutes:day_limit"]
+        [("minutes".into(), Rule::DayLimit)]
     );
     let unbill = TimeEntryPatch {
         billable: Some(false),
@@ -233,7 +234,7 @@ async fn updates_recheck_every_rule_and_deletes_remove(db: &Db) {
     };
     assert_eq!(
         broken(db.update_time_entry(&ctx(), b.id, None, unbill).await.unwrap_err()),
-        ["note:note_required_non_billable"]
+        [("note".into(), Rule::NoteRequiredNonBillable)]
     );
     let stale = TimeEntryPatch {
         minutes: Some(Minutes(30)),
@@ -344,7 +345,7 @@ async fn concurrent_writers_cannot_overfill_a_day(db: &Db) {
     for t in tasks {
         match t.await.unwrap() {
             Ok(_) => ok += 1,
-            Err(e) => assert_eq!(broken(e), ["minutes:day_limit"]),
+            Err(e) => assert_eq!(broken(e), [("minutes".into(), Rule::DayLimit)]),
         }
     }
     assert_eq!(ok, 6, "exactly six 4-hour entries fit in a day");

@@ -7,6 +7,7 @@ use psops_core::page::PageRequest;
 use psops_core::people::{Function, Person, PersonId};
 use psops_core::projects::Project;
 use psops_core::reporting::TimesheetActor;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{InternalCategory, NewTimeEntry, TimeEntry};
 use psops_core::{Error, Id, Minutes};
@@ -100,17 +101,20 @@ pub fn ops() -> TimesheetActor {
     }
 }
 
-/// The rule code of a conflict, or the text of a refusal.
-pub fn rule(e: Error) -> String {
+/// The rule of a conflict.
+pub fn rule(e: Error) -> Rule {
     match e {
         Error::Conflict(f) => f.rule,
-        Error::Invalid(v) => v
-            .into_iter()
-            .map(|f| format!("{}:{}", f.field, f.rule))
-            .collect::<Vec<_>>()
-            .join(","),
-        Error::Forbidden(m) => format!("forbidden: {m}"),
-        other => panic!("unexpected error {other:?}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+}
+
+/// The text of a refusal: who may take a step is no rule of a field, so a 403 names its
+/// rule in words.
+pub fn forbidden(e: Error) -> String {
+    match e {
+        Error::Forbidden(m) => m,
+        other => panic!("expected a refusal, got {other:?}"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! refused, finance's locked periods, and the compliance report.
 
 use psops_core::dates::DateRange;
+use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{EntryStatus, TimeEntryPatch};
 use psops_core::timesheet::{Compliance, IsoWeek};
@@ -9,8 +10,8 @@ use psops_core::{Error, Minutes};
 use psops_store::Db;
 use time::macros::date;
 
-use super::fixtures::ctx;
-use super::time_fixtures::{as_person, internal, log, managed_project, on_project, ops, rule, staff};
+use super::fixtures::{broken, ctx};
+use super::time_fixtures::{as_person, forbidden, internal, log, managed_project, on_project, ops, rule, staff};
 
 crate::stories!(
     a_week_goes_through_every_transition,
@@ -38,19 +39,19 @@ async fn a_week_goes_through_every_transition(db: &Db) {
     log(db, on_project(me.id, &p, date!(2026 - 03 - 09), 60)).await; // next week: untouched
 
     let err = db.submit_week(&ctx(), as_person(&pm), me.id, w10).await.unwrap_err();
-    assert!(rule(err).contains("owner_only"));
+    assert!(forbidden(err).contains("owner_only"));
     let submitted = db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
     assert_eq!(statuses(&submitted), [EntryStatus::Submitted; 3]);
     assert!(db.week_submitted_at(me.id, w10).await.unwrap().is_some());
     let again = db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err();
-    assert_eq!(rule(again), "nothing_to_submit");
+    assert_eq!(rule(again), Rule::NothingToSubmit);
     let edit = TimeEntryPatch {
         minutes: Some(Minutes(300)),
         ..Default::default()
     };
     assert_eq!(
         rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()),
-        "not_draft"
+        Rule::NotDraft
     );
 
     let withdrawn = db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
@@ -58,7 +59,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
     assert!(db.week_submitted_at(me.id, w10).await.unwrap().is_none());
     assert_eq!(
         rule(db.withdraw_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()),
-        "nothing_to_withdraw"
+        Rule::NothingToWithdraw
     );
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
 
@@ -68,7 +69,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
             .approve_week(&ctx(), as_person(who), me.id, w10, Some(p.id))
             .await
             .unwrap_err();
-        assert!(rule(err).contains("approver_only"));
+        assert!(forbidden(err).contains("approver_only"));
     }
     let approved = db
         .approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
@@ -79,18 +80,18 @@ async fn a_week_goes_through_every_transition(db: &Db) {
         .approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
         .await
         .unwrap_err();
-    assert_eq!(rule(again), "nothing_to_approve");
+    assert_eq!(rule(again), Rule::NothingToApprove);
     let edit = TimeEntryPatch {
         minutes: Some(Minutes(300)),
         ..Default::default()
     };
     assert_eq!(
         rule(db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap_err()),
-        "not_draft"
+        Rule::NotDraft
     );
     assert_eq!(
         rule(db.delete_time_entry(&ctx(), a.id, None).await.unwrap_err()),
-        "not_draft"
+        Rule::NotDraft
     );
     // Withdrawing touches only what is still submitted (the internal entry).
     assert_eq!(
@@ -107,7 +108,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
         .approve_week(&ctx(), as_person(&pm), me.id, w10, None)
         .await
         .unwrap_err();
-    assert!(rule(err).contains("approver_only"));
+    assert!(forbidden(err).contains("approver_only"));
     assert_eq!(
         db.approve_week(&ctx(), as_person(&boss), me.id, w10, None)
             .await
@@ -118,7 +119,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
 
     // Only the approver reopens; a reopened entry is a draft its owner edits again.
     let err = db.reopen_entries(&ctx(), as_person(&me), &[a.id]).await.unwrap_err();
-    assert!(rule(err).contains("approver_only"));
+    assert!(forbidden(err).contains("approver_only"));
     let reopened = db.reopen_entries(&ctx(), as_person(&pm), &[a.id, a.id]).await.unwrap();
     assert_eq!(statuses(&reopened), [EntryStatus::Draft]);
     let edit = TimeEntryPatch {
@@ -127,7 +128,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
     };
     db.update_time_entry(&ctx(), a.id, None, edit).await.unwrap();
     let draft_again = db.reopen_entries(&ctx(), ops(), &[a.id]).await.unwrap_err();
-    assert_eq!(rule(draft_again), "invalid_transition");
+    assert_eq!(rule(draft_again), Rule::InvalidTransition);
 
     // A rejection needs a reason, sends the project's entries back and is kept.
     db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap();
@@ -135,7 +136,7 @@ async fn a_week_goes_through_every_transition(db: &Db) {
         .reject_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id), "  ")
         .await
         .unwrap_err();
-    assert_eq!(rule(err), "reason:required");
+    assert_eq!(broken(err), [("reason".into(), Rule::Required)]);
     let r = db
         .reject_week(
             &ctx(),
@@ -196,18 +197,18 @@ async fn nothing_changes_inside_a_locked_period(db: &Db) {
             .contains("2026-03-01 to 2026-03-31 is locked by finance"),
         "{err}"
     );
-    assert_eq!(rule(err), "period_locked");
+    assert_eq!(rule(err), Rule::PeriodLocked);
     let edit = || TimeEntryPatch {
         minutes: Some(Minutes(90)),
         ..Default::default()
     };
     assert_eq!(
         rule(db.update_time_entry(&ctx(), draft.id, None, edit()).await.unwrap_err()),
-        "period_locked"
+        Rule::PeriodLocked
     );
     assert_eq!(
         rule(db.delete_time_entry(&ctx(), draft.id, None).await.unwrap_err()),
-        "period_locked"
+        Rule::PeriodLocked
     );
     let into_march = TimeEntryPatch {
         date: Some(date!(2026 - 03 - 31)),
@@ -219,15 +220,15 @@ async fn nothing_changes_inside_a_locked_period(db: &Db) {
                 .await
                 .unwrap_err()
         ),
-        "period_locked"
+        Rule::PeriodLocked
     );
     assert_eq!(
         rule(db.submit_week(&ctx(), as_person(&me), me.id, w10).await.unwrap_err()),
-        "period_locked"
+        Rule::PeriodLocked
     );
     assert_eq!(
         rule(db.reopen_entries(&ctx(), ops(), &[approved.id]).await.unwrap_err()),
-        "period_locked"
+        Rule::PeriodLocked
     );
     // A week straddling the lock moves none of its entries.
     log(db, on_project(me.id, &p, date!(2026 - 04 - 02), 60)).await;
@@ -235,7 +236,7 @@ async fn nothing_changes_inside_a_locked_period(db: &Db) {
     let straddle = on_project(me.id, &p, date!(2026 - 03 - 30), 60);
     assert_eq!(
         rule(db.create_time_entry(&ctx(), straddle).await.unwrap_err()),
-        "period_locked"
+        Rule::PeriodLocked
     );
     assert_eq!(
         db.submit_week(&ctx(), as_person(&me), me.id, w14).await.unwrap().len(),

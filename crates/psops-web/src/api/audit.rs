@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use psops_core::audit::{AuditAction, AuditEntry, AuditFilter};
+use psops_core::error::Thing;
 use psops_core::page::Page;
 use psops_core::policy::{Action, Resource};
 use serde::Deserialize;
@@ -58,7 +59,7 @@ async fn list_audit(
         to: p.date("to", q.to),
     };
     p.finish()?;
-    allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, "audit_log")).await?;
+    allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, Thing::AuditLog)).await?;
     Ok(Json(st.store.list_audit(&filter, page).await?))
 }
 

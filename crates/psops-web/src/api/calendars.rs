@@ -10,8 +10,10 @@ use axum::response::{IntoResponse, Response};
 use psops_core::calendars::{CalendarFields, HolidayCalendar, HolidayRecord};
 use psops_core::capacity::Holiday;
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::holidays_import::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Resource};
+use psops_core::rule::Rule;
 use psops_core::store::Created;
 use psops_core::{Error, Result};
 use serde::Deserialize;
@@ -26,7 +28,7 @@ use crate::params::{Params, Query};
 use crate::problem::{ApiError, ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::{created, no_content, record};
 
-const CALENDARS: Fixed = Fixed(Resource::Calendars, "calendar");
+const CALENDARS: Fixed = Fixed(Resource::Calendars, Thing::Calendar);
 const COLLECTION: &str = "/api/v1/calendars";
 
 /// Every holiday calendar.
@@ -128,7 +130,7 @@ async fn list_holidays(
         (None, None) => None,
         (from, to) => Some(
             DateRange::new(from.unwrap_or(time::Date::MIN), to.unwrap_or(time::Date::MAX))
-                .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"))?,
+                .map_err(|_| Error::invalid("to", Rule::AfterStart, "to must be on or after from"))?,
         ),
     };
     st.store.calendar(id).await?;
@@ -185,7 +187,8 @@ async fn import_holidays(
         .and_then(|v| v.to_str().ok())
         .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let text = std::str::from_utf8(&body).map_err(|_| Error::invalid("body", "utf8", "the file must be UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| Error::invalid("body", Rule::Utf8, "the file must be UTF-8 text"))?;
     let holidays = match kind.as_str() {
         "text/calendar" => parse_ics(text)?,
         "text/csv" => parse_csv(text)?,

@@ -10,8 +10,11 @@ use axum::response::{IntoResponse, Response};
 use psops_core::calendars::{PolicyOverrideId, StoredOverride};
 use psops_core::capacity::{Capacity, CapacityPolicy, CapacityView, HandbookRow, PolicyOverride};
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Resource, Subject};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -26,14 +29,14 @@ use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::no_content;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, "capacity_policy");
+const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
 
 /// A person's figures (capacity, utilization) as the policy sees them.
 pub struct FiguresOf<'a>(pub &'a Person);
 
 impl Guarded for FiguresOf<'_> {
-    fn label(&self) -> (&'static str, String) {
-        ("person", self.0.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Person), self.0.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> Result<Option<Resource>> {
         Ok(Some(Resource::Figures {
@@ -157,7 +160,7 @@ fn view(p: &mut Params, v: Option<String>) -> Option<Option<CapacityView>> {
         Some(other) => {
             let e = Error::invalid(
                 "view",
-                "one_of",
+                Rule::OneOf,
                 format!("view must be policy or calendar, got '{other}'"),
             );
             p.keep::<()>("view", Err(e));
@@ -184,7 +187,7 @@ async fn person_capacity(
     let view = view(&mut p, q.view);
     p.finish()?;
     let (Some(range), Some(view)) = (range, view) else {
-        return Err(Error::invalid("from", "required", "give from and to, or quarter").into());
+        return Err(Error::invalid("from", Rule::Required, "give from and to, or quarter").into());
     };
     let wants = |v: CapacityView| view.is_none_or(|only| only == v);
     let mut out = PersonCapacity {

@@ -14,9 +14,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use psops_core::error::Thing;
 use psops_core::imports::{ImportReport, RowStream, TimeImportOptions};
 use psops_core::interchange::{DateOrder, Format, Options};
 use psops_core::policy::{Action, Resource, list_scope};
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::time_entries::TimeEntryFilter;
 use psops_core::{Error, FieldError};
@@ -71,7 +73,7 @@ fn date_order(p: &mut Params, v: Option<String>) -> Option<DateOrder> {
         "month-first" | "month_first" => Ok(DateOrder::MonthFirst),
         _ => Err(Error::invalid(
             "date_order",
-            "one_of",
+            Rule::OneOf,
             "date_order must be day-first or month-first",
         )),
     };
@@ -84,7 +86,7 @@ fn refused(report: ImportReport) -> Response {
         .row_errors
         .iter()
         .take(20)
-        .map(|e| FieldError::new(e.column.clone(), e.rule.clone(), e.to_string()))
+        .map(|e| FieldError::new(e.column.clone(), e.rule, e.to_string()))
         .collect();
     let detail = format!(
         "{} of {} rows break rules; nothing was imported",
@@ -118,7 +120,13 @@ async fn import_time(
     let create_missing = p.flag("create_missing", q.create_missing).unwrap_or(false);
     let order = date_order(&mut p, q.date_order);
     p.finish()?;
-    let grant = allow(&st, &w.subject, Action::Update, &Fixed(Resource::Settings, "import")).await?;
+    let grant = allow(
+        &st,
+        &w.subject,
+        Action::Update,
+        &Fixed(Resource::Settings, Thing::Import),
+    )
+    .await?;
     let settings = st.store.settings().await?;
     let options = Options {
         date_order: order,
@@ -174,7 +182,7 @@ fn export_format(p: &mut Params, v: Option<String>) -> Format {
         None => Format::Psops,
         Some(Ok(f @ (Format::Psops | Format::Kimai | Format::Harvest))) => f,
         Some(_) => {
-            let e = Error::invalid("format", "one_of", "format must be one of: psops, kimai, harvest");
+            let e = Error::invalid("format", Rule::OneOf, "format must be one of: psops, kimai, harvest");
             p.keep::<()>("format", Err(e));
             Format::Psops
         }

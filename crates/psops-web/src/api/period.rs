@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::csv_writer::LineEnd;
 use psops_core::dates::DateRange;
 use psops_core::fiscal::{FiscalCalendar, FiscalQuarter};
+use psops_core::rule::Rule;
 use psops_core::{Error, FieldError};
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ pub fn range(
     let from = p.date("from", from);
     let to = p.date("to", to);
     let quarter = p.text(quarter);
-    let invalid = |field: &str, rule: &str, message: &str| Err::<(), _>(Error::invalid(field, rule, message));
+    let invalid = |field: &str, rule: Rule, message: &str| Err::<(), _>(Error::invalid(field, rule, message));
     match (quarter, from, to) {
         (Some(q), None, None) => {
             let q = p.keep("quarter", q.parse::<FiscalQuarter>())?;
@@ -35,13 +36,17 @@ pub fn range(
         (Some(_), _, _) => {
             p.keep(
                 "quarter",
-                invalid("quarter", "exclusive", "give either quarter or from and to, not both"),
+                invalid(
+                    "quarter",
+                    Rule::Exclusive,
+                    "give either quarter or from and to, not both",
+                ),
             );
             None
         }
         (None, Some(start), Some(end)) => {
             let r = DateRange::new(start, end)
-                .map_err(|_| Error::invalid("to", "after_start", "to must be on or after from"));
+                .map_err(|_| Error::invalid("to", Rule::AfterStart, "to must be on or after from"));
             p.keep("to", r)
         }
         (None, None, None) => {
@@ -49,18 +54,18 @@ pub fn range(
                 "from",
                 invalid(
                     "from",
-                    "required",
+                    Rule::Required,
                     "give from and to (YYYY-MM-DD), or quarter (FY2027-Q1)",
                 ),
             );
             None
         }
         (None, None, Some(_)) => {
-            p.keep("from", invalid("from", "required", "from is required with to"));
+            p.keep("from", invalid("from", Rule::Required, "from is required with to"));
             None
         }
         (None, Some(_), None) => {
-            p.keep("to", invalid("to", "required", "to is required with from"));
+            p.keep("to", invalid("to", Rule::Required, "to is required with from"));
             None
         }
     }
@@ -75,7 +80,7 @@ pub fn wants_csv(p: &mut Params, headers: &HeaderMap, format: Option<String>) ->
             let message = format!("format must be json or csv, got '{other}'");
             p.keep::<()>(
                 "format",
-                Err(Error::Invalid(vec![FieldError::new("format", "one_of", message)])),
+                Err(Error::Invalid(vec![FieldError::new("format", Rule::OneOf, message)])),
             );
             false
         }

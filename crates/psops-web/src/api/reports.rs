@@ -3,6 +3,9 @@
 //! timesheet compliance. Each is JSON, or CSV with `format=csv` or `Accept: text/csv`.
 //! Reports cover only the people the caller may see (`ListKind::Figures`).
 
+use psops_core::error::Thing;
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use std::collections::HashMap;
 
@@ -173,7 +176,7 @@ async fn utilization(
     };
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
-    let range = range.ok_or_else(|| Error::invalid("from", "required", "give from and to, or quarter"))?;
+    let range = range.ok_or_else(|| Error::invalid("from", Rule::Required, "give from and to, or quarter"))?;
     let report = st.store.utilization(range, by, &filter).await?;
     let names = names(&st, by, &report).await?;
     let name = |key: &str| match by {
@@ -245,7 +248,7 @@ async fn capacity(
         &st,
         &s,
         Action::Read,
-        &Fixed(Resource::CapacityPolicy, "capacity_policy"),
+        &Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy)),
     )
     .await?;
     let policy = match person_id {
@@ -293,7 +296,13 @@ async fn compliance(
     headers: HeaderMap,
     Query(q): Query<ComplianceQuery>,
 ) -> ApiResult<Response> {
-    allow(&st, &s, Action::Read, &Fixed(Resource::Compliance, "compliance_report")).await?;
+    allow(
+        &st,
+        &s,
+        Action::Read,
+        &Fixed(Resource::Compliance, Thing::ComplianceReport),
+    )
+    .await?;
     let today = OffsetDateTime::now_utc().date();
     let mut p = Params::new();
     let week = match p.text(q.week) {
@@ -303,7 +312,7 @@ async fn compliance(
     let as_of = p.date("as_of", q.as_of).unwrap_or(today);
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
-    let week = week.ok_or_else(|| Error::invalid("week", "iso_week", "week is not an ISO week"))?;
+    let week = week.ok_or_else(|| Error::invalid("week", Rule::IsoWeek, "week is not an ISO week"))?;
     let mut report = st.store.compliance(week, as_of).await?;
     let scope = list_scope(&s, ListKind::Figures);
     report.rows.retain(|r| {

@@ -4,6 +4,8 @@
 use axum::Json as JsonOut;
 use axum::extract::State;
 use psops_core::dates::format_date;
+use psops_core::error::Thing;
+use psops_core::record::Entity;
 use psops_core::settings::{Settings, SettingsPatch};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -34,7 +36,7 @@ async fn update_settings(
     writer: Writer,
     body: Json<SettingsPatch>,
 ) -> ApiResult<JsonOut<Settings>> {
-    let settings = Fixed(Resource::Settings, "settings");
+    let settings = Fixed(Resource::Settings, Thing::Entity(Entity::Settings));
     let grant = crate::authorize::allow(&st, &writer.subject, Action::Update, &settings).await?;
     Ok(JsonOut(st.store.update_settings(&writer.ctx(grant), body.value).await?))
 }

@@ -9,9 +9,11 @@ use axum::extract::State;
 use axum::response::Response;
 use psops_core::calendars::{NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffRecord, TimeOffStatus};
 use psops_core::capacity::TimeOffKind;
+use psops_core::error::Thing;
 use psops_core::page::Page;
 use psops_core::people::PersonId;
 use psops_core::policy::{Action, Decision, Resource, Subject, decide, list_scope};
+use psops_core::record::Entity;
 use psops_core::scope::ListKind;
 use psops_core::store::Created;
 use psops_core::{Error, Result};
@@ -43,8 +45,8 @@ async fn resource_of(st: &AppState, person: PersonId) -> Result<Option<Resource>
 }
 
 impl Guarded for TimeOffRecord {
-    fn label(&self) -> (&'static str, String) {
-        ("time_off", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeOff), self.id.to_string())
     }
     async fn resource(&self, st: &AppState, _: &Subject) -> Result<Option<Resource>> {
         resource_of(st, self.person_id).await
@@ -52,8 +54,8 @@ impl Guarded for TimeOffRecord {
 }
 
 impl Guarded for NewTimeOff {
-    fn label(&self) -> (&'static str, String) {
-        ("time_off", String::new())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeOff), String::new())
     }
     async fn resource(&self, st: &AppState, _: &Subject) -> Result<Option<Resource>> {
         resource_of(st, self.person_id).await

@@ -10,10 +10,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Grant, Resource, Subject, approves_all, list_scope};
 use psops_core::projects::ProjectId;
+use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter, TimeEntryId};
 use psops_core::timesheet::{IsoWeek, due_date_for};
@@ -29,7 +32,7 @@ use crate::authorize::{Fixed, allow};
 use crate::extract::{Caller, Json, Writer};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 
-const LOCKS: Fixed = Fixed(Resource::LockedPeriods, "locked_period");
+const LOCKS: Fixed = Fixed(Resource::LockedPeriods, Thing::Entity(Entity::LockedPeriod));
 
 /// The person and week of a timesheet path.
 #[derive(Deserialize, IntoParams)]
@@ -47,7 +50,7 @@ impl WeekPath {
         let person = self
             .person_id
             .parse::<i64>()
-            .map_err(|_| Error::not_found("person", &self.person_id))?;
+            .map_err(|_| Error::not_found(Entity::Person, &self.person_id))?;
         Ok((Id::new(person), self.week.parse()?))
     }
 }
@@ -63,7 +66,7 @@ fn week_resource(p: &Person) -> Resource {
 /// The person, once the subject may see their timesheet and do `action` to it.
 async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -> Result<(Person, Grant)> {
     let p = st.store.get(person).await?;
-    let grant = allow(st, s, action, &Fixed(week_resource(&p), "timesheet")).await?;
+    let grant = allow(st, s, action, &Fixed(week_resource(&p), Thing::Timesheet)).await?;
     Ok((p, grant))
 }
 
@@ -222,7 +225,7 @@ async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Optio
     };
     let facts = match st.store.project_facts(project, s.person_id).await {
         Ok(f) => f,
-        Err(Error::NotFound { .. }) => return Err(Error::invalid("project_id", "exists", "no such project")),
+        Err(Error::NotFound { .. }) => return Err(Error::invalid("project_id", Rule::Exists, "no such project")),
         Err(e) => return Err(e),
     };
     let entry = Resource::TimeEntry {
@@ -230,7 +233,7 @@ async fn may_decide(st: &AppState, s: &Subject, person: PersonId, project: Optio
         person_partner_id: p.fields.partner_id,
         project: Some(facts),
     };
-    allow(st, s, Action::Approve, &Fixed(entry, "project")).await
+    allow(st, s, Action::Approve, &Fixed(entry, Thing::Entity(Entity::Project))).await
 }
 
 /// Approve one project's submitted entries in the week (`project_id` null: internal time).
@@ -300,7 +303,7 @@ async fn reopen(
 ) -> ApiResult<JsonOut<Vec<TimeEntry>>> {
     let ids = body.value.entry_ids;
     if ids.is_empty() || ids.len() > 1000 {
-        return Err(Error::invalid("entry_ids", "range", "give 1 to 1000 entry ids").into());
+        return Err(Error::invalid("entry_ids", Rule::Range, "give 1 to 1000 entry ids").into());
     }
     let s = &writer.subject;
     let mut grant = None;

@@ -5,6 +5,7 @@ use axum::Json as JsonOut;
 use axum::extract::State;
 use axum::http::StatusCode;
 use psops_core::auth::{ApiToken, NewApiToken, NewUser, Role, TokenScope, User, UserPatch};
+use psops_core::error::Thing;
 use psops_core::page::Page;
 use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource};
@@ -22,7 +23,7 @@ use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use psops_core::credentials::{hash_password, new_api_token};
 
-const USERS: Fixed = Fixed(Resource::Users, "user");
+const USERS: Fixed = Fixed(Resource::Users, Thing::Entity(Entity::User));
 
 /// A new user. Without a password the user cannot sign in until one is set
 /// (`psops user set-password`); API tokens work either way.
@@ -169,7 +170,7 @@ async fn create_token(
         &st,
         &writer.subject,
         Action::Create,
-        &Fixed(Resource::ApiToken { owner: me }, "api_token"),
+        &Fixed(Resource::ApiToken { owner: me }, Thing::Entity(Entity::ApiToken)),
     )
     .await?;
     if writer.subject.read_only && body.value.scope == TokenScope::ReadWrite {
@@ -198,7 +199,10 @@ async fn revoke_token(State(st): State<AppState>, c: Change<ApiToken>) -> ApiRes
         &st,
         &c.subject,
         Action::Delete,
-        &Fixed(Resource::ApiToken { owner: token.user_id }, "api_token"),
+        &Fixed(
+            Resource::ApiToken { owner: token.user_id },
+            Thing::Entity(Entity::ApiToken),
+        ),
     )
     .await?;
     let revoked = st

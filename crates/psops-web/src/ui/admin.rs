@@ -8,9 +8,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffStatus};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Grant, Resource, Subject, list_scope};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::Records as _;
 use psops_core::store::WriteCtx;
@@ -228,8 +231,8 @@ struct TimeOffThing {
 }
 
 impl Guarded for TimeOffThing {
-    fn label(&self) -> (&'static str, String) {
-        ("time_off", self.id.to_string())
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::TimeOff), self.id.to_string())
     }
     async fn resource(&self, _: &AppState, _: &Subject) -> psops_core::Result<Option<Resource>> {
         Ok(Some(self.resource))
@@ -262,18 +265,18 @@ pub async fn decide_time_off(
     let decision = match p.get("action") {
         Some("approve") => TimeOffDecision::Approve,
         Some("reject") if reason.is_empty() => {
-            let e = FieldError::new("reason", "required", "reason is required to reject time off");
+            let e = FieldError::new("reason", Rule::Required, "reason is required to reject time off");
             let failed = Some((id, reason));
             return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], failed, None).await;
         }
         Some("reject") => TimeOffDecision::Reject { reason: reason.clone() },
         _ => {
-            let e = FieldError::new("action", "one_of", "action must be approve or reject");
+            let e = FieldError::new("action", Rule::OneOf, "action must be approve or reject");
             return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
         }
     };
     if thing.person == s.person_id.unwrap_or(PersonId::new(0)) {
-        let e = FieldError::new("person_id", "not_own", "nobody decides their own time off");
+        let e = FieldError::new("person_id", Rule::NotOwn, "nobody decides their own time off");
         return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
     }
     match st

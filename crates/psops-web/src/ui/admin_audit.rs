@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::audit::{AuditAction, AuditEntry, AuditFilter};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::policy::{Action, Resource};
 use serde::Serialize;
@@ -102,7 +103,7 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>) -> Row {
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, "audit_log")).await?;
+    allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, Thing::AuditLog)).await?;
     let mut e = Params::new();
     let filter = AuditFilter {
         entity: p.get("entity").map(str::to_string),

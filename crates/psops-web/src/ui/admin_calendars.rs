@@ -10,8 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{CalendarFields, HolidayCalendarId};
 use psops_core::capacity::Holiday;
+use psops_core::error::Thing;
 use psops_core::holidays_import::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Decision, Resource, decide};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
@@ -25,7 +28,7 @@ use crate::authorize::{Fixed, allow};
 use crate::params::Params;
 use crate::request_id::RequestId;
 
-const CALENDARS: Fixed = Fixed(Resource::Calendars, "holiday_calendar");
+const CALENDARS: Fixed = Fixed(Resource::Calendars, Thing::Entity(Entity::HolidayCalendar));
 
 #[derive(Serialize)]
 struct CalendarRow {
@@ -175,7 +178,7 @@ pub async fn show(
 fn holidays_from(p: &Pairs) -> Result<Vec<Holiday>, Vec<FieldError>> {
     let invalid = |e: psops_core::Error, field: &str| match e {
         psops_core::Error::Invalid(errors) => errors,
-        other => vec![FieldError::new(field, "invalid", other.to_string())],
+        other => vec![FieldError::new(field, Rule::Invalid, other.to_string())],
     };
     match p.get("format") {
         Some(format) => {
@@ -183,28 +186,32 @@ fn holidays_from(p: &Pairs) -> Result<Vec<Holiday>, Vec<FieldError>> {
             if content.is_empty() {
                 return Err(vec![FieldError::new(
                     "content",
-                    "required",
+                    Rule::Required,
                     "choose a file or paste its text",
                 )]);
             }
             match format {
                 "ics" => parse_ics(&content).map_err(|e| invalid(e, "content")),
                 "csv" => parse_csv(&content).map_err(|e| invalid(e, "content")),
-                _ => Err(vec![FieldError::new("format", "one_of", "format must be ics or csv")]),
+                _ => Err(vec![FieldError::new(
+                    "format",
+                    Rule::OneOf,
+                    "format must be ics or csv",
+                )]),
             }
         }
         None => {
             let mut e = Params::new();
             let date = e.date("date", p.get("date"));
             if p.get("date").is_none() {
-                e.add("date", "required", "date is required");
+                e.add("date", Rule::Required, "date is required");
             }
             let minutes = p.get("hours").and_then(|h| match Minutes::parse(h) {
                 Ok(m) => Some(m),
                 Err(_) => {
                     e.add(
                         "hours",
-                        "duration",
+                        Rule::Duration,
                         "hours must be like 4 or 4:30, or empty for a whole day",
                     );
                     None

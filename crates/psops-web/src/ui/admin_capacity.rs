@@ -8,8 +8,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::capacity::{CapacityPolicy, HandbookRow};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::people::Function;
 use psops_core::policy::{Action, Decision, Resource, decide};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
@@ -22,7 +25,7 @@ use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, "capacity_policy");
+const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
 
 #[derive(Serialize)]
 struct Number {
@@ -100,7 +103,7 @@ fn parse_percent(field: &str, text: &str) -> Result<i64, FieldError> {
     let bad = || {
         FieldError::new(
             field,
-            "percent",
+            Rule::Percent,
             format!("{field} must be a percentage like 70 or 55.5, got '{text}'"),
         )
     };
@@ -118,7 +121,7 @@ fn parse_int(field: &str, text: &str) -> Result<i64, FieldError> {
     text.trim().parse().map_err(|_| {
         FieldError::new(
             field,
-            "integer",
+            Rule::Integer,
             format!("{field} must be a whole number, got '{text}'"),
         )
     })
@@ -133,7 +136,7 @@ fn read_form(p: &Pairs, base: &CapacityPolicy) -> Result<CapacityPolicy, Vec<Fie
         Ok(m) => out.day_minutes = m.get(),
         Err(_) => errors.push(FieldError::new(
             "day_hours",
-            "duration",
+            Rule::Duration,
             "day_hours must be hours like 8 or 7.5",
         )),
     }
@@ -159,7 +162,7 @@ fn read_form(p: &Pairs, base: &CapacityPolicy) -> Result<CapacityPolicy, Vec<Fie
         Ok(m) => out.fiscal_year_start_month = m,
         Err(_) => errors.push(FieldError::new(
             "fiscal_year_start_month",
-            "month",
+            Rule::Month,
             "fiscal_year_start_month must be a month number from 1 to 12",
         )),
     }
@@ -258,7 +261,7 @@ mod tests {
     fn bad_numbers_name_their_field() {
         let p = Pairs(vec![("week_days".into(), "five".into())]);
         let errors = read_form(&p, &CapacityPolicy::handbook()).err().unwrap_or_default();
-        assert!(errors.iter().any(|e| e.field == "week_days" && e.rule == "integer"));
+        assert!(errors.iter().any(|e| e.field == "week_days" && e.rule == Rule::Integer));
         assert!(errors.iter().any(|e| e.field == "day_hours"));
     }
 }

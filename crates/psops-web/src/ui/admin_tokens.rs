@@ -9,8 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::auth::{ApiToken, ApiTokenId, NewApiToken, TokenScope, UserId};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use serde::Serialize;
 use time::{OffsetDateTime, Time};
 
@@ -26,7 +29,7 @@ use crate::request_id::RequestId;
 use psops_core::credentials::new_api_token;
 
 fn owned_by(owner: UserId) -> Fixed {
-    Fixed(Resource::ApiToken { owner }, "api_token")
+    Fixed(Resource::ApiToken { owner }, Thing::Entity(Entity::ApiToken))
 }
 
 #[derive(Serialize)]
@@ -142,7 +145,7 @@ pub async fn create(
     let expires = e.date("expires", p.get("expires"));
     let today = OffsetDateTime::now_utc().date();
     if expires.is_some_and(|d| d <= today) {
-        e.add("expires", "future", "expires must be a day after today");
+        e.add("expires", Rule::Future, "expires must be a day after today");
     }
     let name = p.text("name");
     let mut errors = e.into_errors();

@@ -9,9 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::auth::{NewUser, Role, User, UserId, UserPatch};
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::people::{PersonFilter, PersonId};
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
+use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -27,7 +30,7 @@ use crate::params::Params;
 use crate::request_id::RequestId;
 use psops_core::credentials::hash_password;
 
-const USERS: Fixed = Fixed(Resource::Users, "user");
+const USERS: Fixed = Fixed(Resource::Users, Thing::Entity(Entity::User));
 
 #[derive(Serialize)]
 struct RoleBox {
@@ -151,11 +154,15 @@ fn roles(p: &Pairs, errors: &mut Vec<FieldError>) -> Vec<Role> {
         }
         match Role::from_code(v) {
             Ok(r) => out.push(r),
-            Err(_) => errors.push(FieldError::new("roles", "one_of", format!("'{v}' is not a role"))),
+            Err(_) => errors.push(FieldError::new("roles", Rule::OneOf, format!("'{v}' is not a role"))),
         }
     }
     if out.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new("roles", "required", "a user needs at least one role"));
+        errors.push(FieldError::new(
+            "roles",
+            Rule::Required,
+            "a user needs at least one role",
+        ));
     }
     out
 }
@@ -233,7 +240,11 @@ pub async fn update(
         Some(flag) => {
             let disabled = flag == "true";
             if disabled && id == me.user.id {
-                errors.push(FieldError::new("disabled", "not_self", "you cannot disable yourself"));
+                errors.push(FieldError::new(
+                    "disabled",
+                    Rule::NotSelf,
+                    "you cannot disable yourself",
+                ));
             }
             UserPatch {
                 disabled: Some(disabled),

@@ -8,6 +8,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
+use psops_core::error::Thing;
 use psops_core::policy::{Action, Resource};
 use psops_core::timesheet::{Compliance, IsoWeek};
 use serde::Serialize;
@@ -56,7 +57,13 @@ fn rank(c: Compliance) -> u8 {
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    allow(&st, &s, Action::Read, &Fixed(Resource::Compliance, "compliance report")).await?;
+    allow(
+        &st,
+        &s,
+        Action::Read,
+        &Fixed(Resource::Compliance, Thing::ComplianceReportPage),
+    )
+    .await?;
     let today = OffsetDateTime::now_utc().date();
     let last_week = IsoWeek::of(today.checked_sub(Duration::days(7)).unwrap_or(today));
     let mut errors = Vec::new();

@@ -4,6 +4,7 @@
 //! the same query with exactly the rows of that table. Rows are cut to the people the
 //! subject may see figures of (`ListKind::Figures`).
 
+use psops_core::rule::Rule;
 use psops_core::store::Records as _;
 use std::collections::BTreeMap;
 
@@ -97,9 +98,9 @@ fn resolve_range(p: &Pairs, e: &mut Params, fiscal: FiscalCalendar) -> (DateRang
     match (p.get("from"), p.get("to"), from, to) {
         (None, None, _, _) => {}
         (_, _, Some(start), Some(end)) if start <= end => return (DateRange { start, end }, None),
-        (_, _, Some(_), Some(_)) => e.add("to", "after_start", "to must be on or after from"),
-        (Some(_), None, _, _) => e.add("to", "required", "to is required with from"),
-        (None, Some(_), _, _) => e.add("from", "required", "from is required with to"),
+        (_, _, Some(_), Some(_)) => e.add("to", Rule::AfterStart, "to must be on or after from"),
+        (Some(_), None, _, _) => e.add("to", Rule::Required, "to is required with from"),
+        (None, Some(_), _, _) => e.add("from", Rule::Required, "from is required with to"),
         _ => {}
     }
     let q = match p.get("quarter") {
@@ -107,7 +108,7 @@ fn resolve_range(p: &Pairs, e: &mut Params, fiscal: FiscalCalendar) -> (DateRang
         Some(text) => parse_quarter(text).unwrap_or_else(|| {
             e.add(
                 "quarter",
-                "quarter",
+                Rule::Quarter,
                 format!("quarter must be written like 2026-Q2, got '{text}'"),
             );
             current
@@ -118,7 +119,7 @@ fn resolve_range(p: &Pairs, e: &mut Params, fiscal: FiscalCalendar) -> (DateRang
         Err(_) => {
             e.add(
                 "quarter",
-                "date_bounds",
+                Rule::DateBounds,
                 "quarter must lie between 1900-01-01 and 2200-12-31",
             );
             (fiscal.quarter_range(current), Some(current))
@@ -131,7 +132,7 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
     let group = match e.code::<GroupBy>("group", p.get("group")) {
         Some(g @ (GroupBy::Person | GroupBy::Function | GroupBy::Region)) => g,
         Some(_) => {
-            e.add("group", "one_of", "group must be one of: person, function, region");
+            e.add("group", Rule::OneOf, "group must be one of: person, function, region");
             GroupBy::Person
         }
         None => GroupBy::Person,
@@ -386,10 +387,7 @@ mod tests {
         let mut e = Params::new();
         resolve_range(&p, &mut e, fiscal);
         let errors = e.into_errors();
-        assert_eq!(
-            (errors[0].field.as_str(), errors[0].rule.as_str()),
-            ("to", "after_start")
-        );
+        assert_eq!((errors[0].field.as_str(), errors[0].rule), ("to", Rule::AfterStart));
         let p = Pairs(vec![
             ("from".into(), "2026-01-05".into()),
             ("to".into(), "2026-01-09".into()),

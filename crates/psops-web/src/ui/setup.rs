@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use psops_core::auth::{NewUser, Role};
 use psops_core::code::Code;
+use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
 use psops_core::validate::Checks;
 use psops_demo::{DemoOrg, DemoSpec, install};
@@ -130,13 +131,13 @@ pub async fn submit(
     c.check(
         f.password.chars().count() >= 12,
         "password",
-        "too_short",
+        Rule::TooShort,
         "password must be at least 12 characters",
     );
     c.check(
         f.password == f.confirm,
         "confirm",
-        "matches",
+        Rule::Matches,
         "the two passwords differ",
     );
     if let Err(psops_core::Error::Invalid(errors)) = c.into_result() {

@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::Minutes;
 use psops_core::dates::DateRange;
+use psops_core::error::Thing;
 use psops_core::fiscal::FiscalQuarter;
 use psops_core::policy::{Action, Resource};
 use psops_core::reporting::UtilizationFilter;
@@ -134,7 +135,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         partner_id: me_person.fields.partner_id,
         manager_id: me_person.fields.manager_id,
     };
-    allow(&state, &subject, Action::Read, &Fixed(figures_of, "utilization")).await?;
+    allow(&state, &subject, Action::Read, &Fixed(figures_of, Thing::Utilization)).await?;
     let range = calendar.quarter_range_checked(quarter, "quarter")?;
     let filter = UtilizationFilter {
         person_id: Some(person_id),

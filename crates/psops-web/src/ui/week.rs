@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use psops_core::error::Thing;
 use psops_core::policy::{Action, Resource, Subject, approves_all};
 use psops_core::reporting::TimesheetActor;
 use psops_core::timesheet::IsoWeek;
@@ -321,7 +322,7 @@ pub async fn submit(
         person_partner_id: me_person.fields.partner_id,
         manager_id: me_person.fields.manager_id,
     };
-    let grant = allow(&state, &subject, Action::Update, &Fixed(sheet, "timesheet")).await?;
+    let grant = allow(&state, &subject, Action::Update, &Fixed(sheet, Thing::Timesheet)).await?;
     let actor = TimesheetActor {
         person_id: Some(person_id),
         approves_all: approves_all(&subject),

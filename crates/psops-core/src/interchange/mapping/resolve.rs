@@ -6,6 +6,7 @@ use crate::code::Code;
 use crate::interchange::{RowError, SourceRow};
 use crate::people::PersonId;
 use crate::projects::ProjectId;
+use crate::rule::Rule;
 use crate::time_entries::InternalCategory;
 
 struct Report<'r> {
@@ -15,7 +16,7 @@ struct Report<'r> {
 }
 
 impl Report<'_> {
-    fn fail(&mut self, col: &str, value: &str, rule: &str, message: String) {
+    fn fail(&mut self, col: &str, value: &str, rule: Rule, message: String) {
         let column = self.row.column(col);
         self.errors
             .push(RowError::new(self.row.line, column, value, rule, message));
@@ -91,7 +92,7 @@ pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Re
         category = category.or_else(|| row.task.as_deref().and_then(category_named));
         if category.is_none() {
             let msg = "the row names no project and no internal category".to_string();
-            report.fail(project_col, "", "project_or_category", msg);
+            report.fail(project_col, "", Rule::ProjectOrCategory, msg);
         }
     } else {
         let direct = project_texts.iter().find_map(|t| project_by(dir, t, account));
@@ -116,20 +117,20 @@ pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Re
             Some(Ok(Hit::One(id))) => project_id = Some(id),
             Some(Ok(Hit::Many)) => {
                 let msg = format!("more than one project is called '{shown}': give its code or a mapping");
-                report.fail(col, shown, "ambiguous_project", msg);
+                report.fail(col, shown, Rule::AmbiguousProject, msg);
             }
             // A mapping may send an export's internal "project" to a category.
             Some(Err(target)) if category_named(target).is_some() => category = category_named(target),
             Some(Err(target)) => {
                 let msg = format!("the mapping sends '{shown}' to '{target}', which is no project");
-                report.fail(col, shown, "unmatched_project", msg);
+                report.fail(col, shown, Rule::UnmatchedProject, msg);
                 report.missing.push(missing_project(row));
             }
             None => {
                 report.fail(
                     col,
                     shown,
-                    "unmatched_project",
+                    Rule::UnmatchedProject,
                     format!("no project is called '{shown}'"),
                 );
                 report.missing.push(missing_project(row));
@@ -144,7 +145,7 @@ pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Re
             {
                 let shown = account_text.unwrap_or_default();
                 let msg = format!("the project does not belong to the account '{shown}'");
-                report.fail(account_col, shown, "account_mismatch", msg);
+                report.fail(account_col, shown, Rule::AccountMismatch, msg);
             }
             owner
         }
@@ -153,7 +154,7 @@ pub fn resolve(row: &SourceRow, dir: &Directory, mapping: &Mapping) -> Result<Re
             // An unknown account matters only when the project must be created under it.
             if let Some(shown) = account_text.filter(|_| !project_texts.is_empty()) {
                 let msg = format!("no account is called '{shown}'");
-                report.fail(account_col, shown, "unmatched_account", msg);
+                report.fail(account_col, shown, Rule::UnmatchedAccount, msg);
                 report.missing.push(Unmatched::Account {
                     name: row.account.clone(),
                     code: row.account_code.clone(),
@@ -216,11 +217,16 @@ fn resolve_person(
         Some(Hit::One(id)) => Some(id),
         Some(Hit::Many) => {
             let msg = format!("more than one person is called '{shown}': give an e-mail or a mapping");
-            report.fail(col, shown, "ambiguous_person", msg);
+            report.fail(col, shown, Rule::AmbiguousPerson, msg);
             None
         }
         None => {
-            report.fail(col, shown, "unmatched_person", format!("no person matches '{shown}'"));
+            report.fail(
+                col,
+                shown,
+                Rule::UnmatchedPerson,
+                format!("no person matches '{shown}'"),
+            );
             report.missing.push(Unmatched::Person {
                 email: row.person.email.clone(),
                 name: row.person.name.clone(),
