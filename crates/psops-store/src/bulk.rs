@@ -157,19 +157,7 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
         ]);
     }
     let (days, months) = deltas.into_rows();
-    let cols = [
-        "person_id",
-        "project_id",
-        "category",
-        "entry_date",
-        "minutes",
-        "billable",
-        "note",
-        "status",
-        "created_at",
-        "updated_at",
-    ];
-    stats.entries += copy_rows(tx, "time_entries", &cols, rows).await?;
+    stats.entries += copy_rows(tx, "time_entries", &crate::time_entries::NEW_COLUMNS, rows).await?;
     let day_rows = days.into_iter().map(|((person, day, project, category), d)| {
         vec![
             v(person),

@@ -24,6 +24,21 @@ use crate::record::table;
 use crate::rollups::Deltas;
 use crate::{Db, idempotency, locks, org};
 
+/// The columns a new entry is written with, in the order the bulk load and the import
+/// give their values (the import adds `source_key`).
+pub(crate) const NEW_COLUMNS: [&str; 10] = [
+    "person_id",
+    "project_id",
+    "category",
+    "entry_date",
+    "minutes",
+    "billable",
+    "note",
+    "status",
+    "created_at",
+    "updated_at",
+];
+
 pub(crate) const ENTRIES: Table<TimeEntry> = Table {
     table: "time_entries",
     entity: Entity::TimeEntry,

@@ -132,18 +132,7 @@ impl TestApp {
 
     /// Sends a request as it is, without adding a token.
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.expect("infallible");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let text = String::from_utf8_lossy(&bytes).to_string();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Resp {
-            status,
-            headers,
-            body,
-            text,
-        }
+        read(self.router.clone().oneshot(req).await.expect("infallible")).await
     }
 
     /// Sends on a thread of its own and gives up after `limit`: a request that never ends
@@ -155,20 +144,7 @@ impl TestApp {
         // connections it opens stay usable; only that thread is stuck if it never ends.
         let handle = tokio::runtime::Handle::current();
         std::thread::spawn(move || {
-            let resp = handle.block_on(async move {
-                let res = router.oneshot(req).await.expect("infallible");
-                let status = res.status();
-                let headers = res.headers().clone();
-                let bytes = res.into_body().collect().await.expect("body").to_bytes();
-                let text = String::from_utf8_lossy(&bytes).to_string();
-                let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-                Resp {
-                    status,
-                    headers,
-                    body,
-                    text,
-                }
-            });
+            let resp = handle.block_on(async move { read(router.oneshot(req).await.expect("infallible")).await });
             let _ = tx.send(resp);
         });
         tokio::time::timeout(limit, rx).await.ok()?.ok()
@@ -373,3 +349,18 @@ macro_rules! api_tests {
 }
 
 pub(crate) use api_tests;
+
+/// An answer as the tests look at it: status, headers, the body as text and as JSON.
+async fn read(res: axum::response::Response) -> Resp {
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Resp {
+        status,
+        headers,
+        body,
+        text,
+    }
+}

@@ -142,19 +142,8 @@ pub(super) async fn load_days(tx: &mut Tx, day: &mut HashMap<(i64, Date), i64>, 
 /// ids; the import as a whole gets one audit record (see `Run::finish`).
 pub(super) async fn insert(tx: &mut Tx, fresh: Vec<Fresh>, deltas: &mut Deltas) -> Result<Vec<i64>> {
     let t = now();
-    let columns = [
-        "person_id",
-        "project_id",
-        "category",
-        "entry_date",
-        "minutes",
-        "billable",
-        "note",
-        "status",
-        "created_at",
-        "updated_at",
-        "source_key",
-    ];
+    let mut columns = crate::time_entries::NEW_COLUMNS.to_vec();
+    columns.push("source_key");
     let rows = fresh
         .iter()
         .map(|f| {
