@@ -9,6 +9,7 @@ const STYLE: &str = include_str!("../../assets/style.css");
 const HTMX: &str = include_str!("../../assets/vendor/htmx-2.0.11.min.js");
 const WEEK: &str = include_str!("../../assets/week.js");
 const FORMS: &str = include_str!("../../assets/forms.js");
+const ICON: &str = include_str!("../../assets/favicon.svg");
 
 pub async fn serve(Path(name): Path<String>) -> Response {
     let (body, kind) = match name.as_str() {
@@ -16,6 +17,7 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "week.js" => (WEEK, "text/javascript; charset=utf-8"),
         "forms.js" => (FORMS, "text/javascript; charset=utf-8"),
+        "favicon.svg" => (ICON, "image/svg+xml"),
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };
     let mut res = body.into_response();
@@ -23,4 +25,9 @@ pub async fn serve(Path(name): Path<String>) -> Response {
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
     res
+}
+
+/// `/favicon.ico`, which browsers ask for on their own: the same icon.
+pub async fn favicon() -> Response {
+    serve(Path("favicon.svg".to_string())).await
 }

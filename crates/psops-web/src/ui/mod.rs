@@ -46,6 +46,7 @@ pub fn router() -> Router<AppState> {
         .route("/sign-out-everywhere", post(sign_in::sign_out_everywhere))
         .route("/setup/{token}", get(setup::form).post(setup::submit))
         .route("/assets/{name}", get(assets::serve))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/week", get(week::show).post(week::save_all))
         .route("/week/cell", post(week::save_cell))
         .route("/week/submit", post(week::submit))

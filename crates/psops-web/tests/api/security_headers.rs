@@ -48,6 +48,11 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
     assert_headers("a 422 problem", &bad.expect(422));
     let r = app.call(Method::DELETE, "/api/v1/settings", None, &[]).await;
     assert_headers("a 405 problem", &r);
+    // Browsers ask for /favicon.ico on every page: an icon, not a 404.
+    let icon = app.send(anonymous("/favicon.ico")).await;
+    assert_eq!(icon.status, 200);
+    assert_eq!(icon.header("content-type"), Some("image/svg+xml"));
+    assert!(icon.text.starts_with("<svg"), "{}", icon.text);
     let page = app.send(anonymous("/")).await;
     assert_eq!(page.status, 303, "the home page sends strangers to sign in");
     assert_headers("a redirect", &page);
