@@ -24,9 +24,15 @@ pub fn range(
     quarter: Option<String>,
     fiscal: FiscalCalendar,
 ) -> Option<DateRange> {
+    // A value given but refused (malformed, out of bounds) is already an error of its
+    // own; it is not also reported as missing.
+    let (gave_from, gave_to) = (from.is_some(), to.is_some());
     let from = p.date("from", from);
     let to = p.date("to", to);
     let quarter = p.text(quarter);
+    if (from.is_none() && gave_from) || (to.is_none() && gave_to) {
+        return None;
+    }
     let invalid = |field: &str, rule: Rule, message: &str| Err::<(), _>(Error::invalid(field, rule, message));
     match (quarter, from, to) {
         (Some(q), None, None) => {
@@ -150,6 +156,11 @@ mod tests {
             assert!(range(&mut p, from, to, quarter, fiscal).is_none());
             assert!(p.finish().is_err());
         }
+        // A date refused for its own reason is one error, not also "missing".
+        let mut p = Params::new();
+        assert!(range(&mut p, s("9999-12-31"), s("9999-12-31"), None, fiscal).is_none());
+        let rules: Vec<(&str, Rule)> = p.errors().iter().map(|e| (e.field.as_str(), e.rule)).collect();
+        assert_eq!(rules, [("from", Rule::DateBounds), ("to", Rule::DateBounds)]);
     }
 
     #[test]
