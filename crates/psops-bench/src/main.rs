@@ -1,4 +1,4 @@
-//! psops-bench: the benchmark suite of SPEC §5 and issue 7. It orchestrates, it builds
+//! psops-bench: the benchmark suite. It orchestrates, it builds
 //! nothing: it loads the demo organisation with the release `psops` binary on SQLite and
 //! PostgreSQL, serves it, and measures psops against plain SQL (`sqlite3`, `psql`), DuckDB
 //! (Python, in a virtual environment it makes) and `sqlite3 .import`, with `wrk` for load;

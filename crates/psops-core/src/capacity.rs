@@ -1,4 +1,4 @@
-//! The capacity policy (SPEC §2): day length, working weeks, holiday / PTO / F&F / summit
+//! The capacity policy: day length, working weeks, holiday / PTO / F&F / summit
 //! allowances, billable targets by function, margin target and fiscal-year start, with
 //! the handbook's defaults, the annual figures they give and the handbook table.
 //! Overrides live in `overrides`, the two capacity views in `view` and `calendar`.

@@ -15,7 +15,7 @@ use crate::validate::Checks;
 
 pub type PersonId = Id<Person>;
 
-/// The functions of a PS organisation (SPEC §3).
+/// The functions of a PS organisation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]

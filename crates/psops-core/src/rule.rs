@@ -108,8 +108,6 @@ pub enum Rule {
     InvalidTransition,
     /// A value has the right type but is not one psops takes (the text says why).
     InvalidValue,
-    /// The entry is billed on an issued invoice and can no longer change.
-    Invoiced,
     /// A file could not be read.
     Io,
     /// A value is not an ISO 4217 currency code of three capital letters, like `USD`.

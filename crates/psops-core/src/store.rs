@@ -201,7 +201,7 @@ pub trait AuthStore: Send + Sync {
     ) -> Result<ApiToken>;
 }
 
-/// The capacity policy (SPEC §2) and its overrides per region, function and person.
+/// The capacity policy and its overrides per region, function and person.
 #[async_trait]
 pub trait PolicyStore: Send + Sync {
     /// The organisation's base policy; the handbook's until someone changes it.

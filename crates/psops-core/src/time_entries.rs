@@ -16,7 +16,7 @@ use crate::{Minutes, Result};
 
 pub type TimeEntryId = Id<TimeEntry>;
 
-/// Work that belongs to no customer project (SPEC §3).
+/// Work that belongs to no customer project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]

@@ -1,4 +1,4 @@
-//! The weekly timesheet state machine (SPEC §3): an entry is drafted and submitted by
+//! The weekly timesheet state machine: an entry is drafted and submitted by
 //! the person who logged it, approved or rejected (with a reason) by its approver — the
 //! project's PM — and an approved entry changes only if that approver reopens it. Once
 //! finance locks a period, or an invoice bills the entry, nothing about it changes for
@@ -65,18 +65,16 @@ pub struct LockedPeriod {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryLock {
     Open,
-    /// The entry's date lies in a locked period.
+    /// The entry's date lies in a locked period. (Invoices, when psops issues them,
+    /// will lock the entries they bill here too.)
     PeriodLocked(DateRange),
-    /// An issued invoice bills the entry.
-    Invoiced,
 }
 
 impl EntryLock {
-    /// The lock on an entry dated `date`; a period lock is named before an invoice.
-    pub fn for_entry(periods: &[LockedPeriod], date: Date, invoiced: bool) -> EntryLock {
+    /// The lock on an entry dated `date`.
+    pub fn for_entry(periods: &[LockedPeriod], date: Date) -> EntryLock {
         match periods.iter().find(|p| p.range.contains(date)) {
             Some(p) => EntryLock::PeriodLocked(p.range),
-            None if invoiced => EntryLock::Invoiced,
             None => EntryLock::Open,
         }
     }
@@ -94,11 +92,6 @@ impl EntryLock {
                     format_date(r.start),
                     format_date(r.end)
                 ),
-            )),
-            EntryLock::Invoiced => Err(Error::conflict(
-                "status",
-                Rule::Invoiced,
-                "the entry is billed on an issued invoice and can no longer change",
             )),
         }
     }
@@ -340,10 +333,6 @@ mod tests {
                         .contains("2026-11-01 to 2026-11-30 is locked by finance"),
                     "{err}"
                 );
-                assert_eq!(
-                    rule(apply(s, t, both, EntryLock::Invoiced).unwrap_err()),
-                    Rule::Invoiced
-                );
             }
             assert_eq!(rule(november().ensure_open().unwrap_err()), Rule::PeriodLocked);
         }
@@ -362,20 +351,13 @@ mod tests {
     }
 
     #[test]
-    fn locks_come_from_periods_and_invoices() {
+    fn locks_come_from_periods() {
         let periods = [LockedPeriod {
             range: DateRange::new(date!(2026 - 10 - 01), date!(2026 - 10 - 31)).unwrap(),
         }];
+        assert_eq!(EntryLock::for_entry(&periods, date!(2026 - 11 - 02)), EntryLock::Open);
         assert_eq!(
-            EntryLock::for_entry(&periods, date!(2026 - 11 - 02), false),
-            EntryLock::Open
-        );
-        assert_eq!(
-            EntryLock::for_entry(&periods, date!(2026 - 11 - 02), true),
-            EntryLock::Invoiced
-        );
-        assert_eq!(
-            EntryLock::for_entry(&periods, date!(2026 - 10 - 31), true),
+            EntryLock::for_entry(&periods, date!(2026 - 10 - 31)),
             EntryLock::PeriodLocked(periods[0].range)
         );
         assert!(EntryLock::Open.ensure_open().is_ok());

@@ -1,4 +1,5 @@
-//! Utilization as SPEC §2 defines it, and how report rows add up.
+//! Utilization as the handbook defines it — worked or billable hours over the hours
+//! available — and how report rows add up.
 //!
 //! - utilization = worked ÷ available;
 //! - billable utilization = billable ÷ available — what the role targets (70 %, 55 %)

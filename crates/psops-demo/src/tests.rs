@@ -232,7 +232,7 @@ fn billable_utilization_sits_around_each_functions_target() {
     for e in time.entries.iter().filter(|e| e.billable) {
         *billable.entry(e.person_id).or_default() += e.minutes;
     }
-    // Available: the policy's 1696 h a year (SPEC §2), scaled by FTE.
+    // Available: the policy's 1696 h a year (the handbook's capacity table), scaled by FTE.
     let mut by_function: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for p in &r.people {
         let f = &p.fields;

@@ -65,7 +65,7 @@ pub(crate) async fn ensure_open(tx: &mut Tx, dates: &[Date]) -> Result<()> {
     )
     .await?;
     for d in dates {
-        EntryLock::for_entry(&periods, *d, false).ensure_open()?;
+        EntryLock::for_entry(&periods, *d).ensure_open()?;
     }
     Ok(())
 }

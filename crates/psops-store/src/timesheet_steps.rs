@@ -87,7 +87,7 @@ pub(crate) async fn move_entries(
             e.status,
             transition,
             facts_of(e),
-            EntryLock::for_entry(periods, e.date, false),
+            EntryLock::for_entry(periods, e.date),
         )?);
     }
     let t = now();

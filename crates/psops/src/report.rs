@@ -27,7 +27,7 @@ use crate::{config, stdout_line, table};
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCommand {
-    /// SPEC §2's capacity table for the base policy, or the policy one person has on a day.
+    /// The handbook's capacity table for the base policy, or the policy one person has on a day.
     Capacity(CapacityArgs),
     /// Utilization, billable utilization, billable mix and target attainment.
     Utilization(UtilizationArgs),

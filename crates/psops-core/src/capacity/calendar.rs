@@ -1,6 +1,6 @@
 //! The calendar view of capacity: working days in the range (while employed, times FTE)
 //! minus the person's regional holidays and the time off actually recorded. Time off is
-//! its own record, kept apart from time entries (SPEC §3); this module owns its kinds.
+//! its own record, kept apart from time entries; this module owns its kinds.
 
 use std::collections::BTreeMap;
 

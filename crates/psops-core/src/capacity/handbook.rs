@@ -1,4 +1,4 @@
-//! SPEC §2's table — item, formula with the policy's numbers, value — for any policy.
+//! The handbook's capacity table — item, formula with the policy's numbers, value — for any policy.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -7,7 +7,7 @@ use super::CapacityPolicy;
 use crate::Minutes;
 use crate::people::Function;
 
-/// One row of the handbook table (SPEC §2) for a policy.
+/// One row of the handbook's capacity table for a policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct HandbookRow {
     /// Stable machine key, e.g. `available` or `quarterly_target:technical_architect`.
@@ -21,7 +21,7 @@ pub struct HandbookRow {
 }
 
 impl CapacityPolicy {
-    /// SPEC §2's table for this policy, in the handbook's order. Functions sharing the
+    /// The handbook's capacity table for this policy, in the handbook's order. Functions sharing the
     /// handbook's target groups share a row while their targets agree; any other function
     /// with a target gets its own row.
     pub fn handbook_table(&self) -> Vec<HandbookRow> {

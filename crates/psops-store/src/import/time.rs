@@ -164,7 +164,7 @@ impl Run<'_> {
             if let Some(first) = self.created_people.get_mut(&person_id) {
                 *first = (*first).min(row.date);
             }
-            let mut errors = match EntryLock::for_entry(&periods, row.date, false).ensure_open() {
+            let mut errors = match EntryLock::for_entry(&periods, row.date).ensure_open() {
                 Ok(()) => Vec::new(),
                 Err(e) => row_errors(&row, e),
             };

@@ -1,5 +1,5 @@
 //! Stories about the capacity policy, holiday calendars and time off through the store,
-//! ending in SPEC §2's numbers and the calendar view of one person's week.
+//! ending in the handbook's numbers and the calendar view of one person's week.
 
 use psops_core::audit::AuditFilter;
 use psops_core::calendars::{CalendarFields, NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffStatus};

@@ -1,4 +1,4 @@
-//! `/api/v1/capacity/*`: the capacity policy (SPEC §2) with its overrides per region,
+//! `/api/v1/capacity/*`: the capacity policy with its overrides per region,
 //! function and person, the handbook table it gives, and
 //! `/api/v1/people/{id}/capacity`: one person's capacity over a range in the policy view
 //! (allowances pro-rated) and the calendar view (holidays and approved time off).
@@ -115,7 +115,7 @@ async fn delete_override(
     Ok(no_content())
 }
 
-/// SPEC §2's table for the base policy: item, formula with the policy's numbers, hours.
+/// The handbook's capacity table for the base policy: item, formula with the policy's numbers, hours.
 #[utoipa::path(get, path = "/api/v1/capacity/handbook", tag = "capacity",
     responses((status = 200, body = Vec<HandbookRow>, description = "The handbook table"), ReadProblems))]
 async fn handbook(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<JsonOut<Vec<HandbookRow>>> {

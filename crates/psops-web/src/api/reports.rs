@@ -227,7 +227,7 @@ struct CapacityReport {
     rows: Vec<HandbookRow>,
 }
 
-/// SPEC §2's capacity table — holidays, PTO, summit, available, quarterly, targets — for
+/// The handbook's capacity table — holidays, PTO, summit, available, quarterly, targets — for
 /// the base policy or the policy that holds for one person on a day.
 #[utoipa::path(get, path = "/api/v1/reports/capacity", tag = "reports",
     params(CapacityQuery),
