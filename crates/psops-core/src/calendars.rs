@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::Minutes;
 use crate::auth::UserId;
-use crate::capacity::{Holiday, PolicyOverride, TimeOff, TimeOffKind};
+use crate::capacity::{Holiday, RulesOverride, TimeOff, TimeOffKind};
 use crate::code::Code;
 use crate::error::{Error, Result};
 use crate::id::Id;
@@ -19,7 +19,7 @@ use crate::validate::Checks;
 pub type HolidayCalendarId = Id<HolidayCalendar>;
 pub type HolidayId = Id<HolidayRecord>;
 pub type TimeOffId = Id<TimeOffRecord>;
-pub type PolicyOverrideId = Id<StoredOverride>;
+pub type RulesOverrideId = Id<StoredOverride>;
 
 /// A region's holiday calendar; people use the calendar of their region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -212,9 +212,9 @@ pub struct TimeOffFilter {
 /// A policy override as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct StoredOverride {
-    pub id: PolicyOverrideId,
+    pub id: RulesOverrideId,
     #[serde(flatten)]
-    pub policy_override: PolicyOverride,
+    pub policy_override: RulesOverride,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
 }

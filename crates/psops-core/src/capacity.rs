@@ -1,4 +1,4 @@
-//! The capacity policy: day length, working weeks, holiday / PTO / F&F / summit
+//! The capacity rules: day length, working weeks, holiday / PTO / F&F / summit
 //! allowances, billable targets by function, margin target and fiscal-year start, with
 //! the handbook's defaults, the annual figures they give and the handbook table.
 //! Overrides live in `overrides`, the two capacity views in `view` and `calendar`.
@@ -10,7 +10,7 @@ mod view;
 
 pub use calendar::{Holiday, TimeOff, TimeOffKind, calendar_view, calendar_view_resolved};
 pub use handbook::HandbookRow;
-pub use overrides::{FunctionTarget, OverrideScope, PolicyChanges, PolicyOverride, resolve};
+pub use overrides::{FunctionTarget, OverrideScope, RulesChanges, RulesOverride, resolve};
 pub use view::{Capacity, CapacityView, PersonFacts, policy_view, policy_view_resolved};
 
 use serde::{Deserialize, Serialize};
@@ -102,7 +102,8 @@ impl BillableTargets {
 /// Every number capacity and utilization are computed from. Defaults are the handbook's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct CapacityPolicy {
+#[schema(as = CapacityPolicy)]
+pub struct CapacityRules {
     /// Minutes in a working day (handbook: 8 h).
     pub day_minutes: i64,
     /// Working days in a week, Monday onwards (handbook: 5).
@@ -121,7 +122,7 @@ pub struct CapacityPolicy {
     pub fiscal_year_start_month: u8,
 }
 
-impl Default for CapacityPolicy {
+impl Default for CapacityRules {
     fn default() -> Self {
         Self {
             day_minutes: 480,
@@ -138,7 +139,7 @@ impl Default for CapacityPolicy {
     }
 }
 
-impl CapacityPolicy {
+impl CapacityRules {
     /// The handbook's policy (the same as `Default`).
     pub fn handbook() -> Self {
         Self::default()
@@ -266,7 +267,7 @@ mod tests {
 
     #[test]
     fn the_default_policy_gives_every_handbook_number() {
-        let p = CapacityPolicy::handbook();
+        let p = CapacityRules::handbook();
         assert!(p.validate().is_ok());
         assert_eq!(p.total_weekday_minutes(), 2080 * H);
         assert_eq!(p.holiday_minutes(), 88 * H);
@@ -287,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_changed_policy_changes_the_numbers() {
-        let mut p = CapacityPolicy::handbook();
+        let mut p = CapacityRules::handbook();
         p.holiday_days = 10;
         p.billable_targets.set(Engineer, 6000);
         p.billable_targets.set(Ops, 2500);
@@ -301,7 +302,7 @@ mod tests {
 
     #[test]
     fn odd_day_lengths_and_targets_round_once() {
-        let mut p = CapacityPolicy::handbook();
+        let mut p = CapacityRules::handbook();
         p.day_minutes = 450; // 7.5 h
         p.billable_targets.set(Trainer, 5555);
         assert_eq!(p.available_minutes(), 1590 * H);
@@ -312,7 +313,7 @@ mod tests {
 
     #[test]
     fn refuses_impossible_policies() {
-        let mut p = CapacityPolicy::handbook();
+        let mut p = CapacityRules::handbook();
         p.pto_days = 300;
         p.billable_targets.set(Engineer, 12_000);
         p.fiscal_year_start_month = 13;
@@ -332,12 +333,12 @@ mod tests {
 
     #[test]
     fn policies_read_partial_json_with_handbook_defaults() {
-        let p: CapacityPolicy =
+        let p: CapacityRules =
             serde_json::from_str(r#"{"holiday_days":9,"billable_targets":{"trainer":6000}}"#).unwrap();
         assert_eq!(p.holiday_days, 9);
         assert_eq!(p.billable_target_bp(Trainer), 6000);
         assert_eq!(p.billable_target_bp(Engineer), 7000);
         assert_eq!(p.day_minutes, 480);
-        assert!(serde_json::from_str::<CapacityPolicy>(r#"{"holidays":9}"#).is_err());
+        assert!(serde_json::from_str::<CapacityRules>(r#"{"holidays":9}"#).is_err());
     }
 }

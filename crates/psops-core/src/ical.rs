@@ -9,7 +9,7 @@
 //! event), and with its parser it brings chrono, iana-time-zone, iso8601, nom and
 //! nom-language into the build — about 11 s of CPU from clean on this machine, against a
 //! rule that the workspace build must not get slower — for what is here 150 lines
-//! checked against RFC 5545 by the tests below. `holidays_import` reads the other way.
+//! checked against RFC 5545 by the tests below. `interchange::holidays` reads the other way.
 
 use std::io::{self, Write};
 

@@ -16,7 +16,6 @@ pub mod csv_writer;
 pub mod dates;
 pub mod error;
 pub mod fiscal;
-pub mod holidays_import;
 pub mod ical;
 pub mod id;
 pub mod imports;

@@ -106,7 +106,7 @@ pub enum Resource {
     /// Holiday calendars and their holidays.
     Calendars,
     /// The capacity policy and its overrides.
-    CapacityPolicy,
+    CapacityRules,
     /// Periods finance closed.
     LockedPeriods,
     /// The timesheet compliance report.
@@ -261,7 +261,7 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
                     s.oversees() || s.has(Role::ProjectManager) && s.line_manager_of(*manager_id)
                 }
         }
-        Resource::Calendars | Resource::CapacityPolicy => true,
+        Resource::Calendars | Resource::CapacityRules => true,
         Resource::LockedPeriods => !s.is_partner(),
         Resource::Compliance => s.staff_in(&[Role::Admin, Role::Ops, Role::Finance, Role::ProjectManager]),
     }
@@ -311,7 +311,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             _ => s.me(*person_id),
         },
         Resource::Calendars => staff(&[Role::Admin, Role::Ops]),
-        Resource::CapacityPolicy => staff(&[Role::Admin, Role::Ops, Role::Finance]),
+        Resource::CapacityRules => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         Resource::LockedPeriods => staff(&[Role::Admin, Role::Finance]),
         Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance => false,
     }
@@ -420,7 +420,7 @@ impl ListScope {
             | Resource::AuditLog
             | Resource::Timesheet { .. }
             | Resource::Calendars
-            | Resource::CapacityPolicy
+            | Resource::CapacityRules
             | Resource::LockedPeriods
             | Resource::Compliance => false,
         }

@@ -564,11 +564,11 @@ fn calendars_policy_and_locks_are_read_widely_and_written_by_few() {
     };
     let allowed = |d: &[Decision]| d.iter().filter(|x| **x == Allow).count();
     assert_eq!(allowed(&writes(Resource::Calendars)), 2);
-    assert_eq!(allowed(&writes(Resource::CapacityPolicy)), 3);
+    assert_eq!(allowed(&writes(Resource::CapacityRules)), 3);
     assert_eq!(allowed(&writes(Resource::LockedPeriods)), 2);
     let partner = subject(&[Role::PartnerConsultant], Some(ORG_A));
     assert_eq!(decide(&partner, Action::Read, &Resource::Calendars), Allow);
-    assert_eq!(decide(&partner, Action::Read, &Resource::CapacityPolicy), Allow);
+    assert_eq!(decide(&partner, Action::Read, &Resource::CapacityRules), Allow);
     assert_eq!(decide(&partner, Action::Read, &Resource::LockedPeriods), Hidden);
     let fin = subject(&[Role::Finance], None);
     assert_eq!(decide(&fin, Action::Create, &Resource::LockedPeriods), Allow);

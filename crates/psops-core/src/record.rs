@@ -39,8 +39,14 @@ pub enum Entity {
     TimeOff,
     HolidayCalendar,
     Holiday,
-    CapacityPolicy,
-    PolicyOverride,
+    /// Stored and answered under its first name, `capacity_policy`.
+    #[strum(serialize = "capacity_policy")]
+    #[serde(rename = "capacity_policy")]
+    CapacityRules,
+    /// Stored and answered under its first name, `policy_override`.
+    #[strum(serialize = "policy_override")]
+    #[serde(rename = "policy_override")]
+    RulesOverride,
     Settings,
     User,
     ApiToken,

@@ -86,12 +86,12 @@ pub fn compliance_cells(r: &ComplianceRow) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capacity::CapacityPolicy;
+    use crate::capacity::CapacityRules;
     use crate::utilization::utilization_row;
 
     #[test]
     fn the_handbook_reads_in_hours_with_two_decimals() {
-        let rows = CapacityPolicy::handbook().handbook_table();
+        let rows = CapacityRules::handbook().handbook_table();
         let hours: Vec<String> = rows.iter().map(|r| handbook_cells(r)[2].clone()).collect();
         for want in [
             "88.00", "256.00", "40.00", "384.00", "2080.00", "1696.00", "424.00", "296.80", "233.20",

@@ -12,10 +12,10 @@ use crate::assignments::Assignment;
 use crate::audit::{AuditEntry, AuditFilter};
 use crate::auth::{ApiToken, NewApiToken, NewUser, User, UserId, UserPatch};
 use crate::calendars::{
-    CalendarFields, HolidayCalendar, HolidayCalendarId, HolidayId, HolidayRecord, NewTimeOff, PolicyOverrideId,
+    CalendarFields, HolidayCalendar, HolidayCalendarId, HolidayId, HolidayRecord, NewTimeOff, RulesOverrideId,
     StoredOverride, TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffRecord,
 };
-use crate::capacity::{Capacity, CapacityPolicy, CapacityView, Holiday, PolicyOverride};
+use crate::capacity::{Capacity, CapacityRules, CapacityView, Holiday, RulesOverride};
 use crate::dates::DateRange;
 use crate::page::{Page, PageRequest};
 use crate::partners::{Partner, PartnerId};
@@ -203,20 +203,20 @@ pub trait AuthStore: Send + Sync {
 
 /// The capacity policy and its overrides per region, function and person.
 #[async_trait]
-pub trait PolicyStore: Send + Sync {
+pub trait CapacityRulesStore: Send + Sync {
     /// The organisation's base policy; the handbook's until someone changes it.
-    async fn capacity_policy(&self) -> Result<CapacityPolicy>;
+    async fn capacity_rules(&self) -> Result<CapacityRules>;
     /// Replaces the base policy after validating it.
-    async fn update_capacity_policy(&self, ctx: &WriteCtx, policy: CapacityPolicy) -> Result<CapacityPolicy>;
-    async fn create_policy_override(&self, ctx: &WriteCtx, new: PolicyOverride) -> Result<StoredOverride>;
+    async fn update_capacity_rules(&self, ctx: &WriteCtx, policy: CapacityRules) -> Result<CapacityRules>;
+    async fn create_rules_override(&self, ctx: &WriteCtx, new: RulesOverride) -> Result<StoredOverride>;
     /// Every override, oldest first (the order `capacity::resolve` breaks ties by).
-    async fn list_policy_overrides(&self) -> Result<Vec<StoredOverride>>;
-    async fn delete_policy_override(&self, ctx: &WriteCtx, id: PolicyOverrideId) -> Result<()>;
+    async fn list_rules_overrides(&self) -> Result<Vec<StoredOverride>>;
+    async fn delete_rules_override(&self, ctx: &WriteCtx, id: RulesOverrideId) -> Result<()>;
     /// The base policy and the overrides that apply to a person, ready for
     /// `capacity::resolve` and the `*_resolved` capacity views.
-    async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityPolicy, Vec<PolicyOverride>)>;
+    async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityRules, Vec<RulesOverride>)>;
     /// The policy that holds for a person on a day.
-    async fn resolved_policy(&self, person: PersonId, on: Date) -> Result<CapacityPolicy>;
+    async fn resolved_rules(&self, person: PersonId, on: Date) -> Result<CapacityRules>;
 }
 
 /// Regional holiday calendars and their holidays.
@@ -429,7 +429,7 @@ pub trait ImportStore: Send + Sync {
 
 pub trait Store:
     OrgStore
-    + PolicyStore
+    + CapacityRulesStore
     + CalendarStore
     + TimeOffStore
     + TimesheetStore
@@ -451,7 +451,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: OrgStore
-        + PolicyStore
+        + CapacityRulesStore
         + CalendarStore
         + TimeOffStore
         + TimesheetStore
@@ -474,7 +474,7 @@ impl<T> Store for T where
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        AccessStore, AuditStore, AuthStore, BulkStore, CalendarStore, ImportStore, OrgStore, PolicyStore, RecordStore,
-        Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
+        AccessStore, AuditStore, AuthStore, BulkStore, CalendarStore, CapacityRulesStore, ImportStore, OrgStore,
+        RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
 }

@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn rows_come_from_both_capacity_views() {
-        use crate::capacity::{CapacityPolicy, PersonFacts, calendar_view, policy_view};
+        use crate::capacity::{CapacityRules, PersonFacts, calendar_view, policy_view};
         use crate::dates::DateRange;
         use crate::people::Fte;
         use time::macros::date;
@@ -303,7 +303,7 @@ mod tests {
             employment_end: None,
         };
         let q = DateRange::new(date!(2026 - 04 - 01), date!(2026 - 06 - 30)).unwrap();
-        let policy = CapacityPolicy::handbook();
+        let policy = CapacityRules::handbook();
         let r = row_from_capacity(
             &policy_view(&policy, &person, q),
             &calendar_view(&policy, &person, q, &[], &[]),

@@ -24,7 +24,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::common::eq;
 use crate::db::{Packed, Pools, Sql, sql};
-use crate::{Db, policy_store};
+use crate::{Db, capacity_rules};
 
 /// Narrows `people` (aliased or not) to the filter and to those employed in the range.
 fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
@@ -159,8 +159,8 @@ impl ReportStore for Db {
         DateRange::new(range.start, range.end)?;
         let facts = PersonFacts::from(&self.get(person).await?);
         let mut pools = &self.pools;
-        let base = policy_store::base(&mut pools).await?;
-        let overrides = policy_store::overrides(&mut pools).await?;
+        let base = capacity_rules::base(&mut pools).await?;
+        let overrides = capacity_rules::overrides(&mut pools).await?;
         match view {
             CapacityView::Policy => policy_view_resolved(&base, &overrides, &facts, range),
             CapacityView::Calendar => {
@@ -215,8 +215,8 @@ impl ReportStore for Db {
         let holidays = holidays(&self.pools, None, range).await?;
         let time_off = time_off(&self.pools, range, &subquery).await?;
         let mut pools = &self.pools;
-        let base = policy_store::base(&mut pools).await?;
-        let overrides = policy_store::overrides(&mut pools).await?;
+        let base = capacity_rules::base(&mut pools).await?;
+        let overrides = capacity_rules::overrides(&mut pools).await?;
         let mut rows = Vec::with_capacity(people.len());
         for p in people {
             let id = p.facts.person_id.get();

@@ -399,7 +399,7 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "users" => (Thing::Entity(Entity::User), Resource::Users),
         "tokens" => (Thing::Entity(Entity::ApiToken), Resource::ApiToken { owner: s.user_id }),
         "calendars" => (Thing::Calendar, Resource::Calendars),
-        "capacity" => (Thing::Entity(Entity::CapacityPolicy), Resource::CapacityPolicy),
+        "capacity" => (Thing::Entity(Entity::CapacityRules), Resource::CapacityRules),
         "locked-periods" => (Thing::Entity(Entity::LockedPeriod), Resource::LockedPeriods),
         _ => return None,
     };

@@ -9,7 +9,7 @@ use clap::{Args, Subcommand};
 use psops_core::Error;
 use psops_core::calendars::CalendarFields;
 use psops_core::dates::{DateRange, format_date, parse_date};
-use psops_core::holidays_import::{parse_csv, parse_ics};
+use psops_core::interchange::holidays::{parse_csv, parse_ics};
 use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
 

@@ -158,8 +158,8 @@ async fn capacity(a: CapacityArgs) -> anyhow::Result<()> {
             .unwrap_or_else(today);
     let db = config::open_db(&a.db.database_url).await?;
     let policy = match a.person_id {
-        Some(id) => db.resolved_policy(Id::new(id), on).await,
-        None => db.capacity_policy().await,
+        Some(id) => db.resolved_rules(Id::new(id), on).await,
+        None => db.capacity_rules().await,
     };
     db.close().await;
     let policy = policy?;

@@ -9,7 +9,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::view::{Exact, over_segments, working_days};
-use super::{Capacity, CapacityPolicy, CapacityView, PersonFacts, PolicyOverride};
+use super::{Capacity, CapacityRules, CapacityView, PersonFacts, RulesOverride};
 use crate::Minutes;
 use crate::code::Code;
 use crate::dates::DateRange;
@@ -58,7 +58,7 @@ pub struct TimeOff {
 /// and time off outside the range, outside employment or on non-working days are
 /// ignored; a day never goes below zero (time off beyond what a holiday left is dropped).
 pub fn calendar_view(
-    policy: &CapacityPolicy,
+    policy: &CapacityRules,
     person: &PersonFacts,
     range: DateRange,
     holidays: &[Holiday],
@@ -69,8 +69,8 @@ pub fn calendar_view(
 
 /// The calendar view with overrides that may start or end inside the range.
 pub fn calendar_view_resolved(
-    base: &CapacityPolicy,
-    overrides: &[PolicyOverride],
+    base: &CapacityRules,
+    overrides: &[RulesOverride],
     person: &PersonFacts,
     range: DateRange,
     holidays: &[Holiday],
@@ -83,7 +83,7 @@ pub fn calendar_view_resolved(
 }
 
 fn calendar_exact(
-    policy: &CapacityPolicy,
+    policy: &CapacityRules,
     person: &PersonFacts,
     range: DateRange,
     holidays: &[Holiday],
@@ -169,7 +169,7 @@ mod tests {
     #[test]
     fn a_wednesday_holiday_and_friday_afternoon_off_leave_28_hours() {
         let c = calendar_view(
-            &CapacityPolicy::handbook(),
+            &CapacityRules::handbook(),
             &person(),
             week(),
             &[holiday(date!(2026 - 11 - 25), None)],
@@ -186,7 +186,7 @@ mod tests {
     #[test]
     fn weekends_never_count() {
         let c = calendar_view(
-            &CapacityPolicy::handbook(),
+            &CapacityRules::handbook(),
             &person(),
             week(),
             &[holiday(date!(2026 - 11 - 28), None)],
@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(c.available_minutes, Minutes(40 * 60));
         assert_eq!((c.holiday_minutes, c.time_off_minutes), (Minutes(0), Minutes(0)));
         let weekend = DateRange::new(date!(2026 - 11 - 28), date!(2026 - 11 - 29)).unwrap();
-        let c = calendar_view(&CapacityPolicy::handbook(), &person(), weekend, &[], &[]);
+        let c = calendar_view(&CapacityRules::handbook(), &person(), weekend, &[], &[]);
         assert_eq!(c.weekday_minutes, Minutes(0));
     }
 
@@ -204,7 +204,7 @@ mod tests {
         let mon = date!(2026 - 11 - 23);
         let tue = date!(2026 - 11 - 24);
         let c = calendar_view(
-            &CapacityPolicy::handbook(),
+            &CapacityRules::handbook(),
             &person(),
             week(),
             &[holiday(mon, None), holiday(mon, None), holiday(tue, Some(240))],
@@ -222,7 +222,7 @@ mod tests {
         let mut p = person();
         p.fte = Fte::from_basis_points(5000).unwrap();
         let c = calendar_view(
-            &CapacityPolicy::handbook(),
+            &CapacityRules::handbook(),
             &p,
             week(),
             &[holiday(date!(2026 - 11 - 25), None)],
@@ -241,7 +241,7 @@ mod tests {
         p.employment_start = date!(2026 - 11 - 25);
         p.employment_end = Some(date!(2026 - 11 - 26));
         let c = calendar_view(
-            &CapacityPolicy::handbook(),
+            &CapacityRules::handbook(),
             &p,
             week(),
             &[holiday(date!(2026 - 11 - 23), None)],
@@ -252,23 +252,23 @@ mod tests {
         assert_eq!(c.available_minutes, Minutes(900));
         p.employment_start = date!(2027 - 01 - 01);
         p.employment_end = None;
-        let none = calendar_view(&CapacityPolicy::handbook(), &p, week(), &[], &[]);
+        let none = calendar_view(&CapacityRules::handbook(), &p, week(), &[], &[]);
         assert_eq!(none.available_minutes, Minutes(0));
     }
 
     #[test]
     fn overrides_apply_from_their_first_day() {
-        use super::super::{OverrideScope, PolicyChanges};
-        let ov = PolicyOverride {
+        use super::super::{OverrideScope, RulesChanges};
+        let ov = RulesOverride {
             scope: OverrideScope::Region("AMER".into()),
             effective_from: date!(2026 - 11 - 26),
             effective_to: None,
-            changes: PolicyChanges {
+            changes: RulesChanges {
                 day_minutes: Some(360),
                 ..Default::default()
             },
         };
-        let c = calendar_view_resolved(&CapacityPolicy::handbook(), &[ov], &person(), week(), &[], &[]).unwrap();
+        let c = calendar_view_resolved(&CapacityRules::handbook(), &[ov], &person(), week(), &[], &[]).unwrap();
         assert_eq!(c.weekday_minutes, Minutes(3 * 480 + 2 * 360));
     }
 
@@ -297,7 +297,7 @@ mod tests {
             p.fte = Fte::from_basis_points(fte).unwrap();
             let holidays: Vec<Holiday> = hols.iter().map(|(d, m)| holiday(base + Duration::days(*d), *m)).collect();
             let time_off: Vec<TimeOff> = offs.iter().map(|(d, m)| off(base + Duration::days(*d), *m)).collect();
-            let policy = CapacityPolicy::handbook();
+            let policy = CapacityRules::handbook();
             let whole = DateRange::new(base, base + Duration::days(len)).unwrap();
             let c = calendar_view(&policy, &p, whole, &holidays, &time_off);
             prop_assert!(c.available_minutes.get() >= 0);

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::CapacityPolicy;
+use super::CapacityRules;
 use crate::Minutes;
 use crate::people::Function;
 
@@ -20,7 +20,7 @@ pub struct HandbookRow {
     pub hours: String,
 }
 
-impl CapacityPolicy {
+impl CapacityRules {
     /// The handbook's capacity table for this policy, in the handbook's order. Functions sharing the
     /// handbook's target groups share a row while their targets agree; any other function
     /// with a target gets its own row.
@@ -144,7 +144,7 @@ mod tests {
 
     #[test]
     fn the_handbook_table_reads_like_spec_section_2() {
-        let table: Vec<(String, String, String)> = CapacityPolicy::handbook()
+        let table: Vec<(String, String, String)> = CapacityRules::handbook()
             .handbook_table()
             .into_iter()
             .map(|r| (r.item, r.formula, r.hours))
@@ -174,7 +174,7 @@ mod tests {
 
     #[test]
     fn a_changed_policy_changes_the_table() {
-        let mut p = CapacityPolicy::handbook();
+        let mut p = CapacityRules::handbook();
         p.holiday_days = 10;
         p.day_minutes = 450; // 7.5 h
         p.billable_targets.set(Engineer, 6000);

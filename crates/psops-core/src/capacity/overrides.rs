@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use super::{CapacityPolicy, PersonFacts};
+use super::{CapacityRules, PersonFacts};
 use crate::code::Code;
 use crate::dates::{DateRange, within};
 use crate::error::{Error, Result};
@@ -54,7 +54,8 @@ pub struct FunctionTarget {
 /// A partial policy: only the numbers given change.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
-pub struct PolicyChanges {
+#[schema(as = PolicyChanges)]
+pub struct RulesChanges {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub day_minutes: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,8 +78,8 @@ pub struct PolicyChanges {
     pub fiscal_year_start_month: Option<u8>,
 }
 
-impl PolicyChanges {
-    pub fn apply_to(&self, p: &mut CapacityPolicy) {
+impl RulesChanges {
+    pub fn apply_to(&self, p: &mut CapacityRules) {
         use crate::patch::set;
         set(&mut p.day_minutes, self.day_minutes);
         set(&mut p.week_days, self.week_days);
@@ -97,7 +98,8 @@ impl PolicyChanges {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PolicyOverride {
+#[schema(as = PolicyOverride)]
+pub struct RulesOverride {
     pub scope: OverrideScope,
     /// First day the override applies.
     #[schema(value_type = String, format = Date)]
@@ -106,10 +108,10 @@ pub struct PolicyOverride {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub effective_to: Option<Date>,
-    pub changes: PolicyChanges,
+    pub changes: RulesChanges,
 }
 
-impl PolicyOverride {
+impl RulesOverride {
     /// Rules an override obeys on its own. Whether it fits the base policy (e.g. days off
     /// within the year) is checked when it is resolved, because the base may change.
     pub fn validate(&self) -> Result<()> {
@@ -138,7 +140,7 @@ impl PolicyOverride {
         }
         // Range rules are the policy's own, checked on the handbook policy with the
         // changes applied; the whole-year rule is left to `resolve`.
-        let mut probe = CapacityPolicy::handbook();
+        let mut probe = CapacityRules::handbook();
         probe.holiday_days = 0;
         probe.pto_days = 0;
         probe.friends_family_days = 0;
@@ -164,12 +166,12 @@ impl PolicyOverride {
 /// the later one in `overrides`). The result is validated, so a region's extra holidays
 /// cannot combine with a person's PTO into more days off than the year holds.
 pub fn resolve(
-    base: &CapacityPolicy,
-    overrides: &[PolicyOverride],
+    base: &CapacityRules,
+    overrides: &[RulesOverride],
     person: &PersonFacts,
     on: Date,
-) -> Result<CapacityPolicy> {
-    let mut applicable: Vec<&PolicyOverride> = overrides
+) -> Result<CapacityRules> {
+    let mut applicable: Vec<&RulesOverride> = overrides
         .iter()
         .filter(|o| o.scope.matches(person) && o.in_effect_on(on))
         .collect();
@@ -185,7 +187,7 @@ pub fn resolve(
 
 /// `range` cut where any override for `person` starts or ends, so one policy holds over
 /// each piece.
-pub(super) fn policy_segments(overrides: &[PolicyOverride], person: &PersonFacts, range: DateRange) -> Vec<DateRange> {
+pub(super) fn policy_segments(overrides: &[RulesOverride], person: &PersonFacts, range: DateRange) -> Vec<DateRange> {
     let mut cuts: Vec<Date> = overrides
         .iter()
         .filter(|o| o.scope.matches(person))
@@ -225,8 +227,8 @@ mod tests {
         }
     }
 
-    fn ov(scope: OverrideScope, from: Date, to: Option<Date>, changes: PolicyChanges) -> PolicyOverride {
-        PolicyOverride {
+    fn ov(scope: OverrideScope, from: Date, to: Option<Date>, changes: RulesChanges) -> RulesOverride {
+        RulesOverride {
             scope,
             effective_from: from,
             effective_to: to,
@@ -234,8 +236,8 @@ mod tests {
         }
     }
 
-    fn holidays(n: i64) -> PolicyChanges {
-        PolicyChanges {
+    fn holidays(n: i64) -> RulesChanges {
+        RulesChanges {
             holiday_days: Some(n),
             ..Default::default()
         }
@@ -254,7 +256,7 @@ mod tests {
                 OverrideScope::Region("emea".into()),
                 date!(2026 - 01 - 01),
                 None,
-                PolicyChanges {
+                RulesChanges {
                     holiday_days: Some(13),
                     pto_days: Some(25),
                     ..Default::default()
@@ -279,7 +281,7 @@ mod tests {
                 holidays(2),
             ),
         ];
-        let base = CapacityPolicy::handbook();
+        let base = CapacityRules::handbook();
         let p = resolve(&base, &overrides, &ada(), date!(2026 - 06 - 01)).unwrap();
         assert_eq!(p.holiday_days, 8); // the person's own
         assert_eq!(p.pto_days, 25); // only the region set it
@@ -310,7 +312,7 @@ mod tests {
                 holidays(3),
             ),
         ];
-        let base = CapacityPolicy::handbook();
+        let base = CapacityRules::handbook();
         let on = |d| resolve(&base, &overrides, &ada(), d).unwrap().holiday_days;
         assert_eq!(on(date!(2026 - 02 - 01)), 12);
         assert_eq!(on(date!(2026 - 03 - 31)), 3);
@@ -324,7 +326,7 @@ mod tests {
             OverrideScope::Person(Id::new(7)),
             date!(2026 - 01 - 01),
             None,
-            PolicyChanges {
+            RulesChanges {
                 billable_targets: vec![FunctionTarget {
                     function: Engineer,
                     target_bp: 6000,
@@ -332,7 +334,7 @@ mod tests {
                 ..Default::default()
             },
         )];
-        let p = resolve(&CapacityPolicy::handbook(), &overrides, &ada(), date!(2026 - 02 - 02)).unwrap();
+        let p = resolve(&CapacityRules::handbook(), &overrides, &ada(), date!(2026 - 02 - 02)).unwrap();
         assert_eq!(p.billable_target_bp(Engineer), 6000);
         assert_eq!(p.quarterly_target_minutes(Engineer), 15_264); // 424 h × 0.6
     }
@@ -348,7 +350,7 @@ mod tests {
             changes,
         )];
         assert!(overrides[0].validate().is_ok());
-        let err = resolve(&CapacityPolicy::handbook(), &overrides, &ada(), date!(2026 - 01 - 05)).unwrap_err();
+        let err = resolve(&CapacityRules::handbook(), &overrides, &ada(), date!(2026 - 01 - 05)).unwrap_err();
         assert!(err.to_string().contains("exceed the working year"), "{err}");
     }
 
@@ -358,7 +360,7 @@ mod tests {
             OverrideScope::Function(Trainer),
             date!(2026 - 02 - 01),
             Some(date!(2026 - 01 - 01)),
-            PolicyChanges {
+            RulesChanges {
                 day_minutes: Some(0),
                 billable_targets: vec![FunctionTarget {
                     function: Engineer,
@@ -381,13 +383,13 @@ mod tests {
         );
         bad.scope = OverrideScope::Region(" ".into());
         bad.effective_to = None;
-        bad.changes = PolicyChanges::default();
+        bad.changes = RulesChanges::default();
         assert!(bad.validate().unwrap_err().to_string().contains("scope.region"));
     }
 
     #[test]
     fn scopes_read_as_tagged_json() {
-        let o: PolicyOverride = serde_json::from_str(
+        let o: RulesOverride = serde_json::from_str(
             r#"{"scope":{"function":"trainer"},"effective_from":"2026-01-01","changes":{"holiday_days":9}}"#,
         )
         .unwrap();

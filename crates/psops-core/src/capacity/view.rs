@@ -15,7 +15,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::overrides::policy_segments;
-use super::{CapacityPolicy, PolicyOverride, resolve};
+use super::{CapacityRules, RulesOverride, resolve};
 use crate::Minutes;
 use crate::dates::DateRange;
 use crate::error::Result;
@@ -141,15 +141,15 @@ impl Exact {
 }
 
 /// The policy view for one person over an inclusive range under one policy.
-pub fn policy_view(policy: &CapacityPolicy, person: &PersonFacts, range: DateRange) -> Capacity {
+pub fn policy_view(policy: &CapacityRules, person: &PersonFacts, range: DateRange) -> Capacity {
     policy_exact(policy, person, range).finish(CapacityView::Policy, range)
 }
 
 /// The policy view when overrides may start or end inside the range: each piece of the
 /// range is computed under the policy that holds there, and the exact sums rounded once.
 pub fn policy_view_resolved(
-    base: &CapacityPolicy,
-    overrides: &[PolicyOverride],
+    base: &CapacityRules,
+    overrides: &[RulesOverride],
     person: &PersonFacts,
     range: DateRange,
 ) -> Result<Capacity> {
@@ -158,11 +158,11 @@ pub fn policy_view_resolved(
 }
 
 pub(super) fn over_segments(
-    base: &CapacityPolicy,
-    overrides: &[PolicyOverride],
+    base: &CapacityRules,
+    overrides: &[RulesOverride],
     person: &PersonFacts,
     range: DateRange,
-    piece: impl Fn(&CapacityPolicy, DateRange) -> Exact,
+    piece: impl Fn(&CapacityRules, DateRange) -> Exact,
 ) -> Result<Exact> {
     let mut total = Exact::default();
     for segment in policy_segments(overrides, person, range) {
@@ -191,7 +191,7 @@ pub(super) fn working_days(range: DateRange, week_days: i64) -> i64 {
     count
 }
 
-fn policy_exact(policy: &CapacityPolicy, person: &PersonFacts, range: DateRange) -> Exact {
+fn policy_exact(policy: &CapacityRules, person: &PersonFacts, range: DateRange) -> Exact {
     let Some(employed) = person.employed_part(range) else {
         return Exact::default();
     };
@@ -258,20 +258,20 @@ mod tests {
     fn the_policy_view_finishes_at_the_last_day_of_the_calendar() {
         // This range once walked quarters forever: the last quarter's end wrapped around.
         let last = range(Date::MAX, Date::MAX);
-        let c = policy_view(&CapacityPolicy::handbook(), &person(Function::Engineer), last);
+        let c = policy_view(&CapacityRules::handbook(), &person(Function::Engineer), last);
         assert_eq!(c.range, last);
         assert!(c.weekday_minutes.get() > 0, "9999-12-31 is a Friday");
         let long = range(date!(1900 - 01 - 01), date!(2200 - 12 - 31));
-        let whole = policy_view(&CapacityPolicy::handbook(), &person(Function::Engineer), long);
+        let whole = policy_view(&CapacityRules::handbook(), &person(Function::Engineer), long);
         assert_eq!(whole.available_minutes.get(), 201 * 1696 * 60, "employed 2000 to 2200");
     }
 
     #[test]
     fn every_fiscal_quarter_is_424_hours_for_either_fiscal_start() {
         for start_month in [1, 2] {
-            let policy = CapacityPolicy {
+            let policy = CapacityRules {
                 fiscal_year_start_month: start_month,
-                ..CapacityPolicy::handbook()
+                ..CapacityRules::handbook()
             };
             let cal = FiscalCalendar::new(start_month).unwrap();
             for quarter in 1..=4 {
@@ -292,7 +292,7 @@ mod tests {
 
     #[test]
     fn half_time_is_half_and_a_mid_quarter_start_is_proportional() {
-        let policy = CapacityPolicy::handbook();
+        let policy = CapacityRules::handbook();
         let q1 = range(date!(2026 - 01 - 01), date!(2026 - 03 - 31));
         let mut p = person(Function::Engineer);
         p.fte = Fte::from_basis_points(5000).unwrap();
@@ -312,7 +312,7 @@ mod tests {
 
     #[test]
     fn outside_employment_is_zero_and_weekends_carry_nothing() {
-        let policy = CapacityPolicy::handbook();
+        let policy = CapacityRules::handbook();
         let mut p = person(Function::Engineer);
         p.employment_start = date!(2026 - 03 - 01);
         p.employment_end = Some(date!(2026 - 03 - 31));
@@ -332,19 +332,19 @@ mod tests {
 
     #[test]
     fn an_override_starting_mid_quarter_applies_from_its_start() {
-        use super::super::{OverrideScope, PolicyChanges};
+        use super::super::{OverrideScope, RulesChanges};
         let q1 = range(date!(2026 - 01 - 01), date!(2026 - 03 - 31));
         let p = person(Function::Engineer);
-        let ov = PolicyOverride {
+        let ov = RulesOverride {
             scope: OverrideScope::Person(p.person_id),
             effective_from: date!(2026 - 02 - 16),
             effective_to: None,
-            changes: PolicyChanges {
+            changes: RulesChanges {
                 day_minutes: Some(240),
                 ..Default::default()
             },
         };
-        let base = CapacityPolicy::handbook();
+        let base = CapacityRules::handbook();
         let c = policy_view_resolved(&base, std::slice::from_ref(&ov), &p, q1).unwrap();
         let head = policy_view(&base, &p, range(q1.start, date!(2026 - 02 - 15)));
         let tail_policy = resolve(&base, std::slice::from_ref(&ov), &p, ov.effective_from).unwrap();
@@ -365,10 +365,10 @@ mod tests {
         assert_eq!(working_days(r, 5), r.weekdays());
         assert_eq!(working_days(r, 4), 9);
         assert_eq!(working_days(r, 7), 15);
-        let policy = CapacityPolicy {
+        let policy = CapacityRules {
             week_days: 4,
             day_minutes: 600,
-            ..CapacityPolicy::handbook()
+            ..CapacityRules::handbook()
         };
         // 10 h × 4 days × 52 weeks is the same 2080 h year.
         assert_eq!(policy.total_weekday_minutes(), 2080 * 60);
@@ -389,7 +389,7 @@ mod tests {
             fte in 1i64..=10_000, emp_start in 0i64..2500, emp_len in proptest::option::of(0i64..1500),
             fiscal in 1u8..=12,
         ) {
-            let policy = CapacityPolicy { fiscal_year_start_month: fiscal, ..CapacityPolicy::handbook() };
+            let policy = CapacityRules { fiscal_year_start_month: fiscal, ..CapacityRules::handbook() };
             let mut p = person(Function::TechnicalArchitect);
             p.fte = Fte::from_basis_points(fte).unwrap();
             p.employment_start = day(emp_start);

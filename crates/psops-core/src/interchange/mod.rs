@@ -1,5 +1,8 @@
-//! Interchange: time entries read from other tools' exports (Harvest, Toggl, Kimai, Clockify,
-//! Kantata, psops's own CSV) into one normalised [`SourceRow`], and written back out.
+//! Interchange: other tools' files, read and written. Time entries read from their exports
+//! (Harvest, Toggl, Kimai, Clockify, Kantata, psops's own CSV) into one normalised
+//! [`SourceRow`] and written back out; holiday lists (iCalendar, CSV) in [`holidays`].
+//! What an import then does with the rows — options, reports, record batches — is
+//! `crate::imports`.
 //!
 //! Everything here is pure: parsers take any `std::io::Read` and yield one result per record,
 //! so a file of any size is read in constant memory (Kantata's JSON, a bounded API page, is
@@ -23,6 +26,7 @@ use crate::{Error, Minutes};
 mod clockify;
 pub mod export;
 mod harvest;
+pub mod holidays;
 mod kantata;
 mod key;
 mod kimai;

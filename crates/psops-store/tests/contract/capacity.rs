@@ -1,10 +1,10 @@
-//! Stories about the capacity policy, holiday calendars and time off through the store,
+//! Stories about the capacity rules, holiday calendars and time off through the store,
 //! ending in the handbook's numbers and the calendar view of one person's week.
 
 use psops_core::audit::AuditFilter;
 use psops_core::calendars::{CalendarFields, NewTimeOff, TimeOffDecision, TimeOffFilter, TimeOffStatus};
 use psops_core::capacity::{
-    CapacityPolicy, CapacityView, Holiday, OverrideScope, PolicyChanges, PolicyOverride, TimeOffKind,
+    CapacityRules, CapacityView, Holiday, OverrideScope, RulesChanges, RulesOverride, TimeOffKind,
 };
 use psops_core::dates::DateRange;
 use psops_core::page::PageRequest;
@@ -28,10 +28,10 @@ crate::stories!(
 const H: i64 = 60;
 
 async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
-    assert_eq!(db.capacity_policy().await.unwrap(), CapacityPolicy::handbook());
-    let mut bad = CapacityPolicy::handbook();
+    assert_eq!(db.capacity_rules().await.unwrap(), CapacityRules::handbook());
+    let mut bad = CapacityRules::handbook();
     bad.pto_days = 400;
-    let err = db.update_capacity_policy(&ctx(), bad).await.unwrap_err();
+    let err = db.update_capacity_rules(&ctx(), bad).await.unwrap_err();
     assert_eq!(
         broken(err),
         [
@@ -39,58 +39,58 @@ async fn the_policy_defaults_to_the_handbook_and_overrides_resolve(db: &Db) {
             ("holiday_days".into(), Rule::WithinYear)
         ]
     );
-    let mut ten = CapacityPolicy::handbook();
+    let mut ten = CapacityRules::handbook();
     ten.holiday_days = 10;
-    db.update_capacity_policy(&ctx(), ten.clone()).await.unwrap();
-    assert_eq!(db.capacity_policy().await.unwrap(), ten);
+    db.update_capacity_rules(&ctx(), ten.clone()).await.unwrap();
+    assert_eq!(db.capacity_rules().await.unwrap(), ten);
 
     let ada = staff(db, "ada@example.com", "EMEA", None).await;
-    let half_days = PolicyOverride {
+    let half_days = RulesOverride {
         scope: OverrideScope::Function(Function::Engineer),
         effective_from: date!(2026 - 07 - 01),
         effective_to: None,
-        changes: PolicyChanges {
+        changes: RulesChanges {
             day_minutes: Some(240),
             ..Default::default()
         },
     };
-    let ghost = PolicyOverride {
+    let ghost = RulesOverride {
         scope: OverrideScope::Person(id(999)),
         ..half_days.clone()
     };
     assert_eq!(
-        broken(db.create_policy_override(&ctx(), ghost).await.unwrap_err()),
+        broken(db.create_rules_override(&ctx(), ghost).await.unwrap_err()),
         [("scope.person".into(), Rule::Exists)]
     );
-    let impossible = PolicyOverride {
-        changes: PolicyChanges {
+    let impossible = RulesOverride {
+        changes: RulesChanges {
             pto_days: Some(300),
             ..Default::default()
         },
         ..half_days.clone()
     };
     assert_eq!(
-        broken(db.create_policy_override(&ctx(), impossible).await.unwrap_err()),
+        broken(db.create_rules_override(&ctx(), impossible).await.unwrap_err()),
         [("changes.holiday_days".into(), Rule::WithinYear)]
     );
-    let stored = db.create_policy_override(&ctx(), half_days.clone()).await.unwrap();
+    let stored = db.create_rules_override(&ctx(), half_days.clone()).await.unwrap();
     assert_eq!(stored.policy_override, half_days);
-    assert_eq!(db.list_policy_overrides().await.unwrap(), std::slice::from_ref(&stored));
+    assert_eq!(db.list_rules_overrides().await.unwrap(), std::slice::from_ref(&stored));
     assert_eq!(
-        db.resolved_policy(ada.id, date!(2026 - 06 - 30))
+        db.resolved_rules(ada.id, date!(2026 - 06 - 30))
             .await
             .unwrap()
             .day_minutes,
         480
     );
-    let july = db.resolved_policy(ada.id, date!(2026 - 07 - 01)).await.unwrap();
+    let july = db.resolved_rules(ada.id, date!(2026 - 07 - 01)).await.unwrap();
     assert_eq!((july.day_minutes, july.holiday_days), (240, 10));
     let (base, mine) = db.policy_inputs(ada.id).await.unwrap();
     assert_eq!((base, mine), (ten, vec![half_days]));
 
-    db.delete_policy_override(&ctx(), stored.id).await.unwrap();
-    assert!(db.list_policy_overrides().await.unwrap().is_empty());
-    let gone = db.delete_policy_override(&ctx(), stored.id).await.unwrap_err();
+    db.delete_rules_override(&ctx(), stored.id).await.unwrap();
+    assert!(db.list_rules_overrides().await.unwrap().is_empty());
+    let gone = db.delete_rules_override(&ctx(), stored.id).await.unwrap_err();
     assert!(matches!(gone, Error::NotFound { .. }));
     let filter = AuditFilter {
         entity: Some("policy_override".into()),
@@ -113,9 +113,9 @@ async fn a_full_time_person_gets_the_handbook_hours(db: &Db) {
     assert_eq!(c.time_off_minutes, Minutes((256 + 40) * H));
     assert_eq!(c.available_minutes, Minutes(1696 * H));
     // A changed policy changes the figure: 10 holidays give 1704 h.
-    let mut p10 = CapacityPolicy::handbook();
+    let mut p10 = CapacityRules::handbook();
     p10.holiday_days = 10;
-    db.update_capacity_policy(&ctx(), p10).await.unwrap();
+    db.update_capacity_rules(&ctx(), p10).await.unwrap();
     let c = db.capacity(p.id, year, CapacityView::Policy).await.unwrap();
     assert_eq!(c.available_minutes, Minutes(1704 * H));
 }
@@ -273,7 +273,7 @@ async fn calendars_are_one_per_region_and_holidays_one_per_date(db: &Db) {
 
     let csv =
         "date,name,hours\n2026-12-24,Christmas Eve,4\n2026-12-25,Christmas Day\n2026-12-28,Boxing Day (substitute)\n";
-    let parsed = psops_core::holidays_import::parse_csv(csv).unwrap();
+    let parsed = psops_core::interchange::holidays::parse_csv(csv).unwrap();
     let added = db.add_holidays(&ctx(), uk.id, parsed).await.unwrap();
     assert_eq!(added.len(), 3);
     assert_eq!(added[0].holiday.minutes, Some(Minutes(240)));

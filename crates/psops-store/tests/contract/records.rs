@@ -585,17 +585,17 @@ async fn one_fiscal_calendar_for_settings_and_policy(db: &Db) {
     )
     .await
     .unwrap();
-    let mut policy = db.capacity_policy().await.unwrap();
+    let mut policy = db.capacity_rules().await.unwrap();
     assert_eq!(
         policy.fiscal_year_start_month, 2,
         "the policy reads the organisation's fiscal year"
     );
     policy.fiscal_year_start_month = 11;
-    db.update_capacity_policy(&ctx(), policy).await.unwrap();
+    db.update_capacity_rules(&ctx(), policy).await.unwrap();
     assert_eq!(
         db.settings().await.unwrap().fiscal_year_start_month,
         11,
         "and moves it when changed there"
     );
-    assert_eq!(db.capacity_policy().await.unwrap().fiscal_year_start_month, 11);
+    assert_eq!(db.capacity_rules().await.unwrap().fiscal_year_start_month, 11);
 }

@@ -11,7 +11,7 @@ use psops_core::calendars::{CalendarFields, HolidayCalendar, HolidayRecord};
 use psops_core::capacity::Holiday;
 use psops_core::dates::DateRange;
 use psops_core::error::Thing;
-use psops_core::holidays_import::{parse_csv, parse_ics};
+use psops_core::interchange::holidays::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Resource};
 use psops_core::rule::Rule;
 use psops_core::store::Created;

@@ -1,4 +1,4 @@
-//! `/api/v1/capacity/*`: the capacity policy with its overrides per region,
+//! `/api/v1/capacity/*`: the capacity rules with its overrides per region,
 //! function and person, the handbook table it gives, and
 //! `/api/v1/people/{id}/capacity`: one person's capacity over a range in the policy view
 //! (allowances pro-rated) and the calendar view (holidays and approved time off).
@@ -7,8 +7,8 @@ use axum::Json as JsonOut;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use psops_core::calendars::{PolicyOverrideId, StoredOverride};
-use psops_core::capacity::{Capacity, CapacityPolicy, CapacityView, HandbookRow, PolicyOverride};
+use psops_core::calendars::{RulesOverrideId, StoredOverride};
+use psops_core::capacity::{Capacity, CapacityRules, CapacityView, HandbookRow, RulesOverride};
 use psops_core::dates::DateRange;
 use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
@@ -29,7 +29,7 @@ use crate::params::{Params, Query};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
 use crate::respond::no_content;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
+const POLICY: Fixed = Fixed(Resource::CapacityRules, Thing::Entity(Entity::CapacityRules));
 
 /// A person's figures (capacity, utilization) as the policy sees them.
 pub struct FiguresOf<'a>(pub &'a Person);
@@ -56,25 +56,25 @@ pub async fn figures_of(st: &AppState, s: &Subject, id: PersonId) -> Result<Pers
 
 /// Read the organisation's base capacity policy.
 #[utoipa::path(get, path = "/api/v1/capacity/policy", tag = "capacity",
-    responses((status = 200, body = CapacityPolicy, description = "The base policy"), ReadProblems))]
-async fn get_policy(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<JsonOut<CapacityPolicy>> {
+    responses((status = 200, body = CapacityRules, description = "The base policy"), ReadProblems))]
+async fn get_policy(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<JsonOut<CapacityRules>> {
     allow(&st, &s, Action::Read, &POLICY).await?;
-    Ok(JsonOut(st.store.capacity_policy().await?))
+    Ok(JsonOut(st.store.capacity_rules().await?))
 }
 
 /// Replace the base policy (ops, admin, finance). Fields left out take the handbook's
 /// defaults; a policy whose days off exceed the year is refused.
 #[utoipa::path(put, path = "/api/v1/capacity/policy", tag = "capacity",
-    request_body = CapacityPolicy,
-    responses((status = 200, body = CapacityPolicy, description = "The new base policy"), ChangeProblems))]
+    request_body = CapacityRules,
+    responses((status = 200, body = CapacityRules, description = "The new base policy"), ChangeProblems))]
 async fn put_policy(
     State(st): State<AppState>,
     writer: Writer,
-    body: Json<CapacityPolicy>,
-) -> ApiResult<JsonOut<CapacityPolicy>> {
+    body: Json<CapacityRules>,
+) -> ApiResult<JsonOut<CapacityRules>> {
     let grant = allow(&st, &writer.subject, Action::Update, &POLICY).await?;
     Ok(JsonOut(
-        st.store.update_capacity_policy(&writer.ctx(grant), body.value).await?,
+        st.store.update_capacity_rules(&writer.ctx(grant), body.value).await?,
     ))
 }
 
@@ -83,20 +83,16 @@ async fn put_policy(
     responses((status = 200, body = Vec<StoredOverride>, description = "The overrides"), ListProblems))]
 async fn list_overrides(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<JsonOut<Vec<StoredOverride>>> {
     allow(&st, &s, Action::Read, &POLICY).await?;
-    Ok(JsonOut(st.store.list_policy_overrides().await?))
+    Ok(JsonOut(st.store.list_rules_overrides().await?))
 }
 
 /// Override the policy for a region, a function or a person from a date.
 #[utoipa::path(post, path = "/api/v1/capacity/overrides", tag = "capacity",
-    request_body = PolicyOverride,
+    request_body = RulesOverride,
     responses((status = 201, body = StoredOverride, description = "The stored override"), CreateProblems))]
-async fn create_override(
-    State(st): State<AppState>,
-    writer: Writer,
-    body: Json<PolicyOverride>,
-) -> ApiResult<Response> {
+async fn create_override(State(st): State<AppState>, writer: Writer, body: Json<RulesOverride>) -> ApiResult<Response> {
     let grant = allow(&st, &writer.subject, Action::Create, &POLICY).await?;
-    let stored = st.store.create_policy_override(&writer.ctx(grant), body.value).await?;
+    let stored = st.store.create_rules_override(&writer.ctx(grant), body.value).await?;
     Ok((StatusCode::CREATED, JsonOut(stored)).into_response())
 }
 
@@ -110,8 +106,8 @@ async fn delete_override(
     IdPath(id): IdPath<StoredOverride>,
 ) -> ApiResult<Response> {
     let grant = allow(&st, &writer.subject, Action::Delete, &POLICY).await?;
-    let id: PolicyOverrideId = id;
-    st.store.delete_policy_override(&writer.ctx(grant), id).await?;
+    let id: RulesOverrideId = id;
+    st.store.delete_rules_override(&writer.ctx(grant), id).await?;
     Ok(no_content())
 }
 
@@ -120,7 +116,7 @@ async fn delete_override(
     responses((status = 200, body = Vec<HandbookRow>, description = "The handbook table"), ReadProblems))]
 async fn handbook(State(st): State<AppState>, Caller(s): Caller) -> ApiResult<JsonOut<Vec<HandbookRow>>> {
     allow(&st, &s, Action::Read, &POLICY).await?;
-    Ok(JsonOut(st.store.capacity_policy().await?.handbook_table()))
+    Ok(JsonOut(st.store.capacity_rules().await?.handbook_table()))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use psops_core::capacity::{CapacityPolicy, HandbookRow};
+use psops_core::capacity::{CapacityRules, HandbookRow};
 use psops_core::dates::DateRange;
 use psops_core::page::{MAX_LIMIT, PageRequest};
 use psops_core::people::{Function, PersonFilter, PersonId};
@@ -223,7 +223,7 @@ struct CapacityReport {
     person_id: Option<PersonId>,
     #[schema(value_type = String, format = Date)]
     on: Date,
-    policy: CapacityPolicy,
+    policy: CapacityRules,
     rows: Vec<HandbookRow>,
 }
 
@@ -248,15 +248,15 @@ async fn capacity(
         &st,
         &s,
         Action::Read,
-        &Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy)),
+        &Fixed(Resource::CapacityRules, Thing::Entity(Entity::CapacityRules)),
     )
     .await?;
     let policy = match person_id {
         Some(id) => {
             figures_of(&st, &s, id).await?;
-            st.store.resolved_policy(id, on).await?
+            st.store.resolved_rules(id, on).await?
         }
-        None => st.store.capacity_policy().await?,
+        None => st.store.capacity_rules().await?,
     };
     let rows = policy.handbook_table();
     let report = CapacityReport {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{CalendarFields, HolidayCalendarId};
 use psops_core::capacity::Holiday;
 use psops_core::error::Thing;
-use psops_core::holidays_import::{parse_csv, parse_ics};
+use psops_core::interchange::holidays::{parse_csv, parse_ics};
 use psops_core::policy::{Action, Decision, Resource, decide};
 use psops_core::record::Entity;
 use psops_core::rule::Rule;

@@ -1,4 +1,4 @@
-//! `/admin/capacity`: the base capacity policy — its numbers, the handbook table they give —
+//! `/admin/capacity`: the base capacity rules — its numbers, the handbook table they give —
 //! and, for those the policy lets change it, the form that edits them. Bad numbers are
 //! answered inline naming the field and the rule; nothing is saved then.
 
@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use psops_core::capacity::{CapacityPolicy, HandbookRow};
+use psops_core::capacity::{CapacityRules, HandbookRow};
 use psops_core::code::Code;
 use psops_core::error::Thing;
 use psops_core::people::Function;
@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
-const POLICY: Fixed = Fixed(Resource::CapacityPolicy, Thing::Entity(Entity::CapacityPolicy));
+const POLICY: Fixed = Fixed(Resource::CapacityRules, Thing::Entity(Entity::CapacityRules));
 
 #[derive(Serialize)]
 struct Number {
@@ -52,7 +52,7 @@ fn percent_text(bp: i64) -> String {
 }
 
 /// The form's fields with the policy's values (or what was typed, after an error).
-fn numbers(p: &CapacityPolicy, typed: Option<&Pairs>) -> (Vec<Number>, Vec<Number>) {
+fn numbers(p: &CapacityRules, typed: Option<&Pairs>) -> (Vec<Number>, Vec<Number>) {
     let n = |name: &str, label: &str, value: String| Number {
         name: name.into(),
         label: label.into(),
@@ -128,7 +128,7 @@ fn parse_int(field: &str, text: &str) -> Result<i64, FieldError> {
 }
 
 /// The policy the form describes; every field that does not parse is an error.
-fn read_form(p: &Pairs, base: &CapacityPolicy) -> Result<CapacityPolicy, Vec<FieldError>> {
+fn read_form(p: &Pairs, base: &CapacityRules) -> Result<CapacityRules, Vec<FieldError>> {
     let mut out = base.clone();
     let mut errors = Vec::new();
     let text = |name: &str| p.text(name);
@@ -186,11 +186,11 @@ async fn page(
 ) -> Result<Response, UiError> {
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &POLICY).await?;
-    let policy = st.store.capacity_policy().await?;
+    let policy = st.store.capacity_rules().await?;
     let (numbers, targets) = numbers(&policy, typed);
     let ctx = PolicyPage {
         frame: frame(me, &s),
-        can_edit: decide(&s, Action::Update, &Resource::CapacityPolicy) == Decision::Allow,
+        can_edit: decide(&s, Action::Update, &Resource::CapacityRules) == Decision::Allow,
         numbers,
         targets,
         handbook: policy.handbook_table(),
@@ -214,11 +214,11 @@ pub async fn update(
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
     let grant = allow(&st, &s, Action::Update, &POLICY).await?;
-    let base = st.store.capacity_policy().await?;
+    let base = st.store.capacity_rules().await?;
     let errors = match read_form(&p, &base) {
         Ok(policy) => match st
             .store
-            .update_capacity_policy(&write_ctx(&me, &request, grant), policy)
+            .update_capacity_rules(&write_ctx(&me, &request, grant), policy)
             .await
         {
             Ok(_) => return Ok(Redirect::to("/admin/capacity?done=1").into_response()),
@@ -247,20 +247,20 @@ mod tests {
 
     #[test]
     fn the_form_of_a_policy_reads_back_as_that_policy() {
-        let policy = CapacityPolicy::handbook();
+        let policy = CapacityRules::handbook();
         let (numbers, targets) = numbers(&policy, None);
         let pairs = numbers
             .iter()
             .chain(&targets)
             .map(|n| (n.name.clone(), n.value.clone()))
             .collect();
-        assert_eq!(read_form(&Pairs(pairs), &CapacityPolicy::default()), Ok(policy));
+        assert_eq!(read_form(&Pairs(pairs), &CapacityRules::default()), Ok(policy));
     }
 
     #[test]
     fn bad_numbers_name_their_field() {
         let p = Pairs(vec![("week_days".into(), "five".into())]);
-        let errors = read_form(&p, &CapacityPolicy::handbook()).err().unwrap_or_default();
+        let errors = read_form(&p, &CapacityRules::handbook()).err().unwrap_or_default();
         assert!(errors.iter().any(|e| e.field == "week_days" && e.rule == Rule::Integer));
         assert!(errors.iter().any(|e| e.field == "day_hours"));
     }

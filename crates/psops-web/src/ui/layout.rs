@@ -56,7 +56,7 @@ pub fn sees_compliance(s: &Subject) -> bool {
 /// Whether the subject runs psops' settings: calendars or the capacity policy.
 pub fn runs_settings(s: &Subject) -> bool {
     decide(s, Action::Update, &Resource::Calendars) == Decision::Allow
-        || decide(s, Action::Update, &Resource::CapacityPolicy) == Decision::Allow
+        || decide(s, Action::Update, &Resource::CapacityRules) == Decision::Allow
 }
 
 /// Admins and ops decide everyone's time off (line managers their people's, on the page).

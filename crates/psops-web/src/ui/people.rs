@@ -279,7 +279,7 @@ pub fn weeks_in(range: DateRange) -> Vec<(IsoWeek, DateRange)> {
 }
 
 async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<Details, UiError> {
-    let policy = st.store.capacity_policy().await?;
+    let policy = st.store.capacity_rules().await?;
     let today = OffsetDateTime::now_utc().date();
     let fiscal = policy.fiscal_calendar();
     let q = fiscal.quarter_of(today);

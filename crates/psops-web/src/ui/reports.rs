@@ -137,7 +137,7 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
         }
         None => GroupBy::Person,
     };
-    let policy = st.store.capacity_policy().await?;
+    let policy = st.store.capacity_rules().await?;
     let (range, quarter) = resolve_range(p, &mut e, policy.fiscal_calendar());
     let filter = UtilizationFilter {
         function: e.code::<Function>("function", p.get("function")),
@@ -258,7 +258,7 @@ pub async fn utilization(
 ) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let b = build(&st, &s, &p).await?;
-    let policy = st.store.capacity_policy().await?;
+    let policy = st.store.capacity_rules().await?;
     let partners = st
         .store
         .list(

@@ -2,7 +2,7 @@
 //! holidays, policy overrides, time-off requests, and weeks of time in each state.
 
 use psops_core::calendars::{CalendarFields, NewTimeOff};
-use psops_core::capacity::{Holiday, OverrideScope, PolicyChanges, PolicyOverride, TimeOffKind};
+use psops_core::capacity::{Holiday, OverrideScope, RulesChanges, RulesOverride, TimeOffKind};
 use psops_core::reporting::TimesheetActor;
 use psops_core::store::{Created, Store, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
@@ -49,21 +49,16 @@ pub async fn holiday(store: &dyn Store, calendar: i64) -> i64 {
 }
 
 pub async fn policy_override(store: &dyn Store) -> i64 {
-    let o = PolicyOverride {
+    let o = RulesOverride {
         scope: OverrideScope::Region(format!("Nowhere {}", next())),
         effective_from: date!(2026 - 01 - 01),
         effective_to: None,
-        changes: PolicyChanges {
+        changes: RulesChanges {
             pto_days: Some(25),
             ..Default::default()
         },
     };
-    store
-        .create_policy_override(&ctx(), o)
-        .await
-        .expect("override")
-        .id
-        .get()
+    store.create_rules_override(&ctx(), o).await.expect("override").id.get()
 }
 
 pub async fn time_off(store: &dyn Store, person: i64) -> i64 {

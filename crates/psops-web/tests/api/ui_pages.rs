@@ -348,7 +348,7 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     good.retain(|(k, _)| *k != "holiday_days");
     good.push(("holiday_days", "10"));
     b.post(&app, "/admin/capacity", &good).await.expect(303);
-    assert_eq!(app.store.capacity_policy().await.expect("policy").holiday_days, 10);
+    assert_eq!(app.store.capacity_rules().await.expect("policy").holiday_days, 10);
 
     b.post(
         &app,

@@ -1,15 +1,15 @@
-//! The capacity policy in SQL: the base policy is one JSON document in `settings` (absent
+//! The capacity rules in SQL: the base policy is one JSON document in `settings` (absent
 //! numbers take the handbook's defaults), overrides are rows with their scope, effective
 //! dates and changes as JSON.
 
 use async_trait::async_trait;
 use psops_core::audit::AuditAction;
-use psops_core::calendars::{PolicyOverrideId, StoredOverride};
-use psops_core::capacity::{CapacityPolicy, OverrideScope, PersonFacts, PolicyChanges, PolicyOverride, resolve};
+use psops_core::calendars::{RulesOverrideId, StoredOverride};
+use psops_core::capacity::{CapacityRules, OverrideScope, PersonFacts, RulesChanges, RulesOverride, resolve};
 use psops_core::code::Code;
 use psops_core::people::{Function, PersonId};
 use psops_core::record::Entity;
-use psops_core::store::{PolicyStore, RecordStore, WriteCtx};
+use psops_core::store::{CapacityRulesStore, RecordStore, WriteCtx};
 use psops_core::{Error, Result};
 use time::Date;
 
@@ -22,12 +22,12 @@ const COLUMNS: &str = "id, scope_kind, scope_value, effective_from, effective_to
 
 /// The base policy, read through a pool or inside a transaction. Its fiscal-year start
 /// is the organisation's setting, so quarters mean the same everywhere.
-pub(crate) async fn base<E: Exec>(e: &mut E) -> Result<CapacityPolicy> {
+pub(crate) async fn base<E: Exec>(e: &mut E) -> Result<CapacityRules> {
     let rows = e
         .all(sql("SELECT value FROM settings WHERE key = $1").bind(KEY))
         .await?;
-    let mut policy: CapacityPolicy = match rows.first() {
-        None => CapacityPolicy::handbook(),
+    let mut policy: CapacityRules = match rows.first() {
+        None => CapacityRules::handbook(),
         Some(r) => serde_json::from_str(&r.get::<String>("value")?).map_err(Error::internal)?,
     };
     policy.fiscal_year_start_month = crate::org::load(e).await?.fiscal_year_start_month;
@@ -42,10 +42,10 @@ fn read(r: &Row) -> Result<StoredOverride> {
         "function" => OverrideScope::Function(Function::from_code(&value)?),
         _ => OverrideScope::Person(value.parse().map_err(Error::internal)?),
     };
-    let changes: PolicyChanges = serde_json::from_str(&r.get::<String>("changes")?).map_err(Error::internal)?;
+    let changes: RulesChanges = serde_json::from_str(&r.get::<String>("changes")?).map_err(Error::internal)?;
     Ok(StoredOverride {
         id: r.id("id")?,
-        policy_override: PolicyOverride {
+        policy_override: RulesOverride {
             scope,
             effective_from: r.get("effective_from")?,
             effective_to: r.get("effective_to")?,
@@ -56,7 +56,7 @@ fn read(r: &Row) -> Result<StoredOverride> {
 }
 
 /// Every override in creation order, the order `resolve` breaks ties by.
-pub(crate) async fn overrides<E: Exec>(e: &mut E) -> Result<Vec<PolicyOverride>> {
+pub(crate) async fn overrides<E: Exec>(e: &mut E) -> Result<Vec<RulesOverride>> {
     let rows = e
         .all(sql(format!("SELECT {COLUMNS} FROM policy_overrides ORDER BY id")))
         .await?;
@@ -88,12 +88,12 @@ fn prefixed(e: Error, prefix: &str) -> Error {
 }
 
 #[async_trait]
-impl PolicyStore for Db {
-    async fn capacity_policy(&self) -> Result<CapacityPolicy> {
+impl CapacityRulesStore for Db {
+    async fn capacity_rules(&self) -> Result<CapacityRules> {
         base(&mut &self.pools).await
     }
 
-    async fn update_capacity_policy(&self, ctx: &WriteCtx, policy: CapacityPolicy) -> Result<CapacityPolicy> {
+    async fn update_capacity_rules(&self, ctx: &WriteCtx, policy: CapacityRules) -> Result<CapacityRules> {
         policy.validate()?;
         let mut tx = self.pools.begin().await?;
         let before = base(&mut tx).await?;
@@ -113,7 +113,7 @@ impl PolicyStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            Entity::CapacityPolicy,
+            Entity::CapacityRules,
             0,
             AuditAction::Update,
             Some(&before),
@@ -124,7 +124,7 @@ impl PolicyStore for Db {
         Ok(policy)
     }
 
-    async fn create_policy_override(&self, ctx: &WriteCtx, new: PolicyOverride) -> Result<StoredOverride> {
+    async fn create_rules_override(&self, ctx: &WriteCtx, new: RulesOverride) -> Result<StoredOverride> {
         new.validate()?;
         let mut tx = self.pools.begin().await?;
         if let OverrideScope::Person(p) = &new.scope {
@@ -151,7 +151,7 @@ impl PolicyStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            Entity::PolicyOverride,
+            Entity::RulesOverride,
             id,
             AuditAction::Create,
             None,
@@ -162,7 +162,7 @@ impl PolicyStore for Db {
         Ok(stored)
     }
 
-    async fn list_policy_overrides(&self) -> Result<Vec<StoredOverride>> {
+    async fn list_rules_overrides(&self) -> Result<Vec<StoredOverride>> {
         let rows = self
             .pools
             .all(sql(format!("SELECT {COLUMNS} FROM policy_overrides ORDER BY id")))
@@ -170,7 +170,7 @@ impl PolicyStore for Db {
         rows.iter().map(read).collect()
     }
 
-    async fn delete_policy_override(&self, ctx: &WriteCtx, id: PolicyOverrideId) -> Result<()> {
+    async fn delete_rules_override(&self, ctx: &WriteCtx, id: RulesOverrideId) -> Result<()> {
         let mut tx = self.pools.begin().await?;
         let q = sql(format!(
             "SELECT {COLUMNS} FROM policy_overrides WHERE id = $1{}",
@@ -180,7 +180,7 @@ impl PolicyStore for Db {
         let row = tx
             .optional(q)
             .await?
-            .ok_or_else(|| Error::not_found(Entity::PolicyOverride, id))?;
+            .ok_or_else(|| Error::not_found(Entity::RulesOverride, id))?;
         let before = read(&row)?;
         tx.execute(sql("DELETE FROM policy_overrides WHERE id = $1").bind(id))
             .await?;
@@ -188,7 +188,7 @@ impl PolicyStore for Db {
         crate::audit::record(
             &mut tx,
             ctx,
-            Entity::PolicyOverride,
+            Entity::RulesOverride,
             id.get(),
             action,
             Some(&before),
@@ -198,7 +198,7 @@ impl PolicyStore for Db {
         tx.commit().await
     }
 
-    async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityPolicy, Vec<PolicyOverride>)> {
+    async fn policy_inputs(&self, person: PersonId) -> Result<(CapacityRules, Vec<RulesOverride>)> {
         let facts = PersonFacts::from(&self.get(person).await?);
         let mut pools = &self.pools;
         let all = overrides(&mut pools).await?;
@@ -206,7 +206,7 @@ impl PolicyStore for Db {
         Ok((base(&mut pools).await?, mine))
     }
 
-    async fn resolved_policy(&self, person: PersonId, on: Date) -> Result<CapacityPolicy> {
+    async fn resolved_rules(&self, person: PersonId, on: Date) -> Result<CapacityRules> {
         let facts = PersonFacts::from(&self.get(person).await?);
         let (base, overrides) = self.policy_inputs(person).await?;
         resolve(&base, &overrides, &facts, on)
