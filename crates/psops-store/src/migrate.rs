@@ -65,6 +65,13 @@ const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     applied_at TEXT NOT NULL
 )";
 
+/// PostgreSQL answers `CREATE TABLE IF NOT EXISTS` on an existing ledger with a notice,
+/// which every command would log; within this transaction only warnings come back.
+async fn quiet(tx: &mut crate::db::Tx) -> Result<()> {
+    tx.execute(sql("SET LOCAL client_min_messages = warning")).await?;
+    Ok(())
+}
+
 /// Applies every migration not yet applied; returns the versions it applied.
 pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
     let mut applied = Vec::new();
@@ -72,6 +79,7 @@ pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
         let mut tx = pools.begin().await?;
         if tx.backend() == Backend::Postgres {
             tx.execute(sql("SELECT pg_advisory_xact_lock(727700001)")).await?;
+            quiet(&mut tx).await?;
         }
         tx.execute(sql(LEDGER)).await?;
         let done = tx
@@ -102,6 +110,9 @@ pub(crate) async fn run(pools: &Pools) -> Result<Vec<i64>> {
 /// Versions recorded as applied, in order.
 pub(crate) async fn applied(pools: &Pools) -> Result<Vec<i64>> {
     let mut tx = pools.begin().await?;
+    if tx.backend() == Backend::Postgres {
+        quiet(&mut tx).await?;
+    }
     tx.execute(sql(LEDGER)).await?;
     let rows = tx
         .all(sql("SELECT version FROM schema_migrations ORDER BY version"))
