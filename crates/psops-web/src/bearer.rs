@@ -74,7 +74,7 @@ pub async fn subject(state: &AppState, actor: &Actor) -> psops_core::Result<Subj
 }
 
 /// A read-only token may only read, whatever the route; role rules are applied per
-/// record by [`crate::guard`].
+/// record by [`crate::authorize`].
 pub fn authorize(actor: &Actor, method: &Method) -> psops_core::Result<()> {
     let reads = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
     if actor.scope == TokenScope::Read && !reads {

@@ -14,7 +14,7 @@ pub(super) fn json_value(v: rusqlite::types::Value) -> serde_json::Value {
     }
 }
 
-/// Reads the fields of a packed row (see [`Pools::packed`]).
+/// Reads the fields of a packed row (see [`super::Pools::packed`]).
 pub(crate) struct Packed<'a>(pub &'a [serde_json::Value]);
 
 impl Packed<'_> {

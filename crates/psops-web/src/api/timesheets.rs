@@ -93,7 +93,7 @@ struct TimesheetWeek {
     person_id: PersonId,
     week: IsoWeek,
     range: DateRange,
-    /// When it is due, by the `timesheet_due_day` setting.
+    /// When it is due, by the `timesheet_due_weekday` setting.
     #[schema(value_type = String, format = Date)]
     due: Date,
     #[serde(with = "time::serde::rfc3339::option")]
