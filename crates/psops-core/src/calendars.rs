@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::Minutes;
 use crate::auth::UserId;
-use crate::capacity::{Holiday, RulesOverride, TimeOff, TimeOffKind};
+use crate::capacity::{Holiday, RulesOverride, TimeOffKind};
 use crate::code::Code;
 use crate::error::{Error, Result};
 use crate::id::Id;
@@ -186,16 +186,6 @@ pub struct TimeOffRecord {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
-}
-
-impl TimeOffRecord {
-    pub fn as_time_off(&self) -> TimeOff {
-        TimeOff {
-            date: self.date,
-            minutes: self.minutes,
-            kind: self.kind,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -93,14 +93,6 @@ impl<T: serde::Serialize> Created<T> {
             Created::Replayed(v) => v.clone(),
         }
     }
-
-    /// The new object; `None` for a replay.
-    pub fn new_value(self) -> Option<T> {
-        match self {
-            Created::New(v) => Some(v),
-            Created::Replayed(_) => None,
-        }
-    }
 }
 
 /// Versioned writes: `if_version` is the version the caller last saw (from `If-Match`).

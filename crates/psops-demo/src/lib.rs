@@ -140,13 +140,6 @@ pub struct TimeBatches<'a> {
     per_batch: usize,
 }
 
-impl TimeBatches<'_> {
-    /// People still to come.
-    pub fn remaining_people(&self) -> usize {
-        self.org.built.plans.len() - self.next
-    }
-}
-
 impl Iterator for TimeBatches<'_> {
     type Item = TimeBatch;
 

@@ -89,35 +89,6 @@ impl RecordBatch {
     }
 }
 
-pub const PEOPLE_HEADER: &[&str] = &[
-    "name",
-    "email",
-    "function",
-    "region",
-    "time_zone",
-    "fte",
-    "employment_start",
-    "employment_end",
-    "manager_email",
-    "partner",
-];
-pub const ACCOUNTS_HEADER: &[&str] = &["name", "code", "region", "industry", "currency"];
-pub const PROJECTS_HEADER: &[&str] = &[
-    "name",
-    "code",
-    "account",
-    "project_type",
-    "billing_type",
-    "status",
-    "start_date",
-    "end_date",
-    "project_manager_email",
-    "budget_hours",
-    "budget_amount",
-    "currency",
-    "partner",
-];
-
 /// One record with its header, reporting errors by line and column.
 struct Cells<'a> {
     line: u64,
