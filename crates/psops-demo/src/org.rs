@@ -271,6 +271,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     accounts(&mut records, &mut rng, spec.people);
     let projects = crate::org_projects::projects(&mut records, &mut rng, spec.people, range);
     crate::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
+    crate::org_projects::budgets(&mut records, &projects, &mut rng);
     records.locked_periods = names::locked_months(range);
     let users = users(&records, &first_of);
     Built {

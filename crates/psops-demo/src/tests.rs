@@ -222,27 +222,32 @@ fn the_default_organisation_looks_real() {
     );
 }
 
-#[test]
-fn billable_utilization_sits_around_each_functions_target() {
-    let org = DemoOrg::generate(spec(60, 1, 42)).unwrap();
-    let r = org.records();
+/// Billable utilization of each person employed all through the range, by function, in
+/// basis points of their available hours: the policy's 1696 h a year, scaled by FTE.
+fn utilization_by_function(org: &DemoOrg, time: &TimeBatch) -> BTreeMap<&'static str, Vec<i64>> {
     let range = org.spec().range();
-    let time = all_time(&org);
+    let years = i64::from(org.spec().years);
     let mut billable: HashMap<i64, i64> = HashMap::new();
     for e in time.entries.iter().filter(|e| e.billable) {
         *billable.entry(e.person_id).or_default() += e.minutes;
     }
-    // Available: the policy's 1696 h a year (the handbook's capacity table), scaled by FTE.
-    let mut by_function: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
-    for p in &r.people {
+    let mut by_function: BTreeMap<&'static str, Vec<i64>> = BTreeMap::new();
+    for p in &org.records().people {
         let f = &p.fields;
         if f.employment_start > range.start || f.employment_end.is_some() {
             continue;
         }
-        let available = 1696 * 60 * f.fte.basis_points() / 10_000;
+        let available = years * 1696 * 60 * f.fte.basis_points() / 10_000;
         let bp = billable.get(&p.id).copied().unwrap_or(0) * 10_000 / available;
         by_function.entry(f.function.code()).or_default().push(bp);
     }
+    by_function
+}
+
+#[test]
+fn billable_utilization_sits_around_each_functions_target() {
+    let org = DemoOrg::generate(spec(60, 1, 42)).unwrap();
+    let by_function = utilization_by_function(&org, &all_time(&org));
     let spread: Vec<i64> = by_function["engineer"].clone();
     assert!(
         spread.iter().any(|bp| *bp > 7500),
@@ -265,4 +270,225 @@ fn billable_utilization_sits_around_each_functions_target() {
     for function in ["ops", "finance", "engagement_manager"] {
         assert!(by_function[function].iter().all(|bp| *bp == 0), "{function}");
     }
+}
+
+/// How a customer project with a budget stands against its plan.
+#[derive(Debug)]
+struct Burn {
+    id: i64,
+    name: String,
+    partner: Option<i64>,
+    logged: i64,
+    budget: i64,
+    /// Minutes planned by its assignments up to the demo's today, and in all.
+    planned_to_date: i64,
+    planned: i64,
+}
+
+impl Burn {
+    /// The budget pro rata: the share of it that the plan had used up by today.
+    fn budget_to_date(&self) -> i64 {
+        (i128::from(self.budget) * i128::from(self.planned_to_date) / i128::from(self.planned.max(1))) as i64
+    }
+
+    /// Logged time in basis points of the budget to date.
+    fn burn_bp(&self) -> i64 {
+        self.logged * 10_000 / self.budget_to_date().max(1)
+    }
+
+    /// Logged time in basis points of the plan to date.
+    fn plan_bp(&self) -> i64 {
+        self.logged * 10_000 / self.planned_to_date.max(1)
+    }
+}
+
+/// Every customer project with a budget and at least 80 planned hours by the demo's
+/// today (a project in its first days cannot be judged yet).
+fn burns(org: &DemoOrg, time: &TimeBatch) -> Vec<Burn> {
+    let today = org.spec().end;
+    let mut logged: HashMap<i64, i64> = HashMap::new();
+    for e in &time.entries {
+        if let Some(p) = e.project_id {
+            *logged.entry(p).or_default() += e.minutes;
+        }
+    }
+    let mut planned: HashMap<i64, (i64, i64)> = HashMap::new();
+    for a in &org.records().assignments {
+        let f = &a.fields;
+        // Only the standing assignments on internal projects are open-ended.
+        let Some(end) = f.end_date else { continue };
+        let days = |to: time::Date| ((to - f.start_date).whole_days() + 1).max(0);
+        let slot = planned.entry(f.project_id.get()).or_default();
+        slot.0 += f.minutes_per_week.get() * days(end.min(today)) / 7;
+        slot.1 += f.minutes_per_week.get() * days(end) / 7;
+    }
+    org.records()
+        .projects
+        .iter()
+        .filter(|p| p.fields.is_customer())
+        .filter_map(|p| {
+            let budget = p.fields.budget_minutes?.get();
+            let (planned_to_date, planned) = planned.get(&p.id).copied().unwrap_or_default();
+            (planned_to_date >= 80 * 60).then(|| Burn {
+                id: p.id,
+                name: p.fields.name.clone(),
+                partner: p.fields.partner_id.map(|id| id.get()),
+                logged: logged.get(&p.id).copied().unwrap_or(0),
+                budget,
+                planned_to_date,
+                planned,
+            })
+        })
+        .collect()
+}
+
+/// What a PS operations lead would check first: projects burn close to their plan and
+/// only a few run over, none wildly; a partner's consultants are spread over its
+/// projects; the team list reads as a staffing plan; utilization fits each function.
+fn looks_real(people: usize) {
+    let org = DemoOrg::generate(spec(people, 1, 42)).unwrap();
+    let r = org.records();
+    let time = all_time(&org);
+
+    // Every customer project's budget is set: money where hours are.
+    for p in r.projects.iter().filter(|p| p.fields.is_customer()) {
+        let (hours, money) = (p.fields.budget_minutes, p.fields.budget);
+        assert!(
+            hours.is_some_and(|m| m.get() > 0) && money.is_some_and(|m| m.amount_minor > 0),
+            "{p:?}"
+        );
+    }
+
+    let burns = burns(&org, &time);
+    assert!(
+        burns.len() * 2 > r.projects.len() / 3,
+        "{} projects to judge",
+        burns.len()
+    );
+    let over: Vec<&Burn> = burns.iter().filter(|b| b.logged > b.budget_to_date()).collect();
+    let mut plan_bps: Vec<i64> = burns.iter().map(Burn::plan_bp).collect();
+    plan_bps.sort_unstable();
+    eprintln!(
+        "{people} people: {} of {} projects over budget, worst {} bp of budget to date; plan burn p10 {} p50 {} p90 {}",
+        over.len(),
+        burns.len(),
+        burns.iter().map(Burn::burn_bp).max().unwrap_or(0),
+        plan_bps[plan_bps.len() / 10],
+        plan_bps[plan_bps.len() / 2],
+        plan_bps[plan_bps.len() * 9 / 10]
+    );
+    assert!(
+        over.len() * 100 <= burns.len() * 15,
+        "{} of {} projects over budget: {over:#?}",
+        over.len(),
+        burns.len()
+    );
+    assert!(!over.is_empty(), "a few projects run over");
+    let worst = burns.iter().max_by_key(|b| b.burn_bp()).unwrap();
+    assert!(worst.burn_bp() <= 16_000, "worst overrun: {worst:#?}");
+    // The ones that run over by more than 15 % say why.
+    for b in over.iter().filter(|b| b.burn_bp() > 11_500) {
+        assert!(
+            b.name.contains("scope"),
+            "project {} runs over without a reason: {b:#?}",
+            b.id
+        );
+    }
+    let on_plan = burns.iter().filter(|b| (8_500..=11_500).contains(&b.plan_bp())).count();
+    assert!(
+        on_plan * 100 >= burns.len() * 80,
+        "{on_plan} of {} projects within 15 % of plan",
+        burns.len()
+    );
+
+    // Partner consultants spread over their own partner's projects.
+    let years = i64::from(org.spec().years);
+    for partner in [1, 2] {
+        let headcount = r
+            .people
+            .iter()
+            .filter(|p| p.fields.partner_id.is_some_and(|id| id.get() == partner))
+            .count() as i64;
+        let projects = r
+            .projects
+            .iter()
+            .filter(|p| p.fields.partner_id.is_some_and(|id| id.get() == partner))
+            .count() as i64;
+        assert!(
+            projects >= 2 && projects >= headcount / 8,
+            "partner {partner}: {projects} projects"
+        );
+        let people_years = (headcount / 3).max(3);
+        for b in burns.iter().filter(|b| b.partner == Some(partner)) {
+            assert!(
+                b.logged <= people_years * years * 1_900 * 60,
+                "partner {partner} ({headcount} people): {b:#?}"
+            );
+        }
+    }
+    for e in time.entries.iter().filter(|e| e.project_id.is_some()) {
+        let person = &r.people[(e.person_id - 1) as usize].fields;
+        let project = &r.projects[(e.project_id.unwrap() - 1) as usize].fields;
+        if let Some(partner) = person.partner_id {
+            assert_eq!(project.partner_id, Some(partner), "{e:?}");
+        }
+    }
+
+    // One stint per person and project; a second only after a gap, and rarely.
+    let mut stints: BTreeMap<(i64, i64), Vec<(time::Date, time::Date)>> = BTreeMap::new();
+    for a in &r.assignments {
+        let f = &a.fields;
+        stints
+            .entry((f.person_id.get(), f.project_id.get()))
+            .or_default()
+            .push((f.start_date, f.end_date.unwrap_or(time::Date::MAX)));
+    }
+    let mut twice = 0;
+    for (key, list) in &stints {
+        assert!(list.len() <= 2, "{key:?}: {list:?}");
+        if let [a, b] = list[..] {
+            assert!(
+                b.0 > a.1 + time::Duration::days(7),
+                "{key:?}: a gap between stints, {list:?}"
+            );
+            twice += 1;
+        }
+    }
+    assert!(twice * 100 <= stints.len() * 3, "{twice} of {} twice", stints.len());
+
+    // Billable utilization by function.
+    let by_function = utilization_by_function(&org, &time);
+    eprintln!(
+        "{people} people: {twice} of {} person-project pairs with two stints; utilization {:?}",
+        stints.len(),
+        by_function
+            .iter()
+            .map(|(f, v)| (*f, v.iter().sum::<i64>() / v.len() as i64))
+            .collect::<Vec<_>>()
+    );
+    for (function, low, high) in [
+        ("engineer", 6000, 8500),
+        ("project_manager", 5000, 8500),
+        ("program_manager", 5000, 8500),
+        ("technical_architect", 4000, 7000),
+        ("trainer", 4000, 7000),
+        ("partner_consultant", 7000, 9800),
+    ] {
+        let v = &by_function[function];
+        let mean = v.iter().sum::<i64>() / v.len() as i64;
+        assert!((low..=high).contains(&mean), "{function}: mean {mean} bp, people {v:?}");
+    }
+    for function in ["ops", "finance", "engagement_manager", "regional_delivery_manager"] {
+        assert!(by_function[function].iter().all(|bp| *bp == 0), "{function}");
+    }
+}
+
+#[test]
+fn the_default_organisation_burns_to_plan() {
+    looks_real(60);
+}
+
+#[test]
+fn a_large_organisation_burns_to_plan() {
+    looks_real(2_000);
 }
