@@ -74,6 +74,17 @@ pub(crate) async fn record<T: Serialize>(
     Ok(())
 }
 
+/// The audit entry of a delete: what was there before.
+pub(crate) async fn deleted<T: Serialize>(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    entity: Entity,
+    id: i64,
+    before: &T,
+) -> Result<()> {
+    record(tx, ctx, entity, id, AuditAction::Delete, Some(before), None).await
+}
+
 #[async_trait]
 impl AuditStore for Db {
     async fn list_audit(&self, filter: &AuditFilter, page: PageRequest) -> Result<Page<AuditEntry>> {

@@ -157,17 +157,7 @@ impl CalendarStore for Db {
             .await?;
         tx.execute(sql("DELETE FROM holiday_calendars WHERE id = $1").bind(id))
             .await?;
-        let action = AuditAction::Delete;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::HolidayCalendar,
-            id.get(),
-            action,
-            Some(&before),
-            None,
-        )
-        .await?;
+        crate::audit::deleted(&mut tx, ctx, Entity::HolidayCalendar, id.get(), &before).await?;
         tx.commit().await
     }
 
@@ -254,8 +244,7 @@ impl CalendarStore for Db {
         let mut tx = self.pools.begin().await?;
         let before = get_holiday(&mut tx, id).await?;
         tx.execute(sql("DELETE FROM holidays WHERE id = $1").bind(id)).await?;
-        let action = AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, Entity::Holiday, id.get(), action, Some(&before), None).await?;
+        crate::audit::deleted(&mut tx, ctx, Entity::Holiday, id.get(), &before).await?;
         tx.commit().await
     }
 

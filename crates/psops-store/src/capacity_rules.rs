@@ -184,17 +184,7 @@ impl CapacityRulesStore for Db {
         let before = read(&row)?;
         tx.execute(sql("DELETE FROM policy_overrides WHERE id = $1").bind(id))
             .await?;
-        let action = AuditAction::Delete;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::RulesOverride,
-            id.get(),
-            action,
-            Some(&before),
-            None,
-        )
-        .await?;
+        crate::audit::deleted(&mut tx, ctx, Entity::RulesOverride, id.get(), &before).await?;
         tx.commit().await
     }
 

@@ -197,8 +197,7 @@ impl TimeStore for Db {
         let mut deltas = Deltas::default();
         deltas.entry(&current, -1);
         deltas.write(&mut tx).await?;
-        let action = psops_core::audit::AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, ENTRIES.entity, id.get(), action, Some(&current), None).await?;
+        crate::audit::deleted(&mut tx, ctx, ENTRIES.entity, id.get(), &current).await?;
         tx.commit().await
     }
 

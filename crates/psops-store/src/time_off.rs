@@ -127,8 +127,7 @@ impl TimeOffStore for Db {
         let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
         check_version(before.version, v)?;
         tx.execute(sql("DELETE FROM time_off WHERE id = $1").bind(id)).await?;
-        let action = AuditAction::Delete;
-        crate::audit::record(&mut tx, ctx, TIME_OFF.entity, id.get(), action, Some(&before), None).await?;
+        crate::audit::deleted(&mut tx, ctx, TIME_OFF.entity, id.get(), &before).await?;
         tx.commit().await
     }
 
