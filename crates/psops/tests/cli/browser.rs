@@ -323,7 +323,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         "/reports/utilization",
         "/reports/compliance",
         "/admin/users",
-        "/admin/policy",
+        "/admin/capacity",
     ] {
         b.goto(&format!("{base}{page}"));
         b.wait_until(page, |b| b.exists("main h1"));
