@@ -8,20 +8,14 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, TestDb, http, response, run};
+use crate::support::{Server, TestDb, http_json, run};
 use crate::webdriver::{Browser, Key, clear};
 
 const PASSWORD: &str = "correct horse battery staple";
 
 /// One JSON request to the API with the admin's token; the parsed body of a 2xx answer.
 fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
-    let res = http()
-        .post(format!("http://{}{path}", server.addr))
-        .header("Authorization", format!("Bearer {token}"))
-        .content_type("application/json")
-        .send(body.to_string())
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
-    let res = response(res);
+    let res = http_json(&server.addr, "POST", path, token, body, &[]);
     assert!(
         (200..300).contains(&res.status),
         "POST {path} {body}: {}\n{}",
@@ -33,14 +27,7 @@ fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
 
 /// A JSON PATCH with the admin's token, as `*` (whatever is stored).
 fn patch(server: &Server, token: &str, path: &str, body: &Value) {
-    let res = http()
-        .patch(format!("http://{}{path}", server.addr))
-        .header("Authorization", format!("Bearer {token}"))
-        .header("If-Match", "*")
-        .content_type("application/json")
-        .send(body.to_string())
-        .unwrap_or_else(|e| panic!("PATCH {path}: {e}"));
-    let res = response(res);
+    let res = http_json(&server.addr, "PATCH", path, token, body, &[("If-Match", "*")]);
     assert!(
         (200..300).contains(&res.status),
         "PATCH {path}: {}\n{}",

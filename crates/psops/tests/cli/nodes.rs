@@ -4,8 +4,8 @@
 
 use serde_json::{Value, json};
 
-use crate::support::{Server, TestDb, http, response, run};
-use crate::{PASSWORD, create_token};
+use crate::create_token;
+use crate::support::{Server, TestDb, http_json};
 
 fn get_json(server: &Server, path: &str, token: &str) -> Value {
     let res = server.get(path, Some(token));
@@ -27,17 +27,7 @@ fn a_write_on_one_node_is_in_the_others_next_read() {
     };
     // One engineer with 600 billable minutes on Monday 2026-01-05, assigned to a project.
     let person = crate::reports::seed(&db);
-    let args = [
-        "user",
-        "create",
-        "--email",
-        "ops@example.com",
-        "--name",
-        "Ops",
-        "--role",
-        "admin",
-    ];
-    run(&db, &args, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    crate::users::create_user(&db, "ops@example.com", &["admin"]);
     let token = create_token(&db, "ops@example.com", "nodes");
     let (a, b) = (Server::start(&db, &[]), Server::start(&db, &[]));
 
@@ -47,17 +37,9 @@ fn a_write_on_one_node_is_in_the_others_next_read() {
     let before = get_json(&b, &week, &token).to_string();
 
     let project = get_json(&a, "/api/v1/projects", &token)["items"][0]["id"].clone();
-    let created = http()
-        .post(format!("http://{}/api/v1/time-entries", a.addr))
-        .header("Authorization", format!("Bearer {token}"))
-        .content_type("application/json")
-        .send(
-            json!({"person_id": person, "project_id": project, "date": "2026-01-06",
-                   "minutes": 120, "billable": true})
-            .to_string(),
-        )
-        .expect("POST a time entry to node A");
-    let created = response(created);
+    let entry = json!({"person_id": person, "project_id": project, "date": "2026-01-06",
+                       "minutes": 120, "billable": true});
+    let created = http_json(&a.addr, "POST", "/api/v1/time-entries", &token, &entry, &[]);
     assert_eq!(created.status, 201, "{}", created.body);
     let id = serde_json::from_str::<Value>(&created.body).expect("JSON")["id"].clone();
 

@@ -386,6 +386,29 @@ pub fn http_get(addr: &str, path: &str, token: Option<&str>) -> Response {
     response(req.call().unwrap_or_else(|e| panic!("GET {path}: {e}")))
 }
 
+/// One JSON request (POST, PATCH …) with a bearer token and any extra headers.
+pub fn http_json(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: &serde_json::Value,
+    extra: &[(&str, &str)],
+) -> Response {
+    let mut req = ureq::http::Request::builder()
+        .method(method)
+        .uri(format!("http://{addr}{path}"))
+        .header("Authorization", format!("Bearer {token}"))
+        .header("Content-Type", "application/json");
+    for (name, value) in extra {
+        req = req.header(*name, *value);
+    }
+    let req = req
+        .body(body.to_string())
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    response(http().run(req).unwrap_or_else(|e| panic!("{method} {path}: {e}")))
+}
+
 #[test]
 fn database_names_are_swapped_in_urls() {
     assert_eq!(

@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::support::{Server, TestDb, run};
 use crate::{PASSWORD, create_token};
 
-fn create_user(db: &TestDb, email: &str, roles: &[&str]) {
+pub fn create_user(db: &TestDb, email: &str, roles: &[&str]) {
     let mut args = vec!["user", "create", "--email", email, "--name", "Someone"];
     for role in roles {
         args.extend(["--role", role]);
