@@ -141,7 +141,7 @@ fn band_sentence(rows: &[ChartRow<'_>]) -> String {
         count(within),
         count(with),
         if with == 1 { "person" } else { "people" },
-        if within == 1 { "is" } else { "are" },
+        if with == 1 { "is" } else { "are" },
         count(below),
         count(above)
     );
@@ -185,9 +185,15 @@ fn few(rows: &[ChartRow<'_>]) -> String {
     hbar_chart(&chart)
 }
 
-/// The distinct targets among the rows, lowest first, at most four.
+/// The distinct targets among the rows in whole percent (a part-time person's target
+/// can round to 70.1 %), lowest first, at most four.
 fn distinct_targets(rows: &[ChartRow<'_>]) -> Vec<i64> {
-    let mut t: Vec<i64> = rows.iter().filter_map(|r| r.row.target_bp).filter(|t| *t > 0).collect();
+    let mut t: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.row.target_bp)
+        .filter(|t| *t > 0)
+        .map(|t| (t + 50) / 100 * 100)
+        .collect();
     t.sort_unstable();
     t.dedup();
     t.truncate(4);
@@ -279,7 +285,6 @@ fn many(rows: &[ChartRow<'_>]) -> String {
     if ranked.len() > 2 * RANKED {
         let top: Vec<HBar> = ranked.iter().take(RANKED).map(bar).collect();
         let bottom: Vec<HBar> = ranked.iter().rev().take(RANKED).map(bar).collect();
-        out.push_str(r#"<div class="chart-pair">"#);
         let summary = describe(&top, "highest");
         out.push_str(&ranking(
             "chart-top",
@@ -294,7 +299,6 @@ fn many(rows: &[ChartRow<'_>]) -> String {
             bottom,
             summary,
         ));
-        out.push_str("</div>");
     } else {
         let all: Vec<HBar> = ranked.iter().map(bar).collect();
         let summary = describe(&all, "");
@@ -319,19 +323,19 @@ fn group_name(group: GroupBy, key: &str) -> String {
     }
 }
 
-/// The groups drawn: the largest by available hours keep their line, the rest are added
-/// up as "Other" so there are never more lines than colours.
-fn fold_groups(groups: &[WeekGroup], group: GroupBy) -> Vec<(String, Vec<WeekFigures>)> {
+/// The groups drawn, and the names of those left out for having no billable time (a
+/// flat line at zero says less than their names do). The largest by available hours keep
+/// their line; past [`MAX_SERIES`] the rest are added up as "Other", so there are never
+/// more lines than colours.
+fn fold_groups(groups: &[WeekGroup], group: GroupBy) -> (Vec<(String, Vec<WeekFigures>)>, Vec<String>) {
     let size = |g: &WeekGroup| g.weeks.iter().map(|w| w.available.get()).sum::<i64>();
-    let mut all: Vec<&WeekGroup> = groups
+    let (mut all, idle): (Vec<&WeekGroup>, Vec<&WeekGroup>) = groups
         .iter()
-        .filter(|g| size(g) > 0 || g.weeks.iter().any(|w| w.worked.get() > 0))
-        .collect();
+        .partition(|g| g.weeks.iter().any(|w| w.billable.get() > 0));
+    let idle = idle.iter().map(|g| group_name(group, &g.key)).collect();
     if all.len() <= MAX_SERIES {
-        return all
-            .iter()
-            .map(|g| (group_name(group, &g.key), g.weeks.clone()))
-            .collect();
+        let kept = all.iter().map(|g| (group_name(group, &g.key), g.weeks.clone())).collect();
+        return (kept, idle);
     }
     all.sort_by_key(|g| std::cmp::Reverse(size(g)));
     let (kept, rest) = all.split_at(MAX_SERIES - 1);
@@ -343,7 +347,7 @@ fn fold_groups(groups: &[WeekGroup], group: GroupBy) -> Vec<(String, Vec<WeekFig
     let weeks = rest.first().map_or(0, |g| g.weeks.len());
     let other = (0..weeks).map(|i| rest.iter().map(|g| g.weeks[i]).sum()).collect();
     out.push((format!("Other ({} {}s)", rest.len(), group_noun(group)), other));
-    out
+    (out, idle)
 }
 
 /// The targets drawn: one line per distinct target of a function report, named by the
@@ -386,19 +390,22 @@ fn weeks(group: GroupBy, rows: &[ChartRow<'_>], w: &Weekly) -> String {
         .iter()
         .map(|(wk, _)| format!("W{:02}", wk.week))
         .collect();
-    let (series, targets) = match &w.so_far {
-        Some(so_far) => (
-            fold_groups(&so_far.groups, group)
-                .into_iter()
-                .map(|(name, weeks)| Series {
-                    name,
-                    values: weeks.iter().map(|f| f.billable_utilization_bp().map(percent)).collect(),
-                })
-                .collect(),
-            week_targets(group, rows, so_far),
-        ),
+    let (drawn, idle) = match &w.so_far {
+        Some(so_far) => fold_groups(&so_far.groups, group),
         None => (Vec::new(), Vec::new()),
     };
+    let series: Vec<Series> = drawn
+        .into_iter()
+        .map(|(name, weeks)| Series {
+            name,
+            values: weeks.iter().map(|f| f.billable_utilization_bp().map(percent)).collect(),
+        })
+        .collect();
+    let targets = w
+        .so_far
+        .as_ref()
+        .map(|so_far| week_targets(group, rows, so_far))
+        .unwrap_or_default();
     let last_full = if partial.is_some() {
         reached.checked_sub(2)
     } else {
@@ -423,6 +430,11 @@ fn weeks(group: GroupBy, rows: &[ChartRow<'_>], w: &Weekly) -> String {
             )
         }
         None => String::new(),
+    };
+    let summary = if idle.is_empty() || series.is_empty() {
+        summary
+    } else {
+        format!("{summary} No billable time, so no line: {}.", idle.join(", "))
     };
     let empty = if reached == 0 {
         "This period has not started yet — its weeks fill in as they pass."

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use super::{
     Caption, DataTable, FONT, GRID, INK, MUTED, PALETTE, TARGET_COLOUR, Target, WIDTH, clean, close, count, empty,
-    escape, label_step, number, open, slug, text, text_width, ticks, truncate, with_unit,
+    escape, halo_text, label_step, number, open, slug, text, text_width, ticks, truncate, with_unit,
 };
 
 /// A chart of one row per item.
@@ -110,6 +110,16 @@ pub fn hbar_chart(chart: &HBarChart) -> String {
             text(&mut svg, gx, base + 18.0, "middle", MUTED, &tick_labels[i]);
         }
     }
+    // The reference line goes under the bars and their values, which keep a halo.
+    if let Some(r) = &chart.reference {
+        let rx = x(r.value);
+        let _ = write!(
+            svg,
+            r#"<line class="target" x1="{rx:.1}" y1="{TOP:.1}" x2="{rx:.1}" y2="{base:.1}" stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4" data-value="{}"><title>{}</title></line>"#,
+            number(r.value),
+            escape(&format!("{} {}", r.label, with_unit(r.value, &chart.unit))),
+        );
+    }
     for (i, bar) in shown.iter().enumerate() {
         let top = TOP + ROW * i as f64;
         let end = x(bar.value);
@@ -132,14 +142,6 @@ pub fn hbar_chart(chart: &HBarChart) -> String {
             PALETTE[0],
             number(bar.value),
         );
-        text(
-            &mut svg,
-            end + 4.0,
-            top + ROW / 2.0 + 4.0,
-            "start",
-            INK,
-            &with_unit(bar.value, &chart.unit),
-        );
         if let Some(m) = bar.marker {
             let mx = x(m);
             let _ = write!(
@@ -151,15 +153,7 @@ pub fn hbar_chart(chart: &HBarChart) -> String {
                 escape(&format!("{} {}", chart.marker_name, with_unit(m, &chart.unit))),
             );
         }
-    }
-    if let Some(r) = &chart.reference {
-        let rx = x(r.value);
-        let _ = write!(
-            svg,
-            r#"<line class="target" x1="{rx:.1}" y1="{TOP:.1}" x2="{rx:.1}" y2="{base:.1}" stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="6 4" data-value="{}"><title>{}</title></line>"#,
-            number(r.value),
-            escape(&format!("{} {}", r.label, with_unit(r.value, &chart.unit))),
-        );
+        halo_text(&mut svg, end + 4.0, top + ROW / 2.0 + 4.0, "start", INK, &with_unit(bar.value, &chart.unit));
     }
     close(&mut svg, &caption, &table(chart, shown));
     svg

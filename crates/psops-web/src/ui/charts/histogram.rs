@@ -43,6 +43,8 @@ pub const BIN: f64 = 10.0;
 pub const CAP: f64 = 120.0;
 const BINS: usize = (CAP / BIN) as usize + 1;
 const HEIGHT: f64 = 300.0;
+/// The band's strip along the axis: darker than its shading, to be seen under the bars.
+const BAND_STRIP: &str = "#3f9b6b";
 const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
 const BOTTOM: f64 = 40.0;
@@ -117,6 +119,15 @@ pub fn histogram(h: &Histogram) -> String {
             (x1 - x0).max(1.0),
             base - top,
             escape(&format!("{}: {}–{} %", b.label, number(b.from), number(b.to))),
+        );
+    }
+    // The bands again as a strip along the axis, visible where the bars cover them.
+    for b in &h.bands {
+        let (x0, x1) = (x(b.from), x(b.to));
+        let _ = write!(
+            svg,
+            r#"<rect class="band-strip" x="{x0:.1}" y="{base:.1}" width="{:.1}" height="4" fill="{BAND_STRIP}"/>"#,
+            (x1 - x0).max(1.0),
         );
     }
     y_grid(&mut svg, &t, "", LEFT, WIDTH - RIGHT, top, base);

@@ -142,13 +142,15 @@ pub fn slug(text: &str) -> String {
     }
 }
 
-/// The opening of a chart block and its `<svg>`, up to and including the `<title>`.
+/// The opening of a chart block and its `<svg>`, up to and including the `<title>`. The
+/// title shows above the chart too; screen readers get it once, as the chart's name, and
+/// the summary under it as its description.
 pub(crate) fn open(out: &mut String, c: &Caption<'_>, height: f64) {
     let id = escape(c.id);
     let _ = write!(
         out,
-        r#"<div class="chart-block" id="{id}"><svg class="chart" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-labelledby="{id}-title {id}-summary" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="{FONT}"><title id="{id}-title">{}</title>"#,
-        escape(c.title),
+        r#"<div class="chart-block" id="{id}"><p class="chart-title" aria-hidden="true">{title}</p><svg class="chart" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-summary" xmlns="http://www.w3.org/2000/svg" font-family="system-ui, sans-serif" font-size="{FONT}"><title id="{id}-title">{title}</title>"#,
+        title = escape(c.title),
     );
 }
 
@@ -217,6 +219,15 @@ pub(crate) fn text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, c
     let _ = write!(
         out,
         r#"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{fill}">{}</text>"#,
+        escape(content)
+    );
+}
+
+/// A text element with a white halo, readable where it crosses a line.
+pub(crate) fn halo_text(out: &mut String, x: f64, y: f64, anchor: &str, fill: &str, content: &str) {
+    let _ = write!(
+        out,
+        r##"<text x="{x:.1}" y="{y:.1}" text-anchor="{anchor}" fill="{fill}" stroke="#ffffff" stroke-width="3" paint-order="stroke">{}</text>"##,
         escape(content)
     );
 }
