@@ -49,7 +49,11 @@ async fn weekly_figures_add_up_to_the_entries_and_the_capacity(db: &psops_store:
     let people = org(db).await;
     let range = DateRange::new(date!(2026 - 03 - 04), date!(2026 - 03 - 18)).unwrap();
     let all = UtilizationFilter::default();
-    let entries = db.list_time_entries(&Default::default(), Default::default()).await.unwrap().items;
+    let entries = db
+        .list_time_entries(&Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items;
     for by in [GroupBy::Function, GroupBy::Region, GroupBy::Person] {
         let w = db.utilization_weeks(range, by, &all).await.unwrap();
         assert_eq!(w.weeks, weeks_in(range), "{by:?}");
@@ -73,7 +77,12 @@ async fn weekly_figures_add_up_to_the_entries_and_the_capacity(db: &psops_store:
         for g in &w.groups {
             for (i, f) in g.weeks.iter().enumerate() {
                 let (worked, billable) = want.get(&(g.key.clone(), i)).copied().unwrap_or_default();
-                assert_eq!((f.worked.get(), f.billable.get()), (worked, billable), "{by:?} {} week {i}", g.key);
+                assert_eq!(
+                    (f.worked.get(), f.billable.get()),
+                    (worked, billable),
+                    "{by:?} {} week {i}",
+                    g.key
+                );
             }
         }
         // Capacity: each person's policy view of the week, added up.
@@ -86,7 +95,11 @@ async fn weekly_figures_add_up_to_the_entries_and_the_capacity(db: &psops_store:
                 target += c.target_minutes.get();
             }
             let total = w.total[i];
-            assert_eq!((total.available.get(), total.target.get()), (available, target), "{by:?} week {i}");
+            assert_eq!(
+                (total.available.get(), total.target.get()),
+                (available, target),
+                "{by:?} week {i}"
+            );
             let sum: WeekFigures = w.groups.iter().map(|g| g.weeks[i]).sum();
             assert_eq!(sum, total);
         }
@@ -132,7 +145,10 @@ async fn a_weekly_series_is_cut_by_the_filter_and_bounded(db: &psops_store::Db) 
     assert_eq!(w.total.len(), w.weeks.len());
 
     // Decades of weeks are refused, naming the field.
-    let long = DateRange::new(date!(2000 - 01 - 01), Date::from_calendar_date(2026, time::Month::March, 31).unwrap());
+    let long = DateRange::new(
+        date!(2000 - 01 - 01),
+        Date::from_calendar_date(2026, time::Month::March, 31).unwrap(),
+    );
     match db.utilization_weeks(long.unwrap(), GroupBy::Function, &nobody).await {
         Err(Error::Invalid(errors)) => assert_eq!((errors[0].field.as_str(), errors[0].rule), ("to", Rule::DateBounds)),
         other => panic!("expected a refusal, got {other:?}"),

@@ -334,7 +334,10 @@ fn fold_groups(groups: &[WeekGroup], group: GroupBy) -> (Vec<(String, Vec<WeekFi
         .partition(|g| g.weeks.iter().any(|w| w.billable.get() > 0));
     let idle = idle.iter().map(|g| group_name(group, &g.key)).collect();
     if all.len() <= MAX_SERIES {
-        let kept = all.iter().map(|g| (group_name(group, &g.key), g.weeks.clone())).collect();
+        let kept = all
+            .iter()
+            .map(|g| (group_name(group, &g.key), g.weeks.clone()))
+            .collect();
         return (kept, idle);
     }
     all.sort_by_key(|g| std::cmp::Reverse(size(g)));

@@ -373,7 +373,9 @@ mod tests {
             "<div class=\"chart-block\" id=\"chart-hours-by-week\"><p class=\"chart-title\" aria-hidden=\"true\">Hours by week</p><svg class=\"chart\" viewBox=\"0 0 640 300\""
         ));
         assert!(!html.contains("width=\"640\""), "no fixed width, so it scales");
-        assert!(html.contains("aria-labelledby=\"chart-hours-by-week-title\" aria-describedby=\"chart-hours-by-week-summary\""));
+        assert!(html.contains(
+            "aria-labelledby=\"chart-hours-by-week-title\" aria-describedby=\"chart-hours-by-week-summary\""
+        ));
         assert!(html.contains("<title id=\"chart-hours-by-week-title\">Hours by week</title>"));
         assert!(html.contains("Worked: lowest 20 h (W2), highest 40 h (W1); target 28 h."));
         assert!(html.contains("<title>W1 Billable: 30 h</title>"));

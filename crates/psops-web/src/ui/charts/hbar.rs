@@ -153,7 +153,14 @@ pub fn hbar_chart(chart: &HBarChart) -> String {
                 escape(&format!("{} {}", chart.marker_name, with_unit(m, &chart.unit))),
             );
         }
-        halo_text(&mut svg, end + 4.0, top + ROW / 2.0 + 4.0, "start", INK, &with_unit(bar.value, &chart.unit));
+        halo_text(
+            &mut svg,
+            end + 4.0,
+            top + ROW / 2.0 + 4.0,
+            "start",
+            INK,
+            &with_unit(bar.value, &chart.unit),
+        );
     }
     close(&mut svg, &caption, &table(chart, shown));
     svg
