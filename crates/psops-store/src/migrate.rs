@@ -57,6 +57,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_audit_via.sql"),
         postgres: include_str!("../migrations/postgres/0005_audit_via.sql"),
     },
+    Migration {
+        version: 6,
+        name: "week_rollup",
+        sqlite: include_str!("../migrations/sqlite/0006_week_rollup.sql"),
+        postgres: include_str!("../migrations/postgres/0006_week_rollup.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

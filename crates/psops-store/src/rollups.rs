@@ -1,6 +1,6 @@
 //! The rollups reports read instead of raw entries: minutes per person, day, project and
-//! category (`time_rollup_day`, with billable and approved minutes) and per person and
-//! month (`time_rollup_month`). Every entry write collects its changes as deltas and
+//! category (`time_rollup_day`, with billable and approved minutes), per person and
+//! month (`time_rollup_month`) and per person and ISO week (`time_rollup_week`). Every entry write collects its changes as deltas and
 //! applies them in its own transaction with one upsert per table; rows that fall to zero
 //! are deleted, so a rollup row exists exactly when entries do. `verify` recomputes both
 //! from the entries.
@@ -21,8 +21,22 @@ use crate::db::{Pools, Sql, Tx, sql};
 pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
 /// A `time_rollup_month` row: person, month key.
 pub(crate) type MonthKey = (i64, i64);
-/// Day rows with their minutes, billable and approved minutes; month rows with the first two.
-pub(crate) type Rows = (Vec<(DayKey, [i64; 3])>, Vec<(MonthKey, [i64; 2])>);
+/// A `time_rollup_week` row: person, the day number of the week's Monday.
+pub(crate) type WeekKey = (i64, i64);
+
+/// The rows that change: day rows with their minutes, billable and approved minutes;
+/// month and week rows with the first two.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    pub days: Vec<(DayKey, [i64; 3])>,
+    pub months: Vec<(MonthKey, [i64; 2])>,
+    pub weeks: Vec<(WeekKey, [i64; 2])>,
+}
+
+/// The day number of the Monday of `date`'s ISO week: the key of its week row.
+pub(crate) fn week_start(date: Date) -> i64 {
+    day_number(date) - i64::from(date.weekday().number_days_from_monday())
+}
 
 /// Rows per multi-row statement: 7 arguments each stays far below both drivers' limits.
 const CHUNK: usize = 400;
@@ -34,6 +48,7 @@ const CHUNK: usize = 400;
 pub(crate) struct Deltas {
     day: BTreeMap<DayKey, [i64; 3]>,
     month: BTreeMap<MonthKey, [i64; 2]>,
+    week: BTreeMap<WeekKey, [i64; 2]>,
 }
 
 /// An entry's minutes as the rollups count them — all, billable, approved — times `sign`.
@@ -52,7 +67,7 @@ pub(crate) fn category_key(c: Option<InternalCategory>) -> Cow<'static, str> {
 }
 
 impl Deltas {
-    /// Counts `f` (minutes, billable, approved) on the day's row and the month's.
+    /// Counts `f` (minutes, billable, approved) on the day's row, the month's and the week's.
     pub fn add(&mut self, person: i64, date: Date, project: i64, category: Cow<'static, str>, f: [i64; 3]) {
         let d = self
             .day
@@ -61,9 +76,13 @@ impl Deltas {
         for (sum, v) in d.iter_mut().zip(f) {
             *sum += v;
         }
-        let mo = self.month.entry((person, month_key(date))).or_default();
-        mo[0] += f[0];
-        mo[1] += f[1];
+        for row in [
+            self.month.entry((person, month_key(date))).or_default(),
+            self.week.entry((person, week_start(date))).or_default(),
+        ] {
+            row[0] += f[0];
+            row[1] += f[1];
+        }
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) an entry as it stands.
@@ -90,21 +109,18 @@ impl Deltas {
 
     /// The rows that change, without those whose every figure nets to zero.
     pub fn into_rows(self) -> Rows {
-        let days = self
-            .day
-            .into_iter()
-            .filter(|(_, d)| d.iter().any(|v| *v != 0))
-            .collect();
-        let months = self
-            .month
-            .into_iter()
-            .filter(|(_, m)| m.iter().any(|v| *v != 0))
-            .collect();
-        (days, months)
+        fn changed<K, const N: usize>(rows: BTreeMap<K, [i64; N]>) -> Vec<(K, [i64; N])> {
+            rows.into_iter().filter(|(_, f)| f.iter().any(|v| *v != 0)).collect()
+        }
+        Rows {
+            days: changed(self.day),
+            months: changed(self.month),
+            weeks: changed(self.week),
+        }
     }
 
     pub async fn write(self, tx: &mut Tx) -> Result<()> {
-        let (days, months) = self.into_rows();
+        let Rows { days, months, weeks } = self.into_rows();
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -128,27 +144,39 @@ impl Deltas {
             );
             tx.execute(q).await?;
         }
-        for chunk in months.chunks(CHUNK) {
-            let mut q = sql("INSERT INTO time_rollup_month (person_id, month_key, minutes, billable_minutes) VALUES ");
-            for (i, ((person, month), d)) in chunk.iter().enumerate() {
-                q.push(if i == 0 { "(" } else { ", (" });
-                q.push_bind(*person).push(", ").push_bind(*month).push(", ");
-                q.push_bind(d[0]).push(", ").push_bind(d[1]).push(")");
-            }
-            q.push(
-                " ON CONFLICT (person_id, month_key) DO UPDATE SET \
-                 minutes = time_rollup_month.minutes + excluded.minutes, \
-                 billable_minutes = time_rollup_month.billable_minutes + excluded.billable_minutes",
-            );
-            tx.execute(q).await?;
-        }
+        upsert_pairs(tx, "time_rollup_month", "month_key", &months).await?;
+        upsert_pairs(tx, "time_rollup_week", "week_start", &weeks).await?;
         // Only removals can empty a row.
         let emptied = |v: i64| v < 0;
         let day_keys = days.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| (k.0, k.1));
         delete_empty(tx, "time_rollup_day", "day", day_keys).await?;
         let month_keys = months.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
-        delete_empty(tx, "time_rollup_month", "month_key", month_keys).await
+        delete_empty(tx, "time_rollup_month", "month_key", month_keys).await?;
+        let week_keys = weeks.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
+        delete_empty(tx, "time_rollup_week", "week_start", week_keys).await
     }
+}
+
+/// Adds minutes and billable minutes to the `(person_id, column)` rows of a month or
+/// week rollup, one multi-row upsert per chunk.
+async fn upsert_pairs(tx: &mut Tx, table: &str, column: &str, rows: &[((i64, i64), [i64; 2])]) -> Result<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let mut q = sql(format!(
+            "INSERT INTO {table} (person_id, {column}, minutes, billable_minutes) VALUES "
+        ));
+        for (i, ((person, key), d)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(*person).push(", ").push_bind(*key).push(", ");
+            q.push_bind(d[0]).push(", ").push_bind(d[1]).push(")");
+        }
+        q.push(&format!(
+            " ON CONFLICT (person_id, {column}) DO UPDATE SET \
+             minutes = {table}.minutes + excluded.minutes, \
+             billable_minutes = {table}.billable_minutes + excluded.billable_minutes"
+        ));
+        tx.execute(q).await?;
+    }
+    Ok(())
 }
 
 /// Deletes the zero rows among `(person, key)` pairs, one statement per person.
@@ -211,7 +239,7 @@ fn differences<K: Ord + Clone>(
     }
 }
 
-/// Recomputes both rollups from the raw entries and lists every row that differs.
+/// Recomputes the three rollups from the raw entries and lists every row that differs.
 pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     let rows = pools
         .all(sql(
@@ -234,12 +262,12 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
             [f.minutes, f.billable_minutes, f.approved_minutes],
         );
     }
-    let (want_day, want_month) = want.into_rows();
-    let want_day: BTreeMap<DayKey, RollupFigures> = want_day.into_iter().map(|(k, f)| (k, rollup(f))).collect();
-    let want_month: BTreeMap<MonthKey, RollupFigures> = want_month
-        .into_iter()
-        .map(|(k, [m, b])| (k, rollup([m, b, 0])))
-        .collect();
+    let want = want.into_rows();
+    let want_day: BTreeMap<DayKey, RollupFigures> = want.days.into_iter().map(|(k, f)| (k, rollup(f))).collect();
+    let pairs = |rows: Vec<((i64, i64), [i64; 2])>| -> BTreeMap<(i64, i64), RollupFigures> {
+        rows.into_iter().map(|(k, [m, b])| (k, rollup([m, b, 0]))).collect()
+    };
+    let (want_month, want_week) = (pairs(want.months), pairs(want.weeks));
     let mut have_day = BTreeMap::new();
     let q = "SELECT person_id, day, project_id, category, minutes, billable_minutes, approved_minutes \
              FROM time_rollup_day";
@@ -258,6 +286,11 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     for r in pools.all(sql(q)).await? {
         have_month.insert((r.get("person_id")?, r.get("month_key")?), stored(&r, false)?);
     }
+    let mut have_week = BTreeMap::new();
+    let q = "SELECT person_id, week_start, minutes, billable_minutes FROM time_rollup_week";
+    for r in pools.all(sql(q)).await? {
+        have_week.insert((r.get("person_id")?, r.get("week_start")?), stored(&r, false)?);
+    }
     let mut out = Vec::new();
     differences(want_day, have_day, &mut out, |k, expected, stored| RollupDifference {
         rollup: "day".into(),
@@ -268,17 +301,17 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         expected,
         stored,
     });
-    differences(want_month, have_month, &mut out, |k, expected, stored| {
-        RollupDifference {
-            rollup: "month".into(),
+    for (name, want, have) in [("month", want_month, have_month), ("week", want_week, have_week)] {
+        differences(want, have, &mut out, |k, expected, stored| RollupDifference {
+            rollup: name.into(),
             person_id: psops_core::Id::new(k.0),
             key: k.1,
             project_id: 0,
             category: String::new(),
             expected,
             stored,
-        }
-    });
+        });
+    }
     Ok(out)
 }
 
@@ -288,7 +321,7 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn minutes_land_on_their_day_and_month_rows() {
+    fn minutes_land_on_their_day_month_and_week_rows() {
         let admin = category_key(Some(InternalCategory::Admin));
         let mut d = Deltas::default();
         d.add(
@@ -312,7 +345,7 @@ mod tests {
             admin.clone(),
             figures(60, false, EntryStatus::Draft, 1),
         );
-        let (days, months) = d.into_rows();
+        let Rows { days, months, weeks } = d.into_rows();
         let days: Vec<[i64; 3]> = days.into_iter().map(|(_, f)| f).collect();
         assert_eq!(days, [[90, 90, 90], [30, 0, 0], [60, 0, 0]]);
         let months: Vec<(i64, [i64; 2])> = months.into_iter().map(|((_, m), f)| (m, f)).collect();
@@ -323,6 +356,18 @@ mod tests {
                 (month_key(date!(2026 - 04 - 01)), [60, 0])
             ]
         );
+        // 2026-03-02 is a Monday (W10); 03-31 and 04-01 share W14, across the months.
+        let weeks: Vec<(i64, [i64; 2])> = weeks.into_iter().map(|((_, w), f)| (w, f)).collect();
+        let monday = |d| day_number(d);
+        assert_eq!(
+            weeks,
+            [
+                (monday(date!(2026 - 03 - 02)), [90, 90]),
+                (monday(date!(2026 - 03 - 30)), [90, 0])
+            ]
+        );
+        assert_eq!(week_start(date!(2026 - 04 - 05)), monday(date!(2026 - 03 - 30)));
+        assert_eq!(week_start(date!(1900 - 01 - 01)), day_number(date!(1900 - 01 - 01)));
     }
 
     #[test]
@@ -343,7 +388,7 @@ mod tests {
             category_key(None),
             figures(90, true, EntryStatus::Submitted, -1),
         );
-        let (days, months) = d.into_rows();
-        assert!(days.is_empty() && months.is_empty());
+        let rows = d.into_rows();
+        assert!(rows.days.is_empty() && rows.months.is_empty() && rows.weeks.is_empty());
     }
 }
