@@ -1,7 +1,6 @@
-//! Utilization week by week for a report's line chart. The minutes come in ONE query,
-//! summed in the database by group and week (a few rows per group, whatever the
-//! headcount): whole weeks from the week rollup, the cut weeks at the range's ends from
-//! the daily one. Capacity is the policy view, computed in Rust once per
+//! Utilization week by week for a report's line chart. The minutes come in ONE query —
+//! whole weeks from the week rollup, the cut weeks at the range's ends from the daily
+//! one — and are added up by group here. Capacity is the policy view, computed in Rust once per
 //! distinct set of the facts it depends on — function, region, FTE, employment within
 //! the range and whether a person-level override exists — and multiplied by how many
 //! people share them: each person's rounding is the same, so the sum is exact.
@@ -20,62 +19,67 @@ use psops_core::{Error, Minutes, Result};
 use time::Date;
 
 use crate::capacity_rules;
-use crate::db::{Packed, Pools, sql};
+use crate::db::{Packed, Pools, Sql, sql};
 use crate::reports::{Someone, people_filter};
-
-/// The group column of a person, as text, matching `person_group_key`.
-fn group_column(by: GroupBy) -> &'static str {
-    match by {
-        GroupBy::Person => "CAST(p.id AS TEXT)",
-        GroupBy::Function => "p.function",
-        GroupBy::Region => "p.region",
-        GroupBy::Manager => "COALESCE(CAST(p.manager_id AS TEXT), 'none')",
-        GroupBy::Partner => "COALESCE(CAST(p.partner_id AS TEXT), 'company')",
-    }
-}
 
 /// A day number's ISO week, as the day number of its Monday (the week rollup's key).
 /// 1970-01-05, day 4, was a Monday; the added multiple of 7 keeps the remainder positive
 /// back to 1900 on both databases, whose `%` keeps the dividend's sign.
 const WEEK_OF_DAY: &str = "day - ((day + 28003) % 7)";
 
-/// Worked and billable minutes by group key and week (Monday's day number): whole weeks
-/// from the week rollup, the cut weeks at either end of the range from the daily one —
-/// one query, summed by the database.
+/// Worked and billable minutes of each person in the filter by week (Monday's day
+/// number): whole weeks from the week rollup, the cut weeks at either end of the range
+/// from the daily one, in one query. The rows are added up here rather than by the
+/// database: SQLite sorts to GROUP BY, which at 100,000 rows cost several times more
+/// than reading them.
 async fn minutes(
     pools: &Pools,
     weeks: &[(IsoWeek, DateRange)],
     range: DateRange,
-    by: GroupBy,
     filter: &UtilizationFilter,
-) -> Result<HashMap<(String, i64), (i64, i64)>> {
+) -> Result<Vec<(i64, i64, i64, i64)>> {
     let (whole, cut): (Vec<_>, Vec<_>) = weeks.iter().partition(|(w, r)| w.range() == *r);
-    let mut q = sql(format!(
-        "SELECT {} AS g, r.week AS week, CAST(SUM(r.minutes) AS BIGINT) AS minutes, \
-         CAST(SUM(r.billable_minutes) AS BIGINT) AS billable FROM (",
-        group_column(by)
-    ));
-    q.push("SELECT person_id, week_start AS week, minutes, billable_minutes FROM time_rollup_week WHERE 1=0");
+    let people = |q: &mut Sql| {
+        q.push(" AND person_id IN (SELECT id FROM people WHERE 1=1");
+        people_filter(q, filter, range);
+        q.push(")");
+    };
+    let mut q = sql("");
+    // Each part only when it has rows to read, and without an always-false `1=0 OR`
+    // first term: SQLite reads the whole table for a WHERE that starts like that.
     if let (Some((first, _)), Some((last, _))) = (whole.first(), whole.last()) {
-        q.push(" OR (week_start >= ").push_bind(day_number(first.monday()));
-        q.push(" AND week_start <= ").push_bind(day_number(last.monday())).push(")");
+        q.push("SELECT person_id, week_start AS week, minutes, billable_minutes FROM time_rollup_week WHERE week_start >= ");
+        q.push_bind(day_number(first.monday()));
+        q.push(" AND week_start <= ").push_bind(day_number(last.monday()));
+        people(&mut q);
     }
-    q.push(&format!(
-        " UNION ALL SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE 1=0"
-    ));
-    for (_, r) in &cut {
-        q.push(" OR (day >= ").push_bind(day_number(r.start));
+    for (i, (_, r)) in cut.iter().enumerate() {
+        if i == 0 {
+            if !whole.is_empty() {
+                q.push(" UNION ALL ");
+            }
+            q.push(&format!(
+                "SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE ("
+            ));
+        } else {
+            q.push(" OR ");
+        }
+        q.push("(day >= ").push_bind(day_number(r.start));
         q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
+        if i + 1 == cut.len() {
+            q.push(")");
+            people(&mut q);
+        }
     }
-    q.push(") r JOIN people p ON p.id = r.person_id WHERE r.person_id IN (SELECT id FROM people WHERE 1=1");
-    people_filter(&mut q, filter, range);
-    q.push(&format!(") GROUP BY {}, r.week", group_column(by)));
-    let mut out = HashMap::new();
-    for r in pools.packed(q, &["g", "week", "minutes", "billable"]).await? {
-        let r = Packed(&r);
-        out.insert((r.text(0)?, r.i64(1)?), (r.i64(2)?, r.i64(3)?));
-    }
-    Ok(out)
+    let rows = pools
+        .packed(q, &["person_id", "week", "minutes", "billable_minutes"])
+        .await?;
+    rows.iter()
+        .map(|r| {
+            let r = Packed(r);
+            Ok((r.i64(0)?, r.i64(1)?, r.i64(2)?, r.i64(3)?))
+        })
+        .collect()
 }
 
 /// The archived people among `ids` who logged time in the range: only they still count.
@@ -125,7 +129,7 @@ pub(crate) async fn utilization_weeks(
             format!("a weekly series covers at most {MAX_WEEKS} weeks"),
         ));
     }
-    let minutes = minutes(pools, &weeks, range, by, filter).await?;
+    let minutes = minutes(pools, &weeks, range, filter).await?;
     let archived: Vec<i64> = people
         .iter()
         .filter(|p| p.archived)
@@ -147,6 +151,7 @@ pub(crate) async fn utilization_weeks(
         })
         .collect();
     let mut buckets: HashMap<CapacityKey, (PersonFacts, i64)> = HashMap::new();
+    let mut group_of: HashMap<i64, String> = HashMap::with_capacity(people.len());
     for s in people {
         let id = s.facts.person_id.get();
         if s.archived && !archived_kept.contains(&id) {
@@ -162,6 +167,7 @@ pub(crate) async fn utilization_weeks(
             end: f.employment_end.unwrap_or(range.end).min(range.end),
             person: named.contains(&id).then_some(id),
         };
+        group_of.insert(id, key.group.clone());
         buckets.entry(key).or_insert((f, 0)).1 += 1;
     }
     let mut groups: BTreeMap<String, Vec<WeekFigures>> = BTreeMap::new();
@@ -180,12 +186,12 @@ pub(crate) async fn utilization_weeks(
         .enumerate()
         .map(|(i, (w, _))| (day_number(w.monday()), i))
         .collect();
-    for ((group, week), (worked, billable)) in minutes {
-        let Some(i) = week_index.get(&week) else {
+    for (person, week, worked, billable) in minutes {
+        let (Some(group), Some(i)) = (group_of.get(&person), week_index.get(&week)) else {
             continue;
         };
         let slot = groups
-            .entry(group)
+            .entry(group.clone())
             .or_insert_with(|| vec![WeekFigures::default(); weeks.len()]);
         slot[*i].worked = Minutes(slot[*i].worked.get() + worked);
         slot[*i].billable = Minutes(slot[*i].billable.get() + billable);
