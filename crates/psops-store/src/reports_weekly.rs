@@ -27,18 +27,74 @@ use crate::reports::{Someone, people_filter};
 /// back to 1900 on both databases, whose `%` keeps the dividend's sign.
 const WEEK_OF_DAY: &str = "day - ((day + 28003) % 7)";
 
+/// Weekdays (Monday to Friday) in a range: what reading its daily rows costs, roughly.
+fn weekdays(r: DateRange) -> usize {
+    let mut n = 0;
+    let mut d = r.start;
+    while d <= r.end {
+        n += usize::from(d.weekday().number_days_from_monday() < 5);
+        match d.next_day() {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    n
+}
+
+/// How the minutes of a range's weeks are read: the weeks taken whole from the week
+/// rollup, and daily rows to add (a cut week read day by day) or to take away (a cut
+/// week read whole, less its days outside the range) — whichever reads fewer days.
+#[derive(Debug, Default, PartialEq)]
+struct Plan {
+    whole: Option<(i64, i64)>,
+    add: Vec<DateRange>,
+    subtract: Vec<DateRange>,
+}
+
+fn plan(weeks: &[(IsoWeek, DateRange)]) -> Plan {
+    let mut p = Plan::default();
+    let mut take = |monday: i64| {
+        p.whole = Some(p.whole.map_or((monday, monday), |(a, b)| (a.min(monday), b.max(monday))));
+    };
+    let mut add = Vec::new();
+    let mut subtract = Vec::new();
+    for (w, cut) in weeks {
+        let full = w.range();
+        let monday = day_number(full.start);
+        if full == *cut {
+            take(monday);
+            continue;
+        }
+        let outside: Vec<DateRange> = [
+            cut.start.previous_day().and_then(|e| DateRange::new(full.start, e).ok()),
+            cut.end.next_day().and_then(|s| DateRange::new(s, full.end).ok()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if outside.iter().map(|r| weekdays(*r)).sum::<usize>() < weekdays(*cut) {
+            take(monday);
+            subtract.extend(outside);
+        } else {
+            add.push(*cut);
+        }
+    }
+    p.add = add;
+    p.subtract = subtract;
+    p
+}
+
 /// Worked and billable minutes of each person in the filter by week (Monday's day
-/// number): whole weeks from the week rollup, the cut weeks at either end of the range
-/// from the daily one, in one query. The rows are added up here rather than by the
-/// database: SQLite sorts to GROUP BY, which at 100,000 rows cost several times more
-/// than reading them.
+/// number), as rows to add up — one query over the week rollup and the few daily rows
+/// the [`plan`] needs. The rows are added up here rather than by the database: SQLite
+/// sorts to GROUP BY, which at 100,000 rows cost several times more than reading them.
 async fn minutes(
     pools: &Pools,
     weeks: &[(IsoWeek, DateRange)],
     range: DateRange,
     filter: &UtilizationFilter,
 ) -> Result<Vec<(i64, i64, i64, i64)>> {
-    let (whole, cut): (Vec<_>, Vec<_>) = weeks.iter().partition(|(w, r)| w.range() == *r);
+    let plan = plan(weeks);
     let people = |q: &mut Sql| {
         q.push(" AND person_id IN (SELECT id FROM people WHERE 1=1");
         people_filter(q, filter, range);
@@ -47,29 +103,32 @@ async fn minutes(
     let mut q = sql("");
     // Each part only when it has rows to read, and without an always-false `1=0 OR`
     // first term: SQLite reads the whole table for a WHERE that starts like that.
-    if let (Some((first, _)), Some((last, _))) = (whole.first(), whole.last()) {
+    let mut parts = 0;
+    if let Some((first, last)) = plan.whole {
         q.push("SELECT person_id, week_start AS week, minutes, billable_minutes FROM time_rollup_week WHERE week_start >= ");
-        q.push_bind(day_number(first.monday()));
-        q.push(" AND week_start <= ").push_bind(day_number(last.monday()));
+        q.push_bind(first).push(" AND week_start <= ").push_bind(last);
         people(&mut q);
+        parts += 1;
     }
-    for (i, (_, r)) in cut.iter().enumerate() {
-        if i == 0 {
-            if !whole.is_empty() {
-                q.push(" UNION ALL ");
-            }
-            q.push(&format!(
-                "SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE ("
-            ));
-        } else {
-            q.push(" OR ");
+    for (ranges, sign) in [(&plan.add, ""), (&plan.subtract, "-")] {
+        if ranges.is_empty() {
+            continue;
         }
-        q.push("(day >= ").push_bind(day_number(r.start));
-        q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
-        if i + 1 == cut.len() {
-            q.push(")");
-            people(&mut q);
+        if parts > 0 {
+            q.push(" UNION ALL ");
         }
+        q.push(&format!(
+            "SELECT person_id, {WEEK_OF_DAY} AS week, {sign}minutes AS minutes, {sign}billable_minutes AS billable_minutes \
+             FROM time_rollup_day WHERE ("
+        ));
+        for (i, r) in ranges.iter().enumerate() {
+            q.push(if i == 0 { "(day >= " } else { " OR (day >= " });
+            q.push_bind(day_number(r.start));
+            q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
+        }
+        q.push(")");
+        people(&mut q);
+        parts += 1;
     }
     let rows = pools
         .packed(q, &["person_id", "week", "minutes", "billable_minutes"])
@@ -206,4 +265,35 @@ pub(crate) async fn utilization_weeks(
             .collect(),
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn range(a: Date, b: Date) -> DateRange {
+        DateRange::new(a, b).unwrap()
+    }
+
+    #[test]
+    fn cut_weeks_are_read_by_their_fewer_weekdays() {
+        // FY Q4 2026 to Friday 4 December: W40 starts on a Thursday (2 weekdays in, 3
+        // out: read day by day); W49 runs Monday to today (5 in, 0 out: whole, less the
+        // weekend).
+        let p = plan(&weeks_in(range(date!(2026 - 10 - 01), date!(2026 - 12 - 04))));
+        assert_eq!(p.add, [range(date!(2026 - 10 - 01), date!(2026 - 10 - 04))]);
+        assert_eq!(p.subtract, [range(date!(2026 - 12 - 05), date!(2026 - 12 - 06))]);
+        assert_eq!(
+            p.whole,
+            Some((day_number(date!(2026 - 10 - 05)), day_number(date!(2026 - 11 - 30))))
+        );
+        // Whole weeks only.
+        let p = plan(&weeks_in(range(date!(2026 - 03 - 02), date!(2026 - 03 - 15))));
+        assert!(p.add.is_empty() && p.subtract.is_empty() && p.whole.is_some());
+        // One day in the middle of a week: read as a day, not as a week less six.
+        let p = plan(&weeks_in(range(date!(2026 - 03 - 04), date!(2026 - 03 - 04))));
+        assert_eq!((p.whole, p.add.len(), p.subtract.len()), (None, 1, 0));
+        assert_eq!(weekdays(range(date!(2026 - 03 - 02), date!(2026 - 03 - 08))), 5);
+    }
 }
