@@ -24,7 +24,12 @@ use crate::rollups::{Deltas, category_key, figures};
 /// Entries between commits.
 const COMMIT_EVERY: u64 = 500_000;
 /// The tables whose secondary indexes are rebuilt after the load.
-const BIG_TABLES: [&str; 4] = ["time_entries", "time_rollup_day", "time_rollup_month", "time_rollup_week"];
+const BIG_TABLES: [&str; 4] = [
+    "time_entries",
+    "time_rollup_day",
+    "time_rollup_month",
+    "time_rollup_week",
+];
 const RECORD_TABLES: [&str; 7] = [
     "partners",
     "holiday_calendars",

@@ -54,7 +54,10 @@ struct Plan {
 fn plan(weeks: &[(IsoWeek, DateRange)]) -> Plan {
     let mut p = Plan::default();
     let mut take = |monday: i64| {
-        p.whole = Some(p.whole.map_or((monday, monday), |(a, b)| (a.min(monday), b.max(monday))));
+        p.whole = Some(
+            p.whole
+                .map_or((monday, monday), |(a, b)| (a.min(monday), b.max(monday))),
+        );
     };
     let mut add = Vec::new();
     let mut subtract = Vec::new();
@@ -66,7 +69,9 @@ fn plan(weeks: &[(IsoWeek, DateRange)]) -> Plan {
             continue;
         }
         let outside: Vec<DateRange> = [
-            cut.start.previous_day().and_then(|e| DateRange::new(full.start, e).ok()),
+            cut.start
+                .previous_day()
+                .and_then(|e| DateRange::new(full.start, e).ok()),
             cut.end.next_day().and_then(|s| DateRange::new(s, full.end).ok()),
         ]
         .into_iter()
