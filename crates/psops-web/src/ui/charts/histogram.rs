@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    BAND_COLOUR, Caption, DataTable, FONT, INK, MUTED, PALETTE, Swatch, TARGET_COLOUR, Target, WIDTH, close, count,
-    empty, escape, label_step, legend, number, open, slug, text, text_width, ticks, y_grid,
+    BAND_COLOUR, Caption, DataTable, FONT, INK, MUTED, PALETTE, Swatch, TARGET_COLOUR, Target, WIDTH, capitalised,
+    close, count, empty, escape, label_step, legend, number, open, slug, text, text_width, ticks, y_grid,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -174,13 +174,6 @@ pub fn histogram(h: &Histogram) -> String {
     text(&mut svg, LEFT, base + 35.0, "start", MUTED, &axis);
     close(&mut svg, &caption, &table(h, &bins));
     svg
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }
 
 /// The sentence under the chart when the caller gives none: how many, and the fullest bin.

@@ -97,6 +97,14 @@ pub fn text_width(text: &str, size: f64) -> f64 {
     em * size
 }
 
+/// `text` with its first letter in capitals: `project manager` → `Project manager`.
+pub fn capitalised(text: &str) -> String {
+    let mut c = text.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 /// `text` cut to fit `width` at `size`, ending in an ellipsis when cut.
 pub fn truncate(text: &str, width: f64, size: f64) -> String {
     if text_width(text, size) <= width {

@@ -31,7 +31,7 @@ pub const FEW: usize = 20;
 /// How many people the top and the bottom rankings hold.
 pub const RANKED: usize = 10;
 /// The target band: attainment from 90 % to 110 % of the person's target.
-pub(super) const BAND: (i64, i64) = (9_000, 11_000);
+const BAND: (i64, i64) = (9_000, 11_000);
 
 /// One row of the report as the charts read it.
 pub struct ChartRow<'a> {
@@ -103,7 +103,7 @@ pub fn draw(group: GroupBy, rows: &[ChartRow<'_>], weekly: Option<&Weekly>) -> S
     }
 }
 
-pub(super) fn group_noun(group: GroupBy) -> &'static str {
+fn group_noun(group: GroupBy) -> &'static str {
     match group {
         GroupBy::Region => "region",
         GroupBy::Function => "function",
@@ -111,12 +111,12 @@ pub(super) fn group_noun(group: GroupBy) -> &'static str {
     }
 }
 
-pub(super) fn percent(bp: i64) -> f64 {
+fn percent(bp: i64) -> f64 {
     bp as f64 / 100.0
 }
 
-pub(super) fn nothing_logged(rows: &[ChartRow<'_>]) -> bool {
+fn nothing_logged(rows: &[ChartRow<'_>]) -> bool {
     rows.iter().all(|r| r.row.worked_minutes.get() == 0)
 }
 
-pub(super) const NO_TIME: &str = "No time recorded in this period yet — the chart fills in as people log time.";
+const NO_TIME: &str = "No time recorded in this period yet — the chart fills in as people log time.";

@@ -6,16 +6,9 @@ use std::collections::BTreeMap;
 use psops_core::utilization::GroupBy;
 use psops_core::utilization_weeks::{WeekFigures, WeekGroup, WeeklyUtilization, weeks_in};
 
-use super::super::charts::{LineChart, MAX_SERIES, Series, Target, line_chart, number};
+use super::super::charts::{LineChart, MAX_SERIES, Series, Target, capitalised, line_chart, number};
 use super::super::filters::label;
 use super::{ChartRow, Weekly, group_noun, percent, progress};
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
 
 fn group_name(group: GroupBy, key: &str) -> String {
     match (group, key.trim()) {
