@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{
     BAND_COLOUR, Caption, DataTable, FONT, INK, MUTED, PALETTE, Swatch, TARGET_COLOUR, Target, WIDTH, capitalised,
-    close, count, empty, escape, label_step, legend, number, open, slug, text, text_width, ticks, y_grid,
+    close, count, empty, escape, halo_text, label_step, legend, number, open, slug, text, text_width, ticks, y_grid,
 };
 
 #[derive(Debug, Clone, Default)]
@@ -147,7 +147,7 @@ pub fn histogram(h: &Histogram) -> String {
         );
         let label = count(*c);
         if *c > 0 && text_width(&label, FONT) + 4.0 <= slot {
-            text(&mut svg, x0 + slot / 2.0, by - 4.0, "middle", INK, &label);
+            halo_text(&mut svg, x0 + slot / 2.0, by - 4.0, "middle", INK, &label);
         }
     }
     for target in &h.targets {
