@@ -37,6 +37,7 @@ pub mod rule;
 pub mod scope;
 pub mod sessions;
 pub mod settings;
+pub mod sort;
 pub mod store;
 pub mod time_entries;
 pub mod timesheet;

@@ -78,6 +78,23 @@ pub struct ComplianceRow {
     pub status: Compliance,
 }
 
+crate::sort_columns!(
+    /// The columns a compliance list sorts by; by default the late first.
+    ComplianceSort { Status, Person, Submitted, Approved }
+);
+
+impl ComplianceRow {
+    /// The figure a sort column orders by (the person's name sorts as the label).
+    pub fn figure(&self, key: ComplianceSort) -> Option<i64> {
+        match key {
+            ComplianceSort::Status => Some(i64::from(self.status.urgency())),
+            ComplianceSort::Person => None,
+            ComplianceSort::Submitted => self.submitted_on.map(|d| i64::from(d.to_julian_day())),
+            ComplianceSort::Approved => self.approved_on.map(|d| i64::from(d.to_julian_day())),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ComplianceReport {
     pub week: IsoWeek,

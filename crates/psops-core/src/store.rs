@@ -27,6 +27,7 @@ use crate::record::{ListFilter, NewRecord, Record};
 use crate::reporting::{ComplianceReport, LockRecord, Rejection, RollupDifference, TimesheetActor, UtilizationFilter};
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
+use crate::sort::{Numbered, Sorted};
 use crate::time_entries::{NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch};
 use crate::timesheet::IsoWeek;
 use crate::utilization::{GroupBy, UtilizationReport};
@@ -121,6 +122,8 @@ pub trait RecordStore<R: Record>: Send + Sync {
     /// Archives (`true`) or restores a record; it stays readable either way.
     async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R>;
     async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>>;
+    /// One numbered page of the list sorted by a column, with the list's total.
+    async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>>;
 }
 
 /// A boxed future, as `async_trait` makes them.
@@ -133,6 +136,13 @@ pub trait Records {
         Self: RecordStore<N::Record>;
 
     fn list<'a, F: ListFilter>(&'a self, filter: &'a F, page: PageRequest) -> Pending<'a, Page<F::Record>>
+    where
+        Self: RecordStore<F::Record>;
+    fn sorted<'a, F: ListFilter>(
+        &'a self,
+        filter: &'a F,
+        at: Sorted<<F::Record as Record>::Sort>,
+    ) -> Pending<'a, Numbered<F::Record>>
     where
         Self: RecordStore<F::Record>;
 }
@@ -150,6 +160,17 @@ impl<S: ?Sized + Store> Records for S {
         Self: RecordStore<F::Record>,
     {
         RecordStore::<F::Record>::list_records(self, filter, page)
+    }
+
+    fn sorted<'a, F: ListFilter>(
+        &'a self,
+        filter: &'a F,
+        at: Sorted<<F::Record as Record>::Sort>,
+    ) -> Pending<'a, Numbered<F::Record>>
+    where
+        Self: RecordStore<F::Record>,
+    {
+        RecordStore::<F::Record>::list_sorted(self, filter, at)
     }
 }
 

@@ -10,6 +10,7 @@ use psops_core::bulk::Seeded;
 use psops_core::page::{Page, PageRequest};
 use psops_core::record::{ListFilter, NewRecord, Record};
 use psops_core::rule::Rule;
+use psops_core::sort::{Numbered, Sorted};
 use psops_core::store::{Created, IfVersion, RecordStore, WriteCtx};
 use psops_core::{Error, Id, Result};
 
@@ -51,6 +52,10 @@ pub(crate) trait Stored: Record {
     }
     /// The list filter's conditions (archived is applied by the caller).
     fn filter(q: &mut Sql, f: &Self::Filter);
+    /// The SQL expression a sort column orders by. Text sorts case-blind (`LOWER`) so
+    /// both backends agree whatever their collation; names of related records come from
+    /// a scalar subquery.
+    fn order(key: Self::Sort) -> &'static str;
 }
 
 /// `id, <fixed>, <columns>, <meta>`: what every read selects.
@@ -237,5 +242,15 @@ impl<R: Stored> RecordStore<R> for Db {
         let mut q = t.select();
         R::filter(&mut q, filter);
         t.page(&self.pools, q, filter.archived(), page).await
+    }
+
+    async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>> {
+        let t = table::<R>();
+        let mut count = sql(format!("SELECT COUNT(*) AS n FROM {} WHERE 1=1", R::TABLE));
+        R::filter(&mut count, filter);
+        let mut q = t.select();
+        R::filter(&mut q, filter);
+        t.numbered(&self.pools, (count, q), filter.archived(), R::order(at.key), &at)
+            .await
     }
 }

@@ -21,8 +21,8 @@ use super::render::UiError;
 use super::session::SignedIn;
 use crate::AppState;
 
-/// Rows per page of every paged list.
-pub const PAGE_SIZE: u32 = 25;
+/// Rows per page of the lists paged by cursor (the audit log, users).
+pub const PAGE_SIZE: u32 = psops_core::sort::PAGE_ROWS;
 
 /// The query string (or a form) as name/value pairs, in order; typed values come out of
 /// it through [`crate::params::Params`], which names every bad one.

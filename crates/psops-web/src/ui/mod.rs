@@ -23,6 +23,7 @@ mod reports;
 mod session;
 mod setup;
 mod sign_in;
+mod table;
 mod utilization;
 mod week;
 mod week_grid;

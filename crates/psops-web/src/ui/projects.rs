@@ -15,7 +15,7 @@ use psops_core::page::PageRequest;
 use psops_core::partners::PartnerFilter;
 use psops_core::people::{Function, PersonFilter, PersonId};
 use psops_core::policy::{Action, list_scope};
-use psops_core::projects::{Project, ProjectFilter, ProjectId, ProjectStatus};
+use psops_core::projects::{Project, ProjectFilter, ProjectId, ProjectSort, ProjectStatus};
 use psops_core::ratio::basis_points;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::time_entries::{TimeEntry, TimeEntryFilter};
@@ -23,10 +23,11 @@ use psops_core::timesheet::IsoWeek;
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
-use super::filters::{PAGE_SIZE, Pairs, day, hours, is_htmx, label, next_link, options, pct, person_names, subject};
+use super::filters::{Pairs, day, hours, is_htmx, label, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
+use super::table::{self, Column, Pager, col};
 use crate::AppState;
 use crate::authorize::allow;
 use crate::params::Params;
@@ -63,7 +64,8 @@ struct ListPage {
     frame: Frame,
     rows: Vec<Row>,
     errors: Vec<FieldError>,
-    next: Option<String>,
+    columns: Vec<Column>,
+    pager: Pager,
     f: BTreeMap<&'static str, String>,
     statuses: Vec<(&'static str, String)>,
     accounts: Vec<Choice>,
@@ -84,8 +86,8 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         scope: list_scope(&s, ListKind::Projects),
         ..Default::default()
     };
-    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
-    let found = st.store.list(&filter, page).await?;
+    let at = table::read::<ProjectSort>(&mut e, &p);
+    let found = st.store.sorted(&filter, at).await?;
     let accounts = st
         .store
         .list(
@@ -134,7 +136,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .iter()
         .map(|pr| row(pr, &account_names, &pm_names))
         .collect();
-    let f = ["status", "account", "pm", "partner", "q"]
+    let f = ["status", "account", "pm", "partner", "q", "sort", "dir"]
         .into_iter()
         .map(|k| (k, p.text(k)))
         .collect();
@@ -142,7 +144,23 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         frame: frame(&me, &s),
         rows,
         errors: e.into_errors(),
-        next: next_link("/projects", &p, found.next_cursor.as_deref()),
+        columns: table::head(
+            "/projects",
+            &p,
+            &at,
+            vec![
+                col("Project", ProjectSort::Name),
+                col("Code", ProjectSort::Code),
+                col("Account", ProjectSort::Account),
+                col("Status", ProjectSort::Status),
+                col("Type", ProjectSort::Type),
+                col("Billing", ProjectSort::Billing),
+                col("PM", ProjectSort::Pm),
+                col("Start", ProjectSort::Start),
+                col("End", ProjectSort::End),
+            ],
+        ),
+        pager: table::pager("/projects", &p, &at, found.total),
         f,
         statuses: options::<ProjectStatus>(),
         accounts: accounts
