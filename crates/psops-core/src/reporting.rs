@@ -117,14 +117,16 @@ pub struct RollupFigures {
 /// A rollup row that differs from what the raw entries add up to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct RollupDifference {
-    /// `day` or `month`.
+    /// `day`, `week` or `month`.
     pub rollup: String,
     pub person_id: PersonId,
-    /// Days since 1970-01-01 for `day`, `year × 12 + month − 1` for `month`.
+    /// Days since 1970-01-01 for `day`, the day number of the Monday for `week`,
+    /// `year × 12 + month − 1` for `month`.
     pub key: i64,
-    /// 0 for internal time; always 0 in the monthly rollup.
+    /// 0 for internal time; always 0 in the weekly and monthly rollups.
     pub project_id: i64,
-    /// The internal category code; empty for project time and in the monthly rollup.
+    /// The internal category code; empty for project time and in the weekly and monthly
+    /// rollups.
     pub category: String,
     pub expected: RollupFigures,
     pub stored: RollupFigures,

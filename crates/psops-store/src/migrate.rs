@@ -57,6 +57,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_audit_via.sql"),
         postgres: include_str!("../migrations/postgres/0005_audit_via.sql"),
     },
+    Migration {
+        version: 6,
+        name: "rollup_week",
+        sqlite: include_str!("../migrations/sqlite/0006_rollup_week.sql"),
+        postgres: include_str!("../migrations/postgres/0006_rollup_week.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -267,12 +267,8 @@ impl ReportStore for Db {
             *slot = (*slot).max(day);
         }
         let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
-        let q = sql(
-            "SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(approved_minutes) AS BIGINT) AS approved \
-             FROM time_rollup_day WHERE day >= $1 AND day <= $2 GROUP BY person_id",
-        )
-        .bind(day_number(range.start))
-        .bind(day_number(range.end));
+        let q = sql("SELECT person_id, minutes, approved_minutes AS approved FROM time_rollup_week WHERE monday = $1")
+            .bind(day_number(week.monday()));
         for r in self.pools.all(q).await? {
             minutes.insert(r.get("person_id")?, (r.get("minutes")?, r.get("approved")?));
         }

@@ -1,9 +1,11 @@
 //! The rollups reports read instead of raw entries: minutes per person, day, project and
-//! category (`time_rollup_day`, with billable and approved minutes) and per person and
-//! month (`time_rollup_month`). Every entry write collects its changes as deltas and
-//! applies them in its own transaction with one upsert per table; rows that fall to zero
-//! are deleted, so a rollup row exists exactly when entries do. `verify` recomputes both
-//! from the entries.
+//! category (`time_rollup_day`, with billable and approved minutes), per person and ISO
+//! week (`time_rollup_week`, keyed by the day number of its Monday, with the same three
+//! figures: what compliance and the home page read for a whole organisation) and per
+//! person and month (`time_rollup_month`). Every entry write collects its changes as
+//! deltas and applies them in its own transaction with one upsert per table; rows that
+//! fall to zero are deleted, so a rollup row exists exactly when entries do. `verify`
+//! recomputes all three from the entries.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,8 +23,23 @@ use crate::db::{Pools, Sql, Tx, sql};
 pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
 /// A `time_rollup_month` row: person, month key.
 pub(crate) type MonthKey = (i64, i64);
-/// Day rows with their minutes, billable and approved minutes; month rows with the first two.
-pub(crate) type Rows = (Vec<(DayKey, [i64; 3])>, Vec<(MonthKey, [i64; 2])>);
+/// A `time_rollup_week` row: person, day number of the week's Monday.
+pub(crate) type WeekKey = (i64, i64);
+
+/// The rows that change: day and week rows with their minutes, billable and approved
+/// minutes; month rows with the first two.
+#[derive(Debug, Default)]
+pub(crate) struct Rows {
+    pub days: Vec<(DayKey, [i64; 3])>,
+    pub weeks: Vec<(WeekKey, [i64; 3])>,
+    pub months: Vec<(MonthKey, [i64; 2])>,
+}
+
+/// The day number of the Monday of the ISO week holding day number `day` (1970-01-01,
+/// day 0, was a Thursday). The week rollup's key; migrations compute it the same way.
+pub(crate) fn monday(day: i64) -> i64 {
+    day - (day + 3).rem_euclid(7)
+}
 
 /// Rows per multi-row statement: 7 arguments each stays far below both drivers' limits.
 const CHUNK: usize = 400;
@@ -33,6 +50,7 @@ const CHUNK: usize = 400;
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     day: BTreeMap<DayKey, [i64; 3]>,
+    week: BTreeMap<WeekKey, [i64; 3]>,
     month: BTreeMap<MonthKey, [i64; 2]>,
 }
 
@@ -52,13 +70,15 @@ pub(crate) fn category_key(c: Option<InternalCategory>) -> Cow<'static, str> {
 }
 
 impl Deltas {
-    /// Counts `f` (minutes, billable, approved) on the day's row and the month's.
+    /// Counts `f` (minutes, billable, approved) on the day's row, the week's and the month's.
     pub fn add(&mut self, person: i64, date: Date, project: i64, category: Cow<'static, str>, f: [i64; 3]) {
-        let d = self
-            .day
-            .entry((person, day_number(date), project, category))
-            .or_default();
+        let day = day_number(date);
+        let d = self.day.entry((person, day, project, category)).or_default();
         for (sum, v) in d.iter_mut().zip(f) {
+            *sum += v;
+        }
+        let w = self.week.entry((person, monday(day))).or_default();
+        for (sum, v) in w.iter_mut().zip(f) {
             *sum += v;
         }
         let mo = self.month.entry((person, month_key(date))).or_default();
@@ -78,33 +98,32 @@ impl Deltas {
         let approved = |s| i64::from(s == EntryStatus::Approved);
         let sign = approved(after) - approved(before);
         if sign != 0 {
+            let day = day_number(e.date);
             let key = (
                 e.person_id.get(),
-                day_number(e.date),
+                day,
                 e.project_id.map_or(0, |p| p.get()),
                 category_key(e.category),
             );
             self.day.entry(key).or_default()[2] += e.minutes.get() * sign;
+            self.week.entry((e.person_id.get(), monday(day))).or_default()[2] += e.minutes.get() * sign;
         }
     }
 
     /// The rows that change, without those whose every figure nets to zero.
     pub fn into_rows(self) -> Rows {
-        let days = self
-            .day
-            .into_iter()
-            .filter(|(_, d)| d.iter().any(|v| *v != 0))
-            .collect();
-        let months = self
-            .month
-            .into_iter()
-            .filter(|(_, m)| m.iter().any(|v| *v != 0))
-            .collect();
-        (days, months)
+        fn changed<K, const N: usize>(rows: BTreeMap<K, [i64; N]>) -> Vec<(K, [i64; N])> {
+            rows.into_iter().filter(|(_, f)| f.iter().any(|v| *v != 0)).collect()
+        }
+        Rows {
+            days: changed(self.day),
+            weeks: changed(self.week),
+            months: changed(self.month),
+        }
     }
 
     pub async fn write(self, tx: &mut Tx) -> Result<()> {
-        let (days, months) = self.into_rows();
+        let Rows { days, weeks, months } = self.into_rows();
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -128,6 +147,28 @@ impl Deltas {
             );
             tx.execute(q).await?;
         }
+        for chunk in weeks.chunks(CHUNK) {
+            let mut q = sql(
+                "INSERT INTO time_rollup_week (person_id, monday, minutes, billable_minutes, approved_minutes) VALUES ",
+            );
+            for (i, ((person, monday), w)) in chunk.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { ", (" });
+                q.push_bind(*person).push(", ").push_bind(*monday).push(", ");
+                q.push_bind(w[0])
+                    .push(", ")
+                    .push_bind(w[1])
+                    .push(", ")
+                    .push_bind(w[2])
+                    .push(")");
+            }
+            q.push(
+                " ON CONFLICT (person_id, monday) DO UPDATE SET \
+                 minutes = time_rollup_week.minutes + excluded.minutes, \
+                 billable_minutes = time_rollup_week.billable_minutes + excluded.billable_minutes, \
+                 approved_minutes = time_rollup_week.approved_minutes + excluded.approved_minutes",
+            );
+            tx.execute(q).await?;
+        }
         for chunk in months.chunks(CHUNK) {
             let mut q = sql("INSERT INTO time_rollup_month (person_id, month_key, minutes, billable_minutes) VALUES ");
             for (i, ((person, month), d)) in chunk.iter().enumerate() {
@@ -146,6 +187,8 @@ impl Deltas {
         let emptied = |v: i64| v < 0;
         let day_keys = days.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| (k.0, k.1));
         delete_empty(tx, "time_rollup_day", "day", day_keys).await?;
+        let week_keys = weeks.iter().filter(|(_, w)| emptied(w[0])).map(|(k, _)| *k);
+        delete_empty(tx, "time_rollup_week", "monday", week_keys).await?;
         let month_keys = months.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
         delete_empty(tx, "time_rollup_month", "month_key", month_keys).await
     }
@@ -211,7 +254,7 @@ fn differences<K: Ord + Clone>(
     }
 }
 
-/// Recomputes both rollups from the raw entries and lists every row that differs.
+/// Recomputes every rollup from the raw entries and lists every row that differs.
 pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     let rows = pools
         .all(sql(
@@ -234,9 +277,11 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
             [f.minutes, f.billable_minutes, f.approved_minutes],
         );
     }
-    let (want_day, want_month) = want.into_rows();
-    let want_day: BTreeMap<DayKey, RollupFigures> = want_day.into_iter().map(|(k, f)| (k, rollup(f))).collect();
-    let want_month: BTreeMap<MonthKey, RollupFigures> = want_month
+    let want = want.into_rows();
+    let want_day: BTreeMap<DayKey, RollupFigures> = want.days.into_iter().map(|(k, f)| (k, rollup(f))).collect();
+    let want_week: BTreeMap<WeekKey, RollupFigures> = want.weeks.into_iter().map(|(k, f)| (k, rollup(f))).collect();
+    let want_month: BTreeMap<MonthKey, RollupFigures> = want
+        .months
         .into_iter()
         .map(|(k, [m, b])| (k, rollup([m, b, 0])))
         .collect();
@@ -253,6 +298,11 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         );
         have_day.insert(key, stored(&r, true)?);
     }
+    let mut have_week = BTreeMap::new();
+    let q = "SELECT person_id, monday, minutes, billable_minutes, approved_minutes FROM time_rollup_week";
+    for r in pools.all(sql(q)).await? {
+        have_week.insert((r.get("person_id")?, r.get("monday")?), stored(&r, true)?);
+    }
     let mut have_month = BTreeMap::new();
     let q = "SELECT person_id, month_key, minutes, billable_minutes FROM time_rollup_month";
     for r in pools.all(sql(q)).await? {
@@ -265,6 +315,15 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         key: k.1,
         project_id: k.2,
         category: k.3.to_string(),
+        expected,
+        stored,
+    });
+    differences(want_week, have_week, &mut out, |k, expected, stored| RollupDifference {
+        rollup: "week".into(),
+        person_id: psops_core::Id::new(k.0),
+        key: k.1,
+        project_id: 0,
+        category: String::new(),
         expected,
         stored,
     });
@@ -312,9 +371,18 @@ mod tests {
             admin.clone(),
             figures(60, false, EntryStatus::Draft, 1),
         );
-        let (days, months) = d.into_rows();
+        let Rows { days, weeks, months } = d.into_rows();
         let days: Vec<[i64; 3]> = days.into_iter().map(|(_, f)| f).collect();
         assert_eq!(days, [[90, 90, 90], [30, 0, 0], [60, 0, 0]]);
+        // 2026-03-02 is a Monday; the 31st and the 1st share the week of Monday the 30th.
+        let weeks: Vec<(i64, [i64; 3])> = weeks.into_iter().map(|((_, w), f)| (w, f)).collect();
+        assert_eq!(
+            weeks,
+            [
+                (day_number(date!(2026 - 03 - 02)), [90, 90, 90]),
+                (day_number(date!(2026 - 03 - 30)), [90, 0, 0])
+            ]
+        );
         let months: Vec<(i64, [i64; 2])> = months.into_iter().map(|((_, m), f)| (m, f)).collect();
         assert_eq!(
             months,
@@ -343,7 +411,22 @@ mod tests {
             category_key(None),
             figures(90, true, EntryStatus::Submitted, -1),
         );
-        let (days, months) = d.into_rows();
-        assert!(days.is_empty() && months.is_empty());
+        let rows = d.into_rows();
+        assert!(rows.days.is_empty() && rows.weeks.is_empty() && rows.months.is_empty());
+    }
+
+    #[test]
+    fn every_day_of_an_iso_week_has_its_monday() {
+        let monday_day = day_number(date!(2026 - 11 - 23));
+        for offset in 0..7 {
+            assert_eq!(monday(monday_day + offset), monday_day);
+        }
+        assert_eq!(monday(monday_day + 7), monday_day + 7);
+        // Before 1970 too: 1969-12-29 was a Monday.
+        assert_eq!(
+            monday(day_number(date!(1969 - 12 - 31))),
+            day_number(date!(1969 - 12 - 29))
+        );
+        assert_eq!(monday(0), day_number(date!(1969 - 12 - 29)));
     }
 }
