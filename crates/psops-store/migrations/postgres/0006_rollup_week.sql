@@ -26,3 +26,7 @@ DROP INDEX timesheet_weeks_week;
 CREATE INDEX timesheet_weeks_week ON timesheet_weeks (week_key, person_id) INCLUDE (submitted_at);
 DROP INDEX timesheet_approvals_week;
 CREATE INDEX timesheet_approvals_week ON timesheet_approvals (week_key, person_id) INCLUDE (approved_at);
+
+-- Capacity reads a range of approved time off for everyone, person by person.
+DROP INDEX time_off_person_date;
+CREATE INDEX time_off_person_date ON time_off (person_id, off_date) INCLUDE (status, minutes, kind);
