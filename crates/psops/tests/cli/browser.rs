@@ -122,6 +122,32 @@ fn focused(b: &Browser) -> String {
         .to_string()
 }
 
+/// The people list sorts by a header and pages: with 55 more people, clicking "Name"
+/// sorts descending, and "Next" shows the rest with the sort kept.
+fn sorted_and_paged_people(b: &Browser, base: &str, server: &Server, token: &str) {
+    for i in 0..55 {
+        api(
+            server,
+            token,
+            "/api/v1/people",
+            &json!({"name": format!("Zed Person {i:02}"), "email": format!("zed{i}@example.com"),
+                    "function": "engineer", "region": "EMEA", "employment_start": "2020-01-01"}),
+        );
+    }
+    b.goto(&format!("{base}/people"));
+    assert_eq!(text(b, "th[aria-sort] a"), "Name ▲", "sorted by name at first");
+    b.click("th[aria-sort] a");
+    b.wait_until("the list sorted by name, descending", |b| b.url().contains("dir=desc"));
+    assert_eq!(text(b, "#people-table tbody tr td a"), "Zed Person 54");
+    assert!(text(b, ".pager").contains("1–50 of"), "{}", text(b, ".pager"));
+    b.click(".pager a[rel=next]");
+    b.wait_until("the second page", |b| b.url().contains("page=2"));
+    assert!(b.url().contains("dir=desc"), "the sort is kept: {}", b.url());
+    assert!(text(b, ".pager").starts_with("51–"), "{}", text(b, ".pager"));
+    let header = b.eval("return getComputedStyle(document.querySelector('#people-table th')).position;");
+    assert_eq!(header.as_str(), Some("sticky"), "the header stays in view");
+}
+
 fn sign_in(b: &Browser, base: &str, email: &str) {
     b.goto(&format!("{base}/sign-in"));
     b.type_into("#email", email);
@@ -320,6 +346,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.type_into("#q", "Globex");
     b.wait_until("the filtered list", |b| b.url().contains("q=Globex"));
     no_csp_violations(&b, "the admin's lists and reports");
+    sorted_and_paged_people(&b, &base, &server, token.stdout.trim());
     b.goto(&format!("{base}/tokens"));
     b.click("select#user option:last-child");
     b.wait_until("the other user's tokens", |b| b.url().contains("user="));
