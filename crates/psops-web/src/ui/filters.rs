@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use psops_core::Id;
 use psops_core::Minutes;
 use psops_core::auth::{Actor, TokenScope};
 use psops_core::code::Code;
-use psops_core::people::PersonId;
+use psops_core::people::{Person, PersonId};
 use psops_core::policy::Subject;
+use psops_core::record::Record;
+use psops_core::store::{RecordStore, Store};
 use time::Date;
 
 #[cfg(test)]
@@ -102,17 +105,30 @@ pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError
 
 /// The names of people by id, fetched once each.
 pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i64, String>, UiError> {
+    names_of(st, ids, |p: Person| p.fields.name).await
+}
+
+/// The names of records of one kind by id, fetched once each; a record that is gone
+/// shows as `#id`. For the rows of one page, not for whole lists.
+pub async fn names_of<R: Record>(
+    st: &AppState,
+    ids: impl IntoIterator<Item = Id<R>>,
+    name: impl Fn(R) -> String,
+) -> Result<HashMap<i64, String>, UiError>
+where
+    dyn Store: RecordStore<R>,
+{
     let mut names = HashMap::new();
     for id in ids {
         if names.contains_key(&id.get()) {
             continue;
         }
-        let name = match st.store.get(id).await {
-            Ok(p) => p.fields.name,
+        let found = match RecordStore::<R>::get(st.store.as_ref(), id).await {
+            Ok(r) => name(r),
             Err(psops_core::Error::NotFound { .. }) => format!("#{id}"),
             Err(e) => return Err(e.into()),
         };
-        names.insert(id.get(), name);
+        names.insert(id.get(), found);
     }
     Ok(names)
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use psops_core::accounts::AccountFilter;
+use psops_core::accounts::{Account, AccountFilter};
 use psops_core::assignments::AssignmentFilter;
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
@@ -20,10 +20,10 @@ use psops_core::ratio::basis_points;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::time_entries::{TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
-use psops_core::{FieldError, Minutes};
+use psops_core::{FieldError, Id, Minutes};
 use serde::Serialize;
 
-use super::filters::{Pairs, day, hours, is_htmx, label, options, pct, person_names, subject};
+use super::filters::{Pairs, day, hours, is_htmx, label, names_of, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -99,11 +99,9 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             ALL,
         )
         .await?;
-    let account_names: HashMap<i64, String> = accounts
-        .items
-        .iter()
-        .map(|a| (a.id.get(), a.fields.name.clone()))
-        .collect();
+    // The rows' names come by id: the filter's choices stop at 500 accounts.
+    let account_ids: Vec<Id<Account>> = found.items.iter().filter_map(|p| p.fields.account_id).collect();
+    let account_names = names_of(&st, account_ids, |a: Account| a.fields.name).await?;
     let mut managers = Vec::new();
     for function in [Function::ProjectManager, Function::ProgramManager] {
         let people_filter = PersonFilter {
