@@ -19,6 +19,9 @@ use crate::common::{Table, check_version};
 use crate::db::{DbError, Row, Sql, Tx, Value, now, sql};
 use crate::{Db, idempotency};
 
+/// Ids per `IN (…)` list, far below both drivers' parameter limits.
+const ID_CHUNK: usize = 500;
+
 /// The columns every plain record carries after its own.
 const META: &str = "version, created_at, updated_at, archived_at";
 
@@ -221,6 +224,22 @@ impl<R: Stored> RecordStore<R> for Db {
 
     async fn get(&self, id: Id<R>) -> Result<R> {
         table::<R>().get(&mut &self.pools, id.get(), "").await
+    }
+
+    async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>> {
+        let t = table::<R>();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(ID_CHUNK) {
+            let mut q = t.select();
+            q.push(" AND id IN (");
+            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(")");
+            for row in self.pools.all(q).await? {
+                out.push(R::read(&row)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {

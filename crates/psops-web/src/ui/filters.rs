@@ -108,8 +108,8 @@ pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i
     names_of(st, ids, |p: Person| p.fields.name).await
 }
 
-/// The names of records of one kind by id, fetched once each; a record that is gone
-/// shows as `#id`. For the rows of one page, not for whole lists.
+/// The names of records of one kind by id, in one read; a record that is gone shows as
+/// `#id`.
 pub async fn names_of<R: Record>(
     st: &AppState,
     ids: impl IntoIterator<Item = Id<R>>,
@@ -118,17 +118,13 @@ pub async fn names_of<R: Record>(
 where
     dyn Store: RecordStore<R>,
 {
-    let mut names = HashMap::new();
+    let mut ids: Vec<Id<R>> = ids.into_iter().collect();
+    ids.sort_by_key(|id| id.get());
+    ids.dedup();
+    let found = RecordStore::<R>::get_many(st.store.as_ref(), &ids).await?;
+    let mut names: HashMap<i64, String> = found.into_iter().map(|r| (r.id().get(), name(r))).collect();
     for id in ids {
-        if names.contains_key(&id.get()) {
-            continue;
-        }
-        let found = match RecordStore::<R>::get(st.store.as_ref(), id).await {
-            Ok(r) => name(r),
-            Err(psops_core::Error::NotFound { .. }) => format!("#{id}"),
-            Err(e) => return Err(e.into()),
-        };
-        names.insert(id.get(), found);
+        names.entry(id.get()).or_insert_with(|| format!("#{id}"));
     }
     Ok(names)
 }
