@@ -2,6 +2,7 @@
 //! case-blind, related names through their record, blanks last either way, ties by id),
 //! count the filtered and scoped list, and page without repeating or skipping a row.
 
+use psops_core::Id;
 use psops_core::accounts::AccountFields;
 use psops_core::partners::{PartnerFields, PartnerType};
 use psops_core::people::{Fte, PersonFilter, PersonSort};
@@ -103,6 +104,24 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
         .remove(0);
     db.archive(&ctx(), dave.id, None, true).await.expect("archive");
     assert_eq!(names(db, &all, Sorted::default()).await.1, 3);
+    // Many by id in one read: archived ones too, missing ones left out.
+    let mut many: Vec<String> = db
+        .get_many(&[dave.id, partner_person(db, &all).await, Id::new(999_999)])
+        .await
+        .expect("get many")
+        .into_iter()
+        .map(|p| p.fields.name)
+        .collect();
+    many.sort();
+    assert_eq!(many, ["Bob", "Dave"]);
+}
+
+async fn partner_person(db: &Db, all: &PersonFilter) -> Id<psops_core::people::Person> {
+    let page = db
+        .sorted(all, at(PersonSort::Employer, Direction::Desc, 1, 1))
+        .await
+        .expect("bob");
+    page.items[0].id
 }
 
 async fn projects_sort_by_related_names(db: &Db) {
