@@ -42,6 +42,7 @@ pub mod store;
 pub mod time_entries;
 pub mod timesheet;
 pub mod utilization;
+pub mod utilization_weeks;
 pub mod validate;
 
 pub use error::{Error, FieldError, Result};

@@ -31,6 +31,7 @@ use crate::sort::{Numbered, Sorted};
 use crate::time_entries::{NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch};
 use crate::timesheet::IsoWeek;
 use crate::utilization::{GroupBy, UtilizationReport};
+use crate::utilization_weeks::WeeklyUtilization;
 
 /// Who writes, and under which request: carried into every write for the audit trail.
 /// Made only by [`WriteCtx::granted`] — from the policy's [`Grant`] — or by
@@ -349,6 +350,15 @@ pub trait ReportStore: Send + Sync {
         group_by: GroupBy,
         filter: &UtilizationFilter,
     ) -> Result<UtilizationReport>;
+    /// Each group's worked and billable minutes and policy-view capacity in every ISO
+    /// week of `range` (at most `utilization_weeks::MAX_WEEKS`), the minutes read from the
+    /// rollups in one query whatever the number of people.
+    async fn utilization_weeks(
+        &self,
+        range: DateRange,
+        group_by: GroupBy,
+        filter: &UtilizationFilter,
+    ) -> Result<WeeklyUtilization>;
     /// Each active person's week against its due day, as of a day.
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport>;
     /// Recomputes the rollups from the raw entries; empty when they agree.

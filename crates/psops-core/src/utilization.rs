@@ -256,12 +256,24 @@ pub struct UtilizationReport {
 }
 
 pub fn group_key(p: &PersonUtilization, by: GroupBy) -> String {
+    person_group_key(p.person_id, p.function, &p.region, p.manager_id, p.partner_id, by)
+}
+
+/// The key of the group a person with these facts falls in.
+pub fn person_group_key(
+    person_id: PersonId,
+    function: Function,
+    region: &str,
+    manager_id: Option<PersonId>,
+    partner_id: Option<PartnerId>,
+    by: GroupBy,
+) -> String {
     match by {
-        GroupBy::Person => p.person_id.to_string(),
-        GroupBy::Function => p.function.code().to_string(),
-        GroupBy::Region => p.region.clone(),
-        GroupBy::Manager => p.manager_id.map_or("none".into(), |m| m.to_string()),
-        GroupBy::Partner => p.partner_id.map_or("company".into(), |m| m.to_string()),
+        GroupBy::Person => person_id.to_string(),
+        GroupBy::Function => function.code().to_string(),
+        GroupBy::Region => region.to_string(),
+        GroupBy::Manager => manager_id.map_or("none".into(), |m| m.to_string()),
+        GroupBy::Partner => partner_id.map_or("company".into(), |m| m.to_string()),
     }
 }
 

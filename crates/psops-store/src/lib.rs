@@ -24,6 +24,7 @@ mod people;
 mod projects;
 mod record;
 mod reports;
+mod reports_weekly;
 mod rollups;
 pub mod testing;
 mod time_entries;

@@ -19,6 +19,7 @@ use psops_core::reporting::{
 use psops_core::store::{OrgStore, RecordStore, ReportStore};
 use psops_core::timesheet::{IsoWeek, compliance, due_date_for};
 use psops_core::utilization::{GroupBy, PersonUtilization, UtilizationReport, report, row_from_capacity};
+use psops_core::utilization_weeks::WeeklyUtilization;
 use psops_core::{Minutes, Result};
 use time::{Date, OffsetDateTime};
 
@@ -27,7 +28,7 @@ use crate::db::{Packed, Pools, Sql, sql};
 use crate::{Db, capacity_rules};
 
 /// Narrows `people` (aliased or not) to the filter and to those employed in the range.
-fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
+pub(crate) fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
     eq(q, "id", f.person_id);
     eq(q, "function", f.function.map(|x| x.code()));
     eq(q, "region", f.region.as_deref().map(str::trim));
@@ -126,11 +127,11 @@ async fn worked(
     Ok(out)
 }
 
-struct Someone {
-    facts: PersonFacts,
-    manager_id: Option<PersonId>,
-    partner_id: Option<psops_core::partners::PartnerId>,
-    archived: bool,
+pub(crate) struct Someone {
+    pub facts: PersonFacts,
+    pub manager_id: Option<PersonId>,
+    pub partner_id: Option<psops_core::partners::PartnerId>,
+    pub archived: bool,
 }
 
 fn someone(r: &Packed<'_>) -> Result<Someone> {
@@ -147,6 +148,33 @@ fn someone(r: &Packed<'_>) -> Result<Someone> {
         partner_id: r.opt_i64(7)?.map(psops_core::Id::new),
         archived: !r.is_null(8),
     })
+}
+
+/// The people a report covers, in id order, with the facts capacity and grouping need.
+pub(crate) async fn people(pools: &Pools, filter: &UtilizationFilter, range: DateRange) -> Result<Vec<Someone>> {
+    let mut q = sql(
+        "SELECT id, function, region, fte_bp, employment_start, employment_end, manager_id, partner_id, \
+         archived_at FROM people WHERE 1=1",
+    );
+    people_filter(&mut q, filter, range);
+    q.push(" ORDER BY id");
+    let columns = [
+        "id",
+        "function",
+        "region",
+        "fte_bp",
+        "employment_start",
+        "employment_end",
+        "manager_id",
+        "partner_id",
+        "archived_at",
+    ];
+    pools
+        .packed(q, &columns)
+        .await?
+        .iter()
+        .map(|r| someone(&Packed(r)))
+        .collect()
 }
 
 fn utc_day(t: OffsetDateTime) -> Date {
@@ -187,30 +215,7 @@ impl ReportStore for Db {
             q.push("SELECT id FROM people WHERE 1=1");
             people_filter(q, filter, range);
         };
-        let mut q = sql(
-            "SELECT id, function, region, fte_bp, employment_start, employment_end, manager_id, partner_id, \
-             archived_at FROM people WHERE 1=1",
-        );
-        people_filter(&mut q, filter, range);
-        q.push(" ORDER BY id");
-        let columns = [
-            "id",
-            "function",
-            "region",
-            "fte_bp",
-            "employment_start",
-            "employment_end",
-            "manager_id",
-            "partner_id",
-            "archived_at",
-        ];
-        let people = self
-            .pools
-            .packed(q, &columns)
-            .await?
-            .iter()
-            .map(|r| someone(&Packed(r)))
-            .collect::<Result<Vec<_>>>()?;
+        let people = people(&self.pools, filter, range).await?;
         let worked = worked(&self.pools, range, &subquery).await?;
         let holidays = holidays(&self.pools, None, range).await?;
         let time_off = time_off(&self.pools, range, &subquery).await?;
@@ -240,6 +245,17 @@ impl ReportStore for Db {
             });
         }
         Ok(report(&rows, group_by))
+    }
+
+    async fn utilization_weeks(
+        &self,
+        range: DateRange,
+        group_by: GroupBy,
+        filter: &UtilizationFilter,
+    ) -> Result<WeeklyUtilization> {
+        DateRange::new(range.start, range.end)?;
+        let people = people(&self.pools, filter, range).await?;
+        crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await
     }
 
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport> {

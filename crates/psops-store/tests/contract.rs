@@ -20,4 +20,5 @@ mod contract {
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;
+    mod weekly;
 }

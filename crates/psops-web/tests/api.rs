@@ -47,6 +47,8 @@ mod setup_demo;
 mod time;
 #[path = "api/ui_browser.rs"]
 mod ui_browser;
+#[path = "api/ui_charts.rs"]
+mod ui_charts;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
 #[path = "api/ui_pages.rs"]

@@ -19,6 +19,7 @@ mod people;
 mod pre_session;
 mod projects;
 mod render;
+mod report_charts;
 mod reports;
 mod session;
 mod setup;

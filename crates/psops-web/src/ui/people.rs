@@ -19,8 +19,8 @@ use psops_core::policy::{Action, Decision, Resource, decide, list_scope};
 use psops_core::ratio::basis_points;
 use psops_core::reporting::UtilizationFilter;
 use psops_core::scope::ListKind;
-use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::GroupBy;
+use psops_core::utilization_weeks::{WeekFigures, weeks_in};
 use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -277,20 +277,6 @@ fn capacity_rows(policy: &Capacity, calendar: &Capacity) -> Vec<CapacityRow> {
     ]
 }
 
-/// The ISO weeks touching a range, each cut to the range.
-pub fn weeks_in(range: DateRange) -> Vec<(IsoWeek, DateRange)> {
-    let mut out = Vec::new();
-    let mut week = Some(IsoWeek::of(range.start));
-    while let Some(w) = week {
-        let Some(cut) = w.range().intersect(&range) else {
-            break;
-        };
-        out.push((w, cut));
-        week = w.next();
-    }
-    out
-}
-
 async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<Details, UiError> {
     let policy = st.store.capacity_rules().await?;
     let today = OffsetDateTime::now_utc().date();
@@ -323,29 +309,42 @@ async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<
         person_id: Some(person.id),
         ..Default::default()
     };
+    // One read for every week reached so far (this one to date); later weeks have no
+    // figures yet.
+    let so_far = match DateRange::new(range.start, range.end.min(today)) {
+        Ok(cut) => Some(st.store.utilization_weeks(cut, GroupBy::Person, &filter).await?),
+        Err(_) => None,
+    };
+    let (reached, partial) = super::report_charts::progress(range, today);
+    let figures: Vec<WeekFigures> = so_far
+        .and_then(|s| s.groups.into_iter().next())
+        .map(|g| g.weeks)
+        .unwrap_or_default();
     let mut weeks = Vec::new();
     let mut bars = Vec::new();
-    for (week, cut) in weeks_in(range) {
-        let report = st.store.utilization(cut, GroupBy::Person, &filter).await?;
-        let r = report.total;
+    for (i, (week, _)) in weeks_in(range).into_iter().enumerate() {
+        let r = figures.get(i).copied().unwrap_or_default();
+        let so_far = if partial == Some(i) { " (so far)" } else { "" };
         bars.push(Bar {
             label: format!("W{:02}", week.week),
-            value: bp_percent(r.billable_utilization_bp),
+            value: bp_percent(r.billable_utilization_bp()),
             second: None,
         });
         weeks.push(WeekRow {
-            week: week.to_string(),
-            available: hours(r.available_policy_minutes),
-            worked: hours(r.worked_minutes),
-            billable: hours(r.billable_minutes),
-            utilization: pct(r.utilization_bp),
-            billable_utilization: pct(r.billable_utilization_bp),
-            target: pct(r.target_bp),
+            week: format!("{week}{so_far}"),
+            available: hours(r.available),
+            worked: hours(r.worked),
+            billable: hours(r.billable),
+            utilization: pct(r.utilization_bp()),
+            billable_utilization: pct(r.billable_utilization_bp()),
+            target: pct(r.target_bp()),
         });
     }
+    weeks.truncate(reached);
     let target = basis_points(by_policy.target_minutes.get(), by_policy.available_minutes.get());
+    let quarter = format!("FY{} Q{}", q.year, q.quarter);
     let chart = BarChart {
-        title: format!("Billable utilization by week, FY{} Q{}", q.year, q.quarter),
+        title: format!("Billable utilization by week, {quarter}"),
         unit: "%".into(),
         series: "Billable utilization".into(),
         second_series: None,
@@ -358,11 +357,14 @@ async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<
             })
             .into_iter()
             .collect(),
+        reached: Some(reached),
+        empty: format!("No billable time recorded in {quarter} yet — the weeks fill in as it is logged."),
+        summary: String::new(),
     };
     Ok(Details {
         sees_time_off,
         chart: bar_chart(&chart),
-        quarter: format!("FY{} Q{}", q.year, q.quarter),
+        quarter,
         range: format!("{} – {}", day(Some(range.start)), day(Some(range.end))),
         capacity: capacity_rows(&by_policy, &by_calendar),
         time_off,

@@ -1,6 +1,6 @@
 //! `/reports/utilization`: utilization by person, function or region for a fiscal
-//! quarter or a date range, as an SVG chart of billable utilization against each row's
-//! target and the table of every figure with its total; `/reports/utilization.csv` answers
+//! quarter or a date range, as SVG charts that suit the report's size (`report_charts`)
+//! and the table of every figure with its total; `/reports/utilization.csv` answers
 //! the same query with exactly the rows of that table. Rows are cut to the people the
 //! subject may see figures of (`ListKind::Figures`).
 
@@ -24,10 +24,10 @@ use psops_core::utilization::{GroupBy, UtilizationRow, UtilizationSort};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{Pairs, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
+use super::filters::{Pairs, day, hours, is_htmx, label, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
+use super::report_charts::{self, ChartRow};
 use super::session::SignedIn;
 use super::table::{self, Col, Column, Pager};
 use crate::AppState;
@@ -81,6 +81,10 @@ struct Built {
     lines: Vec<Line>,
     total: Line,
     rows: Vec<UtilizationRow>,
+    /// Whom the report covers, for the weekly series the charts may read.
+    filter: UtilizationFilter,
+    /// Function and region reports' figures week by week; set by the page, not the CSV.
+    weekly: Option<report_charts::Weekly>,
 }
 
 fn cells(r: &UtilizationRow) -> Vec<String> {
@@ -205,41 +209,23 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
             cells: cells(&report.total),
         },
         rows: report.rows.iter().map(|g| g.row).collect(),
+        filter,
+        weekly: None,
     })
 }
 
 fn chart(b: &Built) -> String {
-    let mut targets: BTreeMap<i64, ()> = BTreeMap::new();
-    for r in &b.rows {
-        if let Some(t) = r.target_bp.filter(|t| *t > 0) {
-            targets.insert(t, ());
-        }
-    }
-    let chart = BarChart {
-        title: format!("Billable utilization by {}", b.group.code()),
-        unit: "%".into(),
-        series: "Billable utilization".into(),
-        second_series: Some("Target".into()),
-        bars: b
-            .lines
-            .iter()
-            .zip(&b.rows)
-            .map(|(l, r)| Bar {
-                label: l.label.clone(),
-                value: bp_percent(r.billable_utilization_bp),
-                second: Some(bp_percent(r.target_bp)),
-            })
-            .collect(),
-        targets: targets
-            .keys()
-            .take(4)
-            .map(|t| Target {
-                label: "Target".into(),
-                value: bp_percent(Some(*t)),
-            })
-            .collect(),
-    };
-    bar_chart(&chart)
+    let rows: Vec<ChartRow<'_>> = b
+        .lines
+        .iter()
+        .zip(&b.rows)
+        .map(|(l, row)| ChartRow {
+            key: &l.key,
+            label: &l.label,
+            row,
+        })
+        .collect();
+    report_charts::draw(b.group, &rows, b.weekly.as_ref())
 }
 
 #[derive(Serialize)]
@@ -284,7 +270,9 @@ pub async fn utilization(
     p: Pairs,
 ) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    let b = build(&st, &s, &p).await?;
+    let mut b = build(&st, &s, &p).await?;
+    let today = OffsetDateTime::now_utc().date();
+    b.weekly = report_charts::weekly(&st, b.group, b.range, &b.filter, today).await?;
     let policy = st.store.capacity_rules().await?;
     let partners = st
         .store

@@ -19,7 +19,7 @@ use psops_core::utilization::{GroupBy, UtilizationRow};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use super::charts::{Bar, BarChart, Target, bar_chart};
+use super::charts::{Bar, BarChart, Target, bar_chart, number};
 use super::filters::{Pairs, pct, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -145,12 +145,30 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
     let row = report.rows.first().map_or(report.total, |g| g.row);
     let entries = own_entries(&state, &subject, range).await?;
     let target = as_hours(row.target_minutes.get());
+    let bars = weekly_bars(range, &entries);
+    let (reached, _) = super::report_charts::progress(range, OffsetDateTime::now_utc().date());
+    let summary = match bars[..reached.min(bars.len())].last() {
+        Some(last) => {
+            let mut text = format!(
+                "Through {}: {} h worked, {} h of it billable",
+                last.label,
+                number(last.value),
+                number(last.second.unwrap_or(0.0))
+            );
+            if row.target_minutes.get() > 0 {
+                text.push_str(&format!("; the quarter's billable target is {} h", number(target)));
+            }
+            text.push('.');
+            text
+        }
+        None => String::new(),
+    };
     let chart = bar_chart(&BarChart {
         title: format!("Cumulative hours in {quarter}, by week"),
         unit: "h".into(),
         series: "Worked".into(),
         second_series: Some("Billable".into()),
-        bars: weekly_bars(range, &entries),
+        bars,
         targets: if row.target_minutes.get() > 0 {
             vec![Target {
                 label: "Billable target".into(),
@@ -159,6 +177,13 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         } else {
             Vec::new()
         },
+        reached: Some(reached),
+        empty: if reached == 0 {
+            format!("{quarter} has not started yet — its weeks fill in as they pass.")
+        } else {
+            format!("No time recorded in {quarter} yet — log time on My week and it adds up here.")
+        },
+        summary,
     });
     let page = UtilizationPage {
         frame: frame(&me, &subject),
