@@ -16,6 +16,7 @@ pub mod csv_writer;
 pub mod dates;
 pub mod error;
 pub mod fiscal;
+pub mod health;
 pub mod ical;
 pub mod id;
 pub mod imports;

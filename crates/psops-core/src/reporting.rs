@@ -43,6 +43,16 @@ pub struct Rejection {
     pub entries: i64,
 }
 
+/// Submitted minutes waiting for approval on one person's day on one project (internal
+/// time has no project and is approved by ops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub person_id: PersonId,
+    pub project_id: Option<ProjectId>,
+    pub date: Date,
+    pub minutes: i64,
+}
+
 /// A period finance closed, who closed it and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LockRecord {

@@ -332,6 +332,9 @@ pub trait TimesheetStore: Send + Sync {
     ) -> Result<Vec<TimeEntry>>;
     /// When the person last submitted the week, if they have.
     async fn week_submitted_at(&self, person: PersonId, week: IsoWeek) -> Result<Option<OffsetDateTime>>;
+    /// Submitted time waiting for approval, summed per person, project and day: all of
+    /// it, or only what is on projects `approver` manages.
+    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<crate::reporting::Waiting>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.
@@ -361,6 +364,9 @@ pub trait ReportStore: Send + Sync {
     ) -> Result<WeeklyUtilization>;
     /// Each active person's week against its due day, as of a day.
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport>;
+    /// Every minute logged on each of these projects (their burn), by project id; a
+    /// project without time is left out.
+    async fn project_minutes(&self, ids: &[ProjectId]) -> Result<std::collections::HashMap<ProjectId, crate::Minutes>>;
     /// Recomputes the rollups from the raw entries; empty when they agree.
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>>;
 }

@@ -13,6 +13,7 @@ use psops_core::capacity::{
 use psops_core::code::Code;
 use psops_core::dates::{DateRange, day_number};
 use psops_core::people::{Fte, PersonId};
+use psops_core::projects::ProjectId;
 use psops_core::reporting::{
     ComplianceReport, ComplianceRow, RollupDifference, UtilizationFilter, cut_by_month, week_key,
 };
@@ -309,6 +310,22 @@ impl ReportStore for Db {
             });
         }
         Ok(ComplianceReport { week, due, as_of, rows })
+    }
+
+    async fn project_minutes(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, Minutes>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut q = sql(
+                "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id IN (",
+            );
+            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(") GROUP BY project_id");
+            for r in self.pools.all(q).await? {
+                out.insert(r.id("project_id")?, Minutes(r.get("minutes")?));
+            }
+        }
+        Ok(out)
     }
 
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {

@@ -11,7 +11,7 @@ use psops_core::dates::DateRange;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
-use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, week_from_key, week_key};
+use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, Waiting, week_from_key, week_key};
 use psops_core::rule::Rule;
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
@@ -274,6 +274,29 @@ impl TimesheetStore for Db {
             .bind(person)
             .bind(week_key(week));
         self.pools.optional(q).await?.map(|r| r.get("submitted_at")).transpose()
+    }
+
+    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<Waiting>> {
+        let mut q = sql(
+            "SELECT person_id, project_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+             WHERE status = 'submitted'",
+        );
+        if let Some(pm) = approver {
+            q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
+                .push_bind(pm)
+                .push(")");
+        }
+        q.push(" GROUP BY person_id, project_id, entry_date");
+        let mut out = Vec::new();
+        for r in self.pools.all(q).await? {
+            out.push(Waiting {
+                person_id: r.id("person_id")?,
+                project_id: r.opt_id("project_id")?,
+                date: r.get("entry_date")?,
+                minutes: r.get("minutes")?,
+            });
+        }
+        Ok(out)
     }
 
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>> {

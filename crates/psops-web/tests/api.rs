@@ -49,6 +49,8 @@ mod time;
 mod ui_browser;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_home.rs"]
+mod ui_home;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
 #[path = "api/ui_pages.rs"]

@@ -14,6 +14,7 @@ mod compliance;
 mod filters;
 mod form;
 mod home;
+pub(crate) mod home_ops;
 mod layout;
 mod people;
 mod pre_session;
