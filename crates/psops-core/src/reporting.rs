@@ -51,6 +51,8 @@ pub struct Waiting {
     pub project_id: Option<ProjectId>,
     pub date: Date,
     pub minutes: i64,
+    pub billable_minutes: i64,
+    pub entries: i64,
 }
 
 /// A period finance closed, who closed it and when.

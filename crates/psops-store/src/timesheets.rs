@@ -278,8 +278,9 @@ impl TimesheetStore for Db {
 
     async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<Waiting>> {
         let mut q = sql(
-            "SELECT person_id, project_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
-             WHERE status = 'submitted'",
+            "SELECT person_id, project_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes, \
+             CAST(SUM(CASE WHEN billable THEN minutes ELSE 0 END) AS BIGINT) AS billable, \
+             CAST(COUNT(*) AS BIGINT) AS entries FROM time_entries WHERE status = 'submitted'",
         );
         if let Some(pm) = approver {
             q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
@@ -294,6 +295,8 @@ impl TimesheetStore for Db {
                 project_id: r.opt_id("project_id")?,
                 date: r.get("entry_date")?,
                 minutes: r.get("minutes")?,
+                billable_minutes: r.get("billable")?,
+                entries: r.get("entries")?,
             });
         }
         Ok(out)

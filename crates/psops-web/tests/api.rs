@@ -45,6 +45,8 @@ mod security_surface;
 mod setup_demo;
 #[path = "api/time.rs"]
 mod time;
+#[path = "api/ui_approvals.rs"]
+mod ui_approvals;
 #[path = "api/ui_browser.rs"]
 mod ui_browser;
 #[path = "api/ui_charts.rs"]

@@ -32,7 +32,7 @@ DROP INDEX time_off_person_date;
 CREATE INDEX time_off_person_date ON time_off (person_id, off_date) INCLUDE (status, minutes, kind);
 
 -- What waits for approval is a small part of all time: an index of only that part.
-CREATE INDEX time_entries_waiting ON time_entries (project_id, person_id, entry_date) INCLUDE (minutes) WHERE status = 'submitted';
+CREATE INDEX time_entries_waiting ON time_entries (project_id, person_id, entry_date) INCLUDE (minutes, billable) WHERE status = 'submitted';
 
 -- A project's hours (its burn, its time by person and month) read from the index alone.
 DROP INDEX time_entries_project_date;
