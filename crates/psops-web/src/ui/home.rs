@@ -229,7 +229,7 @@ async fn projects(st: &AppState, me: PersonId, today: time::Date) -> Result<Vec<
             ))
         })
         .collect();
-    lines.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    lines.sort_by_key(|l| (l.0, l.1));
     Ok(lines.into_iter().map(|(_, _, l)| l).collect())
 }
 

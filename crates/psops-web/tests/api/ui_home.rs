@@ -6,7 +6,6 @@
 use psops_core::auth::Role;
 use psops_core::reporting::TimesheetActor;
 use psops_core::store::WriteCtx;
-use psops_core::store::prelude::*;
 use psops_core::timesheet::IsoWeek;
 use psops_core::{Id, Minutes};
 use time::OffsetDateTime;
