@@ -367,6 +367,20 @@ pub trait ReportStore: Send + Sync {
     /// Every minute logged on each of these projects (their burn), by project id; a
     /// project without time is left out.
     async fn project_minutes(&self, ids: &[ProjectId]) -> Result<std::collections::HashMap<ProjectId, crate::Minutes>>;
+    /// A project's minutes per person, of the time `scope` lets the reader see.
+    async fn project_people(
+        &self,
+        project: ProjectId,
+        scope: &crate::scope::ListScope,
+    ) -> Result<Vec<(PersonId, crate::Minutes)>>;
+    /// A project's minutes per day for each of `people`, or for everyone together (person
+    /// `None`) when `people` is `None`, of the time `scope` lets the reader see.
+    async fn project_days(
+        &self,
+        project: ProjectId,
+        scope: &crate::scope::ListScope,
+        people: Option<&[PersonId]>,
+    ) -> Result<Vec<(Option<PersonId>, Date, crate::Minutes)>>;
     /// Recomputes the rollups from the raw entries; empty when they agree.
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>>;
 }

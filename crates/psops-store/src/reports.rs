@@ -17,6 +17,7 @@ use psops_core::projects::ProjectId;
 use psops_core::reporting::{
     ComplianceReport, ComplianceRow, RollupDifference, UtilizationFilter, cut_by_month, week_key,
 };
+use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::{OrgStore, RecordStore, ReportStore};
 use psops_core::timesheet::{IsoWeek, compliance, due_date_for};
 use psops_core::utilization::{GroupBy, PersonUtilization, UtilizationReport, report, row_from_capacity};
@@ -326,6 +327,48 @@ impl ReportStore for Db {
             }
         }
         Ok(out)
+    }
+
+    async fn project_people(&self, project: ProjectId, scope: &ListScope) -> Result<Vec<(PersonId, Minutes)>> {
+        let mut q =
+            sql("SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id = ");
+        q.push_bind(project);
+        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+        q.push(" GROUP BY person_id");
+        let rows = self.pools.all(q).await?;
+        rows.iter()
+            .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
+            .collect()
+    }
+
+    async fn project_days(
+        &self,
+        project: ProjectId,
+        scope: &ListScope,
+        people: Option<&[PersonId]>,
+    ) -> Result<Vec<(Option<PersonId>, Date, Minutes)>> {
+        let who = if people.is_some() { "person_id" } else { "NULL" };
+        let mut q = sql(format!(
+            "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+             WHERE project_id = "
+        ));
+        q.push_bind(project);
+        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+        if let Some(people) = people {
+            if people.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push(" AND person_id IN (");
+            let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(") GROUP BY person_id, entry_date");
+        } else {
+            q.push(" GROUP BY entry_date");
+        }
+        let rows = self.pools.all(q).await?;
+        rows.iter()
+            .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
+            .collect()
     }
 
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {

@@ -326,4 +326,29 @@ async fn waiting_time_and_project_minutes(db: &Db) {
     assert_eq!(logged.get(&mine.id), Some(&Minutes(390)), "drafts count as logged");
     assert_eq!(logged.get(&theirs.id), Some(&Minutes(120)));
     assert!(db.project_minutes(&[]).await.unwrap().is_empty());
+    // Per person and per day, under a scope: the reader's own time only.
+    let all = psops_core::scope::ListScope::All;
+    assert_eq!(db.project_people(mine.id, &all).await.unwrap(), [(me.id, Minutes(390))]);
+    let mut days = db.project_days(mine.id, &all, Some(&[me.id])).await.unwrap();
+    days.sort_by_key(|d| d.1);
+    assert_eq!(
+        days,
+        [
+            (Some(me.id), date!(2026 - 03 - 02), Minutes(300)),
+            (Some(me.id), date!(2026 - 03 - 09), Minutes(90))
+        ]
+    );
+    let together = db.project_days(mine.id, &all, None).await.unwrap();
+    assert!(together.iter().all(|d| d.0.is_none()) && together.len() == 2);
+    let own = psops_core::scope::ListScope::Limited {
+        own: Some(pm.id),
+        managed_by: None,
+        assigned: None,
+        partner: None,
+    };
+    assert!(
+        db.project_people(mine.id, &own).await.unwrap().is_empty(),
+        "the PM logged nothing"
+    );
+    assert!(db.project_days(mine.id, &all, Some(&[])).await.unwrap().is_empty());
 }

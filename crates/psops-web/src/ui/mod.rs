@@ -18,6 +18,7 @@ pub(crate) mod home_ops;
 mod layout;
 mod people;
 mod pre_session;
+mod project_page;
 mod projects;
 mod render;
 mod report_charts;
@@ -56,7 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/utilization", get(utilization::show))
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/projects", get(projects::list))
-        .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}", get(project_page::show))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
         .route("/reports/utilization", get(reports::utilization))

@@ -1,6 +1,6 @@
-//! Approvals at size: waiting weeks grouped by project with the whole project's counts,
-//! 50 lines a page, deciding a line from a later page, and a project manager seeing only
-//! their projects' lines.
+//! Approvals and the project page at size: waiting weeks grouped by project with the whole
+//! project's counts, 50 lines a page, deciding a line from a later page, a project
+//! manager seeing only their projects' lines, and a project's people paged.
 
 use psops_core::Id;
 use psops_core::assignments::AssignmentFields;
@@ -87,6 +87,28 @@ async fn approvals_group_count_and_page(app: TestApp) {
             .expect(200)
             .text
             .contains("1–50 of 59")
+    );
+
+    // The project page lists the same 60 people once each, 50 a page, most hours first.
+    let page = pat
+        .get(&app, &format!("/projects/{}", org.project))
+        .await
+        .expect(200)
+        .text;
+    let team = table_rows(&page, "team-table");
+    assert_eq!(team.len(), 1 + 50);
+    assert_eq!(team[1][0], "Ada Lovelace", "18 h, the most");
+    assert!(page.contains("1–50 of 60"));
+    let page2 = pat
+        .get(&app, &format!("/projects/{}?page=2", org.project))
+        .await
+        .expect(200)
+        .text;
+    assert_eq!(table_rows(&page2, "team-table").len(), 1 + 10);
+    assert_eq!(
+        table_rows(&page2, "month-table").len(),
+        1 + 10 + 1,
+        "the page's people and everyone"
     );
 
     // Another project manager sees none of it, and cannot decide it.
