@@ -1,6 +1,7 @@
-//! Utilization week by week for a report's line chart. The minutes come from the daily
-//! rollup in ONE query, summed in the database by group and week (a few rows per group,
-//! whatever the headcount). Capacity is the policy view, computed in Rust once per
+//! Utilization week by week for a report's line chart. The minutes come in ONE query,
+//! summed in the database by group and week (a few rows per group, whatever the
+//! headcount): whole weeks from the week rollup, the cut weeks at the range's ends from
+//! the daily one. Capacity is the policy view, computed in Rust once per
 //! distinct set of the facts it depends on — function, region, FTE, employment within
 //! the range and whether a person-level override exists — and multiplied by how many
 //! people share them: each person's rounding is the same, so the sum is exact.
@@ -12,6 +13,7 @@ use psops_core::code::Code;
 use psops_core::dates::{DateRange, day_number};
 use psops_core::reporting::UtilizationFilter;
 use psops_core::rule::Rule;
+use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::{GroupBy, person_group_key};
 use psops_core::utilization_weeks::{MAX_WEEKS, WeekFigures, WeekGroup, WeeklyUtilization, weeks_in};
 use psops_core::{Error, Minutes, Result};
@@ -32,30 +34,42 @@ fn group_column(by: GroupBy) -> &'static str {
     }
 }
 
-/// A day number's ISO week, as the day number of its Monday. 1970-01-05, day 4, was a
-/// Monday; the added multiple of 7 keeps the remainder positive back to 1900 on both
-/// databases, whose `%` keeps the dividend's sign.
-const WEEK_OF_DAY: &str = "r.day - ((r.day + 28003) % 7)";
+/// A day number's ISO week, as the day number of its Monday (the week rollup's key).
+/// 1970-01-05, day 4, was a Monday; the added multiple of 7 keeps the remainder positive
+/// back to 1900 on both databases, whose `%` keeps the dividend's sign.
+const WEEK_OF_DAY: &str = "day - ((day + 28003) % 7)";
 
-/// Worked and billable minutes by group key and week (Monday's day number).
+/// Worked and billable minutes by group key and week (Monday's day number): whole weeks
+/// from the week rollup, the cut weeks at either end of the range from the daily one —
+/// one query, summed by the database.
 async fn minutes(
     pools: &Pools,
+    weeks: &[(IsoWeek, DateRange)],
     range: DateRange,
     by: GroupBy,
     filter: &UtilizationFilter,
 ) -> Result<HashMap<(String, i64), (i64, i64)>> {
+    let (whole, cut): (Vec<_>, Vec<_>) = weeks.iter().partition(|(w, r)| w.range() == *r);
     let mut q = sql(format!(
-        "SELECT {} AS g, {WEEK_OF_DAY} AS week, CAST(SUM(r.minutes) AS BIGINT) AS minutes, \
-         CAST(SUM(r.billable_minutes) AS BIGINT) AS billable \
-         FROM time_rollup_day r JOIN people p ON p.id = r.person_id WHERE r.day >= ",
+        "SELECT {} AS g, r.week AS week, CAST(SUM(r.minutes) AS BIGINT) AS minutes, \
+         CAST(SUM(r.billable_minutes) AS BIGINT) AS billable FROM (",
         group_column(by)
     ));
-    q.push_bind(day_number(range.start))
-        .push(" AND r.day <= ")
-        .push_bind(day_number(range.end));
-    q.push(" AND r.person_id IN (SELECT id FROM people WHERE 1=1");
+    q.push("SELECT person_id, monday AS week, minutes, billable_minutes FROM time_rollup_week WHERE 1=0");
+    if let (Some((first, _)), Some((last, _))) = (whole.first(), whole.last()) {
+        q.push(" OR (monday >= ").push_bind(day_number(first.monday()));
+        q.push(" AND monday <= ").push_bind(day_number(last.monday())).push(")");
+    }
+    q.push(&format!(
+        " UNION ALL SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE 1=0"
+    ));
+    for (_, r) in &cut {
+        q.push(" OR (day >= ").push_bind(day_number(r.start));
+        q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
+    }
+    q.push(") r JOIN people p ON p.id = r.person_id WHERE r.person_id IN (SELECT id FROM people WHERE 1=1");
     people_filter(&mut q, filter, range);
-    q.push(&format!(") GROUP BY {}, {WEEK_OF_DAY}", group_column(by)));
+    q.push(&format!(") GROUP BY {}, r.week", group_column(by)));
     let mut out = HashMap::new();
     for r in pools.packed(q, &["g", "week", "minutes", "billable"]).await? {
         let r = Packed(&r);
@@ -111,7 +125,7 @@ pub(crate) async fn utilization_weeks(
             format!("a weekly series covers at most {MAX_WEEKS} weeks"),
         ));
     }
-    let minutes = minutes(pools, range, by, filter).await?;
+    let minutes = minutes(pools, &weeks, range, by, filter).await?;
     let archived: Vec<i64> = people
         .iter()
         .filter(|p| p.archived)
