@@ -43,13 +43,13 @@ pub struct Rejection {
     pub entries: i64,
 }
 
-/// Submitted minutes waiting for approval on one person's day on one project (internal
-/// time has no project and is approved by ops).
+/// Submitted minutes waiting for approval in one person's ISO week on one project
+/// (internal time has no project and is approved by ops).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Waiting {
     pub person_id: PersonId,
     pub project_id: Option<ProjectId>,
-    pub date: Date,
+    pub week: IsoWeek,
     pub minutes: i64,
     pub billable_minutes: i64,
     pub entries: i64,

@@ -332,8 +332,8 @@ pub trait TimesheetStore: Send + Sync {
     ) -> Result<Vec<TimeEntry>>;
     /// When the person last submitted the week, if they have.
     async fn week_submitted_at(&self, person: PersonId, week: IsoWeek) -> Result<Option<OffsetDateTime>>;
-    /// Submitted time waiting for approval, summed per person, project and day: all of
-    /// it, or only what is on projects `approver` manages.
+    /// Submitted time waiting for approval, summed per person, project and ISO week: all
+    /// of it, or only what is on projects `approver` manages.
     async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<crate::reporting::Waiting>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;

@@ -91,6 +91,23 @@ async fn time_off(
     Ok(out)
 }
 
+/// `(c >= a AND c <= b) OR …` for each range, or `1=0` for none. Written without a
+/// leading `1=0 OR`, which SQLite reads as a reason to scan the whole table instead of
+/// seeking each range in the index (0.3 s instead of 40 ms at 5,000 people).
+pub(crate) fn any_range(q: &mut Sql, column: &str, ranges: &[(i64, i64)]) {
+    if ranges.is_empty() {
+        q.push("1=0");
+        return;
+    }
+    for (i, (a, b)) in ranges.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(&format!("({column} >= ")).push_bind(*a);
+        q.push(&format!(" AND {column} <= ")).push_bind(*b).push(")");
+    }
+}
+
 /// Worked and billable minutes per person over the range, from the rollups only.
 async fn worked(
     pools: &Pools,
@@ -112,11 +129,13 @@ async fn worked(
         if !first {
             q.push(" UNION ALL ");
         }
-        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_day WHERE 1=0");
-        for e in &cut.edges {
-            q.push(" OR (day >= ").push_bind(day_number(e.start));
-            q.push(" AND day <= ").push_bind(day_number(e.end)).push(")");
-        }
+        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_day WHERE ");
+        let edges: Vec<(i64, i64)> = cut
+            .edges
+            .iter()
+            .map(|e| (day_number(e.start), day_number(e.end)))
+            .collect();
+        any_range(&mut q, "day", &edges);
     }
     q.push(") r WHERE person_id IN (");
     people(&mut q);

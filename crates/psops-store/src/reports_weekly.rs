@@ -21,7 +21,7 @@ use time::Date;
 
 use crate::capacity_rules;
 use crate::db::{Packed, Pools, sql};
-use crate::reports::{Someone, people_filter};
+use crate::reports::{Someone, any_range, people_filter};
 
 /// The group column of a person, as text, matching `person_group_key`.
 fn group_column(by: GroupBy) -> &'static str {
@@ -55,18 +55,20 @@ async fn minutes(
          CAST(SUM(r.billable_minutes) AS BIGINT) AS billable FROM (",
         group_column(by)
     ));
-    q.push("SELECT person_id, monday AS week, minutes, billable_minutes FROM time_rollup_week WHERE 1=0");
-    if let (Some((first, _)), Some((last, _))) = (whole.first(), whole.last()) {
-        q.push(" OR (monday >= ").push_bind(day_number(first.monday()));
-        q.push(" AND monday <= ").push_bind(day_number(last.monday())).push(")");
-    }
+    q.push("SELECT person_id, monday AS week, minutes, billable_minutes FROM time_rollup_week WHERE ");
+    let whole: Vec<(i64, i64)> = match (whole.first(), whole.last()) {
+        (Some((first, _)), Some((last, _))) => vec![(day_number(first.monday()), day_number(last.monday()))],
+        _ => Vec::new(),
+    };
+    any_range(&mut q, "monday", &whole);
     q.push(&format!(
-        " UNION ALL SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE 1=0"
+        " UNION ALL SELECT person_id, {WEEK_OF_DAY} AS week, minutes, billable_minutes FROM time_rollup_day WHERE "
     ));
-    for (_, r) in &cut {
-        q.push(" OR (day >= ").push_bind(day_number(r.start));
-        q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
-    }
+    let cut: Vec<(i64, i64)> = cut
+        .iter()
+        .map(|(_, r)| (day_number(r.start), day_number(r.end)))
+        .collect();
+    any_range(&mut q, "day", &cut);
     q.push(") r JOIN people p ON p.id = r.person_id WHERE r.person_id IN (SELECT id FROM people WHERE 1=1");
     people_filter(&mut q, filter, range);
     q.push(&format!(") GROUP BY {}, r.week", group_column(by)));

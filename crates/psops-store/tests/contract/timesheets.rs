@@ -312,12 +312,16 @@ async fn waiting_time_and_project_minutes(db: &Db) {
         .await
         .unwrap();
     let mut all = db.waiting(None).await.unwrap();
-    all.sort_by_key(|w| w.date);
+    all.sort_by_key(|w| w.project_id.map_or(i64::MAX, |p| p.get()));
     let sums: Vec<(Option<i64>, i64)> = all.iter().map(|w| (w.project_id.map(|p| p.get()), w.minutes)).collect();
     assert_eq!(
         sums,
         [(Some(mine.id.get()), 300), (Some(theirs.id.get()), 120), (None, 30)],
-        "per person, project and day"
+        "per person, project and week"
+    );
+    assert!(
+        all.iter().all(|w| w.week == week("2026-W10")),
+        "the week of Monday to Sunday"
     );
     let pms = db.waiting(Some(pm.id)).await.unwrap();
     assert_eq!(pms.len(), 1);

@@ -107,7 +107,7 @@ async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, S
     for w in state.store.waiting(approver).await? {
         let line = Line {
             person: w.person_id,
-            week: IsoWeek::of(w.date),
+            week: w.week,
             project: w.project_id,
         };
         let sums = lines.entry(line).or_default();

@@ -159,7 +159,7 @@ async fn approver(st: &AppState, s: &Subject, today: time::Date) -> Result<Appro
     let waiting = st.store.waiting(pm).await?;
     let mut weeks: BTreeMap<(i64, IsoWeek), i64> = BTreeMap::new();
     for w in &waiting {
-        *weeks.entry((w.person_id.get(), IsoWeek::of(w.date))).or_default() += w.minutes;
+        *weeks.entry((w.person_id.get(), w.week)).or_default() += w.minutes;
     }
     let oldest = weeks.keys().map(|(_, w)| *w).min();
     let projects = match (s.has(Role::ProjectManager), s.person_id) {

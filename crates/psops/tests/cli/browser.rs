@@ -148,6 +148,16 @@ fn sorted_and_paged_people(b: &Browser, base: &str, server: &Server, token: &str
     assert_eq!(header.as_str(), Some("sticky"), "the header stays in view");
 }
 
+/// The home page's sections: those `shown` are there, those `hidden` are not.
+fn home_shows(b: &Browser, shown: &[&str], hidden: &[&str]) {
+    for id in shown {
+        assert!(b.exists(&format!("#{id}")), "the home shows #{id}");
+    }
+    for id in hidden {
+        assert!(!b.exists(&format!("#{id}")), "the home hides #{id}");
+    }
+}
+
 fn sign_in(b: &Browser, base: &str, email: &str) {
     b.goto(&format!("{base}/sign-in"));
     b.type_into("#email", email);
@@ -206,6 +216,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
 
     no_csp_violations(&b, "the sign-in page");
     sign_in(&b, &base, "casey@example.com");
+    home_shows(&b, &["mine-h"], &["approver-h", "ops-h"]);
     let before = billable_hours(&b, &base);
     b.goto(&format!("{base}/week"));
     add_row(&b, project, true);
@@ -283,6 +294,14 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     sign_out(&b);
 
     sign_in(&b, &base, "pat@example.com");
+    home_shows(&b, &["mine-h", "approver-h"], &["ops-h"]);
+    assert!(
+        text(&b, "#home-waiting").starts_with("1 person-week"),
+        "{}",
+        text(&b, "#home-waiting")
+    );
+    b.click("#home-waiting");
+    b.wait_until("the approvals page from the home", |b| b.url().ends_with("/approvals"));
     b.goto(&format!("{base}/approvals"));
     assert!(b.text("main table").contains("Casey Consultant"));
     assert!(b.text("main table").contains("40:30"));
@@ -326,6 +345,11 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         &json!({"name": "EMEA holidays", "region": "EMEA"}),
     ));
     sign_in(&b, &base, "admin@example.com");
+    home_shows(&b, &["ops-h"], &["mine-h"]);
+    assert!(
+        text(&b, "#home-compliance").contains("on time"),
+        "last week's compliance"
+    );
     b.goto(&format!("{base}/projects/{project}"));
     let bar =
         b.eval("const r = document.querySelector('svg.bar rect'); return r ? r.getBoundingClientRect().width : 0;");
