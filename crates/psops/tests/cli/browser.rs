@@ -314,8 +314,10 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     sign_in(&b, &base, "casey@example.com");
     let after = billable_hours(&b, &base);
     assert!(after > before && after > 0.0, "billable hours {before} → {after}");
-    let chart = b.eval("return document.querySelector('svg.chart').getAttribute('aria-label');");
-    assert!(chart.as_str().unwrap_or_default().contains("billable"), "{chart}");
+    // The chart names itself through its <title> and its series in the legend.
+    let chart = b.eval("const s = document.querySelector('svg.chart'); return s ? s.textContent : '';");
+    let chart = chart.as_str().unwrap_or_default();
+    assert!(chart.contains("Cumulative hours") && chart.contains("Billable"), "{chart}");
     b.goto(&format!("{base}/week"));
     assert!(b.page_source().contains("approved — read-only"));
     sign_out(&b);
