@@ -317,7 +317,10 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     // The chart names itself through its <title> and its series in the legend.
     let chart = b.eval("const s = document.querySelector('svg.chart'); return s ? s.textContent : '';");
     let chart = chart.as_str().unwrap_or_default();
-    assert!(chart.contains("Cumulative hours") && chart.contains("Billable"), "{chart}");
+    assert!(
+        chart.contains("Cumulative hours") && chart.contains("Billable"),
+        "{chart}"
+    );
     b.goto(&format!("{base}/week"));
     assert!(b.page_source().contains("approved — read-only"));
     sign_out(&b);
