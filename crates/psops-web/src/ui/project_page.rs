@@ -119,12 +119,14 @@ fn member(person: PersonId, name: String, stints: &[&Assignment], logged: Minute
     stints.sort_by_key(|a| a.fields.start_date);
     let live = |a: &Assignment| a.fields.end_date.is_none_or(|e| e >= today);
     let current = stints.iter().rev().find(|a| live(a)).copied();
+    let latest = current.or_else(|| stints.last().copied());
+    // The latest stint is described already (running, or "rolled off on"); the others
+    // that have ended are the earlier ones.
     let earlier: Vec<String> = stints
         .iter()
-        .filter(|a| current.is_none_or(|c| c.id != a.id) && !live(a))
+        .filter(|a| latest.is_none_or(|l| l.id != a.id) && !live(a))
         .map(|a| stint(a))
         .collect();
-    let latest = current.or_else(|| stints.last().copied());
     Member {
         person_id: person.get(),
         name,
