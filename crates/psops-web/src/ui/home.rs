@@ -53,7 +53,9 @@ struct Mine {
     logged_pct: String,
     quarter: String,
     billable_utilization: String,
+    /// "target 70.0 %", or "no billable target" for roles without one.
     target: String,
+    has_target: bool,
     /// Billable utilization at or above the target so far.
     on_target: bool,
 }
@@ -148,7 +150,11 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
         logged_pct: pct(psops_core::ratio::basis_points(logged.get(), expected.get())),
         quarter: format!("FY{} Q{}", q.year, q.quarter),
         billable_utilization: pct(row.billable_utilization_bp),
-        target: pct(row.target_bp),
+        target: match row.target_bp {
+            Some(t) if t > 0 => format!("target {}", pct(Some(t))),
+            _ => "no billable target".into(),
+        },
+        has_target: row.target_bp.is_some_and(|t| t > 0),
         on_target: row.attainment_bp.is_none_or(|a| a >= 10_000),
     })
 }
