@@ -1,6 +1,7 @@
 //! The server time of the web pages people wait on: signed in through the form as a person
-//! does (GET /sign-in for the double-submit cookie, POST /sign-in), then the week view, the
-//! approvals page and the utilization report page, each timed over keep-alive on loopback.
+//! does (GET /sign-in for the double-submit cookie, POST /sign-in), then every page a
+//! person opens — home, week, approvals, reports, lists sorted and paged, a person and a
+//! project — each timed over keep-alive on loopback.
 
 use std::time::Duration;
 
@@ -56,16 +57,63 @@ pub fn sign_in(addr: &str, who: &Credentials) -> Result<Client> {
     Ok(client)
 }
 
+/// Whose pages are timed: the bench's user is the demo project manager's person, with
+/// the admin, project manager and consultant roles, so its home shows every section.
+pub struct Subjects {
+    pub person: i64,
+    /// One of that project manager's projects.
+    pub project: Option<i64>,
+}
+
 /// The pages to time, with the path that shows each at the loaded size.
-pub fn paths(quarter: &Quarter) -> Vec<(&'static str, String)> {
-    vec![
+pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
+    let q = quarter.page_code();
+    let mut all = vec![
+        ("Home", "/".to_string()),
         ("Week view", "/week".to_string()),
         ("Approvals", "/approvals".to_string()),
         (
             "Utilization report page",
-            format!("/reports/utilization?quarter={}&group=person", quarter.page_code()),
+            format!("/reports/utilization?quarter={q}&group=person"),
         ),
-    ]
+        (
+            "Utilization report page, sorted by attainment, page 2",
+            format!("/reports/utilization?quarter={q}&group=person&sort=attainment&dir=desc&page=2"),
+        ),
+        (
+            "Utilization by function",
+            format!("/reports/utilization?quarter={q}&group=function"),
+        ),
+        ("My utilization", "/me/utilization".to_string()),
+        ("Compliance, last week", "/reports/compliance".to_string()),
+        ("People list", "/people".to_string()),
+        (
+            "People list, by employer, page 3",
+            "/people?sort=employer&dir=desc&page=3".to_string(),
+        ),
+        ("Projects list", "/projects".to_string()),
+        ("Projects list, by PM, page 2", "/projects?sort=pm&page=2".to_string()),
+        ("Person page", format!("/people/{}", who.person)),
+    ];
+    if let Some(id) = who.project {
+        all.push(("Project page", format!("/projects/{id}")));
+    }
+    all
+}
+
+/// The bench user's person and one of the projects that person manages.
+fn subjects(addr: &str, who: &Credentials) -> Result<Subjects> {
+    let mut api = Client::with_bearer(addr, &who.token);
+    let path = format!("/api/v1/projects?project_manager_id={}&limit=1", who.person_id);
+    let res = api.get(&path)?;
+    if res.status != 200 {
+        bail!("GET {path} answered {}", res.status);
+    }
+    let project = res.json()?["items"][0]["id"].as_i64();
+    Ok(Subjects {
+        person: who.person_id,
+        project,
+    })
 }
 
 /// `n` timed GETs of a page after a warm-up; every answer must be a 200 page.
@@ -93,8 +141,9 @@ pub fn measure(
     backend: &str,
     size: &str,
 ) -> Result<()> {
+    let subjects = subjects(addr, who)?;
     let mut browser = sign_in(addr, who)?;
-    for (name, path) in paths(quarter) {
+    for (name, path) in paths(quarter, &subjects) {
         let s = time_page(&mut browser, &path, n)?;
         let page = path.split('?').next().unwrap_or(&path);
         let m = format!("{name} (`{page}`) at {size}, p50 over {}", s.len());
@@ -154,8 +203,25 @@ mod tests {
             start: "2026-02-01".into(),
             end: "2026-04-30".into(),
         };
-        let p = paths(&q);
-        assert_eq!(p.len(), 3);
-        assert_eq!(p[2].1, "/reports/utilization?quarter=2027-Q1&group=person");
+        let who = Subjects {
+            person: 7,
+            project: Some(9),
+        };
+        let p = paths(&q, &who);
+        let find = |name: &str| p.iter().find(|(n, _)| *n == name).map(|(_, path)| path.as_str());
+        assert_eq!(
+            find("Utilization report page"),
+            Some("/reports/utilization?quarter=2027-Q1&group=person")
+        );
+        assert_eq!(find("Person page"), Some("/people/7"));
+        assert_eq!(find("Project page"), Some("/projects/9"));
+        let without = paths(
+            &q,
+            &Subjects {
+                person: 7,
+                project: None,
+            },
+        );
+        assert_eq!(without.len(), p.len() - 1);
     }
 }

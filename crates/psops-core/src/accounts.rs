@@ -89,7 +89,14 @@ pub struct AccountFilter {
     pub scope: crate::scope::ListScope,
 }
 
-crate::plain_record!(Account, Account, AccountFields, AccountPatch, AccountFilter);
+crate::plain_record!(
+    Account,
+    Account,
+    AccountFields,
+    AccountPatch,
+    AccountFilter,
+    crate::sort::ByName
+);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -171,6 +178,7 @@ impl crate::record::Record for Contact {
     type Fields = ContactFields;
     type Patch = ContactPatch;
     type Filter = ContactFilter;
+    type Sort = crate::sort::ByName;
     fn id(&self) -> ContactId {
         self.id
     }

@@ -99,5 +99,11 @@ crate::plain_record!(
     Assignment,
     AssignmentFields,
     AssignmentPatch,
-    AssignmentFilter
+    AssignmentFilter,
+    AssignmentSort
+);
+
+crate::sort_columns!(
+    /// The columns a list of assignments sorts by.
+    AssignmentSort { Start, End, Person, Project }
 );

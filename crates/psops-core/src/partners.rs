@@ -89,4 +89,11 @@ pub struct PartnerFilter {
     pub scope: crate::scope::ListScope,
 }
 
-crate::plain_record!(Partner, Partner, PartnerFields, PartnerPatch, PartnerFilter);
+crate::plain_record!(
+    Partner,
+    Partner,
+    PartnerFields,
+    PartnerPatch,
+    PartnerFilter,
+    crate::sort::ByName
+);

@@ -218,7 +218,12 @@ pub struct PersonFilter {
     pub scope: crate::scope::ListScope,
 }
 
-crate::plain_record!(Person, Person, PersonFields, PersonPatch, PersonFilter);
+crate::plain_record!(Person, Person, PersonFields, PersonPatch, PersonFilter, PersonSort);
+
+crate::sort_columns!(
+    /// The columns the people list sorts by.
+    PersonSort { Name, Email, Function, Region, Employer, Fte }
+);
 
 #[cfg(test)]
 mod tests {

@@ -251,7 +251,19 @@ pub struct ProjectFilter {
     pub scope: crate::scope::ListScope,
 }
 
-crate::plain_record!(Project, Project, ProjectFields, ProjectPatch, ProjectFilter);
+crate::plain_record!(
+    Project,
+    Project,
+    ProjectFields,
+    ProjectPatch,
+    ProjectFilter,
+    ProjectSort
+);
+
+crate::sort_columns!(
+    /// The columns the projects list sorts by.
+    ProjectSort { Name, Code, Account, Status, Type, Billing, Pm, Start, End }
+);
 
 #[cfg(test)]
 pub(crate) mod tests {

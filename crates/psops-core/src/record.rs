@@ -79,6 +79,8 @@ pub trait Record: Serialize + Clone + Send + Sync + 'static {
     type Fields: Clone + Send + Sync;
     type Patch: Send + Sync;
     type Filter: ListFilter<Record = Self>;
+    /// The columns a numbered list of this kind sorts by.
+    type Sort: crate::sort::SortKey;
 
     fn id(&self) -> Id<Self>;
     fn meta(&self) -> &Meta;
@@ -107,13 +109,14 @@ pub trait ListFilter: Send + Sync + 'static {
 /// `{ id, fields, meta }` with an `apply`ing patch and a validating fields type.
 #[macro_export]
 macro_rules! plain_record {
-    ($record:ty, $entity:ident, $fields:ty, $patch:ty, $filter:ty) => {
+    ($record:ty, $entity:ident, $fields:ty, $patch:ty, $filter:ty, $sort:ty) => {
         impl $crate::record::Record for $record {
             const ENTITY: $crate::record::Entity = $crate::record::Entity::$entity;
             type New = $fields;
             type Fields = $fields;
             type Patch = $patch;
             type Filter = $filter;
+            type Sort = $sort;
             fn id(&self) -> $crate::Id<Self> {
                 self.id
             }

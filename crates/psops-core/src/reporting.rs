@@ -43,6 +43,18 @@ pub struct Rejection {
     pub entries: i64,
 }
 
+/// Submitted minutes waiting for approval in one person's ISO week on one project
+/// (internal time has no project and is approved by ops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Waiting {
+    pub person_id: PersonId,
+    pub project_id: Option<ProjectId>,
+    pub week: IsoWeek,
+    pub minutes: i64,
+    pub billable_minutes: i64,
+    pub entries: i64,
+}
+
 /// A period finance closed, who closed it and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct LockRecord {
@@ -78,6 +90,23 @@ pub struct ComplianceRow {
     pub status: Compliance,
 }
 
+crate::sort_columns!(
+    /// The columns a compliance list sorts by; by default the late first.
+    ComplianceSort { Status, Person, Submitted, Approved }
+);
+
+impl ComplianceRow {
+    /// The figure a sort column orders by (the person's name sorts as the label).
+    pub fn figure(&self, key: ComplianceSort) -> Option<i64> {
+        match key {
+            ComplianceSort::Status => Some(i64::from(self.status.urgency())),
+            ComplianceSort::Person => None,
+            ComplianceSort::Submitted => self.submitted_on.map(|d| i64::from(d.to_julian_day())),
+            ComplianceSort::Approved => self.approved_on.map(|d| i64::from(d.to_julian_day())),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ComplianceReport {
     pub week: IsoWeek,
@@ -100,14 +129,16 @@ pub struct RollupFigures {
 /// A rollup row that differs from what the raw entries add up to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct RollupDifference {
-    /// `day` or `month`.
+    /// `day`, `week` or `month`.
     pub rollup: String,
     pub person_id: PersonId,
-    /// Days since 1970-01-01 for `day`, `year × 12 + month − 1` for `month`.
+    /// Days since 1970-01-01 for `day`, the day number of the Monday for `week`,
+    /// `year × 12 + month − 1` for `month`.
     pub key: i64,
-    /// 0 for internal time; always 0 in the monthly rollup.
+    /// 0 for internal time; always 0 in the weekly and monthly rollups.
     pub project_id: i64,
-    /// The internal category code; empty for project time and in the monthly rollup.
+    /// The internal category code; empty for project time and in the weekly and monthly
+    /// rollups.
     pub category: String,
     pub expected: RollupFigures,
     pub stored: RollupFigures,

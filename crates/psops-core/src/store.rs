@@ -27,6 +27,7 @@ use crate::record::{ListFilter, NewRecord, Record};
 use crate::reporting::{ComplianceReport, LockRecord, Rejection, RollupDifference, TimesheetActor, UtilizationFilter};
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
+use crate::sort::{Numbered, Sorted};
 use crate::time_entries::{NewTimeEntry, TimeEntry, TimeEntryFilter, TimeEntryId, TimeEntryPatch};
 use crate::timesheet::IsoWeek;
 use crate::utilization::{GroupBy, UtilizationReport};
@@ -118,10 +119,15 @@ pub trait RecordStore<R: Record>: Send + Sync {
     /// Validates, checks references and uniqueness, writes and audits, all or nothing.
     async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>>;
     async fn get(&self, id: Id<R>) -> Result<R>;
+    /// The records with these ids that exist, archived or not, in no particular order:
+    /// one read for the rows of a page instead of one per row.
+    async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>>;
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R>;
     /// Archives (`true`) or restores a record; it stays readable either way.
     async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R>;
     async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>>;
+    /// One numbered page of the list sorted by a column, with the list's total.
+    async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>>;
 }
 
 /// A boxed future, as `async_trait` makes them.
@@ -134,6 +140,13 @@ pub trait Records {
         Self: RecordStore<N::Record>;
 
     fn list<'a, F: ListFilter>(&'a self, filter: &'a F, page: PageRequest) -> Pending<'a, Page<F::Record>>
+    where
+        Self: RecordStore<F::Record>;
+    fn sorted<'a, F: ListFilter>(
+        &'a self,
+        filter: &'a F,
+        at: Sorted<<F::Record as Record>::Sort>,
+    ) -> Pending<'a, Numbered<F::Record>>
     where
         Self: RecordStore<F::Record>;
 }
@@ -151,6 +164,17 @@ impl<S: ?Sized + Store> Records for S {
         Self: RecordStore<F::Record>,
     {
         RecordStore::<F::Record>::list_records(self, filter, page)
+    }
+
+    fn sorted<'a, F: ListFilter>(
+        &'a self,
+        filter: &'a F,
+        at: Sorted<<F::Record as Record>::Sort>,
+    ) -> Pending<'a, Numbered<F::Record>>
+    where
+        Self: RecordStore<F::Record>,
+    {
+        RecordStore::<F::Record>::list_sorted(self, filter, at)
     }
 }
 
@@ -308,6 +332,9 @@ pub trait TimesheetStore: Send + Sync {
     ) -> Result<Vec<TimeEntry>>;
     /// When the person last submitted the week, if they have.
     async fn week_submitted_at(&self, person: PersonId, week: IsoWeek) -> Result<Option<OffsetDateTime>>;
+    /// Submitted time waiting for approval, summed per person, project and ISO week: all
+    /// of it, or only what is on projects `approver` manages.
+    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<crate::reporting::Waiting>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.
@@ -337,6 +364,23 @@ pub trait ReportStore: Send + Sync {
     ) -> Result<WeeklyUtilization>;
     /// Each active person's week against its due day, as of a day.
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport>;
+    /// Every minute logged on each of these projects (their burn), by project id; a
+    /// project without time is left out.
+    async fn project_minutes(&self, ids: &[ProjectId]) -> Result<std::collections::HashMap<ProjectId, crate::Minutes>>;
+    /// A project's minutes per person, of the time `scope` lets the reader see.
+    async fn project_people(
+        &self,
+        project: ProjectId,
+        scope: &crate::scope::ListScope,
+    ) -> Result<Vec<(PersonId, crate::Minutes)>>;
+    /// A project's minutes per day for each of `people`, or for everyone together (person
+    /// `None`) when `people` is `None`, of the time `scope` lets the reader see.
+    async fn project_days(
+        &self,
+        project: ProjectId,
+        scope: &crate::scope::ListScope,
+        people: Option<&[PersonId]>,
+    ) -> Result<Vec<(Option<PersonId>, Date, crate::Minutes)>>;
     /// Recomputes the rollups from the raw entries; empty when they agree.
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>>;
 }

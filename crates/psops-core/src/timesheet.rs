@@ -4,8 +4,10 @@
 //! finance locks a period, or an invoice bills the entry, nothing about it changes for
 //! anyone. Weeks, due days and compliance live in `week`.
 
+mod state;
 mod week;
 
+pub use state::WeekState;
 pub use week::{Compliance, IsoWeek, compliance, due_date, due_date_for, parse_weekday};
 
 use serde::{Deserialize, Serialize};

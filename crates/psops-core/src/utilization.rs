@@ -83,6 +83,46 @@ pub struct UtilizationRow {
     pub to_target_minutes: Minutes,
 }
 
+crate::sort_columns!(
+    /// The columns a utilization report's rows sort by: the group, then each figure.
+    UtilizationSort {
+        Group,
+        AvailablePolicy,
+        AvailableCalendar,
+        Worked,
+        Billable,
+        Utilization,
+        BillableUtilization,
+        BillableMix,
+        Target,
+        Attainment,
+        TargetHours,
+        ToTarget,
+    }
+);
+
+impl UtilizationRow {
+    /// The figure a sort column orders by; `None` (no divisor) sorts after every number.
+    /// `Group` has no figure: its label sorts, which the caller knows.
+    pub fn figure(&self, key: UtilizationSort) -> Option<i64> {
+        use UtilizationSort as S;
+        match key {
+            S::Group => None,
+            S::AvailablePolicy => Some(self.available_policy_minutes.get()),
+            S::AvailableCalendar => Some(self.available_calendar_minutes.get()),
+            S::Worked => Some(self.worked_minutes.get()),
+            S::Billable => Some(self.billable_minutes.get()),
+            S::Utilization => self.utilization_bp,
+            S::BillableUtilization => self.billable_utilization_bp,
+            S::BillableMix => self.billable_mix_bp,
+            S::Target => self.target_bp,
+            S::Attainment => self.attainment_bp,
+            S::TargetHours => Some(self.target_minutes.get()),
+            S::ToTarget => Some(self.to_target_minutes.get()),
+        }
+    }
+}
+
 impl UtilizationRow {
     pub fn from_minutes(m: UtilizationMinutes) -> Self {
         let (avail, cal) = (m.available_policy.get(), m.available_calendar.get());

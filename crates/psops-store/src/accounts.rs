@@ -6,6 +6,7 @@ use psops_core::accounts::{
 };
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
+use psops_core::sort::ByName;
 use psops_core::{Currency, Error, Result};
 
 use crate::common::{eq, meta, scope, search};
@@ -77,6 +78,12 @@ impl Stored for Account {
         scope(q, &f.scope, ListKind::Accounts);
         search(q, &["name", "code"], f.q.as_deref());
     }
+
+    fn order(key: ByName) -> &'static str {
+        match key {
+            ByName::Name => "LOWER(name)",
+        }
+    }
 }
 
 #[async_trait]
@@ -119,5 +126,11 @@ impl Stored for Contact {
 
     fn filter(q: &mut Sql, f: &ContactFilter) {
         eq(q, "account_id", Some(f.account_id));
+    }
+
+    fn order(key: ByName) -> &'static str {
+        match key {
+            ByName::Name => "LOWER(name)",
+        }
     }
 }

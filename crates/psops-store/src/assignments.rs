@@ -1,7 +1,7 @@
 //! Assignments in SQL.
 
 use async_trait::async_trait;
-use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId};
+use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentSort};
 use psops_core::code::Code;
 use psops_core::people::Person;
 use psops_core::projects::Project;
@@ -60,6 +60,15 @@ impl Stored for Assignment {
         eq(q, "person_id", f.person_id);
         eq(q, "project_id", f.project_id);
         overlaps(q, "start_date", "end_date", f.from, f.to);
+    }
+
+    fn order(key: AssignmentSort) -> &'static str {
+        match key {
+            AssignmentSort::Start => "start_date",
+            AssignmentSort::End => "end_date",
+            AssignmentSort::Person => "(SELECT LOWER(p.name) FROM people p WHERE p.id = assignments.person_id)",
+            AssignmentSort::Project => "(SELECT LOWER(p.name) FROM projects p WHERE p.id = assignments.project_id)",
+        }
     }
 }
 

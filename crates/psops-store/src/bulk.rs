@@ -27,8 +27,8 @@ const COMMIT_EVERY: u64 = 500_000;
 const BIG_TABLES: [&str; 4] = [
     "time_entries",
     "time_rollup_day",
-    "time_rollup_month",
     "time_rollup_week",
+    "time_rollup_month",
 ];
 const RECORD_TABLES: [&str; 7] = [
     "partners",
@@ -161,7 +161,7 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
             v(e.updated_at),
         ]);
     }
-    let crate::rollups::Rows { days, months, weeks } = deltas.into_rows();
+    let crate::rollups::Rows { days, weeks, months } = deltas.into_rows();
     stats.entries += copy_rows(tx, "time_entries", &crate::time_entries::NEW_COLUMNS, rows).await?;
     let day_rows = days.into_iter().map(|((person, day, project, category), d)| {
         vec![
@@ -184,16 +184,16 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
         "approved_minutes",
     ];
     stats.rollup_rows += copy_rows(tx, "time_rollup_day", &cols, day_rows.collect()).await?;
+    let week_rows = weeks
+        .into_iter()
+        .map(|((person, monday), w)| vec![v(person), v(monday), v(w[0]), v(w[1]), v(w[2])]);
+    let cols = ["person_id", "monday", "minutes", "billable_minutes", "approved_minutes"];
+    stats.rollup_rows += copy_rows(tx, "time_rollup_week", &cols, week_rows.collect()).await?;
     let month_rows = months
         .into_iter()
         .map(|((person, month), m)| vec![v(person), v(month), v(m[0]), v(m[1])]);
     let cols = ["person_id", "month_key", "minutes", "billable_minutes"];
     stats.rollup_rows += copy_rows(tx, "time_rollup_month", &cols, month_rows.collect()).await?;
-    let week_rows = weeks
-        .into_iter()
-        .map(|((person, week), w)| vec![v(person), v(week), v(w[0]), v(w[1])]);
-    let cols = ["person_id", "week_start", "minutes", "billable_minutes"];
-    stats.rollup_rows += copy_rows(tx, "time_rollup_week", &cols, week_rows.collect()).await?;
     let off = b.time_off.into_iter().map(|o| {
         vec![
             v(o.person_id),

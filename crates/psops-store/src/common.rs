@@ -10,6 +10,7 @@ use psops_core::page::{Page, PageRequest};
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
+use psops_core::sort::{Direction, Numbered, Sorted};
 use psops_core::store::{Created, IfVersion, WriteCtx};
 use psops_core::{Error, Result};
 
@@ -71,6 +72,46 @@ impl<T> Table<T> {
             _ => q.push(" AND archived_at IS NULL"),
         };
         self.page_any(pools, q, page).await
+    }
+
+    /// Runs a filtered count and select as one numbered page ordered by `order` (ties by
+    /// id, so pages never repeat or skip a row); absent values sort last either way.
+    pub async fn numbered<K>(
+        &self,
+        pools: &Pools,
+        (mut count, mut q): (Sql, Sql),
+        archived: Option<bool>,
+        order: &str,
+        at: &Sorted<K>,
+    ) -> Result<Numbered<T>> {
+        let live = match archived {
+            Some(true) => " AND archived_at IS NOT NULL",
+            _ => " AND archived_at IS NULL",
+        };
+        count.push(live);
+        q.push(live);
+        let dir = match at.direction {
+            Direction::Asc => "ASC",
+            Direction::Desc => "DESC",
+        };
+        q.push(&format!(
+            " ORDER BY {order} {dir} NULLS LAST, id {dir} LIMIT {} OFFSET {}",
+            at.size,
+            at.offset()
+        ));
+        let total: i64 = pools
+            .all(count)
+            .await?
+            .first()
+            .map(|r| r.get("n"))
+            .transpose()?
+            .unwrap_or(0);
+        let rows = pools.all(q).await?;
+        let items = rows.iter().map(self.read).collect::<Result<Vec<_>>>()?;
+        Ok(Numbered {
+            items,
+            total: total.max(0) as u64,
+        })
     }
 
     /// Like `page`, for records that are never archived.

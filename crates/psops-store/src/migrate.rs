@@ -59,9 +59,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 6,
-        name: "week_rollup",
-        sqlite: include_str!("../migrations/sqlite/0006_week_rollup.sql"),
-        postgres: include_str!("../migrations/postgres/0006_week_rollup.sql"),
+        name: "rollup_week",
+        sqlite: include_str!("../migrations/sqlite/0006_rollup_week.sql"),
+        postgres: include_str!("../migrations/postgres/0006_rollup_week.sql"),
     },
 ];
 

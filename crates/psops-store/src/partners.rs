@@ -5,6 +5,7 @@ use psops_core::Result;
 use psops_core::code::Code;
 use psops_core::partners::{Partner, PartnerFields, PartnerFilter};
 use psops_core::scope::ListKind;
+use psops_core::sort::ByName;
 
 use crate::common::{meta, scope, search};
 use crate::db::{Row, Sql, Value};
@@ -41,5 +42,11 @@ impl Stored for Partner {
     fn filter(q: &mut Sql, f: &PartnerFilter) {
         scope(q, &f.scope, ListKind::Partners);
         search(q, &["name"], f.q.as_deref());
+    }
+
+    fn order(key: ByName) -> &'static str {
+        match key {
+            ByName::Name => "LOWER(name)",
+        }
     }
 }

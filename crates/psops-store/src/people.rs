@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use psops_core::code::Code;
-use psops_core::people::{Fte, Person, PersonFields, PersonFilter, PersonId};
+use psops_core::people::{Fte, Person, PersonFields, PersonFilter, PersonId, PersonSort};
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::{Error, Result};
@@ -81,5 +81,19 @@ impl Stored for Person {
         eq(q, "manager_id", f.manager_id);
         eq(q, "partner_id", f.partner_id);
         search(q, &["name", "email"], f.q.as_deref());
+    }
+
+    fn order(key: PersonSort) -> &'static str {
+        match key {
+            PersonSort::Name => "LOWER(name)",
+            PersonSort::Email => "LOWER(email)",
+            PersonSort::Function => "function",
+            PersonSort::Region => "LOWER(region)",
+            // The company's own people (no partner) first, then partners by name.
+            PersonSort::Employer => {
+                "COALESCE((SELECT LOWER(pa.name) FROM partners pa WHERE pa.id = people.partner_id), '')"
+            }
+            PersonSort::Fte => "fte_bp",
+        }
     }
 }

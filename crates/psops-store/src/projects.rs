@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use psops_core::code::Code;
-use psops_core::projects::{Project, ProjectFields, ProjectFilter, ProjectId};
+use psops_core::projects::{Project, ProjectFields, ProjectFilter, ProjectId, ProjectSort};
 use psops_core::scope::ListKind;
 use psops_core::{Currency, Minutes, Money, Result};
 
@@ -95,5 +95,19 @@ impl Stored for Project {
         eq(q, "partner_id", f.partner_id);
         overlaps(q, "start_date", "end_date", f.from, f.to);
         search(q, &["name", "code"], f.q.as_deref());
+    }
+
+    fn order(key: ProjectSort) -> &'static str {
+        match key {
+            ProjectSort::Name => "LOWER(name)",
+            ProjectSort::Code => "LOWER(code)",
+            ProjectSort::Account => "(SELECT LOWER(a.name) FROM accounts a WHERE a.id = projects.account_id)",
+            ProjectSort::Status => "status",
+            ProjectSort::Type => "project_type",
+            ProjectSort::Billing => "billing_type",
+            ProjectSort::Pm => "(SELECT LOWER(pm.name) FROM people pm WHERE pm.id = projects.project_manager_id)",
+            ProjectSort::Start => "start_date",
+            ProjectSort::End => "end_date",
+        }
     }
 }

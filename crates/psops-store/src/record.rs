@@ -10,6 +10,7 @@ use psops_core::bulk::Seeded;
 use psops_core::page::{Page, PageRequest};
 use psops_core::record::{ListFilter, NewRecord, Record};
 use psops_core::rule::Rule;
+use psops_core::sort::{Numbered, Sorted};
 use psops_core::store::{Created, IfVersion, RecordStore, WriteCtx};
 use psops_core::{Error, Id, Result};
 
@@ -17,6 +18,9 @@ use crate::bulk_copy::copy_rows;
 use crate::common::{Table, check_version};
 use crate::db::{DbError, Row, Sql, Tx, Value, now, sql};
 use crate::{Db, idempotency};
+
+/// Ids per `IN (…)` list, far below both drivers' parameter limits.
+const ID_CHUNK: usize = 500;
 
 /// The columns every plain record carries after its own.
 const META: &str = "version, created_at, updated_at, archived_at";
@@ -51,6 +55,10 @@ pub(crate) trait Stored: Record {
     }
     /// The list filter's conditions (archived is applied by the caller).
     fn filter(q: &mut Sql, f: &Self::Filter);
+    /// The SQL expression a sort column orders by. Text sorts case-blind (`LOWER`) so
+    /// both backends agree whatever their collation; names of related records come from
+    /// a scalar subquery.
+    fn order(key: Self::Sort) -> &'static str;
 }
 
 /// `id, <fixed>, <columns>, <meta>`: what every read selects.
@@ -218,6 +226,22 @@ impl<R: Stored> RecordStore<R> for Db {
         table::<R>().get(&mut &self.pools, id.get(), "").await
     }
 
+    async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>> {
+        let t = table::<R>();
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(ID_CHUNK) {
+            let mut q = t.select();
+            q.push(" AND id IN (");
+            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(")");
+            for row in self.pools.all(q).await? {
+                out.push(R::read(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
@@ -237,5 +261,15 @@ impl<R: Stored> RecordStore<R> for Db {
         let mut q = t.select();
         R::filter(&mut q, filter);
         t.page(&self.pools, q, filter.archived(), page).await
+    }
+
+    async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>> {
+        let t = table::<R>();
+        let mut count = sql(format!("SELECT COUNT(*) AS n FROM {} WHERE 1=1", R::TABLE));
+        R::filter(&mut count, filter);
+        let mut q = t.select();
+        R::filter(&mut q, filter);
+        t.numbered(&self.pools, (count, q), filter.archived(), R::order(at.key), &at)
+            .await
     }
 }

@@ -13,9 +13,11 @@ use psops_core::capacity::{
 use psops_core::code::Code;
 use psops_core::dates::{DateRange, day_number};
 use psops_core::people::{Fte, PersonId};
+use psops_core::projects::ProjectId;
 use psops_core::reporting::{
     ComplianceReport, ComplianceRow, RollupDifference, UtilizationFilter, cut_by_month, week_key,
 };
+use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::{OrgStore, RecordStore, ReportStore};
 use psops_core::timesheet::{IsoWeek, compliance, due_date_for};
 use psops_core::utilization::{GroupBy, PersonUtilization, UtilizationReport, report, row_from_capacity};
@@ -89,6 +91,23 @@ async fn time_off(
     Ok(out)
 }
 
+/// `(c >= a AND c <= b) OR …` for each range, or `1=0` for none. Written without a
+/// leading `1=0 OR`, which SQLite reads as a reason to scan the whole table instead of
+/// seeking each range in the index (0.3 s instead of 40 ms at 5,000 people).
+pub(crate) fn any_range(q: &mut Sql, column: &str, ranges: &[(i64, i64)]) {
+    if ranges.is_empty() {
+        q.push("1=0");
+        return;
+    }
+    for (i, (a, b)) in ranges.iter().enumerate() {
+        if i > 0 {
+            q.push(" OR ");
+        }
+        q.push(&format!("({column} >= ")).push_bind(*a);
+        q.push(&format!(" AND {column} <= ")).push_bind(*b).push(")");
+    }
+}
+
 /// Worked and billable minutes per person over the range, from the rollups only.
 async fn worked(
     pools: &Pools,
@@ -110,11 +129,13 @@ async fn worked(
         if !first {
             q.push(" UNION ALL ");
         }
-        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_day WHERE 1=0");
-        for e in &cut.edges {
-            q.push(" OR (day >= ").push_bind(day_number(e.start));
-            q.push(" AND day <= ").push_bind(day_number(e.end)).push(")");
-        }
+        q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_day WHERE ");
+        let edges: Vec<(i64, i64)> = cut
+            .edges
+            .iter()
+            .map(|e| (day_number(e.start), day_number(e.end)))
+            .collect();
+        any_range(&mut q, "day", &edges);
     }
     q.push(") r WHERE person_id IN (");
     people(&mut q);
@@ -283,12 +304,8 @@ impl ReportStore for Db {
             *slot = (*slot).max(day);
         }
         let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
-        let q = sql(
-            "SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(approved_minutes) AS BIGINT) AS approved \
-             FROM time_rollup_day WHERE day >= $1 AND day <= $2 GROUP BY person_id",
-        )
-        .bind(day_number(range.start))
-        .bind(day_number(range.end));
+        let q = sql("SELECT person_id, minutes, approved_minutes AS approved FROM time_rollup_week WHERE monday = $1")
+            .bind(day_number(week.monday()));
         for r in self.pools.all(q).await? {
             minutes.insert(r.get("person_id")?, (r.get("minutes")?, r.get("approved")?));
         }
@@ -313,6 +330,64 @@ impl ReportStore for Db {
             });
         }
         Ok(ComplianceReport { week, due, as_of, rows })
+    }
+
+    async fn project_minutes(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, Minutes>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let mut q = sql(
+                "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id IN (",
+            );
+            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(") GROUP BY project_id");
+            for r in self.pools.all(q).await? {
+                out.insert(r.id("project_id")?, Minutes(r.get("minutes")?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn project_people(&self, project: ProjectId, scope: &ListScope) -> Result<Vec<(PersonId, Minutes)>> {
+        let mut q =
+            sql("SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id = ");
+        q.push_bind(project);
+        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+        q.push(" GROUP BY person_id");
+        let rows = self.pools.all(q).await?;
+        rows.iter()
+            .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
+            .collect()
+    }
+
+    async fn project_days(
+        &self,
+        project: ProjectId,
+        scope: &ListScope,
+        people: Option<&[PersonId]>,
+    ) -> Result<Vec<(Option<PersonId>, Date, Minutes)>> {
+        let who = if people.is_some() { "person_id" } else { "NULL" };
+        let mut q = sql(format!(
+            "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+             WHERE project_id = "
+        ));
+        q.push_bind(project);
+        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+        if let Some(people) = people {
+            if people.is_empty() {
+                return Ok(Vec::new());
+            }
+            q.push(" AND person_id IN (");
+            let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
+            crate::rollups::push_list(&mut q, &raw);
+            q.push(") GROUP BY person_id, entry_date");
+        } else {
+            q.push(" GROUP BY entry_date");
+        }
+        let rows = self.pools.all(q).await?;
+        rows.iter()
+            .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
+            .collect()
     }
 
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {

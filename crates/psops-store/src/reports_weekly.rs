@@ -20,7 +20,7 @@ use time::Date;
 
 use crate::capacity_rules;
 use crate::db::{Packed, Pools, Sql, sql};
-use crate::reports::{Someone, people_filter};
+use crate::reports::{Someone, any_range, people_filter};
 
 /// A day number's ISO week, as the day number of its Monday (the week rollup's key).
 /// 1970-01-05, day 4, was a Monday; the added multiple of 7 keeps the remainder positive
@@ -106,12 +106,11 @@ async fn minutes(
         q.push(")");
     };
     let mut q = sql("");
-    // Each part only when it has rows to read, and without an always-false `1=0 OR`
-    // first term: SQLite reads the whole table for a WHERE that starts like that.
+    // Each part only when it has rows to read.
     let mut parts = 0;
     if let Some((first, last)) = plan.whole {
-        q.push("SELECT person_id, week_start AS week, minutes, billable_minutes FROM time_rollup_week WHERE week_start >= ");
-        q.push_bind(first).push(" AND week_start <= ").push_bind(last);
+        q.push("SELECT person_id, monday AS week, minutes, billable_minutes FROM time_rollup_week WHERE ");
+        any_range(&mut q, "monday", &[(first, last)]);
         people(&mut q);
         parts += 1;
     }
@@ -126,11 +125,11 @@ async fn minutes(
             "SELECT person_id, {WEEK_OF_DAY} AS week, {sign}minutes AS minutes, {sign}billable_minutes AS billable_minutes \
              FROM time_rollup_day WHERE ("
         ));
-        for (i, r) in ranges.iter().enumerate() {
-            q.push(if i == 0 { "(day >= " } else { " OR (day >= " });
-            q.push_bind(day_number(r.start));
-            q.push(" AND day <= ").push_bind(day_number(r.end)).push(")");
-        }
+        let days: Vec<(i64, i64)> = ranges
+            .iter()
+            .map(|r| (day_number(r.start), day_number(r.end)))
+            .collect();
+        any_range(&mut q, "day", &days);
         q.push(")");
         people(&mut q);
         parts += 1;

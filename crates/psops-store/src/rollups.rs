@@ -1,9 +1,11 @@
 //! The rollups reports read instead of raw entries: minutes per person, day, project and
-//! category (`time_rollup_day`, with billable and approved minutes), per person and
-//! month (`time_rollup_month`) and per person and ISO week (`time_rollup_week`). Every entry write collects its changes as deltas and
-//! applies them in its own transaction with one upsert per table; rows that fall to zero
-//! are deleted, so a rollup row exists exactly when entries do. `verify` recomputes both
-//! from the entries.
+//! category (`time_rollup_day`, with billable and approved minutes), per person and ISO
+//! week (`time_rollup_week`, keyed by the day number of its Monday, with the same three
+//! figures: what compliance and the home page read for a whole organisation) and per
+//! person and month (`time_rollup_month`). Every entry write collects its changes as
+//! deltas and applies them in its own transaction with one upsert per table; rows that
+//! fall to zero are deleted, so a rollup row exists exactly when entries do. `verify`
+//! recomputes all three from the entries.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,21 +23,22 @@ use crate::db::{Pools, Sql, Tx, sql};
 pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
 /// A `time_rollup_month` row: person, month key.
 pub(crate) type MonthKey = (i64, i64);
-/// A `time_rollup_week` row: person, the day number of the week's Monday.
+/// A `time_rollup_week` row: person, day number of the week's Monday.
 pub(crate) type WeekKey = (i64, i64);
 
-/// The rows that change: day rows with their minutes, billable and approved minutes;
-/// month and week rows with the first two.
+/// The rows that change: day and week rows with their minutes, billable and approved
+/// minutes; month rows with the first two.
 #[derive(Debug, Default)]
 pub(crate) struct Rows {
     pub days: Vec<(DayKey, [i64; 3])>,
+    pub weeks: Vec<(WeekKey, [i64; 3])>,
     pub months: Vec<(MonthKey, [i64; 2])>,
-    pub weeks: Vec<(WeekKey, [i64; 2])>,
 }
 
-/// The day number of the Monday of `date`'s ISO week: the key of its week row.
-pub(crate) fn week_start(date: Date) -> i64 {
-    day_number(date) - i64::from(date.weekday().number_days_from_monday())
+/// The day number of the Monday of the ISO week holding day number `day` (1970-01-01,
+/// day 0, was a Thursday). The week rollup's key; migrations compute it the same way.
+pub(crate) fn monday(day: i64) -> i64 {
+    day - (day + 3).rem_euclid(7)
 }
 
 /// Rows per multi-row statement: 7 arguments each stays far below both drivers' limits.
@@ -47,8 +50,8 @@ const CHUNK: usize = 400;
 #[derive(Debug, Default)]
 pub(crate) struct Deltas {
     day: BTreeMap<DayKey, [i64; 3]>,
+    week: BTreeMap<WeekKey, [i64; 3]>,
     month: BTreeMap<MonthKey, [i64; 2]>,
-    week: BTreeMap<WeekKey, [i64; 2]>,
 }
 
 /// An entry's minutes as the rollups count them — all, billable, approved — times `sign`.
@@ -67,22 +70,20 @@ pub(crate) fn category_key(c: Option<InternalCategory>) -> Cow<'static, str> {
 }
 
 impl Deltas {
-    /// Counts `f` (minutes, billable, approved) on the day's row, the month's and the week's.
+    /// Counts `f` (minutes, billable, approved) on the day's row, the week's and the month's.
     pub fn add(&mut self, person: i64, date: Date, project: i64, category: Cow<'static, str>, f: [i64; 3]) {
-        let d = self
-            .day
-            .entry((person, day_number(date), project, category))
-            .or_default();
+        let day = day_number(date);
+        let d = self.day.entry((person, day, project, category)).or_default();
         for (sum, v) in d.iter_mut().zip(f) {
             *sum += v;
         }
-        for row in [
-            self.month.entry((person, month_key(date))).or_default(),
-            self.week.entry((person, week_start(date))).or_default(),
-        ] {
-            row[0] += f[0];
-            row[1] += f[1];
+        let w = self.week.entry((person, monday(day))).or_default();
+        for (sum, v) in w.iter_mut().zip(f) {
+            *sum += v;
         }
+        let mo = self.month.entry((person, month_key(date))).or_default();
+        mo[0] += f[0];
+        mo[1] += f[1];
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) an entry as it stands.
@@ -97,13 +98,15 @@ impl Deltas {
         let approved = |s| i64::from(s == EntryStatus::Approved);
         let sign = approved(after) - approved(before);
         if sign != 0 {
+            let day = day_number(e.date);
             let key = (
                 e.person_id.get(),
-                day_number(e.date),
+                day,
                 e.project_id.map_or(0, |p| p.get()),
                 category_key(e.category),
             );
             self.day.entry(key).or_default()[2] += e.minutes.get() * sign;
+            self.week.entry((e.person_id.get(), monday(day))).or_default()[2] += e.minutes.get() * sign;
         }
     }
 
@@ -114,13 +117,13 @@ impl Deltas {
         }
         Rows {
             days: changed(self.day),
-            months: changed(self.month),
             weeks: changed(self.week),
+            months: changed(self.month),
         }
     }
 
     pub async fn write(self, tx: &mut Tx) -> Result<()> {
-        let Rows { days, months, weeks } = self.into_rows();
+        let Rows { days, weeks, months } = self.into_rows();
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -144,39 +147,51 @@ impl Deltas {
             );
             tx.execute(q).await?;
         }
-        upsert_pairs(tx, "time_rollup_month", "month_key", &months).await?;
-        upsert_pairs(tx, "time_rollup_week", "week_start", &weeks).await?;
+        for chunk in weeks.chunks(CHUNK) {
+            let mut q = sql(
+                "INSERT INTO time_rollup_week (person_id, monday, minutes, billable_minutes, approved_minutes) VALUES ",
+            );
+            for (i, ((person, monday), w)) in chunk.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { ", (" });
+                q.push_bind(*person).push(", ").push_bind(*monday).push(", ");
+                q.push_bind(w[0])
+                    .push(", ")
+                    .push_bind(w[1])
+                    .push(", ")
+                    .push_bind(w[2])
+                    .push(")");
+            }
+            q.push(
+                " ON CONFLICT (person_id, monday) DO UPDATE SET \
+                 minutes = time_rollup_week.minutes + excluded.minutes, \
+                 billable_minutes = time_rollup_week.billable_minutes + excluded.billable_minutes, \
+                 approved_minutes = time_rollup_week.approved_minutes + excluded.approved_minutes",
+            );
+            tx.execute(q).await?;
+        }
+        for chunk in months.chunks(CHUNK) {
+            let mut q = sql("INSERT INTO time_rollup_month (person_id, month_key, minutes, billable_minutes) VALUES ");
+            for (i, ((person, month), d)) in chunk.iter().enumerate() {
+                q.push(if i == 0 { "(" } else { ", (" });
+                q.push_bind(*person).push(", ").push_bind(*month).push(", ");
+                q.push_bind(d[0]).push(", ").push_bind(d[1]).push(")");
+            }
+            q.push(
+                " ON CONFLICT (person_id, month_key) DO UPDATE SET \
+                 minutes = time_rollup_month.minutes + excluded.minutes, \
+                 billable_minutes = time_rollup_month.billable_minutes + excluded.billable_minutes",
+            );
+            tx.execute(q).await?;
+        }
         // Only removals can empty a row.
         let emptied = |v: i64| v < 0;
         let day_keys = days.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| (k.0, k.1));
         delete_empty(tx, "time_rollup_day", "day", day_keys).await?;
+        let week_keys = weeks.iter().filter(|(_, w)| emptied(w[0])).map(|(k, _)| *k);
+        delete_empty(tx, "time_rollup_week", "monday", week_keys).await?;
         let month_keys = months.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
-        delete_empty(tx, "time_rollup_month", "month_key", month_keys).await?;
-        let week_keys = weeks.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
-        delete_empty(tx, "time_rollup_week", "week_start", week_keys).await
+        delete_empty(tx, "time_rollup_month", "month_key", month_keys).await
     }
-}
-
-/// Adds minutes and billable minutes to the `(person_id, column)` rows of a month or
-/// week rollup, one multi-row upsert per chunk.
-async fn upsert_pairs(tx: &mut Tx, table: &str, column: &str, rows: &[((i64, i64), [i64; 2])]) -> Result<()> {
-    for chunk in rows.chunks(CHUNK) {
-        let mut q = sql(format!(
-            "INSERT INTO {table} (person_id, {column}, minutes, billable_minutes) VALUES "
-        ));
-        for (i, ((person, key), d)) in chunk.iter().enumerate() {
-            q.push(if i == 0 { "(" } else { ", (" });
-            q.push_bind(*person).push(", ").push_bind(*key).push(", ");
-            q.push_bind(d[0]).push(", ").push_bind(d[1]).push(")");
-        }
-        q.push(&format!(
-            " ON CONFLICT (person_id, {column}) DO UPDATE SET \
-             minutes = {table}.minutes + excluded.minutes, \
-             billable_minutes = {table}.billable_minutes + excluded.billable_minutes"
-        ));
-        tx.execute(q).await?;
-    }
-    Ok(())
 }
 
 /// Deletes the zero rows among `(person, key)` pairs, one statement per person.
@@ -239,7 +254,7 @@ fn differences<K: Ord + Clone>(
     }
 }
 
-/// Recomputes the three rollups from the raw entries and lists every row that differs.
+/// Recomputes every rollup from the raw entries and lists every row that differs.
 pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     let rows = pools
         .all(sql(
@@ -264,10 +279,12 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     }
     let want = want.into_rows();
     let want_day: BTreeMap<DayKey, RollupFigures> = want.days.into_iter().map(|(k, f)| (k, rollup(f))).collect();
-    let pairs = |rows: Vec<((i64, i64), [i64; 2])>| -> BTreeMap<(i64, i64), RollupFigures> {
-        rows.into_iter().map(|(k, [m, b])| (k, rollup([m, b, 0]))).collect()
-    };
-    let (want_month, want_week) = (pairs(want.months), pairs(want.weeks));
+    let want_week: BTreeMap<WeekKey, RollupFigures> = want.weeks.into_iter().map(|(k, f)| (k, rollup(f))).collect();
+    let want_month: BTreeMap<MonthKey, RollupFigures> = want
+        .months
+        .into_iter()
+        .map(|(k, [m, b])| (k, rollup([m, b, 0])))
+        .collect();
     let mut have_day = BTreeMap::new();
     let q = "SELECT person_id, day, project_id, category, minutes, billable_minutes, approved_minutes \
              FROM time_rollup_day";
@@ -281,15 +298,15 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         );
         have_day.insert(key, stored(&r, true)?);
     }
+    let mut have_week = BTreeMap::new();
+    let q = "SELECT person_id, monday, minutes, billable_minutes, approved_minutes FROM time_rollup_week";
+    for r in pools.all(sql(q)).await? {
+        have_week.insert((r.get("person_id")?, r.get("monday")?), stored(&r, true)?);
+    }
     let mut have_month = BTreeMap::new();
     let q = "SELECT person_id, month_key, minutes, billable_minutes FROM time_rollup_month";
     for r in pools.all(sql(q)).await? {
         have_month.insert((r.get("person_id")?, r.get("month_key")?), stored(&r, false)?);
-    }
-    let mut have_week = BTreeMap::new();
-    let q = "SELECT person_id, week_start, minutes, billable_minutes FROM time_rollup_week";
-    for r in pools.all(sql(q)).await? {
-        have_week.insert((r.get("person_id")?, r.get("week_start")?), stored(&r, false)?);
     }
     let mut out = Vec::new();
     differences(want_day, have_day, &mut out, |k, expected, stored| RollupDifference {
@@ -301,17 +318,26 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
         expected,
         stored,
     });
-    for (name, want, have) in [("month", want_month, have_month), ("week", want_week, have_week)] {
-        differences(want, have, &mut out, |k, expected, stored| RollupDifference {
-            rollup: name.into(),
+    differences(want_week, have_week, &mut out, |k, expected, stored| RollupDifference {
+        rollup: "week".into(),
+        person_id: psops_core::Id::new(k.0),
+        key: k.1,
+        project_id: 0,
+        category: String::new(),
+        expected,
+        stored,
+    });
+    differences(want_month, have_month, &mut out, |k, expected, stored| {
+        RollupDifference {
+            rollup: "month".into(),
             person_id: psops_core::Id::new(k.0),
             key: k.1,
             project_id: 0,
             category: String::new(),
             expected,
             stored,
-        });
-    }
+        }
+    });
     Ok(out)
 }
 
@@ -321,7 +347,7 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn minutes_land_on_their_day_month_and_week_rows() {
+    fn minutes_land_on_their_day_and_month_rows() {
         let admin = category_key(Some(InternalCategory::Admin));
         let mut d = Deltas::default();
         d.add(
@@ -345,9 +371,18 @@ mod tests {
             admin.clone(),
             figures(60, false, EntryStatus::Draft, 1),
         );
-        let Rows { days, months, weeks } = d.into_rows();
+        let Rows { days, weeks, months } = d.into_rows();
         let days: Vec<[i64; 3]> = days.into_iter().map(|(_, f)| f).collect();
         assert_eq!(days, [[90, 90, 90], [30, 0, 0], [60, 0, 0]]);
+        // 2026-03-02 is a Monday; the 31st and the 1st share the week of Monday the 30th.
+        let weeks: Vec<(i64, [i64; 3])> = weeks.into_iter().map(|((_, w), f)| (w, f)).collect();
+        assert_eq!(
+            weeks,
+            [
+                (day_number(date!(2026 - 03 - 02)), [90, 90, 90]),
+                (day_number(date!(2026 - 03 - 30)), [90, 0, 0])
+            ]
+        );
         let months: Vec<(i64, [i64; 2])> = months.into_iter().map(|((_, m), f)| (m, f)).collect();
         assert_eq!(
             months,
@@ -356,18 +391,6 @@ mod tests {
                 (month_key(date!(2026 - 04 - 01)), [60, 0])
             ]
         );
-        // 2026-03-02 is a Monday (W10); 03-31 and 04-01 share W14, across the months.
-        let weeks: Vec<(i64, [i64; 2])> = weeks.into_iter().map(|((_, w), f)| (w, f)).collect();
-        let monday = |d| day_number(d);
-        assert_eq!(
-            weeks,
-            [
-                (monday(date!(2026 - 03 - 02)), [90, 90]),
-                (monday(date!(2026 - 03 - 30)), [90, 0])
-            ]
-        );
-        assert_eq!(week_start(date!(2026 - 04 - 05)), monday(date!(2026 - 03 - 30)));
-        assert_eq!(week_start(date!(1900 - 01 - 01)), day_number(date!(1900 - 01 - 01)));
     }
 
     #[test]
@@ -389,6 +412,21 @@ mod tests {
             figures(90, true, EntryStatus::Submitted, -1),
         );
         let rows = d.into_rows();
-        assert!(rows.days.is_empty() && rows.months.is_empty() && rows.weeks.is_empty());
+        assert!(rows.days.is_empty() && rows.weeks.is_empty() && rows.months.is_empty());
+    }
+
+    #[test]
+    fn every_day_of_an_iso_week_has_its_monday() {
+        let monday_day = day_number(date!(2026 - 11 - 23));
+        for offset in 0..7 {
+            assert_eq!(monday(monday_day + offset), monday_day);
+        }
+        assert_eq!(monday(monday_day + 7), monday_day + 7);
+        // Before 1970 too: 1969-12-29 was a Monday.
+        assert_eq!(
+            monday(day_number(date!(1969 - 12 - 31))),
+            day_number(date!(1969 - 12 - 29))
+        );
+        assert_eq!(monday(0), day_number(date!(1969 - 12 - 29)));
     }
 }

@@ -11,7 +11,7 @@ use psops_core::dates::DateRange;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
-use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, week_from_key, week_key};
+use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, Waiting, week_from_key, week_key};
 use psops_core::rule::Rule;
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
@@ -19,7 +19,7 @@ use psops_core::timesheet::{self, EntryLock, IsoWeek, Transition};
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 
-use crate::db::{Row, now, sql};
+use crate::db::{Backend, Row, now, sql};
 use crate::time_entries::ENTRIES;
 use crate::timesheet_steps::{Step, approver, facts, move_entries, nothing, run};
 use crate::{Db, locks};
@@ -274,6 +274,41 @@ impl TimesheetStore for Db {
             .bind(person)
             .bind(week_key(week));
         self.pools.optional(q).await?.map(|r| r.get("submitted_at")).transpose()
+    }
+
+    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<Waiting>> {
+        // The day number of the entry's ISO week's Monday, so the database sums whole
+        // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
+        let day = match self.pools.backend() {
+            Backend::Sqlite => "CAST(julianday(entry_date) - 2440587.5 AS INTEGER)",
+            Backend::Postgres => "CAST(entry_date - DATE '1970-01-01' AS BIGINT)",
+        };
+        let monday = format!("({day} - ((({day} + 3) % 7) + 7) % 7)");
+        let mut q = sql(format!(
+            "SELECT person_id, project_id, {monday} AS monday, CAST(SUM(minutes) AS BIGINT) AS minutes, \
+             CAST(SUM(CASE WHEN billable THEN minutes ELSE 0 END) AS BIGINT) AS billable, \
+             CAST(COUNT(*) AS BIGINT) AS entries FROM time_entries WHERE status = 'submitted'"
+        ));
+        if let Some(pm) = approver {
+            q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
+                .push_bind(pm)
+                .push(")");
+        }
+        q.push(&format!(" GROUP BY person_id, project_id, {monday}"));
+        let epoch = time::macros::date!(1970 - 01 - 01);
+        let mut out = Vec::new();
+        for r in self.pools.all(q).await? {
+            let monday: i64 = r.get("monday")?;
+            out.push(Waiting {
+                person_id: r.id("person_id")?,
+                project_id: r.opt_id("project_id")?,
+                week: IsoWeek::of(epoch + time::Duration::days(monday)),
+                minutes: r.get("minutes")?,
+                billable_minutes: r.get("billable")?,
+                entries: r.get("entries")?,
+            });
+        }
+        Ok(out)
     }
 
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>> {

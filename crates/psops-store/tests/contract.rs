@@ -16,6 +16,7 @@ mod contract {
     mod records;
     mod rollups;
     mod scope;
+    mod sorted;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;

@@ -45,10 +45,16 @@ mod security_surface;
 mod setup_demo;
 #[path = "api/time.rs"]
 mod time;
+#[path = "api/ui_approvals.rs"]
+mod ui_approvals;
 #[path = "api/ui_browser.rs"]
 mod ui_browser;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_home.rs"]
+mod ui_home;
+#[path = "api/ui_lists.rs"]
+mod ui_lists;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_week.rs"]

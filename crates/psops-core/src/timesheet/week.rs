@@ -163,6 +163,19 @@ impl Code for Compliance {
     const FIELD: &'static str = "compliance";
 }
 
+impl Compliance {
+    /// How soon someone should act, most urgent first: not submitted, then not approved,
+    /// then not yet due, then on time.
+    pub fn urgency(self) -> u8 {
+        match self {
+            Compliance::NotSubmitted => 0,
+            Compliance::NotApproved => 1,
+            Compliance::NotDue => 2,
+            Compliance::OnTime => 3,
+        }
+    }
+}
+
 /// Classifies a week. `submitted_on` is the day the week was (last) submitted,
 /// `approved_on` the day its last entry was approved (`None` while any is not), both in
 /// the person's time zone; `as_of` is today. A week is late only once its due day is

@@ -17,6 +17,7 @@ crate::stories!(
     a_week_goes_through_every_transition,
     nothing_changes_inside_a_locked_period,
     compliance_classifies_each_person,
+    waiting_time_and_project_minutes,
 );
 
 fn week(s: &str) -> IsoWeek {
@@ -291,4 +292,67 @@ async fn compliance_classifies_each_person(db: &Db) {
     let early = db.compliance(w, date!(2035 - 03 - 08)).await.unwrap();
     assert_eq!(status(&early, silent.id), Some(Compliance::NotDue));
     assert_eq!(status(&early, on_time.id), Some(Compliance::OnTime));
+}
+
+/// What waits for approval, for everyone and for one project manager, and a project's
+/// logged minutes, are sums over exactly the right entries.
+async fn waiting_time_and_project_minutes(db: &Db) {
+    let pm = staff(db, "pm@example.com", "EMEA", None).await;
+    let other_pm = staff(db, "other@example.com", "EMEA", None).await;
+    let me = staff(db, "me@example.com", "EMEA", None).await;
+    let mine = managed_project(db, "Migration", pm.id).await;
+    let theirs = managed_project(db, "Rollout", other_pm.id).await;
+    log(db, on_project(me.id, &mine, date!(2026 - 03 - 02), 240)).await;
+    log(db, on_project(me.id, &mine, date!(2026 - 03 - 02), 60)).await;
+    log(db, on_project(me.id, &theirs, date!(2026 - 03 - 03), 120)).await;
+    log(db, internal(me.id, date!(2026 - 03 - 04), 30)).await;
+    log(db, on_project(me.id, &mine, date!(2026 - 03 - 09), 90)).await; // stays a draft
+    assert!(db.waiting(None).await.unwrap().is_empty(), "drafts wait for nobody");
+    db.submit_week(&ctx(), as_person(&me), me.id, week("2026-W10"))
+        .await
+        .unwrap();
+    let mut all = db.waiting(None).await.unwrap();
+    all.sort_by_key(|w| w.project_id.map_or(i64::MAX, |p| p.get()));
+    let sums: Vec<(Option<i64>, i64)> = all.iter().map(|w| (w.project_id.map(|p| p.get()), w.minutes)).collect();
+    assert_eq!(
+        sums,
+        [(Some(mine.id.get()), 300), (Some(theirs.id.get()), 120), (None, 30)],
+        "per person, project and week"
+    );
+    assert!(
+        all.iter().all(|w| w.week == week("2026-W10")),
+        "the week of Monday to Sunday"
+    );
+    let pms = db.waiting(Some(pm.id)).await.unwrap();
+    assert_eq!(pms.len(), 1);
+    assert_eq!((pms[0].project_id, pms[0].minutes), (Some(mine.id), 300));
+    let logged = db.project_minutes(&[mine.id, theirs.id]).await.unwrap();
+    assert_eq!(logged.get(&mine.id), Some(&Minutes(390)), "drafts count as logged");
+    assert_eq!(logged.get(&theirs.id), Some(&Minutes(120)));
+    assert!(db.project_minutes(&[]).await.unwrap().is_empty());
+    // Per person and per day, under a scope: the reader's own time only.
+    let all = psops_core::scope::ListScope::All;
+    assert_eq!(db.project_people(mine.id, &all).await.unwrap(), [(me.id, Minutes(390))]);
+    let mut days = db.project_days(mine.id, &all, Some(&[me.id])).await.unwrap();
+    days.sort_by_key(|d| d.1);
+    assert_eq!(
+        days,
+        [
+            (Some(me.id), date!(2026 - 03 - 02), Minutes(300)),
+            (Some(me.id), date!(2026 - 03 - 09), Minutes(90))
+        ]
+    );
+    let together = db.project_days(mine.id, &all, None).await.unwrap();
+    assert!(together.iter().all(|d| d.0.is_none()) && together.len() == 2);
+    let own = psops_core::scope::ListScope::Limited {
+        own: Some(pm.id),
+        managed_by: None,
+        assigned: None,
+        partner: None,
+    };
+    assert!(
+        db.project_people(mine.id, &own).await.unwrap().is_empty(),
+        "the PM logged nothing"
+    );
+    assert!(db.project_days(mine.id, &all, Some(&[])).await.unwrap().is_empty());
 }

@@ -1,9 +1,10 @@
 //! `/approvals`: submitted weeks waiting for the signed-in approver, one line per person,
-//! ISO week and project (internal time is one line too), approved or rejected one at a
-//! time or many at once. Only lines the policy lets the subject approve are listed, and a
-//! posted line that is not among them is refused as "not waiting for you".
+//! ISO week and project (internal time is one line too), grouped by project with each
+//! project's counts, 50 lines a page, approved or rejected one at a time or many at once.
+//! The lines are sums the store makes (nothing loads every waiting entry); deciding a
+//! line checks the policy on its entries, and a posted line that is not waiting for the
+//! subject is refused as "not waiting for you".
 
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::{Extension, State};
@@ -11,24 +12,28 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::Error;
 use psops_core::page::PageRequest;
-use psops_core::people::PersonId;
+use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, Grant, Subject, approves_all, list_scope};
+use psops_core::projects::Project;
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
 use psops_core::scope::ListKind;
+use psops_core::sort::{ByName, Numbered, Sorted};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
 
-use super::filters::{Pairs, subject};
+use super::filters::{Pairs, names_of, subject};
 use super::form::Form;
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
+use super::table::{self, Pager};
 use super::week_grid::clock;
 use super::week_save::words;
 use crate::AppState;
 use crate::authorize::allow;
+use crate::params::Params;
 use crate::request_id::RequestId;
 
 /// One person's submitted time on one project (or internal time) in one week.
@@ -49,111 +54,177 @@ impl Line {
 #[derive(Serialize)]
 struct LineView {
     key: String,
+    person_id: i64,
     person: String,
     week: String,
-    project: String,
     hours: String,
     billable: String,
-    entries: usize,
+    non_billable: String,
+    entries: i64,
     checked: bool,
+}
+
+/// A project's lines on this page, under a heading with the whole project's counts.
+#[derive(Serialize)]
+struct Group {
+    project: String,
+    project_id: Option<i64>,
+    /// Person-weeks waiting on this project, on every page.
+    weeks: usize,
+    people: usize,
+    hours: String,
+    lines: Vec<LineView>,
 }
 
 #[derive(Serialize)]
 struct ApprovalsPage {
     #[serde(flatten)]
     frame: Frame,
-    lines: Vec<LineView>,
+    groups: Vec<Group>,
+    total_lines: usize,
+    pager: Pager,
     reason: String,
     error: String,
     message: String,
 }
 
-/// Everything submitted that the subject may approve, grouped into lines, each with the
-/// policy's grant to decide on it.
-async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, (Vec<TimeEntry>, Grant)>, UiError> {
+/// A line's sums: minutes, billable minutes, entries.
+type Sums = [i64; 3];
+
+/// Everything submitted that the subject approves, summed per line: all of it for admin
+/// and ops, what is on their projects for a project manager — the policy's approve rule
+/// for time entries, as a query. Deciding a line checks the policy on its entries.
+async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, Sums>, UiError> {
+    let approver = if approves_all(subject) {
+        None
+    } else {
+        match subject.person_id {
+            Some(me) => Some(me),
+            None => return Ok(BTreeMap::new()),
+        }
+    };
+    let mut lines: BTreeMap<Line, Sums> = BTreeMap::new();
+    for w in state.store.waiting(approver).await? {
+        let line = Line {
+            person: w.person_id,
+            week: w.week,
+            project: w.project_id,
+        };
+        let sums = lines.entry(line).or_default();
+        sums[0] += w.minutes;
+        sums[1] += w.billable_minutes;
+        sums[2] += w.entries;
+    }
+    Ok(lines)
+}
+
+/// The line's submitted entries and the policy's grant to decide on them; `None` when
+/// the line is not waiting for this subject.
+async fn granted(state: &AppState, subject: &Subject, line: &Line) -> Result<Option<Grant>, UiError> {
+    let range = line.week.range();
     let filter = TimeEntryFilter {
+        person_id: Some(line.person),
+        project_id: line.project,
+        from: Some(range.start),
+        to: Some(range.end),
         status: Some(EntryStatus::Submitted),
         scope: list_scope(subject, ListKind::TimeEntries),
         ..Default::default()
     };
-    let mut groups: BTreeMap<Line, Vec<TimeEntry>> = BTreeMap::new();
-    let mut page = PageRequest {
+    let page = PageRequest {
         after: None,
         limit: 500,
     };
-    loop {
-        let got = state.store.list_time_entries(&filter, page).await?;
-        let last = got.items.last().map(|e| e.id.get());
-        for e in got.items {
-            let line = Line {
-                person: e.person_id,
-                week: IsoWeek::of(e.date),
-                project: e.project_id,
-            };
-            groups.entry(line).or_default().push(e);
-        }
-        match (got.next_cursor, last) {
-            (Some(_), Some(id)) => page.after = Some(id),
-            _ => break,
-        }
+    let found = state.store.list_time_entries(&filter, page).await?;
+    // Internal time has no project: the filter above cannot say "no project", so keep
+    // only the entries of this line.
+    let entries: Vec<TimeEntry> = found
+        .items
+        .into_iter()
+        .filter(|e| e.project_id == line.project)
+        .collect();
+    let Some(first) = entries.first() else {
+        return Ok(None);
+    };
+    match allow(state, subject, Action::Approve, first).await {
+        Ok(grant) => Ok(Some(grant)),
+        Err(Error::Forbidden(_) | Error::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    let mut allowed = BTreeMap::new();
-    for (line, entries) in groups {
-        match allow(state, subject, Action::Approve, &entries[0]).await {
-            Ok(grant) => {
-                allowed.insert(line, (entries, grant));
-            }
-            Err(Error::Forbidden(_) | Error::NotFound { .. }) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(allowed)
 }
 
-async fn views(
+/// Lines grouped by project name, then person name and week, cut to one page; each
+/// group's heading counts the whole project.
+async fn groups(
     state: &AppState,
-    lines: &BTreeMap<Line, (Vec<TimeEntry>, Grant)>,
+    lines: &BTreeMap<Line, Sums>,
     checked: &[String],
-) -> Result<Vec<LineView>, UiError> {
-    let mut people = HashMap::new();
-    let mut projects = HashMap::new();
-    let mut out = Vec::new();
-    for (line, (entries, _)) in lines {
-        if let Entry::Vacant(slot) = people.entry(line.person) {
-            let name = match state.store.get(line.person).await {
-                Ok(p) => p.fields.name,
-                Err(Error::NotFound { .. }) => format!("person {}", line.person),
-                Err(e) => return Err(e.into()),
-            };
-            slot.insert(name);
-        }
-        let project = match line.project {
-            None => "Internal time".to_string(),
-            Some(id) => {
-                if let Entry::Vacant(slot) = projects.entry(id) {
-                    let name = match state.store.get(id).await {
-                        Ok(p) => p.fields.name,
-                        Err(Error::NotFound { .. }) => format!("project {id}"),
-                        Err(e) => return Err(e.into()),
-                    };
-                    slot.insert(name);
-                }
-                projects[&id].clone()
-            }
-        };
-        let minutes: i64 = entries.iter().map(|e| e.minutes.get()).sum();
-        let billable: i64 = entries.iter().filter(|e| e.billable).map(|e| e.minutes.get()).sum();
+    at: &Sorted<ByName>,
+) -> Result<Vec<Group>, UiError> {
+    let people = names_of(
+        state,
+        lines.keys().map(|l| l.person).collect::<Vec<_>>(),
+        |p: Person| p.fields.name,
+    )
+    .await?;
+    let projects = names_of(
+        state,
+        lines.keys().filter_map(|l| l.project).collect::<Vec<_>>(),
+        |p: Project| p.fields.name,
+    )
+    .await?;
+    let project_name = |p: Option<ProjectId>| match p {
+        None => "Internal time".to_string(),
+        Some(id) => projects
+            .get(&id.get())
+            .cloned()
+            .unwrap_or_else(|| format!("project {id}")),
+    };
+    let person_name = |p: PersonId| people.get(&p.get()).cloned().unwrap_or_else(|| format!("person {p}"));
+    let mut ordered: Vec<(&Line, &Sums)> = lines.iter().collect();
+    ordered.sort_by_cached_key(|(l, _)| {
+        (
+            project_name(l.project).to_lowercase(),
+            l.project,
+            person_name(l.person).to_lowercase(),
+            l.week,
+        )
+    });
+    let mut whole: HashMap<Option<ProjectId>, (usize, std::collections::BTreeSet<PersonId>, i64)> = HashMap::new();
+    for (l, sums) in &ordered {
+        let g = whole.entry(l.project).or_default();
+        g.0 += 1;
+        g.1.insert(l.person);
+        g.2 += sums[0];
+    }
+    let mut out: Vec<Group> = Vec::new();
+    for (line, sums) in Numbered::cut(ordered, at).items {
         let key = line.key();
-        out.push(LineView {
+        let view = LineView {
             checked: checked.contains(&key),
             key,
-            person: people[&line.person].clone(),
+            person_id: line.person.get(),
+            person: person_name(line.person),
             week: line.week.to_string(),
-            project,
-            hours: clock(minutes),
-            billable: if billable == 0 { "0:00".into() } else { clock(billable) },
-            entries: entries.len(),
-        });
+            hours: clock(sums[0]),
+            billable: clock(sums[1]),
+            non_billable: clock(sums[0] - sums[1]),
+            entries: sums[2],
+        };
+        match out.last_mut() {
+            Some(g) if g.project_id == line.project.map(|p| p.get()) => g.lines.push(view),
+            _ => {
+                let (weeks, people, minutes) = &whole[&line.project];
+                out.push(Group {
+                    project: project_name(line.project),
+                    project_id: line.project.map(|p| p.get()),
+                    weeks: *weeks,
+                    people: people.len(),
+                    hours: clock(*minutes),
+                    lines: vec![view],
+                });
+            }
+        }
     }
     Ok(out)
 }
@@ -163,6 +234,7 @@ async fn page(
     state: &AppState,
     me: &SignedIn,
     subject: &Subject,
+    params: &Pairs,
     status: StatusCode,
     checked: &[String],
     reason: String,
@@ -170,9 +242,17 @@ async fn page(
     message: String,
 ) -> Result<Response, UiError> {
     let lines = waiting(state, subject).await?;
+    let mut e = Params::new();
+    let at = table::read::<ByName>(&mut e, params);
+    let mut error = error;
+    if let Some(bad) = e.errors().first() {
+        error = format!("{}: {}", bad.field, bad.message);
+    }
     let view = ApprovalsPage {
         frame: frame(me, subject),
-        lines: views(state, &lines, checked).await?,
+        groups: groups(state, &lines, checked, &at).await?,
+        total_lines: lines.len(),
+        pager: table::pager("/approvals", params, &at, lines.len() as u64),
         reason,
         error,
         message,
@@ -196,6 +276,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         &state,
         &me,
         &subject,
+        &params,
         StatusCode::OK,
         &[],
         String::new(),
@@ -241,6 +322,7 @@ pub async fn act(
                 state,
                 me,
                 subject,
+                &Pairs::default(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 picked,
                 reason,
@@ -257,7 +339,7 @@ pub async fn act(
         return refuse("A rejection needs a reason: say what to fix, so the person can correct the week.").await;
     }
     let lines = waiting(&state, &subject).await?;
-    let by_key: HashMap<String, (Line, Grant)> = lines.iter().map(|(l, (_, g))| (l.key(), (*l, *g))).collect();
+    let by_key: HashMap<String, Line> = lines.keys().map(|l| (l.key(), *l)).collect();
     let actor = TimesheetActor {
         person_id: subject.person_id,
         approves_all: approves_all(&subject),
@@ -265,13 +347,16 @@ pub async fn act(
     let mut done = 0;
     let mut problems = Vec::new();
     for key in &targets {
-        let Some((line, grant)) = by_key.get(key) else {
-            problems.push(format!(
-                "{key}: not waiting for you (already decided, or not yours to approve)"
-            ));
+        let not_yours = || format!("{key}: not waiting for you (already decided, or not yours to approve)");
+        let Some(line) = by_key.get(key) else {
+            problems.push(not_yours());
             continue;
         };
-        let ctx = super::admin::write_ctx(&me, &request, *grant);
+        let Some(grant) = granted(&state, &subject, line).await? else {
+            problems.push(not_yours());
+            continue;
+        };
+        let ctx = super::admin::write_ctx(&me, &request, grant);
         let result = if reject {
             let r = state
                 .store

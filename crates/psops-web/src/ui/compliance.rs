@@ -10,6 +10,8 @@ use psops_core::FieldError;
 use psops_core::code::Code;
 use psops_core::error::Thing;
 use psops_core::policy::{Action, Resource};
+use psops_core::reporting::{ComplianceRow, ComplianceSort};
+use psops_core::sort::Numbered;
 use psops_core::timesheet::{Compliance, IsoWeek};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
@@ -18,8 +20,10 @@ use super::filters::{Pairs, day, is_htmx, label, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
+use super::table::{self, Column, Pager, col};
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
+use crate::params::Params;
 
 #[derive(Serialize)]
 struct Row {
@@ -41,18 +45,21 @@ struct CompliancePage {
     next: String,
     due: String,
     as_of: String,
-    counts: Vec<(String, usize)>,
+    counts: Vec<Count>,
     rows: Vec<Row>,
+    columns: Vec<Column>,
+    pager: Pager,
+    /// The status the list is cut to, or "" for everyone.
+    status: &'static str,
 }
 
-/// Late first: not submitted, then not approved, then not yet due, then on time.
-fn rank(c: Compliance) -> u8 {
-    match c {
-        Compliance::NotSubmitted => 0,
-        Compliance::NotApproved => 1,
-        Compliance::NotDue => 2,
-        Compliance::OnTime => 3,
-    }
+/// How many people are in one status; a link cuts the list to them.
+#[derive(Serialize)]
+struct Count {
+    label: String,
+    n: usize,
+    href: String,
+    current: bool,
 }
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
@@ -76,27 +83,33 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             last_week
         }),
     };
+    let mut e = Params::new();
+    let only = e.code::<Compliance>("status", p.get("status"));
+    let at = table::read::<ComplianceSort>(&mut e, &p);
+    errors.extend(e.into_errors());
     let report = st.store.compliance(week, today).await?;
-    let mut counts: BTreeMap<u8, (String, usize)> = BTreeMap::new();
-    let mut rows: Vec<Row> = report
+    let mut counts: BTreeMap<u8, (Compliance, usize)> = BTreeMap::new();
+    for r in &report.rows {
+        counts.entry(r.status.urgency()).or_insert((r.status, 0)).1 += 1;
+    }
+    let kept: Vec<&ComplianceRow> = report
         .rows
         .iter()
-        .map(|r| {
-            counts
-                .entry(rank(r.status))
-                .or_insert_with(|| (label(r.status.code()), 0))
-                .1 += 1;
-            Row {
-                person_id: r.person_id.get(),
-                name: r.name.clone(),
-                submitted: day(r.submitted_on),
-                approved: day(r.approved_on),
-                status: r.status.code(),
-                status_label: label(r.status.code()),
-            }
-        })
+        .filter(|r| only.is_none_or(|o| r.status == o))
         .collect();
-    rows.sort_by_key(|r| (Compliance::from_code(r.status).map(rank).unwrap_or(9), r.name.clone()));
+    let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.clone()));
+    let total = sorted.len() as u64;
+    let rows = Numbered::cut(sorted, &at)
+        .map(|r| Row {
+            person_id: r.person_id.get(),
+            name: r.name.clone(),
+            submitted: day(r.submitted_on),
+            approved: day(r.approved_on),
+            status: r.status.code(),
+            status_label: label(r.status.code()),
+        })
+        .items;
+    let path = "/reports/compliance";
     let monday = week.monday();
     let previous = IsoWeek::of(monday.checked_sub(Duration::days(7)).unwrap_or(monday));
     let ctx = CompliancePage {
@@ -107,8 +120,29 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         next: week.next().unwrap_or(week).to_string(),
         due: day(Some(report.due)),
         as_of: day(Some(report.as_of)),
-        counts: counts.into_values().collect(),
+        counts: counts
+            .into_values()
+            .map(|(c, n)| Count {
+                label: label(c.code()),
+                n,
+                href: format!("{path}?week={week}&status={}", c.code()),
+                current: only == Some(c),
+            })
+            .collect(),
         rows,
+        columns: table::head(
+            path,
+            &p,
+            &at,
+            vec![
+                col("Person", ComplianceSort::Person),
+                col("Status", ComplianceSort::Status),
+                col("Submitted", ComplianceSort::Submitted),
+                col("Approved", ComplianceSort::Approved),
+            ],
+        ),
+        pager: table::pager(path, &p, &at, total),
+        status: only.map(|c| c.code()).unwrap_or_default(),
     };
     let template = if is_htmx(&headers) {
         "compliance_results.html"

@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use psops_core::Id;
 use psops_core::Minutes;
 use psops_core::auth::{Actor, TokenScope};
 use psops_core::code::Code;
-use psops_core::people::PersonId;
+use psops_core::people::{Person, PersonId};
 use psops_core::policy::Subject;
+use psops_core::record::Record;
+use psops_core::store::{RecordStore, Store};
 use time::Date;
 
 #[cfg(test)]
@@ -21,8 +24,8 @@ use super::render::UiError;
 use super::session::SignedIn;
 use crate::AppState;
 
-/// Rows per page of every paged list.
-pub const PAGE_SIZE: u32 = 25;
+/// Rows per page of the lists paged by cursor (the audit log, users).
+pub const PAGE_SIZE: u32 = psops_core::sort::PAGE_ROWS;
 
 /// The query string (or a form) as name/value pairs, in order; typed values come out of
 /// it through [`crate::params::Params`], which names every bad one.
@@ -102,17 +105,26 @@ pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError
 
 /// The names of people by id, fetched once each.
 pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i64, String>, UiError> {
-    let mut names = HashMap::new();
+    names_of(st, ids, |p: Person| p.fields.name).await
+}
+
+/// The names of records of one kind by id, in one read; a record that is gone shows as
+/// `#id`.
+pub async fn names_of<R: Record>(
+    st: &AppState,
+    ids: impl IntoIterator<Item = Id<R>>,
+    name: impl Fn(R) -> String,
+) -> Result<HashMap<i64, String>, UiError>
+where
+    dyn Store: RecordStore<R>,
+{
+    let mut ids: Vec<Id<R>> = ids.into_iter().collect();
+    ids.sort_by_key(|id| id.get());
+    ids.dedup();
+    let found = RecordStore::<R>::get_many(st.store.as_ref(), &ids).await?;
+    let mut names: HashMap<i64, String> = found.into_iter().map(|r| (r.id().get(), name(r))).collect();
     for id in ids {
-        if names.contains_key(&id.get()) {
-            continue;
-        }
-        let name = match st.store.get(id).await {
-            Ok(p) => p.fields.name,
-            Err(psops_core::Error::NotFound { .. }) => format!("#{id}"),
-            Err(e) => return Err(e.into()),
-        };
-        names.insert(id.get(), name);
+        names.entry(id.get()).or_insert_with(|| format!("#{id}"));
     }
     Ok(names)
 }

@@ -14,9 +14,11 @@ mod compliance;
 mod filters;
 mod form;
 mod home;
+pub(crate) mod home_ops;
 mod layout;
 mod people;
 mod pre_session;
+mod project_page;
 mod projects;
 mod render;
 mod report_charts;
@@ -24,6 +26,7 @@ mod reports;
 mod session;
 mod setup;
 mod sign_in;
+mod table;
 mod utilization;
 mod week;
 mod week_grid;
@@ -54,7 +57,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/utilization", get(utilization::show))
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/projects", get(projects::list))
-        .route("/projects/{id}", get(projects::show))
+        .route("/projects/{id}", get(project_page::show))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
         .route("/reports/utilization", get(reports::utilization))

@@ -14,7 +14,7 @@ use psops_core::code::Code;
 use psops_core::dates::DateRange;
 use psops_core::page::PageRequest;
 use psops_core::partners::PartnerFilter;
-use psops_core::people::{Function, Person, PersonFilter, PersonId};
+use psops_core::people::{Function, Person, PersonFilter, PersonId, PersonSort};
 use psops_core::policy::{Action, Decision, Resource, decide, list_scope};
 use psops_core::ratio::basis_points;
 use psops_core::reporting::UtilizationFilter;
@@ -26,12 +26,11 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{
-    PAGE_SIZE, Pairs, bp_percent, day, hours, is_htmx, label, next_link, options, pct, person_names, subject,
-};
+use super::filters::{Pairs, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
+use super::table::{self, Column, Pager, col, num};
 use crate::AppState;
 use crate::authorize::allow;
 use crate::params::Params;
@@ -58,7 +57,8 @@ struct ListPage {
     frame: Frame,
     rows: Vec<Row>,
     errors: Vec<FieldError>,
-    next: Option<String>,
+    columns: Vec<Column>,
+    pager: Pager,
     f: BTreeMap<&'static str, String>,
     functions: Vec<(&'static str, String)>,
     partners: Vec<(String, String)>,
@@ -104,8 +104,8 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         scope: list_scope(&s, ListKind::People),
         ..Default::default()
     };
-    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
-    let found = st.store.list(&filter, page).await?;
+    let at = table::read::<PersonSort>(&mut e, &p);
+    let found = st.store.sorted(&filter, at).await?;
     let partners = partner_names(&st, &s).await?;
     let by_id: HashMap<i64, String> = partners
         .iter()
@@ -128,8 +128,21 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         frame: frame(&me, &s),
         rows,
         errors: e.into_errors(),
-        next: next_link("/people", &p, found.next_cursor.as_deref()),
-        f: ["function", "region", "partner", "q"]
+        columns: table::head(
+            "/people",
+            &p,
+            &at,
+            vec![
+                col("Name", PersonSort::Name),
+                col("E-mail", PersonSort::Email),
+                col("Function", PersonSort::Function),
+                col("Region", PersonSort::Region),
+                col("Employer", PersonSort::Employer),
+                num("FTE", PersonSort::Fte),
+            ],
+        ),
+        pager: table::pager("/people", &p, &at, found.total),
+        f: ["function", "region", "partner", "q", "sort", "dir"]
             .into_iter()
             .map(|k| (k, p.text(k)))
             .collect(),

@@ -1,34 +1,29 @@
-//! `/projects`: the list with filters and paging, and one project's page — header, team,
-//! budget burn, and time by person and ISO week. Lists are cut by `list_scope`; a project
-//! the subject may not read is the 404 page.
+//! `/projects`: the list with filters, sorting and paging (one project's page is
+//! `project_page`). Lists are cut by `list_scope`.
 
 use psops_core::store::Records as _;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use psops_core::accounts::AccountFilter;
-use psops_core::assignments::AssignmentFilter;
+use psops_core::accounts::{Account, AccountFilter};
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
 use psops_core::partners::PartnerFilter;
 use psops_core::people::{Function, PersonFilter, PersonId};
-use psops_core::policy::{Action, list_scope};
-use psops_core::projects::{Project, ProjectFilter, ProjectId, ProjectStatus};
-use psops_core::ratio::basis_points;
-use psops_core::scope::{ListKind, ListScope};
-use psops_core::time_entries::{TimeEntry, TimeEntryFilter};
-use psops_core::timesheet::IsoWeek;
-use psops_core::{FieldError, Minutes};
+use psops_core::policy::list_scope;
+use psops_core::projects::{Project, ProjectFilter, ProjectSort, ProjectStatus};
+use psops_core::scope::ListKind;
+use psops_core::{FieldError, Id};
 use serde::Serialize;
 
-use super::filters::{PAGE_SIZE, Pairs, day, hours, is_htmx, label, next_link, options, pct, person_names, subject};
+use super::filters::{Pairs, day, is_htmx, label, names_of, options, person_names, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
+use super::table::{self, Column, Pager, col};
 use crate::AppState;
-use crate::authorize::allow;
 use crate::params::Params;
 
 /// Everything in one request to the store: lists for filter choices.
@@ -44,7 +39,7 @@ struct Choice {
 }
 
 #[derive(Serialize)]
-struct Row {
+pub(super) struct Row {
     id: i64,
     name: String,
     code: String,
@@ -63,7 +58,8 @@ struct ListPage {
     frame: Frame,
     rows: Vec<Row>,
     errors: Vec<FieldError>,
-    next: Option<String>,
+    columns: Vec<Column>,
+    pager: Pager,
     f: BTreeMap<&'static str, String>,
     statuses: Vec<(&'static str, String)>,
     accounts: Vec<Choice>,
@@ -84,8 +80,8 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         scope: list_scope(&s, ListKind::Projects),
         ..Default::default()
     };
-    let page = e.page_of(p.get("cursor"), PAGE_SIZE);
-    let found = st.store.list(&filter, page).await?;
+    let at = table::read::<ProjectSort>(&mut e, &p);
+    let found = st.store.sorted(&filter, at).await?;
     let accounts = st
         .store
         .list(
@@ -97,11 +93,9 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             ALL,
         )
         .await?;
-    let account_names: HashMap<i64, String> = accounts
-        .items
-        .iter()
-        .map(|a| (a.id.get(), a.fields.name.clone()))
-        .collect();
+    // The rows' names come by id: the filter's choices stop at 500 accounts.
+    let account_ids: Vec<Id<Account>> = found.items.iter().filter_map(|p| p.fields.account_id).collect();
+    let account_names = names_of(&st, account_ids, |a: Account| a.fields.name).await?;
     let mut managers = Vec::new();
     for function in [Function::ProjectManager, Function::ProgramManager] {
         let people_filter = PersonFilter {
@@ -134,7 +128,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .iter()
         .map(|pr| row(pr, &account_names, &pm_names))
         .collect();
-    let f = ["status", "account", "pm", "partner", "q"]
+    let f = ["status", "account", "pm", "partner", "q", "sort", "dir"]
         .into_iter()
         .map(|k| (k, p.text(k)))
         .collect();
@@ -142,7 +136,23 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         frame: frame(&me, &s),
         rows,
         errors: e.into_errors(),
-        next: next_link("/projects", &p, found.next_cursor.as_deref()),
+        columns: table::head(
+            "/projects",
+            &p,
+            &at,
+            vec![
+                col("Project", ProjectSort::Name),
+                col("Code", ProjectSort::Code),
+                col("Account", ProjectSort::Account),
+                col("Status", ProjectSort::Status),
+                col("Type", ProjectSort::Type),
+                col("Billing", ProjectSort::Billing),
+                col("PM", ProjectSort::Pm),
+                col("Start", ProjectSort::Start),
+                col("End", ProjectSort::End),
+            ],
+        ),
+        pager: table::pager("/projects", &p, &at, found.total),
         f,
         statuses: options::<ProjectStatus>(),
         accounts: accounts
@@ -171,7 +181,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
     Ok(render(template, ctx)?.into_response())
 }
 
-fn row(pr: &Project, accounts: &HashMap<i64, String>, pms: &HashMap<i64, String>) -> Row {
+pub(super) fn row(pr: &Project, accounts: &HashMap<i64, String>, pms: &HashMap<i64, String>) -> Row {
     let f = &pr.fields;
     Row {
         id: pr.id.get(),
@@ -190,205 +200,5 @@ fn row(pr: &Project, accounts: &HashMap<i64, String>, pms: &HashMap<i64, String>
             .unwrap_or_else(|| "—".into()),
         start: day(f.start_date),
         end: day(f.end_date),
-    }
-}
-
-#[derive(Serialize)]
-struct TeamRow {
-    person_id: i64,
-    name: String,
-    role: String,
-    start: String,
-    end: String,
-    hours_per_week: String,
-}
-
-#[derive(Serialize)]
-struct Burn {
-    logged: String,
-    budget: Option<String>,
-    percent: String,
-    /// Bar width, 0–100.
-    width: i64,
-    over: bool,
-    money_budget: Option<String>,
-}
-
-#[derive(Serialize)]
-struct TimeRow {
-    person_id: i64,
-    name: String,
-    cells: Vec<String>,
-    total: String,
-}
-
-#[derive(Serialize)]
-struct DetailPage {
-    #[serde(flatten)]
-    frame: Frame,
-    project: Row,
-    partner: Option<String>,
-    team: Vec<TeamRow>,
-    burn: Burn,
-    weeks: Vec<String>,
-    time_rows: Vec<TimeRow>,
-    week_totals: Vec<String>,
-    grand_total: String,
-    limited: bool,
-}
-
-/// Every time entry of a project under a scope, page by page.
-async fn entries(st: &AppState, id: ProjectId, scope: ListScope) -> Result<Vec<TimeEntry>, UiError> {
-    let filter = TimeEntryFilter {
-        project_id: Some(id),
-        scope,
-        ..Default::default()
-    };
-    let mut all = Vec::new();
-    let mut page = ALL;
-    loop {
-        let got = st.store.list_time_entries(&filter, page).await?;
-        let last = got.items.last().map(|e| e.id.get());
-        all.extend(got.items);
-        match (got.next_cursor, last) {
-            (Some(_), Some(last)) => page.after = Some(last),
-            _ => return Ok(all),
-        }
-    }
-}
-
-pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError> {
-    let id: ProjectId = match id.parse::<i64>() {
-        Ok(n) if n > 0 => ProjectId::new(n),
-        _ => return Err(super::not_found()),
-    };
-    let s = subject(&st, &me).await?;
-    let project = st.store.get(id).await?;
-    allow(&st, &s, Action::Read, &project).await?;
-    let f = &project.fields;
-    let account = match f.account_id {
-        Some(a) => HashMap::from([(a.get(), st.store.get(a).await?.fields.name)]),
-        None => HashMap::new(),
-    };
-    let partner = match f.partner_id {
-        Some(p) => Some(st.store.get(p).await?.fields.name),
-        None => None,
-    };
-    let assignments = st
-        .store
-        .list(
-            &AssignmentFilter {
-                project_id: Some(id),
-                archived: Some(false),
-                scope: list_scope(&s, ListKind::Assignments),
-                ..Default::default()
-            },
-            ALL,
-        )
-        .await?;
-    let scope = list_scope(&s, ListKind::TimeEntries);
-    let visible = entries(&st, id, scope).await?;
-    let logged: i64 = if scope == ListScope::All {
-        visible.iter().map(|e| e.minutes.get()).sum()
-    } else {
-        entries(&st, id, ListScope::All)
-            .await?
-            .iter()
-            .map(|e| e.minutes.get())
-            .sum()
-    };
-    let mut ids: Vec<PersonId> = assignments.items.iter().map(|a| a.fields.person_id).collect();
-    ids.extend(visible.iter().map(|e| e.person_id));
-    ids.extend(f.project_manager_id);
-    let names = person_names(&st, ids).await?;
-    let name = |p: PersonId| names.get(&p.get()).cloned().unwrap_or_else(|| format!("#{p}"));
-    let team = assignments
-        .items
-        .iter()
-        .map(|a| TeamRow {
-            person_id: a.fields.person_id.get(),
-            name: name(a.fields.person_id),
-            role: label(a.fields.role.code()),
-            start: day(Some(a.fields.start_date)),
-            end: day(a.fields.end_date),
-            hours_per_week: hours(a.fields.minutes_per_week),
-        })
-        .collect();
-    let (weeks, time_rows, week_totals, grand_total) = time_table(&visible, &name);
-    let ctx = DetailPage {
-        frame: frame(&me, &s),
-        project: row(&project, &account, &names),
-        partner,
-        team,
-        burn: burn(logged, f.budget_minutes, f.budget.map(|m| m.to_string())),
-        weeks,
-        time_rows,
-        week_totals,
-        grand_total,
-        limited: scope != ListScope::All,
-    };
-    Ok(render("project.html", ctx)?.into_response())
-}
-
-fn burn(logged: i64, budget: Option<Minutes>, money_budget: Option<String>) -> Burn {
-    let bp = budget.and_then(|b| basis_points(logged, b.get()));
-    Burn {
-        logged: hours(Minutes(logged)),
-        budget: budget.map(hours),
-        percent: pct(bp),
-        width: bp.map_or(0, |bp| (bp / 100).clamp(0, 100)),
-        over: bp.is_some_and(|bp| bp > 10_000),
-        money_budget,
-    }
-}
-
-type TimeTable = (Vec<String>, Vec<TimeRow>, Vec<String>, String);
-
-/// Person rows × ISO week columns, with totals per person, per week and overall.
-fn time_table(entries: &[TimeEntry], name: &dyn Fn(PersonId) -> String) -> TimeTable {
-    let weeks: BTreeSet<IsoWeek> = entries.iter().map(|e| IsoWeek::of(e.date)).collect();
-    let mut by_person: BTreeMap<(String, i64), BTreeMap<IsoWeek, i64>> = BTreeMap::new();
-    let mut by_week: BTreeMap<IsoWeek, i64> = BTreeMap::new();
-    for e in entries {
-        let w = IsoWeek::of(e.date);
-        *by_person
-            .entry((name(e.person_id), e.person_id.get()))
-            .or_default()
-            .entry(w)
-            .or_default() += e.minutes.get();
-        *by_week.entry(w).or_default() += e.minutes.get();
-    }
-    let rows = by_person
-        .into_iter()
-        .map(|((name, person_id), cells)| TimeRow {
-            person_id,
-            name,
-            cells: weeks
-                .iter()
-                .map(|w| cells.get(w).map(|m| hours(Minutes(*m))).unwrap_or_default())
-                .collect(),
-            total: hours(Minutes(cells.values().sum())),
-        })
-        .collect();
-    let totals = weeks
-        .iter()
-        .map(|w| hours(Minutes(by_week.get(w).copied().unwrap_or(0))))
-        .collect();
-    let grand = hours(Minutes(by_week.values().sum()));
-    (weeks.iter().map(ToString::to_string).collect(), rows, totals, grand)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn burn_caps_the_bar_and_flags_overrun() {
-        let b = burn(30 * 60, Some(Minutes(20 * 60)), None);
-        assert_eq!((b.width, b.over, b.percent.as_str()), (100, true, "150.0 %"));
-        let b = burn(5 * 60, Some(Minutes(20 * 60)), None);
-        assert_eq!((b.width, b.over, b.logged.as_str()), (25, false, "5.00"));
-        let b = burn(60, None, None);
-        assert_eq!((b.width, b.budget, b.percent.as_str()), (0, None, "—"));
     }
 }

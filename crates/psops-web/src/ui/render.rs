@@ -12,6 +12,8 @@ use serde::Serialize;
 const TEMPLATES: &[(&str, &str)] = &[
     ("approvals.html", include_str!("../../templates/approvals.html")),
     ("base.html", include_str!("../../templates/base.html")),
+    ("table_head.html", include_str!("../../templates/table_head.html")),
+    ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),

@@ -19,7 +19,8 @@ use psops_core::people::{Function, PersonId};
 use psops_core::policy::{Subject, list_scope};
 use psops_core::reporting::UtilizationFilter;
 use psops_core::scope::ListKind;
-use psops_core::utilization::{GroupBy, UtilizationRow};
+use psops_core::sort::Numbered;
+use psops_core::utilization::{GroupBy, UtilizationRow, UtilizationSort};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -28,6 +29,7 @@ use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::report_charts::{self, ChartRow};
 use super::session::SignedIn;
+use super::table::{self, Col, Column, Pager};
 use crate::AppState;
 use crate::params::Params;
 
@@ -47,7 +49,23 @@ pub const COLUMNS: [&str; 12] = [
     "hours_to_target",
 ];
 
-#[derive(Serialize)]
+/// The table's headers, one for each of [`COLUMNS`], with their units.
+const LABELS: [&str; 12] = [
+    "Group",
+    "Available (policy) h",
+    "Available (calendar) h",
+    "Worked h",
+    "Billable h",
+    "Utilization",
+    "Billable utilization",
+    "Billable mix",
+    "Target",
+    "Attainment",
+    "Target h",
+    "Hours to target",
+];
+
+#[derive(Clone, Serialize)]
 struct Line {
     key: String,
     label: String,
@@ -221,11 +239,20 @@ struct ReportPage {
     functions: Vec<(&'static str, String)>,
     partners: Vec<(String, String)>,
     period: String,
-    columns: Vec<String>,
+    columns: Vec<Column>,
     lines: Vec<Line>,
+    pager: Pager,
     total: Line,
     chart: String,
     csv: String,
+}
+
+fn group_label(g: GroupBy) -> &'static str {
+    match g {
+        GroupBy::Function => "Function",
+        GroupBy::Region => "Region",
+        _ => "Person",
+    }
 }
 
 /// The quarters offered: the current fiscal year, the one before and the one after.
@@ -276,11 +303,22 @@ pub async fn utilization(
         ),
         None => format!("{} – {}", day(Some(b.range.start)), day(Some(b.range.end))),
     };
-    let query = p.encoded_without(&[]);
+    let query = p.encoded_without(&["sort", "dir", "page"]);
+    let mut e = Params::new();
+    let at = table::read::<UtilizationSort>(&mut e, &p);
+    let mut errors = b.errors.clone();
+    errors.extend(e.into_errors());
+    let sorted = table::order(b.lines.iter().zip(&b.rows).collect(), at.direction, |(l, r)| {
+        (r.figure(at.key), l.label.clone())
+    });
+    let total_rows = sorted.len() as u64;
+    let lines = Numbered::cut(sorted, &at).map(|(l, _)| l.clone()).items;
+    f.insert("sort", p.text("sort"));
+    f.insert("dir", p.text("dir"));
     let ctx = ReportPage {
         frame: frame(&me, &s),
         chart: chart(&b),
-        errors: b.errors,
+        errors,
         f,
         groups: [GroupBy::Person, GroupBy::Function, GroupBy::Region]
             .iter()
@@ -294,8 +332,23 @@ pub async fn utilization(
             .map(|p| (p.id.to_string(), p.fields.name))
             .collect(),
         period,
-        columns: COLUMNS.iter().map(|c| label(c)).collect(),
-        lines: b.lines,
+        columns: table::head(
+            "/reports/utilization",
+            &p,
+            &at,
+            LABELS
+                .iter()
+                .zip(UtilizationSort::ALL)
+                .enumerate()
+                .map(|(i, (name, key))| Col {
+                    label: if i == 0 { group_label(b.group) } else { name },
+                    key: Some(*key),
+                    num: i > 0,
+                })
+                .collect(),
+        ),
+        pager: table::pager("/reports/utilization", &p, &at, total_rows),
+        lines,
         total: b.total,
         csv: if query.is_empty() {
             "/reports/utilization.csv".into()

@@ -157,7 +157,13 @@ pub struct SmallOrg {
     pub b_project: i64,
 }
 
-async fn person(store: &dyn Store, name: &str, function: Function, manager: Option<i64>, partner: Option<i64>) -> i64 {
+pub async fn person(
+    store: &dyn Store,
+    name: &str,
+    function: Function,
+    manager: Option<i64>,
+    partner: Option<i64>,
+) -> i64 {
     let fields = PersonFields {
         name: name.into(),
         email: format!("{}@org.example", name.to_lowercase().replace(' ', ".")),

@@ -122,6 +122,42 @@ fn focused(b: &Browser) -> String {
         .to_string()
 }
 
+/// The people list sorts by a header and pages: with 55 more people, clicking "Name"
+/// sorts descending, and "Next" shows the rest with the sort kept.
+fn sorted_and_paged_people(b: &Browser, base: &str, server: &Server, token: &str) {
+    for i in 0..55 {
+        api(
+            server,
+            token,
+            "/api/v1/people",
+            &json!({"name": format!("Zed Person {i:02}"), "email": format!("zed{i}@example.com"),
+                    "function": "engineer", "region": "EMEA", "employment_start": "2020-01-01"}),
+        );
+    }
+    b.goto(&format!("{base}/people"));
+    assert_eq!(text(b, "th[aria-sort] a"), "Name ▲", "sorted by name at first");
+    b.click("th[aria-sort] a");
+    b.wait_until("the list sorted by name, descending", |b| b.url().contains("dir=desc"));
+    assert_eq!(text(b, "#people-table tbody tr td a"), "Zed Person 54");
+    assert!(text(b, ".pager").contains("1–50 of"), "{}", text(b, ".pager"));
+    b.click(".pager a[rel=next]");
+    b.wait_until("the second page", |b| b.url().contains("page=2"));
+    assert!(b.url().contains("dir=desc"), "the sort is kept: {}", b.url());
+    assert!(text(b, ".pager").starts_with("51–"), "{}", text(b, ".pager"));
+    let header = b.eval("return getComputedStyle(document.querySelector('#people-table th')).position;");
+    assert_eq!(header.as_str(), Some("sticky"), "the header stays in view");
+}
+
+/// The home page's sections: those `shown` are there, those `hidden` are not.
+fn home_shows(b: &Browser, shown: &[&str], hidden: &[&str]) {
+    for id in shown {
+        assert!(b.exists(&format!("#{id}")), "the home shows #{id}");
+    }
+    for id in hidden {
+        assert!(!b.exists(&format!("#{id}")), "the home hides #{id}");
+    }
+}
+
 fn sign_in(b: &Browser, base: &str, email: &str) {
     b.goto(&format!("{base}/sign-in"));
     b.type_into("#email", email);
@@ -180,6 +216,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
 
     no_csp_violations(&b, "the sign-in page");
     sign_in(&b, &base, "casey@example.com");
+    home_shows(&b, &["mine-h"], &["approver-h", "ops-h"]);
     let before = billable_hours(&b, &base);
     b.goto(&format!("{base}/week"));
     add_row(&b, project, true);
@@ -257,6 +294,14 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     sign_out(&b);
 
     sign_in(&b, &base, "pat@example.com");
+    home_shows(&b, &["mine-h", "approver-h"], &["ops-h"]);
+    assert!(
+        text(&b, "#home-waiting").starts_with("1 person-week"),
+        "{}",
+        text(&b, "#home-waiting")
+    );
+    b.click("#home-waiting");
+    b.wait_until("the approvals page from the home", |b| b.url().ends_with("/approvals"));
     b.goto(&format!("{base}/approvals"));
     assert!(b.text("main table").contains("Casey Consultant"));
     assert!(b.text("main table").contains("40:30"));
@@ -269,8 +314,13 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     sign_in(&b, &base, "casey@example.com");
     let after = billable_hours(&b, &base);
     assert!(after > before && after > 0.0, "billable hours {before} → {after}");
-    let chart = b.eval("return document.querySelector('svg.chart').getAttribute('aria-label');");
-    assert!(chart.as_str().unwrap_or_default().contains("billable"), "{chart}");
+    // The chart names itself through its <title> and its series in the legend.
+    let chart = b.eval("const s = document.querySelector('svg.chart'); return s ? s.textContent : '';");
+    let chart = chart.as_str().unwrap_or_default();
+    assert!(
+        chart.contains("Cumulative hours") && chart.contains("Billable"),
+        "{chart}"
+    );
     b.goto(&format!("{base}/week"));
     assert!(b.page_source().contains("approved — read-only"));
     sign_out(&b);
@@ -300,6 +350,11 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         &json!({"name": "EMEA holidays", "region": "EMEA"}),
     ));
     sign_in(&b, &base, "admin@example.com");
+    home_shows(&b, &["ops-h"], &["mine-h"]);
+    assert!(
+        text(&b, "#home-compliance").contains("on time"),
+        "last week's compliance"
+    );
     b.goto(&format!("{base}/projects/{project}"));
     let bar =
         b.eval("const r = document.querySelector('svg.bar rect'); return r ? r.getBoundingClientRect().width : 0;");
@@ -320,6 +375,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.type_into("#q", "Globex");
     b.wait_until("the filtered list", |b| b.url().contains("q=Globex"));
     no_csp_violations(&b, "the admin's lists and reports");
+    sorted_and_paged_people(&b, &base, &server, token.stdout.trim());
     b.goto(&format!("{base}/tokens"));
     b.click("select#user option:last-child");
     b.wait_until("the other user's tokens", |b| b.url().contains("user="));

@@ -1,0 +1,72 @@
+//! Where a person's week stands, in one word a person understands, from its entries'
+//! statuses and whether a project's entries were sent back.
+
+use serde::Serialize;
+
+use crate::time_entries::EntryStatus;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WeekState {
+    /// Nothing logged yet.
+    Empty,
+    /// Drafts not yet submitted.
+    Open,
+    /// Sent back by an approver with a reason: drafts again, to fix and resubmit.
+    Rejected,
+    /// Everything submitted; some of it waits for approval.
+    Submitted,
+    /// Everything approved.
+    Approved,
+}
+
+impl WeekState {
+    /// The state of a week holding entries of these statuses; `rejected` when an approver
+    /// sent some of it back since it was last submitted.
+    pub fn of(statuses: impl IntoIterator<Item = EntryStatus>, rejected: bool) -> WeekState {
+        let (mut drafts, mut submitted, mut any) = (false, false, false);
+        for s in statuses {
+            any = true;
+            match s {
+                EntryStatus::Draft => drafts = true,
+                EntryStatus::Submitted => submitted = true,
+                EntryStatus::Approved => {}
+            }
+        }
+        match (any, drafts, submitted) {
+            (false, _, _) => WeekState::Empty,
+            (true, true, _) if rejected => WeekState::Rejected,
+            (true, true, _) => WeekState::Open,
+            (true, false, true) => WeekState::Submitted,
+            (true, false, false) => WeekState::Approved,
+        }
+    }
+
+    /// The words a page shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            WeekState::Empty => "nothing logged",
+            WeekState::Open => "not submitted",
+            WeekState::Rejected => "rejected — fix and resubmit",
+            WeekState::Submitted => "submitted, waiting for approval",
+            WeekState::Approved => "approved",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use EntryStatus::*;
+
+    #[test]
+    fn a_week_is_as_open_as_its_least_finished_entry() {
+        assert_eq!(WeekState::of([], false), WeekState::Empty);
+        assert_eq!(WeekState::of([Approved, Draft], false), WeekState::Open);
+        assert_eq!(WeekState::of([Draft, Submitted], true), WeekState::Rejected);
+        assert_eq!(WeekState::of([Approved, Submitted], false), WeekState::Submitted);
+        assert_eq!(WeekState::of([Approved, Approved], false), WeekState::Approved);
+        // A rejection already fixed and resubmitted no longer shows.
+        assert_eq!(WeekState::of([Submitted], true), WeekState::Submitted);
+    }
+}

@@ -1,0 +1,117 @@
+//! The organisation's figures on the home page of those who oversee it: billable
+//! utilization against target by function this quarter so far, last week's timesheet
+//! compliance, and how many people are at or below their target. Computing them reads
+//! everyone's capacity and time (a tenth of a second at 5,000 people), and everyone who
+//! oversees opens the home page, so they are kept for a minute per scope and the page says
+//! when they were computed.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use psops_core::policy::{Subject, list_scope};
+use psops_core::reporting::UtilizationFilter;
+use psops_core::scope::ListKind;
+use psops_core::timesheet::{Compliance, IsoWeek};
+use psops_core::utilization::GroupBy;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::filters::{label, pct};
+use super::home::quarter_to_date;
+use super::render::UiError;
+use crate::AppState;
+
+/// How long the figures are kept before they are computed again.
+const KEEP: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FunctionLine {
+    pub label: String,
+    pub billable_utilization: String,
+    pub target: String,
+    pub attainment: String,
+    pub below: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ops {
+    pub quarter: String,
+    pub quarter_code: String,
+    pub functions: Vec<FunctionLine>,
+    pub total: FunctionLine,
+    pub week: String,
+    pub on_time: String,
+    pub not_submitted: usize,
+    pub not_approved: usize,
+    pub people: usize,
+    pub at_target: usize,
+    pub below_target: usize,
+    pub computed_at: String,
+}
+
+/// The last figures computed, by scope.
+#[derive(Default)]
+pub struct Recent(Mutex<HashMap<String, (Instant, Arc<Ops>)>>);
+
+fn line(label: String, r: &psops_core::utilization::UtilizationRow) -> FunctionLine {
+    FunctionLine {
+        label,
+        billable_utilization: pct(r.billable_utilization_bp),
+        target: pct(r.target_bp),
+        attainment: pct(r.attainment_bp),
+        below: r.attainment_bp.is_some_and(|a| a < 10_000),
+    }
+}
+
+async fn compute(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, UiError> {
+    let cal = st.store.settings().await?.fiscal_calendar();
+    let (q, range) = quarter_to_date(cal, today);
+    let filter = UtilizationFilter {
+        scope: list_scope(s, ListKind::Figures),
+        ..Default::default()
+    };
+    let by_function = st.store.utilization(range, GroupBy::Function, &filter).await?;
+    let by_person = st.store.utilization(range, GroupBy::Person, &filter).await?;
+    let with_target: Vec<_> = by_person.rows.iter().filter_map(|r| r.row.attainment_bp).collect();
+    let at_target = with_target.iter().filter(|a| **a >= 10_000).count();
+    let last = IsoWeek::of(today - time::Duration::days(7));
+    let compliance = st.store.compliance(last, today).await?;
+    let count = |c: Compliance| compliance.rows.iter().filter(|r| r.status == c).count();
+    let on_time = count(Compliance::OnTime);
+    Ok(Ops {
+        quarter: format!("FY{} Q{}", q.year, q.quarter),
+        quarter_code: format!("{}-Q{}", q.year, q.quarter),
+        functions: by_function.rows.iter().map(|g| line(label(&g.key), &g.row)).collect(),
+        total: line("Everyone".into(), &by_function.total),
+        week: last.to_string(),
+        on_time: pct(psops_core::ratio::basis_points(
+            on_time as i64,
+            compliance.rows.len() as i64,
+        )),
+        not_submitted: count(Compliance::NotSubmitted),
+        not_approved: count(Compliance::NotApproved),
+        people: compliance.rows.len(),
+        at_target,
+        below_target: with_target.len() - at_target,
+        computed_at: OffsetDateTime::now_utc()
+            .format(&time::macros::format_description!("[hour]:[minute] UTC"))
+            .unwrap_or_default(),
+    })
+}
+
+/// The figures for this subject's scope: kept ones when under a minute old.
+pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, UiError> {
+    let key = format!("{:?}|{today}", list_scope(s, ListKind::Figures));
+    if let Some((at, kept)) = st.recent.0.lock().ok().and_then(|m| m.get(&key).cloned())
+        && at.elapsed() < KEEP
+    {
+        return Ok((*kept).clone());
+    }
+    let fresh = compute(st, s, today).await?;
+    if let Ok(mut m) = st.recent.0.lock() {
+        m.retain(|_, (at, _)| at.elapsed() < KEEP);
+        m.insert(key, (Instant::now(), Arc::new(fresh.clone())));
+    }
+    Ok(fresh)
+}

@@ -1,0 +1,367 @@
+//! `/projects/{id}`: one project — facts, budget burn, and its people, 50 a page, most
+//! hours first: each person once, with their current stint and the ones before it, then
+//! their time by month over the project's life and by ISO week for the last 12 weeks.
+//! The hours are sums the store makes; nothing loads every entry of a project.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use psops_core::assignments::{Assignment, AssignmentFilter};
+use psops_core::code::Code;
+use psops_core::people::{Person, PersonId};
+use psops_core::policy::{Action, list_scope};
+use psops_core::projects::ProjectId;
+use psops_core::ratio::basis_points;
+use psops_core::reporting::{month_key, month_range};
+use psops_core::scope::{ListKind, ListScope};
+use psops_core::sort::{ByName, Numbered};
+use psops_core::store::Records as _;
+use psops_core::timesheet::IsoWeek;
+use psops_core::{Id, Minutes};
+use serde::Serialize;
+use time::{Date, Duration, OffsetDateTime};
+
+use super::filters::{Pairs, day, hours, label, names_of, pct};
+use super::layout::{Frame, frame};
+use super::projects::{Row, row};
+use super::render::{UiError, render};
+use super::session::SignedIn;
+use super::table::{self, Pager};
+use crate::AppState;
+use crate::authorize::allow;
+use crate::params::Params;
+
+/// Weeks shown week by week, ending with the current one.
+const RECENT_WEEKS: i64 = 12;
+
+#[derive(Serialize)]
+struct Burn {
+    logged: String,
+    budget: Option<String>,
+    percent: String,
+    /// Bar width, 0–100.
+    width: i64,
+    over: bool,
+    money_budget: Option<String>,
+}
+
+fn burn(logged: i64, budget: Option<Minutes>, money_budget: Option<String>) -> Burn {
+    let bp = budget.and_then(|b| basis_points(logged, b.get()));
+    Burn {
+        logged: hours(Minutes(logged)),
+        budget: budget.map(hours),
+        percent: pct(bp),
+        width: bp.map_or(0, |bp| (bp / 100).clamp(0, 100)),
+        over: bp.is_some_and(|bp| bp > 10_000),
+        money_budget,
+    }
+}
+
+/// One person on the project: their stints folded into one row.
+#[derive(Serialize)]
+struct Member {
+    person_id: i64,
+    name: String,
+    role: String,
+    /// The stint running now or next, "from – to, h a week"; empty when rolled off.
+    current: String,
+    /// When they last rolled off, for someone with no current stint.
+    rolled_off: Option<String>,
+    /// Earlier stints, oldest first.
+    earlier: Vec<String>,
+    logged: String,
+}
+
+#[derive(Serialize)]
+struct TimeRow {
+    person_id: i64,
+    name: String,
+    cells: Vec<String>,
+    total: String,
+}
+
+#[derive(Serialize)]
+struct Grid {
+    columns: Vec<String>,
+    rows: Vec<TimeRow>,
+    totals: Vec<String>,
+    total: String,
+}
+
+#[derive(Serialize)]
+struct DetailPage {
+    #[serde(flatten)]
+    frame: Frame,
+    project: Row,
+    partner: Option<String>,
+    burn: Burn,
+    members: Vec<Member>,
+    pager: Pager,
+    months: Grid,
+    weeks: Grid,
+    limited: bool,
+    errors: Vec<psops_core::FieldError>,
+}
+
+fn stint(a: &Assignment) -> String {
+    format!(
+        "{} – {}, {} h a week",
+        day(Some(a.fields.start_date)),
+        day(a.fields.end_date),
+        hours(a.fields.minutes_per_week)
+    )
+}
+
+/// Each person's stints, and whether one runs today or later.
+fn member(person: PersonId, name: String, stints: &[&Assignment], logged: Minutes, today: Date) -> Member {
+    let mut stints: Vec<&&Assignment> = stints.iter().collect();
+    stints.sort_by_key(|a| a.fields.start_date);
+    let live = |a: &Assignment| a.fields.end_date.is_none_or(|e| e >= today);
+    let current = stints.iter().rev().find(|a| live(a)).copied();
+    let latest = current.or_else(|| stints.last().copied());
+    // The latest stint is described already (running, or "rolled off on"); the others
+    // that have ended are the earlier ones.
+    let earlier: Vec<String> = stints
+        .iter()
+        .filter(|a| latest.is_none_or(|l| l.id != a.id) && !live(a))
+        .map(|a| stint(a))
+        .collect();
+    Member {
+        person_id: person.get(),
+        name,
+        role: latest
+            .map(|a| label(a.fields.role.code()))
+            .unwrap_or_else(|| "—".into()),
+        current: current.map(|a| stint(a)).unwrap_or_default(),
+        rolled_off: match current {
+            Some(_) => None,
+            None => stints
+                .iter()
+                .filter_map(|a| a.fields.end_date)
+                .max()
+                .map(|d| day(Some(d))),
+        },
+        earlier,
+        logged: hours(logged),
+    }
+}
+
+/// A grid of people × periods from per-day sums; `period` names a day's column, or
+/// `None` when the day falls outside the grid.
+fn grid(
+    columns: Vec<(i64, String)>,
+    people: &[(PersonId, String)],
+    days: &[(Option<PersonId>, Date, Minutes)],
+    all: &[(Option<PersonId>, Date, Minutes)],
+    period: impl Fn(Date) -> i64,
+) -> Grid {
+    let index: HashMap<i64, usize> = columns.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
+    let mut cells: HashMap<PersonId, Vec<i64>> = HashMap::new();
+    for (who, date, m) in days {
+        if let (Some(who), Some(i)) = (who, index.get(&period(*date))) {
+            cells.entry(*who).or_insert_with(|| vec![0; columns.len()])[*i] += m.get();
+        }
+    }
+    let mut totals = vec![0; columns.len()];
+    for (_, date, m) in all {
+        if let Some(i) = index.get(&period(*date)) {
+            totals[*i] += m.get();
+        }
+    }
+    let show = |m: i64| if m == 0 { String::new() } else { hours(Minutes(m)) };
+    let rows = people
+        .iter()
+        .map(|(p, name)| {
+            let row = cells.remove(p).unwrap_or_else(|| vec![0; columns.len()]);
+            TimeRow {
+                person_id: p.get(),
+                name: name.clone(),
+                total: hours(Minutes(row.iter().sum())),
+                cells: row.into_iter().map(show).collect(),
+            }
+        })
+        .collect();
+    Grid {
+        total: hours(Minutes(totals.iter().sum())),
+        totals: totals.into_iter().map(show).collect(),
+        columns: columns.into_iter().map(|(_, l)| l).collect(),
+        rows,
+    }
+}
+
+/// Every month from the project's first day (or first time) to its last (or today).
+fn months(
+    start: Option<Date>,
+    end: Option<Date>,
+    days: &[(Option<PersonId>, Date, Minutes)],
+    today: Date,
+) -> Vec<(i64, String)> {
+    let first = days.iter().map(|d| d.1).min();
+    let last = days.iter().map(|d| d.1).max();
+    let from = [start, first].into_iter().flatten().min().unwrap_or(today);
+    let to = [end.map(|e| e.min(today)), last]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(today);
+    (month_key(from)..=month_key(to.max(from)))
+        .filter_map(|k| month_range(k).map(|r| (k, format!("{}-{:02}", r.start.year(), u8::from(r.start.month())))))
+        .collect()
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    p: Pairs,
+) -> Result<Response, UiError> {
+    let id: ProjectId = match id.parse::<i64>() {
+        Ok(n) if n > 0 => ProjectId::new(n),
+        _ => return Err(super::not_found()),
+    };
+    let s = super::filters::subject(&st, &me).await?;
+    let project = st.store.get(id).await?;
+    allow(&st, &s, Action::Read, &project).await?;
+    let today = OffsetDateTime::now_utc().date();
+    let f = &project.fields;
+    let account = match f.account_id {
+        Some(a) => HashMap::from([(a.get(), st.store.get(a).await?.fields.name)]),
+        None => HashMap::new(),
+    };
+    let partner = match f.partner_id {
+        Some(p) => Some(st.store.get(p).await?.fields.name),
+        None => None,
+    };
+    let mut stints: BTreeMap<PersonId, Vec<Assignment>> = BTreeMap::new();
+    let filter = AssignmentFilter {
+        project_id: Some(id),
+        archived: Some(false),
+        scope: list_scope(&s, ListKind::Assignments),
+        ..Default::default()
+    };
+    let mut page = psops_core::page::PageRequest {
+        after: None,
+        limit: 500,
+    };
+    loop {
+        let got = st.store.list(&filter, page).await?;
+        let last = got.items.last().map(|a| a.id.get());
+        for a in got.items {
+            stints.entry(a.fields.person_id).or_default().push(a);
+        }
+        match (got.next_cursor, last) {
+            (Some(_), Some(after)) => page.after = Some(after),
+            _ => break,
+        }
+    }
+    let scope = list_scope(&s, ListKind::TimeEntries);
+    let logged: HashMap<PersonId, Minutes> = st.store.project_people(id, &scope).await?.into_iter().collect();
+    let all_logged = st
+        .store
+        .project_minutes(&[id])
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(Minutes(0));
+    // Everyone assigned or with time, most hours first.
+    let everyone: BTreeSet<PersonId> = stints.keys().chain(logged.keys()).copied().collect();
+    let mut order: Vec<PersonId> = everyone.into_iter().collect();
+    order.sort_by_key(|p| (-logged.get(p).map_or(0, |m| m.get()), p.get()));
+    let mut e = Params::new();
+    let at = table::read::<ByName>(&mut e, &p);
+    let total_people = order.len() as u64;
+    let shown = Numbered::cut(order, &at).items;
+    let mut wanted: Vec<Id<Person>> = shown.clone();
+    wanted.extend(f.project_manager_id);
+    let names = names_of(&st, wanted, |p: Person| p.fields.name).await?;
+    let name = |p: PersonId| names.get(&p.get()).cloned().unwrap_or_else(|| format!("#{p}"));
+    let members = shown
+        .iter()
+        .map(|p| {
+            let mine: Vec<&Assignment> = stints.get(p).map(|v| v.iter().collect()).unwrap_or_default();
+            member(*p, name(*p), &mine, logged.get(p).copied().unwrap_or(Minutes(0)), today)
+        })
+        .collect();
+    let people: Vec<(PersonId, String)> = shown.iter().map(|p| (*p, name(*p))).collect();
+    let days = st.store.project_days(id, &scope, Some(&shown)).await?;
+    let all_days = st.store.project_days(id, &scope, None).await?;
+    let month_columns = months(f.start_date, f.end_date, &all_days, today);
+    let this_week = IsoWeek::of(today);
+    let week_columns: Vec<(i64, String)> = (0..RECENT_WEEKS)
+        .rev()
+        .map(|back| {
+            let w = IsoWeek::of(this_week.monday() - Duration::weeks(back));
+            (psops_core::dates::day_number(w.monday()), w.to_string())
+        })
+        .collect();
+    let monday_of = |d: Date| psops_core::dates::day_number(IsoWeek::of(d).monday());
+    let ctx = DetailPage {
+        frame: frame(&me, &s),
+        project: row(&project, &account, &names),
+        partner,
+        burn: burn(all_logged.get(), f.budget_minutes, f.budget.map(|m| m.to_string())),
+        members,
+        pager: table::pager(&format!("/projects/{id}"), &p, &at, total_people),
+        months: grid(month_columns, &people, &days, &all_days, month_key),
+        weeks: grid(week_columns, &people, &days, &all_days, monday_of),
+        limited: scope != ListScope::All,
+        errors: e.into_errors(),
+    };
+    Ok(render("project.html", ctx)?.into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use psops_core::assignments::AssignmentFields;
+    use psops_core::meta::Meta;
+    use psops_core::people::Function;
+    use time::macros::date;
+
+    #[test]
+    fn burn_caps_the_bar_and_flags_overrun() {
+        let b = burn(30 * 60, Some(Minutes(20 * 60)), None);
+        assert_eq!((b.width, b.over, b.percent.as_str()), (100, true, "150.0 %"));
+        let b = burn(5 * 60, Some(Minutes(20 * 60)), None);
+        assert_eq!((b.width, b.over, b.logged.as_str()), (25, false, "5.00"));
+        let b = burn(60, None, None);
+        assert_eq!((b.width, b.budget, b.percent.as_str()), (0, None, "—"));
+    }
+
+    fn stint_of(id: i64, start: Date, end: Option<Date>) -> Assignment {
+        Assignment {
+            id: Id::new(id),
+            fields: AssignmentFields {
+                person_id: Id::new(1),
+                project_id: Id::new(1),
+                role: Function::Engineer,
+                start_date: start,
+                end_date: end,
+                minutes_per_week: Minutes(20 * 60),
+            },
+            meta: Meta {
+                version: 1,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+                updated_at: OffsetDateTime::UNIX_EPOCH,
+                archived_at: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_person_appears_once_with_earlier_stints_folded() {
+        let today = date!(2026 - 06 - 01);
+        let past = stint_of(1, date!(2026 - 01 - 05), Some(date!(2026 - 02 - 27)));
+        let now = stint_of(2, date!(2026 - 04 - 06), None);
+        let m = member(Id::new(1), "Ada".into(), &[&now, &past], Minutes(600), today);
+        assert_eq!(m.current, "2026-04-06 – —, 20.00 h a week");
+        assert_eq!(m.earlier, ["2026-01-05 – 2026-02-27, 20.00 h a week"]);
+        assert_eq!(m.rolled_off, None);
+        let gone = member(Id::new(1), "Ada".into(), &[&past], Minutes(0), today);
+        assert_eq!(
+            (gone.current.as_str(), gone.rolled_off.as_deref()),
+            ("", Some("2026-02-27"))
+        );
+    }
+}

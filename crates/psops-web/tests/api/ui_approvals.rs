@@ -1,0 +1,133 @@
+//! Approvals and the project page at size: waiting weeks grouped by project with the whole
+//! project's counts, 50 lines a page, deciding a line from a later page, a project
+//! manager seeing only their projects' lines, and a project's people paged.
+
+use psops_core::Id;
+use psops_core::assignments::AssignmentFields;
+use psops_core::auth::Role;
+use psops_core::people::Function;
+use psops_core::reporting::TimesheetActor;
+use psops_core::store::WriteCtx;
+use psops_core::store::prelude::*;
+use psops_core::timesheet::IsoWeek;
+use psops_core::{Minutes, time_entries::EntryStatus};
+use time::macros::date;
+
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, SmallOrg, log, person, table_rows, web_user};
+
+async fn approvals_group_count_and_page(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = SmallOrg::build(store).await;
+    let w10 = IsoWeek::new(2026, 10).expect("week");
+    let mut people = vec![org.ada];
+    for i in 0..59 {
+        let p = person(store, &format!("Waiting {i:02}"), Function::Engineer, None, None).await;
+        let a = AssignmentFields {
+            person_id: Id::new(p),
+            project_id: Id::new(org.project),
+            role: Function::Engineer,
+            start_date: date!(2026 - 01 - 05),
+            end_date: Some(date!(2026 - 12 - 31)),
+            minutes_per_week: Minutes(600),
+        };
+        store.create(&WriteCtx::trusted(), a).await.expect("assign");
+        log(store, p, org.project, date!(2026 - 03 - 04), 2).await;
+        people.push(p);
+    }
+    for p in &people {
+        let owner = TimesheetActor {
+            person_id: Some(Id::new(*p)),
+            approves_all: false,
+        };
+        store
+            .submit_week(&WriteCtx::trusted(), owner, Id::new(*p), w10)
+            .await
+            .expect("submit");
+    }
+    web_user(store, "pat@org.example", vec![Role::ProjectManager], Some(org.pm)).await;
+    let pat = Browser::sign_in(&app, "pat@org.example").await;
+    let first = pat.get(&app, "/approvals").await.expect(200).text;
+    let rows = table_rows(&first, "approvals-table");
+    let heading = rows.iter().find(|r| r.len() == 1).expect("a project heading");
+    assert!(
+        heading[0].contains("Migration") && heading[0].contains("60 weeks from 60 people"),
+        "{heading:?}"
+    );
+    // Row 0 is the header.
+    let lines = rows.iter().skip(1).filter(|r| r.len() == 8).count();
+    assert_eq!(lines, 50);
+    assert!(first.contains("1–50 of 60"));
+    let second = pat.get(&app, "/approvals?page=2").await.expect(200).text;
+    let rows = table_rows(&second, "approvals-table");
+    assert_eq!(rows.iter().skip(1).filter(|r| r.len() == 8).count(), 10);
+    assert!(
+        rows.iter().any(|r| r[0].contains("60 weeks")),
+        "the heading counts every page"
+    );
+    // Approve the last line, from page 2.
+    let last = *people.last().expect("someone");
+    let key = format!("{last}.{w10}.{}", org.project);
+    assert!(second.contains(&key));
+    pat.post(&app, "/approvals", &[("approve_one", &key)]).await.expect(303);
+    let entries = store
+        .list_time_entries(
+            &psops_core::time_entries::TimeEntryFilter {
+                person_id: Some(Id::new(last)),
+                ..Default::default()
+            },
+            psops_core::page::PageRequest::default(),
+        )
+        .await
+        .expect("entries");
+    assert!(entries.items.iter().all(|e| e.status == EntryStatus::Approved));
+    assert!(
+        pat.get(&app, "/approvals")
+            .await
+            .expect(200)
+            .text
+            .contains("1–50 of 59")
+    );
+
+    // The project page lists the same 60 people once each, 50 a page, most hours first.
+    let page = pat
+        .get(&app, &format!("/projects/{}", org.project))
+        .await
+        .expect(200)
+        .text;
+    let team = table_rows(&page, "team-table");
+    assert_eq!(team.len(), 1 + 50);
+    assert_eq!(team[1][0], "Ada Lovelace", "18 h, the most");
+    assert!(page.contains("1–50 of 60"));
+    let page2 = pat
+        .get(&app, &format!("/projects/{}?page=2", org.project))
+        .await
+        .expect(200)
+        .text;
+    assert_eq!(table_rows(&page2, "team-table").len(), 1 + 10);
+    assert_eq!(
+        table_rows(&page2, "month-table").len(),
+        1 + 10 + 1,
+        "the page's people and everyone"
+    );
+
+    // Another project manager sees none of it, and cannot decide it.
+    let other = person(store, "Olga Other", Function::ProjectManager, None, None).await;
+    web_user(store, "olga@org.example", vec![Role::ProjectManager], Some(other)).await;
+    let olga = Browser::sign_in(&app, "olga@org.example").await;
+    assert!(
+        olga.get(&app, "/approvals")
+            .await
+            .expect(200)
+            .text
+            .contains("Nothing is waiting")
+    );
+    let key = format!("{}.{w10}.{}", org.ada, org.project);
+    let refused = olga
+        .post(&app, "/approvals", &[("approve_one", &key)])
+        .await
+        .expect(422);
+    assert!(refused.text.contains("not waiting for you"));
+}
+
+api_tests!(approvals_group_count_and_page);
