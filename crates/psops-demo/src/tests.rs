@@ -481,6 +481,17 @@ fn looks_real(people: usize) {
     for function in ["ops", "finance", "engagement_manager", "regional_delivery_manager"] {
         assert!(by_function[function].iter().all(|bp| *bp == 0), "{function}");
     }
+
+    // Timesheet compliance a PS lead believes: most approvals land by the due day (the
+    // week's Friday), and not every one does.
+    let friday = |w: psops_core::timesheet::IsoWeek| w.monday() + time::Duration::days(4);
+    let on_time = time
+        .approvals
+        .iter()
+        .filter(|a| a.approved_at.date() <= friday(a.week))
+        .count();
+    let share = on_time * 100 / time.approvals.len().max(1);
+    assert!((60..=95).contains(&share), "{share} % of approvals by the due day");
 }
 
 #[test]

@@ -295,7 +295,13 @@ fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, 
         week,
         submitted_at: resubmitted,
     });
-    let approved = resubmitted + Duration::hours(rng.between(4, 70));
+    // Most project managers approve the same afternoon, before the due day ends, so most
+    // weeks are on time; the rest a day or three later.
+    let approved = if rng.below(100) < 80 {
+        resubmitted + Duration::minutes(rng.between(20, 300))
+    } else {
+        resubmitted + Duration::hours(rng.between(20, 70))
+    };
     for e in entries.iter_mut() {
         e.status = if pending {
             EntryStatus::Submitted
