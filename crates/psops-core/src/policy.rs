@@ -7,7 +7,7 @@ use crate::auth::{Role, UserId};
 use crate::partners::PartnerId;
 use crate::people::PersonId;
 use crate::projects::ProjectId;
-use crate::scope::{ListKind, ListScope};
+use crate::scope::{ApprovalScope, ListKind, ListScope};
 
 /// Who acts, as far as authorization cares.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +193,36 @@ impl Subject {
 /// `TimesheetActor::approves_all` needs it; read-only tokens approve nothing.
 pub fn approves_all(s: &Subject) -> bool {
     !s.read_only && s.staff_in(&[Role::Admin, Role::Ops])
+}
+
+/// The submitted time the subject may approve, matching what [`decide`] allows for
+/// [`Action::Approve`] on a time entry: approving needs reading, so a project manager's
+/// queue is their projects' time cut by what they may read.
+pub fn approval_scope(s: &Subject) -> ApprovalScope {
+    if approves_all(s) {
+        return ApprovalScope::All;
+    }
+    match s.person_id {
+        Some(me) if !s.read_only && s.has(Role::ProjectManager) => ApprovalScope::Managed {
+            manager: me,
+            read: list_scope(s, ListKind::TimeEntries),
+        },
+        _ => ApprovalScope::Nothing,
+    }
+}
+
+impl ApprovalScope {
+    /// Whether the subject approves this time entry under this scope — the meaning the
+    /// store gives the scope in SQL, stated once in plain Rust.
+    pub fn admits(&self, r: &Resource) -> bool {
+        match (self, r) {
+            (ApprovalScope::All, Resource::TimeEntry { .. }) => true,
+            (ApprovalScope::Managed { manager, read }, Resource::TimeEntry { project, .. }) => {
+                project.is_some_and(|p| p.manager_id == Some(*manager)) && read.admits(r)
+            }
+            _ => false,
+        }
+    }
 }
 
 fn can_read(s: &Subject, r: &Resource) -> bool {

@@ -414,6 +414,31 @@ proptest! {
     }
 }
 
+fn any_entry() -> impl Strategy<Value = Resource> {
+    (any_person(), any_org(), proptest::option::of(any_project())).prop_map(|(person_id, org, project)| {
+        Resource::TimeEntry {
+            person_id,
+            person_partner_id: org,
+            project,
+        }
+    })
+}
+
+proptest! {
+    /// The approvals queue shows exactly the time the subject may approve.
+    #[test]
+    fn approval_queue_and_approving_agree(
+        s in any_subject(),
+        person in proptest::option::of(any_person()),
+        read_only in any::<bool>(),
+        r in any_entry(),
+    ) {
+        let s = Subject { person_id: person, read_only, ..s };
+        let approves = decide(&s, Action::Approve, &r) == Decision::Allow;
+        prop_assert_eq!(approval_scope(&s).admits(&r), approves, "{:?} {:?}", s, r);
+    }
+}
+
 fn time_off(person: PersonId, org: Option<PartnerId>, manager: Option<PersonId>) -> Resource {
     Resource::TimeOff {
         person_id: person,

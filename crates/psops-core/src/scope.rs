@@ -37,3 +37,15 @@ pub enum ListKind {
     /// whose manager this person is".
     Figures,
 }
+
+/// Which submitted time a subject approves: what the approvals queue shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalScope {
+    /// Nothing (no approving role, no person, or a read-only token).
+    Nothing,
+    /// Everyone's time (ops and administrators).
+    All,
+    /// Time on projects this person manages, of that only what `read` lets them see: a
+    /// partner's project manager approves their own organisation's people and no one else's.
+    Managed { manager: PersonId, read: ListScope },
+}

@@ -332,9 +332,9 @@ pub trait TimesheetStore: Send + Sync {
     ) -> Result<Vec<TimeEntry>>;
     /// When the person last submitted the week, if they have.
     async fn week_submitted_at(&self, person: PersonId, week: IsoWeek) -> Result<Option<OffsetDateTime>>;
-    /// Submitted time waiting for approval, summed per person, project and ISO week: all
-    /// of it, or only what is on projects `approver` manages.
-    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<crate::reporting::Waiting>>;
+    /// Submitted time waiting for approval, summed per person, project and ISO week: what
+    /// the scope lets its subject approve.
+    async fn waiting(&self, scope: &crate::scope::ApprovalScope) -> Result<Vec<crate::reporting::Waiting>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.

@@ -13,6 +13,7 @@ use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, Waiting, week_from_key, week_key};
 use psops_core::rule::Rule;
+use psops_core::scope::{ApprovalScope, ListKind, ListScope};
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
 use psops_core::timesheet::{self, EntryLock, IsoWeek, Transition};
@@ -276,7 +277,12 @@ impl TimesheetStore for Db {
         self.pools.optional(q).await?.map(|r| r.get("submitted_at")).transpose()
     }
 
-    async fn waiting(&self, approver: Option<PersonId>) -> Result<Vec<Waiting>> {
+    async fn waiting(&self, scope: &ApprovalScope) -> Result<Vec<Waiting>> {
+        let (manager, read) = match *scope {
+            ApprovalScope::Nothing => return Ok(Vec::new()),
+            ApprovalScope::All => (None, ListScope::All),
+            ApprovalScope::Managed { manager, read } => (Some(manager), read),
+        };
         // The day number of the entry's ISO week's Monday, so the database sums whole
         // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
         let day = match self.pools.backend() {
@@ -289,11 +295,12 @@ impl TimesheetStore for Db {
              CAST(SUM(CASE WHEN billable THEN minutes ELSE 0 END) AS BIGINT) AS billable, \
              CAST(COUNT(*) AS BIGINT) AS entries FROM time_entries WHERE status = 'submitted'"
         ));
-        if let Some(pm) = approver {
+        if let Some(pm) = manager {
             q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
                 .push_bind(pm)
                 .push(")");
         }
+        crate::common::scope(&mut q, &read, ListKind::TimeEntries);
         q.push(&format!(" GROUP BY person_id, project_id, {monday}"));
         let epoch = time::macros::date!(1970 - 01 - 01);
         let mut out = Vec::new();

@@ -4,6 +4,7 @@
 
 mod contract {
     mod access;
+    mod approval_scope;
     mod assigned_time;
     mod audit;
     mod bulk;

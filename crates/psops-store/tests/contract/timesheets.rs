@@ -3,6 +3,7 @@
 
 use psops_core::dates::DateRange;
 use psops_core::rule::Rule;
+use psops_core::scope::{ApprovalScope, ListScope};
 use psops_core::store::prelude::*;
 use psops_core::time_entries::{EntryStatus, TimeEntryPatch};
 use psops_core::timesheet::{Compliance, IsoWeek};
@@ -307,11 +308,14 @@ async fn waiting_time_and_project_minutes(db: &Db) {
     log(db, on_project(me.id, &theirs, date!(2026 - 03 - 03), 120)).await;
     log(db, internal(me.id, date!(2026 - 03 - 04), 30)).await;
     log(db, on_project(me.id, &mine, date!(2026 - 03 - 09), 90)).await; // stays a draft
-    assert!(db.waiting(None).await.unwrap().is_empty(), "drafts wait for nobody");
+    assert!(
+        db.waiting(&ApprovalScope::All).await.unwrap().is_empty(),
+        "drafts wait for nobody"
+    );
     db.submit_week(&ctx(), as_person(&me), me.id, week("2026-W10"))
         .await
         .unwrap();
-    let mut all = db.waiting(None).await.unwrap();
+    let mut all = db.waiting(&ApprovalScope::All).await.unwrap();
     all.sort_by_key(|w| w.project_id.map_or(i64::MAX, |p| p.get()));
     let sums: Vec<(Option<i64>, i64)> = all.iter().map(|w| (w.project_id.map(|p| p.get()), w.minutes)).collect();
     assert_eq!(
@@ -323,7 +327,11 @@ async fn waiting_time_and_project_minutes(db: &Db) {
         all.iter().all(|w| w.week == week("2026-W10")),
         "the week of Monday to Sunday"
     );
-    let pms = db.waiting(Some(pm.id)).await.unwrap();
+    let managed = ApprovalScope::Managed {
+        manager: pm.id,
+        read: ListScope::All,
+    };
+    let pms = db.waiting(&managed).await.unwrap();
     assert_eq!(pms.len(), 1);
     assert_eq!((pms[0].project_id, pms[0].minutes), (Some(mine.id), 300));
     let logged = db.project_minutes(&[mine.id, theirs.id]).await.unwrap();

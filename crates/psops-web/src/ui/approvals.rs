@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::Error;
 use psops_core::page::PageRequest;
 use psops_core::people::{Person, PersonId};
-use psops_core::policy::{Action, Grant, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Grant, Subject, approval_scope, approves_all, list_scope};
 use psops_core::projects::Project;
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
@@ -92,19 +92,12 @@ struct ApprovalsPage {
 type Sums = [i64; 3];
 
 /// Everything submitted that the subject approves, summed per line: all of it for admin
-/// and ops, what is on their projects for a project manager — the policy's approve rule
-/// for time entries, as a query. Deciding a line checks the policy on its entries.
+/// and ops; for a project manager what is on their projects and they may read — the
+/// policy's approve rule for time entries, as a query. Deciding a line checks the policy
+/// on its entries.
 async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, Sums>, UiError> {
-    let approver = if approves_all(subject) {
-        None
-    } else {
-        match subject.person_id {
-            Some(me) => Some(me),
-            None => return Ok(BTreeMap::new()),
-        }
-    };
     let mut lines: BTreeMap<Line, Sums> = BTreeMap::new();
-    for w in state.store.waiting(approver).await? {
+    for w in state.store.waiting(&approval_scope(subject)).await? {
         let line = Line {
             person: w.person_id,
             week: w.week,
@@ -243,7 +236,10 @@ async fn page(
 ) -> Result<Response, UiError> {
     let lines = waiting(state, subject).await?;
     let mut e = Params::new();
-    let at = table::read::<ByName>(&mut e, params);
+    let mut at = table::read::<ByName>(&mut e, params);
+    // A decision that emptied the last page returns to the page before it.
+    let pages = (lines.len() as u64).div_ceil(u64::from(at.size.max(1))).max(1);
+    at.page = at.page.min(u32::try_from(pages).unwrap_or(u32::MAX));
     let mut error = error;
     if let Some(bad) = e.errors().first() {
         error = format!("{}: {}", bad.field, bad.message);
@@ -308,6 +304,14 @@ pub async fn act(
         .map(|(_, v)| v.clone())
         .collect();
     let reason = get("reason").unwrap_or_default();
+    // The page the decision was made on, to return to it; anything else means the first.
+    let on_page = get("page").and_then(|p| p.parse::<u32>().ok()).filter(|p| *p > 1);
+    let back = Pairs(
+        on_page
+            .map(|p| ("page".to_string(), p.to_string()))
+            .into_iter()
+            .collect(),
+    );
     let (reject, targets) = match (get("approve_one"), get("reject_one"), get("action").as_deref()) {
         (Some(one), _, _) => (false, vec![one]),
         (_, Some(one), _) => (true, vec![one]),
@@ -316,13 +320,13 @@ pub async fn act(
     };
     let refuse = |error: &str| {
         let error = error.to_string();
-        let (state, me, subject, picked, reason) = (&state, &me, &subject, &picked, reason.clone());
+        let (state, me, subject, picked, reason, back) = (&state, &me, &subject, &picked, reason.clone(), &back);
         async move {
             page(
                 state,
                 me,
                 subject,
-                &Pairs::default(),
+                back,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 picked,
                 reason,
@@ -378,7 +382,8 @@ pub async fn act(
     }
     if problems.is_empty() {
         let verb = if reject { "rejected" } else { "approved" };
-        return Ok(Redirect::to(&format!("/approvals?{verb}={done}")).into_response());
+        let page = on_page.map(|p| format!("&page={p}")).unwrap_or_default();
+        return Ok(Redirect::to(&format!("/approvals?{verb}={done}{page}")).into_response());
     }
     refuse(&problems.join(" · ")).await
 }

@@ -13,7 +13,7 @@ use psops_core::dates::DateRange;
 use psops_core::fiscal::FiscalQuarter;
 use psops_core::health::{Health, burn};
 use psops_core::people::PersonId;
-use psops_core::policy::{Subject, approves_all, list_scope};
+use psops_core::policy::{Subject, approval_scope, list_scope};
 use psops_core::projects::{ProjectFilter, ProjectStatus};
 use psops_core::reporting::UtilizationFilter;
 use psops_core::scope::{ListKind, ListScope};
@@ -160,9 +160,7 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
 }
 
 async fn approver(st: &AppState, s: &Subject, today: time::Date) -> Result<Approver, UiError> {
-    // Admin and ops approve everything; a project manager what is on their projects.
-    let pm = if approves_all(s) { None } else { s.person_id };
-    let waiting = st.store.waiting(pm).await?;
+    let waiting = st.store.waiting(&approval_scope(s)).await?;
     let mut weeks: BTreeMap<(i64, IsoWeek), i64> = BTreeMap::new();
     for w in &waiting {
         *weeks.entry((w.person_id.get(), w.week)).or_default() += w.minutes;

@@ -72,7 +72,8 @@ pub fn timesheet_links(s: &Subject) -> Vec<(&'static str, &'static str)> {
         links.push(("/week", "My week"));
         links.push(("/me/utilization", "My utilization"));
     }
-    if !s.is_partner() && (s.has(Role::ProjectManager) || psops_core::policy::approves_all(s)) {
+    // Whoever the policy lets approve any time, a partner's project manager included.
+    if psops_core::policy::approval_scope(s) != psops_core::scope::ApprovalScope::Nothing {
         links.push(("/approvals", "Approvals"));
     }
     links

@@ -14,7 +14,7 @@ use psops_core::{Minutes, time_entries::EntryStatus};
 use time::macros::date;
 
 use crate::support::{TestApp, api_tests};
-use crate::ui_browser::{Browser, SmallOrg, log, person, table_rows, web_user};
+use crate::ui_browser::{Browser, SmallOrg, log, person, project, table_rows, web_user};
 
 async fn approvals_group_count_and_page(app: TestApp) {
     let store = app.store.as_ref();
@@ -69,7 +69,15 @@ async fn approvals_group_count_and_page(app: TestApp) {
     let last = *people.last().expect("someone");
     let key = format!("{last}.{w10}.{}", org.project);
     assert!(second.contains(&key));
-    pat.post(&app, "/approvals", &[("approve_one", &key)]).await.expect(303);
+    let back = pat
+        .post(&app, "/approvals", &[("approve_one", &key), ("page", "2")])
+        .await
+        .expect(303);
+    assert_eq!(
+        back.header("location"),
+        Some("/approvals?approved=1&page=2"),
+        "back to its page"
+    );
     let entries = store
         .list_time_entries(
             &psops_core::time_entries::TimeEntryFilter {
@@ -130,4 +138,75 @@ async fn approvals_group_count_and_page(app: TestApp) {
     assert!(refused.text.contains("not waiting for you"));
 }
 
-api_tests!(approvals_group_count_and_page);
+/// A partner consultant who manages their organisation's project approves their own time
+/// on it: the queue and the home page show only that, never the names and hours of the
+/// company's or another partner's people they may not read.
+async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = SmallOrg::build(store).await;
+    let migration: psops_core::projects::Project = store.get(Id::new(org.project)).await.expect("project");
+    let account = migration.fields.account_id.expect("an account").get();
+    let alpha = project(
+        store,
+        "Alpha Delivery",
+        account,
+        Some(org.a_consultant),
+        Some(org.partner_a),
+    )
+    .await;
+    let w10 = IsoWeek::new(2026, 10).expect("week");
+    for who in [org.a_consultant, org.ada, org.b_consultant] {
+        let a = AssignmentFields {
+            person_id: Id::new(who),
+            project_id: Id::new(alpha),
+            role: Function::Engineer,
+            start_date: date!(2026 - 01 - 05),
+            end_date: Some(date!(2026 - 12 - 31)),
+            minutes_per_week: Minutes(600),
+        };
+        store.create(&WriteCtx::trusted(), a).await.expect("assign");
+        log(store, who, alpha, date!(2026 - 03 - 04), 3).await;
+        let owner = TimesheetActor {
+            person_id: Some(Id::new(who)),
+            approves_all: false,
+        };
+        store
+            .submit_week(&WriteCtx::trusted(), owner, Id::new(who), w10)
+            .await
+            .expect("submit");
+    }
+    let roles = vec![Role::PartnerConsultant, Role::ProjectManager];
+    web_user(store, "alan@alpha.example", roles, Some(org.a_consultant)).await;
+    let alan = Browser::sign_in(&app, "alan@alpha.example").await;
+    let queue = alan.get(&app, "/approvals").await.expect(200).text;
+    let rows = table_rows(&queue, "approvals-table");
+    let people: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.len() == 8)
+        .skip(1)
+        .map(|r| r[1].as_str())
+        .collect();
+    assert_eq!(people, ["Alan Alpha"], "{rows:?}");
+    assert!(!queue.contains("Ada Lovelace") && !queue.contains("Bea Beta"));
+    let home = alan.get(&app, "/").await.expect(200).text;
+    assert!(home.contains("<strong>1</strong> person-week"), "only their own week");
+    assert!(!home.contains("Ada Lovelace") && !home.contains("Bea Beta"));
+    let ada = format!("{}.{w10}.{alpha}", org.ada);
+    let refused = alan
+        .post(&app, "/approvals", &[("approve_one", &ada)])
+        .await
+        .expect(422);
+    assert!(refused.text.contains("not waiting for you"));
+    // Ops sees all three lines.
+    web_user(store, "ops@org.example", vec![Role::Ops], None).await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let queue = ops.get(&app, "/approvals").await.expect(200).text;
+    for name in ["Alan Alpha", "Ada Lovelace", "Bea Beta"] {
+        assert!(queue.contains(name), "{name}");
+    }
+}
+
+api_tests!(
+    approvals_group_count_and_page,
+    a_partner_project_manager_sees_only_what_they_may_read
+);

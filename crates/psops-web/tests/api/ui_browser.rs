@@ -181,7 +181,7 @@ pub async fn person(
         .get()
 }
 
-async fn project(store: &dyn Store, name: &str, account: i64, pm: Option<i64>, partner: Option<i64>) -> i64 {
+pub async fn project(store: &dyn Store, name: &str, account: i64, pm: Option<i64>, partner: Option<i64>) -> i64 {
     let fields = ProjectFields {
         name: name.into(),
         code: Some(name.to_uppercase().chars().take(4).collect()),
