@@ -104,8 +104,13 @@ pub fn backend(
             quarter.name, quarter.start, quarter.end
         ),
     );
-    let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests)?;
-    let (by_function, function_report) = utilization::time_report(&mut api, &quarter, "function", args.requests)?;
+    let fresh = utilization::Reading::AfterWrite;
+    let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests, fresh)?;
+    let (by_function, function_report) =
+        utilization::time_report(&mut api, &quarter, "function", args.requests, fresh)?;
+    let again = utilization::Reading::Again;
+    let (person_again, _) = utilization::time_report(&mut api, &quarter, "person", args.requests, again)?;
+    let (function_again, _) = utilization::time_report(&mut api, &quarter, "function", args.requests, again)?;
     let answer = utilization::per_person(&person_report)?;
     let (pt, ft) = (
         utilization::total(&person_report)?,
@@ -118,12 +123,16 @@ pub fn backend(
         "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each)",
         quarter.name, args.requests
     ));
-    // The dashboard groups by function, so it is held to the tighter goal.
-    for (group, s, goal, limit) in [
-        ("person", &by_person, "p50 ≤ 20 ms", 20),
-        ("function", &by_function, "p50 ≤ 5 ms", 5),
+    // The dashboard groups by function, so it is held to the tighter goal. The goals
+    // are held against a report computed afresh (a write before each request); read
+    // again with nothing changed, the store serves the report it kept.
+    for (group, s, goal, limit, how) in [
+        ("person", &by_person, "p50 ≤ 20 ms", 20, "after a write"),
+        ("function", &by_function, "p50 ≤ 5 ms", 5, "after a write"),
+        ("person", &person_again, "p50 ≤ 20 ms", 20, "read again, kept"),
+        ("function", &function_again, "p50 ≤ 5 ms", 5, "read again, kept"),
     ] {
-        let m = format!("utilization report by {group}, p50 / p95 over {}", s.len());
+        let m = format!("utilization report by {group} ({how}), p50 / p95 over {}", s.len());
         let value = format!("{} / {}", ms(s.p50()), ms(s.p95()));
         report.figure(
             "Utilization",

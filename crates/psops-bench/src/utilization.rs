@@ -67,6 +67,31 @@ fn parse_date(text: &str) -> Result<Date> {
     Date::parse(text.trim(), &Iso8601::DATE).with_context(|| format!("not a date: {text:?}"))
 }
 
+/// Whether each timed request finds the answer kept from the one before (nothing
+/// changed in between) or must compute it afresh.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Read again with nothing written in between: the store serves what it kept.
+    Again,
+    /// A write before each request (an account added, which no report counts), so
+    /// nothing kept is served and the report is computed from the data.
+    AfterWrite,
+}
+
+/// Makes a write that changes the database but no utilization figure.
+pub fn touch(client: &mut Client, i: u32) -> Result<()> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let body = format!("{{\"name\":\"Bench touch {i} {nanos}\"}}");
+    let res = client.post("/api/v1/accounts", "application/json", body.as_bytes())?;
+    if res.status != 201 {
+        bail!("POST /api/v1/accounts answered {}: {}", res.status, res.text());
+    }
+    Ok(())
+}
+
 /// `n` timed requests of the quarter's report grouped by `group_by`, after a warm-up;
 /// the timings and the last answer.
 pub fn time_report(
@@ -74,6 +99,7 @@ pub fn time_report(
     quarter: &Quarter,
     group_by: &str,
     n: u32,
+    reading: Reading,
 ) -> Result<(Samples, serde_json::Value)> {
     let path = format!(
         "/api/v1/reports/utilization?quarter={}&group_by={group_by}",
@@ -82,6 +108,9 @@ pub fn time_report(
     let mut times = Vec::with_capacity(n as usize);
     let mut last = None;
     for i in 0..WARM_UP + n {
+        if reading == Reading::AfterWrite {
+            touch(client, i)?;
+        }
         let (res, took) = client.timed_get(&path)?;
         if res.status != 200 {
             bail!("GET {path} answered {}: {}", res.status, res.text());

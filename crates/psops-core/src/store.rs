@@ -122,6 +122,10 @@ pub trait RecordStore<R: Record>: Send + Sync {
     /// The records with these ids that exist, archived or not, in no particular order:
     /// one read for the rows of a page instead of one per row.
     async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>>;
+    /// What each of these records goes by (a name), for the ids that exist: whole-
+    /// organisation reports name thousands at once, so the store keeps large answers
+    /// until the data changes.
+    async fn names(&self, ids: &[Id<R>]) -> Result<std::sync::Arc<std::collections::HashMap<i64, String>>>;
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R>;
     /// Archives (`true`) or restores a record; it stays readable either way.
     async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R>;

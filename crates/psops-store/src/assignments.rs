@@ -15,6 +15,8 @@ use crate::record::{Stored, table};
 
 #[async_trait]
 impl Stored for Assignment {
+    const LABEL: &'static str = "(SELECT name FROM people WHERE people.id = assignments.person_id) || ' on ' || \
+         (SELECT name FROM projects WHERE projects.id = assignments.project_id)";
     const TABLE: &'static str = "assignments";
     const COLUMNS: &'static [&'static str] = &[
         "person_id",

@@ -307,6 +307,24 @@ impl Pools {
         }
     }
 
+    /// A value that is the same on two reads only when nothing was committed between
+    /// them, anywhere in the database: what kept results are checked against.
+    ///
+    /// On PostgreSQL it is the current snapshot (`xmin:xmax:in-progress ids`): two equal
+    /// snapshots see the same committed transactions, and any transaction that writes
+    /// takes an id that moves `xmax` or, on commit, leaves the in-progress list.
+    pub async fn stamp(&self) -> Result<String, DbError> {
+        match self {
+            Pools::Sqlite(db) => db.stamp().await,
+            Pools::Pg(p) => {
+                let row: (String,) = sqlx::query_as("SELECT CAST(pg_current_snapshot() AS TEXT)")
+                    .fetch_one(p)
+                    .await?;
+                Ok(row.0)
+            }
+        }
+    }
+
     /// Runs PRAGMAs on SQLite's writer, outside any transaction; nothing on PostgreSQL.
     pub async fn sqlite_pragmas(&self, statements: &str) -> Result<(), DbError> {
         match self {

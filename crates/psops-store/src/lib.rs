@@ -17,6 +17,7 @@ mod db;
 mod idempotency;
 pub mod import;
 mod locks;
+mod memo;
 mod migrate;
 mod org;
 mod partners;
@@ -46,6 +47,7 @@ pub use db::Backend;
 pub struct Db {
     pools: db::Pools,
     url: String,
+    memo: std::sync::Arc<memo::Memo>,
 }
 
 /// How to open the database.
@@ -85,6 +87,7 @@ impl Db {
         let db = Db {
             pools,
             url: url.to_string(),
+            memo: Default::default(),
         };
         if opts.migrate {
             db.migrate().await?;

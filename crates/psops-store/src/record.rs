@@ -3,6 +3,8 @@
 //! load of it is derived from that description here.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use psops_core::audit::AuditAction;
@@ -16,7 +18,7 @@ use psops_core::{Error, Id, Result};
 
 use crate::bulk_copy::copy_rows;
 use crate::common::{Table, check_version};
-use crate::db::{DbError, Row, Sql, Tx, Value, now, sql};
+use crate::db::{DbError, Pools, Row, Sql, Tx, Value, now, sql};
 use crate::{Db, idempotency};
 
 /// Ids per `IN (…)` list, far below both drivers' parameter limits.
@@ -36,6 +38,8 @@ pub(crate) trait Stored: Record {
     const COLUMNS: &'static [&'static str];
     /// The field named when a write hits a unique index, and what to say.
     const UNIQUE: Option<(&'static str, &'static str)> = None;
+    /// The SQL expression of what a record goes by in lists and reports.
+    const LABEL: &'static str = "name";
 
     /// A row of `SELECT <columns>` as the record.
     fn read(r: &Row) -> Result<Self>;
@@ -209,6 +213,44 @@ pub(crate) async fn bulk_insert<R: Stored>(tx: &mut Tx, records: &[Seeded<R::New
     copy_rows(tx, R::TABLE, &cols, rows).await
 }
 
+/// From how many ids [`RecordStore::names`] keeps its answer for the next time.
+const KEEP_MANY: usize = 200;
+
+async fn get_many<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<Vec<R>> {
+    let t = table::<R>();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let mut q = t.select();
+        q.push(" AND id IN (");
+        let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+        crate::rollups::push_list(&mut q, &raw);
+        q.push(")");
+        for row in pools.all(q).await? {
+            out.push(R::read(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Each record's label ([`Stored::LABEL`]) by id, for the ids that exist.
+async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, String>> {
+    let mut out = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(ID_CHUNK) {
+        let mut q = sql(format!(
+            "SELECT id, {} AS label FROM {} WHERE id IN (",
+            R::LABEL,
+            R::TABLE
+        ));
+        let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+        crate::rollups::push_list(&mut q, &raw);
+        q.push(")");
+        for row in pools.all(q).await? {
+            out.insert(row.get("id")?, row.get("label")?);
+        }
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl<R: Stored> RecordStore<R> for Db {
     async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>> {
@@ -227,19 +269,24 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>> {
-        let t = table::<R>();
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(ID_CHUNK) {
-            let mut q = t.select();
-            q.push(" AND id IN (");
-            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
-            crate::rollups::push_list(&mut q, &raw);
-            q.push(")");
-            for row in self.pools.all(q).await? {
-                out.push(R::read(&row)?);
-            }
+        get_many(&self.pools, ids).await
+    }
+
+    async fn names(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
+        if ids.len() < KEEP_MANY {
+            return Ok(Arc::new(names::<R>(&self.pools, ids).await?));
         }
-        Ok(out)
+        // Whole-organisation reports name thousands of people at a time: kept until the
+        // database changes, under a hash of the ids, and served only for the same ids.
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(ids, &mut h);
+        let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
+        let read = async { Ok((ids.to_vec(), Arc::new(names::<R>(&self.pools, ids).await?))) };
+        let (same, found) = self.memo.get(&self.pools, key, read).await?;
+        if same == ids {
+            return Ok(found);
+        }
+        Ok(Arc::new(names::<R>(&self.pools, ids).await?))
     }
 
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {

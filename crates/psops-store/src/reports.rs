@@ -232,40 +232,10 @@ impl ReportStore for Db {
         filter: &UtilizationFilter,
     ) -> Result<UtilizationReport> {
         DateRange::new(range.start, range.end)?;
-        let subquery = |q: &mut Sql| {
-            q.push("SELECT id FROM people WHERE 1=1");
-            people_filter(q, filter, range);
-        };
-        let people = people(&self.pools, filter, range).await?;
-        let worked = worked(&self.pools, range, &subquery).await?;
-        let holidays = holidays(&self.pools, None, range).await?;
-        let time_off = time_off(&self.pools, range, &subquery).await?;
-        let mut pools = &self.pools;
-        let base = capacity_rules::base(&mut pools).await?;
-        let overrides = capacity_rules::overrides(&mut pools).await?;
-        let mut rows = Vec::with_capacity(people.len());
-        for p in people {
-            let id = p.facts.person_id.get();
-            let (minutes, billable) = worked.get(&id).copied().unwrap_or((0, 0));
-            if p.archived && minutes == 0 {
-                continue;
-            }
-            let hs = holidays
-                .get(&p.facts.region.trim().to_lowercase())
-                .map_or(&[][..], Vec::as_slice);
-            let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
-            let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
-            let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
-            rows.push(PersonUtilization {
-                person_id: p.facts.person_id,
-                function: p.facts.function,
-                region: p.facts.region.clone(),
-                manager_id: p.manager_id,
-                partner_id: p.partner_id,
-                row: row_from_capacity(&policy, &calendar, Minutes(minutes), Minutes(billable)),
-            });
-        }
-        Ok(report(&rows, group_by))
+        let key = format!("utilization|{range:?}|{group_by:?}|{filter:?}");
+        self.memo
+            .get(&self.pools, key, utilization(&self.pools, range, group_by, filter))
+            .await
     }
 
     async fn utilization_weeks(
@@ -275,89 +245,106 @@ impl ReportStore for Db {
         filter: &UtilizationFilter,
     ) -> Result<WeeklyUtilization> {
         DateRange::new(range.start, range.end)?;
-        let people = people(&self.pools, filter, range).await?;
-        crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await
+        let key = format!("utilization_weeks|{range:?}|{group_by:?}|{filter:?}");
+        let read = async {
+            let people = people(&self.pools, filter, range).await?;
+            crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport> {
-        let settings = self.settings().await?;
-        let due = due_date_for(week, &settings)?;
-        let range = week.range();
-        let key = week_key(week);
-        let q = sql(
-            "SELECT id, name, manager_id FROM people WHERE archived_at IS NULL AND employment_start <= $1 \
+        let key = format!("compliance|{week}|{as_of}");
+        let read = async {
+            let settings = self.settings().await?;
+            let due = due_date_for(week, &settings)?;
+            let range = week.range();
+            let key = week_key(week);
+            let q = sql(
+                "SELECT id, name, manager_id FROM people WHERE archived_at IS NULL AND employment_start <= $1 \
              AND (employment_end IS NULL OR employment_end >= $2) ORDER BY id",
-        )
-        .bind(range.end)
-        .bind(range.start);
-        let people = self.pools.all(q).await?;
-        let mut submitted: HashMap<i64, Date> = HashMap::new();
-        let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
-        for r in self.pools.all(q).await? {
-            submitted.insert(r.get("person_id")?, utc_day(r.get("submitted_at")?));
-        }
-        let mut approved: HashMap<i64, Date> = HashMap::new();
-        let q = sql("SELECT person_id, approved_at FROM timesheet_approvals WHERE week_key = $1").bind(key);
-        for r in self.pools.all(q).await? {
-            let day = utc_day(r.get("approved_at")?);
-            let slot = approved.entry(r.get("person_id")?).or_insert(day);
-            *slot = (*slot).max(day);
-        }
-        let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
-        let q = sql("SELECT person_id, minutes, approved_minutes AS approved FROM time_rollup_week WHERE monday = $1")
-            .bind(day_number(week.monday()));
-        for r in self.pools.all(q).await? {
-            minutes.insert(r.get("person_id")?, (r.get("minutes")?, r.get("approved")?));
-        }
-        let mut rows = Vec::with_capacity(people.len());
-        for r in &people {
-            let id: i64 = r.get("id")?;
-            let submitted_on = submitted.get(&id).copied();
-            let (logged, done) = minutes.get(&id).copied().unwrap_or((0, 0));
-            // A week with nothing to approve is complete when it is submitted.
-            let approved_on = match (logged, logged == done) {
-                (0, _) => submitted_on,
-                (_, true) => approved.get(&id).copied(),
-                (_, false) => None,
-            };
-            rows.push(ComplianceRow {
-                person_id: r.id("id")?,
-                name: r.get("name")?,
-                manager_id: r.opt_id("manager_id")?,
-                submitted_on,
-                approved_on,
-                status: compliance(due, submitted_on, approved_on, as_of),
-            });
-        }
-        Ok(ComplianceReport { week, due, as_of, rows })
+            )
+            .bind(range.end)
+            .bind(range.start);
+            let people = self.pools.all(q).await?;
+            let mut submitted: HashMap<i64, Date> = HashMap::new();
+            let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
+            for r in self.pools.all(q).await? {
+                submitted.insert(r.get("person_id")?, utc_day(r.get("submitted_at")?));
+            }
+            let mut approved: HashMap<i64, Date> = HashMap::new();
+            let q = sql("SELECT person_id, approved_at FROM timesheet_approvals WHERE week_key = $1").bind(key);
+            for r in self.pools.all(q).await? {
+                let day = utc_day(r.get("approved_at")?);
+                let slot = approved.entry(r.get("person_id")?).or_insert(day);
+                *slot = (*slot).max(day);
+            }
+            let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
+            let q =
+                sql("SELECT person_id, minutes, approved_minutes AS approved FROM time_rollup_week WHERE monday = $1")
+                    .bind(day_number(week.monday()));
+            for r in self.pools.all(q).await? {
+                minutes.insert(r.get("person_id")?, (r.get("minutes")?, r.get("approved")?));
+            }
+            let mut rows = Vec::with_capacity(people.len());
+            for r in &people {
+                let id: i64 = r.get("id")?;
+                let submitted_on = submitted.get(&id).copied();
+                let (logged, done) = minutes.get(&id).copied().unwrap_or((0, 0));
+                // A week with nothing to approve is complete when it is submitted.
+                let approved_on = match (logged, logged == done) {
+                    (0, _) => submitted_on,
+                    (_, true) => approved.get(&id).copied(),
+                    (_, false) => None,
+                };
+                rows.push(ComplianceRow {
+                    person_id: r.id("id")?,
+                    name: r.get("name")?,
+                    manager_id: r.opt_id("manager_id")?,
+                    submitted_on,
+                    approved_on,
+                    status: compliance(due, submitted_on, approved_on, as_of),
+                });
+            }
+            Ok(ComplianceReport { week, due, as_of, rows })
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn project_minutes(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, Minutes>> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let mut q = sql(
-                "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id IN (",
-            );
-            let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
-            crate::rollups::push_list(&mut q, &raw);
-            q.push(") GROUP BY project_id");
-            for r in self.pools.all(q).await? {
-                out.insert(r.id("project_id")?, Minutes(r.get("minutes")?));
+        let key = format!("project_minutes|{ids:?}");
+        let read = async {
+            let mut out = HashMap::new();
+            for chunk in ids.chunks(500) {
+                let mut q = sql(
+                    "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id IN (",
+                );
+                let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
+                crate::rollups::push_list(&mut q, &raw);
+                q.push(") GROUP BY project_id");
+                for r in self.pools.all(q).await? {
+                    out.insert(r.id("project_id")?, Minutes(r.get("minutes")?));
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn project_people(&self, project: ProjectId, scope: &ListScope) -> Result<Vec<(PersonId, Minutes)>> {
-        let mut q =
-            sql("SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id = ");
-        q.push_bind(project);
-        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
-        q.push(" GROUP BY person_id");
-        let rows = self.pools.all(q).await?;
-        rows.iter()
-            .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
-            .collect()
+        let key = format!("project_people|{project}|{scope:?}");
+        let read = async {
+            let mut q =
+                sql("SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id = ");
+            q.push_bind(project);
+            crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+            q.push(" GROUP BY person_id");
+            let rows = self.pools.all(q).await?;
+            rows.iter()
+                .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
+                .collect()
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn project_days(
@@ -366,31 +353,79 @@ impl ReportStore for Db {
         scope: &ListScope,
         people: Option<&[PersonId]>,
     ) -> Result<Vec<(Option<PersonId>, Date, Minutes)>> {
-        let who = if people.is_some() { "person_id" } else { "NULL" };
-        let mut q = sql(format!(
-            "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+        let key = format!("project_days|{project}|{scope:?}|{people:?}");
+        let read = async {
+            let who = if people.is_some() { "person_id" } else { "NULL" };
+            let mut q = sql(format!(
+                "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
              WHERE project_id = "
-        ));
-        q.push_bind(project);
-        crate::common::scope(&mut q, scope, ListKind::TimeEntries);
-        if let Some(people) = people {
-            if people.is_empty() {
-                return Ok(Vec::new());
+            ));
+            q.push_bind(project);
+            crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+            if let Some(people) = people {
+                if people.is_empty() {
+                    return Ok(Vec::new());
+                }
+                q.push(" AND person_id IN (");
+                let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
+                crate::rollups::push_list(&mut q, &raw);
+                q.push(") GROUP BY person_id, entry_date");
+            } else {
+                q.push(" GROUP BY entry_date");
             }
-            q.push(" AND person_id IN (");
-            let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
-            crate::rollups::push_list(&mut q, &raw);
-            q.push(") GROUP BY person_id, entry_date");
-        } else {
-            q.push(" GROUP BY entry_date");
-        }
-        let rows = self.pools.all(q).await?;
-        rows.iter()
-            .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
-            .collect()
+            let rows = self.pools.all(q).await?;
+            rows.iter()
+                .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
+                .collect()
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {
         crate::rollups::verify(&self.pools).await
     }
+}
+
+/// Every person's utilization over the range, grouped: worked minutes from the rollups,
+/// capacity computed from the policy, holidays and time off.
+async fn utilization(
+    pools: &Pools,
+    range: DateRange,
+    group_by: GroupBy,
+    filter: &UtilizationFilter,
+) -> Result<UtilizationReport> {
+    let subquery = |q: &mut Sql| {
+        q.push("SELECT id FROM people WHERE 1=1");
+        people_filter(q, filter, range);
+    };
+    let people = people(pools, filter, range).await?;
+    let worked = worked(pools, range, &subquery).await?;
+    let holidays = holidays(pools, None, range).await?;
+    let time_off = time_off(pools, range, &subquery).await?;
+    let mut pools = pools;
+    let base = capacity_rules::base(&mut pools).await?;
+    let overrides = capacity_rules::overrides(&mut pools).await?;
+    let mut rows = Vec::with_capacity(people.len());
+    for p in people {
+        let id = p.facts.person_id.get();
+        let (minutes, billable) = worked.get(&id).copied().unwrap_or((0, 0));
+        if p.archived && minutes == 0 {
+            continue;
+        }
+        let hs = holidays
+            .get(&p.facts.region.trim().to_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
+        let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
+        let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
+        rows.push(PersonUtilization {
+            person_id: p.facts.person_id,
+            function: p.facts.function,
+            region: p.facts.region.clone(),
+            manager_id: p.manager_id,
+            partner_id: p.partner_id,
+            row: row_from_capacity(&policy, &calendar, Minutes(minutes), Minutes(billable)),
+        });
+    }
+    Ok(report(&rows, group_by))
 }

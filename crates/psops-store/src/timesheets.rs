@@ -278,44 +278,48 @@ impl TimesheetStore for Db {
     }
 
     async fn waiting(&self, scope: &ApprovalScope) -> Result<Vec<Waiting>> {
-        let (manager, read) = match *scope {
-            ApprovalScope::Nothing => return Ok(Vec::new()),
-            ApprovalScope::All => (None, ListScope::All),
-            ApprovalScope::Managed { manager, read } => (Some(manager), read),
-        };
-        // The day number of the entry's ISO week's Monday, so the database sums whole
-        // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
-        let day = match self.pools.backend() {
-            Backend::Sqlite => "CAST(julianday(entry_date) - 2440587.5 AS INTEGER)",
-            Backend::Postgres => "CAST(entry_date - DATE '1970-01-01' AS BIGINT)",
-        };
-        let monday = format!("({day} - ((({day} + 3) % 7) + 7) % 7)");
-        let mut q = sql(format!(
-            "SELECT person_id, project_id, {monday} AS monday, CAST(SUM(minutes) AS BIGINT) AS minutes, \
+        let key = format!("waiting|{scope:?}");
+        let read = async {
+            let (manager, read) = match *scope {
+                ApprovalScope::Nothing => return Ok(Vec::new()),
+                ApprovalScope::All => (None, ListScope::All),
+                ApprovalScope::Managed { manager, read } => (Some(manager), read),
+            };
+            // The day number of the entry's ISO week's Monday, so the database sums whole
+            // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
+            let day = match self.pools.backend() {
+                Backend::Sqlite => "CAST(julianday(entry_date) - 2440587.5 AS INTEGER)",
+                Backend::Postgres => "CAST(entry_date - DATE '1970-01-01' AS BIGINT)",
+            };
+            let monday = format!("({day} - ((({day} + 3) % 7) + 7) % 7)");
+            let mut q = sql(format!(
+                "SELECT person_id, project_id, {monday} AS monday, CAST(SUM(minutes) AS BIGINT) AS minutes, \
              CAST(SUM(CASE WHEN billable THEN minutes ELSE 0 END) AS BIGINT) AS billable, \
              CAST(COUNT(*) AS BIGINT) AS entries FROM time_entries WHERE status = 'submitted'"
-        ));
-        if let Some(pm) = manager {
-            q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
-                .push_bind(pm)
-                .push(")");
-        }
-        crate::common::scope(&mut q, &read, ListKind::TimeEntries);
-        q.push(&format!(" GROUP BY person_id, project_id, {monday}"));
-        let epoch = time::macros::date!(1970 - 01 - 01);
-        let mut out = Vec::new();
-        for r in self.pools.all(q).await? {
-            let monday: i64 = r.get("monday")?;
-            out.push(Waiting {
-                person_id: r.id("person_id")?,
-                project_id: r.opt_id("project_id")?,
-                week: IsoWeek::of(epoch + time::Duration::days(monday)),
-                minutes: r.get("minutes")?,
-                billable_minutes: r.get("billable")?,
-                entries: r.get("entries")?,
-            });
-        }
-        Ok(out)
+            ));
+            if let Some(pm) = manager {
+                q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
+                    .push_bind(pm)
+                    .push(")");
+            }
+            crate::common::scope(&mut q, &read, ListKind::TimeEntries);
+            q.push(&format!(" GROUP BY person_id, project_id, {monday}"));
+            let epoch = time::macros::date!(1970 - 01 - 01);
+            let mut out = Vec::new();
+            for r in self.pools.all(q).await? {
+                let monday: i64 = r.get("monday")?;
+                out.push(Waiting {
+                    person_id: r.id("person_id")?,
+                    project_id: r.opt_id("project_id")?,
+                    week: IsoWeek::of(epoch + time::Duration::days(monday)),
+                    minutes: r.get("minutes")?,
+                    billable_minutes: r.get("billable")?,
+                    entries: r.get("entries")?,
+                });
+            }
+            Ok(out)
+        };
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>> {

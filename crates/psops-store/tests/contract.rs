@@ -14,6 +14,7 @@ mod contract {
     mod imports;
     mod imports_records;
     mod keep_an_admin;
+    mod kept;
     mod records;
     mod rollups;
     mod scope;

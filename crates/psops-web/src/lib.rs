@@ -38,8 +38,6 @@ pub struct AppState {
     pub web: WebConfig,
     /// Bearer tokens looked up in the last second (see `known`).
     known: Arc<known::KnownTokens>,
-    /// The organisation's figures on the home page, kept for a minute.
-    pub(crate) recent: Arc<ui::home_ops::Recent>,
 }
 
 impl AppState {
@@ -49,7 +47,6 @@ impl AppState {
             store,
             web: WebConfig::default(),
             known: Arc::default(),
-            recent: Arc::default(),
         }
     }
 

@@ -25,6 +25,9 @@ const STATEMENT_CACHE: usize = 256;
 pub(crate) struct Sqlite {
     writer: Arc<Mutex<Option<Connection>>>,
     readers: Option<managed::Pool<Readers>>,
+    /// A reader that never reads data: its `PRAGMA data_version` moves whenever any
+    /// other connection — the writer, another process — commits.
+    watch: Option<std::sync::Mutex<Option<Connection>>>,
 }
 
 impl fmt::Debug for Sqlite {
@@ -78,13 +81,19 @@ impl Sqlite {
                 // WAL before anything else: readers then never wait for the writer.
                 conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
                     .map_err(open_error)?;
+                let watch =
+                    Readers::open(&uri).map_err(|e| Error::Internal(format!("cannot open the database: {e:?}")))?;
                 let pool = managed::Pool::builder(Readers { uri })
                     .max_size(readers.max(1))
                     .queue_mode(managed::QueueMode::Lifo)
                     .build()
                     .map_err(|e| Error::Internal(format!("cannot make the reader pool: {e}")))?;
-                (conn, Some(pool))
+                (conn, Some((pool, watch)))
             }
+        };
+        let (readers, watch) = match readers {
+            Some((pool, watch)) => (Some(pool), Some(std::sync::Mutex::new(Some(watch)))),
+            None => (None, None),
         };
         writer
             .execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
@@ -93,7 +102,28 @@ impl Sqlite {
         Ok(Sqlite {
             writer: Arc::new(Mutex::new(Some(writer))),
             readers,
+            watch,
         })
+    }
+
+    /// A value that differs whenever a commit has happened since it was last read: the
+    /// watch connection's data version for a file (which every other connection's commit
+    /// moves), the writer's count of changed rows for an in-memory database, whose one
+    /// connection does everything.
+    pub async fn stamp(&self) -> Result<String, DbError> {
+        if let Some(watch) = &self.watch {
+            let guard = watch
+                .lock()
+                .map_err(|_| DbError::Other("the watch connection is poisoned".into()))?;
+            let conn = guard.as_ref().ok_or_else(closed)?;
+            let version: i64 = conn
+                .prepare_cached("PRAGMA data_version")?
+                .query_row([], |r| r.get(0))?;
+            return Ok(format!("v{version}"));
+        }
+        let guard = self.writer.lock().await;
+        let conn = guard.as_ref().ok_or_else(closed)?;
+        Ok(format!("c{}", conn.total_changes()))
     }
 
     /// Takes the writer and opens a transaction that holds it until commit or drop.
@@ -136,6 +166,11 @@ impl Sqlite {
         if let Some(pool) = &self.readers {
             pool.close();
         }
+        if let Some(watch) = &self.watch
+            && let Ok(mut conn) = watch.lock()
+        {
+            conn.take();
+        }
         let mut guard = self.writer.lock().await;
         if let Some(conn) = guard.take()
             && let Err((_, e)) = conn.close()
@@ -167,15 +202,21 @@ pub(crate) struct Readers {
     uri: String,
 }
 
+impl Readers {
+    fn open(uri: &str) -> Result<Connection, DbError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(uri, flags)?;
+        tune(&conn)?;
+        Ok(conn)
+    }
+}
+
 impl managed::Manager for Readers {
     type Type = Connection;
     type Error = DbError;
 
     async fn create(&self) -> Result<Connection, DbError> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&self.uri, flags)?;
-        tune(&conn)?;
-        Ok(conn)
+        Readers::open(&self.uri)
     }
 
     async fn recycle(&self, _conn: &mut Connection, _: &Metrics) -> RecycleResult<DbError> {

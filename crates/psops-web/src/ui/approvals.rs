@@ -154,18 +154,8 @@ async fn groups(
     checked: &[String],
     at: &Sorted<ByName>,
 ) -> Result<Vec<Group>, UiError> {
-    let people = names_of(
-        state,
-        lines.keys().map(|l| l.person).collect::<Vec<_>>(),
-        |p: Person| p.fields.name,
-    )
-    .await?;
-    let projects = names_of(
-        state,
-        lines.keys().filter_map(|l| l.project).collect::<Vec<_>>(),
-        |p: Project| p.fields.name,
-    )
-    .await?;
+    let people = names_of::<Person>(state, lines.keys().map(|l| l.person)).await?;
+    let projects = names_of::<Project>(state, lines.keys().filter_map(|l| l.project)).await?;
     let project_name = |p: Option<ProjectId>| match p {
         None => "Internal time".to_string(),
         Some(id) => projects

@@ -105,7 +105,7 @@ pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError
 
 /// The names of people by id, fetched once each.
 pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i64, String>, UiError> {
-    names_of(st, ids, |p: Person| p.fields.name).await
+    names_of::<Person>(st, ids).await
 }
 
 /// The names of records of one kind by id, in one read; a record that is gone shows as
@@ -113,7 +113,6 @@ pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i
 pub async fn names_of<R: Record>(
     st: &AppState,
     ids: impl IntoIterator<Item = Id<R>>,
-    name: impl Fn(R) -> String,
 ) -> Result<HashMap<i64, String>, UiError>
 where
     dyn Store: RecordStore<R>,
@@ -121,12 +120,14 @@ where
     let mut ids: Vec<Id<R>> = ids.into_iter().collect();
     ids.sort_by_key(|id| id.get());
     ids.dedup();
-    let found = RecordStore::<R>::get_many(st.store.as_ref(), &ids).await?;
-    let mut names: HashMap<i64, String> = found.into_iter().map(|r| (r.id().get(), name(r))).collect();
-    for id in ids {
-        names.entry(id.get()).or_insert_with(|| format!("#{id}"));
-    }
-    Ok(names)
+    let found = RecordStore::<R>::names(st.store.as_ref(), &ids).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let name = found.get(&id.get()).cloned();
+            (id.get(), name.unwrap_or_else(|| format!("#{id}")))
+        })
+        .collect())
 }
 
 /// Hours with two decimals.

@@ -1,13 +1,9 @@
 //! The organisation's figures on the home page of those who oversee it: billable
 //! utilization against target by function this quarter so far, last week's timesheet
 //! compliance, and how many people are at or below their target. Computing them reads
-//! everyone's capacity and time (a tenth of a second at 5,000 people), and everyone who
-//! oversees opens the home page, so they are kept for a minute per scope and the page says
-//! when they were computed.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+//! everyone's capacity and time (a tenth of a second at 5,000 people); the store keeps
+//! those reports until the data changes, so the figures are always current and cheap to
+//! show again.
 
 use psops_core::policy::{Subject, list_scope};
 use psops_core::reporting::UtilizationFilter;
@@ -15,15 +11,11 @@ use psops_core::scope::ListKind;
 use psops_core::timesheet::{Compliance, IsoWeek};
 use psops_core::utilization::GroupBy;
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use super::filters::{label, pct};
 use super::home::quarter_to_date;
 use super::render::UiError;
 use crate::AppState;
-
-/// How long the figures are kept before they are computed again.
-const KEEP: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FunctionLine {
@@ -47,12 +39,7 @@ pub struct Ops {
     pub people: usize,
     pub at_target: usize,
     pub below_target: usize,
-    pub computed_at: String,
 }
-
-/// The last figures computed, by scope.
-#[derive(Default)]
-pub struct Recent(Mutex<HashMap<String, (Instant, Arc<Ops>)>>);
 
 fn line(label: String, r: &psops_core::utilization::UtilizationRow) -> FunctionLine {
     FunctionLine {
@@ -64,7 +51,8 @@ fn line(label: String, r: &psops_core::utilization::UtilizationRow) -> FunctionL
     }
 }
 
-async fn compute(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, UiError> {
+/// The figures for this subject's scope.
+pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, UiError> {
     let cal = st.store.settings().await?.fiscal_calendar();
     let (q, range) = quarter_to_date(cal, today);
     let filter = UtilizationFilter {
@@ -94,24 +82,5 @@ async fn compute(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
         people: compliance.rows.len(),
         at_target,
         below_target: with_target.len() - at_target,
-        computed_at: OffsetDateTime::now_utc()
-            .format(&time::macros::format_description!("[hour]:[minute] UTC"))
-            .unwrap_or_default(),
     })
-}
-
-/// The figures for this subject's scope: kept ones when under a minute old.
-pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, UiError> {
-    let key = format!("{:?}|{today}", list_scope(s, ListKind::Figures));
-    if let Some((at, kept)) = st.recent.0.lock().ok().and_then(|m| m.get(&key).cloned())
-        && at.elapsed() < KEEP
-    {
-        return Ok((*kept).clone());
-    }
-    let fresh = compute(st, s, today).await?;
-    if let Ok(mut m) = st.recent.0.lock() {
-        m.retain(|_, (at, _)| at.elapsed() < KEEP);
-        m.insert(key, (Instant::now(), Arc::new(fresh.clone())));
-    }
-    Ok(fresh)
 }

@@ -274,7 +274,7 @@ pub async fn show(
     let shown = Numbered::cut(order, &at).items;
     let mut wanted: Vec<Id<Person>> = shown.clone();
     wanted.extend(f.project_manager_id);
-    let names = names_of(&st, wanted, |p: Person| p.fields.name).await?;
+    let names = names_of::<Person>(&st, wanted).await?;
     let name = |p: PersonId| names.get(&p.get()).cloned().unwrap_or_else(|| format!("#{p}"));
     let members = shown
         .iter()

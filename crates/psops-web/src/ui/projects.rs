@@ -95,7 +95,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .await?;
     // The rows' names come by id: the filter's choices stop at 500 accounts.
     let account_ids: Vec<Id<Account>> = found.items.iter().filter_map(|p| p.fields.account_id).collect();
-    let account_names = names_of(&st, account_ids, |a: Account| a.fields.name).await?;
+    let account_names = names_of::<Account>(&st, account_ids).await?;
     let mut managers = Vec::new();
     for function in [Function::ProjectManager, Function::ProgramManager] {
         let people_filter = PersonFilter {
