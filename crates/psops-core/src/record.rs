@@ -99,7 +99,7 @@ pub trait NewRecord: Send + Sync + 'static {
 }
 
 /// A list's filter, tied back to its record kind like [`NewRecord`].
-pub trait ListFilter: Send + Sync + 'static {
+pub trait ListFilter: std::fmt::Debug + Send + Sync + 'static {
     type Record: Record<Filter = Self>;
     /// `Some(true)`: archived records only; otherwise live ones.
     fn archived(&self) -> Option<bool>;

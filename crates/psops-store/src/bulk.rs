@@ -116,6 +116,13 @@ async fn load(
         }
     }
     tx.commit().await?;
+    if pools.backend() == Backend::Postgres {
+        // Statistics for the planner now, rather than whenever autovacuum gets to the
+        // new tables: until then PostgreSQL plans every read as if they were empty.
+        let mut tx = pools.begin().await?;
+        tx.execute_script("ANALYZE").await?;
+        tx.commit().await?;
+    }
     Ok(stats)
 }
 

@@ -213,7 +213,8 @@ pub(crate) async fn bulk_insert<R: Stored>(tx: &mut Tx, records: &[Seeded<R::New
     copy_rows(tx, R::TABLE, &cols, rows).await
 }
 
-/// From how many ids [`RecordStore::names`] keeps its answer for the next time.
+/// From how many ids [`RecordStore::names`] (or rows a page of [`RecordStore::list_records`])
+/// the answer is kept for the next time.
 const KEEP_MANY: usize = 200;
 
 async fn get_many<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<Vec<R>> {
@@ -304,10 +305,19 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>> {
-        let t = table::<R>();
-        let mut q = t.select();
-        R::filter(&mut q, filter);
-        t.page(&self.pools, q, filter.archived(), page).await
+        let read = async {
+            let t = table::<R>();
+            let mut q = t.select();
+            R::filter(&mut q, filter);
+            t.page(&self.pools, q, filter.archived(), page).await
+        };
+        // Pages of hundreds (a large project's staffing read whole) are kept; a page
+        // of a screen's length costs less to read than to check.
+        if (page.limit as usize) < KEEP_MANY {
+            return read.await;
+        }
+        let key = format!("list|{}|{filter:?}|{page:?}", R::TABLE);
+        self.memo.get(&self.pools, key, read).await
     }
 
     async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>> {
