@@ -325,6 +325,32 @@ impl Pools {
         }
     }
 
+    /// Runs a select of many rows whose `columns` are all whole numbers, each row as an
+    /// array in the columns' order: the rollup reads of reports, without a value
+    /// allocated per cell. Handed over and packed as [`Pools::packed`] is.
+    pub async fn integers<const N: usize>(&self, inner: Sql, columns: [&str; N]) -> Result<Vec<[i64; N]>, Error> {
+        let list = columns.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
+        match self {
+            Pools::Sqlite(db) => {
+                let reader = db.reader().await?;
+                let q = inner.wrap(&format!("SELECT {list} FROM ("), ") t");
+                let read = move || statement::integers::<N>(reader.conn()?, &q);
+                Ok(tokio::task::spawn_blocking(read).await.map_err(Error::internal)??)
+            }
+            Pools::Pg(_) => {
+                let before =
+                    format!("SELECT COALESCE(CAST(json_agg(json_build_array({list})) AS TEXT), '[]') AS packed FROM (");
+                let text: String = self.one(inner.wrap(&before, ") t")).await?.get("packed")?;
+                let rows: Vec<Vec<i64>> = serde_json::from_str(&text).map_err(Error::internal)?;
+                rows.into_iter()
+                    .map(|r| {
+                        <[i64; N]>::try_from(r).map_err(|r| Error::internal(format!("a row of {} columns", r.len())))
+                    })
+                    .collect()
+            }
+        }
+    }
+
     /// Runs PRAGMAs on SQLite's writer, outside any transaction; nothing on PostgreSQL.
     pub async fn sqlite_pragmas(&self, statements: &str) -> Result<(), DbError> {
         match self {

@@ -1,7 +1,9 @@
 //! Results of heavy reads (whole-organisation reports, a large project's sums) kept
-//! until the database changes. Each is kept with the database's stamp when its reading
-//! began and served again only while the stamp is unchanged, so a kept result is always
-//! what reading again would give: any commit in between makes it stale.
+//! until what they were read from changes. Each is kept with a stamp read before its
+//! reading began and served again only while the stamp is unchanged, so a kept result
+//! is always what reading again would give. Two stamps: the database's, which any commit
+//! moves, and the count of changes to what capacity is computed from, which only those
+//! changes move (by triggers, in their own transactions).
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -38,14 +40,34 @@ impl Memo {
         T: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T>>,
     {
-        let stamp = pools.stamp().await?;
+        let stamp = format!("db:{}", pools.stamp().await?);
+        self.under(stamp, key, read).await
+    }
+
+    /// Like [`Memo::get`], kept until the capacity count moves rather than on any commit.
+    pub async fn get_capacity<T, F>(&self, pools: &Pools, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T>>,
+    {
+        let q = crate::db::sql("SELECT n FROM change_counts WHERE kind = 'capacity'");
+        let n: i64 = pools.one(q).await?.get("n")?;
+        self.under(format!("capacity:{n}"), key, read).await
+    }
+
+    async fn under<T, F>(&self, stamp: String, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T>>,
+    {
         if let Some(hit) = self.lookup::<T>(&key, &stamp) {
             return Ok(hit);
         }
         let fresh = read.await?;
+        let kind = |s: &str| s.split(':').next().map(str::to_string);
         if let Ok(mut kept) = self.kept.lock() {
-            // Results of an older stamp can never be served again.
-            kept.retain(|_, (at, _)| *at == stamp);
+            // Results of an older stamp of the same kind can never be served again.
+            kept.retain(|_, (at, _)| kind(at) != kind(&stamp) || *at == stamp);
             if kept.len() >= KEPT {
                 kept.clear();
             }

@@ -63,6 +63,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_rollup_week.sql"),
         postgres: include_str!("../migrations/postgres/0006_rollup_week.sql"),
     },
+    Migration {
+        version: 7,
+        name: "change_counts",
+        sqlite: include_str!("../migrations/sqlite/0007_change_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0007_change_counts.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

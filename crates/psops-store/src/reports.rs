@@ -5,6 +5,7 @@
 //! of thousands costs the same few round trips as a team of ten.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use psops_core::capacity::{
@@ -115,10 +116,11 @@ async fn worked(
     people: &(dyn Fn(&mut Sql) + Sync),
 ) -> Result<HashMap<i64, (i64, i64)>> {
     let cut = cut_by_month(range);
-    let mut q = sql(
-        "SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes, CAST(SUM(billable_minutes) AS BIGINT) AS billable \
-         FROM (",
-    );
+    // The rows are added up here: SQLite sorts a union to GROUP BY it. The unary `+`
+    // keeps it from seeking each person in the rollups' primary keys (10,000 seeks for a
+    // quarter): it reads the range from the covering index and checks each row's person
+    // against the list instead. 28 ms → 9.5 ms for a quarter to date at 5,000 people.
+    let mut q = sql("SELECT person_id, minutes, billable_minutes AS billable FROM (");
     let mut first = true;
     if let Some((a, b)) = cut.months {
         q.push("SELECT person_id, minutes, billable_minutes FROM time_rollup_month WHERE month_key >= ");
@@ -137,17 +139,19 @@ async fn worked(
             .collect();
         any_range(&mut q, "day", &edges);
     }
-    q.push(") r WHERE person_id IN (");
+    q.push(") r WHERE +person_id IN (");
     people(&mut q);
-    q.push(") GROUP BY person_id");
-    let mut out = HashMap::new();
-    for r in pools.packed(q, &["person_id", "minutes", "billable"]).await? {
-        let r = Packed(&r);
-        out.insert(r.i64(0)?, (r.i64(1)?, r.i64(2)?));
+    q.push(")");
+    let mut out: HashMap<i64, (i64, i64)> = HashMap::new();
+    for [person, minutes, billable] in pools.integers(q, ["person_id", "minutes", "billable"]).await? {
+        let sums = out.entry(person).or_default();
+        sums.0 += minutes;
+        sums.1 += billable;
     }
     Ok(out)
 }
 
+#[derive(Debug, Clone)]
 pub(crate) struct Someone {
     pub facts: PersonFacts,
     pub manager_id: Option<PersonId>,
@@ -234,7 +238,7 @@ impl ReportStore for Db {
         DateRange::new(range.start, range.end)?;
         let key = format!("utilization|{range:?}|{group_by:?}|{filter:?}");
         self.memo
-            .get(&self.pools, key, utilization(&self.pools, range, group_by, filter))
+            .get(&self.pools, key, utilization(self, range, group_by, filter))
             .await
     }
 
@@ -247,7 +251,9 @@ impl ReportStore for Db {
         DateRange::new(range.start, range.end)?;
         let key = format!("utilization_weeks|{range:?}|{group_by:?}|{filter:?}");
         let read = async {
-            let people = people(&self.pools, filter, range).await?;
+            // The people come with their capacity, kept until it changes.
+            let people = capacities(self, range, filter).await?;
+            let people = people.iter().map(|c| c.person.clone()).collect();
             crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await
         };
         self.memo.get(&self.pools, key, read).await
@@ -386,46 +392,90 @@ impl ReportStore for Db {
     }
 }
 
-/// Every person's utilization over the range, grouped: worked minutes from the rollups,
-/// capacity computed from the policy, holidays and time off.
+/// One person's capacity over a report's range.
+#[derive(Debug, Clone)]
+struct Capable {
+    person: Someone,
+    policy: Capacity,
+    calendar: Capacity,
+}
+
+/// Everyone's capacity in the filter over the range, from people, holidays, time off
+/// and the policy: kept until one of those changes, so a report after a time entry reads
+/// only the worked minutes afresh.
+async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Result<Arc<Vec<Capable>>> {
+    let key = format!("capacities|{range:?}|{filter:?}");
+    let pools = &db.pools;
+    let read = async {
+        let subquery = |q: &mut Sql| {
+            q.push("SELECT id FROM people WHERE 1=1");
+            people_filter(q, filter, range);
+        };
+        let people = people(pools, filter, range).await?;
+        let holidays = holidays(pools, None, range).await?;
+        let time_off = time_off(pools, range, &subquery).await?;
+        let mut rules = pools;
+        let base = capacity_rules::base(&mut rules).await?;
+        let overrides = capacity_rules::overrides(&mut rules).await?;
+        let mut out = Vec::with_capacity(people.len());
+        for p in people {
+            let id = p.facts.person_id.get();
+            let hs = holidays
+                .get(&p.facts.region.trim().to_lowercase())
+                .map_or(&[][..], Vec::as_slice);
+            let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
+            let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
+            let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
+            out.push(Capable {
+                person: p,
+                policy,
+                calendar,
+            });
+        }
+        Ok(Arc::new(out))
+    };
+    db.memo.get_capacity(pools, key, read).await
+}
+
+/// Every person's utilization over the range, grouped.
 async fn utilization(
-    pools: &Pools,
+    db: &Db,
     range: DateRange,
     group_by: GroupBy,
     filter: &UtilizationFilter,
 ) -> Result<UtilizationReport> {
-    let subquery = |q: &mut Sql| {
-        q.push("SELECT id FROM people WHERE 1=1");
-        people_filter(q, filter, range);
-    };
-    let people = people(pools, filter, range).await?;
-    let worked = worked(pools, range, &subquery).await?;
-    let holidays = holidays(pools, None, range).await?;
-    let time_off = time_off(pools, range, &subquery).await?;
-    let mut pools = pools;
-    let base = capacity_rules::base(&mut pools).await?;
-    let overrides = capacity_rules::overrides(&mut pools).await?;
-    let mut rows = Vec::with_capacity(people.len());
-    for p in people {
-        let id = p.facts.person_id.get();
-        let (minutes, billable) = worked.get(&id).copied().unwrap_or((0, 0));
-        if p.archived && minutes == 0 {
-            continue;
+    Ok(report(&person_rows(db, range, filter).await?, group_by))
+}
+
+/// Each person's utilization over the range — worked minutes from the rollups against
+/// everyone's capacity — kept until the database changes: every grouping of the same
+/// people and range (the home page asks for two) adds up the same rows.
+async fn person_rows(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Result<Arc<Vec<PersonUtilization>>> {
+    let key = format!("person_rows|{range:?}|{filter:?}");
+    let read = async {
+        let subquery = |q: &mut Sql| {
+            q.push("SELECT id FROM people WHERE 1=1");
+            people_filter(q, filter, range);
+        };
+        let capable = capacities(db, range, filter).await?;
+        let worked = worked(&db.pools, range, &subquery).await?;
+        let mut rows = Vec::with_capacity(capable.len());
+        for c in capable.iter() {
+            let p = &c.person;
+            let (minutes, billable) = worked.get(&p.facts.person_id.get()).copied().unwrap_or((0, 0));
+            if p.archived && minutes == 0 {
+                continue;
+            }
+            rows.push(PersonUtilization {
+                person_id: p.facts.person_id,
+                function: p.facts.function,
+                region: p.facts.region.clone(),
+                manager_id: p.manager_id,
+                partner_id: p.partner_id,
+                row: row_from_capacity(&c.policy, &c.calendar, Minutes(minutes), Minutes(billable)),
+            });
         }
-        let hs = holidays
-            .get(&p.facts.region.trim().to_lowercase())
-            .map_or(&[][..], Vec::as_slice);
-        let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
-        let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
-        let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
-        rows.push(PersonUtilization {
-            person_id: p.facts.person_id,
-            function: p.facts.function,
-            region: p.facts.region.clone(),
-            manager_id: p.manager_id,
-            partner_id: p.partner_id,
-            row: row_from_capacity(&policy, &calendar, Minutes(minutes), Minutes(billable)),
-        });
-    }
-    Ok(report(&rows, group_by))
+        Ok(Arc::new(rows))
+    };
+    db.memo.get(&db.pools, key, read).await
 }

@@ -16,7 +16,7 @@ use psops_store::Db;
 use time::macros::date;
 
 use super::fixtures::{broken, ctx};
-use super::time_fixtures::{id, rule, staff};
+use super::time_fixtures::{calendar, id, rule, staff};
 
 crate::stories!(
     the_policy_defaults_to_the_handbook_and_overrides_resolve,
@@ -122,26 +122,8 @@ async fn a_full_time_person_gets_the_handbook_hours(db: &Db) {
 
 async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db) {
     let p = staff(db, "lin@example.com", "EMEA", None).await;
-    let emea = db
-        .create_calendar(
-            &ctx(),
-            CalendarFields {
-                name: "EMEA holidays".into(),
-                region: "emea".into(),
-            },
-        )
-        .await
-        .unwrap();
-    let amer = db
-        .create_calendar(
-            &ctx(),
-            CalendarFields {
-                name: "US holidays".into(),
-                region: "AMER".into(),
-            },
-        )
-        .await
-        .unwrap();
+    let emea = calendar(db, "EMEA holidays", "emea").await;
+    let amer = calendar(db, "US holidays", "AMER").await;
     let day = |date, name: &str| Holiday {
         date,
         minutes: None,

@@ -13,9 +13,9 @@ use psops_store::{Db, OpenOptions};
 use time::macros::date;
 
 use super::fixtures::ctx;
-use super::time_fixtures::{as_person, log, managed_project, on_project, staff};
+use super::time_fixtures::{as_person, calendar, log, managed_project, on_project, staff};
 
-crate::stories!(kept_reads_follow_every_change);
+crate::stories!(kept_reads_follow_every_change, kept_capacity_follows_each_of_its_inputs);
 
 async fn worked(db: &Db, range: DateRange) -> (i64, usize) {
     let all = UtilizationFilter::default();
@@ -113,4 +113,84 @@ async fn in_memory_kept_reads_follow_writes() {
     log(&db, on_project(pm.id, &p, date!(2026 - 03 - 03), 30)).await;
     assert_eq!(worked(&db, march).await.0, 90);
     db.close().await;
+}
+
+/// The week's available minutes, policy and calendar views, of everyone in the report.
+async fn available(db: &Db, week: DateRange) -> (i64, i64) {
+    let r = db
+        .utilization(week, GroupBy::Person, &UtilizationFilter::default())
+        .await
+        .unwrap();
+    (
+        r.total.available_policy_minutes.get(),
+        r.total.available_calendar_minutes.get(),
+    )
+}
+
+/// Reports keep everyone's capacity until a change to people, holidays, time off, the
+/// policy or its overrides: each of those shows in the next report.
+async fn kept_capacity_follows_each_of_its_inputs(db: &Db) {
+    use psops_core::calendars::{NewTimeOff, TimeOffDecision};
+    use psops_core::capacity::{CapacityRules, Holiday, OverrideScope, RulesChanges, RulesOverride, TimeOffKind};
+
+    let p = staff(db, "lin@kept.example", "EMEA", None).await;
+    // Monday 23 to Sunday 29 November 2026.
+    let week = DateRange::new(date!(2026 - 11 - 23), date!(2026 - 11 - 29)).unwrap();
+    let (policy, on_calendar) = available(db, week).await;
+    assert_eq!(on_calendar, 40 * 60);
+    assert_eq!(available(db, week).await, (policy, on_calendar), "read again");
+
+    let emea = calendar(db, "EMEA holidays", "emea").await;
+    let holiday = Holiday {
+        date: date!(2026 - 11 - 25),
+        minutes: None,
+        name: "Regional day".into(),
+    };
+    db.add_holidays(&ctx(), emea.id, vec![holiday]).await.unwrap();
+    assert_eq!(available(db, week).await.1, 32 * 60, "a holiday");
+
+    let friday = NewTimeOff {
+        person_id: p.id,
+        date: date!(2026 - 11 - 27),
+        minutes: psops_core::Minutes(480),
+        kind: TimeOffKind::Pto,
+        note: None,
+    };
+    let req = db.request_time_off(&ctx(), friday).await.unwrap();
+    db.decide_time_off(&ctx(), req.id, Some(req.version), TimeOffDecision::Approve)
+        .await
+        .unwrap();
+    assert_eq!(available(db, week).await.1, 24 * 60, "approved time off");
+
+    let mut rules = CapacityRules::handbook();
+    rules.holiday_days = 20;
+    db.update_capacity_rules(&ctx(), rules).await.unwrap();
+    let (after_rules, _) = available(db, week).await;
+    assert!(
+        after_rules < policy,
+        "more holidays in the policy: {after_rules} < {policy}"
+    );
+
+    let half_days = RulesOverride {
+        scope: OverrideScope::Person(p.id),
+        effective_from: date!(2026 - 01 - 01),
+        effective_to: None,
+        changes: RulesChanges {
+            day_minutes: Some(240),
+            ..Default::default()
+        },
+    };
+    db.create_rules_override(&ctx(), half_days).await.unwrap();
+    assert_eq!(available(db, week).await.1, 12 * 60, "half days: 3 days of 4 h");
+
+    let part_time = PersonPatch {
+        region: Some("AMER".into()),
+        ..Default::default()
+    };
+    db.update(&ctx(), p.id, None, part_time).await.unwrap();
+    assert_eq!(
+        available(db, week).await.1,
+        16 * 60,
+        "another region, without the EMEA holiday: 4 days of 4 h"
+    );
 }

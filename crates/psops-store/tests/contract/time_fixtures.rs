@@ -46,6 +46,15 @@ pub async fn managed_project(db: &dyn Store, name: &str, pm: PersonId) -> Projec
     new(db.create(&ctx(), f).await.expect("create project"))
 }
 
+/// A holiday calendar for a region.
+pub async fn calendar(db: &dyn Store, name: &str, region: &str) -> psops_core::calendars::HolidayCalendar {
+    let f = psops_core::calendars::CalendarFields {
+        name: name.into(),
+        region: region.into(),
+    };
+    db.create_calendar(&ctx(), f).await.expect("create calendar")
+}
+
 pub fn on_project(person: PersonId, project: &Project, date: Date, minutes: i64) -> NewTimeEntry {
     NewTimeEntry {
         person_id: person,
