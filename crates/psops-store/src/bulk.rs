@@ -116,13 +116,10 @@ async fn load(
         }
     }
     tx.commit().await?;
-    if pools.backend() == Backend::Postgres {
-        // Statistics for the planner now, rather than whenever autovacuum gets to the
-        // new tables: until then PostgreSQL plans every read as if they were empty.
-        let mut tx = pools.begin().await?;
-        tx.execute_script("ANALYZE").await?;
-        tx.commit().await?;
-    }
+    // Statistics for the planner and the visibility map now, rather than whenever
+    // autovacuum gets to the new tables: until then PostgreSQL plans every read as if
+    // they were empty, and reads every covering index's rows from the table as well.
+    pools.vacuum().await?;
     Ok(stats)
 }
 

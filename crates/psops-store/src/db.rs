@@ -327,28 +327,46 @@ impl Pools {
 
     /// Runs a select of many rows whose `columns` are all whole numbers, each row as an
     /// array in the columns' order: the rollup reads of reports, without a value
-    /// allocated per cell. Handed over and packed as [`Pools::packed`] is.
+    /// allocated per cell. On SQLite the rows are stepped on a blocking thread; on
+    /// PostgreSQL they come back as one row of one `BIGINT[]` per column, which the
+    /// binary protocol decodes without text or JSON in between.
     pub async fn integers<const N: usize>(&self, inner: Sql, columns: [&str; N]) -> Result<Vec<[i64; N]>, Error> {
-        let list = columns.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
         match self {
             Pools::Sqlite(db) => {
+                let list = columns.iter().map(|c| format!("t.{c}")).collect::<Vec<_>>().join(", ");
                 let reader = db.reader().await?;
                 let q = inner.wrap(&format!("SELECT {list} FROM ("), ") t");
                 let read = move || statement::integers::<N>(reader.conn()?, &q);
                 Ok(tokio::task::spawn_blocking(read).await.map_err(Error::internal)??)
             }
-            Pools::Pg(_) => {
-                let before =
-                    format!("SELECT COALESCE(CAST(json_agg(json_build_array({list})) AS TEXT), '[]') AS packed FROM (");
-                let text: String = self.one(inner.wrap(&before, ") t")).await?.get("packed")?;
-                let rows: Vec<Vec<i64>> = serde_json::from_str(&text).map_err(Error::internal)?;
-                rows.into_iter()
-                    .map(|r| {
-                        <[i64; N]>::try_from(r).map_err(|r| Error::internal(format!("a row of {} columns", r.len())))
-                    })
-                    .collect()
+            Pools::Pg(p) => {
+                let arrays = columns
+                    .iter()
+                    .map(|c| format!("array_agg(CAST(t.{c} AS BIGINT))"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let s = inner.wrap(&format!("SELECT {arrays} FROM ("), ") t");
+                let q = bind_all!(sqlx::query(AssertSqlSafe(s.text.into_owned())), s.args);
+                let row = q.fetch_one(p).await.map_err(DbError::from)?;
+                let mut cols: Vec<Vec<i64>> = Vec::with_capacity(N);
+                for i in 0..N {
+                    // No rows: array_agg gives NULL.
+                    let col: Option<Vec<i64>> = row.try_get(i).map_err(DbError::from)?;
+                    cols.push(col.unwrap_or_default());
+                }
+                let rows = cols.first().map_or(0, Vec::len);
+                Ok((0..rows).map(|r| std::array::from_fn(|c| cols[c][r])).collect())
             }
         }
+    }
+
+    /// After a bulk load on PostgreSQL: `VACUUM (ANALYZE)`, outside any transaction as it
+    /// must be. Nothing on SQLite, whose plans are written not to need statistics.
+    pub async fn vacuum(&self) -> Result<(), DbError> {
+        if let Pools::Pg(p) = self {
+            sqlx::raw_sql("VACUUM (ANALYZE)").execute(p).await?;
+        }
+        Ok(())
     }
 
     /// Runs PRAGMAs on SQLite's writer, outside any transaction; nothing on PostgreSQL.

@@ -27,7 +27,7 @@ use psops_core::{Minutes, Result};
 use time::{Date, OffsetDateTime};
 
 use crate::common::eq;
-use crate::db::{Packed, Pools, Sql, sql};
+use crate::db::{Backend, Packed, Pools, Sql, sql};
 use crate::{Db, capacity_rules};
 
 /// Narrows `people` (aliased or not) to the filter and to those employed in the range.
@@ -109,6 +109,25 @@ pub(crate) fn any_range(q: &mut Sql, column: &str, ranges: &[(i64, i64)]) {
     }
 }
 
+/// Rollup rows to be added up by their `keys`, each with its `figures`. PostgreSQL adds
+/// them up itself (a hash aggregate, and one row a key to send); SQLite would sort to
+/// group, which costs more than reading the rows, so it sends them and the caller adds
+/// them up — which it does either way.
+pub(crate) fn add_up(pools: &Pools, rows: Sql, keys: &[&str], figures: &[&str]) -> Sql {
+    if pools.backend() == Backend::Sqlite {
+        return rows;
+    }
+    let sums: Vec<String> = figures
+        .iter()
+        .map(|f| format!("CAST(SUM({f}) AS BIGINT) AS {f}"))
+        .collect();
+    let keys = keys.join(", ");
+    rows.wrap(
+        &format!("SELECT {keys}, {} FROM (", sums.join(", ")),
+        &format!(") added GROUP BY {keys}"),
+    )
+}
+
 /// Worked and billable minutes per person over the range, from the rollups only.
 async fn worked(
     pools: &Pools,
@@ -143,6 +162,7 @@ async fn worked(
     people(&mut q);
     q.push(")");
     let mut out: HashMap<i64, (i64, i64)> = HashMap::new();
+    let q = add_up(pools, q, &["person_id"], &["minutes", "billable"]);
     for [person, minutes, billable] in pools.integers(q, ["person_id", "minutes", "billable"]).await? {
         let sums = out.entry(person).or_default();
         sums.0 += minutes;

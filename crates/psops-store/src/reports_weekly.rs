@@ -136,6 +136,8 @@ async fn minutes(
         people(&mut q);
         parts += 1;
     }
+    // Not added up by PostgreSQL: the week rows are already one per person and week, so
+    // a GROUP BY would send as many rows and spill its hash table to disk.
     let rows = pools
         .integers(q, ["person_id", "week", "minutes", "billable_minutes"])
         .await?;
