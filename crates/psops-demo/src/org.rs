@@ -272,6 +272,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     let projects = crate::org_projects::projects(&mut records, &mut rng, spec.people, range);
     crate::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
     crate::org_projects::budgets(&mut records, &projects, &mut rng);
+    line_up(&mut records, &first_of, range.end);
     records.locked_periods = names::locked_months(range);
     let users = users(&records, &first_of);
     Built {
@@ -342,6 +343,28 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
                     },
                 },
             });
+        }
+    }
+}
+
+/// The demo's headline flow — the demo consultant submits a week, the demo project
+/// manager approves it — needs the one to manage the customer projects the other is on
+/// today.
+fn line_up(records: &mut OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>, today: Date) {
+    let first = |key: &str| first_of.get(key).and_then(|v| v.first()).copied();
+    let (Some(pm), Some(consultant)) = (first("project_manager"), first("engineer")) else {
+        return;
+    };
+    let current: HashSet<i64> = records
+        .assignments
+        .iter()
+        .filter(|a| a.fields.person_id.get() == consultant)
+        .filter(|a| a.fields.start_date <= today && a.fields.end_date.is_none_or(|e| e >= today))
+        .map(|a| a.fields.project_id.get())
+        .collect();
+    for p in records.projects.iter_mut() {
+        if current.contains(&p.id) && p.fields.is_customer() {
+            p.fields.project_manager_id = Some(Id::new(pm));
         }
     }
 }

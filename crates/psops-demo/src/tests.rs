@@ -222,6 +222,46 @@ fn the_default_organisation_looks_real() {
     );
 }
 
+/// The headline flow works with the printed sign-ins: the demo project manager manages
+/// every customer project the demo consultant is on today, and there is at least one.
+#[test]
+fn the_demo_project_manager_manages_the_demo_consultants_projects() {
+    for (people, seed) in [(60, 42), (200, 7), (5000, 7)] {
+        let org = DemoOrg::generate(spec(people, 1, seed)).unwrap();
+        let user = |role| org.users().iter().find(|u| u.role == role).unwrap().person_id;
+        let (pm, me) = (
+            user(psops_core::auth::Role::ProjectManager),
+            user(psops_core::auth::Role::Consultant),
+        );
+        let today = org.spec().end;
+        let r = org.records();
+        let current: HashSet<i64> = r
+            .assignments
+            .iter()
+            .filter(|a| a.fields.person_id.get() == me && a.fields.start_date <= today)
+            .filter(|a| a.fields.end_date.is_none_or(|e| e >= today))
+            .map(|a| a.fields.project_id.get())
+            .collect();
+        let customer: Vec<_> = r
+            .projects
+            .iter()
+            .filter(|p| current.contains(&p.id) && p.fields.is_customer())
+            .collect();
+        assert!(
+            !customer.is_empty(),
+            "{people} people: the consultant is on a customer project today"
+        );
+        for p in customer {
+            assert_eq!(
+                p.fields.project_manager_id,
+                Some(psops_core::Id::new(pm)),
+                "{}",
+                p.fields.name
+            );
+        }
+    }
+}
+
 /// Billable utilization of each person employed all through the range, by function, in
 /// basis points of their available hours: the policy's 1696 h a year, scaled by FTE.
 fn utilization_by_function(org: &DemoOrg, time: &TimeBatch) -> BTreeMap<&'static str, Vec<i64>> {
