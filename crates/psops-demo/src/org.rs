@@ -348,18 +348,19 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
 }
 
 /// The demo's headline flow — the demo consultant submits a week, the demo project
-/// manager approves it — needs the one to manage the customer projects the other is on
-/// today.
+/// manager approves it — needs the one to manage the customer projects the other works
+/// on this week and last (a stint may have ended on Tuesday).
 fn line_up(records: &mut OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>, today: Date) {
     let first = |key: &str| first_of.get(key).and_then(|v| v.first()).copied();
     let (Some(pm), Some(consultant)) = (first("project_manager"), first("engineer")) else {
         return;
     };
+    let recent = psops_core::timesheet::IsoWeek::of(today - Duration::days(7)).monday();
     let current: HashSet<i64> = records
         .assignments
         .iter()
         .filter(|a| a.fields.person_id.get() == consultant)
-        .filter(|a| a.fields.start_date <= today && a.fields.end_date.is_none_or(|e| e >= today))
+        .filter(|a| a.fields.start_date <= today && a.fields.end_date.is_none_or(|e| e >= recent))
         .map(|a| a.fields.project_id.get())
         .collect();
     for p in records.projects.iter_mut() {

@@ -223,7 +223,8 @@ fn the_default_organisation_looks_real() {
 }
 
 /// The headline flow works with the printed sign-ins: the demo project manager manages
-/// every customer project the demo consultant is on today, and there is at least one.
+/// every customer project the demo consultant works on this week or last, and there is
+/// at least one.
 #[test]
 fn the_demo_project_manager_manages_the_demo_consultants_projects() {
     for (people, seed) in [(60, 42), (200, 7), (5000, 7)] {
@@ -234,12 +235,13 @@ fn the_demo_project_manager_manages_the_demo_consultants_projects() {
             user(psops_core::auth::Role::Consultant),
         );
         let today = org.spec().end;
+        let last_monday = psops_core::timesheet::IsoWeek::of(today - time::Duration::days(7)).monday();
         let r = org.records();
         let current: HashSet<i64> = r
             .assignments
             .iter()
             .filter(|a| a.fields.person_id.get() == me && a.fields.start_date <= today)
-            .filter(|a| a.fields.end_date.is_none_or(|e| e >= today))
+            .filter(|a| a.fields.end_date.is_none_or(|e| e >= last_monday))
             .map(|a| a.fields.project_id.get())
             .collect();
         let customer: Vec<_> = r
