@@ -20,7 +20,7 @@ use time::Date;
 
 use crate::capacity_rules;
 use crate::db::{Packed, Pools, Sql, sql};
-use crate::reports::{Someone, any_range, people_filter};
+use crate::reports::{Someone, any_range, people_filter, person_match};
 
 /// A day number's ISO week, as the day number of its Monday (the week rollup's key).
 /// 1970-01-05, day 4, was a Monday; the added multiple of 7 keeps the remainder positive
@@ -101,9 +101,10 @@ async fn minutes(
 ) -> Result<Vec<(i64, i64, i64, i64)>> {
     let plan = plan(weeks);
     let people = |q: &mut Sql| {
-        // `+`: read the range from the covering index, not a seek per person (see
-        // `reports::worked`).
-        q.push(" AND +person_id IN (SELECT id FROM people WHERE 1=1");
+        q.push(&format!(
+            " AND {} IN (SELECT id FROM people WHERE 1=1",
+            person_match(filter)
+        ));
         people_filter(q, filter, range);
         q.push(")");
     };
