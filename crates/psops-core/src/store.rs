@@ -119,12 +119,9 @@ pub trait RecordStore<R: Record>: Send + Sync {
     /// Validates, checks references and uniqueness, writes and audits, all or nothing.
     async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>>;
     async fn get(&self, id: Id<R>) -> Result<R>;
-    /// The records with these ids that exist, archived or not, in no particular order:
-    /// one read for the rows of a page instead of one per row.
-    async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>>;
-    /// What each of these records goes by (a name), for the ids that exist: whole-
-    /// organisation reports name thousands at once, so the store keeps large answers
-    /// until the data changes.
+    /// What each of these records goes by (a name), for the ids that exist, archived or
+    /// not, in one read: whole-organisation reports name thousands at once, so the store
+    /// keeps large answers until the data changes.
     async fn names(&self, ids: &[Id<R>]) -> Result<std::sync::Arc<std::collections::HashMap<i64, String>>>;
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R>;
     /// Archives (`true`) or restores a record; it stays readable either way.
@@ -153,6 +150,11 @@ pub trait Records {
     ) -> Pending<'a, Numbered<F::Record>>
     where
         Self: RecordStore<F::Record>;
+    /// Every record the filter lets through, read page after page in id order: for a
+    /// screen that needs the whole list (a project's staffing, a manager's projects).
+    fn every<'a, F: ListFilter>(&'a self, filter: &'a F) -> Pending<'a, Vec<F::Record>>
+    where
+        Self: RecordStore<F::Record>;
 }
 
 impl<S: ?Sized + Store> Records for S {
@@ -179,6 +181,28 @@ impl<S: ?Sized + Store> Records for S {
         Self: RecordStore<F::Record>,
     {
         RecordStore::<F::Record>::list_sorted(self, filter, at)
+    }
+
+    fn every<'a, F: ListFilter>(&'a self, filter: &'a F) -> Pending<'a, Vec<F::Record>>
+    where
+        Self: RecordStore<F::Record>,
+    {
+        Box::pin(async move {
+            let mut all = Vec::new();
+            let mut page = PageRequest {
+                after: None,
+                limit: crate::page::MAX_LIMIT,
+            };
+            loop {
+                let got = RecordStore::<F::Record>::list_records(self, filter, page).await?;
+                let last = got.items.last().map(|r| r.id().get());
+                all.extend(got.items);
+                match (got.next_cursor, last) {
+                    (Some(_), Some(after)) => page.after = Some(after),
+                    _ => return Ok(all),
+                }
+            }
+        })
     }
 }
 

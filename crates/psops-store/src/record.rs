@@ -217,22 +217,6 @@ pub(crate) async fn bulk_insert<R: Stored>(tx: &mut Tx, records: &[Seeded<R::New
 /// the answer is kept for the next time.
 const KEEP_MANY: usize = 200;
 
-async fn get_many<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<Vec<R>> {
-    let t = table::<R>();
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(ID_CHUNK) {
-        let mut q = t.select();
-        q.push(" AND id IN (");
-        let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
-        crate::rollups::push_list(&mut q, &raw);
-        q.push(")");
-        for row in pools.all(q).await? {
-            out.push(R::read(&row)?);
-        }
-    }
-    Ok(out)
-}
-
 /// Each record's label ([`Stored::LABEL`]) by id, for the ids that exist.
 async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, String>> {
     let mut out = HashMap::with_capacity(ids.len());
@@ -267,10 +251,6 @@ impl<R: Stored> RecordStore<R> for Db {
 
     async fn get(&self, id: Id<R>) -> Result<R> {
         table::<R>().get(&mut &self.pools, id.get(), "").await
-    }
-
-    async fn get_many(&self, ids: &[Id<R>]) -> Result<Vec<R>> {
-        get_many(&self.pools, ids).await
     }
 
     async fn names(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {

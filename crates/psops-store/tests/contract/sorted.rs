@@ -106,11 +106,11 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
     assert_eq!(names(db, &all, Sorted::default()).await.1, 3);
     // Many by id in one read: archived ones too, missing ones left out.
     let mut many: Vec<String> = db
-        .get_many(&[dave.id, partner_person(db, &all).await, Id::new(999_999)])
+        .names(&[dave.id, partner_person(db, &all).await, Id::new(999_999)])
         .await
-        .expect("get many")
-        .into_iter()
-        .map(|p| p.fields.name)
+        .expect("names")
+        .values()
+        .cloned()
         .collect();
     many.sort();
     assert_eq!(many, ["Bob", "Dave"]);

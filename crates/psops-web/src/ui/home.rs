@@ -195,20 +195,8 @@ async fn projects(st: &AppState, me: PersonId, today: time::Date) -> Result<Vec<
         archived: Some(false),
         ..Default::default()
     };
-    let mut mine = Vec::new();
-    let mut page = psops_core::page::PageRequest {
-        after: None,
-        limit: 500,
-    };
-    loop {
-        let got = st.store.list(&filter, page).await?;
-        let last = got.items.last().map(|p| p.id.get());
-        mine.extend(got.items.into_iter().filter(|p| p.fields.budget_minutes.is_some()));
-        match (got.next_cursor, last) {
-            (Some(_), Some(id)) => page.after = Some(id),
-            _ => break,
-        }
-    }
+    let mut mine = st.store.every(&filter).await?;
+    mine.retain(|p| p.fields.budget_minutes.is_some());
     let ids: Vec<_> = mine.iter().map(|p| p.id).collect();
     let logged = st.store.project_minutes(&ids).await?;
     let mut lines: Vec<(Health, i64, ProjectLine)> = mine

@@ -240,20 +240,8 @@ pub async fn show(
         scope: list_scope(&s, ListKind::Assignments),
         ..Default::default()
     };
-    let mut page = psops_core::page::PageRequest {
-        after: None,
-        limit: 500,
-    };
-    loop {
-        let got = st.store.list(&filter, page).await?;
-        let last = got.items.last().map(|a| a.id.get());
-        for a in got.items {
-            stints.entry(a.fields.person_id).or_default().push(a);
-        }
-        match (got.next_cursor, last) {
-            (Some(_), Some(after)) => page.after = Some(after),
-            _ => break,
-        }
+    for a in st.store.every(&filter).await? {
+        stints.entry(a.fields.person_id).or_default().push(a);
     }
     let scope = list_scope(&s, ListKind::TimeEntries);
     let logged: HashMap<PersonId, Minutes> = st.store.project_people(id, &scope).await?.into_iter().collect();
