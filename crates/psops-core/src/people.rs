@@ -76,7 +76,11 @@ impl<'de> Deserialize<'de> for Fte {
         if !(v * 10_000.0 - bp).abs().lt(&1e-6) {
             return Err(serde::de::Error::custom("fte must have at most four decimals"));
         }
-        Fte::from_basis_points(bp as i64).map_err(serde::de::Error::custom)
+        // The rule's own sentence, not the error's summary ("invalid input: fte: …").
+        Fte::from_basis_points(bp as i64).map_err(|e| match e {
+            crate::Error::Invalid(f) if !f.is_empty() => serde::de::Error::custom(&f[0].message),
+            other => serde::de::Error::custom(other),
+        })
     }
 }
 

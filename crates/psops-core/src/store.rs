@@ -95,6 +95,17 @@ impl<T: serde::Serialize> Created<T> {
             Created::Replayed(v) => v.clone(),
         }
     }
+
+    /// The record made now; a replay (the same idempotency key again) made nothing, so
+    /// it is an internal error where no key was sent.
+    pub fn made(self) -> crate::Result<T> {
+        match self {
+            Created::New(v) => Ok(v),
+            Created::Replayed(_) => Err(crate::Error::internal(
+                "a write without an idempotency key was replayed",
+            )),
+        }
+    }
 }
 
 /// Versioned writes: `if_version` is the version the caller last saw (from `If-Match`).

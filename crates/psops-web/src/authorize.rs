@@ -233,6 +233,16 @@ impl Guarded for Contact {
     }
 }
 
+/// A new contact is guarded as its account: adding one is changing the account.
+impl Guarded for psops_core::accounts::NewContact {
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Account), self.account_id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        account_for(st, s, self.account_id).await.map(Some)
+    }
+}
+
 impl Guarded for Project {
     fn label(&self) -> (Thing, String) {
         (Thing::Entity(Entity::Project), self.id.to_string())
@@ -404,6 +414,12 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         _ => return None,
     };
     Some(found)
+}
+
+/// Whether the subject may do `action` to some record under an API path, at its most
+/// favourable to them (see [`best_case`]): what decides whether a page offers the button.
+pub fn may_at_best(s: &Subject, path: &str, action: Action) -> bool {
+    best_case(s, path).is_some_and(|(_, resource)| decide(s, action, &resource) == Decision::Allow)
 }
 
 /// Refuses a write whose body did not parse when the subject may change nothing of its

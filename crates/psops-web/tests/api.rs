@@ -51,6 +51,8 @@ mod ui_approvals;
 mod ui_browser;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_forms.rs"]
+mod ui_forms;
 #[path = "api/ui_home.rs"]
 mod ui_home;
 #[path = "api/ui_lists.rs"]

@@ -83,7 +83,12 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     let link = |href, label| Link { href, label };
     let mut nav = vec![link("/", "Home")];
     nav.extend(timesheet_links(s).into_iter().map(|(href, label)| link(href, label)));
-    nav.extend([link("/projects", "Projects"), link("/people", "People")]);
+    nav.extend([
+        link("/projects", "Projects"),
+        link("/people", "People"),
+        link("/accounts", "Accounts"),
+        link("/partners", "Partners"),
+    ]);
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -11,6 +11,8 @@ mod approvals;
 mod assets;
 pub mod charts;
 mod compliance;
+mod directory;
+mod edit;
 mod filters;
 mod form;
 mod home;
@@ -58,6 +60,10 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
+        .route("/accounts", get(directory::accounts))
+        .route("/accounts/{id}", get(directory::account))
+        .route("/partners", get(directory::partners))
+        .route("/partners/{id}", get(directory::partner))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
         .route("/reports/utilization", get(reports::utilization))
@@ -81,6 +87,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendars/{id}/holidays", post(admin_calendars::add))
         .route("/admin/time-off", get(admin::time_off))
         .route("/admin/time-off/{id}", post(admin::decide_time_off))
+        .merge(edit::router())
 }
 
 /// The page for a path that leads nowhere.

@@ -62,6 +62,8 @@ struct ListPage {
     f: BTreeMap<&'static str, String>,
     functions: Vec<(&'static str, String)>,
     partners: Vec<(String, String)>,
+    /// Whoever may add people gets "New person".
+    new: bool,
 }
 
 fn fte(p: &Person) -> String {
@@ -125,6 +127,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         })
         .collect();
     let ctx = ListPage {
+        new: super::edit::may_edit::<Person>(&s),
         frame: frame(&me, &s),
         rows,
         errors: e.into_errors(),
@@ -205,9 +208,19 @@ struct DetailPage {
     employment: String,
     manager: Option<(i64, String)>,
     details: Option<Details>,
+    /// "Edit" for whoever may change the person; "Assign to a project" for whoever
+    /// staffs projects.
+    edit: bool,
+    assign: bool,
+    saved: bool,
 }
 
-pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn show(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    p: Pairs,
+) -> Result<Response, UiError> {
     let id: PersonId = match id.parse::<i64>() {
         Ok(n) if n > 0 => PersonId::new(n),
         _ => return Err(super::not_found()),
@@ -258,6 +271,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
         employment: format!("{} – {}", day(Some(f.employment_start)), day(f.employment_end)),
         manager,
         details,
+        edit: allow(&st, &s, Action::Update, &person).await.is_ok(),
+        assign: super::edit::may_edit::<psops_core::assignments::Assignment>(&s),
+        saved: p.get("saved").is_some(),
     };
     Ok(render("person.html", ctx)?.into_response())
 }

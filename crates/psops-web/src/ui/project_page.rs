@@ -71,6 +71,8 @@ struct Member {
     /// Earlier stints, oldest first.
     earlier: Vec<String>,
     logged: String,
+    /// The assignment its stint column edits: the current one, else the latest.
+    assignment: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -102,6 +104,10 @@ struct DetailPage {
     weeks: Grid,
     limited: bool,
     errors: Vec<psops_core::FieldError>,
+    /// Whoever may change the project gets "Edit"; whoever may staff it, "Add a person".
+    edit: bool,
+    staff: bool,
+    saved: bool,
 }
 
 fn stint(a: &Assignment) -> String {
@@ -144,6 +150,7 @@ fn member(person: PersonId, name: String, stints: &[&Assignment], logged: Minute
         },
         earlier,
         logged: hours(logged),
+        assignment: latest.map(|a| a.id.get()),
     }
 }
 
@@ -284,6 +291,7 @@ pub async fn show(
         })
         .collect();
     let monday_of = |d: Date| psops_core::dates::day_number(IsoWeek::of(d).monday());
+    let edit = allow(&st, &s, Action::Update, &project).await.is_ok();
     let ctx = DetailPage {
         frame: frame(&me, &s),
         project: row(&project, &account, &names),
@@ -295,6 +303,10 @@ pub async fn show(
         weeks: grid(week_columns, &people, &days, &all_days, monday_of),
         limited: scope != ListScope::All,
         errors: e.into_errors(),
+        edit,
+        // Staffing follows changing the project: its manager, ops and admins.
+        staff: edit && super::edit::may_edit::<Assignment>(&s),
+        saved: p.get("saved").is_some(),
     };
     Ok(render("project.html", ctx)?.into_response())
 }

@@ -65,6 +65,8 @@ struct ListPage {
     accounts: Vec<Choice>,
     managers: Vec<Choice>,
     partners: Vec<Choice>,
+    /// Whoever may open projects gets "New project".
+    new: bool,
 }
 
 pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
@@ -133,6 +135,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .map(|k| (k, p.text(k)))
         .collect();
     let ctx = ListPage {
+        new: super::edit::may_edit::<Project>(&s),
         frame: frame(&me, &s),
         rows,
         errors: e.into_errors(),

@@ -15,6 +15,13 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("error.html", include_str!("../../templates/error.html")),
+    ("edit.html", include_str!("../../templates/edit.html")),
+    ("directory.html", include_str!("../../templates/directory.html")),
+    (
+        "directory_results.html",
+        include_str!("../../templates/directory_results.html"),
+    ),
+    ("record.html", include_str!("../../templates/record.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (

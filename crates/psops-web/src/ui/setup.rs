@@ -6,15 +6,18 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use psops_core::auth::{NewUser, Role};
+use psops_core::auth::{NewUser, Role, UserPatch};
 use psops_core::code::Code;
+use psops_core::people::{Fte, Function, PersonFields};
 use psops_core::rule::Rule;
+use psops_core::store::Records as _;
 use psops_core::store::WriteCtx;
 use psops_core::validate::Checks;
 use psops_demo::{DemoOrg, DemoSpec, install};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
+use super::filters::options;
 use super::pre_session;
 use super::render::{UiError, render};
 use super::sign_in::{ClientAddr, signed_in_response};
@@ -45,6 +48,9 @@ struct SetupPage {
     csrf: String,
     name: String,
     email: String,
+    function: String,
+    region: String,
+    functions: Vec<(&'static str, String)>,
     errors: Vec<String>,
     user: Option<()>,
     /// Whether the database is empty enough to take the demo organisation.
@@ -94,6 +100,8 @@ pub async fn form(
         SetupPage {
             token,
             offer_demo,
+            functions: options::<Function>(),
+            function: Function::Ops.code().into(),
             ..Default::default()
         },
     )
@@ -115,6 +123,29 @@ pub struct SetupForm {
     /// The "load the demo organisation" checkbox: present when ticked.
     #[serde(default)]
     demo: Option<String>,
+    #[serde(default)]
+    function: String,
+    #[serde(default)]
+    region: String,
+}
+
+/// The administrator's own person record, so *My week* and every person's page work for
+/// them from the first sign-in.
+fn own_person(f: &SetupForm) -> psops_core::Result<PersonFields> {
+    let fields = PersonFields {
+        name: f.name.trim().to_string(),
+        email: f.email.trim().to_string(),
+        function: Function::from_code(f.function.trim())?,
+        region: f.region.trim().to_string(),
+        time_zone: "UTC".into(),
+        fte: Fte::FULL,
+        employment_start: OffsetDateTime::now_utc().date(),
+        employment_end: None,
+        manager_id: None,
+        partner_id: None,
+    };
+    fields.validate()?;
+    Ok(fields)
 }
 
 pub async fn submit(
@@ -140,19 +171,36 @@ pub async fn submit(
         Rule::Matches,
         "the two passwords differ",
     );
-    if let Err(psops_core::Error::Invalid(errors)) = c.into_result() {
-        let errors = errors.into_iter().map(|e| e.message).collect();
+    let mut errors: Vec<String> = match c.into_result() {
+        Err(psops_core::Error::Invalid(errors)) => errors.into_iter().map(|e| e.message).collect(),
+        _ => Vec::new(),
+    };
+    let person = own_person(&f);
+    if let Err(psops_core::Error::Invalid(wrong)) = &person {
+        // Name and e-mail are told once, by the checks above.
+        errors.extend(
+            wrong
+                .iter()
+                .filter(|e| e.field != "name" && e.field != "email")
+                .map(|e| e.message.clone()),
+        );
+    }
+    if !errors.is_empty() {
         let ctx = SetupPage {
             token,
             name: f.name,
             email: f.email,
+            function: f.function,
+            region: f.region,
+            functions: options::<Function>(),
             errors,
             offer_demo: !state.store.holds_records().await?,
             ..Default::default()
         };
         return page(&state, &addr, StatusCode::UNPROCESSABLE_ENTITY, ctx).await;
     }
-    let password = f.password;
+    let person = person?;
+    let password = f.password.clone();
     let phc = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(UiError::internal)??;
@@ -168,6 +216,12 @@ pub async fn submit(
     #[allow(clippy::disallowed_methods)]
     let mut ctx = WriteCtx::trusted();
     ctx.request_id = Some(request.0);
+    // The demo loads only into an empty database, so with the demo the person comes
+    // after it and is then linked to the user.
+    let person_id = match f.demo {
+        None => Some(state.store.create(&ctx, person.clone()).await?.made()?.id),
+        Some(_) => None,
+    };
     let user = state
         .store
         .create_user(
@@ -176,7 +230,7 @@ pub async fn submit(
                 email: f.email.trim().to_string(),
                 name: f.name.trim().to_string(),
                 roles: vec![Role::Admin],
-                person_id: None,
+                person_id,
                 password_hash: Some(phc),
             },
         )
@@ -186,6 +240,12 @@ pub async fn submit(
         return Ok(signed_in);
     }
     let (demo_users, demo_summary) = load_demo(&state, &ctx).await?;
+    let mine = state.store.create(&ctx, person).await?.made()?.id;
+    let link = UserPatch {
+        person_id: Some(Some(mine)),
+        ..Default::default()
+    };
+    state.store.update_user(&ctx, user.id, link).await?;
     let html = render(
         "setup.html",
         &SetupPage {

@@ -446,8 +446,19 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
     let cookies = format!("psops_form={}", cookie_value(&form, "psops_form").unwrap_or_default());
     let bad = format!("csrf={csrf}&name=Root&email=root%40example.com&password=short&confirm=short");
     assert_eq!(page(&fresh, Method::POST, &path, &cookies, &bad).await.status, 422);
-    let good =
-        format!("csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase");
+    let no_region = format!(
+        "csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase&function=ops"
+    );
+    let refused = page(&fresh, Method::POST, &path, &cookies, &no_region).await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        refused.text.contains("region"),
+        "the missing region is named: {}",
+        refused.text
+    );
+    let good = format!(
+        "csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase&function=ops&region=EMEA"
+    );
     let done = page(&fresh, Method::POST, &path, &cookies, &good).await;
     assert_eq!(done.status, 303, "{}", done.text);
     let session = cookie_value(&done, "psops_session").unwrap_or_default();
@@ -455,6 +466,13 @@ async fn setup_link_creates_the_first_admin_once(app: TestApp) {
         .await
         .expect(200);
     assert!(home.text.contains("Root") && home.text.contains("admin"));
+    // The first administrator is a person too, so their own pages work at once.
+    let cookie = format!("psops_session={session}");
+    let week = page(&fresh, Method::GET, "/week", &cookie, "").await.expect(200);
+    assert!(week.text.contains("Root"), "{}", week.text);
+    page(&fresh, Method::GET, "/me/utilization", &cookie, "")
+        .await
+        .expect(200);
     let again = page(&fresh, Method::POST, &path, &cookies, &good).await;
     assert_eq!(again.status, 404, "the link works once");
     assert!(

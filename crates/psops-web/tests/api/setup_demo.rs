@@ -51,7 +51,7 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
         .to_string();
     let cookies = format!("psops_form={pre_session}");
     let body = format!(
-        "csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase&demo=yes"
+        "csrf={csrf}&name=Root&email=root%40example.com&password=a+long+passphrase&confirm=a+long+passphrase&demo=yes&function=ops&region=EMEA"
     );
     let done = page(&app, Method::POST, &path, &cookies, &body).await.expect(200);
     assert!(done.text.contains("demo organisation is ready"), "{}", done.text);
@@ -69,6 +69,11 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
         .expect("users")
         .items;
     assert_eq!(users.len(), 10, "the administrator and one user per role");
+    let root = users.iter().find(|u| u.email == "root@example.com").expect("root");
+    assert!(
+        root.person_id.is_some(),
+        "the administrator has a person beside the demo's"
+    );
     for u in users.iter().filter(|u| u.email != "root@example.com") {
         assert!(done.text.contains(&u.email), "{} is shown", u.email);
         assert!(u.person_id.is_some());
@@ -87,7 +92,7 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
         )
         .await
         .expect("people");
-    assert_eq!(people.items.len(), 60);
+    assert_eq!(people.items.len(), 61, "the demo's 60 and the administrator");
     assert!(store.verify_rollups().await.expect("verify").is_empty());
     let home = page(&app, Method::GET, "/", &session, "").await.expect(200);
     assert!(home.text.contains("Root"));

@@ -1,0 +1,592 @@
+//! Forms for every plain record kind — new, edit, archive and restore — written once.
+//! A kind lists its inputs ([`Editable::INPUTS`]); the form is turned into the API's own
+//! JSON body and goes through the same parsing, policy, rules and store as the API, so a
+//! refusal names the same field with the same rule. A change carries the version it was
+//! read at: when someone else saved in between, nothing is overwritten; the form comes
+//! back with what is stored now beside each field that differs.
+
+mod inputs;
+mod kinds;
+pub mod pick;
+
+use axum::Extension;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use psops_core::policy::{Action, Subject};
+use psops_core::record::{Entity, NewRecord, Record};
+use psops_core::rule::Rule;
+use psops_core::store::{RecordStore, Records as _, Store};
+use psops_core::{Error, FieldError, Id};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+pub use inputs::{Input, Kind};
+
+use super::admin::{Fields, fields, inline, write_ctx};
+use super::filters::{Pairs, path_id, subject};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
+use super::session::SignedIn;
+use crate::AppState;
+use crate::authorize::{Guarded, GuardedUpdate, allow, may_at_best};
+use crate::problem::{ApiError, ApiResult};
+use crate::request_id::RequestId;
+use inputs::Shown;
+
+/// A record kind with forms in the web app.
+pub trait Editable: Record + Guarded + GuardedUpdate<Self::Patch>
+where
+    Self::Patch: DeserializeOwned,
+    Self::New: Guarded,
+{
+    /// What one is called in headings: "person".
+    const NOUN: &'static str;
+    /// Where its pages live: `/people`.
+    const PATH: &'static str;
+    /// The API's collection, whose policy decides who sees the "New" button.
+    const API: &'static str;
+    const INPUTS: &'static [Input];
+    /// What the policy checks a create as.
+    const CREATE: Action = Action::Create;
+
+    /// Its name in headings.
+    fn name(&self) -> String;
+    /// The page a saved record is shown on.
+    fn home(&self) -> String;
+    /// A create's input from the API's JSON body, and what the page carried (a contact's
+    /// account).
+    fn new_from(raw: &[u8], carried: &Pairs) -> ApiResult<Self::New>;
+    /// Query parameters a "new" link may carry into the form (hidden), e.g. `account`.
+    const CARRIED: &'static [&'static str] = &[];
+    /// What a new form starts with: `(input, value)`, from defaults or the link
+    /// (`?project=12` on a new assignment).
+    fn starting(_link: &Pairs) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+    /// Where "Cancel" on a new form leads.
+    fn back(link: &Pairs) -> String {
+        let _ = link;
+        Self::PATH.to_string()
+    }
+}
+
+/// Adds the form routes of `R`: `{PATH}/new`, `{PATH}/{id}/edit`, `{PATH}/{id}/archive`.
+pub fn routes<R>(router: Router<AppState>) -> Router<AppState>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    router
+        .route(&format!("{}/new", R::PATH), get(new_form::<R>).post(create::<R>))
+        .route(
+            &format!("{}/{{id}}/edit", R::PATH),
+            get(edit_form::<R>).post(update::<R>),
+        )
+        .route(&format!("{}/{{id}}/archive", R::PATH), post(archive::<R>))
+}
+
+/// Every form of the web app, and the suggestions its reference inputs use.
+pub fn router() -> Router<AppState> {
+    let r = Router::new().route("/pick/{kind}", get(pick::suggest));
+    kinds::routes(r)
+}
+
+/// Whether the subject may create some record of `R` (so gets the "New" buttons and
+/// the form).
+pub fn may_edit<R: Editable>(s: &Subject) -> bool
+where
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    may_at_best(s, &format!("/api/v1/{}", R::API), R::CREATE)
+}
+
+#[derive(Serialize)]
+struct ArchiveBox {
+    action: String,
+    archived: bool,
+    version: i64,
+}
+
+#[derive(Serialize)]
+struct FormPage {
+    #[serde(flatten)]
+    frame: Frame,
+    title: String,
+    noun: &'static str,
+    action: String,
+    submit: &'static str,
+    back: String,
+    inputs: Vec<Shown>,
+    hidden: Vec<(String, String)>,
+    /// Errors that belong to no input.
+    errors: Vec<FieldError>,
+    conflict: bool,
+    archive: Option<ArchiveBox>,
+}
+
+struct Draft {
+    title: String,
+    action: String,
+    submit: &'static str,
+    back: String,
+    inputs: Vec<Shown>,
+    hidden: Vec<(String, String)>,
+    archive: Option<ArchiveBox>,
+}
+
+fn page(
+    me: &SignedIn,
+    s: &Subject,
+    noun: &'static str,
+    mut d: Draft,
+    errors: Vec<FieldError>,
+    conflict: bool,
+    status: StatusCode,
+) -> Result<Response, UiError> {
+    let mut rest = Vec::new();
+    for e in errors {
+        match d.inputs.iter_mut().find(|i| i.name == e.field) {
+            Some(input) => input.errors.push(e.message),
+            None => rest.push(e),
+        }
+    }
+    let ctx = FormPage {
+        frame: frame(me, s),
+        title: d.title,
+        noun,
+        action: d.action,
+        submit: d.submit,
+        back: d.back,
+        inputs: d.inputs,
+        hidden: d.hidden,
+        errors: rest,
+        conflict,
+        archive: d.archive,
+    };
+    Ok((status, render("edit.html", ctx)?).into_response())
+}
+
+/// The inputs as the form posted them.
+fn as_posted(list: &[Input], p: &Pairs) -> Vec<Shown> {
+    list.iter()
+        .map(|i| {
+            let (value, currency) = inputs::posted(i, p);
+            inputs::shown(i, value, currency)
+        })
+        .collect()
+}
+
+/// The inputs showing a stored record, references by name.
+async fn as_stored<R: Record>(st: &AppState, list: &[Input], record: &R) -> Result<Vec<Shown>, UiError> {
+    let json = serde_json::to_value(record).map_err(UiError::internal)?;
+    let mut out = Vec::new();
+    for i in list {
+        let field = json.get(i.name).unwrap_or(&Value::Null);
+        let (value, currency) = match (i.kind, field.as_i64()) {
+            (Kind::Ref(entity), Some(id)) => (named(st, entity, id).await?, String::new()),
+            _ => inputs::text_of(i.kind, field),
+        };
+        out.push(inputs::shown(i, value, currency));
+    }
+    Ok(out)
+}
+
+/// `Name (#id)` of a referenced record.
+async fn named(st: &AppState, entity: Entity, id: i64) -> Result<String, UiError> {
+    use psops_core::accounts::Account;
+    use psops_core::partners::Partner;
+    use psops_core::people::Person;
+    use psops_core::projects::Project;
+    let names = match entity {
+        Entity::Person => RecordStore::<Person>::names(st.store.as_ref(), &[Id::new(id)]).await?,
+        Entity::Partner => RecordStore::<Partner>::names(st.store.as_ref(), &[Id::new(id)]).await?,
+        Entity::Account => RecordStore::<Account>::names(st.store.as_ref(), &[Id::new(id)]).await?,
+        Entity::Project => RecordStore::<Project>::names(st.store.as_ref(), &[Id::new(id)]).await?,
+        _ => return Ok(id.to_string()),
+    };
+    Ok(match names.get(&id) {
+        Some(name) => pick::written(name, id),
+        None => id.to_string(),
+    })
+}
+
+/// Resolves every reference input of a posted form.
+async fn references(
+    st: &AppState,
+    s: &Subject,
+    list: &[Input],
+    p: &Pairs,
+) -> Result<(Vec<(&'static str, Option<i64>)>, Vec<FieldError>), UiError> {
+    let mut ids = Vec::new();
+    let mut errors = Vec::new();
+    for i in list {
+        if let Kind::Ref(entity) = i.kind {
+            match pick::resolve(st, s, entity, i.name, i.label, &p.text(i.name)).await? {
+                Ok(id) => ids.push((i.name, id)),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    Ok((ids, errors))
+}
+
+/// The field errors of a body the API would refuse; anything else is the error page.
+fn refused(e: ApiError) -> Result<Vec<FieldError>, UiError> {
+    match e {
+        ApiError::Domain(e) => inline(e),
+        ApiError::BadRequest { errors, .. } => Ok(errors),
+        other => Err(UiError::internal(format!("{other:?}"))),
+    }
+}
+
+/// The JSON body of a posted form, and what is wrong with it as the form sees it.
+async fn posted_body(
+    st: &AppState,
+    s: &Subject,
+    list: &[Input],
+    p: &Pairs,
+    change: bool,
+) -> Result<(Map<String, Value>, Vec<FieldError>), UiError> {
+    let (refs, mut errors) = references(st, s, list, p).await?;
+    let (body, more) = inputs::body(list, p, &refs, change);
+    errors.extend(more);
+    Ok((body, errors))
+}
+
+/// Reads the body as the API would. A field the API refuses is told and replaced by a
+/// stand-in, and the body read again, so every refused field is told at once.
+fn read<T>(
+    list: &[Input],
+    mut body: Map<String, Value>,
+    errors: &mut Vec<FieldError>,
+    read: impl Fn(&[u8]) -> ApiResult<T>,
+) -> Result<Option<T>, UiError> {
+    for _ in 0..=list.len() {
+        let raw = serde_json::to_vec(&Value::Object(body.clone())).map_err(UiError::internal)?;
+        match read(&raw) {
+            Ok(v) => return Ok(Some(v)),
+            Err(e) => {
+                let told = refused(e)?;
+                let mut replaced = false;
+                for e in &told {
+                    if let Some(input) = list.iter().find(|i| i.name == e.field) {
+                        replaced |= body.insert(input.name.into(), inputs::stand_in(input.kind)).is_some();
+                    }
+                }
+                *errors = merge(std::mem::take(errors), told);
+                if !replaced {
+                    return Ok(None);
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Adds what the record's own rules say to the form's errors, leaving out what they say
+/// about inputs already in error (those hold stand-ins).
+fn merge(mut form: Vec<FieldError>, rules: Vec<FieldError>) -> Vec<FieldError> {
+    let told: Vec<String> = form.iter().map(|e| e.field.clone()).collect();
+    form.extend(rules.into_iter().filter(|e| !told.contains(&e.field)));
+    form
+}
+
+/// What the record's rules that need no stored data say about `fields`.
+fn rules<R: Record>(fields: &R::Fields) -> Result<Vec<FieldError>, UiError> {
+    match R::validate(fields) {
+        Ok(()) => Ok(Vec::new()),
+        Err(e) => inline(e),
+    }
+}
+
+fn carried<R: Editable>(p: &Pairs) -> Vec<(String, String)>
+where
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    R::CARRIED
+        .iter()
+        .filter_map(|k| p.get(k).map(|v| (k.to_string(), v.to_string())))
+        .collect()
+}
+
+fn new_draft<R: Editable>(p: &Pairs, inputs: Vec<Shown>) -> Draft
+where
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    Draft {
+        title: format!("New {}", R::NOUN),
+        action: format!("{}/new", R::PATH),
+        submit: "Create",
+        back: R::back(p),
+        inputs,
+        hidden: carried::<R>(p),
+        archive: None,
+    }
+}
+
+fn refuse_new<R: Editable>(s: &Subject) -> Result<(), UiError>
+where
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    if may_edit::<R>(s) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(format!("your roles do not allow you to create a {}", R::NOUN)).into())
+    }
+}
+
+/// `GET {PATH}/new`.
+pub async fn new_form<R>(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let s = subject(&st, &me).await?;
+    refuse_new::<R>(&s)?;
+    let start = R::starting(&p);
+    let shown = R::INPUTS
+        .iter()
+        .map(|i| {
+            let value = start.iter().find(|(n, _)| *n == i.name).map(|(_, v)| v.clone());
+            let currency = if matches!(i.kind, Kind::Money) {
+                "USD".to_string()
+            } else {
+                String::new()
+            };
+            inputs::shown(i, value.unwrap_or_default(), currency)
+        })
+        .collect();
+    page(
+        &me,
+        &s,
+        R::NOUN,
+        new_draft::<R>(&p, shown),
+        Vec::new(),
+        false,
+        StatusCode::OK,
+    )
+}
+
+/// `POST {PATH}/new`: created and shown on its page, or the form again with the errors.
+pub async fn create<R>(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    form: Fields,
+) -> Result<Response, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    refuse_new::<R>(&s)?;
+    let (body, mut form) = posted_body(&st, &s, R::INPUTS, &p, false).await?;
+    let errors = match read(R::INPUTS, body, &mut form, |raw| R::new_from(raw, &p))? {
+        None => form,
+        Some(new) => match merge(form, rules::<R>(new.fields())?) {
+            errors if !errors.is_empty() => errors,
+            _ => {
+                let grant = allow(&st, &s, R::CREATE, &new).await?;
+                match st.store.create(&write_ctx(&me, &request, grant), new).await {
+                    Ok(made) => return Ok(Redirect::to(&saved(&made.made()?.home())).into_response()),
+                    Err(e) => inline(e)?,
+                }
+            }
+        },
+    };
+    let draft = new_draft::<R>(&p, as_posted(R::INPUTS, &p));
+    page(&me, &s, R::NOUN, draft, errors, false, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+fn saved(home: &str) -> String {
+    let sep = if home.contains('?') { '&' } else { '?' };
+    format!("{home}{sep}saved=1")
+}
+
+async fn editable<R>(st: &AppState, s: &Subject, id: &str) -> Result<R, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let record: R = st.store.get(Id::new(path_id(id)?)).await?;
+    allow(st, s, Action::Update, &record).await?;
+    Ok(record)
+}
+
+async fn edit_draft<R>(st: &AppState, s: &Subject, record: &R, inputs: Vec<Shown>, version: i64) -> Draft
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    let id = record.id().get();
+    let may_archive = allow(st, s, Action::Archive, record).await.is_ok();
+    Draft {
+        title: format!("Edit {}", record.name()),
+        action: format!("{}/{id}/edit", R::PATH),
+        submit: "Save",
+        back: record.home(),
+        inputs,
+        hidden: vec![("version".into(), version.to_string())],
+        archive: may_archive.then(|| ArchiveBox {
+            action: format!("{}/{id}/archive", R::PATH),
+            archived: record.meta().is_archived(),
+            version,
+        }),
+    }
+}
+
+/// `GET {PATH}/{id}/edit`.
+pub async fn edit_form<R>(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let s = subject(&st, &me).await?;
+    let record: R = editable(&st, &s, &id).await?;
+    let shown = as_stored(&st, R::INPUTS, &record).await?;
+    let draft = edit_draft(&st, &s, &record, shown, record.meta().version).await;
+    page(&me, &s, R::NOUN, draft, Vec::new(), false, StatusCode::OK)
+}
+
+/// The version a change was read at.
+fn version(p: &Pairs) -> Result<i64, FieldError> {
+    p.get("version").and_then(|v| v.parse().ok()).ok_or_else(|| {
+        FieldError::new(
+            "version",
+            Rule::Required,
+            "The form lost the version it was opened at; open the page again",
+        )
+    })
+}
+
+/// `POST {PATH}/{id}/edit`: saved under the version the form was read at.
+pub async fn update<R>(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Result<Response, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    let record: R = editable(&st, &s, &id).await?;
+    let mut at = record.meta().version;
+    let mut conflict = false;
+    let (body, mut form) = posted_body(&st, &s, R::INPUTS, &p, true).await?;
+    let raw = serde_json::to_vec(&Value::Object(body.clone())).map_err(UiError::internal)?;
+    let errors = match version(&p) {
+        Err(e) => vec![e],
+        Ok(v) => match read(R::INPUTS, body, &mut form, crate::extract::parse_json::<R::Patch>)? {
+            None => {
+                at = v;
+                form
+            }
+            Some(patch) => match merge(form, rules::<R>(&record.patched(patch))?) {
+                errors if !errors.is_empty() => {
+                    at = v;
+                    errors
+                }
+                // The patch was spent on the check; the body is read again to save it.
+                _ => match crate::extract::parse_json::<R::Patch>(&raw) {
+                    Err(e) => refused(e)?,
+                    Ok(patch) => {
+                        let grant = record.allow_update(&st, &s, &patch).await?;
+                        let ctx = write_ctx(&me, &request, grant);
+                        match st.store.update(&ctx, record.id(), Some(v), patch).await {
+                            Ok(done) => return Ok(Redirect::to(&saved(&done.home())).into_response()),
+                            Err(Error::PreconditionFailed { .. }) => {
+                                conflict = true;
+                                Vec::new()
+                            }
+                            Err(e) => {
+                                at = v;
+                                inline(e)?
+                            }
+                        }
+                    }
+                },
+            },
+        },
+    };
+    let mut shown = as_posted(R::INPUTS, &p);
+    if conflict {
+        // Saving again now overwrites deliberately: the form carries the stored version.
+        let stored = as_stored(&st, R::INPUTS, &record).await?;
+        for (mine, now) in shown.iter_mut().zip(stored) {
+            if mine.value != now.value || mine.currency != now.currency {
+                mine.stored = Some(format!("{} {}", now.value, now.currency).trim().to_string());
+            }
+        }
+    }
+    let draft = edit_draft(&st, &s, &record, shown, at).await;
+    let status = if conflict {
+        StatusCode::CONFLICT
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(&me, &s, R::NOUN, draft, errors, conflict, status)
+}
+
+/// `POST {PATH}/{id}/archive` with `archived=true|false`.
+pub async fn archive<R>(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Result<Response, UiError>
+where
+    R: Editable,
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+    dyn Store: RecordStore<R>,
+{
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    let record: R = st.store.get(Id::new(path_id(&id)?)).await?;
+    let grant = allow(&st, &s, Action::Archive, &record).await?;
+    let archived = p.get("archived") == Some("true");
+    let v = version(&p).map_err(|e| Error::Invalid(vec![e]))?;
+    match st
+        .store
+        .archive(&write_ctx(&me, &request, grant), record.id(), Some(v), archived)
+        .await
+    {
+        Ok(done) => Ok(Redirect::to(&saved(&done.home())).into_response()),
+        Err(Error::PreconditionFailed { .. }) => Err(UiError::new(
+            StatusCode::CONFLICT,
+            "Changed meanwhile",
+            format!(
+                "Someone else changed this {} after you opened it. Open it again to see the change, then archive or restore it.",
+                R::NOUN
+            ),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,428 @@
+//! The record forms, signed in through the real sign-in: ops adds and changes people,
+//! partners, accounts, contacts, projects and assignments in the web app, with the API's
+//! rules and errors named on their fields, nothing half-saved, a stale edit refused with
+//! what is stored now, archive and restore — and each form open only to the roles the
+//! policy lets write that record.
+
+use psops_core::accounts::{AccountFilter, ContactFilter};
+use psops_core::assignments::AssignmentFilter;
+use psops_core::auth::Role;
+use psops_core::page::PageRequest;
+use psops_core::people::{Person, PersonFilter};
+use psops_core::projects::{Project, ProjectFilter};
+use psops_core::store::{RecordStore, Records as _};
+use psops_core::{Id, Minutes};
+
+use crate::support::{Resp, TestApp, api_tests};
+use crate::ui_browser::{Browser, SmallOrg, web_user};
+
+const ALL: PageRequest = PageRequest {
+    after: None,
+    limit: 500,
+};
+
+/// The id in a redirect such as `/people/12?saved=1`.
+fn saved_id(r: &Resp, path: &str) -> i64 {
+    assert_eq!(r.status, 303, "saved: {}", r.text);
+    let to = r.header("location").unwrap_or_default();
+    assert!(to.ends_with("saved=1"), "{to}");
+    to.trim_start_matches(path)
+        .split(['?', '/'])
+        .find(|s| !s.is_empty())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {to}"))
+}
+
+/// The inline errors of a form, as (input, message).
+fn inline_errors(html: &str) -> Vec<(String, String)> {
+    html.split("<p class=\"error\" id=\"e-")
+        .skip(1)
+        .filter_map(|rest| {
+            let (field, rest) = rest.split_once("\">")?;
+            let (message, _) = rest.split_once("</p>")?;
+            Some((field.to_string(), message.to_string()))
+        })
+        .collect()
+}
+
+fn version_in(html: &str) -> String {
+    let at = html.find("name=\"version\" value=\"").expect("version") + "name=\"version\" value=\"".len();
+    html[at..].split('"').next().unwrap_or_default().to_string()
+}
+
+async fn ops_runs_the_records_from_forms(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    web_user(app.store.as_ref(), "ops@org.example", vec![Role::Ops], None).await;
+    let b = Browser::sign_in(&app, "ops@org.example").await;
+    let people_before = app
+        .store
+        .list(&PersonFilter::default(), ALL)
+        .await
+        .expect("people")
+        .items
+        .len();
+
+    // A person: every broken rule told at once on its field, and nothing saved.
+    let form = b.get(&app, "/people/new").await.expect(200);
+    assert!(form.text.contains("name=\"employment_start\"") && form.text.contains("value=\"UTC\""));
+    let bad = b
+        .post(
+            &app,
+            "/people/new",
+            &[
+                ("name", ""),
+                ("email", "not-an-address"),
+                ("function", "engineer"),
+                ("region", "EMEA"),
+                ("time_zone", "Moon Base"),
+                ("fte", "1.5"),
+                ("employment_start", "2026-12-01"),
+                ("manager_id", "Nobody Of That Name"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    let fields: Vec<String> = inline_errors(&bad.text).into_iter().map(|(f, _)| f).collect();
+    assert_eq!(
+        fields,
+        ["name", "email", "time_zone", "fte", "manager_id"],
+        "{}",
+        bad.text
+    );
+    assert!(
+        bad.text.contains("value=\"not-an-address\""),
+        "what was typed stays in the form"
+    );
+    let after = app
+        .store
+        .list(&PersonFilter::default(), ALL)
+        .await
+        .expect("people")
+        .items
+        .len();
+    assert_eq!(after, people_before, "a refused form saves nothing");
+
+    let good = [
+        ("name", "Grace Hopper"),
+        ("email", "grace@org.example"),
+        ("function", "engineer"),
+        ("region", "EMEA"),
+        ("time_zone", "Europe/Berlin"),
+        ("fte", "0.8"),
+        ("employment_start", "2026-03-02"),
+        ("manager_id", "Pat"),
+    ];
+    let grace = saved_id(&b.post(&app, "/people/new", &good).await, "/people/");
+    let stored: Person = app.store.get(Id::new(grace)).await.expect("grace");
+    assert_eq!(
+        stored.fields.manager_id,
+        Some(Id::new(org.pm)),
+        "the manager was found by name"
+    );
+    assert_eq!(stored.fields.fte.basis_points(), 8000);
+    let again = b.post(&app, "/people/new", &good).await;
+    assert_eq!(again.status, 422, "a second person with the e-mail is refused");
+    assert!(
+        inline_errors(&again.text).iter().any(|(f, _)| f == "email"),
+        "{}",
+        again.text
+    );
+
+    // Changing her: the form shows what is stored, references by name.
+    let edit = b.get(&app, &format!("/people/{grace}/edit")).await.expect(200);
+    assert!(
+        edit.text.contains(&format!("Pat Manager (#{})", org.pm)),
+        "{}",
+        edit.text
+    );
+    let v1 = version_in(&edit.text);
+    let mut change: Vec<(&str, &str)> = good.to_vec();
+    change[0] = ("name", "Grace B. Hopper");
+    change[7] = ("manager_id", "");
+    change.push(("version", &v1));
+    let path = format!("/people/{grace}/edit");
+    assert_eq!(saved_id(&b.post(&app, &path, &change).await, "/people/"), grace);
+    let stored: Person = app.store.get(Id::new(grace)).await.expect("grace");
+    assert_eq!(stored.fields.name, "Grace B. Hopper");
+    assert_eq!(stored.fields.manager_id, None, "an emptied input clears its field");
+    // The same form again is stale: nothing is overwritten, and the stored value shows.
+    change[0] = ("name", "Amazing Grace");
+    let stale = b.post(&app, &path, &change).await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    assert!(stale.text.contains("Someone else changed this person"));
+    assert!(
+        stale.text.contains("Stored now: <strong>Grace B. Hopper</strong>"),
+        "{}",
+        stale.text
+    );
+    let kept: Person = app.store.get(Id::new(grace)).await.expect("grace");
+    assert_eq!(kept.fields.name, "Grace B. Hopper", "the other save is kept");
+    // Saving from the refreshed form (it carries the stored version) goes through.
+    let v2 = version_in(&stale.text);
+    change.pop();
+    change.push(("version", &v2));
+    saved_id(&b.post(&app, &path, &change).await, "/people/");
+
+    // Archive and restore, under the version.
+    let edit = b.get(&app, &path).await.expect(200);
+    let v = version_in(&edit.text);
+    let archive = format!("/people/{grace}/archive");
+    saved_id(
+        &b.post(&app, &archive, &[("archived", "true"), ("version", &v)]).await,
+        "/people/",
+    );
+    let gone: Person = app.store.get(Id::new(grace)).await.expect("grace");
+    assert!(gone.meta.is_archived());
+    let stale_archive = b.post(&app, &archive, &[("archived", "false"), ("version", &v)]).await;
+    assert_eq!(stale_archive.status, 409, "an archive under an old version is refused");
+    let v = gone.meta.version.to_string();
+    saved_id(
+        &b.post(&app, &archive, &[("archived", "false"), ("version", &v)]).await,
+        "/people/",
+    );
+
+    // A partner, an account with a contact, a project on it, and Grace staffed there.
+    let partner = saved_id(
+        &b.post(
+            &app,
+            "/partners/new",
+            &[("name", "Hooli Services"), ("partner_type", "direct")],
+        )
+        .await,
+        "/partners/",
+    );
+    b.get(&app, &format!("/partners/{partner}")).await.expect(200);
+    let account = saved_id(
+        &b.post(
+            &app,
+            "/accounts/new",
+            &[("name", "Umbrella Corp"), ("code", "UMB"), ("currency", "EUR")],
+        )
+        .await,
+        "/accounts/",
+    );
+    let contact_form = b
+        .get(&app, &format!("/contacts/new?account={account}"))
+        .await
+        .expect(200);
+    assert!(
+        contact_form
+            .text
+            .contains(&format!("name=\"account\" value=\"{account}\""))
+    );
+    let contact = b
+        .post(
+            &app,
+            "/contacts/new",
+            &[
+                ("account", &account.to_string()),
+                ("name", "Alice Wong"),
+                ("email", "alice@umbrella.example"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved_id(&contact, "/accounts/"),
+        account,
+        "a contact shows on its account"
+    );
+    let contacts = RecordStore::<psops_core::accounts::Contact>::list_records(
+        app.store.as_ref(),
+        &ContactFilter {
+            account_id: Id::new(account),
+            archived: None,
+        },
+        ALL,
+    )
+    .await
+    .expect("contacts");
+    assert_eq!(contacts.items.len(), 1);
+    let page = b.get(&app, &format!("/accounts/{account}")).await.expect(200);
+    assert!(page.text.contains("Alice Wong") && page.text.contains("Umbrella Corp"));
+    let list = b.get(&app, "/accounts?q=umbr").await.expect(200);
+    assert!(list.text.contains("Umbrella Corp"));
+    let accounts = app.store.list(&AccountFilter::default(), ALL).await.expect("accounts");
+    assert!(
+        accounts
+            .items
+            .iter()
+            .any(|a| a.fields.currency.map(|c| c.to_string()) == Some("EUR".into()))
+    );
+
+    let bad_project = b
+        .post(
+            &app,
+            "/projects/new",
+            &[
+                ("name", "Umbrella migration"),
+                ("account_id", "Umbrella"),
+                ("project_type", "consulting"),
+                ("billing_type", "time_and_materials"),
+                ("status", "active"),
+                ("start_date", "2026-12-01"),
+                ("end_date", "2026-11-01"),
+                ("budget_minutes", "a lot"),
+                ("budget", "1.234"),
+                ("budget.currency", "USD"),
+            ],
+        )
+        .await;
+    assert_eq!(bad_project.status, 422);
+    let fields: Vec<String> = inline_errors(&bad_project.text).into_iter().map(|(f, _)| f).collect();
+    assert!(
+        ["end_date", "budget_minutes", "budget"]
+            .iter()
+            .all(|f| fields.iter().any(|x| x == f)),
+        "{fields:?}"
+    );
+    let project = saved_id(
+        &b.post(
+            &app,
+            "/projects/new",
+            &[
+                ("name", "Umbrella migration"),
+                ("account_id", "Umbrella"),
+                ("project_type", "consulting"),
+                ("billing_type", "time_and_materials"),
+                ("status", "active"),
+                ("start_date", "2026-03-02"),
+                ("end_date", "2026-12-31"),
+                ("project_manager_id", &format!("Pat Manager (#{})", org.pm)),
+                ("budget_minutes", "400"),
+                ("budget", "120,000.50"),
+                ("budget.currency", "EUR"),
+            ],
+        )
+        .await,
+        "/projects/",
+    );
+    let stored: Project = app.store.get(Id::new(project)).await.expect("project");
+    assert_eq!(stored.fields.account_id, Some(Id::new(account)));
+    assert_eq!(stored.fields.budget_minutes, Some(Minutes(400 * 60)));
+    assert_eq!(stored.fields.budget.map(|m| m.amount_minor), Some(12_000_050));
+    let page = b.get(&app, &format!("/projects/{project}")).await.expect(200);
+    assert!(
+        page.text.contains(&format!("/assignments/new?project={project}")),
+        "ops may staff it"
+    );
+
+    let staffed = b
+        .post(
+            &app,
+            "/assignments/new",
+            &[
+                ("person_id", &format!("Grace B. Hopper (#{grace})")),
+                ("project_id", &format!("Umbrella migration (#{project})")),
+                ("role", "engineer"),
+                ("start_date", "2026-03-02"),
+                ("end_date", "2026-12-31"),
+                ("minutes_per_week", "20:30"),
+            ],
+        )
+        .await;
+    assert_eq!(saved_id(&staffed, "/projects/"), project);
+    let filter = AssignmentFilter {
+        project_id: Some(Id::new(project)),
+        ..Default::default()
+    };
+    let stints = app.store.list(&filter, ALL).await.expect("assignments").items;
+    assert_eq!(stints.len(), 1);
+    assert_eq!(stints[0].fields.minutes_per_week, Minutes(20 * 60 + 30));
+    let team = b.get(&app, &format!("/projects/{project}")).await.expect(200);
+    assert!(team.text.contains("Amazing Grace"), "{}", team.text);
+    assert!(team.text.contains(&format!("/assignments/{}/edit", stints[0].id)));
+
+    // Every change is in the audit log, under the user who made it.
+    let audit = b.get(&app, "/admin/audit?entity=person").await.expect(200);
+    assert!(audit.text.contains("Grace"), "{}", audit.text);
+    let projects = app
+        .store
+        .list(
+            &ProjectFilter {
+                q: Some("Umbrella".into()),
+                ..Default::default()
+            },
+            ALL,
+        )
+        .await
+        .expect("projects");
+    assert_eq!(projects.items.len(), 1, "the refused project saved nothing");
+}
+
+/// Each form opens to the roles that may write its record, and its buttons show to them
+/// only: (path, statuses for admin ops finance practice engagement pm consultant
+/// partner-manager partner-consultant).
+async fn forms_open_to_the_roles_that_may_write(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let roles = [
+        Role::Admin,
+        Role::Ops,
+        Role::Finance,
+        Role::PracticeManager,
+        Role::EngagementManager,
+        Role::ProjectManager,
+        Role::Consultant,
+        Role::PartnerManager,
+        Role::PartnerConsultant,
+    ];
+    let mut browsers = Vec::new();
+    for (i, role) in roles.iter().enumerate() {
+        let person = match role {
+            Role::ProjectManager => Some(org.pm),
+            Role::PartnerManager | Role::PartnerConsultant => Some(org.a_consultant),
+            Role::Consultant => Some(org.ada),
+            _ => None,
+        };
+        let email = format!("role{i}@org.example");
+        web_user(app.store.as_ref(), &email, vec![*role], person).await;
+        browsers.push(Browser::sign_in(&app, &email).await);
+    }
+    let project = org.project;
+    let other = org.b_project;
+    let rows: Vec<(String, &str)> = vec![
+        ("/people/new".into(), "200 200 403 403 403 403 403 403 403"),
+        (
+            format!("/people/{}/edit", org.ada),
+            "200 200 403 403 403 403 403 404 404",
+        ),
+        ("/partners/new".into(), "200 200 403 403 403 403 403 403 403"),
+        (
+            format!("/partners/{}/edit", org.partner_a),
+            "200 200 403 403 403 403 403 403 403",
+        ),
+        ("/accounts/new".into(), "200 200 403 403 200 403 403 403 403"),
+        ("/projects/new".into(), "200 200 403 403 200 403 403 403 403"),
+        (
+            format!("/projects/{project}/edit"),
+            "200 200 403 403 403 200 403 404 404",
+        ),
+        (format!("/projects/{other}/edit"), "200 200 403 403 403 404 404 404 404"),
+        ("/assignments/new".into(), "200 200 403 403 403 200 403 403 403"),
+    ];
+    let mut wrong = Vec::new();
+    for (path, want) in &rows {
+        let want: Vec<&str> = want.split(' ').collect();
+        for (i, b) in browsers.iter().enumerate() {
+            let got = b.get(&app, path).await.status;
+            if got.as_u16().to_string() != want[i] {
+                wrong.push(format!("{path} as {:?}: {got}, want {}", roles[i], want[i]));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    // A write to a form the role may not open is refused the same way.
+    let refused = browsers[6]
+        .post(&app, "/people/new", &[("name", "Eve"), ("email", "eve@org.example")])
+        .await;
+    assert_eq!(refused.status, 403);
+    // The buttons follow the same rule.
+    let ops_people = browsers[1].get(&app, "/people").await.expect(200);
+    assert!(ops_people.text.contains("href=\"/people/new\""));
+    let consultant_people = browsers[6].get(&app, "/people").await.expect(200);
+    assert!(!consultant_people.text.contains("href=\"/people/new\""));
+    let pm_project = browsers[5].get(&app, &format!("/projects/{project}")).await.expect(200);
+    assert!(pm_project.text.contains(&format!("/projects/{project}/edit")));
+    assert!(pm_project.text.contains(&format!("/assignments/new?project={project}")));
+}
+
+api_tests!(ops_runs_the_records_from_forms, forms_open_to_the_roles_that_may_write);
