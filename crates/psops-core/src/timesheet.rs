@@ -7,7 +7,7 @@
 mod state;
 mod week;
 
-pub use state::WeekState;
+pub use state::{WeekActions, WeekState};
 pub use week::{Compliance, IsoWeek, compliance, due_date, due_date_for, parse_weekday};
 
 use serde::{Deserialize, Serialize};

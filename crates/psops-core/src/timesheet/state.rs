@@ -54,6 +54,42 @@ impl WeekState {
     }
 }
 
+/// What the owner may do with their week: only what its state allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct WeekActions {
+    /// Change draft time, add or copy rows.
+    pub edit: bool,
+    pub submit: bool,
+    /// Take a submitted week back to draft.
+    pub withdraw: bool,
+}
+
+impl WeekState {
+    /// The actions this state allows; a week in a locked period allows none, and a
+    /// submitted week can be withdrawn only while no approver has decided any of it.
+    pub fn actions(self, locked: bool, decided: bool) -> WeekActions {
+        if locked {
+            return WeekActions::default();
+        }
+        match self {
+            WeekState::Empty => WeekActions {
+                edit: true,
+                ..Default::default()
+            },
+            WeekState::Open | WeekState::Rejected => WeekActions {
+                edit: true,
+                submit: true,
+                withdraw: false,
+            },
+            WeekState::Submitted => WeekActions {
+                withdraw: !decided,
+                ..Default::default()
+            },
+            WeekState::Approved => WeekActions::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,5 +104,19 @@ mod tests {
         assert_eq!(WeekState::of([Approved, Approved], false), WeekState::Approved);
         // A rejection already fixed and resubmitted no longer shows.
         assert_eq!(WeekState::of([Submitted], true), WeekState::Submitted);
+    }
+
+    #[test]
+    fn a_week_offers_only_what_its_state_allows() {
+        let open = WeekState::Open.actions(false, false);
+        assert!(open.edit && open.submit && !open.withdraw);
+        assert_eq!(WeekState::Rejected.actions(false, true), open);
+        let empty = WeekState::Empty.actions(false, false);
+        assert!(empty.edit && !empty.submit);
+        let waiting = WeekState::Submitted.actions(false, false);
+        assert!(!waiting.edit && !waiting.submit && waiting.withdraw);
+        assert!(!WeekState::Submitted.actions(false, true).withdraw, "partly approved");
+        assert_eq!(WeekState::Approved.actions(false, false), WeekActions::default());
+        assert_eq!(WeekState::Open.actions(true, false), WeekActions::default(), "locked");
     }
 }

@@ -56,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/week", get(week::show).post(week::save_all))
         .route("/week/cell", post(week::save_cell))
         .route("/week/submit", post(week::submit))
+        .route("/week/withdraw", post(week::withdraw))
         .route("/me/utilization", get(utilization::show))
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/projects", get(projects::list))

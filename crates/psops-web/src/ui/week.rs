@@ -11,8 +11,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use psops_core::error::Thing;
 use psops_core::policy::{Action, Resource, Subject, approves_all};
+use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
-use psops_core::timesheet::IsoWeek;
+use psops_core::time_entries::EntryStatus;
+use psops_core::timesheet::{IsoWeek, WeekActions, WeekState};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
@@ -47,8 +49,12 @@ struct WeekPage {
     totals: Totals,
     extra: String,
     choices: Vec<Choice>,
-    submitted_at: String,
+    /// The one banner: the week's state in words, with the rejection reasons.
+    state: WeekState,
+    banner: String,
     rejections: Vec<String>,
+    locked: bool,
+    actions: WeekActions,
     message: String,
 }
 
@@ -97,13 +103,24 @@ async fn page(
         .await?
         .map(|t| psops_core::dates::format_date(t.date()))
         .unwrap_or_default();
-    let rejections = state
+    let rejections: Vec<String> = state
         .store
         .list_rejections(person_id, week)
         .await?
         .into_iter()
         .map(|r| r.reason)
         .collect();
+    let range = week.range();
+    let locked = state
+        .store
+        .list_locked_periods()
+        .await?
+        .iter()
+        .any(|l| l.range.start <= range.end && range.start <= l.range.end);
+    let week_state = WeekState::of(loaded.grid.statuses(), !rejections.is_empty());
+    let decided = loaded.grid.statuses().any(|s| s == EntryStatus::Approved);
+    let actions = week_state.actions(locked, decided);
+    let banner = banner(week_state, locked, &submitted_at, actions);
     let days = (0..7)
         .map(|d| Day {
             name: NAMES[d],
@@ -120,25 +137,74 @@ async fn page(
             next: week_link(week.next(), week),
             this_week: IsoWeek::of(OffsetDateTime::now_utc().date()).to_string(),
             days,
-            rows: rows(&loaded, typed),
+            rows: quiet(rows(&loaded, typed), week_state),
             totals: loaded.grid.totals(),
             extra: empty_rows(&loaded.grid),
             choices: loaded.choices,
-            submitted_at,
+            state: week_state,
+            banner,
             rejections,
+            locked,
+            actions,
             message,
         },
     )
 }
 
-/// `GET /week?week=2026-W48&rows=…&add=p12&billable=on&copy=1`.
+/// Cells whose status is the week's own say nothing: the banner said it once.
+fn quiet(mut rows: Vec<RowView>, state: WeekState) -> Vec<RowView> {
+    let said = match state {
+        WeekState::Submitted => EntryStatus::Submitted,
+        WeekState::Approved => EntryStatus::Approved,
+        _ => return rows,
+    };
+    for cell in rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+        if cell.status == psops_core::code::Code::code(&said) {
+            cell.hint.clear();
+        }
+    }
+    rows
+}
+
+/// The week's state in one sentence, with what to do next.
+fn banner(state: WeekState, locked: bool, submitted_at: &str, actions: WeekActions) -> String {
+    let on = if submitted_at.is_empty() {
+        String::new()
+    } else {
+        format!(" on {submitted_at}")
+    };
+    let text = match state {
+        WeekState::Empty => "Nothing logged yet. Add a row or copy last week's rows.".to_string(),
+        WeekState::Open => "Draft: not submitted yet. Submit the week when it is complete.".to_string(),
+        WeekState::Rejected => "Rejected: fix the lines below and submit the week again.".to_string(),
+        WeekState::Submitted if actions.withdraw => {
+            format!("Submitted{on}, waiting for approval. Withdraw it to change anything.")
+        }
+        WeekState::Submitted => format!("Submitted{on}; part of it is approved, the rest waits for approval."),
+        WeekState::Approved => "Approved. There is nothing more to do for this week.".to_string(),
+    };
+    if locked {
+        format!("Locked: this week lies in a closed period, so nothing in it can change. {text}")
+    } else {
+        text
+    }
+}
+
+/// `GET /week?week=2026-W48&rows=…&add=p12&nonbillable=on&copy=1`.
 pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
     let week = parse_week(params.get("week"))?;
     let mut extra = parse_rows(params.get("rows").unwrap_or(""));
     let mut message = String::new();
     if let Some(add) = params.get("add").filter(|a| !a.is_empty()) {
-        let billable = params.get("billable").is_some() && add.starts_with('p');
+        // Billable follows the project unless the person says this time is not.
+        let billable = match add.strip_prefix('p').and_then(|id| id.parse::<i64>().ok()) {
+            Some(id) if params.get("nonbillable").is_none() => match state.store.get(ProjectId::new(id)).await {
+                Ok(p) => p.fields.default_billable(),
+                Err(_) => false,
+            },
+            _ => false,
+        };
         match RowKey::parse(&format!("{add}-{}", if billable { "b" } else { "n" })) {
             Some(k) => extra.push(k),
             None => message = format!("'{add}' is not a project or internal category to add"),
@@ -304,7 +370,7 @@ pub async fn save_cell(
     Ok(render("week_row.html", Fragment { fragment })?.into_response())
 }
 
-/// `POST /week/submit`: the week's drafts → submitted.
+/// `POST /week/submit`: the week's drafts go to the approvers.
 pub async fn submit(
     State(state): State<AppState>,
     me: SignedIn,
@@ -312,36 +378,78 @@ pub async fn submit(
     Extension(request): Extension<RequestId>,
     Form(fields): Form<Fields>,
 ) -> Result<Response, UiError> {
-    check_csrf(&me, &headers, &fields)?;
-    let subject = subject(&state, &me).await?;
+    step(&state, &me, &headers, &request, &fields, Step::Submit).await
+}
+
+/// `POST /week/withdraw`: a submitted week nobody has decided on goes back to draft.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    me: SignedIn,
+    headers: HeaderMap,
+    Extension(request): Extension<RequestId>,
+    Form(fields): Form<Fields>,
+) -> Result<Response, UiError> {
+    step(&state, &me, &headers, &request, &fields, Step::Withdraw).await
+}
+
+#[derive(Clone, Copy)]
+enum Step {
+    Submit,
+    Withdraw,
+}
+
+/// A step of the owner's week, through the store's timesheet cycle (which checks it).
+async fn step(
+    state: &AppState,
+    me: &SignedIn,
+    headers: &HeaderMap,
+    request: &RequestId,
+    fields: &Fields,
+    step: Step,
+) -> Result<Response, UiError> {
+    check_csrf(me, headers, fields)?;
+    let subject = subject(state, me).await?;
     let person_id = person(&subject)?;
-    let week = parse_week(Some(field(&fields, "week")))?;
+    let week = parse_week(Some(field(fields, "week")))?;
     let me_person = state.store.get(person_id).await?;
     let sheet = Resource::Timesheet {
         person_id,
         person_partner_id: me_person.fields.partner_id,
         manager_id: me_person.fields.manager_id,
     };
-    let grant = allow(&state, &subject, Action::Update, &Fixed(sheet, Thing::Timesheet)).await?;
+    let grant = allow(state, &subject, Action::Update, &Fixed(sheet, Thing::Timesheet)).await?;
     let actor = TimesheetActor {
         person_id: Some(person_id),
         approves_all: approves_all(&subject),
     };
-    let ctx = super::admin::write_ctx(&me, &request, grant);
-    match state.store.submit_week(&ctx, actor, person_id, week).await {
+    let ctx = super::admin::write_ctx(me, request, grant);
+    let done = match step {
+        Step::Submit => state.store.submit_week(&ctx, actor, person_id, week).await,
+        Step::Withdraw => state.store.withdraw_week(&ctx, actor, person_id, week).await,
+    };
+    let (nothing, failed) = match step {
+        Step::Submit => (
+            "There is no draft time in this week to submit.",
+            "The week was not submitted",
+        ),
+        Step::Withdraw => (
+            "There is no submitted time in this week to withdraw.",
+            "The week was not withdrawn",
+        ),
+    };
+    match done {
         Ok(moved) if moved.is_empty() => {
-            let loaded = load(&state, &subject, week, &[]).await?;
-            let message = "There is no draft time in this week to submit.".to_string();
-            Ok(page(&state, &me, &subject, loaded, &BTreeMap::new(), message)
+            let loaded = load(state, &subject, week, &[]).await?;
+            Ok(page(state, me, &subject, loaded, &BTreeMap::new(), nothing.to_string())
                 .await?
                 .into_response())
         }
         Ok(_) => Ok(Redirect::to(&format!("/week?week={week}")).into_response()),
         Err(psops_core::Error::Internal(cause)) => Err(UiError::internal(cause)),
         Err(e) => {
-            let loaded = load(&state, &subject, week, &[]).await?;
-            let message = format!("The week was not submitted: {}.", words(e));
-            let html = page(&state, &me, &subject, loaded, &BTreeMap::new(), message).await?;
+            let loaded = load(state, &subject, week, &[]).await?;
+            let message = format!("{failed}: {}.", words(e));
+            let html = page(state, me, &subject, loaded, &BTreeMap::new(), message).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html).into_response())
         }
     }

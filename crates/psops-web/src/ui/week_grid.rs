@@ -9,6 +9,8 @@ use psops_core::code::Code;
 use psops_core::projects::ProjectId;
 use psops_core::time_entries::{EntryStatus, InternalCategory, TimeEntry};
 use serde::Serialize;
+
+use super::filters::label;
 use time::{Date, Duration};
 
 /// What a row's time is logged against.
@@ -164,6 +166,11 @@ impl Grid {
         self.monday + Duration::days(day as i64)
     }
 
+    /// The status of every entry in the week.
+    pub fn statuses(&self) -> impl Iterator<Item = EntryStatus> + '_ {
+        self.cells.values().flatten().map(|e| e.status)
+    }
+
     pub fn entries(&self, key: RowKey, day: usize) -> &[TimeEntry] {
         self.cells.get(&(key, day)).map_or(&[], Vec::as_slice)
     }
@@ -181,7 +188,8 @@ impl Grid {
                     clock(minutes)
                 ),
             ),
-            (_, Some(e)) => (false, format!("{} — read-only", e.status.code())),
+            // The week's banner says what its status means; a cell only names its own.
+            (_, Some(e)) => (false, label(e.status.code())),
             _ => (true, String::new()),
         };
         let note = entries.first().and_then(|e| e.note.clone()).unwrap_or_default();

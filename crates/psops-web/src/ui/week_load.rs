@@ -24,6 +24,8 @@ use crate::AppState;
 pub struct Choice {
     pub value: String,
     pub label: String,
+    /// Whether time on it is billable unless said otherwise (the project's default).
+    pub billable: bool,
 }
 
 /// A person's week as stored, with the names of its rows.
@@ -114,12 +116,16 @@ pub async fn load(state: &AppState, subject: &Subject, week: IsoWeek, extra: &[R
     projects.sort();
     projects.dedup();
     let mut names = HashMap::new();
+    let mut billable = HashMap::new();
     for id in projects {
         let name = match state.store.get(id).await {
-            Ok(p) => match p.fields.code {
-                Some(code) => format!("{} ({code})", p.fields.name),
-                None => p.fields.name,
-            },
+            Ok(p) => {
+                billable.insert(id, p.fields.default_billable());
+                match p.fields.code {
+                    Some(code) => format!("{} ({code})", p.fields.name),
+                    None => p.fields.name,
+                }
+            }
             Err(psops_core::Error::NotFound { .. }) => format!("project {id}"),
             Err(e) => return Err(e.into()),
         };
@@ -139,11 +145,13 @@ pub async fn load(state: &AppState, subject: &Subject, week: IsoWeek, extra: &[R
         .map(|p| Choice {
             value: format!("p{p}"),
             label: work_label(Work::Project(p)),
+            billable: billable.get(&p).copied().unwrap_or(false),
         })
         .collect();
     choices.extend(InternalCategory::ALL.iter().map(|c| Choice {
         value: format!("c-{}", c.code()),
         label: work_label(Work::Category(*c)),
+        billable: false,
     }));
     Ok(Loaded {
         week,

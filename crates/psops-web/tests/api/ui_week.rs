@@ -312,7 +312,21 @@ async fn submitted_weeks_are_read_only_and_approved_from_approvals(app: TestApp)
         .await
         .expect(303);
     let after = me.get(&app, &format!("/week?week={WEEK}")).await.expect(200);
-    assert!(after.text.contains("submitted — read-only") && after.text.contains("Submitted on"));
+    assert!(after.text.contains("Submitted on") && after.text.contains("waiting for approval"));
+    assert!(!after.text.contains("— read-only"), "no cell repeats the banner");
+    assert!(
+        after.text.contains("id=\"withdraw-week\"") && !after.text.contains("id=\"submit-week\""),
+        "a submitted week offers withdraw, not submit"
+    );
+    // Withdrawn, it is a draft again; submitted again, it goes on to approval.
+    me.post(&app, "/week/withdraw", &[("csrf", &me.csrf), ("week", WEEK)], false)
+        .await
+        .expect(303);
+    let draft = me.get(&app, &format!("/week?week={WEEK}")).await.expect(200);
+    assert!(draft.text.contains("Draft: not submitted yet") && draft.text.contains("id=\"submit-week\""));
+    me.post(&app, "/week/submit", &[("csrf", &me.csrf), ("week", WEEK)], false)
+        .await
+        .expect(303);
     let (cell, field) = (format!("{row}.0"), format!("m.{row}.0"));
     let refused = me
         .post(

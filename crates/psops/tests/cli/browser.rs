@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::support::{Server, TestDb, http_json, run};
 use crate::webdriver::{Browser, Key, clear};
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// One JSON request to the API with the admin's token; the parsed body of a 2xx answer.
 fn api(server: &Server, token: &str, path: &str, body: &Value) -> Value {
@@ -37,7 +37,7 @@ fn patch(server: &Server, token: &str, path: &str, body: &Value) {
 }
 
 /// Fails when the browser refused anything under the Content-Security-Policy.
-fn no_csp_violations(b: &Browser, at: &str) {
+pub(crate) fn no_csp_violations(b: &Browser, at: &str) {
     let refused = b.csp_violations();
     assert!(refused.is_empty(), "the CSP refused something on {at}: {refused:#?}");
 }
@@ -46,7 +46,7 @@ fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
 }
 
-fn user(db: &TestDb, email: &str, role: &str, person: i64) {
+pub(crate) fn user(db: &TestDb, email: &str, role: &str, person: i64) {
     let person = person.to_string();
     let args = [
         "user",
@@ -109,7 +109,7 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64, i64) {
 
 /// An element's text read in one script step, so an htmx swap between finding the element
 /// and reading it cannot leave a stale reference; "" when it is not there.
-fn text(b: &Browser, css: &str) -> String {
+pub(crate) fn text(b: &Browser, css: &str) -> String {
     let script = format!("const e = document.querySelector({css:?}); return e ? e.textContent.trim() : '';");
     b.eval(&script).as_str().unwrap_or_default().to_string()
 }
@@ -158,7 +158,7 @@ fn home_shows(b: &Browser, shown: &[&str], hidden: &[&str]) {
     }
 }
 
-fn sign_in(b: &Browser, base: &str, email: &str) {
+pub(crate) fn sign_in(b: &Browser, base: &str, email: &str) {
     b.goto(&format!("{base}/sign-in"));
     b.type_into("#email", email);
     b.type_into("#password", PASSWORD);
@@ -167,7 +167,7 @@ fn sign_in(b: &Browser, base: &str, email: &str) {
     assert!(b.url().ends_with('/'), "signed in, on the home page: {}", b.url());
 }
 
-fn sign_out(b: &Browser) {
+pub(crate) fn sign_out(b: &Browser) {
     b.click("header.top form button[type=submit]");
     b.wait_until("the sign-in page", |b| b.exists("#password"));
 }
@@ -183,9 +183,10 @@ fn billable_hours(b: &Browser, base: &str) -> f64 {
 /// Adds a row for the project through the "Add a row" form.
 fn add_row(b: &Browser, project: i64, billable: bool) {
     b.click(&format!("select#add option[value=\"p{project}\"]"));
-    let checked = b.eval("return document.querySelector('input[name=billable]').checked;");
-    if checked.as_bool() != Some(billable) {
-        b.click("input[name=billable]");
+    // Billable follows the project; the box says this time is not.
+    let checked = b.eval("return document.querySelector('input[name=nonbillable]').checked;");
+    if checked.as_bool() != Some(!billable) {
+        b.click("input[name=nonbillable]");
     }
     b.click("#add-row");
     let flag = if billable { "b" } else { "n" };
@@ -322,7 +323,12 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         "{chart}"
     );
     b.goto(&format!("{base}/week"));
-    assert!(b.page_source().contains("approved — read-only"));
+    assert!(b.text("#week-state").contains("Approved"), "one banner says the state");
+    assert!(!b.page_source().contains("approved — read-only"), "no cell repeats it");
+    assert!(
+        !b.exists("#submit-week") && !b.exists("#add-row"),
+        "an approved week offers nothing to do"
+    );
     sign_out(&b);
 
     sign_in(&b, &base, "quinn@example.com");

@@ -356,18 +356,23 @@ where
     let s = subject(&st, &me).await?;
     refuse_new::<R>(&s)?;
     let start = R::starting(&p);
-    let shown = R::INPUTS
-        .iter()
-        .map(|i| {
-            let value = start.iter().find(|(n, _)| *n == i.name).map(|(_, v)| v.clone());
-            let currency = if matches!(i.kind, Kind::Money) {
-                "USD".to_string()
-            } else {
-                String::new()
-            };
-            inputs::shown(i, value.unwrap_or_default(), currency)
-        })
-        .collect();
+    let mut shown = Vec::new();
+    for i in R::INPUTS {
+        let mut value = start
+            .iter()
+            .find(|(n, _)| *n == i.name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default();
+        // A record the link names (`?project=12`) shows by its name.
+        if let (Kind::Ref(entity), Ok(id)) = (i.kind, value.parse::<i64>()) {
+            value = named(&st, entity, id).await?;
+        }
+        let currency = match i.kind {
+            Kind::Money => "USD".to_string(),
+            _ => String::new(),
+        };
+        shown.push(inputs::shown(i, value, currency));
+    }
     page(
         &me,
         &s,
