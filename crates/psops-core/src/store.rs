@@ -309,6 +309,9 @@ pub trait CalendarStore: Send + Sync {
 #[async_trait]
 pub trait TimeOffStore: Send + Sync {
     async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord>;
+    /// Several days requested together: all of them, or none when one breaks a rule (its
+    /// errors then start with its date).
+    async fn request_days(&self, ctx: &WriteCtx, days: Vec<NewTimeOff>) -> Result<Vec<TimeOffRecord>>;
     async fn time_off(&self, id: TimeOffId) -> Result<TimeOffRecord>;
     /// requested → approved, or → rejected with a reason.
     async fn decide_time_off(

@@ -15,7 +15,7 @@ use psops_core::{Error, Minutes, Result};
 use crate::Db;
 use crate::assignments::missing;
 use crate::common::{Table, check_version, eq};
-use crate::db::{Row, now, sql};
+use crate::db::{Row, Tx, now, sql};
 use crate::record::table;
 
 pub(crate) const TIME_OFF: Table<TimeOffRecord> = Table {
@@ -47,43 +47,75 @@ fn read(r: &Row) -> Result<TimeOffRecord> {
     })
 }
 
+/// One requested day inside the caller's transaction, with its audit record.
+async fn insert(tx: &mut Tx, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord> {
+    let person = table::<Person>()
+        .get(tx, new.person_id.get(), "")
+        .await
+        .map_err(|e| missing(e, "person_id", "person"))?;
+    let settings = crate::org::load(tx).await?;
+    new.validate(&settings, person.fields.employed_on(new.date))?;
+    let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let q = sql(format!(
+        "INSERT INTO time_off (person_id, off_date, minutes, kind, note, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {}",
+        TIME_OFF.columns
+    ))
+    .bind(new.person_id)
+    .bind(new.date)
+    .bind(new.minutes.get())
+    .bind(new.kind.code())
+    .bind(note)
+    .bind(TimeOffStatus::Requested.code())
+    .bind(now());
+    let record = read(&tx.one(q).await?)?;
+    crate::audit::record(
+        tx,
+        ctx,
+        TIME_OFF.entity,
+        record.id.get(),
+        AuditAction::Create,
+        None,
+        Some(&record),
+    )
+    .await?;
+    Ok(record)
+}
+
 #[async_trait]
 impl TimeOffStore for Db {
     async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord> {
         let mut tx = self.pools.begin().await?;
-        let person = table::<Person>()
-            .get(&mut tx, new.person_id.get(), "")
-            .await
-            .map_err(|e| missing(e, "person_id", "person"))?;
-        let settings = crate::org::load(&mut tx).await?;
-        new.validate(&settings, person.fields.employed_on(new.date))?;
-        let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
-        let q = sql(format!(
-            "INSERT INTO time_off (person_id, off_date, minutes, kind, note, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING {}",
-            TIME_OFF.columns
-        ))
-        .bind(new.person_id)
-        .bind(new.date)
-        .bind(new.minutes.get())
-        .bind(new.kind.code())
-        .bind(note)
-        .bind(TimeOffStatus::Requested.code())
-        .bind(now());
-        let record = read(&tx.one(q).await?)?;
-        let action = AuditAction::Create;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            TIME_OFF.entity,
-            record.id.get(),
-            action,
-            None,
-            Some(&record),
-        )
-        .await?;
+        let record = insert(&mut tx, ctx, new).await?;
         tx.commit().await?;
         Ok(record)
+    }
+
+    async fn request_days(&self, ctx: &WriteCtx, days: Vec<NewTimeOff>) -> Result<Vec<TimeOffRecord>> {
+        let mut tx = self.pools.begin().await?;
+        let mut made = Vec::with_capacity(days.len());
+        for new in days {
+            let date = new.date;
+            match insert(&mut tx, ctx, new).await {
+                Ok(record) => made.push(record),
+                // Dropping the transaction writes none of the days.
+                Err(Error::Invalid(errors)) => {
+                    let day = psops_core::dates::format_date(date);
+                    return Err(Error::Invalid(
+                        errors
+                            .into_iter()
+                            .map(|mut e| {
+                                e.message = format!("{day}: {}", e.message);
+                                e
+                            })
+                            .collect(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        tx.commit().await?;
+        Ok(made)
     }
 
     async fn time_off(&self, id: TimeOffId) -> Result<TimeOffRecord> {

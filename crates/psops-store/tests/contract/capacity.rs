@@ -198,7 +198,7 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     let bad = NewTimeOff {
         minutes: Minutes(20),
         date: date!(2019 - 12 - 31),
-        ..friday
+        ..friday.clone()
     };
     assert_eq!(
         broken(db.request_time_off(&ctx(), bad).await.unwrap_err()),
@@ -207,6 +207,41 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
             ("date".into(), Rule::Employment)
         ]
     );
+    // Several days at once: all of them, or none when one breaks a rule, named by date.
+    let day = |date| NewTimeOff {
+        date,
+        minutes: Minutes(480),
+        note: None,
+        ..friday.clone()
+    };
+    let waiting = TimeOffFilter {
+        person_id: Some(p.id),
+        status: Some(TimeOffStatus::Requested),
+        ..Default::default()
+    };
+    let page = PageRequest::default();
+    let before = db.list_time_off(&waiting, page).await.unwrap().items.len();
+    let run = vec![
+        day(date!(2026 - 12 - 07)),
+        day(date!(2026 - 12 - 08)),
+        day(date!(2019 - 12 - 31)),
+    ];
+    let refused = db.request_days(&ctx(), run).await.unwrap_err();
+    let Error::Invalid(errors) = &refused else {
+        panic!("{refused:?}")
+    };
+    assert_eq!(errors[0].rule, Rule::Employment);
+    assert!(errors[0].message.starts_with("2019-12-31: "), "{}", errors[0].message);
+    let after = db.list_time_off(&waiting, page).await.unwrap().items.len();
+    assert_eq!(after, before, "a refused run writes none of its days");
+    let week_off = vec![day(date!(2026 - 12 - 07)), day(date!(2026 - 12 - 08))];
+    let made = db.request_days(&ctx(), week_off).await.unwrap();
+    assert_eq!(made.len(), 2);
+    assert_eq!(db.list_time_off(&waiting, page).await.unwrap().items.len(), before + 2);
+    for r in made {
+        db.delete_time_off(&ctx(), r.id, Some(r.version)).await.unwrap();
+    }
+
     let filter = TimeOffFilter {
         person_id: Some(p.id),
         status: Some(TimeOffStatus::Approved),

@@ -8,11 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffStatus};
 use psops_core::code::Code;
-use psops_core::error::Thing;
 use psops_core::page::PageRequest;
-use psops_core::people::{PersonFilter, PersonId};
-use psops_core::policy::{Action, Grant, Resource, Subject, list_scope};
-use psops_core::record::Entity;
+use psops_core::people::PersonFilter;
+use psops_core::policy::{Action, Grant, Subject, list_scope};
 use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::Records as _;
@@ -26,7 +24,7 @@ use super::layout::{Frame, decides_all_time_off, frame, runs_settings, sees_audi
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::authorize::{Guarded, allow};
+use crate::authorize::allow;
 use crate::request_id::RequestId;
 
 /// A posted form as name/value pairs (repeated names, such as role checkboxes, kept).
@@ -223,22 +221,6 @@ pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Res
     time_off_page(&st, &me, &s, StatusCode::OK, Vec::new(), None, notice).await
 }
 
-/// The time off as the policy sees it.
-struct TimeOffThing {
-    id: TimeOffId,
-    person: PersonId,
-    resource: Resource,
-}
-
-impl Guarded for TimeOffThing {
-    fn label(&self) -> (Thing, String) {
-        (Thing::Entity(Entity::TimeOff), self.id.to_string())
-    }
-    async fn resource(&self, _: &AppState, _: &Subject) -> psops_core::Result<Option<Resource>> {
-        Ok(Some(self.resource))
-    }
-}
-
 pub async fn decide_time_off(
     State(st): State<AppState>,
     Extension(request): Extension<RequestId>,
@@ -250,17 +232,7 @@ pub async fn decide_time_off(
     let id = path_id(&id)?;
     let s = subject(&st, &me).await?;
     let record = st.store.time_off(TimeOffId::new(id)).await?;
-    let person = st.store.get(record.person_id).await?;
-    let thing = TimeOffThing {
-        id: record.id,
-        person: record.person_id,
-        resource: Resource::TimeOff {
-            person_id: person.id,
-            person_partner_id: person.fields.partner_id,
-            manager_id: person.fields.manager_id,
-        },
-    };
-    let grant = allow(&st, &s, Action::Approve, &thing).await?;
+    let grant = allow(&st, &s, Action::Approve, &record).await?;
     let reason = p.text("reason");
     let decision = match p.get("action") {
         Some("approve") => TimeOffDecision::Approve,
@@ -275,7 +247,7 @@ pub async fn decide_time_off(
             return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
         }
     };
-    if thing.person == s.person_id.unwrap_or(PersonId::new(0)) {
+    if Some(record.person_id) == s.person_id {
         let e = FieldError::new("person_id", Rule::NotOwn, "nobody decides their own time off");
         return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
     }

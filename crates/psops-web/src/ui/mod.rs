@@ -29,6 +29,7 @@ mod session;
 mod setup;
 mod sign_in;
 mod table;
+mod time_off;
 mod utilization;
 mod week;
 mod week_grid;
@@ -58,6 +59,8 @@ pub fn router() -> Router<AppState> {
         .route("/week/submit", post(week::submit))
         .route("/week/withdraw", post(week::withdraw))
         .route("/me/utilization", get(utilization::show))
+        .route("/me/time-off", get(time_off::show).post(time_off::request))
+        .route("/me/time-off/{id}/withdraw", post(time_off::withdraw))
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))

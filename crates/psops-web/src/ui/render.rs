@@ -22,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/directory_results.html"),
     ),
     ("record.html", include_str!("../../templates/record.html")),
+    ("my_time_off.html", include_str!("../../templates/my_time_off.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (

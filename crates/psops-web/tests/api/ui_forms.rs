@@ -425,4 +425,112 @@ async fn forms_open_to_the_roles_that_may_write(app: TestApp) {
     assert!(pm_project.text.contains(&format!("/assignments/new?project={project}")));
 }
 
-api_tests!(ops_runs_the_records_from_forms, forms_open_to_the_roles_that_may_write);
+/// Ada asks for a week off (the weekdays, all or none), withdraws a day, and Pat, her
+/// manager, approves one from the requests waiting for him.
+async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) {
+    use psops_core::calendars::{TimeOffFilter, TimeOffStatus};
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    web_user(
+        app.store.as_ref(),
+        "ada@org.example",
+        vec![Role::Consultant],
+        Some(org.ada),
+    )
+    .await;
+    web_user(
+        app.store.as_ref(),
+        "pat@org.example",
+        vec![Role::ProjectManager],
+        Some(org.pm),
+    )
+    .await;
+    let ada = Browser::sign_in(&app, "ada@org.example").await;
+    let page = ada.get(&app, "/me/time-off").await.expect(200);
+    assert!(page.text.contains("value=\"8.00\""), "a full day by the policy");
+    let mine = |status| TimeOffFilter {
+        person_id: Some(Id::new(org.ada)),
+        status,
+        ..Default::default()
+    };
+    let count = |status| {
+        let filter = mine(status);
+        let store = app.store.clone();
+        async move { store.list_time_off(&filter, ALL).await.expect("time off").items }
+    };
+    let backwards = ada
+        .post(
+            &app,
+            "/me/time-off",
+            &[
+                ("from", "2026-12-11"),
+                ("until", "2026-12-07"),
+                ("kind", "pto"),
+                ("hours", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(backwards.status, 422);
+    assert!(backwards.text.contains("<strong>until</strong>"), "{}", backwards.text);
+    let outside = ada
+        .post(
+            &app,
+            "/me/time-off",
+            &[
+                ("from", "2024-12-30"),
+                ("until", "2025-01-03"),
+                ("kind", "pto"),
+                ("hours", "8"),
+            ],
+        )
+        .await;
+    assert_eq!(outside.status, 422, "Ada starts in 2025: the run crosses her start");
+    assert!(
+        outside.text.contains("2024-12-30: "),
+        "the day is named: {}",
+        outside.text
+    );
+    assert!(count(None).await.is_empty(), "a refused run writes none of its days");
+
+    let week = [
+        ("from", "2026-12-07"),
+        ("until", "2026-12-13"),
+        ("kind", "pto"),
+        ("hours", "8"),
+        ("note", "family visit"),
+    ];
+    let done = ada.post(&app, "/me/time-off", &week).await.expect(303);
+    assert_eq!(done.header("location"), Some("/me/time-off?done=requested"));
+    let asked = count(Some(TimeOffStatus::Requested)).await;
+    assert_eq!(asked.len(), 5, "Monday to Friday, not the weekend");
+    let first = &asked[0];
+    let path = format!("/me/time-off/{}/withdraw", first.id);
+    ada.post(&app, &path, &[("version", &first.version.to_string())])
+        .await
+        .expect(303);
+    assert_eq!(count(Some(TimeOffStatus::Requested)).await.len(), 4);
+
+    // Pat is told there is something to decide, and decides it.
+    let pat = Browser::sign_in(&app, "pat@org.example").await;
+    let his = pat.get(&app, "/me/time-off").await.expect(200);
+    assert!(his.text.contains("href=\"/admin/time-off\""), "{}", his.text);
+    let waiting = pat.get(&app, "/admin/time-off").await.expect(200);
+    assert!(waiting.text.contains("Ada Lovelace") && waiting.text.contains("family visit"));
+    let one = &count(Some(TimeOffStatus::Requested)).await[0];
+    pat.post(&app, &format!("/admin/time-off/{}", one.id), &[("action", "approve")])
+        .await
+        .expect(303);
+    let after = ada.get(&app, "/me/time-off").await.expect(200);
+    assert!(after.text.contains("status-approved"), "{}", after.text);
+    // Nobody withdraws what was decided, nor another person's request.
+    let decided = format!("/me/time-off/{}/withdraw", one.id);
+    assert_eq!(ada.post(&app, &decided, &[]).await.status, 403);
+    let open = &count(Some(TimeOffStatus::Requested)).await[0];
+    let theirs = format!("/me/time-off/{}/withdraw", open.id);
+    assert_ne!(pat.post(&app, &theirs, &[]).await.status, 303);
+}
+
+api_tests!(
+    ops_runs_the_records_from_forms,
+    forms_open_to_the_roles_that_may_write,
+    a_consultant_requests_time_off_and_their_manager_decides,
+);

@@ -292,7 +292,22 @@ async fn forms_need_the_csrf_token(app: TestApp) {
         "/admin/calendars".to_string(),
         "/admin/time-off/1".to_string(),
         format!("/tokens/{}/revoke", org.project),
-    ] {
+        "/me/time-off".to_string(),
+        "/me/time-off/1/withdraw".to_string(),
+        "/week/withdraw".to_string(),
+    ]
+    .into_iter()
+    .chain(
+        ["people", "partners", "accounts", "contacts", "projects", "assignments"]
+            .iter()
+            .flat_map(|kind| {
+                [
+                    format!("/{kind}/new"),
+                    format!("/{kind}/1/edit"),
+                    format!("/{kind}/1/archive"),
+                ]
+            }),
+    ) {
         let r = b.post_bare(&app, &path, &[("name", "x")]).await;
         assert_eq!(r.status, 403, "{path} without its CSRF token");
         let r = b.post_bare(&app, &path, &[("csrf", "forged")]).await;
