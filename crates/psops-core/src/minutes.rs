@@ -32,6 +32,13 @@ impl Minutes {
         parse_duration(input, Fraction::Round)
     }
 
+    /// Hours and minutes as a clock shows them, e.g. `7:30`, as people write time.
+    pub fn clock_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let m = self.0.unsigned_abs();
+        format!("{sign}{}:{:02}", m / 60, m % 60)
+    }
+
     /// Hours with two decimals as text, e.g. `1.50`, exact for every multiple of 0.6 min.
     pub fn hours_text(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };

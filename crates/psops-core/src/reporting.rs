@@ -91,6 +91,12 @@ pub struct ComplianceRow {
 }
 
 crate::sort_columns!(
+    /// How the approvals queue sorts the lines inside each project: by person (the
+    /// default), week or hours.
+    WaitingSort { Person, Week, Hours }
+);
+
+crate::sort_columns!(
     /// The columns a compliance list sorts by; by default the late first.
     ComplianceSort { Status, Person, Submitted, Approved }
 );

@@ -4,9 +4,11 @@
 //! finance locks a period, or an invoice bills the entry, nothing about it changes for
 //! anyone. Weeks, due days and compliance live in `week`.
 
+mod review;
 mod state;
 mod week;
 
+pub use review::{LONG_DAY, Warning, review};
 pub use state::{WeekActions, WeekState};
 pub use week::{Compliance, IsoWeek, compliance, due_date, due_date_for, parse_weekday};
 

@@ -9,6 +9,14 @@
     if (el.hasAttribute("data-submit-on-change") && el.form) {
       el.form.submit();
     }
+    // <input type=checkbox data-select-all=NAME>: tick or clear every box of that name in
+    // its form.
+    var all = el.getAttribute("data-select-all");
+    if (all && el.form) {
+      el.form.querySelectorAll('input[type=checkbox][name="' + all + '"]').forEach(function (box) {
+        box.checked = el.checked;
+      });
+    }
     // <input type=file data-read-into=ID data-format-select=ID>: put the chosen file's
     // text into the textarea, and pick the format its name suggests.
     var target = el.getAttribute("data-read-into");

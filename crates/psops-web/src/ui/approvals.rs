@@ -17,8 +17,10 @@ use psops_core::policy::{Action, Grant, Subject, approval_scope, approves_all, l
 use psops_core::projects::Project;
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
+use psops_core::reporting::WaitingSort;
+use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
-use psops_core::sort::{ByName, Numbered, Sorted};
+use psops_core::sort::{Numbered, Sorted};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryFilter};
 use psops_core::timesheet::IsoWeek;
 use serde::Serialize;
@@ -38,14 +40,14 @@ use crate::request_id::RequestId;
 
 /// One person's submitted time on one project (or internal time) in one week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-struct Line {
-    person: PersonId,
-    week: IsoWeek,
-    project: Option<ProjectId>,
+pub(super) struct Line {
+    pub person: PersonId,
+    pub week: IsoWeek,
+    pub project: Option<ProjectId>,
 }
 
 impl Line {
-    fn key(&self) -> String {
+    pub fn key(&self) -> String {
         let project = self.project.map_or("internal".into(), |p| p.to_string());
         format!("{}.{}.{project}", self.person, self.week)
     }
@@ -82,6 +84,15 @@ struct ApprovalsPage {
     frame: Frame,
     groups: Vec<Group>,
     total_lines: usize,
+    /// Lines waiting before the filters.
+    waiting: usize,
+    /// The sortable headers: person, week, hours.
+    columns: Vec<table::Column>,
+    projects: Vec<(String, String)>,
+    weeks: Vec<String>,
+    f: BTreeMap<&'static str, String>,
+    /// This view's query, to come back to it after a decision.
+    back: String,
     pager: Pager,
     reason: String,
     error: String,
@@ -91,11 +102,63 @@ struct ApprovalsPage {
 /// A line's sums: minutes, billable minutes, entries.
 type Sums = [i64; 3];
 
+/// Which waiting lines to show: one project (or internal time), one week, people whose
+/// name holds some text, or only weeks waiting more than a week since they ended.
+#[derive(Default)]
+struct Only {
+    project: Option<Option<ProjectId>>,
+    week: Option<IsoWeek>,
+    person: Option<String>,
+    late: bool,
+}
+
+impl Only {
+    fn read(e: &mut Params, p: &Pairs) -> Only {
+        let project = match p.get("project").filter(|v| !v.is_empty()) {
+            None => None,
+            Some("internal") => Some(None),
+            Some(v) => e.id::<Project>("project", Some(v)).map(Some),
+        };
+        let week = match p.get("week").filter(|v| !v.is_empty()) {
+            None => None,
+            Some(v) => match v.parse::<IsoWeek>() {
+                Ok(w) => Some(w),
+                Err(_) => {
+                    e.add(
+                        "week",
+                        Rule::IsoWeek,
+                        format!("week must be an ISO week such as 2026-W48, got '{v}'"),
+                    );
+                    None
+                }
+            },
+        };
+        Only {
+            project,
+            week,
+            person: p
+                .get("person")
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_lowercase),
+            late: p.get("late").is_some(),
+        }
+    }
+
+    /// Whether a line of this person (named so) passes.
+    fn admits(&self, line: &Line, name: &str, today: time::Date) -> bool {
+        self.project.is_none_or(|p| p == line.project)
+            && self.week.is_none_or(|w| w == line.week)
+            && self.person.as_ref().is_none_or(|q| name.to_lowercase().contains(q))
+            && (!self.late || line.week.range().end + time::Duration::days(7) < today)
+    }
+}
+
 /// Everything submitted that the subject approves, summed per line: all of it for admin
 /// and ops; for a project manager what is on their projects and they may read — the
 /// policy's approve rule for time entries, as a query. Deciding a line checks the policy
 /// on its entries.
-async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, Sums>, UiError> {
+pub(super) async fn waiting(state: &AppState, subject: &Subject) -> Result<BTreeMap<Line, Sums>, UiError> {
     let mut lines: BTreeMap<Line, Sums> = BTreeMap::new();
     for w in state.store.waiting(&approval_scope(subject)).await? {
         let line = Line {
@@ -152,7 +215,7 @@ async fn groups(
     state: &AppState,
     lines: &BTreeMap<Line, Sums>,
     checked: &[String],
-    at: &Sorted<ByName>,
+    at: &Sorted<WaitingSort>,
 ) -> Result<Vec<Group>, UiError> {
     let people = names_of::<Person>(state, lines.keys().map(|l| l.person)).await?;
     let projects = names_of::<Project>(state, lines.keys().filter_map(|l| l.project)).await?;
@@ -164,15 +227,32 @@ async fn groups(
             .unwrap_or_else(|| format!("project {id}")),
     };
     let person_name = |p: PersonId| people.get(&p.get()).cloned().unwrap_or_else(|| format!("person {p}"));
-    let mut ordered: Vec<(&Line, &Sums)> = lines.iter().collect();
-    ordered.sort_by_cached_key(|(l, _)| {
-        (
-            project_name(l.project).to_lowercase(),
-            l.project,
-            person_name(l.person).to_lowercase(),
-            l.week,
-        )
+    let ordered: Vec<(&Line, &Sums)> = lines.iter().collect();
+    // By project, then inside each project by the chosen column either way.
+    let mut keyed: Vec<(String, String, &Line, &Sums)> = ordered
+        .into_iter()
+        .map(|(l, s)| {
+            (
+                project_name(l.project).to_lowercase(),
+                person_name(l.person).to_lowercase(),
+                l,
+                s,
+            )
+        })
+        .collect();
+    keyed.sort_by(|a, b| {
+        let within = match at.key {
+            WaitingSort::Person => a.1.cmp(&b.1).then(a.2.week.cmp(&b.2.week)),
+            WaitingSort::Week => a.2.week.cmp(&b.2.week).then(a.1.cmp(&b.1)),
+            WaitingSort::Hours => a.3[0].cmp(&b.3[0]).then(a.1.cmp(&b.1)),
+        };
+        let within = match at.direction {
+            psops_core::sort::Direction::Asc => within,
+            psops_core::sort::Direction::Desc => within.reverse(),
+        };
+        (&a.0, a.2.project).cmp(&(&b.0, b.2.project)).then(within)
     });
+    let ordered: Vec<(&Line, &Sums)> = keyed.into_iter().map(|(_, _, l, s)| (l, s)).collect();
     let mut whole: HashMap<Option<ProjectId>, (usize, std::collections::BTreeSet<PersonId>, i64)> = HashMap::new();
     for (l, sums) in &ordered {
         let g = whole.entry(l.project).or_default();
@@ -224,9 +304,30 @@ async fn page(
     error: String,
     message: String,
 ) -> Result<Response, UiError> {
-    let lines = waiting(state, subject).await?;
+    let all = waiting(state, subject).await?;
     let mut e = Params::new();
-    let mut at = table::read::<ByName>(&mut e, params);
+    let only = Only::read(&mut e, params);
+    let names = match only.person {
+        Some(_) => names_of::<Person>(state, all.keys().map(|l| l.person)).await?,
+        None => HashMap::new(),
+    };
+    let today = time::OffsetDateTime::now_utc().date();
+    let lines: BTreeMap<Line, Sums> = all
+        .iter()
+        .filter(|(l, _)| only.admits(l, names.get(&l.person.get()).map_or("", String::as_str), today))
+        .map(|(l, s)| (*l, *s))
+        .collect();
+    let project_names = names_of::<Project>(state, all.keys().filter_map(|l| l.project)).await?;
+    let mut projects: Vec<(String, String)> = project_names
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name))
+        .collect();
+    projects.sort_by_key(|(_, name)| name.to_lowercase());
+    if all.keys().any(|l| l.project.is_none()) {
+        projects.push(("internal".into(), "Internal time".into()));
+    }
+    let weeks: std::collections::BTreeSet<IsoWeek> = all.keys().map(|l| l.week).collect();
+    let mut at = table::read::<WaitingSort>(&mut e, params);
     // A decision that emptied the last page returns to the page before it.
     let pages = (lines.len() as u64).div_ceil(u64::from(at.size.max(1))).max(1);
     at.page = at.page.min(u32::try_from(pages).unwrap_or(u32::MAX));
@@ -234,10 +335,24 @@ async fn page(
     if let Some(bad) = e.errors().first() {
         error = format!("{}: {}", bad.field, bad.message);
     }
+    let cols = vec![
+        table::col("Person", WaitingSort::Person),
+        table::col("Week", WaitingSort::Week),
+        table::num("Hours", WaitingSort::Hours),
+    ];
     let view = ApprovalsPage {
         frame: frame(me, subject),
         groups: groups(state, &lines, checked, &at).await?,
         total_lines: lines.len(),
+        waiting: all.len(),
+        columns: table::head("/approvals", params, &at, cols),
+        projects,
+        weeks: weeks.iter().rev().map(|w| w.to_string()).collect(),
+        f: ["project", "week", "person", "late", "sort", "dir"]
+            .into_iter()
+            .map(|k| (k, params.text(k)))
+            .collect(),
+        back: params.encoded_without(&["approved", "rejected"]),
         pager: table::pager("/approvals", params, &at, lines.len() as u64),
         reason,
         error,
@@ -372,8 +487,16 @@ pub async fn act(
     }
     if problems.is_empty() {
         let verb = if reject { "rejected" } else { "approved" };
-        let page = on_page.map(|p| format!("&page={p}")).unwrap_or_default();
-        return Ok(Redirect::to(&format!("/approvals?{verb}={done}{page}")).into_response());
+        // Decided from a week's own page: back to it (only ever an approvals page).
+        if let Some(week) = get("back").filter(|b| b.starts_with("/approvals/") && !b.contains("//")) {
+            return Ok(Redirect::to(&format!("{week}?{verb}={done}")).into_response());
+        }
+        // Back to the same view: its filters, sort and page (a query string only).
+        let view = get("view")
+            .filter(|v| !v.contains(['/', ':', '#']))
+            .map(|v| format!("&{v}"))
+            .unwrap_or_else(|| on_page.map(|p| format!("&page={p}")).unwrap_or_default());
+        return Ok(Redirect::to(&format!("/approvals?{verb}={done}{view}")).into_response());
     }
     refuse(&problems.join(" · ")).await
 }

@@ -7,6 +7,7 @@ mod admin_calendars;
 mod admin_capacity;
 mod admin_tokens;
 mod admin_users;
+mod approval_week;
 mod approvals;
 mod assets;
 pub mod charts;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/time-off", get(time_off::show).post(time_off::request))
         .route("/me/time-off/{id}/withdraw", post(time_off::withdraw))
         .route("/approvals", get(approvals::show).post(approvals::act))
+        .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/accounts", get(directory::accounts))

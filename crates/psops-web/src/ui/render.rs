@@ -11,6 +11,7 @@ use serde::Serialize;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("approvals.html", include_str!("../../templates/approvals.html")),
+    ("approval_week.html", include_str!("../../templates/approval_week.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),

@@ -83,9 +83,7 @@ pub fn clock(m: i64) -> String {
     if m == 0 {
         return String::new();
     }
-    let sign = if m < 0 { "-" } else { "" };
-    let m = m.unsigned_abs();
-    format!("{sign}{}:{:02}", m / 60, m % 60)
+    Minutes(m).clock_text()
 }
 
 /// What was typed into a cell that could not be saved, shown back with the reason.

@@ -59,8 +59,18 @@ pub async fn own_entries(
     subject: &Subject,
     range: psops_core::dates::DateRange,
 ) -> Result<Vec<TimeEntry>, UiError> {
+    entries_of(state, subject, person(subject)?, range).await
+}
+
+/// Every entry of a person in a date range that the subject may read.
+pub async fn entries_of(
+    state: &AppState,
+    subject: &Subject,
+    person: psops_core::people::PersonId,
+    range: psops_core::dates::DateRange,
+) -> Result<Vec<TimeEntry>, UiError> {
     let filter = TimeEntryFilter {
-        person_id: subject.person_id,
+        person_id: Some(person),
         from: Some(range.start),
         to: Some(range.end),
         scope: list_scope(subject, ListKind::TimeEntries),

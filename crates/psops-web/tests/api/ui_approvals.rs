@@ -206,7 +206,150 @@ async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
     }
 }
 
+/// Pat opens Ada's submitted week: the days and projects with her note on non-billable
+/// time and what is worth a look; he rejects the internal time with a reason from the
+/// week's page and approves the project; the queue filters and sorts.
+async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
+    use psops_core::code::Code;
+    use psops_core::time_entries::{InternalCategory, NewTimeEntry};
+    let store = app.store.as_ref();
+    let org = SmallOrg::build(store).await;
+    let w10 = IsoWeek::new(2026, 10).expect("week");
+    let ada = Id::new(org.ada);
+    let unbilled = NewTimeEntry {
+        person_id: ada,
+        project_id: Some(Id::new(org.project)),
+        category: None,
+        date: date!(2026 - 03 - 04),
+        minutes: Minutes(120),
+        billable: Some(false),
+        note: Some("rework after the customer changed the scope".into()),
+    };
+    store
+        .create_time_entry(&WriteCtx::trusted(), unbilled)
+        .await
+        .expect("entry");
+    let internal = NewTimeEntry {
+        project_id: None,
+        category: Some(InternalCategory::ALL[0]),
+        billable: Some(false),
+        note: None,
+        date: date!(2026 - 03 - 05),
+        minutes: Minutes(60),
+        person_id: ada,
+    };
+    store
+        .create_time_entry(&WriteCtx::trusted(), internal)
+        .await
+        .expect("entry");
+    let owner = TimesheetActor {
+        person_id: Some(ada),
+        approves_all: false,
+    };
+    store
+        .submit_week(&WriteCtx::trusted(), owner, ada, w10)
+        .await
+        .expect("submit");
+    web_user(store, "ops@org.example", vec![Role::Ops], None).await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let queue = ops.get(&app, "/approvals").await.expect(200).text;
+    let path = format!("/approvals/{}/{w10}", org.ada);
+    assert!(
+        queue.contains(&format!("href=\"{path}\"")),
+        "each week opens to its detail"
+    );
+
+    let week = ops.get(&app, &path).await.expect(200).text;
+    assert!(
+        week.contains("rework after the customer changed the scope"),
+        "the note shows"
+    );
+    assert!(week.contains("non-billable on customer projects"), "and is flagged");
+    assert!(
+        week.contains("the policy expects this week"),
+        "short of the expected hours"
+    );
+    let grid = table_rows(&week, "review-table");
+    assert!(
+        grid.iter()
+            .any(|r| r[0].contains("Migration") && r[0].contains("non-billable")),
+        "{grid:?}"
+    );
+    assert!(
+        grid.iter()
+            .any(|r| r[0].contains("Migration") && r[0].contains("billable") && r[1] == "8:00")
+    );
+    let project_key = format!("{}.{w10}.{}", org.ada, org.project);
+    let internal_key = format!("{}.{w10}.internal", org.ada);
+    assert!(
+        week.contains(&project_key) && week.contains(&internal_key),
+        "one decision per project"
+    );
+
+    // Reject the internal time from the week's page: back to it, with the reason in its history.
+    let no_reason = ops
+        .post(&app, "/approvals", &[("reject_one", &internal_key), ("back", &path)])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    let rejected = ops
+        .post(
+            &app,
+            "/approvals",
+            &[
+                ("reject_one", &internal_key),
+                ("reason", "book it on the project"),
+                ("back", &path),
+            ],
+        )
+        .await
+        .expect(303);
+    assert_eq!(rejected.header("location"), Some(format!("{path}?rejected=1").as_str()));
+    let after = ops.get(&app, &path).await.expect(200).text;
+    assert!(after.contains("book it on the project"), "the history keeps the reason");
+    assert!(!after.contains(&internal_key), "the internal time waits no more");
+    ops.post(&app, "/approvals", &[("approve_one", &project_key), ("back", &path)])
+        .await
+        .expect(303);
+    let statuses: Vec<EntryStatus> = store
+        .list_time_entries(
+            &psops_core::time_entries::TimeEntryFilter {
+                person_id: Some(ada),
+                from: Some(w10.range().start),
+                to: Some(w10.range().end),
+                ..Default::default()
+            },
+            psops_core::page::PageRequest { after: None, limit: 50 },
+        )
+        .await
+        .expect("entries")
+        .items
+        .iter()
+        .map(|e| e.status)
+        .collect();
+    assert!(statuses.contains(&EntryStatus::Approved) && statuses.contains(&EntryStatus::Draft));
+
+    // The queue filters by week, person and project, and a filter that leaves nothing says so.
+    let w11 = IsoWeek::new(2026, 11).expect("week");
+    store
+        .submit_week(&WriteCtx::trusted(), owner, ada, w11)
+        .await
+        .expect("submit");
+    let only = ops
+        .get(&app, &format!("/approvals?week={w11}&person=ada"))
+        .await
+        .expect(200)
+        .text;
+    assert!(only.contains(&format!("/approvals/{}/{w11}", org.ada)));
+    let none = ops.get(&app, "/approvals?person=nobody").await.expect(200).text;
+    assert!(none.contains("No waiting line matches these filters"));
+    let bad = ops.get(&app, "/approvals?week=someday").await.expect(200).text;
+    assert!(bad.contains("ISO week"), "a bad filter is named");
+    let sorted = ops.get(&app, "/approvals?sort=hours&dir=desc").await.expect(200).text;
+    assert!(sorted.contains("aria-sort=\"descending\""));
+}
+
 api_tests!(
+    a_week_opens_to_its_detail_and_is_decided_per_project,
     approvals_group_count_and_page,
     a_partner_project_manager_sees_only_what_they_may_read
 );

@@ -1,0 +1,248 @@
+//! `/approvals/{person}/{week}`: one person's week as an approver decides it — the days ×
+//! projects grid with the notes, billable and non-billable apart, the hours the policy
+//! expects, what is worth a look (core `timesheet::review`), each waiting project with
+//! its own approve and reject, and the week's history of submissions and rejections.
+
+use std::collections::{BTreeMap, HashMap};
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use psops_core::capacity::CapacityView;
+use psops_core::code::Code;
+use psops_core::dates::format_date;
+use psops_core::people::{Person, PersonId};
+use psops_core::policy::Action;
+use psops_core::projects::{Project, ProjectId};
+use psops_core::time_entries::TimeEntry;
+use psops_core::timesheet::{IsoWeek, Warning, review};
+use serde::Serialize;
+
+use super::approvals::{Line, waiting};
+use super::filters::{Pairs, label, names_of, subject};
+use super::layout::{Frame, frame};
+use super::render::{UiError, render};
+use super::session::SignedIn;
+use super::week_grid::{RowKey, Work, clock};
+use super::week_load::entries_of;
+use crate::AppState;
+use crate::authorize::allow;
+
+#[derive(Serialize)]
+struct Cell {
+    value: String,
+    notes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Row {
+    label: String,
+    billable: bool,
+    /// The statuses of its entries, e.g. "submitted".
+    status: String,
+    cells: Vec<Cell>,
+    total: String,
+}
+
+/// A waiting project of the week, decided on its own.
+#[derive(Serialize)]
+struct Decision {
+    key: String,
+    project: String,
+    hours: String,
+}
+
+#[derive(Serialize)]
+struct Step {
+    when: String,
+    what: String,
+}
+
+#[derive(Serialize)]
+struct WeekPage {
+    #[serde(flatten)]
+    frame: Frame,
+    person_id: i64,
+    person: String,
+    week: String,
+    back: String,
+    days: Vec<String>,
+    rows: Vec<Row>,
+    totals: Vec<String>,
+    total: String,
+    billable: String,
+    non_billable: String,
+    expected: String,
+    warnings: Vec<Warning>,
+    decisions: Vec<Decision>,
+    history: Vec<Step>,
+}
+
+fn parse(person: &str, week: &str) -> Result<(PersonId, IsoWeek), UiError> {
+    let person = match person.parse::<i64>() {
+        Ok(n) if n > 0 => PersonId::new(n),
+        _ => return Err(super::not_found()),
+    };
+    let week = week.parse::<IsoWeek>().map_err(|_| super::not_found())?;
+    Ok((person, week))
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path((person, week)): Path<(String, String)>,
+    p: Pairs,
+) -> Result<Response, UiError> {
+    let (person_id, week) = parse(&person, &week)?;
+    let s = subject(&st, &me).await?;
+    let person: Person = st.store.get(person_id).await?;
+    allow(&st, &s, Action::Read, &person).await?;
+    let entries = entries_of(&st, &s, person_id, week.range()).await?;
+    let lines = waiting(&st, &s).await?;
+    let mine: Vec<(&Line, &[i64; 3])> = lines
+        .iter()
+        .filter(|(l, _)| l.person == person_id && l.week == week)
+        .collect();
+    if entries.is_empty() && mine.is_empty() {
+        return Err(super::not_found());
+    }
+    let project_ids: Vec<ProjectId> = entries.iter().filter_map(|e| e.project_id).collect();
+    let mut customer: HashMap<ProjectId, bool> = HashMap::new();
+    let mut names: HashMap<ProjectId, String> = HashMap::new();
+    for id in {
+        let mut ids = project_ids.clone();
+        ids.sort();
+        ids.dedup();
+        ids
+    } {
+        let project: Project = st.store.get(id).await?;
+        customer.insert(id, project.fields.is_customer());
+        names.insert(id, project.fields.name);
+    }
+    let range = week.range();
+    let expected = st
+        .store
+        .capacity(person_id, range, CapacityView::Policy)
+        .await?
+        .available_minutes;
+    let warnings = review(&entries, expected, |p| customer.get(&p).copied().unwrap_or(false));
+
+    let mut by_row: BTreeMap<(String, bool), Vec<&TimeEntry>> = BTreeMap::new();
+    let work_name = |e: &TimeEntry| match RowKey::of(e).map(|k| k.work) {
+        Some(Work::Project(p)) => names.get(&p).cloned().unwrap_or_else(|| format!("project {p}")),
+        Some(Work::Category(c)) => format!("{} (internal)", label(c.code())),
+        None => "—".into(),
+    };
+    for e in &entries {
+        by_row.entry((work_name(e), !e.billable)).or_default().push(e);
+    }
+    let day_of = |e: &TimeEntry| (e.date - range.start).whole_days() as usize;
+    let mut totals = [0i64; 7];
+    let rows = by_row
+        .into_iter()
+        .map(|((name, unbilled), list)| {
+            let mut cells: Vec<Cell> = (0..7)
+                .map(|_| Cell {
+                    value: String::new(),
+                    notes: Vec::new(),
+                })
+                .collect();
+            let mut minutes = [0i64; 7];
+            let mut statuses: Vec<&'static str> = Vec::new();
+            for e in &list {
+                let d = day_of(e).min(6);
+                minutes[d] += e.minutes.get();
+                totals[d] += e.minutes.get();
+                if let Some(n) = e.note.as_deref().filter(|n| !n.trim().is_empty()) {
+                    cells[d].notes.push(n.to_string());
+                }
+                if !statuses.contains(&e.status.code()) {
+                    statuses.push(e.status.code());
+                }
+            }
+            for (c, m) in cells.iter_mut().zip(minutes) {
+                if m > 0 {
+                    c.value = clock(m);
+                }
+            }
+            Row {
+                label: name,
+                billable: !unbilled,
+                status: statuses.join(", "),
+                cells,
+                total: clock(minutes.iter().sum()),
+            }
+        })
+        .collect();
+    let logged: i64 = entries.iter().map(|e| e.minutes.get()).sum();
+    let billable: i64 = entries.iter().filter(|e| e.billable).map(|e| e.minutes.get()).sum();
+    let decisions = mine
+        .iter()
+        .map(|(l, sums)| Decision {
+            key: l.key(),
+            project: match l.project {
+                Some(p) => names.get(&p).cloned().unwrap_or_else(|| format!("project {p}")),
+                None => "Internal time".into(),
+            },
+            hours: clock(sums[0]),
+        })
+        .collect();
+    let history = history(&st, person_id, week).await?;
+    let back = match p.get("page").and_then(|n| n.parse::<u32>().ok()) {
+        Some(n) if n > 1 => format!("/approvals?page={n}"),
+        _ => "/approvals".to_string(),
+    };
+    let ctx = WeekPage {
+        frame: frame(&me, &s),
+        person_id: person_id.get(),
+        person: person.fields.name,
+        week: week.to_string(),
+        back,
+        days: (0..7)
+            .map(|d| {
+                let date = range.start + time::Duration::days(d);
+                format!("{} {}", &date.weekday().to_string()[..3], &format_date(date)[5..])
+            })
+            .collect(),
+        rows,
+        totals: totals
+            .iter()
+            .map(|m| if *m > 0 { clock(*m) } else { String::new() })
+            .collect(),
+        total: clock(logged),
+        billable: clock(billable),
+        non_billable: clock(logged - billable),
+        expected: expected.clock_text(),
+        warnings,
+        decisions,
+        history,
+    };
+    Ok(render("approval_week.html", ctx)?.into_response())
+}
+
+/// When the week was last submitted and every rejection, newest first.
+async fn history(st: &AppState, person: PersonId, week: IsoWeek) -> Result<Vec<Step>, UiError> {
+    let mut steps = Vec::new();
+    let rejections = st.store.list_rejections(person, week).await?;
+    let projects = names_of::<Project>(st, rejections.iter().filter_map(|r| r.project_id)).await?;
+    for r in rejections {
+        let on = match r.project_id {
+            Some(p) => projects
+                .get(&p.get())
+                .cloned()
+                .unwrap_or_else(|| format!("project {p}")),
+            None => "internal time".into(),
+        };
+        steps.push(Step {
+            when: format_date(r.rejected_at.date()),
+            what: format!("Rejected the time on {on} ({} entries): {}", r.entries, r.reason),
+        });
+    }
+    if let Some(at) = st.store.week_submitted_at(person, week).await? {
+        steps.push(Step {
+            when: format_date(at.date()),
+            what: "Submitted".into(),
+        });
+    }
+    steps.sort_by(|a, b| b.when.cmp(&a.when));
+    Ok(steps)
+}
