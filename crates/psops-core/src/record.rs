@@ -35,6 +35,8 @@ pub enum Entity {
     Assignment,
     TimeEntry,
     TimesheetRejection,
+    /// A reminder about a week's timesheet, kept in the outbox.
+    Reminder,
     LockedPeriod,
     TimeOff,
     HolidayCalendar,

@@ -15,6 +15,7 @@ use crate::projects::ProjectId;
 use crate::timesheet::{Compliance, IsoWeek};
 
 pub type RejectionId = Id<Rejection>;
+pub type ReminderId = Id<Reminder>;
 pub type LockedPeriodId = Id<LockRecord>;
 
 /// Who asks for a timesheet step, as authorization established it. The store works out
@@ -41,6 +42,37 @@ pub struct Rejection {
     pub rejected_at: OffsetDateTime,
     /// How many entries went back to draft.
     pub entries: i64,
+}
+
+/// A nudge to a person about one week's timesheet. Every reminder is kept in the outbox;
+/// psops has no mail transport yet, so none is mailed (`mailed` stays false).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Reminder {
+    pub id: ReminderId,
+    pub person_id: PersonId,
+    pub week: IsoWeek,
+    pub message: String,
+    pub sent_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub sent_at: OffsetDateTime,
+    pub mailed: bool,
+}
+
+impl Reminder {
+    /// The words of a reminder about a week due on `due`.
+    pub fn message_for(week: IsoWeek, due: Date) -> String {
+        format!(
+            "Your timesheet for {week} was due on {}. Please fill it in and submit it.",
+            crate::dates::format_date(due)
+        )
+    }
+
+    /// A message must say something, in at most 1,000 characters.
+    pub fn check(message: &str) -> crate::Result<()> {
+        let mut c = crate::validate::Checks::new();
+        c.text(message, "message", 1000);
+        c.into_result()
+    }
 }
 
 /// Submitted minutes waiting for approval in one person's ISO week on one project

@@ -24,7 +24,9 @@ use crate::policy::Grant;
 use crate::policy::ProjectFacts;
 use crate::projects::{Project, ProjectId};
 use crate::record::{ListFilter, NewRecord, Record};
-use crate::reporting::{ComplianceReport, LockRecord, Rejection, RollupDifference, TimesheetActor, UtilizationFilter};
+use crate::reporting::{
+    ComplianceReport, LockRecord, Rejection, Reminder, RollupDifference, TimesheetActor, UtilizationFilter,
+};
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
 use crate::sort::{Numbered, Sorted};
@@ -377,6 +379,10 @@ pub trait TimesheetStore: Send + Sync {
     /// Submitted time waiting for approval, summed per person, project and ISO week: what
     /// the scope lets its subject approve.
     async fn waiting(&self, scope: &crate::scope::ApprovalScope) -> Result<Vec<crate::reporting::Waiting>>;
+    /// Records a reminder to the person about the week, in the outbox.
+    async fn remind(&self, ctx: &WriteCtx, person: PersonId, week: IsoWeek, message: &str) -> Result<Reminder>;
+    /// Reminders, newest first: one person's or everyone's, at most `limit`.
+    async fn reminders(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Reminder>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.

@@ -10,7 +10,7 @@ mod week;
 
 pub use review::{LONG_DAY, Warning, review};
 pub use state::{WeekActions, WeekState};
-pub use week::{Compliance, IsoWeek, compliance, due_date, due_date_for, parse_weekday};
+pub use week::{Compliance, IsoWeek, compliance, due_date, due_date_for, parse_weekday, standing};
 
 use serde::{Deserialize, Serialize};
 use time::Date;

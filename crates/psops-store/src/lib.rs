@@ -24,6 +24,7 @@ mod partners;
 mod people;
 mod projects;
 mod record;
+mod reminders;
 mod reports;
 mod reports_weekly;
 mod rollups;

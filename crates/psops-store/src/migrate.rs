@@ -69,6 +69,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_change_counts.sql"),
         postgres: include_str!("../migrations/postgres/0007_change_counts.sql"),
     },
+    Migration {
+        version: 8,
+        name: "reminders",
+        sqlite: include_str!("../migrations/sqlite/0008_reminders.sql"),
+        postgres: include_str!("../migrations/postgres/0008_reminders.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

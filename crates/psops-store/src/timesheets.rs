@@ -11,7 +11,7 @@ use psops_core::dates::DateRange;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
-use psops_core::reporting::{LockRecord, Rejection, TimesheetActor, Waiting, week_from_key, week_key};
+use psops_core::reporting::{LockRecord, Rejection, Reminder, TimesheetActor, Waiting, week_from_key, week_key};
 use psops_core::rule::Rule;
 use psops_core::scope::{ApprovalScope, ListKind, ListScope};
 use psops_core::store::{TimesheetStore, WriteCtx};
@@ -334,6 +334,14 @@ impl TimesheetStore for Db {
             Ok(out)
         };
         self.memo.get(&self.pools, key, read).await
+    }
+
+    async fn remind(&self, ctx: &WriteCtx, person: PersonId, week: IsoWeek, message: &str) -> Result<Reminder> {
+        crate::reminders::remind(&self.pools, ctx, person, week, message).await
+    }
+
+    async fn reminders(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Reminder>> {
+        crate::reminders::list(&self.pools, person, limit).await
     }
 
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>> {

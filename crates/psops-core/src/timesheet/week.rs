@@ -176,6 +176,46 @@ impl Compliance {
     }
 }
 
+impl Compliance {
+    /// The status in words, for counts and filters.
+    pub fn label(self) -> &'static str {
+        match self {
+            Compliance::OnTime => "On time",
+            Compliance::NotSubmitted => "Late or missing",
+            Compliance::NotApproved => "Approval late",
+            Compliance::NotDue => "Not due yet",
+        }
+    }
+}
+
+/// How one person's week reads against its due day: on time, how late it was submitted
+/// or approved, or that it is still missing and for how long.
+pub fn standing(
+    status: Compliance,
+    due: Date,
+    submitted_on: Option<Date>,
+    approved_on: Option<Date>,
+    as_of: Date,
+) -> String {
+    let days = |from: Date, to: Date| match (to - from).whole_days() {
+        1 => "1 day".to_string(),
+        n => format!("{n} days"),
+    };
+    match status {
+        Compliance::OnTime => "On time".into(),
+        Compliance::NotDue if submitted_on.is_some() => "Submitted; not due yet".into(),
+        Compliance::NotDue => "Not due yet".into(),
+        Compliance::NotSubmitted => match submitted_on {
+            Some(d) if d > due => format!("Late: submitted {} after the due day", days(due, d)),
+            _ => format!("Missing: not submitted, {} past the due day", days(due, as_of)),
+        },
+        Compliance::NotApproved => match approved_on {
+            Some(d) => format!("Approved late: {} after the due day", days(due, d)),
+            None => format!("Waiting for approval, {} past the due day", days(due, as_of)),
+        },
+    }
+}
+
 /// Classifies a week. `submitted_on` is the day the week was (last) submitted,
 /// `approved_on` the day its last entry was approved (`None` while any is not), both in
 /// the person's time zone; `as_of` is today. A week is late only once its due day is
@@ -213,6 +253,31 @@ mod tests {
         assert_eq!(IsoWeek::of(date!(2027 - 01 - 04)).to_string(), "2027-W01");
         assert_eq!(IsoWeek::of(date!(2024 - 12 - 30)).to_string(), "2025-W01");
         assert_eq!(IsoWeek::new(2026, 53).unwrap().next().unwrap().to_string(), "2027-W01");
+    }
+
+    #[test]
+    fn a_weeks_standing_says_how_late() {
+        let due = date!(2026 - 11 - 27);
+        let today = date!(2026 - 12 - 04);
+        let s = |status, sub, app| standing(status, due, sub, app, today);
+        assert_eq!(s(Compliance::OnTime, Some(due), Some(due)), "On time");
+        assert_eq!(
+            s(Compliance::NotSubmitted, Some(date!(2026 - 11 - 30)), None),
+            "Late: submitted 3 days after the due day"
+        );
+        assert_eq!(
+            s(Compliance::NotSubmitted, None, None),
+            "Missing: not submitted, 7 days past the due day"
+        );
+        assert_eq!(
+            s(Compliance::NotApproved, Some(due), Some(date!(2026 - 11 - 28))),
+            "Approved late: 1 day after the due day"
+        );
+        assert_eq!(
+            s(Compliance::NotApproved, Some(due), None),
+            "Waiting for approval, 7 days past the due day"
+        );
+        assert_eq!(s(Compliance::NotDue, None, None), "Not due yet");
     }
 
     #[test]

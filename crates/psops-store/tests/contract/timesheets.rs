@@ -19,6 +19,7 @@ crate::stories!(
     nothing_changes_inside_a_locked_period,
     compliance_classifies_each_person,
     waiting_time_and_project_minutes,
+    reminders_are_kept_in_the_outbox,
 );
 
 fn week(s: &str) -> IsoWeek {
@@ -293,6 +294,53 @@ async fn compliance_classifies_each_person(db: &Db) {
     let early = db.compliance(w, date!(2035 - 03 - 08)).await.unwrap();
     assert_eq!(status(&early, silent.id), Some(Compliance::NotDue));
     assert_eq!(status(&early, on_time.id), Some(Compliance::OnTime));
+}
+
+/// A reminder is kept (newest first, per person or for everyone) and audited; an empty
+/// message or an unknown person is refused and keeps nothing.
+async fn reminders_are_kept_in_the_outbox(db: &Db) {
+    use psops_core::audit::AuditFilter;
+    use psops_core::page::PageRequest;
+    use psops_core::reporting::Reminder;
+    let w = week("2026-W48");
+    let a = staff(db, "remind-a@example.com", "EMEA", None).await;
+    let b = staff(db, "remind-b@example.com", "EMEA", None).await;
+    let text = Reminder::message_for(w, date!(2026 - 11 - 27));
+    assert!(text.contains("2026-W48") && text.contains("2026-11-27"), "{text}");
+    let first = db.remind(&ctx(), a.id, w, &text).await.unwrap();
+    let second = db.remind(&ctx(), b.id, w, "  Submit please  ").await.unwrap();
+    assert_eq!((first.person_id, first.week, first.mailed), (a.id, w, false));
+    assert_eq!(second.message, "Submit please", "kept trimmed");
+    let all = db.reminders(None, 10).await.unwrap();
+    assert_eq!(
+        all.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [second.id, first.id],
+        "newest first"
+    );
+    assert_eq!(db.reminders(Some(a.id), 10).await.unwrap(), [first.clone()]);
+    assert_eq!(db.reminders(None, 1).await.unwrap().len(), 1);
+    assert_eq!(
+        broken(db.remind(&ctx(), a.id, w, " ").await.unwrap_err()),
+        [("message".into(), Rule::Required)]
+    );
+    let nobody = db
+        .remind(&ctx(), psops_core::Id::new(999_999), w, "x")
+        .await
+        .unwrap_err();
+    assert_eq!(broken(nobody), [("person_id".into(), Rule::UnknownPerson)]);
+    assert_eq!(db.reminders(None, 10).await.unwrap().len(), 2, "refusals keep nothing");
+    let filter = AuditFilter {
+        entity: Some("reminder".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        db.list_audit(&filter, PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
 }
 
 /// What waits for approval, for everyone and for one project manager, and a project's

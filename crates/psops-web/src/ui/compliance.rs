@@ -3,20 +3,23 @@
 
 use std::collections::BTreeMap;
 
+use axum::Extension;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
 use psops_core::error::Thing;
 use psops_core::policy::{Action, Resource};
+use psops_core::reporting::Reminder;
 use psops_core::reporting::{ComplianceRow, ComplianceSort};
 use psops_core::sort::Numbered;
-use psops_core::timesheet::{Compliance, IsoWeek};
+use psops_core::timesheet::{Compliance, IsoWeek, standing};
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use super::filters::{Pairs, day, is_htmx, label, subject};
+use super::admin::{Fields, fields, write_ctx};
+use super::filters::{Pairs, day, is_htmx, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -24,6 +27,7 @@ use super::table::{self, Column, Pager, col};
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::params::Params;
+use crate::request_id::RequestId;
 
 #[derive(Serialize)]
 struct Row {
@@ -32,7 +36,10 @@ struct Row {
     submitted: String,
     approved: String,
     status: &'static str,
-    status_label: String,
+    /// How late, or what is missing, in words.
+    standing: String,
+    /// Not submitted at all: a reminder can go to them.
+    remind: bool,
 }
 
 #[derive(Serialize)]
@@ -51,6 +58,9 @@ struct CompliancePage {
     pager: Pager,
     /// The status the list is cut to, or "" for everyone.
     status: &'static str,
+    /// People of the week with nothing submitted, on every page.
+    missing: usize,
+    notice: Option<String>,
 }
 
 /// How many people are in one status; a link cuts the list to them.
@@ -62,15 +72,125 @@ struct Count {
     current: bool,
 }
 
-pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
-    let s = subject(&st, &me).await?;
-    allow(
-        &st,
-        &s,
+/// Nothing submitted for the week although it is due: the one case a reminder is for.
+fn is_missing(r: &ComplianceRow) -> bool {
+    r.status == Compliance::NotSubmitted && r.submitted_on.is_none()
+}
+
+/// Whoever reads compliance may remind people and read the outbox.
+async fn reader(st: &AppState, s: &psops_core::policy::Subject) -> Result<psops_core::policy::Grant, UiError> {
+    Ok(allow(
+        st,
+        s,
         Action::Read,
         &Fixed(Resource::Compliance, Thing::ComplianceReportPage),
     )
-    .await?;
+    .await?)
+}
+
+/// `POST /reports/compliance/remind` with `week` and a `person`, or `all=1` for everyone
+/// of the week with nothing submitted: each gets a reminder in the outbox.
+pub async fn remind(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    form: Fields,
+) -> Result<Response, UiError> {
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    let grant = reader(&st, &s).await?;
+    let week: IsoWeek = p.text("week").parse()?;
+    let today = OffsetDateTime::now_utc().date();
+    let report = st.store.compliance(week, today).await?;
+    let person = p.get("person").and_then(|v| v.parse::<i64>().ok());
+    let chosen: Vec<&ComplianceRow> = report
+        .rows
+        .iter()
+        .filter(|r| is_missing(r) && (p.get("all").is_some() || Some(r.person_id.get()) == person))
+        .collect();
+    if chosen.is_empty() {
+        return Err(UiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nobody to remind",
+            format!("Nobody chosen is missing a timesheet for {week}; reminders go to people with nothing submitted."),
+        ));
+    }
+    let message = Reminder::message_for(week, report.due);
+    let ctx = write_ctx(&me, &request, grant);
+    for r in &chosen {
+        st.store.remind(&ctx, r.person_id, week, &message).await?;
+    }
+    let back = format!(
+        "/reports/compliance?week={week}&status=not_submitted&reminded={}",
+        chosen.len()
+    );
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Serialize)]
+struct Sent {
+    person_id: i64,
+    name: String,
+    week: String,
+    message: String,
+    sent_at: String,
+    by: String,
+    mailed: bool,
+}
+
+#[derive(Serialize)]
+struct OutboxPage {
+    #[serde(flatten)]
+    frame: Frame,
+    sent: Vec<Sent>,
+    shown: u32,
+}
+
+/// The newest reminders an outbox shows.
+const OUTBOX: u32 = 100;
+
+/// `GET /admin/outbox`: every reminder, newest first, and whether it was mailed.
+pub async fn outbox(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    reader(&st, &s).await?;
+    let list = st.store.reminders(None, OUTBOX).await?;
+    let names = super::filters::person_names(&st, list.iter().map(|r| r.person_id).collect()).await?;
+    let mut users = std::collections::HashMap::new();
+    for id in list.iter().filter_map(|r| r.sent_by) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = users.entry(id) {
+            let name = match st.store.user(id).await {
+                Ok(u) => u.name,
+                Err(_) => format!("user {id}"),
+            };
+            slot.insert(name);
+        }
+    }
+    let sent = list
+        .iter()
+        .map(|r| Sent {
+            person_id: r.person_id.get(),
+            name: names.get(&r.person_id.get()).cloned().unwrap_or_default(),
+            week: r.week.to_string(),
+            message: r.message.clone(),
+            sent_at: day(Some(r.sent_at.date())),
+            by: r
+                .sent_by
+                .and_then(|u| users.get(&u).cloned())
+                .unwrap_or_else(|| "psops".into()),
+            mailed: r.mailed,
+        })
+        .collect();
+    let ctx = OutboxPage {
+        frame: frame(&me, &s),
+        sent,
+        shown: OUTBOX,
+    };
+    Ok(render("outbox.html", ctx)?.into_response())
+}
+
+pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
+    let s = subject(&st, &me).await?;
+    reader(&st, &s).await?;
     let today = OffsetDateTime::now_utc().date();
     let last_week = IsoWeek::of(today.checked_sub(Duration::days(7)).unwrap_or(today));
     let mut errors = Vec::new();
@@ -97,6 +217,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .iter()
         .filter(|r| only.is_none_or(|o| r.status == o))
         .collect();
+    let missing = report.rows.iter().filter(|r| is_missing(r)).count();
     let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.clone()));
     let total = sorted.len() as u64;
     let rows = Numbered::cut(sorted, &at)
@@ -106,7 +227,8 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             submitted: day(r.submitted_on),
             approved: day(r.approved_on),
             status: r.status.code(),
-            status_label: label(r.status.code()),
+            standing: standing(r.status, report.due, r.submitted_on, r.approved_on, report.as_of),
+            remind: is_missing(r),
         })
         .items;
     let path = "/reports/compliance";
@@ -123,7 +245,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         counts: counts
             .into_values()
             .map(|(c, n)| Count {
-                label: label(c.code()),
+                label: c.label().to_string(),
                 n,
                 href: format!("{path}?week={week}&status={}", c.code()),
                 current: only == Some(c),
@@ -143,6 +265,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         ),
         pager: table::pager(path, &p, &at, total),
         status: only.map(|c| c.code()).unwrap_or_default(),
+        missing,
+        notice: p
+            .get("reminded")
+            .and_then(|n| n.parse::<usize>().ok())
+            .map(|n| format!("{n} reminder{} put in the outbox.", if n == 1 { "" } else { "s" })),
     };
     let template = if is_htmx(&headers) {
         "compliance_results.html"

@@ -58,6 +58,8 @@ struct Mine {
     has_target: bool,
     /// Billable utilization at or above the target so far.
     on_target: bool,
+    /// Reminders of the last two weeks: (week, message, sent on).
+    reminders: Vec<(String, String, String)>,
 }
 
 #[derive(Serialize)]
@@ -142,7 +144,23 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
     };
     let report = st.store.utilization(range, GroupBy::Person, &filter).await?;
     let row = report.total;
+    let since = today - Duration::days(14);
+    let reminders = st
+        .store
+        .reminders(Some(person), 3)
+        .await?
+        .into_iter()
+        .filter(|r| r.sent_at.date() >= since)
+        .map(|r| {
+            (
+                r.week.to_string(),
+                r.message,
+                psops_core::dates::format_date(r.sent_at.date()),
+            )
+        })
+        .collect();
     Ok(Mine {
+        reminders,
         this_week,
         last_week,
         logged: format!("{} h", hours(logged)),

@@ -75,6 +75,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/utilization", get(reports::utilization))
         .route("/reports/utilization.csv", get(reports::utilization_csv))
         .route("/reports/compliance", get(compliance::show))
+        .route("/reports/compliance/remind", post(compliance::remind))
+        .route("/admin/outbox", get(compliance::outbox))
         .route("/tokens", get(admin_tokens::list).post(admin_tokens::create))
         .route("/tokens/{id}/revoke", post(admin_tokens::revoke))
         .route("/admin", get(admin::index))

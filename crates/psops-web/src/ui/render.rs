@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("record.html", include_str!("../../templates/record.html")),
     ("my_time_off.html", include_str!("../../templates/my_time_off.html")),
+    ("outbox.html", include_str!("../../templates/outbox.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (

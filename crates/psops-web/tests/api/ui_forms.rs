@@ -529,7 +529,90 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
     assert_ne!(pat.post(&app, &theirs, &[]).await.status, 303);
 }
 
+/// Compliance says how late a week is; ops reminds the people with nothing submitted,
+/// the reminders wait in the outbox and on each person's home page.
+async fn compliance_says_how_late_and_reminds(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    web_user(app.store.as_ref(), "ops@org.example", vec![Role::Ops], None).await;
+    web_user(
+        app.store.as_ref(),
+        "ada@org.example",
+        vec![Role::Consultant],
+        Some(org.ada),
+    )
+    .await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let page = ops.get(&app, "/reports/compliance?week=2026-W10").await.expect(200);
+    assert!(page.text.contains("Missing: not submitted, "), "{}", page.text);
+    assert!(page.text.contains("Late or missing:"), "the counts say what they mean");
+    let remind = format!("name=\"person\" value=\"{}\"", org.ada);
+    assert!(
+        page.text.contains(&remind),
+        "Ada, with nothing submitted, can be reminded"
+    );
+
+    let ada = Browser::sign_in(&app, "ada@org.example").await;
+    let refused = ada
+        .post(
+            &app,
+            "/reports/compliance/remind",
+            &[("week", "2026-W10"), ("person", &org.ada.to_string())],
+        )
+        .await;
+    assert!(refused.status == 403 || refused.status == 404, "{}", refused.status);
+    let sent = ops
+        .post(
+            &app,
+            "/reports/compliance/remind",
+            &[("week", "2026-W10"), ("person", &org.ada.to_string())],
+        )
+        .await
+        .expect(303);
+    assert!(sent.header("location").unwrap_or_default().ends_with("reminded=1"));
+    let outbox = ops.get(&app, "/admin/outbox").await.expect(200);
+    assert!(outbox.text.contains("Ada Lovelace") && outbox.text.contains("2026-W10"));
+    assert!(outbox.text.contains("not mailed"), "it says mail is not sent");
+    let home = ada.get(&app, "/").await.expect(200);
+    assert!(
+        home.text.contains("Your timesheet for 2026-W10 was due on"),
+        "{}",
+        home.text
+    );
+    assert_eq!(
+        ada.get(&app, "/admin/outbox").await.status,
+        404,
+        "the outbox is for compliance readers"
+    );
+
+    let all = ops
+        .post(
+            &app,
+            "/reports/compliance/remind",
+            &[("week", "2026-W10"), ("all", "1")],
+        )
+        .await
+        .expect(303);
+    let n: usize = all
+        .header("location")
+        .unwrap_or_default()
+        .rsplit('=')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(n >= 2, "everyone with nothing submitted: {n}");
+    assert_eq!(app.store.reminders(None, 100).await.expect("outbox").len(), n + 1);
+    let nobody = ops
+        .post(
+            &app,
+            "/reports/compliance/remind",
+            &[("week", "2026-W10"), ("person", "999999")],
+        )
+        .await;
+    assert_eq!(nobody.status, 422, "only people missing the week are reminded");
+}
+
 api_tests!(
+    compliance_says_how_late_and_reminds,
     ops_runs_the_records_from_forms,
     forms_open_to_the_roles_that_may_write,
     a_consultant_requests_time_off_and_their_manager_decides,

@@ -295,6 +295,7 @@ async fn forms_need_the_csrf_token(app: TestApp) {
         "/me/time-off".to_string(),
         "/me/time-off/1/withdraw".to_string(),
         "/week/withdraw".to_string(),
+        "/reports/compliance/remind".to_string(),
     ]
     .into_iter()
     .chain(
