@@ -103,6 +103,14 @@ fn month_start(year: i32, months: i32) -> Option<Date> {
     Date::from_calendar_date(y, m, 1).ok()
 }
 
+impl FiscalQuarter {
+    /// The quarter as every page writes it: `FY2026 Q4` (the code form, `FY2026-Q4`, is
+    /// for links and the API).
+    pub fn label(&self) -> String {
+        format!("FY{} Q{}", self.year, self.quarter)
+    }
+}
+
 impl fmt::Display for FiscalQuarter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "FY{}-Q{}", self.year, self.quarter)

@@ -76,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         .merge(ui::router())
         .merge(api::feeds::feeds())
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), ui::framed))
         .layer(from_fn_with_state(state.web.limits, limits::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))

@@ -317,7 +317,10 @@ async fn reminders_are_kept_in_the_outbox(db: &Db) {
         [second.id, first.id],
         "newest first"
     );
-    assert_eq!(db.reminders(Some(a.id), 10).await.unwrap(), std::slice::from_ref(&first));
+    assert_eq!(
+        db.reminders(Some(a.id), 10).await.unwrap(),
+        std::slice::from_ref(&first)
+    );
     assert_eq!(db.reminders(None, 1).await.unwrap().len(), 1);
     assert_eq!(
         broken(db.remind(&ctx(), a.id, w, " ").await.unwrap_err()),

@@ -162,9 +162,12 @@ pub fn options<C: Code>() -> Vec<(&'static str, String)> {
     C::ALL.iter().map(|c| (c.code(), label(c.code()))).collect()
 }
 
-/// `time_and_materials` → `time and materials`.
+/// A code as people read it: `time_and_materials` → `Time and materials`, `pto` → `PTO`.
 pub fn label(code: &str) -> String {
-    code.replace('_', " ")
+    match code {
+        "pto" => "PTO".into(),
+        _ => super::charts::capitalised(&code.replace('_', " ")),
+    }
 }
 
 #[cfg(test)]

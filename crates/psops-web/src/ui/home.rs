@@ -166,7 +166,7 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
         logged: format!("{} h", hours(logged)),
         expected: format!("{} h", hours(expected)),
         logged_pct: pct(psops_core::ratio::basis_points(logged.get(), expected.get())),
-        quarter: format!("FY{} Q{}", q.year, q.quarter),
+        quarter: q.label(),
         billable_utilization: pct(row.billable_utilization_bp),
         target: match row.target_bp {
             Some(t) if t > 0 => format!("target {}", pct(Some(t))),

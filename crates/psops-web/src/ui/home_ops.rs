@@ -68,7 +68,7 @@ pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
     let count = |c: Compliance| compliance.rows.iter().filter(|r| r.status == c).count();
     let on_time = count(Compliance::OnTime);
     Ok(Ops {
-        quarter: format!("FY{} Q{}", q.year, q.quarter),
+        quarter: q.label(),
         quarter_code: format!("{}-Q{}", q.year, q.quarter),
         functions: by_function.rows.iter().map(|g| line(label(&g.key), &g.row)).collect(),
         total: line("Everyone".into(), &by_function.total),

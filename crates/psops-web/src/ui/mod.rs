@@ -40,7 +40,7 @@ mod week_save;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub(crate) use render::UiError;
+pub(crate) use render::{UiError, framed};
 pub use session::WebConfig;
 pub use setup::setup_link;
 

@@ -358,7 +358,7 @@ async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<
     }
     weeks.truncate(reached);
     let target = basis_points(by_policy.target_minutes.get(), by_policy.available_minutes.get());
-    let quarter = format!("FY{} Q{}", q.year, q.quarter);
+    let quarter = q.label();
     let chart = BarChart {
         title: format!("Billable utilization by week, {quarter}"),
         unit: "%".into(),

@@ -169,22 +169,74 @@ struct ErrorPage<'a> {
     title: &'a str,
     detail: &'a str,
     errors: &'a [FieldError],
-    user: Option<()>,
+    #[serde(flatten)]
+    frame: Option<super::layout::Frame>,
+}
+
+/// What an error page said, kept on its response so [`framed`] can draw it again inside
+/// the signed-in layout.
+#[derive(Clone)]
+pub struct Shown {
+    title: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
+}
+
+fn error_page(status: StatusCode, shown: &Shown, frame: Option<super::layout::Frame>) -> Response {
+    let ctx = ErrorPage {
+        title: shown.title,
+        detail: &shown.detail,
+        errors: &shown.errors,
+        frame,
+    };
+    match render("error.html", ctx) {
+        Ok(html) => (status, html).into_response(),
+        Err(_) => (status, shown.detail.clone()).into_response(),
+    }
 }
 
 impl IntoResponse for UiError {
     fn into_response(self) -> Response {
-        let ctx = ErrorPage {
+        let shown = Shown {
             title: self.title,
-            detail: &self.detail,
-            errors: &self.errors,
-            user: None,
+            detail: self.detail,
+            errors: self.errors,
         };
-        match render("error.html", ctx) {
-            Ok(html) => (self.status, html).into_response(),
-            Err(_) => (self.status, self.detail).into_response(),
+        let mut res = error_page(self.status, &shown, None);
+        res.extensions_mut().insert(shown);
+        res
+    }
+}
+
+/// Draws an error page again inside the normal layout — navigation, who is signed in —
+/// when the request came from a signed-in session, so an error is never a dead end.
+pub async fn framed(
+    axum::extract::State(st): axum::extract::State<crate::AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    // Only the cookie is kept: the session is read again only for an error page.
+    let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
+    let res = next.run(req).await;
+    let (Some(shown), Some(cookie)) = (res.extensions().get::<Shown>().cloned(), cookie) else {
+        return res;
+    };
+    let mut headers = axum::http::HeaderMap::new();
+    headers.insert(axum::http::header::COOKIE, cookie);
+    let Ok(Some(me)) = super::session::current(&st, &headers).await else {
+        return res;
+    };
+    let Ok(s) = super::filters::subject(&st, &me).await else {
+        return res;
+    };
+    let status = res.status();
+    let mut again = error_page(status, &shown, Some(super::layout::frame(&me, &s)));
+    for (name, value) in res.headers() {
+        if name != axum::http::header::CONTENT_LENGTH && name != axum::http::header::CONTENT_TYPE {
+            again.headers_mut().insert(name.clone(), value.clone());
         }
     }
+    again
 }
 
 #[cfg(test)]

@@ -246,7 +246,8 @@ struct ReportPage {
     errors: Vec<FieldError>,
     f: BTreeMap<&'static str, String>,
     groups: Vec<(&'static str, String)>,
-    quarters: Vec<String>,
+    /// (code for the link, the quarter as pages write it).
+    quarters: Vec<(String, String)>,
     functions: Vec<(&'static str, String)>,
     partners: Vec<(String, String)>,
     period: String,
@@ -267,10 +268,11 @@ fn group_label(g: GroupBy) -> &'static str {
 }
 
 /// The quarters offered: the current fiscal year, the one before and the one after.
-fn quarter_choices(fiscal: FiscalCalendar) -> Vec<String> {
+fn quarter_choices(fiscal: FiscalCalendar) -> Vec<(String, String)> {
     let year = fiscal.year_of(OffsetDateTime::now_utc().date());
     (year - 1..=year + 1)
-        .flat_map(|y| (1..=4).map(move |q| quarter_code(FiscalQuarter { year: y, quarter: q })))
+        .flat_map(|y| (1..=4).map(move |q| FiscalQuarter { year: y, quarter: q }))
+        .map(|q| (quarter_code(q), q.label()))
         .collect()
 }
 
@@ -306,9 +308,8 @@ pub async fn utilization(
     f.insert("quarter", b.quarter.map(quarter_code).unwrap_or_default());
     let period = match b.quarter {
         Some(q) => format!(
-            "FY{} Q{} ({} – {})",
-            q.year,
-            q.quarter,
+            "{} ({} – {})",
+            q.label(),
             day(Some(b.range.start)),
             day(Some(b.range.end))
         ),

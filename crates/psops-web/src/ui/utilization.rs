@@ -187,7 +187,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
     });
     let page = UtilizationPage {
         frame: frame(&me, &subject),
-        quarter: quarter.to_string(),
+        quarter: quarter.label(),
         prev: neighbour(quarter, -1).to_string(),
         next: neighbour(quarter, 1).to_string(),
         from: psops_core::dates::format_date(range.start),

@@ -415,6 +415,15 @@ async fn forms_open_to_the_roles_that_may_write(app: TestApp) {
         .post(&app, "/people/new", &[("name", "Eve"), ("email", "eve@org.example")])
         .await;
     assert_eq!(refused.status, 403);
+    // A refusal is a page inside the normal layout, not a dead end.
+    let page = browsers[6].get(&app, "/people/new").await;
+    assert!(page.text.contains("<nav aria-label=\"Main\">") && page.text.contains("Not allowed"));
+    let lost = browsers[6].get(&app, "/no/such/page").await;
+    assert_eq!(lost.status, 404);
+    assert!(
+        lost.text.contains("<nav aria-label=\"Main\">"),
+        "a 404 keeps the navigation"
+    );
     // The buttons follow the same rule.
     let ops_people = browsers[1].get(&app, "/people").await.expect(200);
     assert!(ops_people.text.contains("href=\"/people/new\""));

@@ -81,7 +81,7 @@ async fn home_answers_each_roles_questions(app: TestApp) {
     let ops = Browser::sign_in(&app, "ops@org.example").await;
     let home = ops.get(&app, "/").await.expect(200).text;
     let functions = table_rows(&home, "home-functions");
-    assert!(functions.iter().any(|r| r[0] == "engineer"), "{functions:?}");
+    assert!(functions.iter().any(|r| r[0] == "Engineer"), "{functions:?}");
     let last_week = IsoWeek::of(today - time::Duration::days(7));
     assert!(at(&home, "home-compliance").contains(&format!("week={last_week}")));
     assert!(home.contains("people below target"));

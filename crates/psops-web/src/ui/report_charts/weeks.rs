@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use psops_core::utilization::GroupBy;
 use psops_core::utilization_weeks::{WeekFigures, WeekGroup, WeeklyUtilization, weeks_in};
 
-use super::super::charts::{LineChart, MAX_SERIES, Series, Target, capitalised, line_chart, number};
+use super::super::charts::{LineChart, MAX_SERIES, Series, Target, line_chart, number};
 use super::super::filters::label;
 use super::{ChartRow, Weekly, group_noun, percent, progress};
 
 fn group_name(group: GroupBy, key: &str) -> String {
     match (group, key.trim()) {
         (_, "") => "(none)".into(),
-        (GroupBy::Function, k) => capitalised(&label(k)),
+        (GroupBy::Function, k) => label(k),
         (_, k) => k.to_string(),
     }
 }
