@@ -86,6 +86,7 @@ fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
+        env.add_filter("sentence", sentence);
         for (name, source) in TEMPLATES {
             // The templates are part of the binary; a broken one fails the test suite.
             if let Err(e) = env.add_template(name, source) {
@@ -94,6 +95,18 @@ fn env() -> &'static Environment<'static> {
         }
         env
     })
+}
+
+/// A rule's message as a sentence people read: a capital first letter and a full stop.
+/// The store's messages start with the field's name in lower case (`email must be …`),
+/// which suits the API's problem documents; a page shows the field's label beside it.
+pub fn sentence(text: String) -> String {
+    let text = text.trim();
+    let mut out = super::charts::capitalised(text);
+    if !out.is_empty() && !out.ends_with(['.', '!', '?', ')']) {
+        out.push('.');
+    }
+    out
 }
 
 /// Renders a template with a context.
@@ -242,6 +255,13 @@ pub async fn framed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_read_as_sentences() {
+        assert_eq!(sentence("email must be an e-mail address".into()), "Email must be an e-mail address.");
+        assert_eq!(sentence("Done.".into()), "Done.");
+        assert_eq!(sentence(String::new()), "");
+    }
 
     #[test]
     fn every_template_compiles() {

@@ -74,7 +74,7 @@ async fn lists_sort_and_page_on_the_server(app: TestApp) {
     for field in ["sort", "dir", "page"] {
         assert!(bad.text.contains(&format!("<strong>{field}</strong>")), "{field} named");
     }
-    assert!(bad.text.contains("sort must be one of: name, email"));
+    assert!(bad.text.contains("Sort must be one of: name, email"));
     assert_eq!(first_column(&bad.text, "people-table")[0], "Ada Lovelace");
 
     // Projects by PM, descending: Pat's project before the one without a PM.
