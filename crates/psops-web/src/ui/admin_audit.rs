@@ -12,10 +12,11 @@ use psops_core::code::Code;
 use psops_core::error::Thing;
 use psops_core::page::PageRequest;
 use psops_core::policy::{Action, Resource};
+use psops_core::record::Entity;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::filters::{PAGE_SIZE, Pairs, is_htmx, next_link, options, subject};
+use super::filters::{PAGE_SIZE, Pairs, is_htmx, label, names_of, next_link, options, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -32,8 +33,63 @@ struct Row {
     user: String,
     entity: String,
     entity_id: i64,
+    /// The record's name, when it has one.
+    name: String,
+    /// Its page, when it has one.
+    href: Option<String>,
     action: &'static str,
     changes: Vec<String>,
+}
+
+/// The kind of record a field or an audit entity names: what the page names it by.
+fn kind_of(key: &str) -> Option<Entity> {
+    Some(match key {
+        "person" | "person_id" | "manager_id" | "project_manager_id" => Entity::Person,
+        "project" | "project_id" => Entity::Project,
+        "account" | "account_id" => Entity::Account,
+        "partner" | "partner_id" => Entity::Partner,
+        "contact" => Entity::Contact,
+        "assignment" => Entity::Assignment,
+        _ => return None,
+    })
+}
+
+/// Names of the records a page of entries mentions, by kind and id.
+type Names = HashMap<(Entity, i64), String>;
+
+async fn names(st: &AppState, entries: &[AuditEntry]) -> Result<Names, UiError> {
+    use psops_core::accounts::{Account, Contact};
+    use psops_core::assignments::Assignment;
+    use psops_core::partners::Partner;
+    use psops_core::people::Person;
+    use psops_core::projects::Project;
+    let mut wanted: HashMap<Entity, Vec<i64>> = HashMap::new();
+    for e in entries {
+        if let Some(kind) = kind_of(&e.entity) {
+            wanted.entry(kind).or_default().push(e.entity_id);
+        }
+        for v in [&e.before, &e.after].into_iter().flatten() {
+            for (k, id) in v.as_object().into_iter().flatten() {
+                if let (Some(kind), Some(id)) = (kind_of(k), id.as_i64()) {
+                    wanted.entry(kind).or_default().push(id);
+                }
+            }
+        }
+    }
+    let mut out = Names::new();
+    for (kind, ids) in wanted {
+        let found = match kind {
+            Entity::Person => names_of::<Person>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            Entity::Project => names_of::<Project>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            Entity::Account => names_of::<Account>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            Entity::Partner => names_of::<Partner>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            Entity::Contact => names_of::<Contact>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            Entity::Assignment => names_of::<Assignment>(st, ids.into_iter().map(psops_core::Id::new)).await?,
+            _ => HashMap::new(),
+        };
+        out.extend(found.into_iter().map(|(id, name)| ((kind, id), name)));
+    }
+    Ok(out)
 }
 
 #[derive(Serialize)]
@@ -52,6 +108,8 @@ fn short(v: &Value) -> String {
     let text = match v {
         Value::String(s) => s.clone(),
         Value::Null => "∅".into(),
+        // A list of codes (roles) reads as words.
+        Value::Array(items) => items.iter().map(short).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     };
     if text.chars().count() > MAX_VALUE {
@@ -62,9 +120,9 @@ fn short(v: &Value) -> String {
     }
 }
 
-/// The fields that differ between before and after, as `field: before → after`; a create
-/// lists what was set and a delete what was there.
-pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
+/// The fields that differ between before and after, as `Field: before → after`; a create
+/// lists what was set and a delete what was there. References show the record's name.
+pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names) -> Vec<String> {
     let empty = serde_json::Map::new();
     let object = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
     let (b, a) = (object(before), object(after));
@@ -72,32 +130,61 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>) -> Vec<String> {
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|k| !matches!(k.as_str(), "version" | "updated_at" | "created_at"))
-        .filter_map(|k| match (b.get(k), a.get(k)) {
-            (Some(x), Some(y)) if x == y => None,
-            (Some(x), Some(y)) => Some(format!("{k}: {} → {}", short(x), short(y))),
-            (None, Some(y)) if !y.is_null() => Some(format!("{k}: {}", short(y))),
-            (Some(x), None) if !x.is_null() => Some(format!("{k}: {} → ∅", short(x))),
-            _ => None,
+        .filter(|k| !matches!(k.as_str(), "id" | "version" | "updated_at" | "created_at"))
+        .filter_map(|k| {
+            let shown = |v: &Value| match (kind_of(k), v.as_i64()) {
+                (Some(kind), Some(id)) => names.get(&(kind, id)).cloned().unwrap_or_else(|| short(v)),
+                _ => short(v),
+            };
+            let field = label(k.strip_suffix("_id").unwrap_or(k));
+            match (b.get(k), a.get(k)) {
+                (Some(x), Some(y)) if x == y => None,
+                (Some(x), Some(y)) => Some(format!("{field}: {} → {}", shown(x), shown(y))),
+                (None, Some(y)) if !y.is_null() => Some(format!("{field}: {}", shown(y))),
+                (Some(x), None) if !x.is_null() => Some(format!("{field}: {} → ∅", shown(x))),
+                _ => None,
+            }
         })
         .collect()
 }
 
-fn row(e: &AuditEntry, users: &HashMap<i64, String>) -> Row {
+/// Where a kind's records are shown.
+fn page_of(kind: Entity, id: i64, after: Option<&Value>) -> Option<String> {
+    match kind {
+        Entity::Person => Some(format!("/people/{id}")),
+        Entity::Project => Some(format!("/projects/{id}")),
+        Entity::Account => Some(format!("/accounts/{id}")),
+        Entity::Partner => Some(format!("/partners/{id}")),
+        Entity::Assignment => after
+            .and_then(|a| a.get("project_id"))
+            .and_then(Value::as_i64)
+            .map(|p| format!("/projects/{p}")),
+        _ => None,
+    }
+}
+
+fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
+    let kind = kind_of(&e.entity);
     Row {
-        at: e
-            .at
-            .format(&time::format_description::well_known::Rfc3339)
+        at: format!(
+            "{} {:02}:{:02} UTC",
+            psops_core::dates::format_date(e.at.date()),
+            e.at.hour(),
+            e.at.minute()
+        ),
+        name: kind
+            .and_then(|k| names.get(&(k, e.entity_id)).cloned())
             .unwrap_or_default(),
+        href: kind.and_then(|k| page_of(k, e.entity_id, e.after.as_ref().or(e.before.as_ref()))),
         user: e
             .user_id
             .map(|u| users.get(&u.get()).cloned().unwrap_or_else(|| format!("user #{u}")))
             .or_else(|| e.via.as_deref().map(|v| format!("command line ({v})")))
             .unwrap_or_else(|| "system".into()),
-        entity: e.entity.clone(),
+        entity: label(&e.entity),
         entity_id: e.entity_id,
         action: e.action.code(),
-        changes: changes(e.before.as_ref(), e.after.as_ref()),
+        changes: changes(e.before.as_ref(), e.after.as_ref(), names),
     }
 }
 
@@ -122,10 +209,19 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             limit: 500,
         })
         .await?;
-    let names: HashMap<i64, String> = all_users.items.iter().map(|u| (u.id.get(), u.name.clone())).collect();
+    let mut users: HashMap<i64, String> = all_users.items.iter().map(|u| (u.id.get(), u.name.clone())).collect();
+    // Past the first 500 users, the page's own are read one by one (at most 50).
+    for id in found.items.iter().filter_map(|a| a.user_id) {
+        if !users.contains_key(&id.get())
+            && let Ok(u) = st.store.user(id).await
+        {
+            users.insert(id.get(), u.name);
+        }
+    }
+    let named = names(&st, &found.items).await?;
     let ctx = AuditPage {
         frame: frame(&me, &s),
-        rows: found.items.iter().map(|a| row(a, &names)).collect(),
+        rows: found.items.iter().map(|a| row(a, &users, &named)).collect(),
         errors: e.into_errors(),
         next: next_link("/admin/audit", &p, found.next_cursor.as_deref()),
         f: ["entity", "user", "action", "from", "to"]
@@ -156,13 +252,20 @@ mod tests {
     fn only_changed_fields_show() {
         let before = json!({"name": "Ada", "region": "EMEA", "version": 1});
         let after = json!({"name": "Ada", "region": "APAC", "version": 2});
-        assert_eq!(changes(Some(&before), Some(&after)), ["region: EMEA → APAC"]);
+        let none = Names::new();
+        assert_eq!(changes(Some(&before), Some(&after), &none), ["Region: EMEA → APAC"]);
         assert_eq!(
-            changes(None, Some(&json!({"name": "Ada", "code": null}))),
-            ["name: Ada"]
+            changes(None, Some(&json!({"name": "Ada", "code": null})), &none),
+            ["Name: Ada"]
+        );
+        let names = Names::from([((Entity::Person, 7), "Pat Manager".to_string())]);
+        assert_eq!(
+            changes(None, Some(&json!({"manager_id": 7, "partner_id": 3})), &names),
+            ["Manager: Pat Manager", "Partner: 3"],
+            "references by name when known"
         );
         let long = "x".repeat(100);
-        let shown = changes(None, Some(&json!({ "note": long })));
+        let shown = changes(None, Some(&json!({ "note": long })), &none);
         assert!(shown[0].ends_with('…') && shown[0].chars().count() < 70);
     }
 }

@@ -258,7 +258,10 @@ mod tests {
 
     #[test]
     fn messages_read_as_sentences() {
-        assert_eq!(sentence("email must be an e-mail address".into()), "Email must be an e-mail address.");
+        assert_eq!(
+            sentence("email must be an e-mail address".into()),
+            "Email must be an e-mail address."
+        );
         assert_eq!(sentence("Done.".into()), "Done.");
         assert_eq!(sentence(String::new()), "");
     }
