@@ -1,4 +1,5 @@
-// psops — the week grid's keyboard: arrow keys move between hour cells, Enter moves down.
+// psops — the week grid's keyboard: arrow keys move between hour cells, Enter moves down,
+// Alt+N opens a day's note.
 // Progressive enhancement only: without it the grid is a plain form that Tab walks through.
 (function () {
   "use strict";
@@ -22,9 +23,31 @@
   function wholeSelected(t) {
     return t.selectionStart === 0 && t.selectionEnd === t.value.length;
   }
+  // The note beside a day's hours: Alt+N goes to it (Tab skips notes, so Tab moves day
+  // to day), Escape comes back.
+  function note(t) {
+    return document.getElementById(t.id.replace(/^m-/, "n-"));
+  }
   document.addEventListener("keydown", function (ev) {
     var t = ev.target;
-    if (!t.classList || !t.classList.contains("h") || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+    if (!t.classList) return;
+    if (t.classList.contains("h") && ev.altKey && (ev.key === "n" || ev.key === "N" || ev.code === "KeyN")) {
+      var n = note(t);
+      if (n) {
+        ev.preventDefault();
+        n.focus();
+      }
+      return;
+    }
+    if (t.classList.contains("note") && ev.key === "Escape") {
+      var h = document.getElementById(t.id.replace(/^n-/, "m-"));
+      if (h) {
+        ev.preventDefault();
+        h.focus();
+      }
+      return;
+    }
+    if (!t.classList.contains("h") || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
     var r = Number(t.dataset.r), d = Number(t.dataset.d), next = null;
     switch (ev.key) {
       case "ArrowLeft":

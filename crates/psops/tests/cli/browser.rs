@@ -229,8 +229,9 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
         b.keys(&Key::Right);
         b.keys(hours);
     }
+    // Tab goes to the next day: notes are out of the Tab order (Alt+N reaches them).
     b.keys(&Key::Tab);
-    b.keys(&Key::Tab);
+    assert_eq!(focused(&b), format!("m-p{project}-b-4"), "Tab moves day to day");
     b.keys("7:30");
     b.keys(&Key::Tab);
     b.wait_until("the week total", |b| text(b, "#week-total") == "39:30");
