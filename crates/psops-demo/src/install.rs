@@ -50,6 +50,8 @@ pub async fn install(
         let roles = match user.role {
             // A project manager also logs time as a consultant does.
             Role::ProjectManager => vec![Role::ProjectManager, Role::Consultant],
+            // The partner manager manages their organisation's delivered projects.
+            Role::PartnerManager => vec![Role::PartnerManager, Role::ProjectManager],
             role => vec![role],
         };
         store

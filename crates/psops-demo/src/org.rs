@@ -50,6 +50,8 @@ pub(crate) struct PersonPlan {
     /// The billable share of a working day this person aims at, in basis points.
     pub share_bp: i64,
     pub stints: Vec<Stint>,
+    /// Their last week is submitted and waits for approval (a demo user approves it).
+    pub waits: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -264,6 +266,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                 end,
                 share_bp,
                 stints: Vec::new(),
+                waits: false,
             });
         }
     }
@@ -272,7 +275,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     let projects = crate::org_projects::projects(&mut records, &mut rng, spec.people, range);
     crate::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
     crate::org_projects::budgets(&mut records, &projects, &mut rng);
-    line_up(&mut records, &first_of, range.end);
+    line_up(&mut records, &mut plans, &first_of, range.end);
     records.locked_periods = names::locked_months(range);
     let users = users(&records, &first_of);
     Built {
@@ -347,10 +350,16 @@ fn accounts(records: &mut OrgRecords, rng: &mut Rng, people: usize) {
     }
 }
 
-/// The demo's headline flow — the demo consultant submits a week, the demo project
-/// manager approves it — needs the one to manage the customer projects the other works
-/// on this week and last (a stint may have ended on Tuesday).
-fn line_up(records: &mut OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>, today: Date) {
+/// The demo's headline flows — the demo consultant submits a week, the demo project
+/// manager approves it; the demo partner manager approves their consultants' weeks —
+/// need the one to manage the customer projects the other works on this week and last
+/// (a stint may have ended on Tuesday), and the partner manager their organisation's.
+fn line_up(
+    records: &mut OrgRecords,
+    plans: &mut [PersonPlan],
+    first_of: &BTreeMap<&'static str, Vec<i64>>,
+    today: Date,
+) {
     let first = |key: &str| first_of.get(key).and_then(|v| v.first()).copied();
     let (Some(pm), Some(consultant)) = (first("project_manager"), first("engineer")) else {
         return;
@@ -367,6 +376,22 @@ fn line_up(records: &mut OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>
         if current.contains(&p.id) && p.fields.is_customer() {
             p.fields.project_manager_id = Some(Id::new(pm));
         }
+    }
+    // The demo partner manager runs their organisation's delivery: they manage the
+    // projects it delivers, so their consultants' submitted weeks wait for them.
+    let Some(partner_manager) = first("partner_a") else {
+        return;
+    };
+    let org = records.people[(partner_manager - 1) as usize].fields.partner_id;
+    for p in records.projects.iter_mut() {
+        if org.is_some() && p.fields.partner_id == org && p.fields.partner_delivered {
+            p.fields.project_manager_id = Some(Id::new(partner_manager));
+        }
+    }
+    // And their consultants' last week waits for them.
+    for plan in plans.iter_mut() {
+        let partner = records.people[(plan.id - 1) as usize].fields.partner_id;
+        plan.waits = org.is_some() && partner == org && plan.id != partner_manager;
     }
 }
 

@@ -264,6 +264,55 @@ fn the_demo_project_manager_manages_the_demo_consultants_projects() {
     }
 }
 
+/// The partner manager's headline flow: they manage every project their organisation
+/// delivers, their consultants work on some, and a week of theirs waits for approval.
+#[test]
+fn the_demo_partner_manager_has_their_organisations_weeks_waiting() {
+    for (people, seed) in [(60, 42), (200, 7)] {
+        let org = DemoOrg::generate(spec(people, 1, seed)).unwrap();
+        let manager = org
+            .users()
+            .iter()
+            .find(|u| u.role == psops_core::auth::Role::PartnerManager)
+            .unwrap()
+            .person_id;
+        let r = org.records();
+        let partner = r.people[(manager - 1) as usize].fields.partner_id;
+        assert!(
+            partner.is_some(),
+            "{people} people: the partner manager works for a partner"
+        );
+        let theirs: HashSet<i64> = r
+            .projects
+            .iter()
+            .filter(|p| p.fields.partner_id == partner && p.fields.partner_delivered)
+            .map(|p| {
+                assert_eq!(p.fields.project_manager_id, Some(psops_core::Id::new(manager)));
+                p.id
+            })
+            .collect();
+        assert!(
+            !theirs.is_empty(),
+            "{people} people: the organisation delivers a project"
+        );
+        let time = org.time_batches(1_000_000).next().unwrap();
+        // Their own consultants' time, which their read scope lets them see and approve.
+        let own: HashSet<i64> = r
+            .people
+            .iter()
+            .filter(|p| p.fields.partner_id == partner && p.id != manager)
+            .map(|p| p.id)
+            .collect();
+        let waiting = time
+            .entries
+            .iter()
+            .filter(|e| e.status == EntryStatus::Submitted && own.contains(&e.person_id))
+            .filter(|e| e.project_id.is_some_and(|p| theirs.contains(&p)))
+            .count();
+        assert!(waiting > 0, "{people} people: their consultants' time waits for them");
+    }
+}
+
 /// Billable utilization of each person employed all through the range, by function, in
 /// basis points of their available hours: the policy's 1696 h a year, scaled by FTE.
 fn utilization_by_function(org: &DemoOrg, time: &TimeBatch) -> BTreeMap<&'static str, Vec<i64>> {

@@ -257,7 +257,7 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
 fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, first: usize, batch: &mut TimeBatch) {
     let last_week = week.next() == Some(current);
     let roll = rng.below(100);
-    if last_week && roll < 20 {
+    if last_week && roll < 20 && !plan.waits {
         return;
     }
     let friday = week.monday() + Duration::days(4);
@@ -270,7 +270,7 @@ fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, 
     let mut groups: Vec<Option<i64>> = entries.iter().map(|e| e.project_id.filter(|p| *p > 2)).collect();
     groups.sort();
     groups.dedup();
-    let pending = last_week && roll < 60;
+    let pending = last_week && (plan.waits || roll < 60);
     let mut resubmitted = submitted;
     let rejected = groups
         .iter()
