@@ -17,7 +17,7 @@ use psops_core::{FieldError, Minutes};
 use serde::Serialize;
 
 use super::admin::{Fields, fields, inline, write_ctx};
-use super::filters::{Pairs, label, pct, subject};
+use super::filters::{Pairs, label, options, pct, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -25,7 +25,7 @@ use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::request_id::RequestId;
 
-const POLICY: Fixed = Fixed(Resource::CapacityRules, Thing::Entity(Entity::CapacityRules));
+pub(super) const POLICY: Fixed = Fixed(Resource::CapacityRules, Thing::Entity(Entity::CapacityRules));
 
 #[derive(Serialize)]
 struct Number {
@@ -44,10 +44,16 @@ struct PolicyPage {
     handbook: Vec<HandbookRow>,
     errors: Vec<FieldError>,
     notice: Option<&'static str>,
+    overrides: Vec<super::admin_overrides::Line>,
+    functions: Vec<(&'static str, String)>,
+    /// What was typed into the override form, after a refusal.
+    draft: std::collections::BTreeMap<String, String>,
+    /// Errors of the override form.
+    override_errors: Vec<FieldError>,
 }
 
 /// Basis points as the percentage typed in the form: 7000 → `70`, 5550 → `55.5`.
-fn percent_text(bp: i64) -> String {
+pub(super) fn percent_text(bp: i64) -> String {
     pct(Some(bp)).trim_end_matches(" %").trim_end_matches(".0").to_string()
 }
 
@@ -99,7 +105,7 @@ fn numbers(p: &CapacityRules, typed: Option<&Pairs>) -> (Vec<Number>, Vec<Number
 }
 
 /// A percentage with at most two decimals (`70`, `55.5`, `12.25`) as basis points.
-fn parse_percent(field: &str, text: &str) -> Result<i64, FieldError> {
+pub(super) fn parse_percent(field: &str, text: &str) -> Result<i64, FieldError> {
     let bad = || {
         FieldError::new(
             field,
@@ -117,7 +123,7 @@ fn parse_percent(field: &str, text: &str) -> Result<i64, FieldError> {
     whole.checked_mul(100).and_then(|w| w.checked_add(frac)).ok_or_else(bad)
 }
 
-fn parse_int(field: &str, text: &str) -> Result<i64, FieldError> {
+pub(super) fn parse_int(field: &str, text: &str) -> Result<i64, FieldError> {
     text.trim().parse().map_err(|_| {
         FieldError::new(
             field,
@@ -176,6 +182,33 @@ fn read_form(p: &Pairs, base: &CapacityRules) -> Result<CapacityRules, Vec<Field
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
+/// The page again with the override form as typed and what is wrong with it.
+pub(super) async fn again(
+    st: &AppState,
+    me: &SignedIn,
+    p: &Pairs,
+    errors: Vec<FieldError>,
+) -> Result<Response, UiError> {
+    let s = subject(st, me).await?;
+    allow(st, &s, Action::Read, &POLICY).await?;
+    let policy = st.store.capacity_rules().await?;
+    let (numbers, targets) = numbers(&policy, None);
+    let ctx = PolicyPage {
+        frame: frame(me, &s),
+        can_edit: decide(&s, Action::Update, &Resource::CapacityRules) == Decision::Allow,
+        numbers,
+        targets,
+        handbook: policy.handbook_table(),
+        errors: Vec::new(),
+        notice: None,
+        overrides: super::admin_overrides::lines(st).await?,
+        functions: options::<Function>(),
+        draft: p.0.iter().cloned().collect(),
+        override_errors: errors,
+    };
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render("admin_capacity.html", ctx)?).into_response())
+}
+
 async fn page(
     st: &AppState,
     me: &SignedIn,
@@ -196,12 +229,21 @@ async fn page(
         handbook: policy.handbook_table(),
         errors,
         notice,
+        overrides: super::admin_overrides::lines(st).await?,
+        functions: options::<Function>(),
+        draft: std::collections::BTreeMap::new(),
+        override_errors: Vec::new(),
     };
     Ok((status, render("admin_capacity.html", ctx)?).into_response())
 }
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
-    let notice = p.get("done").map(|_| "Policy saved.");
+    let notice = match p.get("done") {
+        Some("override") => Some("Override added."),
+        Some("removed") => Some("Override removed."),
+        Some(_) => Some("Policy saved."),
+        None => None,
+    };
     page(&st, &me, StatusCode::OK, None, Vec::new(), notice).await
 }
 

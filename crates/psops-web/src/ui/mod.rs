@@ -5,6 +5,7 @@ mod admin;
 mod admin_audit;
 mod admin_calendars;
 mod admin_capacity;
+mod admin_overrides;
 mod admin_tokens;
 mod admin_users;
 mod approval_week;
@@ -87,6 +88,8 @@ pub fn router() -> Router<AppState> {
             "/admin/capacity",
             get(admin_capacity::show).post(admin_capacity::update),
         )
+        .route("/admin/capacity/overrides", post(admin_overrides::create))
+        .route("/admin/capacity/overrides/{id}/delete", post(admin_overrides::delete))
         .route(
             "/admin/calendars",
             get(admin_calendars::list).post(admin_calendars::create),

@@ -620,7 +620,85 @@ async fn compliance_says_how_late_and_reminds(app: TestApp) {
     assert_eq!(nobody.status, 422, "only people missing the week are reminded");
 }
 
+/// Ops adds capacity overrides from the policy page — a function's four-day week, one
+/// person's longer PTO chosen by name — sees them listed in words, and removes one; a bad
+/// one names its fields; a consultant may not add any.
+async fn capacity_overrides_from_the_policy_page(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    web_user(app.store.as_ref(), "ops@org.example", vec![Role::Ops], None).await;
+    web_user(
+        app.store.as_ref(),
+        "ada@org.example",
+        vec![Role::Consultant],
+        Some(org.ada),
+    )
+    .await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let bad = ops
+        .post(
+            &app,
+            "/admin/capacity/overrides",
+            &[("effective_from", ""), ("week_days", "four"), ("target", "70")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    for field in ["scope", "effective_from", "week_days"] {
+        assert!(
+            bad.text.contains(&format!("<strong>{field}</strong>")),
+            "{field}: {}",
+            bad.text
+        );
+    }
+    assert!(bad.text.contains("value=\"four\""), "what was typed stays");
+    assert!(app.store.list_rules_overrides().await.expect("overrides").is_empty());
+    ops.post(
+        &app,
+        "/admin/capacity/overrides",
+        &[
+            ("scope", "function"),
+            ("function", "trainer"),
+            ("effective_from", "2026-01-01"),
+            ("week_days", "4"),
+            ("target", "55"),
+        ],
+    )
+    .await
+    .expect(303);
+    ops.post(
+        &app,
+        "/admin/capacity/overrides",
+        &[
+            ("scope", "person"),
+            ("person", "Ada Lovelace"),
+            ("effective_from", "2026-07-01"),
+            ("pto_days", "30"),
+        ],
+    )
+    .await
+    .expect(303);
+    let stored = app.store.list_rules_overrides().await.expect("overrides");
+    assert_eq!(stored.len(), 2);
+    let page = ops.get(&app, "/admin/capacity").await.expect(200);
+    assert!(page.text.contains("Function Trainer") && page.text.contains("working days a week: 4"));
+    assert!(page.text.contains("billable target, Trainer: 55 %"), "{}", page.text);
+    assert!(page.text.contains("Ada Lovelace") && page.text.contains("PTO days: 30"));
+    let ada = Browser::sign_in(&app, "ada@org.example").await;
+    let refused = ada
+        .post(
+            &app,
+            "/admin/capacity/overrides",
+            &[("scope", "region"), ("region", "EMEA")],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    let remove = format!("/admin/capacity/overrides/{}/delete", stored[0].id);
+    assert_eq!(ada.post(&app, &remove, &[]).await.status, 403);
+    ops.post(&app, &remove, &[]).await.expect(303);
+    assert_eq!(app.store.list_rules_overrides().await.expect("overrides").len(), 1);
+}
+
 api_tests!(
+    capacity_overrides_from_the_policy_page,
     compliance_says_how_late_and_reminds,
     ops_runs_the_records_from_forms,
     forms_open_to_the_roles_that_may_write,

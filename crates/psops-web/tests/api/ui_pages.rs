@@ -296,6 +296,8 @@ async fn forms_need_the_csrf_token(app: TestApp) {
         "/me/time-off/1/withdraw".to_string(),
         "/week/withdraw".to_string(),
         "/reports/compliance/remind".to_string(),
+        "/admin/capacity/overrides".to_string(),
+        "/admin/capacity/overrides/1/delete".to_string(),
     ]
     .into_iter()
     .chain(
