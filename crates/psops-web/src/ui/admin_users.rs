@@ -10,16 +10,15 @@ use psops_core::FieldError;
 use psops_core::auth::{NewUser, Role, User, UserId, UserPatch};
 use psops_core::code::Code;
 use psops_core::error::Thing;
-use psops_core::page::PageRequest;
-use psops_core::people::{PersonFilter, PersonId};
+use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource};
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
-use psops_core::store::Records as _;
 use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::admin::{Fields, fields, inline, write_ctx};
+use super::edit::pick;
 use super::filters::{PAGE_SIZE, Pairs, next_link, path_id, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -45,6 +44,8 @@ struct Row {
     email: String,
     roles: Vec<RoleBox>,
     person_id: Option<i64>,
+    /// The linked person as the person input writes it, `Name (#id)`.
+    person: String,
     disabled: bool,
     me: bool,
 }
@@ -68,7 +69,6 @@ struct UsersPage {
     failed: Option<i64>,
     draft: Draft,
     all_roles: Vec<&'static str>,
-    people: Vec<(i64, String)>,
     notice: Option<&'static str>,
 }
 
@@ -82,8 +82,12 @@ fn role_boxes(roles: &[Role]) -> Vec<RoleBox> {
         .collect()
 }
 
-fn row(u: &User, me: UserId) -> Row {
+fn row(u: &User, me: UserId, people: &std::collections::HashMap<i64, String>) -> Row {
     Row {
+        person: u
+            .person_id
+            .map(|p| super::edit::pick::written(people.get(&p.get()).map_or("", String::as_str), p.get()))
+            .unwrap_or_default(),
         id: u.id.get(),
         name: u.name.clone(),
         email: u.email.clone(),
@@ -106,30 +110,17 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
     allow(st, &s, Action::Read, &USERS).await?;
     let mut e = Params::new();
     let found = st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?;
-    let people = st
-        .store
-        .list(
-            &PersonFilter {
-                archived: Some(false),
-                ..Default::default()
-            },
-            PageRequest {
-                after: None,
-                limit: 500,
-            },
-        )
-        .await?;
+    let people = super::filters::person_names(&st, found.items.iter().filter_map(|u| u.person_id).collect()).await?;
     let mut errors = e.into_errors();
     errors.extend(out.errors);
     let ctx = UsersPage {
         frame: frame(me, &s),
-        rows: found.items.iter().map(|u| row(u, me.user.id)).collect(),
+        rows: found.items.iter().map(|u| row(u, me.user.id, &people)).collect(),
         next: next_link("/admin/users", p, found.next_cursor.as_deref()),
         errors,
         failed: out.failed,
         draft: out.draft,
         all_roles: Role::ALL.iter().map(|r| r.code()).collect(),
-        people: people.items.into_iter().map(|p| (p.id.get(), p.fields.name)).collect(),
         notice: p.get("done").map(|_| "Saved."),
     };
     Ok((out.status, render("admin_users.html", ctx)?).into_response())
@@ -178,9 +169,14 @@ pub async fn create(
     let grant = allow(&st, &s, Action::Create, &USERS).await?;
     let mut errors = Vec::new();
     let chosen = roles(&p, &mut errors);
-    let mut e = Params::new();
-    let person_id: Option<PersonId> = e.id("person", p.get("person"));
-    errors.extend(e.into_errors());
+    let person_id: Option<PersonId> =
+        match pick::resolve(&st, &s, Entity::Person, "person", "Person", &p.text("person")).await? {
+            Ok(id) => id.map(PersonId::new),
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        };
     let password = p.text("password");
     let password_hash = if password.is_empty() {
         None
@@ -251,10 +247,21 @@ pub async fn update(
                 ..Default::default()
             }
         }
-        None => UserPatch {
-            roles: Some(roles(&p, &mut errors)),
-            ..Default::default()
-        },
+        None => {
+            let person = match pick::resolve(&st, &s, Entity::Person, "person", "Person", &p.text("person")).await? {
+                Ok(id) => Some(id.map(PersonId::new)),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            };
+            UserPatch {
+                roles: Some(roles(&p, &mut errors)),
+                // Only a form that carries the person input changes the link.
+                person_id: person.filter(|_| p.0.iter().any(|(k, _)| k == "person")),
+                ..Default::default()
+            }
+        }
     };
     let disable = patch.disabled == Some(true);
     if errors.is_empty() {

@@ -697,7 +697,60 @@ async fn capacity_overrides_from_the_policy_page(app: TestApp) {
     assert_eq!(app.store.list_rules_overrides().await.expect("overrides").len(), 1);
 }
 
+/// An administrator links a user to a person by typing the person's name — at any size,
+/// not from a list of the first 500 — and unlinks them again.
+async fn users_are_linked_to_people_by_name(app: TestApp) {
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    web_user(app.store.as_ref(), "root@org.example", vec![Role::Admin], None).await;
+    let root = Browser::sign_in(&app, "root@org.example").await;
+    let made = root
+        .post(
+            &app,
+            "/admin/users",
+            &[
+                ("name", "Pat"),
+                ("email", "pat@org.example"),
+                ("roles", "project_manager"),
+                ("person", "Pat Manager"),
+            ],
+        )
+        .await;
+    assert_eq!(made.status, 303, "{}", made.text);
+    let pat = app
+        .store
+        .user_by_email("pat@org.example")
+        .await
+        .expect("user")
+        .expect("made");
+    assert_eq!(pat.person_id, Some(Id::new(org.pm)));
+    let list = root.get(&app, "/admin/users").await.expect(200);
+    assert!(
+        list.text.contains(&format!("Pat Manager (#{})", org.pm)),
+        "the link shows by name"
+    );
+    let wrong = root
+        .post(
+            &app,
+            &format!("/admin/users/{}", pat.id),
+            &[("roles", "project_manager"), ("person", "Nobody Here")],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    let path = format!("/admin/users/{}", pat.id);
+    root.post(&app, &path, &[("roles", "project_manager"), ("person", "")])
+        .await
+        .expect(303);
+    let pat = app
+        .store
+        .user_by_email("pat@org.example")
+        .await
+        .expect("user")
+        .expect("kept");
+    assert_eq!(pat.person_id, None, "an emptied person input unlinks");
+}
+
 api_tests!(
+    users_are_linked_to_people_by_name,
     capacity_overrides_from_the_policy_page,
     compliance_says_how_late_and_reminds,
     ops_runs_the_records_from_forms,
