@@ -110,7 +110,7 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
     allow(st, &s, Action::Read, &USERS).await?;
     let mut e = Params::new();
     let found = st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?;
-    let people = super::filters::person_names(&st, found.items.iter().filter_map(|u| u.person_id).collect()).await?;
+    let people = super::filters::person_names(st, found.items.iter().filter_map(|u| u.person_id).collect()).await?;
     let mut errors = e.into_errors();
     errors.extend(out.errors);
     let ctx = UsersPage {
