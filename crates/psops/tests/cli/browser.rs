@@ -307,6 +307,32 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.goto(&format!("{base}/approvals"));
     assert!(b.text("main table").contains("Casey Consultant"));
     assert!(b.text("main table").contains("40:30"));
+    // The week opens to its days and projects, the non-billable note beside its hours.
+    b.click("#approvals-table td a[aria-label^=\"Open\"]");
+    b.wait_until("the week's detail", |b| b.exists("#review-table"));
+    assert!(text(&b, "#review-table").contains("Enablement of the customer's team"));
+    b.type_into("input[name=reason]", "Move Monday's hour to the workshop project");
+    b.click("button[name=reject_one]");
+    b.wait_until("the rejection", |b| b.url().contains("rejected=1"));
+    assert!(
+        text(&b, "ul.history").contains("Move Monday's hour"),
+        "the history keeps it"
+    );
+    no_csp_violations(&b, "a week's detail");
+    sign_out(&b);
+
+    // Casey sees the reason in the week's one banner, and submits again.
+    sign_in(&b, &base, "casey@example.com");
+    b.goto(&format!("{base}/week"));
+    assert!(text(&b, "#week-state").contains("Move Monday's hour to the workshop project"));
+    b.click("#submit-week");
+    b.wait_until("submitted again", |b| {
+        text(b, "#week-state").contains("waiting for approval")
+    });
+    sign_out(&b);
+
+    sign_in(&b, &base, "pat@example.com");
+    b.goto(&format!("{base}/approvals"));
     b.click("button[name=approve_one]");
     b.wait_until("the approval", |b| b.page_source().contains("Approved 1 line."));
     assert!(b.page_source().contains("Nothing is waiting"));

@@ -1,7 +1,8 @@
 //! Running the organisation from the web app in headless Chromium: an administrator adds
 //! a person and a project through their forms (a refused form names its field and keeps
 //! what was typed), staffs the person from the project page by typing their name, and
-//! the person, signed in, finds the project in their week. Runs when
+//! the person, signed in, finds the project in their week; a fresh setup's administrator
+//! has a week of their own; time off is asked for and decided. Runs when
 //! `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
 use crate::browser::{PASSWORD, no_csp_violations, sign_in, sign_out, text, user};
@@ -123,4 +124,69 @@ fn an_administrator_adds_a_person_and_a_project_and_staffs_it() {
     let choices = text(&b, "select#add");
     assert!(choices.contains("Harbour analytics"), "{choices}");
     assert!(text(&b, "#week-state").contains("Nothing logged yet"));
+}
+
+/// A fresh psops: the setup link's first administrator names their function and region,
+/// and *My week* works for them at once. Then a consultant asks for time off and their
+/// manager approves it.
+#[test]
+fn the_first_administrator_has_a_week_and_time_off_is_decided_in_the_browser() {
+    let Some(b) = Browser::start("setup") else { return };
+    let db = TestDb::sqlite();
+    let server = Server::start(&db, &[]);
+    let line = server.wait_for_stdout("set up psops: ");
+    let link = line.trim_start_matches("set up psops: ").to_string();
+    b.goto(&link);
+    b.wait_until("the setup form", |b| b.exists("#region"));
+    fill(&b, "#name", "Robin Root");
+    fill(&b, "#email", "robin@example.com");
+    fill(&b, "#region", "EMEA");
+    fill(&b, "#password", PASSWORD);
+    fill(&b, "#confirm", PASSWORD);
+    b.click("main form button[type=submit]");
+    b.wait_until("signed in", |b| b.exists("header.top nav"));
+    let base = format!("http://{}", server.addr);
+    b.goto(&format!("{base}/week"));
+    assert!(text(&b, "h1").starts_with("My week"), "{}", text(&b, "h1"));
+    assert!(text(&b, "#week-state").contains("Nothing logged yet"));
+
+    // Robin adds a consultant who reports to Robin, and gives them a sign-in.
+    b.goto(&format!("{base}/people/new"));
+    fill(&b, "#f-name", "Casey Consultant");
+    fill(&b, "#f-email", "casey@example.com");
+    fill(&b, "#f-region", "EMEA");
+    fill(&b, "#f-manager_id", "Robin Root");
+    b.click("form.record-form button[type=submit]");
+    b.wait_until("Casey's page", |b| b.url().contains("saved=1"));
+    let casey = id_in_url(&b, "people");
+    sign_out(&b);
+    user(&db, "casey@example.com", "consultant", casey);
+
+    sign_in(&b, &base, "casey@example.com");
+    b.goto(&format!("{base}/me/time-off"));
+    b.eval(
+        "document.querySelector('#from').value = '2027-03-01'; document.querySelector('#until').value = '2027-03-05';",
+    );
+    fill(&b, "#note", "spring break");
+    b.click("#request-time-off");
+    b.wait_until("the request", |b| b.url().contains("done=requested"));
+    assert_eq!(
+        b.eval("return document.querySelectorAll('#time-off-table tbody tr').length;")
+            .as_i64(),
+        Some(5),
+        "Monday to Friday"
+    );
+    no_csp_violations(&b, "my time off");
+    sign_out(&b);
+
+    sign_in(&b, &base, "robin@example.com");
+    b.goto(&format!("{base}/me/time-off"));
+    b.click("a[href=\"/admin/time-off\"]");
+    b.wait_until("the requests to decide", |b| b.page_source().contains("spring break"));
+    b.click("button[name=action][value=approve]");
+    b.wait_until("the decision", |b| b.url().contains("done=1"));
+    sign_out(&b);
+    sign_in(&b, &base, "casey@example.com");
+    b.goto(&format!("{base}/me/time-off"));
+    assert!(b.page_source().contains("status-approved"), "Casey sees it approved");
 }
