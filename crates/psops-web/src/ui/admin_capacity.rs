@@ -182,6 +182,17 @@ fn read_form(p: &Pairs, base: &CapacityRules) -> Result<CapacityRules, Vec<Field
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
+/// What the page shows besides the policy: the base form as typed and its errors, a
+/// notice, and the override form as typed and its errors.
+#[derive(Default)]
+struct Shown<'a> {
+    typed: Option<&'a Pairs>,
+    errors: Vec<FieldError>,
+    notice: Option<&'static str>,
+    draft: Option<&'a Pairs>,
+    override_errors: Vec<FieldError>,
+}
+
 /// The page again with the override form as typed and what is wrong with it.
 pub(super) async fn again(
     st: &AppState,
@@ -189,50 +200,31 @@ pub(super) async fn again(
     p: &Pairs,
     errors: Vec<FieldError>,
 ) -> Result<Response, UiError> {
-    let s = subject(st, me).await?;
-    allow(st, &s, Action::Read, &POLICY).await?;
-    let policy = st.store.capacity_rules().await?;
-    let (numbers, targets) = numbers(&policy, None);
-    let ctx = PolicyPage {
-        frame: frame(me, &s),
-        can_edit: decide(&s, Action::Update, &Resource::CapacityRules) == Decision::Allow,
-        numbers,
-        targets,
-        handbook: policy.handbook_table(),
-        errors: Vec::new(),
-        notice: None,
-        overrides: super::admin_overrides::lines(st).await?,
-        functions: options::<Function>(),
-        draft: p.0.iter().cloned().collect(),
+    let shown = Shown {
+        draft: Some(p),
         override_errors: errors,
+        ..Default::default()
     };
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render("admin_capacity.html", ctx)?).into_response())
+    page(st, me, StatusCode::UNPROCESSABLE_ENTITY, shown).await
 }
 
-async fn page(
-    st: &AppState,
-    me: &SignedIn,
-    status: StatusCode,
-    typed: Option<&Pairs>,
-    errors: Vec<FieldError>,
-    notice: Option<&'static str>,
-) -> Result<Response, UiError> {
+async fn page(st: &AppState, me: &SignedIn, status: StatusCode, shown: Shown<'_>) -> Result<Response, UiError> {
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &POLICY).await?;
     let policy = st.store.capacity_rules().await?;
-    let (numbers, targets) = numbers(&policy, typed);
+    let (numbers, targets) = numbers(&policy, shown.typed);
     let ctx = PolicyPage {
         frame: frame(me, &s),
         can_edit: decide(&s, Action::Update, &Resource::CapacityRules) == Decision::Allow,
         numbers,
         targets,
         handbook: policy.handbook_table(),
-        errors,
-        notice,
+        errors: shown.errors,
+        notice: shown.notice,
         overrides: super::admin_overrides::lines(st).await?,
         functions: options::<Function>(),
-        draft: std::collections::BTreeMap::new(),
-        override_errors: Vec::new(),
+        draft: shown.draft.map(|p| p.0.iter().cloned().collect()).unwrap_or_default(),
+        override_errors: shown.override_errors,
     };
     Ok((status, render("admin_capacity.html", ctx)?).into_response())
 }
@@ -244,7 +236,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         Some(_) => Some("Policy saved."),
         None => None,
     };
-    page(&st, &me, StatusCode::OK, None, Vec::new(), notice).await
+    let shown = Shown {
+        notice,
+        ..Default::default()
+    };
+    page(&st, &me, StatusCode::OK, shown).await
 }
 
 pub async fn update(
@@ -268,7 +264,12 @@ pub async fn update(
         },
         Err(errors) => errors,
     };
-    page(&st, &me, StatusCode::UNPROCESSABLE_ENTITY, Some(&p), errors, None).await
+    let shown = Shown {
+        typed: Some(&p),
+        errors,
+        ..Default::default()
+    };
+    page(&st, &me, StatusCode::UNPROCESSABLE_ENTITY, shown).await
 }
 
 #[cfg(test)]
