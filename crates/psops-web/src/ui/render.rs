@@ -87,6 +87,7 @@ fn env() -> &'static Environment<'static> {
     ENV.get_or_init(|| {
         let mut env = Environment::new();
         env.add_filter("sentence", sentence);
+        env.add_filter("grouped", grouped);
         for (name, source) in TEMPLATES {
             // The templates are part of the binary; a broken one fails the test suite.
             if let Err(e) = env.add_template(name, source) {
@@ -106,6 +107,33 @@ pub fn sentence(text: String) -> String {
     if !out.is_empty() && !out.ends_with(['.', '!', '?', ')']) {
         out.push('.');
     }
+    out
+}
+
+/// A figure with its thousands grouped, as people read large numbers: `1315.50` →
+/// `1,315.50`, `10000.00 USD` → `10,000.00 USD`, `1059:30` → `1,059:30`. Text that is
+/// not a figure (a date, an ISO week, a name) is left as it is.
+pub fn grouped(value: minijinja::Value) -> String {
+    let text = match value.as_str() {
+        Some(s) => s.to_string(),
+        None if value.is_undefined() || value.is_none() => String::new(),
+        None => value.to_string(),
+    };
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &text[digits..];
+    let figure = digits > 3 && !text.contains('-') && (rest.is_empty() || rest.starts_with(['.', ':', ' ']));
+    if !figure {
+        return text;
+    }
+    let whole = &text[..digits];
+    let mut out = String::with_capacity(text.len() + digits / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (digits - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out.push_str(rest);
     out
 }
 
@@ -255,6 +283,20 @@ pub async fn framed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_group_their_thousands() {
+        let g = |s: &str| grouped(minijinja::Value::from(s));
+        assert_eq!(g("1315.50"), "1,315.50");
+        assert_eq!(g("10000.00 USD"), "10,000.00 USD");
+        assert_eq!(g("1059:30"), "1,059:30");
+        assert_eq!(g("1234567"), "1,234,567");
+        assert_eq!(g("315.50"), "315.50");
+        assert_eq!(grouped(minijinja::Value::from(12345)), "12,345");
+        for kept in ["2026-W48", "2026-11-30", "70.0 %", "—", "", "Ada"] {
+            assert_eq!(g(kept), kept);
+        }
+    }
 
     #[test]
     fn messages_read_as_sentences() {

@@ -57,7 +57,7 @@ async fn pages_render_with_the_orgs_numbers(app: TestApp) {
         "Pat Manager",
         "Ada Lovelace",
         "2026-01-05 – 2026-12-31, 20.00 h a week",
-        "10000.00 USD",
+        "10,000.00 USD",
     ] {
         assert!(page.text.contains(text), "project page shows {text}");
     }
