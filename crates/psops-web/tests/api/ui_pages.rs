@@ -114,7 +114,7 @@ async fn pages_render_with_the_orgs_numbers(app: TestApp) {
     assert!(compliance.text.contains("Ada Lovelace") && compliance.text.contains("not submitted"));
     let policy = b.get(&app, "/admin/capacity").await.expect(200);
     assert!(
-        policy.text.contains("1696") && policy.text.contains("296.8"),
+        policy.text.contains("1,696") && policy.text.contains("296.8"),
         "the handbook table"
     );
     for path in [
