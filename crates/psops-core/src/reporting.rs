@@ -120,6 +120,8 @@ pub struct ComplianceRow {
     #[schema(value_type = Option<String>, format = Date)]
     pub approved_on: Option<Date>,
     pub status: Compliance,
+    /// Sent back by an approver and not submitted again since.
+    pub rejected: bool,
 }
 
 crate::sort_columns!(

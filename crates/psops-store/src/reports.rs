@@ -315,6 +315,20 @@ impl ReportStore for Db {
                 let slot = approved.entry(r.get("person_id")?).or_insert(day);
                 *slot = (*slot).max(day);
             }
+            // The last rejection of each person's week: one after the last submission means
+            // the week went back to them and has not been submitted again.
+            let mut rejected: HashMap<i64, OffsetDateTime> = HashMap::new();
+            let q = sql("SELECT person_id, rejected_at FROM timesheet_rejections WHERE week_key = $1").bind(key);
+            for r in self.pools.all(q).await? {
+                let at: OffsetDateTime = r.get("rejected_at")?;
+                let slot = rejected.entry(r.get("person_id")?).or_insert(at);
+                *slot = (*slot).max(at);
+            }
+            let mut submitted_at: HashMap<i64, OffsetDateTime> = HashMap::new();
+            let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
+            for r in self.pools.all(q).await? {
+                submitted_at.insert(r.get("person_id")?, r.get("submitted_at")?);
+            }
             let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
             let q =
                 sql("SELECT person_id, minutes, approved_minutes AS approved FROM time_rollup_week WHERE monday = $1")
@@ -340,6 +354,11 @@ impl ReportStore for Db {
                     submitted_on,
                     approved_on,
                     status: compliance(due, submitted_on, approved_on, as_of),
+                    rejected: match (rejected.get(&id), submitted_at.get(&id)) {
+                        (Some(r), Some(s)) => r >= s,
+                        (Some(_), None) => true,
+                        _ => false,
+                    },
                 });
             }
             Ok(ComplianceReport { week, due, as_of, rows })

@@ -195,6 +195,7 @@ pub fn standing(
     due: Date,
     submitted_on: Option<Date>,
     approved_on: Option<Date>,
+    rejected: bool,
     as_of: Date,
 ) -> String {
     let days = |from: Date, to: Date| match (to - from).whole_days() {
@@ -203,6 +204,8 @@ pub fn standing(
     };
     match status {
         Compliance::OnTime => "On time".into(),
+        _ if rejected && as_of > due => format!("Rejected, not submitted again: {} past the due day", days(due, as_of)),
+        _ if rejected => "Rejected, not submitted again; not due yet".into(),
         Compliance::NotDue if submitted_on.is_some() => "Submitted; not due yet".into(),
         Compliance::NotDue => "Not due yet".into(),
         Compliance::NotSubmitted => match submitted_on {
@@ -259,7 +262,7 @@ mod tests {
     fn a_weeks_standing_says_how_late() {
         let due = date!(2026 - 11 - 27);
         let today = date!(2026 - 12 - 04);
-        let s = |status, sub, app| standing(status, due, sub, app, today);
+        let s = |status, sub, app| standing(status, due, sub, app, false, today);
         assert_eq!(s(Compliance::OnTime, Some(due), Some(due)), "On time");
         assert_eq!(
             s(Compliance::NotSubmitted, Some(date!(2026 - 11 - 30)), None),
@@ -278,6 +281,10 @@ mod tests {
             "Waiting for approval, 7 days past the due day"
         );
         assert_eq!(s(Compliance::NotDue, None, None), "Not due yet");
+        assert_eq!(
+            standing(Compliance::NotApproved, due, Some(due), None, true, today),
+            "Rejected, not submitted again: 7 days past the due day"
+        );
     }
 
     #[test]

@@ -291,6 +291,20 @@ async fn compliance_classifies_each_person(db: &Db) {
     assert_eq!(status(&report, empty.id), Some(Compliance::OnTime));
     assert_eq!(status(&report, gone.id), None, "archived people are not listed");
     assert_eq!(report.rows.len(), 5);
+    assert!(report.rows.iter().all(|r| !r.rejected), "nobody was sent back");
+    // Sent back and not submitted again: the row says so, until the week is resubmitted.
+    let back = staff(db, "f3@example.com", "EMEA", Some(boss.id)).await;
+    log(db, internal(back.id, day, 480)).await;
+    db.submit_week(&ctx(), as_person(&back), back.id, w).await.unwrap();
+    db.reject_week(&ctx(), as_person(&boss), back.id, w, None, "wrong category")
+        .await
+        .unwrap();
+    let row = |r: &psops_core::reporting::ComplianceReport| r.rows.iter().find(|x| x.person_id == back.id).cloned();
+    let report = db.compliance(w, date!(2035 - 03 - 12)).await.unwrap();
+    assert!(row(&report).is_some_and(|r| r.rejected), "rejected, not resubmitted");
+    db.submit_week(&ctx(), as_person(&back), back.id, w).await.unwrap();
+    let report = db.compliance(w, date!(2035 - 03 - 12)).await.unwrap();
+    assert!(row(&report).is_some_and(|r| !r.rejected), "resubmitted");
     let early = db.compliance(w, date!(2035 - 03 - 08)).await.unwrap();
     assert_eq!(status(&early, silent.id), Some(Compliance::NotDue));
     assert_eq!(status(&early, on_time.id), Some(Compliance::OnTime));

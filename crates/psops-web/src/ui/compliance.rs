@@ -72,9 +72,10 @@ struct Count {
     current: bool,
 }
 
-/// Nothing submitted for the week although it is due: the one case a reminder is for.
+/// Nothing submitted for the week although it is due, or sent back and not submitted
+/// again: the cases where the person must act, so a reminder is for them.
 fn is_missing(r: &ComplianceRow) -> bool {
-    r.status == Compliance::NotSubmitted && r.submitted_on.is_none()
+    r.status != Compliance::OnTime && r.status != Compliance::NotDue && (r.submitted_on.is_none() || r.rejected)
 }
 
 /// Whoever reads compliance may remind people and read the outbox.
@@ -227,7 +228,14 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             submitted: day(r.submitted_on),
             approved: day(r.approved_on),
             status: r.status.code(),
-            standing: standing(r.status, report.due, r.submitted_on, r.approved_on, report.as_of),
+            standing: standing(
+                r.status,
+                report.due,
+                r.submitted_on,
+                r.approved_on,
+                r.rejected,
+                report.as_of,
+            ),
             remind: is_missing(r),
         })
         .items;
