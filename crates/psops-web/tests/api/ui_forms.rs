@@ -379,6 +379,13 @@ async fn forms_open_to_the_roles_that_may_write(app: TestApp) {
     }
     let project = org.project;
     let other = org.b_project;
+    let account = app
+        .store
+        .list(&AccountFilter::default(), ALL)
+        .await
+        .expect("accounts")
+        .items[0]
+        .id;
     let rows: Vec<(String, &str)> = vec![
         ("/people/new".into(), "200 200 403 403 403 403 403 403 403"),
         (
@@ -398,6 +405,24 @@ async fn forms_open_to_the_roles_that_may_write(app: TestApp) {
         ),
         (format!("/projects/{other}/edit"), "200 200 403 403 403 404 404 404 404"),
         ("/assignments/new".into(), "200 200 403 403 403 200 403 403 403"),
+        ("/accounts".into(), "200 200 200 200 200 200 200 200 200"),
+        ("/partners".into(), "200 200 200 200 200 200 200 200 200"),
+        (
+            format!("/partners/{}", org.partner_a),
+            "200 200 200 200 200 200 200 200 200",
+        ),
+        (
+            format!("/contacts/new?account={account}"),
+            "200 200 403 403 200 403 403 403 403",
+        ),
+        ("/me/time-off".into(), "404 404 404 404 404 200 200 200 200"),
+        (
+            format!("/approvals/{}/2026-W10", org.ada),
+            "200 200 200 404 404 200 200 404 404",
+        ),
+        ("/admin/outbox".into(), "200 200 200 404 404 200 404 404 404"),
+        ("/admin/capacity".into(), "200 200 200 200 200 200 200 200 200"),
+        ("/pick/person?q=a".into(), "200 200 200 200 200 200 200 200 200"),
     ];
     let mut wrong = Vec::new();
     for (path, want) in &rows {
