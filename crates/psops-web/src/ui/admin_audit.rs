@@ -16,7 +16,7 @@ use psops_core::record::Entity;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::filters::{PAGE_SIZE, Pairs, is_htmx, label, names_of, next_link, options, subject};
+use super::filters::{PAGE_SIZE, Pairs, is_htmx, label, names_by_kind, next_link, options, subject, user_names};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -58,11 +58,6 @@ fn kind_of(key: &str) -> Option<Entity> {
 type Names = HashMap<(Entity, i64), String>;
 
 async fn names(st: &AppState, entries: &[AuditEntry]) -> Result<Names, UiError> {
-    use psops_core::accounts::{Account, Contact};
-    use psops_core::assignments::Assignment;
-    use psops_core::partners::Partner;
-    use psops_core::people::Person;
-    use psops_core::projects::Project;
     let mut wanted: HashMap<Entity, Vec<i64>> = HashMap::new();
     for e in entries {
         if let Some(kind) = kind_of(&e.entity) {
@@ -78,15 +73,7 @@ async fn names(st: &AppState, entries: &[AuditEntry]) -> Result<Names, UiError> 
     }
     let mut out = Names::new();
     for (kind, ids) in wanted {
-        let found = match kind {
-            Entity::Person => names_of::<Person>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            Entity::Project => names_of::<Project>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            Entity::Account => names_of::<Account>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            Entity::Partner => names_of::<Partner>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            Entity::Contact => names_of::<Contact>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            Entity::Assignment => names_of::<Assignment>(st, ids.into_iter().map(psops_core::Id::new)).await?,
-            _ => HashMap::new(),
-        };
+        let found = names_by_kind(st, kind, ids).await?;
         out.extend(found.into_iter().map(|(id, name)| ((kind, id), name)));
     }
     Ok(out)
@@ -209,15 +196,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             limit: 500,
         })
         .await?;
-    let mut users: HashMap<i64, String> = all_users.items.iter().map(|u| (u.id.get(), u.name.clone())).collect();
-    // Past the first 500 users, the page's own are read one by one (at most 50).
-    for id in found.items.iter().filter_map(|a| a.user_id) {
-        if !users.contains_key(&id.get())
-            && let Ok(u) = st.store.user(id).await
-        {
-            users.insert(id.get(), u.name);
-        }
-    }
+    let users = user_names(&st, found.items.iter().filter_map(|a| a.user_id).collect()).await?;
     let named = names(&st, &found.items).await?;
     let ctx = AuditPage {
         frame: frame(&me, &s),

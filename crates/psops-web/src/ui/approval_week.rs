@@ -105,15 +105,13 @@ pub async fn show(
     if entries.is_empty() && mine.is_empty() {
         return Err(super::not_found());
     }
-    let project_ids: Vec<ProjectId> = entries.iter().filter_map(|e| e.project_id).collect();
+    let mut project_ids: Vec<ProjectId> = entries.iter().filter_map(|e| e.project_id).collect();
+    project_ids.sort();
+    project_ids.dedup();
+    // A week touches a handful of projects: their names, and which serve customers.
     let mut customer: HashMap<ProjectId, bool> = HashMap::new();
     let mut names: HashMap<ProjectId, String> = HashMap::new();
-    for id in {
-        let mut ids = project_ids.clone();
-        ids.sort();
-        ids.dedup();
-        ids
-    } {
+    for id in project_ids {
         let project: Project = st.store.get(id).await?;
         customer.insert(id, project.fields.is_customer());
         names.insert(id, project.fields.name);

@@ -156,16 +156,7 @@ pub async fn outbox(State(st): State<AppState>, me: SignedIn) -> Result<Response
     reader(&st, &s).await?;
     let list = st.store.reminders(None, OUTBOX).await?;
     let names = super::filters::person_names(&st, list.iter().map(|r| r.person_id).collect()).await?;
-    let mut users = std::collections::HashMap::new();
-    for id in list.iter().filter_map(|r| r.sent_by) {
-        if let std::collections::hash_map::Entry::Vacant(slot) = users.entry(id) {
-            let name = match st.store.user(id).await {
-                Ok(u) => u.name,
-                Err(_) => format!("user {id}"),
-            };
-            slot.insert(name);
-        }
-    }
+    let users = super::filters::user_names(&st, list.iter().filter_map(|r| r.sent_by).collect()).await?;
     let sent = list
         .iter()
         .map(|r| Sent {
@@ -176,7 +167,7 @@ pub async fn outbox(State(st): State<AppState>, me: SignedIn) -> Result<Response
             sent_at: day(Some(r.sent_at.date())),
             by: r
                 .sent_by
-                .and_then(|u| users.get(&u).cloned())
+                .and_then(|u| users.get(&u.get()).cloned())
                 .unwrap_or_else(|| "psops".into()),
             mailed: r.mailed,
         })

@@ -196,7 +196,8 @@ struct RecordPage {
 /// Rows shown on a record's page before "all …" links to the full list.
 const SHOWN: u32 = 20;
 
-fn first_page() -> Sorted<ByName> {
+/// The first rows of a list on a record's page, in its natural order.
+fn first_page<K: Default>() -> Sorted<K> {
     Sorted {
         size: SHOWN,
         ..Default::default()
@@ -204,11 +205,7 @@ fn first_page() -> Sorted<ByName> {
 }
 
 async fn projects_section(st: &AppState, filter: ProjectFilter, more: String) -> Result<Section, UiError> {
-    let at = Sorted {
-        size: SHOWN,
-        ..Default::default()
-    };
-    let found = st.store.sorted(&filter, at).await?;
+    let found = st.store.sorted(&filter, first_page()).await?;
     Ok(Section {
         title: "Projects",
         headers: vec!["Name", "Status", "Billing"],
@@ -325,10 +322,7 @@ pub async fn partner(
                 scope: list_scope(&s, ListKind::People),
                 ..Default::default()
             },
-            Sorted {
-                size: SHOWN,
-                ..Default::default()
-            },
+            first_page(),
         )
         .await?;
     let people_rows = people

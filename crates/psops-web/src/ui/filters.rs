@@ -130,6 +130,51 @@ where
         .collect())
 }
 
+/// The names of records of the kind `entity` by id, for the kinds that have names; a
+/// record that is gone is left out.
+pub async fn names_by_kind(
+    st: &AppState,
+    entity: psops_core::record::Entity,
+    mut ids: Vec<i64>,
+) -> Result<HashMap<i64, String>, UiError> {
+    use psops_core::record::Entity;
+    async fn of<R: Record>(st: &AppState, ids: &[i64]) -> Result<HashMap<i64, String>, UiError>
+    where
+        dyn Store: RecordStore<R>,
+    {
+        let ids: Vec<Id<R>> = ids.iter().map(|i| Id::new(*i)).collect();
+        Ok(RecordStore::<R>::names(st.store.as_ref(), &ids).await?.as_ref().clone())
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    match entity {
+        Entity::Person => of::<Person>(st, &ids).await,
+        Entity::Partner => of::<psops_core::partners::Partner>(st, &ids).await,
+        Entity::Account => of::<psops_core::accounts::Account>(st, &ids).await,
+        Entity::Contact => of::<psops_core::accounts::Contact>(st, &ids).await,
+        Entity::Project => of::<psops_core::projects::Project>(st, &ids).await,
+        Entity::Assignment => of::<psops_core::assignments::Assignment>(st, &ids).await,
+        _ => Ok(HashMap::new()),
+    }
+}
+
+/// Users' names by id, each read once (a page names a few dozen at most); a user who is
+/// gone shows as `user #id`.
+pub async fn user_names(st: &AppState, ids: Vec<psops_core::auth::UserId>) -> Result<HashMap<i64, String>, UiError> {
+    let mut out = HashMap::new();
+    for id in ids {
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(id.get()) {
+            let name = match st.store.user(id).await {
+                Ok(u) => u.name,
+                Err(psops_core::Error::NotFound { .. }) => format!("user #{id}"),
+                Err(e) => return Err(e.into()),
+            };
+            slot.insert(name);
+        }
+    }
+    Ok(out)
+}
+
 /// Hours with two decimals.
 pub fn hours(m: Minutes) -> String {
     m.hours_text()

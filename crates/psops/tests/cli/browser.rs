@@ -36,6 +36,25 @@ fn patch(server: &Server, token: &str, path: &str, body: &Value) {
     );
 }
 
+/// A fresh SQLite database with one administrator, admin@example.com, who signs in with
+/// [`PASSWORD`].
+pub(crate) fn with_admin() -> TestDb {
+    let db = TestDb::sqlite();
+    run(&db, &["migrate"], None).assert_ok();
+    let admin = [
+        "user",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
+    run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    db
+}
+
 /// Fails when the browser refused anything under the Content-Security-Policy.
 pub(crate) fn no_csp_violations(b: &Browser, at: &str) {
     let refused = b.csp_violations();
@@ -196,19 +215,7 @@ fn add_row(b: &Browser, project: i64, billable: bool) {
 #[test]
 fn a_week_from_keyboard_to_approval_in_a_browser() {
     let Some(b) = Browser::start("week") else { return };
-    let db = TestDb::sqlite();
-    run(&db, &["migrate"], None).assert_ok();
-    let admin = [
-        "user",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "Admin",
-        "--role",
-        "admin",
-    ];
-    run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    let db = with_admin();
     let token = run(&db, &["token", "create", "--email", "admin@example.com"], None);
     token.assert_ok();
     let server = Server::start(&db, &[]);

@@ -5,8 +5,8 @@
 //! has a week of their own; time off is asked for and decided. Runs when
 //! `PSOPS_TEST_BROWSER=1`; a failure saves a screenshot.
 
-use crate::browser::{PASSWORD, no_csp_violations, sign_in, sign_out, text, user};
-use crate::support::{Server, TestDb, run};
+use crate::browser::{PASSWORD, no_csp_violations, sign_in, sign_out, text, user, with_admin};
+use crate::support::{Server, TestDb};
 use crate::webdriver::Browser;
 
 /// Sets an input's value as a person would by typing it in full, replacing what was there.
@@ -29,19 +29,7 @@ fn id_in_url(b: &Browser, kind: &str) -> i64 {
 #[test]
 fn an_administrator_adds_a_person_and_a_project_and_staffs_it() {
     let Some(b) = Browser::start("forms") else { return };
-    let db = TestDb::sqlite();
-    run(&db, &["migrate"], None).assert_ok();
-    let admin = [
-        "user",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "Admin",
-        "--role",
-        "admin",
-    ];
-    run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    let db = with_admin();
     let server = Server::start(&db, &[]);
     let base = format!("http://{}", server.addr);
     sign_in(&b, &base, "admin@example.com");

@@ -198,19 +198,9 @@ async fn as_stored<R: Record>(st: &AppState, list: &[Input], record: &R) -> Resu
     Ok(out)
 }
 
-/// `Name (#id)` of a referenced record.
+/// `Name (#id)` of a referenced record; its bare id when it is gone.
 async fn named(st: &AppState, entity: Entity, id: i64) -> Result<String, UiError> {
-    use psops_core::accounts::Account;
-    use psops_core::partners::Partner;
-    use psops_core::people::Person;
-    use psops_core::projects::Project;
-    let names = match entity {
-        Entity::Person => RecordStore::<Person>::names(st.store.as_ref(), &[Id::new(id)]).await?,
-        Entity::Partner => RecordStore::<Partner>::names(st.store.as_ref(), &[Id::new(id)]).await?,
-        Entity::Account => RecordStore::<Account>::names(st.store.as_ref(), &[Id::new(id)]).await?,
-        Entity::Project => RecordStore::<Project>::names(st.store.as_ref(), &[Id::new(id)]).await?,
-        _ => return Ok(id.to_string()),
-    };
+    let names = super::filters::names_by_kind(st, entity, vec![id]).await?;
     Ok(match names.get(&id) {
         Some(name) => pick::written(name, id),
         None => id.to_string(),
