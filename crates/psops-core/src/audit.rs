@@ -57,4 +57,6 @@ pub struct AuditFilter {
     pub action: Option<AuditAction>,
     pub from: Option<Date>,
     pub to: Option<Date>,
+    /// Newest first (a page of the log as people read it); oldest first otherwise.
+    pub newest_first: bool,
 }

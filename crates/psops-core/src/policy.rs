@@ -195,12 +195,29 @@ pub fn approves_all(s: &Subject) -> bool {
     !s.read_only && s.staff_in(&[Role::Admin, Role::Ops])
 }
 
+/// Whether the subject may approve their own time and time off. Approval is a second
+/// person's check, so nobody approves their own — except an administrator, who may be the
+/// only person there is (a one-person firm, the first administrator).
+pub fn approves_own(s: &Subject) -> bool {
+    !s.read_only && s.staff_in(&[Role::Admin])
+}
+
+/// The subject as the timesheet steps see them.
+pub fn timesheet_actor(s: &Subject) -> crate::reporting::TimesheetActor {
+    crate::reporting::TimesheetActor {
+        person_id: s.person_id,
+        approves_all: approves_all(s),
+        approves_own: approves_own(s),
+    }
+}
+
 /// The submitted time the subject may approve, matching what [`decide`] allows for
 /// [`Action::Approve`] on a time entry: approving needs reading, so a project manager's
 /// queue is their projects' time cut by what they may read.
 pub fn approval_scope(s: &Subject) -> ApprovalScope {
     if approves_all(s) {
-        return ApprovalScope::All;
+        let except = if approves_own(s) { None } else { s.person_id };
+        return ApprovalScope::All { except };
     }
     match s.person_id {
         Some(me) if !s.read_only && s.has(Role::ProjectManager) => ApprovalScope::Managed {
@@ -216,9 +233,9 @@ impl ApprovalScope {
     /// store gives the scope in SQL, stated once in plain Rust.
     pub fn admits(&self, r: &Resource) -> bool {
         match (self, r) {
-            (ApprovalScope::All, Resource::TimeEntry { .. }) => true,
-            (ApprovalScope::Managed { manager, read }, Resource::TimeEntry { project, .. }) => {
-                project.is_some_and(|p| p.manager_id == Some(*manager)) && read.admits(r)
+            (ApprovalScope::All { except }, Resource::TimeEntry { person_id, .. }) => Some(*person_id) != *except,
+            (ApprovalScope::Managed { manager, read }, Resource::TimeEntry { person_id, project, .. }) => {
+                person_id != manager && project.is_some_and(|p| p.manager_id == Some(*manager)) && read.admits(r)
             }
             _ => false,
         }
@@ -315,7 +332,10 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         },
         Resource::Assignment { project, .. } => staff(&[Role::Admin, Role::Ops]) || s.manages(project),
         Resource::TimeEntry { person_id, project, .. } => match action {
-            Action::Approve => staff(&[Role::Admin, Role::Ops]) || project.is_some_and(|p| s.manages(&p)),
+            Action::Approve => {
+                (!s.me(*person_id) || approves_own(s))
+                    && (staff(&[Role::Admin, Role::Ops]) || project.is_some_and(|p| s.manages(&p)))
+            }
             _ if s.me(*person_id) => {
                 // Partner consultants log time only on their own organisation's projects.
                 !s.is_partner() || project.is_some_and(|p| s.my_org(p.partner_id))
@@ -330,14 +350,20 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::TimeOff {
             person_id, manager_id, ..
         } => match action {
-            Action::Approve => staff(&[Role::Admin, Role::Ops]) || s.line_manager_of(*manager_id),
+            Action::Approve => {
+                (!s.me(*person_id) || approves_own(s))
+                    && (staff(&[Role::Admin, Role::Ops]) || s.line_manager_of(*manager_id))
+            }
             _ => s.me(*person_id) || staff(&[Role::Admin, Role::Ops]),
         },
         Resource::Timesheet {
             person_id, manager_id, ..
         } => match action {
             // Which project's PM approves is the project's `TimeEntry` question.
-            Action::Approve => staff(&[Role::Admin, Role::Ops, Role::ProjectManager]) || s.line_manager_of(*manager_id),
+            Action::Approve => {
+                (!s.me(*person_id) || approves_own(s))
+                    && (staff(&[Role::Admin, Role::Ops, Role::ProjectManager]) || s.line_manager_of(*manager_id))
+            }
             _ => s.me(*person_id),
         },
         Resource::Calendars => staff(&[Role::Admin, Role::Ops]),
@@ -359,6 +385,20 @@ pub fn decide(s: &Subject, action: Action, r: &Resource) -> Decision {
         return Decision::Forbidden;
     }
     Decision::Allow
+}
+
+/// Why [`decide`] forbids this, when a rule rather than the subject's roles is the
+/// reason: the sentence a refusal shows.
+pub fn refusal(s: &Subject, action: Action, r: &Resource) -> Option<&'static str> {
+    let owner = match r {
+        Resource::TimeEntry { person_id, .. }
+        | Resource::TimeOff { person_id, .. }
+        | Resource::Timesheet { person_id, .. } => *person_id,
+        _ => return None,
+    };
+    (action == Action::Approve && s.me(owner) && !approves_own(s)).then_some(
+        "nobody approves their own time (rule: not_own): your project's manager, your line manager or operations approves it",
+    )
 }
 
 /// The scope of a list for a subject, matching what [`decide`] lets them read.

@@ -599,3 +599,39 @@ fn calendars_policy_and_locks_are_read_widely_and_written_by_few() {
     assert_eq!(decide(&fin, Action::Create, &Resource::LockedPeriods), Allow);
     assert_eq!(decide(&fin, Action::Update, &Resource::Calendars), Forbidden);
 }
+
+#[test]
+fn nobody_but_an_administrator_approves_their_own_time() {
+    let own_project = project(Some(ME), None, true);
+    let sheet = Resource::Timesheet {
+        person_id: ME,
+        person_partner_id: None,
+        manager_id: Some(ME),
+    };
+    for roles in [
+        &[Role::Ops][..],
+        &[Role::ProjectManager],
+        &[Role::Ops, Role::ProjectManager],
+    ] {
+        let s = subject(roles, None);
+        for r in [
+            entry(ME, None, own_project),
+            time_off(ME, None, Some(ME)),
+            sheet.clone(),
+        ] {
+            assert_eq!(decide(&s, Action::Approve, &r), Forbidden, "{roles:?} {r:?}");
+            assert!(refusal(&s, Action::Approve, &r).is_some_and(|why| why.contains("rule: not_own")));
+        }
+        assert!(!approval_scope(&s).admits(&entry(ME, None, own_project)), "{roles:?}");
+        assert!(!timesheet_actor(&s).approves(ME, Some(ME)), "{roles:?}");
+        assert!(
+            timesheet_actor(&s).approves(OTHER, Some(ME)),
+            "{roles:?}: others' time stays theirs to approve"
+        );
+    }
+    let admin = subject(&[Role::Admin], None);
+    assert_eq!(decide(&admin, Action::Approve, &entry(ME, None, own_project)), Allow);
+    assert_eq!(approval_scope(&admin), ApprovalScope::All { except: None });
+    assert!(timesheet_actor(&admin).approves(ME, None));
+    assert_eq!(refusal(&admin, Action::Approve, &entry(OTHER, None, own_project)), None);
+}

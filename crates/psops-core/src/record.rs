@@ -63,6 +63,11 @@ impl Entity {
     pub fn name(self) -> &'static str {
         self.into()
     }
+
+    /// Every kind, as a filter offers them.
+    pub fn all() -> &'static [Entity] {
+        <Self as strum::VariantArray>::VARIANTS
+    }
 }
 
 impl std::fmt::Display for Entity {

@@ -26,6 +26,18 @@ pub type LockedPeriodId = Id<LockRecord>;
 pub struct TimesheetActor {
     pub person_id: Option<PersonId>,
     pub approves_all: bool,
+    /// Whether they may approve their own time (an administrator).
+    pub approves_own: bool,
+}
+
+impl TimesheetActor {
+    /// Whether they approve `owner`'s time whose approver is `approver` (the project's PM,
+    /// or for internal time the person's manager): the approver or ops, never the owner
+    /// unless they approve their own.
+    pub fn approves(&self, owner: PersonId, approver: Option<PersonId>) -> bool {
+        let mine = self.person_id == Some(owner);
+        (self.approves_all || (approver.is_some() && self.person_id == approver)) && (!mine || self.approves_own)
+    }
 }
 
 /// A project's entries in a person's week sent back to draft, and why.

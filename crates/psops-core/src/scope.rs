@@ -43,9 +43,11 @@ pub enum ListKind {
 pub enum ApprovalScope {
     /// Nothing (no approving role, no person, or a read-only token).
     Nothing,
-    /// Everyone's time (ops and administrators).
-    All,
-    /// Time on projects this person manages, of that only what `read` lets them see: a
-    /// partner's project manager approves their own organisation's people and no one else's.
+    /// Everyone's time (ops and administrators) but `except`'s: nobody approves their own
+    /// time except an administrator.
+    All { except: Option<PersonId> },
+    /// Time on projects this person manages but their own, of that only what `read` lets
+    /// them see: a partner's project manager approves their own organisation's people and
+    /// no one else's.
     Managed { manager: PersonId, read: ListScope },
 }

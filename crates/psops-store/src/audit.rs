@@ -99,6 +99,6 @@ impl AuditStore for Db {
         if let Some(to) = filter.to.and_then(|d| d.next_day()) {
             q.push(" AND at < ").push_bind(to.midnight().assume_utc());
         }
-        AUDIT.page_any(&self.pools, q, page).await
+        AUDIT.page_in_order(&self.pools, q, page, filter.newest_first).await
     }
 }

@@ -115,11 +115,28 @@ impl<T> Table<T> {
     }
 
     /// Like `page`, for records that are never archived.
-    pub async fn page_any(&self, pools: &Pools, mut q: Sql, page: PageRequest) -> Result<Page<T>> {
+    pub async fn page_any(&self, pools: &Pools, q: Sql, page: PageRequest) -> Result<Page<T>> {
+        self.page_in_order(pools, q, page, false).await
+    }
+
+    /// A page in id order, newest (highest id) first when `newest_first`; the cursor is
+    /// the last id shown either way.
+    pub async fn page_in_order(
+        &self,
+        pools: &Pools,
+        mut q: Sql,
+        page: PageRequest,
+        newest_first: bool,
+    ) -> Result<Page<T>> {
+        let (past, order) = if newest_first {
+            (" AND id < ", "DESC")
+        } else {
+            (" AND id > ", "ASC")
+        };
         if let Some(after) = page.after {
-            q.push(" AND id > ").push_bind(after);
+            q.push(past).push_bind(after);
         }
-        q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
+        q.push(&format!(" ORDER BY id {order} LIMIT {}", page.limit as i64 + 1));
         let rows = pools.all(q).await?;
         let items = rows.iter().map(self.read).collect::<Result<Vec<_>>>()?;
         Ok(Page::from_rows(items, page.limit, self.id))

@@ -68,7 +68,7 @@ pub(crate) async fn approver(tx: &mut Tx, person: PersonId, project: Option<Proj
 pub(crate) fn facts(actor: TimesheetActor, owner: PersonId, approver: Option<PersonId>) -> ActorFacts {
     ActorFacts {
         is_owner: actor.person_id == Some(owner),
-        is_approver: actor.approves_all || (approver.is_some() && actor.person_id == approver),
+        is_approver: actor.approves(owner, approver),
     }
 }
 

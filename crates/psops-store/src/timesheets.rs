@@ -280,10 +280,10 @@ impl TimesheetStore for Db {
     async fn waiting(&self, scope: &ApprovalScope) -> Result<Vec<Waiting>> {
         let key = format!("waiting|{scope:?}");
         let read = async {
-            let (manager, read) = match *scope {
+            let (manager, except, read) = match *scope {
                 ApprovalScope::Nothing => return Ok(Vec::new()),
-                ApprovalScope::All => (None, ListScope::All),
-                ApprovalScope::Managed { manager, read } => (Some(manager), read),
+                ApprovalScope::All { except } => (None, except, ListScope::All),
+                ApprovalScope::Managed { manager, read } => (Some(manager), Some(manager), read),
             };
             // The day number of the entry's ISO week's Monday, so the database sums whole
             // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
@@ -303,6 +303,9 @@ impl TimesheetStore for Db {
                 q.push(" AND project_id IN (SELECT id FROM projects WHERE project_manager_id = ")
                     .push_bind(pm)
                     .push(")");
+            }
+            if let Some(me) = except {
+                q.push(" AND person_id <> ").push_bind(me);
             }
             crate::common::scope(&mut q, &read, ListKind::TimeEntries);
             let q = crate::reports::add_up(

@@ -35,10 +35,13 @@ pub async fn allow<T: Guarded>(st: &AppState, s: &Subject, action: Action, thing
     match grant(s, action, resource.as_ref()) {
         Ok(granted) => Ok(granted),
         Err(Decision::Hidden) if action != Action::Create => Err(Error::NotFound { entity, id }),
-        _ => Err(Error::Forbidden(format!(
-            "your roles do not allow you to {} this {entity}",
-            verb(action)
-        ))),
+        _ => Err(Error::Forbidden(
+            resource
+                .as_ref()
+                .and_then(|r| psops_core::policy::refusal(s, action, r))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("your roles do not allow you to {} this {entity}", verb(action))),
+        )),
     }
 }
 

@@ -89,12 +89,14 @@ async fn through_the_api(db: &Db, r: &OrgRecords, time: &TimeBatch) {
     let ops = TimesheetActor {
         person_id: None,
         approves_all: true,
+        approves_own: false,
     };
     for w in &time.weeks {
         let person = Id::new(w.person_id);
         let owner = TimesheetActor {
             person_id: Some(person),
             approves_all: false,
+            approves_own: false,
         };
         db.submit_week(&c, owner, person, w.week).await.unwrap();
         for r in time

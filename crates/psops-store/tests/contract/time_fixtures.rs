@@ -100,6 +100,7 @@ pub fn as_person(p: &Person) -> TimesheetActor {
     TimesheetActor {
         person_id: Some(p.id),
         approves_all: false,
+        approves_own: false,
     }
 }
 
@@ -107,6 +108,7 @@ pub fn ops() -> TimesheetActor {
     TimesheetActor {
         person_id: None,
         approves_all: true,
+        approves_own: false,
     }
 }
 

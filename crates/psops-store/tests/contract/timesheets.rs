@@ -374,13 +374,16 @@ async fn waiting_time_and_project_minutes(db: &Db) {
     log(db, internal(me.id, date!(2026 - 03 - 04), 30)).await;
     log(db, on_project(me.id, &mine, date!(2026 - 03 - 09), 90)).await; // stays a draft
     assert!(
-        db.waiting(&ApprovalScope::All).await.unwrap().is_empty(),
+        db.waiting(&ApprovalScope::All { except: None })
+            .await
+            .unwrap()
+            .is_empty(),
         "drafts wait for nobody"
     );
     db.submit_week(&ctx(), as_person(&me), me.id, week("2026-W10"))
         .await
         .unwrap();
-    let mut all = db.waiting(&ApprovalScope::All).await.unwrap();
+    let mut all = db.waiting(&ApprovalScope::All { except: None }).await.unwrap();
     all.sort_by_key(|w| w.project_id.map_or(i64::MAX, |p| p.get()));
     let sums: Vec<(Option<i64>, i64)> = all.iter().map(|w| (w.project_id.map(|p| p.get()), w.minutes)).collect();
     assert_eq!(

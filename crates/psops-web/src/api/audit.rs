@@ -57,6 +57,7 @@ async fn list_audit(
         action: p.code("action", q.action),
         from: p.date("from", q.from),
         to: p.date("to", q.to),
+        newest_first: false,
     };
     p.finish()?;
     allow(&st, &s, Action::Read, &Fixed(Resource::AuditLog, Thing::AuditLog)).await?;

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::dates::DateRange;
 use psops_core::error::Thing;
 use psops_core::people::{Person, PersonId};
-use psops_core::policy::{Action, Grant, Resource, Subject, approves_all, list_scope};
+use psops_core::policy::{Action, Grant, Resource, Subject, list_scope};
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
 use psops_core::reporting::{LockRecord, Rejection, TimesheetActor};
@@ -71,10 +71,7 @@ async fn guarded(st: &AppState, s: &Subject, person: PersonId, action: Action) -
 }
 
 fn actor(s: &Subject) -> TimesheetActor {
-    TimesheetActor {
-        person_id: s.person_id,
-        approves_all: approves_all(s),
-    }
+    psops_core::policy::timesheet_actor(s)
 }
 
 /// One day of a week.

@@ -37,7 +37,7 @@ struct Row {
     name: String,
     /// Its page, when it has one.
     href: Option<String>,
-    action: &'static str,
+    action: String,
     changes: Vec<String>,
 }
 
@@ -88,15 +88,29 @@ struct AuditPage {
     next: Option<String>,
     f: BTreeMap<&'static str, String>,
     actions: Vec<(&'static str, String)>,
+    entities: Vec<(&'static str, String)>,
     users: Vec<(String, String)>,
 }
 
-fn short(v: &Value) -> String {
+/// Fields whose values are codes from a fixed list, shown as words.
+const CODED: [&str; 8] = [
+    "roles",
+    "status",
+    "function",
+    "billing_type",
+    "category",
+    "kind",
+    "partner_type",
+    "action",
+];
+
+fn short(v: &Value, coded: bool) -> String {
     let text = match v {
+        Value::String(s) if coded => label(s),
         Value::String(s) => s.clone(),
         Value::Null => "∅".into(),
         // A list of codes (roles) reads as words.
-        Value::Array(items) => items.iter().map(short).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items.iter().map(|i| short(i, coded)).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     };
     if text.chars().count() > MAX_VALUE {
@@ -119,9 +133,10 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names) -> 
     keys.into_iter()
         .filter(|k| !matches!(k.as_str(), "id" | "version" | "updated_at" | "created_at"))
         .filter_map(|k| {
+            let coded = CODED.contains(&k.as_str());
             let shown = |v: &Value| match (kind_of(k), v.as_i64()) {
-                (Some(kind), Some(id)) => names.get(&(kind, id)).cloned().unwrap_or_else(|| short(v)),
-                _ => short(v),
+                (Some(kind), Some(id)) => names.get(&(kind, id)).cloned().unwrap_or_else(|| short(v, coded)),
+                _ => short(v, coded),
             };
             let field = label(k.strip_suffix("_id").unwrap_or(k));
             match (b.get(k), a.get(k)) {
@@ -170,7 +185,7 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
             .unwrap_or_else(|| "system".into()),
         entity: label(&e.entity),
         entity_id: e.entity_id,
-        action: e.action.code(),
+        action: label(e.action.code()),
         changes: changes(e.before.as_ref(), e.after.as_ref(), names),
     }
 }
@@ -185,6 +200,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         action: e.code::<AuditAction>("action", p.get("action")),
         from: e.date("from", p.get("from")),
         to: e.date("to", p.get("to")),
+        newest_first: true,
         ..Default::default()
     };
     let page = e.page_of(p.get("cursor"), PAGE_SIZE);
@@ -208,6 +224,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             .map(|k| (k, p.text(k)))
             .collect(),
         actions: options::<AuditAction>(),
+        entities: {
+            let mut all: Vec<_> = Entity::all().iter().map(|k| (k.name(), label(k.name()))).collect();
+            all.sort_by(|a, b| a.1.cmp(&b.1));
+            all
+        },
         users: all_users
             .items
             .into_iter()
@@ -242,6 +263,15 @@ mod tests {
             changes(None, Some(&json!({"manager_id": 7, "partner_id": 3})), &names),
             ["Manager: Pat Manager", "Partner: 3"],
             "references by name when known"
+        );
+        assert_eq!(
+            changes(
+                Some(&json!({"roles": ["consultant"]})),
+                Some(&json!({"roles": ["project_manager", "pto"]})),
+                &none
+            ),
+            ["Roles: Consultant → Project manager, PTO"],
+            "codes read as words"
         );
         let long = "x".repeat(100);
         let shown = changes(None, Some(&json!({ "note": long })), &none);

@@ -13,10 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::Error;
 use psops_core::page::PageRequest;
 use psops_core::people::{Person, PersonId};
-use psops_core::policy::{Action, Grant, Subject, approval_scope, approves_all, list_scope};
+use psops_core::policy::{Action, Grant, Subject, approval_scope, list_scope};
 use psops_core::projects::Project;
 use psops_core::projects::ProjectId;
-use psops_core::reporting::TimesheetActor;
 use psops_core::reporting::WaitingSort;
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
@@ -449,10 +448,7 @@ pub async fn act(
     }
     let lines = waiting(&state, &subject).await?;
     let by_key: HashMap<String, Line> = lines.keys().map(|l| (l.key(), *l)).collect();
-    let actor = TimesheetActor {
-        person_id: subject.person_id,
-        approves_all: approves_all(&subject),
-    };
+    let actor = psops_core::policy::timesheet_actor(&subject);
     let mut done = 0;
     let mut problems = Vec::new();
     for key in &targets {

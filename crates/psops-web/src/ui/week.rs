@@ -10,7 +10,7 @@ use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use psops_core::error::Thing;
-use psops_core::policy::{Action, Resource, Subject, approves_all};
+use psops_core::policy::{Action, Resource, Subject};
 use psops_core::projects::ProjectId;
 use psops_core::reporting::TimesheetActor;
 use psops_core::time_entries::EntryStatus;
@@ -420,7 +420,7 @@ async fn step(
     let grant = allow(state, &subject, Action::Update, &Fixed(sheet, Thing::Timesheet)).await?;
     let actor = TimesheetActor {
         person_id: Some(person_id),
-        approves_all: approves_all(&subject),
+        ..psops_core::policy::timesheet_actor(&subject)
     };
     let ctx = super::admin::write_ctx(me, request, grant);
     let done = match step {

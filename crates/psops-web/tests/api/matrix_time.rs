@@ -53,7 +53,8 @@ type Row = (&'static str, &'static str, &'static str, Target, Body, &'static str
 
 const ALL_200: &str = "200 200 200 200 200 200 200 200 200";
 const OVERSEERS_ONLY: &str = "200 200 200 200 200 404 404 404 404";
-const DECIDE_OWN: &str = "200 200 403 403 403 200 403 403 403";
+/// Nobody approves their own time but an administrator.
+const DECIDE_OWN: &str = "200 403 403 403 403 403 403 403 403";
 const DECIDE_OTHER: &str = "200 200 403 404 404 404 404 404 404";
 const NOT_OWNER: &str = "403 403 403 404 404 403 404 404 404";
 
@@ -84,9 +85,9 @@ pub const ROWS: &[Row] = &[
     ("post", "/api/v1/time-off", "", None, Body::TimeOff, "201 201 201 201 201 201 201 201 201"),
     ("get", "/api/v1/time-off/{id}", "", TimeOff(OWN), Body::None, ALL_200),
     ("get", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "200 200 200 404 404 404 404 404 404"),
-    ("post", "/api/v1/time-off/{id}/approve", "", TimeOff(OWN), Body::None, "200 200 403 403 403 403 403 403 403"),
+    ("post", "/api/v1/time-off/{id}/approve", "", TimeOff(OWN), Body::None, DECIDE_OWN),
     ("post", "/api/v1/time-off/{id}/approve", "", TimeOff(OTHER), Body::None, DECIDE_OTHER),
-    ("post", "/api/v1/time-off/{id}/reject", "", TimeOff(OWN), Body::Reason, "200 200 403 403 403 403 403 403 403"),
+    ("post", "/api/v1/time-off/{id}/reject", "", TimeOff(OWN), Body::Reason, DECIDE_OWN),
     ("post", "/api/v1/time-off/{id}/reject", "", TimeOff(OTHER), Body::Reason, DECIDE_OTHER),
     ("delete", "/api/v1/time-off/{id}", "", TimeOff(OWN), Body::None, "204 204 204 204 204 204 204 204 204"),
     ("delete", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "204 204 403 404 404 404 404 404 404"),

@@ -93,6 +93,7 @@ fn owner(person: i64) -> TimesheetActor {
     TimesheetActor {
         person_id: Some(Id::new(person)),
         approves_all: false,
+        approves_own: false,
     }
 }
 
@@ -121,6 +122,7 @@ pub async fn approved_entry(store: &dyn Store, person: i64, project: i64) -> i64
     let ops = TimesheetActor {
         person_id: None,
         approves_all: true,
+        approves_own: false,
     };
     store
         .approve_week(&ctx(), ops, who, week, Some(Id::new(project)))

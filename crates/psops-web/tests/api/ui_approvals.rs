@@ -39,6 +39,7 @@ async fn approvals_group_count_and_page(app: TestApp) {
         let owner = TimesheetActor {
             person_id: Some(Id::new(*p)),
             approves_all: false,
+            approves_own: false,
         };
         store
             .submit_week(&WriteCtx::trusted(), owner, Id::new(*p), w10)
@@ -169,6 +170,7 @@ async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
         let owner = TimesheetActor {
             person_id: Some(Id::new(who)),
             approves_all: false,
+            approves_own: false,
         };
         store
             .submit_week(&WriteCtx::trusted(), owner, Id::new(who), w10)
@@ -186,17 +188,22 @@ async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
         .skip(1)
         .map(|r| r[1].as_str())
         .collect();
-    assert_eq!(people, ["Alan Alpha"], "{rows:?}");
+    // Nobody approves their own time: Alan's own week waits for someone else, and the
+    // company's and the other partner's people stay out of his sight.
+    assert!(people.is_empty(), "{rows:?}");
     assert!(!queue.contains("Ada Lovelace") && !queue.contains("Bea Beta"));
     let home = alan.get(&app, "/").await.expect(200).text;
-    assert!(home.contains("<strong>1</strong> person-week"), "only their own week");
     assert!(!home.contains("Ada Lovelace") && !home.contains("Bea Beta"));
-    let ada = format!("{}.{w10}.{alpha}", org.ada);
-    let refused = alan
-        .post(&app, "/approvals", &[("approve_one", &ada)])
-        .await
-        .expect(422);
-    assert!(refused.text.contains("not waiting for you"));
+    for line in [
+        format!("{}.{w10}.{alpha}", org.ada),
+        format!("{}.{w10}.{alpha}", org.a_consultant),
+    ] {
+        let refused = alan
+            .post(&app, "/approvals", &[("approve_one", &line)])
+            .await
+            .expect(422);
+        assert!(refused.text.contains("not waiting for you"), "{line}");
+    }
     // Ops sees all three lines.
     web_user(store, "ops@org.example", vec![Role::Ops], None).await;
     let ops = Browser::sign_in(&app, "ops@org.example").await;
@@ -245,6 +252,7 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
     let owner = TimesheetActor {
         person_id: Some(ada),
         approves_all: false,
+        approves_own: false,
     };
     store
         .submit_week(&WriteCtx::trusted(), owner, ada, w10)

@@ -28,6 +28,7 @@ async fn home_answers_each_roles_questions(app: TestApp) {
     let owner = TimesheetActor {
         person_id: Some(Id::new(org.ada)),
         approves_all: false,
+        approves_own: false,
     };
     let w10 = IsoWeek::new(2026, 10).expect("week");
     store

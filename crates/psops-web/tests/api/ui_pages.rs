@@ -347,7 +347,11 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     let eve = app.store.user(eve.id).await.expect("eve");
     assert!(eve.roles == [Role::Consultant] && eve.disabled_at.is_some());
     let audit = b.get(&app, "/admin/audit?entity=user&action=update").await.expect(200);
-    assert!(audit.text.contains("consultant"), "the role change is in the log");
+    assert!(
+        audit.text.contains("Roles: Ops, Finance → Consultant"),
+        "the role change is in the log: {}",
+        audit.text
+    );
 
     let policy = b.get(&app, "/admin/capacity").await.expect(200);
     let mut form: Vec<(String, String)> = policy
