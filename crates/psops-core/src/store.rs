@@ -240,6 +240,8 @@ pub trait AuthStore: Send + Sync {
     async fn create_user(&self, ctx: &WriteCtx, new: NewUser) -> Result<User>;
     async fn user(&self, id: UserId) -> Result<User>;
     async fn user_by_email(&self, email: &str) -> Result<Option<User>>;
+    /// The users who sign in as this person (usually one, or none).
+    async fn users_of_person(&self, person: PersonId) -> Result<Vec<User>>;
     async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User>;
     async fn list_users(&self, page: PageRequest) -> Result<Page<User>>;
     /// The stored argon2id hash of a user's password, if one is set.

@@ -8,6 +8,7 @@ use psops_core::auth::{
 };
 use psops_core::code::Code;
 use psops_core::page::{Page, PageRequest};
+use psops_core::people::PersonId;
 use psops_core::record::Entity;
 use psops_core::store::AuthStore;
 use psops_core::store::WriteCtx;
@@ -98,6 +99,14 @@ impl AuthStore for Db {
         ))
         .bind(email.trim());
         self.pools.optional(q).await?.as_ref().map(read_user).transpose()
+    }
+
+    async fn users_of_person(&self, person: PersonId) -> Result<Vec<User>> {
+        let q = sql(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE person_id = $1 ORDER BY id"
+        ))
+        .bind(person);
+        self.pools.all(q).await?.iter().map(read_user).collect()
     }
 
     async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User> {

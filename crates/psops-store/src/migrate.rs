@@ -75,6 +75,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_reminders.sql"),
         postgres: include_str!("../migrations/postgres/0008_reminders.sql"),
     },
+    Migration {
+        version: 9,
+        name: "people_name",
+        sqlite: include_str!("../migrations/sqlite/0009_people_name.sql"),
+        postgres: include_str!("../migrations/postgres/0009_people_name.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -114,6 +114,15 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
         .collect();
     many.sort();
     assert_eq!(many, ["Bob", "Dave"]);
+    // People who share a name are told apart by their e-mail wherever they are named.
+    let mut twin = person_fields("bob.two@x.example");
+    twin.name = "Bob".into();
+    let twin = new(db.create(&ctx(), twin).await.expect("second Bob"));
+    let bob = partner_person(db, &all).await;
+    let named = db.names(&[bob, twin.id, dave.id]).await.expect("names");
+    assert_eq!(named[&twin.id.get()], "Bob (bob.two@x.example)");
+    assert!(named[&bob.get()].starts_with("Bob (") && named[&bob.get()] != named[&twin.id.get()]);
+    assert_eq!(named[&dave.id.get()], "Dave", "a name nobody shares stays plain");
 }
 
 async fn partner_person(db: &Db, all: &PersonFilter) -> Id<psops_core::people::Person> {

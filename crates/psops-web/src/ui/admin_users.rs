@@ -68,6 +68,8 @@ struct UsersPage {
     /// The user whose row the errors belong to; none for the create form.
     failed: Option<i64>,
     draft: Draft,
+    /// The e-mail searched for, when the page shows one user.
+    email: String,
     all_roles: Vec<&'static str>,
     notice: Option<&'static str>,
 }
@@ -109,7 +111,27 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &USERS).await?;
     let mut e = Params::new();
-    let found = st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?;
+    // One user by e-mail (a person's page links here), else a page of everyone.
+    let email = p.get("email").map(str::trim).filter(|m| !m.is_empty());
+    let found = match email {
+        Some(m) => psops_core::page::Page {
+            items: st.store.user_by_email(m).await?.into_iter().collect(),
+            next_cursor: None,
+        },
+        None => st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?,
+    };
+    // "Give them a sign-in" on a person's page fills the new-user form with the person.
+    let mut draft = out.draft;
+    if let (true, Some(id)) = (
+        draft.name.is_empty(),
+        p.get("person").and_then(|v| v.parse::<i64>().ok()),
+    ) {
+        if let Ok(person) = st.store.get(PersonId::new(id)).await {
+            draft.person = pick::written(&person.fields.name, id);
+            draft.email = person.fields.email;
+            draft.name = person.fields.name;
+        }
+    }
     let people = super::filters::person_names(st, found.items.iter().filter_map(|u| u.person_id).collect()).await?;
     let mut errors = e.into_errors();
     errors.extend(out.errors);
@@ -119,7 +141,8 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
         next: next_link("/admin/users", p, found.next_cursor.as_deref()),
         errors,
         failed: out.failed,
-        draft: out.draft,
+        draft,
+        email: email.unwrap_or_default().to_string(),
         all_roles: Role::ALL.iter().map(|r| r.code()).collect(),
         notice: p.get("done").map(|_| "Saved."),
     };

@@ -213,6 +213,42 @@ struct DetailPage {
     edit: bool,
     assign: bool,
     saved: bool,
+    /// Who signs in as this person, for an administrator (who manages sign-ins).
+    sign_ins: Option<Vec<SignIn>>,
+}
+
+#[derive(Serialize)]
+struct SignIn {
+    email: String,
+    /// The user's row on the users page.
+    href: String,
+    roles: String,
+    disabled: bool,
+}
+
+async fn sign_ins(
+    st: &AppState,
+    s: &psops_core::policy::Subject,
+    id: PersonId,
+) -> Result<Option<Vec<SignIn>>, UiError> {
+    if decide(s, Action::Read, &Resource::Users) != Decision::Allow {
+        return Ok(None);
+    }
+    let users = st.store.users_of_person(id).await?;
+    Ok(Some(
+        users
+            .into_iter()
+            .map(|u| SignIn {
+                roles: u.roles.iter().map(|r| label(r.code())).collect::<Vec<_>>().join(", "),
+                href: format!(
+                    "/admin/users?{}",
+                    serde_urlencoded::to_string([("email", &u.email)]).unwrap_or_default()
+                ),
+                email: u.email,
+                disabled: u.disabled_at.is_some(),
+            })
+            .collect(),
+    ))
 }
 
 pub async fn show(
@@ -274,6 +310,7 @@ pub async fn show(
         edit: allow(&st, &s, Action::Update, &person).await.is_ok(),
         assign: super::edit::may_edit::<psops_core::assignments::Assignment>(&s),
         saved: p.get("saved").is_some(),
+        sign_ins: sign_ins(&st, &s, id).await?,
     };
     Ok(render("person.html", ctx)?.into_response())
 }

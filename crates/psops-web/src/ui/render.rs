@@ -88,6 +88,7 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.add_filter("sentence", sentence);
         env.add_filter("grouped", grouped);
+        env.add_filter("label", |code: String| super::filters::label(&code));
         for (name, source) in TEMPLATES {
             // The templates are part of the binary; a broken one fails the test suite.
             if let Err(e) = env.add_template(name, source) {

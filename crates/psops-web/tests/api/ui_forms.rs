@@ -748,6 +748,31 @@ async fn users_are_linked_to_people_by_name(app: TestApp) {
         .expect("user")
         .expect("made");
     assert_eq!(pat.person_id, Some(Id::new(org.pm)));
+    // The person's page tells an administrator who signs in as them, and links there.
+    let page = root.get(&app, &format!("/people/{}", org.pm)).await.expect(200);
+    assert!(
+        page.text.contains("Signs in as") && page.text.contains("pat@org.example</a> · Project manager"),
+        "{}",
+        page.text
+    );
+    let found = root.get(&app, "/admin/users?email=pat%40org.example").await.expect(200);
+    assert!(found.text.contains("pat@org.example") && !found.text.contains("root@org.example"));
+    let ada = root.get(&app, &format!("/people/{}", org.ada)).await.expect(200);
+    let give = format!("/admin/users?person={}#new", org.ada);
+    assert!(
+        ada.text.contains("No sign-in") && ada.text.contains(&give),
+        "{}",
+        ada.text
+    );
+    let form = root.get(&app, give.trim_end_matches("#new")).await.expect(200);
+    assert!(
+        form.text.contains(&format!("value=\"Ada Lovelace (#{})\"", org.ada)),
+        "the new user is filled in"
+    );
+    web_user(app.store.as_ref(), "ops@org.example", vec![Role::Ops], None).await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let seen = ops.get(&app, &format!("/people/{}", org.pm)).await.expect(200);
+    assert!(!seen.text.contains("Signs in as"), "sign-ins are the administrator's");
     let list = root.get(&app, "/admin/users").await.expect(200);
     assert!(
         list.text.contains(&format!("Pat Manager (#{})", org.pm)),
