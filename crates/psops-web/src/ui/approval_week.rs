@@ -127,7 +127,7 @@ pub async fn show(
     let mut by_row: BTreeMap<(String, bool), Vec<&TimeEntry>> = BTreeMap::new();
     let work_name = |e: &TimeEntry| match RowKey::of(e).map(|k| k.work) {
         Some(Work::Project(p)) => names.get(&p).cloned().unwrap_or_else(|| format!("project {p}")),
-        Some(Work::Category(c)) => format!("{} (internal)", label(c.code())),
+        Some(Work::Category(c)) => format!("Internal time: {}", label(c.code())),
         None => "—".into(),
     };
     for e in &entries {

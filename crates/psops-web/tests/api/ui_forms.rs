@@ -210,6 +210,10 @@ async fn ops_runs_the_records_from_forms(app: TestApp) {
             .text
             .contains(&format!("name=\"account\" value=\"{account}\""))
     );
+    assert!(
+        contact_form.text.contains("<h1>New contact for Umbrella Corp</h1>"),
+        "the form names its account"
+    );
     let contact = b
         .post(
             &app,

@@ -152,6 +152,7 @@ impl Editable for Contact {
     const API: &'static str = "accounts";
     const INPUTS: &'static [Input] = CONTACT;
     const CARRIED: &'static [&'static str] = &["account"];
+    const WITHIN: Option<(&'static str, Entity)> = Some(("account", Entity::Account));
     /// Adding a contact is changing its account, as on the API.
     const CREATE: Action = Action::Update;
 

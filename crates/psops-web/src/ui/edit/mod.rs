@@ -62,6 +62,9 @@ where
     fn new_from(raw: &[u8], carried: &Pairs) -> ApiResult<Self::New>;
     /// Query parameters a "new" link may carry into the form (hidden), e.g. `account`.
     const CARRIED: &'static [&'static str] = &[];
+    /// The carried link naming the record a new one belongs to, named in the heading
+    /// ("New contact for Acme").
+    const WITHIN: Option<(&'static str, Entity)> = None;
     /// What a new form starts with: `(input, value)`, from defaults or the link
     /// (`?project=12` on a new assignment).
     fn starting(_link: &Pairs) -> Vec<(&'static str, String)> {
@@ -323,6 +326,22 @@ where
     }
 }
 
+/// A new form's draft, its heading naming the record it belongs to.
+async fn new_titled<R: Editable>(st: &AppState, p: &Pairs, inputs: Vec<Shown>) -> Result<Draft, UiError>
+where
+    R::Patch: DeserializeOwned,
+    R::New: Guarded,
+{
+    let mut draft = new_draft::<R>(p, inputs);
+    let within = R::WITHIN.and_then(|(key, kind)| Some((kind, p.get(key)?.parse::<i64>().ok()?)));
+    if let Some((kind, id)) = within {
+        if let Some(name) = super::filters::names_by_kind(st, kind, vec![id]).await?.remove(&id) {
+            draft.title = format!("New {} for {name}", R::NOUN);
+        }
+    }
+    Ok(draft)
+}
+
 fn refuse_new<R: Editable>(s: &Subject) -> Result<(), UiError>
 where
     R::Patch: DeserializeOwned,
@@ -367,7 +386,7 @@ where
         &me,
         &s,
         R::NOUN,
-        new_draft::<R>(&p, shown),
+        new_titled::<R>(&st, &p, shown).await?,
         Vec::new(),
         false,
         StatusCode::OK,
@@ -404,7 +423,7 @@ where
             }
         },
     };
-    let draft = new_draft::<R>(&p, as_posted(R::INPUTS, &p));
+    let draft = new_titled::<R>(&st, &p, as_posted(R::INPUTS, &p)).await?;
     page(&me, &s, R::NOUN, draft, errors, false, StatusCode::UNPROCESSABLE_ENTITY)
 }
 
