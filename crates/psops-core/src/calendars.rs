@@ -209,11 +209,83 @@ pub struct StoredOverride {
     pub created_at: OffsetDateTime,
 }
 
+/// Days of time off read as runs, as people ask for them ("the week of 7 December"):
+/// one person's consecutive days of the same kind, hours, state, note and reason; a
+/// weekend between two days does not break a run. Runs come in the order of their first
+/// day's position in `days` after sorting by person and date.
+pub fn runs(days: &[TimeOffRecord]) -> Vec<Vec<&TimeOffRecord>> {
+    let mut sorted: Vec<&TimeOffRecord> = days.iter().collect();
+    sorted.sort_by_key(|t| (t.person_id, t.date));
+    let mut out: Vec<Vec<&TimeOffRecord>> = Vec::new();
+    for t in sorted {
+        let joins = out.last().and_then(|run| run.last()).is_some_and(|last| {
+            let alike = (
+                last.person_id,
+                last.kind,
+                last.minutes,
+                last.status,
+                &last.note,
+                &last.reason,
+            ) == (t.person_id, t.kind, t.minutes, t.status, &t.note, &t.reason);
+            let mut between =
+                (last.date.to_julian_day() + 1..t.date.to_julian_day()).filter_map(|d| Date::from_julian_day(d).ok());
+            alike && t.date > last.date && between.all(|d| d.weekday().number_from_monday() > 5)
+        });
+        match out.last_mut() {
+            Some(run) if joins => run.push(t),
+            _ => out.push(vec![t]),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::id::Id;
     use time::macros::date;
+
+    fn record(id: i64, date: Date, status: TimeOffStatus) -> TimeOffRecord {
+        let at = OffsetDateTime::UNIX_EPOCH;
+        TimeOffRecord {
+            id: Id::new(id),
+            person_id: Id::new(1),
+            date,
+            minutes: Minutes(480),
+            kind: TimeOffKind::Pto,
+            note: None,
+            status,
+            decided_by: None,
+            decided_at: None,
+            reason: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn consecutive_days_read_as_runs_across_weekends() {
+        use TimeOffStatus::{Approved, Requested};
+        let days = [
+            // Thursday, Friday, then Monday and Tuesday: one run over the weekend.
+            record(1, date!(2026 - 12 - 03), Requested),
+            record(2, date!(2026 - 12 - 04), Requested),
+            record(4, date!(2026 - 12 - 08), Requested),
+            record(3, date!(2026 - 12 - 07), Requested),
+            // A Wednesday gap breaks it; so does another state.
+            record(5, date!(2026 - 12 - 10), Requested),
+            record(6, date!(2026 - 12 - 11), Approved),
+        ];
+        let ids: Vec<Vec<i64>> = runs(&days)
+            .iter()
+            .map(|r| r.iter().map(|t| t.id.get()).collect())
+            .collect();
+        assert_eq!(ids, [vec![1, 2, 3, 4], vec![5], vec![6]]);
+        let mut other = record(7, date!(2026 - 12 - 09), Requested);
+        other.person_id = Id::new(2);
+        assert_eq!(runs(&[days[0].clone(), other]).len(), 2, "people never share a run");
+    }
 
     fn off(minutes: i64) -> NewTimeOff {
         NewTimeOff {

@@ -325,8 +325,17 @@ pub trait TimeOffStore: Send + Sync {
         v: IfVersion,
         decision: TimeOffDecision,
     ) -> Result<TimeOffRecord>;
+    /// Several days (a run) decided together: all of them, or none.
+    async fn decide_time_off_days(
+        &self,
+        ctx: &WriteCtx,
+        days: &[(TimeOffId, IfVersion)],
+        decision: TimeOffDecision,
+    ) -> Result<Vec<TimeOffRecord>>;
     /// Withdraws a request or cancels approved time off.
     async fn delete_time_off(&self, ctx: &WriteCtx, id: TimeOffId, v: IfVersion) -> Result<()>;
+    /// Several days withdrawn together: all of them, or none.
+    async fn delete_time_off_days(&self, ctx: &WriteCtx, days: &[(TimeOffId, IfVersion)]) -> Result<()>;
     async fn list_time_off(&self, filter: &TimeOffFilter, page: PageRequest) -> Result<Page<TimeOffRecord>>;
 }
 

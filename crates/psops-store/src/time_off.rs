@@ -82,6 +82,47 @@ async fn insert(tx: &mut Tx, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffR
     Ok(record)
 }
 
+/// requested → approved or rejected, inside the caller's transaction, audited.
+async fn decide(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    id: TimeOffId,
+    v: IfVersion,
+    decision: &TimeOffDecision,
+) -> Result<TimeOffRecord> {
+    let lock = tx.for_update();
+    let before = TIME_OFF.get(tx, id.get(), lock).await?;
+    check_version(before.version, v)?;
+    let status = before.status.decide(decision)?;
+    let reason = match decision {
+        TimeOffDecision::Reject { reason } => Some(reason.trim().to_string()),
+        TimeOffDecision::Approve => None,
+    };
+    let t = now();
+    let q = sql(format!(
+        "UPDATE time_off SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
+         version = version + 1, updated_at = $4 WHERE id = $1 RETURNING {}",
+        TIME_OFF.columns
+    ))
+    .bind(id)
+    .bind(status.code())
+    .bind(ctx.user_id)
+    .bind(t)
+    .bind(reason);
+    let after = read(&tx.one(q).await?)?;
+    crate::audit::record(
+        tx,
+        ctx,
+        TIME_OFF.entity,
+        id.get(),
+        AuditAction::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
 #[async_trait]
 impl TimeOffStore for Db {
     async fn request_time_off(&self, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffRecord> {
@@ -129,37 +170,38 @@ impl TimeOffStore for Db {
         v: IfVersion,
         decision: TimeOffDecision,
     ) -> Result<TimeOffRecord> {
+        let mut done = self.decide_time_off_days(ctx, &[(id, v)], decision).await?;
+        done.pop().ok_or_else(|| Error::not_found(TIME_OFF.entity, id.get()))
+    }
+
+    async fn decide_time_off_days(
+        &self,
+        ctx: &WriteCtx,
+        days: &[(TimeOffId, IfVersion)],
+        decision: TimeOffDecision,
+    ) -> Result<Vec<TimeOffRecord>> {
         let mut tx = self.pools.begin().await?;
-        let lock = tx.for_update();
-        let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
-        check_version(before.version, v)?;
-        let status = before.status.decide(&decision)?;
-        let reason = match &decision {
-            TimeOffDecision::Reject { reason } => Some(reason.trim().to_string()),
-            TimeOffDecision::Approve => None,
-        };
-        let t = now();
-        let q = sql(format!(
-            "UPDATE time_off SET status = $2, decided_by = $3, decided_at = $4, reason = $5, \
-             version = version + 1, updated_at = $4 WHERE id = $1 RETURNING {}",
-            TIME_OFF.columns
-        ))
-        .bind(id)
-        .bind(status.code())
-        .bind(ctx.user_id)
-        .bind(t)
-        .bind(reason);
-        let after = read(&tx.one(q).await?)?;
-        TIME_OFF.updated(tx, ctx, &before, after).await
+        let mut done = Vec::with_capacity(days.len());
+        for &(id, v) in days {
+            done.push(decide(&mut tx, ctx, id, v, &decision).await?);
+        }
+        tx.commit().await?;
+        Ok(done)
     }
 
     async fn delete_time_off(&self, ctx: &WriteCtx, id: TimeOffId, v: IfVersion) -> Result<()> {
+        self.delete_time_off_days(ctx, &[(id, v)]).await
+    }
+
+    async fn delete_time_off_days(&self, ctx: &WriteCtx, days: &[(TimeOffId, IfVersion)]) -> Result<()> {
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
-        let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
-        check_version(before.version, v)?;
-        tx.execute(sql("DELETE FROM time_off WHERE id = $1").bind(id)).await?;
-        crate::audit::deleted(&mut tx, ctx, TIME_OFF.entity, id.get(), &before).await?;
+        for &(id, v) in days {
+            let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
+            check_version(before.version, v)?;
+            tx.execute(sql("DELETE FROM time_off WHERE id = $1").bind(id)).await?;
+            crate::audit::deleted(&mut tx, ctx, TIME_OFF.entity, id.get(), &before).await?;
+        }
         tx.commit().await
     }
 

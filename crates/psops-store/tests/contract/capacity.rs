@@ -238,9 +238,30 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     let made = db.request_days(&ctx(), week_off).await.unwrap();
     assert_eq!(made.len(), 2);
     assert_eq!(db.list_time_off(&waiting, page).await.unwrap().items.len(), before + 2);
-    for r in made {
-        db.delete_time_off(&ctx(), r.id, Some(r.version)).await.unwrap();
-    }
+    // A run is decided and withdrawn as a whole: a stale day refuses all of it.
+    let stale = [
+        (made[0].id, Some(made[0].version)),
+        (made[1].id, Some(made[1].version + 7)),
+    ];
+    let approve = psops_core::calendars::TimeOffDecision::Approve;
+    assert!(db.decide_time_off_days(&ctx(), &stale, approve.clone()).await.is_err());
+    assert_eq!(
+        db.time_off(made[0].id).await.unwrap().status,
+        TimeOffStatus::Requested,
+        "none decided"
+    );
+    assert!(db.delete_time_off_days(&ctx(), &stale).await.is_err());
+    assert_eq!(
+        db.list_time_off(&waiting, page).await.unwrap().items.len(),
+        before + 2,
+        "none withdrawn"
+    );
+    let fresh: Vec<_> = made.iter().map(|r| (r.id, Some(r.version))).collect();
+    let decided = db.decide_time_off_days(&ctx(), &fresh, approve).await.unwrap();
+    assert!(decided.iter().all(|r| r.status == TimeOffStatus::Approved));
+    let fresh: Vec<_> = decided.iter().map(|r| (r.id, Some(r.version))).collect();
+    db.delete_time_off_days(&ctx(), &fresh).await.unwrap();
+    assert!(db.time_off(made[1].id).await.is_err(), "the whole run is gone");
 
     let filter = TimeOffFilter {
         person_id: Some(p.id),

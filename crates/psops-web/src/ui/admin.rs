@@ -6,8 +6,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffId, TimeOffStatus};
-use psops_core::code::Code;
+use psops_core::calendars::{TimeOffDecision, TimeOffFilter, TimeOffStatus};
 use psops_core::page::PageRequest;
 use psops_core::people::PersonFilter;
 use psops_core::policy::{Action, Grant, Subject, list_scope};
@@ -18,7 +17,7 @@ use psops_core::store::WriteCtx;
 use psops_core::{Error, FieldError};
 use serde::Serialize;
 
-use super::filters::{Pairs, day, hours, label, path_id, person_names, subject};
+use super::filters::{Pairs, path_id, person_names, subject};
 use super::form::Form;
 use super::layout::{Frame, decides_all_time_off, frame, runs_settings, sees_audit, sees_users};
 use super::render::{UiError, render};
@@ -134,13 +133,9 @@ async fn decides_time_off(st: &AppState, s: &Subject) -> Result<bool, UiError> {
 
 #[derive(Serialize)]
 struct TimeOffRow {
-    id: i64,
-    person_id: i64,
     name: String,
-    date: String,
-    kind: String,
-    hours: String,
-    note: String,
+    #[serde(flatten)]
+    run: super::time_off::Run,
 }
 
 #[derive(Serialize)]
@@ -186,18 +181,19 @@ async fn time_off_page(
             },
         )
         .await?;
-    let names = person_names(st, found.items.iter().map(|t| t.person_id).collect()).await?;
-    let rows = found
+    // Nobody decides their own time off but an administrator.
+    let theirs: Vec<_> = found
         .items
+        .into_iter()
+        .filter(|t| Some(t.person_id) != s.person_id || psops_core::policy::approves_own(s))
+        .collect();
+    let names = person_names(st, theirs.iter().map(|t| t.person_id).collect()).await?;
+    let rows = psops_core::calendars::runs(&theirs)
         .iter()
-        .map(|t| TimeOffRow {
-            id: t.id.get(),
-            person_id: t.person_id.get(),
-            name: names.get(&t.person_id.get()).cloned().unwrap_or_default(),
-            date: day(Some(t.date)),
-            kind: label(t.kind.code()),
-            hours: hours(t.minutes),
-            note: t.note.clone().unwrap_or_default(),
+        .filter_map(|r| super::time_off::run(r))
+        .map(|run| TimeOffRow {
+            name: names.get(&run.person_id).cloned().unwrap_or_default(),
+            run,
         })
         .collect();
     let (failed, reason) = match failed {
@@ -231,8 +227,15 @@ pub async fn decide_time_off(
     let p = fields(&me, form)?;
     let id = path_id(&id)?;
     let s = subject(&st, &me).await?;
-    let record = st.store.time_off(TimeOffId::new(id)).await?;
-    let grant = allow(&st, &s, Action::Approve, &record).await?;
+    let days = super::time_off::posted_days(id, &p)?;
+    let mut grant = None;
+    for &(day, _) in &days {
+        let record = st.store.time_off(day).await?;
+        grant = Some(allow(&st, &s, Action::Approve, &record).await?);
+    }
+    let Some(grant) = grant else {
+        return Err(super::not_found());
+    };
     let reason = p.text("reason");
     let decision = match p.get("action") {
         Some("approve") => TimeOffDecision::Approve,
@@ -247,18 +250,9 @@ pub async fn decide_time_off(
             return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
         }
     };
-    if Some(record.person_id) == s.person_id {
-        let e = FieldError::new("person_id", Rule::NotOwn, "nobody decides their own time off");
-        return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
-    }
     match st
         .store
-        .decide_time_off(
-            &write_ctx(&me, &request, grant),
-            record.id,
-            Some(record.version),
-            decision,
-        )
+        .decide_time_off_days(&write_ctx(&me, &request, grant), &days, decision)
         .await
     {
         Ok(_) => Ok(Redirect::to("/admin/time-off?done=1").into_response()),

@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use psops_core::calendars::{NewTimeOff, TimeOffFilter, TimeOffId, TimeOffStatus};
+use psops_core::calendars::{NewTimeOff, TimeOffFilter, TimeOffId, TimeOffRecord, TimeOffStatus, runs};
 use psops_core::capacity::TimeOffKind;
 use psops_core::code::Code;
 use psops_core::page::PageRequest;
@@ -31,18 +31,72 @@ use crate::request_id::RequestId;
 /// The longest run one request covers.
 const MAX_DAYS: i64 = 31;
 
+/// A run of days off (core `calendars::runs`) as the pages show it: one line, decided
+/// or withdrawn as a whole.
 #[derive(Serialize)]
-struct Line {
-    id: i64,
-    version: i64,
-    date: String,
-    kind: String,
-    hours: String,
-    status: &'static str,
-    note: String,
-    reason: String,
+pub(super) struct Run {
+    /// The first day's id, the path of the run's forms.
+    pub id: i64,
+    /// Every day as `id:version`, posted back so the whole run moves or none of it.
+    pub items: String,
+    pub person_id: i64,
+    /// `2026-12-07` or `2026-12-07 – 2026-12-11`.
+    pub dates: String,
+    pub days: usize,
+    pub kind: String,
+    /// Hours a day.
+    pub hours: String,
+    pub status: &'static str,
+    pub note: String,
+    pub reason: String,
     /// Its owner may withdraw it while nobody has decided.
-    open: bool,
+    pub open: bool,
+}
+
+pub(super) fn run(days: &[&TimeOffRecord]) -> Option<Run> {
+    let (first, last) = (days.first()?, days.last()?);
+    Some(Run {
+        id: first.id.get(),
+        items: days
+            .iter()
+            .map(|t| format!("{}:{}", t.id, t.version))
+            .collect::<Vec<_>>()
+            .join(","),
+        person_id: first.person_id.get(),
+        dates: if days.len() == 1 {
+            day(Some(first.date))
+        } else {
+            format!("{} – {}", day(Some(first.date)), day(Some(last.date)))
+        },
+        days: days.len(),
+        kind: label(first.kind.code()),
+        hours: hours(first.minutes),
+        status: first.status.code(),
+        note: first.note.clone().unwrap_or_default(),
+        reason: first.reason.clone().unwrap_or_default(),
+        open: first.status == TimeOffStatus::Requested,
+    })
+}
+
+/// The days a run's form posted (`items`), each with the version it was shown at; a
+/// form without them means the one day of its path.
+pub(super) fn posted_days(path: i64, p: &Pairs) -> Result<Vec<(TimeOffId, Option<i64>)>, UiError> {
+    let Some(items) = p.get("items").filter(|v| !v.is_empty()) else {
+        return Ok(vec![(
+            TimeOffId::new(path),
+            p.get("version").and_then(|v| v.parse().ok()),
+        )]);
+    };
+    items
+        .split(',')
+        .map(|item| {
+            let (id, version) = item.split_once(':').unwrap_or((item, ""));
+            match (id.trim().parse::<i64>(), version.trim().parse::<i64>()) {
+                (Ok(id), Ok(v)) if id > 0 => Ok((TimeOffId::new(id), Some(v))),
+                _ => Err(Error::invalid("items", Rule::Id, format!("'{item}' is not a day of this request")).into()),
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize, Default)]
@@ -58,7 +112,7 @@ struct Draft {
 struct MinePage {
     #[serde(flatten)]
     frame: Frame,
-    lines: Vec<Line>,
+    lines: Vec<Run>,
     kinds: Vec<(&'static str, String)>,
     draft: Draft,
     errors: Vec<FieldError>,
@@ -97,22 +151,9 @@ async fn page(
             },
         )
         .await?;
-    let mut lines: Vec<Line> = found
-        .items
-        .iter()
-        .map(|t| Line {
-            id: t.id.get(),
-            version: t.version,
-            date: day(Some(t.date)),
-            kind: label(t.kind.code()),
-            hours: hours(t.minutes),
-            status: t.status.code(),
-            note: t.note.clone().unwrap_or_default(),
-            reason: t.reason.clone().unwrap_or_default(),
-            open: t.status == TimeOffStatus::Requested,
-        })
-        .collect();
-    lines.sort_by(|a, b| b.date.cmp(&a.date));
+    let mut lines: Vec<Run> = runs(&found.items).iter().filter_map(|r| run(r)).collect();
+    // Latest first.
+    lines.reverse();
     let waiting = TimeOffFilter {
         status: Some(TimeOffStatus::Requested),
         scope: list_scope(&s, ListKind::TimeOff),
@@ -260,17 +301,22 @@ pub async fn withdraw(
 ) -> Result<Response, UiError> {
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
-    let record = st.store.time_off(TimeOffId::new(path_id(&id)?)).await?;
-    let grant = allow(&st, &s, Action::Delete, &record).await?;
-    if record.status != TimeOffStatus::Requested || Some(record.person_id) != s.person_id {
-        return Err(Error::Forbidden(
-            "only your own requests that nobody has decided yet can be withdrawn here".into(),
-        )
-        .into());
+    let days = posted_days(path_id(&id)?, &p)?;
+    let mut grant = None;
+    for &(day, _) in &days {
+        let record = st.store.time_off(day).await?;
+        grant = Some(allow(&st, &s, Action::Delete, &record).await?);
+        if record.status != TimeOffStatus::Requested || Some(record.person_id) != s.person_id {
+            return Err(Error::Forbidden(
+                "only your own requests that nobody has decided yet can be withdrawn here".into(),
+            )
+            .into());
+        }
     }
-    let version = p.get("version").and_then(|v| v.parse().ok());
-    st.store
-        .delete_time_off(&write_ctx(&me, &request, grant), record.id, version)
-        .await?;
+    if let Some(grant) = grant {
+        st.store
+            .delete_time_off_days(&write_ctx(&me, &request, grant), &days)
+            .await?;
+    }
     Ok(Redirect::to("/me/time-off?done=withdrawn").into_response())
 }

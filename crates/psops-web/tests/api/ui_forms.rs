@@ -553,15 +553,34 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
     assert!(his.text.contains("href=\"/admin/time-off\""), "{}", his.text);
     let waiting = pat.get(&app, "/admin/time-off").await.expect(200);
     assert!(waiting.text.contains("Ada Lovelace") && waiting.text.contains("family visit"));
-    let one = &count(Some(TimeOffStatus::Requested)).await[0];
-    pat.post(&app, &format!("/admin/time-off/{}", one.id), &[("action", "approve")])
-        .await
-        .expect(303);
+    // Tuesday to Friday read as one run, decided as a whole.
+    assert!(waiting.text.contains("2026-12-08 – 2026-12-11"), "{}", waiting.text);
+    let items = waiting
+        .text
+        .split("name=\"items\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next());
+    let items = items.expect("the run's days").to_string();
+    assert_eq!(items.split(',').count(), 4, "{items}");
+    let one = count(Some(TimeOffStatus::Requested)).await[0].clone();
+    pat.post(
+        &app,
+        &format!("/admin/time-off/{}", one.id),
+        &[("action", "approve"), ("items", &items)],
+    )
+    .await
+    .expect(303);
+    assert!(
+        count(Some(TimeOffStatus::Requested)).await.is_empty(),
+        "all four days decided"
+    );
     let after = ada.get(&app, "/me/time-off").await.expect(200);
-    assert!(after.text.contains("status-approved"), "{}", after.text);
+    assert!(after.text.contains("status-approved") && after.text.contains("2026-12-08 – 2026-12-11"));
     // Nobody withdraws what was decided, nor another person's request.
     let decided = format!("/me/time-off/{}/withdraw", one.id);
     assert_eq!(ada.post(&app, &decided, &[]).await.status, 403);
+    let later = [("from", "2026-12-15"), ("kind", "pto"), ("hours", "8")];
+    ada.post(&app, "/me/time-off", &later).await.expect(303);
     let open = &count(Some(TimeOffStatus::Requested)).await[0];
     let theirs = format!("/me/time-off/{}/withdraw", open.id);
     assert_ne!(pat.post(&app, &theirs, &[]).await.status, 303);
