@@ -197,7 +197,12 @@ fn grid(
     }
 }
 
-/// Every month from the project's first day (or first time) to its last (or today).
+/// Months shown one by one; time before them is one "Earlier" column.
+const RECENT_MONTHS: usize = 12;
+
+/// The month columns: from the first month with time (or the project's start, when
+/// nobody has logged any) to today (or the project's end, or its last time), the last [`RECENT_MONTHS`] one by one
+/// and anything before them in one "Earlier" column (key: the first shown month − 1).
 fn months(
     start: Option<Date>,
     end: Option<Date>,
@@ -206,14 +211,19 @@ fn months(
 ) -> Vec<(i64, String)> {
     let first = days.iter().map(|d| d.1).min();
     let last = days.iter().map(|d| d.1).max();
-    let from = [start, first].into_iter().flatten().min().unwrap_or(today);
-    let to = [end.map(|e| e.min(today)), last]
+    let from = first.or(start).unwrap_or(today);
+    // An open project runs to today; a finished one to its end or its last time.
+    let to = end.map_or(today, |e| e.min(today)).max(last.unwrap_or(from));
+    let keys: Vec<i64> = (month_key(from)..=month_key(to.max(from))).collect();
+    let recent = &keys[keys.len().saturating_sub(RECENT_MONTHS)..];
+    let earlier = (recent.len() < keys.len()).then(|| (recent[0] - 1, "Earlier".to_string()));
+    earlier
         .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or(today);
-    (month_key(from)..=month_key(to.max(from)))
-        .filter_map(|k| month_range(k).map(|r| (k, format!("{}-{:02}", r.start.year(), u8::from(r.start.month())))))
+        .chain(recent.iter().filter_map(|&k| {
+            let r = month_range(k)?;
+            let month = r.start.month().to_string();
+            Some((k, format!("{} {}", &month[..3], r.start.year())))
+        }))
         .collect()
 }
 
@@ -299,7 +309,11 @@ pub async fn show(
         burn: burn(all_logged.get(), f.budget_minutes, f.budget.map(|m| m.to_string())),
         members,
         pager: table::pager(&format!("/projects/{id}"), &p, &at, total_people),
-        months: grid(month_columns, &people, &days, &all_days, month_key),
+        months: {
+            // Time before the first column falls in it: "Earlier", when there is one.
+            let floor = month_columns.first().map_or(i64::MIN, |c| c.0);
+            grid(month_columns, &people, &days, &all_days, |d| month_key(d).max(floor))
+        },
         weeks: grid(week_columns, &people, &days, &all_days, monday_of),
         limited: scope != ListScope::All,
         errors: e.into_errors(),
@@ -363,5 +377,31 @@ mod tests {
             (gone.current.as_str(), gone.rolled_off.as_deref()),
             ("", Some("2026-02-27"))
         );
+    }
+
+    #[test]
+    fn months_start_at_the_first_time_and_fold_old_ones_into_earlier() {
+        let today = time::macros::date!(2026 - 12 - 05);
+        let logged = |d| (None, d, Minutes(60));
+        let labels = |c: Vec<(i64, String)>| c.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+        let short = months(
+            Some(time::macros::date!(2026 - 01 - 05)),
+            None,
+            &[logged(time::macros::date!(2026 - 10 - 14))],
+            today,
+        );
+        assert_eq!(labels(short), ["Oct 2026", "Nov 2026", "Dec 2026"]);
+        let none = months(Some(time::macros::date!(2026 - 11 - 20)), None, &[], today);
+        assert_eq!(labels(none), ["Nov 2026", "Dec 2026"], "nothing logged: from the start");
+        let long = months(None, None, &[logged(time::macros::date!(2023 - 02 - 01))], today);
+        assert_eq!(long.len(), 13);
+        assert_eq!(
+            long[0],
+            (
+                month_key(time::macros::date!(2026 - 01 - 01)) - 1,
+                "Earlier".to_string()
+            )
+        );
+        assert_eq!(long[1].1, "Jan 2026");
     }
 }
