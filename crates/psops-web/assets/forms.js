@@ -29,3 +29,13 @@
     }
   });
 })();
+
+// On a phone the navigation scrolls sideways: bring the current page's link into view.
+(function () {
+  "use strict";
+  var nav = document.querySelector("header.top nav");
+  var here = nav && nav.querySelector('[aria-current="page"]');
+  if (here && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = here.offsetLeft - nav.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
+  }
+})();

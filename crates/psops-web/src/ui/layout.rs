@@ -21,6 +21,19 @@ pub struct UserView {
 pub struct Link {
     pub href: &'static str,
     pub label: &'static str,
+    /// The section the page shown belongs to.
+    pub current: bool,
+}
+
+/// Whether `path` is in the section `href` leads to: the page itself or a page under it;
+/// a contact is its account's, an assignment its project's.
+fn in_section(href: &str, path: &str) -> bool {
+    let section = match path.split('/').nth(1).unwrap_or_default() {
+        "contacts" => "/accounts",
+        "assignments" => "/projects",
+        _ => path,
+    };
+    href == section || (href != "/" && section.strip_prefix(href).is_some_and(|rest| rest.starts_with('/')))
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,7 +93,11 @@ pub fn timesheet_links(s: &Subject) -> Vec<(&'static str, &'static str)> {
 }
 
 pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
-    let link = |href, label| Link { href, label };
+    let link = |href, label| Link {
+        href,
+        label,
+        current: in_section(href, &me.path),
+    };
     let mut nav = vec![link("/", "Home")];
     nav.extend(timesheet_links(s).into_iter().map(|(href, label)| link(href, label)));
     nav.extend([
@@ -107,5 +124,23 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
         },
         csrf: me.session.csrf_token.clone(),
         nav,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_section;
+
+    #[test]
+    fn a_page_marks_its_section() {
+        assert!(in_section("/", "/"));
+        assert!(!in_section("/", "/people"), "home is only home");
+        assert!(in_section("/people", "/people/12/edit"));
+        assert!(!in_section("/people", "/peoplex"));
+        assert!(in_section("/approvals", "/approvals/3/2026-W49"));
+        assert!(in_section("/admin", "/admin/capacity/overrides"));
+        assert!(in_section("/accounts", "/contacts/4/edit"));
+        assert!(in_section("/projects", "/assignments/new"));
+        assert!(!in_section("/week", "/me/utilization"));
     }
 }

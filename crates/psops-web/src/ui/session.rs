@@ -91,6 +91,8 @@ pub async fn start(state: &AppState, user: &User) -> Result<(Session, HeaderValu
 pub struct SignedIn {
     pub user: User,
     pub session: Session,
+    /// The page asked for, so the navigation can mark where the user is.
+    pub path: String,
 }
 
 impl SignedIn {
@@ -123,7 +125,11 @@ pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Sig
     };
     let now = OffsetDateTime::now_utc();
     let found = state.store.live_session(&hash(secret), now, state.web.sessions).await?;
-    Ok(found.map(|(session, user)| SignedIn { user, session }))
+    Ok(found.map(|(session, user)| SignedIn {
+        user,
+        session,
+        path: String::new(),
+    }))
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -131,7 +137,10 @@ impl FromRequestParts<AppState> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         match current(state, &parts.headers).await {
-            Ok(Some(s)) => Ok(s),
+            Ok(Some(s)) => Ok(SignedIn {
+                path: parts.uri.path().to_string(),
+                ..s
+            }),
             Ok(None) => Err(SignInFirst.into_response()),
             Err(e) => Err(e.into_response()),
         }

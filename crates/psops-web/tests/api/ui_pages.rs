@@ -82,6 +82,10 @@ async fn pages_render_with_the_orgs_numbers(app: TestApp) {
 
     let people = b.get(&app, "/people?function=engineer").await.expect(200);
     assert!(people.text.contains("Ada Lovelace") && !people.text.contains("Pat Manager"));
+    assert!(
+        people.text.contains("people\" aria-current=\"page\">People</a>"),
+        "the nav marks where you are"
+    );
     let person = b.get(&app, &format!("/people/{}", org.ada)).await.expect(200);
     let fiscal = FiscalCalendar::default();
     let quarter = fiscal.quarter_range(fiscal.quarter_of(OffsetDateTime::now_utc().date()));
