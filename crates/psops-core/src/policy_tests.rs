@@ -614,11 +614,7 @@ fn nobody_but_an_administrator_approves_their_own_time() {
         &[Role::Ops, Role::ProjectManager],
     ] {
         let s = subject(roles, None);
-        for r in [
-            entry(ME, None, own_project),
-            time_off(ME, None, Some(ME)),
-            sheet.clone(),
-        ] {
+        for r in [entry(ME, None, own_project), time_off(ME, None, Some(ME)), sheet] {
             assert_eq!(decide(&s, Action::Approve, &r), Forbidden, "{roles:?} {r:?}");
             assert!(refusal(&s, Action::Approve, &r).is_some_and(|why| why.contains("rule: not_own")));
         }

@@ -120,6 +120,7 @@ fn filter(args: &AuditListArgs) -> Result<AuditFilter> {
         action,
         from,
         to,
+        newest_first: false,
     })
 }
 

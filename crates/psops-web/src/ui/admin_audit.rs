@@ -170,7 +170,7 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
     Row {
         at: format!(
             "{} {:02}:{:02} UTC",
-            psops_core::dates::format_date(e.at.date()),
+            super::locale::shown(e.at.date()),
             e.at.hour(),
             e.at.minute()
         ),

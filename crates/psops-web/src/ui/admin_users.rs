@@ -122,15 +122,16 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
     };
     // "Give them a sign-in" on a person's page fills the new-user form with the person.
     let mut draft = out.draft;
-    if let (true, Some(id)) = (
-        draft.name.is_empty(),
-        p.get("person").and_then(|v| v.parse::<i64>().ok()),
-    ) {
-        if let Ok(person) = st.store.get(PersonId::new(id)).await {
-            draft.person = pick::written(&person.fields.name, id);
-            draft.email = person.fields.email;
-            draft.name = person.fields.name;
-        }
+    let wanted = p
+        .get("person")
+        .and_then(|v| v.parse::<i64>().ok())
+        .filter(|_| draft.name.is_empty());
+    if let Some(id) = wanted
+        && let Ok(person) = st.store.get(PersonId::new(id)).await
+    {
+        draft.person = pick::written(&person.fields.name, id);
+        draft.email = person.fields.email;
+        draft.name = person.fields.name;
     }
     let people = super::filters::person_names(st, found.items.iter().filter_map(|u| u.person_id).collect()).await?;
     let mut errors = e.into_errors();

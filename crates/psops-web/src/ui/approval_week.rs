@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use psops_core::capacity::CapacityView;
 use psops_core::code::Code;
-use psops_core::dates::format_date;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::Action;
 use psops_core::projects::{Project, ProjectId};
@@ -198,7 +197,11 @@ pub async fn show(
         days: (0..7)
             .map(|d| {
                 let date = range.start + time::Duration::days(d);
-                format!("{} {}", &date.weekday().to_string()[..3], &format_date(date)[5..])
+                format!(
+                    "{} {}",
+                    &date.weekday().to_string()[..3],
+                    super::locale::shown_short(date)
+                )
             })
             .collect(),
         rows,
@@ -230,17 +233,21 @@ async fn history(st: &AppState, person: PersonId, week: IsoWeek) -> Result<Vec<S
                 .unwrap_or_else(|| format!("project {p}")),
             None => "internal time".into(),
         };
-        steps.push(Step {
-            when: format_date(r.rejected_at.date()),
-            what: format!("Rejected the time on {on} ({} entries): {}", r.entries, r.reason),
-        });
+        steps.push((
+            r.rejected_at,
+            format!("Rejected the time on {on} ({} entries): {}", r.entries, r.reason),
+        ));
     }
     if let Some(at) = st.store.week_submitted_at(person, week).await? {
-        steps.push(Step {
-            when: format_date(at.date()),
-            what: "Submitted".into(),
-        });
+        steps.push((at, "Submitted".into()));
     }
-    steps.sort_by(|a, b| b.when.cmp(&a.when));
-    Ok(steps)
+    // Latest first.
+    steps.sort_by_key(|s| std::cmp::Reverse(s.0));
+    Ok(steps
+        .into_iter()
+        .map(|(at, what)| Step {
+            when: super::locale::shown(at.date()),
+            what,
+        })
+        .collect())
 }

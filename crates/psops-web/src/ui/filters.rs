@@ -197,9 +197,9 @@ pub fn bp_percent(bp: Option<i64>) -> f64 {
     bp.map_or(0.0, |bp| bp as f64 / 100.0)
 }
 
-/// A date as `YYYY-MM-DD`, or "—".
+/// A date to read on a page, in the reader's style (`ui::locale`), or "—". Never for an input.
 pub fn day(d: Option<Date>) -> String {
-    d.map(psops_core::dates::format_date).unwrap_or_else(|| "—".into())
+    d.map(super::locale::shown).unwrap_or_else(|| "—".into())
 }
 
 /// Every code of a vocabulary with a readable label, for `<select>`s.

@@ -151,13 +151,7 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
         .await?
         .into_iter()
         .filter(|r| r.sent_at.date() >= since)
-        .map(|r| {
-            (
-                r.week.to_string(),
-                r.message,
-                psops_core::dates::format_date(r.sent_at.date()),
-            )
-        })
+        .map(|r| (r.week.to_string(), r.message, super::locale::shown(r.sent_at.date())))
         .collect();
     Ok(Mine {
         reminders,

@@ -20,6 +20,7 @@ mod form;
 mod home;
 pub(crate) mod home_ops;
 mod layout;
+mod locale;
 mod people;
 mod pre_session;
 mod project_page;

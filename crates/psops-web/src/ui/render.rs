@@ -259,7 +259,13 @@ pub async fn framed(
 ) -> Response {
     // Only the cookie is kept: the session is read again only for an error page.
     let cookie = req.headers().get(axum::http::header::COOKIE).cloned();
-    let res = next.run(req).await;
+    let dates = req
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(super::locale::Dates::of)
+        .unwrap_or_default();
+    let res = dates.scope(next.run(req)).await;
     let (Some(shown), Some(cookie)) = (res.extensions().get::<Shown>().cloned(), cookie) else {
         return res;
     };

@@ -183,7 +183,7 @@ async fn page(
 pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let day_minutes = st.store.capacity_rules().await?.day_minutes;
     let draft = Draft {
-        from: day(Some(OffsetDateTime::now_utc().date())),
+        from: psops_core::dates::format_date(OffsetDateTime::now_utc().date()),
         kind: TimeOffKind::Pto.code().into(),
         hours: Minutes(day_minutes).hours_text(),
         ..Default::default()

@@ -101,7 +101,7 @@ async fn page(
         .store
         .week_submitted_at(person_id, week)
         .await?
-        .map(|t| psops_core::dates::format_date(t.date()))
+        .map(|t| super::locale::shown(t.date()))
         .unwrap_or_default();
     let rejections: Vec<String> = state
         .store
@@ -124,7 +124,7 @@ async fn page(
     let days = (0..7)
         .map(|d| Day {
             name: NAMES[d],
-            date: psops_core::dates::format_date(loaded.grid.date(d)),
+            date: super::locale::shown_short(loaded.grid.date(d)),
         })
         .collect();
     let monday = week.monday();

@@ -194,7 +194,7 @@ impl Grid {
         let date = self.date(day);
         let mut view = CellView {
             day,
-            date: psops_core::dates::format_date(date),
+            date: super::locale::shown(date),
             value: clock(minutes),
             note: if entries.len() > 1 { String::new() } else { note },
             editable,

@@ -103,6 +103,17 @@ impl Browser {
         request(app, Method::GET, path, &self.cookie, String::new(), false).await
     }
 
+    /// A page as a browser whose first language is `language` asks for it.
+    pub async fn get_in(&self, app: &TestApp, path: &str, language: &str) -> Resp {
+        let req = Request::builder()
+            .uri(path)
+            .header(header::COOKIE, &self.cookie)
+            .header(header::ACCEPT_LANGUAGE, language)
+            .body(Body::empty())
+            .expect("request");
+        app.send(req).await
+    }
+
     pub async fn htmx(&self, app: &TestApp, path: &str) -> Resp {
         request(app, Method::GET, path, &self.cookie, String::new(), true).await
     }

@@ -51,7 +51,17 @@ async fn pages_render_with_the_orgs_numbers(app: TestApp) {
         "a bad filter is named inline"
     );
 
-    let page = b.get(&app, &format!("/projects/{}", org.project)).await.expect(200);
+    // Dates read as the browser's language writes them; ISO for clients that say none.
+    let path = format!("/projects/{}", org.project);
+    for (language, stint) in [
+        ("en-US,en;q=0.9", "Jan 5, 2026 – Dec 31, 2026"),
+        ("en-GB", "5 Jan 2026 – 31 Dec 2026"),
+        ("de-DE,de", "5.1.2026 – 31.12.2026"),
+    ] {
+        let shown = b.get_in(&app, &path, language).await.expect(200);
+        assert!(shown.text.contains(stint), "{language}: {stint}");
+    }
+    let page = b.get(&app, &path).await.expect(200);
     for text in [
         "Globex",
         "Pat Manager",

@@ -334,10 +334,10 @@ where
 {
     let mut draft = new_draft::<R>(p, inputs);
     let within = R::WITHIN.and_then(|(key, kind)| Some((kind, p.get(key)?.parse::<i64>().ok()?)));
-    if let Some((kind, id)) = within {
-        if let Some(name) = super::filters::names_by_kind(st, kind, vec![id]).await?.remove(&id) {
-            draft.title = format!("New {} for {name}", R::NOUN);
-        }
+    if let Some((kind, id)) = within
+        && let Some(name) = super::filters::names_by_kind(st, kind, vec![id]).await?.remove(&id)
+    {
+        draft.title = format!("New {} for {name}", R::NOUN);
     }
     Ok(draft)
 }
