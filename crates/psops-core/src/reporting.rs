@@ -169,6 +169,21 @@ pub struct ComplianceReport {
     pub rows: Vec<ComplianceRow>,
 }
 
+impl ComplianceReport {
+    /// Only the people whose figures `scope` lets its subject read (a project manager:
+    /// themselves and their reports).
+    pub fn within(mut self, scope: &crate::scope::ListScope) -> Self {
+        self.rows.retain(|r| {
+            scope.admits(&crate::policy::Resource::Figures {
+                person_id: r.person_id,
+                partner_id: None,
+                manager_id: r.manager_id,
+            })
+        });
+        self
+    }
+}
+
 /// The figures one rollup row holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct RollupFigures {

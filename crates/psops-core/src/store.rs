@@ -390,10 +390,16 @@ pub trait TimesheetStore: Send + Sync {
     /// Submitted time waiting for approval, summed per person, project and ISO week: what
     /// the scope lets its subject approve.
     async fn waiting(&self, scope: &crate::scope::ApprovalScope) -> Result<Vec<crate::reporting::Waiting>>;
-    /// Records a reminder to the person about the week, in the outbox.
-    async fn remind(&self, ctx: &WriteCtx, person: PersonId, week: IsoWeek, message: &str) -> Result<Reminder>;
-    /// Reminders, newest first: one person's or everyone's, at most `limit`.
-    async fn reminders(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Reminder>>;
+    /// Records a reminder to each person about the week, in the outbox: all or none.
+    async fn remind(&self, ctx: &WriteCtx, people: &[PersonId], week: IsoWeek, message: &str) -> Result<Vec<Reminder>>;
+    /// Reminders, newest first: one person's or everyone's, of the people `scope` lets
+    /// the reader see as figures, at most `limit`.
+    async fn reminders(
+        &self,
+        person: Option<PersonId>,
+        scope: &crate::scope::ListScope,
+        limit: u32,
+    ) -> Result<Vec<Reminder>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.

@@ -339,12 +339,12 @@ impl TimesheetStore for Db {
         self.memo.get(&self.pools, key, read).await
     }
 
-    async fn remind(&self, ctx: &WriteCtx, person: PersonId, week: IsoWeek, message: &str) -> Result<Reminder> {
-        crate::reminders::remind(&self.pools, ctx, person, week, message).await
+    async fn remind(&self, ctx: &WriteCtx, people: &[PersonId], week: IsoWeek, message: &str) -> Result<Vec<Reminder>> {
+        crate::reminders::remind(&self.pools, ctx, people, week, message).await
     }
 
-    async fn reminders(&self, person: Option<PersonId>, limit: u32) -> Result<Vec<Reminder>> {
-        crate::reminders::list(&self.pools, person, limit).await
+    async fn reminders(&self, person: Option<PersonId>, scope: &ListScope, limit: u32) -> Result<Vec<Reminder>> {
+        crate::reminders::list(&self.pools, person, scope, limit).await
     }
 
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>> {

@@ -321,31 +321,64 @@ async fn reminders_are_kept_in_the_outbox(db: &Db) {
     let b = staff(db, "remind-b@example.com", "EMEA", None).await;
     let text = Reminder::message_for(w, date!(2026 - 11 - 27));
     assert!(text.contains("2026-W48") && text.contains("2026-11-27"), "{text}");
-    let first = db.remind(&ctx(), a.id, w, &text).await.unwrap();
-    let second = db.remind(&ctx(), b.id, w, "  Submit please  ").await.unwrap();
+    let first = db.remind(&ctx(), &[a.id], w, &text).await.unwrap().remove(0);
+    let second = db
+        .remind(&ctx(), &[b.id], w, "  Submit please  ")
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!((first.person_id, first.week, first.mailed), (a.id, w, false));
     assert_eq!(second.message, "Submit please", "kept trimmed");
-    let all = db.reminders(None, 10).await.unwrap();
+    let all = db
+        .reminders(None, &psops_core::scope::ListScope::All, 10)
+        .await
+        .unwrap();
     assert_eq!(
         all.iter().map(|r| r.id).collect::<Vec<_>>(),
         [second.id, first.id],
         "newest first"
     );
     assert_eq!(
-        db.reminders(Some(a.id), 10).await.unwrap(),
+        db.reminders(Some(a.id), &psops_core::scope::ListScope::All, 10)
+            .await
+            .unwrap(),
         std::slice::from_ref(&first)
     );
-    assert_eq!(db.reminders(None, 1).await.unwrap().len(), 1);
     assert_eq!(
-        broken(db.remind(&ctx(), a.id, w, " ").await.unwrap_err()),
+        db.reminders(None, &psops_core::scope::ListScope::All, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    let only_a = psops_core::scope::ListScope::Limited {
+        own: Some(a.id),
+        managed_by: None,
+        assigned: None,
+        partner: None,
+    };
+    assert_eq!(
+        db.reminders(None, &only_a, 10).await.unwrap(),
+        std::slice::from_ref(&first),
+        "a reader sees only the people their scope admits"
+    );
+    assert_eq!(
+        broken(db.remind(&ctx(), &[a.id], w, " ").await.unwrap_err()),
         [("message".into(), Rule::Required)]
     );
     let nobody = db
-        .remind(&ctx(), psops_core::Id::new(999_999), w, "x")
+        .remind(&ctx(), &[a.id, psops_core::Id::new(999_999)], w, "x")
         .await
         .unwrap_err();
     assert_eq!(broken(nobody), [("person_id".into(), Rule::UnknownPerson)]);
-    assert_eq!(db.reminders(None, 10).await.unwrap().len(), 2, "refusals keep nothing");
+    assert_eq!(
+        db.reminders(None, &psops_core::scope::ListScope::All, 10)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "refusals keep nothing, not even the good person's of the lot"
+    );
     let filter = AuditFilter {
         entity: Some("reminder".into()),
         ..Default::default()

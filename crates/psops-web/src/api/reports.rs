@@ -313,15 +313,11 @@ async fn compliance(
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
     let week = week.ok_or_else(|| Error::invalid("week", Rule::IsoWeek, "week is not an ISO week"))?;
-    let mut report = st.store.compliance(week, as_of).await?;
-    let scope = list_scope(&s, ListKind::Figures);
-    report.rows.retain(|r| {
-        scope.admits(&Resource::Figures {
-            person_id: r.person_id,
-            partner_id: None,
-            manager_id: r.manager_id,
-        })
-    });
+    let report = st
+        .store
+        .compliance(week, as_of)
+        .await?
+        .within(&list_scope(&s, ListKind::Figures));
     answer(as_csv, report, |r| {
         csv(&COMPLIANCE_HEADERS, r.rows.iter().map(compliance_cells))
     })

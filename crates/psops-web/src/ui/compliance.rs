@@ -10,9 +10,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
 use psops_core::error::Thing;
-use psops_core::policy::{Action, Resource};
+use psops_core::policy::{Action, Resource, list_scope};
 use psops_core::reporting::Reminder;
 use psops_core::reporting::{ComplianceRow, ComplianceSort};
+use psops_core::scope::ListKind;
 use psops_core::sort::Numbered;
 use psops_core::timesheet::{Compliance, IsoWeek, standing};
 use serde::Serialize;
@@ -102,7 +103,11 @@ pub async fn remind(
     let grant = reader(&st, &s).await?;
     let week: IsoWeek = p.text("week").parse()?;
     let today = OffsetDateTime::now_utc().date();
-    let report = st.store.compliance(week, today).await?;
+    let report = st
+        .store
+        .compliance(week, today)
+        .await?
+        .within(&list_scope(&s, ListKind::Figures));
     let person = p.get("person").and_then(|v| v.parse::<i64>().ok());
     let chosen: Vec<&ComplianceRow> = report
         .rows
@@ -118,9 +123,8 @@ pub async fn remind(
     }
     let message = Reminder::message_for(week, report.due);
     let ctx = write_ctx(&me, &request, grant);
-    for r in &chosen {
-        st.store.remind(&ctx, r.person_id, week, &message).await?;
-    }
+    let people: Vec<_> = chosen.iter().map(|r| r.person_id).collect();
+    st.store.remind(&ctx, &people, week, &message).await?;
     let back = format!(
         "/reports/compliance?week={week}&status=not_submitted&reminded={}",
         chosen.len()
@@ -154,7 +158,10 @@ const OUTBOX: u32 = 100;
 pub async fn outbox(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     reader(&st, &s).await?;
-    let list = st.store.reminders(None, OUTBOX).await?;
+    let list = st
+        .store
+        .reminders(None, &list_scope(&s, ListKind::Figures), OUTBOX)
+        .await?;
     let names = super::filters::person_names(&st, list.iter().map(|r| r.person_id).collect()).await?;
     let users = super::filters::user_names(&st, list.iter().filter_map(|r| r.sent_by).collect()).await?;
     let sent = list
@@ -199,7 +206,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
     let only = e.code::<Compliance>("status", p.get("status"));
     let at = table::read::<ComplianceSort>(&mut e, &p);
     errors.extend(e.into_errors());
-    let report = st.store.compliance(week, today).await?;
+    let report = st
+        .store
+        .compliance(week, today)
+        .await?
+        .within(&list_scope(&s, ListKind::Figures));
     let mut counts: BTreeMap<u8, (Compliance, usize)> = BTreeMap::new();
     for r in &report.rows {
         counts.entry(r.status.urgency()).or_insert((r.status, 0)).1 += 1;

@@ -147,7 +147,7 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
     let since = today - Duration::days(14);
     let reminders = st
         .store
-        .reminders(Some(person), 3)
+        .reminders(Some(person), &psops_core::scope::ListScope::All, 3)
         .await?
         .into_iter()
         .filter(|r| r.sent_at.date() >= since)

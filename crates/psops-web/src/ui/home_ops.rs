@@ -64,7 +64,7 @@ pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
     let with_target: Vec<_> = by_person.rows.iter().filter_map(|r| r.row.attainment_bp).collect();
     let at_target = with_target.iter().filter(|a| **a >= 10_000).count();
     let last = IsoWeek::of(today - time::Duration::days(7));
-    let compliance = st.store.compliance(last, today).await?;
+    let compliance = st.store.compliance(last, today).await?.within(&filter.scope);
     let count = |c: Compliance| compliance.rows.iter().filter(|r| r.status == c).count();
     let on_time = count(Compliance::OnTime);
     Ok(Ops {

@@ -657,7 +657,14 @@ async fn compliance_says_how_late_and_reminds(app: TestApp) {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     assert!(n >= 2, "everyone with nothing submitted: {n}");
-    assert_eq!(app.store.reminders(None, 100).await.expect("outbox").len(), n + 1);
+    assert_eq!(
+        app.store
+            .reminders(None, &psops_core::scope::ListScope::All, 100)
+            .await
+            .expect("outbox")
+            .len(),
+        n + 1
+    );
     let nobody = ops
         .post(
             &app,
@@ -666,6 +673,51 @@ async fn compliance_says_how_late_and_reminds(app: TestApp) {
         )
         .await;
     assert_eq!(nobody.status, 422, "only people missing the week are reminded");
+
+    // A project manager reads and reminds only themselves and their reports, as the API
+    // answers them: not the partners' people nor anyone else's.
+    web_user(
+        app.store.as_ref(),
+        "pat@org.example",
+        vec![Role::ProjectManager],
+        Some(org.pm),
+    )
+    .await;
+    let pat = Browser::sign_in(&app, "pat@org.example").await;
+    let theirs = pat.get(&app, "/reports/compliance?week=2026-W10").await.expect(200);
+    assert!(theirs.text.contains("Ada Lovelace") && theirs.text.contains("Pat Manager"));
+    assert!(
+        !theirs.text.contains("Alan Alpha") && !theirs.text.contains("Bea Beta"),
+        "{}",
+        theirs.text
+    );
+    let before = app
+        .store
+        .reminders(None, &psops_core::scope::ListScope::All, 100)
+        .await
+        .expect("outbox")
+        .len();
+    pat.post(
+        &app,
+        "/reports/compliance/remind",
+        &[("week", "2026-W10"), ("all", "1")],
+    )
+    .await
+    .expect(303);
+    let sent = app
+        .store
+        .reminders(None, &psops_core::scope::ListScope::All, 100)
+        .await
+        .expect("outbox");
+    let reminded: std::collections::BTreeSet<i64> =
+        sent[..sent.len() - before].iter().map(|r| r.person_id.get()).collect();
+    assert!(reminded.iter().all(|p| [org.ada, org.pm].contains(p)), "{reminded:?}");
+    let outbox = pat.get(&app, "/admin/outbox").await.expect(200);
+    assert!(
+        outbox.text.contains("Ada Lovelace") && !outbox.text.contains("Alan Alpha"),
+        "{}",
+        outbox.text
+    );
 }
 
 /// Ops adds capacity overrides from the policy page — a function's four-day week, one
