@@ -169,7 +169,26 @@ pub struct ComplianceReport {
     pub rows: Vec<ComplianceRow>,
 }
 
+impl ComplianceRow {
+    /// Late or missing with nothing submitted, or sent back and not submitted again: the
+    /// cases where the person must act, so a reminder is for them.
+    pub fn needs_reminder(&self) -> bool {
+        self.status != Compliance::OnTime
+            && self.status != Compliance::NotDue
+            && (self.submitted_on.is_none() || self.rejected)
+    }
+}
+
 impl ComplianceReport {
+    /// Who a reminder is for ([`ComplianceRow::needs_reminder`]), of `only` when given.
+    pub fn to_remind(&self, only: Option<&[PersonId]>) -> Vec<PersonId> {
+        self.rows
+            .iter()
+            .filter(|r| r.needs_reminder() && only.is_none_or(|o| o.contains(&r.person_id)))
+            .map(|r| r.person_id)
+            .collect()
+    }
+
     /// Only the people whose figures `scope` lets its subject read (a project manager:
     /// themselves and their reports).
     pub fn within(mut self, scope: &crate::scope::ListScope) -> Self {

@@ -18,6 +18,7 @@ mod people;
 mod period;
 mod projects;
 mod record;
+mod reminders;
 mod reports;
 mod settings;
 mod time_entries;
@@ -110,6 +111,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(time_off::router())
         .merge(timesheets::router())
         .merge(reports::router())
+        .merge(reminders::router())
 }
 
 pub fn openapi() -> OpenApi {

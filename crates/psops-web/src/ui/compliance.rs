@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
 use psops_core::error::Thing;
+use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource, list_scope};
 use psops_core::reporting::Reminder;
 use psops_core::reporting::{ComplianceRow, ComplianceSort};
@@ -73,12 +74,6 @@ struct Count {
     current: bool,
 }
 
-/// Nothing submitted for the week although it is due, or sent back and not submitted
-/// again: the cases where the person must act, so a reminder is for them.
-fn is_missing(r: &ComplianceRow) -> bool {
-    r.status != Compliance::OnTime && r.status != Compliance::NotDue && (r.submitted_on.is_none() || r.rejected)
-}
-
 /// Whoever reads compliance may remind people and read the outbox.
 async fn reader(st: &AppState, s: &psops_core::policy::Subject) -> Result<psops_core::policy::Grant, UiError> {
     Ok(allow(
@@ -108,12 +103,18 @@ pub async fn remind(
         .compliance(week, today)
         .await?
         .within(&list_scope(&s, ListKind::Figures));
-    let person = p.get("person").and_then(|v| v.parse::<i64>().ok());
-    let chosen: Vec<&ComplianceRow> = report
-        .rows
-        .iter()
-        .filter(|r| is_missing(r) && (p.get("all").is_some() || Some(r.person_id.get()) == person))
+    let person: Vec<PersonId> = p
+        .get("person")
+        .and_then(|v| v.parse::<i64>().ok())
+        .map(PersonId::new)
+        .into_iter()
         .collect();
+    let only = if p.get("all").is_some() {
+        None
+    } else {
+        Some(&person[..])
+    };
+    let chosen = report.to_remind(only);
     if chosen.is_empty() {
         return Err(UiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -123,8 +124,7 @@ pub async fn remind(
     }
     let message = Reminder::message_for(week, report.due);
     let ctx = write_ctx(&me, &request, grant);
-    let people: Vec<_> = chosen.iter().map(|r| r.person_id).collect();
-    st.store.remind(&ctx, &people, week, &message).await?;
+    st.store.remind(&ctx, &chosen, week, &message).await?;
     let back = format!(
         "/reports/compliance?week={week}&status=not_submitted&reminded={}",
         chosen.len()
@@ -220,7 +220,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .iter()
         .filter(|r| only.is_none_or(|o| r.status == o))
         .collect();
-    let missing = report.rows.iter().filter(|r| is_missing(r)).count();
+    let missing = report.rows.iter().filter(|r| r.needs_reminder()).count();
     let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.clone()));
     let total = sorted.len() as u64;
     let rows = Numbered::cut(sorted, &at)
@@ -238,7 +238,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
                 r.rejected,
                 report.as_of,
             ),
-            remind: is_missing(r),
+            remind: r.needs_reminder(),
         })
         .items;
     let path = "/reports/compliance";

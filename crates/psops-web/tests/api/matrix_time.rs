@@ -45,6 +45,8 @@ pub enum Body {
     /// `{entry_ids}` of an approved entry of the target's person.
     Reopen(bool),
     Lock,
+    /// `{week}`: remind everyone missing it whom the caller may read.
+    Remind,
 }
 
 /// (method, path, query, target, body, statuses: admin ops finance practice engagement
@@ -113,6 +115,9 @@ pub const ROWS: &[Row] = &[
     ("get", "/api/v1/reports/capacity", "?person_id={id}", Person(OWN), Body::None, ALL_200),
     ("get", "/api/v1/reports/capacity", "?person_id={id}", Person(OTHER), Body::None, OVERSEERS_ONLY),
     ("get", "/api/v1/reports/compliance", "?week=2026-W10", None, Body::None, "200 200 200 404 404 200 404 404 404"),
+    // reminders: sent by compliance readers, read by everyone (of the people they may see)
+    ("get", "/api/v1/reminders", "", None, Body::None, ALL_200),
+    ("post", "/api/v1/reminders", "", None, Body::Remind, "201 201 201 404 404 201 404 404 404"),
 ];
 
 /// The `{id}` and `{week}` of a cell, and the project of its week.
@@ -158,6 +163,7 @@ fn body(b: Body, project: i64, reopen: &[i64], org: &Org, role: usize) -> Option
         Body::Reason => json!({"reason": "the team is short that week"}),
         Body::Decision => json!({"project_id": project, "reason": "split by task, please"}),
         Body::Reopen(_) => json!({"entry_ids": reopen}),
+        Body::Remind => json!({"week": "2026-W10"}),
         Body::Lock => {
             let start = tf::far_date(n * 3);
             json!({"start": psops_core::dates::format_date(start), "end": psops_core::dates::format_date(start)})

@@ -359,7 +359,74 @@ async fn holidays_import_and_the_report_totals_add_up(app: TestApp) {
         .problem(404, "", "");
 }
 
+/// Reminders through the API: compliance readers remind whoever misses a week (of the
+/// people they may read), all at once; everyone reads the outbox of the people they see.
+async fn reminders_are_sent_and_read_through_the_api(app: TestApp) {
+    let t = team(&app).await;
+    let week = json!({"week": "2026-W10"});
+    // Grace manages Ada: she reminds Ada (and herself, missing too), no one else.
+    let sent = app
+        .call_as(&t.pm, Method::POST, "/api/v1/reminders", Some(&week), &[])
+        .await
+        .expect(201);
+    let people: Vec<i64> = sent.body.as_array().map_or(Vec::new(), |a| {
+        a.iter().filter_map(|r| r["person_id"].as_i64()).collect()
+    });
+    assert!(
+        people.contains(&t.seed.person) && people.iter().all(|p| [t.seed.person, t.pm_person].contains(p)),
+        "{people:?}"
+    );
+    assert!(sent.body[0]["message"].as_str().is_some_and(|m| m.contains("2026-W10")));
+    assert_eq!(sent.body[0]["mailed"], false);
+    // Ada reads her own; an unknown field, a bad week, a bad limit are named.
+    let hers = app
+        .call_as(&t.ada, Method::GET, "/api/v1/reminders", None, &[])
+        .await
+        .expect(200);
+    assert!(
+        hers.body
+            .as_array()
+            .is_some_and(|a| !a.is_empty() && a.iter().all(|r| r["person_id"] == t.seed.person))
+    );
+    app.call_as(&t.ada, Method::POST, "/api/v1/reminders", Some(&week), &[])
+        .await
+        .problem(404, "", "");
+    app.post("/api/v1/reminders", &json!({"week": "2026-W99"}))
+        .await
+        .problem(422, "week", "invalid_value");
+    app.post("/api/v1/reminders", &json!({"week": "2026-W10", "to": []}))
+        .await
+        .expect(422);
+    app.get("/api/v1/reminders?limit=0")
+        .await
+        .problem(422, "limit", "range");
+    let nobody = json!({"week": "2026-W10", "person_ids": [999_999]});
+    app.post("/api/v1/reminders", &nobody)
+        .await
+        .problem(422, "person_ids", "empty");
+    let read_only = app
+        .call_as(&app.read_token, Method::POST, "/api/v1/reminders", Some(&week), &[])
+        .await;
+    read_only.problem(403, "", "");
+    // Admin sees every reminder, newest first, and one person's on asking.
+    let all = app.get("/api/v1/reminders?limit=500").await.expect(200);
+    let ids: Vec<i64> = all
+        .body
+        .as_array()
+        .map_or(Vec::new(), |a| a.iter().filter_map(|r| r["id"].as_i64()).collect());
+    assert!(
+        ids.windows(2).all(|w| w[0] > w[1]) && ids.len() == people.len(),
+        "{ids:?}"
+    );
+    let one = app
+        .get(&format!("/api/v1/reminders?person_id={}", t.seed.person))
+        .await
+        .expect(200);
+    assert_eq!(one.body.as_array().map(Vec::len), Some(1));
+}
+
 api_tests!(
+    reminders_are_sent_and_read_through_the_api,
     the_handbook_table_and_a_changed_policy,
     a_week_is_submitted_approved_reopened_and_locked,
     time_off_is_decided_and_lowers_calendar_capacity,
