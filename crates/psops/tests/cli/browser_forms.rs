@@ -161,8 +161,14 @@ fn the_first_administrator_has_a_week_and_time_off_is_decided_in_the_browser() {
     assert_eq!(
         b.eval("return document.querySelectorAll('#time-off-table tbody tr').length;")
             .as_i64(),
-        Some(5),
-        "Monday to Friday"
+        Some(1),
+        "one run"
+    );
+    assert_eq!(
+        b.eval("return document.querySelector('#time-off-table tbody td.num').textContent;")
+            .as_str(),
+        Some("5"),
+        "of Monday to Friday"
     );
     no_csp_violations(&b, "my time off");
     sign_out(&b);
@@ -176,5 +182,7 @@ fn the_first_administrator_has_a_week_and_time_off_is_decided_in_the_browser() {
     sign_out(&b);
     sign_in(&b, &base, "casey@example.com");
     b.goto(&format!("{base}/me/time-off"));
-    assert!(b.page_source().contains("status-approved"), "Casey sees it approved");
+    let source = b.page_source();
+    assert!(source.contains("status-approved"), "Casey sees it approved");
+    assert!(!source.contains("status-requested"), "all five days, decided at once");
 }
