@@ -319,6 +319,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reports/utilization"),
     ("get", "/api/v1/reports/capacity"),
     ("get", "/api/v1/reports/compliance"),
+    ("get", "/api/v1/reminders"),
+    ("post", "/api/v1/reminders"),
 ];
 
 /// Every `$ref` in a JSON document.
