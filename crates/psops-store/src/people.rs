@@ -28,8 +28,7 @@ impl Stored for Person {
     ];
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("email", "email is already used by another person"));
     /// People who share a name are told apart by their e-mail, wherever they are named.
-    const LABEL: &'static str = "name || CASE WHEN name IN \
-        (SELECT name FROM people GROUP BY name HAVING COUNT(*) > 1) THEN ' (' || email || ')' ELSE '' END";
+    const TWINS: Option<&'static str> = Some("email");
 
     fn read(r: &Row) -> Result<Person> {
         Ok(Person {

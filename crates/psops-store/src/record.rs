@@ -40,6 +40,9 @@ pub(crate) trait Stored: Record {
     const UNIQUE: Option<(&'static str, &'static str)> = None;
     /// The SQL expression of what a record goes by in lists and reports.
     const LABEL: &'static str = "name";
+    /// The column that tells apart records sharing a label, added in brackets to their
+    /// names ("Alex Kim (alex.kim@…)").
+    const TWINS: Option<&'static str> = None;
 
     /// A row of `SELECT <columns>` as the record.
     fn read(r: &Row) -> Result<Self>;
@@ -236,6 +239,69 @@ async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, S
     Ok(out)
 }
 
+impl Db {
+    /// Each record's label by id, kept for large sets.
+    async fn labels<R: Stored>(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
+        if ids.len() < KEEP_MANY {
+            return Ok(Arc::new(names::<R>(&self.pools, ids).await?));
+        }
+        // Whole-organisation reports name thousands of people at a time: kept until the
+        // database changes, under a hash of the ids, and served only for the same ids.
+        let mut h = std::hash::DefaultHasher::new();
+        std::hash::Hash::hash(ids, &mut h);
+        let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
+        let read = async { Ok((ids.to_vec(), Arc::new(names::<R>(&self.pools, ids).await?))) };
+        let (same, found) = self.memo.get(&self.pools, key, read).await?;
+        if same == ids {
+            return Ok(found);
+        }
+        Ok(Arc::new(names::<R>(&self.pools, ids).await?))
+    }
+
+    /// Labels that more than one record shares get `column` in brackets. Which labels are
+    /// shared is one read of the whole table per database stamp (an index scan).
+    async fn told_apart<R: Stored>(
+        &self,
+        found: Arc<HashMap<i64, String>>,
+        column: &str,
+    ) -> Result<Arc<HashMap<i64, String>>> {
+        let key = format!("twins|{}", R::TABLE);
+        let read = async {
+            let q = sql(format!(
+                "SELECT {label} AS label FROM {table} GROUP BY {label} HAVING COUNT(*) > 1",
+                label = R::LABEL,
+                table = R::TABLE
+            ));
+            let rows = self.pools.all(q).await?;
+            rows.iter()
+                .map(|r| r.get::<String>("label"))
+                .collect::<Result<std::collections::HashSet<String>>>()
+        };
+        let shared = self.memo.get(&self.pools, key, read).await?;
+        let twins: Vec<i64> = found
+            .iter()
+            .filter(|(_, label)| shared.contains(*label))
+            .map(|(id, _)| *id)
+            .collect();
+        if twins.is_empty() {
+            return Ok(found);
+        }
+        let mut named = found.as_ref().clone();
+        for chunk in twins.chunks(ID_CHUNK) {
+            let mut q = sql(format!("SELECT id, {column} AS apart FROM {} WHERE id IN (", R::TABLE));
+            crate::rollups::push_list(&mut q, chunk);
+            q.push(")");
+            for row in self.pools.all(q).await? {
+                let apart: String = row.get("apart")?;
+                if let Some(label) = named.get_mut(&row.get::<i64>("id")?) {
+                    *label = format!("{label} ({apart})");
+                }
+            }
+        }
+        Ok(Arc::new(named))
+    }
+}
+
 #[async_trait]
 impl<R: Stored> RecordStore<R> for Db {
     async fn create_record(&self, ctx: &WriteCtx, new: R::New) -> Result<Created<R>> {
@@ -254,20 +320,11 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn names(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
-        if ids.len() < KEEP_MANY {
-            return Ok(Arc::new(names::<R>(&self.pools, ids).await?));
+        let found = self.labels(ids).await?;
+        match R::TWINS {
+            Some(column) => self.told_apart::<R>(found, column).await,
+            None => Ok(found),
         }
-        // Whole-organisation reports name thousands of people at a time: kept until the
-        // database changes, under a hash of the ids, and served only for the same ids.
-        let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(ids, &mut h);
-        let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
-        let read = async { Ok((ids.to_vec(), Arc::new(names::<R>(&self.pools, ids).await?))) };
-        let (same, found) = self.memo.get(&self.pools, key, read).await?;
-        if same == ids {
-            return Ok(found);
-        }
-        Ok(Arc::new(names::<R>(&self.pools, ids).await?))
     }
 
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {
