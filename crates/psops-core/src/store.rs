@@ -439,12 +439,14 @@ pub trait ReportStore: Send + Sync {
         scope: &crate::scope::ListScope,
     ) -> Result<Vec<(PersonId, crate::Minutes)>>;
     /// A project's minutes per day for each of `people`, or for everyone together (person
-    /// `None`) when `people` is `None`, of the time `scope` lets the reader see.
+    /// `None`) when `people` is `None`, of the time `scope` lets the reader see, from
+    /// `since` on when given.
     async fn project_days(
         &self,
         project: ProjectId,
         scope: &crate::scope::ListScope,
         people: Option<&[PersonId]>,
+        since: Option<Date>,
     ) -> Result<Vec<(Option<PersonId>, Date, crate::Minutes)>>;
     /// Recomputes the rollups from the raw entries; empty when they agree.
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>>;

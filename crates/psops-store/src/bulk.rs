@@ -19,7 +19,7 @@ use psops_core::{Error, Result};
 use crate::Db;
 use crate::bulk_copy::copy_rows;
 use crate::db::{Backend, Pools, Tx, Value, sql};
-use crate::rollups::{Deltas, category_key, figures};
+use crate::rollups::{self, Deltas, category_key, figures};
 
 /// Entries between commits.
 const COMMIT_EVERY: u64 = 500_000;
@@ -96,9 +96,10 @@ async fn load(
     let mut stats = crate::bulk_records::write_records(&mut tx, records).await?;
     let indexes = drop_indexes(&mut tx).await?;
     let mut since_commit = 0;
+    let mut project_days = ProjectDays::new();
     for batch in batches {
         since_commit += batch.entries.len() as u64;
-        write_batch(&mut tx, batch, &mut stats).await?;
+        write_batch(&mut tx, batch, &mut stats, &mut project_days).await?;
         if since_commit >= COMMIT_EVERY {
             tx.commit().await?;
             tx = pools.begin().await?;
@@ -106,6 +107,8 @@ async fn load(
         }
         progress(&stats);
     }
+    let days = project_days.into_iter().collect();
+    stats.rollup_rows += copy_rollup(&mut tx, &rollups::PROJECT_DAY, days).await?;
     for create in indexes {
         tx.execute_script(&create).await?;
     }
@@ -145,7 +148,24 @@ async fn drop_indexes(tx: &mut Tx) -> Result<Vec<String>> {
     Ok(creates)
 }
 
-async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result<()> {
+/// A project's minutes by day, summed over the batches.
+type ProjectDays = std::collections::BTreeMap<rollups::ProjectKey, [i64; 2]>;
+
+/// Copies rows of a rollup keyed by two numbers.
+async fn copy_rollup<const N: usize>(
+    tx: &mut Tx,
+    table: &rollups::Rollup<N>,
+    rows: Vec<((i64, i64), [i64; N])>,
+) -> Result<u64> {
+    let cols: Vec<&str> = table.keys.iter().chain(table.figures.iter()).copied().collect();
+    let rows = rows
+        .into_iter()
+        .map(|((a, b), figures)| [v(a), v(b)].into_iter().chain(figures.into_iter().map(v)).collect())
+        .collect();
+    copy_rows(tx, table.name, &cols, rows).await
+}
+
+async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats, project_days: &mut ProjectDays) -> Result<()> {
     let mut deltas = Deltas::default();
     let mut rows = Vec::with_capacity(b.entries.len());
     for e in b.entries {
@@ -165,7 +185,13 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
             v(e.updated_at),
         ]);
     }
-    let crate::rollups::Rows { days, weeks, months } = deltas.into_rows();
+    let crate::rollups::Rows {
+        days,
+        weeks,
+        months,
+        project_people,
+        project_days: these_days,
+    } = deltas.into_rows();
     stats.entries += copy_rows(tx, "time_entries", &crate::time_entries::NEW_COLUMNS, rows).await?;
     let day_rows = days.into_iter().map(|((person, day, project, category), d)| {
         vec![
@@ -188,16 +214,16 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats) -> Result
         "approved_minutes",
     ];
     stats.rollup_rows += copy_rows(tx, "time_rollup_day", &cols, day_rows.collect()).await?;
-    let week_rows = weeks
-        .into_iter()
-        .map(|((person, monday), w)| vec![v(person), v(monday), v(w[0]), v(w[1]), v(w[2])]);
-    let cols = ["person_id", "monday", "minutes", "billable_minutes", "approved_minutes"];
-    stats.rollup_rows += copy_rows(tx, "time_rollup_week", &cols, week_rows.collect()).await?;
-    let month_rows = months
-        .into_iter()
-        .map(|((person, month), m)| vec![v(person), v(month), v(m[0]), v(m[1])]);
-    let cols = ["person_id", "month_key", "minutes", "billable_minutes"];
-    stats.rollup_rows += copy_rows(tx, "time_rollup_month", &cols, month_rows.collect()).await?;
+    stats.rollup_rows += copy_rollup(tx, &rollups::WEEK, weeks).await?;
+    stats.rollup_rows += copy_rollup(tx, &rollups::MONTH, months).await?;
+    // A person's time is wholly in one batch, so their project rows are final here; a
+    // project's days span batches and are written once, at the end.
+    stats.rollup_rows += copy_rollup(tx, &rollups::PROJECT_PERSON, project_people).await?;
+    for (key, [m, b]) in these_days {
+        let sums = project_days.entry(key).or_default();
+        sums[0] += m;
+        sums[1] += b;
+    }
     let off = b.time_off.into_iter().map(|o| {
         vec![
             v(o.person_id),

@@ -81,6 +81,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_people_name.sql"),
         postgres: include_str!("../migrations/postgres/0009_people_name.sql"),
     },
+    Migration {
+        version: 10,
+        name: "project_rollups",
+        sqlite: include_str!("../migrations/sqlite/0010_project_rollups.sql"),
+        postgres: include_str!("../migrations/postgres/0010_project_rollups.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

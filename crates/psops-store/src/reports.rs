@@ -372,7 +372,8 @@ impl ReportStore for Db {
             let mut out = HashMap::new();
             for chunk in ids.chunks(500) {
                 let mut q = sql(
-                    "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id IN (",
+                    "SELECT project_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_rollup_project_person \
+                     WHERE project_id IN (",
                 );
                 let raw: Vec<i64> = chunk.iter().map(|id| id.get()).collect();
                 crate::rollups::push_list(&mut q, &raw);
@@ -389,11 +390,10 @@ impl ReportStore for Db {
     async fn project_people(&self, project: ProjectId, scope: &ListScope) -> Result<Vec<(PersonId, Minutes)>> {
         let key = format!("project_people|{project}|{scope:?}");
         let read = async {
-            let mut q =
-                sql("SELECT person_id, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries WHERE project_id = ");
+            // The rollup has the columns the time entries' scope cuts on.
+            let mut q = sql("SELECT person_id, minutes FROM time_rollup_project_person WHERE project_id = ");
             q.push_bind(project);
             crate::common::scope(&mut q, scope, ListKind::TimeEntries);
-            q.push(" GROUP BY person_id");
             let rows = self.pools.all(q).await?;
             rows.iter()
                 .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
@@ -407,16 +407,37 @@ impl ReportStore for Db {
         project: ProjectId,
         scope: &ListScope,
         people: Option<&[PersonId]>,
+        since: Option<Date>,
     ) -> Result<Vec<(Option<PersonId>, Date, Minutes)>> {
-        let key = format!("project_days|{project}|{scope:?}|{people:?}");
+        let key = format!("project_days|{project}|{scope:?}|{people:?}|{since:?}");
         let read = async {
+            let epoch = time::macros::date!(1970 - 01 - 01);
+            // Everyone's time by day, all of it readable: the project's day rollup.
+            if people.is_none() && *scope == ListScope::All {
+                let mut q = sql("SELECT day, minutes FROM time_rollup_project_day WHERE project_id = ");
+                q.push_bind(project);
+                if let Some(since) = since {
+                    q.push(" AND day >= ").push_bind(psops_core::dates::day_number(since));
+                }
+                let rows = self.pools.integers(q, ["day", "minutes"]).await?;
+                return Ok(rows
+                    .into_iter()
+                    .map(|[day, minutes]| (None, epoch + time::Duration::days(day), Minutes(minutes)))
+                    .collect());
+            }
             let who = if people.is_some() { "person_id" } else { "NULL" };
+            // A few people's time: sought person by person (the unary `+` keeps the
+            // planner off the project's index, which would read all of its people).
+            let project_column = if people.is_some() { "+project_id" } else { "project_id" };
             let mut q = sql(format!(
                 "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
-             WHERE project_id = "
+             WHERE {project_column} = "
             ));
             q.push_bind(project);
             crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+            if let Some(since) = since {
+                q.push(" AND entry_date >= ").push_bind(since);
+            }
             if let Some(people) = people {
                 if people.is_empty() {
                     return Ok(Vec::new());

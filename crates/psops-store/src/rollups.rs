@@ -2,7 +2,10 @@
 //! category (`time_rollup_day`, with billable and approved minutes), per person and ISO
 //! week (`time_rollup_week`, keyed by the day number of its Monday, with the same three
 //! figures: what compliance and the home page read for a whole organisation) and per
-//! person and month (`time_rollup_month`). Every entry write collects its changes as
+//! person and month (`time_rollup_month`), and for a project's page per project and
+//! person (`time_rollup_project_person`, all time) and per project and day
+//! (`time_rollup_project_day`), both with minutes and billable minutes, project time only.
+//! Every entry write collects its changes as
 //! deltas and applies them in its own transaction with one upsert per table; rows that
 //! fall to zero are deleted, so a rollup row exists exactly when entries do. `verify`
 //! recomputes all three from the entries.
@@ -25,6 +28,9 @@ pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
 pub(crate) type MonthKey = (i64, i64);
 /// A `time_rollup_week` row: person, day number of the week's Monday.
 pub(crate) type WeekKey = (i64, i64);
+/// A `time_rollup_project_person` row (project, person) or `time_rollup_project_day` row
+/// (project, day number).
+pub(crate) type ProjectKey = (i64, i64);
 
 /// The rows that change: day and week rows with their minutes, billable and approved
 /// minutes; month rows with the first two.
@@ -33,6 +39,8 @@ pub(crate) struct Rows {
     pub days: Vec<(DayKey, [i64; 3])>,
     pub weeks: Vec<(WeekKey, [i64; 3])>,
     pub months: Vec<(MonthKey, [i64; 2])>,
+    pub project_people: Vec<(ProjectKey, [i64; 2])>,
+    pub project_days: Vec<(ProjectKey, [i64; 2])>,
 }
 
 /// The day number of the Monday of the ISO week holding day number `day` (1970-01-01,
@@ -52,6 +60,8 @@ pub(crate) struct Deltas {
     day: BTreeMap<DayKey, [i64; 3]>,
     week: BTreeMap<WeekKey, [i64; 3]>,
     month: BTreeMap<MonthKey, [i64; 2]>,
+    project_person: BTreeMap<ProjectKey, [i64; 2]>,
+    project_day: BTreeMap<ProjectKey, [i64; 2]>,
 }
 
 /// An entry's minutes as the rollups count them — all, billable, approved — times `sign`.
@@ -81,9 +91,15 @@ impl Deltas {
         for (sum, v) in w.iter_mut().zip(f) {
             *sum += v;
         }
-        let mo = self.month.entry((person, month_key(date))).or_default();
-        mo[0] += f[0];
-        mo[1] += f[1];
+        let two = |row: &mut [i64; 2]| {
+            row[0] += f[0];
+            row[1] += f[1];
+        };
+        two(self.month.entry((person, month_key(date))).or_default());
+        if project != 0 {
+            two(self.project_person.entry((project, person)).or_default());
+            two(self.project_day.entry((project, day)).or_default());
+        }
     }
 
     /// Adds (`sign` 1) or removes (`sign` -1) an entry as it stands.
@@ -119,11 +135,19 @@ impl Deltas {
             days: changed(self.day),
             weeks: changed(self.week),
             months: changed(self.month),
+            project_people: changed(self.project_person),
+            project_days: changed(self.project_day),
         }
     }
 
     pub async fn write(self, tx: &mut Tx) -> Result<()> {
-        let Rows { days, weeks, months } = self.into_rows();
+        let Rows {
+            days,
+            weeks,
+            months,
+            project_people,
+            project_days,
+        } = self.into_rows();
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -147,63 +171,98 @@ impl Deltas {
             );
             tx.execute(q).await?;
         }
-        for chunk in weeks.chunks(CHUNK) {
-            let mut q = sql(
-                "INSERT INTO time_rollup_week (person_id, monday, minutes, billable_minutes, approved_minutes) VALUES ",
-            );
-            for (i, ((person, monday), w)) in chunk.iter().enumerate() {
-                q.push(if i == 0 { "(" } else { ", (" });
-                q.push_bind(*person).push(", ").push_bind(*monday).push(", ");
-                q.push_bind(w[0])
-                    .push(", ")
-                    .push_bind(w[1])
-                    .push(", ")
-                    .push_bind(w[2])
-                    .push(")");
-            }
-            q.push(
-                " ON CONFLICT (person_id, monday) DO UPDATE SET \
-                 minutes = time_rollup_week.minutes + excluded.minutes, \
-                 billable_minutes = time_rollup_week.billable_minutes + excluded.billable_minutes, \
-                 approved_minutes = time_rollup_week.approved_minutes + excluded.approved_minutes",
-            );
-            tx.execute(q).await?;
-        }
-        for chunk in months.chunks(CHUNK) {
-            let mut q = sql("INSERT INTO time_rollup_month (person_id, month_key, minutes, billable_minutes) VALUES ");
-            for (i, ((person, month), d)) in chunk.iter().enumerate() {
-                q.push(if i == 0 { "(" } else { ", (" });
-                q.push_bind(*person).push(", ").push_bind(*month).push(", ");
-                q.push_bind(d[0]).push(", ").push_bind(d[1]).push(")");
-            }
-            q.push(
-                " ON CONFLICT (person_id, month_key) DO UPDATE SET \
-                 minutes = time_rollup_month.minutes + excluded.minutes, \
-                 billable_minutes = time_rollup_month.billable_minutes + excluded.billable_minutes",
-            );
-            tx.execute(q).await?;
-        }
+        upsert(tx, &WEEK, &weeks).await?;
+        upsert(tx, &MONTH, &months).await?;
+        upsert(tx, &PROJECT_PERSON, &project_people).await?;
+        upsert(tx, &PROJECT_DAY, &project_days).await?;
         // Only removals can empty a row.
         let emptied = |v: i64| v < 0;
         let day_keys = days.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| (k.0, k.1));
-        delete_empty(tx, "time_rollup_day", "day", day_keys).await?;
-        let week_keys = weeks.iter().filter(|(_, w)| emptied(w[0])).map(|(k, _)| *k);
-        delete_empty(tx, "time_rollup_week", "monday", week_keys).await?;
-        let month_keys = months.iter().filter(|(_, d)| emptied(d[0])).map(|(k, _)| *k);
-        delete_empty(tx, "time_rollup_month", "month_key", month_keys).await
+        delete_empty(tx, "time_rollup_day", ["person_id", "day"], day_keys).await?;
+        for (table, rows) in [(&WEEK, &weeks[..])] {
+            let keys = rows.iter().filter(|(_, w)| emptied(w[0])).map(|(k, _)| *k);
+            delete_empty(tx, table.name, table.keys, keys).await?;
+        }
+        for (table, rows) in [
+            (&MONTH, &months[..]),
+            (&PROJECT_PERSON, &project_people),
+            (&PROJECT_DAY, &project_days),
+        ] {
+            let keys = rows.iter().filter(|(_, w)| emptied(w[0])).map(|(k, _)| *k);
+            delete_empty(tx, table.name, table.keys, keys).await?;
+        }
+        Ok(())
     }
 }
 
-/// Deletes the zero rows among `(person, key)` pairs, one statement per person.
-async fn delete_empty(tx: &mut Tx, table: &str, column: &str, keys: impl Iterator<Item = (i64, i64)>) -> Result<()> {
-    let mut by_person: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
-    for (person, key) in keys {
-        by_person.entry(person).or_default().push(key);
+/// A rollup keyed by two numbers, with its figures' columns.
+pub(crate) struct Rollup<const N: usize> {
+    pub name: &'static str,
+    pub keys: [&'static str; 2],
+    pub figures: [&'static str; N],
+}
+
+pub(crate) const WEEK: Rollup<3> = Rollup {
+    name: "time_rollup_week",
+    keys: ["person_id", "monday"],
+    figures: ["minutes", "billable_minutes", "approved_minutes"],
+};
+pub(crate) const MONTH: Rollup<2> = Rollup {
+    name: "time_rollup_month",
+    keys: ["person_id", "month_key"],
+    figures: ["minutes", "billable_minutes"],
+};
+pub(crate) const PROJECT_PERSON: Rollup<2> = Rollup {
+    name: "time_rollup_project_person",
+    keys: ["project_id", "person_id"],
+    figures: ["minutes", "billable_minutes"],
+};
+pub(crate) const PROJECT_DAY: Rollup<2> = Rollup {
+    name: "time_rollup_project_day",
+    keys: ["project_id", "day"],
+    figures: ["minutes", "billable_minutes"],
+};
+
+/// Adds `rows` to the rollup's figures, a multi-row upsert per chunk.
+async fn upsert<const N: usize>(tx: &mut Tx, table: &Rollup<N>, rows: &[((i64, i64), [i64; N])]) -> Result<()> {
+    let [k0, k1] = table.keys;
+    let columns = table.figures.join(", ");
+    let sums: Vec<String> = table
+        .figures
+        .iter()
+        .map(|f| format!("{f} = {t}.{f} + excluded.{f}", t = table.name))
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        let mut q = sql(format!("INSERT INTO {} ({k0}, {k1}, {columns}) VALUES ", table.name));
+        for (i, ((a, b), figures)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(*a).push(", ").push_bind(*b);
+            for v in figures {
+                q.push(", ").push_bind(*v);
+            }
+            q.push(")");
+        }
+        q.push(&format!(" ON CONFLICT ({k0}, {k1}) DO UPDATE SET {}", sums.join(", ")));
+        tx.execute(q).await?;
     }
-    for (person, keys) in by_person {
+    Ok(())
+}
+
+/// Deletes the zero rows among `(first, second)` key pairs, one statement per first key.
+async fn delete_empty(
+    tx: &mut Tx,
+    table: &str,
+    [first, second]: [&str; 2],
+    keys: impl Iterator<Item = (i64, i64)>,
+) -> Result<()> {
+    let mut by_first: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    for (a, b) in keys {
+        by_first.entry(a).or_default().push(b);
+    }
+    for (a, keys) in by_first {
         for chunk in keys.chunks(CHUNK) {
-            let mut q = sql(format!("DELETE FROM {table} WHERE minutes = 0 AND person_id = "));
-            q.push_bind(person).push(&format!(" AND {column} IN ("));
+            let mut q = sql(format!("DELETE FROM {table} WHERE minutes = 0 AND {first} = "));
+            q.push_bind(a).push(&format!(" AND {second} IN ("));
             push_list(&mut q, chunk);
             q.push(")");
             tx.execute(q).await?;
@@ -280,11 +339,12 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     let want = want.into_rows();
     let want_day: BTreeMap<DayKey, RollupFigures> = want.days.into_iter().map(|(k, f)| (k, rollup(f))).collect();
     let want_week: BTreeMap<WeekKey, RollupFigures> = want.weeks.into_iter().map(|(k, f)| (k, rollup(f))).collect();
-    let want_month: BTreeMap<MonthKey, RollupFigures> = want
-        .months
-        .into_iter()
-        .map(|(k, [m, b])| (k, rollup([m, b, 0])))
-        .collect();
+    let two = |rows: Vec<((i64, i64), [i64; 2])>| -> BTreeMap<(i64, i64), RollupFigures> {
+        rows.into_iter().map(|(k, [m, b])| (k, rollup([m, b, 0]))).collect()
+    };
+    let want_month = two(want.months);
+    let want_project_person = two(want.project_people);
+    let want_project_day = two(want.project_days);
     let mut have_day = BTreeMap::new();
     let q = "SELECT person_id, day, project_id, category, minutes, billable_minutes, approved_minutes \
              FROM time_rollup_day";
@@ -308,7 +368,33 @@ pub(crate) async fn verify(pools: &Pools) -> Result<Vec<RollupDifference>> {
     for r in pools.all(sql(q)).await? {
         have_month.insert((r.get("person_id")?, r.get("month_key")?), stored(&r, false)?);
     }
+    let have = |table: &'static Rollup<2>| async move {
+        let [k0, k1] = table.keys;
+        let q = format!("SELECT {k0}, {k1}, minutes, billable_minutes FROM {}", table.name);
+        let mut found = BTreeMap::new();
+        for r in pools.all(sql(q)).await? {
+            found.insert((r.get::<i64>(k0)?, r.get::<i64>(k1)?), stored(&r, false)?);
+        }
+        Ok::<_, psops_core::Error>(found)
+    };
+    let have_project_person = have(&PROJECT_PERSON).await?;
+    let have_project_day = have(&PROJECT_DAY).await?;
     let mut out = Vec::new();
+    let project = |rollup: &str, person: i64, key: i64, project: i64, expected, stored| RollupDifference {
+        rollup: rollup.into(),
+        person_id: psops_core::Id::new(person),
+        key,
+        project_id: project,
+        category: String::new(),
+        expected,
+        stored,
+    };
+    differences(want_project_person, have_project_person, &mut out, |k, e, s| {
+        project("project_person", k.1, 0, k.0, e, s)
+    });
+    differences(want_project_day, have_project_day, &mut out, |k, e, s| {
+        project("project_day", 0, k.1, k.0, e, s)
+    });
     differences(want_day, have_day, &mut out, |k, expected, stored| RollupDifference {
         rollup: "day".into(),
         person_id: psops_core::Id::new(k.0),
@@ -371,7 +457,16 @@ mod tests {
             admin.clone(),
             figures(60, false, EntryStatus::Draft, 1),
         );
-        let Rows { days, weeks, months } = d.into_rows();
+        let Rows {
+            days,
+            weeks,
+            months,
+            project_people,
+            project_days,
+        } = d.into_rows();
+        // Project time only: the internal half hour and hour are on no project row.
+        assert_eq!(project_people, [((7, 1), [90, 90])]);
+        assert_eq!(project_days, [((7, day_number(date!(2026 - 03 - 02))), [90, 90])]);
         let days: Vec<[i64; 3]> = days.into_iter().map(|(_, f)| f).collect();
         assert_eq!(days, [[90, 90, 90], [30, 0, 0], [60, 0, 0]]);
         // 2026-03-02 is a Monday; the 31st and the 1st share the week of Monday the 30th.

@@ -442,7 +442,7 @@ async fn waiting_time_and_project_minutes(db: &Db) {
     // Per person and per day, under a scope: the reader's own time only.
     let all = psops_core::scope::ListScope::All;
     assert_eq!(db.project_people(mine.id, &all).await.unwrap(), [(me.id, Minutes(390))]);
-    let mut days = db.project_days(mine.id, &all, Some(&[me.id])).await.unwrap();
+    let mut days = db.project_days(mine.id, &all, Some(&[me.id]), None).await.unwrap();
     days.sort_by_key(|d| d.1);
     assert_eq!(
         days,
@@ -451,8 +451,37 @@ async fn waiting_time_and_project_minutes(db: &Db) {
             (Some(me.id), date!(2026 - 03 - 09), Minutes(90))
         ]
     );
-    let together = db.project_days(mine.id, &all, None).await.unwrap();
-    assert!(together.iter().all(|d| d.0.is_none()) && together.len() == 2);
+    let mut together = db.project_days(mine.id, &all, None, None).await.unwrap();
+    together.sort_by_key(|d| d.1);
+    assert_eq!(
+        together,
+        [
+            (None, date!(2026 - 03 - 02), Minutes(300)),
+            (None, date!(2026 - 03 - 09), Minutes(90))
+        ],
+        "everyone's days, from the project's day rollup"
+    );
+    let since = Some(date!(2026 - 03 - 05));
+    let later = db.project_days(mine.id, &all, Some(&[me.id]), since).await.unwrap();
+    assert_eq!(later, [(Some(me.id), date!(2026 - 03 - 09), Minutes(90))]);
+    let later = db.project_days(mine.id, &all, None, since).await.unwrap();
+    assert_eq!(later, [(None, date!(2026 - 03 - 09), Minutes(90))]);
+    let mine_only = psops_core::scope::ListScope::Limited {
+        own: Some(me.id),
+        managed_by: None,
+        assigned: None,
+        partner: None,
+    };
+    let scoped = db.project_days(mine.id, &mine_only, None, None).await.unwrap();
+    assert_eq!(
+        scoped.iter().map(|d| d.2.get()).sum::<i64>(),
+        390,
+        "a cut reads the entries"
+    );
+    assert!(
+        db.verify_rollups().await.unwrap().is_empty(),
+        "the project rollups agree"
+    );
     let own = psops_core::scope::ListScope::Limited {
         own: Some(pm.id),
         managed_by: None,
@@ -463,5 +492,10 @@ async fn waiting_time_and_project_minutes(db: &Db) {
         db.project_people(mine.id, &own).await.unwrap().is_empty(),
         "the PM logged nothing"
     );
-    assert!(db.project_days(mine.id, &all, Some(&[])).await.unwrap().is_empty());
+    assert!(
+        db.project_days(mine.id, &all, Some(&[]), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

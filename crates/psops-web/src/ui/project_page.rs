@@ -155,16 +155,21 @@ fn member(person: PersonId, name: String, stints: &[&Assignment], logged: Minute
 }
 
 /// A grid of people × periods from per-day sums; `period` names a day's column, or
-/// `None` when the day falls outside the grid.
+/// `None` when the day falls outside the grid. `before` is each person's time from
+/// before the days read, counted in the first column ("Earlier").
 fn grid(
     columns: Vec<(i64, String)>,
     people: &[(PersonId, String)],
     days: &[(Option<PersonId>, Date, Minutes)],
     all: &[(Option<PersonId>, Date, Minutes)],
+    before: &HashMap<PersonId, i64>,
     period: impl Fn(Date) -> i64,
 ) -> Grid {
     let index: HashMap<i64, usize> = columns.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect();
     let mut cells: HashMap<PersonId, Vec<i64>> = HashMap::new();
+    for (who, m) in before.iter().filter(|(_, m)| **m != 0) {
+        cells.entry(*who).or_insert_with(|| vec![0; columns.len()])[0] += m;
+    }
     for (who, date, m) in days {
         if let (Some(who), Some(i)) = (who, index.get(&period(*date))) {
             cells.entry(*who).or_insert_with(|| vec![0; columns.len()])[*i] += m.get();
@@ -203,12 +208,13 @@ const RECENT_MONTHS: usize = 12;
 /// The month columns: from the first month with time (or the project's start, when
 /// nobody has logged any) to today (or the project's end, or its last time), the last [`RECENT_MONTHS`] one by one
 /// and anything before them in one "Earlier" column (key: the first shown month − 1).
+/// Also returns the first day of the first month shown one by one.
 fn months(
     start: Option<Date>,
     end: Option<Date>,
     days: &[(Option<PersonId>, Date, Minutes)],
     today: Date,
-) -> Vec<(i64, String)> {
+) -> (Vec<(i64, String)>, Date) {
     let first = days.iter().map(|d| d.1).min();
     let last = days.iter().map(|d| d.1).max();
     let from = first.or(start).unwrap_or(today);
@@ -216,15 +222,17 @@ fn months(
     let to = end.map_or(today, |e| e.min(today)).max(last.unwrap_or(from));
     let keys: Vec<i64> = (month_key(from)..=month_key(to.max(from))).collect();
     let recent = &keys[keys.len().saturating_sub(RECENT_MONTHS)..];
+    let since = recent.first().and_then(|k| month_range(*k)).map_or(from, |r| r.start);
     let earlier = (recent.len() < keys.len()).then(|| (recent[0] - 1, "Earlier".to_string()));
-    earlier
+    let columns = earlier
         .into_iter()
         .chain(recent.iter().filter_map(|&k| {
             let r = month_range(k)?;
             let month = r.start.month().to_string();
             Some((k, format!("{} {}", &month[..3], r.start.year())))
         }))
-        .collect()
+        .collect();
+    (columns, since)
 }
 
 pub async fn show(
@@ -260,7 +268,16 @@ pub async fn show(
     for a in st.store.every(&filter).await? {
         stints.entry(a.fields.person_id).or_default().push(a);
     }
-    let scope = list_scope(&s, ListKind::TimeEntries);
+    // All time on a project is readable by its (company) manager: its sums need no cut,
+    // and read whole from the project's rollups.
+    let scope = match list_scope(&s, ListKind::TimeEntries) {
+        ListScope::Limited {
+            managed_by: Some(m),
+            partner: None,
+            ..
+        } if f.project_manager_id == Some(m) => ListScope::All,
+        other => other,
+    };
     let logged: HashMap<PersonId, Minutes> = st.store.project_people(id, &scope).await?.into_iter().collect();
     let all_logged = st
         .store
@@ -289,9 +306,20 @@ pub async fn show(
         })
         .collect();
     let people: Vec<(PersonId, String)> = shown.iter().map(|p| (*p, name(*p))).collect();
-    let days = st.store.project_days(id, &scope, Some(&shown)).await?;
-    let all_days = st.store.project_days(id, &scope, None).await?;
-    let month_columns = months(f.start_date, f.end_date, &all_days, today);
+    let all_days = st.store.project_days(id, &scope, None, None).await?;
+    let (month_columns, since) = months(f.start_date, f.end_date, &all_days, today);
+    // The people shown, from the first month shown one by one: their time before it is
+    // what their totals leave over.
+    let days = st.store.project_days(id, &scope, Some(&shown), Some(since)).await?;
+    let mut before: HashMap<PersonId, i64> = shown
+        .iter()
+        .map(|p| (*p, logged.get(p).map_or(0, |m| m.get())))
+        .collect();
+    for (who, _, m) in &days {
+        if let Some(left) = who.and_then(|w| before.get_mut(&w)) {
+            *left -= m.get();
+        }
+    }
     let this_week = IsoWeek::of(today);
     let week_columns: Vec<(i64, String)> = (0..RECENT_WEEKS)
         .rev()
@@ -312,9 +340,11 @@ pub async fn show(
         months: {
             // Time before the first column falls in it: "Earlier", when there is one.
             let floor = month_columns.first().map_or(i64::MIN, |c| c.0);
-            grid(month_columns, &people, &days, &all_days, |d| month_key(d).max(floor))
+            grid(month_columns, &people, &days, &all_days, &before, |d| {
+                month_key(d).max(floor)
+            })
         },
-        weeks: grid(week_columns, &people, &days, &all_days, monday_of),
+        weeks: grid(week_columns, &people, &days, &all_days, &HashMap::new(), monday_of),
         limited: scope != ListScope::All,
         errors: e.into_errors(),
         edit,
@@ -384,16 +414,22 @@ mod tests {
         let today = time::macros::date!(2026 - 12 - 05);
         let logged = |d| (None, d, Minutes(60));
         let labels = |c: Vec<(i64, String)>| c.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
-        let short = months(
+        let (short, since) = months(
             Some(time::macros::date!(2026 - 01 - 05)),
             None,
             &[logged(time::macros::date!(2026 - 10 - 14))],
             today,
         );
         assert_eq!(labels(short), ["Oct 2026", "Nov 2026", "Dec 2026"]);
-        let none = months(Some(time::macros::date!(2026 - 11 - 20)), None, &[], today);
+        assert_eq!(since, time::macros::date!(2026 - 10 - 01));
+        let (none, _) = months(Some(time::macros::date!(2026 - 11 - 20)), None, &[], today);
         assert_eq!(labels(none), ["Nov 2026", "Dec 2026"], "nothing logged: from the start");
-        let long = months(None, None, &[logged(time::macros::date!(2023 - 02 - 01))], today);
+        let (long, since) = months(None, None, &[logged(time::macros::date!(2023 - 02 - 01))], today);
+        assert_eq!(
+            since,
+            time::macros::date!(2026 - 01 - 01),
+            "people's days are read from here"
+        );
         assert_eq!(long.len(), 13);
         assert_eq!(
             long[0],
@@ -403,5 +439,23 @@ mod tests {
             )
         );
         assert_eq!(long[1].1, "Jan 2026");
+    }
+
+    #[test]
+    fn time_before_the_days_read_lands_in_earlier() {
+        let ada = PersonId::new(1);
+        let columns = vec![(10, "Earlier".to_string()), (11, "Jan 2026".to_string())];
+        let days = [(Some(ada), time::macros::date!(2026 - 01 - 05), Minutes(60))];
+        let all = [
+            (None, time::macros::date!(2024 - 03 - 01), Minutes(120)),
+            (None, time::macros::date!(2026 - 01 - 05), Minutes(60)),
+        ];
+        let before = HashMap::from([(ada, 120)]);
+        let g = grid(columns, &[(ada, "Ada".into())], &days, &all, &before, |d| {
+            if d.year() < 2026 { 10 } else { 11 }
+        });
+        assert_eq!(g.rows[0].cells, ["2.00", "1.00"]);
+        assert_eq!(g.rows[0].total, "3.00");
+        assert_eq!(g.totals, ["2.00", "1.00"]);
     }
 }
