@@ -168,16 +168,6 @@ struct CapacityRow {
 }
 
 #[derive(Serialize)]
-struct TimeOffRow {
-    date: String,
-    kind: String,
-    hours: String,
-    status: String,
-    note: String,
-    reason: String,
-}
-
-#[derive(Serialize)]
 struct WeekRow {
     week: String,
     available: String,
@@ -195,7 +185,8 @@ struct Details {
     quarter: String,
     range: String,
     capacity: Vec<CapacityRow>,
-    time_off: Vec<TimeOffRow>,
+    /// Runs of days off, latest first.
+    time_off: Vec<super::time_off::Run>,
     weeks: Vec<WeekRow>,
 }
 
@@ -347,17 +338,11 @@ async fn details(st: &AppState, person: &Person, sees_time_off: bool) -> Result<
     } else {
         Vec::new()
     };
-    let time_off = off
+    let mut time_off: Vec<_> = psops_core::calendars::runs(&off)
         .iter()
-        .map(|t| TimeOffRow {
-            date: day(Some(t.date)),
-            kind: label(t.kind.code()),
-            hours: hours(t.minutes),
-            status: t.status.code().to_string(),
-            note: t.note.clone().unwrap_or_default(),
-            reason: t.reason.clone().unwrap_or_default(),
-        })
+        .filter_map(|r| super::time_off::run(r))
         .collect();
+    time_off.reverse();
     let filter = UtilizationFilter {
         person_id: Some(person.id),
         ..Default::default()

@@ -438,6 +438,7 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     assert_eq!(decided.status.code(), "approved");
     let person = b.get(&app, &format!("/people/{}", org.ada)).await.expect(200);
     assert!(person.text.contains("long weekend") && person.text.contains("status-approved"));
+    assert!(person.text.contains(">Approved</span>"), "the state in words, as a run");
 }
 
 api_tests!(
