@@ -55,6 +55,21 @@ async fn insert(tx: &mut Tx, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffR
         .map_err(|e| missing(e, "person_id", "person"))?;
     let settings = crate::org::load(tx).await?;
     new.validate(&settings, person.fields.employed_on(new.date))?;
+    // One request per day: a second one would count the day off twice.
+    let taken =
+        sql("SELECT id FROM time_off WHERE person_id = $1 AND off_date = $2 AND status IN ('requested', 'approved')")
+            .bind(new.person_id)
+            .bind(new.date);
+    if tx.optional(taken).await?.is_some() {
+        return Err(Error::invalid(
+            "date",
+            Rule::DuplicateDate,
+            format!(
+                "{} already has time off requested or approved; withdraw or cancel it first",
+                psops_core::dates::format_date(new.date)
+            ),
+        ));
+    }
     let note = new.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
     let q = sql(format!(
         "INSERT INTO time_off (person_id, off_date, minutes, kind, note, status, created_at, updated_at) \

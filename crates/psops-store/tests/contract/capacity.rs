@@ -238,6 +238,19 @@ async fn the_calendar_view_takes_regional_holidays_and_approved_time_off(db: &Db
     let made = db.request_days(&ctx(), week_off).await.unwrap();
     assert_eq!(made.len(), 2);
     assert_eq!(db.list_time_off(&waiting, page).await.unwrap().items.len(), before + 2);
+    // A day already asked for is refused, and with it the whole run.
+    let again = db
+        .request_days(&ctx(), vec![day(date!(2026 - 12 - 09)), day(date!(2026 - 12 - 08))])
+        .await;
+    let Err(Error::Invalid(errors)) = again else {
+        panic!("{again:?}")
+    };
+    assert_eq!(errors[0].rule, Rule::DuplicateDate);
+    assert_eq!(
+        db.list_time_off(&waiting, page).await.unwrap().items.len(),
+        before + 2,
+        "nothing of the run"
+    );
     // A run is decided and withdrawn as a whole: a stale day refuses all of it.
     let stale = [
         (made[0].id, Some(made[0].version)),
