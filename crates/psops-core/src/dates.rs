@@ -59,6 +59,12 @@ pub fn format_date(d: Date) -> String {
     d.format(ISO_DATE).unwrap_or_default()
 }
 
+/// A date in words, for a sentence read anywhere (a reminder, a notice): `Friday 27
+/// November 2026` — unambiguous whatever order the reader writes dates in.
+pub fn spoken(d: Date) -> String {
+    format!("{} {} {} {}", d.weekday(), d.day(), d.month(), d.year())
+}
+
 /// Days since 1970-01-01: a compact integer key for dates in rollups and cursors.
 pub fn day_number(d: Date) -> i64 {
     (d - time::macros::date!(1970 - 01 - 01)).whole_days()

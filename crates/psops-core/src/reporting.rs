@@ -74,8 +74,9 @@ impl Reminder {
     /// The words of a reminder about a week due on `due`.
     pub fn message_for(week: IsoWeek, due: Date) -> String {
         format!(
-            "Your timesheet for {week} was due on {}. Please fill it in and submit it.",
-            crate::dates::format_date(due)
+            "Your timesheet for the week of {} was due on {}. Please fill it in and submit it.",
+            crate::dates::spoken(week.monday()),
+            crate::dates::spoken(due)
         )
     }
 

@@ -244,6 +244,8 @@ pub trait AuthStore: Send + Sync {
     async fn users_of_person(&self, person: PersonId) -> Result<Vec<User>>;
     async fn update_user(&self, ctx: &WriteCtx, id: UserId, patch: UserPatch) -> Result<User>;
     async fn list_users(&self, page: PageRequest) -> Result<Page<User>>;
+    /// Users whose name or e-mail contains `text` (any case), by id.
+    async fn find_users(&self, text: &str, page: PageRequest) -> Result<Page<User>>;
     /// The stored argon2id hash of a user's password, if one is set.
     async fn password_hash(&self, id: UserId) -> Result<Option<String>>;
     async fn set_password_hash(&self, ctx: &WriteCtx, id: UserId, hash: &str) -> Result<()>;

@@ -178,19 +178,11 @@ impl AuthStore for Db {
     }
 
     async fn list_users(&self, page: PageRequest) -> Result<Page<User>> {
-        let mut q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE 1=1"));
-        if let Some(after) = page.after {
-            q.push(" AND id > ").push_bind(after);
-        }
-        q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
-        let users = self
-            .pools
-            .all(q)
-            .await?
-            .iter()
-            .map(read_user)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_rows(users, page.limit, |u| u.id.get()))
+        self.users_matching(None, page).await
+    }
+
+    async fn find_users(&self, text: &str, page: PageRequest) -> Result<Page<User>> {
+        self.users_matching(Some(text), page).await
     }
 
     async fn password_hash(&self, id: UserId) -> Result<Option<String>> {
@@ -350,5 +342,25 @@ impl AuthStore for Db {
         }
         tx.commit().await?;
         Ok(token)
+    }
+}
+
+impl Db {
+    /// A page of users by id; with `text`, those whose name or e-mail contains it.
+    async fn users_matching(&self, text: Option<&str>, page: PageRequest) -> Result<Page<User>> {
+        let mut q = sql(format!("SELECT {USER_COLUMNS} FROM users WHERE 1=1"));
+        crate::common::search(&mut q, &["name", "email"], text);
+        if let Some(after) = page.after {
+            q.push(" AND id > ").push_bind(after);
+        }
+        q.push(&format!(" ORDER BY id LIMIT {}", page.limit as i64 + 1));
+        let users = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(read_user)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_rows(users, page.limit, |u| u.id.get()))
     }
 }

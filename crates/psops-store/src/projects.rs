@@ -30,6 +30,9 @@ impl Stored for Project {
         "partner_id",
     ];
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("code", "a project with this code already exists"));
+    /// Projects that share a name (one account's yearly "Consulting block") are told apart
+    /// by their code, or by their number when they have none.
+    const TWINS: Option<&'static str> = Some("COALESCE(code, '#' || CAST(id AS TEXT))");
 
     fn read(r: &Row) -> Result<Project> {
         let amount: Option<i64> = r.get("budget_amount_minor")?;

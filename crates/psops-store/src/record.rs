@@ -40,8 +40,8 @@ pub(crate) trait Stored: Record {
     const UNIQUE: Option<(&'static str, &'static str)> = None;
     /// The SQL expression of what a record goes by in lists and reports.
     const LABEL: &'static str = "name";
-    /// The column that tells apart records sharing a label, added in brackets to their
-    /// names ("Alex Kim (alex.kim@…)").
+    /// The SQL expression (never NULL) that tells apart records sharing a label, added in
+    /// brackets to their names ("Alex Kim (alex.kim@…)").
     const TWINS: Option<&'static str> = None;
 
     /// A row of `SELECT <columns>` as the record.

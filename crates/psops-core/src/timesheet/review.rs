@@ -9,7 +9,6 @@ use serde::Serialize;
 use time::Date;
 
 use crate::Minutes;
-use crate::dates::format_date;
 use crate::projects::ProjectId;
 use crate::time_entries::{EntryStatus, TimeEntry};
 
@@ -27,11 +26,19 @@ pub struct Warning {
 }
 
 /// The warnings of a week's entries, given the hours the policy expects of the person
-/// that week and which projects are customer projects.
-pub fn review(entries: &[TimeEntry], expected: Minutes, customer: impl Fn(ProjectId) -> bool) -> Vec<Warning> {
+/// that week and which projects are customer projects. `expected` is `None` when the
+/// entries are only part of the week (an approver who sees only their own projects'
+/// lines): whether the week is short is then not theirs to judge from what they see.
+/// `day` writes a date as the reader does.
+pub fn review(
+    entries: &[TimeEntry],
+    expected: Option<Minutes>,
+    customer: impl Fn(ProjectId) -> bool,
+    day: impl Fn(Date) -> String,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     let logged: i64 = entries.iter().map(|e| e.minutes.get()).sum();
-    if logged < expected.get() {
+    if let Some(expected) = expected.filter(|e| logged < e.get()) {
         out.push(Warning {
             kind: "short",
             text: format!(
@@ -47,14 +54,14 @@ pub fn review(entries: &[TimeEntry], expected: Minutes, customer: impl Fn(Projec
     for e in entries {
         *days.entry(e.date).or_default() += e.minutes.get();
     }
-    for (day, minutes) in days.iter().filter(|(_, m)| **m > LONG_DAY.get()) {
+    for (on, minutes) in days.iter().filter(|(_, m)| **m > LONG_DAY.get()) {
         out.push(Warning {
             kind: "long_day",
             text: format!(
                 "{} h on {} {}.",
                 Minutes(*minutes).clock_text(),
-                day.weekday(),
-                format_date(*day)
+                on.weekday(),
+                day(*on)
             ),
             notes: Vec::new(),
         });
@@ -72,7 +79,7 @@ pub fn review(entries: &[TimeEntry], expected: Minutes, customer: impl Fn(Projec
                 .iter()
                 .map(|e| {
                     let note = e.note.as_deref().unwrap_or("no note");
-                    format!("{} {}: {note}", e.date.weekday(), format_date(e.date))
+                    format!("{} {}: {note}", e.date.weekday(), day(e.date))
                 })
                 .collect(),
         });
@@ -129,7 +136,7 @@ mod tests {
             entry(date!(2026 - 12 - 02), 2, 3, false, EntryStatus::Draft),
         ];
         let customer = |p: ProjectId| p.get() != 3;
-        let found = review(&entries, Minutes(40 * 60), customer);
+        let found = review(&entries, Some(Minutes(40 * 60)), customer, crate::dates::format_date);
         let kinds: Vec<&str> = found.iter().map(|w| w.kind).collect();
         assert_eq!(kinds, ["short", "long_day", "non_billable", "draft"]);
         assert_eq!(
@@ -154,6 +161,6 @@ mod tests {
                 )
             })
             .collect();
-        assert!(review(&entries, Minutes(40 * 60), |_| true).is_empty());
+        assert!(review(&entries, Some(Minutes(40 * 60)), |_| true, crate::dates::format_date).is_empty());
     }
 }

@@ -541,6 +541,14 @@ async fn users_and_tokens(db: &Db) {
         password_hash: None,
     };
     assert!(matches!(db.create_user(&ctx(), dup).await, Err(Error::Conflict(_))));
+    // Found by part of the name or the e-mail, in any case; a LIKE wildcard is only text.
+    let page = PageRequest { after: None, limit: 10 };
+    for text in ["adm", "EXAMPLE.COM", "Admin"] {
+        let found = db.find_users(text, page).await.unwrap().items;
+        assert_eq!(found.iter().map(|u| u.id).collect::<Vec<_>>(), [user.id], "{text}");
+    }
+    assert!(db.find_users("%", page).await.unwrap().items.is_empty());
+    assert!(db.find_users("nobody", page).await.unwrap().items.is_empty());
     // Expiry lies ahead of the real clock: the store refuses a token already expired.
     let now = time::OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
     let token = db

@@ -39,6 +39,55 @@ struct Row {
     href: Option<String>,
     action: String,
     changes: Vec<String>,
+    /// How many records this row stands for: the days of one time-off request written
+    /// together read as one row.
+    records: usize,
+}
+
+/// The change lines that name a record's date (or, once folded, its run's dates).
+fn dated(line: &str) -> bool {
+    line.starts_with("Date: ") || line.starts_with("Dates: ")
+}
+
+impl Row {
+    /// Whether `next` (the entry before this one) is the same change to another record
+    /// written together, as the days of one time-off request are: same moment, actor,
+    /// kind and action, and the same changes but for the date.
+    fn joins(&self, next: &Row) -> bool {
+        let rest = |r: &Row| r.changes.iter().filter(|c| !dated(c)).cloned().collect::<Vec<_>>();
+        (self.at.as_str(), self.user.as_str(), self.entity.as_str(), self.action.as_str())
+            == (next.at.as_str(), next.user.as_str(), next.entity.as_str(), next.action.as_str())
+            && self.entity_id != next.entity_id
+            && self.name.is_empty()
+            && rest(self) == rest(next)
+    }
+
+    /// Takes in the entry before it; a date line becomes the run's first and last day.
+    fn absorb(&mut self, earlier: Row) {
+        self.records += 1;
+        let Some(first) = earlier.changes.into_iter().find(|c| dated(c)) else {
+            return;
+        };
+        let first = first.trim_start_matches("Date: ").trim_start_matches("Dates: ");
+        let first = first.split(" – ").next().unwrap_or_default();
+        for c in self.changes.iter_mut().filter(|c| dated(c)) {
+            let last = c.rsplit(" – ").next().unwrap_or_default();
+            let last = last.trim_start_matches("Date: ").trim_start_matches("Dates: ").to_string();
+            *c = format!("Dates: {first} – {last}");
+        }
+    }
+}
+
+/// Rows newest first, with consecutive changes to the days of one run folded into one.
+fn fold(rows: Vec<Row>) -> Vec<Row> {
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for r in rows {
+        match out.last_mut() {
+            Some(last) if last.joins(&r) => last.absorb(r),
+            _ => out.push(r),
+        }
+    }
+    out
 }
 
 /// The kind of record a field or an audit entity names: what the page names it by.
@@ -79,6 +128,21 @@ async fn names(st: &AppState, entries: &[AuditEntry]) -> Result<Names, UiError> 
     Ok(out)
 }
 
+/// The users a page of entries names: who acted, and who decided or sent what changed.
+fn mentioned_users(entries: &[AuditEntry]) -> Vec<psops_core::auth::UserId> {
+    let mut ids: Vec<psops_core::auth::UserId> = entries.iter().filter_map(|a| a.user_id).collect();
+    for e in entries {
+        for v in [&e.before, &e.after].into_iter().flatten() {
+            for (k, id) in v.as_object().into_iter().flatten() {
+                if let (true, Some(id)) = (is_user(k), id.as_i64()) {
+                    ids.push(psops_core::auth::UserId::new(id));
+                }
+            }
+        }
+    }
+    ids
+}
+
 #[derive(Serialize)]
 struct AuditPage {
     #[serde(flatten)]
@@ -104,13 +168,24 @@ const CODED: [&str; 8] = [
     "action",
 ];
 
-fn short(v: &Value, coded: bool) -> String {
+/// Fields holding a user's id (who decided, sent, locked): shown by the user's name.
+fn is_user(key: &str) -> bool {
+    key.ends_with("_by") || key == "user_id"
+}
+
+/// How one value of field `key` reads: codes as words, minutes as hours, dates and times
+/// in the reader's style, long text cut.
+fn short(key: &str, v: &Value) -> String {
     let text = match v {
-        Value::String(s) if coded => label(s),
-        Value::String(s) => s.clone(),
+        Value::String(s) if CODED.contains(&key) => label(s),
+        Value::String(s) => when(s).unwrap_or_else(|| s.clone()),
+        Value::Number(n) if key.contains("minutes") => match n.as_i64() {
+            Some(m) => format!("{} h", psops_core::Minutes(m).clock_text()),
+            None => n.to_string(),
+        },
         Value::Null => "∅".into(),
         // A list of codes (roles) reads as words.
-        Value::Array(items) => items.iter().map(|i| short(i, coded)).collect::<Vec<_>>().join(", "),
+        Value::Array(items) => items.iter().map(|i| short(key, i)).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     };
     if text.chars().count() > MAX_VALUE {
@@ -121,9 +196,25 @@ fn short(v: &Value, coded: bool) -> String {
     }
 }
 
+/// A stored date (`2026-12-07`) or time (RFC 3339) as the reader writes it.
+fn when(s: &str) -> Option<String> {
+    use time::format_description::well_known::Rfc3339;
+    if let Some(d) = (s.len() == 10).then(|| psops_core::dates::parse_date("date", s).ok()).flatten() {
+        return Some(super::locale::shown(d));
+    }
+    let at = time::OffsetDateTime::parse(s, &Rfc3339).ok()?;
+    Some(moment(at))
+}
+
+/// A moment in the log: its day in the reader's style and its UTC time.
+fn moment(at: time::OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!("{} {:02}:{:02} UTC", super::locale::shown(at.date()), at.hour(), at.minute())
+}
+
 /// The fields that differ between before and after, as `Field: before → after`; a create
 /// lists what was set and a delete what was there. References show the record's name.
-pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names) -> Vec<String> {
+pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names, users: &HashMap<i64, String>) -> Vec<String> {
     let empty = serde_json::Map::new();
     let object = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
     let (b, a) = (object(before), object(after));
@@ -133,10 +224,10 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names) -> 
     keys.into_iter()
         .filter(|k| !matches!(k.as_str(), "id" | "version" | "updated_at" | "created_at"))
         .filter_map(|k| {
-            let coded = CODED.contains(&k.as_str());
             let shown = |v: &Value| match (kind_of(k), v.as_i64()) {
-                (Some(kind), Some(id)) => names.get(&(kind, id)).cloned().unwrap_or_else(|| short(v, coded)),
-                _ => short(v, coded),
+                (Some(kind), Some(id)) => names.get(&(kind, id)).cloned().unwrap_or_else(|| short(k, v)),
+                (None, Some(id)) if is_user(k) => users.get(&id).cloned().unwrap_or_else(|| format!("user #{id}")),
+                _ => short(k, v),
             };
             let field = label(k.strip_suffix("_id").unwrap_or(k));
             match (b.get(k), a.get(k)) {
@@ -165,15 +256,19 @@ fn page_of(kind: Entity, id: i64, after: Option<&Value>) -> Option<String> {
     }
 }
 
+/// Who made a change without signing in: `cli:alice` → "Command line (as alice)".
+fn actor(via: &str) -> String {
+    match via.strip_prefix("cli:") {
+        Some("unknown") | Some("") => "Command line".into(),
+        Some(who) => format!("Command line (as {who})"),
+        None => via.to_string(),
+    }
+}
+
 fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
     let kind = kind_of(&e.entity);
     Row {
-        at: format!(
-            "{} {:02}:{:02} UTC",
-            super::locale::shown(e.at.date()),
-            e.at.hour(),
-            e.at.minute()
-        ),
+        at: moment(e.at),
         name: kind
             .and_then(|k| names.get(&(k, e.entity_id)).cloned())
             .unwrap_or_default(),
@@ -181,12 +276,13 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
         user: e
             .user_id
             .map(|u| users.get(&u.get()).cloned().unwrap_or_else(|| format!("user #{u}")))
-            .or_else(|| e.via.as_deref().map(|v| format!("command line ({v})")))
+            .or_else(|| e.via.as_deref().map(actor))
             .unwrap_or_else(|| "system".into()),
         entity: label(&e.entity),
         entity_id: e.entity_id,
         action: label(e.action.code()),
-        changes: changes(e.before.as_ref(), e.after.as_ref(), names),
+        changes: changes(e.before.as_ref(), e.after.as_ref(), names, users),
+        records: 1,
     }
 }
 
@@ -212,11 +308,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             limit: 500,
         })
         .await?;
-    let users = user_names(&st, found.items.iter().filter_map(|a| a.user_id).collect()).await?;
+    let users = user_names(&st, mentioned_users(&found.items)).await?;
     let named = names(&st, &found.items).await?;
     let ctx = AuditPage {
         frame: frame(&me, &s),
-        rows: found.items.iter().map(|a| row(a, &users, &named)).collect(),
+        rows: fold(found.items.iter().map(|a| row(a, &users, &named)).collect()),
         errors: e.into_errors(),
         next: next_link("/admin/audit", &p, found.next_cursor.as_deref()),
         f: ["entity", "user", "action", "from", "to"]
@@ -253,14 +349,15 @@ mod tests {
         let before = json!({"name": "Ada", "region": "EMEA", "version": 1});
         let after = json!({"name": "Ada", "region": "APAC", "version": 2});
         let none = Names::new();
-        assert_eq!(changes(Some(&before), Some(&after), &none), ["Region: EMEA → APAC"]);
+        let users = HashMap::from([(2, "Olive Ops".to_string())]);
+        assert_eq!(changes(Some(&before), Some(&after), &none, &users), ["Region: EMEA → APAC"]);
         assert_eq!(
-            changes(None, Some(&json!({"name": "Ada", "code": null})), &none),
+            changes(None, Some(&json!({"name": "Ada", "code": null})), &none, &users),
             ["Name: Ada"]
         );
         let names = Names::from([((Entity::Person, 7), "Pat Manager".to_string())]);
         assert_eq!(
-            changes(None, Some(&json!({"manager_id": 7, "partner_id": 3})), &names),
+            changes(None, Some(&json!({"manager_id": 7, "partner_id": 3})), &names, &users),
             ["Manager: Pat Manager", "Partner: 3"],
             "references by name when known"
         );
@@ -268,13 +365,70 @@ mod tests {
             changes(
                 Some(&json!({"roles": ["consultant"]})),
                 Some(&json!({"roles": ["project_manager", "pto"]})),
-                &none
+                &none,
+                &users
             ),
             ["Roles: Consultant → Project manager, PTO"],
             "codes read as words"
         );
+        assert_eq!(
+            changes(
+                Some(&json!({"status": "requested", "decided_by": null, "decided_at": null})),
+                Some(&json!({"status": "approved", "decided_by": 2, "decided_at": "2026-12-04T09:30:00Z"})),
+                &none,
+                &users
+            ),
+            [
+                "Decided at: ∅ → 2026-12-04 09:30 UTC",
+                "Decided by: ∅ → Olive Ops",
+                "Status: Requested → Approved"
+            ],
+            "users by name, times in words"
+        );
+        assert_eq!(
+            changes(None, Some(&json!({"date": "2026-12-07", "minutes": 480})), &none, &users),
+            ["Date: 2026-12-07", "Minutes: 8:00 h"],
+            "minutes as hours"
+        );
         let long = "x".repeat(100);
-        let shown = changes(None, Some(&json!({ "note": long })), &none);
+        let shown = changes(None, Some(&json!({ "note": long })), &none, &users);
         assert!(shown[0].ends_with('…') && shown[0].chars().count() < 70);
+    }
+
+    fn day_row(id: i64, date: &str) -> Row {
+        Row {
+            at: "2026-12-04 09:30 UTC".into(),
+            user: "Olive Ops".into(),
+            entity: "Time off".into(),
+            entity_id: id,
+            name: String::new(),
+            href: None,
+            action: "Create".into(),
+            changes: vec![format!("Date: {date}"), "Kind: PTO".into()],
+            records: 1,
+        }
+    }
+
+    #[test]
+    fn the_days_of_one_request_fold_into_one_row() {
+        // Newest first: the run's last day comes first.
+        let mut other = day_row(9, "2026-12-01");
+        other.changes[1] = "Kind: Sick".into();
+        let rows = fold(vec![
+            day_row(13, "2026-12-11"),
+            day_row(12, "2026-12-10"),
+            day_row(11, "2026-12-09"),
+            other,
+        ]);
+        assert_eq!(rows.len(), 2, "a different change stays its own row");
+        assert_eq!(rows[0].records, 3);
+        assert_eq!(rows[0].changes, ["Dates: 2026-12-09 – 2026-12-11", "Kind: PTO"]);
+        assert_eq!(rows[1].records, 1);
+    }
+
+    #[test]
+    fn a_command_line_change_names_who_ran_it() {
+        assert_eq!(actor("cli:alice"), "Command line (as alice)");
+        assert_eq!(actor("cli:unknown"), "Command line");
     }
 }

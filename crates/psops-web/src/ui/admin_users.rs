@@ -111,17 +111,24 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
     let s = subject(st, me).await?;
     allow(st, &s, Action::Read, &USERS).await?;
     let mut e = Params::new();
-    // One user by e-mail (a person's page links here), else a page of everyone.
-    let email = p.get("email").map(str::trim).filter(|m| !m.is_empty());
-    let found = match email {
-        Some(m) => psops_core::page::Page {
-            items: st.store.user_by_email(m).await?.into_iter().collect(),
-            next_cursor: None,
-        },
-        None => st.store.list_users(e.page_of(p.get("cursor"), PAGE_SIZE)).await?,
+    // Users whose name or e-mail holds the text (a person's page links here with their
+    // e-mail), else a page of everyone.
+    let text = p
+        .get("q")
+        .or_else(|| p.get("email"))
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let page_of = e.page_of(p.get("cursor"), PAGE_SIZE);
+    let found = match text {
+        Some(t) => st.store.find_users(t, page_of).await?,
+        None => st.store.list_users(page_of).await?,
     };
-    // "Give them a sign-in" on a person's page fills the new-user form with the person.
     let mut draft = out.draft;
+    // Nobody signs in with an e-mail looked for: the new-user form starts with it.
+    if let Some(t) = text.filter(|t| t.contains('@') && found.items.is_empty() && draft.email.is_empty()) {
+        draft.email = t.to_string();
+    }
+    // "Give them a sign-in" on a person's page fills the new-user form with the person.
     let wanted = p
         .get("person")
         .and_then(|v| v.parse::<i64>().ok())
@@ -143,7 +150,7 @@ async fn page(st: &AppState, me: &SignedIn, p: &Pairs, out: Outcome) -> Result<R
         errors,
         failed: out.failed,
         draft,
-        email: email.unwrap_or_default().to_string(),
+        email: text.unwrap_or_default().to_string(),
         all_roles: Role::ALL.iter().map(|r| r.code()).collect(),
         notice: p.get("done").map(|_| "Saved."),
     };

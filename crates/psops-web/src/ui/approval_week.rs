@@ -22,7 +22,7 @@ use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::week_grid::{RowKey, Work, clock};
-use super::week_load::entries_of;
+use super::week_load::{entries_in, entries_of};
 use crate::AppState;
 use crate::authorize::allow;
 
@@ -71,6 +71,8 @@ struct WeekPage {
     billable: String,
     non_billable: String,
     expected: String,
+    /// Whether the reader sees every entry of the week, not only their projects' lines.
+    whole: bool,
     warnings: Vec<Warning>,
     decisions: Vec<Decision>,
     history: Vec<Step>,
@@ -121,7 +123,15 @@ pub async fn show(
         .capacity(person_id, range, CapacityView::Policy)
         .await?
         .available_minutes;
-    let warnings = review(&entries, expected, |p| customer.get(&p).copied().unwrap_or(false));
+    // An approver who sees only their projects' lines does not judge the whole week:
+    // without this, a PM reads "5:30 of 40:00 h, short" about a full week.
+    let whole = whole_week(&st, person_id, range, &entries, &s).await?;
+    let warnings = review(
+        &entries,
+        whole.then_some(expected),
+        |p| customer.get(&p).copied().unwrap_or(false),
+        super::locale::shown,
+    );
 
     let mut by_row: BTreeMap<(String, bool), Vec<&TimeEntry>> = BTreeMap::new();
     let work_name = |e: &TimeEntry| match RowKey::of(e).map(|k| k.work) {
@@ -213,11 +223,30 @@ pub async fn show(
         billable: clock(billable),
         non_billable: clock(logged - billable),
         expected: expected.clock_text(),
+        whole,
         warnings,
         decisions,
         history,
     };
     Ok(render("approval_week.html", ctx)?.into_response())
+}
+
+/// Whether `seen` is all of the person's week: true for a reader who may read every
+/// entry; otherwise the week's entries are counted without the reader's scope.
+async fn whole_week(
+    st: &AppState,
+    person: PersonId,
+    range: psops_core::dates::DateRange,
+    seen: &[TimeEntry],
+    s: &psops_core::policy::Subject,
+) -> Result<bool, UiError> {
+    use psops_core::policy::list_scope;
+    use psops_core::scope::{ListKind, ListScope};
+    if list_scope(s, ListKind::TimeEntries) == ListScope::All {
+        return Ok(true);
+    }
+    let all = entries_in(st, person, range, ListScope::All).await?;
+    Ok(all.len() == seen.len())
 }
 
 /// When the week was last submitted and every rejection, newest first.

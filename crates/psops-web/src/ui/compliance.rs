@@ -125,10 +125,12 @@ pub async fn remind(
     let message = Reminder::message_for(week, report.due);
     let ctx = write_ctx(&me, &request, grant);
     st.store.remind(&ctx, &chosen, week, &message).await?;
-    let back = format!(
-        "/reports/compliance?week={week}&status=not_submitted&reminded={}",
-        chosen.len()
-    );
+    // Back to the list as it was cut: a status the form carried, if it is one.
+    let status = p
+        .get("status")
+        .and_then(|c| Compliance::ALL.iter().find(|s| s.code() == c))
+        .map_or(String::new(), |s| format!("&status={}", s.code()));
+    let back = format!("/reports/compliance?week={week}{status}&reminded={}", chosen.len());
     Ok(Redirect::to(&back).into_response())
 }
 
@@ -223,10 +225,14 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
     let missing = report.rows.iter().filter(|r| r.needs_reminder()).count();
     let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.clone()));
     let total = sorted.len() as u64;
-    let rows = Numbered::cut(sorted, &at)
+    let shown = Numbered::cut(sorted, &at).items;
+    // The report's own names do not tell two people of one name apart; the store's do.
+    let names = super::filters::person_names(&st, shown.iter().map(|r| r.person_id).collect()).await?;
+    let rows = shown
+        .into_iter()
         .map(|r| Row {
             person_id: r.person_id.get(),
-            name: r.name.clone(),
+            name: names.get(&r.person_id.get()).cloned().unwrap_or_else(|| r.name.clone()),
             submitted: day(r.submitted_on),
             approved: day(r.approved_on),
             status: r.status.code(),
@@ -240,7 +246,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             ),
             remind: r.needs_reminder(),
         })
-        .items;
+        .collect();
     let path = "/reports/compliance";
     let monday = week.monday();
     let previous = IsoWeek::of(monday.checked_sub(Duration::days(7)).unwrap_or(monday));

@@ -208,13 +208,14 @@ async fn projects_section(st: &AppState, filter: ProjectFilter, more: String) ->
     let found = st.store.sorted(&filter, first_page()).await?;
     Ok(Section {
         title: "Projects",
-        headers: vec!["Name", "Status", "Billing"],
+        headers: vec!["Name", "Dates", "Status", "Billing"],
         rows: found
             .items
             .iter()
             .map(|p| {
                 vec![
                     (p.fields.name.clone(), Some(format!("/projects/{}", p.id))),
+                    (super::filters::span(p.fields.start_date, p.fields.end_date), None),
                     (label(psops_core::code::Code::code(&p.fields.status)), None),
                     (label(psops_core::code::Code::code(&p.fields.billing_type)), None),
                 ]

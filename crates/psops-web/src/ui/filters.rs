@@ -202,6 +202,17 @@ pub fn day(d: Option<Date>) -> String {
     d.map(super::locale::shown).unwrap_or_else(|| "—".into())
 }
 
+/// Dates from one day to another as read on a page: `Jan 5, 2026 – Mar 31, 2026`, or
+/// `from Jan 5, 2026` with no end, `until Mar 31, 2026` with no start, "—" with neither.
+pub fn span(start: Option<Date>, end: Option<Date>) -> String {
+    match (start, end) {
+        (Some(s), Some(e)) => format!("{} – {}", day(Some(s)), day(Some(e))),
+        (Some(s), None) => format!("from {}", day(Some(s))),
+        (None, Some(e)) => format!("until {}", day(Some(e))),
+        (None, None) => "—".into(),
+    }
+}
+
 /// Every code of a vocabulary with a readable label, for `<select>`s.
 pub fn options<C: Code>() -> Vec<(&'static str, String)> {
     C::ALL.iter().map(|c| (c.code(), label(c.code()))).collect()
@@ -211,13 +222,38 @@ pub fn options<C: Code>() -> Vec<(&'static str, String)> {
 pub fn label(code: &str) -> String {
     match code {
         "pto" => "PTO".into(),
+        "api_token" => "API token".into(),
+        "non_billable" => "Non-billable".into(),
         _ => super::charts::capitalised(&code.replace('_', " ")),
     }
+}
+
+/// A field an error names, as a form labels it: `effective_from` → `Effective from`,
+/// `days[2].minutes` → `Days 3, minutes` (items counted from one).
+pub fn field(name: &str) -> String {
+    let parts: Vec<String> = name
+        .split('.')
+        .map(|part| match part.split_once('[') {
+            Some((list, rest)) => {
+                let n = rest.trim_end_matches(']').parse::<u64>().map_or(rest.to_string(), |n| (n + 1).to_string());
+                format!("{} {n}", list.replace('_', " "))
+            }
+            None => part.replace('_', " "),
+        })
+        .collect();
+    label(&parts.join(", "))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_read_as_labels() {
+        assert_eq!(field("effective_from"), "Effective from");
+        assert_eq!(field("days[2].minutes"), "Days 3, minutes");
+        assert_eq!(field("reason"), "Reason");
+    }
 
     #[test]
     fn percentages_round_half_up_to_a_tenth() {

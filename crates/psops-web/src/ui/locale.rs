@@ -78,14 +78,15 @@ impl Dates {
     }
 }
 
-/// A date to show on a page, in the reader's style.
+/// A date to show on a page, in the reader's style, kept on one line (its spaces do not
+/// break: a narrow table column wraps around it, not through it).
 pub fn shown(d: Date) -> String {
-    Dates::current().write(d)
+    Dates::current().write(d).replace(' ', "\u{a0}")
 }
 
-/// A date without its year, in the reader's style.
+/// A date without its year, in the reader's style, kept on one line.
 pub fn shown_short(d: Date) -> String {
-    Dates::current().write_short(d)
+    Dates::current().write_short(d).replace(' ', "\u{a0}")
 }
 
 #[cfg(test)]
@@ -117,6 +118,6 @@ mod tests {
         let d = date!(2026 - 01 - 05);
         assert_eq!(shown(d), "2026-01-05", "outside a request: ISO");
         let inside = Dates::DayFirst.scope(async { shown(d) }).await;
-        assert_eq!(inside, "5 Jan 2026");
+        assert_eq!(inside, "5\u{a0}Jan\u{a0}2026", "one line");
     }
 }

@@ -26,7 +26,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use super::charts::{Bar, BarChart, Target, bar_chart};
-use super::filters::{Pairs, bp_percent, day, hours, is_htmx, label, options, pct, person_names, subject};
+use super::filters::{Pairs, bp_percent, day, hours, is_htmx, label, options, pct, person_names, span, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
 use super::session::SignedIn;
@@ -295,7 +295,7 @@ pub async fn show(
             fte: fte(&person),
         },
         time_zone: f.time_zone.clone(),
-        employment: format!("{} – {}", day(Some(f.employment_start)), day(f.employment_end)),
+        employment: span(Some(f.employment_start), f.employment_end),
         manager,
         details,
         edit: allow(&st, &s, Action::Update, &person).await.is_ok(),

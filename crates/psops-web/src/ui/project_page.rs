@@ -22,7 +22,7 @@ use psops_core::{Id, Minutes};
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime};
 
-use super::filters::{Pairs, day, hours, label, names_of, pct};
+use super::filters::{Pairs, day, hours, label, names_of, pct, span};
 use super::layout::{Frame, frame};
 use super::projects::{Row, row};
 use super::render::{UiError, render};
@@ -112,9 +112,8 @@ struct DetailPage {
 
 fn stint(a: &Assignment) -> String {
     format!(
-        "{} – {}, {} h a week",
-        day(Some(a.fields.start_date)),
-        day(a.fields.end_date),
+        "{}, {} h a week",
+        span(Some(a.fields.start_date), a.fields.end_date),
         hours(a.fields.minutes_per_week)
     )
 }
@@ -399,7 +398,7 @@ mod tests {
         let past = stint_of(1, date!(2026 - 01 - 05), Some(date!(2026 - 02 - 27)));
         let now = stint_of(2, date!(2026 - 04 - 06), None);
         let m = member(Id::new(1), "Ada".into(), &[&now, &past], Minutes(600), today);
-        assert_eq!(m.current, "2026-04-06 – —, 20.00 h a week");
+        assert_eq!(m.current, "from 2026-04-06, 20.00 h a week");
         assert_eq!(m.earlier, ["2026-01-05 – 2026-02-27, 20.00 h a week"]);
         assert_eq!(m.rolled_off, None);
         let gone = member(Id::new(1), "Ada".into(), &[&past], Minutes(0), today);

@@ -50,6 +50,8 @@ pub(super) struct Row {
     pm: String,
     start: String,
     end: String,
+    /// Both ends in one phrase, for a page's facts.
+    dates: String,
 }
 
 #[derive(Serialize)]
@@ -111,6 +113,13 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             value: p.id.to_string(),
             label: p.fields.name,
         }));
+    }
+    // Two managers of one name are told apart the way every page tells people apart.
+    let told = person_names(&st, managers.iter().filter_map(|c| c.value.parse().ok().map(PersonId::new)).collect()).await?;
+    for c in &mut managers {
+        if let Some(name) = c.value.parse::<i64>().ok().and_then(|id| told.get(&id)) {
+            c.label = name.clone();
+        }
     }
     let partners = st
         .store
@@ -193,7 +202,7 @@ pub(super) fn row(pr: &Project, accounts: &HashMap<i64, String>, pms: &HashMap<i
         account: f
             .account_id
             .map(|a| accounts.get(&a.get()).cloned().unwrap_or_else(|| format!("#{a}")))
-            .unwrap_or_else(|| "internal".into()),
+            .unwrap_or_else(|| "Internal".into()),
         status: label(f.status.code()),
         project_type: label(f.project_type.code()),
         billing: label(f.billing_type.code()),
@@ -203,5 +212,6 @@ pub(super) fn row(pr: &Project, accounts: &HashMap<i64, String>, pms: &HashMap<i
             .unwrap_or_else(|| "—".into()),
         start: day(f.start_date),
         end: day(f.end_date),
+        dates: super::filters::span(f.start_date, f.end_date),
     }
 }

@@ -77,6 +77,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("admin_users.html", include_str!("../../templates/admin_users.html")),
     ("tokens.html", include_str!("../../templates/tokens.html")),
     ("setup.html", include_str!("../../templates/setup.html")),
+    ("problems.html", include_str!("../../templates/problems.html")),
     ("sign_in.html", include_str!("../../templates/sign_in.html")),
     ("week.html", include_str!("../../templates/week.html")),
     ("week_row.html", include_str!("../../templates/week_row.html")),
@@ -89,6 +90,7 @@ fn env() -> &'static Environment<'static> {
         env.add_filter("sentence", sentence);
         env.add_filter("grouped", grouped);
         env.add_filter("label", |code: String| super::filters::label(&code));
+        env.add_filter("field", |name: String| super::filters::field(&name));
         for (name, source) in TEMPLATES {
             // The templates are part of the binary; a broken one fails the test suite.
             if let Err(e) = env.add_template(name, source) {

@@ -66,7 +66,7 @@ pub(super) fn run(days: &[&TimeOffRecord]) -> Option<Run> {
         dates: if days.len() == 1 {
             day(Some(first.date))
         } else {
-            format!("{} – {}", day(Some(first.date)), day(Some(last.date)))
+            super::filters::span(Some(first.date), Some(last.date))
         },
         days: days.len(),
         kind: label(first.kind.code()),

@@ -40,8 +40,9 @@ struct UtilizationPage {
     #[serde(flatten)]
     frame: Frame,
     quarter: String,
-    prev: String,
-    next: String,
+    /// The neighbouring quarters: (link value, label).
+    prev: (String, String),
+    next: (String, String),
     from: String,
     to: String,
     figures: Vec<Figure>,
@@ -63,6 +64,10 @@ fn neighbour(q: FiscalQuarter, step: i32) -> FiscalQuarter {
         year: index.div_euclid(4),
         quarter: (index.rem_euclid(4) + 1) as u8,
     }
+}
+
+fn link(q: FiscalQuarter) -> (String, String) {
+    (q.to_string(), q.label())
 }
 
 /// The figures shown as numbers, in reading order.
@@ -188,10 +193,10 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
     let page = UtilizationPage {
         frame: frame(&me, &subject),
         quarter: quarter.label(),
-        prev: neighbour(quarter, -1).to_string(),
-        next: neighbour(quarter, 1).to_string(),
-        from: psops_core::dates::format_date(range.start),
-        to: psops_core::dates::format_date(range.end),
+        prev: link(neighbour(quarter, -1)),
+        next: link(neighbour(quarter, 1)),
+        from: super::locale::shown(range.start),
+        to: super::locale::shown(range.end),
         figures: figures(&row),
         chart,
         has_target: row.target_minutes.get() > 0,

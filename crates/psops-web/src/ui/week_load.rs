@@ -69,11 +69,22 @@ pub async fn entries_of(
     person: psops_core::people::PersonId,
     range: psops_core::dates::DateRange,
 ) -> Result<Vec<TimeEntry>, UiError> {
+    let scope = list_scope(subject, ListKind::TimeEntries);
+    entries_in(state, person, range, scope).await
+}
+
+/// Every entry of a person in a date range within a scope.
+pub async fn entries_in(
+    state: &AppState,
+    person: psops_core::people::PersonId,
+    range: psops_core::dates::DateRange,
+    scope: psops_core::scope::ListScope,
+) -> Result<Vec<TimeEntry>, UiError> {
     let filter = TimeEntryFilter {
         person_id: Some(person),
         from: Some(range.start),
         to: Some(range.end),
-        scope: list_scope(subject, ListKind::TimeEntries),
+        scope,
         ..Default::default()
     };
     let mut all = Vec::new();

@@ -287,6 +287,24 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
         grid.iter()
             .any(|r| r[0].contains("Migration") && r[0].contains("billable") && r[1] == "8:00")
     );
+    // A project manager who is not Ada's line manager sees his project's lines, and is
+    // not told the week is short by hours he cannot see.
+    let olga = person(store, "Olga Other", Function::ProjectManager, None, None).await;
+    web_user(store, "olga@org.example", vec![Role::ProjectManager], Some(olga)).await;
+    app.patch(
+        &format!("/api/v1/projects/{}", org.project),
+        &serde_json::json!({ "project_manager_id": olga }),
+        "*",
+    )
+    .await
+    .expect(200);
+    let theirs = Browser::sign_in(&app, "olga@org.example").await.get(&app, &path).await.expect(200).text;
+    assert!(theirs.contains("on your projects"), "{theirs}");
+    assert!(
+        !theirs.contains("the policy expects") && !theirs.contains("Internal time"),
+        "{theirs}"
+    );
+    assert!(theirs.contains("rework after the customer changed the scope"));
     let project_key = format!("{}.{w10}.{}", org.ada, org.project);
     let internal_key = format!("{}.{w10}.internal", org.ada);
     assert!(

@@ -508,7 +508,7 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
         )
         .await;
     assert_eq!(backwards.status, 422);
-    assert!(backwards.text.contains("<strong>until</strong>"), "{}", backwards.text);
+    assert!(backwards.text.contains("<strong>Until</strong>"), "{}", backwards.text);
     let outside = ada
         .post(
             &app,
@@ -631,7 +631,7 @@ async fn compliance_says_how_late_and_reminds(app: TestApp) {
     assert!(outbox.text.contains("not mailed"), "it says mail is not sent");
     let home = ada.get(&app, "/").await.expect(200);
     assert!(
-        home.text.contains("Your timesheet for 2026-W10 was due on"),
+        home.text.contains("Your timesheet for the week of Monday 2 March 2026 was due on"),
         "{}",
         home.text
     );
@@ -742,7 +742,7 @@ async fn capacity_overrides_from_the_policy_page(app: TestApp) {
         )
         .await;
     assert_eq!(bad.status, 422);
-    for field in ["scope", "effective_from", "week_days"] {
+    for field in ["Scope", "Effective from", "Week days"] {
         assert!(
             bad.text.contains(&format!("<strong>{field}</strong>")),
             "{field}: {}",

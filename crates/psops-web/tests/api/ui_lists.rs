@@ -71,7 +71,7 @@ async fn lists_sort_and_page_on_the_server(app: TestApp) {
     assert_eq!(names[..2], ["Bea Beta", "Alan Alpha"]);
 
     let bad = b.get(&app, "/people?sort=salary&dir=sideways&page=0").await.expect(200);
-    for field in ["sort", "dir", "page"] {
+    for field in ["Sort", "Dir", "Page"] {
         assert!(bad.text.contains(&format!("<strong>{field}</strong>")), "{field} named");
     }
     assert!(bad.text.contains("Sort must be one of: name, email"));

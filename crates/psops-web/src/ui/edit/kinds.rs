@@ -243,6 +243,12 @@ impl Editable for Assignment {
     fn name(&self) -> String {
         format!("assignment #{}", self.id)
     }
+    fn named_by(&self) -> Vec<(Entity, i64)> {
+        vec![
+            (Entity::Person, self.fields.person_id.get()),
+            (Entity::Project, self.fields.project_id.get()),
+        ]
+    }
     fn home(&self) -> String {
         format!("/projects/{}", self.fields.project_id)
     }

@@ -55,6 +55,11 @@ where
 
     /// Its name in headings.
     fn name(&self) -> String;
+    /// The records whose names make its heading when it has no name of its own (an
+    /// assignment: its person on its project).
+    fn named_by(&self) -> Vec<(Entity, i64)> {
+        Vec::new()
+    }
     /// The page a saved record is shown on.
     fn home(&self) -> String;
     /// A create's input from the API's JSON body, and what the page carried (a contact's
@@ -452,8 +457,20 @@ where
 {
     let id = record.id().get();
     let may_archive = allow(st, s, Action::Archive, record).await.is_ok();
+    let mut named = Vec::new();
+    for (kind, of) in record.named_by() {
+        if let Ok(mut found) = super::filters::names_by_kind(st, kind, vec![of]).await
+            && let Some(name) = found.remove(&of)
+        {
+            named.push(name);
+        }
+    }
     Draft {
-        title: format!("Edit {}", record.name()),
+        title: if named.is_empty() {
+            format!("Edit {}", record.name())
+        } else {
+            format!("Edit {}: {}", R::NOUN, named.join(" on "))
+        },
         action: format!("{}/{id}/edit", R::PATH),
         submit: "Save",
         back: record.home(),
