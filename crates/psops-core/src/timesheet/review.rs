@@ -57,12 +57,7 @@ pub fn review(
     for (on, minutes) in days.iter().filter(|(_, m)| **m > LONG_DAY.get()) {
         out.push(Warning {
             kind: "long_day",
-            text: format!(
-                "{} h on {} {}.",
-                Minutes(*minutes).clock_text(),
-                on.weekday(),
-                day(*on)
-            ),
+            text: format!("{} h on {} {}.", Minutes(*minutes).clock_text(), on.weekday(), day(*on)),
             notes: Vec::new(),
         });
     }

@@ -42,6 +42,9 @@ struct Row {
     /// How many records this row stands for: the days of one time-off request written
     /// together read as one row.
     records: usize,
+    /// The first and last day of the records' `date`, when they have one.
+    #[serde(skip)]
+    days: Option<(time::Date, time::Date)>,
 }
 
 /// The change lines that name a record's date (or, once folded, its run's dates).
@@ -55,25 +58,36 @@ impl Row {
     /// kind and action, and the same changes but for the date.
     fn joins(&self, next: &Row) -> bool {
         let rest = |r: &Row| r.changes.iter().filter(|c| !dated(c)).cloned().collect::<Vec<_>>();
-        (self.at.as_str(), self.user.as_str(), self.entity.as_str(), self.action.as_str())
-            == (next.at.as_str(), next.user.as_str(), next.entity.as_str(), next.action.as_str())
-            && self.entity_id != next.entity_id
+        (
+            self.at.as_str(),
+            self.user.as_str(),
+            self.entity.as_str(),
+            self.action.as_str(),
+        ) == (
+            next.at.as_str(),
+            next.user.as_str(),
+            next.entity.as_str(),
+            next.action.as_str(),
+        ) && self.entity_id != next.entity_id
             && self.name.is_empty()
             && rest(self) == rest(next)
     }
 
-    /// Takes in the entry before it; a date line becomes the run's first and last day.
-    fn absorb(&mut self, earlier: Row) {
+    /// Takes in another record's row; the date line becomes the run's first and last day.
+    fn absorb(&mut self, other: Row) {
         self.records += 1;
-        let Some(first) = earlier.changes.into_iter().find(|c| dated(c)) else {
+        let (Some((a, b)), Some((c, d))) = (self.days, other.days) else {
             return;
         };
-        let first = first.trim_start_matches("Date: ").trim_start_matches("Dates: ");
-        let first = first.split(" – ").next().unwrap_or_default();
+        let (first, last) = (a.min(c), b.max(d));
+        self.days = Some((first, last));
+        let line = format!(
+            "Dates: {} – {}",
+            super::locale::shown(first),
+            super::locale::shown(last)
+        );
         for c in self.changes.iter_mut().filter(|c| dated(c)) {
-            let last = c.rsplit(" – ").next().unwrap_or_default();
-            let last = last.trim_start_matches("Date: ").trim_start_matches("Dates: ").to_string();
-            *c = format!("Dates: {first} – {last}");
+            c.clone_from(&line);
         }
     }
 }
@@ -180,7 +194,7 @@ fn short(key: &str, v: &Value) -> String {
         Value::String(s) if CODED.contains(&key) => label(s),
         Value::String(s) => when(s).unwrap_or_else(|| s.clone()),
         Value::Number(n) if key.contains("minutes") => match n.as_i64() {
-            Some(m) => format!("{} h", psops_core::Minutes(m).clock_text()),
+            Some(m) => psops_core::Minutes(m).clock_text(),
             None => n.to_string(),
         },
         Value::Null => "∅".into(),
@@ -199,7 +213,10 @@ fn short(key: &str, v: &Value) -> String {
 /// A stored date (`2026-12-07`) or time (RFC 3339) as the reader writes it.
 fn when(s: &str) -> Option<String> {
     use time::format_description::well_known::Rfc3339;
-    if let Some(d) = (s.len() == 10).then(|| psops_core::dates::parse_date("date", s).ok()).flatten() {
+    if let Some(d) = (s.len() == 10)
+        .then(|| psops_core::dates::parse_date("date", s).ok())
+        .flatten()
+    {
         return Some(super::locale::shown(d));
     }
     let at = time::OffsetDateTime::parse(s, &Rfc3339).ok()?;
@@ -209,12 +226,22 @@ fn when(s: &str) -> Option<String> {
 /// A moment in the log: its day in the reader's style and its UTC time.
 fn moment(at: time::OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
-    format!("{} {:02}:{:02} UTC", super::locale::shown(at.date()), at.hour(), at.minute())
+    format!(
+        "{} {:02}:{:02} UTC",
+        super::locale::shown(at.date()),
+        at.hour(),
+        at.minute()
+    )
 }
 
 /// The fields that differ between before and after, as `Field: before → after`; a create
 /// lists what was set and a delete what was there. References show the record's name.
-pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names, users: &HashMap<i64, String>) -> Vec<String> {
+pub fn changes(
+    before: Option<&Value>,
+    after: Option<&Value>,
+    names: &Names,
+    users: &HashMap<i64, String>,
+) -> Vec<String> {
     let empty = serde_json::Map::new();
     let object = |v: Option<&Value>| v.and_then(Value::as_object).cloned().unwrap_or_else(|| empty.clone());
     let (b, a) = (object(before), object(after));
@@ -229,7 +256,8 @@ pub fn changes(before: Option<&Value>, after: Option<&Value>, names: &Names, use
                 (None, Some(id)) if is_user(k) => users.get(&id).cloned().unwrap_or_else(|| format!("user #{id}")),
                 _ => short(k, v),
             };
-            let field = label(k.strip_suffix("_id").unwrap_or(k));
+            // Minutes are shown as hours, and the field says so.
+            let field = label(&k.strip_suffix("_id").unwrap_or(k).replace("minutes", "hours"));
             match (b.get(k), a.get(k)) {
                 (Some(x), Some(y)) if x == y => None,
                 (Some(x), Some(y)) => Some(format!("{field}: {} → {}", shown(x), shown(y))),
@@ -283,6 +311,14 @@ fn row(e: &AuditEntry, users: &HashMap<i64, String>, names: &Names) -> Row {
         action: label(e.action.code()),
         changes: changes(e.before.as_ref(), e.after.as_ref(), names, users),
         records: 1,
+        days: e
+            .after
+            .as_ref()
+            .or(e.before.as_ref())
+            .and_then(|v| v.get("date"))
+            .and_then(Value::as_str)
+            .and_then(|d| psops_core::dates::parse_date("date", d).ok())
+            .map(|d| (d, d)),
     }
 }
 
@@ -350,7 +386,10 @@ mod tests {
         let after = json!({"name": "Ada", "region": "APAC", "version": 2});
         let none = Names::new();
         let users = HashMap::from([(2, "Olive Ops".to_string())]);
-        assert_eq!(changes(Some(&before), Some(&after), &none, &users), ["Region: EMEA → APAC"]);
+        assert_eq!(
+            changes(Some(&before), Some(&after), &none, &users),
+            ["Region: EMEA → APAC"]
+        );
         assert_eq!(
             changes(None, Some(&json!({"name": "Ada", "code": null})), &none, &users),
             ["Name: Ada"]
@@ -386,8 +425,13 @@ mod tests {
             "users by name, times in words"
         );
         assert_eq!(
-            changes(None, Some(&json!({"date": "2026-12-07", "minutes": 480})), &none, &users),
-            ["Date: 2026-12-07", "Minutes: 8:00 h"],
+            changes(
+                None,
+                Some(&json!({"date": "2026-12-07", "minutes": 480})),
+                &none,
+                &users
+            ),
+            ["Date: 2026-12-07", "Hours: 8:00"],
             "minutes as hours"
         );
         let long = "x".repeat(100);
@@ -396,6 +440,7 @@ mod tests {
     }
 
     fn day_row(id: i64, date: &str) -> Row {
+        let day = psops_core::dates::parse_date("date", date).ok();
         Row {
             at: "2026-12-04 09:30 UTC".into(),
             user: "Olive Ops".into(),
@@ -406,6 +451,7 @@ mod tests {
             action: "Create".into(),
             changes: vec![format!("Date: {date}"), "Kind: PTO".into()],
             records: 1,
+            days: day.map(|d| (d, d)),
         }
     }
 
@@ -415,8 +461,8 @@ mod tests {
         let mut other = day_row(9, "2026-12-01");
         other.changes[1] = "Kind: Sick".into();
         let rows = fold(vec![
-            day_row(13, "2026-12-11"),
             day_row(12, "2026-12-10"),
+            day_row(13, "2026-12-11"),
             day_row(11, "2026-12-09"),
             other,
         ]);

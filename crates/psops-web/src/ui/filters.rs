@@ -235,7 +235,10 @@ pub fn field(name: &str) -> String {
         .split('.')
         .map(|part| match part.split_once('[') {
             Some((list, rest)) => {
-                let n = rest.trim_end_matches(']').parse::<u64>().map_or(rest.to_string(), |n| (n + 1).to_string());
+                let n = rest
+                    .trim_end_matches(']')
+                    .parse::<u64>()
+                    .map_or(rest.to_string(), |n| (n + 1).to_string());
                 format!("{} {n}", list.replace('_', " "))
             }
             None => part.replace('_', " "),

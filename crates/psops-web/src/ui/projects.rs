@@ -115,7 +115,14 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         }));
     }
     // Two managers of one name are told apart the way every page tells people apart.
-    let told = person_names(&st, managers.iter().filter_map(|c| c.value.parse().ok().map(PersonId::new)).collect()).await?;
+    let told = person_names(
+        &st,
+        managers
+            .iter()
+            .filter_map(|c| c.value.parse().ok().map(PersonId::new))
+            .collect(),
+    )
+    .await?;
     for c in &mut managers {
         if let Some(name) = c.value.parse::<i64>().ok().and_then(|id| told.get(&id)) {
             c.label = name.clone();

@@ -169,7 +169,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         None => String::new(),
     };
     let chart = bar_chart(&BarChart {
-        title: format!("Cumulative hours in {quarter}, by week"),
+        title: format!("Cumulative hours in {}, by week", quarter.label()),
         unit: "h".into(),
         series: "Worked".into(),
         second_series: Some("Billable".into()),
@@ -184,9 +184,15 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         },
         reached: Some(reached),
         empty: if reached == 0 {
-            format!("{quarter} has not started yet — its weeks fill in as they pass.")
+            format!(
+                "{} has not started yet — its weeks fill in as they pass.",
+                quarter.label()
+            )
         } else {
-            format!("No time recorded in {quarter} yet — log time on My week and it adds up here.")
+            format!(
+                "No time recorded in {} yet — log time on My week and it adds up here.",
+                quarter.label()
+            )
         },
         summary,
     });

@@ -376,7 +376,11 @@ async fn reminders_are_sent_and_read_through_the_api(app: TestApp) {
         people.contains(&t.seed.person) && people.iter().all(|p| [t.seed.person, t.pm_person].contains(p)),
         "{people:?}"
     );
-    assert!(sent.body[0]["message"].as_str().is_some_and(|m| m.contains("Monday 2 March 2026")));
+    assert!(
+        sent.body[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Monday 2 March 2026"))
+    );
     assert_eq!(sent.body[0]["mailed"], false);
     // Ada reads her own; an unknown field, a bad week, a bad limit are named.
     let hers = app

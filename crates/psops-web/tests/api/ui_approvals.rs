@@ -298,7 +298,12 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
     )
     .await
     .expect(200);
-    let theirs = Browser::sign_in(&app, "olga@org.example").await.get(&app, &path).await.expect(200).text;
+    let theirs = Browser::sign_in(&app, "olga@org.example")
+        .await
+        .get(&app, &path)
+        .await
+        .expect(200)
+        .text;
     assert!(theirs.contains("on your projects"), "{theirs}");
     assert!(
         !theirs.contains("the policy expects") && !theirs.contains("Internal time"),

@@ -631,7 +631,8 @@ async fn compliance_says_how_late_and_reminds(app: TestApp) {
     assert!(outbox.text.contains("not mailed"), "it says mail is not sent");
     let home = ada.get(&app, "/").await.expect(200);
     assert!(
-        home.text.contains("Your timesheet for the week of Monday 2 March 2026 was due on"),
+        home.text
+            .contains("Your timesheet for the week of Monday 2 March 2026 was due on"),
         "{}",
         home.text
     );

@@ -435,7 +435,11 @@ async fn admin_forms_change_things_and_answer_errors_inline(app: TestApp) {
     assert_eq!(no_reason.status, 422);
     // The refusal shows in the request's own row, not above the table.
     let row = no_reason.text.split("row-problem").nth(1).unwrap_or_default();
-    assert!(row.contains("Reason is required to reject time off."), "{}", no_reason.text);
+    assert!(
+        row.contains("Reason is required to reject time off."),
+        "{}",
+        no_reason.text
+    );
     b.post(&app, &path, &[("action", "approve")]).await.expect(303);
     let decided = app.store.time_off(off.id).await.expect("time off");
     assert_eq!(decided.status.code(), "approved");
