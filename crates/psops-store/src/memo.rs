@@ -55,6 +55,30 @@ impl Memo {
         self.under(format!("capacity:{n}"), key, read).await
     }
 
+    /// Like [`Memo::get`], kept until the day rollup or the capacity count moves: for
+    /// reads of worked minutes (the week, month and day rollups all move together) and of
+    /// capacity, which a commit to anything else leaves as they were.
+    pub async fn get_rollups<T, F>(&self, pools: &Pools, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T>>,
+    {
+        // Read before the result is computed: a commit in between moves the count and
+        // the result is computed again next time, never kept under a later count.
+        let q = crate::db::sql("SELECT kind, n FROM change_counts");
+        let (mut rollup, mut capacity) = (0i64, 0i64);
+        for row in pools.all(q).await? {
+            let kind: String = row.get("kind")?;
+            let n: i64 = row.get("n")?;
+            match kind.split(':').next() {
+                Some("rollup") => rollup += n,
+                Some("capacity") => capacity += n,
+                _ => {}
+            }
+        }
+        self.under(format!("rollups:{rollup}/{capacity}"), key, read).await
+    }
+
     async fn under<T, F>(&self, stamp: String, key: String, read: F) -> Result<T>
     where
         T: Clone + Send + Sync + 'static,

@@ -87,6 +87,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_project_rollups.sql"),
         postgres: include_str!("../migrations/postgres/0010_project_rollups.sql"),
     },
+    Migration {
+        version: 11,
+        name: "rollup_counts",
+        sqlite: include_str!("../migrations/sqlite/0011_rollup_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0011_rollup_counts.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

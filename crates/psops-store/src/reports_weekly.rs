@@ -20,7 +20,7 @@ use time::Date;
 
 use crate::capacity_rules;
 use crate::db::{Packed, Pools, Sql, sql};
-use crate::reports::{Someone, any_range, people_filter, person_match};
+use crate::reports::{Someone, any_range, names_people, people_filter};
 
 /// A day number's ISO week, as the day number of its Monday (the week rollup's key).
 /// 1970-01-05, day 4, was a Monday; the added multiple of 7 keeps the remainder positive
@@ -100,13 +100,15 @@ async fn minutes(
     filter: &UtilizationFilter,
 ) -> Result<Vec<(i64, i64, i64, i64)>> {
     let plan = plan(weeks);
+    // Everyone's rows when the report covers many: the caller drops those of people it
+    // does not cover (see `names_people`).
+    let named = names_people(pools, filter);
     let people = |q: &mut Sql| {
-        q.push(&format!(
-            " AND {} IN (SELECT id FROM people WHERE 1=1",
-            person_match(filter)
-        ));
-        people_filter(q, filter, range);
-        q.push(")");
+        if named {
+            q.push(" AND person_id IN (SELECT id FROM people WHERE 1=1");
+            people_filter(q, filter, range);
+            q.push(")");
+        }
     };
     let mut q = sql("");
     // Each part only when it has rows to read.
@@ -214,7 +216,11 @@ pub(crate) async fn utilization_weeks(
         })
         .collect();
     let mut buckets: HashMap<CapacityKey, (PersonFacts, i64)> = HashMap::new();
-    let mut group_of: HashMap<i64, String> = HashMap::with_capacity(people.len());
+    // Each person's group as an index into `slots`: the rows below are added up without
+    // hashing or copying a group's name per row.
+    let mut names: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut group_of: HashMap<i64, usize> = HashMap::with_capacity(people.len());
     for s in people {
         let id = s.facts.person_id.get();
         if s.archived && !archived_kept.contains(&id) {
@@ -230,35 +236,36 @@ pub(crate) async fn utilization_weeks(
             end: f.employment_end.unwrap_or(range.end).min(range.end),
             person: named.contains(&id).then_some(id),
         };
-        group_of.insert(id, key.group.clone());
+        let slot = *index.entry(key.group.clone()).or_insert_with(|| {
+            names.push(key.group.clone());
+            names.len() - 1
+        });
+        group_of.insert(id, slot);
         buckets.entry(key).or_insert((f, 0)).1 += 1;
     }
-    let mut groups: BTreeMap<String, Vec<WeekFigures>> = BTreeMap::new();
+    let mut slots = vec![vec![WeekFigures::default(); weeks.len()]; names.len()];
     for (key, (facts, n)) in &buckets {
-        let slot = groups
-            .entry(key.group.clone())
-            .or_insert_with(|| vec![WeekFigures::default(); weeks.len()]);
+        let slot = &mut slots[index[&key.group]];
         for (i, (_, cut)) in weeks.iter().enumerate() {
             let c = policy_view_resolved(&base, &overrides, facts, *cut)?;
             slot[i].available = Minutes(slot[i].available.get() + c.available_minutes.get() * n);
             slot[i].target = Minutes(slot[i].target.get() + c.target_minutes.get() * n);
         }
     }
-    let week_index: HashMap<i64, usize> = weeks
-        .iter()
-        .enumerate()
-        .map(|(i, (w, _))| (day_number(w.monday()), i))
-        .collect();
+    // Weeks are Mondays seven days apart: a row's week is found by arithmetic.
+    let first_monday = weeks.first().map_or(0, |(w, _)| day_number(w.monday()));
     for (person, week, worked, billable) in minutes {
-        let (Some(group), Some(i)) = (group_of.get(&person), week_index.get(&week)) else {
+        let i = (week - first_monday).div_euclid(7);
+        let (Some(g), Ok(i)) = (group_of.get(&person), usize::try_from(i)) else {
             continue;
         };
-        let slot = groups
-            .entry(group.clone())
-            .or_insert_with(|| vec![WeekFigures::default(); weeks.len()]);
-        slot[*i].worked = Minutes(slot[*i].worked.get() + worked);
-        slot[*i].billable = Minutes(slot[*i].billable.get() + billable);
+        let Some(cell) = slots[*g].get_mut(i).filter(|_| (week - first_monday) % 7 == 0) else {
+            continue;
+        };
+        cell.worked = Minutes(cell.worked.get() + worked);
+        cell.billable = Minutes(cell.billable.get() + billable);
     }
+    let groups: BTreeMap<String, Vec<WeekFigures>> = names.into_iter().zip(slots).collect();
     let total = (0..weeks.len()).map(|i| groups.values().map(|g| g[i]).sum()).collect();
     Ok(WeeklyUtilization {
         group_by: by,

@@ -21,6 +21,7 @@ use super::time_fixtures::{internal, log, managed_project, on_project, staff};
 crate::stories!(
     weekly_figures_add_up_to_the_entries_and_the_capacity,
     a_weekly_series_is_cut_by_the_filter_and_bounded,
+    kept_reports_follow_every_change_of_minutes,
 );
 
 async fn org(db: &psops_store::Db) -> Vec<Person> {
@@ -153,4 +154,70 @@ async fn a_weekly_series_is_cut_by_the_filter_and_bounded(db: &psops_store::Db) 
         Err(Error::Invalid(errors)) => assert_eq!((errors[0].field.as_str(), errors[0].rule), ("to", Rule::DateBounds)),
         other => panic!("expected a refusal, got {other:?}"),
     }
+}
+
+/// Reports are kept until the minutes or the capacity they read change, not until any
+/// commit: after a change of minutes they show it — also a move from one day to the next
+/// in the same week across a month's end, which leaves the week's rollup row as it was —
+/// and a write to anything else leaves them as they were.
+async fn kept_reports_follow_every_change_of_minutes(db: &psops_store::Db) {
+    use psops_core::accounts::AccountFields;
+    use psops_core::time_entries::TimeEntryPatch;
+    let people = org(db).await;
+    let amer = &people[1];
+    let march = DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
+    let all = UtilizationFilter::default();
+    let worked = |r: &psops_core::utilization::UtilizationReport| r.total.worked_minutes.get();
+    let weekly = |w: &psops_core::utilization_weeks::WeeklyUtilization| {
+        w.total.iter().map(|f| f.worked.get()).sum::<i64>()
+    };
+    let before = db.utilization(march, GroupBy::Person, &all).await.unwrap();
+    let before_weeks = db.utilization_weeks(march, GroupBy::Function, &all).await.unwrap();
+    // Tuesday 31 March, then moved to Wednesday 1 April: the same ISO week.
+    let p = managed_project(db, "Month end", people[0].id).await;
+    let e = log(db, on_project(amer.id, &p, date!(2026 - 03 - 31), 60)).await;
+    let logged = db.utilization(march, GroupBy::Person, &all).await.unwrap();
+    assert_eq!(worked(&logged), worked(&before) + 60);
+    let logged_weeks = db.utilization_weeks(march, GroupBy::Function, &all).await.unwrap();
+    assert_eq!(weekly(&logged_weeks), weekly(&before_weeks) + 60);
+    let moved = TimeEntryPatch {
+        date: Some(date!(2026 - 04 - 01)),
+        ..Default::default()
+    };
+    db.update_time_entry(&super::fixtures::ctx(), e.id, None, moved).await.unwrap();
+    let after = db.utilization(march, GroupBy::Person, &all).await.unwrap();
+    assert_eq!(worked(&after), worked(&before), "the move leaves March");
+    let after_weeks = db.utilization_weeks(march, GroupBy::Function, &all).await.unwrap();
+    assert_eq!(weekly(&after_weeks), weekly(&before_weeks));
+    // Billable follows too.
+    let unbilled = TimeEntryPatch {
+        billable: Some(false),
+        note: Some(Some("rework".into())),
+        ..Default::default()
+    };
+    let first = db
+        .list_time_entries(&Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|t| t.person_id == amer.id && t.billable && march.contains(t.date))
+        .expect("a billable entry in March");
+    db.update_time_entry(&super::fixtures::ctx(), first.id, None, unbilled).await.unwrap();
+    let billed = db.utilization(march, GroupBy::Person, &all).await.unwrap();
+    assert_eq!(
+        billed.total.billable_minutes.get(),
+        after.total.billable_minutes.get() - first.minutes.get()
+    );
+    // An account is no change of minutes: the same figures.
+    let account = AccountFields {
+        name: "Unrelated".into(),
+        code: None,
+        region: None,
+        industry: None,
+        currency: None,
+    };
+    db.create(&super::fixtures::ctx(), account).await.unwrap();
+    let again = db.utilization(march, GroupBy::Person, &all).await.unwrap();
+    assert_eq!(again, billed);
 }
