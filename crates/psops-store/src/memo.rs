@@ -55,7 +55,7 @@ impl Memo {
         self.under(format!("capacity:{n}"), key, read).await
     }
 
-    /// Like [`Memo::get`], kept until the day rollup or the capacity count moves: for
+    /// Like [`Memo::get`], kept until the day rollup's or the capacity count moves: for
     /// reads of worked minutes (the week, month and day rollups all move together) and of
     /// capacity, which a commit to anything else leaves as they were.
     pub async fn get_rollups<T, F>(&self, pools: &Pools, key: String, read: F) -> Result<T>

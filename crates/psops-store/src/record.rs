@@ -240,22 +240,31 @@ async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, S
 }
 
 impl Db {
-    /// Each record's label by id, kept for large sets.
+    /// Each record's label by id, twins told apart (see [`Stored::TWINS`]), kept for
+    /// large sets.
     async fn labels<R: Stored>(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
+        let read = || async {
+            let found = Arc::new(names::<R>(&self.pools, ids).await?);
+            match R::TWINS {
+                Some(column) => self.told_apart::<R>(found, column).await,
+                None => Ok(found),
+            }
+        };
         if ids.len() < KEEP_MANY {
-            return Ok(Arc::new(names::<R>(&self.pools, ids).await?));
+            return read().await;
         }
         // Whole-organisation reports name thousands of people at a time: kept until the
-        // database changes, under a hash of the ids, and served only for the same ids.
+        // database changes, under a hash of the ids, and served only for the same ids —
+        // with the twins told apart, which at 5,000 people are hundreds to look up.
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(ids, &mut h);
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
-        let read = async { Ok((ids.to_vec(), Arc::new(names::<R>(&self.pools, ids).await?))) };
-        let (same, found) = self.memo.get(&self.pools, key, read).await?;
+        let kept = async { Ok((ids.to_vec(), read().await?)) };
+        let (same, found) = self.memo.get(&self.pools, key, kept).await?;
         if same == ids {
             return Ok(found);
         }
-        Ok(Arc::new(names::<R>(&self.pools, ids).await?))
+        read().await
     }
 
     /// Labels that more than one record shares get `column` in brackets. Which labels are
@@ -320,11 +329,7 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn names(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
-        let found = self.labels(ids).await?;
-        match R::TWINS {
-            Some(column) => self.told_apart::<R>(found, column).await,
-            None => Ok(found),
-        }
+        self.labels(ids).await
     }
 
     async fn update(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, patch: R::Patch) -> Result<R> {

@@ -20,7 +20,7 @@ use psops_core::reporting::{RollupDifference, RollupFigures, month_key};
 use psops_core::time_entries::{EntryStatus, InternalCategory, TimeEntry};
 use time::Date;
 
-use crate::db::{Pools, Sql, Tx, sql};
+use crate::db::{Backend, Pools, Sql, Tx, sql};
 
 /// A `time_rollup_day` row: person, day number, project (0: none), category code ("": none).
 pub(crate) type DayKey = (i64, i64, i64, Cow<'static, str>);
@@ -148,6 +148,9 @@ impl Deltas {
             project_people,
             project_days,
         } = self.into_rows();
+        if !days.is_empty() {
+            moved(tx).await?;
+        }
         for chunk in days.chunks(CHUNK) {
             let mut q = sql(
                 "INSERT INTO time_rollup_day (person_id, day, project_id, category, minutes, billable_minutes, \
@@ -193,6 +196,20 @@ impl Deltas {
         }
         Ok(())
     }
+}
+
+/// Moves the count of changes to the day rollup (migration 11), in the transaction that
+/// changes it: reports of worked minutes are kept until it moves. On PostgreSQL one of
+/// 32 rows, chosen by the session, so that concurrent writers do not queue on one row.
+pub(crate) async fn moved(tx: &mut Tx) -> Result<()> {
+    let q = match tx.backend() {
+        Backend::Sqlite => sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup'"),
+        Backend::Postgres => {
+            sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup:' || (pg_backend_pid() % 32)")
+        }
+    };
+    tx.execute(q).await?;
+    Ok(())
 }
 
 /// A rollup keyed by two numbers, with its figures' columns.
