@@ -40,6 +40,9 @@ pub(crate) trait Stored: Record {
     const UNIQUE: Option<(&'static str, &'static str)> = None;
     /// The SQL expression of what a record goes by in lists and reports.
     const LABEL: &'static str = "name";
+    /// Whether every change to the table moves the capacity count (migration 7), so that
+    /// its names can be kept until that moves rather than until any commit.
+    const COUNTED: bool = false;
     /// The SQL expression (never NULL) that tells apart records sharing a label, added in
     /// brackets to their names ("Alex Kim (alex.kim@…)").
     const TWINS: Option<&'static str> = None;
@@ -254,13 +257,18 @@ impl Db {
             return read().await;
         }
         // Whole-organisation reports name thousands of people at a time: kept until the
-        // database changes, under a hash of the ids, and served only for the same ids —
+        // table (or, for a table without a count, the database) changes, under a hash
+        // of the ids, and served only for the same ids —
         // with the twins told apart, which at 5,000 people are hundreds to look up.
         let mut h = std::hash::DefaultHasher::new();
         std::hash::Hash::hash(ids, &mut h);
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
         let kept = async { Ok((ids.to_vec(), read().await?)) };
-        let (same, found) = self.memo.get(&self.pools, key, kept).await?;
+        let (same, found) = if R::COUNTED {
+            self.memo.get_capacity(&self.pools, key, kept).await?
+        } else {
+            self.memo.get(&self.pools, key, kept).await?
+        };
         if same == ids {
             return Ok(found);
         }

@@ -123,6 +123,18 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
     assert_eq!(named[&twin.id.get()], "Bob (bob.two@x.example)");
     assert!(named[&bob.get()].starts_with("Bob (") && named[&bob.get()] != named[&twin.id.get()]);
     assert_eq!(named[&dave.id.get()], "Dave", "a name nobody shares stays plain");
+    // Many at once are kept, and follow every change to a person: a rename, a new twin.
+    let mut wide: Vec<Id<psops_core::people::Person>> = (0..200).map(|i| Id::new(1_000_000 + i)).collect();
+    wide.extend([bob, twin.id, dave.id]);
+    assert_eq!(db.names(&wide).await.expect("names")[&dave.id.get()], "Dave");
+    let renamed = psops_core::people::PersonPatch {
+        name: Some("Bob".into()),
+        ..Default::default()
+    };
+    db.update(&ctx(), dave.id, None, renamed).await.expect("rename");
+    let named = db.names(&wide).await.expect("names");
+    assert!(named[&dave.id.get()].starts_with("Bob ("), "{named:?}");
+    assert_eq!(named.len(), 3);
 }
 
 async fn partner_person(db: &Db, all: &PersonFilter) -> Id<psops_core::people::Person> {
