@@ -168,9 +168,8 @@ async fn kept_reports_follow_every_change_of_minutes(db: &psops_store::Db) {
     let march = DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
     let all = UtilizationFilter::default();
     let worked = |r: &psops_core::utilization::UtilizationReport| r.total.worked_minutes.get();
-    let weekly = |w: &psops_core::utilization_weeks::WeeklyUtilization| {
-        w.total.iter().map(|f| f.worked.get()).sum::<i64>()
-    };
+    let weekly =
+        |w: &psops_core::utilization_weeks::WeeklyUtilization| w.total.iter().map(|f| f.worked.get()).sum::<i64>();
     let before = db.utilization(march, GroupBy::Person, &all).await.unwrap();
     let before_weeks = db.utilization_weeks(march, GroupBy::Function, &all).await.unwrap();
     // Tuesday 31 March, then moved to Wednesday 1 April: the same ISO week.
@@ -184,7 +183,9 @@ async fn kept_reports_follow_every_change_of_minutes(db: &psops_store::Db) {
         date: Some(date!(2026 - 04 - 01)),
         ..Default::default()
     };
-    db.update_time_entry(&super::fixtures::ctx(), e.id, None, moved).await.unwrap();
+    db.update_time_entry(&super::fixtures::ctx(), e.id, None, moved)
+        .await
+        .unwrap();
     let after = db.utilization(march, GroupBy::Person, &all).await.unwrap();
     assert_eq!(worked(&after), worked(&before), "the move leaves March");
     let after_weeks = db.utilization_weeks(march, GroupBy::Function, &all).await.unwrap();
@@ -203,7 +204,9 @@ async fn kept_reports_follow_every_change_of_minutes(db: &psops_store::Db) {
         .into_iter()
         .find(|t| t.person_id == amer.id && t.billable && march.contains(t.date))
         .expect("a billable entry in March");
-    db.update_time_entry(&super::fixtures::ctx(), first.id, None, unbilled).await.unwrap();
+    db.update_time_entry(&super::fixtures::ctx(), first.id, None, unbilled)
+        .await
+        .unwrap();
     let billed = db.utilization(march, GroupBy::Person, &all).await.unwrap();
     assert_eq!(
         billed.total.billable_minutes.get(),
