@@ -92,6 +92,23 @@ pub fn touch(client: &mut Client, i: u32) -> Result<()> {
     Ok(())
 }
 
+/// A change of worked minutes through `client`: an hour of internal time for `person` on
+/// a day of the coming eight weeks, a different day each call (a few hours a day at most,
+/// well inside the day's limit), so every report of worked minutes is computed again.
+pub fn log_time(client: &mut Client, person: i64) -> Result<()> {
+    static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(1 + n % 56);
+    let body = format!(
+        "{{\"person_id\":{person},\"category\":\"admin\",\"date\":\"{day}\",\"minutes\":60,\"billable\":false}}"
+    );
+    let res = client.post("/api/v1/time-entries", "application/json", body.as_bytes())?;
+    if res.status != 201 {
+        bail!("POST /api/v1/time-entries answered {}: {}", res.status, res.text());
+    }
+    Ok(())
+}
+
 /// `n` timed requests of the quarter's report grouped by `group_by`, after a warm-up;
 /// the timings and the last answer.
 pub fn time_report(
