@@ -170,9 +170,19 @@ pub async fn ensure_assigned(store: &dyn Store, person: i64, project: i64) {
     }
 }
 
-/// A distinct 2026 weekday-or-weekend date per call, so fixtures never fill a day.
+/// A 2026 date per call, so fixtures never fill a day. It repeats every 360 calls, which
+/// entries allow; time off does not (see [`off_date`]).
 pub fn fresh_date() -> time::Date {
     date!(2026 - 01 - 01) + Duration::days(next() % 360)
+}
+
+static OFF: AtomicI64 = AtomicI64::new(0);
+
+/// A date no earlier call gave, for time off: one person cannot have two days off on
+/// one date, and the shared sequence above, moved by every test running alongside,
+/// could give a person's date twice.
+pub fn off_date() -> time::Date {
+    date!(2027 - 01 - 01) + Duration::days(OFF.fetch_add(1, Ordering::Relaxed))
 }
 
 pub async fn entry(store: &dyn Store, person: i64, project: i64) -> i64 {

@@ -157,7 +157,7 @@ fn body(b: Body, project: i64, reopen: &[i64], org: &Org, role: usize) -> Option
         Body::Calendar => json!({"name": format!("Calendar {n}"), "region": format!("Region {n}")}),
         Body::Holiday => json!({"date": psops_core::dates::format_date(tf::far_date(n)), "name": "Day off"}),
         Body::TimeOff => {
-            json!({"person_id": org.people[role], "date": psops_core::dates::format_date(crate::matrix_fixture::fresh_date()),
+            json!({"person_id": org.people[role], "date": psops_core::dates::format_date(crate::matrix_fixture::off_date()),
             "minutes": 480, "kind": "pto"})
         }
         Body::Reason => json!({"reason": "the team is short that week"}),

@@ -64,7 +64,7 @@ pub async fn policy_override(store: &dyn Store) -> i64 {
 pub async fn time_off(store: &dyn Store, person: i64) -> i64 {
     let t = NewTimeOff {
         person_id: Id::new(person),
-        date: fresh_date(),
+        date: crate::matrix_fixture::off_date(),
         minutes: Minutes(480),
         kind: TimeOffKind::Pto,
         note: None,
