@@ -14,6 +14,7 @@ mod calendars;
 mod capacity_rules;
 mod common;
 mod db;
+mod follow;
 mod idempotency;
 pub mod import;
 mod locks;

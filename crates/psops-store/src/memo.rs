@@ -1,9 +1,11 @@
 //! Results of heavy reads (whole-organisation reports, a large project's sums) kept
 //! until what they were read from changes. Each is kept with a stamp read before its
 //! reading began and served again only while the stamp is unchanged, so a kept result
-//! is always what reading again would give. Two stamps: the database's, which any commit
-//! moves, and the count of changes to what capacity is computed from, which only those
-//! changes move (by triggers, in their own transactions).
+//! is always what reading again would give. The stamps: the database's, which any commit
+//! moves; the count of changes to what capacity is computed from, which only those
+//! changes move (by triggers, in their own transactions); and with it the counts of
+//! changes to worked minutes. A followed result carries its counts and, after time
+//! entries, is brought up to date from the people they changed.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -13,6 +15,11 @@ use std::sync::{Arc, Mutex};
 use psops_core::Result;
 
 use crate::db::Pools;
+use crate::follow::{Changed, Counts};
+
+/// The stamp of followed results, which carry their counts with them and are brought up
+/// to date rather than dropped (one per key).
+const FOLLOWED: &str = "followed:";
 
 /// How many results are kept at once; past it, the oldest stamp's go first. A report at
 /// 5,000 people is about half a megabyte.
@@ -65,18 +72,36 @@ impl Memo {
     {
         // Read before the result is computed: a commit in between moves the count and
         // the result is computed again next time, never kept under a later count.
-        let q = crate::db::sql("SELECT kind, n FROM change_counts");
-        let (mut rollup, mut capacity) = (0i64, 0i64);
-        for row in pools.all(q).await? {
-            let kind: String = row.get("kind")?;
-            let n: i64 = row.get("n")?;
-            match kind.split(':').next() {
-                Some("rollup") => rollup += n,
-                Some("capacity") => capacity += n,
-                _ => {}
-            }
-        }
-        self.under(format!("rollups:{rollup}/{capacity}"), key, read).await
+        let counts = Counts::read(pools).await?;
+        self.under(counts.stamp(), key, read).await
+    }
+
+    /// Like [`Memo::get_rollups`], but when only time entries changed since the kept
+    /// result, `update` brings it up to date from the people whose minutes changed
+    /// (see [`crate::follow`]) rather than `read` reading it whole — unless `update`
+    /// answers `None`: then it is read whole after all.
+    pub async fn follow<T, R, U, UF>(&self, pools: &Pools, key: String, read: R, update: U) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        R: Future<Output = Result<T>>,
+        U: FnOnce(T, Vec<Changed>) -> UF,
+        UF: Future<Output = Result<Option<T>>>,
+    {
+        let now = Counts::read(pools).await?;
+        let kept = self.lookup::<(Counts, T)>(&key, FOLLOWED);
+        let fresh = match kept {
+            Some((at, value)) if at == now => return Ok(value),
+            Some((at, value)) => match crate::follow::changes(pools, &at, &now).await? {
+                Some(changed) => match update(value, changed).await? {
+                    Some(v) => v,
+                    None => read.await?,
+                },
+                None => read.await?,
+            },
+            None => read.await?,
+        };
+        self.keep(key, FOLLOWED.to_string(), (now, fresh.clone()));
+        Ok(fresh)
     }
 
     async fn under<T, F>(&self, stamp: String, key: String, read: F) -> Result<T>
@@ -88,6 +113,11 @@ impl Memo {
             return Ok(hit);
         }
         let fresh = read.await?;
+        self.keep(key, stamp, fresh.clone());
+        Ok(fresh)
+    }
+
+    fn keep<T: Send + Sync + 'static>(&self, key: String, stamp: String, value: T) {
         let kind = |s: &str| s.split(':').next().map(str::to_string);
         if let Ok(mut kept) = self.kept.lock() {
             // Results of an older stamp of the same kind can never be served again.
@@ -95,9 +125,8 @@ impl Memo {
             if kept.len() >= KEPT {
                 kept.clear();
             }
-            kept.insert(key, (stamp, Arc::new(fresh.clone())));
+            kept.insert(key, (stamp, Arc::new(value)));
         }
-        Ok(fresh)
     }
 
     fn lookup<T: Clone + 'static>(&self, key: &str, stamp: &str) -> Option<T> {

@@ -93,6 +93,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_rollup_counts.sql"),
         postgres: include_str!("../migrations/postgres/0011_rollup_counts.sql"),
     },
+    Migration {
+        version: 12,
+        name: "rollup_log",
+        sqlite: include_str!("../migrations/sqlite/0012_rollup_log.sql"),
+        postgres: include_str!("../migrations/postgres/0012_rollup_log.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

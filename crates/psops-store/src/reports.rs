@@ -28,6 +28,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::common::eq;
 use crate::db::{Backend, Packed, Pools, Sql, sql};
+use crate::follow::Changed;
 use crate::{Db, capacity_rules};
 
 /// Narrows `people` (aliased or not) to the filter and to those employed in the range.
@@ -290,9 +291,16 @@ impl ReportStore for Db {
             // The people come with their capacity, kept until it changes.
             let people = capacities(self, range, filter).await?;
             let people = people.iter().map(|c| c.person.clone()).collect();
-            crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await
+            let weekly = crate::reports_weekly::utilization_weeks(&self.pools, people, range, group_by, filter).await?;
+            Ok(Arc::new(weekly))
         };
-        self.memo.get_rollups(&self.pools, key, read).await
+        let update = |kept: Arc<crate::reports_weekly::Weekly>, changed: Vec<Changed>| async move {
+            let ids: Vec<i64> = changed.iter().filter(|c| c.within(range)).map(|c| c.person).collect();
+            let weekly = Arc::unwrap_or_clone(kept);
+            Ok(weekly.update(&self.pools, range, filter, &ids).await?.map(Arc::new))
+        };
+        let weekly = self.memo.follow(&self.pools, key, read, update).await?;
+        Ok(weekly.report.clone())
     }
 
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport> {
@@ -525,7 +533,8 @@ async fn utilization(
 
 /// Each person's utilization over the range — worked minutes from the rollups against
 /// everyone's capacity — kept until either changes: every grouping of the same people
-/// and range (the home page asks for two) adds up the same rows.
+/// and range (the home page asks for two) adds up the same rows. After time entries only
+/// the people they changed are read again.
 async fn person_rows(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Result<Arc<Vec<PersonUtilization>>> {
     let key = format!("person_rows|{range:?}|{filter:?}");
     let read = async {
@@ -536,23 +545,54 @@ async fn person_rows(db: &Db, range: DateRange, filter: &UtilizationFilter) -> R
         let capable = capacities(db, range, filter).await?;
         let named = names_people(&db.pools, filter).then_some(&subquery as &(dyn Fn(&mut Sql) + Sync));
         let worked = worked(&db.pools, range, named).await?;
-        let mut rows = Vec::with_capacity(capable.len());
-        for c in capable.iter() {
-            let p = &c.person;
-            let (minutes, billable) = worked.get(&p.facts.person_id.get()).copied().unwrap_or((0, 0));
-            if p.archived && minutes == 0 {
-                continue;
-            }
-            rows.push(PersonUtilization {
-                person_id: p.facts.person_id,
-                function: p.facts.function,
-                region: p.facts.region.clone(),
-                manager_id: p.manager_id,
-                partner_id: p.partner_id,
-                row: row_from_capacity(&c.policy, &c.calendar, Minutes(minutes), Minutes(billable)),
-            });
-        }
-        Ok(Arc::new(rows))
+        let rows = capable.iter().filter_map(|c| {
+            let id = c.person.facts.person_id.get();
+            person_row(c, worked.get(&id).copied().unwrap_or_default())
+        });
+        Ok(Arc::new(rows.collect()))
     };
-    db.memo.get_rollups(&db.pools, key, read).await
+    let update = |kept: Arc<Vec<PersonUtilization>>, changed: Vec<Changed>| async move {
+        let ids: Vec<i64> = changed.iter().filter(|c| c.within(range)).map(|c| c.person).collect();
+        if ids.is_empty() {
+            return Ok(Some(kept));
+        }
+        let capable = capacities(db, range, filter).await?;
+        let theirs = |q: &mut Sql| crate::rollups::push_list(q, &ids);
+        let worked = worked(&db.pools, range, Some(&theirs)).await?;
+        let mut rows = Arc::unwrap_or_clone(kept);
+        for id in &ids {
+            // Someone the report does not cover (a filter) has no capacity here.
+            let Ok(at) = capable.binary_search_by_key(id, |c| c.person.facts.person_id.get()) else {
+                continue;
+            };
+            let row = person_row(&capable[at], worked.get(id).copied().unwrap_or_default());
+            match (rows.binary_search_by_key(id, |r| r.person_id.get()), row) {
+                (Ok(i), Some(row)) => rows[i] = row,
+                (Ok(i), None) => {
+                    rows.remove(i);
+                }
+                (Err(i), Some(row)) => rows.insert(i, row),
+                (Err(_), None) => {}
+            }
+        }
+        Ok(Some(Arc::new(rows)))
+    };
+    db.memo.follow(&db.pools, key, read, update).await
+}
+
+/// A person's row from their capacity and worked and billable minutes; none for someone
+/// archived who logged nothing in the range.
+fn person_row(c: &Capable, (minutes, billable): (i64, i64)) -> Option<PersonUtilization> {
+    let p = &c.person;
+    if p.archived && minutes == 0 {
+        return None;
+    }
+    Some(PersonUtilization {
+        person_id: p.facts.person_id,
+        function: p.facts.function,
+        region: p.facts.region.clone(),
+        manager_id: p.manager_id,
+        partner_id: p.partner_id,
+        row: row_from_capacity(&c.policy, &c.calendar, Minutes(minutes), Minutes(billable)),
+    })
 }

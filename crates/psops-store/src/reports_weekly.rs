@@ -93,18 +93,24 @@ fn plan(weeks: &[(IsoWeek, DateRange)]) -> Plan {
 /// number), as rows to add up — one query over the week rollup and the few daily rows
 /// the [`plan`] needs. The rows are added up here rather than by the database: SQLite
 /// sorts to GROUP BY, which at 100,000 rows cost several times more than reading them.
+/// With `only`, just those people's.
 async fn minutes(
     pools: &Pools,
     weeks: &[(IsoWeek, DateRange)],
     range: DateRange,
     filter: &UtilizationFilter,
+    only: Option<&[i64]>,
 ) -> Result<Vec<(i64, i64, i64, i64)>> {
     let plan = plan(weeks);
     // Everyone's rows when the report covers many: the caller drops those of people it
     // does not cover (see `names_people`).
     let named = names_people(pools, filter);
     let people = |q: &mut Sql| {
-        if named {
+        if let Some(ids) = only {
+            q.push(" AND person_id IN (");
+            crate::rollups::push_list(q, ids);
+            q.push(")");
+        } else if named {
             q.push(" AND person_id IN (SELECT id FROM people WHERE 1=1");
             people_filter(q, filter, range);
             q.push(")");
@@ -179,13 +185,108 @@ struct CapacityKey {
     person: Option<i64>,
 }
 
+/// A weekly report with what bringing it up to date needs: each counted person's group
+/// and minutes by week, so that after time entries only theirs are read again.
+#[derive(Debug, Clone)]
+pub(crate) struct Weekly {
+    pub report: WeeklyUtilization,
+    by: GroupBy,
+    weeks: Vec<(IsoWeek, DateRange)>,
+    first_monday: i64,
+    names: Vec<String>,
+    slots: Vec<Vec<WeekFigures>>,
+    group_of: HashMap<i64, usize>,
+    /// Each counted person's (week index, worked, billable) rows.
+    minutes: HashMap<i64, Vec<(usize, i64, i64)>>,
+    /// The archived people: whether they count depends on their time in the range.
+    archived: HashSet<i64>,
+}
+
+impl Weekly {
+    /// Adds (`sign` 1) or takes away (-1) a person's rows from their group.
+    fn count(&mut self, person: i64, sign: i64) {
+        let (Some(g), Some(rows)) = (self.group_of.get(&person), self.minutes.get(&person)) else {
+            return;
+        };
+        for (i, worked, billable) in rows {
+            let cell = &mut self.slots[*g][*i];
+            cell.worked = Minutes(cell.worked.get() + worked * sign);
+            cell.billable = Minutes(cell.billable.get() + billable * sign);
+        }
+    }
+
+    /// Files rows of minutes under their people's week, for the people counted.
+    fn file(&mut self, rows: Vec<(i64, i64, i64, i64)>) {
+        for (person, week, worked, billable) in rows {
+            let i = (week - self.first_monday).div_euclid(7);
+            let Ok(i) = usize::try_from(i) else { continue };
+            if i >= self.weeks.len() || (week - self.first_monday) % 7 != 0 || !self.group_of.contains_key(&person) {
+                continue;
+            }
+            self.minutes.entry(person).or_default().push((i, worked, billable));
+        }
+    }
+
+    fn finish(&mut self) {
+        let groups: BTreeMap<&String, &Vec<WeekFigures>> = self.names.iter().zip(&self.slots).collect();
+        let total = (0..self.weeks.len())
+            .map(|i| groups.values().map(|g| g[i]).sum())
+            .collect();
+        self.report = WeeklyUtilization {
+            group_by: self.by,
+            weeks: self.weeks.clone(),
+            groups: groups
+                .into_iter()
+                .map(|(key, weeks)| WeekGroup {
+                    key: key.clone(),
+                    weeks: weeks.clone(),
+                })
+                .collect(),
+            total,
+        };
+    }
+
+    /// Brought up to date for `changed` people; `None` when one of them is archived,
+    /// whose counting at all depends on their time: the report is read again whole.
+    pub async fn update(
+        mut self,
+        pools: &Pools,
+        range: DateRange,
+        filter: &UtilizationFilter,
+        changed: &[i64],
+    ) -> Result<Option<Weekly>> {
+        if changed.iter().any(|p| self.archived.contains(p)) {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = changed
+            .iter()
+            .copied()
+            .filter(|p| self.group_of.contains_key(p))
+            .collect();
+        if ids.is_empty() {
+            return Ok(Some(self));
+        }
+        let rows = minutes(pools, &self.weeks, range, filter, Some(&ids)).await?;
+        for p in &ids {
+            self.count(*p, -1);
+            self.minutes.remove(p);
+        }
+        self.file(rows);
+        for p in &ids {
+            self.count(*p, 1);
+        }
+        self.finish();
+        Ok(Some(self))
+    }
+}
+
 pub(crate) async fn utilization_weeks(
     pools: &Pools,
     people: Vec<Someone>,
     range: DateRange,
     by: GroupBy,
     filter: &UtilizationFilter,
-) -> Result<WeeklyUtilization> {
+) -> Result<Weekly> {
     let weeks = weeks_in(range);
     if weeks.len() > MAX_WEEKS {
         return Err(Error::invalid(
@@ -194,7 +295,7 @@ pub(crate) async fn utilization_weeks(
             format!("a weekly series covers at most {MAX_WEEKS} weeks"),
         ));
     }
-    let minutes = minutes(pools, &weeks, range, filter).await?;
+    let minutes = minutes(pools, &weeks, range, filter, None).await?;
     let archived: Vec<i64> = people
         .iter()
         .filter(|p| p.archived)
@@ -254,28 +355,29 @@ pub(crate) async fn utilization_weeks(
     }
     // Weeks are Mondays seven days apart: a row's week is found by arithmetic.
     let first_monday = weeks.first().map_or(0, |(w, _)| day_number(w.monday()));
-    for (person, week, worked, billable) in minutes {
-        let i = (week - first_monday).div_euclid(7);
-        let (Some(g), Ok(i)) = (group_of.get(&person), usize::try_from(i)) else {
-            continue;
-        };
-        let Some(cell) = slots[*g].get_mut(i).filter(|_| (week - first_monday) % 7 == 0) else {
-            continue;
-        };
-        cell.worked = Minutes(cell.worked.get() + worked);
-        cell.billable = Minutes(cell.billable.get() + billable);
-    }
-    let groups: BTreeMap<String, Vec<WeekFigures>> = names.into_iter().zip(slots).collect();
-    let total = (0..weeks.len()).map(|i| groups.values().map(|g| g[i]).sum()).collect();
-    Ok(WeeklyUtilization {
-        group_by: by,
+    let mut weekly = Weekly {
+        report: WeeklyUtilization {
+            group_by: by,
+            weeks: Vec::new(),
+            groups: Vec::new(),
+            total: Vec::new(),
+        },
+        by,
         weeks,
-        groups: groups
-            .into_iter()
-            .map(|(key, weeks)| WeekGroup { key, weeks })
-            .collect(),
-        total,
-    })
+        first_monday,
+        names,
+        slots,
+        group_of,
+        minutes: HashMap::new(),
+        archived: archived.into_iter().collect(),
+    };
+    weekly.file(minutes);
+    let people: Vec<i64> = weekly.minutes.keys().copied().collect();
+    for p in people {
+        weekly.count(p, 1);
+    }
+    weekly.finish();
+    Ok(weekly)
 }
 
 #[cfg(test)]

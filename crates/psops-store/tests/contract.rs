@@ -10,6 +10,7 @@ mod contract {
     mod bulk;
     mod capacity;
     pub mod fixtures;
+    mod followed;
     mod idempotency;
     mod imports;
     mod imports_records;

@@ -1,0 +1,126 @@
+//! Reports kept at an older count and brought up to date after time entries — from the
+//! people those entries changed, not read again whole — equal what a fresh read gives,
+//! after every kind of change to minutes, through this store or another connection.
+
+use psops_core::dates::DateRange;
+use psops_core::people::Function;
+use psops_core::reporting::UtilizationFilter;
+use psops_core::store::prelude::*;
+use psops_core::time_entries::TimeEntryPatch;
+use psops_core::timesheet::IsoWeek;
+use psops_core::utilization::GroupBy;
+use psops_store::{Db, OpenOptions};
+use time::macros::date;
+
+use super::fixtures::ctx;
+use super::time_fixtures::{as_person, internal, log, managed_project, on_project, ops, staff};
+
+crate::stories!(followed_reports_equal_a_fresh_read);
+
+async fn open(url: &str) -> Db {
+    let options = OpenOptions {
+        migrate: false,
+        max_connections: 2,
+    };
+    Db::open(url, options).await.unwrap()
+}
+
+fn ranges() -> [DateRange; 2] {
+    [
+        DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap(),
+        DateRange::new(date!(2026 - 03 - 04), date!(2026 - 05 - 20)).unwrap(),
+    ]
+}
+
+fn filters() -> [UtilizationFilter; 3] {
+    [
+        UtilizationFilter::default(),
+        UtilizationFilter {
+            region: Some("EMEA".into()),
+            ..Default::default()
+        },
+        UtilizationFilter {
+            function: Some(Function::Engineer),
+            ..Default::default()
+        },
+    ]
+}
+
+/// Every report `db` keeps equals a fresh store's reading of the same database.
+async fn same_as_fresh(db: &Db, step: &str) {
+    let fresh = open(db.url()).await;
+    for range in ranges() {
+        for filter in filters() {
+            for by in [GroupBy::Person, GroupBy::Function, GroupBy::Region] {
+                let kept = db.utilization(range, by, &filter).await.unwrap();
+                let read = fresh.utilization(range, by, &filter).await.unwrap();
+                assert_eq!(kept, read, "{step}: utilization by {by:?}, {filter:?}, {range:?}");
+                let kept = db.utilization_weeks(range, by, &filter).await.unwrap();
+                let read = fresh.utilization_weeks(range, by, &filter).await.unwrap();
+                assert_eq!(kept, read, "{step}: weeks by {by:?}, {filter:?}, {range:?}");
+            }
+        }
+    }
+    fresh.close().await;
+}
+
+async fn followed_reports_equal_a_fresh_read(db: &Db) {
+    let pm = staff(db, "pm@followed.example", "EMEA", None).await;
+    let ada = staff(db, "ada@followed.example", "EMEA", Some(pm.id)).await;
+    let bob = staff(db, "bob@followed.example", "EMEA", Some(pm.id)).await;
+    let cy = staff(db, "cy@followed.example", "AMER", Some(pm.id)).await;
+    let p = managed_project(db, "Followed", pm.id).await;
+    for who in [&ada, &bob, &cy] {
+        log(db, on_project(who.id, &p, date!(2026 - 03 - 02), 240)).await;
+        log(db, on_project(who.id, &p, date!(2026 - 03 - 10), 300)).await;
+        log(db, internal(who.id, date!(2026 - 04 - 14), 60)).await;
+    }
+    same_as_fresh(db, "first read").await;
+
+    let e = log(db, on_project(ada.id, &p, date!(2026 - 03 - 11), 90)).await;
+    same_as_fresh(db, "an entry").await;
+
+    let other = open(db.url()).await;
+    log(&other, on_project(bob.id, &p, date!(2026 - 03 - 12), 45)).await;
+    log(&other, internal(cy.id, date!(2026 - 05 - 19), 30)).await;
+    same_as_fresh(db, "entries through another connection").await;
+
+    // Outside every range: nobody's figures change, the counts move.
+    log(db, internal(ada.id, date!(2026 - 07 - 01), 30)).await;
+    same_as_fresh(db, "an entry outside the ranges").await;
+
+    let moved = TimeEntryPatch {
+        date: Some(date!(2026 - 04 - 01)),
+        billable: Some(false),
+        note: Some(Some("rework".into())),
+        ..Default::default()
+    };
+    let e = db.update_time_entry(&ctx(), e.id, None, moved).await.unwrap();
+    same_as_fresh(db, "an entry moved out of March and unbilled").await;
+
+    db.delete_time_entry(&ctx(), e.id, None).await.unwrap();
+    same_as_fresh(db, "an entry deleted").await;
+
+    // Approval changes only approved minutes: the figures stay.
+    let week: IsoWeek = "2026-W11".parse().unwrap();
+    other.submit_week(&ctx(), as_person(&bob), bob.id, week).await.unwrap();
+    other
+        .approve_week(&ctx(), ops(), bob.id, week, Some(p.id))
+        .await
+        .unwrap();
+    same_as_fresh(db, "a week approved").await;
+
+    // A new person (capacity moves: read whole), then their first entry (followed).
+    let dee = staff(&other, "dee@followed.example", "EMEA", Some(pm.id)).await;
+    same_as_fresh(db, "a new person").await;
+    log(&other, on_project(dee.id, &p, date!(2026 - 03 - 20), 120)).await;
+    same_as_fresh(db, "a new person's first entry").await;
+
+    // More moves than are worth following one by one: read whole.
+    for i in 0..300 {
+        let day = date!(2026 - 03 - 01) + time::Duration::days(i % 60);
+        log(&other, internal(cy.id, day, 15)).await;
+    }
+    same_as_fresh(db, "300 entries").await;
+    other.close().await;
+}
