@@ -104,7 +104,7 @@ pub fn backend(
             quarter.name, quarter.start, quarter.end
         ),
     );
-    let fresh = utilization::Reading::AfterWrite;
+    let fresh = utilization::Reading::AfterTime(who.person_id);
     let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests, fresh)?;
     let (by_function, function_report) =
         utilization::time_report(&mut api, &quarter, "function", args.requests, fresh)?;
@@ -124,11 +124,12 @@ pub fn backend(
         quarter.name, args.requests
     ));
     // The dashboard groups by function, so it is held to the tighter goal. The goals
-    // are held against a report computed afresh (a write before each request); read
-    // again with nothing changed, the store serves the report it kept.
+    // are held against a report whose minutes changed (a time entry in its quarter
+    // before each request); read again with nothing changed, the store serves the
+    // report it kept.
     for (group, s, goal, limit, how) in [
-        ("person", &by_person, "p50 ≤ 20 ms", 20, "after a write"),
-        ("function", &by_function, "p50 ≤ 5 ms", 5, "after a write"),
+        ("person", &by_person, "p50 ≤ 20 ms", 20, "after a time entry"),
+        ("function", &by_function, "p50 ≤ 5 ms", 5, "after a time entry"),
         ("person", &person_again, "p50 ≤ 20 ms", 20, "read again, kept"),
         ("function", &function_again, "p50 ≤ 5 ms", 5, "read again, kept"),
     ] {

@@ -121,8 +121,8 @@ pub enum Touch<'a> {
     None,
     /// A new account: a commit that changes nothing a report reads.
     Account(&'a mut Client),
-    /// An hour of this person's time: the worked minutes change.
-    Time(&'a mut Client, i64),
+    /// An hour of this person's time in the quarter: the worked minutes change.
+    Time(&'a mut Client, i64, &'a Quarter),
 }
 
 /// `n` timed GETs of a page after a warm-up; every answer must be a 200 page. With a
@@ -133,7 +133,7 @@ pub fn time_page(client: &mut Client, path: &str, n: u32, mut touch: Touch<'_>) 
         match &mut touch {
             Touch::None => {}
             Touch::Account(api) => utilization::touch(api, i)?,
-            Touch::Time(api, person) => utilization::log_time(api, *person)?,
+            Touch::Time(api, person, quarter) => utilization::log_time(api, *person, quarter)?,
         }
         let (res, took) = client.timed_get(path)?;
         if res.status != 200 {
@@ -159,13 +159,16 @@ pub fn measure(
     let subjects = subjects(addr, who)?;
     let mut browser = sign_in(addr, who)?;
     let mut api = Client::with_bearer(addr, &who.token);
+    let now = utilization::this_quarter(&mut api)?;
     for (name, path) in paths(quarter, &subjects) {
         // Opened again with nothing changed, heavy pages are served from what the store
         // kept; after a write they are computed from what the write changed: after a new
-        // account, reports of worked minutes are still kept; after a time entry, not.
+        // account, reports of worked minutes are still kept; after a time entry in the
+        // quarter the page shows, they are brought up to date.
+        let shown = if path.starts_with("/reports/utilization") { quarter } else { &now };
         let again = time_page(&mut browser, &path, n, Touch::None)?;
         let fresh = time_page(&mut browser, &path, n, Touch::Account(&mut api))?;
-        let timed = time_page(&mut browser, &path, n, Touch::Time(&mut api, who.person_id))?;
+        let timed = time_page(&mut browser, &path, n, Touch::Time(&mut api, who.person_id, shown))?;
         let page = path.split('?').next().unwrap_or(&path);
         for (how, s) in [
             ("read again", again),

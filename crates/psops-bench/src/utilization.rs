@@ -68,14 +68,14 @@ fn parse_date(text: &str) -> Result<Date> {
 }
 
 /// Whether each timed request finds the answer kept from the one before (nothing
-/// changed in between) or must compute it afresh.
+/// changed in between) or must bring it up to date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
     /// Read again with nothing written in between: the store serves what it kept.
     Again,
-    /// A write before each request (an account added, which no report counts), so
-    /// nothing kept is served and the report is computed from the data.
-    AfterWrite,
+    /// An hour of this person's time in the quarter before each request: the report's
+    /// worked minutes change.
+    AfterTime(i64),
 }
 
 /// Makes a write that changes the database but no utilization figure.
@@ -93,12 +93,15 @@ pub fn touch(client: &mut Client, i: u32) -> Result<()> {
 }
 
 /// A change of worked minutes through `client`: an hour of internal time for `person` on
-/// a day of the coming eight weeks, a different day each call (a few hours a day at most,
-/// well inside the day's limit), so every report of worked minutes is computed again.
-pub fn log_time(client: &mut Client, person: i64) -> Result<()> {
+/// a day of `quarter` — the range a measured report reads, so that the report cannot be
+/// kept as it was — a different day each call (a few hours a day at most, well inside
+/// the day's limit).
+pub fn log_time(client: &mut Client, person: i64, quarter: &Quarter) -> Result<()> {
     static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(1 + n % 56);
+    let (start, end) = (parse_date(&quarter.start)?, parse_date(&quarter.end)?);
+    let days = (end - start).whole_days() + 1;
+    let day = start + time::Duration::days(n % days.max(1));
     let body = format!(
         "{{\"person_id\":{person},\"category\":\"admin\",\"date\":\"{day}\",\"minutes\":60,\"billable\":false}}"
     );
@@ -107,6 +110,12 @@ pub fn log_time(client: &mut Client, person: i64) -> Result<()> {
         bail!("POST /api/v1/time-entries answered {}: {}", res.status, res.text());
     }
     Ok(())
+}
+
+/// The fiscal quarter holding today: what the home page and a person's own utilization
+/// show.
+pub fn this_quarter(client: &mut Client) -> Result<Quarter> {
+    fiscal_quarter(client, time::OffsetDateTime::now_utc().date())
 }
 
 /// `n` timed requests of the quarter's report grouped by `group_by`, after a warm-up;
@@ -125,8 +134,8 @@ pub fn time_report(
     let mut times = Vec::with_capacity(n as usize);
     let mut last = None;
     for i in 0..WARM_UP + n {
-        if reading == Reading::AfterWrite {
-            touch(client, i)?;
+        if let Reading::AfterTime(person) = reading {
+            log_time(client, person, quarter)?;
         }
         let (res, took) = client.timed_get(&path)?;
         if res.status != 200 {
