@@ -104,13 +104,23 @@ pub fn backend(
             quarter.name, quarter.start, quarter.end
         ),
     );
-    let fresh = utilization::Reading::AfterTime(who.person_id);
-    let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests, fresh)?;
+    // Computed whole: a day off asked for before each request changes capacity, so
+    // everyone's capacity and minutes are read again — what the engines below are
+    // compared with. The quarter is closed (finance locks past months), so no time
+    // entry can change it.
+    let whole = utilization::Reading::AfterTimeOff(who.person_id);
+    let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests, whole)?;
     let (by_function, function_report) =
-        utilization::time_report(&mut api, &quarter, "function", args.requests, fresh)?;
+        utilization::time_report(&mut api, &quarter, "function", args.requests, whole)?;
     let again = utilization::Reading::Again;
     let (person_again, _) = utilization::time_report(&mut api, &quarter, "person", args.requests, again)?;
     let (function_again, _) = utilization::time_report(&mut api, &quarter, "function", args.requests, again)?;
+    // This quarter, the one people log time into, after a time entry in it: the
+    // dashboard's everyday case, brought up to date from what the entry changed.
+    let now = utilization::this_quarter(&mut api)?;
+    let timed = utilization::Reading::AfterTime(who.person_id);
+    let (person_timed, _) = utilization::time_report(&mut api, &now, "person", args.requests, timed)?;
+    let (function_timed, _) = utilization::time_report(&mut api, &now, "function", args.requests, timed)?;
     let answer = utilization::per_person(&person_report)?;
     let (pt, ft) = (
         utilization::total(&person_report)?,
@@ -120,18 +130,58 @@ pub fn backend(
         bail!("psops's totals differ by person {pt:?} and by function {ft:?} on {label}");
     }
     report.step(format!(
-        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each)",
+        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each, after a day off asked for, then again)",
         quarter.name, args.requests
     ));
-    // The dashboard groups by function, so it is held to the tighter goal. The goals
-    // are held against a report whose minutes changed (a time entry in its quarter
-    // before each request); read again with nothing changed, the store serves the
-    // report it kept.
+    report.step(format!(
+        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each, after a time entry)",
+        now.name, args.requests
+    ));
+    // The dashboard groups by function, so it is held to the tighter goal.
+    let (closed, open) = (quarter.name.as_str(), now.name.as_str());
     for (group, s, goal, limit, how) in [
-        ("person", &by_person, "p50 ≤ 20 ms", 20, "after a time entry"),
-        ("function", &by_function, "p50 ≤ 5 ms", 5, "after a time entry"),
-        ("person", &person_again, "p50 ≤ 20 ms", 20, "read again, kept"),
-        ("function", &function_again, "p50 ≤ 5 ms", 5, "read again, kept"),
+        (
+            "person",
+            &by_person,
+            "p50 ≤ 20 ms",
+            20,
+            format!("{closed}, computed whole after a day off"),
+        ),
+        (
+            "function",
+            &by_function,
+            "p50 ≤ 5 ms",
+            5,
+            format!("{closed}, computed whole after a day off"),
+        ),
+        (
+            "person",
+            &person_timed,
+            "p50 ≤ 20 ms",
+            20,
+            format!("{open}, after a time entry"),
+        ),
+        (
+            "function",
+            &function_timed,
+            "p50 ≤ 5 ms",
+            5,
+            format!("{open}, after a time entry"),
+        ),
+        (
+            "person",
+            &person_again,
+            "p50 ≤ 20 ms",
+            20,
+            format!("{closed}, read again, kept"),
+        ),
+        (
+            "function",
+            &function_again,
+            "p50 ≤ 5 ms",
+            5,
+            format!("{closed}, read again, kept"),
+        ),
     ] {
         let m = format!("utilization report by {group} ({how}), p50 / p95 over {}", s.len());
         let value = format!("{} / {}", ms(s.p50()), ms(s.p95()));
@@ -214,7 +264,7 @@ pub fn backend(
 
     say(label, "pages");
     let size = format!("{} people", thousands(people));
-    pages::measure(report, &server.addr, &who, &quarter, args.page_requests, label, &size)?;
+    pages::measure(report, &server.addr, &who, args.page_requests, label, &size)?;
 
     let rss = server.peak_rss()? as f64 / MB;
     let m = format!("peak RSS of psops serve (VmHWM) at {} entries", thousands(entries));

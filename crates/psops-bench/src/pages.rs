@@ -147,32 +147,24 @@ pub fn time_page(client: &mut Client, path: &str, n: u32, mut touch: Touch<'_>) 
 }
 
 /// Times every page at the loaded size and adds the figures (goal: p50 ≤ 10 ms).
-pub fn measure(
-    report: &mut Report,
-    addr: &str,
-    who: &Credentials,
-    quarter: &Quarter,
-    n: u32,
-    backend: &str,
-    size: &str,
-) -> Result<()> {
+pub fn measure(report: &mut Report, addr: &str, who: &Credentials, n: u32, backend: &str, size: &str) -> Result<()> {
     let subjects = subjects(addr, who)?;
     let mut browser = sign_in(addr, who)?;
     let mut api = Client::with_bearer(addr, &who.token);
+    // This quarter: the one people log time into, and the one home shows.
     let now = utilization::this_quarter(&mut api)?;
-    for (name, path) in paths(quarter, &subjects) {
+    for (name, path) in paths(&now, &subjects) {
         // Opened again with nothing changed, heavy pages are served from what the store
         // kept; after a write they are computed from what the write changed: after a new
         // account, reports of worked minutes are still kept; after a time entry in the
-        // quarter the page shows, they are brought up to date.
-        let shown = if path.starts_with("/reports/utilization") { quarter } else { &now };
+        // quarter they show, they are brought up to date.
         let again = time_page(&mut browser, &path, n, Touch::None)?;
         let fresh = time_page(&mut browser, &path, n, Touch::Account(&mut api))?;
-        let timed = time_page(&mut browser, &path, n, Touch::Time(&mut api, who.person_id, shown))?;
+        let timed = time_page(&mut browser, &path, n, Touch::Time(&mut api, who.person_id, &now))?;
         let page = path.split('?').next().unwrap_or(&path);
         for (how, s) in [
             ("read again", again),
-            ("after a write", fresh),
+            ("after a new account", fresh),
             ("after a time entry", timed),
         ] {
             let m = format!("{name} (`{page}`) at {size}, {how}, p50 over {}", s.len());
@@ -197,18 +189,8 @@ pub fn demo_size(args: &Args, paths: &Paths, report: &mut Report) -> Result<()> 
     session::load_demo(&paths.psops, &url, DEMO_PEOPLE, DEMO_YEARS, args.seed)?;
     let who = session::sign_up(&paths.psops, &url)?;
     let server = Server::start(&paths.psops, &url, &paths.work.join("serve-demo-size.log"))?;
-    let mut api = Client::with_bearer(&server.addr, &who.token);
-    let quarter = utilization::pick_quarter(&mut api, &b)?;
     let size = format!("demo size ({DEMO_PEOPLE} people, {DEMO_YEARS} year)");
-    measure(
-        report,
-        &server.addr,
-        &who,
-        &quarter,
-        args.page_requests,
-        b.label(),
-        &size,
-    )?;
+    measure(report, &server.addr, &who, args.page_requests, b.label(), &size)?;
     server.stop()?;
     b.drop_database()
 }

@@ -68,14 +68,17 @@ fn parse_date(text: &str) -> Result<Date> {
 }
 
 /// Whether each timed request finds the answer kept from the one before (nothing
-/// changed in between) or must bring it up to date.
+/// changed in between), must bring it up to date, or must compute it whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reading {
     /// Read again with nothing written in between: the store serves what it kept.
     Again,
-    /// An hour of this person's time in the quarter before each request: the report's
-    /// worked minutes change.
+    /// A quarter hour of this person's time in the quarter before each request: the
+    /// report's worked minutes change and it is brought up to date.
     AfterTime(i64),
+    /// A day off asked for by this person before each request: capacity changes and
+    /// the report is computed whole, from everyone's capacity and minutes.
+    AfterTimeOff(i64),
 }
 
 /// Makes a write that changes the database but no utilization figure.
@@ -92,22 +95,38 @@ pub fn touch(client: &mut Client, i: u32) -> Result<()> {
     Ok(())
 }
 
-/// A change of worked minutes through `client`: an hour of internal time for `person` on
-/// a day of `quarter` — the range a measured report reads, so that the report cannot be
-/// kept as it was — a different day each call (a few hours a day at most, well inside
-/// the day's limit).
+/// A change of worked minutes through `client`: a quarter hour of internal time for
+/// `person` on a day of `quarter` that finance has not closed (from two weeks ago on),
+/// a different day each call — a few hours a day at most, well inside the day's limit.
 pub fn log_time(client: &mut Client, person: i64, quarter: &Quarter) -> Result<()> {
     static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let (start, end) = (parse_date(&quarter.start)?, parse_date(&quarter.end)?);
+    let today = time::OffsetDateTime::now_utc().date();
+    let start = parse_date(&quarter.start)?.max(today - time::Duration::days(14));
+    let end = parse_date(&quarter.end)?;
     let days = (end - start).whole_days() + 1;
     let day = start + time::Duration::days(n % days.max(1));
     let body = format!(
-        "{{\"person_id\":{person},\"category\":\"admin\",\"date\":\"{day}\",\"minutes\":60,\"billable\":false}}"
+        "{{\"person_id\":{person},\"category\":\"admin\",\"date\":\"{day}\",\"minutes\":15,\"billable\":false}}"
     );
     let res = client.post("/api/v1/time-entries", "application/json", body.as_bytes())?;
     if res.status != 201 {
         bail!("POST /api/v1/time-entries answered {}: {}", res.status, res.text());
+    }
+    Ok(())
+}
+
+/// A change of capacity through `client`: a day off asked for by `person`, a different
+/// day each call, a year out (clear of the demo's own time off). Every report computes
+/// everyone's capacity and minutes again after it.
+pub fn ask_time_off(client: &mut Client, person: i64) -> Result<()> {
+    static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(366 + n);
+    let body = format!("{{\"person_id\":{person},\"date\":\"{day}\",\"minutes\":480,\"kind\":\"pto\"}}");
+    let res = client.post("/api/v1/time-off", "application/json", body.as_bytes())?;
+    if res.status != 201 {
+        bail!("POST /api/v1/time-off answered {}: {}", res.status, res.text());
     }
     Ok(())
 }
@@ -134,8 +153,10 @@ pub fn time_report(
     let mut times = Vec::with_capacity(n as usize);
     let mut last = None;
     for i in 0..WARM_UP + n {
-        if let Reading::AfterTime(person) = reading {
-            log_time(client, person, quarter)?;
+        match reading {
+            Reading::Again => {}
+            Reading::AfterTime(person) => log_time(client, person, quarter)?,
+            Reading::AfterTimeOff(person) => ask_time_off(client, person)?,
         }
         let (res, took) = client.timed_get(&path)?;
         if res.status != 200 {

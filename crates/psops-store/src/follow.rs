@@ -13,6 +13,9 @@ use crate::db::{Pools, sql};
 /// Moves of the rollup counts past which a kept result is read again whole rather than
 /// person by person: by then most people have changed anyway.
 const MOST: i64 = 256;
+/// Changed people past which a kept result is read again whole (an import), rather than
+/// theirs named one by one.
+const MOST_PEOPLE: usize = 500;
 
 /// What a kept report of worked minutes was read at: each rollup count (one on SQLite,
 /// 32 on PostgreSQL, by shard) and the capacity count.
@@ -109,7 +112,7 @@ pub(crate) async fn changes(pools: &Pools, old: &Counts, new: &Counts) -> Result
     }
     // Every move logs at least one person: a move without a row was pruned.
     let expected: i64 = moves.iter().map(|(_, was, n)| n - was).sum();
-    if i64::try_from(seen.len()).unwrap_or(i64::MAX) != expected {
+    if i64::try_from(seen.len()).unwrap_or(i64::MAX) != expected || people.len() > MOST_PEOPLE {
         return Ok(None);
     }
     Ok(Some(
