@@ -104,11 +104,11 @@ pub fn backend(
             quarter.name, quarter.start, quarter.end
         ),
     );
-    // Computed whole: a day off asked for before each request changes capacity, so
-    // everyone's capacity and minutes are read again — what the engines below are
-    // compared with. The quarter is closed (finance locks past months), so no time
-    // entry can change it.
-    let whole = utilization::Reading::AfterTimeOff(who.person_id);
+    // Computed whole: a holiday added before each request changes capacity for a
+    // region, so everyone's capacity and minutes are read again — what the engines
+    // below are compared with. The quarter is closed (finance locks past months), so no
+    // time entry can change it.
+    let whole = utilization::Reading::AfterHoliday;
     let (by_person, person_report) = utilization::time_report(&mut api, &quarter, "person", args.requests, whole)?;
     let (by_function, function_report) =
         utilization::time_report(&mut api, &quarter, "function", args.requests, whole)?;
@@ -130,7 +130,7 @@ pub fn backend(
         bail!("psops's totals differ by person {pt:?} and by function {ft:?} on {label}");
     }
     report.step(format!(
-        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each, after a day off asked for, then again)",
+        "GET /api/v1/reports/utilization?quarter={}&group_by=person|function   ({} timed requests each, after a holiday added, then again)",
         quarter.name, args.requests
     ));
     report.step(format!(
@@ -145,14 +145,14 @@ pub fn backend(
             &by_person,
             "p50 ≤ 20 ms",
             20,
-            format!("{closed}, computed whole after a day off"),
+            format!("{closed}, computed whole after a holiday added"),
         ),
         (
             "function",
             &by_function,
             "p50 ≤ 5 ms",
             5,
-            format!("{closed}, computed whole after a day off"),
+            format!("{closed}, computed whole after a holiday added"),
         ),
         (
             "person",

@@ -76,9 +76,9 @@ pub enum Reading {
     /// A quarter hour of this person's time in the quarter before each request: the
     /// report's worked minutes change and it is brought up to date.
     AfterTime(i64),
-    /// A day off asked for by this person before each request: capacity changes and
-    /// the report is computed whole, from everyone's capacity and minutes.
-    AfterTimeOff(i64),
+    /// A holiday added before each request: capacity changes for a whole region and the
+    /// report is computed whole, from everyone's capacity and minutes.
+    AfterHoliday,
 }
 
 /// Makes a write that changes the database but no utilization figure.
@@ -116,17 +116,30 @@ pub fn log_time(client: &mut Client, person: i64, quarter: &Quarter) -> Result<(
     Ok(())
 }
 
-/// A change of capacity through `client`: a day off asked for by `person`, a different
-/// day each call, a year out (clear of the demo's own time off). Every report computes
-/// everyone's capacity and minutes again after it.
-pub fn ask_time_off(client: &mut Client, person: i64) -> Result<()> {
+/// A change of capacity through `client` that no kept report can follow person by
+/// person: a holiday added to the first calendar, a different day each call, two years
+/// out. Every report computes everyone's capacity and minutes again after it.
+pub fn add_holiday(client: &mut Client) -> Result<()> {
     static CALLS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
     let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(366 + n);
-    let body = format!("{{\"person_id\":{person},\"date\":\"{day}\",\"minutes\":480,\"kind\":\"pto\"}}");
-    let res = client.post("/api/v1/time-off", "application/json", body.as_bytes())?;
+    let res = client.get("/api/v1/calendars")?;
+    if res.status != 200 {
+        bail!("GET /api/v1/calendars answered {}: {}", res.status, res.text());
+    }
+    let calendars = res.json()?;
+    let id = calendars
+        .get("items")
+        .unwrap_or(&calendars)
+        .get(0)
+        .and_then(|c| c.get("id"))
+        .and_then(serde_json::Value::as_i64)
+        .context("the demo has no holiday calendar")?;
+    let day = time::OffsetDateTime::now_utc().date() + time::Duration::days(731 + n);
+    let body = format!("{{\"date\":\"{day}\",\"name\":\"Bench day {n}\"}}");
+    let path = format!("/api/v1/calendars/{id}/holidays");
+    let res = client.post(&path, "application/json", body.as_bytes())?;
     if res.status != 201 {
-        bail!("POST /api/v1/time-off answered {}: {}", res.status, res.text());
+        bail!("POST {path} answered {}: {}", res.status, res.text());
     }
     Ok(())
 }
@@ -156,7 +169,7 @@ pub fn time_report(
         match reading {
             Reading::Again => {}
             Reading::AfterTime(person) => log_time(client, person, quarter)?,
-            Reading::AfterTimeOff(person) => ask_time_off(client, person)?,
+            Reading::AfterHoliday => add_holiday(client)?,
         }
         let (res, took) = client.timed_get(&path)?;
         if res.status != 200 {

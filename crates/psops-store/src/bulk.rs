@@ -214,7 +214,7 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats, project_d
         "approved_minutes",
     ];
     stats.rollup_rows += copy_rows(tx, "time_rollup_day", &cols, day_rows.collect()).await?;
-    rollups::moved(tx, &rollups::EVERYONE).await?;
+    rollups::moved(tx, &crate::follow::EVERYONE).await?;
     stats.rollup_rows += copy_rollup(tx, &rollups::WEEK, weeks).await?;
     stats.rollup_rows += copy_rollup(tx, &rollups::MONTH, months).await?;
     // A person's time is wholly in one batch, so their project rows are final here; a

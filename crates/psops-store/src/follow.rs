@@ -1,60 +1,102 @@
-//! Bringing a kept report up to date after time entries: the counts a result was read at,
-//! and the people whose worked minutes changed since, from the log every move of the
-//! rollup count writes (migration 12). A report of 5,000 people after one time entry then
-//! reads one person's minutes again, not everyone's.
+//! Bringing a kept report up to date: the counts a result was read at, and whom the
+//! changes since concerned, from the log written beside each move of a count
+//! (migration 12). After a time entry or a day off, a report of 5,000 people computes
+//! one person's figures again, not everyone's.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use psops_core::Result;
 use psops_core::dates::{DateRange, day_number};
+use time::Date;
 
-use crate::db::{Pools, sql};
+use crate::db::{Pools, Tx, sql};
 
-/// Moves of the rollup counts past which a kept result is read again whole rather than
+/// Moves of the counts past which a kept result is computed again whole rather than
 /// person by person: by then most people have changed anyway.
 const MOST: i64 = 256;
-/// Changed people past which a kept result is read again whole (an import), rather than
-/// theirs named one by one.
+/// Changed people past which a kept result is computed again whole (an import), rather
+/// than theirs named one by one.
 const MOST_PEOPLE: usize = 500;
+/// Moves of a count the log keeps; a reader further behind computes everything again.
+const LOGGED: i64 = 1024;
+/// How often, in moves of one count, the log's oldest rows are deleted.
+const PRUNE_EVERY: i64 = 128;
 
-/// What a kept report of worked minutes was read at: each rollup count (one on SQLite,
-/// 32 on PostgreSQL, by shard) and the capacity count.
+/// The log's row for a move that concerned anyone on any day: a bulk load.
+pub(crate) const EVERYONE: [(i64, i64, i64); 1] = [(0, i64::MIN, i64::MAX)];
+
+/// Logs whom the move of count `kind` to `n` concerned, as (person, first day, last
+/// day), in the transaction that moved it.
+pub(crate) async fn log(tx: &mut Tx, kind: &str, n: i64, people: &[(i64, i64, i64)]) -> Result<()> {
+    // Five arguments a row stays far below both drivers' limits.
+    for chunk in people.chunks(400) {
+        let mut q = sql("INSERT INTO change_log (kind, n, person_id, first_day, last_day) VALUES ");
+        for (i, (person, first, last)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.push_bind(kind).push(", ").push_bind(n).push(", ").push_bind(*person);
+            q.push(", ").push_bind(*first).push(", ").push_bind(*last).push(")");
+        }
+        tx.execute(q).await?;
+    }
+    if n % PRUNE_EVERY == 0 {
+        let mut q = sql("DELETE FROM change_log WHERE kind = ");
+        q.push_bind(kind).push(" AND n <= ").push_bind(n - LOGGED);
+        tx.execute(q).await?;
+    }
+    Ok(())
+}
+
+/// Logs the move of the capacity count that a write of `person`'s time off on `day` just
+/// made (by trigger, in this transaction), so that kept reports compute only their
+/// capacity again.
+pub(crate) async fn time_off(tx: &mut Tx, person: i64, day: Date) -> Result<()> {
+    let n: i64 = tx
+        .one(sql("SELECT n FROM change_counts WHERE kind = 'capacity'"))
+        .await?
+        .get("n")?;
+    let day = day_number(day);
+    log(tx, "capacity", n, &[(person, day, day)]).await
+}
+
+/// What a kept report was read at: every count of changes to worked minutes (one on
+/// SQLite, 32 on PostgreSQL) and to capacity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Counts {
-    rollup: BTreeMap<i64, i64>,
-    capacity: i64,
+pub(crate) struct Counts(BTreeMap<String, i64>);
+
+fn is_rollup(kind: &str) -> bool {
+    kind == "rollup" || kind.starts_with("rollup:")
 }
 
 impl Counts {
     /// The counts as committed now; read before the result they stamp.
     pub async fn read(pools: &Pools) -> Result<Counts> {
-        let mut out = Counts::default();
+        let mut out = BTreeMap::new();
         for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
             let kind: String = row.get("kind")?;
-            let n: i64 = row.get("n")?;
-            match kind.split_once(':').unwrap_or((&kind, "0")) {
-                ("rollup", shard) => {
-                    out.rollup.insert(shard.parse().unwrap_or_default(), n);
-                }
-                ("capacity", _) => out.capacity += n,
-                _ => {}
+            if is_rollup(&kind) || kind == "capacity" {
+                out.insert(kind, row.get("n")?);
             }
         }
-        Ok(out)
+        Ok(Counts(out))
     }
 
     /// One text for the counts, for results kept until any of them moves.
     pub fn stamp(&self) -> String {
-        format!("rollups:{}/{}", self.rollup.values().sum::<i64>(), self.capacity)
+        let rollup: i64 = self.0.iter().filter(|(k, _)| is_rollup(k)).map(|(_, n)| n).sum();
+        let capacity = self.0.get("capacity").copied().unwrap_or_default();
+        format!("rollups:{rollup}/{capacity}")
     }
 }
 
-/// Someone whose worked minutes changed, and the first and last day the changes touched.
+/// Someone whom changes concerned: the first and last day they touched, and whether
+/// their worked minutes or their capacity (time off) changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Changed {
     pub person: i64,
     first: i64,
     last: i64,
+    pub minutes: bool,
+    pub capacity: bool,
 }
 
 impl Changed {
@@ -64,61 +106,63 @@ impl Changed {
     }
 }
 
-/// The people whose worked minutes changed between `old` and `new` (one row each, their
-/// days merged), when that is all that changed and the log still holds every move in
-/// between; `None` when the result must be read again whole: capacity changed, a bulk
-/// load, too many moves, or moves the log no longer holds.
+/// The people whom the changes between `old` and `new` concerned (one row each, their
+/// days merged), when the log holds every move in between; `None` when the result must
+/// be computed whole: a move the log does not name (a holiday, a person changed, a bulk
+/// load), too many moves or people, or moves the log no longer holds.
 pub(crate) async fn changes(pools: &Pools, old: &Counts, new: &Counts) -> Result<Option<Vec<Changed>>> {
-    if old.capacity != new.capacity || old.rollup.len() != new.rollup.len() {
+    if old.0.len() != new.0.len() {
         return Ok(None);
     }
     let mut moves = Vec::new();
-    for (shard, n) in &new.rollup {
-        let Some(was) = old.rollup.get(shard) else {
-            return Ok(None);
-        };
-        if n < was {
-            return Ok(None);
-        }
-        if n > was {
-            moves.push((*shard, *was, *n));
+    for (kind, n) in &new.0 {
+        match old.0.get(kind) {
+            Some(was) if was == n => {}
+            Some(was) if was < n => moves.push((kind.as_str(), *was, *n)),
+            _ => return Ok(None),
         }
     }
-    if moves.iter().map(|(_, was, n)| n - was).sum::<i64>() > MOST {
+    let expected: i64 = moves.iter().map(|(_, was, n)| n - was).sum();
+    if expected > MOST {
         return Ok(None);
     }
     if moves.is_empty() {
         return Ok(Some(Vec::new()));
     }
-    let mut q = sql("SELECT shard, n, person_id, first_day, last_day FROM rollup_log WHERE ");
-    for (i, (shard, was, n)) in moves.iter().enumerate() {
-        q.push(if i == 0 { "(shard = " } else { " OR (shard = " });
-        q.push_bind(*shard).push(" AND n > ").push_bind(*was);
+    let mut q = sql("SELECT kind, n, person_id, first_day, last_day FROM change_log WHERE ");
+    for (i, (kind, was, n)) in moves.iter().enumerate() {
+        q.push(if i == 0 { "(kind = " } else { " OR (kind = " });
+        q.push_bind(*kind).push(" AND n > ").push_bind(*was);
         q.push(" AND n <= ").push_bind(*n).push(")");
     }
-    let rows = pools
-        .integers(q, ["shard", "n", "person_id", "first_day", "last_day"])
-        .await?;
-    let mut seen: BTreeSet<(i64, i64)> = BTreeSet::new();
-    let mut people: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
-    for [shard, n, person, first, last] in rows {
+    let mut seen: BTreeSet<(String, i64)> = BTreeSet::new();
+    let mut people: BTreeMap<i64, Changed> = BTreeMap::new();
+    for row in pools.all(q).await? {
+        let kind: String = row.get("kind")?;
+        let (n, person): (i64, i64) = (row.get("n")?, row.get("person_id")?);
+        let (first, last): (i64, i64) = (row.get("first_day")?, row.get("last_day")?);
         if person == 0 {
             return Ok(None);
         }
-        seen.insert((shard, n));
-        let span = people.entry(person).or_insert((first, last));
-        span.0 = span.0.min(first);
-        span.1 = span.1.max(last);
+        let c = people.entry(person).or_insert(Changed {
+            person,
+            first,
+            last,
+            minutes: false,
+            capacity: false,
+        });
+        c.first = c.first.min(first);
+        c.last = c.last.max(last);
+        if is_rollup(&kind) {
+            c.minutes = true;
+        } else {
+            c.capacity = true;
+        }
+        seen.insert((kind, n));
     }
-    // Every move logs at least one person: a move without a row was pruned.
-    let expected: i64 = moves.iter().map(|(_, was, n)| n - was).sum();
+    // Every logged move names at least one person: a move without a row was not logged.
     if i64::try_from(seen.len()).unwrap_or(i64::MAX) != expected || people.len() > MOST_PEOPLE {
         return Ok(None);
     }
-    Ok(Some(
-        people
-            .into_iter()
-            .map(|(person, (first, last))| Changed { person, first, last })
-            .collect(),
-    ))
+    Ok(Some(people.into_values().collect()))
 }

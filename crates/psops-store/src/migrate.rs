@@ -95,9 +95,9 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 12,
-        name: "rollup_log",
-        sqlite: include_str!("../migrations/sqlite/0012_rollup_log.sql"),
-        postgres: include_str!("../migrations/postgres/0012_rollup_log.sql"),
+        name: "change_log",
+        sqlite: include_str!("../migrations/sqlite/0012_change_log.sql"),
+        postgres: include_str!("../migrations/postgres/0012_change_log.sql"),
     },
 ];
 

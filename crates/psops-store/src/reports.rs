@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use psops_core::capacity::{
-    Capacity, CapacityView, Holiday, PersonFacts, TimeOff, calendar_view_resolved, policy_view_resolved,
+    Capacity, CapacityRules, CapacityView, Holiday, PersonFacts, RulesOverride, TimeOff, calendar_view_resolved,
+    policy_view_resolved,
 };
 use psops_core::code::Code;
 use psops_core::dates::{DateRange, day_number};
@@ -295,7 +296,12 @@ impl ReportStore for Db {
             Ok(Arc::new(weekly))
         };
         let update = |kept: Arc<crate::reports_weekly::Weekly>, changed: Vec<Changed>| async move {
-            let ids: Vec<i64> = changed.iter().filter(|c| c.within(range)).map(|c| c.person).collect();
+            // The weekly series counts the policy view: time off does not change it.
+            let ids: Vec<i64> = changed
+                .iter()
+                .filter(|c| c.minutes && c.within(range))
+                .map(|c| c.person)
+                .collect();
             let weekly = Arc::unwrap_or_clone(kept);
             Ok(weekly.update(&self.pools, range, filter, &ids).await?.map(Arc::new))
         };
@@ -503,13 +509,9 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         let overrides = capacity_rules::overrides(&mut rules).await?;
         let mut out = Vec::with_capacity(people.len());
         for p in people {
-            let id = p.facts.person_id.get();
-            let hs = holidays
-                .get(&p.facts.region.trim().to_lowercase())
-                .map_or(&[][..], Vec::as_slice);
-            let off = time_off.get(&id).map_or(&[][..], Vec::as_slice);
+            let off = time_off.get(&p.facts.person_id.get()).map_or(&[][..], Vec::as_slice);
             let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
-            let calendar = calendar_view_resolved(&base, &overrides, &p.facts, range, hs, off)?;
+            let calendar = calendar(&base, &overrides, &p.facts, range, &holidays, off)?;
             out.push(Capable {
                 person: p,
                 policy,
@@ -518,7 +520,50 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         }
         Ok(Arc::new(out))
     };
-    db.memo.get_capacity(pools, key, read).await
+    // A day off changes one person's calendar view, and nothing else: theirs alone is
+    // computed again. (Anything else that moves capacity is not logged: read whole.)
+    let update = |kept: Arc<Vec<Capable>>, changed: Vec<Changed>| async move {
+        let ids: Vec<i64> = changed
+            .iter()
+            .filter(|c| c.capacity && c.within(range))
+            .map(|c| c.person)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Some(kept));
+        }
+        let theirs = |q: &mut Sql| crate::rollups::push_list(q, &ids);
+        let holidays = holidays(pools, None, range).await?;
+        let time_off = time_off(pools, range, &theirs).await?;
+        let mut rules = pools;
+        let base = capacity_rules::base(&mut rules).await?;
+        let overrides = capacity_rules::overrides(&mut rules).await?;
+        let mut out = Arc::unwrap_or_clone(kept);
+        for id in &ids {
+            let Ok(at) = out.binary_search_by_key(id, |c| c.person.facts.person_id.get()) else {
+                continue;
+            };
+            let off = time_off.get(id).map_or(&[][..], Vec::as_slice);
+            let c = &mut out[at];
+            c.calendar = calendar(&base, &overrides, &c.person.facts, range, &holidays, off)?;
+        }
+        Ok(Some(Arc::new(out)))
+    };
+    db.memo.follow(pools, key, read, update).await
+}
+
+/// A person's calendar view: the policy less their region's holidays and their time off.
+fn calendar(
+    base: &CapacityRules,
+    overrides: &[RulesOverride],
+    facts: &PersonFacts,
+    range: DateRange,
+    holidays: &HashMap<String, Vec<Holiday>>,
+    off: &[TimeOff],
+) -> Result<Capacity> {
+    let hs = holidays
+        .get(&facts.region.trim().to_lowercase())
+        .map_or(&[][..], Vec::as_slice);
+    calendar_view_resolved(base, overrides, facts, range, hs, off)
 }
 
 /// Every person's utilization over the range, grouped.

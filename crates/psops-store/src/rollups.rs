@@ -198,46 +198,22 @@ impl Deltas {
     }
 }
 
-/// Moves of the count the log keeps (migration 12): a reader further behind reads
-/// everything again.
-const LOGGED: i64 = 1024;
-/// How often, in moves of one count, the log's oldest rows are deleted.
-const PRUNE_EVERY: i64 = 128;
-
 /// Moves the count of changes to the day rollup (migration 11), in the transaction that
 /// changes it, and logs whose minutes it changed — `people` as (person, first day, last
-/// day), or [`EVERYONE`] — so that reports kept at an older count read only those
-/// people's minutes again (`crate::follow`). On PostgreSQL one of 32 counts, chosen by
-/// the session, so that concurrent writers do not queue on one row.
+/// day), or [`crate::follow::EVERYONE`] — so that reports kept at an older count read
+/// only those people's minutes again. On PostgreSQL one of 32 counts, chosen by the
+/// session, so that concurrent writers do not queue on one row.
 pub(crate) async fn moved(tx: &mut Tx, people: &[(i64, i64, i64)]) -> Result<()> {
     let q = match tx.backend() {
-        Backend::Sqlite => sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup' RETURNING n, 0 AS shard"),
+        Backend::Sqlite => sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup' RETURNING kind, n"),
         Backend::Postgres => sql(
-            "UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup:' || (pg_backend_pid() % 32) \
-             RETURNING n, CAST(substr(kind, 8) AS BIGINT) AS shard",
+            "UPDATE change_counts SET n = n + 1 WHERE kind = 'rollup:' || (pg_backend_pid() % 32) RETURNING kind, n",
         ),
     };
     let row = tx.one(q).await?;
-    let (n, shard): (i64, i64) = (row.get("n")?, row.get("shard")?);
-    for chunk in people.chunks(CHUNK) {
-        let mut q = sql("INSERT INTO rollup_log (shard, n, person_id, first_day, last_day) VALUES ");
-        for (i, (person, first, last)) in chunk.iter().enumerate() {
-            q.push(if i == 0 { "(" } else { ", (" });
-            q.push_bind(shard).push(", ").push_bind(n).push(", ").push_bind(*person);
-            q.push(", ").push_bind(*first).push(", ").push_bind(*last).push(")");
-        }
-        tx.execute(q).await?;
-    }
-    if n % PRUNE_EVERY == 0 {
-        let mut q = sql("DELETE FROM rollup_log WHERE shard = ");
-        q.push_bind(shard).push(" AND n <= ").push_bind(n - LOGGED);
-        tx.execute(q).await?;
-    }
-    Ok(())
+    let (kind, n): (String, i64) = (row.get("kind")?, row.get("n")?);
+    crate::follow::log(tx, &kind, n, people).await
 }
-
-/// The log's row for a move that changed anyone's minutes on any day: a bulk load.
-pub(crate) const EVERYONE: [(i64, i64, i64); 1] = [(0, i64::MIN, i64::MAX)];
 
 /// Each person's first and last day among changed day rows.
 fn touched(days: &[(DayKey, [i64; 3])]) -> Vec<(i64, i64, i64)> {

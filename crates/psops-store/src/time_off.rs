@@ -84,6 +84,7 @@ async fn insert(tx: &mut Tx, ctx: &WriteCtx, new: NewTimeOff) -> Result<TimeOffR
     .bind(TimeOffStatus::Requested.code())
     .bind(now());
     let record = read(&tx.one(q).await?)?;
+    crate::follow::time_off(tx, record.person_id.get(), record.date).await?;
     crate::audit::record(
         tx,
         ctx,
@@ -125,6 +126,7 @@ async fn decide(
     .bind(t)
     .bind(reason);
     let after = read(&tx.one(q).await?)?;
+    crate::follow::time_off(tx, after.person_id.get(), after.date).await?;
     crate::audit::record(
         tx,
         ctx,
@@ -215,6 +217,7 @@ impl TimeOffStore for Db {
             let before = TIME_OFF.get(&mut tx, id.get(), lock).await?;
             check_version(before.version, v)?;
             tx.execute(sql("DELETE FROM time_off WHERE id = $1").bind(id)).await?;
+            crate::follow::time_off(&mut tx, before.person_id.get(), before.date).await?;
             crate::audit::deleted(&mut tx, ctx, TIME_OFF.entity, id.get(), &before).await?;
         }
         tx.commit().await

@@ -1,7 +1,9 @@
-//! Reports kept at an older count and brought up to date after time entries — from the
-//! people those entries changed, not read again whole — equal what a fresh read gives,
-//! after every kind of change to minutes, through this store or another connection.
+//! Reports kept at older counts and brought up to date after time entries and time off —
+//! from the people those changed, not computed again whole — equal what a fresh read
+//! gives, after every kind of change, through this store or another connection.
 
+use psops_core::calendars::{NewTimeOff, TimeOffDecision};
+use psops_core::capacity::{Holiday, TimeOffKind};
 use psops_core::dates::DateRange;
 use psops_core::people::Function;
 use psops_core::reporting::UtilizationFilter;
@@ -13,7 +15,7 @@ use psops_store::{Db, OpenOptions};
 use time::macros::date;
 
 use super::fixtures::ctx;
-use super::time_fixtures::{as_person, internal, log, managed_project, on_project, ops, staff};
+use super::time_fixtures::{as_person, calendar, internal, log, managed_project, on_project, ops, staff};
 
 crate::stories!(followed_reports_equal_a_fresh_read);
 
@@ -115,6 +117,54 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
     same_as_fresh(db, "a new person").await;
     log(&other, on_project(dee.id, &p, date!(2026 - 03 - 20), 120)).await;
     same_as_fresh(db, "a new person's first entry").await;
+
+    // Time off: asked for (nothing counted yet), approved (one calendar view changes),
+    // withdrawn — each followed for that person alone; a run of days decided together.
+    let day_off = |person, date| NewTimeOff {
+        person_id: person,
+        date,
+        minutes: psops_core::Minutes(480),
+        kind: TimeOffKind::Pto,
+        note: None,
+    };
+    let asked = db
+        .request_time_off(&ctx(), day_off(ada.id, date!(2026 - 03 - 13)))
+        .await
+        .unwrap();
+    same_as_fresh(db, "a day off asked for").await;
+    let approved = other
+        .decide_time_off(&ctx(), asked.id, None, TimeOffDecision::Approve)
+        .await
+        .unwrap();
+    same_as_fresh(db, "a day off approved").await;
+    db.delete_time_off(&ctx(), approved.id, None).await.unwrap();
+    same_as_fresh(db, "a day off withdrawn").await;
+    let run = db
+        .request_days(
+            &ctx(),
+            vec![
+                day_off(cy.id, date!(2026 - 03 - 16)),
+                day_off(cy.id, date!(2026 - 03 - 17)),
+            ],
+        )
+        .await
+        .unwrap();
+    let days: Vec<_> = run.iter().map(|d| (d.id, None)).collect();
+    other
+        .decide_time_off_days(&ctx(), &days, TimeOffDecision::Approve)
+        .await
+        .unwrap();
+    same_as_fresh(db, "a run of days off approved").await;
+
+    // A holiday changes a region's capacity: not followed, read whole.
+    let emea = calendar(db, "EMEA holidays", "EMEA").await;
+    let holiday = Holiday {
+        date: date!(2026 - 03 - 18),
+        minutes: None,
+        name: "Founders' day".into(),
+    };
+    other.add_holidays(&ctx(), emea.id, vec![holiday]).await.unwrap();
+    same_as_fresh(db, "a holiday").await;
 
     // More moves than are worth following one by one: read whole.
     for i in 0..300 {

@@ -1,0 +1,18 @@
+-- Whom each move of a count in change_counts concerned: a row per person and move, with
+-- the first and last day number it touched (person 0: everyone, a bulk load). `kind`
+-- is the count's and `n` its value after the move. The store writes it where it moves
+-- the rollup count (entry writes, imports) and after each write to time off; a report
+-- kept at older counts reads the moves since and computes again only those people's
+-- figures. The writer holds the count's row lock until it commits, so one count's moves
+-- commit in the order of `n`, and a reader that has seen a count has every move up to
+-- it. A move without a row (a holiday, a person changed, a bulk load of time off) makes
+-- the reader compute everything again, as does a move whose row was deleted: the
+-- oldest rows are deleted as the counts move on.
+CREATE TABLE change_log (
+    kind      TEXT   NOT NULL,
+    n         BIGINT NOT NULL,
+    person_id BIGINT NOT NULL,
+    first_day BIGINT NOT NULL,
+    last_day  BIGINT NOT NULL,
+    PRIMARY KEY (kind, n, person_id)
+);
