@@ -116,14 +116,42 @@ impl std::iter::Sum for Ratio {
 /// `part ÷ whole` as basis points (10000 = 100 %) rounded half up; `None` when `whole`
 /// is zero, because a ratio of nothing is unknown rather than 0 %.
 pub fn basis_points(part: i64, whole: i64) -> Option<i64> {
-    Ratio::new(i128::from(part) * 10_000, i128::from(whole)).map(Ratio::round_half_up)
+    // Rounded as `Ratio::round_half_up` rounds, without reducing the fraction first: a
+    // report of 5,000 people takes 35,000 of these, and the reduction's GCD was most of
+    // their cost. Scaling a fraction does not move its rounding.
+    if whole == 0 {
+        return None;
+    }
+    let (n, d) = (i128::from(part) * 10_000, i128::from(whole));
+    let (n, d) = if d < 0 { (-n, -d) } else { (n, d) };
+    let r = (2 * n + d).div_euclid(2 * d);
+    Some(i64::try_from(r).unwrap_or(if r < 0 { i64::MIN } else { i64::MAX }))
 }
 
 /// Basis points as a percentage with one decimal, rounded half up: 7025 → `70.3%`.
+/// Written digit by digit: a report's JSON writes seven a row.
 pub fn percent_text(bp: i64) -> String {
-    let sign = if bp < 0 { "-" } else { "" };
     let tenths = (bp.unsigned_abs() + 5) / 10;
-    format!("{sign}{}.{}%", tenths / 10, tenths % 10)
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut whole = tenths / 10;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (whole % 10) as u8;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    let mut out = String::with_capacity(digits.len() - at + 4);
+    if bp < 0 {
+        out.push('-');
+    }
+    out.extend(digits[at..].iter().map(|d| char::from(*d)));
+    out.push('.');
+    out.push(char::from(b'0' + (tenths % 10) as u8));
+    out.push('%');
+    out
 }
 
 /// `value × bp ÷ 10000`, exactly.
@@ -188,6 +216,19 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn basis_points_round_as_the_exact_fraction_does(part in -10_000_000i64..10_000_000, whole in -1_000_000i64..1_000_000) {
+            let exact = Ratio::new(i128::from(part) * 10_000, i128::from(whole)).map(Ratio::round_half_up);
+            prop_assert_eq!(basis_points(part, whole), exact);
+        }
+
+        #[test]
+        fn percent_text_is_the_formatted_tenths(bp in -2_000_000i64..2_000_000) {
+            let sign = if bp < 0 { "-" } else { "" };
+            let tenths = (bp.unsigned_abs() + 5) / 10;
+            prop_assert_eq!(percent_text(bp), format!("{sign}{}.{}%", tenths / 10, tenths % 10));
+        }
+
         #[test]
         fn rounding_is_within_half(n in -1_000_000i128..1_000_000, d in 1i128..10_000) {
             let x = r(n, d);

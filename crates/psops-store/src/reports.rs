@@ -323,11 +323,13 @@ impl ReportStore for Db {
             .bind(range.end)
             .bind(range.start);
             let people = self.pools.all(q).await?;
-            let mut submitted: HashMap<i64, Date> = HashMap::new();
+            // When each person's week was submitted, and on which day.
+            let mut submitted_at: HashMap<i64, OffsetDateTime> = HashMap::new();
             let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
             for r in self.pools.all(q).await? {
-                submitted.insert(r.get("person_id")?, utc_day(r.get("submitted_at")?));
+                submitted_at.insert(r.get("person_id")?, r.get("submitted_at")?);
             }
+            let submitted: HashMap<i64, Date> = submitted_at.iter().map(|(p, at)| (*p, utc_day(*at))).collect();
             let mut approved: HashMap<i64, Date> = HashMap::new();
             let q = sql("SELECT person_id, approved_at FROM timesheet_approvals WHERE week_key = $1").bind(key);
             for r in self.pools.all(q).await? {
@@ -343,11 +345,6 @@ impl ReportStore for Db {
                 let at: OffsetDateTime = r.get("rejected_at")?;
                 let slot = rejected.entry(r.get("person_id")?).or_insert(at);
                 *slot = (*slot).max(at);
-            }
-            let mut submitted_at: HashMap<i64, OffsetDateTime> = HashMap::new();
-            let q = sql("SELECT person_id, submitted_at FROM timesheet_weeks WHERE week_key = $1").bind(key);
-            for r in self.pools.all(q).await? {
-                submitted_at.insert(r.get("person_id")?, r.get("submitted_at")?);
             }
             let mut minutes: HashMap<i64, (i64, i64)> = HashMap::new();
             let q =

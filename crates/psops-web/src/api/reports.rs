@@ -6,7 +6,6 @@
 use psops_core::error::Thing;
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
-use psops_core::store::Records as _;
 use std::collections::HashMap;
 
 use axum::extract::State;
@@ -14,8 +13,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use psops_core::capacity::{CapacityRules, HandbookRow};
 use psops_core::dates::DateRange;
-use psops_core::page::{MAX_LIMIT, PageRequest};
-use psops_core::people::{Function, PersonFilter, PersonId};
+use psops_core::people::{Function, Person, PersonId};
 use psops_core::policy::{Action, Resource, list_scope};
 use psops_core::ratio::percent_text;
 use psops_core::report_text::{
@@ -23,6 +21,7 @@ use psops_core::report_text::{
 };
 use psops_core::reporting::{ComplianceReport, UtilizationFilter};
 use psops_core::scope::ListKind;
+use psops_core::store::RecordStore;
 use psops_core::timesheet::IsoWeek;
 use psops_core::utilization::{GroupBy, UtilizationReport, UtilizationRow};
 use psops_core::{Error, Result};
@@ -121,20 +120,14 @@ async fn names(st: &AppState, by: GroupBy, report: &UtilizationReport) -> Result
     let mut out = HashMap::new();
     match by {
         GroupBy::Person | GroupBy::Manager => {
-            let mut page = PageRequest::parse(None, Some(MAX_LIMIT))?;
-            let mut filter = PersonFilter::default();
-            for archived in [false, true] {
-                filter.archived = Some(archived);
-                loop {
-                    let got = st.store.list(&filter, page).await?;
-                    out.extend(got.items.into_iter().map(|p| (p.id.to_string(), p.fields.name)));
-                    match got.next_cursor {
-                        Some(c) => page = PageRequest::parse(Some(&c), Some(MAX_LIMIT))?,
-                        None => break,
-                    }
-                }
-                page = PageRequest::parse(None, Some(MAX_LIMIT))?;
-            }
+            // One kept read of the names the rows need, not every person's record.
+            let ids: Vec<PersonId> = report
+                .rows
+                .iter()
+                .filter_map(|r| r.key.parse::<i64>().ok().map(psops_core::Id::new))
+                .collect();
+            let names = RecordStore::<Person>::names(st.store.as_ref(), &ids).await?;
+            out.extend(names.iter().map(|(id, name)| (id.to_string(), name.clone())));
         }
         GroupBy::Partner => {
             for r in &report.rows {
