@@ -285,5 +285,6 @@ async fn write_batch(tx: &mut Tx, b: TimeBatch, stats: &mut LoadStats, project_d
         "entries",
     ];
     stats.rejections += copy_rows(tx, "timesheet_rejections", &cols, rejections.collect()).await?;
+    crate::follow::timesheets(tx).await?;
     Ok(())
 }

@@ -58,8 +58,18 @@ pub(crate) async fn time_off(tx: &mut Tx, person: i64, day: Date) -> Result<()> 
     log(tx, "capacity", n, &[(person, day, day)]).await
 }
 
+/// Moves the count of changes to timesheets (submissions, approvals, rejections), in
+/// the transaction that writes them. Not logged: a report that reads timesheets is
+/// computed whole after it.
+pub(crate) async fn timesheets(tx: &mut Tx) -> Result<()> {
+    tx.execute(sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'timesheets'"))
+        .await?;
+    Ok(())
+}
+
 /// What a kept report was read at: every count of changes to worked minutes (one on
-/// SQLite, 32 on PostgreSQL) and to capacity.
+/// SQLite, 32 on PostgreSQL) and to capacity, and for a report that reads timesheets,
+/// theirs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Counts(BTreeMap<String, i64>);
 
@@ -68,12 +78,13 @@ fn is_rollup(kind: &str) -> bool {
 }
 
 impl Counts {
-    /// The counts as committed now; read before the result they stamp.
-    pub async fn read(pools: &Pools) -> Result<Counts> {
+    /// The counts as committed now — and the timesheets', when `timesheets` — read
+    /// before the result they stamp.
+    pub async fn read(pools: &Pools, timesheets: bool) -> Result<Counts> {
         let mut out = BTreeMap::new();
         for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
             let kind: String = row.get("kind")?;
-            if is_rollup(&kind) || kind == "capacity" {
+            if is_rollup(&kind) || kind == "capacity" || (timesheets && kind == "timesheets") {
                 out.insert(kind, row.get("n")?);
             }
         }
@@ -84,7 +95,10 @@ impl Counts {
     pub fn stamp(&self) -> String {
         let rollup: i64 = self.0.iter().filter(|(k, _)| is_rollup(k)).map(|(_, n)| n).sum();
         let capacity = self.0.get("capacity").copied().unwrap_or_default();
-        format!("rollups:{rollup}/{capacity}")
+        match self.0.get("timesheets") {
+            Some(t) => format!("rollups:{rollup}/{capacity}/{t}"),
+            None => format!("rollups:{rollup}/{capacity}"),
+        }
     }
 }
 

@@ -72,7 +72,7 @@ impl Memo {
     {
         // Read before the result is computed: a commit in between moves the count and
         // the result is computed again next time, never kept under a later count.
-        let counts = Counts::read(pools).await?;
+        let counts = Counts::read(pools, false).await?;
         self.under(counts.stamp(), key, read).await
     }
 
@@ -87,7 +87,36 @@ impl Memo {
         U: FnOnce(T, Vec<Changed>) -> UF,
         UF: Future<Output = Result<Option<T>>>,
     {
-        let now = Counts::read(pools).await?;
+        self.follow_counts(pools, false, key, read, update).await
+    }
+
+    /// Like [`Memo::follow`], for a result that reads timesheets too: computed whole
+    /// after any change to them.
+    pub async fn follow_timesheets<T, R, U, UF>(&self, pools: &Pools, key: String, read: R, update: U) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        R: Future<Output = Result<T>>,
+        U: FnOnce(T, Vec<Changed>) -> UF,
+        UF: Future<Output = Result<Option<T>>>,
+    {
+        self.follow_counts(pools, true, key, read, update).await
+    }
+
+    async fn follow_counts<T, R, U, UF>(
+        &self,
+        pools: &Pools,
+        timesheets: bool,
+        key: String,
+        read: R,
+        update: U,
+    ) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        R: Future<Output = Result<T>>,
+        U: FnOnce(T, Vec<Changed>) -> UF,
+        UF: Future<Output = Result<Option<T>>>,
+    {
+        let now = Counts::read(pools, timesheets).await?;
         let kept = self.lookup::<(Counts, T)>(&key, FOLLOWED);
         let fresh = match kept {
             Some((at, value)) if at == now => return Ok(value),

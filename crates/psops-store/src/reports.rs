@@ -380,7 +380,15 @@ impl ReportStore for Db {
             }
             Ok(ComplianceReport { week, due, as_of, rows })
         };
-        self.memo.get(&self.pools, key, read).await
+        // Read from people and the settings (the capacity count moves with them), the
+        // week's timesheets and its worked minutes: kept until one of those changes, and
+        // through time logged outside the week — this week's, while the report is last
+        // week's.
+        let update = |kept: ComplianceReport, changed: Vec<Changed>| async move {
+            let inside = changed.iter().any(|c| c.minutes && c.within(week.range()));
+            Ok((!inside).then_some(kept))
+        };
+        self.memo.follow_timesheets(&self.pools, key, read, update).await
     }
 
     async fn project_minutes(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, Minutes>> {

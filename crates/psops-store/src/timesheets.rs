@@ -93,6 +93,7 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
+        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -124,6 +125,7 @@ impl TimesheetStore for Db {
             .bind(person)
             .bind(week_key(week));
         tx.execute(q).await?;
+        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -163,6 +165,7 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
+        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -218,6 +221,7 @@ impl TimesheetStore for Db {
             Some(&rejection),
         )
         .await?;
+        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(rejection)
     }

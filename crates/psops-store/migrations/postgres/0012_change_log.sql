@@ -16,3 +16,8 @@ CREATE TABLE change_log (
     last_day  BIGINT NOT NULL,
     PRIMARY KEY (kind, n, person_id)
 );
+
+-- A count of changes to timesheets (submissions, approvals, rejections), moved by the
+-- store in each transaction that writes them: compliance is kept until it, the worked
+-- minutes of its week or people change.
+INSERT INTO change_counts (kind, n) VALUES ('timesheets', 0);

@@ -14,3 +14,8 @@ CREATE TABLE change_log (
     last_day  INTEGER NOT NULL,
     PRIMARY KEY (kind, n, person_id)
 ) WITHOUT ROWID;
+
+-- A count of changes to timesheets (submissions, approvals, rejections), moved by the
+-- store in each transaction that writes them: compliance is kept until it, the worked
+-- minutes of its week or people change.
+INSERT INTO change_counts (kind, n) VALUES ('timesheets', 0);

@@ -63,6 +63,13 @@ async fn same_as_fresh(db: &Db, step: &str) {
             }
         }
     }
+    for week in ["2026-W10", "2026-W11", "2026-W12"] {
+        let week: IsoWeek = week.parse().unwrap();
+        let as_of = date!(2026 - 03 - 25);
+        let kept = db.compliance(week, as_of).await.unwrap();
+        let read = fresh.compliance(week, as_of).await.unwrap();
+        assert_eq!(kept, read, "{step}: compliance of {week}");
+    }
     fresh.close().await;
 }
 
@@ -111,6 +118,16 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         .await
         .unwrap();
     same_as_fresh(db, "a week approved").await;
+    // Submitted and rejected with no change of minutes in between: only the timesheets'
+    // count says so.
+    let w10: IsoWeek = "2026-W10".parse().unwrap();
+    db.submit_week(&ctx(), as_person(&cy), cy.id, w10).await.unwrap();
+    same_as_fresh(db, "a week submitted").await;
+    other
+        .reject_week(&ctx(), ops(), cy.id, w10, Some(p.id), "split by task")
+        .await
+        .unwrap();
+    same_as_fresh(db, "a week rejected").await;
 
     // A new person (capacity moves: read whole), then their first entry (followed).
     let dee = staff(&other, "dee@followed.example", "EMEA", Some(pm.id)).await;
