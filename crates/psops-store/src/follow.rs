@@ -67,38 +67,70 @@ pub(crate) async fn timesheets(tx: &mut Tx) -> Result<()> {
     Ok(())
 }
 
-/// What a kept report was read at: every count of changes to worked minutes (one on
-/// SQLite, 32 on PostgreSQL) and to capacity, and for a report that reads timesheets,
-/// theirs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Counts(BTreeMap<String, i64>);
+/// Which counts a kept result depends on: `rollup` (worked minutes: one count on
+/// SQLite, 32 on PostgreSQL), `capacity` (people, calendars, time off, settings, rules),
+/// `timesheets` (submissions and decisions), `projects`.
+pub(crate) type Kinds = &'static [&'static str];
+/// What reports of utilization read.
+pub(crate) const MINUTES: Kinds = &["rollup", "capacity"];
+/// What the compliance report reads.
+pub(crate) const COMPLIANCE: Kinds = &["rollup", "capacity", "timesheets"];
+/// What the approvals queue reads: submitted entries (which change only by timesheet
+/// steps), projects and people (its scopes).
+pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];
+
+/// What a kept result was read at: the counts of the kinds it depends on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Counts {
+    kinds: Kinds,
+    counts: BTreeMap<String, i64>,
+}
+
+/// The kind of a count's row: `rollup:7` is one of the rollup counts.
+fn family(kind: &str) -> &str {
+    kind.split(':').next().unwrap_or(kind)
+}
 
 fn is_rollup(kind: &str) -> bool {
-    kind == "rollup" || kind.starts_with("rollup:")
+    family(kind) == "rollup"
 }
 
 impl Counts {
-    /// The counts as committed now — and the timesheets', when `timesheets` — read
-    /// before the result they stamp.
-    pub async fn read(pools: &Pools, timesheets: bool) -> Result<Counts> {
-        let mut out = BTreeMap::new();
+    /// The counts of `kinds` as committed now; read before the result they stamp.
+    pub async fn read(pools: &Pools, kinds: Kinds) -> Result<Counts> {
+        let mut counts = BTreeMap::new();
         for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
             let kind: String = row.get("kind")?;
-            if is_rollup(&kind) || kind == "capacity" || (timesheets && kind == "timesheets") {
-                out.insert(kind, row.get("n")?);
+            if kinds.contains(&family(&kind)) {
+                counts.insert(kind, row.get("n")?);
             }
         }
-        Ok(Counts(out))
+        Ok(Counts { kinds, counts })
     }
 
-    /// One text for the counts, for results kept until any of them moves.
+    /// Whether every kind has its count: a database without one (a migration not
+    /// applied, a row deleted by hand) keeps nothing rather than keep it forever.
+    pub fn complete(&self) -> bool {
+        self.kinds.iter().all(|k| self.counts.keys().any(|c| family(c) == *k))
+    }
+
+    /// One text for the counts, for results kept until any of them moves: the kinds,
+    /// then each kind's sum.
     pub fn stamp(&self) -> String {
-        let rollup: i64 = self.0.iter().filter(|(k, _)| is_rollup(k)).map(|(_, n)| n).sum();
-        let capacity = self.0.get("capacity").copied().unwrap_or_default();
-        match self.0.get("timesheets") {
-            Some(t) => format!("rollups:{rollup}/{capacity}/{t}"),
-            None => format!("rollups:{rollup}/{capacity}"),
-        }
+        let sums: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|k| {
+                let n: i64 = self
+                    .counts
+                    .iter()
+                    .filter(|(c, _)| family(c) == *k)
+                    .map(|(_, n)| n)
+                    .sum();
+                n.to_string()
+            })
+            .collect();
+        format!("{}:{}", self.kinds.join("+"), sums.join("/"))
     }
 }
 
@@ -125,12 +157,12 @@ impl Changed {
 /// be computed whole: a move the log does not name (a holiday, a person changed, a bulk
 /// load), too many moves or people, or moves the log no longer holds.
 pub(crate) async fn changes(pools: &Pools, old: &Counts, new: &Counts) -> Result<Option<Vec<Changed>>> {
-    if old.0.len() != new.0.len() {
+    if old.kinds != new.kinds || old.counts.len() != new.counts.len() {
         return Ok(None);
     }
     let mut moves = Vec::new();
-    for (kind, n) in &new.0 {
-        match old.0.get(kind) {
+    for (kind, n) in &new.counts {
+        match old.counts.get(kind) {
             Some(was) if was == n => {}
             Some(was) if was < n => moves.push((kind.as_str(), *was, *n)),
             _ => return Ok(None),

@@ -51,32 +51,24 @@ impl Memo {
         self.under(stamp, key, read).await
     }
 
-    /// Like [`Memo::get`], kept until the capacity count moves rather than on any commit.
-    pub async fn get_capacity<T, F>(&self, pools: &Pools, key: String, read: F) -> Result<T>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T>>,
-    {
-        let q = crate::db::sql("SELECT n FROM change_counts WHERE kind = 'capacity'");
-        let n: i64 = pools.one(q).await?.get("n")?;
-        self.under(format!("capacity:{n}"), key, read).await
-    }
-
-    /// Like [`Memo::get`], kept until the day rollup's or the capacity count moves: for
-    /// reads of worked minutes (the week, month and day rollups all move together) and of
-    /// capacity, which a commit to anything else leaves as they were.
-    pub async fn get_rollups<T, F>(&self, pools: &Pools, key: String, read: F) -> Result<T>
+    /// Like [`Memo::get`], kept until one of the counts of `kinds` moves rather than on
+    /// any commit.
+    pub async fn get_counts<T, F>(&self, pools: &Pools, kinds: crate::follow::Kinds, key: String, read: F) -> Result<T>
     where
         T: Clone + Send + Sync + 'static,
         F: Future<Output = Result<T>>,
     {
         // Read before the result is computed: a commit in between moves the count and
         // the result is computed again next time, never kept under a later count.
-        let counts = Counts::read(pools, false).await?;
+        let counts = Counts::read(pools, kinds).await?;
+        if !counts.complete() {
+            return read.await;
+        }
         self.under(counts.stamp(), key, read).await
     }
 
-    /// Like [`Memo::get_rollups`], but when only time entries changed since the kept
+    /// Like [`Memo::get_counts`] of worked minutes and capacity, but when only time
+    /// entries or time off changed since the kept
     /// result, `update` brings it up to date from the people whose minutes changed
     /// (see [`crate::follow`]) rather than `read` reading it whole — unless `update`
     /// answers `None`: then it is read whole after all.
@@ -87,7 +79,8 @@ impl Memo {
         U: FnOnce(T, Vec<Changed>) -> UF,
         UF: Future<Output = Result<Option<T>>>,
     {
-        self.follow_counts(pools, false, key, read, update).await
+        self.follow_counts(pools, crate::follow::MINUTES, key, read, update)
+            .await
     }
 
     /// Like [`Memo::follow`], for a result that reads timesheets too: computed whole
@@ -99,13 +92,14 @@ impl Memo {
         U: FnOnce(T, Vec<Changed>) -> UF,
         UF: Future<Output = Result<Option<T>>>,
     {
-        self.follow_counts(pools, true, key, read, update).await
+        self.follow_counts(pools, crate::follow::COMPLIANCE, key, read, update)
+            .await
     }
 
     async fn follow_counts<T, R, U, UF>(
         &self,
         pools: &Pools,
-        timesheets: bool,
+        kinds: crate::follow::Kinds,
         key: String,
         read: R,
         update: U,
@@ -116,7 +110,10 @@ impl Memo {
         U: FnOnce(T, Vec<Changed>) -> UF,
         UF: Future<Output = Result<Option<T>>>,
     {
-        let now = Counts::read(pools, timesheets).await?;
+        let now = Counts::read(pools, kinds).await?;
+        if !now.complete() {
+            return read.await;
+        }
         let kept = self.lookup::<(Counts, T)>(&key, FOLLOWED);
         let fresh = match kept {
             Some((at, value)) if at == now => return Ok(value),

@@ -265,7 +265,7 @@ impl Db {
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
         let kept = async { Ok((ids.to_vec(), read().await?)) };
         let (same, found) = if R::COUNTED {
-            self.memo.get_capacity(&self.pools, key, kept).await?
+            self.memo.get_counts(&self.pools, &["capacity"], key, kept).await?
         } else {
             self.memo.get(&self.pools, key, kept).await?
         };

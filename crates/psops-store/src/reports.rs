@@ -276,7 +276,12 @@ impl ReportStore for Db {
         DateRange::new(range.start, range.end)?;
         let key = format!("utilization|{range:?}|{group_by:?}|{filter:?}");
         self.memo
-            .get_rollups(&self.pools, key, utilization(self, range, group_by, filter))
+            .get_counts(
+                &self.pools,
+                crate::follow::MINUTES,
+                key,
+                utilization(self, range, group_by, filter),
+            )
             .await
     }
 

@@ -116,6 +116,11 @@ pub(crate) async fn move_entries(
         }
     }
     deltas.write(tx).await?;
+    // Every status an entry takes after draft is taken here, with the week's timesheet
+    // rows written in the same transaction: the one place the timesheets count moves.
+    if !moved.is_empty() {
+        crate::follow::timesheets(tx).await?;
+    }
     for (before, after) in entries.iter().zip(&moved) {
         crate::audit::record(
             tx,

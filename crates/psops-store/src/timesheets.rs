@@ -82,6 +82,8 @@ impl TimesheetStore for Db {
                     format!("{week} is already submitted and has no draft entries"),
                 ));
             }
+            // No entry moved, so nothing else moved the timesheets count.
+            crate::follow::timesheets(&mut tx).await?;
         }
         let q = sql(
             "INSERT INTO timesheet_weeks (person_id, week_key, submitted_at, submitted_by) VALUES ($1, $2, $3, $4) \
@@ -93,7 +95,6 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
-        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -125,7 +126,6 @@ impl TimesheetStore for Db {
             .bind(person)
             .bind(week_key(week));
         tx.execute(q).await?;
-        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -165,7 +165,6 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
-        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -221,7 +220,6 @@ impl TimesheetStore for Db {
             Some(&rejection),
         )
         .await?;
-        crate::follow::timesheets(&mut tx).await?;
         tx.commit().await?;
         Ok(rejection)
     }
@@ -340,7 +338,9 @@ impl TimesheetStore for Db {
                 .collect();
             Ok(out)
         };
-        self.memo.get(&self.pools, key, read).await
+        // Entries are submitted, withdrawn and decided only by timesheet steps (anything
+        // else changes drafts alone); scopes read projects and people.
+        self.memo.get_counts(&self.pools, crate::follow::QUEUE, key, read).await
     }
 
     async fn remind(&self, ctx: &WriteCtx, people: &[PersonId], week: IsoWeek, message: &str) -> Result<Vec<Reminder>> {

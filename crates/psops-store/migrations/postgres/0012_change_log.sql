@@ -21,3 +21,15 @@ CREATE TABLE change_log (
 -- store in each transaction that writes them: compliance is kept until it, the worked
 -- minutes of its week or people change.
 INSERT INTO change_counts (kind, n) VALUES ('timesheets', 0);
+
+-- A count of changes to projects, by a trigger like the capacity count's: the approvals
+-- queue, whose scopes read projects' managers and partners, is kept until it, the
+-- timesheets' or the capacity count moves.
+INSERT INTO change_counts (kind, n) VALUES ('projects', 0);
+CREATE FUNCTION change_counts_projects() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE change_counts SET n = n + 1 WHERE kind = 'projects';
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER projects_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON projects FOR EACH STATEMENT EXECUTE FUNCTION change_counts_projects();

@@ -19,3 +19,11 @@ CREATE TABLE change_log (
 -- store in each transaction that writes them: compliance is kept until it, the worked
 -- minutes of its week or people change.
 INSERT INTO change_counts (kind, n) VALUES ('timesheets', 0);
+
+-- A count of changes to projects, by triggers like the capacity count's: the approvals
+-- queue, whose scopes read projects' managers and partners, is kept until it, the
+-- timesheets' or the capacity count moves.
+INSERT INTO change_counts (kind, n) VALUES ('projects', 0);
+CREATE TRIGGER projects_count_insert AFTER INSERT ON projects BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'projects'; END;
+CREATE TRIGGER projects_count_update AFTER UPDATE ON projects BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'projects'; END;
+CREATE TRIGGER projects_count_delete AFTER DELETE ON projects BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'projects'; END;

@@ -5,8 +5,9 @@
 use psops_core::calendars::{NewTimeOff, TimeOffDecision};
 use psops_core::capacity::{Holiday, TimeOffKind};
 use psops_core::dates::DateRange;
-use psops_core::people::Function;
+use psops_core::people::{Function, PersonId};
 use psops_core::reporting::UtilizationFilter;
+use psops_core::scope::{ApprovalScope, ListScope};
 use psops_core::store::prelude::*;
 use psops_core::time_entries::TimeEntryPatch;
 use psops_core::timesheet::IsoWeek;
@@ -49,7 +50,7 @@ fn filters() -> [UtilizationFilter; 3] {
 }
 
 /// Every report `db` keeps equals a fresh store's reading of the same database.
-async fn same_as_fresh(db: &Db, step: &str) {
+async fn same_as_fresh(db: &Db, pm: PersonId, step: &str) {
     let fresh = open(db.url()).await;
     for range in ranges() {
         for filter in filters() {
@@ -62,6 +63,18 @@ async fn same_as_fresh(db: &Db, step: &str) {
                 assert_eq!(kept, read, "{step}: weeks by {by:?}, {filter:?}, {range:?}");
             }
         }
+    }
+    let queues = [
+        ApprovalScope::All { except: None },
+        ApprovalScope::Managed {
+            manager: pm,
+            read: ListScope::All,
+        },
+    ];
+    for scope in &queues {
+        let kept = db.waiting(scope).await.unwrap();
+        let read = fresh.waiting(scope).await.unwrap();
+        assert_eq!(kept, read, "{step}: the approvals queue, {scope:?}");
     }
     for week in ["2026-W10", "2026-W11", "2026-W12"] {
         let week: IsoWeek = week.parse().unwrap();
@@ -84,19 +97,19 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         log(db, on_project(who.id, &p, date!(2026 - 03 - 10), 300)).await;
         log(db, internal(who.id, date!(2026 - 04 - 14), 60)).await;
     }
-    same_as_fresh(db, "first read").await;
+    same_as_fresh(db, pm.id, "first read").await;
 
     let e = log(db, on_project(ada.id, &p, date!(2026 - 03 - 11), 90)).await;
-    same_as_fresh(db, "an entry").await;
+    same_as_fresh(db, pm.id, "an entry").await;
 
     let other = open(db.url()).await;
     log(&other, on_project(bob.id, &p, date!(2026 - 03 - 12), 45)).await;
     log(&other, internal(cy.id, date!(2026 - 05 - 19), 30)).await;
-    same_as_fresh(db, "entries through another connection").await;
+    same_as_fresh(db, pm.id, "entries through another connection").await;
 
     // Outside every range: nobody's figures change, the counts move.
     log(db, internal(ada.id, date!(2026 - 07 - 01), 30)).await;
-    same_as_fresh(db, "an entry outside the ranges").await;
+    same_as_fresh(db, pm.id, "an entry outside the ranges").await;
 
     let moved = TimeEntryPatch {
         date: Some(date!(2026 - 04 - 01)),
@@ -105,10 +118,10 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         ..Default::default()
     };
     let e = db.update_time_entry(&ctx(), e.id, None, moved).await.unwrap();
-    same_as_fresh(db, "an entry moved out of March and unbilled").await;
+    same_as_fresh(db, pm.id, "an entry moved out of March and unbilled").await;
 
     db.delete_time_entry(&ctx(), e.id, None).await.unwrap();
-    same_as_fresh(db, "an entry deleted").await;
+    same_as_fresh(db, pm.id, "an entry deleted").await;
 
     // Approval changes only approved minutes: the figures stay.
     let week: IsoWeek = "2026-W11".parse().unwrap();
@@ -117,23 +130,38 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         .approve_week(&ctx(), ops(), bob.id, week, Some(p.id))
         .await
         .unwrap();
-    same_as_fresh(db, "a week approved").await;
+    same_as_fresh(db, pm.id, "a week approved").await;
     // Submitted and rejected with no change of minutes in between: only the timesheets'
     // count says so.
     let w10: IsoWeek = "2026-W10".parse().unwrap();
     db.submit_week(&ctx(), as_person(&cy), cy.id, w10).await.unwrap();
-    same_as_fresh(db, "a week submitted").await;
+    same_as_fresh(db, pm.id, "a week submitted").await;
     other
         .reject_week(&ctx(), ops(), cy.id, w10, Some(p.id), "split by task")
         .await
         .unwrap();
-    same_as_fresh(db, "a week rejected").await;
+    same_as_fresh(db, pm.id, "a week rejected").await;
+    // A week with no entries, submitted: no entry moves.
+    let w12: IsoWeek = "2026-W12".parse().unwrap();
+    db.submit_week(&ctx(), as_person(&bob), bob.id, w12).await.unwrap();
+    same_as_fresh(db, pm.id, "an empty week submitted").await;
+    // Ada's week of project time waits; the project gets another manager: the old
+    // manager's queue empties (projects are counted, not followed).
+    let w11: IsoWeek = "2026-W11".parse().unwrap();
+    db.submit_week(&ctx(), as_person(&ada), ada.id, w11).await.unwrap();
+    same_as_fresh(db, pm.id, "another week submitted").await;
+    let handed = psops_core::projects::ProjectPatch {
+        project_manager_id: Some(Some(bob.id)),
+        ..Default::default()
+    };
+    other.update(&ctx(), p.id, None, handed).await.unwrap();
+    same_as_fresh(db, pm.id, "a project handed to another manager").await;
 
     // A new person (capacity moves: read whole), then their first entry (followed).
     let dee = staff(&other, "dee@followed.example", "EMEA", Some(pm.id)).await;
-    same_as_fresh(db, "a new person").await;
+    same_as_fresh(db, pm.id, "a new person").await;
     log(&other, on_project(dee.id, &p, date!(2026 - 03 - 20), 120)).await;
-    same_as_fresh(db, "a new person's first entry").await;
+    same_as_fresh(db, pm.id, "a new person's first entry").await;
 
     // Time off: asked for (nothing counted yet), approved (one calendar view changes),
     // withdrawn — each followed for that person alone; a run of days decided together.
@@ -148,14 +176,14 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         .request_time_off(&ctx(), day_off(ada.id, date!(2026 - 03 - 13)))
         .await
         .unwrap();
-    same_as_fresh(db, "a day off asked for").await;
+    same_as_fresh(db, pm.id, "a day off asked for").await;
     let approved = other
         .decide_time_off(&ctx(), asked.id, None, TimeOffDecision::Approve)
         .await
         .unwrap();
-    same_as_fresh(db, "a day off approved").await;
+    same_as_fresh(db, pm.id, "a day off approved").await;
     db.delete_time_off(&ctx(), approved.id, None).await.unwrap();
-    same_as_fresh(db, "a day off withdrawn").await;
+    same_as_fresh(db, pm.id, "a day off withdrawn").await;
     let run = db
         .request_days(
             &ctx(),
@@ -171,7 +199,7 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         .decide_time_off_days(&ctx(), &days, TimeOffDecision::Approve)
         .await
         .unwrap();
-    same_as_fresh(db, "a run of days off approved").await;
+    same_as_fresh(db, pm.id, "a run of days off approved").await;
 
     // A holiday changes a region's capacity: not followed, read whole.
     let emea = calendar(db, "EMEA holidays", "EMEA").await;
@@ -181,13 +209,13 @@ async fn followed_reports_equal_a_fresh_read(db: &Db) {
         name: "Founders' day".into(),
     };
     other.add_holidays(&ctx(), emea.id, vec![holiday]).await.unwrap();
-    same_as_fresh(db, "a holiday").await;
+    same_as_fresh(db, pm.id, "a holiday").await;
 
     // More moves than are worth following one by one: read whole.
     for i in 0..300 {
         let day = date!(2026 - 03 - 01) + time::Duration::days(i % 60);
         log(&other, internal(cy.id, day, 15)).await;
     }
-    same_as_fresh(db, "300 entries").await;
+    same_as_fresh(db, pm.id, "300 entries").await;
     other.close().await;
 }
