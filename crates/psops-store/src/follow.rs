@@ -75,6 +75,9 @@ pub(crate) type Kinds = &'static [&'static str];
 pub(crate) const MINUTES: Kinds = &["rollup", "capacity"];
 /// What the compliance report reads.
 pub(crate) const COMPLIANCE: Kinds = &["rollup", "capacity", "timesheets"];
+/// What a project's sums read: its time (every change to an entry's minutes, day or
+/// status moves the rollup count) and the scopes' projects and people.
+pub(crate) const PROJECT_TIME: Kinds = &["rollup", "capacity", "projects"];
 /// What the approvals queue reads: submitted entries (which change only by timesheet
 /// steps), projects and people (its scopes).
 pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];

@@ -33,6 +33,7 @@ impl Stored for Project {
     /// Projects that share a name (one account's yearly "Consulting block") are told apart
     /// by their code, or by their number when they have none.
     const TWINS: Option<&'static str> = Some("COALESCE(code, '#' || CAST(id AS TEXT))");
+    const COUNTED: crate::follow::Kinds = &["projects"];
 
     fn read(r: &Row) -> Result<Project> {
         let amount: Option<i64> = r.get("budget_amount_minor")?;

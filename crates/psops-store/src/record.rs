@@ -40,9 +40,10 @@ pub(crate) trait Stored: Record {
     const UNIQUE: Option<(&'static str, &'static str)> = None;
     /// The SQL expression of what a record goes by in lists and reports.
     const LABEL: &'static str = "name";
-    /// Whether every change to the table moves the capacity count (migration 7), so that
-    /// its names can be kept until that moves rather than until any commit.
-    const COUNTED: bool = false;
+    /// The counts every change to the table moves (people: capacity, migration 7;
+    /// projects: migration 12), so that its names can be kept until they move rather
+    /// than until any commit; none: until any commit.
+    const COUNTED: crate::follow::Kinds = &[];
     /// The SQL expression (never NULL) that tells apart records sharing a label, added in
     /// brackets to their names ("Alex Kim (alex.kim@…)").
     const TWINS: Option<&'static str> = None;
@@ -264,8 +265,8 @@ impl Db {
         std::hash::Hash::hash(ids, &mut h);
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
         let kept = async { Ok((ids.to_vec(), read().await?)) };
-        let (same, found) = if R::COUNTED {
-            self.memo.get_counts(&self.pools, &["capacity"], key, kept).await?
+        let (same, found) = if !R::COUNTED.is_empty() {
+            self.memo.get_counts(&self.pools, R::COUNTED, key, kept).await?
         } else {
             self.memo.get(&self.pools, key, kept).await?
         };
@@ -276,7 +277,8 @@ impl Db {
     }
 
     /// Labels that more than one record shares get `column` in brackets. Which labels are
-    /// shared is one read of the whole table per database stamp (an index scan).
+    /// shared is one read of the whole table (an index scan) per database stamp, or per
+    /// count of changes to the table where it has one.
     async fn told_apart<R: Stored>(
         &self,
         found: Arc<HashMap<i64, String>>,
@@ -294,7 +296,11 @@ impl Db {
                 .map(|r| r.get::<String>("label"))
                 .collect::<Result<std::collections::HashSet<String>>>()
         };
-        let shared = self.memo.get(&self.pools, key, read).await?;
+        let shared = if !R::COUNTED.is_empty() {
+            self.memo.get_counts(&self.pools, R::COUNTED, key, read).await?
+        } else {
+            self.memo.get(&self.pools, key, read).await?
+        };
         let twins: Vec<i64> = found
             .iter()
             .filter(|(_, label)| shared.contains(*label))
@@ -367,6 +373,9 @@ impl<R: Stored> RecordStore<R> for Db {
             return read.await;
         }
         let key = format!("list|{}|{filter:?}|{page:?}", R::TABLE);
+        if !R::COUNTED.is_empty() {
+            return self.memo.get_counts(&self.pools, R::COUNTED, key, read).await;
+        }
         self.memo.get(&self.pools, key, read).await
     }
 

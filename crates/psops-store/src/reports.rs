@@ -414,7 +414,9 @@ impl ReportStore for Db {
             }
             Ok(out)
         };
-        self.memo.get(&self.pools, key, read).await
+        self.memo
+            .get_counts(&self.pools, crate::follow::PROJECT_TIME, key, read)
+            .await
     }
 
     async fn project_people(&self, project: ProjectId, scope: &ListScope) -> Result<Vec<(PersonId, Minutes)>> {
@@ -429,7 +431,9 @@ impl ReportStore for Db {
                 .map(|r| Ok((r.id("person_id")?, Minutes(r.get("minutes")?))))
                 .collect()
         };
-        self.memo.get(&self.pools, key, read).await
+        self.memo
+            .get_counts(&self.pools, crate::follow::PROJECT_TIME, key, read)
+            .await
     }
 
     async fn project_days(
@@ -484,7 +488,9 @@ impl ReportStore for Db {
                 .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
                 .collect()
         };
-        self.memo.get(&self.pools, key, read).await
+        self.memo
+            .get_counts(&self.pools, crate::follow::PROJECT_TIME, key, read)
+            .await
     }
 
     async fn verify_rollups(&self) -> Result<Vec<RollupDifference>> {
