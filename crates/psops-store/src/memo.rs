@@ -67,36 +67,11 @@ impl Memo {
         self.under(counts.stamp(), key, read).await
     }
 
-    /// Like [`Memo::get_counts`] of worked minutes and capacity, but when only time
-    /// entries or time off changed since the kept
-    /// result, `update` brings it up to date from the people whose minutes changed
-    /// (see [`crate::follow`]) rather than `read` reading it whole — unless `update`
-    /// answers `None`: then it is read whole after all.
-    pub async fn follow<T, R, U, UF>(&self, pools: &Pools, key: String, read: R, update: U) -> Result<T>
-    where
-        T: Clone + Send + Sync + 'static,
-        R: Future<Output = Result<T>>,
-        U: FnOnce(T, Vec<Changed>) -> UF,
-        UF: Future<Output = Result<Option<T>>>,
-    {
-        self.follow_counts(pools, crate::follow::MINUTES, key, read, update)
-            .await
-    }
-
-    /// Like [`Memo::follow`], for a result that reads timesheets too: computed whole
-    /// after any change to them.
-    pub async fn follow_timesheets<T, R, U, UF>(&self, pools: &Pools, key: String, read: R, update: U) -> Result<T>
-    where
-        T: Clone + Send + Sync + 'static,
-        R: Future<Output = Result<T>>,
-        U: FnOnce(T, Vec<Changed>) -> UF,
-        UF: Future<Output = Result<Option<T>>>,
-    {
-        self.follow_counts(pools, crate::follow::COMPLIANCE, key, read, update)
-            .await
-    }
-
-    async fn follow_counts<T, R, U, UF>(
+    /// Like [`Memo::get_counts`], but when only logged changes — time entries, time
+    /// off — moved the counts since the kept result, `update` brings it up to date from
+    /// the people they concerned (see [`crate::follow`]) rather than `read` reading it
+    /// whole; an `update` that answers `None` has it read whole after all.
+    pub async fn follow<T, R, U, UF>(
         &self,
         pools: &Pools,
         kinds: crate::follow::Kinds,
@@ -114,16 +89,16 @@ impl Memo {
         if !now.complete() {
             return read.await;
         }
-        let kept = self.lookup::<(Counts, T)>(&key, FOLLOWED);
-        let fresh = match kept {
+        let updated = match self.lookup::<(Counts, T)>(&key, FOLLOWED) {
             Some((at, value)) if at == now => return Ok(value),
             Some((at, value)) => match crate::follow::changes(pools, &at, &now).await? {
-                Some(changed) => match update(value, changed).await? {
-                    Some(v) => v,
-                    None => read.await?,
-                },
-                None => read.await?,
+                Some(changed) => update(value, changed).await?,
+                None => None,
             },
+            None => None,
+        };
+        let fresh = match updated {
+            Some(v) => v,
             None => read.await?,
         };
         self.keep(key, FOLLOWED.to_string(), (now, fresh.clone()));

@@ -310,7 +310,10 @@ impl ReportStore for Db {
             let weekly = Arc::unwrap_or_clone(kept);
             Ok(weekly.update(&self.pools, range, filter, &ids).await?.map(Arc::new))
         };
-        let weekly = self.memo.follow(&self.pools, key, read, update).await?;
+        let weekly = self
+            .memo
+            .follow(&self.pools, crate::follow::MINUTES, key, read, update)
+            .await?;
         Ok(weekly.report.clone())
     }
 
@@ -393,7 +396,9 @@ impl ReportStore for Db {
             let inside = changed.iter().any(|c| c.minutes && c.within(week.range()));
             Ok((!inside).then_some(kept))
         };
-        self.memo.follow_timesheets(&self.pools, key, read, update).await
+        self.memo
+            .follow(&self.pools, crate::follow::COMPLIANCE, key, read, update)
+            .await
     }
 
     async fn project_minutes(&self, ids: &[ProjectId]) -> Result<HashMap<ProjectId, Minutes>> {
@@ -564,7 +569,7 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         }
         Ok(Some(Arc::new(out)))
     };
-    db.memo.follow(pools, key, read, update).await
+    db.memo.follow(pools, crate::follow::MINUTES, key, read, update).await
 }
 
 /// A person's calendar view: the policy less their region's holidays and their time off.
@@ -638,7 +643,9 @@ async fn person_rows(db: &Db, range: DateRange, filter: &UtilizationFilter) -> R
         }
         Ok(Some(Arc::new(rows)))
     };
-    db.memo.follow(&db.pools, key, read, update).await
+    db.memo
+        .follow(&db.pools, crate::follow::MINUTES, key, read, update)
+        .await
 }
 
 /// A person's row from their capacity and worked and billable minutes; none for someone

@@ -26,10 +26,12 @@ INSERT INTO change_counts (kind, n) VALUES ('timesheets', 0);
 -- queue, whose scopes read projects' managers and partners, is kept until it, the
 -- timesheets' or the capacity count moves.
 INSERT INTO change_counts (kind, n) VALUES ('projects', 0);
-CREATE FUNCTION change_counts_projects() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One trigger function for counts from here on: the count to move is the trigger's
+-- argument.
+CREATE FUNCTION change_counts_move() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE change_counts SET n = n + 1 WHERE kind = 'projects';
+    UPDATE change_counts SET n = n + 1 WHERE kind = TG_ARGV[0];
     RETURN NULL;
 END
 $$;
-CREATE TRIGGER projects_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON projects FOR EACH STATEMENT EXECUTE FUNCTION change_counts_projects();
+CREATE TRIGGER projects_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON projects FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('projects');
