@@ -314,7 +314,7 @@ impl ReportStore for Db {
             .memo
             .follow(&self.pools, crate::follow::MINUTES, key, read, update)
             .await?;
-        Ok(weekly.report.clone())
+        Ok(weekly.report())
     }
 
     async fn compliance(&self, week: IsoWeek, as_of: Date) -> Result<ComplianceReport> {

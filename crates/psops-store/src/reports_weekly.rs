@@ -189,10 +189,8 @@ struct CapacityKey {
 /// and minutes by week, so that after time entries only theirs are read again.
 #[derive(Debug, Clone)]
 pub(crate) struct Weekly {
-    pub report: WeeklyUtilization,
     by: GroupBy,
     weeks: Vec<(IsoWeek, DateRange)>,
-    first_monday: i64,
     names: Vec<String>,
     slots: Vec<Vec<WeekFigures>>,
     group_of: HashMap<i64, usize>,
@@ -217,22 +215,25 @@ impl Weekly {
 
     /// Files rows of minutes under their people's week, for the people counted.
     fn file(&mut self, rows: Vec<(i64, i64, i64, i64)>) {
+        // Weeks are Mondays seven days apart: a row's week is found by arithmetic.
+        let first_monday = self.weeks.first().map_or(0, |(w, _)| day_number(w.monday()));
         for (person, week, worked, billable) in rows {
-            let i = (week - self.first_monday).div_euclid(7);
+            let i = (week - first_monday).div_euclid(7);
             let Ok(i) = usize::try_from(i) else { continue };
-            if i >= self.weeks.len() || (week - self.first_monday) % 7 != 0 || !self.group_of.contains_key(&person) {
+            if i >= self.weeks.len() || (week - first_monday) % 7 != 0 || !self.group_of.contains_key(&person) {
                 continue;
             }
             self.minutes.entry(person).or_default().push((i, worked, billable));
         }
     }
 
-    fn finish(&mut self) {
+    /// The report: each group's weeks and the total.
+    pub fn report(&self) -> WeeklyUtilization {
         let groups: BTreeMap<&String, &Vec<WeekFigures>> = self.names.iter().zip(&self.slots).collect();
         let total = (0..self.weeks.len())
             .map(|i| groups.values().map(|g| g[i]).sum())
             .collect();
-        self.report = WeeklyUtilization {
+        WeeklyUtilization {
             group_by: self.by,
             weeks: self.weeks.clone(),
             groups: groups
@@ -243,7 +244,7 @@ impl Weekly {
                 })
                 .collect(),
             total,
-        };
+        }
     }
 
     /// Brought up to date for `changed` people; `None` when one of them is archived,
@@ -275,7 +276,6 @@ impl Weekly {
         for p in &ids {
             self.count(*p, 1);
         }
-        self.finish();
         Ok(Some(self))
     }
 }
@@ -353,18 +353,9 @@ pub(crate) async fn utilization_weeks(
             slot[i].target = Minutes(slot[i].target.get() + c.target_minutes.get() * n);
         }
     }
-    // Weeks are Mondays seven days apart: a row's week is found by arithmetic.
-    let first_monday = weeks.first().map_or(0, |(w, _)| day_number(w.monday()));
     let mut weekly = Weekly {
-        report: WeeklyUtilization {
-            group_by: by,
-            weeks: Vec::new(),
-            groups: Vec::new(),
-            total: Vec::new(),
-        },
         by,
         weeks,
-        first_monday,
         names,
         slots,
         group_of,
@@ -376,7 +367,6 @@ pub(crate) async fn utilization_weeks(
     for p in people {
         weekly.count(p, 1);
     }
-    weekly.finish();
     Ok(weekly)
 }
 
