@@ -220,12 +220,9 @@ impl CapacityRules {
             ("friends_family_days", self.friends_family_days),
             ("summit_days", self.summit_days),
         ] {
-            c.check(
-                (0..=366).contains(&days),
-                field,
-                Rule::Range,
-                format!("{field} must be from 0 to 366"),
-            );
+            c.check_with((0..=366).contains(&days), || {
+                (field.into(), Rule::Range, format!("{field} must be from 0 to 366"))
+            });
         }
         c.check(
             self.available_minutes() >= 0,
@@ -234,13 +231,11 @@ impl CapacityRules {
             "holiday, PTO, friends-and-family and summit days together exceed the working year",
         );
         for f in <Function as crate::code::Code>::ALL {
-            let field = format!("billable_targets.{}", crate::code::Code::code(f));
-            c.check(
-                (0..=10_000).contains(&self.billable_target_bp(*f)),
-                &field,
-                Rule::BasisPoints,
-                format!("{field} must be from 0 to 10000 basis points (0–100 %)"),
-            );
+            c.check_with((0..=10_000).contains(&self.billable_target_bp(*f)), || {
+                let field = format!("billable_targets.{}", crate::code::Code::code(f));
+                let message = format!("{field} must be from 0 to 10000 basis points (0–100 %)");
+                (field, Rule::BasisPoints, message)
+            });
         }
         c.check(
             (-10_000..=10_000).contains(&self.margin_target_bp),

@@ -21,6 +21,17 @@ impl Checks {
         self
     }
 
+    /// Like [`Checks::check`], with the field and message made only when the rule is
+    /// broken: validators that run per person or per row do not format text that
+    /// passes.
+    pub fn check_with(&mut self, ok: bool, error: impl FnOnce() -> (String, Rule, String)) -> &mut Self {
+        if !ok {
+            let (field, rule, message) = error();
+            self.errors.push(FieldError::new(&field, rule, message));
+        }
+        self
+    }
+
     pub fn push(&mut self, error: FieldError) -> &mut Self {
         self.errors.push(error);
         self
@@ -28,29 +39,23 @@ impl Checks {
 
     /// A required text: non-blank and at most `max` characters.
     pub fn text(&mut self, value: &str, field: &str, max: usize) -> &mut Self {
-        self.check(
-            !value.trim().is_empty(),
-            field,
-            Rule::Required,
-            format!("{field} must not be blank"),
-        );
-        self.check(
-            value.chars().count() <= max,
-            field,
-            Rule::TooLong,
-            format!("{field} must be at most {max} characters"),
-        )
+        self.check_with(!value.trim().is_empty(), || {
+            (field.into(), Rule::Required, format!("{field} must not be blank"))
+        });
+        self.optional_text(Some(value), field, max)
     }
 
     /// An optional text: when present, at most `max` characters.
     pub fn optional_text(&mut self, value: Option<&str>, field: &str, max: usize) -> &mut Self {
         if let Some(v) = value {
-            self.check(
-                v.chars().count() <= max,
-                field,
-                Rule::TooLong,
-                format!("{field} must be at most {max} characters"),
-            );
+            // Bytes bound characters from above: only a long text is counted.
+            self.check_with(v.len() <= max || v.chars().count() <= max, || {
+                (
+                    field.into(),
+                    Rule::TooLong,
+                    format!("{field} must be at most {max} characters"),
+                )
+            });
         }
         self
     }
@@ -68,12 +73,13 @@ impl Checks {
             }
             None => false,
         };
-        self.check(
-            ok,
-            field,
-            Rule::Email,
-            format!("{field} must be an e-mail address like name@example.com"),
-        )
+        self.check_with(ok, || {
+            (
+                field.into(),
+                Rule::Email,
+                format!("{field} must be an e-mail address like name@example.com"),
+            )
+        })
     }
 
     pub fn into_result(self) -> Result<()> {

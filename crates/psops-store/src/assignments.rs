@@ -18,6 +18,7 @@ impl Stored for Assignment {
     const LABEL: &'static str = "(SELECT name FROM people WHERE people.id = assignments.person_id) || ' on ' || \
          (SELECT name FROM projects WHERE projects.id = assignments.project_id)";
     const TABLE: &'static str = "assignments";
+    const COUNTED: crate::follow::Kinds = crate::follow::STAFFING;
     const COLUMNS: &'static [&'static str] = &[
         "person_id",
         "project_id",

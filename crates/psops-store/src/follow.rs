@@ -69,7 +69,7 @@ pub(crate) async fn timesheets(tx: &mut Tx) -> Result<()> {
 
 /// Which counts a kept result depends on: `rollup` (worked minutes: one count on
 /// SQLite, 32 on PostgreSQL), `capacity` (people, calendars, time off, settings, rules),
-/// `timesheets` (submissions and decisions), `projects`.
+/// `timesheets` (submissions and decisions), `projects`, `assignments`, `people`.
 pub(crate) type Kinds = &'static [&'static str];
 /// What reports of utilization read.
 pub(crate) const MINUTES: Kinds = &["rollup", "capacity"];
@@ -78,6 +78,11 @@ pub(crate) const COMPLIANCE: Kinds = &["rollup", "capacity", "timesheets"];
 /// What a project's sums read: its time (every change to an entry's minutes, day or
 /// status moves the rollup count) and the scopes' projects and people.
 pub(crate) const PROJECT_TIME: Kinds = &["rollup", "capacity", "projects"];
+/// What the people a report covers are read from.
+pub(crate) const PEOPLE: Kinds = &["people"];
+/// What lists of assignments read: assignments, and the people and projects their
+/// scopes and labels read.
+pub(crate) const STAFFING: Kinds = &["assignments", "people", "projects"];
 /// What the approvals queue reads: submitted entries (which change only by timesheet
 /// steps), projects and people (its scopes).
 pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];
@@ -152,6 +157,11 @@ impl Changed {
     /// Whether the changes touched a day of `range`.
     pub fn within(&self, range: DateRange) -> bool {
         self.first <= day_number(range.end) && self.last >= day_number(range.start)
+    }
+
+    /// Whether the changes touched `day` or a later one.
+    pub fn reaches(&self, day: time::Date) -> bool {
+        self.last >= day_number(day)
     }
 }
 

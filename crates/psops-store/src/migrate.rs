@@ -99,6 +99,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_change_log.sql"),
         postgres: include_str!("../migrations/postgres/0012_change_log.sql"),
     },
+    Migration {
+        version: 13,
+        name: "counts_and_covering",
+        sqlite: include_str!("../migrations/sqlite/0013_counts_and_covering.sql"),
+        postgres: include_str!("../migrations/postgres/0013_counts_and_covering.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -29,7 +29,7 @@ impl Stored for Person {
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("email", "email is already used by another person"));
     /// People who share a name are told apart by their e-mail, wherever they are named.
     const TWINS: Option<&'static str> = Some("email");
-    const COUNTED: crate::follow::Kinds = &["capacity"];
+    const COUNTED: crate::follow::Kinds = crate::follow::PEOPLE;
 
     fn read(r: &Row) -> Result<Person> {
         Ok(Person {

@@ -33,7 +33,9 @@ impl Stored for Project {
     /// Projects that share a name (one account's yearly "Consulting block") are told apart
     /// by their code, or by their number when they have none.
     const TWINS: Option<&'static str> = Some("COALESCE(code, '#' || CAST(id AS TEXT))");
-    const COUNTED: crate::follow::Kinds = &["projects"];
+    /// A consultant's projects are the ones they are assigned to: lists cut so read
+    /// assignments too.
+    const COUNTED: crate::follow::Kinds = &["projects", "assignments"];
 
     fn read(r: &Row) -> Result<Project> {
         let amount: Option<i64> = r.get("budget_amount_minor")?;

@@ -40,9 +40,10 @@ pub(crate) trait Stored: Record {
     const UNIQUE: Option<(&'static str, &'static str)> = None;
     /// The SQL expression of what a record goes by in lists and reports.
     const LABEL: &'static str = "name";
-    /// The counts every change to the table moves (people: capacity, migration 7;
-    /// projects: migration 12), so that its names can be kept until they move rather
-    /// than until any commit; none: until any commit.
+    /// The counts every change to what a list of the table reads moves (projects:
+    /// migration 12; people and assignments: migration 13), so that its names and large
+    /// lists can be kept until they move rather than until any commit; none: until any
+    /// commit.
     const COUNTED: crate::follow::Kinds = &[];
     /// The SQL expression (never NULL) that tells apart records sharing a label, added in
     /// brackets to their names ("Alex Kim (alex.kim@…)").

@@ -75,11 +75,18 @@ async fn time_off(
     pools: &Pools,
     range: DateRange,
     people: &(dyn Fn(&mut Sql) + Sync),
+    many: bool,
 ) -> Result<HashMap<i64, Vec<TimeOff>>> {
     let mut q =
         sql("SELECT person_id, off_date, minutes, kind FROM time_off WHERE status = 'approved' AND off_date >= ");
     q.push_bind(range.start).push(" AND off_date <= ").push_bind(range.end);
-    q.push(" AND person_id IN (");
+    // Many people's: the range read from the date index, whose entries carry every
+    // column (the unary `+` keeps SQLite from seeking each person's instead).
+    q.push(if many {
+        " AND +person_id IN ("
+    } else {
+        " AND person_id IN ("
+    });
     people(&mut q);
     q.push(")");
     let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
@@ -214,7 +221,7 @@ fn someone(r: &Packed<'_>) -> Result<Someone> {
 }
 
 /// The people a report covers, in id order, with the facts capacity and grouping need.
-pub(crate) async fn people(pools: &Pools, filter: &UtilizationFilter, range: DateRange) -> Result<Vec<Someone>> {
+pub(crate) async fn people(pools: &Pools, filter: &UtilizationFilter, range: DateRange) -> Result<Arc<Vec<Someone>>> {
     let mut q = sql(
         "SELECT id, function, region, fte_bp, employment_start, employment_end, manager_id, partner_id, \
          archived_at FROM people WHERE 1=1",
@@ -232,12 +239,10 @@ pub(crate) async fn people(pools: &Pools, filter: &UtilizationFilter, range: Dat
         "partner_id",
         "archived_at",
     ];
-    pools
-        .packed(q, &columns)
-        .await?
-        .iter()
-        .map(|r| someone(&Packed(r)))
-        .collect()
+    let rows = pools.packed(q, &columns).await?;
+    Ok(Arc::new(
+        rows.iter().map(|r| someone(&Packed(r))).collect::<Result<_>>()?,
+    ))
 }
 
 fn utc_day(t: OffsetDateTime) -> Date {
@@ -260,7 +265,7 @@ impl ReportStore for Db {
                 let one = |q: &mut Sql| {
                     q.push("SELECT ").push_bind(person);
                 };
-                let off = time_off(&self.pools, range, &one).await?;
+                let off = time_off(&self.pools, range, &one, false).await?;
                 let off = off.into_values().flatten().collect::<Vec<_>>();
                 calendar_view_resolved(&base, &overrides, &facts, range, &hs, &off)
             }
@@ -449,52 +454,30 @@ impl ReportStore for Db {
         since: Option<Date>,
     ) -> Result<Vec<(Option<PersonId>, Date, Minutes)>> {
         let key = format!("project_days|{project}|{scope:?}|{people:?}|{since:?}");
-        let read = async {
-            let epoch = time::macros::date!(1970 - 01 - 01);
-            // Everyone's time by day, all of it readable: the project's day rollup.
-            if people.is_none() && *scope == ListScope::All {
-                let mut q = sql("SELECT day, minutes FROM time_rollup_project_day WHERE project_id = ");
-                q.push_bind(project);
-                if let Some(since) = since {
-                    q.push(" AND day >= ").push_bind(psops_core::dates::day_number(since));
-                }
-                let rows = self.pools.integers(q, ["day", "minutes"]).await?;
-                return Ok(rows
-                    .into_iter()
-                    .map(|[day, minutes]| (None, epoch + time::Duration::days(day), Minutes(minutes)))
-                    .collect());
+        let read = days_on(&self.pools, project, scope, people, since);
+        // After time entries, only the people shown whose time moved on or after `since`
+        // are read again; a sum over everyone is read whole (the day rollup: cheap).
+        let update = |mut kept: Vec<Day>, changed: Vec<Changed>| async move {
+            let moved = |c: &&Changed| c.minutes && since.is_none_or(|s| c.reaches(s));
+            let Some(people) = people else {
+                return Ok(changed.iter().find(moved).is_none().then_some(kept));
+            };
+            let again: Vec<PersonId> = changed
+                .iter()
+                .filter(moved)
+                .map(|c| PersonId::new(c.person))
+                .filter(|p| people.contains(p))
+                .collect();
+            if again.is_empty() {
+                return Ok(Some(kept));
             }
-            let who = if people.is_some() { "person_id" } else { "NULL" };
-            // A few people's time: sought person by person (the unary `+` keeps the
-            // planner off the project's index, which would read all of its people).
-            let project_column = if people.is_some() { "+project_id" } else { "project_id" };
-            let mut q = sql(format!(
-                "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
-             WHERE {project_column} = "
-            ));
-            q.push_bind(project);
-            crate::common::scope(&mut q, scope, ListKind::TimeEntries);
-            if let Some(since) = since {
-                q.push(" AND entry_date >= ").push_bind(since);
-            }
-            if let Some(people) = people {
-                if people.is_empty() {
-                    return Ok(Vec::new());
-                }
-                q.push(" AND person_id IN (");
-                let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
-                crate::rollups::push_list(&mut q, &raw);
-                q.push(") GROUP BY person_id, entry_date");
-            } else {
-                q.push(" GROUP BY entry_date");
-            }
-            let rows = self.pools.all(q).await?;
-            rows.iter()
-                .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
-                .collect()
+            let fresh = days_on(&self.pools, project, scope, Some(&again), since).await?;
+            kept.retain(|(who, _, _)| who.is_none_or(|w| !again.contains(&w)));
+            kept.extend(fresh);
+            Ok(Some(kept))
         };
         self.memo
-            .get_counts(&self.pools, crate::follow::PROJECT_TIME, key, read)
+            .follow(&self.pools, crate::follow::PROJECT_TIME, key, read, update)
             .await
     }
 
@@ -522,19 +505,37 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
             q.push("SELECT id FROM people WHERE 1=1");
             people_filter(q, filter, range);
         };
-        let people = people(pools, filter, range).await?;
+        let key = format!("people|{range:?}|{filter:?}");
+        let people = people(pools, filter, range);
+        let people = db.memo.get_counts(pools, crate::follow::PEOPLE, key, people).await?;
         let holidays = holidays(pools, None, range).await?;
-        let time_off = time_off(pools, range, &subquery).await?;
+        let time_off = time_off(pools, range, &subquery, true).await?;
         let mut rules = pools;
         let base = capacity_rules::base(&mut rules).await?;
         let overrides = capacity_rules::overrides(&mut rules).await?;
         let mut out = Vec::with_capacity(people.len());
-        for p in people {
+        // Thousands of people share a handful of capacities: each is computed once.
+        let mut policies: HashMap<Alike, Capacity> = HashMap::new();
+        let mut calendars: HashMap<Alike, Capacity> = HashMap::new();
+        for p in people.iter() {
             let off = time_off.get(&p.facts.person_id.get()).map_or(&[][..], Vec::as_slice);
-            let policy = policy_view_resolved(&base, &overrides, &p.facts, range)?;
-            let calendar = calendar(&base, &overrides, &p.facts, range, &holidays, off)?;
+            let like = alike(&p.facts, range, &overrides);
+            let policy = match &like {
+                Some(k) if let Some(c) = policies.get(k) => *c,
+                _ => policy_view_resolved(&base, &overrides, &p.facts, range)?,
+            };
+            let calendar = match like.as_ref().filter(|_| off.is_empty()) {
+                Some(k) if let Some(c) = calendars.get(k) => *c,
+                _ => calendar(&base, &overrides, &p.facts, range, &holidays, off)?,
+            };
+            if let Some(k) = like {
+                if off.is_empty() {
+                    calendars.entry(k.clone()).or_insert(calendar);
+                }
+                policies.entry(k).or_insert(policy);
+            }
             out.push(Capable {
-                person: p,
+                person: p.clone(),
                 policy,
                 calendar,
             });
@@ -554,7 +555,7 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         }
         let theirs = |q: &mut Sql| crate::rollups::push_list(q, &ids);
         let holidays = holidays(pools, None, range).await?;
-        let time_off = time_off(pools, range, &theirs).await?;
+        let time_off = time_off(pools, range, &theirs, false).await?;
         let mut rules = pools;
         let base = capacity_rules::base(&mut rules).await?;
         let overrides = capacity_rules::overrides(&mut rules).await?;
@@ -570,6 +571,18 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         Ok(Some(Arc::new(out)))
     };
     db.memo.follow(pools, crate::follow::MINUTES, key, read, update).await
+}
+
+/// What a person's capacity over a range is computed from, besides their time off and
+/// what everyone shares: people alike in it have the same capacity. `None` for someone
+/// with an override of their own.
+type Alike = (psops_core::people::Function, String, Fte, Option<DateRange>);
+
+fn alike(p: &PersonFacts, range: DateRange, overrides: &[RulesOverride]) -> Option<Alike> {
+    let own = overrides
+        .iter()
+        .any(|o| matches!(o.scope, psops_core::capacity::OverrideScope::Person(id) if id == p.person_id));
+    (!own).then(|| (p.function, p.region.clone(), p.fte, p.employed_part(range)))
 }
 
 /// A person's calendar view: the policy less their region's holidays and their time off.
@@ -663,4 +676,60 @@ fn person_row(c: &Capable, (minutes, billable): (i64, i64)) -> Option<PersonUtil
         partner_id: p.partner_id,
         row: row_from_capacity(&c.policy, &c.calendar, Minutes(minutes), Minutes(billable)),
     })
+}
+
+/// Minutes on a day, by a person or (`None`) by everyone.
+type Day = (Option<PersonId>, Date, Minutes);
+
+/// A project's time by day: everyone's (`people` none: the sum per day) or the people
+/// given, each on their own, from `since`.
+async fn days_on(
+    pools: &Pools,
+    project: ProjectId,
+    scope: &ListScope,
+    people: Option<&[PersonId]>,
+    since: Option<Date>,
+) -> Result<Vec<Day>> {
+    let epoch = time::macros::date!(1970 - 01 - 01);
+    // Everyone's time by day, all of it readable: the project's day rollup.
+    if people.is_none() && *scope == ListScope::All {
+        let mut q = sql("SELECT day, minutes FROM time_rollup_project_day WHERE project_id = ");
+        q.push_bind(project);
+        if let Some(since) = since {
+            q.push(" AND day >= ").push_bind(day_number(since));
+        }
+        let rows = pools.integers(q, ["day", "minutes"]).await?;
+        return Ok(rows
+            .into_iter()
+            .map(|[day, minutes]| (None, epoch + time::Duration::days(day), Minutes(minutes)))
+            .collect());
+    }
+    let who = if people.is_some() { "person_id" } else { "NULL" };
+    // A few people's time: sought person by person (the unary `+` keeps the planner off
+    // the project's index, which would read all of its people).
+    let project_column = if people.is_some() { "+project_id" } else { "project_id" };
+    let mut q = sql(format!(
+        "SELECT {who} AS person_id, entry_date, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+         WHERE {project_column} = "
+    ));
+    q.push_bind(project);
+    crate::common::scope(&mut q, scope, ListKind::TimeEntries);
+    if let Some(since) = since {
+        q.push(" AND entry_date >= ").push_bind(since);
+    }
+    if let Some(people) = people {
+        if people.is_empty() {
+            return Ok(Vec::new());
+        }
+        q.push(" AND person_id IN (");
+        let raw: Vec<i64> = people.iter().map(|p| p.get()).collect();
+        crate::rollups::push_list(&mut q, &raw);
+        q.push(") GROUP BY person_id, entry_date");
+    } else {
+        q.push(" GROUP BY entry_date");
+    }
+    let rows = pools.all(q).await?;
+    rows.iter()
+        .map(|r| Ok((r.opt_id("person_id")?, r.get("entry_date")?, Minutes(r.get("minutes")?))))
+        .collect()
 }

@@ -15,7 +15,11 @@ use time::macros::date;
 use super::fixtures::ctx;
 use super::time_fixtures::{as_person, calendar, log, managed_project, on_project, staff};
 
-crate::stories!(kept_reads_follow_every_change, kept_capacity_follows_each_of_its_inputs);
+crate::stories!(
+    kept_reads_follow_every_change,
+    kept_capacity_follows_each_of_its_inputs,
+    alike_people_share_a_capacity_but_not_what_is_their_own
+);
 
 async fn worked(db: &Db, range: DateRange) -> (i64, usize) {
     let all = UtilizationFilter::default();
@@ -198,4 +202,79 @@ async fn kept_capacity_follows_each_of_its_inputs(db: &Db) {
         16 * 60,
         "another region, without the EMEA holiday: 4 days of 4 h"
     );
+}
+
+/// A report computes the capacity of people alike (function, region, FTE, days
+/// employed) once; each person's row still equals their own capacity computed alone —
+/// with their time off, their own override, another FTE or a later start.
+async fn alike_people_share_a_capacity_but_not_what_is_their_own(db: &Db) {
+    use psops_core::calendars::{NewTimeOff, TimeOffDecision};
+    use psops_core::capacity::{CapacityView, OverrideScope, RulesChanges, RulesOverride, TimeOffKind};
+    use psops_core::people::Fte;
+
+    let quarter = DateRange::new(date!(2026 - 10 - 01), date!(2026 - 12 - 31)).unwrap();
+    let mut people = Vec::new();
+    for name in ["plain", "twin", "off", "own", "part", "late"] {
+        people.push(staff(db, &format!("{name}@alike.example"), "EMEA", None).await);
+    }
+    let [plain, twin, off, own, part, late] = [0, 1, 2, 3, 4, 5].map(|i| people[i].id);
+    let day_off = NewTimeOff {
+        person_id: off,
+        date: date!(2026 - 11 - 27),
+        minutes: psops_core::Minutes(480),
+        kind: TimeOffKind::Pto,
+        note: None,
+    };
+    let asked = db.request_time_off(&ctx(), day_off).await.unwrap();
+    db.decide_time_off(&ctx(), asked.id, None, TimeOffDecision::Approve)
+        .await
+        .unwrap();
+    let short_days = RulesOverride {
+        scope: OverrideScope::Person(own),
+        effective_from: date!(2026 - 11 - 01),
+        effective_to: None,
+        changes: RulesChanges {
+            day_minutes: Some(360),
+            ..Default::default()
+        },
+    };
+    db.create_rules_override(&ctx(), short_days).await.unwrap();
+    let fte = PersonPatch {
+        fte: Some(Fte::from_basis_points(8000).unwrap()),
+        ..Default::default()
+    };
+    db.update(&ctx(), part, None, fte).await.unwrap();
+    let start = PersonPatch {
+        employment_start: Some(date!(2026 - 11 - 16)),
+        ..Default::default()
+    };
+    db.update(&ctx(), late, None, start).await.unwrap();
+
+    let r = db
+        .utilization(quarter, GroupBy::Person, &UtilizationFilter::default())
+        .await
+        .unwrap();
+    let row = |id: psops_core::people::PersonId| {
+        let found = r.rows.iter().find(|g| g.key == id.to_string());
+        let row = &found.expect("everyone has a row").row;
+        (row.available_policy_minutes, row.available_calendar_minutes)
+    };
+    for id in [plain, twin, off, own, part, late] {
+        let policy = db.capacity(id, quarter, CapacityView::Policy).await.unwrap();
+        let on_calendar = db.capacity(id, quarter, CapacityView::Calendar).await.unwrap();
+        assert_eq!(
+            row(id),
+            (policy.available_minutes, on_calendar.available_minutes),
+            "person {id}: the report's row is their own capacity"
+        );
+    }
+    assert_eq!(row(plain), row(twin), "alike");
+    for (id, what) in [
+        (off, "a day off"),
+        (own, "an override of their own"),
+        (part, "0.8 FTE"),
+        (late, "a later start"),
+    ] {
+        assert_ne!(row(plain), row(id), "{what} differs from the plain one");
+    }
 }
