@@ -21,15 +21,18 @@ use crate::follow::{Changed, Counts};
 /// to date rather than dropped (one per key).
 const FOLLOWED: &str = "followed:";
 
-/// How many results are kept at once; past it, the oldest stamp's go first. A report at
-/// 5,000 people is about half a megabyte.
+/// How many results are kept at once; past it, the one used longest ago goes. A report
+/// at 5,000 people is about half a megabyte.
 const KEPT: usize = 64;
 
-type Kept = (String, Arc<dyn Any + Send + Sync>);
+/// A result with its stamp and when it was last used.
+type Kept = (String, u64, Arc<dyn Any + Send + Sync>);
 
 #[derive(Default)]
 pub(crate) struct Memo {
     kept: Mutex<HashMap<String, Kept>>,
+    /// Moves with each use: what "longest ago" is measured in.
+    clock: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Memo {
@@ -122,17 +125,50 @@ impl Memo {
         let kind = |s: &str| s.split(':').next().map(str::to_string);
         if let Ok(mut kept) = self.kept.lock() {
             // Results of an older stamp of the same kind can never be served again.
-            kept.retain(|_, (at, _)| kind(at) != kind(&stamp) || *at == stamp);
-            if kept.len() >= KEPT {
-                kept.clear();
+            kept.retain(|_, (at, _, _)| kind(at) != kind(&stamp) || *at == stamp);
+            // A page reads a few dozen results: dropping all at once would read them
+            // all again on its next view.
+            if kept.len() >= KEPT
+                && let Some(oldest) = kept.iter().min_by_key(|(_, k)| k.1).map(|(key, _)| key.clone())
+            {
+                kept.remove(&oldest);
             }
-            kept.insert(key, (stamp, Arc::new(value)));
+            kept.insert(key, (stamp, self.tick(), Arc::new(value)));
         }
     }
 
     fn lookup<T: Clone + 'static>(&self, key: &str, stamp: &str) -> Option<T> {
-        let kept = self.kept.lock().ok()?;
-        let (at, value) = kept.get(key)?;
-        (at == stamp).then(|| value.downcast_ref::<T>().cloned()).flatten()
+        let mut kept = self.kept.lock().ok()?;
+        let (at, used, value) = kept.get_mut(key)?;
+        if at != stamp {
+            return None;
+        }
+        *used = self.tick();
+        value.downcast_ref::<T>().cloned()
+    }
+
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_limit_the_result_used_longest_ago_goes() {
+        let memo = Memo::default();
+        for i in 0..KEPT {
+            memo.keep(format!("k{i}"), "followed:".into(), i);
+        }
+        // k0 is used again: k1 is now the one used longest ago.
+        assert_eq!(memo.lookup::<usize>("k0", "followed:"), Some(0));
+        memo.keep("new".into(), "followed:".into(), 99_usize);
+        assert_eq!(memo.lookup::<usize>("k0", "followed:"), Some(0), "used lately: kept");
+        assert_eq!(memo.lookup::<usize>("k1", "followed:"), None, "used longest ago: gone");
+        assert_eq!(memo.lookup::<usize>("k2", "followed:"), Some(2), "only one goes");
+        assert_eq!(memo.lookup::<usize>("new", "followed:"), Some(99));
+        assert_eq!(memo.lookup::<usize>("k2", "db:v1"), None, "another stamp is not served");
     }
 }
