@@ -101,3 +101,16 @@ async fn connect(url: &str) -> sqlx::PgConnection {
         .await
         .expect("connect to PSOPS_TEST_POSTGRES_URL")
 }
+
+/// The counts of changes kept results are stamped with, by kind (`rollup` summed over
+/// its rows): for tests that a read, or a write that changes nothing, leaves them be.
+pub async fn change_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
+    let mut out = std::collections::BTreeMap::new();
+    let rows = db.pools.all(crate::db::sql("SELECT kind, n FROM change_counts")).await;
+    for row in rows.expect("read change_counts") {
+        let kind: String = row.get("kind").expect("kind");
+        let family = kind.split(':').next().unwrap_or_default().to_string();
+        *out.entry(family).or_default() += row.get::<i64>("n").expect("n");
+    }
+    out
+}
