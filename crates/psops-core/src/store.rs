@@ -412,6 +412,13 @@ pub trait TimesheetStore: Send + Sync {
 /// Reports over the maintained rollups.
 #[async_trait]
 pub trait ReportStore: Send + Sync {
+    /// Runs `work`, one request, checking whether kept results are still current at
+    /// most once until it writes, rather than once per result (a page asks for dozens).
+    /// By default it simply runs.
+    fn request<'a>(&'a self, work: Pending<'a, ()>) -> Pending<'a, ()> {
+        work
+    }
+
     /// One person's capacity over a range in either view.
     async fn capacity(&self, person: PersonId, range: DateRange, view: CapacityView) -> Result<Capacity>;
     async fn utilization(

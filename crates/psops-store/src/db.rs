@@ -248,6 +248,7 @@ impl Pools {
     }
 
     pub async fn begin(&self) -> Result<Tx, Error> {
+        crate::follow::forget();
         Ok(match self {
             Pools::Sqlite(db) => Tx::Sqlite(db.begin().await?),
             Pools::Pg(p) => Tx::Pg(p.begin().await.map_err(DbError::from)?),
@@ -431,11 +432,12 @@ impl Tx {
     }
 
     pub async fn commit(self) -> Result<(), Error> {
-        match self {
+        let done = match self {
             Tx::Sqlite(t) => t.commit(),
             Tx::Pg(t) => t.commit().await.map_err(DbError::from),
-        }
-        .map_err(Error::from)
+        };
+        crate::follow::forget();
+        done.map_err(Error::from)
     }
 
     /// ` FOR UPDATE` on PostgreSQL, where concurrent writers must queue on a row;

@@ -103,16 +103,43 @@ fn is_rollup(kind: &str) -> bool {
     family(kind) == "rollup"
 }
 
+tokio::task_local! {
+    /// Within a request (see [`request`]): every count as first read in it, until it
+    /// writes.
+    static READ: std::cell::RefCell<Option<Vec<(String, i64)>>>;
+}
+
+/// Runs `work` reading the counts at most once until it writes: a request that asks
+/// for dozens of kept results is as current as one that checks each, since another
+/// node's commit in the middle of it is seen by the next request either way.
+pub(crate) async fn request<F: std::future::Future>(work: F) -> F::Output {
+    READ.scope(std::cell::RefCell::new(None), work).await
+}
+
+/// Forgets the counts read in this request: called when it begins and commits a write,
+/// after which its own change must show.
+pub(crate) fn forget() {
+    let _ = READ.try_with(|read| read.borrow_mut().take());
+}
+
 impl Counts {
     /// The counts of `kinds` as committed now; read before the result they stamp.
     pub async fn read(pools: &Pools, kinds: Kinds) -> Result<Counts> {
-        let mut counts = BTreeMap::new();
-        for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
-            let kind: String = row.get("kind")?;
-            if kinds.contains(&family(&kind)) {
-                counts.insert(kind, row.get("n")?);
+        let rows = match READ.try_with(|read| read.borrow().clone()) {
+            Ok(Some(rows)) => rows,
+            _ => {
+                let mut rows = Vec::new();
+                for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
+                    rows.push((row.get::<String>("kind")?, row.get::<i64>("n")?));
+                }
+                let _ = READ.try_with(|read| *read.borrow_mut() = Some(rows.clone()));
+                rows
             }
-        }
+        };
+        let counts = rows
+            .into_iter()
+            .filter(|(kind, _)| kinds.contains(&family(kind)))
+            .collect();
         Ok(Counts { kinds, counts })
     }
 

@@ -251,6 +251,10 @@ fn utc_day(t: OffsetDateTime) -> Date {
 
 #[async_trait]
 impl ReportStore for Db {
+    fn request<'a>(&'a self, work: psops_core::store::Pending<'a, ()>) -> psops_core::store::Pending<'a, ()> {
+        Box::pin(crate::follow::request(work))
+    }
+
     async fn capacity(&self, person: PersonId, range: DateRange, view: CapacityView) -> Result<Capacity> {
         DateRange::new(range.start, range.end)?;
         let facts = PersonFacts::from(&self.get(person).await?);

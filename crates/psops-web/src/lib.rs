@@ -5,6 +5,7 @@
 mod api;
 mod authorize;
 mod bearer;
+mod counts;
 mod extract;
 mod headers;
 mod health;
@@ -77,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::feeds::feeds())
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), ui::framed))
+        .layer(from_fn_with_state(state.clone(), counts::layer))
         .layer(from_fn_with_state(state.web.limits, limits::layer))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))

@@ -19,7 +19,8 @@ crate::stories!(
     kept_reads_follow_every_change,
     kept_capacity_follows_each_of_its_inputs,
     alike_people_share_a_capacity_but_not_what_is_their_own,
-    the_sign_in_forms_key_moves_no_count
+    the_sign_in_forms_key_moves_no_count,
+    a_request_checks_kept_results_once_until_it_writes
 );
 
 async fn worked(db: &Db, range: DateRange) -> (i64, usize) {
@@ -291,4 +292,46 @@ async fn the_sign_in_forms_key_moves_no_count(db: &Db) {
         assert_eq!(db.form_key("another").await.unwrap(), "first", "the first key stays");
     }
     assert_eq!(psops_store::testing::change_counts(db).await, before);
+}
+
+/// Within one request the counts are read once: another node's commit in the middle
+/// shows from the next request on, the request's own write at once.
+async fn a_request_checks_kept_results_once_until_it_writes(db: &Db) {
+    let me = staff(db, "me@request.example", "EMEA", None).await;
+    let march = DateRange::new(date!(2026 - 03 - 01), date!(2026 - 03 - 31)).unwrap();
+    log(db, super::time_fixtures::internal(me.id, date!(2026 - 03 - 02), 60)).await;
+    // Another node: its own task, as another process would be.
+    let url = db.url().to_string();
+    let person = me.id;
+    let another_node = move || async move {
+        let options = OpenOptions {
+            migrate: false,
+            max_connections: 2,
+        };
+        let other = Db::open(&url, options).await.unwrap();
+        log(
+            &other,
+            super::time_fixtures::internal(person, date!(2026 - 03 - 03), 30),
+        )
+        .await;
+        other.close().await;
+    };
+    let work = async {
+        assert_eq!(worked(db, march).await.0, 60);
+        tokio::spawn(another_node()).await.unwrap();
+        assert_eq!(
+            worked(db, march).await.0,
+            60,
+            "another node's entry: from the next request"
+        );
+        log(db, super::time_fixtures::internal(me.id, date!(2026 - 03 - 04), 15)).await;
+        assert_eq!(
+            worked(db, march).await.0,
+            105,
+            "its own entry, and so everything, at once"
+        );
+        Ok(())
+    };
+    db.request(Box::pin(work)).await.unwrap();
+    assert_eq!(worked(db, march).await.0, 105);
 }
