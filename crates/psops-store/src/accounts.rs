@@ -79,9 +79,9 @@ impl Stored for Account {
         search(q, &["name", "code"], f.q.as_deref());
     }
 
-    fn order(key: ByName) -> &'static str {
+    fn order(key: ByName) -> crate::record::Order {
         match key {
-            ByName::Name => "LOWER(name)",
+            ByName::Name => crate::record::Order::By("LOWER(name)"),
         }
     }
 }
@@ -128,9 +128,9 @@ impl Stored for Contact {
         eq(q, "account_id", Some(f.account_id));
     }
 
-    fn order(key: ByName) -> &'static str {
+    fn order(key: ByName) -> crate::record::Order {
         match key {
-            ByName::Name => "LOWER(name)",
+            ByName::Name => crate::record::Order::By("LOWER(name)"),
         }
     }
 }

@@ -65,12 +65,13 @@ impl Stored for Assignment {
         overlaps(q, "start_date", "end_date", f.from, f.to);
     }
 
-    fn order(key: AssignmentSort) -> &'static str {
+    fn order(key: AssignmentSort) -> crate::record::Order {
+        use crate::record::Order::{By, Name};
         match key {
-            AssignmentSort::Start => "start_date",
-            AssignmentSort::End => "end_date",
-            AssignmentSort::Person => "(SELECT LOWER(p.name) FROM people p WHERE p.id = assignments.person_id)",
-            AssignmentSort::Project => "(SELECT LOWER(p.name) FROM projects p WHERE p.id = assignments.project_id)",
+            AssignmentSort::Start => By("start_date"),
+            AssignmentSort::End => By("end_date"),
+            AssignmentSort::Person => Name("people", "person_id"),
+            AssignmentSort::Project => Name("projects", "project_id"),
         }
     }
 }

@@ -62,7 +62,12 @@ impl<T> Table<T> {
 
     /// `SELECT <columns> FROM <table> WHERE 1=1`, ready for filters.
     pub fn select(&self) -> Sql {
-        sql(format!("SELECT {} FROM {} WHERE 1=1", self.columns, self.table))
+        self.select_from("")
+    }
+
+    /// Like `select`, with `join` after the table.
+    pub fn select_from(&self, join: &str) -> Sql {
+        sql(format!("SELECT {} FROM {}{join} WHERE 1=1", self.columns, self.table))
     }
 
     /// Runs a filtered select as one page ordered by id.

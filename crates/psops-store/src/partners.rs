@@ -44,9 +44,9 @@ impl Stored for Partner {
         search(q, &["name"], f.q.as_deref());
     }
 
-    fn order(key: ByName) -> &'static str {
+    fn order(key: ByName) -> crate::record::Order {
         match key {
-            ByName::Name => "LOWER(name)",
+            ByName::Name => crate::record::Order::By("LOWER(name)"),
         }
     }
 }

@@ -86,17 +86,16 @@ impl Stored for Person {
         search(q, &["name", "email"], f.q.as_deref());
     }
 
-    fn order(key: PersonSort) -> &'static str {
+    fn order(key: PersonSort) -> crate::record::Order {
+        use crate::record::Order::{By, NameOrFirst};
         match key {
-            PersonSort::Name => "LOWER(name)",
-            PersonSort::Email => "LOWER(email)",
-            PersonSort::Function => "function",
-            PersonSort::Region => "LOWER(region)",
+            PersonSort::Name => By("LOWER(name)"),
+            PersonSort::Email => By("LOWER(email)"),
+            PersonSort::Function => By("function"),
+            PersonSort::Region => By("LOWER(region)"),
             // The company's own people (no partner) first, then partners by name.
-            PersonSort::Employer => {
-                "COALESCE((SELECT LOWER(pa.name) FROM partners pa WHERE pa.id = people.partner_id), '')"
-            }
-            PersonSort::Fte => "fte_bp",
+            PersonSort::Employer => NameOrFirst("partners", "partner_id"),
+            PersonSort::Fte => By("fte_bp"),
         }
     }
 }

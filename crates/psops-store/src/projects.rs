@@ -103,17 +103,18 @@ impl Stored for Project {
         search(q, &["name", "code"], f.q.as_deref());
     }
 
-    fn order(key: ProjectSort) -> &'static str {
+    fn order(key: ProjectSort) -> crate::record::Order {
+        use crate::record::Order::{By, Name};
         match key {
-            ProjectSort::Name => "LOWER(name)",
-            ProjectSort::Code => "LOWER(code)",
-            ProjectSort::Account => "(SELECT LOWER(a.name) FROM accounts a WHERE a.id = projects.account_id)",
-            ProjectSort::Status => "status",
-            ProjectSort::Type => "project_type",
-            ProjectSort::Billing => "billing_type",
-            ProjectSort::Pm => "(SELECT LOWER(pm.name) FROM people pm WHERE pm.id = projects.project_manager_id)",
-            ProjectSort::Start => "start_date",
-            ProjectSort::End => "end_date",
+            ProjectSort::Name => By("LOWER(name)"),
+            ProjectSort::Code => By("LOWER(code)"),
+            ProjectSort::Account => Name("accounts", "account_id"),
+            ProjectSort::Status => By("status"),
+            ProjectSort::Type => By("project_type"),
+            ProjectSort::Billing => By("billing_type"),
+            ProjectSort::Pm => Name("people", "project_manager_id"),
+            ProjectSort::Start => By("start_date"),
+            ProjectSort::End => By("end_date"),
         }
     }
 }

@@ -67,10 +67,43 @@ pub(crate) trait Stored: Record {
     }
     /// The list filter's conditions (archived is applied by the caller).
     fn filter(q: &mut Sql, f: &Self::Filter);
-    /// The SQL expression a sort column orders by. Text sorts case-blind (`LOWER`) so
-    /// both backends agree whatever their collation; names of related records come from
-    /// a scalar subquery.
-    fn order(key: Self::Sort) -> &'static str;
+    /// What a sort column orders by. Text sorts case-blind (`LOWER`) so both backends
+    /// agree whatever their collation.
+    fn order(key: Self::Sort) -> Order;
+}
+
+/// What a list is sorted by.
+pub(crate) enum Order {
+    /// An SQL expression over the table's own row.
+    By(&'static str),
+    /// The name of the related record a column refers to: `(table, column)`; rows
+    /// without one last. Joined, not a subquery per row, which PostgreSQL runs once for
+    /// each of thousands of rows before it can take a page.
+    Name(&'static str, &'static str),
+    /// Like `Name`, rows without a related record first (as if named '').
+    NameOrFirst(&'static str, &'static str),
+}
+
+impl Order {
+    /// What follows `FROM <table>` and the expression to order by.
+    fn sql(&self, table: &str) -> (String, String) {
+        match self {
+            Order::By(e) => (String::new(), e.to_string()),
+            Order::Name(related, column) | Order::NameOrFirst(related, column) => {
+                // Only the join's own column names are visible: the list's filters and
+                // columns still mean the table's.
+                let join = format!(
+                    " LEFT JOIN (SELECT id AS sort_id, LOWER(name) AS sort_key FROM {related}) sorted \
+                     ON sorted.sort_id = {table}.{column}"
+                );
+                let key = match self {
+                    Order::NameOrFirst(..) => "COALESCE(sort_key, '')",
+                    _ => "sort_key",
+                };
+                (join, key.to_string())
+            }
+        }
+    }
 }
 
 /// `id, <fixed>, <columns>, <meta>`: what every read selects.
@@ -384,9 +417,10 @@ impl<R: Stored> RecordStore<R> for Db {
         let t = table::<R>();
         let mut count = sql(format!("SELECT COUNT(*) AS n FROM {} WHERE 1=1", R::TABLE));
         R::filter(&mut count, filter);
-        let mut q = t.select();
+        let (join, order) = R::order(at.key).sql(R::TABLE);
+        let mut q = t.select_from(&join);
         R::filter(&mut q, filter);
-        t.numbered(&self.pools, (count, q), filter.archived(), R::order(at.key), &at)
+        t.numbered(&self.pools, (count, q), filter.archived(), &order, &at)
             .await
     }
 }

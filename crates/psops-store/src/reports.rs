@@ -74,21 +74,18 @@ async fn holidays(pools: &Pools, region: Option<&str>, range: DateRange) -> Resu
 async fn time_off(
     pools: &Pools,
     range: DateRange,
-    people: &(dyn Fn(&mut Sql) + Sync),
-    many: bool,
+    people: Option<&(dyn Fn(&mut Sql) + Sync)>,
 ) -> Result<HashMap<i64, Vec<TimeOff>>> {
     let mut q =
         sql("SELECT person_id, off_date, minutes, kind FROM time_off WHERE status = 'approved' AND off_date >= ");
     q.push_bind(range.start).push(" AND off_date <= ").push_bind(range.end);
-    // Many people's: the range read from the date index, whose entries carry every
-    // column (the unary `+` keeps SQLite from seeking each person's instead).
-    q.push(if many {
-        " AND +person_id IN ("
-    } else {
-        " AND person_id IN ("
-    });
-    people(&mut q);
-    q.push(")");
+    // Without people: everyone's, the range read from the date index alone, whose
+    // entries carry every column; the caller looks up whom it covers.
+    if let Some(people) = people {
+        q.push(" AND person_id IN (");
+        people(&mut q);
+        q.push(")");
+    }
     let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
     for r in pools.packed(q, &["person_id", "off_date", "minutes", "kind"]).await? {
         let r = Packed(&r);
@@ -269,7 +266,7 @@ impl ReportStore for Db {
                 let one = |q: &mut Sql| {
                     q.push("SELECT ").push_bind(person);
                 };
-                let off = time_off(&self.pools, range, &one, false).await?;
+                let off = time_off(&self.pools, range, Some(&one)).await?;
                 let off = off.into_values().flatten().collect::<Vec<_>>();
                 calendar_view_resolved(&base, &overrides, &facts, range, &hs, &off)
             }
@@ -505,15 +502,11 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
     let key = format!("capacities|{range:?}|{filter:?}");
     let pools = &db.pools;
     let read = async {
-        let subquery = |q: &mut Sql| {
-            q.push("SELECT id FROM people WHERE 1=1");
-            people_filter(q, filter, range);
-        };
         let key = format!("people|{range:?}|{filter:?}");
         let people = people(pools, filter, range);
         let people = db.memo.get_counts(pools, crate::follow::PEOPLE, key, people).await?;
         let holidays = holidays(pools, None, range).await?;
-        let time_off = time_off(pools, range, &subquery, true).await?;
+        let time_off = time_off(pools, range, None).await?;
         let mut rules = pools;
         let base = capacity_rules::base(&mut rules).await?;
         let overrides = capacity_rules::overrides(&mut rules).await?;
@@ -559,7 +552,7 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         }
         let theirs = |q: &mut Sql| crate::rollups::push_list(q, &ids);
         let holidays = holidays(pools, None, range).await?;
-        let time_off = time_off(pools, range, &theirs, false).await?;
+        let time_off = time_off(pools, range, Some(&theirs)).await?;
         let mut rules = pools;
         let base = capacity_rules::base(&mut rules).await?;
         let overrides = capacity_rules::overrides(&mut rules).await?;

@@ -179,4 +179,16 @@ async fn projects_sort_by_related_names(db: &Db) {
     assert_eq!(list(ProjectSort::Pm, Direction::Asc).await, ["One", "Two"]);
     assert_eq!(list(ProjectSort::Pm, Direction::Desc).await, ["One", "Two"]);
     assert_eq!(list(ProjectSort::End, Direction::Desc).await, ["One", "Two"]);
+    // The related names are joined: the filters' columns still mean the project's own
+    // (a search on its name, the archived ones left out).
+    let searched = ProjectFilter {
+        q: Some("two".into()),
+        ..Default::default()
+    };
+    let found = db
+        .sorted(&searched, at(ProjectSort::Pm, Direction::Asc, 1, 10))
+        .await
+        .expect("projects");
+    let names: Vec<String> = found.items.into_iter().map(|p| p.fields.name).collect();
+    assert_eq!((names, found.total), (vec!["Two".to_string()], 1));
 }
