@@ -412,3 +412,49 @@ pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
     }
     q.push(")");
 }
+
+/// SQL for a date column as days since 1970-01-01 (a BIGINT on both backends): read
+/// with [`Pools::integers`], thousands of dates cost no text to parse.
+pub(crate) fn day_number(backend: crate::db::Backend, column: &str) -> String {
+    match backend {
+        crate::db::Backend::Sqlite => format!("CAST(julianday({column}) - 2440587.5 AS INTEGER)"),
+        crate::db::Backend::Postgres => format!("CAST({column} - DATE '1970-01-01' AS BIGINT)"),
+    }
+}
+
+/// SQL for a coded column as the code's place in `C::ALL` (-1 for none of them), read back
+/// with [`code_at`].
+pub(crate) fn code_index<C: psops_core::code::Code>(column: &str) -> String {
+    let arms: String = C::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!(" WHEN '{}' THEN {i}", c.code()))
+        .collect();
+    format!("(CASE {column}{arms} ELSE -1 END)")
+}
+
+/// The code at a place [`code_index`] gave; an unknown one is refused as stored data
+/// psops did not write.
+pub(crate) fn code_at<C: psops_core::code::Code>(i: i64) -> Result<C> {
+    usize::try_from(i)
+        .ok()
+        .and_then(|i| C::ALL.get(i).copied())
+        .ok_or_else(|| Error::internal(format!("a stored {} psops does not know", C::FIELD)))
+}
+
+#[cfg(test)]
+mod code_tests {
+    use psops_core::capacity::TimeOffKind;
+    use psops_core::code::Code;
+
+    #[test]
+    fn a_code_comes_back_from_its_place_and_an_unknown_one_is_refused() {
+        let sql = super::code_index::<TimeOffKind>("kind");
+        for (i, kind) in TimeOffKind::ALL.iter().enumerate() {
+            assert!(sql.contains(&format!("WHEN '{}' THEN {i}", kind.code())), "{sql}");
+            assert_eq!(super::code_at::<TimeOffKind>(i as i64).unwrap(), *kind);
+        }
+        assert!(super::code_at::<TimeOffKind>(-1).is_err());
+        assert!(super::code_at::<TimeOffKind>(TimeOffKind::ALL.len() as i64).is_err());
+    }
+}

@@ -20,7 +20,7 @@ use psops_core::timesheet::{self, EntryLock, IsoWeek, Transition};
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 
-use crate::db::{Backend, Row, now, sql};
+use crate::db::{Row, now, sql};
 use crate::time_entries::ENTRIES;
 use crate::timesheet_steps::{Step, approver, facts, move_entries, nothing, run};
 use crate::{Db, locks};
@@ -289,10 +289,7 @@ impl TimesheetStore for Db {
             };
             // The day number of the entry's ISO week's Monday, so the database sums whole
             // weeks (a few rows per person) rather than days. 1970-01-05, day 4, was a Monday.
-            let day = match self.pools.backend() {
-                Backend::Sqlite => "CAST(julianday(entry_date) - 2440587.5 AS INTEGER)",
-                Backend::Postgres => "CAST(entry_date - DATE '1970-01-01' AS BIGINT)",
-            };
+            let day = crate::common::day_number(self.pools.backend(), "entry_date");
             let monday = format!("({day} - ((({day} + 3) % 7) + 7) % 7)");
             // Rows, added up here on SQLite (its GROUP BY sorted them: 10 of the 12 ms at
             // 5,000 people) and by PostgreSQL's hash aggregate there.
