@@ -29,7 +29,9 @@ pub struct FunctionLine {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ops {
     pub quarter: String,
-    pub quarter_code: String,
+    /// `from=…&to=…`: the reports the figures link to show the same days, so the same
+    /// numbers (the quarter so far, not the whole quarter).
+    pub so_far: String,
     pub functions: Vec<FunctionLine>,
     pub total: FunctionLine,
     pub week: String,
@@ -69,7 +71,11 @@ pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
     let on_time = count(Compliance::OnTime);
     Ok(Ops {
         quarter: q.label(),
-        quarter_code: format!("{}-Q{}", q.year, q.quarter),
+        so_far: format!(
+            "from={}&to={}",
+            psops_core::dates::format_date(range.start),
+            psops_core::dates::format_date(range.end)
+        ),
         functions: by_function.rows.iter().map(|g| line(label(&g.key), &g.row)).collect(),
         total: line("Everyone".into(), &by_function.total),
         week: last.to_string(),

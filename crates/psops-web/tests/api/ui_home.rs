@@ -14,6 +14,13 @@ use crate::support::{TestApp, api_tests};
 use crate::ui_browser::{Browser, SmallOrg, log, table_rows, web_user};
 
 /// The text of the element with this id (its first 200 characters, tags kept).
+/// The first day of the fiscal quarter holding `today` under the default settings
+/// (the calendar year), and today.
+fn quarter_so_far(today: time::Date) -> (time::Date, time::Date) {
+    let cal = psops_core::settings::Settings::default().fiscal_calendar();
+    (cal.quarter_range(cal.quarter_of(today)).start, today)
+}
+
 fn at(html: &str, id: &str) -> String {
     let start = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id}"));
     html[start..].chars().take(200).collect()
@@ -83,6 +90,25 @@ async fn home_answers_each_roles_questions(app: TestApp) {
     let home = ops.get(&app, "/").await.expect(200).text;
     let functions = table_rows(&home, "home-functions");
     assert!(functions.iter().any(|r| r[0] == "Engineer"), "{functions:?}");
+    // The report it links to covers the same days, so it says the same.
+    let link = at(&home, "home-by-function")
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/");
+    let href = link
+        .split("href=\"")
+        .nth(1)
+        .and_then(|h| h.split('"').next())
+        .expect("a link");
+    let (start, _) = quarter_so_far(today);
+    assert!(href.contains(&format!("from={start}&to={today}")), "{href}");
+    let report = ops.get(&app, href).await.expect(200).text;
+    let total = table_rows(&report, "utilization-table").pop().expect("a total row");
+    let everyone = functions.last().expect("everyone");
+    assert_eq!(
+        (everyone[0].as_str(), &total[6]),
+        ("Everyone", &everyone[1]),
+        "{total:?}"
+    );
     let last_week = IsoWeek::of(today - time::Duration::days(7));
     assert!(at(&home, "home-compliance").contains(&format!("week={last_week}")));
     assert!(home.contains("people below target"));
