@@ -143,16 +143,20 @@ struct TimeOffPage {
     #[serde(flatten)]
     frame: Frame,
     rows: Vec<TimeOffRow>,
+    pager: super::table::Pager,
     errors: Vec<FieldError>,
     failed: Option<i64>,
     reason: String,
     notice: Option<&'static str>,
 }
 
+/// Requests to decide, oldest first, 50 runs a page (`page` in `p`).
+#[allow(clippy::too_many_arguments)]
 async fn time_off_page(
     st: &AppState,
     me: &SignedIn,
     s: &Subject,
+    p: &Pairs,
     status: StatusCode,
     errors: Vec<FieldError>,
     failed: Option<(i64, String)>,
@@ -171,26 +175,39 @@ async fn time_off_page(
         scope,
         ..Default::default()
     };
-    let found = st
-        .store
-        .list_time_off(
-            &filter,
-            PageRequest {
-                after: None,
-                limit: 500,
-            },
-        )
-        .await?;
+    // Every request, not a first page of days: runs are made of days, and a page of
+    // runs must not stop in the middle of one.
+    let mut found = Vec::new();
+    let mut page = PageRequest {
+        after: None,
+        limit: psops_core::page::MAX_LIMIT,
+    };
+    loop {
+        let got = st.store.list_time_off(&filter, page).await?;
+        found.extend(got.items);
+        match got.next_cursor {
+            Some(c) => page = PageRequest::parse(Some(&c), Some(psops_core::page::MAX_LIMIT))?,
+            None => break,
+        }
+    }
     // Nobody decides their own time off but an administrator.
     let theirs: Vec<_> = found
-        .items
         .into_iter()
         .filter(|t| Some(t.person_id) != s.person_id || psops_core::policy::approves_own(s))
         .collect();
-    let names = person_names(st, theirs.iter().map(|t| t.person_id).collect()).await?;
-    let rows = psops_core::calendars::runs(&theirs)
+    let mut e = crate::params::Params::new();
+    let at = super::table::read::<psops_core::sort::ByName>(&mut e, p);
+    let mut errors = errors;
+    errors.extend(e.into_errors());
+    let runs: Vec<_> = psops_core::calendars::runs(&theirs)
         .iter()
         .filter_map(|r| super::time_off::run(r))
+        .collect();
+    let total = runs.len() as u64;
+    let shown = psops_core::sort::Numbered::cut(runs, &at).items;
+    let names = person_names(st, shown.iter().map(|r| psops_core::Id::new(r.person_id)).collect()).await?;
+    let rows = shown
+        .into_iter()
         .map(|run| TimeOffRow {
             name: names.get(&run.person_id).cloned().unwrap_or_default(),
             run,
@@ -203,6 +220,7 @@ async fn time_off_page(
     let ctx = TimeOffPage {
         frame: frame(me, s),
         rows,
+        pager: super::table::pager("/admin/time-off", p, &at, total),
         errors,
         failed,
         reason,
@@ -214,7 +232,7 @@ async fn time_off_page(
 pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let notice = p.get("done").map(|_| "Decision recorded.");
-    time_off_page(&st, &me, &s, StatusCode::OK, Vec::new(), None, notice).await
+    time_off_page(&st, &me, &s, &p, StatusCode::OK, Vec::new(), None, notice).await
 }
 
 pub async fn decide_time_off(
@@ -242,12 +260,22 @@ pub async fn decide_time_off(
         Some("reject") if reason.is_empty() => {
             let e = FieldError::new("reason", Rule::Required, "reason is required to reject time off");
             let failed = Some((id, reason));
-            return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], failed, None).await;
+            return time_off_page(
+                &st,
+                &me,
+                &s,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                vec![e],
+                failed,
+                None,
+            )
+            .await;
         }
         Some("reject") => TimeOffDecision::Reject { reason: reason.clone() },
         _ => {
             let e = FieldError::new("action", Rule::OneOf, "action must be approve or reject");
-            return time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
+            return time_off_page(&st, &me, &s, &p, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
         }
     };
     match st
@@ -259,7 +287,7 @@ pub async fn decide_time_off(
         Err(e) => {
             let errors = inline(e)?;
             let failed = Some((id, reason));
-            time_off_page(&st, &me, &s, StatusCode::UNPROCESSABLE_ENTITY, errors, failed, None).await
+            time_off_page(&st, &me, &s, &p, StatusCode::UNPROCESSABLE_ENTITY, errors, failed, None).await
         }
     }
 }

@@ -584,6 +584,27 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
     let open = &count(Some(TimeOffStatus::Requested)).await[0];
     let theirs = format!("/me/time-off/{}/withdraw", open.id);
     assert_ne!(pat.post(&app, &theirs, &[]).await.status, 303);
+
+    // Many requests: 50 runs a page, every one of them reachable (not the first 500 days).
+    let mondays: Vec<_> = (0..60)
+        .map(|i| psops_core::calendars::NewTimeOff {
+            person_id: Id::new(org.ada),
+            date: time::macros::date!(2027 - 01 - 04) + time::Duration::weeks(i),
+            minutes: Minutes(480),
+            kind: psops_core::capacity::TimeOffKind::Pto,
+            note: None,
+        })
+        .collect();
+    let ctx = psops_core::store::WriteCtx::trusted();
+    psops_core::store::TimeOffStore::request_days(app.store.as_ref(), &ctx, mondays)
+        .await
+        .expect("60 Mondays");
+    let first = pat.get(&app, "/admin/time-off").await.expect(200).text;
+    assert_eq!(first.matches("name=\"items\"").count(), 50, "a page of runs");
+    assert!(first.contains("1–50 of 61"), "61 runs waiting");
+    let last = pat.get(&app, "/admin/time-off?page=2").await.expect(200).text;
+    assert_eq!(last.matches("name=\"items\"").count(), 11);
+    assert!(last.contains("2028-02-21"), "the last Monday is on the last page");
 }
 
 /// Compliance says how late a week is; ops reminds the people with nothing submitted,
