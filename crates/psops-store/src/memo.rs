@@ -95,7 +95,13 @@ impl Memo {
         let updated = match self.lookup::<(Counts, T)>(&key, FOLLOWED) {
             Some((at, value)) if at == now => return Ok(value),
             Some((at, value)) => match crate::follow::changes(pools, &at, &now).await? {
-                Some(changed) => update(value, changed).await?,
+                Some(changed) => {
+                    // Taken out while it is brought up to date: a result shared through an
+                    // `Arc` is then held only here and changes in place, not copied (5,000
+                    // rows after each time entry).
+                    self.remove(&key);
+                    update(value, changed).await?
+                }
                 None => None,
             },
             None => None,
@@ -145,6 +151,12 @@ impl Memo {
         }
         *used = self.tick();
         value.downcast_ref::<T>().cloned()
+    }
+
+    fn remove(&self, key: &str) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.remove(key);
+        }
     }
 
     fn tick(&self) -> u64 {
