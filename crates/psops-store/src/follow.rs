@@ -103,36 +103,45 @@ fn is_rollup(kind: &str) -> bool {
     family(kind) == "rollup"
 }
 
+/// What a request has read of the counts and the log, until it writes.
+#[derive(Default)]
+struct Read {
+    /// Every count, as first read in the request.
+    counts: Option<Vec<(String, i64)>>,
+    /// Whom the moves between two counts concerned, by the moves: several followed
+    /// results kept at the same counts ask the same.
+    changes: Vec<(String, Option<Vec<Changed>>)>,
+}
+
 tokio::task_local! {
-    /// Within a request (see [`request`]): every count as first read in it, until it
-    /// writes.
-    static READ: std::cell::RefCell<Option<Vec<(String, i64)>>>;
+    /// Within a request (see [`request`]).
+    static READ: std::cell::RefCell<Read>;
 }
 
 /// Runs `work` reading the counts at most once until it writes: a request that asks
 /// for dozens of kept results is as current as one that checks each, since another
 /// node's commit in the middle of it is seen by the next request either way.
 pub(crate) async fn request<F: std::future::Future>(work: F) -> F::Output {
-    READ.scope(std::cell::RefCell::new(None), work).await
+    READ.scope(std::cell::RefCell::new(Read::default()), work).await
 }
 
 /// Forgets the counts read in this request: called when it begins and commits a write,
 /// after which its own change must show.
 pub(crate) fn forget() {
-    let _ = READ.try_with(|read| read.borrow_mut().take());
+    let _ = READ.try_with(|read| *read.borrow_mut() = Read::default());
 }
 
 impl Counts {
     /// The counts of `kinds` as committed now; read before the result they stamp.
     pub async fn read(pools: &Pools, kinds: Kinds) -> Result<Counts> {
-        let rows = match READ.try_with(|read| read.borrow().clone()) {
+        let rows = match READ.try_with(|read| read.borrow().counts.clone()) {
             Ok(Some(rows)) => rows,
             _ => {
                 let mut rows = Vec::new();
                 for row in pools.all(sql("SELECT kind, n FROM change_counts")).await? {
                     rows.push((row.get::<String>("kind")?, row.get::<i64>("n")?));
                 }
-                let _ = READ.try_with(|read| *read.borrow_mut() = Some(rows.clone()));
+                let _ = READ.try_with(|read| read.borrow_mut().counts = Some(rows.clone()));
                 rows
             }
         };
@@ -219,6 +228,21 @@ pub(crate) async fn changes(pools: &Pools, old: &Counts, new: &Counts) -> Result
     if moves.is_empty() {
         return Ok(Some(Vec::new()));
     }
+    let key = format!("{moves:?}");
+    let asked = |read: &std::cell::RefCell<Read>| {
+        let read = read.borrow();
+        read.changes.iter().find(|(k, _)| *k == key).map(|(_, c)| c.clone())
+    };
+    if let Ok(Some(known)) = READ.try_with(asked) {
+        return Ok(known);
+    }
+    let found = logged(pools, &moves, expected).await?;
+    let _ = READ.try_with(|read| read.borrow_mut().changes.push((key, found.clone())));
+    Ok(found)
+}
+
+/// Whom the logged `moves` concerned, read from the log; `None` when a move is missing.
+async fn logged(pools: &Pools, moves: &[(&str, i64, i64)], expected: i64) -> Result<Option<Vec<Changed>>> {
     let mut q = sql("SELECT kind, n, person_id, first_day, last_day FROM change_log WHERE ");
     for (i, (kind, was, n)) in moves.iter().enumerate() {
         q.push(if i == 0 { "(kind = " } else { " OR (kind = " });
