@@ -19,6 +19,7 @@ impl Stored for Assignment {
          (SELECT name FROM projects WHERE projects.id = assignments.project_id)";
     const TABLE: &'static str = "assignments";
     const COUNTED: crate::follow::Kinds = crate::follow::STAFFING;
+    const TIES: Option<&'static str> = None;
     const COLUMNS: &'static [&'static str] = &[
         "person_id",
         "project_id",

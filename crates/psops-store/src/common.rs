@@ -79,14 +79,15 @@ impl<T> Table<T> {
         self.page_any(pools, q, page).await
     }
 
-    /// Runs a filtered count and select as one numbered page ordered by `order` (ties by
-    /// id, so pages never repeat or skip a row); absent values sort last either way.
+    /// Runs a filtered count and select as one numbered page ordered by `order`, ties by
+    /// `then` (A to Z whichever way the sort goes), then by id, so pages never repeat or
+    /// skip a row; absent values sort last either way.
     pub async fn numbered<K>(
         &self,
         pools: &Pools,
         (mut count, mut q): (Sql, Sql),
         archived: Option<bool>,
-        order: &str,
+        (order, then): (&str, Option<&str>),
         at: &Sorted<K>,
     ) -> Result<Numbered<T>> {
         let live = match archived {
@@ -99,8 +100,9 @@ impl<T> Table<T> {
             Direction::Asc => "ASC",
             Direction::Desc => "DESC",
         };
+        let then = then.map(|t| format!("{t} ASC, ")).unwrap_or_default();
         q.push(&format!(
-            " ORDER BY {order} {dir} NULLS LAST, id {dir} LIMIT {} OFFSET {}",
+            " ORDER BY {order} {dir} NULLS LAST, {then}id {dir} LIMIT {} OFFSET {}",
             at.size,
             at.offset()
         ));

@@ -70,6 +70,10 @@ pub(crate) trait Stored: Record {
     /// What a sort column orders by. Text sorts case-blind (`LOWER`) so both backends
     /// agree whatever their collation.
     fn order(key: Self::Sort) -> Order;
+    /// What rows that sort alike are ordered by before their id: their name, A to Z (the
+    /// people of one employer, the projects of one manager); none where the label is not
+    /// a column of the table.
+    const TIES: Option<&'static str> = Some("LOWER(name)");
 }
 
 /// What a list is sorted by.
@@ -420,7 +424,7 @@ impl<R: Stored> RecordStore<R> for Db {
         let (join, order) = R::order(at.key).sql(R::TABLE);
         let mut q = t.select_from(&join);
         R::filter(&mut q, filter);
-        t.numbered(&self.pools, (count, q), filter.archived(), &order, &at)
+        t.numbered(&self.pools, (count, q), filter.archived(), (&order, R::TIES), &at)
             .await
     }
 }
