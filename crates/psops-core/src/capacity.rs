@@ -11,7 +11,7 @@ mod view;
 pub use calendar::{Holiday, TimeOff, TimeOffKind, calendar_view, calendar_view_resolved};
 pub use handbook::HandbookRow;
 pub use overrides::{FunctionTarget, OverrideScope, RulesChanges, RulesOverride, resolve};
-pub use view::{Capacity, CapacityView, PersonFacts, policy_view, policy_view_resolved};
+pub use view::{Alike, Capacity, CapacityView, PersonFacts, policy_view, policy_view_resolved};
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

@@ -89,8 +89,15 @@ pub fn spoken(d: Date) -> String {
 
 /// Days since 1970-01-01: a compact integer key for dates in rollups and cursors.
 pub fn day_number(d: Date) -> i64 {
-    (d - time::macros::date!(1970 - 01 - 01)).whole_days()
+    (d - EPOCH).whole_days()
 }
+
+/// The date a [`day_number`] stands for.
+pub fn from_day_number(n: i64) -> Date {
+    EPOCH + time::Duration::days(n)
+}
+
+const EPOCH: Date = time::macros::date!(1970 - 01 - 01);
 
 /// An inclusive range of days, `start..=end`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -226,6 +233,14 @@ mod tests {
         assert!(within(d, None, None));
         assert!(within(d, Some(d), Some(d)));
         assert!(!within(d, Some(date!(2026 - 05 - 06)), None));
+    }
+
+    #[test]
+    fn day_numbers_come_back_as_their_dates() {
+        for d in [date!(1969 - 12 - 31), date!(1970 - 01 - 01), date!(2026 - 12 - 05)] {
+            assert_eq!(from_day_number(day_number(d)), d);
+        }
+        assert_eq!(day_number(date!(1970 - 01 - 05)), 4);
     }
 
     #[test]

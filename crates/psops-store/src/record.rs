@@ -282,6 +282,20 @@ async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, S
 }
 
 impl Db {
+    /// `read`'s result for `key`, kept until one of the table's counts moves
+    /// ([`Stored::COUNTED`]), or until any commit for a table without one.
+    async fn kept_for<R: Stored, T, F>(&self, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T>>,
+    {
+        if R::COUNTED.is_empty() {
+            self.memo.get(&self.pools, key, read).await
+        } else {
+            self.memo.get_counts(&self.pools, R::COUNTED, key, read).await
+        }
+    }
+
     /// Each record's label by id, twins told apart (see [`Stored::TWINS`]), kept for
     /// large sets.
     async fn labels<R: Stored>(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
@@ -303,11 +317,7 @@ impl Db {
         std::hash::Hash::hash(ids, &mut h);
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
         let kept = async { Ok((ids.to_vec(), read().await?)) };
-        let (same, found) = if !R::COUNTED.is_empty() {
-            self.memo.get_counts(&self.pools, R::COUNTED, key, kept).await?
-        } else {
-            self.memo.get(&self.pools, key, kept).await?
-        };
+        let (same, found) = self.kept_for::<R, _, _>(key, kept).await?;
         if same == ids {
             return Ok(found);
         }
@@ -334,11 +344,7 @@ impl Db {
                 .map(|r| r.get::<String>("label"))
                 .collect::<Result<std::collections::HashSet<String>>>()
         };
-        let shared = if !R::COUNTED.is_empty() {
-            self.memo.get_counts(&self.pools, R::COUNTED, key, read).await?
-        } else {
-            self.memo.get(&self.pools, key, read).await?
-        };
+        let shared = self.kept_for::<R, _, _>(key, read).await?;
         let twins: Vec<i64> = found
             .iter()
             .filter(|(_, label)| shared.contains(*label))
@@ -411,10 +417,7 @@ impl<R: Stored> RecordStore<R> for Db {
             return read.await;
         }
         let key = format!("list|{}|{filter:?}|{page:?}", R::TABLE);
-        if !R::COUNTED.is_empty() {
-            return self.memo.get_counts(&self.pools, R::COUNTED, key, read).await;
-        }
-        self.memo.get(&self.pools, key, read).await
+        self.kept_for::<R, _, _>(key, read).await
     }
 
     async fn list_sorted(&self, filter: &R::Filter, at: Sorted<R::Sort>) -> Result<Numbered<R>> {

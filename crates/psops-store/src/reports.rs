@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use psops_core::capacity::{
-    Capacity, CapacityRules, CapacityView, Holiday, PersonFacts, RulesOverride, TimeOff, calendar_view_resolved,
+    Alike, Capacity, CapacityRules, CapacityView, Holiday, PersonFacts, RulesOverride, TimeOff, calendar_view_resolved,
     policy_view_resolved,
 };
 use psops_core::code::Code;
@@ -92,11 +92,10 @@ async fn time_off(
         people(&mut q);
         q.push(")");
     }
-    let epoch = time::macros::date!(1970 - 01 - 01);
     let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
     for [person, day, minutes, kind] in pools.integers(q, ["person_id", "day", "minutes", "kind"]).await? {
         out.entry(person).or_default().push(TimeOff {
-            date: epoch + time::Duration::days(day),
+            date: psops_core::dates::from_day_number(day),
             minutes: Minutes(minutes),
             kind: crate::common::code_at(kind)?,
         });
@@ -522,7 +521,7 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         let mut calendars: HashMap<Alike, Capacity> = HashMap::new();
         for p in people.iter() {
             let off = time_off.get(&p.facts.person_id.get()).map_or(&[][..], Vec::as_slice);
-            let like = alike(&p.facts, range, &overrides);
+            let like = Alike::of(&p.facts, range, &overrides);
             let policy = match &like {
                 Some(k) if let Some(c) = policies.get(k) => *c,
                 _ => policy_view_resolved(&base, &overrides, &p.facts, range)?,
@@ -574,18 +573,6 @@ async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Re
         Ok(Some(Arc::new(out)))
     };
     db.memo.follow(pools, crate::follow::MINUTES, key, read, update).await
-}
-
-/// What a person's capacity over a range is computed from, besides their time off and
-/// what everyone shares: people alike in it have the same capacity. `None` for someone
-/// with an override of their own.
-type Alike = (psops_core::people::Function, String, Fte, Option<DateRange>);
-
-fn alike(p: &PersonFacts, range: DateRange, overrides: &[RulesOverride]) -> Option<Alike> {
-    let own = overrides
-        .iter()
-        .any(|o| matches!(o.scope, psops_core::capacity::OverrideScope::Person(id) if id == p.person_id));
-    (!own).then(|| (p.function, p.region.clone(), p.fte, p.employed_part(range)))
 }
 
 /// A person's calendar view: the policy less their region's holidays and their time off.
@@ -693,7 +680,6 @@ async fn days_on(
     people: Option<&[PersonId]>,
     since: Option<Date>,
 ) -> Result<Vec<Day>> {
-    let epoch = time::macros::date!(1970 - 01 - 01);
     // Everyone's time by day, all of it readable: the project's day rollup.
     if people.is_none() && *scope == ListScope::All {
         let mut q = sql("SELECT day, minutes FROM time_rollup_project_day WHERE project_id = ");
@@ -704,7 +690,7 @@ async fn days_on(
         let rows = pools.integers(q, ["day", "minutes"]).await?;
         return Ok(rows
             .into_iter()
-            .map(|[day, minutes]| (None, epoch + time::Duration::days(day), Minutes(minutes)))
+            .map(|[day, minutes]| (None, psops_core::dates::from_day_number(day), Minutes(minutes)))
             .collect());
     }
     let who = if people.is_some() { "person_id" } else { "NULL" };

@@ -321,13 +321,12 @@ impl TimesheetStore for Db {
                 s[1] += billable;
                 s[2] += entries;
             }
-            let epoch = time::macros::date!(1970 - 01 - 01);
             let out = sums
                 .into_iter()
                 .map(|((person, project, monday), [minutes, billable, entries])| Waiting {
                     person_id: PersonId::new(person),
                     project_id: (project != 0).then(|| ProjectId::new(project)),
-                    week: IsoWeek::of(epoch + time::Duration::days(monday)),
+                    week: IsoWeek::of(psops_core::dates::from_day_number(monday)),
                     minutes,
                     billable_minutes: billable,
                     entries,

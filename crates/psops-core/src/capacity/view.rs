@@ -60,6 +60,33 @@ impl PersonFacts {
     }
 }
 
+/// What a person's capacity over a range is computed from, beside the rules everyone
+/// shares and their own time off: people alike in it have the same policy view, and the
+/// same calendar view when neither has time off in the range — so a report over
+/// thousands of people computes each capacity once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Alike {
+    function: Function,
+    region: String,
+    fte: Fte,
+    employed: Option<DateRange>,
+}
+
+impl Alike {
+    /// `None` for someone with an override of their own, whose capacity is theirs alone.
+    pub fn of(person: &PersonFacts, range: DateRange, overrides: &[RulesOverride]) -> Option<Alike> {
+        let own = overrides
+            .iter()
+            .any(|o| matches!(o.scope, super::OverrideScope::Person(id) if id == person.person_id));
+        (!own).then(|| Alike {
+            function: person.function,
+            region: person.region.clone(),
+            fte: person.fte,
+            employed: person.employed_part(range),
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CapacityView {
@@ -252,6 +279,52 @@ mod tests {
 
     fn range(a: Date, b: Date) -> DateRange {
         DateRange::new(a, b).unwrap()
+    }
+
+    #[test]
+    fn people_alike_have_the_same_capacity_and_an_own_override_is_their_own() {
+        use crate::capacity::{Holiday, OverrideScope, RulesChanges, calendar_view_resolved};
+        let rules = CapacityRules::handbook();
+        let quarter = range(date!(2026 - 10 - 01), date!(2026 - 12 - 31));
+        let one = person(Function::Engineer);
+        // Another person, hired long before the quarter in another year: alike in it.
+        let other = PersonFacts {
+            person_id: crate::Id::new(2),
+            employment_start: date!(2024 - 06 - 01),
+            ..one.clone()
+        };
+        let holiday = [Holiday {
+            date: date!(2026 - 12 - 25),
+            minutes: None,
+            name: "Christmas".into(),
+        }];
+        assert_eq!(Alike::of(&one, quarter, &[]), Alike::of(&other, quarter, &[]));
+        for p in [&one, &other] {
+            assert_eq!(
+                policy_view_resolved(&rules, &[], p, quarter).unwrap(),
+                policy_view_resolved(&rules, &[], &one, quarter).unwrap()
+            );
+            assert_eq!(
+                calendar_view_resolved(&rules, &[], p, quarter, &holiday, &[]).unwrap(),
+                calendar_view_resolved(&rules, &[], &one, quarter, &holiday, &[]).unwrap()
+            );
+        }
+        let part_time = PersonFacts {
+            fte: Fte::from_basis_points(8000).unwrap(),
+            ..other.clone()
+        };
+        assert_ne!(Alike::of(&one, quarter, &[]), Alike::of(&part_time, quarter, &[]));
+        let theirs = RulesOverride {
+            scope: OverrideScope::Person(other.person_id),
+            effective_from: date!(2026 - 01 - 01),
+            effective_to: None,
+            changes: RulesChanges::default(),
+        };
+        assert_eq!(Alike::of(&other, quarter, std::slice::from_ref(&theirs)), None);
+        assert!(
+            Alike::of(&one, quarter, &[theirs]).is_some(),
+            "another's override is not theirs"
+        );
     }
 
     #[test]
