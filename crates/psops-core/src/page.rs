@@ -66,6 +66,25 @@ pub struct Page<T> {
     pub next_cursor: Option<String>,
 }
 
+/// Every item of a list read page by page (`MAX_LIMIT` a page) through `read`, for a
+/// caller that needs all of them (a week's entries, every request waiting).
+pub async fn every<T, F, Fut>(mut read: F) -> Result<Vec<T>>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<Page<T>>>,
+{
+    let mut all = Vec::new();
+    let mut page = PageRequest::parse(None, Some(MAX_LIMIT))?;
+    loop {
+        let got = read(page).await?;
+        all.extend(got.items);
+        match got.next_cursor {
+            Some(c) => page = PageRequest::parse(Some(&c), Some(MAX_LIMIT))?,
+            None => return Ok(all),
+        }
+    }
+}
+
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows fetched in id order: the extra row only
     /// tells that another page exists.

@@ -115,16 +115,7 @@ async fn week_view(st: &AppState, s: &Subject, person: PersonId, week: IsoWeek) 
         scope: list_scope(s, ListKind::TimeEntries),
         ..Default::default()
     };
-    let mut entries = Vec::new();
-    let mut page = psops_core::page::PageRequest::parse(None, Some(psops_core::page::MAX_LIMIT))?;
-    loop {
-        let got = st.store.list_time_entries(&filter, page).await?;
-        entries.extend(got.items);
-        match got.next_cursor {
-            Some(c) => page = psops_core::page::PageRequest::parse(Some(&c), Some(psops_core::page::MAX_LIMIT))?,
-            None => break,
-        }
-    }
+    let entries = psops_core::page::every(|page| st.store.list_time_entries(&filter, page)).await?;
     let sum =
         |keep: &dyn Fn(&TimeEntry) -> bool| Minutes(entries.iter().filter(|e| keep(e)).map(|e| e.minutes.get()).sum());
     let by_status = |s: EntryStatus| sum(&|e: &TimeEntry| e.status == s);

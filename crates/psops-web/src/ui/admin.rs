@@ -150,18 +150,34 @@ struct TimeOffPage {
     notice: Option<&'static str>,
 }
 
-/// Requests to decide, oldest first, 50 runs a page (`page` in `p`).
-#[allow(clippy::too_many_arguments)]
-async fn time_off_page(
-    st: &AppState,
-    me: &SignedIn,
-    s: &Subject,
-    p: &Pairs,
+/// What the time-off page says beside its list: a notice after a decision, or the
+/// problems of a refused one with the run (id) and reason it was for.
+struct Said {
     status: StatusCode,
     errors: Vec<FieldError>,
     failed: Option<(i64, String)>,
     notice: Option<&'static str>,
-) -> Result<Response, UiError> {
+}
+
+impl Said {
+    fn refused(errors: Vec<FieldError>, failed: Option<(i64, String)>) -> Said {
+        Said {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            errors,
+            failed,
+            notice: None,
+        }
+    }
+}
+
+/// Requests to decide, oldest first, 50 runs a page (`page` in `p`).
+async fn time_off_page(st: &AppState, me: &SignedIn, s: &Subject, p: &Pairs, said: Said) -> Result<Response, UiError> {
+    let Said {
+        status,
+        errors,
+        failed,
+        notice,
+    } = said;
     if !decides_time_off(st, s).await? {
         return Err(Error::Forbidden("only admins, ops and line managers decide time off".into()).into());
     }
@@ -177,19 +193,7 @@ async fn time_off_page(
     };
     // Every request, not a first page of days: runs are made of days, and a page of
     // runs must not stop in the middle of one.
-    let mut found = Vec::new();
-    let mut page = PageRequest {
-        after: None,
-        limit: psops_core::page::MAX_LIMIT,
-    };
-    loop {
-        let got = st.store.list_time_off(&filter, page).await?;
-        found.extend(got.items);
-        match got.next_cursor {
-            Some(c) => page = PageRequest::parse(Some(&c), Some(psops_core::page::MAX_LIMIT))?,
-            None => break,
-        }
-    }
+    let found = psops_core::page::every(|page| st.store.list_time_off(&filter, page)).await?;
     // Nobody decides their own time off but an administrator.
     let theirs: Vec<_> = found
         .into_iter()
@@ -232,7 +236,13 @@ async fn time_off_page(
 pub async fn time_off(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let notice = p.get("done").map(|_| "Decision recorded.");
-    time_off_page(&st, &me, &s, &p, StatusCode::OK, Vec::new(), None, notice).await
+    let said = Said {
+        status: StatusCode::OK,
+        errors: Vec::new(),
+        failed: None,
+        notice,
+    };
+    time_off_page(&st, &me, &s, &p, said).await
 }
 
 pub async fn decide_time_off(
@@ -259,23 +269,12 @@ pub async fn decide_time_off(
         Some("approve") => TimeOffDecision::Approve,
         Some("reject") if reason.is_empty() => {
             let e = FieldError::new("reason", Rule::Required, "reason is required to reject time off");
-            let failed = Some((id, reason));
-            return time_off_page(
-                &st,
-                &me,
-                &s,
-                &p,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                vec![e],
-                failed,
-                None,
-            )
-            .await;
+            return time_off_page(&st, &me, &s, &p, Said::refused(vec![e], Some((id, reason)))).await;
         }
         Some("reject") => TimeOffDecision::Reject { reason: reason.clone() },
         _ => {
             let e = FieldError::new("action", Rule::OneOf, "action must be approve or reject");
-            return time_off_page(&st, &me, &s, &p, StatusCode::UNPROCESSABLE_ENTITY, vec![e], None, None).await;
+            return time_off_page(&st, &me, &s, &p, Said::refused(vec![e], None)).await;
         }
     };
     match st
@@ -286,8 +285,7 @@ pub async fn decide_time_off(
         Ok(_) => Ok(Redirect::to("/admin/time-off?done=1").into_response()),
         Err(e) => {
             let errors = inline(e)?;
-            let failed = Some((id, reason));
-            time_off_page(&st, &me, &s, &p, StatusCode::UNPROCESSABLE_ENTITY, errors, failed, None).await
+            time_off_page(&st, &me, &s, &p, Said::refused(errors, Some((id, reason)))).await
         }
     }
 }
