@@ -124,6 +124,15 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
         long_slots[p] = (slots * 2 / 3).max(1);
         other_slots[p] = slots - long_slots[p];
     }
+    // Internal time is PS operations' to approve, not a delivery PM's: at 5,000 people a
+    // PM who managed the internal projects had thousands of people's weeks waiting.
+    let operations = records
+        .people
+        .iter()
+        .filter(|p| p.fields.function == Function::Ops && p.fields.partner_id.is_none())
+        .find(|p| p.fields.employment_end.is_none() && p.fields.employment_start <= rs)
+        .map(|p| p.id)
+        .or_else(|| managers.first().copied());
     let mut plans = Vec::new();
     for (id, name) in [
         (OPS_PROJECT, "PS operations and enablement"),
@@ -140,7 +149,7 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
                 status: ProjectStatus::Active,
                 start_date: Some(rs - days(730)),
                 end_date: None,
-                project_manager_id: managers.first().copied().map(psops_core::Id::new),
+                project_manager_id: operations.map(psops_core::Id::new),
                 budget_minutes: None,
                 budget: None,
                 partner_delivered: false,

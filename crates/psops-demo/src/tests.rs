@@ -594,3 +594,33 @@ fn the_default_organisation_burns_to_plan() {
 fn a_large_organisation_burns_to_plan() {
     looks_real(2_000);
 }
+
+/// Internal time waits for PS operations, whose demo user decides it, not for the demo
+/// PM, whose queue is their own customer projects' weeks.
+#[test]
+fn the_demo_ops_user_manages_the_internal_projects() {
+    for (people, seed) in [(60, 42), (2_000, 7)] {
+        let org = DemoOrg::generate(spec(people, 1, seed)).unwrap();
+        let of = |role| {
+            org.users()
+                .iter()
+                .find(|u| u.role == role)
+                .map(|u| psops_core::Id::new(u.person_id))
+        };
+        let (ops, pm) = (
+            of(psops_core::auth::Role::Ops),
+            of(psops_core::auth::Role::ProjectManager),
+        );
+        let internal: Vec<_> = org
+            .records()
+            .projects
+            .iter()
+            .filter(|p| !p.fields.is_customer())
+            .collect();
+        assert_eq!(internal.len(), 2, "{people} people");
+        for p in internal {
+            assert_eq!(p.fields.project_manager_id, ops, "{people} people: {}", p.fields.name);
+            assert_ne!(p.fields.project_manager_id, pm);
+        }
+    }
+}

@@ -108,6 +108,16 @@ impl Order {
             }
         }
     }
+
+    /// What breaks ties before the id: rows that share a related name (two managers
+    /// called Ann Lee) stay together by the related record, then read by their own name.
+    fn ties(&self, own: Option<&str>) -> Option<String> {
+        match (self, own) {
+            (Order::By(_), own) => own.map(str::to_string),
+            (_, Some(own)) => Some(format!("sort_id ASC, {own}")),
+            (_, None) => Some("sort_id".to_string()),
+        }
+    }
 }
 
 /// `id, <fixed>, <columns>, <meta>`: what every read selects.
@@ -424,10 +434,18 @@ impl<R: Stored> RecordStore<R> for Db {
         let t = table::<R>();
         let mut count = sql(format!("SELECT COUNT(*) AS n FROM {} WHERE 1=1", R::TABLE));
         R::filter(&mut count, filter);
-        let (join, order) = R::order(at.key).sql(R::TABLE);
+        let by = R::order(at.key);
+        let (join, order) = by.sql(R::TABLE);
+        let ties = by.ties(R::TIES);
         let mut q = t.select_from(&join);
         R::filter(&mut q, filter);
-        t.numbered(&self.pools, (count, q), filter.archived(), (&order, R::TIES), &at)
-            .await
+        t.numbered(
+            &self.pools,
+            (count, q),
+            filter.archived(),
+            (&order, ties.as_deref()),
+            &at,
+        )
+        .await
     }
 }

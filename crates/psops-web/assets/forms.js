@@ -39,3 +39,23 @@
     nav.scrollLeft = here.offsetLeft - nav.offsetLeft - (nav.clientWidth - here.offsetWidth) / 2;
   }
 })();
+
+// A table wider than its box scrolls sideways: say so while there is more to the right,
+// which a phone shows no scroll bar for. The hint goes once the reader reaches the end.
+(function () {
+  "use strict";
+  function mark(box) {
+    var more = box.scrollWidth - box.clientWidth - box.scrollLeft > 4;
+    box.classList.toggle("more-right", more);
+  }
+  function all() {
+    document.querySelectorAll(".scroll, .week-scroll, .chart-block").forEach(mark);
+  }
+  document.addEventListener("scroll", function (event) {
+    var el = event.target;
+    if (el instanceof Element && el.matches(".scroll, .week-scroll, .chart-block")) mark(el);
+  }, true);
+  window.addEventListener("resize", all);
+  document.addEventListener("htmx:afterSettle", all);
+  all();
+})();

@@ -1,6 +1,6 @@
 //! What an approver should notice in a person's week before deciding it: less time than
-//! the policy expects, a very long day, non-billable time on customer projects (with the
-//! notes that explain it) and time still in draft. Warnings inform a decision; none of
+//! expected (working days less holidays and time off), a very long day, non-billable
+//! time on customer projects (with the notes that explain it) and time still in draft. Warnings inform a decision; none of
 //! them blocks one.
 
 use std::collections::BTreeMap;
@@ -25,8 +25,8 @@ pub struct Warning {
     pub notes: Vec<String>,
 }
 
-/// The warnings of a week's entries, given the hours the policy expects of the person
-/// that week and which projects are customer projects. `expected` is `None` when the
+/// The warnings of a week's entries, given the hours expected of the person that week
+/// (its working days less holidays and time off) and which projects are customer projects. `expected` is `None` when the
 /// entries are only part of the week (an approver who sees only their own projects'
 /// lines): whether the week is short is then not theirs to judge from what they see.
 /// `day` writes a date as the reader does.
@@ -42,7 +42,7 @@ pub fn review(
         out.push(Warning {
             kind: "short",
             text: format!(
-                "{} h logged of the {} h the policy expects this week ({} h short).",
+                "{} h logged of the {} h expected this week after holidays and time off ({} h short).",
                 Minutes(logged).clock_text(),
                 expected.clock_text(),
                 Minutes(expected.get() - logged).clock_text()
@@ -136,7 +136,7 @@ mod tests {
         assert_eq!(kinds, ["short", "long_day", "non_billable", "draft"]);
         assert_eq!(
             found[0].text,
-            "19:00 h logged of the 40:00 h the policy expects this week (21:00 h short)."
+            "19:00 h logged of the 40:00 h expected this week after holidays and time off (21:00 h short)."
         );
         assert_eq!(found[1].text, "13:00 h on Monday 2026-11-30.");
         assert_eq!(found[2].notes, ["Tuesday 2026-12-01: pre-sales workshop"]);

@@ -180,6 +180,19 @@ async fn projects_sort_by_related_names(db: &Db) {
     assert_eq!(list(ProjectSort::Pm, Direction::Asc).await, ["One", "Two"]);
     assert_eq!(list(ProjectSort::Pm, Direction::Desc).await, ["One", "Two"]);
     assert_eq!(list(ProjectSort::End, Direction::Desc).await, ["One", "Two"]);
+    // Two managers who share a name: each one's projects stay together, by name.
+    let mut namesake = person_fields("zed.two@x.example");
+    namesake.name = pm.fields.name.clone();
+    let namesake = new(db.create(&ctx(), namesake).await.expect("namesake"));
+    for (name, manager) in [("Alpha", namesake.id), ("Beta", pm.id), ("Gamma", namesake.id)] {
+        let mut f = project_fields(acme.id.get(), name);
+        f.project_manager_id = Some(manager);
+        new(db.create(&ctx(), f).await.expect("project"));
+    }
+    assert_eq!(
+        list(ProjectSort::Pm, Direction::Asc).await,
+        ["Beta", "One", "Alpha", "Gamma", "Two"]
+    );
     // The related names are joined: the filters' columns still mean the project's own
     // (a search on its name, the archived ones left out).
     let searched = ProjectFilter {

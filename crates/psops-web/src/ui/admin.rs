@@ -282,7 +282,15 @@ pub async fn decide_time_off(
         .decide_time_off_days(&write_ctx(&me, &request, grant), &days, decision)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/admin/time-off?done=1").into_response()),
+        Ok(_) => {
+            // Back to the page the decision was made on, not the first of many.
+            let page = p.get("page").and_then(|n| n.parse::<u32>().ok()).filter(|&n| n > 1);
+            let to = match page {
+                Some(n) => format!("/admin/time-off?done=1&page={n}"),
+                None => "/admin/time-off?done=1".to_string(),
+            };
+            Ok(Redirect::to(&to).into_response())
+        }
         Err(e) => {
             let errors = inline(e)?;
             time_off_page(&st, &me, &s, &p, Said::refused(errors, Some((id, reason)))).await

@@ -120,7 +120,7 @@ pub async fn show(
     let range = week.range();
     let expected = st
         .store
-        .capacity(person_id, range, CapacityView::Policy)
+        .capacity(person_id, range, CapacityView::Calendar)
         .await?
         .available_minutes;
     // An approver who sees only their projects' lines does not judge the whole week:

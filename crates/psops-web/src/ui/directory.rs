@@ -120,6 +120,7 @@ where
         label: h,
         key: None,
         num: false,
+        extra: false,
     }));
     let ctx = ListPage {
         frame: frame(me, &s),

@@ -133,7 +133,7 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
     let (last_week, _) = week(st, s, person, last).await?;
     let expected = st
         .store
-        .capacity(person, this.range(), CapacityView::Policy)
+        .capacity(person, this.range(), CapacityView::Calendar)
         .await?
         .available_minutes;
     let cal = st.store.settings().await?.fiscal_calendar();
@@ -157,8 +157,11 @@ async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -
         reminders,
         this_week,
         last_week,
-        logged: format!("{} h", hours(logged)),
-        expected: format!("{} h", hours(expected)),
+        // Time as the week page writes it (h:mm), against this week's own working days
+        // less its holidays and time off: the policy view's yearly average is no
+        // measure of one week.
+        logged: format!("{} h", logged.clock_text()),
+        expected: format!("{} h", expected.clock_text()),
         logged_pct: pct(psops_core::ratio::basis_points(logged.get(), expected.get())),
         quarter: q.label(),
         billable_utilization: pct(row.billable_utilization_bp),
@@ -192,7 +195,7 @@ async fn approver(st: &AppState, s: &Subject, today: time::Date) -> Result<Appro
     };
     Ok(Approver {
         weeks: weeks.len(),
-        hours: format!("{} h", hours(Minutes(weeks.values().sum()))),
+        hours: format!("{} h", Minutes(weeks.values().sum()).clock_text()),
         oldest: oldest.map(|w| w.to_string()),
         projects,
         more_projects,

@@ -89,6 +89,7 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.add_filter("sentence", sentence);
         env.add_filter("grouped", grouped);
+        env.add_filter("person", person);
         env.add_filter("label", |code: String| super::filters::label(&code));
         env.add_filter("field", |name: String| super::filters::field(&name));
         for (name, source) in TEMPLATES {
@@ -111,6 +112,25 @@ pub fn sentence(text: String) -> String {
         out.push('.');
     }
     out
+}
+
+/// A person's name as a table shows it: people who share a name are named with their
+/// e-mail (`Ann Lee (ann.lee2@x.example)`), which goes on a line of its own under the
+/// name so that one long address does not widen the whole column.
+pub fn person(name: String) -> minijinja::Value {
+    let twin = name
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .filter(|(_, email)| email.contains('@') && !email.contains(['(', ')']));
+    let html = match twin {
+        Some((name, email)) => format!(
+            "{} <span class=\"twin\">{}</span>",
+            minijinja::HtmlEscape(name),
+            minijinja::HtmlEscape(email)
+        ),
+        None => minijinja::HtmlEscape(&name).to_string(),
+    };
+    minijinja::Value::from_safe_string(html)
 }
 
 /// A figure with its thousands grouped, as people read large numbers: `1315.50` →
@@ -305,6 +325,17 @@ mod tests {
         for kept in ["2026-W48", "2026-11-30", "70.0 %", "—", "", "Ada"] {
             assert_eq!(g(kept), kept);
         }
+    }
+
+    #[test]
+    fn twins_show_their_email_under_the_name() {
+        let p = |s: &str| person(s.to_string()).to_string();
+        assert_eq!(
+            p("Ann Lee (ann.lee2@x.example)"),
+            "Ann Lee <span class=\"twin\">ann.lee2@x.example</span>"
+        );
+        assert_eq!(p("Ann (Annie) Lee"), "Ann (Annie) Lee", "a nickname is not an e-mail");
+        assert_eq!(p("O'Brien <b>"), "O&#x27;Brien &lt;b&gt;");
     }
 
     #[test]

@@ -356,6 +356,9 @@ pub async fn utilization(
                     label: if i == 0 { group_label(b.group) } else { name },
                     key: Some(*key),
                     num: i > 0,
+                    // The calendar view and target hours: at 1280 px the table fits
+                    // without them; the CSV and wider screens keep them.
+                    extra: matches!(*name, "Available (calendar) h" | "Target h"),
                 })
                 .collect(),
         ),

@@ -22,6 +22,8 @@ pub struct Column {
     pub label: &'static str,
     /// Numbers are right-aligned.
     pub num: bool,
+    /// Left out on screens narrower than a laptop's (kept in the CSV).
+    pub extra: bool,
     pub href: Option<String>,
     /// `ascending` / `descending` on the column the list is sorted by.
     pub aria_sort: Option<&'static str>,
@@ -45,6 +47,8 @@ pub struct Col<K> {
     pub label: &'static str,
     pub key: Option<K>,
     pub num: bool,
+    /// See [`Column::extra`].
+    pub extra: bool,
 }
 
 pub fn col<K>(label: &'static str, key: K) -> Col<K> {
@@ -52,6 +56,7 @@ pub fn col<K>(label: &'static str, key: K) -> Col<K> {
         label,
         key: Some(key),
         num: false,
+        extra: false,
     }
 }
 
@@ -60,6 +65,7 @@ pub fn num<K>(label: &'static str, key: K) -> Col<K> {
         label,
         key: Some(key),
         num: true,
+        extra: false,
     }
 }
 
@@ -111,6 +117,7 @@ pub fn head<K: SortKey>(path: &str, p: &Pairs, at: &Sorted<K>, cols: Vec<Col<K>>
                 return Column {
                     label: c.label,
                     num: c.num,
+                    extra: c.extra,
                     href: None,
                     aria_sort: None,
                 };
@@ -130,6 +137,7 @@ pub fn head<K: SortKey>(path: &str, p: &Pairs, at: &Sorted<K>, cols: Vec<Col<K>>
             Column {
                 label: c.label,
                 num: c.num,
+                extra: c.extra,
                 href: Some(href),
                 aria_sort: current.then_some(match at.direction {
                     Direction::Asc => "ascending",
@@ -144,8 +152,10 @@ pub fn head<K: SortKey>(path: &str, p: &Pairs, at: &Sorted<K>, cols: Vec<Col<K>>
 pub fn pager<K>(path: &str, p: &Pairs, at: &Sorted<K>, total: u64) -> Pager {
     let size = u64::from(at.size.max(1));
     let pages = total.div_ceil(size).max(1);
-    let from = (at.offset() + 1).min(total);
-    let to = (at.offset() + size).min(total);
+    // A page past the end holds no rows: "0–0 of 440", with a link back to the last page.
+    let past = at.offset() >= total;
+    let from = if past { 0 } else { at.offset() + 1 };
+    let to = if past { 0 } else { (at.offset() + size).min(total) };
     let to_page = |n: u64| link(path, p, &["page", "cursor"], &[("page", n.to_string())]);
     let page = u64::from(at.page);
     Pager {
@@ -211,6 +221,7 @@ mod tests {
                     label: "Note",
                     key: None,
                     num: false,
+                    extra: false,
                 },
             ],
         );
@@ -239,6 +250,10 @@ mod tests {
         let empty = pager("/people", &pairs(&[]), &Sorted::<PersonSort>::default(), 0);
         assert_eq!((empty.from, empty.to, empty.pages), (0, 0, 1));
         assert!(empty.prev.is_none() && empty.next.is_none());
+        let past = pager("/people", &p, &Sorted::<PersonSort> { page: 99, ..at }, 120);
+        assert_eq!((past.from, past.to, past.pages), (0, 0, 3));
+        assert_eq!(past.prev.as_deref(), Some("/people?q=ann&page=3"));
+        assert!(past.next.is_none());
     }
 
     #[test]

@@ -48,6 +48,9 @@ struct UtilizationPage {
     figures: Vec<Figure>,
     chart: String,
     has_target: bool,
+    /// The quarter is under way: its figures run to `today`.
+    running: bool,
+    today: String,
 }
 
 fn hours(m: Minutes) -> String {
@@ -70,27 +73,30 @@ fn link(q: FiscalQuarter) -> (String, String) {
     (q.to_string(), q.label())
 }
 
-/// The figures shown as numbers, in reading order.
-fn figures(row: &UtilizationRow) -> Vec<Figure> {
+/// The figures shown as numbers, in reading order. `so_far` covers the quarter up to
+/// today (the whole quarter once it is over), so that its ratios read as the home page's
+/// "so far" does; the target and what is still to reach it are the whole quarter's.
+fn figures(so_far: &UtilizationRow, whole: &UtilizationRow, running: bool) -> Vec<Figure> {
     let f = |label, id, value| Figure { label, value, id };
+    let (available, attainment) = if running {
+        ("Available hours so far (policy view)", "Attainment so far")
+    } else {
+        ("Available hours (policy view)", "Attainment")
+    };
     vec![
-        f(
-            "Available hours (policy view)",
-            "available",
-            hours(row.available_policy_minutes),
-        ),
-        f("Worked", "worked", hours(row.worked_minutes)),
-        f("Billable", "billable", hours(row.billable_minutes)),
-        f("Utilization", "utilization", pct(row.utilization_bp)),
+        f(available, "available", hours(so_far.available_policy_minutes)),
+        f("Worked", "worked", hours(so_far.worked_minutes)),
+        f("Billable", "billable", hours(so_far.billable_minutes)),
+        f("Utilization", "utilization", pct(so_far.utilization_bp)),
         f(
             "Billable utilization",
             "billable-utilization",
-            pct(row.billable_utilization_bp),
+            pct(so_far.billable_utilization_bp),
         ),
-        f("Billable mix", "billable-mix", pct(row.billable_mix_bp)),
-        f("Target", "target", hours(row.target_minutes)),
-        f("Attainment", "attainment", pct(row.attainment_bp)),
-        f("Still to reach target", "to-target", hours(row.to_target_minutes)),
+        f("Billable mix", "billable-mix", pct(so_far.billable_mix_bp)),
+        f("The quarter's billable target", "target", hours(whole.target_minutes)),
+        f(attainment, "attainment", pct(so_far.attainment_bp)),
+        f("Still to reach target", "to-target", hours(whole.to_target_minutes)),
     ]
 }
 
@@ -146,12 +152,26 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         person_id: Some(person_id),
         ..Default::default()
     };
+    let today = OffsetDateTime::now_utc().date();
     let report = state.store.utilization(range, GroupBy::Person, &filter).await?;
     let row = report.rows.first().map_or(report.total, |g| g.row);
+    // A quarter under way is measured up to today, as the home page measures it: its
+    // weeks still to come would count as available hours nobody could have worked yet.
+    let running = range.contains(today) && today < range.end;
+    let so_far = if running {
+        let cut = DateRange {
+            start: range.start,
+            end: today,
+        };
+        let report = state.store.utilization(cut, GroupBy::Person, &filter).await?;
+        report.rows.first().map_or(report.total, |g| g.row)
+    } else {
+        row
+    };
     let entries = own_entries(&state, &subject, range).await?;
     let target = as_hours(row.target_minutes.get());
     let bars = weekly_bars(range, &entries);
-    let (reached, _) = super::report_charts::progress(range, OffsetDateTime::now_utc().date());
+    let (reached, _) = super::report_charts::progress(range, today);
     let summary = match bars[..reached.min(bars.len())].last() {
         Some(last) => {
             let mut text = format!(
@@ -203,7 +223,9 @@ pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) ->
         next: link(neighbour(quarter, 1)),
         from: super::locale::shown(range.start),
         to: super::locale::shown(range.end),
-        figures: figures(&row),
+        figures: figures(&so_far, &row, running),
+        running,
+        today: super::locale::shown(today),
         chart,
         has_target: row.target_minutes.get() > 0,
     };

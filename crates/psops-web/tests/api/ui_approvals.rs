@@ -274,7 +274,7 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
     );
     assert!(week.contains("non-billable on customer projects"), "and is flagged");
     assert!(
-        week.contains("the policy expects this week"),
+        week.contains("expected this week after holidays and time off"),
         "short of the expected hours"
     );
     let grid = table_rows(&week, "review-table");
@@ -306,7 +306,7 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
         .text;
     assert!(theirs.contains("on your projects"), "{theirs}");
     assert!(
-        !theirs.contains("the policy expects") && !theirs.contains("Internal time"),
+        !theirs.contains("expected this week") && !theirs.contains("Internal time"),
         "{theirs}"
     );
     assert!(theirs.contains("rework after the customer changed the scope"));

@@ -605,6 +605,31 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
     let last = pat.get(&app, "/admin/time-off?page=2").await.expect(200).text;
     assert_eq!(last.matches("name=\"items\"").count(), 11);
     assert!(last.contains("2028-02-21"), "the last Monday is on the last page");
+    // A decision on page 2 comes back to page 2; past the end, the page says so.
+    let (id, items) = {
+        let form = last.split("action=\"/admin/time-off/").nth(1).expect("a form");
+        let id = form.split('"').next().expect("id").to_string();
+        let items = form
+            .split("name=\"items\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next());
+        (id, items.expect("items").to_string())
+    };
+    let back = pat
+        .post(
+            &app,
+            &format!("/admin/time-off/{id}"),
+            &[("action", "approve"), ("items", &items), ("page", "2")],
+        )
+        .await
+        .expect(303);
+    assert_eq!(back.header("location"), Some("/admin/time-off?done=1&page=2"));
+    let past = pat.get(&app, "/admin/time-off?page=9").await.expect(200).text;
+    assert!(past.contains("No rows on this page of 60"), "{past}");
+    assert!(
+        past.contains("time-off?page=2\">Last page") && !past.contains("Page 9"),
+        "{past}"
+    );
 }
 
 /// Compliance says how late a week is; ops reminds the people with nothing submitted,

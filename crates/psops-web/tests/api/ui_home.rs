@@ -57,7 +57,7 @@ async fn home_answers_each_roles_questions(app: TestApp) {
     let ada = Browser::sign_in(&app, "ada@org.example").await;
     let home = ada.get(&app, "/").await.expect(200).text;
     assert!(
-        at(&home, "home-logged").contains("5.00 h"),
+        at(&home, "home-logged").contains("5:00 h"),
         "{}",
         at(&home, "home-logged")
     );
@@ -66,20 +66,33 @@ async fn home_answers_each_roles_questions(app: TestApp) {
         .capacity(
             Id::new(org.ada),
             IsoWeek::of(today).range(),
-            psops_core::capacity::CapacityView::Policy,
+            psops_core::capacity::CapacityView::Calendar,
         )
         .await
         .expect("capacity")
         .available_minutes;
-    assert!(home.contains(&format!("of {} h expected", Minutes(expected.get()).hours_text())));
+    assert!(home.contains(&format!("of {} h expected", Minutes(expected.get()).clock_text())));
     assert!(at(&home, "home-utilization").contains('%'));
+    // My utilization measures the quarter under way as home does: up to today.
+    let figure = |html: &str, id: &str| {
+        let text = at(html, id);
+        let start = text.find('>').expect("tag") + 1;
+        text[start..start + text[start..].find('<').expect("end")].to_string()
+    };
+    let mine = ada.get(&app, "/me/utilization").await.expect(200).text;
+    assert_eq!(
+        figure(&mine, "fig-billable-utilization"),
+        figure(&home, "home-utilization"),
+        "the same figure on both pages"
+    );
+    assert!(mine.contains("the figures run to today"));
     assert!(!home.contains("id=\"approver-h\"") && !home.contains("id=\"ops-h\""));
 
     let pat = Browser::sign_in(&app, "pat@org.example").await;
     let home = pat.get(&app, "/").await.expect(200).text;
     let waiting = at(&home, "home-waiting");
     assert!(waiting.contains("<strong>1</strong> person-week"), "{waiting}");
-    assert!(home.contains("12.00 h; the oldest from 2026-W10"));
+    assert!(home.contains("12:00 h; the oldest from 2026-W10"));
     let projects = table_rows(&home, "home-projects");
     assert_eq!(projects[1][0], "Migration");
     assert_eq!(projects[1][2..5], ["23.00 h", "100.00 h", "23.0 %"]);

@@ -177,13 +177,32 @@ pub(super) fn many(rows: &[ChartRow<'_>]) -> String {
             top,
             summary,
         ));
-        let summary = describe(&bottom, "lowest");
-        out.push_str(&ranking(
-            "chart-bottom",
-            format!("Bottom {RANKED} by attainment"),
-            bottom,
-            summary,
-        ));
+        // Ten people at 0 % say nothing a reader can act on: the bottom ranks those who
+        // logged some billable time, and the sentence counts those who logged none.
+        let none = ranked.iter().filter(|r| r.row.attainment_bp == Some(0)).count();
+        let some: Vec<HBar> = ranked
+            .iter()
+            .rev()
+            .filter(|r| r.row.attainment_bp != Some(0))
+            .take(RANKED)
+            .map(bar)
+            .collect();
+        let (bottom, title) = if none > 0 && !some.is_empty() {
+            (some, format!("Bottom {RANKED} with billable time, by attainment"))
+        } else {
+            (bottom, format!("Bottom {RANKED} by attainment"))
+        };
+        let mut summary = describe(&bottom, "lowest");
+        if none > 0 {
+            summary.push_str(&format!(
+                " {} with a target logged no billable time in this period (attainment 0 %).",
+                match none {
+                    1 => "One person".to_string(),
+                    n => format!("{} people", count(n)),
+                }
+            ));
+        }
+        out.push_str(&ranking("chart-bottom", title, bottom, summary));
     } else {
         let all: Vec<HBar> = ranked.iter().map(bar).collect();
         let summary = describe(&all, "");

@@ -165,3 +165,22 @@ fn a_function_report_draws_this_quarter_up_to_today() {
     assert!(html.contains("class=\"in-progress\"") && html.contains("class=\"future\""));
     assert!(html.contains(">W53</text>"), "the quarter's last week on the axis");
 }
+
+#[test]
+fn the_bottom_ranks_people_with_billable_time_and_counts_the_rest() {
+    let (k, n, mut r) = rows(40);
+    for row in r.iter_mut().take(15) {
+        *row = utilization_row(h(400), h(400), h(400), h(0), 7000);
+    }
+    let html = draw(GroupBy::Person, &chart_rows(&k, &n, &r), None);
+    let bottom = &html[html.find("id=\"chart-bottom\"").expect("bottom chart")..];
+    assert!(bottom.contains("Bottom 10 with billable time, by attainment"));
+    assert!(bottom.contains("15 people with a target logged no billable time in this period"));
+    for zero in 1..=15 {
+        assert!(
+            !bottom.contains(&format!(">Person {zero}</text>")),
+            "Person {zero} is at 0 %"
+        );
+    }
+    assert!(bottom.contains(">Person 16</text>"), "the lowest with billable time");
+}
