@@ -127,7 +127,9 @@ impl FromStr for FiscalQuarter {
                 format!("'{s}' is not a fiscal quarter like FY2027-Q1"),
             )
         };
-        let rest = s.trim().strip_prefix("FY").ok_or_else(bad)?;
+        // `FY2027-Q1` as written on pages, or `2027-Q1` as report links have it.
+        let rest = s.trim();
+        let rest = rest.strip_prefix("FY").unwrap_or(rest);
         let (year_text, q) = rest.split_once("-Q").ok_or_else(bad)?;
         let year: i32 = year_text.parse().map_err(|_| bad())?;
         let quarter: u8 = q.parse().map_err(|_| bad())?;
@@ -208,7 +210,11 @@ mod tests {
     #[test]
     fn refuses_bad_names_and_months() {
         assert!("FY2027-Q5".parse::<FiscalQuarter>().is_err());
-        assert!("2027-Q1".parse::<FiscalQuarter>().is_err());
+        assert_eq!(
+            "2027-Q1".parse::<FiscalQuarter>().unwrap(),
+            "FY2027-Q1".parse().unwrap()
+        );
+        assert!("Q1".parse::<FiscalQuarter>().is_err());
         assert!(FiscalCalendar::new(13).is_err());
         assert!(FiscalCalendar::new(0).is_err());
     }

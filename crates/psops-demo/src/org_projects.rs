@@ -390,14 +390,16 @@ fn day_shares(stints: &[Stint]) -> Vec<f64> {
 }
 
 /// The share of a year's weekdays planners count a person to work: the rest are public
-/// holidays, company days and time off. People take a little more time off than that
-/// (some 87 % of weekdays are worked), so a project tends to finish a touch under plan.
-const AVAILABLE: f64 = 0.90;
+/// holidays, company days and time off (about the policy's 48 days). People take a
+/// little more time off than that (some 82 % of weekdays are worked), so a project
+/// tends to finish a touch under plan.
+const AVAILABLE: f64 = 0.84;
 
 /// The billable minutes a week a person logs on average when all their billable time
 /// goes to one project: the time generator's day (with its noise) times their target.
 fn full_week(plan: &PersonPlan) -> f64 {
-    let day = day_minutes(plan.fte_bp) as f64 + 17.5 * plan.fte_bp as f64 / 10_000.0;
+    // The day's minutes plus the average of the daily noise the time generator adds.
+    let day = day_minutes(plan.fte_bp) as f64 + 3.75 * plan.fte_bp as f64 / 10_000.0;
     5.0 * AVAILABLE * day * plan.share_bp as f64 / 10_000.0
 }
 

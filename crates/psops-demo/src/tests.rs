@@ -525,6 +525,36 @@ fn looks_real(people: usize) {
         }
     }
 
+    // Everyone together logs about the hours the capacity policy counts them available
+    // (its 48 days off a year): a PS lead reads 110-130 % across the board as bad data.
+    let policy = psops_core::capacity::CapacityRules::handbook();
+    let until = time.entries.iter().map(|e| e.date).max().expect("time");
+    let range = psops_core::dates::DateRange::new(org.spec().range().start, until).unwrap();
+    let available: i64 = r
+        .people
+        .iter()
+        .map(|p| {
+            let facts = psops_core::capacity::PersonFacts {
+                person_id: psops_core::Id::new(p.id),
+                function: p.fields.function,
+                region: p.fields.region.clone(),
+                fte: p.fields.fte,
+                employment_start: p.fields.employment_start,
+                employment_end: p.fields.employment_end,
+            };
+            psops_core::capacity::policy_view(&policy, &facts, range)
+                .available_minutes
+                .get()
+        })
+        .sum();
+    let worked: i64 = time.entries.iter().filter(|e| e.date <= until).map(|e| e.minutes).sum();
+    let utilization = worked * 10_000 / available;
+    eprintln!("{people} people: worked ÷ available (policy view) {utilization} bp");
+    assert!(
+        (9_300..=10_700).contains(&utilization),
+        "{people} people: utilization {utilization} bp"
+    );
+
     // One stint per person and project; a second only after a gap, and rarely.
     let mut stints: BTreeMap<(i64, i64), Vec<(time::Date, time::Date)>> = BTreeMap::new();
     for a in &r.assignments {

@@ -101,17 +101,26 @@ fn time_off(
         let Ok(jan1) = Date::from_ordinal_date(year, 1) else {
             continue;
         };
+        // About the policy's allowance of PTO (28 days): two to three weeks in summer, a
+        // week around the year's end and scattered days. Far fewer made everyone's
+        // utilization read 110-130 % against the policy view.
         let summer = if plan.region == 2 { 0 } else { 180 };
-        let mut d = jan1 + Duration::days(summer + rng.between(0, 50));
-        let mut left = rng.between(5, 10);
-        while left > 0 && d.year() == year {
-            if free(d) && !out.contains_key(&d) {
-                out.insert(d, (TimeOffKind::Pto, "Vacation"));
-                left -= 1;
+        let blocks = [
+            (summer + rng.between(0, 50), rng.between(10, 15)),
+            (350 + rng.between(0, 8), rng.between(3, 6)),
+        ];
+        for (start, days) in blocks {
+            let mut d = jan1 + Duration::days(start);
+            let mut left = days;
+            while left > 0 && d.year() == year {
+                if free(d) && !out.contains_key(&d) {
+                    out.insert(d, (TimeOffKind::Pto, "Vacation"));
+                    left -= 1;
+                }
+                d += Duration::days(1);
             }
-            d += Duration::days(1);
         }
-        for _ in 0..rng.between(6, 12) {
+        for _ in 0..rng.between(6, 11) {
             let d = jan1 + Duration::days(rng.between(0, 364));
             if free(d) && !out.contains_key(&d) {
                 out.insert(d, (TimeOffKind::Pto, *rng.pick(names::PTO_NOTES)));
@@ -124,7 +133,8 @@ fn time_off(
 /// One working day's entries.
 fn day(plan: &PersonPlan, rng: &mut Rng, d: Date, out: &mut Vec<BulkEntry>) {
     let base = day_minutes(plan.fte_bp);
-    let noise = *rng.pick(&[-30, -15, 0, 0, 0, 0, 15, 15, 30, 45, 60, 90]);
+    // A little over the policy's 8 hours on average, as consultants log.
+    let noise = *rng.pick(&[-30, -15, -15, 0, 0, 0, 0, 0, 15, 15, 30, 45]);
     let total = round15(base + noise * plan.fte_bp / 10_000).clamp(120, 720);
     let active: Vec<_> = plan.stints.iter().filter(|s| s.from <= d && d <= s.to).collect();
     let created = at(d, 17 * 60 + rng.between(0, 60 * 5));

@@ -90,7 +90,12 @@ fn prefixed(e: Error, prefix: &str) -> Error {
 #[async_trait]
 impl CapacityRulesStore for Db {
     async fn capacity_rules(&self) -> Result<CapacityRules> {
-        base(&mut &self.pools).await
+        // Read by every report and page: kept until the settings or the rules change.
+        let mut pools = &self.pools;
+        let read = base(&mut pools);
+        self.memo
+            .get_counts(&self.pools, crate::follow::SETTINGS, "capacity_rules".into(), read)
+            .await
     }
 
     async fn update_capacity_rules(&self, ctx: &WriteCtx, policy: CapacityRules) -> Result<CapacityRules> {

@@ -62,7 +62,11 @@ impl OrgStore for Db {
     }
 
     async fn settings(&self) -> Result<Settings> {
-        load(&mut &self.pools).await
+        let mut pools = &self.pools;
+        let read = load(&mut pools);
+        self.memo
+            .get_counts(&self.pools, crate::follow::SETTINGS, "settings".into(), read)
+            .await
     }
 
     async fn update_settings(&self, ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings> {

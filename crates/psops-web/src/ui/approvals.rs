@@ -308,7 +308,7 @@ async fn page(
     let only = Only::read(&mut e, params);
     let names = match only.person {
         Some(_) => names_of::<Person>(state, all.keys().map(|l| l.person)).await?,
-        None => HashMap::new(),
+        None => Default::default(),
     };
     let today = time::OffsetDateTime::now_utc().date();
     let lines: BTreeMap<Line, Sums> = all
@@ -318,8 +318,8 @@ async fn page(
         .collect();
     let project_names = names_of::<Project>(state, all.keys().filter_map(|l| l.project)).await?;
     let mut projects: Vec<(String, String)> = project_names
-        .into_iter()
-        .map(|(id, name)| (id.to_string(), name))
+        .iter()
+        .map(|(id, name)| (id.to_string(), name.clone()))
         .collect();
     projects.sort_by_key(|(_, name)| name.to_lowercase());
     if all.keys().any(|l| l.project.is_none()) {

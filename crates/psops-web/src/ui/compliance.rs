@@ -223,7 +223,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
         .filter(|r| only.is_none_or(|o| r.status == o))
         .collect();
     let missing = report.rows.iter().filter(|r| r.needs_reminder()).count();
-    let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.clone()));
+    let sorted = table::order(kept, at.direction, |r| (r.figure(at.key), r.name.as_str()));
     let total = sorted.len() as u64;
     let shown = Numbered::cut(sorted, &at).items;
     // The report's own names do not tell two people of one name apart; the store's do.

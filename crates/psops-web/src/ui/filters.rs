@@ -3,6 +3,7 @@
 //! user, htmx fragment detection, paging links and the number formats of every table.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
@@ -104,16 +105,17 @@ pub async fn subject(state: &AppState, me: &SignedIn) -> Result<Subject, UiError
 }
 
 /// The names of people by id, fetched once each.
-pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<HashMap<i64, String>, UiError> {
+pub async fn person_names(st: &AppState, ids: Vec<PersonId>) -> Result<Arc<HashMap<i64, String>>, UiError> {
     names_of::<Person>(st, ids).await
 }
 
 /// The names of records of one kind by id, in one read; a record that is gone shows as
-/// `#id`.
+/// `#id`. When every one is found, the store's kept map is shared rather than copied: a
+/// report of 5,000 people asks for all of their names on every view.
 pub async fn names_of<R: Record>(
     st: &AppState,
     ids: impl IntoIterator<Item = Id<R>>,
-) -> Result<HashMap<i64, String>, UiError>
+) -> Result<Arc<HashMap<i64, String>>, UiError>
 where
     dyn Store: RecordStore<R>,
 {
@@ -121,13 +123,17 @@ where
     ids.sort_by_key(|id| id.get());
     ids.dedup();
     let found = RecordStore::<R>::names(st.store.as_ref(), &ids).await?;
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let name = found.get(&id.get()).cloned();
-            (id.get(), name.unwrap_or_else(|| format!("#{id}")))
-        })
-        .collect())
+    if ids.iter().all(|id| found.contains_key(&id.get())) {
+        return Ok(found);
+    }
+    Ok(Arc::new(
+        ids.iter()
+            .map(|id| {
+                let name = found.get(&id.get()).cloned();
+                (id.get(), name.unwrap_or_else(|| format!("#{id}")))
+            })
+            .collect(),
+    ))
 }
 
 /// The names of records of the kind `entity` by id, for the kinds that have names; a

@@ -36,8 +36,11 @@ pub struct Ops {
     pub total: FunctionLine,
     pub week: String,
     pub on_time: String,
-    pub not_submitted: usize,
-    pub not_approved: usize,
+    /// Still not submitted today, and submitted after the due day.
+    pub missing: usize,
+    pub late: usize,
+    /// Submitted and not yet approved, on time or late.
+    pub waiting: usize,
     pub people: usize,
     pub at_target: usize,
     pub below_target: usize,
@@ -67,7 +70,9 @@ pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
     let at_target = with_target.iter().filter(|a| **a >= 10_000).count();
     let last = IsoWeek::of(today - time::Duration::days(7));
     let compliance = st.store.compliance(last, today).await?.within(&filter.scope);
-    let count = |c: Compliance| compliance.rows.iter().filter(|r| r.status == c).count();
+    let count_where =
+        |f: &dyn Fn(&&psops_core::reporting::ComplianceRow) -> bool| compliance.rows.iter().filter(f).count();
+    let count = |c: Compliance| count_where(&|r| r.status == c);
     let on_time = count(Compliance::OnTime);
     Ok(Ops {
         quarter: q.label(),
@@ -83,8 +88,11 @@ pub async fn ops(st: &AppState, s: &Subject, today: time::Date) -> Result<Ops, U
             on_time as i64,
             compliance.rows.len() as i64,
         )),
-        not_submitted: count(Compliance::NotSubmitted),
-        not_approved: count(Compliance::NotApproved),
+        // The report's statuses say what was missed by the due day (a week submitted
+        // late is "not submitted" there); home says where each week stands today.
+        missing: compliance.rows.iter().filter(|r| r.submitted_on.is_none()).count(),
+        late: count_where(&|r| r.status == Compliance::NotSubmitted && r.submitted_on.is_some()),
+        waiting: count_where(&|r| r.submitted_on.is_some() && r.approved_on.is_none()),
         people: compliance.rows.len(),
         at_target,
         below_target: with_target.len() - at_target,

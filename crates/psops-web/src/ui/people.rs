@@ -262,8 +262,8 @@ pub async fn show(
     let manager = match person.fields.manager_id {
         Some(m) => person_names(&st, vec![m])
             .await?
-            .remove(&m.get())
-            .map(|name| (m.get(), name)),
+            .get(&m.get())
+            .map(|name| (m.get(), name.clone())),
         None => None,
     };
     let figures = Resource::Figures {

@@ -162,7 +162,12 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             vec![
                 col("Project", ProjectSort::Name),
                 col("Code", ProjectSort::Code),
-                col("Account", ProjectSort::Account),
+                // A project's name starts with its account's: on a laptop the column
+                // is the first to go (it still sorts on wider screens).
+                table::Col {
+                    extra: true,
+                    ..col("Account", ProjectSort::Account)
+                },
                 col("Status", ProjectSort::Status),
                 col("Type", ProjectSort::Type),
                 col("Billing", ProjectSort::Billing),

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
+    ("past_end.html", include_str!("../../templates/past_end.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("edit.html", include_str!("../../templates/edit.html")),
     ("directory.html", include_str!("../../templates/directory.html")),

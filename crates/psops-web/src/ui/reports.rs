@@ -22,7 +22,7 @@ use psops_core::scope::ListKind;
 use psops_core::sort::Numbered;
 use psops_core::utilization::{GroupBy, UtilizationRow, UtilizationSort};
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use super::filters::{Pairs, day, hours, is_htmx, label, options, pct, person_names, subject};
 use super::layout::{Frame, frame};
@@ -87,7 +87,10 @@ impl Line {
 struct Built {
     errors: Vec<FieldError>,
     group: GroupBy,
+    /// The days the figures cover: a quarter under way ends today.
     range: DateRange,
+    /// The whole period asked for, which the weekly chart draws.
+    whole: DateRange,
     quarter: Option<FiscalQuarter>,
     lines: Vec<Line>,
     total: Line,
@@ -114,9 +117,23 @@ fn cells(r: &UtilizationRow) -> Vec<String> {
     ]
 }
 
-/// `2026-Q2` → fiscal year 2026, quarter 2.
+/// `2026-Q2` or `FY2026-Q2` → fiscal year 2026, quarter 2.
 fn parse_quarter(text: &str) -> Option<FiscalQuarter> {
-    format!("FY{}", text.trim()).parse().ok()
+    text.parse().ok()
+}
+
+/// A quarter under way is measured up to today, as home measures it: its weeks still
+/// to come would count as available hours nobody could have worked yet. A range given
+/// by its days is taken as given.
+fn so_far(whole: DateRange, quarter: bool, today: Date) -> DateRange {
+    if quarter && whole.contains(today) && today < whole.end {
+        DateRange {
+            start: whole.start,
+            end: today,
+        }
+    } else {
+        whole
+    }
 }
 
 fn quarter_code(q: FiscalQuarter) -> String {
@@ -171,7 +188,8 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
         None => GroupBy::Person,
     };
     let policy = st.store.capacity_rules().await?;
-    let (range, quarter) = resolve_range(p, &mut e, policy.fiscal_calendar());
+    let (whole, quarter) = resolve_range(p, &mut e, policy.fiscal_calendar());
+    let range = so_far(whole, quarter.is_some(), OffsetDateTime::now_utc().date());
     let filter = UtilizationFilter {
         function: e.code::<Function>("function", p.get("function")),
         region: p.get("region").map(str::to_string),
@@ -190,12 +208,17 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
     } else {
         Default::default()
     };
-    let lines = report
+    let total = Line {
+        key: String::new(),
+        label: "Total".into(),
+        cells: cells(&report.total),
+    };
+    // The report's keys move into the lines: 5,000 people are 5,000 strings not copied.
+    let (lines, rows) = report
         .rows
-        .iter()
-        .map(|g| Line {
-            key: g.key.clone(),
-            label: match group {
+        .into_iter()
+        .map(|g| {
+            let label = match group {
                 GroupBy::Person => g
                     .key
                     .parse::<i64>()
@@ -204,22 +227,24 @@ async fn build(st: &AppState, s: &Subject, p: &Pairs) -> Result<Built, UiError> 
                     .unwrap_or_else(|| g.key.clone()),
                 GroupBy::Function => label(&g.key),
                 _ => g.key.clone(),
-            },
-            cells: Vec::new(),
+            };
+            let line = Line {
+                key: g.key,
+                label,
+                cells: Vec::new(),
+            };
+            (line, g.row)
         })
-        .collect();
+        .unzip();
     Ok(Built {
         errors: e.into_errors(),
         group,
         range,
+        whole,
         quarter,
         lines,
-        total: Line {
-            key: String::new(),
-            label: "Total".into(),
-            cells: cells(&report.total),
-        },
-        rows: report.rows.iter().map(|g| g.row).collect(),
+        total,
+        rows,
         filter,
         weekly: None,
     })
@@ -285,7 +310,7 @@ pub async fn utilization(
     let s = subject(&st, &me).await?;
     let mut b = build(&st, &s, &p).await?;
     let today = OffsetDateTime::now_utc().date();
-    b.weekly = report_charts::weekly(&st, b.group, b.range, &b.filter, today).await?;
+    b.weekly = report_charts::weekly(&st, b.group, b.whole, &b.filter, today).await?;
     let policy = st.store.capacity_rules().await?;
     let partners = st
         .store
@@ -307,6 +332,13 @@ pub async fn utilization(
     f.insert("group", b.group.code().to_string());
     f.insert("quarter", b.quarter.map(quarter_code).unwrap_or_default());
     let period = match b.quarter {
+        Some(q) if b.range != b.whole => format!(
+            "{} so far ({} – {}; the quarter ends {})",
+            q.label(),
+            day(Some(b.range.start)),
+            day(Some(b.range.end)),
+            day(Some(b.whole.end))
+        ),
         Some(q) => format!(
             "{} ({} – {})",
             q.label(),
@@ -321,7 +353,7 @@ pub async fn utilization(
     let mut errors = b.errors.clone();
     errors.extend(e.into_errors());
     let sorted = table::order(b.lines.iter().zip(&b.rows).collect(), at.direction, |(l, r)| {
-        (r.figure(at.key), l.label.clone())
+        (r.figure(at.key), l.label.as_str())
     });
     let total_rows = sorted.len() as u64;
     let lines = Numbered::cut(sorted, &at).map(|(l, r)| l.with_cells(r)).items;
@@ -425,8 +457,31 @@ mod tests {
     #[test]
     fn quarters_read_like_2026_q2() {
         assert_eq!(parse_quarter("2026-Q2"), Some(FiscalQuarter { year: 2026, quarter: 2 }));
+        assert_eq!(parse_quarter("FY2026-Q2"), parse_quarter("2026-Q2"));
         assert_eq!(parse_quarter("2026-Q5"), None);
         assert_eq!(parse_quarter("Q2"), None);
+    }
+
+    #[test]
+    fn a_quarter_under_way_ends_today() {
+        let q4 = DateRange::new(time::macros::date!(2026 - 10 - 01), time::macros::date!(2026 - 12 - 31)).unwrap();
+        let cut = so_far(q4, true, time::macros::date!(2026 - 12 - 05));
+        assert_eq!((cut.start, cut.end), (q4.start, time::macros::date!(2026 - 12 - 05)));
+        assert_eq!(
+            so_far(q4, true, time::macros::date!(2027 - 01 - 02)),
+            q4,
+            "a past quarter is whole"
+        );
+        assert_eq!(
+            so_far(q4, true, time::macros::date!(2026 - 09 - 30)),
+            q4,
+            "so is one to come"
+        );
+        assert_eq!(
+            so_far(q4, false, time::macros::date!(2026 - 12 - 05)),
+            q4,
+            "days given stay"
+        );
     }
 
     #[test]

@@ -171,7 +171,7 @@ pub fn pager<K>(path: &str, p: &Pairs, at: &Sorted<K>, total: u64) -> Pager {
 
 /// Orders rows computed whole (reports) by a figure, absent figures last whichever way,
 /// ties and figure-less columns by label, case-blind. Keys are computed once a row.
-pub fn order<T>(rows: Vec<T>, dir: Direction, key: impl Fn(&T) -> (Option<i64>, String)) -> Vec<T> {
+pub fn order<T>(rows: Vec<T>, dir: Direction, key: impl Fn(&T) -> (Option<i64>, &str)) -> Vec<T> {
     let flip = |o: Ordering| match dir {
         Direction::Asc => o,
         Direction::Desc => o.reverse(),
@@ -259,7 +259,9 @@ mod tests {
     #[test]
     fn rows_in_memory_sort_either_way_with_blanks_last() {
         let rows = vec![(Some(5), "b"), (None, "z"), (Some(9), "a"), (Some(5), "A2")];
-        let key = |r: &(Option<i64>, &str)| (r.0, r.1.to_string());
+        fn key<'a>(r: &'a (Option<i64>, &'static str)) -> (Option<i64>, &'a str) {
+            (r.0, r.1)
+        }
         let up: Vec<&str> = order(rows.clone(), Direction::Asc, key).iter().map(|r| r.1).collect();
         assert_eq!(up, ["A2", "b", "a", "z"]);
         let down: Vec<&str> = order(rows, Direction::Desc, key).iter().map(|r| r.1).collect();

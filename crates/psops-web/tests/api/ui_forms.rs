@@ -626,6 +626,7 @@ async fn a_consultant_requests_time_off_and_their_manager_decides(app: TestApp) 
     assert_eq!(back.header("location"), Some("/admin/time-off?done=1&page=2"));
     let past = pat.get(&app, "/admin/time-off?page=9").await.expect(200).text;
     assert!(past.contains("No rows on this page of 60"), "{past}");
+    assert!(past.contains("This page is past the end of the list") && !past.contains("Nothing is waiting"));
     assert!(
         past.contains("time-off?page=2\">Last page") && !past.contains("Page 9"),
         "{past}"

@@ -124,6 +124,8 @@ async fn home_answers_each_roles_questions(app: TestApp) {
     );
     let last_week = IsoWeek::of(today - time::Duration::days(7));
     assert!(at(&home, "home-compliance").contains(&format!("week={last_week}")));
+    assert!(at(&home, "home-missing").contains("still not submitted"));
+    assert!(at(&home, "home-unapproved").contains("waiting for approval"));
     assert!(home.contains("people below target"));
     assert!(
         at(&home, "home-waiting").contains("<strong>1</strong>"),

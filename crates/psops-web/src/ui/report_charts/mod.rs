@@ -70,11 +70,15 @@ pub async fn weekly(
     Ok(Some(Weekly { range, today, so_far }))
 }
 
-/// How many of the period's weeks are reached, and which reached one is still under way.
+/// How many of the period's weeks are reached, and which reached one is still under way:
+/// while the period lasts, the week whose Sunday has not passed — also when the period
+/// ends today, in the middle of it.
 pub fn progress(range: DateRange, today: Date) -> (usize, Option<usize>) {
     let weeks = weeks_in(range);
     let reached = weeks.iter().take_while(|(_, r)| r.start <= today).count();
-    let partial = reached.checked_sub(1).filter(|i| today < weeks[*i].1.end);
+    let partial = reached
+        .checked_sub(1)
+        .filter(|i| today <= range.end && today < weeks[*i].0.range().end);
     (reached, partial)
 }
 

@@ -37,8 +37,12 @@ fn this_week_is_reached_and_under_way_until_its_sunday() {
     assert_eq!(progress(q4, date!(2026 - 12 - 06)), (10, None), "its Sunday ends it");
     assert_eq!(progress(q4, date!(2026 - 09 - 30)), (0, None));
     assert_eq!(progress(q4, date!(2027 - 02 - 01)), (14, None));
-    // The quarter's last day ends its last, cut week.
-    assert_eq!(progress(q4, date!(2026 - 12 - 31)), (14, None));
+    // The quarter's last day is still under way; the day after, its last week is done.
+    assert_eq!(progress(q4, date!(2026 - 12 - 31)), (14, Some(13)));
+    assert_eq!(progress(q4, date!(2027 - 01 - 01)), (14, None));
+    // A period that ends today, mid-week (home's "so far" links): this week is not full.
+    let so_far = DateRange::new(q4.start, date!(2026 - 12 - 05)).unwrap();
+    assert_eq!(progress(so_far, date!(2026 - 12 - 05)), (10, Some(9)));
 }
 
 #[test]
