@@ -40,6 +40,17 @@ impl TimesheetActor {
     }
 }
 
+/// A project's entries in a person's week approved: when, and by whom (the last time, if
+/// some were sent back and approved again).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct WeekApproval {
+    /// Absent for internal time.
+    pub project_id: Option<ProjectId>,
+    pub approved_by: Option<UserId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub approved_at: OffsetDateTime,
+}
+
 /// A project's entries in a person's week sent back to draft, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Rejection {

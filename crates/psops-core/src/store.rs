@@ -26,6 +26,7 @@ use crate::projects::{Project, ProjectId};
 use crate::record::{ListFilter, NewRecord, Record};
 use crate::reporting::{
     ComplianceReport, LockRecord, Rejection, Reminder, RollupDifference, TimesheetActor, UtilizationFilter,
+    WeekApproval,
 };
 use crate::sessions::{Session, SessionLimits};
 use crate::settings::{Settings, SettingsPatch};
@@ -404,6 +405,8 @@ pub trait TimesheetStore: Send + Sync {
     ) -> Result<Vec<Reminder>>;
     /// Rejections of the person's week, oldest first.
     async fn list_rejections(&self, person: PersonId, week: IsoWeek) -> Result<Vec<Rejection>>;
+    /// Approvals of the person's week, one a project, oldest first.
+    async fn list_approvals(&self, person: PersonId, week: IsoWeek) -> Result<Vec<WeekApproval>>;
     /// Closes a period: from now on no entry dated in it changes for anyone.
     async fn lock_period(&self, ctx: &WriteCtx, range: DateRange) -> Result<LockRecord>;
     async fn list_locked_periods(&self) -> Result<Vec<LockRecord>>;

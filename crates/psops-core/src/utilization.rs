@@ -7,6 +7,10 @@
 //! - billable mix = billable ÷ worked, so the other reading is visible too;
 //! - attainment = billable ÷ target, where target = available × the billable target.
 //!
+//! A group's target and attainment are those of its people who have a billable target:
+//! a region's ops and finance staff, or a partner's consultants who bill without a
+//! target, neither water its target down nor lift its attainment.
+//!
 //! Available is the policy view (the handbook's allowance); the calendar view's ratios
 //! are reported beside it. Ratios are basis points rounded half up, `None` when the
 //! divisor is 0. A total sums the minute columns of its rows and recomputes every derived
@@ -34,6 +38,32 @@ pub struct UtilizationMinutes {
     pub worked: Minutes,
     pub billable: Minutes,
     pub target: Minutes,
+    /// The policy-view available minutes and the billable minutes of the people who
+    /// have a billable target: what a group's target and attainment are measured on.
+    pub targeted_available: Minutes,
+    pub targeted_billable: Minutes,
+}
+
+impl UtilizationMinutes {
+    /// One person's minutes: they count toward a target when they have one.
+    pub fn person(
+        available_policy: Minutes,
+        available_calendar: Minutes,
+        worked: Minutes,
+        billable: Minutes,
+        target: Minutes,
+    ) -> Self {
+        let has_target = target.get() > 0;
+        Self {
+            available_policy,
+            available_calendar,
+            worked,
+            billable,
+            target,
+            targeted_available: if has_target { available_policy } else { Minutes(0) },
+            targeted_billable: if has_target { billable } else { Minutes(0) },
+        }
+    }
 }
 
 impl Add for UtilizationMinutes {
@@ -47,6 +77,8 @@ impl Add for UtilizationMinutes {
             worked: s(self.worked, o.worked),
             billable: s(self.billable, o.billable),
             target: s(self.target, o.target),
+            targeted_available: s(self.targeted_available, o.targeted_available),
+            targeted_billable: s(self.targeted_billable, o.targeted_billable),
         }
     }
 }
@@ -75,12 +107,18 @@ pub struct UtilizationRow {
     pub calendar_billable_utilization_bp: Option<i64>,
     /// Billable ÷ worked.
     pub billable_mix_bp: Option<i64>,
-    /// Target ÷ available (policy view): the person's target, or a group's blended one.
+    /// Target ÷ the available minutes of those with a target (policy view): the
+    /// person's target, or a group's blended one; `None` when nobody has one.
     pub target_bp: Option<i64>,
-    /// Billable ÷ target; `None` for functions without a target.
+    /// Billable ÷ target, both of those with a target; `None` when nobody has one.
     pub attainment_bp: Option<i64>,
-    /// Billable minutes still needed to reach the target, never below zero.
+    /// Billable minutes those with a target still need to reach it, never below zero.
     pub to_target_minutes: Minutes,
+    /// Available (policy view) and billable minutes of those with a target.
+    #[serde(default)]
+    pub targeted_available_minutes: Minutes,
+    #[serde(default)]
+    pub targeted_billable_minutes: Minutes,
 }
 
 crate::sort_columns!(
@@ -127,6 +165,7 @@ impl UtilizationRow {
     pub fn from_minutes(m: UtilizationMinutes) -> Self {
         let (avail, cal) = (m.available_policy.get(), m.available_calendar.get());
         let (worked, billable, target) = (m.worked.get(), m.billable.get(), m.target.get());
+        let targeted = m.targeted_billable.get();
         Self {
             available_policy_minutes: m.available_policy,
             available_calendar_minutes: m.available_calendar,
@@ -138,9 +177,11 @@ impl UtilizationRow {
             calendar_utilization_bp: basis_points(worked, cal),
             calendar_billable_utilization_bp: basis_points(billable, cal),
             billable_mix_bp: basis_points(billable, worked),
-            target_bp: basis_points(target, avail),
-            attainment_bp: basis_points(billable, target),
-            to_target_minutes: Minutes(target.saturating_sub(billable).max(0)),
+            target_bp: basis_points(target, m.targeted_available.get()),
+            attainment_bp: basis_points(targeted, target),
+            to_target_minutes: Minutes(target.saturating_sub(targeted).max(0)),
+            targeted_available_minutes: m.targeted_available,
+            targeted_billable_minutes: m.targeted_billable,
         }
     }
 
@@ -151,6 +192,8 @@ impl UtilizationRow {
             worked: self.worked_minutes,
             billable: self.billable_minutes,
             target: self.target_minutes,
+            targeted_available: self.targeted_available_minutes,
+            targeted_billable: self.targeted_billable_minutes,
         }
     }
 }
@@ -164,25 +207,25 @@ pub fn utilization_row(
     target_bp: i64,
 ) -> UtilizationRow {
     let target = apply_bp(Ratio::int(i128::from(available_policy.get())), target_bp);
-    UtilizationRow::from_minutes(UtilizationMinutes {
+    UtilizationRow::from_minutes(UtilizationMinutes::person(
         available_policy,
         available_calendar,
         worked,
         billable,
-        target: Minutes(target.round_half_up()),
-    })
+        Minutes(target.round_half_up()),
+    ))
 }
 
 /// A row from the two capacity views; the target is the policy view's, which was
 /// rounded once from exact fractions (and honours mid-range overrides).
 pub fn row_from_capacity(policy: &Capacity, calendar: &Capacity, worked: Minutes, billable: Minutes) -> UtilizationRow {
-    UtilizationRow::from_minutes(UtilizationMinutes {
-        available_policy: policy.available_minutes,
-        available_calendar: calendar.available_minutes,
+    UtilizationRow::from_minutes(UtilizationMinutes::person(
+        policy.available_minutes,
+        calendar.available_minutes,
         worked,
         billable,
-        target: policy.target_minutes,
-    })
+        policy.target_minutes,
+    ))
 }
 
 /// The total of some rows: their minutes summed, every derived column recomputed.
@@ -373,7 +416,7 @@ mod tests {
         // No target (e.g. ops) but hours worked: no attainment, mix still known.
         let ops = utilization_row(m(424), m(424), m(400), m(10), 0);
         assert_eq!(ops.attainment_bp, None);
-        assert_eq!(ops.target_bp, Some(0));
+        assert_eq!(ops.target_bp, None, "no target rather than a target of 0 %");
         assert_eq!(ops.billable_mix_bp, Some(250));
     }
 
@@ -414,6 +457,27 @@ mod tests {
         assert_eq!(t.target_minutes, m(280));
         // A's 30 h over target offsets part of B's 210 h shortfall.
         assert_eq!(t.to_target_minutes, m(180));
+    }
+
+    #[test]
+    fn a_group_is_measured_against_target_on_those_who_have_one() {
+        let engineer = utilization_row(m(400), m(400), m(400), m(200), 7000); // target 280 h
+        let ops = utilization_row(m(400), m(400), m(400), m(0), 0);
+        let partner = utilization_row(m(400), m(400), m(400), m(400), 0);
+        let t = total([&engineer, &ops, &partner]);
+        assert_eq!(t.target_bp, Some(7000), "ops and partners do not water the target down");
+        assert_eq!(
+            t.attainment_bp,
+            Some(7143),
+            "nor does a partner's billing lift it: 200 ÷ 280"
+        );
+        assert_eq!(t.to_target_minutes, m(80));
+        assert_eq!(t.billable_utilization_bp, Some(5000), "billable ÷ everyone's available");
+        assert_eq!(
+            (ops.target_bp, ops.attainment_bp),
+            (None, None),
+            "no target, no attainment"
+        );
     }
 
     fn person(
@@ -474,7 +538,8 @@ mod tests {
                 let all: UtilizationMinutes = people.iter().map(|p| p.row.minutes()).sum();
                 prop_assert_eq!(r.total.minutes(), all);
                 prop_assert_eq!(r.total.billable_utilization_bp, basis_points(all.billable.get(), all.available_policy.get()));
-                prop_assert_eq!(r.total.attainment_bp, basis_points(all.billable.get(), all.target.get()));
+                prop_assert_eq!(r.total.attainment_bp, basis_points(all.targeted_billable.get(), all.target.get()));
+                prop_assert_eq!(r.total.target_bp, basis_points(all.target.get(), all.targeted_available.get()));
                 prop_assert!(r.total.to_target_minutes.get() >= 0);
             }
         }

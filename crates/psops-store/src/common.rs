@@ -275,6 +275,18 @@ pub(crate) fn eq(q: &mut Sql, column: &str, v: Option<impl Into<crate::db::Value
     }
 }
 
+/// Adds an equality on a text column that ignores case and surrounding blanks: a region
+/// typed `emea` finds the people of `EMEA`.
+pub(crate) fn same_text(q: &mut Sql, column: &str, v: Option<&str>) {
+    if let Some(v) = v {
+        q.push(" AND lower(")
+            .push(column)
+            .push(") = lower(")
+            .push_bind(v.trim())
+            .push(")");
+    }
+}
+
 /// Adds a case-insensitive substring match over some text columns.
 pub(crate) fn search(q: &mut Sql, columns: &[&str], text: Option<&str>) {
     let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {

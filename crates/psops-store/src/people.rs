@@ -80,7 +80,7 @@ impl Stored for Person {
     fn filter(q: &mut Sql, f: &PersonFilter) {
         scope(q, &f.scope, ListKind::People);
         eq(q, "function", f.function.map(|f| f.code()));
-        eq(q, "region", f.region.as_deref());
+        crate::common::same_text(q, "region", f.region.as_deref());
         eq(q, "manager_id", f.manager_id);
         eq(q, "partner_id", f.partner_id);
         search(q, &["name", "email"], f.q.as_deref());

@@ -36,7 +36,7 @@ use crate::{Db, capacity_rules};
 pub(crate) fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange) {
     eq(q, "id", f.person_id);
     eq(q, "function", f.function.map(|x| x.code()));
-    eq(q, "region", f.region.as_deref().map(str::trim));
+    crate::common::same_text(q, "region", f.region.as_deref());
     eq(q, "manager_id", f.manager_id);
     eq(q, "partner_id", f.partner_id);
     crate::common::scope(q, &f.scope, psops_core::scope::ListKind::Figures);

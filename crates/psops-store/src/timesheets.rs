@@ -11,7 +11,9 @@ use psops_core::dates::DateRange;
 use psops_core::people::PersonId;
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
-use psops_core::reporting::{LockRecord, Rejection, Reminder, TimesheetActor, Waiting, week_from_key, week_key};
+use psops_core::reporting::{
+    LockRecord, Rejection, Reminder, TimesheetActor, Waiting, WeekApproval, week_from_key, week_key,
+};
 use psops_core::rule::Rule;
 use psops_core::scope::{ApprovalScope, ListKind, ListScope};
 use psops_core::store::{TimesheetStore, WriteCtx};
@@ -354,6 +356,25 @@ impl TimesheetStore for Db {
         .bind(person)
         .bind(week_key(week));
         self.pools.all(q).await?.iter().map(read_rejection).collect()
+    }
+
+    async fn list_approvals(&self, person: PersonId, week: IsoWeek) -> Result<Vec<WeekApproval>> {
+        let q = sql("SELECT project_id, approved_at, approved_by FROM timesheet_approvals \
+             WHERE person_id = $1 AND week_key = $2 ORDER BY approved_at, project_id")
+        .bind(person)
+        .bind(week_key(week));
+        let rows = self.pools.all(q).await?;
+        rows.iter()
+            .map(|r| {
+                let project: i64 = r.get("project_id")?;
+                Ok(WeekApproval {
+                    // Internal time is approved as project 0.
+                    project_id: (project != 0).then(|| psops_core::Id::new(project)),
+                    approved_by: r.opt_id("approved_by")?,
+                    approved_at: r.get("approved_at")?,
+                })
+            })
+            .collect()
     }
 
     async fn lock_period(&self, ctx: &WriteCtx, range: DateRange) -> Result<LockRecord> {

@@ -97,6 +97,12 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
         ..Default::default()
     };
     assert_eq!(names(db, &scoped, Sorted::default()).await.1, 1);
+    // A region typed in another case finds the same people (everyone here is EMEA).
+    let typed = PersonFilter {
+        region: Some(" emea ".into()),
+        ..Default::default()
+    };
+    assert_eq!(names(db, &typed, Sorted::default()).await.1, 4);
     let dave = db
         .sorted(&all, at(PersonSort::Name, Direction::Desc, 1, 1))
         .await

@@ -79,6 +79,9 @@ async fn a_week_goes_through_every_transition(db: &Db) {
         .await
         .unwrap();
     assert_eq!(statuses(&approved), [EntryStatus::Approved; 2]);
+    let approvals = db.list_approvals(me.id, w10).await.unwrap();
+    assert_eq!(approvals.len(), 1, "{approvals:?}");
+    assert_eq!(approvals[0].project_id, Some(p.id));
     let again = db
         .approve_week(&ctx(), as_person(&pm), me.id, w10, Some(p.id))
         .await

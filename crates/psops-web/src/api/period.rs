@@ -142,6 +142,8 @@ mod tests {
         let mut p = Params::new();
         let q = range(&mut p, None, None, s("FY2027-Q1"), fiscal).unwrap();
         assert_eq!((q.start, q.end), (date!(2026 - 02 - 01), date!(2026 - 04 - 30)));
+        let bare = range(&mut p, None, None, s("2027-Q1"), fiscal).unwrap();
+        assert_eq!(bare, q, "the FY prefix may be left out");
         let d = range(&mut p, s("2026-01-01"), s("2026-01-31"), None, fiscal).unwrap();
         assert_eq!(d.days(), 31);
         assert!(p.finish().is_ok());
@@ -150,7 +152,7 @@ mod tests {
             (s("2026-01-01"), None, None),
             (s("2026-02-01"), s("2026-01-01"), None),
             (s("2026-01-01"), s("2026-01-31"), s("FY2027-Q1")),
-            (None, None, s("2027-Q1")),
+            (None, None, s("Q1")),
         ] {
             let mut p = Params::new();
             assert!(range(&mut p, from, to, quarter, fiscal).is_none());

@@ -64,6 +64,10 @@ struct WeekPage {
     person: String,
     week: String,
     back: String,
+    /// The list's view, carried through a decision made here.
+    view: String,
+    /// What a decision made here did.
+    message: String,
     days: Vec<String>,
     rows: Vec<Row>,
     totals: Vec<String>,
@@ -194,9 +198,11 @@ pub async fn show(
         })
         .collect();
     let history = history(&st, person_id, week).await?;
-    let back = match p.get("page").and_then(|n| n.parse::<u32>().ok()) {
-        Some(n) if n > 1 => format!("/approvals?page={n}"),
-        _ => "/approvals".to_string(),
+    // Back to the list as it was left: its filters, sort and page.
+    let view = p.get("view").filter(|v| super::approvals::plain_query(v));
+    let back = match view {
+        Some(v) => format!("/approvals?{v}"),
+        None => "/approvals".to_string(),
     };
     let ctx = WeekPage {
         frame: frame(&me, &s),
@@ -204,6 +210,8 @@ pub async fn show(
         person: person.fields.name,
         week: week.to_string(),
         back,
+        view: view.unwrap_or_default().to_string(),
+        message: super::approvals::decided(&p),
         days: (0..7)
             .map(|d| {
                 let date = range.start + time::Duration::days(d);
@@ -253,19 +261,32 @@ async fn whole_week(
 async fn history(st: &AppState, person: PersonId, week: IsoWeek) -> Result<Vec<Step>, UiError> {
     let mut steps = Vec::new();
     let rejections = st.store.list_rejections(person, week).await?;
-    let projects = names_of::<Project>(st, rejections.iter().filter_map(|r| r.project_id)).await?;
+    let approvals = st.store.list_approvals(person, week).await?;
+    let ids = rejections
+        .iter()
+        .filter_map(|r| r.project_id)
+        .chain(approvals.iter().filter_map(|a| a.project_id));
+    let projects = names_of::<Project>(st, ids).await?;
+    let on = |project: Option<ProjectId>| match project {
+        Some(p) => projects
+            .get(&p.get())
+            .cloned()
+            .unwrap_or_else(|| format!("project {p}")),
+        None => "internal time".into(),
+    };
     for r in rejections {
-        let on = match r.project_id {
-            Some(p) => projects
-                .get(&p.get())
-                .cloned()
-                .unwrap_or_else(|| format!("project {p}")),
-            None => "internal time".into(),
-        };
         steps.push((
             r.rejected_at,
-            format!("Rejected the time on {on} ({} entries): {}", r.entries, r.reason),
+            format!(
+                "Rejected the time on {} ({} entries): {}",
+                on(r.project_id),
+                r.entries,
+                r.reason
+            ),
         ));
+    }
+    for a in approvals {
+        steps.push((a.approved_at, format!("Approved the time on {}", on(a.project_id))));
     }
     if let Some(at) = st.store.week_submitted_at(person, week).await? {
         steps.push((at, "Submitted".into()));

@@ -92,6 +92,8 @@ struct ApprovalsPage {
     f: BTreeMap<&'static str, String>,
     /// This view's query, to come back to it after a decision.
     back: String,
+    /// `?view=…`: the same, for a week's page to link back to this view.
+    week_query: String,
     pager: Pager,
     reason: String,
     error: String,
@@ -352,6 +354,11 @@ async fn page(
             .map(|k| (k, params.text(k)))
             .collect(),
         back: params.encoded_without(&["approved", "rejected"]),
+        week_query: Some(params.encoded_without(&["approved", "rejected"]))
+            .filter(|v| plain_query(v))
+            .and_then(|v| serde_urlencoded::to_string([("view", v)]).ok())
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default(),
         pager: table::pager("/approvals", params, &at, lines.len() as u64),
         reason,
         error,
@@ -360,18 +367,27 @@ async fn page(
     Ok((status, render("approvals.html", view)?).into_response())
 }
 
+/// What a decision's redirect (`?approved=3`, `?rejected=1`) says happened.
+pub(super) fn decided(params: &Pairs) -> String {
+    let count = |k| params.get(k).and_then(|n| n.parse::<usize>().ok());
+    let lines = |n: usize| if n == 1 { "line" } else { "lines" };
+    match (count("approved"), count("rejected")) {
+        (Some(n), _) => format!("Approved {n} {}.", lines(n)),
+        (_, Some(n)) => format!("Rejected {n} {}; they are back in draft.", lines(n)),
+        _ => String::new(),
+    }
+}
+
+/// Whether a `view` — the list's filters, sort and page, carried to a week's page and
+/// back — is a plain query string: anything that could lead elsewhere is dropped.
+pub(super) fn plain_query(v: &str) -> bool {
+    !v.is_empty() && !v.contains(['/', ':', '#', '?'])
+}
+
 /// `GET /approvals?approved=3`.
 pub async fn show(State(state): State<AppState>, me: SignedIn, params: Pairs) -> Result<Response, UiError> {
     let subject = subject(&state, &me).await?;
-    let count = |k| params.get(k).and_then(|n| n.parse::<usize>().ok());
-    let message = match (count("approved"), count("rejected")) {
-        (Some(n), _) => format!("Approved {n} {}.", if n == 1 { "line" } else { "lines" }),
-        (_, Some(n)) => format!(
-            "Rejected {n} {}; they are back in draft.",
-            if n == 1 { "line" } else { "lines" }
-        ),
-        _ => String::new(),
-    };
+    let message = decided(&params);
     page(
         &state,
         &me,
@@ -485,11 +501,16 @@ pub async fn act(
         let verb = if reject { "rejected" } else { "approved" };
         // Decided from a week's own page: back to it (only ever an approvals page).
         if let Some(week) = get("back").filter(|b| b.starts_with("/approvals/") && !b.contains("//")) {
-            return Ok(Redirect::to(&format!("{week}?{verb}={done}")).into_response());
+            let view = get("view")
+                .filter(|v| plain_query(v))
+                .and_then(|v| serde_urlencoded::to_string([("view", v)]).ok())
+                .map(|q| format!("&{q}"))
+                .unwrap_or_default();
+            return Ok(Redirect::to(&format!("{week}?{verb}={done}{view}")).into_response());
         }
         // Back to the same view: its filters, sort and page (a query string only).
         let view = get("view")
-            .filter(|v| !v.contains(['/', ':', '#']))
+            .filter(|v| plain_query(v))
             .map(|v| format!("&{v}"))
             .unwrap_or_else(|| on_page.map(|p| format!("&page={p}")).unwrap_or_default());
         return Ok(Redirect::to(&format!("/approvals?{verb}={done}{view}")).into_response());

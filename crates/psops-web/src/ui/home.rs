@@ -41,6 +41,9 @@ struct Week {
     href: String,
     state: WeekState,
     state_label: &'static str,
+    /// When a week still to submit is due, or since when it is overdue.
+    due: Option<String>,
+    overdue: bool,
 }
 
 /// The signed-in person's own figures.
@@ -110,17 +113,37 @@ pub(super) fn quarter_to_date(
     )
 }
 
-async fn week(st: &AppState, s: &Subject, person: PersonId, week: IsoWeek) -> Result<(Week, Minutes), UiError> {
+async fn week(
+    st: &AppState,
+    s: &Subject,
+    person: PersonId,
+    week: IsoWeek,
+    today: time::Date,
+) -> Result<(Week, Minutes), UiError> {
     let entries = own_entries(st, s, week.range()).await?;
     let rejected = !st.store.list_rejections(person, week).await?.is_empty();
     let state = WeekState::of(entries.iter().map(|e| e.status), rejected);
     let logged = entries.iter().map(|e| e.minutes.get()).sum();
+    // A week still to submit says when it is due, and says so plainly once that passed.
+    let to_submit = matches!(state, WeekState::Empty | WeekState::Open | WeekState::Rejected);
+    let due = psops_core::timesheet::due_date_for(week, &st.store.settings().await?)?;
+    let overdue = to_submit && today > due;
+    let due = to_submit.then(|| {
+        let day = format!("{} {}", due.weekday(), super::locale::shown(due));
+        if overdue {
+            format!("overdue since {day}")
+        } else {
+            format!("due {day}")
+        }
+    });
     Ok((
         Week {
             label: week.to_string(),
             href: format!("/week?week={week}"),
             state,
             state_label: state.label(),
+            due,
+            overdue,
         },
         Minutes(logged),
     ))
@@ -129,8 +152,8 @@ async fn week(st: &AppState, s: &Subject, person: PersonId, week: IsoWeek) -> Re
 async fn mine(st: &AppState, s: &Subject, person: PersonId, today: time::Date) -> Result<Mine, UiError> {
     let this = IsoWeek::of(today);
     let last = IsoWeek::of(today - Duration::days(7));
-    let (this_week, logged) = week(st, s, person, this).await?;
-    let (last_week, _) = week(st, s, person, last).await?;
+    let (this_week, logged) = week(st, s, person, this, today).await?;
+    let (last_week, _) = week(st, s, person, last, today).await?;
     let expected = st
         .store
         .capacity(person, this.range(), CapacityView::Calendar)

@@ -119,11 +119,7 @@ pub fn sentence(text: String) -> String {
 /// e-mail (`Ann Lee (ann.lee2@x.example)`), which goes on a line of its own under the
 /// name so that one long address does not widen the whole column.
 pub fn person(name: String) -> minijinja::Value {
-    let twin = name
-        .strip_suffix(')')
-        .and_then(|rest| rest.rsplit_once(" ("))
-        .filter(|(_, email)| email.contains('@') && !email.contains(['(', ')']));
-    let html = match twin {
+    let html = match twin(&name) {
         Some((name, email)) => format!(
             "{} <span class=\"twin\">{}</span>",
             minijinja::HtmlEscape(name),
@@ -132,6 +128,15 @@ pub fn person(name: String) -> minijinja::Value {
         None => minijinja::HtmlEscape(&name).to_string(),
     };
     minijinja::Value::from_safe_string(html)
+}
+
+/// A shared name's two parts, `Ann Lee (ann.lee2@x.example)` → (`Ann Lee`,
+/// `ann.lee2@x.example`); `None` for a name nobody shares (or a nickname in brackets).
+pub fn twin(label: &str) -> Option<(&str, &str)> {
+    label
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .filter(|(_, email)| email.contains('@') && !email.contains(['(', ')']))
 }
 
 /// A figure with its thousands grouped, as people read large numbers: `1315.50` →

@@ -90,6 +90,12 @@ async fn approvals_group_count_and_page(app: TestApp) {
         .await
         .expect("entries");
     assert!(entries.items.iter().all(|e| e.status == EntryStatus::Approved));
+    let history = pat
+        .get(&app, &format!("/approvals/{last}/{w10}"))
+        .await
+        .expect(200)
+        .text;
+    assert!(history.contains("Approved the time on"), "the week's history says it");
     assert!(
         pat.get(&app, "/approvals")
             .await
@@ -338,9 +344,29 @@ async fn a_week_opens_to_its_detail_and_is_decided_per_project(app: TestApp) {
     let after = ops.get(&app, &path).await.expect(200).text;
     assert!(after.contains("book it on the project"), "the history keeps the reason");
     assert!(!after.contains(&internal_key), "the internal time waits no more");
-    ops.post(&app, "/approvals", &[("approve_one", &project_key), ("back", &path)])
+    // Opened from a sorted second page of the list: the decision comes back to the
+    // week, which says what happened and leads back to that page of the list.
+    let view = "sort=hours&dir=desc&page=2";
+    let approved = ops
+        .post(
+            &app,
+            "/approvals",
+            &[("approve_one", &project_key), ("back", &path), ("view", view)],
+        )
         .await
         .expect(303);
+    let location = approved.header("location").expect("a location").to_string();
+    assert_eq!(
+        location,
+        format!("{path}?approved=1&view=sort%3Dhours%26dir%3Ddesc%26page%3D2")
+    );
+    let back = ops.get(&app, &location).await.expect(200).text.replace("&#x2f;", "/");
+    assert!(back.contains("Approved 1 line."), "{back}");
+    assert!(
+        back.contains("href=\"/approvals?sort=hours&amp;dir=desc&amp;page=2\">← Approvals"),
+        "{back}"
+    );
+    assert!(back.contains("Approved the time on"), "the history says it");
     let statuses: Vec<EntryStatus> = store
         .list_time_entries(
             &psops_core::time_entries::TimeEntryFilter {

@@ -62,6 +62,12 @@ async fn home_answers_each_roles_questions(app: TestApp) {
         at(&home, "home-logged")
     );
     assert!(at(&home, "home-this-week").contains("not submitted"));
+    // Last week's timesheet was due on Friday: home says it is overdue, and since when.
+    assert!(
+        at(&home, "home-last-week").contains("overdue since Friday"),
+        "{}",
+        at(&home, "home-last-week")
+    );
     let expected = store
         .capacity(
             Id::new(org.ada),

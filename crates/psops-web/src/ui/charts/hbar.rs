@@ -120,10 +120,21 @@ pub fn hbar_chart(chart: &HBarChart) -> String {
             escape(&format!("{} {}", r.label, with_unit(r.value, &chart.unit))),
         );
     }
+    // A name two people share carries their e-mail, which leaves little of the name in
+    // the column: the e-mail is drawn only when both namesakes are on the chart (it
+    // stays in each bar's title and in the data table).
+    let short = |label: &str| super::super::render::twin(label).map(|(name, _)| name.to_string());
+    let names: Vec<String> = shown
+        .iter()
+        .map(|b| match short(&b.label) {
+            Some(name) if shown.iter().filter(|o| short(&o.label).as_ref() == Some(&name)).count() == 1 => name,
+            _ => b.label.clone(),
+        })
+        .collect();
     for (i, bar) in shown.iter().enumerate() {
         let top = TOP + ROW * i as f64;
         let end = x(bar.value);
-        let name = truncate(&bar.label, NAMES - 4.0, FONT);
+        let name = truncate(&names[i], NAMES - 4.0, FONT);
         let full = escape(&describe(chart, bar));
         match &bar.href {
             Some(href) => {
@@ -317,6 +328,23 @@ mod tests {
             html.contains("<title>Person number 0 with a rather long double-barrelled name: attainment 140 %</title>")
         );
         assert!(html.contains("<a href=\"/people/0\">"));
+    }
+
+    #[test]
+    fn a_shared_name_shows_its_email_only_beside_its_namesake() {
+        let mut chart = people(3);
+        chart.bars[0].label = "Ann Lee (ann.lee@x.example)".into();
+        chart.bars[1].label = "Bo Chan (bo.chan2@x.example)".into();
+        chart.bars[2].label = "Ann Lee (ann.lee2@x.example)".into();
+        let html = hbar_chart(&chart);
+        let names: Vec<String> = texts(&html)
+            .into_iter()
+            .filter(|t| t.anchor == "end")
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(names[1], "Bo Chan", "{names:?}");
+        assert!(names[0].starts_with("Ann Lee (ann") && names[2].starts_with("Ann Lee (ann"));
+        assert!(html.contains("<title>Bo Chan (bo.chan2@x.example): attainment"));
     }
 
     #[test]
