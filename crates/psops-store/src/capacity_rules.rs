@@ -94,7 +94,7 @@ impl CapacityRulesStore for Db {
         let mut pools = &self.pools;
         let read = base(&mut pools);
         self.memo
-            .get_counts(&self.pools, crate::follow::SETTINGS, "capacity_rules".into(), read)
+            .get_counts(&self.pools, crate::follow::CAPACITY, "capacity_rules".into(), read)
             .await
     }
 

@@ -83,9 +83,9 @@ pub(crate) const PEOPLE: Kinds = &["people"];
 /// What lists of assignments read: assignments, and the people and projects their
 /// scopes and labels read.
 pub(crate) const STAFFING: Kinds = &["assignments", "people", "projects"];
-/// What the settings and the capacity policy are read from (its count moves with every
-/// write to `settings` and to the policy's overrides).
-pub(crate) const SETTINGS: Kinds = &["capacity"];
+/// What capacity is computed from — the settings, the policy's overrides, people,
+/// calendars and time off: one count moves with every write to any of them.
+pub(crate) const CAPACITY: Kinds = &["capacity"];
 /// What the approvals queue reads: submitted entries (which change only by timesheet
 /// steps), projects and people (its scopes).
 pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];

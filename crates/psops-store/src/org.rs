@@ -65,7 +65,7 @@ impl OrgStore for Db {
         let mut pools = &self.pools;
         let read = load(&mut pools);
         self.memo
-            .get_counts(&self.pools, crate::follow::SETTINGS, "settings".into(), read)
+            .get_counts(&self.pools, crate::follow::CAPACITY, "settings".into(), read)
             .await
     }
 

@@ -270,7 +270,7 @@ pub(crate) async fn bulk_insert<R: Stored>(tx: &mut Tx, records: &[Seeded<R::New
 
 /// From how many ids [`RecordStore::names`] (or rows a page of [`RecordStore::list_records`])
 /// the answer is kept for the next time.
-const KEEP_MANY: usize = 200;
+pub(crate) const KEEP_MANY: usize = 200;
 
 /// Each record's label ([`Stored::LABEL`]) by id, for the ids that exist.
 async fn names<R: Stored>(pools: &Pools, ids: &[Id<R>]) -> Result<HashMap<i64, String>> {
