@@ -297,6 +297,18 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     }
 
     no_csp_violations(&b, "the week grid");
+    // On a phone the whole week is in view: no sideways scrolling, Sunday on screen.
+    b.resize(390, 900);
+    b.goto(&format!("{base}/week"));
+    let fits = b.eval(&format!(
+        "const w = document.documentElement.clientWidth; \
+         return document.documentElement.scrollWidth <= w \
+           && document.querySelector('.week-scroll').scrollWidth <= document.querySelector('.week-scroll').clientWidth \
+           && document.getElementById('m-p{project}-b-6').getBoundingClientRect().right <= w;"
+    ));
+    assert_eq!(fits, Value::Bool(true), "the week fits a phone");
+    b.resize(1280, 900);
+    b.goto(&format!("{base}/week"));
     b.click("#submit-week");
     b.wait_until("the submitted week", |b| b.page_source().contains("Submitted on"));
     assert!(!b.exists(&format!("#m-p{project}-b-0")), "submitted time is read-only");

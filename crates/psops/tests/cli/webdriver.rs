@@ -119,6 +119,11 @@ impl Browser {
         self.run("goto", self.client().goto(url));
     }
 
+    /// Makes the window this wide and tall (a phone is 390 px wide).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.run("window size", self.client().set_window_size(width, height));
+    }
+
     pub fn url(&self) -> String {
         self.run("current url", self.client().current_url()).to_string()
     }
