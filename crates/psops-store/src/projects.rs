@@ -34,8 +34,8 @@ impl Stored for Project {
     /// by their code, or by their number when they have none.
     const TWINS: Option<&'static str> = Some("COALESCE(code, '#' || CAST(id AS TEXT))");
     /// A consultant's projects are the ones they are assigned to: lists cut so read
-    /// assignments too.
-    const COUNTED: crate::follow::Kinds = &["projects", "assignments"];
+    /// assignments too; lists sorted by manager read people's names.
+    const COUNTED: crate::follow::Kinds = &["projects", "assignments", "people"];
 
     fn read(r: &Row) -> Result<Project> {
         let amount: Option<i64> = r.get("budget_amount_minor")?;

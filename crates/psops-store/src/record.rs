@@ -109,6 +109,14 @@ impl Order {
         }
     }
 
+    /// Whether the order reads nothing outside these counted tables.
+    fn reads_only(&self, counted: crate::follow::Kinds) -> bool {
+        match self {
+            Order::By(_) => true,
+            Order::Name(related, _) | Order::NameOrFirst(related, _) => counted.contains(related),
+        }
+    }
+
     /// What breaks ties before the id: rows that share a related name (two managers
     /// called Ann Lee) stay together by the related record, then read by their own name.
     fn ties(&self, own: Option<&str>) -> Option<String> {
@@ -439,13 +447,20 @@ impl<R: Stored> RecordStore<R> for Db {
         let ties = by.ties(R::TIES);
         let mut q = t.select_from(&join);
         R::filter(&mut q, filter);
-        t.numbered(
+        let read = t.numbered(
             &self.pools,
             (count, q),
             filter.archived(),
             (&order, ties.as_deref()),
             &at,
-        )
-        .await
+        );
+        // A page of a counted kind is kept until what it reads moves: its own counts, and
+        // the related table it sorts by when that is counted too. Sorting 3,333 projects
+        // by their managers' names cost PostgreSQL 4.5 ms a view.
+        if R::COUNTED.is_empty() || !by.reads_only(R::COUNTED) {
+            return read.await;
+        }
+        let key = format!("sorted|{}|{filter:?}|{at:?}", R::TABLE);
+        self.memo.get_counts(&self.pools, R::COUNTED, key, read).await
     }
 }
