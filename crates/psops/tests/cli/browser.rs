@@ -432,8 +432,7 @@ fn a_week_from_keyboard_to_approval_in_a_browser() {
     b.click("select#user option:last-child");
     b.wait_until("the other user's tokens", |b| b.url().contains("user="));
     b.goto(&format!("{base}/admin/calendars/{calendar}"));
-    let file = std::env::temp_dir().join(format!("psops-holidays-{}.csv", std::process::id()));
-    std::fs::write(&file, "2026-12-25,Christmas Day\n").expect("a holiday file");
+    let file = crate::support::scratch("holidays.csv", "2026-12-25,Christmas Day\n");
     b.type_into("#file", &file.display().to_string());
     b.wait_until("the file read into the form", |b| {
         b.value("#content").contains("Christmas")

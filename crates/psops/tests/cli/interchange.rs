@@ -3,17 +3,8 @@
 //! empty database with the same totals.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use crate::support::{TestDb, run};
-
-fn scratch(name: &str, text: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("psops_cli_io_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write a scratch file");
-    path
-}
+use crate::support::{TestDb, run, scratch};
 
 fn arg(p: &std::path::Path) -> String {
     p.display().to_string()
@@ -104,7 +95,7 @@ fn import_dry_run_bad_rows_and_an_export_round_trip() {
         again.stdout
     );
 
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("export_{}.csv", std::process::id()));
+    let out = scratch("export.csv", "");
     run(
         &db,
         &["export", "time", "--from", "2026-03-01", "--output", &arg(&out)],

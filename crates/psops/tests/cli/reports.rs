@@ -214,9 +214,7 @@ fn reports_in_every_format(db: &TestDb) {
 
 fn calendars_and_locks(db: &TestDb) {
     let person = seed(db);
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let file = dir.join(format!("holidays-{}.csv", std::process::id()));
-    std::fs::write(&file, "date,name\n2026-01-06,Epiphany\n").expect("write");
+    let file = crate::support::scratch("holidays.csv", "date,name\n2026-01-06,Epiphany\n");
     let path = file.display().to_string();
     let imported = run(db, &["calendar", "import", "--region", "EMEA", &path], None);
     imported.assert_ok();

@@ -3,17 +3,7 @@
 //! administrator can be neither demoted nor disabled; dates outside 1900–2200 and token
 //! lifetimes over 3,650 days are refused.
 
-use std::path::PathBuf;
-
-use crate::support::{TestDb, run};
-
-fn scratch(name: &str, text: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("psops_cli_sec_{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("scratch directory");
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write a scratch file");
-    path
-}
+use crate::support::{TestDb, run, scratch};
 
 /// No cell may begin with a formula character, except a plain number such as `-5`.
 fn assert_safe(what: &str, csv: &str) {

@@ -12,6 +12,17 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const BIN: &str = env!("CARGO_BIN_EXE_psops");
 
+/// A file holding `text` in a directory of its own: tests of both backends run side by
+/// side in one process, so a name shared by two of them is written and removed under
+/// the other's feet.
+pub fn scratch(name: &str, text: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(unique("psops_cli_file"));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write a scratch file");
+    path
+}
+
 /// A name no other test (or test run) uses.
 fn unique(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
