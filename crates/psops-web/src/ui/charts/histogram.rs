@@ -132,6 +132,9 @@ pub fn histogram(h: &Histogram) -> String {
     }
     y_grid(&mut svg, &t, "", LEFT, WIDTH - RIGHT, top, base);
     let (one, many) = (&h.noun.0, &h.noun.1);
+    // The counts over the bars are written last, with a halo: a target line crossing a
+    // bar's top passes under its number.
+    let mut labels = Vec::new();
     for (i, c) in bins.iter().enumerate() {
         let x0 = LEFT + slot * i as f64;
         let by = y(*c as f64);
@@ -147,7 +150,7 @@ pub fn histogram(h: &Histogram) -> String {
         );
         let label = count(*c);
         if *c > 0 && text_width(&label, FONT) + 4.0 <= slot {
-            halo_text(&mut svg, x0 + slot / 2.0, by - 4.0, "middle", INK, &label);
+            labels.push((x0 + slot / 2.0, by - 4.0, label));
         }
     }
     for target in &h.targets {
@@ -158,6 +161,9 @@ pub fn histogram(h: &Histogram) -> String {
             number(target.value),
             escape(&format!("{} {} %", target.label, number(target.value))),
         );
+    }
+    for (lx, ly, label) in &labels {
+        halo_text(&mut svg, *lx, *ly, "middle", INK, label);
     }
     // Bin edges along the x axis, thinned to every other one when they would touch.
     let edges: Vec<String> = (0..BINS).map(|i| format!("{} %", number(i as f64 * BIN))).collect();
@@ -288,6 +294,10 @@ mod tests {
         assert_eq!(html.matches("class=\"target\"").count(), 2);
         assert!(html.contains(">Targets 70 %, 55 %</text>"));
         assert!(html.contains("<th scope=\"row\">120 % or more</th>"));
+        // The bars' counts come after the target lines, so no line is drawn over them.
+        let last_line = html.rfind("class=\"target\"").expect("a target line");
+        let first_count = html.find("paint-order").expect("a count with a halo");
+        assert!(first_count > last_line, "a count under a target line");
     }
 
     #[test]
