@@ -654,3 +654,27 @@ fn the_demo_ops_user_manages_the_internal_projects() {
         }
     }
 }
+
+/// A demo made on a Saturday has the week just ended submitted, most of it decided, and
+/// nothing dated after its last day (a late submitter has not submitted yet).
+#[test]
+fn a_weekend_demo_has_the_week_just_ended_submitted() {
+    let end = date!(2026 - 12 - 05);
+    let org = DemoOrg::generate(DemoSpec {
+        people: 60,
+        years: 1,
+        seed: 42,
+        end,
+    })
+    .unwrap();
+    let time = all_time(&org);
+    let this = psops_core::timesheet::IsoWeek::of(end);
+    let submitted = time.weeks.iter().filter(|w| w.week == this).count();
+    assert!(
+        submitted * 2 > org.records().people.len(),
+        "{submitted} of the week submitted"
+    );
+    assert!(time.weeks.iter().all(|w| w.submitted_at.date() <= end));
+    assert!(time.approvals.iter().all(|a| a.approved_at.date() <= end));
+    assert!(time.rejections.iter().all(|r| r.rejected_at.date() <= end));
+}

@@ -240,7 +240,12 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
         });
     }
     let holidays = &built.holidays[plan.region];
-    let current = IsoWeek::of(range.end);
+    // The week still in draft: the one under way, or on a weekend the next one — by
+    // Saturday people have submitted the week that just ended.
+    let current = match range.end.weekday() {
+        Weekday::Saturday | Weekday::Sunday => IsoWeek::of(range.end + Duration::days(2)),
+        _ => IsoWeek::of(range.end),
+    };
     let last = IsoWeek::of(to);
     let mut week = IsoWeek::of(from);
     loop {
@@ -253,7 +258,7 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
         if week == current {
             break;
         }
-        timesheet(plan, &mut rng, week, current, first, &mut batch);
+        timesheet(plan, &mut rng, (week, current, range.end), first, &mut batch);
         match week.next() {
             Some(next) if week < last => week = next,
             _ => break,
@@ -264,7 +269,13 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
 
 /// Submits, rejects and approves a past week; the week before the current one is
 /// sometimes still waiting, or not submitted at all.
-fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, first: usize, batch: &mut TimeBatch) {
+fn timesheet(
+    plan: &PersonPlan,
+    rng: &mut Rng,
+    (week, current, end): (IsoWeek, IsoWeek, Date),
+    first: usize,
+    batch: &mut TimeBatch,
+) {
     let last_week = week.next() == Some(current);
     let roll = rng.below(100);
     // Last week: a few not submitted yet, a quarter waiting for approval, most done —
@@ -278,6 +289,11 @@ fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, 
         85..97 => at(friday + Duration::days(rng.between(3, 4)), 9 * 60 + rng.between(0, 120)),
         _ => at(friday + Duration::days(6), 10 * 60 + rng.between(0, 300)),
     };
+    // A late submitter of the latest weeks has not submitted yet: nothing happens after
+    // the demo's last day.
+    if submitted.date() > end {
+        return;
+    }
     let entries = &mut batch.entries[first..];
     let mut groups: Vec<Option<i64>> = entries.iter().map(|e| e.project_id.filter(|p| *p > 2)).collect();
     groups.sort();
@@ -292,15 +308,19 @@ fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, 
         .filter(|_| !pending && rng.chance(4));
     if let Some(project) = rejected {
         let rejected_at = submitted + Duration::hours(rng.between(16, 40));
-        resubmitted = rejected_at + Duration::hours(rng.between(3, 28));
-        batch.rejections.push(BulkRejection {
-            person_id: plan.id,
-            week,
-            project_id: Some(project),
-            reason: (*rng.pick(names::REJECTION_REASONS)).to_string(),
-            rejected_at,
-            entries: entries.iter().filter(|e| e.project_id == Some(project)).count() as i64,
-        });
+        let again = rejected_at + Duration::hours(rng.between(3, 28));
+        // A rejection and its fix both happen by the demo's last day, or neither does.
+        if again.date() <= end {
+            resubmitted = again;
+            batch.rejections.push(BulkRejection {
+                person_id: plan.id,
+                week,
+                project_id: Some(project),
+                reason: (*rng.pick(names::REJECTION_REASONS)).to_string(),
+                rejected_at,
+                entries: entries.iter().filter(|e| e.project_id == Some(project)).count() as i64,
+            });
+        }
     }
     batch.weeks.push(BulkWeek {
         person_id: plan.id,
@@ -314,6 +334,8 @@ fn timesheet(plan: &PersonPlan, rng: &mut Rng, week: IsoWeek, current: IsoWeek, 
     } else {
         resubmitted + Duration::hours(rng.between(20, 70))
     };
+    // An approval that would come after the demo's last day has not come yet.
+    let pending = pending || approved.date() > end;
     for e in entries.iter_mut() {
         e.status = if pending {
             EntryStatus::Submitted

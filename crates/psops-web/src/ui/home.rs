@@ -80,6 +80,8 @@ struct ProjectLine {
 #[derive(Serialize)]
 struct Approver {
     weeks: usize,
+    /// The approvals list's lines: a person's week on one project (or internal time).
+    lines: usize,
     hours: String,
     oldest: Option<String>,
     /// For project managers: their active projects with an hours budget, worst first.
@@ -218,6 +220,7 @@ async fn approver(st: &AppState, s: &Subject, today: time::Date) -> Result<Appro
     };
     Ok(Approver {
         weeks: weeks.len(),
+        lines: waiting.len(),
         hours: format!("{} h", Minutes(weeks.values().sum()).clock_text()),
         oldest: oldest.map(|w| w.to_string()),
         projects,

@@ -137,6 +137,7 @@ async fn home_answers_each_roles_questions(app: TestApp) {
         at(&home, "home-waiting").contains("<strong>1</strong>"),
         "ops approves everything"
     );
+    assert!(!home.contains("lines to decide"), "one line a week says nothing more");
     assert!(!home.contains("id=\"mine-h\""), "no person, no own figures");
 
     let root = Browser::sign_in(&app, "root@org.example").await;
