@@ -50,6 +50,10 @@ pub struct Db {
     pools: db::Pools,
     url: String,
     memo: std::sync::Arc<memo::Memo>,
+    /// Kept list pages, apart from `memo`: a screen of rows is cheap to read again and
+    /// users make many of them, which must not push out reports that take tens of
+    /// milliseconds to compute.
+    pages: std::sync::Arc<memo::Memo>,
 }
 
 /// How to open the database.
@@ -90,6 +94,7 @@ impl Db {
             pools,
             url: url.to_string(),
             memo: Default::default(),
+            pages: Default::default(),
         };
         if opts.migrate {
             db.migrate().await?;

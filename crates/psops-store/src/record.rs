@@ -461,6 +461,6 @@ impl<R: Stored> RecordStore<R> for Db {
             return read.await;
         }
         let key = format!("sorted|{}|{filter:?}|{at:?}", R::TABLE);
-        self.memo.get_counts(&self.pools, R::COUNTED, key, read).await
+        self.pages.get_counts(&self.pools, R::COUNTED, key, read).await
     }
 }
