@@ -677,4 +677,11 @@ fn a_weekend_demo_has_the_week_just_ended_submitted() {
     assert!(time.weeks.iter().all(|w| w.submitted_at.date() <= end));
     assert!(time.approvals.iter().all(|a| a.approved_at.date() <= end));
     assert!(time.rejections.iter().all(|r| r.rejected_at.date() <= end));
+    assert!(time.time_off.iter().all(|t| t.created_at.date() <= end));
+    assert!(
+        time.time_off
+            .iter()
+            .filter_map(|t| t.decided_at)
+            .all(|d| d.date() <= end)
+    );
 }

@@ -223,7 +223,9 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
     let off = time_off(built, plan, &mut rng, from, ahead);
     for (d, (kind, note)) in &off {
         let requested = *d > range.end && rng.chance(50);
-        let created = at(*d - Duration::days(rng.between(14, 60)), 9 * 60);
+        // Asked for weeks ahead, and never after the demo's last day: a day off soon
+        // after it was asked for by then.
+        let created = at((*d - Duration::days(rng.between(14, 60))).min(range.end), 9 * 60);
         batch.time_off.push(BulkTimeOff {
             person_id: plan.id,
             date: *d,
@@ -235,7 +237,10 @@ pub(crate) fn person_time(built: &Built, plan: &PersonPlan, seed: u64) -> TimeBa
             } else {
                 TimeOffStatus::Approved
             },
-            decided_at: (!requested).then(|| created + Duration::hours(rng.between(2, 48))),
+            decided_at: (!requested).then(|| {
+                let decided = created + Duration::hours(rng.between(2, 48));
+                decided.min(at(range.end, 17 * 60))
+            }),
             created_at: created,
         });
     }

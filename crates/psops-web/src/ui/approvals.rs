@@ -381,7 +381,7 @@ pub(super) fn decided(params: &Pairs) -> String {
 /// Whether a `view` — the list's filters, sort and page, carried to a week's page and
 /// back — is a plain query string: anything that could lead elsewhere is dropped.
 pub(super) fn plain_query(v: &str) -> bool {
-    !v.is_empty() && !v.contains(['/', ':', '#', '?'])
+    !v.is_empty() && !v.contains(['/', ':', '#', '?']) && !v.chars().any(char::is_control)
 }
 
 /// `GET /approvals?approved=3`.
@@ -500,7 +500,9 @@ pub async fn act(
     if problems.is_empty() {
         let verb = if reject { "rejected" } else { "approved" };
         // Decided from a week's own page: back to it (only ever an approvals page).
-        if let Some(week) = get("back").filter(|b| b.starts_with("/approvals/") && !b.contains("//")) {
+        if let Some(week) = get("back")
+            .filter(|b| b.starts_with("/approvals/") && !b.contains("//") && !b.chars().any(char::is_control))
+        {
             let view = get("view")
                 .filter(|v| plain_query(v))
                 .and_then(|v| serde_urlencoded::to_string([("view", v)]).ok())
@@ -516,4 +518,24 @@ pub async fn act(
         return Ok(Redirect::to(&format!("/approvals?{verb}={done}{view}")).into_response());
     }
     refuse(&problems.join(" · ")).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_query;
+
+    #[test]
+    fn a_view_is_a_plain_query_string_or_nothing() {
+        assert!(plain_query("sort=hours&dir=desc&page=2"));
+        for bad in [
+            "",
+            "//evil.example",
+            "https://x",
+            "page=2#top",
+            "a?b",
+            "page=2\r\nSet-Cookie: x=1",
+        ] {
+            assert!(!plain_query(bad), "{bad:?}");
+        }
+    }
 }

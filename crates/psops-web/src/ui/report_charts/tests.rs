@@ -188,3 +188,44 @@ fn the_bottom_ranks_people_with_billable_time_and_counts_the_rest() {
     }
     assert!(bottom.contains(">Person 16</text>"), "the lowest with billable time");
 }
+
+#[test]
+fn a_region_reports_target_is_its_tables_target() {
+    let q4 = DateRange::new(date!(2026 - 10 - 01), date!(2026 - 12 - 31)).unwrap();
+    let so_far = DateRange::new(q4.start, date!(2026 - 12 - 04)).unwrap();
+    let weeks = weeks_in(so_far);
+    let figures = WeekFigures {
+        available: h(50),
+        worked: h(45),
+        billable: h(28),
+        target: h(28),
+    };
+    let w = Weekly {
+        range: q4,
+        today: date!(2026 - 12 - 04),
+        so_far: Some(WeeklyUtilization {
+            group_by: GroupBy::Region,
+            groups: vec![WeekGroup {
+                key: "EMEA".into(),
+                weeks: vec![figures; weeks.len()],
+            }],
+            total: vec![figures; weeks.len()],
+            weeks,
+        }),
+    };
+    // Four engineers at a 70 % target and an ops lead without one.
+    let engineer = utilization_row(h(400), h(400), h(400), h(280), 7000);
+    let ops = utilization_row(h(400), h(400), h(400), h(0), 0);
+    let emea = psops_core::utilization::total([&engineer, &engineer, &engineer, &engineer, &ops]);
+    assert_eq!(emea.target_bp, Some(7000));
+    let rows = [ChartRow {
+        key: "EMEA",
+        label: "EMEA",
+        row: &emea,
+    }];
+    let html = draw(GroupBy::Region, &rows, Some(&w));
+    assert!(
+        html.contains(">Target (blended) 70 %</text>"),
+        "the ops lead does not water it down"
+    );
+}

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use psops_core::utilization::GroupBy;
-use psops_core::utilization_weeks::{WeekFigures, WeekGroup, WeeklyUtilization, weeks_in};
+use psops_core::utilization_weeks::{WeekFigures, WeekGroup, weeks_in};
 
 use super::super::charts::{LineChart, MAX_SERIES, Series, Target, line_chart, number};
 use super::super::filters::label;
@@ -50,8 +50,8 @@ pub(super) fn fold_groups(groups: &[WeekGroup], group: GroupBy) -> (Vec<(String,
 
 /// The targets drawn: one line per distinct target of a function report, named by the
 /// functions that share it; a region report's groups mix functions, so it draws the
-/// blended target of everyone instead.
-pub(super) fn week_targets(group: GroupBy, rows: &[ChartRow<'_>], w: &WeeklyUtilization) -> Vec<Target> {
+/// blended target of those who have one instead — the table's total, the same figure.
+pub(super) fn week_targets(group: GroupBy, rows: &[ChartRow<'_>]) -> Vec<Target> {
     if group == GroupBy::Function {
         let mut by_target: BTreeMap<i64, Vec<String>> = BTreeMap::new();
         for r in rows {
@@ -70,8 +70,8 @@ pub(super) fn week_targets(group: GroupBy, rows: &[ChartRow<'_>], w: &WeeklyUtil
                 .collect();
         }
     }
-    let all: WeekFigures = w.total.iter().copied().sum();
-    all.target_bp()
+    psops_core::utilization::total(rows.iter().map(|r| r.row))
+        .target_bp
         .filter(|t| *t > 0)
         .map(|t| Target {
             label: "Target (blended)".into(),
@@ -99,11 +99,11 @@ pub(super) fn weeks(group: GroupBy, rows: &[ChartRow<'_>], w: &Weekly) -> String
             values: weeks.iter().map(|f| f.billable_utilization_bp().map(percent)).collect(),
         })
         .collect();
-    let targets = w
-        .so_far
-        .as_ref()
-        .map(|so_far| week_targets(group, rows, so_far))
-        .unwrap_or_default();
+    let targets = if w.so_far.is_some() {
+        week_targets(group, rows)
+    } else {
+        Vec::new()
+    };
     let last_full = if partial.is_some() {
         reached.checked_sub(2)
     } else {
