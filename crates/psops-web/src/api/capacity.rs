@@ -129,7 +129,7 @@ struct CapacityQuery {
     /// Last day, included.
     #[param(value_type = Option<String>, format = Date)]
     to: Option<String>,
-    /// A fiscal quarter such as `FY2027-Q1`.
+    /// A fiscal quarter such as `FY2027-Q1` (or `2027-Q1`).
     quarter: Option<String>,
     /// `policy` or `calendar`; both when absent.
     #[param(value_type = Option<CapacityView>)]

@@ -143,7 +143,7 @@ fn document_date_bounds(doc: &mut OpenApi) {
                 } else if p.name == "week" {
                     "An ISO week of the years 1900 to 2200, e.g. 2026-W48."
                 } else if p.name == "quarter" {
-                    "A fiscal quarter such as FY2027-Q1, whose days lie from 1900-01-01 to 2200-12-31."
+                    "A fiscal quarter such as FY2027-Q1 (the FY may be left out), whose days lie from 1900-01-01 to 2200-12-31."
                 } else {
                     continue;
                 };

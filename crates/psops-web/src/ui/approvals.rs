@@ -354,9 +354,7 @@ async fn page(
             .map(|k| (k, params.text(k)))
             .collect(),
         back: params.encoded_without(&["approved", "rejected"]),
-        week_query: Some(params.encoded_without(&["approved", "rejected"]))
-            .filter(|v| plain_query(v))
-            .and_then(|v| serde_urlencoded::to_string([("view", v)]).ok())
+        week_query: view_param(&params.encoded_without(&["approved", "rejected"]))
             .map(|q| format!("?{q}"))
             .unwrap_or_default(),
         pager: table::pager("/approvals", params, &at, lines.len() as u64),
@@ -376,6 +374,14 @@ pub(super) fn decided(params: &Pairs) -> String {
         (_, Some(n)) => format!("Rejected {n} {}; they are back in draft.", lines(n)),
         _ => String::new(),
     }
+}
+
+/// `view=…`: a list's view carried in another link's query, or nothing when it is not a
+/// plain query string.
+fn view_param(v: &str) -> Option<String> {
+    plain_query(v)
+        .then(|| serde_urlencoded::to_string([("view", v)]).ok())
+        .flatten()
 }
 
 /// Whether a `view` — the list's filters, sort and page, carried to a week's page and
@@ -504,8 +510,7 @@ pub async fn act(
             .filter(|b| b.starts_with("/approvals/") && !b.contains("//") && !b.chars().any(char::is_control))
         {
             let view = get("view")
-                .filter(|v| plain_query(v))
-                .and_then(|v| serde_urlencoded::to_string([("view", v)]).ok())
+                .and_then(|v| view_param(&v))
                 .map(|q| format!("&{q}"))
                 .unwrap_or_default();
             return Ok(Redirect::to(&format!("{week}?{verb}={done}{view}")).into_response());

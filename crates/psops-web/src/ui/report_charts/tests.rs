@@ -132,30 +132,34 @@ fn the_charts_stay_small_however_many_people() {
     assert!(html.contains("of 5,000 people with a billable target"));
 }
 
+/// FY2026 Q4 seen on Friday 4 December: one group with the same figures every week so far.
+fn q4_so_far(group_by: GroupBy, key: &str, figures: WeekFigures) -> Weekly {
+    let q4 = DateRange::new(date!(2026 - 10 - 01), date!(2026 - 12 - 31)).unwrap();
+    let weeks = weeks_in(DateRange::new(q4.start, date!(2026 - 12 - 04)).unwrap());
+    Weekly {
+        range: q4,
+        today: date!(2026 - 12 - 04),
+        so_far: Some(WeeklyUtilization {
+            group_by,
+            groups: vec![WeekGroup {
+                key: key.into(),
+                weeks: vec![figures; weeks.len()],
+            }],
+            total: vec![figures; weeks.len()],
+            weeks,
+        }),
+    }
+}
+
 #[test]
 fn a_function_report_draws_this_quarter_up_to_today() {
-    let q4 = DateRange::new(date!(2026 - 10 - 01), date!(2026 - 12 - 31)).unwrap();
-    let so_far = DateRange::new(q4.start, date!(2026 - 12 - 04)).unwrap();
-    let weeks = weeks_in(so_far);
     let figures = WeekFigures {
         available: h(40),
         worked: h(36),
         billable: h(28),
         target: h(28),
     };
-    let w = Weekly {
-        range: q4,
-        today: date!(2026 - 12 - 04),
-        so_far: Some(WeeklyUtilization {
-            group_by: GroupBy::Function,
-            groups: vec![WeekGroup {
-                key: "technical_architect".into(),
-                weeks: vec![figures; weeks.len()],
-            }],
-            total: vec![figures; weeks.len()],
-            weeks,
-        }),
-    };
+    let w = q4_so_far(GroupBy::Function, "technical_architect", figures);
     let row = utilization_row(h(520), h(520), h(468), h(364), 7000);
     let rows = [ChartRow {
         key: "technical_architect",
@@ -191,28 +195,13 @@ fn the_bottom_ranks_people_with_billable_time_and_counts_the_rest() {
 
 #[test]
 fn a_region_reports_target_is_its_tables_target() {
-    let q4 = DateRange::new(date!(2026 - 10 - 01), date!(2026 - 12 - 31)).unwrap();
-    let so_far = DateRange::new(q4.start, date!(2026 - 12 - 04)).unwrap();
-    let weeks = weeks_in(so_far);
     let figures = WeekFigures {
         available: h(50),
         worked: h(45),
         billable: h(28),
         target: h(28),
     };
-    let w = Weekly {
-        range: q4,
-        today: date!(2026 - 12 - 04),
-        so_far: Some(WeeklyUtilization {
-            group_by: GroupBy::Region,
-            groups: vec![WeekGroup {
-                key: "EMEA".into(),
-                weeks: vec![figures; weeks.len()],
-            }],
-            total: vec![figures; weeks.len()],
-            weeks,
-        }),
-    };
+    let w = q4_so_far(GroupBy::Region, "EMEA", figures);
     // Four engineers at a 70 % target and an ops lead without one.
     let engineer = utilization_row(h(400), h(400), h(400), h(280), 7000);
     let ops = utilization_row(h(400), h(400), h(400), h(0), 0);
