@@ -18,6 +18,16 @@ pub struct Meta {
 }
 
 impl Meta {
+    /// A record's first version, made at `at`.
+    pub fn fresh(at: OffsetDateTime) -> Meta {
+        Meta {
+            version: 1,
+            created_at: at,
+            updated_at: at,
+            archived_at: None,
+        }
+    }
+
     pub fn is_archived(&self) -> bool {
         self.archived_at.is_some()
     }

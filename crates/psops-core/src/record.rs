@@ -56,6 +56,16 @@ pub enum Entity {
     AuditEntry,
     /// A time import as a whole: one audit record per import, not one per entry.
     TimeImport,
+    OfferingType,
+    Offering,
+    Sku,
+    SkuPrice,
+    Bundle,
+    SkuRequest,
+    RoleRate,
+    ProjectRate,
+    CostRate,
+    FxRate,
 }
 
 impl Entity {

@@ -196,6 +196,12 @@ pub enum Rule {
     ScopeFunction,
     /// The CLI could not read its standard input.
     Stdin,
+    /// Only an active SKU is quoted.
+    NotActive,
+    /// A rate period overlaps another period of the same rate.
+    Overlap,
+    /// A SKU has no list price on the day asked: price not set.
+    PriceNotSet,
     /// A value is not a time of day like `09:30` or `01:30 PM`.
     Time,
     /// A value is not an IANA time zone such as `Europe/Berlin`.

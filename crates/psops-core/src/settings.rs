@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::catalog::requests::{Step, default_chain, validate_chain};
 use crate::error::Result;
 use crate::fiscal::FiscalCalendar;
 use crate::money::Currency;
@@ -22,6 +23,12 @@ pub struct Settings {
     /// Whether people may record time on projects they hold no assignment on. Off by
     /// default: time goes only on the projects a person is assigned to.
     pub time_without_assignment: bool,
+    /// The steps a new SKU request goes through, in order, and who decides each
+    /// (handbook: finance review, finance business partner, VP Customer Success, CFO,
+    /// CRO, CEO). Default currency doubles as the reporting currency FX rates convert into.
+    pub sku_approval_chain: Vec<Step>,
+    /// What the numbers of SKUs made by requests start with, e.g. `PS-` for `PS-0007`.
+    pub sku_code_prefix: String,
 }
 
 impl Default for Settings {
@@ -32,6 +39,8 @@ impl Default for Settings {
             default_currency: Currency::USD,
             timesheet_due_weekday: "friday".into(),
             time_without_assignment: false,
+            sku_approval_chain: default_chain(),
+            sku_code_prefix: "PS-".into(),
         }
     }
 }
@@ -54,6 +63,8 @@ pub struct SettingsPatch {
     pub default_currency: Option<Currency>,
     pub timesheet_due_weekday: Option<String>,
     pub time_without_assignment: Option<bool>,
+    pub sku_approval_chain: Option<Vec<Step>>,
+    pub sku_code_prefix: Option<String>,
 }
 
 impl Settings {
@@ -72,6 +83,8 @@ impl Settings {
             patch.timesheet_due_weekday.map(|d| d.to_lowercase()),
         );
         crate::patch::set(&mut self.time_without_assignment, patch.time_without_assignment);
+        crate::patch::set(&mut self.sku_approval_chain, patch.sku_approval_chain);
+        crate::patch::set(&mut self.sku_code_prefix, patch.sku_code_prefix.map(|p| p.trim().to_string()));
         self.validate()?;
         Ok(self)
     }
@@ -95,6 +108,13 @@ impl Settings {
             "timesheet_due_weekday",
             Rule::Weekday,
             "timesheet_due_weekday must be a weekday name such as friday",
+        );
+        validate_chain(&self.sku_approval_chain, &mut c);
+        c.text(&self.sku_code_prefix, "sku_code_prefix", 20).check(
+            self.sku_code_prefix.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
+            "sku_code_prefix",
+            Rule::InvalidValue,
+            "sku_code_prefix may hold letters, digits, '-', '_' and '.' only",
         );
         c.into_result()
     }

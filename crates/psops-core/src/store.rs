@@ -571,6 +571,7 @@ pub trait Store:
     + AccessStore
     + ImportStore
     + BulkStore
+    + crate::catalog::CatalogStore
 {
 }
 
@@ -593,6 +594,7 @@ impl<T> Store for T where
         + AccessStore
         + ImportStore
         + BulkStore
+    + crate::catalog::CatalogStore
 {
 }
 
@@ -602,4 +604,5 @@ pub mod prelude {
         AccessStore, AuditStore, AuthStore, BulkStore, CalendarStore, CapacityRulesStore, ImportStore, OrgStore,
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
+    pub use crate::catalog::CatalogStore;
 }
