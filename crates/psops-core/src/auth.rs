@@ -29,6 +29,9 @@ pub enum Role {
     Consultant,
     PartnerManager,
     PartnerConsultant,
+    /// PS leadership (directors, the VP of Customer Success): reads all delivery and the
+    /// money behind it — cost rates and margins — and changes none of it.
+    Leadership,
 }
 
 impl Code for Role {

@@ -111,6 +111,24 @@ pub enum Resource {
     LockedPeriods,
     /// The timesheet compliance report.
     Compliance,
+    /// The catalog: offering types, offerings, SKUs and their list prices, bundles.
+    Catalog,
+    /// A new-SKU request (with its cost basis): who drafted it and whether the subject
+    /// decides any step of its chain.
+    SkuRequest {
+        requested_by: Option<UserId>,
+        subject_approves: bool,
+    },
+    /// A rate card line: a bill rate, or a standard cost (`cost`).
+    RateCard {
+        cost: bool,
+    },
+    /// A project's own bill rates.
+    ProjectRates(ProjectFacts),
+    /// People's cost rates.
+    CostRates,
+    /// FX rates.
+    FxRates,
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -164,7 +182,24 @@ impl Subject {
                 Role::Finance,
                 Role::PracticeManager,
                 Role::EngagementManager,
+                Role::Leadership,
             ])
+    }
+
+    /// Roles that see internal cost: people's cost rates, standard costs, SKU cost bases
+    /// and margins.
+    pub fn sees_cost(&self) -> bool {
+        self.staff_in(&[Role::Admin, Role::Finance, Role::PracticeManager, Role::Leadership])
+    }
+
+    /// Roles that see every bill rate; a project manager sees their own projects' only.
+    pub fn sees_bill_rates(&self) -> bool {
+        self.sees_cost() || self.staff_in(&[Role::Ops, Role::EngagementManager])
+    }
+
+    /// Roles that keep rates and FX: finance and administrators.
+    fn keeps_rates(&self) -> bool {
+        self.staff_in(&[Role::Admin, Role::Finance])
     }
 
     fn me(&self, person: PersonId) -> bool {
@@ -311,6 +346,14 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::Calendars | Resource::CapacityRules => true,
         Resource::LockedPeriods => !s.is_partner(),
         Resource::Compliance => s.staff_in(&[Role::Admin, Role::Ops, Role::Finance, Role::ProjectManager]),
+        Resource::Catalog | Resource::FxRates => !s.is_partner(),
+        Resource::SkuRequest {
+            requested_by,
+            subject_approves,
+        } => !s.is_partner() && (s.sees_cost() || *requested_by == Some(s.user_id) || *subject_approves),
+        Resource::RateCard { cost: true } | Resource::CostRates => s.sees_cost(),
+        Resource::RateCard { cost: false } => s.sees_bill_rates(),
+        Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
     }
 }
 
@@ -370,6 +413,13 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::CapacityRules => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         Resource::LockedPeriods => staff(&[Role::Admin, Role::Finance]),
         Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance => false,
+        Resource::Catalog => staff(&[Role::Admin, Role::PracticeManager]),
+        // Deciding a step is checked against the chain itself: its own approver, in order.
+        Resource::SkuRequest { .. } if action == Action::Approve => !s.is_partner(),
+        Resource::SkuRequest { .. } => staff(&[Role::Admin, Role::PracticeManager]),
+        Resource::RateCard { .. } | Resource::ProjectRates(_) | Resource::CostRates | Resource::FxRates => {
+            s.keeps_rates()
+        }
     }
 }
 
@@ -422,6 +472,7 @@ pub fn list_scope(s: &Subject, kind: ListKind) -> ListScope {
             ListKind::TimeOff => limited(me, me, None, None),
             ListKind::Figures if s.has(Role::PartnerManager) => limited(me, None, None, org),
             ListKind::Figures => limited(me, None, None, None),
+            ListKind::ProjectRates => limited(None, None, None, None),
         };
     }
     let pm = if s.has(Role::ProjectManager) { me } else { None };
@@ -434,6 +485,8 @@ pub fn list_scope(s: &Subject, kind: ListKind) -> ListScope {
         ListKind::Figures => limited(me, pm, None, None),
         ListKind::Projects => limited(None, pm, me, None),
         ListKind::Assignments | ListKind::TimeEntries => limited(me, pm, None, None),
+        ListKind::ProjectRates if s.sees_bill_rates() => ListScope::All,
+        ListKind::ProjectRates => limited(None, pm, None, None),
     }
 }
 
@@ -484,6 +537,12 @@ impl ListScope {
                 partner_id,
                 manager_id,
             } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by || org(*partner_id),
+            Resource::ProjectRates(p) => managed(p),
+            Resource::Catalog
+            | Resource::SkuRequest { .. }
+            | Resource::RateCard { .. }
+            | Resource::CostRates
+            | Resource::FxRates => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

@@ -36,6 +36,8 @@ pub enum ListKind {
     /// People in capacity, utilization and compliance reports; `managed_by` means "people
     /// whose manager this person is".
     Figures,
+    /// Projects' own bill rates; `managed_by` means "of projects this person manages".
+    ProjectRates,
 }
 
 /// Which submitted time a subject approves: what the approvals queue shows them.

@@ -84,7 +84,10 @@ impl Settings {
         );
         crate::patch::set(&mut self.time_without_assignment, patch.time_without_assignment);
         crate::patch::set(&mut self.sku_approval_chain, patch.sku_approval_chain);
-        crate::patch::set(&mut self.sku_code_prefix, patch.sku_code_prefix.map(|p| p.trim().to_string()));
+        crate::patch::set(
+            &mut self.sku_code_prefix,
+            patch.sku_code_prefix.map(|p| p.trim().to_string()),
+        );
         self.validate()?;
         Ok(self)
     }
@@ -111,7 +114,9 @@ impl Settings {
         );
         validate_chain(&self.sku_approval_chain, &mut c);
         c.text(&self.sku_code_prefix, "sku_code_prefix", 20).check(
-            self.sku_code_prefix.chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
+            self.sku_code_prefix
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
             "sku_code_prefix",
             Rule::InvalidValue,
             "sku_code_prefix may hold letters, digits, '-', '_' and '.' only",

@@ -594,7 +594,7 @@ impl<T> Store for T where
         + AccessStore
         + ImportStore
         + BulkStore
-    + crate::catalog::CatalogStore
+        + crate::catalog::CatalogStore
 {
 }
 

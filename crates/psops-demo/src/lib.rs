@@ -159,7 +159,7 @@ impl Iterator for TimeBatches<'_> {
 }
 
 /// The roles a demo user is made for, in the order they are printed.
-pub const DEMO_ROLES: [Role; 9] = [
+pub const DEMO_ROLES: [Role; 10] = [
     Role::Admin,
     Role::Ops,
     Role::Finance,
@@ -169,4 +169,5 @@ pub const DEMO_ROLES: [Role; 9] = [
     Role::Consultant,
     Role::PartnerManager,
     Role::PartnerConsultant,
+    Role::Leadership,
 ];

@@ -398,6 +398,9 @@ pub(crate) fn scope(q: &mut Sql, scope: &ListScope, kind: ListKind) {
                 )
             });
         }
+        ListKind::ProjectRates => {
+            managed_by.inspect(|p| alt(&format!("project_id IN ({managed_projects})"), vec![p.get()]));
+        }
         ListKind::Figures => {
             own.inspect(|p| alt("id = ?", vec![p.get()]));
             managed_by.inspect(|p| alt("manager_id = ?", vec![p.get()]));

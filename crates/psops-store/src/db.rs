@@ -62,6 +62,11 @@ value_from!(OffsetDateTime, Ts, |v| v);
 value_from!(String, Text, |v| v);
 value_from!(&str, Text, |v: &str| v.to_string());
 
+/// A list or object as the JSON text a column keeps.
+pub(crate) fn json_text<T: serde::Serialize>(v: &T) -> Value {
+    Value::Text(Some(serde_json::to_string(v).unwrap_or_else(|_| "null".into())))
+}
+
 impl<T> From<psops_core::Id<T>> for Value {
     fn from(v: psops_core::Id<T>) -> Self {
         Value::I64(Some(v.get()))
@@ -146,6 +151,24 @@ impl Row {
     pub fn code<T: psops_core::code::Code>(&self, col: &str) -> Result<T, Error> {
         let text: String = self.get(col)?;
         T::from_code(&text).map_err(|_| Error::internal(format!("column {col} holds unknown code {text}")))
+    }
+
+    /// A list or object kept as JSON text.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, col: &str) -> Result<T, Error> {
+        let text: String = self.get(col)?;
+        serde_json::from_str(&text).map_err(|e| Error::internal(format!("column {col} holds bad JSON: {e}")))
+    }
+
+    /// An amount and the currency column beside it.
+    pub fn money(&self, amount: &str, currency: &str) -> Result<psops_core::Money, Error> {
+        let minor: i64 = self.get(amount)?;
+        Ok(psops_core::Money::new(minor, self.currency(currency)?))
+    }
+
+    pub fn currency(&self, col: &str) -> Result<psops_core::Currency, Error> {
+        let text: String = self.get(col)?;
+        text.parse()
+            .map_err(|_| Error::internal(format!("column {col} holds unknown currency {text}")))
     }
 
     pub fn opt_code<T: psops_core::code::Code>(&self, col: &str) -> Result<Option<T>, Error> {

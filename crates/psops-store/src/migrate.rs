@@ -105,6 +105,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_counts_and_covering.sql"),
         postgres: include_str!("../migrations/postgres/0013_counts_and_covering.sql"),
     },
+    Migration {
+        version: 14,
+        name: "catalog",
+        sqlite: include_str!("../migrations/sqlite/0014_catalog.sql"),
+        postgres: include_str!("../migrations/postgres/0014_catalog.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -9,6 +9,7 @@ mod contract {
     mod audit;
     mod bulk;
     mod capacity;
+    pub mod catalog;
     pub mod fixtures;
     mod followed;
     mod idempotency;
@@ -16,6 +17,7 @@ mod contract {
     mod imports_records;
     mod keep_an_admin;
     mod kept;
+    mod rates;
     mod records;
     mod rollups;
     mod scope;

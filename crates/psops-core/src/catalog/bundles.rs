@@ -41,7 +41,11 @@ impl BundleFields {
         let mut seen = Vec::new();
         super::each(&mut c, &self.offering_ids, "offering_ids", 50, |c, id, at| {
             c.check_with(!seen.contains(id), || {
-                (at.to_string(), Rule::Duplicate, format!("{at}: offering {id} appears twice"))
+                (
+                    at.to_string(),
+                    Rule::Duplicate,
+                    format!("{at}: offering {id} appears twice"),
+                )
             });
             seen.push(*id);
         });
@@ -83,4 +87,11 @@ pub struct BundleFilter {
     pub archived: Option<bool>,
 }
 
-crate::plain_record!(Bundle, Bundle, BundleFields, BundlePatch, BundleFilter, crate::sort::ByName);
+crate::plain_record!(
+    Bundle,
+    Bundle,
+    BundleFields,
+    BundlePatch,
+    BundleFilter,
+    crate::sort::ByName
+);

@@ -18,7 +18,13 @@ pub use store::CatalogStore;
 use crate::validate::Checks;
 
 /// Checks each item of a list field, naming it `field[i]`, and the list's length.
-pub(crate) fn each<T>(c: &mut Checks, items: &[T], field: &str, max: usize, mut check: impl FnMut(&mut Checks, &T, &str)) {
+pub(crate) fn each<T>(
+    c: &mut Checks,
+    items: &[T],
+    field: &str,
+    max: usize,
+    mut check: impl FnMut(&mut Checks, &T, &str),
+) {
     c.check(
         items.len() <= max,
         field,

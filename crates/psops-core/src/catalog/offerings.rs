@@ -295,11 +295,18 @@ mod tests {
             role: Function::Engineer,
             minutes: Minutes(0),
         });
-        let Err(crate::Error::Invalid(errors)) = o.validate() else { panic!("should fail") };
+        let Err(crate::Error::Invalid(errors)) = o.validate() else {
+            panic!("should fail")
+        };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["kit_links[0].url", "checklist[2]", "effort[2].role", "effort[2].minutes"]
+            [
+                "kit_links[0].url",
+                "checklist[2]",
+                "effort[2].role",
+                "effort[2].minutes"
+            ]
         );
     }
 

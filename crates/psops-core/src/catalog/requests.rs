@@ -150,13 +150,18 @@ impl SkuRequestFields {
             "hourly_cost must not be negative",
         );
         if let Some(p) = self.list_price {
-            c.check(p.amount_minor >= 0, "list_price", Rule::NotNegative, "list_price must not be negative")
-                .check(
-                    p.currency == self.hourly_cost.currency,
-                    "list_price",
-                    Rule::Currency,
-                    "list_price must be in the currency of hourly_cost",
-                );
+            c.check(
+                p.amount_minor >= 0,
+                "list_price",
+                Rule::NotNegative,
+                "list_price must not be negative",
+            )
+            .check(
+                p.currency == self.hourly_cost.currency,
+                "list_price",
+                Rule::Currency,
+                "list_price must be in the currency of hourly_cost",
+            );
         }
         c.check(
             self.block_minutes.is_some() == (self.unit == Unit::HoursBlock),
@@ -385,7 +390,11 @@ pub fn submit(req: &SkuRequest, chain: &[Step]) -> Result<Vec<Step>> {
         return Err(Error::invalid(
             "status",
             Rule::InvalidTransition,
-            format!("SKU request {} is {}: only a draft is submitted", req.id, req.status.code()),
+            format!(
+                "SKU request {} is {}: only a draft is submitted",
+                req.id,
+                req.status.code()
+            ),
         ));
     }
     let f = &req.fields;
@@ -419,11 +428,19 @@ pub fn submit(req: &SkuRequest, chain: &[Step]) -> Result<Vec<Step>> {
             (
                 format!("sku_approval_chain[{i}].approver"),
                 Rule::Required,
-                format!("step '{}' has no approver: an administrator designates one in settings", s.name),
+                format!(
+                    "step '{}' has no approver: an administrator designates one in settings",
+                    s.name
+                ),
             )
         });
     }
-    c.check(!chain.is_empty(), "sku_approval_chain", Rule::Required, "the approval chain has no steps");
+    c.check(
+        !chain.is_empty(),
+        "sku_approval_chain",
+        Rule::Required,
+        "the approval chain has no steps",
+    );
     c.into_result()?;
     Ok(chain.to_vec())
 }
@@ -440,12 +457,22 @@ pub enum Outcome {
 
 /// A decision on the waiting step, by `actor`, given how many steps of this round are
 /// decided. Steps are decided in order, each only by its approver, never by the drafter.
-pub fn decide(req: &SkuRequest, decided: usize, actor: UserId, verdict: Verdict, reason: Option<&str>) -> Result<Outcome> {
+pub fn decide(
+    req: &SkuRequest,
+    decided: usize,
+    actor: UserId,
+    verdict: Verdict,
+    reason: Option<&str>,
+) -> Result<Outcome> {
     let Some((at, step)) = req.waiting_step(decided) else {
         return Err(Error::invalid(
             "status",
             Rule::InvalidTransition,
-            format!("SKU request {} is {}: only a request in review is decided", req.id, req.status.code()),
+            format!(
+                "SKU request {} is {}: only a request in review is decided",
+                req.id,
+                req.status.code()
+            ),
         ));
     };
     if step.approver != Some(actor) {
@@ -540,7 +567,9 @@ mod tests {
         r.fields.specimen_sow = None;
         let mut ch = chain();
         ch[3].approver = None;
-        let Err(Error::Invalid(errors)) = submit(&r, &ch) else { panic!() };
+        let Err(Error::Invalid(errors)) = submit(&r, &ch) else {
+            panic!()
+        };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["specimen_sow", "sku_approval_chain[3].approver"]);
         assert!(errors[1].message.contains("'CFO'"));
@@ -555,8 +584,14 @@ mod tests {
         assert_eq!(decide(&r, 0, user(1), Verdict::Approve, None).unwrap(), Outcome::Next);
         // The CFO (step 4) cannot decide before finance (step 1).
         let err = decide(&r, 0, user(4), Verdict::Approve, None).unwrap_err();
-        assert!(matches!(err, Error::Forbidden(ref m) if m.contains("'Finance review'")), "{err}");
-        assert_eq!(decide(&r, 5, user(6), Verdict::Approve, None).unwrap(), Outcome::Approved);
+        assert!(
+            matches!(err, Error::Forbidden(ref m) if m.contains("'Finance review'")),
+            "{err}"
+        );
+        assert_eq!(
+            decide(&r, 5, user(6), Verdict::Approve, None).unwrap(),
+            Outcome::Approved
+        );
         assert!(decide(&r, 6, user(6), Verdict::Approve, None).is_err());
     }
 
@@ -564,16 +599,25 @@ mod tests {
     fn a_rejection_needs_a_reason_and_the_drafter_never_decides() {
         let mut r = request(SkuRequestStatus::InReview);
         assert!(decide(&r, 1, user(2), Verdict::Reject, Some(" ")).is_err());
-        assert_eq!(decide(&r, 1, user(2), Verdict::Reject, Some("margin too thin")).unwrap(), Outcome::Rejected);
+        assert_eq!(
+            decide(&r, 1, user(2), Verdict::Reject, Some("margin too thin")).unwrap(),
+            Outcome::Rejected
+        );
         r.requested_by = Some(user(2));
-        assert!(matches!(decide(&r, 1, user(2), Verdict::Approve, None), Err(Error::Forbidden(_))));
+        assert!(matches!(
+            decide(&r, 1, user(2), Verdict::Approve, None),
+            Err(Error::Forbidden(_))
+        ));
         assert!(decide(&request(SkuRequestStatus::Draft), 0, user(1), Verdict::Approve, None).is_err());
     }
 
     #[test]
     fn sku_numbers_count_up_from_the_highest() {
         assert_eq!(next_code("PS-", []), "PS-0001");
-        assert_eq!(next_code("PS-", ["PS-0009".to_string(), "EDU-100".into(), "PS-0002".into()]), "PS-0010");
+        assert_eq!(
+            next_code("PS-", ["PS-0009".to_string(), "EDU-100".into(), "PS-0002".into()]),
+            "PS-0010"
+        );
     }
 
     #[test]

@@ -127,13 +127,14 @@ pub struct SkuFields {
 impl SkuFields {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
-        c.text(&self.code, "code", 50).text(&self.name, "name", 200).optional_text(
-            self.bounds_note.as_deref(),
-            "bounds_note",
-            500,
-        );
+        c.text(&self.code, "code", 50)
+            .text(&self.name, "name", 200)
+            .optional_text(self.bounds_note.as_deref(), "bounds_note", 500);
         c.check(
-            self.code.trim().chars().all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
+            self.code
+                .trim()
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
             "code",
             Rule::InvalidValue,
             "code may hold letters, digits, '-', '_' and '.' only",
@@ -177,7 +178,12 @@ impl SkuFields {
             );
         }
         if let Some(s) = self.seat_limit {
-            c.check((1..=10_000).contains(&s), "seat_limit", Rule::Range, "seat_limit must be 1 to 10000");
+            c.check(
+                (1..=10_000).contains(&s),
+                "seat_limit",
+                Rule::Range,
+                "seat_limit must be 1 to 10000",
+            );
         }
         c.check(
             self.addon_sku_id.is_none() || self.seat_limit.is_some(),
@@ -194,7 +200,11 @@ impl SkuFields {
         super::each(&mut c, &self.bounds, "bounds", 20, |c, b, at| {
             c.text(&b.measure, &format!("{at}.measure"), 100);
             c.check_with(b.max > 0, || {
-                (format!("{at}.max"), Rule::Positive, format!("{at}.max must be more than 0"))
+                (
+                    format!("{at}.max"),
+                    Rule::Positive,
+                    format!("{at}.max must be more than 0"),
+                )
             });
         });
         c.into_result()
@@ -363,7 +373,14 @@ pub struct SkuPriceFilter {
     pub archived: Option<bool>,
 }
 
-crate::plain_record!(SkuPrice, SkuPrice, SkuPriceFields, SkuPricePatch, SkuPriceFilter, PriceSort);
+crate::plain_record!(
+    SkuPrice,
+    SkuPrice,
+    SkuPriceFields,
+    SkuPricePatch,
+    SkuPriceFilter,
+    PriceSort
+);
 
 crate::sort_columns!(
     /// The columns a list of prices sorts by.
@@ -496,8 +513,14 @@ mod tests {
     fn the_price_in_force_is_the_latest_started() {
         let prices = vec![price(date!(2026 - 01 - 01), 100), price(date!(2026 - 07 - 01), 200)];
         assert_eq!(price_on(&prices, date!(2025 - 12 - 31)), None);
-        assert_eq!(price_on(&prices, date!(2026 - 06 - 30)).map(|p| p.fields.price.amount_minor), Some(100));
-        assert_eq!(price_on(&prices, date!(2026 - 07 - 01)).map(|p| p.fields.price.amount_minor), Some(200));
+        assert_eq!(
+            price_on(&prices, date!(2026 - 06 - 30)).map(|p| p.fields.price.amount_minor),
+            Some(100)
+        );
+        assert_eq!(
+            price_on(&prices, date!(2026 - 07 - 01)).map(|p| p.fields.price.amount_minor),
+            Some(200)
+        );
     }
 
     #[test]
@@ -508,7 +531,10 @@ mod tests {
             meta: meta(),
         };
         let prices = vec![price(date!(2026 - 01 - 01), 25_000)];
-        assert_eq!(quote(&sku, &prices, date!(2026 - 02 - 01)).unwrap().amount_minor, 25_000);
+        assert_eq!(
+            quote(&sku, &prices, date!(2026 - 02 - 01)).unwrap().amount_minor,
+            25_000
+        );
         let err = quote(&sku, &prices, date!(2025 - 02 - 01)).unwrap_err();
         assert!(err.to_string().contains("price not set"), "{err}");
         let mut retired = sku.clone();

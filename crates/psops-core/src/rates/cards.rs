@@ -98,7 +98,14 @@ pub struct RoleRateFilter {
     pub archived: Option<bool>,
 }
 
-crate::plain_record!(RoleRate, RoleRate, RoleRateFields, RoleRatePatch, RoleRateFilter, RateSort);
+crate::plain_record!(
+    RoleRate,
+    RoleRate,
+    RoleRateFields,
+    RoleRatePatch,
+    RoleRateFilter,
+    RateSort
+);
 
 crate::sort_columns!(
     /// The columns a list of rates sorts by.
@@ -225,7 +232,14 @@ pub struct CostRateFilter {
     pub archived: Option<bool>,
 }
 
-crate::plain_record!(CostRate, CostRate, CostRateFields, CostRatePatch, CostRateFilter, CostSort);
+crate::plain_record!(
+    CostRate,
+    CostRate,
+    CostRateFields,
+    CostRatePatch,
+    CostRateFilter,
+    CostSort
+);
 
 crate::sort_columns!(
     /// The columns a list of cost rates sorts by.

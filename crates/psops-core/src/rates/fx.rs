@@ -51,8 +51,16 @@ impl Rate {
         {
             return Err(bad());
         }
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let frac_n: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let whole: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let frac_n: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         let nanos = whole * SCALE as i64 + frac_n * 10i64.pow(RATE_DECIMALS - frac.len() as u32);
         if nanos <= 0 {
             return Err(bad());
@@ -66,7 +74,11 @@ impl std::fmt::Display for Rate {
         let whole = self.0 / SCALE as i64;
         let frac = format!("{:09}", self.0 % SCALE as i64);
         let frac = frac.trim_end_matches('0');
-        if frac.is_empty() { write!(f, "{whole}") } else { write!(f, "{whole}.{frac}") }
+        if frac.is_empty() {
+            write!(f, "{whole}")
+        } else {
+            write!(f, "{whole}.{frac}")
+        }
     }
 }
 
@@ -214,7 +226,10 @@ mod tests {
         let usd = Currency::USD;
         let r = Rate::parse("1.085", "rate").unwrap();
         // 100.00 EUR × 1.085 = 108.50 USD exactly.
-        assert_eq!(convert(Money::new(10_000, eur), r, usd).unwrap(), Money::new(10_850, usd));
+        assert_eq!(
+            convert(Money::new(10_000, eur), r, usd).unwrap(),
+            Money::new(10_850, usd)
+        );
         // 0.01 EUR × 1.085 = 0.01085 → 0.01; 0.05 × 1.1 = 0.055 → 0.06 (half away from zero).
         assert_eq!(convert(Money::new(1, eur), r, usd).unwrap(), Money::new(1, usd));
         let r11 = Rate::parse("1.1", "rate").unwrap();
@@ -223,10 +238,16 @@ mod tests {
         // Into and out of a currency without minor units.
         let jpy = cur("JPY");
         let r150 = Rate::parse("0.0066667", "rate").unwrap();
-        assert_eq!(convert(Money::new(15_000, jpy), r150, usd).unwrap(), Money::new(10_000, usd));
+        assert_eq!(
+            convert(Money::new(15_000, jpy), r150, usd).unwrap(),
+            Money::new(10_000, usd)
+        );
         let usd_jpy = Rate::parse("149.5", "rate").unwrap();
         assert_eq!(convert(Money::new(1, usd), usd_jpy, jpy).unwrap(), Money::new(1, jpy));
-        assert_eq!(convert(Money::new(100, usd), usd_jpy, jpy).unwrap(), Money::new(150, jpy));
+        assert_eq!(
+            convert(Money::new(100, usd), usd_jpy, jpy).unwrap(),
+            Money::new(150, jpy)
+        );
         assert!(convert(Money::new(i64::MAX, usd), usd_jpy, jpy).is_err());
     }
 

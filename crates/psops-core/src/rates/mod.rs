@@ -47,7 +47,12 @@ pub fn overlaps(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
 
 /// Checks an effective period and a rate as every rate record has them.
 pub(crate) fn check_period(c: &mut Checks, rate: Money, from: Date, to: Option<Date>) {
-    c.check(rate.amount_minor >= 0, "rate", Rule::NotNegative, "rate must not be negative");
+    c.check(
+        rate.amount_minor >= 0,
+        "rate",
+        Rule::NotNegative,
+        "rate must not be negative",
+    );
     if let Some(to) = to {
         c.check(
             to >= from,
@@ -84,7 +89,12 @@ pub fn in_force<T: Copy>(periods: impl IntoIterator<Item = (Date, Option<Date>, 
 
 /// The bill rate of a role on a project on a date: the project's override when one is in
 /// force, else the rate card of the project's region and currency.
-pub fn bill_rate(overrides: &[ProjectRate], card: &[RoleRate], role: crate::people::Function, date: Date) -> Option<Money> {
+pub fn bill_rate(
+    overrides: &[ProjectRate],
+    card: &[RoleRate],
+    role: crate::people::Function,
+    date: Date,
+) -> Option<Money> {
     in_force(
         overrides
             .iter()
@@ -126,8 +136,14 @@ mod tests {
         assert_eq!(cost_of(usd(30), Minutes(-1)).unwrap(), usd(-1));
         // JPY has no minor unit: 1,000/h for 15 minutes is 250, 1,001 is 250.25 → 250.
         let jpy: Currency = "JPY".parse().unwrap();
-        assert_eq!(cost_of(Money::new(1_001, jpy), Minutes(15)).unwrap(), Money::new(250, jpy));
-        assert_eq!(cost_of(Money::new(1_002, jpy), Minutes(15)).unwrap(), Money::new(251, jpy));
+        assert_eq!(
+            cost_of(Money::new(1_001, jpy), Minutes(15)).unwrap(),
+            Money::new(250, jpy)
+        );
+        assert_eq!(
+            cost_of(Money::new(1_002, jpy), Minutes(15)).unwrap(),
+            Money::new(251, jpy)
+        );
         // Too large for 64 bits is an error, not a wrap.
         assert!(cost_of(usd(i64::MAX), Minutes(600)).is_err());
     }
@@ -138,7 +154,10 @@ mod tests {
         assert!(overlaps(jan, (date!(2026 - 01 - 31), None)));
         assert!(!overlaps(jan, (date!(2026 - 02 - 01), None)));
         assert!(overlaps((date!(2026 - 03 - 01), None), (date!(2025 - 01 - 01), None)));
-        assert!(!overlaps((date!(2026 - 03 - 01), None), (date!(2025 - 01 - 01), Some(date!(2026 - 02 - 28)))));
+        assert!(!overlaps(
+            (date!(2026 - 03 - 01), None),
+            (date!(2025 - 01 - 01), Some(date!(2026 - 02 - 28)))
+        ));
     }
 
     #[test]
