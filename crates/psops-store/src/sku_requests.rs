@@ -114,6 +114,15 @@ impl Stored for SkuRequest {
     fn filter(q: &mut Sql, f: &SkuRequestFilter) {
         eq(q, "status", f.status.map(|s| s.code()));
         eq(q, "waiting_for", f.waiting_for);
+        if let Some(u) = f.visible_to {
+            q.push(" AND (requested_by = ")
+                .push_bind(u)
+                .push(" OR waiting_for = ")
+                .push_bind(u)
+                .push(" OR id IN (SELECT request_id FROM sku_request_decisions WHERE decided_by = ")
+                .push_bind(u)
+                .push("))");
+        }
     }
 
     fn order(key: ByName) -> Order {
@@ -131,17 +140,24 @@ async fn current(tx: &mut Tx, id: SkuRequestId, v: IfVersion) -> Result<SkuReque
     Ok(r)
 }
 
-/// Writes a request's state and audits the change.
-async fn set_state(
-    tx: &mut Tx,
-    ctx: &WriteCtx,
-    before: &SkuRequest,
+/// A request's state after a step of its chain.
+struct Next<'a> {
     status: SkuRequestStatus,
     round: i32,
-    chain: &[Step],
+    chain: &'a [Step],
     waiting_for: Option<i64>,
     sku: Option<SkuId>,
-) -> Result<SkuRequest> {
+}
+
+/// Writes a request's state and audits the change.
+async fn set_state(tx: &mut Tx, ctx: &WriteCtx, before: &SkuRequest, next: Next<'_>) -> Result<SkuRequest> {
+    let Next {
+        status,
+        round,
+        chain,
+        waiting_for,
+        sku,
+    } = next;
     let q = sql(format!(
         "UPDATE sku_requests SET status = $1, round = $2, chain = $3, waiting_for = $4, sku_id = $5, \
          version = version + 1, updated_at = $6 WHERE id = $7 RETURNING id, {}, {}, version, created_at, updated_at, archived_at",
@@ -251,11 +267,13 @@ impl CatalogStore for Db {
             &mut tx,
             ctx,
             &before,
-            SkuRequestStatus::InReview,
-            before.round + 1,
-            &chain,
-            first,
-            None,
+            Next {
+                status: SkuRequestStatus::InReview,
+                round: before.round + 1,
+                chain: &chain,
+                waiting_for: first,
+                sku: None,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -295,11 +313,35 @@ impl CatalogStore for Db {
             Outcome::Next => {
                 let next = before.chain.get(done + 1).and_then(|s| s.approver).map(Id::get);
                 let status = SkuRequestStatus::InReview;
-                set_state(&mut tx, ctx, &before, status, before.round, &before.chain, next, None).await?
+                set_state(
+                    &mut tx,
+                    ctx,
+                    &before,
+                    Next {
+                        status,
+                        round: before.round,
+                        chain: &before.chain,
+                        waiting_for: next,
+                        sku: None,
+                    },
+                )
+                .await?
             }
             Outcome::Rejected => {
                 let status = SkuRequestStatus::Rejected;
-                set_state(&mut tx, ctx, &before, status, before.round, &before.chain, None, None).await?
+                set_state(
+                    &mut tx,
+                    ctx,
+                    &before,
+                    Next {
+                        status,
+                        round: before.round,
+                        chain: &before.chain,
+                        waiting_for: None,
+                        sku: None,
+                    },
+                )
+                .await?
             }
             Outcome::Approved => {
                 let prefix = crate::org::load(&mut tx).await?.sku_code_prefix;
@@ -309,11 +351,13 @@ impl CatalogStore for Db {
                     &mut tx,
                     ctx,
                     &before,
-                    status,
-                    before.round,
-                    &before.chain,
-                    None,
-                    Some(sku.id),
+                    Next {
+                        status,
+                        round: before.round,
+                        chain: &before.chain,
+                        waiting_for: None,
+                        sku: Some(sku.id),
+                    },
                 )
                 .await?
             }
@@ -339,11 +383,13 @@ impl CatalogStore for Db {
             &mut tx,
             ctx,
             &before,
-            SkuRequestStatus::Draft,
-            before.round,
-            &before.chain,
-            None,
-            None,
+            Next {
+                status: SkuRequestStatus::Draft,
+                round: before.round,
+                chain: &before.chain,
+                waiting_for: None,
+                sku: None,
+            },
         )
         .await?;
         tx.commit().await?;

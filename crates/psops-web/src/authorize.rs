@@ -19,6 +19,8 @@ use psops_core::{Error, Id, Result};
 
 use crate::AppState;
 
+mod catalog;
+
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.
 pub trait Guarded: Sync {
@@ -120,7 +122,7 @@ async fn unseen_project_is_unknown(st: &AppState, s: &Subject, id: Option<Projec
 }
 
 /// The facts of a project for the subject; `None` when the project does not exist.
-async fn project(st: &AppState, s: &Subject, id: ProjectId) -> Result<Option<ProjectFacts>> {
+pub(crate) async fn project(st: &AppState, s: &Subject, id: ProjectId) -> Result<Option<ProjectFacts>> {
     match st.store.project_facts(id, s.person_id).await {
         Ok(f) => Ok(Some(f)),
         Err(Error::NotFound { .. }) => Ok(None),

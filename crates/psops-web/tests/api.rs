@@ -13,6 +13,10 @@ mod access;
 mod interchange;
 #[path = "api/matrix.rs"]
 mod matrix;
+#[path = "api/matrix_catalog.rs"]
+mod matrix_catalog;
+#[path = "api/matrix_catalog_fixture.rs"]
+mod matrix_catalog_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_time.rs"]

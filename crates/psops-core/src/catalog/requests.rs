@@ -270,6 +270,9 @@ pub struct SkuRequestFilter {
     pub status: Option<SkuRequestStatus>,
     /// Requests in review whose next step this user decides.
     pub waiting_for: Option<UserId>,
+    /// Only what this user drafted, waits for them or was decided by them (who may not
+    /// see every request's cost basis); everything when `None`.
+    pub visible_to: Option<UserId>,
     pub archived: Option<bool>,
 }
 

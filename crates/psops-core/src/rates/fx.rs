@@ -112,8 +112,8 @@ impl ToSchema for Rate {}
 /// Converts an amount with a rate into `to`: exact in 128 bits, rounded once to `to`'s
 /// minor unit, half away from zero.
 pub fn convert(amount: Money, rate: Rate, to: Currency) -> Result<Money> {
-    let from_exp = amount.currency.exponent() as u32;
-    let to_exp = to.exponent() as u32;
+    let from_exp = amount.currency.exponent();
+    let to_exp = to.exponent();
     let n = i128::from(amount.amount_minor) * i128::from(rate.0) * 10i128.pow(to_exp);
     let d = SCALE * 10i128.pow(from_exp);
     let minor = super::div_round(n, d);

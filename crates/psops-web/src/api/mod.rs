@@ -4,11 +4,15 @@
 //! `/api/v1/openapi.json` is served without a token: it documents the API and holds no
 //! data, and clients and tools fetch it before they have credentials.
 
+#[macro_use]
+mod routes_macro;
+
 mod accounts;
 mod assignments;
 mod audit;
 mod calendars;
 mod capacity;
+mod catalog;
 mod contacts;
 pub mod feeds;
 mod interchange;
@@ -17,10 +21,13 @@ mod partners;
 mod people;
 mod period;
 mod projects;
-mod record;
+mod rates;
+pub(crate) mod record;
 mod reminders;
 mod reports;
 mod settings;
+mod sku_requests;
+mod skus;
 mod time_entries;
 mod time_off;
 mod timesheets;
@@ -62,7 +69,11 @@ use crate::problem::{ApiError, Problem};
     ),
     // Records answered through `Versioned`/`NewRecord`, which refer to them by name.
     components(schemas(
-        Problem, FieldError, Person, Partner, Account, Contact, Project, Assignment, TimeEntry
+        Problem, FieldError, Person, Partner, Account, Contact, Project, Assignment, TimeEntry,
+        psops_core::catalog::OfferingType, psops_core::catalog::Offering, psops_core::catalog::Sku,
+        psops_core::catalog::SkuPrice, psops_core::catalog::Bundle, psops_core::catalog::SkuRequest,
+        psops_core::rates::RoleRate, psops_core::rates::ProjectRate, psops_core::rates::CostRate,
+        psops_core::rates::FxRate
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -112,6 +123,28 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(timesheets::router())
         .merge(reports::router())
         .merge(reminders::router())
+        .merge(catalog::router())
+        .merge(skus::router())
+        .merge(sku_requests::router())
+        .merge(rates::router())
+}
+
+/// Refuses a whole list the caller may not read at all as its records are refused: 404.
+async fn readable(
+    st: &AppState,
+    s: &psops_core::policy::Subject,
+    r: psops_core::policy::Resource,
+    e: psops_core::record::Entity,
+) -> crate::problem::ApiResult<()> {
+    let fixed = crate::authorize::Fixed(r, psops_core::error::Thing::Entity(e));
+    crate::authorize::allow(st, s, psops_core::policy::Action::Read, &fixed).await?;
+    Ok(())
+}
+
+/// The catalog is read by the company's staff; partners do not see it.
+async fn catalog_readable(st: &AppState, s: &psops_core::policy::Subject) -> crate::problem::ApiResult<()> {
+    let e = psops_core::record::Entity::Offering;
+    readable(st, s, psops_core::policy::Resource::Catalog, e).await
 }
 
 pub fn openapi() -> OpenApi {

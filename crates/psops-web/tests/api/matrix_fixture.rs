@@ -20,7 +20,7 @@ use time::Duration;
 use time::macros::date;
 
 /// The roles in the order of the matrix's columns.
-pub const ROLES: [Role; 9] = [
+pub const ROLES: [Role; 10] = [
     Role::Admin,
     Role::Ops,
     Role::Finance,
@@ -30,6 +30,7 @@ pub const ROLES: [Role; 9] = [
     Role::Consultant,
     Role::PartnerManager,
     Role::PartnerConsultant,
+    Role::Leadership,
 ];
 
 pub struct Org {
@@ -298,7 +299,7 @@ impl Org {
     }
 
     pub fn is_partner(role: usize) -> bool {
-        role >= 7
+        matches!(ROLES[role], Role::PartnerManager | Role::PartnerConsultant)
     }
 
     pub fn own_project(&self, role: usize) -> i64 {

@@ -50,52 +50,52 @@ pub enum Body {
 }
 
 /// (method, path, query, target, body, statuses: admin ops finance practice engagement
-/// pm consultant partner-manager partner-consultant)
+/// pm consultant partner-manager partner-consultant leadership)
 type Row = (&'static str, &'static str, &'static str, Target, Body, &'static str);
 
-const ALL_200: &str = "200 200 200 200 200 200 200 200 200";
-const OVERSEERS_ONLY: &str = "200 200 200 200 200 404 404 404 404";
+const ALL_200: &str = "200 200 200 200 200 200 200 200 200 200";
+const OVERSEERS_ONLY: &str = "200 200 200 200 200 404 404 404 404 200";
 /// Nobody approves their own time but an administrator.
-const DECIDE_OWN: &str = "200 403 403 403 403 403 403 403 403";
-const DECIDE_OTHER: &str = "200 200 403 404 404 404 404 404 404";
-const NOT_OWNER: &str = "403 403 403 404 404 403 404 404 404";
+const DECIDE_OWN: &str = "200 403 403 403 403 403 403 403 403 403";
+const DECIDE_OTHER: &str = "200 200 403 404 404 404 404 404 404 404";
+const NOT_OWNER: &str = "403 403 403 404 404 403 404 404 404 404";
 
 #[rustfmt::skip]
 pub const ROWS: &[Row] = &[
     // capacity
     ("get", "/api/v1/capacity/policy", "", None, Body::None, ALL_200),
-    ("put", "/api/v1/capacity/policy", "", None, Body::Empty, "200 200 200 403 403 403 403 403 403"),
+    ("put", "/api/v1/capacity/policy", "", None, Body::Empty, "200 200 200 403 403 403 403 403 403 403"),
     ("get", "/api/v1/capacity/overrides", "", None, Body::None, ALL_200),
-    ("post", "/api/v1/capacity/overrides", "", None, Body::Override, "201 201 201 403 403 403 403 403 403"),
-    ("delete", "/api/v1/capacity/overrides/{id}", "", Override, Body::None, "204 204 204 403 403 403 403 403 403"),
+    ("post", "/api/v1/capacity/overrides", "", None, Body::Override, "201 201 201 403 403 403 403 403 403 403"),
+    ("delete", "/api/v1/capacity/overrides/{id}", "", Override, Body::None, "204 204 204 403 403 403 403 403 403 403"),
     ("get", "/api/v1/capacity/handbook", "", None, Body::None, ALL_200),
     ("get", "/api/v1/people/{id}/capacity", "?quarter=FY2026-Q1", Person(OWN), Body::None, ALL_200),
     ("get", "/api/v1/people/{id}/capacity", "?quarter=FY2026-Q1", Person(OTHER), Body::None, OVERSEERS_ONLY),
     // calendars
     ("get", "/api/v1/calendars", "", None, Body::None, ALL_200),
-    ("post", "/api/v1/calendars", "", None, Body::Calendar, "201 201 403 403 403 403 403 403 403"),
+    ("post", "/api/v1/calendars", "", None, Body::Calendar, "201 201 403 403 403 403 403 403 403 403"),
     ("get", "/api/v1/calendars/{id}", "", Calendar, Body::None, ALL_200),
-    ("put", "/api/v1/calendars/{id}", "", FreshCalendar, Body::Calendar, "200 200 403 403 403 403 403 403 403"),
-    ("delete", "/api/v1/calendars/{id}", "", FreshCalendar, Body::None, "204 204 403 403 403 403 403 403 403"),
+    ("put", "/api/v1/calendars/{id}", "", FreshCalendar, Body::Calendar, "200 200 403 403 403 403 403 403 403 403"),
+    ("delete", "/api/v1/calendars/{id}", "", FreshCalendar, Body::None, "204 204 403 403 403 403 403 403 403 403"),
     ("get", "/api/v1/calendars/{id}/holidays", "", Calendar, Body::None, ALL_200),
-    ("post", "/api/v1/calendars/{id}/holidays", "", Calendar, Body::Holiday, "201 201 403 403 403 403 403 403 403"),
-    ("post", "/api/v1/calendars/{id}/holidays/import", "", Calendar, Body::Ics, "201 201 403 403 403 403 403 403 403"),
-    ("put", "/api/v1/holidays/{id}", "", Holiday, Body::Holiday, "200 200 403 403 403 403 403 403 403"),
-    ("delete", "/api/v1/holidays/{id}", "", Holiday, Body::None, "204 204 403 403 403 403 403 403 403"),
+    ("post", "/api/v1/calendars/{id}/holidays", "", Calendar, Body::Holiday, "201 201 403 403 403 403 403 403 403 403"),
+    ("post", "/api/v1/calendars/{id}/holidays/import", "", Calendar, Body::Ics, "201 201 403 403 403 403 403 403 403 403"),
+    ("put", "/api/v1/holidays/{id}", "", Holiday, Body::Holiday, "200 200 403 403 403 403 403 403 403 403"),
+    ("delete", "/api/v1/holidays/{id}", "", Holiday, Body::None, "204 204 403 403 403 403 403 403 403 403"),
     // time off
     ("get", "/api/v1/time-off", "", None, Body::None, ALL_200),
-    ("post", "/api/v1/time-off", "", None, Body::TimeOff, "201 201 201 201 201 201 201 201 201"),
+    ("post", "/api/v1/time-off", "", None, Body::TimeOff, "201 201 201 201 201 201 201 201 201 201"),
     ("get", "/api/v1/time-off/{id}", "", TimeOff(OWN), Body::None, ALL_200),
-    ("get", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "200 200 200 404 404 404 404 404 404"),
+    ("get", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "200 200 200 404 404 404 404 404 404 404"),
     ("post", "/api/v1/time-off/{id}/approve", "", TimeOff(OWN), Body::None, DECIDE_OWN),
     ("post", "/api/v1/time-off/{id}/approve", "", TimeOff(OTHER), Body::None, DECIDE_OTHER),
     ("post", "/api/v1/time-off/{id}/reject", "", TimeOff(OWN), Body::Reason, DECIDE_OWN),
     ("post", "/api/v1/time-off/{id}/reject", "", TimeOff(OTHER), Body::Reason, DECIDE_OTHER),
-    ("delete", "/api/v1/time-off/{id}", "", TimeOff(OWN), Body::None, "204 204 204 204 204 204 204 204 204"),
-    ("delete", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "204 204 403 404 404 404 404 404 404"),
+    ("delete", "/api/v1/time-off/{id}", "", TimeOff(OWN), Body::None, "204 204 204 204 204 204 204 204 204 204"),
+    ("delete", "/api/v1/time-off/{id}", "", TimeOff(OTHER), Body::None, "204 204 403 404 404 404 404 404 404 404"),
     // timesheets
     ("get", "/api/v1/timesheets/{person_id}/{week}", "", Draft(OWN), Body::None, ALL_200),
-    ("get", "/api/v1/timesheets/{person_id}/{week}", "", Draft(OTHER), Body::None, "200 200 200 404 404 200 404 404 404"),
+    ("get", "/api/v1/timesheets/{person_id}/{week}", "", Draft(OTHER), Body::None, "200 200 200 404 404 200 404 404 404 404"),
     ("post", "/api/v1/timesheets/{person_id}/{week}/submit", "", Draft(OWN), Body::None, ALL_200),
     ("post", "/api/v1/timesheets/{person_id}/{week}/submit", "", Draft(OTHER), Body::None, NOT_OWNER),
     ("post", "/api/v1/timesheets/{person_id}/{week}/withdraw", "", Submitted(OWN), Body::None, ALL_200),
@@ -106,18 +106,18 @@ pub const ROWS: &[Row] = &[
     ("post", "/api/v1/timesheets/{person_id}/{week}/reject", "", Submitted(OTHER), Body::Decision, DECIDE_OTHER),
     ("post", "/api/v1/time-entries/reopen", "", None, Body::Reopen(OWN), DECIDE_OWN),
     ("post", "/api/v1/time-entries/reopen", "", None, Body::Reopen(OTHER), DECIDE_OTHER),
-    ("get", "/api/v1/locked-periods", "", None, Body::None, "200 200 200 200 200 200 200 404 404"),
-    ("post", "/api/v1/locked-periods", "", None, Body::Lock, "201 403 201 403 403 403 403 403 403"),
+    ("get", "/api/v1/locked-periods", "", None, Body::None, "200 200 200 200 200 200 200 404 404 200"),
+    ("post", "/api/v1/locked-periods", "", None, Body::Lock, "201 403 201 403 403 403 403 403 403 403"),
     // reports
     ("get", "/api/v1/reports/utilization", "?quarter=FY2026-Q1", None, Body::None, ALL_200),
     ("get", "/api/v1/reports/utilization", "?quarter=FY2026-Q1&group_by=partner&format=csv", None, Body::None, ALL_200),
     ("get", "/api/v1/reports/capacity", "", None, Body::None, ALL_200),
     ("get", "/api/v1/reports/capacity", "?person_id={id}", Person(OWN), Body::None, ALL_200),
     ("get", "/api/v1/reports/capacity", "?person_id={id}", Person(OTHER), Body::None, OVERSEERS_ONLY),
-    ("get", "/api/v1/reports/compliance", "?week=2026-W10", None, Body::None, "200 200 200 404 404 200 404 404 404"),
+    ("get", "/api/v1/reports/compliance", "?week=2026-W10", None, Body::None, "200 200 200 404 404 200 404 404 404 404"),
     // reminders: sent by compliance readers, read by everyone (of the people they may see)
     ("get", "/api/v1/reminders", "", None, Body::None, ALL_200),
-    ("post", "/api/v1/reminders", "", None, Body::Remind, "201 201 201 404 404 201 404 404 404"),
+    ("post", "/api/v1/reminders", "", None, Body::Remind, "201 201 201 404 404 201 404 404 404 404"),
 ];
 
 /// The `{id}` and `{week}` of a cell, and the project of its week.
