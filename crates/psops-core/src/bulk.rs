@@ -38,6 +38,11 @@ pub struct OrgRecords {
     pub assignments: Vec<Seeded<AssignmentFields>>,
     /// Periods finance has closed.
     pub locked_periods: Vec<DateRange>,
+    /// Rate cards: bill rates and standard costs.
+    pub role_rates: Vec<Seeded<crate::rates::cards::RoleRateFields>>,
+    /// People's cost rates.
+    pub cost_rates: Vec<Seeded<crate::rates::cards::CostRateFields>>,
+    pub fx_rates: Vec<Seeded<crate::rates::fx::FxRateFields>>,
 }
 
 /// One time entry as stored.
@@ -128,6 +133,8 @@ pub struct LoadStats {
     pub people: u64,
     pub projects: u64,
     pub assignments: u64,
+    /// Rate card lines, cost rates and FX rates.
+    pub rates: u64,
     pub entries: u64,
     pub time_off: u64,
     pub weeks: u64,

@@ -10,6 +10,7 @@ mod install;
 mod names;
 mod org;
 mod org_projects;
+mod rates;
 mod rng;
 mod time_gen;
 

@@ -277,6 +277,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     crate::org_projects::budgets(&mut records, &projects, &mut rng);
     line_up(&mut records, &mut plans, &first_of, range.end);
     records.locked_periods = names::locked_months(range);
+    crate::rates::add(&mut records, &range, spec.seed);
     let users = users(&records, &first_of);
     Built {
         records,

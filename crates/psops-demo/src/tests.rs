@@ -685,3 +685,64 @@ fn a_weekend_demo_has_the_week_just_ended_submitted() {
             .all(|d| d.date() <= end)
     );
 }
+
+#[test]
+fn everyone_has_a_cost_and_every_delivery_role_a_rate_that_leaves_a_margin() {
+    use psops_core::rates::{RateKind, in_force, overlaps};
+    let org = DemoOrg::generate(spec(300, 2, 7)).unwrap();
+    let r = org.records();
+    let end = org.spec().end;
+    for p in &r.people {
+        let mine: Vec<_> = r
+            .cost_rates
+            .iter()
+            .filter(|c| c.fields.person_id.get() == p.id)
+            .collect();
+        for (i, a) in mine.iter().enumerate() {
+            for b in &mine[i + 1..] {
+                let (a, b) = (&a.fields, &b.fields);
+                assert!(!overlaps(
+                    (a.effective_from, a.effective_to),
+                    (b.effective_from, b.effective_to)
+                ));
+            }
+        }
+        let live = p.fields.employment_end.is_none_or(|e| e >= end);
+        let now = in_force(
+            mine.iter()
+                .map(|c| (c.fields.effective_from, c.fields.effective_to, c.fields.rate)),
+            end,
+        );
+        assert_eq!(now.is_some(), live, "person {} cost on {end}", p.id);
+    }
+    // Each delivery role bills well above what it costs, in every region, now.
+    for region in ["AMER", "EMEA", "APAC"] {
+        let card = |kind: RateKind, role: Function| {
+            let lines = r
+                .role_rates
+                .iter()
+                .filter(|l| l.fields.kind == kind && l.fields.role == role && l.fields.region == region);
+            in_force(
+                lines.map(|l| (l.fields.effective_from, l.fields.effective_to, l.fields.rate)),
+                end,
+            )
+        };
+        for role in [
+            Function::Engineer,
+            Function::ProjectManager,
+            Function::TechnicalArchitect,
+            Function::Trainer,
+        ] {
+            let (bill, cost) = (
+                card(RateKind::Bill, role).unwrap(),
+                card(RateKind::StandardCost, role).unwrap(),
+            );
+            assert_eq!(bill.currency, cost.currency);
+            let margin = 100 - cost.amount_minor * 100 / bill.amount_minor;
+            assert!((45..=70).contains(&margin), "{region} {role:?} margin {margin}%");
+        }
+    }
+    // FX rates every month of the range, for EUR and AUD.
+    assert_eq!(r.fx_rates.len() % 2, 0);
+    assert!(r.fx_rates.len() >= 2 * 24);
+}

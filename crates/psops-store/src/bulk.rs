@@ -30,7 +30,7 @@ const BIG_TABLES: [&str; 4] = [
     "time_rollup_week",
     "time_rollup_month",
 ];
-const RECORD_TABLES: [&str; 7] = [
+const RECORD_TABLES: [&str; 10] = [
     "partners",
     "holiday_calendars",
     "accounts",
@@ -38,6 +38,9 @@ const RECORD_TABLES: [&str; 7] = [
     "people",
     "projects",
     "assignments",
+    "role_rates",
+    "cost_rates",
+    "fx_rates",
 ];
 
 pub(crate) fn v(x: impl Into<Value>) -> Value {

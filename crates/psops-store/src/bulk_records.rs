@@ -9,6 +9,7 @@ use psops_core::bulk::{LoadStats, OrgRecords};
 use psops_core::partners::Partner;
 use psops_core::people::Person;
 use psops_core::projects::Project;
+use psops_core::rates::{CostRate, FxRate, RoleRate};
 
 use crate::bulk::v;
 use crate::bulk_copy::copy_rows;
@@ -40,6 +41,9 @@ pub(crate) async fn write_records(tx: &mut Tx, r: &OrgRecords) -> Result<LoadSta
     let people = bulk_insert::<Person>(tx, &r.people).await?;
     let projects = bulk_insert::<Project>(tx, &r.projects).await?;
     let assignments = bulk_insert::<Assignment>(tx, &r.assignments).await?;
+    let rates = bulk_insert::<RoleRate>(tx, &r.role_rates).await?
+        + bulk_insert::<CostRate>(tx, &r.cost_rates).await?
+        + bulk_insert::<FxRate>(tx, &r.fx_rates).await?;
     let locks = r.locked_periods.iter().map(|p| vec![v(p.start), v(p.end), v(t)]);
     copy_rows(
         tx,
@@ -57,6 +61,7 @@ pub(crate) async fn write_records(tx: &mut Tx, r: &OrgRecords) -> Result<LoadSta
         people,
         projects,
         assignments,
+        rates,
         ..LoadStats::default()
     })
 }
