@@ -319,7 +319,7 @@ fn read_only_tokens_only_read() {
     assert_eq!(decide(&s, Action::Update, &Resource::Settings), Forbidden);
 }
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 10] = [
     Role::Admin,
     Role::Ops,
     Role::Finance,
@@ -329,6 +329,7 @@ const ROLES: [Role; 9] = [
     Role::Consultant,
     Role::PartnerManager,
     Role::PartnerConsultant,
+    Role::Leadership,
 ];
 
 fn any_subject() -> impl Strategy<Value = Subject> {
@@ -357,6 +358,7 @@ fn any_listed() -> impl Strategy<Value = (ListKind, Resource)> {
         prop_oneof![Just(ORG_A), Just(ORG_B)].prop_map(|id| (ListKind::Partners, Resource::Partner { id })),
         any::<bool>().prop_map(|d| (ListKind::Accounts, Resource::Account { partner_delivers: d })),
         any_project().prop_map(|p| (ListKind::Projects, Resource::Project(p))),
+        any_project().prop_map(|p| (ListKind::ProjectRates, Resource::ProjectRates(p))),
         (any_person(), any_org(), any_project()).prop_map(|(person_id, person_partner_id, project)| (
             ListKind::Assignments,
             Resource::Assignment {
@@ -630,4 +632,65 @@ fn nobody_but_an_administrator_approves_their_own_time() {
     assert_eq!(approval_scope(&admin), ApprovalScope::All { except: None });
     assert!(timesheet_actor(&admin).approves(ME, None));
     assert_eq!(refusal(&admin, Action::Approve, &entry(OTHER, None, own_project)), None);
+}
+
+#[test]
+fn consultants_and_partners_see_no_rate_and_cost_stays_with_its_roles() {
+    let rates = [
+        Resource::RateCard { cost: false },
+        Resource::RateCard { cost: true },
+        Resource::CostRates,
+        Resource::ProjectRates(project(Some(OTHER), None, true)),
+    ];
+    for who in [
+        subject(&[Role::Consultant], None),
+        subject(&[Role::PartnerConsultant], Some(ORG_A)),
+        subject(&[Role::PartnerManager, Role::ProjectManager], Some(ORG_A)),
+    ] {
+        for r in &rates {
+            assert_eq!(decide(&who, Action::Read, r), Hidden, "{:?} {r:?}", who.roles);
+        }
+        let request = Resource::SkuRequest {
+            requested_by: None,
+            subject_approves: false,
+        };
+        assert_eq!(decide(&who, Action::Read, &request), Hidden);
+    }
+    for role in [Role::Admin, Role::Finance, Role::PracticeManager, Role::Leadership] {
+        let s = subject(&[role], None);
+        assert_eq!(decide(&s, Action::Read, &Resource::CostRates), Allow, "{role:?}");
+    }
+    for role in [Role::Ops, Role::EngagementManager, Role::ProjectManager] {
+        let s = subject(&[role], None);
+        assert_eq!(decide(&s, Action::Read, &Resource::CostRates), Hidden, "{role:?}");
+        assert_eq!(decide(&s, Action::Read, &Resource::RateCard { cost: true }), Hidden, "{role:?}");
+    }
+    // A project manager sees the bill rates of the projects they manage, no others.
+    let pm = subject(&[Role::ProjectManager], None);
+    assert_eq!(decide(&pm, Action::Read, &Resource::ProjectRates(project(Some(ME), None, false))), Allow);
+    assert_eq!(decide(&pm, Action::Read, &Resource::ProjectRates(project(Some(OTHER), None, true))), Hidden);
+    assert_eq!(decide(&pm, Action::Update, &Resource::ProjectRates(project(Some(ME), None, false))), Forbidden);
+    // Leadership reads everything and keeps none of it.
+    let lead = subject(&[Role::Leadership], None);
+    assert_eq!(decide(&lead, Action::Update, &Resource::CostRates), Forbidden);
+    assert_eq!(decide(&lead, Action::Read, &Resource::Project(project(Some(OTHER), None, false))), Allow);
+}
+
+#[test]
+fn the_catalog_is_staff_reading_and_practice_keeping() {
+    let partner = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(decide(&partner, Action::Read, &Resource::Catalog), Hidden);
+    let consultant = subject(&[Role::Consultant], None);
+    assert_eq!(decide(&consultant, Action::Read, &Resource::Catalog), Allow);
+    assert_eq!(decide(&consultant, Action::Update, &Resource::Catalog), Forbidden);
+    let practice = subject(&[Role::PracticeManager], None);
+    assert_eq!(decide(&practice, Action::Create, &Resource::Catalog), Allow);
+    // An approver who sees no cost still reads the requests they decide.
+    let em = subject(&[Role::EngagementManager], None);
+    let theirs = Resource::SkuRequest {
+        requested_by: None,
+        subject_approves: true,
+    };
+    assert_eq!(decide(&em, Action::Read, &theirs), Allow);
+    assert_eq!(decide(&em, Action::Update, &theirs), Forbidden);
 }
