@@ -663,17 +663,49 @@ fn consultants_and_partners_see_no_rate_and_cost_stays_with_its_roles() {
     for role in [Role::Ops, Role::EngagementManager, Role::ProjectManager] {
         let s = subject(&[role], None);
         assert_eq!(decide(&s, Action::Read, &Resource::CostRates), Hidden, "{role:?}");
-        assert_eq!(decide(&s, Action::Read, &Resource::RateCard { cost: true }), Hidden, "{role:?}");
+        assert_eq!(
+            decide(&s, Action::Read, &Resource::RateCard { cost: true }),
+            Hidden,
+            "{role:?}"
+        );
     }
     // A project manager sees the bill rates of the projects they manage, no others.
     let pm = subject(&[Role::ProjectManager], None);
-    assert_eq!(decide(&pm, Action::Read, &Resource::ProjectRates(project(Some(ME), None, false))), Allow);
-    assert_eq!(decide(&pm, Action::Read, &Resource::ProjectRates(project(Some(OTHER), None, true))), Hidden);
-    assert_eq!(decide(&pm, Action::Update, &Resource::ProjectRates(project(Some(ME), None, false))), Forbidden);
+    assert_eq!(
+        decide(
+            &pm,
+            Action::Read,
+            &Resource::ProjectRates(project(Some(ME), None, false))
+        ),
+        Allow
+    );
+    assert_eq!(
+        decide(
+            &pm,
+            Action::Read,
+            &Resource::ProjectRates(project(Some(OTHER), None, true))
+        ),
+        Hidden
+    );
+    assert_eq!(
+        decide(
+            &pm,
+            Action::Update,
+            &Resource::ProjectRates(project(Some(ME), None, false))
+        ),
+        Forbidden
+    );
     // Leadership reads everything and keeps none of it.
     let lead = subject(&[Role::Leadership], None);
     assert_eq!(decide(&lead, Action::Update, &Resource::CostRates), Forbidden);
-    assert_eq!(decide(&lead, Action::Read, &Resource::Project(project(Some(OTHER), None, false))), Allow);
+    assert_eq!(
+        decide(
+            &lead,
+            Action::Read,
+            &Resource::Project(project(Some(OTHER), None, false))
+        ),
+        Allow
+    );
 }
 
 #[test]

@@ -46,7 +46,7 @@ macro_rules! agrees {
     }};
 }
 
-const ROLES: [Role; 9] = [
+const ROLES: [Role; 10] = [
     Role::Admin,
     Role::Ops,
     Role::Finance,
@@ -56,6 +56,7 @@ const ROLES: [Role; 9] = [
     Role::Consultant,
     Role::PartnerManager,
     Role::PartnerConsultant,
+    Role::Leadership,
 ];
 
 async fn lists_show_exactly_what_reads_allow(db: &Db) {
@@ -155,6 +156,21 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         .items;
     let all_assignments = db
         .list(&psops_core::assignments::AssignmentFilter::default(), page)
+        .await
+        .unwrap()
+        .items;
+    for p in &all_projects {
+        let rate = psops_core::rates::cards::ProjectRateFields {
+            project_id: p.id,
+            role: Function::Engineer,
+            rate: psops_core::Money::new(20_000, psops_core::Currency::USD),
+            effective_from: date!(2026 - 01 - 01),
+            effective_to: None,
+        };
+        let _: psops_core::rates::ProjectRate = new(db.create(&ctx(), rate).await.unwrap());
+    }
+    let all_rates = db
+        .list(&psops_core::rates::cards::ProjectRateFilter::default(), page)
         .await
         .unwrap()
         .items;
@@ -286,6 +302,17 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
                         manager_id: who.fields.manager_id,
                     }
                 }
+            );
+
+            agrees!(
+                &label,
+                db,
+                &s,
+                ProjectRates,
+                psops_core::rates::cards::ProjectRateFilter,
+                list,
+                all_rates,
+                |r| { Resource::ProjectRates(project_of(r.fields.project_id).unwrap()) }
             );
 
             let scope = list_scope(&s, ListKind::Figures);
