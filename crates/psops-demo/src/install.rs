@@ -46,6 +46,7 @@ pub async fn install(
     }
     let mut batches = org.time_batches(PEOPLE_PER_BATCH);
     let stats = store.bulk_load(org.records(), &mut batches, progress).await?;
+    let mut made = Vec::new();
     for (user, hash) in org.users().iter().zip(password_hashes) {
         let roles = match user.role {
             // A project manager also logs time as a consultant does.
@@ -54,7 +55,7 @@ pub async fn install(
             Role::PartnerManager => vec![Role::PartnerManager, Role::ProjectManager],
             role => vec![role],
         };
-        store
+        let u = store
             .create_user(
                 ctx,
                 NewUser {
@@ -66,6 +67,8 @@ pub async fn install(
                 },
             )
             .await?;
+        made.push((user.role, u.id));
     }
+    crate::catalog::add(store, ctx, &made, org.spec().end).await?;
     Ok(stats)
 }

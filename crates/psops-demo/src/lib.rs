@@ -6,6 +6,7 @@
 //! never sit in memory at once. Pure: no I/O; `install` writes it through the store.
 #![forbid(unsafe_code)]
 
+mod catalog;
 mod install;
 mod names;
 mod org;

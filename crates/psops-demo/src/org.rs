@@ -412,7 +412,7 @@ fn users(records: &OrgRecords, first_of: &BTreeMap<&'static str, Vec<i64>>) -> V
                 Consultant => pick("engineer", 0),
                 PartnerManager => pick("partner_a", 0),
                 PartnerConsultant => pick("partner_a", 1).or(pick("partner_b", 0)),
-                Leadership => pick("regional_delivery_manager", 1).or(pick("regional_delivery_manager", 0)),
+                Leadership => pick("program_manager", 0),
             }?;
             let p = &records.people[(person - 1) as usize].fields;
             Some(DemoUser {

@@ -192,20 +192,28 @@ impl<T> Table<T> {
         T: serde::Serialize,
     {
         let mut tx = pools.begin().await?;
+        let done = self.archive_in(&mut tx, ctx, id, v, archived).await?;
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// [`Table::archive`] inside the caller's transaction.
+    pub async fn archive_in(&self, tx: &mut Tx, ctx: &WriteCtx, id: i64, v: IfVersion, archived: bool) -> Result<T>
+    where
+        T: serde::Serialize,
+    {
         let lock = tx.for_update();
-        let before = self.get(&mut tx, id, lock).await?;
-        if self.set_archived(&mut tx, id, v, archived).await? {
-            let after = self.get(&mut tx, id, "").await?;
+        let before = self.get(tx, id, lock).await?;
+        if self.set_archived(tx, id, v, archived).await? {
+            let after = self.get(tx, id, "").await?;
             let action = if archived {
                 AuditAction::Archive
             } else {
                 AuditAction::Unarchive
             };
-            crate::audit::record(&mut tx, ctx, self.entity, id, action, Some(&before), Some(&after)).await?;
-            tx.commit().await?;
+            crate::audit::record(tx, ctx, self.entity, id, action, Some(&before), Some(&after)).await?;
             return Ok(after);
         }
-        tx.commit().await?;
         Ok(before)
     }
 

@@ -67,6 +67,7 @@ fn period_order(key: RateSort) -> Order {
 #[async_trait]
 impl Stored for RoleRate {
     const TABLE: &'static str = "role_rates";
+    const CHECK_ON_RESTORE: bool = true;
     const LABEL: &'static str = "role || ' ' || region";
     const TIES: Option<&'static str> = Some("effective_from");
     const COLUMNS: &'static [&'static str] = &[
@@ -168,6 +169,7 @@ fn in_force(q: &mut Sql, on: Option<Date>) {
 #[async_trait]
 impl Stored for ProjectRate {
     const TABLE: &'static str = "project_rates";
+    const CHECK_ON_RESTORE: bool = true;
     const LABEL: &'static str = "role";
     const TIES: Option<&'static str> = Some("effective_from");
     const COLUMNS: &'static [&'static str] = &[
@@ -238,6 +240,7 @@ impl Stored for ProjectRate {
 #[async_trait]
 impl Stored for CostRate {
     const TABLE: &'static str = "cost_rates";
+    const CHECK_ON_RESTORE: bool = true;
     const LABEL: &'static str = "(SELECT name FROM people WHERE people.id = cost_rates.person_id)";
     const TIES: Option<&'static str> = Some("effective_from");
     const COLUMNS: &'static [&'static str] = &["person_id", "rate_minor", "currency", "effective_from", "effective_to"];

@@ -57,6 +57,9 @@ pub(crate) trait Stored: Record {
     fn fixed(_new: &Self::New) -> Vec<Value> {
         Vec::new()
     }
+    /// Whether restoring an archived record checks it again, for kinds whose rule an
+    /// archived record stops counting in (a rate's period, which a newer rate may fill).
+    const CHECK_ON_RESTORE: bool = false;
     /// Rules that need stored data — references, uniqueness — inside the write.
     async fn check(_tx: &mut Tx, _f: &Self::Fields, _me: Option<Id<Self>>) -> Result<()> {
         Ok(())
@@ -419,7 +422,18 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R> {
-        table::<R>().archive(&self.pools, ctx, id.get(), v, archived).await
+        if archived || !R::CHECK_ON_RESTORE {
+            return table::<R>().archive(&self.pools, ctx, id.get(), v, archived).await;
+        }
+        let mut tx = self.pools.begin().await?;
+        let lock = tx.for_update();
+        let current = table::<R>().get(&mut tx, id.get(), lock).await?;
+        if current.meta().is_archived() {
+            R::check(&mut tx, current.fields(), Some(id)).await?;
+        }
+        let restored = table::<R>().archive_in(&mut tx, ctx, id.get(), v, false).await?;
+        tx.commit().await?;
+        Ok(restored)
     }
 
     async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>> {

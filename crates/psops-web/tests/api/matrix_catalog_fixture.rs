@@ -129,7 +129,7 @@ pub async fn sku(store: &dyn Store) -> i64 {
 pub async fn price(store: &dyn Store, sku: i64) -> i64 {
     let f = SkuPriceFields {
         sku_id: Id::new(sku),
-        effective_from: date!(2020 - 01 - 01) + Duration::days(next()),
+        effective_from: date!(2000 - 01 - 01) + Duration::days(next() % 3000),
         price: usd(100_000),
         note: None,
     };

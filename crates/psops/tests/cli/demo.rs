@@ -3,7 +3,7 @@
 
 use crate::support::{TestDb, run};
 
-const ROLES: [&str; 9] = [
+const ROLES: [&str; 10] = [
     "admin",
     "ops",
     "finance",
@@ -13,13 +13,14 @@ const ROLES: [&str; 9] = [
     "consultant",
     "partner_manager",
     "partner_consultant",
+    "leadership",
 ];
 
 fn demo_story(db: &TestDb) {
     let out = run(db, &["demo", "--people", "20", "--seed", "9"], None);
     out.assert_ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines.len(), 10, "a header and one row per role:\n{}", out.stdout);
+    assert_eq!(lines.len(), 11, "a header and one row per role:\n{}", out.stdout);
     assert!(lines[0].starts_with("EMAIL") && lines[0].contains("ROLE") && lines[0].contains("PASSWORD"));
     for (line, role) in lines[1..].iter().zip(ROLES) {
         let cells: Vec<&str> = line.split_whitespace().collect();
