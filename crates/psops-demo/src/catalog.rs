@@ -200,7 +200,12 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, users: &[(Role, UserI
             continue;
         }
         let Some(price) = demo_price(&sku.fields) else { continue };
-        let earlier = Money::new(price.amount_minor * 100 / 105 / 100 * 100, price.currency);
+        // Round figures, as list prices are: to $50 from $1,000 up, else to $5.
+        let step = if price.amount_minor >= 100_000 { 5_000 } else { 500 };
+        let earlier = Money::new(
+            (price.amount_minor * 100 / 105 + step / 2) / step * step,
+            price.currency,
+        );
         for (from, amount) in [(last_year, earlier), (this_year, price)] {
             let p = SkuPriceFields {
                 sku_id: sku.id,

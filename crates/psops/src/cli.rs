@@ -68,6 +68,12 @@ pub enum Command {
     Export(crate::interchange::ExportCommand),
     /// Load a realistic demo organisation into a fresh database and print its sign-ins once.
     Demo(DemoArgs),
+    /// The catalog as one YAML file: import it (checked whole first) or export it.
+    #[command(subcommand)]
+    Catalog(crate::catalog::CatalogCommand),
+    /// Rate cards, standard costs, cost rates and FX rates as CSV: import or export them.
+    #[command(subcommand)]
+    Rates(crate::rates::RatesCommand),
 }
 
 #[derive(Debug, Args)]

@@ -43,9 +43,27 @@ pub async fn connect(url: &str) -> anyhow::Result<Db> {
         .with_context(|| format!("database {}", redact(url)))
 }
 
-/// Applies pending migrations; returns the versions applied now.
+/// The migration that made the catalog's tables.
+const CATALOG_MIGRATION: i64 = 14;
+
+/// Applies pending migrations; returns the versions applied now. A database that gets
+/// the catalog's tables now (a new organisation, or one upgraded to them) is given the
+/// handbook's catalog.
 pub async fn migrate(db: &Db, url: &str) -> anyhow::Result<Vec<i64>> {
-    db.migrate().await.with_context(|| format!("migrating {}", redact(url)))
+    let applied = db
+        .migrate()
+        .await
+        .with_context(|| format!("migrating {}", redact(url)))?;
+    if applied.contains(&CATALOG_MIGRATION) {
+        let mut ctx = psops_core::store::WriteCtx::trusted();
+        ctx.via = Some("psops:handbook-catalog".into());
+        let handbook = psops_core::catalog::file::handbook();
+        let report = psops_core::catalog::file::apply(db, &ctx, &handbook, false)
+            .await
+            .context("loading the handbook's catalog")?;
+        tracing::info!(created = report.created, "loaded the handbook's catalog");
+    }
+    Ok(applied)
 }
 
 /// The URL with any password replaced by `***`, for logs and error messages.

@@ -5,12 +5,14 @@
 mod admin;
 mod audit;
 mod calendar;
+mod catalog;
 mod cli;
 mod config;
 mod demo;
 mod interchange;
 mod logging;
 mod progress;
+mod rates;
 mod report;
 mod serve;
 mod table;
@@ -62,6 +64,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Import(cmd) => interchange::import(cmd).await,
             Command::Export(cmd) => interchange::export(cmd).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Catalog(cmd) => catalog::run(cmd).await,
+            Command::Rates(cmd) => rates::run(cmd).await,
         }
     })
 }

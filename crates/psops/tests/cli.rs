@@ -11,6 +11,8 @@ mod audit;
 mod browser;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
+#[path = "cli/catalog.rs"]
+mod catalog;
 #[path = "cli/demo.rs"]
 mod demo;
 #[path = "cli/interchange.rs"]

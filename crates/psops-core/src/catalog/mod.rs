@@ -4,6 +4,7 @@
 //! together; a new SKU enters through a request and its approval chain.
 
 pub mod bundles;
+pub mod file;
 pub mod offerings;
 pub mod requests;
 pub mod skus;
