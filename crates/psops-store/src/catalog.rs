@@ -109,6 +109,11 @@ impl Stored for Offering {
     fn filter(q: &mut Sql, f: &OfferingFilter) {
         eq(q, "type_id", f.type_id);
         eq(q, "maturity", f.maturity.map(|m| m.code()));
+        if let Some(c) = f.channel {
+            q.push(" AND id IN (SELECT offering_id FROM skus WHERE archived_at IS NULL AND channel = ")
+                .push_bind(c.code())
+                .push(")");
+        }
         if let Some(c) = f.category.as_deref() {
             q.push(" AND type_id IN (SELECT id FROM offering_types WHERE lower(category) = lower(")
                 .push_bind(c.trim())

@@ -5,14 +5,15 @@
 use async_trait::async_trait;
 use psops_core::audit::AuditAction;
 use psops_core::catalog::CatalogStore;
-use psops_core::catalog::offerings::Offering;
+use std::collections::HashMap;
+
+use psops_core::catalog::offerings::{Offering, OfferingId};
 use psops_core::catalog::requests::{
     self, Decision, NewSkuRequest, Outcome, SkuRequest, SkuRequestFields, SkuRequestFilter, SkuRequestId,
-    SkuRequestStatus, Step, Verdict,
+    SkuRequestSort, SkuRequestStatus, Step, Verdict,
 };
 use psops_core::catalog::skus::{Sku, SkuFields, SkuId, SkuPrice, SkuPriceFields, SkuStatus};
 use psops_core::code::Code;
-use psops_core::sort::ByName;
 use psops_core::store::{IfVersion, WriteCtx};
 use psops_core::{Error, Id, Minutes, Money, Result};
 use time::Date;
@@ -125,9 +126,14 @@ impl Stored for SkuRequest {
         }
     }
 
-    fn order(key: ByName) -> Order {
+    fn order(key: SkuRequestSort) -> Order {
         match key {
-            ByName::Name => Order::By("LOWER(name)"),
+            SkuRequestSort::Name => Order::By("LOWER(name)"),
+            // Drafts, then those in review, rejected and approved: the life of a request.
+            SkuRequestSort::Status => {
+                Order::By("CASE status WHEN 'draft' THEN 0 WHEN 'in_review' THEN 1 WHEN 'rejected' THEN 2 ELSE 3 END")
+            }
+            SkuRequestSort::Updated => Order::By("updated_at"),
         }
     }
 }
@@ -422,5 +428,20 @@ impl CatalogStore for Db {
         let sku = psops_core::store::RecordStore::<Sku>::get(self, id).await?;
         let prices = self.sku_prices(id).await?;
         psops_core::catalog::skus::quote(&sku, &prices, date)
+    }
+
+    async fn sku_counts(&self, offerings: &[OfferingId]) -> Result<HashMap<i64, i64>> {
+        let mut out = HashMap::new();
+        if offerings.is_empty() {
+            return Ok(out);
+        }
+        let mut q = sql("SELECT offering_id, COUNT(*) AS n FROM skus WHERE archived_at IS NULL AND offering_id IN (");
+        let raw: Vec<i64> = offerings.iter().map(|id| id.get()).collect();
+        crate::rollups::push_list(&mut q, &raw);
+        q.push(") GROUP BY offering_id");
+        for row in self.pools.all(q).await? {
+            out.insert(row.get("offering_id")?, row.get("n")?);
+        }
+        Ok(out)
     }
 }

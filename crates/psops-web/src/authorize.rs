@@ -416,9 +416,31 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "calendars" => (Thing::Calendar, Resource::Calendars),
         "capacity" => (Thing::Entity(Entity::CapacityRules), Resource::CapacityRules),
         "locked-periods" => (Thing::Entity(Entity::LockedPeriod), Resource::LockedPeriods),
+        "offering-types" => (Thing::Entity(Entity::OfferingType), Resource::Catalog),
+        "offerings" => (Thing::Entity(Entity::Offering), Resource::Catalog),
+        "skus" => (Thing::Entity(Entity::Sku), Resource::Catalog),
+        "sku-prices" => (Thing::Entity(Entity::SkuPrice), Resource::Catalog),
+        "bundles" => (Thing::Entity(Entity::Bundle), Resource::Catalog),
+        "sku-requests" => (
+            Thing::Entity(Entity::SkuRequest),
+            Resource::SkuRequest {
+                requested_by: Some(s.user_id),
+                subject_approves: true,
+            },
+        ),
+        "role-rates" => (Thing::Entity(Entity::RoleRate), Resource::RateCard { cost: false }),
+        "project-rates" => (Thing::Entity(Entity::ProjectRate), Resource::ProjectRates(project)),
+        "cost-rates" => (Thing::Entity(Entity::CostRate), Resource::CostRates),
+        "fx-rates" => (Thing::Entity(Entity::FxRate), Resource::FxRates),
         _ => return None,
     };
     Some(found)
+}
+
+/// Whether the subject may read some record under an API path, at its most favourable to
+/// them: a form of a kind they may not even see is a page that is not there for them.
+pub fn may_read_at_best(s: &Subject, path: &str) -> bool {
+    best_case(s, path).is_none_or(|(_, resource)| decide(s, Action::Read, &resource) == Decision::Allow)
 }
 
 /// Whether the subject may do `action` to some record under an API path, at its most

@@ -234,6 +234,8 @@ pub struct OfferingFilter {
     pub type_id: Option<OfferingTypeId>,
     pub category: Option<String>,
     pub maturity: Option<Maturity>,
+    /// Offerings with a live SKU sold through this channel.
+    pub channel: Option<super::skus::Channel>,
     pub q: Option<String>,
     pub archived: Option<bool>,
 }

@@ -282,7 +282,7 @@ impl crate::record::Record for SkuRequest {
     type Fields = SkuRequestFields;
     type Patch = SkuRequestPatch;
     type Filter = SkuRequestFilter;
-    type Sort = crate::sort::ByName;
+    type Sort = SkuRequestSort;
     fn id(&self) -> SkuRequestId {
         self.id
     }
@@ -313,6 +313,11 @@ impl crate::record::ListFilter for SkuRequestFilter {
         self.archived
     }
 }
+
+crate::sort_columns!(
+    /// The columns a list of SKU requests sorts by.
+    SkuRequestSort { Name, Status, Updated }
+);
 
 /// A step's decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]

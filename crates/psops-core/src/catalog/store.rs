@@ -1,10 +1,12 @@
 //! What the store does for the catalog and rates beyond the plain record kinds.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use time::Date;
 
 use super::bundles::Bundle;
-use super::offerings::{Offering, OfferingType};
+use super::offerings::{Offering, OfferingId, OfferingType};
 use super::requests::{Decision, SkuRequest, SkuRequestId, Verdict};
 use super::skus::{Sku, SkuId, SkuPrice};
 use crate::rates::{CostRate, FxRate, ProjectRate, RoleRate};
@@ -45,4 +47,7 @@ pub trait CatalogStore:
     async fn sku_prices(&self, id: SkuId) -> Result<Vec<SkuPrice>>;
     /// A SKU's price for a quote on `date`: refused unless the SKU is active and priced.
     async fn quote_sku(&self, id: SkuId, date: Date) -> Result<Money>;
+    /// How many live SKUs each of these offerings has; an offering without any is left
+    /// out.
+    async fn sku_counts(&self, offerings: &[OfferingId]) -> Result<HashMap<i64, i64>>;
 }

@@ -107,6 +107,9 @@ mod offerings {
         category: Option<String>,
         #[param(value_type = Option<Maturity>)]
         maturity: Option<String>,
+        /// Offerings with a live SKU sold through this channel.
+        #[param(value_type = Option<psops_core::catalog::Channel>)]
+        channel: Option<String>,
         /// Part of the name or description, any case.
         q: Option<String>,
         /// `true` for archived offerings only; live ones when absent or `false`.
@@ -128,6 +131,7 @@ mod offerings {
             type_id: p.id("type_id", q.type_id),
             category: p.text(q.category),
             maturity: p.code("maturity", q.maturity),
+            channel: p.code("channel", q.channel),
             q: p.text(q.q),
             archived: p.flag("archived", q.archived),
         };

@@ -160,6 +160,9 @@ pub async fn names_by_kind(
         Entity::Contact => of::<psops_core::accounts::Contact>(st, &ids).await,
         Entity::Project => of::<psops_core::projects::Project>(st, &ids).await,
         Entity::Assignment => of::<psops_core::assignments::Assignment>(st, &ids).await,
+        Entity::OfferingType => of::<psops_core::catalog::OfferingType>(st, &ids).await,
+        Entity::Offering => of::<psops_core::catalog::Offering>(st, &ids).await,
+        Entity::Sku => of::<psops_core::catalog::Sku>(st, &ids).await,
         _ => Ok(HashMap::new()),
     }
 }

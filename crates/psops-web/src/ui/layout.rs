@@ -106,6 +106,12 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
         link("/accounts", "Accounts"),
         link("/partners", "Partners"),
     ]);
+    if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
+        nav.push(link("/catalog", "Catalog"));
+    }
+    if super::rates::sees_rates(s) {
+        nav.push(link("/rates", "Rates"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -11,6 +11,7 @@ mod admin_users;
 mod approval_week;
 mod approvals;
 mod assets;
+mod catalog;
 pub mod charts;
 mod compliance;
 mod directory;
@@ -20,17 +21,20 @@ mod form;
 mod home;
 pub(crate) mod home_ops;
 mod layout;
+mod listing;
 mod locale;
 mod people;
 mod pre_session;
 mod project_page;
 mod projects;
+mod rates;
 mod render;
 mod report_charts;
 mod reports;
 mod session;
 mod setup;
 mod sign_in;
+mod sku_requests;
 mod table;
 mod time_off;
 mod utilization;
@@ -99,6 +103,20 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendars/{id}/holidays", post(admin_calendars::add))
         .route("/admin/time-off", get(admin::time_off))
         .route("/admin/time-off/{id}", post(admin::decide_time_off))
+        .route("/catalog", get(catalog::browse))
+        .route("/catalog/types", get(catalog::types))
+        .route("/catalog/bundles", get(catalog::bundles))
+        .route("/catalog/offerings/{id}", get(catalog::offering))
+        .route("/catalog/skus/{id}", get(catalog::sku))
+        .route("/catalog/requests", get(sku_requests::list))
+        .route("/catalog/requests/{id}", get(sku_requests::show))
+        .route("/catalog/requests/{id}/submit", post(sku_requests::submit))
+        .route("/catalog/requests/{id}/revise", post(sku_requests::revise))
+        .route("/catalog/requests/{id}/decide", post(sku_requests::decide))
+        .route("/rates", get(rates::card))
+        .route("/rates/card/history", get(rates::history))
+        .route("/rates/cost", get(rates::cost))
+        .route("/rates/fx", get(rates::fx))
         .merge(edit::router())
 }
 

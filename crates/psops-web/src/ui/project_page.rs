@@ -12,6 +12,7 @@ use psops_core::code::Code;
 use psops_core::people::{Person, PersonId};
 use psops_core::policy::{Action, list_scope};
 use psops_core::projects::ProjectId;
+use psops_core::rates::cards::ProjectRateFilter;
 use psops_core::ratio::basis_points;
 use psops_core::reporting::{month_key, month_range};
 use psops_core::scope::{ListKind, ListScope};
@@ -104,10 +105,62 @@ struct DetailPage {
     weeks: Grid,
     limited: bool,
     errors: Vec<psops_core::FieldError>,
+    /// The project's own bill rates, for those who may read them.
+    rates: Option<Vec<RateLine>>,
+    add_rate: bool,
     /// Whoever may change the project gets "Edit"; whoever may staff it, "Add a person".
     edit: bool,
     staff: bool,
     saved: bool,
+}
+
+/// One of a project's own bill rates.
+#[derive(Serialize)]
+struct RateLine {
+    role: String,
+    rate: String,
+    period: String,
+    in_force: bool,
+    edit: Option<String>,
+}
+
+/// The project's bill rate overrides, when the subject may read them: its manager, and
+/// those who see every bill rate. `None` hides the section.
+async fn overrides(
+    st: &AppState,
+    s: &psops_core::policy::Subject,
+    id: ProjectId,
+    today: Date,
+) -> Result<Option<Vec<RateLine>>, UiError> {
+    let Some(facts) = crate::authorize::project(st, s, id).await? else {
+        return Ok(None);
+    };
+    let resource = psops_core::policy::Resource::ProjectRates(facts);
+    if psops_core::policy::decide(s, Action::Read, &resource) != psops_core::policy::Decision::Allow {
+        return Ok(None);
+    }
+    let filter = ProjectRateFilter {
+        project_id: Some(id),
+        archived: Some(false),
+        scope: list_scope(s, ListKind::ProjectRates),
+    };
+    let keeper = psops_core::policy::decide(s, Action::Update, &resource) == psops_core::policy::Decision::Allow;
+    let mut all = st.store.every(&filter).await?;
+    all.sort_by_key(|r| (r.fields.role.code(), std::cmp::Reverse(r.fields.effective_from)));
+    Ok(Some(
+        all.iter()
+            .map(|r| {
+                let f = &r.fields;
+                RateLine {
+                    role: label(f.role.code()),
+                    rate: f.rate.to_string(),
+                    period: span(Some(f.effective_from), f.effective_to),
+                    in_force: f.effective_from <= today && f.effective_to.is_none_or(|t| t >= today),
+                    edit: keeper.then(|| format!("/rates/projects/{}/edit", r.id)),
+                }
+            })
+            .collect(),
+    ))
 }
 
 fn stint(a: &Assignment) -> String {
@@ -329,7 +382,10 @@ pub async fn show(
         .collect();
     let monday_of = |d: Date| psops_core::dates::day_number(IsoWeek::of(d).monday());
     let edit = allow(&st, &s, Action::Update, &project).await.is_ok();
+    let rates = overrides(&st, &s, id, today).await?;
     let ctx = DetailPage {
+        add_rate: rates.is_some() && super::edit::may_edit::<psops_core::rates::ProjectRate>(&s),
+        rates,
         frame: frame(&me, &s),
         project: row(&project, &account, &names),
         partner,

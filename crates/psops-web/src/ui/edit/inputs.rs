@@ -31,8 +31,29 @@ pub enum Kind {
     Flag,
     /// One code of a vocabulary: `(code, label)` pairs.
     Choice(fn() -> Vec<(&'static str, String)>),
+    /// A whole number, such as a term in months.
+    Whole,
     /// Another record, chosen by name (see `pick`).
     Ref(Entity),
+    /// A list field, one item per line, each read and written by its [`Lines`].
+    Lines(&'static Lines),
+    /// A list of other records, one per line, each chosen as a [`Kind::Ref`] is.
+    Refs(Entity),
+}
+
+/// How one line of a [`Kind::Lines`] input becomes an item of the API's list, and back.
+pub struct Lines {
+    /// A line as a person writes one, for the hint and the errors.
+    pub example: &'static str,
+    /// One line (trimmed, never blank) to its item, or what is wrong with it.
+    pub read: fn(&str) -> Result<Value, String>,
+    /// One stored item as its line.
+    pub write: fn(&Value) -> String,
+}
+
+/// The items of a list input: its non-blank lines, trimmed.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty())
 }
 
 /// One input of a form: the JSON field it fills, its label and what it holds.
@@ -44,6 +65,9 @@ pub struct Input {
     /// Required inputs may not be left empty; optional ones clear their field.
     pub required: bool,
     pub hint: &'static str,
+    /// Set when the record is made and never changed after (the API's patch has no such
+    /// field): shown, not sent, on an edit form.
+    pub fixed: bool,
 }
 
 impl Input {
@@ -54,7 +78,13 @@ impl Input {
             kind,
             required: true,
             hint: "",
+            fixed: false,
         }
+    }
+
+    pub const fn fixed(mut self) -> Self {
+        self.fixed = true;
+        self
     }
 
     pub const fn optional(mut self) -> Self {
@@ -88,6 +118,8 @@ pub struct Shown {
     pub errors: Vec<String>,
     /// What is stored now, when someone else changed it and it differs from the form.
     pub stored: Option<String>,
+    /// Shown but not changed: a fixed input on an edit form.
+    pub locked: bool,
 }
 
 impl Kind {
@@ -103,7 +135,9 @@ impl Kind {
             Kind::Currency => "currency",
             Kind::Flag => "flag",
             Kind::Choice(_) => "choice",
+            Kind::Whole => "whole",
             Kind::Ref(_) => "ref",
+            Kind::Lines(_) | Kind::Refs(_) => "lines",
         }
     }
 }
@@ -126,6 +160,10 @@ pub fn text_of(kind: Kind, value: &Value) -> (String, String) {
             };
             (amount, currency)
         }
+        (Kind::Lines(l), Value::Array(items)) => (
+            items.iter().map(|i| (l.write)(i)).collect::<Vec<_>>().join("\n"),
+            String::new(),
+        ),
         (_, Value::String(s)) => (s.clone(), String::new()),
         (_, Value::Bool(b)) => (b.to_string(), String::new()),
         (_, other) => (other.to_string(), String::new()),
@@ -153,6 +191,7 @@ pub fn shown(input: &Input, value: String, currency: String) -> Shown {
         currency,
         errors: Vec::new(),
         stored: None,
+        locked: false,
     }
 }
 
@@ -179,13 +218,21 @@ pub fn posted(input: &Input, p: &Pairs) -> (String, String) {
 pub fn body(
     inputs: &[Input],
     p: &Pairs,
-    refs: &[(&'static str, Option<i64>)],
+    refs: &[(&'static str, Vec<i64>)],
     change: bool,
 ) -> (Map<String, Value>, Vec<FieldError>) {
     let mut out = Map::new();
     let mut errors = Vec::new();
     for input in inputs {
+        if change && input.fixed {
+            continue;
+        }
         let (text, currency) = posted(input, p);
+        // An empty list is an empty list, on a change too (not a cleared field).
+        if text.is_empty() && matches!(input.kind, Kind::Lines(_) | Kind::Refs(_)) && !input.required {
+            out.insert(input.name.into(), Value::Array(Vec::new()));
+            continue;
+        }
         if text.is_empty() && !matches!(input.kind, Kind::Flag) {
             if input.required {
                 errors.push(FieldError::new(
@@ -224,16 +271,13 @@ pub fn stand_in(kind: Kind) -> Value {
         Kind::Currency => Value::from("USD"),
         Kind::Flag => Value::Bool(false),
         Kind::Choice(all) => Value::from(all().first().map(|c| c.0).unwrap_or("")),
+        Kind::Whole => Value::from(1),
         Kind::Ref(_) => Value::from(1),
+        Kind::Lines(_) | Kind::Refs(_) => Value::Array(Vec::new()),
     }
 }
 
-fn value_of(
-    input: &Input,
-    text: &str,
-    currency: &str,
-    refs: &[(&'static str, Option<i64>)],
-) -> Result<Value, FieldError> {
+fn value_of(input: &Input, text: &str, currency: &str, refs: &[(&'static str, Vec<i64>)]) -> Result<Value, FieldError> {
     let bad = |rule, message: String| FieldError::new(input.name, rule, message);
     Ok(match input.kind {
         Kind::Text | Kind::Notes | Kind::Email | Kind::Date | Kind::Choice(_) | Kind::Currency => {
@@ -280,11 +324,39 @@ fn value_of(
             })?;
             serde_json::to_value(money).unwrap_or(Value::Null)
         }
+        Kind::Whole => match text.parse::<i64>() {
+            Ok(n) => Value::from(n),
+            Err(_) => {
+                return Err(bad(
+                    Rule::Type,
+                    format!("{} must be a whole number such as 12, got '{text}'", input.label),
+                ));
+            }
+        },
         Kind::Ref(_) => match refs.iter().find(|(n, _)| *n == input.name) {
-            Some((_, Some(id))) => Value::from(*id),
+            Some((_, ids)) if ids.len() == 1 => Value::from(ids[0]),
             // Resolving it already named what was wrong.
             _ => Value::Null,
         },
+        Kind::Refs(_) => match refs.iter().find(|(n, _)| *n == input.name) {
+            Some((_, ids)) => Value::from(ids.clone()),
+            None => Value::Array(Vec::new()),
+        },
+        Kind::Lines(l) => {
+            let mut items = Vec::new();
+            for (i, line) in lines(text).enumerate() {
+                match (l.read)(line) {
+                    Ok(v) => items.push(v),
+                    Err(why) => {
+                        return Err(bad(
+                            Rule::InvalidValue,
+                            format!("{}, line {}: {why} (e.g. {})", input.label, i + 1, l.example),
+                        ));
+                    }
+                }
+            }
+            Value::Array(items)
+        }
     })
 }
 

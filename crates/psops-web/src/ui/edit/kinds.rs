@@ -8,7 +8,7 @@ use psops_core::assignments::Assignment;
 use psops_core::dates::format_date;
 use psops_core::partners::{Partner, PartnerType};
 use psops_core::people::{Function, Person};
-use psops_core::policy::Action;
+use psops_core::policy::{Action, Subject};
 use psops_core::projects::{BillingType, Project, ProjectStatus, ProjectType};
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
@@ -28,15 +28,16 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     let r = add::<Account>(r);
     let r = add::<Contact>(r);
     let r = add::<Project>(r);
-    add::<Assignment>(r)
+    let r = add::<Assignment>(r);
+    super::catalog_kinds::routes(r)
 }
 
-fn today() -> String {
+pub(super) fn today() -> String {
     format_date(OffsetDateTime::now_utc().date())
 }
 
 /// A positive id the link carries, e.g. `?project=12`.
-fn linked(link: &Pairs, key: &str) -> Option<i64> {
+pub(super) fn linked(link: &Pairs, key: &str) -> Option<i64> {
     link.get(key).and_then(|v| v.parse::<i64>().ok()).filter(|id| *id > 0)
 }
 
@@ -69,7 +70,7 @@ impl Editable for Person {
     fn home(&self) -> String {
         format!("/people/{}", self.id)
     }
-    fn new_from(raw: &[u8], _: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         parse_json(raw)
     }
     fn starting(link: &Pairs) -> Vec<(&'static str, String)> {
@@ -105,7 +106,7 @@ impl Editable for Partner {
     fn home(&self) -> String {
         format!("/partners/{}", self.id)
     }
-    fn new_from(raw: &[u8], _: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         parse_json(raw)
     }
 }
@@ -134,7 +135,7 @@ impl Editable for Account {
     fn home(&self) -> String {
         format!("/accounts/{}", self.id)
     }
-    fn new_from(raw: &[u8], _: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         parse_json(raw)
     }
 }
@@ -162,7 +163,7 @@ impl Editable for Contact {
     fn home(&self) -> String {
         format!("/accounts/{}", self.account_id)
     }
-    fn new_from(raw: &[u8], carried: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], carried: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         let fields: ContactFields = parse_json(raw)?;
         let account = linked(carried, "account")
             .ok_or_else(|| Error::invalid("account", Rule::Required, "Open the form from the account's page"))?;
@@ -211,7 +212,7 @@ impl Editable for Project {
     fn home(&self) -> String {
         format!("/projects/{}", self.id)
     }
-    fn new_from(raw: &[u8], _: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         parse_json(raw)
     }
     fn starting(link: &Pairs) -> Vec<(&'static str, String)> {
@@ -252,7 +253,7 @@ impl Editable for Assignment {
     fn home(&self) -> String {
         format!("/projects/{}", self.fields.project_id)
     }
-    fn new_from(raw: &[u8], _: &Pairs) -> ApiResult<Self::New> {
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
         parse_json(raw)
     }
     fn starting(link: &Pairs) -> Vec<(&'static str, String)> {
@@ -274,7 +275,7 @@ impl Editable for Assignment {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use utoipa::PartialSchema;
     use utoipa::openapi::RefOr;
@@ -289,7 +290,7 @@ mod tests {
         o.properties.keys().map(|k| (k.clone(), required.contains(k))).collect()
     }
 
-    fn check<T: PartialSchema>(kind: &str, list: &[Input]) {
+    pub(in crate::ui::edit) fn check<T: PartialSchema>(kind: &str, list: &[Input]) {
         let mut want = properties::<T>();
         want.sort();
         let mut have: Vec<(String, bool)> = list.iter().map(|i| (i.name.to_string(), i.required)).collect();
@@ -306,6 +307,20 @@ mod tests {
             assert!(
                 *form || !*api,
                 "{kind}.{name} is required by the API but optional in the form"
+            );
+        }
+    }
+
+    /// An edit form sends what the API's patch takes: every input but the fixed ones,
+    /// which the patch has no field for.
+    pub(in crate::ui::edit) fn check_patch<T: PartialSchema>(kind: &str, list: &[Input]) {
+        let patch: Vec<String> = properties::<T>().into_iter().map(|(n, _)| n).collect();
+        for i in list {
+            assert_eq!(
+                patch.contains(&i.name.to_string()),
+                !i.fixed,
+                "{kind}.{}: an input is fixed exactly when the patch has no such field",
+                i.name
             );
         }
     }

@@ -5,6 +5,7 @@
 //! read at: when someone else saved in between, nothing is overwritten; the form comes
 //! back with what is stored now beside each field that differs.
 
+mod catalog_kinds;
 mod inputs;
 mod kinds;
 pub mod pick;
@@ -24,6 +25,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+pub use catalog_kinds::history_link;
 pub use inputs::{Input, Kind};
 
 use super::admin::{Fields, fields, inline, write_ctx};
@@ -62,9 +64,9 @@ where
     }
     /// The page a saved record is shown on.
     fn home(&self) -> String;
-    /// A create's input from the API's JSON body, and what the page carried (a contact's
-    /// account).
-    fn new_from(raw: &[u8], carried: &Pairs) -> ApiResult<Self::New>;
+    /// A create's input from the API's JSON body, what the page carried (a contact's
+    /// account) and who creates it (a SKU request's drafter).
+    fn new_from(raw: &[u8], carried: &Pairs, s: &Subject) -> ApiResult<Self::New>;
     /// Query parameters a "new" link may carry into the form (hidden), e.g. `account`.
     const CARRIED: &'static [&'static str] = &[];
     /// The carried link naming the record a new one belongs to, named in the heading
@@ -160,8 +162,8 @@ fn page(
 ) -> Result<Response, UiError> {
     let mut rest = Vec::new();
     for e in errors {
-        match d.inputs.iter_mut().find(|i| i.name == e.field) {
-            Some(input) => input.errors.push(e.message),
+        match d.inputs.iter_mut().find(|i| belongs(i.name, &e.field)) {
+            Some(input) => input.errors.push(at_line(input.name, &e)),
             None => rest.push(e),
         }
     }
@@ -181,6 +183,29 @@ fn page(
     Ok((status, render("edit.html", ctx)?).into_response())
 }
 
+/// Whether an error about `field` is told at the input `name`: its own field, or an item
+/// of it (`kit_links[2].url` at `kit_links`).
+fn belongs(name: &str, field: &str) -> bool {
+    field
+        .strip_prefix(name)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('[') || rest.starts_with('.'))
+}
+
+/// An error's message at its input; an item's error says which line of the list it is
+/// about.
+fn at_line(name: &str, e: &FieldError) -> String {
+    let item = e
+        .field
+        .strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix('['))
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    match item {
+        Some(i) => format!("line {}: {}", i + 1, e.message),
+        None => e.message.clone(),
+    }
+}
+
 /// The inputs as the form posted them.
 fn as_posted(list: &[Input], p: &Pairs) -> Vec<Shown> {
     list.iter()
@@ -192,16 +217,36 @@ fn as_posted(list: &[Input], p: &Pairs) -> Vec<Shown> {
 }
 
 /// The inputs showing a stored record, references by name.
-async fn as_stored<R: Record>(st: &AppState, list: &[Input], record: &R) -> Result<Vec<Shown>, UiError> {
+/// `locked`: on an edit form, where fixed inputs are shown but not changed.
+async fn as_stored<R: Record>(st: &AppState, list: &[Input], record: &R, locked: bool) -> Result<Vec<Shown>, UiError> {
     let json = serde_json::to_value(record).map_err(UiError::internal)?;
     let mut out = Vec::new();
     for i in list {
         let field = json.get(i.name).unwrap_or(&Value::Null);
         let (value, currency) = match (i.kind, field.as_i64()) {
             (Kind::Ref(entity), Some(id)) => (named(st, entity, id).await?, String::new()),
+            (Kind::Refs(entity), _) => {
+                let ids: Vec<i64> = field
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_i64)
+                    .collect();
+                let names = super::filters::names_by_kind(st, entity, ids.clone()).await?;
+                let lines: Vec<String> = ids
+                    .iter()
+                    .map(|id| match names.get(id) {
+                        Some(name) => pick::written(name, *id),
+                        None => id.to_string(),
+                    })
+                    .collect();
+                (lines.join("\n"), String::new())
+            }
             _ => inputs::text_of(i.kind, field),
         };
-        out.push(inputs::shown(i, value, currency));
+        let mut shown = inputs::shown(i, value, currency);
+        shown.locked = i.fixed && locked;
+        out.push(shown);
     }
     Ok(out)
 }
@@ -221,15 +266,32 @@ async fn references(
     s: &Subject,
     list: &[Input],
     p: &Pairs,
-) -> Result<(Vec<(&'static str, Option<i64>)>, Vec<FieldError>), UiError> {
+) -> Result<(Vec<(&'static str, Vec<i64>)>, Vec<FieldError>), UiError> {
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for i in list {
-        if let Kind::Ref(entity) = i.kind {
-            match pick::resolve(st, s, entity, i.name, i.label, &p.text(i.name)).await? {
-                Ok(id) => ids.push((i.name, id)),
+        match i.kind {
+            Kind::Ref(entity) => match pick::resolve(st, s, entity, i.name, i.label, &p.text(i.name)).await? {
+                Ok(id) => ids.push((i.name, id.into_iter().collect())),
                 Err(e) => errors.push(e),
+            },
+            Kind::Refs(entity) => {
+                let text = p.text(i.name);
+                let mut found = Vec::new();
+                for (n, line) in inputs::lines(&text).enumerate() {
+                    match pick::resolve(st, s, entity, i.name, i.label, line).await? {
+                        Ok(Some(id)) => found.push(id),
+                        Ok(None) => {}
+                        Err(e) => errors.push(FieldError::new(
+                            i.name,
+                            e.rule,
+                            format!("line {}: {}", n + 1, e.message),
+                        )),
+                    }
+                }
+                ids.push((i.name, found));
             }
+            _ => {}
         }
     }
     Ok((ids, errors))
@@ -274,7 +336,7 @@ fn read<T>(
                 let told = refused(e)?;
                 let mut replaced = false;
                 for e in &told {
-                    if let Some(input) = list.iter().find(|i| i.name == e.field) {
+                    if let Some(input) = list.iter().find(|i| belongs(i.name, &e.field)) {
                         replaced |= body.insert(input.name.into(), inputs::stand_in(input.kind)).is_some();
                     }
                 }
@@ -292,7 +354,7 @@ fn read<T>(
 /// about inputs already in error (those hold stand-ins).
 fn merge(mut form: Vec<FieldError>, rules: Vec<FieldError>) -> Vec<FieldError> {
     let told: Vec<String> = form.iter().map(|e| e.field.clone()).collect();
-    form.extend(rules.into_iter().filter(|e| !told.contains(&e.field)));
+    form.extend(rules.into_iter().filter(|e| !told.iter().any(|t| belongs(t, &e.field))));
     form
 }
 
@@ -354,6 +416,8 @@ where
 {
     if may_edit::<R>(s) {
         Ok(())
+    } else if !crate::authorize::may_read_at_best(s, &format!("/api/v1/{}", R::API)) {
+        Err(super::not_found())
     } else {
         Err(Error::Forbidden(format!("your roles do not allow you to create a {}", R::NOUN)).into())
     }
@@ -415,7 +479,7 @@ where
     let s = subject(&st, &me).await?;
     refuse_new::<R>(&s)?;
     let (body, mut form) = posted_body(&st, &s, R::INPUTS, &p, false).await?;
-    let errors = match read(R::INPUTS, body, &mut form, |raw| R::new_from(raw, &p))? {
+    let errors = match read(R::INPUTS, body, &mut form, |raw| R::new_from(raw, &p, &s))? {
         None => form,
         Some(new) => match merge(form, rules::<R>(new.fields())?) {
             errors if !errors.is_empty() => errors,
@@ -494,7 +558,7 @@ where
 {
     let s = subject(&st, &me).await?;
     let record: R = editable(&st, &s, &id).await?;
-    let shown = as_stored(&st, R::INPUTS, &record).await?;
+    let shown = as_stored(&st, R::INPUTS, &record, true).await?;
     let draft = edit_draft(&st, &s, &record, shown, record.meta().version).await;
     page(&me, &s, R::NOUN, draft, Vec::new(), false, StatusCode::OK)
 }
@@ -566,13 +630,14 @@ where
         },
     };
     let mut shown = as_posted(R::INPUTS, &p);
-    if conflict {
-        // Saving again now overwrites deliberately: the form carries the stored version.
-        let stored = as_stored(&st, R::INPUTS, &record).await?;
-        for (mine, now) in shown.iter_mut().zip(stored) {
-            if mine.value != now.value || mine.currency != now.currency {
-                mine.stored = Some(format!("{} {}", now.value, now.currency).trim().to_string());
-            }
+    let stored = as_stored(&st, R::INPUTS, &record, true).await?;
+    for (mine, now) in shown.iter_mut().zip(stored) {
+        if now.locked {
+            // Not posted: what is stored is what the form shows.
+            *mine = now;
+        } else if conflict && (mine.value != now.value || mine.currency != now.currency) {
+            // Saving again now overwrites deliberately: the form carries the stored version.
+            mine.stored = Some(format!("{} {}", now.value, now.currency).trim().to_string());
         }
     }
     let draft = edit_draft(&st, &s, &record, shown, at).await;

@@ -7,6 +7,8 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::accounts::{Account, AccountFilter};
+use psops_core::catalog::offerings::{Offering, OfferingFilter, OfferingType, OfferingTypeFilter};
+use psops_core::catalog::skus::{Sku, SkuFilter};
 use psops_core::page::PageRequest;
 use psops_core::partners::{Partner, PartnerFilter};
 use psops_core::people::{Person, PersonFilter};
@@ -132,6 +134,55 @@ pub async fn search(st: &AppState, s: &Subject, entity: Entity, q: &str, limit: 
                 })
                 .collect()
         }
+        Entity::OfferingType | Entity::Offering | Entity::Sku if s.is_partner() => Vec::new(),
+        Entity::OfferingType => {
+            let filter = OfferingTypeFilter {
+                q,
+                archived: live,
+                ..Default::default()
+            };
+            first::<OfferingType>(st, &filter, limit)
+                .await?
+                .into_iter()
+                .map(|t| Choice {
+                    id: t.id.get(),
+                    detail: t.fields.category,
+                    name: t.fields.name,
+                })
+                .collect()
+        }
+        Entity::Offering => {
+            let filter = OfferingFilter {
+                q,
+                archived: live,
+                ..Default::default()
+            };
+            first::<Offering>(st, &filter, limit)
+                .await?
+                .into_iter()
+                .map(|o| Choice {
+                    id: o.id.get(),
+                    detail: crate::ui::filters::label(psops_core::code::Code::code(&o.fields.maturity)),
+                    name: o.fields.name,
+                })
+                .collect()
+        }
+        Entity::Sku => {
+            let filter = SkuFilter {
+                q,
+                archived: live,
+                ..Default::default()
+            };
+            first::<Sku>(st, &filter, limit)
+                .await?
+                .into_iter()
+                .map(|k| Choice {
+                    id: k.id.get(),
+                    detail: k.fields.name,
+                    name: k.fields.code,
+                })
+                .collect()
+        }
         other => {
             return Err(UiError::internal(format!("{other} is not chosen by name")));
         }
@@ -195,6 +246,9 @@ pub async fn suggest(
         "partner" => Entity::Partner,
         "account" => Entity::Account,
         "project" => Entity::Project,
+        "offering_type" => Entity::OfferingType,
+        "offering" => Entity::Offering,
+        "sku" => Entity::Sku,
         _ => return Err(crate::ui::not_found()),
     };
     let s = subject(&st, &me).await?;
