@@ -94,6 +94,14 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Projects list", "/projects".to_string()),
         ("Projects list, by PM, page 2", "/projects?sort=pm&page=2".to_string()),
         ("Person page", format!("/people/{}", who.person)),
+        ("Catalog", "/catalog".to_string()),
+        ("SKU requests", "/catalog/requests".to_string()),
+        ("Rate card", "/rates".to_string()),
+        (
+            "Cost rates, by rate, page 3",
+            "/rates/cost?sort=rate&dir=desc&page=3".to_string(),
+        ),
+        ("FX rates", "/rates/fx".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
