@@ -216,7 +216,65 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, users: &[(Role, UserI
             let _: Option<SkuPrice> = made(store.create(ctx, p).await?);
         }
     }
+    kits(store, ctx, &offerings).await?;
     requests(store, ctx, users, &offerings).await
+}
+
+/// Effort templates and kit links (demo data, under the demo's own address) for the
+/// offerings that have none: what delivery of one unit takes by role, from its kind.
+async fn kits(store: &dyn Store, ctx: &WriteCtx, offerings: &[Offering]) -> Result<()> {
+    use psops_core::catalog::offerings::{Effort, KitLink, OfferingPatch};
+    use psops_core::people::Function;
+    for o in offerings {
+        let f = &o.fields;
+        if !f.effort.is_empty() || f.maturity == psops_core::catalog::Maturity::Planned {
+            continue;
+        }
+        let name = f.name.to_lowercase();
+        // Hours of one unit: (lead role, hours), then a project manager's share.
+        let (lead, hours) = match () {
+            _ if name.contains("training") || name.contains("learning") || name.contains("certification") => {
+                (Function::Trainer, 24)
+            }
+            _ if name.contains("custom content") => (Function::Trainer, 80),
+            _ if name.contains("rapid") => (Function::Engineer, 160),
+            _ if name.contains("migration") => (Function::Engineer, 120),
+            _ if name.contains("health") || name.contains("readiness") => (Function::TechnicalArchitect, 48),
+            _ if name.contains("integration") => (Function::Engineer, 40),
+            _ if name.contains("dedicated") => (Function::Engineer, 1_700),
+            _ if name.contains("expert") => (Function::Engineer, 40),
+            _ => (Function::TechnicalArchitect, 40),
+        };
+        let mut effort = vec![Effort {
+            role: lead,
+            minutes: Minutes(hours * 60),
+        }];
+        if hours >= 40 && lead != Function::Trainer {
+            effort.push(Effort {
+                role: Function::ProjectManager,
+                minutes: Minutes(hours * 60 * 15 / 100 / 15 * 15),
+            });
+        }
+        let slug: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let link = |label: &str, page: &str| KitLink {
+            name: label.into(),
+            url: format!("https://handbook.demo.psops.example/kits/{slug}/{page}"),
+        };
+        let patch = OfferingPatch {
+            kit_links: Some(vec![
+                link("Kick-off deck (demo)", "kickoff"),
+                link("Delivery runbook (demo)", "runbook"),
+                link("Status report template (demo)", "status-report"),
+            ]),
+            effort: Some(effort),
+            ..Default::default()
+        };
+        store.update(ctx, o.id, None, patch).await?;
+    }
+    Ok(())
 }
 
 /// The chain by the demo's users, and two requests waiting at its second and third steps.

@@ -35,6 +35,27 @@ fn demo_story(db: &TestDb) {
     assert!(!out.stderr.contains('\r'), "{:?}", out.stderr);
     assert!(!out.stderr.contains("loading 20 people"), "{}", out.stderr);
 
+    // The demo prices the handbook's catalog (marked as demo data), gives offerings their
+    // effort and kit, and keeps the one handbook price as it is.
+    let catalog = run(db, &["catalog", "export"], None);
+    catalog.assert_ok();
+    let text = &catalog.stdout;
+    assert!(text.matches("demo price").count() >= 30, "{text}");
+    assert!(
+        text.contains("the handbook's price") && text.contains("'500.00'"),
+        "{text}"
+    );
+    assert!(
+        text.contains("effort:") && text.contains("handbook.demo.psops.example/kits"),
+        "{text}"
+    );
+    let cards = run(db, &["rates", "export", "--kind", "bill"], None);
+    assert!(
+        cards.stdout.lines().count() > 30 && cards.stdout.contains(",EUR,"),
+        "{}",
+        cards.stdout
+    );
+
     let verified = run(db, &["verify"], None);
     verified.assert_ok();
 
