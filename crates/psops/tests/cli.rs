@@ -9,6 +9,8 @@ mod support;
 mod audit;
 #[path = "cli/browser.rs"]
 mod browser;
+#[path = "cli/browser_catalog.rs"]
+mod browser_catalog;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
 #[path = "cli/catalog.rs"]

@@ -27,7 +27,7 @@ mod people;
 mod pre_session;
 mod project_page;
 mod projects;
-mod rates;
+pub(crate) mod rates;
 mod render;
 mod report_charts;
 mod reports;

@@ -101,7 +101,7 @@ pub async fn offering(store: &dyn Store) -> i64 {
     o.id.get()
 }
 
-/// An active SKU with a price in force since 2020.
+/// An active SKU with a price in force since before 2020.
 pub async fn sku(store: &dyn Store) -> i64 {
     let f = SkuFields {
         offering_id: Id::new(offering(store).await),
@@ -126,10 +126,12 @@ pub async fn sku(store: &dyn Store) -> i64 {
     s.id.get()
 }
 
+/// A price in force today whatever the counter stands at: from a day of its own before
+/// 2020 (a counter past a few thousand once put it in the future: "price not set").
 pub async fn price(store: &dyn Store, sku: i64) -> i64 {
     let f = SkuPriceFields {
         sku_id: Id::new(sku),
-        effective_from: date!(2000 - 01 - 01) + Duration::days(next() % 3000),
+        effective_from: date!(2000 - 01 - 01) + Duration::days(next() % 7_000),
         price: usd(100_000),
         note: None,
     };

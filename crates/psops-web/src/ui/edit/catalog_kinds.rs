@@ -391,6 +391,10 @@ impl Editable for RoleRate {
     const API: &'static str = "role-rates";
     const INPUTS: &'static [Input] = ROLE_RATE;
 
+    fn shown_to(s: &Subject) -> bool {
+        crate::ui::rates::sees_rates(s)
+    }
+
     fn name(&self) -> String {
         format!(
             "{} {} in {}",
@@ -491,6 +495,10 @@ impl Editable for CostRate {
     const API: &'static str = "cost-rates";
     const INPUTS: &'static [Input] = COST_RATE;
 
+    fn shown_to(s: &Subject) -> bool {
+        crate::ui::rates::sees_rates(s)
+    }
+
     fn name(&self) -> String {
         format!("cost rate from {}", self.fields.effective_from)
     }
@@ -528,6 +536,10 @@ impl Editable for FxRate {
     const PATH: &'static str = "/rates/fx";
     const API: &'static str = "fx-rates";
     const INPUTS: &'static [Input] = FX_RATE;
+
+    fn shown_to(s: &Subject) -> bool {
+        crate::ui::rates::sees_rates(s)
+    }
 
     fn name(&self) -> String {
         format!("{} on {}", self.fields.currency, self.fields.date)

@@ -77,6 +77,11 @@ where
     fn starting(_link: &Pairs) -> Vec<(&'static str, String)> {
         Vec::new()
     }
+    /// Whether the kind's pages are there for the subject at all; a section a role does
+    /// not have (the rates, for a consultant) has no forms for it either.
+    fn shown_to(_s: &Subject) -> bool {
+        true
+    }
     /// Where "Cancel" on a new form leads.
     fn back(link: &Pairs) -> String {
         let _ = link;
@@ -414,7 +419,9 @@ where
     R::Patch: DeserializeOwned,
     R::New: Guarded,
 {
-    if may_edit::<R>(s) {
+    if !R::shown_to(s) {
+        Err(super::not_found())
+    } else if may_edit::<R>(s) {
         Ok(())
     } else if !crate::authorize::may_read_at_best(s, &format!("/api/v1/{}", R::API)) {
         Err(super::not_found())
@@ -508,6 +515,9 @@ where
     R::New: Guarded,
     dyn Store: RecordStore<R>,
 {
+    if !R::shown_to(s) {
+        return Err(super::not_found());
+    }
     let record: R = st.store.get(Id::new(path_id(id)?)).await?;
     allow(st, s, Action::Update, &record).await?;
     Ok(record)
@@ -665,6 +675,9 @@ where
 {
     let p = fields(&me, form)?;
     let s = subject(&st, &me).await?;
+    if !R::shown_to(&s) {
+        return Err(super::not_found());
+    }
     let record: R = st.store.get(Id::new(path_id(&id)?)).await?;
     let grant = allow(&st, &s, Action::Archive, &record).await?;
     let archived = p.get("archived") == Some("true");
