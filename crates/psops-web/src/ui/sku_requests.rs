@@ -302,17 +302,24 @@ async fn offers(st: &AppState, s: &Subject, r: &SkuRequest, decisions: &[Decisio
     Offers { change, decide }
 }
 
-/// The page of one request, with what a refused action said beside what it names.
-async fn page(
-    st: &AppState,
-    me: &SignedIn,
-    s: &Subject,
-    r: &SkuRequest,
+/// What the page says beside the request: what an action was refused for, the reason
+/// typed, what was done, or that someone else changed it first.
+#[derive(Default)]
+struct Said {
     refused: Vec<FieldError>,
     reason: String,
     done: Option<&'static str>,
     conflict: bool,
-) -> Result<RequestPage, UiError> {
+}
+
+/// The page of one request, with what a refused action said beside what it names.
+async fn page(st: &AppState, me: &SignedIn, s: &Subject, r: &SkuRequest, said: Said) -> Result<RequestPage, UiError> {
+    let Said {
+        refused,
+        reason,
+        done,
+        conflict,
+    } = said;
     let f = &r.fields;
     let decisions = st.store.sku_request_decisions(r.id).await?;
     let o: Offering = st.store.get(f.offering_id).await?;
@@ -526,7 +533,17 @@ pub async fn show(
         _ if p.get("saved").is_some() => Some("Saved."),
         _ => None,
     };
-    let ctx = page(&st, &me, &s, &r, Vec::new(), String::new(), done, false).await?;
+    let ctx = page(
+        &st,
+        &me,
+        &s,
+        &r,
+        Said {
+            done,
+            ..Said::default()
+        },
+    )
+    .await?;
     Ok(render("sku_request.html", ctx)?.into_response())
 }
 
@@ -560,7 +577,12 @@ async fn act(
                     psops_core::rule::Rule::InvalidValue,
                     "decision must be approve or reject",
                 );
-                let ctx = page(&st, &me, &s, &r, vec![e], reason, None, false).await?;
+                let said = Said {
+                    refused: vec![e],
+                    reason,
+                    ..Said::default()
+                };
+                let ctx = page(&st, &me, &s, &r, said).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, render("sku_request.html", ctx)?).into_response());
             }
         },
@@ -602,7 +624,13 @@ async fn act(
     };
     // Shown as it is now, which a refusal did not change.
     let now = readable_request(&st, &s, &id).await?;
-    let ctx = page(&st, &me, &s, &now, errors, reason, None, conflict).await?;
+    let said = Said {
+        refused: errors,
+        reason,
+        done: None,
+        conflict,
+    };
+    let ctx = page(&st, &me, &s, &now, said).await?;
     Ok((status, render("sku_request.html", ctx)?).into_response())
 }
 
