@@ -598,6 +598,32 @@ impl<T> Store for T where
 {
 }
 
+/// Every live record of a list, read page by page through [`Records::list`]:
+/// `every!(store, filter)` gives a `Vec` of the filter's records. For the small lists a
+/// command or a loader reads whole (the catalog, rates); report-sized reads have their
+/// own queries.
+#[macro_export]
+macro_rules! every {
+    ($store:expr, $filter:expr) => {{
+        let mut out = Vec::new();
+        let mut page = $crate::page::PageRequest {
+            after: None,
+            limit: 500,
+        };
+        loop {
+            let p = $store.list(&$filter, page).await?;
+            let full = p.items.len() == page.limit as usize;
+            let last = p.items.last().map(|r| r.id.get());
+            out.extend(p.items);
+            match last {
+                Some(id) if full => page.after = Some(id),
+                _ => break,
+            }
+        }
+        out
+    }};
+}
+
 /// Every store trait at once: `use psops_core::store::prelude::*;`.
 pub mod prelude {
     pub use super::{

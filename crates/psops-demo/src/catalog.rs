@@ -9,7 +9,7 @@ use psops_core::catalog::offerings::OfferingFilter;
 use psops_core::catalog::requests::{NewSkuRequest, SkuRequestFields, Step, Verdict};
 use psops_core::catalog::skus::{SkuFields, SkuFilter, SkuPriceFields};
 use psops_core::catalog::{Channel, Offering, Sku, SkuPrice, SkuStatus, Unit};
-use psops_core::page::PageRequest;
+use psops_core::every;
 use psops_core::policy::{Action, Subject, grant};
 use psops_core::settings::SettingsPatch;
 use psops_core::store::{Created, Records as _, Store, WriteCtx};
@@ -120,28 +120,6 @@ const MORE: [(&str, &str, &str, Unit, i64, Channel); 8] = [
     ),
 ];
 
-/// Every record of a list, page by page.
-macro_rules! all {
-    ($store:expr, $filter:expr) => {{
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            after: None,
-            limit: 500,
-        };
-        loop {
-            let p = $store.list(&$filter, page).await?;
-            let full = p.items.len() == page.limit as usize;
-            let last = p.items.last().map(|r| r.id.get());
-            out.extend(p.items);
-            match last {
-                Some(id) if full => page.after = Some(id),
-                _ => break,
-            }
-        }
-        out
-    }};
-}
-
 /// A write as a demo user, as a signed-in request of theirs would make it.
 fn as_user(u: UserId) -> WriteCtx {
     let me = Subject {
@@ -160,7 +138,7 @@ fn as_user(u: UserId) -> WriteCtx {
 /// Prices, more SKUs, the approval chain and two requests part way through it; `users`
 /// are the demo's users by role, `end` the demo's last day.
 pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, users: &[(Role, UserId)], end: Date) -> Result<()> {
-    let offerings: Vec<Offering> = all!(store, OfferingFilter::default());
+    let offerings: Vec<Offering> = every!(store, OfferingFilter::default());
     if offerings.is_empty() {
         return Ok(());
     }
@@ -194,7 +172,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, users: &[(Role, UserI
     // Last year's price, then this year's, 5 % up.
     let this_year = Date::from_calendar_date(end.year(), Month::January, 1).unwrap_or(end);
     let last_year = Date::from_calendar_date(end.year() - 1, Month::January, 1).unwrap_or(end);
-    let skus: Vec<Sku> = all!(store, SkuFilter::default());
+    let skus: Vec<Sku> = every!(store, SkuFilter::default());
     for sku in skus {
         if !store.sku_prices(sku.id).await?.is_empty() {
             continue;

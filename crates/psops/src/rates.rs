@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use psops_core::code::Code;
-use psops_core::page::PageRequest;
+use psops_core::every;
 use psops_core::people::{Function, PersonFilter};
 use psops_core::rates::cards::{CostRateFields, CostRateFilter, RoleRateFields, RoleRateFilter};
 use psops_core::rates::fx::{FxRateFields, FxRateFilter};
@@ -107,28 +107,6 @@ fn columns(kind: Kind) -> &'static [&'static str] {
         Kind::Cost => &["person_email", "currency", "rate", "effective_from", "effective_to"],
         Kind::Fx => &["currency", "quote", "date", "rate"],
     }
-}
-
-/// Every live record of a kind.
-macro_rules! every {
-    ($db:expr, $filter:expr) => {{
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            after: None,
-            limit: 500,
-        };
-        loop {
-            let p = $db.list(&$filter, page).await?;
-            let full = p.items.len() == page.limit as usize;
-            let last = p.items.last().map(|r| r.id.get());
-            out.extend(p.items);
-            match last {
-                Some(id) if full => page.after = Some(id),
-                _ => break,
-            }
-        }
-        out
-    }};
 }
 
 /// One row's cells by column, with the line it came from.
@@ -249,6 +227,17 @@ enum Plan<F> {
     Same,
 }
 
+impl<F: PartialEq> Plan<F> {
+    /// What a row does given the stored record it matches, by id and fields.
+    fn of(found: Option<(i64, &F)>, f: F) -> Plan<F> {
+        match found {
+            Some((_, stored)) if *stored == f => Plan::Same,
+            Some((id, _)) => Plan::Update(id, f),
+            None => Plan::Create(f),
+        }
+    }
+}
+
 async fn import(db: &Db, kind: Kind, text: &str, dry_run: bool) -> anyhow::Result<()> {
     let lines = read(kind, text)?;
     let mut errors: Vec<(u64, FieldError)> = Vec::new();
@@ -307,11 +296,7 @@ async fn import(db: &Db, kind: Kind, text: &str, dry_run: bool) -> anyhow::Resul
                     let found = stored
                         .iter()
                         .find(|s| same(&s.fields, &f) && s.fields.effective_from == f.effective_from);
-                    let plan = match found {
-                        Some(s) if s.fields == f => Plan::Same,
-                        Some(s) => Plan::Update(s.id.get(), f),
-                        None => Plan::Create(f),
-                    };
+                    let plan = Plan::of(found.map(|s| (s.id.get(), &s.fields)), f);
                     (at, plan)
                 })
                 .collect();
@@ -402,11 +387,7 @@ async fn import(db: &Db, kind: Kind, text: &str, dry_run: bool) -> anyhow::Resul
                     let found = stored
                         .iter()
                         .find(|s| s.fields.person_id == f.person_id && s.fields.effective_from == f.effective_from);
-                    let plan = match found {
-                        Some(s) if s.fields == f => Plan::Same,
-                        Some(s) => Plan::Update(s.id.get(), f),
-                        None => Plan::Create(f),
-                    };
+                    let plan = Plan::of(found.map(|s| (s.id.get(), &s.fields)), f);
                     (at, plan)
                 })
                 .collect();
@@ -501,11 +482,7 @@ async fn import(db: &Db, kind: Kind, text: &str, dry_run: bool) -> anyhow::Resul
                 let found = stored
                     .iter()
                     .find(|s| s.fields.currency == currency && s.fields.quote == quote && s.fields.date == date);
-                let plan = match found {
-                    Some(s) if s.fields == f => Plan::Same,
-                    Some(s) => Plan::Update(s.id.get(), f),
-                    None => Plan::Create(f),
-                };
+                let plan = Plan::of(found.map(|s| (s.id.get(), &s.fields)), f);
                 plans.push((l.at, plan));
             }
             write(db, plans, &errors, dry_run, |f, id| async move {

@@ -17,7 +17,6 @@ use super::offerings::{
 use super::skus::{
     Bound, Channel, Sku, SkuFields, SkuFilter, SkuPatch, SkuPrice, SkuPriceFields, SkuPricePatch, SkuStatus, Unit,
 };
-use crate::page::PageRequest;
 use crate::people::Function;
 use crate::rule::Rule;
 use crate::store::{Created, Records as _, Store, WriteCtx};
@@ -526,28 +525,6 @@ fn resolve(
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
-/// Every live record of a kind.
-macro_rules! every {
-    ($store:expr, $filter:expr) => {{
-        let mut out = Vec::new();
-        let mut page = PageRequest {
-            after: None,
-            limit: 500,
-        };
-        loop {
-            let p = $store.list(&$filter, page).await?;
-            let full = p.items.len() == page.limit as usize;
-            let last = p.items.last().map(|r| r.id.get());
-            out.extend(p.items);
-            match last {
-                Some(id) if full => page.after = Some(id),
-                _ => break,
-            }
-        }
-        out
-    }};
-}
-
 /// The catalog as stored, live records only.
 struct Current {
     types: Vec<OfferingType>,
@@ -559,11 +536,11 @@ struct Current {
 
 async fn current(store: &dyn Store) -> Result<Current> {
     Ok(Current {
-        types: every!(store, OfferingTypeFilter::default()),
-        offerings: every!(store, OfferingFilter::default()),
-        skus: every!(store, SkuFilter::default()),
-        prices: every!(store, super::skus::SkuPriceFilter::default()),
-        bundles: every!(store, BundleFilter::default()),
+        types: crate::every!(store, OfferingTypeFilter::default()),
+        offerings: crate::every!(store, OfferingFilter::default()),
+        skus: crate::every!(store, SkuFilter::default()),
+        prices: crate::every!(store, super::skus::SkuPriceFilter::default()),
+        bundles: crate::every!(store, BundleFilter::default()),
     })
 }
 
