@@ -66,6 +66,12 @@ pub enum Entity {
     ProjectRate,
     CostRate,
     FxRate,
+    Opportunity,
+    Estimate,
+    Sow,
+    Milestone,
+    ResourceRequest,
+    ChecklistItem,
 }
 
 impl Entity {

@@ -23,6 +23,16 @@ use serde::{Serialize, Serializer};
 )]
 #[strum(serialize_all = "snake_case")]
 pub enum Rule {
+    /// A scoping move, SOW step or signature lacks a condition it needs (the field names it).
+    Gate,
+    /// A request for a technical architect gives less notice than the setting's business days.
+    Notice,
+    /// An estimate line asks for more than a SKU's bounds cover: the custom path applies.
+    OutsideBounds,
+    /// An estimate line sells more seats than the SKU's limit without enough add-on seats.
+    Seats,
+    /// A SKU that is always custom cannot go on an estimate as a SKU line.
+    Custom,
     /// An imported time row's project belongs to another account than the one the row names.
     AccountMismatch,
     /// An end date (or `to`, `effective_to`, `employment_end`) lies before its start.

@@ -29,6 +29,9 @@ pub struct Settings {
     pub sku_approval_chain: Vec<Step>,
     /// What the numbers of SKUs made by requests start with, e.g. `PS-` for `PS-0007`.
     pub sku_code_prefix: String,
+    /// Scoping: service levels, the TA threshold, idle closing, territories.
+    #[serde(default)]
+    pub scoping: crate::scoping::ScopingSettings,
 }
 
 impl Default for Settings {
@@ -41,6 +44,7 @@ impl Default for Settings {
             time_without_assignment: false,
             sku_approval_chain: default_chain(),
             sku_code_prefix: "PS-".into(),
+            scoping: Default::default(),
         }
     }
 }
@@ -65,6 +69,8 @@ pub struct SettingsPatch {
     pub time_without_assignment: Option<bool>,
     pub sku_approval_chain: Option<Vec<Step>>,
     pub sku_code_prefix: Option<String>,
+    /// Replaces the scoping settings whole.
+    pub scoping: Option<crate::scoping::ScopingSettings>,
 }
 
 impl Settings {
@@ -88,6 +94,7 @@ impl Settings {
             &mut self.sku_code_prefix,
             patch.sku_code_prefix.map(|p| p.trim().to_string()),
         );
+        crate::patch::set(&mut self.scoping, patch.scoping);
         self.validate()?;
         Ok(self)
     }
@@ -121,6 +128,7 @@ impl Settings {
             Rule::InvalidValue,
             "sku_code_prefix may hold letters, digits, '-', '_' and '.' only",
         );
+        self.scoping.validate(&mut c);
         c.into_result()
     }
 }

@@ -120,6 +120,10 @@ pub trait OrgStore: Send + Sync {
     fn backend(&self) -> &'static str;
     /// Succeeds when the database answers.
     async fn ping(&self) -> Result<()>;
+    /// Claims this period's run of a scheduled job for `node`: true for exactly one
+    /// caller of all the nodes sharing the database when the last run is at least
+    /// `every` before `now`.
+    async fn claim_run(&self, job: &str, node: &str, every: time::Duration, now: OffsetDateTime) -> Result<bool>;
     async fn settings(&self) -> Result<Settings>;
     async fn update_settings(&self, ctx: &WriteCtx, patch: SettingsPatch) -> Result<Settings>;
 }
@@ -572,6 +576,10 @@ pub trait Store:
     + ImportStore
     + BulkStore
     + crate::catalog::CatalogStore
+    + crate::scoping::SowStore
+    + RecordStore<crate::plan::Milestone>
+    + RecordStore<crate::plan::ResourceRequest>
+    + RecordStore<crate::plan::ChecklistItem>
 {
 }
 
@@ -595,6 +603,10 @@ impl<T> Store for T where
         + ImportStore
         + BulkStore
         + crate::catalog::CatalogStore
+        + crate::scoping::SowStore
+        + RecordStore<crate::plan::Milestone>
+        + RecordStore<crate::plan::ResourceRequest>
+        + RecordStore<crate::plan::ChecklistItem>
 {
 }
 

@@ -111,6 +111,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_catalog.sql"),
         postgres: include_str!("../migrations/postgres/0014_catalog.sql"),
     },
+    Migration {
+        version: 15,
+        name: "scoping",
+        sqlite: include_str!("../migrations/sqlite/0015_scoping.sql"),
+        postgres: include_str!("../migrations/postgres/0015_scoping.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

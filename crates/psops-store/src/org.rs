@@ -61,6 +61,27 @@ impl OrgStore for Db {
         self.pools.one(sql("SELECT 1 AS one")).await.map(drop)
     }
 
+    async fn claim_run(&self, job: &str, node: &str, every: time::Duration, now: time::OffsetDateTime) -> Result<bool> {
+        let mut tx = self.pools.begin().await?;
+        let first = sql("INSERT INTO job_runs (name, ran_at, node) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
+            .bind(job)
+            .bind(now)
+            .bind(node);
+        let claimed = if tx.execute(first).await? == 1 {
+            true
+        } else {
+            // The conditional update is the claim: of several nodes, one changes the row.
+            let again = sql("UPDATE job_runs SET ran_at = $1, node = $2 WHERE name = $3 AND ran_at <= $4")
+                .bind(now)
+                .bind(node)
+                .bind(job)
+                .bind(now - every);
+            tx.execute(again).await? == 1
+        };
+        tx.commit().await?;
+        Ok(claimed)
+    }
+
     async fn settings(&self) -> Result<Settings> {
         let mut pools = &self.pools;
         let read = load(&mut pools);

@@ -247,6 +247,50 @@ pub(crate) async fn update_in<R: Stored>(tx: &mut Tx, ctx: &WriteCtx, current: &
     Ok(updated)
 }
 
+/// Writes a record's whole row — the columns its actions own (`FIXED`, in order) and its
+/// fields — bumps its version and audits the change from `before`: the one write path of
+/// a kind whose state moves by actions (a scoping record, a SOW).
+pub(crate) async fn persist<R: Stored>(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    before: &R,
+    fixed: Vec<Value>,
+    fields: &R::Fields,
+) -> Result<R> {
+    let mut values = fixed;
+    values.extend(R::values(fields));
+    let n = values.len();
+    let sets: Vec<String> = R::FIXED
+        .iter()
+        .chain(R::COLUMNS)
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let mut q = sql(format!(
+        "UPDATE {} SET {}, version = version + 1, updated_at = ${} WHERE id = ${} RETURNING {}",
+        R::TABLE,
+        sets.join(", "),
+        n + 1,
+        n + 2,
+        select_list::<R>()
+    ));
+    for v in values {
+        q = q.bind(v);
+    }
+    let after = R::read(&tx.one(q.bind(now()).bind(before.id().get())).await.map_err(unique::<R>)?)?;
+    crate::audit::record(
+        tx,
+        ctx,
+        R::ENTITY,
+        after.id().get(),
+        AuditAction::Update,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
 /// Creates (`before` None) or rewrites a record whose create input is its fields.
 pub(crate) async fn save<R, F>(tx: &mut Tx, ctx: &WriteCtx, before: Option<&R>, fields: &F) -> Result<R>
 where

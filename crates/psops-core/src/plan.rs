@@ -1,0 +1,295 @@
+//! What a project is to deliver, as signing its SOW sets it up: milestones with their
+//! amounts, resource requests for the planned hours by role, and the offering's
+//! delivery-kit checklist. Each belongs to its project.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+use utoipa::ToSchema;
+
+use crate::code::Code;
+use crate::id::Id;
+use crate::meta::Meta;
+use crate::patch::{double_option, set};
+use crate::people::Function;
+use crate::projects::ProjectId;
+use crate::rule::Rule;
+use crate::validate::Checks;
+use crate::{Minutes, Money, Result};
+
+pub type MilestoneId = Id<Milestone>;
+pub type ResourceRequestId = Id<ResourceRequest>;
+pub type ChecklistItemId = Id<ChecklistItem>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum MilestoneStatus {
+    Open,
+    Completed,
+}
+
+impl Code for MilestoneStatus {
+    const FIELD: &'static str = "status";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestoneFields {
+    #[schema(value_type = i64)]
+    pub project_id: ProjectId,
+    pub name: String,
+    #[serde(default)]
+    pub due_date: Option<Date>,
+    #[serde(default)]
+    pub amount: Option<Money>,
+    pub status: MilestoneStatus,
+}
+
+impl MilestoneFields {
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.text(&self.name, "name", 200);
+        if let Some(a) = self.amount {
+            c.check(a.amount_minor >= 0, "amount", Rule::NotNegative, "amount must not be negative");
+        }
+        c.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Milestone {
+    pub id: MilestoneId,
+    #[serde(flatten)]
+    pub fields: MilestoneFields,
+    #[serde(flatten)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MilestonePatch {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Date>)]
+    pub due_date: Option<Option<Date>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Money>)]
+    pub amount: Option<Option<Money>>,
+    pub status: Option<MilestoneStatus>,
+}
+
+impl MilestonePatch {
+    pub fn apply(self, mut f: MilestoneFields) -> MilestoneFields {
+        set(&mut f.name, self.name);
+        set(&mut f.due_date, self.due_date);
+        set(&mut f.amount, self.amount);
+        set(&mut f.status, self.status);
+        f
+    }
+}
+
+crate::sort_columns!(
+    /// The order a project's plan lists in.
+    PlanSort { Position }
+);
+
+crate::plain_record!(Milestone, Milestone, MilestoneFields, MilestonePatch, MilestoneFilter, PlanSort);
+pub type MilestoneFilter = PlanFilterOf<Milestone>;
+
+/// A project's plan filter for one kind.
+#[derive(Debug, Clone)]
+pub struct PlanFilterOf<R> {
+    pub project_id: Option<ProjectId>,
+    pub archived: Option<bool>,
+    pub kind: std::marker::PhantomData<R>,
+}
+
+impl<R> Default for PlanFilterOf<R> {
+    fn default() -> Self {
+        PlanFilterOf {
+            project_id: None,
+            archived: None,
+            kind: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<R> PlanFilterOf<R> {
+    pub fn of(project: ProjectId) -> Self {
+        PlanFilterOf {
+            project_id: Some(project),
+            ..Default::default()
+        }
+    }
+}
+
+/// Soft (likely, not yet signed) or hard (signed) — a booking's firmness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum Booking {
+    Soft,
+    Hard,
+}
+
+impl Code for Booking {
+    const FIELD: &'static str = "booking";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum RequestStatus {
+    Open,
+    Filled,
+    Cancelled,
+}
+
+impl Code for RequestStatus {
+    const FIELD: &'static str = "status";
+}
+
+/// Planned hours of a role on a project, waiting to be staffed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRequestFields {
+    #[schema(value_type = i64)]
+    pub project_id: ProjectId,
+    pub role: Function,
+    pub minutes: Minutes,
+    #[serde(default)]
+    pub start_date: Option<Date>,
+    #[serde(default)]
+    pub end_date: Option<Date>,
+    pub booking: Booking,
+    pub status: RequestStatus,
+}
+
+impl ResourceRequestFields {
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.check(
+            (1..=100_000 * 60).contains(&self.minutes.get()),
+            "minutes",
+            Rule::Range,
+            "minutes must be more than 0 and at most 6000000 (100,000 hours)",
+        );
+        if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
+            c.check(e >= s, "end_date", Rule::AfterStart, "end_date must be on or after start_date");
+        }
+        c.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ResourceRequest {
+    pub id: ResourceRequestId,
+    #[serde(flatten)]
+    pub fields: ResourceRequestFields,
+    #[serde(flatten)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceRequestPatch {
+    pub role: Option<Function>,
+    pub minutes: Option<Minutes>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Date>)]
+    pub start_date: Option<Option<Date>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Date>)]
+    pub end_date: Option<Option<Date>>,
+    pub booking: Option<Booking>,
+    pub status: Option<RequestStatus>,
+}
+
+impl ResourceRequestPatch {
+    pub fn apply(self, mut f: ResourceRequestFields) -> ResourceRequestFields {
+        set(&mut f.role, self.role);
+        set(&mut f.minutes, self.minutes);
+        set(&mut f.start_date, self.start_date);
+        set(&mut f.end_date, self.end_date);
+        set(&mut f.booking, self.booking);
+        set(&mut f.status, self.status);
+        f
+    }
+}
+
+pub type ResourceRequestFilter = PlanFilterOf<ResourceRequest>;
+
+crate::plain_record!(
+    ResourceRequest,
+    ResourceRequest,
+    ResourceRequestFields,
+    ResourceRequestPatch,
+    ResourceRequestFilter,
+    PlanSort
+);
+
+/// One item of a project's delivery checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItemFields {
+    #[schema(value_type = i64)]
+    pub project_id: ProjectId,
+    /// Its place in the list, from 1.
+    pub position: i64,
+    pub item: String,
+    #[serde(default)]
+    pub done: bool,
+}
+
+impl ChecklistItemFields {
+    pub fn validate(&self) -> Result<()> {
+        let mut c = Checks::new();
+        c.text(&self.item, "item", 500).check(
+            (1..=10_000).contains(&self.position),
+            "position",
+            Rule::Range,
+            "position must be 1 to 10000",
+        );
+        c.into_result()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ChecklistItem {
+    pub id: ChecklistItemId,
+    #[serde(flatten)]
+    pub fields: ChecklistItemFields,
+    #[serde(flatten)]
+    pub meta: Meta,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItemPatch {
+    pub position: Option<i64>,
+    pub item: Option<String>,
+    pub done: Option<bool>,
+}
+
+impl ChecklistItemPatch {
+    pub fn apply(self, mut f: ChecklistItemFields) -> ChecklistItemFields {
+        set(&mut f.position, self.position);
+        set(&mut f.item, self.item);
+        set(&mut f.done, self.done);
+        f
+    }
+}
+
+pub type ChecklistItemFilter = PlanFilterOf<ChecklistItem>;
+
+crate::plain_record!(
+    ChecklistItem,
+    ChecklistItem,
+    ChecklistItemFields,
+    ChecklistItemPatch,
+    ChecklistItemFilter,
+    PlanSort
+);

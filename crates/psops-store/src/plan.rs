@@ -1,0 +1,161 @@
+//! A project's plan in SQL: milestones, resource requests and its checklist.
+
+use async_trait::async_trait;
+use psops_core::code::Code;
+use psops_core::plan::{
+    ChecklistItem, ChecklistItemFields, Milestone, MilestoneFields, PlanFilterOf, PlanSort, ResourceRequest,
+    ResourceRequestFields,
+};
+use psops_core::projects::{Project, ProjectId};
+use psops_core::{Minutes, Result};
+
+use crate::catalog::live;
+use crate::common::{eq, meta};
+use crate::db::{Row, Sql, Tx, Value};
+use crate::record::{Order, Stored};
+
+async fn project(tx: &mut Tx, id: ProjectId) -> Result<()> {
+    live::<Project>(tx, id, "project_id", "project").await.map(drop)
+}
+
+fn of_project<R>(q: &mut Sql, f: &PlanFilterOf<R>) {
+    eq(q, "project_id", f.project_id);
+}
+
+#[async_trait]
+impl Stored for Milestone {
+    const TABLE: &'static str = "milestones";
+    const COLUMNS: &'static [&'static str] = &["project_id", "name", "due_date", "amount_minor", "currency", "status"];
+    const TIES: Option<&'static str> = Some("due_date");
+
+    fn read(r: &Row) -> Result<Milestone> {
+        let amount = match r.get::<Option<i64>>("amount_minor")? {
+            Some(_) => Some(r.money("amount_minor", "currency")?),
+            None => None,
+        };
+        Ok(Milestone {
+            id: r.id("id")?,
+            fields: MilestoneFields {
+                project_id: r.id("project_id")?,
+                name: r.get("name")?,
+                due_date: r.get("due_date")?,
+                amount,
+                status: r.code("status")?,
+            },
+            meta: meta(r)?,
+        })
+    }
+
+    fn values(f: &MilestoneFields) -> Vec<Value> {
+        vec![
+            f.project_id.into(),
+            f.name.trim().into(),
+            f.due_date.into(),
+            f.amount.map(|a| a.amount_minor).into(),
+            f.amount.map(|a| a.currency.to_string()).into(),
+            f.status.code().into(),
+        ]
+    }
+
+    async fn check(tx: &mut Tx, f: &MilestoneFields, _me: Option<psops_core::Id<Milestone>>) -> Result<()> {
+        project(tx, f.project_id).await
+    }
+
+    fn filter(q: &mut Sql, f: &PlanFilterOf<Milestone>) {
+        of_project(q, f);
+    }
+
+    fn order(_key: PlanSort) -> Order {
+        Order::By("due_date")
+    }
+}
+
+#[async_trait]
+impl Stored for ResourceRequest {
+    const TABLE: &'static str = "resource_requests";
+    const LABEL: &'static str = "role";
+    const TIES: Option<&'static str> = Some("role");
+    const COLUMNS: &'static [&'static str] = &["project_id", "role", "minutes", "start_date", "end_date", "booking", "status"];
+
+    fn read(r: &Row) -> Result<ResourceRequest> {
+        Ok(ResourceRequest {
+            id: r.id("id")?,
+            fields: ResourceRequestFields {
+                project_id: r.id("project_id")?,
+                role: r.code("role")?,
+                minutes: Minutes(r.get("minutes")?),
+                start_date: r.get("start_date")?,
+                end_date: r.get("end_date")?,
+                booking: r.code("booking")?,
+                status: r.code("status")?,
+            },
+            meta: meta(r)?,
+        })
+    }
+
+    fn values(f: &ResourceRequestFields) -> Vec<Value> {
+        vec![
+            f.project_id.into(),
+            f.role.code().into(),
+            f.minutes.get().into(),
+            f.start_date.into(),
+            f.end_date.into(),
+            f.booking.code().into(),
+            f.status.code().into(),
+        ]
+    }
+
+    async fn check(tx: &mut Tx, f: &ResourceRequestFields, _me: Option<psops_core::Id<ResourceRequest>>) -> Result<()> {
+        project(tx, f.project_id).await
+    }
+
+    fn filter(q: &mut Sql, f: &PlanFilterOf<ResourceRequest>) {
+        of_project(q, f);
+    }
+
+    fn order(_key: PlanSort) -> Order {
+        Order::By("role")
+    }
+}
+
+#[async_trait]
+impl Stored for ChecklistItem {
+    const TABLE: &'static str = "checklist_items";
+    const LABEL: &'static str = "item";
+    const TIES: Option<&'static str> = Some("position");
+    const COLUMNS: &'static [&'static str] = &["project_id", "position", "item", "done"];
+
+    fn read(r: &Row) -> Result<ChecklistItem> {
+        Ok(ChecklistItem {
+            id: r.id("id")?,
+            fields: ChecklistItemFields {
+                project_id: r.id("project_id")?,
+                position: r.get("position")?,
+                item: r.get("item")?,
+                done: r.get("done")?,
+            },
+            meta: meta(r)?,
+        })
+    }
+
+    fn values(f: &ChecklistItemFields) -> Vec<Value> {
+        vec![
+            f.project_id.into(),
+            f.position.into(),
+            f.item.trim().into(),
+            f.done.into(),
+        ]
+    }
+
+    async fn check(tx: &mut Tx, f: &ChecklistItemFields, _me: Option<psops_core::Id<ChecklistItem>>) -> Result<()> {
+        project(tx, f.project_id).await
+    }
+
+    fn filter(q: &mut Sql, f: &PlanFilterOf<ChecklistItem>) {
+        of_project(q, f);
+    }
+
+    fn order(_key: PlanSort) -> Order {
+        Order::By("position")
+    }
+}
