@@ -15,6 +15,7 @@ mod params;
 mod problem;
 mod request_id;
 mod respond;
+pub mod sow_doc;
 mod ui;
 
 use std::sync::Arc;
