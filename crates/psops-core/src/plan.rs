@@ -51,7 +51,12 @@ impl MilestoneFields {
         let mut c = Checks::new();
         c.text(&self.name, "name", 200);
         if let Some(a) = self.amount {
-            c.check(a.amount_minor >= 0, "amount", Rule::NotNegative, "amount must not be negative");
+            c.check(
+                a.amount_minor >= 0,
+                "amount",
+                Rule::NotNegative,
+                "amount must not be negative",
+            );
         }
         c.into_result()
     }
@@ -94,7 +99,14 @@ crate::sort_columns!(
     PlanSort { Position }
 );
 
-crate::plain_record!(Milestone, Milestone, MilestoneFields, MilestonePatch, MilestoneFilter, PlanSort);
+crate::plain_record!(
+    Milestone,
+    Milestone,
+    MilestoneFields,
+    MilestonePatch,
+    MilestoneFilter,
+    PlanSort
+);
 pub type MilestoneFilter = PlanFilterOf<Milestone>;
 
 /// A project's plan filter for one kind.
@@ -178,7 +190,12 @@ impl ResourceRequestFields {
             "minutes must be more than 0 and at most 6000000 (100,000 hours)",
         );
         if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
-            c.check(e >= s, "end_date", Rule::AfterStart, "end_date must be on or after start_date");
+            c.check(
+                e >= s,
+                "end_date",
+                Rule::AfterStart,
+                "end_date must be on or after start_date",
+            );
         }
         c.into_result()
     }

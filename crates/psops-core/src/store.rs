@@ -643,4 +643,5 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::scoping::{ScopingStore, SowStore};
 }

@@ -50,8 +50,10 @@ impl Stored for Estimate {
         "discount_bp",
         "notes",
     ];
-    const UNIQUE: Option<(&'static str, &'static str)> =
-        Some(("opportunity_id", "another version with this number was saved at the same time: save again"));
+    const UNIQUE: Option<(&'static str, &'static str)> = Some((
+        "opportunity_id",
+        "another version with this number was saved at the same time: save again",
+    ));
 
     fn read(r: &Row) -> Result<Estimate> {
         let currency = r.currency("currency")?;
@@ -161,7 +163,9 @@ async fn book<E: Exec>(tx: &mut E, f: &EstimateFields) -> Result<Book> {
         let LineInput::Sku { sku_id, .. } = line else { continue };
         add_sku(tx, &mut skus, sku_id.get()).await?;
         // A seat limit's add-on SKU is named in its messages.
-        let addon = skus.get(&sku_id.get()).and_then(|s: &BookSku| s.sku.fields.addon_sku_id);
+        let addon = skus
+            .get(&sku_id.get())
+            .and_then(|s: &BookSku| s.sku.fields.addon_sku_id);
         if let Some(a) = addon {
             add_sku(tx, &mut skus, a.get()).await?;
         }
@@ -171,7 +175,12 @@ async fn book<E: Exec>(tx: &mut E, f: &EstimateFields) -> Result<Book> {
         .push_bind(f.region.trim())
         .push(") AND currency = ")
         .push_bind(f.currency.to_string());
-    let card = tx.all(q).await?.iter().map(RoleRate::read).collect::<Result<Vec<_>>>()?;
+    let card = tx
+        .all(q)
+        .await?
+        .iter()
+        .map(RoleRate::read)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Book { skus, card })
 }
 
@@ -188,7 +197,12 @@ async fn add_sku<E: Exec>(tx: &mut E, skus: &mut HashMap<i64, BookSku>, id: i64)
     let offering = table::<Offering>().get(tx, sku.fields.offering_id.get(), "").await?;
     let mut q = table::<SkuPrice>().select();
     q.push(" AND sku_id = ").push_bind(id);
-    let prices = tx.all(q).await?.iter().map(SkuPrice::read).collect::<Result<Vec<_>>>()?;
+    let prices = tx
+        .all(q)
+        .await?
+        .iter()
+        .map(SkuPrice::read)
+        .collect::<Result<Vec<_>>>()?;
     skus.insert(
         id,
         BookSku {

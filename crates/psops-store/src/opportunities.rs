@@ -67,9 +67,8 @@ impl Stored for Opportunity {
 
     fn read(r: &Row) -> Result<Opportunity> {
         let currency = r.currency("currency")?;
-        let money = |col: &str| -> Result<Option<Money>> {
-            Ok(r.get::<Option<i64>>(col)?.map(|m| Money::new(m, currency)))
-        };
+        let money =
+            |col: &str| -> Result<Option<Money>> { Ok(r.get::<Option<i64>>(col)?.map(|m| Money::new(m, currency))) };
         Ok(Opportunity {
             id: r.id("id")?,
             fields: OpportunityFields {
@@ -215,7 +214,12 @@ pub(crate) async fn current(tx: &mut Tx, id: OpportunityId, v: IfVersion) -> Res
 }
 
 /// Writes a changed scoping record and audits it.
-pub(crate) async fn save(tx: &mut Tx, ctx: &WriteCtx, before: &Opportunity, after: &Opportunity) -> Result<Opportunity> {
+pub(crate) async fn save(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    before: &Opportunity,
+    after: &Opportunity,
+) -> Result<Opportunity> {
     persist(tx, ctx, before, fixed_of(after), &after.fields).await
 }
 
@@ -284,13 +288,11 @@ pub(crate) async fn moved(
 /// Counts closed records for win rates.
 pub(crate) async fn win_counts(pools: &crate::db::Pools) -> Result<Vec<WinCount>> {
     let rows = pools
-        .all(sql(
-            "SELECT engagement_manager_id, segment, closed_quarter, \
+        .all(sql("SELECT engagement_manager_id, segment, closed_quarter, \
              SUM(CASE WHEN state = 'closed_won' THEN 1 ELSE 0 END) AS won, \
              SUM(CASE WHEN state = 'closed_lost' THEN 1 ELSE 0 END) AS lost \
              FROM opportunities WHERE state IN ('closed_won', 'closed_lost') AND archived_at IS NULL \
-             GROUP BY engagement_manager_id, segment, closed_quarter",
-        ))
+             GROUP BY engagement_manager_id, segment, closed_quarter"))
         .await?;
     rows.iter()
         .map(|r| {
@@ -312,8 +314,10 @@ pub(crate) async fn work_days(pools: &crate::db::Pools, person: Option<PersonId>
     };
     let rows = pools
         .all(
-            sql("SELECT h.holiday_date FROM holidays h JOIN holiday_calendars c ON c.id = h.calendar_id \
-                 JOIN people p ON lower(p.region) = lower(c.region) WHERE p.id = $1 AND h.minutes IS NULL")
+            sql(
+                "SELECT h.holiday_date FROM holidays h JOIN holiday_calendars c ON c.id = h.calendar_id \
+                 JOIN people p ON lower(p.region) = lower(c.region) WHERE p.id = $1 AND h.minutes IS NULL",
+            )
             .bind(person),
         )
         .await?;
@@ -330,7 +334,11 @@ pub(crate) async fn person(tx: &mut Tx, id: PersonId, field: &str) -> Result<()>
         .optional(sql("SELECT id FROM people WHERE id = $1 AND archived_at IS NULL").bind(id))
         .await?;
     if found.is_none() {
-        return Err(Error::invalid(field, Rule::UnknownPerson, format!("{field}: person {id} does not exist")));
+        return Err(Error::invalid(
+            field,
+            Rule::UnknownPerson,
+            format!("{field}: person {id} does not exist"),
+        ));
     }
     Ok(())
 }

@@ -75,7 +75,15 @@ impl Stored for ResourceRequest {
     const TABLE: &'static str = "resource_requests";
     const LABEL: &'static str = "role";
     const TIES: Option<&'static str> = Some("role");
-    const COLUMNS: &'static [&'static str] = &["project_id", "role", "minutes", "start_date", "end_date", "booking", "status"];
+    const COLUMNS: &'static [&'static str] = &[
+        "project_id",
+        "role",
+        "minutes",
+        "start_date",
+        "end_date",
+        "booking",
+        "status",
+    ];
 
     fn read(r: &Row) -> Result<ResourceRequest> {
         Ok(ResourceRequest {

@@ -277,7 +277,11 @@ pub(crate) async fn persist<R: Stored>(
     for v in values {
         q = q.bind(v);
     }
-    let after = R::read(&tx.one(q.bind(now()).bind(before.id().get())).await.map_err(unique::<R>)?)?;
+    let after = R::read(
+        &tx.one(q.bind(now()).bind(before.id().get()))
+            .await
+            .map_err(unique::<R>)?,
+    )?;
     crate::audit::record(
         tx,
         ctx,

@@ -10,7 +10,9 @@ use psops_core::record::{Entity, Record};
 use psops_core::rule::Rule;
 use psops_core::scoping::clocks::WorkDays;
 use psops_core::scoping::estimates::{self, Estimate, EstimateFields, EstimateId, EstimateStatus, TaReview};
-use psops_core::scoping::opportunities::{Event, Opportunity, OpportunityFields, OpportunityId, OpportunityPatch, Quote};
+use psops_core::scoping::opportunities::{
+    Event, Opportunity, OpportunityFields, OpportunityId, OpportunityPatch, Quote,
+};
 use psops_core::scoping::states::{ScopingState, TaStatus, check_move, check_ta_request};
 use psops_core::scoping::store::{Move, Preview, ScopingStore, TaRequest};
 use psops_core::scoping::wins::WinCount;
@@ -88,7 +90,8 @@ impl ScopingStore for Db {
         v: IfVersion,
         q: Quote,
     ) -> Result<Opportunity> {
-        self.values(ctx, id, v, |o| o.values().quoted(q, o.fields.currency)).await
+        self.values(ctx, id, v, |o| o.values().quoted(q, o.fields.currency))
+            .await
     }
 
     async fn invest(&self, ctx: &WriteCtx, id: OpportunityId, v: IfVersion, amount: Money) -> Result<Opportunity> {
@@ -150,8 +153,10 @@ impl ScopingStore for Db {
         let rows = self
             .pools
             .all(
-                sql("SELECT id FROM opportunities WHERE archived_at IS NULL AND keep_open = $1 \
-                     AND state NOT IN ('closed_won', 'closed_lost') AND last_activity_at < $2 ORDER BY id")
+                sql(
+                    "SELECT id FROM opportunities WHERE archived_at IS NULL AND keep_open = $1 \
+                     AND state NOT IN ('closed_won', 'closed_lost') AND last_activity_at < $2 ORDER BY id",
+                )
                 .bind(false)
                 .bind(cutoff),
             )
@@ -197,7 +202,10 @@ impl ScopingStore for Db {
             return Err(Error::conflict(
                 "opportunity_id",
                 Rule::Gate,
-                format!("the opportunity is {}: a closed scoping record takes no estimate", before.state.label()),
+                format!(
+                    "the opportunity is {}: a closed scoping record takes no estimate",
+                    before.state.label()
+                ),
             ));
         }
         let priced = est::priced(&mut tx, &fields).await?;
@@ -283,7 +291,10 @@ impl ScopingStore for Db {
             return Err(Error::invalid(
                 "ta_review",
                 Rule::InvalidTransition,
-                format!("estimate v{} is not waiting for its technical architect's review", before.number),
+                format!(
+                    "estimate v{} is not waiting for its technical architect's review",
+                    before.number
+                ),
             ));
         }
         if verdict == Verdict::Reject && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {

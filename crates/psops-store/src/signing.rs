@@ -9,7 +9,9 @@ use psops_core::catalog::offerings::{Effort, Offering};
 use psops_core::catalog::requests::{Decision, Verdict};
 use psops_core::catalog::skus::Sku;
 use psops_core::code::Code;
-use psops_core::plan::{Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequestFields};
+use psops_core::plan::{
+    Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequestFields,
+};
 use psops_core::plan::{ChecklistItem, Milestone, ResourceRequest};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectId, ProjectStatus, ProjectType};
 use psops_core::record::{Entity, Record};
@@ -18,8 +20,7 @@ use psops_core::scoping::estimates::Estimate;
 use psops_core::scoping::opportunities::{Event, Opportunity, OpportunityId};
 use psops_core::scoping::pricing::LineInput;
 use psops_core::scoping::sows::{
-    self, NewSow, Outcome, Sow, SowFields, SowId, SowPatch, SowRole, SowStatus, chain_for, finance_reason,
-    next_number,
+    self, NewSow, Outcome, Sow, SowFields, SowId, SowPatch, SowRole, SowStatus, chain_for, finance_reason, next_number,
 };
 use psops_core::scoping::states::ScopingState;
 use psops_core::scoping::store::{Signature, SowStore};
@@ -188,7 +189,10 @@ impl SowStore for Db {
             return Err(Error::conflict(
                 "opportunity_id",
                 Rule::Exists,
-                format!("{} is already in progress for this opportunity: revise it instead", s.number),
+                format!(
+                    "{} is already in progress for this opportunity: revise it instead",
+                    s.number
+                ),
             ));
         }
         let settings = crate::org::load(&mut tx).await?;
@@ -245,14 +249,23 @@ impl SowStore for Db {
             return Err(Error::invalid(
                 "status",
                 Rule::InvalidTransition,
-                format!("{} is {}: only a draft is submitted", before.number, before.status.code()),
+                format!(
+                    "{} is {}: only a draft is submitted",
+                    before.number,
+                    before.status.code()
+                ),
             ));
         }
         let settings = crate::org::load(&mut tx).await?;
         let o = opp::current(&mut tx, before.opportunity_id, None).await?;
         let e = estimate_of(&mut tx, &o, before.fields.estimate_id).await?;
         let s = &settings.scoping;
-        let finance = finance_reason(&before.totals, e.fields.discount_bp, s.margin_target_bp, s.discount_limit_bp);
+        let finance = finance_reason(
+            &before.totals,
+            e.fields.discount_bp,
+            s.margin_target_bp,
+            s.discount_limit_bp,
+        );
         let chain = chain_for(&s.sow_approvers, finance.is_some())?;
         let waiting = chain.first().and_then(|st| st.approver).map(|u| u.get());
         let after = Sow {
@@ -367,7 +380,10 @@ impl SowStore for Db {
             return Err(Error::conflict(
                 "state",
                 Rule::Gate,
-                format!("the scoping record is {}: a SOW is signed once it is approved", o.state.label()),
+                format!(
+                    "the scoping record is {}: a SOW is signed once it is approved",
+                    o.state.label()
+                ),
             ));
         }
         let e = estimate_of(&mut tx, &o, before.fields.estimate_id).await?;
@@ -409,7 +425,12 @@ impl SowStore for Db {
         Ok(done)
     }
 
-    async fn order(&self, ctx: &WriteCtx, id: psops_core::scoping::estimates::EstimateId, today: Date) -> Result<ProjectId> {
+    async fn order(
+        &self,
+        ctx: &WriteCtx,
+        id: psops_core::scoping::estimates::EstimateId,
+        today: Date,
+    ) -> Result<ProjectId> {
         let mut tx = self.pools.begin().await?;
         let e = table::<Estimate>().get(&mut tx, id.get(), "").await?;
         e.ready_for_sow()?;
@@ -423,7 +444,9 @@ impl SowStore for Db {
         }
         for (i, l) in e.fields.lines.iter().enumerate() {
             let standard = match l {
-                LineInput::Sku { sku_id, .. } => table::<Sku>().get(&mut tx, sku_id.get(), "").await?.fields.standard_sow,
+                LineInput::Sku { sku_id, .. } => {
+                    table::<Sku>().get(&mut tx, sku_id.get(), "").await?.fields.standard_sow
+                }
                 LineInput::TimeAndMaterials { .. } => false,
             };
             if !standard {
@@ -457,4 +480,3 @@ impl SowStore for Db {
         sow::decisions_of(&mut tx, id).await
     }
 }
-

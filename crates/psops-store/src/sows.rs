@@ -49,8 +49,10 @@ impl Stored for Sow {
         "assumptions",
         "out_of_scope",
     ];
-    const UNIQUE: Option<(&'static str, &'static str)> =
-        Some(("number", "a SOW with this number and revision already exists: save again"));
+    const UNIQUE: Option<(&'static str, &'static str)> = Some((
+        "number",
+        "a SOW with this number and revision already exists: save again",
+    ));
 
     fn read(r: &Row) -> Result<Sow> {
         Ok(Sow {
@@ -175,15 +177,23 @@ pub(crate) async fn current(tx: &mut Tx, id: SowId, v: IfVersion) -> Result<Sow>
 }
 
 /// Writes a SOW's state: `waiting_for` is the user its waiting step is for.
-pub(crate) async fn save(tx: &mut Tx, ctx: &WriteCtx, before: &Sow, after: &Sow, waiting_for: Option<i64>) -> Result<Sow> {
+pub(crate) async fn save(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    before: &Sow,
+    after: &Sow,
+    waiting_for: Option<i64>,
+) -> Result<Sow> {
     persist(tx, ctx, before, fixed_of(after, waiting_for), &after.fields).await
 }
 
 pub(crate) async fn decisions_of(tx: &mut Tx, id: SowId) -> Result<Vec<Decision>> {
     let rows = tx
         .all(
-            sql("SELECT round, step, step_name, decided_by, decision, reason, decided_at FROM sow_decisions \
-                 WHERE sow_id = $1 ORDER BY decided_at, id")
+            sql(
+                "SELECT round, step, step_name, decided_by, decision, reason, decided_at FROM sow_decisions \
+                 WHERE sow_id = $1 ORDER BY decided_at, id",
+            )
             .bind(id),
         )
         .await?;
@@ -212,8 +222,10 @@ pub(crate) async fn record_decision(
 ) -> Result<()> {
     let name = s.chain[step].role.code();
     tx.execute(
-        sql("INSERT INTO sow_decisions (sow_id, round, step, step_name, decided_by, decision, reason, decided_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        sql(
+            "INSERT INTO sow_decisions (sow_id, round, step, step_name, decided_by, decision, reason, decided_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
         .bind(s.id)
         .bind(i64::from(s.round))
         .bind(step as i64)
@@ -253,6 +265,14 @@ pub(crate) async fn approvals(tx: &mut Tx, opportunity: OpportunityId) -> Result
         return Ok((false, false));
     }
     let done = decided(tx, &s).await?;
-    let approved = |role: SowRole| s.chain.iter().position(|st| st.role == role).is_some_and(|at| at < done);
-    Ok((approved(SowRole::RegionalDeliveryManager), approved(SowRole::PsDirector)))
+    let approved = |role: SowRole| {
+        s.chain
+            .iter()
+            .position(|st| st.role == role)
+            .is_some_and(|at| at < done)
+    };
+    Ok((
+        approved(SowRole::RegionalDeliveryManager),
+        approved(SowRole::PsDirector),
+    ))
 }

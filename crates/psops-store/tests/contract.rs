@@ -21,7 +21,9 @@ mod contract {
     mod records;
     mod rollups;
     mod scope;
+    pub mod scoping;
     mod sorted;
+    mod sows;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;

@@ -94,10 +94,18 @@ impl EstimateFields {
                     ..
                 } => {
                     c.check_with((1..=10_000).contains(quantity), || {
-                        (format!("{at}.quantity"), Rule::Range, format!("{at}.quantity must be 1 to 10000"))
+                        (
+                            format!("{at}.quantity"),
+                            Rule::Range,
+                            format!("{at}.quantity must be 1 to 10000"),
+                        )
                     });
                     c.check_with(seats.is_none_or(|s| (1..=100_000).contains(&s)), || {
-                        (format!("{at}.seats"), Rule::Range, format!("{at}.seats must be 1 to 100000"))
+                        (
+                            format!("{at}.seats"),
+                            Rule::Range,
+                            format!("{at}.seats must be 1 to 100000"),
+                        )
                     });
                     for (j, m) in measures.iter().enumerate() {
                         c.text(&m.measure, &format!("{at}.measures[{j}].measure"), 100);
@@ -117,7 +125,12 @@ impl EstimateFields {
                 }
             }
         }
-        c.check(!self.lines.is_empty(), "lines", Rule::Required, "an estimate needs at least one line");
+        c.check(
+            !self.lines.is_empty(),
+            "lines",
+            Rule::Required,
+            "an estimate needs at least one line",
+        );
         c.into_result()
     }
 }
@@ -331,12 +344,21 @@ mod tests {
     fn the_ta_threshold_is_strictly_above_and_in_its_currency() {
         let usd = |n| Money::new(n, Currency::USD);
         let one = Rate::parse("1", "rate").unwrap();
-        assert_eq!(review_for(usd(5_000_000), usd(5_000_000), Some(one)).unwrap(), TaReview::NotNeeded);
-        assert_eq!(review_for(usd(5_000_001), usd(5_000_000), Some(one)).unwrap(), TaReview::NeedsReview);
+        assert_eq!(
+            review_for(usd(5_000_000), usd(5_000_000), Some(one)).unwrap(),
+            TaReview::NotNeeded
+        );
+        assert_eq!(
+            review_for(usd(5_000_001), usd(5_000_000), Some(one)).unwrap(),
+            TaReview::NeedsReview
+        );
         let eur = Money::new(4_700_000, "EUR".parse::<Currency>().unwrap());
         let rate = Rate::parse("1.08", "rate").unwrap();
         // 47,000 EUR × 1.08 = 50,760 USD: over.
-        assert_eq!(review_for(eur, usd(5_000_000), Some(rate)).unwrap(), TaReview::NeedsReview);
+        assert_eq!(
+            review_for(eur, usd(5_000_000), Some(rate)).unwrap(),
+            TaReview::NeedsReview
+        );
         assert!(review_for(eur, usd(5_000_000), None).is_err());
     }
 }

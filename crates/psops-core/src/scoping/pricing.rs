@@ -266,7 +266,10 @@ fn price_line(f: &EstimateFields, book: &Book, line: &LineInput, at: &str) -> Re
                 return Err(Error::invalid(
                     format!("{at}.sku_id"),
                     Rule::Currency,
-                    format!("SKU {code} is sold in {}, the estimate is in {}", sku.fields.currency, f.currency),
+                    format!(
+                        "SKU {code} is sold in {}, the estimate is in {}",
+                        sku.fields.currency, f.currency
+                    ),
                 ));
             }
             let unit = quote(sku, &entry.prices, f.price_date).map_err(|e| on_line(e, at))?;
@@ -296,9 +299,9 @@ fn price_line(f: &EstimateFields, book: &Book, line: &LineInput, at: &str) -> Re
             minutes,
             description,
         } => {
-            let rate = book
-                .rate(RateKind::Bill, *role, f)
-                .ok_or_else(|| Error::Invalid(vec![book.missing_rate(RateKind::Bill, *role, f, &format!("{at}.role"))]))?;
+            let rate = book.rate(RateKind::Bill, *role, f).ok_or_else(|| {
+                Error::Invalid(vec![book.missing_rate(RateKind::Bill, *role, f, &format!("{at}.role"))])
+            })?;
             let effort = vec![Effort {
                 role: *role,
                 minutes: *minutes,
@@ -329,7 +332,11 @@ fn cost_of_effort(f: &EstimateFields, book: &Book, effort: &[Effort], at: &str) 
             None => errors.push(book.missing_rate(RateKind::StandardCost, e.role, f, at)),
         }
     }
-    if errors.is_empty() { Ok(total) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(total)
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// A SKU with a seat limit sells that many seats a unit; seats beyond it need its add-on
@@ -355,8 +362,12 @@ fn seat_errors(f: &EstimateFields, book: &Book) -> Vec<FieldError> {
         else {
             continue;
         };
-        let Some(entry) = book.skus.get(&sku_id.get()) else { continue };
-        let Some(limit) = entry.sku.fields.seat_limit else { continue };
+        let Some(entry) = book.skus.get(&sku_id.get()) else {
+            continue;
+        };
+        let Some(limit) = entry.sku.fields.seat_limit else {
+            continue;
+        };
         let included = i64::from(limit).saturating_mul(*quantity);
         let extra = seats - included;
         if extra <= 0 {
@@ -378,7 +389,9 @@ fn seat_errors(f: &EstimateFields, book: &Book) -> Vec<FieldError> {
                 errors.push(FieldError::new(
                     at,
                     Rule::Seats,
-                    format!("SKU {code} seats {included}: {seats} seats need {extra} add-on seats ({name}) on the estimate"),
+                    format!(
+                        "SKU {code} seats {included}: {seats} seats need {extra} add-on seats ({name}) on the estimate"
+                    ),
                 ));
             }
             Some(_) => {}

@@ -6,8 +6,8 @@ use utoipa::ToSchema;
 
 use super::opportunities::Segment;
 use super::sows::{SowRole, SowStep};
-use crate::people::PersonId;
 use crate::code::Code;
+use crate::people::PersonId;
 use crate::rule::Rule;
 use crate::validate::Checks;
 use crate::{Currency, Money};
@@ -98,7 +98,12 @@ impl ScopingSettings {
             ("scoping.draft_sow_hours", self.draft_sow_hours),
             ("scoping.stamped_sow_hours", self.stamped_sow_hours),
         ] {
-            c.check((1..=2_000).contains(&v), field, Rule::Range, format!("{field} must be 1 to 2000"));
+            c.check(
+                (1..=2_000).contains(&v),
+                field,
+                Rule::Range,
+                format!("{field} must be 1 to 2000"),
+            );
         }
         c.check(
             (1..=36).contains(&self.idle_months),

@@ -118,7 +118,11 @@ impl SowFields {
         crate::catalog::each(&mut c, &self.milestones, "milestones", MAX_ITEMS, |c, m, at| {
             c.text(&m.name, &format!("{at}.name"), 200);
             c.check_with(m.amount.amount_minor >= 0, || {
-                (format!("{at}.amount"), Rule::NotNegative, format!("{at}.amount must not be negative"))
+                (
+                    format!("{at}.amount"),
+                    Rule::NotNegative,
+                    format!("{at}.amount must not be negative"),
+                )
             });
         });
         c.check(
@@ -176,13 +180,18 @@ impl SowFields {
                 (
                     format!("milestones[{i}].amount"),
                     Rule::Currency,
-                    format!("milestones[{i}].amount must be in the estimate's currency, {}", totals.price.currency),
+                    format!(
+                        "milestones[{i}].amount must be in the estimate's currency, {}",
+                        totals.price.currency
+                    ),
                 )
             });
         }
         let sum: i64 = self.milestones.iter().map(|m| m.amount.amount_minor).sum();
         c.check(
-            self.billing_type != BillingType::FixedFee || self.milestones.is_empty() || sum == totals.price.amount_minor,
+            self.billing_type != BillingType::FixedFee
+                || self.milestones.is_empty()
+                || sum == totals.price.amount_minor,
             "milestones",
             Rule::Matches,
             format!(
@@ -272,15 +281,27 @@ pub fn chain_for(configured: &[SowStep], finance: bool) -> Result<Vec<SowStep>> 
             None => errors.push(crate::FieldError::new(
                 format!("sow_approvers.{}", role.code()),
                 Rule::Required,
-                format!("the {} step has no approver: an administrator designates one in settings", role.label()),
+                format!(
+                    "the {} step has no approver: an administrator designates one in settings",
+                    role.label()
+                ),
             )),
         }
     }
-    if errors.is_empty() { Ok(chain) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(chain)
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }
 
 /// Why a SOW needs finance's approval, if it does.
-pub fn finance_reason(totals: &Totals, discount_bp: i64, margin_target_bp: i64, discount_limit_bp: i64) -> Option<String> {
+pub fn finance_reason(
+    totals: &Totals,
+    discount_bp: i64,
+    margin_target_bp: i64,
+    discount_limit_bp: i64,
+) -> Option<String> {
     let mut why = Vec::new();
     if totals.margin_bp.is_none_or(|m| m < margin_target_bp) {
         why.push(format!(
@@ -406,7 +427,11 @@ pub fn decide(sow: &Sow, decided: usize, actor: UserId, verdict: Verdict, reason
         return Err(Error::invalid(
             "status",
             Rule::InvalidTransition,
-            format!("{} is {}: only a SOW in review is decided", sow.number, sow.status.code()),
+            format!(
+                "{} is {}: only a SOW in review is decided",
+                sow.number,
+                sow.status.code()
+            ),
         ));
     };
     if step.approver != Some(actor) {

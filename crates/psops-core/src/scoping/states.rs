@@ -225,5 +225,9 @@ pub fn check_ta_request(o: &Opportunity) -> Result<()> {
             "a closed scoping record takes no TA request",
         ));
     }
-    if errors.is_empty() { Ok(()) } else { Err(Error::Invalid(errors)) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Invalid(errors))
+    }
 }

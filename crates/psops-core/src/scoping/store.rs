@@ -6,16 +6,16 @@ use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
 use super::clocks::WorkDays;
+use super::estimates::TaReview;
 use super::estimates::{Estimate, EstimateFields, EstimateId, EstimateStatus};
 use super::opportunities::{Opportunity, OpportunityFields, OpportunityId, OpportunityPatch, Quote};
 use super::pricing::{PricedLine, Totals};
+use super::sows::{Sow, SowFields, SowId, SowPatch};
 use super::states::ScopingState;
 use super::wins::WinCount;
-use super::estimates::TaReview;
-use super::sows::{Sow, SowFields, SowId, SowPatch};
 use crate::catalog::requests::{Decision, Verdict};
-use crate::projects::ProjectId;
 use crate::people::PersonId;
+use crate::projects::ProjectId;
 use crate::store::{Created, IfVersion, RecordStore, WriteCtx};
 use crate::{Money, Result};
 
