@@ -149,6 +149,37 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount as a document writes it: thousands grouped, the currency's symbol where
+    /// it has a common one (`$60,000.00`, `€1,250.00`, `£80.00`), else its code first
+    /// (`AUD 1,250.00`).
+    pub fn written(&self) -> String {
+        let exp = self.currency.exponent();
+        let abs = self.amount_minor.unsigned_abs();
+        let p = 10u64.pow(exp);
+        let whole = (abs / p).to_string();
+        let mut grouped = String::new();
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i).is_multiple_of(3) {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        let number = if exp == 0 {
+            grouped
+        } else {
+            format!("{grouped}.{:0w$}", abs % p, w = exp as usize)
+        };
+        let sign = if self.amount_minor < 0 { "-" } else { "" };
+        match self.currency.as_str() {
+            "USD" => format!("{sign}${number}"),
+            "EUR" => format!("{sign}€{number}"),
+            "GBP" => format!("{sign}£{number}"),
+            code => format!("{sign}{code} {number}"),
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let exp = self.currency.exponent();
@@ -189,6 +220,17 @@ mod tests {
         assert!(Money::parse("1e3", usd()).is_err());
         assert!(Money::parse("", usd()).is_err());
         assert!(Money::parse("1.5", "JPY".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn written_amounts_group_thousands() {
+        assert_eq!(Money::new(6_000_000, usd()).written(), "$60,000.00");
+        assert_eq!(Money::new(-99, usd()).written(), "-$0.99");
+        assert_eq!(
+            Money::new(123_456_789, "AUD".parse().unwrap()).written(),
+            "AUD 1,234,567.89"
+        );
+        assert_eq!(Money::new(1_000, "JPY".parse().unwrap()).written(), "JPY 1,000");
     }
 
     #[test]

@@ -129,6 +129,17 @@ pub enum Resource {
     CostRates,
     /// FX rates.
     FxRates,
+    /// A project's plan (milestones, resource requests, checklist): read with the
+    /// project, kept by its manager, ops and administrators.
+    Plan(ProjectFacts),
+    /// An opportunity with its scoping record, estimates and SOWs: who its engagement
+    /// manager and technical architect are, and whether the subject decides a step of
+    /// its SOW's approval chain.
+    Opportunity {
+        engagement_manager: Option<PersonId>,
+        technical_architect: Option<PersonId>,
+        subject_decides: bool,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -200,6 +211,19 @@ impl Subject {
     /// Roles that keep rates and FX: finance and administrators.
     fn keeps_rates(&self) -> bool {
         self.staff_in(&[Role::Admin, Role::Finance])
+    }
+
+    /// Roles that read every opportunity, estimate and SOW; others read those they are
+    /// the engagement manager or technical architect of, or decide a step of.
+    pub fn reads_all_opportunities(&self) -> bool {
+        self.staff_in(&[
+            Role::Admin,
+            Role::Ops,
+            Role::Finance,
+            Role::PracticeManager,
+            Role::EngagementManager,
+            Role::Leadership,
+        ])
     }
 
     fn me(&self, person: PersonId) -> bool {
@@ -354,6 +378,18 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::RateCard { cost: true } | Resource::CostRates => s.sees_cost(),
         Resource::RateCard { cost: false } => s.sees_bill_rates(),
         Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
+        Resource::Plan(p) => can_read_project(s, p),
+        Resource::Opportunity {
+            engagement_manager,
+            technical_architect,
+            subject_decides,
+        } => {
+            s.reads_all_opportunities()
+                || !s.is_partner()
+                    && (engagement_manager.is_some_and(|p| s.me(p))
+                        || technical_architect.is_some_and(|p| s.me(p))
+                        || *subject_decides)
+        }
     }
 }
 
@@ -419,6 +455,25 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::SkuRequest { .. } => staff(&[Role::Admin, Role::PracticeManager]),
         Resource::RateCard { .. } | Resource::ProjectRates(_) | Resource::CostRates | Resource::FxRates => {
             s.keeps_rates()
+        }
+        Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        // A SOW step is decided by its own approver and an estimate's review by the
+        // opportunity's technical architect; the store checks which step waits.
+        Resource::Opportunity {
+            technical_architect,
+            subject_decides,
+            ..
+        } if action == Action::Approve => {
+            !s.is_partner() && (*subject_decides || technical_architect.is_some_and(|p| s.me(p)))
+        }
+        Resource::Opportunity { .. } if action == Action::Create => {
+            staff(&[Role::Admin, Role::Ops, Role::EngagementManager])
+        }
+        Resource::Opportunity { .. } if action == Action::Archive => staff(&[Role::Admin, Role::Ops]),
+        // Engagement managers change their own opportunities; ops rebalances any.
+        Resource::Opportunity { engagement_manager, .. } => {
+            staff(&[Role::Admin, Role::Ops])
+                || s.has(Role::EngagementManager) && !s.is_partner() && engagement_manager.is_some_and(|p| s.me(p))
         }
     }
 }
@@ -537,12 +592,13 @@ impl ListScope {
                 partner_id,
                 manager_id,
             } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by || org(*partner_id),
-            Resource::ProjectRates(p) => managed(p),
+            Resource::ProjectRates(p) | Resource::Plan(p) => managed(p),
             Resource::Catalog
             | Resource::SkuRequest { .. }
             | Resource::RateCard { .. }
             | Resource::CostRates
-            | Resource::FxRates => false,
+            | Resource::FxRates
+            | Resource::Opportunity { .. } => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

@@ -112,6 +112,7 @@ impl Stored for Estimate {
 
     fn filter(q: &mut Sql, f: &EstimateFilter) {
         eq(q, "opportunity_id", f.opportunity_id);
+        crate::opportunities::visible(q, "opportunity_id", f.visible_to);
         eq(q, "status", f.status.map(|s| s.code()));
         eq(q, "ta_review", f.ta_review.map(|s| s.code()));
         if let Some(p) = f.ta_person {

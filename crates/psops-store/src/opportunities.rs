@@ -170,6 +170,7 @@ impl Stored for Opportunity {
         eq(q, "closed_quarter", f.closed_quarter.clone());
         same_text(q, "crm_id", f.crm_id.as_deref());
         search(q, &["name", "crm_id", "sales_owner"], f.q.as_deref());
+        visible(q, "id", f.visible_to);
     }
 
     fn order(key: OpportunitySort) -> Order {
@@ -341,4 +342,22 @@ pub(crate) async fn person(tx: &mut Tx, id: PersonId, field: &str) -> Result<()>
         ));
     }
     Ok(())
+}
+
+/// Cuts a list to the opportunities (by the column holding their id) a subject sees.
+pub(crate) fn visible(q: &mut Sql, column: &str, v: Option<psops_core::scoping::opportunities::Visible>) {
+    let Some(v) = v else { return };
+    q.push(&format!(" AND {column} IN (SELECT id FROM opportunities WHERE "));
+    if let Some(p) = v.person {
+        q.push("engagement_manager_id = ")
+            .push_bind(p)
+            .push(" OR technical_architect_id = ")
+            .push_bind(p)
+            .push(" OR ");
+    }
+    q.push("id IN (SELECT opportunity_id FROM sows WHERE waiting_for = ")
+        .push_bind(v.user)
+        .push(") OR id IN (SELECT s.opportunity_id FROM sow_decisions d JOIN sows s ON s.id = d.sow_id WHERE d.decided_by = ")
+        .push_bind(v.user)
+        .push("))");
 }

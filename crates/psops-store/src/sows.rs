@@ -135,6 +135,7 @@ impl Stored for Sow {
 
     fn filter(q: &mut Sql, f: &SowFilter) {
         eq(q, "opportunity_id", f.opportunity_id);
+        crate::opportunities::visible(q, "opportunity_id", f.visible_to);
         eq(q, "status", f.status.map(|s| s.code()));
         eq(q, "waiting_for", f.waiting_for);
     }

@@ -20,6 +20,7 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
+mod scoping;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.
@@ -432,6 +433,17 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "project-rates" => (Thing::Entity(Entity::ProjectRate), Resource::ProjectRates(project)),
         "cost-rates" => (Thing::Entity(Entity::CostRate), Resource::CostRates),
         "fx-rates" => (Thing::Entity(Entity::FxRate), Resource::FxRates),
+        "opportunities" | "estimates" | "sows" | "scoping" => (
+            Thing::Entity(Entity::Opportunity),
+            Resource::Opportunity {
+                engagement_manager: Some(me),
+                technical_architect: Some(me),
+                subject_decides: true,
+            },
+        ),
+        "milestones" => (Thing::Entity(Entity::Milestone), Resource::Plan(project)),
+        "resource-requests" => (Thing::Entity(Entity::ResourceRequest), Resource::Plan(project)),
+        "checklist-items" => (Thing::Entity(Entity::ChecklistItem), Resource::Plan(project)),
         _ => return None,
     };
     Some(found)

@@ -16,6 +16,7 @@ mod problem;
 mod request_id;
 mod respond;
 pub mod sow_doc;
+pub mod sow_view;
 mod ui;
 
 use std::sync::Arc;

@@ -19,6 +19,10 @@ mod matrix_catalog;
 mod matrix_catalog_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_scoping.rs"]
+mod matrix_scoping;
+#[path = "api/matrix_scoping_fixture.rs"]
+mod matrix_scoping_fixture;
 #[path = "api/matrix_time.rs"]
 mod matrix_time;
 #[path = "api/matrix_time_fixture.rs"]

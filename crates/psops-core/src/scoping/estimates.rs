@@ -267,6 +267,8 @@ pub struct EstimateFilter {
     pub ta_review: Option<TaReview>,
     /// Estimates waiting on this person as the opportunity's technical architect.
     pub ta_person: Option<crate::people::PersonId>,
+    /// Only those of opportunities this subject sees.
+    pub visible_to: Option<super::opportunities::Visible>,
     pub archived: Option<bool>,
 }
 

@@ -414,6 +414,14 @@ impl OpportunityPatch {
     }
 }
 
+/// Who a list is cut for, when they do not read every opportunity: what they are the
+/// engagement manager or technical architect of, or decide (or decided) a SOW step of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visible {
+    pub person: Option<PersonId>,
+    pub user: crate::auth::UserId,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct OpportunityFilter {
     pub account_id: Option<AccountId>,
@@ -425,6 +433,7 @@ pub struct OpportunityFilter {
     pub closed_quarter: Option<String>,
     pub crm_id: Option<String>,
     pub q: Option<String>,
+    pub visible_to: Option<Visible>,
     pub archived: Option<bool>,
 }
 

@@ -55,6 +55,8 @@ pub struct ScopingSettings {
     pub passive_acceptance_days: i64,
     /// What SOW numbers start with, e.g. `SOW-` for `SOW-0042`.
     pub sow_prefix: String,
+    /// The name the organisation signs SOWs under.
+    pub provider_name: String,
 }
 
 impl Default for ScopingSettings {
@@ -86,6 +88,7 @@ impl Default for ScopingSettings {
             discount_limit_bp: 1_000,
             passive_acceptance_days: 5,
             sow_prefix: "SOW-".into(),
+            provider_name: "Professional Services".into(),
         }
     }
 }
@@ -147,7 +150,8 @@ impl ScopingSettings {
             Rule::Range,
             "scoping.passive_acceptance_days must be 1 to 60",
         )
-        .text(&self.sow_prefix, "scoping.sow_prefix", 20);
+        .text(&self.sow_prefix, "scoping.sow_prefix", 20)
+        .text(&self.provider_name, "scoping.provider_name", 200);
         let mut roles = Vec::new();
         for (i, st) in self.sow_approvers.iter().enumerate() {
             c.check_with(!roles.contains(&st.role), || {

@@ -568,6 +568,8 @@ pub struct SowFilter {
     pub status: Option<SowStatus>,
     /// SOWs in review whose waiting step this user decides.
     pub waiting_for: Option<UserId>,
+    /// Only those of opportunities this subject sees.
+    pub visible_to: Option<super::opportunities::Visible>,
     pub archived: Option<bool>,
 }
 

@@ -14,12 +14,15 @@ mod calendars;
 mod capacity;
 mod catalog;
 mod contacts;
+mod estimates;
 pub mod feeds;
 mod interchange;
 mod me;
+mod opportunities;
 mod partners;
 mod people;
 mod period;
+mod plan;
 mod projects;
 mod rates;
 pub(crate) mod record;
@@ -28,6 +31,7 @@ mod reports;
 mod settings;
 mod sku_requests;
 mod skus;
+mod sows;
 mod time_entries;
 mod time_off;
 mod timesheets;
@@ -73,7 +77,9 @@ use crate::problem::{ApiError, Problem};
         psops_core::catalog::OfferingType, psops_core::catalog::Offering, psops_core::catalog::Sku,
         psops_core::catalog::SkuPrice, psops_core::catalog::Bundle, psops_core::catalog::SkuRequest,
         psops_core::rates::RoleRate, psops_core::rates::ProjectRate, psops_core::rates::CostRate,
-        psops_core::rates::FxRate
+        psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
+        psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
+        psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -127,6 +133,10 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(skus::router())
         .merge(sku_requests::router())
         .merge(rates::router())
+        .merge(opportunities::router())
+        .merge(estimates::router())
+        .merge(sows::router())
+        .merge(plan::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.
