@@ -12,6 +12,7 @@
 mod create;
 mod directory;
 mod export;
+mod opportunities;
 mod reader;
 mod records;
 mod time;

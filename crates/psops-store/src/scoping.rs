@@ -183,6 +183,28 @@ impl ScopingStore for Db {
         opp::win_counts(&self.pools).await
     }
 
+    async fn overdue(
+        &self,
+        filter: &psops_core::scoping::opportunities::OpportunityFilter,
+        at: OffsetDateTime,
+    ) -> Result<Vec<psops_core::scoping::clocks::Overdue>> {
+        use psops_core::store::Records as _;
+        let filter = psops_core::scoping::opportunities::OpportunityFilter {
+            open: Some(true),
+            ..filter.clone()
+        };
+        let open = self.every(&filter).await?;
+        let settings = self.settings_now().await?.scoping;
+        let mut days = std::collections::HashMap::new();
+        for o in &open {
+            let em = o.fields.engagement_manager_id;
+            if let std::collections::hash_map::Entry::Vacant(slot) = days.entry(em) {
+                slot.insert(opp::work_days(&self.pools, em).await?);
+            }
+        }
+        Ok(psops_core::scoping::clocks::overdue(&open, &settings, &days, at))
+    }
+
     async fn work_days(&self, person: Option<PersonId>) -> Result<WorkDays> {
         opp::work_days(&self.pools, person).await
     }

@@ -74,6 +74,9 @@ pub enum Command {
     /// Rate cards, standard costs, cost rates and FX rates as CSV: import or export them.
     #[command(subcommand)]
     Rates(crate::rates::RatesCommand),
+    /// Scoping: run the idle sweep, report win rates and overdue service levels.
+    #[command(subcommand)]
+    Scoping(crate::scoping::ScopingCommand),
 }
 
 #[derive(Debug, Args)]

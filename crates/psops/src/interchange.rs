@@ -36,6 +36,21 @@ pub enum ImportCommand {
     Accounts(ImportRecordsArgs),
     /// Create or update projects from projects.csv (matched by code, else name and account).
     Projects(ImportRecordsArgs),
+    /// Create or update opportunities from a CRM's CSV export (matched by CRM id), its
+    /// columns named by `--map field=Column`.
+    Opportunities(ImportOpportunitiesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportOpportunitiesArgs {
+    #[command(flatten)]
+    pub records: ImportRecordsArgs,
+    /// Which CRM column a field comes from, e.g. `--map "crm_id=Opportunity ID"`; repeat it.
+    /// Fields: crm_id, name, account, segment, currency, sales_owner, stage,
+    /// engagement_manager_email, public_sector, close_date, amount, ps_value, edu_value.
+    /// A field not mapped is looked for under its own name.
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    pub map: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -143,6 +158,7 @@ pub async fn import(cmd: ImportCommand) -> anyhow::Result<()> {
             let parsed = records::read_projects(open(&a.file)?).map(RecordBatch::Projects);
             records(&a, parsed).await?
         }
+        ImportCommand::Opportunities(a) => opportunities(&a).await?,
     };
     print_report(&report)
 }
@@ -176,6 +192,26 @@ async fn records(args: &ImportRecordsArgs, parsed: Result<RecordBatch, Vec<RowEr
     let done = db.import_records(&cli_ctx(), batch, args.dry_run).await;
     db.close().await;
     Ok(done?)
+}
+
+async fn opportunities(args: &ImportOpportunitiesArgs) -> anyhow::Result<ImportReport> {
+    let mut pairs = Vec::new();
+    for m in &args.map {
+        let (field, column) = m
+            .split_once('=')
+            .with_context(|| format!("--map {m}: write it as field=Column"))?;
+        pairs.push((field, column));
+    }
+    let mapping = psops_core::scoping::crm::Mapping::parse(pairs).map_err(|e| anyhow::anyhow!("--map: {e}"))?;
+    let currency = {
+        let db = config::open_db(&args.records.db.database_url).await?;
+        let settings = db.settings().await;
+        db.close().await;
+        settings?.default_currency
+    };
+    let parsed = psops_core::scoping::crm::read_opportunities(open(&args.records.file)?, &mapping, currency)
+        .map(RecordBatch::Opportunities);
+    records(&args.records, parsed).await
 }
 
 fn kind_of(path: &std::path::Path) -> String {

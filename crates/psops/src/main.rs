@@ -10,10 +10,12 @@ mod cli;
 mod config;
 mod demo;
 mod interchange;
+mod jobs;
 mod logging;
 mod progress;
 mod rates;
 mod report;
+mod scoping;
 mod serve;
 mod table;
 mod users;
@@ -66,6 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Demo(args) => demo::run(args).await,
             Command::Catalog(cmd) => catalog::run(cmd).await,
             Command::Rates(cmd) => rates::run(cmd).await,
+            Command::Scoping(cmd) => scoping::run(cmd).await,
         }
     })
 }

@@ -30,7 +30,8 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr().context("cannot read the listening address")?;
-    let mut state = AppState::new(Arc::new(db));
+    let store: Arc<dyn psops_core::store::Store> = Arc::new(db);
+    let mut state = AppState::new(store.clone());
     state.web.secure_cookies = args.secure_cookies;
     state.web.limits.request = Duration::from_secs(args.request_timeout);
     let setup = psops_web::setup_link(&state).await?;
@@ -42,6 +43,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         // An error means the sender is gone, which also means: stop.
         let _ = stopped.wait_for(|s| *s).await;
     });
+    let jobs = crate::jobs::spawn(store, stop.subscribe());
     let mut server = std::pin::pin!(server.into_future());
     let mut signals = Signals::install()?;
 
@@ -70,6 +72,8 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
             }
         }
     }
+    let _ = stop.send(true);
+    let _ = jobs.await;
     tracing::info!("server stopped");
     Ok(())
 }

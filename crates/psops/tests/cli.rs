@@ -23,6 +23,8 @@ mod interchange;
 mod nodes;
 #[path = "cli/reports.rs"]
 mod reports;
+#[path = "cli/scoping.rs"]
+mod scoping;
 #[path = "cli/security.rs"]
 mod security;
 #[path = "cli/users.rs"]

@@ -77,6 +77,7 @@ pub enum RecordBatch {
     People(Vec<PersonRow>),
     Accounts(Vec<AccountRow>),
     Projects(Vec<ProjectRow>),
+    Opportunities(Vec<crate::scoping::crm::OpportunityRow>),
 }
 
 impl RecordBatch {
@@ -85,34 +86,35 @@ impl RecordBatch {
             RecordBatch::People(_) => "people",
             RecordBatch::Accounts(_) => "accounts",
             RecordBatch::Projects(_) => "projects",
+            RecordBatch::Opportunities(_) => "opportunities",
         }
     }
 }
 
 /// One record with its header, reporting errors by line and column.
-struct Cells<'a> {
-    line: u64,
+pub(crate) struct Cells<'a> {
+    pub line: u64,
     header: &'a [String],
     record: &'a csv::StringRecord,
-    errors: Vec<RowError>,
+    pub errors: Vec<RowError>,
 }
 
 impl Cells<'_> {
-    fn get(&self, col: &str) -> Option<&str> {
+    pub fn get(&self, col: &str) -> Option<&str> {
         let i = self.header.iter().position(|h| h == col)?;
         self.record.get(i).map(str::trim).filter(|v| !v.is_empty())
     }
 
-    fn text(&self, col: &str) -> Option<String> {
+    pub fn text(&self, col: &str) -> Option<String> {
         self.get(col).map(str::to_string)
     }
 
-    fn fail(&mut self, col: &str, rule: Rule, message: String) {
+    pub fn fail(&mut self, col: &str, rule: Rule, message: String) {
         let value = self.get(col).unwrap_or_default().to_string();
         self.errors.push(RowError::new(self.line, col, value, rule, message));
     }
 
-    fn required(&mut self, col: &str) -> Option<String> {
+    pub fn required(&mut self, col: &str) -> Option<String> {
         let v = self.text(col);
         if v.is_none() {
             self.fail(col, Rule::Required, format!("{col} must not be blank"));
@@ -121,7 +123,7 @@ impl Cells<'_> {
     }
 
     /// A cell parsed by `parse`, or its error; `None` both when blank and when bad.
-    fn parsed<T>(&mut self, col: &str, rule: Rule, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    pub fn parsed<T>(&mut self, col: &str, rule: Rule, what: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
         let v = self.get(col)?;
         let parsed = parse(v);
         if parsed.is_none() {
@@ -130,7 +132,7 @@ impl Cells<'_> {
         parsed
     }
 
-    fn code<T: Code>(&mut self, col: &str, default: Option<T>) -> Option<T> {
+    pub fn code<T: Code>(&mut self, col: &str, default: Option<T>) -> Option<T> {
         let all: Vec<&str> = T::ALL.iter().map(|v| v.code()).collect();
         match self.get(col) {
             None if default.is_some() => default,
@@ -149,7 +151,7 @@ impl Cells<'_> {
         }
     }
 
-    fn date(&mut self, col: &str) -> Option<Date> {
+    pub fn date(&mut self, col: &str) -> Option<Date> {
         self.parsed(
             col,
             Rule::Date,
@@ -158,7 +160,7 @@ impl Cells<'_> {
         )
     }
 
-    fn currency(&mut self, col: &str) -> Option<Currency> {
+    pub fn currency(&mut self, col: &str) -> Option<Currency> {
         self.parsed(col, Rule::Iso4217, "an ISO 4217 code such as USD", |v| {
             Currency::from_str(&v.to_ascii_uppercase()).ok()
         })
@@ -190,11 +192,21 @@ fn header_error(message: String) -> Vec<RowError> {
 fn read_rows<T>(
     input: impl Read,
     required: &[&str],
+    row: impl FnMut(&mut Cells<'_>) -> Option<T>,
+) -> Result<Vec<T>, Vec<RowError>> {
+    read_named(input, &|c: &str| c.to_lowercase(), required, row)
+}
+
+/// Like `read_rows`, each header cell named by `name` first (a column mapping).
+pub(crate) fn read_named<T>(
+    input: impl Read,
+    name: &dyn Fn(&str) -> String,
+    required: &[&str],
     mut row: impl FnMut(&mut Cells<'_>) -> Option<T>,
 ) -> Result<Vec<T>, Vec<RowError>> {
     let mut file = CsvFile::open(input, Delimiter::Comma, true).map_err(|e| header_error(e.message))?;
     let header: Vec<String> = match file.header() {
-        Ok(h) => h.iter().map(|c| c.to_lowercase()).collect(),
+        Ok(h) => h.iter().map(|c| name(c)).collect(),
         Err(e) => return Err(header_error(format!("the file is not CSV: {}", e.message))),
     };
     if let Some(missing) = required.iter().find(|c| !header.iter().any(|h| h == *c)) {
@@ -223,7 +235,7 @@ fn read_rows<T>(
     if errors.is_empty() { Ok(rows) } else { Err(errors) }
 }
 
-fn check(errors: &mut Vec<RowError>, line: u64, result: crate::Result<()>) {
+pub(crate) fn check(errors: &mut Vec<RowError>, line: u64, result: crate::Result<()>) {
     if let Err(Error::Invalid(fields)) = result {
         for f in fields {
             errors.push(RowError::new(line, f.field, "", f.rule, f.message));

@@ -183,6 +183,48 @@ pub fn clocks(o: &Opportunity, s: &ScopingSettings, days: &WorkDays, now: Offset
         .collect()
 }
 
+/// A clock past due on an open scoping record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct Overdue {
+    #[schema(value_type = i64)]
+    pub opportunity_id: super::opportunities::OpportunityId,
+    pub name: String,
+    #[schema(value_type = Option<i64>)]
+    pub engagement_manager_id: Option<crate::people::PersonId>,
+    pub state: super::states::ScopingState,
+    pub clock: ClockKind,
+    pub due_at: Stamp,
+}
+
+/// Every overdue clock of these records at `now`, most overdue first; `days` gives each
+/// engagement manager's working days (missing: weekdays only).
+pub fn overdue(
+    records: &[Opportunity],
+    s: &ScopingSettings,
+    days: &std::collections::HashMap<Option<crate::people::PersonId>, WorkDays>,
+    now: OffsetDateTime,
+) -> Vec<Overdue> {
+    let weekdays = WorkDays::default();
+    let mut out = Vec::new();
+    for o in records {
+        let em = o.fields.engagement_manager_id;
+        for c in clocks(o, s, days.get(&em).unwrap_or(&weekdays), now) {
+            if let (ClockStatus::Overdue, Some(due)) = (c.status, c.due_at) {
+                out.push(Overdue {
+                    opportunity_id: o.id,
+                    name: o.fields.name.clone(),
+                    engagement_manager_id: em,
+                    state: o.state,
+                    clock: c.kind,
+                    due_at: due,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|o| (o.due_at, o.opportunity_id.get()));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

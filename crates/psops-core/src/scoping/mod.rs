@@ -2,6 +2,7 @@
 //! record's states and gates, service-level clocks, estimates and win rates.
 
 pub mod clocks;
+pub mod crm;
 pub mod estimates;
 pub mod opportunities;
 pub mod pricing;

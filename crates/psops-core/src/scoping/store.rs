@@ -71,6 +71,13 @@ pub trait ScopingStore: RecordStore<Opportunity> + RecordStore<Estimate> {
     async fn sweep_idle(&self, ctx: &WriteCtx, now: OffsetDateTime) -> Result<Vec<OpportunityId>>;
     /// Closed records counted by engagement manager, segment and close quarter.
     async fn win_counts(&self) -> Result<Vec<WinCount>>;
+    /// Every overdue clock at `now` of the open records the filter picks, most overdue
+    /// first.
+    async fn overdue(
+        &self,
+        filter: &super::opportunities::OpportunityFilter,
+        now: OffsetDateTime,
+    ) -> Result<Vec<super::clocks::Overdue>>;
     /// The days an engagement manager's clocks run on: weekdays less their region's
     /// holidays (weekdays only without one).
     async fn work_days(&self, person: Option<PersonId>) -> Result<WorkDays>;

@@ -28,6 +28,7 @@ pub(crate) async fn run(pools: &Pools, ctx: &WriteCtx, batch: RecordBatch, dry_r
         RecordBatch::People(rows) => people(&mut tx, ctx, rows, &mut report).await?,
         RecordBatch::Accounts(rows) => accounts(&mut tx, ctx, rows, &mut report).await?,
         RecordBatch::Projects(rows) => projects(&mut tx, ctx, rows, &mut report).await?,
+        RecordBatch::Opportunities(rows) => super::opportunities::run(&mut tx, ctx, rows, &mut report).await?,
     }
     if report.ok() && !dry_run {
         tx.commit().await?;

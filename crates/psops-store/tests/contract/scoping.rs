@@ -35,6 +35,7 @@ crate::stories!(
     clocks_run_in_business_hours_of_the_managers_calendar,
     idle_records_close_lost_once_unless_kept_open,
     a_scheduled_job_runs_once_across_nodes,
+    a_crm_export_imports_once_with_its_mapping,
 );
 
 pub fn usd(minor: i64) -> Money {
@@ -387,4 +388,92 @@ async fn a_scheduled_job_runs_once_across_nodes(db: &Db) {
     );
     // Another job has its own ledger line.
     assert!(db.claim_run("other", "node-a", hour, now).await.expect("other"));
+}
+
+async fn a_crm_export_imports_once_with_its_mapping(db: &Db) {
+    use psops_core::imports::records::RecordBatch;
+    use psops_core::scoping::crm::{Mapping, read_opportunities};
+    use psops_core::scoping::opportunities::OpportunityFilter;
+    let em = territory(db).await;
+    let a = account(db, "Northwind").await;
+    let mapping = Mapping::parse([
+        ("crm_id", "Opportunity ID"),
+        ("name", "Opportunity Name"),
+        ("account", "Account Name"),
+        ("segment", "Territory"),
+        ("ps_value", "PS Value"),
+        ("edu_value", "Edu Value"),
+    ])
+    .expect("mapping");
+    let export = "Opportunity ID,Opportunity Name,Account Name,Territory,PS Value,Edu Value,Stage\n\
+        006A,Cloud migration,Northwind,Ent_EMEA,60000,5000,Negotiation\n\
+        006B,Upgrade,northwind,Ent_EMEA,,,Qualify\n";
+    let rows = || read_opportunities(export.as_bytes(), &mapping, Currency::USD).expect("rows");
+    // A dry run reports and writes nothing.
+    let dry = db
+        .import_records(&ctx(), RecordBatch::Opportunities(rows()), true)
+        .await
+        .expect("dry");
+    assert_eq!((dry.imported, dry.written), (2, false));
+    let none = db.every(&OpportunityFilter::default()).await.expect("list");
+    assert!(none.is_empty());
+    let first = db
+        .import_records(&ctx(), RecordBatch::Opportunities(rows()), false)
+        .await
+        .expect("import");
+    assert_eq!(
+        (first.imported, first.updated, first.skipped, first.written),
+        (2, 0, 0, true)
+    );
+    let all = db.every(&OpportunityFilter::default()).await.expect("list");
+    let cloud = all
+        .iter()
+        .find(|o| o.fields.crm_id.as_deref() == Some("006A"))
+        .expect("006A");
+    assert_eq!(
+        cloud.fields.engagement_manager_id,
+        Some(em.id),
+        "the territory assigns the EM"
+    );
+    assert_eq!(cloud.edu_value, Some(usd(500_000)), "a quote from the CRM");
+    assert_eq!(cloud.fields.account_id, a.id);
+    // The EM keeps an override; importing the same export again changes nothing.
+    let patch = OpportunityPatch {
+        edu_value_override: Some(Some(usd(700_000))),
+        pain_points: Some(Some("Slow releases".into())),
+        ..Default::default()
+    };
+    db.update_opportunity(&ctx(), cloud.id, None, patch)
+        .await
+        .expect("override");
+    let again = db
+        .import_records(&ctx(), RecordBatch::Opportunities(rows()), false)
+        .await
+        .expect("again");
+    assert_eq!((again.imported, again.updated, again.skipped), (0, 1, 1));
+    let read: Opportunity = db.get(cloud.id).await.expect("read");
+    assert_eq!(
+        read.fields.edu_value_override, None,
+        "a new quote discards the override"
+    );
+    assert_eq!(
+        read.fields.pain_points.as_deref(),
+        Some("Slow releases"),
+        "what psops keeps survives"
+    );
+    let third = db
+        .import_records(&ctx(), RecordBatch::Opportunities(rows()), false)
+        .await
+        .expect("third");
+    assert_eq!((third.imported, third.updated, third.skipped), (0, 0, 2));
+    // An unknown account is a row error, and nothing of the file is written.
+    let bad = "Opportunity ID,Opportunity Name,Account Name,Territory\n006C,New,Nobody,SMB\n006D,Fine,Northwind,SMB\n";
+    let rows = read_opportunities(bad.as_bytes(), &mapping, Currency::USD).expect("rows");
+    let r = db
+        .import_records(&ctx(), RecordBatch::Opportunities(rows), false)
+        .await
+        .expect("bad");
+    assert_eq!((r.rows_failed, r.written), (1, false));
+    assert_eq!(r.row_errors[0].rule, Rule::UnmatchedAccount);
+    assert_eq!(db.every(&OpportunityFilter::default()).await.expect("list").len(), 2);
 }

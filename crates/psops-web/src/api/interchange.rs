@@ -81,7 +81,7 @@ fn date_order(p: &mut Params, v: Option<String>) -> Option<DateOrder> {
 }
 
 /// A report with failed rows: 422 problem+json carrying the whole report.
-fn refused(report: ImportReport) -> Response {
+pub(crate) fn refused(report: ImportReport) -> Response {
     let errors = report
         .row_errors
         .iter()

@@ -14,6 +14,7 @@ mod calendars;
 mod capacity;
 mod catalog;
 mod contacts;
+mod crm;
 mod estimates;
 pub mod feeds;
 mod interchange;
@@ -137,6 +138,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(estimates::router())
         .merge(sows::router())
         .merge(plan::router())
+        .merge(crm::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -4,8 +4,6 @@
 //! idle sweep. Engagement managers change their own opportunities; ops and
 //! administrators any; partners see none of it.
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
@@ -14,9 +12,9 @@ use psops_core::page::Page;
 use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource, Subject};
 use psops_core::record::Entity;
-use psops_core::scoping::clocks::{Clock, ClockKind, ClockStatus, WorkDays, clocks};
+use psops_core::scoping::clocks::{Clock, Overdue, clocks};
 use psops_core::scoping::opportunities::{
-    Opportunity, OpportunityFields, OpportunityFilter, OpportunityPatch, Quote, Segment, Stamp, Visible,
+    Opportunity, OpportunityFields, OpportunityFilter, OpportunityPatch, Quote, Segment, Visible,
 };
 use psops_core::scoping::states::ScopingState;
 use psops_core::scoping::store::{Move, TaRequest};
@@ -290,51 +288,15 @@ async fn list_opportunities(
 /// The most overdue clocks one answer lists.
 pub const OVERDUE_LIMIT: usize = 500;
 
-/// A clock past due on an open scoping record.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Overdue {
-    #[schema(value_type = i64)]
-    pub opportunity_id: psops_core::scoping::opportunities::OpportunityId,
-    pub name: String,
-    #[schema(value_type = Option<i64>)]
-    pub engagement_manager_id: Option<PersonId>,
-    pub state: ScopingState,
-    pub clock: ClockKind,
-    pub due_at: Stamp,
-}
-
-/// Every overdue clock of the open records the caller sees, most overdue first.
+/// Every overdue clock of the open records the caller sees, most overdue first, at most
+/// [`OVERDUE_LIMIT`].
 pub async fn overdue(st: &AppState, s: &Subject, em: Option<PersonId>) -> psops_core::Result<Vec<Overdue>> {
     let filter = OpportunityFilter {
         engagement_manager_id: em,
-        open: Some(true),
         visible_to: visible(s),
         ..Default::default()
     };
-    let open = st.store.every(&filter).await?;
-    let settings = st.store.settings().await?.scoping;
-    let now = OffsetDateTime::now_utc();
-    let mut days: HashMap<Option<PersonId>, WorkDays> = HashMap::new();
-    let mut out = Vec::new();
-    for o in &open {
-        let em = o.fields.engagement_manager_id;
-        if let std::collections::hash_map::Entry::Vacant(slot) = days.entry(em) {
-            slot.insert(st.store.work_days(em).await?);
-        }
-        for c in clocks(o, &settings, &days[&em], now) {
-            if let (ClockStatus::Overdue, Some(due)) = (c.status, c.due_at) {
-                out.push(Overdue {
-                    opportunity_id: o.id,
-                    name: o.fields.name.clone(),
-                    engagement_manager_id: em,
-                    state: o.state,
-                    clock: c.kind,
-                    due_at: due,
-                });
-            }
-        }
-    }
-    out.sort_by_key(|o| (o.due_at, o.opportunity_id.get()));
+    let mut out = st.store.overdue(&filter, OffsetDateTime::now_utc()).await?;
     out.truncate(OVERDUE_LIMIT);
     Ok(out)
 }

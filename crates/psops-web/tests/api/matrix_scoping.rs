@@ -44,6 +44,7 @@ pub enum Body {
     Milestone,
     Request,
     Item,
+    Crm,
 }
 
 /// (method, path, target, body, statuses: admin ops finance practice engagement pm
@@ -122,6 +123,14 @@ pub fn rows() -> Vec<Row> {
         ("get", "/api/v1/scoping/overdue", None, Body::None, LIST),
         ("get", "/api/v1/scoping/win-rates", None, Body::None, OVERSEE_READ),
         ("post", "/api/v1/scoping/sweep", None, Body::None, OVERSEE_ACT),
+        // Importing is ops' and administrators' (dry run: nothing written).
+        (
+            "post",
+            "/api/v1/imports/opportunities",
+            None,
+            Body::Crm,
+            "200 200 403 403 403 403 403 403 403 403",
+        ),
         ("get", "/api/v1/estimates", None, Body::None, LIST),
         ("post", "/api/v1/estimates", None, Body::Estimate, OWN_CREATE),
         ("post", "/api/v1/estimates/preview", None, Body::Estimate, OWN_CHANGE),
@@ -284,6 +293,7 @@ async fn body(app: &TestApp, b: Body, org: &Org) -> Option<Value> {
         Body::Milestone => json_of(&sf::milestone_fields(org.p1)),
         Body::Request => json_of(&sf::request_fields(org.p1)),
         Body::Item => json_of(&sf::item_fields(org.p1)),
+        Body::Crm => json!({"csv": "crm_id,name,account,segment\n0061,New,Account X,SMB\n", "dry_run": true}),
     })
 }
 
