@@ -132,6 +132,14 @@ pub enum Resource {
     /// A project's plan (milestones, resource requests, checklist): read with the
     /// project, kept by its manager, ops and administrators.
     Plan(ProjectFacts),
+    /// A change (change order, description of work, new SOW, work at risk, work
+    /// exception): its project, the engagement manager of its opportunity, and who raised
+    /// it.
+    Change {
+        project: Option<ProjectFacts>,
+        engagement_manager: Option<PersonId>,
+        raised_by: Option<UserId>,
+    },
     /// An opportunity with its scoping record, estimates and SOWs: who its engagement
     /// manager and technical architect are, and whether the subject decides a step of
     /// its SOW's approval chain.
@@ -379,6 +387,15 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::RateCard { cost: false } => s.sees_bill_rates(),
         Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
         Resource::Plan(p) => can_read_project(s, p),
+        Resource::Change {
+            project,
+            engagement_manager,
+            ..
+        } => {
+            s.reads_all_opportunities()
+                || !s.is_partner()
+                    && (project.is_some_and(|p| s.manages(&p)) || engagement_manager.is_some_and(|p| s.me(p)))
+        }
         Resource::Opportunity {
             engagement_manager,
             technical_architect,
@@ -457,6 +474,20 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             s.keeps_rates()
         }
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        // PS leadership decides a change, never the one who raised it.
+        Resource::Change { raised_by, .. } if action == Action::Approve => {
+            staff(&[Role::Leadership]) && *raised_by != Some(s.user_id)
+        }
+        // Raised and kept by ops, the project's manager or the opportunity's EM.
+        Resource::Change {
+            project,
+            engagement_manager,
+            ..
+        } => {
+            staff(&[Role::Admin, Role::Ops])
+                || project.is_some_and(|p| s.manages(&p))
+                || s.has(Role::EngagementManager) && !s.is_partner() && engagement_manager.is_some_and(|p| s.me(p))
+        }
         // A SOW step is decided by its own approver and an estimate's review by the
         // opportunity's technical architect; the store checks which step waits.
         Resource::Opportunity {
@@ -598,7 +629,8 @@ impl ListScope {
             | Resource::RateCard { .. }
             | Resource::CostRates
             | Resource::FxRates
-            | Resource::Opportunity { .. } => false,
+            | Resource::Opportunity { .. }
+            | Resource::Change { .. } => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

@@ -72,6 +72,7 @@ pub enum Entity {
     Milestone,
     ResourceRequest,
     ChecklistItem,
+    Change,
 }
 
 impl Entity {

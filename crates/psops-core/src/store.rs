@@ -577,6 +577,7 @@ pub trait Store:
     + BulkStore
     + crate::catalog::CatalogStore
     + crate::scoping::SowStore
+    + crate::scoping::ChangeStore
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
@@ -604,6 +605,7 @@ impl<T> Store for T where
         + BulkStore
         + crate::catalog::CatalogStore
         + crate::scoping::SowStore
+        + crate::scoping::ChangeStore
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
@@ -643,5 +645,5 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
-    pub use crate::scoping::{ScopingStore, SowStore};
+    pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

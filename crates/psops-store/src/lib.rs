@@ -13,6 +13,7 @@ mod bulk_records;
 mod calendars;
 mod capacity_rules;
 mod catalog;
+mod changes;
 mod common;
 mod db;
 mod estimates;

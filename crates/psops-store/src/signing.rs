@@ -110,7 +110,22 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
         partner_delivered: false,
         partner_id: None,
     };
-    let project = create_in::<Project>(tx, ctx, &fields).await?;
+    // Work at risk already made the project (its time recorded before signature): the
+    // signature takes it over rather than making a second one.
+    let project = match crate::changes::at_risk_project(tx, o.id).await? {
+        Some(id) => {
+            let lock = tx.for_update();
+            let at_risk = table::<Project>().get(tx, id.get(), lock).await?;
+            let fields = ProjectFields {
+                name: at_risk.fields.name.clone(),
+                start_date: at_risk.fields.start_date.min(fields.start_date).or(fields.start_date),
+                project_manager_id: at_risk.fields.project_manager_id,
+                ..fields
+            };
+            update_in(tx, ctx, &at_risk, &fields).await?
+        }
+        None => create_in::<Project>(tx, ctx, &fields).await?,
+    };
     for mut m in d.milestones {
         m.project_id = project.id;
         create_in::<Milestone>(tx, ctx, &m).await?;

@@ -10,6 +10,7 @@ mod contract {
     mod bulk;
     mod capacity;
     pub mod catalog;
+    mod changes;
     pub mod fixtures;
     mod followed;
     mod idempotency;

@@ -433,6 +433,14 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "project-rates" => (Thing::Entity(Entity::ProjectRate), Resource::ProjectRates(project)),
         "cost-rates" => (Thing::Entity(Entity::CostRate), Resource::CostRates),
         "fx-rates" => (Thing::Entity(Entity::FxRate), Resource::FxRates),
+        "changes" => (
+            Thing::Entity(Entity::Change),
+            Resource::Change {
+                project: Some(project),
+                engagement_manager: Some(me),
+                raised_by: None,
+            },
+        ),
         "opportunities" | "estimates" | "sows" | "scoping" => (
             Thing::Entity(Entity::Opportunity),
             Resource::Opportunity {

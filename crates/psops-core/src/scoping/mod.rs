@@ -1,6 +1,7 @@
 //! From opportunity to signed SOW: opportunities with their PS fields, the scoping
 //! record's states and gates, service-level clocks, estimates and win rates.
 
+pub mod changes;
 pub mod clocks;
 pub mod crm;
 pub mod estimates;
@@ -13,4 +14,4 @@ pub mod store;
 pub mod wins;
 
 pub use settings::ScopingSettings;
-pub use store::{ScopingStore, SowStore};
+pub use store::{ChangeStore, ScopingStore, SowStore};

@@ -12,6 +12,16 @@ use crate::rule::Rule;
 use crate::validate::Checks;
 use crate::{Currency, Money};
 
+/// What a change order with money does (the handbook's pages disagree): open a new PS
+/// opportunity for the increase, whose own project follows its signature (the newer
+/// page), or add the money to the project's budget (the older one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MoneyChange {
+    NewOpportunity,
+    AmendBudget,
+}
+
 /// The engagement manager who covers a sales territory (a segment).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,6 +67,8 @@ pub struct ScopingSettings {
     pub sow_prefix: String,
     /// The name the organisation signs SOWs under.
     pub provider_name: String,
+    /// What an approved change order with money does.
+    pub money_change_orders: MoneyChange,
 }
 
 impl Default for ScopingSettings {
@@ -89,6 +101,7 @@ impl Default for ScopingSettings {
             passive_acceptance_days: 5,
             sow_prefix: "SOW-".into(),
             provider_name: "Professional Services".into(),
+            money_change_orders: MoneyChange::NewOpportunity,
         }
     }
 }

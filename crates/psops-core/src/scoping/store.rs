@@ -146,3 +146,25 @@ pub trait SowStore: ScopingStore + RecordStore<Sow> {
     /// Every decision of every round, oldest first.
     async fn sow_decisions(&self, id: SowId) -> Result<Vec<Decision>>;
 }
+
+#[async_trait]
+pub trait ChangeStore: RecordStore<super::changes::Change> {
+    /// Sends a draft change for PS leadership's decision.
+    async fn submit_change(
+        &self,
+        ctx: &WriteCtx,
+        id: super::changes::ChangeId,
+        v: IfVersion,
+    ) -> Result<super::changes::Change>;
+    /// Approves (and applies, in the same transaction) or rejects a submitted change.
+    async fn decide_change(
+        &self,
+        ctx: &WriteCtx,
+        id: super::changes::ChangeId,
+        v: IfVersion,
+        verdict: Verdict,
+        reason: Option<String>,
+    ) -> Result<super::changes::Change>;
+    /// Approved work exceptions by cause.
+    async fn exception_totals(&self) -> Result<Vec<super::changes::ExceptionTotal>>;
+}

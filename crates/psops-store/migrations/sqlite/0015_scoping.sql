@@ -167,6 +167,38 @@ CREATE TABLE checklist_items (
 );
 CREATE INDEX checklist_items_project ON checklist_items (project_id, position);
 
+-- Change control: change orders, descriptions of work, new SOWs, work at risk and work
+-- exceptions, each decided by PS leadership; `applied` keeps what an approval did.
+CREATE TABLE changes (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    status         TEXT NOT NULL,
+    raised_by      BIGINT REFERENCES users (id),
+    decided_by     BIGINT REFERENCES users (id),
+    reason         TEXT,
+    applied        TEXT,
+    kind           TEXT NOT NULL,
+    project_id     BIGINT REFERENCES projects (id),
+    opportunity_id BIGINT REFERENCES opportunities (id),
+    title          TEXT NOT NULL,
+    description    TEXT,
+    new_start_date TEXT,
+    new_end_date   TEXT,
+    add_budget_minor BIGINT,
+    add_currency   TEXT,
+    add_minutes    BIGINT,
+    new_billing_type TEXT,
+    add_milestones TEXT NOT NULL,
+    move_milestones TEXT NOT NULL,
+    cause          TEXT,
+    starts_on      TEXT,
+    version        BIGINT NOT NULL DEFAULT 1,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    archived_at    TEXT
+);
+CREATE INDEX changes_project ON changes (project_id);
+CREATE INDEX changes_opportunity ON changes (opportunity_id);
+
 -- A scheduled job's last run: a node runs the job only if its conditional update of
 -- the row wins, so several nodes sharing a database run it once per period.
 CREATE TABLE job_runs (

@@ -41,6 +41,7 @@ crate::stories!(
     a_sow_goes_through_its_chain_and_its_signature_sets_up_the_project,
     a_rejected_sow_is_revised_into_a_new_revision,
     a_standard_sku_order_makes_its_project_without_a_sow,
+    the_signature_takes_over_the_project_work_at_risk_made,
 );
 
 const DAY: Date = date!(2026 - 11 - 02);
@@ -633,4 +634,70 @@ async fn a_standard_sku_order_makes_its_project_without_a_sow(db: &Db) {
     assert_eq!(rr.len(), 2, "engineer and PM hours");
     let won: Opportunity = db.get(o.id).await.expect("read");
     assert_eq!(won.state, ScopingState::ClosedWon);
+}
+
+async fn the_signature_takes_over_the_project_work_at_risk_made(db: &Db) {
+    use psops_core::scoping::changes::{Change, ChangeFields, ChangeKind, NewChange};
+    let sku = catalog(db).await;
+    let chain = approvers(db).await;
+    let (o, e) = at_sow_wip(db, "Adatum", vec![sku_line(&sku, 2)]).await;
+    let risk = ChangeFields {
+        kind: ChangeKind::WorkAtRisk,
+        project_id: None,
+        opportunity_id: Some(o.id),
+        title: "Start before signature".into(),
+        description: None,
+        new_start_date: None,
+        new_end_date: None,
+        add_budget: None,
+        add_minutes: None,
+        new_billing_type: None,
+        add_milestones: vec![],
+        move_milestones: vec![],
+        cause: None,
+        starts_on: Some(date!(2027 - 01 - 04)),
+    };
+    let c: Change = new(db
+        .create(
+            &ctx(),
+            NewChange {
+                raised_by: None,
+                fields: risk,
+            },
+        )
+        .await
+        .expect("risk"));
+    db.submit_change(&ctx(), c.id, None).await.expect("submit");
+    let c = db
+        .decide_change(&as_user(chain[3].1), c.id, None, Verdict::Approve, None)
+        .await
+        .expect("approve");
+    let at_risk = c.applied.expect("applied").project_id.expect("project");
+    let s: Sow = new(db.draft_sow(&ctx(), o.id, sow_fields(&e)).await.expect("draft"));
+    let s = db.submit_sow(&ctx(), s.id, None).await.expect("submit");
+    for step in s.chain.clone() {
+        db.decide_sow(
+            &as_user(step.approver.expect("approver")),
+            s.id,
+            None,
+            Verdict::Approve,
+            None,
+        )
+        .await
+        .expect("approve");
+    }
+    let sign = Signature {
+        signed_by: "Pat Customer".into(),
+        today: OffsetDateTime::now_utc().date(),
+    };
+    let signed = db.sign_sow(&ctx(), s.id, None, sign).await.expect("sign");
+    assert_eq!(signed.project_id, Some(at_risk), "no second project");
+    let p: Project = db.get(at_risk).await.expect("project");
+    assert_eq!(p.fields.status, ProjectStatus::InSetUp);
+    assert_eq!(p.fields.budget, Some(e.totals.price));
+    assert_eq!(
+        p.fields.start_date,
+        Some(date!(2027 - 01 - 04)),
+        "the earlier start stays"
+    );
 }

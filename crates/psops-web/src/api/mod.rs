@@ -13,6 +13,7 @@ mod audit;
 mod calendars;
 mod capacity;
 mod catalog;
+mod changes;
 mod contacts;
 mod crm;
 mod estimates;
@@ -80,7 +81,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::RoleRate, psops_core::rates::ProjectRate, psops_core::rates::CostRate,
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
-        psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy
+        psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
+        psops_core::scoping::changes::Change
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -139,6 +141,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(sows::router())
         .merge(plan::router())
         .merge(crm::router())
+        .merge(changes::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

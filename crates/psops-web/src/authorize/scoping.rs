@@ -153,3 +153,58 @@ of_project! {
     ResourceRequest, ResourceRequestFields, ResourceRequestPatch => ResourceRequest;
     ChecklistItem, ChecklistItemFields, ChecklistItemPatch => ChecklistItem;
 }
+
+/// A change as its project and its opportunity's engagement manager see it.
+async fn change_of(
+    st: &AppState,
+    s: &Subject,
+    f: &psops_core::scoping::changes::ChangeFields,
+    raised_by: Option<psops_core::auth::UserId>,
+) -> Result<Option<Resource>> {
+    let project = match f.project_id {
+        Some(p) => project(st, s, p).await?,
+        None => None,
+    };
+    let engagement_manager = match f.opportunity_id {
+        Some(o) => match RecordStore::<Opportunity>::get(&*st.store, o).await {
+            Ok(o) => o.fields.engagement_manager_id,
+            Err(psops_core::Error::NotFound { .. }) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    Ok(Some(Resource::Change {
+        project,
+        engagement_manager,
+        raised_by,
+    }))
+}
+
+impl Guarded for psops_core::scoping::changes::Change {
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Change), self.id.to_string())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        change_of(st, s, &self.fields, self.raised_by).await
+    }
+}
+
+impl Guarded for psops_core::scoping::changes::NewChange {
+    fn label(&self) -> (Thing, String) {
+        (Thing::Entity(Entity::Change), String::new())
+    }
+    async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
+        change_of(st, s, &self.fields, self.raised_by).await
+    }
+}
+
+impl GuardedUpdate<psops_core::scoping::changes::ChangePatch> for psops_core::scoping::changes::Change {
+    async fn allow_update(
+        &self,
+        st: &AppState,
+        s: &Subject,
+        _: &psops_core::scoping::changes::ChangePatch,
+    ) -> Result<Grant> {
+        allow(st, s, Action::Update, self).await
+    }
+}

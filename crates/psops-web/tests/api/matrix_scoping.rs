@@ -24,6 +24,8 @@ pub enum Target {
     Milestone,
     Request,
     Item,
+    /// A work exception on the project manager's project (`true`: submitted).
+    Change(bool),
 }
 use Target::*;
 
@@ -45,6 +47,7 @@ pub enum Body {
     Request,
     Item,
     Crm,
+    Change,
 }
 
 /// (method, path, target, body, statuses: admin ops finance practice engagement pm
@@ -63,6 +66,8 @@ const OVERSEE_ACT: &str = "200 200 403 403 403 404 404 404 404 403";
 const PLAN_READ: &str = "200 200 200 200 200 200 200 404 404 200";
 const PLAN_CREATE: &str = "201 201 403 403 403 201 403 403 403 403";
 const PLAN_CHANGE: &str = "200 200 403 403 403 200 403 404 404 403";
+/// Ops and the project's manager keep a change of the manager's project.
+const CHANGE_KEEP: &str = "200 200 403 403 403 200 404 404 404 403";
 const ALL_422: &str = "422 422 422 422 422 422 422 422 422 422";
 
 pub fn rows() -> Vec<Row> {
@@ -233,6 +238,54 @@ pub fn rows() -> Vec<Row> {
             OWN_READ,
         ),
     ];
+    rows.extend([
+        ("get", "/api/v1/changes", None, Body::None, OVERSEE_READ),
+        (
+            "post",
+            "/api/v1/changes",
+            None,
+            Body::Change,
+            "201 201 403 403 403 201 403 403 403 403",
+        ),
+        ("get", "/api/v1/changes/exceptions", None, Body::None, OVERSEE_READ),
+        (
+            "get",
+            "/api/v1/changes/{id}",
+            Change(false),
+            Body::None,
+            "200 200 200 200 200 200 404 404 404 200",
+        ),
+        ("patch", "/api/v1/changes/{id}", Change(false), Body::Empty, CHANGE_KEEP),
+        (
+            "post",
+            "/api/v1/changes/{id}/archive",
+            Change(false),
+            Body::None,
+            CHANGE_KEEP,
+        ),
+        (
+            "post",
+            "/api/v1/changes/{id}/unarchive",
+            Change(false),
+            Body::None,
+            CHANGE_KEEP,
+        ),
+        (
+            "post",
+            "/api/v1/changes/{id}/submit",
+            Change(false),
+            Body::None,
+            CHANGE_KEEP,
+        ),
+        // PS leadership decides; ops raised it, and nobody else may.
+        (
+            "post",
+            "/api/v1/changes/{id}/decide",
+            Change(true),
+            Body::Approve,
+            "403 403 403 403 403 403 404 404 404 200",
+        ),
+    ]);
     for (c, t, b) in [
         ("/api/v1/milestones", Milestone, Body::Milestone),
         ("/api/v1/resource-requests", Request, Body::Request),
@@ -265,6 +318,7 @@ async fn target(app: &TestApp, org: &Org, t: Target) -> String {
         Milestone => sf::milestone(s, org.p1).await,
         Request => sf::resource_request(s, org.p1).await,
         Item => sf::checklist_item(s, org.p1).await,
+        Change(submitted) => sf::change(s, org, org.p1, submitted).await,
     };
     id.to_string()
 }
@@ -293,6 +347,7 @@ async fn body(app: &TestApp, b: Body, org: &Org) -> Option<Value> {
         Body::Milestone => json_of(&sf::milestone_fields(org.p1)),
         Body::Request => json_of(&sf::request_fields(org.p1)),
         Body::Item => json_of(&sf::item_fields(org.p1)),
+        Body::Change => json_of(&sf::change_fields(org.p1)),
         Body::Crm => json!({"csv": "crm_id,name,account,segment\n0061,New,Account X,SMB\n", "dry_run": true}),
     })
 }

@@ -405,3 +405,36 @@ pub async fn checklist_item(store: &dyn Store, project: i64) -> i64 {
     let m: psops_core::plan::ChecklistItem = made(store.create(&ctx(), item_fields(project)).await.expect("c"));
     m.id.get()
 }
+
+pub fn change_fields(project: i64) -> psops_core::scoping::changes::ChangeFields {
+    psops_core::scoping::changes::ChangeFields {
+        kind: psops_core::scoping::changes::ChangeKind::WorkException,
+        project_id: Some(Id::new(project)),
+        opportunity_id: None,
+        title: format!("Exception {}", next()),
+        description: None,
+        new_start_date: None,
+        new_end_date: None,
+        add_budget: None,
+        add_minutes: Some(Minutes(600)),
+        new_billing_type: None,
+        add_milestones: vec![],
+        move_milestones: vec![],
+        cause: Some(psops_core::scoping::changes::Cause::Scoping),
+        starts_on: None,
+    }
+}
+
+/// A work exception on the project manager's project, raised by ops; submitted when asked.
+pub async fn change(store: &dyn Store, org: &Org, project: i64, submitted: bool) -> i64 {
+    let ops = org.users[1];
+    let new = psops_core::scoping::changes::NewChange {
+        raised_by: Some(Id::new(ops)),
+        fields: change_fields(project),
+    };
+    let c: psops_core::scoping::changes::Change = made(store.create(&as_user(ops), new).await.expect("change"));
+    if submitted {
+        store.submit_change(&ctx(), c.id, None).await.expect("submit");
+    }
+    c.id.get()
+}
