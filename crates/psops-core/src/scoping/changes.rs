@@ -313,14 +313,14 @@ impl Terms {
         t.start_date = f.new_start_date.or(t.start_date);
         t.end_date = f.new_end_date.or(t.end_date);
         t.billing_type = f.new_billing_type.unwrap_or(t.billing_type);
-        if let (Some(s), Some(e)) = (t.start_date, t.end_date) {
-            if e < s {
-                return Err(Error::invalid(
-                    "new_end_date",
-                    Rule::AfterStart,
-                    "the project would end before it starts",
-                ));
-            }
+        if let (Some(s), Some(e)) = (t.start_date, t.end_date)
+            && e < s
+        {
+            return Err(Error::invalid(
+                "new_end_date",
+                Rule::AfterStart,
+                "the project would end before it starts",
+            ));
         }
         if add_money {
             if let Some(m) = f.add_budget.filter(|m| m.amount_minor != 0) {
