@@ -8,45 +8,20 @@
 
 use std::collections::HashMap;
 
+use psops_core::Result;
 use psops_core::accounts::Account;
 use psops_core::imports::ImportReport;
-use psops_core::interchange::RowError;
 use psops_core::people::Person;
 use psops_core::rule::Rule;
 use psops_core::scoping::crm::OpportunityRow;
 use psops_core::scoping::opportunities::{EmStatus, Opportunity, OpportunityFields, Quote};
 use psops_core::store::WriteCtx;
-use psops_core::{Error, Result};
 
 use super::directory::key;
+use super::records::{all, err, refused};
 use crate::db::{Tx, now, sql};
 use crate::opportunities as opp;
 use crate::record::{self, Stored, create_in};
-
-fn err(line: u64, column: &str, value: &str, rule: Rule, message: String) -> Vec<RowError> {
-    vec![RowError::new(line, column, value, rule, message)]
-}
-
-fn refused(line: u64, e: Error) -> Result<Vec<RowError>> {
-    let fields = match e {
-        Error::Invalid(f) => f,
-        Error::Conflict(f) => vec![f],
-        other => return Err(other),
-    };
-    Ok(fields
-        .into_iter()
-        .map(|f| RowError::new(line, f.field, "", f.rule, f.message))
-        .collect())
-}
-
-async fn all<R: record::Stored>(tx: &mut Tx) -> Result<Vec<R>> {
-    let t = record::table::<R>();
-    let q = sql(format!(
-        "SELECT {} FROM {} WHERE archived_at IS NULL ORDER BY id",
-        t.columns, t.table
-    ));
-    tx.all(q).await?.iter().map(t.read).collect()
-}
 
 pub(crate) async fn run(
     tx: &mut Tx,

@@ -37,12 +37,12 @@ pub(crate) async fn run(pools: &Pools, ctx: &WriteCtx, batch: RecordBatch, dry_r
     Ok(report)
 }
 
-fn err(line: u64, column: &str, value: &str, rule: Rule, message: String) -> Vec<RowError> {
+pub(super) fn err(line: u64, column: &str, value: &str, rule: Rule, message: String) -> Vec<RowError> {
     vec![RowError::new(line, column, value, rule, message)]
 }
 
 /// A domain refusal as row errors; anything else stops the import.
-fn refused(line: u64, e: Error) -> Result<Vec<RowError>> {
+pub(super) fn refused(line: u64, e: Error) -> Result<Vec<RowError>> {
     let fields = match e {
         Error::Invalid(f) => f,
         Error::Conflict(f) => vec![f],
@@ -54,7 +54,7 @@ fn refused(line: u64, e: Error) -> Result<Vec<RowError>> {
         .collect())
 }
 
-async fn all<R: record::Stored>(tx: &mut Tx) -> Result<Vec<R>> {
+pub(super) async fn all<R: record::Stored>(tx: &mut Tx) -> Result<Vec<R>> {
     let t = record::table::<R>();
     let q = sql(format!("SELECT {} FROM {} ORDER BY id", t.columns, t.table));
     tx.all(q).await?.iter().map(t.read).collect()

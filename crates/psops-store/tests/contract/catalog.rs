@@ -2,7 +2,7 @@
 //! prices, only active priced SKUs quoted, and the new-SKU request's approval chain —
 //! in order, each step by its own approver, the last one making a numbered active SKU.
 
-use psops_core::auth::{NewUser, Role, UserId};
+use psops_core::auth::{Role, UserId};
 use psops_core::catalog::bundles::BundleFields;
 use psops_core::catalog::offerings::{Maturity, OfferingFields, OfferingPatch, OfferingTypeFields};
 use psops_core::catalog::requests::{NewSkuRequest, SkuRequestFields, SkuRequestPatch, Step, Verdict};
@@ -10,13 +10,12 @@ use psops_core::catalog::skus::{Bound, SkuFields, SkuPatch, SkuPriceFields};
 use psops_core::catalog::{Channel, Offering, Sku, SkuRequest, SkuRequestStatus, SkuStatus, Unit};
 use psops_core::rule::Rule;
 use psops_core::settings::SettingsPatch;
-use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
 use psops_core::{Currency, Error, Id, Minutes, Money};
 use psops_store::Db;
 use time::macros::date;
 
-use super::fixtures::{broken, ctx, new};
+use super::fixtures::{as_user, broken, ctx, new, user};
 
 crate::stories!(
     the_taxonomy_refers_to_what_exists,
@@ -214,29 +213,6 @@ async fn sku_prices_are_dated_and_only_active_priced_skus_are_quoted(db: &Db) {
         broken(db.quote_sku(sku.id, date!(2026 - 08 - 01)).await.unwrap_err()),
         [("sku_id".to_string(), Rule::NotActive)]
     );
-}
-
-async fn user(db: &Db, email: &str, roles: Vec<Role>) -> UserId {
-    let u = NewUser {
-        email: email.into(),
-        name: email.into(),
-        roles,
-        person_id: None,
-        password_hash: None,
-    };
-    db.create_user(&ctx(), u).await.expect("user").id
-}
-
-fn as_user(u: UserId) -> WriteCtx {
-    let me = psops_core::policy::Subject {
-        user_id: u,
-        roles: vec![],
-        person_id: None,
-        partner_id: None,
-        read_only: false,
-    };
-    let grant = psops_core::policy::grant(&me, psops_core::policy::Action::Read, None).expect("grant");
-    WriteCtx::granted(grant, u, None)
 }
 
 fn request_fields(o: &Offering) -> SkuRequestFields {

@@ -4,7 +4,7 @@
 //! alone; a new SOW opens an opportunity; nobody decides what they raised, a rejection
 //! needs a reason, and only a draft changes.
 
-use psops_core::auth::{NewUser, Role, UserId};
+use psops_core::auth::{Role, UserId};
 use psops_core::catalog::requests::Verdict;
 use psops_core::plan::{Milestone, MilestoneFields, MilestoneStatus};
 use psops_core::projects::Project;
@@ -16,43 +16,23 @@ use psops_core::scoping::opportunities::Opportunity;
 use psops_core::scoping::settings::MoneyChange;
 use psops_core::scoping::sows::MilestoneTerm;
 use psops_core::settings::SettingsPatch;
-use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
 use psops_core::{Error, Minutes};
 use psops_store::Db;
 use time::macros::date;
 
-use super::fixtures::{broken, ctx, new, project};
+use super::fixtures::{as_user, broken, ctx, new, project};
 use super::scoping::{account, opened, usd};
+
+async fn leader(db: &Db, email: &str) -> UserId {
+    super::fixtures::user(db, email, vec![Role::Leadership]).await
+}
 
 crate::stories!(
     a_change_order_moves_dates_and_milestones_and_its_money_opens_an_opportunity,
     a_work_exception_adds_to_the_budget_with_its_cause,
     each_kind_applies_as_the_handbook_says_and_nobody_decides_their_own,
 );
-
-async fn user(db: &Db, email: &str) -> UserId {
-    let u = NewUser {
-        email: email.into(),
-        name: email.into(),
-        roles: vec![Role::Leadership],
-        person_id: None,
-        password_hash: None,
-    };
-    db.create_user(&ctx(), u).await.expect("user").id
-}
-
-fn as_user(u: UserId) -> WriteCtx {
-    let me = psops_core::policy::Subject {
-        user_id: u,
-        roles: vec![],
-        person_id: None,
-        partner_id: None,
-        read_only: false,
-    };
-    let grant = psops_core::policy::grant(&me, psops_core::policy::Action::Read, None).expect("grant");
-    WriteCtx::granted(grant, u, None)
-}
 
 fn change(kind: ChangeKind, p: &Project) -> ChangeFields {
     ChangeFields {
@@ -75,7 +55,7 @@ fn change(kind: ChangeKind, p: &Project) -> ChangeFields {
 
 /// Raised by one user, submitted, approved by another.
 async fn approved(db: &Db, f: ChangeFields) -> psops_core::Result<Change> {
-    let raiser = user(db, &format!("raiser{}@example.com", f.title.len())).await;
+    let raiser = leader(db, &format!("raiser{}@example.com", f.title.len())).await;
     let c: Change = new(db
         .create(
             &as_user(raiser),
@@ -86,7 +66,7 @@ async fn approved(db: &Db, f: ChangeFields) -> psops_core::Result<Change> {
         )
         .await?);
     db.submit_change(&ctx(), c.id, None).await?;
-    let director = user(db, &format!("director{}@example.com", c.id)).await;
+    let director = leader(db, &format!("director{}@example.com", c.id)).await;
     db.decide_change(&as_user(director), c.id, None, Verdict::Approve, None)
         .await
 }
@@ -217,7 +197,7 @@ async fn each_kind_applies_as_the_handbook_says_and_nobody_decides_their_own(db:
         .unwrap_err();
     assert_eq!(broken(e), [("kind".to_string(), Rule::Exclusive)]);
     dow.new_end_date = None;
-    let raiser = user(db, "pm@example.com").await;
+    let raiser = leader(db, "pm@example.com").await;
     let c: Change = new(db
         .create(
             &as_user(raiser),
@@ -229,7 +209,7 @@ async fn each_kind_applies_as_the_handbook_says_and_nobody_decides_their_own(db:
         .await
         .expect("dow"));
     // Only a draft changes; only a submitted change is decided; never by its raiser.
-    let director = user(db, "director@example.com").await;
+    let director = leader(db, "director@example.com").await;
     let e = db
         .decide_change(&as_user(director), c.id, None, Verdict::Approve, None)
         .await

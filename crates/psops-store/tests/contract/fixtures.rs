@@ -135,3 +135,28 @@ pub fn broken(e: Error) -> Vec<(String, Rule)> {
         other => panic!("expected invalid input, got {other:?}"),
     }
 }
+
+/// A user of these roles, made by the trusted context.
+pub async fn user(db: &dyn Store, email: &str, roles: Vec<psops_core::auth::Role>) -> psops_core::auth::UserId {
+    let u = psops_core::auth::NewUser {
+        email: email.into(),
+        name: email.into(),
+        roles,
+        person_id: None,
+        password_hash: None,
+    };
+    db.create_user(&ctx(), u).await.expect("user").id
+}
+
+/// A write as a signed-in user, the way a request makes one.
+pub fn as_user(u: psops_core::auth::UserId) -> WriteCtx {
+    let me = psops_core::policy::Subject {
+        user_id: u,
+        roles: vec![],
+        person_id: None,
+        partner_id: None,
+        read_only: false,
+    };
+    let grant = psops_core::policy::grant(&me, psops_core::policy::Action::Read, None).expect("grant");
+    WriteCtx::granted(grant, u, None)
+}

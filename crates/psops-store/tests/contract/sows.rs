@@ -5,7 +5,7 @@
 //! once expired, and its signature sets up the project; a rejected SOW is revised into a
 //! new revision; a standard-SKU order makes its project without a SOW.
 
-use psops_core::auth::{NewUser, Role, UserId};
+use psops_core::auth::{Role, UserId};
 use psops_core::catalog::offerings::{Effort, Maturity, OfferingFields, OfferingTypeFields};
 use psops_core::catalog::requests::Verdict;
 use psops_core::catalog::skus::{Bound, SkuPriceFields};
@@ -24,7 +24,6 @@ use psops_core::scoping::sows::{BillingTerms, MilestoneTerm, Sow, SowFields, Sow
 use psops_core::scoping::states::ScopingState;
 use psops_core::scoping::store::{Signature, TaRequest};
 use psops_core::settings::SettingsPatch;
-use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
 use psops_core::{Currency, Error, Minutes, Money};
 use psops_store::Db;
@@ -32,7 +31,7 @@ use time::macros::date;
 use time::{Date, Duration, OffsetDateTime};
 
 use super::catalog::sku_fields;
-use super::fixtures::{broken, ctx, new, person};
+use super::fixtures::{self, as_user, broken, ctx, new, person};
 use super::scoping::{account, go, opened, usd};
 
 crate::stories!(
@@ -331,29 +330,6 @@ async fn an_estimate_over_the_threshold_waits_for_its_technical_architect(db: &D
     assert!(o.event(Event::IntentToProceed).is_some());
 }
 
-async fn user(db: &Db, email: &str) -> UserId {
-    let u = NewUser {
-        email: email.into(),
-        name: email.into(),
-        roles: vec![Role::Finance],
-        person_id: None,
-        password_hash: None,
-    };
-    db.create_user(&ctx(), u).await.expect("user").id
-}
-
-fn as_user(u: UserId) -> WriteCtx {
-    let me = psops_core::policy::Subject {
-        user_id: u,
-        roles: vec![],
-        person_id: None,
-        partner_id: None,
-        read_only: false,
-    };
-    let grant = psops_core::policy::grant(&me, psops_core::policy::Action::Read, None).expect("grant");
-    WriteCtx::granted(grant, u, None)
-}
-
 /// One approver for each SOW step, in the handbook's order.
 async fn approvers(db: &Db) -> Vec<(SowRole, UserId)> {
     let mut out = Vec::new();
@@ -367,7 +343,12 @@ async fn approvers(db: &Db) -> Vec<(SowRole, UserId)> {
     ] {
         out.push((
             role,
-            user(db, &format!("{}@example.com", psops_core::code::Code::code(&role))).await,
+            fixtures::user(
+                db,
+                &format!("{}@example.com", psops_core::code::Code::code(&role)),
+                vec![Role::Finance],
+            )
+            .await,
         ));
     }
     let mut s: ScopingSettings = db.settings().await.expect("settings").scoping;

@@ -7,7 +7,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use psops_core::catalog::requests::Verdict;
 use psops_core::page::Page;
 use psops_core::policy::{Action, Resource};
 use psops_core::record::Entity;
@@ -16,10 +15,11 @@ use psops_core::scoping::changes::{
 };
 use psops_core::store::{RecordStore, Records as _};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::decision::StepDecision;
 use super::record;
 use crate::AppState;
 use crate::authorize::{Fixed, allow};
@@ -85,25 +85,15 @@ async fn submit_change(State(st): State<AppState>, c: Changing<Change>) -> ApiRe
     respond::record(&st.store.submit_change(&c.ctx(grant), c.id, c.if_version).await?)
 }
 
-/// A decision on a change.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct DecisionBody {
-    decision: Verdict,
-    /// Why; required when rejecting.
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 /// Decide a submitted change (PS leadership; never whoever raised it). Approving applies
 /// it: dates, billing, budget and milestones amended, or the opportunity or project it
 /// calls for made; what it did is kept in `applied`
 #[utoipa::path(post, path = "/api/v1/changes/{id}/decide", tag = "scoping",
-    request_body = DecisionBody, params(Changing<Change>), responses(Versioned<Change>, ChangeProblems))]
+    request_body = StepDecision, params(Changing<Change>), responses(Versioned<Change>, ChangeProblems))]
 async fn decide_change(
     State(st): State<AppState>,
     c: Changing<Change>,
-    body: Body<DecisionBody>,
+    body: Body<StepDecision>,
 ) -> ApiResult<Response> {
     let current = RecordStore::<Change>::get(&*st.store, c.id).await?;
     let grant = allow(&st, &c.subject, Action::Approve, &current).await?;

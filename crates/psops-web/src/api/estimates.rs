@@ -6,7 +6,6 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use psops_core::catalog::requests::Verdict;
 use psops_core::page::Page;
 use psops_core::policy::{Action, Subject};
 use psops_core::projects::ProjectId;
@@ -19,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::decision::StepDecision;
 use super::opportunities::{readable, visible};
 use super::record;
 use crate::AppState;
@@ -114,24 +114,14 @@ async fn request_review(State(st): State<AppState>, c: Change<Estimate>) -> ApiR
     respond::record(&st.store.request_ta_review(&ctx, c.id, c.if_version).await?)
 }
 
-/// A technical architect's decision.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct DecisionBody {
-    decision: Verdict,
-    /// Why; required when rejecting.
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 /// The technical architect's decision on a version waiting for their review: only the
 /// opportunity's technical architect decides (403 otherwise)
 #[utoipa::path(post, path = "/api/v1/estimates/{id}/ta-decision", tag = "scoping",
-    request_body = DecisionBody, params(Change<Estimate>), responses(Versioned<Estimate>, ChangeProblems))]
+    request_body = StepDecision, params(Change<Estimate>), responses(Versioned<Estimate>, ChangeProblems))]
 async fn decide_review(
     State(st): State<AppState>,
     c: Change<Estimate>,
-    body: Body<DecisionBody>,
+    body: Body<StepDecision>,
 ) -> ApiResult<Response> {
     let ctx = guarded(&st, &c.subject, &c, Action::Approve).await?;
     let b = body.value;

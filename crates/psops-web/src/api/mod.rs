@@ -16,6 +16,7 @@ mod catalog;
 mod changes;
 mod contacts;
 mod crm;
+mod decision;
 mod estimates;
 pub mod feeds;
 mod interchange;

@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::response::Response;
 use psops_core::catalog::requests::{
     Decision, NewSkuRequest, SkuRequest, SkuRequestFields, SkuRequestFilter, SkuRequestPatch, SkuRequestStatus,
-    StepState, Verdict,
+    StepState,
 };
 use psops_core::page::Page;
 use psops_core::policy::{Action, Resource};
@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::decision::StepDecision;
 use super::record;
 use crate::AppState;
 use crate::authorize::allow;
@@ -98,25 +99,15 @@ async fn revise_request(State(st): State<AppState>, c: Change<SkuRequest>) -> Ap
     respond::record(&done)
 }
 
-/// A step's decision.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct DecisionBody {
-    decision: Verdict,
-    /// Why; required when rejecting.
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 /// Decide the waiting step: only that step's designated approver may (403 otherwise,
 /// naming the step), never the drafter; a rejection needs a reason. The last approval
 /// makes the SKU, numbered and active, with the proposed list price from today
 #[utoipa::path(post, path = "/api/v1/sku-requests/{id}/decide", tag = "catalog",
-    request_body = DecisionBody, params(Change<SkuRequest>), responses(Versioned<SkuRequest>, ChangeProblems))]
+    request_body = StepDecision, params(Change<SkuRequest>), responses(Versioned<SkuRequest>, ChangeProblems))]
 async fn decide_request(
     State(st): State<AppState>,
     c: Change<SkuRequest>,
-    body: Body<DecisionBody>,
+    body: Body<StepDecision>,
 ) -> ApiResult<Response> {
     let current = RecordStore::<SkuRequest>::get(&*st.store, c.id).await?;
     let grant = allow(&st, &c.subject, Action::Approve, &current).await?;

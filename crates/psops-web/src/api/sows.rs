@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use psops_core::catalog::requests::{Decision, Verdict};
+use psops_core::catalog::requests::Decision;
 use psops_core::page::Page;
 use psops_core::policy::{Action, Subject};
 use psops_core::rule::Rule;
@@ -24,6 +24,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::decision::StepDecision;
 use super::opportunities::{readable, visible};
 use super::record;
 use crate::AppState;
@@ -84,22 +85,12 @@ async fn submit_sow(State(st): State<AppState>, c: Change<Sow>) -> ApiResult<Res
     respond::record(&st.store.submit_sow(&ctx, c.id, c.if_version).await?)
 }
 
-/// A step's decision.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-struct DecisionBody {
-    decision: Verdict,
-    /// Why; required when rejecting.
-    #[serde(default)]
-    reason: Option<String>,
-}
-
 /// Decide the waiting step: only its approver may (403 otherwise, naming the step). The
 /// RDM's approval moves the scoping record to ready for approval, the PS director's to
 /// approved; the legal stamp stops the stamped-SOW clock
 #[utoipa::path(post, path = "/api/v1/sows/{id}/decide", tag = "scoping",
-    request_body = DecisionBody, params(Change<Sow>), responses(Versioned<Sow>, ChangeProblems))]
-async fn decide_sow(State(st): State<AppState>, c: Change<Sow>, body: Body<DecisionBody>) -> ApiResult<Response> {
+    request_body = StepDecision, params(Change<Sow>), responses(Versioned<Sow>, ChangeProblems))]
+async fn decide_sow(State(st): State<AppState>, c: Change<Sow>, body: Body<StepDecision>) -> ApiResult<Response> {
     let ctx = guarded(&st, &c.subject, &c, Action::Approve).await?;
     let b = body.value;
     respond::record(

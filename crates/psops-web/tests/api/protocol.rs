@@ -355,6 +355,28 @@ async fn openapi_lists_every_route(app: TestApp) {
         let name = r.trim_start_matches("#/components/schemas/");
         assert!(doc["components"]["schemas"][name].is_object(), "dangling {r}");
     }
+    // Types of one name overwrite each other's schema: every step decision takes
+    // `decision`, a timesheet decision `project_id`.
+    let body_schema = |method: &str, path: &str| {
+        let r = doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap_or_default()
+            .trim_start_matches("#/components/schemas/")
+            .to_string();
+        doc["components"]["schemas"][r.as_str()]["properties"].clone()
+    };
+    for path in [
+        "/api/v1/sku-requests/{id}/decide",
+        "/api/v1/sows/{id}/decide",
+        "/api/v1/changes/{id}/decide",
+        "/api/v1/estimates/{id}/ta-decision",
+    ] {
+        assert!(
+            body_schema("post", path)["decision"].is_object(),
+            "{path}: its body's schema"
+        );
+    }
+    assert!(body_schema("post", "/api/v1/timesheets/{person_id}/{week}/approve")["project_id"].is_object());
     // The catalog's and rates' routes are listed once, in their matrix.
     let mut routes: Vec<(&str, &str)> = ROUTES.to_vec();
     let catalog = crate::matrix_catalog::rows().into_iter().map(|(m, p, ..)| (m, p));
