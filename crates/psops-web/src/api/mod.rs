@@ -18,7 +18,7 @@ mod estimates;
 pub mod feeds;
 mod interchange;
 mod me;
-mod opportunities;
+pub(crate) mod opportunities;
 mod partners;
 mod people;
 mod period;
