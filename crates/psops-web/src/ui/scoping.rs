@@ -82,9 +82,8 @@ pub struct Calendars(HashMap<Option<PersonId>, WorkDays>);
 
 impl Calendars {
     pub async fn of(&mut self, st: &AppState, em: Option<PersonId>) -> Result<&WorkDays, UiError> {
-        if !self.0.contains_key(&em) {
-            let days = st.store.work_days(em).await?;
-            self.0.insert(em, days);
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(em) {
+            slot.insert(st.store.work_days(em).await?);
         }
         Ok(&self.0[&em])
     }
@@ -256,7 +255,7 @@ pub async fn board(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result
             )
         })
         .collect();
-    em_options.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    em_options.sort_by_key(|o| o.1.to_lowercase());
     let filters = vec![
         Filter::select("em", "Engagement manager", p.text("em"), em_options),
         Filter::select("segment", "Segment", p.text("segment"), segment_options()),
@@ -360,7 +359,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
     if let Some(id) = f.em.filter(|id| !people.contains_key(&id.get())) {
         em_options.push((id.to_string(), format!("#{id}")));
     }
-    em_options.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    em_options.sort_by_key(|o| o.1.to_lowercase());
     v.filters = vec![
         Filter::text("q", "Search", p.text("q"), "Name, CRM id or sales owner"),
         Filter::select("state", "State", p.text("state"), state_options()),

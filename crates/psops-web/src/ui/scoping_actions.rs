@@ -95,7 +95,7 @@ fn read(kind: &str, p: &Pairs, o: &Opportunity) -> Result<Step, Vec<FieldError>>
         "ta-request" => {
             let who = p
                 .get("technical_architect_id")
-                .and_then(|t| super::edit::pick::id_in(t))
+                .and_then(super::edit::pick::id_in)
                 .ok_or_else(|| {
                     FieldError::new(
                         "technical_architect_id",

@@ -72,6 +72,7 @@ struct EstimatePage {
     conflict: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn page(
     st: &AppState,
     me: &SignedIn,

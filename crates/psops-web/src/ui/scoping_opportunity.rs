@@ -266,7 +266,7 @@ async fn timeline(st: &AppState, o: &Opportunity, estimates: &[Estimate], sows: 
             sort: a.at,
         })
         .collect();
-    out.sort_by(|a, b| b.sort.cmp(&a.sort));
+    out.sort_by_key(|e| std::cmp::Reverse(e.sort));
     Ok(out)
 }
 
