@@ -69,5 +69,7 @@ mod ui_home;
 mod ui_lists;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_scoping.rs"]
+mod ui_scoping;
 #[path = "api/ui_week.rs"]
 mod ui_week;

@@ -21,7 +21,7 @@ mod estimates;
 pub mod feeds;
 mod interchange;
 mod me;
-mod opportunities;
+pub(crate) mod opportunities;
 mod partners;
 mod people;
 mod period;

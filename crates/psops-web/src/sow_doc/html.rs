@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{NONE, SECTIONS, SowDocument, acceptance, acceptance_days, paragraphs};
 
-const STYLE: &str = "<style>
+pub(super) const STYLE: &str = "<style>
 .sow{max-width:52rem;font:0.95rem/1.45 Helvetica,Arial,sans-serif;color:#1c1f24}
 .sow header{border-bottom:2px solid #1a3a66;padding-bottom:.6rem;margin-bottom:.8rem}
 .sow .sow-provider{color:#1a3a66;font-weight:bold}

@@ -112,6 +112,12 @@ pub struct DocApproval {
 
 /// The SOW as an `<article class="sow">` fragment with its own small stylesheet, every
 /// value HTML-escaped, for showing inside an existing page.
+/// The preview's stylesheet alone, for pages whose Content-Security-Policy takes styles
+/// from files only (`/assets/sow.css`).
+pub fn stylesheet() -> &'static str {
+    html::STYLE.trim_start_matches("<style>").trim_end_matches("</style>")
+}
+
 pub fn html(doc: &SowDocument) -> String {
     html::render(doc)
 }

@@ -18,6 +18,7 @@ pub async fn serve(Path(name): Path<String>) -> Response {
         "week.js" => (WEEK, "text/javascript; charset=utf-8"),
         "forms.js" => (FORMS, "text/javascript; charset=utf-8"),
         "favicon.svg" => (ICON, "image/svg+xml"),
+        "sow.css" => (crate::sow_doc::stylesheet(), "text/css; charset=utf-8"),
         _ => return (StatusCode::NOT_FOUND, "no such asset").into_response(),
     };
     let mut res = body.into_response();

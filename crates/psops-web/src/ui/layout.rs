@@ -106,6 +106,11 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
         link("/accounts", "Accounts"),
         link("/partners", "Partners"),
     ]);
+    // Those who oversee scoping get the board; an engagement manager's own, a technical
+    // architect's or an approver's items are reached from the scoping inbox.
+    if s.reads_all_opportunities() {
+        nav.push(link("/scoping", "Scoping"));
+    }
     if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
         nav.push(link("/catalog", "Catalog"));
     }

@@ -31,6 +31,14 @@ pub(crate) mod rates;
 mod render;
 mod report_charts;
 mod reports;
+mod scoping;
+mod scoping_actions;
+mod scoping_estimate;
+mod scoping_estimate_page;
+mod scoping_inbox;
+mod scoping_opportunity;
+mod scoping_sow;
+mod scoping_sow_page;
 mod session;
 mod setup;
 mod sign_in;
@@ -117,6 +125,26 @@ pub fn router() -> Router<AppState> {
         .route("/rates/card/history", get(rates::history))
         .route("/rates/cost", get(rates::cost))
         .route("/rates/fx", get(rates::fx))
+        .route("/scoping", get(scoping::board))
+        .route("/scoping/list", get(scoping::list))
+        .route("/scoping/inbox", get(scoping_inbox::inbox))
+        .route("/scoping/report", get(scoping_inbox::report))
+        .route("/scoping/opportunities/{id}", get(scoping_opportunity::show))
+        .route("/scoping/opportunities/{id}/{action}", post(scoping_actions::act))
+        .route(
+            "/scoping/opportunities/{id}/estimates/new",
+            get(scoping_estimate::new_form).post(scoping_estimate::save),
+        )
+        .route("/scoping/estimates/preview", post(scoping_estimate::preview))
+        .route("/scoping/estimates/{id}", get(scoping_estimate_page::show))
+        .route("/scoping/estimates/{id}/{action}", post(scoping_estimate_page::act))
+        .route(
+            "/scoping/opportunities/{id}/sows/new",
+            get(scoping_sow::new_form).post(scoping_sow::save),
+        )
+        .route("/scoping/sows/{id}", get(scoping_sow_page::show))
+        .route("/scoping/sows/{id}/pdf", get(scoping_sow_page::pdf))
+        .route("/scoping/sows/{id}/{action}", post(scoping_sow_page::act))
         .merge(edit::router())
 }
 

@@ -29,7 +29,8 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     let r = add::<Contact>(r);
     let r = add::<Project>(r);
     let r = add::<Assignment>(r);
-    super::catalog_kinds::routes(r)
+    let r = super::catalog_kinds::routes(r);
+    super::scoping_kinds::routes(r)
 }
 
 pub(super) fn today() -> String {

@@ -9,6 +9,7 @@ mod catalog_kinds;
 mod inputs;
 mod kinds;
 pub mod pick;
+mod scoping_kinds;
 
 use axum::Extension;
 use axum::Router;
@@ -19,14 +20,14 @@ use axum::routing::{get, post};
 use psops_core::policy::{Action, Subject};
 use psops_core::record::{Entity, NewRecord, Record};
 use psops_core::rule::Rule;
-use psops_core::store::{RecordStore, Records as _, Store};
+use psops_core::store::{Created, IfVersion, Pending, RecordStore, Records as _, Store, WriteCtx};
 use psops_core::{Error, FieldError, Id};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use catalog_kinds::history_link;
-pub use inputs::{Input, Kind};
+pub use inputs::{Input, Kind, Lines};
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Pairs, path_id, subject};
@@ -86,6 +87,28 @@ where
     fn back(link: &Pairs) -> String {
         let _ = link;
         Self::PATH.to_string()
+    }
+    /// Saves a new one. A kind whose store has an action of its own for it (an
+    /// opportunity opens its scoping record, taking its territory's engagement manager)
+    /// goes through that action, as the API does.
+    fn save_new<'a>(st: &'a AppState, ctx: &'a WriteCtx, new: Self::New) -> Pending<'a, Created<Self>>
+    where
+        dyn Store: RecordStore<Self>,
+    {
+        st.store.create(ctx, new)
+    }
+    /// Saves a change, through the kind's own store action where it has one.
+    fn save_change<'a>(
+        st: &'a AppState,
+        ctx: &'a WriteCtx,
+        id: Id<Self>,
+        v: IfVersion,
+        patch: Self::Patch,
+    ) -> Pending<'a, Self>
+    where
+        dyn Store: RecordStore<Self>,
+    {
+        RecordStore::<Self>::update(st.store.as_ref(), ctx, id, v, patch)
     }
 }
 
@@ -492,7 +515,7 @@ where
             errors if !errors.is_empty() => errors,
             _ => {
                 let grant = allow(&st, &s, R::CREATE, &new).await?;
-                match st.store.create(&write_ctx(&me, &request, grant), new).await {
+                match R::save_new(&st, &write_ctx(&me, &request, grant), new).await {
                     Ok(made) => return Ok(Redirect::to(&saved(&made.made()?.home())).into_response()),
                     Err(e) => inline(e)?,
                 }
@@ -623,7 +646,7 @@ where
                     Ok(patch) => {
                         let grant = record.allow_update(&st, &s, &patch).await?;
                         let ctx = write_ctx(&me, &request, grant);
-                        match st.store.update(&ctx, record.id(), Some(v), patch).await {
+                        match R::save_change(&st, &ctx, record.id(), Some(v), patch).await {
                             Ok(done) => return Ok(Redirect::to(&saved(&done.home())).into_response()),
                             Err(Error::PreconditionFailed { .. }) => {
                                 conflict = true;
@@ -698,4 +721,48 @@ where
         )),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A form that belongs to an action rather than a record kind's new/edit pair (a SOW
+/// drafted from an estimate), drawn by the same template and read by the same rules:
+/// `list`'s inputs showing what `p` holds, errors beside the inputs they name.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn action_form(
+    me: &SignedIn,
+    s: &Subject,
+    noun: &'static str,
+    title: String,
+    action: String,
+    back: String,
+    list: &[Input],
+    p: &Pairs,
+    hidden: Vec<(String, String)>,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> Result<Response, UiError> {
+    let draft = Draft {
+        title,
+        action,
+        submit: "Save",
+        back,
+        inputs: as_posted(list, p),
+        hidden,
+        archive: None,
+    };
+    page(me, s, noun, draft, errors, false, status)
+}
+
+/// The API's body a posted action form stands for, with `extra` fields the page carries,
+/// read as the API reads it: the value, or every refused field at once.
+pub(crate) fn read_action<T: DeserializeOwned>(
+    list: &[Input],
+    p: &Pairs,
+    extra: Vec<(&'static str, Value)>,
+) -> Result<(Option<T>, Vec<FieldError>), UiError> {
+    let (mut body, mut errors) = inputs::body(list, p, &[], false);
+    for (k, v) in extra {
+        body.insert(k.into(), v);
+    }
+    let value = read(list, body, &mut errors, crate::extract::parse_json::<T>)?;
+    Ok((value, errors))
 }

@@ -46,7 +46,7 @@ pub fn written(name: &str, id: i64) -> String {
 }
 
 /// The id at the end of `Name (#12)`, or a bare `12`.
-fn id_in(text: &str) -> Option<i64> {
+pub fn id_in(text: &str) -> Option<i64> {
     let text = text.trim();
     if let Ok(id) = text.parse::<i64>() {
         return Some(id);
