@@ -10,6 +10,7 @@ mod contract {
     mod bulk;
     mod capacity;
     pub mod catalog;
+    mod demo_scoping;
     pub mod fixtures;
     mod followed;
     mod idempotency;
