@@ -121,7 +121,7 @@ const MORE: [(&str, &str, &str, Unit, i64, Channel); 8] = [
 ];
 
 /// A write as a demo user, as a signed-in request of theirs would make it.
-fn as_user(u: UserId) -> WriteCtx {
+pub(crate) fn as_user(u: UserId) -> WriteCtx {
     let me = Subject {
         user_id: u,
         roles: vec![],

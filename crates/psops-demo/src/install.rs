@@ -70,5 +70,7 @@ pub async fn install(
         made.push((user.role, u.id));
     }
     crate::catalog::add(store, ctx, &made, org.spec().end).await?;
+    // Scoping prices from the catalog's prices and the rate cards, so it comes last.
+    crate::scoping::add(store, ctx, org, &made).await?;
     Ok(stats)
 }

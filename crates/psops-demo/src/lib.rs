@@ -13,8 +13,13 @@ mod org;
 mod org_projects;
 mod rates;
 mod rng;
+mod scoping;
+mod scoping_docs;
+mod scoping_plan;
 mod time_gen;
 
+#[cfg(test)]
+mod scoping_tests;
 #[cfg(test)]
 mod tests;
 
@@ -29,6 +34,7 @@ use psops_core::{Error, Result};
 
 pub use install::{DemoUser, install};
 pub use rng::Rng;
+pub use scoping::PROVIDER_NAME;
 
 /// How big an organisation to make, from which seed, up to which day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,10 +30,7 @@ macro_rules! plan_list {
         }
 
         #[doc = concat!("List a project's ", $what)]
-        #[utoipa::path(get, path = $path, tag = "projects",
-                                            params(PlanQuery, crate::params::PageParams),
-                                            responses((status = 200, body = Page<$record>, description = $what),
-                                                crate::problem::ListProblems))]
+        #[utoipa::path(get, path = $path, tag = "projects", params(PlanQuery, crate::params::PageParams), responses((status = 200, body = Page<$record>, description = $what), crate::problem::ListProblems))]
         async fn $fn(
             axum::extract::State(st): axum::extract::State<crate::AppState>,
             crate::extract::Caller(s): crate::extract::Caller,

@@ -26,7 +26,8 @@ use super::render::{UiError, render};
 use super::scoping::{open_to, when};
 use super::session::SignedIn;
 use crate::AppState;
-use crate::api::opportunities::{Overdue, overdue};
+use crate::api::opportunities::overdue;
+use psops_core::scoping::clocks::Overdue;
 
 #[derive(Serialize)]
 struct Waiting {
