@@ -63,6 +63,10 @@ pub struct Subjects {
     pub person: i64,
     /// One of that project manager's projects.
     pub project: Option<i64>,
+    /// The first opportunity, estimate and SOW the demo holds.
+    pub opportunity: Option<i64>,
+    pub estimate: Option<i64>,
+    pub sow: Option<i64>,
 }
 
 /// The pages to time, with the path that shows each at the loaded size.
@@ -102,9 +106,25 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
             "/rates/cost?sort=rate&dir=desc&page=3".to_string(),
         ),
         ("FX rates", "/rates/fx".to_string()),
+        ("Scoping board", "/scoping".to_string()),
+        (
+            "Scoping list, by state, page 2",
+            "/scoping/list?sort=state&page=2".to_string(),
+        ),
+        ("Scoping inbox", "/scoping/inbox".to_string()),
+        ("Win rates and service levels", "/scoping/report".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
+    }
+    if let Some(id) = who.opportunity {
+        all.push(("Opportunity page", format!("/scoping/opportunities/{id}")));
+    }
+    if let Some(id) = who.estimate {
+        all.push(("Estimate page", format!("/scoping/estimates/{id}")));
+    }
+    if let Some(id) = who.sow {
+        all.push(("SOW page", format!("/scoping/sows/{id}")));
     }
     all
 }
@@ -118,9 +138,19 @@ fn subjects(addr: &str, who: &Credentials) -> Result<Subjects> {
         bail!("GET {path} answered {}", res.status);
     }
     let project = res.json()?["items"][0]["id"].as_i64();
+    let mut first = |path: &str| -> Result<Option<i64>> {
+        let res = api.get(path)?;
+        if res.status != 200 {
+            bail!("GET {path} answered {}", res.status);
+        }
+        Ok(res.json()?["items"][0]["id"].as_i64())
+    };
     Ok(Subjects {
         person: who.person_id,
         project,
+        opportunity: first("/api/v1/opportunities?limit=1")?,
+        estimate: first("/api/v1/estimates?limit=1")?,
+        sow: first("/api/v1/sows?status=signed&limit=1")?,
     })
 }
 
@@ -226,6 +256,9 @@ mod tests {
         let who = Subjects {
             person: 7,
             project: Some(9),
+            opportunity: Some(11),
+            estimate: None,
+            sow: Some(13),
         };
         let p = paths(&q, &who);
         let find = |name: &str| p.iter().find(|(n, _)| *n == name).map(|(_, path)| path.as_str());
@@ -235,13 +268,19 @@ mod tests {
         );
         assert_eq!(find("Person page"), Some("/people/7"));
         assert_eq!(find("Project page"), Some("/projects/9"));
+        assert_eq!(find("Opportunity page"), Some("/scoping/opportunities/11"));
+        assert_eq!(find("SOW page"), Some("/scoping/sows/13"));
+        assert_eq!(find("Estimate page"), None);
         let without = paths(
             &q,
             &Subjects {
                 person: 7,
                 project: None,
+                opportunity: None,
+                estimate: None,
+                sow: None,
             },
         );
-        assert_eq!(without.len(), p.len() - 1);
+        assert_eq!(without.len(), p.len() - 3);
     }
 }

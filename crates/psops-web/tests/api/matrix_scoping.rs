@@ -327,7 +327,8 @@ fn json_of<T: serde::Serialize>(v: &T) -> Value {
     serde_json::to_value(v).unwrap_or_default()
 }
 
-async fn body(app: &TestApp, b: Body, org: &Org) -> Option<Value> {
+/// The body of a cell, for the target its path names.
+async fn body(app: &TestApp, b: Body, org: &Org, target: &str) -> Option<Value> {
     let s = app.store.as_ref();
     Some(match b {
         Body::None => return Option::None,
@@ -339,10 +340,13 @@ async fn body(app: &TestApp, b: Body, org: &Org) -> Option<Value> {
         Body::Invest => json!({"amount": {"amount_minor": 100_000, "currency": "USD"}}),
         Body::Ta => json!({"technical_architect_id": org.people[sf::CONSULTANT],
             "needed_by": (time::OffsetDateTime::now_utc().date() + time::Duration::days(30)).to_string()}),
-        Body::Estimate => json_of(&sf::estimate_fields(sf::opportunity(s, org, true).await)),
+        Body::Estimate => json_of(&sf::estimate_fields(
+            sf::opportunity(s, org, true).await,
+            sf::sku(s).await,
+        )),
         Body::Share => json!({"status": "shared"}),
         Body::Approve => json!({"decision": "approve"}),
-        Body::Sow => json_of(&sf::sow_fields()),
+        Body::Sow => json_of(&sf::sow_fields(sf::agreed(s, target.parse().unwrap_or(0)).await)),
         Body::Sign => json!({"signed_by": "Pat Customer"}),
         Body::Milestone => json_of(&sf::milestone_fields(org.p1)),
         Body::Request => json_of(&sf::request_fields(org.p1)),
@@ -360,9 +364,10 @@ async fn every_scoping_route_for_every_role(app: TestApp) {
         let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
         assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
         for (role, want) in expected.iter().enumerate() {
-            let url = path.replace("{id}", &target(&app, &org, t).await);
+            let id = target(&app, &org, t).await;
+            let url = path.replace("{id}", &id);
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let body = body(&app, b, &org).await;
+            let body = body(&app, b, &org, &id).await;
             let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
             if r.status.as_u16() != *want {
                 failures.push(format!(

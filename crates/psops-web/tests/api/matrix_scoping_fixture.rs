@@ -2,8 +2,6 @@
 //! manager's (with the consultant as technical architect) or of someone else's,
 //! estimates and SOWs at each stage, and a project's plan — fresh for every cell.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
 use psops_core::catalog::offerings::{Effort, Maturity, OfferingFields, OfferingTypeFields};
 use psops_core::catalog::requests::Verdict;
 use psops_core::catalog::skus::{SkuFields, SkuPriceFields};
@@ -36,10 +34,6 @@ pub const FINANCE: usize = 2;
 pub const ENGAGEMENT: usize = 4;
 pub const CONSULTANT: usize = 6;
 pub const LEADERSHIP: usize = 9;
-
-/// The estimate the last target made, which a SOW's body names.
-static LAST_ESTIMATE: AtomicI64 = AtomicI64::new(0);
-static SKU: AtomicI64 = AtomicI64::new(0);
 
 fn ctx() -> WriteCtx {
     WriteCtx::trusted()
@@ -173,7 +167,16 @@ pub async fn setup(store: &dyn Store, org: &Org) {
         note: None,
     };
     let _: psops_core::catalog::SkuPrice = made(store.create(&ctx(), price).await.expect("price"));
-    SKU.store(sku.id.get(), Ordering::Relaxed);
+}
+
+/// The SKU `setup` made, found in this test's own database (the SQLite and PostgreSQL
+/// runs share the process, so nothing of one may live in a static).
+pub async fn sku(store: &dyn Store) -> i64 {
+    let filter = psops_core::catalog::skus::SkuFilter {
+        q: Some("MATRIX-HC".into()),
+        ..Default::default()
+    };
+    store.every(&filter).await.expect("skus")[0].id.get()
 }
 
 pub fn opportunity_fields(org: &Org, own: bool) -> OpportunityFields {
@@ -226,7 +229,7 @@ pub async fn opportunity(store: &dyn Store, org: &Org, own: bool) -> i64 {
     o.id.get()
 }
 
-pub fn estimate_fields(opportunity: i64) -> EstimateFields {
+pub fn estimate_fields(opportunity: i64, sku: i64) -> EstimateFields {
     EstimateFields {
         opportunity_id: Id::new(opportunity),
         title: None,
@@ -234,7 +237,7 @@ pub fn estimate_fields(opportunity: i64) -> EstimateFields {
         region: "EMEA".into(),
         price_date: OffsetDateTime::now_utc().date(),
         lines: vec![LineInput::Sku {
-            sku_id: Id::new(SKU.load(Ordering::Relaxed)),
+            sku_id: Id::new(sku),
             quantity: 1,
             seats: None,
             measures: vec![],
@@ -260,13 +263,9 @@ pub async fn estimate(store: &dyn Store, org: &Org, stage: EstimateStage) -> i64
     let o = opportunity(store, org, true).await;
     go(store, o, ScopingState::AwaitingDiscovery).await;
     go(store, o, ScopingState::StrawmanWip).await;
-    let e: psops_core::scoping::estimates::Estimate = made(
-        store
-            .create_estimate(&ctx(), estimate_fields(o))
-            .await
-            .expect("estimate"),
-    );
-    LAST_ESTIMATE.store(e.id.get(), Ordering::Relaxed);
+    let fields = estimate_fields(o, sku(store).await);
+    let e: psops_core::scoping::estimates::Estimate =
+        made(store.create_estimate(&ctx(), fields).await.expect("estimate"));
     if matches!(stage, EstimateStage::Draft) {
         return e.id.get();
     }
@@ -291,16 +290,26 @@ pub async fn estimate(store: &dyn Store, org: &Org, stage: EstimateStage) -> i64
     e.id.get()
 }
 
-/// An opportunity at SOW WIP with a ready estimate, which [`sow_fields`] names.
+/// An opportunity at SOW WIP with a ready estimate.
 pub async fn at_sow_wip(store: &dyn Store, org: &Org) -> i64 {
     let e = estimate(store, org, EstimateStage::Ready).await;
     let e: psops_core::scoping::estimates::Estimate = store.get(Id::new(e)).await.expect("estimate");
     e.fields.opportunity_id.get()
 }
 
-pub fn sow_fields() -> SowFields {
+/// The agreed estimate of an opportunity at SOW WIP.
+pub async fn agreed(store: &dyn Store, opportunity: i64) -> i64 {
+    let filter = psops_core::scoping::estimates::EstimateFilter {
+        opportunity_id: Some(Id::new(opportunity)),
+        status: Some(EstimateStatus::Agreed),
+        ..Default::default()
+    };
+    store.every(&filter).await.expect("estimates")[0].id.get()
+}
+
+pub fn sow_fields(estimate: i64) -> SowFields {
     SowFields {
-        estimate_id: Id::new(LAST_ESTIMATE.load(Ordering::Relaxed)),
+        estimate_id: Id::new(estimate),
         title: "Health check".into(),
         scope: "Review the platform.".into(),
         activities: vec![],
@@ -331,7 +340,8 @@ pub enum SowStage {
 
 pub async fn sow(store: &dyn Store, org: &Org, stage: SowStage) -> i64 {
     let o = at_sow_wip(store, org).await;
-    let s: psops_core::scoping::sows::Sow = made(store.draft_sow(&ctx(), Id::new(o), sow_fields()).await.expect("sow"));
+    let fields = sow_fields(agreed(store, o).await);
+    let s: psops_core::scoping::sows::Sow = made(store.draft_sow(&ctx(), Id::new(o), fields).await.expect("sow"));
     if matches!(stage, SowStage::Draft) {
         return s.id.get();
     }

@@ -344,7 +344,7 @@ async fn the_estimate_editor_prices_live_and_saves_a_version(app: TestApp) {
     let id = sf::opportunity(store, &c.org, true).await;
     go(store, id, ScopingState::AwaitingDiscovery, None).await;
     go(store, id, ScopingState::StrawmanWip, None).await;
-    let sku = sf::estimate_fields(id).lines[0].clone();
+    let sku = sf::estimate_fields(id, sf::sku(store).await).lines[0].clone();
     let psops_core::scoping::pricing::LineInput::Sku { sku_id, .. } = sku else {
         panic!("a SKU line")
     };
