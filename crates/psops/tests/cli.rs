@@ -13,6 +13,8 @@ mod browser;
 mod browser_catalog;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
+#[path = "cli/browser_scoping.rs"]
+mod browser_scoping;
 #[path = "cli/catalog.rs"]
 mod catalog;
 #[path = "cli/demo.rs"]
