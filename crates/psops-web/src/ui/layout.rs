@@ -110,6 +110,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     // architect's or an approver's items are reached from the scoping inbox.
     if s.reads_all_opportunities() {
         nav.push(link("/scoping", "Scoping"));
+    } else if !s.is_partner() {
+        // Anyone on staff may be a technical architect or a SOW approver.
+        nav.push(link("/scoping/inbox", "Scoping inbox"));
     }
     if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
         nav.push(link("/catalog", "Catalog"));

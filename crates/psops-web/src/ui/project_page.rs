@@ -112,6 +112,54 @@ struct DetailPage {
     edit: bool,
     staff: bool,
     saved: bool,
+    plan: Plan,
+}
+
+/// What the project is to deliver, as its SOW's signature set it up.
+#[derive(Serialize, Default)]
+struct Plan {
+    milestones: Vec<[String; 4]>,
+    requests: Vec<[String; 4]>,
+    checklist: Vec<(String, bool)>,
+}
+
+impl Plan {
+    async fn of(st: &AppState, id: ProjectId) -> psops_core::Result<Plan> {
+        use psops_core::code::Code;
+        use psops_core::plan::{ChecklistItem, Milestone, PlanFilterOf, ResourceRequest};
+        let words = |code: &str| code.replace('_', " ");
+        let milestones = st.store.every(&PlanFilterOf::<Milestone>::of(id)).await?;
+        let requests = st.store.every(&PlanFilterOf::<ResourceRequest>::of(id)).await?;
+        let checklist = st.store.every(&PlanFilterOf::<ChecklistItem>::of(id)).await?;
+        Ok(Plan {
+            milestones: milestones
+                .iter()
+                .map(|m| {
+                    [
+                        m.fields.name.clone(),
+                        m.fields.due_date.map(super::locale::shown).unwrap_or_default(),
+                        m.fields.amount.map(|a| a.written()).unwrap_or_default(),
+                        words(m.fields.status.code()),
+                    ]
+                })
+                .collect(),
+            requests: requests
+                .iter()
+                .map(|r| {
+                    [
+                        words(r.fields.role.code()),
+                        r.fields.minutes.hours_text(),
+                        words(r.fields.booking.code()),
+                        words(r.fields.status.code()),
+                    ]
+                })
+                .collect(),
+            checklist: checklist
+                .iter()
+                .map(|c| (c.fields.item.clone(), c.fields.done))
+                .collect(),
+        })
+    }
 }
 
 /// One of a project's own bill rates.
@@ -406,6 +454,7 @@ pub async fn show(
         // Staffing follows changing the project: its manager, ops and admins.
         staff: edit && super::edit::may_edit::<Assignment>(&s),
         saved: p.get("saved").is_some(),
+        plan: Plan::of(&st, id).await?,
     };
     Ok(render("project.html", ctx)?.into_response())
 }

@@ -344,7 +344,7 @@ fn an_estimate_passes_the_ta_gate_and_its_sow_is_approved_signed_and_set_up() {
 
     // The TA approves it from their scoping inbox.
     sign_in(&b, &base, "tara@example.com");
-    b.goto(&format!("{base}/scoping/inbox"));
+    b.click("header.top nav a[href=\"/scoping/inbox\"]");
     b.wait_until("the TA's inbox", |b| b.exists("#inbox-estimates"));
     let waiting = text(&b, "#inbox-estimates tbody tr");
     assert!(
@@ -449,6 +449,18 @@ fn an_estimate_passes_the_ta_gate_and_its_sow_is_approved_signed_and_set_up() {
     assert!(
         page.contains("of a 300.00 h budget"),
         "the estimate's delivery hours: {page}"
+    );
+    // The plan on the project's page: the milestones, the role to staff and the kit.
+    let plan = text(&b, "#milestones-table");
+    assert!(
+        plan.contains("Design signed off") && plan.contains("30,000.00"),
+        "{plan}"
+    );
+    assert!(text(&b, "#requests-table").contains("Engineer"));
+    let kit = text(&b, "#checklist");
+    assert!(
+        kit.contains("Kick-off deck") && kit.contains("Access checklist"),
+        "{kit}"
     );
     let p = get(&server, &admin, &format!("/api/v1/projects/{project}"));
     assert_eq!(p["status"], "in_set_up", "{p}");
