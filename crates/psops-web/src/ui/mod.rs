@@ -33,6 +33,7 @@ mod report_charts;
 mod reports;
 mod scoping;
 mod scoping_actions;
+mod scoping_change;
 mod scoping_estimate;
 mod scoping_estimate_page;
 mod scoping_inbox;
@@ -142,6 +143,8 @@ pub fn router() -> Router<AppState> {
             "/scoping/opportunities/{id}/sows/new",
             get(scoping_sow::new_form).post(scoping_sow::save),
         )
+        .route("/scoping/changes/{id}", get(scoping_change::show))
+        .route("/scoping/changes/{id}/{action}", post(scoping_change::act))
         .route("/scoping/sows/{id}", get(scoping_sow_page::show))
         .route("/scoping/sows/{id}/pdf", get(scoping_sow_page::pdf))
         .route("/scoping/sows/{id}/{action}", post(scoping_sow_page::act))

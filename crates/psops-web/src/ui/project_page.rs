@@ -121,6 +121,8 @@ struct Plan {
     milestones: Vec<[String; 4]>,
     requests: Vec<[String; 4]>,
     checklist: Vec<(String, bool)>,
+    /// Its changes: (id, kind, title, status).
+    changes: Vec<(i64, &'static str, String, String)>,
 }
 
 impl Plan {
@@ -131,7 +133,25 @@ impl Plan {
         let milestones = st.store.every(&PlanFilterOf::<Milestone>::of(id)).await?;
         let requests = st.store.every(&PlanFilterOf::<ResourceRequest>::of(id)).await?;
         let checklist = st.store.every(&PlanFilterOf::<ChecklistItem>::of(id)).await?;
+        let changes = st
+            .store
+            .every(&psops_core::scoping::changes::ChangeFilter {
+                project_id: Some(id),
+                ..Default::default()
+            })
+            .await?;
         Ok(Plan {
+            changes: changes
+                .iter()
+                .map(|c| {
+                    (
+                        c.id.get(),
+                        c.fields.kind.label(),
+                        c.fields.title.clone(),
+                        words(c.status.code()),
+                    )
+                })
+                .collect(),
             milestones: milestones
                 .iter()
                 .map(|m| {

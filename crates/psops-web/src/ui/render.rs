@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/estimate_totals.html"),
     ),
     ("estimate.html", include_str!("../../templates/estimate.html")),
+    ("change.html", include_str!("../../templates/change.html")),
     ("sow.html", include_str!("../../templates/sow.html")),
     ("scoping_inbox.html", include_str!("../../templates/scoping_inbox.html")),
     (

@@ -53,6 +53,8 @@ struct InboxPage {
     frame: Frame,
     sows: Vec<Waiting>,
     estimates: Vec<Waiting>,
+    /// Submitted changes, for PS leadership (who decide them).
+    changes: Option<Vec<Waiting>>,
     overdue: Option<Vec<OverdueRow>>,
 }
 
@@ -137,10 +139,45 @@ pub async fn inbox(State(st): State<AppState>, me: SignedIn) -> Result<Response,
         Some(p) if s.has(Role::EngagementManager) => Some(overdue_rows(&st, overdue(&st, &s, Some(p)).await?).await?),
         _ => None,
     };
+    let decides_changes = psops_core::policy::decide(
+        &s,
+        psops_core::policy::Action::Approve,
+        &psops_core::policy::Resource::Change {
+            project: None,
+            engagement_manager: None,
+            raised_by: None,
+        },
+    ) == psops_core::policy::Decision::Allow;
+    let changes = if decides_changes {
+        let submitted = st
+            .store
+            .every(&psops_core::scoping::changes::ChangeFilter {
+                status: Some(psops_core::scoping::changes::ChangeStatus::Submitted),
+                archived: Some(false),
+                ..Default::default()
+            })
+            .await?;
+        Some(
+            submitted
+                .iter()
+                // Whoever raised a change does not decide it.
+                .filter(|c| c.raised_by != Some(s.user_id))
+                .map(|c| Waiting {
+                    href: format!("/scoping/changes/{}", c.id),
+                    what: format!("{}: {}", c.fields.kind.label(), c.fields.title),
+                    opportunity: String::new(),
+                    detail: when(c.meta.updated_at),
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
     let page = InboxPage {
         frame: frame(&me, &s),
         sows: sow_rows,
         estimates: estimate_rows,
+        changes,
         overdue: managed,
     };
     Ok(render("scoping_inbox.html", page)?.into_response())

@@ -39,7 +39,7 @@ const ITEM: Lines = Lines {
 };
 
 /// A milestone: `Design sign-off | 2027-01-29 | 12500.00 USD`.
-const MILESTONE: Lines = Lines {
+pub(crate) const MILESTONE: Lines = Lines {
     example: "Design sign-off | 2027-01-29 | 12500.00 USD",
     read: |line| {
         let parts: Vec<&str> = line.split('|').map(str::trim).collect();

@@ -598,7 +598,86 @@ async fn a_sow_is_drafted_previewed_and_decided_from_the_inbox(app: TestApp) {
     c.ta.get(&app, "/scoping/report").await.expect(403);
 }
 
+/// A project manager raises a work exception from the project's page and submits it;
+/// PS leadership finds it in the inbox and approves it, which raises the hours budget;
+/// the project lists it; a partner never sees it.
+async fn a_change_is_raised_submitted_and_approved_from_the_inbox(app: TestApp) {
+    let c = cast(&app).await;
+    let store = app.store.as_ref();
+    web_user(
+        store,
+        "pat@org.example",
+        vec![Role::ProjectManager],
+        Some(c.org.people[5]),
+    )
+    .await;
+    let pm = Browser::sign_in(&app, "pat@org.example").await;
+    let project = format!("/projects/{}", c.org.p1);
+    let page = html(&pm.get(&app, &project).await.expect(200));
+    assert!(
+        page.contains("id=\"raise-change\""),
+        "the project's manager raises changes"
+    );
+    let new = format!("/scoping/changes/new?project={}&kind=work_exception", c.org.p1);
+    let form = html(&pm.get(&app, &new).await.expect(200));
+    assert!(form.contains("name=\"cause\""), "{form}");
+    let fields = |cause: &'static str| {
+        vec![
+            ("kind", "work_exception"),
+            ("project_id", "P1"),
+            ("title", "Product defect rework"),
+            ("add_minutes", "10"),
+            ("cause", cause),
+        ]
+    };
+    let bad = html(&pm.post(&app, "/scoping/changes/new", &fields("")).await.expect(422));
+    assert!(bad.contains("a work exception has a cause"), "{bad}");
+    let made = pm
+        .post(&app, "/scoping/changes/new", &fields("product"))
+        .await
+        .expect(303);
+    let at = made
+        .header("location")
+        .unwrap_or_default()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(at.starts_with("/scoping/changes/"), "{at}");
+    let page = html(&pm.get(&app, &at).await.expect(200));
+    let version = version_of(&page, &format!("{at}/submit"));
+    pm.post(&app, &format!("{at}/submit"), &[("version", version.as_str())])
+        .await
+        .expect(303);
+    let inbox = html(&c.boss.get(&app, "/scoping/inbox").await.expect(200));
+    assert!(inbox.contains("Work exception: Product defect rework"), "{inbox}");
+    let page = html(&c.boss.get(&app, &at).await.expect(200));
+    let version = version_of(&page, &format!("{at}/decide"));
+    let before: psops_core::projects::Project = store.get(Id::new(c.org.p1)).await.expect("project");
+    c.boss
+        .post(
+            &app,
+            &format!("{at}/decide"),
+            &[("version", version.as_str()), ("decision", "approve")],
+        )
+        .await
+        .expect(303);
+    let done = html(&c.boss.get(&app, &at).await.expect(200));
+    assert!(
+        done.contains("id=\"change-applied\"") && done.contains("Budget hours"),
+        "{done}"
+    );
+    let after: psops_core::projects::Project = store.get(Id::new(c.org.p1)).await.expect("project");
+    assert_eq!(
+        after.fields.budget_minutes.map(|m| m.get()),
+        Some(before.fields.budget_minutes.map_or(0, |m| m.get()) + 600)
+    );
+    assert!(html(&pm.get(&app, &project).await.expect(200)).contains("Product defect rework"));
+    c.partner.get(&app, &at).await.expect(404);
+}
+
 api_tests!(
+    a_change_is_raised_submitted_and_approved_from_the_inbox,
     the_board_puts_cards_in_their_columns_and_keeps_partners_out,
     a_move_moves_and_a_refused_gate_says_why,
     the_estimate_editor_prices_live_and_saves_a_version,
