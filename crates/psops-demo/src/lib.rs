@@ -14,6 +14,7 @@ mod org_projects;
 mod rates;
 mod rng;
 mod scoping;
+mod scoping_changes;
 mod scoping_docs;
 mod scoping_plan;
 mod time_gen;
@@ -35,6 +36,7 @@ use psops_core::{Error, Result};
 pub use install::{DemoUser, install};
 pub use rng::Rng;
 pub use scoping::PROVIDER_NAME;
+pub use scoping_changes::REJECTED_BECAUSE as CHANGE_REJECTED_BECAUSE;
 
 /// How big an organisation to make, from which seed, up to which day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

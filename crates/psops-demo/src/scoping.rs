@@ -39,7 +39,7 @@ const APPROVERS: [(SowRole, Role); 6] = [
 ];
 
 /// The record a create made; the demo sends no idempotency key, so nothing replays.
-fn created<T>(c: Created<T>) -> Result<T> {
+pub(crate) fn created<T>(c: Created<T>) -> Result<T> {
     match c {
         Created::New(v) => Ok(v),
         Created::Replayed(_) => Err(psops_core::Error::internal("a demo write was replayed")),
@@ -101,7 +101,8 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
     for deal in plan::deals(records, today, org.spec().seed, org.spec().people) {
         walk.deal(&deal).await?;
     }
-    Ok(())
+    // Changes follow the signatures: they are raised on the projects SOWs made.
+    crate::scoping_changes::add(store, ctx, org, users).await
 }
 
 impl Walk<'_> {

@@ -119,3 +119,38 @@ fn thin_deals_are_custom_hours_and_the_rest_size_to_the_deal() {
         );
     }
 }
+
+#[test]
+fn change_control_covers_every_kind_cause_and_ending_and_grows_gently() {
+    use crate::scoping_changes::{Ends, What, plan};
+    use psops_core::scoping::changes::Cause;
+    let small = plan(42, 60);
+    assert_eq!(small, plan(42, 60), "the same seed gives the same changes");
+    assert_eq!(small.len(), 14, "a handful at 60 people");
+    assert_eq!(plan(42, 5_000).len(), 47, "a few dozen at 5,000");
+    let rejected: Vec<_> = small.iter().filter(|p| p.ends == Ends::Rejected).collect();
+    assert_eq!(rejected.len(), 1);
+    assert!(small.iter().any(|p| p.ends == Ends::Submitted));
+    let approved = |w: What| small.iter().any(|p| p.what == w && p.ends == Ends::Approved);
+    for w in [
+        What::EndDate,
+        What::MoveMilestone,
+        What::Money,
+        What::DescriptionOfWork,
+        What::NewSow,
+        What::AtRisk,
+        What::Exception(Cause::Product),
+        What::Exception(Cause::Ps),
+        What::Exception(Cause::Scoping),
+        What::Exception(Cause::Time),
+    ] {
+        assert!(approved(w), "{w:?} approved");
+    }
+    // Growth adds routine changes only: no more money, new SOWs or work at risk.
+    let big = plan(42, 5_000);
+    let count = |v: &[crate::scoping_changes::Planned], w: What| v.iter().filter(|p| p.what == w).count();
+    for w in [What::Money, What::NewSow, What::AtRisk] {
+        assert_eq!(count(&big, w), count(&small, w), "{w:?}");
+    }
+    assert!(big.iter().all(|p| (1..=6).contains(&p.size)));
+}

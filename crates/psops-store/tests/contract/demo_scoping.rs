@@ -1,13 +1,16 @@
 //! The demo organisation's scoping, installed through the gated store calls: every
 //! scoping state, estimates over the TA threshold with their reviews, SOWs in every
 //! status (one rejected by finance with its reason, one expired unsigned), and signed
-//! SOWs whose projects wait in set-up with milestones, resource requests and checklists.
+//! SOWs whose projects wait in set-up with milestones, resource requests and checklists,
+//! and change control on those projects and open deals: every kind approved, some
+//! waiting for leadership, one rejected with its reason, exceptions in the report by cause.
 
 use std::collections::BTreeSet;
 
 use psops_core::catalog::requests::Verdict;
 use psops_core::plan::{ChecklistItem, Milestone, PlanFilterOf, ResourceRequest};
 use psops_core::projects::{Project, ProjectStatus};
+use psops_core::scoping::changes::{Cause, Change, ChangeFilter, ChangeKind, ChangeStatus};
 use psops_core::scoping::estimates::{Estimate, EstimateFilter, TaReview};
 use psops_core::scoping::opportunities::{Opportunity, OpportunityFilter};
 use psops_core::scoping::sows::{Sow, SowFilter, SowRole, SowStatus};
@@ -47,11 +50,19 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
 
     let opportunities: Vec<Opportunity> = every!(db, OpportunityFilter::default());
     assert!(opportunities.len() >= 40, "{}", opportunities.len());
+    let changes: Vec<Change> = every!(db, ChangeFilter::default());
+    // Approved money change orders and new SOWs open opportunities of their own, outside
+    // the CRM until sales takes them up.
+    let from_changes: BTreeSet<_> = changes
+        .iter()
+        .filter_map(|c| c.applied.as_ref().and_then(|a| a.opportunity_id))
+        .collect();
     let states: BTreeSet<ScopingState> = opportunities.iter().map(|o| o.state).collect();
     assert_eq!(states.len(), 10, "every scoping state: {states:?}");
     assert!(
         opportunities
             .iter()
+            .filter(|o| !from_changes.contains(&o.id))
             .all(|o| o.fields.crm_id.is_some() && o.fields.sales_owner.is_some())
     );
     assert!(opportunities.iter().any(|o| o.edu_value.is_some()), "some are quoted");
@@ -116,7 +127,119 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
         "a signed SOW bills by milestones"
     );
     assert!(checklists > 0, "catalog SKUs bring their delivery kit's checklist");
+    changed(db, &changes, &sows).await?;
     // The organisation's time and rollups are untouched by scoping.
     assert!(db.verify_rollups().await?.is_empty());
+    Ok(())
+}
+
+/// Change control as leadership would find it: every kind approved, some waiting, one
+/// rejected with its reason, none decided by whoever raised it, each applied.
+async fn changed(db: &Db, changes: &[Change], sows: &[Sow]) -> psops_core::Result<()> {
+    use psops_core::code::Code;
+    let approved = |k: ChangeKind| {
+        changes
+            .iter()
+            .filter(move |c| c.fields.kind == k && c.status == ChangeStatus::Approved)
+    };
+    for k in [
+        ChangeKind::ChangeOrder,
+        ChangeKind::DescriptionOfWork,
+        ChangeKind::NewSow,
+        ChangeKind::WorkAtRisk,
+        ChangeKind::WorkException,
+    ] {
+        assert!(approved(k).next().is_some(), "an approved {}", k.code());
+    }
+    let submitted: BTreeSet<&str> = changes
+        .iter()
+        .filter(|c| c.status == ChangeStatus::Submitted)
+        .map(|c| c.fields.kind.code())
+        .collect();
+    assert_eq!(
+        submitted,
+        BTreeSet::from(["change_order", "work_at_risk"]),
+        "waiting for leadership"
+    );
+    let rejected: Vec<&Change> = changes.iter().filter(|c| c.status == ChangeStatus::Rejected).collect();
+    assert_eq!(rejected.len(), 1);
+    assert_eq!(rejected[0].reason.as_deref(), Some(psops_demo::CHANGE_REJECTED_BECAUSE));
+    for c in changes {
+        assert!(c.raised_by.is_some(), "a demo user raised {}", c.fields.title);
+        let decided = matches!(c.status, ChangeStatus::Approved | ChangeStatus::Rejected);
+        assert_eq!(c.decided_by.is_some(), decided);
+        assert_ne!(c.decided_by, c.raised_by, "nobody decides their own change");
+    }
+    // Changes on projects are on the ones signed SOWs made; a money change order names
+    // the opportunity the project came from and opens a new one.
+    let signed: BTreeSet<_> = sows
+        .iter()
+        .filter(|s| s.status == SowStatus::Signed)
+        .filter_map(|s| s.project_id.map(|p| (p, s.opportunity_id)))
+        .collect();
+    for c in changes.iter().filter(|c| c.fields.kind != ChangeKind::WorkAtRisk) {
+        assert!(
+            signed.iter().any(|(p, _)| Some(*p) == c.fields.project_id),
+            "{}",
+            c.fields.title
+        );
+    }
+    let money: Vec<&Change> = approved(ChangeKind::ChangeOrder)
+        .filter(|c| c.fields.add_budget.is_some())
+        .collect();
+    assert_eq!(money.len(), 1);
+    let opened: Opportunity = db
+        .get(
+            money[0]
+                .applied
+                .as_ref()
+                .and_then(|a| a.opportunity_id)
+                .expect("opened"),
+        )
+        .await?;
+    assert_eq!(opened.fields.ps_value, money[0].fields.add_budget);
+    assert!(signed.contains(&(
+        money[0].fields.project_id.expect("project"),
+        money[0].fields.opportunity_id.expect("from")
+    )));
+    // A $0 change order moved a milestone, and one the end date, as approved.
+    let moved = approved(ChangeKind::ChangeOrder)
+        .find_map(|c| c.fields.move_milestones.first())
+        .expect("a milestone moved");
+    let m: Milestone = db.get(moved.milestone_id).await?;
+    assert_eq!(m.fields.due_date, Some(moved.due));
+    let extended = approved(ChangeKind::ChangeOrder)
+        .find(|c| c.fields.new_end_date.is_some())
+        .expect("an end date moved");
+    let p: Project = db.get(extended.fields.project_id.expect("project")).await?;
+    assert!(
+        p.fields.end_date >= extended.fields.new_end_date,
+        "later changes only extend it"
+    );
+    // Work at risk is for open deals and made a prospect project for the approved one.
+    for c in changes.iter().filter(|c| c.fields.kind == ChangeKind::WorkAtRisk) {
+        let o: Opportunity = db.get(c.fields.opportunity_id.expect("opportunity")).await?;
+        assert!(!o.state.is_closed(), "{}", o.state.label());
+    }
+    let risk = approved(ChangeKind::WorkAtRisk).next().expect("approved at risk");
+    let made: Project = db
+        .get(risk.applied.as_ref().and_then(|a| a.project_id).expect("made"))
+        .await?;
+    assert_eq!(made.fields.status, ProjectStatus::Prospect);
+    // Approved work exceptions, each cause, add up in the report by cause.
+    let totals = db.exception_totals().await?;
+    let expected: Vec<(Cause, i64, i64)> = [Cause::Product, Cause::Ps, Cause::Scoping, Cause::Time]
+        .into_iter()
+        .map(|cause| {
+            let of: Vec<&Change> = approved(ChangeKind::WorkException)
+                .filter(|c| c.fields.cause == Some(cause))
+                .collect();
+            let minutes = of.iter().filter_map(|c| c.fields.add_minutes).map(|m| m.get()).sum();
+            (cause, of.len() as i64, minutes)
+        })
+        .collect();
+    let got: Vec<(Cause, i64, i64)> = totals.iter().map(|t| (t.cause, t.count, t.minutes.get())).collect();
+    assert_eq!(got, expected);
+    assert!(got.iter().all(|(_, n, minutes)| *n >= 1 && *minutes > 0));
     Ok(())
 }
