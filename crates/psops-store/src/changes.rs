@@ -6,13 +6,16 @@
 use async_trait::async_trait;
 use psops_core::catalog::requests::Verdict;
 use psops_core::code::Code;
-use psops_core::plan::{Milestone, MilestoneFields, MilestoneStatus};
+use psops_core::plan::{
+    Booking, Milestone, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequest, ResourceRequestFields,
+};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectId, ProjectStatus, ProjectType};
 use psops_core::rule::Rule;
 use psops_core::scoping::changes::{
     self, Applied, Change, ChangeFields, ChangeFilter, ChangeId, ChangeKind, ChangeSort, ChangeStatus, ExceptionTotal,
     NewChange, Terms,
 };
+use psops_core::scoping::estimates::Estimate;
 use psops_core::scoping::opportunities::{EmStatus, Opportunity, OpportunityFields, OpportunityId};
 use psops_core::scoping::settings::MoneyChange;
 use psops_core::scoping::store::ChangeStore;
@@ -341,7 +344,29 @@ async fn apply(tx: &mut Tx, ctx: &WriteCtx, c: &Change) -> Result<Applied> {
                 partner_delivered: false,
                 partner_id: None,
             };
-            applied.project_id = Some(create_in::<Project>(tx, ctx, &fields).await?.id);
+            let project = create_in::<Project>(tx, ctx, &fields).await?.id;
+            applied.project_id = Some(project);
+            // The hours the latest agreed (else latest) estimate plans, booked soft until
+            // the signature makes them hard.
+            let mut q = table::<Estimate>().select();
+            q.push(" AND archived_at IS NULL AND opportunity_id = ")
+                .push_bind(o.id)
+                .push(" ORDER BY CASE status WHEN 'agreed' THEN 0 ELSE 1 END, number DESC");
+            if let Some(row) = tx.all(q).await?.first() {
+                let e = Estimate::read(row)?;
+                for r in crate::signing::resources(&e) {
+                    let request = ResourceRequestFields {
+                        project_id: project,
+                        role: r.role,
+                        minutes: r.minutes,
+                        start_date: f.starts_on,
+                        end_date: None,
+                        booking: Booking::Soft,
+                        status: RequestStatus::Open,
+                    };
+                    create_in::<ResourceRequest>(tx, ctx, &request).await?;
+                }
+            }
         }
         ChangeKind::WorkException => {
             let project = f

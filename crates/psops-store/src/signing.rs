@@ -35,7 +35,7 @@ use crate::sows::{self as sow, decided, record_decision};
 use crate::{Db, idempotency};
 
 /// Hours by role across an estimate's lines.
-fn resources(e: &Estimate) -> Vec<Effort> {
+pub(crate) fn resources(e: &Estimate) -> Vec<Effort> {
     let mut by: BTreeMap<&'static str, Effort> = BTreeMap::new();
     for l in &e.priced {
         for x in &l.effort {
@@ -130,6 +130,19 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
         m.project_id = project.id;
         create_in::<Milestone>(tx, ctx, &m).await?;
     }
+    // Soft requests work at risk made become hard with the signature; roles the SOW
+    // does not staff are cancelled.
+    let mut soft = tx
+        .all({
+            let mut q = table::<ResourceRequest>().select();
+            q.push(" AND archived_at IS NULL AND status = 'open' AND booking = 'soft' AND project_id = ")
+                .push_bind(project.id);
+            q
+        })
+        .await?
+        .iter()
+        .map(ResourceRequest::read)
+        .collect::<Result<Vec<_>>>()?;
     for r in resources(d.estimate) {
         let request = ResourceRequestFields {
             project_id: project.id,
@@ -140,7 +153,22 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
             booking: Booking::Hard,
             status: RequestStatus::Open,
         };
-        create_in::<ResourceRequest>(tx, ctx, &request).await?;
+        match soft.iter().position(|s| s.fields.role == r.role) {
+            Some(i) => {
+                let before = soft.remove(i);
+                update_in(tx, ctx, &before, &request).await?;
+            }
+            None => {
+                create_in::<ResourceRequest>(tx, ctx, &request).await?;
+            }
+        }
+    }
+    for left in soft {
+        let cancelled = ResourceRequestFields {
+            status: RequestStatus::Cancelled,
+            ..left.fields.clone()
+        };
+        update_in(tx, ctx, &left, &cancelled).await?;
     }
     for (i, item) in checklist(tx, d.estimate).await?.into_iter().enumerate() {
         let item = ChecklistItemFields {

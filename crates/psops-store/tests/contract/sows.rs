@@ -654,6 +654,19 @@ async fn the_signature_takes_over_the_project_work_at_risk_made(db: &Db) {
         .await
         .expect("approve");
     let at_risk = c.applied.expect("applied").project_id.expect("project");
+    // The agreed estimate's hours are booked soft while the work is at risk.
+    let soft = db
+        .every(&PlanFilterOf::<ResourceRequest>::of(at_risk))
+        .await
+        .expect("requests");
+    let soft: Vec<(Function, Booking)> = soft.iter().map(|r| (r.fields.role, r.fields.booking)).collect();
+    assert_eq!(
+        soft,
+        [
+            (Function::Engineer, Booking::Soft),
+            (Function::ProjectManager, Booking::Soft)
+        ]
+    );
     let s: Sow = new(db.draft_sow(&ctx(), o.id, sow_fields(&e)).await.expect("draft"));
     let s = db.submit_sow(&ctx(), s.id, None).await.expect("submit");
     for step in s.chain.clone() {
@@ -681,4 +694,11 @@ async fn the_signature_takes_over_the_project_work_at_risk_made(db: &Db) {
         Some(date!(2027 - 01 - 04)),
         "the earlier start stays"
     );
+    // The signature makes them hard, the same requests.
+    let hard = db
+        .every(&PlanFilterOf::<ResourceRequest>::of(at_risk))
+        .await
+        .expect("requests");
+    assert_eq!(hard.len(), 2);
+    assert!(hard.iter().all(|r| r.fields.booking == Booking::Hard), "{hard:?}");
 }
