@@ -329,6 +329,45 @@ pub(crate) async fn work_days(pools: &crate::db::Pools, person: Option<PersonId>
     Ok(WorkDays::new(days))
 }
 
+/// The working days of each person, from one query over their regions' calendars.
+pub(crate) async fn work_days_of(
+    pools: &crate::db::Pools,
+    people: &[Option<PersonId>],
+) -> Result<std::collections::HashMap<Option<PersonId>, WorkDays>> {
+    let ids: Vec<i64> = {
+        let mut v: Vec<i64> = people.iter().flatten().map(|p| p.get()).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut holidays: std::collections::HashMap<i64, Vec<Date>> = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let mut q = sql("SELECT p.id AS person, h.holiday_date FROM holidays h \
+             JOIN holiday_calendars c ON c.id = h.calendar_id \
+             JOIN people p ON lower(p.region) = lower(c.region) WHERE h.minutes IS NULL AND p.id IN (");
+        for (i, id) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push_bind(*id);
+        }
+        q.push(")");
+        for r in pools.all(q).await? {
+            holidays.entry(r.get("person")?).or_default().push(r.get("holiday_date")?);
+        }
+    }
+    Ok(people
+        .iter()
+        .map(|p| {
+            let days = p
+                .and_then(|p| holidays.get(&p.get()))
+                .map(|d| WorkDays::new(d.iter().copied()))
+                .unwrap_or_default();
+            (*p, days)
+        })
+        .collect())
+}
+
 /// A person must exist to be named.
 pub(crate) async fn person(tx: &mut Tx, id: PersonId, field: &str) -> Result<()> {
     let found = tx

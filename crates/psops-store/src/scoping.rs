@@ -195,18 +195,20 @@ impl ScopingStore for Db {
         };
         let open = self.every(&filter).await?;
         let settings = self.settings_now().await?.scoping;
-        let mut days = std::collections::HashMap::new();
-        for o in &open {
-            let em = o.fields.engagement_manager_id;
-            if let std::collections::hash_map::Entry::Vacant(slot) = days.entry(em) {
-                slot.insert(opp::work_days(&self.pools, em).await?);
-            }
-        }
+        let ems: Vec<Option<PersonId>> = open.iter().map(|o| o.fields.engagement_manager_id).collect();
+        let days = opp::work_days_of(&self.pools, &ems).await?;
         Ok(psops_core::scoping::clocks::overdue(&open, &settings, &days, at))
     }
 
     async fn work_days(&self, person: Option<PersonId>) -> Result<WorkDays> {
         opp::work_days(&self.pools, person).await
+    }
+
+    async fn work_days_of(
+        &self,
+        people: &[Option<PersonId>],
+    ) -> Result<std::collections::HashMap<Option<PersonId>, WorkDays>> {
+        opp::work_days_of(&self.pools, people).await
     }
 
     async fn preview_estimate(&self, fields: &EstimateFields) -> Result<Preview> {

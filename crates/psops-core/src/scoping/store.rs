@@ -81,6 +81,12 @@ pub trait ScopingStore: RecordStore<Opportunity> + RecordStore<Estimate> {
     /// The days an engagement manager's clocks run on: weekdays less their region's
     /// holidays (weekdays only without one).
     async fn work_days(&self, person: Option<PersonId>) -> Result<WorkDays>;
+    /// The working days of each of these people, read at once (a board or a report
+    /// names dozens of engagement managers); `None` and the unknown get weekdays only.
+    async fn work_days_of(
+        &self,
+        people: &[Option<PersonId>],
+    ) -> Result<std::collections::HashMap<Option<PersonId>, WorkDays>>;
 
     /// Prices an estimate as it would be saved, without saving it.
     async fn preview_estimate(&self, fields: &EstimateFields) -> Result<Preview>;

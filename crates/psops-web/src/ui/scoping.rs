@@ -76,19 +76,6 @@ pub fn badge(c: &Clock) -> Badge {
     }
 }
 
-/// The calendars clocks run on, read once per engagement manager.
-#[derive(Default)]
-pub struct Calendars(HashMap<Option<PersonId>, WorkDays>);
-
-impl Calendars {
-    pub async fn of(&mut self, st: &AppState, em: Option<PersonId>) -> Result<&WorkDays, UiError> {
-        if let std::collections::hash_map::Entry::Vacant(slot) = self.0.entry(em) {
-            slot.insert(st.store.work_days(em).await?);
-        }
-        Ok(&self.0[&em])
-    }
-}
-
 /// When the most urgent running clock is due: what the board sorts a column by.
 fn urgency(list: &[Clock]) -> Option<OffsetDateTime> {
     list.iter()
@@ -184,11 +171,13 @@ pub async fn board(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result
     let accounts = names_of::<Account>(&st, shown.iter().map(|o| o.fields.account_id)).await?;
     let people = names_of::<Person>(&st, ems.iter().map(|id| psops_core::Id::new(*id))).await?;
     let now = OffsetDateTime::now_utc();
-    let mut calendars = Calendars::default();
+    let ems_shown: Vec<Option<PersonId>> = shown.iter().map(|o| o.fields.engagement_manager_id).collect();
+    let calendars = st.store.work_days_of(&ems_shown).await?;
+    let weekdays = WorkDays::default();
     let mut by_state: HashMap<ScopingState, Vec<Card>> = HashMap::new();
     let mut overdue = 0;
     for o in shown {
-        let days = calendars.of(&st, o.fields.engagement_manager_id).await?;
+        let days = calendars.get(&o.fields.engagement_manager_id).unwrap_or(&weekdays);
         let list = clocks(o, &settings.scoping, days, now);
         overdue += list.iter().filter(|c| c.status == ClockStatus::Overdue).count();
         by_state.entry(o.state).or_default().push(Card {
