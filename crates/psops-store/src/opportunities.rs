@@ -353,7 +353,10 @@ pub(crate) async fn work_days_of(
         }
         q.push(")");
         for r in pools.all(q).await? {
-            holidays.entry(r.get("person")?).or_default().push(r.get("holiday_date")?);
+            holidays
+                .entry(r.get("person")?)
+                .or_default()
+                .push(r.get("holiday_date")?);
         }
     }
     Ok(people
