@@ -22,7 +22,7 @@ macro_rules! plan_list {
         #[into_params(parameter_in = Query)]
         struct PlanQuery {
             /// The project (required).
-            #[param(value_type = i64)]
+            #[param(value_type = i64, required = true)]
             project_id: Option<String>,
             /// `true` for archived items only; live ones when absent or `false`.
             #[param(value_type = Option<bool>)]

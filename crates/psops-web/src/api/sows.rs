@@ -193,10 +193,16 @@ async fn sow_diff(
     Ok(Json(diff(&a, &b)))
 }
 
+/// A PDF file, as bytes.
+#[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
+#[allow(dead_code)]
+struct Pdf(Vec<u8>);
+
 /// The revision as a PDF document, made in-process
 #[utoipa::path(get, path = "/api/v1/sows/{id}/pdf", tag = "scoping",
     params(IdPath<Sow>),
-    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The SOW as a PDF"), ReadProblems))]
+    responses((status = 200, content_type = "application/pdf", body = Pdf, description = "The SOW as a PDF"), ReadProblems))]
 async fn sow_pdf(State(st): State<AppState>, Caller(s): Caller, IdPath(id): IdPath<Sow>) -> ApiResult<Response> {
     let sow = RecordStore::<Sow>::get(&*st.store, id).await?;
     allow(&st, &s, Action::Read, &sow).await?;

@@ -51,6 +51,28 @@ pub fn inline(e: Error) -> Result<Vec<FieldError>, UiError> {
     }
 }
 
+/// Like [`inline`], for an action on a record the reader saw at a version: also whether
+/// someone changed it meanwhile (`true`: shown as it is now, nothing done).
+pub fn refused(e: Error) -> Result<(Vec<FieldError>, bool), UiError> {
+    match e {
+        Error::PreconditionFailed { .. } => Ok((Vec::new(), true)),
+        other => inline(other).map(|errors| (errors, false)),
+    }
+}
+
+/// What a page shown again after an action answers: 409 for a stale version or a gate
+/// (the state refuses it), 422 for broken rules, else 200.
+pub fn status_of(errors: &[FieldError], conflict: bool) -> axum::http::StatusCode {
+    use axum::http::StatusCode;
+    if conflict || errors.iter().any(|e| e.rule == psops_core::rule::Rule::Gate) {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 #[derive(Serialize)]
 struct Section {
     href: &'static str,

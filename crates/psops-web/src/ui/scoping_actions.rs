@@ -13,7 +13,7 @@ use psops_core::rule::Rule;
 use psops_core::scoping::opportunities::{Opportunity, Quote};
 use psops_core::scoping::states::ScopingState;
 use psops_core::scoping::store::{Move, TaRequest};
-use psops_core::{Error, FieldError, Id, Money};
+use psops_core::{FieldError, Id, Money};
 use time::Date;
 
 use super::admin::{Fields, fields, write_ctx};
@@ -157,10 +157,7 @@ pub async fn act(
     };
     let (refused, conflict) = match outcome {
         Ok(_) => return Ok(Redirect::to(&format!("/scoping/opportunities/{}?done={done}", o.id)).into_response()),
-        Err(Error::Invalid(errors)) => (errors, false),
-        Err(Error::Conflict(e)) => (vec![e], false),
-        Err(Error::PreconditionFailed { .. }) => (Vec::new(), true),
-        Err(other) => return Err(other.into()),
+        Err(e) => super::admin::refused(e)?,
     };
     // Shown as it is now, which the refusal did not change.
     let now = readable(&st, &s, &id).await?;

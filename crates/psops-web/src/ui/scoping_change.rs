@@ -6,7 +6,6 @@
 
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::catalog::requests::Verdict;
 use psops_core::code::Code;
@@ -180,11 +179,7 @@ async fn page(
         done,
         conflict,
     };
-    let status = match (ctx.conflict, ctx.errors.is_empty()) {
-        (true, _) => StatusCode::CONFLICT,
-        (false, false) => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::OK,
-    };
+    let status = super::admin::status_of(&ctx.errors, ctx.conflict);
     Ok((status, render("change.html", ctx)?).into_response())
 }
 
@@ -249,10 +244,7 @@ pub async fn act(
     };
     let (errors, conflict) = match outcome {
         Ok(done) => return Ok(Redirect::to(&format!("/scoping/changes/{}?done={done}", c.id)).into_response()),
-        Err(Error::Invalid(errors)) => (errors, false),
-        Err(Error::Conflict(f)) => (vec![f], false),
-        Err(Error::PreconditionFailed { .. }) => (Vec::new(), true),
-        Err(other) => return Err(other.into()),
+        Err(e) => super::admin::refused(e)?,
     };
     let now = readable(&st, &s, &id).await?;
     page(&st, &me, &s, &now, (errors, reason, None, conflict)).await

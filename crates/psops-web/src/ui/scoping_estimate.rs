@@ -599,11 +599,7 @@ pub async fn save(
         }
         Err(e) => {
             let refused = on_rows(inline(e)?, &from_row, &mut rows);
-            let status = if refused.iter().any(|e| e.rule == Rule::Gate) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::admin::status_of(&refused, false);
             editor(&st, &me, &s, &o, &p, rows, Totals::default(), refused, status).await
         }
     }

@@ -436,14 +436,7 @@ pub async fn page(st: &AppState, me: &SignedIn, s: &Subject, o: &Opportunity, sa
         done: said.done,
         conflict: said.conflict,
     };
-    let gate = ctx.errors.iter().any(|e| e.rule == psops_core::rule::Rule::Gate);
-    let status = if ctx.conflict || gate {
-        axum::http::StatusCode::CONFLICT
-    } else if !ctx.errors.is_empty() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
+    let status = super::admin::status_of(&ctx.errors, ctx.conflict);
     Ok((status, render("opportunity.html", ctx)?).into_response())
 }
 

@@ -237,11 +237,7 @@ pub async fn save(
         }
         Err(err) => {
             let refused = inline(err)?;
-            let status = if refused.iter().any(|e| e.rule == psops_core::rule::Rule::Gate) {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let status = super::admin::status_of(&refused, false);
             draw(&me, &s, &o, e, &p, refused, status)
         }
     }

@@ -8,7 +8,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::catalog::requests::Verdict;
 use psops_core::code::Code;
@@ -228,12 +228,7 @@ async fn page(
         done,
         conflict,
     };
-    let gate = ctx.errors.iter().any(|e| e.rule == psops_core::rule::Rule::Gate);
-    let status = match (ctx.conflict || gate, ctx.errors.is_empty()) {
-        (true, _) => StatusCode::CONFLICT,
-        (false, false) => StatusCode::UNPROCESSABLE_ENTITY,
-        _ => StatusCode::OK,
-    };
+    let status = super::admin::status_of(&ctx.errors, ctx.conflict);
     Ok((status, render("sow.html", ctx)?).into_response())
 }
 
@@ -342,10 +337,7 @@ pub async fn act(
     };
     let (errors, conflict) = match outcome {
         Ok((to, done)) => return Ok(Redirect::to(&format!("/scoping/sows/{to}?done={done}")).into_response()),
-        Err(Error::Invalid(errors)) => (errors, false),
-        Err(Error::Conflict(f)) => (vec![f], false),
-        Err(Error::PreconditionFailed { .. }) => (Vec::new(), true),
-        Err(other) => return Err(other.into()),
+        Err(e) => super::admin::refused(e)?,
     };
     let now = readable(&st, &s, &id).await?;
     page(&st, &me, &s, &now, errors, p, None, conflict).await
