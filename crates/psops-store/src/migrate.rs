@@ -117,6 +117,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_scoping.sql"),
         postgres: include_str!("../migrations/postgres/0015_scoping.sql"),
     },
+    Migration {
+        version: 16,
+        name: "notifications",
+        sqlite: include_str!("../migrations/sqlite/0016_notifications.sql"),
+        postgres: include_str!("../migrations/postgres/0016_notifications.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

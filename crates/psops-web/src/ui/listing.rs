@@ -143,7 +143,7 @@ impl Filter {
 /// A page of a section (the catalog's offerings, types, bundles, requests).
 #[derive(Debug, Serialize)]
 pub struct Tab {
-    pub href: &'static str,
+    pub href: String,
     pub label: &'static str,
     pub current: bool,
 }
@@ -151,7 +151,7 @@ pub struct Tab {
 pub fn tabs(all: Vec<(&'static str, &'static str)>, here: &str) -> Vec<Tab> {
     all.into_iter()
         .map(|(href, label)| Tab {
-            href,
+            href: href.to_string(),
             label,
             current: href == here,
         })

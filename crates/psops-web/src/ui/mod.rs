@@ -26,6 +26,7 @@ mod locale;
 mod people;
 mod pre_session;
 mod project_page;
+mod project_tabs;
 mod projects;
 pub(crate) mod rates;
 mod render;

@@ -113,6 +113,7 @@ struct DetailPage {
     staff: bool,
     saved: bool,
     plan: Plan,
+    tabs: Vec<super::listing::Tab>,
 }
 
 /// What the project is to deliver, as its SOW's signature set it up.
@@ -475,6 +476,7 @@ pub async fn show(
         staff: edit && super::edit::may_edit::<Assignment>(&s),
         saved: p.get("saved").is_some(),
         plan: Plan::of(&st, id).await?,
+        tabs: super::project_tabs::project_tabs(id, ""),
     };
     Ok(render("project.html", ctx)?.into_response())
 }

@@ -1,0 +1,11 @@
+//! Delivery and the customer in SQL: lifecycle, acceptance, health reports, RAID,
+//! escalations, closure, surveys and the portfolio.
+
+mod acceptance;
+mod closure;
+mod escalations;
+mod health;
+mod lifecycle;
+mod portfolio;
+mod raid;
+mod surveys;
