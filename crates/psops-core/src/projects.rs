@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 
 use crate::accounts::AccountId;
 use crate::code::Code;
+use crate::delivery::lifecycle::Phase;
 use crate::id::Id;
 use crate::meta::Meta;
 use crate::money::Money;
@@ -87,6 +88,9 @@ pub struct ProjectFields {
     pub billing_type: BillingType,
     #[serde(default = "default_status")]
     pub status: ProjectStatus,
+    /// Where delivery stands in the methodology; none before set-up.
+    #[serde(default)]
+    pub phase: Option<Phase>,
     #[serde(default)]
     pub start_date: Option<Date>,
     #[serde(default)]
@@ -195,6 +199,9 @@ pub struct ProjectPatch {
     pub billing_type: Option<BillingType>,
     pub status: Option<ProjectStatus>,
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Phase>)]
+    pub phase: Option<Option<Phase>>,
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Date>)]
     pub start_date: Option<Option<Date>>,
     #[serde(default, deserialize_with = "double_option")]
@@ -223,6 +230,7 @@ impl ProjectPatch {
         set(&mut f.project_type, self.project_type);
         set(&mut f.billing_type, self.billing_type);
         set(&mut f.status, self.status);
+        set(&mut f.phase, self.phase);
         set(&mut f.start_date, self.start_date);
         set(&mut f.end_date, self.end_date);
         set(&mut f.project_manager_id, self.project_manager_id);
@@ -278,6 +286,7 @@ pub(crate) mod tests {
             project_type: ProjectType::Consulting,
             billing_type: BillingType::TimeAndMaterials,
             status: ProjectStatus::Active,
+            phase: None,
             start_date: Some(date!(2026 - 01 - 01)),
             end_date: Some(date!(2026 - 12 - 31)),
             project_manager_id: None,

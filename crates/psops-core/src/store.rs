@@ -578,6 +578,7 @@ pub trait Store:
     + crate::catalog::CatalogStore
     + crate::scoping::SowStore
     + crate::scoping::ChangeStore
+    + crate::delivery::lifecycle::LifecycleStore
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
@@ -606,6 +607,7 @@ impl<T> Store for T where
         + crate::catalog::CatalogStore
         + crate::scoping::SowStore
         + crate::scoping::ChangeStore
+        + crate::delivery::lifecycle::LifecycleStore
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
@@ -645,5 +647,6 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::delivery::lifecycle::LifecycleStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

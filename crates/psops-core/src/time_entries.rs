@@ -315,6 +315,7 @@ mod tests {
                 project_type: kind,
                 billing_type: billing,
                 status: ProjectStatus::Active,
+                phase: None,
                 start_date: Some(date!(2026 - 02 - 01)),
                 end_date: Some(date!(2026 - 06 - 30)),
                 project_manager_id: None,

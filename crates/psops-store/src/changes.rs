@@ -336,6 +336,7 @@ async fn apply(tx: &mut Tx, ctx: &WriteCtx, c: &Change) -> Result<Applied> {
                 project_type: ProjectType::Consulting,
                 billing_type: BillingType::TimeAndMaterials,
                 status: ProjectStatus::Prospect,
+                phase: None,
                 start_date: f.starts_on,
                 end_date: None,
                 project_manager_id: None,

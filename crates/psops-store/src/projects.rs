@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::projects::{Project, ProjectFields, ProjectFilter, ProjectId, ProjectSort};
 use psops_core::scope::ListKind;
+use psops_core::store::WriteCtx;
 use psops_core::{Currency, Minutes, Money, Result};
 
 use crate::common::{ensure_exists, eq, meta, overlaps, scope, search};
@@ -20,6 +21,7 @@ impl Stored for Project {
         "project_type",
         "billing_type",
         "status",
+        "phase",
         "start_date",
         "end_date",
         "project_manager_id",
@@ -53,6 +55,7 @@ impl Stored for Project {
                 project_type: r.code("project_type")?,
                 billing_type: r.code("billing_type")?,
                 status: r.code("status")?,
+                phase: r.opt_code("phase")?,
                 start_date: r.get("start_date")?,
                 end_date: r.get("end_date")?,
                 project_manager_id: r.opt_id("project_manager_id")?,
@@ -73,6 +76,7 @@ impl Stored for Project {
             f.project_type.code().into(),
             f.billing_type.code().into(),
             f.status.code().into(),
+            f.phase.map(|p| p.code()).into(),
             f.start_date.into(),
             f.end_date.into(),
             f.project_manager_id.into(),
@@ -89,6 +93,10 @@ impl Stored for Project {
         let manager = f.project_manager_id.map(|i| i.get());
         ensure_exists(tx, "people", manager, "project_manager_id", "person").await?;
         ensure_exists(tx, "partners", f.partner_id.map(|i| i.get()), "partner_id", "partner").await
+    }
+
+    async fn changing(tx: &mut Tx, ctx: &WriteCtx, before: &Project, after: &ProjectFields) -> Result<()> {
+        crate::delivery::lifecycle::moving(tx, ctx, before, after).await
     }
 
     fn filter(q: &mut Sql, f: &ProjectFilter) {

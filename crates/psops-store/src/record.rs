@@ -64,6 +64,12 @@ pub(crate) trait Stored: Record {
     async fn check(_tx: &mut Tx, _f: &Self::Fields, _me: Option<Id<Self>>) -> Result<()> {
         Ok(())
     }
+    /// Rules about a change as a whole (a status moving along its edges, a gate) and what
+    /// the kind keeps beside its row about it (the dated move), in the update's
+    /// transaction before the row is rewritten.
+    async fn changing(_tx: &mut Tx, _ctx: &WriteCtx, _before: &Self, _after: &Self::Fields) -> Result<()> {
+        Ok(())
+    }
     /// Checks a create's parent, which comes from the path: a missing one is a 404.
     async fn check_new(_tx: &mut Tx, _new: &Self::New) -> Result<()> {
         Ok(())
@@ -232,6 +238,7 @@ pub(crate) async fn create_in<R: Stored>(tx: &mut Tx, ctx: &WriteCtx, new: &R::N
 pub(crate) async fn update_in<R: Stored>(tx: &mut Tx, ctx: &WriteCtx, current: &R, fields: &R::Fields) -> Result<R> {
     R::validate(fields)?;
     R::check(tx, fields, Some(current.id())).await?;
+    R::changing(tx, ctx, current, fields).await?;
     let updated = rewrite::<R>(tx, current.id(), fields).await?;
     let action = AuditAction::Update;
     crate::audit::record(

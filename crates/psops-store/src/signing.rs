@@ -13,6 +13,7 @@ use psops_core::plan::{
     Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequestFields,
 };
 use psops_core::plan::{ChecklistItem, Milestone, ResourceRequest};
+use psops_core::delivery::lifecycle::Phase;
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectId, ProjectStatus, ProjectType};
 use psops_core::record::{Entity, Record};
 use psops_core::rule::Rule;
@@ -102,6 +103,7 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
         project_type: ProjectType::Consulting,
         billing_type: d.billing_type,
         status: ProjectStatus::InSetUp,
+        phase: Some(Phase::SowClose),
         start_date: d.start,
         end_date: d.end,
         project_manager_id: None,
@@ -116,8 +118,13 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
         Some(id) => {
             let lock = tx.for_update();
             let at_risk = table::<Project>().get(tx, id.get(), lock).await?;
+            // Work already under way keeps its status and phase; one still being
+            // estimated moves into set-up like a new project.
+            let started = psops_core::delivery::lifecycle::holds_phase(at_risk.fields.status);
             let fields = ProjectFields {
                 name: at_risk.fields.name.clone(),
+                status: if started { at_risk.fields.status } else { fields.status },
+                phase: at_risk.fields.phase.or(fields.phase),
                 start_date: at_risk.fields.start_date.min(fields.start_date).or(fields.start_date),
                 project_manager_id: at_risk.fields.project_manager_id,
                 ..fields

@@ -5,7 +5,7 @@ mod acceptance;
 mod closure;
 mod escalations;
 mod health;
-mod lifecycle;
+pub(crate) mod lifecycle;
 mod portfolio;
 mod raid;
 mod surveys;

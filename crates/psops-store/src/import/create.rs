@@ -75,6 +75,7 @@ pub(crate) fn missing_project(account: Option<i64>, name: Option<&str>, code: Op
         project_type,
         billing_type,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: None,
         end_date: None,
         project_manager_id: None,

@@ -277,6 +277,7 @@ async fn projects(tx: &mut Tx, ctx: &WriteCtx, rows: Vec<ProjectRow>, report: &m
             project_type: row.project_type,
             billing_type: row.billing_type,
             status: row.status,
+            phase: None,
             start_date: row.start_date,
             end_date: row.end_date,
             project_manager_id: manager,

@@ -83,6 +83,7 @@ pub fn project_fields(account: i64, name: &str) -> ProjectFields {
         project_type: ProjectType::Consulting,
         billing_type: BillingType::TimeAndMaterials,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: Some(date!(2026 - 02 - 01)),
         end_date: Some(date!(2026 - 12 - 31)),
         project_manager_id: None,

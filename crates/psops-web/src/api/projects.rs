@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use psops_core::delivery::lifecycle::ProjectMove;
 use psops_core::page::Page;
 use psops_core::projects::{
     BillingType, Project, ProjectFields, ProjectFilter, ProjectPatch, ProjectStatus, ProjectType,
@@ -63,6 +64,20 @@ async fn archive_project(State(st): State<AppState>, c: Change<Project>) -> ApiR
     params(Change<Project>), responses(Versioned<Project>, ChangeProblems))]
 async fn unarchive_project(State(st): State<AppState>, c: Change<Project>) -> ApiResult<Response> {
     record::archive(&st, c, false).await
+}
+
+/// A project's moves of status and phase, newest first: each dated and by whom
+#[utoipa::path(get, path = "/api/v1/projects/{id}/moves", tag = "projects",
+    params(IdPath<Project>),
+    responses((status = 200, body = Vec<ProjectMove>, description = "The project's moves, newest first"), ReadProblems))]
+async fn project_moves(
+    State(st): State<AppState>,
+    Caller(s): Caller,
+    IdPath(id): IdPath<Project>,
+) -> ApiResult<Json<Vec<ProjectMove>>> {
+    let project: Project = st.store.get(id).await?;
+    crate::authorize::allow(&st, &s, psops_core::policy::Action::Read, &project).await?;
+    Ok(Json(st.store.project_moves(id).await?))
 }
 
 /// Filters of the project list.
@@ -128,4 +143,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_project, update_project))
         .routes(routes!(archive_project))
         .routes(routes!(unarchive_project))
+        .routes(routes!(project_moves))
 }

@@ -25,6 +25,7 @@ mod listing;
 mod locale;
 mod people;
 mod pre_session;
+mod project_lifecycle;
 mod project_page;
 mod project_tabs;
 mod projects;
@@ -82,6 +83,7 @@ pub fn router() -> Router<AppState> {
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
+        .route("/projects/{id}/move", post(project_lifecycle::act))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

@@ -112,8 +112,11 @@ struct DetailPage {
     edit: bool,
     staff: bool,
     saved: bool,
+    /// Someone changed the project since the page was read: shown as it is now.
+    conflict: bool,
     plan: Plan,
     tabs: Vec<super::listing::Tab>,
+    lifecycle: super::project_lifecycle::Lifecycle,
 }
 
 /// What the project is to deliver, as its SOW's signature set it up.
@@ -362,13 +365,30 @@ pub async fn show(
     Path(id): Path<String>,
     p: Pairs,
 ) -> Result<Response, UiError> {
-    let id: ProjectId = match id.parse::<i64>() {
-        Ok(n) if n > 0 => ProjectId::new(n),
-        _ => return Err(super::not_found()),
-    };
-    let s = super::filters::subject(&st, &me).await?;
+    let id = project_id(&id)?;
+    page(&st, &me, id, &p, Vec::new(), false).await
+}
+
+/// A project's id from its path; anything else is a page that does not exist.
+pub fn project_id(text: &str) -> Result<ProjectId, UiError> {
+    match text.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(ProjectId::new(n)),
+        _ => Err(super::not_found()),
+    }
+}
+
+/// The overview, with what an action on it was refused for (`refused`).
+pub async fn page(
+    st: &AppState,
+    me: &SignedIn,
+    id: ProjectId,
+    p: &Pairs,
+    refused: Vec<psops_core::FieldError>,
+    conflict: bool,
+) -> Result<Response, UiError> {
+    let s = super::filters::subject(st, &me).await?;
     let project = st.store.get(id).await?;
-    allow(&st, &s, Action::Read, &project).await?;
+    allow(st, &s, Action::Read, &project).await?;
     let today = OffsetDateTime::now_utc().date();
     let f = &project.fields;
     let account = match f.account_id {
@@ -412,12 +432,12 @@ pub async fn show(
     let mut order: Vec<PersonId> = everyone.into_iter().collect();
     order.sort_by_key(|p| (-logged.get(p).map_or(0, |m| m.get()), p.get()));
     let mut e = Params::new();
-    let at = table::read::<ByName>(&mut e, &p);
+    let at = table::read::<ByName>(&mut e, p);
     let total_people = order.len() as u64;
     let shown = Numbered::cut(order, &at).items;
     let mut wanted: Vec<Id<Person>> = shown.clone();
     wanted.extend(f.project_manager_id);
-    let names = names_of::<Person>(&st, wanted).await?;
+    let names = names_of::<Person>(st, wanted).await?;
     let name = |p: PersonId| names.get(&p.get()).cloned().unwrap_or_else(|| format!("#{p}"));
     let members = shown
         .iter()
@@ -450,17 +470,21 @@ pub async fn show(
         })
         .collect();
     let monday_of = |d: Date| psops_core::dates::day_number(IsoWeek::of(d).monday());
-    let edit = allow(&st, &s, Action::Update, &project).await.is_ok();
-    let rates = overrides(&st, &s, id, today).await?;
+    let edit = allow(st, &s, Action::Update, &project).await.is_ok();
+    let rates = overrides(st, &s, id, today).await?;
+    let mut errors = e.into_errors();
+    let status = super::admin::status_of(&refused, conflict);
+    errors.extend(refused);
     let ctx = DetailPage {
+        lifecycle: super::project_lifecycle::Lifecycle::of(st, &project, edit).await?,
         add_rate: rates.is_some() && super::edit::may_edit::<psops_core::rates::ProjectRate>(&s),
         rates,
-        frame: frame(&me, &s),
+        frame: frame(me, &s),
         project: row(&project, &account, &names),
         partner,
         burn: burn(all_logged.get(), f.budget_minutes, f.budget.map(|m| m.to_string())),
         members,
-        pager: table::pager(&format!("/projects/{id}"), &p, &at, total_people),
+        pager: table::pager(&format!("/projects/{id}"), p, &at, total_people),
         months: {
             // Time before the first column falls in it: "Earlier", when there is one.
             let floor = month_columns.first().map_or(i64::MIN, |c| c.0);
@@ -470,15 +494,16 @@ pub async fn show(
         },
         weeks: grid(week_columns, &people, &days, &all_days, &HashMap::new(), monday_of),
         limited: scope != ListScope::All,
-        errors: e.into_errors(),
+        errors,
         edit,
         // Staffing follows changing the project: its manager, ops and admins.
         staff: edit && super::edit::may_edit::<Assignment>(&s),
         saved: p.get("saved").is_some(),
-        plan: Plan::of(&st, id).await?,
+        conflict,
+        plan: Plan::of(st, id).await?,
         tabs: super::project_tabs::project_tabs(id, ""),
     };
-    Ok(render("project.html", ctx)?.into_response())
+    Ok((status, render("project.html", ctx)?).into_response())
 }
 
 #[cfg(test)]

@@ -131,6 +131,7 @@ async fn project(store: &dyn Store, name: &str, account: i64, manager: i64, part
         project_type: ProjectType::Consulting,
         billing_type: BillingType::TimeAndMaterials,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: Some(date!(2026 - 01 - 01)),
         end_date: Some(date!(2026 - 12 - 31)),
         project_manager_id: Some(Id::new(manager)),

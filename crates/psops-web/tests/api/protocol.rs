@@ -262,6 +262,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/projects/{id}"),
     ("post", "/api/v1/projects/{id}/archive"),
     ("post", "/api/v1/projects/{id}/unarchive"),
+    ("get", "/api/v1/projects/{id}/moves"),
     ("get", "/api/v1/assignments"),
     ("post", "/api/v1/assignments"),
     ("get", "/api/v1/assignments/{id}"),

@@ -200,6 +200,7 @@ pub async fn project(store: &dyn Store, name: &str, account: i64, pm: Option<i64
         project_type: ProjectType::Consulting,
         billing_type: BillingType::TimeAndMaterials,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: Some(date!(2026 - 01 - 01)),
         end_date: Some(date!(2026 - 12 - 31)),
         project_manager_id: pm.map(Id::new),

@@ -47,6 +47,7 @@ async fn team(store: &dyn Store, n: usize) {
         project_type: ProjectType::Consulting,
         billing_type: BillingType::TimeAndMaterials,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: Some(date!(2026 - 01 - 01)),
         end_date: Some(date!(2026 - 12 - 31)),
         project_manager_id: None,

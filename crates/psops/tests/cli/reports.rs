@@ -64,6 +64,7 @@ pub fn seed(db: &TestDb) -> i64 {
             project_type: ProjectType::Consulting,
             billing_type: BillingType::TimeAndMaterials,
             status: ProjectStatus::Active,
+            phase: None,
             start_date: Some(date!(2026 - 01 - 01)),
             end_date: Some(date!(2026 - 12 - 31)),
             project_manager_id: None,
