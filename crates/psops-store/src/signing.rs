@@ -9,11 +9,11 @@ use psops_core::catalog::offerings::{Effort, Offering};
 use psops_core::catalog::requests::{Decision, Verdict};
 use psops_core::catalog::skus::Sku;
 use psops_core::code::Code;
+use psops_core::delivery::lifecycle::Phase;
 use psops_core::plan::{
     Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequestFields,
 };
 use psops_core::plan::{ChecklistItem, Milestone, ResourceRequest};
-use psops_core::delivery::lifecycle::Phase;
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectId, ProjectStatus, ProjectType};
 use psops_core::record::{Entity, Record};
 use psops_core::rule::Rule;

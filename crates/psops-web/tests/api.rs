@@ -65,6 +65,8 @@ mod ui_charts;
 mod ui_forms;
 #[path = "api/ui_home.rs"]
 mod ui_home;
+#[path = "api/ui_lifecycle.rs"]
+mod ui_lifecycle;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
 #[path = "api/ui_pages.rs"]

@@ -134,7 +134,11 @@ pub fn check_phase(status: ProjectStatus, from: Option<Phase>, to: Option<Phase>
             refuse(format!(
                 "the {} phase moves on to {}, not {}",
                 f.code(),
-                if allowed.is_empty() { "nothing".into() } else { allowed.join(" or ") },
+                if allowed.is_empty() {
+                    "nothing".into()
+                } else {
+                    allowed.join(" or ")
+                },
                 t.code()
             ))
         }
@@ -219,8 +223,16 @@ mod tests {
 
     #[test]
     fn long_projects_need_the_full_methodology() {
-        assert!(full_methodology(Some(date!(2026 - 01 - 05)), Some(date!(2026 - 03 - 20)), None));
-        assert!(!full_methodology(Some(date!(2026 - 01 - 05)), Some(date!(2026 - 02 - 20)), Some(3)));
+        assert!(full_methodology(
+            Some(date!(2026 - 01 - 05)),
+            Some(date!(2026 - 03 - 20)),
+            None
+        ));
+        assert!(!full_methodology(
+            Some(date!(2026 - 01 - 05)),
+            Some(date!(2026 - 02 - 20)),
+            Some(3)
+        ));
         assert!(full_methodology(None, None, Some(6)));
     }
 }

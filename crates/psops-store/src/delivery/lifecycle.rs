@@ -1,9 +1,9 @@
 //! A project's lifecycle in SQL: every status or phase change checked against the moves
 //! the lifecycle allows and kept as a dated row.
 
+use async_trait::async_trait;
 use psops_core::Result;
 use psops_core::code::Code;
-use async_trait::async_trait;
 use psops_core::delivery::lifecycle::{LifecycleStore, ProjectMove, check_phase, check_status};
 use psops_core::projects::{Project, ProjectFields, ProjectId, ProjectStatus};
 use psops_core::store::WriteCtx;
@@ -63,7 +63,10 @@ fn read(r: &Row) -> Result<ProjectMove> {
 #[async_trait]
 impl LifecycleStore for Db {
     async fn project_moves(&self, project: ProjectId) -> Result<Vec<ProjectMove>> {
-        let q = sql(format!("SELECT {COLUMNS} FROM project_moves WHERE project_id = $1 ORDER BY id DESC")).bind(project);
+        let q = sql(format!(
+            "SELECT {COLUMNS} FROM project_moves WHERE project_id = $1 ORDER BY id DESC"
+        ))
+        .bind(project);
         self.pools.all(q).await?.iter().map(read).collect()
     }
 }

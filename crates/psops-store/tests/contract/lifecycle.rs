@@ -2,12 +2,12 @@
 //! forward (or back to deliver for another iteration), and every move is dated and kept
 //! with who made it; a refused move writes nothing.
 
+use psops_core::Error;
 use psops_core::auth::Role;
 use psops_core::delivery::lifecycle::Phase;
 use psops_core::projects::{Project, ProjectPatch, ProjectStatus};
 use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
-use psops_core::Error;
 use psops_store::Db;
 
 use super::fixtures::{as_user, broken, ctx, new, project_fields};
@@ -42,14 +42,25 @@ async fn statuses_move_along_the_edges_and_are_dated(db: &Db) {
     let p = in_set_up(db).await;
     let pm = super::fixtures::user(db, "pm@example.com", vec![Role::ProjectManager]).await;
     // Straight to active skips okay-to-start: refused, naming where it may go.
-    let e = db.update(&ctx(), p.id, None, to(ProjectStatus::Active)).await.unwrap_err();
+    let e = db
+        .update(&ctx(), p.id, None, to(ProjectStatus::Active))
+        .await
+        .unwrap_err();
     assert_eq!(broken(e.clone()), [("status".to_string(), Rule::InvalidTransition)]);
     assert!(e.to_string().contains("okay_to_start, on_hold, cancelled"), "{e}");
-    assert!(db.project_moves(p.id).await.unwrap().is_empty(), "a refused move writes nothing");
+    assert!(
+        db.project_moves(p.id).await.unwrap().is_empty(),
+        "a refused move writes nothing"
+    );
     let p: Project = db.get(p.id).await.unwrap();
     assert_eq!(p.fields.status, ProjectStatus::InSetUp);
 
-    for s in [ProjectStatus::OkayToStart, ProjectStatus::Active, ProjectStatus::OnHold, ProjectStatus::Active] {
+    for s in [
+        ProjectStatus::OkayToStart,
+        ProjectStatus::Active,
+        ProjectStatus::OnHold,
+        ProjectStatus::Active,
+    ] {
         let _: Project = db.update(&as_user(pm), p.id, None, to(s)).await.expect("move");
     }
     let moves = db.project_moves(p.id).await.unwrap();
@@ -79,13 +90,22 @@ async fn statuses_move_along_the_edges_and_are_dated(db: &Db) {
     let _: Project = db.update(&ctx(), p.id, None, to(Closed)).await.unwrap();
     let _: Project = db.update(&ctx(), p.id, None, to(Completed)).await.unwrap();
     let e = db.update(&ctx(), p.id, None, to(Active)).await.unwrap_err();
-    assert!(matches!(&e, Error::Invalid(_)) && e.to_string().contains("final"), "{e}");
+    assert!(
+        matches!(&e, Error::Invalid(_)) && e.to_string().contains("final"),
+        "{e}"
+    );
 }
 
 async fn phases_move_forward_and_loop_for_iterations(db: &Db) {
     let p = in_set_up(db).await;
     use Phase::*;
-    for ph in [SowClose, InitiateAndPlan, DeliverTrainAndMonitor, IterateAndValidate, DeliverTrainAndMonitor] {
+    for ph in [
+        SowClose,
+        InitiateAndPlan,
+        DeliverTrainAndMonitor,
+        IterateAndValidate,
+        DeliverTrainAndMonitor,
+    ] {
         let _: Project = db.update(&ctx(), p.id, None, phase(ph)).await.expect("phase");
     }
     let e = db.update(&ctx(), p.id, None, phase(SowClose)).await.unwrap_err();
@@ -97,7 +117,10 @@ async fn phases_move_forward_and_loop_for_iterations(db: &Db) {
     assert!(db.update(&ctx(), p.id, None, cleared).await.is_err());
     let moves = db.project_moves(p.id).await.unwrap();
     assert_eq!(moves.len(), 5);
-    assert_eq!((moves[0].from_phase, moves[0].to_phase), (Some(IterateAndValidate), Some(DeliverTrainAndMonitor)));
+    assert_eq!(
+        (moves[0].from_phase, moves[0].to_phase),
+        (Some(IterateAndValidate), Some(DeliverTrainAndMonitor))
+    );
     // A prospect holds no phase.
     let account = super::scoping::account(db, "Prospect Inc").await;
     let mut f = project_fields(account.id.get(), "Prospect");

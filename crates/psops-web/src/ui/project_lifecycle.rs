@@ -5,12 +5,12 @@
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use psops_core::FieldError;
 use psops_core::code::Code;
 use psops_core::delivery::lifecycle::{Phase, full_methodology, holds_phase, next_statuses};
 use psops_core::policy::Action;
 use psops_core::projects::{Project, ProjectPatch, ProjectStatus};
 use psops_core::rule::Rule;
-use psops_core::FieldError;
 use serde::Serialize;
 
 use super::admin::{Fields, fields, write_ctx};
@@ -41,7 +41,9 @@ pub struct Lifecycle {
 fn words(code: &str) -> String {
     let w = code.replace('_', " ");
     let mut c = w.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 impl Lifecycle {
@@ -63,10 +65,7 @@ impl Lifecycle {
                         words(m.to_status.code())
                     )
                 } else {
-                    format!(
-                        "Phase: {}",
-                        m.to_phase.map(Phase::label).unwrap_or("none")
-                    )
+                    format!("Phase: {}", m.to_phase.map(Phase::label).unwrap_or("none"))
                 };
                 (super::locale::shown(m.moved_at.date()), what)
             })
@@ -76,7 +75,10 @@ impl Lifecycle {
             since: super::locale::shown(since.date()),
             phase: f.phase.map(Phase::label),
             statuses: if edit {
-                next_statuses(f.status).iter().map(|s| (s.code(), words(s.code()))).collect()
+                next_statuses(f.status)
+                    .iter()
+                    .map(|s| (s.code(), words(s.code())))
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -110,15 +112,27 @@ pub async fn act(
     if let Some(to) = p.get("status") {
         match to.parse::<ProjectStatus>() {
             Ok(to) => patch.status = Some(to),
-            Err(_) => wrong.push(FieldError::new("status", Rule::InvalidValue, "choose a status to move to")),
+            Err(_) => wrong.push(FieldError::new(
+                "status",
+                Rule::InvalidValue,
+                "choose a status to move to",
+            )),
         }
     } else if let Some(to) = p.get("phase") {
         match to.parse::<Phase>() {
             Ok(to) => patch.phase = Some(Some(to)),
-            Err(_) => wrong.push(FieldError::new("phase", Rule::InvalidValue, "choose a phase to move to")),
+            Err(_) => wrong.push(FieldError::new(
+                "phase",
+                Rule::InvalidValue,
+                "choose a phase to move to",
+            )),
         }
     } else {
-        wrong.push(FieldError::new("status", Rule::Required, "choose a status or a phase to move to"));
+        wrong.push(FieldError::new(
+            "status",
+            Rule::Required,
+            "choose a status or a phase to move to",
+        ));
     }
     let grant = allow(&st, &s, Action::Update, &project).await?;
     if !wrong.is_empty() {
