@@ -11,6 +11,7 @@ use crate::rng::Rng;
 use psops_core::assignments::AssignmentFields;
 use psops_core::bulk::{OrgRecords, Seeded};
 use psops_core::dates::DateRange;
+use psops_core::delivery::lifecycle::Phase;
 use psops_core::people::Function;
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::{Currency, Minutes, Money};
@@ -267,7 +268,7 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
                 project_type,
                 billing_type: billing,
                 status,
-                phase: None,
+                phase: phase_of(status, start, end, re, i),
                 start_date: start,
                 end_date: end,
                 project_manager_id: manager.map(psops_core::Id::new),
@@ -290,6 +291,35 @@ pub(crate) fn projects(records: &mut OrgRecords, rng: &mut Rng, people: usize, r
         });
     }
     plans
+}
+
+/// Where a project stands in the methodology on `today`: set-up projects close their SOW,
+/// running ones are past planning by a sixth of their time and deploy in the last fifth,
+/// iterating in between; closed ones have deployed.
+fn phase_of(status: ProjectStatus, start: Option<Date>, end: Option<Date>, today: Date, i: usize) -> Option<Phase> {
+    use ProjectStatus::*;
+    match status {
+        Estimate | Prospect | Cancelled => None,
+        InSetUp => Some(Phase::SowClose),
+        OkayToStart | Backlog => Some(Phase::InitiateAndPlan),
+        OnHold => Some(Phase::DeliverTrainAndMonitor),
+        Closed | Completed => Some(Phase::DeployAndClose),
+        Active => {
+            let (Some(s), Some(e)) = (start, end) else {
+                return Some(Phase::DeliverTrainAndMonitor);
+            };
+            let (done, whole) = ((today - s).whole_days(), (e - s).whole_days().max(1));
+            Some(if done * 6 < whole {
+                Phase::InitiateAndPlan
+            } else if done * 5 > whole * 4 {
+                Phase::DeployAndClose
+            } else if i % 3 == 0 {
+                Phase::IterateAndValidate
+            } else {
+                Phase::DeliverTrainAndMonitor
+            })
+        }
+    }
 }
 
 /// A project a person has been on: how many stints, and the last day of the latest.

@@ -178,6 +178,13 @@ fn the_default_organisation_looks_real() {
     assert_eq!(r.calendars.len(), 3);
     let statuses: HashSet<ProjectStatus> = r.projects.iter().map(|p| p.fields.status).collect();
     assert_eq!(statuses.len(), ProjectStatus::ALL.len(), "every status appears");
+    // Every set-up customer project holds a phase a PM would believe for its status; none before.
+    for p in r.projects.iter().filter(|p| p.fields.is_customer()) {
+        let holds = psops_core::delivery::lifecycle::holds_phase(p.fields.status);
+        assert_eq!(p.fields.phase.is_some(), holds, "{:?}", p.fields.status);
+    }
+    let phases: HashSet<_> = r.projects.iter().filter_map(|p| p.fields.phase).collect();
+    assert!(phases.len() >= 4, "phases spread: {phases:?}");
     let functions: HashSet<Function> = r.people.iter().map(|p| p.fields.function).collect();
     assert_eq!(functions.len(), Function::ALL.len(), "every function appears");
     assert!(r.projects.iter().any(|p| p.fields.partner_delivered));
