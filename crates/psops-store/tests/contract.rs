@@ -3,6 +3,7 @@
 //! fresh database.
 
 mod contract {
+    mod acceptance;
     mod access;
     mod approval_scope;
     mod assigned_time;
