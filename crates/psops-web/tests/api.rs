@@ -7,12 +7,18 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/acceptance.rs"]
+mod acceptance;
 #[path = "api/access.rs"]
 mod access;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
 mod matrix;
+#[path = "api/matrix_acceptance.rs"]
+mod matrix_acceptance;
+#[path = "api/matrix_acceptance_fixture.rs"]
+mod matrix_acceptance_fixture;
 #[path = "api/matrix_catalog.rs"]
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]

@@ -24,8 +24,8 @@
 //! - **Recording a sign-off** names who accepted (a person's name), how (signature,
 //!   e-mail reply, or other with a note saying what) and the day — not in the future
 //!   and not before the request was sent. A sign-off received without a request (a
-//!   customer who signs in a meeting) is kept only with evidence: a link or a file in
-//!   the same action. Passive acceptance is never recorded by hand; only the sweep uses
+//!   customer who signs in a meeting) is kept only with evidence: a link or a file
+//!   already kept with the milestone or given with the sign-off. Passive acceptance is never recorded by hand; only the sweep uses
 //!   it.
 //! - **An accepted milestone** is final: it cannot be requested or accepted again, and
 //!   is not reopened by an edit of its status.
@@ -321,8 +321,9 @@ pub struct SignOff {
 }
 
 impl SignOff {
-    /// The checks that need nothing stored; answers the acceptance day.
-    pub fn validate(&self, acceptance: &Acceptance) -> Result<Date> {
+    /// The checks of a sign-off on a milestone whose acceptance is `acceptance` and which
+    /// already `kept` evidence or not; answers the acceptance day.
+    pub fn validate(&self, acceptance: &Acceptance, kept: bool) -> Result<Date> {
         let on = self.accepted_on.unwrap_or(self.today);
         let mut c = Checks::new();
         c.text(&self.accepted_by, "accepted_by", 200);
@@ -361,11 +362,12 @@ impl SignOff {
         if let Some(e) = &self.evidence {
             e.validate()?;
         }
-        if acceptance.state == AcceptanceState::NotRequested && self.evidence.is_none() {
+        if acceptance.state == AcceptanceState::NotRequested && self.evidence.is_none() && !kept {
             return Err(Error::invalid(
                 "evidence",
                 Rule::EvidenceRequired,
-                "no acceptance request was sent: a sign-off received directly needs evidence (a link or a file)",
+                "no acceptance request was sent: a sign-off received directly needs evidence (a link or a file) kept \
+                 with the milestone or given with the sign-off",
             ));
         }
         Ok(on)
@@ -588,7 +590,7 @@ mod tests {
             evidence: None,
             today: date!(2026 - 03 - 05),
         };
-        let e = s.validate(&Acceptance::default()).unwrap_err();
+        let e = s.validate(&Acceptance::default(), false).unwrap_err();
         assert!(format!("{e:?}").contains("evidence"));
         let other = SignOff {
             method: AcceptanceMethod::Other,
@@ -598,6 +600,6 @@ mod tests {
             }),
             ..s
         };
-        assert!(format!("{:?}", other.validate(&Acceptance::default()).unwrap_err()).contains("note"));
+        assert!(format!("{:?}", other.validate(&Acceptance::default(), false).unwrap_err()).contains("note"));
     }
 }

@@ -425,7 +425,7 @@ impl AcceptanceStore for Db {
         let mut tx = self.pools.begin().await?;
         let before = current(&mut tx, id, v).await?;
         acc::not_accepted(&before.acceptance)?;
-        let on = s.validate(&before.acceptance)?;
+        let on = s.validate(&before.acceptance, !before.evidence.is_empty())?;
         if let Some(e) = &s.evidence {
             insert_evidence(&mut tx, ctx, id, e).await?;
         }
