@@ -73,6 +73,8 @@ mod ui_forms;
 mod ui_home;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
+#[path = "api/ui_milestones.rs"]
+mod ui_milestones;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_scoping.rs"]

@@ -7,7 +7,7 @@
 #[macro_use]
 mod routes_macro;
 
-mod acceptance;
+pub(crate) mod acceptance;
 mod accounts;
 mod assignments;
 mod audit;
