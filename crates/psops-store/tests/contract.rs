@@ -12,6 +12,7 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod demo_acceptance;
     mod demo_scoping;
     pub mod fixtures;
     mod followed;
