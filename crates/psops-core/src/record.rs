@@ -73,6 +73,8 @@ pub enum Entity {
     ResourceRequest,
     ChecklistItem,
     Change,
+    /// A link or file kept with a milestone as its acceptance evidence.
+    MilestoneEvidence,
 }
 
 impl Entity {

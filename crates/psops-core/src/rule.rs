@@ -252,6 +252,18 @@ pub enum Rule {
     Weekday,
     /// Holidays, PTO and other days off together exceed the working year.
     WithinYear,
+    /// A milestone's acceptance is final: an accepted milestone is not requested,
+    /// accepted or reopened again.
+    AlreadyAccepted,
+    /// A milestone accepted without an acceptance request sent needs evidence (a link or
+    /// a file) in the same action.
+    EvidenceRequired,
+    /// A sign-off is dated before the acceptance request it answers was sent.
+    BeforeRequest,
+    /// A file is larger than its field allows.
+    FileTooLarge,
+    /// An acceptance request goes to a contact without an e-mail address.
+    NoEmail,
 }
 
 impl Rule {

@@ -582,6 +582,7 @@ pub trait Store:
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
+    + crate::delivery::acceptance::AcceptanceStore
 {
 }
 
@@ -611,6 +612,7 @@ impl<T> Store for T where
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
+        + crate::delivery::acceptance::AcceptanceStore
 {
 }
 
@@ -648,5 +650,6 @@ pub mod prelude {
     };
     pub use crate::catalog::CatalogStore;
     pub use crate::delivery::lifecycle::LifecycleStore;
+    pub use crate::delivery::acceptance::AcceptanceStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

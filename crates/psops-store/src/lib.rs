@@ -16,7 +16,7 @@ mod catalog;
 mod changes;
 mod common;
 mod db;
-mod delivery;
+pub(crate) mod delivery;
 mod estimates;
 mod follow;
 mod idempotency;

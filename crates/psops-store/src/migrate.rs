@@ -129,6 +129,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_lifecycle.sql"),
         postgres: include_str!("../migrations/postgres/0017_lifecycle.sql"),
     },
+    Migration {
+        version: 18,
+        name: "acceptance",
+        sqlite: include_str!("../migrations/sqlite/0018_acceptance.sql"),
+        postgres: include_str!("../migrations/postgres/0018_acceptance.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -57,8 +57,20 @@ impl Stored for Milestone {
         ]
     }
 
-    async fn check(tx: &mut Tx, f: &MilestoneFields, _me: Option<psops_core::Id<Milestone>>) -> Result<()> {
-        project(tx, f.project_id).await
+    async fn check(tx: &mut Tx, f: &MilestoneFields, me: Option<psops_core::Id<Milestone>>) -> Result<()> {
+        project(tx, f.project_id).await?;
+        // An accepted milestone is completed for good: its acceptance is final.
+        if let Some(me) = me
+            && f.status != psops_core::plan::MilestoneStatus::Completed
+            && crate::delivery::acceptance::accepted(tx, me).await?
+        {
+            return Err(psops_core::Error::conflict(
+                "status",
+                psops_core::rule::Rule::AlreadyAccepted,
+                "the milestone is accepted: it stays completed",
+            ));
+        }
+        Ok(())
     }
 
     fn filter(q: &mut Sql, f: &PlanFilterOf<Milestone>) {

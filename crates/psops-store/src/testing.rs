@@ -114,3 +114,26 @@ pub async fn change_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
     }
     out
 }
+
+/// The outbox's notifications about one record (`entity:id`), oldest first, as
+/// `(kind, to_email, subject, body)`: for tests that a change queued its message.
+pub async fn notices_about(db: &Db, about: &str) -> Vec<(String, String, String, String)> {
+    let rows = db
+        .pools
+        .all(
+            crate::db::sql("SELECT kind, to_email, subject, body FROM notifications WHERE about = $1 ORDER BY id")
+                .bind(about),
+        )
+        .await
+        .expect("read notifications");
+    rows.iter()
+        .map(|r| {
+            (
+                r.get("kind").expect("kind"),
+                r.get("to_email").expect("to_email"),
+                r.get("subject").expect("subject"),
+                r.get("body").expect("body"),
+            )
+        })
+        .collect()
+}

@@ -3,6 +3,7 @@
 //! fresh database.
 
 mod contract {
+    mod acceptance;
     mod access;
     mod approval_scope;
     mod assigned_time;
@@ -11,6 +12,7 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod demo_acceptance;
     mod demo_scoping;
     pub mod fixtures;
     mod followed;

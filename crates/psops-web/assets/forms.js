@@ -27,6 +27,36 @@
       var select = document.getElementById(el.getAttribute("data-format-select") || "");
       if (select) select.value = /\.csv$/i.test(file.name) ? "csv" : "ics";
     }
+    // <input type=file data-read-base64=ID data-name-into=ID data-type-into=ID
+    // data-max-bytes=N>: put the chosen file into hidden fields as base64 with its name
+    // and type, so the form posts it like any other field; a file over N is refused here.
+    var into = el.getAttribute("data-read-base64");
+    if (into && el.files) {
+      var chosen = el.files[0];
+      var put = function (id, value) {
+        var field = document.getElementById(el.getAttribute(id) || "");
+        if (field) field.value = value;
+      };
+      put("data-read-base64", "");
+      if (!chosen) return;
+      var max = parseInt(el.getAttribute("data-max-bytes") || "0", 10);
+      if (max && chosen.size > max) {
+        el.setCustomValidity("The file is larger than " + Math.floor(max / 1048576) + " MB.");
+        el.reportValidity();
+        el.value = "";
+        return;
+      }
+      el.setCustomValidity("");
+      put("data-name-into", chosen.name);
+      put("data-type-into", chosen.type || "application/octet-stream");
+      var reader = new FileReader();
+      reader.onload = function () {
+        var text = String(reader.result || "");
+        var target = document.getElementById(into);
+        if (target) target.value = text.slice(text.indexOf(",") + 1);
+      };
+      reader.readAsDataURL(chosen);
+    }
   });
 })();
 

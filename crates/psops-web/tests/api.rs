@@ -7,12 +7,18 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "api/acceptance.rs"]
+mod acceptance;
 #[path = "api/access.rs"]
 mod access;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
 mod matrix;
+#[path = "api/matrix_acceptance.rs"]
+mod matrix_acceptance;
+#[path = "api/matrix_acceptance_fixture.rs"]
+mod matrix_acceptance_fixture;
 #[path = "api/matrix_catalog.rs"]
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
@@ -69,6 +75,8 @@ mod ui_home;
 mod ui_lifecycle;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
+#[path = "api/ui_milestones.rs"]
+mod ui_milestones;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_scoping.rs"]

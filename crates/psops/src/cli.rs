@@ -77,6 +77,9 @@ pub enum Command {
     /// Scoping: run the idle sweep, report win rates and overdue service levels.
     #[command(subcommand)]
     Scoping(crate::scoping::ScopingCommand),
+    /// Milestones: run the passive-acceptance sweep.
+    #[command(subcommand)]
+    Milestones(crate::milestones::MilestonesCommand),
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,9 @@ use tokio::sync::watch;
 const TICK: Duration = Duration::from_secs(300);
 /// How often the idle sweep runs.
 const SWEEP_EVERY: time::Duration = time::Duration::hours(1);
+/// How often the passive-acceptance sweep runs: milestones whose notice ran out are
+/// accepted within the hour after midnight (UTC) of the following day.
+const ACCEPTANCE_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
 fn node() -> String {
@@ -50,5 +53,13 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         },
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the idle sweep"),
+    }
+    match store.claim_run("acceptance_sweep", node, ACCEPTANCE_EVERY, now).await {
+        Ok(true) => match store.sweep_acceptance(&WriteCtx::trusted(), now.date()).await {
+            Ok(accepted) => tracing::info!(accepted = accepted.len(), "acceptance sweep: passive acceptance used"),
+            Err(e) => tracing::error!(error = %e, "acceptance sweep failed"),
+        },
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the acceptance sweep"),
     }
 }

@@ -12,6 +12,7 @@ mod demo;
 mod interchange;
 mod jobs;
 mod logging;
+mod milestones;
 mod progress;
 mod rates;
 mod report;
@@ -69,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Catalog(cmd) => catalog::run(cmd).await,
             Command::Rates(cmd) => rates::run(cmd).await,
             Command::Scoping(cmd) => scoping::run(cmd).await,
+            Command::Milestones(cmd) => milestones::run(cmd).await,
         }
     })
 }

@@ -1,7 +1,7 @@
 //! Delivery and the customer in SQL: lifecycle, acceptance, health reports, RAID,
 //! escalations, closure, surveys and the portfolio.
 
-mod acceptance;
+pub(crate) mod acceptance;
 mod closure;
 mod escalations;
 mod health;

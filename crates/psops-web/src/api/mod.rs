@@ -7,6 +7,7 @@
 #[macro_use]
 mod routes_macro;
 
+pub(crate) mod acceptance;
 mod accounts;
 mod assignments;
 mod audit;
@@ -143,6 +144,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(plan::router())
         .merge(crm::router())
         .merge(changes::router())
+        .merge(acceptance::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

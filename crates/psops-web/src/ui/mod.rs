@@ -23,6 +23,7 @@ pub(crate) mod home_ops;
 mod layout;
 mod listing;
 mod locale;
+mod milestones;
 mod people;
 mod pre_session;
 mod project_lifecycle;
@@ -84,6 +85,15 @@ pub fn router() -> Router<AppState> {
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/projects/{id}/move", post(project_lifecycle::act))
+        .route("/projects/{id}/milestones", get(milestones::show))
+        .route(
+            "/projects/{id}/milestones/{milestone}/{action}",
+            post(milestones::act).layer(axum::extract::DefaultBodyLimit::max(milestones::FORM_LIMIT)),
+        )
+        .route(
+            "/projects/{id}/milestones/{milestone}/evidence/{evidence}",
+            get(milestones::download),
+        )
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

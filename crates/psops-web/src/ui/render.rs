@@ -55,6 +55,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("person.html", include_str!("../../templates/person.html")),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
+    ("milestones.html", include_str!("../../templates/milestones.html")),
     ("projects.html", include_str!("../../templates/projects.html")),
     (
         "projects_results.html",

@@ -507,6 +507,7 @@ fn an_estimate_passes_the_ta_gate_and_its_sow_is_approved_signed_and_set_up() {
         opportunity.clone(),
         estimate.clone(),
         sow.clone(),
+        format!("/projects/{project}/milestones"),
     ] {
         b.goto(&format!("{base}{page}"));
         b.wait_until("the page", |b| b.exists("main h1"));
