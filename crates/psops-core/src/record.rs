@@ -73,6 +73,7 @@ pub enum Entity {
     ResourceRequest,
     ChecklistItem,
     Change,
+    Escalation,
 }
 
 impl Entity {

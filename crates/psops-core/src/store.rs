@@ -581,6 +581,7 @@ pub trait Store:
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
+    + crate::delivery::escalations::EscalationStore
 {
 }
 
@@ -609,6 +610,7 @@ impl<T> Store for T where
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
+        + crate::delivery::escalations::EscalationStore
 {
 }
 
