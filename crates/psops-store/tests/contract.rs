@@ -12,6 +12,7 @@ mod contract {
     pub mod catalog;
     mod changes;
     mod demo_scoping;
+    mod escalations;
     pub mod fixtures;
     mod followed;
     mod idempotency;
