@@ -12,6 +12,7 @@ mod names;
 mod org;
 mod org_projects;
 mod rates;
+mod delivery_escalations;
 mod rng;
 mod scoping;
 mod scoping_changes;

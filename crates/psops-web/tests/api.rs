@@ -17,6 +17,12 @@ mod matrix;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
+#[path = "api/escalations.rs"]
+mod escalations;
+#[path = "api/matrix_escalations.rs"]
+mod matrix_escalations;
+#[path = "api/matrix_escalations_fixture.rs"]
+mod matrix_escalations_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_scoping.rs"]
@@ -61,6 +67,8 @@ mod ui_browser;
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_escalations.rs"]
+mod ui_escalations;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_home.rs"]

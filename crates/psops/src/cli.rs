@@ -77,6 +77,9 @@ pub enum Command {
     /// Scoping: run the idle sweep, report win rates and overdue service levels.
     #[command(subcommand)]
     Scoping(crate::scoping::ScopingCommand),
+    /// Escalations: list (and notify the DRIs of) overdue updates.
+    #[command(subcommand)]
+    Escalations(crate::escalations::EscalationsCommand),
 }
 
 #[derive(Debug, Args)]
