@@ -11,6 +11,7 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod demo_escalations;
     mod demo_scoping;
     mod escalations;
     pub mod fixtures;
