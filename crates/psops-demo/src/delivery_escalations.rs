@@ -262,7 +262,11 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
                         .move_escalation(&ops, e.id, None, EscalationMove { to, text }, t)
                         .await?
                 }
-                None => store.add_escalation_update(&ops, e.id, None, EscalationNote { text }, t).await?,
+                None => {
+                    store
+                        .add_escalation_update(&ops, e.id, None, EscalationNote { text }, t)
+                        .await?
+                }
             };
         }
         if p.closed {

@@ -7,12 +7,12 @@
 #![forbid(unsafe_code)]
 
 mod catalog;
+mod delivery_escalations;
 mod install;
 mod names;
 mod org;
 mod org_projects;
 mod rates;
-mod delivery_escalations;
 mod rng;
 mod scoping;
 mod scoping_changes;

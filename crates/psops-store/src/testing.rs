@@ -119,7 +119,9 @@ pub async fn change_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
 pub async fn queued_notices(db: &Db) -> Vec<(String, String, Option<String>)> {
     let rows = db
         .pools
-        .all(crate::db::sql("SELECT kind, to_email, about FROM notifications ORDER BY id"))
+        .all(crate::db::sql(
+            "SELECT kind, to_email, about FROM notifications ORDER BY id",
+        ))
         .await
         .expect("read notifications");
     rows.iter()

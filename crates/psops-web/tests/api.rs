@@ -9,6 +9,8 @@ mod support;
 
 #[path = "api/access.rs"]
 mod access;
+#[path = "api/escalations.rs"]
+mod escalations;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
@@ -17,8 +19,6 @@ mod matrix;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
-#[path = "api/escalations.rs"]
-mod escalations;
 #[path = "api/matrix_escalations.rs"]
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]

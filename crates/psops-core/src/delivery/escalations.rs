@@ -508,10 +508,7 @@ pub fn check_close(id: EscalationId, from: EscalationStatus) -> Result<()> {
         return Err(Error::conflict(
             "status",
             Rule::InvalidTransition,
-            format!(
-                "escalation {id} is {}: only a resolved escalation closes",
-                from.code()
-            ),
+            format!("escalation {id} is {}: only a resolved escalation closes", from.code()),
         ));
     }
     Ok(())
@@ -881,11 +878,7 @@ mod tests {
         assert_eq!(s.next_due(Severity::Medium, at), datetime!(2026-12-08 10:00 UTC));
         assert_eq!(s.next_due(Severity::Low, at), datetime!(2026-12-15 10:00 UTC));
         let mut c = Checks::new();
-        EscalationSettings {
-            critical_hours: 0,
-            ..s
-        }
-        .validate(&mut c);
+        EscalationSettings { critical_hours: 0, ..s }.validate(&mut c);
         assert!(!c.is_empty());
     }
 
@@ -1018,8 +1011,16 @@ mod tests {
             overdue_period_end(due, day, datetime!(2026-12-03 09:00 UTC)),
             datetime!(2026-12-03 10:00 UTC)
         );
-        assert!(is_overdue(EscalationStatus::Resolved, due, datetime!(2026-12-01 10:01 UTC)));
-        assert!(!is_overdue(EscalationStatus::Closed, due, datetime!(2026-12-09 10:00 UTC)));
+        assert!(is_overdue(
+            EscalationStatus::Resolved,
+            due,
+            datetime!(2026-12-01 10:01 UTC)
+        ));
+        assert!(!is_overdue(
+            EscalationStatus::Closed,
+            due,
+            datetime!(2026-12-09 10:00 UTC)
+        ));
         assert!(!is_overdue(EscalationStatus::Open, due, due));
     }
 }

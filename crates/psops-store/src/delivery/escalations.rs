@@ -10,8 +10,8 @@ use psops_core::code::Code;
 use psops_core::delivery::escalations::{
     self as esc, Escalation, EscalationClose, EscalationClosure, EscalationFields, EscalationFilter, EscalationId,
     EscalationMove, EscalationNote, EscalationPatch, EscalationScope, EscalationSettings, EscalationSort,
-    EscalationStatus, EscalationStore, EscalationSummary, EscalationUpdate, NewEscalation, OverdueEscalation,
-    Severity, SeverityCount, StatusDates,
+    EscalationStatus, EscalationStore, EscalationSummary, EscalationUpdate, NewEscalation, OverdueEscalation, Severity,
+    SeverityCount, StatusDates,
 };
 use psops_core::notify::{Notice, NoticeKind};
 use psops_core::people::{Person, PersonId};
@@ -223,9 +223,11 @@ fn scope(q: &mut Sql, s: &EscalationScope) {
                     .push(")");
             }
             if let Some(p) = person {
-                q.push(" OR project_id IN (SELECT project_id FROM assignments WHERE archived_at IS NULL AND person_id = ")
-                    .push_bind(p)
-                    .push(")");
+                q.push(
+                    " OR project_id IN (SELECT project_id FROM assignments WHERE archived_at IS NULL AND person_id = ",
+                )
+                .push_bind(p)
+                .push(")");
             }
             q.push(")");
         }
@@ -440,7 +442,14 @@ impl EscalationStore for Db {
             opened.fields.exit_criteria.trim()
         );
         log(&mut tx, ctx, opened.id, now, &by.0, &text, None).await?;
-        tell_dri(&mut tx, ctx, &opened, (&by.0, by.1), "opened this escalation with you as its DRI.").await?;
+        tell_dri(
+            &mut tx,
+            ctx,
+            &opened,
+            (&by.0, by.1),
+            "opened this escalation with you as its DRI.",
+        )
+        .await?;
         idempotency::commit(&self.pools, tx, ctx, psops_core::record::Entity::Escalation, opened).await
     }
 
@@ -624,8 +633,10 @@ impl EscalationStore for Db {
         let rows = self
             .pools
             .all(
-                sql("SELECT id, escalation_id, at, by_user, by_name, text, from_status, to_status \
-                     FROM escalation_updates WHERE escalation_id = $1 ORDER BY at, id")
+                sql(
+                    "SELECT id, escalation_id, at, by_user, by_name, text, from_status, to_status \
+                     FROM escalation_updates WHERE escalation_id = $1 ORDER BY at, id",
+                )
                 .bind(id),
             )
             .await?;
@@ -659,7 +670,13 @@ impl EscalationStore for Db {
             .push_bind(now);
         scope(&mut q, &scope_);
         q.push(" ORDER BY next_update_due, id");
-        let found: Vec<Escalation> = self.pools.all(q).await?.iter().map(Escalation::read).collect::<Result<_>>()?;
+        let found: Vec<Escalation> = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(Escalation::read)
+            .collect::<Result<_>>()?;
         let dris: Vec<PersonId> = found.iter().filter_map(|e| e.fields.dri_id).collect();
         let mut people = std::collections::HashMap::new();
         for id in dris {

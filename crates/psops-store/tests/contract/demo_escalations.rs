@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use psops_core::delivery::escalations::{
     Escalation, EscalationFilter, EscalationScope, EscalationStatus, EscalationStore, Severity,
 };
-use psops_core::store::prelude::*;
 use psops_core::every;
+use psops_core::store::prelude::*;
 use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::macros::{date, time};
@@ -53,7 +53,10 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
     let now = end.with_time(time!(12:00)).assume_utc();
     let overdue = all.iter().filter(|e| e.is_overdue(now)).count();
     assert!(overdue >= 2, "{overdue} overdue");
-    assert!(all.iter().any(|e| e.status.is_open() && !e.is_overdue(now)), "some kept up to date");
+    assert!(
+        all.iter().any(|e| e.status.is_open() && !e.is_overdue(now)),
+        "some kept up to date"
+    );
     for e in &all {
         let t = db.escalation_timeline(e.id).await.expect("timeline");
         assert!(t.len() >= 2, "{}: {} entries", e.id, t.len());

@@ -15,8 +15,8 @@ use psops_core::people::PersonId;
 use psops_core::policy::{ProjectFacts, Resource};
 use psops_core::projects::{Project, ProjectPatch};
 use psops_core::rule::Rule;
-use psops_core::store::prelude::*;
 use psops_core::store::WriteCtx;
+use psops_core::store::prelude::*;
 use psops_core::{Error, Id};
 use psops_store::Db;
 use psops_store::testing::queued_notices;
@@ -182,7 +182,10 @@ async fn statuses_move_in_sequence_dated_and_on_the_timeline(db: &Db) {
         to: EscalationStatus::Investigating,
         text: "Engineering engaged".into(),
     };
-    let e = db.move_escalation(&ctx(), e.id, Some(e.meta.version), m, at).await.unwrap();
+    let e = db
+        .move_escalation(&ctx(), e.id, Some(e.meta.version), m, at)
+        .await
+        .unwrap();
     assert_eq!(e.status, EscalationStatus::Investigating);
     assert_eq!(e.dates.investigating_at, Some(at));
     assert_eq!(e.last_update_at, at);
@@ -205,7 +208,11 @@ async fn statuses_move_in_sequence_dated_and_on_the_timeline(db: &Db) {
     }
     // A stale version is refused.
     let stale = EscalationNote { text: "late".into() };
-    assert!(db.add_escalation_update(&ctx(), e.id, Some(1), stale, at).await.is_err());
+    assert!(
+        db.add_escalation_update(&ctx(), e.id, Some(1), stale, at)
+            .await
+            .is_err()
+    );
 
     let timeline = db.escalation_timeline(e.id).await.unwrap();
     let moves: Vec<_> = timeline.iter().map(|u| (u.from_status, u.to_status)).collect();
@@ -232,12 +239,22 @@ async fn the_next_update_is_due_a_cadence_after_the_last(db: &Db) {
         overdue_at: Some(at),
         ..Default::default()
     };
-    let page = PageRequest {
-        after: None,
-        limit: 50,
-    };
-    assert!(db.list(&overdue(T0 + Duration::hours(23)), page).await.unwrap().items.is_empty());
-    assert_eq!(db.list(&overdue(T0 + Duration::hours(25)), page).await.unwrap().items.len(), 1);
+    let page = PageRequest { after: None, limit: 50 };
+    assert!(
+        db.list(&overdue(T0 + Duration::hours(23)), page)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert_eq!(
+        db.list(&overdue(T0 + Duration::hours(25)), page)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
 
     // An update moves the due time a cadence on.
     let at = T0 + Duration::hours(25);
@@ -246,7 +263,13 @@ async fn the_next_update_is_due_a_cadence_after_the_last(db: &Db) {
     };
     let e = db.add_escalation_update(&ctx(), e.id, None, note, at).await.unwrap();
     assert_eq!(e.next_update_due, at + Duration::hours(24));
-    assert!(db.list(&overdue(at + Duration::hours(1)), page).await.unwrap().items.is_empty());
+    assert!(
+        db.list(&overdue(at + Duration::hours(1)), page)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // A new severity counts from the last update; the stand-up cadence is dated once set.
     let patch = EscalationPatch {
@@ -306,7 +329,10 @@ async fn closing_needs_the_customers_agreement_and_an_rca_when_the_product_was_a
         ["agreed_by", "agreed_on", "agreement", "outcome", "sentiment", "rca"]
     );
     // The product was at fault: the agreement alone is not enough.
-    let err = db.close_escalation(&ctx(), e.id, None, agreement(), at).await.unwrap_err();
+    let err = db
+        .close_escalation(&ctx(), e.id, None, agreement(), at)
+        .await
+        .unwrap_err();
     assert_eq!(broken(err), [("rca".to_string(), Rule::Required)]);
     assert_eq!(
         db.get(e.id).await.unwrap().status,
@@ -324,7 +350,10 @@ async fn closing_needs_the_customers_agreement_and_an_rca_when_the_product_was_a
     assert_eq!(c.agreed_by, "Dana Ortiz, CIO");
     assert_eq!(c.sentiment, Sentiment::Engaged);
     assert_eq!(c.rca.as_deref(), Some("https://wiki.example.com/rca/4711"));
-    assert!(!e.is_overdue(at + Duration::days(60)), "a closed escalation is never overdue");
+    assert!(
+        !e.is_overdue(at + Duration::days(60)),
+        "a closed escalation is never overdue"
+    );
     // Closed changes no more.
     let note = EscalationNote { text: "more".into() };
     assert!(db.add_escalation_update(&ctx(), e.id, None, note, at).await.is_err());
@@ -341,33 +370,54 @@ async fn an_overdue_update_tells_the_dri_once_per_period(db: &Db) {
     };
     let job = cli();
     // Not yet overdue: nothing.
-    let found = db.overdue_escalations(&job, scope, T0 + Duration::hours(23), true).await.unwrap();
+    let found = db
+        .overdue_escalations(&job, scope, T0 + Duration::hours(23), true)
+        .await
+        .unwrap();
     assert!(found.is_empty());
     // Overdue: one notice to the DRI; again within the same period: none.
-    let found = db.overdue_escalations(&job, scope, T0 + Duration::hours(25), true).await.unwrap();
+    let found = db
+        .overdue_escalations(&job, scope, T0 + Duration::hours(25), true)
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1);
     assert!(found[0].notified);
     let sent = notices(queued_notices(db).await);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].1, "pm.acme@example.com");
     assert_eq!(sent[0].2, Some(format!("escalation:{}", e.id)));
-    let found = db.overdue_escalations(&job, scope, T0 + Duration::hours(40), true).await.unwrap();
+    let found = db
+        .overdue_escalations(&job, scope, T0 + Duration::hours(40), true)
+        .await
+        .unwrap();
     assert!(!found[0].notified);
     // Listing without notifying tells nobody.
-    db.overdue_escalations(&job, scope, T0 + Duration::hours(60), false).await.unwrap();
+    db.overdue_escalations(&job, scope, T0 + Duration::hours(60), false)
+        .await
+        .unwrap();
     assert_eq!(notices(queued_notices(db).await).len(), 1);
     // The next period: one more.
-    db.overdue_escalations(&job, scope, T0 + Duration::hours(49), true).await.unwrap();
-    db.overdue_escalations(&job, scope, T0 + Duration::hours(50), true).await.unwrap();
+    db.overdue_escalations(&job, scope, T0 + Duration::hours(49), true)
+        .await
+        .unwrap();
+    db.overdue_escalations(&job, scope, T0 + Duration::hours(50), true)
+        .await
+        .unwrap();
     assert_eq!(notices(queued_notices(db).await).len(), 2);
     // An update ends it; the next due time starts a new count.
     let at = T0 + Duration::hours(51);
-    let note = EscalationNote { text: "Daily update".into() };
+    let note = EscalationNote {
+        text: "Daily update".into(),
+    };
     let e = db.add_escalation_update(&ctx(), e.id, None, note, at).await.unwrap();
     assert_eq!(e.overdue_notice_until, None);
-    db.overdue_escalations(&job, scope, at + Duration::hours(23), true).await.unwrap();
+    db.overdue_escalations(&job, scope, at + Duration::hours(23), true)
+        .await
+        .unwrap();
     assert_eq!(notices(queued_notices(db).await).len(), 2);
-    db.overdue_escalations(&job, scope, at + Duration::hours(25), true).await.unwrap();
+    db.overdue_escalations(&job, scope, at + Duration::hours(25), true)
+        .await
+        .unwrap();
     assert_eq!(notices(queued_notices(db).await).len(), 3);
     // Another DRI's view of the list: only the scope's.
     let stranger = EscalationScope::Staff {
@@ -379,8 +429,19 @@ async fn an_overdue_update_tells_the_dri_once_per_period(db: &Db) {
         manages: None,
     };
     // (The escalation is on a project: a staff member not on it does not see it.)
-    assert!(db.overdue_escalations(&job, stranger, at + Duration::hours(30), false).await.unwrap().is_empty());
-    assert_eq!(db.overdue_escalations(&job, mine, at + Duration::hours(30), false).await.unwrap().len(), 1);
+    assert!(
+        db.overdue_escalations(&job, stranger, at + Duration::hours(30), false)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        db.overdue_escalations(&job, mine, at + Duration::hours(30), false)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 }
 
 async fn user_of(db: &Db, email: &str, person: Option<PersonId>) -> UserId {
@@ -400,20 +461,21 @@ async fn changes_by_others_tell_the_dri(db: &Db) {
     let ops = user_of(db, "ops@example.com", None).await;
     // Raised by the DRI: nobody to tell.
     let e = raise(db, &as_user(pm_user), fields(Some(&p), Severity::High), T0).await;
-    let updates = |all: Vec<(String, String, Option<String>)>| {
-        all.into_iter()
-            .filter(|n| n.0 == "escalation_update")
-            .count()
-    };
+    let updates =
+        |all: Vec<(String, String, Option<String>)>| all.into_iter().filter(|n| n.0 == "escalation_update").count();
     assert_eq!(updates(queued_notices(db).await), 0);
     let note = EscalationNote { text: "Mine".into() };
-    db.add_escalation_update(&as_user(pm_user), e.id, None, note, T0).await.unwrap();
+    db.add_escalation_update(&as_user(pm_user), e.id, None, note, T0)
+        .await
+        .unwrap();
     assert_eq!(updates(queued_notices(db).await), 0);
     // Someone else's update and move reach the DRI.
     let note = EscalationNote {
         text: "Ops spoke to the customer".into(),
     };
-    db.add_escalation_update(&as_user(ops), e.id, None, note, T0).await.unwrap();
+    db.add_escalation_update(&as_user(ops), e.id, None, note, T0)
+        .await
+        .unwrap();
     let m = EscalationMove {
         to: EscalationStatus::Investigating,
         text: "Engaged engineering".into(),
@@ -442,11 +504,15 @@ async fn lists_show_what_the_reader_may_see_and_the_portfolio_counts_them(db: &D
             scope,
             ..Default::default()
         };
-        let page = PageRequest {
-            after: None,
-            limit: 50,
-        };
-        let mut v: Vec<i64> = db.list(&f, page).await.unwrap().items.iter().map(|e| e.id.get()).collect();
+        let page = PageRequest { after: None, limit: 50 };
+        let mut v: Vec<i64> = db
+            .list(&f, page)
+            .await
+            .unwrap()
+            .items
+            .iter()
+            .map(|e| e.id.get())
+            .collect();
         v.sort();
         v
     };

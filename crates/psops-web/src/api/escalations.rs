@@ -8,8 +8,8 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use psops_core::delivery::escalations::{
-    Escalation, EscalationClose, EscalationFields, EscalationFilter, EscalationMove, EscalationNote,
-    EscalationPatch, EscalationStatus, EscalationUpdate, NewEscalation, Severity,
+    Escalation, EscalationClose, EscalationFields, EscalationFilter, EscalationMove, EscalationNote, EscalationPatch,
+    EscalationStatus, EscalationUpdate, NewEscalation, Severity,
 };
 use psops_core::page::Page;
 use psops_core::policy::{Action, escalation_scope};

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::accounts::Account;
 use psops_core::code::Code;
 use psops_core::delivery::escalations::{
-    Escalation, EscalationClose, EscalationFields, EscalationFilter, EscalationMove, EscalationNote,
-    EscalationPatch, EscalationSort, EscalationStatus, NewEscalation, Sentiment, Severity,
+    Escalation, EscalationClose, EscalationFields, EscalationFilter, EscalationMove, EscalationNote, EscalationPatch,
+    EscalationSort, EscalationStatus, NewEscalation, Sentiment, Severity,
 };
 use psops_core::people::Person;
 use psops_core::policy::{Action, Decision, Resource, Subject, decide, escalation_scope};
@@ -38,12 +38,7 @@ use crate::request_id::RequestId;
 
 /// A moment as the pages show it, in UTC to the minute.
 fn when(t: OffsetDateTime) -> String {
-    format!(
-        "{} {:02}:{:02} UTC",
-        day(Some(t.date())),
-        t.hour(),
-        t.minute()
-    )
+    format!("{} {:02}:{:02} UTC", day(Some(t.date())), t.hour(), t.minute())
 }
 
 /// Whether the subject may see some escalation: the nav's link and the list's gate.
@@ -57,7 +52,9 @@ pub fn sees_escalations(s: &Subject) -> bool {
 }
 
 fn options<T: Copy + Code>(all: &[T], name: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
-    all.iter().map(|v| (v.code().to_string(), name(*v).to_string())).collect()
+    all.iter()
+        .map(|v| (v.code().to_string(), name(*v).to_string()))
+        .collect()
 }
 
 /// `GET /escalations`.
@@ -86,7 +83,12 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
     let projects = names_of::<Project>(&st, found.items.iter().filter_map(|x| x.fields.project_id)).await?;
     let people = names_of::<Person>(&st, found.items.iter().filter_map(|x| x.fields.dri_id)).await?;
     let path = "/escalations";
-    let mut v = view(frame(&me, &s), "Escalations", path, table::pager(path, &p, &at, found.total));
+    let mut v = view(
+        frame(&me, &s),
+        "Escalations",
+        path,
+        table::pager(path, &p, &at, found.total),
+    );
     v.table_id = "escalations-table";
     v.intro = Some(
         "Open escalations unless a status is chosen. Critical ones are updated daily, high several times a week, \
@@ -265,7 +267,12 @@ async fn page(
         ),
         (
             "Product at fault",
-            if f.product_at_fault { "yes: closing needs an RCA" } else { "no" }.into(),
+            if f.product_at_fault {
+                "yes: closing needs an RCA"
+            } else {
+                "no"
+            }
+            .into(),
             None,
         ),
         ("Opened", when(x.opened_at), None),
@@ -304,13 +311,14 @@ async fn page(
             at: when(u.at),
             by: u.by,
             text: u.text,
-            change: u
-                .to_status
-                .map(|to| format!("→ {}", to.label())),
+            change: u.to_status.map(|to| format!("→ {}", to.label())),
         })
         .collect();
     let back = match f.project_id {
-        Some(p) => (format!("/projects/{p}/escalations"), "The project's escalations".to_string()),
+        Some(p) => (
+            format!("/projects/{p}/escalations"),
+            "The project's escalations".to_string(),
+        ),
         None => ("/escalations".into(), "Escalations".into()),
     };
     let ctx = EscalationPage {
@@ -567,10 +575,7 @@ async fn project_page(
             .collect(),
         raise: may_raise,
         manager: project.fields.project_manager_id.map(|m| name(Some(m))),
-        team: team
-            .into_iter()
-            .map(|p| (p.get().to_string(), name(Some(p))))
-            .collect(),
+        team: team.into_iter().map(|p| (p.get().to_string(), name(Some(p)))).collect(),
         severities: options(&Severity::ALL, Severity::label),
         errors,
         form: form.0.into_iter().collect(),
@@ -591,7 +596,11 @@ async fn project_of(st: &AppState, s: &Subject, id: &str) -> Result<Project, UiE
 }
 
 /// `GET /projects/{id}/escalations`.
-pub async fn for_project(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn for_project(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let project = project_of(&st, &s, &id).await?;
     project_page(&st, &me, &s, &project, (Vec::new(), Pairs(Vec::new()))).await
@@ -612,7 +621,9 @@ pub async fn raise(
     let fields = EscalationFields {
         account_id: None,
         project_id: Some(project.id),
-        severity: e.code::<Severity>("severity", p.get("severity")).unwrap_or(Severity::High),
+        severity: e
+            .code::<Severity>("severity", p.get("severity"))
+            .unwrap_or(Severity::High),
         title: p.text("title"),
         description: blank(p.text("description")),
         dri_id: e.id::<Person>("dri_id", p.get("dri_id").filter(|d| !d.is_empty())),

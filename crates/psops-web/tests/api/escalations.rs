@@ -53,8 +53,10 @@ async fn an_escalation_runs_from_raise_to_close(app: TestApp) {
     let r = call(
         Method::POST,
         "/api/v1/escalations".into(),
-        Some(json!({"project_id": org.p1, "severity": "critical", "title": "Production outage",
-            "exit_criteria": "A week without an outage"})),
+        Some(
+            json!({"project_id": org.p1, "severity": "critical", "title": "Production outage",
+            "exit_criteria": "A week without an outage"}),
+        ),
         None,
     )
     .await
@@ -135,7 +137,9 @@ async fn an_escalation_runs_from_raise_to_close(app: TestApp) {
     assert!(r.body["closed_at"].is_string());
 
     // The timeline and the list.
-    let t = call(Method::GET, format!("{item}/updates"), None, None).await.expect(200);
+    let t = call(Method::GET, format!("{item}/updates"), None, None)
+        .await
+        .expect(200);
     let entries = t.body.as_array().cloned().unwrap_or_default();
     assert_eq!(entries.len(), 5, "{}", t.text);
     assert_eq!(entries[4]["to_status"], "closed");

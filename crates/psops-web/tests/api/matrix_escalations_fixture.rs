@@ -3,9 +3,7 @@
 //! account Y with the engagement manager as DRI, one on partner A's project PA.
 
 use psops_core::Id;
-use psops_core::delivery::escalations::{
-    EscalationFields, EscalationMove, EscalationStatus, NewEscalation, Severity,
-};
+use psops_core::delivery::escalations::{EscalationFields, EscalationMove, EscalationStatus, NewEscalation, Severity};
 use psops_core::store::{Created, Store, WriteCtx};
 use time::OffsetDateTime;
 

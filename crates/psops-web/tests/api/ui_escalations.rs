@@ -25,15 +25,30 @@ fn location(r: &crate::support::Resp) -> String {
 async fn an_escalation_is_raised_updated_and_closed_on_the_pages(app: TestApp) {
     let store = app.store.as_ref();
     let org = Org::build(store).await;
-    web_user(store, "pam@org.example", vec![Role::ProjectManager], Some(org.people[5])).await;
-    web_user(store, "pia@org.example", vec![Role::PartnerConsultant], Some(org.b_person)).await;
+    web_user(
+        store,
+        "pam@org.example",
+        vec![Role::ProjectManager],
+        Some(org.people[5]),
+    )
+    .await;
+    web_user(
+        store,
+        "pia@org.example",
+        vec![Role::PartnerConsultant],
+        Some(org.b_person),
+    )
+    .await;
     let pm = Browser::sign_in(&app, "pam@org.example").await;
     let partner = Browser::sign_in(&app, "pia@org.example").await;
     let tab = format!("/projects/{}/escalations", org.p1);
 
     let page = pm.get(&app, &tab).await.expect(200);
     assert!(html(&page).contains("id=\"raise-escalation\""), "{}", page.text);
-    assert!(html(&page).contains("aria-current=\"page\">Escalations"), "the tab is current");
+    assert!(
+        html(&page).contains("aria-current=\"page\">Escalations"),
+        "the tab is current"
+    );
     assert!(html(&page).contains("id=\"no-escalations\""));
     assert!(html(&page).contains("href=\"/escalations\""), "the nav links the list");
 
@@ -46,7 +61,11 @@ async fn an_escalation_is_raised_updated_and_closed_on_the_pages(app: TestApp) {
         )
         .await
         .expect(422);
-    assert!(html(&r).contains("exit criteria is required") || html(&r).contains("exit_criteria"), "{}", r.text);
+    assert!(
+        html(&r).contains("exit criteria is required") || html(&r).contains("exit_criteria"),
+        "{}",
+        r.text
+    );
     assert!(html(&r).contains("value=\"Outage\""), "the form keeps what was typed");
     let again = pm.get(&app, &tab).await.expect(200);
     assert!(html(&again).contains("id=\"no-escalations\""));
@@ -70,7 +89,11 @@ async fn an_escalation_is_raised_updated_and_closed_on_the_pages(app: TestApp) {
     let item = at.split('?').next().unwrap_or_default().to_string();
     let page = pm.get(&app, &at).await.expect(200);
     assert!(html(&page).contains("Production outage"));
-    assert!(html(&page).contains("Role 5"), "the DRI is the project's manager: {}", page.text);
+    assert!(
+        html(&page).contains("Role 5"),
+        "the DRI is the project's manager: {}",
+        page.text
+    );
     assert!(html(&page).contains("id=\"escalation-timeline\""));
     let rows = table_rows(&pm.get(&app, &tab).await.expect(200).text, "project-escalations");
     assert_eq!(rows.len(), 2, "a header and the escalation: {rows:?}");
@@ -94,7 +117,10 @@ async fn an_escalation_is_raised_updated_and_closed_on_the_pages(app: TestApp) {
     .await
     .expect(303);
     let page = pm.get(&app, &item).await.expect(200);
-    assert!(html(&page).contains("id=\"escalation-close\""), "a resolved escalation offers the close");
+    assert!(
+        html(&page).contains("id=\"escalation-close\""),
+        "a resolved escalation offers the close"
+    );
     let r = pm
         .post(&app, &format!("{item}/close"), &[("agreed_by", "Pat Customer")])
         .await
@@ -121,10 +147,19 @@ async fn an_escalation_is_raised_updated_and_closed_on_the_pages(app: TestApp) {
 
     // The list: open ones by default, closed ones by status.
     let open = pm.get(&app, "/escalations").await.expect(200);
-    assert!(!html(&open).contains("Production outage"), "closed is not listed as open");
-    let closed = pm.get(&app, "/escalations?status=closed&sort=severity").await.expect(200);
+    assert!(
+        !html(&open).contains("Production outage"),
+        "closed is not listed as open"
+    );
+    let closed = pm
+        .get(&app, "/escalations?status=closed&sort=severity")
+        .await
+        .expect(200);
     let rows = table_rows(&closed.text, "escalations-table");
-    assert!(rows.iter().any(|r| r.iter().any(|c| c.contains("Production outage"))), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.iter().any(|c| c.contains("Production outage"))),
+        "{rows:?}"
+    );
 
     // A partner outside the project finds neither the escalation nor the tab.
     partner.get(&app, &item).await.expect(404);
