@@ -148,6 +148,16 @@ pub enum Resource {
         technical_architect: Option<PersonId>,
         subject_decides: bool,
     },
+    /// An escalation: its project when it is on one (else it is on an account), whether
+    /// the subject's partner organisation delivers for its account, and its DRI. Read
+    /// with the project, or — on an account — by the company's staff and the managers of
+    /// partners delivering for it; read by its DRI and by all who oversee delivery; kept
+    /// by its DRI, the project's manager, ops and administrators.
+    Escalation {
+        project: Option<ProjectFacts>,
+        partner_delivers: bool,
+        dri: Option<PersonId>,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -407,6 +417,22 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
                         || technical_architect.is_some_and(|p| s.me(p))
                         || *subject_decides)
         }
+        Resource::Escalation {
+            project,
+            partner_delivers,
+            dri,
+        } => {
+            dri.is_some_and(|d| s.me(d))
+                || s.oversees()
+                || match project {
+                    Some(p) => can_read_project(s, p),
+                    // An account's escalation tells how the whole customer relationship
+                    // stands: a partner's consultants do not read it, its managers do when
+                    // their organisation delivers for the account.
+                    None if s.is_partner() => s.has(Role::PartnerManager) && *partner_delivers,
+                    None => true,
+                }
+        }
     }
 }
 
@@ -501,6 +527,9 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             staff(&[Role::Admin, Role::Ops, Role::EngagementManager])
         }
         Resource::Opportunity { .. } if action == Action::Archive => staff(&[Role::Admin, Role::Ops]),
+        Resource::Escalation { project, dri, .. } => {
+            staff(&[Role::Admin, Role::Ops]) || dri.is_some_and(|d| s.me(d)) || project.is_some_and(|p| s.manages(&p))
+        }
         // Engagement managers change their own opportunities; ops rebalances any.
         Resource::Opportunity { engagement_manager, .. } => {
             staff(&[Role::Admin, Role::Ops])
@@ -535,6 +564,28 @@ pub fn refusal(s: &Subject, action: Action, r: &Resource) -> Option<&'static str
     (action == Action::Approve && s.me(owner) && !approves_own(s)).then_some(
         "nobody approves their own time (rule: not_own): your project's manager, your line manager or operations approves it",
     )
+}
+
+/// Which escalations a list shows the subject, matching what [`decide`] lets them read.
+pub fn escalation_scope(s: &Subject) -> crate::delivery::escalations::EscalationScope {
+    use crate::delivery::escalations::EscalationScope as E;
+    if s.oversees() {
+        return E::All;
+    }
+    if s.is_partner() {
+        return match s.partner_id {
+            Some(partner) => E::Partner {
+                person: s.person_id,
+                partner,
+                manager: s.has(Role::PartnerManager),
+            },
+            None => E::Nothing,
+        };
+    }
+    E::Staff {
+        person: s.person_id,
+        manages: s.person_id.filter(|_| s.has(Role::ProjectManager)),
+    }
 }
 
 /// The scope of a list for a subject, matching what [`decide`] lets them read.
@@ -630,7 +681,8 @@ impl ListScope {
             | Resource::CostRates
             | Resource::FxRates
             | Resource::Opportunity { .. }
-            | Resource::Change { .. } => false,
+            | Resource::Change { .. }
+            | Resource::Escalation { .. } => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

@@ -75,6 +75,7 @@ pub enum Entity {
     Change,
     /// A link or file kept with a milestone as its acceptance evidence.
     MilestoneEvidence,
+    Escalation,
 }
 
 impl Entity {

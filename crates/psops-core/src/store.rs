@@ -583,6 +583,7 @@ pub trait Store:
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
     + crate::delivery::acceptance::AcceptanceStore
+    + crate::delivery::escalations::EscalationStore
 {
 }
 
@@ -613,6 +614,7 @@ impl<T> Store for T where
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
         + crate::delivery::acceptance::AcceptanceStore
+        + crate::delivery::escalations::EscalationStore
 {
 }
 

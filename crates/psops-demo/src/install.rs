@@ -73,5 +73,6 @@ pub async fn install(
     // Scoping prices from the catalog's prices and the rate cards, so it comes last.
     crate::scoping::add(store, ctx, org, &made).await?;
     crate::delivery_acceptance::add(store, ctx, org, &made).await?;
+    crate::delivery_escalations::add(store, ctx, org, &made).await?;
     Ok(stats)
 }

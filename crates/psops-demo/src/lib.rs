@@ -8,6 +8,7 @@
 
 mod catalog;
 mod delivery_acceptance;
+mod delivery_escalations;
 mod install;
 mod names;
 mod org;

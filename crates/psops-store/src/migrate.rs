@@ -135,6 +135,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_acceptance.sql"),
         postgres: include_str!("../migrations/postgres/0018_acceptance.sql"),
     },
+    Migration {
+        version: 19,
+        name: "escalations",
+        sqlite: include_str!("../migrations/sqlite/0019_escalations.sql"),
+        postgres: include_str!("../migrations/postgres/0019_escalations.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

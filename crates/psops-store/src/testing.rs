@@ -137,3 +137,21 @@ pub async fn notices_about(db: &Db, about: &str) -> Vec<(String, String, String,
         })
         .collect()
 }
+
+/// The notifications in the outbox, oldest first: kind, address and what each is about.
+pub async fn queued_notices(db: &Db) -> Vec<(String, String, Option<String>)> {
+    let rows = db
+        .pools
+        .all(crate::db::sql("SELECT kind, to_email, about FROM notifications ORDER BY id"))
+        .await
+        .expect("read notifications");
+    rows.iter()
+        .map(|r| {
+            (
+                r.get("kind").expect("kind"),
+                r.get("to_email").expect("to_email"),
+                r.get("about").expect("about"),
+            )
+        })
+        .collect()
+}

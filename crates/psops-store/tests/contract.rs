@@ -13,7 +13,9 @@ mod contract {
     pub mod catalog;
     mod changes;
     mod demo_acceptance;
+    mod demo_escalations;
     mod demo_scoping;
+    mod escalations;
     pub mod fixtures;
     mod followed;
     mod idempotency;

@@ -20,6 +20,7 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
+mod escalations;
 mod scoping;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
@@ -452,6 +453,14 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "milestones" => (Thing::Entity(Entity::Milestone), Resource::Plan(project)),
         "resource-requests" => (Thing::Entity(Entity::ResourceRequest), Resource::Plan(project)),
         "checklist-items" => (Thing::Entity(Entity::ChecklistItem), Resource::Plan(project)),
+        "escalations" => (
+            Thing::Entity(Entity::Escalation),
+            Resource::Escalation {
+                project: Some(project),
+                partner_delivers: true,
+                dri: Some(me),
+            },
+        ),
         _ => return None,
     };
     Some(found)

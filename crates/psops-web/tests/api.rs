@@ -11,6 +11,8 @@ mod support;
 mod acceptance;
 #[path = "api/access.rs"]
 mod access;
+#[path = "api/escalations.rs"]
+mod escalations;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
@@ -23,6 +25,10 @@ mod matrix_acceptance_fixture;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
+#[path = "api/matrix_escalations.rs"]
+mod matrix_escalations;
+#[path = "api/matrix_escalations_fixture.rs"]
+mod matrix_escalations_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_scoping.rs"]
@@ -67,6 +73,8 @@ mod ui_browser;
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_escalations.rs"]
+mod ui_escalations;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_home.rs"]

@@ -80,6 +80,9 @@ pub enum Command {
     /// Milestones: run the passive-acceptance sweep.
     #[command(subcommand)]
     Milestones(crate::milestones::MilestonesCommand),
+    /// Escalations: list (and notify the DRIs of) overdue updates.
+    #[command(subcommand)]
+    Escalations(crate::escalations::EscalationsCommand),
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,9 @@ const SWEEP_EVERY: time::Duration = time::Duration::hours(1);
 /// How often the passive-acceptance sweep runs: milestones whose notice ran out are
 /// accepted within the hour after midnight (UTC) of the following day.
 const ACCEPTANCE_EVERY: time::Duration = time::Duration::hours(1);
+/// How often overdue escalation updates are looked for (each DRI is told once per
+/// cadence period however often this runs).
+const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
 fn node() -> String {
@@ -61,5 +64,25 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         },
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the acceptance sweep"),
+    }
+    match store
+        .claim_run("escalations_overdue", node, ESCALATIONS_EVERY, now)
+        .await
+    {
+        Ok(true) => {
+            let mut ctx = WriteCtx::trusted();
+            ctx.via = Some("job:escalations_overdue".into());
+            let scope = psops_core::delivery::escalations::EscalationScope::All;
+            match store.overdue_escalations(&ctx, scope, now, true).await {
+                Ok(found) => tracing::info!(
+                    overdue = found.len(),
+                    notified = found.iter().filter(|o| o.notified).count(),
+                    "overdue escalation updates"
+                ),
+                Err(e) => tracing::error!(error = %e, "overdue escalations failed"),
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the overdue escalations"),
     }
 }

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod config;
 mod demo;
+mod escalations;
 mod interchange;
 mod jobs;
 mod logging;
@@ -71,6 +72,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Rates(cmd) => rates::run(cmd).await,
             Command::Scoping(cmd) => scoping::run(cmd).await,
             Command::Milestones(cmd) => milestones::run(cmd).await,
+            Command::Escalations(cmd) => escalations::run(cmd).await,
         }
     })
 }

@@ -18,6 +18,7 @@ mod changes;
 mod contacts;
 mod crm;
 mod decision;
+mod escalations;
 mod estimates;
 pub mod feeds;
 mod interchange;
@@ -84,7 +85,7 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
-        psops_core::scoping::changes::Change
+        psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -145,6 +146,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(crm::router())
         .merge(changes::router())
         .merge(acceptance::router())
+        .merge(escalations::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -16,6 +16,7 @@ pub mod charts;
 mod compliance;
 mod directory;
 mod edit;
+mod escalations;
 mod filters;
 mod form;
 mod home;
@@ -161,6 +162,13 @@ pub fn router() -> Router<AppState> {
         .route("/scoping/sows/{id}", get(scoping_sow_page::show))
         .route("/scoping/sows/{id}/pdf", get(scoping_sow_page::pdf))
         .route("/scoping/sows/{id}/{action}", post(scoping_sow_page::act))
+        .route("/escalations", get(escalations::list))
+        .route("/escalations/{id}", get(escalations::show))
+        .route("/escalations/{id}/{action}", post(escalations::act))
+        .route(
+            "/projects/{id}/escalations",
+            get(escalations::for_project).post(escalations::raise),
+        )
         .merge(edit::router())
 }
 

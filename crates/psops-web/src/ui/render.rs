@@ -37,6 +37,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("estimate.html", include_str!("../../templates/estimate.html")),
     ("change.html", include_str!("../../templates/change.html")),
+    ("escalation.html", include_str!("../../templates/escalation.html")),
+    (
+        "project_escalations.html",
+        include_str!("../../templates/project_escalations.html"),
+    ),
     ("sow.html", include_str!("../../templates/sow.html")),
     ("scoping_inbox.html", include_str!("../../templates/scoping_inbox.html")),
     (
