@@ -112,6 +112,8 @@ pub enum Thing {
     Utilization,
     /// A file import (`import`).
     Import,
+    /// The delivery portfolio (`portfolio`).
+    Portfolio,
     /// What a path names by an id that is not a number, so of no kind (`object`).
     Object,
 }
@@ -122,6 +124,7 @@ impl Thing {
         match self {
             Thing::Entity(e) => e.name(),
             Thing::Timesheet => "timesheet",
+            Thing::Portfolio => "portfolio",
             Thing::Calendar => "calendar",
             Thing::ComplianceReport => "compliance_report",
             Thing::ComplianceReportPage => "compliance report",

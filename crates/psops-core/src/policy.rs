@@ -132,6 +132,9 @@ pub enum Resource {
     /// A project's plan (milestones, resource requests, checklist): read with the
     /// project, kept by its manager, ops and administrators.
     Plan(ProjectFacts),
+    /// The delivery portfolio: read by those who oversee delivery and by project managers
+    /// (their own projects' part of it); changed by nobody.
+    Portfolio,
     /// A change (change order, description of work, new SOW, work at risk, work
     /// exception): its project, the engagement manager of its opportunity, and who raised
     /// it.
@@ -397,6 +400,7 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::RateCard { cost: false } => s.sees_bill_rates(),
         Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
         Resource::Plan(p) => can_read_project(s, p),
+        Resource::Portfolio => s.oversees() || s.staff_in(&[Role::ProjectManager]),
         Resource::Change {
             project,
             engagement_manager,
@@ -491,7 +495,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::Calendars => staff(&[Role::Admin, Role::Ops]),
         Resource::CapacityRules => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         Resource::LockedPeriods => staff(&[Role::Admin, Role::Finance]),
-        Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance => false,
+        Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance | Resource::Portfolio => false,
         Resource::Catalog => staff(&[Role::Admin, Role::PracticeManager]),
         // Deciding a step is checked against the chain itself: its own approver, in order.
         Resource::SkuRequest { .. } if action == Action::Approve => !s.is_partner(),
@@ -682,7 +686,8 @@ impl ListScope {
             | Resource::FxRates
             | Resource::Opportunity { .. }
             | Resource::Change { .. }
-            | Resource::Escalation { .. } => false,
+            | Resource::Escalation { .. }
+            | Resource::Portfolio => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

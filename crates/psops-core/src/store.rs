@@ -579,6 +579,7 @@ pub trait Store:
     + crate::scoping::SowStore
     + crate::scoping::ChangeStore
     + crate::delivery::lifecycle::LifecycleStore
+    + crate::delivery::portfolio::PortfolioStore
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
@@ -610,6 +611,7 @@ impl<T> Store for T where
         + crate::scoping::SowStore
         + crate::scoping::ChangeStore
         + crate::delivery::lifecycle::LifecycleStore
+        + crate::delivery::portfolio::PortfolioStore
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
@@ -652,6 +654,7 @@ pub mod prelude {
     };
     pub use crate::catalog::CatalogStore;
     pub use crate::delivery::lifecycle::LifecycleStore;
+    pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::acceptance::AcceptanceStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -1,7 +1,8 @@
-//! `psops report capacity|utilization|compliance`: the handbook table, utilization and
-//! timesheet compliance as an aligned table, CSV or JSON — hours with two decimals,
-//! percentages with one, the same cells the API's CSV has — and `psops verify`, which
-//! recomputes the rollups from the raw entries and exits 1 on any difference.
+//! `psops report capacity|utilization|compliance|portfolio`: the handbook table,
+//! utilization, timesheet compliance and the delivery portfolio as an aligned table, CSV
+//! or JSON — hours with two decimals, percentages with one, the same cells the API's CSV
+//! has — and `psops verify`, which recomputes the rollups from the raw entries and exits
+//! 1 on any difference.
 
 use clap::{Args, Subcommand, ValueEnum};
 use psops_core::code::Code;
@@ -33,6 +34,17 @@ pub enum ReportCommand {
     Utilization(UtilizationArgs),
     /// Who has not submitted, or not been approved, by a week's due day.
     Compliance(ComplianceArgs),
+    /// The delivery portfolio: RAG counts, overdue health reports, escalations, milestones
+    /// awaiting acceptance and CSAT this quarter against last (JSON holds every list).
+    Portfolio(PortfolioArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,6 +121,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Capacity(a) => capacity(a).await,
         ReportCommand::Utilization(a) => utilization(a).await,
         ReportCommand::Compliance(a) => compliance(a).await,
+        ReportCommand::Portfolio(a) => portfolio(a).await,
     }
 }
 
@@ -269,6 +282,21 @@ async fn compliance(a: ComplianceArgs) -> anyhow::Result<()> {
         cells,
         serde_json::to_value(&report)?,
     )
+}
+
+/// `psops report portfolio`: every project and escalation, as psops itself reads them.
+async fn portfolio(a: PortfolioArgs) -> anyhow::Result<()> {
+    use psops_core::delivery::portfolio::{PortfolioScope, figures};
+    let db = config::open_db(&a.db.database_url).await?;
+    let scope = PortfolioScope {
+        projects: psops_core::scope::ListScope::All,
+        escalations: psops_core::delivery::escalations::EscalationScope::All,
+    };
+    let found = db.portfolio(&scope, OffsetDateTime::now_utc()).await;
+    db.close().await;
+    let found = found?;
+    let rows: Vec<Vec<String>> = figures(&found).into_iter().map(|(f, v)| vec![f, v]).collect();
+    emit(a.format, &["figure", "value"], &[0, 1], rows, serde_json::to_value(&found)?)
 }
 
 /// `psops verify`: every rollup row against the raw entries.

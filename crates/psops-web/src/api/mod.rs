@@ -19,6 +19,7 @@ mod contacts;
 mod crm;
 mod decision;
 mod escalations;
+pub mod portfolio;
 mod estimates;
 pub mod feeds;
 mod interchange;
@@ -147,6 +148,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(changes::router())
         .merge(acceptance::router())
         .merge(escalations::router())
+        .merge(portfolio::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -114,6 +114,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
         // Anyone on staff may be a technical architect or a SOW approver.
         nav.push(link("/scoping/inbox", "Scoping inbox"));
     }
+    if super::portfolio::sees_portfolio(s) {
+        nav.push(link("/portfolio", "Portfolio"));
+    }
     if super::escalations::sees_escalations(s) {
         nav.push(link("/escalations", "Escalations"));
     }

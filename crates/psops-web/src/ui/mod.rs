@@ -27,6 +27,7 @@ mod locale;
 mod milestones;
 mod people;
 mod pre_session;
+mod portfolio;
 mod project_lifecycle;
 mod project_page;
 mod project_tabs;
@@ -83,6 +84,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/time-off/{id}/withdraw", post(time_off::withdraw))
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/approvals/{person}/{week}", get(approval_week::show))
+        .route("/portfolio", get(portfolio::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/projects/{id}/move", post(project_lifecycle::act))

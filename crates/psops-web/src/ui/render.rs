@@ -60,6 +60,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("person.html", include_str!("../../templates/person.html")),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
+    ("portfolio.html", include_str!("../../templates/portfolio.html")),
     ("milestones.html", include_str!("../../templates/milestones.html")),
     ("projects.html", include_str!("../../templates/projects.html")),
     (
