@@ -21,6 +21,8 @@ mod catalog;
 mod demo;
 #[path = "cli/interchange.rs"]
 mod interchange;
+#[path = "cli/milestones.rs"]
+mod milestones;
 #[path = "cli/nodes.rs"]
 mod nodes;
 #[path = "cli/reports.rs"]
