@@ -101,7 +101,7 @@ async fn project(store: &dyn Store, ctx: &WriteCtx, p: &Project, today: Date, rn
         .fields
         .budget
         .filter(|b| b.amount_minor > 0)
-        .unwrap_or(Money::new(rng.between(60, 240) * 1_000_00, Currency::USD));
+        .unwrap_or(Money::new(rng.between(60, 240) * 100_000, Currency::USD));
     let domain = contact
         .fields
         .email

@@ -23,6 +23,8 @@ mod demo;
 mod escalations;
 #[path = "cli/interchange.rs"]
 mod interchange;
+#[path = "cli/milestones.rs"]
+mod milestones;
 #[path = "cli/nodes.rs"]
 mod nodes;
 #[path = "cli/reports.rs"]

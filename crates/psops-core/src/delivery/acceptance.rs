@@ -516,7 +516,7 @@ pub mod base64 {
     /// `None` when the text is not base64 (whitespace is ignored).
     pub fn decode(text: &str) -> Option<Vec<u8>> {
         let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if clean.len() % 4 != 0 {
+        if !clean.len().is_multiple_of(4) {
             return None;
         }
         let mut out = Vec::with_capacity(clean.len() / 4 * 3);

@@ -165,7 +165,7 @@ async fn notice_days(tx: &mut Tx, project: ProjectId) -> Result<i64> {
         )
         .await?;
     if let Some(r) = signed {
-        return Ok(r.get("passive_days")?);
+        return r.get("passive_days");
     }
     Ok(crate::org::load(tx).await?.scoping.passive_acceptance_days)
 }
