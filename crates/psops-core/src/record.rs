@@ -73,6 +73,8 @@ pub enum Entity {
     ResourceRequest,
     ChecklistItem,
     Change,
+    HealthReport,
+    RaidItem,
 }
 
 impl Entity {

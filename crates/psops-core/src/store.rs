@@ -581,6 +581,8 @@ pub trait Store:
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
+    + crate::delivery::health::HealthStore
+    + crate::delivery::raid::RaidStore
 {
 }
 
@@ -609,6 +611,8 @@ impl<T> Store for T where
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
+        + crate::delivery::health::HealthStore
+        + crate::delivery::raid::RaidStore
 {
 }
 
@@ -645,5 +649,7 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::delivery::health::HealthStore;
+    pub use crate::delivery::raid::RaidStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -14,6 +14,7 @@ mod contract {
     mod demo_scoping;
     pub mod fixtures;
     mod followed;
+    mod health_raid;
     mod idempotency;
     mod imports;
     mod imports_records;
