@@ -452,6 +452,8 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "milestones" => (Thing::Entity(Entity::Milestone), Resource::Plan(project)),
         "resource-requests" => (Thing::Entity(Entity::ResourceRequest), Resource::Plan(project)),
         "checklist-items" => (Thing::Entity(Entity::ChecklistItem), Resource::Plan(project)),
+        "health-reports" => (Thing::Entity(Entity::HealthReport), Resource::Plan(project)),
+        "raid-items" => (Thing::Entity(Entity::RaidItem), Resource::Plan(project)),
         _ => return None,
     };
     Some(found)

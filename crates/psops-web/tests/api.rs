@@ -9,6 +9,8 @@ mod support;
 
 #[path = "api/access.rs"]
 mod access;
+#[path = "api/health_raid.rs"]
+mod health_raid;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
@@ -19,6 +21,10 @@ mod matrix_catalog;
 mod matrix_catalog_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_health.rs"]
+mod matrix_health;
+#[path = "api/matrix_health_fixture.rs"]
+mod matrix_health_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]

@@ -19,6 +19,7 @@ mod crm;
 mod decision;
 mod estimates;
 pub mod feeds;
+mod health_raid;
 mod interchange;
 mod me;
 pub(crate) mod opportunities;
@@ -83,7 +84,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
-        psops_core::scoping::changes::Change
+        psops_core::scoping::changes::Change,
+        psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -143,6 +145,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(plan::router())
         .merge(crm::router())
         .merge(changes::router())
+        .merge(health_raid::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.
