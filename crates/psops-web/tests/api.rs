@@ -69,6 +69,8 @@ mod ui_catalog;
 mod ui_charts;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
+#[path = "api/ui_health.rs"]
+mod ui_health;
 #[path = "api/ui_home.rs"]
 mod ui_home;
 #[path = "api/ui_lists.rs"]

@@ -25,7 +25,9 @@ mod listing;
 mod locale;
 mod people;
 mod pre_session;
+mod project_health;
 mod project_page;
+mod project_raid;
 mod project_tabs;
 mod projects;
 pub(crate) mod rates;
@@ -82,6 +84,11 @@ pub fn router() -> Router<AppState> {
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
+        .route(
+            "/projects/{id}/health",
+            get(project_health::show).post(project_health::file),
+        )
+        .route("/projects/{id}/raid", get(project_raid::show))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

@@ -37,6 +37,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("estimate.html", include_str!("../../templates/estimate.html")),
     ("change.html", include_str!("../../templates/change.html")),
+    (
+        "project_health.html",
+        include_str!("../../templates/project_health.html"),
+    ),
     ("sow.html", include_str!("../../templates/sow.html")),
     ("scoping_inbox.html", include_str!("../../templates/scoping_inbox.html")),
     (
