@@ -72,5 +72,7 @@ pub async fn install(
     crate::catalog::add(store, ctx, &made, org.spec().end).await?;
     // Scoping prices from the catalog's prices and the rate cards, so it comes last.
     crate::scoping::add(store, ctx, org, &made).await?;
+    // Delivery: a year of weekly health reports and the RAID log of the active projects.
+    crate::delivery_health::add(store, org).await?;
     Ok(stats)
 }

@@ -77,6 +77,9 @@ pub enum Command {
     /// Scoping: run the idle sweep, report win rates and overdue service levels.
     #[command(subcommand)]
     Scoping(crate::scoping::ScopingCommand),
+    /// Weekly health reports: the overdue list by project manager, and their notices.
+    #[command(subcommand)]
+    Health(crate::health::HealthCommand),
 }
 
 #[derive(Debug, Args)]

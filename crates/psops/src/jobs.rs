@@ -14,6 +14,9 @@ use tokio::sync::watch;
 const TICK: Duration = Duration::from_secs(300);
 /// How often the idle sweep runs.
 const SWEEP_EVERY: time::Duration = time::Duration::hours(1);
+/// How often overdue health reports are looked for; each project manager is told once a
+/// week at most, however often it runs.
+const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
 fn node() -> String {
@@ -50,5 +53,13 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         },
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the idle sweep"),
+    }
+    match store.claim_run("health_overdue", node, HEALTH_EVERY, now).await {
+        Ok(true) => match store.notify_overdue_health(&WriteCtx::trusted(), now).await {
+            Ok(told) => tracing::info!(told, "overdue health reports: managers notified"),
+            Err(e) => tracing::error!(error = %e, "overdue health notices failed"),
+        },
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the overdue health notices"),
     }
 }

@@ -9,6 +9,7 @@ mod catalog;
 mod cli;
 mod config;
 mod demo;
+mod health;
 mod interchange;
 mod jobs;
 mod logging;
@@ -69,6 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Catalog(cmd) => catalog::run(cmd).await,
             Command::Rates(cmd) => rates::run(cmd).await,
             Command::Scoping(cmd) => scoping::run(cmd).await,
+            Command::Health(cmd) => health::run(cmd).await,
         }
     })
 }

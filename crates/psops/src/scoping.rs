@@ -87,7 +87,7 @@ async fn sweep(db: &psops_store::Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print(format: Output, headers: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
+pub(crate) fn print(format: Output, headers: &[&str], rows: &[Vec<String>]) -> anyhow::Result<()> {
     match format {
         Output::Table => table::print(headers, rows),
         Output::Csv => {

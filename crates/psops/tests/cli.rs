@@ -19,6 +19,8 @@ mod browser_scoping;
 mod catalog;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/health.rs"]
+mod health;
 #[path = "cli/interchange.rs"]
 mod interchange;
 #[path = "cli/nodes.rs"]

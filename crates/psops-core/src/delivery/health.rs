@@ -363,6 +363,14 @@ pub trait HealthStore: RecordStore<HealthReport> {
     /// Queues one notification per project manager with overdue reports on `now`'s day,
     /// at most once per manager per week; answers how many it queued.
     async fn notify_overdue_health(&self, ctx: &WriteCtx, now: OffsetDateTime) -> Result<usize>;
+    /// Loads reports (each with when it was filed) and RAID items as given, in one
+    /// transaction without per-row checks or audit entries: for loading the demo
+    /// organisation into a fresh database only. Answers how many of each it wrote.
+    async fn load_health(
+        &self,
+        reports: &[(HealthReportFields, OffsetDateTime)],
+        raid: &[super::raid::RaidItemFields],
+    ) -> Result<(u64, u64)>;
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use psops_core::delivery::health::{
     BurnWeek, HealthReport, HealthReportFields, HealthReportFilter, HealthSort, HealthStore, LatestHealth,
     OverdueReport, Rag, burn_down, missing_weeks, trend, weeks_between,
 };
+use psops_core::delivery::raid::{RaidItem, RaidItemFields};
 use psops_core::notify::{Notice, NoticeKind};
 use psops_core::people::{Person, PersonId};
 use psops_core::projects::{BillingType, Project, ProjectId, ProjectStatus};
@@ -367,5 +368,53 @@ impl HealthStore for Db {
             queued += 1;
         }
         Ok(queued)
+    }
+
+    async fn load_health(
+        &self,
+        reports: &[(HealthReportFields, OffsetDateTime)],
+        raid: &[RaidItemFields],
+    ) -> Result<(u64, u64)> {
+        let mut tx = self.pools.begin().await?;
+        let first = |table: &str| format!("SELECT COALESCE(MAX(id), 0) AS top FROM {table}");
+        let top: i64 = tx.one(sql(first("health_reports"))).await?.get("top")?;
+        let mut cols = vec!["id"];
+        cols.extend(<HealthReport as Stored>::COLUMNS);
+        cols.extend(["created_at", "updated_at"]);
+        let rows = reports
+            .iter()
+            .zip(top + 1..)
+            .map(|((f, at), id)| {
+                let mut row = vec![Value::from(id)];
+                row.extend(<HealthReport as Stored>::values(f));
+                row.extend([Value::from(*at), Value::from(*at)]);
+                row
+            })
+            .collect();
+        let written = crate::bulk_copy::copy_rows(&mut tx, "health_reports", &cols, rows).await?;
+        let top: i64 = tx.one(sql(first("raid_items"))).await?.get("top")?;
+        let at = crate::db::now();
+        let mut cols = vec!["id"];
+        cols.extend(<RaidItem as Stored>::COLUMNS);
+        cols.extend(["created_at", "updated_at"]);
+        let rows = raid
+            .iter()
+            .zip(top + 1..)
+            .map(|(f, id)| {
+                let mut row = vec![Value::from(id)];
+                row.extend(<RaidItem as Stored>::values(f));
+                row.extend([Value::from(at), Value::from(at)]);
+                row
+            })
+            .collect();
+        let items = crate::bulk_copy::copy_rows(&mut tx, "raid_items", &cols, rows).await?;
+        if tx.backend() == crate::db::Backend::Postgres {
+            for table in ["health_reports", "raid_items"] {
+                let q = format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), MAX(id)) FROM {table}");
+                tx.execute_script(&q).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok((written, items))
     }
 }
