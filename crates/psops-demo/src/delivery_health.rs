@@ -220,9 +220,14 @@ pub(crate) fn plan(org: &DemoOrg, due: Weekday) -> Health {
             let burn = elapsed * pace;
             let ahead = t_and_m && burn > elapsed + 0.08;
             rag = drift(&mut rng, rag, ahead);
-            let budget_on_track = !(t_and_m && burn > elapsed + 0.12) && !(rag == Rag::Red && rng.chance(50));
+            let over = t_and_m && burn > elapsed + 0.12;
+            let budget_on_track = !(over || rag == Rag::Red && rng.chance(50));
             let schedule_on_track = rag == Rag::Green || rng.chance(40);
-            let scope_on_track = rag != Rag::Red && !rng.chance(5) || rng.chance(60);
+            let scope_on_track = match rag {
+                Rag::Green => !rng.chance(2),
+                Rag::Yellow => !rng.chance(20),
+                Rag::Red => rng.chance(50),
+            };
             let summary = match rag {
                 Rag::Green => *rng.pick(&GREEN),
                 Rag::Yellow => *rng.pick(&YELLOW),

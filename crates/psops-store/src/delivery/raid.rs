@@ -130,14 +130,14 @@ impl Stored for RaidItem {
 #[async_trait]
 impl RaidStore for Db {
     async fn escalated_raid(&self, scope: &ListScope, limit: u32) -> Result<Vec<EscalatedItem>> {
-        let mut q = sql(format!(
+        let mut q = sql(
             "SELECT r.id, r.project_id, r.kind, r.title, r.description, r.priority, r.impacts, r.owner_id, \
              r.mitigation, r.due_date, r.status, r.escalated, r.version, r.created_at, r.updated_at, r.archived_at, \
              p.name AS project_name, o.name AS owner_name \
              FROM raid_items r JOIN projects p ON p.id = r.project_id LEFT JOIN people o ON o.id = r.owner_id \
              WHERE r.archived_at IS NULL AND p.archived_at IS NULL AND r.escalated = $1 AND r.status = $2 \
-             AND r.project_id IN (SELECT id FROM projects WHERE 1 = 1"
-        ))
+             AND r.project_id IN (SELECT id FROM projects WHERE 1 = 1",
+        )
         .bind(true)
         .bind(RaidStatus::Open.code());
         crate::common::scope(&mut q, scope, ListKind::Projects);
