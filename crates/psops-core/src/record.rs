@@ -76,6 +76,8 @@ pub enum Entity {
     /// A link or file kept with a milestone as its acceptance evidence.
     MilestoneEvidence,
     Escalation,
+    HealthReport,
+    RaidItem,
 }
 
 impl Entity {

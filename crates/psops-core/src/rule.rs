@@ -264,6 +264,15 @@ pub enum Rule {
     FileTooLarge,
     /// An acceptance request goes to a contact without an e-mail address.
     NoEmail,
+    /// A project has one weekly health report per ISO week: a second filing for the week
+    /// is refused (the week's report is changed instead, with its history audited).
+    OneReportPerWeek,
+    /// A health dimension (schedule, scope, budget) that is not on track needs its why.
+    WhyRequired,
+    /// A health report's summary is two or three lines at most.
+    SummaryLines,
+    /// A weekly health report is filed only for an active project.
+    ProjectNotActive,
 }
 
 impl Rule {

@@ -35,6 +35,9 @@ pub struct Settings {
     /// Escalations: the update cadence of each severity.
     #[serde(default)]
     pub escalations: crate::delivery::escalations::EscalationSettings,
+    /// Delivery: the day weekly health reports are due.
+    #[serde(default)]
+    pub delivery: crate::delivery::settings::DeliverySettings,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             sku_code_prefix: "PS-".into(),
             scoping: Default::default(),
             escalations: Default::default(),
+            delivery: Default::default(),
         }
     }
 }
@@ -77,6 +81,8 @@ pub struct SettingsPatch {
     pub scoping: Option<crate::scoping::ScopingSettings>,
     /// Replaces the escalation cadences whole.
     pub escalations: Option<crate::delivery::escalations::EscalationSettings>,
+    /// Replaces the delivery settings whole.
+    pub delivery: Option<crate::delivery::settings::DeliverySettings>,
 }
 
 impl Settings {
@@ -102,6 +108,7 @@ impl Settings {
         );
         crate::patch::set(&mut self.scoping, patch.scoping);
         crate::patch::set(&mut self.escalations, patch.escalations);
+        crate::patch::set(&mut self.delivery, patch.delivery);
         self.validate()?;
         Ok(self)
     }
@@ -137,6 +144,7 @@ impl Settings {
         );
         self.scoping.validate(&mut c);
         self.escalations.validate(&mut c);
+        self.delivery.validate(&mut c);
         c.into_result()
     }
 }

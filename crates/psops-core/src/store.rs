@@ -585,6 +585,8 @@ pub trait Store:
     + RecordStore<crate::plan::ChecklistItem>
     + crate::delivery::acceptance::AcceptanceStore
     + crate::delivery::escalations::EscalationStore
+    + crate::delivery::health::HealthStore
+    + crate::delivery::raid::RaidStore
 {
 }
 
@@ -617,6 +619,8 @@ impl<T> Store for T where
         + RecordStore<crate::plan::ChecklistItem>
         + crate::delivery::acceptance::AcceptanceStore
         + crate::delivery::escalations::EscalationStore
+        + crate::delivery::health::HealthStore
+        + crate::delivery::raid::RaidStore
 {
 }
 
@@ -656,5 +660,7 @@ pub mod prelude {
     pub use crate::delivery::lifecycle::LifecycleStore;
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::acceptance::AcceptanceStore;
+    pub use crate::delivery::health::HealthStore;
+    pub use crate::delivery::raid::RaidStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

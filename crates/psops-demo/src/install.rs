@@ -74,5 +74,7 @@ pub async fn install(
     crate::scoping::add(store, ctx, org, &made).await?;
     crate::delivery_acceptance::add(store, ctx, org, &made).await?;
     crate::delivery_escalations::add(store, ctx, org, &made).await?;
+    // Delivery: a year of weekly health reports and the RAID log of the active projects.
+    crate::delivery_health::add(store, org).await?;
     Ok(stats)
 }

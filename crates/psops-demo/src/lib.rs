@@ -9,6 +9,7 @@
 mod catalog;
 mod delivery_acceptance;
 mod delivery_escalations;
+mod delivery_health;
 mod install;
 mod names;
 mod org;

@@ -141,6 +141,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_escalations.sql"),
         postgres: include_str!("../migrations/postgres/0019_escalations.sql"),
     },
+    Migration {
+        version: 20,
+        name: "health_raid",
+        sqlite: include_str!("../migrations/sqlite/0020_health_raid.sql"),
+        postgres: include_str!("../migrations/postgres/0020_health_raid.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

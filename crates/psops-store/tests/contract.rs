@@ -18,6 +18,7 @@ mod contract {
     mod escalations;
     pub mod fixtures;
     mod followed;
+    mod health_raid;
     mod idempotency;
     mod imports;
     mod imports_records;

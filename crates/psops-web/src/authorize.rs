@@ -461,6 +461,8 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
                 dri: Some(me),
             },
         ),
+        "health-reports" => (Thing::Entity(Entity::HealthReport), Resource::Plan(project)),
+        "raid-items" => (Thing::Entity(Entity::RaidItem), Resource::Plan(project)),
         _ => return None,
     };
     Some(found)

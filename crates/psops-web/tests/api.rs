@@ -13,6 +13,8 @@ mod acceptance;
 mod access;
 #[path = "api/escalations.rs"]
 mod escalations;
+#[path = "api/health_raid.rs"]
+mod health_raid;
 #[path = "api/interchange.rs"]
 mod interchange;
 #[path = "api/matrix.rs"]
@@ -31,6 +33,10 @@ mod matrix_escalations;
 mod matrix_escalations_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_health.rs"]
+mod matrix_health;
+#[path = "api/matrix_health_fixture.rs"]
+mod matrix_health_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -77,6 +83,8 @@ mod ui_charts;
 mod ui_escalations;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
+#[path = "api/ui_health.rs"]
+mod ui_health;
 #[path = "api/ui_home.rs"]
 mod ui_home;
 #[path = "api/ui_lifecycle.rs"]

@@ -83,6 +83,9 @@ pub enum Command {
     /// Escalations: list (and notify the DRIs of) overdue updates.
     #[command(subcommand)]
     Escalations(crate::escalations::EscalationsCommand),
+    /// Weekly health reports: the overdue list by project manager, and their notices.
+    #[command(subcommand)]
+    Health(crate::health::HealthCommand),
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,10 @@ const ACCEPTANCE_EVERY: time::Duration = time::Duration::hours(1);
 /// How often overdue escalation updates are looked for (each DRI is told once per
 /// cadence period however often this runs).
 const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
+    }
+/// How often overdue health reports are looked for; each project manager is told once a
+/// week at most, however often it runs.
+const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
 fn node() -> String {
@@ -84,5 +88,13 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         }
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the overdue escalations"),
+    }
+    match store.claim_run("health_overdue", node, HEALTH_EVERY, now).await {
+        Ok(true) => match store.notify_overdue_health(&WriteCtx::trusted(), now).await {
+            Ok(told) => tracing::info!(told, "overdue health reports: managers notified"),
+            Err(e) => tracing::error!(error = %e, "overdue health notices failed"),
+        },
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the overdue health notices"),
     }
 }

@@ -10,6 +10,7 @@ mod cli;
 mod config;
 mod demo;
 mod escalations;
+mod health;
 mod interchange;
 mod jobs;
 mod logging;
@@ -73,6 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Scoping(cmd) => scoping::run(cmd).await,
             Command::Milestones(cmd) => milestones::run(cmd).await,
             Command::Escalations(cmd) => escalations::run(cmd).await,
+            Command::Health(cmd) => health::run(cmd).await,
         }
     })
 }

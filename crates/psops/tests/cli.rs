@@ -21,6 +21,8 @@ mod catalog;
 mod demo;
 #[path = "cli/escalations.rs"]
 mod escalations;
+#[path = "cli/health.rs"]
+mod health;
 #[path = "cli/interchange.rs"]
 mod interchange;
 #[path = "cli/milestones.rs"]

@@ -9,4 +9,5 @@ pub mod health;
 pub mod lifecycle;
 pub mod portfolio;
 pub mod raid;
+pub mod settings;
 pub mod surveys;

@@ -22,6 +22,7 @@ mod escalations;
 pub mod portfolio;
 mod estimates;
 pub mod feeds;
+mod health_raid;
 mod interchange;
 mod me;
 pub(crate) mod opportunities;
@@ -86,7 +87,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
-        psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation
+        psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation,
+        psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -149,6 +151,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(acceptance::router())
         .merge(escalations::router())
         .merge(portfolio::router())
+        .merge(health_raid::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

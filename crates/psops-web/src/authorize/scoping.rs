@@ -152,6 +152,10 @@ of_project! {
     Milestone, MilestoneFields, MilestonePatch => Milestone;
     ResourceRequest, ResourceRequestFields, ResourceRequestPatch => ResourceRequest;
     ChecklistItem, ChecklistItemFields, ChecklistItemPatch => ChecklistItem;
+    psops_core::delivery::health::HealthReport, psops_core::delivery::health::HealthReportFields,
+    psops_core::delivery::health::HealthReportPatch => HealthReport;
+    psops_core::delivery::raid::RaidItem, psops_core::delivery::raid::RaidItemFields,
+    psops_core::delivery::raid::RaidItemPatch => RaidItem;
 }
 
 /// A change as its project and its opportunity's engagement manager see it.

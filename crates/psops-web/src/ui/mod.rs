@@ -29,7 +29,9 @@ mod people;
 mod pre_session;
 mod portfolio;
 mod project_lifecycle;
+mod project_health;
 mod project_page;
+mod project_raid;
 mod project_tabs;
 mod projects;
 pub(crate) mod rates;
@@ -97,6 +99,11 @@ pub fn router() -> Router<AppState> {
             "/projects/{id}/milestones/{milestone}/evidence/{evidence}",
             get(milestones::download),
         )
+        .route(
+            "/projects/{id}/health",
+            get(project_health::show).post(project_health::file),
+        )
+        .route("/projects/{id}/raid", get(project_raid::show))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

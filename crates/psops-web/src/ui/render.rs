@@ -42,6 +42,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "project_escalations.html",
         include_str!("../../templates/project_escalations.html"),
     ),
+    (
+        "project_health.html",
+        include_str!("../../templates/project_health.html"),
+    ),
     ("sow.html", include_str!("../../templates/sow.html")),
     ("scoping_inbox.html", include_str!("../../templates/scoping_inbox.html")),
     (

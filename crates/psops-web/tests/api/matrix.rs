@@ -284,6 +284,7 @@ pub fn listed() -> Vec<(&'static str, &'static str)> {
         of(crate::matrix_scoping::rows(), |r| (r.0, r.1)),
         of(crate::matrix_acceptance::rows(), |r| (r.0, r.1)),
         of(crate::matrix_escalations::rows(), |r| (r.0, r.1)),
+        of(crate::matrix_health::rows(), |r| (r.0, r.1)),
     ]
     .concat()
 }

@@ -6,6 +6,7 @@
 //! back with what is stored now beside each field that differs.
 
 mod catalog_kinds;
+mod delivery_kinds;
 mod inputs;
 mod kinds;
 pub mod pick;
