@@ -73,6 +73,10 @@ pub enum Entity {
     ResourceRequest,
     ChecklistItem,
     Change,
+    /// A CSAT survey (its answer is audited as the customer contact).
+    Survey,
+    /// A project's closure checklist (audited under the project's id).
+    Closure,
 }
 
 impl Entity {

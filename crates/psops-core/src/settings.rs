@@ -32,6 +32,9 @@ pub struct Settings {
     /// Scoping: service levels, the TA threshold, idle closing, territories.
     #[serde(default)]
     pub scoping: crate::scoping::ScopingSettings,
+    /// CSAT surveys: how long a link stays good.
+    #[serde(default)]
+    pub surveys: crate::delivery::surveys::SurveySettings,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             sku_approval_chain: default_chain(),
             sku_code_prefix: "PS-".into(),
             scoping: Default::default(),
+            surveys: Default::default(),
         }
     }
 }
@@ -71,6 +75,8 @@ pub struct SettingsPatch {
     pub sku_code_prefix: Option<String>,
     /// Replaces the scoping settings whole.
     pub scoping: Option<crate::scoping::ScopingSettings>,
+    /// Replaces the survey settings whole.
+    pub surveys: Option<crate::delivery::surveys::SurveySettings>,
 }
 
 impl Settings {
@@ -95,6 +101,7 @@ impl Settings {
             patch.sku_code_prefix.map(|p| p.trim().to_string()),
         );
         crate::patch::set(&mut self.scoping, patch.scoping);
+        crate::patch::set(&mut self.surveys, patch.surveys);
         self.validate()?;
         Ok(self)
     }
@@ -129,6 +136,7 @@ impl Settings {
             "sku_code_prefix may hold letters, digits, '-', '_' and '.' only",
         );
         self.scoping.validate(&mut c);
+        self.surveys.validate(&mut c);
         c.into_result()
     }
 }

@@ -581,6 +581,8 @@ pub trait Store:
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
+    + crate::delivery::surveys::SurveyStore
+    + crate::delivery::closure::ClosureStore
 {
 }
 
@@ -609,6 +611,8 @@ impl<T> Store for T where
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
+        + crate::delivery::surveys::SurveyStore
+        + crate::delivery::closure::ClosureStore
 {
 }
 
@@ -646,4 +650,6 @@ pub mod prelude {
     };
     pub use crate::catalog::CatalogStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
+    pub use crate::delivery::closure::ClosureStore;
+    pub use crate::delivery::surveys::SurveyStore;
 }

@@ -123,6 +123,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_notifications.sql"),
         postgres: include_str!("../migrations/postgres/0016_notifications.sql"),
     },
+    Migration {
+        version: 21,
+        name: "closure_csat",
+        sqlite: include_str!("../migrations/sqlite/0021_closure_csat.sql"),
+        postgres: include_str!("../migrations/postgres/0021_closure_csat.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

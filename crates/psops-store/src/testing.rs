@@ -114,3 +114,31 @@ pub async fn change_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
     }
     out
 }
+
+/// The closure gate the move to completed asks (in a transaction of its own): for tests
+/// of the gate outside the status move.
+pub async fn closure_missing(db: &Db, project: psops_core::projects::ProjectId) -> psops_core::Result<Vec<String>> {
+    let mut tx = db.pools.begin().await?;
+    crate::delivery::closure::closure_missing(&mut tx, project).await
+}
+
+/// What the database holds for a survey's token: for tests that the token is stored
+/// hashed.
+pub async fn survey_token_hash(db: &Db, survey: psops_core::delivery::surveys::SurveyId) -> psops_core::Result<String> {
+    let row = db
+        .pools
+        .one(crate::db::sql("SELECT token_hash FROM surveys WHERE id = $1").bind(survey))
+        .await?;
+    Ok(row.get("token_hash")?)
+}
+
+/// The subjects and bodies of the outbox's notifications about a record (`survey:3`).
+pub async fn notices_about(db: &Db, about: &str) -> psops_core::Result<Vec<(String, String, String)>> {
+    let rows = db
+        .pools
+        .all(crate::db::sql("SELECT kind, to_email, body FROM notifications WHERE about = $1 ORDER BY id").bind(about))
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.get("kind")?, r.get("to_email")?, r.get("body")?)))
+        .collect()
+}

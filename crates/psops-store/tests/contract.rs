@@ -11,6 +11,7 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod closure_csat;
     mod demo_scoping;
     pub mod fixtures;
     mod followed;

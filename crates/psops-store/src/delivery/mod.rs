@@ -2,7 +2,7 @@
 //! escalations, closure, surveys and the portfolio.
 
 mod acceptance;
-mod closure;
+pub(crate) mod closure;
 mod escalations;
 mod health;
 mod lifecycle;
