@@ -20,7 +20,10 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
+mod closure_csat;
 mod scoping;
+
+pub use closure_csat::ClosureOf;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.
@@ -452,6 +455,8 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "milestones" => (Thing::Entity(Entity::Milestone), Resource::Plan(project)),
         "resource-requests" => (Thing::Entity(Entity::ResourceRequest), Resource::Plan(project)),
         "checklist-items" => (Thing::Entity(Entity::ChecklistItem), Resource::Plan(project)),
+        "surveys" => (Thing::Entity(Entity::Survey), Resource::Plan(project)),
+        "closures" => (Thing::Entity(Entity::Closure), Resource::Plan(project)),
         _ => return None,
     };
     Some(found)

@@ -117,6 +117,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PSOPS_REQUEST_TIMEOUT", default_value_t = 30,
         value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    /// The address people outside reach psops at, e.g. `https://psops.example.com`: the
+    /// links in the messages psops sends (CSAT surveys) start with it. Without it they
+    /// are built from the address the sender's request came to.
+    #[arg(long, env = "PSOPS_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,6 +35,7 @@ mod settings;
 mod sku_requests;
 mod skus;
 mod sows;
+mod surveys;
 mod time_entries;
 mod time_off;
 mod timesheets;
@@ -83,7 +84,7 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
-        psops_core::scoping::changes::Change
+        psops_core::scoping::changes::Change, psops_core::delivery::surveys::CsatBy
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -143,6 +144,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(plan::router())
         .merge(crm::router())
         .merge(changes::router())
+        .merge(surveys::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -25,6 +25,7 @@ mod listing;
 mod locale;
 mod people;
 mod pre_session;
+mod project_closure;
 mod project_page;
 mod project_tabs;
 mod projects;
@@ -45,6 +46,7 @@ mod session;
 mod setup;
 mod sign_in;
 mod sku_requests;
+mod survey_public;
 mod table;
 mod time_off;
 mod utilization;
@@ -82,6 +84,12 @@ pub fn router() -> Router<AppState> {
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
+        .route(
+            "/projects/{id}/closure",
+            get(project_closure::show).post(project_closure::save),
+        )
+        .route("/projects/{id}/closure/survey", post(project_closure::send))
+        .route("/survey/{token}", get(survey_public::show).post(survey_public::answer))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

@@ -55,6 +55,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("person.html", include_str!("../../templates/person.html")),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
+    ("closure.html", include_str!("../../templates/closure.html")),
+    ("survey.html", include_str!("../../templates/survey.html")),
     ("projects.html", include_str!("../../templates/projects.html")),
     (
         "projects_results.html",
