@@ -17,6 +17,8 @@ mod matrix;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
+#[path = "api/matrix_closure_csat.rs"]
+mod matrix_closure_csat;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_scoping.rs"]
@@ -57,6 +59,8 @@ mod time;
 mod ui_approvals;
 #[path = "api/ui_browser.rs"]
 mod ui_browser;
+#[path = "api/ui_closure_csat.rs"]
+mod ui_closure_csat;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]

@@ -55,7 +55,7 @@ async fn send_survey(
     body: Body<SurveyRequest>,
 ) -> ApiResult<Response> {
     let request = body.value.clone();
-    let grant = allow(&st, &w.subject, Action::Update, &request).await?;
+    let grant = allow(&st, &w.subject, Action::Create, &request).await?;
     let ctx = w.ctx(grant);
     let base = st.base_url(&headers);
     let sent = st

@@ -380,7 +380,7 @@ pub async fn send(
                 project_id: project.id,
                 contact_id: Id::new(c),
             };
-            let grant = allow(&st, &s, Action::Update, &req).await?;
+            let grant = allow(&st, &s, Action::Create, &req).await?;
             let ctx = write_ctx(&me, &request, grant);
             st.store
                 .send_survey(&ctx, req, &st.base_url(&headers), OffsetDateTime::now_utc())
