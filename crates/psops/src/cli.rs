@@ -49,7 +49,7 @@ pub enum Command {
     /// Read the audit log: who changed what, when, under which request.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Reports: capacity (the handbook table), utilization and timesheet compliance.
+    /// Reports: capacity (the handbook table), utilization, timesheet compliance and CSAT.
     #[command(subcommand)]
     Report(crate::report::ReportCommand),
     /// Recompute the time rollups from the raw entries; exit 1 if any row differs.

@@ -33,6 +33,8 @@ pub enum ReportCommand {
     Utilization(UtilizationArgs),
     /// Who has not submitted, or not been approved, by a week's due day.
     Compliance(ComplianceArgs),
+    /// CSAT % and response rate by quarter, offering, PM, region or partner.
+    Csat(crate::csat::CsatArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,6 +111,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Capacity(a) => capacity(a).await,
         ReportCommand::Utilization(a) => utilization(a).await,
         ReportCommand::Compliance(a) => compliance(a).await,
+        ReportCommand::Csat(a) => crate::csat::run(a).await,
     }
 }
 
@@ -117,7 +120,7 @@ fn today() -> time::Date {
 }
 
 /// Writes rows as the format asks; `json` is the document for `--format json`.
-fn emit(
+pub(crate) fn emit(
     format: ReportFormat,
     headers: &[&str],
     table_cols: &[usize],

@@ -261,7 +261,10 @@ impl CsatTally {
 /// A basis-point figure as a percentage with one decimal (`85.0 %`), `—` for none.
 pub fn percent(bp: Option<i64>) -> String {
     match bp {
-        Some(bp) => format!("{}.{} %", bp / 100, (bp % 100) / 10),
+        Some(bp) => {
+            let tenths = (bp + 5) / 10;
+            format!("{}.{} %", tenths / 10, tenths % 10)
+        }
         None => "—".to_string(),
     }
 }
@@ -389,6 +392,8 @@ mod tests {
         assert_eq!(CsatTally::default().response_rate_bp(), None);
         assert_eq!(percent(None), "—");
         assert_eq!(percent(Some(8571)), "85.7 %");
+        assert_eq!(percent(Some(6667)), "66.7 %");
+        assert_eq!(percent(Some(10_000)), "100.0 %");
     }
 
     #[test]
