@@ -13,6 +13,7 @@ mod org;
 mod org_projects;
 mod rates;
 mod rng;
+mod delivery_csat;
 mod scoping;
 mod scoping_changes;
 mod scoping_docs;

@@ -12,6 +12,7 @@ mod contract {
     pub mod catalog;
     mod changes;
     mod closure_csat;
+    mod demo_closure_csat;
     mod demo_scoping;
     pub mod fixtures;
     mod followed;
