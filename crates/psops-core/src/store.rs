@@ -649,7 +649,7 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
-    pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
     pub use crate::delivery::closure::ClosureStore;
     pub use crate::delivery::surveys::SurveyStore;
+    pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -108,7 +108,9 @@ fn plan(org: &DemoOrg) -> Vec<Closing> {
         .into_iter()
         .map(|(end, project, contact, status)| {
             let sent_on = end - Duration::days(rng.between(4, 12));
-            let sent = sent_on.with_time(Time::from_hms(15, 0, 0).unwrap_or(Time::MIDNIGHT)).assume_utc();
+            let sent = sent_on
+                .with_time(Time::from_hms(15, 0, 0).unwrap_or(Time::MIDNIGHT))
+                .assume_utc();
             let answer = rng.chance(70).then(|| {
                 let roll = rng.below(100);
                 let (score, pool) = if roll < 85 {
@@ -176,7 +178,8 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             signoff_on: signoff.2,
             retro_on: Some(Some(meeting + Duration::days(2))),
             retro_notes: complete.then(|| Some("What went well, what to change: see the lessons learned.".to_string())),
-            deliverables: complete.then(|| Some("Delivered as the SOW describes; runbook and handover notes".to_string())),
+            deliverables: complete
+                .then(|| Some("Delivered as the SOW describes; runbook and handover notes".to_string())),
             lessons_learned: complete.then(|| Some(c.lessons.to_string())),
             closeout_by: if complete { c.rdm.map(Some) } else { None },
             closeout_on: complete.then(|| Some(meeting + Duration::days(5))),

@@ -7,13 +7,13 @@
 #![forbid(unsafe_code)]
 
 mod catalog;
+mod delivery_csat;
 mod install;
 mod names;
 mod org;
 mod org_projects;
 mod rates;
 mod rng;
-mod delivery_csat;
 mod scoping;
 mod scoping_changes;
 mod scoping_docs;

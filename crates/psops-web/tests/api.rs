@@ -59,12 +59,12 @@ mod time;
 mod ui_approvals;
 #[path = "api/ui_browser.rs"]
 mod ui_browser;
-#[path = "api/ui_closure_csat.rs"]
-mod ui_closure_csat;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_closure_csat.rs"]
+mod ui_closure_csat;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_home.rs"]

@@ -224,8 +224,13 @@ pub trait ClosureStore: Send + Sync {
     /// checklist, version 0, until first written).
     async fn closure(&self, project: ProjectId) -> Result<Closure>;
     /// Changes the checklist (created on its first change), audited.
-    async fn update_closure(&self, ctx: &WriteCtx, project: ProjectId, v: IfVersion, patch: ClosurePatch)
-    -> Result<Closure>;
+    async fn update_closure(
+        &self,
+        ctx: &WriteCtx,
+        project: ProjectId,
+        v: IfVersion,
+        patch: ClosurePatch,
+    ) -> Result<Closure>;
 }
 
 #[cfg(test)]

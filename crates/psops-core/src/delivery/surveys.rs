@@ -408,9 +408,23 @@ mod tests {
     #[test]
     fn scores_run_from_one_to_five() {
         for s in [0, 6, -1] {
-            assert!(SurveyAnswer { score: s, comment: None }.validate().is_err());
+            assert!(
+                SurveyAnswer {
+                    score: s,
+                    comment: None
+                }
+                .validate()
+                .is_err()
+            );
         }
-        assert!(SurveyAnswer { score: 5, comment: None }.validate().is_ok());
+        assert!(
+            SurveyAnswer {
+                score: 5,
+                comment: None
+            }
+            .validate()
+            .is_ok()
+        );
         assert!(satisfied(4) && !satisfied(3));
         assert_eq!(score_label(1), "Very dissatisfied");
     }

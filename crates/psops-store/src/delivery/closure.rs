@@ -42,7 +42,12 @@ fn read(r: &Row) -> Result<(ClosureFields, i64)> {
 /// The stored checklist (empty, version 0, when never written), locked with `lock`.
 async fn stored(tx: &mut Tx, project: ProjectId, lock: &str) -> Result<(ClosureFields, i64)> {
     match tx
-        .optional(sql(format!("SELECT {COLUMNS} FROM project_closures WHERE project_id = $1{lock}")).bind(project))
+        .optional(
+            sql(format!(
+                "SELECT {COLUMNS} FROM project_closures WHERE project_id = $1{lock}"
+            ))
+            .bind(project),
+        )
         .await?
     {
         Some(r) => read(&r),

@@ -151,8 +151,8 @@ impl SurveyStore for Db {
             .optional(
                 sql("SELECT id, answered_at, expires_at FROM surveys WHERE project_id = $1 \
                      AND (answered_at IS NOT NULL OR expires_at > $2) ORDER BY id DESC LIMIT 1")
-                    .bind(request.project_id)
-                    .bind(now),
+                .bind(request.project_id)
+                .bind(now),
             )
             .await?;
         if let Some(live) = live {
@@ -226,7 +226,12 @@ impl SurveyStore for Db {
 
     async fn surveys_of(&self, project: ProjectId) -> Result<Vec<Survey>> {
         self.pools
-            .all(sql(format!("SELECT {COLUMNS} FROM surveys WHERE project_id = $1 ORDER BY id DESC")).bind(project))
+            .all(
+                sql(format!(
+                    "SELECT {COLUMNS} FROM surveys WHERE project_id = $1 ORDER BY id DESC"
+                ))
+                .bind(project),
+            )
             .await?
             .iter()
             .map(read)
@@ -294,10 +299,7 @@ impl SurveyStore for Db {
             }
             s::SurveyState::Sent => {}
         }
-        let comment = answer
-            .comment
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty());
+        let comment = answer.comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
         // The answered_at IS NULL condition makes a second answer racing this one update
         // nothing (SQLite serialises writers; PostgreSQL holds the row).
         let row = tx
@@ -336,14 +338,12 @@ impl SurveyStore for Db {
         let fiscal = settings.fiscal_calendar();
         let rows = self
             .pools
-            .all(sql(
-                "SELECT s.sent_at, s.score, s.offering, pm.name AS pm, a.region, \
+            .all(sql("SELECT s.sent_at, s.score, s.offering, pm.name AS pm, a.region, \
                  CASE WHEN p.partner_delivered THEN pa.name END AS partner \
                  FROM surveys s JOIN projects p ON p.id = s.project_id \
                  LEFT JOIN people pm ON pm.id = p.project_manager_id \
                  LEFT JOIN accounts a ON a.id = p.account_id \
-                 LEFT JOIN partners pa ON pa.id = p.partner_id",
-            ))
+                 LEFT JOIN partners pa ON pa.id = p.partner_id"))
             .await?;
         let mut groups: BTreeMap<String, CsatTally> = BTreeMap::new();
         for r in rows {

@@ -108,7 +108,9 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
     assert_eq!(sent.link, format!("{BASE}/survey/{}", sent.token));
     assert_eq!(sent.survey.expires_at - sent.survey.sent_at, Duration::days(30));
 
-    let stored = psops_store::testing::survey_token_hash(db, sent.survey.id).await.unwrap();
+    let stored = psops_store::testing::survey_token_hash(db, sent.survey.id)
+        .await
+        .unwrap();
     assert_ne!(stored, sent.token, "the token itself is not stored");
     assert_eq!(stored, token_hash(&sent.token));
     let json = serde_json::to_string(&db.survey(sent.survey.id).await.unwrap()).unwrap();
@@ -133,7 +135,10 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
     assert_eq!(db.open_survey("not a token", now).await.unwrap(), Opened::Unknown);
 
     let bad = db.answer_survey(&sent.token, answer(6), None, now).await.unwrap_err();
-    assert!(matches!(bad, Error::Invalid(ref e) if e[0].rule == Rule::Score), "{bad:?}");
+    assert!(
+        matches!(bad, Error::Invalid(ref e) if e[0].rule == Rule::Score),
+        "{bad:?}"
+    );
 
     let done = db
         .answer_survey(&sent.token, answer(5), Some("req-1".into()), now)
@@ -143,7 +148,11 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
     assert_eq!(done.comment.as_deref(), Some("Great team"));
     let again = db.answer_survey(&sent.token, answer(1), None, now).await.unwrap_err();
     assert_eq!(conflict_rule(again), Rule::SingleUse);
-    assert_eq!(db.survey(sent.survey.id).await.unwrap().score, Some(5), "the first answer stands");
+    assert_eq!(
+        db.survey(sent.survey.id).await.unwrap().score,
+        Some(5),
+        "the first answer stands"
+    );
     assert_eq!(db.open_survey(&sent.token, now).await.unwrap(), Opened::Answered);
 
     // Answering is audited as the customer contact.
@@ -154,16 +163,16 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
                 entity_id: Some(sent.survey.id.get()),
                 ..Default::default()
             },
-            PageRequest {
-                after: None,
-                limit: 10,
-            },
+            PageRequest { after: None, limit: 10 },
         )
         .await
         .unwrap();
     assert_eq!(log.items.len(), 2, "sent and answered");
     let answered = log.items.iter().find(|e| e.via.is_some()).expect("the answer's entry");
-    assert_eq!(answered.via.as_deref(), Some(format!("survey:contact:{}", c.id).as_str()));
+    assert_eq!(
+        answered.via.as_deref(),
+        Some(format!("survey:contact:{}", c.id).as_str())
+    );
     assert_eq!(answered.request_id.as_deref(), Some("req-1"));
 
     // One survey per project.
@@ -195,7 +204,10 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
         )
         .await
         .unwrap_err();
-    assert!(matches!(wrong, Error::Invalid(ref e) if e[0].field == "contact_id"), "{wrong:?}");
+    assert!(
+        matches!(wrong, Error::Invalid(ref e) if e[0].field == "contact_id"),
+        "{wrong:?}"
+    );
 }
 
 async fn an_expired_link_is_refused_and_the_survey_may_go_again(db: &Db) {
@@ -405,7 +417,12 @@ async fn the_closure_checklist_gates_completed_item_by_item(db: &Db) {
     )
     .await
     .unwrap();
-    assert!(psops_store::testing::closure_missing(db, p.id).await.unwrap().is_empty());
+    assert!(
+        psops_store::testing::closure_missing(db, p.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(db.closure(p.id).await.unwrap().missing.is_empty());
 
     let log = db
@@ -415,10 +432,7 @@ async fn the_closure_checklist_gates_completed_item_by_item(db: &Db) {
                 entity_id: Some(p.id.get()),
                 ..Default::default()
             },
-            PageRequest {
-                after: None,
-                limit: 10,
-            },
+            PageRequest { after: None, limit: 10 },
         )
         .await
         .unwrap();

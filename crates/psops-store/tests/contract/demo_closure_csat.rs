@@ -3,9 +3,9 @@
 //! satisfied; completed projects ready to complete, closed ones part way.
 
 use psops_core::delivery::surveys::CsatBy;
+use psops_core::every;
 use psops_core::projects::{Project, ProjectFilter, ProjectStatus};
 use psops_core::store::prelude::*;
-use psops_core::every;
 use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::macros::date;
@@ -46,7 +46,10 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
         all.add(db.project_csat(p.id).await.expect("csat"));
         let closure = db.closure(p.id).await.expect("closure");
         let sent = closure.survey_sent_on.expect("sent");
-        assert!(closure.fields.meeting_on.is_some_and(|m| sent <= m), "sent before the meeting");
+        assert!(
+            closure.fields.meeting_on.is_some_and(|m| sent <= m),
+            "sent before the meeting"
+        );
         if p.fields.status == ProjectStatus::Completed {
             completed += 1;
             assert!(closure.missing.is_empty(), "{}: {:?}", p.fields.name, closure.missing);
@@ -63,7 +66,10 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
     let rate = all.response_rate_bp().expect("sent");
     assert!((7_000..=10_000).contains(&csat), "CSAT {csat} bp of {all:?}");
     assert!((4_500..=9_000).contains(&rate), "response rate {rate} bp of {all:?}");
-    assert!(all.answered > all.satisfied || all.answered < 10, "not every answer a 4 or 5");
+    assert!(
+        all.answered > all.satisfied || all.answered < 10,
+        "not every answer a 4 or 5"
+    );
     let by_quarter = db.csat_report(CsatBy::Quarter).await.expect("report");
     assert!(!by_quarter.is_empty());
     let by_pm = db.csat_report(CsatBy::Pm).await.expect("report");

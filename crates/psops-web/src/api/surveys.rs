@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use psops_core::Error;
 use psops_core::delivery::closure::{Closure, ClosurePatch};
 use psops_core::delivery::surveys::{CsatBy, CsatRow, SentSurvey, Survey, SurveyRequest};
 use psops_core::error::Thing;
@@ -18,7 +19,6 @@ use psops_core::policy::{Action, Resource};
 use psops_core::projects::{Project, ProjectId};
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
-use psops_core::Error;
 use serde::Deserialize;
 use time::OffsetDateTime;
 use utoipa::IntoParams;
@@ -104,11 +104,7 @@ async fn list_surveys(
 #[utoipa::path(get, path = "/api/v1/surveys/{id}", tag = "projects",
     params(IdPath<Survey>),
     responses((status = 200, body = Survey, description = "The survey"), ReadProblems))]
-async fn get_survey(
-    State(st): State<AppState>,
-    Caller(s): Caller,
-    IdPath(id): IdPath<Survey>,
-) -> ApiResult<Response> {
+async fn get_survey(State(st): State<AppState>, Caller(s): Caller, IdPath(id): IdPath<Survey>) -> ApiResult<Response> {
     let survey = st.store.survey(id).await?;
     allow(&st, &s, Action::Read, &survey).await?;
     respond::record(&survey)
@@ -166,7 +162,13 @@ async fn csat_report(
     Caller(s): Caller,
     Query(q): Query<CsatQuery>,
 ) -> ApiResult<Json<Vec<CsatRow>>> {
-    allow(&st, &s, Action::Read, &Fixed(Resource::CsatReport, Thing::Entity(Entity::Survey))).await?;
+    allow(
+        &st,
+        &s,
+        Action::Read,
+        &Fixed(Resource::CsatReport, Thing::Entity(Entity::Survey)),
+    )
+    .await?;
     let mut p = Params::new();
     let by: CsatBy = p.code("by", q.by).unwrap_or(CsatBy::Quarter);
     p.finish()?;

@@ -180,7 +180,13 @@ async fn page(st: &AppState, me: &SignedIn, s: &Subject, p: &Project, said: Said
     let difference = match c.estimated_minutes {
         Some(e) => {
             let d = c.actual_minutes.get() - e.get();
-            let sign = if d > 0 { "+" } else if d < 0 { "−" } else { "" };
+            let sign = if d > 0 {
+                "+"
+            } else if d < 0 {
+                "−"
+            } else {
+                ""
+            };
             format!("{sign}{}", hours(psops_core::Minutes(d.abs())))
         }
         None => "—".into(),
@@ -189,7 +195,11 @@ async fn page(st: &AppState, me: &SignedIn, s: &Subject, p: &Project, said: Said
     for id in authors_ids {
         if !authors.iter().any(|a| a.0 == id.get()) {
             let me_too = Some(id) == me.user.person_id;
-            let label = if me_too { format!("{} (me)", name_of(id)) } else { name_of(id) };
+            let label = if me_too {
+                format!("{} (me)", name_of(id))
+            } else {
+                name_of(id)
+            };
             authors.push((id.get(), label, f.closeout_by == Some(id)));
         }
     }
@@ -235,10 +245,14 @@ async fn page(st: &AppState, me: &SignedIn, s: &Subject, p: &Project, said: Said
             lessons_learned: f.lessons_learned.clone().unwrap_or_default(),
             closeout_on: iso(f.closeout_on),
         },
-        hows: [SignoffHow::Signed, SignoffHow::RepliedAccepted, SignoffHow::PassiveAcceptance]
-            .iter()
-            .map(|h| (h.code(), h.label(), f.signoff_how == Some(*h)))
-            .collect(),
+        hows: [
+            SignoffHow::Signed,
+            SignoffHow::RepliedAccepted,
+            SignoffHow::PassiveAcceptance,
+        ]
+        .iter()
+        .map(|h| (h.code(), h.label(), f.signoff_how == Some(*h)))
+        .collect(),
         authors,
         errors: said.errors,
         conflict: said.conflict,
@@ -281,7 +295,11 @@ fn date_field(p: &Pairs, name: &str, errors: &mut Vec<FieldError>) -> Option<Opt
     match Date::parse(text, format) {
         Ok(d) => Some(Some(d)),
         Err(_) => {
-            errors.push(FieldError::new(name, Rule::Date, format!("{name} must be a date, YYYY-MM-DD")));
+            errors.push(FieldError::new(
+                name,
+                Rule::Date,
+                format!("{name} must be a date, YYYY-MM-DD"),
+            ));
             None
         }
     }
@@ -386,7 +404,11 @@ pub async fn send(
                 .send_survey(&ctx, req, &st.base_url(&headers), OffsetDateTime::now_utc())
                 .await
         }
-        None => Err(Error::invalid("contact_id", Rule::Required, "choose the contact to send it to")),
+        None => Err(Error::invalid(
+            "contact_id",
+            Rule::Required,
+            "choose the contact to send it to",
+        )),
     };
     let said = match outcome {
         Ok(sent) => Said {

@@ -92,12 +92,14 @@ async fn the_api_sends_surveys_keeps_the_closure_and_reports_csat(app: TestApp) 
     .await
     .problem(409, "project_id", "duplicate");
 
-    let closure = app
-        .get(&format!("/api/v1/closures/{}", seed.project))
-        .await
-        .expect(200);
+    let closure = app.get(&format!("/api/v1/closures/{}", seed.project)).await.expect(200);
     assert_eq!(closure.etag(), "\"0\"");
-    assert_eq!(closure.body["missing"].as_array().map(Vec::len), Some(4), "{}", closure.text);
+    assert_eq!(
+        closure.body["missing"].as_array().map(Vec::len),
+        Some(4),
+        "{}",
+        closure.text
+    );
     let path = format!("/api/v1/closures/{}", seed.project);
     let saved = app
         .patch(
@@ -109,7 +111,12 @@ async fn the_api_sends_surveys_keeps_the_closure_and_reports_csat(app: TestApp) 
         .await
         .expect(200);
     assert_eq!(saved.etag(), "\"1\"");
-    assert_eq!(saved.body["missing"].as_array().map(Vec::len), Some(1), "{}", saved.text);
+    assert_eq!(
+        saved.body["missing"].as_array().map(Vec::len),
+        Some(1),
+        "{}",
+        saved.text
+    );
     app.patch(&path, &json!({"retro_notes": "Late"}), "\"0\"")
         .await
         .expect(412);
@@ -140,7 +147,13 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
     let org = Org::build(store).await;
     let pm_person = org.people[5];
     web_user(store, "pam@org.example", vec![Role::ProjectManager], Some(pm_person)).await;
-    web_user(store, "pia@org.example", vec![Role::PartnerConsultant], Some(org.b_person)).await;
+    web_user(
+        store,
+        "pia@org.example",
+        vec![Role::PartnerConsultant],
+        Some(org.b_person),
+    )
+    .await;
     let pm = Browser::sign_in(&app, "pam@org.example").await;
     let partner = Browser::sign_in(&app, "pia@org.example").await;
     let contact = mailable_contact(store, org.account_x).await;
@@ -149,7 +162,10 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
 
     let page = pm.get(&app, &tab).await.expect(200);
     let text = html(&page);
-    assert!(text.contains("aria-current=\"page\">Closure</a>"), "the Closure tab is current");
+    assert!(
+        text.contains("aria-current=\"page\">Closure</a>"),
+        "the Closure tab is current"
+    );
     assert!(text.contains("id=\"closure-missing\""));
     assert!(text.contains("Send the CSAT survey"));
     partner.get(&app, &tab).await.expect(404);
@@ -166,10 +182,7 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
         .and_then(|rest| rest.split('"').next())
         .unwrap_or_default()
         .to_string();
-    let path = link
-        .find("/survey/")
-        .map(|i| link[i..].to_string())
-        .unwrap_or_default();
+    let path = link.find("/survey/").map(|i| link[i..].to_string()).unwrap_or_default();
     assert!(path.len() > 70, "the link is shown once: {link}");
     let again = html(&pm.get(&app, &tab).await.expect(200));
     assert!(!again.contains(&path), "the link is not shown again");
@@ -178,7 +191,10 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
     // The customer, never signed in, opens the link.
     let question = stranger(&app, Method::GET, &path, "", String::new()).await.expect(200);
     let q = html(&question);
-    assert!(q.contains("<fieldset class=\"scale\">") && q.contains("<legend>"), "{q}");
+    assert!(
+        q.contains("<fieldset class=\"scale\">") && q.contains("<legend>"),
+        "{q}"
+    );
     for (v, words) in [(1, "Very dissatisfied"), (3, "Neither"), (5, "Very satisfied")] {
         assert!(q.contains(&format!("id=\"score-{v}\"")) && q.contains(words), "{v}");
         assert!(q.contains(&format!("<label for=\"score-{v}\">")));
@@ -260,9 +276,15 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
         .await
         .expect(410);
     assert!(html(&expired).contains("id=\"survey-expired\""));
-    let unknown = stranger(&app, Method::GET, &format!("/survey/{}", "a".repeat(64)), "", String::new())
-        .await
-        .expect(404);
+    let unknown = stranger(
+        &app,
+        Method::GET,
+        &format!("/survey/{}", "a".repeat(64)),
+        "",
+        String::new(),
+    )
+    .await
+    .expect(404);
     assert!(html(&unknown).contains("id=\"survey-unknown\""));
     stranger(&app, Method::GET, "/survey/..%2F..%2Fetc", "", String::new())
         .await

@@ -126,9 +126,17 @@ fn csat_in_every_format(db: &TestDb) {
     table.assert_ok();
     let rows: Vec<&str> = table.stdout.lines().collect();
     assert_eq!(rows.len(), 2, "{}", table.stdout);
-    assert!(rows[0].contains("GROUP") && rows[0].contains("CSAT"), "{}", table.stdout);
+    assert!(
+        rows[0].contains("GROUP") && rows[0].contains("CSAT"),
+        "{}",
+        table.stdout
+    );
     // Two answers, one satisfied: 50 %; three sent: 66.7 % answered.
-    assert!(rows[1].starts_with("FY") && rows[1].contains("50.0 %") && rows[1].contains("66.7 %"), "{}", table.stdout);
+    assert!(
+        rows[1].starts_with("FY") && rows[1].contains("50.0 %") && rows[1].contains("66.7 %"),
+        "{}",
+        table.stdout
+    );
     let json = run(db, &["report", "csat", "--by", "pm", "--format", "json"], None);
     json.assert_ok();
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
@@ -138,7 +146,11 @@ fn csat_in_every_format(db: &TestDb) {
     assert_eq!(doc["rows"][0]["response_rate_bp"], 6667);
     let partner = run(db, &["report", "csat", "--by", "partner", "--format", "csv"], None);
     partner.assert_ok();
-    assert_eq!(partner.stdout.lines().count(), 1, "no partner-delivered projects: the header only");
+    assert_eq!(
+        partner.stdout.lines().count(),
+        1,
+        "no partner-delivered projects: the header only"
+    );
     let bad = run(db, &["report", "csat", "--by", "colour"], None);
     assert_eq!(bad.code, Some(2), "{}", bad.stderr);
 }
