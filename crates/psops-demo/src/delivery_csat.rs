@@ -132,7 +132,7 @@ fn plan(org: &DemoOrg) -> Vec<Closing> {
                 meeting_after: rng.between(1, 3),
                 answer,
                 rdm: (!rdms.is_empty()).then(|| *rng.pick(&rdms)),
-                lessons: *rng.pick(LESSONS),
+                lessons: LESSONS[rng.below(LESSONS.len() as u64) as usize],
             }
         })
         .collect()

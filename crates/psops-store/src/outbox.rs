@@ -26,5 +26,5 @@ pub async fn queue(tx: &mut Tx, notice: &Notice) -> Result<i64> {
     .bind(NoticeStatus::Queued.code())
     .bind(at)
     .bind(at);
-    Ok(tx.one(q).await?.get("id")?)
+    tx.one(q).await?.get("id")
 }

@@ -129,7 +129,7 @@ pub async fn survey_token_hash(db: &Db, survey: psops_core::delivery::surveys::S
         .pools
         .one(crate::db::sql("SELECT token_hash FROM surveys WHERE id = $1").bind(survey))
         .await?;
-    Ok(row.get("token_hash")?)
+    row.get("token_hash")
 }
 
 /// The subjects and bodies of the outbox's notifications about a record (`survey:3`).

@@ -157,7 +157,10 @@ impl SurveyAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
     /// Waiting for an answer: the page shows the question.
-    Open { survey: Survey, project_name: String },
+    Open {
+        survey: Box<Survey>,
+        project_name: String,
+    },
     /// Already answered: refused, clearly.
     Answered,
     /// Past its expiry: refused, clearly.

@@ -258,7 +258,7 @@ impl SurveyStore for Db {
                     None => String::new(),
                 };
                 Opened::Open {
-                    survey,
+                    survey: Box::new(survey),
                     project_name: name,
                 }
             }
