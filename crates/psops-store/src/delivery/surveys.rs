@@ -76,7 +76,10 @@ async fn offering_of(tx: &mut Tx, project: ProjectId, project_type: ProjectType)
         }
     }
     Ok(if names.is_empty() {
-        format!("{} (no SOW)", project_type.code())
+        let kind = project_type.code();
+        let mut chars = kind.chars();
+        let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or_default();
+        format!("{first}{} (no SOW)", chars.as_str())
     } else {
         names.join(" + ")
     })

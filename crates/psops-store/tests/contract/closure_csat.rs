@@ -316,7 +316,7 @@ async fn csat_is_the_share_of_fours_and_fives_and_the_response_rate_answered_ove
     assert!(by_quarter[0].group.starts_with("FY"));
 
     let by_offering = db.csat_report(CsatBy::Offering).await.unwrap();
-    assert_eq!(by_offering[0].group, "consulting (no SOW)", "no SOW: the project type");
+    assert_eq!(by_offering[0].group, "Consulting (no SOW)", "no SOW: the project type");
 }
 
 async fn the_closure_checklist_gates_completed_item_by_item(db: &Db) {
