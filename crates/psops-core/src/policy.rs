@@ -135,6 +135,9 @@ pub enum Resource {
     /// The delivery portfolio: read by those who oversee delivery and by project managers
     /// (their own projects' part of it); changed by nobody.
     Portfolio,
+    /// The organisation's CSAT figures (by quarter, offering, PM, region, partner): read
+    /// by the staff who run delivery, written by nobody (answers come from customers).
+    CsatReport,
     /// A change (change order, description of work, new SOW, work at risk, work
     /// exception): its project, the engagement manager of its opportunity, and who raised
     /// it.
@@ -401,6 +404,14 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
         Resource::Plan(p) => can_read_project(s, p),
         Resource::Portfolio => s.oversees() || s.staff_in(&[Role::ProjectManager]),
+        Resource::CsatReport => s.staff_in(&[
+            Role::Admin,
+            Role::Ops,
+            Role::Finance,
+            Role::PracticeManager,
+            Role::ProjectManager,
+            Role::Leadership,
+        ]),
         Resource::Change {
             project,
             engagement_manager,
@@ -495,7 +506,11 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::Calendars => staff(&[Role::Admin, Role::Ops]),
         Resource::CapacityRules => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         Resource::LockedPeriods => staff(&[Role::Admin, Role::Finance]),
-        Resource::AuditLog | Resource::Figures { .. } | Resource::Compliance | Resource::Portfolio => false,
+        Resource::AuditLog
+        | Resource::Figures { .. }
+        | Resource::Compliance
+        | Resource::Portfolio
+        | Resource::CsatReport => false,
         Resource::Catalog => staff(&[Role::Admin, Role::PracticeManager]),
         // Deciding a step is checked against the chain itself: its own approver, in order.
         Resource::SkuRequest { .. } if action == Action::Approve => !s.is_partner(),
@@ -696,7 +711,8 @@ impl ListScope {
             | Resource::Calendars
             | Resource::CapacityRules
             | Resource::LockedPeriods
-            | Resource::Compliance => false,
+            | Resource::Compliance
+            | Resource::CsatReport => false,
         }
     }
 }

@@ -78,6 +78,10 @@ pub enum Entity {
     Escalation,
     HealthReport,
     RaidItem,
+    /// A CSAT survey (its answer is audited as the customer contact).
+    Survey,
+    /// A project's closure checklist (audited under the project's id).
+    Closure,
 }
 
 impl Entity {

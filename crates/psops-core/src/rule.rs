@@ -33,6 +33,12 @@ pub enum Rule {
     Seats,
     /// A SKU that is always custom cannot go on an estimate as a SKU line.
     Custom,
+    /// A CSAT survey's link was already used to answer it.
+    SingleUse,
+    /// A CSAT survey's link is past its expiry.
+    Expired,
+    /// A CSAT score is a whole number from 1 to 5.
+    Score,
     /// An imported time row's project belongs to another account than the one the row names.
     AccountMismatch,
     /// An end date (or `to`, `effective_to`, `employment_end`) lies before its start.

@@ -38,6 +38,9 @@ pub struct Settings {
     /// Delivery: the day weekly health reports are due.
     #[serde(default)]
     pub delivery: crate::delivery::settings::DeliverySettings,
+    /// CSAT surveys: how long a link stays good.
+    #[serde(default)]
+    pub surveys: crate::delivery::surveys::SurveySettings,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             scoping: Default::default(),
             escalations: Default::default(),
             delivery: Default::default(),
+            surveys: Default::default(),
         }
     }
 }
@@ -83,6 +87,8 @@ pub struct SettingsPatch {
     pub escalations: Option<crate::delivery::escalations::EscalationSettings>,
     /// Replaces the delivery settings whole.
     pub delivery: Option<crate::delivery::settings::DeliverySettings>,
+    /// Replaces the survey settings whole.
+    pub surveys: Option<crate::delivery::surveys::SurveySettings>,
 }
 
 impl Settings {
@@ -109,6 +115,7 @@ impl Settings {
         crate::patch::set(&mut self.scoping, patch.scoping);
         crate::patch::set(&mut self.escalations, patch.escalations);
         crate::patch::set(&mut self.delivery, patch.delivery);
+        crate::patch::set(&mut self.surveys, patch.surveys);
         self.validate()?;
         Ok(self)
     }
@@ -145,6 +152,7 @@ impl Settings {
         self.scoping.validate(&mut c);
         self.escalations.validate(&mut c);
         self.delivery.validate(&mut c);
+        self.surveys.validate(&mut c);
         c.into_result()
     }
 }

@@ -587,6 +587,8 @@ pub trait Store:
     + crate::delivery::escalations::EscalationStore
     + crate::delivery::health::HealthStore
     + crate::delivery::raid::RaidStore
+    + crate::delivery::surveys::SurveyStore
+    + crate::delivery::closure::ClosureStore
 {
 }
 
@@ -621,6 +623,8 @@ impl<T> Store for T where
         + crate::delivery::escalations::EscalationStore
         + crate::delivery::health::HealthStore
         + crate::delivery::raid::RaidStore
+        + crate::delivery::surveys::SurveyStore
+        + crate::delivery::closure::ClosureStore
 {
 }
 
@@ -662,5 +666,7 @@ pub mod prelude {
     pub use crate::delivery::acceptance::AcceptanceStore;
     pub use crate::delivery::health::HealthStore;
     pub use crate::delivery::raid::RaidStore;
+    pub use crate::delivery::closure::ClosureStore;
+    pub use crate::delivery::surveys::SurveyStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

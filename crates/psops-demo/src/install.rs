@@ -76,5 +76,6 @@ pub async fn install(
     crate::delivery_escalations::add(store, ctx, org, &made).await?;
     // Delivery: a year of weekly health reports and the RAID log of the active projects.
     crate::delivery_health::add(store, org).await?;
+    crate::delivery_csat::add(store, ctx, org).await?;
     Ok(stats)
 }

@@ -10,6 +10,7 @@ mod catalog;
 mod delivery_acceptance;
 mod delivery_escalations;
 mod delivery_health;
+mod delivery_csat;
 mod install;
 mod names;
 mod org;

@@ -155,3 +155,20 @@ pub async fn queued_notices(db: &Db) -> Vec<(String, String, Option<String>)> {
         })
         .collect()
 }
+
+/// The closure gate the move to completed asks (in a transaction of its own): for tests
+/// of the gate outside the status move.
+pub async fn closure_missing(db: &Db, project: psops_core::projects::ProjectId) -> psops_core::Result<Vec<String>> {
+    let mut tx = db.pools.begin().await?;
+    crate::delivery::closure::closure_missing(&mut tx, project).await
+}
+
+/// What the database holds for a survey's token: for tests that the token is stored
+/// hashed.
+pub async fn survey_token_hash(db: &Db, survey: psops_core::delivery::surveys::SurveyId) -> psops_core::Result<String> {
+    let row = db
+        .pools
+        .one(crate::db::sql("SELECT token_hash FROM surveys WHERE id = $1").bind(survey))
+        .await?;
+    row.get("token_hash")
+}

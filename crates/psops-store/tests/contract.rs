@@ -14,6 +14,8 @@ mod contract {
     mod changes;
     mod demo_acceptance;
     mod demo_escalations;
+    mod closure_csat;
+    mod demo_closure_csat;
     mod demo_scoping;
     mod escalations;
     pub mod fixtures;

@@ -21,7 +21,10 @@ use crate::AppState;
 
 mod catalog;
 mod escalations;
+mod closure_csat;
 mod scoping;
+
+pub use closure_csat::ClosureOf;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.
@@ -463,6 +466,8 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         ),
         "health-reports" => (Thing::Entity(Entity::HealthReport), Resource::Plan(project)),
         "raid-items" => (Thing::Entity(Entity::RaidItem), Resource::Plan(project)),
+        "surveys" => (Thing::Entity(Entity::Survey), Resource::Plan(project)),
+        "closures" => (Thing::Entity(Entity::Closure), Resource::Plan(project)),
         _ => return None,
     };
     Some(found)

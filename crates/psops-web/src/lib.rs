@@ -39,6 +39,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub web: WebConfig,
+    /// The address people outside reach psops at (`https://psops.example.com`), for the
+    /// links psops mails them (a CSAT survey's); without it a link is built from the
+    /// request's own `Host`.
+    pub public_url: Option<Arc<str>>,
     /// Bearer tokens looked up in the last second (see `known`).
     known: Arc<known::KnownTokens>,
 }
@@ -49,12 +53,26 @@ impl AppState {
         Self {
             store,
             web: WebConfig::default(),
+            public_url: None,
             known: Arc::default(),
         }
     }
 
     /// After a change to `entity` on this node: who tokens belong to is looked up afresh
     /// when the change could alter it (users, their tokens, people's employers).
+    pub(crate) fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.trim_end_matches('/').to_string();
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| h.bytes().all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b)))
+            .unwrap_or("localhost");
+        let scheme = if self.web.secure_cookies { "https" } else { "http" };
+        format!("{scheme}://{host}")
+    }
+
     pub(crate) fn changed(&self, entity: Entity) {
         if matches!(entity, Entity::User | Entity::ApiToken | Entity::Person) {
             self.known.forget();

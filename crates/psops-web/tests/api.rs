@@ -31,6 +31,8 @@ mod matrix_catalog_fixture;
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
 mod matrix_escalations_fixture;
+#[path = "api/matrix_closure_csat.rs"]
+mod matrix_closure_csat;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_health.rs"]
@@ -81,6 +83,8 @@ mod ui_catalog;
 mod ui_charts;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
+#[path = "api/ui_closure_csat.rs"]
+mod ui_closure_csat;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_health.rs"]

@@ -49,7 +49,7 @@ pub enum Command {
     /// Read the audit log: who changed what, when, under which request.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Reports: capacity (the handbook table), utilization and timesheet compliance.
+    /// Reports: capacity (the handbook table), utilization, timesheet compliance and CSAT.
     #[command(subcommand)]
     Report(crate::report::ReportCommand),
     /// Recompute the time rollups from the raw entries; exit 1 if any row differs.
@@ -126,6 +126,11 @@ pub struct ServeArgs {
     #[arg(long, env = "PSOPS_REQUEST_TIMEOUT", default_value_t = 30,
         value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    /// The address people outside reach psops at, e.g. `https://psops.example.com`: the
+    /// links in the messages psops sends (CSAT surveys) start with it. Without it they
+    /// are built from the address the sender's request came to.
+    #[arg(long, env = "PSOPS_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,6 +8,7 @@ mod calendar;
 mod catalog;
 mod cli;
 mod config;
+mod csat;
 mod demo;
 mod escalations;
 mod health;

@@ -37,6 +37,8 @@ pub enum ReportCommand {
     /// The delivery portfolio: RAG counts, overdue health reports, escalations, milestones
     /// awaiting acceptance and CSAT this quarter against last (JSON holds every list).
     Portfolio(PortfolioArgs),
+    /// CSAT % and response rate by quarter, offering, PM, region or partner.
+    Csat(crate::csat::CsatArgs),
 }
 
 #[derive(Debug, Args)]
@@ -122,6 +124,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Utilization(a) => utilization(a).await,
         ReportCommand::Compliance(a) => compliance(a).await,
         ReportCommand::Portfolio(a) => portfolio(a).await,
+        ReportCommand::Csat(a) => crate::csat::run(a).await,
     }
 }
 
@@ -130,7 +133,7 @@ fn today() -> time::Date {
 }
 
 /// Writes rows as the format asks; `json` is the document for `--format json`.
-fn emit(
+pub(crate) fn emit(
     format: ReportFormat,
     headers: &[&str],
     table_cols: &[usize],

@@ -34,6 +34,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     let mut state = AppState::new(store.clone());
     state.web.secure_cookies = args.secure_cookies;
     state.web.limits.request = Duration::from_secs(args.request_timeout);
+    state.public_url = args.public_url.as_deref().map(Arc::from);
     let setup = psops_web::setup_link(&state).await?;
     let app = psops_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
 

@@ -17,6 +17,8 @@ mod browser_forms;
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
 mod catalog;
+#[path = "cli/csat.rs"]
+mod csat;
 #[path = "cli/demo.rs"]
 mod demo;
 #[path = "cli/escalations.rs"]

@@ -21,7 +21,7 @@ pub(crate) async fn moving(tx: &mut Tx, ctx: &WriteCtx, before: &Project, after:
         return Ok(());
     }
     let missing = if after.status == ProjectStatus::Completed && b.status != ProjectStatus::Completed {
-        closure_missing(tx, before.id).await?
+        super::closure::closure_missing(tx, before.id).await?
     } else {
         Vec::new()
     };
@@ -40,11 +40,6 @@ pub(crate) async fn moving(tx: &mut Tx, ctx: &WriteCtx, before: &Project, after:
     .bind(now());
     tx.execute(q).await?;
     Ok(())
-}
-
-/// What the project's closure still lacks before it may complete.
-async fn closure_missing(_tx: &mut Tx, _project: ProjectId) -> Result<Vec<String>> {
-    Ok(Vec::new())
 }
 
 fn read(r: &Row) -> Result<ProjectMove> {

@@ -2,7 +2,7 @@
 //! escalations, closure, surveys and the portfolio.
 
 pub(crate) mod acceptance;
-mod closure;
+pub(crate) mod closure;
 mod escalations;
 mod health;
 pub(crate) mod lifecycle;

@@ -39,6 +39,7 @@ mod settings;
 mod sku_requests;
 mod skus;
 mod sows;
+mod surveys;
 mod time_entries;
 mod time_off;
 mod timesheets;
@@ -88,7 +89,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
         psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation,
-        psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem
+        psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem,
+        psops_core::delivery::surveys::CsatBy
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -152,6 +154,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(escalations::router())
         .merge(portfolio::router())
         .merge(health_raid::router())
+        .merge(surveys::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

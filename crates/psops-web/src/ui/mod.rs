@@ -30,6 +30,7 @@ mod pre_session;
 mod portfolio;
 mod project_lifecycle;
 mod project_health;
+mod project_closure;
 mod project_page;
 mod project_raid;
 mod project_tabs;
@@ -51,6 +52,7 @@ mod session;
 mod setup;
 mod sign_in;
 mod sku_requests;
+mod survey_public;
 mod table;
 mod time_off;
 mod utilization;
@@ -104,6 +106,12 @@ pub fn router() -> Router<AppState> {
             get(project_health::show).post(project_health::file),
         )
         .route("/projects/{id}/raid", get(project_raid::show))
+        .route(
+            "/projects/{id}/closure",
+            get(project_closure::show).post(project_closure::save),
+        )
+        .route("/projects/{id}/closure/survey", post(project_closure::send))
+        .route("/survey/{token}", get(survey_public::show).post(survey_public::answer))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

@@ -66,6 +66,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
     ("portfolio.html", include_str!("../../templates/portfolio.html")),
     ("milestones.html", include_str!("../../templates/milestones.html")),
+    ("closure.html", include_str!("../../templates/closure.html")),
+    ("survey.html", include_str!("../../templates/survey.html")),
     ("projects.html", include_str!("../../templates/projects.html")),
     (
         "projects_results.html",

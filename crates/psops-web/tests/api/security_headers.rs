@@ -35,6 +35,7 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
         "/healthz",
         "/readyz",
         "/sign-in",
+        "/survey/0000000000000000000000000000000000000000000000000000000000000000",
         "/assets/style.css",
         "/nowhere",
         "/api/v1/people",
