@@ -661,12 +661,13 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::delivery::acceptance::AcceptanceStore;
+    pub use crate::delivery::closure::ClosureStore;
+    pub use crate::delivery::escalations::EscalationStore;
+    pub use crate::delivery::health::HealthStore;
     pub use crate::delivery::lifecycle::LifecycleStore;
     pub use crate::delivery::portfolio::PortfolioStore;
-    pub use crate::delivery::acceptance::AcceptanceStore;
-    pub use crate::delivery::health::HealthStore;
     pub use crate::delivery::raid::RaidStore;
-    pub use crate::delivery::closure::ClosureStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -8,9 +8,9 @@
 
 mod catalog;
 mod delivery_acceptance;
+mod delivery_csat;
 mod delivery_escalations;
 mod delivery_health;
-mod delivery_csat;
 mod install;
 mod names;
 mod org;

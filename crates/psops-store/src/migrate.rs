@@ -146,6 +146,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "health_raid",
         sqlite: include_str!("../migrations/sqlite/0020_health_raid.sql"),
         postgres: include_str!("../migrations/postgres/0020_health_raid.sql"),
+    },
+    Migration {
         version: 21,
         name: "closure_csat",
         sqlite: include_str!("../migrations/sqlite/0021_closure_csat.sql"),

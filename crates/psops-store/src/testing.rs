@@ -142,7 +142,9 @@ pub async fn notices_about(db: &Db, about: &str) -> Vec<(String, String, String,
 pub async fn queued_notices(db: &Db) -> Vec<(String, String, Option<String>)> {
     let rows = db
         .pools
-        .all(crate::db::sql("SELECT kind, to_email, about FROM notifications ORDER BY id"))
+        .all(crate::db::sql(
+            "SELECT kind, to_email, about FROM notifications ORDER BY id",
+        ))
         .await
         .expect("read notifications");
     rows.iter()

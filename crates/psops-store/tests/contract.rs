@@ -12,10 +12,10 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
-    mod demo_acceptance;
-    mod demo_escalations;
     mod closure_csat;
+    mod demo_acceptance;
     mod demo_closure_csat;
+    mod demo_escalations;
     mod demo_scoping;
     mod escalations;
     pub mod fixtures;

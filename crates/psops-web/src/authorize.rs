@@ -20,8 +20,8 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
-mod escalations;
 mod closure_csat;
+mod escalations;
 mod scoping;
 
 pub use closure_csat::ClosureOf;

@@ -27,12 +27,12 @@ mod matrix_acceptance_fixture;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
+#[path = "api/matrix_closure_csat.rs"]
+mod matrix_closure_csat;
 #[path = "api/matrix_escalations.rs"]
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
 mod matrix_escalations_fixture;
-#[path = "api/matrix_closure_csat.rs"]
-mod matrix_closure_csat;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_health.rs"]
@@ -81,10 +81,10 @@ mod ui_browser;
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
-#[path = "api/ui_escalations.rs"]
-mod ui_escalations;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
+#[path = "api/ui_escalations.rs"]
+mod ui_escalations;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_health.rs"]

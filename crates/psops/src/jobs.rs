@@ -20,7 +20,6 @@ const ACCEPTANCE_EVERY: time::Duration = time::Duration::hours(1);
 /// How often overdue escalation updates are looked for (each DRI is told once per
 /// cadence period however often this runs).
 const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
-    }
 /// How often overdue health reports are looked for; each project manager is told once a
 /// week at most, however often it runs.
 const HEALTH_EVERY: time::Duration = time::Duration::hours(1);

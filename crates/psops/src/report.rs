@@ -299,7 +299,13 @@ async fn portfolio(a: PortfolioArgs) -> anyhow::Result<()> {
     db.close().await;
     let found = found?;
     let rows: Vec<Vec<String>> = figures(&found).into_iter().map(|(f, v)| vec![f, v]).collect();
-    emit(a.format, &["figure", "value"], &[0, 1], rows, serde_json::to_value(&found)?)
+    emit(
+        a.format,
+        &["figure", "value"],
+        &[0, 1],
+        rows,
+        serde_json::to_value(&found)?,
+    )
 }
 
 /// `psops verify`: every rollup row against the raw entries.

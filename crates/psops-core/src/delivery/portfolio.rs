@@ -100,7 +100,13 @@ pub fn watch(latest: &[LatestHealth]) -> Vec<LatestHealth> {
 /// The portfolio's figures as (figure, value) lines, for the command line and CSV.
 pub fn figures(p: &Portfolio) -> Vec<(String, String)> {
     let pct = |t: &CsatTally| match t.csat_bp() {
-        Some(bp) => format!("{}.{} % of {} answers ({} sent)", bp / 100, bp % 100 / 10, t.answered, t.sent),
+        Some(bp) => format!(
+            "{}.{} % of {} answers ({} sent)",
+            bp / 100,
+            bp % 100 / 10,
+            t.answered,
+            t.sent
+        ),
         None => format!("no answers ({} sent)", t.sent),
     };
     let mut out = vec![

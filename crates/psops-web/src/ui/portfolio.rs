@@ -112,16 +112,19 @@ fn view(p: &Portfolio) -> (String, String, String) {
         title: "CSAT: share of answers of 4 or 5".into(),
         unit: "%".into(),
         value_name: "CSAT".into(),
-        bars: [(&p.csat.last_quarter, &p.csat.last), (&p.csat.this_quarter, &p.csat.this)]
-            .into_iter()
-            .filter(|(_, t)| t.answered > 0)
-            .map(|(q, t)| HBar {
-                label: q.clone(),
-                value: pct(t.csat_bp()),
-                marker: None,
-                href: Some("/reports/csat".into()),
-            })
-            .collect(),
+        bars: [
+            (&p.csat.last_quarter, &p.csat.last),
+            (&p.csat.this_quarter, &p.csat.this),
+        ]
+        .into_iter()
+        .filter(|(_, t)| t.answered > 0)
+        .map(|(q, t)| HBar {
+            label: q.clone(),
+            value: pct(t.csat_bp()),
+            marker: None,
+            href: Some("/reports/csat".into()),
+        })
+        .collect(),
         reference: Some(Target {
             label: "85 %".into(),
             value: 85.0,
@@ -146,7 +149,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             cells: vec![
                 h.project_name.clone(),
                 words(h.overall.code()),
-                h.trend.map(|t| words(t.code())).unwrap_or_else(|| "First report".into()),
+                h.trend
+                    .map(|t| words(t.code()))
+                    .unwrap_or_else(|| "First report".into()),
                 words(h.sentiment.code()),
                 h.week.to_string(),
             ],

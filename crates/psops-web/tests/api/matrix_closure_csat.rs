@@ -101,6 +101,7 @@ pub async fn closing_project(store: &dyn Store, account: i64, manager: i64) -> i
         project_type: ProjectType::Consulting,
         billing_type: BillingType::TimeAndMaterials,
         status: ProjectStatus::Active,
+        phase: None,
         start_date: None,
         end_date: None,
         project_manager_id: Some(Id::new(manager)),

@@ -72,6 +72,7 @@ fn seed(db: &TestDb) {
                         project_type: ProjectType::Consulting,
                         billing_type: BillingType::FixedFee,
                         status: ProjectStatus::Active,
+                        phase: None,
                         start_date: None,
                         end_date: None,
                         project_manager_id: None,
