@@ -73,6 +73,8 @@ pub enum Entity {
     ResourceRequest,
     ChecklistItem,
     Change,
+    /// A notification in the outbox (sent again by a person).
+    Notification,
 }
 
 impl Entity {

@@ -581,6 +581,7 @@ pub trait Store:
     + RecordStore<crate::plan::Milestone>
     + RecordStore<crate::plan::ResourceRequest>
     + RecordStore<crate::plan::ChecklistItem>
+    + crate::notify::NotificationStore
 {
 }
 
@@ -609,6 +610,7 @@ impl<T> Store for T where
         + RecordStore<crate::plan::Milestone>
         + RecordStore<crate::plan::ResourceRequest>
         + RecordStore<crate::plan::ChecklistItem>
+        + crate::notify::NotificationStore
 {
 }
 
@@ -645,5 +647,6 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -114,3 +114,12 @@ pub async fn change_counts(db: &Db) -> std::collections::BTreeMap<String, i64> {
     }
     out
 }
+
+/// Queues a notification in a transaction of its own, as a change that causes one would
+/// in its transaction: for tests of delivery and of the outbox.
+pub async fn queue_notice(db: &Db, notice: &psops_core::notify::Notice) -> psops_core::Result<i64> {
+    let mut tx = db.pools.begin().await?;
+    let id = crate::outbox::queue(&mut tx, notice).await?;
+    tx.commit().await?;
+    Ok(id)
+}

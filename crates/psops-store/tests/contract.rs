@@ -19,6 +19,7 @@ mod contract {
     mod imports_records;
     mod keep_an_admin;
     mod kept;
+    mod notifications;
     mod rates;
     mod records;
     mod rollups;
