@@ -191,6 +191,9 @@ pub struct NotificationFilter {
 /// The outbox as delivery and its readers need it.
 #[async_trait]
 pub trait NotificationStore: Send + Sync {
+    /// Queues a notification on its own, not as part of another change: a test message
+    /// to check the mail settings, fixtures.
+    async fn queue_notification(&self, notice: &Notice) -> Result<NotificationId>;
     /// Claims up to `limit` messages due at `now` for node `node`, each by a conditional
     /// update so that of several nodes exactly one gets each message: those waiting whose
     /// next try has come, and those another node claimed before `now − CLAIM_TIMEOUT`.

@@ -280,6 +280,13 @@ async fn resend(pools: &Pools, ctx: &WriteCtx, id: NotificationId, now: OffsetDa
 
 #[async_trait]
 impl NotificationStore for Db {
+    async fn queue_notification(&self, notice: &Notice) -> Result<NotificationId> {
+        let mut tx = self.pools.begin().await?;
+        let id = queue(&mut tx, notice).await?;
+        tx.commit().await?;
+        Ok(NotificationId::new(id))
+    }
+
     async fn claim_notifications(&self, node: &str, now: OffsetDateTime, limit: u32) -> Result<Vec<Notification>> {
         claim(&self.pools, node, now, limit).await
     }

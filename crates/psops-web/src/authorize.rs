@@ -20,6 +20,7 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
+mod notifications;
 mod scoping;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in

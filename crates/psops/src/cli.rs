@@ -77,6 +77,9 @@ pub enum Command {
     /// Scoping: run the idle sweep, report win rates and overdue service levels.
     #[command(subcommand)]
     Scoping(crate::scoping::ScopingCommand),
+    /// Notifications: mail what waits in the outbox now, or list the outbox.
+    #[command(subcommand)]
+    Notifications(crate::notifications::NotificationsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -117,6 +120,8 @@ pub struct ServeArgs {
     #[arg(long, env = "PSOPS_REQUEST_TIMEOUT", default_value_t = 30,
         value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub request_timeout: u64,
+    #[command(flatten)]
+    pub smtp: crate::mail::SmtpArgs,
 }
 
 #[derive(Debug, Subcommand)]

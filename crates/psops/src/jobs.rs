@@ -16,7 +16,7 @@ const TICK: Duration = Duration::from_secs(300);
 const SWEEP_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
-fn node() -> String {
+pub(crate) fn node() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())

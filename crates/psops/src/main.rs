@@ -12,6 +12,8 @@ mod demo;
 mod interchange;
 mod jobs;
 mod logging;
+mod mail;
+mod notifications;
 mod progress;
 mod rates;
 mod report;
@@ -69,6 +71,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Catalog(cmd) => catalog::run(cmd).await,
             Command::Rates(cmd) => rates::run(cmd).await,
             Command::Scoping(cmd) => scoping::run(cmd).await,
+            Command::Notifications(cmd) => notifications::run(cmd).await,
         }
     })
 }

@@ -21,6 +21,7 @@ mod estimates;
 pub mod feeds;
 mod interchange;
 mod me;
+mod notifications;
 pub(crate) mod opportunities;
 mod partners;
 mod people;
@@ -83,7 +84,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::rates::FxRate, psops_core::scoping::opportunities::Opportunity,
         psops_core::scoping::estimates::Estimate, psops_core::scoping::sows::Sow, psops_core::plan::Milestone,
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
-        psops_core::scoping::changes::Change
+        psops_core::scoping::changes::Change,
+        psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -143,6 +145,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(plan::router())
         .merge(crm::router())
         .merge(changes::router())
+        .merge(notifications::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.
