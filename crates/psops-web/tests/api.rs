@@ -19,6 +19,10 @@ mod matrix_catalog;
 mod matrix_catalog_fixture;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_notifications.rs"]
+mod matrix_notifications;
+#[path = "api/matrix_notifications_fixture.rs"]
+mod matrix_notifications_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -67,6 +71,8 @@ mod ui_forms;
 mod ui_home;
 #[path = "api/ui_lists.rs"]
 mod ui_lists;
+#[path = "api/ui_outbox.rs"]
+mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_scoping.rs"]

@@ -274,6 +274,11 @@ async fn every_route_for_every_role(app: TestApp) {
                 .iter()
                 .map(|(m, p, ..)| (m.to_string(), p.to_string())),
         )
+        .chain(
+            crate::matrix_notifications::rows()
+                .iter()
+                .map(|(m, p, ..)| (m.to_string(), p.to_string())),
+        )
         .collect();
     let missing: Vec<_> = documented.difference(&covered).collect();
     let stale: Vec<_> = covered.difference(&documented).collect();

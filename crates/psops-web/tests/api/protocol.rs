@@ -381,7 +381,8 @@ async fn openapi_lists_every_route(app: TestApp) {
     let mut routes: Vec<(&str, &str)> = ROUTES.to_vec();
     let catalog = crate::matrix_catalog::rows().into_iter().map(|(m, p, ..)| (m, p));
     let scoping = crate::matrix_scoping::rows().into_iter().map(|(m, p, ..)| (m, p));
-    for (method, path) in catalog.chain(scoping) {
+    let notifications = crate::matrix_notifications::rows().into_iter().map(|(m, p, ..)| (m, p));
+    for (method, path) in catalog.chain(scoping).chain(notifications) {
         if !routes.contains(&(method, path)) {
             routes.push((method, path));
         }
