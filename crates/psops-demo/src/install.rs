@@ -72,5 +72,6 @@ pub async fn install(
     crate::catalog::add(store, ctx, &made, org.spec().end).await?;
     // Scoping prices from the catalog's prices and the rate cards, so it comes last.
     crate::scoping::add(store, ctx, org, &made).await?;
+    crate::delivery_notifications::add(store, ctx, org).await?;
     Ok(stats)
 }

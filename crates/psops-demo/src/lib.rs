@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod catalog;
+mod delivery_notifications;
 mod install;
 mod names;
 mod org;

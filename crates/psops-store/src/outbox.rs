@@ -38,7 +38,7 @@ pub async fn queue(tx: &mut Tx, notice: &Notice) -> Result<i64> {
     .bind(NoticeStatus::Queued.code())
     .bind(at)
     .bind(at);
-    Ok(tx.one(q).await?.get("id")?)
+    tx.one(q).await?.get("id")
 }
 
 const COLUMNS: &str = "id, kind, to_email, to_name, subject, body, project_id, about, status, attempts, \

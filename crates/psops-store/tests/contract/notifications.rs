@@ -27,7 +27,8 @@ crate::stories!(
     failed_tries_wait_longer_then_give_up,
     a_stopped_nodes_claim_is_taken_over,
     kept_without_mail_and_listed_for_its_readers,
-    reminders_go_through_the_outbox
+    reminders_go_through_the_outbox,
+    the_demo_outbox_shows_every_status
 );
 
 fn notice(n: usize, project: Option<psops_core::projects::ProjectId>) -> Notice {
@@ -319,4 +320,47 @@ async fn reminders_go_through_the_outbox(db: &Db) {
         .await
         .unwrap();
     assert_eq!(after.items.len(), 1, "a refused reminder queues nothing");
+}
+
+async fn the_demo_outbox_shows_every_status(db: &Db) {
+    let handbook = psops_core::catalog::file::handbook();
+    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
+        .await
+        .unwrap();
+    let spec = psops_demo::DemoSpec {
+        people: 80,
+        years: 1,
+        seed: 5,
+        end: time::macros::date!(2026 - 06 - 17),
+    };
+    let org = psops_demo::DemoOrg::generate(spec).unwrap();
+    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
+    psops_demo::install(db, &ctx(), &org, &hashes, &|_| {}).await.unwrap();
+    let all = NotificationFilter::default();
+    let page = |status| NotificationFilter {
+        status: Some(status),
+        ..all.clone()
+    };
+    let count = |f: NotificationFilter| async move {
+        db.notifications_page(&f, NotificationScope::All, &Sorted::default())
+            .await
+            .unwrap()
+            .total
+    };
+    let total = count(all.clone()).await;
+    let sent = count(page(NoticeStatus::Sent)).await;
+    let queued = count(page(NoticeStatus::Queued)).await;
+    assert!(
+        (8..=40).contains(&total),
+        "about one in forty late a week, for eight weeks: {total}"
+    );
+    assert!(sent * 10 >= total * 7, "most were mailed: {sent} of {total}");
+    assert!(queued >= 1, "the current week's wait");
+    let reminders = db.reminders(None, &ListScope::All, 500).await.unwrap();
+    assert_eq!(reminders.len() as u64, total, "one notification a reminder");
+    assert_eq!(
+        reminders.iter().filter(|r| r.mailed).count() as u64,
+        sent,
+        "a reminder is mailed when its notification is sent"
+    );
 }

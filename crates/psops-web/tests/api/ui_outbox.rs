@@ -86,7 +86,7 @@ async fn outbox_lists_filters_and_sends_again(app: TestApp) {
     assert_eq!(back, format!("/admin/outbox?status=kept&resent={kept}"));
     let n = s.notification(Id::new(kept)).await.unwrap().unwrap();
     assert_eq!(n.status, NoticeStatus::Queued, "it waits to be mailed again");
-    let page = ops.get(&app, &back).await.expect(200);
+    let page = ops.get(&app, back).await.expect(200);
     assert!(page.text.contains("waits to be mailed again"));
     let twice = ops.post(&app, &format!("/admin/outbox/{kept}/resend"), &[]).await;
     assert_eq!(twice.status, 409, "a queued one is not sent again");
