@@ -164,6 +164,11 @@ pub enum Resource {
         partner_delivers: bool,
         dri: Option<PersonId>,
     },
+    /// A notification in the outbox, and the project it concerns if any: administrators
+    /// and ops read every one and send one again; a project's manager reads theirs.
+    Notification {
+        project: Option<ProjectFacts>,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -448,6 +453,21 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
                     None => true,
                 }
         }
+        Resource::Notification { project } => {
+            s.staff_in(&[Role::Admin, Role::Ops]) || project.is_some_and(|p| !s.is_partner() && s.manages(&p))
+        }
+    }
+}
+
+/// Which notifications the subject reads, matching what [`decide`] allows.
+pub fn notification_scope(s: &Subject) -> crate::notify::NotificationScope {
+    use crate::notify::NotificationScope;
+    if s.staff_in(&[Role::Admin, Role::Ops]) {
+        return NotificationScope::All;
+    }
+    match s.person_id {
+        Some(me) if s.staff_in(&[Role::ProjectManager]) => NotificationScope::ManagedBy(me),
+        _ => NotificationScope::Nothing,
     }
 }
 
@@ -519,6 +539,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             s.keeps_rates()
         }
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
         // PS leadership decides a change, never the one who raised it.
         Resource::Change { raised_by, .. } if action == Action::Approve => {
             staff(&[Role::Leadership]) && *raised_by != Some(s.user_id)
@@ -694,6 +715,7 @@ impl ListScope {
                 manager_id,
             } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by || org(*partner_id),
             Resource::ProjectRates(p) | Resource::Plan(p) => managed(p),
+            Resource::Notification { project } => project.is_some_and(|p| managed(&p)),
             Resource::Catalog
             | Resource::SkuRequest { .. }
             | Resource::RateCard { .. }

@@ -82,6 +82,8 @@ pub enum Entity {
     Survey,
     /// A project's closure checklist (audited under the project's id).
     Closure,
+    /// A notification in the outbox (sent again by a person).
+    Notification,
 }
 
 impl Entity {

@@ -67,8 +67,9 @@ pub struct Rejection {
     pub entries: i64,
 }
 
-/// A nudge to a person about one week's timesheet. Every reminder is kept in the outbox;
-/// psops has no mail transport yet, so none is mailed (`mailed` stays false).
+/// A nudge to a person about one week's timesheet. Each is also a notification in the
+/// outbox, mailed to the person when an SMTP server is configured; `mailed` is true once
+/// the SMTP server took it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Reminder {
     pub id: ReminderId,

@@ -589,6 +589,7 @@ pub trait Store:
     + crate::delivery::raid::RaidStore
     + crate::delivery::surveys::SurveyStore
     + crate::delivery::closure::ClosureStore
+    + crate::notify::NotificationStore
 {
 }
 
@@ -625,6 +626,7 @@ impl<T> Store for T where
         + crate::delivery::raid::RaidStore
         + crate::delivery::surveys::SurveyStore
         + crate::delivery::closure::ClosureStore
+        + crate::notify::NotificationStore
 {
 }
 
@@ -669,5 +671,6 @@ pub mod prelude {
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
+    pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

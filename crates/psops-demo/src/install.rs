@@ -77,5 +77,6 @@ pub async fn install(
     // Delivery: a year of weekly health reports and the RAID log of the active projects.
     crate::delivery_health::add(store, org).await?;
     crate::delivery_csat::add(store, ctx, org).await?;
+    crate::delivery_notifications::add(store, ctx, org).await?;
     Ok(stats)
 }

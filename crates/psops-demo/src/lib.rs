@@ -11,6 +11,7 @@ mod delivery_acceptance;
 mod delivery_csat;
 mod delivery_escalations;
 mod delivery_health;
+mod delivery_notifications;
 mod install;
 mod names;
 mod org;

@@ -153,6 +153,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_closure_csat.sql"),
         postgres: include_str!("../migrations/postgres/0021_closure_csat.sql"),
     },
+    Migration {
+        version: 22,
+        name: "outbox_delivery",
+        sqlite: include_str!("../migrations/sqlite/0022_outbox_delivery.sql"),
+        postgres: include_str!("../migrations/postgres/0022_outbox_delivery.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

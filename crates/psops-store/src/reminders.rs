@@ -1,6 +1,8 @@
-//! Reminders in SQL: one row each, audited, read back newest first.
+//! Reminders in SQL: one row each, audited, read back newest first. Each is also queued
+//! in the notification outbox, in the same transaction, to be mailed to the person.
 
 use psops_core::audit::AuditAction;
+use psops_core::notify::{Notice, NoticeKind};
 use psops_core::people::PersonId;
 use psops_core::record::Entity;
 use psops_core::reporting::{Reminder, week_from_key, week_key};
@@ -11,7 +13,11 @@ use psops_core::{Error, Result};
 
 use crate::db::{Pools, Row, now, sql};
 
-const COLUMNS: &str = "id, person_id, week_key, message, sent_by, sent_at, mailed";
+/// `mailed` is whether the notification that carries the reminder was sent: reminders
+/// go out through the notification outbox (older rows, from before it, keep their own).
+const COLUMNS: &str = "id, person_id, week_key, message, sent_by, sent_at, \
+                       CASE WHEN notification_id IS NULL THEN mailed ELSE EXISTS (SELECT 1 FROM notifications n \
+                       WHERE n.id = reminders.notification_id AND n.status = 'sent') END AS mailed";
 
 fn read(r: &Row) -> Result<Reminder> {
     let key: i64 = r.get("week_key")?;
@@ -38,24 +44,41 @@ pub async fn remind(
     let mut tx = pools.begin().await?;
     let mut sent = Vec::with_capacity(people.len());
     for &person in people {
-        let exists = sql("SELECT id FROM people WHERE id = $1").bind(person);
-        if tx.optional(exists).await?.is_none() {
+        let exists = sql("SELECT name, email FROM people WHERE id = $1").bind(person);
+        let Some(to) = tx.optional(exists).await? else {
             return Err(Error::invalid(
                 "person_id",
                 psops_core::rule::Rule::UnknownPerson,
                 format!("there is no person {person}"),
             ));
-        }
-        let q = sql(format!(
-            "INSERT INTO reminders (person_id, week_key, message, sent_by, sent_at, mailed) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
-        ))
+        };
+        let notice = Notice {
+            kind: NoticeKind::TimesheetReminder,
+            to_email: to.get("email")?,
+            to_name: to.get("name")?,
+            subject: format!("Your timesheet for {week}"),
+            body: message.trim().to_string(),
+            project_id: None,
+            about: None,
+        };
+        let notification = crate::outbox::queue(&mut tx, &notice).await?;
+        let q = sql(
+            "INSERT INTO reminders (person_id, week_key, message, sent_by, sent_at, mailed, notification_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
         .bind(person)
         .bind(week_key(week))
         .bind(message.trim())
         .bind(ctx.user_id)
         .bind(now())
-        .bind(false);
+        .bind(false)
+        .bind(notification);
+        let id: i64 = tx.one(q).await?.get("id")?;
+        let about = sql("UPDATE notifications SET about = $1 WHERE id = $2")
+            .bind(format!("reminder:{id}"))
+            .bind(notification);
+        tx.execute(about).await?;
+        let q = sql(format!("SELECT {COLUMNS} FROM reminders WHERE id = $1")).bind(id);
         let reminder = read(&tx.one(q).await?)?;
         crate::audit::record(
             &mut tx,

@@ -174,3 +174,12 @@ pub async fn survey_token_hash(db: &Db, survey: psops_core::delivery::surveys::S
         .await?;
     row.get("token_hash")
 }
+
+/// Queues a notification in a transaction of its own, as a change that causes one would
+/// in its transaction: for tests of delivery and of the outbox.
+pub async fn queue_notice(db: &Db, notice: &psops_core::notify::Notice) -> psops_core::Result<i64> {
+    let mut tx = db.pools.begin().await?;
+    let id = crate::outbox::queue(&mut tx, notice).await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -27,6 +27,7 @@ mod contract {
     mod keep_an_admin;
     mod kept;
     mod lifecycle;
+    mod notifications;
     mod rates;
     mod records;
     mod rollups;

@@ -39,6 +39,10 @@ mod matrix_fixture;
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
 mod matrix_health_fixture;
+#[path = "api/matrix_notifications.rs"]
+mod matrix_notifications;
+#[path = "api/matrix_notifications_fixture.rs"]
+mod matrix_notifications_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -97,6 +101,8 @@ mod ui_lifecycle;
 mod ui_lists;
 #[path = "api/ui_milestones.rs"]
 mod ui_milestones;
+#[path = "api/ui_outbox.rs"]
+mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_scoping.rs"]

@@ -86,6 +86,9 @@ pub enum Command {
     /// Weekly health reports: the overdue list by project manager, and their notices.
     #[command(subcommand)]
     Health(crate::health::HealthCommand),
+    /// Notifications: mail what waits in the outbox now, or list the outbox.
+    #[command(subcommand)]
+    Notifications(crate::notifications::NotificationsCommand),
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +134,8 @@ pub struct ServeArgs {
     /// are built from the address the sender's request came to.
     #[arg(long, env = "PSOPS_PUBLIC_URL")]
     pub public_url: Option<String>,
+    #[command(flatten)]
+    pub smtp: crate::mail::SmtpArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -25,7 +25,7 @@ const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
 const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
-fn node() -> String {
+pub(crate) fn node() -> String {
     let host = std::fs::read_to_string("/etc/hostname")
         .ok()
         .map(|h| h.trim().to_string())

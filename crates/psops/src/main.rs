@@ -16,6 +16,8 @@ mod interchange;
 mod jobs;
 mod logging;
 mod milestones;
+mod mail;
+mod notifications;
 mod progress;
 mod rates;
 mod report;
@@ -76,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Milestones(cmd) => milestones::run(cmd).await,
             Command::Escalations(cmd) => escalations::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
+            Command::Notifications(cmd) => notifications::run(cmd).await,
         }
     })
 }

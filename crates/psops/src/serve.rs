@@ -44,7 +44,14 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         // An error means the sender is gone, which also means: stop.
         let _ = stopped.wait_for(|s| *s).await;
     });
+    let delivery = crate::mail::Delivery {
+        store: store.clone(),
+        mailer: args.smtp.mailer()?,
+        policy: args.smtp.retry_policy(),
+        node: crate::jobs::node(),
+    };
     let jobs = crate::jobs::spawn(store, stop.subscribe());
+    let mail = crate::mail::spawn(delivery, stop.subscribe());
     let mut server = std::pin::pin!(server.into_future());
     let mut signals = Signals::install()?;
 
@@ -75,6 +82,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     }
     let _ = stop.send(true);
     let _ = jobs.await;
+    let _ = mail.await;
     tracing::info!("server stopped");
     Ok(())
 }

@@ -31,12 +31,16 @@ mod interchange;
 mod milestones;
 #[path = "cli/nodes.rs"]
 mod nodes;
+#[path = "cli/notifications.rs"]
+mod notifications;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/scoping.rs"]
 mod scoping;
 #[path = "cli/security.rs"]
 mod security;
+#[path = "cli/smtp_sink.rs"]
+mod smtp_sink;
 #[path = "cli/users.rs"]
 mod users;
 #[path = "cli/webdriver.rs"]

@@ -24,6 +24,7 @@ pub mod feeds;
 mod health_raid;
 mod interchange;
 mod me;
+mod notifications;
 pub(crate) mod opportunities;
 mod partners;
 mod people;
@@ -90,7 +91,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::plan::ResourceRequest, psops_core::plan::ChecklistItem, psops_core::scoping::wins::WinBy,
         psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation,
         psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem,
-        psops_core::delivery::surveys::CsatBy
+        psops_core::delivery::surveys::CsatBy,
+        psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -155,6 +157,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(portfolio::router())
         .merge(health_raid::router())
         .merge(surveys::router())
+        .merge(notifications::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

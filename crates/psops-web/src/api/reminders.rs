@@ -1,7 +1,8 @@
 //! `/api/v1/reminders`: the outbox of timesheet reminders. Whoever reads compliance
 //! (admin, ops, finance; a project manager for themselves and their reports) reminds the
 //! people missing a week; everyone reads the reminders of the people whose figures they
-//! may read, their own included. psops has no mail transport, so `mailed` stays false.
+//! may read, their own included. Each reminder is mailed through the notification outbox;
+//! `mailed` turns true once it is sent.
 
 use axum::Json as JsonOut;
 use axum::extract::State;

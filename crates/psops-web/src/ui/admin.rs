@@ -123,6 +123,13 @@ pub async fn index(State(st): State<AppState>, me: SignedIn) -> Result<Response,
     if decides_time_off(&st, &s).await? {
         add("/admin/time-off", "Time off", "Requests waiting for a decision.");
     }
+    if psops_core::policy::notification_scope(&s) != psops_core::notify::NotificationScope::Nothing {
+        add(
+            "/admin/outbox",
+            "Outbox",
+            "Every message psops mails outside it, with its delivery status; send a failed one again.",
+        );
+    }
     if !runs_settings(&s) && !sees_users(&s) && !sees_audit(&s) {
         return Err(Error::Forbidden("the admin area is for admins and operations".into()).into());
     }

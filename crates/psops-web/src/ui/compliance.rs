@@ -63,6 +63,8 @@ struct CompliancePage {
     /// People of the week with nothing submitted, on every page.
     missing: usize,
     notice: Option<String>,
+    /// Whether the reader may open the outbox (administrators, ops, project managers).
+    outbox: bool,
 }
 
 /// How many people are in one status; a link cuts the list to them.
@@ -74,7 +76,7 @@ struct Count {
     current: bool,
 }
 
-/// Whoever reads compliance may remind people and read the outbox.
+/// Whoever reads compliance may remind people.
 async fn reader(st: &AppState, s: &psops_core::policy::Subject) -> Result<psops_core::policy::Grant, UiError> {
     Ok(allow(
         st,
@@ -132,61 +134,6 @@ pub async fn remind(
         .map_or(String::new(), |s| format!("&status={}", s.code()));
     let back = format!("/reports/compliance?week={week}{status}&reminded={}", chosen.len());
     Ok(Redirect::to(&back).into_response())
-}
-
-#[derive(Serialize)]
-struct Sent {
-    person_id: i64,
-    name: String,
-    week: String,
-    message: String,
-    sent_at: String,
-    by: String,
-    mailed: bool,
-}
-
-#[derive(Serialize)]
-struct OutboxPage {
-    #[serde(flatten)]
-    frame: Frame,
-    sent: Vec<Sent>,
-    shown: u32,
-}
-
-/// The newest reminders an outbox shows.
-const OUTBOX: u32 = 100;
-
-/// `GET /admin/outbox`: every reminder, newest first, and whether it was mailed.
-pub async fn outbox(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
-    let s = subject(&st, &me).await?;
-    reader(&st, &s).await?;
-    let list = st
-        .store
-        .reminders(None, &list_scope(&s, ListKind::Figures), OUTBOX)
-        .await?;
-    let names = super::filters::person_names(&st, list.iter().map(|r| r.person_id).collect()).await?;
-    let users = super::filters::user_names(&st, list.iter().filter_map(|r| r.sent_by).collect()).await?;
-    let sent = list
-        .iter()
-        .map(|r| Sent {
-            person_id: r.person_id.get(),
-            name: names.get(&r.person_id.get()).cloned().unwrap_or_default(),
-            week: r.week.to_string(),
-            message: r.message.clone(),
-            sent_at: day(Some(r.sent_at.date())),
-            by: r
-                .sent_by
-                .and_then(|u| users.get(&u.get()).cloned())
-                .unwrap_or_else(|| "psops".into()),
-            mailed: r.mailed,
-        })
-        .collect();
-    let ctx = OutboxPage {
-        frame: frame(&me, &s),
-        sent,
-        shown: OUTBOX,
-    };
-    Ok(render("outbox.html", ctx)?.into_response())
 }
 
 pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, p: Pairs) -> Result<Response, UiError> {
@@ -286,6 +233,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, headers: HeaderMap, 
             .get("reminded")
             .and_then(|n| n.parse::<usize>().ok())
             .map(|n| format!("{n} reminder{} put in the outbox.", if n == 1 { "" } else { "s" })),
+        outbox: psops_core::policy::notification_scope(&s) != psops_core::notify::NotificationScope::Nothing,
     };
     let template = if is_htmx(&headers) {
         "compliance_results.html"

@@ -25,6 +25,7 @@ mod layout;
 mod listing;
 mod locale;
 mod milestones;
+mod outbox;
 mod people;
 mod portfolio;
 mod pre_session;
@@ -122,7 +123,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/utilization.csv", get(reports::utilization_csv))
         .route("/reports/compliance", get(compliance::show))
         .route("/reports/compliance/remind", post(compliance::remind))
-        .route("/admin/outbox", get(compliance::outbox))
+        .route("/admin/outbox", get(outbox::page))
+        .route("/admin/outbox/{id}/resend", post(outbox::resend))
         .route("/tokens", get(admin_tokens::list).post(admin_tokens::create))
         .route("/tokens/{id}/revoke", post(admin_tokens::revoke))
         .route("/admin", get(admin::index))
