@@ -35,11 +35,9 @@ crate::stories!(
 
 async fn migrations_are_applied_once(db: &Db) {
     let applied = db.applied_migrations().await.unwrap();
-    assert_eq!(
-        applied,
-        (1..=applied.len() as i64).collect::<Vec<_>>(),
-        "versions 1..=N, all applied"
-    );
+    // Increasing from 1; a branch may hold a later number before the ones between land.
+    assert_eq!(applied.first(), Some(&1), "{applied:?}");
+    assert!(applied.windows(2).all(|w| w[0] < w[1]), "{applied:?}");
     assert!(applied.len() >= 2);
     assert!(db.migrate().await.unwrap().is_empty(), "a second run applies nothing");
     db.ping().await.unwrap();
