@@ -157,10 +157,7 @@ impl SurveyAnswer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
     /// Waiting for an answer: the page shows the question.
-    Open {
-        survey: Box<Survey>,
-        project_name: String,
-    },
+    Open { survey: Box<Survey>, project_name: String },
     /// Already answered: refused, clearly.
     Answered,
     /// Past its expiry: refused, clearly.
