@@ -28,6 +28,7 @@ mod contract {
     mod kept;
     mod lifecycle;
     mod notifications;
+    mod portfolio;
     mod rates;
     mod records;
     mod rollups;

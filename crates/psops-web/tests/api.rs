@@ -105,6 +105,8 @@ mod ui_milestones;
 mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_portfolio.rs"]
+mod ui_portfolio;
 #[path = "api/ui_scoping.rs"]
 mod ui_scoping;
 #[path = "api/ui_week.rs"]

@@ -96,6 +96,8 @@ const ROWS: &[Row] = &[
     ("patch", "/api/v1/projects/{id}", Project(OWN), Body::Empty, "200 200 403 403 403 200 403 403 403 403"),
     ("patch", "/api/v1/projects/{id}", Project(OTHER), Body::Empty, "200 200 403 403 403 404 404 404 404 403"),
     ("get", "/api/v1/projects/{id}/moves", Project(OWN), Body::None, ALL_200),
+    // the portfolio: those who oversee delivery and project managers (their own projects)
+    ("get", "/api/v1/portfolio", None, Body::None, "200 200 200 200 200 200 404 404 404 200"),
     ("get", "/api/v1/projects/{id}/moves", Project(OTHER), Body::None, "200 200 200 200 200 404 404 404 404 200"),
     // assignments
     ("get", "/api/v1/assignments", None, Body::None, ALL_200),

@@ -263,6 +263,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/projects/{id}/archive"),
     ("post", "/api/v1/projects/{id}/unarchive"),
     ("get", "/api/v1/projects/{id}/moves"),
+    ("get", "/api/v1/portfolio"),
     ("get", "/api/v1/assignments"),
     ("post", "/api/v1/assignments"),
     ("get", "/api/v1/assignments/{id}"),
