@@ -88,8 +88,8 @@ fn all_fit(b: &Browser, base: &str, pages: &[String]) {
 }
 
 /// The account, its contact, the active T&M project and its manager, and PS leadership.
-/// Returns the project's id.
-fn organisation(db: &TestDb, server: &Server, token: &str) -> i64 {
+/// Returns the ids of the project and of its open escalation.
+fn organisation(db: &TestDb, server: &Server, token: &str) -> (i64, i64) {
     let account = post(
         server,
         token,
@@ -125,7 +125,7 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> i64 {
         json!({"project_id": project, "name": "Wave 1 stores live", "due_date": "2026-12-18",
                "amount": {"amount_minor": 4_500_000, "currency": "USD"}, "status": "open"}),
     );
-    post(
+    let escalation = post(
         server,
         token,
         "/api/v1/escalations",
@@ -145,7 +145,7 @@ fn organisation(db: &TestDb, server: &Server, token: &str) -> i64 {
         "leadership",
     ];
     run(db, &lead, Some(&format!("{PASSWORD}\n"))).assert_ok();
-    project
+    (project, escalation)
 }
 
 /// The PM files this week's report: red, schedule slipping, the client frustrated.
@@ -313,7 +313,7 @@ fn delivery_in_a_browser(db: &TestDb, name: &str) {
     let token = crate::create_token(db, "admin@example.com", "delivery");
     let server = Server::start(db, &[]);
     let base = format!("http://{}", server.addr);
-    let project = organisation(db, &server, &token);
+    let (project, escalation) = organisation(db, &server, &token);
 
     sign_in(&b, &base, "pat@example.com");
     file_a_red_report(&b, &base, project);
@@ -346,7 +346,12 @@ fn delivery_in_a_browser(db: &TestDb, name: &str) {
     let pages: Vec<String> = ["", "/milestones", "/health", "/raid", "/escalations", "/closure"]
         .iter()
         .map(|tab| format!("/projects/{project}{tab}"))
-        .chain(["/portfolio".to_string(), "/escalations".to_string()])
+        .chain([
+            format!("/raid-items/new?project={project}"),
+            "/portfolio".to_string(),
+            "/escalations".to_string(),
+            format!("/escalations/{escalation}"),
+        ])
         .collect();
     all_fit(&b, &base, &pages);
     sign_out(&b);
