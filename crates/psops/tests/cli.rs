@@ -11,6 +11,8 @@ mod audit;
 mod browser;
 #[path = "cli/browser_catalog.rs"]
 mod browser_catalog;
+#[path = "cli/browser_delivery.rs"]
+mod browser_delivery;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
 #[path = "cli/browser_scoping.rs"]
