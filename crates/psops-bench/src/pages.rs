@@ -113,9 +113,17 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ),
         ("Scoping inbox", "/scoping/inbox".to_string()),
         ("Win rates and service levels", "/scoping/report".to_string()),
+        ("Portfolio", "/portfolio".to_string()),
+        ("Escalations", "/escalations".to_string()),
+        ("Outbox", "/admin/outbox".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
+        all.push(("Project milestones", format!("/projects/{id}/milestones")));
+        all.push(("Project health", format!("/projects/{id}/health")));
+        all.push(("Project RAID log", format!("/projects/{id}/raid")));
+        all.push(("Project escalations", format!("/projects/{id}/escalations")));
+        all.push(("Project closure", format!("/projects/{id}/closure")));
     }
     if let Some(id) = who.opportunity {
         all.push(("Opportunity page", format!("/scoping/opportunities/{id}")));
@@ -281,6 +289,7 @@ mod tests {
                 sow: None,
             },
         );
-        assert_eq!(without.len(), p.len() - 3);
+        // The project's overview and its five tabs, the opportunity and the SOW.
+        assert_eq!(without.len(), p.len() - 8);
     }
 }

@@ -313,7 +313,7 @@ fn phase_of(status: ProjectStatus, start: Option<Date>, end: Option<Date>, today
                 Phase::InitiateAndPlan
             } else if done * 5 > whole * 4 {
                 Phase::DeployAndClose
-            } else if i % 3 == 0 {
+            } else if i.is_multiple_of(3) {
                 Phase::IterateAndValidate
             } else {
                 Phase::DeliverTrainAndMonitor

@@ -116,7 +116,7 @@ impl EscalationStatus {
     }
 }
 
-/// How the account feels about us at the close.
+/// How the customer feels: in a weekly health report, and the account at an escalation's close.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]

@@ -44,21 +44,9 @@ impl Code for Rag {
     const FIELD: &'static str = "overall";
 }
 
-/// How the customer feels about the project.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum Sentiment {
-    Happy,
-    Engaged,
-    Frustrated,
-    Disengaged,
-}
-
-impl Code for Sentiment {
-    const FIELD: &'static str = "sentiment";
-}
+/// How the customer feels about the project: the same four words as an account's
+/// sentiment at an escalation's close.
+pub use super::escalations::Sentiment;
 
 /// The most characters a summary holds, and its most lines.
 pub const SUMMARY_CHARS: usize = 500;

@@ -30,8 +30,8 @@ impl PortfolioStore for Db {
             watch: watch(&latest),
             overdue_reports: self.overdue_health(&scope.projects, today).await?,
             escalated_raid: self.escalated_raid(&scope.projects, LISTED).await?,
-            escalations: self.escalation_summary(scope.escalations.clone(), now).await?,
-            awaiting_acceptance: self.awaiting_acceptance(scope.projects.clone()).await?,
+            escalations: self.escalation_summary(scope.escalations, now).await?,
+            awaiting_acceptance: self.awaiting_acceptance(scope.projects).await?,
             csat: CsatQuarters {
                 this_quarter: fiscal.quarter_of(today).label(),
                 this: self.quarter_csat(today).await?,

@@ -86,9 +86,31 @@ async fn statuses_move_along_the_edges_and_are_dated(db: &Db) {
     let _: Project = db.update(&ctx(), p.id, None, renamed).await.unwrap();
     assert_eq!(db.project_moves(p.id).await.unwrap().len(), 4);
 
-    // Closed, then completed; completed and cancelled are final.
+    // Closed; completed waits for the closure checklist, naming what it lacks, and writes
+    // nothing; cancelled is final.
     let _: Project = db.update(&ctx(), p.id, None, to(Closed)).await.unwrap();
-    let _: Project = db.update(&ctx(), p.id, None, to(Completed)).await.unwrap();
+    let e = db.update(&ctx(), p.id, None, to(Completed)).await.unwrap_err();
+    match &e {
+        Error::Conflict(f) => {
+            assert_eq!((f.field.as_str(), f.rule), ("status", Rule::Gate));
+            assert!(
+                f.message.contains("CSAT survey") && f.message.contains("retrospective"),
+                "{e}"
+            );
+        }
+        other => panic!("expected the closure gate, got {other:?}"),
+    }
+    assert_eq!(
+        db.project_moves(p.id).await.unwrap().len(),
+        5,
+        "the refused move wrote nothing"
+    );
+    for s in [Active, Cancelled] {
+        let _: Project = db
+            .update(&ctx(), p.id, None, to(s))
+            .await
+            .expect("reopened, then cancelled");
+    }
     let e = db.update(&ctx(), p.id, None, to(Active)).await.unwrap_err();
     assert!(
         matches!(&e, Error::Invalid(_)) && e.to_string().contains("final"),

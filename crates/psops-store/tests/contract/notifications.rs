@@ -336,7 +336,11 @@ async fn the_demo_outbox_shows_every_status(db: &Db) {
     let org = psops_demo::DemoOrg::generate(spec).unwrap();
     let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
     psops_demo::install(db, &ctx(), &org, &hashes, &|_| {}).await.unwrap();
-    let all = NotificationFilter::default();
+    // The timesheet reminders: the demo's other parts queue their own notices too.
+    let all = NotificationFilter {
+        kind: Some(psops_core::notify::NoticeKind::TimesheetReminder),
+        ..Default::default()
+    };
     let page = |status| NotificationFilter {
         status: Some(status),
         ..all.clone()

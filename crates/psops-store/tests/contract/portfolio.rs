@@ -124,7 +124,7 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
         ProjectFilter {
             status: Some(ProjectStatus::Active),
             archived: Some(false),
-            scope: theirs.projects.clone(),
+            scope: theirs.projects,
             ..Default::default()
         }
     );

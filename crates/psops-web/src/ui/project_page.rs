@@ -386,7 +386,7 @@ pub async fn page(
     refused: Vec<psops_core::FieldError>,
     conflict: bool,
 ) -> Result<Response, UiError> {
-    let s = super::filters::subject(st, &me).await?;
+    let s = super::filters::subject(st, me).await?;
     let project = st.store.get(id).await?;
     allow(st, &s, Action::Read, &project).await?;
     let today = OffsetDateTime::now_utc().date();

@@ -6,6 +6,7 @@ use axum::Router;
 use psops_core::accounts::{Account, Contact, ContactFields, NewContact};
 use psops_core::assignments::Assignment;
 use psops_core::dates::format_date;
+use psops_core::delivery::lifecycle::Phase;
 use psops_core::partners::{Partner, PartnerType};
 use psops_core::people::{Function, Person};
 use psops_core::policy::{Action, Subject};
@@ -190,7 +191,11 @@ const PROJECT: &[Input] = &[
         .hint("Empty for internal projects."),
     Input::new("project_type", "Type", Kind::Choice(options::<ProjectType>)),
     Input::new("billing_type", "Billing", Kind::Choice(options::<BillingType>)),
-    Input::new("status", "Status", Kind::Choice(options::<ProjectStatus>)),
+    Input::new("status", "Status", Kind::Choice(options::<ProjectStatus>))
+        .hint("Moves only along the lifecycle's edges; the overview offers them."),
+    Input::new("phase", "Phase", Kind::Choice(options::<Phase>))
+        .optional()
+        .hint("Forward one phase at a time, or back to deliver for another iteration."),
     Input::new("start_date", "Start", Kind::Date).optional(),
     Input::new("end_date", "End", Kind::Date).optional(),
     Input::new("project_manager_id", "Project manager", Kind::Ref(Entity::Person))
