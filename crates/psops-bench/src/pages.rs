@@ -114,6 +114,7 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Scoping inbox", "/scoping/inbox".to_string()),
         ("Win rates and service levels", "/scoping/report".to_string()),
         ("Portfolio", "/portfolio".to_string()),
+        ("CSAT by project manager", "/reports/csat?by=pm".to_string()),
         ("Escalations", "/escalations".to_string()),
         ("Outbox", "/admin/outbox".to_string()),
     ];

@@ -14,6 +14,7 @@ mod assets;
 mod catalog;
 pub mod charts;
 mod compliance;
+mod csat_report;
 mod directory;
 mod edit;
 mod escalations;
@@ -90,6 +91,7 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/portfolio", get(portfolio::show))
+        .route("/reports/csat", get(csat_report::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/projects/{id}/move", post(project_lifecycle::act))

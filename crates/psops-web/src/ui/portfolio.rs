@@ -52,6 +52,8 @@ struct View {
     escalations: Vec<Line>,
     awaiting: Vec<Line>,
     csat: [Csat; 2],
+    /// The reader may open the CSAT report the figures come from.
+    csat_link: bool,
     overdue_escalations: i64,
 }
 
@@ -63,7 +65,7 @@ fn percent(bp: Option<i64>) -> String {
     bp.map_or("—".into(), |bp| format!("{}.{} %", bp / 100, (bp % 100) / 10))
 }
 
-fn view(p: &Portfolio) -> (String, String, String) {
+fn view(p: &Portfolio, csat_link: bool) -> (String, String, String) {
     let bar = |label: &str, value: i64, href: &str| HBar {
         label: label.into(),
         value: value as f64,
@@ -122,7 +124,7 @@ fn view(p: &Portfolio) -> (String, String, String) {
             label: q.clone(),
             value: pct(t.csat_bp()),
             marker: None,
-            href: Some("/reports/csat".into()),
+            href: csat_link.then(|| "/reports/csat".into()),
         })
         .collect(),
         reference: Some(Target {
@@ -139,7 +141,8 @@ fn view(p: &Portfolio) -> (String, String, String) {
 pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let p = crate::api::portfolio::read(&st, &s).await?;
-    let (rag_chart, escalation_chart, csat_chart) = view(&p);
+    let csat_link = decide(&s, Action::Read, &Resource::CsatReport) == Decision::Allow;
+    let (rag_chart, escalation_chart, csat_chart) = view(&p, csat_link);
     let day = |d: time::Date| super::locale::shown(d);
     let watch = p
         .watch
@@ -240,6 +243,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             csat(&p.csat.last_quarter, &p.csat.last),
         ],
         overdue_escalations: p.escalations.by_severity.iter().map(|c| c.overdue).sum(),
+        csat_link,
     };
     Ok(render("portfolio.html", v)?.into_response())
 }

@@ -65,6 +65,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
     ("portfolio.html", include_str!("../../templates/portfolio.html")),
+    ("csat_report.html", include_str!("../../templates/csat_report.html")),
     ("milestones.html", include_str!("../../templates/milestones.html")),
     ("closure.html", include_str!("../../templates/closure.html")),
     ("survey.html", include_str!("../../templates/survey.html")),

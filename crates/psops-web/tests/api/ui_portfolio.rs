@@ -35,6 +35,15 @@ async fn leadership_reads_the_portfolio_and_consultants_do_not(app: TestApp) {
         "an overdue report links to the project's health"
     );
 
+    // Its CSAT figures link to the CSAT report, grouped as asked.
+    assert!(page.text.contains("&#x2f;reports&#x2f;csat") || page.text.contains("/reports/csat"));
+    let csat = lead.get(&app, "/reports/csat?by=pm").await.expect(200);
+    assert!(
+        csat.text.contains("aria-current=\"page\">Project manager"),
+        "grouped by PM"
+    );
+    assert!(csat.text.contains("No survey has been sent yet."));
+
     web_user(store, "pat@org.example", vec![Role::ProjectManager], Some(org.pm)).await;
     let pm = Browser::sign_in(&app, "pat@org.example").await;
     let mine = pm.get(&app, "/portfolio").await.expect(200);
@@ -43,6 +52,7 @@ async fn leadership_reads_the_portfolio_and_consultants_do_not(app: TestApp) {
     web_user(store, "ada@org.example", vec![Role::Consultant], Some(org.ada)).await;
     let ada = Browser::sign_in(&app, "ada@org.example").await;
     ada.get(&app, "/portfolio").await.expect(404);
+    ada.get(&app, "/reports/csat").await.expect(404);
     let home = ada.get(&app, "/").await.expect(200).text.replace("&#x2f;", "/");
     assert!(!home.contains("href=\"/portfolio\""));
 }
