@@ -37,10 +37,6 @@ struct View {
     rows: Vec<Row>,
 }
 
-fn percent(bp: Option<i64>) -> String {
-    bp.map_or("—".into(), |bp| format!("{}.{} %", bp / 100, bp % 100 / 10))
-}
-
 fn label(by: CsatBy) -> &'static str {
     match by {
         CsatBy::Quarter => "Quarter",
@@ -75,8 +71,8 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
             sent: r.tally.sent,
             answered: r.tally.answered,
             satisfied: r.tally.satisfied,
-            csat: percent(r.csat_bp),
-            response: percent(r.response_rate_bp),
+            csat: super::filters::pct(r.csat_bp),
+            response: super::filters::pct(r.response_rate_bp),
         })
         .collect();
     let tabs = CsatBy::ALL

@@ -57,14 +57,6 @@ struct View {
     overdue_escalations: i64,
 }
 
-fn words(code: &str) -> String {
-    super::charts::capitalised(&code.replace('_', " "))
-}
-
-fn percent(bp: Option<i64>) -> String {
-    bp.map_or("—".into(), |bp| format!("{}.{} %", bp / 100, (bp % 100) / 10))
-}
-
 fn view(p: &Portfolio, csat_link: bool) -> (String, String, String) {
     let bar = |label: &str, value: i64, href: &str| HBar {
         label: label.into(),
@@ -99,7 +91,7 @@ fn view(p: &Portfolio, csat_link: bool) -> (String, String, String) {
             .by_severity
             .iter()
             .map(|c| HBar {
-                label: words(c.severity.code()),
+                label: super::filters::label(c.severity.code()),
                 value: c.open as f64,
                 marker: (c.overdue > 0).then_some(c.overdue as f64),
                 href: Some(format!("/escalations?severity={}", c.severity.code())),
@@ -151,11 +143,11 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             href: format!("/projects/{}/health", h.project_id),
             cells: vec![
                 h.project_name.clone(),
-                words(h.overall.code()),
+                super::filters::label(h.overall.code()),
                 h.trend
-                    .map(|t| words(t.code()))
+                    .map(|t| super::filters::label(t.code()))
                     .unwrap_or_else(|| "First report".into()),
-                words(h.sentiment.code()),
+                super::filters::label(h.sentiment.code()),
                 h.week.to_string(),
             ],
             mark: h.overall.code(),
@@ -181,9 +173,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             href: format!("/projects/{}/raid", e.item.fields.project_id),
             cells: vec![
                 e.project_name.clone(),
-                words(e.item.fields.kind.code()),
+                super::filters::label(e.item.fields.kind.code()),
                 e.item.fields.title.clone(),
-                words(e.item.fields.priority.code()),
+                super::filters::label(e.item.fields.priority.code()),
                 e.owner_name.clone().unwrap_or_default(),
                 e.item.fields.due_date.map(day).unwrap_or_default(),
             ],
@@ -199,8 +191,8 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             href: format!("/escalations/{}", e.id),
             cells: vec![
                 e.fields.title.clone(),
-                words(e.fields.severity.code()),
-                words(e.status.code()),
+                super::filters::label(e.fields.severity.code()),
+                super::filters::label(e.status.code()),
                 day(e.next_update_due.date()),
             ],
             mark: if e.is_overdue(now) { "overdue" } else { "" },
@@ -223,7 +215,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
         .collect();
     let csat = |quarter: &String, t: &psops_core::delivery::surveys::CsatTally| Csat {
         quarter: quarter.clone(),
-        percent: percent(t.csat_bp()),
+        percent: super::filters::pct(t.csat_bp()),
         answered: t.answered,
         sent: t.sent,
     };

@@ -38,14 +38,6 @@ pub struct Lifecycle {
     history: Vec<(String, String)>,
 }
 
-fn words(code: &str) -> String {
-    let w = code.replace('_', " ");
-    let mut c = w.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
-}
-
 impl Lifecycle {
     pub async fn of(st: &AppState, p: &Project, edit: bool) -> psops_core::Result<Lifecycle> {
         let f = &p.fields;
@@ -61,8 +53,10 @@ impl Lifecycle {
                 let what = if m.from_status != Some(m.to_status) {
                     format!(
                         "{} → {}",
-                        m.from_status.map(|s| words(s.code())).unwrap_or_default(),
-                        words(m.to_status.code())
+                        m.from_status
+                            .map(|s| super::filters::label(s.code()))
+                            .unwrap_or_default(),
+                        super::filters::label(m.to_status.code())
                     )
                 } else {
                     format!("Phase: {}", m.to_phase.map(Phase::label).unwrap_or("none"))
@@ -77,7 +71,7 @@ impl Lifecycle {
             statuses: if edit {
                 next_statuses(f.status)
                     .iter()
-                    .map(|s| (s.code(), words(s.code())))
+                    .map(|s| (s.code(), super::filters::label(s.code())))
                     .collect()
             } else {
                 Vec::new()
