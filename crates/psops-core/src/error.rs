@@ -114,6 +114,8 @@ pub enum Thing {
     Import,
     /// The delivery portfolio (`portfolio`).
     Portfolio,
+    /// The organisation's money figures: the finance dashboard and reports (`finance`).
+    Finance,
     /// What a path names by an id that is not a number, so of no kind (`object`).
     Object,
 }
@@ -125,6 +127,7 @@ impl Thing {
             Thing::Entity(e) => e.name(),
             Thing::Timesheet => "timesheet",
             Thing::Portfolio => "portfolio",
+            Thing::Finance => "finance",
             Thing::Calendar => "calendar",
             Thing::ComplianceReport => "compliance_report",
             Thing::ComplianceReportPage => "compliance report",

@@ -17,6 +17,7 @@ pub mod csv_writer;
 pub mod dates;
 pub mod delivery;
 pub mod error;
+pub mod finance;
 pub mod fiscal;
 pub mod health;
 pub mod ical;

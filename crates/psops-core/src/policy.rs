@@ -164,6 +164,21 @@ pub enum Resource {
         partner_delivers: bool,
         dri: Option<PersonId>,
     },
+    /// The organisation's money: revenue, cost and margin across projects, forecasts and
+    /// the ledger behind them. Read by those who see cost; recognised, snapshotted and
+    /// closed by finance and administrators.
+    Finance,
+    /// One project's money: burn and estimate at completion in hours and bill-rate money,
+    /// and — with `cost` — its cost and margin, which only those who see cost read.
+    ProjectMoney {
+        project: ProjectFacts,
+        cost: bool,
+    },
+    /// An invoice or credit note of a project: read by those who see bill rates and by
+    /// the project's manager; drafted, issued and credited by finance and administrators.
+    Invoice {
+        project: ProjectFacts,
+    },
     /// A notification in the outbox, and the project it concerns if any: administrators
     /// and ops read every one and send one again; a project's manager reads theirs.
     Notification {
@@ -456,6 +471,10 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::Notification { project } => {
             s.staff_in(&[Role::Admin, Role::Ops]) || project.is_some_and(|p| !s.is_partner() && s.manages(&p))
         }
+        Resource::Finance | Resource::ProjectMoney { cost: true, .. } => s.sees_cost(),
+        Resource::ProjectMoney { project, cost: false } | Resource::Invoice { project } => {
+            s.sees_bill_rates() || !s.is_partner() && s.manages(project)
+        }
     }
 }
 
@@ -535,9 +554,13 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         // Deciding a step is checked against the chain itself: its own approver, in order.
         Resource::SkuRequest { .. } if action == Action::Approve => !s.is_partner(),
         Resource::SkuRequest { .. } => staff(&[Role::Admin, Role::PracticeManager]),
-        Resource::RateCard { .. } | Resource::ProjectRates(_) | Resource::CostRates | Resource::FxRates => {
-            s.keeps_rates()
-        }
+        Resource::RateCard { .. }
+        | Resource::ProjectRates(_)
+        | Resource::CostRates
+        | Resource::FxRates
+        | Resource::Finance
+        | Resource::ProjectMoney { .. }
+        | Resource::Invoice { .. } => s.keeps_rates(),
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
         Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
         // PS leadership decides a change, never the one who raised it.
@@ -714,7 +737,10 @@ impl ListScope {
                 partner_id,
                 manager_id,
             } => is(own, *person_id) || managed_by.is_some() && *manager_id == managed_by || org(*partner_id),
-            Resource::ProjectRates(p) | Resource::Plan(p) => managed(p),
+            Resource::ProjectRates(p)
+            | Resource::Plan(p)
+            | Resource::ProjectMoney { project: p, .. }
+            | Resource::Invoice { project: p } => managed(p),
             Resource::Notification { project } => project.is_some_and(|p| managed(&p)),
             Resource::Catalog
             | Resource::SkuRequest { .. }
@@ -724,6 +750,7 @@ impl ListScope {
             | Resource::Opportunity { .. }
             | Resource::Change { .. }
             | Resource::Escalation { .. }
+            | Resource::Finance
             | Resource::Portfolio => false,
             Resource::Settings
             | Resource::Users

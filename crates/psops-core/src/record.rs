@@ -84,6 +84,17 @@ pub enum Entity {
     Closure,
     /// A notification in the outbox (sent again by a person).
     Notification,
+    /// A project's money terms: how its fixed fee is recognised (audited under the
+    /// project's id).
+    ProjectFinance,
+    /// A run of revenue and cost recognition over the open months.
+    Recognition,
+    /// A month finance closed (and reopened, with the reason).
+    PeriodClose,
+    /// An invoice or a credit note.
+    Invoice,
+    /// A month's forecast as it stood when it was kept.
+    ForecastSnapshot,
 }
 
 impl Entity {

@@ -184,6 +184,8 @@ pub enum Rule {
     PostgresUrl,
     /// A date lies outside the project's start and end dates.
     ProjectDates,
+    /// A money figure needs a rate (bill, cost or FX) that is not on record for its day.
+    NoRate,
     /// Time on a non-billable project is marked billable.
     ProjectNotBillable,
     /// An entry names both a project and an internal category, or neither.

@@ -41,6 +41,9 @@ pub struct Settings {
     /// CSAT surveys: how long a link stays good.
     #[serde(default)]
     pub surveys: crate::delivery::surveys::SurveySettings,
+    /// Money: the margin target, forecast weights and accuracy, invoice numbering.
+    #[serde(default)]
+    pub finance: crate::finance::FinanceSettings,
 }
 
 impl Default for Settings {
@@ -57,6 +60,7 @@ impl Default for Settings {
             escalations: Default::default(),
             delivery: Default::default(),
             surveys: Default::default(),
+            finance: Default::default(),
         }
     }
 }
@@ -89,6 +93,8 @@ pub struct SettingsPatch {
     pub delivery: Option<crate::delivery::settings::DeliverySettings>,
     /// Replaces the survey settings whole.
     pub surveys: Option<crate::delivery::surveys::SurveySettings>,
+    /// Replaces the finance settings whole.
+    pub finance: Option<crate::finance::FinanceSettings>,
 }
 
 impl Settings {
@@ -116,6 +122,7 @@ impl Settings {
         crate::patch::set(&mut self.escalations, patch.escalations);
         crate::patch::set(&mut self.delivery, patch.delivery);
         crate::patch::set(&mut self.surveys, patch.surveys);
+        crate::patch::set(&mut self.finance, patch.finance);
         self.validate()?;
         Ok(self)
     }
@@ -153,6 +160,7 @@ impl Settings {
         self.escalations.validate(&mut c);
         self.delivery.validate(&mut c);
         self.surveys.validate(&mut c);
+        self.finance.validate(&mut c);
         c.into_result()
     }
 }

@@ -18,6 +18,7 @@ mod common;
 mod db;
 pub(crate) mod delivery;
 mod estimates;
+mod finance;
 mod follow;
 mod idempotency;
 pub mod import;

@@ -159,6 +159,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_outbox_delivery.sql"),
         postgres: include_str!("../migrations/postgres/0022_outbox_delivery.sql"),
     },
+    Migration {
+        version: 23,
+        name: "ledger",
+        sqlite: include_str!("../migrations/sqlite/0023_ledger.sql"),
+        postgres: include_str!("../migrations/postgres/0023_ledger.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

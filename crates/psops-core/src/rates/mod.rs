@@ -20,7 +20,7 @@ use crate::validate::Checks;
 use crate::{Error, Minutes, Money, Result};
 
 /// Divides exactly, rounding half away from zero.
-pub(crate) fn div_round(n: i128, d: i128) -> i128 {
+pub fn div_round(n: i128, d: i128) -> i128 {
     debug_assert!(d > 0);
     let q = n / d;
     let r = n % d;

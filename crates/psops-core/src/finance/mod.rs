@@ -1,0 +1,13 @@
+//! Money: what the organisation earns and spends on its projects, and how finance closes
+//! its books. Revenue is recognised by each billing type's rule, cost is every hour at
+//! the person's cost rate, both held in the project's currency and converted into the
+//! reporting currency at the FX rate of the day; invoices bill what was earned; a closed
+//! month freezes its figures.
+
+pub mod month;
+pub mod pricing;
+pub mod settings;
+
+pub use month::Month;
+pub use pricing::{Books, Priced};
+pub use settings::FinanceSettings;

@@ -1,0 +1,93 @@
+//! The books in SQL: every live bill rate, project rate, cost rate, FX rate and assignment
+//! role, read once for a computation, and the pricing terms of projects.
+
+use std::collections::HashMap;
+
+use psops_core::Result;
+use psops_core::finance::pricing::{Books, RoleOn, Terms};
+use psops_core::projects::ProjectId;
+use psops_core::rates::{CostRate, FxRate, ProjectRate, RoleRate};
+use psops_core::store::OrgStore;
+
+use crate::Db;
+use crate::db::{Pools, sql};
+use crate::record::Stored;
+
+async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
+    let q = sql(format!(
+        "SELECT {} FROM {} WHERE archived_at IS NULL",
+        crate::record::table::<R>().columns,
+        R::TABLE
+    ));
+    pools.all(q).await?.iter().map(R::read).collect()
+}
+
+/// The books as they stand now.
+pub(crate) async fn books(db: &Db) -> Result<Books> {
+    let reporting = db.settings().await?.default_currency;
+    let pools = &db.pools;
+    let roles =
+        sql("SELECT person_id, project_id, role, start_date, end_date FROM assignments WHERE archived_at IS NULL");
+    let (card, overrides, costs, fx, roles) = tokio::try_join!(
+        live::<RoleRate>(pools),
+        live::<ProjectRate>(pools),
+        live::<CostRate>(pools),
+        live::<FxRate>(pools),
+        async { Ok::<_, psops_core::Error>(pools.all(roles).await?) },
+    )?;
+    let roles = roles
+        .iter()
+        .map(|r| {
+            Ok(RoleOn {
+                person: r.id("person_id")?,
+                project: r.id("project_id")?,
+                role: r.code("role")?,
+                start: r.get("start_date")?,
+                end: r.get("end_date")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Books::new(reporting, &card, &overrides, &costs, &fx, &roles))
+}
+
+/// The pricing terms of projects (all of them when `only` is empty): the currency their
+/// money is kept in — the budget's, else the account's, else the organisation's — and
+/// the account's region.
+pub(crate) async fn terms(db: &Db, only: &[ProjectId]) -> Result<HashMap<ProjectId, Terms>> {
+    let fallback = db.settings().await?.default_currency;
+    let mut q = sql(
+        "SELECT p.id, p.billing_type, p.budget_currency, a.currency AS account_currency, a.region \
+         FROM projects p LEFT JOIN accounts a ON a.id = p.account_id",
+    );
+    if !only.is_empty() {
+        q.push(" WHERE p.id IN (");
+        for (i, id) in only.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push_bind(*id);
+        }
+        q.push(")");
+    }
+    let mut out = HashMap::new();
+    for r in db.pools.all(q).await? {
+        let id: ProjectId = r.id("id")?;
+        let currency = match (
+            r.get::<Option<String>>("budget_currency")?,
+            r.get::<Option<String>>("account_currency")?,
+        ) {
+            (Some(c), _) | (None, Some(c)) => c.parse()?,
+            (None, None) => fallback,
+        };
+        out.insert(
+            id,
+            Terms {
+                id,
+                currency,
+                region: r.get("region")?,
+                billing_type: r.code("billing_type")?,
+            },
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,4 @@
+//! Money in SQL: the books pricing reads, the ledger of recognised revenue and cost,
+//! period close, invoices and forecasts.
+
+pub(crate) mod books;
