@@ -22,10 +22,12 @@ use crate::AppState;
 mod catalog;
 mod closure_csat;
 mod escalations;
+mod finance;
 mod notifications;
 mod scoping;
 
 pub use closure_csat::ClosureOf;
+pub use finance::MoneyOf;
 
 /// A record, or the input of one, as the policy sees it. `None` means a reference in
 /// the input points nowhere: the store refuses that with a clear error of its own.

@@ -17,6 +17,7 @@ mod jobs;
 mod logging;
 mod mail;
 mod milestones;
+mod money;
 mod notifications;
 mod progress;
 mod rates;

@@ -1,4 +1,4 @@
-//! `psops report capacity|utilization|compliance|portfolio`: the handbook table,
+//! `psops report capacity|utilization|compliance|portfolio` (and csat, revenue, margin): the handbook table,
 //! utilization, timesheet compliance and the delivery portfolio as an aligned table, CSV
 //! or JSON — hours with two decimals, percentages with one, the same cells the API's CSV
 //! has — and `psops verify`, which recomputes the rollups from the raw entries and exits
@@ -39,6 +39,10 @@ pub enum ReportCommand {
     Portfolio(PortfolioArgs),
     /// CSAT % and response rate by quarter, offering, PM, region or partner.
     Csat(crate::csat::CsatArgs),
+    /// Recognised revenue by month (or quarter, project, offering, category …).
+    Revenue(crate::money::MoneyArgs),
+    /// Revenue, cost and gross margin against the target, by project (or month, offering …).
+    Margin(crate::money::MoneyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +129,8 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Compliance(a) => compliance(a).await,
         ReportCommand::Portfolio(a) => portfolio(a).await,
         ReportCommand::Csat(a) => crate::csat::run(a).await,
+        ReportCommand::Revenue(a) => crate::money::run(a, crate::money::Which::Revenue).await,
+        ReportCommand::Margin(a) => crate::money::run(a, crate::money::Which::Margin).await,
     }
 }
 

@@ -4,10 +4,14 @@
 //! reporting currency at the FX rate of the day; invoices bill what was earned; a closed
 //! month freezes its figures.
 
+pub mod burn;
+pub mod margin;
 pub mod month;
 pub mod pricing;
+pub mod reports;
 pub mod settings;
 
 pub use month::Month;
 pub use pricing::{Books, Priced};
+pub use reports::FinanceStore;
 pub use settings::FinanceSettings;

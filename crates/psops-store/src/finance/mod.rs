@@ -2,3 +2,5 @@
 //! period close, invoices and forecasts.
 
 pub(crate) mod books;
+mod reports;
+mod tags;

@@ -123,6 +123,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
         nav.push(link("/catalog", "Catalog"));
     }
+    if super::finance::sees_finance(s) {
+        nav.push(link("/finance", "Finance"));
+    }
     if super::rates::sees_rates(s) {
         nav.push(link("/rates", "Rates"));
     }

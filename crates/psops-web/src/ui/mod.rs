@@ -19,6 +19,7 @@ mod directory;
 mod edit;
 mod escalations;
 mod filters;
+mod finance;
 mod form;
 mod home;
 pub(crate) mod home_ops;
@@ -33,6 +34,7 @@ mod pre_session;
 mod project_closure;
 mod project_health;
 mod project_lifecycle;
+mod project_money;
 mod project_page;
 mod project_raid;
 mod project_tabs;
@@ -92,6 +94,9 @@ pub fn router() -> Router<AppState> {
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/portfolio", get(portfolio::show))
         .route("/reports/csat", get(csat_report::show))
+        .route("/finance", get(finance::dashboard))
+        .route("/finance/margin", get(finance::margin))
+        .route("/projects/{id}/money", get(project_money::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/projects/{id}/move", post(project_lifecycle::act))

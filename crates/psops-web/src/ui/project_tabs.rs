@@ -7,13 +7,14 @@ use super::listing::Tab;
 /// The tabs of a project's pages, `here` (its path after `/projects/{id}`, `""` for the
 /// overview) marked current.
 pub fn project_tabs(id: ProjectId, here: &str) -> Vec<Tab> {
-    const ALL: [(&str, &str); 6] = [
+    const ALL: [(&str, &str); 7] = [
         ("", "Overview"),
         ("/milestones", "Milestones"),
         ("/health", "Health"),
         ("/raid", "RAID"),
         ("/escalations", "Escalations"),
         ("/closure", "Closure"),
+        ("/money", "Money"),
     ];
     ALL.into_iter()
         .map(|(tail, label)| Tab {
