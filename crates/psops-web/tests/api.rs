@@ -33,6 +33,8 @@ mod matrix_closure_csat;
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
 mod matrix_escalations_fixture;
+#[path = "api/matrix_finance.rs"]
+mod matrix_finance;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_health.rs"]
