@@ -90,6 +90,19 @@ pub(crate) const CAPACITY: Kinds = &["capacity"];
 /// steps), projects and people (its scopes).
 pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];
 
+/// What the money reports' ledger cells are read from: the ledger (recognition moves
+/// the count once per run; closing or reopening a month moves it too).
+pub(crate) const LEDGER: Kinds = &["ledger"];
+/// What the money reports group projects by: projects, people, accounts, SOWs, catalog.
+pub(crate) const MONEY_TAGS: Kinds = &["projects", "people", "money_tags"];
+
+/// Moves the ledger count, in the transaction that rewrites the ledger.
+pub(crate) async fn ledger(tx: &mut Tx) -> Result<()> {
+    tx.execute(sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'ledger'"))
+        .await?;
+    Ok(())
+}
+
 /// What a kept result was read at: the counts of the kinds it depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Counts {

@@ -72,3 +72,16 @@ CREATE TABLE period_closes (
     reopen_reason    TEXT
 );
 CREATE INDEX period_closes_month ON period_closes (month, id);
+
+-- Counts the money reports are kept under: `ledger` moves when recognition rewrites the
+-- ledger (recognition moves it itself, once per run) and when a month is closed or
+-- reopened; `money_tags` when what the reports group projects by changes (accounts,
+-- SOWs, the catalog) — projects and people have counts of their own.
+INSERT INTO change_counts (kind, n) VALUES ('ledger', 0);
+INSERT INTO change_counts (kind, n) VALUES ('money_tags', 0);
+CREATE TRIGGER period_closes_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON period_closes FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('ledger');
+CREATE TRIGGER accounts_tags_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON accounts FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('money_tags');
+CREATE TRIGGER sows_tags_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON sows FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('money_tags');
+CREATE TRIGGER skus_tags_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON skus FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('money_tags');
+CREATE TRIGGER offerings_tags_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offerings FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('money_tags');
+CREATE TRIGGER offering_types_tags_count AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON offering_types FOR EACH STATEMENT EXECUTE FUNCTION change_counts_move('money_tags');

@@ -72,3 +72,29 @@ CREATE TABLE period_closes (
     reopen_reason    TEXT
 );
 CREATE INDEX period_closes_month ON period_closes (month, id);
+
+-- Counts the money reports are kept under: `ledger` moves when recognition rewrites the
+-- ledger (recognition moves it itself, once per run, rather than a trigger once per
+-- line) and when a month is closed or reopened; `money_tags` when what the reports group
+-- projects by changes (accounts, SOWs, the catalog) — projects and people have counts of
+-- their own.
+INSERT INTO change_counts (kind, n) VALUES ('ledger', 0);
+INSERT INTO change_counts (kind, n) VALUES ('money_tags', 0);
+CREATE TRIGGER period_closes_count_insert AFTER INSERT ON period_closes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'ledger'; END;
+CREATE TRIGGER period_closes_count_update AFTER UPDATE ON period_closes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'ledger'; END;
+CREATE TRIGGER period_closes_count_delete AFTER DELETE ON period_closes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'ledger'; END;
+CREATE TRIGGER accounts_tags_insert AFTER INSERT ON accounts BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER accounts_tags_update AFTER UPDATE ON accounts BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER accounts_tags_delete AFTER DELETE ON accounts BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER sows_tags_insert AFTER INSERT ON sows BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER sows_tags_update AFTER UPDATE ON sows BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER sows_tags_delete AFTER DELETE ON sows BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER skus_tags_insert AFTER INSERT ON skus BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER skus_tags_update AFTER UPDATE ON skus BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER skus_tags_delete AFTER DELETE ON skus BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offerings_tags_insert AFTER INSERT ON offerings BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offerings_tags_update AFTER UPDATE ON offerings BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offerings_tags_delete AFTER DELETE ON offerings BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offering_types_tags_insert AFTER INSERT ON offering_types BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offering_types_tags_update AFTER UPDATE ON offering_types BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;
+CREATE TRIGGER offering_types_tags_delete AFTER DELETE ON offering_types BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'money_tags'; END;

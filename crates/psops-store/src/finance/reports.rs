@@ -49,12 +49,14 @@ impl Db {
                 .collect::<Result<Vec<_>>>()?;
             Ok(std::sync::Arc::new(cells))
         };
-        self.memo.get(&self.pools, key, read).await
+        self.memo.get_counts(&self.pools, crate::follow::LEDGER, key, read).await
     }
 
     async fn project_tags(&self) -> Result<std::sync::Arc<HashMap<ProjectId, ProjectTags>>> {
         let read = async { Ok(std::sync::Arc::new(super::tags::tags(&self.pools).await?)) };
-        self.memo.get(&self.pools, "project_tags".into(), read).await
+        self.memo
+            .get_counts(&self.pools, crate::follow::MONEY_TAGS, "project_tags".into(), read)
+            .await
     }
 }
 
