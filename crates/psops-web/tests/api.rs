@@ -91,6 +91,8 @@ mod ui_charts;
 mod ui_closure_csat;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
+#[path = "api/ui_finance.rs"]
+mod ui_finance;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_health.rs"]

@@ -24,14 +24,46 @@ async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
 
 /// The books as they stand now.
 pub(crate) async fn books(db: &Db) -> Result<Books> {
+    read(db, None).await
+}
+
+/// The books one project's bill side needs: the rate card, the project's own rates and
+/// assignments, FX — not everyone's cost rates, which a page of one project never reads.
+pub(crate) async fn bill_books(db: &Db, project: ProjectId) -> Result<Books> {
+    read(db, Some(project)).await
+}
+
+async fn read(db: &Db, project: Option<ProjectId>) -> Result<Books> {
     let reporting = db.settings().await?.default_currency;
     let pools = &db.pools;
-    let roles =
+    let mut roles =
         sql("SELECT person_id, project_id, role, start_date, end_date FROM assignments WHERE archived_at IS NULL");
+    if let Some(p) = project {
+        roles.push(" AND project_id = ").push_bind(p);
+    }
+    let overrides = async {
+        match project {
+            None => live::<ProjectRate>(pools).await,
+            Some(p) => {
+                let q = sql(format!(
+                    "SELECT {} FROM project_rates WHERE archived_at IS NULL AND project_id = $1",
+                    crate::record::table::<ProjectRate>().columns
+                ))
+                .bind(p);
+                pools.all(q).await?.iter().map(<ProjectRate as Stored>::read).collect()
+            }
+        }
+    };
+    let costs = async {
+        match project {
+            None => live::<CostRate>(pools).await,
+            Some(_) => Ok(Vec::new()),
+        }
+    };
     let (card, overrides, costs, fx, roles) = tokio::try_join!(
         live::<RoleRate>(pools),
-        live::<ProjectRate>(pools),
-        live::<CostRate>(pools),
+        overrides,
+        costs,
         live::<FxRate>(pools),
         async { Ok::<_, psops_core::Error>(pools.all(roles).await?) },
     )?;

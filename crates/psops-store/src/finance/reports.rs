@@ -28,7 +28,7 @@ impl Db {
         let key = format!("ledger_cells|{from}|{to}");
         let read = async {
             let q = sql(
-                "SELECT project_id, month, kind, basis, SUM(reporting_minor) AS minor, SUM(minutes) AS minutes \
+                "SELECT project_id, month, kind, basis, CAST(SUM(reporting_minor) AS BIGINT) AS minor, CAST(SUM(minutes) AS BIGINT) AS minutes \
                  FROM ledger_lines WHERE month >= $1 AND month <= $2 GROUP BY project_id, month, kind, basis",
             )
             .bind(from.first())
@@ -49,7 +49,9 @@ impl Db {
                 .collect::<Result<Vec<_>>>()?;
             Ok(std::sync::Arc::new(cells))
         };
-        self.memo.get_counts(&self.pools, crate::follow::LEDGER, key, read).await
+        self.memo
+            .get_counts(&self.pools, crate::follow::LEDGER, key, read)
+            .await
     }
 
     async fn project_tags(&self) -> Result<std::sync::Arc<HashMap<ProjectId, ProjectTags>>> {
@@ -137,13 +139,16 @@ impl FinanceStore for Db {
         let p: Project = self.get(project).await?;
         let settings = self.settings().await?;
         let only = [project];
-        let (books, terms) = tokio::try_join!(super::books::books(self), super::books::terms(self, &only))?;
+        let (books, terms) = tokio::try_join!(
+            super::books::bill_books(self, project),
+            super::books::terms(self, &only)
+        )?;
         let terms = terms
             .get(&project)
             .cloned()
             .ok_or_else(|| psops_core::Error::internal("a project without pricing terms"))?;
         let logged = sql(
-            "SELECT t.person_id, pe.function, t.entry_date, SUM(t.minutes) AS minutes FROM time_entries t \
+            "SELECT t.person_id, pe.function, t.entry_date, CAST(SUM(t.minutes) AS BIGINT) AS minutes FROM time_entries t \
              JOIN people pe ON pe.id = t.person_id WHERE t.project_id = $1 \
              GROUP BY t.person_id, pe.function, t.entry_date",
         )
@@ -154,7 +159,7 @@ impl FinanceStore for Db {
         )
         .bind(project);
         let lines = sql(
-            "SELECT month, kind, SUM(amount_minor) AS amount, SUM(reporting_minor) AS reporting, SUM(minutes) AS minutes \
+            "SELECT month, kind, CAST(SUM(amount_minor) AS BIGINT) AS amount, CAST(SUM(reporting_minor) AS BIGINT) AS reporting, CAST(SUM(minutes) AS BIGINT) AS minutes \
              FROM ledger_lines WHERE project_id = $1 GROUP BY month, kind ORDER BY month",
         )
         .bind(project);
