@@ -117,6 +117,12 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("CSAT by project manager", "/reports/csat?by=pm".to_string()),
         ("Escalations", "/escalations".to_string()),
         ("Outbox", "/admin/outbox".to_string()),
+        ("Finance dashboard", "/finance".to_string()),
+        ("Margin by project", "/finance/margin?by=project".to_string()),
+        (
+            "Margin by offering type, by margin %",
+            "/finance/margin?by=offering_type&sort=margin_pct".to_string(),
+        ),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -125,6 +131,7 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         all.push(("Project RAID log", format!("/projects/{id}/raid")));
         all.push(("Project escalations", format!("/projects/{id}/escalations")));
         all.push(("Project closure", format!("/projects/{id}/closure")));
+        all.push(("Project money", format!("/projects/{id}/money")));
     }
     if let Some(id) = who.opportunity {
         all.push(("Opportunity page", format!("/scoping/opportunities/{id}")));
@@ -193,7 +200,14 @@ pub fn time_page(client: &mut Client, path: &str, n: u32, mut touch: Touch<'_>) 
     Ok(Samples::new(times))
 }
 
-/// Times every page at the loaded size and adds the figures (goal: p50 ≤ 10 ms).
+/// A page's goal for its p50 server time: 10 ms, except the finance dashboard, which
+/// adds up the organisation's whole ledger over the fiscal year (50 ms).
+fn goal_ms(page: &str) -> u64 {
+    if page == "/finance" { 50 } else { 10 }
+}
+
+/// Times every page at the loaded size and adds the figures (goal: p50 ≤ 10 ms; see
+/// [`goal_ms`]).
 pub fn measure(report: &mut Report, addr: &str, who: &Credentials, n: u32, backend: &str, size: &str) -> Result<()> {
     let subjects = subjects(addr, who)?;
     let mut browser = sign_in(addr, who)?;
@@ -215,8 +229,9 @@ pub fn measure(report: &mut Report, addr: &str, who: &Credentials, n: u32, backe
             ("after a time entry", timed),
         ] {
             let m = format!("{name} (`{page}`) at {size}, {how}, p50 over {}", s.len());
-            let met = Verdict::of(s.p50() <= Duration::from_millis(10));
-            report.figure("Pages", &m, backend, ms(s.p50()), "≤ 10 ms", met);
+            let goal = goal_ms(page);
+            let met = Verdict::of(s.p50() <= Duration::from_millis(goal));
+            report.figure("Pages", &m, backend, ms(s.p50()), &format!("≤ {goal} ms"), met);
         }
     }
     Ok(())
