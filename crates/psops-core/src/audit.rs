@@ -43,9 +43,9 @@ pub struct AuditEntry {
     pub entity: String,
     pub entity_id: i64,
     pub action: AuditAction,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<serde_json::Value>,
 }
 

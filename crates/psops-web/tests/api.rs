@@ -53,12 +53,16 @@ mod matrix_scoping_fixture;
 mod matrix_time;
 #[path = "api/matrix_time_fixture.rs"]
 mod matrix_time_fixture;
+#[path = "api/openapi_answers.rs"]
+mod openapi_answers;
 #[path = "api/protocol.rs"]
 mod protocol;
 #[path = "api/records.rs"]
 mod records;
 #[path = "api/rules.rs"]
 mod rules;
+#[path = "api/schema_check.rs"]
+mod schema_check;
 #[path = "api/security_accounts.rs"]
 mod security_accounts;
 #[path = "api/security_csv.rs"]
