@@ -29,12 +29,28 @@ async fn every_answer_matches_its_documented_schema(app: TestApp) {
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
+    // A route under `/x/{id}` is called on the first record `/x` lists (the
+    // organisation's project for projects); routes with other parameters are left out.
+    let mut first_ids = std::collections::HashMap::new();
+    first_ids.insert("/api/v1/projects".to_string(), project.clone());
+    for (path, item) in &paths {
+        if item.get("get").is_some() && !path.contains('{') && !first_ids.contains_key(path) {
+            let r = app.call(Method::GET, path, None, &[]).await;
+            if let Some(id) = r.body["items"][0]["id"].as_i64() {
+                first_ids.insert(path.clone(), id.to_string());
+            }
+        }
+    }
     for (path, item) in paths {
         let Some(get) = item.get("get") else { continue };
-        // Project-scoped reads are called on the organisation's project; other routes
-        // with a path parameter need a record of their own kind and are left out here.
-        let url = path.replace("{id}", &project);
-        if url.contains('{') || (path.contains("{id}") && !path.starts_with("/api/v1/projects/{id}")) {
+        let url = match path.split_once("/{id}") {
+            Some((base, _)) => match first_ids.get(base) {
+                Some(id) => path.replace("{id}", id),
+                None => continue,
+            },
+            None => path.clone(),
+        };
+        if url.contains('{') {
             continue;
         }
         let schema = &get["responses"]["200"]["content"]["application/json"]["schema"];
@@ -54,7 +70,7 @@ async fn every_answer_matches_its_documented_schema(app: TestApp) {
             failures.push(format!("GET {url}: {e}"));
         }
     }
-    assert!(checked >= 20, "only {checked} routes answered");
+    assert!(checked >= 40, "only {checked} routes answered");
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",
