@@ -37,9 +37,11 @@ pub struct Burn {
     pub budget_minor: Option<i64>,
     /// Every minute logged on the project so far, whatever its status.
     pub actual_minutes: i64,
-    /// Those minutes at the bill rate of their day (none where no rate is in force).
+    /// The billable ones at the bill rate of their day (none where no rate is in force):
+    /// what the work done so far is worth to the customer.
     pub actual_minor: i64,
-    /// Minutes logged for which no bill rate is in force: their value is missing above.
+    /// Billable minutes logged for which no bill rate is in force: their value is
+    /// missing above.
     pub unpriced_minutes: i64,
     pub remaining_minutes: i64,
     pub remaining_minor: i64,
@@ -68,12 +70,19 @@ pub struct Budget {
     pub end: Option<Date>,
 }
 
+/// Work logged on a project: how long, and whether it is billable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged {
+    pub work: Work,
+    pub billable: bool,
+}
+
 /// The burn of a project from its logged work and its remaining plan, as of `today`.
 pub fn burn(
     books: &Books,
     terms: &Terms,
     given: Budget,
-    logged: &[Work],
+    logged: &[Logged],
     planned: &[Planned],
     today: Date,
 ) -> Result<Burn> {
@@ -98,8 +107,12 @@ pub fn burn(
         burn_minutes_bp: None,
         burn_money_bp: None,
     };
-    for w in logged {
+    for l in logged {
+        let w = &l.work;
         b.actual_minutes += w.minutes.get();
+        if !l.billable {
+            continue;
+        }
         match books.price(terms, w)?.bill {
             Some(m) => b.actual_minor += m.amount_minor,
             None => b.unpriced_minutes += w.minutes.get(),
@@ -153,12 +166,22 @@ mod tests {
             region: None,
             billing_type: BillingType::TimeAndMaterials,
         };
-        let logged = [Work {
+        let work = |minutes| Work {
             person: Id::new(3),
             function: Function::Engineer,
             date: date!(2026 - 07 - 01),
-            minutes: crate::Minutes(600),
-        }];
+            minutes: crate::Minutes(minutes),
+        };
+        let logged = [
+            Logged {
+                work: work(480),
+                billable: true,
+            },
+            Logged {
+                work: work(120),
+                billable: false,
+            },
+        ];
         // 20 h a week from Thursday 2 July to Wednesday 15 July: 10 weekdays = 40 h.
         let planned = [Planned {
             person: Id::new(3),
@@ -180,7 +203,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(b.actual_minutes, 600);
-        assert_eq!(b.unpriced_minutes, 600);
+        assert_eq!(b.unpriced_minutes, 480, "only billable time is valued");
         assert_eq!(b.remaining_minutes, 2_400);
         assert_eq!(b.eac_minutes, 3_000);
         assert_eq!(b.variance_minutes, Some(0));

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use psops_core::finance::Month;
-use psops_core::finance::burn::{Budget, Planned, burn};
+use psops_core::finance::burn::{Budget, Logged, Planned, burn};
 use psops_core::finance::margin::{Cell, Figures, LineKind, MarginBy, MarginReport, ProjectTags, check_span, group};
 use psops_core::finance::pricing::Work;
 use psops_core::finance::reports::{
@@ -148,9 +148,9 @@ impl FinanceStore for Db {
             .cloned()
             .ok_or_else(|| psops_core::Error::internal("a project without pricing terms"))?;
         let logged = sql(
-            "SELECT t.person_id, pe.function, t.entry_date, CAST(SUM(t.minutes) AS BIGINT) AS minutes FROM time_entries t \
-             JOIN people pe ON pe.id = t.person_id WHERE t.project_id = $1 \
-             GROUP BY t.person_id, pe.function, t.entry_date",
+            "SELECT t.person_id, pe.function, t.entry_date, t.billable, CAST(SUM(t.minutes) AS BIGINT) AS minutes \
+             FROM time_entries t JOIN people pe ON pe.id = t.person_id WHERE t.project_id = $1 \
+             GROUP BY t.person_id, pe.function, t.entry_date, t.billable",
         )
         .bind(project);
         let planned = sql(
@@ -180,11 +180,14 @@ impl FinanceStore for Db {
         let logged = logged
             .iter()
             .map(|r| {
-                Ok(Work {
-                    person: r.id("person_id")?,
-                    function: r.code("function")?,
-                    date: r.get("entry_date")?,
-                    minutes: Minutes(r.get("minutes")?),
+                Ok(Logged {
+                    work: Work {
+                        person: r.id("person_id")?,
+                        function: r.code("function")?,
+                        date: r.get("entry_date")?,
+                        minutes: Minutes(r.get("minutes")?),
+                    },
+                    billable: r.get("billable")?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
