@@ -308,7 +308,7 @@ pub async fn margin(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Resul
     match sort {
         "margin" => rows.sort_by_key(|r| (r.figures.margin_minor, r.key.clone())),
         "margin_pct" => rows.sort_by_key(|r| (r.figures.margin_bp.unwrap_or(i64::MAX), r.key.clone())),
-        "name" => rows.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase())),
+        "name" => rows.sort_by_key(|r| r.label.to_lowercase()),
         _ => {}
     }
     let count = rows.len();

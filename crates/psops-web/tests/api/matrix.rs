@@ -4,10 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::matrix_fixture::{self as fx, Org, ROLES};
+use crate::matrix_fixture::{self as fx, Org};
 use crate::support::{TestApp, api_tests};
 
 /// What a cell's `{id}` is.
@@ -229,28 +228,14 @@ async fn every_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in ROWS {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let url = path.replace("{id}", &target(&app, &org, *t, role).await);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let r = app
-                .call_as(&org.tokens[role], m, &url, body(*b, &org, role).as_ref(), &[])
-                .await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body(*b, &org, role).as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 
     // A route without a row fails here, and a row without a route.
     let doc = serde_json::to_value(psops_web::openapi()).unwrap_or_default();

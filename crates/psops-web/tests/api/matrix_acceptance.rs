@@ -5,7 +5,6 @@
 //! direct customer's project. `matrix.rs` counts these rows when it checks every
 //! documented route has one.
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::matrix_acceptance_fixture as af;
@@ -83,8 +82,7 @@ async fn every_acceptance_route_for_every_role(app: TestApp) {
     let contact = af::contact(s, &org).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let (id, evidence) = match t {
                 Target::Milestone => (af::milestone(s, &org).await, 0),
@@ -104,8 +102,7 @@ async fn every_acceptance_route_for_every_role(app: TestApp) {
                     Some(json!({"signed": true}))
                 }
             };
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
             if r.status.as_u16() != *want {
                 failures.push(format!(
                     "{method} {path} as {:?}: want {want}, got {} {}",
@@ -114,12 +111,7 @@ async fn every_acceptance_route_for_every_role(app: TestApp) {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_acceptance_route_for_every_role);

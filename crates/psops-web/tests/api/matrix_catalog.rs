@@ -4,12 +4,11 @@
 //! leadership; each step of a SKU request is decided only by its own approver.
 //! `matrix.rs` counts these rows when it checks every documented route has one.
 
-use axum::http::Method;
 use psops_core::rates::RateKind;
 use serde_json::{Value, json};
 
 use crate::matrix_catalog_fixture::{self as cf, Stage};
-use crate::matrix_fixture::{Org, ROLES, next};
+use crate::matrix_fixture::{Org, next};
 use crate::support::{TestApp, api_tests};
 
 #[derive(Clone, Copy, Debug)]
@@ -305,27 +304,15 @@ async fn every_catalog_route_for_every_role(app: TestApp) {
     cf::chain(app.store.as_ref(), &org).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let url = path.replace("{id}", &target(&app, &org, t, role).await);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body = body(&app, b, &org, role).await;
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_catalog_route_for_every_role);

@@ -5,7 +5,6 @@
 //! page, `/survey/{token}`, needs no account and is tested in `ui_closure_csat.rs`.
 //! `matrix.rs` counts these rows when it checks every documented route has one.
 
-use axum::http::Method;
 use psops_core::accounts::{ContactFields, NewContact};
 use psops_core::delivery::surveys::SurveyRequest;
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
@@ -14,7 +13,7 @@ use psops_core::store::prelude::*;
 use psops_core::{Id, store::Created};
 use serde_json::{Value, json};
 
-use crate::matrix_fixture::{Org, ROLES, next};
+use crate::matrix_fixture::{Org, next};
 use crate::support::{TestApp, api_tests};
 
 #[derive(Clone, Copy, Debug)]
@@ -133,8 +132,7 @@ async fn every_closure_and_survey_route_for_every_role(app: TestApp) {
     let pm = org.people[5];
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = match t {
                 Nothing => String::new(),
@@ -153,22 +151,11 @@ async fn every_closure_and_survey_route_for_every_role(app: TestApp) {
                     Some(json!({"project_id": p, "contact_id": contact}))
                 }
             };
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_closure_and_survey_route_for_every_role);

@@ -5,11 +5,10 @@
 //! manager, ops and administrators; leadership reads all and keeps none. `matrix.rs`
 //! counts these rows when it checks every documented route has one.
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::matrix_escalations_fixture::{self as ef, On};
-use crate::matrix_fixture::{Org, ROLES};
+use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
 
 #[derive(Clone, Copy, Debug)]
@@ -98,31 +97,19 @@ async fn every_escalation_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = match t {
                 Target::None => String::new(),
                 Target::On(on) => ef::escalation(app.store.as_ref(), &org, on).await.to_string(),
             };
             let url = path.replace("{id}", &id);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body = body(b, &org);
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_escalation_route_for_every_role);

@@ -4,9 +4,7 @@
 //! project's own manager; partners see none of it. `matrix.rs` counts these rows when
 //! it checks every documented route has one.
 
-use axum::http::Method;
-
-use crate::matrix_fixture::{Org, ROLES};
+use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
 
 #[derive(Clone, Copy, Debug)]
@@ -56,26 +54,14 @@ async fn every_money_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, t, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         let url = path.replace("{id}", &target(&org, t));
         for (role, want) in expected.iter().enumerate() {
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let r = app.call_as(&org.tokens[role], m, &url, Option::None, &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, Option::None).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_money_route_for_every_role);

@@ -323,3 +323,51 @@ impl Org {
         }
     }
 }
+
+/// A row's expected statuses, one per role (a row of another length is a mistake in the
+/// table, named by its route).
+pub fn statuses(method: &str, path: &str, expected: &str) -> Vec<u16> {
+    let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
+    assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+    expected
+}
+
+/// One cell: the route called as the role's token.
+pub async fn call(
+    app: &crate::support::TestApp,
+    org: &Org,
+    role: usize,
+    method: &str,
+    url: &str,
+    body: Option<&serde_json::Value>,
+) -> crate::support::Resp {
+    let m = axum::http::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(axum::http::Method::GET);
+    app.call_as(&org.tokens[role], m, url, body, &[]).await
+}
+
+/// Notes a cell whose status is not the one its row expects.
+pub fn differs(
+    failures: &mut Vec<String>,
+    (method, path): (&str, &str),
+    target: impl std::fmt::Debug,
+    role: usize,
+    want: u16,
+    r: &crate::support::Resp,
+) {
+    if r.status.as_u16() != want {
+        failures.push(format!(
+            "{method} {path} {target:?} as {:?}: want {want}, got {} {}",
+            ROLES[role], r.status, r.text
+        ));
+    }
+}
+
+/// Fails with every cell that differs.
+pub fn assert_cells(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

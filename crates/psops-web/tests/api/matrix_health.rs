@@ -5,10 +5,9 @@
 //! and administrators. The overdue list, latest RAG and escalated items answer everyone
 //! for the projects they may see. `matrix.rs` counts these rows.
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::matrix_fixture::{Org, ROLES};
+use crate::matrix_fixture::Org;
 use crate::matrix_health_fixture as hf;
 use crate::support::{TestApp, api_tests};
 
@@ -92,8 +91,7 @@ async fn every_health_route_for_every_role(app: TestApp) {
     let pm = org.people[5];
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = match t {
                 Target::None => String::new(),
@@ -101,28 +99,17 @@ async fn every_health_route_for_every_role(app: TestApp) {
                 Target::Raid => hf::raid(s, org.p1).await.to_string(),
             };
             let url = path.replace("{id}", &id);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body: Option<Value> = match b {
                 Body::None => None,
                 Body::Empty => Some(json!({})),
                 Body::Report => Some(serde_json::to_value(hf::report_fields(org.p1, pm)).unwrap_or_default()),
                 Body::Raid => Some(serde_json::to_value(hf::raid_fields(org.p1)).unwrap_or_default()),
             };
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_health_route_for_every_role);

@@ -5,10 +5,9 @@
 //! decided only by its approver; partners see none of it. `matrix.rs` counts these rows
 //! when it checks every documented route has one.
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::matrix_fixture::{Org, ROLES};
+use crate::matrix_fixture::Org;
 use crate::matrix_scoping_fixture::{self as sf, EstimateStage, SowStage};
 use crate::support::{TestApp, api_tests};
 
@@ -361,28 +360,16 @@ async fn every_scoping_route_for_every_role(app: TestApp) {
     sf::setup(app.store.as_ref(), &org).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = target(&app, &org, t).await;
             let url = path.replace("{id}", &id);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body = body(&app, b, &org, &id).await;
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_scoping_route_for_every_role);

@@ -201,8 +201,7 @@ async fn time_routes_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, query, t, b, expected) in ROWS {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let (id, week, project) = target(&app, &org, *t, role).await;
             let reopen = match b {
@@ -231,12 +230,7 @@ async fn time_routes_for_every_role(app: TestApp) {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(time_routes_for_every_role);
