@@ -178,6 +178,9 @@ pub enum Rule {
     Percent,
     /// The date lies in a period finance has locked: no entry in it changes.
     PeriodLocked,
+    /// The entry or milestone is billed on an issued invoice: it no longer changes until
+    /// a credit note releases it.
+    Invoiced,
     /// A number that must be above zero is not (e.g. an entry's minutes).
     Positive,
     /// A database URL that starts with `postgres://` does not parse.
