@@ -168,6 +168,9 @@ pub enum Rule {
     NothingToReject,
     /// A week has no draft entries to submit.
     NothingToSubmit,
+    /// A project has nothing to invoice through the day asked: no approved, billable,
+    /// un-invoiced time, accepted milestone or fee part due.
+    NothingToBill,
     /// A week has no submitted entries to withdraw.
     NothingToWithdraw,
     /// A value is not one of the codes its field takes (the text lists them).

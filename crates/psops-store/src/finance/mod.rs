@@ -2,3 +2,5 @@
 //! period close, invoices and forecasts.
 
 pub(crate) mod books;
+pub(crate) mod invoice_locks;
+pub(crate) mod invoices;
