@@ -366,9 +366,19 @@ pub fn fee_lines(f: &FeeFacts, through: Date) -> Result<Vec<DraftLine>> {
                 }
                 BillingTerms::HalfUpFrontHalfAtCompletion => vec![
                     (FeePart::Upfront, half, due(f.signed_on), "Fixed fee: 50 % up front"),
-                    (FeePart::Completion, rest, due(f.completed_on), "Fixed fee: 50 % at completion"),
+                    (
+                        FeePart::Completion,
+                        rest,
+                        due(f.completed_on),
+                        "Fixed fee: 50 % at completion",
+                    ),
                 ],
-                _ => vec![(FeePart::Completion, fee, due(f.completed_on), "Fixed fee, due at completion")],
+                _ => vec![(
+                    FeePart::Completion,
+                    fee,
+                    due(f.completed_on),
+                    "Fixed fee, due at completion",
+                )],
             };
             for (part, amount, is_due, text) in parts {
                 if is_due && !f.billed.contains(&Billed::Fee(f.project_id, part)) {
@@ -434,7 +444,10 @@ pub fn total(currency: Currency, lines: &[InvoiceLine]) -> Result<Money> {
             return Err(Error::invalid(
                 "currency",
                 Rule::Currency,
-                format!("line {} is in {}, the invoice in {currency}", l.position, l.amount.currency),
+                format!(
+                    "line {} is in {}, the invoice in {currency}",
+                    l.position, l.amount.currency
+                ),
             ));
         }
         sum.checked_add(l.amount)

@@ -4,9 +4,9 @@ use time::macros::date;
 use super::*;
 use crate::meta::Meta;
 use crate::projects::BillingType;
+use crate::rates::RateKind;
 use crate::rates::RoleRate;
 use crate::rates::cards::RoleRateFields;
-use crate::rates::RateKind;
 
 fn usd(m: i64) -> Money {
     Money::new(m, Currency::USD)
@@ -83,7 +83,14 @@ fn time_is_priced_at_the_rate_of_its_day_and_rounded_once_per_line() {
 
 #[test]
 fn an_entry_without_a_rate_refuses_the_draft_naming_entry_and_role() {
-    let books = Books::new(Currency::USD, &[card(15_000, date!(2026 - 01 - 01), None)], &[], &[], &[], &[]);
+    let books = Books::new(
+        Currency::USD,
+        &[card(15_000, date!(2026 - 01 - 01), None)],
+        &[],
+        &[],
+        &[],
+        &[],
+    );
     let entries = [
         entry(1, Function::Engineer, date!(2026 - 03 - 13), 60),
         entry(9, Function::TechnicalArchitect, date!(2026 - 03 - 13), 60),

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
 use psops_core::finance::invoices::{
-    self as inv, AcceptedMilestone, Billed, BillableEntry, FeeFacts, Invoice, InvoiceFilter, InvoiceId, InvoiceKind,
+    self as inv, AcceptedMilestone, BillableEntry, Billed, FeeFacts, Invoice, InvoiceFilter, InvoiceId, InvoiceKind,
     InvoiceLine, InvoicePatch, InvoiceScope, InvoiceSort, InvoiceStatus, InvoiceStore, NewInvoice,
 };
 use psops_core::page::{Page, PageRequest, encode_cursor};
@@ -255,7 +255,11 @@ async fn project_facts(db: &Db, id: psops_core::projects::ProjectId) -> Result<P
     })
 }
 
-async fn billable_entries(db: &Db, project: psops_core::projects::ProjectId, through: Date) -> Result<Vec<BillableEntry>> {
+async fn billable_entries(
+    db: &Db,
+    project: psops_core::projects::ProjectId,
+    through: Date,
+) -> Result<Vec<BillableEntry>> {
     let q = sql(
         "SELECT e.id, e.person_id, pe.name, pe.function, e.entry_date, e.minutes FROM time_entries e \
          JOIN people pe ON pe.id = e.person_id \
@@ -347,7 +351,10 @@ async fn fee_facts(
     for part in inv::FeePart::ALL {
         wanted.push(Billed::Fee(project, *part));
     }
-    let billed: BTreeSet<Billed> = invoice_locks::held(&mut &db.pools, &wanted).await?.into_iter().collect();
+    let billed: BTreeSet<Billed> = invoice_locks::held(&mut &db.pools, &wanted)
+        .await?
+        .into_iter()
+        .collect();
     Ok(FeeFacts {
         project_id: project,
         currency,
@@ -362,7 +369,11 @@ async fn fee_facts(
 
 /// Refuses to issue when a billed entry or milestone changed since the draft was made.
 async fn still_billable(tx: &mut Tx, i: &Invoice) -> Result<()> {
-    let entries: Vec<i64> = i.lines.iter().filter_map(|l| l.time_entry_id.map(|e| e.get())).collect();
+    let entries: Vec<i64> = i
+        .lines
+        .iter()
+        .filter_map(|l| l.time_entry_id.map(|e| e.get()))
+        .collect();
     for chunk in entries.chunks(500) {
         let mut q = sql("SELECT id, project_id, status, billable, minutes FROM time_entries WHERE id IN ");
         in_list(&mut q, chunk);
@@ -507,7 +518,16 @@ impl InvoiceStore for Db {
         let mut tx = self.pools.begin().await?;
         let id = insert(&mut tx, &draft).await?;
         let made = load(&mut tx, id).await?;
-        crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), AuditAction::Create, None, Some(&made)).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::Invoice,
+            id.get(),
+            AuditAction::Create,
+            None,
+            Some(&made),
+        )
+        .await?;
         tx.commit().await?;
         Ok(made)
     }
@@ -523,7 +543,13 @@ impl InvoiceStore for Db {
             q.push(" AND i.id > ").push_bind(after);
         }
         q.push(" ORDER BY i.id LIMIT ").push_bind(i64::from(page.limit) + 1);
-        let mut items = self.pools.all(q).await?.iter().map(read_head).collect::<Result<Vec<_>>>()?;
+        let mut items = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(read_head)
+            .collect::<Result<Vec<_>>>()?;
         let more = items.len() > page.limit as usize;
         items.truncate(page.limit as usize);
         let next_cursor = more.then(|| items.last().map(|i| encode_cursor(i.id.get()))).flatten();
@@ -547,14 +573,26 @@ impl InvoiceStore for Db {
             .push_bind(i64::from(at.size))
             .push(" OFFSET ")
             .push_bind(at.offset() as i64);
-        let items = self.pools.all(q).await?.iter().map(read_head).collect::<Result<Vec<_>>>()?;
+        let items = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(read_head)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Numbered {
             items,
             total: total as u64,
         })
     }
 
-    async fn change_invoice(&self, ctx: &WriteCtx, id: InvoiceId, v: IfVersion, patch: InvoicePatch) -> Result<Invoice> {
+    async fn change_invoice(
+        &self,
+        ctx: &WriteCtx,
+        id: InvoiceId,
+        v: IfVersion,
+        patch: InvoicePatch,
+    ) -> Result<Invoice> {
         let mut tx = self.pools.begin().await?;
         let before = locked(&mut tx, id, v).await?;
         before.ensure_draft()?;
@@ -578,8 +616,16 @@ impl InvoiceStore for Db {
             tx.execute(q).await?;
         }
         let saved = load(&mut tx, id).await?;
-        crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), AuditAction::Update, Some(&before), Some(&saved))
-            .await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::Invoice,
+            id.get(),
+            AuditAction::Update,
+            Some(&before),
+            Some(&saved),
+        )
+        .await?;
         tx.commit().await?;
         Ok(saved)
     }
@@ -588,7 +634,8 @@ impl InvoiceStore for Db {
         let mut tx = self.pools.begin().await?;
         let before = locked(&mut tx, id, v).await?;
         before.ensure_draft()?;
-        tx.execute(sql("DELETE FROM invoice_lines WHERE invoice_id = $1").bind(id)).await?;
+        tx.execute(sql("DELETE FROM invoice_lines WHERE invoice_id = $1").bind(id))
+            .await?;
         tx.execute(sql("DELETE FROM invoices WHERE id = $1").bind(id)).await?;
         crate::audit::deleted(&mut tx, ctx, Entity::Invoice, id.get(), &before).await?;
         tx.commit().await
@@ -604,8 +651,10 @@ impl InvoiceStore for Db {
             let (source, source_id) = b.key();
             let n = tx
                 .execute(
-                    sql("INSERT INTO invoice_locks (source, source_id, invoice_id) VALUES ($1, $2, $3) \
-                         ON CONFLICT (source, source_id) DO NOTHING")
+                    sql(
+                        "INSERT INTO invoice_locks (source, source_id, invoice_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (source, source_id) DO NOTHING",
+                    )
                     .bind(source)
                     .bind(source_id)
                     .bind(id),
@@ -641,8 +690,16 @@ impl InvoiceStore for Db {
         )
         .await?;
         let after = load(&mut tx, id).await?;
-        crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), AuditAction::Update, Some(&before), Some(&after))
-            .await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::Invoice,
+            id.get(),
+            AuditAction::Update,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
         tx.commit().await?;
         Ok(after)
     }
@@ -689,9 +746,19 @@ impl InvoiceStore for Db {
             ..credited.clone()
         };
         let cn = insert(&mut tx, &note).await?;
-        tx.execute(sql("DELETE FROM invoice_locks WHERE invoice_id = $1").bind(id)).await?;
+        tx.execute(sql("DELETE FROM invoice_locks WHERE invoice_id = $1").bind(id))
+            .await?;
         let made = load(&mut tx, cn).await?;
-        crate::audit::record(&mut tx, ctx, Entity::Invoice, cn.get(), AuditAction::Create, None, Some(&made)).await?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::Invoice,
+            cn.get(),
+            AuditAction::Create,
+            None,
+            Some(&made),
+        )
+        .await?;
         tx.commit().await?;
         Ok(made)
     }
@@ -703,7 +770,13 @@ impl InvoiceStore for Db {
         .bind(InvoiceStatus::Issued.code())
         .bind(from)
         .bind(to);
-        let heads = self.pools.all(q).await?.iter().map(read_head).collect::<Result<Vec<_>>>()?;
+        let heads = self
+            .pools
+            .all(q)
+            .await?
+            .iter()
+            .map(read_head)
+            .collect::<Result<Vec<_>>>()?;
         with_lines(&mut &self.pools, heads).await
     }
 }
