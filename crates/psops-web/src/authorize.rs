@@ -22,6 +22,7 @@ use crate::AppState;
 mod catalog;
 mod closure_csat;
 mod escalations;
+mod invoices;
 mod notifications;
 mod scoping;
 

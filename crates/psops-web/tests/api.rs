@@ -17,6 +17,8 @@ mod escalations;
 mod health_raid;
 #[path = "api/interchange.rs"]
 mod interchange;
+#[path = "api/invoices.rs"]
+mod invoices;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/matrix_acceptance.rs"]
@@ -39,6 +41,8 @@ mod matrix_fixture;
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
 mod matrix_health_fixture;
+#[path = "api/matrix_invoices.rs"]
+mod matrix_invoices;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]

@@ -553,6 +553,21 @@ impl InvoicePatch {
     }
 }
 
+impl InvoiceScope {
+    /// What a subject may list, matching what the policy lets them read of
+    /// `Resource::Invoice`: everything for those who see bill rates, the projects they
+    /// manage for other staff, nothing for partners.
+    pub fn of(s: &crate::policy::Subject) -> Self {
+        if s.sees_bill_rates() {
+            return InvoiceScope::All;
+        }
+        match s.person_id {
+            Some(me) if !s.is_partner() => InvoiceScope::Managed(me),
+            _ => InvoiceScope::Nothing,
+        }
+    }
+}
+
 /// Whose invoices a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum InvoiceScope {
@@ -670,6 +685,13 @@ impl ExportRow {
             self.currency.to_string(),
         ]
     }
+}
+
+/// The export of these documents: a header, then a row per line.
+pub fn export_csv(invoices: &[Invoice]) -> Result<String> {
+    let rows = invoices.iter().flat_map(export_rows).map(|r| r.cells());
+    crate::csv_writer::document(crate::csv_writer::LineEnd::CrLf, &EXPORT_HEADER, rows)
+        .map_err(|e| Error::internal(format!("writing the invoice export: {e}")))
 }
 
 /// Invoices in storage.
