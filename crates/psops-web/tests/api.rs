@@ -99,6 +99,8 @@ mod ui_forms;
 mod ui_health;
 #[path = "api/ui_home.rs"]
 mod ui_home;
+#[path = "api/ui_invoices.rs"]
+mod ui_invoices;
 #[path = "api/ui_lifecycle.rs"]
 mod ui_lifecycle;
 #[path = "api/ui_lists.rs"]
