@@ -11,6 +11,7 @@ mod config;
 mod csat;
 mod demo;
 mod escalations;
+mod invoices;
 mod health;
 mod interchange;
 mod jobs;
@@ -77,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Scoping(cmd) => scoping::run(cmd).await,
             Command::Milestones(cmd) => milestones::run(cmd).await,
             Command::Escalations(cmd) => escalations::run(cmd).await,
+            Command::Invoices(cmd) => invoices::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
         }

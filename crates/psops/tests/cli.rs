@@ -13,6 +13,8 @@ mod browser;
 mod browser_catalog;
 #[path = "cli/browser_delivery.rs"]
 mod browser_delivery;
+#[path = "cli/browser_invoices.rs"]
+mod browser_invoices;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
 #[path = "cli/browser_scoping.rs"]
@@ -29,6 +31,8 @@ mod escalations;
 mod health;
 #[path = "cli/interchange.rs"]
 mod interchange;
+#[path = "cli/invoices.rs"]
+mod invoices;
 #[path = "cli/milestones.rs"]
 mod milestones;
 #[path = "cli/nodes.rs"]
