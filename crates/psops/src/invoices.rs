@@ -114,10 +114,16 @@ async fn list(db: &psops_store::Db, a: &ListArgs) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    let format = if a.format == ReportFormat::Csv { Output::Csv } else { Output::Table };
+    let format = if a.format == ReportFormat::Csv {
+        Output::Csv
+    } else {
+        Output::Table
+    };
     print(
         format,
-        &["id", "number", "kind", "status", "date", "due", "project", "customer", "total"],
+        &[
+            "id", "number", "kind", "status", "date", "due", "project", "customer", "total",
+        ],
         &rows,
     )
 }

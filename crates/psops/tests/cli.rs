@@ -13,10 +13,10 @@ mod browser;
 mod browser_catalog;
 #[path = "cli/browser_delivery.rs"]
 mod browser_delivery;
-#[path = "cli/browser_invoices.rs"]
-mod browser_invoices;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
+#[path = "cli/browser_invoices.rs"]
+mod browser_invoices;
 #[path = "cli/browser_scoping.rs"]
 mod browser_scoping;
 #[path = "cli/catalog.rs"]

@@ -122,7 +122,7 @@ async fn billable_projects(st: &AppState) -> Result<Vec<(i64, String)>, UiError>
                 .map(|p| (p.id.get(), p.fields.name.clone())),
         );
     }
-    out.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()));
+    out.sort_by_key(|a| a.1.to_lowercase());
     Ok(out)
 }
 

@@ -34,7 +34,12 @@ pub(crate) fn approved_time(db: &TestDb, server: &Server, admin: &str) -> (i64, 
         json!({"kind": "bill", "role": "engineer", "region": "AMER",
                "rate": {"amount_minor": 15_000, "currency": "USD"}, "effective_from": "2026-01-01"}),
     );
-    let account = post(server, admin, "/api/v1/accounts", json!({"name": "Fabrikam", "region": "AMER"}))["id"]
+    let account = post(
+        server,
+        admin,
+        "/api/v1/accounts",
+        json!({"name": "Fabrikam", "region": "AMER"}),
+    )["id"]
         .as_i64()
         .unwrap_or_default();
     let casey = post(
@@ -73,7 +78,12 @@ pub(crate) fn approved_time(db: &TestDb, server: &Server, admin: &str) -> (i64, 
     )["id"]
         .as_i64()
         .unwrap_or_default();
-    post(server, &token, &format!("/api/v1/timesheets/{casey}/2026-W47/submit"), json!({}));
+    post(
+        server,
+        &token,
+        &format!("/api/v1/timesheets/{casey}/2026-W47/submit"),
+        json!({}),
+    );
     post(
         server,
         admin,
@@ -173,7 +183,11 @@ fn invoices_in_a_browser(db: &TestDb, name: &str) {
         Some(&admin_token),
     );
     assert_eq!(csv.status, 200, "{}", csv.body);
-    assert!(csv.body.contains("INV-000001") && csv.body.contains("CN-000001"), "{}", csv.body);
+    assert!(
+        csv.body.contains("INV-000001") && csv.body.contains("CN-000001"),
+        "{}",
+        csv.body
+    );
     assert!(csv.body.contains(",-1050.00,"), "{}", csv.body);
 }
 

@@ -12,7 +12,16 @@ use crate::support::{Server, TestDb, run, scratch};
 fn invoices_are_listed_and_exported_for_accounting() {
     let db = TestDb::sqlite();
     run(&db, &["migrate"], None).assert_ok();
-    let admin = ["user", "create", "--email", "admin@example.com", "--name", "Admin", "--role", "admin"];
+    let admin = [
+        "user",
+        "create",
+        "--email",
+        "admin@example.com",
+        "--name",
+        "Admin",
+        "--role",
+        "admin",
+    ];
     run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
     let token = crate::create_token(&db, "admin@example.com", "invoices");
     let server = Server::start(&db, &[]);
@@ -30,10 +39,22 @@ fn invoices_are_listed_and_exported_for_accounting() {
     let listed = run(&db, &["invoices", "list", "--format", "csv"], None);
     listed.assert_ok();
     let lines: Vec<&str> = listed.stdout.lines().collect();
-    assert_eq!(lines[0], "id,number,kind,status,date,due,project,customer,total", "{}", listed.stdout);
+    assert_eq!(
+        lines[0], "id,number,kind,status,date,due,project,customer,total",
+        "{}",
+        listed.stdout
+    );
     assert!(lines[1].contains(",INV-000001,invoice,issued,"), "{}", listed.stdout);
-    assert!(lines[1].ends_with(",Fabrikam data platform,Fabrikam,1050.00 USD"), "{}", lines[1]);
-    let json = run(&db, &["invoices", "list", "--format", "json", "--status", "draft"], None);
+    assert!(
+        lines[1].ends_with(",Fabrikam data platform,Fabrikam,1050.00 USD"),
+        "{}",
+        lines[1]
+    );
+    let json = run(
+        &db,
+        &["invoices", "list", "--format", "json", "--status", "draft"],
+        None,
+    );
     json.assert_ok();
     assert!(!json.stdout.contains("INV-000001"), "{}", json.stdout);
 
@@ -41,7 +62,16 @@ fn invoices_are_listed_and_exported_for_accounting() {
     let path = out.to_string_lossy().to_string();
     let exported = run(
         &db,
-        &["invoices", "export", "--from", "2026-01-01", "--to", "2200-12-31", "--out", &path],
+        &[
+            "invoices",
+            "export",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2200-12-31",
+            "--out",
+            &path,
+        ],
         None,
     );
     exported.assert_ok();
@@ -52,8 +82,16 @@ fn invoices_are_listed_and_exported_for_accounting() {
         "ContactName,InvoiceNumber,Reference,InvoiceDate,DueDate,Description,Quantity,UnitAmount,LineAmount,AccountCode,Currency"
     );
     assert_eq!(rows.len(), 2, "{text}");
-    assert!(rows[1].starts_with("Fabrikam,INV-000001,Fabrikam data platform,"), "{}", rows[1]);
+    assert!(
+        rows[1].starts_with("Fabrikam,INV-000001,Fabrikam data platform,"),
+        "{}",
+        rows[1]
+    );
     assert!(rows[1].ends_with(",7.00,150.00,1050.00,200,USD"), "{}", rows[1]);
-    let bad = run(&db, &["invoices", "export", "--from", "2026-13-01", "--to", "2026-12-31"], None);
+    let bad = run(
+        &db,
+        &["invoices", "export", "--from", "2026-13-01", "--to", "2026-12-31"],
+        None,
+    );
     assert_ne!(bad.code, Some(0), "{}", bad.stdout);
 }
