@@ -168,6 +168,9 @@ pub enum Rule {
     NothingToReject,
     /// A week has no draft entries to submit.
     NothingToSubmit,
+    /// A project has nothing to invoice through the day asked: no approved, billable,
+    /// un-invoiced time, accepted milestone or fee part due.
+    NothingToBill,
     /// A week has no submitted entries to withdraw.
     NothingToWithdraw,
     /// A value is not one of the codes its field takes (the text lists them).
@@ -178,6 +181,9 @@ pub enum Rule {
     Percent,
     /// The date lies in a period finance has locked: no entry in it changes.
     PeriodLocked,
+    /// The entry or milestone is billed on an issued invoice: it no longer changes until
+    /// a credit note releases it.
+    Invoiced,
     /// A number that must be above zero is not (e.g. an entry's minutes).
     Positive,
     /// A database URL that starts with `postgres://` does not parse.

@@ -578,6 +578,7 @@ pub trait Store:
     + crate::catalog::CatalogStore
     + crate::scoping::SowStore
     + crate::scoping::ChangeStore
+    + crate::finance::invoices::InvoiceStore
     + crate::delivery::lifecycle::LifecycleStore
     + crate::delivery::portfolio::PortfolioStore
     + RecordStore<crate::plan::Milestone>
@@ -616,6 +617,7 @@ impl<T> Store for T where
         + crate::catalog::CatalogStore
         + crate::scoping::SowStore
         + crate::scoping::ChangeStore
+        + crate::finance::invoices::InvoiceStore
         + crate::delivery::lifecycle::LifecycleStore
         + crate::delivery::portfolio::PortfolioStore
         + RecordStore<crate::plan::Milestone>
@@ -674,6 +676,7 @@ pub mod prelude {
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::finance::FinanceStore;
+    pub use crate::finance::invoices::InvoiceStore;
     pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

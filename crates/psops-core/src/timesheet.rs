@@ -66,12 +66,13 @@ pub struct LockedPeriod {
 }
 
 /// Whether anything may change an entry at all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryLock {
     Open,
-    /// The entry's date lies in a locked period. (Invoices, when psops issues them,
-    /// will lock the entries they bill here too.)
+    /// The entry's date lies in a locked period.
     PeriodLocked(DateRange),
+    /// The entry is billed on an issued invoice (its number) that no credit note released.
+    Invoiced(String),
 }
 
 impl EntryLock {
@@ -95,6 +96,14 @@ impl EntryLock {
                      created, changed or moved through the timesheet by anyone",
                     format_date(r.start),
                     format_date(r.end)
+                ),
+            )),
+            EntryLock::Invoiced(number) => Err(Error::conflict(
+                "status",
+                Rule::Invoiced,
+                format!(
+                    "the entry is billed on invoice {number}: it can no longer be edited, deleted, moved, \
+                     reopened, withdrawn or rejected — finance must credit {number} first"
                 ),
             )),
         }
@@ -225,18 +234,18 @@ mod tests {
 
     #[test]
     fn the_allowed_transitions() {
-        let open = EntryLock::Open;
-        assert_eq!(apply(Draft, &Transition::Submit, OWNER, open).unwrap(), Submitted);
-        assert_eq!(apply(Submitted, &Transition::Withdraw, OWNER, open).unwrap(), Draft);
+        let open = || EntryLock::Open;
+        assert_eq!(apply(Draft, &Transition::Submit, OWNER, open()).unwrap(), Submitted);
+        assert_eq!(apply(Submitted, &Transition::Withdraw, OWNER, open()).unwrap(), Draft);
         assert_eq!(
-            apply(Submitted, &Transition::Approve, APPROVER, open).unwrap(),
+            apply(Submitted, &Transition::Approve, APPROVER, open()).unwrap(),
             Approved
         );
         assert_eq!(
-            apply(Submitted, &reject("wrong project"), APPROVER, open).unwrap(),
+            apply(Submitted, &reject("wrong project"), APPROVER, open()).unwrap(),
             Draft
         );
-        assert_eq!(apply(Approved, &Transition::Reopen, APPROVER, open).unwrap(), Draft);
+        assert_eq!(apply(Approved, &Transition::Reopen, APPROVER, open()).unwrap(), Draft);
     }
 
     #[test]
@@ -365,6 +374,15 @@ mod tests {
             EntryLock::PeriodLocked(periods[0].range)
         );
         assert!(EntryLock::Open.ensure_open().is_ok());
+    }
+
+    #[test]
+    fn an_invoiced_entry_refuses_every_move_naming_its_invoice() {
+        for t in [Transition::Reopen, Transition::Withdraw, reject("late")] {
+            let err = apply(Approved, &t, APPROVER, EntryLock::Invoiced("INV-000042".into())).unwrap_err();
+            assert_eq!(rule(err.clone()), Rule::Invoiced);
+            assert!(err.to_string().contains("INV-000042"), "{err}");
+        }
     }
 
     #[test]

@@ -165,6 +165,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0023_ledger.sql"),
         postgres: include_str!("../migrations/postgres/0023_ledger.sql"),
     },
+    Migration {
+        version: 24,
+        name: "invoices",
+        sqlite: include_str!("../migrations/sqlite/0024_invoices.sql"),
+        postgres: include_str!("../migrations/postgres/0024_invoices.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,6 +7,7 @@ use psops_core::plan::{
     ResourceRequestFields,
 };
 use psops_core::projects::{Project, ProjectId};
+use psops_core::store::WriteCtx;
 use psops_core::{Minutes, Result};
 
 use crate::catalog::live;
@@ -69,6 +70,22 @@ impl Stored for Milestone {
                 psops_core::rule::Rule::AlreadyAccepted,
                 "the milestone is accepted: it stays completed",
             ));
+        }
+        Ok(())
+    }
+
+    async fn changing(tx: &mut Tx, _ctx: &WriteCtx, before: &Milestone, after: &MilestoneFields) -> Result<()> {
+        let b = &before.fields;
+        // What an issued invoice billed stays as billed until a credit note releases it.
+        for (changed, field) in [
+            (b.name.trim() != after.name.trim(), "name"),
+            (b.amount != after.amount, "amount"),
+            (b.project_id != after.project_id, "project_id"),
+            (b.status != after.status, "status"),
+        ] {
+            if changed {
+                crate::finance::invoice_locks::ensure_milestone_open(tx, before.id, field).await?;
+            }
         }
         Ok(())
     }

@@ -1,7 +1,8 @@
 //! Time entries in SQL. Each write loads what the rules need inside its transaction —
 //! on PostgreSQL with the person's row locked, so two writers cannot both squeeze under
 //! the day's 24 hours — and lets `psops_core::time_entries::check_entry` decide. Nothing
-//! dated in a locked period changes, and the rollups change in the same transaction.
+//! dated in a locked period or billed on an issued invoice changes, and the rollups change
+//! in the same transaction.
 
 use async_trait::async_trait;
 use psops_core::code::Code;
@@ -161,6 +162,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
+        crate::finance::invoice_locks::ensure_entries_open(&mut tx, &[id.get()]).await?;
         ensure_draft(current.status)?;
         let e = check(&mut tx, patch.apply(current.as_input()), Some(id)).await?;
         locks::ensure_open(&mut tx, &[e.input.date]).await?;
@@ -191,6 +193,7 @@ impl TimeStore for Db {
         let current = ENTRIES.get(&mut tx, id.get(), lock).await?;
         check_version(current.version, v)?;
         locks::ensure_open(&mut tx, &[current.date]).await?;
+        crate::finance::invoice_locks::ensure_entries_open(&mut tx, &[id.get()]).await?;
         ensure_draft(current.status)?;
         tx.execute(sql("DELETE FROM time_entries WHERE id = $1").bind(id))
             .await?;

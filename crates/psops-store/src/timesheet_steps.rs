@@ -81,14 +81,16 @@ pub(crate) async fn move_entries(
     periods: &[LockedPeriod],
     facts_of: impl Fn(&TimeEntry) -> ActorFacts,
 ) -> Result<Vec<TimeEntry>> {
+    let ids: Vec<i64> = entries.iter().map(|e| e.id.get()).collect();
+    let mut invoiced = crate::finance::invoice_locks::entry_locks(tx, &ids).await?;
     let mut next = Vec::with_capacity(entries.len());
     for e in &entries {
-        next.push(timesheet::apply(
-            e.status,
-            transition,
-            facts_of(e),
-            EntryLock::for_entry(periods, e.date),
-        )?);
+        // A period lock is named first; an entry billed on an invoice refuses every move.
+        let lock = match EntryLock::for_entry(periods, e.date) {
+            EntryLock::Open => invoiced.remove(&e.id.get()).unwrap_or(EntryLock::Open),
+            period => period,
+        };
+        next.push(timesheet::apply(e.status, transition, facts_of(e), lock)?);
     }
     let t = now();
     let mut deltas = Deltas::default();

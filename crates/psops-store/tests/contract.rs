@@ -24,6 +24,7 @@ mod contract {
     mod idempotency;
     mod imports;
     mod imports_records;
+    mod invoices;
     mod keep_an_admin;
     mod kept;
     mod lifecycle;

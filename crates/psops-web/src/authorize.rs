@@ -23,6 +23,7 @@ mod catalog;
 mod closure_csat;
 mod escalations;
 mod finance;
+mod invoices;
 mod notifications;
 mod scoping;
 

@@ -9,6 +9,7 @@ mod counts;
 mod extract;
 mod headers;
 mod health;
+mod invoice_doc;
 mod known;
 pub mod limits;
 mod params;

@@ -17,6 +17,8 @@ mod escalations;
 mod health_raid;
 #[path = "api/interchange.rs"]
 mod interchange;
+#[path = "api/invoices.rs"]
+mod invoices;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/matrix_acceptance.rs"]
@@ -41,6 +43,8 @@ mod matrix_fixture;
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
 mod matrix_health_fixture;
+#[path = "api/matrix_invoices.rs"]
+mod matrix_invoices;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
@@ -103,6 +107,8 @@ mod ui_forms;
 mod ui_health;
 #[path = "api/ui_home.rs"]
 mod ui_home;
+#[path = "api/ui_invoices.rs"]
+mod ui_invoices;
 #[path = "api/ui_lifecycle.rs"]
 mod ui_lifecycle;
 #[path = "api/ui_lists.rs"]

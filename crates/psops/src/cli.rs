@@ -83,6 +83,9 @@ pub enum Command {
     /// Escalations: list (and notify the DRIs of) overdue updates.
     #[command(subcommand)]
     Escalations(crate::escalations::EscalationsCommand),
+    /// Invoices: list them, or export issued ones as CSV for an accounting system.
+    #[command(subcommand)]
+    Invoices(crate::invoices::InvoicesCommand),
     /// Weekly health reports: the overdue list by project manager, and their notices.
     #[command(subcommand)]
     Health(crate::health::HealthCommand),

@@ -13,6 +13,7 @@ mod demo;
 mod escalations;
 mod health;
 mod interchange;
+mod invoices;
 mod jobs;
 mod logging;
 mod mail;
@@ -78,6 +79,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Scoping(cmd) => scoping::run(cmd).await,
             Command::Milestones(cmd) => milestones::run(cmd).await,
             Command::Escalations(cmd) => escalations::run(cmd).await,
+            Command::Invoices(cmd) => invoices::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
         }

@@ -15,6 +15,8 @@ mod browser_catalog;
 mod browser_delivery;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
+#[path = "cli/browser_invoices.rs"]
+mod browser_invoices;
 #[path = "cli/browser_scoping.rs"]
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
@@ -29,6 +31,8 @@ mod escalations;
 mod health;
 #[path = "cli/interchange.rs"]
 mod interchange;
+#[path = "cli/invoices.rs"]
+mod invoices;
 #[path = "cli/milestones.rs"]
 mod milestones;
 #[path = "cli/nodes.rs"]

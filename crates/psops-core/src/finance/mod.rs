@@ -6,6 +6,7 @@
 
 pub mod burn;
 pub mod margin;
+pub mod invoices;
 pub mod month;
 pub mod pricing;
 pub mod reports;

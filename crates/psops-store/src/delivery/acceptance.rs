@@ -365,6 +365,7 @@ impl AcceptanceStore for Db {
     ) -> Result<MilestoneAcceptance> {
         let mut tx = self.pools.begin().await?;
         let before = current(&mut tx, id, v).await?;
+        crate::finance::invoice_locks::ensure_milestone_open(&mut tx, id, "state").await?;
         acc::not_accepted(&before.acceptance)?;
         let project = table::<Project>()
             .get(&mut tx, before.milestone.fields.project_id.get(), "")
@@ -424,6 +425,7 @@ impl AcceptanceStore for Db {
     ) -> Result<MilestoneAcceptance> {
         let mut tx = self.pools.begin().await?;
         let before = current(&mut tx, id, v).await?;
+        crate::finance::invoice_locks::ensure_milestone_open(&mut tx, id, "state").await?;
         acc::not_accepted(&before.acceptance)?;
         let on = s.validate(&before.acceptance, !before.evidence.is_empty())?;
         if let Some(e) = &s.evidence {

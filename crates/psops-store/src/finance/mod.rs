@@ -4,3 +4,5 @@
 pub(crate) mod books;
 mod reports;
 mod tags;
+pub(crate) mod invoice_locks;
+pub(crate) mod invoices;

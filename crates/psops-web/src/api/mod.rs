@@ -24,6 +24,7 @@ pub mod feeds;
 pub mod finance;
 mod health_raid;
 mod interchange;
+mod invoices;
 mod me;
 mod notifications;
 pub(crate) mod opportunities;
@@ -93,7 +94,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::scoping::changes::Change, psops_core::delivery::escalations::Escalation,
         psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem,
         psops_core::delivery::surveys::CsatBy,
-        psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus
+        psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
+        psops_core::finance::invoices::Invoice
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -160,6 +162,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(surveys::router())
         .merge(notifications::router())
         .merge(finance::router())
+        .merge(invoices::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -3,24 +3,24 @@
 
 use super::metrics::{Face, fit, fit_bytes, width, wrap};
 
-pub(super) const PAGE_WIDTH: f32 = 612.0;
-pub(super) const PAGE_HEIGHT: f32 = 792.0;
-pub(super) const LEFT: f32 = 64.0;
-pub(super) const RIGHT: f32 = PAGE_WIDTH - 64.0;
-pub(super) const TOP: f32 = PAGE_HEIGHT - 64.0;
+pub(crate) const PAGE_WIDTH: f32 = 612.0;
+pub(crate) const PAGE_HEIGHT: f32 = 792.0;
+pub(crate) const LEFT: f32 = 64.0;
+pub(crate) const RIGHT: f32 = PAGE_WIDTH - 64.0;
+pub(crate) const TOP: f32 = PAGE_HEIGHT - 64.0;
 /// Body text stops here; the footer sits below it.
-pub(super) const BOTTOM: f32 = 76.0;
+pub(crate) const BOTTOM: f32 = 76.0;
 
-pub(super) type Color = [f32; 3];
-pub(super) const INK: Color = [0.11, 0.12, 0.14];
-pub(super) const MUTED: Color = [0.42, 0.45, 0.50];
-pub(super) const ACCENT: Color = [0.10, 0.23, 0.40];
-pub(super) const RULE: Color = [0.80, 0.82, 0.86];
-pub(super) const SHADE: Color = [0.93, 0.95, 0.97];
+pub(crate) type Color = [f32; 3];
+pub(crate) const INK: Color = [0.11, 0.12, 0.14];
+pub(crate) const MUTED: Color = [0.42, 0.45, 0.50];
+pub(crate) const ACCENT: Color = [0.10, 0.23, 0.40];
+pub(crate) const RULE: Color = [0.80, 0.82, 0.86];
+pub(crate) const SHADE: Color = [0.93, 0.95, 0.97];
 
 /// A font, size and colour for a run of text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Style {
+pub(crate) struct Style {
     pub face: Face,
     pub size: f32,
     pub color: Color,
@@ -38,7 +38,7 @@ impl Style {
 
 /// One thing drawn on a page, in PDF coordinates (origin bottom left, points).
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Op {
+pub(crate) enum Op {
     /// WinAnsi bytes with their baseline starting at (x, y).
     Text {
         x: f32,
@@ -64,21 +64,21 @@ pub(super) enum Op {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
 /// A table column: its heading, its share of the table's width, and how its cells align.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Column {
+pub(crate) struct Column {
     pub title: &'static str,
     pub share: f32,
     pub align: Align,
 }
 
 /// The pages laid out so far, and where the next thing goes on the last one.
-pub(super) struct Layout {
+pub(crate) struct Layout {
     pub pages: Vec<Vec<Op>>,
     /// The top of the free space on the last page.
     pub y: f32,

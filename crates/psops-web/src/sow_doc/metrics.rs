@@ -5,14 +5,14 @@
 
 /// Which of the two faces a run of text is set in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Face {
+pub(crate) enum Face {
     Regular,
     Bold,
 }
 
 /// Advance widths of WinAnsi codes 32 to 255 (index = code - 32); 0 marks the five codes
 /// WinAnsi leaves undefined, which `encode` never produces.
-pub(super) const REGULAR: [u16; 224] = [
+pub(crate) const REGULAR: [u16; 224] = [
     278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // 32
     556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 48
     1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // 64
@@ -28,7 +28,7 @@ pub(super) const REGULAR: [u16; 224] = [
     556, 556, 556, 556, 556, 556, 889, 500, 556, 556, 556, 556, 278, 278, 278, 278, // 224
     556, 556, 556, 556, 556, 556, 556, 584, 611, 556, 556, 556, 556, 500, 556, 500, // 240
 ];
-pub(super) const BOLD: [u16; 224] = [
+pub(crate) const BOLD: [u16; 224] = [
     278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278, // 32
     556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611, // 48
     975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778, // 64
@@ -95,12 +95,12 @@ fn code(c: char) -> u8 {
 }
 
 /// `text` as WinAnsi bytes, one per character.
-pub(super) fn encode(text: &str) -> Vec<u8> {
+pub(crate) fn encode(text: &str) -> Vec<u8> {
     text.chars().map(code).collect()
 }
 
 /// The width in points of WinAnsi bytes set in `face` at `size` points.
-pub(super) fn width(bytes: &[u8], face: Face, size: f32) -> f32 {
+pub(crate) fn width(bytes: &[u8], face: Face, size: f32) -> f32 {
     let table = match face {
         Face::Regular => &REGULAR,
         Face::Bold => &BOLD,
@@ -115,7 +115,7 @@ pub(super) fn width(bytes: &[u8], face: Face, size: f32) -> f32 {
 /// `text` broken into lines no wider than `max` points. Single line breaks in the text are
 /// kept; words are split at spaces, and a word wider than the whole line is cut between
 /// characters rather than allowed to run past the margin. An empty text gives no lines.
-pub(super) fn wrap(text: &str, face: Face, size: f32, max: f32) -> Vec<Vec<u8>> {
+pub(crate) fn wrap(text: &str, face: Face, size: f32, max: f32) -> Vec<Vec<u8>> {
     let space = width(b" ", face, size);
     let mut lines = Vec::new();
     for source in text.lines() {
@@ -164,12 +164,12 @@ pub(super) fn wrap(text: &str, face: Face, size: f32, max: f32) -> Vec<Vec<u8>> 
 }
 
 /// `text` on one line of at most `max` points, cut with an ellipsis when it is longer.
-pub(super) fn fit(text: &str, face: Face, size: f32, max: f32) -> Vec<u8> {
+pub(crate) fn fit(text: &str, face: Face, size: f32, max: f32) -> Vec<u8> {
     fit_bytes(encode(text.trim()), face, size, max)
 }
 
 /// WinAnsi bytes on one line of at most `max` points, cut with an ellipsis when longer.
-pub(super) fn fit_bytes(bytes: Vec<u8>, face: Face, size: f32, max: f32) -> Vec<u8> {
+pub(crate) fn fit_bytes(bytes: Vec<u8>, face: Face, size: f32, max: f32) -> Vec<u8> {
     if width(&bytes, face, size) <= max {
         return bytes;
     }

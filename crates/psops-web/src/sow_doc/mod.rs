@@ -10,10 +10,12 @@ mod closing;
 mod commercial;
 mod compose;
 mod html;
-mod layout;
-mod metrics;
+// The page kit (layout, font metrics, tables, PDF writing) is shared with the other
+// documents psops prints, such as invoices.
+pub(crate) mod layout;
+pub(crate) mod metrics;
 mod table;
-mod write;
+pub(crate) mod write;
 
 #[cfg(test)]
 mod tests;

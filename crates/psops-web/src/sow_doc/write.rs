@@ -11,7 +11,20 @@ use super::{SowDocument, reference};
 const REGULAR: Name<'static> = Name(b"F1");
 const BOLD: Name<'static> = Name(b"F2");
 
-pub(super) fn write(doc: &SowDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
+pub(crate) fn write(doc: &SowDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
+    // "SOW-0042 v3 — Cloud migration, phase 1", leaving out whichever part is empty.
+    let parts = [reference(doc), doc.title.trim().to_string()];
+    let title = parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" \u{2014} ");
+    document(&title, doc.provider.trim(), "Statement of Work", pages)
+}
+
+/// Laid-out pages as a PDF with its title, author and subject.
+pub(crate) fn document(title: &str, author: &str, subject: &str, pages: Vec<Vec<Op>>) -> Vec<u8> {
     let catalog = Ref::new(1);
     let tree = Ref::new(2);
     let regular = Ref::new(3);
@@ -32,18 +45,10 @@ pub(super) fn write(doc: &SowDocument, pages: Vec<Vec<Op>>) -> Vec<u8> {
             .base_font(Name(name))
             .encoding_predefined(Name(b"WinAnsiEncoding"));
     }
-    // "SOW-0042 v3 — Cloud migration, phase 1", leaving out whichever part is empty.
-    let parts = [reference(doc), doc.title.trim().to_string()];
-    let title = parts
-        .iter()
-        .filter(|p| !p.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" \u{2014} ");
     let mut meta = pdf.document_info(info);
-    meta.title(TextStr(&title));
-    meta.author(TextStr(doc.provider.trim()));
-    meta.subject(TextStr("Statement of Work"));
+    meta.title(TextStr(title));
+    meta.author(TextStr(author));
+    meta.subject(TextStr(subject));
     meta.creator(TextStr("psops"));
     meta.finish();
 

@@ -129,6 +129,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::rates::sees_rates(s) {
         nav.push(link("/rates", "Rates"));
     }
+    if super::invoices::sees_invoices(s) {
+        nav.push(link("/invoices", "Invoices"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -23,6 +23,7 @@ mod finance;
 mod form;
 mod home;
 pub(crate) mod home_ops;
+mod invoices;
 mod layout;
 mod listing;
 mod locale;
@@ -132,6 +133,11 @@ pub fn router() -> Router<AppState> {
         .route("/reports/compliance/remind", post(compliance::remind))
         .route("/admin/outbox", get(outbox::page))
         .route("/admin/outbox/{id}/resend", post(outbox::resend))
+        .route("/invoices", get(invoices::page).post(invoices::create))
+        .route("/invoices/{id}", get(invoices::show))
+        .route("/invoices/{id}/print", get(invoices::print))
+        .route("/invoices/{id}/pdf", get(invoices::pdf))
+        .route("/invoices/{id}/{action}", post(invoices::act))
         .route("/tokens", get(admin_tokens::list).post(admin_tokens::create))
         .route("/tokens/{id}/revoke", post(admin_tokens::revoke))
         .route("/admin", get(admin::index))

@@ -55,6 +55,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("rates.html", include_str!("../../templates/rates.html")),
     ("my_time_off.html", include_str!("../../templates/my_time_off.html")),
     ("outbox.html", include_str!("../../templates/outbox.html")),
+    ("invoices.html", include_str!("../../templates/invoices.html")),
+    ("invoice.html", include_str!("../../templates/invoice.html")),
+    ("invoice_print.html", include_str!("../../templates/invoice_print.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (
