@@ -590,6 +590,8 @@ pub trait Store:
     + crate::delivery::surveys::SurveyStore
     + crate::delivery::closure::ClosureStore
     + crate::notify::NotificationStore
+    + crate::finance::ledger::LedgerStore
+    + RecordStore<crate::finance::training::Training>
 {
 }
 
@@ -627,6 +629,8 @@ impl<T> Store for T where
         + crate::delivery::surveys::SurveyStore
         + crate::delivery::closure::ClosureStore
         + crate::notify::NotificationStore
+    + crate::finance::ledger::LedgerStore
+    + RecordStore<crate::finance::training::Training>
 {
 }
 
@@ -672,5 +676,6 @@ pub mod prelude {
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::notify::NotificationStore;
+    pub use crate::finance::ledger::LedgerStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

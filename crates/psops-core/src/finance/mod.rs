@@ -4,9 +4,13 @@
 //! reporting currency at the FX rate of the day; invoices bill what was earned; a closed
 //! month freezes its figures.
 
+pub mod close;
+pub mod ledger;
 pub mod month;
 pub mod pricing;
+pub mod recognition;
 pub mod settings;
+pub mod training;
 
 pub use month::Month;
 pub use pricing::{Books, Priced};
