@@ -90,7 +90,8 @@ pub struct Inputs {
     pub frozen_percent: HashMap<(ProjectId, Month), i64>,
 }
 
-/// One source of a line.
+/// One source of a line. Its rate (when it has one) is in the line's currency: a cost
+/// rate in another currency is converted at the day's rate, as its amount is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Source {
     pub kind: SourceKind,
@@ -316,8 +317,11 @@ fn time_and_cost(
     };
     if !inputs.frozen.contains(&(LineKind::Cost, SourceKind::TimeEntry, e.id.get())) {
         match (priced.cost_rate, priced.cost) {
-            (Some(rate), Some(cost)) => match books.in_currency(cost, p.terms.currency, e.date) {
-                Ok(amount) => earned.push(Earned {
+            (Some(rate), Some(cost)) => match (
+                books.in_currency(cost, p.terms.currency, e.date),
+                books.in_currency(rate, p.terms.currency, e.date),
+            ) {
+                (Ok(amount), Ok(rate)) => earned.push(Earned {
                     project: e.project,
                     kind: LineKind::Cost,
                     basis: Basis::StaffCost,
@@ -328,7 +332,7 @@ fn time_and_cost(
                     rate: Some(rate),
                     amount,
                 }),
-                Err(_) => problems.push(no_fx(e.project, cost.currency, e.date, books)),
+                _ => problems.push(no_fx(e.project, cost.currency, e.date, books)),
             },
             _ => problems.push(entry_problem(
                 ProblemKind::NoCostRate,

@@ -2,3 +2,7 @@
 //! period close, invoices and forecasts.
 
 pub(crate) mod books;
+mod close;
+pub(crate) mod inputs;
+pub(crate) mod ledger;
+mod training;
