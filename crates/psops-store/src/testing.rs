@@ -183,3 +183,20 @@ pub async fn queue_notice(db: &Db, notice: &psops_core::notify::Notice) -> psops
     tx.commit().await?;
     Ok(id)
 }
+
+/// Ties a SOW to a project and sets its signature (none: unsigned), as the scoping flow
+/// does over weeks: for ledger tests of work at risk.
+pub async fn tie_sow(
+    db: &Db,
+    sow: i64,
+    project: psops_core::projects::ProjectId,
+    signed_at: Option<time::OffsetDateTime>,
+) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    let q = crate::db::sql("UPDATE sows SET project_id = $1, signed_at = $2 WHERE id = $3")
+        .bind(project)
+        .bind(signed_at)
+        .bind(sow);
+    tx.execute(q).await?;
+    tx.commit().await
+}

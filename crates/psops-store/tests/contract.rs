@@ -26,6 +26,8 @@ mod contract {
     mod imports_records;
     mod keep_an_admin;
     mod kept;
+    mod ledger;
+    mod ledger_proptest;
     mod lifecycle;
     mod notifications;
     mod portfolio;
@@ -35,7 +37,7 @@ mod contract {
     mod scope;
     pub mod scoping;
     mod sorted;
-    mod sows;
+    pub mod sows;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;

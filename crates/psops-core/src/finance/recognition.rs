@@ -174,9 +174,10 @@ pub fn allocate(amount: i64, weights: &[i64]) -> Vec<i64> {
 }
 
 /// Planned minutes of a project after `day`: each assignment's weekly minutes over its
-/// weekdays left (an assignment without an end date adds none: its end is unknown).
+/// weekdays left. An assignment without an end date adds none (its end is unknown); a
+/// project none of whose assignments has an end has no plan (none).
 pub fn remaining_minutes(plans: &[PlanIn], day: Date) -> Option<i64> {
-    if plans.is_empty() {
+    if plans.iter().all(|p| p.end.is_none()) {
         return None;
     }
     let after = day.next_day().unwrap_or(day);

@@ -68,7 +68,7 @@ fn status(month: Month, close: Option<&Row>, revenue: Money, cost: Money) -> Res
 
 /// A month's recognised revenue and cost in the reporting currency.
 async fn totals(tx: &mut Tx, month: Month, reporting: Currency) -> Result<(Money, Money)> {
-    let q = sql("SELECT kind, SUM(reporting_minor) AS total FROM ledger_lines WHERE month = $1 GROUP BY kind")
+    let q = sql("SELECT kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines WHERE month = $1 GROUP BY kind")
         .bind(month.first());
     let (mut revenue, mut cost) = (Money::new(0, reporting), Money::new(0, reporting));
     for r in tx.all(q).await? {
@@ -151,7 +151,7 @@ async fn periods(db: &Db, through: Date) -> Result<Vec<PeriodStatus>> {
     let pools = &db.pools;
     let mut months: BTreeSet<Month> = BTreeSet::new();
     let mut sums: BTreeMap<Month, (i64, i64)> = BTreeMap::new();
-    let q = sql("SELECT month, kind, SUM(reporting_minor) AS total FROM ledger_lines GROUP BY month, kind");
+    let q = sql("SELECT month, kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines GROUP BY month, kind");
     for r in pools.all(q).await? {
         let m = Month::of(r.get::<Date>("month")?);
         months.insert(m);

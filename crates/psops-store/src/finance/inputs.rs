@@ -103,7 +103,7 @@ async fn entries(tx: &mut Tx, through: Date, inputs: &mut Inputs) -> Result<()> 
         .map(|r| Ok((r.get::<i64>("id")?, r.code("function")?)))
         .collect::<Result<_>>()?;
     let q = sql(format!(
-        "SELECT id, project_id, person_id, {} AS day, minutes, CASE WHEN billable THEN 1 ELSE 0 END AS billable \
+        "SELECT id, project_id, person_id, {} AS day, minutes, billable \
          FROM time_entries WHERE status = 'approved' AND project_id IS NOT NULL AND entry_date <= $1",
         day_number(tx.backend(), "entry_date")
     ))
@@ -119,7 +119,7 @@ async fn entries(tx: &mut Tx, through: Date, inputs: &mut Inputs) -> Result<()> 
             function: functions.get(&person).copied().unwrap_or(Function::Engineer),
             date: from_day_number(r.get("day")?),
             minutes: Minutes(r.get("minutes")?),
-            billable: r.get::<i64>("billable")? == 1,
+            billable: r.get("billable")?,
         });
     }
     Ok(())
