@@ -200,3 +200,16 @@ pub async fn tie_sow(
     tx.execute(q).await?;
     tx.commit().await
 }
+
+/// Changes a ledger line's amounts behind the ledger's back: for tests that `verify`
+/// finds it.
+pub async fn tamper_ledger_line(db: &Db, line: i64, delta: i64) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    let q = crate::db::sql(
+        "UPDATE ledger_lines SET amount_minor = amount_minor + $1, reporting_minor = reporting_minor + $1 WHERE id = $2",
+    )
+    .bind(delta)
+    .bind(line);
+    tx.execute(q).await?;
+    tx.commit().await
+}

@@ -202,4 +202,17 @@ pub trait LedgerStore: Send + Sync {
     async fn reopen_period(&self, ctx: &WriteCtx, month: Month, reason: &str) -> Result<PeriodStatus>;
     /// Every month from the first with ledger lines or a close to `through`'s, newest first.
     async fn periods(&self, through: Date) -> Result<Vec<PeriodStatus>>;
+    /// Every ledger check that fails: lines against their sources, frozen lines against
+    /// the closed months, each project's margin against its lines.
+    async fn verify_ledger(&self) -> Result<Vec<LedgerDifference>>;
+}
+
+/// A ledger figure that does not add up, as `psops verify` reports it: which check,
+/// about what (a line or a project), the figure recomputed and the figure stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct LedgerDifference {
+    pub check: String,
+    pub subject: String,
+    pub expected: i64,
+    pub stored: i64,
 }

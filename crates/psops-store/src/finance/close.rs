@@ -10,7 +10,7 @@ use psops_core::audit::AuditAction;
 use psops_core::finance::Month;
 use psops_core::finance::close::{check_close, check_reopen};
 use psops_core::finance::ledger::{
-    LedgerLine, LedgerLineId, LedgerSource, LedgerStore, LineFilter, PeriodState, PeriodStatus, ProjectFinance,
+    LedgerDifference, LedgerLine, LedgerLineId, LedgerSource, LedgerStore, LineFilter, PeriodState, PeriodStatus, ProjectFinance,
     ProjectFinanceInput, RecognitionSummary,
 };
 use psops_core::page::{Page, PageRequest};
@@ -219,5 +219,8 @@ impl LedgerStore for Db {
     }
     async fn periods(&self, through: Date) -> Result<Vec<PeriodStatus>> {
         periods(self, through).await
+    }
+    async fn verify_ledger(&self) -> Result<Vec<LedgerDifference>> {
+        super::verify::verify(&self.pools).await
     }
 }

@@ -6,3 +6,4 @@ mod close;
 pub(crate) mod inputs;
 pub(crate) mod ledger;
 mod training;
+mod verify;

@@ -211,6 +211,20 @@ async fn time_and_materials_across_a_bill_rate_and_a_cost_rate_change(db: &Db) {
         ..Default::default()
     };
     assert_eq!(db.list_audit(&audit, PageRequest::default()).await.unwrap().items.len(), 2);
+
+    // Verify finds nothing wrong, then a line changed behind its sources' back.
+    assert!(db.verify_ledger().await.unwrap().is_empty());
+    let line = lines(db, &p).await[0].id.get();
+    psops_store::testing::tamper_ledger_line(db, line, 1).await.unwrap();
+    let found = db.verify_ledger().await.unwrap();
+    assert_eq!(
+        found.iter().map(|d| (d.check.as_str(), d.expected, d.stored)).collect::<Vec<_>>(),
+        vec![
+            ("line amount = sum of its sources", 315_000, 315_001),
+            ("line reporting amount = sum of its sources", 315_000, 315_001),
+            ("project margin = revenue - cost", 172_500, 172_501),
+        ]
+    );
 }
 
 async fn a_milestone_earns_on_its_passive_acceptance(db: &Db) {
@@ -500,6 +514,8 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     };
     let entries = db.list_audit(&audit, PageRequest::default()).await.unwrap().items;
     assert_eq!(entries.len(), 2);
+    // Closed, every frozen line is in a closed month; reopened, none is frozen.
+    assert!(db.verify_ledger().await.unwrap().is_empty());
     // Recognised again, July now earns at the project's own rate.
     db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
     assert_eq!(summary(db, &p).await[0].3, 225_000);
