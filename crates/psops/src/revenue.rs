@@ -59,6 +59,10 @@ pub struct PeriodListArgs {
     pub format: ReportFormat,
 }
 
+fn money(m: Option<psops_core::Money>) -> String {
+    m.map(|m| format!("{} {}", m.written(), m.currency)).unwrap_or_default()
+}
+
 fn today() -> time::Date {
     OffsetDateTime::now_utc().date()
 }
@@ -128,12 +132,10 @@ pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
             db.close().await;
             let p = done?;
             stdout_line(format_args!(
-                "closed {}: revenue {} {}, cost {} {}; its time is locked",
+                "closed {}: revenue {}, cost {}; its time is locked",
                 p.month,
-                p.revenue.written(),
-                p.revenue.currency,
-                p.cost.written(),
-                p.cost.currency
+                money(p.revenue),
+                money(p.cost)
             ))
         }
         PeriodCommand::Reopen(a) => {
@@ -156,9 +158,9 @@ pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
                     vec![
                         p.month.to_string(),
                         p.status.code().to_string(),
-                        p.revenue.written(),
-                        p.cost.written(),
-                        p.revenue.currency.to_string(),
+                        p.revenue.map(|m| m.written()).unwrap_or_default(),
+                        p.cost.map(|m| m.written()).unwrap_or_default(),
+                        p.revenue.map(|m| m.currency.to_string()).unwrap_or_default(),
                         p.closed_by.map(|u| u.to_string()).unwrap_or_default(),
                         ts(p.closed_at),
                         ts(p.reopened_at),

@@ -155,7 +155,8 @@ code_enum!(
 );
 
 /// A month as finance sees it: its status, who closed (or reopened) it and why, and its
-/// recognised totals in the reporting currency.
+/// recognised totals in the reporting currency (left out for those who may not see the
+/// organisation's money).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct PeriodStatus {
     pub month: Month,
@@ -169,8 +170,8 @@ pub struct PeriodStatus {
     #[serde(with = "time::serde::rfc3339::option")]
     pub reopened_at: Option<OffsetDateTime>,
     pub reopen_reason: Option<String>,
-    pub revenue: Money,
-    pub cost: Money,
+    pub revenue: Option<Money>,
+    pub cost: Option<Money>,
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]

@@ -44,8 +44,8 @@ fn status(month: Month, close: Option<&Row>, revenue: Money, cost: Money) -> Res
             reopened_by: None,
             reopened_at: None,
             reopen_reason: None,
-            revenue,
-            cost,
+            revenue: Some(revenue),
+            cost: Some(cost),
         });
     };
     let reopened_at: Option<time::OffsetDateTime> = r.get("reopened_at")?;
@@ -61,8 +61,8 @@ fn status(month: Month, close: Option<&Row>, revenue: Money, cost: Money) -> Res
         reopened_by: r.opt_id("reopened_by")?,
         reopened_at,
         reopen_reason: r.get("reopen_reason")?,
-        revenue,
-        cost,
+        revenue: Some(revenue),
+        cost: Some(cost),
     })
 }
 

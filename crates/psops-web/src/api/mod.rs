@@ -23,6 +23,7 @@ mod estimates;
 pub mod feeds;
 mod health_raid;
 mod interchange;
+mod ledger;
 mod me;
 mod notifications;
 pub(crate) mod opportunities;
@@ -158,6 +159,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(health_raid::router())
         .merge(surveys::router())
         .merge(notifications::router())
+        .merge(ledger::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.
