@@ -39,6 +39,8 @@ mod matrix_fixture;
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
 mod matrix_health_fixture;
+#[path = "api/matrix_ledger.rs"]
+mod matrix_ledger;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
