@@ -126,6 +126,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::rates::sees_rates(s) {
         nav.push(link("/rates", "Rates"));
     }
+    if super::finance_periods::sees_periods(s) {
+        nav.push(link("/finance/periods", "Periods"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -27,6 +27,7 @@ mod listing;
 mod locale;
 mod milestones;
 mod outbox;
+mod finance_periods;
 mod people;
 mod portfolio;
 mod pre_session;
@@ -125,6 +126,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/utilization.csv", get(reports::utilization_csv))
         .route("/reports/compliance", get(compliance::show))
         .route("/reports/compliance/remind", post(compliance::remind))
+        .route("/finance/periods", get(finance_periods::page))
+        .route("/finance/periods/recognise", post(finance_periods::recognise))
+        .route("/finance/periods/{month}/close", post(finance_periods::close))
+        .route("/finance/periods/{month}/reopen", post(finance_periods::reopen))
         .route("/admin/outbox", get(outbox::page))
         .route("/admin/outbox/{id}/resend", post(outbox::resend))
         .route("/tokens", get(admin_tokens::list).post(admin_tokens::create))
