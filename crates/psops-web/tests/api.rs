@@ -89,6 +89,8 @@ mod ui_catalog;
 mod ui_charts;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
+#[path = "api/ui_periods.rs"]
+mod ui_periods;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
 #[path = "api/ui_forms.rs"]
