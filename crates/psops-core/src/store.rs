@@ -629,8 +629,8 @@ impl<T> Store for T where
         + crate::delivery::surveys::SurveyStore
         + crate::delivery::closure::ClosureStore
         + crate::notify::NotificationStore
-    + crate::finance::ledger::LedgerStore
-    + RecordStore<crate::finance::training::Training>
+        + crate::finance::ledger::LedgerStore
+        + RecordStore<crate::finance::training::Training>
 {
 }
 
@@ -675,7 +675,7 @@ pub mod prelude {
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
-    pub use crate::notify::NotificationStore;
     pub use crate::finance::ledger::LedgerStore;
+    pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -120,9 +120,12 @@ pub(crate) async fn lock_in(tx: &mut Tx, ctx: &WriteCtx, range: DateRange) -> Re
 pub(crate) async fn unlock_in(tx: &mut Tx, ctx: &WriteCtx, id: i64) -> Result<()> {
     guard(tx).await?;
     let q = sql(format!("SELECT {COLUMNS} FROM locked_periods WHERE id = $1")).bind(id);
-    let Some(row) = tx.optional(q).await? else { return Ok(()) };
+    let Some(row) = tx.optional(q).await? else {
+        return Ok(());
+    };
     let before = read(&row)?;
-    tx.execute(sql("DELETE FROM locked_periods WHERE id = $1").bind(id)).await?;
+    tx.execute(sql("DELETE FROM locked_periods WHERE id = $1").bind(id))
+        .await?;
     let action = psops_core::audit::AuditAction::Delete;
     crate::audit::record(tx, ctx, Entity::LockedPeriod, id, action, Some(&before), None).await
 }

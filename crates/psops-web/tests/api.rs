@@ -89,8 +89,6 @@ mod ui_catalog;
 mod ui_charts;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
-#[path = "api/ui_periods.rs"]
-mod ui_periods;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
 #[path = "api/ui_forms.rs"]
@@ -109,6 +107,8 @@ mod ui_milestones;
 mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_periods.rs"]
+mod ui_periods;
 #[path = "api/ui_portfolio.rs"]
 mod ui_portfolio;
 #[path = "api/ui_scoping.rs"]

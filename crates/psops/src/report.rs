@@ -322,7 +322,14 @@ pub async fn verify(args: DbArgs) -> anyhow::Result<()> {
     if !ledger.is_empty() {
         let rows: Vec<Vec<String>> = ledger
             .iter()
-            .map(|d| vec![d.check.clone(), d.subject.clone(), d.expected.to_string(), d.stored.to_string()])
+            .map(|d| {
+                vec![
+                    d.check.clone(),
+                    d.subject.clone(),
+                    d.expected.to_string(),
+                    d.stored.to_string(),
+                ]
+            })
             .collect();
         table::print(&["LEDGER CHECK", "SUBJECT", "EXPECTED", "STORED"], &rows)?;
     }

@@ -118,7 +118,13 @@ pub async fn run(cmd: RevenueCommand) -> anyhow::Result<()> {
         })
         .collect();
     let headers = ["problem", "project", "entry", "person", "date", "role", "message"];
-    emit(a.format, &headers, &[0, 1, 2, 3, 4, 5, 6], rows, serde_json::Value::Null)
+    emit(
+        a.format,
+        &headers,
+        &[0, 1, 2, 3, 4, 5, 6],
+        rows,
+        serde_json::Value::Null,
+    )
 }
 
 /// The finance parts of `psops period`: close, reopen, list (`lock` is the calendar's).
@@ -144,7 +150,11 @@ pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
             let done = db.reopen_period(&crate::admin::cli_ctx(), month, &a.reason).await;
             db.close().await;
             let p = done?;
-            stdout_line(format_args!("reopened {}: {}", p.month, p.reopen_reason.unwrap_or_default()))
+            stdout_line(format_args!(
+                "reopened {}: {}",
+                p.month,
+                p.reopen_reason.unwrap_or_default()
+            ))
         }
         PeriodCommand::List(a) => {
             let db = config::open_db(&a.db.database_url).await?;

@@ -11,8 +11,8 @@ use time::Date;
 
 use crate::dates::DateRange;
 use crate::finance::ledger::{AtRisk, Basis, LineKind, Problem, ProblemKind, RevenueMethod, SourceKind};
-use crate::finance::{Books, Month};
 use crate::finance::pricing::{Terms, Work};
+use crate::finance::{Books, Month};
 use crate::people::{Function, PersonId};
 use crate::projects::{BillingType, ProjectId};
 use crate::rates::div_round;
@@ -242,7 +242,9 @@ pub fn recognise(books: &Books, inputs: &Inputs) -> Recognised {
         (&inputs.trainings, Basis::Training, SourceKind::Training),
     ] {
         for f in list.iter().filter(|f| f.earned_on <= through) {
-            let Some(p) = inputs.projects.get(&f.project) else { continue };
+            let Some(p) = inputs.projects.get(&f.project) else {
+                continue;
+            };
             if !p.customer
                 || inputs.frozen.contains(&(LineKind::Revenue, source, f.id))
                 || (basis == Basis::Milestone
@@ -262,7 +264,9 @@ pub fn recognise(books: &Books, inputs: &Inputs) -> Recognised {
                     rate: None,
                     amount,
                 }),
-                Err(_) => out.problems.push(no_fx(f.project, f.amount.currency, f.earned_on, books)),
+                Err(_) => out
+                    .problems
+                    .push(no_fx(f.project, f.amount.currency, f.earned_on, books)),
             }
         }
     }
@@ -316,7 +320,10 @@ fn time_and_cost(
         pr.role = Some(priced.role);
         pr
     };
-    if !inputs.frozen.contains(&(LineKind::Cost, SourceKind::TimeEntry, e.id.get())) {
+    if !inputs
+        .frozen
+        .contains(&(LineKind::Cost, SourceKind::TimeEntry, e.id.get()))
+    {
         match (priced.cost_rate, priced.cost) {
             (Some(rate), Some(cost)) => match (
                 books.in_currency(cost, p.terms.currency, e.date),
@@ -347,7 +354,11 @@ fn time_and_cost(
         }
     }
     let tm = p.customer && p.terms.billing_type == BillingType::TimeAndMaterials && e.billable;
-    if !tm || inputs.frozen.contains(&(LineKind::Revenue, SourceKind::TimeEntry, e.id.get())) {
+    if !tm
+        || inputs
+            .frozen
+            .contains(&(LineKind::Revenue, SourceKind::TimeEntry, e.id.get()))
+    {
         return;
     }
     let (Some(rate), Some(bill)) = (priced.bill_rate, priced.bill) else {
@@ -503,16 +514,18 @@ fn group(books: &Books, closed: &BTreeSet<Month>, earned: Vec<Earned>, problems:
         };
         let own = Month::of(e.on);
         let month = *placed.entry(own).or_insert_with(|| place(closed, e.on));
-        let line = lines.entry((e.project, month, e.kind, e.basis)).or_insert_with(|| Line {
-            project: e.project,
-            month,
-            kind: e.kind,
-            basis: e.basis,
-            amount: Money::new(0, e.amount.currency),
-            reporting: Money::new(0, reporting.currency),
-            minutes: 0,
-            sources: Vec::new(),
-        });
+        let line = lines
+            .entry((e.project, month, e.kind, e.basis))
+            .or_insert_with(|| Line {
+                project: e.project,
+                month,
+                kind: e.kind,
+                basis: e.basis,
+                amount: Money::new(0, e.amount.currency),
+                reporting: Money::new(0, reporting.currency),
+                minutes: 0,
+                sources: Vec::new(),
+            });
         line.amount.amount_minor += e.amount.amount_minor;
         line.reporting.amount_minor += reporting.amount_minor;
         line.minutes += e.minutes.unwrap_or(0);

@@ -107,7 +107,11 @@ fn inputs(projects: Vec<ProjectIn>, entries: Vec<EntryIn>) -> Inputs {
 }
 
 fn total(r: &Recognised, kind: LineKind) -> i64 {
-    r.lines.iter().filter(|l| l.kind == kind).map(|l| l.amount.amount_minor).sum()
+    r.lines
+        .iter()
+        .filter(|l| l.kind == kind)
+        .map(|l| l.amount.amount_minor)
+        .sum()
 }
 
 #[test]
@@ -186,7 +190,10 @@ fn work_at_risk_earns_nothing_until_signed_then_on_the_signature_day() {
 #[test]
 fn a_eur_project_converts_each_source_at_its_day() {
     let p = project(1, BillingType::TimeAndMaterials, "EUR".parse().unwrap());
-    let r = recognise(&books(), &inputs(vec![p], vec![entry(1, 1, 7, date!(2026 - 07 - 14), 50)]));
+    let r = recognise(
+        &books(),
+        &inputs(vec![p], vec![entry(1, 1, 7, date!(2026 - 07 - 14), 50)]),
+    );
     let rev = r.lines.iter().find(|l| l.kind == LineKind::Revenue).unwrap();
     // €180 × 50/60 = €150.00; × 1.0842 = $162.63.
     assert_eq!(rev.amount, eur(15_000));

@@ -92,7 +92,14 @@ pub struct TrainingFilter {
     pub archived: Option<bool>,
 }
 
-crate::plain_record!(Training, Training, TrainingFields, TrainingPatch, TrainingFilter, TrainingSort);
+crate::plain_record!(
+    Training,
+    Training,
+    TrainingFields,
+    TrainingPatch,
+    TrainingFilter,
+    TrainingSort
+);
 
 #[cfg(test)]
 mod tests {

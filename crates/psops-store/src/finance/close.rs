@@ -10,8 +10,8 @@ use psops_core::audit::AuditAction;
 use psops_core::finance::Month;
 use psops_core::finance::close::{check_close, check_reopen};
 use psops_core::finance::ledger::{
-    LedgerDifference, LedgerLine, LedgerLineId, LedgerSource, LedgerStore, LineFilter, PeriodState, PeriodStatus, ProjectFinance,
-    ProjectFinanceInput, RecognitionSummary,
+    LedgerDifference, LedgerLine, LedgerLineId, LedgerSource, LedgerStore, LineFilter, PeriodState, PeriodStatus,
+    ProjectFinance, ProjectFinanceInput, RecognitionSummary,
 };
 use psops_core::page::{Page, PageRequest};
 use psops_core::projects::ProjectId;
@@ -23,7 +23,8 @@ use time::Date;
 use crate::Db;
 use crate::db::{Row, Tx, now, sql};
 
-const CLOSE_COLUMNS: &str = "id, month, locked_period_id, closed_by, closed_at, reopened_by, reopened_at, reopen_reason";
+const CLOSE_COLUMNS: &str =
+    "id, month, locked_period_id, closed_by, closed_at, reopened_by, reopened_at, reopen_reason";
 
 /// A month's latest close, if it was ever closed.
 async fn latest(tx: &mut Tx, month: Month) -> Result<Option<Row>> {
@@ -68,8 +69,10 @@ fn status(month: Month, close: Option<&Row>, revenue: Money, cost: Money) -> Res
 
 /// A month's recognised revenue and cost in the reporting currency.
 async fn totals(tx: &mut Tx, month: Month, reporting: Currency) -> Result<(Money, Money)> {
-    let q = sql("SELECT kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines WHERE month = $1 GROUP BY kind")
-        .bind(month.first());
+    let q = sql(
+        "SELECT kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines WHERE month = $1 GROUP BY kind",
+    )
+    .bind(month.first());
     let (mut revenue, mut cost) = (Money::new(0, reporting), Money::new(0, reporting));
     for r in tx.all(q).await? {
         let total: i64 = r.get("total")?;
@@ -105,7 +108,16 @@ async fn close(db: &Db, ctx: &WriteCtx, month: Month, today: Date) -> Result<Per
     let id: i64 = row.get("id")?;
     let (revenue, cost) = totals(&mut tx, month, reporting).await?;
     let after = status(month, Some(&row), revenue, cost)?;
-    crate::audit::record(&mut tx, ctx, Entity::PeriodClose, id, AuditAction::Create, None, Some(&after)).await?;
+    crate::audit::record(
+        &mut tx,
+        ctx,
+        Entity::PeriodClose,
+        id,
+        AuditAction::Create,
+        None,
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -140,8 +152,16 @@ async fn reopen(db: &Db, ctx: &WriteCtx, month: Month, reason: &str) -> Result<P
     .bind(reason);
     let row = tx.one(q).await?;
     let after = status(month, Some(&row), revenue, cost)?;
-    crate::audit::record(&mut tx, ctx, Entity::PeriodClose, id, AuditAction::Update, Some(&before), Some(&after))
-        .await?;
+    crate::audit::record(
+        &mut tx,
+        ctx,
+        Entity::PeriodClose,
+        id,
+        AuditAction::Update,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -151,7 +171,8 @@ async fn periods(db: &Db, through: Date) -> Result<Vec<PeriodStatus>> {
     let pools = &db.pools;
     let mut months: BTreeSet<Month> = BTreeSet::new();
     let mut sums: BTreeMap<Month, (i64, i64)> = BTreeMap::new();
-    let q = sql("SELECT month, kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines GROUP BY month, kind");
+    let q =
+        sql("SELECT month, kind, CAST(SUM(reporting_minor) AS BIGINT) AS total FROM ledger_lines GROUP BY month, kind");
     for r in pools.all(q).await? {
         let m = Month::of(r.get::<Date>("month")?);
         months.insert(m);

@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use psops_core::Result;
 use psops_core::code::Code;
 use psops_core::dates::from_day_number;
+use psops_core::finance::Month;
 use psops_core::finance::ledger::{Basis, LineKind, RevenueMethod, SourceKind};
 use psops_core::finance::pricing::Terms;
 use psops_core::finance::recognition::{EntryIn, FeeIn, Inputs, PlanIn, ProjectIn, Signature};
-use psops_core::finance::Month;
 use psops_core::people::Function;
 use psops_core::projects::{BillingType, ProjectId, ProjectType};
 use psops_core::{Id, Minutes, Money};
@@ -50,7 +50,12 @@ async fn projects(tx: &mut Tx, terms: HashMap<ProjectId, Terms>, inputs: &mut In
          f.revenue_method FROM projects p LEFT JOIN project_finance f ON f.project_id = p.id",
     );
     let mut signatures: HashMap<ProjectId, Signature> = HashMap::new();
-    for r in tx.all(sql("SELECT project_id, signed_at FROM sows WHERE project_id IS NOT NULL")).await? {
+    for r in tx
+        .all(sql(
+            "SELECT project_id, signed_at FROM sows WHERE project_id IS NOT NULL",
+        ))
+        .await?
+    {
         let id: ProjectId = r.id("project_id")?;
         let signed: Option<OffsetDateTime> = r.get("signed_at")?;
         let now = match signed {

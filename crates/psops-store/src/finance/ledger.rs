@@ -7,12 +7,12 @@ use std::collections::HashMap;
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
 use psops_core::error::Thing;
+use psops_core::finance::Month;
 use psops_core::finance::ledger::{
     LedgerLine, LedgerLineId, LedgerSource, LineFilter, LineKind, ProjectFinance, ProjectFinanceInput,
     RecognitionSummary, RevenueMethod,
 };
 use psops_core::finance::recognition::{self, Line};
-use psops_core::finance::Month;
 use psops_core::page::{Page, PageRequest};
 use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
@@ -29,8 +29,7 @@ use crate::db::{Backend, Row, Tx, Value, now, sql};
 /// Serialises recognition runs on PostgreSQL (SQLite's one writer already does).
 const RUN_GUARD: i64 = 727_700_018;
 
-const LINE_COLUMNS: &str =
-    "id, project_id, month, kind, basis, amount_minor, currency, reporting_minor, reporting_currency, minutes, frozen, computed_at";
+const LINE_COLUMNS: &str = "id, project_id, month, kind, basis, amount_minor, currency, reporting_minor, reporting_currency, minutes, frozen, computed_at";
 
 /// What the audit log keeps of a run: its months, totals and problem count.
 #[derive(Serialize)]
@@ -47,7 +46,8 @@ struct RunAudit<'a> {
 /// sources, recomputes from the raw rows and writes the lines and sources again.
 pub(crate) async fn recognise_in(db: &Db, tx: &mut Tx, ctx: &WriteCtx, through: Date) -> Result<RecognitionSummary> {
     if tx.backend() == Backend::Postgres {
-        tx.execute(sql("SELECT pg_advisory_xact_lock($1)").bind(RUN_GUARD)).await?;
+        tx.execute(sql("SELECT pg_advisory_xact_lock($1)").bind(RUN_GUARD))
+            .await?;
     }
     let books = super::books::books(db).await?;
     let terms = super::books::terms(db, &[]).await?;
@@ -129,7 +129,14 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
             ]
         })
         .collect();
-    let returned = insert_returning(tx, "ledger_lines", &columns, &["id", "project_id", "month", "kind", "basis"], rows).await?;
+    let returned = insert_returning(
+        tx,
+        "ledger_lines",
+        &columns,
+        &["id", "project_id", "month", "kind", "basis"],
+        rows,
+    )
+    .await?;
     // PostgreSQL does not promise RETURNING's order: match each id by the line's key.
     let mut ids: HashMap<(i64, Date, String, String), i64> = HashMap::with_capacity(returned.len());
     for r in &returned {
@@ -203,7 +210,13 @@ pub(crate) async fn lines(db: &Db, f: &LineFilter, page: PageRequest) -> Result<
         q.push(" AND id > ").push_bind(after);
     }
     q.push(" ORDER BY id LIMIT ").push_bind(i64::from(page.limit) + 1);
-    let rows = db.pools.all(q).await?.iter().map(read_line).collect::<Result<Vec<_>>>()?;
+    let rows = db
+        .pools
+        .all(q)
+        .await?
+        .iter()
+        .map(read_line)
+        .collect::<Result<Vec<_>>>()?;
     Ok(Page::from_rows(rows, page.limit, |l| l.id.get()))
 }
 
@@ -303,7 +316,16 @@ pub(crate) async fn set_project_finance(
         AuditAction::Update
     };
     let prior = (before.version > 0).then_some(&before);
-    crate::audit::record(&mut tx, ctx, Entity::ProjectFinance, project.get(), action, prior, Some(&after)).await?;
+    crate::audit::record(
+        &mut tx,
+        ctx,
+        Entity::ProjectFinance,
+        project.get(),
+        action,
+        prior,
+        Some(&after),
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -50,7 +50,9 @@ impl Stored for Training {
     }
 
     async fn check(tx: &mut Tx, f: &TrainingFields, _me: Option<psops_core::Id<Training>>) -> Result<()> {
-        live::<Project>(tx, f.project_id, "project_id", "project").await.map(drop)
+        live::<Project>(tx, f.project_id, "project_id", "project")
+            .await
+            .map(drop)
     }
 
     fn filter(q: &mut Sql, f: &TrainingFilter) {

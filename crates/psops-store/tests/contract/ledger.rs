@@ -10,25 +10,24 @@ use psops_core::audit::AuditFilter;
 use psops_core::delivery::acceptance::AcceptanceRequest;
 use psops_core::finance::Month;
 use psops_core::finance::ledger::{
-    Basis, LedgerLine, LineFilter, LineKind, PeriodState, ProblemKind, ProjectFinanceInput, RevenueMethod,
-    SourceKind,
+    Basis, LedgerLine, LineFilter, LineKind, PeriodState, ProblemKind, ProjectFinanceInput, RevenueMethod, SourceKind,
 };
 use psops_core::finance::training::{Training, TrainingFields, TrainingPatch};
 use psops_core::page::PageRequest;
 use psops_core::people::{Function, Person};
 use psops_core::plan::{Milestone, MilestoneFields, MilestoneStatus};
 use psops_core::projects::{BillingType, Project};
+use psops_core::rates::cards::{CostRateFields, ProjectRateFields, RoleRateFields};
 use psops_core::rates::fx::{FxRate, FxRateFields, Rate};
 use psops_core::rates::{CostRate, ProjectRate, RateKind, RoleRate};
-use psops_core::rates::cards::{CostRateFields, ProjectRateFields, RoleRateFields};
 use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
-use psops_core::time_entries::{TimeEntryPatch};
+use psops_core::time_entries::TimeEntryPatch;
 use psops_core::timesheet::IsoWeek;
 use psops_core::{Currency, Minutes, Money};
 use psops_store::Db;
-use time::macros::{date, datetime};
 use time::Date;
+use time::macros::{date, datetime};
 
 use super::fixtures::{broken, ctx, new, person_fields, project_fields};
 use super::time_fixtures::{as_person, log, on_project, ops, rule};
@@ -113,7 +112,10 @@ async fn project(db: &Db, account: &Account, name: &str, billing: BillingType) -
 }
 
 async fn engineer(db: &Db) -> Person {
-    let p: Person = new(db.create(&ctx(), person_fields("eng@example.com")).await.expect("person"));
+    let p: Person = new(db
+        .create(&ctx(), person_fields("eng@example.com"))
+        .await
+        .expect("person"));
     books(db, &p).await;
     p
 }
@@ -166,17 +168,32 @@ async fn time_and_materials_across_a_bill_rate_and_a_cost_rate_change(db: &Db) {
     assert_eq!(
         summary(db, &p).await,
         vec![
-            ("2026-07".into(), LineKind::Revenue, Basis::TimeAndMaterials, 315_000, 315_000),
+            (
+                "2026-07".into(),
+                LineKind::Revenue,
+                Basis::TimeAndMaterials,
+                315_000,
+                315_000
+            ),
             ("2026-07".into(), LineKind::Cost, Basis::StaffCost, 142_500, 142_500),
         ]
     );
-    assert_eq!((s.revenue, s.cost, s.lines, s.sources), (usd(315_000), usd(142_500), 2, 4));
+    assert_eq!(
+        (s.revenue, s.cost, s.lines, s.sources),
+        (usd(315_000), usd(142_500), 2, 4)
+    );
     let revenue = &lines(db, &p).await[0];
     let sources = db.ledger_sources(revenue.id).await.expect("sources");
     assert_eq!(
         sources
             .iter()
-            .map(|s| (s.source, s.source_id, s.minutes, s.rate.map(|r| r.amount_minor), s.amount.amount_minor))
+            .map(|s| (
+                s.source,
+                s.source_id,
+                s.minutes,
+                s.rate.map(|r| r.amount_minor),
+                s.amount.amount_minor
+            ))
             .collect::<Vec<_>>(),
         vec![
             (SourceKind::TimeEntry, first, Some(450), Some(20_000), 150_000),
@@ -200,17 +217,27 @@ async fn time_and_materials_across_a_bill_rate_and_a_cost_rate_change(db: &Db) {
     let missing = approved(db, &pm, &p, date!(2026 - 07 - 16), 60).await;
     let s = db.recognise(&ctx(), date!(2026 - 07 - 31)).await.expect("again");
     assert_eq!(s.revenue, usd(315_000));
-    let kinds: Vec<_> = s.problems.iter().map(|p| (p.problem, p.entry_id.map(|e| e.get()))).collect();
+    let kinds: Vec<_> = s
+        .problems
+        .iter()
+        .map(|p| (p.problem, p.entry_id.map(|e| e.get())))
+        .collect();
     assert_eq!(
         kinds,
-        vec![(ProblemKind::NoCostRate, Some(missing)), (ProblemKind::NoBillRate, Some(missing))]
+        vec![
+            (ProblemKind::NoCostRate, Some(missing)),
+            (ProblemKind::NoBillRate, Some(missing))
+        ]
     );
     assert_eq!(s.problems[1].role, Some(Function::ProjectManager));
     let audit = AuditFilter {
         entity: Some("recognition".into()),
         ..Default::default()
     };
-    assert_eq!(db.list_audit(&audit, PageRequest::default()).await.unwrap().items.len(), 2);
+    assert_eq!(
+        db.list_audit(&audit, PageRequest::default()).await.unwrap().items.len(),
+        2
+    );
 
     // Verify finds nothing wrong, then a line changed behind its sources' back.
     assert!(db.verify_ledger().await.unwrap().is_empty());
@@ -218,7 +245,10 @@ async fn time_and_materials_across_a_bill_rate_and_a_cost_rate_change(db: &Db) {
     psops_store::testing::tamper_ledger_line(db, line, 1).await.unwrap();
     let found = db.verify_ledger().await.unwrap();
     assert_eq!(
-        found.iter().map(|d| (d.check.as_str(), d.expected, d.stored)).collect::<Vec<_>>(),
+        found
+            .iter()
+            .map(|d| (d.check.as_str(), d.expected, d.stored))
+            .collect::<Vec<_>>(),
         vec![
             ("line amount = sum of its sources", 315_000, 315_001),
             ("line reporting amount = sum of its sources", 315_000, 315_001),
@@ -265,7 +295,9 @@ async fn a_milestone_earns_on_its_passive_acceptance(db: &Db) {
         contact_id: contact.id,
         today: date!(2026 - 03 - 05),
     };
-    db.request_acceptance(&ctx(), m.id, None, request).await.expect("request");
+    db.request_acceptance(&ctx(), m.id, None, request)
+        .await
+        .expect("request");
     db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("recognise");
     assert!(summary(db, &p).await.is_empty(), "nothing before acceptance");
     let swept = db.sweep_acceptance(&ctx(), date!(2026 - 03 - 20)).await.expect("sweep");
@@ -275,11 +307,20 @@ async fn a_milestone_earns_on_its_passive_acceptance(db: &Db) {
     db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("recognise");
     assert_eq!(
         summary(db, &p).await,
-        vec![("2026-03".into(), LineKind::Revenue, Basis::Milestone, 2_500_000, 2_500_000)]
+        vec![(
+            "2026-03".into(),
+            LineKind::Revenue,
+            Basis::Milestone,
+            2_500_000,
+            2_500_000
+        )]
     );
     let line = &lines(db, &p).await[0];
     let sources = db.ledger_sources(line.id).await.unwrap();
-    assert_eq!((sources[0].source, sources[0].source_id), (SourceKind::Milestone, m.id.get()));
+    assert_eq!(
+        (sources[0].source, sources[0].source_id),
+        (SourceKind::Milestone, m.id.get())
+    );
 }
 
 async fn percent_complete_over_two_months(db: &Db) {
@@ -292,8 +333,14 @@ async fn percent_complete_over_two_months(db: &Db) {
     let method = ProjectFinanceInput {
         revenue_method: RevenueMethod::PercentComplete,
     };
-    assert_eq!(db.project_finance(p.id).await.unwrap().revenue_method, RevenueMethod::Milestones);
-    let set = db.set_project_finance(&ctx(), p.id, Some(0), method).await.expect("method");
+    assert_eq!(
+        db.project_finance(p.id).await.unwrap().revenue_method,
+        RevenueMethod::Milestones
+    );
+    let set = db
+        .set_project_finance(&ctx(), p.id, Some(0), method)
+        .await
+        .expect("method");
     assert_eq!((set.revenue_method, set.version), (RevenueMethod::PercentComplete, 1));
     // Ten hours a week over July and August.
     let _: Assignment = new(db
@@ -324,8 +371,20 @@ async fn percent_complete_over_two_months(db: &Db) {
     assert_eq!(
         revenue,
         vec![
-            ("2026-07".into(), LineKind::Revenue, Basis::PercentComplete, 263_158, 263_158),
-            ("2026-08".into(), LineKind::Revenue, Basis::PercentComplete, 736_842, 736_842),
+            (
+                "2026-07".into(),
+                LineKind::Revenue,
+                Basis::PercentComplete,
+                263_158,
+                263_158
+            ),
+            (
+                "2026-08".into(),
+                LineKind::Revenue,
+                Basis::PercentComplete,
+                736_842,
+                736_842
+            ),
         ]
     );
     let july = lines(db, &p)
@@ -335,7 +394,10 @@ async fn percent_complete_over_two_months(db: &Db) {
         .unwrap();
     let sources = db.ledger_sources(july.id).await.unwrap();
     assert_eq!(
-        sources.iter().map(|s| (s.source_id, s.amount.amount_minor)).collect::<Vec<_>>(),
+        sources
+            .iter()
+            .map(|s| (s.source_id, s.amount.amount_minor))
+            .collect::<Vec<_>>(),
         vec![(a1, 175_439), (a2, 87_719)]
     );
 }
@@ -390,13 +452,22 @@ async fn work_at_risk_earns_only_from_the_signature(db: &Db) {
     let _: RoleRate = new(db.create(&ctx(), emea).await.expect("emea card"));
     let _: RoleRate = new(db.create(&ctx(), standard_cost).await.expect("emea cost"));
     let (o, e) = super::sows::at_sow_wip(db, "Hooli", vec![super::sows::engineer(40)]).await;
-    let sow = new(db.draft_sow(&ctx(), o.id, super::sows::sow_fields(&e)).await.expect("sow"));
+    let sow = new(db
+        .draft_sow(&ctx(), o.id, super::sows::sow_fields(&e))
+        .await
+        .expect("sow"));
     let a = account(db, "Pied Piper", None).await;
     let p = project(db, &a, "Hooli at risk", BillingType::TimeAndMaterials).await;
-    psops_store::testing::tie_sow(db, sow.id.get(), p.id, None).await.unwrap();
+    psops_store::testing::tie_sow(db, sow.id.get(), p.id, None)
+        .await
+        .unwrap();
     approved(db, &me, &p, date!(2026 - 07 - 14), 60).await;
     let s = db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
-    let revenue: Vec<_> = summary(db, &p).await.into_iter().filter(|l| l.1 == LineKind::Revenue).collect();
+    let revenue: Vec<_> = summary(db, &p)
+        .await
+        .into_iter()
+        .filter(|l| l.1 == LineKind::Revenue)
+        .collect();
     assert!(revenue.is_empty());
     assert_eq!(s.at_risk.len(), 1);
     assert_eq!((s.at_risk[0].project_id, s.at_risk[0].amount), (p.id, usd(20_000)));
@@ -405,10 +476,20 @@ async fn work_at_risk_earns_only_from_the_signature(db: &Db) {
         .unwrap();
     let s = db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
     assert!(s.at_risk.is_empty());
-    let revenue: Vec<_> = summary(db, &p).await.into_iter().filter(|l| l.1 == LineKind::Revenue).collect();
+    let revenue: Vec<_> = summary(db, &p)
+        .await
+        .into_iter()
+        .filter(|l| l.1 == LineKind::Revenue)
+        .collect();
     assert_eq!(
         revenue,
-        vec![("2026-08".into(), LineKind::Revenue, Basis::TimeAndMaterials, 20_000, 20_000)]
+        vec![(
+            "2026-08".into(),
+            LineKind::Revenue,
+            Basis::TimeAndMaterials,
+            20_000,
+            20_000
+        )]
     );
 }
 
@@ -423,7 +504,13 @@ async fn a_eur_project_converts_each_source_at_its_day(db: &Db) {
     assert_eq!(
         summary(db, &p).await,
         vec![
-            ("2026-07".into(), LineKind::Revenue, Basis::TimeAndMaterials, 13_500, 14_637),
+            (
+                "2026-07".into(),
+                LineKind::Revenue,
+                Basis::TimeAndMaterials,
+                13_500,
+                14_637
+            ),
             ("2026-07".into(), LineKind::Cost, Basis::StaffCost, 6_226, 6_750),
         ]
     );
@@ -442,14 +529,25 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     let draft = log(db, on_project(me.id, &p, date!(2026 - 07 - 21), 60)).await;
     log(db, on_project(me.id, &p, date!(2026 - 07 - 28), 60)).await;
     let last_week = IsoWeek::of(date!(2026 - 07 - 28));
-    db.submit_week(&ctx(), as_person(&me), me.id, last_week).await.expect("submit");
+    db.submit_week(&ctx(), as_person(&me), me.id, last_week)
+        .await
+        .expect("submit");
     let july: Month = "2026-07".parse().unwrap();
     let err = db.close_period(&ctx(), july, date!(2026 - 07 - 31)).await.unwrap_err();
     assert_eq!(broken(err), [("month".to_string(), Rule::Future)]);
-    let closed = db.close_period(&ctx(), july, date!(2026 - 08 - 05)).await.expect("close");
-    assert_eq!((closed.status, closed.revenue, closed.cost), (PeriodState::Closed, Some(usd(150_000)), Some(usd(67_500))));
+    let closed = db
+        .close_period(&ctx(), july, date!(2026 - 08 - 05))
+        .await
+        .expect("close");
+    assert_eq!(
+        (closed.status, closed.revenue, closed.cost),
+        (PeriodState::Closed, Some(usd(150_000)), Some(usd(67_500)))
+    );
     assert!(closed.closed_at.is_some());
-    assert_eq!(rule(db.close_period(&ctx(), july, date!(2026 - 08 - 05)).await.unwrap_err()), Rule::InvalidTransition);
+    assert_eq!(
+        rule(db.close_period(&ctx(), july, date!(2026 - 08 - 05)).await.unwrap_err()),
+        Rule::InvalidTransition
+    );
     assert!(lines(db, &p).await.iter().all(|l| l.frozen));
 
     // A new project rate and a training done in July but rostered after the close.
@@ -473,7 +571,13 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     assert_eq!(
         summary(db, &p).await,
         vec![
-            ("2026-07".into(), LineKind::Revenue, Basis::TimeAndMaterials, 150_000, 150_000),
+            (
+                "2026-07".into(),
+                LineKind::Revenue,
+                Basis::TimeAndMaterials,
+                150_000,
+                150_000
+            ),
             ("2026-07".into(), LineKind::Cost, Basis::StaffCost, 67_500, 67_500),
             ("2026-08".into(), LineKind::Revenue, Basis::Training, 400_000, 400_000),
         ]
@@ -481,7 +585,10 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
 
     // Time in the closed month is refused: create, edit, approve.
     let late = on_project(me.id, &p, date!(2026 - 07 - 20), 60);
-    assert_eq!(rule(db.create_time_entry(&ctx(), late).await.unwrap_err()), Rule::PeriodLocked);
+    assert_eq!(
+        rule(db.create_time_entry(&ctx(), late).await.unwrap_err()),
+        Rule::PeriodLocked
+    );
     let edit = TimeEntryPatch {
         minutes: Some(Minutes(90)),
         ..Default::default()
@@ -491,7 +598,11 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
         Rule::PeriodLocked
     );
     assert_eq!(
-        rule(db.approve_week(&ctx(), ops(), me.id, last_week, Some(p.id)).await.unwrap_err()),
+        rule(
+            db.approve_week(&ctx(), ops(), me.id, last_week, Some(p.id))
+                .await
+                .unwrap_err()
+        ),
         Rule::PeriodLocked
     );
 
@@ -505,8 +616,14 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     assert!(db.list_locked_periods().await.unwrap().is_empty());
     let periods = db.periods(date!(2026 - 08 - 31)).await.unwrap();
     assert_eq!(
-        periods.iter().map(|m| (m.month.to_string(), m.status)).collect::<Vec<_>>(),
-        vec![("2026-08".into(), PeriodState::Open), ("2026-07".into(), PeriodState::Reopened)]
+        periods
+            .iter()
+            .map(|m| (m.month.to_string(), m.status))
+            .collect::<Vec<_>>(),
+        vec![
+            ("2026-08".into(), PeriodState::Open),
+            ("2026-07".into(), PeriodState::Reopened)
+        ]
     );
     let audit = AuditFilter {
         entity: Some("period_close".into()),

@@ -43,7 +43,10 @@ fn weekdays() -> Vec<Date> {
 async fn organisation(db: &Db) -> (Vec<Person>, Vec<Project>) {
     let mut people = Vec::new();
     for (i, (before, after)) in [(9_000, 10_000), (7_500, 8_250)].into_iter().enumerate() {
-        let p: Person = new(db.create(&ctx(), person_fields(&format!("p{i}@example.com"))).await.unwrap());
+        let p: Person = new(db
+            .create(&ctx(), person_fields(&format!("p{i}@example.com")))
+            .await
+            .unwrap());
         for (minor, from, to) in [
             (before, date!(2026 - 01 - 01), Some(date!(2026 - 07 - 14))),
             (after, date!(2026 - 07 - 15), None),
@@ -147,15 +150,27 @@ async fn check(entries: Vec<Entry>) {
         let cost_usd = div_round(i128::from(cost_rate) * i128::from(minutes), 60) as i64;
         let w = want.entry(project.id.get()).or_default();
         if *which == 0 {
-            w.0 += if *billable { div_round(20_000 * i128::from(minutes), 60) as i64 } else { 0 };
+            w.0 += if *billable {
+                div_round(20_000 * i128::from(minutes), 60) as i64
+            } else {
+                0
+            };
             w.1 += cost_usd;
         } else {
-            w.0 += if *billable { div_round(17_750 * i128::from(minutes), 60) as i64 } else { 0 };
+            w.0 += if *billable {
+                div_round(17_750 * i128::from(minutes), 60) as i64
+            } else {
+                0
+            };
             w.1 += eur_from_usd(cost_usd, fx_on(date));
         }
     }
     for p in &people {
-        for week in days.iter().map(|d| IsoWeek::of(*d)).collect::<std::collections::BTreeSet<_>>() {
+        for week in days
+            .iter()
+            .map(|d| IsoWeek::of(*d))
+            .collect::<std::collections::BTreeSet<_>>()
+        {
             let submitted = db.submit_week(&ctx(), as_person(p), p.id, week).await;
             if submitted.is_ok_and(|s| !s.is_empty()) {
                 for project in &projects {
@@ -168,7 +183,13 @@ async fn check(entries: Vec<Entry>) {
     assert!(s.problems.is_empty(), "{:?}", s.problems);
     let mut got: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
     let lines = db
-        .ledger_lines(&LineFilter::default(), PageRequest { after: None, limit: 500 })
+        .ledger_lines(
+            &LineFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
         .await
         .unwrap()
         .items;
@@ -179,8 +200,14 @@ async fn check(entries: Vec<Entry>) {
             LineKind::Cost => g.1 += l.amount.amount_minor,
         }
         let sources = db.ledger_sources(l.id).await.unwrap();
-        assert_eq!(sources.iter().map(|s| s.amount.amount_minor).sum::<i64>(), l.amount.amount_minor);
-        assert_eq!(sources.iter().map(|s| s.reporting.amount_minor).sum::<i64>(), l.reporting.amount_minor);
+        assert_eq!(
+            sources.iter().map(|s| s.amount.amount_minor).sum::<i64>(),
+            l.amount.amount_minor
+        );
+        assert_eq!(
+            sources.iter().map(|s| s.reporting.amount_minor).sum::<i64>(),
+            l.reporting.amount_minor
+        );
     }
     want.retain(|_, v| *v != (0, 0));
     assert_eq!(got, want);

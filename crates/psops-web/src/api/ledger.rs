@@ -118,9 +118,10 @@ impl crate::authorize::Guarded for MoneyOf {
         (Thing::Entity(Entity::Project), self.0.to_string())
     }
     async fn resource(&self, st: &AppState, s: &psops_core::policy::Subject) -> psops_core::Result<Option<Resource>> {
-        Ok(project(st, s, self.0)
-            .await?
-            .map(|p| Resource::ProjectMoney { project: p, cost: false }))
+        Ok(project(st, s, self.0).await?.map(|p| Resource::ProjectMoney {
+            project: p,
+            cost: false,
+        }))
     }
 }
 
@@ -279,4 +280,3 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reopen))
         .merge(trainings::router())
 }
-

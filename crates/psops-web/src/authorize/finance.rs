@@ -1,11 +1,11 @@
 //! Money records as the policy sees them: a training is its project's money (read by
 //! those who see bill rates and the project's manager, kept by finance and administrators).
 
+use psops_core::Result;
 use psops_core::error::Thing;
 use psops_core::finance::training::{Training, TrainingFields, TrainingPatch};
 use psops_core::policy::{Action, Grant, Resource, Subject};
 use psops_core::record::Entity;
-use psops_core::Result;
 
 use super::{Guarded, GuardedUpdate, allow, project};
 use crate::AppState;
@@ -15,9 +15,10 @@ impl Guarded for TrainingFields {
         (Thing::Entity(Entity::Training), String::new())
     }
     async fn resource(&self, st: &AppState, s: &Subject) -> Result<Option<Resource>> {
-        Ok(project(st, s, self.project_id)
-            .await?
-            .map(|p| Resource::ProjectMoney { project: p, cost: false }))
+        Ok(project(st, s, self.project_id).await?.map(|p| Resource::ProjectMoney {
+            project: p,
+            cost: false,
+        }))
     }
 }
 

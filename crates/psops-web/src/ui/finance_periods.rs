@@ -76,7 +76,13 @@ async fn who(st: &AppState, id: Option<psops_core::auth::UserId>) -> String {
     }
 }
 
-async fn show(st: &AppState, me: &SignedIn, s: &Subject, notice: Option<String>, errors: Vec<String>) -> Result<Response, UiError> {
+async fn show(
+    st: &AppState,
+    me: &SignedIn,
+    s: &Subject,
+    notice: Option<String>,
+    errors: Vec<String>,
+) -> Result<Response, UiError> {
     allow(st, s, Action::Read, &FINANCE).await?;
     let today = OffsetDateTime::now_utc().date();
     let acts = decide(s, Action::Create, &Resource::LockedPeriods) == Decision::Allow;
@@ -131,7 +137,11 @@ async fn show(st: &AppState, me: &SignedIn, s: &Subject, notice: Option<String>,
 /// `GET /finance/periods`
 pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    let notice = p.get("done").map(|d| d.chars().filter(|c| c.is_ascii_alphanumeric() || " -:,.".contains(*c)).collect());
+    let notice = p.get("done").map(|d| {
+        d.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || " -:,.".contains(*c))
+            .collect()
+    });
     show(&st, &me, &s, notice, Vec::new()).await
 }
 
@@ -167,7 +177,13 @@ pub async fn recognise(
         .store
         .recognise(&write_ctx(&me, &request, grant), today)
         .await
-        .map(|r| format!("Recognised through {today}: {} lines, {} problems", r.lines, r.problems.len()));
+        .map(|r| {
+            format!(
+                "Recognised through {today}: {} lines, {} problems",
+                r.lines,
+                r.problems.len()
+            )
+        });
     answer(&st, &me, &s, done).await
 }
 

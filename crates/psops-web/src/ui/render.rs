@@ -55,7 +55,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("rates.html", include_str!("../../templates/rates.html")),
     ("my_time_off.html", include_str!("../../templates/my_time_off.html")),
     ("outbox.html", include_str!("../../templates/outbox.html")),
-    ("finance_periods.html", include_str!("../../templates/finance_periods.html")),
+    (
+        "finance_periods.html",
+        include_str!("../../templates/finance_periods.html"),
+    ),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (

@@ -7,7 +7,7 @@
 
 use axum::http::Method;
 use psops_core::finance::Month;
-use psops_core::finance::ledger::{LineFilter};
+use psops_core::finance::ledger::LineFilter;
 use psops_core::finance::training::{Training, TrainingFields};
 use psops_core::page::PageRequest;
 use psops_core::store::{Created, Records as _, Store, WriteCtx};
@@ -55,20 +55,80 @@ const REOPEN: &str = "200 403 200 403 403 403 403 404 404 403";
 
 pub fn rows() -> Vec<Row> {
     vec![
-        ("post", "/api/v1/ledger/recognise", Target::None, Body::Empty, FINANCE_ACT),
+        (
+            "post",
+            "/api/v1/ledger/recognise",
+            Target::None,
+            Body::Empty,
+            FINANCE_ACT,
+        ),
         ("get", "/api/v1/ledger/lines", Target::None, Body::None, FINANCE_READ),
-        ("get", "/api/v1/ledger/lines/{id}/sources", Target::Line, Body::None, FINANCE_READ),
-        ("get", "/api/v1/projects/{id}/finance", Target::Project, Body::None, MONEY_READ),
-        ("put", "/api/v1/projects/{id}/finance", Target::Project, Body::Method, MONEY_CHANGE),
+        (
+            "get",
+            "/api/v1/ledger/lines/{id}/sources",
+            Target::Line,
+            Body::None,
+            FINANCE_READ,
+        ),
+        (
+            "get",
+            "/api/v1/projects/{id}/finance",
+            Target::Project,
+            Body::None,
+            MONEY_READ,
+        ),
+        (
+            "put",
+            "/api/v1/projects/{id}/finance",
+            Target::Project,
+            Body::Method,
+            MONEY_CHANGE,
+        ),
         ("get", "/api/v1/trainings", Target::None, Body::None, FINANCE_READ),
         ("post", "/api/v1/trainings", Target::None, Body::Training, MONEY_CREATE),
-        ("get", "/api/v1/trainings/{id}", Target::Training, Body::None, MONEY_READ),
-        ("patch", "/api/v1/trainings/{id}", Target::Training, Body::Empty, MONEY_CHANGE),
-        ("post", "/api/v1/trainings/{id}/archive", Target::Training, Body::None, MONEY_CHANGE),
-        ("post", "/api/v1/trainings/{id}/unarchive", Target::Training, Body::None, MONEY_CHANGE),
+        (
+            "get",
+            "/api/v1/trainings/{id}",
+            Target::Training,
+            Body::None,
+            MONEY_READ,
+        ),
+        (
+            "patch",
+            "/api/v1/trainings/{id}",
+            Target::Training,
+            Body::Empty,
+            MONEY_CHANGE,
+        ),
+        (
+            "post",
+            "/api/v1/trainings/{id}/archive",
+            Target::Training,
+            Body::None,
+            MONEY_CHANGE,
+        ),
+        (
+            "post",
+            "/api/v1/trainings/{id}/unarchive",
+            Target::Training,
+            Body::None,
+            MONEY_CHANGE,
+        ),
         ("get", "/api/v1/periods", Target::None, Body::None, STAFF_READ),
-        ("post", "/api/v1/periods/{month}/close", Target::OpenMonth, Body::None, CLOSE),
-        ("post", "/api/v1/periods/{month}/reopen", Target::ClosedMonth, Body::Reason, REOPEN),
+        (
+            "post",
+            "/api/v1/periods/{month}/close",
+            Target::OpenMonth,
+            Body::None,
+            CLOSE,
+        ),
+        (
+            "post",
+            "/api/v1/periods/{month}/reopen",
+            Target::ClosedMonth,
+            Body::Reason,
+            REOPEN,
+        ),
     ]
 }
 
@@ -90,7 +150,11 @@ fn training_fields(project: i64) -> TrainingFields {
 }
 
 async fn training(s: &dyn Store, project: i64) -> i64 {
-    let t: Training = made(s.create(&WriteCtx::trusted(), training_fields(project)).await.expect("training"));
+    let t: Training = made(
+        s.create(&WriteCtx::trusted(), training_fields(project))
+            .await
+            .expect("training"),
+    );
     t.id.get()
 }
 
@@ -112,7 +176,9 @@ async fn every_ledger_route_for_every_role(app: TestApp) {
     training(s, org.p1).await;
     // Every recognition rewrites the open months' lines: each cell reads the current one.
     let line = || async {
-        s.recognise(&WriteCtx::trusted(), date!(2026 - 12 - 31)).await.expect("recognise");
+        s.recognise(&WriteCtx::trusted(), date!(2026 - 12 - 31))
+            .await
+            .expect("recognise");
         let lines = s.ledger_lines(&LineFilter::default(), PageRequest::default()).await;
         lines.expect("lines").items[0].id.get()
     };

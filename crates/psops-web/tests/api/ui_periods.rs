@@ -24,7 +24,10 @@ async fn finance_closes_and_reopens_a_month_on_the_page(app: TestApp) {
     let con = Browser::sign_in(&app, "con@org.example").await;
 
     let page = fin.get(&app, "/finance/periods").await.expect(200);
-    assert!(html(&page).contains("href=\"/finance/periods\""), "the nav links the page");
+    assert!(
+        html(&page).contains("href=\"/finance/periods\""),
+        "the nav links the page"
+    );
     assert!(html(&page).contains("Recognise now"));
     let r = fin.post(&app, "/finance/periods/recognise", &[]).await;
     assert_eq!(r.status.as_u16(), 303, "{}", r.text);
@@ -36,7 +39,9 @@ async fn finance_closes_and_reopens_a_month_on_the_page(app: TestApp) {
     assert!(page.contains("Closed"), "{page}");
     assert!(page.contains("by fin"), "who closed it: {page}");
 
-    let r = fin.post(&app, "/finance/periods/2020-03/reopen", &[("reason", " ")]).await;
+    let r = fin
+        .post(&app, "/finance/periods/2020-03/reopen", &[("reason", " ")])
+        .await;
     assert!(html(&r).contains("reason: reason is required"), "{}", r.text);
     let r = fin
         .post(&app, "/finance/periods/2020-03/reopen", &[("reason", "Late timesheet")])
