@@ -31,6 +31,16 @@ const RUN_GUARD: i64 = 727_700_018;
 
 const LINE_COLUMNS: &str = "id, project_id, month, kind, basis, amount_minor, currency, reporting_minor, reporting_currency, minutes, frozen, computed_at";
 
+const SOURCE_COLUMNS: [&str; 7] = [
+    "line_id",
+    "source",
+    "source_id",
+    "minutes",
+    "rate_minor",
+    "amount_minor",
+    "reporting_minor",
+];
+
 /// What the audit log keeps of a run: its months, totals and problem count.
 #[derive(Serialize)]
 struct RunAudit<'a> {
@@ -145,7 +155,10 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
             r.get("id")?,
         );
     }
-    let mut sources: Vec<Vec<Value>> = Vec::with_capacity(lines.iter().map(|l| l.sources.len()).sum());
+    // Sources go in chunks: millions of rows of values at once would cost gigabytes.
+    const CHUNK: usize = 100_000;
+    let mut sources: Vec<Vec<Value>> = Vec::with_capacity(CHUNK);
+    let mut n = 0;
     for l in lines {
         let key = (
             l.project.get(),
@@ -166,23 +179,12 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
                 s.amount.amount_minor.into(),
                 s.reporting.amount_minor.into(),
             ]);
+            if sources.len() == CHUNK {
+                n += copy_rows(tx, "ledger_sources", &SOURCE_COLUMNS, std::mem::take(&mut sources)).await?;
+            }
         }
     }
-    let n = copy_rows(
-        tx,
-        "ledger_sources",
-        &[
-            "line_id",
-            "source",
-            "source_id",
-            "minutes",
-            "rate_minor",
-            "amount_minor",
-            "reporting_minor",
-        ],
-        sources,
-    )
-    .await?;
+    n += copy_rows(tx, "ledger_sources", &SOURCE_COLUMNS, sources).await?;
     Ok((lines.len() as u64, n))
 }
 
