@@ -95,6 +95,8 @@ pub enum Entity {
     Invoice,
     /// A month's forecast as it stood when it was kept.
     ForecastSnapshot,
+    /// A delivered training class whose fee is recognised once complete and rostered.
+    Training,
 }
 
 impl Entity {

@@ -592,6 +592,8 @@ pub trait Store:
     + crate::delivery::closure::ClosureStore
     + crate::notify::NotificationStore
     + crate::finance::FinanceStore
+    + crate::finance::ledger::LedgerStore
+    + RecordStore<crate::finance::training::Training>
 {
 }
 
@@ -631,6 +633,8 @@ impl<T> Store for T where
         + crate::delivery::closure::ClosureStore
         + crate::notify::NotificationStore
         + crate::finance::FinanceStore
+        + crate::finance::ledger::LedgerStore
+        + RecordStore<crate::finance::training::Training>
 {
 }
 
@@ -677,6 +681,7 @@ pub mod prelude {
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::invoices::InvoiceStore;
+    pub use crate::finance::ledger::LedgerStore;
     pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -71,8 +71,25 @@ pub(crate) async fn ensure_open(tx: &mut Tx, dates: &[Date]) -> Result<()> {
 }
 
 pub(crate) async fn lock(pools: &Pools, ctx: &WriteCtx, range: DateRange) -> Result<LockRecord> {
-    DateRange::new(range.start, range.end)?;
     let mut tx = pools.begin().await?;
+    let record = lock_in(&mut tx, ctx, range).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Takes the exclusive guard (PostgreSQL): entry writes that checked the locks before
+/// this transaction commits wait for it, and see its lock after.
+pub(crate) async fn guard(tx: &mut Tx) -> Result<()> {
+    if tx.backend() == Backend::Postgres {
+        tx.execute(sql("SELECT pg_advisory_xact_lock($1)").bind(GUARD)).await?;
+    }
+    Ok(())
+}
+
+/// Locks a period inside the caller's transaction (period close does, with its other
+/// writes), audited.
+pub(crate) async fn lock_in(tx: &mut Tx, ctx: &WriteCtx, range: DateRange) -> Result<LockRecord> {
+    DateRange::new(range.start, range.end)?;
     if tx.backend() == Backend::Postgres {
         tx.execute(sql("SELECT pg_advisory_xact_lock($1)").bind(GUARD)).await?;
     }
@@ -87,7 +104,7 @@ pub(crate) async fn lock(pools: &Pools, ctx: &WriteCtx, range: DateRange) -> Res
     let record = read(&tx.one(q).await?)?;
     let action = psops_core::audit::AuditAction::Create;
     crate::audit::record(
-        &mut tx,
+        tx,
         ctx,
         Entity::LockedPeriod,
         record.id.get(),
@@ -96,8 +113,21 @@ pub(crate) async fn lock(pools: &Pools, ctx: &WriteCtx, range: DateRange) -> Res
         Some(&record),
     )
     .await?;
-    tx.commit().await?;
     Ok(record)
+}
+
+/// Removes a lock inside the caller's transaction (reopening a month), audited.
+pub(crate) async fn unlock_in(tx: &mut Tx, ctx: &WriteCtx, id: i64) -> Result<()> {
+    guard(tx).await?;
+    let q = sql(format!("SELECT {COLUMNS} FROM locked_periods WHERE id = $1")).bind(id);
+    let Some(row) = tx.optional(q).await? else {
+        return Ok(());
+    };
+    let before = read(&row)?;
+    tx.execute(sql("DELETE FROM locked_periods WHERE id = $1").bind(id))
+        .await?;
+    let action = psops_core::audit::AuditAction::Delete;
+    crate::audit::record(tx, ctx, Entity::LockedPeriod, id, action, Some(&before), None).await
 }
 
 pub(crate) async fn list(pools: &Pools) -> Result<Vec<LockRecord>> {

@@ -183,3 +183,33 @@ pub async fn queue_notice(db: &Db, notice: &psops_core::notify::Notice) -> psops
     tx.commit().await?;
     Ok(id)
 }
+
+/// Ties a SOW to a project and sets its signature (none: unsigned), as the scoping flow
+/// does over weeks: for ledger tests of work at risk.
+pub async fn tie_sow(
+    db: &Db,
+    sow: i64,
+    project: psops_core::projects::ProjectId,
+    signed_at: Option<time::OffsetDateTime>,
+) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    let q = crate::db::sql("UPDATE sows SET project_id = $1, signed_at = $2 WHERE id = $3")
+        .bind(project)
+        .bind(signed_at)
+        .bind(sow);
+    tx.execute(q).await?;
+    tx.commit().await
+}
+
+/// Changes a ledger line's amounts behind the ledger's back: for tests that `verify`
+/// finds it.
+pub async fn tamper_ledger_line(db: &Db, line: i64, delta: i64) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    let q = crate::db::sql(
+        "UPDATE ledger_lines SET amount_minor = amount_minor + $1, reporting_minor = reporting_minor + $1 WHERE id = $2",
+    )
+    .bind(delta)
+    .bind(line);
+    tx.execute(q).await?;
+    tx.commit().await
+}

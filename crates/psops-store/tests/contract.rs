@@ -27,6 +27,8 @@ mod contract {
     mod invoices;
     mod keep_an_admin;
     mod kept;
+    mod ledger;
+    mod ledger_proptest;
     mod lifecycle;
     mod notifications;
     mod portfolio;
@@ -36,7 +38,7 @@ mod contract {
     mod scope;
     pub mod scoping;
     mod sorted;
-    mod sows;
+    pub mod sows;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;

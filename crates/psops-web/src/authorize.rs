@@ -472,6 +472,10 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "raid-items" => (Thing::Entity(Entity::RaidItem), Resource::Plan(project)),
         "surveys" => (Thing::Entity(Entity::Survey), Resource::Plan(project)),
         "closures" => (Thing::Entity(Entity::Closure), Resource::Plan(project)),
+        "trainings" => (
+            Thing::Entity(Entity::Training),
+            Resource::ProjectMoney { project, cost: false },
+        ),
         _ => return None,
     };
     Some(found)

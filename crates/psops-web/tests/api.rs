@@ -45,6 +45,8 @@ mod matrix_health;
 mod matrix_health_fixture;
 #[path = "api/matrix_invoices.rs"]
 mod matrix_invoices;
+#[path = "api/matrix_ledger.rs"]
+mod matrix_ledger;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
@@ -119,6 +121,8 @@ mod ui_milestones;
 mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_periods.rs"]
+mod ui_periods;
 #[path = "api/ui_portfolio.rs"]
 mod ui_portfolio;
 #[path = "api/ui_scoping.rs"]

@@ -37,6 +37,12 @@ pub struct CalendarImportArgs {
 pub enum PeriodCommand {
     /// Lock a period: from now on no time entry dated in it changes for anyone.
     Lock(PeriodLockArgs),
+    /// Close a month that has ended: recognise, freeze its ledger lines, lock its time.
+    Close(crate::revenue::PeriodCloseArgs),
+    /// Reopen a closed month, with the reason.
+    Reopen(crate::revenue::PeriodReopenArgs),
+    /// The months with their status (open, closed, reopened) and recognised totals.
+    List(crate::revenue::PeriodListArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,8 +103,8 @@ pub async fn calendar(cmd: CalendarCommand) -> anyhow::Result<()> {
     ))
 }
 
-pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
-    let PeriodCommand::Lock(a) = cmd;
+/// `psops period lock`.
+pub async fn lock(a: PeriodLockArgs) -> anyhow::Result<()> {
     let range = DateRange::new(parse_date("from", &a.from)?, parse_date("to", &a.to)?)
         .map_err(|_| Error::invalid("to", Rule::AfterStart, "to must be on or after from"))?;
     let db = config::open_db(&a.db.database_url).await?;

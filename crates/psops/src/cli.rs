@@ -60,6 +60,9 @@ pub enum Command {
     /// Locked periods: close one so no entry in it changes.
     #[command(subcommand)]
     Period(crate::calendar::PeriodCommand),
+    /// Revenue recognition: recognise revenue and cost into the open months.
+    #[command(subcommand)]
+    Revenue(crate::revenue::RevenueCommand),
     /// Import time from other tools' exports, or people, accounts and projects from CSV.
     #[command(subcommand)]
     Import(crate::interchange::ImportCommand),

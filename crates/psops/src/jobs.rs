@@ -23,6 +23,9 @@ const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
 /// How often overdue health reports are looked for; each project manager is told once a
 /// week at most, however often it runs.
 const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
+/// How often revenue and cost are recognised through today, so the ledger (and every
+/// report that reads it) is at most an hour behind approved time.
+const RECOGNITION_EVERY: time::Duration = time::Duration::hours(1);
 
 /// This node's name in the run ledger: host and process.
 pub(crate) fn node() -> String {
@@ -95,5 +98,23 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         },
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the overdue health notices"),
+    }
+    match store.claim_run("recognition", node, RECOGNITION_EVERY, now).await {
+        Ok(true) => {
+            let mut ctx = WriteCtx::trusted();
+            ctx.via = Some("job:recognition".into());
+            match store.recognise(&ctx, now.date()).await {
+                Ok(s) => tracing::info!(
+                    lines = s.lines,
+                    revenue_minor = s.revenue.amount_minor,
+                    cost_minor = s.cost.amount_minor,
+                    problems = s.problems.len(),
+                    "revenue and cost recognised"
+                ),
+                Err(e) => tracing::error!(error = %e, "recognition failed"),
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the recognition run"),
     }
 }

@@ -23,6 +23,7 @@ mod notifications;
 mod progress;
 mod rates;
 mod report;
+mod revenue;
 mod scoping;
 mod serve;
 mod table;
@@ -70,7 +71,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Report(cmd) => report::run(cmd).await,
             Command::Verify(args) => report::verify(args).await,
             Command::Calendar(cmd) => calendar::calendar(cmd).await,
-            Command::Period(cmd) => calendar::period(cmd).await,
+            Command::Period(cmd) => revenue::period(cmd).await,
+            Command::Revenue(cmd) => revenue::run(cmd).await,
             Command::Import(cmd) => interchange::import(cmd).await,
             Command::Export(cmd) => interchange::export(cmd).await,
             Command::Demo(args) => demo::run(args).await,

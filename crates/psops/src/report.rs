@@ -320,10 +320,30 @@ pub async fn verify(args: DbArgs) -> anyhow::Result<()> {
     let progress = Progress::step("checking every rollup against the time entries");
     let found = db.verify_rollups().await;
     progress.finish();
+    let progress = Progress::step("checking the ledger against its sources and closed months");
+    let ledger = db.verify_ledger().await;
+    progress.finish();
     db.close().await;
-    let found = found?;
+    let (found, ledger) = (found?, ledger?);
+    if !ledger.is_empty() {
+        let rows: Vec<Vec<String>> = ledger
+            .iter()
+            .map(|d| {
+                vec![
+                    d.check.clone(),
+                    d.subject.clone(),
+                    d.expected.to_string(),
+                    d.stored.to_string(),
+                ]
+            })
+            .collect();
+        table::print(&["LEDGER CHECK", "SUBJECT", "EXPECTED", "STORED"], &rows)?;
+    }
+    if found.is_empty() && ledger.is_empty() {
+        return stdout_line("rollups match the time entries; the ledger adds up");
+    }
     if found.is_empty() {
-        return stdout_line("rollups match the time entries");
+        anyhow::bail!("{} ledger figures do not add up", ledger.len())
     }
     let rows: Vec<Vec<String>> = found
         .iter()
@@ -343,5 +363,9 @@ pub async fn verify(args: DbArgs) -> anyhow::Result<()> {
         &["ROLLUP", "PERSON", "KEY", "PROJECT", "CATEGORY", "EXPECTED", "STORED"],
         &rows,
     )?;
-    anyhow::bail!("{} rollup rows differ from the time entries", found.len())
+    anyhow::bail!(
+        "{} rollup rows differ from the time entries; {} ledger figures do not add up",
+        found.len(),
+        ledger.len()
+    )
 }

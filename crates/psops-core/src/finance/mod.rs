@@ -5,12 +5,16 @@
 //! month freezes its figures.
 
 pub mod burn;
-pub mod margin;
+pub mod close;
 pub mod invoices;
+pub mod ledger;
+pub mod margin;
 pub mod month;
 pub mod pricing;
+pub mod recognition;
 pub mod reports;
 pub mod settings;
+pub mod training;
 
 pub use month::Month;
 pub use pricing::{Books, Priced};

@@ -6,3 +6,8 @@ mod reports;
 mod tags;
 pub(crate) mod invoice_locks;
 pub(crate) mod invoices;
+mod close;
+pub(crate) mod inputs;
+pub(crate) mod ledger;
+mod training;
+mod verify;

@@ -133,7 +133,7 @@ fn sku_line(sku: &Sku, quantity: i64) -> LineInput {
     }
 }
 
-fn engineer(hours: i64) -> LineInput {
+pub fn engineer(hours: i64) -> LineInput {
     LineInput::TimeAndMaterials {
         role: Function::Engineer,
         minutes: Minutes(hours * 60),
@@ -367,7 +367,7 @@ async fn approvers(db: &Db) -> Vec<(SowRole, UserId)> {
     out
 }
 
-fn sow_fields(e: &Estimate) -> SowFields {
+pub fn sow_fields(e: &Estimate) -> SowFields {
     let half = e.totals.price.amount_minor / 2;
     SowFields {
         estimate_id: e.id,
@@ -400,7 +400,7 @@ fn sow_fields(e: &Estimate) -> SowFields {
 }
 
 /// An opportunity at SOW WIP with an agreed estimate (margin as given by its lines).
-async fn at_sow_wip(db: &Db, name: &str, lines: Vec<LineInput>) -> (Opportunity, Estimate) {
+pub async fn at_sow_wip(db: &Db, name: &str, lines: Vec<LineInput>) -> (Opportunity, Estimate) {
     let o = scoped(db, name).await;
     let e = estimate(db, &o, lines).await;
     agreed(db, &o, &e).await;

@@ -25,6 +25,7 @@ pub mod finance;
 mod health_raid;
 mod interchange;
 mod invoices;
+mod ledger;
 mod me;
 mod notifications;
 pub(crate) mod opportunities;
@@ -163,6 +164,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(notifications::router())
         .merge(finance::router())
         .merge(invoices::router())
+        .merge(ledger::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -123,8 +123,12 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
         nav.push(link("/catalog", "Catalog"));
     }
+    // The periods page is one of the finance tabs; staff who do not read the
+    // organisation's money still see which months are closed.
     if super::finance::sees_finance(s) {
         nav.push(link("/finance", "Finance"));
+    } else if super::finance_periods::sees_periods(s) {
+        nav.push(link("/finance/periods", "Periods"));
     }
     if super::rates::sees_rates(s) {
         nav.push(link("/rates", "Rates"));

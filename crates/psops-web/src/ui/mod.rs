@@ -20,6 +20,7 @@ mod edit;
 mod escalations;
 mod filters;
 mod finance;
+mod finance_periods;
 mod form;
 mod home;
 pub(crate) mod home_ops;
@@ -131,6 +132,10 @@ pub fn router() -> Router<AppState> {
         .route("/reports/utilization.csv", get(reports::utilization_csv))
         .route("/reports/compliance", get(compliance::show))
         .route("/reports/compliance/remind", post(compliance::remind))
+        .route("/finance/periods", get(finance_periods::page))
+        .route("/finance/periods/recognise", post(finance_periods::recognise))
+        .route("/finance/periods/{month}/close", post(finance_periods::close))
+        .route("/finance/periods/{month}/reopen", post(finance_periods::reopen))
         .route("/admin/outbox", get(outbox::page))
         .route("/admin/outbox/{id}/resend", post(outbox::resend))
         .route("/invoices", get(invoices::page).post(invoices::create))

@@ -58,6 +58,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("invoices.html", include_str!("../../templates/invoices.html")),
     ("invoice.html", include_str!("../../templates/invoice.html")),
     ("invoice_print.html", include_str!("../../templates/invoice_print.html")),
+    (
+        "finance_periods.html",
+        include_str!("../../templates/finance_periods.html"),
+    ),
     ("home.html", include_str!("../../templates/home.html")),
     ("people.html", include_str!("../../templates/people.html")),
     (
