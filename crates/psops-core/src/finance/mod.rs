@@ -4,6 +4,8 @@
 //! reporting currency at the FX rate of the day; invoices bill what was earned; a closed
 //! month freezes its figures.
 
+pub mod forecast;
+pub mod forecast_accuracy;
 pub mod month;
 pub mod pricing;
 pub mod settings;
