@@ -590,6 +590,7 @@ pub trait Store:
     + crate::delivery::surveys::SurveyStore
     + crate::delivery::closure::ClosureStore
     + crate::notify::NotificationStore
+    + crate::finance::forecast_store::ForecastStore
 {
 }
 
@@ -627,6 +628,7 @@ impl<T> Store for T where
         + crate::delivery::surveys::SurveyStore
         + crate::delivery::closure::ClosureStore
         + crate::notify::NotificationStore
+        + crate::finance::forecast_store::ForecastStore
 {
 }
 
@@ -671,6 +673,7 @@ pub mod prelude {
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
+    pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

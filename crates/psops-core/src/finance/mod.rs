@@ -6,6 +6,7 @@
 
 pub mod forecast;
 pub mod forecast_accuracy;
+pub mod forecast_store;
 pub mod month;
 pub mod pricing;
 pub mod settings;

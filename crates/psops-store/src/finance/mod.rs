@@ -2,3 +2,5 @@
 //! period close, invoices and forecasts.
 
 pub(crate) mod books;
+pub(crate) mod forecast;
+mod forecast_snapshots;
