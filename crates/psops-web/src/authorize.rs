@@ -469,6 +469,7 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         "raid-items" => (Thing::Entity(Entity::RaidItem), Resource::Plan(project)),
         "surveys" => (Thing::Entity(Entity::Survey), Resource::Plan(project)),
         "closures" => (Thing::Entity(Entity::Closure), Resource::Plan(project)),
+        "forecast" => (Thing::Finance, Resource::Finance),
         _ => return None,
     };
     Some(found)

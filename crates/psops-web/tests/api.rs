@@ -13,6 +13,8 @@ mod acceptance;
 mod access;
 #[path = "api/escalations.rs"]
 mod escalations;
+#[path = "api/forecast.rs"]
+mod forecast;
 #[path = "api/health_raid.rs"]
 mod health_raid;
 #[path = "api/interchange.rs"]
@@ -33,6 +35,8 @@ mod matrix_closure_csat;
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
 mod matrix_escalations_fixture;
+#[path = "api/matrix_forecast.rs"]
+mod matrix_forecast;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
 #[path = "api/matrix_health.rs"]

@@ -23,6 +23,10 @@ const ESCALATIONS_EVERY: time::Duration = time::Duration::hours(1);
 /// How often overdue health reports are looked for; each project manager is told once a
 /// week at most, however often it runs.
 const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
+/// The forecast snapshot's claim is named after its month, so it is claimed once a month
+/// (on the first tick of the 1st; later in the month only if every node was down then);
+/// the period only has to outlast the month.
+const SNAPSHOT_EVERY: time::Duration = time::Duration::days(40);
 
 /// This node's name in the run ledger: host and process.
 pub(crate) fn node() -> String {
@@ -95,5 +99,26 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         },
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the overdue health notices"),
+    }
+    keep_forecast_snapshot(store, node, now).await;
+}
+
+/// Keeps the month's forecast snapshot — this month and the eleven after it — the first
+/// time a node claims the month; accuracy measures each month against it.
+pub async fn keep_forecast_snapshot(store: &dyn Store, node: &str, now: OffsetDateTime) {
+    let month = psops_core::finance::Month::of(now.date());
+    let job = format!("forecast_snapshot:{month}");
+    match store.claim_run(&job, node, SNAPSHOT_EVERY, now).await {
+        Ok(true) => {
+            let mut ctx = WriteCtx::trusted();
+            ctx.via = Some("job:forecast_snapshot".into());
+            let months = psops_core::finance::forecast_store::SNAPSHOT_MONTHS;
+            match store.snapshot_forecast(&ctx, month, months, now).await {
+                Ok(s) => tracing::info!(snapshot = s.id, lines = s.lines, "forecast snapshot kept"),
+                Err(e) => tracing::error!(error = %e, "forecast snapshot failed"),
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the forecast snapshot"),
     }
 }

@@ -39,6 +39,8 @@ pub enum ReportCommand {
     Portfolio(PortfolioArgs),
     /// CSAT % and response rate by quarter, offering, PM, region or partner.
     Csat(crate::csat::CsatArgs),
+    /// Revenue and billable-hours forecast by month, weighted by booking kind, upside apart.
+    Forecast(crate::forecast::ForecastArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +127,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Compliance(a) => compliance(a).await,
         ReportCommand::Portfolio(a) => portfolio(a).await,
         ReportCommand::Csat(a) => crate::csat::run(a).await,
+        ReportCommand::Forecast(a) => crate::forecast::report(a).await,
     }
 }
 

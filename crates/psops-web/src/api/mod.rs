@@ -21,6 +21,7 @@ mod decision;
 mod escalations;
 mod estimates;
 pub mod feeds;
+pub mod forecast;
 mod health_raid;
 mod interchange;
 mod me;
@@ -158,6 +159,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(health_raid::router())
         .merge(surveys::router())
         .merge(notifications::router())
+        .merge(forecast::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

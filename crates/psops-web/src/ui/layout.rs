@@ -126,6 +126,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::rates::sees_rates(s) {
         nav.push(link("/rates", "Rates"));
     }
+    if super::forecast::sees_forecast(s) {
+        nav.push(link("/finance/forecast", "Forecast"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

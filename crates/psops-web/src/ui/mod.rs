@@ -28,6 +28,7 @@ mod locale;
 mod milestones;
 mod outbox;
 mod people;
+mod forecast;
 mod portfolio;
 mod pre_session;
 mod project_closure;
@@ -91,6 +92,8 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/portfolio", get(portfolio::show))
+        .route("/finance/forecast", get(forecast::show))
+        .route("/finance/forecast/snapshot", post(forecast::keep))
         .route("/reports/csat", get(csat_report::show))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))

@@ -289,6 +289,7 @@ pub fn listed() -> Vec<(&'static str, &'static str)> {
         of(crate::matrix_health::rows(), |r| (r.0, r.1)),
         of(crate::matrix_closure_csat::rows(), |r| (r.0, r.1)),
         of(crate::matrix_notifications::rows(), |r| (r.0, r.1)),
+        of(crate::matrix_forecast::rows(), |r| (r.0, r.1)),
     ]
     .concat()
 }
