@@ -192,7 +192,10 @@ pub async fn ledger_revenue(
     month: time::Date,
     reporting_minor: i64,
 ) -> psops_core::Result<()> {
-    let currency = psops_core::store::OrgStore::settings(db).await?.default_currency.to_string();
+    let currency = psops_core::store::OrgStore::settings(db)
+        .await?
+        .default_currency
+        .to_string();
     let q = crate::db::sql(
         "INSERT INTO ledger_lines (project_id, month, kind, basis, amount_minor, currency, reporting_minor, \
          reporting_currency, minutes, frozen, computed_at) \

@@ -35,10 +35,10 @@ mod matrix_closure_csat;
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
 mod matrix_escalations_fixture;
-#[path = "api/matrix_forecast.rs"]
-mod matrix_forecast;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_forecast.rs"]
+mod matrix_forecast;
 #[path = "api/matrix_health.rs"]
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
@@ -93,6 +93,8 @@ mod ui_charts;
 mod ui_closure_csat;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
+#[path = "api/ui_forecast.rs"]
+mod ui_forecast;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_health.rs"]

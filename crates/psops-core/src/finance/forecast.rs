@@ -74,6 +74,9 @@ pub struct PlanProject {
     /// The offerings its signed SOW sold, joined with " + "; none without a SOW.
     pub offering: Option<String>,
     pub class: Class,
+    /// Whether the project has rates of its own: without any, its bill rates are the rate
+    /// card's for its region and currency, shared with every such project.
+    pub own_rates: bool,
 }
 
 impl PlanProject {
@@ -296,7 +299,10 @@ pub fn forecast(
         match b.spread {
             Spread::PerWeek(m) => Some((i128::from(m), 5)),
             Spread::Total(m) => {
-                let all = DateRange { start: b.start, end: ends(b, p) };
+                let all = DateRange {
+                    start: b.start,
+                    end: ends(b, p),
+                };
                 let wd = if all.end < all.start { 0 } else { all.weekdays() };
                 (wd > 0).then_some((i128::from(m), i128::from(wd)))
             }
@@ -310,20 +316,27 @@ pub fn forecast(
             continue;
         }
         let Some((num, den)) = unit(b, p) else { continue };
-        let r = DateRange { start: b.start.max(horizon.start), end: ends(b, p) };
+        let r = DateRange {
+            start: b.start.max(horizon.start),
+            end: ends(b, p),
+        };
         if r.end >= r.start {
             *remaining.entry(b.project).or_default() += round(i128::from(r.weekdays()) * num, den)?;
         }
     }
     let mut acc: BTreeMap<(Month, ProjectId), Acc> = BTreeMap::new();
-    let mut rates: HashMap<(ProjectId, Function, Month), RateDays> = HashMap::new();
+    // A month of bill rates is worked out once per rate card (region, currency, role) and
+    // once per project with rates of its own, then shared.
+    let mut rates: HashMap<(Option<ProjectId>, Option<String>, Currency, Function, Month), RateDays> = HashMap::new();
     for b in bookings {
         let Some(p) = projects.get(&b.project) else { continue };
         let Some((num, den)) = unit(b, p) else { continue };
         let w = i128::from(weight_bp(settings, b.booking));
         let end = ends(b, p).min(horizon.end);
         for m in from.through(last) {
-            let Some(r) = m.range().intersect(&DateRange { start: b.start, end }) else { continue };
+            let Some(r) = m.range().intersect(&DateRange { start: b.start, end }) else {
+                continue;
+            };
             let wd = i128::from(r.weekdays());
             if wd == 0 {
                 continue;
@@ -333,8 +346,19 @@ pub fn forecast(
             a.full_minutes += round(wd * num, den)?;
             match p.terms.billing_type {
                 BillingType::TimeAndMaterials => {
+                    let key = if p.own_rates {
+                        (Some(b.project), None, p.terms.currency, b.role, m)
+                    } else {
+                        (
+                            None,
+                            p.terms.region.as_deref().map(str::to_lowercase),
+                            p.terms.currency,
+                            b.role,
+                            m,
+                        )
+                    };
                     let days = rates
-                        .entry((b.project, b.role, m))
+                        .entry(key)
                         .or_insert_with(|| rate_days(books, &p.terms, b.role, m));
                     let (sum, unpriced) = rates_over(days, r);
                     a.amount += round(sum * num * w, den * 60 * 10_000)?;
@@ -342,7 +366,9 @@ pub fn forecast(
                     a.unpriced += round(i128::from(unpriced) * num, den)?;
                 }
                 BillingType::FixedFee => {
-                    let (Some(fee), Some(total)) = (p.remaining_fee, remaining.get(&b.project)) else { continue };
+                    let (Some(fee), Some(total)) = (p.remaining_fee, remaining.get(&b.project)) else {
+                        continue;
+                    };
                     if *total > 0 && fee.amount_minor > 0 {
                         let n = i128::from(fee.amount_minor) * wd * num;
                         let d = den * i128::from(*total);
@@ -394,14 +420,26 @@ pub fn forecast(
 }
 
 /// Month, billing-type and offering totals of the lines.
-pub fn summarise(from: Month, months: u32, reporting: Currency, lines: Vec<ForecastLine>, with_lines: bool) -> Forecast {
-    let mut by_month: BTreeMap<Month, Totals> = from.through(last_month(from, months)).map(|m| (m, Totals::default())).collect();
+pub fn summarise(
+    from: Month,
+    months: u32,
+    reporting: Currency,
+    lines: Vec<ForecastLine>,
+    with_lines: bool,
+) -> Forecast {
+    let mut by_month: BTreeMap<Month, Totals> = from
+        .through(last_month(from, months))
+        .map(|m| (m, Totals::default()))
+        .collect();
     let mut by_type: BTreeMap<String, Totals> = BTreeMap::new();
     let mut by_offering: BTreeMap<String, Totals> = BTreeMap::new();
     let mut total = Totals::default();
     for l in &lines {
         by_month.entry(l.month).or_default().add(l);
-        by_type.entry(crate::code::Code::code(&l.billing_type).to_string()).or_default().add(l);
+        by_type
+            .entry(crate::code::Code::code(&l.billing_type).to_string())
+            .or_default()
+            .add(l);
         by_offering
             .entry(l.offering.clone().unwrap_or_else(|| "(no SOW)".into()))
             .or_default()
@@ -417,7 +455,10 @@ pub fn summarise(from: Month, months: u32, reporting: Currency, lines: Vec<Forec
         from,
         months,
         reporting_currency: reporting,
-        by_month: by_month.into_iter().map(|(month, totals)| MonthTotals { month, totals }).collect(),
+        by_month: by_month
+            .into_iter()
+            .map(|(month, totals)| MonthTotals { month, totals })
+            .collect(),
         by_billing_type: groups(by_type),
         by_offering: groups(by_offering),
         total,

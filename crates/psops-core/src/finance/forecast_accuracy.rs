@@ -73,7 +73,15 @@ pub fn accuracy_bp(forecast: i64, actual: i64) -> Option<i64> {
     i64::try_from(div_round(n * 10_000, d)).ok()
 }
 
-fn row(period: String, kind: PeriodKind, class: Class, s: &FinanceSettings, snapshot: Option<i64>, f: Option<i64>, a: Option<i64>) -> AccuracyRow {
+fn row(
+    period: String,
+    kind: PeriodKind,
+    class: Class,
+    s: &FinanceSettings,
+    snapshot: Option<i64>,
+    f: Option<i64>,
+    a: Option<i64>,
+) -> AccuracyRow {
     let bp = match (f, a) {
         (Some(f), Some(a)) => accuracy_bp(f, a),
         _ => None,
@@ -124,18 +132,32 @@ pub fn accuracy(
             let sums = quarters.entry((q, c)).or_default();
             let past = m < current;
             let k = kept.get(&m).filter(|_| past);
-            let f = k.map(|k| k.lines.iter().filter(|(p, _)| class(p) == c).map(|(_, v)| v).sum::<i64>());
+            let f = k.map(|k| {
+                k.lines
+                    .iter()
+                    .filter(|(p, _)| class(p) == c)
+                    .map(|(_, v)| v)
+                    .sum::<i64>()
+            });
             let a = actual.get(&(m, c)).copied().filter(|a| past && *a != 0);
             if let (Some(f), Some(a)) = (f, a) {
                 sums.0 = Some(sums.0.unwrap_or(0) + f);
                 sums.1 = Some(sums.1.unwrap_or(0) + a);
             }
-            out.months
-                .push(row(m.to_string(), PeriodKind::Month, c, settings, k.map(|k| k.snapshot_id), f, a));
+            out.months.push(row(
+                m.to_string(),
+                PeriodKind::Month,
+                c,
+                settings,
+                k.map(|k| k.snapshot_id),
+                f,
+                a,
+            ));
         }
     }
     for ((q, c), (f, a)) in quarters {
-        out.quarters.push(row(q.to_string(), PeriodKind::Quarter, c, settings, None, f, a));
+        out.quarters
+            .push(row(q.to_string(), PeriodKind::Quarter, c, settings, None, f, a));
     }
     out
 }
@@ -164,25 +186,61 @@ mod tests {
         let (a, b) = (Id::new(1), Id::new(2));
         let classes = HashMap::from([(b, Class::Block)]);
         let kept = HashMap::from([
-            (m("2026-01"), Kept { snapshot_id: 7, lines: vec![(a, 104_000), (b, 10_000)] }),
-            (m("2026-02"), Kept { snapshot_id: 8, lines: vec![(a, 90_000)] }),
-            (m("2026-03"), Kept { snapshot_id: 9, lines: vec![(a, 50_000)] }),
+            (
+                m("2026-01"),
+                Kept {
+                    snapshot_id: 7,
+                    lines: vec![(a, 104_000), (b, 10_000)],
+                },
+            ),
+            (
+                m("2026-02"),
+                Kept {
+                    snapshot_id: 8,
+                    lines: vec![(a, 90_000)],
+                },
+            ),
+            (
+                m("2026-03"),
+                Kept {
+                    snapshot_id: 9,
+                    lines: vec![(a, 50_000)],
+                },
+            ),
         ]);
-        let actuals = vec![(a, m("2026-01"), 100_000), (b, m("2026-01"), 11_000), (a, m("2026-02"), 100_000)];
+        let actuals = vec![
+            (a, m("2026-01"), 100_000),
+            (b, m("2026-01"), 11_000),
+            (a, m("2026-02"), 100_000),
+        ];
         let r = accuracy(2026, &fiscal, &s, m("2026-03"), &kept, &actuals, &classes);
         assert_eq!(r.months.len(), 24);
         let jan = &r.months[0];
-        assert_eq!((jan.forecast_minor, jan.actual_minor, jan.accuracy_bp, jan.met), (Some(104_000), Some(100_000), Some(400), Some(true)));
+        assert_eq!(
+            (jan.forecast_minor, jan.actual_minor, jan.accuracy_bp, jan.met),
+            (Some(104_000), Some(100_000), Some(400), Some(true))
+        );
         assert_eq!(jan.snapshot_id, Some(7));
         let feb = &r.months[1];
         assert_eq!((feb.accuracy_bp, feb.met), (Some(-1_000), Some(false)));
         // March is not over: no figure even though a forecast was kept.
         assert_eq!((r.months[2].forecast_minor, r.months[2].accuracy_bp), (None, None));
         let jan_block = &r.months[12];
-        assert_eq!((jan_block.class, jan_block.accuracy_bp, jan_block.target_bp, jan_block.met), (Class::Block, Some(-909), 1_000, Some(true)));
+        assert_eq!(
+            (
+                jan_block.class,
+                jan_block.accuracy_bp,
+                jan_block.target_bp,
+                jan_block.met
+            ),
+            (Class::Block, Some(-909), 1_000, Some(true))
+        );
         let q1 = &r.quarters[0];
         assert_eq!((q1.period.as_str(), q1.class), ("FY2026-Q1", Class::Standard));
-        assert_eq!((q1.forecast_minor, q1.actual_minor, q1.accuracy_bp, q1.met), (Some(194_000), Some(200_000), Some(-300), Some(true)));
+        assert_eq!(
+            (q1.forecast_minor, q1.actual_minor, q1.accuracy_bp, q1.met),
+            (Some(194_000), Some(200_000), Some(-300), Some(true))
+        );
         // A quarter with no actual has no figure.
         assert_eq!((r.quarters[2].accuracy_bp, r.quarters[2].met), (None, None));
     }

@@ -8,10 +8,10 @@ use super::forecast::Forecast;
 use super::forecast_accuracy::Accuracy;
 use super::month::Month;
 use crate::Currency;
+use crate::Result;
 use crate::auth::UserId;
 use crate::page::{Page, PageRequest};
 use crate::store::WriteCtx;
-use crate::Result;
 
 /// How many months a snapshot keeps unless asked otherwise: a year ahead.
 pub const SNAPSHOT_MONTHS: u32 = 12;
@@ -48,7 +48,13 @@ pub trait ForecastStore: Send + Sync {
     async fn forecast(&self, from: Month, months: u32, with_lines: bool) -> Result<Forecast>;
     /// Keeps the forecast of `months` months from `from` as it stands at `now`: one
     /// snapshot with its lines, in one transaction, audited.
-    async fn snapshot_forecast(&self, ctx: &WriteCtx, from: Month, months: u32, now: OffsetDateTime) -> Result<Snapshot>;
+    async fn snapshot_forecast(
+        &self,
+        ctx: &WriteCtx,
+        from: Month,
+        months: u32,
+        now: OffsetDateTime,
+    ) -> Result<Snapshot>;
     /// The snapshots kept, newest first.
     async fn forecast_snapshots(&self, page: PageRequest) -> Result<Page<Snapshot>>;
     /// Forecast accuracy of fiscal `year`, by month and quarter, for the months over by `today`.

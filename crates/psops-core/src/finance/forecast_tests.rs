@@ -55,6 +55,7 @@ fn project(id: i64, billing_type: BillingType, status: ProjectStatus, remaining_
         remaining_fee: remaining_fee.map(usd),
         offering: None,
         class: Class::Standard,
+        own_rates: false,
     }
 }
 
@@ -81,14 +82,30 @@ fn line(f: &Forecast, project: i64, month: &str) -> ForecastLine {
 fn run(projects: Vec<PlanProject>, bookings: &[Booked], due: &[Due]) -> Forecast {
     let projects = projects.into_iter().map(|p| (p.terms.id, p)).collect();
     let from = Month::parse("2026-07", "month").unwrap();
-    forecast(&books(), &FinanceSettings::default(), from, 2, &projects, bookings, due, true).unwrap()
+    forecast(
+        &books(),
+        &FinanceSettings::default(),
+        from,
+        2,
+        &projects,
+        bookings,
+        due,
+        true,
+    )
+    .unwrap()
 }
 
 #[test]
 fn a_hard_assignment_across_a_rate_change_counts_at_the_hard_weight() {
     let f = run(
         vec![project(1, BillingType::TimeAndMaterials, ProjectStatus::Active, None)],
-        &[booked(1, Booking::Hard, date!(2026 - 07 - 01), date!(2026 - 07 - 31), Spread::PerWeek(2_400))],
+        &[booked(
+            1,
+            Booking::Hard,
+            date!(2026 - 07 - 01),
+            date!(2026 - 07 - 31),
+            Spread::PerWeek(2_400),
+        )],
         &[],
     );
     let l = line(&f, 1, "2026-07");
@@ -104,15 +121,27 @@ fn a_hard_assignment_across_a_rate_change_counts_at_the_hard_weight() {
 fn a_soft_request_spreads_its_hours_over_the_weekdays_of_its_dates() {
     let f = run(
         vec![project(1, BillingType::TimeAndMaterials, ProjectStatus::Active, None)],
-        &[booked(1, Booking::Soft, date!(2026 - 07 - 01), date!(2026 - 08 - 31), Spread::Total(6_000))],
+        &[booked(
+            1,
+            Booking::Soft,
+            date!(2026 - 07 - 01),
+            date!(2026 - 08 - 31),
+            Spread::Total(6_000),
+        )],
         &[],
     );
     // 100 hours over 44 weekdays: 23 in July, 21 in August, each month rounded once.
     let jul = line(&f, 1, "2026-07");
     assert_eq!((jul.minutes, jul.minutes + jul.upside_minutes), (1_255, 3_136));
-    assert_eq!((jul.amount_minor, jul.amount_minor + jul.upside_minor), (441_818, 1_104_545));
+    assert_eq!(
+        (jul.amount_minor, jul.amount_minor + jul.upside_minor),
+        (441_818, 1_104_545)
+    );
     let aug = line(&f, 1, "2026-08");
-    assert_eq!((aug.minutes, aug.amount_minor, aug.upside_minor), (1_145, 420_000, 630_000));
+    assert_eq!(
+        (aug.minutes, aug.amount_minor, aug.upside_minor),
+        (1_145, 420_000, 630_000)
+    );
     assert_eq!(f.total.revenue_minor, 861_818);
 }
 
@@ -126,10 +155,34 @@ fn milestones_fixed_fee_by_percent_complete_and_non_billable_hours() {
             project(5, BillingType::TimeAndMaterials, ProjectStatus::Prospect, None),
         ],
         &[
-            booked(2, Booking::Hard, date!(2026 - 07 - 01), date!(2026 - 08 - 31), Spread::PerWeek(1_200)),
-            booked(3, Booking::Hard, date!(2026 - 07 - 01), date!(2026 - 08 - 31), Spread::PerWeek(1_200)),
-            booked(4, Booking::Hard, date!(2026 - 07 - 01), date!(2026 - 07 - 31), Spread::PerWeek(1_200)),
-            booked(5, Booking::Soft, date!(2026 - 07 - 01), date!(2026 - 07 - 31), Spread::PerWeek(2_400)),
+            booked(
+                2,
+                Booking::Hard,
+                date!(2026 - 07 - 01),
+                date!(2026 - 08 - 31),
+                Spread::PerWeek(1_200),
+            ),
+            booked(
+                3,
+                Booking::Hard,
+                date!(2026 - 07 - 01),
+                date!(2026 - 08 - 31),
+                Spread::PerWeek(1_200),
+            ),
+            booked(
+                4,
+                Booking::Hard,
+                date!(2026 - 07 - 01),
+                date!(2026 - 07 - 31),
+                Spread::PerWeek(1_200),
+            ),
+            booked(
+                5,
+                Booking::Soft,
+                date!(2026 - 07 - 01),
+                date!(2026 - 07 - 31),
+                Spread::PerWeek(2_400),
+            ),
         ],
         &[Due {
             project: Id::new(2),
@@ -143,8 +196,14 @@ fn milestones_fixed_fee_by_percent_complete_and_non_billable_hours() {
     assert_eq!(line(&f, 2, "2026-08").amount_minor, 0);
     // 10,560 remaining minutes: July has 5,520 of them, August 5,040.
     let (jul, aug) = (line(&f, 3, "2026-07"), line(&f, 3, "2026-08"));
-    assert_eq!((jul.amount_minor, jul.amount_minor + jul.upside_minor), (483_523, 522_727));
-    assert_eq!((aug.amount_minor, aug.amount_minor + aug.upside_minor), (441_477, 477_273));
+    assert_eq!(
+        (jul.amount_minor, jul.amount_minor + jul.upside_minor),
+        (483_523, 522_727)
+    );
+    assert_eq!(
+        (aug.amount_minor, aug.amount_minor + aug.upside_minor),
+        (441_477, 477_273)
+    );
     let n = line(&f, 4, "2026-07");
     assert_eq!((n.minutes, n.billable_minutes, n.amount_minor), (5_106, 0, 0));
     let prospect = line(&f, 5, "2026-07");
@@ -159,7 +218,13 @@ fn unpriced_days_and_spans_are_reported_not_guessed() {
     p.terms.region = Some("apac".into());
     let f = run(
         vec![p],
-        &[booked(1, Booking::Hard, date!(2026 - 07 - 01), date!(2026 - 07 - 03), Spread::PerWeek(2_400))],
+        &[booked(
+            1,
+            Booking::Hard,
+            date!(2026 - 07 - 01),
+            date!(2026 - 07 - 03),
+            Spread::PerWeek(2_400),
+        )],
         &[],
     );
     let l = line(&f, 1, "2026-07");

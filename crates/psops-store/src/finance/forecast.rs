@@ -8,14 +8,17 @@ use std::collections::HashMap;
 
 use psops_core::finance::Month;
 use psops_core::finance::forecast::{self as f, Booked, Class, Due, Forecast, PlanProject, Spread};
+use psops_core::finance::pricing::Books;
 use psops_core::plan::Booking;
 use psops_core::projects::{BillingType, ProjectId};
+use psops_core::rates::{FxRate, ProjectRate, RoleRate};
 use psops_core::store::OrgStore;
 use psops_core::{Money, Result};
 use time::Date;
 
 use crate::Db;
 use crate::db::{Pools, Row, sql};
+use crate::record::Stored;
 
 /// The forecast of `months` months from `from`.
 pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool) -> Result<Forecast> {
@@ -24,7 +27,7 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
     let (start, end) = (from.first(), f::last_month(from, months).last());
     let pools = &db.pools;
     let (books, terms, projects, bookings, due, offerings, recognised) = tokio::try_join!(
-        super::books::books(db),
+        rate_books(db),
         super::books::terms(db, &[]),
         rows(pools, projects_sql()),
         bookings(pools, start, end),
@@ -32,10 +35,14 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
         offerings(pools),
         rows(
             pools,
-            sql("SELECT project_id, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM ledger_lines \
-                 WHERE kind = 'revenue' GROUP BY project_id")
+            sql(
+                "SELECT project_id, CAST(SUM(amount_minor) AS BIGINT) AS amount FROM ledger_lines \
+                 WHERE kind = 'revenue' GROUP BY project_id"
+            )
         ),
     )?;
+    let own: std::collections::HashSet<ProjectId> = books.1.iter().map(|r| r.fields.project_id).collect();
+    let books = books.0;
     let recognised: HashMap<ProjectId, i64> = recognised
         .iter()
         .map(|r| Ok((r.id("project_id")?, r.get::<Option<i64>>("amount")?.unwrap_or(0))))
@@ -46,9 +53,10 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
         let Some(t) = terms.get(&id) else { continue };
         let by_percent = r.get::<Option<String>>("revenue_method")?.as_deref() == Some("percent_complete");
         let remaining_fee = match (t.billing_type, by_percent, r.get::<Option<i64>>("budget_amount_minor")?) {
-            (BillingType::FixedFee, true, Some(fee)) => {
-                Some(Money::new((fee - recognised.get(&id).copied().unwrap_or(0)).max(0), t.currency))
-            }
+            (BillingType::FixedFee, true, Some(fee)) => Some(Money::new(
+                (fee - recognised.get(&id).copied().unwrap_or(0)).max(0),
+                t.currency,
+            )),
             (BillingType::FixedFee, true, None) => Some(Money::new(0, t.currency)),
             _ => None,
         };
@@ -63,6 +71,7 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
                 remaining_fee,
                 offering,
                 class,
+                own_rates: own.contains(&id),
             },
         );
     }
@@ -86,7 +95,38 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
             Some(Due { project, due, amount })
         })
         .collect();
-    f::forecast(&books, &settings.finance, from, months, &plan, &bookings, &due, with_lines)
+    f::forecast(
+        &books,
+        &settings.finance,
+        from,
+        months,
+        &plan,
+        &bookings,
+        &due,
+        with_lines,
+    )
+}
+
+async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
+    let q = sql(format!(
+        "SELECT {} FROM {} WHERE archived_at IS NULL",
+        crate::record::table::<R>().columns,
+        R::TABLE
+    ));
+    pools.all(q).await?.iter().map(R::read).collect()
+}
+
+/// The books as bill rates need them — the assignment roles left out: a booking's role is
+/// its own — and the projects' own rates (to know which have any).
+async fn rate_books(db: &Db) -> Result<(Books, Vec<ProjectRate>)> {
+    let reporting = db.settings().await?.default_currency;
+    let pools = &db.pools;
+    let (card, overrides, fx) = tokio::try_join!(
+        live::<RoleRate>(pools),
+        live::<ProjectRate>(pools),
+        live::<FxRate>(pools)
+    )?;
+    Ok((Books::new(reporting, &card, &overrides, &[], &fx, &[]), overrides))
 }
 
 pub(crate) async fn rows(pools: &Pools, q: crate::db::Sql) -> Result<Vec<Row>> {
@@ -95,9 +135,11 @@ pub(crate) async fn rows(pools: &Pools, q: crate::db::Sql) -> Result<Vec<Row>> {
 
 /// Projects still to deliver: not closed, completed or cancelled.
 fn projects_sql() -> crate::db::Sql {
-    sql("SELECT p.id, p.name, p.status, p.end_date, p.budget_amount_minor, pf.revenue_method \
+    sql(
+        "SELECT p.id, p.name, p.status, p.end_date, p.budget_amount_minor, pf.revenue_method \
          FROM projects p LEFT JOIN project_finance pf ON pf.project_id = p.id \
-         WHERE p.archived_at IS NULL AND p.status NOT IN ('closed', 'completed', 'cancelled')")
+         WHERE p.archived_at IS NULL AND p.status NOT IN ('closed', 'completed', 'cancelled')",
+    )
 }
 
 /// A booking read, marked when it is an assignment (whose firmness is its project's).
@@ -169,7 +211,13 @@ async fn milestones(pools: &Pools, start: Date, end: Date) -> Result<Vec<(Projec
         .all(q)
         .await?
         .iter()
-        .map(|r| Ok((r.id("project_id")?, r.get("due_date")?, r.money("amount_minor", "currency")?)))
+        .map(|r| {
+            Ok((
+                r.id("project_id")?,
+                r.get("due_date")?,
+                r.money("amount_minor", "currency")?,
+            ))
+        })
         .collect()
 }
 
@@ -179,10 +227,8 @@ pub(crate) async fn offerings(pools: &Pools) -> Result<HashMap<ProjectId, (Optio
         "SELECT s.project_id, e.lines FROM sows s JOIN estimates e ON e.id = s.estimate_id \
          WHERE s.project_id IS NOT NULL AND s.signed_at IS NOT NULL AND s.archived_at IS NULL ORDER BY s.id",
     );
-    let skus = sql(
-        "SELECT k.id, o.name AS offering, t.name AS type_name FROM skus k \
-         JOIN offerings o ON o.id = k.offering_id JOIN offering_types t ON t.id = o.type_id",
-    );
+    let skus = sql("SELECT k.id, o.name AS offering, t.name AS type_name FROM skus k \
+         JOIN offerings o ON o.id = k.offering_id JOIN offering_types t ON t.id = o.type_id");
     let (sows, skus) = tokio::try_join!(pools.all(sows), pools.all(skus))?;
     let mut sku: HashMap<i64, (String, String)> = HashMap::new();
     for r in &skus {
@@ -193,7 +239,9 @@ pub(crate) async fn offerings(pools: &Pools) -> Result<HashMap<ProjectId, (Optio
         let lines: Vec<serde_json::Value> = r.json("lines")?;
         let (mut names, mut types): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
         for l in &lines {
-            let Some(id) = l.get("sku_id").and_then(serde_json::Value::as_i64) else { continue };
+            let Some(id) = l.get("sku_id").and_then(serde_json::Value::as_i64) else {
+                continue;
+            };
             if let Some((o, t)) = sku.get(&id) {
                 if !names.contains(&o.as_str()) {
                     names.push(o);

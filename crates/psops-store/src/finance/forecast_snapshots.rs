@@ -74,7 +74,6 @@ async fn insert_lines(tx: &mut Tx, snapshot: i64, lines: &[ForecastLine]) -> Res
     Ok(())
 }
 
-
 /// Keeps a computed forecast.
 async fn keep(db: &Db, ctx: &WriteCtx, f: &Forecast, now: OffsetDateTime) -> Result<Snapshot> {
     let mut tx = db.pools.begin().await?;
@@ -124,7 +123,13 @@ impl ForecastStore for Db {
         super::forecast::compute(self, from, months, with_lines).await
     }
 
-    async fn snapshot_forecast(&self, ctx: &WriteCtx, from: Month, months: u32, now: OffsetDateTime) -> Result<Snapshot> {
+    async fn snapshot_forecast(
+        &self,
+        ctx: &WriteCtx,
+        from: Month,
+        months: u32,
+        now: OffsetDateTime,
+    ) -> Result<Snapshot> {
         let f = super::forecast::compute(self, from, months, true).await?;
         keep(self, ctx, &f, now).await
     }
@@ -166,8 +171,11 @@ impl ForecastStore for Db {
         )
         .bind(span.start)
         .bind(span.end);
-        let (headers, actuals, offerings) =
-            tokio::try_join!(super::forecast::rows(pools, headers), super::forecast::rows(pools, actuals), super::forecast::offerings(pools))?;
+        let (headers, actuals, offerings) = tokio::try_join!(
+            super::forecast::rows(pools, headers),
+            super::forecast::rows(pools, actuals),
+            super::forecast::offerings(pools)
+        )?;
         let mut kept: HashMap<Month, Kept> = HashMap::new();
         for &m in &months {
             // The latest snapshot kept before the month began that covers it.

@@ -148,12 +148,21 @@ async fn bookings_weigh_by_kind_across_a_rate_change_with_a_milestone_due(db: &D
     // July, hard: 23 weekdays of 8 hours, 10 at 200.00 and 13 at 220.00 = 38,880.00 at
     // 92.5 % = 35,964.00; soft: 23/44 of 100 hours = 11,045.45 at 40 % = 4,418.18.
     let a = line(&o.atlas, "2026-07");
-    assert_eq!((a.amount_minor, a.upside_minor), (3_596_400 + 441_818, 291_600 + 662_727));
-    assert_eq!((a.minutes, a.billable_minutes, a.upside_minutes), (10_212 + 1_255, 11_467, 828 + 1_881));
+    assert_eq!(
+        (a.amount_minor, a.upside_minor),
+        (3_596_400 + 441_818, 291_600 + 662_727)
+    );
+    assert_eq!(
+        (a.minutes, a.billable_minutes, a.upside_minutes),
+        (10_212 + 1_255, 11_467, 828 + 1_881)
+    );
     assert_eq!(a.reporting_minor, a.amount_minor);
     // August: the request's 21 weekdays at 220.00.
     let aug = line(&o.atlas, "2026-08");
-    assert_eq!((aug.amount_minor, aug.upside_minor, aug.minutes), (420_000, 630_000, 1_145));
+    assert_eq!(
+        (aug.amount_minor, aug.upside_minor, aug.minutes),
+        (420_000, 630_000, 1_145)
+    );
     let b = line(&o.beacon, "2026-07");
     assert_eq!((b.amount_minor, b.upside_minor, b.minutes), (4_625_000, 375_000, 0));
     assert_eq!(f.lines.len(), 3);
@@ -194,7 +203,10 @@ async fn complete(db: &Db, m: &Milestone) {
 }
 
 async fn snapshot(db: &Db, from: Month, months: u32, at: OffsetDateTime) -> i64 {
-    db.snapshot_forecast(&ctx(), from, months, at).await.expect("snapshot").id
+    db.snapshot_forecast(&ctx(), from, months, at)
+        .await
+        .expect("snapshot")
+        .id
 }
 
 async fn snapshots_are_kept_with_their_time_and_accuracy_reads_the_latest_before_the_month(db: &Db) {
@@ -203,8 +215,14 @@ async fn snapshots_are_kept_with_their_time_and_accuracy_reads_the_latest_before
         .snapshot_forecast(&ctx(), july(), 2, datetime!(2026-06-10 09:00 UTC))
         .await
         .expect("snapshot");
-    assert_eq!((first.revenue_minor, first.upside_minor, first.lines), (9_083_218, 1_959_327, 3));
-    assert_eq!((first.billable_minutes, first.from, first.months), (11_467 + 1_145, july(), 2));
+    assert_eq!(
+        (first.revenue_minor, first.upside_minor, first.lines),
+        (9_083_218, 1_959_327, 3)
+    );
+    assert_eq!(
+        (first.billable_minutes, first.from, first.months),
+        (11_467 + 1_145, july(), 2)
+    );
     // The milestone is signed off early: the next snapshot no longer holds it, the first still does.
     complete(db, &o.milestone).await;
     let second = snapshot(db, july(), 2, datetime!(2026-06-20 09:00 UTC)).await;
@@ -253,13 +271,22 @@ async fn snapshots_are_kept_with_their_time_and_accuracy_reads_the_latest_before
     };
     // July: the second snapshot (4,038,218) against 4,000,000 recognised: +0.96 %.
     let jul = month("2026-07");
-    assert_eq!((jul.snapshot_id, jul.forecast_minor, jul.actual_minor), (Some(second), Some(4_038_218), Some(4_000_000)));
+    assert_eq!(
+        (jul.snapshot_id, jul.forecast_minor, jul.actual_minor),
+        (Some(second), Some(4_038_218), Some(4_000_000))
+    );
     assert_eq!((jul.accuracy_bp, jul.target_bp, jul.met), (Some(96), 500, Some(true)));
     // August: 420,000 against 500,000: −16 %, outside ±5 %.
     let aug = month("2026-08");
-    assert_eq!((aug.snapshot_id, aug.accuracy_bp, aug.met), (Some(second), Some(-1_600), Some(false)));
+    assert_eq!(
+        (aug.snapshot_id, aug.accuracy_bp, aug.met),
+        (Some(second), Some(-1_600), Some(false))
+    );
     // June had no snapshot before it and no revenue; September is not over.
-    assert_eq!((month("2026-06").forecast_minor, month("2026-06").accuracy_bp), (None, None));
+    assert_eq!(
+        (month("2026-06").forecast_minor, month("2026-06").accuracy_bp),
+        (None, None)
+    );
     assert_eq!(month("2026-09").met, None);
     let q3 = acc
         .quarters
@@ -269,7 +296,14 @@ async fn snapshots_are_kept_with_their_time_and_accuracy_reads_the_latest_before
     assert_eq!(q3.kind, PeriodKind::Quarter);
     assert_eq!((q3.forecast_minor, q3.actual_minor), (Some(4_458_218), Some(4_500_000)));
     assert_eq!((q3.accuracy_bp, q3.met), (Some(-93), Some(true)));
-    let blocks = acc.quarters.iter().find(|r| r.period == "FY2026-Q3" && r.class == Class::Block).unwrap();
+    let blocks = acc
+        .quarters
+        .iter()
+        .find(|r| r.period == "FY2026-Q3" && r.class == Class::Block)
+        .unwrap();
     assert_eq!((blocks.target_bp, blocks.accuracy_bp), (1_000, None));
-    assert_eq!(broken(db.forecast_accuracy(1900, today).await.unwrap_err())[0].0, "year");
+    assert_eq!(
+        broken(db.forecast_accuracy(1900, today).await.unwrap_err())[0].0,
+        "year"
+    );
 }

@@ -63,7 +63,11 @@ pub fn span(p: &mut Params, from: Option<String>, months: Option<String>) -> (Mo
         Some(m) => match m.parse::<u32>().ok().filter(|n| (1..=MAX_MONTHS).contains(n)) {
             Some(n) => Some(n),
             None => {
-                p.add("months", Rule::Range, format!("months must be a whole number from 1 to {MAX_MONTHS}"));
+                p.add(
+                    "months",
+                    Rule::Range,
+                    format!("months must be a whole number from 1 to {MAX_MONTHS}"),
+                );
                 None
             }
         },
@@ -170,7 +174,11 @@ async fn get_accuracy(
     let today = OffsetDateTime::now_utc().date();
     let year = match q.year.filter(|y| !y.is_empty()) {
         Some(y) => y.parse::<i32>().map_err(|_| {
-            Error::invalid("year", Rule::Range, "year must be a fiscal year from 2000 to 2100, like 2027")
+            Error::invalid(
+                "year",
+                Rule::Range,
+                "year must be a fiscal year from 2000 to 2100, like 2027",
+            )
         })?,
         None => st.store.settings().await?.fiscal_calendar().year_of(today),
     };

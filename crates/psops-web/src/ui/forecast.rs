@@ -192,11 +192,22 @@ pub async fn keep(
 ) -> Result<Response, UiError> {
     fields(&me, form)?;
     let s = subject(&st, &me).await?;
-    let grant = allow(&st, &s, Action::Create, &Fixed(Resource::Finance, psops_core::error::Thing::Finance)).await?;
+    let grant = allow(
+        &st,
+        &s,
+        Action::Create,
+        &Fixed(Resource::Finance, psops_core::error::Thing::Finance),
+    )
+    .await?;
     let now = OffsetDateTime::now_utc();
     let kept = st
         .store
-        .snapshot_forecast(&write_ctx(&me, &request, grant), Month::of(now.date()), SNAPSHOT_MONTHS, now)
+        .snapshot_forecast(
+            &write_ctx(&me, &request, grant),
+            Month::of(now.date()),
+            SNAPSHOT_MONTHS,
+            now,
+        )
         .await?;
     Ok(Redirect::to(&format!("/finance/forecast?kept={}", kept.id)).into_response())
 }

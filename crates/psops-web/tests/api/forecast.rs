@@ -122,25 +122,49 @@ async fn the_forecast_snapshots_and_accuracy_over_http(app: TestApp) {
     assert_eq!(f["from"], "2026-07");
     assert_eq!(f["by_month"].as_array().map(Vec::len), Some(2));
     let jul = &f["by_month"][0];
-    assert_eq!((jul["revenue_minor"].as_i64(), jul["upside_minor"].as_i64()), (Some(1_276_500), Some(103_500)));
-    assert_eq!((jul["billable_minutes"].as_i64(), jul["billable_upside_minutes"].as_i64()), (Some(5_106), Some(414)));
+    assert_eq!(
+        (jul["revenue_minor"].as_i64(), jul["upside_minor"].as_i64()),
+        (Some(1_276_500), Some(103_500))
+    );
+    assert_eq!(
+        (
+            jul["billable_minutes"].as_i64(),
+            jul["billable_upside_minutes"].as_i64()
+        ),
+        (Some(5_106), Some(414))
+    );
     assert_eq!(f["by_month"][1]["revenue_minor"], 0);
     assert_eq!(f["lines"], json!([]));
-    let with = app.get("/api/v1/forecast?from=2026-07&months=2&lines=true").await.expect(200).body;
+    let with = app
+        .get("/api/v1/forecast?from=2026-07&months=2&lines=true")
+        .await
+        .expect(200)
+        .body;
     assert_eq!(with["lines"][0]["project"], "Forecast rollout");
     assert_eq!(with["lines"][0]["amount_minor"], 1_276_500);
 
-    app.get("/api/v1/forecast?from=2026-13").await.problem(422, "from", "month");
-    app.get("/api/v1/forecast?months=0").await.problem(422, "months", "range");
-    app.get("/api/v1/forecast?months=25").await.problem(422, "months", "range");
-    app.get("/api/v1/forecast?month=2026-07").await.problem(422, "month", "unknown_parameter");
+    app.get("/api/v1/forecast?from=2026-13")
+        .await
+        .problem(422, "from", "month");
+    app.get("/api/v1/forecast?months=0")
+        .await
+        .problem(422, "months", "range");
+    app.get("/api/v1/forecast?months=25")
+        .await
+        .problem(422, "months", "range");
+    app.get("/api/v1/forecast?month=2026-07")
+        .await
+        .problem(422, "month", "unknown_parameter");
 
     let kept = app
         .post("/api/v1/forecast/snapshots", &json!({"from": "2026-07", "months": 2}))
         .await
         .expect(201)
         .body;
-    assert_eq!((kept["revenue_minor"].as_i64(), kept["lines"].as_i64()), (Some(1_276_500), Some(1)));
+    assert_eq!(
+        (kept["revenue_minor"].as_i64(), kept["lines"].as_i64()),
+        (Some(1_276_500), Some(1))
+    );
     app.post("/api/v1/forecast/snapshots", &json!({"months": 30}))
         .await
         .problem(422, "months", "range");
@@ -154,7 +178,9 @@ async fn the_forecast_snapshots_and_accuracy_over_http(app: TestApp) {
     assert_eq!(acc["quarters"].as_array().map(Vec::len), Some(8));
     assert_eq!(acc["quarters"][0]["target_bp"], 500);
     assert_eq!(acc["quarters"][0]["accuracy_bp"], serde_json::Value::Null);
-    app.get("/api/v1/forecast/accuracy?year=abc").await.problem(422, "year", "range");
+    app.get("/api/v1/forecast/accuracy?year=abc")
+        .await
+        .problem(422, "year", "range");
 }
 
 api_tests!(the_forecast_snapshots_and_accuracy_over_http);
