@@ -122,3 +122,33 @@ pub async fn keep_forecast_snapshot(store: &dyn Store, node: &str, now: OffsetDa
         Err(e) => tracing::error!(error = %e, "cannot claim the forecast snapshot"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use psops_core::page::PageRequest;
+    use psops_core::store::prelude::*;
+    use time::Duration;
+    use time::macros::datetime;
+
+    use super::keep_forecast_snapshot;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn nodes_keep_one_forecast_snapshot_a_month() {
+        let t = psops_store::testing::TestDatabase::sqlite();
+        let db = t.open().await;
+        let first = datetime!(2026-12-01 00:03 UTC);
+        keep_forecast_snapshot(&db, "a:1", first).await;
+        keep_forecast_snapshot(&db, "b:2", first + Duration::minutes(5)).await;
+        keep_forecast_snapshot(&db, "a:1", first + Duration::days(20)).await;
+        let kept = db.forecast_snapshots(PageRequest::default()).await.expect("list").items;
+        assert_eq!(kept.len(), 1, "one node of two keeps December's");
+        assert_eq!((kept[0].from.to_string(), kept[0].months), ("2026-12".into(), 12));
+        assert_eq!(kept[0].via.as_deref(), Some("job:forecast_snapshot"));
+        keep_forecast_snapshot(&db, "b:2", datetime!(2027-01-01 00:01 UTC)).await;
+        let kept = db.forecast_snapshots(PageRequest::default()).await.expect("list").items;
+        assert_eq!(kept.len(), 2, "and January's on its first day");
+        assert_eq!(kept[0].from.to_string(), "2027-01");
+        db.close().await;
+        t.destroy().await;
+    }
+}
