@@ -276,18 +276,30 @@ struct Acc {
     unpriced: i64,
 }
 
-/// The forecast of `months` months from `from`, over the projects, bookings and
-/// milestones given. `with_lines` keeps the per-project lines in the answer.
+/// What a forecast is made of: the projects still to deliver, their bookings and their
+/// milestones due.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub projects: HashMap<ProjectId, PlanProject>,
+    pub bookings: Vec<Booked>,
+    pub due: Vec<Due>,
+}
+
+/// Where a month of bill rates is shared: a project with rates of its own keeps its own;
+/// the rest share the card of their region, currency and role.
+type RateKey = (Option<ProjectId>, Option<String>, Currency, Function, Month);
+
+/// The forecast of `months` months from `from` over the plan. `with_lines` keeps the
+/// per-project lines in the answer.
 pub fn forecast(
     books: &Books,
     settings: &FinanceSettings,
     from: Month,
     months: u32,
-    projects: &HashMap<ProjectId, PlanProject>,
-    bookings: &[Booked],
-    due: &[Due],
+    plan: &Plan,
     with_lines: bool,
 ) -> Result<Forecast> {
+    let (projects, bookings, due) = (&plan.projects, &plan.bookings, &plan.due);
     check_months(months)?;
     let last = last_month(from, months);
     let horizon = DateRange {
@@ -310,7 +322,7 @@ pub fn forecast(
     };
     // Percent complete: each project's remaining planned minutes, from the forecast's start.
     let mut remaining: HashMap<ProjectId, i64> = HashMap::new();
-    for b in bookings {
+    for b in bookings.iter() {
         let Some(p) = projects.get(&b.project) else { continue };
         if p.remaining_fee.is_none() {
             continue;
@@ -325,10 +337,8 @@ pub fn forecast(
         }
     }
     let mut acc: BTreeMap<(Month, ProjectId), Acc> = BTreeMap::new();
-    // A month of bill rates is worked out once per rate card (region, currency, role) and
-    // once per project with rates of its own, then shared.
-    let mut rates: HashMap<(Option<ProjectId>, Option<String>, Currency, Function, Month), RateDays> = HashMap::new();
-    for b in bookings {
+    let mut rates: HashMap<RateKey, RateDays> = HashMap::new();
+    for b in bookings.iter() {
         let Some(p) = projects.get(&b.project) else { continue };
         let Some((num, den)) = unit(b, p) else { continue };
         let w = i128::from(weight_bp(settings, b.booking));
@@ -380,7 +390,7 @@ pub fn forecast(
             }
         }
     }
-    for d in due {
+    for d in due.iter() {
         let Some(p) = projects.get(&d.project) else { continue };
         if p.terms.billing_type != BillingType::FixedFee || p.remaining_fee.is_some() || !horizon.contains(d.due) {
             continue;

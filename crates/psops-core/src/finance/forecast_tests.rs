@@ -80,19 +80,13 @@ fn line(f: &Forecast, project: i64, month: &str) -> ForecastLine {
 }
 
 fn run(projects: Vec<PlanProject>, bookings: &[Booked], due: &[Due]) -> Forecast {
-    let projects = projects.into_iter().map(|p| (p.terms.id, p)).collect();
+    let plan = Plan {
+        projects: projects.into_iter().map(|p| (p.terms.id, p)).collect(),
+        bookings: bookings.to_vec(),
+        due: due.to_vec(),
+    };
     let from = Month::parse("2026-07", "month").unwrap();
-    forecast(
-        &books(),
-        &FinanceSettings::default(),
-        from,
-        2,
-        &projects,
-        bookings,
-        due,
-        true,
-    )
-    .unwrap()
+    forecast(&books(), &FinanceSettings::default(), from, 2, &plan, true).unwrap()
 }
 
 #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use psops_core::finance::Month;
-use psops_core::finance::forecast::{self as f, Booked, Class, Due, Forecast, PlanProject, Spread};
+use psops_core::finance::forecast::{self as f, Booked, Class, Due, Forecast, Plan, PlanProject, Spread};
 use psops_core::finance::pricing::Books;
 use psops_core::plan::Booking;
 use psops_core::projects::{BillingType, ProjectId};
@@ -95,16 +95,12 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
             Some(Due { project, due, amount })
         })
         .collect();
-    f::forecast(
-        &books,
-        &settings.finance,
-        from,
-        months,
-        &plan,
-        &bookings,
-        &due,
-        with_lines,
-    )
+    let plan = Plan {
+        projects: plan,
+        bookings,
+        due,
+    };
+    f::forecast(&books, &settings.finance, from, months, &plan, with_lines)
 }
 
 async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
