@@ -594,6 +594,7 @@ pub trait Store:
     + crate::finance::FinanceStore
     + crate::finance::ledger::LedgerStore
     + RecordStore<crate::finance::training::Training>
+    + crate::finance::forecast_store::ForecastStore
 {
 }
 
@@ -635,6 +636,7 @@ impl<T> Store for T where
         + crate::finance::FinanceStore
         + crate::finance::ledger::LedgerStore
         + RecordStore<crate::finance::training::Training>
+        + crate::finance::forecast_store::ForecastStore
 {
 }
 
@@ -682,6 +684,7 @@ pub mod prelude {
     pub use crate::finance::FinanceStore;
     pub use crate::finance::invoices::InvoiceStore;
     pub use crate::finance::ledger::LedgerStore;
+    pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -171,6 +171,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0024_invoices.sql"),
         postgres: include_str!("../migrations/postgres/0024_invoices.sql"),
     },
+    Migration {
+        version: 25,
+        name: "forecasts",
+        sqlite: include_str!("../migrations/sqlite/0025_forecasts.sql"),
+        postgres: include_str!("../migrations/postgres/0025_forecasts.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

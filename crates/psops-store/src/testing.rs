@@ -213,3 +213,30 @@ pub async fn tamper_ledger_line(db: &Db, line: i64, delta: i64) -> psops_core::R
     tx.execute(q).await?;
     tx.commit().await
 }
+
+/// Writes a revenue line into the ledger as recognition would (in the reporting currency
+/// only): for tests of what reads actual revenue, such as forecast accuracy.
+pub async fn ledger_revenue(
+    db: &Db,
+    project: psops_core::projects::ProjectId,
+    month: time::Date,
+    reporting_minor: i64,
+) -> psops_core::Result<()> {
+    let currency = psops_core::store::OrgStore::settings(db)
+        .await?
+        .default_currency
+        .to_string();
+    let q = crate::db::sql(
+        "INSERT INTO ledger_lines (project_id, month, kind, basis, amount_minor, currency, reporting_minor, \
+         reporting_currency, minutes, frozen, computed_at) \
+         VALUES ($1, $2, 'revenue', 'time_and_materials', $3, $4, $3, $4, 0, FALSE, $5)",
+    )
+    .bind(project)
+    .bind(month)
+    .bind(reporting_minor)
+    .bind(currency)
+    .bind(crate::db::now());
+    let mut tx = db.pools.begin().await?;
+    tx.execute(q).await?;
+    tx.commit().await
+}

@@ -20,6 +20,7 @@ mod contract {
     mod escalations;
     pub mod fixtures;
     mod followed;
+    mod forecast;
     mod health_raid;
     mod idempotency;
     mod imports;

@@ -476,6 +476,7 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
             Thing::Entity(Entity::Training),
             Resource::ProjectMoney { project, cost: false },
         ),
+        "forecast" => (Thing::Finance, Resource::Finance),
         _ => return None,
     };
     Some(found)

@@ -13,6 +13,8 @@ mod acceptance;
 mod access;
 #[path = "api/escalations.rs"]
 mod escalations;
+#[path = "api/forecast.rs"]
+mod forecast;
 #[path = "api/health_raid.rs"]
 mod health_raid;
 #[path = "api/interchange.rs"]
@@ -39,6 +41,8 @@ mod matrix_escalations_fixture;
 mod matrix_finance;
 #[path = "api/matrix_fixture.rs"]
 mod matrix_fixture;
+#[path = "api/matrix_forecast.rs"]
+mod matrix_forecast;
 #[path = "api/matrix_health.rs"]
 mod matrix_health;
 #[path = "api/matrix_health_fixture.rs"]
@@ -103,6 +107,8 @@ mod ui_closure_csat;
 mod ui_escalations;
 #[path = "api/ui_finance.rs"]
 mod ui_finance;
+#[path = "api/ui_forecast.rs"]
+mod ui_forecast;
 #[path = "api/ui_forms.rs"]
 mod ui_forms;
 #[path = "api/ui_health.rs"]

@@ -95,6 +95,9 @@ pub enum Command {
     /// Notifications: mail what waits in the outbox now, or list the outbox.
     #[command(subcommand)]
     Notifications(crate::notifications::NotificationsCommand),
+    /// Forecasts: keep a snapshot of the revenue and billable-hours forecast.
+    #[command(subcommand)]
+    Forecast(crate::forecast::ForecastCommand),
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,10 @@ const HEALTH_EVERY: time::Duration = time::Duration::hours(1);
 /// How often revenue and cost are recognised through today, so the ledger (and every
 /// report that reads it) is at most an hour behind approved time.
 const RECOGNITION_EVERY: time::Duration = time::Duration::hours(1);
+/// The forecast snapshot's claim is named after its month, so it is claimed once a month
+/// (on the first tick of the 1st; later in the month only if every node was down then);
+/// the period only has to outlast the month.
+const SNAPSHOT_EVERY: time::Duration = time::Duration::days(40);
 
 /// This node's name in the run ledger: host and process.
 pub(crate) fn node() -> String {
@@ -116,5 +120,56 @@ pub async fn run_due(store: &dyn Store, node: &str) {
         }
         Ok(false) => {}
         Err(e) => tracing::error!(error = %e, "cannot claim the recognition run"),
+    }
+    keep_forecast_snapshot(store, node, now).await;
+}
+
+/// Keeps the month's forecast snapshot — this month and the eleven after it — the first
+/// time a node claims the month; accuracy measures each month against it.
+pub async fn keep_forecast_snapshot(store: &dyn Store, node: &str, now: OffsetDateTime) {
+    let month = psops_core::finance::Month::of(now.date());
+    let job = format!("forecast_snapshot:{month}");
+    match store.claim_run(&job, node, SNAPSHOT_EVERY, now).await {
+        Ok(true) => {
+            let mut ctx = WriteCtx::trusted();
+            ctx.via = Some("job:forecast_snapshot".into());
+            let months = psops_core::finance::forecast_store::SNAPSHOT_MONTHS;
+            match store.snapshot_forecast(&ctx, month, months, now).await {
+                Ok(s) => tracing::info!(snapshot = s.id, lines = s.lines, "forecast snapshot kept"),
+                Err(e) => tracing::error!(error = %e, "forecast snapshot failed"),
+            }
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = %e, "cannot claim the forecast snapshot"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use psops_core::page::PageRequest;
+    use psops_core::store::prelude::*;
+    use time::Duration;
+    use time::macros::datetime;
+
+    use super::keep_forecast_snapshot;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn nodes_keep_one_forecast_snapshot_a_month() {
+        let t = psops_store::testing::TestDatabase::sqlite();
+        let db = t.open().await;
+        let first = datetime!(2026-12-01 00:03 UTC);
+        keep_forecast_snapshot(&db, "a:1", first).await;
+        keep_forecast_snapshot(&db, "b:2", first + Duration::minutes(5)).await;
+        keep_forecast_snapshot(&db, "a:1", first + Duration::days(20)).await;
+        let kept = db.forecast_snapshots(PageRequest::default()).await.expect("list").items;
+        assert_eq!(kept.len(), 1, "one node of two keeps December's");
+        assert_eq!((kept[0].from.to_string(), kept[0].months), ("2026-12".into(), 12));
+        assert_eq!(kept[0].via.as_deref(), Some("job:forecast_snapshot"));
+        keep_forecast_snapshot(&db, "b:2", datetime!(2027-01-01 00:01 UTC)).await;
+        let kept = db.forecast_snapshots(PageRequest::default()).await.expect("list").items;
+        assert_eq!(kept.len(), 2, "and January's on its first day");
+        assert_eq!(kept[0].from.to_string(), "2027-01");
+        db.close().await;
+        t.destroy().await;
     }
 }

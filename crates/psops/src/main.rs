@@ -11,6 +11,7 @@ mod config;
 mod csat;
 mod demo;
 mod escalations;
+mod forecast;
 mod health;
 mod interchange;
 mod invoices;
@@ -84,6 +85,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Invoices(cmd) => invoices::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
+            Command::Forecast(cmd) => forecast::run(cmd).await,
         }
     })
 }

@@ -43,6 +43,8 @@ pub enum ReportCommand {
     Revenue(crate::money::MoneyArgs),
     /// Revenue, cost and gross margin against the target, by project (or month, offering …).
     Margin(crate::money::MoneyArgs),
+    /// Revenue and billable-hours forecast by month, weighted by booking kind, upside apart.
+    Forecast(crate::forecast::ForecastArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +133,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Csat(a) => crate::csat::run(a).await,
         ReportCommand::Revenue(a) => crate::money::run(a, crate::money::Which::Revenue).await,
         ReportCommand::Margin(a) => crate::money::run(a, crate::money::Which::Margin).await,
+        ReportCommand::Forecast(a) => crate::forecast::report(a).await,
     }
 }
 

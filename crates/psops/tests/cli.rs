@@ -27,6 +27,8 @@ mod csat;
 mod demo;
 #[path = "cli/escalations.rs"]
 mod escalations;
+#[path = "cli/forecast.rs"]
+mod forecast;
 #[path = "cli/health.rs"]
 mod health;
 #[path = "cli/interchange.rs"]

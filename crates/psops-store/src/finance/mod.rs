@@ -11,3 +11,5 @@ pub(crate) mod inputs;
 pub(crate) mod ledger;
 mod training;
 mod verify;
+pub(crate) mod forecast;
+mod forecast_snapshots;

@@ -22,6 +22,7 @@ mod escalations;
 mod estimates;
 pub mod feeds;
 pub mod finance;
+pub mod forecast;
 mod health_raid;
 mod interchange;
 mod invoices;
@@ -165,6 +166,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(finance::router())
         .merge(invoices::router())
         .merge(ledger::router())
+        .merge(forecast::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

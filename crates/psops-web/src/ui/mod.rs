@@ -21,6 +21,7 @@ mod escalations;
 mod filters;
 mod finance;
 mod finance_periods;
+mod forecast;
 mod form;
 mod home;
 pub(crate) mod home_ops;
@@ -95,6 +96,8 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/portfolio", get(portfolio::show))
+        .route("/finance/forecast", get(forecast::show))
+        .route("/finance/forecast/snapshot", post(forecast::keep))
         .route("/reports/csat", get(csat_report::show))
         .route("/finance", get(finance::dashboard))
         .route("/finance/margin", get(finance::margin))

@@ -71,6 +71,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("person.html", include_str!("../../templates/person.html")),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
+    ("forecast.html", include_str!("../../templates/forecast.html")),
     ("portfolio.html", include_str!("../../templates/portfolio.html")),
     ("finance.html", include_str!("../../templates/finance.html")),
     (

@@ -1,0 +1,188 @@
+//! `psops report forecast` and `psops forecast snapshot`: an engineer hard-booked 20 hours
+//! a week through July 2026 at 150.00 an hour, in every format, on SQLite and (when
+//! configured) PostgreSQL.
+
+use psops_core::accounts::AccountFields;
+use psops_core::assignments::AssignmentFields;
+use psops_core::people::{Fte, Function, PersonFields};
+use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::rates::cards::RoleRateFields;
+use psops_core::rates::{RateKind, RoleRate};
+use psops_core::store::prelude::*;
+use psops_core::store::{Created, WriteCtx};
+use psops_core::{Minutes, Money};
+use psops_store::{Db, OpenOptions};
+use time::macros::date;
+
+use crate::support::{TestDb, run};
+
+fn new<T>(c: Created<T>) -> T {
+    match c {
+        Created::New(v) => v,
+        Created::Replayed(_) => panic!("replayed"),
+    }
+}
+
+fn seed(db: &TestDb) {
+    run(db, &["migrate"], None).assert_ok();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let opts = OpenOptions {
+            migrate: false,
+            max_connections: 1,
+        };
+        let store = Db::open(&db.url, opts).await.expect("open");
+        let ctx = WriteCtx::trusted();
+        let rate = RoleRateFields {
+            kind: RateKind::Bill,
+            role: Function::Engineer,
+            region: "AMER".into(),
+            rate: Money::new(15_000, psops_core::Currency::USD),
+            effective_from: date!(2026 - 01 - 01),
+            effective_to: None,
+        };
+        let _: RoleRate = new(store.create(&ctx, rate).await.expect("rate"));
+        let account = new(store
+            .create(
+                &ctx,
+                AccountFields {
+                    name: "Forecast Co".into(),
+                    code: None,
+                    region: Some("AMER".into()),
+                    industry: None,
+                    currency: None,
+                },
+            )
+            .await
+            .expect("account"));
+        let project: psops_core::projects::Project = new(store
+            .create(
+                &ctx,
+                ProjectFields {
+                    name: "Rollout".into(),
+                    code: None,
+                    account_id: Some(account.id),
+                    project_type: ProjectType::Consulting,
+                    billing_type: BillingType::TimeAndMaterials,
+                    status: ProjectStatus::Active,
+                    phase: None,
+                    start_date: Some(date!(2026 - 07 - 01)),
+                    end_date: Some(date!(2026 - 12 - 31)),
+                    project_manager_id: None,
+                    budget_minutes: None,
+                    budget: None,
+                    partner_delivered: false,
+                    partner_id: None,
+                },
+            )
+            .await
+            .expect("project"));
+        let person: psops_core::people::Person = new(store
+            .create(
+                &ctx,
+                PersonFields {
+                    name: "Eve Engineer".into(),
+                    email: "eve@forecast.example".into(),
+                    function: Function::Engineer,
+                    region: "AMER".into(),
+                    time_zone: "America/New_York".into(),
+                    fte: Fte::FULL,
+                    employment_start: date!(2026 - 01 - 01),
+                    employment_end: None,
+                    manager_id: None,
+                    partner_id: None,
+                },
+            )
+            .await
+            .expect("person"));
+        let a = AssignmentFields {
+            person_id: person.id,
+            project_id: project.id,
+            role: Function::Engineer,
+            start_date: date!(2026 - 07 - 01),
+            end_date: Some(date!(2026 - 07 - 31)),
+            minutes_per_week: Minutes(1_200),
+        };
+        let _: psops_core::assignments::Assignment = new(store.create(&ctx, a).await.expect("assignment"));
+        store.close().await;
+    });
+}
+
+fn forecast_in_every_format(db: &TestDb) {
+    seed(db);
+    // 23 weekdays of 4 hours at 150.00 = 13,800.00, counted at 92.5 %.
+    let json = run(
+        db,
+        &[
+            "report", "forecast", "--from", "2026-07", "--months", "2", "--format", "json",
+        ],
+        None,
+    );
+    json.assert_ok();
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+    assert_eq!(doc["by_month"][0]["revenue_minor"], 1_276_500);
+    assert_eq!(doc["by_month"][0]["upside_minor"], 103_500);
+    assert_eq!(doc["by_month"][0]["billable_minutes"], 5_106);
+    assert_eq!(doc["by_billing_type"][0]["group"], "time_and_materials");
+    let csv = run(
+        db,
+        &[
+            "report", "forecast", "--from", "2026-07", "--months", "2", "--format", "csv",
+        ],
+        None,
+    );
+    csv.assert_ok();
+    let lines: Vec<&str> = csv.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", csv.stdout);
+    assert_eq!(
+        lines[0],
+        "month,revenue,upside,billable_h,upside_h,currency,revenue_minor,upside_minor,billable_minutes"
+    );
+    assert_eq!(
+        lines[1],
+        "2026-07,\"$12,765.00\",\"$1,035.00\",85.10,6.90,USD,1276500,103500,5106"
+    );
+    assert_eq!(lines[2], "2026-08,$0.00,$0.00,0.00,0.00,USD,0,0,0");
+    let table = run(db, &["report", "forecast", "--from", "2026-07", "--months", "2"], None);
+    table.assert_ok();
+    assert!(
+        table.stdout.lines().next().unwrap_or("").contains("REVENUE"),
+        "{}",
+        table.stdout
+    );
+    assert!(table.stdout.contains("$12,765.00"), "{}", table.stdout);
+
+    let kept = run(
+        db,
+        &["forecast", "snapshot", "--from", "2026-07", "--months", "2"],
+        None,
+    );
+    kept.assert_ok();
+    assert!(
+        kept.stdout
+            .starts_with("kept forecast snapshot 1 (2 months from 2026-07): $12,765.00 weighted"),
+        "{}",
+        kept.stdout
+    );
+    let bad = run(db, &["report", "forecast", "--months", "25"], None);
+    assert_eq!(bad.code, Some(2), "{}", bad.stderr);
+    let month = run(db, &["report", "forecast", "--from", "2026-13"], None);
+    assert_eq!(month.code, Some(1), "{}", month.stderr);
+    assert!(month.stderr.contains("from must be a month"), "{}", month.stderr);
+}
+
+#[test]
+fn forecast_report_and_snapshot_on_sqlite() {
+    forecast_in_every_format(&TestDb::sqlite());
+}
+
+#[test]
+fn forecast_report_and_snapshot_on_postgres() {
+    match TestDb::postgres() {
+        Some(db) => forecast_in_every_format(&db),
+        None => eprintln!("skipped: set PSOPS_TEST_POSTGRES_URL to run on PostgreSQL"),
+    }
+}
