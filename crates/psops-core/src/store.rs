@@ -682,9 +682,9 @@ pub mod prelude {
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::finance::FinanceStore;
+    pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::finance::invoices::InvoiceStore;
     pub use crate::finance::ledger::LedgerStore;
-    pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::notify::NotificationStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -8,24 +8,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::Month;
+pub use super::ledger::LineKind;
 use crate::code::Code;
 use crate::fiscal::FiscalCalendar;
 use crate::projects::ProjectId;
 use crate::{Currency, Error, Result};
-
-/// What a ledger line is: revenue earned or cost incurred.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
-#[strum(serialize_all = "snake_case")]
-pub enum LineKind {
-    Revenue,
-    Cost,
-}
-
-impl Code for LineKind {
-    const FIELD: &'static str = "kind";
-}
 
 /// The rows of a margin report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]

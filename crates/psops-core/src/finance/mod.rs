@@ -6,12 +6,12 @@
 
 pub mod burn;
 pub mod close;
-pub mod invoices;
-pub mod ledger;
-pub mod margin;
 pub mod forecast;
 pub mod forecast_accuracy;
 pub mod forecast_store;
+pub mod invoices;
+pub mod ledger;
+pub mod margin;
 pub mod month;
 pub mod pricing;
 pub mod recognition;

@@ -69,6 +69,7 @@ pub(crate) async fn recognise_in(db: &Db, tx: &mut Tx, ctx: &WriteCtx, through: 
     .await?;
     tx.execute(sql("DELETE FROM ledger_lines WHERE NOT frozen")).await?;
     let (lines, sources) = write_lines(tx, &out.lines).await?;
+    crate::follow::ledger(tx).await?;
     let reporting = books.reporting();
     let sum = |k: LineKind| {
         Money::new(

@@ -2,14 +2,14 @@
 //! period close, invoices and forecasts.
 
 pub(crate) mod books;
-mod reports;
-mod tags;
-pub(crate) mod invoice_locks;
-pub(crate) mod invoices;
 mod close;
-pub(crate) mod inputs;
-pub(crate) mod ledger;
-mod training;
-mod verify;
 pub(crate) mod forecast;
 mod forecast_snapshots;
+pub(crate) mod inputs;
+pub(crate) mod invoice_locks;
+pub(crate) mod invoices;
+pub(crate) mod ledger;
+mod reports;
+mod tags;
+mod training;
+mod verify;

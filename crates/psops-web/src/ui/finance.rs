@@ -120,6 +120,7 @@ struct DashboardView {
     revenue_chart: String,
     margin_chart: String,
     type_chart: String,
+    forecast_chart: String,
     months: Vec<Line>,
     categories: Vec<Line>,
     losses: Vec<Line>,
@@ -144,6 +145,34 @@ pub async fn dashboard(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Re
     let (from, to, problems) = span(&st, &p).await?;
     let d = st.store.dashboard(from, to).await?;
     let c = d.currency;
+    let today = time::OffsetDateTime::now_utc().date();
+    let fiscal = st.store.settings().await?.fiscal_calendar();
+    let accuracy = st.store.forecast_accuracy(fiscal.year_of(to.first()), today).await?;
+    // Each month's forecast (the snapshot kept before it began) and its actual, both
+    // classes of work together.
+    let mut by_month: std::collections::BTreeMap<String, (f64, f64)> = std::collections::BTreeMap::new();
+    for r in &accuracy.months {
+        if let (Some(f), Some(a)) = (r.forecast_minor, r.actual_minor) {
+            let e = by_month.entry(r.period.clone()).or_default();
+            e.0 += major(a, c);
+            e.1 += major(f, c);
+        }
+    }
+    let forecast_chart = bar_chart(&BarChart {
+        title: format!("Revenue: actual against the forecast kept before each month ({c})"),
+        series: "Actual".into(),
+        second_series: Some("Forecast".into()),
+        bars: by_month
+            .into_iter()
+            .map(|(label, (actual, forecast))| Bar {
+                label,
+                value: actual,
+                second: Some(forecast),
+            })
+            .collect(),
+        empty: "No month of this fiscal year has both a forecast kept before it and revenue yet.".into(),
+        ..Default::default()
+    });
     let target = d.target_bp as f64 / 100.0;
     let revenue_chart = bar_chart(&BarChart {
         title: format!("Revenue and cost by month ({c})"),
@@ -241,6 +270,7 @@ pub async fn dashboard(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Re
         revenue_chart,
         margin_chart,
         type_chart,
+        forecast_chart,
         months,
         categories,
         losses,

@@ -49,6 +49,7 @@ struct Row {
 struct PeriodsPage {
     #[serde(flatten)]
     frame: Frame,
+    tabs: Vec<super::listing::Tab>,
     rows: Vec<Row>,
     recognises: bool,
     notice: Option<String>,
@@ -126,6 +127,11 @@ async fn show(
     }
     let view = PeriodsPage {
         frame: frame(me, s),
+        tabs: if super::finance::sees_finance(s) {
+            super::finance::finance_tabs("/finance/periods")
+        } else {
+            Vec::new()
+        },
         rows,
         recognises: decide(s, Action::Create, &Resource::Finance) == Decision::Allow,
         notice,

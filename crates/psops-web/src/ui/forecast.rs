@@ -12,7 +12,7 @@ use psops_core::finance::forecast::Class;
 use psops_core::finance::forecast_accuracy::AccuracyRow;
 use psops_core::finance::forecast_store::SNAPSHOT_MONTHS;
 use psops_core::page::PageRequest;
-use psops_core::policy::{Action, Decision, Resource, Subject, decide};
+use psops_core::policy::{Action, Decision, Resource, decide};
 use psops_core::{Currency, Minutes, Money};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -27,11 +27,6 @@ use crate::AppState;
 use crate::authorize::{Fixed, allow};
 use crate::params::Params;
 use crate::request_id::RequestId;
-
-/// Whether the subject reads the forecast (and gets it in the navigation).
-pub fn sees_forecast(s: &Subject) -> bool {
-    decide(s, Action::Read, &Resource::Finance) == Decision::Allow
-}
 
 #[derive(Serialize)]
 struct MonthRow {
@@ -67,6 +62,7 @@ struct SnapshotRow {
 struct View {
     #[serde(flatten)]
     frame: Frame,
+    tabs: Vec<super::listing::Tab>,
     from: String,
     months: u32,
     year: i32,
@@ -157,6 +153,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, q: Pairs) -> Result<
     };
     let v = View {
         frame: frame(&me, &s),
+        tabs: super::finance::finance_tabs("/finance/forecast"),
         from: from.to_string(),
         months,
         year,
