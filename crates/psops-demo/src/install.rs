@@ -78,5 +78,7 @@ pub async fn install(
     crate::delivery_health::add(store, org).await?;
     crate::delivery_csat::add(store, ctx, org).await?;
     crate::delivery_notifications::add(store, ctx, org).await?;
+    // Money last: it recognises the time, milestones and classes everything above made.
+    crate::finance::add(store, ctx, org).await?;
     Ok(stats)
 }

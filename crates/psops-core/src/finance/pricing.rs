@@ -150,7 +150,9 @@ impl Books {
 
     /// The bill rate of a role on a project on a day: the project's own rate in force,
     /// else the rate card's for the project's region (any region when the project has
-    /// none) in the project's currency.
+    /// none) in the project's currency — or, when the region's card is in another
+    /// currency (a contract in dollars with a European customer), that rate converted
+    /// into the project's currency at the day's FX rate, rounded to the minor unit.
     pub fn bill_rate(&self, p: &Terms, role: Function, date: Date) -> Option<Money> {
         if let Some(own) = self
             .overrides
@@ -160,15 +162,20 @@ impl Books {
             return Some(own);
         }
         let region = p.region.as_deref().map(str::to_lowercase);
-        in_force(
-            self.card
-                .iter()
-                .filter(|(r, reg, cur, ..)| {
-                    *r == role && *cur == p.currency && region.as_ref().is_none_or(|want| want == reg)
-                })
-                .map(|(.., from, to, rate)| (*from, *to, *rate)),
-            date,
-        )
+        let card = |same_currency: bool| {
+            in_force(
+                self.card
+                    .iter()
+                    .filter(|(r, reg, cur, ..)| {
+                        *r == role
+                            && (*cur == p.currency) == same_currency
+                            && region.as_ref().is_none_or(|want| want == reg)
+                    })
+                    .map(|(.., from, to, rate)| (*from, *to, *rate)),
+                date,
+            )
+        };
+        card(true).or_else(|| card(false).and_then(|rate| self.in_currency(rate, p.currency, date).ok()))
     }
 
     /// What an hour of the person cost on a day.
