@@ -123,6 +123,9 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
             "Margin by offering type, by margin %",
             "/finance/margin?by=offering_type&sort=margin_pct".to_string(),
         ),
+        ("Forecast", "/finance/forecast".to_string()),
+        ("Periods", "/finance/periods".to_string()),
+        ("Invoices", "/invoices".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -305,7 +308,7 @@ mod tests {
                 sow: None,
             },
         );
-        // The project's overview and its five tabs, the opportunity and the SOW.
-        assert_eq!(without.len(), p.len() - 8);
+        // The project's overview and its six tabs, the opportunity and the SOW.
+        assert_eq!(without.len(), p.len() - 9);
     }
 }

@@ -18,6 +18,7 @@ mod contract {
     mod demo_escalations;
     mod demo_scoping;
     mod escalations;
+    mod finance_reports;
     pub mod fixtures;
     mod followed;
     mod forecast;
@@ -28,7 +29,7 @@ mod contract {
     mod invoices;
     mod keep_an_admin;
     mod kept;
-    mod ledger;
+    pub mod ledger;
     mod ledger_proptest;
     mod lifecycle;
     mod notifications;

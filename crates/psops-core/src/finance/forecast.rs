@@ -151,7 +151,7 @@ pub struct ForecastLine {
 
 /// The forecast totals of a month, or of a group over the whole forecast, in the reporting currency.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Totals {
+pub struct ForecastTotals {
     pub revenue_minor: i64,
     pub upside_minor: i64,
     pub minutes: i64,
@@ -160,7 +160,7 @@ pub struct Totals {
     pub billable_upside_minutes: i64,
 }
 
-impl Totals {
+impl ForecastTotals {
     fn add(&mut self, l: &ForecastLine) {
         self.revenue_minor += l.reporting_minor;
         self.upside_minor += l.reporting_upside_minor;
@@ -175,7 +175,7 @@ impl Totals {
 pub struct MonthTotals {
     pub month: Month,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: ForecastTotals,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -183,7 +183,7 @@ pub struct GroupTotals {
     /// A billing type code, or an offering's name ("(no SOW)" without one).
     pub group: String,
     #[serde(flatten)]
-    pub totals: Totals,
+    pub totals: ForecastTotals,
 }
 
 /// The forecast of `months` months from `from`.
@@ -196,7 +196,7 @@ pub struct Forecast {
     pub by_month: Vec<MonthTotals>,
     pub by_billing_type: Vec<GroupTotals>,
     pub by_offering: Vec<GroupTotals>,
-    pub total: Totals,
+    pub total: ForecastTotals,
     /// Per project and month, by month then project; empty when not asked for.
     pub lines: Vec<ForecastLine>,
 }
@@ -437,13 +437,13 @@ pub fn summarise(
     lines: Vec<ForecastLine>,
     with_lines: bool,
 ) -> Forecast {
-    let mut by_month: BTreeMap<Month, Totals> = from
+    let mut by_month: BTreeMap<Month, ForecastTotals> = from
         .through(last_month(from, months))
-        .map(|m| (m, Totals::default()))
+        .map(|m| (m, ForecastTotals::default()))
         .collect();
-    let mut by_type: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut by_offering: BTreeMap<String, Totals> = BTreeMap::new();
-    let mut total = Totals::default();
+    let mut by_type: BTreeMap<String, ForecastTotals> = BTreeMap::new();
+    let mut by_offering: BTreeMap<String, ForecastTotals> = BTreeMap::new();
+    let mut total = ForecastTotals::default();
     for l in &lines {
         by_month.entry(l.month).or_default().add(l);
         by_type
@@ -456,7 +456,7 @@ pub fn summarise(
             .add(l);
         total.add(l);
     }
-    let groups = |m: BTreeMap<String, Totals>| {
+    let groups = |m: BTreeMap<String, ForecastTotals>| {
         m.into_iter()
             .map(|(group, totals)| GroupTotals { group, totals })
             .collect()

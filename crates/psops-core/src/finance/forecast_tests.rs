@@ -108,7 +108,7 @@ fn a_hard_assignment_across_a_rate_change_counts_at_the_hard_weight() {
     assert_eq!((l.amount_minor, l.upside_minor), (3_596_400, 3_888_000 - 3_596_400));
     assert_eq!((l.reporting_minor, l.billable_minutes), (3_596_400, 10_212));
     assert_eq!(f.by_month.len(), 2);
-    assert_eq!(f.by_month[1].totals, Totals::default());
+    assert_eq!(f.by_month[1].totals, ForecastTotals::default());
 }
 
 #[test]

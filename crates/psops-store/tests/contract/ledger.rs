@@ -89,7 +89,7 @@ async fn books(db: &Db, person: &Person) {
     let _: FxRate = new(db.create(&ctx(), fx).await.expect("fx"));
 }
 
-async fn account(db: &Db, name: &str, currency: Option<&str>) -> Account {
+pub(super) async fn account(db: &Db, name: &str, currency: Option<&str>) -> Account {
     new(db
         .create(
             &ctx(),
@@ -105,13 +105,13 @@ async fn account(db: &Db, name: &str, currency: Option<&str>) -> Account {
         .expect("account"))
 }
 
-async fn project(db: &Db, account: &Account, name: &str, billing: BillingType) -> Project {
+pub(super) async fn project(db: &Db, account: &Account, name: &str, billing: BillingType) -> Project {
     let mut f = project_fields(account.id.get(), name);
     f.billing_type = billing;
     new(db.create(&ctx(), f).await.expect("project"))
 }
 
-async fn engineer(db: &Db) -> Person {
+pub(super) async fn engineer(db: &Db) -> Person {
     let p: Person = new(db
         .create(&ctx(), person_fields("eng@example.com"))
         .await
@@ -121,7 +121,7 @@ async fn engineer(db: &Db) -> Person {
 }
 
 /// Logs and approves time.
-async fn approved(db: &Db, p: &Person, project: &Project, date: Date, minutes: i64) -> i64 {
+pub(super) async fn approved(db: &Db, p: &Person, project: &Project, date: Date, minutes: i64) -> i64 {
     let e = log(db, on_project(p.id, project, date, minutes)).await;
     let week = IsoWeek::of(date);
     db.submit_week(&ctx(), as_person(p), p.id, week).await.expect("submit");

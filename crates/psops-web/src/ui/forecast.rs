@@ -144,7 +144,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, q: Pairs) -> Result<
         empty: "Nothing is booked in these months yet.".into(),
         ..Default::default()
     };
-    let row = |month: String, t: &psops_core::finance::forecast::Totals| MonthRow {
+    let row = |month: String, t: &psops_core::finance::forecast::ForecastTotals| MonthRow {
         month,
         revenue: money(t.revenue_minor, c),
         upside: money(t.upside_minor, c),

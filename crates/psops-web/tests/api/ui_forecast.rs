@@ -13,7 +13,12 @@ async fn finance_reads_the_forecast_and_keeps_a_snapshot(app: TestApp) {
     web_user(store, "fin@org.example", vec![Role::Finance], None).await;
     let fin = Browser::sign_in(&app, "fin@org.example").await;
     let home = fin.get(&app, "/").await.expect(200).text.replace("&#x2f;", "/");
-    assert!(home.contains("href=\"/finance/forecast\""), "in the navigation");
+    assert!(home.contains("href=\"/finance\""), "Finance in the navigation");
+    let dashboard = fin.get(&app, "/finance").await.expect(200).text.replace("&#x2f;", "/");
+    assert!(
+        dashboard.contains("href=\"/finance/forecast\""),
+        "a tab of the finance pages"
+    );
     let page = fin
         .get(&app, "/finance/forecast?from=2026-07&months=3")
         .await
