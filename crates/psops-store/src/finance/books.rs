@@ -13,7 +13,8 @@ use crate::Db;
 use crate::db::{Pools, sql};
 use crate::record::Stored;
 
-async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
+/// Every live (unarchived) record of a kind, as the books read rates.
+pub(crate) async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
     let q = sql(format!(
         "SELECT {} FROM {} WHERE archived_at IS NULL",
         crate::record::table::<R>().columns,

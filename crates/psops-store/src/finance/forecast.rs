@@ -16,9 +16,9 @@ use psops_core::store::OrgStore;
 use psops_core::{Money, Result};
 use time::Date;
 
+use super::books::live;
 use crate::Db;
 use crate::db::{Pools, Row, sql};
-use crate::record::Stored;
 
 /// The forecast of `months` months from `from`.
 pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool) -> Result<Forecast> {
@@ -101,15 +101,6 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
         due,
     };
     f::forecast(&books, &settings.finance, from, months, &plan, with_lines)
-}
-
-async fn live<R: Stored>(pools: &Pools) -> Result<Vec<R>> {
-    let q = sql(format!(
-        "SELECT {} FROM {} WHERE archived_at IS NULL",
-        crate::record::table::<R>().columns,
-        R::TABLE
-    ));
-    pools.all(q).await?.iter().map(R::read).collect()
 }
 
 /// The books as bill rates need them — the assignment roles left out: a booking's role is
