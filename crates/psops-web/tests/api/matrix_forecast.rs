@@ -4,7 +4,6 @@
 //! as every create is); everyone else, partners included, finds nothing to read there.
 //! `matrix.rs` counts these rows when it checks every documented route has one.
 
-use axum::http::Method;
 use serde_json::{Value, json};
 
 use crate::matrix_fixture::{Org, ROLES};
@@ -32,11 +31,9 @@ async fn every_forecast_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, body, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
-            let r = app.call_as(&org.tokens[role], m, path, body.as_ref(), &[]).await;
+            let r = crate::matrix_fixture::call(&app, &org, role, method, path, body.as_ref()).await;
             if r.status.as_u16() != *want {
                 failures.push(format!(
                     "{method} {path} as {:?}: want {want}, got {} {}",
@@ -45,12 +42,7 @@ async fn every_forecast_route_for_every_role(app: TestApp) {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_forecast_route_for_every_role);

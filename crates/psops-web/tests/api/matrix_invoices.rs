@@ -5,7 +5,6 @@
 //! for those who see the organisation's money; partners see none. `matrix.rs` counts these
 //! rows when it checks every documented route has one.
 
-use axum::http::Method;
 use psops_core::Money;
 use psops_core::delivery::acceptance::{AcceptanceMethod, NewEvidence, SignOff};
 use psops_core::finance::invoices::NewInvoice;
@@ -17,7 +16,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use time::macros::date;
 
-use crate::matrix_fixture::{Org, ROLES, next};
+use crate::matrix_fixture::{Org, next};
 use crate::support::{TestApp, api_tests};
 
 #[derive(Clone, Copy, Debug)]
@@ -178,8 +177,7 @@ async fn every_invoice_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = invoice(app.store.as_ref(), &org, t).await;
             let url = match id {
@@ -187,23 +185,12 @@ async fn every_invoice_route_for_every_role(app: TestApp) {
                 None if path.contains("export.csv") => format!("{path}?from=2026-01-01&to=2026-12-31"),
                 None => path.to_string(),
             };
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body = body(app.store.as_ref(), &org, b).await;
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_invoice_route_for_every_role);

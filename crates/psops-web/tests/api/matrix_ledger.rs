@@ -5,7 +5,6 @@
 //! manager); the months are read by staff and closed or reopened by finance and
 //! administrators. Partners see none of it. `matrix.rs` counts these rows.
 
-use axum::http::Method;
 use psops_core::finance::Month;
 use psops_core::finance::ledger::LineFilter;
 use psops_core::finance::training::{Training, TrainingFields};
@@ -15,7 +14,7 @@ use psops_core::{Currency, Id, Money};
 use serde_json::{Value, json};
 use time::macros::date;
 
-use crate::matrix_fixture::{Org, ROLES, next};
+use crate::matrix_fixture::{Org, next};
 
 use crate::support::{TestApp, api_tests};
 
@@ -185,8 +184,7 @@ async fn every_ledger_route_for_every_role(app: TestApp) {
     let today = time::OffsetDateTime::now_utc().date();
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
-        let expected: Vec<u16> = expected.split_whitespace().map(|c| c.parse().unwrap_or(0)).collect();
-        assert_eq!(expected.len(), ROLES.len(), "{method} {path}: one status per role");
+        let expected = crate::matrix_fixture::statuses(method, path, expected);
         for (role, want) in expected.iter().enumerate() {
             let id = match t {
                 Target::None => String::new(),
@@ -201,7 +199,6 @@ async fn every_ledger_route_for_every_role(app: TestApp) {
                 }
             };
             let url = path.replace("{id}", &id).replace("{month}", &id);
-            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap_or(Method::GET);
             let body: Option<Value> = match b {
                 Body::None => None,
                 Body::Empty => Some(json!({})),
@@ -209,21 +206,11 @@ async fn every_ledger_route_for_every_role(app: TestApp) {
                 Body::Training => Some(serde_json::to_value(training_fields(org.p1)).unwrap_or_default()),
                 Body::Reason => Some(json!({"reason": "A late timesheet"})),
             };
-            let r = app.call_as(&org.tokens[role], m, &url, body.as_ref(), &[]).await;
-            if r.status.as_u16() != *want {
-                failures.push(format!(
-                    "{method} {path} {t:?} as {:?}: want {want}, got {} {}",
-                    ROLES[role], r.status, r.text
-                ));
-            }
+            let r = crate::matrix_fixture::call(&app, &org, role, method, &url, body.as_ref()).await;
+            crate::matrix_fixture::differs(&mut failures, (method, path), t, role, *want, &r);
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cells differ:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    crate::matrix_fixture::assert_cells(&failures);
 }
 
 api_tests!(every_ledger_route_for_every_role);
