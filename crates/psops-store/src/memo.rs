@@ -21,6 +21,9 @@ use crate::follow::{Changed, Counts};
 /// to date rather than dropped (one per key).
 const FOLLOWED: &str = "followed:";
 
+/// The stamp of results that never change: their keys name what they were read from.
+const FIXED: &str = "fixed:";
+
 /// How many results are kept at once; past it, the one used longest ago goes. A report
 /// at 5,000 people is about half a megabyte.
 const KEPT: usize = 64;
@@ -112,6 +115,16 @@ impl Memo {
         };
         self.keep(key, FOLLOWED.to_string(), (now, fresh.clone()));
         Ok(fresh)
+    }
+
+    /// The kept result for `key`, read once: for what never changes once written (a
+    /// forecast snapshot's lines), whose key names every row it is read from.
+    pub async fn kept<T, F>(&self, key: String, read: F) -> Result<T>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T>>,
+    {
+        self.under(FIXED.to_string(), key, read).await
     }
 
     async fn under<T, F>(&self, stamp: String, key: String, read: F) -> Result<T>

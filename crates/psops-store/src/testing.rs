@@ -214,6 +214,21 @@ pub async fn tamper_ledger_line(db: &Db, line: i64, delta: i64) -> psops_core::R
     tx.commit().await
 }
 
+/// Changes an invoice line's amount behind its invoice's total, and takes a number of
+/// `kind` that no invoice holds: the two faults `psops verify` must find in invoices.
+pub async fn tamper_invoice(db: &Db, invoice: i64, delta: i64, kind: &str) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    let line = crate::db::sql(
+        "UPDATE invoice_lines SET amount_minor = amount_minor + $1 WHERE invoice_id = $2 AND position = 1",
+    )
+    .bind(delta)
+    .bind(invoice);
+    tx.execute(line).await?;
+    tx.execute(crate::db::sql("UPDATE invoice_counters SET last = last + 1 WHERE kind = $1").bind(kind.to_string()))
+        .await?;
+    tx.commit().await
+}
+
 /// Writes a revenue line into the ledger as recognition would (in the reporting currency
 /// only): for tests of what reads actual revenue, such as forecast accuracy.
 pub async fn ledger_revenue(

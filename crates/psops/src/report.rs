@@ -323,7 +323,9 @@ pub async fn verify(args: DbArgs) -> anyhow::Result<()> {
     let progress = Progress::step("checking every rollup against the time entries");
     let found = db.verify_rollups().await;
     progress.finish();
-    let progress = Progress::step("checking the ledger against its sources and closed months");
+    let progress = Progress::step(
+        "checking the ledger against its sources and closed months, invoices against their lines and numbers",
+    );
     let ledger = db.verify_ledger().await;
     progress.finish();
     db.close().await;

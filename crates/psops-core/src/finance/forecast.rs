@@ -35,10 +35,11 @@ pub const MAX_MONTHS: u32 = 24;
 
 /// Which accuracy target a project is held to: consulting blocks and dedicated engineers
 /// have the wider one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// Time-and-materials and fixed-fee work (handbook: ±5 %).
+    #[default]
     Standard,
     /// Consulting blocks and dedicated engineers (handbook: ±10 %).
     Block,

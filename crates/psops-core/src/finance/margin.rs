@@ -61,6 +61,10 @@ pub struct ProjectTags {
     pub offering: Option<(i64, String)>,
     pub offering_type: Option<String>,
     pub category: Option<String>,
+    /// Every offering its signed SOW sold, joined with " + " (the forecast's grouping).
+    pub offerings: Option<String>,
+    /// Its forecast-accuracy class, from the types of those offerings.
+    pub class: super::forecast::Class,
 }
 
 /// Revenue, cost and margin of one group, in minor units of the reporting currency.

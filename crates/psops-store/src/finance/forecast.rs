@@ -1,8 +1,8 @@
 //! The forecast's inputs in SQL: live projects still to deliver with their pricing terms,
 //! assignments and open resource requests reaching into the forecast's months, fixed-fee
 //! milestones due and not yet accepted, the fee left on percent-complete projects, and
-//! each project's offering (the offerings of the SKU lines of the estimate its signed SOW
-//! was built from). Seven reads, run together; the rest is `psops_core::finance::forecast`.
+//! each project's offerings and class (the money reports' project tags). Seven reads, run
+//! together; the rest is `psops_core::finance::forecast`.
 
 use std::collections::HashMap;
 
@@ -26,13 +26,13 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
     let settings = db.settings().await?;
     let (start, end) = (from.first(), f::last_month(from, months).last());
     let pools = &db.pools;
-    let (books, terms, projects, bookings, due, offerings, recognised) = tokio::try_join!(
+    let (books, terms, projects, bookings, due, tags, recognised) = tokio::try_join!(
         rate_books(db),
         super::books::terms(db, &[]),
         rows(pools, projects_sql()),
         bookings(pools, start, end),
         milestones(pools, start, end),
-        offerings(pools),
+        db.project_tags(),
         rows(
             pools,
             sql(
@@ -60,7 +60,9 @@ pub(crate) async fn compute(db: &Db, from: Month, months: u32, with_lines: bool)
             (BillingType::FixedFee, true, None) => Some(Money::new(0, t.currency)),
             _ => None,
         };
-        let (offering, class) = offerings.get(&id).cloned().unwrap_or((None, Class::Standard));
+        let (offering, class) = tags
+            .get(&id)
+            .map_or((None, Class::Standard), |t| (t.offerings.clone(), t.class));
         plan.insert(
             id,
             PlanProject {
@@ -206,38 +208,4 @@ async fn milestones(pools: &Pools, start: Date, end: Date) -> Result<Vec<(Projec
             ))
         })
         .collect()
-}
-
-/// Each project's offering names and class, from the latest signed SOW that made it.
-pub(crate) async fn offerings(pools: &Pools) -> Result<HashMap<ProjectId, (Option<String>, Class)>> {
-    let sows = sql(
-        "SELECT s.project_id, e.lines FROM sows s JOIN estimates e ON e.id = s.estimate_id \
-         WHERE s.project_id IS NOT NULL AND s.signed_at IS NOT NULL AND s.archived_at IS NULL ORDER BY s.id",
-    );
-    let skus = sql("SELECT k.id, o.name AS offering, t.name AS type_name FROM skus k \
-         JOIN offerings o ON o.id = k.offering_id JOIN offering_types t ON t.id = o.type_id");
-    let (sows, skus) = tokio::try_join!(pools.all(sows), pools.all(skus))?;
-    let mut sku: HashMap<i64, (String, String)> = HashMap::new();
-    for r in &skus {
-        sku.insert(r.get("id")?, (r.get("offering")?, r.get("type_name")?));
-    }
-    let mut out = HashMap::new();
-    for r in &sows {
-        let lines: Vec<serde_json::Value> = r.json("lines")?;
-        let (mut names, mut types): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
-        for l in &lines {
-            let Some(id) = l.get("sku_id").and_then(serde_json::Value::as_i64) else {
-                continue;
-            };
-            if let Some((o, t)) = sku.get(&id) {
-                if !names.contains(&o.as_str()) {
-                    names.push(o);
-                }
-                types.push(t);
-            }
-        }
-        let offering = (!names.is_empty()).then(|| names.join(" + "));
-        out.insert(r.id("project_id")?, (offering, Class::of_types(types)));
-    }
-    Ok(out)
 }

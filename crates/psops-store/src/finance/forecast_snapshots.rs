@@ -10,7 +10,9 @@ use psops_core::finance::Month;
 use psops_core::finance::forecast::{Forecast, ForecastLine};
 use psops_core::finance::forecast_accuracy::{self as acc, Accuracy, Kept};
 use psops_core::finance::forecast_store::{ForecastStore, Snapshot};
+use psops_core::finance::margin::LineKind;
 use psops_core::page::{Page, PageRequest, encode_cursor};
+use psops_core::projects::ProjectId;
 use psops_core::record::Entity;
 use psops_core::store::{OrgStore, WriteCtx};
 use psops_core::{Error, Result};
@@ -117,10 +119,47 @@ fn began(m: Month) -> OffsetDateTime {
     m.first().with_time(Time::MIDNIGHT).assume_utc()
 }
 
+impl Db {
+    /// The lines of each chosen snapshot for its month. A snapshot never changes once
+    /// kept, so the lines are kept in memory under the snapshot ids they were read by.
+    async fn kept_lines(&self, chosen: &[(Month, i64)]) -> Result<std::sync::Arc<HashMap<Month, Kept>>> {
+        let key = chosen
+            .iter()
+            .fold(String::from("forecast_lines"), |k, (m, id)| format!("{k}|{m}:{id}"));
+        let read = async {
+            let mut kept = HashMap::new();
+            for &(m, id) in chosen {
+                let lines = self
+                    .pools
+                    .all(
+                        sql("SELECT project_id, reporting_minor FROM forecast_lines WHERE snapshot_id = $1 AND month = $2")
+                            .bind(id)
+                            .bind(m.first()),
+                    )
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.id("project_id")?, r.get("reporting_minor")?)))
+                    .collect::<Result<Vec<_>>>()?;
+                kept.insert(m, Kept { snapshot_id: id, lines });
+            }
+            Ok(std::sync::Arc::new(kept))
+        };
+        self.memo.kept(key, read).await
+    }
+}
+
 #[async_trait]
 impl ForecastStore for Db {
     async fn forecast(&self, from: Month, months: u32, with_lines: bool) -> Result<Forecast> {
-        super::forecast::compute(self, from, months, with_lines).await
+        // Read from a dozen kinds of record: kept until anything commits.
+        let key = format!("forecast|{from}|{months}|{with_lines}");
+        self.memo
+            .get(
+                &self.pools,
+                key,
+                super::forecast::compute(self, from, months, with_lines),
+            )
+            .await
     }
 
     async fn snapshot_forecast(
@@ -165,20 +204,14 @@ impl ForecastStore for Db {
         let pools = &self.pools;
         let headers = sql("SELECT id, taken_at, from_month, months FROM forecast_snapshots WHERE taken_at < $1")
             .bind(began(Month::of(span.end).next()));
-        let actuals = sql(
-            "SELECT project_id, month, CAST(SUM(reporting_minor) AS BIGINT) AS amount FROM ledger_lines \
-             WHERE kind = 'revenue' AND month >= $1 AND month <= $2 GROUP BY project_id, month",
-        )
-        .bind(span.start)
-        .bind(span.end);
-        let (headers, actuals, offerings) = tokio::try_join!(
+        let (headers, cells, tags) = tokio::try_join!(
             super::forecast::rows(pools, headers),
-            super::forecast::rows(pools, actuals),
-            super::forecast::offerings(pools)
+            self.cells(Month::of(span.start), Month::of(span.end)),
+            self.project_tags()
         )?;
-        let mut kept: HashMap<Month, Kept> = HashMap::new();
+        // The latest snapshot kept before each month began that covers it.
+        let mut chosen: Vec<(Month, i64)> = Vec::new();
         for &m in &months {
-            // The latest snapshot kept before the month began that covers it.
             let mut best: Option<(OffsetDateTime, i64)> = None;
             for h in &headers {
                 let (id, at): (i64, OffsetDateTime) = (h.get("id")?, h.get("taken_at")?);
@@ -189,30 +222,17 @@ impl ForecastStore for Db {
                     best = Some((at, id));
                 }
             }
-            let Some((_, id)) = best else { continue };
-            let lines = pools
-                .all(
-                    sql("SELECT project_id, reporting_minor FROM forecast_lines WHERE snapshot_id = $1 AND month = $2")
-                        .bind(id)
-                        .bind(m.first()),
-                )
-                .await?
-                .iter()
-                .map(|r| Ok((r.id("project_id")?, r.get("reporting_minor")?)))
-                .collect::<Result<Vec<_>>>()?;
-            kept.insert(m, Kept { snapshot_id: id, lines });
+            if let Some((_, id)) = best {
+                chosen.push((m, id));
+            }
         }
-        let actuals = actuals
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.id("project_id")?,
-                    Month::of(r.get("month")?),
-                    r.get::<Option<i64>>("amount")?.unwrap_or(0),
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let classes = offerings.into_iter().map(|(p, (_, c))| (p, c)).collect();
+        let kept = self.kept_lines(&chosen).await?;
+        let mut by_month: HashMap<(ProjectId, Month), i64> = HashMap::new();
+        for c in cells.iter().filter(|c| c.kind == LineKind::Revenue) {
+            *by_month.entry((c.project, c.month)).or_default() += c.reporting_minor;
+        }
+        let actuals: Vec<(ProjectId, Month, i64)> = by_month.into_iter().map(|((p, m), a)| (p, m, a)).collect();
+        let classes = tags.iter().map(|(p, t)| (*p, t.class)).collect();
         Ok(acc::accuracy(
             year,
             &fiscal,

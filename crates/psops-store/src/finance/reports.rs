@@ -24,7 +24,7 @@ use crate::db::sql;
 const LOSSES_LISTED: usize = 20;
 
 impl Db {
-    async fn cells(&self, from: Month, to: Month) -> Result<std::sync::Arc<Vec<Cell>>> {
+    pub(crate) async fn cells(&self, from: Month, to: Month) -> Result<std::sync::Arc<Vec<Cell>>> {
         let key = format!("ledger_cells|{from}|{to}");
         let read = async {
             let q = sql(
@@ -54,7 +54,7 @@ impl Db {
             .await
     }
 
-    async fn project_tags(&self) -> Result<std::sync::Arc<HashMap<ProjectId, ProjectTags>>> {
+    pub(crate) async fn project_tags(&self) -> Result<std::sync::Arc<HashMap<ProjectId, ProjectTags>>> {
         let read = async { Ok(std::sync::Arc::new(super::tags::tags(&self.pools).await?)) };
         self.memo
             .get_counts(&self.pools, crate::follow::MONEY_TAGS, "project_tags".into(), read)

@@ -43,6 +43,19 @@ const CHECKS: &[Check] = &[
                 HAVING SUM(CASE WHEN l.kind = 'revenue' THEN COALESCE(s.reporting, 0) ELSE -COALESCE(s.reporting, 0) END) \
                 <> SUM(CASE WHEN l.kind = 'revenue' THEN l.reporting_minor ELSE -l.reporting_minor END)",
     },
+    Check {
+        name: "invoice total = sum of its lines",
+        query: "SELECT 'invoice ' || CAST(i.id AS TEXT) AS subject, COALESCE(s.amount, 0) AS expected, \
+                i.total_minor AS stored FROM invoices i LEFT JOIN (SELECT invoice_id, \
+                CAST(SUM(amount_minor) AS BIGINT) AS amount FROM invoice_lines GROUP BY invoice_id) s \
+                ON s.invoice_id = i.id WHERE i.total_minor <> COALESCE(s.amount, 0)",
+    },
+    Check {
+        name: "invoice numbers have no gaps",
+        query: "SELECT c.kind AS subject, CAST(COUNT(i.id) AS BIGINT) AS expected, c.last AS stored \
+                FROM invoice_counters c LEFT JOIN invoices i ON i.kind = c.kind AND i.number IS NOT NULL \
+                GROUP BY c.kind, c.last HAVING COUNT(i.id) <> c.last",
+    },
 ];
 
 pub(crate) async fn verify(pools: &Pools) -> Result<Vec<LedgerDifference>> {

@@ -325,6 +325,37 @@ async fn a_credit_note_reverses_the_invoice_and_releases_the_work(db: &Db) {
     let numbers: Vec<&str> = out.iter().filter_map(|i| i.number.as_deref()).collect();
     assert_eq!(numbers, ["INV-000001", "INV-000002", "CN-000001"]);
     assert_eq!(out[2].lines.len(), 2);
+
+    // `psops verify` finds every invoice equal to its lines and no number missing, then
+    // finds a line changed behind its total's back and a number no invoice holds.
+    assert!(db.verify_ledger().await.expect("verify").is_empty());
+    psops_store::testing::tamper_invoice(db, reissued.id.get(), 1, "credit_note")
+        .await
+        .expect("tamper");
+    let found: Vec<(String, String, i64, i64)> = db
+        .verify_ledger()
+        .await
+        .expect("verify")
+        .into_iter()
+        .map(|d| (d.check, d.subject, d.expected, d.stored))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "invoice total = sum of its lines".to_string(),
+                format!("invoice {}", reissued.id.get()),
+                137_251,
+                137_250
+            ),
+            (
+                "invoice numbers have no gaps".to_string(),
+                "credit_note".to_string(),
+                1,
+                2
+            ),
+        ]
+    );
 }
 
 async fn concurrent_issues_take_unique_gapless_numbers(db: &Db) {
