@@ -18,6 +18,7 @@ mod contract {
     mod demo_escalations;
     mod demo_scoping;
     mod escalations;
+    mod finance_proptest;
     mod finance_reports;
     pub mod fixtures;
     mod followed;
@@ -30,7 +31,6 @@ mod contract {
     mod keep_an_admin;
     mod kept;
     pub mod ledger;
-    mod ledger_proptest;
     mod lifecycle;
     mod notifications;
     mod portfolio;
