@@ -134,6 +134,20 @@ async fn locked(tx: &mut Tx, id: InvoiceId, v: IfVersion) -> Result<Invoice> {
     Ok(found)
 }
 
+/// The invoice as the write left it, audited, and the write committed.
+async fn saved(
+    mut tx: Tx,
+    ctx: &WriteCtx,
+    id: InvoiceId,
+    action: AuditAction,
+    before: Option<&Invoice>,
+) -> Result<Invoice> {
+    let after = load(&mut tx, id).await?;
+    crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), action, before, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
 async fn insert_lines(tx: &mut Tx, id: InvoiceId, lines: &[InvoiceLine]) -> Result<()> {
     for chunk in lines.chunks(50) {
         let mut q = sql(format!("INSERT INTO invoice_lines ({LINE_COLUMNS}) VALUES "));
@@ -517,19 +531,7 @@ impl InvoiceStore for Db {
         };
         let mut tx = self.pools.begin().await?;
         let id = insert(&mut tx, &draft).await?;
-        let made = load(&mut tx, id).await?;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::Invoice,
-            id.get(),
-            AuditAction::Create,
-            None,
-            Some(&made),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(made)
+        saved(tx, ctx, id, AuditAction::Create, None).await
     }
 
     async fn invoice(&self, id: InvoiceId) -> Result<Invoice> {
@@ -615,19 +617,7 @@ impl InvoiceStore for Db {
             in_list(&mut q, &patch.drop_lines);
             tx.execute(q).await?;
         }
-        let saved = load(&mut tx, id).await?;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::Invoice,
-            id.get(),
-            AuditAction::Update,
-            Some(&before),
-            Some(&saved),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(saved)
+        saved(tx, ctx, id, AuditAction::Update, Some(&before)).await
     }
 
     async fn discard_invoice(&self, ctx: &WriteCtx, id: InvoiceId, v: IfVersion) -> Result<()> {
@@ -689,19 +679,7 @@ impl InvoiceStore for Db {
             .bind(now()),
         )
         .await?;
-        let after = load(&mut tx, id).await?;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::Invoice,
-            id.get(),
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        saved(tx, ctx, id, AuditAction::Update, Some(&before)).await
     }
 
     async fn credit_invoice(&self, ctx: &WriteCtx, id: InvoiceId, reason: &str, today: Date) -> Result<Invoice> {
@@ -748,19 +726,7 @@ impl InvoiceStore for Db {
         let cn = insert(&mut tx, &note).await?;
         tx.execute(sql("DELETE FROM invoice_locks WHERE invoice_id = $1").bind(id))
             .await?;
-        let made = load(&mut tx, cn).await?;
-        crate::audit::record(
-            &mut tx,
-            ctx,
-            Entity::Invoice,
-            cn.get(),
-            AuditAction::Create,
-            None,
-            Some(&made),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(made)
+        saved(tx, ctx, cn, AuditAction::Create, None).await
     }
 
     async fn invoices_for_export(&self, from: Date, to: Date) -> Result<Vec<Invoice>> {

@@ -14,7 +14,7 @@ use psops_core::finance::ledger::{
 };
 use psops_core::page::Page;
 use psops_core::policy::{Action, Decision, Resource, decide};
-use psops_core::projects::{Project, ProjectId};
+use psops_core::projects::Project;
 use psops_core::record::Entity;
 
 use serde::Deserialize;
@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::authorize::{Fixed, allow, project};
+use crate::authorize::{Fixed, MoneyOf, allow};
 use crate::extract::{Caller, Change, IdPath, Json, Writer};
 use crate::params::{ListQuery, PageParams};
 use crate::problem::{ApiResult, ChangeProblems, CreateProblems, ListProblems, ReadProblems};
@@ -110,21 +110,6 @@ async fn sources(
     Ok(JsonOut(st.store.ledger_sources(id).await?))
 }
 
-/// A project's money as the policy sees it (bill-rate side).
-struct MoneyOf(ProjectId);
-
-impl crate::authorize::Guarded for MoneyOf {
-    fn label(&self) -> (Thing, String) {
-        (Thing::Entity(Entity::Project), self.0.to_string())
-    }
-    async fn resource(&self, st: &AppState, s: &psops_core::policy::Subject) -> psops_core::Result<Option<Resource>> {
-        Ok(project(st, s, self.0).await?.map(|p| Resource::ProjectMoney {
-            project: p,
-            cost: false,
-        }))
-    }
-}
-
 /// How a project's fixed fee is recognised (milestones unless finance set it).
 #[utoipa::path(get, path = "/api/v1/projects/{id}/finance", tag = "finance",
     params(IdPath<Project>),
@@ -134,7 +119,16 @@ async fn get_finance(
     Caller(s): Caller,
     IdPath(id): IdPath<Project>,
 ) -> ApiResult<JsonOut<ProjectFinance>> {
-    allow(&st, &s, Action::Read, &MoneyOf(id)).await?;
+    allow(
+        &st,
+        &s,
+        Action::Read,
+        &MoneyOf {
+            project: id,
+            cost: false,
+        },
+    )
+    .await?;
     Ok(JsonOut(st.store.project_finance(id).await?))
 }
 
@@ -148,7 +142,16 @@ async fn put_finance(
     c: Change<Project>,
     body: Json<ProjectFinanceInput>,
 ) -> ApiResult<JsonOut<ProjectFinance>> {
-    let grant = allow(&st, &c.subject, Action::Update, &MoneyOf(c.id)).await?;
+    let grant = allow(
+        &st,
+        &c.subject,
+        Action::Update,
+        &MoneyOf {
+            project: c.id,
+            cost: false,
+        },
+    )
+    .await?;
     let f = st
         .store
         .set_project_finance(&c.ctx(grant), c.id, c.if_version, body.value)

@@ -102,6 +102,7 @@ pub fn router() -> Router<AppState> {
         .route("/finance", get(finance::dashboard))
         .route("/finance/margin", get(finance::margin))
         .route("/projects/{id}/money", get(project_money::show))
+        .route("/projects/{id}/money/method", post(project_money::set_method))
         .route("/projects", get(projects::list))
         .route("/projects/{id}", get(project_page::show))
         .route("/projects/{id}/move", post(project_lifecycle::act))

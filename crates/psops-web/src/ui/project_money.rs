@@ -1,14 +1,22 @@
 //! `/projects/{id}/money`: a project's money — budget burn in hours and money, the
 //! estimate at completion and its variance, revenue (and, for those who see cost, cost
 //! and margin against the target) month by month, and the work exceptions that raised
-//! its budget. Reads what the API's `/projects/{id}/money` answers.
+//! its budget. Reads what the API's `/projects/{id}/money` answers. Finance and
+//! administrators set how a fixed fee is recognised here, as the API's
+//! `/projects/{id}/finance` does.
 
+use axum::Extension;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
+use psops_core::code::Code;
+use psops_core::finance::ledger::{ProjectFinanceInput, RevenueMethod};
 use psops_core::finance::margin::words;
+use psops_core::policy::{Action, Subject};
+use psops_core::projects::ProjectId;
 use psops_core::{Currency, Id, Money};
 use serde::Serialize;
 
+use super::admin::{Fields, fields, write_ctx};
 use super::charts::{HBar, HBarChart, hbar_chart};
 use super::filters::{hours, pct, subject};
 use super::layout::{Frame, frame};
@@ -18,6 +26,8 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::api::finance::read_project;
+use crate::authorize::{MoneyOf, allow};
+use crate::request_id::RequestId;
 
 #[derive(Serialize)]
 struct Row {
@@ -30,6 +40,7 @@ struct View {
     #[serde(flatten)]
     frame: Frame,
     name: String,
+    project_id: i64,
     tabs: Vec<Tab>,
     currency: String,
     method: String,
@@ -42,6 +53,16 @@ struct View {
     heads: Vec<&'static str>,
     months: Vec<Row>,
     exceptions: Vec<Row>,
+    /// The revenue-method form, for those who may set it on a fixed-fee project.
+    method_form: Option<MethodForm>,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct MethodForm {
+    version: i64,
+    choices: Vec<(&'static str, String, bool)>,
 }
 
 fn money(minor: i64, c: Currency) -> String {
@@ -59,10 +80,79 @@ fn opt_hours(minutes: Option<i64>) -> String {
 }
 
 /// `GET /projects/{id}/money`.
-pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>) -> Result<Response, UiError> {
+pub async fn show(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    p: super::filters::Pairs,
+) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
-    let pid: psops_core::projects::ProjectId = Id::new(super::filters::path_id(&id)?);
-    let m = read_project(&st, &s, pid).await?;
+    let pid: ProjectId = Id::new(super::filters::path_id(&id)?);
+    let notice = p.get("done").map(|_| "Revenue method saved.".to_string());
+    page(&st, &me, &s, pid, notice, Vec::new()).await
+}
+
+/// `POST /projects/{id}/money/method`: how the fixed fee is recognised (finance, admin).
+pub async fn set_method(
+    State(st): State<AppState>,
+    Extension(request): Extension<RequestId>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    form: Fields,
+) -> Result<Response, UiError> {
+    let p = fields(&me, form)?;
+    let s = subject(&st, &me).await?;
+    let pid: ProjectId = Id::new(super::filters::path_id(&id)?);
+    let grant = allow(
+        &st,
+        &s,
+        Action::Update,
+        &MoneyOf {
+            project: pid,
+            cost: false,
+        },
+    )
+    .await?;
+    let version = p.text("version").trim().parse::<i64>().ok();
+    let done = match RevenueMethod::from_code(&p.text("revenue_method")) {
+        Ok(method) => {
+            st.store
+                .set_project_finance(
+                    &write_ctx(&me, &request, grant),
+                    pid,
+                    version,
+                    ProjectFinanceInput { revenue_method: method },
+                )
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    let (refused, stale) = match done {
+        Ok(_) => return Ok(Redirect::to(&format!("/projects/{}/money?done=method", pid.get())).into_response()),
+        Err(e) => super::admin::refused(e)?,
+    };
+    let status = super::admin::status_of(&refused, stale);
+    let mut errors: Vec<String> = refused.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+    if stale {
+        errors.push(
+            "Someone changed the revenue method meanwhile: it is shown as it is now, and nothing was saved.".into(),
+        );
+    }
+    let mut answer = page(&st, &me, &s, pid, None, errors).await?;
+    *answer.status_mut() = status;
+    Ok(answer)
+}
+
+async fn page(
+    st: &AppState,
+    me: &SignedIn,
+    s: &Subject,
+    pid: ProjectId,
+    notice: Option<String>,
+    errors: Vec<String>,
+) -> Result<Response, UiError> {
+    let (st, me, s) = (st.clone(), me, s);
+    let m = read_project(&st, s, pid).await?;
     let project: psops_core::projects::Project = psops_core::store::RecordStore::get(&*st.store, pid).await?;
     let c = m.currency;
     let b = &m.burn;
@@ -193,13 +283,39 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
     } else {
         vec!["Month", "Revenue", "Period"]
     };
+    let fixed_fee = project.fields.billing_type == psops_core::projects::BillingType::FixedFee;
+    let method_form = if fixed_fee
+        && allow(
+            &st,
+            s,
+            Action::Update,
+            &MoneyOf {
+                project: pid,
+                cost: false,
+            },
+        )
+        .await
+        .is_ok()
+    {
+        let now = st.store.project_finance(pid).await?;
+        Some(MethodForm {
+            version: now.version,
+            choices: RevenueMethod::ALL
+                .iter()
+                .map(|r| (r.code(), words(r.code()), *r == now.revenue_method))
+                .collect(),
+        })
+    } else {
+        None
+    };
     let view = View {
-        frame: frame(&me, &s),
+        frame: frame(me, s),
         name: project.fields.name.clone(),
+        project_id: pid.get(),
         tabs: project_tabs(pid, "/money"),
         currency: c.to_string(),
         method: words(&m.revenue_method),
-        fixed_fee: project.fields.billing_type == psops_core::projects::BillingType::FixedFee,
+        fixed_fee,
         facts,
         hours_chart,
         money_chart,
@@ -208,6 +324,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
         heads,
         months,
         exceptions,
+        method_form,
+        notice,
+        errors,
     };
     Ok(render("project_money.html", &view)?.into_response())
 }

@@ -92,4 +92,86 @@ async fn finance_reads_the_dashboard_and_a_project_manager_only_their_burn(app: 
         .expect(404);
 }
 
-api_tests!(finance_reads_the_dashboard_and_a_project_manager_only_their_burn);
+/// Finance sets how a fixed fee is recognised on the Money tab; a stale version is named,
+/// not a 500; the project manager sees no form and a post of theirs is refused.
+async fn finance_sets_the_revenue_method_on_the_money_tab(app: TestApp) {
+    use psops_core::finance::ledger::RevenueMethod;
+    use psops_core::projects::{BillingType, Project, ProjectPatch};
+    use psops_core::store::{RecordStore, WriteCtx};
+
+    let org = SmallOrg::build(app.store.as_ref()).await;
+    let store = app.store.as_ref();
+    let id = psops_core::Id::new(org.project);
+    let p: Project = RecordStore::get(store, id).await.unwrap();
+    let patch = ProjectPatch {
+        billing_type: Some(BillingType::FixedFee),
+        ..Default::default()
+    };
+    let _: Project = store
+        .update(&WriteCtx::trusted(), id, Some(p.meta.version), patch)
+        .await
+        .unwrap();
+    web_user(store, "cfo@org.example", vec![Role::Finance], None).await;
+    web_user(store, "pm@org.example", vec![Role::ProjectManager], Some(org.pm)).await;
+    let path = format!("/projects/{}/money", org.project);
+    let action = format!("{path}/method");
+
+    let cfo = Browser::sign_in(&app, "cfo@org.example").await;
+    let page = cfo.get(&app, &path).await.expect(200);
+    assert!(page.text.contains("id=\"revenue-method\""), "finance gets the form");
+    let saved = cfo
+        .post(
+            &app,
+            &action,
+            &[("version", "0"), ("revenue_method", "percent_complete")],
+        )
+        .await
+        .expect(303);
+    assert_eq!(saved.header("location"), Some(format!("{path}?done=method").as_str()));
+    assert_eq!(
+        store.project_finance(id).await.unwrap().revenue_method,
+        RevenueMethod::PercentComplete
+    );
+    let page = cfo.get(&app, &format!("{path}?done=method")).await.expect(200);
+    assert!(page.text.contains("Revenue method saved."));
+    assert!(page.text.contains("recognised by percent complete"), "{}", page.text);
+    // The version read before the change is stale now; an unknown method is named.
+    let stale = cfo
+        .post(&app, &action, &[("version", "0"), ("revenue_method", "milestones")])
+        .await
+        .expect(409);
+    assert!(
+        stale.text.contains("changed the revenue method meanwhile"),
+        "{}",
+        stale.text
+    );
+    let unknown = cfo
+        .post(&app, &action, &[("version", "1"), ("revenue_method", "by_magic")])
+        .await
+        .expect(422);
+    assert!(
+        unknown.text.contains("revenue_method must be one of"),
+        "{}",
+        unknown.text
+    );
+    assert_eq!(
+        store.project_finance(id).await.unwrap().revenue_method,
+        RevenueMethod::PercentComplete,
+        "refused changes write nothing"
+    );
+
+    let pm = Browser::sign_in(&app, "pm@org.example").await;
+    let page = pm.get(&app, &path).await.expect(200);
+    assert!(
+        !page.text.contains("id=\"revenue-method\""),
+        "a project manager gets no form"
+    );
+    pm.post(&app, &action, &[("version", "1"), ("revenue_method", "milestones")])
+        .await
+        .expect(403);
+}
+
+api_tests!(
+    finance_reads_the_dashboard_and_a_project_manager_only_their_burn,
+    finance_sets_the_revenue_method_on_the_money_tab
+);
