@@ -219,6 +219,19 @@ pub struct VettingPipeline {
     pub consultants: Vec<ConsultantVetting>,
 }
 
+impl VettingPipeline {
+    /// Counts the consultants by state again (after the list was cut to what the
+    /// reader may see).
+    pub fn recount(&mut self) {
+        use super::vetting_state::VettingState as S;
+        let n = |want: &[S]| self.consultants.iter().filter(|c| want.contains(&c.vetting.state)).count() as i64;
+        self.vetted = n(&[S::Vetted, S::NotNeeded]);
+        self.in_vetting = n(&[S::InVetting]);
+        self.not_started = n(&[S::NotStarted]);
+        self.failed = n(&[S::Failed]);
+    }
+}
+
 #[async_trait]
 pub trait VettingStore {
     /// One person's vetting on `today` (a person of the company's own is not vetted:

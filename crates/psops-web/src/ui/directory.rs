@@ -64,10 +64,11 @@ impl Listed for Account {
 
 impl Listed for Partner {
     const TITLE: &'static str = "Partners";
-    const HEADERS: &'static [&'static str] = &["Type", "Region"];
+    const HEADERS: &'static [&'static str] = &["Type", "Status", "Region"];
     fn search(q: Option<String>, s: &Subject) -> PartnerFilter {
         PartnerFilter {
             q,
+            status: None,
             archived: Some(false),
             scope: list_scope(s, ListKind::Partners),
         }
@@ -75,6 +76,7 @@ impl Listed for Partner {
     fn cells(&self) -> Vec<String> {
         vec![
             label(psops_core::code::Code::code(&self.fields.partner_type)),
+            label(psops_core::code::Code::code(&self.status)),
             self.fields.region.clone().unwrap_or_default(),
         ]
     }
