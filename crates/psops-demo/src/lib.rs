@@ -24,6 +24,7 @@ mod scoping_changes;
 mod scoping_docs;
 mod scoping_plan;
 mod time_gen;
+pub mod vetting;
 
 #[cfg(test)]
 mod scoping_tests;

@@ -70,6 +70,7 @@ async fn through_the_api(db: &Db, r: &OrgRecords, time: &TimeBatch) {
         assert_eq!(new(db.create(&c, p.fields.clone()).await.unwrap()).id.get(), p.id);
     }
     for a in &r.assignments {
+        super::fixtures::vet(db, a.fields.person_id).await;
         db.create(&c, a.fields.clone()).await.unwrap();
     }
     for e in &time.entries {

@@ -141,3 +141,23 @@ pub async fn vetting_of(st: &AppState, person: PersonId) -> Result<Guard> {
         label: (Thing::Entity(Entity::Person), person.to_string()),
     })
 }
+
+/// The most favourable record of partnering's kinds under an API path (`family` is its
+/// first segment, `under` the segment after a parent's id), as `best_case` asks.
+pub(super) fn best_case(s: &Subject, family: &str, under: Option<&str>) -> Option<(Thing, Resource)> {
+    let me = s.person_id.unwrap_or_else(|| PersonId::new(0));
+    let org = s.partner_id.unwrap_or_else(|| PartnerId::new(0));
+    let own = (
+        Thing::Entity(Entity::PartnerContact),
+        Resource::PartnerOwn { partner_id: org },
+    );
+    let profile = |e| (Thing::Entity(e), profile(me, s.partner_id));
+    let vetting = (Thing::Entity(Entity::VettingReview), vetting(me, s.partner_id));
+    Some(match (family, under) {
+        ("partners", Some("contacts")) | ("partner-contacts", _) => own,
+        ("people", Some("skills")) | ("person-skills", _) => profile(Entity::PersonSkill),
+        ("people", Some("certifications")) | ("person-certifications", _) => profile(Entity::PersonCertification),
+        ("people", Some("vetting-reviews" | "vetting")) | ("vetting-reviews", _) => vetting,
+        _ => return None,
+    })
+}
