@@ -33,6 +33,8 @@ mod contract {
     mod ledger_proptest;
     mod lifecycle;
     mod notifications;
+    pub mod partners_onboarding;
+    mod partners_vetting;
     mod portfolio;
     mod rates;
     mod records;
