@@ -31,6 +31,7 @@ mod listing;
 mod locale;
 mod milestones;
 mod outbox;
+mod partner_page;
 mod people;
 mod portfolio;
 mod pre_session;
@@ -128,7 +129,8 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))
-        .route("/partners/{id}", get(directory::partner))
+        .route("/partners/{id}", get(partner_page::show))
+        .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
         .route("/reports/utilization", get(reports::utilization))
