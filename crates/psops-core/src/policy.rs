@@ -369,15 +369,23 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         | Resource::Feed {
             person_id: id,
             partner_id,
-        }
-        | Resource::Profile {
+        } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
+        // A partner's consultant sees their own skills and vetting, not their colleagues'.
+        Resource::Profile {
             person_id: id,
             partner_id,
         }
         | Resource::Vetting {
             person_id: id,
             partner_id,
-        } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
+        } => {
+            s.me(*id)
+                || if s.is_partner() {
+                    s.has(Role::PartnerManager) && s.my_org(*partner_id)
+                } else {
+                    true
+                }
+        }
         Resource::Partner { id } | Resource::PartnerOwn { partner_id: id } => {
             !s.is_partner() || s.partner_id == Some(*id)
         }

@@ -17,6 +17,7 @@ mod install;
 mod names;
 mod org;
 mod org_projects;
+pub mod partners;
 mod rates;
 mod rng;
 mod scoping;

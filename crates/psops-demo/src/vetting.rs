@@ -4,7 +4,7 @@
 
 use psops_core::Result;
 use psops_core::partnering::onboarding::{PartnerMove, PartnerStatus, checklist};
-use psops_core::partnering::vetting::{NewVettingReview, Outcome, VettingReviewFields, VettingStep};
+use psops_core::partnering::vetting::{NewVettingReview, ReviewOutcome, VettingReviewFields, VettingStep};
 use psops_core::partners::{Partner, PartnerId};
 use psops_core::people::{Function, Person, PersonFields, PersonFilter, PersonId};
 use psops_core::skills::{NewPersonCertification, NewPersonSkill, PersonCertificationFields, PersonSkillFields};
@@ -51,8 +51,8 @@ pub struct Reviewers {
 }
 
 /// Records a consultant's skills, the certifications their function's track requires
-/// (issued a year before `on`, good for two years) and a passed video review and
-/// interview on `on`.
+/// (issued four months before `on`, good until a year after `until`) and a passed video
+/// review and interview on `on`.
 pub async fn vet(
     store: &dyn Store,
     ctx: &WriteCtx,
@@ -60,6 +60,7 @@ pub async fn vet(
     skills: &[(&str, i64)],
     by: Reviewers,
     on: Date,
+    until: Date,
 ) -> Result<()> {
     let p: Person = store.get(person).await?;
     let settings = store.settings().await?;
@@ -80,8 +81,8 @@ pub async fn vet(
                 fields: PersonCertificationFields {
                     code: code.clone(),
                     name: certification_name(code),
-                    issued_on: on - Duration::days(365),
-                    expires_on: Some(on + Duration::days(365)),
+                    issued_on: on - Duration::days(120),
+                    expires_on: Some(until.max(on) + Duration::days(365)),
                 },
             };
             store.create(ctx, new).await?;
@@ -97,7 +98,7 @@ pub async fn vet(
                 step,
                 reviewer_id: reviewer,
                 held_on: on,
-                outcome: Outcome::Pass,
+                outcome: ReviewOutcome::Pass,
                 notes: None,
             },
         };
@@ -167,5 +168,5 @@ pub async fn vet_for_work(store: &dyn Store, ctx: &WriteCtx, person: PersonId, o
         video: internal(store, ctx, interviewer_function).await?,
         interviewer: internal(store, ctx, interviewer_function).await?,
     };
-    vet(store, ctx, person, &[("Consulting", 3)], by, on).await
+    vet(store, ctx, person, &[("Consulting", 3)], by, on, on).await
 }

@@ -53,6 +53,8 @@ mod matrix_invoices;
 mod matrix_ledger;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
+#[path = "api/matrix_partnering.rs"]
+mod matrix_partnering;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
 #[path = "api/matrix_scoping.rs"]
@@ -125,6 +127,8 @@ mod ui_lists;
 mod ui_milestones;
 #[path = "api/ui_outbox.rs"]
 mod ui_outbox;
+#[path = "api/ui_partners.rs"]
+mod ui_partners;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/ui_periods.rs"]

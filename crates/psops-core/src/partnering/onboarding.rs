@@ -64,7 +64,7 @@ impl PartnerStatus {
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
-pub enum ChecklistItem {
+pub enum OnboardingItem {
     SubcontractingAgreement,
     /// A direct partner's agreement: how both work at a shared customer (no subcontract).
     PartnerAgreement,
@@ -77,53 +77,53 @@ pub enum ChecklistItem {
     TimesheetTraining,
 }
 
-impl Code for ChecklistItem {
+impl Code for OnboardingItem {
     const FIELD: &'static str = "item";
 }
 
-const SUBCONTRACTED: &[ChecklistItem] = &[
-    ChecklistItem::SubcontractingAgreement,
-    ChecklistItem::DataProcessingAgreement,
-    ChecklistItem::SupplierRecord,
-    ChecklistItem::SystemAccess,
-    ChecklistItem::Buddy,
-    ChecklistItem::TimesheetTraining,
+const SUBCONTRACTED: &[OnboardingItem] = &[
+    OnboardingItem::SubcontractingAgreement,
+    OnboardingItem::DataProcessingAgreement,
+    OnboardingItem::SupplierRecord,
+    OnboardingItem::SystemAccess,
+    OnboardingItem::Buddy,
+    OnboardingItem::TimesheetTraining,
 ];
 
-const DIRECT: &[ChecklistItem] = &[
-    ChecklistItem::PartnerAgreement,
-    ChecklistItem::DataProcessingAgreement,
-    ChecklistItem::SystemAccess,
-    ChecklistItem::Buddy,
+const DIRECT: &[OnboardingItem] = &[
+    OnboardingItem::PartnerAgreement,
+    OnboardingItem::DataProcessingAgreement,
+    OnboardingItem::SystemAccess,
+    OnboardingItem::Buddy,
 ];
 
-impl ChecklistItem {
+impl OnboardingItem {
     /// Signed paperwork, which comes before anything the company gives the partner.
     pub fn is_paperwork(self) -> bool {
         matches!(
             self,
-            ChecklistItem::SubcontractingAgreement
-                | ChecklistItem::PartnerAgreement
-                | ChecklistItem::DataProcessingAgreement
-                | ChecklistItem::SupplierRecord
+            OnboardingItem::SubcontractingAgreement
+                | OnboardingItem::PartnerAgreement
+                | OnboardingItem::DataProcessingAgreement
+                | OnboardingItem::SupplierRecord
         )
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            ChecklistItem::SubcontractingAgreement => "Subcontracting agreement",
-            ChecklistItem::PartnerAgreement => "Partner agreement",
-            ChecklistItem::DataProcessingAgreement => "Data-processing agreement",
-            ChecklistItem::SupplierRecord => "Supplier record",
-            ChecklistItem::SystemAccess => "System access",
-            ChecklistItem::Buddy => "Buddy",
-            ChecklistItem::TimesheetTraining => "Timesheet training",
+            OnboardingItem::SubcontractingAgreement => "Subcontracting agreement",
+            OnboardingItem::PartnerAgreement => "Partner agreement",
+            OnboardingItem::DataProcessingAgreement => "Data-processing agreement",
+            OnboardingItem::SupplierRecord => "Supplier record",
+            OnboardingItem::SystemAccess => "System access",
+            OnboardingItem::Buddy => "Buddy",
+            OnboardingItem::TimesheetTraining => "Timesheet training",
         }
     }
 }
 
 /// The checklist of a partner type, in the order it is worked through.
-pub fn checklist(t: PartnerType) -> &'static [ChecklistItem] {
+pub fn checklist(t: PartnerType) -> &'static [OnboardingItem] {
     match t {
         PartnerType::StaffAugmentation | PartnerType::ProjectBasedSubcontract => SUBCONTRACTED,
         PartnerType::Direct => DIRECT,
@@ -131,18 +131,18 @@ pub fn checklist(t: PartnerType) -> &'static [ChecklistItem] {
 }
 
 /// The items of the type's checklist not yet ticked, in checklist order.
-pub fn missing(t: PartnerType, ticked: &[ChecklistItem]) -> Vec<ChecklistItem> {
+pub fn missing(t: PartnerType, ticked: &[OnboardingItem]) -> Vec<OnboardingItem> {
     checklist(t).iter().copied().filter(|i| !ticked.contains(i)).collect()
 }
 
-fn names(items: &[ChecklistItem]) -> String {
+fn names(items: &[OnboardingItem]) -> String {
     items.iter().map(|i| i.code()).collect::<Vec<_>>().join(", ")
 }
 
 /// Whether a partner may move from `from` to `to`, with the checklist items still
 /// `open`: along the edges of [`PartnerStatus::next`], and to active only when nothing
 /// is open (the refusal names what is).
-pub fn check_move(from: PartnerStatus, to: PartnerStatus, open: &[ChecklistItem]) -> Result<()> {
+pub fn check_move(from: PartnerStatus, to: PartnerStatus, open: &[OnboardingItem]) -> Result<()> {
     if !from.next().contains(&to) {
         let allowed: Vec<&str> = from.next().iter().map(|s| s.code()).collect();
         return Err(Error::conflict(
@@ -172,7 +172,7 @@ pub fn check_move(from: PartnerStatus, to: PartnerStatus, open: &[ChecklistItem]
 
 /// Whether an item may be ticked: it must be on the type's checklist, the partner must
 /// not have ended, and access, buddy and training wait for all the paperwork.
-pub fn check_tick(t: PartnerType, status: PartnerStatus, item: ChecklistItem, ticked: &[ChecklistItem]) -> Result<()> {
+pub fn check_tick(t: PartnerType, status: PartnerStatus, item: OnboardingItem, ticked: &[OnboardingItem]) -> Result<()> {
     if !checklist(t).contains(&item) {
         return Err(Error::invalid(
             "item",
@@ -192,7 +192,7 @@ pub fn check_tick(t: PartnerType, status: PartnerStatus, item: ChecklistItem, ti
             "the partner has ended: its checklist no longer changes",
         ));
     }
-    let paperwork: Vec<ChecklistItem> = missing(t, ticked).into_iter().filter(|i| i.is_paperwork()).collect();
+    let paperwork: Vec<OnboardingItem> = missing(t, ticked).into_iter().filter(|i| i.is_paperwork()).collect();
     if !item.is_paperwork() && !paperwork.is_empty() {
         return Err(Error::conflict(
             "item",
@@ -245,7 +245,7 @@ pub struct Tick {
 /// One item of a partner's checklist and, when ticked, when and by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct OnboardingLine {
-    pub item: ChecklistItem,
+    pub item: OnboardingItem,
     pub label: String,
     pub done_on: Option<Date>,
     pub ticked_by: Option<UserId>,
@@ -262,7 +262,7 @@ pub struct Onboarding {
     pub status_since: Option<Date>,
     pub items: Vec<OnboardingLine>,
     /// Items not yet ticked, in checklist order.
-    pub open: Vec<ChecklistItem>,
+    pub open: Vec<OnboardingItem>,
     pub complete: bool,
 }
 
@@ -279,15 +279,15 @@ pub trait OnboardingStore {
     ) -> Result<Partner>;
     async fn onboarding(&self, id: PartnerId) -> Result<Onboarding>;
     /// Ticks an item (again: moves its date) under [`check_tick`].
-    async fn tick(&self, ctx: &WriteCtx, id: PartnerId, item: ChecklistItem, done_on: Date) -> Result<Onboarding>;
+    async fn tick(&self, ctx: &WriteCtx, id: PartnerId, item: OnboardingItem, done_on: Date) -> Result<Onboarding>;
     /// Unticks an item under [`check_untick`]; unticking an open item changes nothing.
-    async fn untick(&self, ctx: &WriteCtx, id: PartnerId, item: ChecklistItem) -> Result<Onboarding>;
+    async fn untick(&self, ctx: &WriteCtx, id: PartnerId, item: OnboardingItem) -> Result<Onboarding>;
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ChecklistItem::*;
+    use OnboardingItem::*;
     use PartnerStatus::*;
 
     #[test]

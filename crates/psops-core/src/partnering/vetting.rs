@@ -40,12 +40,12 @@ impl Code for VettingStep {
 #[serde(rename_all = "snake_case")]
 #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
 #[strum(serialize_all = "snake_case")]
-pub enum Outcome {
+pub enum ReviewOutcome {
     Pass,
     Fail,
 }
 
-impl Code for Outcome {
+impl Code for ReviewOutcome {
     const FIELD: &'static str = "outcome";
 }
 
@@ -56,7 +56,7 @@ pub struct VettingReviewFields {
     /// Who watched the video or held the interview: one of the company's own people.
     pub reviewer_id: PersonId,
     pub held_on: Date,
-    pub outcome: Outcome,
+    pub outcome: ReviewOutcome,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -86,7 +86,7 @@ pub struct VettingReviewPatch {
     pub step: Option<VettingStep>,
     pub reviewer_id: Option<PersonId>,
     pub held_on: Option<Date>,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<ReviewOutcome>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,

@@ -7,7 +7,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::onboarding::PartnerStatus;
-use super::vetting::{Outcome, VettingSettings, VettingStep};
+use super::vetting::{ReviewOutcome, VettingSettings, VettingStep};
 use crate::code::Code;
 use crate::people::Function;
 use crate::rule::Rule;
@@ -91,7 +91,7 @@ impl Vetting {
 pub struct ReviewFact {
     pub step: VettingStep,
     pub held_on: Date,
-    pub outcome: Outcome,
+    pub outcome: ReviewOutcome,
     /// The reviewer's function, and whether they are the company's own (not a partner's).
     pub reviewer_function: Function,
     pub reviewer_internal: bool,
@@ -150,7 +150,7 @@ pub fn assess(f: &VettingFacts<'_>, settings: &VettingSettings, today: Date) -> 
     let video = latest(VettingStep::SoftSkillsVideo, &|r| r.reviewer_internal);
     let mut failed = false;
     match video {
-        Some(r) if r.outcome == Outcome::Pass => {}
+        Some(r) if r.outcome == ReviewOutcome::Pass => {}
         Some(r) => {
             failed = true;
             missing.push(gap(
@@ -195,7 +195,7 @@ pub fn assess(f: &VettingFacts<'_>, settings: &VettingSettings, today: Date) -> 
             r.reviewer_internal && interviewers.contains(&r.reviewer_function)
         });
         match interview {
-            Some(r) if r.outcome == Outcome::Pass => {}
+            Some(r) if r.outcome == ReviewOutcome::Pass => {}
             Some(r) => {
                 failed = true;
                 missing.push(gap(

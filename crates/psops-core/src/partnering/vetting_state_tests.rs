@@ -17,7 +17,7 @@ fn cert(code: &str, expires: Option<Date>) -> PersonCertificationFields {
     }
 }
 
-fn review(step: VettingStep, outcome: Outcome, by: Function) -> ReviewFact {
+fn review(step: VettingStep, outcome: ReviewOutcome, by: Function) -> ReviewFact {
     ReviewFact {
         step,
         held_on: date!(2026 - 02 - 01),
@@ -38,8 +38,8 @@ fn a_complete_engineer_is_vetted() {
     let skills = [skill()];
     let certs = [cert("migration", None), cert("PM", Some(date!(2027 - 01 - 01)))];
     let reviews = [
-        review(VettingStep::SoftSkillsVideo, Outcome::Pass, Function::Engineer),
-        review(VettingStep::Interview, Outcome::Pass, Function::TechnicalArchitect),
+        review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer),
+        review(VettingStep::Interview, ReviewOutcome::Pass, Function::TechnicalArchitect),
     ];
     let f = VettingFacts {
         function: Function::PartnerConsultant,
@@ -85,8 +85,8 @@ fn an_expired_certification_and_a_wrong_interviewer_do_not_count() {
     let certs = [cert("pm_specialist", Some(date!(2026 - 03 - 01)))];
     // A project manager interviewed by an engineer, not by the delivery lead.
     let reviews = [
-        review(VettingStep::SoftSkillsVideo, Outcome::Pass, Function::Engineer),
-        review(VettingStep::Interview, Outcome::Pass, Function::Engineer),
+        review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer),
+        review(VettingStep::Interview, ReviewOutcome::Pass, Function::Engineer),
     ];
     let f = VettingFacts {
         function: Function::ProjectManager,
@@ -105,8 +105,8 @@ fn a_failed_interview_fails_until_a_later_pass() {
     let skills = [skill()];
     let certs = [cert("migration", None), cert("pm", None)];
     let mut reviews = vec![
-        review(VettingStep::SoftSkillsVideo, Outcome::Pass, Function::Engineer),
-        review(VettingStep::Interview, Outcome::Fail, Function::TechnicalArchitect),
+        review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer),
+        review(VettingStep::Interview, ReviewOutcome::Fail, Function::TechnicalArchitect),
     ];
     let settings = VettingSettings::default();
     let facts = |r: &[ReviewFact]| assess(
@@ -121,14 +121,14 @@ fn a_failed_interview_fails_until_a_later_pass() {
         TODAY,
     );
     assert_eq!(facts(&reviews).state, VettingState::Failed);
-    reviews.push(review(VettingStep::Interview, Outcome::Pass, Function::TechnicalArchitect));
+    reviews.push(review(VettingStep::Interview, ReviewOutcome::Pass, Function::TechnicalArchitect));
     assert_eq!(facts(&reviews).state, VettingState::Vetted);
 }
 
 #[test]
 fn a_partner_reviewer_does_not_count() {
     let skills = [skill()];
-    let mut video = review(VettingStep::SoftSkillsVideo, Outcome::Pass, Function::Engineer);
+    let mut video = review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer);
     video.reviewer_internal = false;
     let f = VettingFacts {
         function: Function::Engineer,

@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
 use psops_core::partnering::onboarding::{
-    ChecklistItem, Onboarding, OnboardingLine, OnboardingStore, PartnerMove, check_move, check_tick, check_untick,
+    OnboardingItem, Onboarding, OnboardingLine, OnboardingStore, PartnerMove, check_move, check_tick, check_untick,
     checklist, missing,
 };
 use psops_core::partners::{Partner, PartnerId};
@@ -25,11 +25,11 @@ use crate::record::{persist, table};
 /// One tick as the audit log keeps it.
 #[derive(Serialize)]
 struct Ticked {
-    item: ChecklistItem,
+    item: OnboardingItem,
     done_on: Date,
 }
 
-async fn ticked<E: Exec>(e: &mut E, id: PartnerId) -> Result<Vec<(ChecklistItem, Date, Option<i64>, Option<String>)>> {
+async fn ticked<E: Exec>(e: &mut E, id: PartnerId) -> Result<Vec<(OnboardingItem, Date, Option<i64>, Option<String>)>> {
     let q = sql(
         "SELECT o.item, o.done_on, o.ticked_by, u.name AS by_name FROM partner_onboarding o \
          LEFT JOIN users u ON u.id = o.ticked_by WHERE o.partner_id = $1",
@@ -46,7 +46,7 @@ pub(crate) async fn read<E: Exec>(e: &mut E, id: PartnerId) -> Result<Onboarding
     let partner = table::<Partner>().get(e, id.get(), "").await?;
     let rows = ticked(e, id).await?;
     let t = partner.fields.partner_type;
-    let done: Vec<ChecklistItem> = rows.iter().map(|r| r.0).collect();
+    let done: Vec<OnboardingItem> = rows.iter().map(|r| r.0).collect();
     let items = checklist(t)
         .iter()
         .map(|item| {
@@ -83,7 +83,7 @@ impl OnboardingStore for Db {
         let mut tx = self.pools.begin().await?;
         let before = locked(&mut tx, id).await?;
         check_version(before.meta.version, v)?;
-        let done: Vec<ChecklistItem> = ticked(&mut tx, id).await?.into_iter().map(|r| r.0).collect();
+        let done: Vec<OnboardingItem> = ticked(&mut tx, id).await?.into_iter().map(|r| r.0).collect();
         check_move(before.status, m.to, &missing(before.fields.partner_type, &done))?;
         let on = m.on.unwrap_or(today);
         let fixed: Vec<Value> = vec![m.to.code().into(), on.into()];
@@ -96,11 +96,11 @@ impl OnboardingStore for Db {
         read(&mut &self.pools, id).await
     }
 
-    async fn tick(&self, ctx: &WriteCtx, id: PartnerId, item: ChecklistItem, done_on: Date) -> Result<Onboarding> {
+    async fn tick(&self, ctx: &WriteCtx, id: PartnerId, item: OnboardingItem, done_on: Date) -> Result<Onboarding> {
         let mut tx = self.pools.begin().await?;
         let partner = locked(&mut tx, id).await?;
         let rows = ticked(&mut tx, id).await?;
-        let done: Vec<ChecklistItem> = rows.iter().map(|r| r.0).collect();
+        let done: Vec<OnboardingItem> = rows.iter().map(|r| r.0).collect();
         check_tick(partner.fields.partner_type, partner.status, item, &done)?;
         let before = rows.iter().find(|r| r.0 == item).map(|r| Ticked { item, done_on: r.1 });
         tx.execute(sql("DELETE FROM partner_onboarding WHERE partner_id = $1 AND item = $2").bind(id.get()).bind(item.code()))
@@ -121,7 +121,7 @@ impl OnboardingStore for Db {
         Ok(out)
     }
 
-    async fn untick(&self, ctx: &WriteCtx, id: PartnerId, item: ChecklistItem) -> Result<Onboarding> {
+    async fn untick(&self, ctx: &WriteCtx, id: PartnerId, item: OnboardingItem) -> Result<Onboarding> {
         let mut tx = self.pools.begin().await?;
         let partner = locked(&mut tx, id).await?;
         check_untick(partner.status)?;

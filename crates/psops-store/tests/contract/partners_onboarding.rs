@@ -9,7 +9,7 @@ use psops_core::Error;
 use psops_core::audit::{AuditAction, AuditFilter};
 use psops_core::auth::Role;
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContactFields, PartnerContactFilter};
-use psops_core::partnering::onboarding::{ChecklistItem, PartnerMove, PartnerStatus};
+use psops_core::partnering::onboarding::{OnboardingItem, PartnerMove, PartnerStatus};
 use psops_core::page::PageRequest;
 use psops_core::partners::{Partner, PartnerFields, PartnerType};
 use psops_core::rule::Rule;
@@ -18,7 +18,7 @@ use psops_store::Db;
 use time::macros::date;
 
 use super::fixtures::{as_user, broken, ctx, new, user};
-use ChecklistItem::*;
+use OnboardingItem::*;
 
 crate::stories!(
     a_new_partner_is_a_prospect_and_moves_along_the_edges_dated_and_audited,
@@ -161,7 +161,7 @@ async fn active_needs_the_complete_checklist_and_the_refusal_names_what_is_open(
 async fn a_direct_partner_signs_no_subcontract(db: &Db) {
     let p = partner(db, "Northwind Direct", PartnerType::Direct).await;
     let onboarding = db.onboarding(p.id).await.unwrap();
-    let items: Vec<ChecklistItem> = onboarding.items.iter().map(|l| l.item).collect();
+    let items: Vec<OnboardingItem> = onboarding.items.iter().map(|l| l.item).collect();
     assert_eq!(items, [PartnerAgreement, DataProcessingAgreement, SystemAccess, Buddy]);
     let refused = db.tick(&ctx(), p.id, SubcontractingAgreement, TODAY).await.unwrap_err();
     assert_eq!(broken(refused), [("item".to_string(), Rule::OneOf)]);

@@ -9,7 +9,7 @@
 use psops_core::assignments::AssignmentFields;
 use psops_core::audit::AuditFilter;
 use psops_core::page::PageRequest;
-use psops_core::partnering::vetting::{NewVettingReview, Outcome, VettingReviewFields, VettingStep};
+use psops_core::partnering::vetting::{NewVettingReview, ReviewOutcome, VettingReviewFields, VettingStep};
 use psops_core::partnering::vetting_state::{GapKind, VettingState};
 use psops_core::partners::PartnerType;
 use psops_core::people::{Function, PersonFields, PersonId};
@@ -70,7 +70,7 @@ async fn cert(db: &Db, p: PersonId, code: &str, expires: Option<Date>) {
     db.create(&ctx(), c).await.expect("certification");
 }
 
-async fn review(db: &Db, p: PersonId, step: VettingStep, by: PersonId, outcome: Outcome) -> Result<(), Error> {
+async fn review(db: &Db, p: PersonId, step: VettingStep, by: PersonId, outcome: ReviewOutcome) -> Result<(), Error> {
     let r = NewVettingReview {
         person_id: p,
         fields: VettingReviewFields {
@@ -105,12 +105,12 @@ async fn vetting_follows_the_consultants_records(db: &Db) {
         kinds(&v),
         [GapKind::SoftSkillsVideo, GapKind::CertificationExpired, GapKind::Interview]
     );
-    review(db, c, VettingStep::SoftSkillsVideo, ta, Outcome::Pass).await.unwrap();
-    review(db, c, VettingStep::Interview, ta, Outcome::Fail).await.unwrap();
+    review(db, c, VettingStep::SoftSkillsVideo, ta, ReviewOutcome::Pass).await.unwrap();
+    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Fail).await.unwrap();
     let v = db.vetting(c, today()).await.unwrap();
     assert_eq!(v.state, VettingState::Failed);
     cert(db, c, "pm", None).await;
-    review(db, c, VettingStep::Interview, ta, Outcome::Pass).await.unwrap();
+    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Pass).await.unwrap();
     let v = db.vetting(c, today()).await.unwrap();
     assert_eq!(v.state, VettingState::Vetted, "{v:?}");
     // The company's own people are not vetted.
@@ -139,19 +139,19 @@ async fn reviewers_are_the_companys_own_people_of_the_right_function(db: &Db) {
     let our_rdm = someone(db, "rdm@co.example", Function::RegionalDeliveryManager, None).await;
     let refused = |e: Error| broken(e) == [("reviewer_id".to_string(), Rule::Reviewer)];
     // A partner never reviews its own people.
-    let e = review(db, engineer, VettingStep::SoftSkillsVideo, their_lead, Outcome::Pass).await;
+    let e = review(db, engineer, VettingStep::SoftSkillsVideo, their_lead, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
     // Engineers are interviewed by a senior engineer (a technical architect)…
-    let e = review(db, engineer, VettingStep::Interview, our_engineer, Outcome::Pass).await;
+    let e = review(db, engineer, VettingStep::Interview, our_engineer, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
-    review(db, engineer, VettingStep::Interview, our_ta, Outcome::Pass).await.unwrap();
+    review(db, engineer, VettingStep::Interview, our_ta, ReviewOutcome::Pass).await.unwrap();
     // …PMs by the delivery lead.
-    let e = review(db, pm, VettingStep::Interview, our_ta, Outcome::Pass).await;
+    let e = review(db, pm, VettingStep::Interview, our_ta, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
-    review(db, pm, VettingStep::Interview, our_rdm, Outcome::Pass).await.unwrap();
+    review(db, pm, VettingStep::Interview, our_rdm, ReviewOutcome::Pass).await.unwrap();
     // Anyone of the company watches a video; nobody reviews themselves.
-    review(db, pm, VettingStep::SoftSkillsVideo, our_engineer, Outcome::Pass).await.unwrap();
-    let e = review(db, our_ta, VettingStep::SoftSkillsVideo, our_ta, Outcome::Pass).await;
+    review(db, pm, VettingStep::SoftSkillsVideo, our_engineer, ReviewOutcome::Pass).await.unwrap();
+    let e = review(db, our_ta, VettingStep::SoftSkillsVideo, our_ta, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
 }
 

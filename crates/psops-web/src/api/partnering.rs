@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use psops_core::partnering::onboarding::{ChecklistItem, Onboarding, PartnerMove};
+use psops_core::partnering::onboarding::{OnboardingItem, Onboarding, PartnerMove};
 use psops_core::partnering::vetting::VettingPipeline;
 use psops_core::partnering::vetting_state::Vetting;
 use psops_core::partners::Partner;
@@ -68,7 +68,7 @@ async fn get_onboarding(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct TickItem {
-    item: ChecklistItem,
+    item: OnboardingItem,
     #[serde(default)]
     done_on: Option<Date>,
 }
@@ -77,7 +77,7 @@ struct TickItem {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct UntickItem {
-    item: ChecklistItem,
+    item: OnboardingItem,
 }
 
 /// Tick an item of a partner's checklist (again: changes its day). Access, buddy and

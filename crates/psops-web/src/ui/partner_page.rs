@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::code::Code;
 use psops_core::partnering::contacts::{PartnerContact, PartnerContactFilter};
-use psops_core::partnering::onboarding::{ChecklistItem, PartnerMove, PartnerStatus};
+use psops_core::partnering::onboarding::{OnboardingItem, PartnerMove, PartnerStatus};
 use psops_core::partners::Partner;
 use psops_core::policy::{Action, Subject, list_scope};
 use psops_core::projects::ProjectFilter;
@@ -282,7 +282,7 @@ pub async fn act(
     let mut e = Params::new();
     let outcome: Result<(), Error> = match action.as_str() {
         "tick" | "untick" => {
-            let item = e.code::<ChecklistItem>("item", p.get("item"));
+            let item = e.code::<OnboardingItem>("item", p.get("item"));
             let done_on = e.date("done_on", p.get("done_on").filter(|d| !d.is_empty()));
             match (item, e.into_errors()) {
                 (Some(item), errors) if errors.is_empty() => {

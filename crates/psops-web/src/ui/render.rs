@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("estimate.html", include_str!("../../templates/estimate.html")),
     ("change.html", include_str!("../../templates/change.html")),
     ("escalation.html", include_str!("../../templates/escalation.html")),
+    ("partner.html", include_str!("../../templates/partner.html")),
     (
         "project_escalations.html",
         include_str!("../../templates/project_escalations.html"),

@@ -4,7 +4,7 @@
 
 use axum::Router;
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContact, PartnerContactFields};
-use psops_core::partnering::vetting::{NewVettingReview, Outcome, VettingReview, VettingReviewFields, VettingStep};
+use psops_core::partnering::vetting::{NewVettingReview, ReviewOutcome, VettingReview, VettingReviewFields, VettingStep};
 use psops_core::policy::Subject;
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
@@ -159,7 +159,7 @@ pub(super) const VETTING_REVIEW: &[Input] = &[
     Input::new("reviewer_id", "Reviewer", Kind::Ref(Entity::Person))
         .hint("One of the company's own people; an interview needs the function the settings name."),
     Input::new("held_on", "Held on", Kind::Date),
-    Input::new("outcome", "Outcome", Kind::Choice(options::<Outcome>)),
+    Input::new("outcome", "ReviewOutcome", Kind::Choice(options::<ReviewOutcome>)),
     Input::new("notes", "Notes", Kind::Notes).optional(),
 ];
 
