@@ -643,12 +643,12 @@ impl<T> Store for T where
         + crate::finance::ledger::LedgerStore
         + RecordStore<crate::finance::training::Training>
         + crate::finance::forecast_store::ForecastStore
-    + crate::partnering::onboarding::OnboardingStore
-    + crate::partnering::vetting::VettingStore
-    + RecordStore<crate::partnering::contacts::PartnerContact>
-    + RecordStore<crate::skills::PersonSkill>
-    + RecordStore<crate::skills::PersonCertification>
-    + RecordStore<crate::partnering::vetting::VettingReview>
+        + crate::partnering::onboarding::OnboardingStore
+        + crate::partnering::vetting::VettingStore
+        + RecordStore<crate::partnering::contacts::PartnerContact>
+        + RecordStore<crate::skills::PersonSkill>
+        + RecordStore<crate::skills::PersonCertification>
+        + RecordStore<crate::partnering::vetting::VettingReview>
 {
 }
 

@@ -6,6 +6,7 @@
 //! failed) so the vetting pipeline looks like a real one. Everything goes through the
 //! store's ordinary, audited calls, after the bulk load.
 
+use psops_core::Error;
 use psops_core::Result;
 use psops_core::auth::{Role, UserId};
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContactFields};
@@ -15,7 +16,6 @@ use psops_core::partners::{PartnerFields, PartnerId, PartnerType};
 use psops_core::people::{Function, PersonFields, PersonId};
 use psops_core::skills::{NewPersonCertification, NewPersonSkill, PersonCertificationFields, PersonSkillFields};
 use psops_core::store::{Created, Records as _, Store, WriteCtx};
-use psops_core::Error;
 use time::{Date, Duration};
 
 use crate::DemoOrg;
@@ -51,10 +51,14 @@ async fn onboard(store: &dyn Store, ctx: &WriteCtx, id: PartnerId, t: PartnerTyp
         .await?;
     // The paperwork first, a few days apart, then access, the buddy and the training.
     for (i, item) in checklist(t).iter().enumerate() {
-        store.tick(ctx, id, *item, start + Duration::days(3 * i as i64 + 2)).await?;
+        store
+            .tick(ctx, id, *item, start + Duration::days(3 * i as i64 + 2))
+            .await?;
     }
     let live = start + Duration::days(3 * checklist(t).len() as i64 + 3);
-    store.move_partner(ctx, id, None, mv(PartnerStatus::Active, live), live).await?;
+    store
+        .move_partner(ctx, id, None, mv(PartnerStatus::Active, live), live)
+        .await?;
     Ok(())
 }
 
@@ -68,15 +72,16 @@ async fn contacts(store: &dyn Store, ctx: &WriteCtx, id: PartnerId, domain: &str
             phone: Some(format!("+1 555 01{:02}", rng.below(100))),
             role: Some(role.into()),
         };
-        store
-            .create(ctx, NewPartnerContact { partner_id: id, fields })
-            .await?;
+        store.create(ctx, NewPartnerContact { partner_id: id, fields }).await?;
     }
     Ok(())
 }
 
 fn ascii(s: &str) -> String {
-    s.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>().to_lowercase()
+    s.chars()
+        .filter(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_lowercase()
 }
 
 fn skills(rng: &mut Rng) -> Vec<(&'static str, i64)> {
@@ -123,7 +128,16 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
     if let Some(by) = reviewers {
         for p in records.people.iter().filter(|p| p.fields.partner_id.is_some()) {
             let on = p.fields.employment_start.max(start);
-            vet(store, &ops, PersonId::new(p.id), &skills(&mut rng), by, on, org.spec().end).await?;
+            vet(
+                store,
+                &ops,
+                PersonId::new(p.id),
+                &skills(&mut rng),
+                by,
+                on,
+                org.spec().end,
+            )
+            .await?;
         }
     }
     // Northwind sells to its customers directly: no subcontract, no supplier record.
@@ -140,7 +154,14 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
             )
             .await?,
     )?;
-    onboard(store, &ops, northwind.id, PartnerType::Direct, range.start + Duration::days(60)).await?;
+    onboard(
+        store,
+        &ops,
+        northwind.id,
+        PartnerType::Direct,
+        range.start + Duration::days(60),
+    )
+    .await?;
     contacts(store, &ops, northwind.id, "northwind-analytics.example", &mut rng).await?;
     let today = org.spec().end;
     // (partner, how far along)
@@ -204,7 +225,10 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
                     },
                 };
                 store
-                    .create(&ops, review(VettingStep::SoftSkillsVideo, by.video, ReviewOutcome::Pass))
+                    .create(
+                        &ops,
+                        review(VettingStep::SoftSkillsVideo, by.video, ReviewOutcome::Pass),
+                    )
                     .await?;
                 if stage == Stage::Failed {
                     let mut failed = review(VettingStep::Interview, by.interviewer, ReviewOutcome::Fail);

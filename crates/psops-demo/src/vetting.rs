@@ -14,7 +14,9 @@ use time::{Date, Duration};
 fn made<T>(c: Created<T>) -> Result<T> {
     match c {
         Created::New(v) => Ok(v),
-        Created::Replayed(_) => Err(psops_core::Error::internal("a create without an idempotency key was replayed")),
+        Created::Replayed(_) => Err(psops_core::Error::internal(
+            "a create without an idempotency key was replayed",
+        )),
     }
 }
 

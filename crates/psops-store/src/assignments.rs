@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentSort};
 use psops_core::code::Code;
-use psops_core::people::Person;
 use psops_core::partnering::vetting_state::check_assignable;
+use psops_core::people::Person;
 use psops_core::projects::{Project, ProjectType};
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;

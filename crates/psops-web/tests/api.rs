@@ -53,10 +53,10 @@ mod matrix_invoices;
 mod matrix_ledger;
 #[path = "api/matrix_notifications.rs"]
 mod matrix_notifications;
-#[path = "api/matrix_partnering.rs"]
-mod matrix_partnering;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
+#[path = "api/matrix_partnering.rs"]
+mod matrix_partnering;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -127,10 +127,10 @@ mod ui_lists;
 mod ui_milestones;
 #[path = "api/ui_outbox.rs"]
 mod ui_outbox;
-#[path = "api/ui_partners.rs"]
-mod ui_partners;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_partners.rs"]
+mod ui_partners;
 #[path = "api/ui_periods.rs"]
 mod ui_periods;
 #[path = "api/ui_portfolio.rs"]

@@ -172,7 +172,12 @@ pub fn check_move(from: PartnerStatus, to: PartnerStatus, open: &[OnboardingItem
 
 /// Whether an item may be ticked: it must be on the type's checklist, the partner must
 /// not have ended, and access, buddy and training wait for all the paperwork.
-pub fn check_tick(t: PartnerType, status: PartnerStatus, item: OnboardingItem, ticked: &[OnboardingItem]) -> Result<()> {
+pub fn check_tick(
+    t: PartnerType,
+    status: PartnerStatus,
+    item: OnboardingItem,
+    ticked: &[OnboardingItem],
+) -> Result<()> {
     if !checklist(t).contains(&item) {
         return Err(Error::invalid(
             "item",
@@ -303,7 +308,10 @@ mod tests {
     fn active_needs_a_complete_checklist_and_names_what_is_open() {
         let open = missing(PartnerType::StaffAugmentation, &[SubcontractingAgreement]);
         let err = check_move(Onboarding, Active, &open).unwrap_err().to_string();
-        assert!(err.contains("data_processing_agreement") && err.contains("timesheet_training"), "{err}");
+        assert!(
+            err.contains("data_processing_agreement") && err.contains("timesheet_training"),
+            "{err}"
+        );
         assert!(check_move(Onboarding, Active, &[]).is_ok());
         assert!(check_move(Suspended, Active, &[]).is_ok());
     }

@@ -224,7 +224,12 @@ impl VettingPipeline {
     /// reader may see).
     pub fn recount(&mut self) {
         use super::vetting_state::VettingState as S;
-        let n = |want: &[S]| self.consultants.iter().filter(|c| want.contains(&c.vetting.state)).count() as i64;
+        let n = |want: &[S]| {
+            self.consultants
+                .iter()
+                .filter(|c| want.contains(&c.vetting.state))
+                .count() as i64
+        };
         self.vetted = n(&[S::Vetted, S::NotNeeded]);
         self.in_vetting = n(&[S::InVetting]);
         self.not_started = n(&[S::NotStarted]);

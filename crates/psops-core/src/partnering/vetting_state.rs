@@ -82,7 +82,11 @@ impl Vetting {
 
     /// The sentences of the gaps, joined.
     pub fn missing_text(&self) -> String {
-        self.missing.iter().map(|g| g.text.as_str()).collect::<Vec<_>>().join("; ")
+        self.missing
+            .iter()
+            .map(|g| g.text.as_str())
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -138,14 +142,17 @@ pub fn assess(f: &VettingFacts<'_>, settings: &VettingSettings, today: Date) -> 
         missing.push(gap(
             GapKind::NoTrack,
             Some(f.function.code()),
-            format!("no vetting track in the settings covers the function {}", f.function.code()),
+            format!(
+                "no vetting track in the settings covers the function {}",
+                f.function.code()
+            ),
         ));
     }
     if f.skills.is_empty() {
         missing.push(gap(GapKind::Skills, None, "no skills in their skills matrix".into()));
     }
     let latest = |step: VettingStep, counts: &dyn Fn(&ReviewFact) -> bool| {
-        f.reviews.iter().filter(|r| r.step == step && counts(r)).next_back()
+        f.reviews.iter().rfind(|r| r.step == step && counts(r))
     };
     let video = latest(VettingStep::SoftSkillsVideo, &|r| r.reviewer_internal);
     let mut failed = false;

@@ -39,7 +39,11 @@ fn a_complete_engineer_is_vetted() {
     let certs = [cert("migration", None), cert("PM", Some(date!(2027 - 01 - 01)))];
     let reviews = [
         review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer),
-        review(VettingStep::Interview, ReviewOutcome::Pass, Function::TechnicalArchitect),
+        review(
+            VettingStep::Interview,
+            ReviewOutcome::Pass,
+            Function::TechnicalArchitect,
+        ),
     ];
     let f = VettingFacts {
         function: Function::PartnerConsultant,
@@ -106,22 +110,32 @@ fn a_failed_interview_fails_until_a_later_pass() {
     let certs = [cert("migration", None), cert("pm", None)];
     let mut reviews = vec![
         review(VettingStep::SoftSkillsVideo, ReviewOutcome::Pass, Function::Engineer),
-        review(VettingStep::Interview, ReviewOutcome::Fail, Function::TechnicalArchitect),
+        review(
+            VettingStep::Interview,
+            ReviewOutcome::Fail,
+            Function::TechnicalArchitect,
+        ),
     ];
     let settings = VettingSettings::default();
-    let facts = |r: &[ReviewFact]| assess(
-        &VettingFacts {
-            function: Function::Engineer,
-            partner_status: PartnerStatus::Active,
-            skills: &skills,
-            certifications: &certs,
-            reviews: r,
-        },
-        &settings,
-        TODAY,
-    );
+    let facts = |r: &[ReviewFact]| {
+        assess(
+            &VettingFacts {
+                function: Function::Engineer,
+                partner_status: PartnerStatus::Active,
+                skills: &skills,
+                certifications: &certs,
+                reviews: r,
+            },
+            &settings,
+            TODAY,
+        )
+    };
     assert_eq!(facts(&reviews).state, VettingState::Failed);
-    reviews.push(review(VettingStep::Interview, ReviewOutcome::Pass, Function::TechnicalArchitect));
+    reviews.push(review(
+        VettingStep::Interview,
+        ReviewOutcome::Pass,
+        Function::TechnicalArchitect,
+    ));
     assert_eq!(facts(&reviews).state, VettingState::Vetted);
 }
 

@@ -3,22 +3,22 @@
 //! under `partner_onboarding` with the partner's id.
 
 use async_trait::async_trait;
+use psops_core::Result;
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
 use psops_core::partnering::onboarding::{
-    OnboardingItem, Onboarding, OnboardingLine, OnboardingStore, PartnerMove, check_move, check_tick, check_untick,
+    Onboarding, OnboardingItem, OnboardingLine, OnboardingStore, PartnerMove, check_move, check_tick, check_untick,
     checklist, missing,
 };
 use psops_core::partners::{Partner, PartnerId};
 use psops_core::record::Entity;
 use psops_core::store::{IfVersion, WriteCtx};
-use psops_core::Result;
 use serde::Serialize;
 use time::Date;
 
 use crate::Db;
-use crate::common::check_version;
 use crate::common::Exec;
+use crate::common::check_version;
 use crate::db::{Tx, Value, now, sql};
 use crate::record::{persist, table};
 
@@ -37,7 +37,12 @@ async fn ticked<E: Exec>(e: &mut E, id: PartnerId) -> Result<Vec<(OnboardingItem
     .bind(id.get());
     let mut out = Vec::new();
     for r in e.all(q).await? {
-        out.push((r.code("item")?, r.get("done_on")?, r.get("ticked_by")?, r.get("by_name")?));
+        out.push((
+            r.code("item")?,
+            r.get("done_on")?,
+            r.get("ticked_by")?,
+            r.get("by_name")?,
+        ));
     }
     Ok(out)
 }
@@ -79,7 +84,14 @@ async fn locked(tx: &mut Tx, id: PartnerId) -> Result<Partner> {
 
 #[async_trait]
 impl OnboardingStore for Db {
-    async fn move_partner(&self, ctx: &WriteCtx, id: PartnerId, v: IfVersion, m: PartnerMove, today: Date) -> Result<Partner> {
+    async fn move_partner(
+        &self,
+        ctx: &WriteCtx,
+        id: PartnerId,
+        v: IfVersion,
+        m: PartnerMove,
+        today: Date,
+    ) -> Result<Partner> {
         let mut tx = self.pools.begin().await?;
         let before = locked(&mut tx, id).await?;
         check_version(before.meta.version, v)?;
@@ -103,8 +115,12 @@ impl OnboardingStore for Db {
         let done: Vec<OnboardingItem> = rows.iter().map(|r| r.0).collect();
         check_tick(partner.fields.partner_type, partner.status, item, &done)?;
         let before = rows.iter().find(|r| r.0 == item).map(|r| Ticked { item, done_on: r.1 });
-        tx.execute(sql("DELETE FROM partner_onboarding WHERE partner_id = $1 AND item = $2").bind(id.get()).bind(item.code()))
-            .await?;
+        tx.execute(
+            sql("DELETE FROM partner_onboarding WHERE partner_id = $1 AND item = $2")
+                .bind(id.get())
+                .bind(item.code()),
+        )
+        .await?;
         let q = sql("INSERT INTO partner_onboarding (partner_id, item, done_on, ticked_by, ticked_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id.get())
             .bind(item.code())
@@ -113,9 +129,21 @@ impl OnboardingStore for Db {
             .bind(now());
         tx.execute(q).await?;
         let after = Ticked { item, done_on };
-        let action = if before.is_some() { AuditAction::Update } else { AuditAction::Create };
-        crate::audit::record(&mut tx, ctx, Entity::PartnerOnboarding, id.get(), action, before.as_ref(), Some(&after))
-            .await?;
+        let action = if before.is_some() {
+            AuditAction::Update
+        } else {
+            AuditAction::Create
+        };
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::PartnerOnboarding,
+            id.get(),
+            action,
+            before.as_ref(),
+            Some(&after),
+        )
+        .await?;
         let out = read(&mut tx, id).await?;
         tx.commit().await?;
         Ok(out)
@@ -128,10 +156,22 @@ impl OnboardingStore for Db {
         let rows = ticked(&mut tx, id).await?;
         if let Some(r) = rows.iter().find(|r| r.0 == item) {
             let before = Ticked { item, done_on: r.1 };
-            tx.execute(sql("DELETE FROM partner_onboarding WHERE partner_id = $1 AND item = $2").bind(id.get()).bind(item.code()))
-                .await?;
-            crate::audit::record(&mut tx, ctx, Entity::PartnerOnboarding, id.get(), AuditAction::Delete, Some(&before), None)
-                .await?;
+            tx.execute(
+                sql("DELETE FROM partner_onboarding WHERE partner_id = $1 AND item = $2")
+                    .bind(id.get())
+                    .bind(item.code()),
+            )
+            .await?;
+            crate::audit::record(
+                &mut tx,
+                ctx,
+                Entity::PartnerOnboarding,
+                id.get(),
+                AuditAction::Delete,
+                Some(&before),
+                None,
+            )
+            .await?;
         }
         let out = read(&mut tx, id).await?;
         tx.commit().await?;

@@ -11,8 +11,8 @@ use psops_core::partners::Partner;
 use psops_core::people::{Person, PersonId};
 use psops_core::rule::Rule;
 use psops_core::skills::{
-    NewPersonCertification, NewPersonSkill, PersonCertification, PersonCertificationFields,
-    PersonCertificationFilter, PersonSkill, PersonSkillFields, PersonSkillFilter,
+    NewPersonCertification, NewPersonSkill, PersonCertification, PersonCertificationFields, PersonCertificationFilter,
+    PersonSkill, PersonSkillFields, PersonSkillFilter,
 };
 use psops_core::sort::ByName;
 use psops_core::{Error, Result};

@@ -146,7 +146,9 @@ impl VettingStore for Db {
 
     async fn vetting_pipeline(&self, partner: PartnerId, today: Date) -> Result<VettingPipeline> {
         let e = &mut &self.pools;
-        table::<psops_core::partners::Partner>().get(e, partner.get(), "").await?;
+        table::<psops_core::partners::Partner>()
+            .get(e, partner.get(), "")
+            .await?;
         let settings = crate::org::load(e).await?.vetting;
         let mut p = VettingPipeline {
             partner_id: partner,

@@ -134,7 +134,9 @@ pub async fn assign(db: &dyn Store, person: PersonId, project: &Project) {
 /// as the vetting gate on assignments asks; the company's own people need nothing.
 pub async fn vet(db: &dyn Store, person: PersonId) {
     let today = time::OffsetDateTime::now_utc().date();
-    psops_demo::vetting::vet_for_work(db, &ctx(), person, today).await.expect("vet");
+    psops_demo::vetting::vet_for_work(db, &ctx(), person, today)
+        .await
+        .expect("vet");
 }
 
 /// The field and rule of each broken rule of an invalid input.

@@ -8,9 +8,9 @@
 use psops_core::Error;
 use psops_core::audit::{AuditAction, AuditFilter};
 use psops_core::auth::Role;
+use psops_core::page::PageRequest;
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContactFields, PartnerContactFilter};
 use psops_core::partnering::onboarding::{OnboardingItem, PartnerMove, PartnerStatus};
-use psops_core::page::PageRequest;
 use psops_core::partners::{Partner, PartnerFields, PartnerType};
 use psops_core::rule::Rule;
 use psops_core::store::prelude::*;
@@ -68,7 +68,13 @@ async fn a_new_partner_is_a_prospect_and_moves_along_the_edges_dated_and_audited
     assert!(message.contains("onboarding or ended"), "{message}");
     // A stale version is refused before anything moves.
     let stale = db
-        .move_partner(&ctx(), p.id, Some(p.meta.version + 1), to(PartnerStatus::Onboarding), TODAY)
+        .move_partner(
+            &ctx(),
+            p.id,
+            Some(p.meta.version + 1),
+            to(PartnerStatus::Onboarding),
+            TODAY,
+        )
         .await;
     assert!(matches!(stale, Err(Error::PreconditionFailed { .. })), "{stale:?}");
     let moved = db
@@ -84,7 +90,11 @@ async fn a_new_partner_is_a_prospect_and_moves_along_the_edges_dated_and_audited
         .unwrap();
     assert_eq!(ended.status, PartnerStatus::Ended);
     // Ended: back only to onboarding.
-    assert!(db.move_partner(&ctx(), p.id, None, to(PartnerStatus::Suspended), TODAY).await.is_err());
+    assert!(
+        db.move_partner(&ctx(), p.id, None, to(PartnerStatus::Suspended), TODAY)
+            .await
+            .is_err()
+    );
     let changes = db
         .list_audit(
             &AuditFilter {
@@ -113,7 +123,10 @@ async fn active_needs_the_complete_checklist_and_the_refusal_names_what_is_open(
     // Access waits for the paperwork, named.
     let (rule, message) = conflict(db.tick(&ctx(), p.id, SystemAccess, TODAY).await.unwrap_err());
     assert_eq!(rule, Rule::PaperworkFirst);
-    assert!(message.contains("subcontracting_agreement") && message.contains("supplier_record"), "{message}");
+    assert!(
+        message.contains("subcontracting_agreement") && message.contains("supplier_record"),
+        "{message}"
+    );
     for item in [SubcontractingAgreement, DataProcessingAgreement, SupplierRecord] {
         db.tick(&ctx(), p.id, item, TODAY).await.unwrap();
     }
@@ -194,7 +207,7 @@ async fn ticks_keep_their_day_and_who_ticked_and_are_audited(db: &Db) {
     assert_eq!(o.items[1].done_on, None);
     // Ticked again: the day moves.
     let o = db
-        .tick(&by, p.id, SubcontractingAgreement, date!(2026 -02 - 11))
+        .tick(&by, p.id, SubcontractingAgreement, date!(2026 - 02 - 11))
         .await
         .unwrap();
     assert_eq!(o.items[0].done_on, Some(date!(2026 - 02 - 11)));
@@ -244,7 +257,13 @@ async fn a_partners_contacts_live_under_it(db: &Db) {
         ..fields.clone()
     };
     let refused = db
-        .create(&ctx(), NewPartnerContact { partner_id: p.id, fields: bad })
+        .create(
+            &ctx(),
+            NewPartnerContact {
+                partner_id: p.id,
+                fields: bad,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(broken(refused), [("email".to_string(), Rule::Email)]);

@@ -37,7 +37,12 @@ fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
-async fn someone(db: &Db, email: &str, function: Function, partner: Option<psops_core::partners::PartnerId>) -> PersonId {
+async fn someone(
+    db: &Db,
+    email: &str,
+    function: Function,
+    partner: Option<psops_core::partners::PartnerId>,
+) -> PersonId {
     let f = PersonFields {
         function,
         partner_id: partner,
@@ -103,14 +108,24 @@ async fn vetting_follows_the_consultants_records(db: &Db) {
     assert_eq!(v.state, VettingState::InVetting);
     assert_eq!(
         kinds(&v),
-        [GapKind::SoftSkillsVideo, GapKind::CertificationExpired, GapKind::Interview]
+        [
+            GapKind::SoftSkillsVideo,
+            GapKind::CertificationExpired,
+            GapKind::Interview
+        ]
     );
-    review(db, c, VettingStep::SoftSkillsVideo, ta, ReviewOutcome::Pass).await.unwrap();
-    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Fail).await.unwrap();
+    review(db, c, VettingStep::SoftSkillsVideo, ta, ReviewOutcome::Pass)
+        .await
+        .unwrap();
+    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Fail)
+        .await
+        .unwrap();
     let v = db.vetting(c, today()).await.unwrap();
     assert_eq!(v.state, VettingState::Failed);
     cert(db, c, "pm", None).await;
-    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Pass).await.unwrap();
+    review(db, c, VettingStep::Interview, ta, ReviewOutcome::Pass)
+        .await
+        .unwrap();
     let v = db.vetting(c, today()).await.unwrap();
     assert_eq!(v.state, VettingState::Vetted, "{v:?}");
     // The company's own people are not vetted.
@@ -139,18 +154,31 @@ async fn reviewers_are_the_companys_own_people_of_the_right_function(db: &Db) {
     let our_rdm = someone(db, "rdm@co.example", Function::RegionalDeliveryManager, None).await;
     let refused = |e: Error| broken(e) == [("reviewer_id".to_string(), Rule::Reviewer)];
     // A partner never reviews its own people.
-    let e = review(db, engineer, VettingStep::SoftSkillsVideo, their_lead, ReviewOutcome::Pass).await;
+    let e = review(
+        db,
+        engineer,
+        VettingStep::SoftSkillsVideo,
+        their_lead,
+        ReviewOutcome::Pass,
+    )
+    .await;
     assert!(refused(e.unwrap_err()));
     // Engineers are interviewed by a senior engineer (a technical architect)…
     let e = review(db, engineer, VettingStep::Interview, our_engineer, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
-    review(db, engineer, VettingStep::Interview, our_ta, ReviewOutcome::Pass).await.unwrap();
+    review(db, engineer, VettingStep::Interview, our_ta, ReviewOutcome::Pass)
+        .await
+        .unwrap();
     // …PMs by the delivery lead.
     let e = review(db, pm, VettingStep::Interview, our_ta, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
-    review(db, pm, VettingStep::Interview, our_rdm, ReviewOutcome::Pass).await.unwrap();
+    review(db, pm, VettingStep::Interview, our_rdm, ReviewOutcome::Pass)
+        .await
+        .unwrap();
     // Anyone of the company watches a video; nobody reviews themselves.
-    review(db, pm, VettingStep::SoftSkillsVideo, our_engineer, ReviewOutcome::Pass).await.unwrap();
+    review(db, pm, VettingStep::SoftSkillsVideo, our_engineer, ReviewOutcome::Pass)
+        .await
+        .unwrap();
     let e = review(db, our_ta, VettingStep::SoftSkillsVideo, our_ta, ReviewOutcome::Pass).await;
     assert!(refused(e.unwrap_err()));
 }
@@ -169,7 +197,9 @@ async fn the_gate_refuses_an_unvetted_partner_consultant_on_customer_work(db: &D
         minutes_per_week: Minutes(600),
     };
     let refused = db.create(&ctx(), assign(c, &customer)).await.unwrap_err();
-    let Error::Invalid(errors) = refused else { panic!("expected a refusal") };
+    let Error::Invalid(errors) = refused else {
+        panic!("expected a refusal")
+    };
     assert_eq!(errors[0].field, "person_id");
     assert_eq!(errors[0].rule, Rule::NotVetted);
     for named in ["not active", "skills", "soft-skills video", "migration", "interview"] {
@@ -239,7 +269,17 @@ async fn the_pipeline_counts_a_partners_consultants_by_state(db: &Db) {
     let names: Vec<&str> = p.consultants.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         names,
-        ["Person a@lakeside.example", "Person b@lakeside.example", "Person c@lakeside.example"]
+        [
+            "Person a@lakeside.example",
+            "Person b@lakeside.example",
+            "Person c@lakeside.example"
+        ]
     );
-    assert!(p.consultants[1].vetting.missing.iter().any(|g| g.kind == GapKind::Interview));
+    assert!(
+        p.consultants[1]
+            .vetting
+            .missing
+            .iter()
+            .any(|g| g.kind == GapKind::Interview)
+    );
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
-use psops_core::partnering::onboarding::{OnboardingItem, Onboarding, PartnerMove};
+use psops_core::partnering::onboarding::{Onboarding, OnboardingItem, PartnerMove};
 use psops_core::partnering::vetting::VettingPipeline;
 use psops_core::partnering::vetting_state::Vetting;
 use psops_core::partners::Partner;
@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::authorize::allow;
-use crate::authorize::partnering::vetting_of;
+use crate::authorize::partnering::{consultant, vetting, vetting_of};
 use crate::extract::{Caller, Change, IdPath, Json as Body, Writer};
 use crate::problem::{ApiResult, ChangeProblems, ReadProblems};
 use crate::respond::{self, Versioned};
@@ -134,7 +134,10 @@ async fn get_pipeline(
     // Each line is the consultant's vetting: shown to whoever may read theirs.
     let mut kept = Vec::new();
     for c in pipeline.consultants {
-        if allow(&st, &s, Action::Read, &vetting_of(&st, c.person_id).await?).await.is_ok() {
+        if allow(&st, &s, Action::Read, &consultant(c.person_id, id, vetting))
+            .await
+            .is_ok()
+        {
             kept.push(c);
         }
     }

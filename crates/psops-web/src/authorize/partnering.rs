@@ -3,6 +3,7 @@
 //! profile (`Profile`), kept by ops and their partner's managers; the company's reviews
 //! of a consultant are `Vetting`, recorded by the company alone.
 
+use psops_core::Result;
 use psops_core::error::Thing;
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContact, PartnerContactPatch};
 use psops_core::partnering::vetting::{NewVettingReview, VettingReview, VettingReviewPatch};
@@ -15,7 +16,6 @@ use psops_core::skills::{
     PersonSkillPatch,
 };
 use psops_core::store::RecordStore;
-use psops_core::Result;
 
 use super::{Guarded, GuardedUpdate, allow};
 use crate::AppState;
@@ -160,4 +160,13 @@ pub(super) fn best_case(s: &Subject, family: &str, under: Option<&str>) -> Optio
         ("people", Some("vetting-reviews" | "vetting")) | ("vetting-reviews", _) => vetting,
         _ => return None,
     })
+}
+
+/// A consultant of a known partner as `make` guards them, without reading the person
+/// again (a pipeline lists hundreds).
+pub fn consultant(person: PersonId, partner: PartnerId, make: fn(PersonId, Option<PartnerId>) -> Resource) -> Guard {
+    Guard {
+        resource: make(person, Some(partner)),
+        label: (Thing::Entity(Entity::Person), person.to_string()),
+    }
 }

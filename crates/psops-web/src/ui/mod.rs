@@ -33,6 +33,7 @@ mod milestones;
 mod outbox;
 mod partner_page;
 mod people;
+mod person_profile;
 mod portfolio;
 mod pre_session;
 mod project_closure;

@@ -27,7 +27,7 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use crate::AppState;
 use crate::authorize::allow;
-use crate::authorize::partnering::{contacts_of, profile_of, vetting_of};
+use crate::authorize::partnering::{consultant, contacts_of, profile, vetting};
 use crate::params::Params;
 use crate::request_id::RequestId;
 
@@ -106,7 +106,12 @@ async fn readable(st: &AppState, s: &Subject, id: &str) -> Result<Partner, UiErr
     Ok(partner)
 }
 
-pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<String>, p: Pairs) -> Result<Response, UiError> {
+pub async fn show(
+    State(st): State<AppState>,
+    me: SignedIn,
+    Path(id): Path<String>,
+    p: Pairs,
+) -> Result<Response, UiError> {
     let s = subject(&st, &me).await?;
     let partner = readable(&st, &s, &id).await?;
     let done = p.get("done").map(|d| format!("{}.", label(d)));
@@ -163,11 +168,13 @@ async fn page(
     let pipeline = st.store.vetting_pipeline(partner.id, today).await?;
     let mut consultants = Vec::new();
     for c in pipeline.consultants.iter().take(SHOWN) {
-        if allow(st, s, Action::Read, &vetting_of(st, c.person_id).await?).await.is_err() {
+        let their_vetting = consultant(c.person_id, partner.id, vetting);
+        if allow(st, s, Action::Read, &their_vetting).await.is_err() {
             continue;
         }
-        let keeps_profile = allow(st, s, Action::Update, &profile_of(st, c.person_id).await?).await.is_ok();
-        let keeps_vetting = allow(st, s, Action::Update, &vetting_of(st, c.person_id).await?).await.is_ok();
+        let their_profile = consultant(c.person_id, partner.id, profile);
+        let keeps_profile = allow(st, s, Action::Update, &their_profile).await.is_ok();
+        let keeps_vetting = allow(st, s, Action::Update, &their_vetting).await.is_ok();
         let link = |path: &str| format!("/{path}/new?person={}&partner={}", c.person_id, partner.id);
         let mut add = Vec::new();
         if keeps_profile {
@@ -239,7 +246,12 @@ async fn page(
         ],
         keep,
         moves: if keep {
-            partner.status.next().iter().map(|m| (m.code(), label(m.code()))).collect()
+            partner
+                .status
+                .next()
+                .iter()
+                .map(|m| (m.code(), label(m.code())))
+                .collect()
         } else {
             Vec::new()
         },
@@ -287,13 +299,20 @@ pub async fn act(
             match (item, e.into_errors()) {
                 (Some(item), errors) if errors.is_empty() => {
                     if action == "tick" {
-                        st.store.tick(&ctx, partner.id, item, done_on.unwrap_or(today)).await.map(drop)
+                        st.store
+                            .tick(&ctx, partner.id, item, done_on.unwrap_or(today))
+                            .await
+                            .map(drop)
                     } else {
                         st.store.untick(&ctx, partner.id, item).await.map(drop)
                     }
                 }
                 (_, errors) if !errors.is_empty() => Err(Error::Invalid(errors)),
-                _ => Err(Error::invalid("item", psops_core::rule::Rule::Required, "item is required")),
+                _ => Err(Error::invalid(
+                    "item",
+                    psops_core::rule::Rule::Required,
+                    "item is required",
+                )),
             }
         }
         _ => {

@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/people_results.html"),
     ),
     ("person.html", include_str!("../../templates/person.html")),
+    (
+        "person_profile.html",
+        include_str!("../../templates/person_profile.html"),
+    ),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
     ("forecast.html", include_str!("../../templates/forecast.html")),

@@ -4,7 +4,9 @@
 
 use axum::Router;
 use psops_core::partnering::contacts::{NewPartnerContact, PartnerContact, PartnerContactFields};
-use psops_core::partnering::vetting::{NewVettingReview, ReviewOutcome, VettingReview, VettingReviewFields, VettingStep};
+use psops_core::partnering::vetting::{
+    NewVettingReview, ReviewOutcome, VettingReview, VettingReviewFields, VettingStep,
+};
 use psops_core::policy::Subject;
 use psops_core::record::Entity;
 use psops_core::rule::Rule;
@@ -31,9 +33,8 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
 
 /// The parent a form was opened from, or the sentence that says where to open it.
 fn parent(carried: &Pairs, key: &str, from: &str) -> ApiResult<i64> {
-    linked(carried, key).ok_or_else(|| {
-        Error::invalid(key, Rule::Required, format!("Open the form from the {from}'s page")).into()
-    })
+    linked(carried, key)
+        .ok_or_else(|| Error::invalid(key, Rule::Required, format!("Open the form from the {from}'s page")).into())
 }
 
 /// Where a person's records are shown: their partner's page when they have one.
@@ -87,7 +88,6 @@ pub(super) const PERSON_SKILL: &[Input] = &[
     Input::new("skill", "Skill", Kind::Text).hint("e.g. GitLab CI, Kubernetes, migrations."),
     Input::new("level", "Level", Kind::Whole).hint("1 (aware) to 5 (expert)."),
 ];
-
 
 impl Editable for PersonSkill {
     const NOUN: &'static str = "skill";
