@@ -54,6 +54,11 @@ pub struct Partner {
     pub id: PartnerId,
     #[serde(flatten)]
     pub fields: PartnerFields,
+    /// Where it stands: moved only by `POST /partners/{id}/move`, a new partner is a
+    /// prospect.
+    pub status: crate::partnering::onboarding::PartnerStatus,
+    /// The day it moved to its status; absent for a prospect never moved.
+    pub status_since: Option<time::Date>,
     #[serde(flatten)]
     pub meta: Meta,
 }
@@ -84,6 +89,7 @@ impl PartnerPatch {
 #[derive(Debug, Clone, Default)]
 pub struct PartnerFilter {
     pub q: Option<String>,
+    pub status: Option<crate::partnering::onboarding::PartnerStatus>,
     pub archived: Option<bool>,
     /// What the one asking may see (see `policy::list_scope`); everything by default.
     pub scope: crate::scope::ListScope,

@@ -53,6 +53,24 @@ pub enum Resource {
     Partner {
         id: PartnerId,
     },
+    /// What a partner organisation keeps about itself — its contacts: read with the
+    /// partner, kept by ops, administrators and the partner's own managers.
+    PartnerOwn {
+        partner_id: PartnerId,
+    },
+    /// A person's skills and certifications: read with the person, kept by ops,
+    /// administrators and — for a partner consultant — their organisation's managers.
+    Profile {
+        person_id: PersonId,
+        partner_id: Option<PartnerId>,
+    },
+    /// The company's vetting reviews of a consultant (video review, interview): read
+    /// with the person, recorded only by the company's ops and administrators — a
+    /// partner never grades its own people.
+    Vetting {
+        person_id: PersonId,
+        partner_id: Option<PartnerId>,
+    },
     /// An account and its contacts; `partner_delivers` tells whether the subject's partner
     /// organisation delivers any project for it.
     Account {
@@ -352,7 +370,25 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
             person_id: id,
             partner_id,
         } => s.me(*id) || if s.is_partner() { s.my_org(*partner_id) } else { true },
-        Resource::Partner { id } => !s.is_partner() || s.partner_id == Some(*id),
+        // A partner's consultant sees their own skills and vetting, not their colleagues'.
+        Resource::Profile {
+            person_id: id,
+            partner_id,
+        }
+        | Resource::Vetting {
+            person_id: id,
+            partner_id,
+        } => {
+            s.me(*id)
+                || if s.is_partner() {
+                    s.has(Role::PartnerManager) && s.my_org(*partner_id)
+                } else {
+                    true
+                }
+        }
+        Resource::Partner { id } | Resource::PartnerOwn { partner_id: id } => {
+            !s.is_partner() || s.partner_id == Some(*id)
+        }
         Resource::Account { partner_delivers } => !s.is_partner() || *partner_delivers,
         Resource::Project(p) => can_read_project(s, p),
         // A partner sees its own people's assignments on its projects; the company's staff
@@ -500,7 +536,15 @@ fn can_read_project(s: &Subject, p: &ProjectFacts) -> bool {
 fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
     let staff = |roles: &[Role]| !s.is_partner() && s.any(roles);
     match r {
-        Resource::Person { .. } | Resource::Partner { .. } | Resource::Settings => staff(&[Role::Admin, Role::Ops]),
+        Resource::Person { .. } | Resource::Partner { .. } | Resource::Settings | Resource::Vetting { .. } => {
+            staff(&[Role::Admin, Role::Ops])
+        }
+        Resource::PartnerOwn { partner_id } => {
+            staff(&[Role::Admin, Role::Ops]) || s.has(Role::PartnerManager) && s.my_org(Some(*partner_id))
+        }
+        Resource::Profile { partner_id, .. } => {
+            staff(&[Role::Admin, Role::Ops]) || s.has(Role::PartnerManager) && s.my_org(*partner_id)
+        }
         Resource::Account { .. } => staff(&[Role::Admin, Role::Ops, Role::EngagementManager]),
         Resource::Project(p) => match action {
             Action::Create => staff(&[Role::Admin, Role::Ops, Role::EngagementManager]),
@@ -711,8 +755,16 @@ impl ListScope {
             | Resource::Feed {
                 person_id: id,
                 partner_id,
+            }
+            | Resource::Profile {
+                person_id: id,
+                partner_id,
+            }
+            | Resource::Vetting {
+                person_id: id,
+                partner_id,
             } => is(own, *id) || org(*partner_id),
-            Resource::Partner { id } => org(Some(*id)),
+            Resource::Partner { id } | Resource::PartnerOwn { partner_id: id } => org(Some(*id)),
             Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
             Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),
             Resource::Assignment {

@@ -97,6 +97,12 @@ pub enum Entity {
     ForecastSnapshot,
     /// A delivered training class whose fee is recognised once complete and rostered.
     Training,
+    PartnerContact,
+    /// A partner's onboarding checklist (its id is the partner's).
+    PartnerOnboarding,
+    PersonSkill,
+    PersonCertification,
+    VettingReview,
 }
 
 impl Entity {

@@ -287,6 +287,18 @@ pub enum Rule {
     SummaryLines,
     /// A weekly health report is filed only for an active project.
     ProjectNotActive,
+    /// A partner moves to active (or unticks an item while active) with its onboarding
+    /// checklist incomplete; the message names the open items.
+    OnboardingIncomplete,
+    /// A partner's access, buddy or timesheet training is ticked before all its
+    /// paperwork (agreements, supplier record) is.
+    PaperworkFirst,
+    /// A partner consultant is assigned to customer work before they are vetted; the
+    /// message names what they lack.
+    NotVetted,
+    /// A vetting review's reviewer is not one of the company's own people, or an
+    /// interviewer's function does not interview the consultant's track.
+    Reviewer,
 }
 
 impl Rule {

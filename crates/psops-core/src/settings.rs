@@ -44,6 +44,10 @@ pub struct Settings {
     /// Money: the margin target, forecast weights and accuracy, invoice numbering.
     #[serde(default)]
     pub finance: crate::finance::FinanceSettings,
+    /// Vetting partner consultants: the certifications and interviewers each group of
+    /// functions needs.
+    #[serde(default)]
+    pub vetting: crate::partnering::vetting::VettingSettings,
 }
 
 impl Default for Settings {
@@ -61,6 +65,7 @@ impl Default for Settings {
             delivery: Default::default(),
             surveys: Default::default(),
             finance: Default::default(),
+            vetting: Default::default(),
         }
     }
 }
@@ -95,6 +100,8 @@ pub struct SettingsPatch {
     pub surveys: Option<crate::delivery::surveys::SurveySettings>,
     /// Replaces the finance settings whole.
     pub finance: Option<crate::finance::FinanceSettings>,
+    /// Replaces the vetting settings whole.
+    pub vetting: Option<crate::partnering::vetting::VettingSettings>,
 }
 
 impl Settings {
@@ -123,6 +130,7 @@ impl Settings {
         crate::patch::set(&mut self.delivery, patch.delivery);
         crate::patch::set(&mut self.surveys, patch.surveys);
         crate::patch::set(&mut self.finance, patch.finance);
+        crate::patch::set(&mut self.vetting, patch.vetting);
         self.validate()?;
         Ok(self)
     }
@@ -161,6 +169,7 @@ impl Settings {
         self.delivery.validate(&mut c);
         self.surveys.validate(&mut c);
         self.finance.validate(&mut c);
+        self.vetting.validate(&mut c);
         c.into_result()
     }
 }

@@ -595,6 +595,12 @@ pub trait Store:
     + crate::finance::ledger::LedgerStore
     + RecordStore<crate::finance::training::Training>
     + crate::finance::forecast_store::ForecastStore
+    + crate::partnering::onboarding::OnboardingStore
+    + crate::partnering::vetting::VettingStore
+    + RecordStore<crate::partnering::contacts::PartnerContact>
+    + RecordStore<crate::skills::PersonSkill>
+    + RecordStore<crate::skills::PersonCertification>
+    + RecordStore<crate::partnering::vetting::VettingReview>
 {
 }
 
@@ -637,6 +643,12 @@ impl<T> Store for T where
         + crate::finance::ledger::LedgerStore
         + RecordStore<crate::finance::training::Training>
         + crate::finance::forecast_store::ForecastStore
+        + crate::partnering::onboarding::OnboardingStore
+        + crate::partnering::vetting::VettingStore
+        + RecordStore<crate::partnering::contacts::PartnerContact>
+        + RecordStore<crate::skills::PersonSkill>
+        + RecordStore<crate::skills::PersonCertification>
+        + RecordStore<crate::partnering::vetting::VettingReview>
 {
 }
 
@@ -686,5 +698,7 @@ pub mod prelude {
     pub use crate::finance::invoices::InvoiceStore;
     pub use crate::finance::ledger::LedgerStore;
     pub use crate::notify::NotificationStore;
+    pub use crate::partnering::onboarding::OnboardingStore;
+    pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -78,6 +78,8 @@ pub async fn install(
     crate::delivery_health::add(store, org).await?;
     crate::delivery_csat::add(store, ctx, org).await?;
     crate::delivery_notifications::add(store, ctx, org).await?;
+    // Partners onboarded, contacts, consultants vetted, candidates in the pipeline.
+    crate::partners::add(store, ctx, org, &made).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     Ok(stats)

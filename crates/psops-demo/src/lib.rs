@@ -17,6 +17,7 @@ mod install;
 mod names;
 mod org;
 mod org_projects;
+pub mod partners;
 mod rates;
 mod rng;
 mod scoping;
@@ -24,6 +25,7 @@ mod scoping_changes;
 mod scoping_docs;
 mod scoping_plan;
 mod time_gen;
+pub mod vetting;
 
 #[cfg(test)]
 mod scoping_tests;

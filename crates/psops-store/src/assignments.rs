@@ -3,8 +3,9 @@
 use async_trait::async_trait;
 use psops_core::assignments::{Assignment, AssignmentFields, AssignmentFilter, AssignmentId, AssignmentSort};
 use psops_core::code::Code;
+use psops_core::partnering::vetting_state::check_assignable;
 use psops_core::people::Person;
-use psops_core::projects::Project;
+use psops_core::projects::{Project, ProjectType};
 use psops_core::rule::Rule;
 use psops_core::scope::ListKind;
 use psops_core::{Error, Minutes, Result};
@@ -55,8 +56,16 @@ impl Stored for Assignment {
         ]
     }
 
-    async fn check(tx: &mut Tx, f: &AssignmentFields, _me: Option<AssignmentId>) -> Result<()> {
-        check_refs(tx, f).await
+    async fn check(tx: &mut Tx, f: &AssignmentFields, me: Option<AssignmentId>) -> Result<()> {
+        let (person, project) = check_refs(tx, f).await?;
+        // The vetting gate applies when a partner consultant is staffed on customer work;
+        // changing an assignment made before (its dates, its hours) is not staffing anew.
+        let customer_work = project.fields.account_id.is_some() && project.fields.project_type != ProjectType::Internal;
+        if me.is_none() && person.fields.partner_id.is_some() && customer_work {
+            let today = crate::db::now().date();
+            check_assignable(&crate::partnering::vetting::of(tx, f.person_id, today).await?)?;
+        }
+        Ok(())
     }
 
     fn filter(q: &mut Sql, f: &AssignmentFilter) {
@@ -79,7 +88,7 @@ impl Stored for Assignment {
 
 /// The person and project must exist and take new work; the assignment must fall inside
 /// the project's dates when the project has them.
-async fn check_refs(tx: &mut Tx, f: &AssignmentFields) -> Result<()> {
+async fn check_refs(tx: &mut Tx, f: &AssignmentFields) -> Result<(Person, Project)> {
     let person = table::<Person>()
         .get(tx, f.person_id.get(), "")
         .await
@@ -116,7 +125,8 @@ async fn check_refs(tx: &mut Tx, f: &AssignmentFields) -> Result<()> {
         Rule::ProjectDates,
         "end_date must be set and not after the project's end_date",
     );
-    c.into_result()
+    c.into_result()?;
+    Ok((person, project))
 }
 
 /// A reference in the body that points nowhere is the caller's bad field, not a 404.

@@ -28,6 +28,7 @@ mod migrate;
 mod opportunities;
 mod org;
 mod outbox;
+mod partnering;
 mod partners;
 mod people;
 mod plan;

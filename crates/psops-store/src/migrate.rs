@@ -177,6 +177,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_forecasts.sql"),
         postgres: include_str!("../migrations/postgres/0025_forecasts.sql"),
     },
+    Migration {
+        version: 26,
+        name: "partner_onboarding",
+        sqlite: include_str!("../migrations/sqlite/0026_partner_onboarding.sql"),
+        postgres: include_str!("../migrations/postgres/0026_partner_onboarding.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -3,17 +3,20 @@
 use async_trait::async_trait;
 use psops_core::Result;
 use psops_core::code::Code;
+use psops_core::partnering::onboarding::PartnerStatus;
 use psops_core::partners::{Partner, PartnerFields, PartnerFilter};
 use psops_core::scope::ListKind;
 use psops_core::sort::ByName;
 
-use crate::common::{meta, scope, search};
+use crate::common::{eq, meta, scope, search};
 use crate::db::{Row, Sql, Value};
 use crate::record::Stored;
 
 #[async_trait]
 impl Stored for Partner {
     const TABLE: &'static str = "partners";
+    /// Moved only by the status action (`onboarding.rs`).
+    const FIXED: &'static [&'static str] = &["status", "status_since"];
     const COLUMNS: &'static [&'static str] = &["name", "partner_type", "region", "notes"];
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("name", "a partner with this name already exists"));
 
@@ -26,6 +29,8 @@ impl Stored for Partner {
                 region: r.get("region")?,
                 notes: r.get("notes")?,
             },
+            status: r.code("status")?,
+            status_since: r.get("status_since")?,
             meta: meta(r)?,
         })
     }
@@ -39,8 +44,13 @@ impl Stored for Partner {
         ]
     }
 
+    fn fixed(_new: &PartnerFields) -> Vec<Value> {
+        vec![PartnerStatus::Prospect.code().into(), Value::from(None::<time::Date>)]
+    }
+
     fn filter(q: &mut Sql, f: &PartnerFilter) {
         scope(q, &f.scope, ListKind::Partners);
+        eq(q, "status", f.status.map(|s| s.code()));
         search(q, &["name"], f.q.as_deref());
     }
 

@@ -33,6 +33,8 @@ mod contract {
     pub mod ledger;
     mod lifecycle;
     mod notifications;
+    pub mod partners_onboarding;
+    mod partners_vetting;
     mod portfolio;
     mod rates;
     mod records;

@@ -25,6 +25,7 @@ mod escalations;
 mod finance;
 mod invoices;
 mod notifications;
+pub mod partnering;
 mod scoping;
 
 pub use closure_csat::ClosureOf;
@@ -367,7 +368,11 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         partner_id: s.partner_id,
         subject_assigned: true,
     };
-    let family = path.strip_prefix("/api/v1/")?.split('/').next()?;
+    let mut parts = path.strip_prefix("/api/v1/")?.split('/');
+    let family = parts.next()?;
+    if let Some(found) = partnering::best_case(s, family, parts.nth(1)) {
+        return Some(found);
+    }
     let found = match family {
         "people" => (
             Thing::Entity(Entity::Person),

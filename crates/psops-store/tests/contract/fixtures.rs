@@ -118,6 +118,7 @@ pub async fn project(db: &dyn Store, name: &str) -> Project {
 /// Assigns a person to a project over the project's dates: time goes only on projects a
 /// person is assigned to.
 pub async fn assign(db: &dyn Store, person: PersonId, project: &Project) {
+    vet(db, person).await;
     let f = AssignmentFields {
         person_id: person,
         project_id: project.id,
@@ -127,6 +128,15 @@ pub async fn assign(db: &dyn Store, person: PersonId, project: &Project) {
         minutes_per_week: Minutes(10 * 60),
     };
     let _: psops_core::assignments::Assignment = new(db.create(&ctx(), f).await.expect("assign"));
+}
+
+/// Makes a partner consultant fit for customer work (their partner active, them vetted),
+/// as the vetting gate on assignments asks; the company's own people need nothing.
+pub async fn vet(db: &dyn Store, person: PersonId) {
+    let today = time::OffsetDateTime::now_utc().date();
+    psops_demo::vetting::vet_for_work(db, &ctx(), person, today)
+        .await
+        .expect("vet");
 }
 
 /// The field and rule of each broken rule of an invalid input.

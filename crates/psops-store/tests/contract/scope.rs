@@ -107,6 +107,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
             end_date: Some(date!(2026 - 06 - 30)),
             minutes_per_week: Minutes(600),
         };
+        super::fixtures::vet(db, people[who].id).await;
         db.create(&ctx(), f).await.unwrap();
         let e = psops_core::time_entries::NewTimeEntry {
             person_id: people[who].id,

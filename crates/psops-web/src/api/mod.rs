@@ -30,6 +30,8 @@ mod ledger;
 mod me;
 mod notifications;
 pub(crate) mod opportunities;
+mod partner_records;
+mod partnering;
 mod partners;
 mod people;
 mod period;
@@ -131,6 +133,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(people::router())
         .merge(partners::router())
+        .merge(partnering::router())
         .merge(accounts::router())
         .merge(projects::router())
         .merge(assignments::router())

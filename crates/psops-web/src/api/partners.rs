@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use psops_core::page::Page;
+use psops_core::partnering::onboarding::PartnerStatus;
 use psops_core::partners::{Partner, PartnerFields, PartnerFilter, PartnerPatch};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -73,6 +74,9 @@ struct PartnersQuery {
     /// `true` for archived partners only; active ones when absent or `false`.
     #[param(value_type = Option<bool>)]
     archived: Option<String>,
+    /// Only partners of this status.
+    #[param(value_type = Option<PartnerStatus>)]
+    status: Option<String>,
 }
 
 /// List partner organisations.
@@ -89,6 +93,7 @@ async fn list_partners(
         scope: list_scope(&subject, ListKind::Partners),
         q: p.text(q.q),
         archived: p.flag("archived", q.archived),
+        status: p.code("status", q.status),
     };
     p.finish()?;
     Ok(Json(st.store.list(&filter, page).await?))

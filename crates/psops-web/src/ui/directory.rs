@@ -1,6 +1,6 @@
 //! `/accounts` and `/partners`: the customers and the partner organisations, each a
 //! paged, searchable list and a page with its facts and what hangs off it (an account's
-//! contacts and projects, a partner's people and projects), with the buttons to change
+//! contacts and projects; a partner's page is `partner_page.rs`), with the buttons to change
 //! them for whoever the policy lets.
 
 use axum::extract::{Path, State};
@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::accounts::{Account, AccountFilter, ContactFilter};
 use psops_core::partners::{Partner, PartnerFilter};
-use psops_core::people::PersonFilter;
 use psops_core::policy::{Action, Subject, list_scope};
 use psops_core::projects::ProjectFilter;
 use psops_core::record::Record;
@@ -64,10 +63,11 @@ impl Listed for Account {
 
 impl Listed for Partner {
     const TITLE: &'static str = "Partners";
-    const HEADERS: &'static [&'static str] = &["Type", "Region"];
+    const HEADERS: &'static [&'static str] = &["Type", "Status", "Region"];
     fn search(q: Option<String>, s: &Subject) -> PartnerFilter {
         PartnerFilter {
             q,
+            status: None,
             archived: Some(false),
             scope: list_scope(s, ListKind::Partners),
         }
@@ -75,6 +75,7 @@ impl Listed for Partner {
     fn cells(&self) -> Vec<String> {
         vec![
             label(psops_core::code::Code::code(&self.fields.partner_type)),
+            label(psops_core::code::Code::code(&self.status)),
             self.fields.region.clone().unwrap_or_default(),
         ]
     }
@@ -297,77 +298,6 @@ pub async fn account(
                 empty: "No contacts yet.",
                 more: None,
                 add: may.then(|| (format!("/contacts/new?account={}", a.id), "Add a contact")),
-            },
-            project_list,
-        ],
-        saved: p.get("saved").is_some(),
-    };
-    Ok(render("record.html", ctx)?.into_response())
-}
-
-pub async fn partner(
-    State(st): State<AppState>,
-    me: SignedIn,
-    Path(id): Path<String>,
-    p: Pairs,
-) -> Result<Response, UiError> {
-    let s = subject(&st, &me).await?;
-    let partner: Partner = st.store.get(psops_core::Id::new(path_id(&id)?)).await?;
-    allow(&st, &s, Action::Read, &partner).await?;
-    let may = allow(&st, &s, Action::Update, &partner).await.is_ok();
-    let people = st
-        .store
-        .sorted(
-            &PersonFilter {
-                partner_id: Some(partner.id),
-                archived: Some(false),
-                scope: list_scope(&s, ListKind::People),
-                ..Default::default()
-            },
-            first_page(),
-        )
-        .await?;
-    let people_rows = people
-        .items
-        .iter()
-        .map(|p| {
-            vec![
-                (p.fields.name.clone(), Some(format!("/people/{}", p.id))),
-                (p.fields.email.clone(), None),
-                (p.fields.region.clone(), None),
-            ]
-        })
-        .collect();
-    let projects = ProjectFilter {
-        partner_id: Some(partner.id),
-        archived: Some(false),
-        scope: list_scope(&s, ListKind::Projects),
-        ..Default::default()
-    };
-    let project_list = projects_section(&st, projects, format!("/projects?partner={}", partner.id)).await?;
-    let f = &partner.fields;
-    let ctx = RecordPage {
-        frame: frame(&me, &s),
-        title: Partner::TITLE,
-        path: Partner::PATH,
-        name: f.name.clone(),
-        archived: partner.meta.is_archived(),
-        edit: may.then(|| format!("/partners/{}/edit", partner.id)),
-        facts: vec![
-            ("Type", label(psops_core::code::Code::code(&f.partner_type))),
-            ("Region", f.region.clone().unwrap_or_else(|| "—".into())),
-            ("Notes", f.notes.clone().unwrap_or_else(|| "—".into())),
-        ],
-        sections: vec![
-            Section {
-                title: "People",
-                headers: vec!["Name", "E-mail", "Region"],
-                rows: people_rows,
-                empty: "Nobody works for this partner yet.",
-                more: (people.total > u64::from(SHOWN))
-                    .then(|| (format!("/people?partner={}", partner.id), "Everyone")),
-                add: may_edit::<psops_core::people::Person>(&s)
-                    .then(|| (format!("/people/new?partner={}", partner.id), "Add a consultant")),
             },
             project_list,
         ],

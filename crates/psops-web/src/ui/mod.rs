@@ -31,7 +31,9 @@ mod listing;
 mod locale;
 mod milestones;
 mod outbox;
+mod partner_page;
 mod people;
+mod person_profile;
 mod portfolio;
 mod pre_session;
 mod project_closure;
@@ -129,7 +131,8 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))
-        .route("/partners/{id}", get(directory::partner))
+        .route("/partners/{id}", get(partner_page::show))
+        .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
         .route("/reports/utilization", get(reports::utilization))

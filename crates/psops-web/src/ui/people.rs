@@ -206,6 +206,8 @@ struct DetailPage {
     saved: bool,
     /// Who signs in as this person, for an administrator (who manages sign-ins).
     sign_ins: Option<Vec<SignIn>>,
+    /// Skills, certifications and vetting (`person_profile.rs`).
+    profile: Option<super::person_profile::Profile>,
 }
 
 #[derive(Serialize)]
@@ -302,6 +304,7 @@ pub async fn show(
         assign: super::edit::may_edit::<psops_core::assignments::Assignment>(&s),
         saved: p.get("saved").is_some(),
         sign_ins: sign_ins(&st, &s, id).await?,
+        profile: super::person_profile::profile(&st, &s, &person).await?,
     };
     Ok(render("person.html", ctx)?.into_response())
 }

@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("estimate.html", include_str!("../../templates/estimate.html")),
     ("change.html", include_str!("../../templates/change.html")),
     ("escalation.html", include_str!("../../templates/escalation.html")),
+    ("partner.html", include_str!("../../templates/partner.html")),
     (
         "project_escalations.html",
         include_str!("../../templates/project_escalations.html"),
@@ -69,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/people_results.html"),
     ),
     ("person.html", include_str!("../../templates/person.html")),
+    (
+        "person_profile.html",
+        include_str!("../../templates/person_profile.html"),
+    ),
     ("project.html", include_str!("../../templates/project.html")),
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
     ("forecast.html", include_str!("../../templates/forecast.html")),

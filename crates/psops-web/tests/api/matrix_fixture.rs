@@ -144,6 +144,11 @@ async fn project(store: &dyn Store, name: &str, account: i64, manager: i64, part
 }
 
 pub async fn assignment(store: &dyn Store, person: i64, project: i64) -> i64 {
+    // A partner consultant takes customer work only once vetted (and their partner active).
+    let today = time::OffsetDateTime::now_utc().date();
+    psops_demo::vetting::vet_for_work(store, &ctx(), Id::new(person), today)
+        .await
+        .expect("vet");
     let f = AssignmentFields {
         person_id: Id::new(person),
         project_id: Id::new(project),

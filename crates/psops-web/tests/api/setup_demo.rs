@@ -100,7 +100,11 @@ async fn setup_offers_and_loads_the_demo(db: TestDatabase) {
         )
         .await
         .expect("people");
-    assert_eq!(people.items.len(), 61, "the demo's 60 and the administrator");
+    assert_eq!(
+        people.items.len() as i64,
+        61 + psops_demo::partners::PEOPLE_ADDED,
+        "the demo's 60, its partners' candidates and the administrator"
+    );
     assert!(store.verify_rollups().await.expect("verify").is_empty());
     let home = page(&app, Method::GET, "/", &session, "").await.expect(200);
     assert!(home.text.contains("Root"));

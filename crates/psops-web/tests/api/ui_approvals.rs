@@ -171,6 +171,14 @@ async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
             end_date: Some(date!(2026 - 12 - 31)),
             minutes_per_week: Minutes(600),
         };
+        let today = time::OffsetDateTime::now_utc().date();
+        psops_demo::vetting::vet_for_work(store, &WriteCtx::trusted(), Id::new(who), today)
+            .await
+            .expect("vet");
+        let today = time::OffsetDateTime::now_utc().date();
+        psops_demo::vetting::vet_for_work(store, &WriteCtx::trusted(), Id::new(who), today)
+            .await
+            .expect("vet");
         store.create(&WriteCtx::trusted(), a).await.expect("assign");
         log(store, who, alpha, date!(2026 - 03 - 04), 3).await;
         let owner = TimesheetActor {

@@ -87,6 +87,7 @@ pub async fn search(st: &AppState, s: &Subject, entity: Entity, q: &str, limit: 
         }
         Entity::Partner => {
             let filter = PartnerFilter {
+                status: None,
                 q,
                 archived: live,
                 scope: list_scope(s, ListKind::Partners),
