@@ -29,6 +29,7 @@ pub mod minutes;
 pub mod money;
 pub mod notify;
 pub mod page;
+pub mod partner_funds;
 pub mod partners;
 pub mod patch;
 pub mod people;

@@ -97,6 +97,10 @@ pub enum Entity {
     ForecastSnapshot,
     /// A delivered training class whose fee is recognised once complete and rostered.
     Training,
+    /// A prime partner SOW: a partner's funds and rates by role.
+    PrimeSow,
+    /// A project's work authorization drawn on a prime partner SOW.
+    WorkAuthorization,
 }
 
 impl Entity {

@@ -594,6 +594,9 @@ pub trait Store:
     + crate::finance::FinanceStore
     + crate::finance::ledger::LedgerStore
     + RecordStore<crate::finance::training::Training>
+    + RecordStore<crate::partner_funds::PrimeSow>
+    + RecordStore<crate::partner_funds::WorkAuthorization>
+    + crate::partner_funds::PartnerFundsStore
     + crate::finance::forecast_store::ForecastStore
 {
 }
@@ -636,6 +639,9 @@ impl<T> Store for T where
         + crate::finance::FinanceStore
         + crate::finance::ledger::LedgerStore
         + RecordStore<crate::finance::training::Training>
+        + RecordStore<crate::partner_funds::PrimeSow>
+        + RecordStore<crate::partner_funds::WorkAuthorization>
+        + crate::partner_funds::PartnerFundsStore
         + crate::finance::forecast_store::ForecastStore
 {
 }
@@ -686,5 +692,6 @@ pub mod prelude {
     pub use crate::finance::invoices::InvoiceStore;
     pub use crate::finance::ledger::LedgerStore;
     pub use crate::notify::NotificationStore;
+    pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

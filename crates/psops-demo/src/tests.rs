@@ -149,6 +149,7 @@ fn every_entry_passes_the_rules_of_the_api() {
             project: e.project_id.map(|p| &projects[&p]),
             other_minutes_that_day: *other,
             assigned: e.project_id.is_some_and(|p| assigned.contains(&(e.person_id, p))),
+            authorized: &[],
         };
         let checked = check_entry(input, &ctx).unwrap_or_else(|err| panic!("{e:?}: {err}"));
         assert_eq!(checked.billable, e.billable);

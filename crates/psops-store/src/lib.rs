@@ -28,6 +28,7 @@ mod migrate;
 mod opportunities;
 mod org;
 mod outbox;
+mod partner_funds;
 mod partners;
 mod people;
 mod plan;

@@ -177,6 +177,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0025_forecasts.sql"),
         postgres: include_str!("../migrations/postgres/0025_forecasts.sql"),
     },
+    Migration {
+        version: 27,
+        name: "partner_funds",
+        sqlite: include_str!("../migrations/sqlite/0027_partner_funds.sql"),
+        postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -33,6 +33,7 @@ mod contract {
     mod ledger_proptest;
     mod lifecycle;
     mod notifications;
+    mod partner_funds;
     mod portfolio;
     mod rates;
     mod records;
