@@ -25,6 +25,7 @@ mod escalations;
 mod finance;
 mod invoices;
 mod notifications;
+mod partner_funds;
 mod scoping;
 
 pub use closure_csat::ClosureOf;

@@ -55,6 +55,10 @@ mod matrix_ledger;
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
+#[path = "api/matrix_partner_funds.rs"]
+mod matrix_partner_funds;
+#[path = "api/matrix_partner_funds_fixture.rs"]
+mod matrix_partner_funds_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]

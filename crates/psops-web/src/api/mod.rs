@@ -30,6 +30,7 @@ mod ledger;
 mod me;
 mod notifications;
 pub(crate) mod opportunities;
+mod partner_funds;
 mod partners;
 mod people;
 mod period;
@@ -97,7 +98,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem,
         psops_core::delivery::surveys::CsatBy,
         psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
-        psops_core::finance::invoices::Invoice
+        psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
+        psops_core::partner_funds::WorkAuthorization
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -131,6 +133,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(people::router())
         .merge(partners::router())
+        .merge(partner_funds::router())
         .merge(accounts::router())
         .merge(projects::router())
         .merge(assignments::router())
