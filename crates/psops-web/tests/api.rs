@@ -131,6 +131,8 @@ mod ui_milestones;
 mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_partner_funds.rs"]
+mod ui_partner_funds;
 #[path = "api/ui_periods.rs"]
 mod ui_periods;
 #[path = "api/ui_portfolio.rs"]
