@@ -17,6 +17,7 @@ mod install;
 mod names;
 mod org;
 mod org_projects;
+mod partner_funds;
 mod rates;
 mod rng;
 mod scoping;
@@ -127,6 +128,11 @@ impl DemoOrg {
 
     pub fn records(&self) -> &OrgRecords {
         &self.built.records
+    }
+
+    /// Every partner's prime SOWs and the work authorizations drawn on them.
+    pub(crate) fn partner_funds(&self) -> Vec<partner_funds::Planned> {
+        partner_funds::plan(&self.built)
     }
 
     /// One user per role, linked to a fitting person (see `install`).
