@@ -32,7 +32,7 @@ use time::macros::date;
 
 use super::fixtures::{broken, ctx, new, person_fields};
 use super::ledger::{account, project};
-use super::time_fixtures::{as_person, on_project, ops};
+use super::time_fixtures::{as_person, on_project};
 
 crate::stories!(
     a_work_authorization_is_held_to_its_prime_sow,
@@ -375,6 +375,13 @@ async fn funds_and_partner_cost_are_exact_to_the_cent(db: &Db) {
     };
     let _: RoleRate = new(db.create(&ctx(), card).await.expect("card"));
     let eng = partner_engineer(db, &acme, &p, "eng@acme.example").await;
+    // The project's manager approves the partner's time, as they approve staff time.
+    let pm: Person = new(db.create(&ctx(), person_fields("pm@example.com")).await.expect("pm"));
+    let managed = psops_core::projects::ProjectPatch {
+        project_manager_id: Some(Some(pm.id)),
+        ..Default::default()
+    };
+    let p: Project = db.update(&ctx(), p.id, None, managed).await.expect("manager");
     // $1,500.00 of funds; the authorization commits $1,200.00 at $103.33/h.
     let mut f = sow_fields(&acme, "PSOW-1");
     f.funds = usd(150_000);
@@ -384,8 +391,8 @@ async fn funds_and_partner_cost_are_exact_to_the_cent(db: &Db) {
         .await
         .expect("wa"));
     // 7.5 h and 6 h approved; 1 h left in draft consumes nothing.
-    approve(db, &eng, &p, date!(2026 - 03 - 02), 450).await;
-    approve(db, &eng, &p, date!(2026 - 03 - 03), 360).await;
+    approve(db, &eng, &p, date!(2026 - 03 - 02), 450, as_person(&pm)).await;
+    approve(db, &eng, &p, date!(2026 - 03 - 03), 360, as_person(&pm)).await;
     db.create_time_entry(&ctx(), on_project(eng.id, &p, date!(2026 - 03 - 10), 60))
         .await
         .expect("draft");
@@ -447,13 +454,20 @@ async fn funds_and_partner_cost_are_exact_to_the_cent(db: &Db) {
     assert_eq!(again.cost, usd(67_500));
 }
 
-async fn approve(db: &Db, p: &Person, project: &Project, date: Date, minutes: i64) {
+async fn approve(
+    db: &Db,
+    p: &Person,
+    project: &Project,
+    date: Date,
+    minutes: i64,
+    approver: psops_core::reporting::TimesheetActor,
+) {
     db.create_time_entry(&ctx(), on_project(p.id, project, date, minutes))
         .await
         .expect("log");
     let week = IsoWeek::of(date);
     db.submit_week(&ctx(), as_person(p), p.id, week).await.expect("submit");
-    db.approve_week(&ctx(), ops(), p.id, week, Some(project.id))
+    db.approve_week(&ctx(), approver, p.id, week, Some(project.id))
         .await
         .expect("approve");
 }
