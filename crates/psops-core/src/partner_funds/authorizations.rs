@@ -74,31 +74,28 @@ impl WorkAuthorizationFields {
             "end_date must be on or after start_date",
         );
         check_rates(&mut c, &self.rates, self.committed.currency, "committed");
-        match self.expenses_cap {
-            Some(cap) => {
-                c.check(
-                    self.expenses_allowed,
-                    "expenses_cap",
-                    Rule::InvalidValue,
-                    "expenses_cap is given only when expenses_allowed is true",
-                );
-                c.check(
-                    cap.amount_minor >= 0,
-                    "expenses_cap",
-                    Rule::NotNegative,
-                    "expenses_cap must not be negative",
-                );
-                c.check(
-                    cap.currency == self.committed.currency,
-                    "expenses_cap",
-                    Rule::Currency,
-                    format!(
-                        "expenses_cap must be in {}, the currency of committed",
-                        self.committed.currency
-                    ),
-                );
-            }
-            None => {}
+        if let Some(cap) = self.expenses_cap {
+            c.check(
+                self.expenses_allowed,
+                "expenses_cap",
+                Rule::InvalidValue,
+                "expenses_cap is given only when expenses_allowed is true",
+            );
+            c.check(
+                cap.amount_minor >= 0,
+                "expenses_cap",
+                Rule::NotNegative,
+                "expenses_cap must not be negative",
+            );
+            c.check(
+                cap.currency == self.committed.currency,
+                "expenses_cap",
+                Rule::Currency,
+                format!(
+                    "expenses_cap must be in {}, the currency of committed",
+                    self.committed.currency
+                ),
+            );
         }
         c.into_result()
     }
