@@ -471,3 +471,53 @@ async fn approve(
         .await
         .expect("approve");
 }
+
+/// Gives a partner a work authorization on a project for all of 2026 (under a prime SOW
+/// of its own), so its people's time there goes in — for stories about something else.
+pub async fn authorize(db: &Db, partner: psops_core::partners::PartnerId, project: psops_core::projects::ProjectId) {
+    authorize_between(db, partner, project, date!(2026 - 01 - 01), date!(2026 - 12 - 31)).await;
+}
+
+/// The same between two days.
+pub async fn authorize_between(
+    db: &Db,
+    partner: psops_core::partners::PartnerId,
+    project: psops_core::projects::ProjectId,
+    from: Date,
+    to: Date,
+) {
+    let name = format!("Cover {}-{}-{from}", partner.get(), project.get());
+    let f = PrimeSowFields {
+        partner_id: partner,
+        name: format!("PSOW {name}"),
+        funds: usd(100_000_000),
+        rates: vec![PartnerRate {
+            role: Function::PartnerConsultant,
+            rate: usd(10_000),
+        }],
+        start_date: from,
+        end_date: to,
+        status: PrimeSowStatus::Active,
+        notes: None,
+    };
+    let sow: PrimeSow = new(db.create(&ctx(), f).await.expect("cover sow"));
+    let w = WorkAuthorizationFields {
+        prime_sow_id: sow.id,
+        project_id: project,
+        name: format!("WA {name}"),
+        scope: "Delivery".into(),
+        requirements: None,
+        background_checks_on: None,
+        rates: vec![PartnerRate {
+            role: Function::PartnerConsultant,
+            rate: usd(10_000),
+        }],
+        billing_terms: None,
+        start_date: from,
+        end_date: to,
+        expenses_allowed: false,
+        expenses_cap: None,
+        committed: usd(100),
+    };
+    let _: WorkAuthorization = new(db.create(&ctx(), w).await.expect("cover wa"));
+}
