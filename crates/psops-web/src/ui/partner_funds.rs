@@ -2,7 +2,8 @@
 //! remaining, the low-funds warning) in a sorted, paged list, and `/partner-funds/{id}`:
 //! one prime SOW's rates by role and the work authorizations drawn on it, each with its
 //! own bar. Ops, finance, administrators and leadership see every partner's; a partner's
-//! managers see their own organisation's only. The records are kept through the API.
+//! managers see their own organisation's only. The records are kept through the API;
+//! a partner's page links here as `/partner-funds?partner_id=N`.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
@@ -88,6 +89,7 @@ struct ListPage {
     columns: Vec<Column>,
     pager: Pager,
     q: String,
+    partner_id: String,
     threshold: String,
 }
 
@@ -102,8 +104,11 @@ pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         return Err(not_found());
     };
     let mut e = Params::new();
+    // `?partner_id=` (the link from a partner's page) narrows the company's view; a
+    // partner's manager is held to their own organisation whatever they ask.
+    let asked = e.id("partner_id", p.get("partner_id").filter(|v| !v.is_empty()));
     let filter = PrimeSowFilter {
-        partner_id,
+        partner_id: partner_id.or(asked),
         q: p.get("q").filter(|v| !v.is_empty()).map(str::to_string),
         archived: Some(false),
         ..PrimeSowFilter::default()
@@ -142,6 +147,7 @@ pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         columns: table::head("/partner-funds", &p, &at, vec![col("Prime SOW", ByName::Name)]),
         pager: table::pager("/partner-funds", &p, &at, list.total),
         q: p.text("q"),
+        partner_id: p.text("partner_id"),
         threshold: format!("{} %", threshold / 100),
     };
     Ok(render("partner_funds.html", view)?.into_response())

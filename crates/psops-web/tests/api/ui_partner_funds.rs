@@ -43,6 +43,15 @@ async fn prime_sows_show_their_funds_to_finance_and_to_their_own_partner(app: Te
     assert!(list.contains("$1,000,000.00"), "the funds: {list}");
     assert!(list.contains("Partner A") && list.contains("Partner B"), "{list}");
 
+    // Narrowed to one partner (the link from a partner's page).
+    let only_b = html(
+        &fin.get(&app, &format!("/partner-funds?partner_id={}", org.partner_b))
+            .await
+            .expect(200),
+    );
+    assert!(only_b.contains(&format!("id=\"prime-sow-{b_sow}\"")), "{only_b}");
+    assert!(!only_b.contains(&format!("id=\"prime-sow-{a_sow}\"")), "{only_b}");
+
     // A prime SOW with an authorization on PA: its rates and the authorization's bar.
     let wa = crate::matrix_partner_funds_fixture::target(store, &org, true, true, false).await;
     let wa: psops_core::partner_funds::WorkAuthorization =
@@ -54,7 +63,12 @@ async fn prime_sows_show_their_funds_to_finance_and_to_their_own_partner(app: Te
     assert!(page.contains("id=\"work-authorizations-table\""), "{page}");
     assert!(page.contains("$100.00"), "the WA's rate: {page}");
 
-    let mine = html(&partner.get(&app, "/partner-funds").await.expect(200));
+    let mine = html(
+        &partner
+            .get(&app, &format!("/partner-funds?partner_id={}", org.partner_b))
+            .await
+            .expect(200),
+    );
     assert!(mine.contains(&format!("id=\"prime-sow-{a_sow}\"")), "{mine}");
     assert!(!mine.contains(&format!("id=\"prime-sow-{b_sow}\"")), "{mine}");
     assert!(!mine.contains("Partner B"), "{mine}");
