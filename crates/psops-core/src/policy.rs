@@ -202,6 +202,12 @@ pub enum Resource {
     Notification {
         project: Option<ProjectFacts>,
     },
+    /// A partner's prime SOWs and the work authorizations drawn on them (funds and the
+    /// rates the partner is paid): kept by ops, finance and administrators, read by them
+    /// and leadership, and by the partner's own managers — nobody else at any partner.
+    PartnerFunds {
+        partner_id: PartnerId,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -511,6 +517,24 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::ProjectMoney { project, cost: false } | Resource::Invoice { project } => {
             s.sees_bill_rates() || !s.is_partner() && s.manages(project)
         }
+        Resource::PartnerFunds { partner_id } => match partner_funds_scope(s) {
+            Some(None) => true,
+            Some(Some(own)) => own == *partner_id,
+            None => false,
+        },
+    }
+}
+
+/// Whose prime SOWs and work authorizations the subject reads, as [`decide`] allows
+/// them: everyone's (`Some(None)`), one partner's own (`Some(Some(partner))`: a partner
+/// manager), or none.
+pub fn partner_funds_scope(s: &Subject) -> Option<Option<PartnerId>> {
+    if s.staff_in(&[Role::Admin, Role::Ops, Role::Finance, Role::Leadership]) {
+        Some(None)
+    } else if s.has(Role::PartnerManager) && s.partner_id.is_some() {
+        Some(s.partner_id)
+    } else {
+        None
     }
 }
 
@@ -607,6 +631,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         | Resource::Invoice { .. } => s.keeps_rates(),
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
         Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
+        Resource::PartnerFunds { .. } => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         // PS leadership decides a change, never the one who raised it.
         Resource::Change { raised_by, .. } if action == Action::Approve => {
             staff(&[Role::Leadership]) && *raised_by != Some(s.user_id)
@@ -794,6 +819,7 @@ impl ListScope {
             | Resource::ProjectMoney { project: p, .. }
             | Resource::Invoice { project: p } => managed(p),
             Resource::Notification { project } => project.is_some_and(|p| managed(&p)),
+            Resource::PartnerFunds { partner_id } => org(Some(*partner_id)),
             Resource::Catalog
             | Resource::SkuRequest { .. }
             | Resource::RateCard { .. }

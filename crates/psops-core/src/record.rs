@@ -103,6 +103,10 @@ pub enum Entity {
     PersonSkill,
     PersonCertification,
     VettingReview,
+    /// A prime partner SOW: a partner's funds and rates by role.
+    PrimeSow,
+    /// A project's work authorization drawn on a prime partner SOW.
+    WorkAuthorization,
 }
 
 impl Entity {

@@ -299,6 +299,18 @@ pub enum Rule {
     /// A vetting review's reviewer is not one of the company's own people, or an
     /// interviewer's function does not interview the consultant's track.
     Reviewer,
+    /// A work authorization's hourly rate for a role is above its prime partner SOW's rate
+    /// for that role, or the prime SOW has no rate for it (the message names the role and
+    /// the ceiling).
+    RateCeiling,
+    /// A work authorization commits more than its prime partner SOW's uncommitted funds,
+    /// or a prime SOW's funds would no longer cover what is committed.
+    PartnerFunds,
+    /// A work authorization's dates lie outside its prime partner SOW's dates.
+    WithinPrimeSow,
+    /// A partner consultant logs time on a project their organisation holds no work
+    /// authorization for, or on a day outside every such authorization's dates.
+    NoAuthorization,
 }
 
 impl Rule {

@@ -594,6 +594,9 @@ pub trait Store:
     + crate::finance::FinanceStore
     + crate::finance::ledger::LedgerStore
     + RecordStore<crate::finance::training::Training>
+    + RecordStore<crate::partner_funds::PrimeSow>
+    + RecordStore<crate::partner_funds::WorkAuthorization>
+    + crate::partner_funds::PartnerFundsStore
     + crate::finance::forecast_store::ForecastStore
     + crate::partnering::onboarding::OnboardingStore
     + crate::partnering::vetting::VettingStore
@@ -642,6 +645,9 @@ impl<T> Store for T where
         + crate::finance::FinanceStore
         + crate::finance::ledger::LedgerStore
         + RecordStore<crate::finance::training::Training>
+        + RecordStore<crate::partner_funds::PrimeSow>
+        + RecordStore<crate::partner_funds::WorkAuthorization>
+        + crate::partner_funds::PartnerFundsStore
         + crate::finance::forecast_store::ForecastStore
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore
@@ -700,5 +706,6 @@ pub mod prelude {
     pub use crate::notify::NotificationStore;
     pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::vetting::VettingStore;
+    pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

@@ -159,6 +159,10 @@ pub struct EntryContext<'a> {
     /// Whether the person holds an assignment on the entry's project (an archived one
     /// does not count); unused for internal time.
     pub assigned: bool,
+    /// For a partner's consultant on a project: the dates (first, last) of the live work
+    /// authorizations their organisation holds on it. Staff and internal time ignore it,
+    /// and the store loads it only for partner people.
+    pub authorized: &'a [(Date, Date)],
 }
 
 /// An entry that passed every rule, with `billable` resolved.
@@ -239,6 +243,9 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
                 Rule::ProjectDates,
                 "date must lie inside the project's start and end dates",
             );
+            if person.partner_id.is_some() {
+                check_authorized(&mut c, input.date, ctx.authorized);
+            }
             let billable = input.billable.unwrap_or(project.fields.default_billable());
             c.check(
                 !billable || project.fields.default_billable(),
@@ -266,6 +273,37 @@ pub fn check_entry(input: NewTimeEntry, ctx: &EntryContext<'_>) -> Result<Checke
     };
     c.into_result()?;
     Ok(CheckedEntry { input, billable, note })
+}
+
+/// A partner's consultant logs time on a project only when their organisation holds a
+/// work authorization for it, and only inside one's dates.
+fn check_authorized(c: &mut Checks, date: Date, authorized: &[(Date, Date)]) {
+    if authorized.is_empty() {
+        c.check(
+            false,
+            "project_id",
+            Rule::NoAuthorization,
+            "your partner organisation holds no work authorization for this project: partner consultants log time only on projects their organisation is authorised for",
+        );
+        return;
+    }
+    let spans = authorized
+        .iter()
+        .map(|(from, to)| {
+            format!(
+                "{} to {}",
+                crate::dates::format_date(*from),
+                crate::dates::format_date(*to)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    c.check(
+        authorized.iter().any(|(from, to)| *from <= date && date <= *to),
+        "date",
+        Rule::NoAuthorization,
+        format!("date must lie inside the dates of your organisation's work authorization for this project ({spans})"),
+    );
 }
 
 #[cfg(test)]
@@ -360,8 +398,55 @@ mod tests {
                 project,
                 other_minutes_that_day: other,
                 assigned,
+                authorized: &[],
             },
         )
+    }
+
+    #[test]
+    fn a_partner_consultant_logs_time_only_inside_a_work_authorization() {
+        let tm = project(BillingType::TimeAndMaterials, ProjectType::Consulting);
+        let mut p = person();
+        p.fields.partner_id = Some(Id::new(3));
+        let settings = Settings::default();
+        let check = |authorized: &[(Date, Date)], input: NewTimeEntry| {
+            broken(check_entry(
+                input,
+                &EntryContext {
+                    settings: &settings,
+                    person: &p,
+                    project: Some(&tm),
+                    other_minutes_that_day: 0,
+                    assigned: true,
+                    authorized,
+                },
+            ))
+        };
+        assert_eq!(check(&[], entry(60)), [("project_id".into(), Rule::NoAuthorization)]);
+        let window = [(date!(2026 - 03 - 03), date!(2026 - 03 - 31))];
+        assert_eq!(check(&window, entry(60)), [("date".into(), Rule::NoAuthorization)]);
+        let mut inside = entry(60);
+        inside.date = date!(2026 - 03 - 03);
+        assert!(check(&window, inside.clone()).is_empty());
+        // Internal time is not a partner's project time.
+        inside.project_id = None;
+        inside.category = Some(InternalCategory::Admin);
+        assert!(
+            broken(check_entry(
+                inside,
+                &EntryContext {
+                    settings: &settings,
+                    person: &p,
+                    project: None,
+                    other_minutes_that_day: 0,
+                    assigned: false,
+                    authorized: &[],
+                },
+            ))
+            .is_empty()
+        );
+        // Staff never need one.
+        assert!(broken(rules(entry(60), Some(&tm), 0)).is_empty());
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub async fn install(
             .await?;
         made.push((user.role, u.id));
     }
+    // Partner time is costed at the authorised rates once the authorizations are in.
+    crate::partner_funds::add(store, ctx, org.partner_funds()).await?;
     crate::catalog::add(store, ctx, &made, org.spec().end).await?;
     // Scoping prices from the catalog's prices and the rate cards, so it comes last.
     crate::scoping::add(store, ctx, org, &made).await?;

@@ -18,6 +18,7 @@ mod names;
 mod org;
 mod org_projects;
 pub mod partners;
+mod partner_funds;
 mod rates;
 mod rng;
 mod scoping;
@@ -129,6 +130,11 @@ impl DemoOrg {
 
     pub fn records(&self) -> &OrgRecords {
         &self.built.records
+    }
+
+    /// Every partner's prime SOWs and the work authorizations drawn on them.
+    pub(crate) fn partner_funds(&self) -> Vec<partner_funds::Planned> {
+        partner_funds::plan(&self.built)
     }
 
     /// One user per role, linked to a fitting person (see `install`).

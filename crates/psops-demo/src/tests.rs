@@ -132,6 +132,7 @@ fn every_entry_passes_the_rules_of_the_api() {
         .collect();
     let time = all_time(&org);
     assert!(time.entries.len() > 5_000, "{}", time.entries.len());
+    let windows = crate::partner_funds::windows(&org.partner_funds());
     for e in &time.entries {
         let other = day_totals.entry((e.person_id, e.date)).or_default();
         let input = NewTimeEntry {
@@ -149,6 +150,12 @@ fn every_entry_passes_the_rules_of_the_api() {
             project: e.project_id.map(|p| &projects[&p]),
             other_minutes_that_day: *other,
             assigned: e.project_id.is_some_and(|p| assigned.contains(&(e.person_id, p))),
+            authorized: match (people[&e.person_id].fields.partner_id, e.project_id) {
+                (Some(partner), Some(project)) => {
+                    windows.get(&(partner.get(), project)).map(Vec::as_slice).unwrap_or(&[])
+                }
+                _ => &[],
+            },
         };
         let checked = check_entry(input, &ctx).unwrap_or_else(|err| panic!("{e:?}: {err}"));
         assert_eq!(checked.billable, e.billable);

@@ -29,6 +29,7 @@ mod opportunities;
 mod org;
 mod outbox;
 mod partnering;
+mod partner_funds;
 mod partners;
 mod people;
 mod plan;

@@ -183,6 +183,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0026_partner_onboarding.sql"),
         postgres: include_str!("../migrations/postgres/0026_partner_onboarding.sql"),
     },
+    Migration {
+        version: 27,
+        name: "partner_funds",
+        sqlite: include_str!("../migrations/sqlite/0027_partner_funds.sql"),
+        postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

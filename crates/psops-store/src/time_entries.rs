@@ -106,12 +106,19 @@ async fn check(tx: &mut Tx, input: NewTimeEntry, this: Option<TimeEntryId>) -> R
         }
         None => false,
     };
+    // A partner's consultant on a project: their organisation's work authorizations
+    // there (one indexed query, for partner people only — staff pay nothing for it).
+    let authorized = match (person.fields.partner_id, input.project_id) {
+        (Some(partner), Some(project)) => crate::partner_funds::windows(tx, partner, project).await?,
+        _ => Vec::new(),
+    };
     let ctx = EntryContext {
         settings: &settings,
         person: &person,
         project: project.as_ref(),
         other_minutes_that_day: other,
         assigned,
+        authorized: &authorized,
     };
     check_entry(input, &ctx)
 }

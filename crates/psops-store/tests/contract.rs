@@ -35,6 +35,7 @@ mod contract {
     mod notifications;
     pub mod partners_onboarding;
     mod partners_vetting;
+    mod partner_funds;
     mod portfolio;
     mod rates;
     mod records;

@@ -26,6 +26,7 @@ mod finance;
 mod invoices;
 mod notifications;
 pub mod partnering;
+mod partner_funds;
 mod scoping;
 
 pub use closure_csat::ClosureOf;

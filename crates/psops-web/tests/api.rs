@@ -57,6 +57,10 @@ mod matrix_notifications;
 mod matrix_notifications_fixture;
 #[path = "api/matrix_partnering.rs"]
 mod matrix_partnering;
+#[path = "api/matrix_partner_funds.rs"]
+mod matrix_partner_funds;
+#[path = "api/matrix_partner_funds_fixture.rs"]
+mod matrix_partner_funds_fixture;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -131,6 +135,8 @@ mod ui_outbox;
 mod ui_pages;
 #[path = "api/ui_partners.rs"]
 mod ui_partners;
+#[path = "api/ui_partner_funds.rs"]
+mod ui_partner_funds;
 #[path = "api/ui_periods.rs"]
 mod ui_periods;
 #[path = "api/ui_portfolio.rs"]

@@ -9,6 +9,8 @@ use serde::Serialize;
 use time::Date;
 use utoipa::ToSchema;
 
+use crate::partner_funds::{PartnerRate, funds::rate_for};
+use crate::partners::PartnerId;
 use crate::people::{Function, PersonId};
 use crate::projects::{BillingType, ProjectId};
 use crate::rates::fx::{Rate, convert};
@@ -60,6 +62,22 @@ pub struct Books {
     roles: HashMap<(PersonId, ProjectId), Periods<Function>>,
     /// Per currency, (date, rate into the reporting currency), by date.
     fx: HashMap<Currency, Vec<(Date, Rate)>>,
+    /// The partner organisation of each partner consultant.
+    partner_of: HashMap<PersonId, PartnerId>,
+    /// Per partner and project, the work authorizations' dates and rates by role.
+    authorized: HashMap<(PartnerId, ProjectId), Vec<Authorized>>,
+}
+
+/// A work authorization as pricing needs it: whose, on which project, when, at which
+/// rates — what a partner consultant's hour there costs the company.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authorized {
+    pub id: crate::partner_funds::WorkAuthorizationId,
+    pub partner: PartnerId,
+    pub project: ProjectId,
+    pub start: Date,
+    pub end: Date,
+    pub rates: Vec<PartnerRate>,
 }
 
 /// A person's assignment as pricing needs it: the role they play on a project, when.
@@ -132,6 +150,29 @@ impl Books {
                 .push((a.start, a.end, a.role));
         }
         b
+    }
+
+    /// The books with partner costs: a partner consultant's hour on a project costs the
+    /// rate of their role on the work authorization in force that day, not their own
+    /// cost rate. `people` are the partner consultants with their organisation.
+    pub fn with_authorizations(mut self, people: &[(PersonId, PartnerId)], authorized: Vec<Authorized>) -> Books {
+        self.partner_of.extend(people.iter().copied());
+        for a in authorized {
+            self.authorized.entry((a.partner, a.project)).or_default().push(a);
+        }
+        self
+    }
+
+    /// What an hour of a partner consultant in a role on a project costs on a day under
+    /// their organisation's work authorization: none for staff, outside every
+    /// authorization, or for a role it does not price.
+    pub fn authorized_rate(&self, person: PersonId, project: ProjectId, role: Function, date: Date) -> Option<Money> {
+        let partner = self.partner_of.get(&person)?;
+        self.authorized
+            .get(&(*partner, project))?
+            .iter()
+            .filter(|a| a.start <= date && date <= a.end)
+            .find_map(|a| rate_for(&a.rates, role))
     }
 
     /// The organisation's reporting currency.
@@ -223,7 +264,10 @@ impl Books {
     pub fn price(&self, p: &Terms, w: &Work) -> Result<Priced> {
         let role = self.role(w.person, w.function, p.id, w.date);
         let bill_rate = self.bill_rate(p, role, w.date);
-        let cost_rate = self.cost_rate(w.person, w.date);
+        // A partner consultant costs what their work authorization pays for the role.
+        let cost_rate = self
+            .authorized_rate(w.person, p.id, role, w.date)
+            .or_else(|| self.cost_rate(w.person, w.date));
         Ok(Priced {
             role,
             bill_rate,

@@ -169,3 +169,44 @@ fn conversions_use_the_rate_of_the_day_and_round_once() {
         Money::new(8_301, cur("EUR"))
     );
 }
+
+#[test]
+fn a_partner_consultant_costs_the_work_authorizations_rate_for_their_role() {
+    use crate::finance::pricing::Authorized;
+    use crate::partner_funds::PartnerRate;
+    let b = books().with_authorizations(
+        &[(Id::new(7), Id::new(4))],
+        vec![Authorized {
+            id: Id::new(1),
+            partner: Id::new(4),
+            project: Id::new(1),
+            start: date!(2026 - 03 - 01),
+            end: date!(2026 - 08 - 31),
+            rates: vec![
+                PartnerRate {
+                    role: Function::Engineer,
+                    rate: usd(10_333),
+                },
+                PartnerRate {
+                    role: Function::TechnicalArchitect,
+                    rate: usd(12_000),
+                },
+            ],
+        }],
+    );
+    let p = terms(1, "USD", "AMER");
+    // 7.5 h × 103.33 = 774.975, rounded once to 774.98; the bill side is untouched.
+    let inside = b.price(&p, &work(date!(2026 - 07 - 14), 450)).unwrap();
+    assert_eq!((inside.cost_rate, inside.cost), (Some(usd(10_333)), Some(usd(77_498))));
+    assert_eq!(inside.bill, Some(usd(150_000)));
+    // The assignment's role picks the authorization's rate for that role.
+    let architect = b.price(&p, &work(date!(2026 - 08 - 03), 60)).unwrap();
+    assert_eq!(architect.cost, Some(usd(12_000)));
+    // Outside the authorization, or on another project, the own cost rate applies.
+    let outside = b.price(&p, &work(date!(2026 - 09 - 01), 60)).unwrap();
+    assert_eq!(outside.cost, Some(usd(9_000)));
+    let elsewhere = b
+        .price(&terms(2, "USD", "AMER"), &work(date!(2026 - 07 - 14), 60))
+        .unwrap();
+    assert_eq!(elsewhere.cost, Some(usd(9_000)));
+}

@@ -28,6 +28,9 @@ pub struct FinanceSettings {
     pub credit_note_prefix: String,
     /// Days from an invoice's date to its due date.
     pub payment_days: i64,
+    /// When a prime partner SOW's remaining funds are low enough to warn (and issue the
+    /// next one), in basis points of its funds (20 % by default).
+    pub partner_low_funds_bp: i64,
 }
 
 impl Default for FinanceSettings {
@@ -41,6 +44,7 @@ impl Default for FinanceSettings {
             invoice_prefix: "INV-".into(),
             credit_note_prefix: "CN-".into(),
             payment_days: 30,
+            partner_low_funds_bp: 2_000,
         }
     }
 }
@@ -53,6 +57,7 @@ impl FinanceSettings {
             (self.hard_weight_bp, "finance.hard_weight_bp"),
             (self.accuracy_bp, "finance.accuracy_bp"),
             (self.block_accuracy_bp, "finance.block_accuracy_bp"),
+            (self.partner_low_funds_bp, "finance.partner_low_funds_bp"),
         ] {
             c.check(
                 (0..=10_000).contains(&v),

@@ -80,7 +80,18 @@ async fn read(db: &Db, project: Option<ProjectId>) -> Result<Books> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(Books::new(reporting, &card, &overrides, &costs, &fx, &roles))
+    let books = Books::new(reporting, &card, &overrides, &costs, &fx, &roles);
+    if project.is_some() {
+        return Ok(books);
+    }
+    // Partner consultants cost what their organisation's work authorizations pay.
+    let mut pools = pools;
+    let people = crate::partner_funds::partner_people(&mut pools).await?;
+    if people.is_empty() {
+        return Ok(books);
+    }
+    let authorized = crate::partner_funds::authorized(&mut pools).await?;
+    Ok(books.with_authorizations(&people, authorized))
 }
 
 /// The pricing terms of projects (all of them when `only` is empty): the currency their

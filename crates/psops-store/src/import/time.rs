@@ -63,6 +63,8 @@ struct Run<'a> {
     assigned: HashMap<(i64, i64), bool>,
     /// Assignments this import created, with the days and minutes of their rows.
     created_assignments: HashMap<(i64, i64), Spread>,
+    /// The work authorizations' dates by (partner, project), for partner people's rows.
+    windows: HashMap<(i64, i64), Vec<(Date, Date)>>,
     deltas: Deltas,
     report: ImportReport,
 }
@@ -104,6 +106,7 @@ async fn import(
         created_people: HashMap::new(),
         assigned: HashMap::new(),
         created_assignments: HashMap::new(),
+        windows: crate::partner_funds::all_windows(&mut tx).await?,
         deltas: Deltas::default(),
         entry_ids: Vec::new(),
         report: ImportReport::new("time", Some(format), options.dry_run),
@@ -244,12 +247,21 @@ impl Run<'_> {
         let assigned = ids
             .project_id
             .is_some_and(|p| self.assigned.get(&(ids.person_id.get(), p.get())) == Some(&true));
+        let authorized = match (person.fields.partner_id, ids.project_id) {
+            (Some(partner), Some(project)) => self
+                .windows
+                .get(&(partner.get(), project.get()))
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            _ => &[],
+        };
         let ctx = EntryContext {
             settings: &self.settings,
             person,
             project,
             other_minutes_that_day: self.day.get(&(ids.person_id.get(), row.date)).copied().unwrap_or(0),
             assigned,
+            authorized,
         };
         check_entry(input, &ctx)
     }

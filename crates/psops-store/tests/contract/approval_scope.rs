@@ -82,6 +82,10 @@ async fn the_queue_holds_exactly_what_the_subject_approves(db: &Db) {
     let by_a = project(db, "Delivered by A", &a0, Some(a)).await;
     let internal_project = project(db, "Internal", &staff0, None).await;
     let by_b = project(db, "Delivered by B", &staff1, Some(b)).await;
+    // Partner people log time only under their organisation's work authorizations.
+    for (org, on) in [(a, &by_a), (a, &internal_project), (b, &by_a), (b, &by_b)] {
+        super::partner_funds::authorize(db, org, on.id).await;
+    }
     let day = date!(2026 - 03 - 02);
     for p in &people {
         log(db, on_project(p.id, &by_a, day, 60)).await;

@@ -73,6 +73,24 @@ async fn through_the_api(db: &Db, r: &OrgRecords, time: &TimeBatch) {
         super::fixtures::vet(db, a.fields.person_id).await;
         db.create(&c, a.fields.clone()).await.unwrap();
     }
+    // Partner people log time only under work authorizations: one per partner and
+    // project, covering that pair's entries.
+    let mut spans: std::collections::BTreeMap<(i64, i64), (time::Date, time::Date)> = Default::default();
+    for e in &time.entries {
+        let partner = r
+            .people
+            .iter()
+            .find(|p| p.id == e.person_id)
+            .and_then(|p| p.fields.partner_id);
+        if let (Some(partner), Some(project)) = (partner, e.project_id) {
+            let s = spans.entry((partner.get(), project)).or_insert((e.date, e.date));
+            s.0 = s.0.min(e.date);
+            s.1 = s.1.max(e.date);
+        }
+    }
+    for ((partner, project), (from, to)) in spans {
+        super::partner_funds::authorize_between(db, Id::new(partner), Id::new(project), from, to).await;
+    }
     for e in &time.entries {
         let input = NewTimeEntry {
             person_id: Id::new(e.person_id),

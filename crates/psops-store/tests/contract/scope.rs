@@ -96,6 +96,9 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         };
         projects.push(db.update(&ctx(), p.id, None, patch).await.unwrap());
     }
+    // Partner people log time only under their organisation's work authorizations.
+    super::partner_funds::authorize(db, a, projects[2].id).await;
+    super::partner_funds::authorize(db, b, projects[3].id).await;
     // Everyone works on a project of their own world, and p2 on two.
     let plan = [(0, 0), (1, 1), (2, 0), (2, 1), (3, 2), (4, 2), (5, 3)];
     for (who, on) in plan {

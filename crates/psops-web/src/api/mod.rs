@@ -32,6 +32,7 @@ mod notifications;
 pub(crate) mod opportunities;
 mod partner_records;
 mod partnering;
+mod partner_funds;
 mod partners;
 mod people;
 mod period;
@@ -99,7 +100,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::delivery::health::HealthReport, psops_core::delivery::raid::RaidItem,
         psops_core::delivery::surveys::CsatBy,
         psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
-        psops_core::finance::invoices::Invoice
+        psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
+        psops_core::partner_funds::WorkAuthorization
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -134,6 +136,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(partners::router())
         .merge(partnering::router())
+        .merge(partner_funds::router())
         .merge(accounts::router())
         .merge(projects::router())
         .merge(assignments::router())

@@ -136,6 +136,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::invoices::sees_invoices(s) {
         nav.push(link("/invoices", "Invoices"));
     }
+    if super::partner_funds::sees_partner_funds(s) {
+        nav.push(link("/partner-funds", "Partner funds"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -32,6 +32,7 @@ mod locale;
 mod milestones;
 mod outbox;
 mod partner_page;
+mod partner_funds;
 mod people;
 mod person_profile;
 mod portfolio;
@@ -145,6 +146,8 @@ pub fn router() -> Router<AppState> {
         .route("/finance/periods/{month}/reopen", post(finance_periods::reopen))
         .route("/admin/outbox", get(outbox::page))
         .route("/admin/outbox/{id}/resend", post(outbox::resend))
+        .route("/partner-funds", get(partner_funds::page))
+        .route("/partner-funds/{id}", get(partner_funds::show))
         .route("/invoices", get(invoices::page).post(invoices::create))
         .route("/invoices/{id}", get(invoices::show))
         .route("/invoices/{id}/print", get(invoices::print))

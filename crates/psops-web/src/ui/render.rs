@@ -15,6 +15,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
+    ("partner_funds.html", include_str!("../../templates/partner_funds.html")),
+    (
+        "partner_funds_bar.html",
+        include_str!("../../templates/partner_funds_bar.html"),
+    ),
+    ("partner_fund.html", include_str!("../../templates/partner_fund.html")),
     ("past_end.html", include_str!("../../templates/past_end.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("edit.html", include_str!("../../templates/edit.html")),

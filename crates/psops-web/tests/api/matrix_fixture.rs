@@ -276,6 +276,8 @@ impl Org {
         assignment(store, people[6], p1).await;
         assignment(store, people[8], pa).await;
         assignment(store, b_person, pb).await;
+        // Partner people log time only under a work authorization.
+        crate::matrix_partner_funds_fixture::cover(store, partner_a, pa, partner_b, pb).await;
         let mut users = Vec::new();
         let mut tokens = Vec::new();
         for (i, role) in ROLES.iter().enumerate() {

@@ -162,6 +162,12 @@ async fn a_partner_project_manager_sees_only_what_they_may_read(app: TestApp) {
     )
     .await;
     let w10 = IsoWeek::new(2026, 10).expect("week");
+    // Partner people log time only under their organisation's work authorizations.
+    let bea: psops_core::people::Person = store.get(Id::new(org.b_consultant)).await.expect("bea");
+    let partner_b = bea.fields.partner_id.map(|p| p.get()).expect("partner B");
+    for partner in [org.partner_a, partner_b] {
+        crate::matrix_partner_funds_fixture::authorization(store, partner, alpha).await;
+    }
     for who in [org.a_consultant, org.ada, org.b_consultant] {
         let a = AssignmentFields {
             person_id: Id::new(who),

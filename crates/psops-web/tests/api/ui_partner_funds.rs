@@ -1,0 +1,86 @@
+//! The partner funds pages, signed in: finance sees every partner's prime SOWs with their
+//! funds bars and opens one to its rates and work authorizations; partner A's manager
+//! sees partner A's only, and partner B's page is not found to them; a consultant has no
+//! such page.
+
+use psops_core::auth::Role;
+
+use crate::matrix_fixture::Org;
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, web_user};
+
+fn html(r: &crate::support::Resp) -> String {
+    r.text
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&#x27;", "'")
+}
+
+async fn prime_sows_show_their_funds_to_finance_and_to_their_own_partner(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = Org::build(store).await;
+    web_user(store, "fin@org.example", vec![Role::Finance], Some(org.people[2])).await;
+    web_user(
+        store,
+        "pm@partner.example",
+        vec![Role::PartnerManager],
+        Some(org.people[7]),
+    )
+    .await;
+    web_user(store, "con@org.example", vec![Role::Consultant], Some(org.people[6])).await;
+    let fin = Browser::sign_in(&app, "fin@org.example").await;
+    let partner = Browser::sign_in(&app, "pm@partner.example").await;
+    let con = Browser::sign_in(&app, "con@org.example").await;
+    // The matrix's partners each hold one prime SOW with one authorization.
+    let a_sow = crate::matrix_partner_funds_fixture::target(store, &org, false, true, false).await;
+    let b_sow = crate::matrix_partner_funds_fixture::target(store, &org, false, false, false).await;
+
+    let list = html(&fin.get(&app, "/partner-funds").await.expect(200));
+    assert!(list.contains("href=\"/partner-funds\""), "the nav links the page");
+    assert!(list.contains(&format!("id=\"prime-sow-{a_sow}\"")), "{list}");
+    assert!(list.contains(&format!("id=\"prime-sow-{b_sow}\"")), "{list}");
+    assert!(list.contains("funds-bar"), "{list}");
+    assert!(list.contains("$1,000,000.00"), "the funds: {list}");
+    assert!(list.contains("Partner A") && list.contains("Partner B"), "{list}");
+
+    // Narrowed to one partner (the link from a partner's page).
+    let only_b = html(
+        &fin.get(&app, &format!("/partner-funds?partner_id={}", org.partner_b))
+            .await
+            .expect(200),
+    );
+    assert!(only_b.contains(&format!("id=\"prime-sow-{b_sow}\"")), "{only_b}");
+    assert!(!only_b.contains(&format!("id=\"prime-sow-{a_sow}\"")), "{only_b}");
+
+    // A prime SOW with an authorization on PA: its rates and the authorization's bar.
+    let wa = crate::matrix_partner_funds_fixture::target(store, &org, true, true, false).await;
+    let wa: psops_core::partner_funds::WorkAuthorization =
+        store.get(psops_core::Id::new(wa)).await.expect("work authorization");
+    let first = wa.fields.prime_sow_id.to_string();
+    let page = html(&fin.get(&app, &format!("/partner-funds/{first}")).await.expect(200));
+    assert!(page.contains("id=\"prime-sow-rates\""), "{page}");
+    assert!(page.contains("$120.00"), "the SOW's rate: {page}");
+    assert!(page.contains("id=\"work-authorizations-table\""), "{page}");
+    assert!(page.contains("$100.00"), "the WA's rate: {page}");
+
+    let mine = html(
+        &partner
+            .get(&app, &format!("/partner-funds?partner_id={}", org.partner_b))
+            .await
+            .expect(200),
+    );
+    assert!(mine.contains(&format!("id=\"prime-sow-{a_sow}\"")), "{mine}");
+    assert!(!mine.contains(&format!("id=\"prime-sow-{b_sow}\"")), "{mine}");
+    assert!(!mine.contains("Partner B"), "{mine}");
+    partner.get(&app, &format!("/partner-funds/{a_sow}")).await.expect(200);
+    partner.get(&app, &format!("/partner-funds/{b_sow}")).await.expect(404);
+
+    let none = con.get(&app, "/partner-funds").await.expect(404);
+    assert!(
+        !html(&none).contains("href=\"/partner-funds\""),
+        "no link for a consultant"
+    );
+    con.get(&app, &format!("/partner-funds/{a_sow}")).await.expect(404);
+}
+
+api_tests!(prime_sows_show_their_funds_to_finance_and_to_their_own_partner);
