@@ -33,9 +33,9 @@ mod contract {
     pub mod ledger;
     mod lifecycle;
     mod notifications;
+    mod partner_funds;
     pub mod partners_onboarding;
     mod partners_vetting;
-    mod partner_funds;
     mod portfolio;
     mod rates;
     mod records;

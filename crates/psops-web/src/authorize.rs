@@ -25,8 +25,8 @@ mod escalations;
 mod finance;
 mod invoices;
 mod notifications;
-pub mod partnering;
 mod partner_funds;
+pub mod partnering;
 mod scoping;
 
 pub use closure_csat::ClosureOf;

@@ -55,12 +55,12 @@ mod matrix_ledger;
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
-#[path = "api/matrix_partnering.rs"]
-mod matrix_partnering;
 #[path = "api/matrix_partner_funds.rs"]
 mod matrix_partner_funds;
 #[path = "api/matrix_partner_funds_fixture.rs"]
 mod matrix_partner_funds_fixture;
+#[path = "api/matrix_partnering.rs"]
+mod matrix_partnering;
 #[path = "api/matrix_scoping.rs"]
 mod matrix_scoping;
 #[path = "api/matrix_scoping_fixture.rs"]
@@ -133,10 +133,10 @@ mod ui_milestones;
 mod ui_outbox;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
-#[path = "api/ui_partners.rs"]
-mod ui_partners;
 #[path = "api/ui_partner_funds.rs"]
 mod ui_partner_funds;
+#[path = "api/ui_partners.rs"]
+mod ui_partners;
 #[path = "api/ui_periods.rs"]
 mod ui_periods;
 #[path = "api/ui_portfolio.rs"]

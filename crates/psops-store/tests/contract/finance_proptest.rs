@@ -158,7 +158,7 @@ async fn load(db: &Db, o: &Org, days: &[Date]) -> (Vec<Person>, Vec<Project>) {
     let mut accounts: BTreeMap<(bool, usize), Account> = BTreeMap::new();
     let mut projects = Vec::new();
     for (i, &(in_eur, region)) in o.projects.iter().enumerate() {
-        if !accounts.contains_key(&(in_eur, region)) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = accounts.entry((in_eur, region)) {
             let a: Account = new(db
                 .create(
                     &ctx(),
@@ -172,7 +172,7 @@ async fn load(db: &Db, o: &Org, days: &[Date]) -> (Vec<Person>, Vec<Project>) {
                 )
                 .await
                 .unwrap());
-            accounts.insert((in_eur, region), a);
+            slot.insert(a);
         }
         let mut f = project_fields(accounts[&(in_eur, region)].id.get(), &format!("Project {i}"));
         f.billing_type = BillingType::TimeAndMaterials;
