@@ -258,6 +258,8 @@ async fn partner_engineer(db: &Db, partner: &Partner, project: &Project, email: 
     let mut f = person_fields(email);
     f.partner_id = Some(partner.id);
     let person: Person = new(db.create(&ctx(), f).await.expect("partner person"));
+    // Vetted first: a partner consultant is staffed on customer work only then.
+    super::fixtures::vet(db, person.id).await;
     let role = AssignmentFields {
         person_id: person.id,
         project_id: project.id,
