@@ -172,40 +172,12 @@ pub struct ContactFilter {
     pub archived: Option<bool>,
 }
 
-impl crate::record::Record for Contact {
-    const ENTITY: crate::record::Entity = crate::record::Entity::Contact;
-    type New = NewContact;
-    type Fields = ContactFields;
-    type Patch = ContactPatch;
-    type Filter = ContactFilter;
-    type Sort = crate::sort::ByName;
-    fn id(&self) -> ContactId {
-        self.id
-    }
-    fn meta(&self) -> &Meta {
-        &self.meta
-    }
-    fn fields(&self) -> &ContactFields {
-        &self.fields
-    }
-    fn validate(fields: &ContactFields) -> Result<()> {
-        fields.validate()
-    }
-    fn patched(&self, patch: ContactPatch) -> ContactFields {
-        patch.apply(self.fields.clone())
-    }
-}
-
-impl crate::record::NewRecord for NewContact {
-    type Record = Contact;
-    fn fields(&self) -> &ContactFields {
-        &self.fields
-    }
-}
-
-impl crate::record::ListFilter for ContactFilter {
-    type Record = Contact;
-    fn archived(&self) -> Option<bool> {
-        self.archived
-    }
-}
+crate::child_record!(
+    Contact,
+    Contact,
+    NewContact,
+    ContactFields,
+    ContactPatch,
+    ContactFilter,
+    crate::sort::ByName
+);

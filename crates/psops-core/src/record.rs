@@ -163,14 +163,15 @@ pub trait ListFilter: std::fmt::Debug + Send + Sync + 'static {
     fn archived(&self) -> Option<bool>;
 }
 
-/// Implements [`Record`] for a kind whose create input is its fields and whose struct is
-/// `{ id, fields, meta }` with an `apply`ing patch and a validating fields type.
+/// The [`Record`] and [`ListFilter`] impls every `{ id, fields, meta }` kind shares, with
+/// an `apply`ing patch and a validating fields type; `$new` is its create input.
+#[doc(hidden)]
 #[macro_export]
-macro_rules! plain_record {
-    ($record:ty, $entity:ident, $fields:ty, $patch:ty, $filter:ty, $sort:ty) => {
+macro_rules! record_impl {
+    ($record:ty, $entity:ident, $new:ty, $fields:ty, $patch:ty, $filter:ty, $sort:ty) => {
         impl $crate::record::Record for $record {
             const ENTITY: $crate::record::Entity = $crate::record::Entity::$entity;
-            type New = $fields;
+            type New = $new;
             type Fields = $fields;
             type Patch = $patch;
             type Filter = $filter;
@@ -192,17 +193,42 @@ macro_rules! plain_record {
             }
         }
 
+        impl $crate::record::ListFilter for $filter {
+            type Record = $record;
+            fn archived(&self) -> Option<bool> {
+                self.archived
+            }
+        }
+    };
+}
+
+/// Implements [`Record`] for a kind whose create input is its fields.
+#[macro_export]
+macro_rules! plain_record {
+    ($record:ty, $entity:ident, $fields:ty, $patch:ty, $filter:ty, $sort:ty) => {
+        $crate::record_impl!($record, $entity, $fields, $fields, $patch, $filter, $sort);
+
         impl $crate::record::NewRecord for $fields {
             type Record = $record;
             fn fields(&self) -> &$fields {
                 self
             }
         }
+    };
+}
 
-        impl $crate::record::ListFilter for $filter {
+/// Implements [`Record`] for a kind created under a parent from the path (an account's
+/// contact, a partner's contact, a person's skill): `$new` carries the parent's id and
+/// the `fields`, `$filter` lists one parent's records.
+#[macro_export]
+macro_rules! child_record {
+    ($record:ty, $entity:ident, $new:ty, $fields:ty, $patch:ty, $filter:ty, $sort:ty) => {
+        $crate::record_impl!($record, $entity, $new, $fields, $patch, $filter, $sort);
+
+        impl $crate::record::NewRecord for $new {
             type Record = $record;
-            fn archived(&self) -> Option<bool> {
-                self.archived
+            fn fields(&self) -> &$fields {
+                &self.fields
             }
         }
     };
