@@ -151,8 +151,7 @@ async fn page(
     notice: Option<String>,
     errors: Vec<String>,
 ) -> Result<Response, UiError> {
-    let (st, me, s) = (st.clone(), me, s);
-    let m = read_project(&st, s, pid).await?;
+    let m = read_project(st, s, pid).await?;
     let project: psops_core::projects::Project = psops_core::store::RecordStore::get(&*st.store, pid).await?;
     let c = m.currency;
     let b = &m.burn;
@@ -286,7 +285,7 @@ async fn page(
     let fixed_fee = project.fields.billing_type == psops_core::projects::BillingType::FixedFee;
     let method_form = if fixed_fee
         && allow(
-            &st,
+            st,
             s,
             Action::Update,
             &MoneyOf {
