@@ -87,13 +87,14 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         store.snapshot_forecast(ctx, m, 3, kept.assume_utc()).await?;
         m = m.next();
     }
-    // Finance closes each month a few days after it ends, oldest first, so each close
-    // recognises one month; the last two months stay open.
+    // Every month but the last two is closed, as finance closing each a few days after it
+    // ended would leave them; all at once, so the demo's history is recognised in one
+    // run rather than one run per month.
     let last_closed = this.previous().previous();
     let closable: Vec<Month> = Month::of(range.start).through(last_closed).collect();
-    for m in &closable {
-        store.close_period(ctx, *m, m.last() + Duration::days(3)).await?;
-    }
+    store
+        .close_periods(ctx, &closable, last_closed.last() + Duration::days(3))
+        .await?;
     store.recognise(ctx, end).await?;
     // The last two closed months of T&M work invoiced, each a few days after its close.
     let billed: Vec<_> = projects

@@ -189,6 +189,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_partner_funds.sql"),
         postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
     },
+    Migration {
+        version: 30,
+        name: "ledger_pending",
+        sqlite: include_str!("../migrations/sqlite/0030_ledger_pending.sql"),
+        postgres: include_str!("../migrations/postgres/0030_ledger_pending.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

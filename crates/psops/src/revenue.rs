@@ -38,6 +38,10 @@ pub struct PeriodCloseArgs {
     pub db: DbArgs,
     /// The month, YYYY-MM.
     pub month: String,
+    /// Close every month from `month` through this one (YYYY-MM) at once, with one
+    /// recognition run — for an organisation that brings in past years.
+    #[arg(long)]
+    pub through: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -133,16 +137,26 @@ pub async fn period(cmd: PeriodCommand) -> anyhow::Result<()> {
         PeriodCommand::Lock(a) => crate::calendar::lock(a).await,
         PeriodCommand::Close(a) => {
             let month = Month::parse(&a.month, "month")?;
+            let through = match &a.through {
+                Some(t) => Month::parse(t, "through")?,
+                None => month,
+            };
+            if through < month {
+                anyhow::bail!("through: {through} is before {month}; give the later month after --through");
+            }
+            let months: Vec<Month> = month.through(through).collect();
             let db = config::open_db(&a.db.database_url).await?;
-            let done = db.close_period(&crate::admin::cli_ctx(), month, today()).await;
+            let done = db.close_periods(&crate::admin::cli_ctx(), &months, today()).await;
             db.close().await;
-            let p = done?;
-            stdout_line(format_args!(
-                "closed {}: revenue {}, cost {}; its time is locked",
-                p.month,
-                money(p.revenue),
-                money(p.cost)
-            ))
+            for p in done? {
+                stdout_line(format_args!(
+                    "closed {}: revenue {}, cost {}; its time is locked",
+                    p.month,
+                    money(p.revenue),
+                    money(p.cost)
+                ))?;
+            }
+            Ok(())
         }
         PeriodCommand::Reopen(a) => {
             let month = Month::parse(&a.month, "month")?;

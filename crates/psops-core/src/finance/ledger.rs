@@ -200,6 +200,10 @@ pub trait LedgerStore: Send + Sync {
     /// Closes a month that has ended: recognises through its last day, freezes its lines
     /// and locks its time, all at once. `today` is the caller's date.
     async fn close_period(&self, ctx: &WriteCtx, month: Month, today: Date) -> Result<PeriodStatus>;
+    /// Closes several months at once, oldest first, with one recognition run: the ledger
+    /// comes out as closing them one after another would make it. Each must have ended
+    /// and be open, or nothing is closed.
+    async fn close_periods(&self, ctx: &WriteCtx, months: &[Month], today: Date) -> Result<Vec<PeriodStatus>>;
     async fn reopen_period(&self, ctx: &WriteCtx, month: Month, reason: &str) -> Result<PeriodStatus>;
     /// Every month from the first with ledger lines or a close to `through`'s, newest first.
     async fn periods(&self, through: Date) -> Result<Vec<PeriodStatus>>;

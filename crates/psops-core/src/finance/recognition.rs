@@ -88,6 +88,10 @@ pub struct Inputs {
     pub frozen: HashSet<(LineKind, SourceKind, i64)>,
     /// Percent-complete revenue frozen per project and month (in the project's currency).
     pub frozen_percent: HashMap<(ProjectId, Month), i64>,
+    /// Approved minutes of percent-complete projects in closed months: what those months
+    /// add to the hours done. `entries` need not hold those months' rows — a run reads
+    /// only the open months' entries and the closed months' unsettled ones.
+    pub closed_minutes: HashMap<(ProjectId, Month), i64>,
 }
 
 /// One source of a line. Its rate (when it has one) is in the line's currency: a cost
@@ -353,8 +357,7 @@ fn time_and_cost(
             )),
         }
     }
-    let tm = p.customer && p.terms.billing_type == BillingType::TimeAndMaterials && e.billable;
-    if !tm
+    if !earns_by_the_hour(p, e)
         || inputs
             .frozen
             .contains(&(LineKind::Revenue, SourceKind::TimeEntry, e.id.get()))
@@ -408,11 +411,22 @@ fn percent_complete(
     problems: &mut Vec<Problem>,
     at_risk: &mut BTreeMap<ProjectId, Money>,
 ) {
+    let by_percent = |p: &ProjectIn| {
+        p.customer && p.terms.billing_type == BillingType::FixedFee && p.method == RevenueMethod::PercentComplete
+    };
     let mut by_project: BTreeMap<ProjectId, Vec<&EntryIn>> = BTreeMap::new();
     for e in entries {
-        let p = &inputs.projects[&e.project];
-        if p.customer && p.terms.billing_type == BillingType::FixedFee && p.method == RevenueMethod::PercentComplete {
+        if by_percent(&inputs.projects[&e.project]) {
             by_project.entry(e.project).or_default().push(e);
+        }
+    }
+    // A project whose time is all in closed months still counts: its work at risk.
+    let mut closed_from: HashMap<ProjectId, Month> = HashMap::new();
+    for (project, m) in inputs.closed_minutes.keys() {
+        if inputs.projects.get(project).is_some_and(by_percent) && m.first() <= through {
+            by_project.entry(*project).or_default();
+            let first = closed_from.entry(*project).or_insert(*m);
+            *first = (*first).min(*m);
         }
     }
     let mut plans: HashMap<ProjectId, Vec<PlanIn>> = HashMap::new();
@@ -431,9 +445,29 @@ fn percent_complete(
         };
         list.sort_by_key(|e| (e.date, e.id));
         let plan = plans.get(&project).map(Vec::as_slice).unwrap_or(&[]);
-        let first = Month::of(list[0].date);
+        let closed_first = closed_from.get(&project).copied();
+        let Some(first) = list
+            .first()
+            .map(|e| Month::of(e.date))
+            .into_iter()
+            .chain(closed_first)
+            .min()
+        else {
+            continue;
+        };
         let last = if through == Date::MAX {
-            Month::of(list[list.len() - 1].date)
+            let closed_last = inputs
+                .closed_minutes
+                .keys()
+                .filter(|(p, _)| *p == project)
+                .map(|(_, m)| *m)
+                .max();
+            list.last()
+                .map(|e| Month::of(e.date))
+                .into_iter()
+                .chain(closed_last)
+                .max()
+                .unwrap_or(first)
         } else {
             Month::of(through)
         };
@@ -444,14 +478,17 @@ fn percent_complete(
             let end = m.last().min(through);
             let start_i = i;
             while i < list.len() && list[i].date <= end {
-                done += list[i].minutes.get();
                 i += 1;
             }
             let month_entries = &list[start_i..i];
             if inputs.closed.contains(&m) {
+                // A closed month's rows may be only its unsettled ones: its minutes come
+                // from the month's total instead.
+                done += inputs.closed_minutes.get(&(project, m)).copied().unwrap_or(0);
                 before += inputs.frozen_percent.get(&(project, m)).copied().unwrap_or(0);
                 continue;
             }
+            done += month_entries.iter().map(|e| e.minutes.get()).sum::<i64>();
             let eac = match remaining_minutes(plan, end) {
                 Some(rest) => done + rest,
                 None => match p.budget_minutes {
@@ -498,6 +535,42 @@ fn percent_complete(
             before = cumulative;
         }
     }
+}
+
+/// Whether an entry earns revenue of its own: billable time on a customer's time-and-
+/// materials project (percent complete earns per month, not per entry).
+fn earns_by_the_hour(p: &ProjectIn, e: &EntryIn) -> bool {
+    p.customer && p.terms.billing_type == BillingType::TimeAndMaterials && e.billable
+}
+
+/// The entries of `inputs` dated in a `closed` month that are not settled: their cost, or
+/// their revenue when they earn by the hour, is in no frozen line — neither one frozen
+/// before the run nor one of `lines` placed in a closed month. A run must read them again
+/// (their revenue may earn once a SOW is signed, their cost once a rate is added);
+/// every other entry of a closed month is final, since the month's time is locked.
+pub fn unsettled(inputs: &Inputs, lines: &[Line], closed: &BTreeSet<Month>) -> Vec<TimeEntryId> {
+    let mut settled: HashSet<(LineKind, i64)> = inputs
+        .frozen
+        .iter()
+        .filter(|(_, source, _)| *source == SourceKind::TimeEntry)
+        .map(|(kind, _, id)| (*kind, *id))
+        .collect();
+    for l in lines.iter().filter(|l| closed.contains(&l.month)) {
+        for s in l.sources.iter().filter(|s| s.kind == SourceKind::TimeEntry) {
+            settled.insert((l.kind, s.id));
+        }
+    }
+    inputs
+        .entries
+        .iter()
+        .filter(|e| closed.contains(&Month::of(e.date)))
+        .filter(|e| {
+            let revenue = inputs.projects.get(&e.project).is_some_and(|p| earns_by_the_hour(p, e));
+            !settled.contains(&(LineKind::Cost, e.id.get()))
+                || (revenue && !settled.contains(&(LineKind::Revenue, e.id.get())))
+        })
+        .map(|e| e.id)
+        .collect()
 }
 
 /// Places each amount in its month, converts it at its day's rate and groups the lines.

@@ -84,42 +84,56 @@ async fn totals(tx: &mut Tx, month: Month, reporting: Currency) -> Result<(Money
     Ok((revenue, cost))
 }
 
-async fn close(db: &Db, ctx: &WriteCtx, month: Month, today: Date) -> Result<PeriodStatus> {
+/// Closes `months` in one transaction and one recognition run: each must have ended and
+/// be open (checked before anything is written), then each is frozen, locked, recorded
+/// and audited, oldest first. Closing several at once gives the ledger that closing them
+/// one after another would, at the cost of one run instead of one per month.
+async fn close(db: &Db, ctx: &WriteCtx, months: &[Month], today: Date) -> Result<Vec<PeriodStatus>> {
+    let mut months = months.to_vec();
+    months.sort();
+    months.dedup();
+    let Some(last) = months.last().copied() else {
+        return Ok(Vec::new());
+    };
     let reporting = db.settings().await?.default_currency;
     let mut tx = db.pools.begin().await?;
     crate::locks::guard(&mut tx).await?;
     let closed = crate::finance::inputs::closed_months(&mut tx).await?;
-    check_close(month, today, closed.contains(&month))?;
-    // Through today, which takes in the month's last day and leaves the later open
-    // months' lines in place; the month's own lines come out the same either way.
-    super::ledger::recognise_in(db, &mut tx, ctx, today.max(month.last())).await?;
-    tx.execute(sql("UPDATE ledger_lines SET frozen = TRUE WHERE month = $1").bind(month.first()))
+    for m in &months {
+        check_close(*m, today, closed.contains(m))?;
+    }
+    // Through today, which takes in the months' last day and leaves the later open
+    // months' lines in place; the months' own lines come out the same either way.
+    super::ledger::recognise_in(db, &mut tx, ctx, today.max(last.last()), &months).await?;
+    let mut done = Vec::with_capacity(months.len());
+    for month in months {
+        let lock = crate::locks::lock_in(&mut tx, ctx, month.range()).await?;
+        let q = sql(format!(
+            "INSERT INTO period_closes (month, locked_period_id, closed_by, closed_at) VALUES ($1, $2, $3, $4) \
+             RETURNING {CLOSE_COLUMNS}"
+        ))
+        .bind(month.first())
+        .bind(lock.id.get())
+        .bind(ctx.user_id)
+        .bind(now());
+        let row = tx.one(q).await?;
+        let id: i64 = row.get("id")?;
+        let (revenue, cost) = totals(&mut tx, month, reporting).await?;
+        let after = status(month, Some(&row), revenue, cost)?;
+        crate::audit::record(
+            &mut tx,
+            ctx,
+            Entity::PeriodClose,
+            id,
+            AuditAction::Create,
+            None,
+            Some(&after),
+        )
         .await?;
-    let lock = crate::locks::lock_in(&mut tx, ctx, month.range()).await?;
-    let q = sql(format!(
-        "INSERT INTO period_closes (month, locked_period_id, closed_by, closed_at) VALUES ($1, $2, $3, $4) \
-         RETURNING {CLOSE_COLUMNS}"
-    ))
-    .bind(month.first())
-    .bind(lock.id.get())
-    .bind(ctx.user_id)
-    .bind(now());
-    let row = tx.one(q).await?;
-    let id: i64 = row.get("id")?;
-    let (revenue, cost) = totals(&mut tx, month, reporting).await?;
-    let after = status(month, Some(&row), revenue, cost)?;
-    crate::audit::record(
-        &mut tx,
-        ctx,
-        Entity::PeriodClose,
-        id,
-        AuditAction::Create,
-        None,
-        Some(&after),
-    )
-    .await?;
+        done.push(after);
+    }
     tx.commit().await?;
-    Ok(after)
+    Ok(done)
 }
 
 async fn reopen(db: &Db, ctx: &WriteCtx, month: Month, reason: &str) -> Result<PeriodStatus> {
@@ -140,6 +154,19 @@ async fn reopen(db: &Db, ctx: &WriteCtx, month: Month, reason: &str) -> Result<P
     if let Some(lock) = row.get::<Option<i64>>("locked_period_id")? {
         crate::locks::unlock_in(&mut tx, ctx, lock).await?;
     }
+    // Entries of earlier closed months recognised late into this month are unsettled
+    // again once its lines thaw: the next runs must read them (its own entries are in
+    // an open month now and read anyway).
+    tx.execute(
+        sql(
+            "INSERT INTO ledger_pending (entry_id) SELECT DISTINCT s.source_id FROM ledger_sources s \
+             JOIN ledger_lines l ON l.id = s.line_id JOIN time_entries e ON e.id = s.source_id \
+             WHERE l.month = $1 AND s.source = 'time_entry' AND e.entry_date < $1 \
+             AND NOT EXISTS (SELECT 1 FROM ledger_pending p WHERE p.entry_id = s.source_id)",
+        )
+        .bind(month.first()),
+    )
+    .await?;
     tx.execute(sql("UPDATE ledger_lines SET frozen = FALSE WHERE month = $1").bind(month.first()))
         .await?;
     let q = sql(format!(
@@ -233,7 +260,11 @@ impl LedgerStore for Db {
         super::ledger::set_project_finance(self, ctx, project, v, input).await
     }
     async fn close_period(&self, ctx: &WriteCtx, month: Month, today: Date) -> Result<PeriodStatus> {
-        close(self, ctx, month, today).await
+        let mut done = close(self, ctx, &[month], today).await?;
+        Ok(done.remove(0))
+    }
+    async fn close_periods(&self, ctx: &WriteCtx, months: &[Month], today: Date) -> Result<Vec<PeriodStatus>> {
+        close(self, ctx, months, today).await
     }
     async fn reopen_period(&self, ctx: &WriteCtx, month: Month, reason: &str) -> Result<PeriodStatus> {
         reopen(self, ctx, month, reason).await

@@ -1,6 +1,11 @@
 //! What a recognition run reads, inside its transaction: projects with their terms,
 //! revenue method, fee and SOW signature; approved time; accepted milestones; delivered
 //! trainings; assignments' plans; closed months and what their frozen lines hold.
+//!
+//! A closed month's time is locked and its lines frozen, so a run reads only the open
+//! months' entries, the closed months' unsettled ones (listed in `ledger_pending` when a
+//! month closes) and the closed months' minutes of percent-complete projects as totals:
+//! its cost follows the open work, not the organisation's whole history.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -19,6 +24,10 @@ use time::{Date, OffsetDateTime};
 use crate::common::day_number;
 use crate::db::{Tx, sql};
 
+/// Entry ids per look-up of their frozen sources (ids are integers written into the
+/// statement: a list this long stays far below both databases' statement limits).
+const ENTRY_CHUNK: usize = 5_000;
+
 /// Every input of a run through `through`, given the projects' pricing terms.
 pub(crate) async fn load(tx: &mut Tx, terms: HashMap<ProjectId, Terms>, through: Date) -> Result<Inputs> {
     let mut inputs = Inputs {
@@ -28,10 +37,55 @@ pub(crate) async fn load(tx: &mut Tx, terms: HashMap<ProjectId, Terms>, through:
     inputs.closed = closed_months(tx).await?;
     projects(tx, terms, &mut inputs).await?;
     entries(tx, through, &mut inputs).await?;
+    closed_minutes(tx, &mut inputs).await?;
     fees(tx, &mut inputs).await?;
     plans(tx, &mut inputs).await?;
     frozen(tx, &mut inputs).await?;
     Ok(inputs)
+}
+
+/// The days outside every closed month through `through`, as `[from, to)` spans (`None`:
+/// unbounded) — where a run reads all approved time.
+fn open_spans(closed: &BTreeSet<Month>, through: Date) -> Vec<(Option<Date>, Option<Date>)> {
+    let mut spans = Vec::new();
+    let mut from: Option<Date> = None;
+    for m in closed {
+        let starts_run = !closed.contains(&m.previous());
+        if starts_run && from.is_none_or(|f| f < m.first()) {
+            spans.push((from, Some(m.first())));
+        }
+        if !closed.contains(&m.next()) {
+            from = Some(m.next().first());
+        }
+    }
+    if from.is_none_or(|f| f <= through) {
+        spans.push((from, None));
+    }
+    spans
+}
+
+/// SQL matching `column` inside one of the open spans, with its binds from `$first`.
+fn in_spans(column: &str, spans: &[(Option<Date>, Option<Date>)], first: usize) -> (String, Vec<Date>) {
+    let mut binds = Vec::new();
+    let mut arms = Vec::new();
+    for (from, to) in spans {
+        let mut conds = Vec::new();
+        for (bound, op) in [(from, ">="), (to, "<")] {
+            if let Some(d) = bound {
+                binds.push(*d);
+                conds.push(format!("{column} {op} ${}", first + binds.len() - 1));
+            }
+        }
+        arms.push(if conds.is_empty() {
+            "TRUE".to_string()
+        } else {
+            conds.join(" AND ")
+        });
+    }
+    if arms.is_empty() {
+        return ("FALSE".into(), binds);
+    }
+    (format!("(({}))", arms.join(") OR (")), binds)
 }
 
 /// The months closed now: those whose latest close has not been reopened.
@@ -107,13 +161,30 @@ async fn entries(tx: &mut Tx, through: Date, inputs: &mut Inputs) -> Result<()> 
         .iter()
         .map(|r| Ok((r.get::<i64>("id")?, r.code("function")?)))
         .collect::<Result<_>>()?;
-    let q = sql(format!(
-        "SELECT id, project_id, person_id, {} AS day, minutes, billable \
-         FROM time_entries WHERE status = 'approved' AND project_id IS NOT NULL AND entry_date <= $1",
-        day_number(tx.backend(), "entry_date")
+    let columns = format!(
+        "e.id, e.project_id, e.person_id, {} AS day, e.minutes, e.billable",
+        day_number(tx.backend(), "e.entry_date")
+    );
+    let approved = "e.status = 'approved' AND e.project_id IS NOT NULL AND e.entry_date <= $1";
+    let (open, binds) = in_spans("e.entry_date", &open_spans(&inputs.closed, through), 2);
+    let mut q = sql(format!(
+        "SELECT {columns} FROM time_entries e WHERE {approved} AND {open}"
     ))
     .bind(through);
-    let rows = tx.all(q).await?;
+    for d in binds {
+        q = q.bind(d);
+    }
+    let mut rows = tx.all(q).await?;
+    let pending = sql(format!(
+        "SELECT {columns} FROM ledger_pending p JOIN time_entries e ON e.id = p.entry_id WHERE {approved}"
+    ))
+    .bind(through);
+    for r in tx.all(pending).await? {
+        // Only those still in a closed month: the open months' rows are read above.
+        if inputs.closed.contains(&Month::of(from_day_number(r.get("day")?))) {
+            rows.push(r);
+        }
+    }
     inputs.entries.reserve(rows.len());
     for r in rows {
         let person: i64 = r.get("person_id")?;
@@ -126,6 +197,27 @@ async fn entries(tx: &mut Tx, through: Date, inputs: &mut Inputs) -> Result<()> 
             minutes: Minutes(r.get("minutes")?),
             billable: r.get("billable")?,
         });
+    }
+    Ok(())
+}
+
+/// The closed months' approved minutes of each percent-complete project.
+async fn closed_minutes(tx: &mut Tx, inputs: &mut Inputs) -> Result<()> {
+    if inputs.closed.is_empty() {
+        return Ok(());
+    }
+    let q = sql(format!(
+        "SELECT project_id, {} AS day, CAST(SUM(minutes) AS BIGINT) AS minutes FROM time_entries \
+         WHERE status = 'approved' AND project_id IN (SELECT project_id FROM project_finance WHERE revenue_method = $1) \
+         GROUP BY project_id, entry_date",
+        day_number(tx.backend(), "entry_date")
+    ))
+    .bind(RevenueMethod::PercentComplete.code());
+    for r in tx.all(q).await? {
+        let month = Month::of(from_day_number(r.get("day")?));
+        if inputs.closed.contains(&month) {
+            *inputs.closed_minutes.entry((r.id("project_id")?, month)).or_insert(0) += r.get::<i64>("minutes")?;
+        }
     }
     Ok(())
 }
@@ -177,14 +269,31 @@ async fn plans(tx: &mut Tx, inputs: &mut Inputs) -> Result<()> {
 /// What frozen lines already hold: their sources (never recognised again) and their
 /// percent-complete revenue (what earlier months recognised).
 async fn frozen(tx: &mut Tx, inputs: &mut Inputs) -> Result<()> {
-    let q = sql(
+    // Milestones and trainings are few: all their frozen sources. Of time, only the
+    // entries this run read: looked up entry by entry, not the history's millions.
+    let fees = sql(format!(
         "SELECT l.kind, s.source, s.source_id FROM ledger_sources s JOIN ledger_lines l ON l.id = s.line_id \
-         WHERE l.frozen",
-    );
-    for r in tx.all(q).await? {
+         WHERE l.frozen AND s.source IN ('{}', '{}')",
+        SourceKind::Milestone.code(),
+        SourceKind::Training.code()
+    ));
+    for r in tx.all(fees).await? {
         let kind: LineKind = r.code("kind")?;
         let source: SourceKind = r.code("source")?;
         inputs.frozen.insert((kind, source, r.get("source_id")?));
+    }
+    let read: Vec<i64> = inputs.entries.iter().map(|e| e.id.get()).collect();
+    for ids in read.chunks(ENTRY_CHUNK) {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let q = sql(format!(
+            "SELECT l.kind, s.source_id FROM ledger_sources s JOIN ledger_lines l ON l.id = s.line_id \
+             WHERE l.frozen AND s.source = '{}' AND s.source_id IN ({list})",
+            SourceKind::TimeEntry.code()
+        ));
+        for r in tx.all(q).await? {
+            let kind: LineKind = r.code("kind")?;
+            inputs.frozen.insert((kind, SourceKind::TimeEntry, r.get("source_id")?));
+        }
     }
     let q = sql(format!(
         "SELECT project_id, month, amount_minor FROM ledger_lines WHERE frozen AND basis = '{}'",

@@ -53,8 +53,16 @@ struct RunAudit<'a> {
 }
 
 /// Recognises through `through` inside `tx`: deletes the unfrozen lines and their
-/// sources, recomputes from the raw rows and writes the lines and sources again.
-pub(crate) async fn recognise_in(db: &Db, tx: &mut Tx, ctx: &WriteCtx, through: Date) -> Result<RecognitionSummary> {
+/// sources, recomputes from the raw rows and writes the lines and sources again. Then
+/// freezes the `closing` months' lines and keeps the closed months' unsettled entries for
+/// the next runs (see `ledger_pending`).
+pub(crate) async fn recognise_in(
+    db: &Db,
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    through: Date,
+    closing: &[Month],
+) -> Result<RecognitionSummary> {
     if tx.backend() == Backend::Postgres {
         tx.execute(sql("SELECT pg_advisory_xact_lock($1)").bind(RUN_GUARD))
             .await?;
@@ -69,6 +77,15 @@ pub(crate) async fn recognise_in(db: &Db, tx: &mut Tx, ctx: &WriteCtx, through: 
     .await?;
     tx.execute(sql("DELETE FROM ledger_lines WHERE NOT frozen")).await?;
     let (lines, sources) = write_lines(tx, &out.lines).await?;
+    if !closing.is_empty() {
+        for month in closing {
+            tx.execute(sql("UPDATE ledger_lines SET frozen = TRUE WHERE month = $1").bind(month.first()))
+                .await?;
+        }
+        let mut closed = inputs.closed.clone();
+        closed.extend(closing.iter().copied());
+        keep_pending(tx, &recognition::unsettled(&inputs, &out.lines, &closed)).await?;
+    }
     crate::follow::ledger(tx).await?;
     let reporting = books.reporting();
     let sum = |k: LineKind| {
@@ -104,6 +121,15 @@ pub(crate) async fn recognise_in(db: &Db, tx: &mut Tx, ctx: &WriteCtx, through: 
     };
     crate::audit::record(tx, ctx, Entity::Recognition, 0, AuditAction::Create, None, Some(&audit)).await?;
     Ok(summary)
+}
+
+/// The closed months' unsettled entries become the pending list, which the next runs
+/// read beside the open months' time: every other entry of a closed month is final.
+async fn keep_pending(tx: &mut Tx, entries: &[psops_core::time_entries::TimeEntryId]) -> Result<()> {
+    tx.execute(sql("DELETE FROM ledger_pending")).await?;
+    let rows = entries.iter().map(|e| vec![Value::I64(Some(e.get()))]).collect();
+    copy_rows(tx, "ledger_pending", &["entry_id"], rows).await?;
+    Ok(())
 }
 
 /// Writes the lines (their ids come back) and then every source in bulk.
@@ -336,7 +362,7 @@ pub(crate) async fn set_project_finance(
 /// Recognises in a transaction of its own.
 pub(crate) async fn recognise(db: &Db, ctx: &WriteCtx, through: Date) -> Result<RecognitionSummary> {
     let mut tx = db.pools.begin().await?;
-    let summary = recognise_in(db, &mut tx, ctx, through).await?;
+    let summary = recognise_in(db, &mut tx, ctx, through, &[]).await?;
     tx.commit().await?;
     Ok(summary)
 }

@@ -10,7 +10,8 @@ use psops_core::audit::AuditFilter;
 use psops_core::delivery::acceptance::AcceptanceRequest;
 use psops_core::finance::Month;
 use psops_core::finance::ledger::{
-    Basis, LedgerLine, LineFilter, LineKind, PeriodState, ProblemKind, ProjectFinanceInput, RevenueMethod, SourceKind,
+    Basis, LedgerLine, LineFilter, LineKind, PeriodState, PeriodStatus, ProblemKind, ProjectFinanceInput,
+    RevenueMethod, SourceKind,
 };
 use psops_core::finance::training::{Training, TrainingFields, TrainingPatch};
 use psops_core::page::PageRequest;
@@ -40,6 +41,8 @@ crate::stories!(
     work_at_risk_earns_only_from_the_signature,
     a_eur_project_converts_each_source_at_its_day,
     closing_a_month_freezes_it_and_locks_its_time,
+    closing_months_at_once_gives_the_ledger_of_closing_them_one_by_one,
+    percent_complete_counts_a_closed_months_hours,
 );
 
 fn usd(minor: i64) -> Money {
@@ -471,6 +474,14 @@ async fn work_at_risk_earns_only_from_the_signature(db: &Db) {
     assert!(revenue.is_empty());
     assert_eq!(s.at_risk.len(), 1);
     assert_eq!((s.at_risk[0].project_id, s.at_risk[0].amount), (p.id, usd(20_000)));
+    // July closes with the hour's cost frozen and its revenue still at risk: later runs
+    // read the entry again although its month is closed.
+    let july: Month = "2026-07".parse().unwrap();
+    db.close_period(&ctx(), july, date!(2026 - 08 - 05))
+        .await
+        .expect("close July");
+    let s = db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
+    assert_eq!(s.at_risk.len(), 1);
     psops_store::testing::tie_sow(db, sow.id.get(), p.id, Some(datetime!(2026-08-03 10:00 UTC)))
         .await
         .unwrap();
@@ -491,6 +502,23 @@ async fn work_at_risk_earns_only_from_the_signature(db: &Db) {
             20_000
         )]
     );
+    // August closes with July's hour in it, and reopens: the hour is read again, so the
+    // next run earns it again rather than losing it with the thawed line.
+    let august: Month = "2026-08".parse().unwrap();
+    db.close_period(&ctx(), august, date!(2026 - 09 - 03))
+        .await
+        .expect("close August");
+    db.reopen_period(&ctx(), august, "A late expense claim")
+        .await
+        .expect("reopen August");
+    db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
+    let revenue: Vec<_> = summary(db, &p)
+        .await
+        .into_iter()
+        .filter(|l| l.1 == LineKind::Revenue)
+        .map(|l| (l.0, l.3))
+        .collect();
+    assert_eq!(revenue, vec![("2026-08".into(), 20_000)]);
 }
 
 async fn a_eur_project_converts_each_source_at_its_day(db: &Db) {
@@ -636,4 +664,122 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     // Recognised again, July now earns at the project's own rate.
     db.recognise(&ctx(), date!(2026 - 08 - 31)).await.expect("recognise");
     assert_eq!(summary(db, &p).await[0].3, 225_000);
+}
+
+/// Every ledger line of a project with its frozen flag, for comparing two ledgers.
+async fn frozen_summary(db: &Db, project: &Project) -> Vec<(String, LineKind, Basis, i64, bool)> {
+    lines(db, project)
+        .await
+        .into_iter()
+        .map(|l| (l.month.to_string(), l.kind, l.basis, l.amount.amount_minor, l.frozen))
+        .collect()
+}
+
+async fn closing_months_at_once_gives_the_ledger_of_closing_them_one_by_one(db: &Db) {
+    let me = engineer(db).await;
+    let a = account(db, "Initech", None).await;
+    let tm = project(db, &a, "Initech support", BillingType::TimeAndMaterials).await;
+    let mut f = project_fields(a.id.get(), "Initech build");
+    f.billing_type = BillingType::FixedFee;
+    f.budget = Some(usd(1_000_000));
+    f.budget_minutes = Some(Minutes(3_000));
+    let fixed: Project = new(db.create(&ctx(), f).await.expect("project"));
+    let method = ProjectFinanceInput {
+        revenue_method: RevenueMethod::PercentComplete,
+    };
+    db.set_project_finance(&ctx(), fixed.id, Some(0), method)
+        .await
+        .expect("method");
+    for (p, day, minutes) in [
+        (&tm, date!(2026 - 06 - 10), 240),
+        (&tm, date!(2026 - 07 - 14), 450),
+        (&fixed, date!(2026 - 06 - 11), 600),
+        (&fixed, date!(2026 - 07 - 15), 300),
+        (&fixed, date!(2026 - 08 - 04), 900),
+    ] {
+        approved(db, &me, p, day, minutes).await;
+    }
+    let (june, july, august): (Month, Month, Month) = (
+        "2026-06".parse().unwrap(),
+        "2026-07".parse().unwrap(),
+        "2026-08".parse().unwrap(),
+    );
+    let today = date!(2026 - 08 - 10);
+
+    // One month not yet ended among them: nothing is closed.
+    let err = db.close_periods(&ctx(), &[june, august], today).await.unwrap_err();
+    assert_eq!(broken(err), [("month".to_string(), Rule::Future)]);
+    assert!(lines(db, &tm).await.iter().all(|l| !l.frozen));
+
+    let at_once = db
+        .close_periods(&ctx(), &[july, june, july], today)
+        .await
+        .expect("close June and July");
+    assert_eq!(
+        at_once.iter().map(|s| (s.month, s.status)).collect::<Vec<_>>(),
+        [(june, PeriodState::Closed), (july, PeriodState::Closed)]
+    );
+    let ledger = (frozen_summary(db, &tm).await, frozen_summary(db, &fixed).await);
+    assert!(ledger.0.iter().all(|l| l.4) && ledger.1.iter().any(|l| l.0 == "2026-08" && !l.4));
+
+    // Reopened and closed again one month at a time, on the same day: the same ledger
+    // and the same totals.
+    for m in [july, june] {
+        db.reopen_period(&ctx(), m, "Closed again one by one")
+            .await
+            .expect("reopen");
+    }
+    let mut one_by_one = Vec::new();
+    for m in [june, july] {
+        one_by_one.push(db.close_period(&ctx(), m, today).await.expect("close"));
+    }
+    assert_eq!(
+        (frozen_summary(db, &tm).await, frozen_summary(db, &fixed).await),
+        ledger
+    );
+    let totals = |list: &[PeriodStatus]| list.iter().map(|s| (s.month, s.revenue, s.cost)).collect::<Vec<_>>();
+    assert_eq!(totals(&one_by_one), totals(&at_once));
+    assert!(at_once[1].revenue.is_some_and(|r| r.amount_minor > 0));
+}
+
+async fn percent_complete_counts_a_closed_months_hours(db: &Db) {
+    let me = engineer(db).await;
+    let a = account(db, "Umbrella", None).await;
+    let mut f = project_fields(a.id.get(), "Umbrella build");
+    f.billing_type = BillingType::FixedFee;
+    f.budget = Some(usd(1_000_000));
+    let p: Project = new(db.create(&ctx(), f).await.expect("project"));
+    let method = ProjectFinanceInput {
+        revenue_method: RevenueMethod::PercentComplete,
+    };
+    db.set_project_finance(&ctx(), p.id, Some(0), method)
+        .await
+        .expect("method");
+    let plan = AssignmentFields {
+        person_id: me.id,
+        project_id: p.id,
+        role: Function::Engineer,
+        start_date: date!(2026 - 07 - 01),
+        end_date: Some(date!(2026 - 08 - 31)),
+        minutes_per_week: Minutes(600),
+    };
+    let _: Assignment = new(db.create(&ctx(), plan).await.expect("assign"));
+    approved(db, &me, &p, date!(2026 - 07 - 14), 600).await;
+    approved(db, &me, &p, date!(2026 - 07 - 15), 300).await;
+    approved(db, &me, &p, date!(2026 - 08 - 04), 900).await;
+    let july: Month = "2026-07".parse().unwrap();
+    db.close_period(&ctx(), july, date!(2026 - 08 - 05))
+        .await
+        .expect("close July");
+    // July as before: 900 of 3,420 minutes. Through 14 August, the closed July's 900
+    // minutes still count: 1,800 done + 11 weekdays × 120 = 3,120 → $5,769.23 earned,
+    // less July's $2,631.58.
+    db.recognise(&ctx(), date!(2026 - 08 - 14)).await.expect("recognise");
+    let revenue: Vec<_> = summary(db, &p)
+        .await
+        .into_iter()
+        .filter(|l| l.1 == LineKind::Revenue)
+        .map(|l| (l.0, l.3))
+        .collect();
+    assert_eq!(revenue, vec![("2026-07".into(), 263_158), ("2026-08".into(), 313_765)]);
 }
