@@ -189,6 +189,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_partner_funds.sql"),
         postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
     },
+    Migration {
+        version: 28,
+        name: "partner_invoices",
+        sqlite: include_str!("../migrations/sqlite/0028_partner_invoices.sql"),
+        postgres: include_str!("../migrations/postgres/0028_partner_invoices.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

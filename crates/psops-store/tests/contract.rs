@@ -34,6 +34,7 @@ mod contract {
     mod lifecycle;
     mod notifications;
     mod partner_funds;
+    mod partner_invoices;
     pub mod partners_onboarding;
     mod partners_vetting;
     mod portfolio;

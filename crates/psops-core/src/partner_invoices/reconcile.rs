@@ -1,8 +1,13 @@
 //! Reconciling a partner's monthly invoice to the cent: each line against that
-//! consultant's approved minutes on that project between the line's dates, priced at the
-//! authorised rate entry by entry (rounded once per entry, as the funds arithmetic and
-//! the ledger price them); the approval rule on the result; and which partners are late
-//! with an invoice. Pure functions; the store loads what they read.
+//! consultant's approved minutes on that project between the line's dates × the
+//! authorised rate of each entry's day; the approval rule on the result; and which
+//! partners are late with an invoice. Pure functions; the store loads what they read.
+//!
+//! The expected amount is the approved hours at each authorised rate, rounded to the
+//! cent once per rate — the arithmetic of an invoice line (hours × rate), so an honest
+//! invoice matches exactly. The funds arithmetic rounds once per time entry instead (as
+//! the ledger prices each entry), so the two may differ by a cent per entry; the invoice
+//! is judged by the hours, not by the ledger's rounding.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -119,7 +124,7 @@ pub fn reconcile(
         } else {
             None
         };
-        let (mut minutes, mut amount, mut rates) = (0i64, 0i64, HashSet::new());
+        let mut at_rate: BTreeMap<i64, i64> = BTreeMap::new();
         if why.is_none() {
             for (i, w) in work.iter().enumerate() {
                 let Some(rate) = w.rate.filter(|r| r.currency == currency) else {
@@ -134,11 +139,11 @@ pub fn reconcile(
                     continue;
                 }
                 claimed[i] = true;
-                minutes += w.minutes.get();
-                amount = add(amount, cost_of(rate, w.minutes)?.amount_minor)?;
-                rates.insert(rate.amount_minor);
+                *at_rate.entry(rate.amount_minor).or_default() += w.minutes.get();
             }
         }
+        let minutes: i64 = at_rate.values().sum();
+        let amount = priced(&at_rate, currency)?;
         let why = why.or((minutes == 0).then_some("no approved time of the consultant on the project in these dates"));
         let difference = l.total.amount_minor - amount;
         let outcome = match (why, difference) {
@@ -155,13 +160,13 @@ pub fn reconcile(
             billed_total: l.total,
             expected_minutes: Minutes(minutes),
             expected_total: Money::new(amount, currency),
-            authorised_rate: (rates.len() == 1)
-                .then(|| rates.iter().next().map(|r| Money::new(*r, currency)))
+            authorised_rate: (at_rate.len() == 1)
+                .then(|| at_rate.keys().next().map(|r| Money::new(*r, currency)))
                 .flatten(),
             difference: Money::new(difference, currency),
         });
     }
-    let mut unbilled: BTreeMap<(PersonId, ProjectId), (i64, i64)> = BTreeMap::new();
+    let mut unbilled: BTreeMap<(PersonId, ProjectId), BTreeMap<i64, i64>> = BTreeMap::new();
     for (i, w) in work.iter().enumerate() {
         let Some(rate) = w.rate.filter(|r| r.currency == currency) else {
             continue;
@@ -169,9 +174,11 @@ pub fn reconcile(
         if claimed[i] || Month::of(w.date) != month || !facts.people.contains(&w.person_id) {
             continue;
         }
-        let e = unbilled.entry((w.person_id, w.project_id)).or_default();
-        e.0 += w.minutes.get();
-        e.1 = add(e.1, cost_of(rate, w.minutes)?.amount_minor)?;
+        *unbilled
+            .entry((w.person_id, w.project_id))
+            .or_default()
+            .entry(rate.amount_minor)
+            .or_default() += w.minutes.get();
     }
     let sum = |f: &dyn Fn(&LineOutcome) -> i64| lines.iter().try_fold(0i64, |acc, l| add(acc, f(l)));
     let billed = sum(&|l| l.billed_total.amount_minor)?;
@@ -192,13 +199,23 @@ pub fn reconcile(
         variance: Money::new(variance, currency),
         unbilled: unbilled
             .into_iter()
-            .map(|((person_id, project_id), (m, a))| Unbilled {
-                person_id,
-                project_id,
-                minutes: Minutes(m),
-                amount: Money::new(a, currency),
+            .map(|((person_id, project_id), at_rate)| {
+                Ok(Unbilled {
+                    person_id,
+                    project_id,
+                    minutes: Minutes(at_rate.values().sum()),
+                    amount: Money::new(priced(&at_rate, currency)?, currency),
+                })
             })
-            .collect(),
+            .collect::<Result<_>>()?,
+    })
+}
+
+/// Minutes at each hourly rate (minor units) priced: hours × rate, rounded to the cent
+/// once per rate, as an invoice line is.
+fn priced(at_rate: &BTreeMap<i64, i64>, currency: crate::Currency) -> Result<i64> {
+    at_rate.iter().try_fold(0i64, |acc, (rate, minutes)| {
+        add(acc, cost_of(Money::new(*rate, currency), Minutes(*minutes))?.amount_minor)
     })
 }
 

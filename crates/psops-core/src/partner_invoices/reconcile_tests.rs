@@ -56,8 +56,8 @@ fn facts() -> PartnerFacts {
 
 #[test]
 fn each_outcome_to_the_cent() {
-    // 20 min at $100.01/h = $33.3366… → $33.34 per entry; three entries $100.02, not
-    // 60 min × $100.01 = $100.01: expected rounds per entry as the ledger does.
+    // Three 20-minute entries at $100.01/h: 1 h × $100.01 = $100.01, rounded once as the
+    // line is (the ledger, rounding each entry, says $33.34 × 3 = $100.02).
     let w = vec![
         work(10, 20, date!(2026 - 03 - 02), 20, Some(10_001)),
         work(10, 20, date!(2026 - 03 - 03), 20, Some(10_001)),
@@ -65,14 +65,14 @@ fn each_outcome_to_the_cent() {
         work(11, 20, date!(2026 - 03 - 05), 480, Some(9_000)),
     ];
     let inv = invoice(vec![
-        line(10, 20, 60, 10_002, 10_002),
+        line(10, 20, 60, 10_001, 10_001),
         line(11, 20, 540, 9_000, 81_000),
         line(12, 20, 60, 9_000, 9_000),
         line(10, 21, 60, 9_000, 9_000),
     ]);
     let r = reconcile(Id::new(1), &inv, &facts(), &w).unwrap();
     assert_eq!(r.lines[0].outcome, Outcome::Matched);
-    assert_eq!(r.lines[0].expected_total, usd(10_002));
+    assert_eq!(r.lines[0].expected_total, usd(10_001));
     assert_eq!(r.lines[0].authorised_rate, Some(usd(10_001)));
     assert_eq!(r.lines[1].outcome, Outcome::Over);
     assert_eq!(r.lines[1].expected_minutes, Minutes(480));
@@ -84,8 +84,8 @@ fn each_outcome_to_the_cent() {
     assert!(r.lines[3].why.as_deref().unwrap().contains("no work authorization"));
     assert!(!r.matched);
     assert_eq!(r.variance, usd(27_000));
-    assert_eq!(r.billed, usd(10_002 + 81_000 + 9_000 + 9_000));
-    assert_eq!(r.expected, usd(10_002 + 72_000));
+    assert_eq!(r.billed, usd(10_001 + 81_000 + 9_000 + 9_000));
+    assert_eq!(r.expected, usd(10_001 + 72_000));
 }
 
 #[test]
