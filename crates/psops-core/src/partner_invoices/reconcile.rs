@@ -244,9 +244,10 @@ pub fn check_approval(r: &Reconciliation, reason: Option<&str>) -> Result<(Optio
             "reason",
             Rule::VarianceReason,
             format!(
-                "{} do not match the approved hours at the authorised rate (billed − expected: {}); \
+                "{} {} not match the approved hours at the authorised rate (billed − expected: {}); \
                  approve only with a reason for accepting the variance",
                 unmatched.join(", "),
+                if unmatched.len() == 1 { "does" } else { "do" },
                 signed(r.variance)
             ),
         ));
