@@ -41,6 +41,8 @@ mod invoices;
 mod milestones;
 #[path = "cli/nodes.rs"]
 mod nodes;
+#[path = "cli/partner_invoices.rs"]
+mod partner_invoices;
 #[path = "cli/notifications.rs"]
 mod notifications;
 #[path = "cli/reports.rs"]

@@ -69,6 +69,71 @@ fn approved(db: &TestDb, server: &Server, admin: &str, email: &str, partner: i64
     person
 }
 
+/// Meridian Cloud and Cascade DevOps, each delivering a project of its own under a work
+/// authorization at $100.00 an hour: Mia's and Max's 8 h at Meridian (code `CR-1`) and
+/// Cy's 4 h at Cascade approved on 2 March 2026; Cascade's March invoice received; Morgan
+/// Lead, Meridian's manager, with a user. Returns Meridian's id.
+pub(crate) fn world(db: &TestDb, server: &Server, admin: &str) -> i64 {
+    // Partner consultants log time without an assignment here, so they need no vetting.
+    let res = http_json(
+        &server.addr,
+        "PATCH",
+        "/api/v1/settings",
+        admin,
+        &json!({"time_without_assignment": true}),
+        &[("If-Match", "*")],
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let account = id(&post(server, admin, "/api/v1/accounts", json!({"name": "Contoso"})));
+    let partner = |name: &str| {
+        id(&post(
+            server,
+            admin,
+            "/api/v1/partners",
+            json!({"name": name, "partner_type": "staff_augmentation"}),
+        ))
+    };
+    let meridian = partner("Meridian Cloud");
+    let cascade = partner("Cascade DevOps");
+    // Each partner delivers a project of its own (its consultants log time only there).
+    let project = |name: &str, code: &str, partner: i64| {
+        id(&post(
+            server,
+            admin,
+            "/api/v1/projects",
+            json!({"name": name, "code": code, "account_id": account, "project_type": "consulting",
+                   "billing_type": "time_and_materials", "status": "active", "start_date": "2026-01-05",
+                   "partner_delivered": true, "partner_id": partner}),
+        ))
+    };
+    let rollout = project("Contoso rollout", "CR-1", meridian);
+    let upgrade = project("Contoso upgrade", "CU-1", cascade);
+    authorize(server, admin, "Meridian Cloud", meridian, rollout);
+    authorize(server, admin, "Cascade DevOps", cascade, upgrade);
+    approved(db, server, admin, "mia@meridian.example", meridian, rollout, 480);
+    approved(db, server, admin, "max@meridian.example", meridian, rollout, 480);
+    let cy = approved(db, server, admin, "cy@cascade.example", cascade, upgrade, 240);
+    // Cascade's own invoice, which Meridian's manager must never see.
+    post(
+        server,
+        admin,
+        "/api/v1/partner-invoices",
+        json!({"partner_id": cascade, "number": "CAS-0326", "month": "2026-03", "received_on": "2026-04-02",
+               "currency": "USD", "lines": [{"po": "WA Cascade DevOps", "from_date": "2026-03-01",
+               "to_date": "2026-03-31", "person_id": cy, "project_id": upgrade, "minutes": 240,
+               "rate": usd(10_000), "total": usd(40_000)}]}),
+    );
+    let morgan = id(&post(
+        server,
+        admin,
+        "/api/v1/people",
+        json!({"name": "Morgan Lead", "email": "morgan@meridian.example", "function": "partner_consultant",
+               "region": "EMEA", "employment_start": "2020-01-01", "partner_id": meridian}),
+    ));
+    user(db, "morgan@meridian.example", "partner_manager", morgan);
+    meridian
+}
+
 fn partner_invoices_in_a_browser(db: &TestDb, name: &str) {
     let Some(b) = Browser::start(name) else { return };
     run(db, &["migrate"], None).assert_ok();
@@ -79,63 +144,7 @@ fn partner_invoices_in_a_browser(db: &TestDb, name: &str) {
     let admin = crate::create_token(db, "admin@example.com", "partners");
     let server = Server::start(db, &[]);
     let base = format!("http://{}", server.addr);
-    // Partner consultants log time without an assignment here, so they need no vetting.
-    let res = http_json(
-        &server.addr,
-        "PATCH",
-        "/api/v1/settings",
-        &admin,
-        &json!({"time_without_assignment": true}),
-        &[("If-Match", "*")],
-    );
-    assert_eq!(res.status, 200, "{}", res.body);
-    let account = id(&post(&server, &admin, "/api/v1/accounts", json!({"name": "Contoso"})));
-    let partner = |name: &str| {
-        id(&post(
-            &server,
-            &admin,
-            "/api/v1/partners",
-            json!({"name": name, "partner_type": "staff_augmentation"}),
-        ))
-    };
-    let meridian = partner("Meridian Cloud");
-    let cascade = partner("Cascade DevOps");
-    // Each partner delivers a project of its own (its consultants log time only there).
-    let project = |name: &str, code: &str, partner: i64| {
-        id(&post(
-            &server,
-            &admin,
-            "/api/v1/projects",
-            json!({"name": name, "code": code, "account_id": account, "project_type": "consulting",
-                   "billing_type": "time_and_materials", "status": "active", "start_date": "2026-01-05",
-                   "partner_delivered": true, "partner_id": partner}),
-        ))
-    };
-    let rollout = project("Contoso rollout", "CR-1", meridian);
-    let upgrade = project("Contoso upgrade", "CU-1", cascade);
-    authorize(&server, &admin, "Meridian Cloud", meridian, rollout);
-    authorize(&server, &admin, "Cascade DevOps", cascade, upgrade);
-    approved(db, &server, &admin, "mia@meridian.example", meridian, rollout, 480);
-    approved(db, &server, &admin, "max@meridian.example", meridian, rollout, 480);
-    let cy = approved(db, &server, &admin, "cy@cascade.example", cascade, upgrade, 240);
-    // Cascade's own invoice, which Meridian's manager must never see.
-    post(
-        &server,
-        &admin,
-        "/api/v1/partner-invoices",
-        json!({"partner_id": cascade, "number": "CAS-0326", "month": "2026-03", "received_on": "2026-04-02",
-               "currency": "USD", "lines": [{"po": "WA Cascade DevOps", "from_date": "2026-03-01",
-               "to_date": "2026-03-31", "person_id": cy, "project_id": upgrade, "minutes": 240,
-               "rate": usd(10_000), "total": usd(40_000)}]}),
-    );
-    let morgan = id(&post(
-        &server,
-        &admin,
-        "/api/v1/people",
-        json!({"name": "Morgan Lead", "email": "morgan@meridian.example", "function": "partner_consultant",
-               "region": "EMEA", "employment_start": "2020-01-01", "partner_id": meridian}),
-    ));
-    user(db, "morgan@meridian.example", "partner_manager", morgan);
+    world(db, &server, &admin);
 
     // Meridian's manager: only Meridian, and the upload form for Meridian only.
     sign_in(&b, &base, "morgan@meridian.example");
