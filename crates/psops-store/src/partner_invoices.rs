@@ -11,7 +11,7 @@ use psops_core::code::Code;
 use psops_core::finance::month::Month;
 use psops_core::partner_invoices::csv::CsvLine;
 use psops_core::partner_invoices::reconcile::{
-    ApprovedWork, LateInvoice, PartnerFacts, Reconciliation, check_approval, due_on, late_months, reconcile,
+    ApprovedWork, LateInvoice, PartnerFacts, Reconciliation, Unbilled, check_approval, due_on, late_months, reconcile,
 };
 use psops_core::partner_invoices::{
     InvoiceDecision, PartnerInvoice, PartnerInvoiceFields, PartnerInvoiceFilter, PartnerInvoiceId,
@@ -231,7 +231,13 @@ fn decided(inv: &PartnerInvoice) -> Error {
 impl Db {
     /// The partner's people, the projects of its live work authorizations, and its
     /// consultants' approved entries in the month priced at the authorised rate.
-    async fn invoice_inputs<E: Exec>(&self, e: &mut E, partner: PartnerId, month: Month) -> Result<(PartnerFacts, Vec<ApprovedWork>)> {
+    async fn invoice_inputs<E: Exec>(
+        &self,
+        e: &mut E,
+        partner: PartnerId,
+        from: Month,
+        to: Month,
+    ) -> Result<(PartnerFacts, Vec<ApprovedWork>)> {
         let mut facts = PartnerFacts::default();
         for r in e.all(sql("SELECT id FROM people WHERE partner_id = $1").bind(partner)).await? {
             facts.people.insert(r.id("id")?);
@@ -251,8 +257,8 @@ impl Db {
              AND t.project_id IS NOT NULL AND t.entry_date >= $2 AND t.entry_date <= $3 ORDER BY t.entry_date, t.id",
         )
         .bind(partner)
-        .bind(month.first())
-        .bind(month.last());
+        .bind(from.first())
+        .bind(to.last());
         let mut work = Vec::new();
         for r in e.all(q).await? {
             let person = r.id("person_id")?;
@@ -271,7 +277,8 @@ impl Db {
     }
 
     async fn reconciled<E: Exec>(&self, e: &mut E, inv: &PartnerInvoice) -> Result<Reconciliation> {
-        let (facts, work) = self.invoice_inputs(e, inv.fields.partner_id, inv.fields.month).await?;
+        let month = inv.fields.month;
+        let (facts, work) = self.invoice_inputs(e, inv.fields.partner_id, month, month).await?;
         reconcile(inv.id, &inv.fields, &facts, &work)
     }
 
@@ -395,6 +402,32 @@ impl PartnerInvoiceStore for Db {
         out.sort_by(|a, b| {
             (a.month, a.partner_name.to_lowercase(), a.partner_id).cmp(&(b.month, b.partner_name.to_lowercase(), b.partner_id))
         });
+        Ok(out)
+    }
+
+    async fn approved_partner_time(
+        &self,
+        partner: PartnerId,
+        from: Month,
+        to: Month,
+        currency: Currency,
+    ) -> Result<Vec<(Month, Vec<Unbilled>)>> {
+        let (facts, work) = self.invoice_inputs(&mut &self.pools, partner, from, to).await?;
+        let mut out = Vec::new();
+        for month in from.through(to) {
+            // An invoice billing nothing leaves all the month's time unbilled.
+            let empty = PartnerInvoiceFields {
+                partner_id: partner,
+                number: String::new(),
+                month,
+                received_on: month.first(),
+                currency,
+                lines: Vec::new(),
+                notes: None,
+            };
+            let inside: Vec<ApprovedWork> = work.iter().filter(|w| Month::of(w.date) == month).copied().collect();
+            out.push((month, reconcile(Id::new(0), &empty, &facts, &inside)?.unbilled));
+        }
         Ok(out)
     }
 

@@ -277,6 +277,15 @@ pub trait PartnerInvoiceStore: Send + Sync {
     /// The partners that owe an invoice for a month whose deadline (the 15th of the next
     /// month) passed by `on` and have none live; one partner's only when given.
     async fn late_partner_invoices(&self, on: Date, partner: Option<PartnerId>) -> Result<Vec<LateInvoice>>;
+    /// The partner's approved time priced at the authorised rate in each month from
+    /// `from` to `to`, by consultant and project: what a matching invoice bills.
+    async fn approved_partner_time(
+        &self,
+        partner: PartnerId,
+        from: Month,
+        to: Month,
+        currency: Currency,
+    ) -> Result<Vec<(Month, Vec<Unbilled>)>>;
     /// The lines of an uploaded CSV, its consultants and projects looked up for the
     /// partner (see `csv`).
     async fn partner_invoice_lines(

@@ -86,6 +86,8 @@ pub struct Unbilled {
     pub project_id: ProjectId,
     pub minutes: Minutes,
     pub amount: Money,
+    /// The authorised rate, when one rate priced every minute.
+    pub rate: Option<Money>,
 }
 
 /// An invoice reconciled.
@@ -205,6 +207,9 @@ pub fn reconcile(
                     project_id,
                     minutes: Minutes(at_rate.values().sum()),
                     amount: Money::new(priced(&at_rate, currency)?, currency),
+                    rate: (at_rate.len() == 1)
+                        .then(|| at_rate.keys().next().map(|r| Money::new(*r, currency)))
+                        .flatten(),
                 })
             })
             .collect::<Result<_>>()?,
