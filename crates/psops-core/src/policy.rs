@@ -523,7 +523,8 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::ProjectMoney { project, cost: false } | Resource::Invoice { project } => {
             s.sees_bill_rates() || !s.is_partner() && s.manages(project)
         }
-        Resource::PartnerFunds { partner_id } | Resource::PartnerInvoice { partner_id } => match partner_funds_scope(s) {
+        Resource::PartnerFunds { partner_id } | Resource::PartnerInvoice { partner_id } => match partner_funds_scope(s)
+        {
             Some(None) => true,
             Some(Some(own)) => own == *partner_id,
             None => false,

@@ -650,8 +650,8 @@ impl<T> Store for T where
         + RecordStore<crate::partner_funds::PrimeSow>
         + RecordStore<crate::partner_funds::WorkAuthorization>
         + crate::partner_funds::PartnerFundsStore
-    + RecordStore<crate::partner_invoices::PartnerInvoice>
-    + crate::partner_invoices::PartnerInvoiceStore
+        + RecordStore<crate::partner_invoices::PartnerInvoice>
+        + crate::partner_invoices::PartnerInvoiceStore
         + crate::finance::forecast_store::ForecastStore
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore

@@ -8,9 +8,7 @@
 use psops_core::auth::{Role, UserId};
 use psops_core::finance::month::Month;
 use psops_core::partner_invoices::reconcile::due_on;
-use psops_core::partner_invoices::{
-    InvoiceDecision, PartnerInvoice, PartnerInvoiceFields, PartnerInvoiceLine,
-};
+use psops_core::partner_invoices::{InvoiceDecision, PartnerInvoice, PartnerInvoiceFields, PartnerInvoiceLine};
 use psops_core::partners::PartnerId;
 use psops_core::rates::cost_of;
 use psops_core::store::{Records, Store, WriteCtx};

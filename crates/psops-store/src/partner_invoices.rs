@@ -14,8 +14,8 @@ use psops_core::partner_invoices::reconcile::{
     ApprovedWork, LateInvoice, PartnerFacts, Reconciliation, Unbilled, check_approval, due_on, late_months, reconcile,
 };
 use psops_core::partner_invoices::{
-    InvoiceDecision, PartnerInvoice, PartnerInvoiceFields, PartnerInvoiceFilter, PartnerInvoiceId,
-    PartnerInvoiceLine, PartnerInvoiceSort, PartnerInvoiceStatus, PartnerInvoiceStore,
+    InvoiceDecision, PartnerInvoice, PartnerInvoiceFields, PartnerInvoiceFilter, PartnerInvoiceId, PartnerInvoiceLine,
+    PartnerInvoiceSort, PartnerInvoiceStatus, PartnerInvoiceStore,
 };
 use psops_core::partners::PartnerId;
 use psops_core::people::Function;
@@ -108,12 +108,11 @@ impl Stored for PartnerInvoice {
     async fn check(tx: &mut Tx, f: &PartnerInvoiceFields, me: Option<Id<PartnerInvoice>>) -> Result<()> {
         ensure_exists(tx, "partners", Some(f.partner_id.get()), "partner_id", "partner").await?;
         let me = me.map(|i| i.get()).unwrap_or(0);
-        let taken = sql(
-            "SELECT id FROM partner_invoices WHERE partner_id = $1 AND LOWER(number) = LOWER($2) AND id <> $3",
-        )
-        .bind(f.partner_id)
-        .bind(f.number.trim())
-        .bind(me);
+        let taken =
+            sql("SELECT id FROM partner_invoices WHERE partner_id = $1 AND LOWER(number) = LOWER($2) AND id <> $3")
+                .bind(f.partner_id)
+                .bind(f.number.trim())
+                .bind(me);
         if tx.optional(taken).await?.is_some() {
             return Err(Error::conflict(
                 "number",
@@ -140,18 +139,30 @@ impl Stored for PartnerInvoice {
         }
         let mut errors = Vec::new();
         for (i, l) in f.lines.iter().enumerate() {
-            ensure_exists(tx, "people", Some(l.person_id.get()), &format!("lines[{i}].person_id"), "person").await?;
-            ensure_exists(tx, "projects", Some(l.project_id.get()), &format!("lines[{i}].project_id"), "project")
-                .await?;
+            ensure_exists(
+                tx,
+                "people",
+                Some(l.person_id.get()),
+                &format!("lines[{i}].person_id"),
+                "person",
+            )
+            .await?;
+            ensure_exists(
+                tx,
+                "projects",
+                Some(l.project_id.get()),
+                &format!("lines[{i}].project_id"),
+                "project",
+            )
+            .await?;
         }
         // The currency must be the work authorizations': their rates are what the lines
         // are reconciled with.
         let projects: HashSet<i64> = f.lines.iter().map(|l| l.project_id.get()).collect();
-        let mut q = sql(
-            "SELECT DISTINCT w.project_id, w.currency FROM work_authorizations w \
-             JOIN prime_sows s ON s.id = w.prime_sow_id WHERE s.partner_id = ",
-        );
-        q.push_bind(f.partner_id).push(" AND w.archived_at IS NULL AND w.project_id IN (");
+        let mut q = sql("SELECT DISTINCT w.project_id, w.currency FROM work_authorizations w \
+             JOIN prime_sows s ON s.id = w.prime_sow_id WHERE s.partner_id = ");
+        q.push_bind(f.partner_id)
+            .push(" AND w.archived_at IS NULL AND w.project_id IN (");
         for (i, p) in projects.iter().enumerate() {
             q.push(if i == 0 { "" } else { ", " }).push_bind(*p);
         }
@@ -239,7 +250,10 @@ impl Db {
         to: Month,
     ) -> Result<(PartnerFacts, Vec<ApprovedWork>)> {
         let mut facts = PartnerFacts::default();
-        for r in e.all(sql("SELECT id FROM people WHERE partner_id = $1").bind(partner)).await? {
+        for r in e
+            .all(sql("SELECT id FROM people WHERE partner_id = $1").bind(partner))
+            .await?
+        {
             facts.people.insert(r.id("id")?);
         }
         let q = sql(
@@ -308,13 +322,21 @@ impl Db {
         } else {
             let reason = d.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
             let Some(reason) = reason else {
-                return Err(Error::invalid("reason", Rule::Required, "say why the invoice is rejected"));
+                return Err(Error::invalid(
+                    "reason",
+                    Rule::Required,
+                    "say why the invoice is rejected",
+                ));
             };
             (PartnerInvoiceStatus::Rejected, None, Some(reason.to_string()))
         };
         let reason_ok = reason.as_deref().is_none_or(|r| r.chars().count() <= 4000);
         if !reason_ok {
-            return Err(Error::invalid("reason", Rule::TooLong, "reason is at most 4000 characters"));
+            return Err(Error::invalid(
+                "reason",
+                Rule::TooLong,
+                "reason is at most 4000 characters",
+            ));
         }
         let fixed: Vec<Value> = vec![
             status.code().into(),
@@ -400,7 +422,11 @@ impl PartnerInvoiceStore for Db {
             }
         }
         out.sort_by(|a, b| {
-            (a.month, a.partner_name.to_lowercase(), a.partner_id).cmp(&(b.month, b.partner_name.to_lowercase(), b.partner_id))
+            (a.month, a.partner_name.to_lowercase(), a.partner_id).cmp(&(
+                b.month,
+                b.partner_name.to_lowercase(),
+                b.partner_id,
+            ))
         });
         Ok(out)
     }
@@ -438,7 +464,9 @@ impl PartnerInvoiceStore for Db {
         currency: Currency,
     ) -> Result<Vec<PartnerInvoiceLine>> {
         let e = &mut &self.pools;
-        let p = table::<psops_core::partners::Partner>().get(e, partner.get(), "").await?;
+        let p = table::<psops_core::partners::Partner>()
+            .get(e, partner.get(), "")
+            .await?;
         let mut people: HashMap<String, i64> = HashMap::new();
         for r in e
             .all(sql("SELECT id, email FROM people WHERE partner_id = $1").bind(partner))
@@ -470,12 +498,18 @@ impl PartnerInvoiceStore for Db {
                 errors.push(FieldError::new(
                     "csv",
                     Rule::InvalidValue,
-                    format!("line {}: partner must be {}, the invoice's partner", row.line, p.fields.name),
+                    format!(
+                        "line {}: partner must be {}, the invoice's partner",
+                        row.line, p.fields.name
+                    ),
                 ));
             }
             let person = people.get(&row.consultant.trim().to_lowercase());
             if person.is_none() {
-                errors.push(bad(format!("no consultant of {} has the e-mail {}", p.fields.name, row.consultant)));
+                errors.push(bad(format!(
+                    "no consultant of {} has the e-mail {}",
+                    p.fields.name, row.consultant
+                )));
             }
             let key = row.project.trim().to_lowercase();
             let project = by_code.get(&key).or_else(|| by_name.get(&key));

@@ -15,8 +15,8 @@ mod contract {
     mod closure_csat;
     mod demo_acceptance;
     mod demo_closure_csat;
-    mod demo_partner_invoices;
     mod demo_escalations;
+    mod demo_partner_invoices;
     mod demo_scoping;
     mod escalations;
     mod finance_proptest;

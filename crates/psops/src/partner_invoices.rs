@@ -110,10 +110,16 @@ async fn import(db: &psops_store::Db, a: &ImportArgs) -> anyhow::Result<()> {
         ..PartnerFilter::default()
     };
     let partners: Vec<Partner> = db.every(&filter).await?;
-    let Some(partner) = partners.into_iter().find(|p| p.fields.name.trim().to_lowercase() == name) else {
+    let Some(partner) = partners
+        .into_iter()
+        .find(|p| p.fields.name.trim().to_lowercase() == name)
+    else {
         bail!("no partner is named {name}");
     };
-    let lines = db.partner_invoice_lines(partner.id, &rows, currency).await.map_err(said)?;
+    let lines = db
+        .partner_invoice_lines(partner.id, &rows, currency)
+        .await
+        .map_err(said)?;
     let fields = PartnerInvoiceFields {
         partner_id: partner.id,
         number: a.number.trim().to_string(),
@@ -128,7 +134,7 @@ async fn import(db: &psops_store::Db, a: &ImportArgs) -> anyhow::Result<()> {
         Created::Replayed(_) => bail!("the invoice was already received"),
     };
     let r = db.reconcile_partner_invoice(inv.id).await?;
-    crate::stdout_line(&format!(
+    crate::stdout_line(format!(
         "received invoice {} of {} for {month} (id {}): billed {}, expected {}",
         inv.fields.number,
         partner.fields.name,
@@ -137,7 +143,7 @@ async fn import(db: &psops_store::Db, a: &ImportArgs) -> anyhow::Result<()> {
         r.expected.written()
     ))?;
     for l in &r.lines {
-        crate::stdout_line(&format!(
+        crate::stdout_line(format!(
             "line {}: {} {} (billed {} h {}, approved {} h {}){}",
             l.index + 1,
             outcome_word(l.outcome),
@@ -167,7 +173,7 @@ async fn late(db: &psops_store::Db, a: &LateArgs) -> anyhow::Result<()> {
         crate::stdout_line("no partner is late with an invoice")?;
     }
     for l in late {
-        crate::stdout_line(&format!(
+        crate::stdout_line(format!(
             "{}\t{}\tdue by {}",
             l.partner_name,
             l.month,

@@ -41,10 +41,10 @@ mod invoices;
 mod milestones;
 #[path = "cli/nodes.rs"]
 mod nodes;
-#[path = "cli/partner_invoices.rs"]
-mod partner_invoices;
 #[path = "cli/notifications.rs"]
 mod notifications;
+#[path = "cli/partner_invoices.rs"]
+mod partner_invoices;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/scoping.rs"]

@@ -11,7 +11,17 @@ use crate::{Currency, Error, FieldError, Minutes, Money, Result};
 use time::Date;
 
 /// The header a partner invoice CSV carries, in this order.
-pub const HEADER: [&str; 9] = ["partner", "po", "from", "to", "consultant", "project", "hours", "rate", "total"];
+pub const HEADER: [&str; 9] = [
+    "partner",
+    "po",
+    "from",
+    "to",
+    "consultant",
+    "project",
+    "hours",
+    "rate",
+    "total",
+];
 
 /// One row read, its consultant and project still as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,11 +141,15 @@ mod tests {
         assert_eq!(rows[0].line, 2);
         let bad = "partner,po,from,to,consultant,project,hours,rate,total\n\
                    Meridian,WA-1,2026-03-xx,2026-03-31,a@m.example,ALPHA,abc,100.00,3750.00\n";
-        let Err(Error::Invalid(errs)) = read(bad, usd) else { panic!() };
+        let Err(Error::Invalid(errs)) = read(bad, usd) else {
+            panic!()
+        };
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert!(errs.iter().all(|e| e.message.starts_with("line 2:")), "{errs:?}");
         let header = "partner,po,from,to,who,project,hours,rate,total\nx,y,2026-03-01,2026-03-01,a,b,1,1,1\n";
-        let Err(Error::Invalid(errs)) = read(header, usd) else { panic!() };
+        let Err(Error::Invalid(errs)) = read(header, usd) else {
+            panic!()
+        };
         assert_eq!(errs[0].rule, Rule::Header);
     }
 }

@@ -220,7 +220,10 @@ pub fn reconcile(
 /// once per rate, as an invoice line is.
 fn priced(at_rate: &BTreeMap<i64, i64>, currency: crate::Currency) -> Result<i64> {
     at_rate.iter().try_fold(0i64, |acc, (rate, minutes)| {
-        add(acc, cost_of(Money::new(*rate, currency), Minutes(*minutes))?.amount_minor)
+        add(
+            acc,
+            cost_of(Money::new(*rate, currency), Minutes(*minutes))?.amount_minor,
+        )
     })
 }
 

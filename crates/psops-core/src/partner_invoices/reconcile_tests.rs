@@ -78,7 +78,13 @@ fn each_outcome_to_the_cent() {
     assert_eq!(r.lines[1].expected_minutes, Minutes(480));
     assert_eq!(r.lines[1].difference, usd(9_000));
     assert_eq!(r.lines[2].outcome, Outcome::Unknown);
-    assert!(r.lines[2].why.as_deref().unwrap().contains("not one of the partner's people"));
+    assert!(
+        r.lines[2]
+            .why
+            .as_deref()
+            .unwrap()
+            .contains("not one of the partner's people")
+    );
     assert_eq!(r.lines[2].difference, usd(9_000));
     assert_eq!(r.lines[3].outcome, Outcome::Unknown);
     assert!(r.lines[3].why.as_deref().unwrap().contains("no work authorization"));
@@ -96,7 +102,13 @@ fn under_billing_and_time_no_line_bills() {
         // another month's time is never expected nor unbilled here
         work(11, 20, date!(2026 - 04 - 01), 60, Some(9_000)),
     ];
-    let r = reconcile(Id::new(1), &invoice(vec![line(10, 20, 420, 9_000, 63_000)]), &facts(), &w).unwrap();
+    let r = reconcile(
+        Id::new(1),
+        &invoice(vec![line(10, 20, 420, 9_000, 63_000)]),
+        &facts(),
+        &w,
+    )
+    .unwrap();
     assert_eq!(r.lines[0].outcome, Outcome::Under);
     assert_eq!(r.lines[0].difference, usd(-9_000));
     assert_eq!(r.unbilled.len(), 1);
@@ -129,11 +141,21 @@ fn approval_needs_a_reason_only_when_something_does_not_match() {
     let w = vec![work(10, 20, date!(2026 - 03 - 02), 60, Some(9_000))];
     let ok = reconcile(Id::new(1), &invoice(vec![line(10, 20, 60, 9_000, 9_000)]), &facts(), &w).unwrap();
     assert_eq!(check_approval(&ok, None).unwrap(), (None, None));
-    let over = reconcile(Id::new(1), &invoice(vec![line(10, 20, 90, 9_000, 13_500)]), &facts(), &w).unwrap();
+    let over = reconcile(
+        Id::new(1),
+        &invoice(vec![line(10, 20, 90, 9_000, 13_500)]),
+        &facts(),
+        &w,
+    )
+    .unwrap();
     let err = check_approval(&over, Some("  ")).unwrap_err();
     let Error::Conflict(f) = &err else { panic!("{err:?}") };
     assert_eq!(f.rule, Rule::VarianceReason);
-    assert!(f.message.contains("line 1 (over)") && f.message.contains("+$45.00"), "{}", f.message);
+    assert!(
+        f.message.contains("line 1 (over)") && f.message.contains("+$45.00"),
+        "{}",
+        f.message
+    );
     assert_eq!(
         check_approval(&over, Some(" agreed extra half hour ")).unwrap(),
         (Some(usd(4_500)), Some("agreed extra half hour".into()))

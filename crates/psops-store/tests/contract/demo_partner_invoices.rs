@@ -47,7 +47,10 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
         }
     }
     assert!(over >= 1 && matched > over, "{matched} matched, {over} over");
-    let late = db.late_partner_invoices(date!(2026 - 06 - 17), None).await.expect("late");
+    let late = db
+        .late_partner_invoices(date!(2026 - 06 - 17), None)
+        .await
+        .expect("late");
     assert_eq!(late.len(), 1, "{late:?}");
     assert_eq!(late[0].month.to_string(), "2026-05");
     Ok(())

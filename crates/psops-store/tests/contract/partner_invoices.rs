@@ -57,7 +57,11 @@ fn line(p: &Person, project: &Project, minutes: i64, rate: i64) -> PartnerInvoic
     }
 }
 
-fn invoice(partner: &psops_core::partners::Partner, number: &str, lines: Vec<PartnerInvoiceLine>) -> PartnerInvoiceFields {
+fn invoice(
+    partner: &psops_core::partners::Partner,
+    number: &str,
+    lines: Vec<PartnerInvoiceLine>,
+) -> PartnerInvoiceFields {
     PartnerInvoiceFields {
         partner_id: partner.id,
         number: number.into(),
@@ -76,7 +80,10 @@ async fn setting(db: &Db, name: &str) -> (psops_core::partners::Partner, Project
     let a = account(db, &format!("{name} customer"), None).await;
     let p = project(db, &a, &format!("{name} rollout"), BillingType::TimeAndMaterials).await;
     let pm: Person = new(db
-        .create(&ctx(), person_fields(&format!("pm@{}.example", name.to_lowercase().replace(' ', ""))))
+        .create(
+            &ctx(),
+            person_fields(&format!("pm@{}.example", name.to_lowercase().replace(' ', ""))),
+        )
         .await
         .expect("pm"));
     let managed = psops_core::projects::ProjectPatch {
@@ -111,12 +118,15 @@ async fn an_invoice_reconciles_line_by_line_to_the_cent(db: &Db) {
     logged(db, &b, &p, &pm, date!(2026 - 03 - 04), 480).await;
     logged(db, &c, &p, &pm, date!(2026 - 03 - 05), 240).await;
     let lines = vec![
-        line(&a, &p, 810, 10_333), // 13.5 h × $103.33 = $1,394.955 → $1,394.96: matched
-        line(&b, &p, 540, 10_333), // 9 h billed, 8 h approved: over by $103.33
-        line(&c, &p, 180, 10_333), // 3 h billed, 4 h approved: under by $103.33
+        line(&a, &p, 810, 10_333),       // 13.5 h × $103.33 = $1,394.955 → $1,394.96: matched
+        line(&b, &p, 540, 10_333),       // 9 h billed, 8 h approved: over by $103.33
+        line(&c, &p, 180, 10_333),       // 3 h billed, 4 h approved: under by $103.33
         line(&a, &globex_p, 60, 10_000), // a project Acme holds no authorization on
     ];
-    let inv: PartnerInvoice = new(db.create(&ctx(), invoice(&acme, "ACME-0326", lines)).await.expect("invoice"));
+    let inv: PartnerInvoice = new(db
+        .create(&ctx(), invoice(&acme, "ACME-0326", lines))
+        .await
+        .expect("invoice"));
     assert_eq!(inv.status, PartnerInvoiceStatus::Received);
     let r = db.reconcile_partner_invoice(inv.id).await.expect("reconcile");
     let got: Vec<(Outcome, i64, i64)> = r
@@ -145,16 +155,32 @@ async fn an_invoice_reconciles_line_by_line_to_the_cent(db: &Db) {
         .unwrap_err();
     let Error::Conflict(f) = &err else { panic!("{err:?}") };
     assert_eq!(f.rule, Rule::VarianceReason);
-    assert!(f.message.contains("line 2 (over)") && f.message.contains("+$100.00"), "{}", f.message);
+    assert!(
+        f.message.contains("line 2 (over)") && f.message.contains("+$100.00"),
+        "{}",
+        f.message
+    );
     // A rejection needs its reason too.
     let err = db
-        .reject_partner_invoice(&ctx(), inv.id, None, InvoiceDecision { reason: Some(" ".into()) })
+        .reject_partner_invoice(
+            &ctx(),
+            inv.id,
+            None,
+            InvoiceDecision {
+                reason: Some(" ".into()),
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(broken(err), vec![("reason".into(), Rule::Required)]);
     let reason = Some("Extra hour on line 4 agreed with the delivery lead".to_string());
     let done = db
-        .approve_partner_invoice(&ctx(), inv.id, Some(inv.meta.version), InvoiceDecision { reason: reason.clone() })
+        .approve_partner_invoice(
+            &ctx(),
+            inv.id,
+            Some(inv.meta.version),
+            InvoiceDecision { reason: reason.clone() },
+        )
         .await
         .expect("approve with reason");
     assert_eq!(done.status, PartnerInvoiceStatus::Approved);
@@ -167,12 +193,18 @@ async fn an_invoice_reconciles_line_by_line_to_the_cent(db: &Db) {
         ..Default::default()
     };
     let err = db.update(&ctx(), inv.id, None, patch).await.unwrap_err();
-    assert!(matches!(&err, Error::Conflict(f) if f.rule == Rule::InvalidTransition), "{err:?}");
+    assert!(
+        matches!(&err, Error::Conflict(f) if f.rule == Rule::InvalidTransition),
+        "{err:?}"
+    );
     let err = db
         .approve_partner_invoice(&ctx(), inv.id, None, InvoiceDecision { reason: reason.clone() })
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Conflict(f) if f.rule == Rule::InvalidTransition), "{err:?}");
+    assert!(
+        matches!(&err, Error::Conflict(f) if f.rule == Rule::InvalidTransition),
+        "{err:?}"
+    );
     let filter = AuditFilter {
         entity: Some("partner_invoice".into()),
         ..Default::default()
@@ -191,7 +223,10 @@ async fn a_matching_invoice_approves_plainly(db: &Db) {
     // ($232.50); the invoice's 2.25 h × $103.33 = $232.4925 → $232.49 is what is expected.
     let l = line(&a, &p, 135, 10_333);
     assert_eq!(l.total, usd(23_249));
-    let inv: PartnerInvoice = new(db.create(&ctx(), invoice(&acme, "A-1", vec![l])).await.expect("invoice"));
+    let inv: PartnerInvoice = new(db
+        .create(&ctx(), invoice(&acme, "A-1", vec![l]))
+        .await
+        .expect("invoice"));
     let r = db.reconcile_partner_invoice(inv.id).await.unwrap();
     assert!(r.matched, "{r:?}");
     assert!(r.unbilled.is_empty());
@@ -199,7 +234,10 @@ async fn a_matching_invoice_approves_plainly(db: &Db) {
         .approve_partner_invoice(&ctx(), inv.id, None, InvoiceDecision { reason: None })
         .await
         .expect("approve plainly");
-    assert_eq!((done.status, done.accepted_variance), (PartnerInvoiceStatus::Approved, None));
+    assert_eq!(
+        (done.status, done.accepted_variance),
+        (PartnerInvoiceStatus::Approved, None)
+    );
 }
 
 async fn a_received_invoice_obeys_its_rules(db: &Db) {
@@ -238,10 +276,20 @@ async fn a_received_invoice_obeys_its_rules(db: &Db) {
         .create(&ctx(), invoice(&acme, "a-1", vec![line(&a, &p, 60, 10_333)]))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Conflict(f) if f.field == "number" || f.field == "month"), "{err:?}");
-    db.reject_partner_invoice(&ctx(), first.id, None, InvoiceDecision { reason: Some("wrong PO".into()) })
-        .await
-        .expect("reject");
+    assert!(
+        matches!(&err, Error::Conflict(f) if f.field == "number" || f.field == "month"),
+        "{err:?}"
+    );
+    db.reject_partner_invoice(
+        &ctx(),
+        first.id,
+        None,
+        InvoiceDecision {
+            reason: Some("wrong PO".into()),
+        },
+    )
+    .await
+    .expect("reject");
     let second: PartnerInvoice = new(db
         .create(&ctx(), invoice(&acme, "A-2", vec![line(&a, &p, 60, 10_333)]))
         .await
@@ -267,7 +315,12 @@ async fn partners_late_with_an_invoice_are_listed(db: &Db) {
     let (globex, _, _) = setting(db, "Globex Partners").await;
     let a = partner_engineer(db, &acme, &p, "a@acme.example").await;
     // The authorizations run through March: its invoice is due 15 April.
-    assert!(db.late_partner_invoices(date!(2026 - 04 - 15), None).await.unwrap().is_empty());
+    assert!(
+        db.late_partner_invoices(date!(2026 - 04 - 15), None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let late = db.late_partner_invoices(date!(2026 - 04 - 16), None).await.unwrap();
     let got: Vec<(String, String, Date)> = late
         .iter()
@@ -286,7 +339,12 @@ async fn partners_late_with_an_invoice_are_listed(db: &Db) {
     let _: PartnerInvoice = new(db.create(&ctx(), f).await.expect("invoice"));
     let late = db.late_partner_invoices(date!(2026 - 04 - 21), None).await.unwrap();
     assert_eq!(late.iter().map(|l| l.partner_id).collect::<Vec<_>>(), vec![globex.id]);
-    assert!(db.late_partner_invoices(date!(2026 - 04 - 21), Some(acme.id)).await.unwrap().is_empty());
+    assert!(
+        db.late_partner_invoices(date!(2026 - 04 - 21), Some(acme.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn an_uploaded_csv_names_only_the_partners_own(db: &Db) {
@@ -297,14 +355,21 @@ async fn an_uploaded_csv_names_only_the_partners_own(db: &Db) {
     let text = "partner,po,from,to,consultant,project,hours,rate,total\n\
                 Acme Partners,WA-1,2026-03-01,2026-03-31,A@acme.example,Acme Partners rollout,1.5,103.33,155.00\n";
     let rows = psops_core::partner_invoices::csv::read(text, Currency::USD).unwrap();
-    let lines = db.partner_invoice_lines(acme.id, &rows, Currency::USD).await.expect("lines");
+    let lines = db
+        .partner_invoice_lines(acme.id, &rows, Currency::USD)
+        .await
+        .expect("lines");
     assert_eq!((lines[0].project_id, lines[0].minutes), (p.id, Minutes(90)));
     // Another partner's consultant and project are unknown to Acme, and the partner
     // column must be the invoice's.
     let text = "partner,po,from,to,consultant,project,hours,rate,total\n\
                 Globex Partners,WA-1,2026-03-01,2026-03-31,g@globex.example,Globex Partners rollout,1,100,100\n";
     let rows = psops_core::partner_invoices::csv::read(text, Currency::USD).unwrap();
-    let got = broken(db.partner_invoice_lines(acme.id, &rows, Currency::USD).await.unwrap_err());
+    let got = broken(
+        db.partner_invoice_lines(acme.id, &rows, Currency::USD)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(
         got,
         vec![

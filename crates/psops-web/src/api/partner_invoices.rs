@@ -233,7 +233,8 @@ async fn upload_partner_invoice(
     if kind != "text/csv" {
         return Err(ApiError::UnsupportedMediaType("send the invoice as text/csv".into()));
     }
-    let text = std::str::from_utf8(&body).map_err(|_| Error::invalid("body", Rule::Utf8, "the file must be UTF-8 text"))?;
+    let text =
+        std::str::from_utf8(&body).map_err(|_| Error::invalid("body", Rule::Utf8, "the file must be UTF-8 text"))?;
     let fields = upload(&st, &w.subject, q, text).await?;
     let grant = allow(&st, &w.subject, Action::Create, &fields).await?;
     let made = st.store.create(&w.ctx(grant), fields).await?;
@@ -246,7 +247,10 @@ async fn upload_partner_invoice(
 async fn upload(st: &AppState, s: &Subject, q: UploadQuery, text: &str) -> ApiResult<PartnerInvoiceFields> {
     let mut p = crate::params::Params::new();
     let partner_id: Option<PartnerId> = p.id("partner_id", q.partner_id.as_deref());
-    let month = q.month.as_deref().and_then(|m| p.keep("month", Month::parse(m, "month")));
+    let month = q
+        .month
+        .as_deref()
+        .and_then(|m| p.keep("month", Month::parse(m, "month")));
     let received_on = p.date("received_on", q.received_on);
     let currency = q
         .currency
@@ -268,7 +272,16 @@ async fn upload(st: &AppState, s: &Subject, q: UploadQuery, text: &str) -> ApiRe
         return Err(Error::internal("checked above").into());
     };
     // Another partner's id answers as a partner that is not there, before the file is read.
-    allow(st, s, Action::Create, &crate::authorize::Fixed(invoice_of(partner_id), psops_core::error::Thing::Entity(Entity::PartnerInvoice))).await?;
+    allow(
+        st,
+        s,
+        Action::Create,
+        &crate::authorize::Fixed(
+            invoice_of(partner_id),
+            psops_core::error::Thing::Entity(Entity::PartnerInvoice),
+        ),
+    )
+    .await?;
     let rows = psops_core::partner_invoices::csv::read(text, currency)?;
     let lines = st.store.partner_invoice_lines(partner_id, &rows, currency).await?;
     Ok(PartnerInvoiceFields {

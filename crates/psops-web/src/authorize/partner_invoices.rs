@@ -2,12 +2,12 @@
 //! partner's funds, received by the partner-collaboration team and the partner's own
 //! managers, decided by the team only.
 
+use psops_core::Result;
 use psops_core::error::Thing;
 use psops_core::partner_invoices::{PartnerInvoice, PartnerInvoiceFields, PartnerInvoicePatch};
 use psops_core::partners::PartnerId;
 use psops_core::policy::{Action, Grant, Resource, Subject};
 use psops_core::record::Entity;
-use psops_core::Result;
 
 use super::{Guarded, GuardedUpdate, allow};
 use crate::AppState;

@@ -41,9 +41,7 @@ pub fn sees_partner_invoices(s: &Subject) -> bool {
 
 /// Whether the subject decides invoices (the partner-collaboration team).
 fn decides(s: &Subject) -> bool {
-    let any = Resource::PartnerInvoice {
-        partner_id: Id::new(0),
-    };
+    let any = Resource::PartnerInvoice { partner_id: Id::new(0) };
     decide(s, Action::Approve, &any) == Decision::Allow
 }
 
@@ -51,7 +49,9 @@ fn decides(s: &Subject) -> bool {
 /// own for a partner's manager, none otherwise.
 async fn uploads_for(st: &AppState, s: &Subject) -> Result<Vec<(i64, String)>, UiError> {
     match partner_funds_scope(s) {
-        Some(Some(own)) if decide(s, Action::Create, &Resource::PartnerInvoice { partner_id: own }) == Decision::Allow => {
+        Some(Some(own))
+            if decide(s, Action::Create, &Resource::PartnerInvoice { partner_id: own }) == Decision::Allow =>
+        {
             let names = RecordStore::<Partner>::names(st.store.as_ref(), &[own]).await?;
             Ok(vec![(own.get(), names.get(&own.get()).cloned().unwrap_or_default())])
         }
@@ -234,24 +234,23 @@ pub async fn upload(
     let made = async {
         let mut e = Params::new();
         let partner_id: Option<PartnerId> = e.id("partner_id", Some(form.partner_id.as_str()));
-        let month = e.keep(
-            "month",
-            psops_core::finance::month::Month::parse(&form.month, "month"),
-        );
+        let month = e.keep("month", psops_core::finance::month::Month::parse(&form.month, "month"));
         let received_on = e.date("received_on", Some(form.received_on.as_str()).filter(|v| !v.is_empty()));
         let currency = e.keep("currency", form.currency.trim().parse::<psops_core::Currency>());
         if form.number.trim().is_empty() {
             e.add("number", psops_core::rule::Rule::Required, "number is required");
         }
         let errors = e.into_errors();
-        let (Some(partner_id), Some(month), Some(currency), true) =
-            (partner_id, month, currency, errors.is_empty())
+        let (Some(partner_id), Some(month), Some(currency), true) = (partner_id, month, currency, errors.is_empty())
         else {
             return Err(Error::Invalid(errors));
         };
         let probe = Resource::PartnerInvoice { partner_id };
         if decide(&s, Action::Create, &probe) != Decision::Allow {
-            return Err(Error::not_found(psops_core::record::Entity::Partner, partner_id.to_string()));
+            return Err(Error::not_found(
+                psops_core::record::Entity::Partner,
+                partner_id.to_string(),
+            ));
         }
         let rows = psops_core::partner_invoices::csv::read(&form.csv, currency)?;
         let lines = st.store.partner_invoice_lines(partner_id, &rows, currency).await?;
@@ -441,7 +440,11 @@ async fn show_page(
         given_reason,
     };
     // A refusal answers 409 (the variance rule is a conflict with the invoice's state).
-    let status = if view.errors.iter().any(|e| e.rule == psops_core::rule::Rule::VarianceReason) {
+    let status = if view
+        .errors
+        .iter()
+        .any(|e| e.rule == psops_core::rule::Rule::VarianceReason)
+    {
         axum::http::StatusCode::CONFLICT
     } else {
         status

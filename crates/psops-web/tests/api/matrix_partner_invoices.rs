@@ -22,7 +22,10 @@ use crate::support::{TestApp, api_tests};
 pub enum Target {
     None,
     /// A fresh invoice of partner A (`a`) or B, archived when the route restores one.
-    Fresh { a: bool, archived: bool },
+    Fresh {
+        a: bool,
+        archived: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -57,10 +60,34 @@ pub fn rows() -> Vec<Row> {
     let mut rows = vec![
         ("get", "/api/v1/partner-invoices", Target::None, Body::None, LIST),
         ("get", "/api/v1/partner-invoices/late", Target::None, Body::None, LIST),
-        ("post", "/api/v1/partner-invoices", Target::None, Body::New(true), A_CREATE),
-        ("post", "/api/v1/partner-invoices", Target::None, Body::New(false), B_CREATE),
-        ("post", "/api/v1/partner-invoices/upload", Target::None, Body::Csv(true), A_CREATE),
-        ("post", "/api/v1/partner-invoices/upload", Target::None, Body::Csv(false), B_CREATE),
+        (
+            "post",
+            "/api/v1/partner-invoices",
+            Target::None,
+            Body::New(true),
+            A_CREATE,
+        ),
+        (
+            "post",
+            "/api/v1/partner-invoices",
+            Target::None,
+            Body::New(false),
+            B_CREATE,
+        ),
+        (
+            "post",
+            "/api/v1/partner-invoices/upload",
+            Target::None,
+            Body::Csv(true),
+            A_CREATE,
+        ),
+        (
+            "post",
+            "/api/v1/partner-invoices/upload",
+            Target::None,
+            Body::Csv(false),
+            B_CREATE,
+        ),
     ];
     for (a, read, keep, decide) in [(true, A_READ, A_KEEP, A_DECIDE), (false, B_READ, B_KEEP, B_KEEP)] {
         rows.push(("get", "/api/v1/partner-invoices/{id}", t(a, false), Body::None, read));
@@ -72,10 +99,34 @@ pub fn rows() -> Vec<Row> {
             read,
         ));
         rows.push(("patch", "/api/v1/partner-invoices/{id}", t(a, false), Body::Empty, keep));
-        rows.push(("post", "/api/v1/partner-invoices/{id}/archive", t(a, false), Body::None, keep));
-        rows.push(("post", "/api/v1/partner-invoices/{id}/unarchive", t(a, true), Body::None, keep));
-        rows.push(("post", "/api/v1/partner-invoices/{id}/approve", t(a, false), Body::Reason, decide));
-        rows.push(("post", "/api/v1/partner-invoices/{id}/reject", t(a, false), Body::Reason, decide));
+        rows.push((
+            "post",
+            "/api/v1/partner-invoices/{id}/archive",
+            t(a, false),
+            Body::None,
+            keep,
+        ));
+        rows.push((
+            "post",
+            "/api/v1/partner-invoices/{id}/unarchive",
+            t(a, true),
+            Body::None,
+            keep,
+        ));
+        rows.push((
+            "post",
+            "/api/v1/partner-invoices/{id}/approve",
+            t(a, false),
+            Body::Reason,
+            decide,
+        ));
+        rows.push((
+            "post",
+            "/api/v1/partner-invoices/{id}/reject",
+            t(a, false),
+            Body::Reason,
+            decide,
+        ));
     }
     rows
 }
@@ -209,14 +260,23 @@ async fn a_partner_manager_sees_only_their_own_partners_invoices(app: TestApp) {
     ] {
         let r = crate::matrix_fixture::call(&app, &org, manager, "get", &url, None).await;
         assert_eq!(r.status.as_u16(), 200, "{url}: {}", r.text);
-        let items = r.body["items"].as_array().or(r.body.as_array()).cloned().unwrap_or_default();
+        let items = r.body["items"]
+            .as_array()
+            .or(r.body.as_array())
+            .cloned()
+            .unwrap_or_default();
         for item in &items {
             assert_eq!(item["partner_id"].as_i64(), Some(org.partner_a), "{url}: {item}");
             assert_ne!(item["id"].as_i64(), Some(b), "{url}: {item}");
         }
     }
     let r = crate::matrix_fixture::call(&app, &org, manager, "get", "/api/v1/partner-invoices", None).await;
-    let ids: Vec<i64> = r.body["items"].as_array().into_iter().flatten().filter_map(|i| i["id"].as_i64()).collect();
+    let ids: Vec<i64> = r.body["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_i64())
+        .collect();
     assert_eq!(ids, vec![a], "{}", r.text);
     let url = format!("/api/v1/partner-invoices/{a}/reconciliation");
     let r = crate::matrix_fixture::call(&app, &org, manager, "get", &url, None).await;

@@ -59,7 +59,12 @@ fn approved(db: &TestDb, server: &Server, admin: &str, email: &str, partner: i64
         "/api/v1/time-entries",
         json!({"person_id": person, "project_id": project, "date": "2026-03-02", "minutes": minutes}),
     );
-    post(server, &token, &format!("/api/v1/timesheets/{person}/2026-W10/submit"), json!({}));
+    post(
+        server,
+        &token,
+        &format!("/api/v1/timesheets/{person}/2026-W10/submit"),
+        json!({}),
+    );
     post(
         server,
         admin,
@@ -152,7 +157,10 @@ fn partner_invoices_in_a_browser(db: &TestDb, name: &str) {
     b.wait_until("the partner invoices", |b| b.exists("#upload-form"));
     no_csp_violations(&b, "the partner invoices");
     let page = b.page_source();
-    assert!(!page.contains("CAS-0326") && !page.contains("Cascade"), "another partner shows");
+    assert!(
+        !page.contains("CAS-0326") && !page.contains("Cascade"),
+        "another partner shows"
+    );
     let options = text(&b, "#u-partner");
     assert_eq!(options, "Meridian Cloud");
     b.type_into("#u-number", "MER-2026-03");
@@ -182,7 +190,10 @@ fn partner_invoices_in_a_browser(db: &TestDb, name: &str) {
     b.click("#approve-submit");
     b.wait_until("the refusal", |b| b.exists(".problem"));
     let problem = text(&b, ".problem").to_lowercase();
-    assert!(problem.contains("line 2 (over) does not match") && problem.contains("+$100.00"), "{problem}");
+    assert!(
+        problem.contains("line 2 (over) does not match") && problem.contains("+$100.00"),
+        "{problem}"
+    );
     assert_eq!(text(&b, "#invoice-status"), "Received");
     b.type_into("#approve-reason", "Max's extra hour was agreed with the delivery lead");
     b.click("#approve-submit");
