@@ -137,6 +137,8 @@ mod ui_outbox;
 mod ui_pages;
 #[path = "api/ui_partner_funds.rs"]
 mod ui_partner_funds;
+#[path = "api/ui_partner_invoices.rs"]
+mod ui_partner_invoices;
 #[path = "api/ui_partners.rs"]
 mod ui_partners;
 #[path = "api/ui_periods.rs"]
