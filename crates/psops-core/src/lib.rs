@@ -30,6 +30,7 @@ pub mod money;
 pub mod notify;
 pub mod page;
 pub mod partner_funds;
+pub mod partner_invoices;
 pub mod partnering;
 pub mod partners;
 pub mod patch;

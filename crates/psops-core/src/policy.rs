@@ -208,6 +208,12 @@ pub enum Resource {
     PartnerFunds {
         partner_id: PartnerId,
     },
+    /// A partner's monthly invoice and its reconciliation: read as the partner's funds;
+    /// received (created, corrected, withdrawn) by the partner-collaboration team and by
+    /// the partner's own managers; approved or rejected by the team only.
+    PartnerInvoice {
+        partner_id: PartnerId,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -517,7 +523,8 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::ProjectMoney { project, cost: false } | Resource::Invoice { project } => {
             s.sees_bill_rates() || !s.is_partner() && s.manages(project)
         }
-        Resource::PartnerFunds { partner_id } => match partner_funds_scope(s) {
+        Resource::PartnerFunds { partner_id } | Resource::PartnerInvoice { partner_id } => match partner_funds_scope(s)
+        {
             Some(None) => true,
             Some(Some(own)) => own == *partner_id,
             None => false,
@@ -632,6 +639,12 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
         Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
         Resource::PartnerFunds { .. } => staff(&[Role::Admin, Role::Ops, Role::Finance]),
+        // A partner never approves what it bills.
+        Resource::PartnerInvoice { .. } if action == Action::Approve => staff(&[Role::Admin, Role::Ops, Role::Finance]),
+        Resource::PartnerInvoice { partner_id } => {
+            staff(&[Role::Admin, Role::Ops, Role::Finance])
+                || s.has(Role::PartnerManager) && s.my_org(Some(*partner_id))
+        }
         // PS leadership decides a change, never the one who raised it.
         Resource::Change { raised_by, .. } if action == Action::Approve => {
             staff(&[Role::Leadership]) && *raised_by != Some(s.user_id)
@@ -819,7 +832,7 @@ impl ListScope {
             | Resource::ProjectMoney { project: p, .. }
             | Resource::Invoice { project: p } => managed(p),
             Resource::Notification { project } => project.is_some_and(|p| managed(&p)),
-            Resource::PartnerFunds { partner_id } => org(Some(*partner_id)),
+            Resource::PartnerFunds { partner_id } | Resource::PartnerInvoice { partner_id } => org(Some(*partner_id)),
             Resource::Catalog
             | Resource::SkuRequest { .. }
             | Resource::RateCard { .. }

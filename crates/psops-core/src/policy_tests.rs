@@ -726,3 +726,26 @@ fn the_catalog_is_staff_reading_and_practice_keeping() {
     assert_eq!(decide(&em, Action::Read, &theirs), Allow);
     assert_eq!(decide(&em, Action::Update, &theirs), Forbidden);
 }
+
+#[test]
+fn a_partner_sends_its_own_invoices_and_only_the_team_decides_them() {
+    use Decision::*;
+    let ours = Resource::PartnerInvoice { partner_id: ORG_A };
+    let theirs = Resource::PartnerInvoice { partner_id: ORG_B };
+    let manager = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(decide(&manager, Action::Read, &ours), Allow);
+    assert_eq!(decide(&manager, Action::Create, &ours), Allow);
+    assert_eq!(decide(&manager, Action::Archive, &ours), Allow);
+    assert_eq!(decide(&manager, Action::Approve, &ours), Forbidden);
+    assert_eq!(decide(&manager, Action::Read, &theirs), Hidden);
+    let consultant = subject(&[Role::PartnerConsultant], Some(ORG_A));
+    assert_eq!(decide(&consultant, Action::Read, &ours), Hidden);
+    for team in [Role::Admin, Role::Ops, Role::Finance] {
+        let s = subject(&[team], None);
+        assert_eq!(decide(&s, Action::Approve, &theirs), Allow, "{team:?}");
+    }
+    let leadership = subject(&[Role::Leadership], None);
+    assert_eq!(decide(&leadership, Action::Read, &theirs), Allow);
+    assert_eq!(decide(&leadership, Action::Approve, &theirs), Forbidden);
+    assert_eq!(decide(&subject(&[Role::Consultant], None), Action::Read, &ours), Hidden);
+}

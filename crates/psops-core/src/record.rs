@@ -107,6 +107,8 @@ pub enum Entity {
     PrimeSow,
     /// A project's work authorization drawn on a prime partner SOW.
     WorkAuthorization,
+    /// A partner's monthly invoice, reconciled against approved hours.
+    PartnerInvoice,
 }
 
 impl Entity {

@@ -311,6 +311,13 @@ pub enum Rule {
     /// A partner consultant logs time on a project their organisation holds no work
     /// authorization for, or on a day outside every such authorization's dates.
     NoAuthorization,
+    /// A partner invoice line's total is not its hours × its rate rounded to the cent.
+    LineTotal,
+    /// A partner invoice line's dates lie outside the month the invoice bills.
+    WithinMonth,
+    /// A partner invoice that does not match the approved hours at the authorised rate
+    /// is approved without a reason for accepting the variance.
+    VarianceReason,
 }
 
 impl Rule {

@@ -597,6 +597,8 @@ pub trait Store:
     + RecordStore<crate::partner_funds::PrimeSow>
     + RecordStore<crate::partner_funds::WorkAuthorization>
     + crate::partner_funds::PartnerFundsStore
+    + RecordStore<crate::partner_invoices::PartnerInvoice>
+    + crate::partner_invoices::PartnerInvoiceStore
     + crate::finance::forecast_store::ForecastStore
     + crate::partnering::onboarding::OnboardingStore
     + crate::partnering::vetting::VettingStore
@@ -648,6 +650,8 @@ impl<T> Store for T where
         + RecordStore<crate::partner_funds::PrimeSow>
         + RecordStore<crate::partner_funds::WorkAuthorization>
         + crate::partner_funds::PartnerFundsStore
+        + RecordStore<crate::partner_invoices::PartnerInvoice>
+        + crate::partner_invoices::PartnerInvoiceStore
         + crate::finance::forecast_store::ForecastStore
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore
@@ -705,6 +709,7 @@ pub mod prelude {
     pub use crate::finance::ledger::LedgerStore;
     pub use crate::notify::NotificationStore;
     pub use crate::partner_funds::PartnerFundsStore;
+    pub use crate::partner_invoices::PartnerInvoiceStore;
     pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};

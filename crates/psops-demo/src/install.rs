@@ -70,7 +70,11 @@ pub async fn install(
         made.push((user.role, u.id));
     }
     // Partner time is costed at the authorised rates once the authorizations are in.
-    crate::partner_funds::add(store, ctx, org.partner_funds()).await?;
+    let planned = org.partner_funds();
+    let mut subcontractors: Vec<psops_core::partners::PartnerId> = planned.iter().map(|p| p.sow.partner_id).collect();
+    subcontractors.sort();
+    subcontractors.dedup();
+    crate::partner_funds::add(store, ctx, planned).await?;
     crate::catalog::add(store, ctx, &made, org.spec().end).await?;
     // Scoping prices from the catalog's prices and the rate cards, so it comes last.
     crate::scoping::add(store, ctx, org, &made).await?;
@@ -82,6 +86,8 @@ pub async fn install(
     crate::delivery_notifications::add(store, ctx, org).await?;
     // Partners onboarded, contacts, consultants vetted, candidates in the pipeline.
     crate::partners::add(store, ctx, org, &made).await?;
+    // Their monthly invoices, reconciled against the approved time loaded above.
+    crate::partner_invoices::add(store, ctx, org, &made, &subcontractors).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     Ok(stats)

@@ -18,6 +18,7 @@ mod names;
 mod org;
 mod org_projects;
 mod partner_funds;
+mod partner_invoices;
 pub mod partners;
 mod rates;
 mod rng;

@@ -29,6 +29,7 @@ mod opportunities;
 mod org;
 mod outbox;
 mod partner_funds;
+mod partner_invoices;
 mod partnering;
 mod partners;
 mod people;

@@ -190,6 +190,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
     },
     Migration {
+        version: 28,
+        name: "partner_invoices",
+        sqlite: include_str!("../migrations/sqlite/0028_partner_invoices.sql"),
+        postgres: include_str!("../migrations/postgres/0028_partner_invoices.sql"),
+    },
+    Migration {
         version: 30,
         name: "ledger_pending",
         sqlite: include_str!("../migrations/sqlite/0030_ledger_pending.sql"),

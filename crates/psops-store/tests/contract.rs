@@ -16,6 +16,7 @@ mod contract {
     mod demo_acceptance;
     mod demo_closure_csat;
     mod demo_escalations;
+    mod demo_partner_invoices;
     mod demo_scoping;
     mod escalations;
     mod finance_proptest;
@@ -34,6 +35,7 @@ mod contract {
     mod lifecycle;
     mod notifications;
     mod partner_funds;
+    mod partner_invoices;
     pub mod partners_onboarding;
     mod partners_vetting;
     mod portfolio;

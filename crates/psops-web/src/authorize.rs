@@ -26,6 +26,7 @@ mod finance;
 mod invoices;
 mod notifications;
 mod partner_funds;
+pub(crate) mod partner_invoices;
 pub mod partnering;
 mod scoping;
 
@@ -483,6 +484,12 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
             Resource::ProjectMoney { project, cost: false },
         ),
         "forecast" => (Thing::Finance, Resource::Finance),
+        "partner-invoices" => (
+            Thing::Entity(Entity::PartnerInvoice),
+            Resource::PartnerInvoice {
+                partner_id: s.partner_id.unwrap_or_else(new_id),
+            },
+        ),
         _ => return None,
     };
     Some(found)

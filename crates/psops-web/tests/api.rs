@@ -59,6 +59,8 @@ mod matrix_notifications_fixture;
 mod matrix_partner_funds;
 #[path = "api/matrix_partner_funds_fixture.rs"]
 mod matrix_partner_funds_fixture;
+#[path = "api/matrix_partner_invoices.rs"]
+mod matrix_partner_invoices;
 #[path = "api/matrix_partnering.rs"]
 mod matrix_partnering;
 #[path = "api/matrix_scoping.rs"]
@@ -135,6 +137,8 @@ mod ui_outbox;
 mod ui_pages;
 #[path = "api/ui_partner_funds.rs"]
 mod ui_partner_funds;
+#[path = "api/ui_partner_invoices.rs"]
+mod ui_partner_invoices;
 #[path = "api/ui_partners.rs"]
 mod ui_partners;
 #[path = "api/ui_periods.rs"]

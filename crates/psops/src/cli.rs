@@ -89,6 +89,10 @@ pub enum Command {
     /// Invoices: list them, or export issued ones as CSV for an accounting system.
     #[command(subcommand)]
     Invoices(crate::invoices::InvoicesCommand),
+    /// Partner invoices: receive one from its CSV and see it reconciled, or list the
+    /// partners late with one.
+    #[command(subcommand)]
+    PartnerInvoices(crate::partner_invoices::PartnerInvoicesCommand),
     /// Weekly health reports: the overdue list by project manager, and their notices.
     #[command(subcommand)]
     Health(crate::health::HealthCommand),

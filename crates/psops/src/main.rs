@@ -21,6 +21,7 @@ mod mail;
 mod milestones;
 mod money;
 mod notifications;
+mod partner_invoices;
 mod progress;
 mod rates;
 mod report;
@@ -83,6 +84,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Milestones(cmd) => milestones::run(cmd).await,
             Command::Escalations(cmd) => escalations::run(cmd).await,
             Command::Invoices(cmd) => invoices::run(cmd).await,
+            Command::PartnerInvoices(cmd) => partner_invoices::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
             Command::Forecast(cmd) => forecast::run(cmd).await,

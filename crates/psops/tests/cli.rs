@@ -17,6 +17,8 @@ mod browser_delivery;
 mod browser_forms;
 #[path = "cli/browser_invoices.rs"]
 mod browser_invoices;
+#[path = "cli/browser_partners.rs"]
+mod browser_partners;
 #[path = "cli/browser_scoping.rs"]
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
@@ -41,6 +43,8 @@ mod milestones;
 mod nodes;
 #[path = "cli/notifications.rs"]
 mod notifications;
+#[path = "cli/partner_invoices.rs"]
+mod partner_invoices;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/scoping.rs"]

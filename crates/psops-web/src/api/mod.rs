@@ -31,6 +31,7 @@ mod me;
 mod notifications;
 pub(crate) mod opportunities;
 mod partner_funds;
+mod partner_invoices;
 mod partner_records;
 mod partnering;
 mod partners;
@@ -101,7 +102,7 @@ use crate::problem::{ApiError, Problem};
         psops_core::delivery::surveys::CsatBy,
         psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
         psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
-        psops_core::partner_funds::WorkAuthorization
+        psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -137,6 +138,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(partners::router())
         .merge(partnering::router())
         .merge(partner_funds::router())
+        .merge(partner_invoices::router())
         .merge(accounts::router())
         .merge(projects::router())
         .merge(assignments::router())

@@ -139,6 +139,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::partner_funds::sees_partner_funds(s) {
         nav.push(link("/partner-funds", "Partner funds"));
     }
+    if super::partner_invoices::sees_partner_invoices(s) {
+        nav.push(link("/partner-invoices", "Partner invoices"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

@@ -32,6 +32,7 @@ mod locale;
 mod milestones;
 mod outbox;
 mod partner_funds;
+mod partner_invoices;
 mod partner_page;
 mod people;
 mod person_profile;
@@ -148,6 +149,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/outbox/{id}/resend", post(outbox::resend))
         .route("/partner-funds", get(partner_funds::page))
         .route("/partner-funds/{id}", get(partner_funds::show))
+        .route(
+            "/partner-invoices",
+            get(partner_invoices::page).post(partner_invoices::upload),
+        )
+        .route("/partner-invoices/{id}", get(partner_invoices::show))
+        .route("/partner-invoices/{id}/{action}", post(partner_invoices::act))
         .route("/invoices", get(invoices::page).post(invoices::create))
         .route("/invoices/{id}", get(invoices::show))
         .route("/invoices/{id}/print", get(invoices::print))

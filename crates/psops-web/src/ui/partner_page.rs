@@ -82,6 +82,8 @@ struct PartnerPage {
     archived: bool,
     status: &'static str,
     status_label: String,
+    /// Whether the reader sees the partner's funds and invoices (links to both).
+    money: bool,
     edit: Option<String>,
     facts: Vec<(&'static str, String)>,
     keep: bool,
@@ -235,6 +237,7 @@ async fn page(
         name: f.name.clone(),
         version: partner.meta.version,
         archived: partner.meta.is_archived(),
+        money: psops_core::policy::partner_funds_scope(s).is_some(),
         status: partner.status.code(),
         status_label: label(partner.status.code()),
         edit: keep.then(|| format!("/partners/{}/edit", partner.id)),

@@ -17,6 +17,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("partner_funds.html", include_str!("../../templates/partner_funds.html")),
     (
+        "partner_invoices.html",
+        include_str!("../../templates/partner_invoices.html"),
+    ),
+    (
+        "partner_invoice.html",
+        include_str!("../../templates/partner_invoice.html"),
+    ),
+    (
         "partner_funds_bar.html",
         include_str!("../../templates/partner_funds_bar.html"),
     ),
