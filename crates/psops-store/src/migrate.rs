@@ -189,6 +189,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0027_partner_funds.sql"),
         postgres: include_str!("../migrations/postgres/0027_partner_funds.sql"),
     },
+    Migration {
+        version: 29,
+        name: "request_skills",
+        sqlite: include_str!("../migrations/sqlite/0029_request_skills.sql"),
+        postgres: include_str!("../migrations/postgres/0029_request_skills.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -7,6 +7,7 @@ mod contract {
     mod access;
     mod approval_scope;
     mod assigned_time;
+    mod candidates;
     mod audit;
     mod bulk;
     mod capacity;

@@ -12,6 +12,7 @@ mod accounts;
 mod assignments;
 mod audit;
 mod calendars;
+pub(crate) mod candidates;
 mod capacity;
 mod catalog;
 mod changes;
@@ -161,6 +162,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(estimates::router())
         .merge(sows::router())
         .merge(plan::router())
+        .merge(candidates::router())
         .merge(crm::router())
         .merge(changes::router())
         .merge(acceptance::router())

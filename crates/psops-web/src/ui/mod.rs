@@ -49,6 +49,7 @@ pub(crate) mod rates;
 mod render;
 mod report_charts;
 mod reports;
+mod request_candidates;
 mod scoping;
 mod scoping_actions;
 mod scoping_change;

@@ -1,0 +1,162 @@
+//! The partner report's sums in SQL, a fixed handful of queries whatever the size: the
+//! approved minutes from the daily rollup; revenue and partner cost traced through the
+//! ledger's sources to their consultants' time entries (the ledger's own amounts, so
+//! the rule that priced them stays the ledger's); all revenue from the same monthly
+//! cells the margin report reads; the CSAT of the projects each partner delivered on;
+//! the funds of their active prime SOWs; and every partner's vetting pipeline from one
+//! read of their consultants.
+
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
+use psops_core::Result;
+use psops_core::dates::day_number;
+use psops_core::finance::Month;
+use psops_core::finance::margin::LineKind;
+use psops_core::partner_funds::{PartnerFundsStore, PrimeSowId};
+use psops_core::partnering::report::{
+    PartnerReport, PartnerReportStore, PartnerSums, VettingCounts, add_money, partner_report,
+};
+use psops_core::store::OrgStore;
+use time::Date;
+
+use crate::Db;
+use crate::db::sql;
+
+#[async_trait]
+impl PartnerReportStore for Db {
+    async fn partner_report(&self, from: Month, to: Month, today: Date) -> Result<PartnerReport> {
+        psops_core::finance::margin::check_span(from, to)?;
+        let settings = self.settings().await?;
+        let (first, last) = (from.first(), to.last());
+        let e = &mut &self.pools;
+
+        let mut sums: HashMap<i64, PartnerSums> = HashMap::new();
+        let mut partners = Vec::new();
+        for r in self
+            .pools
+            .all(sql("SELECT id, name FROM partners WHERE archived_at IS NULL ORDER BY LOWER(name), id"))
+            .await?
+        {
+            let id: i64 = r.get("id")?;
+            sums.insert(id, PartnerSums::default());
+            partners.push((id, r.get::<String>("name")?));
+        }
+
+        // Approved minutes on projects, by partner (none: the company's own people).
+        let q = sql(
+            "SELECT p.partner_id, CAST(SUM(r.approved_minutes) AS BIGINT) AS minutes FROM time_rollup_day r \
+             JOIN people p ON p.id = r.person_id WHERE r.day >= $1 AND r.day <= $2 AND r.project_id <> 0 \
+             GROUP BY p.partner_id",
+        )
+        .bind(day_number(first))
+        .bind(day_number(last));
+        let mut all_minutes = 0;
+        for r in self.pools.all(q).await? {
+            let minutes: i64 = r.get::<Option<i64>>("minutes")?.unwrap_or(0);
+            all_minutes += minutes;
+            if let Some(s) = r.get::<Option<i64>>("partner_id")?.and_then(|p| sums.get_mut(&p)) {
+                s.approved_minutes = minutes;
+            }
+        }
+
+        // The ledger's revenue and staff cost on partner consultants' time entries.
+        let q = sql(
+            "SELECT p.partner_id, l.kind, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor FROM people p \
+             JOIN time_entries t ON t.person_id = p.id \
+             JOIN ledger_sources s ON s.source = 'time_entry' AND s.source_id = t.id \
+             JOIN ledger_lines l ON l.id = s.line_id \
+             WHERE p.partner_id IS NOT NULL AND l.month >= $1 AND l.month <= $2 GROUP BY p.partner_id, l.kind",
+        )
+        .bind(from.first())
+        .bind(to.first());
+        for r in self.pools.all(q).await? {
+            let Some(s) = sums.get_mut(&r.get::<i64>("partner_id")?) else {
+                continue;
+            };
+            let minor: i64 = r.get::<Option<i64>>("minor")?.unwrap_or(0);
+            match r.code::<LineKind>("kind")? {
+                LineKind::Revenue => s.revenue_minor += minor,
+                LineKind::Cost => s.cost_minor += minor,
+            }
+        }
+        let all_revenue: i64 = self
+            .cells(from, to)
+            .await?
+            .iter()
+            .filter(|c| c.kind == LineKind::Revenue)
+            .map(|c| c.reporting_minor)
+            .sum();
+
+        // CSAT: surveys answered in the span on projects each partner delivered on then.
+        let q = sql(
+            "SELECT DISTINCT p.partner_id, r.project_id FROM time_rollup_day r JOIN people p ON p.id = r.person_id \
+             WHERE p.partner_id IS NOT NULL AND r.approved_minutes > 0 AND r.day >= $1 AND r.day <= $2 \
+             AND r.project_id <> 0",
+        )
+        .bind(day_number(first))
+        .bind(day_number(last));
+        let mut delivered: HashMap<i64, Vec<i64>> = HashMap::new();
+        for r in self.pools.all(q).await? {
+            delivered
+                .entry(r.get("project_id")?)
+                .or_default()
+                .push(r.get("partner_id")?);
+        }
+        let q = sql(
+            "SELECT project_id, score FROM surveys WHERE score IS NOT NULL AND project_id IS NOT NULL \
+             AND answered_at >= $1 AND answered_at < $2",
+        )
+        .bind(first.midnight().assume_utc())
+        .bind(last.next_day().unwrap_or(last).midnight().assume_utc());
+        for r in self.pools.all(q).await? {
+            let score: i64 = r.get("score")?;
+            for p in delivered.get(&r.get::<i64>("project_id")?).into_iter().flatten() {
+                if let Some(s) = sums.get_mut(p) {
+                    s.csat_answered += 1;
+                    s.csat_score_sum += score;
+                }
+            }
+        }
+
+        // Funds left on each partner's active prime SOWs.
+        let q = sql("SELECT id, partner_id FROM prime_sows WHERE archived_at IS NULL AND status = 'active' ORDER BY id");
+        let mut owner: HashMap<i64, i64> = HashMap::new();
+        for r in self.pools.all(q).await? {
+            owner.insert(r.get("id")?, r.get("partner_id")?);
+        }
+        let ids: Vec<PrimeSowId> = owner.keys().map(|i| PrimeSowId::new(*i)).collect();
+        for f in self.prime_sow_funds(&ids).await? {
+            if let Some(s) = owner.get(&f.prime_sow_id.get()).and_then(|p| sums.get_mut(p)) {
+                add_money(&mut s.funds_remaining, f.position.remaining)?;
+            }
+        }
+
+        let pipelines = crate::partnering::vetting::pipelines(e, today).await?;
+        let live: HashSet<i64> = sums.keys().copied().collect();
+        for (partner, p) in pipelines {
+            if let (true, Some(s)) = (live.contains(&partner), sums.get_mut(&partner)) {
+                s.vetting = VettingCounts {
+                    vetted: p.vetted,
+                    in_vetting: p.in_vetting,
+                    not_started: p.not_started,
+                    failed: p.failed,
+                };
+            }
+        }
+
+        let rows = partners
+            .into_iter()
+            .map(|(id, name)| {
+                let s = sums.remove(&id).unwrap_or_default();
+                (psops_core::Id::new(id), name, s)
+            })
+            .collect();
+        partner_report(
+            (from, to, settings.default_currency),
+            rows,
+            all_minutes,
+            all_revenue,
+        )
+    }
+}
