@@ -35,6 +35,7 @@ mod contract {
     mod lifecycle;
     mod notifications;
     mod partner_funds;
+    mod partner_report;
     pub mod partners_onboarding;
     mod partners_vetting;
     mod portfolio;

@@ -254,7 +254,7 @@ async fn a_work_authorization_is_held_to_its_prime_sow(db: &Db) {
 }
 
 /// A partner's engineer, assigned to the project, with a cost rate of their own.
-async fn partner_engineer(db: &Db, partner: &Partner, project: &Project, email: &str) -> Person {
+pub(super) async fn partner_engineer(db: &Db, partner: &Partner, project: &Project, email: &str) -> Person {
     let mut f = person_fields(email);
     f.partner_id = Some(partner.id);
     let person: Person = new(db.create(&ctx(), f).await.expect("partner person"));
@@ -456,7 +456,7 @@ async fn funds_and_partner_cost_are_exact_to_the_cent(db: &Db) {
     assert_eq!(again.cost, usd(67_500));
 }
 
-async fn approve(
+pub(super) async fn approve(
     db: &Db,
     p: &Person,
     project: &Project,

@@ -32,6 +32,7 @@ mod me;
 mod notifications;
 pub(crate) mod opportunities;
 mod partner_funds;
+pub(crate) mod partner_report;
 mod partner_records;
 mod partnering;
 mod partners;
@@ -163,6 +164,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(sows::router())
         .merge(plan::router())
         .merge(candidates::router())
+        .merge(partner_report::router())
         .merge(crm::router())
         .merge(changes::router())
         .merge(acceptance::router())
