@@ -21,6 +21,7 @@ mod mail;
 mod milestones;
 mod money;
 mod notifications;
+mod partner_report;
 mod progress;
 mod rates;
 mod report;

@@ -208,6 +208,58 @@ pub fn for_partner(mut r: PartnerReport, own: PartnerId) -> PartnerReport {
     r
 }
 
+/// The columns of the report as text (the CLI's table, CSV and JSON show the same).
+pub const PARTNER_HEADERS: [&str; 16] = [
+    "partner_id",
+    "partner",
+    "hours",
+    "hours_share",
+    "revenue",
+    "revenue_share",
+    "partner_cost",
+    "margin",
+    "margin_pct",
+    "csat_average",
+    "csat_answered",
+    "funds_remaining",
+    "vetted",
+    "in_vetting",
+    "not_started",
+    "failed",
+];
+
+/// One line as text: hours with two decimals, money as decimals of the currency,
+/// percentages with one decimal, an absent figure empty.
+pub fn partner_cells(r: &PartnerReportRow, currency: Currency) -> Vec<String> {
+    use crate::finance::margin::decimal;
+    use crate::report_text::percent;
+    let money = |m: Option<i64>| m.map(|m| decimal(m, currency)).unwrap_or_default();
+    vec![
+        r.partner_id.map(|p| p.to_string()).unwrap_or_default(),
+        r.name.clone(),
+        crate::Minutes(r.approved_minutes).hours_text(),
+        percent(r.hours_share_bp),
+        money(r.revenue_minor),
+        percent(r.revenue_share_bp),
+        money(Some(r.cost_minor)),
+        money(r.margin_minor),
+        percent(r.margin_bp),
+        r.csat_average_x100
+            .map(|a| format!("{}.{:02}", a / 100, a % 100))
+            .unwrap_or_default(),
+        r.csat_answered.to_string(),
+        r.funds_remaining
+            .iter()
+            .map(|m| format!("{} {}", decimal(m.amount_minor, m.currency), m.currency))
+            .collect::<Vec<_>>()
+            .join("; "),
+        r.vetting.vetted.to_string(),
+        r.vetting.in_vetting.to_string(),
+        r.vetting.not_started.to_string(),
+        r.vetting.failed.to_string(),
+    ]
+}
+
 /// The partner report over a span of months.
 #[async_trait::async_trait]
 pub trait PartnerReportStore: Send + Sync {

@@ -33,6 +33,7 @@ mod milestones;
 mod outbox;
 mod partner_funds;
 mod partner_page;
+mod partner_report;
 mod people;
 mod person_profile;
 mod portfolio;
@@ -133,6 +134,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))
+        .route("/partners/report", get(partner_report::show))
         .route("/partners/{id}", get(partner_page::show))
         .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))
