@@ -83,4 +83,84 @@ async fn prime_sows_show_their_funds_to_finance_and_to_their_own_partner(app: Te
     con.get(&app, &format!("/partner-funds/{a_sow}")).await.expect(404);
 }
 
-api_tests!(prime_sows_show_their_funds_to_finance_and_to_their_own_partner);
+/// The partner report: finance reads every partner's line and the totals; partner A's
+/// manager reads their own line without the company's revenue and margin; a consultant
+/// has no such page.
+async fn the_partner_report_shows_each_partner_and_its_own_line_to_a_partner(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = Org::build(store).await;
+    web_user(store, "fin@org.example", vec![Role::Finance], Some(org.people[2])).await;
+    web_user(
+        store,
+        "pm@partner.example",
+        vec![Role::PartnerManager],
+        Some(org.people[7]),
+    )
+    .await;
+    web_user(store, "con@org.example", vec![Role::Consultant], Some(org.people[6])).await;
+    let fin = Browser::sign_in(&app, "fin@org.example").await;
+    let partner = Browser::sign_in(&app, "pm@partner.example").await;
+    let con = Browser::sign_in(&app, "con@org.example").await;
+    crate::matrix_partner_funds_fixture::target(store, &org, false, true, false).await;
+
+    let funds = html(&fin.get(&app, "/partner-funds").await.expect(200));
+    assert!(funds.contains("href=\"/partners/report\""), "linked from the funds: {funds}");
+    let all = html(&fin.get(&app, "/partners/report?from=2026-01&to=2026-03").await.expect(200));
+    assert!(all.contains("id=\"partner-report\""), "{all}");
+    assert!(all.contains("Partner A") && all.contains("Partner B"), "{all}");
+    assert!(all.contains("id=\"partner-report-total\""), "{all}");
+    assert!(all.contains("Share of revenue"), "{all}");
+    assert!(
+        all.contains(&format!("href=\"/partner-funds?partner_id={}\"", org.partner_a)),
+        "{all}"
+    );
+    // A bad month is said beside the form.
+    let bad = html(&fin.get(&app, "/partners/report?from=2026-13").await.expect(200));
+    assert!(bad.contains("id=\"from-error\""), "{bad}");
+
+    let own = html(&partner.get(&app, "/partners/report").await.expect(200));
+    assert!(own.contains("Partner A"), "{own}");
+    assert!(!own.contains("Partner B"), "{own}");
+    assert!(!own.contains("Share of revenue") && !own.contains("Margin"), "{own}");
+    con.get(&app, "/partners/report").await.expect(404);
+}
+
+/// A project's open resource requests link to their candidates for the company's own
+/// people; a partner's people get neither the link nor the section.
+async fn a_request_shows_its_candidates_on_the_project_page(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = Org::build(store).await;
+    web_user(store, "ops@org.example", vec![Role::Ops], Some(org.people[1])).await;
+    web_user(
+        store,
+        "pm@partner.example",
+        vec![Role::PartnerManager],
+        Some(org.people[7]),
+    )
+    .await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let partner = Browser::sign_in(&app, "pm@partner.example").await;
+    let request = crate::matrix_scoping_fixture::resource_request(store, org.pa).await;
+    let page = html(&ops.get(&app, &format!("/projects/{}", org.pa)).await.expect(200));
+    assert!(page.contains(&format!("href=\"?candidates={request}#candidates\"")), "{page}");
+    let shown = html(
+        &ops.get(&app, &format!("/projects/{}?candidates={request}", org.pa))
+            .await
+            .expect(200),
+    );
+    assert!(shown.contains("id=\"candidates-summary\""), "{shown}");
+    let theirs = html(
+        &partner
+            .get(&app, &format!("/projects/{}?candidates={request}", org.pa))
+            .await
+            .expect(200),
+    );
+    assert!(!theirs.contains("candidates-summary"), "{theirs}");
+    assert!(!theirs.contains("Find people"), "{theirs}");
+}
+
+api_tests!(
+    prime_sows_show_their_funds_to_finance_and_to_their_own_partner,
+    the_partner_report_shows_each_partner_and_its_own_line_to_a_partner,
+    a_request_shows_its_candidates_on_the_project_page
+);
