@@ -92,6 +92,8 @@ struct ListPage {
     q: String,
     partner_id: String,
     threshold: String,
+    /// Administrators, ops and finance make and change prime SOWs here.
+    keep: bool,
 }
 
 async fn funds_of(st: &AppState, ids: &[Id<PrimeSow>]) -> Result<Vec<SowFunds>, UiError> {
@@ -150,6 +152,7 @@ pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         q: p.text("q"),
         partner_id: p.text("partner_id"),
         threshold: format!("{} %", threshold / 100),
+        keep: super::edit::may_edit::<PrimeSow>(&s),
     };
     Ok(render("partner_funds.html", view)?.into_response())
 }
@@ -191,6 +194,8 @@ struct SowPage {
     rates: Vec<RateRow>,
     bar: Bar,
     authorizations: Vec<WaRow>,
+    /// Administrators, ops and finance change the prime SOW and its authorizations here.
+    keep: bool,
 }
 
 fn rates_text(w: &WorkAuthorization) -> String {
@@ -283,6 +288,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
             .collect(),
         bar: bar(&funds.position, sow.fields.status == PrimeSowStatus::Active),
         authorizations,
+        keep: super::edit::may_edit::<PrimeSow>(&s),
     };
     Ok(render("partner_fund.html", view)?.into_response())
 }
