@@ -709,8 +709,8 @@ pub mod prelude {
     pub use crate::finance::ledger::LedgerStore;
     pub use crate::notify::NotificationStore;
     pub use crate::partner_funds::PartnerFundsStore;
-    pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::candidates::CandidatesStore;
+    pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::report::PartnerReportStore;
     pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};

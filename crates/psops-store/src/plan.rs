@@ -207,7 +207,9 @@ async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill]) -> Result<()> {
     if skills.is_empty() {
         return Ok(());
     }
-    let mut q = crate::db::sql("SELECT DISTINCT LOWER(skill) AS skill FROM person_skills WHERE archived_at IS NULL AND LOWER(skill) IN (");
+    let mut q = crate::db::sql(
+        "SELECT DISTINCT LOWER(skill) AS skill FROM person_skills WHERE archived_at IS NULL AND LOWER(skill) IN (",
+    );
     for (i, s) in skills.iter().enumerate() {
         if i > 0 {
             q.push(", ");
@@ -222,7 +224,10 @@ async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill]) -> Result<()> {
             known.contains(&s.skill.trim().to_lowercase()),
             &format!("required_skills[{i}].skill"),
             psops_core::rule::Rule::UnknownSkill,
-            format!("nobody's skills name {:?}: add it to someone's skills first, or check its spelling", s.skill.trim()),
+            format!(
+                "nobody's skills name {:?}: add it to someone's skills first, or check its spelling",
+                s.skill.trim()
+            ),
         );
     }
     c.into_result()

@@ -7,9 +7,9 @@ mod contract {
     mod access;
     mod approval_scope;
     mod assigned_time;
-    mod candidates;
     mod audit;
     mod bulk;
+    mod candidates;
     mod capacity;
     pub mod catalog;
     mod changes;

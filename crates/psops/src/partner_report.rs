@@ -36,7 +36,13 @@ pub async fn run(a: PartnerReportArgs) -> anyhow::Result<()> {
     rows.push(partner_cells(&report.total, c));
     // The table: partner, hours, revenue, cost, margin, margin %, CSAT, funds, vetted.
     let columns: &[usize] = &[1, 2, 4, 6, 7, 8, 9, 11, 12];
-    emit(a.format, &PARTNER_HEADERS, columns, rows, serde_json::to_value(&report)?)
+    emit(
+        a.format,
+        &PARTNER_HEADERS,
+        columns,
+        rows,
+        serde_json::to_value(&report)?,
+    )
 }
 
 async fn report(

@@ -121,7 +121,11 @@ fn row(id: Option<PartnerId>, name: String, s: &PartnerSums, all_minutes: i64, a
 /// Adds an amount into a list kept one per currency.
 pub fn add_money(list: &mut Vec<Money>, m: Money) -> Result<()> {
     match list.iter_mut().find(|x| x.currency == m.currency) {
-        Some(x) => *x = x.checked_add(m).ok_or_else(|| crate::Error::internal("funds remaining overflow"))?,
+        Some(x) => {
+            *x = x
+                .checked_add(m)
+                .ok_or_else(|| crate::Error::internal("funds remaining overflow"))?
+        }
         None => list.push(m),
     }
     Ok(())

@@ -47,7 +47,8 @@ impl CandidatesStore for Db {
         };
         let range = DateRange::new(start, end)?;
         let settings = crate::org::load(&mut &self.pools).await?.vetting;
-        let generic = f.role != Function::PartnerConsultant && partner_fits(Function::PartnerConsultant, f.role, &settings);
+        let generic =
+            f.role != Function::PartnerConsultant && partner_fits(Function::PartnerConsultant, f.role, &settings);
 
         // Capacity as the utilization report computes it, for the role and, when their
         // track fits it, for the partners' consultants without a precise function.
@@ -62,7 +63,11 @@ impl CandidatesStore for Db {
             };
             for c in crate::reports::capacities(self, range, &filter).await?.iter() {
                 if !c.person.archived {
-                    capable.push((c.person.facts.person_id.get(), c.person.facts.function, c.calendar.available_minutes.get()));
+                    capable.push((
+                        c.person.facts.person_id.get(),
+                        c.person.facts.function,
+                        c.calendar.available_minutes.get(),
+                    ));
                 }
             }
         }
@@ -79,7 +84,13 @@ impl CandidatesStore for Db {
                 Some(p) => Some((p, r.get::<Option<String>>("partner_name")?.unwrap_or_default())),
                 None => None,
             };
-            named.insert(r.get("id")?, Named { name: r.get("name")?, partner });
+            named.insert(
+                r.get("id")?,
+                Named {
+                    name: r.get("name")?,
+                    partner,
+                },
+            );
         }
 
         let q = sql(format!(

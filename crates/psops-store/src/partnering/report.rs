@@ -35,7 +35,9 @@ impl PartnerReportStore for Db {
         let mut partners = Vec::new();
         for r in self
             .pools
-            .all(sql("SELECT id, name FROM partners WHERE archived_at IS NULL ORDER BY LOWER(name), id"))
+            .all(sql(
+                "SELECT id, name FROM partners WHERE archived_at IS NULL ORDER BY LOWER(name), id",
+            ))
             .await?
         {
             let id: i64 = r.get("id")?;
@@ -120,7 +122,8 @@ impl PartnerReportStore for Db {
         }
 
         // Funds left on each partner's active prime SOWs.
-        let q = sql("SELECT id, partner_id FROM prime_sows WHERE archived_at IS NULL AND status = 'active' ORDER BY id");
+        let q =
+            sql("SELECT id, partner_id FROM prime_sows WHERE archived_at IS NULL AND status = 'active' ORDER BY id");
         let mut owner: HashMap<i64, i64> = HashMap::new();
         for r in self.pools.all(q).await? {
             owner.insert(r.get("id")?, r.get("partner_id")?);
@@ -152,11 +155,6 @@ impl PartnerReportStore for Db {
                 (psops_core::Id::new(id), name, s)
             })
             .collect();
-        partner_report(
-            (from, to, settings.default_currency),
-            rows,
-            all_minutes,
-            all_revenue,
-        )
+        partner_report((from, to, settings.default_currency), rows, all_minutes, all_revenue)
     }
 }

@@ -95,7 +95,10 @@ async fn internal_capacity_comes_before_partners(db: &Db) {
         }]
     };
     let err = db.create(&ctx(), request(&p, kube(3))).await.unwrap_err();
-    assert_eq!(broken(err), vec![("required_skills[0].skill".into(), Rule::UnknownSkill)]);
+    assert_eq!(
+        broken(err),
+        vec![("required_skills[0].skill".into(), Rule::UnknownSkill)]
+    );
     let err = db.create(&ctx(), request(&p, kube(6))).await.unwrap_err();
     assert!(broken(err).contains(&("required_skills[0].min_level".into(), Rule::Range)));
     skill(db, ada.id, "Kubernetes", 4).await;

@@ -94,7 +94,10 @@ async fn the_partner_report_is_exact(db: &Db) {
         ..Default::default()
     };
     let p: Project = db.update(&ctx(), p.id, None, managed).await.expect("manager");
-    let staff: Person = new(db.create(&ctx(), person_fields("staff@example.com")).await.expect("staff"));
+    let staff: Person = new(db
+        .create(&ctx(), person_fields("staff@example.com"))
+        .await
+        .expect("staff"));
     assign(db, staff.id, &p).await;
     let cost = CostRateFields {
         person_id: staff.id,
@@ -127,17 +130,26 @@ async fn the_partner_report_is_exact(db: &Db) {
     let march = Month::parse("2026-03", "from").unwrap();
     let r = db.partner_report(march, march, today).await.expect("report");
     assert_eq!(r.currency, Currency::USD);
-    assert_eq!((r.all_approved_minutes, r.all_revenue_minor), (Some(1_410), Some(470_000)));
+    assert_eq!(
+        (r.all_approved_minutes, r.all_revenue_minor),
+        (Some(1_410), Some(470_000))
+    );
     let names: Vec<&str> = r.rows.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(names, vec!["Acme Partners", "Bolt Partners"]);
     let acme_row = &r.rows[0];
     assert_eq!(acme_row.partner_id, Some(acme.id));
     // 810 of 1,410 minutes; $2,700.00 of $4,700.00 revenue (13.5 h × $200).
     assert_eq!((acme_row.approved_minutes, acme_row.hours_share_bp), (810, Some(5_745)));
-    assert_eq!((acme_row.revenue_minor, acme_row.revenue_share_bp), (Some(270_000), Some(5_745)));
+    assert_eq!(
+        (acme_row.revenue_minor, acme_row.revenue_share_bp),
+        (Some(270_000), Some(5_745))
+    );
     // 7.5 × 103.33 → 774.98 and 6 × 103.33 = 619.98: $1,394.96; margin $1,305.04, 48.33 %.
     assert_eq!(acme_row.cost_minor, 139_496);
-    assert_eq!((acme_row.margin_minor, acme_row.margin_bp), (Some(130_504), Some(4_833)));
+    assert_eq!(
+        (acme_row.margin_minor, acme_row.margin_bp),
+        (Some(130_504), Some(4_833))
+    );
     assert_eq!((acme_row.csat_answered, acme_row.csat_average_x100), (1, Some(400)));
     assert_eq!(acme_row.funds_remaining, vec![usd(10_504)]);
     assert_eq!(
@@ -146,10 +158,16 @@ async fn the_partner_report_is_exact(db: &Db) {
     );
     assert_eq!((acme_row.vetting.vetted, acme_row.vetting.not_started), (1, 1));
     let bolt = &r.rows[1];
-    assert_eq!((bolt.approved_minutes, bolt.cost_minor, bolt.revenue_minor), (0, 0, Some(0)));
+    assert_eq!(
+        (bolt.approved_minutes, bolt.cost_minor, bolt.revenue_minor),
+        (0, 0, Some(0))
+    );
     assert_eq!((bolt.margin_bp, bolt.csat_average_x100), (None, None));
     let t = &r.total;
-    assert_eq!((t.approved_minutes, t.revenue_minor, t.cost_minor), (810, Some(270_000), 139_496));
+    assert_eq!(
+        (t.approved_minutes, t.revenue_minor, t.cost_minor),
+        (810, Some(270_000), 139_496)
+    );
     assert_eq!((t.margin_minor, t.hours_share_bp), (Some(130_504), Some(5_745)));
     // February: nothing delivered, nothing recognised.
     let feb = Month::parse("2026-02", "from").unwrap();

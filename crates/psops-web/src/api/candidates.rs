@@ -23,7 +23,11 @@ fn today() -> Date {
 
 /// The candidates of a request for whoever may read its plan; someone at a partner who
 /// may read the plan is refused (403): the answer is the company's own people's capacity.
-pub async fn read(st: &AppState, s: &Subject, id: psops_core::plan::ResourceRequestId) -> psops_core::Result<Candidates> {
+pub async fn read(
+    st: &AppState,
+    s: &Subject,
+    id: psops_core::plan::ResourceRequestId,
+) -> psops_core::Result<Candidates> {
     let request: ResourceRequest = RecordStore::<ResourceRequest>::get(&*st.store, id).await?;
     allow(st, s, Action::Read, &request).await?;
     if s.partner_id.is_some() {

@@ -74,7 +74,11 @@ fn line(r: &PartnerReportRow, c: Currency) -> Line {
         funds: if r.funds_remaining.is_empty() {
             "—".into()
         } else {
-            r.funds_remaining.iter().map(Money::written).collect::<Vec<_>>().join(", ")
+            r.funds_remaining
+                .iter()
+                .map(Money::written)
+                .collect::<Vec<_>>()
+                .join(", ")
         },
         vetting: format!(
             "{} vetted, {} in vetting, {} not started, {} failed",

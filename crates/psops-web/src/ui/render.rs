@@ -16,7 +16,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("partner_funds.html", include_str!("../../templates/partner_funds.html")),
-    ("partner_report.html", include_str!("../../templates/partner_report.html")),
+    (
+        "partner_report.html",
+        include_str!("../../templates/partner_report.html"),
+    ),
     (
         "partner_funds_bar.html",
         include_str!("../../templates/partner_funds_bar.html"),

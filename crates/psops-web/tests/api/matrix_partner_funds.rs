@@ -191,7 +191,13 @@ async fn a_partner_manager_reads_only_their_own_report_line(app: TestApp) {
     let rows = r.body["rows"].as_array().cloned().unwrap_or_default();
     assert_eq!(rows.len(), 1, "{}", r.text);
     assert_eq!(rows[0]["partner_id"].as_i64(), Some(org.partner_a));
-    for key in ["revenue_minor", "margin_minor", "margin_bp", "hours_share_bp", "revenue_share_bp"] {
+    for key in [
+        "revenue_minor",
+        "margin_minor",
+        "margin_bp",
+        "hours_share_bp",
+        "revenue_share_bp",
+    ] {
         assert!(rows[0][key].is_null(), "{key}: {}", r.text);
         assert!(r.body["total"][key].is_null(), "total {key}: {}", r.text);
     }
@@ -203,7 +209,11 @@ async fn a_partner_manager_reads_only_their_own_report_line(app: TestApp) {
         .flatten()
         .filter_map(|x| x["partner_id"].as_i64())
         .collect();
-    assert!(ids.contains(&org.partner_a) && ids.contains(&org.partner_b), "{}", admin.text);
+    assert!(
+        ids.contains(&org.partner_a) && ids.contains(&org.partner_b),
+        "{}",
+        admin.text
+    );
     assert!(admin.body["all_revenue_minor"].is_i64(), "{}", admin.text);
     // A bad month is refused, naming the field.
     let bad = crate::matrix_fixture::call(&app, &org, 0, "get", "/api/v1/reports/partners?from=2026-13", None).await;

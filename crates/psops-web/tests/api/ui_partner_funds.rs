@@ -104,8 +104,15 @@ async fn the_partner_report_shows_each_partner_and_its_own_line_to_a_partner(app
     crate::matrix_partner_funds_fixture::target(store, &org, false, true, false).await;
 
     let funds = html(&fin.get(&app, "/partner-funds").await.expect(200));
-    assert!(funds.contains("href=\"/partners/report\""), "linked from the funds: {funds}");
-    let all = html(&fin.get(&app, "/partners/report?from=2026-01&to=2026-03").await.expect(200));
+    assert!(
+        funds.contains("href=\"/partners/report\""),
+        "linked from the funds: {funds}"
+    );
+    let all = html(
+        &fin.get(&app, "/partners/report?from=2026-01&to=2026-03")
+            .await
+            .expect(200),
+    );
     assert!(all.contains("id=\"partner-report\""), "{all}");
     assert!(all.contains("Partner A") && all.contains("Partner B"), "{all}");
     assert!(all.contains("id=\"partner-report-total\""), "{all}");
@@ -142,7 +149,10 @@ async fn a_request_shows_its_candidates_on_the_project_page(app: TestApp) {
     let partner = Browser::sign_in(&app, "pm@partner.example").await;
     let request = crate::matrix_scoping_fixture::resource_request(store, org.pa).await;
     let page = html(&ops.get(&app, &format!("/projects/{}", org.pa)).await.expect(200));
-    assert!(page.contains(&format!("href=\"?candidates={request}#candidates\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"?candidates={request}#candidates\"")),
+        "{page}"
+    );
     let shown = html(
         &ops.get(&app, &format!("/projects/{}?candidates={request}", org.pa))
             .await
@@ -195,9 +205,20 @@ async fn prime_sows_and_work_authorizations_are_kept_from_forms(app: TestApp) {
     let partner = Browser::sign_in(&app, "pm@partner.example").await;
     let a = org.partner_a.to_string();
 
-    let list = html(&fin.get(&app, &format!("/partner-funds?partner_id={a}")).await.expect(200));
-    assert!(list.contains(&format!("href=\"/partner-funds/new?partner={a}\"")), "{list}");
-    let form = html(&fin.get(&app, &format!("/partner-funds/new?partner={a}")).await.expect(200));
+    let list = html(
+        &fin.get(&app, &format!("/partner-funds?partner_id={a}"))
+            .await
+            .expect(200),
+    );
+    assert!(
+        list.contains(&format!("href=\"/partner-funds/new?partner={a}\"")),
+        "{list}"
+    );
+    let form = html(
+        &fin.get(&app, &format!("/partner-funds/new?partner={a}"))
+            .await
+            .expect(200),
+    );
     assert!(form.contains("name=\"rates\""), "{form}");
     // Every broken rule at once, beside its input.
     let bad = fin
@@ -240,7 +261,10 @@ async fn prime_sows_and_work_authorizations_are_kept_from_forms(app: TestApp) {
     let page = html(&fin.get(&app, &format!("/partner-funds/{sow}")).await.expect(200));
     assert!(page.contains("PSOW-A-2027") && page.contains("$50,000.00"), "{page}");
     assert!(page.contains("$140.00"), "the PM rate: {page}");
-    assert!(page.contains(&format!("href=\"/work-authorizations/new?prime_sow={sow}\"")), "{page}");
+    assert!(
+        page.contains(&format!("href=\"/work-authorizations/new?prime_sow={sow}\"")),
+        "{page}"
+    );
 
     // Its edit form shows the rates a line each; funds changed.
     let edit = html(&fin.get(&app, &format!("/partner-funds/{sow}/edit")).await.expect(200));
@@ -279,7 +303,11 @@ async fn prime_sows_and_work_authorizations_are_kept_from_forms(app: TestApp) {
     let over: Vec<(&str, &str)> = over.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let refused = fin.post(&app, "/work-authorizations/new", &over).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
-    assert!(inline_errors(&refused.text).iter().any(|f| f == "rates"), "{}", refused.text);
+    assert!(
+        inline_errors(&refused.text).iter().any(|f| f == "rates"),
+        "{}",
+        refused.text
+    );
     let ok = pairs(&wa("Engineer: 110.00 USD", "WA-A-2027-01"));
     let ok: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let to = saved_to(&fin.post(&app, "/work-authorizations/new", &ok).await);
@@ -290,7 +318,10 @@ async fn prime_sows_and_work_authorizations_are_kept_from_forms(app: TestApp) {
 
     // Reading is not keeping: no forms for leadership or the partner's manager.
     let read = html(&lead.get(&app, &format!("/partner-funds/{sow}")).await.expect(200));
-    assert!(!read.contains("new-work-authorization") && !read.contains("edit-prime-sow"), "{read}");
+    assert!(
+        !read.contains("new-work-authorization") && !read.contains("edit-prime-sow"),
+        "{read}"
+    );
     // Leadership reads partner funds: a form is refused them, not hidden.
     lead.get(&app, "/partner-funds/new").await.expect(403);
     let theirs = html(&partner.get(&app, &format!("/partner-funds/{sow}")).await.expect(200));

@@ -31,7 +31,9 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
 pub const RATES: Lines = Lines {
     example: "Engineer: 110.00 USD",
     read: |line| {
-        let (role, rate) = line.split_once(':').ok_or("write a role, a colon and its hourly rate")?;
+        let (role, rate) = line
+            .split_once(':')
+            .ok_or("write a role, a colon and its hourly rate")?;
         let wanted = role.trim().to_lowercase().replace([' ', '-'], "_");
         let role = Function::ALL
             .iter()
@@ -45,7 +47,8 @@ pub const RATES: Lines = Lines {
                 .map_err(|_| format!("'{c}' is not a currency code such as USD"))?,
             None => Currency::USD,
         };
-        let money = Money::parse(amount, currency).map_err(|_| format!("'{amount}' is not an amount such as 110.00"))?;
+        let money =
+            Money::parse(amount, currency).map_err(|_| format!("'{amount}' is not an amount such as 110.00"))?;
         Ok(json!({"role": role.code(), "rate": money}))
     },
     write: |v| {
@@ -53,8 +56,12 @@ pub const RATES: Lines = Lines {
         format!(
             "{}: {}",
             label(v["role"].as_str().unwrap_or("")),
-            rate.map(|m| format!("{} {}", psops_core::finance::margin::decimal(m.amount_minor, m.currency), m.currency))
-                .unwrap_or_default()
+            rate.map(|m| format!(
+                "{} {}",
+                psops_core::finance::margin::decimal(m.amount_minor, m.currency),
+                m.currency
+            ))
+            .unwrap_or_default()
         )
     },
 };
