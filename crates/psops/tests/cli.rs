@@ -41,6 +41,8 @@ mod milestones;
 mod nodes;
 #[path = "cli/notifications.rs"]
 mod notifications;
+#[path = "cli/partner_report.rs"]
+mod partner_report;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/scoping.rs"]
