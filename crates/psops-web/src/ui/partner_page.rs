@@ -98,6 +98,8 @@ struct PartnerPage {
     errors: Vec<FieldError>,
     conflict: bool,
     done: Option<String>,
+    /// Links to its prime SOWs and the partner report, for those who read partner funds.
+    funds: bool,
 }
 
 async fn readable(st: &AppState, s: &Subject, id: &str) -> Result<Partner, UiError> {
@@ -238,6 +240,7 @@ async fn page(
         status: partner.status.code(),
         status_label: label(partner.status.code()),
         edit: keep.then(|| format!("/partners/{}/edit", partner.id)),
+        funds: super::partner_funds::sees_partner_funds(s),
         facts: vec![
             ("Type", label(f.partner_type.code())),
             ("Status since", day(partner.status_since)),

@@ -103,6 +103,15 @@ async fn the_partner_report_shows_each_partner_and_its_own_line_to_a_partner(app
     let con = Browser::sign_in(&app, "con@org.example").await;
     crate::matrix_partner_funds_fixture::target(store, &org, false, true, false).await;
 
+    let page = html(&fin.get(&app, &format!("/partners/{}", org.partner_a)).await.expect(200));
+    assert!(
+        page.contains("href=\"/partners/report\""),
+        "linked from the partner's page: {page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"/partner-funds?partner_id={}\"", org.partner_a)),
+        "{page}"
+    );
     let funds = html(&fin.get(&app, "/partner-funds").await.expect(200));
     assert!(
         funds.contains("href=\"/partners/report\""),
