@@ -1,5 +1,5 @@
 //! The partner report: per partner over a span of months, the approved hours their
-//! consultants delivered and their share of all; the revenue the ledger recognised on
+//! consultants delivered (as the ledger's staff cost counts them) and their share of all; the revenue the ledger recognised on
 //! those hours and its share of all revenue; what the partner cost (the ledger's staff
 //! cost of their hours: the authorised rate) and the margin left; the CSAT of the
 //! projects they delivered on; the funds left on their active prime SOWs; and their

@@ -1,16 +1,15 @@
-//! The partner report's sums in SQL, a fixed handful of queries whatever the size: the
-//! approved minutes from the daily rollup; revenue and partner cost traced through the
-//! ledger's sources to their consultants' time entries (the ledger's own amounts, so
-//! the rule that priced them stays the ledger's); all revenue from the same monthly
-//! cells the margin report reads; the CSAT of the projects each partner delivered on;
-//! the funds of their active prime SOWs; and every partner's vetting pipeline from one
-//! read of their consultants.
+//! The partner report's sums in SQL, a fixed handful of queries whatever the size:
+//! approved minutes, revenue and partner cost traced through the ledger's sources to the
+//! partners' consultants' time entries (the ledger's own amounts, so the rule that
+//! priced them stays the ledger's); the company's hours and revenue from the same
+//! monthly cells the margin report reads; the CSAT of the projects each partner
+//! delivered on; the funds of their active prime SOWs; and every partner's vetting
+//! pipeline from one read of their consultants.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use async_trait::async_trait;
 use psops_core::Result;
-use psops_core::dates::day_number;
 use psops_core::finance::Month;
 use psops_core::finance::margin::LineKind;
 use psops_core::partner_funds::{PartnerFundsStore, PrimeSowId};
@@ -45,66 +44,51 @@ impl PartnerReportStore for Db {
             partners.push((id, r.get::<String>("name")?));
         }
 
-        // Approved minutes on projects, by partner (none: the company's own people).
+        // The ledger's lines of the months, traced through their sources to the partner
+        // consultants' time entries: revenue, staff cost (the authorised rate) and the
+        // minutes the staff cost counts — every approved hour on a project, once
+        // recognised. The join runs from the partners' people (few) outwards: `CROSS
+        // JOIN` keeps SQLite in that order; PostgreSQL plans it as an inner join.
         let q = sql(
-            "SELECT p.partner_id, CAST(SUM(r.approved_minutes) AS BIGINT) AS minutes FROM time_rollup_day r \
-             JOIN people p ON p.id = r.person_id WHERE r.day >= $1 AND r.day <= $2 AND r.project_id <> 0 \
-             GROUP BY p.partner_id",
+            "SELECT p.partner_id, l.project_id, l.kind, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor, \
+             CAST(SUM(s.minutes) AS BIGINT) AS minutes FROM people p CROSS JOIN time_entries t \
+             CROSS JOIN ledger_sources s CROSS JOIN ledger_lines l \
+             WHERE t.person_id = p.id AND s.source = 'time_entry' AND s.source_id = t.id AND l.id = s.line_id \
+             AND p.partner_id IS NOT NULL AND t.entry_date >= $1 AND t.entry_date <= $2 \
+             AND l.month >= $3 AND l.month <= $4 GROUP BY p.partner_id, l.project_id, l.kind",
         )
-        .bind(day_number(first))
-        .bind(day_number(last));
-        let mut all_minutes = 0;
-        for r in self.pools.all(q).await? {
-            let minutes: i64 = r.get::<Option<i64>>("minutes")?.unwrap_or(0);
-            all_minutes += minutes;
-            if let Some(s) = r.get::<Option<i64>>("partner_id")?.and_then(|p| sums.get_mut(&p)) {
-                s.approved_minutes = minutes;
-            }
-        }
-
-        // The ledger's revenue and staff cost on partner consultants' time entries.
-        let q = sql(
-            "SELECT p.partner_id, l.kind, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor FROM people p \
-             JOIN time_entries t ON t.person_id = p.id \
-             JOIN ledger_sources s ON s.source = 'time_entry' AND s.source_id = t.id \
-             JOIN ledger_lines l ON l.id = s.line_id \
-             WHERE p.partner_id IS NOT NULL AND l.month >= $1 AND l.month <= $2 GROUP BY p.partner_id, l.kind",
-        )
+        .bind(first)
+        .bind(last)
         .bind(from.first())
         .bind(to.first());
+        // Projects each partner delivered on in the span, for CSAT.
+        let mut delivered: HashMap<i64, Vec<i64>> = HashMap::new();
         for r in self.pools.all(q).await? {
-            let Some(s) = sums.get_mut(&r.get::<i64>("partner_id")?) else {
+            let partner: i64 = r.get("partner_id")?;
+            let Some(s) = sums.get_mut(&partner) else {
                 continue;
             };
             let minor: i64 = r.get::<Option<i64>>("minor")?.unwrap_or(0);
             match r.code::<LineKind>("kind")? {
                 LineKind::Revenue => s.revenue_minor += minor,
-                LineKind::Cost => s.cost_minor += minor,
+                LineKind::Cost => {
+                    s.cost_minor += minor;
+                    let minutes = r.get::<Option<i64>>("minutes")?.unwrap_or(0);
+                    s.approved_minutes += minutes;
+                    let on = delivered.entry(r.get("project_id")?).or_default();
+                    if minutes > 0 && !on.contains(&partner) {
+                        on.push(partner);
+                    }
+                }
             }
         }
-        let all_revenue: i64 = self
-            .cells(from, to)
-            .await?
-            .iter()
-            .filter(|c| c.kind == LineKind::Revenue)
-            .map(|c| c.reporting_minor)
-            .sum();
+        // The company's figures: the margin report's monthly cells.
+        let cells = self.cells(from, to).await?;
+        let of = |kind: LineKind| cells.iter().filter(move |c| c.kind == kind);
+        let all_revenue: i64 = of(LineKind::Revenue).map(|c| c.reporting_minor).sum();
+        let all_minutes: i64 = of(LineKind::Cost).map(|c| c.minutes).sum();
 
         // CSAT: surveys answered in the span on projects each partner delivered on then.
-        let q = sql(
-            "SELECT DISTINCT p.partner_id, r.project_id FROM time_rollup_day r JOIN people p ON p.id = r.person_id \
-             WHERE p.partner_id IS NOT NULL AND r.approved_minutes > 0 AND r.day >= $1 AND r.day <= $2 \
-             AND r.project_id <> 0",
-        )
-        .bind(day_number(first))
-        .bind(day_number(last));
-        let mut delivered: HashMap<i64, Vec<i64>> = HashMap::new();
-        for r in self.pools.all(q).await? {
-            delivered
-                .entry(r.get("project_id")?)
-                .or_default()
-                .push(r.get("partner_id")?);
-        }
         let q = sql(
             "SELECT project_id, score FROM surveys WHERE score IS NOT NULL AND project_id IS NOT NULL \
              AND answered_at >= $1 AND answered_at < $2",
@@ -136,9 +120,8 @@ impl PartnerReportStore for Db {
         }
 
         let pipelines = crate::partnering::vetting::pipelines(e, today).await?;
-        let live: HashSet<i64> = sums.keys().copied().collect();
         for (partner, p) in pipelines {
-            if let (true, Some(s)) = (live.contains(&partner), sums.get_mut(&partner)) {
+            if let Some(s) = sums.get_mut(&partner) {
                 s.vetting = VettingCounts {
                     vetted: p.vetted,
                     in_vetting: p.in_vetting,
