@@ -67,6 +67,9 @@ pub struct Subjects {
     pub opportunity: Option<i64>,
     pub estimate: Option<i64>,
     pub sow: Option<i64>,
+    /// The first partner and prime SOW the demo holds.
+    pub partner: Option<i64>,
+    pub prime_sow: Option<i64>,
 }
 
 /// The pages to time, with the path that shows each at the loaded size.
@@ -126,6 +129,9 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Forecast", "/finance/forecast".to_string()),
         ("Periods", "/finance/periods".to_string()),
         ("Invoices", "/invoices".to_string()),
+        ("Partners list", "/partners".to_string()),
+        ("Partner funds", "/partner-funds".to_string()),
+        ("Partner report", "/partners/report".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -144,6 +150,12 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
     }
     if let Some(id) = who.sow {
         all.push(("SOW page", format!("/scoping/sows/{id}")));
+    }
+    if let Some(id) = who.partner {
+        all.push(("Partner page", format!("/partners/{id}")));
+    }
+    if let Some(id) = who.prime_sow {
+        all.push(("Prime SOW page", format!("/partner-funds/{id}")));
     }
     all
 }
@@ -170,6 +182,8 @@ fn subjects(addr: &str, who: &Credentials) -> Result<Subjects> {
         opportunity: first("/api/v1/opportunities?limit=1")?,
         estimate: first("/api/v1/estimates?limit=1")?,
         sow: first("/api/v1/sows?status=signed&limit=1")?,
+        partner: first("/api/v1/partners?limit=1")?,
+        prime_sow: first("/api/v1/prime-sows?limit=1")?,
     })
 }
 
@@ -286,6 +300,8 @@ mod tests {
             opportunity: Some(11),
             estimate: None,
             sow: Some(13),
+            partner: Some(3),
+            prime_sow: Some(5),
         };
         let p = paths(&q, &who);
         let find = |name: &str| p.iter().find(|(n, _)| *n == name).map(|(_, path)| path.as_str());
@@ -298,6 +314,9 @@ mod tests {
         assert_eq!(find("Opportunity page"), Some("/scoping/opportunities/11"));
         assert_eq!(find("SOW page"), Some("/scoping/sows/13"));
         assert_eq!(find("Estimate page"), None);
+        assert_eq!(find("Partner page"), Some("/partners/3"));
+        assert_eq!(find("Prime SOW page"), Some("/partner-funds/5"));
+        assert_eq!(find("Partner report"), Some("/partners/report"));
         let without = paths(
             &q,
             &Subjects {
@@ -306,9 +325,12 @@ mod tests {
                 opportunity: None,
                 estimate: None,
                 sow: None,
+                partner: None,
+                prime_sow: None,
             },
         );
-        // The project's overview and its six tabs, the opportunity and the SOW.
-        assert_eq!(without.len(), p.len() - 9);
+        // The project's overview and its six tabs, the opportunity, the SOW, the partner
+        // and the prime SOW.
+        assert_eq!(without.len(), p.len() - 11);
     }
 }

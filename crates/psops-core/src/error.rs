@@ -116,6 +116,8 @@ pub enum Thing {
     Portfolio,
     /// The organisation's money figures: the finance dashboard and reports (`finance`).
     Finance,
+    /// The partner report (`partner_report`).
+    PartnerReport,
     /// What a path names by an id that is not a number, so of no kind (`object`).
     Object,
 }
@@ -134,6 +136,7 @@ impl Thing {
             Thing::AuditLog => "audit_log",
             Thing::Utilization => "utilization",
             Thing::Import => "import",
+            Thing::PartnerReport => "partner_report",
             Thing::Object => "object",
         }
     }

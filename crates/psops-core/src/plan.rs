@@ -164,6 +164,46 @@ impl Code for RequestStatus {
     const FIELD: &'static str = "status";
 }
 
+/// A skill a resource request asks for, at least at a level of the 1–5 scale people's
+/// skills are kept on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredSkill {
+    /// The skill as people's skills name it (compared without case).
+    pub skill: String,
+    /// 1 (aware) to 5 (expert): the least level that will do.
+    pub min_level: i64,
+}
+
+/// At most this many skills per request: a request names what matters, not a CV.
+pub const MAX_REQUIRED_SKILLS: usize = 20;
+
+fn check_skills(c: &mut Checks, skills: &[RequiredSkill]) {
+    c.check(
+        skills.len() <= MAX_REQUIRED_SKILLS,
+        "required_skills",
+        Rule::Range,
+        "a request asks for at most 20 skills",
+    );
+    let mut seen = std::collections::HashSet::new();
+    for (i, s) in skills.iter().enumerate() {
+        let field = format!("required_skills[{i}]");
+        c.text(&s.skill, &format!("{field}.skill"), 100);
+        c.check(
+            (1..=5).contains(&s.min_level),
+            &format!("{field}.min_level"),
+            Rule::Range,
+            "min_level must be a whole number from 1 to 5",
+        );
+        c.check(
+            seen.insert(s.skill.trim().to_lowercase()),
+            &format!("{field}.skill"),
+            Rule::Duplicate,
+            "a skill is asked for once",
+        );
+    }
+}
+
 /// Planned hours of a role on a project, waiting to be staffed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -178,6 +218,9 @@ pub struct ResourceRequestFields {
     pub end_date: Option<Date>,
     pub booking: Booking,
     pub status: RequestStatus,
+    /// The skills the work needs; finding candidates shows each person's level in them.
+    #[serde(default)]
+    pub required_skills: Vec<RequiredSkill>,
 }
 
 impl ResourceRequestFields {
@@ -197,6 +240,7 @@ impl ResourceRequestFields {
                 "end_date must be on or after start_date",
             );
         }
+        check_skills(&mut c, &self.required_skills);
         c.into_result()
     }
 }
@@ -223,6 +267,7 @@ pub struct ResourceRequestPatch {
     pub end_date: Option<Option<Date>>,
     pub booking: Option<Booking>,
     pub status: Option<RequestStatus>,
+    pub required_skills: Option<Vec<RequiredSkill>>,
 }
 
 impl ResourceRequestPatch {
@@ -233,6 +278,7 @@ impl ResourceRequestPatch {
         set(&mut f.end_date, self.end_date);
         set(&mut f.booking, self.booking);
         set(&mut f.status, self.status);
+        set(&mut f.required_skills, self.required_skills);
         f
     }
 }

@@ -252,6 +252,8 @@ pub enum Rule {
     UnknownPartner,
     /// An imported record names a person who does not exist.
     UnknownPerson,
+    /// A resource request asks for a skill nobody's skills matrix names.
+    UnknownSkill,
     /// An imported time row names an account psops does not know (one `create_missing` may create).
     UnmatchedAccount,
     /// An imported time row names a person psops does not know (one `create_missing` may create).

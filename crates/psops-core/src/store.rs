@@ -602,6 +602,8 @@ pub trait Store:
     + crate::finance::forecast_store::ForecastStore
     + crate::partnering::onboarding::OnboardingStore
     + crate::partnering::vetting::VettingStore
+    + crate::partnering::candidates::CandidatesStore
+    + crate::partnering::report::PartnerReportStore
     + RecordStore<crate::partnering::contacts::PartnerContact>
     + RecordStore<crate::skills::PersonSkill>
     + RecordStore<crate::skills::PersonCertification>
@@ -655,6 +657,8 @@ impl<T> Store for T where
         + crate::finance::forecast_store::ForecastStore
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore
+        + crate::partnering::candidates::CandidatesStore
+        + crate::partnering::report::PartnerReportStore
         + RecordStore<crate::partnering::contacts::PartnerContact>
         + RecordStore<crate::skills::PersonSkill>
         + RecordStore<crate::skills::PersonCertification>
@@ -710,7 +714,9 @@ pub mod prelude {
     pub use crate::notify::NotificationStore;
     pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::partner_invoices::PartnerInvoiceStore;
+    pub use crate::partnering::candidates::CandidatesStore;
     pub use crate::partnering::onboarding::OnboardingStore;
+    pub use crate::partnering::report::PartnerReportStore;
     pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
 }

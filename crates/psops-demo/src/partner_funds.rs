@@ -1,5 +1,6 @@
 //! The demo's partner funds: each partner holds a prime SOW per calendar year (the
-//! earlier ones exhausted, the current one active) and, under it, a work authorization
+//! earlier ones closed at their year's end — their term is over, and the funds a year
+//! left unconsumed are released rather than shown as spent; the current one active) and, under it, a work authorization
 //! for every project its consultants work on that year, dated to cover their stints, so
 //! a year of partner time goes in under authorizations and costs the authorised rate.
 
@@ -115,11 +116,13 @@ pub(crate) fn plan(built: &Built) -> Vec<Planned> {
                     status: if year == last_year {
                         PrimeSowStatus::Active
                     } else {
-                        PrimeSowStatus::Exhausted
+                        PrimeSowStatus::Closed
                     },
-                    notes: Some(format!(
-                        "Issued for {year}; the next prime SOW takes over when its funds run out."
-                    )),
+                    notes: Some(if year == last_year {
+                        format!("Issued for {year}; the next prime SOW takes over when its funds run out.")
+                    } else {
+                        format!("Issued for {year}; closed at the year's end and what it did not consume released.")
+                    }),
                 },
                 authorizations: Vec::new(),
             });
@@ -176,7 +179,7 @@ pub(crate) fn windows(planned: &[Planned]) -> BTreeMap<(i64, i64), Vec<(Date, Da
 }
 
 /// Stores the plan: each prime SOW active while its authorizations are drawn, then the
-/// past years' marked exhausted.
+/// past years' closed.
 pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, planned: Vec<Planned>) -> Result<()> {
     for p in planned {
         let status = p.sow.status;

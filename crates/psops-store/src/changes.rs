@@ -364,6 +364,7 @@ async fn apply(tx: &mut Tx, ctx: &WriteCtx, c: &Change) -> Result<Applied> {
                         end_date: None,
                         booking: Booking::Soft,
                         status: RequestStatus::Open,
+                        required_skills: Vec::new(),
                     };
                     create_in::<ResourceRequest>(tx, ctx, &request).await?;
                 }

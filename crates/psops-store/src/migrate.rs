@@ -196,6 +196,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0028_partner_invoices.sql"),
     },
     Migration {
+        version: 29,
+        name: "request_skills",
+        sqlite: include_str!("../migrations/sqlite/0029_request_skills.sql"),
+        postgres: include_str!("../migrations/postgres/0029_request_skills.sql"),
+    },
+    Migration {
         version: 30,
         name: "ledger_pending",
         sqlite: include_str!("../migrations/sqlite/0030_ledger_pending.sql"),

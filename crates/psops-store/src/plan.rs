@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::plan::{
-    ChecklistItem, ChecklistItemFields, Milestone, MilestoneFields, PlanFilterOf, PlanSort, ResourceRequest,
-    ResourceRequestFields,
+    ChecklistItem, ChecklistItemFields, Milestone, MilestoneFields, PlanFilterOf, PlanSort, RequiredSkill,
+    ResourceRequest, ResourceRequestFields,
 };
 use psops_core::projects::{Project, ProjectId};
 use psops_core::store::WriteCtx;
@@ -12,7 +12,7 @@ use psops_core::{Minutes, Result};
 
 use crate::catalog::live;
 use crate::common::{eq, meta};
-use crate::db::{Row, Sql, Tx, Value};
+use crate::db::{Row, Sql, Tx, Value, json_text};
 use crate::record::{Order, Stored};
 
 async fn project(tx: &mut Tx, id: ProjectId) -> Result<()> {
@@ -112,6 +112,7 @@ impl Stored for ResourceRequest {
         "end_date",
         "booking",
         "status",
+        "required_skills",
     ];
 
     fn read(r: &Row) -> Result<ResourceRequest> {
@@ -125,6 +126,7 @@ impl Stored for ResourceRequest {
                 end_date: r.get("end_date")?,
                 booking: r.code("booking")?,
                 status: r.code("status")?,
+                required_skills: r.json("required_skills")?,
             },
             meta: meta(r)?,
         })
@@ -139,11 +141,13 @@ impl Stored for ResourceRequest {
             f.end_date.into(),
             f.booking.code().into(),
             f.status.code().into(),
+            json_text(&f.required_skills),
         ]
     }
 
     async fn check(tx: &mut Tx, f: &ResourceRequestFields, _me: Option<psops_core::Id<ResourceRequest>>) -> Result<()> {
-        project(tx, f.project_id).await
+        project(tx, f.project_id).await?;
+        known_skills(tx, &f.required_skills).await
     }
 
     fn filter(q: &mut Sql, f: &PlanFilterOf<ResourceRequest>) {
@@ -195,4 +199,36 @@ impl Stored for ChecklistItem {
     fn order(_key: PlanSort) -> Order {
         Order::By("position")
     }
+}
+
+/// Every skill a request asks for is one someone's skills matrix names (without case):
+/// a misspelt skill would otherwise match nobody, silently.
+async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill]) -> Result<()> {
+    if skills.is_empty() {
+        return Ok(());
+    }
+    let mut q = crate::db::sql(
+        "SELECT DISTINCT LOWER(skill) AS skill FROM person_skills WHERE archived_at IS NULL AND LOWER(skill) IN (",
+    );
+    for (i, s) in skills.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push_bind(s.skill.trim().to_lowercase());
+    }
+    q.push(")");
+    let known: Vec<String> = tx.all(q).await?.iter().map(|r| r.get("skill")).collect::<Result<_>>()?;
+    let mut c = psops_core::validate::Checks::new();
+    for (i, s) in skills.iter().enumerate() {
+        c.check(
+            known.contains(&s.skill.trim().to_lowercase()),
+            &format!("required_skills[{i}].skill"),
+            psops_core::rule::Rule::UnknownSkill,
+            format!(
+                "nobody's skills name {:?}: add it to someone's skills first, or check its spelling",
+                s.skill.trim()
+            ),
+        );
+    }
+    c.into_result()
 }

@@ -494,16 +494,16 @@ impl ReportStore for Db {
 
 /// One person's capacity over a report's range.
 #[derive(Debug, Clone)]
-struct Capable {
-    person: Someone,
-    policy: Capacity,
-    calendar: Capacity,
+pub(crate) struct Capable {
+    pub person: Someone,
+    pub policy: Capacity,
+    pub calendar: Capacity,
 }
 
 /// Everyone's capacity in the filter over the range, from people, holidays, time off
 /// and the policy: kept until one of those changes, so a report after a time entry reads
 /// only the worked minutes afresh.
-async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Result<Arc<Vec<Capable>>> {
+pub(crate) async fn capacities(db: &Db, range: DateRange, filter: &UtilizationFilter) -> Result<Arc<Vec<Capable>>> {
     let key = format!("capacities|{range:?}|{filter:?}");
     let pools = &db.pools;
     let read = async {

@@ -159,10 +159,16 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
             end_date: d.end,
             booking: Booking::Hard,
             status: RequestStatus::Open,
+            required_skills: Vec::new(),
         };
         match soft.iter().position(|s| s.fields.role == r.role) {
             Some(i) => {
                 let before = soft.remove(i);
+                // The skills someone asked of the likely request still hold once signed.
+                let request = ResourceRequestFields {
+                    required_skills: before.fields.required_skills.clone(),
+                    ..request
+                };
                 update_in(tx, ctx, &before, &request).await?;
             }
             None => {

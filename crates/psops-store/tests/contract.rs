@@ -9,6 +9,7 @@ mod contract {
     mod assigned_time;
     mod audit;
     mod bulk;
+    mod candidates;
     mod capacity;
     pub mod catalog;
     mod changes;
@@ -36,6 +37,7 @@ mod contract {
     mod notifications;
     mod partner_funds;
     mod partner_invoices;
+    mod partner_report;
     pub mod partners_onboarding;
     mod partners_vetting;
     mod portfolio;

@@ -426,6 +426,19 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
                 manager_id: s.person_id,
             },
         ),
+        // A partner's funds at their most favourable: the subject's own organisation's.
+        "prime-sows" => (
+            Thing::Entity(Entity::PrimeSow),
+            Resource::PartnerFunds {
+                partner_id: s.partner_id.unwrap_or_else(new_id),
+            },
+        ),
+        "work-authorizations" => (
+            Thing::Entity(Entity::WorkAuthorization),
+            Resource::PartnerFunds {
+                partner_id: s.partner_id.unwrap_or_else(new_id),
+            },
+        ),
         "settings" => (Thing::Entity(Entity::Settings), Resource::Settings),
         "users" => (Thing::Entity(Entity::User), Resource::Users),
         "tokens" => (Thing::Entity(Entity::ApiToken), Resource::ApiToken { owner: s.user_id }),

@@ -22,6 +22,7 @@ mod milestones;
 mod money;
 mod notifications;
 mod partner_invoices;
+mod partner_report;
 mod progress;
 mod rates;
 mod report;

@@ -1,4 +1,5 @@
-//! `psops report capacity|utilization|compliance|portfolio` (and csat, revenue, margin): the handbook table,
+//! `psops report capacity|utilization|compliance|portfolio` (and csat, revenue, margin,
+//! forecast, partners): the handbook table,
 //! utilization, timesheet compliance and the delivery portfolio as an aligned table, CSV
 //! or JSON — hours with two decimals, percentages with one, the same cells the API's CSV
 //! has — and `psops verify`, which recomputes the rollups from the raw entries and exits
@@ -45,6 +46,9 @@ pub enum ReportCommand {
     Margin(crate::money::MoneyArgs),
     /// Revenue and billable-hours forecast by month, weighted by booking kind, upside apart.
     Forecast(crate::forecast::ForecastArgs),
+    /// Per partner: approved hours, revenue, partner cost, margin, CSAT, funds left and
+    /// the vetting pipeline, with the totals.
+    Partners(crate::partner_report::PartnerReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +138,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Revenue(a) => crate::money::run(a, crate::money::Which::Revenue).await,
         ReportCommand::Margin(a) => crate::money::run(a, crate::money::Which::Margin).await,
         ReportCommand::Forecast(a) => crate::forecast::report(a).await,
+        ReportCommand::Partners(a) => crate::partner_report::run(a).await,
     }
 }
 

@@ -45,6 +45,8 @@ mod nodes;
 mod notifications;
 #[path = "cli/partner_invoices.rs"]
 mod partner_invoices;
+#[path = "cli/partner_report.rs"]
+mod partner_report;
 #[path = "cli/reports.rs"]
 mod reports;
 #[path = "cli/scoping.rs"]

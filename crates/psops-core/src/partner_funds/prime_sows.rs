@@ -28,6 +28,7 @@ pub enum PrimeSowStatus {
     Active,
     /// Its funds are spent; the next prime SOW takes over.
     Exhausted,
+    /// Its term is over, whatever funds remain: nothing more is drawn on it.
     Closed,
 }
 

@@ -3,7 +3,9 @@
 //! record itself is `crate::partners`; the per-person skills and certifications vetting
 //! reads are `crate::skills`, which every person has.
 
+pub mod candidates;
 pub mod contacts;
 pub mod onboarding;
+pub mod report;
 pub mod vetting;
 pub mod vetting_state;

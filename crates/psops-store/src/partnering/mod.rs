@@ -1,5 +1,7 @@
 //! Partner onboarding, contacts, people's skills and certifications, and vetting in SQL.
 
+mod candidates;
 mod onboarding;
 mod records;
+mod report;
 pub(crate) mod vetting;

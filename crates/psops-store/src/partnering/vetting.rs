@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use psops_core::Result;
 use psops_core::partnering::onboarding::PartnerStatus;
 use psops_core::partnering::vetting::{ConsultantVetting, VettingPipeline, VettingSettings, VettingStore};
-use psops_core::partnering::vetting_state::{ReviewFact, Vetting, VettingFacts, VettingState, assess};
+use psops_core::partnering::vetting_state::{ReviewFact, Vetting, VettingFacts, assess};
 use psops_core::partners::PartnerId;
 use psops_core::people::{Function, PersonId};
 use psops_core::skills::{PersonCertificationFields, PersonSkillFields};
@@ -48,6 +48,46 @@ impl Candidate {
             today,
         )
     }
+}
+
+impl Candidate {
+    fn line(self, settings: &VettingSettings, today: Date, partner: PartnerId) -> ConsultantVetting {
+        let vetting = self.vetting(settings, today);
+        ConsultantVetting {
+            person_id: PersonId::new(self.id),
+            name: self.name,
+            function: self.function,
+            partner_id: partner,
+            vetting,
+        }
+    }
+}
+
+fn pipeline(partner: PartnerId) -> VettingPipeline {
+    VettingPipeline {
+        partner_id: partner,
+        vetted: 0,
+        in_vetting: 0,
+        not_started: 0,
+        failed: 0,
+        consultants: Vec::new(),
+    }
+}
+
+/// Every partner's pipeline on `today`, from one read of all their consultants (the
+/// partner report counts them all at once).
+pub(crate) async fn pipelines<E: Exec>(e: &mut E, today: Date) -> Result<HashMap<i64, VettingPipeline>> {
+    let settings = crate::org::load(e).await?.vetting;
+    let mut out: HashMap<i64, VettingPipeline> = HashMap::new();
+    // `$1` is 0: every id is above it (the query text takes one key).
+    for c in candidates(e, "p.partner_id IS NOT NULL AND p.id > $1", 0).await? {
+        let Some(partner) = c.partner_id else { continue };
+        let partner = PartnerId::new(partner);
+        let p = out.entry(partner.get()).or_insert_with(|| pipeline(partner));
+        p.consultants.push(c.line(&settings, today, partner));
+    }
+    out.values_mut().for_each(VettingPipeline::recount);
+    Ok(out)
 }
 
 /// The people `who` picks (`p.id = $1` or `p.partner_id = $1`, live ones) with their
@@ -136,6 +176,20 @@ pub(crate) async fn of<E: Exec>(e: &mut E, person: PersonId, today: Date) -> Res
     })
 }
 
+/// The consultants of active partners vetted on `today`: those a resource request's
+/// candidates may name. Partners are few; their consultants' records are read at once.
+pub(crate) async fn vetted_at_active_partners<E: Exec>(e: &mut E, today: Date) -> Result<Vec<i64>> {
+    let settings = crate::org::load(e).await?.vetting;
+    // `$1` is 0: every id is above it (the query text takes one key).
+    let who = "p.partner_id IN (SELECT id FROM partners WHERE status = 'active' AND archived_at IS NULL) AND p.id > $1";
+    Ok(candidates(e, who, 0)
+        .await?
+        .into_iter()
+        .filter(|c| c.vetting(&settings, today).is_vetted())
+        .map(|c| c.id)
+        .collect())
+}
+
 #[async_trait]
 impl VettingStore for Db {
     async fn vetting(&self, person: PersonId, today: Date) -> Result<Vetting> {
@@ -150,30 +204,11 @@ impl VettingStore for Db {
             .get(e, partner.get(), "")
             .await?;
         let settings = crate::org::load(e).await?.vetting;
-        let mut p = VettingPipeline {
-            partner_id: partner,
-            vetted: 0,
-            in_vetting: 0,
-            not_started: 0,
-            failed: 0,
-            consultants: Vec::new(),
-        };
+        let mut p = pipeline(partner);
         for c in candidates(e, "p.partner_id = $1", partner.get()).await? {
-            let vetting = c.vetting(&settings, today);
-            match vetting.state {
-                VettingState::Vetted | VettingState::NotNeeded => p.vetted += 1,
-                VettingState::InVetting => p.in_vetting += 1,
-                VettingState::NotStarted => p.not_started += 1,
-                VettingState::Failed => p.failed += 1,
-            }
-            p.consultants.push(ConsultantVetting {
-                person_id: PersonId::new(c.id),
-                name: c.name,
-                function: c.function,
-                partner_id: partner,
-                vetting,
-            });
+            p.consultants.push(c.line(&settings, today, partner));
         }
+        p.recount();
         Ok(p)
     }
 }

@@ -111,6 +111,7 @@ async fn org(db: &Db) -> Org {
         end_date: Some(date!(2026 - 08 - 31)),
         booking: Booking::Soft,
         status,
+        required_skills: Vec::new(),
     };
     let _: ResourceRequest = new(db.create(&ctx(), request(RequestStatus::Open)).await.expect("request"));
     // A filled request is staffed by an assignment already: it never counts twice.

@@ -12,6 +12,7 @@ mod accounts;
 mod assignments;
 mod audit;
 mod calendars;
+pub(crate) mod candidates;
 mod capacity;
 mod catalog;
 mod changes;
@@ -33,6 +34,7 @@ pub(crate) mod opportunities;
 mod partner_funds;
 mod partner_invoices;
 mod partner_records;
+pub(crate) mod partner_report;
 mod partnering;
 mod partners;
 mod people;
@@ -163,6 +165,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(estimates::router())
         .merge(sows::router())
         .merge(plan::router())
+        .merge(candidates::router())
+        .merge(partner_report::router())
         .merge(crm::router())
         .merge(changes::router())
         .merge(acceptance::router())

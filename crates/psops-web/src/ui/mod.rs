@@ -34,6 +34,7 @@ mod outbox;
 mod partner_funds;
 mod partner_invoices;
 mod partner_page;
+mod partner_report;
 mod people;
 mod person_profile;
 mod portfolio;
@@ -50,6 +51,7 @@ pub(crate) mod rates;
 mod render;
 mod report_charts;
 mod reports;
+mod request_candidates;
 mod scoping;
 mod scoping_actions;
 mod scoping_change;
@@ -133,6 +135,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))
+        .route("/partners/report", get(partner_report::show))
         .route("/partners/{id}", get(partner_page::show))
         .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))

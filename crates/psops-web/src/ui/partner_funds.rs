@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use psops_core::code::Code;
 use psops_core::dates::format_date;
 use psops_core::partner_funds::prime_sows::PrimeSowFilter;
-use psops_core::partner_funds::{FundPosition, PrimeSow, SowFunds, WorkAuthorization};
+use psops_core::partner_funds::{FundPosition, PrimeSow, PrimeSowStatus, SowFunds, WorkAuthorization};
 use psops_core::partners::Partner;
 use psops_core::policy::{Action, Subject, partner_funds_scope};
 use psops_core::projects::Project;
@@ -58,7 +58,8 @@ fn pct(part: Money, whole: Money) -> i64 {
     (i128::from(part.amount_minor.max(0)) * 100 / i128::from(whole.amount_minor)).clamp(0, 100) as i64
 }
 
-fn bar(p: &FundPosition) -> Bar {
+/// `live`: the prime SOW is active — a closed or exhausted one is not warned of low funds.
+fn bar(p: &FundPosition, live: bool) -> Bar {
     Bar {
         consumed_w: pct(p.consumed, p.funds),
         committed_w: pct(p.committed, p.funds),
@@ -67,7 +68,7 @@ fn bar(p: &FundPosition) -> Bar {
         consumed: p.consumed.written(),
         remaining: p.remaining.written(),
         remaining_pct: format!("{}.{:02} %", p.remaining_bp / 100, (p.remaining_bp % 100).abs()),
-        low: p.low,
+        low: live && p.low,
     }
 }
 
@@ -91,6 +92,8 @@ struct ListPage {
     q: String,
     partner_id: String,
     threshold: String,
+    /// Administrators, ops and finance make and change prime SOWs here.
+    keep: bool,
 }
 
 async fn funds_of(st: &AppState, ids: &[Id<PrimeSow>]) -> Result<Vec<SowFunds>, UiError> {
@@ -137,7 +140,7 @@ pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
                 format_date(sow.fields.start_date),
                 format_date(sow.fields.end_date)
             ),
-            bar: bar(&f.position),
+            bar: bar(&f.position, sow.fields.status == PrimeSowStatus::Active),
         })
         .collect();
     let threshold = funds.first().map(|f| f.low_funds_bp).unwrap_or(2_000);
@@ -149,6 +152,7 @@ pub async fn page(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         q: p.text("q"),
         partner_id: p.text("partner_id"),
         threshold: format!("{} %", threshold / 100),
+        keep: super::edit::may_edit::<PrimeSow>(&s),
     };
     Ok(render("partner_funds.html", view)?.into_response())
 }
@@ -190,6 +194,8 @@ struct SowPage {
     rates: Vec<RateRow>,
     bar: Bar,
     authorizations: Vec<WaRow>,
+    /// Administrators, ops and finance change the prime SOW and its authorizations here.
+    keep: bool,
 }
 
 fn rates_text(w: &WorkAuthorization) -> String {
@@ -280,8 +286,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<Strin
                 rate: r.rate.written(),
             })
             .collect(),
-        bar: bar(&funds.position),
+        bar: bar(&funds.position, sow.fields.status == PrimeSowStatus::Active),
         authorizations,
+        keep: super::edit::may_edit::<PrimeSow>(&s),
     };
     Ok(render("partner_fund.html", view)?.into_response())
 }

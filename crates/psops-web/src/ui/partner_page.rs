@@ -82,8 +82,6 @@ struct PartnerPage {
     archived: bool,
     status: &'static str,
     status_label: String,
-    /// Whether the reader sees the partner's funds and invoices (links to both).
-    money: bool,
     edit: Option<String>,
     facts: Vec<(&'static str, String)>,
     keep: bool,
@@ -100,6 +98,9 @@ struct PartnerPage {
     errors: Vec<FieldError>,
     conflict: bool,
     done: Option<String>,
+    /// Links to its prime SOWs, its invoices and the partner report, for those who read
+    /// partner funds.
+    funds: bool,
 }
 
 async fn readable(st: &AppState, s: &Subject, id: &str) -> Result<Partner, UiError> {
@@ -237,10 +238,10 @@ async fn page(
         name: f.name.clone(),
         version: partner.meta.version,
         archived: partner.meta.is_archived(),
-        money: psops_core::policy::partner_funds_scope(s).is_some(),
         status: partner.status.code(),
         status_label: label(partner.status.code()),
         edit: keep.then(|| format!("/partners/{}/edit", partner.id)),
+        funds: super::partner_funds::sees_partner_funds(s),
         facts: vec![
             ("Type", label(f.partner_type.code())),
             ("Status since", day(partner.status_since)),

@@ -115,15 +115,27 @@ struct DetailPage {
     /// Someone changed the project since the page was read: shown as it is now.
     conflict: bool,
     plan: Plan,
+    /// Who could take the request `?candidates=` names; for the company's own people.
+    candidates: Option<super::request_candidates::Section>,
+    /// Whether the reader may ask for candidates (not a partner's people).
+    find_people: bool,
     tabs: Vec<super::listing::Tab>,
     lifecycle: super::project_lifecycle::Lifecycle,
+}
+
+/// A resource request: role, hours, booking, status; an open one links to its candidates.
+#[derive(Serialize)]
+struct RequestLine {
+    id: i64,
+    cells: [String; 4],
+    open: bool,
 }
 
 /// What the project is to deliver, as its SOW's signature set it up.
 #[derive(Serialize, Default)]
 struct Plan {
     milestones: Vec<[String; 4]>,
-    requests: Vec<[String; 4]>,
+    requests: Vec<RequestLine>,
     checklist: Vec<(String, bool)>,
     /// Its changes: (id, kind, title, status).
     changes: Vec<(i64, &'static str, String, String)>,
@@ -169,13 +181,15 @@ impl Plan {
                 .collect(),
             requests: requests
                 .iter()
-                .map(|r| {
-                    [
+                .map(|r| RequestLine {
+                    id: r.id.get(),
+                    cells: [
                         words(r.fields.role.code()),
                         r.fields.minutes.hours_text(),
                         words(r.fields.booking.code()),
                         words(r.fields.status.code()),
-                    ]
+                    ],
+                    open: r.fields.status == psops_core::plan::RequestStatus::Open,
                 })
                 .collect(),
             checklist: checklist
@@ -501,6 +515,8 @@ pub async fn page(
         saved: p.get("saved").is_some(),
         conflict,
         plan: Plan::of(st, id).await?,
+        candidates: super::request_candidates::section(st, &s, p, id).await,
+        find_people: s.partner_id.is_none(),
         tabs: super::project_tabs::project_tabs(id, ""),
     };
     Ok((status, render("project.html", ctx)?).into_response())

@@ -25,6 +25,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partner_invoice.html"),
     ),
     (
+        "partner_report.html",
+        include_str!("../../templates/partner_report.html"),
+    ),
+    (
         "partner_funds_bar.html",
         include_str!("../../templates/partner_funds_bar.html"),
     ),

@@ -48,6 +48,8 @@ const B_KEEP: &str = "200 200 200 404 404 404 404 404 404 403";
 pub fn rows() -> Vec<Row> {
     let t = |wa, a, archived| Target::Fresh { wa, a, archived };
     let mut rows = vec![
+        // The partner report: partner A's manager reads their own line.
+        ("get", "/api/v1/reports/partners", Target::None, Body::None, LIST),
         ("get", "/api/v1/prime-sows", Target::None, Body::None, LIST),
         ("post", "/api/v1/prime-sows", Target::None, Body::Sow(true), CREATE),
         ("post", "/api/v1/prime-sows", Target::None, Body::Sow(false), CREATE),
@@ -178,7 +180,49 @@ async fn a_partner_manager_sees_only_their_own_partners_funds(app: TestApp) {
     }
 }
 
+/// A partner's manager reads their own organisation's line of the partner report, with
+/// no revenue, margin or share of the company's figures; the company's keepers read
+/// every partner's.
+async fn a_partner_manager_reads_only_their_own_report_line(app: TestApp) {
+    let org = Org::build(app.store.as_ref()).await;
+    let url = "/api/v1/reports/partners?from=2026-01&to=2026-03";
+    let r = crate::matrix_fixture::call(&app, &org, 7, "get", url, None).await;
+    assert_eq!(r.status.as_u16(), 200, "{}", r.text);
+    let rows = r.body["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 1, "{}", r.text);
+    assert_eq!(rows[0]["partner_id"].as_i64(), Some(org.partner_a));
+    for key in [
+        "revenue_minor",
+        "margin_minor",
+        "margin_bp",
+        "hours_share_bp",
+        "revenue_share_bp",
+    ] {
+        assert!(rows[0][key].is_null(), "{key}: {}", r.text);
+        assert!(r.body["total"][key].is_null(), "total {key}: {}", r.text);
+    }
+    assert!(r.body["all_revenue_minor"].is_null());
+    let admin = crate::matrix_fixture::call(&app, &org, 0, "get", url, None).await;
+    let ids: Vec<i64> = admin.body["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x["partner_id"].as_i64())
+        .collect();
+    assert!(
+        ids.contains(&org.partner_a) && ids.contains(&org.partner_b),
+        "{}",
+        admin.text
+    );
+    assert!(admin.body["all_revenue_minor"].is_i64(), "{}", admin.text);
+    // A bad month is refused, naming the field.
+    let bad = crate::matrix_fixture::call(&app, &org, 0, "get", "/api/v1/reports/partners?from=2026-13", None).await;
+    assert_eq!(bad.status.as_u16(), 422, "{}", bad.text);
+    assert!(bad.text.contains("from"), "{}", bad.text);
+}
+
 api_tests!(
     every_partner_funds_route_for_every_role,
-    a_partner_manager_sees_only_their_own_partners_funds
+    a_partner_manager_sees_only_their_own_partners_funds,
+    a_partner_manager_reads_only_their_own_report_line
 );

@@ -22,6 +22,8 @@ pub enum Target {
     Sow(SowStage),
     Milestone,
     Request,
+    /// A resource request of partner A's project.
+    PartnerRequest,
     Item,
     /// A work exception on the project manager's project (`true`: submitted).
     Change(bool),
@@ -67,6 +69,7 @@ const PLAN_CREATE: &str = "201 201 403 403 403 201 403 403 403 403";
 const PLAN_CHANGE: &str = "200 200 403 403 403 200 403 404 404 403";
 /// Ops and the project's manager keep a change of the manager's project.
 const CHANGE_KEEP: &str = "200 200 403 403 403 200 404 404 404 403";
+const CANDIDATES_OF_PARTNER_PROJECT: &str = "200 200 200 200 200 404 404 403 403 200";
 const ALL_422: &str = "422 422 422 422 422 422 422 422 422 422";
 
 pub fn rows() -> Vec<Row> {
@@ -285,6 +288,24 @@ pub fn rows() -> Vec<Row> {
             "403 403 403 403 403 403 404 404 404 200",
         ),
     ]);
+    // A request's candidates are read as its plan is, except by a partner's people, who
+    // never see the company's people's free hours: 403 where they read the plan.
+    rows.extend([
+        (
+            "get",
+            "/api/v1/resource-requests/{id}/candidates",
+            Request,
+            Body::None,
+            PLAN_READ,
+        ),
+        (
+            "get",
+            "/api/v1/resource-requests/{id}/candidates",
+            PartnerRequest,
+            Body::None,
+            CANDIDATES_OF_PARTNER_PROJECT,
+        ),
+    ]);
     for (c, t, b) in [
         ("/api/v1/milestones", Milestone, Body::Milestone),
         ("/api/v1/resource-requests", Request, Body::Request),
@@ -316,6 +337,7 @@ async fn target(app: &TestApp, org: &Org, t: Target) -> String {
         Sow(stage) => sf::sow(s, org, stage).await,
         Milestone => sf::milestone(s, org.p1).await,
         Request => sf::resource_request(s, org.p1).await,
+        PartnerRequest => sf::resource_request(s, org.pa).await,
         Item => sf::checklist_item(s, org.p1).await,
         Change(submitted) => sf::change(s, org, org.p1, submitted).await,
     };

@@ -389,6 +389,7 @@ pub fn request_fields(project: i64) -> ResourceRequestFields {
         end_date: None,
         booking: Booking::Soft,
         status: RequestStatus::Open,
+        required_skills: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ mod catalog_kinds;
 mod delivery_kinds;
 mod inputs;
 mod kinds;
+mod partner_funds_kinds;
 mod partnering_kinds;
 pub mod pick;
 mod scoping_kinds;
