@@ -432,13 +432,21 @@ async fn a_decided_invoice_is_not_withdrawn(db: &Db) {
         .expect("reject");
     let err = db.archive(&ctx(), rejected.id, None, true).await.unwrap_err();
     let Error::Conflict(f) = &err else { panic!("{err:?}") };
-    assert!(f.rule == Rule::InvalidTransition && f.message.contains("rejected"), "{f:?}");
+    assert!(
+        f.rule == Rule::InvalidTransition && f.message.contains("rejected"),
+        "{f:?}"
+    );
     let err = db
         .archive(&ctx(), rejected.id, Some(other.meta.version), true)
         .await
         .unwrap_err();
     assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
-    assert!(!db.get(rejected.id).await.map(|i: PartnerInvoice| i.meta.is_archived()).unwrap());
+    assert!(
+        !db.get(rejected.id)
+            .await
+            .map(|i: PartnerInvoice| i.meta.is_archived())
+            .unwrap()
+    );
 }
 
 async fn audited(db: &Db) -> usize {
@@ -446,5 +454,9 @@ async fn audited(db: &Db) -> usize {
         entity: Some("partner_invoice".into()),
         ..Default::default()
     };
-    db.list_audit(&filter, PageRequest::default()).await.unwrap().items.len()
+    db.list_audit(&filter, PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .len()
 }

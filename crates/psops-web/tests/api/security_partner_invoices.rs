@@ -1,17 +1,17 @@
-//! Partner invoices through the API: a decided invoice is never withdrawn (archived),
-//! which would free its month for a second bill of the same work, and a partner's
+//! Partner invoices through the API and pages: a decided invoice is never withdrawn
+//! (archived), which would free its month for a second bill of the same work, and a partner's
 //! manager naming another organisation's person or project on an invoice learns
 //! nothing of whether it exists.
 
 use psops_core::Id;
 use psops_core::partner_invoices::{InvoiceDecision, PartnerInvoice};
-use psops_core::store::prelude::*;
 use psops_core::store::WriteCtx;
 use serde_json::Value;
 
 use crate::matrix_fixture::{Org, call};
 use crate::matrix_partner_invoices::{fields, target};
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, web_user};
 
 const ADMIN: usize = 0;
 const PARTNER_MANAGER: usize = 7;
@@ -58,7 +58,15 @@ async fn a_decided_partner_invoice_is_not_archived(app: TestApp) {
 
 /// What a create answers, without the request id.
 async fn refusal(app: &TestApp, org: &Org, body: &Value) -> (u16, Value) {
-    let r = call(app, org, PARTNER_MANAGER, "post", "/api/v1/partner-invoices", Some(body)).await;
+    let r = call(
+        app,
+        org,
+        PARTNER_MANAGER,
+        "post",
+        "/api/v1/partner-invoices",
+        Some(body),
+    )
+    .await;
     let mut answer = r.body.clone();
     if let Some(o) = answer.as_object_mut() {
         o.remove("request_id");
@@ -81,7 +89,10 @@ async fn foreign_and_missing_ids_on_an_invoice_answer_alike(app: TestApp) {
         assert_eq!(errors.len(), 1, "{foreign_answer}");
         assert_eq!(errors[0]["field"], format!("lines[0].{field}"));
         assert!(
-            errors[0]["message"].as_str().unwrap_or_default().contains("your organisation"),
+            errors[0]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("your organisation"),
             "{foreign_answer}"
         );
     }
@@ -107,7 +118,40 @@ async fn foreign_and_missing_ids_on_an_invoice_answer_alike(app: TestApp) {
     assert_eq!(r.body["errors"][0]["rule"], "exists", "{}", r.text);
 }
 
+/// The pages offer no way to withdraw an invoice, and a hand-made post to one is not
+/// found: the invoice stays as decided.
+async fn the_pages_withdraw_no_decided_invoice(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = Org::build(store).await;
+    web_user(
+        store,
+        "ops@org.example",
+        vec![psops_core::auth::Role::Ops],
+        Some(org.people[1]),
+    )
+    .await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let id = Id::new(target(store, &org, true, false).await);
+    let decision = InvoiceDecision {
+        reason: Some("agreed with the partner".into()),
+    };
+    let approved = app
+        .store
+        .approve_partner_invoice(&WriteCtx::trusted(), id, None, decision)
+        .await
+        .expect("approve");
+    let page = ops.get(&app, &format!("/partner-invoices/{id}")).await.expect(200);
+    assert!(!page.text.contains("/archive"), "{}", page.text);
+    let path = format!("/partner-invoices/{id}/archive");
+    ops.post(&app, &path, &[("version", &approved.meta.version.to_string())])
+        .await
+        .expect(404);
+    let now: PartnerInvoice = app.store.get(id).await.expect("invoice");
+    assert_eq!(now, approved);
+}
+
 api_tests!(
     a_decided_partner_invoice_is_not_archived,
+    the_pages_withdraw_no_decided_invoice,
     foreign_and_missing_ids_on_an_invoice_answer_alike
 );
