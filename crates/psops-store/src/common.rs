@@ -186,18 +186,8 @@ impl<T> Table<T> {
         Ok(after)
     }
 
-    /// Archives or restores a record in its own transaction, audited, and returns it.
-    pub async fn archive(&self, pools: &Pools, ctx: &WriteCtx, id: i64, v: IfVersion, archived: bool) -> Result<T>
-    where
-        T: serde::Serialize,
-    {
-        let mut tx = pools.begin().await?;
-        let done = self.archive_in(&mut tx, ctx, id, v, archived).await?;
-        tx.commit().await?;
-        Ok(done)
-    }
-
-    /// [`Table::archive`] inside the caller's transaction.
+    /// Archives or restores a record inside the caller's transaction, audited, and
+    /// returns it.
     pub async fn archive_in(&self, tx: &mut Tx, ctx: &WriteCtx, id: i64, v: IfVersion, archived: bool) -> Result<T>
     where
         T: serde::Serialize,

@@ -211,6 +211,10 @@ impl Stored for PartnerInvoice {
         Ok(())
     }
 
+    fn archiving(current: &Self) -> Result<()> {
+        current.withdrawable()
+    }
+
     fn filter(q: &mut Sql, f: &PartnerInvoiceFilter) {
         eq(q, "partner_id", f.partner_id);
         eq(q, "month", f.month.map(|m| m.first()));
@@ -239,6 +243,26 @@ fn decided(inv: &PartnerInvoice) -> Error {
     )
 }
 
+/// The partner's people and the projects of its live work authorizations.
+async fn partner_facts<E: Exec>(e: &mut E, partner: PartnerId) -> Result<PartnerFacts> {
+    let mut facts = PartnerFacts::default();
+    for r in e
+        .all(sql("SELECT id FROM people WHERE partner_id = $1").bind(partner))
+        .await?
+    {
+        facts.people.insert(r.id("id")?);
+    }
+    let q = sql(
+        "SELECT DISTINCT w.project_id FROM work_authorizations w JOIN prime_sows s ON s.id = w.prime_sow_id \
+         WHERE s.partner_id = $1 AND w.archived_at IS NULL AND s.archived_at IS NULL",
+    )
+    .bind(partner);
+    for r in e.all(q).await? {
+        facts.projects.insert(r.id("project_id")?);
+    }
+    Ok(facts)
+}
+
 impl Db {
     /// The partner's people, the projects of its live work authorizations, and its
     /// consultants' approved entries in the month priced at the authorised rate.
@@ -249,21 +273,7 @@ impl Db {
         from: Month,
         to: Month,
     ) -> Result<(PartnerFacts, Vec<ApprovedWork>)> {
-        let mut facts = PartnerFacts::default();
-        for r in e
-            .all(sql("SELECT id FROM people WHERE partner_id = $1").bind(partner))
-            .await?
-        {
-            facts.people.insert(r.id("id")?);
-        }
-        let q = sql(
-            "SELECT DISTINCT w.project_id FROM work_authorizations w JOIN prime_sows s ON s.id = w.prime_sow_id \
-             WHERE s.partner_id = $1 AND w.archived_at IS NULL AND s.archived_at IS NULL",
-        )
-        .bind(partner);
-        for r in e.all(q).await? {
-            facts.projects.insert(r.id("project_id")?);
-        }
+        let facts = partner_facts(e, partner).await?;
         let books = crate::finance::books::books(self).await?;
         let q = sql(
             "SELECT t.person_id, pe.function, t.project_id, t.entry_date, t.minutes FROM time_entries t \
@@ -455,6 +465,10 @@ impl PartnerInvoiceStore for Db {
             out.push((month, reconcile(Id::new(0), &empty, &facts, &inside)?.unbilled));
         }
         Ok(out)
+    }
+
+    async fn partner_invoice_facts(&self, partner: PartnerId) -> Result<PartnerFacts> {
+        partner_facts(&mut &self.pools, partner).await
     }
 
     async fn partner_invoice_lines(

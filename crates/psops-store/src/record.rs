@@ -70,6 +70,11 @@ pub(crate) trait Stored: Record {
     async fn changing(_tx: &mut Tx, _ctx: &WriteCtx, _before: &Self, _after: &Self::Fields) -> Result<()> {
         Ok(())
     }
+    /// Rules about archiving a live record (a decided invoice stays in force), checked on
+    /// the locked row before it is archived; a refusal writes nothing.
+    fn archiving(_current: &Self) -> Result<()> {
+        Ok(())
+    }
     /// Checks a create's parent, which comes from the path: a missing one is a 404.
     async fn check_new(_tx: &mut Tx, _new: &Self::New) -> Result<()> {
         Ok(())
@@ -477,18 +482,21 @@ impl<R: Stored> RecordStore<R> for Db {
     }
 
     async fn archive(&self, ctx: &WriteCtx, id: Id<R>, v: IfVersion, archived: bool) -> Result<R> {
-        if archived || !R::CHECK_ON_RESTORE {
-            return table::<R>().archive(&self.pools, ctx, id.get(), v, archived).await;
-        }
         let mut tx = self.pools.begin().await?;
         let lock = tx.for_update();
         let current = table::<R>().get(&mut tx, id.get(), lock).await?;
-        if current.meta().is_archived() {
-            R::check(&mut tx, current.fields(), Some(id)).await?;
+        if current.meta().is_archived() != archived {
+            // A stale copy is answered as such before any rule is.
+            check_version(current.meta().version, v)?;
+            if archived {
+                R::archiving(&current)?;
+            } else if R::CHECK_ON_RESTORE {
+                R::check(&mut tx, current.fields(), Some(id)).await?;
+            }
         }
-        let restored = table::<R>().archive_in(&mut tx, ctx, id.get(), v, false).await?;
+        let done = table::<R>().archive_in(&mut tx, ctx, id.get(), v, archived).await?;
         tx.commit().await?;
-        Ok(restored)
+        Ok(done)
     }
 
     async fn list_records(&self, filter: &R::Filter, page: PageRequest) -> Result<Page<R>> {

@@ -91,6 +91,8 @@ mod security_dates;
 mod security_entries;
 #[path = "api/security_headers.rs"]
 mod security_headers;
+#[path = "api/security_partner_invoices.rs"]
+mod security_partner_invoices;
 #[path = "api/security_policy.rs"]
 mod security_policy;
 #[path = "api/security_sign_in.rs"]

@@ -193,6 +193,25 @@ pub struct PartnerInvoice {
     pub meta: Meta,
 }
 
+impl PartnerInvoice {
+    /// Only a received invoice is withdrawn (archived): an approved one is owed or paid,
+    /// and withdrawing it would free its month for a second invoice of the same work; a
+    /// rejected one is kept as the record of why.
+    pub fn withdrawable(&self) -> Result<()> {
+        if self.status == PartnerInvoiceStatus::Received {
+            return Ok(());
+        }
+        Err(crate::Error::conflict(
+            "status",
+            Rule::InvalidTransition,
+            format!(
+                "the invoice is {}: a decided invoice is not withdrawn (archived)",
+                <&str>::from(self.status)
+            ),
+        ))
+    }
+}
+
 /// A change to a received invoice; its partner stays.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -286,6 +305,9 @@ pub trait PartnerInvoiceStore: Send + Sync {
         to: Month,
         currency: Currency,
     ) -> Result<Vec<(Month, Vec<Unbilled>)>>;
+    /// The partner's people and the projects it holds a live work authorization on: the
+    /// only ids its own managers' invoice lines may name.
+    async fn partner_invoice_facts(&self, partner: PartnerId) -> Result<reconcile::PartnerFacts>;
     /// The lines of an uploaded CSV, its consultants and projects looked up for the
     /// partner (see `csv`).
     async fn partner_invoice_lines(

@@ -1,8 +1,9 @@
 //! Partner invoices: every line outcome to the cent (matched, over, under, unknown),
-//! approval without and with a reason, a decided invoice that no longer changes, the
-//! rules a received invoice obeys (its own arithmetic, its month, its currency, one live
-//! invoice per partner and month), the partners late with one, and the CSV's look-ups
-//! held to the partner's own people and projects — each decision audited.
+//! approval without and with a reason, a decided invoice that no longer changes nor is
+//! withdrawn (archived), the rules a received invoice obeys (its own arithmetic, its
+//! month, its currency, one live invoice per partner and month), the partners late with
+//! one, and the CSV's look-ups held to the partner's own people and projects — each
+//! decision audited.
 
 use psops_core::audit::AuditFilter;
 use psops_core::finance::month::Month;
@@ -33,6 +34,7 @@ crate::stories!(
     a_received_invoice_obeys_its_rules,
     partners_late_with_an_invoice_are_listed,
     an_uploaded_csv_names_only_the_partners_own,
+    a_decided_invoice_is_not_withdrawn,
 );
 
 fn usd(minor: i64) -> Money {
@@ -378,4 +380,83 @@ async fn an_uploaded_csv_names_only_the_partners_own(db: &Db) {
             ("csv".into(), Rule::Exists)
         ]
     );
+}
+
+async fn a_decided_invoice_is_not_withdrawn(db: &Db) {
+    let (acme, p, pm) = setting(db, "Acme Partners").await;
+    let a = partner_engineer(db, &acme, &p, "a@acme.example").await;
+    logged(db, &a, &p, &pm, date!(2026 - 03 - 16), 60).await;
+    let inv: PartnerInvoice = new(db
+        .create(&ctx(), invoice(&acme, "A-1", vec![line(&a, &p, 60, 10_333)]))
+        .await
+        .expect("invoice"));
+    let approved = db
+        .approve_partner_invoice(&ctx(), inv.id, None, InvoiceDecision { reason: None })
+        .await
+        .expect("approve");
+    let before = audited(db).await;
+    // Withdrawing an approved invoice would free its month for a second bill of the
+    // same work: refused, naming the status, and nothing is written.
+    let err = db
+        .archive(&ctx(), approved.id, Some(approved.meta.version), true)
+        .await
+        .unwrap_err();
+    let Error::Conflict(f) = &err else { panic!("{err:?}") };
+    assert_eq!((f.field.as_str(), f.rule), ("status", Rule::InvalidTransition));
+    assert!(f.message.contains("approved"), "{}", f.message);
+    let now: PartnerInvoice = db.get(approved.id).await.unwrap();
+    assert_eq!(now, approved);
+    assert_eq!(audited(db).await, before);
+    let err = db
+        .create(&ctx(), invoice(&acme, "A-2", vec![line(&a, &p, 60, 10_333)]))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, Error::Conflict(f) if f.field == "month"), "{err:?}");
+    // A rejected one is kept as the record of why, and a stale copy is answered as such.
+    let (globex, gp, _) = setting(db, "Globex Partners").await;
+    let g = partner_engineer(db, &globex, &gp, "g@globex.example").await;
+    let other: PartnerInvoice = new(db
+        .create(&ctx(), invoice(&globex, "G-1", vec![line(&g, &gp, 60, 10_333)]))
+        .await
+        .expect("globex invoice"));
+    let rejected = db
+        .reject_partner_invoice(
+            &ctx(),
+            other.id,
+            None,
+            InvoiceDecision {
+                reason: Some("wrong PO".into()),
+            },
+        )
+        .await
+        .expect("reject");
+    let err = db.archive(&ctx(), rejected.id, None, true).await.unwrap_err();
+    let Error::Conflict(f) = &err else { panic!("{err:?}") };
+    assert!(
+        f.rule == Rule::InvalidTransition && f.message.contains("rejected"),
+        "{f:?}"
+    );
+    let err = db
+        .archive(&ctx(), rejected.id, Some(other.meta.version), true)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::PreconditionFailed { .. }), "{err:?}");
+    assert!(
+        !db.get(rejected.id)
+            .await
+            .map(|i: PartnerInvoice| i.meta.is_archived())
+            .unwrap()
+    );
+}
+
+async fn audited(db: &Db) -> usize {
+    let filter = AuditFilter {
+        entity: Some("partner_invoice".into()),
+        ..Default::default()
+    };
+    db.list_audit(&filter, PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .len()
 }
