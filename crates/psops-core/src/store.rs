@@ -516,6 +516,10 @@ pub trait BulkStore: Send + Sync {
         batches: &mut (dyn Iterator<Item = crate::bulk::TimeBatch> + Send),
         progress: &(dyn for<'s> Fn(&'s crate::bulk::LoadStats) + Send + Sync),
     ) -> Result<crate::bulk::LoadStats>;
+    /// After writing many rows outside `bulk_load` (the demo's money, partners and
+    /// invoices): statistics for PostgreSQL's planner now rather than whenever autovacuum
+    /// gets to them — until then it plans the new rows' tables as if nearly empty.
+    async fn refresh_statistics(&self) -> Result<()>;
 }
 
 #[async_trait]

@@ -90,5 +90,8 @@ pub async fn install(
     crate::partner_invoices::add(store, ctx, org, &made, &subcontractors).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
+    // The bulk load analysed the time it wrote; what was written since (the ledger's
+    // millions of sources, partner funds, invoices) needs the same before anyone reads.
+    store.refresh_statistics().await?;
     Ok(stats)
 }

@@ -59,6 +59,10 @@ impl BulkStore for Db {
         Ok(false)
     }
 
+    async fn refresh_statistics(&self) -> Result<()> {
+        Ok(self.pools.vacuum().await?)
+    }
+
     async fn bulk_load(
         &self,
         records: &OrgRecords,
