@@ -666,6 +666,22 @@ async fn closing_a_month_freezes_it_and_locks_its_time(db: &Db) {
     assert_eq!(summary(db, &p).await[0].3, 225_000);
 }
 
+/// A $10,000 fixed-fee project of `account` recognised by percent complete.
+async fn percent_project(db: &Db, account: &Account, name: &str, budget_minutes: Option<Minutes>) -> Project {
+    let mut f = project_fields(account.id.get(), name);
+    f.billing_type = BillingType::FixedFee;
+    f.budget = Some(usd(1_000_000));
+    f.budget_minutes = budget_minutes;
+    let p: Project = new(db.create(&ctx(), f).await.expect("project"));
+    let method = ProjectFinanceInput {
+        revenue_method: RevenueMethod::PercentComplete,
+    };
+    db.set_project_finance(&ctx(), p.id, Some(0), method)
+        .await
+        .expect("method");
+    p
+}
+
 /// Every ledger line of a project with its frozen flag, for comparing two ledgers.
 async fn frozen_summary(db: &Db, project: &Project) -> Vec<(String, LineKind, Basis, i64, bool)> {
     lines(db, project)
@@ -679,17 +695,7 @@ async fn closing_months_at_once_gives_the_ledger_of_closing_them_one_by_one(db: 
     let me = engineer(db).await;
     let a = account(db, "Initech", None).await;
     let tm = project(db, &a, "Initech support", BillingType::TimeAndMaterials).await;
-    let mut f = project_fields(a.id.get(), "Initech build");
-    f.billing_type = BillingType::FixedFee;
-    f.budget = Some(usd(1_000_000));
-    f.budget_minutes = Some(Minutes(3_000));
-    let fixed: Project = new(db.create(&ctx(), f).await.expect("project"));
-    let method = ProjectFinanceInput {
-        revenue_method: RevenueMethod::PercentComplete,
-    };
-    db.set_project_finance(&ctx(), fixed.id, Some(0), method)
-        .await
-        .expect("method");
+    let fixed = percent_project(db, &a, "Initech build", Some(Minutes(3_000))).await;
     for (p, day, minutes) in [
         (&tm, date!(2026 - 06 - 10), 240),
         (&tm, date!(2026 - 07 - 14), 450),
@@ -745,16 +751,7 @@ async fn closing_months_at_once_gives_the_ledger_of_closing_them_one_by_one(db: 
 async fn percent_complete_counts_a_closed_months_hours(db: &Db) {
     let me = engineer(db).await;
     let a = account(db, "Umbrella", None).await;
-    let mut f = project_fields(a.id.get(), "Umbrella build");
-    f.billing_type = BillingType::FixedFee;
-    f.budget = Some(usd(1_000_000));
-    let p: Project = new(db.create(&ctx(), f).await.expect("project"));
-    let method = ProjectFinanceInput {
-        revenue_method: RevenueMethod::PercentComplete,
-    };
-    db.set_project_finance(&ctx(), p.id, Some(0), method)
-        .await
-        .expect("method");
+    let p = percent_project(db, &a, "Umbrella build", None).await;
     let plan = AssignmentFields {
         person_id: me.id,
         project_id: p.id,
