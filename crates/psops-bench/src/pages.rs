@@ -67,9 +67,10 @@ pub struct Subjects {
     pub opportunity: Option<i64>,
     pub estimate: Option<i64>,
     pub sow: Option<i64>,
-    /// The first partner and prime SOW the demo holds.
+    /// The first partner, prime SOW and partner invoice the demo holds.
     pub partner: Option<i64>,
     pub prime_sow: Option<i64>,
+    pub partner_invoice: Option<i64>,
 }
 
 /// The pages to time, with the path that shows each at the loaded size.
@@ -132,6 +133,7 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Partners list", "/partners".to_string()),
         ("Partner funds", "/partner-funds".to_string()),
         ("Partner report", "/partners/report".to_string()),
+        ("Partner invoices", "/partner-invoices".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -156,6 +158,9 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
     }
     if let Some(id) = who.prime_sow {
         all.push(("Prime SOW page", format!("/partner-funds/{id}")));
+    }
+    if let Some(id) = who.partner_invoice {
+        all.push(("Partner invoice page", format!("/partner-invoices/{id}")));
     }
     all
 }
@@ -184,6 +189,7 @@ fn subjects(addr: &str, who: &Credentials) -> Result<Subjects> {
         sow: first("/api/v1/sows?status=signed&limit=1")?,
         partner: first("/api/v1/partners?limit=1")?,
         prime_sow: first("/api/v1/prime-sows?limit=1")?,
+        partner_invoice: first("/api/v1/partner-invoices?limit=1")?,
     })
 }
 
@@ -302,6 +308,7 @@ mod tests {
             sow: Some(13),
             partner: Some(3),
             prime_sow: Some(5),
+            partner_invoice: Some(8),
         };
         let p = paths(&q, &who);
         let find = |name: &str| p.iter().find(|(n, _)| *n == name).map(|(_, path)| path.as_str());
@@ -317,6 +324,8 @@ mod tests {
         assert_eq!(find("Partner page"), Some("/partners/3"));
         assert_eq!(find("Prime SOW page"), Some("/partner-funds/5"));
         assert_eq!(find("Partner report"), Some("/partners/report"));
+        assert_eq!(find("Partner invoices"), Some("/partner-invoices"));
+        assert_eq!(find("Partner invoice page"), Some("/partner-invoices/8"));
         let without = paths(
             &q,
             &Subjects {
@@ -327,10 +336,11 @@ mod tests {
                 sow: None,
                 partner: None,
                 prime_sow: None,
+                partner_invoice: None,
             },
         );
         // The project's overview and its six tabs, the opportunity, the SOW, the partner
-        // and the prime SOW.
-        assert_eq!(without.len(), p.len() - 11);
+        // the prime SOW and the partner invoice.
+        assert_eq!(without.len(), p.len() - 12);
     }
 }

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use psops_core::code::Code;
 use psops_core::finance::pricing::{Authorized, Terms, Work};
 use psops_core::partner_funds::authorizations::WorkAuthorizationFilter;
-use psops_core::partner_funds::funds::{check_authorization, check_prime_sow, fund_position};
+use psops_core::partner_funds::funds::{check_authorization, check_prime_sow, consumed_by, fund_position, rate_for};
 use psops_core::partner_funds::prime_sows::PrimeSowFilter;
 use psops_core::partner_funds::{
     AuthorizationFunds, PartnerFundsStore, PrimeSow, PrimeSowFields, PrimeSowId, SowFunds, WorkAuthorization,
@@ -254,11 +254,23 @@ pub(crate) async fn all_windows<E: Exec>(e: &mut E) -> Result<HashMap<(i64, i64)
 /// Every live work authorization as pricing reads it, in id order (the first one in
 /// force prices a day when two of a partner's overlap on a project).
 pub(crate) async fn authorized<E: Exec>(e: &mut E) -> Result<Vec<Authorized>> {
-    let q = sql(
+    authorized_where(e, None).await
+}
+
+/// The same for one partner's.
+pub(crate) async fn authorized_of<E: Exec>(e: &mut E, partner: PartnerId) -> Result<Vec<Authorized>> {
+    authorized_where(e, Some(partner)).await
+}
+
+async fn authorized_where<E: Exec>(e: &mut E, partner: Option<PartnerId>) -> Result<Vec<Authorized>> {
+    let mut q = sql(
         "SELECT w.id, s.partner_id, w.project_id, w.start_date, w.end_date, w.rates FROM work_authorizations w \
-         JOIN prime_sows s ON s.id = w.prime_sow_id WHERE w.archived_at IS NULL AND s.archived_at IS NULL \
-         ORDER BY w.id",
+         JOIN prime_sows s ON s.id = w.prime_sow_id WHERE w.archived_at IS NULL AND s.archived_at IS NULL",
     );
+    if let Some(p) = partner {
+        q.push(" AND s.partner_id = ").push_bind(p);
+    }
+    q.push(" ORDER BY w.id");
     e.all(q)
         .await?
         .iter()
@@ -275,6 +287,12 @@ pub(crate) async fn authorized<E: Exec>(e: &mut E) -> Result<Vec<Authorized>> {
         .collect()
 }
 
+/// One partner's consultants.
+pub(crate) async fn partner_people_of<E: Exec>(e: &mut E, partner: PartnerId) -> Result<Vec<(PersonId, PartnerId)>> {
+    let q = sql("SELECT id FROM people WHERE partner_id = $1").bind(partner);
+    e.all(q).await?.iter().map(|r| Ok((r.id("id")?, partner))).collect()
+}
+
 /// The partner consultants with their organisation.
 pub(crate) async fn partner_people<E: Exec>(e: &mut E) -> Result<Vec<(PersonId, PartnerId)>> {
     let q = sql("SELECT id, partner_id FROM people WHERE partner_id IS NOT NULL");
@@ -288,22 +306,37 @@ pub(crate) async fn partner_people<E: Exec>(e: &mut E) -> Result<Vec<(PersonId, 
 #[async_trait]
 impl PartnerFundsStore for Db {
     async fn prime_sow_funds(&self, ids: &[PrimeSowId]) -> Result<Vec<SowFunds>> {
-        let low_bp = crate::org::load(&mut &self.pools).await?.finance.partner_low_funds_bp;
-        let mut sows = Vec::with_capacity(ids.len());
-        for id in ids {
-            sows.push(table::<PrimeSow>().get(&mut &self.pools, id.get(), "").await?);
-        }
-        if sows.is_empty() {
+        if ids.is_empty() {
             return Ok(Vec::new());
         }
+        let low_bp = crate::org::load(&mut &self.pools).await?.finance.partner_low_funds_bp;
+        // The SOWs in one query, answered in the order asked (a missing one is not found,
+        // as a single read would say).
+        let mut q = sql(format!(
+            "SELECT {} FROM prime_sows WHERE id IN (",
+            table::<PrimeSow>().columns
+        ));
+        in_list(&mut q, ids.iter().map(|i| i.get()));
+        let mut found: HashMap<i64, PrimeSow> = HashMap::new();
+        for r in self.pools.all(q).await? {
+            let s = <PrimeSow as Stored>::read(&r)?;
+            found.insert(s.id.get(), s);
+        }
+        let sows = ids
+            .iter()
+            .map(|id| {
+                found
+                    .get(&id.get())
+                    .cloned()
+                    .ok_or_else(|| Error::not_found(table::<PrimeSow>().entity, id.get()))
+            })
+            .collect::<Result<Vec<_>>>()?;
         let mut q = sql(format!(
             "SELECT {} FROM work_authorizations WHERE archived_at IS NULL AND prime_sow_id IN (",
             table::<WorkAuthorization>().columns
         ));
-        for (i, s) in sows.iter().enumerate() {
-            q.push(if i == 0 { "" } else { ", " }).push_bind(s.id);
-        }
-        q.push(") ORDER BY id");
+        in_list(&mut q, ids.iter().map(|i| i.get()));
+        q.push(" ORDER BY id");
         let was = self
             .pools
             .all(q)
@@ -311,7 +344,7 @@ impl PartnerFundsStore for Db {
             .iter()
             .map(<WorkAuthorization as Stored>::read)
             .collect::<Result<Vec<_>>>()?;
-        let consumed = self.consumption(&sows, &was).await?;
+        let consumed = self.consumption(ids, &was).await?;
         sows.iter()
             .map(|s| {
                 let mine: Vec<&WorkAuthorization> = was.iter().filter(|w| w.fields.prime_sow_id == s.id).collect();
@@ -345,18 +378,94 @@ impl PartnerFundsStore for Db {
     }
 }
 
+/// Appends `a, b, c)` — the rest of an `IN (` list of ids.
+fn in_list(q: &mut Sql, ids: impl Iterator<Item = i64>) {
+    for (i, id) in ids.enumerate() {
+        q.push(if i == 0 { "" } else { ", " }).push_bind(id);
+    }
+    q.push(")");
+}
+
+/// Approved entries of the partners' consultants under the live work authorizations of
+/// some prime SOWs, counted by (authorization, role, minutes): each entry goes to the
+/// first of its partner's live authorizations (by id) in force on its day on its
+/// project, as pricing picks it, and its role is the consultant's assignment role in
+/// force that day (the latest begun), else their function. Equal entries cost the same,
+/// so the handful of groups price every entry exactly; the prime SOW ids follow as an
+/// `IN` list.
+const CONSUMED: &str = "SELECT wa_id, priced_role, minutes, COUNT(*) AS entries FROM (\
+    SELECT w.id AS wa_id, t.minutes, COALESCE((SELECT a.role FROM assignments a \
+      WHERE a.person_id = t.person_id AND a.project_id = t.project_id AND a.archived_at IS NULL \
+      AND a.start_date <= t.entry_date AND (a.end_date IS NULL OR a.end_date >= t.entry_date) \
+      ORDER BY a.start_date DESC, a.id DESC LIMIT 1), pe.function) AS priced_role \
+    FROM work_authorizations w JOIN prime_sows s ON s.id = w.prime_sow_id \
+    JOIN people pe ON pe.partner_id = s.partner_id \
+    JOIN time_entries t ON t.person_id = pe.id AND t.project_id = w.project_id \
+    WHERE t.status = 'approved' AND t.entry_date >= w.start_date AND t.entry_date <= w.end_date \
+    AND w.archived_at IS NULL AND s.archived_at IS NULL \
+    AND NOT EXISTS (SELECT 1 FROM work_authorizations v JOIN prime_sows vs ON vs.id = v.prime_sow_id \
+      WHERE v.project_id = w.project_id AND vs.partner_id = s.partner_id AND v.id < w.id \
+      AND v.archived_at IS NULL AND vs.archived_at IS NULL \
+      AND v.start_date <= t.entry_date AND v.end_date >= t.entry_date) \
+    AND w.prime_sow_id IN (";
+
 impl Db {
-    /// What approved time consumed under each of these authorizations, in minor units of
-    /// its prime SOW's currency: every approved entry of the partner's consultants on the
-    /// project inside the authorization's dates, priced by the books exactly as the
-    /// ledger prices it (entry by entry, rounded once each). An entry inside two of the
-    /// partner's authorizations counts under the first (by id), as pricing does.
-    async fn consumption(&self, sows: &[PrimeSow], was: &[WorkAuthorization]) -> Result<HashMap<i64, i64>> {
+    /// What approved time consumed under each of these authorizations (of the prime SOWs
+    /// `sows`), in minor units of its prime SOW's currency: every approved entry of the
+    /// partner's consultants on the project inside the authorization's dates, at the
+    /// authorization's rate for the entry's role, rounded once each — as the ledger
+    /// prices it. One grouped query whatever the number of entries.
+    async fn consumption(&self, sows: &[PrimeSowId], was: &[WorkAuthorization]) -> Result<HashMap<i64, i64>> {
         let mut out = HashMap::new();
         if was.is_empty() {
             return Ok(out);
         }
-        let partner_of: HashMap<i64, PartnerId> = sows.iter().map(|s| (s.id.get(), s.fields.partner_id)).collect();
+        let by_id: HashMap<i64, &WorkAuthorization> = was.iter().map(|w| (w.id.get(), w)).collect();
+        let mut q = sql(CONSUMED);
+        in_list(&mut q, sows.iter().map(|i| i.get()));
+        q.push(") x GROUP BY wa_id, priced_role, minutes");
+        // Authorizations with hours in a role they price no rate for: pricing then looks
+        // further (a later authorization in force, the consultant's own cost rate), which
+        // only the books can say, entry by entry.
+        let mut unpriced = Vec::new();
+        for r in self.pools.all(q).await? {
+            let id: i64 = r.get("wa_id")?;
+            let Some(w) = by_id.get(&id) else { continue };
+            let role: Function = r.code("priced_role")?;
+            let minutes = Minutes(r.get("minutes")?);
+            let entries: i64 = r.get("entries")?;
+            let Some(rate) = rate_for(&w.fields.rates, role) else {
+                unpriced.push((*w).clone());
+                continue;
+            };
+            let currency = w.fields.committed.currency;
+            let cost = consumed_by(rate, minutes, entries, currency)?.map_or(0, |m| m.amount_minor);
+            let sum: &mut i64 = out.entry(id).or_insert(0);
+            *sum = sum
+                .checked_add(cost)
+                .ok_or_else(|| Error::invalid("consumed", Rule::Range, "consumed funds are too large to add up"))?;
+        }
+        if !unpriced.is_empty() {
+            unpriced.sort_by_key(|w| w.id.get());
+            unpriced.dedup_by_key(|w| w.id.get());
+            let exact = self.consumption_by_entry(&unpriced).await?;
+            for w in &unpriced {
+                out.insert(w.id.get(), exact.get(&w.id.get()).copied().unwrap_or(0));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The same for a few authorizations, entry by entry through the books: for hours
+    /// in a role an authorization prices no rate for.
+    async fn consumption_by_entry(&self, was: &[WorkAuthorization]) -> Result<HashMap<i64, i64>> {
+        let mut out = HashMap::new();
+        let mut partner_of: HashMap<i64, PartnerId> = HashMap::new();
+        let mut q = sql("SELECT id, partner_id FROM prime_sows WHERE id IN (");
+        in_list(&mut q, was.iter().map(|w| w.fields.prime_sow_id.get()));
+        for r in self.pools.all(q).await? {
+            partner_of.insert(r.get("id")?, r.id("partner_id")?);
+        }
         let books = crate::finance::books::books(self).await?;
         let all = authorized(&mut &self.pools).await?;
         let mut q = sql(

@@ -20,7 +20,7 @@ use psops_core::partner_invoices::{
 use psops_core::partners::PartnerId;
 use psops_core::people::Function;
 use psops_core::rule::Rule;
-use psops_core::store::{IfVersion, WriteCtx};
+use psops_core::store::{IfVersion, OrgStore, WriteCtx};
 use psops_core::{Currency, Error, FieldError, Id, Minutes, Money, Result};
 use time::Date;
 
@@ -274,7 +274,8 @@ impl Db {
         to: Month,
     ) -> Result<(PartnerFacts, Vec<ApprovedWork>)> {
         let facts = partner_facts(e, partner).await?;
-        let books = crate::finance::books::books(self).await?;
+        let reporting = self.settings().await?.default_currency;
+        let books = crate::finance::books::partner_books(e, reporting, partner).await?;
         let q = sql(
             "SELECT t.person_id, pe.function, t.project_id, t.entry_date, t.minutes FROM time_entries t \
              JOIN people pe ON pe.id = t.person_id WHERE pe.partner_id = $1 AND t.status = 'approved' \

@@ -142,7 +142,10 @@ pub async fn import(cmd: ImportCommand) -> anyhow::Result<()> {
     let report = match cmd {
         ImportCommand::Time(args) => {
             let db = config::open_db(&args.db.database_url).await?;
-            let done = import_time(&db, &args).await;
+            let done = match import_time(&db, &args).await {
+                Ok(report) => refreshed(&db, report).await,
+                Err(e) => Err(e),
+            };
             db.close().await;
             done?
         }
@@ -189,9 +192,22 @@ async fn records(args: &ImportRecordsArgs, parsed: Result<RecordBatch, Vec<RowEr
         }
     };
     let db = config::open_db(&args.db.database_url).await?;
-    let done = db.import_records(&cli_ctx(), batch, args.dry_run).await;
+    let done = match db.import_records(&cli_ctx(), batch, args.dry_run).await {
+        Ok(report) => refreshed(&db, report).await,
+        Err(e) => Err(e.into()),
+    };
     db.close().await;
-    Ok(done?)
+    done
+}
+
+/// The report of an import, once the database's planner statistics are refreshed when
+/// it wrote anything: a large import otherwise leaves PostgreSQL planning the new rows
+/// as if the tables were as small as before (the demo does the same after its load).
+async fn refreshed(db: &Db, report: ImportReport) -> anyhow::Result<ImportReport> {
+    if report.written {
+        db.refresh_statistics().await?;
+    }
+    Ok(report)
 }
 
 async fn opportunities(args: &ImportOpportunitiesArgs) -> anyhow::Result<ImportReport> {

@@ -220,6 +220,21 @@ pub struct FundPosition {
     pub low: bool,
 }
 
+/// What `entries` approved entries of `minutes` each consume under a work authorization
+/// paying `rate` an hour: each entry priced and rounded once, as the ledger prices it,
+/// so a store may count equal entries together. None when the rate is not in the
+/// authorization's `currency` (such hours consume none of its funds).
+pub fn consumed_by(rate: Money, minutes: crate::Minutes, entries: i64, currency: Currency) -> Result<Option<Money>> {
+    if rate.currency != currency {
+        return Ok(None);
+    }
+    let one = crate::rates::cost_of(rate, minutes)?;
+    one.amount_minor
+        .checked_mul(entries)
+        .map(|m| Some(Money::new(m, currency)))
+        .ok_or_else(|| Error::invalid("consumed", Rule::Range, "consumed funds are too large to add up"))
+}
+
 /// The funds arithmetic of one prime SOW: `commitments` are its work authorizations'
 /// committed amounts, `consumption` what approved hours under each cost; all in the
 /// funds' currency (anything else is an error naming it). Low when remaining is at or

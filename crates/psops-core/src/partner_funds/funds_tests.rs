@@ -176,3 +176,21 @@ fn the_funds_arithmetic_is_exact_and_warns_at_the_threshold() {
     assert_eq!((p.remaining, p.remaining_bp, p.low), (usd(-50), -5_000, true));
     assert!(fund_position(usd(100), &[Money::new(1, "EUR".parse().unwrap())], &[], 2_000).is_err());
 }
+
+#[test]
+fn equal_entries_consume_each_entry_rounded_once() {
+    let rate = usd(10_333);
+    // 7.5 h × 103.33 = 774.975 → 774.98 an entry; three of them 2,324.94, not 2,324.93.
+    assert_eq!(
+        consumed_by(rate, crate::Minutes(450), 3, Currency::USD).unwrap(),
+        Some(usd(232_494))
+    );
+    assert_eq!(
+        consumed_by(rate, crate::Minutes(450), 0, Currency::USD).unwrap(),
+        Some(usd(0))
+    );
+    // A rate in another currency consumes none of the authorization's funds.
+    let eur = "EUR".parse().unwrap();
+    assert_eq!(consumed_by(rate, crate::Minutes(60), 2, eur).unwrap(), None);
+    assert!(consumed_by(usd(i64::MAX / 2), crate::Minutes(60), 3, Currency::USD).is_err());
+}

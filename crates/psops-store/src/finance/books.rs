@@ -94,6 +94,39 @@ async fn read(db: &Db, project: Option<ProjectId>) -> Result<Books> {
     Ok(books.with_authorizations(&people, authorized))
 }
 
+/// The books one partner's consultants' hours are priced at their authorised rate by:
+/// their assignment roles and the partner's live work authorizations — not the rate
+/// card, cost rates or FX, which the authorised rate never reads. `reporting` is the
+/// organisation's currency.
+pub(crate) async fn partner_books<E: crate::common::Exec>(
+    e: &mut E,
+    reporting: psops_core::Currency,
+    partner: psops_core::partners::PartnerId,
+) -> Result<Books> {
+    let q = sql(
+        "SELECT person_id, project_id, role, start_date, end_date FROM assignments WHERE archived_at IS NULL \
+         AND person_id IN (SELECT id FROM people WHERE partner_id = $1)",
+    )
+    .bind(partner);
+    let roles = e
+        .all(q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(RoleOn {
+                person: r.id("person_id")?,
+                project: r.id("project_id")?,
+                role: r.code("role")?,
+                start: r.get("start_date")?,
+                end: r.get("end_date")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let people = crate::partner_funds::partner_people_of(e, partner).await?;
+    let authorized = crate::partner_funds::authorized_of(e, partner).await?;
+    Ok(Books::new(reporting, &[], &[], &[], &[], &roles).with_authorizations(&people, authorized))
+}
+
 /// The pricing terms of projects (all of them when `only` is empty): the currency their
 /// money is kept in — the budget's, else the account's, else the organisation's — and
 /// the account's region.
