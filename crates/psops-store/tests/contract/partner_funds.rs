@@ -38,6 +38,7 @@ crate::stories!(
     a_work_authorization_is_held_to_its_prime_sow,
     partner_time_goes_only_inside_a_work_authorization,
     funds_and_partner_cost_are_exact_to_the_cent,
+    consumption_goes_to_the_first_authorization_in_force_entry_by_entry,
 );
 
 fn usd(minor: i64) -> Money {
@@ -454,6 +455,68 @@ async fn funds_and_partner_cost_are_exact_to_the_cent(db: &Db) {
         .expect("archive");
     let again = db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("again");
     assert_eq!(again.cost, usd(67_500));
+}
+
+async fn consumption_goes_to_the_first_authorization_in_force_entry_by_entry(db: &Db) {
+    let acme = partner(db, "Acme Partners").await;
+    let a = account(db, "Contoso", None).await;
+    let p = project(db, &a, "Contoso rollout", BillingType::TimeAndMaterials).await;
+    let card = RoleRateFields {
+        kind: RateKind::Bill,
+        role: Function::Engineer,
+        region: "AMER".into(),
+        rate: usd(20_000),
+        effective_from: date!(2026 - 01 - 01),
+        effective_to: None,
+    };
+    let _: RoleRate = new(db.create(&ctx(), card).await.expect("card"));
+    let eng = partner_engineer(db, &acme, &p, "eng@acme.example").await;
+    let pm: Person = new(db.create(&ctx(), person_fields("pm@example.com")).await.expect("pm"));
+    let managed = psops_core::projects::ProjectPatch {
+        project_manager_id: Some(Some(pm.id)),
+        ..Default::default()
+    };
+    let p: Project = db.update(&ctx(), p.id, None, managed).await.expect("manager");
+    let sow: PrimeSow = new(db.create(&ctx(), sow_fields(&acme, "PSOW-1")).await.expect("sow"));
+    // March at $103.33/h for engineers; a second authorization from 10 March to April
+    // prices only project managers, so an engineer's hour under it falls back as the
+    // ledger's pricing does (their own $50/h).
+    let first: WorkAuthorization = new(db
+        .create(&ctx(), wa_fields(&sow, &p, "WA-A", 100_000))
+        .await
+        .expect("first"));
+    let mut f = wa_fields(&sow, &p, "WA-B", 100_000);
+    f.start_date = date!(2026 - 03 - 10);
+    f.end_date = date!(2026 - 04 - 30);
+    f.rates = vec![PartnerRate {
+        role: Function::ProjectManager,
+        rate: usd(12_000),
+    }];
+    let second: WorkAuthorization = new(db.create(&ctx(), f).await.expect("second"));
+    // Two equal 7.5 h entries cost 774.98 each (not 1,549.95 for the pair); 6 h on
+    // 12 March is inside both and goes to the first: 619.98; 1 h in April goes to the
+    // second at the engineer's own rate: 50.00.
+    approve(db, &eng, &p, date!(2026 - 03 - 02), 450, as_person(&pm)).await;
+    approve(db, &eng, &p, date!(2026 - 03 - 03), 450, as_person(&pm)).await;
+    approve(db, &eng, &p, date!(2026 - 03 - 12), 360, as_person(&pm)).await;
+    approve(db, &eng, &p, date!(2026 - 04 - 02), 60, as_person(&pm)).await;
+    let funds = db.prime_sow_funds(&[sow.id]).await.expect("funds");
+    let by_id: Vec<_> = funds[0].authorizations.iter().map(|w| (w.id, w.consumed)).collect();
+    assert_eq!(by_id, vec![(first.id, usd(216_994)), (second.id, usd(5_000))]);
+    assert_eq!(funds[0].position.consumed, usd(221_994));
+    // Every entry counted once, as the ledger costs them.
+    let run = db.recognise(&ctx(), date!(2026 - 04 - 30)).await.expect("recognise");
+    assert!(run.problems.is_empty(), "{:?}", run.problems);
+    assert_eq!(run.cost, usd(221_994));
+    // Asked twice, a prime SOW is answered twice, in the order asked; an unknown one is
+    // not found.
+    let twice = db.prime_sow_funds(&[sow.id, sow.id]).await.expect("twice");
+    assert_eq!(twice.len(), 2);
+    assert!(matches!(
+        db.prime_sow_funds(&[sow.id, psops_core::Id::new(sow.id.get() + 1_000)])
+            .await,
+        Err(psops_core::Error::NotFound { .. })
+    ));
 }
 
 pub(super) async fn approve(
