@@ -309,6 +309,20 @@ impl PartnerFundsStore for Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
+        // Consumption reads every approved partner hour under the authorizations: kept
+        // until the next commit, so the list, a SOW's page and the partner report viewed
+        // again between changes do not read them again.
+        let key = ids.iter().fold("prime_sow_funds:".to_string(), |mut k, id| {
+            k.push_str(&id.get().to_string());
+            k.push(',');
+            k
+        });
+        self.memo.get(&self.pools, key, self.read_prime_sow_funds(ids)).await
+    }
+}
+
+impl Db {
+    async fn read_prime_sow_funds(&self, ids: &[PrimeSowId]) -> Result<Vec<SowFunds>> {
         let low_bp = crate::org::load(&mut &self.pools).await?.finance.partner_low_funds_bp;
         // The SOWs in one query, answered in the order asked (a missing one is not found,
         // as a single read would say).

@@ -26,6 +26,17 @@ use crate::db::sql;
 impl PartnerReportStore for Db {
     async fn partner_report(&self, from: Month, to: Month, today: Date) -> Result<PartnerReport> {
         psops_core::finance::margin::check_span(from, to)?;
+        // Its sums read every partner hour of the span through the ledger: kept until the
+        // next commit, as the other whole-organisation reports are.
+        let key = format!("partner_report:{from:?}:{to:?}:{today}");
+        self.memo
+            .get(&self.pools, key, self.read_partner_report(from, to, today))
+            .await
+    }
+}
+
+impl Db {
+    async fn read_partner_report(&self, from: Month, to: Month, today: Date) -> Result<PartnerReport> {
         let settings = self.settings().await?;
         let (first, last) = (from.first(), to.last());
         let e = &mut &self.pools;
