@@ -93,6 +93,11 @@ pub(crate) const QUEUE: Kinds = &["timesheets", "capacity", "projects"];
 /// What the money reports' ledger cells are read from: the ledger (recognition moves
 /// the count once per run; closing or reopening a month moves it too).
 pub(crate) const LEDGER: Kinds = &["ledger"];
+/// What prime SOWs' funds are read from: the SOWs and their authorizations (migration
+/// 34), approved time (the rollup count moves with every entry's minutes, day or status,
+/// logged with its person), the consultants, their assignment roles, and the settings'
+/// low-funds threshold (the capacity count).
+pub(crate) const PARTNER_FUNDS: Kinds = &["partner_funds", "rollup", "people", "assignments", "capacity"];
 /// What the money reports group projects by: projects, people, accounts, SOWs, catalog.
 pub(crate) const MONEY_TAGS: Kinds = &["projects", "people", "money_tags"];
 

@@ -207,6 +207,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0030_ledger_pending.sql"),
         postgres: include_str!("../migrations/postgres/0030_ledger_pending.sql"),
     },
+    Migration {
+        version: 34,
+        name: "partner_funds_count",
+        sqlite: include_str!("../migrations/sqlite/0034_partner_funds_count.sql"),
+        postgres: include_str!("../migrations/postgres/0034_partner_funds_count.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

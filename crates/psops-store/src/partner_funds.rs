@@ -310,14 +310,32 @@ impl PartnerFundsStore for Db {
             return Ok(Vec::new());
         }
         // Consumption reads every approved partner hour under the authorizations: kept
-        // until the next commit, so the list, a SOW's page and the partner report viewed
-        // again between changes do not read them again.
+        // until what it is read from changes; after time entries, only if any was a
+        // partner consultant's (staff time consumes no partner funds).
         let key = ids.iter().fold("prime_sow_funds:".to_string(), |mut k, id| {
             k.push_str(&id.get().to_string());
             k.push(',');
             k
         });
-        self.memo.get(&self.pools, key, self.read_prime_sow_funds(ids)).await
+        let pools = &self.pools;
+        let update = |kept: Vec<SowFunds>, changed: Vec<crate::follow::Changed>| async move {
+            if changed.is_empty() {
+                return Ok(Some(kept));
+            }
+            let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
+            in_list(&mut q, changed.iter().map(|c| c.person));
+            let partners: i64 = pools.one(q).await?.get("n")?;
+            Ok((partners == 0).then_some(kept))
+        };
+        self.memo
+            .follow(
+                pools,
+                crate::follow::PARTNER_FUNDS,
+                key,
+                self.read_prime_sow_funds(ids),
+                update,
+            )
+            .await
     }
 }
 

@@ -499,6 +499,9 @@ async fn consumption_goes_to_the_first_authorization_in_force_entry_by_entry(db:
     approve(db, &eng, &p, date!(2026 - 03 - 02), 450, as_person(&pm)).await;
     approve(db, &eng, &p, date!(2026 - 03 - 03), 450, as_person(&pm)).await;
     approve(db, &eng, &p, date!(2026 - 03 - 12), 360, as_person(&pm)).await;
+    // Read (and kept) before the April hour: approving it must show.
+    let before = db.prime_sow_funds(&[sow.id]).await.expect("before");
+    assert_eq!(before[0].position.consumed, usd(216_994));
     approve(db, &eng, &p, date!(2026 - 04 - 02), 60, as_person(&pm)).await;
     let funds = db.prime_sow_funds(&[sow.id]).await.expect("funds");
     let by_id: Vec<_> = funds[0].authorizations.iter().map(|w| (w.id, w.consumed)).collect();
@@ -512,6 +515,14 @@ async fn consumption_goes_to_the_first_authorization_in_force_entry_by_entry(db:
     // not found.
     let twice = db.prime_sow_funds(&[sow.id, sow.id]).await.expect("twice");
     assert_eq!(twice.len(), 2);
+    // Withdrawing an authorization shows at once, though the funds were kept.
+    let _: WorkAuthorization = db
+        .archive(&ctx(), second.id, Some(second.meta.version), true)
+        .await
+        .expect("archive");
+    let after = db.prime_sow_funds(&[sow.id]).await.expect("after");
+    assert_eq!(after[0].authorizations.len(), 1);
+    assert_eq!(after[0].position.consumed, usd(216_994));
     assert!(matches!(
         db.prime_sow_funds(&[sow.id, psops_core::Id::new(sow.id.get() + 1_000)])
             .await,
