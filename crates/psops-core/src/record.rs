@@ -109,6 +109,12 @@ pub enum Entity {
     WorkAuthorization,
     /// A partner's monthly invoice, reconciled against approved hours.
     PartnerInvoice,
+    /// Someone taking training: an employee, a partner's consultant or a customer contact.
+    Learner,
+    /// A course, sold as a catalog SKU, with its development state.
+    Course,
+    /// A person's certification to teach one course.
+    CourseTrainer,
 }
 
 impl Entity {

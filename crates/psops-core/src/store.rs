@@ -612,6 +612,9 @@ pub trait Store:
     + RecordStore<crate::skills::PersonSkill>
     + RecordStore<crate::skills::PersonCertification>
     + RecordStore<crate::partnering::vetting::VettingReview>
+    + RecordStore<crate::education::learners::Learner>
+    + RecordStore<crate::education::courses::Course>
+    + RecordStore<crate::education::trainers::CourseTrainer>
 {
 }
 
@@ -667,6 +670,9 @@ impl<T> Store for T where
         + RecordStore<crate::skills::PersonSkill>
         + RecordStore<crate::skills::PersonCertification>
         + RecordStore<crate::partnering::vetting::VettingReview>
+        + RecordStore<crate::education::learners::Learner>
+        + RecordStore<crate::education::courses::Course>
+        + RecordStore<crate::education::trainers::CourseTrainer>
 {
 }
 

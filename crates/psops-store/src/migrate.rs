@@ -207,6 +207,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0030_ledger_pending.sql"),
         postgres: include_str!("../migrations/postgres/0030_ledger_pending.sql"),
     },
+    Migration {
+        version: 31,
+        name: "education",
+        sqlite: include_str!("../migrations/sqlite/0031_education.sql"),
+        postgres: include_str!("../migrations/postgres/0031_education.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

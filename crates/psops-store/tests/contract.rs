@@ -19,6 +19,7 @@ mod contract {
     mod demo_escalations;
     mod demo_partner_invoices;
     mod demo_scoping;
+    pub mod education;
     mod escalations;
     mod finance_proptest;
     mod finance_reports;

@@ -21,6 +21,7 @@ use crate::AppState;
 
 mod catalog;
 mod closure_csat;
+mod education;
 mod escalations;
 mod finance;
 mod invoices;
@@ -497,6 +498,20 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
             Resource::ProjectMoney { project, cost: false },
         ),
         "forecast" => (Thing::Finance, Resource::Finance),
+        "courses" => (Thing::Entity(Entity::Course), Resource::Courses),
+        "learners" => (
+            Thing::Entity(Entity::Learner),
+            Resource::Learner {
+                partner_id: s.partner_id,
+            },
+        ),
+        "course-trainers" => (
+            Thing::Entity(Entity::CourseTrainer),
+            Resource::CourseTrainer {
+                person_id: me,
+                partner_id: s.partner_id,
+            },
+        ),
         "partner-invoices" => (
             Thing::Entity(Entity::PartnerInvoice),
             Resource::PartnerInvoice {

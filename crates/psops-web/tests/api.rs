@@ -33,6 +33,8 @@ mod matrix_catalog;
 mod matrix_catalog_fixture;
 #[path = "api/matrix_closure_csat.rs"]
 mod matrix_closure_csat;
+#[path = "api/matrix_education.rs"]
+mod matrix_education;
 #[path = "api/matrix_escalations.rs"]
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]

@@ -19,6 +19,7 @@ mod changes;
 mod contacts;
 mod crm;
 mod decision;
+mod education;
 mod escalations;
 mod estimates;
 pub mod feeds;
@@ -104,7 +105,9 @@ use crate::problem::{ApiError, Problem};
         psops_core::delivery::surveys::CsatBy,
         psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
         psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
-        psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice
+        psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice,
+        psops_core::education::learners::Learner, psops_core::education::courses::Course,
+        psops_core::education::trainers::CourseTrainer
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -138,6 +141,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(people::router())
         .merge(partners::router())
+        .merge(education::router())
         .merge(partnering::router())
         .merge(partner_funds::router())
         .merge(partner_invoices::router())
