@@ -230,6 +230,14 @@ pub enum Resource {
         person_id: PersonId,
         partner_id: Option<PartnerId>,
     },
+    /// A class and its registrations: read by those who oversee delivery, by its trainer
+    /// and by the trainer's partner organisation; kept by ops and administrators. With
+    /// `roster`, its attendance, workflow steps and roster, which its trainer keeps too.
+    TrainingClass {
+        trainer_id: PersonId,
+        trainer_partner_id: Option<PartnerId>,
+        roster: bool,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -550,6 +558,18 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
             None => false,
         },
         Resource::Courses => true,
+        Resource::TrainingClass {
+            trainer_id,
+            trainer_partner_id,
+            ..
+        } => {
+            s.me(*trainer_id)
+                || if s.is_partner() {
+                    s.my_org(*trainer_partner_id)
+                } else {
+                    s.oversees()
+                }
+        }
         Resource::Learner { partner_id } => !s.is_partner() || s.has(Role::PartnerManager) && s.my_org(*partner_id),
     }
 }
@@ -578,6 +598,21 @@ pub fn learner_scope(s: &Subject) -> ListScope {
         managed_by: None,
         assigned: None,
         partner: s.partner_id.filter(|_| s.has(Role::PartnerManager)),
+    }
+}
+
+/// Which classes a list shows the subject, matching what [`decide`] lets them read:
+/// every one to those who oversee delivery; the classes they teach to others; at a
+/// partner, its trainers' classes.
+pub fn class_scope(s: &Subject) -> ListScope {
+    if s.oversees() {
+        return ListScope::All;
+    }
+    ListScope::Limited {
+        own: s.person_id,
+        managed_by: None,
+        assigned: None,
+        partner: s.partner_id.filter(|_| s.is_partner()),
     }
 }
 
@@ -692,6 +727,9 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         | Resource::ProjectMoney { .. }
         | Resource::Invoice { .. } => s.keeps_rates(),
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        Resource::TrainingClass { trainer_id, roster, .. } => {
+            staff(&[Role::Admin, Role::Ops]) || *roster && s.me(*trainer_id)
+        }
         Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
         Resource::PartnerFunds { .. } => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         // A partner never approves what it bills.
@@ -862,6 +900,11 @@ impl ListScope {
                 partner_id,
             } => is(own, *id) || org(*partner_id),
             Resource::Learner { partner_id } => org(*partner_id),
+            Resource::TrainingClass {
+                trainer_id,
+                trainer_partner_id,
+                ..
+            } => is(own, *trainer_id) || org(*trainer_partner_id),
             Resource::Partner { id } | Resource::PartnerOwn { partner_id: id } => org(Some(*id)),
             Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
             Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),

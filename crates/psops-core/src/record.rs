@@ -115,6 +115,12 @@ pub enum Entity {
     Course,
     /// A person's certification to teach one course.
     CourseTrainer,
+    /// A course on dates with its trainer, seats and workflow.
+    TrainingClass,
+    /// A learner registered on a class, with the days they attended.
+    Enrolment,
+    /// A training survey sent to a class's attending learner.
+    ClassSurvey,
 }
 
 impl Entity {

@@ -615,6 +615,7 @@ pub trait Store:
     + RecordStore<crate::education::learners::Learner>
     + RecordStore<crate::education::courses::Course>
     + RecordStore<crate::education::trainers::CourseTrainer>
+    + crate::education::enrolments::ClassStore
 {
 }
 
@@ -673,6 +674,7 @@ impl<T> Store for T where
         + RecordStore<crate::education::learners::Learner>
         + RecordStore<crate::education::courses::Course>
         + RecordStore<crate::education::trainers::CourseTrainer>
+        + crate::education::enrolments::ClassStore
 {
 }
 
@@ -717,6 +719,7 @@ pub mod prelude {
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
+    pub use crate::education::enrolments::ClassStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::finance::invoices::InvoiceStore;

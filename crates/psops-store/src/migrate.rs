@@ -213,6 +213,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0031_education.sql"),
         postgres: include_str!("../migrations/postgres/0031_education.sql"),
     },
+    Migration {
+        version: 32,
+        name: "classes",
+        sqlite: include_str!("../migrations/sqlite/0032_classes.sql"),
+        postgres: include_str!("../migrations/postgres/0032_classes.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -13,6 +13,7 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod classes;
     mod closure_csat;
     mod demo_acceptance;
     mod demo_closure_csat;

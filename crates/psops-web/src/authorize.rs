@@ -21,7 +21,7 @@ use crate::AppState;
 
 mod catalog;
 mod closure_csat;
-mod education;
+pub mod education;
 mod escalations;
 mod finance;
 mod invoices;
@@ -499,6 +499,22 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         ),
         "forecast" => (Thing::Finance, Resource::Finance),
         "courses" => (Thing::Entity(Entity::Course), Resource::Courses),
+        "classes" => (
+            Thing::Entity(Entity::TrainingClass),
+            Resource::TrainingClass {
+                trainer_id: me,
+                trainer_partner_id: s.partner_id,
+                roster: true,
+            },
+        ),
+        "enrolments" => (
+            Thing::Entity(Entity::Enrolment),
+            Resource::TrainingClass {
+                trainer_id: me,
+                trainer_partner_id: s.partner_id,
+                roster: false,
+            },
+        ),
         "learners" => (
             Thing::Entity(Entity::Learner),
             Resource::Learner {

@@ -3,6 +3,9 @@
 //! course, and the classes that deliver one on dates with a roster. See
 //! `docs/education.md`.
 
+pub mod classes;
 pub mod courses;
+pub mod enrolments;
 pub mod learners;
 pub mod trainers;
+pub mod workflow;

@@ -20,7 +20,6 @@ use crate::record::{Order, Stored};
 #[async_trait]
 impl Stored for Learner {
     const TABLE: &'static str = "learners";
-    const TWINS: Option<&'static str> = Some("email");
     const COLUMNS: &'static [&'static str] = &[
         "name",
         "email",

@@ -1,8 +1,11 @@
 //! Education services in SQL: learners, courses and course trainers (plain record kinds
 //! whose rules are `psops_core::education`'s).
 
+mod classes;
 mod courses;
+mod enrolments;
 mod learners;
+mod roster;
 mod trainers;
 
 use crate::db::{Sql, Value};

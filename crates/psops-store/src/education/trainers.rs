@@ -16,7 +16,7 @@ use crate::record::{Order, Stored};
 #[async_trait]
 impl Stored for CourseTrainer {
     const TABLE: &'static str = "course_trainers";
-    const LABEL: &'static str = "path";
+    const LABEL: &'static str = "(SELECT name FROM people WHERE people.id = course_trainers.person_id)";
     const TIES: Option<&'static str> = None;
     const COLUMNS: &'static [&'static str] = &["person_id", "course_id", "path", "certified_on", "expires_on"];
 

@@ -16,6 +16,7 @@ pub(crate) mod candidates;
 mod capacity;
 mod catalog;
 mod changes;
+mod classes;
 mod contacts;
 mod crm;
 mod decision;
@@ -107,7 +108,8 @@ use crate::problem::{ApiError, Problem};
         psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
         psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice,
         psops_core::education::learners::Learner, psops_core::education::courses::Course,
-        psops_core::education::trainers::CourseTrainer
+        psops_core::education::trainers::CourseTrainer, psops_core::education::classes::TrainingClass,
+        psops_core::education::enrolments::Enrolment
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -142,6 +144,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(people::router())
         .merge(partners::router())
         .merge(education::router())
+        .merge(classes::router())
         .merge(partnering::router())
         .merge(partner_funds::router())
         .merge(partner_invoices::router())
