@@ -499,12 +499,13 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         ),
         "forecast" => (Thing::Finance, Resource::Finance),
         "courses" => (Thing::Entity(Entity::Course), Resource::Courses),
+        // A trainer keeps their class's roster but makes no class: "New" is for ops.
         "classes" => (
             Thing::Entity(Entity::TrainingClass),
             Resource::TrainingClass {
                 trainer_id: me,
                 trainer_partner_id: s.partner_id,
-                roster: true,
+                roster: false,
             },
         ),
         "enrolments" => (

@@ -115,6 +115,8 @@ mod ui_browser;
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_classes.rs"]
+mod ui_classes;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
 #[path = "api/ui_escalations.rs"]

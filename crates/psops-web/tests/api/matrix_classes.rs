@@ -185,7 +185,7 @@ async fn learner(s: &dyn Store) -> i64 {
 }
 
 /// A class of the trainer's with one registration: (class, enrolment).
-async fn class(s: &dyn Store, course: i64, trainer: i64) -> (i64, i64) {
+pub async fn class(s: &dyn Store, course: i64, trainer: i64) -> (i64, i64) {
     let c: TrainingClass = made(
         s.create(&WriteCtx::trusted(), class_fields(course, trainer))
             .await

@@ -3,7 +3,9 @@
 
 use axum::Router;
 use psops_core::code::Code;
+use psops_core::education::classes::{ClassAudience, ClassDelivery, TrainingClass};
 use psops_core::education::courses::{Course, CourseDelivery, CourseState};
+use psops_core::education::enrolments::{Enrolment, EnrolmentStatus};
 use psops_core::education::learners::{Learner, LearnerOrg};
 use psops_core::education::trainers::{CourseTrainer, TrainerPath};
 use psops_core::policy::Subject;
@@ -20,6 +22,8 @@ use crate::ui::filters::{Pairs, options};
 pub fn routes(r: Router<AppState>) -> Router<AppState> {
     let r = add::<Course>(r);
     let r = add::<Learner>(r);
+    let r = add::<TrainingClass>(r);
+    let r = add::<Enrolment>(r);
     add::<CourseTrainer>(r)
 }
 
@@ -152,6 +156,98 @@ impl Editable for CourseTrainer {
     }
 }
 
+pub(super) const CLASS: &[Input] = &[
+    Input::new("course_id", "Course", Kind::Ref(Entity::Course)).hint("Only a course in production is scheduled."),
+    Input::new("trainer_id", "Trainer", Kind::Ref(Entity::Person))
+        .hint("Certified to teach the course on every day of the class."),
+    Input::new("start_date", "First day", Kind::Date),
+    Input::new("end_date", "Last day", Kind::Date),
+    Input::new("time_zone", "Time zone", Kind::Text).hint("IANA, e.g. Europe/Berlin."),
+    Input::new("delivery", "Delivery", Kind::Choice(options::<ClassDelivery>)),
+    Input::new("location", "Location", Kind::Text)
+        .optional()
+        .hint("Where an on-site class is taught."),
+    Input::new("audience", "Audience", Kind::Choice(options::<ClassAudience>))
+        .hint("A private class is for one account, under a project, with its fee."),
+    Input::new("account_id", "Account", Kind::Ref(Entity::Account)).optional(),
+    Input::new("project_id", "Project", Kind::Ref(Entity::Project)).optional(),
+    Input::new("fee", "Fee", Kind::Money)
+        .optional()
+        .hint("A private class's fee: recognised once the roster is in."),
+    Input::new("addon_seats", "Add-on seats", Kind::Whole).hint("Sold on the order beyond the 12 included."),
+];
+
+impl Editable for TrainingClass {
+    const NOUN: &'static str = "class";
+    const PATH: &'static str = "/classes";
+    const API: &'static str = "classes";
+    const INPUTS: &'static [Input] = CLASS;
+
+    fn name(&self) -> String {
+        format!("Class of {}", self.fields.start_date)
+    }
+    fn named_by(&self) -> Vec<(Entity, i64)> {
+        vec![(Entity::Course, self.fields.course_id.get())]
+    }
+    fn home(&self) -> String {
+        format!("/classes/{}", self.id)
+    }
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
+        parse_json(raw)
+    }
+    fn starting(link: &Pairs) -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("time_zone", "UTC".to_string()),
+            ("delivery", ClassDelivery::Remote.code().to_string()),
+            ("audience", ClassAudience::Public.code().to_string()),
+            ("addon_seats", "0".to_string()),
+        ];
+        if let Some(c) = linked(link, "course") {
+            v.push(("course_id", c.to_string()));
+        }
+        v
+    }
+}
+
+pub(super) const ENROLMENT: &[Input] = &[
+    Input::new("class_id", "Class", Kind::Whole).fixed(),
+    Input::new("learner_id", "Learner number", Kind::Whole)
+        .fixed()
+        .hint("The learner's number (#id) from the learners list."),
+    Input::new("status", "Status", Kind::Choice(options::<EnrolmentStatus>)).hint("Cancelled frees the seat."),
+];
+
+impl Editable for Enrolment {
+    const NOUN: &'static str = "registration";
+    const PATH: &'static str = "/enrolments";
+    const API: &'static str = "enrolments";
+    const INPUTS: &'static [Input] = ENROLMENT;
+    const CARRIED: &'static [&'static str] = &["class"];
+
+    fn name(&self) -> String {
+        format!("Registration {}", self.id)
+    }
+    fn home(&self) -> String {
+        format!("/classes/{}", self.fields.class_id)
+    }
+    fn new_from(raw: &[u8], _: &Pairs, _: &Subject) -> ApiResult<Self::New> {
+        parse_json(raw)
+    }
+    fn starting(link: &Pairs) -> Vec<(&'static str, String)> {
+        let mut v = vec![("status", EnrolmentStatus::Registered.code().to_string())];
+        if let Some(c) = linked(link, "class") {
+            v.push(("class_id", c.to_string()));
+        }
+        v
+    }
+    fn back(link: &Pairs) -> String {
+        match linked(link, "class") {
+            Some(c) => format!("/classes/{c}"),
+            None => "/classes".into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::kinds::tests::{check, check_patch};
@@ -168,5 +264,11 @@ mod tests {
         check_patch::<LearnerPatch>("learner", LEARNER);
         check::<CourseTrainerFields>("course trainer", COURSE_TRAINER);
         check_patch::<CourseTrainerPatch>("course trainer", COURSE_TRAINER);
+        use psops_core::education::classes::{TrainingClassFields, TrainingClassPatch};
+        use psops_core::education::enrolments::{EnrolmentFields, EnrolmentPatch};
+        check::<TrainingClassFields>("class", CLASS);
+        check_patch::<TrainingClassPatch>("class", CLASS);
+        check::<EnrolmentFields>("registration", ENROLMENT);
+        check_patch::<EnrolmentPatch>("registration", ENROLMENT);
     }
 }
