@@ -7,5 +7,6 @@ pub mod classes;
 pub mod courses;
 pub mod enrolments;
 pub mod learners;
+pub mod roster_csv;
 pub mod trainers;
 pub mod workflow;
