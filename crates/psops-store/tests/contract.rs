@@ -17,6 +17,7 @@ mod contract {
     mod closure_csat;
     mod demo_acceptance;
     mod demo_closure_csat;
+    mod demo_education;
     mod demo_escalations;
     mod demo_partner_invoices;
     mod demo_scoping;

@@ -207,5 +207,5 @@ pub(super) async fn registered(tx: &mut Tx, class: Id<TrainingClass>) -> Result<
                 .bind(EnrolmentStatus::Registered.code()),
         )
         .await?;
-    Ok(row.get("n")?)
+    row.get("n")
 }
