@@ -16,6 +16,7 @@ mod csv_file;
 pub mod csv_writer;
 pub mod dates;
 pub mod delivery;
+pub mod education;
 pub mod error;
 pub mod finance;
 pub mod fiscal;

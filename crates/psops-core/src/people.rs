@@ -156,7 +156,7 @@ impl PersonFields {
 }
 
 /// Area/Location names (and UTC): letters, digits and `_ - + /`, no spaces.
-fn valid_time_zone(tz: &str) -> bool {
+pub fn valid_time_zone(tz: &str) -> bool {
     !tz.is_empty()
         && tz.len() <= 64
         && tz.chars().all(|c| c.is_ascii_alphanumeric() || "_-+/".contains(c))

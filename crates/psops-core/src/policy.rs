@@ -214,6 +214,30 @@ pub enum Resource {
     PartnerInvoice {
         partner_id: PartnerId,
     },
+    /// The course catalogue: read by everyone (a partner's trainers teach its courses),
+    /// kept by ops and administrators.
+    Courses,
+    /// A learner and the organisation they belong to: read by the company's staff and —
+    /// for a partner's consultant — their organisation's managers; kept by ops and
+    /// administrators.
+    Learner {
+        partner_id: Option<PartnerId>,
+    },
+    /// A person's certification to teach a course: read with the person (a partner's
+    /// consultant reads their own, its managers their organisation's), given only by the
+    /// company's ops and administrators — a partner never certifies its own trainers.
+    CourseTrainer {
+        person_id: PersonId,
+        partner_id: Option<PartnerId>,
+    },
+    /// A class and its registrations: read by those who oversee delivery, by its trainer
+    /// and by the trainer's partner organisation; kept by ops and administrators. With
+    /// `roster`, its attendance, workflow steps and roster, which its trainer keeps too.
+    TrainingClass {
+        trainer_id: PersonId,
+        trainer_partner_id: Option<PartnerId>,
+        roster: bool,
+    },
 }
 
 /// Proof that [`decide`] allowed an action: the one way an HTTP handler gets the
@@ -390,6 +414,10 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         | Resource::Vetting {
             person_id: id,
             partner_id,
+        }
+        | Resource::CourseTrainer {
+            person_id: id,
+            partner_id,
         } => {
             s.me(*id)
                 || if s.is_partner() {
@@ -529,6 +557,20 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
             Some(Some(own)) => own == *partner_id,
             None => false,
         },
+        Resource::Courses => true,
+        Resource::TrainingClass {
+            trainer_id,
+            trainer_partner_id,
+            ..
+        } => {
+            s.me(*trainer_id)
+                || if s.is_partner() {
+                    s.my_org(*trainer_partner_id)
+                } else {
+                    s.oversees()
+                }
+        }
+        Resource::Learner { partner_id } => !s.is_partner() || s.has(Role::PartnerManager) && s.my_org(*partner_id),
     }
 }
 
@@ -542,6 +584,50 @@ pub fn partner_funds_scope(s: &Subject) -> Option<Option<PartnerId>> {
         Some(s.partner_id)
     } else {
         None
+    }
+}
+
+/// Which learners a list shows the subject, matching what [`decide`] lets them read:
+/// all of them to the company's staff, a partner's own consultants to its managers.
+pub fn learner_scope(s: &Subject) -> ListScope {
+    if !s.is_partner() {
+        return ListScope::All;
+    }
+    ListScope::Limited {
+        own: None,
+        managed_by: None,
+        assigned: None,
+        partner: s.partner_id.filter(|_| s.has(Role::PartnerManager)),
+    }
+}
+
+/// Which classes a list shows the subject, matching what [`decide`] lets them read:
+/// every one to those who oversee delivery; the classes they teach to others; at a
+/// partner, its trainers' classes.
+pub fn class_scope(s: &Subject) -> ListScope {
+    if s.oversees() {
+        return ListScope::All;
+    }
+    ListScope::Limited {
+        own: s.person_id,
+        managed_by: None,
+        assigned: None,
+        partner: s.partner_id.filter(|_| s.is_partner()),
+    }
+}
+
+/// Which course trainers a list shows the subject, matching what [`decide`] lets them
+/// read: every one to the company's staff; at a partner, one's own certifications and —
+/// for its managers — their organisation's.
+pub fn course_trainer_scope(s: &Subject) -> ListScope {
+    if !s.is_partner() {
+        return ListScope::All;
+    }
+    ListScope::Limited {
+        own: s.person_id,
+        managed_by: None,
+        assigned: None,
+        partner: s.partner_id.filter(|_| s.has(Role::PartnerManager)),
     }
 }
 
@@ -567,9 +653,13 @@ fn can_read_project(s: &Subject, p: &ProjectFacts) -> bool {
 fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
     let staff = |roles: &[Role]| !s.is_partner() && s.any(roles);
     match r {
-        Resource::Person { .. } | Resource::Partner { .. } | Resource::Settings | Resource::Vetting { .. } => {
-            staff(&[Role::Admin, Role::Ops])
-        }
+        Resource::Person { .. }
+        | Resource::Partner { .. }
+        | Resource::Settings
+        | Resource::Vetting { .. }
+        | Resource::Courses
+        | Resource::Learner { .. }
+        | Resource::CourseTrainer { .. } => staff(&[Role::Admin, Role::Ops]),
         Resource::PartnerOwn { partner_id } => {
             staff(&[Role::Admin, Role::Ops]) || s.has(Role::PartnerManager) && s.my_org(Some(*partner_id))
         }
@@ -637,6 +727,9 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         | Resource::ProjectMoney { .. }
         | Resource::Invoice { .. } => s.keeps_rates(),
         Resource::Plan(p) => staff(&[Role::Admin, Role::Ops]) || s.manages(p),
+        Resource::TrainingClass { trainer_id, roster, .. } => {
+            staff(&[Role::Admin, Role::Ops]) || *roster && s.me(*trainer_id)
+        }
         Resource::Notification { .. } => staff(&[Role::Admin, Role::Ops]),
         Resource::PartnerFunds { .. } => staff(&[Role::Admin, Role::Ops, Role::Finance]),
         // A partner never approves what it bills.
@@ -801,7 +894,17 @@ impl ListScope {
             | Resource::Vetting {
                 person_id: id,
                 partner_id,
+            }
+            | Resource::CourseTrainer {
+                person_id: id,
+                partner_id,
             } => is(own, *id) || org(*partner_id),
+            Resource::Learner { partner_id } => org(*partner_id),
+            Resource::TrainingClass {
+                trainer_id,
+                trainer_partner_id,
+                ..
+            } => is(own, *trainer_id) || org(*trainer_partner_id),
             Resource::Partner { id } | Resource::PartnerOwn { partner_id: id } => org(Some(*id)),
             Resource::Account { partner_delivers } => partner.is_some() && *partner_delivers,
             Resource::Project(p) => managed(p) || assigned.is_some() && p.subject_assigned || org(p.partner_id),
@@ -842,7 +945,8 @@ impl ListScope {
             | Resource::Change { .. }
             | Resource::Escalation { .. }
             | Resource::Finance
-            | Resource::Portfolio => false,
+            | Resource::Portfolio
+            | Resource::Courses => false,
             Resource::Settings
             | Resource::Users
             | Resource::ApiToken { .. }

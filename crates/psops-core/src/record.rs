@@ -109,6 +109,18 @@ pub enum Entity {
     WorkAuthorization,
     /// A partner's monthly invoice, reconciled against approved hours.
     PartnerInvoice,
+    /// Someone taking training: an employee, a partner's consultant or a customer contact.
+    Learner,
+    /// A course, sold as a catalog SKU, with its development state.
+    Course,
+    /// A person's certification to teach one course.
+    CourseTrainer,
+    /// A course on dates with its trainer, seats and workflow.
+    TrainingClass,
+    /// A learner registered on a class, with the days they attended.
+    Enrolment,
+    /// A training survey sent to a class's attending learner.
+    ClassSurvey,
 }
 
 impl Entity {

@@ -320,6 +320,15 @@ pub enum Rule {
     /// A partner invoice that does not match the approved hours at the authorised rate
     /// is approved without a reason for accepting the variance.
     VarianceReason,
+    /// A class is scheduled for a course that is not in production (the message names
+    /// the course and its state).
+    NotInProduction,
+    /// A class's trainer holds no certification for its course current on every day of
+    /// the class (the message names the trainer and the course).
+    NotCertified,
+    /// A registration would take a class past its seats: the 12 a class includes plus the
+    /// add-on seats sold on the order.
+    ClassFull,
 }
 
 impl Rule {

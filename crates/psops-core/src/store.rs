@@ -612,6 +612,10 @@ pub trait Store:
     + RecordStore<crate::skills::PersonSkill>
     + RecordStore<crate::skills::PersonCertification>
     + RecordStore<crate::partnering::vetting::VettingReview>
+    + RecordStore<crate::education::learners::Learner>
+    + RecordStore<crate::education::courses::Course>
+    + RecordStore<crate::education::trainers::CourseTrainer>
+    + crate::education::enrolments::ClassStore
 {
 }
 
@@ -667,6 +671,10 @@ impl<T> Store for T where
         + RecordStore<crate::skills::PersonSkill>
         + RecordStore<crate::skills::PersonCertification>
         + RecordStore<crate::partnering::vetting::VettingReview>
+        + RecordStore<crate::education::learners::Learner>
+        + RecordStore<crate::education::courses::Course>
+        + RecordStore<crate::education::trainers::CourseTrainer>
+        + crate::education::enrolments::ClassStore
 {
 }
 
@@ -711,6 +719,7 @@ pub mod prelude {
     pub use crate::delivery::portfolio::PortfolioStore;
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
+    pub use crate::education::enrolments::ClassStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::finance::invoices::InvoiceStore;

@@ -39,9 +39,18 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         .filter(|m| m.fields.amount.is_some())
         .map(|m| m.fields.project_id.get())
         .collect();
+    // Training projects whose classes education delivered have their trainings from
+    // those classes' rosters already.
+    let with_classes: HashSet<i64> = every!(store, psops_core::education::classes::TrainingClassFilter::default())
+        .iter()
+        .filter_map(|c| c.fields.project_id.map(|p| p.get()))
+        .collect();
     for p in &projects {
         let f = &p.fields;
-        if f.billing_type != BillingType::FixedFee || with_milestones.contains(&p.id.get()) {
+        if f.billing_type != BillingType::FixedFee
+            || with_milestones.contains(&p.id.get())
+            || with_classes.contains(&p.id.get())
+        {
             continue;
         }
         if f.project_type == ProjectType::Training {

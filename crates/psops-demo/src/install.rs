@@ -88,6 +88,9 @@ pub async fn install(
     crate::partners::add(store, ctx, org, &made).await?;
     // Their monthly invoices, reconciled against the approved time loaded above.
     crate::partner_invoices::add(store, ctx, org, &made, &subcontractors).await?;
+    // Courses, trainers, learners and a year of classes; a private class's roster writes
+    // its training record, so the money below earns it.
+    crate::education::add(store, ctx, org).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     // The bulk load analysed the time it wrote; what was written since (the ledger's

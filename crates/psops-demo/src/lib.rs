@@ -12,6 +12,7 @@ mod delivery_csat;
 mod delivery_escalations;
 mod delivery_health;
 mod delivery_notifications;
+mod education;
 mod finance;
 mod install;
 mod names;

@@ -17,6 +17,7 @@ mod changes;
 mod common;
 mod db;
 pub(crate) mod delivery;
+mod education;
 mod estimates;
 mod finance;
 mod follow;

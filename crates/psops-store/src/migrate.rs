@@ -208,6 +208,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0030_ledger_pending.sql"),
     },
     Migration {
+        version: 31,
+        name: "education",
+        sqlite: include_str!("../migrations/sqlite/0031_education.sql"),
+        postgres: include_str!("../migrations/postgres/0031_education.sql"),
+    },
+    Migration {
+        version: 32,
+        name: "classes",
+        sqlite: include_str!("../migrations/sqlite/0032_classes.sql"),
+        postgres: include_str!("../migrations/postgres/0032_classes.sql"),
+    },
+    Migration {
         version: 34,
         name: "partner_funds_count",
         sqlite: include_str!("../migrations/sqlite/0034_partner_funds_count.sql"),

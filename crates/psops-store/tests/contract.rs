@@ -13,12 +13,15 @@ mod contract {
     mod capacity;
     pub mod catalog;
     mod changes;
+    mod classes;
     mod closure_csat;
     mod demo_acceptance;
     mod demo_closure_csat;
+    mod demo_education;
     mod demo_escalations;
     mod demo_partner_invoices;
     mod demo_scoping;
+    pub mod education;
     mod escalations;
     mod finance_proptest;
     mod finance_reports;

@@ -21,6 +21,7 @@ use crate::AppState;
 
 mod catalog;
 mod closure_csat;
+pub mod education;
 mod escalations;
 mod finance;
 mod invoices;
@@ -497,6 +498,37 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
             Resource::ProjectMoney { project, cost: false },
         ),
         "forecast" => (Thing::Finance, Resource::Finance),
+        "courses" => (Thing::Entity(Entity::Course), Resource::Courses),
+        // A trainer keeps their class's roster but makes no class: "New" is for ops.
+        "classes" => (
+            Thing::Entity(Entity::TrainingClass),
+            Resource::TrainingClass {
+                trainer_id: me,
+                trainer_partner_id: s.partner_id,
+                roster: false,
+            },
+        ),
+        "enrolments" => (
+            Thing::Entity(Entity::Enrolment),
+            Resource::TrainingClass {
+                trainer_id: me,
+                trainer_partner_id: s.partner_id,
+                roster: false,
+            },
+        ),
+        "learners" => (
+            Thing::Entity(Entity::Learner),
+            Resource::Learner {
+                partner_id: s.partner_id,
+            },
+        ),
+        "course-trainers" => (
+            Thing::Entity(Entity::CourseTrainer),
+            Resource::CourseTrainer {
+                person_id: me,
+                partner_id: s.partner_id,
+            },
+        ),
         "partner-invoices" => (
             Thing::Entity(Entity::PartnerInvoice),
             Resource::PartnerInvoice {

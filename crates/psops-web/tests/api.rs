@@ -31,8 +31,12 @@ mod matrix_acceptance_fixture;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
+#[path = "api/matrix_classes.rs"]
+mod matrix_classes;
 #[path = "api/matrix_closure_csat.rs"]
 mod matrix_closure_csat;
+#[path = "api/matrix_education.rs"]
+mod matrix_education;
 #[path = "api/matrix_escalations.rs"]
 mod matrix_escalations;
 #[path = "api/matrix_escalations_fixture.rs"]
@@ -111,6 +115,8 @@ mod ui_browser;
 mod ui_catalog;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
+#[path = "api/ui_classes.rs"]
+mod ui_classes;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
 #[path = "api/ui_escalations.rs"]

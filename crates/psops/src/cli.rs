@@ -93,6 +93,9 @@ pub enum Command {
     /// partners late with one.
     #[command(subcommand)]
     PartnerInvoices(crate::partner_invoices::PartnerInvoicesCommand),
+    /// Classes: import a class's registrations and attendance from a roster CSV.
+    #[command(subcommand)]
+    Classes(crate::classes::ClassesCommand),
     /// Weekly health reports: the overdue list by project manager, and their notices.
     #[command(subcommand)]
     Health(crate::health::HealthCommand),

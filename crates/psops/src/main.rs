@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod calendar;
 mod catalog;
+mod classes;
 mod cli;
 mod config;
 mod csat;
@@ -86,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Escalations(cmd) => escalations::run(cmd).await,
             Command::Invoices(cmd) => invoices::run(cmd).await,
             Command::PartnerInvoices(cmd) => partner_invoices::run(cmd).await,
+            Command::Classes(cmd) => classes::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
             Command::Forecast(cmd) => forecast::run(cmd).await,

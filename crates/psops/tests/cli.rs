@@ -23,6 +23,8 @@ mod browser_partners;
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
 mod catalog;
+#[path = "cli/classes.rs"]
+mod classes;
 #[path = "cli/csat.rs"]
 mod csat;
 #[path = "cli/demo.rs"]

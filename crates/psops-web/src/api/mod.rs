@@ -16,9 +16,11 @@ pub(crate) mod candidates;
 mod capacity;
 mod catalog;
 mod changes;
+mod classes;
 mod contacts;
 mod crm;
 mod decision;
+mod education;
 mod escalations;
 mod estimates;
 pub mod feeds;
@@ -104,7 +106,10 @@ use crate::problem::{ApiError, Problem};
         psops_core::delivery::surveys::CsatBy,
         psops_core::notify::Notification, psops_core::notify::NoticeKind, psops_core::notify::NoticeStatus,
         psops_core::finance::invoices::Invoice, psops_core::partner_funds::PrimeSow,
-        psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice
+        psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice,
+        psops_core::education::learners::Learner, psops_core::education::courses::Course,
+        psops_core::education::trainers::CourseTrainer, psops_core::education::classes::TrainingClass,
+        psops_core::education::enrolments::Enrolment
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -138,6 +143,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(people::router())
         .merge(partners::router())
+        .merge(education::router())
+        .merge(classes::router())
         .merge(partnering::router())
         .merge(partner_funds::router())
         .merge(partner_invoices::router())

@@ -276,6 +276,11 @@ fn page_of(kind: Entity, id: i64, after: Option<&Value>) -> Option<String> {
         Entity::Project => Some(format!("/projects/{id}")),
         Entity::Account => Some(format!("/accounts/{id}")),
         Entity::Partner => Some(format!("/partners/{id}")),
+        Entity::Course => Some(format!("/courses/{id}")),
+        Entity::CourseTrainer => after
+            .and_then(|a| a.get("course_id"))
+            .and_then(Value::as_i64)
+            .map(|c| format!("/courses/{c}")),
         Entity::Assignment => after
             .and_then(|a| a.get("project_id"))
             .and_then(Value::as_i64)

@@ -163,6 +163,8 @@ pub async fn names_by_kind(
         Entity::OfferingType => of::<psops_core::catalog::OfferingType>(st, &ids).await,
         Entity::Offering => of::<psops_core::catalog::Offering>(st, &ids).await,
         Entity::Sku => of::<psops_core::catalog::Sku>(st, &ids).await,
+        Entity::Course => of::<psops_core::education::courses::Course>(st, &ids).await,
+        Entity::Learner => of::<psops_core::education::learners::Learner>(st, &ids).await,
         _ => Ok(HashMap::new()),
     }
 }

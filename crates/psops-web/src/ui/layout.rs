@@ -123,6 +123,7 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if decide(s, Action::Read, &Resource::Catalog) == Decision::Allow {
         nav.push(link("/catalog", "Catalog"));
     }
+    nav.push(link("/classes", "Training"));
     // The periods page is one of the finance tabs; staff who do not read the
     // organisation's money still see which months are closed.
     if super::finance::sees_finance(s) {

@@ -13,10 +13,12 @@ mod approvals;
 mod assets;
 mod catalog;
 pub mod charts;
+mod class_page;
 mod compliance;
 mod csat_report;
 mod directory;
 mod edit;
+mod education;
 mod escalations;
 mod filters;
 mod finance;
@@ -183,6 +185,12 @@ pub fn router() -> Router<AppState> {
         .route("/admin/calendars/{id}/holidays", post(admin_calendars::add))
         .route("/admin/time-off", get(admin::time_off))
         .route("/admin/time-off/{id}", post(admin::decide_time_off))
+        .route("/courses", get(education::courses))
+        .route("/courses/{id}", get(education::course))
+        .route("/learners", get(education::learners))
+        .route("/classes", get(education::classes))
+        .route("/classes/{id}", get(class_page::show))
+        .route("/classes/{id}/{action}", post(class_page::act))
         .route("/catalog", get(catalog::browse))
         .route("/catalog/types", get(catalog::types))
         .route("/catalog/bundles", get(catalog::bundles))

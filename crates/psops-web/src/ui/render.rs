@@ -13,6 +13,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("approvals.html", include_str!("../../templates/approvals.html")),
     ("approval_week.html", include_str!("../../templates/approval_week.html")),
     ("base.html", include_str!("../../templates/base.html")),
+    ("class.html", include_str!("../../templates/class.html")),
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("partner_funds.html", include_str!("../../templates/partner_funds.html")),

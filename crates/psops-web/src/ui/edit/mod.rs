@@ -7,6 +7,7 @@
 
 mod catalog_kinds;
 mod delivery_kinds;
+mod education_kinds;
 mod inputs;
 mod kinds;
 mod partner_funds_kinds;

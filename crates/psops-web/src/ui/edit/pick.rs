@@ -184,6 +184,22 @@ pub async fn search(st: &AppState, s: &Subject, entity: Entity, q: &str, limit: 
                 })
                 .collect()
         }
+        Entity::Course => {
+            let filter = psops_core::education::courses::CourseFilter {
+                q,
+                archived: live,
+                ..Default::default()
+            };
+            first::<psops_core::education::courses::Course>(st, &filter, limit)
+                .await?
+                .into_iter()
+                .map(|c| Choice {
+                    id: c.id.get(),
+                    detail: format!("version {}", c.fields.course_version),
+                    name: c.fields.name,
+                })
+                .collect()
+        }
         other => {
             return Err(UiError::internal(format!("{other} is not chosen by name")));
         }
@@ -250,6 +266,7 @@ pub async fn suggest(
         "offering_type" => Entity::OfferingType,
         "offering" => Entity::Offering,
         "sku" => Entity::Sku,
+        "course" => Entity::Course,
         _ => return Err(crate::ui::not_found()),
     };
     let s = subject(&st, &me).await?;

@@ -1,0 +1,12 @@
+//! Education services: the people who take training (learners), the courses they take
+//! (each a catalog SKU with its development state), the people certified to teach a
+//! course, and the classes that deliver one on dates with a roster. See
+//! `docs/education.md`.
+
+pub mod classes;
+pub mod courses;
+pub mod enrolments;
+pub mod learners;
+pub mod roster_csv;
+pub mod trainers;
+pub mod workflow;

@@ -1,0 +1,406 @@
+//! The demo's education services, through the real store calls: the handbook's courses
+//! (Git fundamentals, CI/CD, Agile portfolio management, security essentials, system
+//! administration — in production — and one still in review), trainers certified per
+//! course (one certification expiring soon, one a partner's consultant), learners from
+//! the staff, the partners and the customers' contacts, and a year of classes: a public
+//! class every three weeks and a private class for each training project, each with its
+//! registrations and attendance. The classes that ended have their roster in — which
+//! releases a private class's fee as training revenue and sends the training survey —
+//! and the ones ahead have their first workflow steps done. Deterministic: a pure
+//! function of the demo's seed and dates.
+
+use psops_core::catalog::skus::{Sku, SkuFilter};
+use psops_core::education::classes::{ClassAudience, ClassDelivery, TrainingClass, TrainingClassFields};
+use psops_core::education::courses::{Course, CourseDelivery, CourseFields, CourseState};
+use psops_core::education::enrolments::{
+    Attendance, AttendanceRow, Enrolment, EnrolmentFields, EnrolmentStatus, RosterSubmission, StepDone,
+};
+use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
+use psops_core::education::trainers::{CourseTrainerFields, TrainerPath};
+use psops_core::education::workflow::ClassStep;
+use psops_core::people::Function;
+use psops_core::projects::{ProjectFilter, ProjectStatus, ProjectType};
+use psops_core::store::{Created, Records, Store, WriteCtx};
+use psops_core::{Error, Id, Result, every};
+use time::{Duration, OffsetDateTime, Time, Weekday};
+
+use crate::DemoOrg;
+use crate::rng::Rng;
+
+/// Where the demo's survey links point.
+const BASE: &str = "http://127.0.0.1:8080";
+/// Private classes at most, one per training project.
+const PRIVATE: usize = 12;
+/// Learners made from each source (staff, partner consultants, customer contacts).
+const LEARNERS_EACH: usize = 40;
+
+/// (name, SKU code, delivery, state, days, outline)
+const COURSES: [(&str, &str, CourseDelivery, CourseState, i32, &str); 6] = [
+    (
+        "Git fundamentals",
+        "EDU-ILT-REMOTE",
+        CourseDelivery::Remote,
+        CourseState::Production,
+        2,
+        "Commits and history\nBranching and merging\nRemotes and review",
+    ),
+    (
+        "CI/CD pipelines",
+        "EDU-ILT-REMOTE",
+        CourseDelivery::Remote,
+        CourseState::Production,
+        2,
+        "Pipeline basics\nRunners\nDeployments and environments",
+    ),
+    (
+        "Agile portfolio management",
+        "EDU-ILT-ONSITE",
+        CourseDelivery::OnSite,
+        CourseState::Production,
+        2,
+        "Epics and roadmaps\nPlanning at scale\nMeasuring flow",
+    ),
+    (
+        "Security essentials",
+        "EDU-ILT-REMOTE",
+        CourseDelivery::Remote,
+        CourseState::Production,
+        1,
+        "Scanning\nVulnerability management\nCompliance",
+    ),
+    (
+        "System administration",
+        "EDU-ILT-ONSITE",
+        CourseDelivery::OnSite,
+        CourseState::Production,
+        3,
+        "Installation\nBackups and upgrades\nMonitoring",
+    ),
+    (
+        "Kubernetes operations",
+        "EDU-ILT-REMOTE",
+        CourseDelivery::Remote,
+        CourseState::InReview,
+        2,
+        "Clusters\nAgents\nScaling",
+    ),
+];
+
+fn made<T>(c: Created<T>) -> Result<T> {
+    match c {
+        Created::New(v) => Ok(v),
+        Created::Replayed(_) => Err(Error::internal("a demo record was replayed")),
+    }
+}
+
+/// The Monday on or after a day.
+fn monday(d: time::Date) -> time::Date {
+    let mut d = d;
+    while d.weekday() != Weekday::Monday {
+        d += Duration::days(1);
+    }
+    d
+}
+
+pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Result<()> {
+    let end = org.spec().end;
+    let range = org.spec().range();
+    let start = range.end - Duration::days(364).min(range.end - range.start);
+    let mut rng = Rng::derive(org.spec().seed, 0x000E_D0C5);
+    let skus: Vec<Sku> = every!(store, SkuFilter::default());
+    let sku_of = |code: &str| {
+        skus.iter()
+            .find(|s| s.fields.code == code)
+            .or_else(|| skus.first())
+            .map(|s| s.id)
+    };
+    let mut courses = Vec::new();
+    for (name, code, delivery, state, days, outline) in COURSES {
+        let Some(sku_id) = sku_of(code) else {
+            return Ok(()); // no catalog to sell courses from
+        };
+        let c: Course = made(
+            store
+                .create(
+                    ctx,
+                    CourseFields {
+                        sku_id,
+                        name: name.into(),
+                        delivery,
+                        state,
+                        course_version: "2.1".into(),
+                        outline: Some(outline.into()),
+                        duration_days: days,
+                    },
+                )
+                .await?,
+        )?;
+        courses.push(c);
+    }
+    let live: Vec<&Course> = courses.iter().filter(|c| c.fields.schedulable()).collect();
+    // Trainers: the company's trainers (engineers when it has too few) and one partner
+    // consultant, each certified for some courses from the start of the year.
+    let people = &org.records().people;
+    let mut staff: Vec<i64> = people
+        .iter()
+        .filter(|p| p.fields.partner_id.is_none() && p.fields.function == Function::Trainer)
+        .map(|p| p.id)
+        .collect();
+    staff.extend(
+        people
+            .iter()
+            .filter(|p| p.fields.partner_id.is_none() && p.fields.function == Function::Engineer)
+            .map(|p| p.id)
+            .take(4usize.saturating_sub(staff.len())),
+    );
+    staff.truncate(4);
+    let partner_trainer = people.iter().find(|p| p.fields.partner_id.is_some()).map(|p| p.id);
+    let mut trainers: Vec<(i64, Vec<usize>)> = Vec::new();
+    for (i, t) in staff.iter().enumerate() {
+        // Each staff trainer teaches three of the five courses, overlapping.
+        let teaches: Vec<usize> = (0..3).map(|k| (i + k) % live.len()).collect();
+        for (k, c) in teaches.iter().enumerate() {
+            // The first trainer's first certification lapses soon after today.
+            let expires_on = (i == 0 && k == 0).then(|| end + Duration::days(75));
+            store
+                .create(
+                    ctx,
+                    CourseTrainerFields {
+                        person_id: Id::new(*t),
+                        course_id: live[*c].id,
+                        path: TrainerPath::Staff,
+                        certified_on: start - Duration::days(30),
+                        expires_on,
+                    },
+                )
+                .await?;
+        }
+        trainers.push((*t, teaches));
+    }
+    if let Some(t) = partner_trainer {
+        store
+            .create(
+                ctx,
+                CourseTrainerFields {
+                    person_id: Id::new(t),
+                    course_id: live[0].id,
+                    path: TrainerPath::ChannelPartner,
+                    certified_on: start - Duration::days(30),
+                    expires_on: Some(end + Duration::days(365)),
+                },
+            )
+            .await?;
+        trainers.push((t, vec![0]));
+    }
+    if trainers.is_empty() {
+        return Ok(());
+    }
+    // Learners: staff, partner consultants and customer contacts.
+    let mut learners: Vec<Learner> = Vec::new();
+    for p in people
+        .iter()
+        .filter(|p| p.fields.partner_id.is_none())
+        .skip(4)
+        .take(LEARNERS_EACH)
+    {
+        let f = LearnerFields {
+            name: p.fields.name.clone(),
+            email: Some(p.fields.email.clone()),
+            organisation: LearnerOrg::Employee,
+            person_id: Some(Id::new(p.id)),
+            partner_id: None,
+            account_id: None,
+            contact_id: None,
+        };
+        learners.push(made(store.create(ctx, f).await?)?);
+    }
+    for p in people
+        .iter()
+        .filter(|p| p.fields.partner_id.is_some())
+        .skip(1)
+        .take(LEARNERS_EACH)
+    {
+        let f = LearnerFields {
+            name: p.fields.name.clone(),
+            email: Some(p.fields.email.clone()),
+            organisation: LearnerOrg::PartnerConsultant,
+            person_id: Some(Id::new(p.id)),
+            partner_id: p.fields.partner_id,
+            account_id: None,
+            contact_id: None,
+        };
+        learners.push(made(store.create(ctx, f).await?)?);
+    }
+    for c in org.records().contacts.iter().take(LEARNERS_EACH) {
+        let f = LearnerFields {
+            name: c.fields.fields.name.clone(),
+            email: c.fields.fields.email.clone(),
+            organisation: LearnerOrg::CustomerContact,
+            person_id: None,
+            partner_id: None,
+            account_id: Some(c.fields.account_id),
+            contact_id: Some(Id::new(c.id)),
+        };
+        learners.push(made(store.create(ctx, f).await?)?);
+    }
+    if learners.is_empty() {
+        return Ok(());
+    }
+    // Public classes every three weeks, from a year ago to two months ahead.
+    let mut plans: Vec<TrainingClassFields> = Vec::new();
+    let mut day = monday(start);
+    let mut n = 0usize;
+    while day <= end + Duration::days(60) {
+        let (trainer, teaches) = &trainers[n % trainers.len()];
+        let course = live[teaches[n % teaches.len()]];
+        plans.push(class_on(course, *trainer, day, ClassAudience::Public, None, None, None));
+        day += Duration::days(21);
+        n += 1;
+    }
+    // A private class for each training project, a week into it.
+    let projects = every!(store, ProjectFilter::default());
+    for p in projects
+        .iter()
+        .filter(|p| {
+            p.fields.project_type == ProjectType::Training
+                && p.fields.account_id.is_some()
+                && p.fields.budget.is_some()
+                && p.fields.status != ProjectStatus::Estimate
+                && p.fields.start_date.is_some_and(|s| s >= start && s <= end)
+        })
+        .take(PRIVATE)
+    {
+        let (trainer, teaches) = &trainers[n % trainers.len()];
+        let course = live[teaches[n % teaches.len()]];
+        let first = monday(p.fields.start_date.unwrap_or(start) + Duration::days(7));
+        plans.push(class_on(
+            course,
+            *trainer,
+            first,
+            ClassAudience::Private,
+            p.fields.account_id,
+            Some(p.id),
+            p.fields.budget,
+        ));
+        n += 1;
+    }
+    for (k, plan) in plans.into_iter().enumerate() {
+        deliver(store, ctx, plan, &learners, k, &mut rng, end).await?;
+    }
+    Ok(())
+}
+
+fn class_on(
+    course: &Course,
+    trainer: i64,
+    first: time::Date,
+    audience: ClassAudience,
+    account_id: Option<psops_core::accounts::AccountId>,
+    project_id: Option<psops_core::projects::ProjectId>,
+    fee: Option<psops_core::Money>,
+) -> TrainingClassFields {
+    let on_site = course.fields.delivery == CourseDelivery::OnSite;
+    TrainingClassFields {
+        course_id: course.id,
+        trainer_id: Id::new(trainer),
+        start_date: first,
+        end_date: first + Duration::days(i64::from(course.fields.duration_days) - 1),
+        time_zone: "Europe/Berlin".into(),
+        delivery: if on_site {
+            ClassDelivery::OnSite
+        } else {
+            ClassDelivery::Remote
+        },
+        location: on_site.then(|| "Customer training centre".to_string()),
+        audience,
+        account_id,
+        project_id,
+        fee,
+        addon_seats: 0,
+    }
+}
+
+/// Schedules a class, registers its learners and — once it has ended — marks their
+/// attendance and submits its roster; a class ahead gets the steps due by today done.
+async fn deliver(
+    store: &dyn Store,
+    ctx: &WriteCtx,
+    plan: TrainingClassFields,
+    learners: &[Learner],
+    k: usize,
+    rng: &mut Rng,
+    today: time::Date,
+) -> Result<()> {
+    let class: TrainingClass = made(store.create(ctx, plan).await?)?;
+    let wanted = 6 + rng.below(7) as usize;
+    let mut rows = Vec::new();
+    for i in 0..wanted.min(learners.len()) {
+        let l = &learners[(k * 7 + i * 3) % learners.len()];
+        let fields = EnrolmentFields {
+            class_id: class.id,
+            learner_id: l.id,
+            status: EnrolmentStatus::Registered,
+        };
+        match store.create(ctx, fields).await {
+            Ok(c) => {
+                let e: Enrolment = made(c)?;
+                rows.push(e.id);
+            }
+            // The same learner picked twice: once is enough.
+            Err(Error::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    let days = class.fields.days();
+    for step in [
+        ClassStep::Welcome,
+        ClassStep::PlanningMeeting,
+        ClassStep::RegistrationLinks,
+        ClassStep::LabCodes,
+        ClassStep::TrainerChecklist,
+    ] {
+        let due = step.due(class.fields.start_date, class.fields.end_date);
+        // Done a day or two early — one class in five is late with its lab codes.
+        if due > today || step == ClassStep::LabCodes && k % 5 == 4 && class.fields.start_date > today {
+            continue;
+        }
+        let done = StepDone {
+            step,
+            done_on: Some(due - Duration::days(rng.below(3) as i64)),
+        };
+        store.mark_step(ctx, class.id, done).await?;
+    }
+    let closed = class.fields.end_date + Duration::days(2);
+    if closed > today {
+        return Ok(());
+    }
+    let grid = Attendance {
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, e)| AttendanceRow {
+                enrolment_id: *e,
+                // One learner in seven missed the class; one in five its last day.
+                days: match i % 7 {
+                    6 => Vec::new(),
+                    _ if i % 5 == 4 => days[..days.len().saturating_sub(1).max(1)].to_vec(),
+                    _ => days.clone(),
+                },
+            })
+            .collect(),
+    };
+    store.mark_attendance(ctx, class.id, grid).await?;
+    let at = closed
+        .with_time(Time::from_hms(16, 0, 0).unwrap_or(Time::MIDNIGHT))
+        .assume_utc();
+    store
+        .submit_roster(
+            ctx,
+            class.id,
+            RosterSubmission { submitted_on: closed },
+            BASE,
+            at.max(OffsetDateTime::UNIX_EPOCH),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,367 @@
+//! Classes: only a production course is scheduled, and only with a trainer certified for
+//! it on every class day; a class seats 12 plus its add-on seats (the 13th registration
+//! refused until an add-on seat is sold, under a lock so two at once cannot both take the
+//! last seat); its workflow steps fall due from its dates; attendance is marked per class
+//! day; and the roster submitted at close completes it, writes a private class's training
+//! record — which recognition earns — and sends each attending learner with an e-mail the
+//! training survey, after which the class no longer changes.
+
+use psops_core::education::classes::{
+    ClassAudience, ClassDelivery, ClassStatus, TrainingClass, TrainingClassFields, TrainingClassPatch,
+};
+use psops_core::education::courses::{Course, CourseState};
+use psops_core::education::enrolments::{
+    Attendance, AttendanceRow, Enrolment, EnrolmentFields, EnrolmentPatch, EnrolmentStatus, RosterSubmission, StepDone,
+};
+use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
+use psops_core::education::trainers::{CourseTrainer, CourseTrainerFields, TrainerPath};
+use psops_core::education::workflow::ClassStep;
+use psops_core::finance::ledger::{Basis, LineFilter, LineKind};
+use psops_core::finance::training::Training;
+use psops_core::notify::{NoticeKind, NotificationFilter, NotificationScope};
+use psops_core::page::PageRequest;
+use psops_core::people::Person;
+use psops_core::projects::BillingType;
+use psops_core::rule::Rule;
+use psops_core::store::prelude::*;
+use psops_core::{Currency, Error, Money};
+use psops_store::Db;
+use time::macros::{date, datetime};
+
+use super::education::course;
+use super::fixtures::{broken, ctx, new, person};
+use super::ledger::{account, project};
+
+crate::stories!(
+    only_a_production_course_with_a_certified_trainer_is_scheduled,
+    a_class_seats_twelve_plus_its_add_on_seats,
+    the_roster_completes_a_private_class_releasing_its_revenue_and_surveys,
+);
+
+async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
+    new(db
+        .create(
+            &ctx(),
+            CourseTrainerFields {
+                person_id: trainer.id,
+                course_id: course.id,
+                path: TrainerPath::Staff,
+                certified_on: date!(2026 - 01 - 01),
+                expires_on: expires,
+            },
+        )
+        .await
+        .expect("certify"))
+}
+
+fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
+    TrainingClassFields {
+        course_id: course.id,
+        trainer_id: trainer.id,
+        start_date: date!(2026 - 06 - 15),
+        end_date: date!(2026 - 06 - 17),
+        time_zone: "Europe/Berlin".into(),
+        delivery: ClassDelivery::Remote,
+        location: None,
+        audience: ClassAudience::Public,
+        account_id: None,
+        project_id: None,
+        fee: None,
+        addon_seats: 0,
+    }
+}
+
+async fn learner(db: &Db, n: usize, email: bool) -> Learner {
+    new(db
+        .create(
+            &ctx(),
+            LearnerFields {
+                name: format!("Learner {n:02}"),
+                email: email.then(|| format!("learner{n}@customer.example")),
+                organisation: LearnerOrg::Employee,
+                person_id: None,
+                partner_id: None,
+                account_id: None,
+                contact_id: None,
+            },
+        )
+        .await
+        .expect("learner"))
+}
+
+async fn register(db: &Db, class: &TrainingClass, learner: &Learner) -> psops_core::Result<Enrolment> {
+    db.create(
+        &ctx(),
+        EnrolmentFields {
+            class_id: class.id,
+            learner_id: learner.id,
+            status: EnrolmentStatus::Registered,
+        },
+    )
+    .await
+    .map(new)
+}
+
+async fn only_a_production_course_with_a_certified_trainer_is_scheduled(db: &Db) {
+    let trainer = person(db, "trainer@example.com").await;
+    let staging = course(db, "Security essentials", CourseState::Staging).await;
+    certify(db, &trainer, &staging, None).await;
+    let e = db.create(&ctx(), public(&staging, &trainer)).await.unwrap_err();
+    let Error::Invalid(errors) = e else { panic!("refused") };
+    assert_eq!(errors[0].rule, Rule::NotInProduction);
+    assert!(
+        errors[0].message.contains("Security essentials"),
+        "{}",
+        errors[0].message
+    );
+    // In production, an uncertified trainer is refused, naming the course.
+    let git = course(db, "Git fundamentals", CourseState::Production).await;
+    let e = db.create(&ctx(), public(&git, &trainer)).await.unwrap_err();
+    let Error::Invalid(errors) = e else { panic!("refused") };
+    assert_eq!(
+        (errors[0].field.as_str(), errors[0].rule),
+        ("trainer_id", Rule::NotCertified)
+    );
+    assert!(errors[0].message.contains("Git fundamentals"), "{}", errors[0].message);
+    // A certification that lapses during the class does not cover it.
+    let lapsing = certify(db, &trainer, &git, Some(date!(2026 - 06 - 16))).await;
+    let e = db.create(&ctx(), public(&git, &trainer)).await.unwrap_err();
+    assert_eq!(broken(e), [("trainer_id".to_string(), Rule::NotCertified)]);
+    let renewed = psops_core::education::trainers::CourseTrainerPatch {
+        expires_on: Some(Some(date!(2026 - 12 - 31))),
+        ..Default::default()
+    };
+    db.update(&ctx(), lapsing.id, None, renewed).await.unwrap();
+    let class: TrainingClass = new(db.create(&ctx(), public(&git, &trainer)).await.unwrap());
+    assert_eq!(class.status, ClassStatus::Scheduled);
+    // Handing it to another, uncertified trainer is refused too.
+    let other = person(db, "other.trainer@example.com").await;
+    let moved = TrainingClassPatch {
+        trainer_id: Some(other.id),
+        ..Default::default()
+    };
+    let e = db.update(&ctx(), class.id, None, moved).await.unwrap_err();
+    assert_eq!(broken(e), [("trainer_id".to_string(), Rule::NotCertified)]);
+    // The workflow's steps fall due from the start; a step is marked done on a day.
+    let w = db.class_workflow(class.id, date!(2026 - 06 - 02)).await.unwrap();
+    let links = w.iter().find(|s| s.step == ClassStep::RegistrationLinks).unwrap();
+    assert_eq!(links.due_on, date!(2026 - 06 - 01));
+    assert!(links.overdue);
+    let done = StepDone {
+        step: ClassStep::RegistrationLinks,
+        done_on: Some(date!(2026 - 05 - 29)),
+    };
+    db.mark_step(&ctx(), class.id, done).await.unwrap();
+    let w = db.class_workflow(class.id, date!(2026 - 06 - 02)).await.unwrap();
+    let links = w.iter().find(|s| s.step == ClassStep::RegistrationLinks).unwrap();
+    assert_eq!((links.done_on, links.overdue), (Some(date!(2026 - 05 - 29)), false));
+    let by_hand = StepDone {
+        step: ClassStep::CloseOut,
+        done_on: Some(date!(2026 - 06 - 18)),
+    };
+    assert_eq!(
+        broken(db.mark_step(&ctx(), class.id, by_hand).await.unwrap_err()),
+        [("step".to_string(), Rule::InvalidValue)]
+    );
+}
+
+async fn a_class_seats_twelve_plus_its_add_on_seats(db: &Db) {
+    let trainer = person(db, "seats.trainer@example.com").await;
+    let cicd = course(db, "CI CD", CourseState::Production).await;
+    certify(db, &trainer, &cicd, None).await;
+    let class: TrainingClass = new(db.create(&ctx(), public(&cicd, &trainer)).await.unwrap());
+    let mut learners = Vec::new();
+    for n in 0..14 {
+        learners.push(learner(db, n, true).await);
+    }
+    let mut enrolled = Vec::new();
+    for l in &learners[..12] {
+        enrolled.push(register(db, &class, l).await.expect("one of the 12"));
+    }
+    // The 13th is refused, naming the rule, until an add-on seat is sold.
+    let Error::Conflict(full) = register(db, &class, &learners[12]).await.unwrap_err() else {
+        panic!("the 13th is a conflict");
+    };
+    assert_eq!((full.field.as_str(), full.rule), ("class_id", Rule::ClassFull));
+    assert!(full.message.contains("add-on seat"), "{}", full.message);
+    // The same learner twice is refused as well.
+    let Error::Conflict(twice) = register(db, &class, &learners[0]).await.unwrap_err() else {
+        panic!("twice is a conflict");
+    };
+    assert_eq!(twice.rule, Rule::Duplicate);
+    let one_more = TrainingClassPatch {
+        addon_seats: Some(1),
+        ..Default::default()
+    };
+    let class = db.update(&ctx(), class.id, None, one_more).await.unwrap();
+    assert_eq!(class.fields.seats(), 13);
+    register(db, &class, &learners[12]).await.expect("the add-on seat");
+    assert!(
+        register(db, &class, &learners[13]).await.is_err(),
+        "the 14th has no seat"
+    );
+    // Selling back the add-on seat while 13 are registered is refused.
+    let fewer = TrainingClassPatch {
+        addon_seats: Some(0),
+        ..Default::default()
+    };
+    let e = db.update(&ctx(), class.id, None, fewer).await.unwrap_err();
+    assert_eq!(broken(e), [("addon_seats".to_string(), Rule::ClassFull)]);
+    // Cancelling frees a seat; registering the cancelled one again needs a seat.
+    let cancel = EnrolmentPatch {
+        status: Some(EnrolmentStatus::Cancelled),
+    };
+    db.update(&ctx(), enrolled[0].id, None, cancel).await.unwrap();
+    register(db, &class, &learners[13]).await.expect("the freed seat");
+    let back = EnrolmentPatch {
+        status: Some(EnrolmentStatus::Registered),
+    };
+    let e = db.update(&ctx(), enrolled[0].id, None, back).await.unwrap_err();
+    assert!(
+        matches!(e, Error::Conflict(ref f) if f.rule == Rule::ClassFull),
+        "{e:?}"
+    );
+    let roster = db.roster(class.id).await.unwrap();
+    let registered = roster
+        .iter()
+        .filter(|l| l.status == EnrolmentStatus::Registered)
+        .count();
+    assert_eq!((roster.len(), registered), (14, 13));
+}
+
+async fn the_roster_completes_a_private_class_releasing_its_revenue_and_surveys(db: &Db) {
+    let trainer = person(db, "private.trainer@example.com").await;
+    let agile = course(db, "Agile portfolio management", CourseState::Production).await;
+    certify(db, &trainer, &agile, None).await;
+    let a = account(db, "Initech", None).await;
+    let p = project(db, &a, "Initech agile class", BillingType::FixedFee).await;
+    let private = TrainingClassFields {
+        start_date: date!(2026 - 03 - 02),
+        end_date: date!(2026 - 03 - 03),
+        delivery: ClassDelivery::OnSite,
+        location: Some("Initech HQ, Austin".into()),
+        audience: ClassAudience::Private,
+        account_id: Some(a.id),
+        project_id: Some(p.id),
+        fee: Some(Money::new(1_800_000, Currency::USD)),
+        ..public(&agile, &trainer)
+    };
+    let class: TrainingClass = new(db.create(&ctx(), private).await.unwrap());
+    let (came, absent, no_mail) = (
+        learner(db, 1, true).await,
+        learner(db, 2, true).await,
+        learner(db, 3, false).await,
+    );
+    let mut regs = Vec::new();
+    for l in [&came, &absent, &no_mail] {
+        regs.push(register(db, &class, l).await.unwrap());
+    }
+    // Attendance only on class days, only for its registrations.
+    let outside = Attendance {
+        rows: vec![AttendanceRow {
+            enrolment_id: regs[0].id,
+            days: vec![date!(2026 - 03 - 04)],
+        }],
+    };
+    let e = db.mark_attendance(&ctx(), class.id, outside).await.unwrap_err();
+    assert_eq!(broken(e), [("rows[0].days".to_string(), Rule::Range)]);
+    let grid = Attendance {
+        rows: vec![
+            AttendanceRow {
+                enrolment_id: regs[0].id,
+                days: vec![date!(2026 - 03 - 03), date!(2026 - 03 - 02)],
+            },
+            AttendanceRow {
+                enrolment_id: regs[2].id,
+                days: vec![date!(2026 - 03 - 02)],
+            },
+        ],
+    };
+    let roster = db.mark_attendance(&ctx(), class.id, grid).await.unwrap();
+    let of = |name: &str| roster.iter().find(|l| l.name == name).unwrap().attended.clone();
+    assert_eq!(of("Learner 01"), [date!(2026 - 03 - 02), date!(2026 - 03 - 03)]);
+    assert!(of("Learner 02").is_empty());
+    // The roster is submitted at close, not before the last day.
+    let early = RosterSubmission {
+        submitted_on: date!(2026 - 03 - 02),
+    };
+    let now = datetime!(2026 - 03 - 05 10:00 UTC);
+    let e = db
+        .submit_roster(&ctx(), class.id, early, "https://psops.example.com", now)
+        .await
+        .unwrap_err();
+    assert_eq!(broken(e), [("submitted_on".to_string(), Rule::Range)]);
+    let at_close = RosterSubmission {
+        submitted_on: date!(2026 - 03 - 05),
+    };
+    let done = db
+        .submit_roster(&ctx(), class.id, at_close.clone(), "https://psops.example.com", now)
+        .await
+        .unwrap();
+    assert_eq!(done.class.status, ClassStatus::Completed);
+    assert_eq!(done.class.roster_submitted_on, Some(date!(2026 - 03 - 05)));
+    assert_eq!(
+        done.class.steps_done.get(&ClassStep::CloseOut),
+        Some(&date!(2026 - 03 - 05))
+    );
+    // One survey: the one who attended with an e-mail (the absent one and the one without
+    // an address get none).
+    assert_eq!(done.surveys_sent, 1);
+    let queued = db
+        .notifications(
+            &NotificationFilter {
+                kind: Some(NoticeKind::Survey),
+                status: None,
+                project_id: Some(p.id),
+            },
+            NotificationScope::All,
+            PageRequest::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(queued.items.len(), 1);
+    assert_eq!(queued.items[0].to_email, "learner1@customer.example");
+    assert!(
+        queued.items[0]
+            .body
+            .contains("https://psops.example.com/training-survey/")
+    );
+    // Its training record carries the fee, completed and rostered: recognition earns it.
+    let t: Training = done.training.clone().expect("a private class's training");
+    assert_eq!(t.fields.amount, Money::new(1_800_000, Currency::USD));
+    assert_eq!(t.fields.earned_on(), Some(date!(2026 - 03 - 05)));
+    assert_eq!(done.class.training_id, Some(t.id));
+    db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("recognise");
+    let lines = db
+        .ledger_lines(
+            &LineFilter {
+                project_id: Some(p.id),
+                ..Default::default()
+            },
+            PageRequest::default(),
+        )
+        .await
+        .unwrap()
+        .items;
+    let revenue: Vec<_> = lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Revenue && l.basis == Basis::Training)
+        .map(|l| (l.month.to_string(), l.amount.amount_minor))
+        .collect();
+    assert_eq!(revenue, [("2026-03".to_string(), 1_800_000)]);
+    // A completed class no longer changes: no second roster, attendance or edit.
+    let again = db
+        .submit_roster(&ctx(), class.id, at_close, "https://psops.example.com", now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, Error::Conflict(ref f) if f.rule == Rule::InvalidTransition),
+        "{again:?}"
+    );
+    let edit = TrainingClassPatch {
+        location: Some(Some("Elsewhere".into())),
+        ..Default::default()
+    };
+    assert!(db.update(&ctx(), class.id, None, edit).await.is_err());
+    assert!(register(db, &class, &learner(db, 4, true).await).await.is_err());
+}

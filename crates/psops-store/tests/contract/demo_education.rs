@@ -1,0 +1,93 @@
+//! The demo organisation's education: the handbook's five courses in production and one
+//! in review, trainers certified per course (one certification expiring within 90 days,
+//! one a partner's consultant), and a year of public and private classes — those that
+//! ended completed with their roster, attendance and surveys, a private one's fee a
+//! training record the ledger earned, those ahead scheduled with registrations.
+
+use psops_core::education::classes::{ClassAudience, ClassStatus, TrainingClassFilter};
+use psops_core::education::courses::{CourseFilter, CourseState};
+use psops_core::education::trainers::{CourseTrainerFilter, TrainerPath};
+use psops_core::every;
+use psops_core::finance::training::Training;
+use psops_core::store::prelude::*;
+use psops_demo::{DemoOrg, DemoSpec, install};
+use psops_store::Db;
+use time::Duration;
+use time::macros::date;
+
+use super::fixtures::ctx;
+
+crate::stories!(the_demo_delivers_a_year_of_classes);
+
+async fn the_demo_delivers_a_year_of_classes(db: &Db) {
+    let handbook = psops_core::catalog::file::handbook();
+    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
+        .await
+        .expect("catalog");
+    let end = date!(2026 - 06 - 17);
+    let spec = DemoSpec {
+        people: 60,
+        years: 1,
+        seed: 42,
+        end,
+    };
+    let org = DemoOrg::generate(spec).expect("demo");
+    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
+    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    checked(db, end).await.expect("reads back");
+}
+
+async fn checked(db: &Db, end: time::Date) -> psops_core::Result<()> {
+    let courses = every!(db, CourseFilter::default());
+    let names: Vec<&str> = courses.iter().map(|c| c.fields.name.as_str()).collect();
+    for name in [
+        "Git fundamentals",
+        "CI/CD pipelines",
+        "Agile portfolio management",
+        "Security essentials",
+        "System administration",
+    ] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    assert_eq!(
+        courses
+            .iter()
+            .filter(|c| c.fields.state == CourseState::Production)
+            .count(),
+        5
+    );
+    let certs = every!(db, CourseTrainerFilter::default());
+    assert!(certs.iter().any(|t| t.fields.path == TrainerPath::ChannelPartner));
+    assert!(
+        certs.iter().any(|t| t
+            .fields
+            .expires_on
+            .is_some_and(|e| e > end && e <= end + Duration::days(90))),
+        "a certification expires within 90 days"
+    );
+    let classes = every!(db, TrainingClassFilter::default());
+    let completed: Vec<_> = classes.iter().filter(|c| c.status == ClassStatus::Completed).collect();
+    let ahead: Vec<_> = classes.iter().filter(|c| c.fields.start_date > end).collect();
+    assert!(completed.len() >= 12, "a year of classes: {}", completed.len());
+    assert!(!ahead.is_empty() && ahead.iter().all(|c| c.status == ClassStatus::Scheduled));
+    assert!(classes.iter().any(|c| c.fields.audience == ClassAudience::Private));
+    for c in &completed {
+        let roster = db.roster(c.id).await?;
+        assert!(roster.len() >= 6, "class {} has its roster", c.id);
+        assert!(roster.iter().any(|l| !l.attended.is_empty()));
+    }
+    let private_done: Vec<_> = completed
+        .iter()
+        .filter(|c| c.fields.audience == ClassAudience::Private)
+        .collect();
+    assert!(
+        !private_done.is_empty(),
+        "a private class delivered under a training project"
+    );
+    for c in &private_done {
+        let t: Training = db.get(c.training_id.expect("a private class's training")).await?;
+        assert_eq!(Some(t.fields.amount), c.fields.fee);
+        assert_eq!(t.fields.roster_received_on, c.roster_submitted_on);
+    }
+    Ok(())
+}

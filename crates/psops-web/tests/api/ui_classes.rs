@@ -1,0 +1,123 @@
+//! The training pages, signed in through the real sign-in: the class's trainer finds
+//! their class in the calendar, reads its workflow and roster, ticks attendance in the
+//! grid and submits the roster, which completes the class; the course catalogue lists
+//! the course with its certified trainers; a partner's manager finds no class of the
+//! company's trainers; operations gets the scheduling form.
+
+use psops_core::auth::Role;
+use psops_core::store::Records as _;
+
+use crate::matrix_classes::class;
+use crate::matrix_education::{course, trainer_fields, training_sku};
+use crate::matrix_fixture::Org;
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, web_user};
+
+const CONSULTANT: usize = 6;
+const PARTNER_MANAGER: usize = 7;
+const OPS: usize = 1;
+
+async fn the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page(app: TestApp) {
+    let s = app.store.as_ref();
+    let org = Org::build(s).await;
+    let sku = training_sku(s).await;
+    let git = course(s, sku).await;
+    let trainer = org.people[CONSULTANT];
+    let _: psops_core::education::trainers::CourseTrainer = match s
+        .create(&psops_core::store::WriteCtx::trusted(), trainer_fields(trainer, git))
+        .await
+        .expect("certify")
+    {
+        psops_core::store::Created::New(t) => t,
+        psops_core::store::Created::Replayed(_) => panic!("replayed"),
+    };
+    let (c, enrolment) = class(s, git, trainer).await;
+    web_user(s, "cory@org.example", vec![Role::Consultant], Some(trainer)).await;
+    web_user(
+        s,
+        "pat@org.example",
+        vec![Role::PartnerManager],
+        Some(org.people[PARTNER_MANAGER]),
+    )
+    .await;
+    web_user(s, "olga@org.example", vec![Role::Ops], Some(org.people[OPS])).await;
+    let cory = Browser::sign_in(&app, "cory@org.example").await;
+
+    let calendar = cory.get(&app, "/classes").await;
+    assert_eq!(calendar.status, 200, "{}", calendar.text);
+    assert!(
+        !calendar.text.contains("Schedule a class"),
+        "a trainer schedules no class"
+    );
+    assert!(
+        calendar.text.contains(&format!("href=\"&#x2f;classes&#x2f;{c}\"")),
+        "the trainer's class is listed: {}",
+        calendar.text
+    );
+    let page_url = format!("/classes/{c}");
+    let page = cory.get(&app, &page_url).await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(page.text.contains("id=\"workflow-table\""));
+    assert!(page.text.contains("id=\"step-registration_links\""));
+    assert!(page.text.contains(&format!("id=\"learner-{enrolment}\"")));
+    assert!(page.text.contains("1 of 12 taken"), "seats: {}", page.text);
+
+    let saved = cory
+        .post(
+            &app,
+            &format!("/classes/{c}/attendance"),
+            &[("attended", &format!("{enrolment}:2026-01-12"))],
+        )
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+    let page = cory.get(&app, &page_url).await;
+    assert!(
+        page.text.contains(
+            "value=\"{enrolment}:2026-01-12\" aria-label"
+                .replace("{enrolment}", &enrolment.to_string())
+                .as_str()
+        )
+    );
+    assert!(page.text.contains(" checked>"), "the ticked day stays ticked");
+
+    // A day outside the class is refused on the page.
+    let refused = cory
+        .post(
+            &app,
+            &format!("/classes/{c}/attendance"),
+            &[("attended", &format!("{enrolment}:2026-02-01"))],
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.text);
+    assert!(refused.text.contains("role=\"alert\""));
+
+    let closed = cory
+        .post(&app, &format!("/classes/{c}/roster"), &[("submitted_on", "2026-01-14")])
+        .await;
+    assert_eq!(closed.status, 303, "{}", closed.text);
+    let page = cory.get(&app, &page_url).await;
+    assert!(page.text.contains("Completed"), "{}", page.text);
+    assert!(
+        !page.text.contains("id=\"roster-form\""),
+        "a completed class takes no roster"
+    );
+
+    // The course page lists its certified trainer.
+    let course_page = cory.get(&app, &format!("/courses/{git}")).await;
+    assert_eq!(course_page.status, 200, "{}", course_page.text);
+    assert!(course_page.text.contains("id=\"trainers-table\""));
+
+    // A partner's manager finds no class of the company's trainers.
+    let pat = Browser::sign_in(&app, "pat@org.example").await;
+    assert_eq!(pat.get(&app, &page_url).await.status, 404);
+    let theirs = pat.get(&app, "/classes").await;
+    assert!(!theirs.text.contains(&format!("href=\"&#x2f;classes&#x2f;{c}\"")));
+
+    // Operations schedules classes.
+    let olga = Browser::sign_in(&app, "olga@org.example").await;
+    let form = olga.get(&app, &format!("/classes/new?course={git}")).await;
+    assert_eq!(form.status, 200, "{}", form.text);
+    assert!(form.text.contains("name=\"trainer_id\""));
+}
+
+api_tests!(the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page);
