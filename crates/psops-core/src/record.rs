@@ -115,6 +115,14 @@ pub enum Entity {
     Course,
     /// A person's certification to teach one course.
     CourseTrainer,
+    /// A technical certification: its assessments' pass marks, attempts and validity.
+    Certification,
+    /// A learner's attempt at a certification: a written, then a lab assessment.
+    CertificationAttempt,
+    /// A certificate issued by a passed attempt.
+    Certificate,
+    /// A trainer candidate's certification path for a course: its checklist and evidence.
+    TrainerCandidacy,
 }
 
 impl Entity {

@@ -88,6 +88,8 @@ pub async fn install(
     crate::partners::add(store, ctx, org, &made).await?;
     // Their monthly invoices, reconciled against the approved time loaded above.
     crate::partner_invoices::add(store, ctx, org, &made, &subcontractors).await?;
+    // Certifications for the courses and learners above, and trainers on their paths.
+    crate::certifications::add(store, ctx, org).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     // The bulk load analysed the time it wrote; what was written since (the ledger's

@@ -213,6 +213,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0031_education.sql"),
         postgres: include_str!("../migrations/postgres/0031_education.sql"),
     },
+    Migration {
+        version: 33,
+        name: "certifications",
+        sqlite: include_str!("../migrations/sqlite/0033_certifications.sql"),
+        postgres: include_str!("../migrations/postgres/0033_certifications.sql"),
+    },
+    Migration {
+        version: 35,
+        name: "trainer_paths",
+        sqlite: include_str!("../migrations/sqlite/0035_trainer_paths.sql"),
+        postgres: include_str!("../migrations/postgres/0035_trainer_paths.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -12,6 +12,7 @@ mod contract {
     mod candidates;
     mod capacity;
     pub mod catalog;
+    pub mod certifications;
     mod changes;
     mod closure_csat;
     mod demo_acceptance;
@@ -52,5 +53,6 @@ mod contract {
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;
+    mod trainer_paths;
     mod weekly;
 }
