@@ -396,11 +396,35 @@ pub async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Result<()>
         certs.push(course_certification(store, ctx, course).await?);
     }
     if certs.is_empty() {
-        return Ok(());
+        certs = standalone(store, ctx).await?;
     }
     // Trainers first: their own attempts are part of their paths.
     trainers(store, ctx, &courses, grader, today).await?;
     learners(store, ctx, &certs, grader, today).await
+}
+
+/// The handbook's technical certifications, for an organisation without courses yet.
+async fn standalone(store: &dyn Store, ctx: &WriteCtx) -> Result<Vec<Certification>> {
+    let mut out = Vec::new();
+    for (code, name, months) in [
+        ("git-associate", "GitLab Certified Git Associate", 24),
+        ("cicd-specialist", "GitLab Certified CI/CD Specialist", 24),
+        ("security-specialist", "GitLab Certified Security Specialist", 12),
+    ] {
+        let f = CertificationFields {
+            code: code.into(),
+            name: name.into(),
+            course_id: None,
+            written_pass_mark: 70,
+            lab_pass_mark: 75,
+            max_attempts: None,
+            retake_wait_days: None,
+            validity_months: months,
+            description: None,
+        };
+        out.push(made(store.create(ctx, f).await?)?);
+    }
+    Ok(out)
 }
 
 /// A year of attempts: the i-th learner's story is the i-th of these, in turn.
@@ -415,7 +439,15 @@ async fn learners(
         after: None,
         limit: LEARNERS as u32,
     };
-    let learners = store.list(&LearnerFilter::default(), page).await?.items;
+    let mut learners = store.list(&LearnerFilter::default(), page).await?.items;
+    if learners.is_empty() {
+        // No classes have enrolled anyone yet: the organisation's own people and partner
+        // consultants sit the certifications.
+        let people = store.list(&PersonFilter::default(), page).await?.items;
+        for person in people.iter().filter(|p| p.id != grader) {
+            learners.push(learner_of(store, ctx, person).await?);
+        }
+    }
     for (i, learner) in learners.iter().enumerate() {
         let cert = &certs[i % certs.len()];
         // A grader does not grade their own lab; a trainer candidate's own attempt is
@@ -446,7 +478,16 @@ async fn learners(
         match i % 8 {
             // Passed nearly two years ago: expires within the next 90 days.
             0 => {
-                pass(store, ctx, cert, learner, grader, day(730 - 5 - (i as i64 % 60))).await?;
+                let lapse = psops_core::certifications::add_months(today, -cert.fields.validity_months);
+                pass(
+                    store,
+                    ctx,
+                    cert,
+                    learner,
+                    grader,
+                    lapse + Duration::days(5 + i as i64 % 60),
+                )
+                .await?;
             }
             // Passed this year at the first attempt.
             1 => {
@@ -480,9 +521,10 @@ async fn learners(
                 };
                 store.revoke_certificate(ctx, c.id, None, why, day(100)).await?;
             }
-            // Passed over two years ago: expired.
+            // Passed longer ago than the certificate lasts: expired.
             _ => {
-                pass(store, ctx, cert, learner, grader, day(24 * 30 + 60)).await?;
+                let lapse = psops_core::certifications::add_months(today, -cert.fields.validity_months);
+                pass(store, ctx, cert, learner, grader, lapse - Duration::days(60)).await?;
             }
         }
     }
@@ -490,8 +532,14 @@ async fn learners(
 }
 
 /// Trainers at every stage: the company's trainers on the staff path, partner
-/// consultants on the channel-partner path, each stage in turn.
-async fn trainers(store: &dyn Store, ctx: &WriteCtx, courses: &[Course], grader: PersonId, today: Date) -> Result<()> {
+/// consultants on the channel-partner path, each stage in turn, for the first course.
+pub async fn trainers(
+    store: &dyn Store,
+    ctx: &WriteCtx,
+    courses: &[Course],
+    grader: PersonId,
+    today: Date,
+) -> Result<()> {
     let Some(course) = courses.first() else {
         return Ok(());
     };

@@ -16,6 +16,7 @@ mod contract {
     mod changes;
     mod closure_csat;
     mod demo_acceptance;
+    mod demo_certifications;
     mod demo_closure_csat;
     mod demo_escalations;
     mod demo_partner_invoices;

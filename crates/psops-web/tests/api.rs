@@ -113,6 +113,8 @@ mod ui_approvals;
 mod ui_browser;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
+#[path = "api/ui_certifications.rs"]
+mod ui_certifications;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
 #[path = "api/ui_closure_csat.rs"]

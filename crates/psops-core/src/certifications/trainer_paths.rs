@@ -411,7 +411,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(self, other: Tally) -> Tally {
+    pub fn plus(self, other: Tally) -> Tally {
         Tally {
             sum: self.sum + other.sum,
             count: self.count + other.count,
@@ -608,7 +608,7 @@ fn channel_steps(f: &CandidacyFields, facts: &PathFacts) -> Vec<Step> {
         .map(|d| (d, tally(d, facts.own_partner, false)))
         .filter(|(_, t)| t.count > 0)
         .collect();
-    let total = within.iter().fold(Tally::default(), |a, (_, t)| a.add(*t));
+    let total = within.iter().fold(Tally::default(), |a, (_, t)| a.plus(*t));
     let (done, text) = if within.len() < 2 {
         (
             false,

@@ -11,7 +11,7 @@ use psops_core::catalog::skus::{Channel, SkuFields, SkuStatus, Unit};
 use psops_core::education::courses::{Course, CourseDelivery, CourseFields, CourseState};
 use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
 use psops_core::education::trainers::{CourseTrainer, CourseTrainerFields, TrainerPath};
-use psops_core::store::{Created, RecordStore as _, Records as _, Store, WriteCtx};
+use psops_core::store::{Created, Records as _, Store, WriteCtx};
 use psops_core::{Currency, Id};
 use serde_json::{Value, json};
 use time::macros::date;
