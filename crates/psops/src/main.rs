@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod calendar;
 mod catalog;
+mod certification_report;
 mod cli;
 mod config;
 mod csat;

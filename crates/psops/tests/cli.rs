@@ -23,6 +23,8 @@ mod browser_partners;
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
 mod catalog;
+#[path = "cli/certification_report.rs"]
+mod certification_report;
 #[path = "cli/csat.rs"]
 mod csat;
 #[path = "cli/demo.rs"]

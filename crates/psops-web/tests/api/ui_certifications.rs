@@ -107,6 +107,7 @@ async fn certification_pages_show_what_each_reader_may_see(app: TestApp) {
 
     let list = html(&ops.get(&app, "/certifications").await.expect(200));
     assert!(list.contains("CI/CD Specialist") && list.contains("100 %"), "{list}");
+    assert!(list.contains("href=\"/certifications\""), "the nav links the page");
     let page = html(&ops.get(&app, &format!("/certifications/{}", cert.id)).await.expect(200));
     assert!(page.contains("Ada Acme") && page.contains("Bob Beta"), "{page}");
     assert!(page.contains("80 / 100") && page.contains(&number), "{page}");
