@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod calendars;
 pub mod capacity;
 pub mod catalog;
+pub mod certifications;
 pub mod code;
 pub mod credentials;
 mod csv_file;

@@ -121,6 +121,14 @@ pub enum Entity {
     Enrolment,
     /// A training survey sent to a class's attending learner.
     ClassSurvey,
+    /// A technical certification: its assessments' pass marks, attempts and validity.
+    Certification,
+    /// A learner's attempt at a certification: a written, then a lab assessment.
+    CertificationAttempt,
+    /// A certificate issued by a passed attempt.
+    Certificate,
+    /// A trainer candidate's certification path for a course: its checklist and evidence.
+    TrainerCandidacy,
 }
 
 impl Entity {

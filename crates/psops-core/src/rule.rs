@@ -329,6 +329,28 @@ pub enum Rule {
     /// A registration would take a class past its seats: the 12 a class includes plus the
     /// add-on seats sold on the order.
     ClassFull,
+    /// A learner starts an attempt at a certification after using every attempt it allows
+    /// since their last pass.
+    MaxAttempts,
+    /// A learner retakes a certification before its retake wait after the failed
+    /// assessment has passed (the message gives the first possible day).
+    RetakeWait,
+    /// A learner starts an attempt while their last one still awaits its lab assessment.
+    AttemptOpen,
+    /// A learner starts an attempt at a certification they hold in force.
+    AlreadyCertified,
+    /// A lab assessment is recorded for an attempt whose written assessment did not pass.
+    WrittenFirst,
+    /// A lab assessment's grader is not one of the company's PS engineers or technical
+    /// architects, or is the learner.
+    LabGrader,
+    /// A lab assessment is passed with a rubric score below the certification's lab pass mark.
+    BelowPassMark,
+    /// A certificate is revoked a second time.
+    AlreadyRevoked,
+    /// A trainer is certified for a course before their certification path is complete
+    /// (the message names what is missing).
+    TrainerPath,
 }
 
 impl Rule {

@@ -48,6 +48,10 @@ pub struct Settings {
     /// functions needs.
     #[serde(default)]
     pub vetting: crate::partnering::vetting::VettingSettings,
+    /// Technical certifications: the attempts and retake wait a certification that sets
+    /// none of its own allows.
+    #[serde(default)]
+    pub certifications: crate::certifications::CertificationSettings,
 }
 
 impl Default for Settings {
@@ -66,6 +70,7 @@ impl Default for Settings {
             surveys: Default::default(),
             finance: Default::default(),
             vetting: Default::default(),
+            certifications: Default::default(),
         }
     }
 }
@@ -102,6 +107,8 @@ pub struct SettingsPatch {
     pub finance: Option<crate::finance::FinanceSettings>,
     /// Replaces the vetting settings whole.
     pub vetting: Option<crate::partnering::vetting::VettingSettings>,
+    /// Replaces the certification defaults whole.
+    pub certifications: Option<crate::certifications::CertificationSettings>,
 }
 
 impl Settings {
@@ -131,6 +138,7 @@ impl Settings {
         crate::patch::set(&mut self.surveys, patch.surveys);
         crate::patch::set(&mut self.finance, patch.finance);
         crate::patch::set(&mut self.vetting, patch.vetting);
+        crate::patch::set(&mut self.certifications, patch.certifications);
         self.validate()?;
         Ok(self)
     }
@@ -170,6 +178,7 @@ impl Settings {
         self.surveys.validate(&mut c);
         self.finance.validate(&mut c);
         self.vetting.validate(&mut c);
+        self.certifications.validate(&mut c);
         c.into_result()
     }
 }

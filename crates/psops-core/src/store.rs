@@ -616,6 +616,12 @@ pub trait Store:
     + RecordStore<crate::education::courses::Course>
     + RecordStore<crate::education::trainers::CourseTrainer>
     + crate::education::enrolments::ClassStore
+    + RecordStore<crate::certifications::Certification>
+    + RecordStore<crate::certifications::CertificationAttempt>
+    + RecordStore<crate::certifications::Certificate>
+    + crate::certifications::CertificationStore
+    + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
+    + crate::certifications::trainer_paths::TrainerPathStore
 {
 }
 
@@ -675,6 +681,12 @@ impl<T> Store for T where
         + RecordStore<crate::education::courses::Course>
         + RecordStore<crate::education::trainers::CourseTrainer>
         + crate::education::enrolments::ClassStore
+        + RecordStore<crate::certifications::Certification>
+        + RecordStore<crate::certifications::CertificationAttempt>
+        + RecordStore<crate::certifications::Certificate>
+        + crate::certifications::CertificationStore
+        + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
+        + crate::certifications::trainer_paths::TrainerPathStore
 {
 }
 
@@ -711,6 +723,8 @@ pub mod prelude {
         RecordStore, Records, ReportStore, Store, TimeOffStore, TimeStore, TimesheetStore,
     };
     pub use crate::catalog::CatalogStore;
+    pub use crate::certifications::CertificationStore;
+    pub use crate::certifications::trainer_paths::TrainerPathStore;
     pub use crate::delivery::acceptance::AcceptanceStore;
     pub use crate::delivery::closure::ClosureStore;
     pub use crate::delivery::escalations::EscalationStore;

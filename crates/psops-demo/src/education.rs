@@ -1,7 +1,7 @@
 //! The demo's education services, through the real store calls: the handbook's courses
 //! (Git fundamentals, CI/CD, Agile portfolio management, security essentials, system
 //! administration — in production — and one still in review), trainers certified per
-//! course (one certification expiring soon, one a partner's consultant), learners from
+//! course through a complete certification path (one a partner's consultant), learners from
 //! the staff, the partners and the customers' contacts, and a year of classes: a public
 //! class every three weeks and a private class for each training project, each with its
 //! registrations and attendance. The classes that ended have their roster in — which
@@ -15,8 +15,7 @@ use psops_core::education::courses::{Course, CourseDelivery, CourseFields, Cours
 use psops_core::education::enrolments::{
     Attendance, AttendanceRow, Enrolment, EnrolmentFields, EnrolmentStatus, RosterSubmission, StepDone,
 };
-use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
-use psops_core::education::trainers::{CourseTrainerFields, TrainerPath};
+use psops_core::education::learners::{Learner, LearnerFields, LearnerFilter, LearnerOrg};
 use psops_core::education::workflow::ClassStep;
 use psops_core::people::Function;
 use psops_core::projects::{ProjectFilter, ProjectStatus, ProjectType};
@@ -153,53 +152,43 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             .map(|p| p.id)
             .take(4usize.saturating_sub(staff.len())),
     );
+    // Lab assessments on the trainers' own certification paths are graded by one of the
+    // company's engineers, who is therefore not among the trainers.
+    let Some(grader) = crate::certifications::grader(store).await? else {
+        return Ok(());
+    };
+    staff.retain(|t| *t != grader.get());
     staff.truncate(4);
     let partner_trainer = people.iter().find(|p| p.fields.partner_id.is_some()).map(|p| p.id);
+    // Each trainer is certified through a complete path (the only way a course trainer
+    // record is made), a month before the year of classes.
+    let certified_on = start - Duration::days(30);
     let mut trainers: Vec<(i64, Vec<usize>)> = Vec::new();
     for (i, t) in staff.iter().enumerate() {
         // Each staff trainer teaches three of the five courses, overlapping.
         let teaches: Vec<usize> = (0..3).map(|k| (i + k) % live.len()).collect();
-        for (k, c) in teaches.iter().enumerate() {
-            // The first trainer's first certification lapses soon after today.
-            let expires_on = (i == 0 && k == 0).then(|| end + Duration::days(75));
-            store
-                .create(
-                    ctx,
-                    CourseTrainerFields {
-                        person_id: Id::new(*t),
-                        course_id: live[*c].id,
-                        path: TrainerPath::Staff,
-                        certified_on: start - Duration::days(30),
-                        expires_on,
-                    },
-                )
-                .await?;
+        for c in &teaches {
+            crate::certifications::certify_trainer(store, ctx, Id::new(*t), live[*c], certified_on, grader).await?;
         }
         trainers.push((*t, teaches));
     }
     if let Some(t) = partner_trainer {
-        store
-            .create(
-                ctx,
-                CourseTrainerFields {
-                    person_id: Id::new(t),
-                    course_id: live[0].id,
-                    path: TrainerPath::ChannelPartner,
-                    certified_on: start - Duration::days(30),
-                    expires_on: Some(end + Duration::days(365)),
-                },
-            )
-            .await?;
+        crate::certifications::certify_trainer(store, ctx, Id::new(t), live[0], certified_on, grader).await?;
         trainers.push((t, vec![0]));
     }
     if trainers.is_empty() {
         return Ok(());
     }
-    // Learners: staff, partner consultants and customer contacts.
+    // Learners: staff, partner consultants and customer contacts — the trainers are
+    // learners already, from their own certification.
     let mut learners: Vec<Learner> = Vec::new();
+    let already: Vec<i64> = every!(store, LearnerFilter::default())
+        .into_iter()
+        .filter_map(|l: Learner| l.fields.person_id.map(|p| p.get()))
+        .collect();
     for p in people
         .iter()
-        .filter(|p| p.fields.partner_id.is_none())
+        .filter(|p| p.fields.partner_id.is_none() && !already.contains(&p.id))
         .skip(4)
         .take(LEARNERS_EACH)
     {
@@ -216,8 +205,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     }
     for p in people
         .iter()
-        .filter(|p| p.fields.partner_id.is_some())
-        .skip(1)
+        .filter(|p| p.fields.partner_id.is_some() && !already.contains(&p.id))
         .take(LEARNERS_EACH)
     {
         let f = LearnerFields {

@@ -91,6 +91,8 @@ pub async fn install(
     // Courses, trainers, learners and a year of classes; a private class's roster writes
     // its training record, so the money below earns it.
     crate::education::add(store, ctx, org).await?;
+    // Certifications for the courses and learners above, and trainers on their paths.
+    crate::certifications::add(store, ctx, org).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     // The bulk load analysed the time it wrote; what was written since (the ledger's

@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod catalog;
+pub mod certifications;
 mod delivery_acceptance;
 mod delivery_csat;
 mod delivery_escalations;

@@ -13,6 +13,7 @@ mod bulk_records;
 mod calendars;
 mod capacity_rules;
 mod catalog;
+mod certifications;
 mod changes;
 mod common;
 mod db;
@@ -51,6 +52,7 @@ mod time_entries;
 mod time_off;
 mod timesheet_steps;
 mod timesheets;
+mod trainer_paths;
 
 use std::str::FromStr;
 use std::time::Duration;

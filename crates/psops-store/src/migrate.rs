@@ -220,10 +220,22 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0032_classes.sql"),
     },
     Migration {
+        version: 33,
+        name: "certifications",
+        sqlite: include_str!("../migrations/sqlite/0033_certifications.sql"),
+        postgres: include_str!("../migrations/postgres/0033_certifications.sql"),
+    },
+    Migration {
         version: 34,
         name: "partner_funds_count",
         sqlite: include_str!("../migrations/sqlite/0034_partner_funds_count.sql"),
         postgres: include_str!("../migrations/postgres/0034_partner_funds_count.sql"),
+    },
+    Migration {
+        version: 35,
+        name: "trainer_paths",
+        sqlite: include_str!("../migrations/sqlite/0035_trainer_paths.sql"),
+        postgres: include_str!("../migrations/postgres/0035_trainer_paths.sql"),
     },
 ];
 

@@ -12,10 +12,12 @@ mod contract {
     mod candidates;
     mod capacity;
     pub mod catalog;
+    pub mod certifications;
     mod changes;
     mod classes;
     mod closure_csat;
     mod demo_acceptance;
+    mod demo_certifications;
     mod demo_closure_csat;
     mod demo_education;
     mod demo_escalations;
@@ -54,5 +56,6 @@ mod contract {
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;
+    mod trainer_paths;
     mod weekly;
 }

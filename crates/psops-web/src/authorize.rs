@@ -20,6 +20,7 @@ use psops_core::{Error, Id, Result};
 use crate::AppState;
 
 mod catalog;
+pub(crate) mod certifications;
 mod closure_csat;
 pub mod education;
 mod escalations;
@@ -522,8 +523,26 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
                 partner_id: s.partner_id,
             },
         ),
+        "certifications" => (Thing::Entity(Entity::Certification), Resource::Courses),
+        "certification-attempts" | "certificates" => (
+            Thing::Entity(if family == "certificates" {
+                Entity::Certificate
+            } else {
+                Entity::CertificationAttempt
+            }),
+            Resource::Learner {
+                partner_id: s.partner_id,
+            },
+        ),
         "course-trainers" => (
             Thing::Entity(Entity::CourseTrainer),
+            Resource::CourseTrainer {
+                person_id: me,
+                partner_id: s.partner_id,
+            },
+        ),
+        "trainer-paths" => (
+            Thing::Entity(Entity::TrainerCandidacy),
             Resource::CourseTrainer {
                 person_id: me,
                 partner_id: s.partner_id,

@@ -33,6 +33,8 @@ mod matrix_catalog;
 mod matrix_catalog_fixture;
 #[path = "api/matrix_classes.rs"]
 mod matrix_classes;
+#[path = "api/matrix_certifications.rs"]
+mod matrix_certifications;
 #[path = "api/matrix_closure_csat.rs"]
 mod matrix_closure_csat;
 #[path = "api/matrix_education.rs"]
@@ -113,6 +115,8 @@ mod ui_approvals;
 mod ui_browser;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
+#[path = "api/ui_certifications.rs"]
+mod ui_certifications;
 #[path = "api/ui_charts.rs"]
 mod ui_charts;
 #[path = "api/ui_classes.rs"]

@@ -7,6 +7,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod classes;
+mod certification_report;
 mod cli;
 mod config;
 mod csat;

@@ -49,6 +49,10 @@ pub enum ReportCommand {
     /// Per partner: approved hours, revenue, partner cost, margin, CSAT, funds left and
     /// the vetting pipeline, with the totals.
     Partners(crate::partner_report::PartnerReportArgs),
+    /// Per certification: attempts, written, lab and overall pass rates, certificates in force.
+    Certifications(crate::certification_report::CertificationArgs),
+    /// Certificates in force that expire in the next `--days` (90), soonest first.
+    ExpiringCertificates(crate::certification_report::ExpiringArgs),
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +143,8 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Margin(a) => crate::money::run(a, crate::money::Which::Margin).await,
         ReportCommand::Forecast(a) => crate::forecast::report(a).await,
         ReportCommand::Partners(a) => crate::partner_report::run(a).await,
+        ReportCommand::Certifications(a) => crate::certification_report::figures(a).await,
+        ReportCommand::ExpiringCertificates(a) => crate::certification_report::expiring(a).await,
     }
 }
 

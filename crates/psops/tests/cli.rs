@@ -25,6 +25,8 @@ mod browser_scoping;
 mod catalog;
 #[path = "cli/classes.rs"]
 mod classes;
+#[path = "cli/certification_report.rs"]
+mod certification_report;
 #[path = "cli/csat.rs"]
 mod csat;
 #[path = "cli/demo.rs"]

@@ -44,9 +44,14 @@ impl Stored for CourseTrainer {
         ]
     }
 
-    async fn check(tx: &mut Tx, f: &CourseTrainerFields, _me: Option<Id<CourseTrainer>>) -> Result<()> {
+    /// A new course trainer record needs the person's complete path for the course (see
+    /// `crate::trainer_paths::gate`): a trainer is certified by completing it.
+    async fn check(tx: &mut Tx, f: &CourseTrainerFields, me: Option<Id<CourseTrainer>>) -> Result<()> {
         live::<Person>(tx, f.person_id, "person_id", "person").await?;
         live::<Course>(tx, f.course_id, "course_id", "course").await?;
+        if me.is_none() {
+            crate::trainer_paths::gate(tx, f).await?;
+        }
         Ok(())
     }
 

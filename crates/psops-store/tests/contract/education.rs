@@ -246,6 +246,13 @@ async fn a_course_trainer_is_current_on_the_days_it_covers(db: &Db) {
         )
         .await
         .unwrap());
+    // A course trainer record needs the person's complete path for the course.
+    let grader = person(db, "lab.grader@example.com").await;
+    for who in [(staff.id, TrainerPath::Staff), (theirs.id, TrainerPath::ChannelPartner)] {
+        psops_demo::certifications::complete_path(db, &ctx(), who, &c, date!(2026 - 02 - 01), grader.id)
+            .await
+            .expect("complete path");
+    }
     let cert = |person_id, path, expires_on| CourseTrainerFields {
         person_id,
         course_id: c.id,

@@ -15,6 +15,7 @@ mod calendars;
 pub(crate) mod candidates;
 mod capacity;
 mod catalog;
+pub(crate) mod certifications;
 mod changes;
 mod classes;
 mod contacts;
@@ -56,6 +57,7 @@ mod surveys;
 mod time_entries;
 mod time_off;
 mod timesheets;
+mod trainer_paths;
 mod users;
 
 use std::sync::OnceLock;
@@ -109,7 +111,9 @@ use crate::problem::{ApiError, Problem};
         psops_core::partner_funds::WorkAuthorization, psops_core::partner_invoices::PartnerInvoice,
         psops_core::education::learners::Learner, psops_core::education::courses::Course,
         psops_core::education::trainers::CourseTrainer, psops_core::education::classes::TrainingClass,
-        psops_core::education::enrolments::Enrolment
+        psops_core::education::enrolments::Enrolment,
+        psops_core::certifications::Certification, psops_core::certifications::CertificationAttempt,
+        psops_core::certifications::Certificate, psops_core::certifications::trainer_paths::TrainerCandidacy
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),
@@ -186,6 +190,8 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(invoices::router())
         .merge(ledger::router())
         .merge(forecast::router())
+        .merge(certifications::router())
+        .merge(trainer_paths::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

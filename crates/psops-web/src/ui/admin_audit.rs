@@ -281,6 +281,12 @@ fn page_of(kind: Entity, id: i64, after: Option<&Value>) -> Option<String> {
             .and_then(|a| a.get("course_id"))
             .and_then(Value::as_i64)
             .map(|c| format!("/courses/{c}")),
+        Entity::Certification => Some(format!("/certifications/{id}")),
+        Entity::CertificationAttempt | Entity::Certificate => after
+            .and_then(|a| a.get("learner_id"))
+            .and_then(Value::as_i64)
+            .map(|l| format!("/learners/{l}/certifications")),
+        Entity::TrainerCandidacy => Some(format!("/trainer-paths/{id}")),
         Entity::Assignment => after
             .and_then(|a| a.get("project_id"))
             .and_then(Value::as_i64)

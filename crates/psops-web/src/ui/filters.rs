@@ -165,6 +165,7 @@ pub async fn names_by_kind(
         Entity::Sku => of::<psops_core::catalog::Sku>(st, &ids).await,
         Entity::Course => of::<psops_core::education::courses::Course>(st, &ids).await,
         Entity::Learner => of::<psops_core::education::learners::Learner>(st, &ids).await,
+        Entity::Certification => of::<psops_core::certifications::Certification>(st, &ids).await,
         _ => Ok(HashMap::new()),
     }
 }

@@ -143,6 +143,10 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::partner_invoices::sees_partner_invoices(s) {
         nav.push(link("/partner-invoices", "Partner invoices"));
     }
+    // Certifications: those who read learners (the company's staff, a partner's managers).
+    if crate::api::certifications::learners_of(s).is_some() {
+        nav.push(link("/certifications", "Certifications"));
+    }
     if sees_reports(s) {
         nav.push(link("/reports/utilization", "Utilization"));
     }

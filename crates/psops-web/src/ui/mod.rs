@@ -12,6 +12,7 @@ mod approval_week;
 mod approvals;
 mod assets;
 mod catalog;
+mod certifications;
 pub mod charts;
 mod class_page;
 mod compliance;
@@ -71,6 +72,7 @@ mod survey_public;
 mod table;
 mod time_off;
 mod utilization;
+mod verify;
 mod week;
 mod week_grid;
 mod week_load;
@@ -134,6 +136,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/projects/{id}/closure/survey", post(project_closure::send))
         .route("/survey/{token}", get(survey_public::show).post(survey_public::answer))
+        .route("/verify", get(verify::form))
+        .route("/certifications", get(certifications::list))
+        .route("/certifications/{id}", get(certifications::show))
+        .route("/learners/{id}/certifications", get(certifications::learner))
+        .route("/trainer-paths/{id}", get(certifications::trainer_path))
+        .route("/verify/{number}", get(verify::show))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))

@@ -14,6 +14,21 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("approval_week.html", include_str!("../../templates/approval_week.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("class.html", include_str!("../../templates/class.html")),
+    ("verify.html", include_str!("../../templates/verify.html")),
+    (
+        "certifications.html",
+        include_str!("../../templates/certifications.html"),
+    ),
+    ("certification.html", include_str!("../../templates/certification.html")),
+    (
+        "certification_rows.html",
+        include_str!("../../templates/certification_rows.html"),
+    ),
+    (
+        "learner_certifications.html",
+        include_str!("../../templates/learner_certifications.html"),
+    ),
+    ("trainer_path.html", include_str!("../../templates/trainer_path.html")),
     ("table_head.html", include_str!("../../templates/table_head.html")),
     ("table_pager.html", include_str!("../../templates/table_pager.html")),
     ("partner_funds.html", include_str!("../../templates/partner_funds.html")),

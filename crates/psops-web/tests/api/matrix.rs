@@ -279,6 +279,7 @@ pub fn listed() -> Vec<(&'static str, &'static str)> {
         of(crate::matrix_ledger::rows(), |r| (r.0, r.1)),
         of(crate::matrix_education::rows(), |r| (r.0, r.1)),
         of(crate::matrix_classes::rows(), |r| (r.0, r.1)),
+        of(crate::matrix_certifications::rows(), |r| (r.0, r.1)),
         of(crate::matrix_forecast::rows(), |r| (r.0, r.1)),
         of(crate::matrix_partnering::rows(), |r| (r.0, r.1)),
         of(crate::matrix_partner_funds::rows(), |r| (r.0, r.1)),

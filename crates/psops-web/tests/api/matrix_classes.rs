@@ -12,7 +12,7 @@ use psops_core::store::{Created, Records as _, Store, WriteCtx};
 use serde_json::{Value, json};
 use time::macros::date;
 
-use crate::matrix_education::{course, trainer_fields, training_sku};
+use crate::matrix_education::{certified, course, training_sku};
 use crate::matrix_fixture::{Org, next};
 use crate::support::{TestApp, api_tests};
 
@@ -213,11 +213,7 @@ async fn every_class_route_for_every_role(app: TestApp) {
     let git = course(s, sku).await;
     let (staff, partner_a, partner_b) = (org.people[6], org.people[8], org.b_person);
     for person in [staff, partner_a, partner_b] {
-        let _: psops_core::education::trainers::CourseTrainer = made(
-            s.create(&WriteCtx::trusted(), trainer_fields(person, git))
-                .await
-                .expect("certify"),
-        );
+        certified(s, person, git, org.people[0]).await;
     }
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {

@@ -287,6 +287,23 @@ pub fn trainer_fields(person: i64, course: i64) -> CourseTrainerFields {
     }
 }
 
+/// Completes the person's path for the course (a course trainer record needs it), graded
+/// by `grader`; once per person and course.
+async fn path(s: &dyn Store, person: i64, course: i64, grader: i64) {
+    let c: Course = s.get(Id::new(course)).await.expect("course");
+    let who = (Id::new(person), TrainerPath::Staff);
+    psops_demo::certifications::complete_path(s, &WriteCtx::trusted(), who, &c, date!(2026 - 01 - 01), Id::new(grader))
+        .await
+        .expect("path");
+}
+
+/// A course trainer record for `person`, once their path for the course is complete
+/// (its lab graded by `grader`).
+pub async fn certified(s: &dyn Store, person: i64, course: i64, grader: i64) -> i64 {
+    path(s, person, course, grader).await;
+    trainer(s, person, course).await
+}
+
 async fn trainer(s: &dyn Store, person: i64, course: i64) -> i64 {
     let t: CourseTrainer = made(
         s.create(&WriteCtx::trusted(), trainer_fields(person, course))
@@ -301,6 +318,10 @@ async fn every_education_route_for_every_role(app: TestApp) {
     let s = app.store.as_ref();
     let sku = training_sku(s).await;
     let shared = course(s, sku).await;
+    // Each trainer the rows certify has completed their path for the course.
+    for person in [org.people[8], org.b_person, org.people[6]] {
+        path(s, person, shared, org.people[0]).await;
+    }
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
         let expected = crate::matrix_fixture::statuses(method, path, expected);

@@ -8,7 +8,7 @@ use psops_core::auth::Role;
 use psops_core::store::Records as _;
 
 use crate::matrix_classes::class;
-use crate::matrix_education::{course, trainer_fields, training_sku};
+use crate::matrix_education::{certified, course, training_sku};
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
 use crate::ui_browser::{Browser, web_user};
@@ -23,14 +23,7 @@ async fn the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page(a
     let sku = training_sku(s).await;
     let git = course(s, sku).await;
     let trainer = org.people[CONSULTANT];
-    let _: psops_core::education::trainers::CourseTrainer = match s
-        .create(&psops_core::store::WriteCtx::trusted(), trainer_fields(trainer, git))
-        .await
-        .expect("certify")
-    {
-        psops_core::store::Created::New(t) => t,
-        psops_core::store::Created::Replayed(_) => panic!("replayed"),
-    };
+    certified(s, trainer, git, org.people[0]).await;
     let (c, enrolment) = class(s, git, trainer).await;
     web_user(s, "cory@org.example", vec![Role::Consultant], Some(trainer)).await;
     web_user(

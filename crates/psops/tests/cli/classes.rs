@@ -3,6 +3,11 @@
 //! (making the new ones), sets the days they attended, and refuses — naming the line
 //! and the rule — a row past the class's seats or with a day outside the class.
 
+use psops_core::Id;
+use psops_core::education::courses::Course;
+use psops_core::store::WriteCtx;
+use psops_core::store::prelude::*;
+use psops_store::{Db, OpenOptions};
 use serde_json::{Value, json};
 
 use crate::browser::PASSWORD;
@@ -13,9 +18,31 @@ fn id(v: &Value) -> i64 {
     v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
 }
 
+/// Certifies `trainer` for `course` through a complete staff path (the only way a course
+/// trainer record is made), its lab graded by `grader`, as of 2026-01-01.
+fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let opts = OpenOptions {
+            migrate: false,
+            max_connections: 1,
+        };
+        let store = Db::open(&db.url, opts).await.expect("open");
+        let course: Course = store.get(Id::new(course)).await.expect("course");
+        let on = time::macros::date!(2026 - 01 - 01);
+        psops_demo::certifications::certify_trainer(&store, &WriteCtx::trusted(), Id::new(trainer), &course, on, Id::new(grader))
+            .await
+            .expect("certify the trainer");
+        store.close().await;
+    });
+}
+
 /// A production course, its certified trainer and a two-day public class with one add-on
 /// seat (13 seats). Returns the class's id.
-fn class(server: &Server, admin: &str) -> i64 {
+fn class(db: &TestDb, server: &Server, admin: &str) -> i64 {
     let ty = id(&post(
         server,
         admin,
@@ -49,12 +76,14 @@ fn class(server: &Server, admin: &str) -> i64 {
         json!({"name": "Tess Trainer", "email": "tess@example.com", "function": "engineer", "region": "EMEA",
                "employment_start": "2025-01-01"}),
     ));
-    post(
+    let grader = id(&post(
         server,
         admin,
-        "/api/v1/course-trainers",
-        json!({"person_id": trainer, "course_id": course, "path": "staff", "certified_on": "2026-01-01"}),
-    );
+        "/api/v1/people",
+        json!({"name": "Gail Grader", "email": "gail@example.com", "function": "engineer", "region": "EMEA",
+               "employment_start": "2020-01-01"}),
+    ));
+    certify(db, trainer, course, grader);
     id(&post(
         server,
         admin,
@@ -81,7 +110,7 @@ fn a_roster_is_imported_from_the_command_line() {
     run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
     let token = crate::create_token(&db, "admin@example.com", "classes");
     let server = Server::start(&db, &[]);
-    let class = class(&server, &token);
+    let class = class(&db, &server, &token);
     drop(server);
     let mut csv = String::from("name,email,organisation,attended\n");
     for n in 1..=14 {
