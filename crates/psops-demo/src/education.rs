@@ -1,7 +1,8 @@
 //! The demo's education services, through the real store calls: the handbook's courses
 //! (Git fundamentals, CI/CD, Agile portfolio management, security essentials, system
 //! administration — in production — and one still in review), trainers certified per
-//! course through a complete certification path (one a partner's consultant), learners from
+//! course through a complete certification path (one expiring soon, one a partner's
+//! consultant), learners from
 //! the staff, the partners and the customers' contacts, and a year of classes: a public
 //! class every three weeks and a private class for each training project, each with its
 //! registrations and attendance. The classes that ended have their roster in — which
@@ -167,8 +168,15 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     for (i, t) in staff.iter().enumerate() {
         // Each staff trainer teaches three of the five courses, overlapping.
         let teaches: Vec<usize> = (0..3).map(|k| (i + k) % live.len()).collect();
-        for c in &teaches {
-            crate::certifications::certify_trainer(store, ctx, Id::new(*t), live[*c], certified_on, grader).await?;
+        for (k, c) in teaches.iter().enumerate() {
+            // The first trainer's first certification was earned long ago: it lapses with
+            // their course certificate (two years) soon after today.
+            let on = if i == 0 && k == 0 {
+                end - Duration::days(600)
+            } else {
+                certified_on
+            };
+            crate::certifications::certify_trainer(store, ctx, Id::new(*t), live[*c], on, grader).await?;
         }
         trainers.push((*t, teaches));
     }

@@ -31,10 +31,10 @@ mod matrix_acceptance_fixture;
 mod matrix_catalog;
 #[path = "api/matrix_catalog_fixture.rs"]
 mod matrix_catalog_fixture;
-#[path = "api/matrix_classes.rs"]
-mod matrix_classes;
 #[path = "api/matrix_certifications.rs"]
 mod matrix_certifications;
+#[path = "api/matrix_classes.rs"]
+mod matrix_classes;
 #[path = "api/matrix_closure_csat.rs"]
 mod matrix_closure_csat;
 #[path = "api/matrix_education.rs"]

@@ -23,10 +23,10 @@ mod browser_partners;
 mod browser_scoping;
 #[path = "cli/catalog.rs"]
 mod catalog;
-#[path = "cli/classes.rs"]
-mod classes;
 #[path = "cli/certification_report.rs"]
 mod certification_report;
+#[path = "cli/classes.rs"]
+mod classes;
 #[path = "cli/csat.rs"]
 mod csat;
 #[path = "cli/demo.rs"]

@@ -40,7 +40,7 @@ crate::stories!(
 
 async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
     // A course trainer record needs the person's complete path for the course first.
-    let grader = person(db, &format!("grader.of.{}@example.com", trainer.id)).await;
+    let grader = person(db, &format!("grader.{}.{}@example.com", trainer.id, course.id)).await;
     let who = (trainer.id, TrainerPath::Staff);
     psops_demo::certifications::complete_path(db, &ctx(), who, course, date!(2026 - 01 - 01), grader.id)
         .await

@@ -5,7 +5,6 @@
 //! company's trainers; operations gets the scheduling form.
 
 use psops_core::auth::Role;
-use psops_core::store::Records as _;
 
 use crate::matrix_classes::class;
 use crate::matrix_education::{certified, course, training_sku};

@@ -33,9 +33,16 @@ fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
         let store = Db::open(&db.url, opts).await.expect("open");
         let course: Course = store.get(Id::new(course)).await.expect("course");
         let on = time::macros::date!(2026 - 01 - 01);
-        psops_demo::certifications::certify_trainer(&store, &WriteCtx::trusted(), Id::new(trainer), &course, on, Id::new(grader))
-            .await
-            .expect("certify the trainer");
+        psops_demo::certifications::certify_trainer(
+            &store,
+            &WriteCtx::trusted(),
+            Id::new(trainer),
+            &course,
+            on,
+            Id::new(grader),
+        )
+        .await
+        .expect("certify the trainer");
         store.close().await;
     });
 }
