@@ -5,6 +5,7 @@ use psops_core::code::Code;
 use psops_core::education::courses::Course;
 use psops_core::education::trainers::{CourseTrainer, CourseTrainerFields, CourseTrainerFilter, CourseTrainerSort};
 use psops_core::people::Person;
+use psops_core::store::WriteCtx;
 use psops_core::{Id, Result};
 
 use super::person_scope;
@@ -51,6 +52,16 @@ impl Stored for CourseTrainer {
         live::<Course>(tx, f.course_id, "course_id", "course").await?;
         if me.is_none() {
             crate::trainer_paths::gate(tx, f).await?;
+        }
+        Ok(())
+    }
+
+    /// A change of path, or a certification day moved earlier, certifies anew: the same
+    /// complete path is needed for the new path on the new day. Ending a certification
+    /// (its expiry) or moving its day later needs nothing more.
+    async fn changing(tx: &mut Tx, _ctx: &WriteCtx, before: &Self, after: &CourseTrainerFields) -> Result<()> {
+        if after.path != before.fields.path || after.certified_on < before.fields.certified_on {
+            crate::trainer_paths::gate(tx, after).await?;
         }
         Ok(())
     }

@@ -11,7 +11,7 @@ use psops_core::certifications::trainer_paths::{
     CandidacyFields, CandidacyPatch, Delivery, DeliveryKind, Item, RecordedScore, ScoreSource, TrainerCandidacy,
 };
 use psops_core::education::courses::{Course, CourseState};
-use psops_core::education::trainers::{CourseTrainerFields, TrainerPath};
+use psops_core::education::trainers::{CourseTrainerFields, CourseTrainerPatch, TrainerPath};
 use psops_core::partners::PartnerId;
 use psops_core::people::{Function, PersonId};
 use psops_core::rule::Rule;
@@ -209,6 +209,28 @@ async fn a_trainer_is_certified_only_by_a_complete_path(db: &Db) {
     assert!(
         matches!(e, Error::Conflict(ref f) if f.rule == Rule::AlreadyCertified),
         "{e:?}"
+    );
+    // An edit certifies no further than the path: another path, or a day before the
+    // path was complete, is refused; ending the certification is an edit like any other.
+    let other_path = CourseTrainerPatch {
+        path: Some(TrainerPath::ChannelPartner),
+        ..Default::default()
+    };
+    let message = refused(db.update(&ctx(), trainer.id, None, other_path).await.unwrap_err());
+    assert!(message.contains("no certification path"), "{message}");
+    let earlier = CourseTrainerPatch {
+        certified_on: Some(date!(2026 - 01 - 15)),
+        ..Default::default()
+    };
+    refused(db.update(&ctx(), trainer.id, None, earlier).await.unwrap_err());
+    let ended = CourseTrainerPatch {
+        expires_on: Some(Some(date!(2026 - 09 - 30))),
+        ..Default::default()
+    };
+    let ended = db.update(&ctx(), trainer.id, None, ended).await.unwrap();
+    assert_eq!(
+        (ended.fields.path, ended.fields.certified_on, ended.fields.expires_on),
+        (TrainerPath::Staff, date!(2026 - 06 - 01), Some(date!(2026 - 09 - 30)))
     );
 
     // A later candidate shadows a certified trainer: someone who is not one does not count.
