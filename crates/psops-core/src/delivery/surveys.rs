@@ -96,13 +96,45 @@ pub struct Survey {
 
 impl Survey {
     pub fn state(&self, now: OffsetDateTime) -> SurveyState {
-        if self.answered_at.is_some() {
-            SurveyState::Answered
-        } else if now >= self.expires_at {
-            SurveyState::Expired
-        } else {
-            SurveyState::Sent
-        }
+        link_state(self.answered_at, self.expires_at, now)
+    }
+}
+
+/// Where a survey link is at `now`: used once answered, expired from its expiry on. A
+/// project's survey and a training class's survey follow the same rule.
+pub fn link_state(answered_at: Option<OffsetDateTime>, expires_at: OffsetDateTime, now: OffsetDateTime) -> SurveyState {
+    if answered_at.is_some() {
+        SurveyState::Answered
+    } else if now >= expires_at {
+        SurveyState::Expired
+    } else {
+        SurveyState::Sent
+    }
+}
+
+/// The refusal of a second answer through a link.
+pub fn already_answered() -> Error {
+    Error::conflict(
+        "token",
+        Rule::SingleUse,
+        "this survey has already been answered; a link works once",
+    )
+}
+
+/// Refuses an answer unless the link is still waiting for one at `now`.
+pub fn check_answerable(
+    answered_at: Option<OffsetDateTime>,
+    expires_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<()> {
+    match link_state(answered_at, expires_at, now) {
+        SurveyState::Answered => Err(already_answered()),
+        SurveyState::Expired => Err(Error::conflict(
+            "token",
+            Rule::Expired,
+            format!("this survey's link expired on {}", expires_at.date()),
+        )),
+        SurveyState::Sent => Ok(()),
     }
 }
 
@@ -140,6 +172,15 @@ pub struct SurveyAnswer {
 }
 
 impl SurveyAnswer {
+    /// The comment as kept: trimmed, none when blank.
+    pub fn kept_comment(&self) -> Option<String> {
+        self.comment
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+    }
+
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
         c.check(

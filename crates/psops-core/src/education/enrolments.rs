@@ -184,6 +184,21 @@ pub trait ClassStore: RecordStore<TrainingClass> + RecordStore<Enrolment> {
         base: &str,
         now: OffsetDateTime,
     ) -> Result<RosterOutcome>;
+    /// What a training survey link's token leads to at `now`.
+    async fn open_class_survey(
+        &self,
+        token: &str,
+        now: OffsetDateTime,
+    ) -> Result<crate::education::class_surveys::OpenedClassSurvey>;
+    /// Records the answer of the link's holder, once, before it expires (409 after; 404
+    /// for an unknown token), audited as the learner.
+    async fn answer_class_survey(
+        &self,
+        token: &str,
+        answer: crate::delivery::surveys::SurveyAnswer,
+        request_id: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<crate::education::class_surveys::ClassSurvey>;
 }
 
 /// The training survey's mail to an attending learner.

@@ -3,6 +3,7 @@
 //! course, and the classes that deliver one on dates with a roster. See
 //! `docs/education.md`.
 
+pub mod class_surveys;
 pub mod classes;
 pub mod courses;
 pub mod enrolments;

@@ -285,24 +285,8 @@ impl SurveyStore for Db {
         let before = by_hash(&mut tx, &s::token_hash(token), lock)
             .await?
             .ok_or_else(unknown)?;
-        match before.state(now) {
-            s::SurveyState::Answered => {
-                return Err(Error::conflict(
-                    "token",
-                    Rule::SingleUse,
-                    "this survey has already been answered; a link works once",
-                ));
-            }
-            s::SurveyState::Expired => {
-                return Err(Error::conflict(
-                    "token",
-                    Rule::Expired,
-                    format!("this survey's link expired on {}", before.expires_at.date()),
-                ));
-            }
-            s::SurveyState::Sent => {}
-        }
-        let comment = answer.comment.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
+        s::check_answerable(before.answered_at, before.expires_at, now)?;
+        let comment = answer.kept_comment();
         // The answered_at IS NULL condition makes a second answer racing this one update
         // nothing (SQLite serialises writers; PostgreSQL holds the row).
         let row = tx
@@ -317,7 +301,7 @@ impl SurveyStore for Db {
                 .bind(before.id),
             )
             .await?
-            .ok_or_else(|| Error::conflict("token", Rule::SingleUse, "this survey has already been answered"))?;
+            .ok_or_else(s::already_answered)?;
         let after = read(&row)?;
         let mut ctx = WriteCtx::trusted();
         ctx.via = Some(format!("survey:contact:{}", after.contact_id));

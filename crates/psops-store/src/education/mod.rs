@@ -1,6 +1,7 @@
 //! Education services in SQL: learners, courses and course trainers (plain record kinds
 //! whose rules are `psops_core::education`'s).
 
+mod class_surveys;
 mod classes;
 mod courses;
 mod enrolments;

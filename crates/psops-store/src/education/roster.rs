@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use psops_core::audit::AuditAction;
 use psops_core::code::Code;
-use psops_core::delivery::surveys::new_token;
+use psops_core::delivery::surveys::{SurveyAnswer, new_token};
+use psops_core::education::class_surveys::{ClassSurvey, OpenedClassSurvey};
 use psops_core::education::classes::{ClassId, ClassStatus, TrainingClass};
 use psops_core::education::courses::Course;
 use psops_core::education::enrolments::{
@@ -89,6 +90,20 @@ fn fixed(
 
 #[async_trait]
 impl ClassStore for Db {
+    async fn open_class_survey(&self, token: &str, now: OffsetDateTime) -> Result<OpenedClassSurvey> {
+        super::class_surveys::open(self, token, now).await
+    }
+
+    async fn answer_class_survey(
+        &self,
+        token: &str,
+        answer: SurveyAnswer,
+        request_id: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<ClassSurvey> {
+        super::class_surveys::answer(self, token, answer, request_id, now).await
+    }
+
     async fn roster(&self, class: ClassId) -> Result<Vec<RosterLine>> {
         let mut tx = self.pools.begin().await?;
         let lines = roster_in(&mut tx, class).await?;

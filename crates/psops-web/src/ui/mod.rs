@@ -136,6 +136,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/projects/{id}/closure/survey", post(project_closure::send))
         .route("/survey/{token}", get(survey_public::show).post(survey_public::answer))
+        .route(
+            "/training-survey/{token}",
+            get(survey_public::show_training).post(survey_public::answer_training),
+        )
         .route("/verify", get(verify::form))
         .route("/certifications", get(certifications::list))
         .route("/certifications/{id}", get(certifications::show))
