@@ -6,6 +6,9 @@
 //! record — which recognition earns — and sends each attending learner with an e-mail the
 //! training survey, after which the class no longer changes.
 
+use psops_core::audit::AuditFilter;
+use psops_core::delivery::surveys::SurveyAnswer;
+use psops_core::education::class_surveys::{ClassSurveyView, OpenedClassSurvey};
 use psops_core::education::classes::{
     ClassAudience, ClassDelivery, ClassStatus, TrainingClass, TrainingClassFields, TrainingClassPatch,
 };
@@ -36,6 +39,7 @@ crate::stories!(
     only_a_production_course_with_a_certified_trainer_is_scheduled,
     a_class_seats_twelve_plus_its_add_on_seats,
     the_roster_completes_a_private_class_releasing_its_revenue_and_surveys,
+    a_learner_answers_the_training_survey_once_before_it_expires,
 );
 
 async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
@@ -370,4 +374,160 @@ async fn the_roster_completes_a_private_class_releasing_its_revenue_and_surveys(
     };
     assert!(db.update(&ctx(), class.id, None, edit).await.is_err());
     assert!(register(db, &class, &learner(db, 4, true).await).await.is_err());
+}
+
+/// The token at the end of a training survey mail's link.
+fn token_in(body: &str) -> String {
+    let at = body.find("/training-survey/").expect("a training survey link") + "/training-survey/".len();
+    body[at..].chars().take_while(char::is_ascii_hexdigit).collect()
+}
+
+async fn a_learner_answers_the_training_survey_once_before_it_expires(db: &Db) {
+    let trainer = person(db, "survey.trainer@example.com").await;
+    let rust = course(db, "Rust for services", CourseState::Production).await;
+    certify(db, &trainer, &rust, None).await;
+    let class: TrainingClass = new(db.create(&ctx(), public(&rust, &trainer)).await.unwrap());
+    let (one, two) = (learner(db, 1, true).await, learner(db, 2, true).await);
+    let regs = [
+        register(db, &class, &one).await.unwrap(),
+        register(db, &class, &two).await.unwrap(),
+    ];
+    let grid = Attendance {
+        rows: regs
+            .iter()
+            .map(|r| AttendanceRow {
+                enrolment_id: r.id,
+                days: vec![date!(2026 - 06 - 15)],
+            })
+            .collect(),
+    };
+    db.mark_attendance(&ctx(), class.id, grid).await.unwrap();
+    let sent_at = datetime!(2026 - 06 - 18 10:00 UTC);
+    let roster = RosterSubmission {
+        submitted_on: date!(2026 - 06 - 18),
+    };
+    let done = db
+        .submit_roster(&ctx(), class.id, roster, "https://psops.example.com", sent_at)
+        .await
+        .unwrap();
+    assert_eq!(done.surveys_sent, 2);
+    let mails = psops_store::testing::queued_notices(db).await;
+    let mut tokens = Vec::new();
+    for email in ["learner1@customer.example", "learner2@customer.example"] {
+        let (_, _, about) = mails.iter().find(|m| m.1 == email).expect("a mail to the learner");
+        let about = about.clone().expect("what the mail is about");
+        let notices = psops_store::testing::notices_about(db, &about).await;
+        tokens.push(token_in(&notices[0].3));
+    }
+    let (first, second) = (tokens[0].clone(), tokens[1].clone());
+    assert_eq!(first.len(), 64, "256 bits in hex");
+
+    // The page shows the course, its dates and the learner's name.
+    let now = sent_at + time::Duration::days(1);
+    assert_eq!(
+        db.open_class_survey(&first, now).await.unwrap(),
+        OpenedClassSurvey::Open(ClassSurveyView {
+            course: "Rust for services".into(),
+            start_date: date!(2026 - 06 - 15),
+            end_date: date!(2026 - 06 - 17),
+            learner: "Learner 01".into(),
+        })
+    );
+    let unknown = "0".repeat(64);
+    assert_eq!(
+        db.open_class_survey(&unknown, now).await.unwrap(),
+        OpenedClassSurvey::Unknown
+    );
+    assert_eq!(
+        db.open_class_survey("../etc", now).await.unwrap(),
+        OpenedClassSurvey::Unknown
+    );
+
+    let answer = |score: i64, comment: &str| SurveyAnswer {
+        score,
+        comment: Some(comment.into()),
+    };
+    let bad = db
+        .answer_class_survey(&first, answer(6, ""), None, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(bad, Error::Invalid(ref e) if e[0].rule == Rule::Score),
+        "{bad:?}"
+    );
+    let answered = db
+        .answer_class_survey(&first, answer(4, "  Clear and practical  "), Some("req-7".into()), now)
+        .await
+        .unwrap();
+    assert_eq!(answered.enrolment_id, regs[0].id);
+    assert_eq!(answered.score, Some(4));
+    assert_eq!(answered.comment.as_deref(), Some("Clear and practical"));
+    assert_eq!(answered.answered_at, Some(now));
+
+    // Once only: a second answer is refused and the first stands.
+    let again = db
+        .answer_class_survey(&first, answer(1, "changed my mind"), None, now)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, Error::Conflict(ref f) if f.rule == Rule::SingleUse),
+        "{again:?}"
+    );
+    assert_eq!(
+        db.open_class_survey(&first, now).await.unwrap(),
+        OpenedClassSurvey::Answered
+    );
+    // An unknown token, and an expired one (links are good for 30 days).
+    let nobody = db
+        .answer_class_survey(&unknown, answer(5, ""), None, now)
+        .await
+        .unwrap_err();
+    assert!(matches!(nobody, Error::NotFound { .. }), "{nobody:?}");
+    let late = sent_at + time::Duration::days(30);
+    assert_eq!(
+        db.open_class_survey(&second, late).await.unwrap(),
+        OpenedClassSurvey::Expired
+    );
+    let expired = db
+        .answer_class_survey(&second, answer(5, ""), None, late)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(expired, Error::Conflict(ref f) if f.rule == Rule::Expired),
+        "{expired:?}"
+    );
+
+    // The answer is in the audit log, as the learner, with the stored score and comment.
+    let log = db
+        .list_audit(
+            &AuditFilter {
+                entity: Some("class_survey".into()),
+                entity_id: Some(answered.id.get()),
+                ..Default::default()
+            },
+            PageRequest { after: None, limit: 10 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(log.items.len(), 2, "sent and answered");
+    let entry = log.items.iter().find(|e| e.via.is_some()).expect("the answer's entry");
+    assert_eq!(
+        entry.via.as_deref(),
+        Some(format!("class_survey:enrolment:{}", regs[0].id).as_str())
+    );
+    assert_eq!(entry.request_id.as_deref(), Some("req-7"));
+    let after = entry.after.clone().expect("the answer");
+    assert_eq!(after["score"], 4);
+    assert_eq!(after["comment"], "Clear and practical");
+    let other = db
+        .list_audit(
+            &AuditFilter {
+                entity: Some("class_survey".into()),
+                ..Default::default()
+            },
+            PageRequest { after: None, limit: 10 },
+        )
+        .await
+        .unwrap();
+    assert_eq!(other.items.len(), 3, "two sent, one answered; refusals write nothing");
 }
