@@ -36,6 +36,7 @@ async fn every_response_carries_the_security_headers(app: TestApp) {
         "/readyz",
         "/sign-in",
         "/survey/0000000000000000000000000000000000000000000000000000000000000000",
+        "/training-survey/0000000000000000000000000000000000000000000000000000000000000000",
         "/assets/style.css",
         "/nowhere",
         "/api/v1/people",
