@@ -27,6 +27,7 @@ use crate::assignments::missing;
 use crate::common::{Exec, ensure_exists, eq, meta, search};
 use crate::db::{Row, Sql, Tx, Value, json_text, sql};
 use crate::record::{Order, Stored, table};
+use crate::rollups::push_list;
 
 #[async_trait]
 impl Stored for PrimeSow {
@@ -323,7 +324,8 @@ impl PartnerFundsStore for Db {
                 return Ok(Some(kept));
             }
             let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
-            in_list(&mut q, changed.iter().map(|c| c.person));
+            push_list(&mut q, &changed.iter().map(|c| c.person).collect::<Vec<_>>());
+            q.push(")");
             let partners: i64 = pools.one(q).await?.get("n")?;
             Ok((partners == 0).then_some(kept))
         };
@@ -348,7 +350,8 @@ impl Db {
             "SELECT {} FROM prime_sows WHERE id IN (",
             table::<PrimeSow>().columns
         ));
-        in_list(&mut q, ids.iter().map(|i| i.get()));
+        push_list(&mut q, &ids.iter().map(|i| i.get()).collect::<Vec<_>>());
+        q.push(")");
         let mut found: HashMap<i64, PrimeSow> = HashMap::new();
         for r in self.pools.all(q).await? {
             let s = <PrimeSow as Stored>::read(&r)?;
@@ -367,7 +370,8 @@ impl Db {
             "SELECT {} FROM work_authorizations WHERE archived_at IS NULL AND prime_sow_id IN (",
             table::<WorkAuthorization>().columns
         ));
-        in_list(&mut q, ids.iter().map(|i| i.get()));
+        push_list(&mut q, &ids.iter().map(|i| i.get()).collect::<Vec<_>>());
+        q.push(")");
         q.push(" ORDER BY id");
         let was = self
             .pools
@@ -410,14 +414,6 @@ impl Db {
     }
 }
 
-/// Appends `a, b, c)` — the rest of an `IN (` list of ids.
-fn in_list(q: &mut Sql, ids: impl Iterator<Item = i64>) {
-    for (i, id) in ids.enumerate() {
-        q.push(if i == 0 { "" } else { ", " }).push_bind(id);
-    }
-    q.push(")");
-}
-
 /// Approved entries of the partners' consultants under the live work authorizations of
 /// some prime SOWs, counted by (authorization, role, minutes): each entry goes to the
 /// first of its partner's live authorizations (by id) in force on its day on its
@@ -454,7 +450,8 @@ impl Db {
         }
         let by_id: HashMap<i64, &WorkAuthorization> = was.iter().map(|w| (w.id.get(), w)).collect();
         let mut q = sql(CONSUMED);
-        in_list(&mut q, sows.iter().map(|i| i.get()));
+        push_list(&mut q, &sows.iter().map(|i| i.get()).collect::<Vec<_>>());
+        q.push(")");
         q.push(") x GROUP BY wa_id, priced_role, minutes");
         // Authorizations with hours in a role they price no rate for: pricing then looks
         // further (a later authorization in force, the consultant's own cost rate), which
@@ -494,7 +491,11 @@ impl Db {
         let mut out = HashMap::new();
         let mut partner_of: HashMap<i64, PartnerId> = HashMap::new();
         let mut q = sql("SELECT id, partner_id FROM prime_sows WHERE id IN (");
-        in_list(&mut q, was.iter().map(|w| w.fields.prime_sow_id.get()));
+        push_list(
+            &mut q,
+            &was.iter().map(|w| w.fields.prime_sow_id.get()).collect::<Vec<_>>(),
+        );
+        q.push(")");
         for r in self.pools.all(q).await? {
             partner_of.insert(r.get("id")?, r.id("partner_id")?);
         }

@@ -6,6 +6,7 @@ pub(crate) mod closure;
 mod escalations;
 mod health;
 pub(crate) mod lifecycle;
+pub(crate) mod links;
 mod portfolio;
 mod raid;
 mod surveys;

@@ -26,6 +26,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::Db;
 use crate::db::{Row, Tx, sql};
+use crate::delivery::links::{self, Linked};
 use crate::record::table;
 
 const COLUMNS: &str = "id, project_id, contact_id, to_name, to_email, offering, sent_by, sent_at, expires_at, \
@@ -85,11 +86,27 @@ async fn offering_of(tx: &mut Tx, project: ProjectId, project_type: ProjectType)
     })
 }
 
-async fn by_hash(tx: &mut Tx, hash: &str, lock: &str) -> Result<Option<Survey>> {
-    tx.optional(sql(format!("SELECT {COLUMNS} FROM surveys WHERE token_hash = $1{lock}")).bind(hash))
-        .await?
-        .map(|r| read(&r))
-        .transpose()
+impl Linked for Survey {
+    const TABLE: &'static str = "surveys";
+    const COLUMNS: &'static str = COLUMNS;
+    const ALSO: &'static str = ", version = version + 1, updated_at = $1";
+    const ENTITY: Entity = Entity::Survey;
+
+    fn read(r: &Row) -> Result<Survey> {
+        read(r)
+    }
+    fn id(&self) -> i64 {
+        self.id.get()
+    }
+    fn answered_at(&self) -> Option<OffsetDateTime> {
+        self.answered_at
+    }
+    fn expires_at(&self) -> OffsetDateTime {
+        self.expires_at
+    }
+    fn via(&self) -> String {
+        format!("survey:contact:{}", self.contact_id)
+    }
 }
 
 #[async_trait]
@@ -242,11 +259,8 @@ impl SurveyStore for Db {
     }
 
     async fn open_survey(&self, token: &str, now: OffsetDateTime) -> Result<Opened> {
-        if !s::plausible_token(token) {
-            return Ok(Opened::Unknown);
-        }
         let mut tx = self.pools.begin().await?;
-        let Some(survey) = by_hash(&mut tx, &s::token_hash(token), "").await? else {
+        let Some(survey) = links::by_token::<Survey>(&mut tx, token, false).await? else {
             return Ok(Opened::Unknown);
         };
         Ok(match survey.state(now) {
@@ -275,49 +289,7 @@ impl SurveyStore for Db {
         request_id: Option<String>,
         now: OffsetDateTime,
     ) -> Result<Survey> {
-        let unknown = || Error::not_found(Thing::Entity(Entity::Survey), "");
-        if !s::plausible_token(token) {
-            return Err(unknown());
-        }
-        answer.validate()?;
-        let mut tx = self.pools.begin().await?;
-        let lock = tx.for_update();
-        let before = by_hash(&mut tx, &s::token_hash(token), lock)
-            .await?
-            .ok_or_else(unknown)?;
-        s::check_answerable(before.answered_at, before.expires_at, now)?;
-        let comment = answer.kept_comment();
-        // The answered_at IS NULL condition makes a second answer racing this one update
-        // nothing (SQLite serialises writers; PostgreSQL holds the row).
-        let row = tx
-            .optional(
-                sql(format!(
-                    "UPDATE surveys SET answered_at = $1, score = $2, comment = $3, version = version + 1, \
-                     updated_at = $1 WHERE id = $4 AND answered_at IS NULL RETURNING {COLUMNS}"
-                ))
-                .bind(now)
-                .bind(answer.score)
-                .bind(comment)
-                .bind(before.id),
-            )
-            .await?
-            .ok_or_else(s::already_answered)?;
-        let after = read(&row)?;
-        let mut ctx = WriteCtx::trusted();
-        ctx.via = Some(format!("survey:contact:{}", after.contact_id));
-        ctx.request_id = request_id;
-        crate::audit::record(
-            &mut tx,
-            &ctx,
-            Entity::Survey,
-            after.id.get(),
-            AuditAction::Update,
-            Some(&before),
-            Some(&after),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(after)
+        links::answer(self, token, answer, request_id, now).await
     }
 
     async fn csat_report(&self, by: CsatBy) -> Result<Vec<CsatRow>> {

@@ -101,7 +101,7 @@ impl ClassStore for Db {
         request_id: Option<String>,
         now: OffsetDateTime,
     ) -> Result<ClassSurvey> {
-        super::class_surveys::answer(self, token, answer, request_id, now).await
+        crate::delivery::links::answer(self, token, answer, request_id, now).await
     }
 
     async fn roster(&self, class: ClassId) -> Result<Vec<RosterLine>> {

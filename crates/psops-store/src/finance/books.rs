@@ -68,18 +68,7 @@ async fn read(db: &Db, project: Option<ProjectId>) -> Result<Books> {
         live::<FxRate>(pools),
         async { Ok::<_, psops_core::Error>(pools.all(roles).await?) },
     )?;
-    let roles = roles
-        .iter()
-        .map(|r| {
-            Ok(RoleOn {
-                person: r.id("person_id")?,
-                project: r.id("project_id")?,
-                role: r.code("role")?,
-                start: r.get("start_date")?,
-                end: r.get("end_date")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let roles = roles.iter().map(role_on).collect::<Result<Vec<_>>>()?;
     let books = Books::new(reporting, &card, &overrides, &costs, &fx, &roles);
     if project.is_some() {
         return Ok(books);
@@ -92,6 +81,17 @@ async fn read(db: &Db, project: Option<ProjectId>) -> Result<Books> {
     }
     let authorized = crate::partner_funds::authorized(&mut pools).await?;
     Ok(books.with_authorizations(&people, authorized))
+}
+
+/// An assignment's role over its dates, as pricing reads it.
+fn role_on(r: &crate::db::Row) -> Result<RoleOn> {
+    Ok(RoleOn {
+        person: r.id("person_id")?,
+        project: r.id("project_id")?,
+        role: r.code("role")?,
+        start: r.get("start_date")?,
+        end: r.get("end_date")?,
+    })
 }
 
 /// The books one partner's consultants' hours are priced at their authorised rate by:
@@ -108,20 +108,7 @@ pub(crate) async fn partner_books<E: crate::common::Exec>(
          AND person_id IN (SELECT id FROM people WHERE partner_id = $1)",
     )
     .bind(partner);
-    let roles = e
-        .all(q)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(RoleOn {
-                person: r.id("person_id")?,
-                project: r.id("project_id")?,
-                role: r.code("role")?,
-                start: r.get("start_date")?,
-                end: r.get("end_date")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let roles = e.all(q).await?.iter().map(role_on).collect::<Result<Vec<_>>>()?;
     let people = crate::partner_funds::partner_people_of(e, partner).await?;
     let authorized = crate::partner_funds::authorized_of(e, partner).await?;
     Ok(Books::new(reporting, &[], &[], &[], &[], &roles).with_authorizations(&people, authorized))
