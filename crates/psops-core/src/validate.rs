@@ -45,6 +45,25 @@ impl Checks {
         self.optional_text(Some(value), field, max)
     }
 
+    /// A code: a required text of at most `max` characters made of letters, digits, '-',
+    /// '_' and '.' only, surrounding blanks aside.
+    pub fn code(&mut self, value: &str, field: &str, max: usize) -> &mut Self {
+        self.text(value, field, max);
+        self.check_with(
+            value
+                .trim()
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
+            || {
+                (
+                    field.into(),
+                    Rule::InvalidValue,
+                    format!("{field} may hold letters, digits, '-', '_' and '.' only"),
+                )
+            },
+        )
+    }
+
     /// An optional text: when present, at most `max` characters.
     pub fn optional_text(&mut self, value: Option<&str>, field: &str, max: usize) -> &mut Self {
         if let Some(v) = value {

@@ -127,18 +127,9 @@ pub struct SkuFields {
 impl SkuFields {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
-        c.text(&self.code, "code", 50)
+        c.code(&self.code, "code", 50)
             .text(&self.name, "name", 200)
             .optional_text(self.bounds_note.as_deref(), "bounds_note", 500);
-        c.check(
-            self.code
-                .trim()
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
-            "code",
-            Rule::InvalidValue,
-            "code may hold letters, digits, '-', '_' and '.' only",
-        );
         let block = self.unit == Unit::HoursBlock;
         c.check(
             self.block_minutes.is_some() == block,

@@ -100,18 +100,9 @@ pub struct CertificationFields {
 impl CertificationFields {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
-        c.text(&self.code, "code", 50)
+        c.code(&self.code, "code", 50)
             .text(&self.name, "name", 200)
             .optional_text(self.description.as_deref(), "description", 4000);
-        c.check(
-            self.code
-                .trim()
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || "-_.".contains(ch)),
-            "code",
-            Rule::InvalidValue,
-            "code may hold letters, digits, '-', '_' and '.' only",
-        );
         for (field, mark) in [
             ("written_pass_mark", self.written_pass_mark),
             ("lab_pass_mark", self.lab_pass_mark),
