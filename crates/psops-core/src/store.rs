@@ -622,6 +622,7 @@ pub trait Store:
     + crate::certifications::CertificationStore
     + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
     + crate::certifications::trainer_paths::TrainerPathStore
+    + crate::education::tsp::TspStore
 {
 }
 
@@ -687,6 +688,7 @@ impl<T> Store for T where
         + crate::certifications::CertificationStore
         + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
         + crate::certifications::trainer_paths::TrainerPathStore
+        + crate::education::tsp::TspStore
 {
 }
 
@@ -734,6 +736,7 @@ pub mod prelude {
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::education::enrolments::ClassStore;
+    pub use crate::education::tsp::TspStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::finance::invoices::InvoiceStore;

@@ -126,6 +126,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                 partner_type: PartnerType::StaffAugmentation,
                 region: Some("EMEA".into()),
                 notes: Some("Staff augmentation: certified engineers embedded in our delivery teams".into()),
+                training_since: None,
             },
         },
         Seeded {
@@ -135,6 +136,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                 partner_type: PartnerType::ProjectBasedSubcontract,
                 region: Some("AMER".into()),
                 notes: Some("Project-based subcontract under a prime partner SOW".into()),
+                training_since: None,
             },
         },
     ];

@@ -237,6 +237,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0035_trainer_paths.sql"),
         postgres: include_str!("../migrations/postgres/0035_trainer_paths.sql"),
     },
+    Migration {
+        version: 36,
+        name: "training_partners",
+        sqlite: include_str!("../migrations/sqlite/0036_training_partners.sql"),
+        postgres: include_str!("../migrations/postgres/0036_training_partners.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -8,6 +8,7 @@ mod enrolments;
 mod learners;
 mod roster;
 mod trainers;
+mod tsp;
 
 use crate::db::{Sql, Value};
 use psops_core::scope::ListScope;

@@ -42,7 +42,7 @@ crate::stories!(
     a_learner_answers_the_training_survey_once_before_it_expires,
 );
 
-async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
+pub(super) async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
     // A course trainer record needs the person's complete path for the course first.
     let grader = person(db, &format!("grader.{}.{}@example.com", trainer.id, course.id)).await;
     let who = (trainer.id, TrainerPath::Staff);
@@ -64,7 +64,7 @@ async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<tim
         .expect("certify"))
 }
 
-fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
+pub(super) fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
     TrainingClassFields {
         course_id: course.id,
         trainer_id: trainer.id,

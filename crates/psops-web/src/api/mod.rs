@@ -58,6 +58,7 @@ mod time_entries;
 mod time_off;
 mod timesheets;
 mod trainer_paths;
+pub(crate) mod training_partners;
 mod users;
 
 use std::sync::OnceLock;
@@ -192,6 +193,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(forecast::router())
         .merge(certifications::router())
         .merge(trainer_paths::router())
+        .merge(training_partners::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

@@ -40,6 +40,7 @@ fn seed(db: &TestDb) {
                     partner_type: PartnerType::StaffAugmentation,
                     region: None,
                     notes: None,
+                    training_since: None,
                 },
             )
             .await
