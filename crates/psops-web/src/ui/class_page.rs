@@ -222,6 +222,7 @@ pub async fn act(
     State(st): State<AppState>,
     Extension(request): Extension<RequestId>,
     me: SignedIn,
+    headers: axum::http::HeaderMap,
     Path((id, action)): Path<(String, String)>,
     form: Fields,
 ) -> Result<Response, UiError> {
@@ -292,7 +293,9 @@ pub async fn act(
         }
         "roster" => match date("submitted_on") {
             Ok(on) => {
-                let base = st.base_url(&axum::http::HeaderMap::new());
+                // The survey links lead back to this server as the trainer reached it
+                // (or to its public URL), not to a host guessed without the request.
+                let base = st.base_url(&headers);
                 st.store
                     .submit_roster(
                         &ctx,
