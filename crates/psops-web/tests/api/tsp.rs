@@ -8,8 +8,13 @@ use psops_core::partners::PartnerPatch;
 use psops_core::store::{Store, WriteCtx};
 use time::macros::date;
 
+use psops_core::auth::Role;
+use psops_core::partners::Partner;
+
 use crate::matrix_fixture::{Org, call};
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::{Browser, table_rows, web_user};
+use crate::ui_forms::{saved_id, version_in};
 
 /// Enrols a partner as a training service partner from 15 January 2026.
 pub async fn enrol(store: &dyn Store, partner: i64) {
@@ -106,4 +111,72 @@ async fn a_partner_manager_reads_only_their_own_training_compliance(app: TestApp
     assert!(bad.text.contains("as_of"), "{}", bad.text);
 }
 
-api_tests!(a_partner_manager_reads_only_their_own_training_compliance);
+/// Ops enrols a partner on its edit form and finds it on the training partners page with
+/// what it lacks; the partner page links there; a partner's manager sees only their own
+/// line; a consultant finds no such page; a bad day is said beside the form.
+async fn ops_enrols_a_training_partner_and_reads_its_compliance_page(app: TestApp) {
+    let store = app.store.as_ref();
+    let org = Org::build(store).await;
+    web_user(store, "olga@org.example", vec![Role::Ops], Some(org.people[1])).await;
+    web_user(
+        store,
+        "mia@org.example",
+        vec![Role::PartnerManager],
+        Some(org.people[7]),
+    )
+    .await;
+    web_user(store, "cody@org.example", vec![Role::Consultant], Some(org.people[6])).await;
+    let ops = Browser::sign_in(&app, "olga@org.example").await;
+
+    let path = format!("/partners/{}/edit", org.partner_a);
+    let form = ops.get(&app, &path).await.expect(200);
+    assert!(form.text.contains("name=\"training_since\""), "{}", form.text);
+    let a: Partner = store.get(Id::new(org.partner_a)).await.expect("partner a");
+    let v = version_in(&form.text);
+    let pairs = [
+        ("name", a.fields.name.as_str()),
+        ("partner_type", "direct"),
+        ("training_since", "2026-01-15"),
+        ("version", v.as_str()),
+    ];
+    saved_id(&ops.post(&app, &path, &pairs).await, "/partners/");
+    let a: Partner = store.get(Id::new(org.partner_a)).await.expect("partner a");
+    assert_eq!(a.fields.training_since, Some(date!(2026 - 01 - 15)));
+    let page = ops.get(&app, &format!("/partners/{}", org.partner_a)).await.expect(200);
+    assert!(page.text.contains("id=\"partner-training-link\""), "{}", page.text);
+
+    let list = ops.get(&app, "/partners/training?as_of=2026-03-01").await.expect(200);
+    // The first row is the head.
+    let rows = table_rows(&list.text, "training-partners")[1..].to_vec();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0][0], a.fields.name);
+    assert_eq!(rows[0][1], "Ramping up");
+    assert_eq!(rows[0][3], "2026-09-30");
+    assert_eq!(rows[0][4], "0 of 2");
+    assert!(
+        rows[0][9].contains("2 more certified trainers (has 0 of 2) by 2026-09-30"),
+        "{rows:?}"
+    );
+    let later = ops.get(&app, "/partners/training?as_of=2026-10-01").await.expect(200);
+    assert_eq!(table_rows(&later.text, "training-partners")[1][1], "Not compliant");
+
+    let bad = ops.get(&app, "/partners/training?as_of=someday").await.expect(200);
+    assert!(bad.text.contains("id=\"as_of-error\""), "{}", bad.text);
+
+    enrol(store, org.partner_b).await;
+    let mia = Browser::sign_in(&app, "mia@org.example").await;
+    let own = mia.get(&app, "/partners/training").await.expect(200);
+    let names: Vec<String> = table_rows(&own.text, "training-partners")
+        .into_iter()
+        .skip(1)
+        .map(|r| r[0].clone())
+        .collect();
+    assert_eq!(names, [a.fields.name.clone()]);
+    let cody = Browser::sign_in(&app, "cody@org.example").await;
+    cody.get(&app, "/partners/training").await.expect(404);
+}
+
+api_tests!(
+    a_partner_manager_reads_only_their_own_training_compliance,
+    ops_enrols_a_training_partner_and_reads_its_compliance_page
+);
