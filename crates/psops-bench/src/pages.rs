@@ -134,6 +134,11 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Partner funds", "/partner-funds".to_string()),
         ("Partner report", "/partners/report".to_string()),
         ("Partner invoices", "/partner-invoices".to_string()),
+        ("Training partners", "/partners/training".to_string()),
+        ("Classes", "/classes".to_string()),
+        ("Courses", "/courses".to_string()),
+        ("Learners", "/learners".to_string()),
+        ("Certifications", "/certifications".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));

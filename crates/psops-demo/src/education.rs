@@ -11,6 +11,7 @@
 //! function of the demo's seed and dates.
 
 use psops_core::catalog::skus::{Sku, SkuFilter};
+use psops_core::delivery::surveys::SurveyAnswer;
 use psops_core::education::classes::{ClassAudience, ClassDelivery, TrainingClass, TrainingClassFields};
 use psops_core::education::courses::{Course, CourseDelivery, CourseFields, CourseState};
 use psops_core::education::enrolments::{
@@ -160,11 +161,26 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     };
     staff.retain(|t| *t != grader.get());
     staff.truncate(4);
-    let partner_trainer = people.iter().find(|p| p.fields.partner_id.is_some()).map(|p| p.id);
+    // The training service partners' trainers: two of the first partner's consultants,
+    // four courses between them; one of the second's, for one course.
+    let consultants = |partner: i64| {
+        people
+            .iter()
+            .filter(move |p| {
+                p.fields.partner_id == Some(Id::new(partner)) && p.fields.function == Function::PartnerConsultant
+            })
+            .map(|p| p.id)
+    };
+    let partner_trainers: Vec<(i64, Vec<usize>)> = consultants(1)
+        .take(2)
+        .zip([vec![0, 1], vec![2, 3]])
+        .chain(consultants(2).take(1).zip([vec![4]]))
+        .map(|(t, teaches)| (t, teaches.into_iter().map(|c| c % live.len()).collect()))
+        .collect();
     // Each trainer is certified through a complete path (the only way a course trainer
     // record is made), a month before the year of classes.
     let certified_on = start - Duration::days(30);
-    let mut trainers: Vec<(i64, Vec<usize>)> = Vec::new();
+    let mut trainers: Vec<Trainer> = Vec::new();
     for (i, t) in staff.iter().enumerate() {
         // Each staff trainer teaches three of the five courses, overlapping.
         let teaches: Vec<usize> = (0..3).map(|k| (i + k) % live.len()).collect();
@@ -178,11 +194,23 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             };
             crate::certifications::certify_trainer(store, ctx, Id::new(*t), live[*c], on, grader).await?;
         }
-        trainers.push((*t, teaches));
+        trainers.push(Trainer {
+            id: *t,
+            teaches,
+            satisfied: 90,
+        });
     }
-    if let Some(t) = partner_trainer {
-        crate::certifications::certify_trainer(store, ctx, Id::new(t), live[0], certified_on, grader).await?;
-        trainers.push((t, vec![0]));
+    for (k, (t, teaches)) in partner_trainers.into_iter().enumerate() {
+        for c in &teaches {
+            crate::certifications::certify_trainer(store, ctx, Id::new(t), live[*c], certified_on, grader).await?;
+        }
+        // The second partner's trainer is less liked: about two learners in three satisfied.
+        let satisfied = if k < 2 { 93 } else { 65 };
+        trainers.push(Trainer {
+            id: t,
+            teaches,
+            satisfied,
+        });
     }
     if trainers.is_empty() {
         return Ok(());
@@ -243,13 +271,16 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         return Ok(());
     }
     // Public classes every three weeks, from a year ago to two months ahead.
-    let mut plans: Vec<TrainingClassFields> = Vec::new();
+    let mut plans: Vec<(TrainingClassFields, u64)> = Vec::new();
     let mut day = monday(start);
     let mut n = 0usize;
     while day <= end + Duration::days(60) {
-        let (trainer, teaches) = &trainers[n % trainers.len()];
-        let course = live[teaches[n % teaches.len()]];
-        plans.push(class_on(course, *trainer, day, ClassAudience::Public, None, None, None));
+        let t = &trainers[n % trainers.len()];
+        let course = live[t.teaches[n % t.teaches.len()]];
+        plans.push((
+            class_on(course, t.id, day, ClassAudience::Public, None, None, None),
+            t.satisfied,
+        ));
         day += Duration::days(21);
         n += 1;
     }
@@ -266,24 +297,33 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         })
         .take(PRIVATE)
     {
-        let (trainer, teaches) = &trainers[n % trainers.len()];
-        let course = live[teaches[n % teaches.len()]];
+        let t = &trainers[n % trainers.len()];
+        let course = live[t.teaches[n % t.teaches.len()]];
         let first = monday(p.fields.start_date.unwrap_or(start) + Duration::days(7));
-        plans.push(class_on(
+        let plan = class_on(
             course,
-            *trainer,
+            t.id,
             first,
             ClassAudience::Private,
             p.fields.account_id,
             Some(p.id),
             p.fields.budget,
-        ));
+        );
+        plans.push((plan, t.satisfied));
         n += 1;
     }
-    for (k, plan) in plans.into_iter().enumerate() {
-        deliver(store, ctx, plan, &learners, k, &mut rng, end).await?;
+    for (k, (plan, satisfied)) in plans.into_iter().enumerate() {
+        deliver(store, ctx, plan, &learners, (k, satisfied), &mut rng, end).await?;
     }
     Ok(())
+}
+
+/// A certified trainer: the courses they teach (indexes of the live courses) and the
+/// share of their learners who answer the survey satisfied, in percent.
+struct Trainer {
+    id: i64,
+    teaches: Vec<usize>,
+    satisfied: u64,
 }
 
 fn class_on(
@@ -317,13 +357,15 @@ fn class_on(
 }
 
 /// Schedules a class, registers its learners and — once it has ended — marks their
-/// attendance and submits its roster; a class ahead gets the steps due by today done.
+/// attendance and submits its roster, and about seven in ten answer the survey
+/// (`satisfied` in a hundred with a 4 or 5); a class ahead gets the steps due by today
+/// done. `k` numbers the class.
 async fn deliver(
     store: &dyn Store,
     ctx: &WriteCtx,
     plan: TrainingClassFields,
     learners: &[Learner],
-    k: usize,
+    (k, satisfied): (usize, u64),
     rng: &mut Rng,
     today: time::Date,
 ) -> Result<()> {
@@ -389,7 +431,7 @@ async fn deliver(
     let at = closed
         .with_time(Time::from_hms(16, 0, 0).unwrap_or(Time::MIDNIGHT))
         .assume_utc();
-    store
+    let sent = store
         .submit_roster(
             ctx,
             class.id,
@@ -398,5 +440,19 @@ async fn deliver(
             at.max(OffsetDateTime::UNIX_EPOCH),
         )
         .await?;
+    for token in &sent.tokens {
+        if !rng.chance(70) {
+            continue;
+        }
+        let score = if rng.chance(satisfied) {
+            4 + rng.below(2) as i64
+        } else {
+            2 + rng.below(2) as i64
+        };
+        // Answered within a few days of the mail, never after today.
+        let answered = (at + Duration::days(1 + rng.below(5) as i64)).min(today.with_time(Time::MIDNIGHT).assume_utc());
+        let answer = SurveyAnswer { score, comment: None };
+        store.answer_class_survey(token, answer, None, answered.max(at)).await?;
+    }
     Ok(())
 }

@@ -159,6 +159,10 @@ pub struct RosterOutcome {
     pub class: TrainingClass,
     pub training: Option<Training>,
     pub surveys_sent: i64,
+    /// Each survey link's raw token, in the order sent: for the process that submitted
+    /// (the demo answers with them), never in an answer — the links are the learners'.
+    #[serde(skip)]
+    pub tokens: Vec<String>,
 }
 
 #[async_trait]

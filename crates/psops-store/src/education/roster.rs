@@ -258,7 +258,7 @@ impl ClassStore for Db {
         let mut values = fixed(ClassStatus::Completed, Some(on), &c, &steps);
         values[2] = training.as_ref().map(|t| t.id).or(c.training_id).into();
         let completed = persist::<TrainingClass>(&mut tx, ctx, &c, values, &c.fields).await?;
-        let mut sent = 0;
+        let mut tokens = Vec::new();
         let expires_at = now + time::Duration::days(settings.surveys.link_days);
         for l in registered.iter().filter(|l| !l.attended.is_empty()) {
             let Some(email) = l.email.as_deref().filter(|e| !e.trim().is_empty()) else {
@@ -314,13 +314,14 @@ impl ClassStore for Db {
                 },
             )
             .await?;
-            sent += 1;
+            tokens.push(token);
         }
         tx.commit().await?;
         Ok(RosterOutcome {
             class: completed,
             training,
-            surveys_sent: sent,
+            surveys_sent: tokens.len() as i64,
+            tokens,
         })
     }
 }
