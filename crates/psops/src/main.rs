@@ -32,6 +32,7 @@ mod revenue;
 mod scoping;
 mod serve;
 mod table;
+mod tsp_report;
 mod users;
 
 use std::io::Write as _;

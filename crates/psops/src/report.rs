@@ -53,6 +53,9 @@ pub enum ReportCommand {
     Certifications(crate::certification_report::CertificationArgs),
     /// Certificates in force that expire in the next `--days` (90), soonest first.
     ExpiringCertificates(crate::certification_report::ExpiringArgs),
+    /// Each training service partner's compliance (trainers, courses, CSAT, late
+    /// rosters and surveys) on a day, with what it is missing.
+    TrainingPartners(crate::tsp_report::TspArgs),
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +148,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Partners(a) => crate::partner_report::run(a).await,
         ReportCommand::Certifications(a) => crate::certification_report::figures(a).await,
         ReportCommand::ExpiringCertificates(a) => crate::certification_report::expiring(a).await,
+        ReportCommand::TrainingPartners(a) => crate::tsp_report::run(a).await,
     }
 }
 

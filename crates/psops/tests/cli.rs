@@ -61,6 +61,8 @@ mod scoping;
 mod security;
 #[path = "cli/smtp_sink.rs"]
 mod smtp_sink;
+#[path = "cli/tsp_report.rs"]
+mod tsp_report;
 #[path = "cli/users.rs"]
 mod users;
 #[path = "cli/webdriver.rs"]

@@ -7,7 +7,7 @@ use psops_core::Id;
 use psops_core::education::courses::Course;
 use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
-use psops_store::{Db, OpenOptions};
+
 use serde_json::{Value, json};
 
 use crate::browser::PASSWORD;
@@ -21,20 +21,11 @@ fn id(v: &Value) -> i64 {
 /// Certifies `trainer` for `course` through a complete staff path (the only way a course
 /// trainer record is made), its lab graded by `grader`, as of 2026-01-01.
 pub(crate) fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let course: Course = store.get(Id::new(course)).await.expect("course");
         let on = time::macros::date!(2026 - 01 - 01);
         psops_demo::certifications::certify_trainer(
-            &store,
+            store,
             &WriteCtx::trusted(),
             Id::new(trainer),
             &course,
@@ -43,7 +34,6 @@ pub(crate) fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
         )
         .await
         .expect("certify the trainer");
-        store.close().await;
     });
 }
 
