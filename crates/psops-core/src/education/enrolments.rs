@@ -188,6 +188,8 @@ pub trait ClassStore: RecordStore<TrainingClass> + RecordStore<Enrolment> {
         base: &str,
         now: OffsetDateTime,
     ) -> Result<RosterOutcome>;
+    /// The training surveys a class's roster sent, answered or not.
+    async fn class_surveys(&self, class: ClassId) -> Result<Vec<crate::education::class_surveys::ClassSurvey>>;
     /// What a training survey link's token leads to at `now`.
     async fn open_class_survey(
         &self,

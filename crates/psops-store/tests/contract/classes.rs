@@ -8,7 +8,7 @@
 
 use psops_core::audit::AuditFilter;
 use psops_core::delivery::surveys::SurveyAnswer;
-use psops_core::education::class_surveys::{ClassSurveyView, OpenedClassSurvey};
+use psops_core::education::class_surveys::{ClassFeedback, ClassSurveyView, OpenedClassSurvey};
 use psops_core::education::classes::{
     ClassAudience, ClassDelivery, ClassStatus, TrainingClass, TrainingClassFields, TrainingClassPatch,
 };
@@ -530,4 +530,21 @@ async fn a_learner_answers_the_training_survey_once_before_it_expires(db: &Db) {
         .await
         .unwrap();
     assert_eq!(other.items.len(), 3, "two sent, one answered; refusals write nothing");
+
+    // The class's surveys as its staff read them: the answer with its comment first.
+    let feedback = ClassFeedback::of(db.class_surveys(class.id).await.unwrap());
+    assert_eq!((feedback.sent, feedback.answered, feedback.satisfied), (2, 1, 1));
+    assert_eq!(feedback.csat_percent, Some(100));
+    let read: Vec<(&str, Option<i64>, Option<&str>)> = feedback
+        .surveys
+        .iter()
+        .map(|s| (s.to_name.as_str(), s.score, s.comment.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("Learner 01", Some(4), Some("Clear and practical")),
+            ("Learner 02", None, None)
+        ]
+    );
 }

@@ -7,6 +7,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::code::Code;
+use psops_core::education::class_surveys::ClassFeedback;
 use psops_core::education::classes::{ClassStatus, TrainingClass};
 use psops_core::education::courses::Course;
 use psops_core::education::enrolments::{
@@ -94,8 +95,49 @@ struct ClassPage {
     days: Vec<DayHead>,
     lines: Vec<Line>,
     today: String,
+    /// The training survey's answers, once the roster sent it.
+    feedback: Option<Feedback>,
     errors: Vec<FieldError>,
     done: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Feedback {
+    sent: i64,
+    answered: i64,
+    csat: String,
+    answers: Vec<Answer>,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    learner: String,
+    on: String,
+    score: i64,
+    comment: String,
+}
+
+fn feedback(f: ClassFeedback) -> Option<Feedback> {
+    (f.sent > 0).then(|| Feedback {
+        sent: f.sent,
+        answered: f.answered,
+        csat: match f.csat_percent {
+            Some(p) => format!("{p} % ({} of {} scored 4 or 5)", f.satisfied, f.answered),
+            None => "no answer yet".into(),
+        },
+        answers: f
+            .surveys
+            .into_iter()
+            .filter_map(|s| {
+                Some(Answer {
+                    learner: s.to_name,
+                    on: day(s.answered_at.map(time::OffsetDateTime::date)),
+                    score: s.score?,
+                    comment: s.comment.unwrap_or_default(),
+                })
+            })
+            .collect(),
+    })
 }
 
 fn may(s: &Subject, action: Action, r: Option<Resource>) -> bool {
@@ -189,6 +231,7 @@ async fn page(
             })
             .collect(),
         today: today.to_string(),
+        feedback: feedback(ClassFeedback::of(st.store.class_surveys(c.id).await?)),
         errors,
         done,
     };

@@ -84,6 +84,9 @@ pub fn rows() -> Vec<Row> {
         ("get", "/api/v1/classes/{id}/roster", OwnClass, Body::None, OWN_READ),
         ("get", "/api/v1/classes/{id}/roster", PartnerAClass, Body::None, A_READ),
         ("get", "/api/v1/classes/{id}/roster", PartnerBClass, Body::None, B_READ),
+        ("get", "/api/v1/classes/{id}/surveys", OwnClass, Body::None, OWN_READ),
+        ("get", "/api/v1/classes/{id}/surveys", PartnerAClass, Body::None, A_READ),
+        ("get", "/api/v1/classes/{id}/surveys", PartnerBClass, Body::None, B_READ),
         (
             "put",
             "/api/v1/classes/{id}/attendance",
