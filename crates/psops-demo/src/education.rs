@@ -23,6 +23,11 @@ use psops_core::people::Function;
 use psops_core::projects::{ProjectFilter, ProjectStatus, ProjectType};
 use psops_core::store::{Created, Records, Store, WriteCtx};
 use psops_core::{Error, Id, Result, every};
+use std::collections::HashMap;
+
+use psops_core::Currency;
+use psops_core::accounts::AccountId;
+use psops_core::projects::ProjectId;
 use time::{Duration, OffsetDateTime, Time, Weekday};
 
 use crate::DemoOrg;
@@ -32,6 +37,8 @@ use crate::rng::Rng;
 const BASE: &str = "http://127.0.0.1:8080";
 /// Private classes at most, one per training project.
 const PRIVATE: usize = 12;
+/// A public class's seat, in cents.
+const SEAT_PRICE: i64 = 120_000;
 /// Learners made from each source (staff, partner consultants, customer contacts).
 const LEARNERS_EACH: usize = 40;
 
@@ -270,6 +277,13 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     if learners.is_empty() {
         return Ok(());
     }
+    // The customers' training projects buy their contacts' seats on public classes.
+    let projects = every!(store, ProjectFilter::default());
+    let seat_projects: HashMap<AccountId, ProjectId> = projects
+        .iter()
+        .filter(|p| p.fields.project_type == ProjectType::Training && p.fields.status != ProjectStatus::Estimate)
+        .filter_map(|p| Some((p.fields.account_id?, p.id)))
+        .collect();
     // Public classes every three weeks, from a year ago to two months ahead.
     let mut plans: Vec<(TrainingClassFields, u64)> = Vec::new();
     let mut day = monday(start);
@@ -285,7 +299,6 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         n += 1;
     }
     // A private class for each training project, a week into it.
-    let projects = every!(store, ProjectFilter::default());
     for p in projects
         .iter()
         .filter(|p| {
@@ -313,7 +326,11 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         n += 1;
     }
     for (k, (plan, satisfied)) in plans.into_iter().enumerate() {
-        deliver(store, ctx, plan, &learners, (k, satisfied), &mut rng, end).await?;
+        let who = Learners {
+            all: &learners,
+            seat_projects: &seat_projects,
+        };
+        deliver(store, ctx, plan, &who, (k, satisfied), &mut rng, end).await?;
     }
     Ok(())
 }
@@ -353,7 +370,16 @@ fn class_on(
         project_id,
         fee,
         addon_seats: 0,
+        // A public class sells its seats at the list price of a seat.
+        seat_price: (audience == ClassAudience::Public).then(|| psops_core::Money::new(SEAT_PRICE, Currency::USD)),
     }
+}
+
+/// The learners classes draw from, and the project that buys a seat for each customer
+/// account that has a training project.
+struct Learners<'a> {
+    all: &'a [Learner],
+    seat_projects: &'a HashMap<AccountId, ProjectId>,
 }
 
 /// Schedules a class, registers its learners and — once it has ended — marks their
@@ -364,7 +390,7 @@ async fn deliver(
     store: &dyn Store,
     ctx: &WriteCtx,
     plan: TrainingClassFields,
-    learners: &[Learner],
+    who: &Learners<'_>,
     (k, satisfied): (usize, u64),
     rng: &mut Rng,
     today: time::Date,
@@ -372,12 +398,15 @@ async fn deliver(
     let class: TrainingClass = made(store.create(ctx, plan).await?)?;
     let wanted = 6 + rng.below(7) as usize;
     let mut rows = Vec::new();
+    let learners = who.all;
     for i in 0..wanted.min(learners.len()) {
         let l = &learners[(k * 7 + i * 3) % learners.len()];
+        let bought = class.fields.seat_price.and(l.fields.account_id);
         let fields = EnrolmentFields {
             class_id: class.id,
             learner_id: l.id,
             status: EnrolmentStatus::Registered,
+            project_id: bought.and_then(|a| who.seat_projects.get(&a).copied()),
         };
         match store.create(ctx, fields).await {
             Ok(c) => {

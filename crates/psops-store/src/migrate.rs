@@ -243,6 +243,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0036_training_partners.sql"),
         postgres: include_str!("../migrations/postgres/0036_training_partners.sql"),
     },
+    Migration {
+        version: 37,
+        name: "class_seats",
+        sqlite: include_str!("../migrations/sqlite/0037_class_seats.sql"),
+        postgres: include_str!("../migrations/postgres/0037_class_seats.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

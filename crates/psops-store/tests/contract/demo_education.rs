@@ -91,6 +91,15 @@ async fn checked(db: &Db, end: time::Date) -> psops_core::Result<()> {
         assert_eq!(Some(t.fields.amount), c.fields.fee);
         assert_eq!(t.fields.roster_received_on, c.roster_submitted_on);
     }
+    // Customers' training projects bought seats on the public classes that ended.
+    let trainings = every!(db, psops_core::finance::training::TrainingFilter::default());
+    let seats: Vec<_> = trainings.iter().filter(|t| t.fields.title.contains(" seat")).collect();
+    assert!(!seats.is_empty(), "seats bought under projects");
+    assert!(
+        seats
+            .iter()
+            .all(|t| t.fields.amount.amount_minor % 120_000 == 0 && t.fields.earned_on().is_some())
+    );
     // Two training service partners: Meridian with two trainers, four courses and
     // satisfied learners; Cascade past its ramp-up with one trainer for one course.
     let settings = db.settings().await?;

@@ -84,6 +84,7 @@ async fn class(
                     class_id: class.id,
                     learner_id: l.id,
                     status: EnrolmentStatus::Registered,
+                    project_id: None,
                 },
             )
             .await

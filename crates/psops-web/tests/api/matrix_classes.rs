@@ -164,6 +164,7 @@ pub fn class_fields(course: i64, trainer: i64) -> TrainingClassFields {
         project_id: None,
         fee: None,
         addon_seats: 0,
+        seat_price: None,
     }
 }
 
@@ -201,6 +202,7 @@ pub async fn class(s: &dyn Store, course: i64, trainer: i64) -> (i64, i64) {
                 class_id: c.id,
                 learner_id: Id::new(learner(s).await),
                 status: EnrolmentStatus::Registered,
+                project_id: None,
             },
         )
         .await

@@ -148,6 +148,7 @@ async fn the_rosters_survey_links_lead_to_the_host_the_page_was_reached_at(app: 
         class_id: Id::new(c),
         learner_id: lena.id,
         status: EnrolmentStatus::Registered,
+        project_id: None,
     };
     let Created::New(lena_seat) = s.create(&ctx, registration).await.expect("registration") else {
         panic!("fixture replayed")

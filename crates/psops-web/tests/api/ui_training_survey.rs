@@ -100,6 +100,7 @@ async fn surveyed_class(
                 class_id: c.id,
                 learner_id: l.id,
                 status: EnrolmentStatus::Registered,
+                project_id: None,
             },
         )
         .await
