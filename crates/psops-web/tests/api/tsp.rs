@@ -171,7 +171,7 @@ async fn ops_enrols_a_training_partner_and_reads_its_compliance_page(app: TestAp
         .skip(1)
         .map(|r| r[0].clone())
         .collect();
-    assert_eq!(names, [a.fields.name.clone()]);
+    assert_eq!(names, [a.fields.name.as_str()]);
     let cody = Browser::sign_in(&app, "cody@org.example").await;
     cody.get(&app, "/partners/training").await.expect(404);
 }
