@@ -347,23 +347,7 @@ async fn the_roster_completes_a_private_class_releasing_its_revenue_and_surveys(
     assert_eq!(t.fields.earned_on(), Some(date!(2026 - 03 - 05)));
     assert_eq!(done.class.training_id, Some(t.id));
     db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("recognise");
-    let lines = db
-        .ledger_lines(
-            &LineFilter {
-                project_id: Some(p.id),
-                ..Default::default()
-            },
-            PageRequest::default(),
-        )
-        .await
-        .unwrap()
-        .items;
-    let revenue: Vec<_> = lines
-        .iter()
-        .filter(|l| l.kind == LineKind::Revenue && l.basis == Basis::Training)
-        .map(|l| (l.month.to_string(), l.amount.amount_minor))
-        .collect();
-    assert_eq!(revenue, [("2026-03".to_string(), 1_800_000)]);
+    assert_eq!(training_revenue(db, &p).await, [("2026-03".to_string(), 1_800_000)]);
     // A completed class no longer changes: no second roster, attendance or edit.
     let again = db
         .submit_roster(&ctx(), class.id, at_close, "https://psops.example.com", now)
@@ -379,6 +363,20 @@ async fn the_roster_completes_a_private_class_releasing_its_revenue_and_surveys(
     };
     assert!(db.update(&ctx(), class.id, None, edit).await.is_err());
     assert!(register(db, &class, &learner(db, 4, true).await).await.is_err());
+}
+
+/// The training revenue the ledger recognised on a project, by month.
+async fn training_revenue(db: &Db, p: &psops_core::projects::Project) -> Vec<(String, i64)> {
+    let filter = LineFilter {
+        project_id: Some(p.id),
+        ..Default::default()
+    };
+    let lines = db.ledger_lines(&filter, PageRequest::default()).await.unwrap().items;
+    lines
+        .iter()
+        .filter(|l| l.kind == LineKind::Revenue && l.basis == Basis::Training)
+        .map(|l| (l.month.to_string(), l.amount.amount_minor))
+        .collect()
 }
 
 /// The token at the end of a training survey mail's link.
@@ -695,22 +693,11 @@ async fn a_public_classs_seats_are_revenue_of_the_projects_that_bought_them(db: 
     // Recognition earns each project its seats in April.
     db.recognise(&ctx(), date!(2026 - 04 - 30)).await.expect("recognise");
     for (p, want) in [(&acme_p, 300_000), (&globex_p, 150_000)] {
-        let lines = db
-            .ledger_lines(
-                &LineFilter {
-                    project_id: Some(p.id),
-                    ..Default::default()
-                },
-                PageRequest::default(),
-            )
-            .await
-            .unwrap()
-            .items;
-        let revenue: Vec<(String, i64)> = lines
-            .iter()
-            .filter(|l| l.kind == LineKind::Revenue && l.basis == Basis::Training)
-            .map(|l| (l.month.to_string(), l.amount.amount_minor))
-            .collect();
-        assert_eq!(revenue, [("2026-04".to_string(), want)], "{}", p.fields.name);
+        assert_eq!(
+            training_revenue(db, p).await,
+            [("2026-04".to_string(), want)],
+            "{}",
+            p.fields.name
+        );
     }
 }

@@ -40,7 +40,13 @@ fn patch(server: &Server, token: &str, path: &str, body: &Value) {
 /// [`PASSWORD`].
 pub(crate) fn with_admin() -> TestDb {
     let db = TestDb::sqlite();
-    run(&db, &["migrate"], None).assert_ok();
+    admin_on(&db);
+    db
+}
+
+/// Migrates the database and creates its administrator, `admin@example.com`.
+pub(crate) fn admin_on(db: &TestDb) {
+    run(db, &["migrate"], None).assert_ok();
     let admin = [
         "user",
         "create",
@@ -51,8 +57,20 @@ pub(crate) fn with_admin() -> TestDb {
         "--role",
         "admin",
     ];
-    run(&db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
-    db
+    run(db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+}
+
+/// Runs a browser flow on PostgreSQL when the browser suite is on and a database is
+/// configured; says why it skipped otherwise.
+pub(crate) fn on_postgres(flow: impl FnOnce(&TestDb)) {
+    if std::env::var("PSOPS_TEST_BROWSER").ok().as_deref() != Some("1") {
+        return;
+    }
+    let Some(db) = TestDb::postgres() else {
+        eprintln!("PSOPS_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
+        return;
+    };
+    flow(&db);
 }
 
 /// Fails when the browser refused anything under the Content-Security-Policy.

@@ -298,18 +298,7 @@ fn the_customer_answers(link: &str) {
 
 fn delivery_in_a_browser(db: &TestDb, name: &str) {
     let Some(b) = Browser::start(name) else { return };
-    run(db, &["migrate"], None).assert_ok();
-    let admin = [
-        "user",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "Admin",
-        "--role",
-        "admin",
-    ];
-    run(db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    crate::browser::admin_on(db);
     let token = crate::create_token(db, "admin@example.com", "delivery");
     let server = Server::start(db, &[]);
     let base = format!("http://{}", server.addr);
@@ -367,12 +356,5 @@ fn a_red_report_and_an_escalated_risk_reach_the_portfolio_and_the_survey_is_answ
 
 #[test]
 fn the_delivery_flow_in_a_browser_on_postgres() {
-    if std::env::var("PSOPS_TEST_BROWSER").ok().as_deref() != Some("1") {
-        return;
-    }
-    let Some(db) = TestDb::postgres() else {
-        eprintln!("PSOPS_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    delivery_in_a_browser(&db, "delivery-postgres");
+    crate::browser::on_postgres(|db| delivery_in_a_browser(db, "delivery-postgres"));
 }

@@ -313,18 +313,7 @@ fn a_learner_opens_the_survey(link: &str) {
 fn education_in_a_browser(db: &TestDb, name: &str) {
     let Some(b) = Browser::start(name) else { return };
     let started = std::time::Instant::now();
-    run(db, &["migrate"], None).assert_ok();
-    let admin = [
-        "user",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "Admin",
-        "--role",
-        "admin",
-    ];
-    run(db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    crate::browser::admin_on(db);
     let token = crate::create_token(db, "admin@example.com", "education");
     let server = Server::start(db, &[]);
     let base = format!("http://{}", server.addr);
@@ -358,12 +347,5 @@ fn a_class_is_scheduled_filled_rostered_recognised_and_surveyed_in_a_browser() {
 
 #[test]
 fn the_education_flow_in_a_browser_on_postgres() {
-    if std::env::var("PSOPS_TEST_BROWSER").ok().as_deref() != Some("1") {
-        return;
-    }
-    let Some(db) = TestDb::postgres() else {
-        eprintln!("PSOPS_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    education_in_a_browser(&db, "education-postgres");
+    crate::browser::on_postgres(|db| education_in_a_browser(db, "education-postgres"));
 }

@@ -95,18 +95,7 @@ pub(crate) fn approved_time(db: &TestDb, server: &Server, admin: &str) -> (i64, 
 
 fn invoices_in_a_browser(db: &TestDb, name: &str) {
     let Some(b) = Browser::start(name) else { return };
-    run(db, &["migrate"], None).assert_ok();
-    let admin = [
-        "user",
-        "create",
-        "--email",
-        "admin@example.com",
-        "--name",
-        "Admin",
-        "--role",
-        "admin",
-    ];
-    run(db, &admin, Some(&format!("{PASSWORD}\n"))).assert_ok();
+    crate::browser::admin_on(db);
     let fin = [
         "user",
         "create",
@@ -198,12 +187,5 @@ fn finance_drafts_issues_and_credits_an_invoice_in_a_browser() {
 
 #[test]
 fn the_invoice_flow_in_a_browser_on_postgres() {
-    if std::env::var("PSOPS_TEST_BROWSER").ok().as_deref() != Some("1") {
-        return;
-    }
-    let Some(db) = TestDb::postgres() else {
-        eprintln!("PSOPS_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    invoices_in_a_browser(&db, "invoices-postgres");
+    crate::browser::on_postgres(|db| invoices_in_a_browser(db, "invoices-postgres"));
 }

@@ -211,12 +211,5 @@ fn a_partner_uploads_an_invoice_and_ops_approves_its_variance_in_a_browser() {
 
 #[test]
 fn partner_invoices_in_a_browser_on_postgres() {
-    if std::env::var("PSOPS_TEST_BROWSER").ok().as_deref() != Some("1") {
-        return;
-    }
-    let Some(db) = TestDb::postgres() else {
-        eprintln!("PSOPS_TEST_POSTGRES_URL is not set: skipping the PostgreSQL run");
-        return;
-    };
-    partner_invoices_in_a_browser(&db, "partner-invoices-postgres");
+    crate::browser::on_postgres(|db| partner_invoices_in_a_browser(db, "partner-invoices-postgres"));
 }
