@@ -146,7 +146,11 @@ async fn ops_certifies_learners_from_the_certification_pages(app: TestApp) {
     ];
     ops.post_bare(&app, &written, &later).await.expect(403);
     assert_eq!(attempts(s, cert).await.len(), 1);
-    ops.post(&app, &written, &later).await.expect(303);
+    // The learner chosen by name, as the suggestions write it or as typed.
+    let suggested = html(&ops.get(&app, "/pick/learner?learner_id=ada").await.expect(200));
+    assert!(suggested.contains(&format!("Ada Acme (#{})", ada.id)), "{suggested}");
+    let named = [("learner_id", "Ada Acme"), ("taken_on", "2026-03-20"), ("score", "90")];
+    ops.post(&app, &written, &named).await.expect(303);
     let open = ops.post(&app, &written, &later).await;
     assert_eq!(open.status, 422, "{}", open.text);
     assert!(told(&open, "written-", "learner_id").contains("still awaits its lab"));
@@ -241,6 +245,14 @@ async fn ops_certifies_learners_from_the_certification_pages(app: TestApp) {
         CertificateStatus::Active,
         "nothing revoked yet"
     );
+    // A page read before someone else changed the certificate saves nothing.
+    let stale = ops
+        .post(&app, &revoke, &[("version", "0"), ("reason", "misconduct")])
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.text);
+    assert!(html(&stale).contains("id=\"conflict\""), "{}", stale.text);
+    let kept: Certificate = s.get(certificate.id).await.expect("certificate");
+    assert_eq!(kept.fields.status_on(today), CertificateStatus::Active);
     ops.post(&app, &revoke, &[("version", &version), ("reason", "exam misconduct")])
         .await
         .expect(303);
@@ -289,6 +301,22 @@ async fn a_trainers_path_is_edited_and_certified_on_its_page(app: TestApp) {
         let found: Vec<CourseTrainer> = s.every(&f).await.expect("trainers");
         found.len()
     };
+
+    // A path is opened from its course's page.
+    let course_page = html(&ops.get(&app, &format!("/courses/{git}")).await.expect(200));
+    assert!(
+        course_page.contains(&format!("/trainer-paths/new?course={git}")),
+        "{course_page}"
+    );
+    let new = html(
+        &ops.get(&app, &format!("/trainer-paths/new?course={git}"))
+            .await
+            .expect(200),
+    );
+    assert!(
+        new.contains("name=\"person_id\"") && new.contains("name=\"deliveries\""),
+        "{new}"
+    );
 
     // The evidence, through the path's record form: a dry run without its minutes is
     // refused at the field, nothing saved.
