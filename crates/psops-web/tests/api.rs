@@ -117,6 +117,8 @@ mod ui_approvals;
 mod ui_browser;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
+#[path = "api/ui_certification_forms.rs"]
+mod ui_certification_forms;
 #[path = "api/ui_certifications.rs"]
 mod ui_certifications;
 #[path = "api/ui_charts.rs"]

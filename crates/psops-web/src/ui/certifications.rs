@@ -1,8 +1,8 @@
 //! The certification pages: `/certifications` (every certification with its pass rates
-//! and the certificates expiring in the next 90 days), `/certifications/{id}` (its terms,
-//! figures and latest attempts), `/learners/{id}/certifications` (a learner's attempts
-//! and certificates) and `/trainer-paths/{id}` (a trainer's path as a checklist). What
-//! each shows follows the API's rules: a partner's managers see their own consultants.
+//! and the certificates expiring in the next 90 days) and `/learners/{id}/certifications`
+//! (a learner's attempts and certificates), and the attempt and certificate rows the
+//! certification's own page (`certification_page`) shows too. What each shows follows
+//! the API's rules: a partner's managers see their own consultants.
 
 use std::collections::HashMap;
 
@@ -11,12 +11,9 @@ use axum::response::{IntoResponse, Response};
 use psops_core::certifications::attempts::AttemptFilter;
 use psops_core::certifications::certificates::CertificateFilter;
 use psops_core::certifications::reports::{Figures, LearnerScope};
-use psops_core::certifications::trainer_paths::TrainerCandidacy;
 use psops_core::certifications::{Certificate, Certification, CertificationAttempt};
-use psops_core::education::courses::Course;
 use psops_core::education::learners::{Learner, LearnerId};
 use psops_core::error::Thing;
-use psops_core::page::PageRequest;
 use psops_core::people::Person;
 use psops_core::policy::Action;
 use psops_core::record::Entity;
@@ -38,7 +35,7 @@ fn rate(r: Option<i64>) -> String {
 }
 
 #[derive(Serialize)]
-struct FigureRow {
+pub(super) struct FigureRow {
     id: i64,
     code: String,
     name: String,
@@ -49,7 +46,7 @@ struct FigureRow {
     active: i64,
 }
 
-fn figure_row(f: &Figures) -> FigureRow {
+pub(super) fn figure_row(f: &Figures) -> FigureRow {
     FigureRow {
         id: f.certification_id.get(),
         code: f.code.clone(),
@@ -78,6 +75,8 @@ struct ListView {
     figures: Vec<FigureRow>,
     expiring: Vec<ExpiringRow>,
     days: i64,
+    /// Whether the reader keeps the definitions ("New certification").
+    keep: bool,
 }
 
 fn hidden() -> UiError {
@@ -106,12 +105,16 @@ pub async fn list(State(st): State<AppState>, me: SignedIn) -> Result<Response, 
             })
             .collect(),
         days: r.days,
+        keep: super::edit::may_edit::<Certification>(&s),
     };
     Ok(render("certifications.html", v)?.into_response())
 }
 
 #[derive(Serialize)]
-struct AttemptRow {
+pub(super) struct AttemptRow {
+    pub(super) id: i64,
+    /// Whether the reader may grade its lab here (it awaits it).
+    pub(super) grade: bool,
     learner_id: i64,
     learner: String,
     certification: String,
@@ -126,7 +129,10 @@ struct AttemptRow {
 }
 
 #[derive(Serialize)]
-struct CertificateRow {
+pub(super) struct CertificateRow {
+    pub(super) id: i64,
+    /// Whether the reader may revoke it here (it is in force).
+    pub(super) revoke: bool,
     number: String,
     learner_id: i64,
     learner: String,
@@ -136,7 +142,7 @@ struct CertificateRow {
     status: &'static str,
 }
 
-async fn attempt_rows(st: &AppState, items: &[CertificationAttempt]) -> Result<Vec<AttemptRow>, UiError> {
+pub(super) async fn attempt_rows(st: &AppState, items: &[CertificationAttempt]) -> Result<Vec<AttemptRow>, UiError> {
     let learners: Vec<LearnerId> = items.iter().map(|a| a.fields.learner_id).collect();
     let learners = RecordStore::<Learner>::names(&*st.store, &learners).await?;
     let certs: Vec<Id<Certification>> = items.iter().map(|a| a.fields.certification_id).collect();
@@ -149,6 +155,8 @@ async fn attempt_rows(st: &AppState, items: &[CertificationAttempt]) -> Result<V
         .map(|a| {
             let f = &a.fields;
             AttemptRow {
+                id: a.id.get(),
+                grade: false,
                 learner_id: f.learner_id.get(),
                 learner: name(&learners, f.learner_id.get()),
                 certification: name(&certs, f.certification_id.get()),
@@ -168,7 +176,7 @@ async fn attempt_rows(st: &AppState, items: &[CertificationAttempt]) -> Result<V
         .collect())
 }
 
-async fn certificate_rows(st: &AppState, items: &[Certificate]) -> Result<Vec<CertificateRow>, UiError> {
+pub(super) async fn certificate_rows(st: &AppState, items: &[Certificate]) -> Result<Vec<CertificateRow>, UiError> {
     let today = OffsetDateTime::now_utc().date();
     let learners: Vec<LearnerId> = items.iter().map(|c| c.fields.learner_id).collect();
     let learners = RecordStore::<Learner>::names(&*st.store, &learners).await?;
@@ -177,6 +185,8 @@ async fn certificate_rows(st: &AppState, items: &[Certificate]) -> Result<Vec<Ce
     Ok(items
         .iter()
         .map(|c| CertificateRow {
+            id: c.id.get(),
+            revoke: false,
             number: c.fields.number.clone(),
             learner_id: c.fields.learner_id.get(),
             learner: learners.get(&c.fields.learner_id.get()).cloned().unwrap_or_default(),
@@ -186,85 +196,6 @@ async fn certificate_rows(st: &AppState, items: &[Certificate]) -> Result<Vec<Ce
             status: c.fields.status_on(today).into(),
         })
         .collect())
-}
-
-#[derive(Serialize)]
-struct CertificationView {
-    #[serde(flatten)]
-    frame: Frame,
-    id: i64,
-    code: String,
-    name: String,
-    course: String,
-    written_pass_mark: i64,
-    lab_pass_mark: i64,
-    max_attempts: i64,
-    retake_wait_days: i64,
-    validity_months: i64,
-    figures: Option<FigureRow>,
-    attempts: Vec<AttemptRow>,
-    certificates: Vec<CertificateRow>,
-}
-
-/// `GET /certifications/{id}`: its terms, its figures, its latest 50 attempts and
-/// certificates.
-pub async fn show(State(st): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, UiError> {
-    let s = subject(&st, &me).await?;
-    let cert: Certification = st.store.get(Id::new(id)).await?;
-    allow(&st, &s, Action::Read, &cert).await?;
-    let partner = learners_of(&s);
-    let settings = st.store.settings().await?;
-    let terms = cert.fields.terms(&settings.certifications);
-    let course = match cert.fields.course_id {
-        Some(c) => RecordStore::<Course>::get(&*st.store, c)
-            .await
-            .map(|c| c.fields.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let (figures, attempts, certificates) = match partner {
-        None => (None, Vec::new(), Vec::new()),
-        Some(partner_id) => {
-            let scope = partner_id.map_or(LearnerScope::All, LearnerScope::Partner);
-            let today = OffsetDateTime::now_utc().date();
-            let figures = st.store.certification_figures(&scope, today).await?;
-            let mine = figures.iter().find(|f| f.certification_id == cert.id).map(figure_row);
-            let newest = PageRequest { after: None, limit: 50 };
-            let a = AttemptFilter {
-                certification_id: Some(cert.id),
-                partner_id,
-                ..Default::default()
-            };
-            let attempts = st.store.list(&a, newest).await?.items;
-            let c = CertificateFilter {
-                certification_id: Some(cert.id),
-                partner_id,
-                ..Default::default()
-            };
-            let certificates = st.store.list(&c, newest).await?.items;
-            (
-                mine,
-                attempt_rows(&st, &attempts).await?,
-                certificate_rows(&st, &certificates).await?,
-            )
-        }
-    };
-    let v = CertificationView {
-        frame: frame(&me, &s),
-        id,
-        code: cert.fields.code,
-        name: cert.fields.name,
-        course,
-        written_pass_mark: cert.fields.written_pass_mark,
-        lab_pass_mark: cert.fields.lab_pass_mark,
-        max_attempts: terms.max_attempts,
-        retake_wait_days: terms.retake_wait_days,
-        validity_months: cert.fields.validity_months,
-        figures,
-        attempts,
-        certificates,
-    };
-    Ok(render("certification.html", v)?.into_response())
 }
 
 #[derive(Serialize)]
@@ -300,85 +231,4 @@ pub async fn learner(State(st): State<AppState>, me: SignedIn, Path(id): Path<i6
         certificates: certificate_rows(&st, &certificates).await?,
     };
     Ok(render("learner_certifications.html", v)?.into_response())
-}
-
-#[derive(Serialize)]
-struct StepRow {
-    label: &'static str,
-    done: bool,
-    text: String,
-}
-
-#[derive(Serialize)]
-struct PathView {
-    #[serde(flatten)]
-    frame: Frame,
-    id: i64,
-    person: String,
-    person_id: i64,
-    course: String,
-    path: &'static str,
-    started_on: String,
-    steps: Vec<StepRow>,
-    complete: bool,
-    done: usize,
-    deliveries: Vec<DeliveryRow>,
-}
-
-#[derive(Serialize)]
-struct DeliveryRow {
-    kind: &'static str,
-    delivered_on: String,
-    counted: String,
-    scores: usize,
-    evidence: String,
-}
-
-/// `GET /trainer-paths/{id}`: the path as a checklist with its evidence and deliveries.
-pub async fn trainer_path(State(st): State<AppState>, me: SignedIn, Path(id): Path<i64>) -> Result<Response, UiError> {
-    let s = subject(&st, &me).await?;
-    let path: TrainerCandidacy = st.store.get(Id::new(id)).await?;
-    allow(&st, &s, Action::Read, &path).await?;
-    let today = OffsetDateTime::now_utc().date();
-    let list = st.store.trainer_checklist(path.id, today).await?;
-    let person: Person = st.store.get(path.fields.person_id).await?;
-    let course: Course = st.store.get(path.fields.course_id).await?;
-    let own = person.fields.partner_id;
-    let deliveries = path
-        .fields
-        .deliveries
-        .iter()
-        .map(|d| {
-            let observers = d.kind == psops_core::certifications::trainer_paths::DeliveryKind::ObservedSubset;
-            DeliveryRow {
-                kind: d.kind.into(),
-                delivered_on: d.delivered_on.to_string(),
-                counted: psops_core::certifications::trainer_paths::tally(d, own, observers).text(),
-                scores: d.scores.len(),
-                evidence: d.evidence.clone().unwrap_or_default(),
-            }
-        })
-        .collect();
-    let v = PathView {
-        frame: frame(&me, &s),
-        id,
-        person: person.fields.name,
-        person_id: person.id.get(),
-        course: course.fields.name,
-        path: path.fields.path.into(),
-        started_on: path.fields.started_on.to_string(),
-        done: list.steps.iter().filter(|s| s.done).count(),
-        steps: list
-            .steps
-            .into_iter()
-            .map(|s| StepRow {
-                label: s.label,
-                done: s.done,
-                text: s.text,
-            })
-            .collect(),
-        complete: list.complete,
-        deliveries,
-    };
-    Ok(render("trainer_path.html", v)?.into_response())
 }

@@ -185,6 +185,10 @@ pub async fn course(
         v.actions
             .push((format!("/course-trainers/new?course={id}"), "Certify a trainer"));
     }
+    if may_edit::<psops_core::certifications::trainer_paths::TrainerCandidacy>(&s) {
+        v.actions
+            .push((format!("/trainer-paths/new?course={id}"), "Open a trainer path"));
+    }
     if c.fields.schedulable() && may_edit::<TrainingClass>(&s) {
         v.actions
             .push((format!("/classes/new?course={id}"), "Schedule a class"));

@@ -12,6 +12,7 @@ mod approval_week;
 mod approvals;
 mod assets;
 mod catalog;
+mod certification_page;
 mod certifications;
 pub mod charts;
 mod class_page;
@@ -71,6 +72,7 @@ mod sku_requests;
 mod survey_public;
 mod table;
 mod time_off;
+mod trainer_path_page;
 mod training_partners;
 mod utilization;
 mod verify;
@@ -143,9 +145,22 @@ pub fn router() -> Router<AppState> {
         )
         .route("/verify", get(verify::form))
         .route("/certifications", get(certifications::list))
-        .route("/certifications/{id}", get(certifications::show))
+        .route("/certifications/{id}", get(certification_page::show))
+        .route(
+            "/certifications/{id}/attempts",
+            post(certification_page::record_written),
+        )
+        .route(
+            "/certifications/{id}/attempts/{attempt}/lab",
+            post(certification_page::record_lab),
+        )
+        .route(
+            "/certifications/{id}/certificates/{certificate}/revoke",
+            post(certification_page::revoke),
+        )
         .route("/learners/{id}/certifications", get(certifications::learner))
-        .route("/trainer-paths/{id}", get(certifications::trainer_path))
+        .route("/trainer-paths/{id}", get(trainer_path_page::show))
+        .route("/trainer-paths/{id}/certify", post(trainer_path_page::certify))
         .route("/verify/{number}", get(verify::show))
         .route("/accounts", get(directory::accounts))
         .route("/accounts/{id}", get(directory::account))

@@ -56,6 +56,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("past_end.html", include_str!("../../templates/past_end.html")),
     ("error.html", include_str!("../../templates/error.html")),
     ("edit.html", include_str!("../../templates/edit.html")),
+    ("form_inputs.html", include_str!("../../templates/form_inputs.html")),
     ("directory.html", include_str!("../../templates/directory.html")),
     (
         "directory_results.html",

@@ -20,21 +20,21 @@ use crate::matrix_fixture::Org;
 use crate::support::{Resp, TestApp, api_tests};
 use crate::ui_browser::{Browser, web_user};
 
-fn made<T>(c: Created<T>) -> T {
+pub(crate) fn made<T>(c: Created<T>) -> T {
     match c {
         Created::New(v) => v,
         Created::Replayed(_) => panic!("replayed"),
     }
 }
 
-fn html(r: &Resp) -> String {
+pub(crate) fn html(r: &Resp) -> String {
     r.text
         .replace("&#x2f;", "/")
         .replace("&amp;", "&")
         .replace("&#x27;", "'")
 }
 
-async fn learner(s: &dyn Store, name: &str, partner: i64) -> Learner {
+pub(crate) async fn learner(s: &dyn Store, name: &str, partner: i64) -> Learner {
     let f = LearnerFields {
         name: name.into(),
         email: Some(format!("{}@partner.example", name.to_lowercase().replace(' ', "."))),

@@ -33,6 +33,7 @@ pub fn routes(r: Router<AppState>) -> Router<AppState> {
     let r = super::catalog_kinds::routes(r);
     let r = super::delivery_kinds::routes(r);
     let r = super::education_kinds::routes(r);
+    let r = super::certification_kinds::routes(r);
     let r = super::partnering_kinds::routes(r);
     let r = super::partner_funds_kinds::routes(r);
     super::scoping_kinds::routes(r)

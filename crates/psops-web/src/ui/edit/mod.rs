@@ -5,7 +5,9 @@
 //! read at: when someone else saved in between, nothing is overwritten; the form comes
 //! back with what is stored now beside each field that differs.
 
+pub mod action;
 mod catalog_kinds;
+mod certification_kinds;
 mod delivery_kinds;
 mod education_kinds;
 mod inputs;
@@ -31,7 +33,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 pub use catalog_kinds::history_link;
-pub use inputs::{Input, Kind, Lines};
+pub use certification_kinds::{LAB, REVOCATION, WRITTEN};
+pub use inputs::{Input, Kind, Lines, Shown};
 
 use super::admin::{Fields, fields, inline, write_ctx};
 use super::filters::{Pairs, path_id, subject};
@@ -42,7 +45,6 @@ use crate::AppState;
 use crate::authorize::{Guarded, GuardedUpdate, allow, may_at_best};
 use crate::problem::{ApiError, ApiResult};
 use crate::request_id::RequestId;
-use inputs::Shown;
 
 /// A record kind with forms in the web app.
 pub trait Editable: Record + Guarded + GuardedUpdate<Self::Patch>

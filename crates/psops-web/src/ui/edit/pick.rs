@@ -200,6 +200,24 @@ pub async fn search(st: &AppState, s: &Subject, entity: Entity, q: &str, limit: 
                 })
                 .collect()
         }
+        // Only the learners the subject reads: a partner's managers their own consultants.
+        Entity::Learner => {
+            let filter = psops_core::education::learners::LearnerFilter {
+                q,
+                archived: live,
+                scope: psops_core::policy::learner_scope(s),
+                ..Default::default()
+            };
+            first::<psops_core::education::learners::Learner>(st, &filter, limit)
+                .await?
+                .into_iter()
+                .map(|l| Choice {
+                    id: l.id.get(),
+                    detail: l.fields.email.unwrap_or_default(),
+                    name: l.fields.name,
+                })
+                .collect()
+        }
         other => {
             return Err(UiError::internal(format!("{other} is not chosen by name")));
         }
@@ -267,6 +285,7 @@ pub async fn suggest(
         "offering" => Entity::Offering,
         "sku" => Entity::Sku,
         "course" => Entity::Course,
+        "learner" => Entity::Learner,
         _ => return Err(crate::ui::not_found()),
     };
     let s = subject(&st, &me).await?;
