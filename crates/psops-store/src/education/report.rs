@@ -1,0 +1,207 @@
+//! The education report in SQL: four grouped reads — the completed classes of the range
+//! with their registrations counted, the answered training surveys per trainer and
+//! respondent organisation, the trainers' names and partners, and the training revenue
+//! recognition placed per month — plus the utilization report's capacities (kept between
+//! reports), whatever the size of the organisation. The figures are
+//! `psops_core::education::report`'s.
+
+use async_trait::async_trait;
+use psops_core::capacity::resolve;
+use psops_core::dates::DateRange;
+use psops_core::education::report::{
+    DeliveredClass, EducationReport, EducationReportStore, Inputs, SurveyGroup, TrainerFacts, TrainerScope, build,
+};
+use psops_core::finance::Month;
+use psops_core::reporting::UtilizationFilter;
+use psops_core::store::OrgStore;
+use psops_core::{Id, Result};
+use time::Date;
+
+use crate::db::{Sql, sql};
+use crate::{Db, capacity_rules};
+
+/// Narrows `training_classes c` to the completed, live classes whose last day is in the
+/// range, of the scope's trainers.
+fn delivered(q: &mut Sql, range: DateRange, scope: TrainerScope) {
+    q.push(" c.archived_at IS NULL AND c.status = 'completed' AND c.end_date >= ")
+        .push_bind(range.start)
+        .push(" AND c.end_date <= ")
+        .push_bind(range.end);
+    if let TrainerScope::Partner(p) = scope {
+        q.push(" AND c.trainer_id IN (SELECT id FROM people WHERE partner_id = ")
+            .push_bind(p)
+            .push(")");
+    }
+}
+
+/// A class with its registrations (not cancelled) and those that attended a day.
+struct ClassRow {
+    id: i64,
+    trainer: i64,
+    start: Date,
+    end: Date,
+    addon: i64,
+    filled: i64,
+    attending: i64,
+}
+
+async fn classes(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<ClassRow>> {
+    // An empty attendance list is stored as `[]`: anything else attended a day.
+    let mut q = sql("SELECT c.id, c.trainer_id, c.start_date, c.end_date, c.addon_seats, \
+         COALESCE(SUM(CASE WHEN e.status = 'registered' THEN 1 ELSE 0 END), 0) AS filled, \
+         COALESCE(SUM(CASE WHEN e.status = 'registered' AND e.attended <> '[]' THEN 1 ELSE 0 END), 0) AS attending \
+         FROM training_classes c LEFT JOIN enrolments e ON e.class_id = c.id AND e.archived_at IS NULL WHERE");
+    delivered(&mut q, range, scope);
+    q.push(" GROUP BY c.id, c.trainer_id, c.start_date, c.end_date, c.addon_seats ORDER BY c.end_date, c.id");
+    db.pools
+        .all(q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ClassRow {
+                id: r.get("id")?,
+                trainer: r.get("trainer_id")?,
+                start: r.get("start_date")?,
+                end: r.get("end_date")?,
+                addon: r.get("addon_seats")?,
+                filled: r.get("filled")?,
+                attending: r.get("attending")?,
+            })
+        })
+        .collect()
+}
+
+async fn surveys(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<SurveyGroup>> {
+    let mut q = sql(
+        "SELECT c.trainer_id, l.account_id, l.partner_id, COUNT(*) AS answered, \
+         COALESCE(SUM(CASE WHEN s.score >= 4 THEN 1 ELSE 0 END), 0) AS satisfied \
+         FROM class_surveys s JOIN training_classes c ON c.id = s.class_id \
+         JOIN enrolments e ON e.id = s.enrolment_id JOIN learners l ON l.id = e.learner_id \
+         WHERE s.score IS NOT NULL AND",
+    );
+    delivered(&mut q, range, scope);
+    q.push(" GROUP BY c.trainer_id, l.account_id, l.partner_id");
+    db.pools
+        .all(q)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SurveyGroup {
+                trainer_id: r.id("trainer_id")?,
+                respondent_account_id: r.get::<Option<i64>>("account_id")?.map(Id::new),
+                respondent_partner_id: r.get::<Option<i64>>("partner_id")?.map(Id::new),
+                answered: r.get("answered")?,
+                satisfied: r.get("satisfied")?,
+            })
+        })
+        .collect()
+}
+
+/// The trainers of the range's classes: name and partner.
+async fn trainers(
+    db: &Db,
+    range: DateRange,
+    scope: TrainerScope,
+) -> Result<Vec<(i64, String, Option<i64>, Option<String>)>> {
+    let mut q = sql("SELECT p.id, p.name, p.partner_id, pa.name AS partner FROM people p \
+         LEFT JOIN partners pa ON pa.id = p.partner_id \
+         WHERE p.id IN (SELECT c.trainer_id FROM training_classes c WHERE");
+    delivered(&mut q, range, scope);
+    q.push(")");
+    db.pools
+        .all(q)
+        .await?
+        .iter()
+        .map(|r| Ok((r.get("id")?, r.get("name")?, r.get("partner_id")?, r.get("partner")?)))
+        .collect()
+}
+
+/// Training revenue per month, as recognition recorded it in the reporting currency: all
+/// of it for the whole organisation (a training finance entered by hand too), only the
+/// partner's trainers' classes for a partner.
+async fn revenue(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<(Month, i64)>> {
+    let mut q = sql(
+        "SELECT l.month, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor FROM ledger_sources s \
+         JOIN ledger_lines l ON l.id = s.line_id \
+         WHERE s.source = 'training' AND l.kind = 'revenue' AND l.month >= ",
+    );
+    q.push_bind(Month::of(range.start).first())
+        .push(" AND l.month <= ")
+        .push_bind(Month::of(range.end).first());
+    if let TrainerScope::Partner(p) = scope {
+        q.push(
+            " AND s.source_id IN (SELECT c.training_id FROM training_classes c JOIN people p ON p.id = c.trainer_id \
+             WHERE c.training_id IS NOT NULL AND p.partner_id = ",
+        )
+        .push_bind(p)
+        .push(")");
+    }
+    q.push(" GROUP BY l.month");
+    db.pools
+        .all(q)
+        .await?
+        .iter()
+        .map(|r| Ok((Month::of(r.get::<Date>("month")?), r.get("minor")?)))
+        .collect()
+}
+
+#[async_trait]
+impl EducationReportStore for Db {
+    async fn education_report(&self, range: DateRange, scope: TrainerScope) -> Result<EducationReport> {
+        let (classes, surveys, named, revenue, settings) = tokio::try_join!(
+            classes(self, range, scope),
+            surveys(self, range, scope),
+            trainers(self, range, scope),
+            revenue(self, range, scope),
+            self.settings(),
+        )?;
+        // Everyone's capacity, as the utilization report has it for the same range (and
+        // kept for it): a trainer's capacity is the policy view's available minutes.
+        let capable = crate::reports::capacities(self, range, &UtilizationFilter::default()).await?;
+        let of = |id: i64| {
+            capable
+                .binary_search_by_key(&id, |c| c.person.facts.person_id.get())
+                .ok()
+                .map(|at| &capable[at])
+        };
+        let mut rules = &self.pools;
+        let base = capacity_rules::base(&mut rules).await?;
+        let overrides = capacity_rules::overrides(&mut rules).await?;
+        let mut delivered = Vec::with_capacity(classes.len());
+        for c in &classes {
+            // A class day takes a working day as the trainer's rules have it that day.
+            let day_minutes = match of(c.trainer) {
+                Some(p) => resolve(&base, &overrides, &p.person.facts, c.start)?.day_minutes,
+                None => base.day_minutes,
+            };
+            delivered.push(DeliveredClass {
+                class_id: Id::new(c.id),
+                trainer_id: Id::new(c.trainer),
+                start_date: c.start,
+                end_date: c.end,
+                addon_seats: i32::try_from(c.addon).unwrap_or(0),
+                filled: c.filled,
+                attending: c.attending,
+                day_minutes,
+            });
+        }
+        let trainers = named
+            .into_iter()
+            .map(|(id, name, partner_id, partner)| TrainerFacts {
+                trainer_id: Id::new(id),
+                name,
+                partner_id: partner_id.map(Id::new),
+                partner,
+                capacity_minutes: of(id).map_or(0, |c| c.policy.available_minutes.get()),
+            })
+            .collect();
+        Ok(build(Inputs {
+            range,
+            currency: settings.default_currency,
+            classes: delivered,
+            revenue,
+            surveys,
+            trainers,
+        }))
+    }
+}
