@@ -97,12 +97,8 @@ async fn surveys(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<S
         .collect()
 }
 
-/// The trainers of the range's classes: name and partner.
-async fn trainers(
-    db: &Db,
-    range: DateRange,
-    scope: TrainerScope,
-) -> Result<Vec<(i64, String, Option<i64>, Option<String>)>> {
+/// The trainers of the range's classes: name and partner (their capacity comes after).
+async fn trainers(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<TrainerFacts>> {
     let mut q = sql("SELECT p.id, p.name, p.partner_id, pa.name AS partner FROM people p \
          LEFT JOIN partners pa ON pa.id = p.partner_id \
          WHERE p.id IN (SELECT c.trainer_id FROM training_classes c WHERE");
@@ -112,7 +108,15 @@ async fn trainers(
         .all(q)
         .await?
         .iter()
-        .map(|r| Ok((r.get("id")?, r.get("name")?, r.get("partner_id")?, r.get("partner")?)))
+        .map(|r| {
+            Ok(TrainerFacts {
+                trainer_id: r.id("id")?,
+                name: r.get("name")?,
+                partner_id: r.get::<Option<i64>>("partner_id")?.map(Id::new),
+                partner: r.get("partner")?,
+                capacity_minutes: 0,
+            })
+        })
         .collect()
 }
 
@@ -187,12 +191,9 @@ impl EducationReportStore for Db {
         }
         let trainers = named
             .into_iter()
-            .map(|(id, name, partner_id, partner)| TrainerFacts {
-                trainer_id: Id::new(id),
-                name,
-                partner_id: partner_id.map(Id::new),
-                partner,
-                capacity_minutes: of(id).map_or(0, |c| c.policy.available_minutes.get()),
+            .map(|t| TrainerFacts {
+                capacity_minutes: of(t.trainer_id.get()).map_or(0, |c| c.policy.available_minutes.get()),
+                ..t
             })
             .collect();
         Ok(build(Inputs {

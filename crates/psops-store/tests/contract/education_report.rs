@@ -251,7 +251,11 @@ pub(crate) const FIRST_HALF: DateRange = DateRange {
     end: date!(2026 - 06 - 30),
 };
 
-fn quarter(q: &QuarterFigures) -> (&str, i64, i64, i64, Option<i64>, i64, i64) {
+/// A quarter's figures: label, classes, seats offered and filled, fill rate, attending,
+/// revenue.
+type Line<'a> = (&'a str, i64, i64, i64, Option<i64>, i64, i64);
+
+fn quarter(q: &QuarterFigures) -> Line<'_> {
     (
         q.quarter.as_str(),
         q.classes,
@@ -263,7 +267,7 @@ fn quarter(q: &QuarterFigures) -> (&str, i64, i64, i64, Option<i64>, i64, i64) {
     )
 }
 
-fn quarters(r: &EducationReport) -> Vec<(&str, i64, i64, i64, Option<i64>, i64, i64)> {
+fn quarters(r: &EducationReport) -> Vec<Line<'_>> {
     r.quarters.iter().chain([&r.total]).map(quarter).collect()
 }
 
