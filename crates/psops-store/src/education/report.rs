@@ -1,18 +1,22 @@
 //! The education report in SQL: four grouped reads — the completed classes of the range
 //! with their registrations counted, the answered training surveys per trainer and
-//! respondent organisation, the trainers' names and partners, and the training revenue
-//! recognition placed per month — plus the utilization report's capacities (kept between
-//! reports), whatever the size of the organisation. The figures are
+//! respondent organisation, the trainers with what their capacity is computed from, and
+//! the training revenue recognition placed per month — and the capacity rules, whatever
+//! the size of the organisation. Each trainer's capacity is the utilization report's
+//! (the policy view), computed for the trainers only: reading everyone's time off for
+//! a handful of trainers would cost more than the rest of the report. The figures are
 //! `psops_core::education::report`'s.
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
-use psops_core::capacity::resolve;
+use psops_core::capacity::{PersonFacts, policy_view_resolved, resolve};
 use psops_core::dates::DateRange;
 use psops_core::education::report::{
     DeliveredClass, EducationReport, EducationReportStore, Inputs, SurveyGroup, TrainerFacts, TrainerScope, build,
 };
 use psops_core::finance::Month;
-use psops_core::reporting::UtilizationFilter;
+use psops_core::people::Fte;
 use psops_core::store::OrgStore;
 use psops_core::{Id, Result};
 use time::Date;
@@ -97,11 +101,14 @@ async fn surveys(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<S
         .collect()
 }
 
-/// The trainers of the range's classes: name and partner (their capacity comes after).
-async fn trainers(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<TrainerFacts>> {
-    let mut q = sql("SELECT p.id, p.name, p.partner_id, pa.name AS partner FROM people p \
-         LEFT JOIN partners pa ON pa.id = p.partner_id \
-         WHERE p.id IN (SELECT c.trainer_id FROM training_classes c WHERE");
+/// The trainers of the range's classes: name, partner and what their capacity is
+/// computed from.
+async fn trainers(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<(TrainerFacts, PersonFacts)>> {
+    let mut q = sql(
+        "SELECT p.id, p.name, p.partner_id, pa.name AS partner, p.function, p.region, p.fte_bp, \
+         p.employment_start, p.employment_end FROM people p LEFT JOIN partners pa ON pa.id = p.partner_id \
+         WHERE p.id IN (SELECT c.trainer_id FROM training_classes c WHERE",
+    );
     delivered(&mut q, range, scope);
     q.push(")");
     db.pools
@@ -109,13 +116,23 @@ async fn trainers(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<
         .await?
         .iter()
         .map(|r| {
-            Ok(TrainerFacts {
-                trainer_id: r.id("id")?,
+            let trainer_id = r.id("id")?;
+            let facts = PersonFacts {
+                person_id: trainer_id,
+                function: r.code("function")?,
+                region: r.get("region")?,
+                fte: Fte::from_basis_points(r.get("fte_bp")?)?,
+                employment_start: r.get("employment_start")?,
+                employment_end: r.get("employment_end")?,
+            };
+            let named = TrainerFacts {
+                trainer_id,
                 name: r.get("name")?,
                 partner_id: r.get::<Option<i64>>("partner_id")?.map(Id::new),
                 partner: r.get("partner")?,
                 capacity_minutes: 0,
-            })
+            };
+            Ok((named, facts))
         })
         .collect()
 }
@@ -159,23 +176,15 @@ impl EducationReportStore for Db {
             revenue(self, range, scope),
             self.settings(),
         )?;
-        // Everyone's capacity, as the utilization report has it for the same range (and
-        // kept for it): a trainer's capacity is the policy view's available minutes.
-        let capable = crate::reports::capacities(self, range, &UtilizationFilter::default()).await?;
-        let of = |id: i64| {
-            capable
-                .binary_search_by_key(&id, |c| c.person.facts.person_id.get())
-                .ok()
-                .map(|at| &capable[at])
-        };
         let mut rules = &self.pools;
         let base = capacity_rules::base(&mut rules).await?;
         let overrides = capacity_rules::overrides(&mut rules).await?;
+        let facts: HashMap<i64, &PersonFacts> = named.iter().map(|(t, f)| (t.trainer_id.get(), f)).collect();
         let mut delivered = Vec::with_capacity(classes.len());
         for c in &classes {
             // A class day takes a working day as the trainer's rules have it that day.
-            let day_minutes = match of(c.trainer) {
-                Some(p) => resolve(&base, &overrides, &p.person.facts, c.start)?.day_minutes,
+            let day_minutes = match facts.get(&c.trainer) {
+                Some(f) => resolve(&base, &overrides, f, c.start)?.day_minutes,
                 None => base.day_minutes,
             };
             delivered.push(DeliveredClass {
@@ -189,13 +198,16 @@ impl EducationReportStore for Db {
                 day_minutes,
             });
         }
-        let trainers = named
-            .into_iter()
-            .map(|t| TrainerFacts {
-                capacity_minutes: of(t.trainer_id.get()).map_or(0, |c| c.policy.available_minutes.get()),
-                ..t
-            })
-            .collect();
+        // A trainer's capacity is the utilization report's available time: the policy
+        // view over the range, computed for the trainers alone rather than everyone.
+        let mut trainers = Vec::with_capacity(named.len());
+        for (t, f) in &named {
+            let capacity = policy_view_resolved(&base, &overrides, f, range)?;
+            trainers.push(TrainerFacts {
+                capacity_minutes: capacity.available_minutes.get(),
+                ..t.clone()
+            });
+        }
         Ok(build(Inputs {
             range,
             currency: settings.default_currency,
