@@ -135,6 +135,11 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Partner report", "/partners/report".to_string()),
         ("Partner invoices", "/partner-invoices".to_string()),
         ("Education report", "/education/report".to_string()),
+        ("Training partners", "/partners/training".to_string()),
+        ("Classes", "/classes".to_string()),
+        ("Courses", "/courses".to_string()),
+        ("Learners", "/learners".to_string()),
+        ("Certifications", "/certifications".to_string()),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));

@@ -147,6 +147,11 @@ impl Money {
             .flatten()
             .map(|m| Money::new(m, self.currency))
     }
+
+    /// The amount `n` times over (a price per seat × seats); none past what fits.
+    pub fn checked_times(self, n: i64) -> Option<Money> {
+        self.amount_minor.checked_mul(n).map(|m| Money::new(m, self.currency))
+    }
 }
 
 impl Money {

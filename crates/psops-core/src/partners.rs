@@ -37,6 +37,10 @@ pub struct PartnerFields {
     pub region: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
+    /// The day it enrolled as a training service partner, delivering the company's
+    /// courses; none when it is not one. Its compliance is judged from this day's quarter.
+    #[serde(default)]
+    pub training_since: Option<time::Date>,
 }
 
 impl PartnerFields {
@@ -74,6 +78,9 @@ pub struct PartnerPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<time::Date>)]
+    pub training_since: Option<Option<time::Date>>,
 }
 
 impl PartnerPatch {
@@ -82,6 +89,7 @@ impl PartnerPatch {
         set(&mut f.partner_type, self.partner_type);
         set(&mut f.region, self.region);
         set(&mut f.notes, self.notes);
+        set(&mut f.training_since, self.training_since);
         f
     }
 }

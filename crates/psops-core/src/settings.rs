@@ -52,6 +52,10 @@ pub struct Settings {
     /// none of its own allows.
     #[serde(default)]
     pub certifications: crate::certifications::CertificationSettings,
+    /// Training service partners: the trainers, courses, ramp-up, CSAT floor and
+    /// paperwork days the programme holds them to.
+    #[serde(default)]
+    pub training_partners: crate::education::tsp::TspSettings,
 }
 
 impl Default for Settings {
@@ -71,6 +75,7 @@ impl Default for Settings {
             finance: Default::default(),
             vetting: Default::default(),
             certifications: Default::default(),
+            training_partners: Default::default(),
         }
     }
 }
@@ -109,6 +114,8 @@ pub struct SettingsPatch {
     pub vetting: Option<crate::partnering::vetting::VettingSettings>,
     /// Replaces the certification defaults whole.
     pub certifications: Option<crate::certifications::CertificationSettings>,
+    /// Replaces the training service partner terms whole.
+    pub training_partners: Option<crate::education::tsp::TspSettings>,
 }
 
 impl Settings {
@@ -139,6 +146,7 @@ impl Settings {
         crate::patch::set(&mut self.finance, patch.finance);
         crate::patch::set(&mut self.vetting, patch.vetting);
         crate::patch::set(&mut self.certifications, patch.certifications);
+        crate::patch::set(&mut self.training_partners, patch.training_partners);
         self.validate()?;
         Ok(self)
     }
@@ -179,6 +187,7 @@ impl Settings {
         self.finance.validate(&mut c);
         self.vetting.validate(&mut c);
         self.certifications.validate(&mut c);
+        self.training_partners.validate(&mut c);
         c.into_result()
     }
 }

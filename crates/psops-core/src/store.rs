@@ -623,6 +623,7 @@ pub trait Store:
     + crate::certifications::CertificationStore
     + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
     + crate::certifications::trainer_paths::TrainerPathStore
+    + crate::education::tsp::TspStore
 {
 }
 
@@ -689,6 +690,7 @@ impl<T> Store for T where
         + crate::certifications::CertificationStore
         + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
         + crate::certifications::trainer_paths::TrainerPathStore
+        + crate::education::tsp::TspStore
 {
 }
 
@@ -737,6 +739,7 @@ pub mod prelude {
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::education::enrolments::ClassStore;
     pub use crate::education::report::EducationReportStore;
+    pub use crate::education::tsp::TspStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::forecast_store::ForecastStore;
     pub use crate::finance::invoices::InvoiceStore;

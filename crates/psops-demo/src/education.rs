@@ -11,6 +11,7 @@
 //! function of the demo's seed and dates.
 
 use psops_core::catalog::skus::{Sku, SkuFilter};
+use psops_core::delivery::surveys::SurveyAnswer;
 use psops_core::education::classes::{ClassAudience, ClassDelivery, TrainingClass, TrainingClassFields};
 use psops_core::education::courses::{Course, CourseDelivery, CourseFields, CourseState};
 use psops_core::education::enrolments::{
@@ -22,6 +23,11 @@ use psops_core::people::Function;
 use psops_core::projects::{ProjectFilter, ProjectStatus, ProjectType};
 use psops_core::store::{Created, Records, Store, WriteCtx};
 use psops_core::{Error, Id, Result, every};
+use std::collections::HashMap;
+
+use psops_core::Currency;
+use psops_core::accounts::AccountId;
+use psops_core::projects::ProjectId;
 use time::{Duration, OffsetDateTime, Time, Weekday};
 
 use crate::DemoOrg;
@@ -31,6 +37,8 @@ use crate::rng::Rng;
 const BASE: &str = "http://127.0.0.1:8080";
 /// Private classes at most, one per training project.
 const PRIVATE: usize = 12;
+/// A public class's seat, in cents.
+const SEAT_PRICE: i64 = 120_000;
 /// Learners made from each source (staff, partner consultants, customer contacts).
 const LEARNERS_EACH: usize = 40;
 
@@ -160,11 +168,26 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     };
     staff.retain(|t| *t != grader.get());
     staff.truncate(4);
-    let partner_trainer = people.iter().find(|p| p.fields.partner_id.is_some()).map(|p| p.id);
+    // The training service partners' trainers: two of the first partner's consultants,
+    // four courses between them; one of the second's, for one course.
+    let consultants = |partner: i64| {
+        people
+            .iter()
+            .filter(move |p| {
+                p.fields.partner_id == Some(Id::new(partner)) && p.fields.function == Function::PartnerConsultant
+            })
+            .map(|p| p.id)
+    };
+    let partner_trainers: Vec<(i64, Vec<usize>)> = consultants(1)
+        .take(2)
+        .zip([vec![0, 1], vec![2, 3]])
+        .chain(consultants(2).take(1).zip([vec![4]]))
+        .map(|(t, teaches)| (t, teaches.into_iter().map(|c| c % live.len()).collect()))
+        .collect();
     // Each trainer is certified through a complete path (the only way a course trainer
     // record is made), a month before the year of classes.
     let certified_on = start - Duration::days(30);
-    let mut trainers: Vec<(i64, Vec<usize>)> = Vec::new();
+    let mut trainers: Vec<Trainer> = Vec::new();
     for (i, t) in staff.iter().enumerate() {
         // Each staff trainer teaches three of the five courses, overlapping.
         let teaches: Vec<usize> = (0..3).map(|k| (i + k) % live.len()).collect();
@@ -178,11 +201,23 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             };
             crate::certifications::certify_trainer(store, ctx, Id::new(*t), live[*c], on, grader).await?;
         }
-        trainers.push((*t, teaches));
+        trainers.push(Trainer {
+            id: *t,
+            teaches,
+            satisfied: 90,
+        });
     }
-    if let Some(t) = partner_trainer {
-        crate::certifications::certify_trainer(store, ctx, Id::new(t), live[0], certified_on, grader).await?;
-        trainers.push((t, vec![0]));
+    for (k, (t, teaches)) in partner_trainers.into_iter().enumerate() {
+        for c in &teaches {
+            crate::certifications::certify_trainer(store, ctx, Id::new(t), live[*c], certified_on, grader).await?;
+        }
+        // The second partner's trainer is less liked: about two learners in three satisfied.
+        let satisfied = if k < 2 { 93 } else { 65 };
+        trainers.push(Trainer {
+            id: t,
+            teaches,
+            satisfied,
+        });
     }
     if trainers.is_empty() {
         return Ok(());
@@ -242,19 +277,28 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     if learners.is_empty() {
         return Ok(());
     }
+    // The customers' training projects buy their contacts' seats on public classes.
+    let projects = every!(store, ProjectFilter::default());
+    let seat_projects: HashMap<AccountId, ProjectId> = projects
+        .iter()
+        .filter(|p| p.fields.project_type == ProjectType::Training && p.fields.status != ProjectStatus::Estimate)
+        .filter_map(|p| Some((p.fields.account_id?, p.id)))
+        .collect();
     // Public classes every three weeks, from a year ago to two months ahead.
-    let mut plans: Vec<TrainingClassFields> = Vec::new();
+    let mut plans: Vec<(TrainingClassFields, u64)> = Vec::new();
     let mut day = monday(start);
     let mut n = 0usize;
     while day <= end + Duration::days(60) {
-        let (trainer, teaches) = &trainers[n % trainers.len()];
-        let course = live[teaches[n % teaches.len()]];
-        plans.push(class_on(course, *trainer, day, ClassAudience::Public, None, None, None));
+        let t = &trainers[n % trainers.len()];
+        let course = live[t.teaches[n % t.teaches.len()]];
+        plans.push((
+            class_on(course, t.id, day, ClassAudience::Public, None, None, None),
+            t.satisfied,
+        ));
         day += Duration::days(21);
         n += 1;
     }
     // A private class for each training project, a week into it.
-    let projects = every!(store, ProjectFilter::default());
     for p in projects
         .iter()
         .filter(|p| {
@@ -266,24 +310,37 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         })
         .take(PRIVATE)
     {
-        let (trainer, teaches) = &trainers[n % trainers.len()];
-        let course = live[teaches[n % teaches.len()]];
+        let t = &trainers[n % trainers.len()];
+        let course = live[t.teaches[n % t.teaches.len()]];
         let first = monday(p.fields.start_date.unwrap_or(start) + Duration::days(7));
-        plans.push(class_on(
+        let plan = class_on(
             course,
-            *trainer,
+            t.id,
             first,
             ClassAudience::Private,
             p.fields.account_id,
             Some(p.id),
             p.fields.budget,
-        ));
+        );
+        plans.push((plan, t.satisfied));
         n += 1;
     }
-    for (k, plan) in plans.into_iter().enumerate() {
-        deliver(store, ctx, plan, &learners, k, &mut rng, end).await?;
+    for (k, (plan, satisfied)) in plans.into_iter().enumerate() {
+        let who = Learners {
+            all: &learners,
+            seat_projects: &seat_projects,
+        };
+        deliver(store, ctx, plan, &who, (k, satisfied), &mut rng, end).await?;
     }
     Ok(())
+}
+
+/// A certified trainer: the courses they teach (indexes of the live courses) and the
+/// share of their learners who answer the survey satisfied, in percent.
+struct Trainer {
+    id: i64,
+    teaches: Vec<usize>,
+    satisfied: u64,
 }
 
 fn class_on(
@@ -313,29 +370,43 @@ fn class_on(
         project_id,
         fee,
         addon_seats: 0,
+        // A public class sells its seats at the list price of a seat.
+        seat_price: (audience == ClassAudience::Public).then(|| psops_core::Money::new(SEAT_PRICE, Currency::USD)),
     }
 }
 
+/// The learners classes draw from, and the project that buys a seat for each customer
+/// account that has a training project.
+struct Learners<'a> {
+    all: &'a [Learner],
+    seat_projects: &'a HashMap<AccountId, ProjectId>,
+}
+
 /// Schedules a class, registers its learners and — once it has ended — marks their
-/// attendance and submits its roster; a class ahead gets the steps due by today done.
+/// attendance and submits its roster, and about seven in ten answer the survey
+/// (`satisfied` in a hundred with a 4 or 5); a class ahead gets the steps due by today
+/// done. `k` numbers the class.
 async fn deliver(
     store: &dyn Store,
     ctx: &WriteCtx,
     plan: TrainingClassFields,
-    learners: &[Learner],
-    k: usize,
+    who: &Learners<'_>,
+    (k, satisfied): (usize, u64),
     rng: &mut Rng,
     today: time::Date,
 ) -> Result<()> {
     let class: TrainingClass = made(store.create(ctx, plan).await?)?;
     let wanted = 6 + rng.below(7) as usize;
     let mut rows = Vec::new();
+    let learners = who.all;
     for i in 0..wanted.min(learners.len()) {
         let l = &learners[(k * 7 + i * 3) % learners.len()];
+        let bought = class.fields.seat_price.and(l.fields.account_id);
         let fields = EnrolmentFields {
             class_id: class.id,
             learner_id: l.id,
             status: EnrolmentStatus::Registered,
+            project_id: bought.and_then(|a| who.seat_projects.get(&a).copied()),
         };
         match store.create(ctx, fields).await {
             Ok(c) => {
@@ -389,7 +460,7 @@ async fn deliver(
     let at = closed
         .with_time(Time::from_hms(16, 0, 0).unwrap_or(Time::MIDNIGHT))
         .assume_utc();
-    store
+    let sent = store
         .submit_roster(
             ctx,
             class.id,
@@ -398,5 +469,19 @@ async fn deliver(
             at.max(OffsetDateTime::UNIX_EPOCH),
         )
         .await?;
+    for token in &sent.tokens {
+        if !rng.chance(70) {
+            continue;
+        }
+        let score = if rng.chance(satisfied) {
+            4 + rng.below(2) as i64
+        } else {
+            2 + rng.below(2) as i64
+        };
+        // Answered within a few days of the mail, never after today.
+        let answered = (at + Duration::days(1 + rng.below(5) as i64)).min(today.with_time(Time::MIDNIGHT).assume_utc());
+        let answer = SurveyAnswer { score, comment: None };
+        store.answer_class_survey(token, answer, None, answered.max(at)).await?;
+    }
     Ok(())
 }

@@ -125,7 +125,13 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                 name: "Meridian Cloud Partners".into(),
                 partner_type: PartnerType::StaffAugmentation,
                 region: Some("EMEA".into()),
-                notes: Some("Staff augmentation: certified engineers embedded in our delivery teams".into()),
+                notes: Some(
+                    "Staff augmentation: certified engineers embedded in our delivery teams; a training service partner \
+                     delivering our courses"
+                        .into(),
+                ),
+                // A training service partner for well over a year: past its ramp-up.
+                training_since: Some(spec.end - time::Duration::days(480)),
             },
         },
         Seeded {
@@ -135,6 +141,8 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
                 partner_type: PartnerType::ProjectBasedSubcontract,
                 region: Some("AMER".into()),
                 notes: Some("Project-based subcontract under a prime partner SOW".into()),
+                // Enrolled ten months ago, its ramp-up over with one trainer for one course.
+                training_since: Some(spec.end - time::Duration::days(300)),
             },
         },
     ];

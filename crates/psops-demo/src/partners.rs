@@ -150,6 +150,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
                     partner_type: PartnerType::Direct,
                     region: Some("APAC".into()),
                     notes: Some("Direct partner: sells its own analytics services to shared customers".into()),
+                    training_since: None,
                 },
             )
             .await?,

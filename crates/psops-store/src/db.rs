@@ -165,6 +165,14 @@ impl Row {
         Ok(psops_core::Money::new(minor, self.currency(currency)?))
     }
 
+    /// An amount and its currency when both columns hold one; none when either is empty.
+    pub fn opt_money(&self, amount: &str, currency: &str) -> Result<Option<psops_core::Money>, Error> {
+        match (self.get::<Option<i64>>(amount)?, self.get::<Option<String>>(currency)?) {
+            (Some(_), Some(_)) => self.money(amount, currency).map(Some),
+            _ => Ok(None),
+        }
+    }
+
     pub fn currency(&self, col: &str) -> Result<psops_core::Currency, Error> {
         let text: String = self.get(col)?;
         text.parse()

@@ -237,6 +237,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0035_trainer_paths.sql"),
         postgres: include_str!("../migrations/postgres/0035_trainer_paths.sql"),
     },
+    Migration {
+        version: 36,
+        name: "training_partners",
+        sqlite: include_str!("../migrations/sqlite/0036_training_partners.sql"),
+        postgres: include_str!("../migrations/postgres/0036_training_partners.sql"),
+    },
+    Migration {
+        version: 37,
+        name: "class_seats",
+        sqlite: include_str!("../migrations/sqlite/0037_class_seats.sql"),
+        postgres: include_str!("../migrations/postgres/0037_class_seats.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

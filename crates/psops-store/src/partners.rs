@@ -17,7 +17,7 @@ impl Stored for Partner {
     const TABLE: &'static str = "partners";
     /// Moved only by the status action (`onboarding.rs`).
     const FIXED: &'static [&'static str] = &["status", "status_since"];
-    const COLUMNS: &'static [&'static str] = &["name", "partner_type", "region", "notes"];
+    const COLUMNS: &'static [&'static str] = &["name", "partner_type", "region", "notes", "training_since"];
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("name", "a partner with this name already exists"));
 
     fn read(r: &Row) -> Result<Partner> {
@@ -28,6 +28,7 @@ impl Stored for Partner {
                 partner_type: r.code("partner_type")?,
                 region: r.get("region")?,
                 notes: r.get("notes")?,
+                training_since: r.get("training_since")?,
             },
             status: r.code("status")?,
             status_since: r.get("status_since")?,
@@ -41,6 +42,7 @@ impl Stored for Partner {
             f.partner_type.code().into(),
             f.region.clone().into(),
             f.notes.clone().into(),
+            f.training_since.into(),
         ]
     }
 

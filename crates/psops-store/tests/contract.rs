@@ -58,5 +58,6 @@ mod contract {
     pub mod time_fixtures;
     mod timesheets;
     mod trainer_paths;
+    mod tsp;
     mod weekly;
 }

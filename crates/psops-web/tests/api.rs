@@ -109,6 +109,8 @@ mod security_surface;
 mod setup_demo;
 #[path = "api/time.rs"]
 mod time;
+#[path = "api/tsp.rs"]
+mod tsp;
 #[path = "api/ui_approvals.rs"]
 mod ui_approvals;
 #[path = "api/ui_browser.rs"]

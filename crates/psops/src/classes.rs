@@ -171,6 +171,7 @@ async fn import(db: &psops_store::Db, a: &ImportRosterArgs) -> anyhow::Result<()
                                 class_id: class.id,
                                 learner_id,
                                 status: EnrolmentStatus::Registered,
+                                project_id: None,
                             },
                         )
                         .await

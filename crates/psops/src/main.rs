@@ -33,6 +33,7 @@ mod revenue;
 mod scoping;
 mod serve;
 mod table;
+mod tsp_report;
 mod users;
 
 use std::io::Write as _;

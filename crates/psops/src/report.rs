@@ -56,6 +56,9 @@ pub enum ReportCommand {
     /// Per calendar quarter: classes, seats offered and filled, learners attending and
     /// training revenue; or per trainer: classes, class days, utilization and training CSAT.
     Education(crate::education_report::EducationArgs),
+    /// Each training service partner's compliance (trainers, courses, CSAT, late
+    /// rosters and surveys) on a day, with what it is missing.
+    TrainingPartners(crate::tsp_report::TspArgs),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +153,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Certifications(a) => crate::certification_report::figures(a).await,
         ReportCommand::ExpiringCertificates(a) => crate::certification_report::expiring(a).await,
         ReportCommand::Education(a) => crate::education_report::run(a).await,
+        ReportCommand::TrainingPartners(a) => crate::tsp_report::run(a).await,
     }
 }
 

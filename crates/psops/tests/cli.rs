@@ -13,6 +13,8 @@ mod browser;
 mod browser_catalog;
 #[path = "cli/browser_delivery.rs"]
 mod browser_delivery;
+#[path = "cli/browser_education.rs"]
+mod browser_education;
 #[path = "cli/browser_forms.rs"]
 mod browser_forms;
 #[path = "cli/browser_invoices.rs"]
@@ -61,6 +63,8 @@ mod scoping;
 mod security;
 #[path = "cli/smtp_sink.rs"]
 mod smtp_sink;
+#[path = "cli/tsp_report.rs"]
+mod tsp_report;
 #[path = "cli/users.rs"]
 mod users;
 #[path = "cli/webdriver.rs"]

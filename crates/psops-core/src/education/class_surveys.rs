@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
+use utoipa::ToSchema;
 
 use crate::education::classes::ClassId;
 use crate::education::enrolments::EnrolmentId;
@@ -14,19 +15,60 @@ use crate::id::Id;
 pub type ClassSurveyId = Id<ClassSurvey>;
 
 /// A training survey as psops keeps it (never its token).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ClassSurvey {
+    #[schema(value_type = i64)]
     pub id: ClassSurveyId,
+    #[schema(value_type = i64)]
     pub class_id: ClassId,
+    #[schema(value_type = i64)]
     pub enrolment_id: EnrolmentId,
+    /// The learner it was sent to.
     pub to_name: String,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub expires_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub answered_at: Option<OffsetDateTime>,
     /// 1 (very dissatisfied) to 5 (very satisfied), once answered.
     pub score: Option<i64>,
     pub comment: Option<String>,
+}
+
+/// A class's training surveys and what they add up to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct ClassFeedback {
+    /// Surveys sent (one per attending learner with an e-mail).
+    pub sent: i64,
+    pub answered: i64,
+    /// Answers scoring 4 or 5.
+    pub satisfied: i64,
+    /// Satisfied answers per answer, in whole percent; none before any answer.
+    pub csat_percent: Option<i64>,
+    /// Each survey, answered ones first, by learner.
+    pub surveys: Vec<ClassSurvey>,
+}
+
+impl ClassFeedback {
+    pub fn of(mut surveys: Vec<ClassSurvey>) -> ClassFeedback {
+        surveys.sort_by(|a, b| {
+            (a.answered_at.is_none(), a.to_name.to_lowercase(), a.id.get()).cmp(&(
+                b.answered_at.is_none(),
+                b.to_name.to_lowercase(),
+                b.id.get(),
+            ))
+        });
+        let answered = surveys.iter().filter(|s| s.score.is_some()).count() as i64;
+        let satisfied = surveys.iter().filter(|s| s.score.is_some_and(|v| v >= 4)).count() as i64;
+        ClassFeedback {
+            sent: surveys.len() as i64,
+            answered,
+            satisfied,
+            csat_percent: crate::certifications::reports::percent(satisfied, answered),
+            surveys,
+        }
+    }
 }
 
 /// What the public page shows of an open training survey: the class's course and

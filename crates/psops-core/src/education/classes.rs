@@ -112,6 +112,11 @@ pub struct TrainingClassFields {
     /// Seats sold on the order beyond the 12 a class includes.
     #[serde(default)]
     pub addon_seats: i32,
+    /// A public class's price of a seat: each seat a customer's project bought (its
+    /// registration names the project) is that project's training revenue once the class
+    /// is complete and rostered. None on a private class, paid by its fee.
+    #[serde(default)]
+    pub seat_price: Option<Money>,
 }
 
 impl TrainingClassFields {
@@ -164,14 +169,20 @@ impl TrainingClassFields {
                 },
             );
         }
-        if let Some(fee) = self.fee {
+        for (field, money) in [("fee", self.fee), ("seat_price", self.seat_price)] {
             c.check(
-                fee.amount_minor >= 0,
-                "fee",
+                money.is_none_or(|m| m.amount_minor >= 0),
+                field,
                 Rule::NotNegative,
-                "fee must not be negative",
+                format!("{field} must not be negative"),
             );
         }
+        c.check(
+            !private || self.seat_price.is_none(),
+            "seat_price",
+            Rule::InvalidValue,
+            "a private class is paid by its fee: it has no seat price",
+        );
         c.check(
             (0..=MAX_ADDON_SEATS).contains(&self.addon_seats),
             "addon_seats",
@@ -300,6 +311,9 @@ pub struct TrainingClassPatch {
     #[schema(value_type = Option<Money>)]
     pub fee: Option<Option<Money>>,
     pub addon_seats: Option<i32>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Money>)]
+    pub seat_price: Option<Option<Money>>,
 }
 
 impl TrainingClassPatch {
@@ -316,6 +330,7 @@ impl TrainingClassPatch {
         set(&mut f.project_id, self.project_id);
         set(&mut f.fee, self.fee);
         set(&mut f.addon_seats, self.addon_seats);
+        set(&mut f.seat_price, self.seat_price);
         f
     }
 }
@@ -370,6 +385,7 @@ mod tests {
             project_id: None,
             fee: None,
             addon_seats: 0,
+            seat_price: None,
         }
     }
 

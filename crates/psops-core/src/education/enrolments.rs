@@ -44,6 +44,11 @@ pub struct EnrolmentFields {
     /// `cancelled` frees the seat; registering again takes one.
     #[serde(default = "registered")]
     pub status: EnrolmentStatus,
+    /// The customer's project that bought the seat, on a public class with a seat price:
+    /// the price is that project's training revenue once the class is rostered.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<crate::projects::ProjectId>,
 }
 
 fn registered() -> EnrolmentStatus {
@@ -72,11 +77,15 @@ pub struct Enrolment {
 #[serde(deny_unknown_fields)]
 pub struct EnrolmentPatch {
     pub status: Option<EnrolmentStatus>,
+    #[serde(default, deserialize_with = "crate::patch::double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<Option<crate::projects::ProjectId>>,
 }
 
 impl EnrolmentPatch {
     pub fn apply(self, mut f: EnrolmentFields) -> EnrolmentFields {
         crate::patch::set(&mut f.status, self.status);
+        crate::patch::set(&mut f.project_id, self.project_id);
         f
     }
 }
@@ -158,7 +167,14 @@ pub struct StepDone {
 pub struct RosterOutcome {
     pub class: TrainingClass,
     pub training: Option<Training>,
+    /// A public class's seats bought under customers' projects: one training record per
+    /// project, its seats × the class's seat price.
+    pub seats: Vec<Training>,
     pub surveys_sent: i64,
+    /// Each survey link's raw token, in the order sent: for the process that submitted
+    /// (the demo answers with them), never in an answer — the links are the learners'.
+    #[serde(skip)]
+    pub tokens: Vec<String>,
 }
 
 #[async_trait]
@@ -184,6 +200,8 @@ pub trait ClassStore: RecordStore<TrainingClass> + RecordStore<Enrolment> {
         base: &str,
         now: OffsetDateTime,
     ) -> Result<RosterOutcome>;
+    /// The training surveys a class's roster sent, answered or not.
+    async fn class_surveys(&self, class: ClassId) -> Result<Vec<crate::education::class_surveys::ClassSurvey>>;
     /// What a training survey link's token leads to at `now`.
     async fn open_class_survey(
         &self,

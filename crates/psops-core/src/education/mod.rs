@@ -1,6 +1,7 @@
 //! Education services: the people who take training (learners), the courses they take
 //! (each a catalog SKU with its development state), the people certified to teach a
-//! course, and the classes that deliver one on dates with a roster. See
+//! course, the classes that deliver one on dates with a roster, and the training service
+//! partners held to the programme's terms. See
 //! `docs/education.md`.
 
 pub mod class_surveys;
@@ -11,4 +12,5 @@ pub mod learners;
 pub mod report;
 pub mod roster_csv;
 pub mod trainers;
+pub mod tsp;
 pub mod workflow;

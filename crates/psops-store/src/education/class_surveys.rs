@@ -6,6 +6,7 @@
 use psops_core::Result;
 use psops_core::delivery::surveys::{self as s, SurveyState};
 use psops_core::education::class_surveys::{ClassSurvey, ClassSurveyView, OpenedClassSurvey};
+use psops_core::education::classes::ClassId;
 use psops_core::record::Entity;
 use time::OffsetDateTime;
 
@@ -43,6 +44,20 @@ impl Linked for ClassSurvey {
     fn via(&self) -> String {
         format!("class_survey:enrolment:{}", self.enrolment_id)
     }
+}
+
+pub(super) async fn of_class(db: &Db, class: ClassId) -> Result<Vec<ClassSurvey>> {
+    let q = sql(format!(
+        "SELECT {} FROM class_surveys WHERE class_id = $1 ORDER BY id",
+        <ClassSurvey as Linked>::COLUMNS
+    ))
+    .bind(class);
+    db.pools
+        .all(q)
+        .await?
+        .iter()
+        .map(<ClassSurvey as Linked>::read)
+        .collect()
 }
 
 pub(super) async fn open(db: &Db, token: &str, now: OffsetDateTime) -> Result<OpenedClassSurvey> {

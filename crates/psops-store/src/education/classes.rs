@@ -18,7 +18,7 @@ use psops_core::people::Person;
 use psops_core::projects::Project;
 use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
-use psops_core::{Error, Id, Money, Result};
+use psops_core::{Error, Id, Result};
 
 use super::{opt_text, person_scope};
 use crate::catalog::live;
@@ -46,21 +46,11 @@ impl Stored for TrainingClass {
         "fee_minor",
         "fee_currency",
         "addon_seats",
+        "seat_price_minor",
+        "seat_price_currency",
     ];
 
     fn read(r: &Row) -> Result<TrainingClass> {
-        let fee = match (
-            r.get::<Option<i64>>("fee_minor")?,
-            r.get::<Option<String>>("fee_currency")?,
-        ) {
-            (Some(minor), Some(currency)) => Some(Money::new(
-                minor,
-                currency
-                    .parse()
-                    .map_err(|_| Error::internal(format!("unknown currency {currency}")))?,
-            )),
-            _ => None,
-        };
         Ok(TrainingClass {
             id: r.id("id")?,
             fields: TrainingClassFields {
@@ -74,8 +64,9 @@ impl Stored for TrainingClass {
                 audience: r.code("audience")?,
                 account_id: r.opt_id("account_id")?,
                 project_id: r.opt_id("project_id")?,
-                fee,
+                fee: r.opt_money("fee_minor", "fee_currency")?,
                 addon_seats: i32::try_from(r.get::<i64>("addon_seats")?).unwrap_or(0),
+                seat_price: r.opt_money("seat_price_minor", "seat_price_currency")?,
             },
             status: r.code("status")?,
             roster_submitted_on: r.get("roster_submitted_on")?,
@@ -100,6 +91,8 @@ impl Stored for TrainingClass {
             f.fee.map(|m| m.amount_minor).into(),
             f.fee.map(|m| m.currency.to_string()).into(),
             i64::from(f.addon_seats).into(),
+            f.seat_price.map(|m| m.amount_minor).into(),
+            f.seat_price.map(|m| m.currency.to_string()).into(),
         ]
     }
 

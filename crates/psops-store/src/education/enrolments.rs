@@ -3,9 +3,10 @@
 
 use async_trait::async_trait;
 use psops_core::code::Code;
-use psops_core::education::classes::{TrainingClass, seat_gate};
+use psops_core::education::classes::{ClassAudience, TrainingClass, seat_gate};
 use psops_core::education::enrolments::{Enrolment, EnrolmentFields, EnrolmentFilter, EnrolmentSort, EnrolmentStatus};
 use psops_core::education::learners::Learner;
+use psops_core::projects::{Project, ProjectId};
 use psops_core::rule::Rule;
 use psops_core::store::WriteCtx;
 use psops_core::{Error, Id, Result};
@@ -16,13 +17,39 @@ use crate::common::{eq, meta};
 use crate::db::{Row, Sql, Tx, Value, json_text, sql};
 use crate::record::{Order, Stored, table};
 
+/// A seat bought under a project: only on a public class with a seat price, under a live
+/// project of the learner's own account when the learner is a customer's contact.
+async fn bought_under(tx: &mut Tx, class: &TrainingClass, learner: &Learner, project: ProjectId) -> Result<()> {
+    if class.fields.audience != ClassAudience::Public || class.fields.seat_price.is_none() {
+        return Err(Error::invalid(
+            "project_id",
+            Rule::InvalidValue,
+            "only a seat of a public class with a seat price is bought under a project",
+        ));
+    }
+    let p = live::<Project>(tx, project, "project_id", "project").await?;
+    if let Some(account) = learner.fields.account_id
+        && p.fields.account_id != Some(account)
+    {
+        return Err(Error::invalid(
+            "project_id",
+            Rule::InvalidValue,
+            format!(
+                "project {} is not of the learner's account: a customer's seat is bought under its own account's project",
+                p.fields.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
 #[async_trait]
 impl Stored for Enrolment {
     const TABLE: &'static str = "enrolments";
     const LABEL: &'static str = "(SELECT name FROM learners WHERE learners.id = enrolments.learner_id)";
     const TIES: Option<&'static str> = None;
     const FIXED: &'static [&'static str] = &["attended"];
-    const COLUMNS: &'static [&'static str] = &["class_id", "learner_id", "status"];
+    const COLUMNS: &'static [&'static str] = &["class_id", "learner_id", "status", "project_id"];
 
     fn read(r: &Row) -> Result<Enrolment> {
         Ok(Enrolment {
@@ -31,6 +58,7 @@ impl Stored for Enrolment {
                 class_id: r.id("class_id")?,
                 learner_id: r.id("learner_id")?,
                 status: r.code("status")?,
+                project_id: r.opt_id("project_id")?,
             },
             attended: r.json("attended")?,
             meta: meta(r)?,
@@ -38,7 +66,12 @@ impl Stored for Enrolment {
     }
 
     fn values(f: &EnrolmentFields) -> Vec<Value> {
-        vec![f.class_id.into(), f.learner_id.into(), f.status.code().into()]
+        vec![
+            f.class_id.into(),
+            f.learner_id.into(),
+            f.status.code().into(),
+            f.project_id.into(),
+        ]
     }
 
     fn fixed(_new: &EnrolmentFields) -> Vec<Value> {
@@ -68,7 +101,10 @@ impl Stored for Enrolment {
             ));
         }
         completed_is_final(&class)?;
-        live::<Learner>(tx, f.learner_id, "learner_id", "learner").await?;
+        let learner = live::<Learner>(tx, f.learner_id, "learner_id", "learner").await?;
+        if let Some(project) = f.project_id {
+            bought_under(tx, &class, &learner, project).await?;
+        }
         if f.status != EnrolmentStatus::Registered {
             return Ok(());
         }

@@ -9,6 +9,7 @@ mod learners;
 mod report;
 mod roster;
 mod trainers;
+mod tsp;
 
 use crate::db::{Sql, Value};
 use psops_core::scope::ListScope;

@@ -138,8 +138,9 @@ async fn trainers(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<
 }
 
 /// Training revenue per month, as recognition recorded it in the reporting currency: all
-/// of it for the whole organisation (a training finance entered by hand too), only the
-/// partner's trainers' classes for a partner.
+/// of it for the whole organisation (a training finance entered by hand, a public class's
+/// seats too); for a partner, its trainers' private classes' fees — the only training
+/// records that name their class.
 async fn revenue(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<(Month, i64)>> {
     let mut q = sql(
         "SELECT l.month, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor FROM ledger_sources s \

@@ -90,6 +90,10 @@ fn fixed(
 
 #[async_trait]
 impl ClassStore for Db {
+    async fn class_surveys(&self, class: ClassId) -> Result<Vec<ClassSurvey>> {
+        super::class_surveys::of_class(self, class).await
+    }
+
     async fn open_class_survey(&self, token: &str, now: OffsetDateTime) -> Result<OpenedClassSurvey> {
         super::class_surveys::open(self, token, now).await
     }
@@ -253,12 +257,47 @@ impl ClassStore for Db {
             }
             _ => None,
         };
+        // A public class's seats bought under customers' projects: each project earns its
+        // seats at the class's seat price, on the same day.
+        let mut seats = Vec::new();
+        if let Some(price) = c.fields.seat_price {
+            let mut bought: BTreeMap<i64, i64> = BTreeMap::new();
+            for r in tx
+                .all(
+                    sql("SELECT project_id FROM enrolments WHERE class_id = $1 AND status = $2 \
+                         AND project_id IS NOT NULL AND archived_at IS NULL")
+                    .bind(class)
+                    .bind(EnrolmentStatus::Registered.code()),
+                )
+                .await?
+            {
+                *bought.entry(r.get("project_id")?).or_default() += 1;
+            }
+            for (project, n) in bought {
+                let fields = TrainingFields {
+                    project_id: psops_core::Id::new(project),
+                    title: format!(
+                        "{} class {} to {}: {n} seat{}",
+                        course.fields.name,
+                        c.fields.start_date,
+                        c.fields.end_date,
+                        if n == 1 { "" } else { "s" }
+                    ),
+                    amount: price.checked_times(n).ok_or_else(|| {
+                        Error::invalid("seat_price", Rule::Range, "seat_price × seats is too large an amount")
+                    })?,
+                    completed_on: Some(c.fields.end_date),
+                    roster_received_on: Some(on),
+                };
+                seats.push(create_in::<Training>(&mut tx, ctx, &fields).await?);
+            }
+        }
         let mut steps = c.steps_done.clone();
         steps.insert(ClassStep::CloseOut, on);
         let mut values = fixed(ClassStatus::Completed, Some(on), &c, &steps);
         values[2] = training.as_ref().map(|t| t.id).or(c.training_id).into();
         let completed = persist::<TrainingClass>(&mut tx, ctx, &c, values, &c.fields).await?;
-        let mut sent = 0;
+        let mut tokens = Vec::new();
         let expires_at = now + time::Duration::days(settings.surveys.link_days);
         for l in registered.iter().filter(|l| !l.attended.is_empty()) {
             let Some(email) = l.email.as_deref().filter(|e| !e.trim().is_empty()) else {
@@ -314,13 +353,15 @@ impl ClassStore for Db {
                 },
             )
             .await?;
-            sent += 1;
+            tokens.push(token);
         }
         tx.commit().await?;
         Ok(RosterOutcome {
             class: completed,
             training,
-            surveys_sent: sent,
+            seats,
+            surveys_sent: tokens.len() as i64,
+            tokens,
         })
     }
 }

@@ -131,6 +131,7 @@ async fn facts_for_the_policy(db: &Db) {
                 partner_type: psops_core::partners::PartnerType::Direct,
                 region: None,
                 notes: None,
+                training_since: None,
             },
         )
         .await

@@ -68,6 +68,7 @@ async fn the_queue_holds_exactly_what_the_subject_approves(db: &Db) {
         partner_type: PartnerType::Direct,
         region: None,
         notes: None,
+        training_since: None,
     };
     let a = new(db.create(&ctx(), partner("A")).await.unwrap()).id;
     let b = new(db.create(&ctx(), partner("B")).await.unwrap()).id;

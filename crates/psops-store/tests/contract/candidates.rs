@@ -76,6 +76,7 @@ async fn internal_capacity_comes_before_partners(db: &Db) {
                 partner_type: PartnerType::StaffAugmentation,
                 region: None,
                 notes: None,
+                training_since: None,
             },
         )
         .await

@@ -8,7 +8,7 @@
 
 use psops_core::audit::AuditFilter;
 use psops_core::delivery::surveys::SurveyAnswer;
-use psops_core::education::class_surveys::{ClassSurveyView, OpenedClassSurvey};
+use psops_core::education::class_surveys::{ClassFeedback, ClassSurveyView, OpenedClassSurvey};
 use psops_core::education::classes::{
     ClassAudience, ClassDelivery, ClassStatus, TrainingClass, TrainingClassFields, TrainingClassPatch,
 };
@@ -40,9 +40,10 @@ crate::stories!(
     a_class_seats_twelve_plus_its_add_on_seats,
     the_roster_completes_a_private_class_releasing_its_revenue_and_surveys,
     a_learner_answers_the_training_survey_once_before_it_expires,
+    a_public_classs_seats_are_revenue_of_the_projects_that_bought_them,
 );
 
-async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
+pub(super) async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<time::Date>) -> CourseTrainer {
     // A course trainer record needs the person's complete path for the course first.
     let grader = person(db, &format!("grader.{}.{}@example.com", trainer.id, course.id)).await;
     let who = (trainer.id, TrainerPath::Staff);
@@ -64,7 +65,7 @@ async fn certify(db: &Db, trainer: &Person, course: &Course, expires: Option<tim
         .expect("certify"))
 }
 
-fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
+pub(super) fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
     TrainingClassFields {
         course_id: course.id,
         trainer_id: trainer.id,
@@ -78,6 +79,7 @@ fn public(course: &Course, trainer: &Person) -> TrainingClassFields {
         project_id: None,
         fee: None,
         addon_seats: 0,
+        seat_price: None,
     }
 }
 
@@ -106,6 +108,7 @@ async fn register(db: &Db, class: &TrainingClass, learner: &Learner) -> psops_co
             class_id: class.id,
             learner_id: learner.id,
             status: EnrolmentStatus::Registered,
+            project_id: None,
         },
     )
     .await
@@ -220,11 +223,13 @@ async fn a_class_seats_twelve_plus_its_add_on_seats(db: &Db) {
     // Cancelling frees a seat; registering the cancelled one again needs a seat.
     let cancel = EnrolmentPatch {
         status: Some(EnrolmentStatus::Cancelled),
+        ..Default::default()
     };
     db.update(&ctx(), enrolled[0].id, None, cancel).await.unwrap();
     register(db, &class, &learners[13]).await.expect("the freed seat");
     let back = EnrolmentPatch {
         status: Some(EnrolmentStatus::Registered),
+        ..Default::default()
     };
     let e = db.update(&ctx(), enrolled[0].id, None, back).await.unwrap_err();
     assert!(
@@ -530,4 +535,182 @@ async fn a_learner_answers_the_training_survey_once_before_it_expires(db: &Db) {
         .await
         .unwrap();
     assert_eq!(other.items.len(), 3, "two sent, one answered; refusals write nothing");
+
+    // The class's surveys as its staff read them: the answer with its comment first.
+    let feedback = ClassFeedback::of(db.class_surveys(class.id).await.unwrap());
+    assert_eq!((feedback.sent, feedback.answered, feedback.satisfied), (2, 1, 1));
+    assert_eq!(feedback.csat_percent, Some(100));
+    let read: Vec<(&str, Option<i64>, Option<&str>)> = feedback
+        .surveys
+        .iter()
+        .map(|s| (s.to_name.as_str(), s.score, s.comment.as_deref()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("Learner 01", Some(4), Some("Clear and practical")),
+            ("Learner 02", None, None)
+        ]
+    );
+}
+
+/// A customer's contact as a learner.
+async fn contact_learner(db: &Db, name: &str, account: psops_core::accounts::AccountId) -> Learner {
+    new(db
+        .create(
+            &ctx(),
+            LearnerFields {
+                name: name.into(),
+                email: None,
+                organisation: LearnerOrg::CustomerContact,
+                person_id: None,
+                partner_id: None,
+                account_id: Some(account),
+                contact_id: None,
+            },
+        )
+        .await
+        .expect("learner"))
+}
+
+async fn a_public_classs_seats_are_revenue_of_the_projects_that_bought_them(db: &Db) {
+    let trainer = person(db, "seat.trainer@example.com").await;
+    let git = course(db, "Git for seats", CourseState::Production).await;
+    certify(db, &trainer, &git, None).await;
+    let (acme, globex) = (
+        account(db, "Acme Seats", None).await,
+        account(db, "Globex Seats", None).await,
+    );
+    let acme_p = project(db, &acme, "Acme training seats", BillingType::FixedFee).await;
+    let globex_p = project(db, &globex, "Globex training seats", BillingType::FixedFee).await;
+    let seat = |minor| Some(Money::new(minor, Currency::USD));
+
+    // A seat price is a public class's: a private class is paid by its fee.
+    let private = TrainingClassFields {
+        audience: ClassAudience::Private,
+        account_id: Some(acme.id),
+        project_id: Some(acme_p.id),
+        fee: seat(900_000),
+        seat_price: seat(150_000),
+        ..public(&git, &trainer)
+    };
+    let e = db.create(&ctx(), private).await.unwrap_err();
+    assert_eq!(broken(e), [("seat_price".to_string(), Rule::InvalidValue)]);
+    // Without a seat price no seat is bought under a project.
+    let unpriced: TrainingClass = new(db.create(&ctx(), public(&git, &trainer)).await.unwrap());
+    let ann = contact_learner(db, "Ann Acme", acme.id).await;
+    let bought = |class: &TrainingClass, learner: &Learner, project| EnrolmentFields {
+        class_id: class.id,
+        learner_id: learner.id,
+        status: EnrolmentStatus::Registered,
+        project_id: project,
+    };
+    let e = db
+        .create(&ctx(), bought(&unpriced, &ann, Some(acme_p.id)))
+        .await
+        .unwrap_err();
+    assert_eq!(broken(e), [("project_id".to_string(), Rule::InvalidValue)]);
+
+    let priced = TrainingClassFields {
+        seat_price: seat(150_000),
+        start_date: date!(2026 - 04 - 13),
+        end_date: date!(2026 - 04 - 14),
+        ..public(&git, &trainer)
+    };
+    let class: TrainingClass = new(db.create(&ctx(), priced).await.unwrap());
+    // A customer's contact takes a seat of their own account's project only.
+    let e = db
+        .create(&ctx(), bought(&class, &ann, Some(globex_p.id)))
+        .await
+        .unwrap_err();
+    assert_eq!(broken(e), [("project_id".to_string(), Rule::InvalidValue)]);
+    let bo = contact_learner(db, "Bo Acme", acme.id).await;
+    let cy = contact_learner(db, "Cy Acme", acme.id).await;
+    let gil = contact_learner(db, "Gil Globex", globex.id).await;
+    let walk_in = learner(db, 41, false).await;
+    let mut regs: Vec<Enrolment> = Vec::new();
+    for (l, p) in [
+        (&ann, Some(acme_p.id)),
+        (&bo, Some(acme_p.id)),
+        (&cy, Some(acme_p.id)),
+        (&gil, Some(globex_p.id)),
+        (&walk_in, None),
+    ] {
+        regs.push(new(db.create(&ctx(), bought(&class, l, p)).await.unwrap()));
+    }
+    // Cy's seat is cancelled: Acme keeps two.
+    let cancel = EnrolmentPatch {
+        status: Some(EnrolmentStatus::Cancelled),
+        ..Default::default()
+    };
+    let _: Enrolment = db.update(&ctx(), regs[2].id, None, cancel).await.unwrap();
+    let grid = Attendance {
+        rows: vec![AttendanceRow {
+            enrolment_id: regs[0].id,
+            days: vec![date!(2026 - 04 - 13)],
+        }],
+    };
+    db.mark_attendance(&ctx(), class.id, grid).await.unwrap();
+    let roster = RosterSubmission {
+        submitted_on: date!(2026 - 04 - 15),
+    };
+    let done = db
+        .submit_roster(
+            &ctx(),
+            class.id,
+            roster,
+            "https://psops.example.com",
+            datetime!(2026 - 04 - 15 12:00 UTC),
+        )
+        .await
+        .unwrap();
+    assert!(done.training.is_none(), "no fee: a public class");
+    let mut seats: Vec<(String, i64, Option<time::Date>)> = done
+        .seats
+        .iter()
+        .map(|t| {
+            (
+                t.fields.title.clone(),
+                t.fields.amount.amount_minor,
+                t.fields.earned_on(),
+            )
+        })
+        .collect();
+    seats.sort();
+    assert_eq!(
+        seats,
+        [
+            (
+                "Git for seats class 2026-04-13 to 2026-04-14: 1 seat".to_string(),
+                150_000,
+                Some(date!(2026 - 04 - 15))
+            ),
+            (
+                "Git for seats class 2026-04-13 to 2026-04-14: 2 seats".to_string(),
+                300_000,
+                Some(date!(2026 - 04 - 15))
+            ),
+        ]
+    );
+    // Recognition earns each project its seats in April.
+    db.recognise(&ctx(), date!(2026 - 04 - 30)).await.expect("recognise");
+    for (p, want) in [(&acme_p, 300_000), (&globex_p, 150_000)] {
+        let lines = db
+            .ledger_lines(
+                &LineFilter {
+                    project_id: Some(p.id),
+                    ..Default::default()
+                },
+                PageRequest::default(),
+            )
+            .await
+            .unwrap()
+            .items;
+        let revenue: Vec<(String, i64)> = lines
+            .iter()
+            .filter(|l| l.kind == LineKind::Revenue && l.basis == Basis::Training)
+            .map(|l| (l.month.to_string(), l.amount.amount_minor))
+            .collect();
+        assert_eq!(revenue, [("2026-04".to_string(), want)], "{}", p.fields.name);
+    }
 }

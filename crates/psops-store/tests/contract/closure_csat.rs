@@ -245,6 +245,7 @@ async fn csat_is_the_share_of_fours_and_fives_and_the_response_rate_answered_ove
                 partner_type: PartnerType::ProjectBasedSubcontract,
                 region: None,
                 notes: None,
+                training_since: None,
             },
         )
         .await

@@ -2,11 +2,13 @@
 //! in review, trainers certified per course (one certification expiring within 90 days,
 //! one a partner's consultant), and a year of public and private classes — those that
 //! ended completed with their roster, attendance and surveys, a private one's fee a
-//! training record the ledger earned, those ahead scheduled with registrations.
+//! training record the ledger earned, those ahead scheduled with registrations — and two
+//! training service partners, one compliant and one not.
 
 use psops_core::education::classes::{ClassAudience, ClassStatus, TrainingClassFilter};
 use psops_core::education::courses::{CourseFilter, CourseState};
 use psops_core::education::trainers::{CourseTrainerFilter, TrainerPath};
+use psops_core::education::tsp::TspStatus;
 use psops_core::every;
 use psops_core::finance::training::Training;
 use psops_core::store::prelude::*;
@@ -89,5 +91,37 @@ async fn checked(db: &Db, end: time::Date) -> psops_core::Result<()> {
         assert_eq!(Some(t.fields.amount), c.fields.fee);
         assert_eq!(t.fields.roster_received_on, c.roster_submitted_on);
     }
+    // Customers' training projects bought seats on the public classes that ended.
+    let trainings = every!(db, psops_core::finance::training::TrainingFilter::default());
+    let seats: Vec<_> = trainings.iter().filter(|t| t.fields.title.contains(" seat")).collect();
+    assert!(!seats.is_empty(), "seats bought under projects");
+    assert!(
+        seats
+            .iter()
+            .all(|t| t.fields.amount.amount_minor % 120_000 == 0 && t.fields.earned_on().is_some())
+    );
+    // Two training service partners: Meridian with two trainers, four courses and
+    // satisfied learners; Cascade past its ramp-up with one trainer for one course.
+    let settings = db.settings().await?;
+    let tsp = db
+        .tsp_compliance(&settings.training_partners, &settings.fiscal_calendar(), end, None)
+        .await?;
+    let status: Vec<(&str, TspStatus)> = tsp.iter().map(|c| (c.partner.as_str(), c.status)).collect();
+    assert_eq!(
+        status,
+        [
+            ("Cascade DevOps Consulting", TspStatus::NotCompliant),
+            ("Meridian Cloud Partners", TspStatus::Compliant)
+        ],
+        "{:?}",
+        tsp.iter().map(|c| c.missing()).collect::<Vec<_>>()
+    );
+    assert!(tsp[1].answers >= 10, "Meridian's learners answered: {}", tsp[1].answers);
+    assert!(
+        tsp[0]
+            .missing()
+            .iter()
+            .any(|m| m.starts_with("1 more certified trainer (has 1 of 2)"))
+    );
     Ok(())
 }

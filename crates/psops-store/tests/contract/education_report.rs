@@ -72,6 +72,7 @@ async fn register(db: &Db, class: &TrainingClass, l: &Learner) -> Enrolment {
         class_id: class.id,
         learner_id: l.id,
         status: EnrolmentStatus::Registered,
+        project_id: None,
     };
     new(db.create(&ctx(), f).await.expect("register"))
 }
@@ -90,6 +91,7 @@ fn class_fields(course: &Course, trainer: &Person, days: (Date, Date), addon: i3
         project_id: None,
         fee: None,
         addon_seats: addon,
+        seat_price: None,
     }
 }
 
@@ -178,6 +180,7 @@ pub(crate) async fn delivered_org(db: &Db) -> Org {
     let cancelled = register(db, &a, &gone).await;
     let cancel = EnrolmentPatch {
         status: Some(EnrolmentStatus::Cancelled),
+        ..Default::default()
     };
     db.update(&ctx(), cancelled.id, None, cancel).await.expect("cancel");
     deliver(db, &a, &[&ea[0], &ea[1], &ea[2]]).await;

@@ -54,6 +54,7 @@ pub(super) async fn partner(db: &Db, name: &str) -> Partner {
                 partner_type: PartnerType::StaffAugmentation,
                 region: Some("AMER".into()),
                 notes: None,
+                training_since: None,
             },
         )
         .await

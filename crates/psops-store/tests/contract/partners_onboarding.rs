@@ -34,6 +34,7 @@ pub async fn partner(db: &Db, name: &str, t: PartnerType) -> Partner {
         partner_type: t,
         region: Some("EMEA".into()),
         notes: None,
+        training_since: None,
     };
     new(db.create(&ctx(), f).await.expect("partner"))
 }

@@ -223,6 +223,7 @@ async fn partners_and_partner_staff(db: &Db) {
         partner_type: PartnerType::ProjectBasedSubcontract,
         region: Some("EMEA".into()),
         notes: None,
+        training_since: None,
     };
     let partner = new(db.create(&ctx(), fields.clone()).await.unwrap());
     let mut dup = fields;

@@ -65,6 +65,7 @@ async fn lists_show_exactly_what_reads_allow(db: &Db) {
         partner_type: PartnerType::Direct,
         region: None,
         notes: None,
+        training_since: None,
     };
     let a = new(db.create(&ctx(), partner("A")).await.unwrap()).id;
     let b = new(db.create(&ctx(), partner("B")).await.unwrap()).id;

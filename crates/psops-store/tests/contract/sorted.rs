@@ -40,6 +40,7 @@ async fn people_sort_by_every_column_and_count(db: &Db) {
                 partner_type: PartnerType::Direct,
                 region: None,
                 notes: None,
+                training_since: None,
             },
         )
         .await

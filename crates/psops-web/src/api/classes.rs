@@ -11,6 +11,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use psops_core::education::class_surveys::ClassFeedback;
 use psops_core::education::classes::{
     ClassAudience, ClassStatus, TrainingClass, TrainingClassFields, TrainingClassFilter, TrainingClassPatch,
 };
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(class_workflow))
         .routes(routes!(mark_step))
         .routes(routes!(class_roster))
+        .routes(routes!(class_surveys))
         .routes(routes!(mark_attendance))
         .routes(routes!(submit_roster))
         .merge(enrolments::router())
@@ -148,6 +150,22 @@ async fn class_roster(
     let c: TrainingClass = st.store.get(id).await?;
     allow(&st, &s, Action::Read, &c).await?;
     Ok(Json(st.store.roster(id).await?))
+}
+
+/// A class's training surveys — one per learner who attended with an e-mail, sent when
+/// its roster was submitted — with their scores and comments, and the class's CSAT (the
+/// share of answers scoring 4 or 5). Read with the class
+#[utoipa::path(get, path = "/api/v1/classes/{id}/surveys", tag = "education",
+    params(IdPath<TrainingClass>),
+    responses((status = 200, body = ClassFeedback, description = "The class's training surveys"), ReadProblems))]
+async fn class_surveys(
+    State(st): State<AppState>,
+    Caller(s): Caller,
+    IdPath(id): IdPath<TrainingClass>,
+) -> ApiResult<Json<ClassFeedback>> {
+    let c: TrainingClass = st.store.get(id).await?;
+    allow(&st, &s, Action::Read, &c).await?;
+    Ok(Json(ClassFeedback::of(st.store.class_surveys(id).await?)))
 }
 
 /// Mark attendance per class day: each row sets one registration's attended days (days

@@ -59,6 +59,7 @@ mod time_entries;
 mod time_off;
 mod timesheets;
 mod trainer_paths;
+pub(crate) mod training_partners;
 mod users;
 
 use std::sync::OnceLock;
@@ -194,6 +195,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(certifications::router())
         .merge(education_report::router())
         .merge(trainer_paths::router())
+        .merge(training_partners::router())
 }
 
 /// Refuses a whole list the caller may not read at all as its records are refused: 404.

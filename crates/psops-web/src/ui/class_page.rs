@@ -7,6 +7,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use psops_core::code::Code;
+use psops_core::education::class_surveys::ClassFeedback;
 use psops_core::education::classes::{ClassStatus, TrainingClass};
 use psops_core::education::courses::Course;
 use psops_core::education::enrolments::{
@@ -94,8 +95,49 @@ struct ClassPage {
     days: Vec<DayHead>,
     lines: Vec<Line>,
     today: String,
+    /// The training survey's answers, once the roster sent it.
+    feedback: Option<Feedback>,
     errors: Vec<FieldError>,
     done: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Feedback {
+    sent: i64,
+    answered: i64,
+    csat: String,
+    answers: Vec<Answer>,
+}
+
+#[derive(Serialize)]
+struct Answer {
+    learner: String,
+    on: String,
+    score: i64,
+    comment: String,
+}
+
+fn feedback(f: ClassFeedback) -> Option<Feedback> {
+    (f.sent > 0).then(|| Feedback {
+        sent: f.sent,
+        answered: f.answered,
+        csat: match f.csat_percent {
+            Some(p) => format!("{p} % ({} of {} scored 4 or 5)", f.satisfied, f.answered),
+            None => "no answer yet".into(),
+        },
+        answers: f
+            .surveys
+            .into_iter()
+            .filter_map(|s| {
+                Some(Answer {
+                    learner: s.to_name,
+                    on: day(s.answered_at.map(time::OffsetDateTime::date)),
+                    score: s.score?,
+                    comment: s.comment.unwrap_or_default(),
+                })
+            })
+            .collect(),
+    })
 }
 
 fn may(s: &Subject, action: Action, r: Option<Resource>) -> bool {
@@ -189,6 +231,7 @@ async fn page(
             })
             .collect(),
         today: today.to_string(),
+        feedback: feedback(ClassFeedback::of(st.store.class_surveys(c.id).await?)),
         errors,
         done,
     };
@@ -222,6 +265,7 @@ pub async fn act(
     State(st): State<AppState>,
     Extension(request): Extension<RequestId>,
     me: SignedIn,
+    headers: axum::http::HeaderMap,
     Path((id, action)): Path<(String, String)>,
     form: Fields,
 ) -> Result<Response, UiError> {
@@ -292,7 +336,9 @@ pub async fn act(
         }
         "roster" => match date("submitted_on") {
             Ok(on) => {
-                let base = st.base_url(&axum::http::HeaderMap::new());
+                // The survey links lead back to this server as the trainer reached it
+                // (or to its public URL), not to a host guessed without the request.
+                let base = st.base_url(&headers);
                 st.store
                     .submit_roster(
                         &ctx,

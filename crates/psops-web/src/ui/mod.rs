@@ -72,6 +72,7 @@ mod sku_requests;
 mod survey_public;
 mod table;
 mod time_off;
+mod training_partners;
 mod utilization;
 mod verify;
 mod week;
@@ -151,6 +152,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}", get(directory::account))
         .route("/partners", get(directory::partners))
         .route("/partners/report", get(partner_report::show))
+        .route("/partners/training", get(training_partners::show))
         .route("/partners/{id}", get(partner_page::show))
         .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))

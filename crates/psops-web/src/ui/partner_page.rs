@@ -101,6 +101,8 @@ struct PartnerPage {
     /// Links to its prime SOWs, its invoices and the partner report, for those who read
     /// partner funds.
     funds: bool,
+    /// It is a training service partner: a link to its compliance, with `funds`.
+    training: bool,
 }
 
 async fn readable(st: &AppState, s: &Subject, id: &str) -> Result<Partner, UiError> {
@@ -242,11 +244,13 @@ async fn page(
         status_label: label(partner.status.code()),
         edit: keep.then(|| format!("/partners/{}/edit", partner.id)),
         funds: super::partner_funds::sees_partner_funds(s),
+        training: f.training_since.is_some(),
         facts: vec![
             ("Type", label(f.partner_type.code())),
             ("Status since", day(partner.status_since)),
             ("Region", f.region.clone().unwrap_or_else(|| "—".into())),
             ("Notes", f.notes.clone().unwrap_or_else(|| "—".into())),
+            ("Training partner since", day(f.training_since)),
         ],
         keep,
         moves: if keep {

@@ -49,6 +49,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/partner_report.html"),
     ),
     (
+        "training_partners.html",
+        include_str!("../../templates/training_partners.html"),
+    ),
+    (
         "partner_funds_bar.html",
         include_str!("../../templates/partner_funds_bar.html"),
     ),

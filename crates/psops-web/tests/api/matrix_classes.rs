@@ -84,6 +84,9 @@ pub fn rows() -> Vec<Row> {
         ("get", "/api/v1/classes/{id}/roster", OwnClass, Body::None, OWN_READ),
         ("get", "/api/v1/classes/{id}/roster", PartnerAClass, Body::None, A_READ),
         ("get", "/api/v1/classes/{id}/roster", PartnerBClass, Body::None, B_READ),
+        ("get", "/api/v1/classes/{id}/surveys", OwnClass, Body::None, OWN_READ),
+        ("get", "/api/v1/classes/{id}/surveys", PartnerAClass, Body::None, A_READ),
+        ("get", "/api/v1/classes/{id}/surveys", PartnerBClass, Body::None, B_READ),
         (
             "put",
             "/api/v1/classes/{id}/attendance",
@@ -161,6 +164,7 @@ pub fn class_fields(course: i64, trainer: i64) -> TrainingClassFields {
         project_id: None,
         fee: None,
         addon_seats: 0,
+        seat_price: None,
     }
 }
 
@@ -198,6 +202,7 @@ pub async fn class(s: &dyn Store, course: i64, trainer: i64) -> (i64, i64) {
                 class_id: c.id,
                 learner_id: Id::new(learner(s).await),
                 status: EnrolmentStatus::Registered,
+                project_id: None,
             },
         )
         .await

@@ -246,6 +246,7 @@ impl Org {
             partner_type: PartnerType::Direct,
             region: None,
             notes: None,
+            training_since: None,
         };
         let partner_a = created(store.create(&ctx(), pf("Partner A")).await.expect("partner"))
             .id

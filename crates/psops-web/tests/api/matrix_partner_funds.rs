@@ -21,6 +21,8 @@ pub enum Target {
         a: bool,
         archived: bool,
     },
+    /// Partner A (`true`) or B, both enrolled as training service partners.
+    Partner(bool),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +52,22 @@ pub fn rows() -> Vec<Row> {
     let mut rows = vec![
         // The partner report: partner A's manager reads their own line.
         ("get", "/api/v1/reports/partners", Target::None, Body::None, LIST),
+        // Training service partners' compliance, read as the partner report is.
+        ("get", "/api/v1/training-partners", Target::None, Body::None, LIST),
+        (
+            "get",
+            "/api/v1/training-partners/{id}",
+            Target::Partner(true),
+            Body::None,
+            A_READ,
+        ),
+        (
+            "get",
+            "/api/v1/training-partners/{id}",
+            Target::Partner(false),
+            Body::None,
+            B_READ,
+        ),
         ("get", "/api/v1/prime-sows", Target::None, Body::None, LIST),
         ("post", "/api/v1/prime-sows", Target::None, Body::Sow(true), CREATE),
         ("post", "/api/v1/prime-sows", Target::None, Body::Sow(false), CREATE),
@@ -130,6 +148,8 @@ async fn body(app: &TestApp, b: Body, org: &Org) -> Option<Value> {
 
 async fn every_partner_funds_route_for_every_role(app: TestApp) {
     let org = Org::build(app.store.as_ref()).await;
+    crate::tsp::enrol(app.store.as_ref(), org.partner_a).await;
+    crate::tsp::enrol(app.store.as_ref(), org.partner_b).await;
     let mut failures = Vec::new();
     for (method, path, t, b, expected) in rows() {
         let expected = crate::matrix_fixture::statuses(method, path, expected);
@@ -139,6 +159,7 @@ async fn every_partner_funds_route_for_every_role(app: TestApp) {
                 Target::Fresh { wa, a, archived } => {
                     pf::target(app.store.as_ref(), &org, wa, a, archived).await.to_string()
                 }
+                Target::Partner(a) => if a { org.partner_a } else { org.partner_b }.to_string(),
             };
             let url = path.replace("{id}", &id);
             let body = body(&app, b, &org).await;

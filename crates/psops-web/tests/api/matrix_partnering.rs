@@ -522,6 +522,7 @@ async fn target(store: &dyn Store, org: &Org, ta: i64, t: Target) -> String {
                 partner_type: PartnerType::StaffAugmentation,
                 region: None,
                 notes: None,
+                training_since: None,
             };
             made(store.create(&ctx(), f).await.expect("partner")).id.get()
         }

@@ -235,6 +235,7 @@ impl SmallOrg {
             partner_type: PartnerType::Direct,
             region: None,
             notes: None,
+            training_since: None,
         };
         let partner_a = created(store.create(&ctx, partner("Alpha Partners")).await.expect("partner"));
         let partner_b = created(store.create(&ctx, partner("Beta Partners")).await.expect("partner"));

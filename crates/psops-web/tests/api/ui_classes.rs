@@ -2,15 +2,25 @@
 //! their class in the calendar, reads its workflow and roster, ticks attendance in the
 //! grid and submits the roster, which completes the class; the course catalogue lists
 //! the course with its certified trainers; a partner's manager finds no class of the
-//! company's trainers; operations gets the scheduling form.
+//! company's trainers; operations gets the scheduling form. The survey links a roster
+//! submitted on the page mails lead back to the host the trainer reached psops at.
 
+use axum::body::Body;
+use axum::http::{Request, header};
+use psops_core::Id;
 use psops_core::auth::Role;
+use psops_core::education::enrolments::{EnrolmentFields, EnrolmentStatus};
+use psops_core::education::learners::{LearnerFields, LearnerOrg};
+use psops_core::notify::{NoticeKind, NotificationFilter, NotificationScope};
+use psops_core::page::PageRequest;
+use psops_core::store::prelude::*;
+use psops_core::store::{Created, WriteCtx};
 
 use crate::matrix_classes::class;
 use crate::matrix_education::{certified, course, training_sku};
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
-use crate::ui_browser::{Browser, web_user};
+use crate::ui_browser::{Browser, form, web_user};
 
 const CONSULTANT: usize = 6;
 const PARTNER_MANAGER: usize = 7;
@@ -112,4 +122,75 @@ async fn the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page(a
     assert!(form.text.contains("name=\"trainer_id\""));
 }
 
-api_tests!(the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page);
+/// The trainer submits the roster from the class page, reaching psops at
+/// `psops.example:8443` (no public URL is set): the mailed survey link leads there.
+async fn the_rosters_survey_links_lead_to_the_host_the_page_was_reached_at(app: TestApp) {
+    let s = app.store.as_ref();
+    let org = Org::build(s).await;
+    let git = course(s, training_sku(s).await).await;
+    let trainer = org.people[CONSULTANT];
+    certified(s, trainer, git, org.people[0]).await;
+    let (c, _) = class(s, git, trainer).await;
+    let ctx = WriteCtx::trusted();
+    let learner = LearnerFields {
+        name: "Lena Park".into(),
+        email: Some("lena.park@customer.example".into()),
+        organisation: LearnerOrg::Employee,
+        person_id: None,
+        partner_id: None,
+        account_id: None,
+        contact_id: None,
+    };
+    let Created::New(lena) = s.create(&ctx, learner).await.expect("learner") else {
+        panic!("fixture replayed")
+    };
+    let registration = EnrolmentFields {
+        class_id: Id::new(c),
+        learner_id: lena.id,
+        status: EnrolmentStatus::Registered,
+        project_id: None,
+    };
+    let Created::New(lena_seat) = s.create(&ctx, registration).await.expect("registration") else {
+        panic!("fixture replayed")
+    };
+    web_user(s, "cory@org.example", vec![Role::Consultant], Some(trainer)).await;
+    let cory = Browser::sign_in(&app, "cory@org.example").await;
+    let ticked = format!("{}:2026-01-12", lena_seat.id.get());
+    let saved = cory
+        .post(&app, &format!("/classes/{c}/attendance"), &[("attended", &ticked)])
+        .await;
+    assert_eq!(saved.status, 303, "{}", saved.text);
+
+    let body = form(&[("csrf", cory.csrf.as_str()), ("submitted_on", "2026-01-14")]);
+    let submit = Request::post(format!("/classes/{c}/roster"))
+        .header(header::HOST, "psops.example:8443")
+        .header(header::COOKIE, &cory.cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    let closed = app.send(submit).await;
+    assert_eq!(closed.status, 303, "{}", closed.text);
+
+    let filter = NotificationFilter {
+        kind: Some(NoticeKind::Survey),
+        status: None,
+        project_id: None,
+    };
+    let mails = s
+        .notifications(&filter, NotificationScope::All, PageRequest::default())
+        .await
+        .expect("outbox");
+    assert_eq!(mails.items.len(), 1, "one learner with an e-mail attended");
+    let mail = &mails.items[0];
+    assert_eq!(mail.to_email, "lena.park@customer.example");
+    assert!(
+        mail.body.contains("http://psops.example:8443/training-survey/"),
+        "{}",
+        mail.body
+    );
+}
+
+api_tests!(
+    the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page,
+    the_rosters_survey_links_lead_to_the_host_the_page_was_reached_at
+);

@@ -53,6 +53,7 @@ async fn delivered(s: &dyn Store, course: &Course, trainer: i64, days: (Date, Da
         project_id: None,
         fee: None,
         addon_seats: 0,
+        seat_price: None,
     };
     let class: TrainingClass = made(s.create(&ctx, f).await.expect("class"));
     let mut rows = Vec::new();
@@ -77,6 +78,7 @@ async fn delivered(s: &dyn Store, course: &Course, trainer: i64, days: (Date, Da
             class_id: class.id,
             learner_id: l.id,
             status: EnrolmentStatus::Registered,
+            project_id: None,
         };
         let e: psops_core::education::enrolments::Enrolment = made(s.create(&ctx, e).await.expect("register"));
         rows.push(AttendanceRow {

@@ -22,7 +22,7 @@ const ALL: PageRequest = PageRequest {
 };
 
 /// The id in a redirect such as `/people/12?saved=1`.
-fn saved_id(r: &Resp, path: &str) -> i64 {
+pub fn saved_id(r: &Resp, path: &str) -> i64 {
     assert_eq!(r.status, 303, "saved: {}", r.text);
     let to = r.header("location").unwrap_or_default();
     assert!(to.ends_with("saved=1"), "{to}");
@@ -45,7 +45,7 @@ fn inline_errors(html: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn version_in(html: &str) -> String {
+pub fn version_in(html: &str) -> String {
     let at = html.find("name=\"version\" value=\"").expect("version") + "name=\"version\" value=\"".len();
     html[at..].split('"').next().unwrap_or_default().to_string()
 }

@@ -46,6 +46,7 @@ async fn ops_keeps_the_checklist_and_partners_see_only_their_own(app: TestApp) {
         partner_type: PartnerType::Direct,
         region: None,
         notes: None,
+        training_since: None,
     };
     let c = match store.create(&WriteCtx::trusted(), fresh).await.expect("partner") {
         Created::New(p) => p.id,

@@ -22,7 +22,8 @@ use crate::matrix_classes::class_fields;
 use crate::matrix_education::{certified, course, training_sku};
 use crate::matrix_fixture::Org;
 use crate::support::{Resp, TestApp, api_tests};
-use crate::ui_browser::{form, hidden_csrf};
+use crate::ui_browser::{Browser, form, hidden_csrf, web_user};
+use psops_core::auth::Role;
 
 fn made<T>(c: Created<T>) -> T {
     match c {
@@ -99,6 +100,7 @@ async fn surveyed_class(
                 class_id: c.id,
                 learner_id: l.id,
                 status: EnrolmentStatus::Registered,
+                project_id: None,
             },
         )
         .await
@@ -242,6 +244,23 @@ async fn a_learner_answers_the_training_survey_once_on_its_public_page(app: Test
         .unwrap_or_default();
     assert_eq!(answer["after"]["score"], 5, "{}", log.text);
     assert_eq!(answer["after"]["comment"], "Hands-on and clear");
+
+    // The class's staff read the answer: through the API and on the class's page.
+    let classes = app.get("/api/v1/classes?limit=10").await.expect(200);
+    let class = classes.body["items"][0]["id"].as_i64().unwrap_or_default();
+    let surveys = app.get(&format!("/api/v1/classes/{class}/surveys")).await.expect(200);
+    assert_eq!(surveys.body["sent"], 1, "{}", surveys.text);
+    assert_eq!(surveys.body["csat_percent"], 100, "{}", surveys.text);
+    assert_eq!(surveys.body["surveys"][0]["comment"], "Hands-on and clear");
+    assert!(surveys.body["surveys"][0].get("token_hash").is_none(), "no token");
+    web_user(s, "ops.reader@org.example", vec![Role::Ops], None).await;
+    let ops = Browser::sign_in(&app, "ops.reader@org.example").await;
+    let page = html(&ops.get(&app, &format!("/classes/{class}")).await.expect(200));
+    assert!(
+        page.contains("1 of 1 answered · CSAT 100 % (1 of 1 scored 4 or 5)"),
+        "{page}"
+    );
+    assert!(page.contains("Hands-on and clear"), "{page}");
 
     // An expired link (sent 40 days ago, good for 30) and an unknown one.
     let old_days = (date!(2026 - 02 - 09), date!(2026 - 02 - 09));

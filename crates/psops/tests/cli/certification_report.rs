@@ -7,7 +7,7 @@ use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
 use psops_core::people::{Person, PersonFields};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
-use psops_store::{Db, OpenOptions};
+
 use time::{Duration, OffsetDateTime};
 
 use crate::support::{TestDb, run};
@@ -22,16 +22,7 @@ fn new<T>(c: Created<T>) -> T {
 /// The certificate's number.
 fn seed(db: &TestDb) -> String {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let grader: Person = new(store
             .create(
@@ -99,7 +90,6 @@ fn seed(db: &TestDb) -> String {
             comments: None,
         };
         let (_, c) = store.record_lab(&ctx, a.id, None, lab).await.expect("lab");
-        store.close().await;
         c.expect("certificate").fields.number
     })
 }

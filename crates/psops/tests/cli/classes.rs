@@ -7,7 +7,7 @@ use psops_core::Id;
 use psops_core::education::courses::Course;
 use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
-use psops_store::{Db, OpenOptions};
+
 use serde_json::{Value, json};
 
 use crate::browser::PASSWORD;
@@ -20,21 +20,12 @@ fn id(v: &Value) -> i64 {
 
 /// Certifies `trainer` for `course` through a complete staff path (the only way a course
 /// trainer record is made), its lab graded by `grader`, as of 2026-01-01.
-fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+pub(crate) fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
+    crate::support::on_store(db, async |store| {
         let course: Course = store.get(Id::new(course)).await.expect("course");
         let on = time::macros::date!(2026 - 01 - 01);
         psops_demo::certifications::certify_trainer(
-            &store,
+            store,
             &WriteCtx::trusted(),
             Id::new(trainer),
             &course,
@@ -43,13 +34,12 @@ fn certify(db: &TestDb, trainer: i64, course: i64, grader: i64) {
         )
         .await
         .expect("certify the trainer");
-        store.close().await;
     });
 }
 
-/// A production course, its certified trainer and a two-day public class with one add-on
-/// seat (13 seats). Returns the class's id.
-fn class(db: &TestDb, server: &Server, admin: &str) -> i64 {
+/// Git fundamentals: a two-day remote course in production, sold as a class SKU.
+/// Returns the course's id.
+pub(crate) fn git_course(server: &Server, admin: &str) -> i64 {
     let ty = id(&post(
         server,
         admin,
@@ -69,13 +59,19 @@ fn class(db: &TestDb, server: &Server, admin: &str) -> i64 {
         json!({"offering_id": offering, "code": "EDU-GIT", "name": "Git fundamentals class", "unit": "fixed_package",
                "currency": "USD", "seat_limit": 12, "channel": "sales_assisted", "status": "active"}),
     ));
-    let course = id(&post(
+    id(&post(
         server,
         admin,
         "/api/v1/courses",
         json!({"sku_id": sku, "name": "Git fundamentals", "delivery": "remote", "state": "production",
                "course_version": "3.0", "duration_days": 2}),
-    ));
+    ))
+}
+
+/// A production course, its certified trainer and a two-day public class with one add-on
+/// seat (13 seats). Returns the class's id.
+fn class(db: &TestDb, server: &Server, admin: &str) -> i64 {
+    let course = git_course(server, admin);
     let trainer = id(&post(
         server,
         admin,

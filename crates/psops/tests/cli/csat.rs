@@ -7,7 +7,7 @@ use psops_core::delivery::surveys::{SurveyAnswer, SurveyRequest};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
-use psops_store::{Db, OpenOptions};
+
 use time::OffsetDateTime;
 
 use crate::support::{TestDb, run};
@@ -21,16 +21,7 @@ fn new<T>(c: Created<T>) -> T {
 
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let now = OffsetDateTime::now_utc();
         for (i, score) in [Some(5), Some(3), None].into_iter().enumerate() {
@@ -104,7 +95,6 @@ fn seed(db: &TestDb) {
                     .expect("answer");
             }
         }
-        store.close().await;
     });
 }
 

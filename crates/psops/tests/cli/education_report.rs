@@ -11,11 +11,11 @@ use psops_core::education::learners::{Learner, LearnerFields, LearnerOrg};
 use psops_core::people::{Person, PersonFields};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
-use psops_store::{Db, OpenOptions};
+use psops_store::Db;
 use serde_json::json;
 use time::macros::{date, datetime};
 
-use crate::support::{TestDb, run};
+use crate::support::{TestDb, on_store, run};
 
 fn new<T>(c: Created<T>) -> T {
     match c {
@@ -88,21 +88,12 @@ async fn course(store: &Db, ctx: &WriteCtx) -> Course {
 
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    on_store(db, async |store: &Db| {
         let ctx = WriteCtx::trusted();
         let trainer: Person = new(store.create(&ctx, someone("Tess Trainer")).await.expect("trainer"));
         let grader: Person = new(store.create(&ctx, someone("Gail Grader")).await.expect("grader"));
-        let git = course(&store, &ctx).await;
-        psops_demo::certifications::certify_trainer(&store, &ctx, trainer.id, &git, date!(2026 - 01 - 15), grader.id)
+        let git = course(store, &ctx).await;
+        psops_demo::certifications::certify_trainer(store, &ctx, trainer.id, &git, date!(2026 - 01 - 15), grader.id)
             .await
             .expect("certify");
         let class: TrainingClass = new(store
@@ -121,6 +112,7 @@ fn seed(db: &TestDb) {
                     project_id: None,
                     fee: None,
                     addon_seats: 0,
+                    seat_price: None,
                 },
             )
             .await
@@ -146,11 +138,13 @@ fn seed(db: &TestDb) {
                 class_id: class.id,
                 learner_id: l.id,
                 status: EnrolmentStatus::Registered,
+                project_id: None,
             };
             enrolments.push(new(store.create(&ctx, f).await.expect("register")));
         }
         let cancel = EnrolmentPatch {
             status: Some(EnrolmentStatus::Cancelled),
+            ..Default::default()
         };
         store
             .update(&ctx, enrolments[3].id, None, cancel)
@@ -180,7 +174,6 @@ fn seed(db: &TestDb) {
             )
             .await
             .expect("roster");
-        store.close().await;
     });
 }
 

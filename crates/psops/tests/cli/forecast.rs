@@ -11,7 +11,7 @@ use psops_core::rates::{RateKind, RoleRate};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::{Minutes, Money};
-use psops_store::{Db, OpenOptions};
+
 use time::macros::date;
 
 use crate::support::{TestDb, run};
@@ -25,16 +25,7 @@ fn new<T>(c: Created<T>) -> T {
 
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let rate = RoleRateFields {
             kind: RateKind::Bill,
@@ -107,7 +98,6 @@ fn seed(db: &TestDb) {
             minutes_per_week: Minutes(1_200),
         };
         let _: psops_core::assignments::Assignment = new(store.create(&ctx, a).await.expect("assignment"));
-        store.close().await;
     });
 }
 

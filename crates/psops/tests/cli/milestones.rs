@@ -8,7 +8,7 @@ use psops_core::plan::{Milestone, MilestoneFields, MilestoneStatus};
 use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
-use psops_store::{Db, OpenOptions};
+
 use time::{Duration, OffsetDateTime};
 
 use crate::support::{TestDb, run};
@@ -23,16 +23,7 @@ fn new<T>(c: Created<T>) -> T {
 /// Two milestones: one requested three weeks ago, one today.
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let account = AccountFields {
             name: "Globex".into(),
@@ -90,7 +81,6 @@ fn seed(db: &TestDb) {
             };
             store.request_acceptance(&ctx, m.id, None, r).await.expect("request");
         }
-        store.close().await;
     });
 }
 

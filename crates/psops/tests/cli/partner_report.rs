@@ -7,7 +7,7 @@ use psops_core::people::Function;
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::{Currency, Money};
-use psops_store::{Db, OpenOptions};
+
 use time::macros::date;
 
 use crate::support::{TestDb, run};
@@ -21,16 +21,7 @@ fn new<T>(c: Created<T>) -> T {
 
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let partner: Partner = new(store
             .create(
@@ -40,6 +31,7 @@ fn seed(db: &TestDb) {
                     partner_type: PartnerType::StaffAugmentation,
                     region: None,
                     notes: None,
+                    training_since: None,
                 },
             )
             .await
@@ -59,7 +51,6 @@ fn seed(db: &TestDb) {
             notes: None,
         };
         let _: PrimeSow = new(store.create(&ctx, sow).await.expect("sow"));
-        store.close().await;
     });
 }
 

@@ -10,7 +10,7 @@ use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectTyp
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
-use psops_store::{Db, OpenOptions};
+
 use time::macros::date;
 
 use crate::support::{TestDb, run};
@@ -25,16 +25,7 @@ fn new<T>(c: Created<T>) -> T {
 /// An engineer, employed throughout, with 600 billable minutes on 2026-01-05.
 pub fn seed(db: &TestDb) -> i64 {
     run(db, &["migrate"], None).assert_ok();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    rt.block_on(async {
-        let opts = OpenOptions {
-            migrate: false,
-            max_connections: 1,
-        };
-        let store = Db::open(&db.url, opts).await.expect("open");
+    crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
         let person = PersonFields {
             name: "Ada Lovelace".into(),
@@ -93,7 +84,6 @@ pub fn seed(db: &TestDb) -> i64 {
             note: None,
         };
         store.create_time_entry(&ctx, entry).await.expect("entry");
-        store.close().await;
         person.id.get()
     })
 }

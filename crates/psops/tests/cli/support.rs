@@ -432,3 +432,23 @@ fn database_names_are_swapped_in_urls() {
     );
     assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
 }
+
+/// Runs `work` on the test database's store (migrated already, by `psops migrate`) on a
+/// one-thread runtime, and closes the store after: how a test seeds records the command
+/// line does not make.
+pub fn on_store<T>(db: &TestDb, work: impl AsyncFnOnce(&psops_store::Db) -> T) -> T {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let opts = psops_store::OpenOptions {
+            migrate: false,
+            max_connections: 1,
+        };
+        let store = psops_store::Db::open(&db.url, opts).await.expect("open");
+        let out = work(&store).await;
+        store.close().await;
+        out
+    })
+}

@@ -175,6 +175,9 @@ pub(super) const CLASS: &[Input] = &[
         .optional()
         .hint("A private class's fee: recognised once the roster is in."),
     Input::new("addon_seats", "Add-on seats", Kind::Whole).hint("Sold on the order beyond the 12 included."),
+    Input::new("seat_price", "Seat price", Kind::Money)
+        .optional()
+        .hint("A public class's price of a seat: each seat bought under a customer's project is its revenue at close."),
 ];
 
 impl Editable for TrainingClass {
@@ -215,6 +218,9 @@ pub(super) const ENROLMENT: &[Input] = &[
         .fixed()
         .hint("The learner's number (#id) from the learners list."),
     Input::new("status", "Status", Kind::Choice(options::<EnrolmentStatus>)).hint("Cancelled frees the seat."),
+    Input::new("project_id", "Bought under project", Kind::Ref(Entity::Project))
+        .optional()
+        .hint("The customer's project that bought this seat of a public class; it earns the seat price at close."),
 ];
 
 impl Editable for Enrolment {

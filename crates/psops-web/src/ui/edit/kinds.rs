@@ -98,6 +98,9 @@ const PARTNER: &[Input] = &[
     Input::new("partner_type", "Type", Kind::Choice(options::<PartnerType>)),
     Input::new("region", "Region", Kind::Text).optional(),
     Input::new("notes", "Notes", Kind::Notes).optional(),
+    Input::new("training_since", "Training since", Kind::Date)
+        .optional()
+        .hint("The day it enrolled as a training service partner, delivering our courses; empty when it is not one."),
 ];
 
 impl Editable for Partner {
