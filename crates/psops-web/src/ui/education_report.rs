@@ -7,8 +7,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use psops_core::Money;
 use psops_core::education::report::{QuarterFigures, TrainerFigures, TrainerSort};
-use psops_core::policy::Subject;
-use psops_core::policy::education_report_scope;
+use psops_core::policy::{Subject, education_report_scope};
 use serde::Serialize;
 use time::OffsetDateTime;
 
