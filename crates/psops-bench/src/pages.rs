@@ -134,6 +134,7 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Partner funds", "/partner-funds".to_string()),
         ("Partner report", "/partners/report".to_string()),
         ("Partner invoices", "/partner-invoices".to_string()),
+        ("Education report", "/education/report".to_string()),
         ("Training partners", "/partners/training".to_string()),
         ("Classes", "/classes".to_string()),
         ("Courses", "/courses".to_string()),
@@ -330,6 +331,7 @@ mod tests {
         assert_eq!(find("Prime SOW page"), Some("/partner-funds/5"));
         assert_eq!(find("Partner report"), Some("/partners/report"));
         assert_eq!(find("Partner invoices"), Some("/partner-invoices"));
+        assert_eq!(find("Education report"), Some("/education/report"));
         assert_eq!(find("Partner invoice page"), Some("/partner-invoices/8"));
         let without = paths(
             &q,

@@ -587,6 +587,26 @@ pub fn partner_funds_scope(s: &Subject) -> Option<Option<PartnerId>> {
     }
 }
 
+/// Whose trainers the education report shows the subject: everyone's (`Some(None)`) to
+/// those who run education or read its money — administrators, operations, finance,
+/// practice managers and leadership; a partner's own trainers (`Some(Some(partner))`) to
+/// its managers; nobody's (`None`) to others, since it carries training revenue.
+pub fn education_report_scope(s: &Subject) -> Option<Option<PartnerId>> {
+    if s.staff_in(&[
+        Role::Admin,
+        Role::Ops,
+        Role::Finance,
+        Role::PracticeManager,
+        Role::Leadership,
+    ]) {
+        Some(None)
+    } else if s.has(Role::PartnerManager) && s.partner_id.is_some() {
+        Some(s.partner_id)
+    } else {
+        None
+    }
+}
+
 /// Which learners a list shows the subject, matching what [`decide`] lets them read:
 /// all of them to the company's staff, a partner's own consultants to its managers.
 pub fn learner_scope(s: &Subject) -> ListScope {

@@ -749,3 +749,28 @@ fn a_partner_sends_its_own_invoices_and_only_the_team_decides_them() {
     assert_eq!(decide(&leadership, Action::Approve, &theirs), Forbidden);
     assert_eq!(decide(&subject(&[Role::Consultant], None), Action::Read, &ours), Hidden);
 }
+
+#[test]
+fn the_education_report_is_for_those_who_run_education_and_a_partner_sees_its_own_trainers() {
+    for all in [
+        Role::Admin,
+        Role::Ops,
+        Role::Finance,
+        Role::PracticeManager,
+        Role::Leadership,
+    ] {
+        assert_eq!(education_report_scope(&subject(&[all], None)), Some(None), "{all:?}");
+    }
+    for none in [Role::EngagementManager, Role::ProjectManager, Role::Consultant] {
+        assert_eq!(education_report_scope(&subject(&[none], None)), None, "{none:?}");
+    }
+    let manager = subject(&[Role::PartnerManager], Some(ORG_A));
+    assert_eq!(education_report_scope(&manager), Some(Some(ORG_A)));
+    assert_eq!(
+        education_report_scope(&subject(&[Role::PartnerConsultant], Some(ORG_A))),
+        None
+    );
+    // A partner's user holding a staff role still sees only its own organisation's.
+    let mixed = subject(&[Role::Admin, Role::PartnerManager], Some(ORG_A));
+    assert_eq!(education_report_scope(&mixed), Some(Some(ORG_A)));
+}

@@ -616,6 +616,7 @@ pub trait Store:
     + RecordStore<crate::education::courses::Course>
     + RecordStore<crate::education::trainers::CourseTrainer>
     + crate::education::enrolments::ClassStore
+    + crate::education::report::EducationReportStore
     + RecordStore<crate::certifications::Certification>
     + RecordStore<crate::certifications::CertificationAttempt>
     + RecordStore<crate::certifications::Certificate>
@@ -682,6 +683,7 @@ impl<T> Store for T where
         + RecordStore<crate::education::courses::Course>
         + RecordStore<crate::education::trainers::CourseTrainer>
         + crate::education::enrolments::ClassStore
+        + crate::education::report::EducationReportStore
         + RecordStore<crate::certifications::Certification>
         + RecordStore<crate::certifications::CertificationAttempt>
         + RecordStore<crate::certifications::Certificate>
@@ -736,6 +738,7 @@ pub mod prelude {
     pub use crate::delivery::raid::RaidStore;
     pub use crate::delivery::surveys::SurveyStore;
     pub use crate::education::enrolments::ClassStore;
+    pub use crate::education::report::EducationReportStore;
     pub use crate::education::tsp::TspStore;
     pub use crate::finance::FinanceStore;
     pub use crate::finance::forecast_store::ForecastStore;

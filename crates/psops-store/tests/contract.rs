@@ -24,6 +24,7 @@ mod contract {
     mod demo_partner_invoices;
     mod demo_scoping;
     pub mod education;
+    pub mod education_report;
     mod escalations;
     mod finance_proptest;
     mod finance_reports;

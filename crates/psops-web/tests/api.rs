@@ -127,6 +127,8 @@ mod ui_charts;
 mod ui_classes;
 #[path = "api/ui_closure_csat.rs"]
 mod ui_closure_csat;
+#[path = "api/ui_education_report.rs"]
+mod ui_education_report;
 #[path = "api/ui_escalations.rs"]
 mod ui_escalations;
 #[path = "api/ui_finance.rs"]

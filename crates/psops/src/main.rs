@@ -12,6 +12,7 @@ mod cli;
 mod config;
 mod csat;
 mod demo;
+mod education_report;
 mod escalations;
 mod forecast;
 mod health;

@@ -53,6 +53,9 @@ pub enum ReportCommand {
     Certifications(crate::certification_report::CertificationArgs),
     /// Certificates in force that expire in the next `--days` (90), soonest first.
     ExpiringCertificates(crate::certification_report::ExpiringArgs),
+    /// Per calendar quarter: classes, seats offered and filled, learners attending and
+    /// training revenue; or per trainer: classes, class days, utilization and training CSAT.
+    Education(crate::education_report::EducationArgs),
     /// Each training service partner's compliance (trainers, courses, CSAT, late
     /// rosters and surveys) on a day, with what it is missing.
     TrainingPartners(crate::tsp_report::TspArgs),
@@ -68,7 +71,8 @@ pub struct PortfolioArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    /// Aligned columns.
+    /// Aligned columns (also `text`).
+    #[value(alias = "text")]
     Table,
     /// A header row, then one row per line.
     Csv,
@@ -148,6 +152,7 @@ pub async fn run(cmd: ReportCommand) -> anyhow::Result<()> {
         ReportCommand::Partners(a) => crate::partner_report::run(a).await,
         ReportCommand::Certifications(a) => crate::certification_report::figures(a).await,
         ReportCommand::ExpiringCertificates(a) => crate::certification_report::expiring(a).await,
+        ReportCommand::Education(a) => crate::education_report::run(a).await,
         ReportCommand::TrainingPartners(a) => crate::tsp_report::run(a).await,
     }
 }

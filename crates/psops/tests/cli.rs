@@ -33,6 +33,8 @@ mod classes;
 mod csat;
 #[path = "cli/demo.rs"]
 mod demo;
+#[path = "cli/education_report.rs"]
+mod education_report;
 #[path = "cli/escalations.rs"]
 mod escalations;
 #[path = "cli/forecast.rs"]

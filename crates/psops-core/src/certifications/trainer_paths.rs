@@ -441,7 +441,18 @@ impl Tally {
 
 /// Whether a survey score came from the trainer's own organisation.
 fn own(s: &RecordedScore, own_partner: Option<PartnerId>) -> bool {
-    s.respondent_account_id.is_none() && s.respondent_partner_id == own_partner
+    own_organisation(s.respondent_account_id, s.respondent_partner_id, own_partner)
+}
+
+/// Whether a respondent — of a customer account, of a partner, or (neither) of the
+/// company itself — works for the trainer's own organisation (`own_partner`: the
+/// trainer's partner, none for the company's people). Their answers do not count.
+pub fn own_organisation(
+    account: Option<AccountId>,
+    partner: Option<PartnerId>,
+    own_partner: Option<PartnerId>,
+) -> bool {
+    account.is_none() && partner == own_partner
 }
 
 /// The scores of a delivery that count: observers' scores when `observers` is set, and

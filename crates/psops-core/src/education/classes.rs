@@ -194,7 +194,7 @@ impl TrainingClassFields {
 
     /// The learners the class seats: the 12 included plus its add-on seats.
     pub fn seats(&self) -> i32 {
-        INCLUDED_SEATS + self.addon_seats
+        seats_for(self.addon_seats)
     }
 
     /// Its days, first to last.
@@ -210,6 +210,11 @@ impl TrainingClassFields {
         }
         out
     }
+}
+
+/// The learners a class with these add-on seats seats: the 12 included plus those.
+pub fn seats_for(addon_seats: i32) -> i32 {
+    INCLUDED_SEATS + addon_seats
 }
 
 /// Only a course in production is put on dates.

@@ -9,6 +9,7 @@ pub mod classes;
 pub mod courses;
 pub mod enrolments;
 pub mod learners;
+pub mod report;
 pub mod roster_csv;
 pub mod trainers;
 pub mod tsp;

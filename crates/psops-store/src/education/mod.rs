@@ -6,6 +6,7 @@ mod classes;
 mod courses;
 mod enrolments;
 mod learners;
+mod report;
 mod roster;
 mod trainers;
 mod tsp;

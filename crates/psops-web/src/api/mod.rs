@@ -22,6 +22,7 @@ mod contacts;
 mod crm;
 mod decision;
 mod education;
+pub mod education_report;
 mod escalations;
 mod estimates;
 pub mod feeds;
@@ -192,6 +193,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(ledger::router())
         .merge(forecast::router())
         .merge(certifications::router())
+        .merge(education_report::router())
         .merge(trainer_paths::router())
         .merge(training_partners::router())
 }

@@ -28,15 +28,17 @@ use crate::AppState;
 use crate::authorize::allow;
 use crate::params::Params;
 
-fn education_tabs(here: &str) -> Vec<Tab> {
-    tabs(
-        vec![
-            ("/classes", "Classes"),
-            ("/courses", "Courses"),
-            ("/learners", "Learners"),
-        ],
-        here,
-    )
+/// The education section's tabs; the report only for those who read it.
+pub(super) fn education_tabs(here: &str, s: &psops_core::policy::Subject) -> Vec<Tab> {
+    let mut all = vec![
+        ("/classes", "Classes"),
+        ("/courses", "Courses"),
+        ("/learners", "Learners"),
+    ];
+    if super::education_report::sees_education_report(s) {
+        all.push(("/education/report", "Report"));
+    }
+    tabs(all, here)
 }
 
 fn choices(list: Vec<(&'static str, String)>) -> Vec<(String, String)> {
@@ -84,7 +86,7 @@ pub async fn courses(
         table::pager("/courses", &p, &at, found.total),
     );
     v.section = "Training";
-    v.tabs = education_tabs("/courses");
+    v.tabs = education_tabs("/courses", &s);
     v.intro = Some(
         "What classes teach, each sold as a catalog SKU. A course moves one step at a time through \
          its development; only a course in production is scheduled."
@@ -263,7 +265,7 @@ pub async fn learners(
         table::pager("/learners", &p, &at, found.total),
     );
     v.section = "Training";
-    v.tabs = education_tabs("/learners");
+    v.tabs = education_tabs("/learners", &s);
     let editor = may_edit::<Learner>(&s);
     if editor {
         v.actions.push(("/learners/new".into(), "New learner"));
@@ -344,7 +346,7 @@ pub async fn classes(
         table::pager("/classes", &p, &at, found.total),
     );
     v.section = "Training";
-    v.tabs = education_tabs("/classes");
+    v.tabs = education_tabs("/classes", &s);
     if may_edit::<TrainingClass>(&s) {
         v.actions.push(("/classes/new".into(), "Schedule a class"));
     }

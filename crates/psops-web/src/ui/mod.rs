@@ -21,6 +21,7 @@ mod csat_report;
 mod directory;
 mod edit;
 mod education;
+mod education_report;
 mod escalations;
 mod filters;
 mod finance;
@@ -218,6 +219,7 @@ pub fn router() -> Router<AppState> {
         .route("/courses/{id}", get(education::course))
         .route("/learners", get(education::learners))
         .route("/classes", get(education::classes))
+        .route("/education/report", get(education_report::show))
         .route("/classes/{id}", get(class_page::show))
         .route("/classes/{id}/{action}", post(class_page::act))
         .route("/catalog", get(catalog::browse))

@@ -14,6 +14,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("approval_week.html", include_str!("../../templates/approval_week.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("class.html", include_str!("../../templates/class.html")),
+    (
+        "education_report.html",
+        include_str!("../../templates/education_report.html"),
+    ),
     ("verify.html", include_str!("../../templates/verify.html")),
     (
         "certifications.html",

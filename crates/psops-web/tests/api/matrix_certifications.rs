@@ -5,7 +5,8 @@
 //! is graded also by the company's consultants (the PS engineers). A trainer's path is
 //! read with the person and kept by ops and administrators; certifying an incomplete path
 //! is refused by its rule (409) for those allowed to try. Nobody at a partner sees another
-//! partner's. `matrix.rs` counts these rows.
+//! partner's. The education report is read by administrators, operations, finance,
+//! practice managers, leadership and (their own trainers) a partner's managers. `matrix.rs` counts these rows.
 
 use psops_core::Id;
 use psops_core::certifications::trainer_paths::{CandidacyFields, TrainerCandidacy};
@@ -65,6 +66,9 @@ const B_GRADE: &str = "200 200 403 403 403 403 200 404 404 403";
 const A_KEEP: &str = "200 200 403 403 403 403 403 403 404 403";
 const B_KEEP: &str = "200 200 403 403 403 403 403 404 404 403";
 const REPORT: &str = "200 200 200 200 200 200 200 200 404 200";
+// The education report carries training revenue: those who run education or read its
+// money, and a partner's managers (their own trainers); others are refused.
+const EDUCATION_REPORT: &str = "200 200 200 200 403 403 403 200 403 200";
 const PATH_B_READ: &str = "200 200 200 200 200 200 200 404 404 200";
 const PATH_B_KEEP: &str = "200 200 403 403 403 403 403 404 404 403";
 // An incomplete path is refused by its rule to those who may certify.
@@ -172,6 +176,7 @@ pub fn rows() -> Vec<Row> {
             B_KEEP,
         ),
         ("get", "/api/v1/certification-report", None, Body::None, REPORT),
+        ("get", "/api/v1/education-report", None, Body::None, EDUCATION_REPORT),
         ("get", "/api/v1/trainer-paths", None, Body::None, EVERYONE),
         ("post", "/api/v1/trainer-paths", None, Body::Path, KEEP_CREATE),
         (
