@@ -186,7 +186,7 @@ pub fn assess(
     let by = if ramping {
         format!(" by {ramp_ends_on}")
     } else {
-        format!(" (due {ramp_ends_on})")
+        format!(" (was due by {ramp_ends_on})")
     };
     let floor = |term, have: i64, need: i64, (one, many): (&str, &str)| TspCheck {
         term,
@@ -219,7 +219,7 @@ pub fn assess(
         required: terms.csat_floor_percent,
         missing: (!csat_met).then(|| {
             format!(
-                "training CSAT {}% is below {}% ({} of {} answers scored 4 or 5)",
+                "training CSAT {} % is below {} % ({} of {} answers scored 4 or 5)",
                 percent.unwrap_or(0),
                 terms.csat_floor_percent,
                 facts.satisfied,
@@ -281,7 +281,7 @@ pub fn late(ended: Date, roster_on: Option<Date>, surveys_on: Option<Date>, as_o
 #[async_trait::async_trait]
 pub trait TspStore: Send + Sync {
     /// The compliance on `as_of` of every live partner enrolled as a training service
-    /// partner (or only `partner`), by name.
+    /// partner by that day (or only `partner`), by name.
     async fn tsp_compliance(
         &self,
         terms: &TspSettings,

@@ -61,7 +61,7 @@ fn short_of_trainers_and_courses_is_ramping_up_until_the_ramp_ends() {
     assert_eq!(late.status, TspStatus::NotCompliant);
     assert_eq!(
         late.missing(),
-        ["1 more certified trainer (has 1 of 2) (due 2026-09-30)"]
+        ["1 more certified trainer (has 1 of 2) (was due by 2026-09-30)"]
     );
 }
 
@@ -71,7 +71,7 @@ fn csat_below_the_floor_fails_even_in_the_ramp_up() {
     assert_eq!(c.status, TspStatus::NotCompliant);
     assert_eq!(
         c.missing(),
-        ["training CSAT 70% is below 80% (7 of 10 answers scored 4 or 5)"]
+        ["training CSAT 70 % is below 80 % (7 of 10 answers scored 4 or 5)"]
     );
     let unanswered = judge(date!(2026 - 02 - 10), date!(2026 - 05 - 01), facts(2, 4, 0, 0, &[]));
     assert_eq!(unanswered.checks[2].actual, None);

@@ -14,11 +14,13 @@ use time::{Date, OffsetDateTime};
 use crate::Db;
 use crate::db::{Sql, sql};
 
-/// Cuts a read to the enrolled partners' people (`column` holds the partner).
-fn enrolled(q: &mut Sql, column: &str, partner: Option<PartnerId>) {
+/// Cuts a read to the people of the partners enrolled by `as_of` (`column` holds the
+/// partner).
+fn enrolled(q: &mut Sql, column: &str, as_of: Date, partner: Option<PartnerId>) {
     q.push(&format!(
-        " AND {column} IN (SELECT id FROM partners WHERE training_since IS NOT NULL AND archived_at IS NULL"
-    ));
+        " AND {column} IN (SELECT id FROM partners WHERE archived_at IS NULL AND training_since <= "
+    ))
+    .push_bind(as_of);
     if let Some(p) = partner {
         q.push(" AND id = ").push_bind(p);
     }
@@ -34,9 +36,10 @@ impl TspStore for Db {
         as_of: Date,
         partner: Option<PartnerId>,
     ) -> Result<Vec<Compliance>> {
-        let mut q = sql(
-            "SELECT id, name, training_since FROM partners WHERE archived_at IS NULL AND training_since IS NOT NULL",
-        );
+        // A partner is judged from the day it enrolled, not before.
+        let mut q =
+            sql("SELECT id, name, training_since FROM partners WHERE archived_at IS NULL AND training_since <= ");
+        q.push_bind(as_of);
         if let Some(p) = partner {
             q.push(" AND id = ").push_bind(p);
         }
@@ -57,7 +60,7 @@ impl TspStore for Db {
             .push(" AND (t.expires_on IS NULL OR t.expires_on >= ")
             .push_bind(as_of)
             .push(")");
-        enrolled(&mut q, "p.partner_id", partner);
+        enrolled(&mut q, "p.partner_id", as_of, partner);
         q.push(" GROUP BY p.partner_id");
         for r in self.pools.all(q).await? {
             let f = facts.entry(r.get("partner_id")?).or_default();
@@ -76,7 +79,7 @@ impl TspStore for Db {
              WHERE s.answered_at IS NOT NULL AND k.archived_at IS NULL \
              AND (l.partner_id IS NULL OR l.partner_id <> p.partner_id) AND k.end_date >= ");
         q.push_bind(from).push(" AND k.end_date <= ").push_bind(as_of);
-        enrolled(&mut q, "p.partner_id", partner);
+        enrolled(&mut q, "p.partner_id", as_of, partner);
         q.push(" GROUP BY p.partner_id");
         for r in self.pools.all(q).await? {
             let f = facts.entry(r.get("partner_id")?).or_default();
@@ -91,7 +94,7 @@ impl TspStore for Db {
              FROM training_classes k JOIN people p ON p.id = k.trainer_id \
              WHERE k.archived_at IS NULL AND k.end_date >= ");
         q.push_bind(from).push(" AND k.end_date <= ").push_bind(as_of);
-        enrolled(&mut q, "p.partner_id", partner);
+        enrolled(&mut q, "p.partner_id", as_of, partner);
         q.push(" ORDER BY k.end_date, k.id");
         for r in self.pools.all(q).await? {
             let f = facts.entry(r.get("partner_id")?).or_default();

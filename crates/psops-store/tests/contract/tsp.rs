@@ -216,7 +216,7 @@ async fn a_training_partner_is_held_to_its_trainers_courses_csat_and_paperwork(d
     assert_eq!(
         nw.missing(),
         [
-            "training CSAT 67% is below 80% (2 of 3 answers scored 4 or 5)".to_string(),
+            "training CSAT 67 % is below 80 % (2 of 3 answers scored 4 or 5)".to_string(),
             format!(
                 "1 class without roster or surveys within 30 days of delivery: #{}",
                 april.id
@@ -245,8 +245,8 @@ async fn a_training_partner_is_held_to_its_trainers_courses_csat_and_paperwork(d
     assert_eq!(
         lake.missing(),
         [
-            "1 more certified trainer (has 1 of 2) (due 2025-09-30)",
-            "3 more courses (has 1 of 4) (due 2025-09-30)"
+            "1 more certified trainer (has 1 of 2) (was due by 2025-09-30)",
+            "3 more courses (has 1 of 4) (was due by 2025-09-30)"
         ]
     );
     // The newcomer has no trainer yet but until the end of the year to find two.

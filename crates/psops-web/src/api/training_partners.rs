@@ -26,7 +26,7 @@ use crate::problem::{ApiResult, ListProblems, ReadProblems};
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AsOf {
-    /// A day (`YYYY-MM-DD`); today when absent.
+    /// A day (`YYYY-MM-DD`), today or before; today when absent.
     #[param(value_type = Option<Date>)]
     pub as_of: Option<String>,
 }
@@ -39,10 +39,21 @@ pub struct TspReport {
     pub partners: Vec<Compliance>,
 }
 
-/// The day asked for, today when absent; a bad day is an error naming `as_of`.
+/// The day asked for, today when absent; a bad day, or one after today (whose classes
+/// have not happened), is an error naming `as_of`.
 pub fn as_of(p: &mut Params, q: AsOf) -> Date {
-    p.date("as_of", q.as_of)
-        .unwrap_or_else(|| OffsetDateTime::now_utc().date())
+    let today = OffsetDateTime::now_utc().date();
+    match p.date("as_of", q.as_of) {
+        Some(day) if day > today => {
+            p.add(
+                "as_of",
+                psops_core::rule::Rule::Range,
+                format!("as_of is judged on a day that has come: today ({today}) or before"),
+            );
+            today
+        }
+        day => day.unwrap_or(today),
+    }
 }
 
 /// The compliance on `as_of` the subject reads, of every partner they may see or only

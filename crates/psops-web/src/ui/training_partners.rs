@@ -28,7 +28,8 @@ struct Line {
     courses: String,
     csat: String,
     delivered: i64,
-    late: i64,
+    /// The late classes, each a link to its page.
+    late: Vec<i64>,
     missing: Vec<String>,
 }
 
@@ -37,9 +38,15 @@ struct View {
     #[serde(flatten)]
     frame: Frame,
     as_of: String,
+    /// The day the figures are judged on (today when the asked day was refused).
+    judged_on: String,
     terms: psops_core::education::tsp::TspSettings,
     rows: Vec<Line>,
     errors: Vec<psops_core::FieldError>,
+}
+
+fn day_of(d: time::Date) -> String {
+    super::filters::day(Some(d))
 }
 
 fn figure(c: &Compliance, term: TspTerm) -> Option<&psops_core::education::tsp::TspCheck> {
@@ -57,8 +64,8 @@ fn line(c: &Compliance) -> Line {
     Line {
         id: c.partner_id.get(),
         name: c.partner.clone(),
-        enrolled_on: c.enrolled_on.to_string(),
-        ramp_ends_on: c.ramp_ends_on.to_string(),
+        enrolled_on: day_of(c.enrolled_on),
+        ramp_ends_on: day_of(c.ramp_ends_on),
         status,
         status_label,
         trainers: of(TspTerm::Trainers),
@@ -68,7 +75,7 @@ fn line(c: &Compliance) -> Line {
             None => "—".into(),
         },
         delivered: c.delivered,
-        late: c.late_classes.len() as i64,
+        late: c.late_classes.iter().map(|id| id.get()).collect(),
         missing: c.missing().into_iter().map(str::to_string).collect(),
     }
 }
@@ -99,6 +106,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         } else {
             p.text("as_of")
         },
+        judged_on: day_of(report.as_of),
         terms: report.terms.clone(),
         rows: rows.into_iter().map(line).collect(),
         errors,

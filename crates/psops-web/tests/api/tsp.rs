@@ -109,6 +109,20 @@ async fn a_partner_manager_reads_only_their_own_training_compliance(app: TestApp
     .await;
     assert_eq!(bad.status.as_u16(), 422, "{}", bad.text);
     assert!(bad.text.contains("as_of"), "{}", bad.text);
+    // A day to come is refused: its classes have not happened.
+    let tomorrow = time::OffsetDateTime::now_utc().date() + time::Duration::days(1);
+    let ahead = format!("/api/v1/training-partners?as_of={tomorrow}");
+    let ahead = call(&app, &org, admin, "get", &ahead, None).await;
+    assert_eq!(ahead.status.as_u16(), 422, "{}", ahead.text);
+    // Before a partner enrolled it is not judged.
+    let early = "/api/v1/training-partners?as_of=2026-01-14";
+    let before = call(&app, &org, admin, "get", early, None).await;
+    assert_eq!(
+        before.body["partners"].as_array().map(Vec::len),
+        Some(0),
+        "{}",
+        before.text
+    );
 }
 
 /// Ops enrols a partner on its edit form and finds it on the training partners page with
@@ -152,6 +166,11 @@ async fn ops_enrols_a_training_partner_and_reads_its_compliance_page(app: TestAp
     assert_eq!(rows[0][0], a.fields.name);
     assert_eq!(rows[0][1], "Ramping up");
     assert_eq!(rows[0][3], "2026-09-30");
+    assert!(
+        list.text.contains("Judged on <strong>2026-03-01</strong>"),
+        "{}",
+        list.text
+    );
     assert_eq!(rows[0][4], "0 of 2");
     assert!(
         rows[0][9].contains("2 more certified trainers (has 0 of 2) by 2026-09-30"),

@@ -67,7 +67,7 @@ fn training_partners_in_every_format(db: &TestDb) {
         [
             "partner,status,enrolled_on,ramp_ends_on,trainers,courses,csat,classes,late,missing",
             "Northwind Learning,not compliant,2026-01-15,2026-09-30,0/2,0/4,,0,0,\
-             2 more certified trainers (has 0 of 2) (due 2026-09-30); 4 more courses (has 0 of 4) (due 2026-09-30)"
+             2 more certified trainers (has 0 of 2) (was due by 2026-09-30); 4 more courses (has 0 of 4) (was due by 2026-09-30)"
         ]
     );
     let table = run(db, &["report", "training-partners"], None);
