@@ -157,6 +157,17 @@ pub(crate) async fn save(tx: &mut Tx, ctx: &WriteCtx, before: &Estimate, after: 
     persist(tx, ctx, before, fixed_of(after), &after.fields).await
 }
 
+/// [`save`] as of `at`: a TA review's due time is counted from the moment it is asked.
+pub(crate) async fn save_at(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    before: &Estimate,
+    after: &Estimate,
+    at: time::OffsetDateTime,
+) -> Result<Estimate> {
+    crate::record::persist_at(tx, ctx, before, fixed_of(after), &after.fields, at).await
+}
+
 /// What pricing the estimate reads, as stored now.
 async fn book<E: Exec>(tx: &mut E, f: &EstimateFields) -> Result<Book> {
     let mut skus = HashMap::new();

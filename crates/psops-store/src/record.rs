@@ -269,6 +269,19 @@ pub(crate) async fn persist<R: Stored>(
     fixed: Vec<Value>,
     fields: &R::Fields,
 ) -> Result<R> {
+    persist_at(tx, ctx, before, fixed, fields, now()).await
+}
+
+/// [`persist`] as of `at`, its `updated_at`: for a change whose other times (a due time
+/// counted from it) must agree with the moment it was made.
+pub(crate) async fn persist_at<R: Stored>(
+    tx: &mut Tx,
+    ctx: &WriteCtx,
+    before: &R,
+    fixed: Vec<Value>,
+    fields: &R::Fields,
+    at: time::OffsetDateTime,
+) -> Result<R> {
     let mut values = fixed;
     values.extend(R::values(fields));
     let n = values.len();
@@ -289,11 +302,7 @@ pub(crate) async fn persist<R: Stored>(
     for v in values {
         q = q.bind(v);
     }
-    let after = R::read(
-        &tx.one(q.bind(now()).bind(before.id().get()))
-            .await
-            .map_err(unique::<R>)?,
-    )?;
+    let after = R::read(&tx.one(q.bind(at).bind(before.id().get())).await.map_err(unique::<R>)?)?;
     crate::audit::record(
         tx,
         ctx,

@@ -296,7 +296,7 @@ impl ScopingStore for Db {
         after.ta_due_at = Some(days.add_hours(at, settings.scoping.ta_review_days * 24));
         after.ta_decided_by = None;
         after.ta_reason = None;
-        let done = est::save(&mut tx, ctx, &before, &after).await?;
+        let done = est::save_at(&mut tx, ctx, &before, &after, at).await?;
         tx.commit().await?;
         Ok(done)
     }
