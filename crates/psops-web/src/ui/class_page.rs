@@ -82,6 +82,7 @@ struct ClassPage {
     project: Option<String>,
     project_id: Option<i64>,
     fee: Option<String>,
+    seat_price: Option<String>,
     seats: i32,
     addon: i32,
     taken: usize,
@@ -184,8 +185,11 @@ async fn page(
         location: c.fields.location.clone(),
         audience: label(c.fields.audience.code()),
         project: project.as_ref().map(|p| p.fields.name.clone()),
-        project_id: project.as_ref().map(|p| p.id.get()),
-        fee: c.fields.fee.map(|m| m.to_string()),
+        // The company's money and its project pages are not a partner's: a partner's
+        // trainer sees the class, not what the customer pays.
+        project_id: project.as_ref().filter(|_| !s.is_partner()).map(|p| p.id.get()),
+        fee: c.fields.fee.filter(|_| !s.is_partner()).map(|m| m.written()),
+        seat_price: c.fields.seat_price.filter(|_| !s.is_partner()).map(|m| m.written()),
         seats: c.fields.seats(),
         addon: c.fields.addon_seats,
         taken: roster

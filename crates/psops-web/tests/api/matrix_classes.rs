@@ -143,7 +143,7 @@ pub fn rows() -> Vec<Row> {
     ]
 }
 
-fn made<T>(c: Created<T>) -> T {
+pub fn made<T>(c: Created<T>) -> T {
     match c {
         Created::New(v) => v,
         Created::Replayed(_) => panic!("fixture replayed"),

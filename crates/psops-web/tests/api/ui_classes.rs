@@ -190,7 +190,49 @@ async fn the_rosters_survey_links_lead_to_the_host_the_page_was_reached_at(app: 
     );
 }
 
+/// A partner's trainer teaching a private class sees the class and its roster, not the
+/// customer's fee or a link to the company's project; operations sees both, and a public
+/// class's seat price.
+async fn a_partners_trainer_sees_the_class_without_the_companys_money(app: TestApp) {
+    let s = app.store.as_ref();
+    let org = Org::build(s).await;
+    let git = course(s, training_sku(s).await).await;
+    let trainer = org.people[PARTNER_MANAGER];
+    certified(s, trainer, git, org.people[0]).await;
+    let private = psops_core::education::classes::TrainingClassFields {
+        audience: psops_core::education::classes::ClassAudience::Private,
+        account_id: Some(Id::new(org.account_y)),
+        project_id: Some(Id::new(org.pa)),
+        fee: Some(psops_core::Money::new(1_800_000, psops_core::Currency::USD)),
+        ..crate::matrix_classes::class_fields(git, trainer)
+    };
+    let c: psops_core::education::classes::TrainingClass =
+        crate::matrix_classes::made(s.create(&WriteCtx::trusted(), private).await.expect("class"));
+    web_user(s, "pat@org.example", vec![Role::PartnerManager], Some(trainer)).await;
+    web_user(s, "olga@org.example", vec![Role::Ops], Some(org.people[OPS])).await;
+    let path = format!("/classes/{}", c.id);
+    let pat = Browser::sign_in(&app, "pat@org.example").await.get(&app, &path).await;
+    assert_eq!(pat.status, 200, "{}", pat.text);
+    assert!(!pat.text.contains("$18,000.00"), "no fee for a partner: {}", pat.text);
+    assert!(
+        !pat.text.contains(&format!("/projects/{}", org.pa))
+            && !pat.text.contains(&format!("&#x2f;projects&#x2f;{}", org.pa))
+    );
+    let olga = Browser::sign_in(&app, "olga@org.example").await;
+    let ops = olga.get(&app, &path).await;
+    assert!(ops.text.contains("fee $18,000.00"), "{}", ops.text);
+    let public = psops_core::education::classes::TrainingClassFields {
+        seat_price: Some(psops_core::Money::new(120_000, psops_core::Currency::USD)),
+        ..crate::matrix_classes::class_fields(git, trainer)
+    };
+    let p: psops_core::education::classes::TrainingClass =
+        crate::matrix_classes::made(s.create(&WriteCtx::trusted(), public).await.expect("public class"));
+    let page = olga.get(&app, &format!("/classes/{}", p.id)).await;
+    assert!(page.text.contains("$1,200.00 a seat"), "{}", page.text);
+}
+
 api_tests!(
+    a_partners_trainer_sees_the_class_without_the_companys_money,
     the_trainer_marks_attendance_and_submits_the_roster_on_the_class_page,
     the_rosters_survey_links_lead_to_the_host_the_page_was_reached_at
 );
