@@ -37,6 +37,23 @@ use crate::rng::Rng;
 const BASE: &str = "http://127.0.0.1:8080";
 /// Private classes at most, one per training project.
 const PRIVATE: usize = 12;
+/// A private class's price per class day, in cents: remote and on site.
+const REMOTE_DAY: i64 = 650_000;
+const ON_SITE_DAY: i64 = 850_000;
+/// What satisfied and dissatisfied learners write.
+const PRAISE: &[&str] = &[
+    "Hands-on labs made it stick.",
+    "Clear explanations and good pacing.",
+    "Practical examples from real projects.",
+    "Would recommend it to my team.",
+    "The trainer answered every question patiently.",
+];
+const CRITICISM: &[&str] = &[
+    "Too fast for beginners.",
+    "The lab environment was slow on day two.",
+    "More exercises, fewer slides.",
+    "Started late and overran.",
+];
 /// A public class's seat, in cents.
 const SEAT_PRICE: i64 = 120_000;
 /// Learners made from each source (staff, partner consultants, customer contacts).
@@ -320,19 +337,78 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             ClassAudience::Private,
             p.fields.account_id,
             Some(p.id),
-            p.fields.budget,
+            // A private class is priced by the class day, in the project's currency.
+            p.fields.budget.map(|b| {
+                let per_day = if course.fields.delivery == CourseDelivery::OnSite {
+                    ON_SITE_DAY
+                } else {
+                    REMOTE_DAY
+                };
+                psops_core::Money::new(per_day * i64::from(course.fields.duration_days), b.currency)
+            }),
         );
         plans.push((plan, t.satisfied));
         n += 1;
     }
+    let contacts = &org.records().contacts;
     for (k, (plan, satisfied)) in plans.into_iter().enumerate() {
+        // A private class is the customer's own people: a roster of its employees.
+        let own = match plan.account_id {
+            Some(account) => staff_of(store, ctx, account, contacts, &mut rng).await?,
+            None => Vec::new(),
+        };
         let who = Learners {
-            all: &learners,
+            all: if own.is_empty() { &learners } else { &own },
             seat_projects: &seat_projects,
         };
         deliver(store, ctx, plan, &who, (k, satisfied), &mut rng, end).await?;
     }
     Ok(())
+}
+
+/// Learners of a customer account for its private class: 8 to 12 of its employees
+/// (customer contacts without a contact record), with e-mails at the account's domain.
+async fn staff_of(
+    store: &dyn Store,
+    ctx: &WriteCtx,
+    account: AccountId,
+    contacts: &[psops_core::bulk::Seeded<psops_core::accounts::NewContact>],
+    rng: &mut Rng,
+) -> Result<Vec<Learner>> {
+    let domain = contacts
+        .iter()
+        .filter(|c| c.fields.account_id == account)
+        .find_map(|c| {
+            c.fields
+                .fields
+                .email
+                .as_deref()?
+                .split_once('@')
+                .map(|(_, d)| d.to_string())
+        })
+        .unwrap_or_else(|| format!("customer{account}.example"));
+    let mut out = Vec::new();
+    let wanted = 8 + rng.below(5) as usize;
+    let mut emails = std::collections::HashSet::new();
+    while out.len() < wanted {
+        let first = *rng.pick(crate::names::FIRST_NAMES);
+        let last = *rng.pick(crate::names::LAST_NAMES);
+        let email = format!("{}.{}@{domain}", first.to_lowercase(), last.to_lowercase()).replace(' ', "");
+        if !emails.insert(email.clone()) {
+            continue;
+        }
+        let f = LearnerFields {
+            name: format!("{first} {last}"),
+            email: Some(email),
+            organisation: LearnerOrg::CustomerContact,
+            person_id: None,
+            partner_id: None,
+            account_id: Some(account),
+            contact_id: None,
+        };
+        out.push(made(store.create(ctx, f).await?)?);
+    }
+    Ok(out)
 }
 
 /// A certified trainer: the courses they teach (indexes of the live courses) and the
@@ -399,8 +475,13 @@ async fn deliver(
     let wanted = 6 + rng.below(7) as usize;
     let mut rows = Vec::new();
     let learners = who.all;
+    let private = class.fields.audience == ClassAudience::Private;
     for i in 0..wanted.min(learners.len()) {
-        let l = &learners[(k * 7 + i * 3) % learners.len()];
+        let l = if private {
+            &learners[i]
+        } else {
+            &learners[(k * 7 + i * 3) % learners.len()]
+        };
         let bought = class.fields.seat_price.and(l.fields.account_id);
         let fields = EnrolmentFields {
             class_id: class.id,
@@ -480,7 +561,14 @@ async fn deliver(
         };
         // Answered within a few days of the mail, never after today.
         let answered = (at + Duration::days(1 + rng.below(5) as i64)).min(today.with_time(Time::MIDNIGHT).assume_utc());
-        let answer = SurveyAnswer { score, comment: None };
+        // About two answers in five say something in words.
+        let said: &[&str] = if score >= 4 { PRAISE } else { CRITICISM };
+        let answer = SurveyAnswer {
+            score,
+            comment: rng
+                .chance(40)
+                .then(|| said[rng.below(said.len() as u64) as usize].to_string()),
+        };
         store.answer_class_survey(token, answer, None, answered.max(at)).await?;
     }
     Ok(())
