@@ -263,10 +263,22 @@ fn recognised(b: &Browser) -> String {
     v.as_str().unwrap_or_default().to_string()
 }
 
-/// Mails the outbox through a local SMTP sink: one survey for each learner who attended.
-/// Returns one of the links.
-fn the_surveys_go_out(db: &TestDb, base: &str) -> String {
-    let sink = Sink::start(Answer::Accept);
+/// The SMTP settings that mail to the sink, for the server's own delivery job and for
+/// `psops notifications send` alike: whichever claims a survey first mails it there.
+fn smtp_env(port: &str) -> [(&'static str, String); 4] {
+    [
+        ("PSOPS_SMTP_HOST", "127.0.0.1".to_string()),
+        ("PSOPS_SMTP_PORT", port.to_string()),
+        ("PSOPS_SMTP_TLS", "none".to_string()),
+        ("PSOPS_SMTP_FROM", "psops <psops@example.com>".to_string()),
+    ]
+}
+
+/// Mails the outbox through the local SMTP sink: one survey for each learner who
+/// attended. The server's delivery job (every 15 s) may have mailed some already; both
+/// mail to the sink, so the test waits until every expected survey is there. Returns
+/// one of the links.
+fn the_surveys_go_out(db: &TestDb, base: &str, sink: &Sink) -> String {
     let port = sink.port().to_string();
     let args = [
         "notifications",
@@ -282,6 +294,10 @@ fn the_surveys_go_out(db: &TestDb, base: &str) -> String {
     ];
     let sent = run(db, &args, None);
     sent.assert_ok();
+    let waited = std::time::Instant::now();
+    while sink.messages().len() < LEARNERS - 1 && waited.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let mail = sink.messages();
     let mut to: Vec<String> = mail.iter().flat_map(|m| m.to.clone()).collect();
     to.sort();
@@ -315,7 +331,10 @@ fn education_in_a_browser(db: &TestDb, name: &str) {
     let started = std::time::Instant::now();
     crate::browser::admin_on(db);
     let token = crate::create_token(db, "admin@example.com", "education");
-    let server = Server::start(db, &[]);
+    let sink = Sink::start(Answer::Accept);
+    let smtp = smtp_env(&sink.port().to_string());
+    let env: Vec<(&str, &str)> = smtp.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = Server::start(db, &env);
     let base = format!("http://{}", server.addr);
     let (course, project, learners) = world(db, &server, &token);
 
@@ -332,7 +351,7 @@ fn education_in_a_browser(db: &TestDb, name: &str) {
     finance_sees_the_fee(&b, &base, project);
     sign_out(&b);
 
-    let link = the_surveys_go_out(db, &base);
+    let link = the_surveys_go_out(db, &base, &sink);
     a_learner_opens_the_survey(&link);
     eprintln!(
         "{name}: the education flow took {:.1} s",
