@@ -173,6 +173,14 @@ async fn page(
     let keep = may(s, Action::Update, c.resource(st, s).await?);
     let roster_keeper = may(s, Action::Update, RosterOf(c).resource(st, s).await?);
     let days = c.fields.days();
+    // The policy's decisions, not a role list here: the fee and the seat price are the
+    // company's prices, shown to those who read its bill rates; the project links only
+    // for those who may read it.
+    let prices = s.sees_bill_rates();
+    let project_link = match &project {
+        Some(p) => allow(st, s, Action::Read, p).await.is_ok(),
+        None => false,
+    };
     let status = super::admin::status_of(&errors, false);
     let view = ClassPage {
         frame: frame(me, s),
@@ -185,11 +193,9 @@ async fn page(
         location: c.fields.location.clone(),
         audience: label(c.fields.audience.code()),
         project: project.as_ref().map(|p| p.fields.name.clone()),
-        // The company's money and its project pages are not a partner's: a partner's
-        // trainer sees the class, not what the customer pays.
-        project_id: project.as_ref().filter(|_| !s.is_partner()).map(|p| p.id.get()),
-        fee: c.fields.fee.filter(|_| !s.is_partner()).map(|m| m.written()),
-        seat_price: c.fields.seat_price.filter(|_| !s.is_partner()).map(|m| m.written()),
+        project_id: project.as_ref().filter(|_| project_link).map(|p| p.id.get()),
+        fee: c.fields.fee.filter(|_| prices).map(|m| m.written()),
+        seat_price: c.fields.seat_price.filter(|_| prices).map(|m| m.written()),
         seats: c.fields.seats(),
         addon: c.fields.addon_seats,
         taken: roster
