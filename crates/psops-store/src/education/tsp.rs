@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
+use psops_core::certifications::trainer_paths::own_organisation;
 use psops_core::education::tsp::{Compliance, TspFacts, TspSettings, TspStore, assess, late};
 use psops_core::fiscal::FiscalCalendar;
 use psops_core::partners::PartnerId;
@@ -68,23 +69,28 @@ impl TspStore for Db {
             f.courses = r.get("courses")?;
         }
 
-        // Survey answers on their trainers' classes ended in the window, leaving out
-        // learners the partner employs: a partner's own people do not rate its trainers.
+        // Survey answers on their trainers' classes ended in the window, by who answered:
+        // the trainer paths' rule (`own_organisation`) leaves out the partner's own people.
         let from = terms.window_start(as_of);
-        let mut q = sql("SELECT p.partner_id, COUNT(*) AS answers, \
+        let mut q = sql(
+            "SELECT p.partner_id, l.account_id, l.partner_id AS respondent_partner, COUNT(*) AS answers, \
              COALESCE(SUM(CASE WHEN s.score >= 4 THEN 1 ELSE 0 END), 0) AS satisfied \
              FROM class_surveys s JOIN training_classes k ON k.id = s.class_id \
              JOIN people p ON p.id = k.trainer_id \
              JOIN enrolments e ON e.id = s.enrolment_id JOIN learners l ON l.id = e.learner_id \
-             WHERE s.answered_at IS NOT NULL AND k.archived_at IS NULL \
-             AND (l.partner_id IS NULL OR l.partner_id <> p.partner_id) AND k.end_date >= ");
+             WHERE s.answered_at IS NOT NULL AND k.archived_at IS NULL AND k.end_date >= ",
+        );
         q.push_bind(from).push(" AND k.end_date <= ").push_bind(as_of);
         enrolled(&mut q, "p.partner_id", as_of, partner);
-        q.push(" GROUP BY p.partner_id");
+        q.push(" GROUP BY p.partner_id, l.account_id, l.partner_id");
         for r in self.pools.all(q).await? {
-            let f = facts.entry(r.get("partner_id")?).or_default();
-            f.answers = r.get("answers")?;
-            f.satisfied = r.get("satisfied")?;
+            let own: PartnerId = r.id("partner_id")?;
+            if own_organisation(r.opt_id("account_id")?, r.opt_id("respondent_partner")?, Some(own)) {
+                continue;
+            }
+            let f = facts.entry(own.get()).or_default();
+            f.answers += r.get::<i64>("answers")?;
+            f.satisfied += r.get::<i64>("satisfied")?;
         }
 
         // Each class they delivered in the window, with the day its roster and its
