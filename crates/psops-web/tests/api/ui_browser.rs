@@ -44,6 +44,32 @@ pub fn hidden_csrf(html: &str) -> String {
         .to_string()
 }
 
+/// A request of someone who never signed in.
+pub async fn stranger(app: &TestApp, method: Method, path: &str, cookie: &str, body: String) -> Resp {
+    let mut req = Request::builder().method(method.clone()).uri(path);
+    if !cookie.is_empty() {
+        req = req.header(header::COOKIE, cookie);
+    }
+    if method == Method::POST {
+        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    }
+    app.send(req.body(Body::from(body)).expect("request")).await
+}
+
+/// The pre-session cookie a public form's page sets, as a `Cookie` header's pair.
+pub fn form_cookie(r: &Resp) -> String {
+    format!("psops_form={}", cookie_value(r, "psops_form").unwrap_or_default())
+}
+
+/// A page's HTML with minijinja's escaped characters read back.
+pub fn html(r: &Resp) -> String {
+    r.text
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+}
+
 /// A URL-encoded form body.
 pub fn form(pairs: &[(&str, &str)]) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()

@@ -14,13 +14,9 @@ use psops_core::store::WriteCtx;
 use serde_json::{Value, json};
 
 use crate::matrix_catalog_fixture as cf;
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, table_rows, web_user};
-
-/// A page's HTML with minijinja's escaped slashes read back.
-fn html(r: &Resp) -> String {
-    r.text.replace("&#x2f;", "/").replace("&amp;", "&")
-}
 
 async fn as_role(app: &TestApp, email: &str, roles: Vec<Role>, person: Option<i64>) -> (Browser, i64) {
     let id = web_user(app.store.as_ref(), email, roles, person).await;

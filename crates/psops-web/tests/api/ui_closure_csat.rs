@@ -15,41 +15,9 @@ use serde_json::json;
 
 use crate::matrix_closure_csat::{closing_project, mailable_contact};
 use crate::matrix_fixture::Org;
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
 use crate::ui_browser::{Browser, form, hidden_csrf, web_user};
-
-/// A page's HTML with minijinja's escaped characters read back.
-fn html(r: &Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-}
-
-fn set_cookie(r: &Resp, name: &str) -> String {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .filter_map(|pair| pair.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
-        .unwrap_or_default()
-}
-
-/// A request of someone who never signed in.
-async fn stranger(app: &TestApp, method: Method, path: &str, cookie: &str, body: String) -> Resp {
-    let mut req = Request::builder().method(method.clone()).uri(path);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    if method == Method::POST {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    app.send(req.body(Body::from(body)).expect("request")).await
-}
+use crate::ui_browser::{form_cookie, html, stranger};
 
 async fn the_api_sends_surveys_keeps_the_closure_and_reports_csat(app: TestApp) {
     let seed = app.seed().await;
@@ -203,7 +171,7 @@ async fn a_customer_answers_once_on_the_public_page(app: TestApp) {
     assert!(!q.contains("Sign out"), "no session frame");
     assert_eq!(question.header("cache-control"), Some("no-store"));
     assert!(question.header("content-security-policy").is_some());
-    let form_cookie = format!("psops_form={}", set_cookie(&question, "psops_form"));
+    let form_cookie = form_cookie(&question);
     let csrf = hidden_csrf(&question.text);
 
     // Without the form's pre-session, or from another site: refused, nothing recorded.

@@ -19,7 +19,8 @@ use time::macros::date;
 
 use crate::matrix_education::{course, training_sku};
 use crate::matrix_fixture::Org;
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
 
 fn made<T>(c: Created<T>) -> T {
@@ -27,13 +28,6 @@ fn made<T>(c: Created<T>) -> T {
         Created::New(v) => v,
         Created::Replayed(_) => panic!("replayed"),
     }
-}
-
-fn html(r: &Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
 }
 
 /// A public class of `trainer` on `days` with `n` learners of the company, all attending,

@@ -8,15 +8,8 @@ use psops_core::auth::Role;
 
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, table_rows, web_user};
-
-/// A page's HTML with minijinja's escaped characters read back.
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 fn location(r: &crate::support::Resp) -> String {
     r.header("location").unwrap_or_default().to_string()

@@ -14,15 +14,9 @@ use time::OffsetDateTime;
 
 use crate::matrix_fixture::Org;
 use crate::matrix_health_fixture as hf;
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, table_rows, web_user};
-
-fn html(r: &Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 async fn reports(app: &TestApp, project: i64) -> Vec<HealthReport> {
     let filter = HealthReportFilter {

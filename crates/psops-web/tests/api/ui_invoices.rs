@@ -9,14 +9,8 @@ use psops_core::auth::Role;
 use crate::matrix_fixture::Org;
 use crate::matrix_invoices::billable_project;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
-
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 fn location(r: &crate::support::Resp) -> String {
     r.header("location").unwrap_or_default().to_string()

@@ -7,14 +7,8 @@ use psops_core::auth::Role;
 
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
-
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 async fn prime_sows_show_their_funds_to_finance_and_to_their_own_partner(app: TestApp) {
     let store = app.store.as_ref();

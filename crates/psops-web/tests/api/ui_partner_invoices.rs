@@ -9,14 +9,8 @@ use psops_core::partner_invoices::PartnerInvoice;
 use crate::matrix_fixture::Org;
 use crate::matrix_partner_invoices::target;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
-
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 async fn partner_invoices_show_to_the_team_and_to_their_own_partner(app: TestApp) {
     let store = app.store.as_ref();

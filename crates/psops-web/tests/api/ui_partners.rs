@@ -11,14 +11,8 @@ use psops_core::store::{Created, Records as _, WriteCtx};
 
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
-
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 async fn ops_keeps_the_checklist_and_partners_see_only_their_own(app: TestApp) {
     let store = app.store.as_ref();

@@ -6,14 +6,8 @@ use psops_core::auth::Role;
 
 use crate::matrix_fixture::Org;
 use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, web_user};
-
-fn html(r: &crate::support::Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 async fn finance_closes_and_reopens_a_month_on_the_page(app: TestApp) {
     let store = app.store.as_ref();

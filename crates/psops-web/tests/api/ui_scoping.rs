@@ -16,16 +16,9 @@ use psops_core::store::{Store, WriteCtx};
 
 use crate::matrix_fixture::Org;
 use crate::matrix_scoping_fixture::{self as sf, CONSULTANT, ENGAGEMENT};
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
+use crate::ui_browser::html;
 use crate::ui_browser::{Browser, table_rows, web_user};
-
-/// A page's HTML with minijinja's escaped characters read back.
-fn html(r: &Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
 
 /// The hidden `version` of the first form posting to `action`.
 fn version_of(page: &str, action: &str) -> String {

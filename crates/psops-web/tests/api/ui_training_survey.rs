@@ -21,8 +21,9 @@ use time::macros::date;
 use crate::matrix_classes::class_fields;
 use crate::matrix_education::{certified, course, training_sku};
 use crate::matrix_fixture::Org;
-use crate::support::{Resp, TestApp, api_tests};
+use crate::support::{TestApp, api_tests};
 use crate::ui_browser::{Browser, form, hidden_csrf, web_user};
+use crate::ui_browser::{form_cookie, html, stranger};
 use psops_core::auth::Role;
 
 fn made<T>(c: Created<T>) -> T {
@@ -30,37 +31,6 @@ fn made<T>(c: Created<T>) -> T {
         Created::New(v) => v,
         Created::Replayed(_) => panic!("fixture replayed"),
     }
-}
-
-/// A page's HTML with minijinja's escaped characters read back.
-fn html(r: &Resp) -> String {
-    r.text
-        .replace("&#x2f;", "/")
-        .replace("&amp;", "&")
-        .replace("&#x27;", "'")
-}
-
-/// A request of someone who never signed in.
-async fn stranger(app: &TestApp, method: Method, path: &str, cookie: &str, body: String) -> Resp {
-    let mut req = Request::builder().method(method.clone()).uri(path);
-    if !cookie.is_empty() {
-        req = req.header(header::COOKIE, cookie);
-    }
-    if method == Method::POST {
-        req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    }
-    app.send(req.body(Body::from(body)).expect("request")).await
-}
-
-fn form_cookie(r: &Resp) -> String {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|pair| pair.starts_with("psops_form="))
-        .unwrap_or_default()
-        .to_string()
 }
 
 /// A class of the course on the days given, one learner with an e-mail attending, its
