@@ -138,8 +138,10 @@ pub struct TspCheck {
     pub missing: Option<String>,
 }
 
-/// A training service partner's compliance on a day.
+/// A training service partner's compliance on a day. Named apart in the API document:
+/// `Compliance` there is a timesheet week's standing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = TrainingPartnerCompliance)]
 pub struct Compliance {
     #[schema(value_type = i64)]
     pub partner_id: PartnerId,

@@ -101,7 +101,7 @@ pub async fn read(
 /// missing in words. A partner's manager reads their own organisation's
 #[utoipa::path(get, path = "/api/v1/training-partners", tag = "education",
     params(AsOf),
-    responses((status = 200, body = TspReport, description = "Training service partners' compliance"), ListProblems))]
+    responses((status = 200, body = TspReport, description = "Training service partners' compliance"), ListProblems, ReadProblems))]
 async fn list_training_partners(
     State(st): State<AppState>,
     Caller(s): Caller,
@@ -116,7 +116,7 @@ async fn list_training_partners(
 /// One training service partner's compliance; 404 for a partner not enrolled as one
 #[utoipa::path(get, path = "/api/v1/training-partners/{id}", tag = "education",
     params(IdPath<Partner>, AsOf),
-    responses((status = 200, body = Compliance, description = "The partner's compliance"), ReadProblems))]
+    responses((status = 200, body = Compliance, description = "The partner's compliance"), ReadProblems, ListProblems))]
 async fn get_training_partner(
     State(st): State<AppState>,
     Caller(s): Caller,

@@ -256,15 +256,22 @@ pub async fn log(store: &dyn Store, person: i64, project: i64, day: Date, hours:
 impl SmallOrg {
     pub async fn build(store: &dyn Store) -> SmallOrg {
         let ctx = WriteCtx::trusted();
-        let partner = |name: &str| PartnerFields {
+        let partner = |name: &str, training_since| PartnerFields {
             name: name.into(),
             partner_type: PartnerType::Direct,
             region: None,
             notes: None,
-            training_since: None,
+            training_since,
         };
-        let partner_a = created(store.create(&ctx, partner("Alpha Partners")).await.expect("partner"));
-        let partner_b = created(store.create(&ctx, partner("Beta Partners")).await.expect("partner"));
+        // Alpha also delivers training, so the training partners' answers hold a line.
+        let alpha = partner("Alpha Partners", Some(date!(2026 - 01 - 05)));
+        let partner_a = created(store.create(&ctx, alpha).await.expect("partner"));
+        let partner_b = created(
+            store
+                .create(&ctx, partner("Beta Partners", None))
+                .await
+                .expect("partner"),
+        );
         let account = AccountFields {
             name: "Globex".into(),
             code: None,
