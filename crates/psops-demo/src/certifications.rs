@@ -34,8 +34,8 @@ fn made<T>(c: Created<T>) -> Result<T> {
     }
 }
 
-/// Learners whose attempts the demo records: enough for every story and the figures,
-/// few enough that a large organisation loads as fast as a small one.
+/// Learners whose attempts the demo records per 60 people (as its training grows): enough
+/// for every story and the figures.
 const LEARNERS: usize = 48;
 
 /// The course's certification, made when it has none yet.
@@ -400,7 +400,8 @@ pub async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Result<()>
     }
     // Trainers first: their own attempts are part of their paths.
     trainers(store, ctx, &courses, grader, today).await?;
-    learners(store, ctx, &certs, grader, today).await
+    let wanted = LEARNERS * crate::education::scale(org.spec().people);
+    learners(store, ctx, &certs, grader, today, wanted).await
 }
 
 /// The handbook's technical certifications, for an organisation without courses yet.
@@ -434,12 +435,14 @@ async fn learners(
     certs: &[Certification],
     grader: PersonId,
     today: Date,
+    wanted: usize,
 ) -> Result<()> {
     let page = PageRequest {
         after: None,
         limit: LEARNERS as u32,
     };
-    let mut learners = store.list(&LearnerFilter::default(), page).await?.items;
+    let mut learners = store.every(&LearnerFilter::default()).await?;
+    learners.truncate(wanted);
     if learners.is_empty() {
         // No classes have enrolled anyone yet: the organisation's own people and partner
         // consultants sit the certifications.

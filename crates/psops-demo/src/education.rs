@@ -35,7 +35,7 @@ use crate::rng::Rng;
 
 /// Where the demo's survey links point.
 const BASE: &str = "http://127.0.0.1:8080";
-/// Private classes at most, one per training project.
+/// Private classes at most, one per training project, per 60 people.
 const PRIVATE: usize = 12;
 /// A private class's price per class day, in cents: remote and on site.
 const REMOTE_DAY: i64 = 650_000;
@@ -56,8 +56,24 @@ const CRITICISM: &[&str] = &[
 ];
 /// A public class's seat, in cents.
 const SEAT_PRICE: i64 = 120_000;
-/// Learners made from each source (staff, partner consultants, customer contacts).
+/// Learners made from each source (staff, partner consultants, customer contacts), per
+/// 60 people.
 const LEARNERS_EACH: usize = 40;
+/// The time zones public classes run in, one track each in turn: a small organisation
+/// teaches from Europe only.
+const ZONES: [&str; 4] = [
+    "Europe/Berlin",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Singapore",
+];
+
+/// How many times the 60-person organisation's training a larger one runs: its trainers
+/// (four per 60 people), their parallel tracks of public classes, learners and private
+/// classes all grow with its size.
+pub(crate) fn scale(people: usize) -> usize {
+    (people / 60).max(1)
+}
 
 /// (name, SKU code, delivery, state, days, outline)
 const COURSES: [(&str, &str, CourseDelivery, CourseState, i32, &str); 6] = [
@@ -132,6 +148,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     let range = org.spec().range();
     let start = range.end - Duration::days(364).min(range.end - range.start);
     let mut rng = Rng::derive(org.spec().seed, 0x000E_D0C5);
+    let scale = scale(org.spec().people);
     let skus: Vec<Sku> = every!(store, SkuFilter::default());
     let sku_of = |code: &str| {
         skus.iter()
@@ -176,7 +193,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             .iter()
             .filter(|p| p.fields.partner_id.is_none() && p.fields.function == Function::Engineer)
             .map(|p| p.id)
-            .take(4usize.saturating_sub(staff.len())),
+            .take((4 * scale).saturating_sub(staff.len())),
     );
     // Lab assessments on the trainers' own certification paths are graded by one of the
     // company's engineers, who is therefore not among the trainers.
@@ -184,7 +201,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         return Ok(());
     };
     staff.retain(|t| *t != grader.get());
-    staff.truncate(4);
+    staff.truncate(4 * scale);
     // The training service partners' trainers: two of the first partner's consultants,
     // four courses between them; one of the second's, for one course.
     let consultants = |partner: i64| {
@@ -250,7 +267,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         .iter()
         .filter(|p| p.fields.partner_id.is_none() && !already.contains(&p.id))
         .skip(4)
-        .take(LEARNERS_EACH)
+        .take(LEARNERS_EACH * scale)
     {
         let f = LearnerFields {
             name: p.fields.name.clone(),
@@ -266,7 +283,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
     for p in people
         .iter()
         .filter(|p| p.fields.partner_id.is_some() && !already.contains(&p.id))
-        .take(LEARNERS_EACH)
+        .take(LEARNERS_EACH * scale)
     {
         let f = LearnerFields {
             name: p.fields.name.clone(),
@@ -279,7 +296,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         };
         learners.push(made(store.create(ctx, f).await?)?);
     }
-    for c in org.records().contacts.iter().take(LEARNERS_EACH) {
+    for c in org.records().contacts.iter().take(LEARNERS_EACH * scale) {
         let f = LearnerFields {
             name: c.fields.fields.name.clone(),
             email: c.fields.fields.email.clone(),
@@ -301,19 +318,24 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
         .filter(|p| p.fields.project_type == ProjectType::Training && p.fields.status != ProjectStatus::Estimate)
         .filter_map(|p| Some((p.fields.account_id?, p.id)))
         .collect();
-    // Public classes every three weeks, from a year ago to two months ahead.
+    // Public classes every three weeks on each track, from a year ago to two months
+    // ahead; the tracks start a week apart. Tracks on the same days take trainers apart:
+    // the j-th class of track t has trainer t + j × tracks.
     let mut plans: Vec<(TrainingClassFields, u64)> = Vec::new();
-    let mut day = monday(start);
     let mut n = 0usize;
-    while day <= end + Duration::days(60) {
-        let t = &trainers[n % trainers.len()];
-        let course = live[t.teaches[n % t.teaches.len()]];
-        plans.push((
-            class_on(course, t.id, day, ClassAudience::Public, None, None, None),
-            t.satisfied,
-        ));
-        day += Duration::days(21);
-        n += 1;
+    for track in 0..scale {
+        let mut day = monday(start) + Duration::days(7 * (track % 3) as i64);
+        let mut j = 0;
+        while day <= end + Duration::days(60) {
+            let t = &trainers[(track + j * scale) % trainers.len()];
+            let course = live[t.teaches[n % t.teaches.len()]];
+            let mut plan = class_on(course, t.id, day, ClassAudience::Public, None, None, None);
+            plan.time_zone = ZONES[track % ZONES.len()].into();
+            plans.push((plan, t.satisfied));
+            day += Duration::days(21);
+            j += 1;
+            n += 1;
+        }
     }
     // A private class for each training project, a week into it.
     for p in projects
@@ -325,7 +347,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
                 && p.fields.status != ProjectStatus::Estimate
                 && p.fields.start_date.is_some_and(|s| s >= start && s <= end)
         })
-        .take(PRIVATE)
+        .take(PRIVATE * scale)
     {
         let t = &trainers[n % trainers.len()];
         let course = live[t.teaches[n % t.teaches.len()]];

@@ -54,21 +54,28 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg) -> Res
             continue;
         }
         if f.project_type == ProjectType::Training {
-            // Classes delivered: the fee split over them, each complete a few days after
-            // it started and its roster in a day or four later — the latest still out.
+            // Classes delivered: the fee split over classes spread through the project,
+            // one every six weeks or so (one to three on a short project), each complete
+            // a few days after it started and its roster in a day or four later — the
+            // latest still out. Classes still ahead are not recorded yet, so a long
+            // programme's revenue comes month by month, not all at today.
             let (Some(start), Some(fee)) = (f.start_date, f.budget) else {
                 continue;
             };
-            let last = f.end_date.unwrap_or(end).min(end - Duration::days(3));
+            let last = f.end_date.unwrap_or(end);
             if last <= start {
                 continue;
             }
-            let classes = 1 + rng.below(3) as i64;
             let span = (last - start).whole_days();
+            let classes = (span / 42).clamp(1 + rng.below(3) as i64, 40);
             for i in 0..classes {
                 let done = start + Duration::days(span * (i + 1) / classes);
-                let roster =
-                    (i + 1 < classes || rng.below(3) > 0).then(|| done + Duration::days(1 + rng.below(4) as i64));
+                if done > end - Duration::days(3) {
+                    break;
+                }
+                let next_due = start + Duration::days(span * (i + 2) / classes);
+                let roster = (next_due <= end - Duration::days(3) || rng.below(3) > 0)
+                    .then(|| done + Duration::days(1 + rng.below(4) as i64));
                 let fields = TrainingFields {
                     project_id: p.id,
                     title: format!("Class {} of {}", i + 1, classes),

@@ -98,6 +98,22 @@ pub(crate) const LEDGER: Kinds = &["ledger"];
 /// logged with its person), the consultants, their assignment roles, and the settings'
 /// low-funds threshold (the capacity count).
 pub(crate) const PARTNER_FUNDS: Kinds = &["partner_funds", "rollup", "people", "assignments", "capacity"];
+/// What the partner report reads: the ledger, prime SOWs' funds (and so approved time,
+/// people, assignments and settings), the partners and their consultants' vetting
+/// (migration 38), and surveys.
+pub(crate) const PARTNER_REPORT: Kinds = &[
+    "ledger",
+    "partner_funds",
+    "rollup",
+    "people",
+    "assignments",
+    "capacity",
+    "partners",
+    "surveys",
+];
+/// What the education report reads: the education records (migration 38), the ledger's
+/// training revenue, the trainers and their partners, and what capacity is computed from.
+pub(crate) const EDUCATION: Kinds = &["education", "ledger", "people", "partners", "capacity"];
 /// What the money reports group projects by: projects, people, accounts, SOWs, catalog.
 pub(crate) const MONEY_TAGS: Kinds = &["projects", "people", "money_tags"];
 

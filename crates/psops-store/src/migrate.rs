@@ -249,6 +249,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0037_class_seats.sql"),
         postgres: include_str!("../migrations/postgres/0037_class_seats.sql"),
     },
+    Migration {
+        version: 38,
+        name: "report_counts",
+        sqlite: include_str!("../migrations/sqlite/0038_report_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0038_report_counts.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

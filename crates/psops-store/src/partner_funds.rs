@@ -320,14 +320,7 @@ impl PartnerFundsStore for Db {
         });
         let pools = &self.pools;
         let update = |kept: Vec<SowFunds>, changed: Vec<crate::follow::Changed>| async move {
-            if changed.is_empty() {
-                return Ok(Some(kept));
-            }
-            let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
-            push_list(&mut q, &changed.iter().map(|c| c.person).collect::<Vec<_>>());
-            q.push(")");
-            let partners: i64 = pools.one(q).await?.get("n")?;
-            Ok((partners == 0).then_some(kept))
+            Ok(staff_only(pools, &changed).await?.then_some(kept))
         };
         self.memo
             .follow(
@@ -339,6 +332,19 @@ impl PartnerFundsStore for Db {
             )
             .await
     }
+}
+
+/// Whether logged changes to time concerned only the company's own people: then what is
+/// read from partner consultants' time alone is as it was.
+pub(crate) async fn staff_only(pools: &crate::db::Pools, changed: &[crate::follow::Changed]) -> Result<bool> {
+    if changed.is_empty() {
+        return Ok(true);
+    }
+    let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
+    push_list(&mut q, &changed.iter().map(|c| c.person).collect::<Vec<_>>());
+    q.push(")");
+    let partners: i64 = pools.one(q).await?.get("n")?;
+    Ok(partners == 0)
 }
 
 impl Db {

@@ -170,6 +170,22 @@ async fn revenue(db: &Db, range: DateRange, scope: TrainerScope) -> Result<Vec<(
 #[async_trait]
 impl EducationReportStore for Db {
     async fn education_report(&self, range: DateRange, scope: TrainerScope) -> Result<EducationReport> {
+        // A year of classes, their registrations and surveys: kept until something it
+        // reads changes (time entries do not: capacity is the policy view).
+        let key = format!("education_report:{range:?}:{scope:?}");
+        self.memo
+            .get_counts(
+                &self.pools,
+                crate::follow::EDUCATION,
+                key,
+                self.read_education_report(range, scope),
+            )
+            .await
+    }
+}
+
+impl Db {
+    async fn read_education_report(&self, range: DateRange, scope: TrainerScope) -> Result<EducationReport> {
         let (classes, surveys, named, revenue, settings) = tokio::try_join!(
             classes(self, range, scope),
             surveys(self, range, scope),

@@ -26,11 +26,23 @@ use crate::db::sql;
 impl PartnerReportStore for Db {
     async fn partner_report(&self, from: Month, to: Month, today: Date) -> Result<PartnerReport> {
         psops_core::finance::margin::check_span(from, to)?;
-        // Its sums read every partner hour of the span through the ledger: kept until the
-        // next commit, as the other whole-organisation reports are.
+        // Its sums read every partner hour of the span through the ledger: kept until
+        // something it reads changes; after time entries, only if any was a partner
+        // consultant's (the company's own time is in the ledger's cells, which move only
+        // with the ledger).
         let key = format!("partner_report:{from:?}:{to:?}:{today}");
+        let pools = &self.pools;
+        let update = |kept: PartnerReport, changed: Vec<crate::follow::Changed>| async move {
+            Ok(crate::partner_funds::staff_only(pools, &changed).await?.then_some(kept))
+        };
         self.memo
-            .get(&self.pools, key, self.read_partner_report(from, to, today))
+            .follow(
+                pools,
+                crate::follow::PARTNER_REPORT,
+                key,
+                self.read_partner_report(from, to, today),
+                update,
+            )
             .await
     }
 }

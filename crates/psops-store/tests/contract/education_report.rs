@@ -8,7 +8,9 @@
 use psops_core::Money;
 use psops_core::dates::DateRange;
 use psops_core::delivery::surveys::SurveyAnswer;
-use psops_core::education::classes::{ClassAudience, ClassDelivery, TrainingClass, TrainingClassFields};
+use psops_core::education::classes::{
+    ClassAudience, ClassDelivery, TrainingClass, TrainingClassFields, TrainingClassFilter,
+};
 use psops_core::education::courses::{Course, CourseState};
 use psops_core::education::enrolments::{
     Attendance, AttendanceRow, Enrolment, EnrolmentFields, EnrolmentPatch, EnrolmentStatus, RosterSubmission,
@@ -350,4 +352,16 @@ async fn the_education_report_counts_quarters_and_trainers_exactly(db: &Db) {
             ("2026-Q2", 1, 12, 1, Some(8), 1, 1_000_000),
         ]
     );
+
+    // Kept between reads, and a survey answered since shows in the next read.
+    assert_eq!(db.education_report(FIRST_HALF, TrainerScope::All).await.unwrap(), r);
+    let classes: Vec<TrainingClass> = db.every(&TrainingClassFilter::default()).await.unwrap();
+    let b = classes
+        .iter()
+        .find(|c| c.fields.start_date == date!(2026 - 04 - 01))
+        .expect("class b");
+    answer(db, b, "chris.customer@learners.example", 2).await;
+    let after = db.education_report(FIRST_HALF, TrainerScope::All).await.unwrap();
+    assert_eq!(after.trainers[1].trainer_id, org.staff.id);
+    assert_eq!(after.trainers[1].surveys_answered, r.trainers[1].surveys_answered + 1);
 }

@@ -6,10 +6,12 @@
 use psops_core::accounts::{Contact, ContactFields, NewContact};
 use psops_core::delivery::surveys::{SentSurvey, SurveyAnswer, SurveyRequest};
 use psops_core::finance::Month;
+use psops_core::partners::{Partner, PartnerPatch};
 use psops_core::people::{Function, Person};
 use psops_core::projects::{BillingType, Project, ProjectPatch};
 use psops_core::rates::cards::{CostRateFields, RoleRateFields};
 use psops_core::rates::{CostRate, RateKind, RoleRate};
+use psops_core::skills::{NewPersonSkill, PersonSkill, PersonSkillFields};
 use psops_core::store::prelude::*;
 use psops_core::{Currency, Money};
 use psops_store::Db;
@@ -71,7 +73,7 @@ async fn answered(db: &Db, p: &Project, c: &Contact, score: i64) {
 async fn the_partner_report_is_exact(db: &Db) {
     let today = time::OffsetDateTime::now_utc().date();
     let acme = partner(db, "Acme Partners").await;
-    let _bolt = partner(db, "Bolt Partners").await;
+    let bolt = partner(db, "Bolt Partners").await;
     let a = account(db, "Contoso", None).await;
     let p = project(db, &a, "Contoso rollout", BillingType::TimeAndMaterials).await;
     let card = RoleRateFields {
@@ -87,7 +89,7 @@ async fn the_partner_report_is_exact(db: &Db) {
     // A second consultant of Acme, nothing recorded yet: not started.
     let mut f = person_fields("new@acme.example");
     f.partner_id = Some(acme.id);
-    let _: Person = new(db.create(&ctx(), f).await.expect("candidate"));
+    let candidate: Person = new(db.create(&ctx(), f).await.expect("candidate"));
     let pm: Person = new(db.create(&ctx(), person_fields("pm@example.com")).await.expect("pm"));
     let managed = ProjectPatch {
         project_manager_id: Some(Some(pm.id)),
@@ -119,6 +121,14 @@ async fn the_partner_report_is_exact(db: &Db) {
     approve(db, &eng, &p, date!(2026 - 03 - 03), 360, as_person(&pm)).await;
     approve(db, &staff, &p, date!(2026 - 03 - 04), 600, as_person(&pm)).await;
     db.recognise(&ctx(), date!(2026 - 03 - 31)).await.expect("recognise");
+    // Read before any survey is answered: the report is kept, and the answers below
+    // show in the next read all the same.
+    let march = Month::parse("2026-03", "from").unwrap();
+    let r = db
+        .partner_report(march, march, today)
+        .await
+        .expect("before the surveys");
+    assert_eq!(r.rows[0].csat_answered, 0);
     // A 4 on the project Acme delivered on; a 1 on another project, not theirs.
     let c = contact(db, a.id).await;
     answered(db, &p, &c, 4).await;
@@ -127,7 +137,6 @@ async fn the_partner_report_is_exact(db: &Db) {
     let c2 = contact(db, b.id).await;
     answered(db, &q, &c2, 1).await;
 
-    let march = Month::parse("2026-03", "from").unwrap();
     let r = db.partner_report(march, march, today).await.expect("report");
     assert_eq!(r.currency, Currency::USD);
     assert_eq!(
@@ -157,12 +166,12 @@ async fn the_partner_report_is_exact(db: &Db) {
         Some(format!("/partner-funds?partner_id={}", acme.id).as_str())
     );
     assert_eq!((acme_row.vetting.vetted, acme_row.vetting.not_started), (1, 1));
-    let bolt = &r.rows[1];
+    let bolt_row = &r.rows[1];
     assert_eq!(
-        (bolt.approved_minutes, bolt.cost_minor, bolt.revenue_minor),
+        (bolt_row.approved_minutes, bolt_row.cost_minor, bolt_row.revenue_minor),
         (0, 0, Some(0))
     );
-    assert_eq!((bolt.margin_bp, bolt.csat_average_x100), (None, None));
+    assert_eq!((bolt_row.margin_bp, bolt_row.csat_average_x100), (None, None));
     let t = &r.total;
     assert_eq!(
         (t.approved_minutes, t.revenue_minor, t.cost_minor),
@@ -173,4 +182,40 @@ async fn the_partner_report_is_exact(db: &Db) {
     let feb = Month::parse("2026-02", "from").unwrap();
     let r = db.partner_report(feb, feb, today).await.expect("february");
     assert_eq!((r.total.approved_minutes, r.all_revenue_minor), (0, Some(0)));
+
+    // The report is kept between reads, and each change to what it reads shows at once.
+    let kept = db.partner_report(march, march, today).await.expect("again");
+    // The company's own time concerns no partner: the same report.
+    approve(db, &staff, &p, date!(2026 - 03 - 05), 60, as_person(&pm)).await;
+    assert_eq!(db.partner_report(march, march, today).await.expect("staff time"), kept);
+    // The candidate's first skill starts their vetting.
+    let s = NewPersonSkill {
+        person_id: candidate.id,
+        fields: PersonSkillFields {
+            skill: "GitLab CI".into(),
+            level: 4,
+        },
+    };
+    let _: PersonSkill = new(db.create(&ctx(), s).await.expect("skill"));
+    let r = db.partner_report(march, march, today).await.expect("after a skill");
+    assert_eq!(r.rows[0].vetting.not_started, 0);
+    // A partner renamed sorts anew.
+    let renamed = PartnerPatch {
+        name: Some("Aardvark Partners".into()),
+        ..Default::default()
+    };
+    let _: Partner = db.update(&ctx(), bolt.id, None, renamed).await.expect("rename");
+    let r = db.partner_report(march, march, today).await.expect("after a rename");
+    let names: Vec<&str> = r.rows.iter().map(|x| x.name.as_str()).collect();
+    assert_eq!(names, vec!["Aardvark Partners", "Acme Partners"]);
+    // A partner consultant's hour, once recognised, counts.
+    approve(db, &eng, &p, date!(2026 - 03 - 06), 60, as_person(&pm)).await;
+    db.recognise(&ctx(), date!(2026 - 03 - 31))
+        .await
+        .expect("recognise again");
+    let r = db
+        .partner_report(march, march, today)
+        .await
+        .expect("after partner time");
+    assert_eq!(r.rows[1].approved_minutes, 870);
 }

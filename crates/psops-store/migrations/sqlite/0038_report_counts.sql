@@ -1,0 +1,42 @@
+-- Counts of changes to partners and their consultants' vetting, to surveys and to the
+-- education records, so the partner and education reports are kept until something they
+-- read changes rather than until any commit.
+INSERT INTO change_counts (kind, n) VALUES ('partners', 0);
+INSERT INTO change_counts (kind, n) VALUES ('surveys', 0);
+INSERT INTO change_counts (kind, n) VALUES ('education', 0);
+CREATE TRIGGER partners_partners_count_insert AFTER INSERT ON partners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER partners_partners_count_update AFTER UPDATE ON partners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER partners_partners_count_delete AFTER DELETE ON partners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER partner_onboarding_partners_count_insert AFTER INSERT ON partner_onboarding BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER partner_onboarding_partners_count_update AFTER UPDATE ON partner_onboarding BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER partner_onboarding_partners_count_delete AFTER DELETE ON partner_onboarding BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_skills_partners_count_insert AFTER INSERT ON person_skills BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_skills_partners_count_update AFTER UPDATE ON person_skills BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_skills_partners_count_delete AFTER DELETE ON person_skills BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_certifications_partners_count_insert AFTER INSERT ON person_certifications BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_certifications_partners_count_update AFTER UPDATE ON person_certifications BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER person_certifications_partners_count_delete AFTER DELETE ON person_certifications BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER vetting_reviews_partners_count_insert AFTER INSERT ON vetting_reviews BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER vetting_reviews_partners_count_update AFTER UPDATE ON vetting_reviews BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER vetting_reviews_partners_count_delete AFTER DELETE ON vetting_reviews BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'partners'; END;
+CREATE TRIGGER surveys_surveys_count_insert AFTER INSERT ON surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'surveys'; END;
+CREATE TRIGGER surveys_surveys_count_update AFTER UPDATE ON surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'surveys'; END;
+CREATE TRIGGER surveys_surveys_count_delete AFTER DELETE ON surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'surveys'; END;
+CREATE TRIGGER learners_education_count_insert AFTER INSERT ON learners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER learners_education_count_update AFTER UPDATE ON learners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER learners_education_count_delete AFTER DELETE ON learners BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER courses_education_count_insert AFTER INSERT ON courses BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER courses_education_count_update AFTER UPDATE ON courses BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER courses_education_count_delete AFTER DELETE ON courses BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER course_trainers_education_count_insert AFTER INSERT ON course_trainers BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER course_trainers_education_count_update AFTER UPDATE ON course_trainers BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER course_trainers_education_count_delete AFTER DELETE ON course_trainers BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER training_classes_education_count_insert AFTER INSERT ON training_classes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER training_classes_education_count_update AFTER UPDATE ON training_classes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER training_classes_education_count_delete AFTER DELETE ON training_classes BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER enrolments_education_count_insert AFTER INSERT ON enrolments BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER enrolments_education_count_update AFTER UPDATE ON enrolments BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER enrolments_education_count_delete AFTER DELETE ON enrolments BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER class_surveys_education_count_insert AFTER INSERT ON class_surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER class_surveys_education_count_update AFTER UPDATE ON class_surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
+CREATE TRIGGER class_surveys_education_count_delete AFTER DELETE ON class_surveys BEGIN UPDATE change_counts SET n = n + 1 WHERE kind = 'education'; END;
