@@ -49,6 +49,9 @@ impl Stored for PartnerInvoice {
     ));
     const LABEL: &'static str = "number";
     const TIES: Option<&'static str> = Some("LOWER(number)");
+    /// A page of invoices holds each one's lines (a partner's month: hundreds): kept
+    /// until an invoice, or a partner's name it sorts by, changes (migration 38).
+    const COUNTED: crate::follow::Kinds = &["partner_invoices", "partners"];
     /// A withdrawn invoice restored must still be the only live one of its month.
     const CHECK_ON_RESTORE: bool = true;
 

@@ -77,6 +77,20 @@ impl Stored for Person {
         ensure_exists(tx, "partners", f.partner_id.map(|i| i.get()), "partner_id", "partner").await
     }
 
+    /// Someone who becomes a partner's consultant brings their recognised time into the
+    /// partner ledger, which recognition fills with partner consultants' time only.
+    async fn changing(
+        tx: &mut Tx,
+        _ctx: &psops_core::store::WriteCtx,
+        before: &Person,
+        after: &PersonFields,
+    ) -> Result<()> {
+        if before.fields.partner_id.is_none() && after.partner_id.is_some() {
+            crate::partnering::report::person_joins_partner(tx, before.id.get()).await?;
+        }
+        Ok(())
+    }
+
     fn filter(q: &mut Sql, f: &PersonFilter) {
         scope(q, &f.scope, ListKind::People);
         eq(q, "function", f.function.map(|f| f.code()));

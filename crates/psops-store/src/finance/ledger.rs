@@ -71,12 +71,19 @@ pub(crate) async fn recognise_in(
     let terms = super::books::terms(db, &[]).await?;
     let inputs = super::inputs::load(tx, terms, through).await?;
     let out = recognition::recognise(&books, &inputs);
-    tx.execute(sql(
-        "DELETE FROM ledger_sources WHERE line_id IN (SELECT id FROM ledger_lines WHERE NOT frozen)",
-    ))
-    .await?;
+    for table in ["ledger_sources", "partner_ledger"] {
+        let q = format!("DELETE FROM {table} WHERE line_id IN (SELECT id FROM ledger_lines WHERE NOT frozen)");
+        tx.execute(sql(q)).await?;
+    }
     tx.execute(sql("DELETE FROM ledger_lines WHERE NOT frozen")).await?;
-    let (lines, sources) = write_lines(tx, &out.lines).await?;
+    let partners = crate::partnering::report::consultants(tx).await?;
+    let of_partners: HashMap<i64, i64> = inputs
+        .entries
+        .iter()
+        .filter(|e| partners.contains(&e.person.get()))
+        .map(|e| (e.id.get(), e.person.get()))
+        .collect();
+    let (lines, sources) = write_lines(tx, &out.lines, &of_partners).await?;
     if !closing.is_empty() {
         for month in closing {
             tx.execute(sql("UPDATE ledger_lines SET frozen = TRUE WHERE month = $1").bind(month.first()))
@@ -132,8 +139,10 @@ async fn keep_pending(tx: &mut Tx, entries: &[psops_core::time_entries::TimeEntr
     Ok(())
 }
 
-/// Writes the lines (their ids come back) and then every source in bulk.
-async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
+/// Writes the lines (their ids come back), then every source in bulk, and each line's
+/// sums per partner consultant for the partner report (`consultant`: the time entries of
+/// partner consultants, with whose they are).
+async fn write_lines(tx: &mut Tx, lines: &[Line], consultant: &HashMap<i64, i64>) -> Result<(u64, u64)> {
     let at = now();
     let columns = [
         "project_id",
@@ -186,6 +195,7 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
     const CHUNK: usize = 100_000;
     let mut sources: Vec<Vec<Value>> = Vec::with_capacity(CHUNK);
     let mut n = 0;
+    let mut partner = crate::partnering::report::LineSums::default();
     for l in lines {
         let key = (
             l.project.get(),
@@ -197,6 +207,11 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
             .get(&key)
             .ok_or_else(|| Error::internal("a ledger line's id did not come back"))?;
         for s in &l.sources {
+            if s.kind == psops_core::finance::ledger::SourceKind::TimeEntry
+                && let Some(person) = consultant.get(&s.id)
+            {
+                partner.add((id, l.month, *person), s.reporting.amount_minor, s.minutes.unwrap_or(0));
+            }
             sources.push(vec![
                 id.into(),
                 s.kind.code().into(),
@@ -212,6 +227,7 @@ async fn write_lines(tx: &mut Tx, lines: &[Line]) -> Result<(u64, u64)> {
         }
     }
     n += copy_rows(tx, "ledger_sources", &SOURCE_COLUMNS, sources).await?;
+    partner.write(tx).await?;
     Ok((lines.len() as u64, n))
 }
 

@@ -3,5 +3,5 @@
 mod candidates;
 mod onboarding;
 mod records;
-mod report;
+pub(crate) mod report;
 pub(crate) mod vetting;

@@ -1,12 +1,12 @@
 //! The partner report's sums in SQL, a fixed handful of queries whatever the size:
-//! approved minutes, revenue and partner cost traced through the ledger's sources to the
-//! partners' consultants' time entries (the ledger's own amounts, so the rule that
-//! priced them stays the ledger's); the company's hours and revenue from the same
-//! monthly cells the margin report reads; the CSAT of the projects each partner
-//! delivered on; the funds of their active prime SOWs; and every partner's vetting
-//! pipeline from one read of their consultants.
+//! approved minutes, revenue and partner cost from the partner ledger — each ledger
+//! line's sources summed per partner consultant, written with the line by recognition
+//! (the ledger's own amounts, so the rule that priced them stays the ledger's); the
+//! company's hours and revenue from the same monthly cells the margin report reads; the
+//! CSAT of the projects each partner delivered on; the funds of their active prime
+//! SOWs; and every partner's vetting pipeline from one read of their consultants.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use psops_core::Result;
@@ -20,7 +20,63 @@ use psops_core::store::OrgStore;
 use time::Date;
 
 use crate::Db;
-use crate::db::sql;
+use crate::bulk_copy::copy_rows;
+use crate::db::{Tx, Value, sql};
+
+/// The people who are partner consultants now, whose time the partner ledger sums.
+pub(crate) async fn consultants(tx: &mut Tx) -> Result<HashSet<i64>> {
+    tx.all(sql("SELECT id FROM people WHERE partner_id IS NOT NULL"))
+        .await?
+        .iter()
+        .map(|r| r.get("id"))
+        .collect()
+}
+
+/// Ledger lines' sources summed per partner consultant: (line, its month, person) →
+/// (reporting minor units, minutes).
+#[derive(Default)]
+pub(crate) struct LineSums(HashMap<(i64, Month, i64), (i64, i64)>);
+
+impl LineSums {
+    pub(crate) fn add(&mut self, key: (i64, Month, i64), minor: i64, minutes: i64) {
+        let s = self.0.entry(key).or_insert((0, 0));
+        s.0 += minor;
+        s.1 += minutes;
+    }
+
+    /// Adds the sums to the partner ledger (migration 38).
+    pub(crate) async fn write(self, tx: &mut Tx) -> Result<u64> {
+        let rows = self
+            .0
+            .into_iter()
+            .map(|((line, month, person), (minor, minutes))| {
+                let row: Vec<Value> = vec![
+                    line.into(),
+                    month.first().into(),
+                    person.into(),
+                    minor.into(),
+                    minutes.into(),
+                ];
+                row
+            })
+            .collect();
+        let columns = ["line_id", "month", "person_id", "reporting_minor", "minutes"];
+        copy_rows(tx, "partner_ledger", &columns, rows).await
+    }
+}
+
+/// Sums a person's recognised time into the partner ledger afresh, when they become a
+/// partner's consultant: recognition summed only partner consultants' time.
+pub(crate) async fn person_joins_partner(tx: &mut Tx, person: i64) -> Result<()> {
+    tx.execute(sql("DELETE FROM partner_ledger WHERE person_id = $1").bind(person))
+        .await?;
+    let q = sql(
+        "INSERT INTO partner_ledger (line_id, month, person_id, reporting_minor, minutes)          SELECT s.line_id, l.month, t.person_id, CAST(SUM(s.reporting_minor) AS BIGINT),          CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) FROM time_entries t          JOIN ledger_sources s ON s.source = 'time_entry' AND s.source_id = t.id          JOIN ledger_lines l ON l.id = s.line_id WHERE t.person_id = $1          GROUP BY s.line_id, l.month, t.person_id",
+    )
+    .bind(person);
+    tx.execute(q).await?;
+    Ok(())
+}
 
 #[async_trait]
 impl PartnerReportStore for Db {
@@ -67,21 +123,19 @@ impl Db {
             partners.push((id, r.get::<String>("name")?));
         }
 
-        // The ledger's lines of the months, traced through their sources to the partner
-        // consultants' time entries: revenue, staff cost (the authorised rate) and the
-        // minutes the staff cost counts — every approved hour on a project, once
-        // recognised. The join runs from the partners' people (few) outwards: `CROSS
-        // JOIN` keeps SQLite in that order; PostgreSQL plans it as an inner join.
+        // The ledger's lines of the months, summed per partner consultant: revenue,
+        // staff cost (the authorised rate) and the minutes the staff cost counts — every
+        // approved hour on a project, once recognised, in the month recognition placed
+        // it (as the company's minutes below are). The join runs from the partners'
+        // people (few) outwards: `CROSS JOIN` keeps SQLite in that order; PostgreSQL
+        // plans it as an inner join.
         let q = sql(
-            "SELECT p.partner_id, l.project_id, l.kind, CAST(SUM(s.reporting_minor) AS BIGINT) AS minor, \
-             CAST(SUM(s.minutes) AS BIGINT) AS minutes FROM people p CROSS JOIN time_entries t \
-             CROSS JOIN ledger_sources s CROSS JOIN ledger_lines l \
-             WHERE t.person_id = p.id AND s.source = 'time_entry' AND s.source_id = t.id AND l.id = s.line_id \
-             AND p.partner_id IS NOT NULL AND t.entry_date >= $1 AND t.entry_date <= $2 \
-             AND l.month >= $3 AND l.month <= $4 GROUP BY p.partner_id, l.project_id, l.kind",
+            "SELECT p.partner_id, l.project_id, l.kind, CAST(SUM(a.reporting_minor) AS BIGINT) AS minor, \
+             CAST(SUM(a.minutes) AS BIGINT) AS minutes FROM people p CROSS JOIN partner_ledger a \
+             CROSS JOIN ledger_lines l WHERE a.person_id = p.id AND l.id = a.line_id \
+             AND p.partner_id IS NOT NULL AND a.month >= $1 AND a.month <= $2 \
+             GROUP BY p.partner_id, l.project_id, l.kind",
         )
-        .bind(first)
-        .bind(last)
         .bind(from.first())
         .bind(to.first());
         // Projects each partner delivered on in the span, for CSAT.

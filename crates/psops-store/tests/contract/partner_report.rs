@@ -7,7 +7,7 @@ use psops_core::accounts::{Contact, ContactFields, NewContact};
 use psops_core::delivery::surveys::{SentSurvey, SurveyAnswer, SurveyRequest};
 use psops_core::finance::Month;
 use psops_core::partners::{Partner, PartnerPatch};
-use psops_core::people::{Function, Person};
+use psops_core::people::{Function, Person, PersonPatch};
 use psops_core::projects::{BillingType, Project, ProjectPatch};
 use psops_core::rates::cards::{CostRateFields, RoleRateFields};
 use psops_core::rates::{CostRate, RateKind, RoleRate};
@@ -218,4 +218,12 @@ async fn the_partner_report_is_exact(db: &Db) {
         .await
         .expect("after partner time");
     assert_eq!(r.rows[1].approved_minutes, 870);
+    // Someone who joins a partner brings their recognised time with them.
+    let moved = PersonPatch {
+        partner_id: Some(Some(bolt.id)),
+        ..Default::default()
+    };
+    let _: Person = db.update(&ctx(), staff.id, None, moved).await.expect("join");
+    let r = db.partner_report(march, march, today).await.expect("after joining");
+    assert_eq!((r.rows[0].approved_minutes, r.rows[1].approved_minutes), (660, 870));
 }
