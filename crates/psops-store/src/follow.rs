@@ -98,6 +98,17 @@ pub(crate) const LEDGER: Kinds = &["ledger"];
 /// logged with its person), the consultants, their assignment roles, and the settings'
 /// low-funds threshold (the capacity count).
 pub(crate) const PARTNER_FUNDS: Kinds = &["partner_funds", "rollup", "people", "assignments", "capacity"];
+/// What a partner invoice's reconciliation reads: the invoice (migration 38), the
+/// partner's approved time priced by its authorizations and its consultants' assignment
+/// roles, and the settings' currency.
+pub(crate) const RECONCILIATION: Kinds = &[
+    "partner_invoices",
+    "partner_funds",
+    "rollup",
+    "people",
+    "assignments",
+    "capacity",
+];
 /// What the partner report reads: the ledger, prime SOWs' funds (and so approved time,
 /// people, assignments and settings), the partners and their consultants' vetting
 /// (migration 38), and surveys.

@@ -368,8 +368,20 @@ impl Db {
 #[async_trait]
 impl PartnerInvoiceStore for Db {
     async fn reconcile_partner_invoice(&self, id: PartnerInvoiceId) -> Result<Reconciliation> {
-        let inv = table::<PartnerInvoice>().get(&mut &self.pools, id.get(), "").await?;
-        self.reconciled(&mut &self.pools, &inv).await
+        // It reads the partner's month of approved time and its books: kept until what it
+        // reads changes; after time entries, only if any was a partner consultant's.
+        let pools = &self.pools;
+        let update = |kept: Reconciliation, changed: Vec<crate::follow::Changed>| async move {
+            Ok(crate::partner_funds::staff_only(pools, &changed).await?.then_some(kept))
+        };
+        let read = async {
+            let inv = table::<PartnerInvoice>().get(&mut &self.pools, id.get(), "").await?;
+            self.reconciled(&mut &self.pools, &inv).await
+        };
+        let key = format!("reconcile_partner_invoice:{id}");
+        self.memo
+            .follow(pools, crate::follow::RECONCILIATION, key, read, update)
+            .await
     }
 
     async fn approve_partner_invoice(
