@@ -98,6 +98,9 @@ pub(crate) const LEDGER: Kinds = &["ledger"];
 /// logged with its person), the consultants, their assignment roles, and the settings'
 /// low-funds threshold (the capacity count).
 pub(crate) const PARTNER_FUNDS: Kinds = &["partner_funds", "rollup", "people", "assignments", "capacity"];
+/// What training partners' compliance reads: the partners (their enrolment day), their
+/// trainers and the education records (migration 38).
+pub(crate) const TRAINING_PARTNERS: Kinds = &["education", "partners", "people"];
 /// What a partner invoice's reconciliation reads: the invoice (migration 38), the
 /// partner's approved time priced by its authorizations and its consultants' assignment
 /// roles, and the settings' currency.

@@ -37,6 +37,23 @@ impl TspStore for Db {
         as_of: Date,
         partner: Option<PartnerId>,
     ) -> Result<Vec<Compliance>> {
+        // Kept until something it reads changes (time entries do not).
+        let key = format!("tsp_compliance:{as_of}:{partner:?}:{terms:?}:{fiscal:?}");
+        let read = self.read_tsp_compliance(terms, fiscal, as_of, partner);
+        self.memo
+            .get_counts(&self.pools, crate::follow::TRAINING_PARTNERS, key, read)
+            .await
+    }
+}
+
+impl Db {
+    async fn read_tsp_compliance(
+        &self,
+        terms: &TspSettings,
+        fiscal: &FiscalCalendar,
+        as_of: Date,
+        partner: Option<PartnerId>,
+    ) -> Result<Vec<Compliance>> {
         // A partner is judged from the day it enrolled, not before.
         let mut q =
             sql("SELECT id, name, training_since FROM partners WHERE archived_at IS NULL AND training_since <= ");

@@ -237,6 +237,19 @@ async fn a_training_partner_is_held_to_its_trainers_courses_csat_and_paperwork(d
             .contains(&"1 more certified trainer (has 1 of 2) by 2026-09-30")
     );
     assert!(july[0].missing().contains(&"1 more course (has 3 of 4) by 2026-09-30"));
+    // Kept between reads; a third trainer certified for the fourth course shows in the
+    // next read of the same day.
+    assert_eq!(judge(db, date!(2026 - 07 - 01), Some(&northwind)).await, july);
+    let three = trainer(db, "nw.three@example.com", &northwind).await;
+    certify(db, &three, &courses[3], None).await;
+    let again = judge(db, date!(2026 - 07 - 01), Some(&northwind)).await;
+    assert_eq!(
+        (
+            figure(&again[0], TspTerm::Trainers),
+            figure(&again[0], TspTerm::Courses)
+        ),
+        (Some(2), Some(4))
+    );
 
     // Lakeside's ramp-up ended on 30 September 2025 with one trainer and one course.
     let lake = &all[0];
