@@ -131,6 +131,21 @@ pub(crate) const EDUCATION: Kinds = &["education", "ledger", "people", "partners
 /// What the money reports group projects by: projects, people, accounts, SOWs, catalog.
 pub(crate) const MONEY_TAGS: Kinds = &["projects", "people", "money_tags"];
 
+/// Brings up to date a kept result read from partner consultants' time and never the
+/// company's own (prime SOWs' funds, the partner report, an invoice's reconciliation):
+/// as it was when the logged changes concerned only the company's own people, else read
+/// whole (`None`).
+pub(crate) async fn unless_partner_time<T>(pools: &Pools, kept: T, changed: Vec<Changed>) -> Result<Option<T>> {
+    if changed.is_empty() {
+        return Ok(Some(kept));
+    }
+    let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
+    crate::rollups::push_list(&mut q, &changed.iter().map(|c| c.person).collect::<Vec<_>>());
+    q.push(")");
+    let partners: i64 = pools.one(q).await?.get("n")?;
+    Ok((partners == 0).then_some(kept))
+}
+
 /// Moves the ledger count, in the transaction that rewrites the ledger.
 pub(crate) async fn ledger(tx: &mut Tx) -> Result<()> {
     tx.execute(sql("UPDATE change_counts SET n = n + 1 WHERE kind = 'ledger'"))

@@ -319,32 +319,12 @@ impl PartnerFundsStore for Db {
             k
         });
         let pools = &self.pools;
-        let update = |kept: Vec<SowFunds>, changed: Vec<crate::follow::Changed>| async move {
-            Ok(staff_only(pools, &changed).await?.then_some(kept))
-        };
+        let update = |kept, changed| crate::follow::unless_partner_time(pools, kept, changed);
+        let read = self.read_prime_sow_funds(ids);
         self.memo
-            .follow(
-                pools,
-                crate::follow::PARTNER_FUNDS,
-                key,
-                self.read_prime_sow_funds(ids),
-                update,
-            )
+            .follow(pools, crate::follow::PARTNER_FUNDS, key, read, update)
             .await
     }
-}
-
-/// Whether logged changes to time concerned only the company's own people: then what is
-/// read from partner consultants' time alone is as it was.
-pub(crate) async fn staff_only(pools: &crate::db::Pools, changed: &[crate::follow::Changed]) -> Result<bool> {
-    if changed.is_empty() {
-        return Ok(true);
-    }
-    let mut q = sql("SELECT COUNT(*) AS n FROM people WHERE partner_id IS NOT NULL AND id IN (");
-    push_list(&mut q, &changed.iter().map(|c| c.person).collect::<Vec<_>>());
-    q.push(")");
-    let partners: i64 = pools.one(q).await?.get("n")?;
-    Ok(partners == 0)
 }
 
 impl Db {

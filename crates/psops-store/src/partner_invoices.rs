@@ -371,9 +371,7 @@ impl PartnerInvoiceStore for Db {
         // It reads the partner's month of approved time and its books: kept until what it
         // reads changes; after time entries, only if any was a partner consultant's.
         let pools = &self.pools;
-        let update = |kept: Reconciliation, changed: Vec<crate::follow::Changed>| async move {
-            Ok(crate::partner_funds::staff_only(pools, &changed).await?.then_some(kept))
-        };
+        let update = |kept, changed| crate::follow::unless_partner_time(pools, kept, changed);
         let read = async {
             let inv = table::<PartnerInvoice>().get(&mut &self.pools, id.get(), "").await?;
             self.reconciled(&mut &self.pools, &inv).await

@@ -71,7 +71,12 @@ pub(crate) async fn person_joins_partner(tx: &mut Tx, person: i64) -> Result<()>
     tx.execute(sql("DELETE FROM partner_ledger WHERE person_id = $1").bind(person))
         .await?;
     let q = sql(
-        "INSERT INTO partner_ledger (line_id, month, person_id, reporting_minor, minutes)          SELECT s.line_id, l.month, t.person_id, CAST(SUM(s.reporting_minor) AS BIGINT),          CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) FROM time_entries t          JOIN ledger_sources s ON s.source = 'time_entry' AND s.source_id = t.id          JOIN ledger_lines l ON l.id = s.line_id WHERE t.person_id = $1          GROUP BY s.line_id, l.month, t.person_id",
+        "INSERT INTO partner_ledger (line_id, month, person_id, reporting_minor, minutes) \
+         SELECT s.line_id, l.month, t.person_id, CAST(SUM(s.reporting_minor) AS BIGINT), \
+         CAST(COALESCE(SUM(s.minutes), 0) AS BIGINT) FROM time_entries t \
+         JOIN ledger_sources s ON s.source = 'time_entry' AND s.source_id = t.id \
+         JOIN ledger_lines l ON l.id = s.line_id WHERE t.person_id = $1 \
+         GROUP BY s.line_id, l.month, t.person_id",
     )
     .bind(person);
     tx.execute(q).await?;
@@ -88,17 +93,10 @@ impl PartnerReportStore for Db {
         // with the ledger).
         let key = format!("partner_report:{from:?}:{to:?}:{today}");
         let pools = &self.pools;
-        let update = |kept: PartnerReport, changed: Vec<crate::follow::Changed>| async move {
-            Ok(crate::partner_funds::staff_only(pools, &changed).await?.then_some(kept))
-        };
+        let update = |kept, changed| crate::follow::unless_partner_time(pools, kept, changed);
+        let read = self.read_partner_report(from, to, today);
         self.memo
-            .follow(
-                pools,
-                crate::follow::PARTNER_REPORT,
-                key,
-                self.read_partner_report(from, to, today),
-                update,
-            )
+            .follow(pools, crate::follow::PARTNER_REPORT, key, read, update)
             .await
     }
 }
