@@ -114,6 +114,7 @@ pub enum Thing {
     Import,
     /// The delivery portfolio (`portfolio`).
     Portfolio,
+    Staffing,
     /// The organisation's money figures: the finance dashboard and reports (`finance`).
     Finance,
     /// The partner report (`partner_report`).
@@ -129,6 +130,7 @@ impl Thing {
             Thing::Entity(e) => e.name(),
             Thing::Timesheet => "timesheet",
             Thing::Portfolio => "portfolio",
+            Thing::Staffing => "staffing",
             Thing::Finance => "finance",
             Thing::Calendar => "calendar",
             Thing::ComplianceReport => "compliance_report",

@@ -52,6 +52,7 @@ pub mod sessions;
 pub mod settings;
 pub mod skills;
 pub mod sort;
+pub mod staffing;
 pub mod store;
 pub mod time_entries;
 pub mod timesheet;

@@ -178,16 +178,16 @@ pub struct RequiredSkill {
 /// At most this many skills per request: a request names what matters, not a CV.
 pub const MAX_REQUIRED_SKILLS: usize = 20;
 
-fn check_skills(c: &mut Checks, skills: &[RequiredSkill]) {
+fn check_skills(c: &mut Checks, skills: &[RequiredSkill], name: &str) {
     c.check(
         skills.len() <= MAX_REQUIRED_SKILLS,
-        "required_skills",
+        name,
         Rule::Range,
-        "a request asks for at most 20 skills",
+        format!("{name}: a request names at most 20 skills"),
     );
     let mut seen = std::collections::HashSet::new();
     for (i, s) in skills.iter().enumerate() {
-        let field = format!("required_skills[{i}]");
+        let field = format!("{name}[{i}]");
         c.text(&s.skill, &format!("{field}.skill"), 100);
         c.check(
             (1..=5).contains(&s.min_level),
@@ -221,7 +221,42 @@ pub struct ResourceRequestFields {
     /// The skills the work needs; finding candidates shows each person's level in them.
     #[serde(default)]
     pub required_skills: Vec<RequiredSkill>,
+    /// Skills that help but are not required: they raise a candidate's fit.
+    #[serde(default)]
+    pub desired_skills: Vec<RequiredSkill>,
+    /// Certifications a candidate must hold, by code (as people's certifications name
+    /// them, e.g. `migration`), each valid through the request's end.
+    #[serde(default)]
+    pub certifications: Vec<String>,
+    /// Only people of this region (as people's region names it).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// The customer's IANA time zone: candidates' working hours are compared with its.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// At most this many hours between a candidate's time zone and `time_zone` (0–12).
+    #[serde(default)]
+    pub max_hours_apart: Option<i64>,
+    /// The weekly load; when absent the minutes are spread evenly over the dates' weekdays.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub minutes_per_week: Option<Minutes>,
+    /// 1 (most urgent) to 5; the optimizer weighs fit by it.
+    #[serde(default = "middle_priority")]
+    pub priority: i64,
+    /// Who it is booked to: a soft request held by someone is their soft booking; a hard
+    /// one is filled by an assignment to them. Set by booking, not by editing.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub person_id: Option<crate::people::PersonId>,
 }
+
+fn middle_priority() -> i64 {
+    3
+}
+
+/// At most this many certifications per request.
+pub const MAX_CERTIFICATIONS: usize = 10;
 
 impl ResourceRequestFields {
     pub fn validate(&self) -> Result<()> {
@@ -240,7 +275,56 @@ impl ResourceRequestFields {
                 "end_date must be on or after start_date",
             );
         }
-        check_skills(&mut c, &self.required_skills);
+        check_skills(&mut c, &self.required_skills, "required_skills");
+        check_skills(&mut c, &self.desired_skills, "desired_skills");
+        c.check(
+            self.certifications.len() <= MAX_CERTIFICATIONS,
+            "certifications",
+            Rule::Range,
+            "a request requires at most 10 certifications",
+        );
+        for (i, name) in self.certifications.iter().enumerate() {
+            c.text(name, &format!("certifications[{i}]"), 200);
+        }
+        if let Some(r) = &self.region {
+            c.text(r, "region", 100);
+        }
+        if let Some(tz) = &self.time_zone {
+            c.check(
+                crate::people::valid_time_zone(tz),
+                "time_zone",
+                Rule::TimeZone,
+                "time_zone must be an IANA name such as Europe/Berlin or UTC",
+            );
+        }
+        if let Some(h) = self.max_hours_apart {
+            c.check(
+                (0..=12).contains(&h),
+                "max_hours_apart",
+                Rule::Range,
+                "max_hours_apart must be a whole number of hours from 0 to 12",
+            );
+            c.check(
+                self.time_zone.is_some(),
+                "max_hours_apart",
+                Rule::Required,
+                "max_hours_apart needs the request's time_zone to measure from",
+            );
+        }
+        if let Some(m) = self.minutes_per_week {
+            c.check(
+                (1..=crate::assignments::MAX_MINUTES_PER_WEEK).contains(&m.get()),
+                "minutes_per_week",
+                Rule::Range,
+                "minutes_per_week must be more than 0 and at most 10080 (168 hours)",
+            );
+        }
+        c.check(
+            (1..=5).contains(&self.priority),
+            "priority",
+            Rule::Range,
+            "priority must be a whole number from 1 (most urgent) to 5",
+        );
         c.into_result()
     }
 }
@@ -268,6 +352,21 @@ pub struct ResourceRequestPatch {
     pub booking: Option<Booking>,
     pub status: Option<RequestStatus>,
     pub required_skills: Option<Vec<RequiredSkill>>,
+    pub desired_skills: Option<Vec<RequiredSkill>>,
+    pub certifications: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub region: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub time_zone: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub max_hours_apart: Option<Option<i64>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub minutes_per_week: Option<Option<Minutes>>,
+    pub priority: Option<i64>,
 }
 
 impl ResourceRequestPatch {
@@ -279,6 +378,13 @@ impl ResourceRequestPatch {
         set(&mut f.booking, self.booking);
         set(&mut f.status, self.status);
         set(&mut f.required_skills, self.required_skills);
+        set(&mut f.desired_skills, self.desired_skills);
+        set(&mut f.certifications, self.certifications);
+        set(&mut f.region, self.region);
+        set(&mut f.time_zone, self.time_zone);
+        set(&mut f.max_hours_apart, self.max_hours_apart);
+        set(&mut f.minutes_per_week, self.minutes_per_week);
+        set(&mut f.priority, self.priority);
         f
     }
 }

@@ -153,6 +153,10 @@ pub enum Resource {
     /// The delivery portfolio: read by those who oversee delivery and by project managers
     /// (their own projects' part of it); changed by nobody.
     Portfolio,
+    /// Staffing across the organisation: who is free when (the master planning view),
+    /// suggestions and booking. Read by those who oversee delivery and by project
+    /// managers; bookings made by ops, practice managers and administrators.
+    Staffing,
     /// The organisation's CSAT figures (by quarter, offering, PM, region, partner): read
     /// by the staff who run delivery, written by nobody (answers come from customers).
     CsatReport,
@@ -499,7 +503,7 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
         Resource::RateCard { cost: false } => s.sees_bill_rates(),
         Resource::ProjectRates(p) => s.sees_bill_rates() || !s.is_partner() && s.manages(p),
         Resource::Plan(p) => can_read_project(s, p),
-        Resource::Portfolio => s.oversees() || s.staff_in(&[Role::ProjectManager]),
+        Resource::Portfolio | Resource::Staffing => s.oversees() || s.staff_in(&[Role::ProjectManager]),
         Resource::CsatReport => s.staff_in(&[
             Role::Admin,
             Role::Ops,
@@ -738,6 +742,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
         | Resource::Portfolio
         | Resource::CsatReport => false,
         Resource::Catalog => staff(&[Role::Admin, Role::PracticeManager]),
+        Resource::Staffing => staff(&[Role::Admin, Role::Ops, Role::PracticeManager]),
         // Deciding a step is checked against the chain itself: its own approver, in order.
         Resource::SkuRequest { .. } if action == Action::Approve => !s.is_partner(),
         Resource::SkuRequest { .. } => staff(&[Role::Admin, Role::PracticeManager]),
@@ -968,6 +973,7 @@ impl ListScope {
             | Resource::Escalation { .. }
             | Resource::Finance
             | Resource::Portfolio
+            | Resource::Staffing
             | Resource::Courses => false,
             Resource::Settings
             | Resource::Users

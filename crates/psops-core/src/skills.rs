@@ -24,6 +24,9 @@ pub struct PersonSkillFields {
     pub skill: String,
     /// 1 (aware) to 5 (expert).
     pub level: i64,
+    /// They want to grow in it: staffing prefers them for work that needs it.
+    #[serde(default)]
+    pub growth: bool,
 }
 
 impl PersonSkillFields {
@@ -54,12 +57,14 @@ pub struct PersonSkill {
 pub struct PersonSkillPatch {
     pub skill: Option<String>,
     pub level: Option<i64>,
+    pub growth: Option<bool>,
 }
 
 impl PersonSkillPatch {
     pub fn apply(self, mut f: PersonSkillFields) -> PersonSkillFields {
         set(&mut f.skill, self.skill);
         set(&mut f.level, self.level);
+        set(&mut f.growth, self.growth);
         f
     }
 }

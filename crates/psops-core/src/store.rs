@@ -607,6 +607,7 @@ pub trait Store:
     + crate::partnering::onboarding::OnboardingStore
     + crate::partnering::vetting::VettingStore
     + crate::partnering::candidates::CandidatesStore
+    + crate::staffing::store::StaffingStore
     + crate::partnering::report::PartnerReportStore
     + RecordStore<crate::partnering::contacts::PartnerContact>
     + RecordStore<crate::skills::PersonSkill>
@@ -674,6 +675,7 @@ impl<T> Store for T where
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore
         + crate::partnering::candidates::CandidatesStore
+        + crate::staffing::store::StaffingStore
         + crate::partnering::report::PartnerReportStore
         + RecordStore<crate::partnering::contacts::PartnerContact>
         + RecordStore<crate::skills::PersonSkill>
@@ -748,6 +750,7 @@ pub mod prelude {
     pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::partner_invoices::PartnerInvoiceStore;
     pub use crate::partnering::candidates::CandidatesStore;
+    pub use crate::staffing::store::StaffingStore;
     pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::report::PartnerReportStore;
     pub use crate::partnering::vetting::VettingStore;

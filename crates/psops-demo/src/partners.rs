@@ -201,6 +201,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
                         fields: PersonSkillFields {
                             skill: skill.into(),
                             level,
+                            growth: false,
                         },
                     };
                     store.create(&ops, new).await?;

@@ -72,6 +72,7 @@ pub async fn vet(
             fields: PersonSkillFields {
                 skill: skill.to_string(),
                 level: *level,
+                growth: false,
             },
         };
         store.create(ctx, new).await?;

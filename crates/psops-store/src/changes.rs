@@ -365,6 +365,14 @@ async fn apply(tx: &mut Tx, ctx: &WriteCtx, c: &Change) -> Result<Applied> {
                         booking: Booking::Soft,
                         status: RequestStatus::Open,
                         required_skills: Vec::new(),
+                        desired_skills: Vec::new(),
+                        certifications: Vec::new(),
+                        region: None,
+                        time_zone: None,
+                        max_hours_apart: None,
+                        minutes_per_week: None,
+                        priority: 3,
+                        person_id: None,
                     };
                     create_in::<ResourceRequest>(tx, ctx, &request).await?;
                 }

@@ -47,6 +47,7 @@ mod scoping;
 mod signing;
 mod sku_requests;
 mod sows;
+mod staffing;
 pub mod testing;
 mod time_entries;
 mod time_off;

@@ -255,6 +255,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0038_report_counts.sql"),
         postgres: include_str!("../migrations/postgres/0038_report_counts.sql"),
     },
+    Migration {
+        version: 39,
+        name: "staffing",
+        sqlite: include_str!("../migrations/sqlite/0039_staffing.sql"),
+        postgres: include_str!("../migrations/postgres/0039_staffing.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -113,6 +113,14 @@ impl Stored for ResourceRequest {
         "booking",
         "status",
         "required_skills",
+        "desired_skills",
+        "certifications",
+        "region",
+        "time_zone",
+        "max_hours_apart",
+        "minutes_per_week",
+        "priority",
+        "person_id",
     ];
 
     fn read(r: &Row) -> Result<ResourceRequest> {
@@ -127,6 +135,14 @@ impl Stored for ResourceRequest {
                 booking: r.code("booking")?,
                 status: r.code("status")?,
                 required_skills: r.json("required_skills")?,
+                desired_skills: r.json("desired_skills")?,
+                certifications: r.json("certifications")?,
+                region: r.get("region")?,
+                time_zone: r.get("time_zone")?,
+                max_hours_apart: r.get("max_hours_apart")?,
+                minutes_per_week: r.get::<Option<i64>>("minutes_per_week")?.map(Minutes),
+                priority: r.get("priority")?,
+                person_id: r.get::<Option<i64>>("person_id")?.map(psops_core::Id::new),
             },
             meta: meta(r)?,
         })
@@ -142,12 +158,42 @@ impl Stored for ResourceRequest {
             f.booking.code().into(),
             f.status.code().into(),
             json_text(&f.required_skills),
+            json_text(&f.desired_skills),
+            json_text(&f.certifications),
+            f.region.as_deref().map(str::trim).into(),
+            f.time_zone.as_deref().into(),
+            f.max_hours_apart.into(),
+            f.minutes_per_week.map(|m| m.get()).into(),
+            f.priority.into(),
+            f.person_id.into(),
         ]
     }
 
     async fn check(tx: &mut Tx, f: &ResourceRequestFields, _me: Option<psops_core::Id<ResourceRequest>>) -> Result<()> {
         project(tx, f.project_id).await?;
-        known_skills(tx, &f.required_skills).await
+        if let Some(p) = f.person_id {
+            crate::catalog::live::<psops_core::people::Person>(tx, p, "person_id", "person").await?;
+        }
+        known_skills(tx, &f.required_skills, "required_skills").await?;
+        known_skills(tx, &f.desired_skills, "desired_skills").await
+    }
+
+    async fn changing(tx: &mut Tx, _ctx: &WriteCtx, before: &ResourceRequest, after: &ResourceRequestFields) -> Result<()> {
+        let _ = tx;
+        // A held request turns hard only by booking it hard, which makes the assignment:
+        // a hard request held by someone without one would count nowhere.
+        if after.booking == psops_core::plan::Booking::Hard
+            && after.status == psops_core::plan::RequestStatus::Open
+            && after.person_id.is_some()
+            && before.fields.booking == psops_core::plan::Booking::Soft
+        {
+            return Err(psops_core::Error::conflict(
+                "booking",
+                psops_core::rule::Rule::InvalidTransition,
+                "the request is held by someone as a soft booking: book it hard (POST /api/v1/resource-requests/{id}/book) to make their assignment",
+            ));
+        }
+        Ok(())
     }
 
     fn filter(q: &mut Sql, f: &PlanFilterOf<ResourceRequest>) {
@@ -203,7 +249,7 @@ impl Stored for ChecklistItem {
 
 /// Every skill a request asks for is one someone's skills matrix names (without case):
 /// a misspelt skill would otherwise match nobody, silently.
-async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill]) -> Result<()> {
+async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill], name: &str) -> Result<()> {
     if skills.is_empty() {
         return Ok(());
     }
@@ -222,7 +268,7 @@ async fn known_skills(tx: &mut Tx, skills: &[RequiredSkill]) -> Result<()> {
     for (i, s) in skills.iter().enumerate() {
         c.check(
             known.contains(&s.skill.trim().to_lowercase()),
-            &format!("required_skills[{i}].skill"),
+            &format!("{name}[{i}].skill"),
             psops_core::rule::Rule::UnknownSkill,
             format!(
                 "nobody's skills name {:?}: add it to someone's skills first, or check its spelling",

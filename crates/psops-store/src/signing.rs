@@ -160,16 +160,43 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
             booking: Booking::Hard,
             status: RequestStatus::Open,
             required_skills: Vec::new(),
+            desired_skills: Vec::new(),
+            certifications: Vec::new(),
+            region: None,
+            time_zone: None,
+            max_hours_apart: None,
+            minutes_per_week: None,
+            priority: 3,
+            person_id: None,
         };
         match soft.iter().position(|s| s.fields.role == r.role) {
             Some(i) => {
                 let before = soft.remove(i);
-                // The skills someone asked of the likely request still hold once signed.
+                // What someone asked of the likely request (skills, certifications, where
+                // and how urgently) still holds once signed; the signed hours and dates
+                // replace its guess.
+                let holder = before.fields.person_id;
                 let request = ResourceRequestFields {
-                    required_skills: before.fields.required_skills.clone(),
-                    ..request
+                    minutes: request.minutes,
+                    start_date: request.start_date,
+                    end_date: request.end_date,
+                    booking: Booking::Hard,
+                    person_id: None,
+                    ..before.fields.clone()
                 };
-                update_in(tx, ctx, &before, &request).await?;
+                let signed = update_in(tx, ctx, &before, &request).await?;
+                // Whoever held it softly is hard-booked now: their assignment is made. If
+                // they can no longer take it (they left, say), the request stays open.
+                if let Some(person_id) = holder {
+                    let hard = psops_core::staffing::store::BookRequest {
+                        person_id,
+                        booking: Some(Booking::Hard),
+                    };
+                    match crate::staffing::book::book_in(tx, ctx, &signed, &hard).await {
+                        Ok(_) | Err(psops_core::Error::Invalid(_)) => {}
+                        Err(e) => return Err(e),
+                    }
+                }
             }
             None => {
                 create_in::<ResourceRequest>(tx, ctx, &request).await?;

@@ -10,6 +10,7 @@ mod contract {
     mod audit;
     mod bulk;
     mod candidates;
+    mod staffing;
     mod capacity;
     pub mod catalog;
     pub mod certifications;

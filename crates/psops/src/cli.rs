@@ -105,6 +105,9 @@ pub enum Command {
     /// Forecasts: keep a snapshot of the revenue and billable-hours forecast.
     #[command(subcommand)]
     Forecast(crate::forecast::ForecastCommand),
+    /// Staffing: plan the open resource requests together and book the plan.
+    #[command(subcommand)]
+    Staffing(crate::staffing::StaffingCommand),
 }
 
 #[derive(Debug, Args)]

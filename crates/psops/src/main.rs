@@ -32,6 +32,7 @@ mod report;
 mod revenue;
 mod scoping;
 mod serve;
+mod staffing;
 mod table;
 mod tsp_report;
 mod users;
@@ -94,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
             Command::Forecast(cmd) => forecast::run(cmd).await,
+            Command::Staffing(cmd) => staffing::run(cmd).await,
         }
     })
 }

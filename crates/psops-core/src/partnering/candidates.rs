@@ -193,6 +193,15 @@ pub fn partner_fits(function: Function, role: Function, settings: &super::vettin
                 .is_some_and(|t| t.functions.contains(&role)))
 }
 
+/// Every role a partner consultant of `function` may fill (see [`partner_fits`]).
+pub fn partner_roles(function: Function, settings: &super::vetting::VettingSettings) -> Vec<Function> {
+    <Function as strum::VariantArray>::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| partner_fits(function, *r, settings))
+        .collect()
+}
+
 /// Candidates of a resource request, read in a few queries whatever the headcount.
 #[async_trait::async_trait]
 pub trait CandidatesStore: Send + Sync {

@@ -5,6 +5,7 @@ fn skill() -> PersonSkillFields {
     PersonSkillFields {
         skill: "GitLab CI".into(),
         level: 4,
+        growth: false,
     }
 }
 

@@ -77,7 +77,7 @@ async fn person_exists(tx: &mut Tx, id: PersonId) -> Result<()> {
 impl Stored for PersonSkill {
     const TABLE: &'static str = "person_skills";
     const FIXED: &'static [&'static str] = &["person_id"];
-    const COLUMNS: &'static [&'static str] = &["skill", "level"];
+    const COLUMNS: &'static [&'static str] = &["skill", "level", "growth"];
     const LABEL: &'static str = "skill";
     const TIES: Option<&'static str> = Some("LOWER(skill)");
     const UNIQUE: Option<(&'static str, &'static str)> = Some(("skill", "the person already has this skill"));
@@ -89,13 +89,14 @@ impl Stored for PersonSkill {
             fields: PersonSkillFields {
                 skill: r.get("skill")?,
                 level: r.get("level")?,
+                growth: r.get("growth")?,
             },
             meta: meta(r)?,
         })
     }
 
     fn values(f: &PersonSkillFields) -> Vec<Value> {
-        vec![f.skill.trim().into(), f.level.into()]
+        vec![f.skill.trim().into(), f.level.into(), f.growth.into()]
     }
 
     fn fixed(new: &NewPersonSkill) -> Vec<Value> {

@@ -128,6 +128,7 @@ async fn candidates<E: Exec>(e: &mut E, who: &str, key: i64) -> Result<Vec<Candi
             out[i].skills.push(PersonSkillFields {
                 skill: r.get("skill")?,
                 level: r.get("level")?,
+                growth: false,
             });
         }
     }

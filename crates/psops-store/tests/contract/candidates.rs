@@ -33,6 +33,7 @@ async fn skill(db: &Db, person: PersonId, skill: &str, level: i64) {
         fields: PersonSkillFields {
             skill: skill.into(),
             level,
+            growth: false,
         },
     };
     let _: PersonSkill = new(db.create(&ctx(), s).await.expect("skill"));
@@ -61,6 +62,14 @@ fn request(project: &Project, skills: Vec<RequiredSkill>) -> ResourceRequestFiel
         booking: Booking::Hard,
         status: RequestStatus::Open,
         required_skills: skills,
+        desired_skills: Vec::new(),
+        certifications: Vec::new(),
+        region: None,
+        time_zone: None,
+        max_hours_apart: None,
+        minutes_per_week: None,
+        priority: 3,
+        person_id: None,
     }
 }
 

@@ -112,6 +112,14 @@ async fn org(db: &Db) -> Org {
         booking: Booking::Soft,
         status,
         required_skills: Vec::new(),
+        desired_skills: Vec::new(),
+        certifications: Vec::new(),
+        region: None,
+        time_zone: None,
+        max_hours_apart: None,
+        minutes_per_week: None,
+        priority: 3,
+        person_id: None,
     };
     let _: ResourceRequest = new(db.create(&ctx(), request(RequestStatus::Open)).await.expect("request"));
     // A filled request is staffed by an assignment already: it never counts twice.

@@ -194,6 +194,7 @@ async fn the_partner_report_is_exact(db: &Db) {
         fields: PersonSkillFields {
             skill: "GitLab CI".into(),
             level: 4,
+            growth: false,
         },
     };
     let _: PersonSkill = new(db.create(&ctx(), s).await.expect("skill"));

@@ -57,6 +57,7 @@ async fn skill(db: &Db, p: PersonId, name: &str, level: i64) -> Result<(), Error
         fields: PersonSkillFields {
             skill: name.into(),
             level,
+            growth: false,
         },
     };
     db.create(&ctx(), new_skill).await.map(drop)

@@ -54,6 +54,7 @@ mod settings;
 mod sku_requests;
 mod skus;
 mod sows;
+pub mod staffing;
 mod surveys;
 mod time_entries;
 mod time_off;
@@ -179,6 +180,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(sows::router())
         .merge(plan::router())
         .merge(candidates::router())
+        .merge(staffing::router())
         .merge(partner_report::router())
         .merge(crm::router())
         .merge(changes::router())

@@ -489,6 +489,7 @@ async fn target(store: &dyn Store, org: &Org, ta: i64, t: Target) -> String {
         fields: PersonSkillFields {
             skill: format!("Skill {}", next()),
             level: 3,
+            growth: false,
         },
     };
     let cert = |person: i64| NewPersonCertification {

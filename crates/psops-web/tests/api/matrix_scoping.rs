@@ -24,6 +24,10 @@ pub enum Target {
     Request,
     /// A resource request of partner A's project.
     PartnerRequest,
+    /// A request with dates, of the PM's project (`true`: held softly by the consultant).
+    Dated(bool),
+    /// A dated request of partner A's project.
+    PartnerDated,
     Item,
     /// A work exception on the project manager's project (`true`: submitted).
     Change(bool),
@@ -49,6 +53,10 @@ pub enum Body {
     Item,
     Crm,
     Change,
+    /// Booking the consultant.
+    Book,
+    /// Accepting a plan line: the target request to the consultant.
+    Accept,
 }
 
 /// (method, path, target, body, statuses: admin ops finance practice engagement pm
@@ -70,6 +78,10 @@ const PLAN_CHANGE: &str = "200 200 403 403 403 200 403 404 404 403";
 /// Ops and the project's manager keep a change of the manager's project.
 const CHANGE_KEEP: &str = "200 200 403 403 403 200 404 404 404 403";
 const CANDIDATES_OF_PARTNER_PROJECT: &str = "200 200 200 200 200 404 404 403 403 200";
+/// Staffing is read by those who oversee delivery and project managers; booked by ops,
+/// practice managers and administrators.
+const STAFFING_READ: &str = "200 200 200 200 200 200 404 404 404 200";
+const STAFFING_BOOK: &str = "200 200 403 200 403 403 404 404 404 403";
 const ALL_422: &str = "422 422 422 422 422 422 422 422 422 422";
 
 pub fn rows() -> Vec<Row> {
@@ -306,6 +318,42 @@ pub fn rows() -> Vec<Row> {
             CANDIDATES_OF_PARTNER_PROJECT,
         ),
     ]);
+    rows.extend([
+        (
+            "get",
+            "/api/v1/resource-requests/{id}/suggestions",
+            Dated(false),
+            Body::None,
+            STAFFING_READ,
+        ),
+        // Partners never see the company's people's free hours, even on their project.
+        (
+            "get",
+            "/api/v1/resource-requests/{id}/suggestions",
+            PartnerDated,
+            Body::None,
+            "200 200 200 200 200 404 404 404 404 200",
+        ),
+        (
+            "post",
+            "/api/v1/resource-requests/{id}/book",
+            Dated(false),
+            Body::Book,
+            STAFFING_BOOK,
+        ),
+        (
+            "post",
+            "/api/v1/resource-requests/{id}/release",
+            Dated(true),
+            Body::None,
+            STAFFING_BOOK,
+        ),
+        ("get", "/api/v1/staffing/availability", None, Body::None, STAFFING_READ),
+        ("get", "/api/v1/staffing/plan", None, Body::None, STAFFING_READ),
+        ("get", "/api/v1/staffing/forecast", None, Body::None, STAFFING_READ),
+        ("get", "/api/v1/staffing/requests", None, Body::None, STAFFING_READ),
+        ("post", "/api/v1/staffing/plan/accept", Dated(false), Body::Accept, STAFFING_BOOK),
+    ]);
     for (c, t, b) in [
         ("/api/v1/milestones", Milestone, Body::Milestone),
         ("/api/v1/resource-requests", Request, Body::Request),
@@ -338,6 +386,8 @@ async fn target(app: &TestApp, org: &Org, t: Target) -> String {
         Milestone => sf::milestone(s, org.p1).await,
         Request => sf::resource_request(s, org.p1).await,
         PartnerRequest => sf::resource_request(s, org.pa).await,
+        Dated(held) => sf::dated_request(s, org.p1, held.then_some(org.people[sf::CONSULTANT])).await,
+        PartnerDated => sf::dated_request(s, org.pa, Option::None).await,
         Item => sf::checklist_item(s, org.p1).await,
         Change(submitted) => sf::change(s, org, org.p1, submitted).await,
     };
@@ -373,6 +423,8 @@ async fn body(app: &TestApp, b: Body, org: &Org, target: &str) -> Option<Value> 
         Body::Request => json_of(&sf::request_fields(org.p1)),
         Body::Item => json_of(&sf::item_fields(org.p1)),
         Body::Change => json_of(&sf::change_fields(org.p1)),
+        Body::Accept => json!({"picks": [{"request_id": target.parse::<i64>().unwrap_or(0), "person_id": org.people[sf::CONSULTANT]}]}),
+        Body::Book => json!({"person_id": org.people[sf::CONSULTANT], "booking": "soft"}),
         Body::Crm => json!({"csv": "crm_id,name,account,segment\n0061,New,Account X,SMB\n", "dry_run": true}),
     })
 }

@@ -390,6 +390,14 @@ pub fn request_fields(project: i64) -> ResourceRequestFields {
         booking: Booking::Soft,
         status: RequestStatus::Open,
         required_skills: Vec::new(),
+        desired_skills: Vec::new(),
+        certifications: Vec::new(),
+        region: None,
+        time_zone: None,
+        max_hours_apart: None,
+        minutes_per_week: None,
+        priority: 3,
+        person_id: None,
     }
 }
 
@@ -409,6 +417,25 @@ pub async fn milestone(store: &dyn Store, project: i64) -> i64 {
 
 pub async fn resource_request(store: &dyn Store, project: i64) -> i64 {
     let m: psops_core::plan::ResourceRequest = made(store.create(&ctx(), request_fields(project)).await.expect("r"));
+    m.id.get()
+}
+
+/// A request with dates (suggestions and booking need them), held softly by `holder`
+/// when one is given.
+pub async fn dated_request(store: &dyn Store, project: i64, holder: Option<i64>) -> i64 {
+    let f = ResourceRequestFields {
+        start_date: Some(date!(2027 - 01 - 04)),
+        end_date: Some(date!(2027 - 01 - 29)),
+        ..request_fields(project)
+    };
+    let m: psops_core::plan::ResourceRequest = made(store.create(&ctx(), f).await.expect("r"));
+    if let Some(person) = holder {
+        let b = psops_core::staffing::store::BookRequest {
+            person_id: Id::new(person),
+            booking: Some(psops_core::plan::Booking::Soft),
+        };
+        store.book(&ctx(), m.id, &b).await.expect("held");
+    }
     m.id.get()
 }
 

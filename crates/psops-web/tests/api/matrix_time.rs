@@ -71,6 +71,9 @@ pub const ROWS: &[Row] = &[
     ("get", "/api/v1/capacity/handbook", "", None, Body::None, ALL_200),
     ("get", "/api/v1/people/{id}/capacity", "?quarter=FY2026-Q1", Person(OWN), Body::None, ALL_200),
     ("get", "/api/v1/people/{id}/capacity", "?quarter=FY2026-Q1", Person(OTHER), Body::None, OVERSEERS_ONLY),
+    // a person's bookings: read as their figures are
+    ("get", "/api/v1/people/{id}/bookings", "?weeks=4", Person(OWN), Body::None, ALL_200),
+    ("get", "/api/v1/people/{id}/bookings", "?weeks=4", Person(OTHER), Body::None, OVERSEERS_ONLY),
     // calendars
     ("get", "/api/v1/calendars", "", None, Body::None, ALL_200),
     ("post", "/api/v1/calendars", "", None, Body::Calendar, "201 201 403 403 403 403 403 403 403 403"),

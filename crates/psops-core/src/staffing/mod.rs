@@ -1,0 +1,12 @@
+//! Staffing: who works on what. Availability per person and week, the fit of a person
+//! to a resource request with its reasons, and the batch optimizer that plans every open
+//! request at once.
+
+pub mod optimize;
+pub mod availability;
+pub mod fit;
+pub mod zones;
+pub mod suggest;
+pub mod store;
+pub mod planner;
+pub mod forecast;

@@ -1,0 +1,185 @@
+//! The coming weeks in SQL: the utilization forecast from bookings, one person's
+//! bookings, and the list of requests across projects.
+
+use psops_core::code::Code;
+use psops_core::people::{Person, PersonId};
+use psops_core::plan::{Booking, ResourceRequest};
+use psops_core::reporting::UtilizationFilter;
+use psops_core::rule::Rule;
+use psops_core::staffing::availability::{MAX_WEEKS, weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::forecast::{Booked, UtilizationForecast, forecast};
+use psops_core::staffing::store::{
+    BookingLine, ForecastQuery, PersonBookings, RequestOrder, RequestRow, RequestView, Requests, RequestsQuery,
+};
+use psops_core::store::RecordStore;
+use psops_core::{Error, Id, Result};
+use time::Date;
+
+use crate::Db;
+use crate::db::sql;
+use crate::record::Stored;
+
+fn count(weeks: Option<usize>) -> Result<usize> {
+    let n = weeks.unwrap_or(13);
+    if (1..=MAX_WEEKS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"))
+    }
+}
+
+pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date) -> Result<UtilizationForecast> {
+    let weeks = weeks_of(q.from.unwrap_or(today), count(q.weeks)?);
+    let filter = UtilizationFilter {
+        function: q.function,
+        region: q.region.clone(),
+        ..Default::default()
+    };
+    let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
+    rows.retain(|_, r| r.partner_id.is_none());
+    super::weeks::bookings(db, &weeks, &mut rows).await?;
+    let ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    let names = RecordStore::<Person>::names(db, &ids).await?;
+    let settings = crate::org::load(&mut &db.pools).await?;
+    let base = crate::capacity_rules::base(&mut &db.pools).await?;
+    let people: Vec<Booked> = rows
+        .into_iter()
+        .map(|(id, r)| Booked {
+            person_id: Id::new(id),
+            name: names.get(&id).cloned().unwrap_or_default(),
+            function: r.function,
+            region: r.region,
+            target_bp: base.billable_target_bp(r.function),
+            weeks: r
+                .weeks
+                .iter()
+                .zip(r.billable.iter().zip(&r.soft_billable))
+                .map(|(w, (h, s))| (w.capacity, *h, *s))
+                .collect(),
+        })
+        .collect();
+    let weights = (settings.finance.soft_weight_bp, settings.finance.hard_weight_bp);
+    let (all_rows, all) = forecast(&people, weeks.len(), q.group, weights);
+    Ok(UtilizationForecast {
+        group: q.group,
+        weeks: weeks.iter().map(|w| w.start).collect(),
+        soft_weight_bp: weights.0,
+        hard_weight_bp: weights.1,
+        total: all_rows.len(),
+        rows: all_rows.into_iter().skip(q.offset).take(q.limit.max(1)).collect(),
+        all,
+    })
+}
+
+pub(crate) async fn bookings_of(db: &Db, person: PersonId, from: Date, count: usize) -> Result<PersonBookings> {
+    let who: Person = db.get(person).await?;
+    let weeks = weeks_of(from, self::count(Some(count))?);
+    let (Some(first), Some(last)) = (weeks.first().copied(), weeks.last().copied()) else {
+        return Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"));
+    };
+    let filter = UtilizationFilter {
+        person_id: Some(person),
+        ..Default::default()
+    };
+    let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
+    super::weeks::bookings(db, &weeks, &mut rows).await?;
+    let loads = rows.remove(&person.get()).map(|r| r.weeks).unwrap_or_else(|| vec![Default::default(); weeks.len()]);
+
+    let hard = sql("SELECT a.id, a.project_id, p.name AS project_name, a.role, a.start_date, a.end_date, a.minutes_per_week \
+         FROM assignments a JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL AND a.person_id = $1 \
+         AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $3)")
+    .bind(person)
+    .bind(last.end)
+    .bind(first.start);
+    let soft = sql("SELECT r.id, r.project_id, p.name AS project_name, r.role, r.minutes, r.minutes_per_week, \
+         COALESCE(r.start_date, p.start_date) AS start_date, COALESCE(r.end_date, p.end_date) AS end_date \
+         FROM resource_requests r JOIN projects p ON p.id = r.project_id WHERE r.archived_at IS NULL \
+         AND r.person_id = $1 AND r.status = 'open' AND r.booking = 'soft' \
+         AND COALESCE(r.start_date, p.start_date) <= $2 AND COALESCE(r.end_date, p.end_date) >= $3")
+    .bind(person)
+    .bind(last.end)
+    .bind(first.start);
+    let (hard, soft) = tokio::try_join!(db.pools.all(hard), db.pools.all(soft))?;
+    let mut bookings = Vec::with_capacity(hard.len() + soft.len());
+    for r in &hard {
+        bookings.push(BookingLine {
+            booking: Booking::Hard,
+            project_id: r.id("project_id")?,
+            project_name: r.get("project_name")?,
+            role: r.code("role")?,
+            start_date: r.get("start_date")?,
+            end_date: r.get("end_date")?,
+            minutes_per_week: r.get("minutes_per_week")?,
+            assignment_id: Some(r.id("id")?),
+            request_id: None,
+        });
+    }
+    for r in &soft {
+        let start: Date = r.get("start_date")?;
+        let end: Date = r.get("end_date")?;
+        let span = psops_core::dates::DateRange::new(start, end)?;
+        bookings.push(BookingLine {
+            booking: Booking::Soft,
+            project_id: r.id("project_id")?,
+            project_name: r.get("project_name")?,
+            role: r.code("role")?,
+            start_date: start,
+            end_date: Some(end),
+            minutes_per_week: weekly_minutes(r.get("minutes")?, r.get("minutes_per_week")?, span),
+            assignment_id: None,
+            request_id: Some(r.id("id")?),
+        });
+    }
+    bookings.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.project_name.cmp(&b.project_name)));
+    Ok(PersonBookings {
+        person_id: person,
+        name: who.fields.name,
+        weeks: weeks.iter().map(|w| w.start).collect(),
+        loads,
+        bookings,
+    })
+}
+
+pub(crate) async fn requests(db: &Db, q: &RequestsQuery) -> Result<Requests> {
+    let cols = <ResourceRequest as Stored>::COLUMNS
+        .iter()
+        .map(|c| format!("r.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut s = sql(format!(
+        "SELECT r.id, {cols}, r.version, r.created_at, r.updated_at, r.archived_at, p.name AS project_name, \
+         COALESCE(r.start_date, p.start_date) AS span_start, COALESCE(r.end_date, p.end_date) AS span_end, \
+         h.name AS person_name FROM resource_requests r JOIN projects p ON p.id = r.project_id \
+         LEFT JOIN people h ON h.id = r.person_id WHERE r.archived_at IS NULL"
+    ));
+    s.push(match q.view {
+        RequestView::Open => " AND r.status = 'open' AND r.person_id IS NULL",
+        RequestView::Held => " AND r.status = 'open' AND r.person_id IS NOT NULL",
+        RequestView::Filled => " AND r.status = 'filled'",
+        RequestView::Cancelled => " AND r.status = 'cancelled'",
+    });
+    if let Some(role) = q.role {
+        s.push(" AND r.role = ").push_bind(role.code());
+    }
+    if let Some(b) = q.booking {
+        s.push(" AND r.booking = ").push_bind(b.code());
+    }
+    s.push(match q.sort {
+        RequestOrder::Priority => " ORDER BY r.priority, span_start, r.id",
+        RequestOrder::Start => " ORDER BY span_start, r.priority, r.id",
+        RequestOrder::Project => " ORDER BY LOWER(p.name), r.priority, r.id",
+    });
+    let all = db.pools.all(s).await?;
+    let total = all.len();
+    let mut rows = Vec::new();
+    for r in all.iter().skip(q.offset).take(q.limit.max(1)) {
+        rows.push(RequestRow {
+            request: <ResourceRequest as Stored>::read(r)?,
+            project_name: r.get("project_name")?,
+            start_date: r.get("span_start")?,
+            end_date: r.get("span_end")?,
+            person_name: r.get("person_name")?,
+        });
+    }
+    Ok(Requests { total, rows })
+}

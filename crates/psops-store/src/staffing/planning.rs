@@ -1,0 +1,126 @@
+//! The master planning view in SQL: people × weeks, a page at a time, with the open
+//! requests reaching into the weeks.
+
+use std::collections::HashSet;
+
+use psops_core::code::Code;
+use psops_core::dates::DateRange;
+use psops_core::reporting::UtilizationFilter;
+use psops_core::rule::Rule;
+use psops_core::staffing::availability::{MAX_WEEKS, weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::store::{Availability, AvailabilityQuery, OpenRequest, PersonWeeks};
+use psops_core::{Error, Id, Result};
+use time::Date;
+
+use crate::Db;
+use crate::db::sql;
+
+/// Open requests listed beside the heatmap.
+const OPEN_LISTED: usize = 50;
+
+pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) -> Result<Availability> {
+    let count = q.weeks.unwrap_or(26);
+    if !(1..=MAX_WEEKS).contains(&count) {
+        return Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"));
+    }
+    let weeks = weeks_of(q.from.unwrap_or(today), count);
+    let filter = UtilizationFilter {
+        function: q.function,
+        region: q.region.clone(),
+        ..Default::default()
+    };
+    let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
+    // Partners' consultants are planned through their partner, not on the company's map.
+    rows.retain(|_, r| r.partner_id.is_none());
+    if let Some(skill) = q.skill.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let s = sql("SELECT DISTINCT person_id FROM person_skills WHERE archived_at IS NULL AND LOWER(skill) = $1")
+            .bind(skill.to_lowercase());
+        let with: HashSet<i64> = db
+            .pools
+            .all(s)
+            .await?
+            .iter()
+            .map(|r| r.get("person_id"))
+            .collect::<Result<_>>()?;
+        rows.retain(|id, _| with.contains(id));
+    }
+    super::weeks::bookings(db, &weeks, &mut rows).await?;
+    if q.conflicts_only {
+        rows.retain(|_, r| r.weeks.iter().any(|w| w.conflict()));
+    }
+    let ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    let names = psops_core::store::RecordStore::<psops_core::people::Person>::names(db, &ids).await?;
+    let mut people: Vec<PersonWeeks> = rows
+        .into_iter()
+        .map(|(id, r)| PersonWeeks {
+            person_id: Id::new(id),
+            name: names.get(&id).cloned().unwrap_or_default(),
+            function: r.function,
+            region: r.region,
+            conflicts: r.weeks.iter().filter(|w| w.conflict()).count(),
+            weeks: r.weeks,
+        })
+        .collect();
+    people.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then(a.person_id.cmp(&b.person_id))
+    });
+    let total = people.len();
+    let people: Vec<PersonWeeks> = people.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
+
+    let (open_requests, open_total) = match (weeks.first(), weeks.last()) {
+        (Some(first), Some(last)) => {
+            open(
+                db,
+                DateRange {
+                    start: first.start,
+                    end: last.end,
+                },
+                q,
+            )
+            .await?
+        }
+        _ => (Vec::new(), 0),
+    };
+    Ok(Availability {
+        weeks: weeks.iter().map(|w| w.start).collect(),
+        total,
+        people,
+        open_requests,
+        open_total,
+    })
+}
+
+async fn open(db: &Db, window: DateRange, q: &AvailabilityQuery) -> Result<(Vec<OpenRequest>, usize)> {
+    let mut s = sql("SELECT r.id, r.project_id, p.name AS project_name, r.role, r.booking, r.priority, \
+         COALESCE(r.start_date, p.start_date) AS start_date, COALESCE(r.end_date, p.end_date) AS end_date, \
+         r.minutes, r.minutes_per_week FROM resource_requests r JOIN projects p ON p.id = r.project_id \
+         WHERE r.archived_at IS NULL AND r.status = 'open' AND r.person_id IS NULL \
+         AND COALESCE(r.start_date, p.start_date) <= $1 AND COALESCE(r.end_date, p.end_date) >= $2")
+    .bind(window.end)
+    .bind(window.start);
+    if let Some(f) = q.function {
+        s.push(" AND r.role = ").push_bind(f.code());
+    }
+    s.push(" ORDER BY r.priority, 7, r.id");
+    let rows = db.pools.all(s).await?;
+    let total = rows.len();
+    let mut out = Vec::new();
+    for r in rows.iter().take(OPEN_LISTED) {
+        let span = DateRange::new(r.get("start_date")?, r.get("end_date")?)?;
+        out.push(OpenRequest {
+            request_id: r.id("id")?,
+            project_id: r.id("project_id")?,
+            project_name: r.get("project_name")?,
+            role: r.code("role")?,
+            booking: r.code("booking")?,
+            priority: r.get("priority")?,
+            start_date: span.start,
+            end_date: span.end,
+            minutes_per_week: weekly_minutes(r.get("minutes")?, r.get("minutes_per_week")?, span),
+        });
+    }
+    Ok((out, total))
+}

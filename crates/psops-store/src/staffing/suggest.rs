@@ -1,0 +1,175 @@
+//! A request's suggestions in SQL: the people who may fill it, read as the batch plan
+//! reads them (`staff`), judged by `psops_core::staffing::fit`.
+
+use std::collections::HashSet;
+
+use psops_core::dates::DateRange;
+use psops_core::partnering::candidates::{partner_fits, partner_roles};
+use psops_core::people::Function;
+use psops_core::plan::{ResourceRequest, ResourceRequestId};
+use psops_core::projects::Project;
+use psops_core::reporting::UtilizationFilter;
+use psops_core::rule::Rule;
+use psops_core::staffing::availability::{loads, monday, weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::fit::Person;
+use psops_core::staffing::planner::{Open, Staff, ask, person_for};
+use psops_core::staffing::suggest::{Head, Suggestions, suggest};
+use psops_core::store::RecordStore;
+use psops_core::{Error, Id, Result};
+use time::Date;
+
+use crate::Db;
+
+/// The dates a request covers: its own, else its project's.
+pub(crate) fn span_of(r: &ResourceRequest, project: &Project) -> Result<DateRange> {
+    let start = r.fields.start_date.or(project.fields.start_date);
+    let end = r.fields.end_date.or(project.fields.end_date);
+    let (Some(start), Some(end)) = (start, end) else {
+        return Err(Error::invalid(
+            "start_date",
+            Rule::Required,
+            "the request has no dates, nor has its project: give the request a start and an end date",
+        ));
+    };
+    DateRange::new(start, end)
+}
+
+/// How many weeks from the week of `from` reach `to`.
+pub(crate) fn weeks_between(from: Date, to: Date) -> usize {
+    ((to - monday(from)).whole_days() / 7 + 1).max(1) as usize
+}
+
+/// The request as the plan reads it, with its weeks counted from `first`.
+pub(crate) fn open_of(request: ResourceRequest, project: &Project, first: Date) -> Result<Open> {
+    let span = span_of(&request, project)?;
+    let first_week = ((monday(span.start) - first).whole_days() / 7).max(0) as usize;
+    let weeks = weeks_of(span.start, weeks_between(span.start, span.end));
+    let per_week = weekly_minutes(
+        request.fields.minutes.get(),
+        request.fields.minutes_per_week.map(|m| m.get()),
+        span,
+    );
+    Ok(Open {
+        load: loads(per_week, span, &weeks),
+        project_name: project.fields.name.clone(),
+        account_id: project.fields.account_id.map(|a| a.get()),
+        billable: project.fields.default_billable(),
+        span,
+        first_week,
+        request,
+    })
+}
+
+/// Everyone who may be booked over `weeks`: the company's own people (of `role`, when
+/// given) and the vetted consultants of active partners, each with the roles they may
+/// fill. Skills and certifications are read only for the names given, when given.
+pub(crate) async fn staff(
+    db: &Db,
+    weeks: &[DateRange],
+    role: Option<Function>,
+    skills: Option<&[String]>,
+    certifications: Option<&[String]>,
+    today: Date,
+) -> Result<Vec<Staff>> {
+    let settings = crate::org::load(&mut &db.pools).await?;
+    let vetting = &settings.vetting;
+    let mut rows = std::collections::HashMap::new();
+    let functions: Vec<Option<Function>> = match role {
+        None => vec![None],
+        Some(r) => {
+            let generic = r != Function::PartnerConsultant && partner_fits(Function::PartnerConsultant, r, vetting);
+            [Some(Some(r)), generic.then_some(Some(Function::PartnerConsultant))]
+                .into_iter()
+                .flatten()
+                .collect()
+        }
+    };
+    for function in functions {
+        let filter = UtilizationFilter {
+            function,
+            ..Default::default()
+        };
+        rows.extend(super::weeks::capacity(db, weeks, &filter).await?);
+    }
+    super::weeks::bookings(db, weeks, &mut rows).await?;
+    let role_code = role.map(|r| psops_core::code::Code::code(&r));
+    let (mut vetting_reader, mut rules_reader) = (&db.pools, &db.pools);
+    let (mut named, mut skills, mut certs, history, vetted, base) = tokio::try_join!(
+        super::facts::named(db, role_code),
+        super::facts::skills(db, skills),
+        super::facts::certifications(db, certifications),
+        super::facts::history(db),
+        crate::partnering::vetting::vetted_at_active_partners(&mut vetting_reader, today),
+        crate::capacity_rules::base(&mut rules_reader),
+    )?;
+    let vetted: HashSet<i64> = vetted.into_iter().collect();
+    let mut out = Vec::with_capacity(rows.len());
+    let mut ids: Vec<i64> = rows.keys().copied().collect();
+    ids.sort_unstable();
+    for id in ids {
+        let (Some(row), Some(n)) = (rows.remove(&id), named.remove(&id)) else {
+            continue;
+        };
+        let (roles, partner) = match row.partner_id {
+            None => (vec![row.function], None),
+            // Only vetted consultants of active partners, for the roles their track fits.
+            Some(_) if vetted.contains(&id) => (
+                partner_roles(row.function, vetting),
+                row.partner_id.map(|p| (Id::new(p), n.partner_name.clone().unwrap_or_default())),
+            ),
+            Some(_) => continue,
+        };
+        out.push(Staff {
+            person: Person {
+                person_id: Id::new(id),
+                name: n.name,
+                role_fits: false,
+                region: row.region,
+                time_zone: n.time_zone,
+                employment_start: n.employment_start,
+                employment_end: n.employment_end,
+                skills: skills.remove(&id).unwrap_or_default(),
+                certifications: certs.remove(&id).unwrap_or_default(),
+                weeks: row.weeks,
+                billable_booked: 0,
+                target_bp: base.billable_target_bp(row.function),
+                on_project: false,
+                on_account: false,
+            },
+            roles,
+            billable: row.billable,
+            partner,
+            projects: history.projects.get(&id).cloned().unwrap_or_default(),
+            accounts: history.accounts.get(&id).cloned().unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) async fn suggestions(db: &Db, id: ResourceRequestId, today: Date) -> Result<Suggestions> {
+    let request: ResourceRequest = db.get(id).await?;
+    let project: Project = db.get(request.fields.project_id).await?;
+    let span = span_of(&request, &project)?;
+    let weeks = weeks_of(span.start, weeks_between(span.start, span.end));
+    let open = open_of(request, &project, weeks[0].start)?;
+    let f = &open.request.fields;
+    let asked: Vec<String> = f.required_skills.iter().chain(&f.desired_skills).map(|s| s.skill.clone()).collect();
+    let staff = staff(db, &weeks, Some(f.role), Some(&asked), Some(&f.certifications), today).await?;
+    let mut internal = Vec::new();
+    let mut partners = Vec::new();
+    for s in &staff {
+        let p = person_for(s, &open);
+        match &s.partner {
+            None if s.roles.contains(&f.role) => internal.push(p),
+            // Partners' consultants not vetted for the role are not considered.
+            Some(org) if s.roles.contains(&f.role) => partners.push((p, org.clone())),
+            _ => {}
+        }
+    }
+    let head = Head {
+        request_id: id,
+        project_id: f.project_id,
+        role: f.role,
+    };
+    Ok(suggest(head, &ask(&open), internal, partners, today))
+}
