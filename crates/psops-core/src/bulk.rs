@@ -43,6 +43,9 @@ pub struct OrgRecords {
     /// People's cost rates.
     pub cost_rates: Vec<Seeded<crate::rates::cards::CostRateFields>>,
     pub fx_rates: Vec<Seeded<crate::rates::fx::FxRateFields>>,
+    /// People's skills and certifications (what staffing matches on).
+    pub person_skills: Vec<Seeded<crate::skills::NewPersonSkill>>,
+    pub person_certifications: Vec<Seeded<crate::skills::NewPersonCertification>>,
 }
 
 /// One time entry as stored.

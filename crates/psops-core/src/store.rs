@@ -606,7 +606,6 @@ pub trait Store:
     + crate::finance::forecast_store::ForecastStore
     + crate::partnering::onboarding::OnboardingStore
     + crate::partnering::vetting::VettingStore
-    + crate::partnering::candidates::CandidatesStore
     + crate::staffing::store::StaffingStore
     + crate::partnering::report::PartnerReportStore
     + RecordStore<crate::partnering::contacts::PartnerContact>
@@ -674,7 +673,6 @@ impl<T> Store for T where
         + crate::finance::forecast_store::ForecastStore
         + crate::partnering::onboarding::OnboardingStore
         + crate::partnering::vetting::VettingStore
-        + crate::partnering::candidates::CandidatesStore
         + crate::staffing::store::StaffingStore
         + crate::partnering::report::PartnerReportStore
         + RecordStore<crate::partnering::contacts::PartnerContact>
@@ -749,7 +747,6 @@ pub mod prelude {
     pub use crate::notify::NotificationStore;
     pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::partner_invoices::PartnerInvoiceStore;
-    pub use crate::partnering::candidates::CandidatesStore;
     pub use crate::staffing::store::StaffingStore;
     pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::report::PartnerReportStore;

@@ -93,6 +93,8 @@ pub async fn install(
     crate::education::add(store, ctx, org).await?;
     // Certifications for the courses and learners above, and trainers on their paths.
     crate::certifications::add(store, ctx, org).await?;
+    // The staffing backlog: open requests over the coming weeks, some held softly.
+    crate::staffing::add(store, ctx, org, &made).await?;
     // Money last: it recognises the time, milestones and classes everything above made.
     crate::finance::add(store, ctx, org).await?;
     // The bulk load analysed the time it wrote; what was written since (the ledger's

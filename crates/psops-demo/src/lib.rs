@@ -28,6 +28,8 @@ mod scoping;
 mod scoping_changes;
 mod scoping_docs;
 mod scoping_plan;
+mod skills;
+mod staffing;
 mod time_gen;
 pub mod vetting;
 

@@ -283,6 +283,7 @@ pub(crate) fn build(spec: &DemoSpec) -> Built {
     let projects = crate::org_projects::projects(&mut records, &mut rng, spec.people, range);
     crate::org_projects::staff(&mut records, &mut plans, &projects, &mut rng, range);
     crate::org_projects::budgets(&mut records, &projects, &mut rng);
+    crate::skills::add(&mut records, &mut Rng::derive(spec.seed, 77), range.end);
     line_up(&mut records, &mut plans, &first_of, range.end);
     records.locked_periods = names::locked_months(range);
     crate::rates::add(&mut records, &range, spec.seed);

@@ -167,7 +167,9 @@ fn monday(d: Date) -> Date {
 /// be signed.
 pub(crate) fn sow(deal: &Deal, o: &Opportunity, e: &Estimate, today: Date, expires_on: Date) -> SowFields {
     let mut rng = Rng::derive(deal.stream, 3);
-    let start = monday(today + Duration::days(rng.between(10, 40)));
+    // Signed work starts over the coming five months, as a pipeline does: staffing then
+    // has hard requests to plan at every horizon, not all at once.
+    let start = monday(today + Duration::days(rng.between(10, 150)));
     let hours = e.totals.minutes.get() / 60;
     let weeks = (hours / 60).clamp(2, 48);
     let end = start + Duration::weeks(weeks) - Duration::days(3);

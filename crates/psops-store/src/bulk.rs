@@ -30,7 +30,7 @@ const BIG_TABLES: [&str; 4] = [
     "time_rollup_week",
     "time_rollup_month",
 ];
-const RECORD_TABLES: [&str; 10] = [
+const RECORD_TABLES: [&str; 12] = [
     "partners",
     "holiday_calendars",
     "accounts",
@@ -41,6 +41,8 @@ const RECORD_TABLES: [&str; 10] = [
     "role_rates",
     "cost_rates",
     "fx_rates",
+    "person_skills",
+    "person_certifications",
 ];
 
 pub(crate) fn v(x: impl Into<Value>) -> Value {

@@ -44,6 +44,8 @@ pub(crate) async fn write_records(tx: &mut Tx, r: &OrgRecords) -> Result<LoadSta
     let rates = bulk_insert::<RoleRate>(tx, &r.role_rates).await?
         + bulk_insert::<CostRate>(tx, &r.cost_rates).await?
         + bulk_insert::<FxRate>(tx, &r.fx_rates).await?;
+    bulk_insert::<psops_core::skills::PersonSkill>(tx, &r.person_skills).await?;
+    bulk_insert::<psops_core::skills::PersonCertification>(tx, &r.person_certifications).await?;
     let locks = r.locked_periods.iter().map(|p| vec![v(p.start), v(p.end), v(t)]);
     copy_rows(
         tx,

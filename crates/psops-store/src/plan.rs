@@ -178,7 +178,12 @@ impl Stored for ResourceRequest {
         known_skills(tx, &f.desired_skills, "desired_skills").await
     }
 
-    async fn changing(tx: &mut Tx, _ctx: &WriteCtx, before: &ResourceRequest, after: &ResourceRequestFields) -> Result<()> {
+    async fn changing(
+        tx: &mut Tx,
+        _ctx: &WriteCtx,
+        before: &ResourceRequest,
+        after: &ResourceRequestFields,
+    ) -> Result<()> {
         let _ = tx;
         // A held request turns hard only by booking it hard, which makes the assignment:
         // a hard request held by someone without one would count nowhere.

@@ -165,6 +165,8 @@ mod ui_periods;
 mod ui_portfolio;
 #[path = "api/ui_scoping.rs"]
 mod ui_scoping;
+#[path = "api/ui_staffing.rs"]
+mod ui_staffing;
 #[path = "api/ui_training_survey.rs"]
 mod ui_training_survey;
 #[path = "api/ui_week.rs"]

@@ -147,7 +147,11 @@ async fn optimize(db: &psops_store::Db, window: Window, today: Date, a: &Optimiz
     emit(a.format, &HEADERS, &[0, 1, 2, 3, 5, 6, 7, 8, 9, 10], rows, json)?;
     if a.dry_run || plan.lines.is_empty() {
         if a.format == ReportFormat::Table {
-            stdout_line(if a.dry_run { "dry run: nothing booked" } else { "nothing to book" })?;
+            stdout_line(if a.dry_run {
+                "dry run: nothing booked"
+            } else {
+                "nothing to book"
+            })?;
         }
         return Ok(());
     }

@@ -23,6 +23,8 @@ mod browser_invoices;
 mod browser_partners;
 #[path = "cli/browser_scoping.rs"]
 mod browser_scoping;
+#[path = "cli/browser_staffing.rs"]
+mod browser_staffing;
 #[path = "cli/catalog.rs"]
 mod catalog;
 #[path = "cli/certification_report.rs"]
@@ -63,6 +65,8 @@ mod scoping;
 mod security;
 #[path = "cli/smtp_sink.rs"]
 mod smtp_sink;
+#[path = "cli/staffing.rs"]
+mod staffing;
 #[path = "cli/tsp_report.rs"]
 mod tsp_report;
 #[path = "cli/users.rs"]

@@ -3,7 +3,7 @@
 //! record itself is `crate::partners`; the per-person skills and certifications vetting
 //! reads are `crate::skills`, which every person has.
 
-pub mod candidates;
+pub mod roles;
 pub mod contacts;
 pub mod onboarding;
 pub mod report;

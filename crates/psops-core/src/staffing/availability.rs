@@ -79,7 +79,8 @@ pub fn weeks(from: Date, count: usize) -> Vec<DateRange> {
 
 /// The minutes a weekly allocation over `span` plans in `week`.
 pub fn in_week(minutes_per_week: i64, span: DateRange, week: DateRange) -> i64 {
-    span.intersect(&week).map_or(0, |o| planned_minutes(minutes_per_week, o))
+    span.intersect(&week)
+        .map_or(0, |o| planned_minutes(minutes_per_week, o))
 }
 
 /// A request's weekly load: its own when it names one, else its minutes spread evenly
@@ -124,9 +125,29 @@ mod tests {
         assert!(over.conflict());
         assert_eq!((over.free(), over.band()), (-300, 5));
         let empty = WeekLoad::default();
-        assert_eq!((empty.band(), empty.booked_bp()), (4, None), "no capacity: nothing to book");
-        assert_eq!(WeekLoad { capacity: 2_400, hard: 599, soft: 0 }.band(), 0);
-        assert_eq!(WeekLoad { capacity: 2_400, hard: 2_400, soft: 0 }.band(), 4);
+        assert_eq!(
+            (empty.band(), empty.booked_bp()),
+            (4, None),
+            "no capacity: nothing to book"
+        );
+        assert_eq!(
+            WeekLoad {
+                capacity: 2_400,
+                hard: 599,
+                soft: 0
+            }
+            .band(),
+            0
+        );
+        assert_eq!(
+            WeekLoad {
+                capacity: 2_400,
+                hard: 2_400,
+                soft: 0
+            }
+            .band(),
+            4
+        );
     }
 
     #[test]
@@ -143,7 +164,11 @@ mod tests {
     #[test]
     fn an_even_spread_divides_the_minutes_over_the_weekdays() {
         let span = DateRange::new(date!(2026 - 03 - 02), date!(2026 - 03 - 27)).expect("range");
-        assert_eq!(weekly_minutes(4_800, None, span), 1_200, "80 h over 4 weeks is 20 h a week");
+        assert_eq!(
+            weekly_minutes(4_800, None, span),
+            1_200,
+            "80 h over 4 weeks is 20 h a week"
+        );
         assert_eq!(weekly_minutes(4_800, Some(600), span), 600);
         let weekend = DateRange::new(date!(2026 - 03 - 07), date!(2026 - 03 - 08)).expect("range");
         assert_eq!(weekly_minutes(300, None, weekend), 300);

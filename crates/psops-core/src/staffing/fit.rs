@@ -13,14 +13,11 @@ use crate::dates::DateRange;
 use crate::people::PersonId;
 use crate::plan::RequiredSkill;
 
-/// A person as fitting reads them, over the request's weeks.
+/// What fitting reads of a person whatever the request: kept once per person.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
+pub struct Profile {
     pub person_id: PersonId,
     pub name: String,
-    /// Their function fits the request's role (the same, or a partner consultant vetted
-    /// on the role's track): the caller knows the vetting settings.
-    pub role_fits: bool,
     pub region: String,
     pub time_zone: String,
     pub employment_start: Date,
@@ -29,12 +26,23 @@ pub struct Person {
     pub skills: Vec<(String, i64, bool)>,
     /// Lower-cased certification code, issued, expires.
     pub certifications: Vec<(String, Date, Option<Date>)>,
-    /// Their weeks over the request's weeks, in order.
-    pub weeks: Vec<WeekLoad>,
-    /// Minutes of billable projects already booked to them over the request's dates.
-    pub billable_booked: i64,
-    /// Their billable utilization target, in basis points.
+    /// Their billable utilization target, in basis points; 0 for someone without one (a
+    /// partner's consultant).
     pub target_bp: i64,
+}
+
+/// A person as fitting reads them for one request: their profile, and their weeks and
+/// history as they bear on it. Borrowed, so thousands of pairs cost no copies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Person<'a> {
+    pub profile: &'a Profile,
+    /// Their function fits the request's role (the same, or a partner consultant vetted
+    /// on the role's track): the caller knows the vetting settings.
+    pub role_fits: bool,
+    /// Their weeks over the request's weeks, in order.
+    pub weeks: &'a [WeekLoad],
+    /// Minutes of billable projects already booked to them over the request's weeks.
+    pub billable_booked: i64,
     /// Already assigned to the request's project.
     pub on_project: bool,
     /// Assigned before to another project of the request's account.
@@ -122,27 +130,100 @@ pub const WEIGHTS: [(&str, i64); 8] = [
     ("tenure", 500),
 ];
 
-fn level_of(p: &Person, skill: &str) -> Option<(i64, bool)> {
-    let key = skill.trim().to_lowercase();
-    p.skills.iter().find(|(k, _, _)| *k == key).map(|(_, l, g)| (*l, *g))
+fn level_of(p: &Person<'_>, skill: &str) -> Option<(i64, bool)> {
+    // Kept lower-cased (as SQL's LOWER does, ASCII only): compared without allocating.
+    let key = skill.trim();
+    p.profile
+        .skills
+        .iter()
+        .find(|(k, _, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, l, g)| (*l, *g))
 }
 
 fn percent(bp: i64) -> String {
     format!("{} %", (bp + 50).div_euclid(100))
 }
 
-/// Every hard check, in a fixed order; the person may take the request when all pass.
-pub fn checks(p: &Person, a: &Ask<'_>) -> Vec<Check> {
+/// Their level in a required skill, and whether it is enough.
+fn skill_met(p: &Person<'_>, s: &RequiredSkill) -> (Option<i64>, bool) {
+    let level = level_of(p, &s.skill).map(|(l, _)| l);
+    (level, level.is_some_and(|l| l >= s.min_level))
+}
+
+/// Whether they hold the certification, issued by the start and valid through the end.
+fn certified(p: &Person<'_>, code: &str, span: DateRange) -> bool {
+    let key = code.trim();
+    p.profile.certifications.iter().any(|(c, issued, expires)| {
+        c.eq_ignore_ascii_case(key) && *issued <= span.start && expires.is_none_or(|e| e >= span.end)
+    })
+}
+
+fn in_region(p: &Person<'_>, region: &str) -> bool {
+    p.profile.region.trim().eq_ignore_ascii_case(region.trim())
+}
+
+/// Minutes between their clock and the request's zone, and whether that is close enough.
+fn near(p: &Person<'_>, zone: &str, max_hours: i64, on: Date) -> (Option<i64>, bool) {
+    let apart = zones::apart_minutes(&p.profile.time_zone, zone, on);
+    (apart, apart.is_some_and(|m| m <= max_hours * 60))
+}
+
+fn employed(p: &Person<'_>, span: DateRange) -> bool {
+    p.profile.employment_start <= span.start && p.profile.employment_end.is_none_or(|e| e >= span.end)
+}
+
+/// The first week (of the request's) whose hard bookings leave too little room.
+fn short_week(p: &Person<'_>, a: &Ask<'_>) -> Option<usize> {
+    p.weeks
+        .iter()
+        .zip(&a.load)
+        .position(|(w, need)| *need > 0 && w.free_of_hard() < *need)
+}
+
+/// The first check the person fails, or none when they may take the request — what
+/// [`checks`] says, without the words, for the many people a plan weighs.
+pub fn first_failure(p: &Person<'_>, a: &Ask<'_>) -> Option<&'static str> {
+    if !p.role_fits {
+        return Some("role");
+    }
+    if a.required_skills.iter().any(|s| !skill_met(p, s).1) {
+        return Some("skill");
+    }
+    if a.certifications.iter().any(|c| !certified(p, c, a.span)) {
+        return Some("certification");
+    }
+    if a.region.is_some_and(|r| !in_region(p, r)) {
+        return Some("region");
+    }
+    if let (Some(tz), Some(max)) = (a.time_zone, a.max_hours_apart)
+        && !near(p, tz, max, a.span.start).1
+    {
+        return Some("time_zone");
+    }
+    if !employed(p, a.span) {
+        return Some("employed");
+    }
+    short_week(p, a).map(|_| "capacity")
+}
+
+/// Every hard check, in a fixed order, in words; the person may take the request when
+/// all pass.
+pub fn checks(p: &Person<'_>, a: &Ask<'_>) -> Vec<Check> {
     let mut out = vec![Check {
         check: "role",
         passed: p.role_fits,
-        detail: if p.role_fits { "their function fits the role" } else { "another function" }.into(),
+        detail: if p.role_fits {
+            "their function fits the role"
+        } else {
+            "another function"
+        }
+        .into(),
     }];
     for s in a.required_skills {
-        let level = level_of(p, &s.skill).map(|(l, _)| l);
+        let (level, passed) = skill_met(p, s);
         out.push(Check {
             check: "skill",
-            passed: level.is_some_and(|l| l >= s.min_level),
+            passed,
             detail: match level {
                 Some(l) => format!("{} {l} ({}+ asked)", s.skill.trim(), s.min_level),
                 None => format!("no {} ({}+ asked)", s.skill.trim(), s.min_level),
@@ -150,18 +231,19 @@ pub fn checks(p: &Person, a: &Ask<'_>) -> Vec<Check> {
         });
     }
     for code in a.certifications {
-        let key = code.trim().to_lowercase();
-        let held = p.certifications.iter().filter(|(c, _, _)| *c == key);
-        let valid = held
-            .clone()
-            .any(|(_, issued, expires)| *issued <= a.span.start && expires.is_none_or(|e| e >= a.span.end));
-        let detail = match (valid, held.max_by_key(|(_, _, e)| e.unwrap_or(Date::MAX))) {
-            (true, _) => format!("{} valid through {}", code.trim(), a.span.end),
-            (false, Some((_, _, Some(e)))) if *e < a.span.end => {
-                format!("{} expires {e}, before the work ends", code.trim())
-            }
-            (false, Some((_, issued, _))) => format!("{} issued {issued}, after the work starts", code.trim()),
-            (false, None) => format!("no {} certification", code.trim()),
+        let valid = certified(p, code, a.span);
+        let key = code.trim();
+        let latest = p
+            .profile
+            .certifications
+            .iter()
+            .filter(|(c, _, _)| c.eq_ignore_ascii_case(key))
+            .max_by_key(|(_, _, e)| e.unwrap_or(Date::MAX));
+        let detail = match (valid, latest) {
+            (true, _) => format!("{key} valid through {}", a.span.end),
+            (false, Some((_, _, Some(e)))) if *e < a.span.end => format!("{key} expires {e}, before the work ends"),
+            (false, Some((_, issued, _))) => format!("{key} issued {issued}, after the work starts"),
+            (false, None) => format!("no {key} certification"),
         };
         out.push(Check {
             check: "certification",
@@ -170,42 +252,46 @@ pub fn checks(p: &Person, a: &Ask<'_>) -> Vec<Check> {
         });
     }
     if let Some(r) = a.region {
-        let passed = p.region.trim().eq_ignore_ascii_case(r.trim());
+        let passed = in_region(p, r);
         out.push(Check {
             check: "region",
             passed,
-            detail: if passed { format!("in {}", p.region) } else { format!("in {}, not {}", p.region, r.trim()) },
-        });
-    }
-    if let (Some(tz), Some(max)) = (a.time_zone, a.max_hours_apart) {
-        let apart = zones::apart_minutes(&p.time_zone, tz, a.span.start);
-        out.push(Check {
-            check: "time_zone",
-            passed: apart.is_some_and(|m| m <= max * 60),
-            detail: match apart {
-                Some(m) => format!("{} is {} from {tz} ({max} h at most)", p.time_zone, hours_text(m)),
-                None => format!("{}: time zone not known", p.time_zone),
+            detail: if passed {
+                format!("in {}", p.profile.region)
+            } else {
+                format!("in {}, not {}", p.profile.region, r.trim())
             },
         });
     }
-    let employed = p.employment_start <= a.span.start && p.employment_end.is_none_or(|e| e >= a.span.end);
+    if let (Some(tz), Some(max)) = (a.time_zone, a.max_hours_apart) {
+        let (apart, passed) = near(p, tz, max, a.span.start);
+        out.push(Check {
+            check: "time_zone",
+            passed,
+            detail: match apart {
+                Some(m) => format!(
+                    "{} is {} from {tz} ({max} h at most)",
+                    p.profile.time_zone,
+                    hours_text(m)
+                ),
+                None => format!("{}: time zone not known", p.profile.time_zone),
+            },
+        });
+    }
+    let passed = employed(p, a.span);
     out.push(Check {
         check: "employed",
-        passed: employed,
-        detail: if employed {
+        passed,
+        detail: if passed {
             "employed throughout".into()
         } else {
-            match p.employment_end {
+            match p.profile.employment_end {
                 Some(e) if e < a.span.end => format!("leaves on {e}"),
-                _ => format!("starts on {}", p.employment_start),
+                _ => format!("starts on {}", p.profile.employment_start),
             }
         },
     });
-    let short = p
-        .weeks
-        .iter()
-        .zip(&a.load)
-        .position(|(w, need)| *need > 0 && w.free_of_hard() < *need);
+    let short = short_week(p, a);
     out.push(Check {
         check: "capacity",
         passed: short.is_none(),
@@ -227,15 +313,36 @@ pub fn checks(p: &Person, a: &Ask<'_>) -> Vec<Check> {
 
 fn hours_text(minutes: i64) -> String {
     let (h, m) = (minutes / 60, minutes % 60);
-    if m == 0 { format!("{h} h") } else { format!("{h} h {m:02}") }
+    if m == 0 {
+        format!("{h} h")
+    } else {
+        format!("{h} h {m:02}")
+    }
 }
 
-/// The person's fit: the score's parts, weighted. It does not check: call [`checks`].
-pub fn fit(p: &Person, a: &Ask<'_>, today: Date) -> Fit {
+/// Words only when asked for: the batch plan scores millions of pairs and explains a few.
+macro_rules! say {
+    ($words:expr, $($arg:tt)*) => {
+        if $words { format!($($arg)*) } else { String::new() }
+    };
+}
+
+/// The person's fit: the score's parts, weighted and explained. It does not check: call
+/// [`checks`].
+pub fn fit(p: &Person<'_>, a: &Ask<'_>, today: Date) -> Fit {
+    measure(p, a, today, true)
+}
+
+/// The fit's score alone (0 to 1000), as [`fit`] computes it, without the words.
+pub fn score(p: &Person<'_>, a: &Ask<'_>, today: Date) -> i64 {
+    measure(p, a, today, false).score_milli
+}
+
+fn measure(p: &Person<'_>, a: &Ask<'_>, today: Date, words: bool) -> Fit {
     let mut parts: Vec<(&'static str, i64, String)> = Vec::new();
     if !a.required_skills.is_empty() {
         let mut sum = 0;
-        let mut words = Vec::new();
+        let mut said = Vec::new();
         for s in a.required_skills {
             let level = level_of(p, &s.skill).map_or(0, |(l, _)| l);
             sum += if level < s.min_level {
@@ -245,9 +352,11 @@ pub fn fit(p: &Person, a: &Ask<'_>, today: Date) -> Fit {
             } else {
                 600 + 400 * (level - s.min_level) / (5 - s.min_level)
             };
-            words.push(format!("{} {level} ({}+)", s.skill.trim(), s.min_level));
+            if words {
+                said.push(format!("{} {level} ({}+)", s.skill.trim(), s.min_level));
+            }
         }
-        parts.push(("skills", sum / a.required_skills.len() as i64, words.join(", ")));
+        parts.push(("skills", sum / a.required_skills.len() as i64, said.join(", ")));
     }
     if !a.desired_skills.is_empty() {
         let mut sum = 0;
@@ -262,21 +371,25 @@ pub fn fit(p: &Person, a: &Ask<'_>, today: Date) -> Fit {
             }
         }
         let n = a.desired_skills.len() as i64;
-        parts.push(("desired_skills", sum / n, format!("{has} of {n} desired skills at the level hoped for")));
+        parts.push((
+            "desired_skills",
+            sum / n,
+            say!(words, "{has} of {n} desired skills at the level hoped for"),
+        ));
     }
     if let Some(tz) = a.time_zone
-        && let Some(shared) = zones::shared_minutes(&p.time_zone, tz, a.span.start)
+        && let Some(shared) = zones::shared_minutes(&p.profile.time_zone, tz, a.span.start)
     {
         parts.push((
             "time_zone",
             shared * 1_000 / zones::WORKDAY_MINUTES,
-            format!("{} of the working day shared with {tz}", hours_text(shared)),
+            say!(words, "{} of the working day shared with {tz}", hours_text(shared)),
         ));
     }
     parts.push(match (p.on_project, p.on_account) {
-        (true, _) => ("continuity", 1_000, "already on this project".into()),
-        (false, true) => ("continuity", 700, "has worked for this account".into()),
-        _ => ("continuity", 0, "new to this account".into()),
+        (true, _) => ("continuity", 1_000, say!(words, "already on this project")),
+        (false, true) => ("continuity", 700, say!(words, "has worked for this account")),
+        _ => ("continuity", 0, say!(words, "new to this account")),
     });
     let (mut covered, mut weeks) = (0, 0);
     for (w, need) in p.weeks.iter().zip(&a.load) {
@@ -288,37 +401,49 @@ pub fn fit(p: &Person, a: &Ask<'_>, today: Date) -> Fit {
     if weeks > 0 {
         let score = covered / weeks;
         let detail = if score == 1_000 {
-            "free every week, soft bookings counted".to_string()
+            say!(words, "free for all of it, soft bookings counted")
         } else {
-            format!("{} % of the hours free once soft bookings count", score / 10)
+            say!(words, "{} % of the hours free once soft bookings count", score / 10)
         };
         parts.push(("availability", score, detail));
     }
     let capacity: i64 = p.weeks.iter().map(|w| w.capacity).sum();
     let before = crate::ratio::basis_points(p.billable_booked, capacity);
     let after = crate::ratio::basis_points(p.billable_booked + if a.billable { a.minutes() } else { 0 }, capacity);
+    let target_bp = p.profile.target_bp;
     let effect = match (before, after) {
-        (Some(b), Some(x)) => format!("{} → {} vs {} target", percent(b), percent(x), percent(p.target_bp)),
-        _ => "no capacity over the dates".into(),
+        (Some(b), Some(x)) if target_bp > 0 => {
+            say!(
+                words,
+                "{} → {} vs {} target",
+                percent(b),
+                percent(x),
+                percent(target_bp)
+            )
+        }
+        (Some(b), Some(x)) => say!(words, "{} → {} (no billable target)", percent(b), percent(x)),
+        _ => say!(words, "no capacity over the dates"),
     };
-    if let Some(x) = after {
-        let target = p.target_bp.max(1);
-        let score = (1_000 - (x - target).abs() * 1_000 / target).max(0);
+    // Someone without a target (a partner's consultant) is not moved toward one.
+    if let Some(x) = after
+        && target_bp > 0
+    {
+        let score = (1_000 - (x - target_bp).abs() * 1_000 / target_bp).max(0);
         parts.push(("utilization", score, effect.clone()));
     }
     let asked: Vec<&RequiredSkill> = a.required_skills.iter().chain(a.desired_skills).collect();
     if !asked.is_empty() {
         let grows = asked.iter().find(|s| level_of(p, &s.skill).is_some_and(|(_, g)| g));
         parts.push(match grows {
-            Some(s) => ("growth", 1_000, format!("wants to grow in {}", s.skill.trim())),
-            None => ("growth", 0, "no growth area in the work".into()),
+            Some(s) => ("growth", 1_000, say!(words, "wants to grow in {}", s.skill.trim())),
+            None => ("growth", 0, say!(words, "no growth area in the work")),
         });
     }
-    let days = (today - p.employment_start).whole_days().max(0);
+    let days = (today - p.profile.employment_start).whole_days().max(0);
     parts.push((
         "tenure",
         (days * 1_000 / (5 * 365)).min(1_000),
-        format!("{:.1} years with the company", days as f64 / 365.25),
+        say!(words, "{:.1} years with the company", days as f64 / 365.25),
     ));
 
     let total: i64 = parts
@@ -348,7 +473,7 @@ pub fn fit(p: &Person, a: &Ask<'_>, today: Date) -> Fit {
         parts: scored,
         utilization_before_bp: before,
         utilization_after_bp: after,
-        target_bp: p.target_bp,
+        target_bp,
         effect,
     }
 }
@@ -375,14 +500,18 @@ pub fn behind(lower: &Fit, upper: &Fit, upper_name: &str) -> String {
             })
         })
         .collect();
-    losses.sort_by(|a, b| b.0.cmp(&a.0));
+    losses.sort_by_key(|l| std::cmp::Reverse(l.0));
     let why: Vec<String> = losses.into_iter().take(3).map(|(_, w)| w).collect();
     let head = format!(
         "below {upper_name} ({:.2} vs {:.2})",
         lower.score_milli as f64 / 1_000.0,
         upper.score_milli as f64 / 1_000.0
     );
-    if why.is_empty() { format!("{head}: tied on every part, then by name") } else { format!("{head}: {}", why.join("; ")) }
+    if why.is_empty() {
+        format!("{head}: tied on every part, then by name")
+    } else {
+        format!("{head}: {}", why.join("; "))
+    }
 }
 
 #[cfg(test)]

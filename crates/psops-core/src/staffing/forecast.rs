@@ -114,7 +114,12 @@ fn row(key: String, label: String, s: &Sum, weights: (i64, i64)) -> ForecastRow 
 }
 
 /// The forecast of everyone given, grouped; `weights` are (soft, hard) in basis points.
-pub fn forecast(people: &[Booked], count: usize, group: ForecastGroup, weights: (i64, i64)) -> (Vec<ForecastRow>, ForecastRow) {
+pub fn forecast(
+    people: &[Booked],
+    count: usize,
+    group: ForecastGroup,
+    weights: (i64, i64),
+) -> (Vec<ForecastRow>, ForecastRow) {
     let empty = Sum {
         capacity: vec![0; count],
         hard: vec![0; count],
@@ -132,7 +137,9 @@ pub fn forecast(people: &[Booked], count: usize, group: ForecastGroup, weights: 
             }
             ForecastGroup::Region => (p.region.clone(), p.region.clone()),
         };
-        let g = groups.entry((label.to_lowercase(), key.clone())).or_insert_with(|| empty.clone());
+        let g = groups
+            .entry((label.to_lowercase(), key.clone()))
+            .or_insert_with(|| empty.clone());
         for s in [&mut *g, &mut all] {
             for (i, (c, h, so)) in p.weeks.iter().take(count).enumerate() {
                 s.capacity[i] += c;
@@ -192,9 +199,15 @@ mod tests {
         assert_eq!((pm.weeks[1].weighted_bp, pm.weeks_below), (Some(0), 2));
         assert_eq!(all.weeks[0].capacity, 7_200);
         let (rows, _) = forecast(&people, 2, ForecastGroup::Region, (4_000, 9_250));
-        assert_eq!(rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), ["AMER", "EMEA"]);
+        assert_eq!(
+            rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(),
+            ["AMER", "EMEA"]
+        );
         let (rows, _) = forecast(&people, 2, ForecastGroup::Person, (4_000, 9_250));
         assert_eq!(rows[0].label, "P1");
-        assert_eq!(rows[0].weeks[0].weighted_bp, Some((1_200 * 9_250 / 10_000 + 1_200 * 4_000 / 10_000) * 10_000 / 2_400));
+        assert_eq!(
+            rows[0].weeks[0].weighted_bp,
+            Some((1_200 * 9_250 / 10_000 + 1_200 * 4_000 / 10_000) * 10_000 / 2_400)
+        );
     }
 }

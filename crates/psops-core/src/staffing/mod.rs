@@ -2,11 +2,11 @@
 //! to a resource request with its reasons, and the batch optimizer that plans every open
 //! request at once.
 
-pub mod optimize;
 pub mod availability;
 pub mod fit;
-pub mod zones;
-pub mod suggest;
-pub mod store;
-pub mod planner;
 pub mod forecast;
+pub mod optimize;
+pub mod planner;
+pub mod store;
+pub mod suggest;
+pub mod zones;

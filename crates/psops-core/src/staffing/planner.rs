@@ -13,7 +13,7 @@ use time::Date;
 use utoipa::ToSchema;
 
 use super::availability::WeekLoad;
-use super::fit::{Ask, Person, checks, fit};
+use super::fit::{Ask, Person, Profile, first_failure, fit, score};
 use super::optimize::{Agent, Choice, Job, Limits, Problem, solve};
 use crate::dates::DateRange;
 use crate::people::{Function, PersonId};
@@ -24,9 +24,9 @@ use crate::{Error, Result};
 /// Someone the plan may book, over the whole horizon.
 #[derive(Debug, Clone)]
 pub struct Staff {
-    /// Their facts; `weeks` cover the horizon and `billable_booked`, `on_project` and
-    /// `on_account` are set per request from the fields below.
-    pub person: Person,
+    pub profile: Profile,
+    /// Their weeks over the whole horizon.
+    pub weeks: Vec<WeekLoad>,
     /// The roles they may fill: their function, or for a vetted partner consultant
     /// without a precise one, the roles of their track.
     pub roles: Vec<Function>,
@@ -117,8 +117,8 @@ pub struct Figures {
     /// target| over the horizon, before and after the plan, in basis points.
     pub mean_distance_before_bp: i64,
     pub mean_distance_after_bp: i64,
-    /// The optimizer's objective and its proven upper bound; the plan is within
-    /// `gap` of the best possible (1.0 = 100 %) of the value part.
+    /// The optimizer's objective and its proven upper bound: no plan can score above
+    /// `bound`, so this one is within `gap` (a share of the bound; 0.01 = 1 %) of the best.
     pub objective: i64,
     pub bound: i64,
     pub gap: f64,
@@ -155,16 +155,16 @@ fn value(o: &Open, score_milli: i64, partner: bool) -> i64 {
 
 /// The person as fitting reads them for one request: their weeks over its weeks, their
 /// billable bookings then, and their history with its project and account.
-pub fn person_for(s: &Staff, o: &Open) -> Person {
-    let range = o.first_week..o.first_week + o.load.len();
-    let weeks: Vec<WeekLoad> = s.person.weeks.get(range.clone()).map(<[WeekLoad]>::to_vec).unwrap_or_default();
+pub fn person_for<'a>(s: &'a Staff, o: &Open) -> Person<'a> {
+    let end = (o.first_week + o.load.len()).min(s.weeks.len());
+    let start = o.first_week.min(end);
     Person {
-        weeks,
-        billable_booked: s.billable.get(range).map_or(0, |b| b.iter().sum()),
+        profile: &s.profile,
+        role_fits: s.roles.contains(&o.request.fields.role),
+        weeks: &s.weeks[start..end],
+        billable_booked: s.billable.get(start..end).map_or(0, |b| b.iter().sum()),
         on_project: s.projects.contains(&o.request.fields.project_id.get()),
         on_account: o.account_id.is_some_and(|a| s.accounts.contains(&a)),
-        role_fits: s.roles.contains(&o.request.fields.role),
-        ..s.person.clone()
     }
 }
 
@@ -184,8 +184,12 @@ pub fn ask(o: &Open) -> Ask<'_> {
     }
 }
 
-/// Each able person's fit to a request, best first: (staff index, fit).
-type Able = Vec<(usize, super::fit::Fit)>;
+/// Each able person's fit score to a request, best first: (staff index, score).
+type Able = Vec<(usize, i64)>;
+
+/// The plan weighs each request's best-fitting able people, at most this many: beyond
+/// them a person fits worse than fifty others who could take it too.
+pub const OPTIONS_PER_REQUEST: usize = 50;
 
 fn mean_distance(staff: &[Staff], added: &[i64]) -> i64 {
     let mut sum = 0i64;
@@ -194,13 +198,13 @@ fn mean_distance(staff: &[Staff], added: &[i64]) -> i64 {
         if s.partner.is_some() {
             continue;
         }
-        let capacity: i64 = s.person.weeks.iter().map(|w| w.capacity).sum();
+        let capacity: i64 = s.weeks.iter().map(|w| w.capacity).sum();
         if capacity <= 0 {
             continue;
         }
         let billable: i64 = s.billable.iter().sum::<i64>() + added[i];
         let util = crate::ratio::basis_points(billable, capacity).unwrap_or(0);
-        sum += (util - s.person.target_bp).abs();
+        sum += (util - s.profile.target_bp).abs();
         n += 1;
     }
     if n == 0 { 0 } else { sum / n }
@@ -217,6 +221,7 @@ pub fn propose(
     time: Duration,
 ) -> Result<Proposal> {
     let mut able: Vec<Able> = Vec::with_capacity(open.len());
+    let mut able_total: Vec<usize> = Vec::with_capacity(open.len());
     let mut ruled_out: Vec<Vec<(&'static str, usize)>> = Vec::with_capacity(open.len());
     let mut jobs = Vec::with_capacity(open.len());
     for o in open {
@@ -228,15 +233,17 @@ pub fn propose(
                 continue;
             }
             let p = person_for(s, o);
-            match checks(&p, &a).into_iter().find(|c| !c.passed) {
-                Some(c) => match out.iter_mut().find(|(k, _)| *k == c.check) {
+            match first_failure(&p, &a) {
+                Some(c) => match out.iter_mut().find(|(k, _)| *k == c) {
                     Some(e) => e.1 += 1,
-                    None => out.push((c.check, 1)),
+                    None => out.push((c, 1)),
                 },
-                None => list.push((i, fit(&p, &a, today))),
+                None => list.push((i, score(&p, &a, today))),
             }
         }
-        list.sort_by(|x, y| y.1.score_milli.cmp(&x.1.score_milli).then(x.0.cmp(&y.0)));
+        list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+        able_total.push(list.len());
+        list.truncate(OPTIONS_PER_REQUEST);
         jobs.push(Job {
             hard: o.request.fields.booking == Booking::Hard,
             first_week: o.first_week,
@@ -245,7 +252,7 @@ pub fn propose(
                 .iter()
                 .map(|(i, f)| Choice {
                     agent: *i as u32,
-                    value: value(o, f.score_milli, staff[*i].partner.is_some()),
+                    value: value(o, *f, staff[*i].partner.is_some()),
                     scale: 1,
                 })
                 .collect(),
@@ -256,12 +263,16 @@ pub fn propose(
     let agents: Vec<Agent> = staff
         .iter()
         .map(|s| {
-            let capacity: i64 = s.person.weeks.iter().map(|w| w.capacity).sum();
-            let target = capacity * s.person.target_bp / 10_000;
+            let capacity: i64 = s.weeks.iter().map(|w| w.capacity).sum();
+            let target = capacity * s.profile.target_bp / 10_000;
             Agent {
-                free: s.person.weeks.iter().map(|w| w.free()).collect(),
+                free: s.weeks.iter().map(|w| w.free()).collect(),
                 // A partner consultant has no target of ours: they are charged nothing.
-                target_left: if s.partner.is_some() { capacity } else { target - s.billable.iter().sum::<i64>() },
+                target_left: if s.partner.is_some() {
+                    capacity
+                } else {
+                    target - s.billable.iter().sum::<i64>()
+                },
             }
         })
         .collect();
@@ -302,36 +313,36 @@ pub fn propose(
                     added[a] += o.load.iter().sum::<i64>();
                 }
                 let rank = able[j].iter().position(|(i, _)| *i == a).unwrap_or(0);
-                let chosen = &able[j][rank].1;
+                let chosen = fit(&person_for(s, o), &ask(o), today);
                 let mut parts: Vec<&super::fit::Part> = chosen.parts.iter().filter(|p| p.score_milli >= 700).collect();
-                parts.sort_by(|x, y| y.weighted().cmp(&x.weighted()));
+                parts.sort_by_key(|x| std::cmp::Reverse(x.weighted()));
                 let strong: Vec<String> = parts.iter().take(3).map(|p| p.detail.clone()).collect();
                 let mut why = format!(
                     "fit {:.2}, {} of {} able",
                     chosen.score_milli as f64 / 1_000.0,
                     ordinal(rank + 1),
-                    able[j].len()
+                    able_total[j]
                 );
                 if !strong.is_empty() {
                     why.push_str(&format!(": {}", strong.join("; ")));
                 }
                 // Someone who fits better (not merely as well) went elsewhere or stayed
                 // free: say which.
-                if rank > 0 && able[j][0].1.score_milli > chosen.score_milli {
-                    let (better, bf) = &able[j][0];
-                    let went = taken_by.get(better).and_then(|js| js.first()).map(|k| &open[*k]);
+                if rank > 0 && able[j][0].1 > chosen.score_milli {
+                    let (better, best) = able[j][0];
+                    let went = taken_by.get(&better).and_then(|js| js.first()).map(|k| &open[*k]);
                     why.push_str(&match went {
                         Some(w) => format!(
                             ". {} fits better ({:.2}) and is planned for {} on {}",
-                            staff[*better].person.name,
-                            bf.score_milli as f64 / 1_000.0,
+                            staff[better].profile.name,
+                            best as f64 / 1_000.0,
                             crate::code::Code::code(&w.request.fields.role).replace('_', " "),
                             w.project_name
                         ),
                         None => format!(
                             ". {} fits better ({:.2}) but would go over their target or capacity",
-                            staff[*better].person.name,
-                            bf.score_milli as f64 / 1_000.0
+                            staff[better].profile.name,
+                            best as f64 / 1_000.0
                         ),
                     });
                 }
@@ -348,8 +359,8 @@ pub fn propose(
                     start_date: o.span.start,
                     end_date: o.span.end,
                     minutes: o.load.iter().sum(),
-                    person_id: s.person.person_id,
-                    name: s.person.name.clone(),
+                    person_id: s.profile.person_id,
+                    name: s.profile.name.clone(),
                     partner_name: s.partner.as_ref().map(|p| p.1.clone()),
                     score_milli: chosen.score_milli,
                     effect: chosen.effect.clone(),
@@ -358,7 +369,10 @@ pub fn propose(
             }
             None => {
                 let reason = if able[j].is_empty() {
-                    let parts: Vec<String> = ruled_out[j].iter().map(|(c, n)| format!("{n} by {}", c.replace('_', " "))).collect();
+                    let parts: Vec<String> = ruled_out[j]
+                        .iter()
+                        .map(|(c, n)| format!("{n} by {}", c.replace('_', " ")))
+                        .collect();
                     if parts.is_empty() {
                         "no one of the role".to_string()
                     } else {
@@ -375,7 +389,7 @@ pub fn propose(
                     if room == 0 {
                         format!(
                             "{} pass every check, but soft bookings already take the room they have",
-                            able[j].len()
+                            able_total[j]
                         )
                     } else {
                         format!(
@@ -395,20 +409,27 @@ pub fn propose(
             }
         }
     }
-    let hard_requests = open.iter().filter(|o| o.request.fields.booking == Booking::Hard).count();
+    let hard_requests = open
+        .iter()
+        .filter(|o| o.request.fields.booking == Booking::Hard)
+        .count();
     let hard_filled = plan.figures.hard_filled;
     let figures = Figures {
         requests: open.len(),
         hard_requests,
         filled: lines.len(),
         hard_filled,
-        hard_fill_bp: if hard_requests == 0 { 10_000 } else { (hard_filled * 10_000 / hard_requests) as i64 },
+        hard_fill_bp: (hard_filled * 10_000).checked_div(hard_requests).map_or(10_000, |bp| bp as i64),
         minutes_filled: plan.figures.minutes_filled,
         mean_distance_before_bp: mean_distance(staff, &vec![0; staff.len()]),
         mean_distance_after_bp: mean_distance(staff, &added),
         objective: plan.objective,
         bound: plan.bound,
-        gap: (plan.value_gap() * 10_000.0).round() / 10_000.0,
+        gap: if plan.bound > 0 {
+            ((plan.bound - plan.objective) as f64 / plan.bound as f64 * 10_000.0).round() / 10_000.0
+        } else {
+            0.0
+        },
         optimal: plan.optimal,
         millis,
     };

@@ -9,29 +9,25 @@ const TODAY: Date = date!(2026 - 02 - 20);
 
 fn staff(id: i64, name: &str, kubernetes: i64, hard: i64, partner: bool) -> Staff {
     Staff {
-        person: Person {
+        profile: Profile {
             person_id: Id::new(id),
             name: name.into(),
-            role_fits: true,
             region: "EMEA".into(),
             time_zone: "Europe/Berlin".into(),
             employment_start: date!(2020 - 01 - 01),
             employment_end: None,
             skills: vec![("kubernetes".into(), kubernetes, false)],
             certifications: vec![],
-            weeks: vec![
-                WeekLoad {
-                    capacity: 2_400,
-                    hard,
-                    soft: 0,
-                };
-                4
-            ],
-            billable_booked: 0,
-            target_bp: 7_000,
-            on_project: false,
-            on_account: false,
+            target_bp: if partner { 0 } else { 7_000 },
         },
+        weeks: vec![
+            WeekLoad {
+                capacity: 2_400,
+                hard,
+                soft: 0,
+            };
+            4
+        ],
         roles: vec![Function::Engineer],
         billable: vec![hard; 4],
         partner: partner.then(|| (Id::new(9), "Meridian".to_string())),
@@ -41,8 +37,11 @@ fn staff(id: i64, name: &str, kubernetes: i64, hard: i64, partner: bool) -> Staf
 }
 
 fn open(id: i64, booking: Booking, level: i64, per_week: i64, weeks: usize) -> Open {
-    let span = DateRange::new(date!(2026 - 03 - 02), date!(2026 - 03 - 02) + time::Duration::days(7 * weeks as i64 - 3))
-        .expect("span");
+    let span = DateRange::new(
+        date!(2026 - 03 - 02),
+        date!(2026 - 03 - 02) + time::Duration::days(7 * weeks as i64 - 3),
+    )
+    .expect("span");
     Open {
         request: ResourceRequest {
             id: Id::new(id),
@@ -88,19 +87,38 @@ fn run(staff: &[Staff], open: &[Open]) -> Proposal {
         from: date!(2026 - 03 - 01),
         to: date!(2026 - 03 - 31),
     };
-    propose(w, date!(2026 - 03 - 02), 4, staff, open, TODAY, Duration::from_millis(200)).expect("plan")
+    propose(
+        w,
+        date!(2026 - 03 - 02),
+        4,
+        staff,
+        open,
+        TODAY,
+        Duration::from_millis(200),
+    )
+    .expect("plan")
 }
 
 #[test]
 fn hard_requests_are_filled_first_and_capacity_is_never_exceeded() {
     // One engineer with 40 h free; a soft and a hard request of 30 h a week each.
     let s = [staff(1, "Ada", 4, 0, false)];
-    let p = run(&s, &[open(1, Booking::Soft, 3, 1_800, 4), open(2, Booking::Hard, 3, 1_800, 4)]);
+    let p = run(
+        &s,
+        &[open(1, Booking::Soft, 3, 1_800, 4), open(2, Booking::Hard, 3, 1_800, 4)],
+    );
     assert_eq!(p.lines.len(), 1);
     assert_eq!(p.lines[0].request_id, Id::new(2), "the hard one");
-    assert_eq!((p.figures.hard_requests, p.figures.hard_filled, p.figures.hard_fill_bp), (1, 1, 10_000));
+    assert_eq!(
+        (p.figures.hard_requests, p.figures.hard_filled, p.figures.hard_fill_bp),
+        (1, 1, 10_000)
+    );
     assert_eq!(p.unfilled[0].request_id, Id::new(1));
-    assert!(p.unfilled[0].reason.contains("could take it alone"), "{}", p.unfilled[0].reason);
+    assert!(
+        p.unfilled[0].reason.contains("could take it alone"),
+        "{}",
+        p.unfilled[0].reason
+    );
     assert!(p.figures.bound >= p.figures.objective);
 }
 
@@ -109,7 +127,10 @@ fn the_unfillable_say_what_ruled_everyone_out() {
     let s = [staff(1, "Ada", 2, 0, false), staff(2, "Bo", 5, 2_400, false)];
     let p = run(&s, &[open(1, Booking::Hard, 3, 600, 4)]);
     assert!(p.lines.is_empty());
-    assert_eq!(p.unfilled[0].reason, "no one passes every check (ruled out: 1 by skill, 1 by capacity)");
+    assert_eq!(
+        p.unfilled[0].reason,
+        "no one passes every check (ruled out: 1 by skill, 1 by capacity)"
+    );
 }
 
 #[test]
@@ -117,7 +138,10 @@ fn partners_take_only_what_no_one_internal_can() {
     let s = [staff(1, "Ada", 4, 0, false), staff(2, "Pat", 5, 0, true)];
     let p = run(&s, &[open(1, Booking::Hard, 3, 1_200, 4)]);
     assert_eq!(p.lines[0].name, "Ada", "internal first, though Pat's skills fit better");
-    let p = run(&s, &[open(1, Booking::Hard, 3, 1_200, 4), open(2, Booking::Hard, 3, 1_800, 4)]);
+    let p = run(
+        &s,
+        &[open(1, Booking::Hard, 3, 1_200, 4), open(2, Booking::Hard, 3, 1_800, 4)],
+    );
     assert_eq!(p.figures.hard_filled, 2);
     let pat = p.lines.iter().find(|l| l.name == "Pat").expect("Pat takes the other");
     assert!(pat.why.contains("A partner consultant"), "{}", pat.why);
@@ -128,7 +152,10 @@ fn partners_take_only_what_no_one_internal_can() {
 fn a_second_choice_says_where_the_first_went() {
     let s = [staff(1, "Ada", 5, 0, false), staff(2, "Bo", 4, 0, false)];
     // Ada fits both better, but can take only one of two 30 h requests.
-    let p = run(&s, &[open(1, Booking::Hard, 3, 1_800, 4), open(2, Booking::Hard, 3, 1_800, 4)]);
+    let p = run(
+        &s,
+        &[open(1, Booking::Hard, 3, 1_800, 4), open(2, Booking::Hard, 3, 1_800, 4)],
+    );
     assert_eq!(p.figures.hard_filled, 2);
     let bo = p.lines.iter().find(|l| l.name == "Bo").expect("Bo");
     assert!(bo.why.starts_with("fit "), "{}", bo.why);

@@ -240,11 +240,20 @@ pub trait StaffingStore: Send + Sync {
     async fn availability(&self, q: &AvailabilityQuery, today: Date) -> Result<Availability>;
     /// The batch plan for the open, unstaffed requests starting in the window; nothing is
     /// written. The optimizer runs for at most `time`.
-    async fn plan(&self, window: super::planner::Window, today: Date, time: std::time::Duration) -> Result<super::planner::Proposal>;
+    async fn plan(
+        &self,
+        window: super::planner::Window,
+        today: Date,
+        time: std::time::Duration,
+    ) -> Result<super::planner::Proposal>;
     /// Books the picks, all in one transaction or none.
     async fn accept(&self, ctx: &WriteCtx, accept: &Accept) -> Result<Vec<Booked>>;
     /// The coming weeks' billable utilization from hard and soft bookings, weighted.
-    async fn utilization_forecast(&self, q: &ForecastQuery, today: Date) -> Result<super::forecast::UtilizationForecast>;
+    async fn utilization_forecast(
+        &self,
+        q: &ForecastQuery,
+        today: Date,
+    ) -> Result<super::forecast::UtilizationForecast>;
     /// A person's bookings and weeks, `weeks` weeks from the week of `from`.
     async fn bookings_of(&self, person: PersonId, from: Date, weeks: usize) -> Result<PersonBookings>;
     /// Resource requests across projects, a page at a time.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use time::Date;
 use utoipa::ToSchema;
 
-use super::fit::{Ask, Check, Fit, Person, behind, checks, fit};
+use super::fit::{Ask, Check, Fit, Person, behind, checks, first_failure, fit, score};
 use crate::people::{Function, PersonId};
 use crate::plan::ResourceRequestId;
 use crate::projects::ProjectId;
@@ -78,32 +78,30 @@ pub struct Head {
     pub role: Function,
 }
 
-fn ranked(people: Vec<Person>, ask: &Ask<'_>, today: Date, excluded: &mut Vec<Excluded>) -> Vec<Suggestion> {
-    let mut able: Vec<(Person, Vec<Check>, Fit)> = Vec::new();
+fn ranked(people: Vec<Person<'_>>, ask: &Ask<'_>, today: Date, excluded: &mut Vec<Excluded>) -> Vec<Suggestion> {
+    // Judged and scored without words first; only those listed are explained.
+    let mut able: Vec<(Person<'_>, i64)> = Vec::new();
     for p in people {
-        let c = checks(&p, ask);
-        match c.iter().find(|c| !c.passed) {
-            Some(first) => match excluded.iter_mut().find(|e| e.check == first.check) {
+        match first_failure(&p, ask) {
+            Some(first) => match excluded.iter_mut().find(|e| e.check == first) {
                 Some(e) => e.count += 1,
-                None => excluded.push(Excluded {
-                    check: first.check,
-                    count: 1,
-                }),
+                None => excluded.push(Excluded { check: first, count: 1 }),
             },
             None => {
-                let f = fit(&p, ask, today);
-                able.push((p, c, f));
+                let s = score(&p, ask, today);
+                able.push((p, s));
             }
         }
     }
     able.sort_by(|a, b| {
-        b.2.score_milli
-            .cmp(&a.2.score_milli)
-            .then_with(|| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()))
-            .then(a.0.person_id.cmp(&b.0.person_id))
+        b.1.cmp(&a.1)
+            .then_with(|| a.0.profile.name.to_lowercase().cmp(&b.0.profile.name.to_lowercase()))
+            .then(a.0.profile.person_id.cmp(&b.0.profile.person_id))
     });
     let mut out: Vec<Suggestion> = Vec::with_capacity(able.len().min(LISTED));
-    for (i, (p, c, f)) in able.into_iter().take(LISTED).enumerate() {
+    for (i, (p, _)) in able.into_iter().take(LISTED).enumerate() {
+        let c = checks(&p, ask);
+        let f = fit(&p, ask, today);
         let free_minutes = p
             .weeks
             .iter()
@@ -113,8 +111,8 @@ fn ranked(people: Vec<Person>, ask: &Ask<'_>, today: Date, excluded: &mut Vec<Ex
             .sum();
         let behind = out.last().map(|above: &Suggestion| behind(&f, &above.fit, &above.name));
         out.push(Suggestion {
-            person_id: p.person_id,
-            name: p.name,
+            person_id: p.profile.person_id,
+            name: p.profile.name.clone(),
             partner_id: None,
             partner_name: None,
             rank: i + 1,
@@ -133,8 +131,8 @@ fn ranked(people: Vec<Person>, ask: &Ask<'_>, today: Date, excluded: &mut Vec<Ex
 pub fn suggest(
     head: Head,
     ask: &Ask<'_>,
-    internal: Vec<Person>,
-    partners: Vec<(Person, (crate::partners::PartnerId, String))>,
+    internal: Vec<Person<'_>>,
+    partners: Vec<(Person<'_>, (crate::partners::PartnerId, String))>,
     today: Date,
 ) -> Suggestions {
     let considered = internal.len();
@@ -142,7 +140,7 @@ pub fn suggest(
     let internal_ranked = ranked(internal, ask, today, &mut excluded);
     let able = excluded_total(considered, &excluded);
     let mut of: std::collections::HashMap<PersonId, (crate::partners::PartnerId, String)> =
-        partners.iter().map(|(p, o)| (p.person_id, o.clone())).collect();
+        partners.iter().map(|(p, o)| (p.profile.person_id, o.clone())).collect();
     let mut ignored = Vec::new();
     let mut partner_ranked = ranked(partners.into_iter().map(|(p, _)| p).collect(), ask, today, &mut ignored);
     for s in &mut partner_ranked {
@@ -155,10 +153,18 @@ pub fn suggest(
     let role = crate::code::Code::code(&head.role).replace('_', " ");
     let put = partner_ranked.len();
     let summary = match (able, put) {
-        (0, 0) => format!("none of the {considered} internal people in the {role} role can take it, and no vetted partner consultant can"),
-        (0, 1) => format!("none of the {considered} internal people in the {role} role can take it: 1 vetted partner consultant is put forward"),
-        (0, k) => format!("none of the {considered} internal people in the {role} role can take it: {k} vetted partner consultants are put forward"),
-        (n, _) => format!("{n} of the {considered} internal people in the {role} role can take it; partners are put forward only when none can"),
+        (0, 0) => format!(
+            "none of the {considered} internal people in the {role} role can take it, and no vetted partner consultant can"
+        ),
+        (0, 1) => format!(
+            "none of the {considered} internal people in the {role} role can take it: 1 vetted partner consultant is put forward"
+        ),
+        (0, k) => format!(
+            "none of the {considered} internal people in the {role} role can take it: {k} vetted partner consultants are put forward"
+        ),
+        (n, _) => format!(
+            "{n} of the {considered} internal people in the {role} role can take it; partners are put forward only when none can"
+        ),
     };
     Suggestions {
         request_id: head.request_id,

@@ -5,28 +5,37 @@ use crate::Id;
 use crate::dates::DateRange;
 use crate::plan::RequiredSkill;
 use crate::staffing::availability::WeekLoad;
+use crate::staffing::fit::Profile;
 
-fn person(id: i64, name: &str, kubernetes: i64, hard: i64) -> Person {
-    Person {
+fn person(id: i64, name: &str, kubernetes: i64, hard: i64) -> (Profile, Vec<WeekLoad>, i64) {
+    let profile = Profile {
         person_id: Id::new(id),
         name: name.into(),
-        role_fits: true,
         region: "EMEA".into(),
         time_zone: "Europe/Berlin".into(),
         employment_start: date!(2020 - 01 - 01),
         employment_end: None,
         skills: vec![("kubernetes".into(), kubernetes, false)],
         certifications: vec![],
-        weeks: vec![
-            WeekLoad {
-                capacity: 2_400,
-                hard,
-                soft: 0,
-            };
-            2
-        ],
-        billable_booked: hard * 2,
         target_bp: 7_000,
+    };
+    let weeks = vec![
+        WeekLoad {
+            capacity: 2_400,
+            hard,
+            soft: 0,
+        };
+        2
+    ];
+    (profile, weeks, hard * 2)
+}
+
+fn view(p: &(Profile, Vec<WeekLoad>, i64)) -> Person<'_> {
+    Person {
+        profile: &p.0,
+        role_fits: true,
+        weeks: &p.1,
+        billable_booked: p.2,
         on_project: false,
         on_account: false,
     }
@@ -40,7 +49,7 @@ fn head() -> Head {
     }
 }
 
-fn run(internal: Vec<Person>, partners: Vec<Person>) -> Suggestions {
+fn run(internal: Vec<(Profile, Vec<WeekLoad>, i64)>, partners: Vec<(Profile, Vec<WeekLoad>, i64)>) -> Suggestions {
     let skills = [RequiredSkill {
         skill: "Kubernetes".into(),
         min_level: 3,
@@ -56,8 +65,17 @@ fn run(internal: Vec<Person>, partners: Vec<Person>) -> Suggestions {
         time_zone: None,
         max_hours_apart: None,
     };
-    let partners = partners.into_iter().map(|p| (p, (Id::new(9), "Meridian".to_string()))).collect();
-    suggest(head(), &ask, internal, partners, date!(2026 - 03 - 01))
+    let partners = partners
+        .iter()
+        .map(|p| (view(p), (Id::new(9), "Meridian".to_string())))
+        .collect();
+    suggest(
+        head(),
+        &ask,
+        internal.iter().map(view).collect(),
+        partners,
+        date!(2026 - 03 - 01),
+    )
 }
 
 #[test]
@@ -87,12 +105,19 @@ fn the_able_are_ranked_by_fit_with_the_runner_up_explained() {
     assert_eq!(s.partners.len(), 1);
     assert!(!s.partners[0].suggested);
     assert_eq!(s.partners[0].partner_name.as_deref(), Some("Meridian"));
-    assert!(s.summary.starts_with("2 of the 4 internal people in the engineer role"), "{}", s.summary);
+    assert!(
+        s.summary.starts_with("2 of the 4 internal people in the engineer role"),
+        "{}",
+        s.summary
+    );
 }
 
 #[test]
 fn partners_are_put_forward_only_when_no_one_internal_can() {
-    let s = run(vec![person(1, "Novice Nia", 2, 0)], vec![person(5, "Partner Pat", 4, 0)]);
+    let s = run(
+        vec![person(1, "Novice Nia", 2, 0)],
+        vec![person(5, "Partner Pat", 4, 0)],
+    );
     assert_eq!(s.able, 0);
     assert!(s.partners[0].suggested);
     assert_eq!(

@@ -11,7 +11,12 @@ pub const WORKDAY_MINUTES: i64 = 8 * 60;
 /// does not know.
 pub fn offset_minutes(zone: &str, on: Date) -> Option<i64> {
     let tz = jiff::tz::TimeZone::get(zone).ok()?;
-    let day = jiff::civil::Date::new(i16::try_from(on.year()).ok()?, u8::from(on.month()) as i8, on.day() as i8).ok()?;
+    let day = jiff::civil::Date::new(
+        i16::try_from(on.year()).ok()?,
+        u8::from(on.month()) as i8,
+        on.day() as i8,
+    )
+    .ok()?;
     let zoned = day.at(12, 0, 0, 0).to_zoned(tz).ok()?;
     Some(i64::from(zoned.offset().seconds()) / 60)
 }

@@ -1,6 +1,5 @@
 //! Partner onboarding, contacts, people's skills and certifications, and vetting in SQL.
 
-mod candidates;
 mod onboarding;
 mod records;
 pub(crate) mod report;

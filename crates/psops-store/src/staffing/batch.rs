@@ -8,7 +8,7 @@ use psops_core::plan::ResourceRequest;
 use psops_core::projects::Project;
 use psops_core::rule::Rule;
 use psops_core::staffing::availability::{MAX_WEEKS, monday, weeks as weeks_of};
-use psops_core::staffing::planner::{Open, Proposal, Window, propose};
+use psops_core::staffing::planner::{Open, Proposal, Unfilled, Window, propose};
 use psops_core::staffing::store::{Accept, BookRequest, Booked, MAX_PICKS};
 use psops_core::store::WriteCtx;
 use psops_core::{Error, FieldError, Result};
@@ -22,7 +22,11 @@ fn window_checked(w: Window) -> Result<()> {
         return Err(Error::invalid("to", Rule::AfterStart, "to must be on or after from"));
     }
     if (w.to - w.from).whole_days() > 366 {
-        return Err(Error::invalid("to", Rule::Range, "a plan covers at most a year of request starts"));
+        return Err(Error::invalid(
+            "to",
+            Rule::Range,
+            "a plan covers at most a year of request starts",
+        ));
     }
     Ok(())
 }
@@ -31,8 +35,13 @@ pub(crate) async fn plan(db: &Db, window: Window, today: Date, time: Duration) -
     window_checked(window)?;
     let mut q = table::<ResourceRequest>().select();
     q.push(" AND archived_at IS NULL AND status = 'open' AND person_id IS NULL ORDER BY id");
-    let requests: Vec<ResourceRequest> =
-        db.pools.all(q).await?.iter().map(<ResourceRequest as crate::record::Stored>::read).collect::<Result<_>>()?;
+    let requests: Vec<ResourceRequest> = db
+        .pools
+        .all(q)
+        .await?
+        .iter()
+        .map(<ResourceRequest as crate::record::Stored>::read)
+        .collect::<Result<_>>()?;
     let mut q = table::<Project>().select();
     q.push(" AND archived_at IS NULL");
     let projects: HashMap<i64, Project> = db
@@ -44,11 +53,30 @@ pub(crate) async fn plan(db: &Db, window: Window, today: Date, time: Duration) -
         .collect::<Result<_>>()?;
     let first = monday(window.from);
     let mut open: Vec<Open> = Vec::new();
+    let mut blocked: Vec<Unfilled> = Vec::new();
     for r in requests {
-        let Some(project) = projects.get(&r.fields.project_id.get()) else { continue };
+        let Some(project) = projects.get(&r.fields.project_id.get()) else {
+            continue;
+        };
         // Requests without dates, or starting outside the window, are not planned.
-        let Ok(o) = super::suggest::open_of(r, project, first) else { continue };
+        let Ok(o) = super::suggest::open_of(r, project, first) else {
+            continue;
+        };
         if o.span.start < window.from || o.span.start > window.to || o.first_week + o.load.len() > MAX_WEEKS {
+            continue;
+        }
+        // One that cannot be booked as it stands is listed as left open, with why.
+        if let Some(psops_core::Error::Invalid(e)) = super::suggest::outside_project(o.span, project) {
+            let f = &o.request.fields;
+            blocked.push(Unfilled {
+                request_id: o.request.id,
+                project_name: o.project_name.clone(),
+                role: f.role,
+                booking: f.booking,
+                priority: f.priority,
+                start_date: o.span.start,
+                reason: e.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "),
+            });
             continue;
         }
         open.push(o);
@@ -57,9 +85,16 @@ pub(crate) async fn plan(db: &Db, window: Window, today: Date, time: Duration) -
     let weeks = weeks_of(first, count);
     let staff = super::suggest::staff(db, &weeks, None, None, None, today).await?;
     let n = weeks.len();
-    tokio::task::spawn_blocking(move || propose(window, first, n, &staff, &open, today, time))
+    let mut plan = tokio::task::spawn_blocking(move || propose(window, first, n, &staff, &open, today, time))
         .await
-        .map_err(|e| Error::Internal(format!("the staffing plan stopped: {e}")))?
+        .map_err(|e| Error::Internal(format!("the staffing plan stopped: {e}")))??;
+    plan.figures.requests += blocked.len();
+    plan.figures.hard_requests += blocked.iter().filter(|u| u.booking == psops_core::plan::Booking::Hard).count();
+    plan.figures.hard_fill_bp = (plan.figures.hard_filled * 10_000)
+        .checked_div(plan.figures.hard_requests)
+        .map_or(10_000, |bp| bp as i64);
+    plan.unfilled.extend(blocked);
+    Ok(plan)
 }
 
 /// Names a pick's refusal after the pick, so the caller knows which line failed.
@@ -82,7 +117,11 @@ fn of_pick(i: usize, e: Error) -> Error {
 
 pub(crate) async fn accept(db: &Db, ctx: &WriteCtx, a: &Accept) -> Result<Vec<Booked>> {
     if a.picks.is_empty() || a.picks.len() > MAX_PICKS {
-        return Err(Error::invalid("picks", Rule::Range, "accept from 1 to 2000 picks at once"));
+        return Err(Error::invalid(
+            "picks",
+            Rule::Range,
+            "accept from 1 to 2000 picks at once",
+        ));
     }
     let mut seen = std::collections::HashSet::new();
     for (i, p) in a.picks.iter().enumerate() {
@@ -106,7 +145,11 @@ pub(crate) async fn accept(db: &Db, ctx: &WriteCtx, a: &Accept) -> Result<Vec<Bo
             person_id: p.person_id,
             booking: None,
         };
-        out.push(super::book::book_in(&mut tx, ctx, &request, &b).await.map_err(|e| of_pick(i, e))?);
+        out.push(
+            super::book::book_in(&mut tx, ctx, &request, &b)
+                .await
+                .map_err(|e| of_pick(i, e))?,
+        );
     }
     tx.commit().await?;
     Ok(out)

@@ -38,11 +38,17 @@ pub(crate) async fn book_in(tx: &mut Tx, ctx: &WriteCtx, request: &ResourceReque
     let person = live::<Person>(tx, b.person_id, "person_id", "person").await?;
     let project: Project = table::<Project>().get(tx, request.fields.project_id.get(), "").await?;
     let span = super::suggest::span_of(request, &project)?;
+    if let Some(e) = super::suggest::outside_project(span, &project) {
+        return Err(e);
+    }
     if !(person.fields.employed_on(span.start) && person.fields.employed_on(span.end)) {
         return Err(Error::invalid(
             "person_id",
             Rule::Employment,
-            format!("{} is not employed from {} to {}, the request's dates", person.fields.name, span.start, span.end),
+            format!(
+                "{} is not employed from {} to {}, the request's dates",
+                person.fields.name, span.start, span.end
+            ),
         ));
     }
     let booking = b.booking.unwrap_or(request.fields.booking);
@@ -60,7 +66,11 @@ pub(crate) async fn book_in(tx: &mut Tx, ctx: &WriteCtx, request: &ResourceReque
             })
         }
         Booking::Hard => {
-            let per_week = weekly_minutes(request.fields.minutes.get(), request.fields.minutes_per_week.map(|m| m.get()), span);
+            let per_week = weekly_minutes(
+                request.fields.minutes.get(),
+                request.fields.minutes_per_week.map(|m| m.get()),
+                span,
+            );
             let assignment = AssignmentFields {
                 person_id: b.person_id,
                 project_id: request.fields.project_id,

@@ -23,10 +23,14 @@ pub(crate) type Certifications = HashMap<i64, Vec<(String, Date, Option<Date>)>>
 
 /// The people not archived: `role`'s and every partner's consultant, or everyone.
 pub(crate) async fn named(db: &Db, role: Option<&str>) -> Result<HashMap<i64, Named>> {
-    let mut q = sql("SELECT p.id, p.name, p.time_zone, p.employment_start, p.employment_end, pa.name AS partner_name \
-         FROM people p LEFT JOIN partners pa ON pa.id = p.partner_id WHERE p.archived_at IS NULL");
+    let mut q = sql(
+        "SELECT p.id, p.name, p.time_zone, p.employment_start, p.employment_end, pa.name AS partner_name \
+         FROM people p LEFT JOIN partners pa ON pa.id = p.partner_id WHERE p.archived_at IS NULL",
+    );
     if let Some(role) = role {
-        q.push(" AND (p.function = ").push_bind(role.to_string()).push(" OR p.partner_id IS NOT NULL)");
+        q.push(" AND (p.function = ")
+            .push_bind(role.to_string())
+            .push(" OR p.partner_id IS NOT NULL)");
     }
     let mut out = HashMap::new();
     for r in db.pools.all(q).await? {
@@ -61,7 +65,8 @@ pub(crate) async fn skills(db: &Db, only: Option<&[String]>) -> Result<Skills> {
     if only.is_some_and(<[String]>::is_empty) {
         return Ok(out);
     }
-    let mut q = sql("SELECT person_id, LOWER(skill) AS skill, level, growth FROM person_skills WHERE archived_at IS NULL");
+    let mut q =
+        sql("SELECT person_id, LOWER(skill) AS skill, level, growth FROM person_skills WHERE archived_at IS NULL");
     if let Some(only) = only {
         lower_in(&mut q, "skill", only);
     }
@@ -79,8 +84,10 @@ pub(crate) async fn certifications(db: &Db, only: Option<&[String]>) -> Result<C
     if only.is_some_and(<[String]>::is_empty) {
         return Ok(out);
     }
-    let mut q = sql("SELECT person_id, LOWER(code) AS code, issued_on, expires_on FROM person_certifications \
-         WHERE archived_at IS NULL");
+    let mut q = sql(
+        "SELECT person_id, LOWER(code) AS code, issued_on, expires_on FROM person_certifications \
+         WHERE archived_at IS NULL",
+    );
     if let Some(only) = only {
         lower_in(&mut q, "code", only);
     }
@@ -99,8 +106,10 @@ pub(crate) struct History {
 }
 
 pub(crate) async fn history(db: &Db) -> Result<History> {
-    let q = sql("SELECT DISTINCT a.person_id, a.project_id, p.account_id FROM assignments a \
-         JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL");
+    let q = sql(
+        "SELECT DISTINCT a.person_id, a.project_id, p.account_id FROM assignments a \
+         JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL",
+    );
     let mut h = History {
         projects: HashMap::new(),
         accounts: HashMap::new(),

@@ -10,13 +10,13 @@ mod weeks;
 
 use async_trait::async_trait;
 use psops_core::Result;
-use psops_core::plan::{ResourceRequest, ResourceRequestId};
-use psops_core::staffing::planner::{Proposal, Window};
 use psops_core::people::PersonId;
+use psops_core::plan::{ResourceRequest, ResourceRequestId};
 use psops_core::staffing::forecast::UtilizationForecast;
+use psops_core::staffing::planner::{Proposal, Window};
 use psops_core::staffing::store::{
-    Accept, Availability, AvailabilityQuery, BookRequest, Booked, ForecastQuery, PersonBookings, Requests, RequestsQuery,
-    StaffingStore,
+    Accept, Availability, AvailabilityQuery, BookRequest, Booked, ForecastQuery, PersonBookings, Requests,
+    RequestsQuery, StaffingStore,
 };
 use psops_core::staffing::suggest::Suggestions;
 use psops_core::store::WriteCtx;

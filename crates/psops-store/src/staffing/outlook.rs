@@ -83,19 +83,26 @@ pub(crate) async fn bookings_of(db: &Db, person: PersonId, from: Date, count: us
     };
     let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
     super::weeks::bookings(db, &weeks, &mut rows).await?;
-    let loads = rows.remove(&person.get()).map(|r| r.weeks).unwrap_or_else(|| vec![Default::default(); weeks.len()]);
+    let loads = rows
+        .remove(&person.get())
+        .map(|r| r.weeks)
+        .unwrap_or_else(|| vec![Default::default(); weeks.len()]);
 
-    let hard = sql("SELECT a.id, a.project_id, p.name AS project_name, a.role, a.start_date, a.end_date, a.minutes_per_week \
+    let hard = sql(
+        "SELECT a.id, a.project_id, p.name AS project_name, a.role, a.start_date, a.end_date, a.minutes_per_week \
          FROM assignments a JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL AND a.person_id = $1 \
-         AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $3)")
+         AND a.start_date <= $2 AND (a.end_date IS NULL OR a.end_date >= $3)",
+    )
     .bind(person)
     .bind(last.end)
     .bind(first.start);
-    let soft = sql("SELECT r.id, r.project_id, p.name AS project_name, r.role, r.minutes, r.minutes_per_week, \
+    let soft = sql(
+        "SELECT r.id, r.project_id, p.name AS project_name, r.role, r.minutes, r.minutes_per_week, \
          COALESCE(r.start_date, p.start_date) AS start_date, COALESCE(r.end_date, p.end_date) AS end_date \
          FROM resource_requests r JOIN projects p ON p.id = r.project_id WHERE r.archived_at IS NULL \
          AND r.person_id = $1 AND r.status = 'open' AND r.booking = 'soft' \
-         AND COALESCE(r.start_date, p.start_date) <= $2 AND COALESCE(r.end_date, p.end_date) >= $3")
+         AND COALESCE(r.start_date, p.start_date) <= $2 AND COALESCE(r.end_date, p.end_date) >= $3",
+    )
     .bind(person)
     .bind(last.end)
     .bind(first.start);
@@ -130,7 +137,11 @@ pub(crate) async fn bookings_of(db: &Db, person: PersonId, from: Date, count: us
             request_id: Some(r.id("id")?),
         });
     }
-    bookings.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.project_name.cmp(&b.project_name)));
+    bookings.sort_by(|a, b| {
+        a.start_date
+            .cmp(&b.start_date)
+            .then(a.project_name.cmp(&b.project_name))
+    });
     Ok(PersonBookings {
         person_id: person,
         name: who.fields.name,

@@ -94,11 +94,13 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
 }
 
 async fn open(db: &Db, window: DateRange, q: &AvailabilityQuery) -> Result<(Vec<OpenRequest>, usize)> {
-    let mut s = sql("SELECT r.id, r.project_id, p.name AS project_name, r.role, r.booking, r.priority, \
+    let mut s = sql(
+        "SELECT r.id, r.project_id, p.name AS project_name, r.role, r.booking, r.priority, \
          COALESCE(r.start_date, p.start_date) AS start_date, COALESCE(r.end_date, p.end_date) AS end_date, \
          r.minutes, r.minutes_per_week FROM resource_requests r JOIN projects p ON p.id = r.project_id \
          WHERE r.archived_at IS NULL AND r.status = 'open' AND r.person_id IS NULL \
-         AND COALESCE(r.start_date, p.start_date) <= $1 AND COALESCE(r.end_date, p.end_date) >= $2")
+         AND COALESCE(r.start_date, p.start_date) <= $1 AND COALESCE(r.end_date, p.end_date) >= $2",
+    )
     .bind(window.end)
     .bind(window.start);
     if let Some(f) = q.function {

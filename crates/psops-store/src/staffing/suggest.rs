@@ -4,14 +4,14 @@
 use std::collections::HashSet;
 
 use psops_core::dates::DateRange;
-use psops_core::partnering::candidates::{partner_fits, partner_roles};
+use psops_core::partnering::roles::{partner_fits, partner_roles};
 use psops_core::people::Function;
 use psops_core::plan::{ResourceRequest, ResourceRequestId};
 use psops_core::projects::Project;
 use psops_core::reporting::UtilizationFilter;
 use psops_core::rule::Rule;
 use psops_core::staffing::availability::{loads, monday, weekly_minutes, weeks as weeks_of};
-use psops_core::staffing::fit::Person;
+use psops_core::staffing::fit::Profile;
 use psops_core::staffing::planner::{Open, Staff, ask, person_for};
 use psops_core::staffing::suggest::{Head, Suggestions, suggest};
 use psops_core::store::RecordStore;
@@ -32,6 +32,31 @@ pub(crate) fn span_of(r: &ResourceRequest, project: &Project) -> Result<DateRang
         ));
     };
     DateRange::new(start, end)
+}
+
+/// Why a request cannot be booked as it stands: its dates run outside its project's (an
+/// assignment must lie within them).
+pub(crate) fn outside_project(span: DateRange, project: &Project) -> Option<psops_core::Error> {
+    let p = &project.fields;
+    if let Some(start) = p.start_date
+        && span.start < start
+    {
+        return Some(Error::invalid(
+            "start_date",
+            Rule::ProjectDates,
+            format!("the request starts on {}, before its project does ({start}): change the request's dates", span.start),
+        ));
+    }
+    if let Some(end) = p.end_date
+        && span.end > end
+    {
+        return Some(Error::invalid(
+            "end_date",
+            Rule::ProjectDates,
+            format!("the request ends on {}, after its project does ({end}): change the request's dates", span.end),
+        ));
+    }
+    None
 }
 
 /// How many weeks from the week of `from` reach `to`.
@@ -115,27 +140,29 @@ pub(crate) async fn staff(
             // Only vetted consultants of active partners, for the roles their track fits.
             Some(_) if vetted.contains(&id) => (
                 partner_roles(row.function, vetting),
-                row.partner_id.map(|p| (Id::new(p), n.partner_name.clone().unwrap_or_default())),
+                row.partner_id
+                    .map(|p| (Id::new(p), n.partner_name.clone().unwrap_or_default())),
             ),
             Some(_) => continue,
         };
         out.push(Staff {
-            person: Person {
+            profile: Profile {
                 person_id: Id::new(id),
                 name: n.name,
-                role_fits: false,
                 region: row.region,
                 time_zone: n.time_zone,
                 employment_start: n.employment_start,
                 employment_end: n.employment_end,
                 skills: skills.remove(&id).unwrap_or_default(),
                 certifications: certs.remove(&id).unwrap_or_default(),
-                weeks: row.weeks,
-                billable_booked: 0,
-                target_bp: base.billable_target_bp(row.function),
-                on_project: false,
-                on_account: false,
+                // A partner's consultant has no billable target of ours.
+                target_bp: if partner.is_some() {
+                    0
+                } else {
+                    base.billable_target_bp(row.function)
+                },
             },
+            weeks: row.weeks,
             roles,
             billable: row.billable,
             partner,
@@ -153,7 +180,12 @@ pub(crate) async fn suggestions(db: &Db, id: ResourceRequestId, today: Date) -> 
     let weeks = weeks_of(span.start, weeks_between(span.start, span.end));
     let open = open_of(request, &project, weeks[0].start)?;
     let f = &open.request.fields;
-    let asked: Vec<String> = f.required_skills.iter().chain(&f.desired_skills).map(|s| s.skill.clone()).collect();
+    let asked: Vec<String> = f
+        .required_skills
+        .iter()
+        .chain(&f.desired_skills)
+        .map(|s| s.skill.clone())
+        .collect();
     let staff = staff(db, &weeks, Some(f.role), Some(&asked), Some(&f.certifications), today).await?;
     let mut internal = Vec::new();
     let mut partners = Vec::new();

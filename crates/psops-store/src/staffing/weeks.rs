@@ -97,7 +97,8 @@ pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i6
     for r in &soft {
         let person: i64 = r.get("person_id")?;
         let Some(row) = rows.get_mut(&person) else { continue };
-        let (Some(start), Some(end)) = (r.get::<Option<Date>>("start_date")?, r.get::<Option<Date>>("end_date")?) else {
+        let (Some(start), Some(end)) = (r.get::<Option<Date>>("start_date")?, r.get::<Option<Date>>("end_date")?)
+        else {
             continue;
         };
         let Ok(s) = DateRange::new(start, end) else { continue };

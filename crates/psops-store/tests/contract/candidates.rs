@@ -1,7 +1,8 @@
-//! A resource request's candidates, capacity first: the company's own people of the role
-//! with their free hours (calendar capacity less their assignments) and their levels in
-//! the asked skills; vetted consultants of active partners after them, suggested only
-//! when no internal person can take the request; an unvetted consultant never listed.
+//! A resource request's suggestions across the company and its partners: the company's
+//! own people of the role checked against their hours free of hard bookings and their
+//! levels in the asked skills; vetted consultants of active partners after them, put
+//! forward only when no internal person can take the request; an unvetted consultant
+//! never listed.
 
 use psops_core::Minutes;
 use psops_core::assignments::{Assignment, AssignmentFields};
@@ -119,45 +120,43 @@ async fn internal_capacity_comes_before_partners(db: &Db) {
 
     // Ada is free and skilled enough; Bo is booked through March on another project.
     book(db, bo.id, &other).await;
-    let c = db.request_candidates(r.id, today).await.expect("candidates");
-    assert_eq!((c.internal_count, c.internal_able), (2, 1), "{c:#?}");
-    assert!(c.internal_capacity);
+    let c = db.suggestions(r.id, today).await.expect("suggestions");
+    assert_eq!((c.considered, c.able), (2, 1), "{c:#?}");
     assert_eq!(
         c.summary,
-        "1 internal person can take it; partners are suggested only when none can"
+        "1 of the 2 internal people in the engineer role can take it; partners are put forward only when none can"
     );
     let first = &c.internal[0];
     assert_eq!(first.person_id, ada.id);
     // 20 weekdays of 8 hours, nothing booked.
+    assert_eq!(first.free_minutes, 9_600);
+    let skill = first.checks.iter().find(|k| k.check == "skill").expect("skill check");
+    assert_eq!(skill.detail, "kubernetes 4 (3+ asked)");
+    // Bo is ruled out (Kubernetes 2, and booked through March), counted at his first
+    // failed check, not listed.
+    assert_eq!(c.internal.len(), 1);
     assert_eq!(
-        (first.capacity_minutes, first.booked_minutes, first.available_minutes),
-        (9_600, 0, 9_600)
+        c.excluded.iter().map(|e| (e.check, e.count)).collect::<Vec<_>>(),
+        [("skill", 1)]
     );
-    assert!(first.can_take);
-    assert_eq!((first.skills[0].level, first.skills[0].meets), (Some(4), true));
-    let second = &c.internal[1];
-    assert_eq!(second.person_id, bo.id);
-    assert_eq!((second.booked_minutes, second.available_minutes), (9_600, 0));
-    assert!(!second.can_take);
-    // The vetted partner consultant is listed after, flagged, and not suggested; the
-    // unvetted one never shows.
+    // The vetted partner consultant is listed after, with their partner, not put
+    // forward; the unvetted one never shows.
     let ids: Vec<PersonId> = c.partners.iter().map(|x| x.person_id).collect();
     assert_eq!(ids, vec![vetted.id]);
     assert_eq!(c.partners[0].partner_id, Some(meridian.id));
-    assert!(c.partners[0].can_take && !c.partners[0].suggested);
+    assert!(!c.partners[0].suggested);
 
-    // Ada is booked too: nobody internal can take it, and the vetted consultant is
-    // suggested — the unvetted one still not.
+    // Ada is booked too: nobody internal can take it, and the vetted consultant is put
+    // forward — the unvetted one still not.
     book(db, ada.id, &other).await;
-    let c = db.request_candidates(r.id, today).await.expect("candidates");
-    assert_eq!((c.internal_count, c.internal_able), (2, 0));
-    assert!(!c.internal_capacity);
+    let c = db.suggestions(r.id, today).await.expect("suggestions");
+    assert_eq!((c.considered, c.able), (2, 0));
     assert_eq!(
         c.summary,
-        "no internal person can take it: 1 vetted partner consultant is suggested"
+        "none of the 2 internal people in the engineer role can take it: 1 vetted partner consultant is put forward"
     );
     let ids: Vec<PersonId> = c.partners.iter().map(|x| x.person_id).collect();
     assert_eq!(ids, vec![vetted.id]);
     assert!(c.partners[0].suggested);
-    assert!(c.internal.iter().all(|x| x.partner_id.is_none()));
+    assert!(c.internal.is_empty());
 }

@@ -10,8 +10,8 @@ use psops_core::plan::{Booking, RequestStatus, RequiredSkill, ResourceRequest, R
 use psops_core::projects::Project;
 use psops_core::rule::Rule;
 use psops_core::skills::{NewPersonSkill, PersonSkill, PersonSkillFields};
-use psops_core::staffing::planner::Window;
 use psops_core::staffing::forecast::ForecastGroup;
+use psops_core::staffing::planner::Window;
 use psops_core::staffing::store::{
     Accept, AvailabilityQuery, BookRequest, ForecastQuery, Pick, RequestOrder, RequestView, RequestsQuery,
 };
@@ -84,41 +84,89 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
     assert_eq!(a.weeks[0], date!(2026 - 03 - 02));
     assert_eq!(a.total, 2);
     let row = a.people.iter().find(|r| r.person_id == ada.id).expect("ada");
-    assert_eq!((row.weeks[0].capacity, row.weeks[0].hard, row.weeks[0].soft), (2_400, 0, 0));
+    assert_eq!(
+        (row.weeks[0].capacity, row.weeks[0].hard, row.weeks[0].soft),
+        (2_400, 0, 0)
+    );
 
     // A soft hold counts apart from hard bookings, and the request stays open.
-    let soft: ResourceRequest = new(db.create(&ctx(), request(&p, 1_200, Booking::Soft)).await.expect("soft"));
+    let soft: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_200, Booking::Soft))
+        .await
+        .expect("soft"));
     let held = db
-        .book(&ctx(), soft.id, &BookRequest { person_id: ada.id, booking: None })
+        .book(
+            &ctx(),
+            soft.id,
+            &BookRequest {
+                person_id: ada.id,
+                booking: None,
+            },
+        )
         .await
         .expect("hold");
     assert_eq!(held.assignment_id, None);
-    assert_eq!((held.request.fields.status, held.request.fields.person_id), (RequestStatus::Open, Some(ada.id)));
+    assert_eq!(
+        (held.request.fields.status, held.request.fields.person_id),
+        (RequestStatus::Open, Some(ada.id))
+    );
     // A held request turns hard only by booking it hard.
     let err = db
-        .update(&ctx(), soft.id, None, psops_core::plan::ResourceRequestPatch {
-            booking: Some(Booking::Hard),
-            ..Default::default()
-        })
+        .update(
+            &ctx(),
+            soft.id,
+            None,
+            psops_core::plan::ResourceRequestPatch {
+                booking: Some(Booking::Hard),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(refused(err), ("booking".into(), Rule::InvalidTransition));
 
     // A hard booking makes the assignment at the weekly load and fills the request.
-    let hard: ResourceRequest = new(db.create(&ctx(), request(&p, 1_800, Booking::Hard)).await.expect("hard"));
+    let hard: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_800, Booking::Hard))
+        .await
+        .expect("hard"));
     let booked = db
-        .book(&ctx(), hard.id, &BookRequest { person_id: ada.id, booking: None })
+        .book(
+            &ctx(),
+            hard.id,
+            &BookRequest {
+                person_id: ada.id,
+                booking: None,
+            },
+        )
         .await
         .expect("book");
     assert_eq!(booked.request.fields.status, RequestStatus::Filled);
     let made: Assignment = db.get(booked.assignment_id.expect("assignment")).await.expect("read");
     assert_eq!(
-        (made.fields.person_id, made.fields.minutes_per_week, made.fields.start_date, made.fields.end_date),
-        (ada.id, Minutes(1_800), date!(2026 - 03 - 02), Some(date!(2026 - 03 - 27)))
+        (
+            made.fields.person_id,
+            made.fields.minutes_per_week,
+            made.fields.start_date,
+            made.fields.end_date
+        ),
+        (
+            ada.id,
+            Minutes(1_800),
+            date!(2026 - 03 - 02),
+            Some(date!(2026 - 03 - 27))
+        )
     );
     // A filled request is not booked again.
     let err = db
-        .book(&ctx(), hard.id, &BookRequest { person_id: bo.id, booking: None })
+        .book(
+            &ctx(),
+            hard.id,
+            &BookRequest {
+                person_id: bo.id,
+                booking: None,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(refused(err), ("status".into(), Rule::InvalidTransition));
@@ -147,14 +195,25 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
     let row = a.people.iter().find(|r| r.person_id == ada.id).expect("ada");
     assert_eq!((row.weeks[1].soft, row.conflicts), (0, 0));
     // The released request is open and unstaffed: listed beside the map.
-    assert!(a.open_requests.iter().any(|o| o.request_id == soft.id && o.minutes_per_week == 1_200));
+    assert!(
+        a.open_requests
+            .iter()
+            .any(|o| o.request_id == soft.id && o.minutes_per_week == 1_200)
+    );
 
     // Someone who has left cannot be booked.
     let mut f = person_fields("cy@example.com");
     f.employment_end = Some(date!(2026 - 03 - 13));
     let cy: Person = new(db.create(&ctx(), f).await.expect("cy"));
     let err = db
-        .book(&ctx(), soft.id, &BookRequest { person_id: cy.id, booking: None })
+        .book(
+            &ctx(),
+            soft.id,
+            &BookRequest {
+                person_id: cy.id,
+                booking: None,
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(broken(err), vec![("person_id".into(), Rule::Employment)]);
@@ -176,7 +235,10 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
         .expect("assignment"));
     let a = db.availability(&march(), today).await.expect("availability");
     let row = a.people.iter().find(|r| r.person_id == bo.id).expect("bo");
-    assert_eq!(row.weeks.iter().map(|w| w.hard).collect::<Vec<_>>(), vec![0, 360, 600, 0, 0]);
+    assert_eq!(
+        row.weeks.iter().map(|w| w.hard).collect::<Vec<_>>(),
+        vec![0, 360, 600, 0, 0]
+    );
     // Bad input names its field.
     let bad = AvailabilityQuery {
         weeks: Some(60),
@@ -207,10 +269,20 @@ async fn suggestions_rank_by_fit(db: &Db) {
         let _: PersonSkill = new(db.create(&ctx(), s).await.expect("skill"));
     }
     // Bo is half booked on another project: room beside hard bookings for 20 h a week.
-    let hold: ResourceRequest = new(db.create(&ctx(), request(&other, 1_200, Booking::Hard)).await.expect("r"));
-    db.book(&ctx(), hold.id, &BookRequest { person_id: bo.id, booking: None })
+    let hold: ResourceRequest = new(db
+        .create(&ctx(), request(&other, 1_200, Booking::Hard))
         .await
-        .expect("book");
+        .expect("r"));
+    db.book(
+        &ctx(),
+        hold.id,
+        &BookRequest {
+            person_id: bo.id,
+            booking: None,
+        },
+    )
+    .await
+    .expect("book");
     let mut f = request(&p, 1_200, Booking::Hard);
     f.required_skills = vec![RequiredSkill {
         skill: "kubernetes".into(),
@@ -237,13 +309,27 @@ async fn suggestions_rank_by_fit(db: &Db) {
     assert!(s.internal[1].behind.is_some());
 
     // Booked to 40 h a week, Bo has no room for 20 h more: ruled out by capacity.
-    let more: ResourceRequest = new(db.create(&ctx(), request(&other, 1_200, Booking::Hard)).await.expect("r"));
-    db.book(&ctx(), more.id, &BookRequest { person_id: bo.id, booking: None })
+    let more: ResourceRequest = new(db
+        .create(&ctx(), request(&other, 1_200, Booking::Hard))
         .await
-        .expect("book");
+        .expect("r"));
+    db.book(
+        &ctx(),
+        more.id,
+        &BookRequest {
+            person_id: bo.id,
+            booking: None,
+        },
+    )
+    .await
+    .expect("book");
     let s = db.suggestions(r.id, today).await.expect("suggestions");
     assert_eq!(s.able, 1);
-    assert!(s.excluded.iter().any(|e| e.check == "capacity" && e.count == 1), "{:?}", s.excluded);
+    assert!(
+        s.excluded.iter().any(|e| e.check == "capacity" && e.count == 1),
+        "{:?}",
+        s.excluded
+    );
     assert_eq!(s.internal[0].person_id, ada.id);
 }
 
@@ -253,9 +339,18 @@ async fn a_plan_fills_the_backlog_and_is_accepted_whole(db: &Db) {
     let ada = engineer(db, "ada@example.com").await;
     let bo = engineer(db, "bo@example.com").await;
     // Two 30 h requests: one person cannot take both; a third asks for 30 h more.
-    let hard: ResourceRequest = new(db.create(&ctx(), request(&p, 1_800, Booking::Hard)).await.expect("hard"));
-    let soft: ResourceRequest = new(db.create(&ctx(), request(&p, 1_800, Booking::Soft)).await.expect("soft"));
-    let extra: ResourceRequest = new(db.create(&ctx(), request(&p, 1_800, Booking::Soft)).await.expect("extra"));
+    let hard: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_800, Booking::Hard))
+        .await
+        .expect("hard"));
+    let soft: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_800, Booking::Soft))
+        .await
+        .expect("soft"));
+    let extra: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_800, Booking::Soft))
+        .await
+        .expect("extra"));
     let window = Window {
         from: date!(2026 - 03 - 01),
         to: date!(2026 - 03 - 31),
@@ -265,7 +360,10 @@ async fn a_plan_fills_the_backlog_and_is_accepted_whole(db: &Db) {
         .await
         .expect("plan");
     assert_eq!((plan.figures.requests, plan.figures.hard_requests), (3, 1));
-    assert_eq!((plan.figures.filled, plan.figures.hard_filled, plan.figures.hard_fill_bp), (2, 1, 10_000));
+    assert_eq!(
+        (plan.figures.filled, plan.figures.hard_filled, plan.figures.hard_fill_bp),
+        (2, 1, 10_000)
+    );
     assert_eq!(plan.figures.minutes_filled, 2 * 4 * 1_800);
     assert!(plan.figures.bound >= plan.figures.objective);
     assert!(plan.lines.iter().any(|l| l.request_id == hard.id));
@@ -310,7 +408,10 @@ async fn a_plan_fills_the_backlog_and_is_accepted_whole(db: &Db) {
     let hard_booked = booked.iter().find(|b| b.request.id == hard.id).expect("hard");
     assert!(hard_booked.assignment_id.is_some());
     assert_eq!(hard_booked.request.fields.status, RequestStatus::Filled);
-    let soft_booked = booked.iter().find(|b| b.request.id == soft.id || b.request.id == extra.id).expect("soft");
+    let soft_booked = booked
+        .iter()
+        .find(|b| b.request.id == soft.id || b.request.id == extra.id)
+        .expect("soft");
     assert_eq!(
         (soft_booked.assignment_id, soft_booked.request.fields.status),
         (None, RequestStatus::Open)
@@ -330,7 +431,10 @@ async fn a_plan_fills_the_backlog_and_is_accepted_whole(db: &Db) {
         from: date!(2026 - 03 - 31),
         to: date!(2026 - 03 - 01),
     };
-    let err = db.plan(bad_window, today, std::time::Duration::from_millis(100)).await.unwrap_err();
+    let err = db
+        .plan(bad_window, today, std::time::Duration::from_millis(100))
+        .await
+        .unwrap_err();
     assert_eq!(broken(err), vec![("to".into(), Rule::AfterStart)]);
 }
 
@@ -338,13 +442,29 @@ async fn the_outlook_reads_bookings(db: &Db) {
     let today = date!(2026 - 02 - 20);
     let p = project(db, "Contoso rollout").await;
     let ada = engineer(db, "ada@example.com").await;
-    let hard: ResourceRequest = new(db.create(&ctx(), request(&p, 1_800, Booking::Hard)).await.expect("hard"));
-    let soft: ResourceRequest = new(db.create(&ctx(), request(&p, 1_200, Booking::Soft)).await.expect("soft"));
-    let waiting: ResourceRequest = new(db.create(&ctx(), request(&p, 600, Booking::Soft)).await.expect("waiting"));
+    let hard: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_800, Booking::Hard))
+        .await
+        .expect("hard"));
+    let soft: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 1_200, Booking::Soft))
+        .await
+        .expect("soft"));
+    let waiting: ResourceRequest = new(db
+        .create(&ctx(), request(&p, 600, Booking::Soft))
+        .await
+        .expect("waiting"));
     for r in [hard.id, soft.id] {
-        db.book(&ctx(), r, &BookRequest { person_id: ada.id, booking: None })
-            .await
-            .expect("book");
+        db.book(
+            &ctx(),
+            r,
+            &BookRequest {
+                person_id: ada.id,
+                booking: None,
+            },
+        )
+        .await
+        .expect("book");
     }
 
     // 30 h hard at 92.5 % and 20 h soft at 40 % of 40 h: 89.4 % weighted, 125 % if all holds.
@@ -359,19 +479,38 @@ async fn the_outlook_reads_bookings(db: &Db) {
     assert_eq!((f.soft_weight_bp, f.hard_weight_bp), (4_000, 9_250));
     let row = f.rows.iter().find(|r| r.label == ada.fields.name).expect("ada");
     assert_eq!((row.weeks[0].hard, row.weeks[0].soft), (1_800, 1_200));
-    assert_eq!(row.weeks[0].weighted_bp, Some(8_938), "(1,665 + 480) ÷ 2,400, rounded half up");
+    assert_eq!(
+        row.weeks[0].weighted_bp,
+        Some(8_938),
+        "(1,665 + 480) ÷ 2,400, rounded half up"
+    );
     assert_eq!(row.weeks[0].upside_bp, Some(12_500));
     assert_eq!(row.weeks_below, 0);
     let by_function = db
-        .utilization_forecast(&ForecastQuery { group: ForecastGroup::Function, ..q.clone() }, today)
+        .utilization_forecast(
+            &ForecastQuery {
+                group: ForecastGroup::Function,
+                ..q.clone()
+            },
+            today,
+        )
         .await
         .expect("by function");
     assert_eq!(by_function.rows[0].key, "engineer");
     assert_eq!(by_function.all.weeks[0].hard, 1_800);
 
-    let b = db.bookings_of(ada.id, date!(2026 - 03 - 02), 5).await.expect("bookings");
+    let b = db
+        .bookings_of(ada.id, date!(2026 - 03 - 02), 5)
+        .await
+        .expect("bookings");
     assert_eq!(b.bookings.len(), 2);
-    assert_eq!(b.bookings.iter().filter(|l| l.booking == Booking::Hard && l.assignment_id.is_some()).count(), 1);
+    assert_eq!(
+        b.bookings
+            .iter()
+            .filter(|l| l.booking == Booking::Hard && l.assignment_id.is_some())
+            .count(),
+        1
+    );
     let held = b.bookings.iter().find(|l| l.booking == Booking::Soft).expect("hold");
     assert_eq!((held.request_id, held.minutes_per_week), (Some(soft.id), 1_200));
     assert_eq!((b.loads[0].hard, b.loads[0].soft, b.loads[4].hard), (1_800, 1_200, 0));

@@ -12,7 +12,6 @@ mod accounts;
 mod assignments;
 mod audit;
 mod calendars;
-pub(crate) mod candidates;
 mod capacity;
 mod catalog;
 pub(crate) mod certifications;
@@ -179,7 +178,6 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(estimates::router())
         .merge(sows::router())
         .merge(plan::router())
-        .merge(candidates::router())
         .merge(staffing::router())
         .merge(partner_report::router())
         .merge(crm::router())

@@ -13,8 +13,8 @@ use psops_core::plan::{ResourceRequest, ResourceRequestId};
 use psops_core::policy::{Action, Grant, Resource, Subject};
 use psops_core::rule::Rule;
 use psops_core::staffing::availability::MAX_WEEKS;
-use psops_core::staffing::planner::{Proposal, Window};
 use psops_core::staffing::forecast::{ForecastGroup, UtilizationForecast};
+use psops_core::staffing::planner::{Proposal, Window};
 use psops_core::staffing::store::{
     Accept, Availability, AvailabilityQuery, BookRequest, Booked, ForecastQuery, PersonBookings, RequestOrder,
     RequestView, Requests, RequestsQuery,
@@ -149,7 +149,11 @@ fn whole(p: &mut Params, name: &str, v: Option<String>, range: std::ops::RangeIn
             p.add(
                 name,
                 Rule::Range,
-                format!("{name} must be a whole number from {} to {}", range.start(), range.end()),
+                format!(
+                    "{name} must be a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                ),
             );
             None
         }
@@ -212,7 +216,9 @@ impl PlanParams {
     /// The window and time budget asked for, or every problem with them.
     pub fn window(self) -> ApiResult<(Window, Duration)> {
         let mut p = Params::new();
-        let from = p.date("from", self.from.filter(|f| !f.is_empty())).unwrap_or_else(today);
+        let from = p
+            .date("from", self.from.filter(|f| !f.is_empty()))
+            .unwrap_or_else(today);
         let to = p
             .date("to", self.to.filter(|t| !t.is_empty()))
             .unwrap_or(from + time::Duration::weeks(13));
@@ -284,7 +290,9 @@ impl ForecastParams {
         let q = ForecastQuery {
             from: p.date("from", self.from.filter(|f| !f.is_empty())),
             weeks: whole(&mut p, "weeks", self.weeks, 1..=MAX_WEEKS),
-            group: p.code("group", self.group.filter(|g| !g.is_empty())).unwrap_or_default(),
+            group: p
+                .code("group", self.group.filter(|g| !g.is_empty()))
+                .unwrap_or_default(),
             function: p.code("function", self.function.filter(|f| !f.is_empty())),
             region: p.text(self.region),
             offset: whole(&mut p, "offset", self.offset, 0..=1_000_000).unwrap_or(0),
@@ -328,7 +336,9 @@ pub struct BookingsParams {
 impl BookingsParams {
     pub fn span(self) -> ApiResult<(Date, usize)> {
         let mut p = Params::new();
-        let from = p.date("from", self.from.filter(|f| !f.is_empty())).unwrap_or_else(today);
+        let from = p
+            .date("from", self.from.filter(|f| !f.is_empty()))
+            .unwrap_or_else(today);
         let weeks = whole(&mut p, "weeks", self.weeks, 1..=MAX_WEEKS).unwrap_or(13);
         p.finish()?;
         Ok((from, weeks))

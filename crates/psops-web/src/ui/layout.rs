@@ -117,6 +117,9 @@ pub fn frame(me: &SignedIn, s: &Subject) -> Frame {
     if super::portfolio::sees_portfolio(s) {
         nav.push(link("/portfolio", "Portfolio"));
     }
+    if super::staffing::sees_staffing(s) {
+        nav.push(link("/staffing", "Staffing"));
+    }
     if super::escalations::sees_escalations(s) {
         nav.push(link("/escalations", "Escalations"));
     }

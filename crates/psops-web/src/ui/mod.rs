@@ -56,7 +56,6 @@ pub(crate) mod rates;
 mod render;
 mod report_charts;
 mod reports;
-mod request_candidates;
 mod scoping;
 mod scoping_actions;
 mod scoping_change;
@@ -70,6 +69,12 @@ mod session;
 mod setup;
 mod sign_in;
 mod sku_requests;
+mod staffing;
+mod staffing_heatmap;
+mod staffing_plan;
+mod staffing_plan_view;
+mod staffing_request;
+mod staffing_request_view;
 mod survey_public;
 mod table;
 mod time_off;
@@ -110,6 +115,12 @@ pub fn router() -> Router<AppState> {
         .route("/approvals", get(approvals::show).post(approvals::act))
         .route("/approvals/{person}/{week}", get(approval_week::show))
         .route("/portfolio", get(portfolio::show))
+        .route("/staffing", get(staffing::show))
+        .route("/staffing/plan", get(staffing_plan::show))
+        .route("/staffing/plan/accept", post(staffing_plan::accept))
+        .route("/staffing/requests/{id}", get(staffing_request::show))
+        .route("/staffing/requests/{id}/book", post(staffing_request::book))
+        .route("/staffing/requests/{id}/release", post(staffing_request::release))
         .route("/finance/forecast", get(forecast::show))
         .route("/finance/forecast/snapshot", post(forecast::keep))
         .route("/reports/csat", get(csat_report::show))

@@ -115,15 +115,13 @@ struct DetailPage {
     /// Someone changed the project since the page was read: shown as it is now.
     conflict: bool,
     plan: Plan,
-    /// Who could take the request `?candidates=` names; for the company's own people.
-    candidates: Option<super::request_candidates::Section>,
-    /// Whether the reader may ask for candidates (not a partner's people).
+    /// Whether the reader may see who could take a request (staffing's suggestions).
     find_people: bool,
     tabs: Vec<super::listing::Tab>,
     lifecycle: super::project_lifecycle::Lifecycle,
 }
 
-/// A resource request: role, hours, booking, status; an open one links to its candidates.
+/// A resource request: role, hours, booking, status; an open one links to its suggestions.
 #[derive(Serialize)]
 struct RequestLine {
     id: i64,
@@ -515,8 +513,7 @@ pub async fn page(
         saved: p.get("saved").is_some(),
         conflict,
         plan: Plan::of(st, id).await?,
-        candidates: super::request_candidates::section(st, &s, p, id).await,
-        find_people: s.partner_id.is_none(),
+        find_people: crate::api::staffing::readable(st, &s).await.is_ok(),
         tabs: super::project_tabs::project_tabs(id, ""),
     };
     Ok((status, render("project.html", ctx)?).into_response())

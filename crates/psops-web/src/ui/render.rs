@@ -121,6 +121,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("project_tabs.html", include_str!("../../templates/project_tabs.html")),
     ("forecast.html", include_str!("../../templates/forecast.html")),
     ("portfolio.html", include_str!("../../templates/portfolio.html")),
+    ("staffing.html", include_str!("../../templates/staffing.html")),
+    (
+        "staffing_request.html",
+        include_str!("../../templates/staffing_request.html"),
+    ),
+    ("staffing_plan.html", include_str!("../../templates/staffing_plan.html")),
     ("finance.html", include_str!("../../templates/finance.html")),
     (
         "finance_margin.html",

@@ -22,8 +22,6 @@ pub enum Target {
     Sow(SowStage),
     Milestone,
     Request,
-    /// A resource request of partner A's project.
-    PartnerRequest,
     /// A request with dates, of the PM's project (`true`: held softly by the consultant).
     Dated(bool),
     /// A dated request of partner A's project.
@@ -77,7 +75,6 @@ const PLAN_CREATE: &str = "201 201 403 403 403 201 403 403 403 403";
 const PLAN_CHANGE: &str = "200 200 403 403 403 200 403 404 404 403";
 /// Ops and the project's manager keep a change of the manager's project.
 const CHANGE_KEEP: &str = "200 200 403 403 403 200 404 404 404 403";
-const CANDIDATES_OF_PARTNER_PROJECT: &str = "200 200 200 200 200 404 404 403 403 200";
 /// Staffing is read by those who oversee delivery and project managers; booked by ops,
 /// practice managers and administrators.
 const STAFFING_READ: &str = "200 200 200 200 200 200 404 404 404 200";
@@ -300,24 +297,6 @@ pub fn rows() -> Vec<Row> {
             "403 403 403 403 403 403 404 404 404 200",
         ),
     ]);
-    // A request's candidates are read as its plan is, except by a partner's people, who
-    // never see the company's people's free hours: 403 where they read the plan.
-    rows.extend([
-        (
-            "get",
-            "/api/v1/resource-requests/{id}/candidates",
-            Request,
-            Body::None,
-            PLAN_READ,
-        ),
-        (
-            "get",
-            "/api/v1/resource-requests/{id}/candidates",
-            PartnerRequest,
-            Body::None,
-            CANDIDATES_OF_PARTNER_PROJECT,
-        ),
-    ]);
     rows.extend([
         (
             "get",
@@ -352,7 +331,13 @@ pub fn rows() -> Vec<Row> {
         ("get", "/api/v1/staffing/plan", None, Body::None, STAFFING_READ),
         ("get", "/api/v1/staffing/forecast", None, Body::None, STAFFING_READ),
         ("get", "/api/v1/staffing/requests", None, Body::None, STAFFING_READ),
-        ("post", "/api/v1/staffing/plan/accept", Dated(false), Body::Accept, STAFFING_BOOK),
+        (
+            "post",
+            "/api/v1/staffing/plan/accept",
+            Dated(false),
+            Body::Accept,
+            STAFFING_BOOK,
+        ),
     ]);
     for (c, t, b) in [
         ("/api/v1/milestones", Milestone, Body::Milestone),
@@ -385,7 +370,6 @@ async fn target(app: &TestApp, org: &Org, t: Target) -> String {
         Sow(stage) => sf::sow(s, org, stage).await,
         Milestone => sf::milestone(s, org.p1).await,
         Request => sf::resource_request(s, org.p1).await,
-        PartnerRequest => sf::resource_request(s, org.pa).await,
         Dated(held) => sf::dated_request(s, org.p1, held.then_some(org.people[sf::CONSULTANT])).await,
         PartnerDated => sf::dated_request(s, org.pa, Option::None).await,
         Item => sf::checklist_item(s, org.p1).await,
@@ -423,7 +407,9 @@ async fn body(app: &TestApp, b: Body, org: &Org, target: &str) -> Option<Value> 
         Body::Request => json_of(&sf::request_fields(org.p1)),
         Body::Item => json_of(&sf::item_fields(org.p1)),
         Body::Change => json_of(&sf::change_fields(org.p1)),
-        Body::Accept => json!({"picks": [{"request_id": target.parse::<i64>().unwrap_or(0), "person_id": org.people[sf::CONSULTANT]}]}),
+        Body::Accept => {
+            json!({"picks": [{"request_id": target.parse::<i64>().unwrap_or(0), "person_id": org.people[sf::CONSULTANT]}]})
+        }
         Body::Book => json!({"person_id": org.people[sf::CONSULTANT], "booking": "soft"}),
         Body::Crm => json!({"csv": "crm_id,name,account,segment\n0061,New,Account X,SMB\n", "dry_run": true}),
     })

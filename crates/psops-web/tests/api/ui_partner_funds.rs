@@ -135,9 +135,9 @@ async fn the_partner_report_shows_each_partner_and_its_own_line_to_a_partner(app
     con.get(&app, "/partners/report").await.expect(404);
 }
 
-/// A project's open resource requests link to their candidates for the company's own
-/// people; a partner's people get neither the link nor the section.
-async fn a_request_shows_its_candidates_on_the_project_page(app: TestApp) {
+/// A project's open resource requests link to their suggestions for those who see
+/// staffing; a partner's people get no link, and no suggestions.
+async fn a_request_links_to_its_suggestions_from_the_project_page(app: TestApp) {
     let store = app.store.as_ref();
     let org = Org::build(store).await;
     web_user(store, "ops@org.example", vec![Role::Ops], Some(org.people[1])).await;
@@ -153,23 +153,15 @@ async fn a_request_shows_its_candidates_on_the_project_page(app: TestApp) {
     let request = crate::matrix_scoping_fixture::resource_request(store, org.pa).await;
     let page = html(&ops.get(&app, &format!("/projects/{}", org.pa)).await.expect(200));
     assert!(
-        page.contains(&format!("href=\"?candidates={request}#candidates\"")),
+        page.contains(&format!("href=\"/staffing/requests/{request}\"")),
         "{page}"
     );
-    let shown = html(
-        &ops.get(&app, &format!("/projects/{}?candidates={request}", org.pa))
-            .await
-            .expect(200),
-    );
-    assert!(shown.contains("id=\"candidates-summary\""), "{shown}");
-    let theirs = html(
-        &partner
-            .get(&app, &format!("/projects/{}?candidates={request}", org.pa))
-            .await
-            .expect(200),
-    );
-    assert!(!theirs.contains("candidates-summary"), "{theirs}");
+    let theirs = html(&partner.get(&app, &format!("/projects/{}", org.pa)).await.expect(200));
     assert!(!theirs.contains("Find people"), "{theirs}");
+    partner
+        .get(&app, &format!("/staffing/requests/{request}"))
+        .await
+        .expect(404);
 }
 
 /// The inline errors of a form, as (input, message).
@@ -337,5 +329,5 @@ api_tests!(
     prime_sows_and_work_authorizations_are_kept_from_forms,
     prime_sows_show_their_funds_to_finance_and_to_their_own_partner,
     the_partner_report_shows_each_partner_and_its_own_line_to_a_partner,
-    a_request_shows_its_candidates_on_the_project_page
+    a_request_links_to_its_suggestions_from_the_project_page
 );

@@ -40,7 +40,10 @@ pub(crate) struct Multipliers {
 
 impl Multipliers {
     pub fn zero(model: &Model) -> Multipliers {
-        Multipliers { mu: vec![0.0; model.agents * model.weeks], lambda: vec![0.0; model.agents] }
+        Multipliers {
+            mu: vec![0.0; model.agents * model.weeks],
+            lambda: vec![0.0; model.agents],
+        }
     }
 }
 
@@ -117,8 +120,13 @@ impl<'m> Subgradient<'m> {
         self.total.iter_mut().for_each(|t| *t = 0.0);
         let mut value = 0.0;
         for job in &m.jobs {
-            let best = job.options.clone().max_by(|&x, &y| self.reduced[x].total_cmp(&self.reduced[y]));
-            let Some(o) = best.filter(|&o| self.reduced[o] > 0.0) else { continue };
+            let best = job
+                .options
+                .clone()
+                .max_by(|&x, &y| self.reduced[x].total_cmp(&self.reduced[y]));
+            let Some(o) = best.filter(|&o| self.reduced[o] > 0.0) else {
+                continue;
+            };
             value += self.reduced[o];
             let a = m.opt_agent[o] as usize;
             let scale = m.opt_scale[o] as f64;
@@ -223,11 +231,19 @@ pub(crate) fn exact_bound(model: &Model, mult: &Multipliers) -> i64 {
         total += best;
     }
     total += mu.iter().zip(&model.cap).map(|(&u, &c)| u * c as i128).sum::<i128>();
-    total += lambda.iter().zip(&model.target).map(|(&l, &t)| l * t as i128).sum::<i128>();
+    total += lambda
+        .iter()
+        .zip(&model.target)
+        .map(|(&l, &t)| l * t as i128)
+        .sum::<i128>();
     i64::try_from(total.div_euclid(scale)).unwrap_or(i64::MAX)
 }
 
 /// The bound with no multipliers: every job at its best option.
 pub(crate) fn trivial_bound(model: &Model) -> i64 {
-    model.jobs.iter().map(|job| job.options.clone().map(|o| model.opt_coef[o]).max().unwrap_or(0).max(0)).sum()
+    model
+        .jobs
+        .iter()
+        .map(|job| job.options.clone().map(|o| model.opt_coef[o]).max().unwrap_or(0).max(0))
+        .sum()
 }

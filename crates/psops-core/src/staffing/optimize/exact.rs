@@ -117,7 +117,11 @@ pub(crate) fn branch_and_bound<'m>(
         search.u[j] = top.max(0) * scale / 2;
     }
     let root_bound = search.node(true);
-    Outcome { finished: !search.stopped, root_bound, nodes: search.nodes }
+    Outcome {
+        finished: !search.stopped,
+        root_bound,
+        nodes: search.nodes,
+    }
 }
 
 impl<'m> Search<'m, '_> {
@@ -137,6 +141,10 @@ impl<'m> Search<'m, '_> {
         let mut since_better = 0;
         let iterations = if root { 400 } else { 12 };
         for it in 0..iterations {
+            if it > 0 && Instant::now() >= self.deadline {
+                self.stopped = true;
+                return bound;
+            }
             let (value, norm) = self.evaluate();
             let node_bound = value.div_euclid(self.scale as i128) as i64;
             if node_bound < bound {
@@ -260,7 +268,11 @@ impl<'m> Search<'m, '_> {
             return 0;
         }
         let row = a * weeks..(a + 1) * weeks;
-        let residual: Vec<i64> = m.cap[row.clone()].iter().zip(&self.state.used[row]).map(|(c, u)| c - u).collect();
+        let residual: Vec<i64> = m.cap[row.clone()]
+            .iter()
+            .zip(&self.state.used[row])
+            .map(|(c, u)| c - u)
+            .collect();
         // Relaxation 1: total minutes over the horizon.
         self.weights.clear();
         self.weights.extend(self.items.iter().map(|&o| m.opt_load[o]));
@@ -286,7 +298,11 @@ impl<'m> Search<'m, '_> {
             self.weights.clear();
             for &o in &self.items {
                 let job = &m.jobs[m.opt_job[o] as usize];
-                let minutes = week.checked_sub(job.first).and_then(|k| job.profile.get(k)).copied().unwrap_or(0);
+                let minutes = week
+                    .checked_sub(job.first)
+                    .and_then(|k| job.profile.get(k))
+                    .copied()
+                    .unwrap_or(0);
                 self.weights.push(minutes * m.opt_scale[o]);
             }
             let mut other = std::mem::take(&mut self.chosen_other);
@@ -327,11 +343,11 @@ impl<'m> Search<'m, '_> {
         self.table.clear();
         self.table.resize(n * (cells + 1), false);
         let mut free_value = 0;
-        for i in 0..n {
+        for (i, taken) in chosen.iter_mut().enumerate() {
             let w = (self.weights[i] / factor) as usize;
             let v = self.values[i];
             if w == 0 {
-                chosen[i] = true;
+                *taken = true;
                 free_value += v;
                 continue;
             }

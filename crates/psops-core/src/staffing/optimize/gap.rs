@@ -26,15 +26,32 @@ pub fn parse_orlib(text: &str) -> Option<Vec<Problem>> {
         for cell in profit.iter_mut().chain(resource.iter_mut()) {
             *cell = next()?;
         }
-        let mut problem = Problem { weeks: 1, agents: Vec::new(), jobs: Vec::new(), over_target_penalty: 0 };
+        let mut problem = Problem {
+            weeks: 1,
+            agents: Vec::new(),
+            jobs: Vec::new(),
+            over_target_penalty: 0,
+        };
         for _ in 0..agents {
-            problem.agents.push(Agent { free: vec![next()?], target_left: 0 });
+            problem.agents.push(Agent {
+                free: vec![next()?],
+                target_left: 0,
+            });
         }
         for j in 0..jobs {
             let options = (0..agents)
-                .map(|i| Choice { agent: i as u32, value: profit[i * jobs + j], scale: resource[i * jobs + j] })
+                .map(|i| Choice {
+                    agent: i as u32,
+                    value: profit[i * jobs + j],
+                    scale: resource[i * jobs + j],
+                })
                 .collect();
-            problem.jobs.push(Job { hard: true, first_week: 0, profile: vec![1], options });
+            problem.jobs.push(Job {
+                hard: true,
+                first_week: 0,
+                profile: vec![1],
+                options,
+            });
         }
         problems.push(problem);
     }

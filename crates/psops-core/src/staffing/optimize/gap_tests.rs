@@ -29,7 +29,10 @@ fn check_file(index: usize) {
     assert_eq!(problems.len(), 5, "{name}");
     for (k, (problem, optimum)) in problems.iter().zip(optima).enumerate() {
         let started = Instant::now();
-        let limits = Limits { time: Duration::from_secs(60), ..Limits::default() };
+        let limits = Limits {
+            time: Duration::from_secs(60),
+            ..Limits::default()
+        };
         let plan = solve(problem, limits).expect("valid");
         let jobs = problem.jobs.len();
         let profit = plan.objective - plan.hard_bonus * jobs as i64;

@@ -148,7 +148,9 @@ pub fn generate(seed: u64, settings: &GenSettings) -> Problem {
             profile[len - 1] = minutes / 2;
         }
         let pool = &pools[rng.below(roles as u64) as usize];
-        let count = rng.between(settings.options_min as i64, settings.options_max as i64).max(0) as usize;
+        let count = rng
+            .between(settings.options_min as i64, settings.options_max as i64)
+            .max(0) as usize;
         let count = count.min(pool.len());
         // Partial Fisher-Yates: the first `count` of a shuffled copy of the pool.
         let mut picks = pool.clone();
@@ -159,9 +161,23 @@ pub fn generate(seed: u64, settings: &GenSettings) -> Problem {
         let priority = rng.between(1, 5);
         let options = picks[..count]
             .iter()
-            .map(|&agent| Choice { agent, value: priority * rng.between(500, 1000) * 10, scale: 1 })
+            .map(|&agent| Choice {
+                agent,
+                value: priority * rng.between(500, 1000) * 10,
+                scale: 1,
+            })
             .collect();
-        jobs.push(Job { hard: rng.chance(settings.hard_share), first_week: first, profile, options });
+        jobs.push(Job {
+            hard: rng.chance(settings.hard_share),
+            first_week: first,
+            profile,
+            options,
+        });
     }
-    Problem { weeks, agents, jobs, over_target_penalty: settings.over_target_penalty }
+    Problem {
+        weeks,
+        agents,
+        jobs,
+        over_target_penalty: settings.over_target_penalty,
+    }
 }

@@ -36,7 +36,11 @@ pub(crate) fn construct(state: &mut State, score: Option<&[f64]>) {
             }
         }
         // A lone option has unbounded regret: losing it loses the job.
-        let regret = if second.is_finite() { best - second } else { f64::INFINITY };
+        let regret = if second.is_finite() {
+            best - second
+        } else {
+            f64::INFINITY
+        };
         order.push((job.hard, best > 0.0, regret, j));
     }
     // Hard first, then jobs the relaxation wants, then by regret (largest first).

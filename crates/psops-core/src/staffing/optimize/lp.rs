@@ -33,8 +33,9 @@ pub fn to_lp(problem: &Problem) -> Result<String, ProblemError> {
     );
     out.push_str("Maximize\n obj:");
     let mut terms: Vec<(i64, String)> = (0..m.options()).map(|o| (m.opt_coef[o], name(o))).collect();
-    let with_target: Vec<usize> =
-        (0..m.agents).filter(|&a| m.penalty > 0 && m.agent_opts[a].iter().any(|&o| m.opt_load[o as usize] > 0)).collect();
+    let with_target: Vec<usize> = (0..m.agents)
+        .filter(|&a| m.penalty > 0 && m.agent_opts[a].iter().any(|&o| m.opt_load[o as usize] > 0))
+        .collect();
     terms.extend(with_target.iter().map(|&a| (-m.penalty, format!("o_{a}"))));
     write_terms(&mut out, &terms);
     out.push_str("Subject To\n");

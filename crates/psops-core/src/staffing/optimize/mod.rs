@@ -67,7 +67,12 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { time: Duration::from_secs(1), exact_jobs: 120, nodes: 50_000_000, seed: 1 }
+        Limits {
+            time: Duration::from_secs(1),
+            exact_jobs: 120,
+            nodes: 50_000_000,
+            seed: 1,
+        }
     }
 }
 
@@ -148,7 +153,6 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Plan, ProblemError> {
     }
 
     let exact = model.jobs.len() <= limits.exact_jobs;
-    if std::env::var("PSOPS_TRACE").is_ok() { eprintln!("TRACE after bound {:?}: obj {} upper {} sub {}", start.elapsed(), best.objective, upper, sub.best_value); }
     if best.objective < upper {
         if exact {
             // Small instance: a local optimum is head start enough; the exact search has its

@@ -79,7 +79,11 @@ impl Model {
                 // An option that overruns its agent's free minutes even with nothing else booked
                 // can never be used; leaving it out keeps it from inflating the bounds.
                 let row = &model.cap[choice.agent as usize * weeks..(choice.agent as usize + 1) * weeks];
-                let overruns = job.profile.iter().enumerate().any(|(k, &m)| m * choice.scale > row[job.first_week + k]);
+                let overruns = job
+                    .profile
+                    .iter()
+                    .enumerate()
+                    .any(|(k, &m)| m * choice.scale > row[job.first_week + k]);
                 if overruns {
                     continue;
                 }

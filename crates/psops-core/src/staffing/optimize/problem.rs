@@ -77,7 +77,12 @@ pub enum ProblemError {
     #[error("agent {agent} has {found} weeks of free minutes, the horizon has {weeks}")]
     FreeLength { agent: usize, found: usize, weeks: usize },
     #[error("job {job} runs past the horizon (weeks {first_week}..{end}, horizon {weeks})")]
-    PastHorizon { job: usize, first_week: usize, end: usize, weeks: usize },
+    PastHorizon {
+        job: usize,
+        first_week: usize,
+        end: usize,
+        weeks: usize,
+    },
     #[error("job {job} has a negative or too large minute figure in its profile")]
     BadProfile { job: usize },
     #[error("job {job} names agent {agent}, which does not exist")]
@@ -104,7 +109,12 @@ pub enum PlanError {
     #[error("job {job} is given to agent {agent}, who is not one of its options")]
     NotEligible { job: usize, agent: u32 },
     #[error("agent {agent} is booked {booked} minutes in week {week} with {free} free")]
-    OverCapacity { agent: usize, week: usize, booked: i64, free: i64 },
+    OverCapacity {
+        agent: usize,
+        week: usize,
+        booked: i64,
+        free: i64,
+    },
 }
 
 /// What a plan achieves.
@@ -136,7 +146,11 @@ impl Problem {
         }
         for (index, agent) in self.agents.iter().enumerate() {
             if agent.free.len() != self.weeks {
-                return Err(ProblemError::FreeLength { agent: index, found: agent.free.len(), weeks: self.weeks });
+                return Err(ProblemError::FreeLength {
+                    agent: index,
+                    found: agent.free.len(),
+                    weeks: self.weeks,
+                });
             }
             let in_range = |x: i64| (-MAX_INPUT..=MAX_INPUT).contains(&x);
             if !agent.free.iter().all(|&f| in_range(f)) || !in_range(agent.target_left) {
@@ -158,15 +172,22 @@ impl Problem {
                 return Err(ProblemError::BadProfile { job: index });
             }
             for choice in &job.options {
-                let slot = seen
-                    .get_mut(choice.agent as usize)
-                    .ok_or(ProblemError::UnknownAgent { job: index, agent: choice.agent })?;
+                let slot = seen.get_mut(choice.agent as usize).ok_or(ProblemError::UnknownAgent {
+                    job: index,
+                    agent: choice.agent,
+                })?;
                 if *slot == index {
-                    return Err(ProblemError::DuplicateAgent { job: index, agent: choice.agent });
+                    return Err(ProblemError::DuplicateAgent {
+                        job: index,
+                        agent: choice.agent,
+                    });
                 }
                 *slot = index;
                 if !(0..=MAX_INPUT).contains(&choice.value) || !(1..=MAX_SCALE).contains(&choice.scale) {
-                    return Err(ProblemError::BadChoice { job: index, agent: choice.agent });
+                    return Err(ProblemError::BadChoice {
+                        job: index,
+                        agent: choice.agent,
+                    });
                 }
             }
         }
@@ -212,7 +233,10 @@ fn bonus_parts(problem: &Problem) -> (i128, i128, usize) {
 pub fn evaluate(problem: &Problem, assignment: &[Option<u32>]) -> Result<Evaluation, PlanError> {
     problem.validate()?;
     if assignment.len() != problem.jobs.len() {
-        return Err(PlanError::Length { found: assignment.len(), jobs: problem.jobs.len() });
+        return Err(PlanError::Length {
+            found: assignment.len(),
+            jobs: problem.jobs.len(),
+        });
     }
     let weeks = problem.weeks;
     let mut booked = vec![0i64; problem.agents.len() * weeks];
@@ -240,7 +264,12 @@ pub fn evaluate(problem: &Problem, assignment: &[Option<u32>]) -> Result<Evaluat
             let load = booked[a * weeks + week];
             // Loads are never negative, so "nothing on a week with free <= 0" is "load <= max(free, 0)".
             if load > free.max(0) {
-                return Err(PlanError::OverCapacity { agent: a, week, booked: load, free });
+                return Err(PlanError::OverCapacity {
+                    agent: a,
+                    week,
+                    booked: load,
+                    free,
+                });
             }
         }
         figures.minutes_over_target += (total[a] - agent.target_left.max(0)).max(0);

@@ -18,12 +18,14 @@ use super::state::{NONE, State};
 /// Improves `state` until a local optimum or `deadline`. Returns true at a local optimum.
 pub(crate) fn descend(state: &mut State, deadline: Instant) -> bool {
     let all: Vec<u32> = (0..state.model.jobs.len() as u32).collect();
-    descend_on(state, &all, &all, deadline)
+    descend_on(state, &all, &all, None, deadline)
 }
 
 /// Local search over the moves of the jobs in `jobs`; unfilled jobs try ejecting others only if
-/// they are in `eject` or hard (ejection is the expensive move).
-fn descend_on(state: &mut State, jobs: &[u32], eject: &[u32], deadline: Instant) -> bool {
+/// they are in `eject` or hard (ejection is the expensive move). Unfilled jobs not in `eject`
+/// only look at agents marked in `agents`, when given: after a ruin, those are the only agents
+/// whose room changed.
+fn descend_on(state: &mut State, jobs: &[u32], eject: &[u32], agents: Option<&[bool]>, deadline: Instant) -> bool {
     let m = state.model;
     loop {
         let mut improved = false;
@@ -33,8 +35,8 @@ fn descend_on(state: &mut State, jobs: &[u32], eject: &[u32], deadline: Instant)
             }
             let j = j as usize;
             let moved = if state.choice[j] == NONE {
-                try_insert(state, j)
-                    || ((m.jobs[j].hard || eject.binary_search(&(j as u32)).is_ok()) && try_eject(state, j))
+                let full = m.jobs[j].hard || eject.binary_search(&(j as u32)).is_ok();
+                try_insert(state, j, if full { None } else { agents }) || (full && try_eject(state, j))
             } else {
                 try_shift(state, j) || try_swap(state, j)
             };
@@ -49,7 +51,10 @@ fn descend_on(state: &mut State, jobs: &[u32], eject: &[u32], deadline: Instant)
 /// Local search, then ruin and recreate until `deadline`. `score` steers the refill (Lagrangian
 /// reduced coefficients, or None for the plain coefficients).
 pub(crate) fn improve(state: &mut State, deadline: Instant, seed: u64, score: Option<&[f64]>) {
-    if !descend(state, deadline) {
+    // The first descent leaves ejection to hard jobs: on large instances ejecting for every
+    // unfilled soft job costs more than the ruin and recreate rounds it displaces.
+    let all: Vec<u32> = (0..state.model.jobs.len() as u32).collect();
+    if !descend_on(state, &all, &[], None, deadline) {
         return;
     }
     let m = state.model;
@@ -67,25 +72,34 @@ pub(crate) fn improve(state: &mut State, deadline: Instant, seed: u64, score: Op
     let mut rng = SplitMix::new(seed);
     // Record-to-record travel: a trial is kept when it is no worse than the current plan by more
     // than a threshold that shrinks to zero as time runs out; the best plan seen is kept aside.
-    // Starting at a tenth of an average soft option's value lets the search leave a local optimum
+    // Starting at a fifth of an average soft option's value lets the search leave a local optimum
     // through slightly worse plans without drifting far.
-    let soft: Vec<i64> = (0..m.options()).filter(|&o| !m.jobs[m.opt_job[o] as usize].hard).map(|o| m.opt_value[o]).collect();
-    let unit = if soft.is_empty() { 0 } else { soft.iter().sum::<i64>() / soft.len() as i64 };
+    let soft: Vec<i64> = (0..m.options())
+        .filter(|&o| !m.jobs[m.opt_job[o] as usize].hard)
+        .map(|o| m.opt_value[o])
+        .collect();
+    let unit = if soft.is_empty() {
+        0
+    } else {
+        soft.iter().sum::<i64>() / soft.len() as i64
+    };
     let start = Instant::now();
     let span = deadline.saturating_duration_since(start).as_secs_f64().max(1e-9);
     let mut best = state.clone();
     let mut mark = vec![false; m.jobs.len()];
+    let mut agent_mark = vec![false; m.agents];
     let mut ruined: Vec<u32> = Vec::new();
     let mut candidates: Vec<u32> = Vec::new();
-    let (mut iters, mut wins, start_obj) = (0, 0, state.objective);
     while Instant::now() < deadline {
-        iters += 1;
         let before = state.objective;
         state.begin();
         ruined.clear();
         let agents = ruin(state, &mut rng, &mut ruined);
         // Candidates: the ruined jobs and every unfilled job that could use a ruined agent.
         candidates.clear();
+        for &a in &agents {
+            agent_mark[a] = true;
+        }
         for &j in &ruined {
             mark[j as usize] = true;
             candidates.push(j);
@@ -102,14 +116,19 @@ pub(crate) fn improve(state: &mut State, deadline: Instant, seed: u64, score: Op
         for &j in &candidates {
             mark[j as usize] = false;
         }
-        refill(state, &candidates, score);
-        candidates.sort_unstable();
         ruined.sort_unstable();
-        descend_on(state, &candidates, &ruined, deadline);
+        refill(state, &candidates, &ruined, &agent_mark, score);
+        candidates.sort_unstable();
+        descend_on(state, &candidates, &ruined, Some(&agent_mark), deadline);
+        for &a in &agents {
+            agent_mark[a] = false;
+        }
         let left = 1.0 - start.elapsed().as_secs_f64() / span;
-        let threshold = (unit as f64 * 0.1 * left.max(0.0)) as i64;
+        let threshold = (unit as f64 * 0.2 * left.max(0.0)) as i64;
         if state.objective >= before - threshold {
-            if state.objective > best.objective { wins += 1; best.copy_from(state); }
+            if state.objective > best.objective {
+                best.copy_from(state);
+            }
             state.commit();
         } else {
             state.rollback();
@@ -118,17 +137,35 @@ pub(crate) fn improve(state: &mut State, deadline: Instant, seed: u64, score: Op
     if best.objective > state.objective {
         state.copy_from(&best);
     }
-    if std::env::var("PSOPS_TRACE").is_ok() { eprintln!("TRACE rr iters {iters} wins {wins} from {start_obj} to {}", state.objective); }
 }
 
-/// Unassigns the jobs of a random agent and a few agents that share options with it; returns
-/// those agents and appends the unassigned jobs to `ruined`.
+/// Unassigns the jobs of one agent and a few agents that share options with it; returns those
+/// agents and appends the unassigned jobs to `ruined`. Half the time the first agent is chosen
+/// for an unfilled job (the most valuable of a few sampled), which then gets that agent first:
+/// a targeted attempt at fitting in what the plan leaves out.
 fn ruin(state: &mut State, rng: &mut SplitMix, ruined: &mut Vec<u32>) -> Vec<usize> {
     let m = state.model;
-    let first = rng.below(m.agents as u64) as usize;
+    let mut target: Option<usize> = None;
+    if rng.chance(0.5) {
+        for _ in 0..8 {
+            let j = rng.below(m.jobs.len() as u64) as usize;
+            let options = m.jobs[j].options.clone();
+            if state.choice[j] != NONE || options.is_empty() {
+                continue;
+            }
+            let o = options.start + rng.below(options.len() as u64) as usize;
+            if target.is_none_or(|t| m.opt_coef[o] > m.opt_coef[t]) {
+                target = Some(o);
+            }
+        }
+    }
+    let first = match target {
+        Some(o) => m.opt_agent[o] as usize,
+        None => rng.below(m.agents as u64) as usize,
+    };
     let mut agents = vec![first];
     let options = &m.agent_opts[first];
-    for _ in 0..rng.between(1, 5) {
+    for _ in 0..rng.between(0, 4) {
         if options.is_empty() {
             break;
         }
@@ -145,18 +182,26 @@ fn ruin(state: &mut State, rng: &mut SplitMix, ruined: &mut Vec<u32>) -> Vec<usi
             ruined.push(j);
         }
     }
+    if let Some(o) = target
+        && state.insert_gain(o) > 0
+        && state.fits(o)
+    {
+        state.assign(o);
+    }
     agents
 }
 
 /// Greedy refill of `jobs`: hard first, then by regret of the steering score among the options
-/// that fit now; each takes its best-scoring fitting option that raises the objective.
-fn refill(state: &mut State, jobs: &[u32], score: &[f64]) {
+/// that fit now; each takes its best-scoring fitting option that raises the objective. Jobs not
+/// in `ruined` (sorted) only consider agents marked in `agents`.
+fn refill(state: &mut State, jobs: &[u32], ruined: &[u32], agents: &[bool], score: &[f64]) {
     let m = state.model;
+    let allowed = |j: u32, o: usize| ruined.binary_search(&j).is_ok() || agents[m.opt_agent[o] as usize];
     let mut order: Vec<(bool, f64, u32)> = Vec::with_capacity(jobs.len());
     for &j in jobs {
         let (mut best, mut second) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
         for o in m.jobs[j as usize].options.clone() {
-            if state.fits(o) {
+            if allowed(j, o) && state.fits(o) {
                 let s = score[o];
                 if s > best {
                     second = best;
@@ -167,7 +212,11 @@ fn refill(state: &mut State, jobs: &[u32], score: &[f64]) {
             }
         }
         if best.is_finite() {
-            let regret = if second.is_finite() { best - second } else { f64::INFINITY };
+            let regret = if second.is_finite() {
+                best - second
+            } else {
+                f64::INFINITY
+            };
             order.push((m.jobs[j as usize].hard, regret, j));
         }
     }
@@ -175,7 +224,7 @@ fn refill(state: &mut State, jobs: &[u32], score: &[f64]) {
     for &(_, _, j) in &order {
         let mut pick: Option<(f64, usize)> = None;
         for o in m.jobs[j as usize].options.clone() {
-            if state.insert_gain(o) > 0 && pick.is_none_or(|p| score[o] > p.0) && state.fits(o) {
+            if allowed(j, o) && state.insert_gain(o) > 0 && pick.is_none_or(|p| score[o] > p.0) && state.fits(o) {
                 pick = Some((score[o], o));
             }
         }
@@ -185,10 +234,13 @@ fn refill(state: &mut State, jobs: &[u32], score: &[f64]) {
     }
 }
 
-fn try_insert(state: &mut State, j: usize) -> bool {
+fn try_insert(state: &mut State, j: usize, agents: Option<&[bool]>) -> bool {
     let m = state.model;
     let mut pick: Option<(i64, usize)> = None;
     for o in m.jobs[j].options.clone() {
+        if agents.is_some_and(|marked| !marked[m.opt_agent[o] as usize]) {
+            continue;
+        }
         let gain = state.insert_gain(o);
         if gain > pick.map_or(0, |p| p.0) && state.fits(o) {
             pick = Some((gain, o));

@@ -190,6 +190,9 @@ impl<'m> State<'m> {
 
     /// Agent per job, as the public plan reports it.
     pub fn agents(&self) -> Vec<Option<u32>> {
-        self.choice.iter().map(|&o| (o != NONE).then(|| self.model.opt_agent[o as usize])).collect()
+        self.choice
+            .iter()
+            .map(|&o| (o != NONE).then(|| self.model.opt_agent[o as usize]))
+            .collect()
     }
 }

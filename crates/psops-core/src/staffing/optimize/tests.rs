@@ -12,15 +12,26 @@ fn choice(agent: u32, value: i64) -> Choice {
 }
 
 fn agent(free: &[i64], target_left: i64) -> Agent {
-    Agent { free: free.to_vec(), target_left }
+    Agent {
+        free: free.to_vec(),
+        target_left,
+    }
 }
 
 fn job(hard: bool, first_week: usize, profile: &[i64], options: Vec<Choice>) -> Job {
-    Job { hard, first_week, profile: profile.to_vec(), options }
+    Job {
+        hard,
+        first_week,
+        profile: profile.to_vec(),
+        options,
+    }
 }
 
 fn quick() -> Limits {
-    Limits { time: Duration::from_millis(200), ..Limits::default() }
+    Limits {
+        time: Duration::from_millis(200),
+        ..Limits::default()
+    }
 }
 
 /// Best objective over every assignment, by enumeration (tiny instances only).
@@ -56,8 +67,8 @@ fn brute_force(problem: &Problem) -> i64 {
 fn tiny(seed: u64) -> Problem {
     let mut rng = SplitMix::new(seed);
     let weeks = rng.between(1, 3) as usize;
-    let agents = rng.between(1, 3) as usize;
-    let jobs = rng.between(0, 6) as usize;
+    let agents = rng.between(1, 4) as usize;
+    let jobs = rng.between(0, 7) as usize;
     let penalty = [0, 1, 3][rng.below(3) as usize];
     let agents = (0..agents)
         .map(|_| Agent {
@@ -69,17 +80,33 @@ fn tiny(seed: u64) -> Problem {
         .map(|_| {
             let len = rng.between(0, weeks as i64) as usize;
             let first = rng.below((weeks - len + 1) as u64) as usize;
-            let profile = (0..len).map(|_| if rng.chance(0.2) { 0 } else { rng.between(10, 150) }).collect();
+            let profile = (0..len)
+                .map(|_| if rng.chance(0.2) { 0 } else { rng.between(10, 150) })
+                .collect();
             let mut options = Vec::new();
             for a in 0..agents.len() as u32 {
                 if rng.chance(0.6) {
-                    options.push(Choice { agent: a, value: rng.between(0, 500), scale: rng.between(1, 3) });
+                    options.push(Choice {
+                        agent: a,
+                        value: rng.between(0, 500),
+                        scale: rng.between(1, 3),
+                    });
                 }
             }
-            Job { hard: rng.chance(0.4), first_week: first, profile, options }
+            Job {
+                hard: rng.chance(0.4),
+                first_week: first,
+                profile,
+                options,
+            }
         })
         .collect();
-    Problem { weeks, agents, jobs, over_target_penalty: penalty }
+    Problem {
+        weeks,
+        agents,
+        jobs,
+        over_target_penalty: penalty,
+    }
 }
 
 fn medium(seed: u64, agents: usize, jobs: usize, weeks: usize, tightness: f64) -> Problem {
@@ -100,7 +127,12 @@ fn check_plan(problem: &Problem, plan: &Plan) {
     let evaluation = evaluate(problem, &plan.assignment).expect("plan is feasible and eligible");
     assert_eq!(evaluation.objective, plan.objective, "objective recomputes");
     assert_eq!(evaluation.figures, plan.figures, "figures recompute");
-    assert!(plan.bound >= plan.objective, "bound {} below objective {}", plan.bound, plan.objective);
+    assert!(
+        plan.bound >= plan.objective,
+        "bound {} below objective {}",
+        plan.bound,
+        plan.objective
+    );
     assert_eq!(plan.hard_bonus, hard_bonus(problem));
 }
 
@@ -130,7 +162,10 @@ fn one_hard_job_beats_any_value() {
     let problem = Problem {
         weeks: 1,
         agents: vec![agent(&[2400], 10_000)],
-        jobs: vec![job(true, 0, &[2400], vec![choice(0, 1)]), job(false, 0, &[2400], vec![choice(0, 1_000_000)])],
+        jobs: vec![
+            job(true, 0, &[2400], vec![choice(0, 1)]),
+            job(false, 0, &[2400], vec![choice(0, 1_000_000)]),
+        ],
         over_target_penalty: 0,
     };
     let plan = solve(&problem, quick()).unwrap();
@@ -146,7 +181,10 @@ fn penalty_can_leave_a_soft_job_unfilled() {
     let problem = Problem {
         weeks: 1,
         agents: vec![agent(&[2400], 0)],
-        jobs: vec![job(false, 0, &[1000], vec![choice(0, 1500)]), job(true, 0, &[500], vec![choice(0, 10)])],
+        jobs: vec![
+            job(false, 0, &[1000], vec![choice(0, 1500)]),
+            job(true, 0, &[500], vec![choice(0, 10)]),
+        ],
         over_target_penalty: 2,
     };
     let plan = solve(&problem, quick()).unwrap();
@@ -179,7 +217,12 @@ fn degenerate_inputs_plan_without_panicking() {
     assert_eq!(plan.assignment, vec![None, Some(0), Some(1), None]);
     assert!(plan.optimal);
 
-    let no_weeks = Problem { weeks: 0, agents: vec![agent(&[], 0)], jobs: vec![job(false, 0, &[], vec![choice(0, 9)])], ..Problem::default() };
+    let no_weeks = Problem {
+        weeks: 0,
+        agents: vec![agent(&[], 0)],
+        jobs: vec![job(false, 0, &[], vec![choice(0, 9)])],
+        ..Problem::default()
+    };
     let plan = solve(&no_weeks, quick()).unwrap();
     assert_eq!(plan.assignment, vec![Some(0)]);
 }
@@ -195,7 +238,10 @@ fn malformed_problems_are_rejected() {
     assert_eq!(base.validate(), Ok(()));
     let mut p = base.clone();
     p.jobs[0].profile = vec![10, 10];
-    assert!(matches!(solve(&p, quick()), Err(ProblemError::PastHorizon { job: 0, .. })));
+    assert!(matches!(
+        solve(&p, quick()),
+        Err(ProblemError::PastHorizon { job: 0, .. })
+    ));
     let mut p = base.clone();
     p.jobs[0].first_week = usize::MAX;
     assert!(matches!(p.validate(), Err(ProblemError::PastHorizon { .. })));
@@ -207,7 +253,14 @@ fn malformed_problems_are_rejected() {
     assert_eq!(p.validate(), Err(ProblemError::DuplicateAgent { job: 0, agent: 0 }));
     let mut p = base.clone();
     p.agents[0].free.pop();
-    assert!(matches!(p.validate(), Err(ProblemError::FreeLength { agent: 0, found: 1, weeks: 2 })));
+    assert!(matches!(
+        p.validate(),
+        Err(ProblemError::FreeLength {
+            agent: 0,
+            found: 1,
+            weeks: 2
+        })
+    ));
     let mut p = base.clone();
     p.jobs[0].options[0].scale = 0;
     assert!(matches!(p.validate(), Err(ProblemError::BadChoice { .. })));
@@ -221,7 +274,20 @@ fn malformed_problems_are_rejected() {
     p.over_target_penalty = -1;
     assert_eq!(p.validate(), Err(ProblemError::BadPenalty));
     let mut p = base.clone();
-    p.jobs = (0..40_000).map(|_| job(true, 0, &[MAX_INPUT], vec![Choice { agent: 0, value: MAX_INPUT, scale: MAX_SCALE }])).collect();
+    p.jobs = (0..40_000)
+        .map(|_| {
+            job(
+                true,
+                0,
+                &[MAX_INPUT],
+                vec![Choice {
+                    agent: 0,
+                    value: MAX_INPUT,
+                    scale: MAX_SCALE,
+                }],
+            )
+        })
+        .collect();
     assert_eq!(p.validate(), Err(ProblemError::TooLarge));
     assert!(to_lp(&p).is_err());
 }
@@ -231,11 +297,20 @@ fn evaluate_reports_broken_plans() {
     let problem = Problem {
         weeks: 1,
         agents: vec![agent(&[100], 0), agent(&[100], 0)],
-        jobs: vec![job(false, 0, &[80], vec![choice(0, 1)]), job(false, 0, &[80], vec![choice(0, 1), choice(1, 1)])],
+        jobs: vec![
+            job(false, 0, &[80], vec![choice(0, 1)]),
+            job(false, 0, &[80], vec![choice(0, 1), choice(1, 1)]),
+        ],
         over_target_penalty: 0,
     };
-    assert!(matches!(evaluate(&problem, &[Some(1), None]), Err(PlanError::NotEligible { job: 0, agent: 1 })));
-    assert!(matches!(evaluate(&problem, &[Some(0), Some(0)]), Err(PlanError::OverCapacity { agent: 0, .. })));
+    assert!(matches!(
+        evaluate(&problem, &[Some(1), None]),
+        Err(PlanError::NotEligible { job: 0, agent: 1 })
+    ));
+    assert!(matches!(
+        evaluate(&problem, &[Some(0), Some(0)]),
+        Err(PlanError::OverCapacity { agent: 0, .. })
+    ));
     assert!(matches!(evaluate(&problem, &[None]), Err(PlanError::Length { .. })));
     assert_eq!(evaluate(&problem, &[Some(0), Some(1)]).unwrap().objective, 2);
 }
@@ -246,7 +321,19 @@ fn lp_file_has_the_model_shape() {
         weeks: 2,
         agents: vec![agent(&[2400, 2400], 3000), agent(&[1200, 1500], 100)],
         jobs: vec![
-            job(true, 0, &[600, 600], vec![choice(0, 70), Choice { agent: 1, value: 90, scale: 2 }]),
+            job(
+                true,
+                0,
+                &[600, 600],
+                vec![
+                    choice(0, 70),
+                    Choice {
+                        agent: 1,
+                        value: 90,
+                        scale: 2,
+                    },
+                ],
+            ),
             job(false, 1, &[300], vec![choice(0, 40)]),
             // Never fits agent 1 (1300 > 1200 in week 0), so it is left out of the model.
             job(false, 0, &[1300], vec![choice(1, 500)]),
@@ -258,7 +345,11 @@ fn lp_file_has_the_model_shape() {
     // Bonus: 1 + best values (90 + 40 + 500) + penalty 3 x largest loads (2400 + 300 + 1300).
     assert_eq!(bonus, 1 + 630 + 3 * 4000);
     assert!(lp.starts_with("\\ psops"));
-    assert!(lp.contains(&format!(" obj: {} x_0_0 + {} x_0_1 + 40 x_1_0 - 3 o_0 - 3 o_1\n", bonus + 70, bonus + 90)));
+    assert!(lp.contains(&format!(
+        " obj: {} x_0_0 + {} x_0_1 + 40 x_1_0 - 3 o_0 - 3 o_1\n",
+        bonus + 70,
+        bonus + 90
+    )));
     assert!(!lp.contains("x_2_1"));
     let rows = |prefix: &str| lp.lines().filter(|l| l.trim_start().starts_with(prefix)).count();
     assert_eq!(rows("job_"), 2);
@@ -284,7 +375,7 @@ fn the_generator_is_deterministic() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     /// Tiny instances: the exact search matches enumeration and proves it; the Lagrangian and
     /// knapsack bounds are never below the optimum.
@@ -316,10 +407,13 @@ proptest! {
     #[test]
     fn plans_are_valid(seed in any::<u64>(), agents in 1usize..25, jobs in 0usize..60, weeks in 1usize..10, tight in 0.3f64..1.6) {
         let problem = medium(seed, agents, jobs, weeks, tight);
-        let exact = Limits { time: Duration::from_millis(40), ..Limits::default() };
+        let exact = Limits { time: Duration::from_millis(25), ..Limits::default() };
         let heuristic = Limits { exact_jobs: 0, ..exact };
         for limits in [exact, heuristic] {
+            let started = Instant::now();
             let plan = solve(&problem, limits).unwrap();
+            // The budget holds up to the longest step that does not look at the clock.
+            prop_assert!(started.elapsed() < limits.time + Duration::from_millis(500));
             check_plan(&problem, &plan);
         }
     }
@@ -343,7 +437,14 @@ fn large_instance_within_a_second() {
         let problem = generate(seed, &GenSettings::staffing(size[0], size[1], size[2]));
         let options: usize = problem.jobs.iter().map(|j| j.options.len()).sum();
         let started = Instant::now();
-        let plan = solve(&problem, Limits { time: Duration::from_secs_f64(seconds), ..Limits::default() }).unwrap();
+        let plan = solve(
+            &problem,
+            Limits {
+                time: Duration::from_secs_f64(seconds),
+                ..Limits::default()
+            },
+        )
+        .unwrap();
         let elapsed = started.elapsed();
         check_plan(&problem, &plan);
         let hard = problem.jobs.iter().filter(|j| j.hard).count();
@@ -367,5 +468,44 @@ fn large_instance_within_a_second() {
             let name = format!("{dir}/staffing-{}-{}-{}-{seed}.lp", size[0], size[1], size[2]);
             std::fs::write(name, to_lp(&problem).unwrap()).unwrap();
         }
+    }
+}
+
+/// Writes small instances as LP files into PSOPS_LP_DIR with the exact search's proven optimum,
+/// for checking the LP writer against an external MIP solver.
+#[test]
+#[ignore]
+fn small_lp_files_with_proven_optima() {
+    let Ok(dir) = std::env::var("PSOPS_LP_DIR") else { return };
+    let gap = |file: &str, k: usize| {
+        let text = match file {
+            "gap1" => include_str!("gap/gap1.txt"),
+            "gap4" => include_str!("gap/gap4.txt"),
+            _ => include_str!("gap/gap12.txt"),
+        };
+        gap::parse_orlib(text).unwrap().swap_remove(k)
+    };
+    let mut cases = vec![
+        ("gap1-1".to_string(), gap("gap1", 0)),
+        ("gap4-3".to_string(), gap("gap4", 2)),
+        ("gap12-5".to_string(), gap("gap12", 4)),
+    ];
+    for seed in 1..=3 {
+        cases.push((format!("small-{seed}"), medium(seed, 8, 24, 6, 1.1)));
+    }
+    for (name, problem) in cases {
+        let plan = solve(
+            &problem,
+            Limits {
+                time: Duration::from_secs(30),
+                ..Limits::default()
+            },
+        )
+        .unwrap();
+        println!(
+            "{name}: objective {} optimal {} nodes {}",
+            plan.objective, plan.optimal, plan.nodes
+        );
+        std::fs::write(format!("{dir}/{name}.lp"), to_lp(&problem).unwrap()).unwrap();
     }
 }

@@ -1,0 +1,181 @@
+//! What the master planning page shows, built from the store's answer: the weeks as
+//! column heads, one row of cells per person (a band class, the booked share as text and
+//! the hours in the title — nothing more, so a page of 50 people × 53 weeks stays small),
+//! the legend, the pager and the open requests beside the map.
+
+use psops_core::Minutes;
+use psops_core::code::Code;
+use psops_core::staffing::availability::WeekLoad;
+use psops_core::staffing::store::{Availability, OpenRequest, PersonWeeks};
+use serde::Serialize;
+
+use super::filters::{Pairs, label, span};
+use super::table::Pager;
+
+/// People a page of the map.
+pub const PAGE: usize = 50;
+
+#[derive(Serialize)]
+pub struct Week {
+    /// The Monday, short (`03-02`, `Mar 2`).
+    pub label: String,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct Cell {
+    /// 0 to 5, the class `b0`…`b5`.
+    pub band: u8,
+    pub text: String,
+    pub title: String,
+}
+
+#[derive(Serialize)]
+pub struct Row {
+    pub person_id: i64,
+    pub name: String,
+    pub function: String,
+    pub region: String,
+    pub conflicts: usize,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Serialize)]
+pub struct Open {
+    pub request_id: i64,
+    pub project_id: i64,
+    pub project: String,
+    pub role: String,
+    pub booking: String,
+    pub hard: bool,
+    pub priority: i64,
+    pub dates: String,
+    pub per_week: String,
+}
+
+/// The bands as the legend names them, in order.
+pub const LEGEND: [(u8, &str); 6] = [
+    (0, "Under 25 % booked"),
+    (1, "25–50 %"),
+    (2, "50–75 %"),
+    (3, "75–100 %"),
+    (4, "Fully booked (or no capacity)"),
+    (5, "Over-booked"),
+];
+
+/// Hours as short as they read: `40`, `37.5`, `-2.25`.
+pub fn hours(minutes: i64) -> String {
+    let text = Minutes(minutes).hours_text();
+    let text = text.trim_end_matches('0');
+    text.trim_end_matches('.').to_string()
+}
+
+pub fn cell(w: &WeekLoad) -> Cell {
+    let text = match w.booked_bp() {
+        Some(bp) => ((bp + 50) / 100).to_string(),
+        None if w.hard + w.soft > 0 => "!".into(),
+        None => "–".into(),
+    };
+    Cell {
+        band: w.band(),
+        text,
+        title: format!(
+            "Capacity {} h, hard {} h, soft {} h, free {} h",
+            hours(w.capacity),
+            hours(w.hard),
+            hours(w.soft),
+            hours(w.free())
+        ),
+    }
+}
+
+pub fn row(p: &PersonWeeks) -> Row {
+    Row {
+        person_id: p.person_id.get(),
+        name: p.name.clone(),
+        function: label(p.function.code()),
+        region: p.region.clone(),
+        conflicts: p.conflicts,
+        cells: p.weeks.iter().map(cell).collect(),
+    }
+}
+
+pub fn open(o: &OpenRequest) -> Open {
+    Open {
+        request_id: o.request_id.get(),
+        project_id: o.project_id.get(),
+        project: o.project_name.clone(),
+        role: label(o.role.code()),
+        booking: label(o.booking.code()),
+        hard: o.booking == psops_core::plan::Booking::Hard,
+        priority: o.priority,
+        dates: span(Some(o.start_date), Some(o.end_date)),
+        per_week: hours(o.minutes_per_week),
+    }
+}
+
+pub fn weeks(a: &Availability) -> Vec<Week> {
+    a.weeks
+        .iter()
+        .map(|d| Week {
+            label: super::locale::shown_short(*d),
+            title: format!("Week of {}", super::locale::shown(*d)),
+        })
+        .collect()
+}
+
+/// The pager of the people, by `offset`, keeping the filters.
+pub fn pager(p: &Pairs, offset: usize, total: usize) -> Pager {
+    let link = |at: usize| {
+        let rest = p.encoded_without(&["offset", "made"]);
+        match (rest.is_empty(), at) {
+            (true, 0) => "/staffing".to_string(),
+            (true, n) => format!("/staffing?offset={n}"),
+            (false, 0) => format!("/staffing?{rest}"),
+            (false, n) => format!("/staffing?{rest}&offset={n}"),
+        }
+    };
+    let past = offset >= total;
+    Pager {
+        total: total as u64,
+        from: if past { 0 } else { offset as u64 + 1 },
+        to: if past { 0 } else { (offset + PAGE).min(total) as u64 },
+        page: (offset / PAGE + 1).min(u32::MAX as usize) as u32,
+        pages: total.div_ceil(PAGE).max(1) as u64,
+        prev: (offset > 0).then(|| link(offset.saturating_sub(PAGE).min(total.saturating_sub(1) / PAGE * PAGE))),
+        next: (offset + PAGE < total).then(|| link(offset + PAGE)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_is_its_band_its_share_and_its_hours() {
+        let c = cell(&WeekLoad {
+            capacity: 2_400,
+            hard: 1_800,
+            soft: 1_200,
+        });
+        assert_eq!((c.band, c.text.as_str()), (5, "125"));
+        assert_eq!(c.title, "Capacity 40 h, hard 30 h, soft 20 h, free -10 h");
+        let empty = cell(&WeekLoad::default());
+        assert_eq!((empty.band, empty.text.as_str()), (4, "–"));
+        assert_eq!(hours(2_250), "37.5");
+        assert_eq!(hours(0), "0");
+    }
+
+    #[test]
+    fn the_pager_steps_by_fifty_and_keeps_the_filters() {
+        let p = Pairs(vec![("region".into(), "EMEA".into()), ("offset".into(), "50".into())]);
+        let g = pager(&p, 50, 120);
+        assert_eq!((g.from, g.to, g.page, g.pages), (51, 100, 2, 3));
+        assert_eq!(g.prev.as_deref(), Some("/staffing?region=EMEA"));
+        assert_eq!(g.next.as_deref(), Some("/staffing?region=EMEA&offset=100"));
+        let last = pager(&Pairs::default(), 100, 120);
+        assert_eq!((last.to, last.next), (120, None));
+        let past = pager(&Pairs::default(), 500, 120);
+        assert_eq!((past.from, past.prev.as_deref()), (0, Some("/staffing?offset=100")));
+    }
+}
