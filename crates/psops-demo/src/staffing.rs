@@ -95,6 +95,12 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
         .filter(|p| p.fields.function == Function::Engineer)
         .map(|p| p.id)
         .collect();
+    // A request names only skills someone has (a skill nobody has is refused).
+    let known: std::collections::HashSet<&str> = records
+        .person_skills
+        .iter()
+        .map(|s| s.fields.fields.skill.as_str())
+        .collect();
     let count = backlog(org.spec().people);
     for n in 0..count {
         let (project, booking, project_start, project_end) = ahead[n % ahead.len()];
@@ -107,9 +113,12 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
             continue;
         }
         let per_week = 60 * *rng.pick(&[8, 12, 16, 20, 24, 32, 40]);
-        let pool = skills(role);
+        let pool: Vec<&str> = skills(role).iter().copied().filter(|s| known.contains(s)).collect();
+        if pool.is_empty() {
+            continue;
+        }
         let mut required = vec![RequiredSkill {
-            skill: (*rng.pick(pool)).into(),
+            skill: (*rng.pick(&pool)).into(),
             min_level: rng.between(2, 4),
         }];
         let mut certifications = Vec::new();
@@ -123,7 +132,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
             }
             // Partners' consultants are vetted on migrations; few of the company's own
             // are at level 5 in it.
-            13 if role == Function::Engineer => {
+            13 if role == Function::Engineer && known.contains("Migrations") => {
                 required[0] = RequiredSkill {
                     skill: "Migrations".into(),
                     min_level: 5,
@@ -139,7 +148,7 @@ pub(crate) async fn add(store: &dyn Store, ctx: &WriteCtx, org: &DemoOrg, users:
             _ => {}
         }
         let desired = if rng.chance(40) {
-            let s = *rng.pick(pool);
+            let s = *rng.pick(&pool);
             (s != required[0].skill)
                 .then(|| RequiredSkill {
                     skill: s.into(),

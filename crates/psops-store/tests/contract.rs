@@ -24,6 +24,7 @@ mod contract {
     mod demo_escalations;
     mod demo_partner_invoices;
     mod demo_scoping;
+    mod demo_staffing;
     pub mod education;
     pub mod education_report;
     mod escalations;
