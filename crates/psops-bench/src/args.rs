@@ -56,9 +56,27 @@ pub struct Args {
     /// The Python virtual environment holding DuckDB [default: target/bench-venv].
     #[arg(long)]
     pub venv: Option<PathBuf>,
-    /// The report to write [default: BENCHMARKS.md at the workspace root].
+    /// The report to write [default: BENCHMARKS.md at the workspace root; with
+    /// --staffing-only, target/bench/BENCHMARKS-staffing.md].
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// People in the generated staffing-optimizer instance [default: 1,000 when --people is at
+    /// least 1,000, else 100].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub staffing_people: Option<u32>,
+    /// Open requests in the staffing-optimizer instance [default: twice --staffing-people].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=200_000))]
+    pub staffing_requests: Option<u32>,
+    /// Weeks of the staffing-optimizer instance's horizon.
+    #[arg(long, default_value_t = 26, value_parser = clap::value_parser!(u32).range(1..=104))]
+    pub staffing_weeks: u32,
+    /// Time limit of HiGHS on the staffing instance's MIP, in seconds (its LP relaxation gets
+    /// the same) [default: 60 at 1,000 people or more, else 10].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=36_000))]
+    pub highs_seconds: Option<u32>,
+    /// Run only the staffing-optimizer section (no psops binary, backends or import needed).
+    #[arg(long)]
+    pub staffing_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,6 +92,15 @@ impl BackendKind {
             BackendKind::Postgres => "PostgreSQL",
         }
     }
+}
+
+/// The size of the staffing-optimizer instance and HiGHS's time limit, defaults resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffingSize {
+    pub people: u32,
+    pub requests: u32,
+    pub weeks: u32,
+    pub highs_seconds: u32,
 }
 
 /// The paths the run uses, defaults resolved against the workspace root.
@@ -98,8 +125,28 @@ impl Args {
             psops: pick(&self.psops, "target/release/psops"),
             work: pick(&self.work_dir, "target/bench"),
             venv: pick(&self.venv, "target/bench-venv"),
-            output: pick(&self.output, "BENCHMARKS.md"),
+            output: pick(
+                &self.output,
+                if self.staffing_only {
+                    "target/bench/BENCHMARKS-staffing.md"
+                } else {
+                    "BENCHMARKS.md"
+                },
+            ),
         })
+    }
+
+    /// The staffing instance: 1,000 people × 2,000 requests × 26 weeks for full-size runs,
+    /// 100 × 200 × 26 for small ones (`--people` under 1,000), unless given.
+    pub fn staffing(&self) -> StaffingSize {
+        let large = self.people >= 1000;
+        let people = self.staffing_people.unwrap_or(if large { 1000 } else { 100 });
+        StaffingSize {
+            people,
+            requests: self.staffing_requests.unwrap_or(people.saturating_mul(2)),
+            weeks: self.staffing_weeks,
+            highs_seconds: self.highs_seconds.unwrap_or(if people >= 1000 { 60 } else { 10 }),
+        }
     }
 
     /// The command line that reproduces this run, for the report.
@@ -136,6 +183,20 @@ impl Args {
                 })
                 .collect();
             words.push(format!("--backends {}", names.join(",")));
+        }
+        let mut given = |name: &str, value: Option<u32>| {
+            if let Some(v) = value {
+                words.push(format!("--{name} {v}"));
+            }
+        };
+        given("staffing-people", self.staffing_people);
+        given("staffing-requests", self.staffing_requests);
+        given("highs-seconds", self.highs_seconds);
+        if self.staffing_weeks != defaults.staffing_weeks {
+            words.push(format!("--staffing-weeks {}", self.staffing_weeks));
+        }
+        if self.staffing_only {
+            words.push("--staffing-only".to_string());
         }
         if let Some(psops) = &self.psops {
             words.push(format!("--psops {}", psops.display()));
@@ -182,6 +243,41 @@ mod tests {
         assert_eq!(
             a.command_line(),
             "cargo run --release -p psops-bench -- --people 50 --years 1 --requests 20 --backends sqlite"
+        );
+    }
+
+    #[test]
+    fn the_staffing_instance_follows_the_run_size() {
+        let small = Args::parse_from(["psops-bench", "--people", "50"]).staffing();
+        assert_eq!(
+            (small.people, small.requests, small.weeks, small.highs_seconds),
+            (100, 200, 26, 10)
+        );
+        let full = Args::parse_from(["psops-bench", "--people", "5000", "--years", "4"]).staffing();
+        assert_eq!(
+            (full.people, full.requests, full.weeks, full.highs_seconds),
+            (1000, 2000, 26, 60)
+        );
+        let a = Args::parse_from([
+            "psops-bench",
+            "--staffing-only",
+            "--staffing-people",
+            "1000",
+            "--highs-seconds",
+            "30",
+        ]);
+        let given = a.staffing();
+        assert_eq!((given.people, given.requests, given.highs_seconds), (1000, 2000, 30));
+        assert_eq!(
+            a.command_line(),
+            "cargo run --release -p psops-bench -- --people 60 --years 1 --staffing-people 1000 \
+             --highs-seconds 30 --staffing-only"
+        );
+        assert!(
+            a.paths()
+                .unwrap()
+                .output
+                .ends_with("target/bench/BENCHMARKS-staffing.md")
         );
     }
 

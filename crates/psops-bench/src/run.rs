@@ -1,5 +1,6 @@
-//! The whole run: check and install the tools, measure each backend, then the import, and
-//! write the report with the side-by-side tables of figures measured in this one run.
+//! The whole run: check and install the tools, measure each backend, then the import and the
+//! staffing optimizer against HiGHS, and write the report with the side-by-side tables of
+//! figures measured in this one run.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -7,13 +8,14 @@ use std::time::{Duration, Instant};
 use anyhow::{Context as _, Result};
 use time::OffsetDateTime;
 
-use crate::args::{Args, BackendKind};
+use crate::args::{Args, BackendKind, Paths};
 use crate::backend::Backend;
 use crate::import;
 use crate::machine;
 use crate::measure::{self, Sides};
 use crate::pages;
 use crate::report::{Report, SideBySide, Verdict};
+use crate::staffing;
 use crate::stats::{ms, per_second, ratio, thousands, times};
 use crate::tools;
 
@@ -24,17 +26,16 @@ pub fn run(args: Args) -> Result<()> {
     let began = Instant::now();
     let paths = args.paths()?;
     std::fs::create_dir_all(&paths.work).with_context(|| format!("cannot create {}", paths.work.display()))?;
+    if args.staffing_only {
+        return staffing_only(&args, &paths, began);
+    }
 
     let psops_version = tools::ensure_psops(&paths.psops)?;
     tools::ensure_apt("sqlite3", "sqlite3")?;
     tools::ensure_apt("wrk", "wrk")?;
     let (python, duckdb_version) = tools::ensure_duckdb(&paths.venv)?;
     let mut report = Report {
-        date: OffsetDateTime::now_utc()
-            .format(&time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .context("cannot format the date")?,
+        date: now()?,
         machine: Some(machine::describe()),
         command: args.command_line(),
         ..Report::default()
@@ -87,6 +88,8 @@ pub fn run(args: Args) -> Result<()> {
     let imp = import::run_import(&paths.psops, &paths.work, args.import_rows)?;
     import_figures(&mut report, &imp);
 
+    staffing::run(&args, &paths, &mut report).context("measuring the staffing optimizer")?;
+
     let whole = began.elapsed();
     let value = format!("{:.1} min", whole.as_secs_f64() / 60.0);
     let full = args.people >= 5000 && args.years >= 4;
@@ -120,6 +123,32 @@ pub fn run(args: Args) -> Result<()> {
         whole.as_secs_f64() / 60.0
     );
     Ok(())
+}
+
+/// `--staffing-only`: the staffing optimizer against HiGHS and nothing else.
+fn staffing_only(args: &Args, paths: &Paths, began: Instant) -> Result<()> {
+    let mut report = Report {
+        date: now()?,
+        machine: Some(machine::describe()),
+        command: args.command_line(),
+        ..Report::default()
+    };
+    staffing::run(args, paths, &mut report).context("measuring the staffing optimizer")?;
+    write(&paths.output, &report.render())?;
+    eprintln!(
+        "psops-bench: wrote {} ({:.1} s)",
+        paths.output.display(),
+        began.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn now() -> Result<String> {
+    OffsetDateTime::now_utc()
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .context("cannot format the date")
 }
 
 /// A fresh database of `kind`, or why it cannot be had (PostgreSQL only).

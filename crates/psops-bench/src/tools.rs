@@ -1,6 +1,6 @@
-//! The programs the bench drives: finding them (installing Debian packages and the DuckDB
-//! virtual environment when missing), running them, and turning a failure into an error
-//! that names the program, its arguments and the end of what it printed.
+//! The programs the bench drives: finding them (installing Debian packages and the Python
+//! packages of the bench's virtual environment when missing), running them, and turning a
+//! failure into an error that names the program, its arguments and the end of what it printed.
 
 use std::ffi::OsStr;
 use std::io::Write as _;
@@ -69,24 +69,28 @@ pub fn ensure_psops(psops: &Path) -> Result<String> {
 /// A Python with DuckDB: the virtual environment at `venv`, made and filled when needed.
 /// Returns the interpreter and DuckDB's version.
 pub fn ensure_duckdb(venv: &Path) -> Result<(PathBuf, String)> {
+    ensure_pip(venv, "duckdb", "duckdb")
+}
+
+/// A Python that imports `module`: the virtual environment at `venv`, made when missing, with
+/// PyPI's `package` installed into it when the module does not import. Returns the interpreter
+/// and the package's version.
+pub fn ensure_pip(venv: &Path, module: &str, package: &str) -> Result<(PathBuf, String)> {
     let python = venv.join("bin").join("python");
     if !python.is_file() {
         let system = which("python3").context("python3 is missing: install it (Debian: python3-venv)")?;
         eprintln!(
-            "psops-bench: making the DuckDB virtual environment at {}",
+            "psops-bench: making the bench's virtual environment at {}",
             venv.display()
         );
         run(Command::new(system).args(["-m", "venv"]).arg(venv), "python3 -m venv")
             .context("cannot make the virtual environment (Debian: apt-get install -y python3-venv)")?;
     }
-    let probe = || {
-        Command::new(&python)
-            .args(["-c", "import duckdb; print(duckdb.__version__)"])
-            .output()
-    };
+    let code = format!("import importlib.metadata, {module}; print(importlib.metadata.version({package:?}))");
+    let probe = || Command::new(&python).args(["-c", &code]).stdin(Stdio::null()).output();
     let mut out = probe().with_context(|| format!("cannot run {}", python.display()))?;
     if !out.status.success() {
-        eprintln!("psops-bench: installing duckdb into {}", venv.display());
+        eprintln!("psops-bench: installing {package} into {}", venv.display());
         run(
             Command::new(&python).args([
                 "-m",
@@ -98,14 +102,17 @@ pub fn ensure_duckdb(venv: &Path) -> Result<(PathBuf, String)> {
                 "10",
                 "--timeout",
                 "60",
-                "duckdb",
+                package,
             ]),
-            "pip install duckdb",
+            &format!("pip install {package}"),
         )
-        .context("cannot install DuckDB from PyPI into the bench's virtual environment")?;
+        .with_context(|| format!("cannot install {package} from PyPI into the bench's virtual environment"))?;
         out = probe().with_context(|| format!("cannot run {}", python.display()))?;
         if !out.status.success() {
-            bail!("duckdb still does not import after pip install: {}", tail(&out.stderr));
+            bail!(
+                "{module} still does not import after pip install {package}: {}",
+                tail(&out.stderr)
+            );
         }
     }
     Ok((python, text(&out.stdout).trim().to_string()))

@@ -73,6 +73,7 @@ impl Ask<'_> {
 
 /// One hard check, passed or not, in words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = FitCheck)]
 pub struct Check {
     /// `role`, `skill`, `certification`, `region`, `time_zone`, `employed` or `capacity`.
     pub check: &'static str,
@@ -83,6 +84,7 @@ pub struct Check {
 
 /// One weighted part of the score.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = FitPart)]
 pub struct Part {
     /// `skills`, `desired_skills`, `time_zone`, `continuity`, `availability`,
     /// `utilization`, `growth` or `tenure`.

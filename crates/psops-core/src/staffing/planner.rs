@@ -55,6 +55,7 @@ pub struct Open {
 
 /// What the plan was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = PlanWindow)]
 pub struct Window {
     /// Requests starting from this day…
     pub from: Date,
@@ -64,6 +65,7 @@ pub struct Window {
 
 /// One proposed booking, with its reasons.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = PlanLine)]
 pub struct Line {
     #[schema(value_type = i64)]
     pub request_id: ResourceRequestId,
@@ -92,6 +94,7 @@ pub struct Line {
 
 /// A request the plan leaves open, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = PlanUnfilled)]
 pub struct Unfilled {
     #[schema(value_type = i64)]
     pub request_id: ResourceRequestId,
@@ -105,6 +108,7 @@ pub struct Unfilled {
 
 /// The plan's figures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = PlanFigures)]
 pub struct Figures {
     pub requests: usize,
     pub hard_requests: usize,
@@ -419,7 +423,9 @@ pub fn propose(
         hard_requests,
         filled: lines.len(),
         hard_filled,
-        hard_fill_bp: (hard_filled * 10_000).checked_div(hard_requests).map_or(10_000, |bp| bp as i64),
+        hard_fill_bp: (hard_filled * 10_000)
+            .checked_div(hard_requests)
+            .map_or(10_000, |bp| bp as i64),
         minutes_filled: plan.figures.minutes_filled,
         mean_distance_before_bp: mean_distance(staff, &vec![0; staff.len()]),
         mean_distance_after_bp: mean_distance(staff, &added),

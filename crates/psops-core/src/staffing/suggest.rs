@@ -40,6 +40,7 @@ pub struct Suggestion {
 
 /// How many were ruled out by a check (counted at the first check each failed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = RuledOut)]
 pub struct Excluded {
     pub check: &'static str,
     pub count: usize,

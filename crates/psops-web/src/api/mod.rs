@@ -115,7 +115,9 @@ use crate::problem::{ApiError, Problem};
         psops_core::education::trainers::CourseTrainer, psops_core::education::classes::TrainingClass,
         psops_core::education::enrolments::Enrolment,
         psops_core::certifications::Certification, psops_core::certifications::CertificationAttempt,
-        psops_core::certifications::Certificate, psops_core::certifications::trainer_paths::TrainerCandidacy
+        psops_core::certifications::Certificate, psops_core::certifications::trainer_paths::TrainerCandidacy,
+        psops_core::staffing::store::RequestView, psops_core::staffing::store::RequestOrder,
+        psops_core::staffing::forecast::ForecastGroup
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),

@@ -420,12 +420,12 @@ pub async fn resource_request(store: &dyn Store, project: i64) -> i64 {
     m.id.get()
 }
 
-/// A request with dates (suggestions and booking need them), held softly by `holder`
-/// when one is given.
+/// A request with dates inside its project's (suggestions and booking need them), held
+/// softly by `holder` when one is given.
 pub async fn dated_request(store: &dyn Store, project: i64, holder: Option<i64>) -> i64 {
     let f = ResourceRequestFields {
-        start_date: Some(date!(2027 - 01 - 04)),
-        end_date: Some(date!(2027 - 01 - 29)),
+        start_date: Some(date!(2026 - 11 - 02)),
+        end_date: Some(date!(2026 - 11 - 27)),
         ..request_fields(project)
     };
     let m: psops_core::plan::ResourceRequest = made(store.create(&ctx(), f).await.expect("r"));

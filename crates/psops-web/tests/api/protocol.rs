@@ -294,6 +294,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/v1/capacity/overrides/{id}"),
     ("get", "/api/v1/capacity/handbook"),
     ("get", "/api/v1/people/{id}/capacity"),
+    ("get", "/api/v1/people/{id}/bookings"),
     ("get", "/api/v1/calendars"),
     ("post", "/api/v1/calendars"),
     ("get", "/api/v1/calendars/{id}"),

@@ -110,8 +110,8 @@ pub(crate) fn branch_and_bound<'m>(
         dp: Vec::new(),
         table: Vec::new(),
     };
-    // Start the multipliers at each job's best coefficient: the relaxation then begins close to
-    // "each job once" instead of every agent claiming every job.
+    // Start each job's multiplier at half its best coefficient: the relaxation then begins
+    // nearer "each job once" than with zero, where every agent would claim every job.
     for (j, job) in model.jobs.iter().enumerate() {
         let top = job.options.clone().map(|o| model.opt_coef[o]).max().unwrap_or(0);
         search.u[j] = top.max(0) * scale / 2;

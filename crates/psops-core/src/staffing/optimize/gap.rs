@@ -5,7 +5,7 @@
 //! resources, and the m capacities. All numbers are whitespace separated.
 //!
 //! A GAP problem maps to a one-week [`Problem`]: agents' free minutes are their capacities, each
-//! job is hard with one choice per agent (value = profit, scale = resource, profile = [1]), and
+//! job is hard with one choice per agent (value = profit, scale = resource, profile = `[1]`), and
 //! the target is switched off. With every job hard, the optimizer first fills as many jobs as it
 //! can, so a feasible complete assignment is preferred over any partial one, as GAP requires.
 

@@ -1,6 +1,8 @@
 //! OR-Library GAP instances gap1 to gap12 (Osman 1995; Cattrysse, Salomon and Van Wassenhove
 //! 1994), solved as maximisation: the exact search must reach each published optimum, assign
-//! every job, and prove it. The optima are those of the OR-Library readme.
+//! every job, and prove it. The optima are those of the OR-Library readme. The fixtures in gap/
+//! are Beasley's files unchanged (copies found in public repositories: gap1 to gap11 in
+//! jigglybaff/thesis, data/; gap12 in maxwillf/generalized-Assignment-Problem).
 
 use std::time::{Duration, Instant};
 

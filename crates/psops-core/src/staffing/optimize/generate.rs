@@ -130,7 +130,8 @@ pub fn generate(seed: u64, settings: &GenSettings) -> Problem {
     let hours = [8i64, 16, 20, 24, 32, 40];
     let mean_minutes = hours.iter().sum::<i64>() * 60 / hours.len() as i64;
     let per_job = settings.tightness * free_total as f64 / settings.jobs.max(1) as f64;
-    let mean_len = (per_job / mean_minutes as f64).round() as i64;
+    // Clamped, so odd settings (no jobs, infinite tightness) still give valid lengths.
+    let mean_len = ((per_job / mean_minutes as f64).round() as i64).clamp(1, weeks.max(1) as i64);
     let (len_lo, len_hi) = ((mean_len / 2).max(1), (mean_len * 3 / 2).max(1));
     let mut jobs = Vec::with_capacity(settings.jobs);
     for _ in 0..settings.jobs {

@@ -11,18 +11,26 @@
 //!
 //! where [`hard_bonus`] is large enough that one more hard job always wins.
 //!
-//! [`solve`] works in stages within the time budget:
+//! [`solve`] works in stages within the time budget (single-threaded):
 //!
-//! 1. a greedy plan (hard jobs first, highest regret first);
-//! 2. a Lagrangian bound ([`bound`](self::bound)), whose multipliers also price scarce agent-weeks;
-//!    every so often the greedy reruns steered by those prices;
-//! 3. local search (shift, swap, eject-and-reinsert), then ruin and recreate;
-//! 4. for small instances, an exact branch and bound ([`exact`](self::exact)) that proves the
-//!    optimum when it finishes.
+//! 1. a greedy plan (hard jobs first, highest regret first), `greedy.rs`;
+//! 2. a Lagrangian bound (capacity and target rows relaxed, subgradient steps; a fifth of the
+//!    budget at most), `bound.rs`, whose multipliers also price scarce agent-weeks: every 25
+//!    steps the greedy reruns steered by those prices;
+//! 3. local search (insert, shift, swap, eject-and-reinsert), then ruin and recreate with
+//!    record-to-record acceptance until the deadline, `search.rs`;
+//! 4. for small instances (at most [`Limits::exact_jobs`] jobs) the local search stops at its
+//!    first local optimum and an exact branch and bound with a knapsack Lagrangian bound,
+//!    `exact.rs`, proves the optimum when it finishes.
 //!
 //! The reported bound is proven (exact integer evaluation), so `bound - objective` is a
 //! guaranteed optimality gap. [`to_lp`] writes the same model in CPLEX LP format for an external
-//! MIP solver.
+//! MIP solver; [`gap::parse_orlib`] reads OR-Library generalised assignment instances; and
+//! [`generate()`] makes seeded random staffing instances for tests and benchmarks.
+//!
+//! Errors: [`solve`] and [`to_lp`] reject malformed problems (see [`Problem::validate`]) rather
+//! than guess; nothing panics on any input. Options that could never fit their agent (a week's
+//! load above its free minutes) are dropped up front, which is exact and sharpens the bounds.
 
 mod bound;
 mod exact;
@@ -116,7 +124,7 @@ impl Plan {
 pub fn solve(problem: &Problem, limits: Limits) -> Result<Plan, ProblemError> {
     let start = Instant::now();
     problem.validate()?;
-    let deadline = start + limits.time;
+    let deadline = after(start, limits.time);
     let model = Model::new(problem);
     let mut best = State::new(&model);
     greedy::construct(&mut best, None);
@@ -124,7 +132,7 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Plan, ProblemError> {
 
     // Lagrangian bound, with the greedy rerun on its prices now and then. Small instances need
     // few steps; large ones get a share of the budget.
-    let bound_deadline = start + limits.time.mul_f64(0.2);
+    let bound_deadline = after(start, limits.time.mul_f64(0.2));
     let mut sub = bound::Subgradient::new(&model);
     let mut reduced = Vec::new();
     let mut trial = State::new(&model);
@@ -187,4 +195,11 @@ pub fn solve(problem: &Problem, limits: Limits) -> Result<Plan, ProblemError> {
         figures: best.figures(),
         nodes,
     })
+}
+
+/// `start + span`, saturating at a year for budgets too large for the clock.
+fn after(start: Instant, span: Duration) -> Instant {
+    start
+        .checked_add(span)
+        .unwrap_or_else(|| start + Duration::from_secs(365 * 86_400))
 }

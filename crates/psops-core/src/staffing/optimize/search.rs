@@ -7,8 +7,12 @@
 //! - swap: two jobs on two agents trade places.
 //!
 //! Passes repeat until none of them finds a move (a local optimum) or time runs out. Then, while
-//! time remains, ruin and recreate: unassign the jobs of a few related agents, refill them by the
-//! greedy, polish, and keep the result only if it is better.
+//! time remains, ruin and recreate: unassign the jobs of a few related agents (half the time
+//! chosen to make room for a valuable unfilled job), refill, run the moves on the jobs involved,
+//! and keep the result if it is no worse than the current plan by more than a threshold that
+//! shrinks to zero (record-to-record travel); the best plan seen is returned. Each round touches
+//! only the ruined agents and the jobs that could use them, so rounds are cheap (thousands a
+//! second at 1,000 agents and 2,000 jobs), and a round that is not kept is undone from a journal.
 
 use std::time::Instant;
 

@@ -197,7 +197,15 @@ fn penalty_can_leave_a_soft_job_unfilled() {
 #[test]
 fn degenerate_inputs_plan_without_panicking() {
     let empty = Problem::default();
-    let plan = solve(&empty, quick()).unwrap();
+    // A budget beyond the clock's range must not overflow it.
+    let plan = solve(
+        &empty,
+        Limits {
+            time: Duration::MAX,
+            ..Limits::default()
+        },
+    )
+    .unwrap();
     assert!(plan.assignment.is_empty() && plan.optimal && plan.objective == 0 && plan.bound == 0);
 
     let no_capacity = Problem {
@@ -372,6 +380,23 @@ fn the_generator_is_deterministic() {
     let problem = generate(7, &settings);
     assert_eq!(problem.validate(), Ok(()));
     assert_eq!(problem.jobs.len(), 50);
+    // Odd settings still give valid instances.
+    for odd in [
+        GenSettings {
+            tightness: f64::INFINITY,
+            ..GenSettings::staffing(0, 5, 3)
+        },
+        GenSettings {
+            tightness: f64::NAN,
+            roles: 0,
+            options_min: 9,
+            options_max: 2,
+            ..GenSettings::staffing(3, 4, 1)
+        },
+        GenSettings::staffing(4, 3, 0),
+    ] {
+        assert_eq!(generate(1, &odd).validate(), Ok(()), "{odd:?}");
+    }
 }
 
 proptest! {
