@@ -747,9 +747,9 @@ pub mod prelude {
     pub use crate::notify::NotificationStore;
     pub use crate::partner_funds::PartnerFundsStore;
     pub use crate::partner_invoices::PartnerInvoiceStore;
-    pub use crate::staffing::store::StaffingStore;
     pub use crate::partnering::onboarding::OnboardingStore;
     pub use crate::partnering::report::PartnerReportStore;
     pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
+    pub use crate::staffing::store::StaffingStore;
 }

@@ -10,7 +10,6 @@ mod contract {
     mod audit;
     mod bulk;
     mod candidates;
-    mod staffing;
     mod capacity;
     pub mod catalog;
     pub mod certifications;
@@ -56,6 +55,7 @@ mod contract {
     pub mod scoping;
     mod sorted;
     pub mod sows;
+    mod staffing;
     mod time_entries;
     pub mod time_fixtures;
     mod timesheets;

@@ -3,9 +3,9 @@
 //! record itself is `crate::partners`; the per-person skills and certifications vetting
 //! reads are `crate::skills`, which every person has.
 
-pub mod roles;
 pub mod contacts;
 pub mod onboarding;
 pub mod report;
+pub mod roles;
 pub mod vetting;
 pub mod vetting_state;

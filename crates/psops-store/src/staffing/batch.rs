@@ -89,7 +89,10 @@ pub(crate) async fn plan(db: &Db, window: Window, today: Date, time: Duration) -
         .await
         .map_err(|e| Error::Internal(format!("the staffing plan stopped: {e}")))??;
     plan.figures.requests += blocked.len();
-    plan.figures.hard_requests += blocked.iter().filter(|u| u.booking == psops_core::plan::Booking::Hard).count();
+    plan.figures.hard_requests += blocked
+        .iter()
+        .filter(|u| u.booking == psops_core::plan::Booking::Hard)
+        .count();
     plan.figures.hard_fill_bp = (plan.figures.hard_filled * 10_000)
         .checked_div(plan.figures.hard_requests)
         .map_or(10_000, |bp| bp as i64);

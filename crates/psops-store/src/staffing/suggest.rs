@@ -44,7 +44,10 @@ pub(crate) fn outside_project(span: DateRange, project: &Project) -> Option<psop
         return Some(Error::invalid(
             "start_date",
             Rule::ProjectDates,
-            format!("the request starts on {}, before its project does ({start}): change the request's dates", span.start),
+            format!(
+                "the request starts on {}, before its project does ({start}): change the request's dates",
+                span.start
+            ),
         ));
     }
     if let Some(end) = p.end_date
@@ -53,7 +56,10 @@ pub(crate) fn outside_project(span: DateRange, project: &Project) -> Option<psop
         return Some(Error::invalid(
             "end_date",
             Rule::ProjectDates,
-            format!("the request ends on {}, after its project does ({end}): change the request's dates", span.end),
+            format!(
+                "the request ends on {}, after its project does ({end}): change the request's dates",
+                span.end
+            ),
         ));
     }
     None

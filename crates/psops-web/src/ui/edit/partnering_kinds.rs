@@ -87,8 +87,7 @@ impl Editable for PartnerContact {
 pub(super) const PERSON_SKILL: &[Input] = &[
     Input::new("skill", "Skill", Kind::Text).hint("e.g. GitLab CI, Kubernetes, migrations."),
     Input::new("level", "Level", Kind::Whole).hint("1 (aware) to 5 (expert)."),
-    Input::new("growth", "Wants to grow in it", Kind::Flag)
-        .hint("Staffing prefers them for work that needs it."),
+    Input::new("growth", "Wants to grow in it", Kind::Flag).hint("Staffing prefers them for work that needs it."),
 ];
 
 impl Editable for PersonSkill {
