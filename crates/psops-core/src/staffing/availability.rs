@@ -1,6 +1,14 @@
-//! Availability per person and week: capacity (the calendar view: FTE, holidays, time
-//! off) less hard bookings (assignments) less soft bookings (soft requests held by the
-//! person), the two kinds kept apart. A week booked beyond capacity is a conflict.
+//! Availability per person and week: capacity less hard bookings (assignments) less soft
+//! bookings (soft requests held by the person), the two kinds kept apart. A week booked
+//! beyond capacity is a conflict.
+//!
+//! A booking is a weekly load ("20 h a week") over a span, and a plan of 40 h a week means
+//! the whole of a full-time person's working week, holiday or not. So loads are measured
+//! against the person's contracted week (FTE × weekdays while employed) and are worked in
+//! proportion to what the calendar leaves of it (holidays and time off): a full-time
+//! booking across Christmas is not a conflict, and its hours in that week are the hours
+//! the person works. Measuring against the calendar's hours instead would flag every
+//! holiday week of every full-time person as over-booked.
 
 use serde::Serialize;
 use time::{Date, Duration};
@@ -15,8 +23,12 @@ pub const MAX_WEEKS: usize = 53;
 /// One person's week.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WeekLoad {
-    /// Minutes they can work that week (calendar view).
+    /// Minutes of their contracted week (FTE × weekdays while employed): what bookings
+    /// are measured against.
     pub capacity: i64,
+    /// Minutes the calendar leaves them that week (holidays and time off taken off the
+    /// contracted week): what they can actually work.
+    pub available: i64,
     /// Minutes their assignments plan.
     pub hard: i64,
     /// Minutes the soft requests they hold plan.
@@ -43,6 +55,16 @@ impl WeekLoad {
     /// Booked ÷ capacity in basis points; none in a week they cannot work.
     pub fn booked_bp(&self) -> Option<i64> {
         crate::ratio::basis_points(self.hard + self.soft, self.capacity)
+    }
+
+    /// What `minutes` of load come to in hours worked that week: loads are shares of the
+    /// contracted week, worked in the part the calendar leaves.
+    pub fn worked(&self, minutes: i64) -> i64 {
+        if self.capacity <= 0 || self.available >= self.capacity {
+            return minutes;
+        }
+        let scaled = i128::from(minutes) * i128::from(self.available.max(0));
+        i64::try_from(crate::rates::div_round(scaled, i128::from(self.capacity))).unwrap_or(i64::MAX)
     }
 
     /// The heatmap's band: 0 under 25 % booked, 1 to 50 %, 2 to 75 %, 3 under 100 %,
@@ -115,6 +137,7 @@ mod tests {
     fn free_subtracts_hard_and_soft_apart() {
         let w = WeekLoad {
             capacity: 2_400,
+            available: 2_400,
             hard: 1_200,
             soft: 600,
         };
@@ -133,6 +156,7 @@ mod tests {
         assert_eq!(
             WeekLoad {
                 capacity: 2_400,
+                available: 2_400,
                 hard: 599,
                 soft: 0
             }
@@ -142,12 +166,34 @@ mod tests {
         assert_eq!(
             WeekLoad {
                 capacity: 2_400,
+                available: 2_400,
                 hard: 2_400,
                 soft: 0
             }
             .band(),
             4
         );
+    }
+
+    #[test]
+    fn a_holiday_week_is_worked_in_proportion_not_over_booked() {
+        // Full time, two holidays: 24 h left of 40; a 40 h booking fills the week.
+        let w = WeekLoad {
+            capacity: 2_400,
+            available: 1_440,
+            hard: 2_400,
+            soft: 0,
+        };
+        assert!(!w.conflict(), "a full-time booking across a holiday fits");
+        assert_eq!(w.band(), 4);
+        assert_eq!(w.worked(w.hard), 1_440, "the hours worked are the calendar's");
+        assert_eq!(w.worked(1_200), 720);
+        let over = WeekLoad { soft: 600, ..w };
+        assert!(over.conflict(), "more than the whole week is still a conflict");
+        let normal = WeekLoad { available: 2_400, ..w };
+        assert_eq!(normal.worked(1_234), 1_234);
+        let away = WeekLoad { available: 0, ..w };
+        assert_eq!(away.worked(2_400), 0, "a week off works none of it");
     }
 
     #[test]

@@ -397,7 +397,9 @@ fn measure(p: &Person<'_>, a: &Ask<'_>, today: Date, words: bool) -> Fit {
     for (w, need) in p.weeks.iter().zip(&a.load) {
         if *need > 0 {
             weeks += 1;
-            covered += (w.free().max(0) * 1_000 / need).min(1_000);
+            // Free room as a share of the need, worked only in the part of the week the
+            // calendar leaves: time off makes someone less available even when unbooked.
+            covered += w.worked((w.free().max(0) * 1_000 / need).min(1_000));
         }
     }
     if weeks > 0 {
@@ -405,7 +407,7 @@ fn measure(p: &Person<'_>, a: &Ask<'_>, today: Date, words: bool) -> Fit {
         let detail = if score == 1_000 {
             say!(words, "free for all of it, soft bookings counted")
         } else {
-            say!(words, "{} % of the hours free once soft bookings count", score / 10)
+            say!(words, "{} % of the hours free once soft bookings and time off count", score / 10)
         };
         parts.push(("availability", score, detail));
     }

@@ -46,6 +46,7 @@ fn person() -> Owned {
         weeks: vec![
             WeekLoad {
                 capacity: 2_400,
+                available: 2_400,
                 hard: 1_200,
                 soft: 0,
             };

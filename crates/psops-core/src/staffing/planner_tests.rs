@@ -23,6 +23,7 @@ fn staff(id: i64, name: &str, kubernetes: i64, hard: i64, partner: bool) -> Staf
         weeks: vec![
             WeekLoad {
                 capacity: 2_400,
+                available: 2_400,
                 hard,
                 soft: 0,
             };

@@ -22,6 +22,7 @@ fn person(id: i64, name: &str, kubernetes: i64, hard: i64) -> (Profile, Vec<Week
     let weeks = vec![
         WeekLoad {
             capacity: 2_400,
+            available: 2_400,
             hard,
             soft: 0,
         };

@@ -1,5 +1,5 @@
-//! People's weeks in SQL: capacity from the utilization report's batched read (kept
-//! between calls, one per week), less hard bookings (assignments) and soft bookings
+//! People's weeks in SQL: the contracted week and what the calendar leaves of it, from
+//! the utilization report's batched read (kept between calls, one per week), less hard bookings (assignments) and soft bookings
 //! (soft requests held by someone), each read once over the whole window.
 
 use std::collections::HashMap;
@@ -42,7 +42,8 @@ pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationF
                 billable: vec![0; weeks.len()],
                 soft_billable: vec![0; weeks.len()],
             });
-            row.weeks[i].capacity = c.calendar.available_minutes.get();
+            row.weeks[i].capacity = c.calendar.weekday_minutes.get();
+            row.weeks[i].available = c.calendar.available_minutes.get();
         }
     }
     Ok(out)

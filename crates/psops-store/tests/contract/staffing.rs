@@ -239,6 +239,35 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
         row.weeks.iter().map(|w| w.hard).collect::<Vec<_>>(),
         vec![0, 360, 600, 0, 0]
     );
+    // A holiday week: a full-time booking across it is a full week, not a conflict, and is
+    // worked in the four days the calendar leaves.
+    let _: Assignment = new(db
+        .create(
+            &ctx(),
+            AssignmentFields {
+                person_id: bo.id,
+                project_id: p.id,
+                role: Function::Engineer,
+                start_date: date!(2026 - 03 - 30),
+                end_date: Some(date!(2026 - 04 - 03)),
+                minutes_per_week: Minutes(2_400),
+            },
+        )
+        .await
+        .expect("full week"));
+    let emea = super::time_fixtures::calendar(db, "EMEA holidays", "EMEA").await;
+    let holiday = psops_core::capacity::Holiday {
+        date: date!(2026 - 04 - 03),
+        minutes: None,
+        name: "Good Friday".into(),
+    };
+    db.add_holidays(&ctx(), emea.id, vec![holiday]).await.expect("holiday");
+    let a = db.availability(&march(), today).await.expect("availability");
+    let row = a.people.iter().find(|r| r.person_id == bo.id).expect("bo");
+    let w = row.weeks[4];
+    assert_eq!((w.capacity, w.available, w.hard), (2_400, 1_920, 2_400));
+    assert!(!w.conflict() && w.band() == 4, "full, not over-booked");
+    assert_eq!((row.conflicts, w.worked(w.hard), w.free()), (0, 1_920, 0));
     // Bad input names its field.
     let bad = AvailabilityQuery {
         weeks: Some(60),

@@ -179,8 +179,9 @@ impl AvailabilityParams {
     }
 }
 
-/// People × weeks — the master planning view: each person's capacity (calendar view:
-/// FTE, holidays, time off), hard bookings (assignments) and soft bookings (soft
+/// People × weeks — the master planning view: each person's capacity (the contracted
+/// week: FTE × weekdays while employed) and what the calendar leaves of it (holidays and
+/// time off taken off), hard bookings (assignments) and soft bookings (soft
 /// requests held by them) week by week, with the weeks booked beyond capacity counted as
 /// conflicts; by name, a page at a time; and the open, unstaffed requests reaching into
 /// the weeks (most urgent first, at most 50). Partners' consultants are not on it

@@ -80,11 +80,12 @@ pub fn cell(w: &WeekLoad) -> Cell {
         band: w.band(),
         text,
         title: format!(
-            "Capacity {} h, hard {} h, soft {} h, free {} h",
+            "Available {} h of {} h, hard {} h, soft {} h, free {} h",
+            hours(w.available),
             hours(w.capacity),
-            hours(w.hard),
-            hours(w.soft),
-            hours(w.free())
+            hours(w.worked(w.hard)),
+            hours(w.worked(w.soft)),
+            hours(w.worked(w.free()))
         ),
     }
 }
@@ -155,11 +156,20 @@ mod tests {
     fn a_cell_is_its_band_its_share_and_its_hours() {
         let c = cell(&WeekLoad {
             capacity: 2_400,
+            available: 2_400,
             hard: 1_800,
             soft: 1_200,
         });
         assert_eq!((c.band, c.text.as_str()), (5, "125"));
-        assert_eq!(c.title, "Capacity 40 h, hard 30 h, soft 20 h, free -10 h");
+        assert_eq!(c.title, "Available 40 h of 40 h, hard 30 h, soft 20 h, free -10 h");
+        let holiday = cell(&WeekLoad {
+            capacity: 2_400,
+            available: 1_920,
+            hard: 2_400,
+            soft: 0,
+        });
+        assert_eq!((holiday.band, holiday.text.as_str()), (4, "100"), "a holiday week is not over-booked");
+        assert_eq!(holiday.title, "Available 32 h of 40 h, hard 32 h, soft 0 h, free 0 h");
         let empty = cell(&WeekLoad::default());
         assert_eq!((empty.band, empty.text.as_str()), (4, "–"));
         assert_eq!(hours(2_250), "37.5");

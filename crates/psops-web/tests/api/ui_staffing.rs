@@ -161,7 +161,7 @@ async fn ops_reads_books_and_accepts_a_plan(app: TestApp) {
         assert!(map.contains(part), "the map shows {part}: {map}");
     }
     assert!(
-        map.contains("title=\"Capacity 40 h, hard 0 h, soft 0 h, free 40 h\""),
+        map.contains("title=\"Available 40 h of 40 h, hard 0 h, soft 0 h, free 40 h\""),
         "{map}"
     );
     assert!(
@@ -241,7 +241,7 @@ async fn ops_reads_books_and_accepts_a_plan(app: TestApp) {
     assert_eq!(week_of(store, o.ada).await, (1_200, 0));
     let map = html(&ops.get(&app, "/staffing?from=2026-03-02&weeks=5").await.expect(200));
     assert!(
-        map.contains("<td class=\"b2\" title=\"Capacity 40 h, hard 20 h, soft 0 h, free 20 h\">50</td>"),
+        map.contains("<td class=\"b2\" title=\"Available 40 h of 40 h, hard 20 h, soft 0 h, free 20 h\">50</td>"),
         "Ada's weeks are half booked: {map}"
     );
     // Again: refused with the reason, nothing done.
