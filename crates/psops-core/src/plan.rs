@@ -251,14 +251,48 @@ pub struct ResourceRequestFields {
     pub person_id: Option<crate::people::PersonId>,
 }
 
+/// The priority a request has when nobody says otherwise: the middle of 1–5.
+pub const DEFAULT_PRIORITY: i64 = 3;
+
 fn middle_priority() -> i64 {
-    3
+    DEFAULT_PRIORITY
 }
 
 /// At most this many certifications per request.
 pub const MAX_CERTIFICATIONS: usize = 10;
 
 impl ResourceRequestFields {
+    /// An open request for `minutes` of `role`, asking nothing more of who takes it: no
+    /// skills, certifications, region or time zone, no weekly load, the default priority,
+    /// held by nobody. Callers that ask more set those fields on the result.
+    pub fn new(
+        project_id: ProjectId,
+        role: Function,
+        minutes: Minutes,
+        start_date: Option<Date>,
+        end_date: Option<Date>,
+        booking: Booking,
+    ) -> ResourceRequestFields {
+        ResourceRequestFields {
+            project_id,
+            role,
+            minutes,
+            start_date,
+            end_date,
+            booking,
+            status: RequestStatus::Open,
+            required_skills: Vec::new(),
+            desired_skills: Vec::new(),
+            certifications: Vec::new(),
+            region: None,
+            time_zone: None,
+            max_hours_apart: None,
+            minutes_per_week: None,
+            priority: DEFAULT_PRIORITY,
+            person_id: None,
+        }
+    }
+
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
         c.check(
@@ -462,3 +496,21 @@ crate::plain_record!(
     ChecklistItemFilter,
     PlanSort
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_request_is_open_valid_and_asks_nothing_more() {
+        let f = ResourceRequestFields::new(Id::new(1), Function::Engineer, Minutes(600), None, None, Booking::Soft);
+        assert_eq!(f.status, RequestStatus::Open);
+        assert_eq!(
+            f.priority,
+            middle_priority(),
+            "the priority a request read without one gets"
+        );
+        assert!(f.required_skills.is_empty() && f.person_id.is_none() && f.minutes_per_week.is_none());
+        f.validate().expect("valid");
+    }
+}

@@ -6,9 +6,7 @@
 use async_trait::async_trait;
 use psops_core::catalog::requests::Verdict;
 use psops_core::code::Code;
-use psops_core::plan::{
-    Booking, Milestone, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequest, ResourceRequestFields,
-};
+use psops_core::plan::{Booking, Milestone, MilestoneFields, MilestoneStatus, ResourceRequest, ResourceRequestFields};
 use psops_core::projects::{BillingType, Project, ProjectFields, ProjectId, ProjectStatus, ProjectType};
 use psops_core::rule::Rule;
 use psops_core::scoping::changes::{
@@ -356,24 +354,8 @@ async fn apply(tx: &mut Tx, ctx: &WriteCtx, c: &Change) -> Result<Applied> {
             if let Some(row) = tx.all(q).await?.first() {
                 let e = Estimate::read(row)?;
                 for r in crate::signing::resources(&e) {
-                    let request = ResourceRequestFields {
-                        project_id: project,
-                        role: r.role,
-                        minutes: r.minutes,
-                        start_date: f.starts_on,
-                        end_date: None,
-                        booking: Booking::Soft,
-                        status: RequestStatus::Open,
-                        required_skills: Vec::new(),
-                        desired_skills: Vec::new(),
-                        certifications: Vec::new(),
-                        region: None,
-                        time_zone: None,
-                        max_hours_apart: None,
-                        minutes_per_week: None,
-                        priority: 3,
-                        person_id: None,
-                    };
+                    let request =
+                        ResourceRequestFields::new(project, r.role, r.minutes, f.starts_on, None, Booking::Soft);
                     create_in::<ResourceRequest>(tx, ctx, &request).await?;
                 }
             }

@@ -151,24 +151,7 @@ async fn deliver(tx: &mut Tx, ctx: &WriteCtx, o: &Opportunity, d: Delivery<'_>) 
         .map(ResourceRequest::read)
         .collect::<Result<Vec<_>>>()?;
     for r in resources(d.estimate) {
-        let request = ResourceRequestFields {
-            project_id: project.id,
-            role: r.role,
-            minutes: r.minutes,
-            start_date: d.start,
-            end_date: d.end,
-            booking: Booking::Hard,
-            status: RequestStatus::Open,
-            required_skills: Vec::new(),
-            desired_skills: Vec::new(),
-            certifications: Vec::new(),
-            region: None,
-            time_zone: None,
-            max_hours_apart: None,
-            minutes_per_week: None,
-            priority: 3,
-            person_id: None,
-        };
+        let request = ResourceRequestFields::new(project.id, r.role, r.minutes, d.start, d.end, Booking::Hard);
         match soft.iter().position(|s| s.fields.role == r.role) {
             Some(i) => {
                 let before = soft.remove(i);

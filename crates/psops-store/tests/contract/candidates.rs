@@ -8,7 +8,7 @@ use psops_core::Minutes;
 use psops_core::assignments::{Assignment, AssignmentFields};
 use psops_core::partners::{Partner, PartnerFields, PartnerType};
 use psops_core::people::{Function, Person, PersonId};
-use psops_core::plan::{Booking, RequestStatus, RequiredSkill, ResourceRequest, ResourceRequestFields};
+use psops_core::plan::{Booking, RequiredSkill, ResourceRequest, ResourceRequestFields};
 use psops_core::projects::Project;
 use psops_core::rule::Rule;
 use psops_core::skills::{NewPersonSkill, PersonSkill, PersonSkillFields};
@@ -55,22 +55,15 @@ async fn book(db: &Db, person: PersonId, project: &Project) {
 
 fn request(project: &Project, skills: Vec<RequiredSkill>) -> ResourceRequestFields {
     ResourceRequestFields {
-        project_id: project.id,
-        role: Function::Engineer,
-        minutes: Minutes(40 * 60),
-        start_date: Some(date!(2026 - 03 - 02)),
-        end_date: Some(date!(2026 - 03 - 27)),
-        booking: Booking::Hard,
-        status: RequestStatus::Open,
         required_skills: skills,
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
-        minutes_per_week: None,
-        priority: 3,
-        person_id: None,
+        ..ResourceRequestFields::new(
+            project.id,
+            Function::Engineer,
+            Minutes(40 * 60),
+            Some(date!(2026 - 03 - 02)),
+            Some(date!(2026 - 03 - 27)),
+            Booking::Hard,
+        )
     }
 }
 

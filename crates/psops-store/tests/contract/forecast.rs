@@ -104,22 +104,15 @@ async fn org(db: &Db) -> Org {
         .await
         .expect("assignment"));
     let request = |status| ResourceRequestFields {
-        project_id: atlas.id,
-        role: Function::Engineer,
-        minutes: Minutes(6_000),
-        start_date: Some(date!(2026 - 07 - 01)),
-        end_date: Some(date!(2026 - 08 - 31)),
-        booking: Booking::Soft,
         status,
-        required_skills: Vec::new(),
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
-        minutes_per_week: None,
-        priority: 3,
-        person_id: None,
+        ..ResourceRequestFields::new(
+            atlas.id,
+            Function::Engineer,
+            Minutes(6_000),
+            Some(date!(2026 - 07 - 01)),
+            Some(date!(2026 - 08 - 31)),
+            Booking::Soft,
+        )
     };
     let _: ResourceRequest = new(db.create(&ctx(), request(RequestStatus::Open)).await.expect("request"));
     // A filled request is staffed by an assignment already: it never counts twice.

@@ -7,9 +7,7 @@ use psops_core::catalog::requests::Verdict;
 use psops_core::catalog::skus::{SkuFields, SkuPriceFields};
 use psops_core::catalog::{Channel, SkuStatus, Unit};
 use psops_core::people::Function;
-use psops_core::plan::{
-    Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, RequestStatus, ResourceRequestFields,
-};
+use psops_core::plan::{Booking, ChecklistItemFields, MilestoneFields, MilestoneStatus, ResourceRequestFields};
 use psops_core::policy::{Action, Subject, grant};
 use psops_core::projects::BillingType;
 use psops_core::rates::RateKind;
@@ -381,24 +379,14 @@ pub fn milestone_fields(project: i64) -> MilestoneFields {
 }
 
 pub fn request_fields(project: i64) -> ResourceRequestFields {
-    ResourceRequestFields {
-        project_id: Id::new(project),
-        role: Function::Engineer,
-        minutes: Minutes(600),
-        start_date: None,
-        end_date: None,
-        booking: Booking::Soft,
-        status: RequestStatus::Open,
-        required_skills: Vec::new(),
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
-        minutes_per_week: None,
-        priority: 3,
-        person_id: None,
-    }
+    ResourceRequestFields::new(
+        Id::new(project),
+        Function::Engineer,
+        Minutes(600),
+        None,
+        None,
+        Booking::Soft,
+    )
 }
 
 pub fn item_fields(project: i64) -> ChecklistItemFields {

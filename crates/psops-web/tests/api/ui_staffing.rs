@@ -41,13 +41,6 @@ struct Org {
 
 async fn request(store: &dyn Store, project: i64, booking: Booking, priority: i64, skill: Option<&str>) -> i64 {
     let fields = ResourceRequestFields {
-        project_id: Id::new(project),
-        role: Function::Engineer,
-        minutes: Minutes(4 * 1_200),
-        start_date: Some(date!(2026 - 03 - 02)),
-        end_date: Some(date!(2026 - 03 - 27)),
-        booking,
-        status: RequestStatus::Open,
         required_skills: skill
             .map(|s| {
                 vec![RequiredSkill {
@@ -56,14 +49,16 @@ async fn request(store: &dyn Store, project: i64, booking: Booking, priority: i6
                 }]
             })
             .unwrap_or_default(),
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
         minutes_per_week: Some(Minutes(1_200)),
         priority,
-        person_id: None,
+        ..ResourceRequestFields::new(
+            Id::new(project),
+            Function::Engineer,
+            Minutes(4 * 1_200),
+            Some(date!(2026 - 03 - 02)),
+            Some(date!(2026 - 03 - 27)),
+            booking,
+        )
     };
     let r: ResourceRequest = made(store.create(&WriteCtx::trusted(), fields).await.expect("request"));
     r.id.get()
