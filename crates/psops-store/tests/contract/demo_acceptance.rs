@@ -10,11 +10,9 @@ use psops_core::every;
 use psops_core::plan::{Milestone, MilestoneStatus, PlanFilterOf};
 use psops_core::scope::ListScope;
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, ctx, default_demo};
 
 crate::stories!(the_demo_accepts_milestones_each_way);
 
@@ -23,18 +21,8 @@ async fn the_demo_accepts_milestones_each_way(db: &Db) {
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false).await?;
-    let end = date!(2026 - 06 - 17);
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end,
-    };
-    let org = DemoOrg::generate(spec)?;
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await?;
+    let end = DEMO_END;
+    default_demo(db).await;
 
     let milestones: Vec<Milestone> = every!(db, PlanFilterOf::<Milestone>::default());
     let projects: BTreeSet<_> = milestones.iter().map(|m| m.fields.project_id).collect();

@@ -13,12 +13,10 @@ use psops_core::education::trainers::CourseTrainerFilter;
 use psops_core::every;
 use psops_core::people::{Function, PersonFilter};
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::Duration;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, ctx, default_demo_spec, install_demo};
 
 crate::stories!(the_demo_learners_and_trainers_stand_at_every_stage);
 
@@ -27,16 +25,8 @@ async fn the_demo_learners_and_trainers_stand_at_every_stage(db: &Db) {
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let today = date!(2026 - 06 - 17);
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end: today,
-    };
-    let org = DemoOrg::generate(spec).expect("demo");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    let today = DEMO_END;
+    install_demo(db, default_demo_spec()).await;
 
     let certificates: Vec<Certificate> = every!(db, CertificateFilter::default());
     let status = |s| certificates.iter().filter(|c| c.fields.status_on(today) == s).count();

@@ -6,11 +6,9 @@ use psops_core::delivery::surveys::CsatBy;
 use psops_core::every;
 use psops_core::projects::{Project, ProjectFilter, ProjectStatus};
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::default_demo;
 
 crate::stories!(the_demo_closes_projects_with_surveys_answered_and_checklists);
 
@@ -19,19 +17,7 @@ async fn the_demo_closes_projects_with_surveys_answered_and_checklists(db: &Db) 
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .expect("catalog");
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end: date!(2026 - 06 - 17),
-    };
-    let org = DemoOrg::generate(spec).expect("demo");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    default_demo(db).await;
 
     let projects: Vec<Project> = every!(db, ProjectFilter::default());
     let mut all = psops_core::delivery::surveys::CsatTally::default();

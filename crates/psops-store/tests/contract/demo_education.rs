@@ -12,31 +12,16 @@ use psops_core::education::tsp::TspStatus;
 use psops_core::every;
 use psops_core::finance::training::Training;
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::Duration;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, default_demo};
 
 crate::stories!(the_demo_delivers_a_year_of_classes);
 
 async fn the_demo_delivers_a_year_of_classes(db: &Db) {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .expect("catalog");
-    let end = date!(2026 - 06 - 17);
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end,
-    };
-    let org = DemoOrg::generate(spec).expect("demo");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
-    checked(db, end).await.expect("reads back");
+    default_demo(db).await;
+    checked(db, DEMO_END).await.expect("reads back");
 }
 
 async fn checked(db: &Db, end: time::Date) -> psops_core::Result<()> {

@@ -10,11 +10,10 @@ use psops_core::delivery::escalations::{
 };
 use psops_core::every;
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
-use time::macros::{date, time};
+use time::macros::time;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, default_demo};
 
 crate::stories!(the_demo_has_escalations_of_every_severity_some_closed_some_overdue);
 
@@ -23,20 +22,8 @@ async fn the_demo_has_escalations_of_every_severity_some_closed_some_overdue(db:
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .expect("catalog");
-    let end = date!(2026 - 06 - 17);
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end,
-    };
-    let org = DemoOrg::generate(spec).expect("generate");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    let end = DEMO_END;
+    default_demo(db).await;
 
     let all: Vec<Escalation> = every!(db, EscalationFilter::default());
     assert_eq!(all.len(), 12);

@@ -7,11 +7,9 @@ use psops_core::every;
 use psops_core::partner_invoices::reconcile::Outcome;
 use psops_core::partner_invoices::{PartnerInvoice, PartnerInvoiceFilter, PartnerInvoiceStatus};
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, default_demo_spec, install_demo};
 
 crate::stories!(the_demo_partners_bill_monthly_and_one_is_late);
 
@@ -20,15 +18,7 @@ async fn the_demo_partners_bill_monthly_and_one_is_late(db: &Db) {
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end: date!(2026 - 06 - 17),
-    };
-    let org = DemoOrg::generate(spec).expect("demo");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    install_demo(db, default_demo_spec()).await;
     let invoices: Vec<PartnerInvoice> = every!(db, PartnerInvoiceFilter::default());
     assert!(invoices.len() >= 10, "{} invoices", invoices.len());
     let partners: std::collections::BTreeSet<i64> = invoices.iter().map(|i| i.fields.partner_id.get()).collect();
@@ -47,10 +37,7 @@ async fn checked(db: &Db) -> psops_core::Result<()> {
         }
     }
     assert!(over >= 1 && matched > over, "{matched} matched, {over} over");
-    let late = db
-        .late_partner_invoices(date!(2026 - 06 - 17), None)
-        .await
-        .expect("late");
+    let late = db.late_partner_invoices(DEMO_END, None).await.expect("late");
     assert_eq!(late.len(), 1, "{late:?}");
     assert_eq!(late[0].month.to_string(), "2026-05");
     Ok(())

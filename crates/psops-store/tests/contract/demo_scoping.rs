@@ -17,11 +17,10 @@ use psops_core::scoping::sows::{Sow, SowFilter, SowRole, SowStatus};
 use psops_core::scoping::states::ScopingState;
 use psops_core::store::prelude::*;
 use psops_core::{Currency, every};
-use psops_demo::{DemoOrg, DemoSpec, install};
+use psops_demo::DemoSpec;
 use psops_store::Db;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{apply_handbook, default_demo_spec, install_demo};
 
 crate::stories!(the_demo_scopes_opportunities_through_every_gate);
 
@@ -31,17 +30,13 @@ async fn the_demo_scopes_opportunities_through_every_gate(db: &Db) {
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
     // As `psops demo` does: the handbook's catalog first, then the organisation.
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false).await?;
+    apply_handbook(db).await;
     let spec = DemoSpec {
         people: 12,
-        years: 1,
         seed: 9,
-        end: date!(2026 - 06 - 17),
+        ..default_demo_spec()
     };
-    let org = DemoOrg::generate(spec)?;
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await?;
+    install_demo(db, spec).await;
 
     let settings = db.settings().await?.scoping;
     assert!(settings.territories.iter().all(|t| t.engagement_manager_id.is_some()));

@@ -6,30 +6,16 @@
 use psops_core::staffing::planner::Window;
 use psops_core::staffing::store::{AvailabilityQuery, RequestView, RequestsQuery};
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
 use time::Duration;
-use time::macros::date;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, default_demo};
 
 crate::stories!(the_demo_has_bookings_and_a_backlog_to_plan);
 
 async fn the_demo_has_bookings_and_a_backlog_to_plan(db: &Db) {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .expect("catalog");
-    let end = date!(2026 - 06 - 17);
-    let spec = DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end,
-    };
-    let org = DemoOrg::generate(spec).expect("generate");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    let end = DEMO_END;
+    let org = default_demo(db).await;
 
     let internal = org
         .records()

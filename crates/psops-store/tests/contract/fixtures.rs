@@ -171,3 +171,43 @@ pub fn as_user(u: psops_core::auth::UserId) -> WriteCtx {
     let grant = psops_core::policy::grant(&me, psops_core::policy::Action::Read, None).expect("grant");
     WriteCtx::granted(grant, u, None)
 }
+
+/// The last day of the demo organisation most demo stories read.
+pub const DEMO_END: time::Date = date!(2026 - 06 - 17);
+
+/// The default demo organisation: 60 people over the year to `DEMO_END`, seed 42.
+pub fn default_demo_spec() -> psops_demo::DemoSpec {
+    psops_demo::DemoSpec {
+        people: 60,
+        years: 1,
+        seed: 42,
+        end: DEMO_END,
+    }
+}
+
+/// Applies the handbook's catalog, as `psops demo` does before the organisation (the
+/// demo sells and teaches what the catalog holds).
+pub async fn apply_handbook(db: &dyn Store) {
+    let handbook = psops_core::catalog::file::handbook();
+    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
+        .await
+        .expect("catalog");
+}
+
+/// Generates the organisation of `spec` and installs it; each user's password hash is
+/// made up from their e-mail, since no story signs in.
+pub async fn install_demo(db: &dyn Store, spec: psops_demo::DemoSpec) -> psops_demo::DemoOrg {
+    let org = psops_demo::DemoOrg::generate(spec).expect("generate");
+    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
+    psops_demo::install(db, &ctx(), &org, &hashes, &|_| {})
+        .await
+        .expect("install");
+    org
+}
+
+/// What `psops demo` installs by default: the handbook's catalog, then the default
+/// organisation.
+pub async fn default_demo(db: &dyn Store) -> psops_demo::DemoOrg {
+    apply_handbook(db).await;
+    install_demo(db, default_demo_spec()).await
+}

@@ -323,19 +323,13 @@ async fn reminders_go_through_the_outbox(db: &Db) {
 }
 
 async fn the_demo_outbox_shows_every_status(db: &Db) {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .unwrap();
+    super::fixtures::apply_handbook(db).await;
     let spec = psops_demo::DemoSpec {
         people: 80,
-        years: 1,
         seed: 5,
-        end: time::macros::date!(2026 - 06 - 17),
+        ..super::fixtures::default_demo_spec()
     };
-    let org = psops_demo::DemoOrg::generate(spec).unwrap();
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    psops_demo::install(db, &ctx(), &org, &hashes, &|_| {}).await.unwrap();
+    super::fixtures::install_demo(db, spec).await;
     // The timesheet reminders: the demo's other parts queue their own notices too.
     let all = NotificationFilter {
         kind: Some(psops_core::notify::NoticeKind::TimesheetReminder),

@@ -13,11 +13,10 @@ use psops_core::policy::{Subject, escalation_scope, list_scope};
 use psops_core::projects::{ProjectFilter, ProjectStatus};
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::store::prelude::*;
-use psops_demo::{DemoOrg, DemoSpec, install};
 use psops_store::Db;
-use time::macros::{date, time};
+use time::macros::time;
 
-use super::fixtures::ctx;
+use super::fixtures::{DEMO_END, default_demo};
 
 crate::stories!(the_portfolio_agrees_with_its_stores_and_cuts_to_the_reader);
 
@@ -26,20 +25,8 @@ async fn the_portfolio_agrees_with_its_stores_and_cuts_to_the_reader(db: &Db) {
 }
 
 async fn checked(db: &Db) -> psops_core::Result<()> {
-    let handbook = psops_core::catalog::file::handbook();
-    psops_core::catalog::file::apply(db, &ctx(), &handbook, false)
-        .await
-        .expect("catalog");
-    let end = date!(2026 - 06 - 17);
-    let org = DemoOrg::generate(DemoSpec {
-        people: 60,
-        years: 1,
-        seed: 42,
-        end,
-    })
-    .expect("generate");
-    let hashes: Vec<String> = org.users().iter().map(|u| format!("hash-{}", u.email)).collect();
-    install(db, &ctx(), &org, &hashes, &|_| {}).await.expect("install");
+    let end = DEMO_END;
+    default_demo(db).await;
     let now = end.with_time(time!(12:00)).assume_utc();
 
     let everything = PortfolioScope {
