@@ -1,44 +1,38 @@
-//! SplitMix64: a tiny seeded generator, so the demo organisation is the same for the
-//! same seed on every machine and release, without a dependency.
+//! The demo's seeded generator, so the demo organisation is the same for the same seed on
+//! every machine and release, without a dependency.
 
-/// A SplitMix64 stream (Steele, Lea and Flood, 2014).
+use psops_core::staffing::optimize::SplitMix;
+
+/// A SplitMix64 stream (Steele, Lea and Flood, 2014): core's generator, with the draws
+/// the demo makes. `chance` takes whole percents, not core's probability, and `derive`
+/// splits streams: both decide the demo's output and must keep their arithmetic.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix::new(seed))
     }
 
     /// An independent stream for one part of the organisation (a person, a project).
     pub fn derive(seed: u64, stream: u64) -> Rng {
-        let mut r = Rng(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut r = Rng::new(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03));
         r.next_u64();
         r
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A whole number in `0..n` (0 when `n` is 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        if n == 0 {
-            return 0;
-        }
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+        self.0.below(n)
     }
 
     /// A whole number in `lo..=hi`.
     pub fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + self.below((hi - lo + 1) as u64) as i64
+        self.0.between(lo, hi)
     }
 
     /// True with probability `percent` / 100.
@@ -76,6 +70,24 @@ mod tests {
         );
         assert_eq!(xs, ys);
         assert_ne!(xs, zs);
+    }
+
+    /// The draws the demo made before it used core's generator: the organisation a seed
+    /// makes depends on every one of them.
+    #[test]
+    fn the_stream_is_the_one_the_demo_has_always_drawn() {
+        let mut r = Rng::new(42);
+        let first: Vec<u64> = (0..3).map(|_| r.next_u64()).collect();
+        assert_eq!(first, [13679457532755275413, 2949826092126892291, 5139283748462763858]);
+        let mut d = Rng::derive(42, 71);
+        let between: Vec<i64> = (0..6).map(|_| d.between(-3, 40)).collect();
+        assert_eq!(between, [-1, 26, 12, 20, 30, -3]);
+        let below: Vec<u64> = (0..6).map(|_| d.below(1000)).collect();
+        assert_eq!(below, [60, 542, 139, 582, 365, 647]);
+        let chance: Vec<bool> = (0..8).map(|_| d.chance(40)).collect();
+        assert_eq!(chance, [false, true, false, false, true, false, true, false]);
+        let picked: Vec<&str> = (0..6).map(|_| *d.pick(&["a", "b", "c", "d", "e"])).collect();
+        assert_eq!(picked, ["e", "c", "b", "e", "c", "e"]);
     }
 
     #[test]
