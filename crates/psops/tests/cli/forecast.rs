@@ -2,26 +2,17 @@
 //! a week through July 2026 at 150.00 an hour, in every format, on SQLite and (when
 //! configured) PostgreSQL.
 
-use psops_core::accounts::AccountFields;
 use psops_core::assignments::AssignmentFields;
-use psops_core::people::{Fte, Function, PersonFields};
-use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::people::Function;
 use psops_core::rates::cards::RoleRateFields;
 use psops_core::rates::{RateKind, RoleRate};
+use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
-use psops_core::store::{Created, WriteCtx};
 use psops_core::{Minutes, Money};
 
 use time::macros::date;
 
-use crate::support::{TestDb, run};
-
-fn new<T>(c: Created<T>) -> T {
-    match c {
-        Created::New(v) => v,
-        Created::Replayed(_) => panic!("replayed"),
-    }
-}
+use crate::support::{TestDb, engineer, new, project_and_people, run};
 
 fn seed(db: &TestDb) {
     run(db, &["migrate"], None).assert_ok();
@@ -36,59 +27,17 @@ fn seed(db: &TestDb) {
             effective_to: None,
         };
         let _: RoleRate = new(store.create(&ctx, rate).await.expect("rate"));
-        let account = new(store
-            .create(
-                &ctx,
-                AccountFields {
-                    name: "Forecast Co".into(),
-                    code: None,
-                    region: Some("AMER".into()),
-                    industry: None,
-                    currency: None,
-                },
-            )
-            .await
-            .expect("account"));
-        let project: psops_core::projects::Project = new(store
-            .create(
-                &ctx,
-                ProjectFields {
-                    name: "Rollout".into(),
-                    code: None,
-                    account_id: Some(account.id),
-                    project_type: ProjectType::Consulting,
-                    billing_type: BillingType::TimeAndMaterials,
-                    status: ProjectStatus::Active,
-                    phase: None,
-                    start_date: Some(date!(2026 - 07 - 01)),
-                    end_date: Some(date!(2026 - 12 - 31)),
-                    project_manager_id: None,
-                    budget_minutes: None,
-                    budget: None,
-                    partner_delivered: false,
-                    partner_id: None,
-                },
-            )
-            .await
-            .expect("project"));
-        let person: psops_core::people::Person = new(store
-            .create(
-                &ctx,
-                PersonFields {
-                    name: "Eve Engineer".into(),
-                    email: "eve@forecast.example".into(),
-                    function: Function::Engineer,
-                    region: "AMER".into(),
-                    time_zone: "America/New_York".into(),
-                    fte: Fte::FULL,
-                    employment_start: date!(2026 - 01 - 01),
-                    employment_end: None,
-                    manager_id: None,
-                    partner_id: None,
-                },
-            )
-            .await
-            .expect("person"));
+        let eve = engineer(
+            "Eve Engineer",
+            "eve@forecast.example",
+            "AMER",
+            "America/New_York",
+            date!(2026 - 01 - 01),
+        );
+        let dates = (date!(2026 - 07 - 01), date!(2026 - 12 - 31));
+        let (project, people) =
+            project_and_people(store, "Forecast Co", Some("AMER"), "Rollout", dates, vec![eve]).await;
+        let person = &people[0];
         let a = AssignmentFields {
             person_id: person.id,
             project_id: project.id,

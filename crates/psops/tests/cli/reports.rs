@@ -3,68 +3,25 @@
 //! every format, on SQLite and (when configured) PostgreSQL.
 
 use psops_core::Minutes;
-use psops_core::accounts::AccountFields;
 use psops_core::assignments::AssignmentFields;
-use psops_core::people::{Fte, Function, PersonFields};
-use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::people::Function;
+use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
-use psops_core::store::{Created, WriteCtx};
 use psops_core::time_entries::NewTimeEntry;
 
 use time::macros::date;
 
-use crate::support::{TestDb, run};
-
-fn new<T>(c: Created<T>) -> T {
-    match c {
-        Created::New(v) => v,
-        Created::Replayed(_) => panic!("replayed"),
-    }
-}
+use crate::support::{TestDb, engineer, new, project_and_people, run};
 
 /// An engineer, employed throughout, with 600 billable minutes on 2026-01-05.
 pub fn seed(db: &TestDb) -> i64 {
     run(db, &["migrate"], None).assert_ok();
     crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
-        let person = PersonFields {
-            name: "Ada Lovelace".into(),
-            email: "ada@example.com".into(),
-            function: Function::Engineer,
-            region: "EMEA".into(),
-            time_zone: "UTC".into(),
-            fte: Fte::FULL,
-            employment_start: date!(2025 - 01 - 01),
-            employment_end: None,
-            manager_id: None,
-            partner_id: None,
-        };
-        let person = new(store.create(&ctx, person).await.expect("person"));
-        let account = AccountFields {
-            name: "Globex".into(),
-            code: None,
-            region: None,
-            industry: None,
-            currency: None,
-        };
-        let account = new(store.create(&ctx, account).await.expect("account"));
-        let project = ProjectFields {
-            name: "Migration".into(),
-            code: None,
-            account_id: Some(account.id),
-            project_type: ProjectType::Consulting,
-            billing_type: BillingType::TimeAndMaterials,
-            status: ProjectStatus::Active,
-            phase: None,
-            start_date: Some(date!(2026 - 01 - 01)),
-            end_date: Some(date!(2026 - 12 - 31)),
-            project_manager_id: None,
-            budget_minutes: None,
-            budget: None,
-            partner_delivered: false,
-            partner_id: None,
-        };
-        let project = new(store.create(&ctx, project).await.expect("project"));
+        let ada = engineer("Ada Lovelace", "ada@example.com", "EMEA", "UTC", date!(2025 - 01 - 01));
+        let dates = (date!(2026 - 01 - 01), date!(2026 - 12 - 31));
+        let (project, people) = project_and_people(store, "Globex", None, "Migration", dates, vec![ada]).await;
+        let person = &people[0];
         let assignment = AssignmentFields {
             person_id: person.id,
             project_id: project.id,

@@ -3,105 +3,38 @@
 //! hard request becomes an assignment), and a second run finds nothing left to place —
 //! on SQLite and (when configured) PostgreSQL.
 
-use psops_core::accounts::AccountFields;
-use psops_core::people::{Fte, Function, PersonFields};
+use psops_core::people::Function;
 use psops_core::plan::{Booking, RequestStatus, ResourceRequest, ResourceRequestFields};
-use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+use psops_core::store::WriteCtx;
 use psops_core::store::prelude::*;
-use psops_core::store::{Created, WriteCtx};
 use psops_core::{Id, Minutes};
 use time::macros::date;
 
-use crate::support::{TestDb, run};
-
-fn new<T>(c: Created<T>) -> T {
-    match c {
-        Created::New(v) => v,
-        Created::Replayed(_) => panic!("replayed"),
-    }
-}
+use crate::support::{TestDb, engineer, new, project_and_people, run};
 
 fn seed(db: &TestDb) -> Vec<i64> {
     run(db, &["migrate"], None).assert_ok();
     crate::support::on_store(db, async |store| {
         let ctx = WriteCtx::trusted();
-        let account = new(store
-            .create(
-                &ctx,
-                AccountFields {
-                    name: "Staffing Co".into(),
-                    code: None,
-                    region: Some("EMEA".into()),
-                    industry: None,
-                    currency: None,
-                },
-            )
-            .await
-            .expect("account"));
-        let project: psops_core::projects::Project = new(store
-            .create(
-                &ctx,
-                ProjectFields {
-                    name: "Rollout".into(),
-                    code: None,
-                    account_id: Some(account.id),
-                    project_type: ProjectType::Consulting,
-                    billing_type: BillingType::TimeAndMaterials,
-                    status: ProjectStatus::Active,
-                    phase: None,
-                    start_date: Some(date!(2027 - 01 - 04)),
-                    end_date: Some(date!(2027 - 06 - 30)),
-                    project_manager_id: None,
-                    budget_minutes: None,
-                    budget: None,
-                    partner_delivered: false,
-                    partner_id: None,
-                },
-            )
-            .await
-            .expect("project"));
-        for (name, email) in [
-            ("Ada Engineer", "ada@staffing.example"),
-            ("Bo Engineer", "bo@staffing.example"),
-        ] {
-            let _: psops_core::people::Person = new(store
-                .create(
-                    &ctx,
-                    PersonFields {
-                        name: name.into(),
-                        email: email.into(),
-                        function: Function::Engineer,
-                        region: "EMEA".into(),
-                        time_zone: "Europe/Berlin".into(),
-                        fte: Fte::FULL,
-                        employment_start: date!(2026 - 01 - 01),
-                        employment_end: None,
-                        manager_id: None,
-                        partner_id: None,
-                    },
-                )
-                .await
-                .expect("person"));
-        }
+        let hired = date!(2026 - 01 - 01);
+        let people = vec![
+            engineer("Ada Engineer", "ada@staffing.example", "EMEA", "Europe/Berlin", hired),
+            engineer("Bo Engineer", "bo@staffing.example", "EMEA", "Europe/Berlin", hired),
+        ];
+        let dates = (date!(2027 - 01 - 04), date!(2027 - 06 - 30));
+        let (project, _) = project_and_people(store, "Staffing Co", Some("EMEA"), "Rollout", dates, people).await;
         let mut ids = Vec::new();
         for booking in [Booking::Hard, Booking::Soft, Booking::Soft] {
             let f = ResourceRequestFields {
-                project_id: project.id,
-                role: Function::Engineer,
-                minutes: Minutes(4 * 1_800),
-                start_date: Some(date!(2027 - 01 - 04)),
-                end_date: Some(date!(2027 - 01 - 29)),
-                booking,
-                status: RequestStatus::Open,
-                required_skills: Vec::new(),
-                desired_skills: Vec::new(),
-                certifications: Vec::new(),
-                region: None,
-                time_zone: None,
-                max_hours_apart: None,
                 minutes_per_week: Some(Minutes(1_800)),
-                priority: 3,
-                person_id: None,
+                ..ResourceRequestFields::new(
+                    project.id,
+                    Function::Engineer,
+                    Minutes(4 * 1_800),
+                    Some(date!(2027 - 01 - 04)),
+                    Some(date!(2027 - 01 - 29)),
+                    booking,
+                )
             };
             let r: ResourceRequest = new(store.create(&ctx, f).await.expect("request"));
             ids.push(r.id.get());

@@ -452,3 +452,78 @@ pub fn on_store<T>(db: &TestDb, work: impl AsyncFnOnce(&psops_store::Db) -> T) -
         out
     })
 }
+
+pub fn new<T>(c: psops_core::store::Created<T>) -> T {
+    match c {
+        psops_core::store::Created::New(v) => v,
+        psops_core::store::Created::Replayed(_) => panic!("replayed"),
+    }
+}
+
+/// An engineer, full time from `start`, with no manager.
+pub fn engineer(
+    name: &str,
+    email: &str,
+    region: &str,
+    time_zone: &str,
+    start: time::Date,
+) -> psops_core::people::PersonFields {
+    psops_core::people::PersonFields {
+        name: name.into(),
+        email: email.into(),
+        function: psops_core::people::Function::Engineer,
+        region: region.into(),
+        time_zone: time_zone.into(),
+        fte: psops_core::people::Fte::FULL,
+        employment_start: start,
+        employment_end: None,
+        manager_id: None,
+        partner_id: None,
+    }
+}
+
+/// The ground the report and staffing stories stand on: an account (in `region` when
+/// given) with one active time-and-materials consulting project over `dates`, and
+/// `people`. Returns the project and the people, in order.
+pub async fn project_and_people(
+    store: &psops_store::Db,
+    account: &str,
+    region: Option<&str>,
+    project: &str,
+    dates: (time::Date, time::Date),
+    people: Vec<psops_core::people::PersonFields>,
+) -> (psops_core::projects::Project, Vec<psops_core::people::Person>) {
+    use psops_core::projects::{BillingType, ProjectFields, ProjectStatus, ProjectType};
+    use psops_core::store::prelude::*;
+    let ctx = psops_core::store::WriteCtx::trusted();
+    let account = psops_core::accounts::AccountFields {
+        name: account.into(),
+        code: None,
+        region: region.map(Into::into),
+        industry: None,
+        currency: None,
+    };
+    let account: psops_core::accounts::Account = new(store.create(&ctx, account).await.expect("account"));
+    let project = ProjectFields {
+        name: project.into(),
+        code: None,
+        account_id: Some(account.id),
+        project_type: ProjectType::Consulting,
+        billing_type: BillingType::TimeAndMaterials,
+        status: ProjectStatus::Active,
+        phase: None,
+        start_date: Some(dates.0),
+        end_date: Some(dates.1),
+        project_manager_id: None,
+        budget_minutes: None,
+        budget: None,
+        partner_delivered: false,
+        partner_id: None,
+    };
+    let project = new(store.create(&ctx, project).await.expect("project"));
+    let mut made = Vec::new();
+    for person in people {
+        made.push(new(store.create(&ctx, person).await.expect("person")));
+    }
+    (project, made)
+}
