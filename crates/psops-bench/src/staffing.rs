@@ -412,17 +412,29 @@ fn figures(report: &mut Report, m: &Measured) {
     );
     report.figure(
         AREA,
-        "plan's gap to the best proven bound",
+        "plan's gap to the best proven bound, whole objective",
         "psops",
         format!(
-            "{} ({} of the value part; bound {} from {})",
+            "{} (bound {} from {})",
             percent(m.cmp.gap),
-            percent(m.cmp.value_gap),
             float(m.cmp.best_bound),
             m.cmp.bound_from
         ),
         "≤ 1 %",
         Verdict::of(m.cmp.gap <= WITHIN),
+    );
+    // The stricter reading: the same shortfall over the value alone, which the bonuses hide.
+    report.figure(
+        AREA,
+        "plan's gap to the best proven bound, value part (objective less hard bonuses)",
+        "psops",
+        format!(
+            "{} of {}",
+            percent(m.cmp.value_gap),
+            thousands((plan.objective - plan.hard_bonus * plan.figures.hard_filled as i64).max(0) as u64)
+        ),
+        "≤ 1 %",
+        Verdict::of(m.cmp.value_gap <= WITHIN),
     );
 
     let row = |who: &str,
@@ -511,7 +523,10 @@ fn figures(report: &mut Report, m: &Measured) {
          difference by the plan's objective less its bonuses. The goal \"within 1 % of the better of \
          HiGHS's bound and incumbent\" is read as: psops's objective at least 99 % of HiGHS's \
          incumbent (its best plan in the time limit), and, the stronger claim, within 1 % of the \
-         tightest proven upper bound (HiGHS's LP relaxation, HiGHS's MIP dual bound or psops's own). \
+         tightest proven upper bound (HiGHS's LP relaxation, HiGHS's MIP dual bound or psops's own); \
+         both are also judged on the value part alone. An LP bound can be out of reach of whole \
+         requests (the relaxation may split one between people), so a value gap to it is partly \
+         the bound's. \
          HiGHS runs with its defaults (all cores) but for the MIP's `mip_rel_gap` 0 and `mip_abs_gap` \
          0.999 (the objective is integral) and presolve off (at 1,000 people presolve alone outlasts \
          a one-minute limit on two cores); its time limit counts `run()` alone, and callbacks \
