@@ -71,6 +71,8 @@ pub struct Subjects {
     pub partner: Option<i64>,
     pub prime_sow: Option<i64>,
     pub partner_invoice: Option<i64>,
+    /// The most urgent open, unstaffed resource request (its page ranks suggestions).
+    pub request: Option<i64>,
 }
 
 /// The pages to time, with the path that shows each at the loaded size.
@@ -140,6 +142,11 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
         ("Courses", "/courses".to_string()),
         ("Learners", "/learners".to_string()),
         ("Certifications", "/certifications".to_string()),
+        ("Staffing map", "/staffing".to_string()),
+        (
+            "Staffing map, engineers, page 2",
+            "/staffing?function=engineer&offset=50".to_string(),
+        ),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -167,6 +174,9 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
     }
     if let Some(id) = who.partner_invoice {
         all.push(("Partner invoice page", format!("/partner-invoices/{id}")));
+    }
+    if let Some(id) = who.request {
+        all.push(("Resource request's suggestions", format!("/staffing/requests/{id}")));
     }
     all
 }
@@ -196,6 +206,14 @@ fn subjects(addr: &str, who: &Credentials) -> Result<Subjects> {
         partner: first("/api/v1/partners?limit=1")?,
         prime_sow: first("/api/v1/prime-sows?limit=1")?,
         partner_invoice: first("/api/v1/partner-invoices?limit=1")?,
+        request: {
+            let path = "/api/v1/staffing/requests?view=open&limit=1";
+            let res = api.get(path)?;
+            if res.status != 200 {
+                bail!("GET {path} answered {}", res.status);
+            }
+            res.json()?["rows"][0]["request"]["id"].as_i64()
+        },
     })
 }
 
@@ -315,6 +333,7 @@ mod tests {
             partner: Some(3),
             prime_sow: Some(5),
             partner_invoice: Some(8),
+            request: Some(21),
         };
         let p = paths(&q, &who);
         let find = |name: &str| p.iter().find(|(n, _)| *n == name).map(|(_, path)| path.as_str());
@@ -333,6 +352,8 @@ mod tests {
         assert_eq!(find("Partner invoices"), Some("/partner-invoices"));
         assert_eq!(find("Education report"), Some("/education/report"));
         assert_eq!(find("Partner invoice page"), Some("/partner-invoices/8"));
+        assert_eq!(find("Staffing map"), Some("/staffing"));
+        assert_eq!(find("Resource request's suggestions"), Some("/staffing/requests/21"));
         let without = paths(
             &q,
             &Subjects {
@@ -344,10 +365,11 @@ mod tests {
                 partner: None,
                 prime_sow: None,
                 partner_invoice: None,
+                request: None,
             },
         );
         // The project's overview and its six tabs, the opportunity, the SOW, the partner
-        // the prime SOW and the partner invoice.
-        assert_eq!(without.len(), p.len() - 12);
+        // the prime SOW, the partner invoice and the request.
+        assert_eq!(without.len(), p.len() - 13);
     }
 }

@@ -105,11 +105,20 @@ pub(crate) struct History {
     pub accounts: HashMap<i64, HashSet<i64>>,
 }
 
-pub(crate) async fn history(db: &Db) -> Result<History> {
-    let q = sql(
+/// Everyone's history, or with `only` (a project and its account) only the assignments
+/// on that project or the account's projects: all a single request's fit asks of it.
+pub(crate) async fn history(db: &Db, only: Option<(i64, Option<i64>)>) -> Result<History> {
+    let mut q = sql(
         "SELECT DISTINCT a.person_id, a.project_id, p.account_id FROM assignments a \
          JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL",
     );
+    if let Some((project, account)) = only {
+        q.push(" AND (a.project_id = ").push_bind(project);
+        if let Some(account) = account {
+            q.push(" OR p.account_id = ").push_bind(account);
+        }
+        q.push(")");
+    }
     let mut h = History {
         projects: HashMap::new(),
         accounts: HashMap::new(),

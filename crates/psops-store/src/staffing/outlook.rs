@@ -5,9 +5,8 @@ use psops_core::code::Code;
 use psops_core::people::{Person, PersonId};
 use psops_core::plan::{Booking, ResourceRequest};
 use psops_core::reporting::UtilizationFilter;
-use psops_core::rule::Rule;
-use psops_core::staffing::availability::{MAX_WEEKS, weekly_minutes, weeks as weeks_of};
-use psops_core::staffing::forecast::{Booked, UtilizationForecast, forecast};
+use psops_core::staffing::availability::{weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::forecast::{Booked, ForecastGroup, UtilizationForecast, forecast};
 use psops_core::staffing::store::{
     BookingLine, ForecastQuery, PersonBookings, RequestOrder, RequestRow, RequestView, Requests, RequestsQuery,
 };
@@ -19,17 +18,11 @@ use crate::Db;
 use crate::db::sql;
 use crate::record::Stored;
 
-fn count(weeks: Option<usize>) -> Result<usize> {
-    let n = weeks.unwrap_or(13);
-    if (1..=MAX_WEEKS).contains(&n) {
-        Ok(n)
-    } else {
-        Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"))
-    }
-}
+/// Weeks the forecast covers when none are asked for.
+const FORECAST_WEEKS: usize = 13;
 
 pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date) -> Result<UtilizationForecast> {
-    let weeks = weeks_of(q.from.unwrap_or(today), count(q.weeks)?);
+    let weeks = weeks_of(q.from.unwrap_or(today), super::week_count(q.weeks, FORECAST_WEEKS)?);
     let filter = UtilizationFilter {
         function: q.function,
         region: q.region.clone(),
@@ -38,7 +31,9 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
     let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
     rows.retain(|_, r| r.partner_id.is_none());
     super::weeks::bookings(db, &weeks, &mut rows).await?;
-    let ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    // In order: thousands of names are kept under the hash of the ids asked for.
+    let mut ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    ids.sort_unstable();
     let names = RecordStore::<Person>::names(db, &ids).await?;
     let settings = crate::org::load(&mut &db.pools).await?;
     let base = crate::capacity_rules::base(&mut &db.pools).await?;
@@ -59,23 +54,45 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
         })
         .collect();
     let weights = (settings.finance.soft_weight_bp, settings.finance.hard_weight_bp);
-    let (all_rows, all) = forecast(&people, weeks.len(), q.group, weights);
+    let n = weeks.len();
+    let (total, rows, all) = match q.group {
+        // A group a person: only the page's people are grouped (naming each row looks its
+        // person up among all those grouped), in the order the groups sort in — name, then
+        // id as text — and everyone is summed apart (the sum is the same by any grouping).
+        ForecastGroup::Person => {
+            let mut people = people;
+            people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.person_id.to_string()));
+            let (_, all) = forecast(&people, n, ForecastGroup::Function, weights);
+            let total = people.len();
+            let page: Vec<Booked> = people.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
+            (total, forecast(&page, n, ForecastGroup::Person, weights).0, all)
+        }
+        group => {
+            let (rows, all) = forecast(&people, n, group, weights);
+            let total = rows.len();
+            (
+                total,
+                rows.into_iter().skip(q.offset).take(q.limit.max(1)).collect(),
+                all,
+            )
+        }
+    };
     Ok(UtilizationForecast {
         group: q.group,
         weeks: weeks.iter().map(|w| w.start).collect(),
         soft_weight_bp: weights.0,
         hard_weight_bp: weights.1,
-        total: all_rows.len(),
-        rows: all_rows.into_iter().skip(q.offset).take(q.limit.max(1)).collect(),
+        total,
+        rows,
         all,
     })
 }
 
 pub(crate) async fn bookings_of(db: &Db, person: PersonId, from: Date, count: usize) -> Result<PersonBookings> {
     let who: Person = db.get(person).await?;
-    let weeks = weeks_of(from, self::count(Some(count))?);
+    let weeks = weeks_of(from, super::week_count(Some(count), count)?);
     let (Some(first), Some(last)) = (weeks.first().copied(), weeks.last().copied()) else {
-        return Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"));
+        return Err(Error::Internal("a count of weeks from 1 on gave none".into()));
     };
     let filter = UtilizationFilter {
         person_id: Some(person),

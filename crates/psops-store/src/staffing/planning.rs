@@ -6,24 +6,21 @@ use std::collections::HashSet;
 use psops_core::code::Code;
 use psops_core::dates::DateRange;
 use psops_core::reporting::UtilizationFilter;
-use psops_core::rule::Rule;
-use psops_core::staffing::availability::{MAX_WEEKS, weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::availability::{weekly_minutes, weeks as weeks_of};
 use psops_core::staffing::store::{Availability, AvailabilityQuery, OpenRequest, PersonWeeks};
-use psops_core::{Error, Id, Result};
+use psops_core::{Id, Result};
 use time::Date;
 
 use crate::Db;
 use crate::db::sql;
 
+/// Weeks the map covers when none are asked for.
+const MAP_WEEKS: usize = 26;
 /// Open requests listed beside the heatmap.
 const OPEN_LISTED: usize = 50;
 
 pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) -> Result<Availability> {
-    let count = q.weeks.unwrap_or(26);
-    if !(1..=MAX_WEEKS).contains(&count) {
-        return Err(Error::invalid("weeks", Rule::Range, "weeks must be from 1 to 53"));
-    }
-    let weeks = weeks_of(q.from.unwrap_or(today), count);
+    let weeks = weeks_of(q.from.unwrap_or(today), super::week_count(q.weeks, MAP_WEEKS)?);
     let filter = UtilizationFilter {
         function: q.function,
         region: q.region.clone(),
@@ -48,7 +45,9 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
     if q.conflicts_only {
         rows.retain(|_, r| r.weeks.iter().any(|w| w.conflict()));
     }
-    let ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    // In order: thousands of names are kept under the hash of the ids asked for.
+    let mut ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
+    ids.sort_unstable();
     let names = psops_core::store::RecordStore::<psops_core::people::Person>::names(db, &ids).await?;
     let mut people: Vec<PersonWeeks> = rows
         .into_iter()
@@ -61,12 +60,8 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
             weeks: r.weeks,
         })
         .collect();
-    people.sort_by(|a, b| {
-        a.name
-            .to_lowercase()
-            .cmp(&b.name.to_lowercase())
-            .then(a.person_id.cmp(&b.person_id))
-    });
+    // Each name lowered once, not twice a comparison (5,000 people: 120,000 strings).
+    people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.person_id));
     let total = people.len();
     let people: Vec<PersonWeeks> = people.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
 

@@ -93,13 +93,16 @@ pub(crate) fn open_of(request: ResourceRequest, project: &Project, first: Date) 
 
 /// Everyone who may be booked over `weeks`: the company's own people (of `role`, when
 /// given) and the vetted consultants of active partners, each with the roles they may
-/// fill. Skills and certifications are read only for the names given, when given.
+/// fill. Skills and certifications are read only for the names given, when given; the
+/// projects and accounts people worked on only for the project and account given, when
+/// given (`Staff::projects` and `accounts` then hold only those).
 pub(crate) async fn staff(
     db: &Db,
     weeks: &[DateRange],
     role: Option<Function>,
     skills: Option<&[String]>,
     certifications: Option<&[String]>,
+    history: Option<(i64, Option<i64>)>,
     today: Date,
 ) -> Result<Vec<Staff>> {
     let settings = crate::org::load(&mut &db.pools).await?;
@@ -129,7 +132,7 @@ pub(crate) async fn staff(
         super::facts::named(db, role_code),
         super::facts::skills(db, skills),
         super::facts::certifications(db, certifications),
-        super::facts::history(db),
+        super::facts::history(db, history),
         crate::partnering::vetting::vetted_at_active_partners(&mut vetting_reader, today),
         crate::capacity_rules::base(&mut rules_reader),
     )?;
@@ -192,7 +195,17 @@ pub(crate) async fn suggestions(db: &Db, id: ResourceRequestId, today: Date) -> 
         .chain(&f.desired_skills)
         .map(|s| s.skill.clone())
         .collect();
-    let staff = staff(db, &weeks, Some(f.role), Some(&asked), Some(&f.certifications), today).await?;
+    let history = Some((f.project_id.get(), open.account_id));
+    let staff = staff(
+        db,
+        &weeks,
+        Some(f.role),
+        Some(&asked),
+        Some(&f.certifications),
+        history,
+        today,
+    )
+    .await?;
     let mut internal = Vec::new();
     let mut partners = Vec::new();
     for s in &staff {

@@ -1,17 +1,23 @@
-//! People's weeks in SQL: the contracted week and what the calendar leaves of it, from
-//! the utilization report's batched read (kept between calls, one per week), less hard bookings (assignments) and soft bookings
-//! (soft requests held by someone), each read once over the whole window.
+//! People's weeks in SQL: the contracted week and what the calendar leaves of it, computed
+//! for everyone over the whole window from one read of the people, the holidays, the time
+//! off and the policy (kept until what capacity is computed from changes; after a day off
+//! only that person's weeks are computed again), less hard bookings (assignments) and soft
+//! bookings (soft requests held by someone), each read once over the whole window.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use psops_core::Result;
+use psops_core::capacity::calendar_view_resolved;
+use psops_core::capacity::{Alike, Capacity, CapacityRules, Holiday, PersonFacts, RulesOverride, TimeOff};
 use psops_core::dates::DateRange;
 use psops_core::reporting::UtilizationFilter;
 use psops_core::staffing::availability::{WeekLoad, loads, weekly_minutes};
 use time::Date;
 
 use crate::Db;
-use crate::db::sql;
+use crate::db::{Pools, sql};
+use crate::follow::Changed;
 
 /// Someone the weeks were read for.
 pub(crate) struct Row {
@@ -26,27 +32,268 @@ pub(crate) struct Row {
     pub soft_billable: Vec<i64>,
 }
 
-/// The weeks of everyone `filter` keeps (the archived left out), by person id.
-pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationFilter) -> Result<HashMap<i64, Row>> {
-    let mut out: HashMap<i64, Row> = HashMap::new();
-    for (i, w) in weeks.iter().enumerate() {
-        for c in crate::reports::capacities(db, *w, filter).await?.iter() {
-            if c.person.archived {
-                continue;
-            }
-            let row = out.entry(c.person.facts.person_id.get()).or_insert_with(|| Row {
-                function: c.person.facts.function,
-                region: c.person.facts.region.clone(),
-                partner_id: c.person.partner_id.map(|p| p.get()),
-                weeks: vec![WeekLoad::default(); weeks.len()],
-                billable: vec![0; weeks.len()],
-                soft_billable: vec![0; weeks.len()],
-            });
-            row.weeks[i].capacity = c.calendar.weekday_minutes.get();
-            row.weeks[i].available = c.calendar.available_minutes.get();
+/// People up to whom time off is read for them alone rather than for everyone.
+const FEW: usize = 100;
+
+/// One person's capacity week by week, as kept between calls.
+#[derive(Debug, Clone)]
+struct Weekly {
+    facts: PersonFacts,
+    partner_id: Option<i64>,
+    /// The contracted minutes and what the calendar leaves of them, each week.
+    weeks: Vec<(i64, i64)>,
+}
+
+/// What a person's weeks are computed from, read once for the whole window.
+struct Inputs {
+    base: CapacityRules,
+    overrides: Vec<RulesOverride>,
+    /// By calendar region (lower case), in date order.
+    holidays: HashMap<String, Vec<Holiday>>,
+    /// By person, in date order.
+    time_off: HashMap<i64, Vec<TimeOff>>,
+}
+
+impl Inputs {
+    async fn read(pools: &Pools, window: DateRange, people: Option<&[i64]>) -> Result<Inputs> {
+        let mut rules = pools;
+        let base = crate::capacity_rules::base(&mut rules).await?;
+        let overrides = crate::capacity_rules::overrides(&mut rules).await?;
+        Ok(Inputs {
+            base,
+            overrides,
+            holidays: holidays(pools, window).await?,
+            time_off: time_off(pools, window, people).await?,
+        })
+    }
+
+    /// The person's calendar view of each week, those without time off that week shared
+    /// through `alike` (thousands of people share a handful of weeks).
+    fn weeks_of(
+        &self,
+        facts: &PersonFacts,
+        weeks: &[DateRange],
+        alike: &mut HashMap<(usize, Alike), Capacity>,
+    ) -> Result<Vec<(i64, i64)>> {
+        let region = self
+            .holidays
+            .get(&facts.region.trim().to_lowercase())
+            .map_or(&[][..], Vec::as_slice);
+        let off = self.time_off.get(&facts.person_id.get()).map_or(&[][..], Vec::as_slice);
+        let mut out = Vec::with_capacity(weeks.len());
+        for (i, w) in weeks.iter().enumerate() {
+            let hs = within(region, *w, |h| h.date);
+            let offs = within(off, *w, |t| t.date);
+            let like = Alike::of(facts, *w, &self.overrides).filter(|_| offs.is_empty());
+            let c = match like {
+                Some(k) => match alike.get(&(i, k.clone())) {
+                    Some(c) => *c,
+                    None => {
+                        let c = calendar_view_resolved(&self.base, &self.overrides, facts, *w, hs, offs)?;
+                        alike.insert((i, k), c);
+                        c
+                    }
+                },
+                None => calendar_view_resolved(&self.base, &self.overrides, facts, *w, hs, offs)?,
+            };
+            out.push((c.weekday_minutes.get(), c.available_minutes.get()));
         }
+        Ok(out)
+    }
+}
+
+/// The part of `all` (in date order) that falls in `range`.
+fn within<T>(all: &[T], range: DateRange, day: impl Fn(&T) -> Date) -> &[T] {
+    let from = all.partition_point(|x| day(x) < range.start);
+    let to = all.partition_point(|x| day(x) <= range.end);
+    &all[from..to.max(from)]
+}
+
+/// Holidays by calendar region (lower case) within the window, in date order.
+async fn holidays(pools: &Pools, window: DateRange) -> Result<HashMap<String, Vec<Holiday>>> {
+    let q = sql("SELECT c.region, h.holiday_date, h.name, h.minutes FROM holidays h \
+         JOIN holiday_calendars c ON c.id = h.calendar_id WHERE h.holiday_date >= $1 AND h.holiday_date <= $2")
+    .bind(window.start)
+    .bind(window.end);
+    let mut out: HashMap<String, Vec<Holiday>> = HashMap::new();
+    for r in pools.all(q).await? {
+        out.entry(r.get::<String>("region")?.to_lowercase())
+            .or_default()
+            .push(Holiday {
+                date: r.get("holiday_date")?,
+                minutes: r.get::<Option<i64>>("minutes")?.map(psops_core::Minutes),
+                name: r.get("name")?,
+            });
+    }
+    for hs in out.values_mut() {
+        hs.sort_by_key(|h| h.date);
     }
     Ok(out)
+}
+
+/// Approved time off within the window by person (only `people`'s, when given), in date
+/// order.
+async fn time_off(pools: &Pools, window: DateRange, people: Option<&[i64]>) -> Result<HashMap<i64, Vec<TimeOff>>> {
+    if people.is_some_and(<[i64]>::is_empty) {
+        return Ok(HashMap::new());
+    }
+    let mut q = sql(format!(
+        "SELECT person_id, {} AS day, minutes, {} AS kind FROM time_off \
+         WHERE status = 'approved' AND off_date >= ",
+        crate::common::day_number(pools.backend(), "off_date"),
+        crate::common::code_index::<psops_core::capacity::TimeOffKind>("kind"),
+    ));
+    q.push_bind(window.start)
+        .push(" AND off_date <= ")
+        .push_bind(window.end);
+    if let Some(people) = people {
+        q.push(" AND person_id IN (");
+        crate::rollups::push_list(&mut q, people);
+        q.push(")");
+    }
+    let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
+    for [person, day, minutes, kind] in pools.integers(q, ["person_id", "day", "minutes", "kind"]).await? {
+        out.entry(person).or_default().push(TimeOff {
+            date: psops_core::dates::from_day_number(day),
+            minutes: psops_core::Minutes(minutes),
+            kind: crate::common::code_at(kind)?,
+        });
+    }
+    for offs in out.values_mut() {
+        offs.sort_by_key(|t| t.date);
+    }
+    Ok(out)
+}
+
+/// Everyone's calendar weeks over `weeks` in the filter (the archived left out), in id
+/// order: kept until what capacity is computed from changes; after days off, only the
+/// people they concerned are computed again.
+async fn weekly(
+    db: &Db,
+    weeks: &[DateRange],
+    window: DateRange,
+    filter: &UtilizationFilter,
+) -> Result<Arc<Vec<Weekly>>> {
+    let key = format!("staffing_weeks|{weeks:?}|{filter:?}");
+    let pools = &db.pools;
+    let read = async {
+        let people = crate::reports::people(pools, filter, window).await?;
+        // A few people's time off is looked up by person; everyone's is read by date.
+        let few: Option<Vec<i64>> =
+            (people.len() <= FEW).then(|| people.iter().map(|p| p.facts.person_id.get()).collect());
+        let inputs = Inputs::read(pools, window, few.as_deref()).await?;
+        let mut alike = HashMap::new();
+        let mut out = Vec::with_capacity(people.len());
+        for p in people.iter().filter(|p| !p.archived) {
+            out.push(Weekly {
+                weeks: inputs.weeks_of(&p.facts, weeks, &mut alike)?,
+                facts: p.facts.clone(),
+                partner_id: p.partner_id.map(|id| id.get()),
+            });
+        }
+        Ok(Arc::new(out))
+    };
+    let update = |kept: Arc<Vec<Weekly>>, changed: Vec<Changed>| async move {
+        let mut ids: Vec<i64> = changed
+            .iter()
+            .filter(|c| c.capacity && c.within(window))
+            .map(|c| c.person)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Some(kept));
+        }
+        let inputs = Inputs::read(pools, window, Some(&ids)).await?;
+        let mut alike = HashMap::new();
+        let mut out = Arc::unwrap_or_clone(kept);
+        for id in &ids {
+            let Ok(at) = out.binary_search_by_key(id, |w| w.facts.person_id.get()) else {
+                continue;
+            };
+            let w = &mut out[at];
+            w.weeks = inputs.weeks_of(&w.facts, weeks, &mut alike)?;
+        }
+        Ok(Some(Arc::new(out)))
+    };
+    db.memo.follow(pools, crate::follow::CAPACITY, key, read, update).await
+}
+
+/// The weeks of everyone `filter` keeps (the archived left out), by person id.
+pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationFilter) -> Result<HashMap<i64, Row>> {
+    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
+        return Ok(HashMap::new());
+    };
+    let window = DateRange {
+        start: first.start,
+        end: last.end,
+    };
+    let kept = weekly(db, weeks, window, filter).await?;
+    let mut out = HashMap::with_capacity(kept.len());
+    for w in kept.iter() {
+        out.insert(
+            w.facts.person_id.get(),
+            Row {
+                function: w.facts.function,
+                region: w.facts.region.clone(),
+                partner_id: w.partner_id,
+                weeks: w
+                    .weeks
+                    .iter()
+                    .map(|(capacity, available)| WeekLoad {
+                        capacity: *capacity,
+                        available: *available,
+                        ..WeekLoad::default()
+                    })
+                    .collect(),
+                billable: vec![0; weeks.len()],
+                soft_billable: vec![0; weeks.len()],
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Everyone's hard bookings (assignments) over `weeks`, week by week: all of them and
+/// those on billable projects (not non-billable), by person id.
+type Hard = HashMap<i64, (Vec<i64>, Vec<i64>)>;
+
+/// Everyone's hard bookings over `weeks`: thousands of assignments reach into half a year
+/// at 5,000 people, so they are kept until assignments (or projects, whose billing they
+/// are counted by) change.
+async fn hard(db: &Db, weeks: &[DateRange], window: DateRange) -> Result<Arc<Hard>> {
+    let key = format!("staffing_hard|{weeks:?}");
+    let read = async {
+        let q = sql(
+            "SELECT a.person_id, a.start_date, a.end_date, a.minutes_per_week, p.billing_type FROM assignments a \
+             JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL \
+             AND a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $2)",
+        )
+        .bind(window.end)
+        .bind(window.start);
+        let mut out: Hard = HashMap::new();
+        for r in &db.pools.all(q).await? {
+            let person: i64 = r.get("person_id")?;
+            let per_week: i64 = r.get("minutes_per_week")?;
+            let start: Date = r.get("start_date")?;
+            let s = DateRange {
+                start,
+                end: r.get::<Option<Date>>("end_date")?.unwrap_or(window.end).max(start),
+            };
+            let billable = r.get::<String>("billing_type")? != "non_billable";
+            let (all, on_billable) = out
+                .entry(person)
+                .or_insert_with(|| (vec![0; weeks.len()], vec![0; weeks.len()]));
+            for (i, load) in loads(per_week, s, weeks).into_iter().enumerate() {
+                all[i] += load;
+                if billable {
+                    on_billable[i] += load;
+                }
+            }
+        }
+        Ok(Arc::new(out))
+    };
+    db.memo.get_counts(&db.pools, crate::follow::STAFFING, key, read).await
 }
 
 /// Adds everyone's hard and soft bookings over `weeks` to their rows, the billable hard
@@ -59,13 +306,6 @@ pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i6
         start: first.start,
         end: last.end,
     };
-    let hard = sql(
-        "SELECT a.person_id, a.start_date, a.end_date, a.minutes_per_week, p.billing_type FROM assignments a \
-         JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL \
-         AND a.start_date <= $1 AND (a.end_date IS NULL OR a.end_date >= $2)",
-    )
-    .bind(window.end)
-    .bind(window.start);
     let soft = sql(
         "SELECT r.person_id, COALESCE(r.start_date, p.start_date) AS start_date, \
          COALESCE(r.end_date, p.end_date) AS end_date, r.minutes, r.minutes_per_week, p.billing_type \
@@ -76,22 +316,12 @@ pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i6
     )
     .bind(window.end)
     .bind(window.start);
-    let (hard, soft) = tokio::try_join!(db.pools.all(hard), db.pools.all(soft))?;
-    for r in &hard {
-        let person: i64 = r.get("person_id")?;
-        let per_week: i64 = r.get("minutes_per_week")?;
-        let start: Date = r.get("start_date")?;
-        let s = DateRange {
-            start,
-            end: r.get::<Option<Date>>("end_date")?.unwrap_or(window.end).max(start),
-        };
-        if let Some(row) = rows.get_mut(&person) {
-            let billable = r.get::<String>("billing_type")? != "non_billable";
-            for (i, load) in loads(per_week, s, weeks).into_iter().enumerate() {
+    let (hard, soft) = tokio::try_join!(hard(db, weeks, window), async { Ok(db.pools.all(soft).await?) })?;
+    for (person, (all, on_billable)) in hard.iter() {
+        if let Some(row) = rows.get_mut(person) {
+            for (i, (load, billable)) in all.iter().zip(on_billable).enumerate() {
                 row.weeks[i].hard += load;
-                if billable {
-                    row.billable[i] += load;
-                }
+                row.billable[i] += billable;
             }
         }
     }

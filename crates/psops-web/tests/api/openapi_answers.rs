@@ -1,14 +1,52 @@
-//! Every documented GET route that needs no path parameter, called by an administrator
-//! over a small organisation with time, rates and money on record: each JSON answer must
-//! match the schema the OpenAPI document gives it, so a client generated from the
-//! document reads every answer.
+//! Every documented GET route that needs no path parameter or only a record's id, called
+//! by an administrator over a small organisation with time, rates, money and staffing
+//! requests on record — and the staffing writes (booking a request hard and soft,
+//! releasing the hold, accepting a plan's pick): each JSON answer must match the schema
+//! the OpenAPI document gives it, so a client generated from the document reads every
+//! answer.
 
 use axum::http::Method;
-use serde_json::Value;
+use psops_core::Id;
+use psops_core::Minutes;
+use psops_core::people::Function;
+use psops_core::plan::{Booking, RequestStatus, ResourceRequest, ResourceRequestFields};
+use psops_core::store::prelude::*;
+use psops_core::store::{Created, WriteCtx};
+use serde_json::{Value, json};
+use time::macros::date;
 
 use crate::schema_check::Checker;
 use crate::support::{TestApp, api_tests};
-use crate::ui_browser::{SmallOrg, log};
+use crate::ui_browser::{SmallOrg, log, person};
+
+/// An open engineer's request on the project for March 2026, 20 hours a week.
+async fn request(store: &dyn Store, project: i64, booking: Booking) -> i64 {
+    let fields = ResourceRequestFields {
+        project_id: Id::new(project),
+        role: Function::Engineer,
+        minutes: Minutes(4 * 1_200),
+        start_date: Some(date!(2026 - 03 - 02)),
+        end_date: Some(date!(2026 - 03 - 27)),
+        booking,
+        status: RequestStatus::Open,
+        required_skills: Vec::new(),
+        desired_skills: Vec::new(),
+        certifications: Vec::new(),
+        region: None,
+        time_zone: None,
+        max_hours_apart: None,
+        minutes_per_week: Some(Minutes(1_200)),
+        priority: 2,
+        person_id: None,
+    };
+    match store.create(&WriteCtx::trusted(), fields).await.expect("request") {
+        Created::New(r) => {
+            let r: ResourceRequest = r;
+            r.id.get()
+        }
+        Created::Replayed(_) => panic!("fixture replayed"),
+    }
+}
 
 async fn every_answer_matches_its_documented_schema(app: TestApp) {
     let org = SmallOrg::build(app.store.as_ref()).await;
@@ -20,19 +58,30 @@ async fn every_answer_matches_its_documented_schema(app: TestApp) {
         6,
     )
     .await;
+    // Staffing: someone free to book, and requests for them (the first one listed is the
+    // one whose suggestions are read).
+    let grace = person(app.store.as_ref(), "Grace Hopper", Function::Engineer, None, None).await;
+    let hard = request(app.store.as_ref(), org.project, Booking::Hard).await;
+    let soft = request(app.store.as_ref(), org.project, Booking::Soft).await;
+    let planned = request(app.store.as_ref(), org.project, Booking::Soft).await;
     let doc = app.get("/api/v1/openapi.json").await.expect(200).body;
     let checker = Checker::new(&doc);
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut answered: Vec<String> = Vec::new();
     let project = org.project.to_string();
     let paths: Vec<(String, Value)> = doc["paths"]
         .as_object()
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
     // A route under `/x/{id}` is called on the first record `/x` lists (the
-    // organisation's project for projects); routes with other parameters are left out.
+    // organisation's project for projects, the first staffing request for requests);
+    // routes with other parameters are left out.
     let mut first_ids = std::collections::HashMap::new();
     first_ids.insert("/api/v1/projects".to_string(), project.clone());
+    // A request's routes on the open hard request (its suggestions are read before it is
+    // booked below).
+    first_ids.insert("/api/v1/resource-requests".to_string(), hard.to_string());
     for (path, item) in &paths {
         if item.get("get").is_some() && !path.contains('{') && !first_ids.contains_key(path) {
             let r = app.call(Method::GET, path, None, &[]).await;
@@ -66,11 +115,50 @@ async fn every_answer_matches_its_documented_schema(app: TestApp) {
             continue;
         }
         checked += 1;
+        answered.push(path.clone());
         for e in checker.check(schema, &r.body) {
             failures.push(format!("GET {url}: {e}"));
         }
     }
-    assert!(checked >= 40, "only {checked} routes answered");
+    for path in [
+        "/api/v1/resource-requests/{id}/suggestions",
+        "/api/v1/people/{id}/bookings",
+    ] {
+        assert!(answered.iter().any(|p| p == path), "GET {path} was not checked");
+    }
+    // The staffing writes, each answer against the schema of its 200.
+    let writes = [
+        (
+            "/api/v1/resource-requests/{id}/book",
+            format!("/api/v1/resource-requests/{hard}/book"),
+            json!({"person_id": grace}),
+        ),
+        (
+            "/api/v1/resource-requests/{id}/book",
+            format!("/api/v1/resource-requests/{soft}/book"),
+            json!({"person_id": grace, "booking": "soft"}),
+        ),
+        (
+            "/api/v1/resource-requests/{id}/release",
+            format!("/api/v1/resource-requests/{soft}/release"),
+            json!({}),
+        ),
+        (
+            "/api/v1/staffing/plan/accept",
+            "/api/v1/staffing/plan/accept".to_string(),
+            json!({"picks": [{"request_id": planned, "person_id": grace}]}),
+        ),
+    ];
+    for (path, url, body) in writes {
+        let schema = &doc["paths"][path]["post"]["responses"]["200"]["content"]["application/json"]["schema"];
+        assert!(!schema.is_null(), "POST {path} documents no JSON answer");
+        let r = app.post(&url, &body).await.expect(200);
+        checked += 1;
+        for e in checker.check(schema, &r.body) {
+            failures.push(format!("POST {url}: {e}"));
+        }
+    }
+    assert!(checked >= 44, "only {checked} routes answered");
     assert!(
         failures.is_empty(),
         "{} differences:\n{}",
