@@ -255,6 +255,17 @@ fn sqlite_rows(rows: Vec<statement::SqliteRow>) -> Vec<Row> {
     rows.into_iter().map(Row::Sqlite).collect()
 }
 
+/// A database's connections at one moment (SQLite's writer counts as one of them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open.
+    pub size: usize,
+    /// Of those, the ones not in use.
+    pub idle: usize,
+    /// The most that may be open.
+    pub max: usize,
+}
+
 /// The connections of one database. SQLite has a single writer (writes are serialised
 /// in-process and begin IMMEDIATE, so they never fail to upgrade a read lock) and a few
 /// read-only readers; PostgreSQL one pool for both.
@@ -406,6 +417,18 @@ impl Pools {
         match self {
             Pools::Sqlite(db) => db.on_writer(statements).await,
             Pools::Pg(_) => Ok(()),
+        }
+    }
+
+    /// How many connections are open, idle and allowed at most, for monitoring.
+    pub fn pool_status(&self) -> PoolStatus {
+        match self {
+            Pools::Sqlite(db) => db.pool_status(),
+            Pools::Pg(p) => PoolStatus {
+                size: p.size() as usize,
+                idle: p.num_idle(),
+                max: p.options().get_max_connections() as usize,
+            },
         }
     }
 

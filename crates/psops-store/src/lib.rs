@@ -62,7 +62,7 @@ use psops_core::rule::Rule;
 use psops_core::{Error, Result};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
-pub use db::Backend;
+pub use db::{Backend, PoolStatus};
 
 /// A psops database: SQLite or PostgreSQL behind the same store traits.
 #[derive(Clone, Debug)]
@@ -96,6 +96,11 @@ impl Default for OpenOptions {
 }
 
 impl Db {
+    /// The connections open, idle and allowed at most now (for the `/metrics` gauges).
+    pub fn pool_status(&self) -> PoolStatus {
+        self.pools.pool_status()
+    }
+
     /// Opens `sqlite://path` (the file is created if missing) or `postgres://…`.
     pub async fn open(url: &str, opts: OpenOptions) -> Result<Db> {
         let pools = if url.starts_with("sqlite:") {

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::problem::ApiResult;
 use psops_core::credentials::token_hash;
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();

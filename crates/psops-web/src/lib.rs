@@ -14,6 +14,7 @@ mod known;
 pub mod limits;
 mod params;
 mod problem;
+pub mod prometheus;
 mod request_id;
 mod respond;
 pub mod sow_doc;
@@ -44,6 +45,11 @@ pub struct AppState {
     /// links psops mails them (a CSAT survey's); without it a link is built from the
     /// request's own `Host`.
     pub public_url: Option<Arc<str>>,
+    /// When set, `GET /metrics` asks for `Authorization: Bearer <this>`; unset, it is
+    /// open like `/healthz`.
+    pub metrics_token: Option<Arc<str>>,
+    /// Run before each `/metrics` answer to set the gauges only the binary can read.
+    pub metrics_probe: Option<prometheus::Probe>,
     /// Bearer tokens looked up in the last second (see `known`).
     known: Arc<known::KnownTokens>,
 }
@@ -55,6 +61,8 @@ impl AppState {
             store,
             web: WebConfig::default(),
             public_url: None,
+            metrics_token: None,
+            metrics_probe: None,
             known: Arc::default(),
         }
     }
@@ -87,10 +95,11 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
     ui::setup_link(state).await
 }
 
-/// The whole HTTP application: `/healthz`, `/readyz`, `/api/v1/*`, with request ids,
-/// tracing, problem+json errors, the time limits of [`limits`] and the security headers
-/// of every response.
+/// The whole HTTP application: `/healthz`, `/readyz`, `/metrics`, `/api/v1/*`, with
+/// request ids, tracing, request metrics, problem+json errors, the time limits of
+/// [`limits`] and the security headers of every response.
 pub fn app(state: AppState) -> Router {
+    prometheus::handle();
     let protected = api::protected().layer(from_fn_with_state(state.clone(), bearer::authenticate));
     let (router, _) = api::public().merge(protected).split_for_parts();
     let https = state.web.secure_cookies;
@@ -104,6 +113,7 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TraceLayer::new_for_http().make_span_with(request_id::span))
         .layer(from_fn(request_id::layer))
+        .layer(from_fn(prometheus::layer))
         .with_state(state);
     headers::add(router, https)
 }

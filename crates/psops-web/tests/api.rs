@@ -77,6 +77,8 @@ mod matrix_scoping_fixture;
 mod matrix_time;
 #[path = "api/matrix_time_fixture.rs"]
 mod matrix_time_fixture;
+#[path = "api/metrics.rs"]
+mod metrics;
 #[path = "api/openapi_answers.rs"]
 mod openapi_answers;
 #[path = "api/protocol.rs"]

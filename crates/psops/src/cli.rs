@@ -153,6 +153,10 @@ pub struct ServeArgs {
     /// are built from the address the sender's request came to.
     #[arg(long, env = "PSOPS_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// A secret Prometheus must send as `Authorization: Bearer <token>` to read
+    /// `/metrics`. Without it `/metrics` is open, like `/healthz`.
+    #[arg(long, env = "PSOPS_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     #[command(flatten)]
     pub smtp: crate::mail::SmtpArgs,
 }

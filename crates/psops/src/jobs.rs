@@ -56,24 +56,42 @@ pub fn spawn(store: Arc<dyn Store>, mut stop: watch::Receiver<bool>) -> tokio::t
     })
 }
 
+/// Counts a run of `job` this node claimed, and its failure, for `/metrics`.
+fn counted<T>(job: &'static str, result: psops_core::Result<T>) -> psops_core::Result<T> {
+    metrics::counter!(psops_web::prometheus::JOB_RUNS, "job" => job).increment(1);
+    if result.is_err() {
+        metrics::counter!(psops_web::prometheus::JOB_FAILURES, "job" => job).increment(1);
+    }
+    result
+}
+
+/// A job whose period could not be claimed (the database did not answer) fails too.
+fn claim_failed(job: &'static str, e: &psops_core::Error, what: &str) {
+    metrics::counter!(psops_web::prometheus::JOB_FAILURES, "job" => job).increment(1);
+    tracing::error!(error = %e, "{what}");
+}
+
 /// Runs each job this node claims now. A failure is logged and tried again next period.
 pub async fn run_due(store: &dyn Store, node: &str) {
     let now = OffsetDateTime::now_utc();
     match store.claim_run("scoping_sweep", node, SWEEP_EVERY, now).await {
-        Ok(true) => match store.sweep_idle(&WriteCtx::trusted(), now).await {
+        Ok(true) => match counted("scoping_sweep", store.sweep_idle(&WriteCtx::trusted(), now).await) {
             Ok(closed) => tracing::info!(closed = closed.len(), "idle sweep: closed lost"),
             Err(e) => tracing::error!(error = %e, "idle sweep failed"),
         },
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the idle sweep"),
+        Err(e) => claim_failed("scoping_sweep", &e, "cannot claim the idle sweep"),
     }
     match store.claim_run("acceptance_sweep", node, ACCEPTANCE_EVERY, now).await {
-        Ok(true) => match store.sweep_acceptance(&WriteCtx::trusted(), now.date()).await {
+        Ok(true) => match counted(
+            "acceptance_sweep",
+            store.sweep_acceptance(&WriteCtx::trusted(), now.date()).await,
+        ) {
             Ok(accepted) => tracing::info!(accepted = accepted.len(), "acceptance sweep: passive acceptance used"),
             Err(e) => tracing::error!(error = %e, "acceptance sweep failed"),
         },
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the acceptance sweep"),
+        Err(e) => claim_failed("acceptance_sweep", &e, "cannot claim the acceptance sweep"),
     }
     match store
         .claim_run("escalations_overdue", node, ESCALATIONS_EVERY, now)
@@ -83,7 +101,10 @@ pub async fn run_due(store: &dyn Store, node: &str) {
             let mut ctx = WriteCtx::trusted();
             ctx.via = Some("job:escalations_overdue".into());
             let scope = psops_core::delivery::escalations::EscalationScope::All;
-            match store.overdue_escalations(&ctx, scope, now, true).await {
+            match counted(
+                "escalations_overdue",
+                store.overdue_escalations(&ctx, scope, now, true).await,
+            ) {
                 Ok(found) => tracing::info!(
                     overdue = found.len(),
                     notified = found.iter().filter(|o| o.notified).count(),
@@ -93,21 +114,24 @@ pub async fn run_due(store: &dyn Store, node: &str) {
             }
         }
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the overdue escalations"),
+        Err(e) => claim_failed("escalations_overdue", &e, "cannot claim the overdue escalations"),
     }
     match store.claim_run("health_overdue", node, HEALTH_EVERY, now).await {
-        Ok(true) => match store.notify_overdue_health(&WriteCtx::trusted(), now).await {
+        Ok(true) => match counted(
+            "health_overdue",
+            store.notify_overdue_health(&WriteCtx::trusted(), now).await,
+        ) {
             Ok(told) => tracing::info!(told, "overdue health reports: managers notified"),
             Err(e) => tracing::error!(error = %e, "overdue health notices failed"),
         },
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the overdue health notices"),
+        Err(e) => claim_failed("health_overdue", &e, "cannot claim the overdue health notices"),
     }
     match store.claim_run("recognition", node, RECOGNITION_EVERY, now).await {
         Ok(true) => {
             let mut ctx = WriteCtx::trusted();
             ctx.via = Some("job:recognition".into());
-            match store.recognise(&ctx, now.date()).await {
+            match counted("recognition", store.recognise(&ctx, now.date()).await) {
                 Ok(s) => tracing::info!(
                     lines = s.lines,
                     revenue_minor = s.revenue.amount_minor,
@@ -119,7 +143,7 @@ pub async fn run_due(store: &dyn Store, node: &str) {
             }
         }
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the recognition run"),
+        Err(e) => claim_failed("recognition", &e, "cannot claim the recognition run"),
     }
     keep_forecast_snapshot(store, node, now).await;
 }
@@ -134,13 +158,16 @@ pub async fn keep_forecast_snapshot(store: &dyn Store, node: &str, now: OffsetDa
             let mut ctx = WriteCtx::trusted();
             ctx.via = Some("job:forecast_snapshot".into());
             let months = psops_core::finance::forecast_store::SNAPSHOT_MONTHS;
-            match store.snapshot_forecast(&ctx, month, months, now).await {
+            match counted(
+                "forecast_snapshot",
+                store.snapshot_forecast(&ctx, month, months, now).await,
+            ) {
                 Ok(s) => tracing::info!(snapshot = s.id, lines = s.lines, "forecast snapshot kept"),
                 Err(e) => tracing::error!(error = %e, "forecast snapshot failed"),
             }
         }
         Ok(false) => {}
-        Err(e) => tracing::error!(error = %e, "cannot claim the forecast snapshot"),
+        Err(e) => claim_failed("forecast_snapshot", &e, "cannot claim the forecast snapshot"),
     }
 }
 

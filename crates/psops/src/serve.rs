@@ -30,11 +30,13 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr().context("cannot read the listening address")?;
-    let store: Arc<dyn psops_core::store::Store> = Arc::new(db);
+    let store: Arc<dyn psops_core::store::Store> = Arc::new(db.clone());
     let mut state = AppState::new(store.clone());
     state.web.secure_cookies = args.secure_cookies;
     state.web.limits.request = Duration::from_secs(args.request_timeout);
     state.public_url = args.public_url.as_deref().map(Arc::from);
+    state.metrics_token = args.metrics_token.as_deref().filter(|t| !t.is_empty()).map(Arc::from);
+    state.metrics_probe = Some(pool_gauges(db.clone()));
     let setup = psops_web::setup_link(&state).await?;
     let app = psops_web::app(state).into_make_service_with_connect_info::<SocketAddr>();
 
@@ -85,6 +87,17 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     let _ = mail.await;
     tracing::info!("server stopped");
     Ok(())
+}
+
+/// Sets the database pool's gauges; `/metrics` runs it before each answer.
+fn pool_gauges(db: psops_store::Db) -> psops_web::prometheus::Probe {
+    use psops_web::prometheus::{DB_CONNECTIONS, DB_IDLE, DB_MAX};
+    Arc::new(move || {
+        let pool = db.pool_status();
+        metrics::gauge!(DB_CONNECTIONS).set(pool.size as f64);
+        metrics::gauge!(DB_IDLE).set(pool.idle as f64);
+        metrics::gauge!(DB_MAX).set(pool.max as f64);
+    })
 }
 
 /// The shutdown signals, registered before the address is announced so that a signal

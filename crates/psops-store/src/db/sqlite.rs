@@ -106,6 +106,26 @@ impl Sqlite {
         })
     }
 
+    /// The connections open now and those idle: the writer and the readers.
+    pub fn pool_status(&self) -> super::PoolStatus {
+        let writer_idle = usize::from(self.writer.try_lock().is_ok());
+        match &self.readers {
+            Some(pool) => {
+                let s = pool.status();
+                super::PoolStatus {
+                    size: s.size + 1,
+                    idle: s.available + writer_idle,
+                    max: s.max_size + 1,
+                }
+            }
+            None => super::PoolStatus {
+                size: 1,
+                idle: writer_idle,
+                max: 1,
+            },
+        }
+    }
+
     /// A value that differs whenever a commit has happened since it was last read: the
     /// watch connection's data version for a file (which every other connection's commit
     /// moves), the writer's count of changed rows for an in-memory database, whose one

@@ -143,7 +143,9 @@ impl utoipa::Modify for BearerScheme {
 
 /// Routes that need no token.
 pub fn public() -> OpenApiRouter<AppState> {
-    crate::health::router().routes(routes!(openapi_json))
+    crate::health::router()
+        .merge(crate::prometheus::router())
+        .routes(routes!(openapi_json))
 }
 
 /// Routes behind the bearer token.

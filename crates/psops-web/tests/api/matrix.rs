@@ -53,6 +53,8 @@ const STAFF_200_PARTNERS_404: &str = "200 200 200 200 200 200 200 404 404 200";
 const ROWS: &[Row] = &[
     ("get", "/healthz", None, Body::None, ALL_200),
     ("get", "/readyz", None, Body::None, ALL_200),
+    // Open while no metrics token is configured, as in these tests (see metrics.rs).
+    ("get", "/metrics", None, Body::None, ALL_200),
     ("get", "/api/v1/openapi.json", None, Body::None, ALL_200),
     ("get", "/api/v1/me", None, Body::None, ALL_200),
     ("get", "/api/v1/settings", None, Body::None, ALL_200),

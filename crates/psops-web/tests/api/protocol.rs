@@ -227,6 +227,7 @@ async fn fiscal_quarters(app: TestApp) {
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/healthz"),
     ("get", "/readyz"),
+    ("get", "/metrics"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/me"),
     ("get", "/api/v1/settings"),
