@@ -47,7 +47,11 @@ pub(crate) fn people_filter(q: &mut Sql, f: &UtilizationFilter, range: DateRange
 }
 
 /// Holidays by calendar region (lower case) within a range; `region` narrows to one.
-async fn holidays(pools: &Pools, region: Option<&str>, range: DateRange) -> Result<HashMap<String, Vec<Holiday>>> {
+pub(crate) async fn holidays(
+    pools: &Pools,
+    region: Option<&str>,
+    range: DateRange,
+) -> Result<HashMap<String, Vec<Holiday>>> {
     let mut q = sql("SELECT c.region, h.holiday_date, h.name, h.minutes FROM holidays h \
          JOIN holiday_calendars c ON c.id = h.calendar_id WHERE h.holiday_date >= $1 AND h.holiday_date <= $2")
     .bind(range.start)
@@ -71,7 +75,7 @@ async fn holidays(pools: &Pools, region: Option<&str>, range: DateRange) -> Resu
 }
 
 /// Approved time off by person within a range; `people` writes a subquery of person ids.
-async fn time_off(
+pub(crate) async fn time_off(
     pools: &Pools,
     range: DateRange,
     people: Option<&(dyn Fn(&mut Sql) + Sync)>,

@@ -68,7 +68,7 @@ fn figures(p: &Proposal) -> String {
     let f = &p.figures;
     format!(
         "{} requests ({} hard): {} filled, hard fill {:.1} %, {} filled; mean distance from target {:.1} % → {:.1} %; \
-         objective {} of at most {} (gap {:.2} %{}), {} ms",
+         objective {} of at most {} (gap {:.2} %, {:.1} % of the value part{}), {} ms",
         f.requests,
         f.hard_requests,
         f.filled,
@@ -79,6 +79,7 @@ fn figures(p: &Proposal) -> String {
         f.objective,
         f.bound,
         f.gap * 100.0,
+        f.value_gap * 100.0,
         if f.optimal { ", optimal" } else { "" },
         f.millis
     )

@@ -407,7 +407,11 @@ fn measure(p: &Person<'_>, a: &Ask<'_>, today: Date, words: bool) -> Fit {
         let detail = if score == 1_000 {
             say!(words, "free for all of it, soft bookings counted")
         } else {
-            say!(words, "{} % of the hours free once soft bookings and time off count", score / 10)
+            say!(
+                words,
+                "{} % of the hours free once soft bookings and time off count",
+                score / 10
+            )
         };
         parts.push(("availability", score, detail));
     }

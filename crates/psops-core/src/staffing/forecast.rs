@@ -126,7 +126,8 @@ pub fn forecast(
         soft: vec![0; count],
         ..Default::default()
     };
-    let mut groups: BTreeMap<(String, String), Sum> = BTreeMap::new();
+    // By (label in lower case, key): the order rows are listed in; the label kept beside.
+    let mut groups: BTreeMap<(String, String), (String, Sum)> = BTreeMap::new();
     let mut all = empty.clone();
     for p in people {
         let (key, label) = match group {
@@ -137,9 +138,13 @@ pub fn forecast(
             }
             ForecastGroup::Region => (p.region.clone(), p.region.clone()),
         };
-        let g = groups
-            .entry((label.to_lowercase(), key.clone()))
-            .or_insert_with(|| empty.clone());
+        let shown = match group {
+            ForecastGroup::Person => label.clone(),
+            _ => key.replace('_', " "),
+        };
+        let (_, g) = groups
+            .entry((label.to_lowercase(), key))
+            .or_insert_with(|| (shown, empty.clone()));
         for s in [&mut *g, &mut all] {
             for (i, (c, h, so)) in p.weeks.iter().take(count).enumerate() {
                 s.capacity[i] += c;
@@ -152,16 +157,7 @@ pub fn forecast(
     }
     let rows = groups
         .into_iter()
-        .map(|((_, key), s)| {
-            let label = match group {
-                ForecastGroup::Person => people
-                    .iter()
-                    .find(|p| p.person_id.to_string() == key)
-                    .map_or(key.clone(), |p| p.name.clone()),
-                _ => key.replace('_', " "),
-            };
-            row(key, label, &s, weights)
-        })
+        .map(|((_, key), (label, s))| row(key, label, &s, weights))
         .collect();
     (rows, row("all".into(), "Everyone".into(), &all, weights))
 }

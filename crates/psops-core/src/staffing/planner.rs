@@ -126,6 +126,10 @@ pub struct Figures {
     pub objective: i64,
     pub bound: i64,
     pub gap: f64,
+    /// The same shortfall as a share of the objective's value part (the objective less
+    /// the bonus for each hard request filled, which outweighs all value put together and
+    /// so makes `gap` tiny whenever every hard request is filled).
+    pub value_gap: f64,
     pub optimal: bool,
     pub millis: u64,
 }
@@ -436,6 +440,7 @@ pub fn propose(
         } else {
             0.0
         },
+        value_gap: (plan.value_gap() * 10_000.0).round() / 10_000.0,
         optimal: plan.optimal,
         millis,
     };

@@ -56,9 +56,9 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
     let weights = (settings.finance.soft_weight_bp, settings.finance.hard_weight_bp);
     let n = weeks.len();
     let (total, rows, all) = match q.group {
-        // A group a person: only the page's people are grouped (naming each row looks its
-        // person up among all those grouped), in the order the groups sort in — name, then
-        // id as text — and everyone is summed apart (the sum is the same by any grouping).
+        // A group a person: only the page's people are grouped (thousands of rows would be
+        // built to show fifty), in the order the groups sort in — name, then id as text —
+        // and everyone is summed apart (the sum is the same by any grouping).
         ForecastGroup::Person => {
             let mut people = people;
             people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.person_id.to_string()));

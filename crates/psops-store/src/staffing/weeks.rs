@@ -109,22 +109,10 @@ fn within<T>(all: &[T], range: DateRange, day: impl Fn(&T) -> Date) -> &[T] {
     &all[from..to.max(from)]
 }
 
-/// Holidays by calendar region (lower case) within the window, in date order.
+/// Holidays by calendar region (lower case) within the window, in date order: the
+/// utilization report's read, sorted for the week-by-week lookups.
 async fn holidays(pools: &Pools, window: DateRange) -> Result<HashMap<String, Vec<Holiday>>> {
-    let q = sql("SELECT c.region, h.holiday_date, h.name, h.minutes FROM holidays h \
-         JOIN holiday_calendars c ON c.id = h.calendar_id WHERE h.holiday_date >= $1 AND h.holiday_date <= $2")
-    .bind(window.start)
-    .bind(window.end);
-    let mut out: HashMap<String, Vec<Holiday>> = HashMap::new();
-    for r in pools.all(q).await? {
-        out.entry(r.get::<String>("region")?.to_lowercase())
-            .or_default()
-            .push(Holiday {
-                date: r.get("holiday_date")?,
-                minutes: r.get::<Option<i64>>("minutes")?.map(psops_core::Minutes),
-                name: r.get("name")?,
-            });
-    }
+    let mut out = crate::reports::holidays(pools, None, window).await?;
     for hs in out.values_mut() {
         hs.sort_by_key(|h| h.date);
     }
@@ -132,33 +120,16 @@ async fn holidays(pools: &Pools, window: DateRange) -> Result<HashMap<String, Ve
 }
 
 /// Approved time off within the window by person (only `people`'s, when given), in date
-/// order.
+/// order: the utilization report's read, sorted.
 async fn time_off(pools: &Pools, window: DateRange, people: Option<&[i64]>) -> Result<HashMap<i64, Vec<TimeOff>>> {
     if people.is_some_and(<[i64]>::is_empty) {
         return Ok(HashMap::new());
     }
-    let mut q = sql(format!(
-        "SELECT person_id, {} AS day, minutes, {} AS kind FROM time_off \
-         WHERE status = 'approved' AND off_date >= ",
-        crate::common::day_number(pools.backend(), "off_date"),
-        crate::common::code_index::<psops_core::capacity::TimeOffKind>("kind"),
-    ));
-    q.push_bind(window.start)
-        .push(" AND off_date <= ")
-        .push_bind(window.end);
-    if let Some(people) = people {
-        q.push(" AND person_id IN (");
-        crate::rollups::push_list(&mut q, people);
-        q.push(")");
-    }
-    let mut out: HashMap<i64, Vec<TimeOff>> = HashMap::new();
-    for [person, day, minutes, kind] in pools.integers(q, ["person_id", "day", "minutes", "kind"]).await? {
-        out.entry(person).or_default().push(TimeOff {
-            date: psops_core::dates::from_day_number(day),
-            minutes: psops_core::Minutes(minutes),
-            kind: crate::common::code_at(kind)?,
-        });
-    }
+    let list = |q: &mut crate::db::Sql| crate::rollups::push_list(q, people.unwrap_or_default());
+    let mut out = match people {
+        Some(_) => crate::reports::time_off(pools, window, Some(&list)).await?,
+        None => crate::reports::time_off(pools, window, None).await?,
+    };
     for offs in out.values_mut() {
         offs.sort_by_key(|t| t.date);
     }

@@ -168,7 +168,11 @@ mod tests {
             hard: 2_400,
             soft: 0,
         });
-        assert_eq!((holiday.band, holiday.text.as_str()), (4, "100"), "a holiday week is not over-booked");
+        assert_eq!(
+            (holiday.band, holiday.text.as_str()),
+            (4, "100"),
+            "a holiday week is not over-booked"
+        );
         assert_eq!(holiday.title, "Available 32 h of 40 h, hard 32 h, soft 0 h, free 0 h");
         let empty = cell(&WeekLoad::default());
         assert_eq!((empty.band, empty.text.as_str()), (4, "–"));

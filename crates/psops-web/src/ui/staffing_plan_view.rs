@@ -11,6 +11,7 @@ use psops_core::{FieldError, Id};
 use serde::Serialize;
 
 use super::filters::{day, label, pct, span};
+use super::render::grouped;
 use super::staffing_request_view::score;
 
 #[derive(Serialize)]
@@ -71,13 +72,17 @@ pub fn figures(f: &Figures) -> Shown {
         // The objective is a score of the optimizer's own: what matters is how far it can
         // be from the best, which the proven bound tells.
         optimizer: if f.optimal {
-            format!("proven optimal (value {} = bound)", f.objective)
+            format!(
+                "proven optimal (objective {} = bound)",
+                grouped(f.objective.to_string().into())
+            )
         } else {
             format!(
-                "within {:.1} % of the best possible (value {}, proven bound {})",
+                "within {:.2} % of the best possible ({:.1} % of the value part; objective {}, proven bound {})",
                 f.gap * 100.0,
-                f.objective,
-                f.bound
+                f.value_gap * 100.0,
+                grouped(f.objective.to_string().into()),
+                grouped(f.bound.to_string().into())
             )
         },
         time: format!("{} ms", f.millis),
@@ -166,5 +171,31 @@ mod tests {
             picks(std::iter::empty()).unwrap_err().rule,
             psops_core::rule::Rule::Required
         );
+    }
+
+    #[test]
+    fn the_gap_is_shown_whole_and_on_the_value_part() {
+        let mut f = Figures {
+            requests: 3,
+            hard_requests: 1,
+            filled: 2,
+            hard_filled: 1,
+            hard_fill_bp: 10_000,
+            minutes_filled: 600,
+            mean_distance_before_bp: 2_000,
+            mean_distance_after_bp: 1_500,
+            objective: 1_000_900,
+            bound: 1_001_000,
+            gap: 0.0001,
+            value_gap: 0.1111,
+            optimal: false,
+            millis: 12,
+        };
+        assert_eq!(
+            figures(&f).optimizer,
+            "within 0.01 % of the best possible (11.1 % of the value part; objective 1,000,900, proven bound 1,001,000)"
+        );
+        f.optimal = true;
+        assert_eq!(figures(&f).optimizer, "proven optimal (objective 1,000,900 = bound)");
     }
 }
