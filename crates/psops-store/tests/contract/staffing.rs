@@ -44,23 +44,34 @@ async fn engineer(db: &Db, email: &str) -> Person {
 
 fn request(project: &Project, minutes_per_week: i64, booking: Booking) -> ResourceRequestFields {
     ResourceRequestFields {
-        project_id: project.id,
-        role: Function::Engineer,
-        minutes: Minutes(minutes_per_week * 4),
-        start_date: Some(date!(2026 - 03 - 02)),
-        end_date: Some(date!(2026 - 03 - 27)),
-        booking,
-        status: RequestStatus::Open,
-        required_skills: Vec::new(),
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
         minutes_per_week: Some(Minutes(minutes_per_week)),
-        priority: 3,
-        person_id: None,
+        ..ResourceRequestFields::new(
+            project.id,
+            Function::Engineer,
+            Minutes(minutes_per_week * 4),
+            Some(date!(2026 - 03 - 02)),
+            Some(date!(2026 - 03 - 27)),
+            booking,
+        )
     }
+}
+
+/// `person` as an engineer on `project` over `dates` for `per_week` minutes a week.
+async fn engineer_on(db: &Db, person: &Person, project: &Project, dates: (time::Date, time::Date), per_week: i64) {
+    let _: Assignment = new(db
+        .create(
+            &ctx(),
+            AssignmentFields {
+                person_id: person.id,
+                project_id: project.id,
+                role: Function::Engineer,
+                start_date: dates.0,
+                end_date: Some(dates.1),
+                minutes_per_week: Minutes(per_week),
+            },
+        )
+        .await
+        .expect("assignment"));
 }
 
 fn march() -> AvailabilityQuery {
@@ -219,20 +230,7 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
     assert_eq!(broken(err), vec![("person_id".into(), Rule::Employment)]);
 
     // An assignment loads the weeks it spans, prorated by weekday.
-    let _: Assignment = new(db
-        .create(
-            &ctx(),
-            AssignmentFields {
-                person_id: bo.id,
-                project_id: p.id,
-                role: Function::Engineer,
-                start_date: date!(2026 - 03 - 11),
-                end_date: Some(date!(2026 - 03 - 20)),
-                minutes_per_week: Minutes(600),
-            },
-        )
-        .await
-        .expect("assignment"));
+    engineer_on(db, &bo, &p, (date!(2026 - 03 - 11), date!(2026 - 03 - 20)), 600).await;
     let a = db.availability(&march(), today).await.expect("availability");
     let row = a.people.iter().find(|r| r.person_id == bo.id).expect("bo");
     assert_eq!(
@@ -241,20 +239,7 @@ async fn bookings_move_availability_and_conflicts_are_flagged(db: &Db) {
     );
     // A holiday week: a full-time booking across it is a full week, not a conflict, and is
     // worked in the four days the calendar leaves.
-    let _: Assignment = new(db
-        .create(
-            &ctx(),
-            AssignmentFields {
-                person_id: bo.id,
-                project_id: p.id,
-                role: Function::Engineer,
-                start_date: date!(2026 - 03 - 30),
-                end_date: Some(date!(2026 - 04 - 03)),
-                minutes_per_week: Minutes(2_400),
-            },
-        )
-        .await
-        .expect("full week"));
+    engineer_on(db, &bo, &p, (date!(2026 - 03 - 30), date!(2026 - 04 - 03)), 2_400).await;
     let emea = super::time_fixtures::calendar(db, "EMEA holidays", "EMEA").await;
     let holiday = psops_core::capacity::Holiday {
         date: date!(2026 - 04 - 03),

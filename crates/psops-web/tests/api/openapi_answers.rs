@@ -9,7 +9,7 @@ use axum::http::Method;
 use psops_core::Id;
 use psops_core::Minutes;
 use psops_core::people::Function;
-use psops_core::plan::{Booking, RequestStatus, ResourceRequest, ResourceRequestFields};
+use psops_core::plan::{Booking, ResourceRequest, ResourceRequestFields};
 use psops_core::store::prelude::*;
 use psops_core::store::{Created, WriteCtx};
 use serde_json::{Value, json};
@@ -22,22 +22,16 @@ use crate::ui_browser::{SmallOrg, log, person};
 /// An open engineer's request on the project for March 2026, 20 hours a week.
 async fn request(store: &dyn Store, project: i64, booking: Booking) -> i64 {
     let fields = ResourceRequestFields {
-        project_id: Id::new(project),
-        role: Function::Engineer,
-        minutes: Minutes(4 * 1_200),
-        start_date: Some(date!(2026 - 03 - 02)),
-        end_date: Some(date!(2026 - 03 - 27)),
-        booking,
-        status: RequestStatus::Open,
-        required_skills: Vec::new(),
-        desired_skills: Vec::new(),
-        certifications: Vec::new(),
-        region: None,
-        time_zone: None,
-        max_hours_apart: None,
         minutes_per_week: Some(Minutes(1_200)),
         priority: 2,
-        person_id: None,
+        ..ResourceRequestFields::new(
+            Id::new(project),
+            Function::Engineer,
+            Minutes(4 * 1_200),
+            Some(date!(2026 - 03 - 02)),
+            Some(date!(2026 - 03 - 27)),
+            booking,
+        )
     };
     match store.create(&WriteCtx::trusted(), fields).await.expect("request") {
         Created::New(r) => {
