@@ -112,10 +112,14 @@ pub(crate) async fn history(db: &Db, only: Option<(i64, Option<i64>)>) -> Result
         "SELECT DISTINCT a.person_id, a.project_id, p.account_id FROM assignments a \
          JOIN projects p ON p.id = a.project_id WHERE a.archived_at IS NULL",
     );
+    // The projects as a list the assignments' project index can seek: an `OR` on the
+    // joined project's account reads every assignment there ever was instead (the cost
+    // grew with years of history: 26,551 rows at one year of 5,000 people).
     if let Some((project, account)) = only {
-        q.push(" AND (a.project_id = ").push_bind(project);
+        q.push(" AND a.project_id IN (SELECT id FROM projects WHERE id = ")
+            .push_bind(project);
         if let Some(account) = account {
-            q.push(" OR p.account_id = ").push_bind(account);
+            q.push(" OR account_id = ").push_bind(account);
         }
         q.push(")");
     }

@@ -321,6 +321,30 @@ async fn suggestions_rank_by_fit(db: &Db) {
     let bo_fit = s.internal.iter().find(|c| c.person_id == bo.id).expect("bo");
     assert_eq!(bo_fit.fit.effect, "50 % → 100 % vs 70 % target");
     assert!(s.internal[1].behind.is_some());
+    let continuity = |s: &psops_core::staffing::suggest::Suggestions, who| {
+        let c = s.internal.iter().find(|c| c.person_id == who).expect("listed");
+        let part = c.fit.parts.iter().find(|p| p.part == "continuity").expect("continuity");
+        (part.score_milli, part.detail.clone())
+    };
+    assert_eq!(continuity(&s, ada.id), (0, "new to this account".to_string()));
+
+    // Ada is on another of the account's projects too; Bo's work is elsewhere.
+    let account = p.fields.account_id.expect("account").get();
+    let phase_one: Project = new(db
+        .create(&ctx(), super::fixtures::project_fields(account, "Contoso phase one"))
+        .await
+        .expect("project"));
+    engineer_on(
+        db,
+        &ada,
+        &phase_one,
+        (date!(2026 - 03 - 02), date!(2026 - 03 - 06)),
+        600,
+    )
+    .await;
+    let s = db.suggestions(r.id, today).await.expect("suggestions");
+    assert_eq!(continuity(&s, ada.id), (700, "has worked for this account".to_string()));
+    assert_eq!(continuity(&s, bo.id), (0, "new to this account".to_string()));
 
     // Booked to 40 h a week, Bo has no room for 20 h more: ruled out by capacity.
     let more: ResourceRequest = new(db
