@@ -59,6 +59,7 @@ pub mod timesheet;
 pub mod utilization;
 pub mod utilization_weeks;
 pub mod validate;
+pub mod webhooks;
 
 pub use error::{Error, FieldError, Result};
 pub use id::Id;

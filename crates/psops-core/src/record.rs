@@ -129,6 +129,10 @@ pub enum Entity {
     Certificate,
     /// A trainer candidate's certification path for a course: its checklist and evidence.
     TrainerCandidacy,
+    /// A webhook subscription.
+    WebhookSubscription,
+    /// A webhook delivery (sent again or pinged by a person).
+    WebhookDelivery,
 }
 
 impl Entity {
