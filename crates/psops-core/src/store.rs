@@ -624,6 +624,7 @@ pub trait Store:
     + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
     + crate::certifications::trainer_paths::TrainerPathStore
     + crate::education::tsp::TspStore
+    + crate::webhooks::WebhookStore
 {
 }
 
@@ -691,6 +692,7 @@ impl<T> Store for T where
         + RecordStore<crate::certifications::trainer_paths::TrainerCandidacy>
         + crate::certifications::trainer_paths::TrainerPathStore
         + crate::education::tsp::TspStore
+        + crate::webhooks::WebhookStore
 {
 }
 
@@ -752,4 +754,5 @@ pub mod prelude {
     pub use crate::partnering::vetting::VettingStore;
     pub use crate::scoping::{ChangeStore, ScopingStore, SowStore};
     pub use crate::staffing::store::StaffingStore;
+    pub use crate::webhooks::WebhookStore;
 }

@@ -15,6 +15,7 @@ mod capacity_rules;
 mod catalog;
 mod certifications;
 mod changes;
+mod claims;
 mod common;
 mod db;
 pub(crate) mod delivery;
@@ -54,6 +55,7 @@ mod time_off;
 mod timesheet_steps;
 mod timesheets;
 mod trainer_paths;
+mod webhooks;
 
 use std::str::FromStr;
 use std::time::Duration;

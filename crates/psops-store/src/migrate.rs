@@ -261,6 +261,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0039_staffing.sql"),
         postgres: include_str!("../migrations/postgres/0039_staffing.sql"),
     },
+    Migration {
+        version: 40,
+        name: "webhooks",
+        sqlite: include_str!("../migrations/sqlite/0040_webhooks.sql"),
+        postgres: include_str!("../migrations/postgres/0040_webhooks.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -64,48 +64,20 @@ fn read(r: &Row) -> Result<Notification> {
     })
 }
 
-/// What a node may claim at `now`: waiting messages whose next try has come, and
-/// messages another node has held past the claim timeout. `$1` is now, `$2` the stale
-/// claim's cutoff.
-const CLAIMABLE: &str = "((status = 'queued' AND next_try_at <= $1) OR (status = 'sending' AND claimed_at <= $2))";
+/// The notification outbox as [`crate::claims`] claims it.
+const OUTBOX: crate::claims::Outbox = crate::claims::Outbox {
+    table: "notifications",
+    also: "",
+    columns: COLUMNS,
+    timeout: CLAIM_TIMEOUT,
+};
 
 /// The longest error text kept: enough for an SMTP server's reply.
 const ERROR_CHARS: usize = 1000;
 
 async fn claim(pools: &Pools, node: &str, now: OffsetDateTime, limit: u32) -> Result<Vec<Notification>> {
-    let stale = now - CLAIM_TIMEOUT;
-    let due = sql(format!(
-        "SELECT id FROM notifications WHERE {CLAIMABLE} ORDER BY id LIMIT $3"
-    ))
-    .bind(now)
-    .bind(stale)
-    .bind(i64::from(limit));
-    let ids: Vec<i64> = pools
-        .all(due)
-        .await?
-        .iter()
-        .map(|r| r.get("id"))
-        .collect::<Result<_>>()?;
-    let mut claimed = Vec::with_capacity(ids.len());
-    for id in ids {
-        // The conditional update is the claim: PostgreSQL re-checks the condition once a
-        // competing node's update of the row commits, so only one of them changes it.
-        let mut tx = pools.begin().await?;
-        let q = sql(format!(
-            "UPDATE notifications SET status = 'sending', claimed_by = $3, claimed_at = $1, \
-             attempts = attempts + 1 WHERE id = $4 AND {CLAIMABLE} RETURNING {COLUMNS}"
-        ))
-        .bind(now)
-        .bind(stale)
-        .bind(node)
-        .bind(id);
-        let row = tx.optional(q).await?;
-        tx.commit().await?;
-        if let Some(row) = row {
-            claimed.push(read(&row)?);
-        }
-    }
-    Ok(claimed)
+    let rows = crate::claims::claim(pools, &OUTBOX, node, now, limit).await?;
+    rows.iter().map(read).collect()
 }
 
 /// Ends `node`'s claim with `set`; false when the node no longer holds the message.

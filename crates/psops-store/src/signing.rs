@@ -26,6 +26,7 @@ use psops_core::scoping::sows::{
 use psops_core::scoping::states::ScopingState;
 use psops_core::scoping::store::{Signature, SowStore};
 use psops_core::store::{Created, IfVersion, WriteCtx};
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Minutes, Result};
 use time::Date;
 
@@ -487,6 +488,7 @@ impl SowStore for Db {
             ..before.clone()
         };
         let done = sow::save(&mut tx, ctx, &before, &after, None).await?;
+        crate::webhooks::emit(&mut tx, EventKind::SowSigned, &done).await?;
         tx.commit().await?;
         Ok(done)
     }

@@ -255,3 +255,26 @@ pub async fn ledger_revenue(
     tx.execute(q).await?;
     tx.commit().await
 }
+
+/// Queues a webhook event in a transaction of its own that commits or, without `commit`,
+/// is dropped as a failed change's is: for tests that the webhook outbox keeps only
+/// committed events.
+pub async fn emit_webhook(
+    db: &Db,
+    kind: psops_core::webhooks::EventKind,
+    data: &serde_json::Value,
+    commit: bool,
+) -> psops_core::Result<()> {
+    let mut tx = db.pools.begin().await?;
+    crate::webhooks::emit(&mut tx, kind, data).await?;
+    if commit { tx.commit().await } else { Ok(()) }
+}
+
+/// The stored payload of a delivery's event: for tests of what receivers get.
+pub async fn webhook_body(db: &Db, delivery: psops_core::webhooks::DeliveryId) -> psops_core::Result<String> {
+    let q = crate::db::sql(
+        "SELECT e.body FROM webhook_deliveries d JOIN webhook_events e ON e.id = d.event_row WHERE d.id = $1",
+    )
+    .bind(delivery);
+    db.pools.one(q).await?.get("body")
+}

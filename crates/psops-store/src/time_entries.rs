@@ -16,6 +16,7 @@ use psops_core::time_entries::{
     check_entry,
 };
 use psops_core::timesheet::ensure_draft;
+use psops_core::webhooks::EventKind;
 use psops_core::{Minutes, Result};
 
 use crate::assignments::missing;
@@ -150,6 +151,7 @@ impl TimeStore for Db {
         let mut deltas = Deltas::default();
         deltas.entry(&entry, 1);
         deltas.write(&mut tx).await?;
+        crate::webhooks::emit(&mut tx, EventKind::TimeEntryCreated, &entry).await?;
         ENTRIES.created(&self.pools, tx, ctx, entry).await
     }
 
@@ -191,6 +193,7 @@ impl TimeStore for Db {
         deltas.entry(&current, -1);
         deltas.entry(&entry, 1);
         deltas.write(&mut tx).await?;
+        crate::webhooks::emit(&mut tx, EventKind::TimeEntryUpdated, &entry).await?;
         ENTRIES.updated(tx, ctx, &current, entry).await
     }
 
@@ -208,6 +211,7 @@ impl TimeStore for Db {
         deltas.entry(&current, -1);
         deltas.write(&mut tx).await?;
         crate::audit::deleted(&mut tx, ctx, ENTRIES.entity, id.get(), &current).await?;
+        crate::webhooks::emit(&mut tx, EventKind::TimeEntryDeleted, &current).await?;
         tx.commit().await
     }
 

@@ -19,6 +19,7 @@ use psops_core::scope::{ApprovalScope, ListKind, ListScope};
 use psops_core::store::{TimesheetStore, WriteCtx};
 use psops_core::time_entries::{EntryStatus, TimeEntry, TimeEntryId};
 use psops_core::timesheet::{self, EntryLock, IsoWeek, Transition};
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 
@@ -97,6 +98,8 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
+        let data = serde_json::json!({ "person_id": person, "week": week, "entries": &moved });
+        crate::webhooks::emit(&mut tx, EventKind::TimesheetSubmitted, &data).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -167,6 +170,8 @@ impl TimesheetStore for Db {
         .bind(now())
         .bind(ctx.user_id);
         tx.execute(q).await?;
+        let data = serde_json::json!({ "person_id": person, "week": week, "project_id": project, "entries": &moved });
+        crate::webhooks::emit(&mut tx, EventKind::TimesheetApproved, &data).await?;
         tx.commit().await?;
         Ok(moved)
     }
@@ -222,6 +227,7 @@ impl TimesheetStore for Db {
             Some(&rejection),
         )
         .await?;
+        crate::webhooks::emit(&mut tx, EventKind::TimesheetRejected, &rejection).await?;
         tx.commit().await?;
         Ok(rejection)
     }

@@ -61,5 +61,6 @@ mod contract {
     mod timesheets;
     mod trainer_paths;
     mod tsp;
+    mod webhooks;
     mod weekly;
 }

@@ -22,6 +22,7 @@ use psops_core::rule::Rule;
 use psops_core::scope::{ListKind, ListScope};
 use psops_core::scoping::clocks::WorkDays;
 use psops_core::store::{IfVersion, WriteCtx};
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Result};
 use time::Date;
 
@@ -229,6 +230,9 @@ async fn save(
         Some(&after),
     )
     .await?;
+    if a.state == AcceptanceState::Accepted && before.acceptance.state != AcceptanceState::Accepted {
+        crate::webhooks::emit(tx, EventKind::MilestoneAccepted, &after).await?;
+    }
     Ok(after)
 }
 

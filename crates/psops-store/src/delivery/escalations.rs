@@ -18,6 +18,7 @@ use psops_core::people::{Person, PersonId};
 use psops_core::projects::Project;
 use psops_core::rule::Rule;
 use psops_core::store::{Created, IfVersion, WriteCtx};
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Result};
 use time::OffsetDateTime;
 
@@ -442,6 +443,7 @@ impl EscalationStore for Db {
             opened.fields.exit_criteria.trim()
         );
         log(&mut tx, ctx, opened.id, now, &by.0, &text, None).await?;
+        crate::webhooks::emit(&mut tx, EventKind::EscalationOpened, &opened).await?;
         tell_dri(
             &mut tx,
             ctx,
@@ -502,6 +504,7 @@ impl EscalationStore for Db {
         if !said.is_empty() {
             log(&mut tx, ctx, id, now, &by.0, &said.join(" "), None).await?;
         }
+        crate::webhooks::emit(&mut tx, EventKind::EscalationUpdated, &done).await?;
         tell_dri(&mut tx, ctx, &done, (&by.0, by.1), "changed this escalation.").await?;
         tx.commit().await?;
         Ok(done)
@@ -531,6 +534,7 @@ impl EscalationStore for Db {
         let by = actor(&mut tx, ctx).await?;
         log(&mut tx, ctx, id, now, &by.0, &note.text, None).await?;
         let what = format!("added an update:\n\n{}", note.text.trim());
+        crate::webhooks::emit(&mut tx, EventKind::EscalationUpdated, &done).await?;
         tell_dri(&mut tx, ctx, &done, (&by.0, by.1), &what).await?;
         tx.commit().await?;
         Ok(done)
@@ -567,6 +571,7 @@ impl EscalationStore for Db {
             m.to.code(),
             m.text.trim()
         );
+        crate::webhooks::emit(&mut tx, EventKind::EscalationUpdated, &done).await?;
         tell_dri(&mut tx, ctx, &done, (&by.0, by.1), &what).await?;
         tx.commit().await?;
         Ok(done)
@@ -624,6 +629,7 @@ impl EscalationStore for Db {
             Some((before.status, EscalationStatus::Closed)),
         )
         .await?;
+        crate::webhooks::emit(&mut tx, EventKind::EscalationUpdated, &done).await?;
         tell_dri(&mut tx, ctx, &done, (&by.0, by.1), "closed this escalation.").await?;
         tx.commit().await?;
         Ok(done)

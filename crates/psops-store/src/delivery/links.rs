@@ -8,6 +8,7 @@ use psops_core::delivery::surveys::{self as s, SurveyAnswer};
 use psops_core::error::Thing;
 use psops_core::record::Entity;
 use psops_core::store::WriteCtx;
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Result};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -103,6 +104,10 @@ pub(crate) async fn answer<L: Linked>(
         Some(&after),
     )
     .await?;
+    // A customer's CSAT answer is an event; a training class's survey is not (yet).
+    if L::ENTITY == Entity::Survey {
+        crate::webhooks::emit(&mut tx, EventKind::SurveyAnswered, &after).await?;
+    }
     tx.commit().await?;
     Ok(after)
 }

@@ -19,6 +19,7 @@ use psops_core::rule::Rule;
 use psops_core::scoping::sows::BillingTerms;
 use psops_core::sort::{Direction, Numbered, Sorted};
 use psops_core::store::{IfVersion, OrgStore, WriteCtx};
+use psops_core::webhooks::EventKind;
 use psops_core::{Error, Minutes, Money, Result};
 use time::{Date, Duration, OffsetDateTime};
 
@@ -143,6 +144,23 @@ async fn saved(
     before: Option<&Invoice>,
 ) -> Result<Invoice> {
     let after = load(&mut tx, id).await?;
+    crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), action, before, Some(&after)).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// [`saved`] for a write that issues the invoice or credit note: `invoice_issued` is
+/// queued for webhooks in the same transaction.
+async fn issued(
+    tx: Tx,
+    ctx: &WriteCtx,
+    id: InvoiceId,
+    action: AuditAction,
+    before: Option<&Invoice>,
+) -> Result<Invoice> {
+    let mut tx = tx;
+    let after = load(&mut tx, id).await?;
+    crate::webhooks::emit(&mut tx, EventKind::InvoiceIssued, &after).await?;
     crate::audit::record(&mut tx, ctx, Entity::Invoice, id.get(), action, before, Some(&after)).await?;
     tx.commit().await?;
     Ok(after)
@@ -679,7 +697,7 @@ impl InvoiceStore for Db {
             .bind(now()),
         )
         .await?;
-        saved(tx, ctx, id, AuditAction::Update, Some(&before)).await
+        issued(tx, ctx, id, AuditAction::Update, Some(&before)).await
     }
 
     async fn credit_invoice(&self, ctx: &WriteCtx, id: InvoiceId, reason: &str, today: Date) -> Result<Invoice> {
@@ -726,7 +744,7 @@ impl InvoiceStore for Db {
         let cn = insert(&mut tx, &note).await?;
         tx.execute(sql("DELETE FROM invoice_locks WHERE invoice_id = $1").bind(id))
             .await?;
-        saved(tx, ctx, cn, AuditAction::Create, None).await
+        issued(tx, ctx, cn, AuditAction::Create, None).await
     }
 
     async fn invoices_for_export(&self, from: Date, to: Date) -> Result<Vec<Invoice>> {
