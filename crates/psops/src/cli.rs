@@ -108,6 +108,9 @@ pub enum Command {
     /// Staffing: plan the open resource requests together and book the plan.
     #[command(subcommand)]
     Staffing(crate::staffing::StaffingCommand),
+    /// Webhooks: subscribe a URL to events, send what is due now, read the delivery log.
+    #[command(subcommand)]
+    Webhooks(crate::webhooks::WebhooksCommand),
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +162,8 @@ pub struct ServeArgs {
     pub metrics_token: Option<String>,
     #[command(flatten)]
     pub smtp: crate::mail::SmtpArgs,
+    #[command(flatten)]
+    pub webhooks: crate::webhooks::WebhookArgs,
 }
 
 #[derive(Debug, Subcommand)]

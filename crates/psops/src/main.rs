@@ -36,6 +36,7 @@ mod staffing;
 mod table;
 mod tsp_report;
 mod users;
+mod webhooks;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -94,6 +95,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Classes(cmd) => classes::run(cmd).await,
             Command::Health(cmd) => health::run(cmd).await,
             Command::Notifications(cmd) => notifications::run(cmd).await,
+            Command::Webhooks(cmd) => webhooks::run(cmd).await,
             Command::Forecast(cmd) => forecast::run(cmd).await,
             Command::Staffing(cmd) => staffing::run(cmd).await,
         }

@@ -52,6 +52,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
         policy: args.smtp.retry_policy(),
         node: crate::jobs::node(),
     };
+    let hooks = crate::webhooks::spawn(args.webhooks.delivery(store.clone()), stop.subscribe());
     let jobs = crate::jobs::spawn(store, stop.subscribe());
     let mail = crate::mail::spawn(delivery, stop.subscribe());
     let mut server = std::pin::pin!(server.into_future());
@@ -85,6 +86,7 @@ async fn serve(args: &ServeArgs, db: psops_store::Db) -> anyhow::Result<()> {
     let _ = stop.send(true);
     let _ = jobs.await;
     let _ = mail.await;
+    let _ = hooks.await;
     tracing::info!("server stopped");
     Ok(())
 }

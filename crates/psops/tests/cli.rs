@@ -71,6 +71,8 @@ mod staffing;
 mod tsp_report;
 #[path = "cli/users.rs"]
 mod users;
+#[path = "cli/webhooks.rs"]
+mod webhooks;
 #[path = "cli/webdriver.rs"]
 mod webdriver;
 
