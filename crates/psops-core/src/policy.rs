@@ -92,6 +92,9 @@ pub enum Resource {
     Settings,
     /// Users and their roles.
     Users,
+    /// Webhook subscriptions and their delivery log (administrators only: a subscription
+    /// sends records outside psops).
+    Webhooks,
     ApiToken {
         owner: UserId,
     },
@@ -463,7 +466,7 @@ fn can_read(s: &Subject, r: &Resource) -> bool {
                 }
         }
         Resource::Settings => true,
-        Resource::Users => s.is_admin(),
+        Resource::Users | Resource::Webhooks => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
         Resource::AuditLog => !s.is_partner() && s.any(&[Role::Admin, Role::Ops]),
         Resource::TimeOff {
@@ -712,7 +715,7 @@ fn can_act(s: &Subject, action: Action, r: &Resource) -> bool {
             _ => staff(&[Role::Admin]),
         },
         Resource::Feed { person_id, .. } => s.me(*person_id) || staff(&[Role::Admin, Role::Ops]),
-        Resource::Users => s.is_admin(),
+        Resource::Users | Resource::Webhooks => s.is_admin(),
         Resource::ApiToken { owner } => *owner == s.user_id || s.is_admin(),
         Resource::TimeOff {
             person_id, manager_id, ..
@@ -977,6 +980,7 @@ impl ListScope {
             | Resource::Courses => false,
             Resource::Settings
             | Resource::Users
+            | Resource::Webhooks
             | Resource::ApiToken { .. }
             | Resource::AuditLog
             | Resource::Timesheet { .. }

@@ -443,6 +443,8 @@ fn best_case(s: &Subject, path: &str) -> Option<(Thing, Resource)> {
         ),
         "settings" => (Thing::Entity(Entity::Settings), Resource::Settings),
         "users" => (Thing::Entity(Entity::User), Resource::Users),
+        "webhooks" => (Thing::Entity(Entity::WebhookSubscription), Resource::Webhooks),
+        "webhook-deliveries" => (Thing::Entity(Entity::WebhookDelivery), Resource::Webhooks),
         "tokens" => (Thing::Entity(Entity::ApiToken), Resource::ApiToken { owner: s.user_id }),
         "calendars" => (Thing::Calendar, Resource::Calendars),
         "capacity" => (Thing::Entity(Entity::CapacityRules), Resource::CapacityRules),

@@ -61,6 +61,8 @@ mod matrix_ledger;
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
+#[path = "api/matrix_webhooks.rs"]
+mod matrix_webhooks;
 #[path = "api/matrix_partner_funds.rs"]
 mod matrix_partner_funds;
 #[path = "api/matrix_partner_funds_fixture.rs"]
@@ -173,3 +175,5 @@ mod ui_staffing;
 mod ui_training_survey;
 #[path = "api/ui_week.rs"]
 mod ui_week;
+#[path = "api/webhooks.rs"]
+mod webhooks;

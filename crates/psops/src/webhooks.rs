@@ -32,19 +32,19 @@ const BATCH: u32 = 20;
 #[derive(Debug, Clone, Args)]
 pub struct WebhookArgs {
     /// Seconds a receiver has to answer a delivery.
-    #[arg(long = "webhook-timeout", env = "PSOPS_WEBHOOK_TIMEOUT", default_value_t = 10,
+    #[arg(id = "webhook_timeout", long = "webhook-timeout", env = "PSOPS_WEBHOOK_TIMEOUT", default_value_t = 10,
         value_parser = clap::value_parser!(u64).range(1..=120))]
     pub timeout: u64,
     /// Tries before a delivery is marked failed.
-    #[arg(long = "webhook-max-attempts", env = "PSOPS_WEBHOOK_MAX_ATTEMPTS", default_value_t = 8,
+    #[arg(id = "webhook_max_attempts", long = "webhook-max-attempts", env = "PSOPS_WEBHOOK_MAX_ATTEMPTS", default_value_t = 8,
         value_parser = clap::value_parser!(u32).range(1..=50))]
     pub max_attempts: u32,
     /// Seconds to wait after the first failed try; each later wait doubles, up to six hours.
-    #[arg(long = "webhook-retry-seconds", env = "PSOPS_WEBHOOK_RETRY_SECONDS", default_value_t = 60,
+    #[arg(id = "webhook_retry_seconds", long = "webhook-retry-seconds", env = "PSOPS_WEBHOOK_RETRY_SECONDS", default_value_t = 60,
         value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub retry_seconds: u32,
     /// Failed tries in a row after which a subscription is disabled.
-    #[arg(long = "webhook-disable-after", env = "PSOPS_WEBHOOK_DISABLE_AFTER", default_value_t = 20,
+    #[arg(id = "webhook_disable_after", long = "webhook-disable-after", env = "PSOPS_WEBHOOK_DISABLE_AFTER", default_value_t = 20,
         value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub disable_after: u32,
 }

@@ -61,6 +61,7 @@ mod timesheets;
 mod trainer_paths;
 pub(crate) mod training_partners;
 mod users;
+mod webhooks;
 
 use std::sync::OnceLock;
 
@@ -192,6 +193,7 @@ pub fn protected() -> OpenApiRouter<AppState> {
         .merge(health_raid::router())
         .merge(surveys::router())
         .merge(notifications::router())
+        .merge(webhooks::router())
         .merge(finance::router())
         .merge(invoices::router())
         .merge(ledger::router())

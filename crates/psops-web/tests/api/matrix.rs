@@ -286,6 +286,7 @@ pub fn listed() -> Vec<(&'static str, &'static str)> {
         of(crate::matrix_partnering::rows(), |r| (r.0, r.1)),
         of(crate::matrix_partner_funds::rows(), |r| (r.0, r.1)),
         of(crate::matrix_partner_invoices::rows(), |r| (r.0, r.1)),
+        of(crate::matrix_webhooks::rows(), |r| (r.0, r.1)),
     ]
     .concat()
 }
