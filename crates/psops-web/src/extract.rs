@@ -56,7 +56,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
                 ApiError::bad_request("body", Rule::Readable, "the request body could not be read")
             }
         })?;
-        let value = parse_json(&raw).map_err(|e| {
+        let value = object_body(&raw).and_then(|()| parse_json(&raw)).map_err(|e| {
             // Permissions come before validation: a caller who may change nothing of this
             // kind hears that, not what is wrong with their body.
             match subject
@@ -68,6 +68,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             }
         })?;
         Ok(Json { value, raw })
+    }
+}
+
+/// Every JSON body the API takes is an object; serde would also read a struct from an
+/// array of its fields in order (`[null, null]` as an empty patch), which no client means.
+fn object_body(raw: &[u8]) -> ApiResult<()> {
+    match serde_json::from_slice::<serde_json::Value>(raw) {
+        Ok(v) if !v.is_object() => Err(Error::invalid("body", Rule::Type, "the body must be a JSON object").into()),
+        _ => Ok(()),
     }
 }
 
@@ -205,14 +214,15 @@ impl<S: Send + Sync, T> FromRequestParts<S> for IdPath<T> {
     }
 }
 
-/// `If-Match`: `"N"`, `W/"N"` or `*`. Absent or `*` means "whatever is stored".
+/// `If-Match`: `"N"`, `W/"N"` or `*`. Absent, empty (the empty list RFC 9110 lets a
+/// field carry) or `*` means "whatever is stored".
 pub struct IfMatch(pub IfVersion);
 
 pub fn parse_if_match(value: Option<&str>) -> ApiResult<IfVersion> {
     let Some(v) = value.map(str::trim) else {
         return Ok(None);
     };
-    if v == "*" {
+    if v == "*" || v.is_empty() {
         return Ok(None);
     }
     let tag = v.strip_prefix("W/").unwrap_or(v);
@@ -509,9 +519,10 @@ mod tests {
     fn if_match_forms() {
         assert_eq!(parse_if_match(None).ok(), Some(None));
         assert_eq!(parse_if_match(Some("*")).ok(), Some(None));
+        assert_eq!(parse_if_match(Some("")).ok(), Some(None));
         assert_eq!(parse_if_match(Some("\"3\"")).ok(), Some(Some(3)));
         assert_eq!(parse_if_match(Some("W/\"12\"")).ok(), Some(Some(12)));
-        for bad in ["3", "\"x\"", "\"-1\"", "\"1\", \"2\"", ""] {
+        for bad in ["3", "\"x\"", "\"-1\"", "\"1\", \"2\""] {
             assert!(parse_if_match(Some(bad)).is_err(), "{bad}");
         }
     }

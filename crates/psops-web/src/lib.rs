@@ -100,7 +100,9 @@ pub async fn setup_link(state: &AppState) -> psops_core::Result<Option<String>> 
 /// [`limits`] and the security headers of every response.
 pub fn app(state: AppState) -> Router {
     prometheus::handle();
-    let protected = api::protected().layer(from_fn_with_state(state.clone(), bearer::authenticate));
+    let protected = api::protected()
+        .layer(from_fn(api::exact::typed_query))
+        .layer(from_fn_with_state(state.clone(), bearer::authenticate));
     let (router, _) = api::public().merge(protected).split_for_parts();
     let https = state.web.secure_cookies;
     let router = router
@@ -130,6 +132,6 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
 
 /// The OpenAPI 3.1 document of the API, generated from the handlers; also served at
 /// `/api/v1/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
+pub fn openapi() -> serde_json::Value {
     api::openapi()
 }

@@ -25,6 +25,7 @@ pub enum LearnerScope {
 
 /// One certification's attempts and their outcomes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = CertificationFigures)]
 pub struct Figures {
     #[schema(value_type = i64)]
     pub certification_id: CertificationId,

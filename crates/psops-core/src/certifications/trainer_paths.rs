@@ -375,6 +375,7 @@ pub enum Item {
 
 /// An item, whether it is done, and what shows it or what is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = TrainerPathStep)]
 pub struct Step {
     pub item: Item,
     pub label: &'static str,

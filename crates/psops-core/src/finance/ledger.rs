@@ -89,6 +89,7 @@ pub struct LedgerSource {
 /// Something a recognition run could not price: the work stays out of the ledger and is
 /// named here, never counted as zero.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[schema(as = RecognitionProblem)]
 pub struct Problem {
     pub problem: ProblemKind,
     #[schema(value_type = i64)]

@@ -133,6 +133,7 @@ async fn sign_sow(State(st): State<AppState>, c: Change<Sow>, body: Body<SignBod
 
 /// A revision's approval chain: this round's steps and every decision ever made.
 #[derive(Serialize, ToSchema)]
+#[schema(as = SowSteps)]
 struct Steps {
     steps: Vec<SowStepState>,
     decisions: Vec<Decision>,

@@ -161,4 +161,75 @@ async fn every_answer_matches_its_documented_schema(app: TestApp) {
     );
 }
 
-api_tests!(every_answer_matches_its_documented_schema);
+/// The document says the bounds the server keeps, and a request outside them is refused
+/// with a 422 naming the parameter and the rule: paging, ids, dates (malformed, outside
+/// 1900–2200, or empty — an empty string is no date, even where the pages' forms read
+/// blank as absent), and a capacity policy whose numbers would overflow.
+async fn requests_outside_the_document_are_refused_naming_the_field(app: TestApp) {
+    let doc = app.get("/api/v1/openapi.json").await.expect(200).body;
+    let params = doc["paths"]["/api/v1/assignments"]["get"]["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let schema = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .map(|p| p["schema"].clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(schema("limit")["minimum"], 1);
+    assert_eq!(schema("limit")["maximum"], 500);
+    assert_eq!(schema("person_id")["minimum"], 1);
+    let date = schema("to")["pattern"].as_str().unwrap_or("").to_string();
+    assert!(date.contains("2200") && date.contains("19"), "{date}");
+    // Records are one object naming the envelope; no part refuses another's properties.
+    let account = &doc["components"]["schemas"]["Account"];
+    assert!(account.get("allOf").is_none(), "{account}");
+    for name in ["id", "version", "created_at", "updated_at", "archived_at", "name"] {
+        assert!(
+            account["properties"].get(name).is_some(),
+            "Account does not name {name}"
+        );
+    }
+    for (query, field, rule) in [
+        ("limit=0", "limit", "range"),
+        ("limit=501", "limit", "range"),
+        ("limit=ten", "limit", "range"),
+        ("person_id=0", "person_id", "id"),
+        ("to=2026-02-30", "to", "date"),
+        ("to=26-01-01", "to", "date"),
+        ("from=1899-12-31", "from", "date_bounds"),
+        ("to=", "to", "required"),
+        ("archived=", "archived", "required"),
+    ] {
+        app.get(&format!("/api/v1/assignments?{query}"))
+            .await
+            .problem(422, field, rule);
+    }
+    // Routes that read their dates themselves, not through the list's filters.
+    app.get("/api/v1/fiscal/quarter?date=")
+        .await
+        .problem(422, "date", "required");
+    app.get("/api/v1/fiscal/quarter?date=2026-13-01")
+        .await
+        .problem(422, "date", "date");
+    app.get("/api/v1/fx-rates?to=").await.problem(422, "to", "required");
+    // A free-text parameter may be empty.
+    app.get("/api/v1/accounts?q=").await.expect(200);
+    // A body is an object: serde would read a patch from an array of its fields.
+    let account = app.create("/api/v1/accounts", json!({"name": "Array Co"})).await;
+    let url = format!("/api/v1/accounts/{}", account["id"]);
+    app.patch(&url, &json!([null, null]), "*").await.problem(422, "body", "type");
+    app.patch(&url, &json!({"name": "Array Co"}), "").await.expect(200);
+    // Far outside their ranges the policy's numbers overflowed while being checked.
+    let policy = json!({"weeks_per_year": i64::MAX - 1, "day_minutes": i64::MAX});
+    app.call(Method::PUT, "/api/v1/capacity/policy", Some(&policy), &[])
+        .await
+        .problem(422, "weeks_per_year", "range");
+}
+
+api_tests!(
+    every_answer_matches_its_documented_schema,
+    requests_outside_the_document_are_refused_naming_the_field
+);

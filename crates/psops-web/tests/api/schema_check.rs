@@ -1,6 +1,7 @@
 //! A small checker of JSON values against the OpenAPI document's schemas — the subset
 //! utoipa writes: `$ref`, `allOf`, `oneOf`/`anyOf`, `type` (one or several, `null`
-//! among them), `properties`/`required`, `items`, `enum`, `minimum`/`maximum` — and,
+//! among them), `properties`/`required`/`additionalProperties: false`, `items`, `enum`,
+//! `minimum`/`maximum` — and,
 //! because the document must be exact, properties an answer has that its schema does
 //! not name. Tests use it to prove answers match what a generated client expects.
 
@@ -134,6 +135,15 @@ impl<'a> Checker<'a> {
                     if let Some(val) = obj.get(k) {
                         self.walk(sub, val, &format!("{at}.{k}"), true, out);
                     }
+                }
+            }
+            // As JSON Schema reads it: `additionalProperties: false` refuses every property
+            // its own `properties` does not name, even as one part of an `allOf` (where the
+            // record envelope's parts refused one another's properties).
+            if s["additionalProperties"] == Value::Bool(false) {
+                let own = s["properties"].as_object();
+                for k in obj.keys().filter(|k| !own.is_some_and(|p| p.contains_key(*k))) {
+                    out.push(format!("{at}: property {k} is refused by additionalProperties: false"));
                 }
             }
             if let Some(names) = self.names(schema).filter(|_| whole) {

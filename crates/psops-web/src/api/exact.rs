@@ -1,0 +1,429 @@
+//! Makes the OpenAPI document say exactly what the server does, in one pass over the
+//! generated document rather than at each route, so a client generated from it works
+//! and `schemathesis --checks all` finds nothing (see `.ci/schemathesis`):
+//!
+//! - records are one object: serde's `flatten` becomes an `allOf` of the fields, the
+//!   envelope (`id`, `version`, `created_at`, `updated_at`, `archived_at`) and the
+//!   kind's own read-only values, whose parts each said `additionalProperties: false`
+//!   and so refused one another's properties. The parts are merged into one object
+//!   that names every property an answer has, and nothing else.
+//! - the bounds the server keeps are written down: every date, month, ISO week and
+//!   fiscal quarter lies from 1900-01-01 to 2200-12-31 (a `pattern`), a whole number
+//!   fits the width of the integer it is read into, ids in filters and paths are 1 or
+//!   more, `If-Match` is an ETag or `*`, `Idempotency-Key` is 1 to
+//!   255 visible characters.
+//! - every operation lists the problems it can answer with: 401 without a token, 403 and
+//!   404 from the policy, 422 for a parameter or body that breaks a rule, 400/413/415
+//!   for a body, 503 at the time limit.
+//!
+//! And the other way round: a query parameter the document types (a number, a date, a
+//! code, a flag) given an empty value is refused with 422 naming it — the document
+//! says an empty string is not a date — where the pages' forms treat blank as absent.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use psops_core::Error;
+use psops_core::rule::Rule;
+use psops_core::timesheet::IsoWeek;
+use serde_json::{Map, Value, json};
+
+/// A year psops takes, 1900 to 2200, as a regular expression.
+const YEAR: &str = "(19[0-9]{2}|2[01][0-9]{2}|2200)";
+
+/// `YYYY-MM-DD` within the bounds; `format: date` says the day exists.
+fn date_pattern() -> String {
+    format!("^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+}
+
+fn month_pattern() -> String {
+    format!("^{YEAR}-(0[1-9]|1[0-2])$")
+}
+
+/// A fiscal quarter, `FY2027-Q1` or `2027-Q1`.
+fn quarter_pattern() -> String {
+    format!("^(FY)?{YEAR}-Q[1-4]$")
+}
+
+/// Exactly the ISO weeks psops takes: week 53 only in the years that have one, and
+/// only weeks whose days lie within the bounds.
+fn week_pattern() -> &'static str {
+    static PATTERN: OnceLock<String> = OnceLock::new();
+    PATTERN.get_or_init(|| {
+        let mut by_weeks: BTreeMap<Vec<u8>, Vec<i32>> = BTreeMap::new();
+        for year in 1900..=2200 {
+            let weeks: Vec<u8> = (1..=53u8)
+                .filter(|w| IsoWeek::from_str(&format!("{year:04}-W{w:02}")).is_ok())
+                .collect();
+            if !weeks.is_empty() {
+                by_weeks.entry(weeks).or_default().push(year);
+            }
+        }
+        let alternatives: Vec<String> = by_weeks
+            .iter()
+            .map(|(weeks, years)| {
+                let weeks = if weeks.iter().copied().eq(1..=52) {
+                    "(0[1-9]|[1-4][0-9]|5[0-2])".to_string()
+                } else if weeks.iter().copied().eq(1..=53) {
+                    "(0[1-9]|[1-4][0-9]|5[0-3])".to_string()
+                } else {
+                    let each: Vec<String> = weeks.iter().map(|w| format!("{w:02}")).collect();
+                    format!("({})", each.join("|"))
+                };
+                let years: Vec<String> = years.iter().map(i32::to_string).collect();
+                format!("({})-W{weeks}", years.join("|"))
+            })
+            .collect();
+        format!("^({})$", alternatives.join("|"))
+    })
+}
+
+/// Makes the document exact: see the module's text.
+pub fn make_exact(doc: &mut Value) {
+    let schemas = doc["components"]["schemas"].clone();
+    if let Some(all) = doc["components"]["schemas"].as_object_mut() {
+        for schema in all.values_mut() {
+            flatten_all_of(schema, &schemas);
+        }
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            flatten_all_of(item, &schemas);
+        }
+    }
+    // The bounds are what psops takes: parameters and request bodies (and the schemas
+    // they refer to), not answers, which may name a period's edge beyond them.
+    for name in request_schemas(doc) {
+        bound_values(&mut doc["components"]["schemas"][name.as_str()]);
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for op in item.values_mut() {
+                if let Some(body) = op.get_mut("requestBody") {
+                    bound_values(body);
+                }
+                if let Some(params) = op.get_mut("parameters") {
+                    bound_values(params);
+                }
+            }
+        }
+    }
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else { continue };
+            for (method, op) in item.iter_mut() {
+                if !matches!(method.as_str(), "get" | "put" | "post" | "delete" | "patch") {
+                    continue;
+                }
+                if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+                    params.iter_mut().for_each(bound_parameter);
+                }
+                document_problems(path, op);
+            }
+        }
+    }
+}
+
+/// The component schemas request bodies and parameters refer to, directly or not.
+fn request_schemas(doc: &Value) -> BTreeSet<String> {
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                    out.push(r.trim_start_matches("#/components/schemas/").to_string());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut todo = Vec::new();
+    for item in doc["paths"].as_object().into_iter().flat_map(|m| m.values()) {
+        for op in item.as_object().into_iter().flat_map(|m| m.values()) {
+            refs(&op["requestBody"], &mut todo);
+            refs(&op["parameters"], &mut todo);
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            refs(&doc["components"]["schemas"][name.as_str()], &mut todo);
+        }
+    }
+    seen
+}
+
+fn resolve<'a>(schema: &'a Value, schemas: &'a Value) -> &'a Value {
+    match schema["$ref"].as_str() {
+        Some(r) => resolve(&schemas[r.trim_start_matches("#/components/schemas/")], schemas),
+        None => schema,
+    }
+}
+
+/// Merges every `allOf` whose parts are plain objects (after `$ref`) into one object.
+fn flatten_all_of(value: &mut Value, schemas: &Value) {
+    match value {
+        Value::Object(map) => {
+            for v in map.values_mut() {
+                flatten_all_of(v, schemas);
+            }
+            let Some(parts) = map.get("allOf").and_then(Value::as_array) else {
+                return;
+            };
+            let mut properties = Map::new();
+            let mut required: Vec<Value> = Vec::new();
+            for part in parts {
+                let mut part = resolve(part, schemas).clone();
+                // A part may itself be a flattened record.
+                flatten_all_of(&mut part, schemas);
+                let plain = part["type"] == "object"
+                    && ["allOf", "oneOf", "anyOf", "$ref"]
+                        .iter()
+                        .all(|k| part.get(*k).is_none())
+                    && part
+                        .get("additionalProperties")
+                        .is_none_or(|a| a == &Value::Bool(false));
+                if !plain {
+                    return;
+                }
+                if let Some(p) = part["properties"].as_object() {
+                    properties.extend(p.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                for r in part["required"].as_array().into_iter().flatten() {
+                    if !required.contains(r) {
+                        required.push(r.clone());
+                    }
+                }
+            }
+            map.remove("allOf");
+            map.insert("type".into(), json!("object"));
+            map.insert("properties".into(), Value::Object(properties));
+            if !required.is_empty() {
+                map.insert("required".into(), Value::Array(required));
+            }
+            map.insert("additionalProperties".into(), Value::Bool(false));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| flatten_all_of(v, schemas)),
+        _ => {}
+    }
+}
+
+/// Every date, month and ISO week schema, wherever it is, says the bounds.
+fn bound_values(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let string = map
+                .get("type")
+                .is_some_and(|t| t == "string" || t.as_array().is_some_and(|ts| ts.iter().any(|t| t == "string")));
+            // A whole number is read into a Rust integer of the format's width.
+            let (low, high) = match map.get("format").and_then(Value::as_str) {
+                Some("int8") => (i64::from(i8::MIN), i64::from(i8::MAX)),
+                Some("int16") => (i64::from(i16::MIN), i64::from(i16::MAX)),
+                Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+                Some("int64") => (i64::MIN, i64::MAX),
+                Some("uint8") => (0, i64::from(u8::MAX)),
+                Some("uint16") => (0, i64::from(u16::MAX)),
+                Some("uint32") => (0, i64::from(u32::MAX)),
+                _ => (0, -1),
+            };
+            if low <= high {
+                map.entry("minimum").or_insert(json!(low));
+                map.entry("maximum").or_insert(json!(high));
+            }
+            if string && map.get("format").is_some_and(|f| f == "date") {
+                map.insert("pattern".into(), json!(date_pattern()));
+            }
+            match map.get("pattern").and_then(Value::as_str) {
+                Some(r"^\d{4}-W\d{2}$") => {
+                    map.insert("pattern".into(), json!(week_pattern()));
+                }
+                Some("^[0-9]{4}-(0[1-9]|1[0-2])$") => {
+                    map.insert("pattern".into(), json!(month_pattern()));
+                }
+                _ => {}
+            }
+            map.values_mut().for_each(bound_values);
+        }
+        Value::Array(items) => items.iter_mut().for_each(bound_values),
+        _ => {}
+    }
+}
+
+fn bound_parameter(p: &mut Value) {
+    let name = p["name"].as_str().unwrap_or("").to_string();
+    let place = p["in"].as_str().unwrap_or("").to_string();
+    let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let integer = schema.get("type").is_some_and(|t| t == "integer");
+    let string = schema.get("type").is_some_and(|t| t == "string");
+    let free = string && ["format", "pattern", "enum"].iter().all(|k| schema.get(*k).is_none());
+    if integer && (name == "id" || name.ends_with("_id") || name == "person_id") {
+        schema.insert("minimum".into(), json!(1));
+    }
+    match (place.as_str(), name.as_str()) {
+        ("header", "If-Match") => {
+            schema.insert("pattern".into(), json!(r#"^[ \t]*(\*|(W/)?"[0-9]{1,18}")?[ \t]*$"#));
+        }
+        ("header", "Idempotency-Key") => {
+            schema.insert("pattern".into(), json!("^[ \t]*[!-~]([ -~]{0,253}[!-~])?[ \t]*$"));
+        }
+        (_, "week") if free => {
+            schema.insert("pattern".into(), json!(week_pattern()));
+        }
+        (_, "month") if free => {
+            schema.insert("pattern".into(), json!(month_pattern()));
+        }
+        (_, "quarter" | "closed_quarter") if free => {
+            schema.insert("pattern".into(), json!(quarter_pattern()));
+        }
+        _ => {}
+    }
+}
+
+fn problem(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+/// Adds the problems an operation can answer with that it does not list yet.
+fn document_problems(path: &str, op: &mut Value) {
+    let public = op["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().all(|r| r.as_object().is_some_and(Map::is_empty)));
+    if public || !path.starts_with("/api/v1/") {
+        return;
+    }
+    let has_params = op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+    let body = op.get("requestBody").is_some();
+    // 404 everywhere: what the caller may not even see (a whole list included) is
+    // answered as what does not exist.
+    let mut add = vec![
+        ("401", "No valid API token"),
+        ("403", "The caller may not do this"),
+        ("404", "No such object, or one the caller may not see"),
+        ("503", "The request ran into the server's time limit"),
+    ];
+    if has_params || body {
+        add.push(("422", "The input breaks a rule; `errors` names field and rule"));
+        add.push(("400", "A header or the body cannot be read"));
+    }
+    if body {
+        add.push(("413", "The body is too large"));
+        add.push(("415", "The body is not sent in the media type the operation takes"));
+    }
+    let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (status, description) in add {
+        responses
+            .entry(status.to_string())
+            .or_insert_with(|| problem(description));
+    }
+}
+
+/// For each operation (method and path as the router matched it), the query parameters
+/// whose schema no empty value fits.
+fn typed_parameters() -> &'static HashMap<(String, String), BTreeSet<String>> {
+    static TYPED: OnceLock<HashMap<(String, String), BTreeSet<String>>> = OnceLock::new();
+    TYPED.get_or_init(|| {
+        let doc = super::openapi();
+        let schemas = &doc["components"]["schemas"];
+        let mut typed = HashMap::new();
+        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+            for (method, op) in item.as_object().into_iter().flatten() {
+                let names: BTreeSet<String> = op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|p| p["in"] == "query")
+                    .filter(|p| !empty_fits(resolve(&p["schema"], schemas)))
+                    .filter_map(|p| p["name"].as_str().map(str::to_string))
+                    .collect();
+                if !names.is_empty() {
+                    typed.insert((method.to_ascii_uppercase(), path.clone()), names);
+                }
+            }
+        }
+        typed
+    })
+}
+
+/// Whether `""` is a value of the schema (a free string, without format or pattern).
+fn empty_fits(schema: &Value) -> bool {
+    let string = schema["type"] == "string"
+        || schema["type"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().any(|t| t == "string"));
+    string
+        && ["format", "pattern", "enum"].iter().all(|k| schema.get(*k).is_none())
+        && schema["minLength"].as_u64().unwrap_or(0) == 0
+}
+
+/// Refuses an empty value for a query parameter the document types (422 naming it).
+pub async fn typed_query(request: Request, next: Next) -> Response {
+    let matched = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string());
+    if let (Some(path), Some(query)) = (matched, request.uri().query()) {
+        let key = (request.method().as_str().to_string(), path);
+        if let Some(names) = typed_parameters().get(&key) {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+            let errors: Vec<psops_core::FieldError> = pairs
+                .iter()
+                .filter(|(k, v)| v.trim().is_empty() && names.contains(k))
+                .map(|(k, _)| {
+                    psops_core::FieldError::new(
+                        k,
+                        Rule::Required,
+                        format!("{k} is empty: leave the parameter out, or give it a value its schema takes"),
+                    )
+                })
+                .collect();
+            if !errors.is_empty() {
+                return crate::problem::ApiError::from(Error::Invalid(errors)).into_response();
+            }
+        }
+    }
+    next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_week_pattern_has_week_53_only_where_psops_takes_it() {
+        let pattern = week_pattern();
+        let long = pattern
+            .split(")|(")
+            .find(|alt| alt.ends_with("5[0-3])") || alt.ends_with("5[0-3]))$"))
+            .expect("a group of years with 53 weeks");
+        assert!(long.contains("2026"), "{long}");
+        assert!(!long.contains("2025"), "{long}");
+        assert!(IsoWeek::from_str("2026-W53").is_ok());
+        assert!(IsoWeek::from_str("2025-W53").is_err());
+        assert!(!pattern.contains("1899") && !pattern.contains("2201"));
+    }
+
+    #[test]
+    fn records_are_one_object_naming_every_property() {
+        let doc = crate::api::openapi();
+        let account = &doc["components"]["schemas"]["Account"];
+        assert!(account.get("allOf").is_none(), "{account}");
+        assert_eq!(account["additionalProperties"], false);
+        for name in ["id", "version", "created_at", "updated_at", "archived_at", "name"] {
+            assert!(account["properties"].get(name).is_some(), "Account lacks {name}");
+        }
+        let fields = &doc["components"]["schemas"]["AccountFields"];
+        assert!(fields["properties"].get("id").is_none());
+    }
+}
