@@ -83,6 +83,10 @@ pub(crate) const PEOPLE: Kinds = &["people"];
 /// What lists of assignments read: assignments, and the people and projects their
 /// scopes and labels read.
 pub(crate) const STAFFING: Kinds = &["assignments", "people", "projects"];
+/// What the people a request may be staffed with are read from: their weeks (capacity),
+/// hard bookings (assignments, and projects' billing), the people, and their skills,
+/// certifications and vetting (the partners count moves with each).
+pub(crate) const STAFF: Kinds = &["capacity", "assignments", "people", "projects", "partners"];
 /// What capacity is computed from — the settings, the policy's overrides, people,
 /// calendars and time off: one count moves with every write to any of them.
 pub(crate) const CAPACITY: Kinds = &["capacity"];

@@ -83,7 +83,12 @@ pub(crate) async fn plan(db: &Db, window: Window, today: Date, time: Duration) -
     }
     let count = open.iter().map(|o| o.first_week + o.load.len()).max().unwrap_or(1);
     let weeks = weeks_of(first, count);
-    let staff = super::suggest::staff(db, &weeks, None, None, None, None, today).await?;
+    let (mut staff, soft, history) = tokio::try_join!(
+        super::suggest::staff(db, &weeks, None, today),
+        super::weeks::soft(db, &weeks),
+        super::facts::history(db, None),
+    )?;
+    super::suggest::settle(&mut staff, &soft, history);
     let n = weeks.len();
     let mut plan = tokio::task::spawn_blocking(move || propose(window, first, n, &staff, &open, today, time))
         .await

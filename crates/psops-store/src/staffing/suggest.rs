@@ -2,6 +2,7 @@
 //! reads them (`staff`), judged by `psops_core::staffing::fit`.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use psops_core::dates::DateRange;
 use psops_core::partnering::roles::{partner_fits, partner_roles};
@@ -10,7 +11,7 @@ use psops_core::plan::{ResourceRequest, ResourceRequestId};
 use psops_core::projects::Project;
 use psops_core::reporting::UtilizationFilter;
 use psops_core::rule::Rule;
-use psops_core::staffing::availability::{loads, monday, weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::availability::{MAX_WEEKS, loads, monday, weekly_minutes, weeks as weeks_of};
 use psops_core::staffing::fit::Profile;
 use psops_core::staffing::planner::{Open, Staff, ask, person_for};
 use psops_core::staffing::suggest::{Head, Suggestions, suggest};
@@ -18,6 +19,8 @@ use psops_core::store::RecordStore;
 use psops_core::{Error, Id, Result};
 use time::Date;
 
+use super::facts::History;
+use super::weeks::Booked;
 use crate::Db;
 
 /// The dates a request covers: its own, else its project's.
@@ -91,20 +94,11 @@ pub(crate) fn open_of(request: ResourceRequest, project: &Project, first: Date) 
     })
 }
 
-/// Everyone who may be booked over `weeks`: the company's own people (of `role`, when
-/// given) and the vetted consultants of active partners, each with the roles they may
-/// fill. Skills and certifications are read only for the names given, when given; the
-/// projects and accounts people worked on only for the project and account given, when
-/// given (`Staff::projects` and `accounts` then hold only those).
-pub(crate) async fn staff(
-    db: &Db,
-    weeks: &[DateRange],
-    role: Option<Function>,
-    skills: Option<&[String]>,
-    certifications: Option<&[String]>,
-    history: Option<(i64, Option<i64>)>,
-    today: Date,
-) -> Result<Vec<Staff>> {
+/// Everyone who may be booked over `weeks` before soft holds: the company's own people
+/// (of `role`, when given) and the vetted consultants of active partners, each with the
+/// roles they may fill, their hard bookings, skills and certifications, without the
+/// projects and accounts they worked on (see [`settle`]).
+pub(crate) async fn staff(db: &Db, weeks: &[DateRange], role: Option<Function>, today: Date) -> Result<Vec<Staff>> {
     let settings = crate::org::load(&mut &db.pools).await?;
     let vetting = &settings.vetting;
     let mut rows = std::collections::HashMap::new();
@@ -125,14 +119,13 @@ pub(crate) async fn staff(
         };
         rows.extend(super::weeks::capacity(db, weeks, &filter).await?);
     }
-    super::weeks::bookings(db, weeks, &mut rows).await?;
+    super::weeks::add_hard(db, weeks, &mut rows).await?;
     let role_code = role.map(|r| psops_core::code::Code::code(&r));
     let (mut vetting_reader, mut rules_reader) = (&db.pools, &db.pools);
-    let (mut named, mut skills, mut certs, history, vetted, base) = tokio::try_join!(
+    let (mut named, mut skills, mut certs, vetted, base) = tokio::try_join!(
         super::facts::named(db, role_code),
-        super::facts::skills(db, skills),
-        super::facts::certifications(db, certifications),
-        super::facts::history(db, history),
+        super::facts::skills(db, None),
+        super::facts::certifications(db, None),
         crate::partnering::vetting::vetted_at_active_partners(&mut vetting_reader, today),
         crate::capacity_rules::base(&mut rules_reader),
     )?;
@@ -175,40 +168,77 @@ pub(crate) async fn staff(
             roles,
             billable: row.billable,
             partner,
-            projects: history.projects.get(&id).cloned().unwrap_or_default(),
-            accounts: history.accounts.get(&id).cloned().unwrap_or_default(),
+            projects: HashSet::new(),
+            accounts: HashSet::new(),
         });
     }
     Ok(out)
 }
 
+/// Adds the soft holds and the projects and accounts worked on to [`staff`]'s people.
+pub(crate) fn settle(staff: &mut [Staff], soft: &Booked, mut history: History) {
+    for s in staff {
+        let id = s.profile.person_id.get();
+        if let Some((all, _)) = soft.get(&id) {
+            super::weeks::add_soft(&mut s.weeks, all);
+        }
+        s.projects = history.projects.remove(&id).unwrap_or_default();
+        s.accounts = history.accounts.remove(&id).unwrap_or_default();
+    }
+}
+
+/// [`staff`] of `role`, kept until people, their skills, certifications or vetting,
+/// capacity, assignments or projects change: every request of a role starting in the
+/// same weeks reads the same people.
+async fn kept(db: &Db, weeks: &[DateRange], role: Function, today: Date) -> Result<Arc<Vec<Staff>>> {
+    let key = format!("staffing_staff|{weeks:?}|{role:?}|{today}");
+    let read = async { Ok(Arc::new(staff(db, weeks, Some(role), today).await?)) };
+    db.memo.get_counts(&db.pools, crate::follow::STAFF, key, read).await
+}
+
+/// Weeks of a block on which a request's people are read.
+const BLOCK: usize = 13;
+
+/// The weeks a request's people are read over: whole blocks of 13 weeks, counted from a
+/// fixed Monday, that hold the request's weeks — so requests starting in the same
+/// quarter share what is kept — or its own weeks when the blocks would pass the longest
+/// window.
+fn grid(span: DateRange) -> Vec<DateRange> {
+    const ORIGIN: Date = time::macros::date!(2001 - 01 - 01); // a Monday
+    let first = monday(span.start);
+    let since = (first - ORIGIN).whole_weeks();
+    let start = first - time::Duration::weeks(since.rem_euclid(BLOCK as i64));
+    let count = weeks_between(start, span.end).div_ceil(BLOCK) * BLOCK;
+    if count <= MAX_WEEKS {
+        weeks_of(start, count)
+    } else {
+        weeks_of(span.start, weeks_between(span.start, span.end))
+    }
+}
+
 pub(crate) async fn suggestions(db: &Db, id: ResourceRequestId, today: Date) -> Result<Suggestions> {
     let request: ResourceRequest = db.get(id).await?;
     let project: Project = db.get(request.fields.project_id).await?;
-    let span = span_of(&request, &project)?;
-    let weeks = weeks_of(span.start, weeks_between(span.start, span.end));
+    let weeks = grid(span_of(&request, &project)?);
     let open = open_of(request, &project, weeks[0].start)?;
     let f = &open.request.fields;
-    let asked: Vec<String> = f
-        .required_skills
-        .iter()
-        .chain(&f.desired_skills)
-        .map(|s| s.skill.clone())
-        .collect();
-    let history = Some((f.project_id.get(), open.account_id));
-    let staff = staff(
-        db,
-        &weeks,
-        Some(f.role),
-        Some(&asked),
-        Some(&f.certifications),
-        history,
-        today,
-    )
-    .await?;
+    let (project_id, account) = (f.project_id.get(), open.account_id);
+    let (staff, soft, history) = tokio::try_join!(
+        kept(db, &weeks, f.role, today),
+        super::weeks::soft(db, &weeks),
+        super::facts::history(db, Some((project_id, account))),
+    )?;
+    // Those holding soft requests, and those who worked on the project or its account,
+    // are settled apart; everyone else is read as kept.
+    let ids: HashSet<i64> = soft.keys().chain(history.projects.keys()).copied().collect();
+    let concerned = |s: &Staff| ids.contains(&s.profile.person_id.get());
+    let mut apart: Vec<Staff> = staff.iter().filter(|s| concerned(s)).cloned().collect();
+    settle(&mut apart, &soft, history);
+    let mut next = apart.iter();
     let mut internal = Vec::new();
     let mut partners = Vec::new();
-    for s in &staff {
+    for s in staff.iter() {
+        let s = if concerned(s) { next.next().unwrap_or(s) } else { s };
         let p = person_for(s, &open);
         match &s.partner {
             None if s.roles.contains(&f.role) => internal.push(p),
@@ -223,4 +253,30 @@ pub(crate) async fn suggestions(db: &Db, id: ResourceRequestId, today: Date) -> 
         role: f.role,
     };
     Ok(suggest(head, &ask(&open), internal, partners, today))
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::date;
+
+    use super::*;
+
+    #[test]
+    fn the_grid_holds_the_request_in_whole_blocks_from_a_fixed_monday() {
+        let span = |start, end| DateRange::new(start, end).unwrap();
+        let a = grid(span(date!(2027 - 02 - 10), date!(2027 - 02 - 12)));
+        assert_eq!(a.len(), BLOCK);
+        assert!(a[0].start <= date!(2027 - 02 - 10) && a[0].start.weekday() == time::Weekday::Monday);
+        assert!(a[BLOCK - 1].end >= date!(2027 - 02 - 12));
+        // Another request within the same block reads the same weeks.
+        let (first, last) = (a[0].start, a[BLOCK - 1].end);
+        assert_eq!(grid(span(first + time::Duration::days(3), last)), a);
+        // Across the block's end: two blocks from the same Monday.
+        let c = grid(span(first + time::Duration::days(3), last + time::Duration::days(1)));
+        assert_eq!((c[0], c.len()), (a[0], 2 * BLOCK));
+        // Longer than the longest window in blocks: the request's own weeks.
+        let d = grid(span(last, last + time::Duration::weeks(50)));
+        assert_eq!(d[0].start, monday(last));
+        assert!(d.len() <= MAX_WEEKS && d.last().unwrap().end >= last + time::Duration::weeks(50));
+    }
 }

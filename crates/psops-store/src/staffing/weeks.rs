@@ -190,14 +190,18 @@ async fn weekly(
     db.memo.follow(pools, crate::follow::CAPACITY, key, read, update).await
 }
 
+/// The whole of `weeks`, first day to last.
+fn window(weeks: &[DateRange]) -> Option<DateRange> {
+    Some(DateRange {
+        start: weeks.first()?.start,
+        end: weeks.last()?.end,
+    })
+}
+
 /// The weeks of everyone `filter` keeps (the archived left out), by person id.
 pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationFilter) -> Result<HashMap<i64, Row>> {
-    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
+    let Some(window) = window(weeks) else {
         return Ok(HashMap::new());
-    };
-    let window = DateRange {
-        start: first.start,
-        end: last.end,
     };
     let kept = weekly(db, weeks, window, filter).await?;
     let mut out = HashMap::with_capacity(kept.len());
@@ -225,14 +229,30 @@ pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationF
     Ok(out)
 }
 
-/// Everyone's hard bookings (assignments) over `weeks`, week by week: all of them and
-/// those on billable projects (not non-billable), by person id.
-type Hard = HashMap<i64, (Vec<i64>, Vec<i64>)>;
+/// Bookings over `weeks` by person: the minutes of each week, and those of them on
+/// billable projects (not non-billable).
+pub(crate) type Booked = HashMap<i64, (Vec<i64>, Vec<i64>)>;
 
-/// Everyone's hard bookings over `weeks`: thousands of assignments reach into half a year
-/// at 5,000 people, so they are kept until assignments (or projects, whose billing they
-/// are counted by) change.
-async fn hard(db: &Db, weeks: &[DateRange], window: DateRange) -> Result<Arc<Hard>> {
+/// Adds a weekly load over `span` to `person`'s weeks in `out`.
+fn book(out: &mut Booked, weeks: &[DateRange], person: i64, per_week: i64, span: DateRange, billable: bool) {
+    let (all, on_billable) = out
+        .entry(person)
+        .or_insert_with(|| (vec![0; weeks.len()], vec![0; weeks.len()]));
+    for (i, load) in loads(per_week, span, weeks).into_iter().enumerate() {
+        all[i] += load;
+        if billable {
+            on_billable[i] += load;
+        }
+    }
+}
+
+/// Everyone's hard bookings (assignments) over `weeks`: thousands of assignments reach
+/// into half a year at 5,000 people, so they are kept until assignments (or projects,
+/// whose billing they are counted by) change.
+async fn hard(db: &Db, weeks: &[DateRange]) -> Result<Arc<Booked>> {
+    let Some(window) = window(weeks) else {
+        return Ok(Arc::default());
+    };
     let key = format!("staffing_hard|{weeks:?}");
     let read = async {
         let q = sql(
@@ -242,42 +262,35 @@ async fn hard(db: &Db, weeks: &[DateRange], window: DateRange) -> Result<Arc<Har
         )
         .bind(window.end)
         .bind(window.start);
-        let mut out: Hard = HashMap::new();
+        let mut out = Booked::new();
         for r in &db.pools.all(q).await? {
-            let person: i64 = r.get("person_id")?;
-            let per_week: i64 = r.get("minutes_per_week")?;
             let start: Date = r.get("start_date")?;
-            let s = DateRange {
+            let span = DateRange {
                 start,
                 end: r.get::<Option<Date>>("end_date")?.unwrap_or(window.end).max(start),
             };
             let billable = r.get::<String>("billing_type")? != "non_billable";
-            let (all, on_billable) = out
-                .entry(person)
-                .or_insert_with(|| (vec![0; weeks.len()], vec![0; weeks.len()]));
-            for (i, load) in loads(per_week, s, weeks).into_iter().enumerate() {
-                all[i] += load;
-                if billable {
-                    on_billable[i] += load;
-                }
-            }
+            book(
+                &mut out,
+                weeks,
+                r.get("person_id")?,
+                r.get("minutes_per_week")?,
+                span,
+                billable,
+            );
         }
         Ok(Arc::new(out))
     };
     db.memo.get_counts(&db.pools, crate::follow::STAFFING, key, read).await
 }
 
-/// Adds everyone's hard and soft bookings over `weeks` to their rows, the billable hard
-/// ones (assignments on projects that are not non-billable) also apart.
-pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i64, Row>) -> Result<()> {
-    let (Some(first), Some(last)) = (weeks.first(), weeks.last()) else {
-        return Ok(());
+/// Everyone's soft bookings over `weeks`: the open soft requests someone holds. Read
+/// every time (a hold moves no count).
+pub(crate) async fn soft(db: &Db, weeks: &[DateRange]) -> Result<Booked> {
+    let Some(window) = window(weeks) else {
+        return Ok(Booked::new());
     };
-    let window = DateRange {
-        start: first.start,
-        end: last.end,
-    };
-    let soft = sql(
+    let q = sql(
         "SELECT r.person_id, COALESCE(r.start_date, p.start_date) AS start_date, \
          COALESCE(r.end_date, p.end_date) AS end_date, r.minutes, r.minutes_per_week, p.billing_type \
          FROM resource_requests r \
@@ -287,8 +300,31 @@ pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i6
     )
     .bind(window.end)
     .bind(window.start);
-    let (hard, soft) = tokio::try_join!(hard(db, weeks, window), async { Ok(db.pools.all(soft).await?) })?;
-    for (person, (all, on_billable)) in hard.iter() {
+    let mut out = Booked::new();
+    for r in &db.pools.all(q).await? {
+        let (Some(start), Some(end)) = (r.get::<Option<Date>>("start_date")?, r.get::<Option<Date>>("end_date")?)
+        else {
+            continue;
+        };
+        let Ok(span) = DateRange::new(start, end) else { continue };
+        let per_week = weekly_minutes(r.get("minutes")?, r.get("minutes_per_week")?, span);
+        let billable = r.get::<String>("billing_type")? != "non_billable";
+        book(&mut out, weeks, r.get("person_id")?, per_week, span, billable);
+    }
+    Ok(out)
+}
+
+/// Adds soft bookings (as [`soft`] reads them) to a person's weeks.
+pub(crate) fn add_soft(weeks: &mut [WeekLoad], soft: &[i64]) {
+    for (w, load) in weeks.iter_mut().zip(soft) {
+        w.soft += load;
+    }
+}
+
+/// Adds everyone's hard bookings over `weeks` to their rows, the billable ones also
+/// apart.
+pub(crate) async fn add_hard(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i64, Row>) -> Result<()> {
+    for (person, (all, on_billable)) in hard(db, weeks).await?.iter() {
         if let Some(row) = rows.get_mut(person) {
             for (i, (load, billable)) in all.iter().zip(on_billable).enumerate() {
                 row.weeks[i].hard += load;
@@ -296,20 +332,18 @@ pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i6
             }
         }
     }
-    for r in &soft {
-        let person: i64 = r.get("person_id")?;
-        let Some(row) = rows.get_mut(&person) else { continue };
-        let (Some(start), Some(end)) = (r.get::<Option<Date>>("start_date")?, r.get::<Option<Date>>("end_date")?)
-        else {
-            continue;
-        };
-        let Ok(s) = DateRange::new(start, end) else { continue };
-        let per_week = weekly_minutes(r.get("minutes")?, r.get("minutes_per_week")?, s);
-        let billable = r.get::<String>("billing_type")? != "non_billable";
-        for (i, load) in loads(per_week, s, weeks).into_iter().enumerate() {
-            row.weeks[i].soft += load;
-            if billable {
-                row.soft_billable[i] += load;
+    Ok(())
+}
+
+/// Adds everyone's hard and soft bookings over `weeks` to their rows, the billable ones
+/// also apart.
+pub(crate) async fn bookings(db: &Db, weeks: &[DateRange], rows: &mut HashMap<i64, Row>) -> Result<()> {
+    let ((), soft) = tokio::try_join!(add_hard(db, weeks, rows), soft(db, weeks))?;
+    for (person, (all, on_billable)) in &soft {
+        if let Some(row) = rows.get_mut(person) {
+            add_soft(&mut row.weeks, all);
+            for (b, load) in row.soft_billable.iter_mut().zip(on_billable) {
+                *b += load;
             }
         }
     }

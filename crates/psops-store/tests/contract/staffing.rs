@@ -369,6 +369,45 @@ async fn suggestions_rank_by_fit(db: &Db) {
         s.excluded
     );
     assert_eq!(s.internal[0].person_id, ada.id);
+
+    // Dee joins without the skill, then learns it: suggestions see each at once.
+    let dee = engineer(db, "dee@example.com").await;
+    let s = db.suggestions(r.id, today).await.expect("suggestions");
+    assert_eq!((s.considered, s.able), (4, 1));
+    let learnt = NewPersonSkill {
+        person_id: dee.id,
+        fields: PersonSkillFields {
+            skill: "Kubernetes".into(),
+            level: 3,
+            growth: false,
+        },
+    };
+    let _: PersonSkill = new(db.create(&ctx(), learnt).await.expect("skill"));
+    let s = db.suggestions(r.id, today).await.expect("suggestions");
+    assert_eq!(s.able, 2);
+    assert!(s.internal.iter().any(|c| c.person_id == dee.id));
+    // A soft hold on Ada (it moves no count) lowers her availability at once.
+    let availability = |s: &psops_core::staffing::suggest::Suggestions| {
+        let c = s.internal.iter().find(|c| c.person_id == ada.id).expect("ada");
+        c.fit
+            .parts
+            .iter()
+            .find(|p| p.part == "availability")
+            .expect("part")
+            .score_milli
+    };
+    let before = availability(&s);
+    let held: ResourceRequest = new(db
+        .create(&ctx(), request(&other, 1_200, Booking::Soft))
+        .await
+        .expect("r"));
+    let hold = BookRequest {
+        person_id: ada.id,
+        booking: None,
+    };
+    db.book(&ctx(), held.id, &hold).await.expect("hold");
+    let s = db.suggestions(r.id, today).await.expect("suggestions");
+    assert!(availability(&s) < before, "{} then {}", before, availability(&s));
 }
 
 async fn a_plan_fills_the_backlog_and_is_accepted_whole(db: &Db) {
