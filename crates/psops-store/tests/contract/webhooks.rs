@@ -28,6 +28,7 @@ use super::time_fixtures::{as_person, log, managed_project, on_project, staff};
 crate::stories!(
     webhook_events_are_kept_only_when_their_change_commits,
     webhook_write_paths_queue_their_events,
+    webhook_approvals_and_escalations_queue_their_events,
     webhook_deliveries_are_claimed_by_one_node,
     webhook_failures_back_off_give_up_and_disable,
     webhook_redelivery_ping_and_audit
@@ -503,4 +504,69 @@ async fn webhook_redelivery_ping_and_audit(db: &Db) {
         2,
         "the ping and the redelivery"
     );
+}
+
+async fn webhook_approvals_and_escalations_queue_their_events(db: &Db) {
+    use psops_core::delivery::escalations::{EscalationFields, EscalationNote, NewEscalation, Severity};
+    let kinds = vec![
+        EventKind::TimesheetApproved,
+        EventKind::EscalationOpened,
+        EventKind::EscalationUpdated,
+    ];
+    db.create_webhook(&ctx(), &subscription("https://hooks.example/ops", kinds))
+        .await
+        .unwrap();
+    let pm = staff(db, "pm@example.com", "EMEA", None).await;
+    let me = staff(db, "me@example.com", "EMEA", Some(pm.id)).await;
+    let p = managed_project(db, "Ops", pm.id).await;
+    log(db, on_project(me.id, &p, date!(2026 - 03 - 02), 240)).await;
+    let week: IsoWeek = "2026-W10".parse().unwrap();
+    db.submit_week(&ctx(), as_person(&me), me.id, week).await.unwrap();
+    db.approve_week(&ctx(), as_person(&pm), me.id, week, Some(p.id))
+        .await
+        .unwrap();
+
+    let fields = EscalationFields {
+        account_id: None,
+        project_id: Some(p.id),
+        severity: Severity::High,
+        title: "Go-live blocked".into(),
+        description: None,
+        dri_id: None,
+        exit_criteria: "Orders load for a day".into(),
+        standup_cadence: None,
+        product_at_fault: false,
+    };
+    let new = NewEscalation {
+        raised_by: None,
+        fields,
+    };
+    let at = OffsetDateTime::now_utc();
+    let e = match db.raise_escalation(&ctx(), new, at).await.unwrap() {
+        psops_core::store::Created::New(e) => e,
+        psops_core::store::Created::Replayed(_) => panic!("replayed"),
+    };
+    let note = EscalationNote {
+        text: "Vendor patch applied".into(),
+    };
+    db.add_escalation_update(&ctx(), e.id, None, note, at + Duration::minutes(5))
+        .await
+        .unwrap();
+
+    let mut got = all_deliveries(db).await;
+    got.reverse();
+    let kinds: Vec<_> = got.iter().map(|d| d.event).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::TimesheetApproved,
+            EventKind::EscalationOpened,
+            EventKind::EscalationUpdated
+        ]
+    );
+    let approved: Payload = serde_json::from_str(&webhook_body(db, got[0].id).await.unwrap()).unwrap();
+    assert_eq!(approved.data["project_id"], json!(p.id.get()));
+    assert_eq!(approved.data["entries"][0]["status"], json!("approved"));
+    let opened: Payload = serde_json::from_str(&webhook_body(db, got[1].id).await.unwrap()).unwrap();
+    assert_eq!(opened.data["id"], json!(e.id.get()));
 }
