@@ -8,7 +8,7 @@
 //! calling thread from a per-connection cache of prepared statements. PostgreSQL stays on
 //! sqlx, whose driver is async over the network, as a client for a server should be.
 
-mod column;
+pub(crate) mod column;
 mod packed;
 pub(crate) mod sqlite;
 pub(crate) mod statement;

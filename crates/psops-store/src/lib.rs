@@ -7,6 +7,7 @@ mod accounts;
 mod assignments;
 mod audit;
 mod auth;
+pub mod backup;
 mod bulk;
 mod bulk_copy;
 mod bulk_records;

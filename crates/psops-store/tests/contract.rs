@@ -8,6 +8,7 @@ mod contract {
     mod approval_scope;
     mod assigned_time;
     mod audit;
+    mod backup;
     mod bulk;
     mod candidates;
     mod capacity;

@@ -54,6 +54,12 @@ pub enum Command {
     Report(crate::report::ReportCommand),
     /// Recompute the time rollups from the raw entries; exit 1 if any row differs.
     Verify(DbArgs),
+    /// Back up the whole database, one consistent moment of it, while `serve` runs (in
+    /// psops's portable format, which restores into either backend).
+    Backup(crate::backup::BackupArgs),
+    /// Restore a backup into an empty database, SQLite or PostgreSQL: also how an
+    /// organisation moves from SQLite to PostgreSQL.
+    Restore(crate::backup::RestoreArgs),
     /// Holiday calendars: import a region's holidays.
     #[command(subcommand)]
     Calendar(crate::calendar::CalendarCommand),

@@ -4,6 +4,7 @@
 
 mod admin;
 mod audit;
+mod backup;
 mod calendar;
 mod catalog;
 mod certification_report;
@@ -79,6 +80,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Command::Audit(cmd) => audit::run(cmd).await,
             Command::Report(cmd) => report::run(cmd).await,
             Command::Verify(args) => report::verify(args).await,
+            Command::Backup(args) => backup::backup(args).await,
+            Command::Restore(args) => backup::restore(args).await,
             Command::Calendar(cmd) => calendar::calendar(cmd).await,
             Command::Period(cmd) => revenue::period(cmd).await,
             Command::Revenue(cmd) => revenue::run(cmd).await,

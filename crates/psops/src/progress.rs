@@ -30,6 +30,22 @@ impl Progress {
         Progress(bar)
     }
 
+    /// A bar of `unit`s done out of a total told with [`Progress::set_of`], with the
+    /// time left.
+    pub fn bar(what: &str, unit: &str) -> Progress {
+        let bar = ProgressBar::new(0);
+        let template = format!("{what} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} ({{elapsed}}, {{eta}} left)");
+        bar.set_style(ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        Progress(bar)
+    }
+
+    /// How many units are done of how many in all.
+    pub fn set_of(&self, done: u64, total: u64) {
+        self.0.set_length(total);
+        self.0.set_position(done);
+    }
+
     /// How many units are done; the rate is shown in whole units a second.
     pub fn set(&self, done: u64) {
         self.0.set_position(done);
@@ -55,5 +71,9 @@ mod tests {
         p.set(1200);
         assert_eq!(p.0.position(), 1200);
         p.finish();
+        let b = Progress::bar("restoring", "rows");
+        b.set_of(50, 200);
+        assert_eq!((b.0.position(), b.0.length()), (50, Some(200)));
+        b.finish();
     }
 }

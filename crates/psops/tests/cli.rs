@@ -7,6 +7,8 @@ mod support;
 
 #[path = "cli/audit.rs"]
 mod audit;
+#[path = "cli/backup.rs"]
+mod backup;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/browser_catalog.rs"]
