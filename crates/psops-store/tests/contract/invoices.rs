@@ -380,6 +380,17 @@ async fn concurrent_issues_take_unique_gapless_numbers(db: &Db) {
 }
 
 async fn a_fixed_fee_project_bills_accepted_milestones_once(db: &Db) {
+    // A webhook hears of each acceptance and of the issued invoice.
+    let hook = psops_core::webhooks::NewSubscription {
+        url: "https://hooks.example/finance".into(),
+        description: None,
+        events: vec![
+            psops_core::webhooks::EventKind::MilestoneAccepted,
+            psops_core::webhooks::EventKind::InvoiceIssued,
+        ],
+        active: true,
+    };
+    db.create_webhook(&ctx(), &hook).await.expect("webhook");
     let pm = staff(db, "pm@example.com", "AMER", None).await;
     let mut f = project_fields(account(db, "Fabrikam").await.id.get(), "Fabrikam rollout");
     f.billing_type = BillingType::FixedFee;
@@ -464,4 +475,10 @@ async fn a_fixed_fee_project_bills_accepted_milestones_once(db: &Db) {
     let billed: Vec<(Option<psops_core::plan::MilestoneId>, Money)> =
         d2.lines.iter().map(|l| (l.milestone_id, l.amount)).collect();
     assert_eq!(billed, [(Some(ms[1].id), usd(3_000_000))]);
+    let page = PageRequest { after: None, limit: 50 };
+    let filter = psops_core::webhooks::DeliveryFilter::default();
+    let mut heard: Vec<_> = db.webhook_deliveries(&filter, page).await.expect("deliveries").items;
+    heard.reverse();
+    let kinds: Vec<&str> = heard.iter().map(|d| d.event.into()).collect();
+    assert_eq!(kinds, ["milestone_accepted", "invoice_issued", "milestone_accepted"]);
 }
