@@ -138,6 +138,13 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
         "{bad:?}"
     );
 
+    let hook = psops_core::webhooks::NewSubscription {
+        url: "https://hooks.example/csat".into(),
+        description: None,
+        events: vec![psops_core::webhooks::EventKind::SurveyAnswered],
+        active: true,
+    };
+    db.create_webhook(&ctx(), &hook).await.expect("webhook");
     let done = db
         .answer_survey(&sent.token, answer(5), Some("req-1".into()), now)
         .await
@@ -146,6 +153,17 @@ async fn a_survey_link_works_once_and_is_kept_only_as_a_hash(db: &Db) {
     assert_eq!(done.comment.as_deref(), Some("Great team"));
     let again = db.answer_survey(&sent.token, answer(1), None, now).await.unwrap_err();
     assert_eq!(conflict_rule(again), Rule::SingleUse);
+    let heard = db
+        .webhook_deliveries(&Default::default(), psops_core::page::PageRequest::default())
+        .await
+        .expect("deliveries")
+        .items;
+    let kinds: Vec<_> = heard.iter().map(|d| d.event).collect();
+    assert_eq!(
+        kinds,
+        [psops_core::webhooks::EventKind::SurveyAnswered],
+        "answered once, heard once"
+    );
     assert_eq!(
         db.survey(sent.survey.id).await.unwrap().score,
         Some(5),

@@ -497,6 +497,13 @@ async fn a_sow_goes_through_its_chain_and_its_signature_sets_up_the_project(db: 
         .await
         .unwrap_err();
     assert!(matches!(&err, Error::Conflict(f) if f.field == "expires_on"), "{err:?}");
+    let hook = psops_core::webhooks::NewSubscription {
+        url: "https://hooks.example/sales".into(),
+        description: None,
+        events: vec![psops_core::webhooks::EventKind::SowSigned],
+        active: true,
+    };
+    db.create_webhook(&ctx(), &hook).await.expect("webhook");
     let signed = db
         .sign_sow(&ctx(), s.id, None, sign(s.fields.expires_on))
         .await
@@ -539,6 +546,17 @@ async fn a_sow_goes_through_its_chain_and_its_signature_sets_up_the_project(db: 
     );
     let counts = db.win_counts().await.expect("wins");
     assert_eq!(counts.iter().map(|c| c.won).sum::<i64>(), 1);
+    let heard = db
+        .webhook_deliveries(&Default::default(), psops_core::page::PageRequest::default())
+        .await
+        .expect("deliveries")
+        .items;
+    let kinds: Vec<_> = heard.iter().map(|d| d.event).collect();
+    assert_eq!(
+        kinds,
+        [psops_core::webhooks::EventKind::SowSigned],
+        "signed once, heard once"
+    );
 }
 
 async fn a_rejected_sow_is_revised_into_a_new_revision(db: &Db) {
