@@ -224,20 +224,20 @@ impl CapacityRules {
                 (field.into(), Rule::Range, format!("{field} must be from 0 to 366"))
             });
         }
-        // Only once every number is in its range: outside them the products overflow.
-        let in_ranges = (1..=1440).contains(&self.day_minutes)
-            && (1..=7).contains(&self.week_days)
-            && (1..=53).contains(&self.weeks_per_year)
-            && [
-                self.holiday_days,
-                self.pto_days,
-                self.friends_family_days,
-                self.summit_days,
-            ]
-            .iter()
-            .all(|d| (0..=366).contains(d));
+        // The year's weekdays less the days off, in days (the same sign as available
+        // minutes for any positive day) and in i128: the numbers may be far outside their
+        // ranges here, where minutes would overflow.
+        let off: i128 = [
+            self.holiday_days,
+            self.pto_days,
+            self.friends_family_days,
+            self.summit_days,
+        ]
+        .into_iter()
+        .map(i128::from)
+        .sum();
         c.check(
-            !in_ranges || self.available_minutes() >= 0,
+            off <= i128::from(self.week_days) * i128::from(self.weeks_per_year),
             "holiday_days",
             Rule::WithinYear,
             "holiday, PTO, friends-and-family and summit days together exceed the working year",

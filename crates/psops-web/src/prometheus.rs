@@ -19,6 +19,7 @@ use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use psops_core::delivery::escalations::{EscalationScope, SeverityCount};
 use sha2::{Digest, Sha256};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -40,6 +41,11 @@ pub const DB_CONNECTIONS: &str = "psops_db_pool_connections";
 pub const DB_IDLE: &str = "psops_db_pool_idle_connections";
 /// The most database connections this process may open.
 pub const DB_MAX: &str = "psops_db_pool_max_connections";
+
+/// Open escalations now, by `severity`.
+pub const ESCALATIONS_OPEN: &str = "psops_escalations_open";
+/// Open escalations whose update is overdue now, by `severity`.
+pub const ESCALATIONS_OVERDUE: &str = "psops_escalations_update_overdue";
 
 /// The `route` label of a request no route matched.
 pub const UNMATCHED: &str = "unmatched";
@@ -164,12 +170,40 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiResult
     }
     let handle = handle();
     handle.run_upkeep();
-    let text = handle.render();
+    let mut text = handle.render();
+    text.push_str(&escalations(&state).await?);
     Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         text,
     )
         .into_response())
+}
+
+/// Open escalations and those whose update is overdue, by severity, as gauges. Read from
+/// the database at each scrape (not kept in this process), so every node reports the
+/// organisation's figures and no scrape sees another app's.
+async fn escalations(state: &AppState) -> psops_core::Result<String> {
+    use std::fmt::Write;
+    let now = time::OffsetDateTime::now_utc();
+    let summary = state.store.escalation_summary(EscalationScope::All, now).await?;
+    let mut out = String::new();
+    let gauges: [(&str, &str, fn(&SeverityCount) -> i64); 2] = [
+        (ESCALATIONS_OPEN, "Open escalations, by severity", |c| c.open),
+        (
+            ESCALATIONS_OVERDUE,
+            "Open escalations whose update is overdue, by severity",
+            |c| c.overdue,
+        ),
+    ];
+    for (name, help, of) in gauges {
+        // Writing to a String cannot fail.
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+        for c in &summary.by_severity {
+            let severity: &'static str = c.severity.into();
+            let _ = writeln!(out, "{name}{{severity=\"{severity}\"}} {}", of(c));
+        }
+    }
+    Ok(out)
 }
 
 /// Called before each scrape to set gauges this crate cannot read itself (the database

@@ -6,7 +6,10 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use psops_core::delivery::escalations::{EscalationStore, NewEscalation, Severity};
+use psops_core::store::WriteCtx;
 use psops_web::AppState;
+use time::{Duration, OffsetDateTime};
 use tower::ServiceExt;
 
 use crate::support::{TestApp, api_tests};
@@ -138,7 +141,44 @@ async fn a_metrics_token_guards_the_endpoint(app: TestApp) {
     assert!(value(refused) >= 5.0, "{refused}");
 }
 
+async fn escalations_open_and_overdue_are_gauges(app: TestApp) {
+    let seed = app.seed().await;
+    let now = OffsetDateTime::now_utc();
+    // One high escalation opened ten days ago is overdue for its update; the others
+    // were opened just now.
+    for (severity, opened) in [
+        (Severity::High, now - Duration::days(10)),
+        (Severity::High, now),
+        (Severity::Critical, now),
+    ] {
+        let mut fields = crate::matrix_escalations_fixture::fields(Some(seed.project), None, Some(seed.person));
+        fields.severity = severity;
+        let new = NewEscalation {
+            raised_by: None,
+            fields,
+        };
+        app.store
+            .raise_escalation(&WriteCtx::trusted(), new, opened)
+            .await
+            .expect("escalation");
+    }
+    let r = app.send(scrape(None)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let gauge = |metric: &str, severity: &str| {
+        let label = format!(r#"severity="{severity}""#);
+        let l = line(&r.text, metric, &[&label]).unwrap_or_else(|| panic!("no {metric} {label} in:\n{}", r.text));
+        value(l)
+    };
+    assert!(r.text.contains("# TYPE psops_escalations_open gauge"), "{}", r.text);
+    assert_eq!(gauge("psops_escalations_open", "high"), 2.0);
+    assert_eq!(gauge("psops_escalations_open", "critical"), 1.0);
+    assert_eq!(gauge("psops_escalations_open", "low"), 0.0);
+    assert_eq!(gauge("psops_escalations_update_overdue", "high"), 1.0);
+    assert_eq!(gauge("psops_escalations_update_overdue", "critical"), 0.0);
+}
+
 api_tests!(
     without_a_token_metrics_count_routes_by_template,
-    a_metrics_token_guards_the_endpoint
+    a_metrics_token_guards_the_endpoint,
+    escalations_open_and_overdue_are_gauges
 );
