@@ -179,6 +179,9 @@ async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> ApiResult
         .into_response())
 }
 
+/// A gauge by severity: its name, its help and its figure.
+type Gauge = (&'static str, &'static str, fn(&SeverityCount) -> i64);
+
 /// Open escalations and those whose update is overdue, by severity, as gauges. Read from
 /// the database at each scrape (not kept in this process), so every node reports the
 /// organisation's figures and no scrape sees another app's.
@@ -187,7 +190,7 @@ async fn escalations(state: &AppState) -> psops_core::Result<String> {
     let now = time::OffsetDateTime::now_utc();
     let summary = state.store.escalation_summary(EscalationScope::All, now).await?;
     let mut out = String::new();
-    let gauges: [(&str, &str, fn(&SeverityCount) -> i64); 2] = [
+    let gauges: [Gauge; 2] = [
         (ESCALATIONS_OPEN, "Open escalations, by severity", |c| c.open),
         (
             ESCALATIONS_OVERDUE,

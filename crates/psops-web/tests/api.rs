@@ -61,8 +61,6 @@ mod matrix_ledger;
 mod matrix_notifications;
 #[path = "api/matrix_notifications_fixture.rs"]
 mod matrix_notifications_fixture;
-#[path = "api/matrix_webhooks.rs"]
-mod matrix_webhooks;
 #[path = "api/matrix_partner_funds.rs"]
 mod matrix_partner_funds;
 #[path = "api/matrix_partner_funds_fixture.rs"]
@@ -79,6 +77,8 @@ mod matrix_scoping_fixture;
 mod matrix_time;
 #[path = "api/matrix_time_fixture.rs"]
 mod matrix_time_fixture;
+#[path = "api/matrix_webhooks.rs"]
+mod matrix_webhooks;
 #[path = "api/metrics.rs"]
 mod metrics;
 #[path = "api/openapi_answers.rs"]

@@ -73,10 +73,10 @@ mod staffing;
 mod tsp_report;
 #[path = "cli/users.rs"]
 mod users;
-#[path = "cli/webhooks.rs"]
-mod webhooks;
 #[path = "cli/webdriver.rs"]
 mod webdriver;
+#[path = "cli/webhooks.rs"]
+mod webhooks;
 
 use support::{Run, Server, TestDb, run};
 

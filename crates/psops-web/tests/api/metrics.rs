@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use psops_core::delivery::escalations::{EscalationStore, NewEscalation, Severity};
+use psops_core::delivery::escalations::{NewEscalation, Severity};
 use psops_core::store::WriteCtx;
 use psops_web::AppState;
 use time::{Duration, OffsetDateTime};

@@ -220,7 +220,9 @@ async fn requests_outside_the_document_are_refused_naming_the_field(app: TestApp
     // A body is an object: serde would read a patch from an array of its fields.
     let account = app.create("/api/v1/accounts", json!({"name": "Array Co"})).await;
     let url = format!("/api/v1/accounts/{}", account["id"]);
-    app.patch(&url, &json!([null, null]), "*").await.problem(422, "body", "type");
+    app.patch(&url, &json!([null, null]), "*")
+        .await
+        .problem(422, "body", "type");
     app.patch(&url, &json!({"name": "Array Co"}), "").await.expect(200);
     // Far outside their ranges the policy's numbers overflowed while being checked.
     let policy = json!({"weeks_per_year": i64::MAX - 1, "day_minutes": i64::MAX});
