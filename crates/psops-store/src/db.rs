@@ -502,6 +502,16 @@ impl Tx {
             Backend::Postgres => " FOR UPDATE",
         }
     }
+
+    /// ` FOR KEY SHARE` on PostgreSQL: the rows read are not deleted until this
+    /// transaction ends (rows inserted beside them may refer to them), while other
+    /// updates of them go on; nothing on SQLite, where the one writer holds the database.
+    pub fn for_key_share(&self) -> &'static str {
+        match self.backend() {
+            Backend::Sqlite => "",
+            Backend::Postgres => " FOR KEY SHARE",
+        }
+    }
 }
 
 /// The current time at the precision both databases keep (microseconds, UTC).

@@ -389,29 +389,36 @@ impl Db {
     /// Each record's label by id, twins told apart (see [`Stored::TWINS`]), kept for
     /// large sets.
     async fn labels<R: Stored>(&self, ids: &[Id<R>]) -> Result<Arc<HashMap<i64, String>>> {
-        let read = || async {
-            let found = Arc::new(names::<R>(&self.pools, ids).await?);
-            match R::TWINS {
-                Some(column) => self.told_apart::<R>(found, column).await,
-                None => Ok(found),
+        let read = |ids: &[Id<R>]| {
+            let ids = ids.to_vec();
+            async move {
+                let found = Arc::new(names::<R>(&self.pools, &ids).await?);
+                match R::TWINS {
+                    Some(column) => self.told_apart::<R>(found, column).await,
+                    None => Ok(found),
+                }
             }
         };
         if ids.len() < KEEP_MANY {
-            return read().await;
+            return read(ids).await;
         }
         // Whole-organisation reports name thousands of people at a time: kept until the
         // table (or, for a table without a count, the database) changes, under a hash
-        // of the ids, and served only for the same ids —
-        // with the twins told apart, which at 5,000 people are hundreds to look up.
+        // of the ids — sorted, so the same people asked for in any order (a hash map's)
+        // share it — and served only for the same ids, with the twins told apart, which
+        // at 5,000 people are hundreds to look up.
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
         let mut h = std::hash::DefaultHasher::new();
-        std::hash::Hash::hash(ids, &mut h);
+        std::hash::Hash::hash(&ids, &mut h);
         let key = format!("names|{}|{}|{:x}", R::TABLE, ids.len(), std::hash::Hasher::finish(&h));
-        let kept = async { Ok((ids.to_vec(), read().await?)) };
+        let kept = async { Ok((ids.clone(), read(&ids).await?)) };
         let (same, found) = self.kept_for::<R, _, _>(key, kept).await?;
         if same == ids {
             return Ok(found);
         }
-        read().await
+        read(&ids).await
     }
 
     /// Labels that more than one record shares get `column` in brackets. Which labels are

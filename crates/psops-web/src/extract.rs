@@ -74,9 +74,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 /// Every JSON body the API takes is an object; serde would also read a struct from an
 /// array of its fields in order (`[null, null]` as an empty patch), which no client means.
 fn object_body(raw: &[u8]) -> ApiResult<()> {
-    match serde_json::from_slice::<serde_json::Value>(raw) {
-        Ok(v) if !v.is_object() => Err(Error::invalid("body", Rule::Type, "the body must be a JSON object").into()),
-        _ => Ok(()),
+    // An object starts with `{`: only other bodies are parsed here, to tell JSON that is
+    // not an object (422) from JSON that is not JSON (400, said by the parse after).
+    match raw.iter().find(|b| !b.is_ascii_whitespace()) {
+        None | Some(b'{') => Ok(()),
+        Some(_) if serde_json::from_slice::<serde::de::IgnoredAny>(raw).is_ok() => {
+            Err(Error::invalid("body", Rule::Type, "the body must be a JSON object").into())
+        }
+        Some(_) => Ok(()),
     }
 }
 

@@ -105,7 +105,15 @@ async fn to_file(db: &Db, path: &Path) -> anyhow::Result<Summary> {
     let mut partial = path.as_os_str().to_owned();
     partial.push(".partial");
     let partial = PathBuf::from(partial);
-    let file = File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
+    // Readable by its owner only: a backup holds password and token hashes, sessions and
+    // webhook secrets, as the database does.
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
     let progress = Progress::bar("backing up", "rows");
     let taken = db.backup(BufWriter::with_capacity(BUFFER, file), tick(&progress)).await;
     progress.finish();

@@ -25,7 +25,7 @@ use crate::{config, stdout_line, table};
 
 /// How often `psops serve` looks for deliveries that are due.
 const TICK: Duration = Duration::from_secs(5);
-/// Deliveries claimed at a time: a node holds no more than it sends soon.
+/// Deliveries claimed at a time at most: a node holds no more than it sends soon.
 const BATCH: u32 = 20;
 
 /// How webhooks are delivered: timeout, retries, disabling.
@@ -73,6 +73,7 @@ impl WebhookArgs {
                 .into(),
             policy: self.policy(),
             node: crate::jobs::node(),
+            batch: batch_for(self.timeout),
         }
     }
 }
@@ -87,12 +88,22 @@ pub struct Tally {
     pub failed: usize,
 }
 
+/// Deliveries claimed at a time when each may take `timeout` seconds: a batch is sent
+/// within half the claim's life even if every receiver times out, so no other node takes
+/// a claim this node is still sending.
+fn batch_for(timeout: u64) -> u32 {
+    let half = psops_core::webhooks::CLAIM_TIMEOUT.whole_seconds().unsigned_abs() / 2;
+    u32::try_from(half / timeout.max(1)).unwrap_or(BATCH).clamp(1, BATCH)
+}
+
 /// Delivery as one node does it.
 pub struct Delivery {
     pub store: Arc<dyn WebhookStore>,
     pub agent: ureq::Agent,
     pub policy: WebhookPolicy,
     pub node: String,
+    /// Deliveries claimed at a time (see [`batch_for`]).
+    pub batch: u32,
 }
 
 /// POSTs a delivery's payload, signed now; what the receiver answered, or why it did not.
@@ -135,10 +146,11 @@ fn post(agent: &ureq::Agent, d: &DueDelivery) -> AttemptOutcome {
 impl Delivery {
     /// Sends every delivery due now, batch by batch. What fails waits for a later round.
     pub async fn round(&self) -> psops_core::Result<Tally> {
-        let now = OffsetDateTime::now_utc();
         let mut tally = Tally::default();
         loop {
-            let batch = self.store.claim_webhook_deliveries(&self.node, now, BATCH).await?;
+            // Each batch claimed at the time it is claimed: a claim's life runs from then.
+            let now = OffsetDateTime::now_utc();
+            let batch = self.store.claim_webhook_deliveries(&self.node, now, self.batch).await?;
             if batch.is_empty() {
                 return Ok(tally);
             }
@@ -405,5 +417,19 @@ async fn read_log(
                 &rows,
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_batch_is_sent_within_half_a_claim() {
+        for timeout in [1, 10, 30, 120] {
+            let batch = super::batch_for(timeout);
+            assert!(batch >= 1 && u64::from(batch) * timeout <= 150, "{timeout} s: {batch}");
+        }
+        assert_eq!(super::batch_for(1), 20);
+        assert_eq!(super::batch_for(10), 15);
+        assert_eq!(super::batch_for(120), 1);
     }
 }

@@ -20,6 +20,21 @@ use crate::finance::burn::planned_minutes;
 /// The most weeks a plan or a heatmap covers: a year.
 pub const MAX_WEEKS: usize = 53;
 
+/// The weeks asked for (`default` when none are), refused unless from 1 to
+/// [`MAX_WEEKS`]: the one check every staffing read of weeks makes.
+pub fn week_count(weeks: Option<usize>, default: usize) -> crate::Result<usize> {
+    let n = weeks.unwrap_or(default);
+    if (1..=MAX_WEEKS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(crate::Error::invalid(
+            "weeks",
+            crate::rule::Rule::Range,
+            format!("weeks must be from 1 to {MAX_WEEKS}"),
+        ))
+    }
+}
+
 /// One person's week.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]
 pub struct WeekLoad {
@@ -132,6 +147,20 @@ mod tests {
     use time::macros::date;
 
     use super::*;
+
+    #[test]
+    fn weeks_are_from_one_to_the_most() {
+        assert_eq!(week_count(None, 26).ok(), Some(26));
+        assert_eq!(week_count(Some(1), 26).ok(), Some(1));
+        assert_eq!(week_count(Some(MAX_WEEKS), 13).ok(), Some(MAX_WEEKS));
+        for bad in [0, MAX_WEEKS + 1] {
+            let Err(crate::Error::Invalid(e)) = week_count(Some(bad), 13) else {
+                panic!("{bad} weeks were let through");
+            };
+            assert_eq!((e[0].field.as_str(), e[0].rule), ("weeks", crate::rule::Rule::Range));
+            assert_eq!(e[0].message, "weeks must be from 1 to 53");
+        }
+    }
 
     #[test]
     fn free_subtracts_hard_and_soft_apart() {

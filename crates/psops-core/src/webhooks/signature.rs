@@ -65,7 +65,7 @@ pub fn verify(
     if tags.is_empty() {
         return Err(SignatureError::Malformed);
     }
-    if (now - timestamp).abs() > tolerance.whole_seconds() {
+    if now.abs_diff(timestamp) > tolerance.whole_seconds().unsigned_abs() {
         return Err(SignatureError::Stale);
     }
     let expected = mac(secret, timestamp, body);
@@ -112,6 +112,15 @@ mod tests {
         );
         assert_eq!(
             verify(SECRET, &header, BODY, now + 301, TOLERANCE),
+            Err(SignatureError::Stale)
+        );
+        // A hostile time is stale, not an overflow.
+        assert_eq!(
+            verify(SECRET, "t=-9223372036854775808,v1=00", BODY, now, TOLERANCE),
+            Err(SignatureError::Stale)
+        );
+        assert_eq!(
+            verify(SECRET, "t=9223372036854775807,v1=00", BODY, -now, TOLERANCE),
             Err(SignatureError::Stale)
         );
         // The time is signed: moving it breaks the signature.

@@ -9,10 +9,9 @@ pub(crate) mod suggest;
 mod weeks;
 
 use async_trait::async_trait;
+use psops_core::Result;
 use psops_core::people::PersonId;
 use psops_core::plan::{ResourceRequest, ResourceRequestId};
-use psops_core::rule::Rule;
-use psops_core::staffing::availability::MAX_WEEKS;
 use psops_core::staffing::forecast::UtilizationForecast;
 use psops_core::staffing::planner::{Proposal, Window};
 use psops_core::staffing::store::{
@@ -21,25 +20,9 @@ use psops_core::staffing::store::{
 };
 use psops_core::staffing::suggest::Suggestions;
 use psops_core::store::WriteCtx;
-use psops_core::{Error, Result};
 use time::Date;
 
 use crate::Db;
-
-/// The weeks asked for (`default` when none are), refused unless from 1 to
-/// [`MAX_WEEKS`]: the one check every staffing read of weeks makes.
-pub(crate) fn week_count(weeks: Option<usize>, default: usize) -> Result<usize> {
-    let n = weeks.unwrap_or(default);
-    if (1..=MAX_WEEKS).contains(&n) {
-        Ok(n)
-    } else {
-        Err(Error::invalid(
-            "weeks",
-            Rule::Range,
-            format!("weeks must be from 1 to {MAX_WEEKS}"),
-        ))
-    }
-}
 
 #[async_trait]
 impl StaffingStore for Db {
@@ -77,24 +60,5 @@ impl StaffingStore for Db {
 
     async fn requests(&self, q: &RequestsQuery) -> Result<Requests> {
         outlook::requests(self, q).await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weeks_are_from_one_to_the_most() {
-        assert_eq!(week_count(None, 26).ok(), Some(26));
-        assert_eq!(week_count(Some(1), 26).ok(), Some(1));
-        assert_eq!(week_count(Some(MAX_WEEKS), 13).ok(), Some(MAX_WEEKS));
-        for bad in [0, MAX_WEEKS + 1] {
-            let Err(Error::Invalid(e)) = week_count(Some(bad), 13) else {
-                panic!("{bad} weeks were let through");
-            };
-            assert_eq!((e[0].field.as_str(), e[0].rule), ("weeks", Rule::Range));
-            assert_eq!(e[0].message, "weeks must be from 1 to 53");
-        }
     }
 }

@@ -5,7 +5,7 @@ use psops_core::code::Code;
 use psops_core::people::{Person, PersonId};
 use psops_core::plan::{Booking, ResourceRequest};
 use psops_core::reporting::UtilizationFilter;
-use psops_core::staffing::availability::{weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::availability::{week_count, weekly_minutes, weeks as weeks_of};
 use psops_core::staffing::forecast::{Booked, ForecastGroup, UtilizationForecast, forecast};
 use psops_core::staffing::store::{
     BookingLine, ForecastQuery, PersonBookings, RequestOrder, RequestRow, RequestView, Requests, RequestsQuery,
@@ -22,7 +22,7 @@ use crate::record::Stored;
 const FORECAST_WEEKS: usize = 13;
 
 pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date) -> Result<UtilizationForecast> {
-    let weeks = weeks_of(q.from.unwrap_or(today), super::week_count(q.weeks, FORECAST_WEEKS)?);
+    let weeks = weeks_of(q.from.unwrap_or(today), week_count(q.weeks, FORECAST_WEEKS)?);
     let filter = UtilizationFilter {
         function: q.function,
         region: q.region.clone(),
@@ -31,9 +31,7 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
     let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
     rows.retain(|_, r| r.partner_id.is_none());
     super::weeks::bookings(db, &weeks, &mut rows).await?;
-    // In order: thousands of names are kept under the hash of the ids asked for.
-    let mut ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
-    ids.sort_unstable();
+    let ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
     let names = RecordStore::<Person>::names(db, &ids).await?;
     let settings = crate::org::load(&mut &db.pools).await?;
     let base = crate::capacity_rules::base(&mut &db.pools).await?;
@@ -90,7 +88,7 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
 
 pub(crate) async fn bookings_of(db: &Db, person: PersonId, from: Date, count: usize) -> Result<PersonBookings> {
     let who: Person = db.get(person).await?;
-    let weeks = weeks_of(from, super::week_count(Some(count), count)?);
+    let weeks = weeks_of(from, week_count(Some(count), count)?);
     let (Some(first), Some(last)) = (weeks.first().copied(), weeks.last().copied()) else {
         return Err(Error::Internal("a count of weeks from 1 on gave none".into()));
     };

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use psops_core::code::Code;
 use psops_core::dates::DateRange;
 use psops_core::reporting::UtilizationFilter;
-use psops_core::staffing::availability::{weekly_minutes, weeks as weeks_of};
+use psops_core::staffing::availability::{week_count, weekly_minutes, weeks as weeks_of};
 use psops_core::staffing::store::{Availability, AvailabilityQuery, OpenRequest, PersonWeeks};
 use psops_core::{Id, Result};
 use time::Date;
@@ -20,7 +20,7 @@ const MAP_WEEKS: usize = 26;
 const OPEN_LISTED: usize = 50;
 
 pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) -> Result<Availability> {
-    let weeks = weeks_of(q.from.unwrap_or(today), super::week_count(q.weeks, MAP_WEEKS)?);
+    let weeks = weeks_of(q.from.unwrap_or(today), week_count(q.weeks, MAP_WEEKS)?);
     let filter = UtilizationFilter {
         function: q.function,
         region: q.region.clone(),
@@ -45,9 +45,7 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
     if q.conflicts_only {
         rows.retain(|_, r| r.weeks.iter().any(|w| w.conflict()));
     }
-    // In order: thousands of names are kept under the hash of the ids asked for.
-    let mut ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
-    ids.sort_unstable();
+    let ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
     let names = psops_core::store::RecordStore::<psops_core::people::Person>::names(db, &ids).await?;
     let mut people: Vec<PersonWeeks> = rows
         .into_iter()

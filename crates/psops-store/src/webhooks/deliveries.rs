@@ -222,6 +222,19 @@ async fn audit(tx: &mut Tx, ctx: &WriteCtx, before: Option<&Delivery>, after: &D
     .await
 }
 
+/// Refuses to queue a try for a disabled subscription: deliveries of disabled ones are
+/// never claimed, so it would wait unsent until someone enabled it again.
+fn sendable(active: bool) -> Result<()> {
+    if active {
+        return Ok(());
+    }
+    Err(Error::conflict(
+        "active",
+        Rule::InvalidTransition,
+        "the subscription is disabled: enable it (PATCH active: true) before sending to it",
+    ))
+}
+
 pub(super) async fn redeliver(pools: &Pools, ctx: &WriteCtx, id: DeliveryId, now: OffsetDateTime) -> Result<Delivery> {
     let mut tx = pools.begin().await?;
     let lock = sql(format!(
@@ -245,6 +258,8 @@ pub(super) async fn redeliver(pools: &Pools, ctx: &WriteCtx, id: DeliveryId, now
             ),
         ));
     }
+    let subscription = super::subscriptions::locked(&mut tx, before.subscription_id).await?;
+    sendable(subscription.active)?;
     let q = sql(
         "UPDATE webhook_deliveries SET status = 'queued', attempts = 0, next_try_at = $1, last_error = NULL, \
          claimed_by = NULL, claimed_at = NULL WHERE id = $2",
@@ -263,6 +278,7 @@ pub(super) async fn redeliver(pools: &Pools, ctx: &WriteCtx, id: DeliveryId, now
 pub(super) async fn ping(pools: &Pools, ctx: &WriteCtx, id: SubscriptionId) -> Result<Delivery> {
     let mut tx = pools.begin().await?;
     let subscription = super::subscriptions::locked(&mut tx, id).await?;
+    sendable(subscription.active)?;
     let data = serde_json::json!({ "subscription_id": subscription.id, "url": subscription.url });
     let ids = super::emit::queue(&mut tx, EventKind::Ping, data, &[id.get()]).await?;
     let delivery = in_tx(&mut tx, DeliveryId::new(ids[0]))

@@ -387,6 +387,13 @@ async fn webhook_failures_back_off_give_up_and_disable(db: &Db) {
         .await
         .unwrap();
     assert_eq!(all_deliveries(db).await.len(), 2, "nor does it get new ones");
+    // Nor is a ping or a redelivery queued for it, where it would wait unsent.
+    let refused = db.ping_webhook(&ctx(), id).await.unwrap_err();
+    assert!(
+        matches!(&refused, psops_core::Error::Conflict(f) if f.field == "active"),
+        "{refused:?}"
+    );
+    assert_eq!(all_deliveries(db).await.len(), 2);
 
     // Enabled again, it counts afresh and its waiting delivery goes out.
     let on = SubscriptionPatch {

@@ -1,6 +1,7 @@
 //! `/api/v1/webhooks` and `/api/v1/webhook-deliveries` as an administrator uses them: a
 //! URL that is not http(s) is refused naming the field; the secret is answered once, on
-//! create; a ping waits in the delivery log; a waiting delivery is not sent again; every
+//! create; a ping to a disabled subscription is refused, one to an enabled one waits in the
+//! delivery log; a waiting delivery is not sent again; every
 //! change of a subscription is in the audit log, never with its secret.
 
 use axum::http::Method;
@@ -59,11 +60,17 @@ async fn webhooks_are_managed_by_administrators_through_the_api(app: TestApp) {
         .expect(200);
     assert_eq!(changed.body["events"], json!(["escalation_opened"]));
     assert_eq!(changed.body["active"], json!(false));
-
-    let ping = app
-        .call(Method::POST, &format!("/api/v1/webhooks/{id}/ping"), None, &[])
+    // A disabled subscription is not sent to: a ping would wait unsent.
+    let ping_path = format!("/api/v1/webhooks/{id}/ping");
+    app.call(Method::POST, &ping_path, None, &[])
+        .await
+        .problem(409, "active", "invalid_transition");
+    let enabled = Some(json!({"active": true}));
+    app.call(Method::PATCH, &format!("/api/v1/webhooks/{id}"), enabled.as_ref(), &[])
         .await
         .expect(200);
+
+    let ping = app.call(Method::POST, &ping_path, None, &[]).await.expect(200);
     assert_eq!(
         (&ping.body["event"], &ping.body["status"]),
         (&json!("ping"), &json!("queued"))
@@ -104,7 +111,7 @@ async fn webhooks_are_managed_by_administrators_through_the_api(app: TestApp) {
         .filter_map(|e| e["action"].as_str())
         .collect();
     actions.sort_unstable();
-    assert_eq!(actions, ["create", "delete", "update"]);
+    assert_eq!(actions, ["create", "delete", "update", "update"]);
     assert!(!audit.text.contains("whsec_"), "no secret in the audit log");
     let pinged = app.get("/api/v1/audit?entity=webhook_delivery").await.expect(200);
     assert_eq!(pinged.body["items"].as_array().map(Vec::len), Some(1), "the ping");

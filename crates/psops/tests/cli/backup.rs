@@ -85,6 +85,13 @@ fn backup_story(source: &TestDb, targets: Vec<TestDb>) {
         taken.stderr
     );
     assert!(!std::path::Path::new(&format!("{file}.partial")).exists());
+    // Its owner's only: a backup holds hashes, sessions and webhook secrets.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).expect("backup file").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{mode:o}");
+    }
     assert!(made > 0, "writes went on");
     // The server is still up and answers.
     assert_eq!(server.get("/healthz", None).status, 200);
