@@ -79,6 +79,9 @@ BEYOND_THE_SCHEMA = {
     "one_report_per_week",
     "below_pass_mark",
     "idempotency_key",
+    # An Idempotency-Key already used for another request (schemathesis reuses its
+    # examples' keys across bodies).
+    "reused",
     # Several fields together.
     "after_start",
     "before_request",
@@ -95,6 +98,9 @@ BEYOND_THE_SCHEMA = {
     "internal_not_billable",
     "summary_lines",
     "day_limit",
+    # The clock: a day or time judged against now (a token expires after it, a month is
+    # closed once it is over).
+    "future",
     # A value only psops issues: a page's `next_cursor`.
     "cursor",
     # A file's or a CSV's content.

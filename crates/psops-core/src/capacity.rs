@@ -105,20 +105,29 @@ impl BillableTargets {
 #[schema(as = CapacityPolicy)]
 pub struct CapacityRules {
     /// Minutes in a working day (handbook: 8 h).
+    #[schema(minimum = 1, maximum = 1440)]
     pub day_minutes: i64,
     /// Working days in a week, Monday onwards (handbook: 5).
+    #[schema(minimum = 1, maximum = 7)]
     pub week_days: i64,
     /// Weeks in a year (handbook: 52).
+    #[schema(minimum = 1, maximum = 53)]
     pub weeks_per_year: i64,
+    #[schema(minimum = 0, maximum = 366)]
     pub holiday_days: i64,
+    #[schema(minimum = 0, maximum = 366)]
     pub pto_days: i64,
+    #[schema(minimum = 0, maximum = 366)]
     pub friends_family_days: i64,
     /// Summit / sales kick-off days (handbook: 5).
+    #[schema(minimum = 0, maximum = 366)]
     pub summit_days: i64,
     pub billable_targets: BillableTargets,
     /// Long-term gross-margin target in basis points (handbook: 30 %).
+    #[schema(minimum = -10000, maximum = 10000)]
     pub margin_target_bp: i64,
     /// Month (1–12) in which the fiscal year starts; capacity quarters follow it.
+    #[schema(minimum = 1, maximum = 12)]
     pub fiscal_year_start_month: u8,
 }
 

@@ -236,6 +236,7 @@ pub struct ResourceRequestFields {
     pub time_zone: Option<String>,
     /// At most this many hours between a candidate's time zone and `time_zone` (0–12).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 12)]
     pub max_hours_apart: Option<i64>,
     /// The weekly load; when absent the minutes are spread evenly over the dates' weekdays.
     #[serde(default)]
@@ -243,6 +244,7 @@ pub struct ResourceRequestFields {
     pub minutes_per_week: Option<Minutes>,
     /// 1 (most urgent) to 5; the optimizer weighs fit by it.
     #[serde(default = "middle_priority")]
+    #[schema(minimum = 1, maximum = 5)]
     pub priority: i64,
     /// Who it is booked to: a soft request held by someone is their soft booking; a hard
     /// one is filled by an assignment to them. Set by booking, not by editing.
@@ -400,6 +402,7 @@ pub struct ResourceRequestPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub minutes_per_week: Option<Option<Minutes>>,
+    #[schema(minimum = 1, maximum = 5)]
     pub priority: Option<i64>,
 }
 
@@ -441,6 +444,7 @@ pub struct ChecklistItemFields {
     #[schema(value_type = i64)]
     pub project_id: ProjectId,
     /// Its place in the list, from 1.
+    #[schema(minimum = 1, maximum = 10000)]
     pub position: i64,
     pub item: String,
     #[serde(default)]
@@ -472,6 +476,7 @@ pub struct ChecklistItem {
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItemPatch {
+    #[schema(minimum = 1, maximum = 10000)]
     pub position: Option<i64>,
     pub item: Option<String>,
     pub done: Option<bool>,

@@ -94,6 +94,7 @@ pub const WEEKDAYS: [&str; 7] = [
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
     pub rounding_step_minutes: Option<i64>,
+    #[schema(minimum = 1, maximum = 12)]
     pub fiscal_year_start_month: Option<u8>,
     pub default_currency: Option<Currency>,
     pub timesheet_due_weekday: Option<String>,

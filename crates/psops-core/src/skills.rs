@@ -23,6 +23,7 @@ pub struct PersonSkillFields {
     /// The skill, e.g. "GitLab CI"; one line per skill and person, compared without case.
     pub skill: String,
     /// 1 (aware) to 5 (expert).
+    #[schema(minimum = 1, maximum = 5)]
     pub level: i64,
     /// They want to grow in it: staffing prefers them for work that needs it.
     #[serde(default)]
@@ -56,6 +57,7 @@ pub struct PersonSkill {
 #[serde(deny_unknown_fields)]
 pub struct PersonSkillPatch {
     pub skill: Option<String>,
+    #[schema(minimum = 1, maximum = 5)]
     pub level: Option<i64>,
     pub growth: Option<bool>,
 }

@@ -41,7 +41,10 @@ pub struct Holiday {
     /// absent for a whole day. Scaled by FTE like the day itself.
     #[serde(default)]
     pub minutes: Option<Minutes>,
+    // Required (a holiday without a name is refused); the default only lets the
+    // validator say so, naming the field, instead of a parse error.
     #[serde(default)]
+    #[schema(required = true)]
     pub name: String,
 }
 

@@ -108,7 +108,25 @@ pub struct RulesOverride {
     #[serde(default)]
     #[schema(value_type = Option<String>, format = Date)]
     pub effective_to: Option<Date>,
+    #[serde(deserialize_with = "object_only")]
     pub changes: RulesChanges,
+}
+
+/// `changes` is read from an object only: serde would also take a struct from an array
+/// of its fields in order (`[null, null]` as no changes), which the document does not
+/// allow and no client means.
+fn object_only<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<RulesChanges, D::Error> {
+    struct Object;
+    impl<'de> serde::de::Visitor<'de> for Object {
+        type Value = RulesChanges;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of policy changes")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<RulesChanges, A::Error> {
+            RulesChanges::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(Object)
 }
 
 impl RulesOverride {

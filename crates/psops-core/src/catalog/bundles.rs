@@ -24,6 +24,7 @@ pub struct BundleFields {
     #[serde(default)]
     pub description: Option<String>,
     /// The offerings suggested, in the order they are usually delivered.
+    #[schema(min_items = 1)]
     pub offering_ids: Vec<OfferingId>,
 }
 
@@ -69,6 +70,7 @@ pub struct BundlePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub description: Option<Option<String>>,
+    #[schema(min_items = 1)]
     pub offering_ids: Option<Vec<OfferingId>>,
 }
 

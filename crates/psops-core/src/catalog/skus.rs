@@ -96,11 +96,13 @@ pub struct SkuFields {
     pub block_minutes: Option<Minutes>,
     /// The term of a dedicated engineer in months: set for `dedicated_term` only.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 60)]
     pub term_months: Option<i32>,
     /// The currency of the SKU's list prices.
     pub currency: Currency,
     /// The learners or seats one unit includes (handbook: 12 a class).
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 10000)]
     pub seat_limit: Option<i32>,
     /// The SKU that sells a seat beyond the limit.
     #[serde(default)]

@@ -54,6 +54,7 @@ pub struct WrittenInput {
     pub learner_id: LearnerId,
     pub taken_on: Date,
     /// Out of 100.
+    #[schema(minimum = 0, maximum = 100)]
     pub score: i64,
 }
 

@@ -82,16 +82,20 @@ pub struct CertificationFields {
     #[schema(value_type = Option<i64>)]
     pub course_id: Option<crate::education::courses::CourseId>,
     /// The score out of 100 the written assessment needs.
+    #[schema(minimum = 1, maximum = 100)]
     pub written_pass_mark: i64,
     /// The rubric score out of 100 the hands-on lab needs.
+    #[schema(minimum = 1, maximum = 100)]
     pub lab_pass_mark: i64,
     /// Attempts a learner gets; the settings' when absent.
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 20)]
     pub max_attempts: Option<i64>,
     /// Days between a failed assessment and the next attempt; the settings' when absent.
     #[serde(default)]
     pub retake_wait_days: Option<i64>,
     /// Months a certificate stays valid from its issue date.
+    #[schema(minimum = 1, maximum = 120)]
     pub validity_months: i64,
     #[serde(default)]
     pub description: Option<String>,
@@ -188,7 +192,9 @@ pub struct CertificationPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub course_id: Option<Option<crate::education::courses::CourseId>>,
+    #[schema(minimum = 1, maximum = 100)]
     pub written_pass_mark: Option<i64>,
+    #[schema(minimum = 1, maximum = 100)]
     pub lab_pass_mark: Option<i64>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
@@ -196,6 +202,7 @@ pub struct CertificationPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]
     pub retake_wait_days: Option<Option<i64>>,
+    #[schema(minimum = 1, maximum = 120)]
     pub validity_months: Option<i64>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

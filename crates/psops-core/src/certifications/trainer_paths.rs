@@ -133,6 +133,7 @@ pub struct CandidacyFields {
     #[serde(default)]
     pub dry_run_on: Option<Date>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 600)]
     pub dry_run_minutes: Option<i64>,
     /// Channel-partner path: months of training others.
     #[serde(default)]

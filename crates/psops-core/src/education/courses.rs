@@ -87,6 +87,7 @@ pub struct CourseFields {
     #[serde(default)]
     pub outline: Option<String>,
     /// How many days one class of it runs.
+    #[schema(minimum = 1, maximum = 30)]
     pub duration_days: i32,
 }
 
@@ -154,6 +155,7 @@ pub struct CoursePatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub outline: Option<Option<String>>,
+    #[schema(minimum = 1, maximum = 30)]
     pub duration_days: Option<i32>,
 }
 

@@ -20,8 +20,8 @@ use crate::{Currency, Money, Result};
 
 macro_rules! code_enum {
     ($(#[$m:meta])* $name:ident, $field:literal { $($(#[$vm:meta])* $v:ident),* $(,)? }) => {
-        $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        $(#[$m])*
         #[serde(rename_all = "snake_case")]
         #[derive(strum::IntoStaticStr, strum::EnumString, strum::VariantArray)]
         #[strum(serialize_all = "snake_case")]
@@ -34,6 +34,9 @@ macro_rules! code_enum {
 
 code_enum!(
     /// What a line counts: money earned or money spent.
+    // Named apart from an invoice's `LineKind` in the API document, which would
+    // otherwise hold one schema for both.
+    #[schema(as = LedgerLineKind)]
     LineKind, "kind" { Revenue, Cost }
 );
 code_enum!(

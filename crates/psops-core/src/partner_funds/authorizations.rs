@@ -37,6 +37,7 @@ pub struct WorkAuthorizationFields {
     #[serde(default)]
     pub background_checks_on: Option<Date>,
     /// The hourly rate paid per role, each at most the prime SOW's rate for that role.
+    #[schema(min_items = 1)]
     pub rates: Vec<PartnerRate>,
     #[serde(default)]
     pub billing_terms: Option<String>,
@@ -127,6 +128,7 @@ pub struct WorkAuthorizationPatch {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Date>)]
     pub background_checks_on: Option<Option<Date>>,
+    #[schema(min_items = 1)]
     pub rates: Option<Vec<PartnerRate>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

@@ -47,6 +47,7 @@ pub struct PrimeSowFields {
     pub funds: Money,
     /// The hourly rate paid per role, in the funds' currency: the ceiling of every work
     /// authorization's rate for that role.
+    #[schema(min_items = 1)]
     pub rates: Vec<PartnerRate>,
     pub start_date: Date,
     /// The last day, inclusive.
@@ -98,6 +99,7 @@ pub struct PrimeSow {
 pub struct PrimeSowPatch {
     pub name: Option<String>,
     pub funds: Option<Money>,
+    #[schema(min_items = 1)]
     pub rates: Option<Vec<PartnerRate>>,
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,

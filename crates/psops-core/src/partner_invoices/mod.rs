@@ -80,6 +80,7 @@ pub struct PartnerInvoiceFields {
     /// The day it reached the company.
     pub received_on: Date,
     pub currency: Currency,
+    #[schema(min_items = 1)]
     pub lines: Vec<PartnerInvoiceLine>,
     #[serde(default)]
     pub notes: Option<String>,
@@ -220,6 +221,7 @@ pub struct PartnerInvoicePatch {
     pub month: Option<Month>,
     pub received_on: Option<Date>,
     pub currency: Option<Currency>,
+    #[schema(min_items = 1)]
     pub lines: Option<Vec<PartnerInvoiceLine>>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]

@@ -35,6 +35,7 @@ pub struct EstimateFields {
     pub region: String,
     /// Prices and rates are those in force on this day.
     pub price_date: Date,
+    #[schema(min_items = 1)]
     pub lines: Vec<LineInput>,
     /// Travel and expenses, priced apart from the services.
     #[serde(default)]

@@ -85,6 +85,7 @@ pub struct SowFields {
     #[serde(default)]
     pub milestones: Vec<MilestoneTerm>,
     /// Business days after a sign-off request before a milestone counts as accepted.
+    #[schema(minimum = 1, maximum = 60)]
     pub passive_acceptance_days: i64,
     #[serde(default)]
     pub minimum_minutes_per_week: Option<Minutes>,

@@ -54,6 +54,7 @@ pub struct NewSubscription {
     #[serde(default)]
     pub description: Option<String>,
     /// At least one event kind (not `ping`, which goes to one subscription on request).
+    #[schema(min_items = 1)]
     pub events: Vec<EventKind>,
     /// Receives events at once (the default) or only once enabled.
     #[serde(default = "yes")]
@@ -72,6 +73,7 @@ pub struct SubscriptionPatch {
     pub url: Option<String>,
     /// A new description; an empty one removes it.
     pub description: Option<String>,
+    #[schema(min_items = 1)]
     pub events: Option<Vec<EventKind>>,
     pub active: Option<bool>,
 }

@@ -274,7 +274,7 @@ async fn revoke_certificate(
 #[into_params(parameter_in = Query)]
 struct ReportQuery {
     /// How many days ahead the expiring list looks (1–730); 90 when absent.
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 730)]
     days: Option<String>,
 }
 

@@ -97,9 +97,11 @@ pub fn make_exact(doc: &mut Value) {
     }
     // The bounds are what psops takes: parameters and request bodies (and the schemas
     // they refer to), not answers, which may name a period's edge beyond them.
-    for name in request_schemas(doc) {
+    let requests = request_schemas(doc);
+    for name in &requests {
         bound_values(&mut doc["components"]["schemas"][name.as_str()]);
     }
+    state_request_rules(doc, &requests);
     if let Some(paths) = doc["paths"].as_object_mut() {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for op in item.values_mut() {
@@ -156,6 +158,62 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
         }
     }
     seen
+}
+
+/// What the validators take as a required text (`Checks::text`): something left once
+/// the blanks Rust's `trim` cuts are cut. The class lists those blanks (Unicode's
+/// White_Space) rather than `\s`, whose meaning differs between regex dialects.
+const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+/// A request's required texts must not be blank: every free string (no format, pattern
+/// or enum) a request schema requires, and the same property of its `…Patch`, which the
+/// server merges into the `…Fields` and checks alike. Stated here, once, as
+/// `minLength: 1` and a pattern. And the ids a request names are 1 or more.
+fn state_request_rules(doc: &mut Value, requests: &BTreeSet<String>) {
+    let schemas = doc["components"]["schemas"].clone();
+    let required = |schema: &Value, name: &str| {
+        schema["required"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|n| n == name))
+    };
+    for name in requests {
+        let fields = name
+            .strip_suffix("Patch")
+            .map(|base| &schemas[format!("{base}Fields").as_str()]);
+        // `get_mut`, not indexing, which would add a null `properties` where none is.
+        let Some(properties) = doc["components"]["schemas"]
+            .get_mut(name.as_str())
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (property, schema) in properties.iter_mut() {
+            let own = required(&schemas[name.as_str()], property);
+            let merged = fields.is_some_and(|f| required(f, property));
+            if (own || merged) && empty_fits(schema) {
+                schema["minLength"] = json!(1);
+                schema["pattern"] = json!(NOT_BLANK);
+            }
+            // No object has an id of 0 or below, as in paths and filters.
+            if property == "id" || property.ends_with("_id") {
+                bound_id(schema);
+            } else if let Some(items) = schema.get_mut("items").filter(|_| property.ends_with("_ids")) {
+                bound_id(items);
+            }
+        }
+    }
+}
+
+/// An integer id (or a nullable one) is 1 or more.
+fn bound_id(schema: &mut Value) {
+    let integer = schema["type"] == "integer"
+        || schema["type"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().any(|t| t == "integer"));
+    if integer {
+        schema["minimum"] = json!(1);
+    }
 }
 
 fn resolve<'a>(schema: &'a Value, schemas: &'a Value) -> &'a Value {
@@ -412,6 +470,34 @@ mod tests {
         assert!(IsoWeek::from_str("2026-W53").is_ok());
         assert!(IsoWeek::from_str("2025-W53").is_err());
         assert!(!pattern.contains("1899") && !pattern.contains("2201"));
+    }
+
+    #[test]
+    fn required_texts_of_requests_are_stated_non_blank() {
+        let doc = crate::api::openapi();
+        let schemas = &doc["components"]["schemas"];
+        // Required in the fields, and so in the patch that is merged into them.
+        for (schema, property) in [
+            ("AccountFields", "name"),
+            ("AccountPatch", "name"),
+            ("NewTokenBody", "name"),
+        ] {
+            let p = &schemas[schema]["properties"][property];
+            assert_eq!(p["minLength"], 1, "{schema}.{property}: {p}");
+            assert_eq!(p["pattern"], NOT_BLANK, "{schema}.{property}: {p}");
+        }
+        // Optional texts may be blank; answers are not requests.
+        assert!(
+            schemas["AccountFields"]["properties"]["industry"]
+                .get("pattern")
+                .is_none()
+        );
+        assert!(schemas["Problem"]["properties"]["title"].get("pattern").is_none());
+        // Schemas without properties (enums, newtypes) are left as they are.
+        for (name, schema) in schemas.as_object().expect("schemas") {
+            assert!(!schema.get("properties").is_some_and(Value::is_null), "{name}");
+        }
+        assert_eq!(schemas["EnrolmentFields"]["properties"]["class_id"]["minimum"], 1);
     }
 
     #[test]

@@ -7,9 +7,10 @@
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
+use psops_core::dates::LATEST;
 use psops_core::error::Thing;
 use psops_core::finance::Month;
-use psops_core::finance::forecast::{Forecast, MAX_MONTHS};
+use psops_core::finance::forecast::{Forecast, MAX_MONTHS, last_month};
 use psops_core::finance::forecast_accuracy::Accuracy;
 use psops_core::finance::forecast_store::{SNAPSHOT_MONTHS, Snapshot};
 use psops_core::page::Page;
@@ -73,10 +74,27 @@ pub fn span(p: &mut Params, from: Option<String>, months: Option<String>) -> (Mo
         },
         None => Some(SNAPSHOT_MONTHS),
     };
-    (
+    let (from, months) = (
         from.unwrap_or(Month::of(OffsetDateTime::now_utc().date())),
         months.unwrap_or(SNAPSHOT_MONTHS),
-    )
+    );
+    if let Err(Error::Invalid(errors)) = ends_in_bounds(from, months) {
+        errors.into_iter().for_each(|e| p.add(&e.field, e.rule, e.message));
+    }
+    (from, months)
+}
+
+/// A forecast's months end by 2200-12, the last month psops works in: every month it
+/// answers with is one the document says a month can be.
+fn ends_in_bounds(from: Month, months: u32) -> Result<()> {
+    if last_month(from, months).last() <= LATEST {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        "months",
+        Rule::DateBounds,
+        format!("a forecast from {from} ends by 2200-12, the last month psops works in: ask for fewer months"),
+    ))
 }
 
 /// The forecast by month, billing type and offering, in the reporting currency: revenue
@@ -127,6 +145,7 @@ pub struct SnapshotRequest {
     #[serde(default)]
     pub from: Option<Month>,
     #[serde(default)]
+    #[schema(minimum = 1, maximum = 24)]
     pub months: Option<u32>,
 }
 
@@ -143,6 +162,7 @@ async fn keep_snapshot(State(st): State<AppState>, w: Writer, body: Body<Snapsho
     psops_core::finance::forecast::check_months(months)?;
     let now = OffsetDateTime::now_utc();
     let from = req.from.unwrap_or(Month::of(now.date()));
+    ends_in_bounds(from, months)?;
     let kept = st.store.snapshot_forecast(&w.ctx(grant), from, months, now).await?;
     let mut res = respond::record(&kept)?;
     *res.status_mut() = axum::http::StatusCode::CREATED;

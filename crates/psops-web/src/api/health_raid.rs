@@ -59,10 +59,10 @@ struct HealthQuery {
     #[param(value_type = i64, required = true)]
     project_id: Option<String>,
     /// The first week, e.g. `2026-W01`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = r"^\d{4}-W\d{2}$")]
     from: Option<String>,
     /// The last week.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = r"^\d{4}-W\d{2}$")]
     to: Option<String>,
 }
 
@@ -187,10 +187,10 @@ mod raid {
         #[param(value_type = i64, required = true)]
         project_id: Option<String>,
         /// risk, action, issue or decision.
-        #[param(value_type = Option<String>)]
+        #[param(value_type = Option<String>, pattern = "^(risk|action|issue|decision)$")]
         kind: Option<String>,
         /// open or closed.
-        #[param(value_type = Option<String>)]
+        #[param(value_type = Option<String>, pattern = "^(open|closed)$")]
         status: Option<String>,
         /// `true` for escalated items only, `false` for the others.
         #[param(value_type = Option<bool>)]

@@ -47,6 +47,7 @@ const EXPORT_PAGE: u32 = 2000;
 struct ImportQuery {
     /// `harvest`, `toggl`, `kimai`, `clockify`, `kantata`, `psops`, or `auto` (the default:
     /// recognised from the header row).
+    #[param(pattern = "^(harvest|toggl|kimai|clockify|kantata|psops|auto)$")]
     format: Option<String>,
     /// `true`: check every row, write nothing.
     #[param(value_type = Option<bool>)]
@@ -55,6 +56,7 @@ struct ImportQuery {
     #[param(value_type = Option<bool>)]
     create_missing: Option<String>,
     /// `day-first` or `month-first`, for dates written `a/b/yyyy`.
+    #[param(pattern = "^(day-first|month-first|day_first|month_first)$")]
     date_order: Option<String>,
 }
 
@@ -164,6 +166,7 @@ async fn import_time(
 #[into_params(parameter_in = Query)]
 struct ExportQuery {
     /// `psops` (the default), `kimai` or `harvest`.
+    #[param(pattern = "^(psops|kimai|harvest)$")]
     format: Option<String>,
     /// Entries on or after this date (YYYY-MM-DD).
     #[param(value_type = Option<String>, format = Date)]

@@ -8,6 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use psops_core::Money;
+use psops_core::fiscal::FiscalQuarter;
 use psops_core::page::Page;
 use psops_core::people::PersonId;
 use psops_core::policy::{Action, Resource, Subject};
@@ -246,7 +247,7 @@ struct OpportunitiesQuery {
     /// `true`: only open records (not closed won or lost); `false`: only closed ones.
     #[param(value_type = Option<bool>)]
     open: Option<String>,
-    /// The fiscal quarter closed in, e.g. `FY2026 Q3`.
+    /// The fiscal quarter closed in, e.g. `FY2026-Q3` (or `2026-Q3`).
     closed_quarter: Option<String>,
     /// The CRM's id, any case.
     crm_id: Option<String>,
@@ -274,7 +275,11 @@ async fn list_opportunities(
         segment: p.code("segment", q.segment),
         state: p.code("state", q.state),
         open: p.flag("open", q.open),
-        closed_quarter: p.text(q.closed_quarter),
+        // Stored as pages write it (`FY2026 Q3`); taken as the document says (`FY2026-Q3`).
+        closed_quarter: p
+            .text(q.closed_quarter)
+            .and_then(|v| p.keep("closed_quarter", v.parse::<FiscalQuarter>()))
+            .map(|fq| fq.label()),
         crm_id: p.text(q.crm_id),
         q: p.text(q.q),
         visible_to: visible(&s),

@@ -62,6 +62,7 @@ struct UtilizationQuery {
     #[param(value_type = Option<i64>)]
     partner_id: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     format: Option<String>,
 }
 
@@ -206,6 +207,7 @@ struct CapacityQuery {
     #[param(value_type = Option<String>, format = Date)]
     on: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     format: Option<String>,
 }
 
@@ -274,6 +276,7 @@ struct ComplianceQuery {
     #[param(value_type = Option<String>, format = Date)]
     as_of: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(pattern = "^(json|csv)$")]
     format: Option<String>,
 }
 

@@ -160,7 +160,7 @@ async fn sow_steps(State(st): State<AppState>, Caller(s): Caller, IdPath(id): Id
 #[into_params(parameter_in = Query)]
 struct DiffQuery {
     /// The id of another revision of the same SOW number.
-    #[param(value_type = i64)]
+    #[param(value_type = i64, minimum = 1)]
     from: Option<String>,
 }
 
