@@ -9,6 +9,8 @@ mod support;
 mod audit;
 #[path = "cli/backup.rs"]
 mod backup;
+#[path = "cli/balancer.rs"]
+mod balancer;
 #[path = "cli/browser.rs"]
 mod browser;
 #[path = "cli/browser_catalog.rs"]

@@ -196,8 +196,14 @@ impl Server {
     /// Starts `psops serve --bind 127.0.0.1:0` with extra env vars and waits for the
     /// address it prints.
     pub fn start(db: &TestDb, env: &[(&str, &str)]) -> Server {
+        Server::start_on(db, env, "127.0.0.1:0")
+    }
+
+    /// Starts `psops serve --bind BIND`: a node restarted on the port a load balancer
+    /// already sends to.
+    pub fn start_on(db: &TestDb, env: &[(&str, &str)], bind: &str) -> Server {
         let mut cmd = psops(db);
-        cmd.args(["serve", "--bind", "127.0.0.1:0"])
+        cmd.args(["serve", "--bind", bind])
             .env("PSOPS_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

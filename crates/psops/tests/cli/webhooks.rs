@@ -13,13 +13,13 @@ use crate::support::{TestDb, run};
 
 /// One request the receiver got: its headers (names lowercased) and body.
 #[derive(Debug, Clone)]
-struct Received {
+pub(crate) struct Received {
     headers: Vec<(String, String)>,
     body: String,
 }
 
 impl Received {
-    fn header(&self, name: &str) -> &str {
+    pub(crate) fn header(&self, name: &str) -> &str {
         let name = name.to_ascii_lowercase();
         self.headers
             .iter()
@@ -30,13 +30,13 @@ impl Received {
 
 /// A tiny HTTP receiver on loopback answering each request with the next status of its
 /// script (the last one repeating), keeping what it got.
-struct Receiver {
-    port: u16,
+pub(crate) struct Receiver {
+    pub(crate) port: u16,
     got: Arc<Mutex<Vec<Received>>>,
 }
 
 impl Receiver {
-    fn start(script: &'static [u16]) -> Receiver {
+    pub(crate) fn start(script: &'static [u16]) -> Receiver {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind the receiver");
         let port = listener.local_addr().expect("address").port();
         let got = Arc::new(Mutex::new(Vec::new()));
@@ -82,7 +82,7 @@ impl Receiver {
         Receiver { port, got }
     }
 
-    fn received(&self) -> Vec<Received> {
+    pub(crate) fn received(&self) -> Vec<Received> {
         self.got.lock().unwrap().clone()
     }
 }
