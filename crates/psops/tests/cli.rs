@@ -35,6 +35,8 @@ mod catalog;
 mod certification_report;
 #[path = "cli/classes.rs"]
 mod classes;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/csat.rs"]
 mod csat;
 #[path = "cli/demo.rs"]

@@ -336,6 +336,18 @@ impl Server {
             );
             std::thread::sleep(Duration::from_millis(50));
         };
+        self.stopped(status)
+    }
+
+    /// SIGKILL, as a crash or the kernel's out-of-memory killer stops it: no shutdown
+    /// code runs. Waits for the exit and for all of its output.
+    pub fn kill(mut self) -> Stopped {
+        self.child.kill().expect("SIGKILL psops serve");
+        let status = self.child.wait().expect("wait for psops serve");
+        self.stopped(status)
+    }
+
+    fn stopped(mut self, status: std::process::ExitStatus) -> Stopped {
         for reader in [self.stderr_reader.take(), self.stdout_reader.take()]
             .into_iter()
             .flatten()
