@@ -34,6 +34,10 @@ pub struct Args {
     /// Seconds of each `wrk` run.
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub wrk_seconds: u32,
+    /// Seconds of the soak: a mixed load of creates and week reads on each backend, with the
+    /// server's memory sampled every second.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub soak_seconds: u32,
     /// Open connections of each `wrk` run (two threads share them).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
     pub connections: u32,
@@ -172,6 +176,7 @@ impl Args {
         extra("repeats", self.repeats.into(), defaults.repeats.into());
         extra("import-rows", self.import_rows.into(), defaults.import_rows.into());
         extra("wrk-seconds", self.wrk_seconds.into(), defaults.wrk_seconds.into());
+        extra("soak-seconds", self.soak_seconds.into(), defaults.soak_seconds.into());
         extra("connections", self.connections.into(), defaults.connections.into());
         if self.backends != defaults.backends {
             let names: Vec<&str> = self
@@ -239,11 +244,16 @@ mod tests {
             "20",
             "--backends",
             "sqlite",
+            "--soak-seconds",
+            "4",
         ]);
         assert_eq!(
             a.command_line(),
-            "cargo run --release -p psops-bench -- --people 50 --years 1 --requests 20 --backends sqlite"
+            "cargo run --release -p psops-bench -- --people 50 --years 1 --requests 20 --soak-seconds 4 \
+             --backends sqlite"
         );
+        assert_eq!(Args::parse_from(["psops-bench"]).soak_seconds, 60);
+        assert!(Args::try_parse_from(["psops-bench", "--soak-seconds", "0"]).is_err());
     }
 
     #[test]

@@ -91,6 +91,38 @@ pub fn week_reads(load: &Load<'_>, weeks: &[String]) -> Result<WrkRun> {
     wrk(load, "week-reads", &path, &script)
 }
 
+/// The soak's mixture: one entry create (as [`creates`]) to every four week reads (as
+/// [`week_reads`]) — the ratio of their SQLite goals — each request's kind and data from
+/// one counter. Failures are counted, not an error: the soak reports them. Returns the run
+/// and, when a request failed, the first failure wrk's script printed.
+pub fn mixed(load: &Load<'_>, days: &[String], weeks: &[String]) -> Result<(WrkRun, String)> {
+    if load.people.is_empty() || days.is_empty() || weeks.is_empty() {
+        bail!("no people, days or weeks for the mixed load")
+    }
+    let (run, stderr) = wrk_report(load, "soak", "/api/v1/time-entries", &mixed_script(load, days, weeks))?;
+    let failure = if run.failed > 0 {
+        crate::tools::tail(&stderr)
+    } else {
+        String::new()
+    };
+    Ok((run, failure))
+}
+
+fn mixed_script(load: &Load<'_>, days: &[String], weeks: &[String]) -> String {
+    let quoted: Vec<String> = weeks.iter().map(|w| format!("\"{w}\"")).collect();
+    let body = LUA_BODY;
+    format!(
+        "{}weeks = {{{}}}\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
+         function request()\n  local g = next_number()\n  local p = people[(g % #people) + 1]\n  \
+         local n = math.floor(g / #people)\n  if g % 5 == 4 then\n    local d = days[(n % #days) + 1]\n    \
+         return wrk.format(\"POST\", \"/api/v1/time-entries\", nil, string.format('{body}', p, d, g))\n  end\n  \
+         local w = weeks[(n % #weeks) + 1]\n  \
+         return wrk.format(\"GET\", \"/api/v1/timesheets/\" .. p .. \"/\" .. w)\nend\n",
+        prelude(load, "days", days),
+        quoted.join(",")
+    )
+}
+
 /// The part both scripts share: the data, the token, a request counter unique across
 /// threads, and the first failing response printed to stderr.
 fn prelude(load: &Load<'_>, name: &str, values: &[String]) -> String {
@@ -111,6 +143,20 @@ fn prelude(load: &Load<'_>, name: &str, values: &[String]) -> String {
 }
 
 fn wrk(load: &Load<'_>, name: &str, path: &str, script: &str) -> Result<WrkRun> {
+    let (parsed, stderr) = wrk_report(load, name, path, script)?;
+    if parsed.failed > 0 {
+        bail!(
+            "{} of {} {name} requests failed under load: {}",
+            parsed.failed,
+            parsed.requests,
+            crate::tools::tail(&stderr)
+        );
+    }
+    Ok(parsed)
+}
+
+/// One wrk run of `script`: its report, failures included, and what the script printed.
+fn wrk_report(load: &Load<'_>, name: &str, path: &str, script: &str) -> Result<(WrkRun, Vec<u8>)> {
     let file = load.work.join(format!("wrk-{name}.lua"));
     std::fs::write(&file, script).with_context(|| format!("cannot write {}", file.display()))?;
     let out = run(
@@ -123,15 +169,7 @@ fn wrk(load: &Load<'_>, name: &str, path: &str, script: &str) -> Result<WrkRun> 
     )?;
     let stdout = text(&out.stdout);
     let parsed = parse_wrk(&stdout).with_context(|| format!("cannot read wrk's report:\n{stdout}"))?;
-    if parsed.failed > 0 {
-        bail!(
-            "{} of {} {name} requests failed under load: {}",
-            parsed.failed,
-            parsed.requests,
-            crate::tools::tail(&out.stderr)
-        );
-    }
-    Ok(parsed)
+    Ok((parsed, out.stderr))
 }
 
 fn parse_wrk(out: &str) -> Result<WrkRun> {
@@ -237,6 +275,11 @@ Transfer/sec:      1.20MB
         assert!(p.contains("days = {\"2027-01-04\"}"), "{p}");
         assert!(p.contains("\"Bearer secret\""), "{p}");
         assert!(p.contains("counter * 2 + tid"), "{p}");
+        let mixed = mixed_script(&load, &["2027-01-04".to_string()], &["2026-W52".to_string()]);
+        assert!(mixed.starts_with(&p), "{mixed}");
+        assert!(mixed.contains("weeks = {\"2026-W52\"}"), "{mixed}");
+        assert!(mixed.contains("if g % 5 == 4 then"), "one create in five: {mixed}");
+        assert!(mixed.contains("\"/api/v1/timesheets/\" .. p"), "{mixed}");
         let body = entry_body(3, "2027-01-04", "9");
         let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
         assert_eq!(v["minutes"], 15);

@@ -18,6 +18,7 @@ mod report;
 mod run;
 mod server;
 mod session;
+mod soak;
 mod staffing;
 mod stats;
 mod tools;

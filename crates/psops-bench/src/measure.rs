@@ -18,6 +18,7 @@ use crate::pages;
 use crate::report::{Report, Verdict};
 use crate::server::Server;
 use crate::session;
+use crate::soak;
 use crate::stats::{faster, median, ms, per_second, ratio, thousands};
 use crate::utilization::{self, Quarter};
 
@@ -260,7 +261,8 @@ pub fn backend(
         );
     }
 
-    throughput(args, paths, b, &server.addr, &who.token, report)?;
+    let targets = Targets::of(b)?;
+    throughput(args, paths, b, &targets, &server.addr, &who.token, report)?;
 
     say(label, "pages");
     let size = format!("{} people", thousands(people));
@@ -276,40 +278,76 @@ pub fn backend(
         "≤ 150 MB",
         Verdict::of(rss <= 150.0),
     );
+
+    // After the peak above is read, so the soak's writes do not change what it means.
+    say(label, &format!("soak: {} s of mixed load", args.soak_seconds));
+    let soak = Load {
+        work: &paths.work,
+        addr: &server.addr,
+        token: &who.token,
+        people: &targets.people,
+        seconds: args.soak_seconds,
+        connections: args.connections,
+    };
+    let pid = server.pid().context("the server was already stopped")?;
+    soak::run(&soak, &targets.days, &targets.weeks, pid, b.kind(), report)?;
     server.stop()?;
     Ok(())
 }
 
-/// wrk on loopback: week reads, then entry creates (on days after the demo's, so reads
-/// and the report are not disturbed).
-fn throughput(args: &Args, paths: &Paths, b: &Backend, addr: &str, token: &str, report: &mut Report) -> Result<()> {
+/// Whom and when the loads write and read: current people, the last 12 weeks of the
+/// demo's time to read, and 240 days starting two weeks after its last to write on (so
+/// reads and the report are not disturbed).
+struct Targets {
+    people: Vec<i64>,
+    weeks: Vec<String>,
+    days: Vec<String>,
+}
+
+impl Targets {
+    fn of(b: &Backend) -> Result<Targets> {
+        let last = b.value("SELECT MAX(entry_date) FROM time_entries")?;
+        let last = Date::parse(last.trim(), &Iso8601::DATE).with_context(|| format!("not a date: {last:?}"))?;
+        let people: Vec<i64> = b
+            .rows(&format!(
+                "SELECT id FROM people WHERE archived_at IS NULL AND employment_end IS NULL \
+                 AND employment_start <= '{last}' ORDER BY id LIMIT 2000"
+            ))?
+            .iter()
+            .filter_map(|r| r.first().and_then(|v| v.parse().ok()))
+            .collect();
+        let weeks: Vec<String> = (0..12)
+            .filter_map(|i| last.checked_sub(time::Duration::weeks(i)))
+            .map(|d| {
+                let (y, w, _) = d.to_iso_week_date();
+                format!("{y}-W{w:02}")
+            })
+            .collect();
+        let days: Vec<String> = (14..14 + 240)
+            .filter_map(|i| last.checked_add(time::Duration::days(i)))
+            .map(|d| d.to_string())
+            .collect();
+        Ok(Targets { people, weeks, days })
+    }
+}
+
+/// wrk on loopback: week reads, then entry creates.
+fn throughput(
+    args: &Args,
+    paths: &Paths,
+    b: &Backend,
+    targets: &Targets,
+    addr: &str,
+    token: &str,
+    report: &mut Report,
+) -> Result<()> {
     let label = b.label();
-    let last = b.value("SELECT MAX(entry_date) FROM time_entries")?;
-    let last = Date::parse(last.trim(), &Iso8601::DATE).with_context(|| format!("not a date: {last:?}"))?;
-    let people: Vec<i64> = b
-        .rows(&format!(
-            "SELECT id FROM people WHERE archived_at IS NULL AND employment_end IS NULL \
-             AND employment_start <= '{last}' ORDER BY id LIMIT 2000"
-        ))?
-        .iter()
-        .filter_map(|r| r.first().and_then(|v| v.parse().ok()))
-        .collect();
-    let weeks: Vec<String> = (0..12)
-        .filter_map(|i| last.checked_sub(time::Duration::weeks(i)))
-        .map(|d| {
-            let (y, w, _) = d.to_iso_week_date();
-            format!("{y}-W{w:02}")
-        })
-        .collect();
-    let days: Vec<String> = (14..14 + 240)
-        .filter_map(|i| last.checked_add(time::Duration::days(i)))
-        .map(|d| d.to_string())
-        .collect();
+    let Targets { people, weeks, days } = targets;
     let load = Load {
         work: &paths.work,
         addr,
         token,
-        people: &people,
+        people,
         seconds: args.wrk_seconds,
         connections: args.connections,
     };
@@ -330,7 +368,7 @@ fn throughput(args: &Args, paths: &Paths, b: &Backend, addr: &str, token: &str, 
     };
 
     say(label, "wrk: reading a person's week");
-    let reads = load::week_reads(&load, &weeks)?;
+    let reads = load::week_reads(&load, weeks)?;
     report.step(format!(
         "{}   GET /api/v1/timesheets/{{person}}/{{week}}",
         wrk("week-reads")
@@ -357,7 +395,7 @@ fn throughput(args: &Args, paths: &Paths, b: &Backend, addr: &str, token: &str, 
     );
 
     say(label, "wrk: creating time entries");
-    let creates = load::creates(&load, &days)?;
+    let creates = load::creates(&load, days)?;
     report.step(format!("{}   POST /api/v1/time-entries", wrk("creates")));
     let (g, v) = goal(
         ("≥ 5,000/s (SQLite)", creates.per_second >= 5_000.0),

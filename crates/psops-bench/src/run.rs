@@ -75,6 +75,9 @@ pub fn run(args: Args) -> Result<()> {
         measured.with_context(|| format!("measuring {}", kind.label()))?;
         dropped?;
     }
+    if report.figures.iter().any(|f| f.area == "Soak") {
+        report.notes.push(crate::soak::NOTE.to_string());
+    }
     side_by_side(&mut report, &sides);
     if args.backends.contains(&BackendKind::Sqlite) {
         measure::say("SQLite", "pages at the demo's own size");
