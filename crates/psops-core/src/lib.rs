@@ -61,6 +61,10 @@ pub mod utilization_weeks;
 pub mod validate;
 pub mod webhooks;
 
+/// Fuzz targets for every parser of outside input, as property tests.
+#[cfg(test)]
+mod fuzz;
+
 pub use error::{Error, FieldError, Result};
 pub use id::Id;
 pub use minutes::Minutes;

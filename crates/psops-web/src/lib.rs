@@ -21,6 +21,10 @@ pub mod sow_doc;
 pub mod sow_view;
 mod ui;
 
+/// Fuzz targets for cookies and CSRF tokens, as property tests.
+#[cfg(test)]
+mod fuzz;
+
 use std::sync::Arc;
 
 use axum::Router;

@@ -101,6 +101,8 @@ mod security_dates;
 mod security_entries;
 #[path = "api/security_headers.rs"]
 mod security_headers;
+#[path = "api/security_limits.rs"]
+mod security_limits;
 #[path = "api/security_partner_invoices.rs"]
 mod security_partner_invoices;
 #[path = "api/security_policy.rs"]

@@ -266,3 +266,18 @@ fn export_rows_carry_signed_quantities_and_amounts() {
     assert_eq!(hundredths_of_hours(20), 33);
     assert_eq!(hundredths_of_hours(-20), -33);
 }
+
+#[test]
+fn the_export_neutralises_formulas_in_names_and_descriptions() {
+    let mut inv = issued();
+    inv.account_name = Some("=HYPERLINK(\"http://evil.example\",\"x\")".into());
+    inv.project_name = "@SUM(A1:A9)".into();
+    inv.lines[0].description = "+1+1".into();
+    let csv = export_csv(&[inv]).unwrap();
+    for cell in csv.split("\r\n").flat_map(|l| l.split(',')) {
+        let cell = cell.trim_start_matches('"');
+        let number = cell.trim_start_matches('-').parse::<f64>().is_ok();
+        assert!(number || !cell.starts_with(['=', '+', '-', '@']), "{cell:?} in {csv}");
+    }
+    assert!(csv.contains("'=HYPERLINK") || csv.contains("'@SUM"), "{csv}");
+}

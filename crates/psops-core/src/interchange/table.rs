@@ -205,7 +205,9 @@ impl Rec<'_> {
     /// `csv_writer::restore`) is taken off.
     pub fn get(&self, col: usize) -> Option<&str> {
         let i = self.header.index[col]?;
-        let v = crate::csv_writer::restore(self.record.get(i)?.trim());
+        // Undo the writer's quote before trimming: a cell written as `'` + tab (a name of
+        // white space that starts like a formula) trimmed first would read back as `'`.
+        let v = crate::csv_writer::restore(self.record.get(i)?).trim();
         (!v.is_empty()).then_some(v)
     }
 

@@ -83,22 +83,25 @@ pub async fn check(state: &AppState, headers: &HeaderMap, addr: &str, given: &st
     let Some(pre_session) = cookie(headers, FORM_COOKIE).filter(|c| !c.is_empty()) else {
         return Err(expired());
     };
-    let Some((issued, sent_mac)) = given.split_once('.') else {
+    let Some((issued, sent_mac)) = token_parts(given, OffsetDateTime::now_utc().unix_timestamp()) else {
         return Err(expired());
     };
-    let Ok(issued) = issued.parse::<i64>() else {
-        return Err(expired());
-    };
-    let age = OffsetDateTime::now_utc().unix_timestamp() - issued;
-    if !(-60..=LIFETIME_SECONDS).contains(&age) {
-        return Err(expired());
-    }
     let expected = mac(&key(state).await?, pre_session, addr, issued)?;
     if same_secret(&expected, sent_mac) {
         Ok(())
     } else {
         Err(expired())
     }
+}
+
+/// A token's issue time and MAC, when it is `issued.mac` and was issued within the
+/// lifetime before `now` (or a minute after it, for clocks a little apart). The age is
+/// taken without overflow: a token claiming a time near `i64::MIN` is only expired.
+pub(crate) fn token_parts(given: &str, now: i64) -> Option<(i64, &str)> {
+    let (issued, sent_mac) = given.split_once('.')?;
+    let issued = issued.parse::<i64>().ok()?;
+    let age = now.checked_sub(issued)?;
+    (-60..=LIFETIME_SECONDS).contains(&age).then_some((issued, sent_mac))
 }
 
 /// Adds the pre-session's cookie to a response.
