@@ -26,9 +26,13 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
         region: q.region.clone(),
         ..Default::default()
     };
-    let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
+    let everyone = super::weeks::everyone(db, &weeks, &filter).await?;
     // Partners' consultants are planned through their partner, not on the company's map.
-    rows.retain(|_, r| r.partner_id.is_none());
+    let mut ids: Vec<i64> = everyone
+        .people()
+        .filter(|(_, partner)| partner.is_none())
+        .map(|(id, _)| id)
+        .collect();
     if let Some(skill) = q.skill.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         let s = sql("SELECT DISTINCT person_id FROM person_skills WHERE archived_at IS NULL AND LOWER(skill) = $1")
             .bind(skill.to_lowercase());
@@ -39,29 +43,47 @@ pub(crate) async fn availability(db: &Db, q: &AvailabilityQuery, today: Date) ->
             .iter()
             .map(|r| r.get("person_id"))
             .collect::<Result<_>>()?;
-        rows.retain(|id, _| with.contains(id));
+        ids.retain(|id| with.contains(id));
     }
-    super::weeks::bookings(db, &weeks, &mut rows).await?;
-    if q.conflicts_only {
+    // Only over-booked people: everyone's bookings decide who is listed. Otherwise only
+    // the page's people are booked (the bookings are read for all, but rows are built
+    // and filled for fifty rather than thousands).
+    let conflicted = if q.conflicts_only {
+        let mut rows = everyone.rows(&ids);
+        super::weeks::bookings(db, &weeks, &mut rows).await?;
         rows.retain(|_, r| r.weeks.iter().any(|w| w.conflict()));
-    }
-    let ids: Vec<Id<psops_core::people::Person>> = rows.keys().map(|id| Id::new(*id)).collect();
-    let names = psops_core::store::RecordStore::<psops_core::people::Person>::names(db, &ids).await?;
-    let mut people: Vec<PersonWeeks> = rows
-        .into_iter()
+        ids = rows.keys().copied().collect();
+        Some(rows)
+    } else {
+        None
+    };
+    let typed: Vec<Id<psops_core::people::Person>> = ids.iter().map(|id| Id::new(*id)).collect();
+    let names = psops_core::store::RecordStore::<psops_core::people::Person>::names(db, &typed).await?;
+    let name = |id: &i64| names.get(id).cloned().unwrap_or_default();
+    // Each name lowered once, not twice a comparison (5,000 people: 120,000 strings).
+    ids.sort_by_cached_key(|id| (name(id).to_lowercase(), *id));
+    let total = ids.len();
+    let page: Vec<i64> = ids.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
+    let mut rows = match conflicted {
+        Some(rows) => rows,
+        None => {
+            let mut rows = everyone.rows(&page);
+            super::weeks::bookings(db, &weeks, &mut rows).await?;
+            rows
+        }
+    };
+    let people: Vec<PersonWeeks> = page
+        .iter()
+        .filter_map(|id| rows.remove(id).map(|r| (id, r)))
         .map(|(id, r)| PersonWeeks {
-            person_id: Id::new(id),
-            name: names.get(&id).cloned().unwrap_or_default(),
+            person_id: Id::new(*id),
+            name: name(id),
             function: r.function,
             region: r.region,
             conflicts: r.weeks.iter().filter(|w| w.conflict()).count(),
             weeks: r.weeks,
         })
         .collect();
-    // Each name lowered once, not twice a comparison (5,000 people: 120,000 strings).
-    people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.person_id));
-    let total = people.len();
-    let people: Vec<PersonWeeks> = people.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
 
     let (open_requests, open_total) = match (weeks.first(), weeks.last()) {
         (Some(first), Some(last)) => {
@@ -90,7 +112,8 @@ async fn open(db: &Db, window: DateRange, q: &AvailabilityQuery) -> Result<(Vec<
     let mut s = sql(
         "SELECT r.id, r.project_id, p.name AS project_name, r.role, r.booking, r.priority, \
          COALESCE(r.start_date, p.start_date) AS start_date, COALESCE(r.end_date, p.end_date) AS end_date, \
-         r.minutes, r.minutes_per_week FROM resource_requests r JOIN projects p ON p.id = r.project_id \
+         r.minutes, r.minutes_per_week, COUNT(*) OVER () AS total \
+         FROM resource_requests r JOIN projects p ON p.id = r.project_id \
          WHERE r.archived_at IS NULL AND r.status = 'open' AND r.person_id IS NULL \
          AND COALESCE(r.start_date, p.start_date) <= $1 AND COALESCE(r.end_date, p.end_date) >= $2",
     )
@@ -99,11 +122,17 @@ async fn open(db: &Db, window: DateRange, q: &AvailabilityQuery) -> Result<(Vec<
     if let Some(f) = q.function {
         s.push(" AND r.role = ").push_bind(f.code());
     }
-    s.push(" ORDER BY r.priority, 7, r.id");
+    // Only the listed rows cross from the database (hundreds are open at 5,000 people);
+    // the count comes with each.
+    s.push(" ORDER BY r.priority, 7, r.id LIMIT ")
+        .push_bind(OPEN_LISTED as i64);
     let rows = db.pools.all(s).await?;
-    let total = rows.len();
+    let total = match rows.first() {
+        Some(r) => usize::try_from(r.get::<i64>("total")?).unwrap_or(0),
+        None => 0,
+    };
     let mut out = Vec::new();
-    for r in rows.iter().take(OPEN_LISTED) {
+    for r in &rows {
         let span = DateRange::new(r.get("start_date")?, r.get("end_date")?)?;
         out.push(OpenRequest {
             request_id: r.id("id")?,

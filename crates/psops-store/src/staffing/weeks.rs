@@ -198,35 +198,68 @@ fn window(weeks: &[DateRange]) -> Option<DateRange> {
     })
 }
 
+/// Everyone `filter` keeps (the archived left out) with their capacity week by week, in
+/// id order, as kept between calls: rows are built only for the people asked for.
+pub(crate) struct Everyone {
+    kept: Arc<Vec<Weekly>>,
+    weeks: usize,
+}
+
+impl Everyone {
+    /// Each person's id and partner (if they are a partner's consultant), in id order.
+    pub(crate) fn people(&self) -> impl Iterator<Item = (i64, Option<i64>)> + '_ {
+        self.kept.iter().map(|w| (w.facts.person_id.get(), w.partner_id))
+    }
+
+    /// The rows of `ids` (those kept; any order), by person id, without bookings.
+    pub(crate) fn rows(&self, ids: &[i64]) -> HashMap<i64, Row> {
+        let found = ids
+            .iter()
+            .filter_map(|id| self.kept.binary_search_by_key(id, |w| w.facts.person_id.get()).ok());
+        found.map(|at| self.row(&self.kept[at])).collect()
+    }
+
+    /// Everyone's rows, by person id, without bookings.
+    pub(crate) fn all(&self) -> HashMap<i64, Row> {
+        self.kept.iter().map(|w| self.row(w)).collect()
+    }
+
+    fn row(&self, w: &Weekly) -> (i64, Row) {
+        let row = Row {
+            function: w.facts.function,
+            region: w.facts.region.clone(),
+            partner_id: w.partner_id,
+            weeks: w
+                .weeks
+                .iter()
+                .map(|(capacity, available)| WeekLoad {
+                    capacity: *capacity,
+                    available: *available,
+                    ..WeekLoad::default()
+                })
+                .collect(),
+            billable: vec![0; self.weeks],
+            soft_billable: vec![0; self.weeks],
+        };
+        (w.facts.person_id.get(), row)
+    }
+}
+
+/// Everyone `filter` keeps over `weeks`, to take rows from.
+pub(crate) async fn everyone(db: &Db, weeks: &[DateRange], filter: &UtilizationFilter) -> Result<Everyone> {
+    let kept = match window(weeks) {
+        Some(window) => weekly(db, weeks, window, filter).await?,
+        None => Arc::default(),
+    };
+    Ok(Everyone {
+        kept,
+        weeks: weeks.len(),
+    })
+}
+
 /// The weeks of everyone `filter` keeps (the archived left out), by person id.
 pub(crate) async fn capacity(db: &Db, weeks: &[DateRange], filter: &UtilizationFilter) -> Result<HashMap<i64, Row>> {
-    let Some(window) = window(weeks) else {
-        return Ok(HashMap::new());
-    };
-    let kept = weekly(db, weeks, window, filter).await?;
-    let mut out = HashMap::with_capacity(kept.len());
-    for w in kept.iter() {
-        out.insert(
-            w.facts.person_id.get(),
-            Row {
-                function: w.facts.function,
-                region: w.facts.region.clone(),
-                partner_id: w.partner_id,
-                weeks: w
-                    .weeks
-                    .iter()
-                    .map(|(capacity, available)| WeekLoad {
-                        capacity: *capacity,
-                        available: *available,
-                        ..WeekLoad::default()
-                    })
-                    .collect(),
-                billable: vec![0; weeks.len()],
-                soft_billable: vec![0; weeks.len()],
-            },
-        );
-    }
-    Ok(out)
+    Ok(everyone(db, weeks, filter).await?.all())
 }
 
 /// Bookings over `weeks` by person: the minutes of each week, and those of them on
