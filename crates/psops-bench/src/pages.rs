@@ -147,6 +147,17 @@ pub fn paths(quarter: &Quarter, who: &Subjects) -> Vec<(&'static str, String)> {
             "Staffing map, engineers, page 2",
             "/staffing?function=engineer&offset=50".to_string(),
         ),
+        ("Resource requests", "/staffing/requests".to_string()),
+        (
+            "Resource requests, filled, by project, page 2",
+            "/staffing/requests?view=filled&sort=project&dir=desc&page=2".to_string(),
+        ),
+        ("Forecast utilization", "/staffing/forecast".to_string()),
+        (
+            "Forecast utilization by person, page 3",
+            "/staffing/forecast?group=person&offset=100".to_string(),
+        ),
+        ("Person's bookings", format!("/people/{}/bookings", who.person)),
     ];
     if let Some(id) = who.project {
         all.push(("Project page", format!("/projects/{id}")));
@@ -353,6 +364,7 @@ mod tests {
         assert_eq!(find("Education report"), Some("/education/report"));
         assert_eq!(find("Partner invoice page"), Some("/partner-invoices/8"));
         assert_eq!(find("Staffing map"), Some("/staffing"));
+        assert_eq!(find("Person's bookings"), Some("/people/7/bookings"));
         assert_eq!(find("Resource request's suggestions"), Some("/staffing/requests/21"));
         let without = paths(
             &q,

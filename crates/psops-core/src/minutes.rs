@@ -42,8 +42,8 @@ impl Minutes {
     /// Hours with two decimals as text, e.g. `1.50`, exact for every multiple of 0.6 min.
     pub fn hours_text(self) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
-        let m = self.0.unsigned_abs();
-        // hundredths of an hour, rounded half up
+        let m = u128::from(self.0.unsigned_abs());
+        // hundredths of an hour, rounded half up (in u128: i64::MIN minutes fit)
         let hundredths = (m * 100 + 30) / 60;
         format!("{sign}{}.{:02}", hundredths / 100, hundredths % 100)
     }

@@ -201,9 +201,13 @@ impl crate::code::Code for RequestOrder {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RequestsQuery {
     pub view: RequestView,
+    /// Only this project's requests.
+    pub project: Option<ProjectId>,
     pub role: Option<Function>,
     pub booking: Option<Booking>,
     pub sort: RequestOrder,
+    /// Which way `sort`'s first key runs (descending: least urgent, latest or Z first).
+    pub direction: crate::sort::Direction,
     pub offset: usize,
     pub limit: usize,
 }

@@ -5,6 +5,7 @@ use psops_core::code::Code;
 use psops_core::people::{Person, PersonId};
 use psops_core::plan::{Booking, ResourceRequest};
 use psops_core::reporting::UtilizationFilter;
+use psops_core::sort::Direction;
 use psops_core::staffing::availability::{week_count, weekly_minutes, weeks as weeks_of};
 use psops_core::staffing::forecast::{Booked, ForecastGroup, UtilizationForecast, forecast};
 use psops_core::staffing::store::{
@@ -172,33 +173,55 @@ pub(crate) async fn requests(db: &Db, q: &RequestsQuery) -> Result<Requests> {
         .map(|c| format!("r.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    // The page's rows only cross from the database, each with the count; a page past the
+    // end has no row to carry it, so it is counted apart.
     let mut s = sql(format!(
         "SELECT r.id, {cols}, r.version, r.created_at, r.updated_at, r.archived_at, p.name AS project_name, \
          COALESCE(r.start_date, p.start_date) AS span_start, COALESCE(r.end_date, p.end_date) AS span_end, \
-         h.name AS person_name FROM resource_requests r JOIN projects p ON p.id = r.project_id \
-         LEFT JOIN people h ON h.id = r.person_id WHERE r.archived_at IS NULL"
+         h.name AS person_name, COUNT(*) OVER () AS total FROM resource_requests r \
+         JOIN projects p ON p.id = r.project_id LEFT JOIN people h ON h.id = r.person_id WHERE "
     ));
-    s.push(match q.view {
-        RequestView::Open => " AND r.status = 'open' AND r.person_id IS NULL",
-        RequestView::Held => " AND r.status = 'open' AND r.person_id IS NOT NULL",
-        RequestView::Filled => " AND r.status = 'filled'",
-        RequestView::Cancelled => " AND r.status = 'cancelled'",
-    });
-    if let Some(role) = q.role {
-        s.push(" AND r.role = ").push_bind(role.code());
+    let mut count = sql("SELECT COUNT(*) AS total FROM resource_requests r WHERE ");
+    for w in [&mut s, &mut count] {
+        w.push(match q.view {
+            RequestView::Open => "r.archived_at IS NULL AND r.status = 'open' AND r.person_id IS NULL",
+            RequestView::Held => "r.archived_at IS NULL AND r.status = 'open' AND r.person_id IS NOT NULL",
+            RequestView::Filled => "r.archived_at IS NULL AND r.status = 'filled'",
+            RequestView::Cancelled => "r.archived_at IS NULL AND r.status = 'cancelled'",
+        });
+        if let Some(project) = q.project {
+            w.push(" AND r.project_id = ").push_bind(project);
+        }
+        if let Some(role) = q.role {
+            w.push(" AND r.role = ").push_bind(role.code());
+        }
+        if let Some(b) = q.booking {
+            w.push(" AND r.booking = ").push_bind(b.code());
+        }
     }
-    if let Some(b) = q.booking {
-        s.push(" AND r.booking = ").push_bind(b.code());
-    }
-    s.push(match q.sort {
-        RequestOrder::Priority => " ORDER BY r.priority, span_start, r.id",
-        RequestOrder::Start => " ORDER BY span_start, r.priority, r.id",
-        RequestOrder::Project => " ORDER BY LOWER(p.name), r.priority, r.id",
-    });
-    let all = db.pools.all(s).await?;
-    let total = all.len();
-    let mut rows = Vec::new();
-    for r in all.iter().skip(q.offset).take(q.limit.max(1)) {
+    let dir = match q.direction {
+        Direction::Asc => "",
+        Direction::Desc => " DESC",
+    };
+    let order = match q.sort {
+        RequestOrder::Priority => format!(" ORDER BY r.priority{dir}, span_start, r.id"),
+        RequestOrder::Start => format!(" ORDER BY span_start{dir}, r.priority, r.id"),
+        RequestOrder::Project => format!(" ORDER BY LOWER(p.name){dir}, r.priority, r.id"),
+    };
+    s.push(&order)
+        .push(" LIMIT ")
+        .push_bind(q.limit.max(1) as i64)
+        .push(" OFFSET ")
+        .push_bind(i64::try_from(q.offset).unwrap_or(i64::MAX));
+    let page = db.pools.all(s).await?;
+    let total = match page.first() {
+        Some(r) => r.get::<i64>("total")?,
+        None if q.offset > 0 => db.pools.one(count).await?.get::<i64>("total")?,
+        None => 0,
+    };
+    let total = usize::try_from(total).unwrap_or(0);
+    let mut rows = Vec::with_capacity(page.len());
+    for r in &page {
         rows.push(RequestRow {
             request: <ResourceRequest as Stored>::read(r)?,
             project_name: r.get("project_name")?,

@@ -119,7 +119,7 @@ use crate::problem::{ApiError, Problem};
         psops_core::certifications::Certification, psops_core::certifications::CertificationAttempt,
         psops_core::certifications::Certificate, psops_core::certifications::trainer_paths::TrainerCandidacy,
         psops_core::staffing::store::RequestView, psops_core::staffing::store::RequestOrder,
-        psops_core::staffing::forecast::ForecastGroup
+        psops_core::staffing::forecast::ForecastGroup, psops_core::sort::Direction
     )),
     security(("bearer" = [])),
     modifiers(&BearerScheme),

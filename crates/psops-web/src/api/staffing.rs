@@ -8,7 +8,7 @@
 use axum::Json;
 use axum::extract::State;
 use psops_core::error::Thing;
-use psops_core::people::Function;
+use psops_core::people::{Function, PersonId};
 use psops_core::plan::{ResourceRequest, ResourceRequestId};
 use psops_core::policy::{Action, Grant, Resource, Subject};
 use psops_core::rule::Rule;
@@ -358,9 +358,15 @@ async fn get_bookings(
     IdPath(id): IdPath<psops_core::people::Person>,
     Query(q): Query<BookingsParams>,
 ) -> ApiResult<Json<PersonBookings>> {
-    super::capacity::figures_of(&st, &s, id).await?;
+    bookings_readable(&st, &s, id).await?;
     let (from, weeks) = q.span()?;
     Ok(Json(st.store.bookings_of(id, from, weeks).await?))
+}
+
+/// Refuses whoever may not see the person's figures (their bookings among them): anyone
+/// but themselves, their manager and those who oversee.
+pub async fn bookings_readable(st: &AppState, s: &Subject, id: PersonId) -> psops_core::Result<()> {
+    super::capacity::figures_of(st, s, id).await.map(|_| ())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -371,6 +377,9 @@ pub struct RequestsParams {
     /// `cancelled`.
     #[param(value_type = Option<RequestView>)]
     pub view: Option<String>,
+    /// Only this project's requests.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub project_id: Option<String>,
     #[param(value_type = Option<Function>)]
     pub role: Option<String>,
     #[param(value_type = Option<psops_core::plan::Booking>)]
@@ -378,6 +387,9 @@ pub struct RequestsParams {
     /// `priority` (most urgent first; when absent), `start` or `project`.
     #[param(value_type = Option<RequestOrder>)]
     pub sort: Option<String>,
+    /// `asc` (when absent) or `desc`: which way the sort's first key runs.
+    #[param(value_type = Option<psops_core::sort::Direction>)]
+    pub dir: Option<String>,
     /// Requests to skip, from 0.
     #[param(value_type = Option<u32>, minimum = 0)]
     pub offset: Option<String>,
@@ -391,9 +403,11 @@ impl RequestsParams {
         let mut p = Params::new();
         let q = RequestsQuery {
             view: p.code("view", self.view.filter(|v| !v.is_empty())).unwrap_or_default(),
+            project: p.id("project_id", self.project_id.filter(|v| !v.is_empty())),
             role: p.code("role", self.role.filter(|v| !v.is_empty())),
             booking: p.code("booking", self.booking.filter(|v| !v.is_empty())),
             sort: p.code("sort", self.sort.filter(|v| !v.is_empty())).unwrap_or_default(),
+            direction: p.code("dir", self.dir.filter(|v| !v.is_empty())).unwrap_or_default(),
             offset: whole(&mut p, "offset", self.offset, 0..=1_000_000).unwrap_or(0),
             limit: whole(&mut p, "limit", self.limit, 1..=MAX_PEOPLE).unwrap_or(50),
         };

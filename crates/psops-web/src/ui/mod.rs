@@ -41,6 +41,7 @@ mod partner_invoices;
 mod partner_page;
 mod partner_report;
 mod people;
+mod person_bookings;
 mod person_profile;
 mod portfolio;
 pub(crate) mod pre_session;
@@ -70,11 +71,13 @@ mod setup;
 mod sign_in;
 mod sku_requests;
 mod staffing;
+mod staffing_forecast;
 mod staffing_heatmap;
 mod staffing_plan;
 mod staffing_plan_view;
 mod staffing_request;
 mod staffing_request_view;
+mod staffing_requests;
 mod survey_public;
 mod table;
 mod time_off;
@@ -117,6 +120,8 @@ pub fn router() -> Router<AppState> {
         .route("/portfolio", get(portfolio::show))
         .route("/staffing", get(staffing::show))
         .route("/staffing/plan", get(staffing_plan::show))
+        .route("/staffing/forecast", get(staffing_forecast::show))
+        .route("/staffing/requests", get(staffing_requests::list))
         .route("/staffing/plan/accept", post(staffing_plan::accept))
         .route("/staffing/requests/{id}", get(staffing_request::show))
         .route("/staffing/requests/{id}/book", post(staffing_request::book))
@@ -183,6 +188,7 @@ pub fn router() -> Router<AppState> {
         .route("/partners/{id}/onboarding/{action}", post(partner_page::act))
         .route("/people", get(people::list))
         .route("/people/{id}", get(people::show))
+        .route("/people/{id}/bookings", get(person_bookings::show))
         .route("/reports/utilization", get(reports::utilization))
         .route("/reports/utilization.csv", get(reports::utilization_csv))
         .route("/reports/compliance", get(compliance::show))

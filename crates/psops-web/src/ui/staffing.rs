@@ -119,9 +119,9 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
             .filter(|(code, _)| *code != "partner_consultant")
             .collect(),
         made: p.get("made").and_then(|m| m.parse().ok()),
-        weeks: heat::weeks(&a),
+        weeks: heat::weeks(&a.weeks),
         rows: a.people.iter().map(heat::row).collect(),
-        pager: heat::pager(&p, q.offset, a.total),
+        pager: heat::pager("/staffing", &p, q.offset, a.total),
         legend: heat::LEGEND,
         open: a.open_requests.iter().map(heat::open).collect(),
         open_total: a.open_total,

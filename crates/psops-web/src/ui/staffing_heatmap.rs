@@ -3,10 +3,9 @@
 //! the hours in the title — nothing more, so a page of 50 people × 53 weeks stays small),
 //! the legend, the pager and the open requests beside the map.
 
-use psops_core::Minutes;
 use psops_core::code::Code;
 use psops_core::staffing::availability::WeekLoad;
-use psops_core::staffing::store::{Availability, OpenRequest, PersonWeeks};
+use psops_core::staffing::store::{OpenRequest, PersonWeeks};
 use serde::Serialize;
 
 use super::filters::{Pairs, label, span};
@@ -63,11 +62,26 @@ pub const LEGEND: [(u8, &str); 6] = [
     (5, "Over-booked"),
 ];
 
-/// Hours as short as they read: `40`, `37.5`, `-2.25`.
+/// Hours as short as they read: `40`, `37.5`, `-2.25`; written straight into the text
+/// that holds them (a page of the map writes five for each of 1,300 cells).
+pub struct Hours(pub i64);
+
+impl std::fmt::Display for Hours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        // Hundredths of an hour, rounded half up, as `Minutes::hours_text` rounds them.
+        let hundredths = (u128::from(self.0.unsigned_abs()) * 100 + 30) / 60;
+        let (whole, part) = (hundredths / 100, hundredths % 100);
+        match part {
+            0 => write!(f, "{sign}{whole}"),
+            p if p % 10 == 0 => write!(f, "{sign}{whole}.{}", p / 10),
+            p => write!(f, "{sign}{whole}.{p:02}"),
+        }
+    }
+}
+
 pub fn hours(minutes: i64) -> String {
-    let text = Minutes(minutes).hours_text();
-    let text = text.trim_end_matches('0');
-    text.trim_end_matches('.').to_string()
+    Hours(minutes).to_string()
 }
 
 pub fn cell(w: &WeekLoad) -> Cell {
@@ -81,11 +95,11 @@ pub fn cell(w: &WeekLoad) -> Cell {
         text,
         title: format!(
             "Available {} h of {} h, hard {} h, soft {} h, free {} h",
-            hours(w.available),
-            hours(w.capacity),
-            hours(w.worked(w.hard)),
-            hours(w.worked(w.soft)),
-            hours(w.worked(w.free()))
+            Hours(w.available),
+            Hours(w.capacity),
+            Hours(w.worked(w.hard)),
+            Hours(w.worked(w.soft)),
+            Hours(w.worked(w.free()))
         ),
     }
 }
@@ -115,8 +129,9 @@ pub fn open(o: &OpenRequest) -> Open {
     }
 }
 
-pub fn weeks(a: &Availability) -> Vec<Week> {
-    a.weeks
+/// The column heads of these Mondays.
+pub fn weeks(mondays: &[time::Date]) -> Vec<Week> {
+    mondays
         .iter()
         .map(|d| Week {
             label: super::locale::shown_short(*d),
@@ -125,15 +140,15 @@ pub fn weeks(a: &Availability) -> Vec<Week> {
         .collect()
 }
 
-/// The pager of the people, by `offset`, keeping the filters.
-pub fn pager(p: &Pairs, offset: usize, total: usize) -> Pager {
+/// The pager of a page's rows at `path`, by `offset`, keeping the filters.
+pub fn pager(path: &str, p: &Pairs, offset: usize, total: usize) -> Pager {
     let link = |at: usize| {
         let rest = p.encoded_without(&["offset", "made"]);
         match (rest.is_empty(), at) {
-            (true, 0) => "/staffing".to_string(),
-            (true, n) => format!("/staffing?offset={n}"),
-            (false, 0) => format!("/staffing?{rest}"),
-            (false, n) => format!("/staffing?{rest}&offset={n}"),
+            (true, 0) => path.to_string(),
+            (true, n) => format!("{path}?offset={n}"),
+            (false, 0) => format!("{path}?{rest}"),
+            (false, n) => format!("{path}?{rest}&offset={n}"),
         }
     };
     let past = offset >= total;
@@ -151,6 +166,7 @@ pub fn pager(p: &Pairs, offset: usize, total: usize) -> Pager {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use psops_core::Minutes;
 
     #[test]
     fn a_cell_is_its_band_its_share_and_its_hours() {
@@ -178,18 +194,24 @@ mod tests {
         assert_eq!((empty.band, empty.text.as_str()), (4, "–"));
         assert_eq!(hours(2_250), "37.5");
         assert_eq!(hours(0), "0");
+        // As short as `Minutes::hours_text` with its trailing zeros cut, for any minutes.
+        for m in [-135, -1, 1, 7, 59, 61, 90, 2_255, i64::MAX, i64::MIN] {
+            let long = Minutes(m).hours_text();
+            let short = long.trim_end_matches('0').trim_end_matches('.');
+            assert_eq!(hours(m), short, "{m} minutes");
+        }
     }
 
     #[test]
     fn the_pager_steps_by_fifty_and_keeps_the_filters() {
         let p = Pairs(vec![("region".into(), "EMEA".into()), ("offset".into(), "50".into())]);
-        let g = pager(&p, 50, 120);
+        let g = pager("/staffing", &p, 50, 120);
         assert_eq!((g.from, g.to, g.page, g.pages), (51, 100, 2, 3));
         assert_eq!(g.prev.as_deref(), Some("/staffing?region=EMEA"));
         assert_eq!(g.next.as_deref(), Some("/staffing?region=EMEA&offset=100"));
-        let last = pager(&Pairs::default(), 100, 120);
+        let last = pager("/staffing", &Pairs::default(), 100, 120);
         assert_eq!((last.to, last.next), (120, None));
-        let past = pager(&Pairs::default(), 500, 120);
+        let past = pager("/staffing", &Pairs::default(), 500, 120);
         assert_eq!((past.from, past.prev.as_deref()), (0, Some("/staffing?offset=100")));
     }
 }

@@ -417,7 +417,192 @@ async fn the_map_pages_fifty_people_at_a_time(app: TestApp) {
     );
 }
 
+/// The rows of a list page, in order: the value of each `data-request`.
+fn listed(page: &str) -> Vec<i64> {
+    page.split("data-request=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// The requests across projects, sorted, filtered and paged; a person's bookings; the
+/// forecast utilization moving when someone is booked — and who may read each.
+async fn the_requests_bookings_and_forecast_pages(app: TestApp) {
+    let store = app.store.as_ref();
+    let o = org(store).await;
+    web_user(store, "ops@org.example", vec![Role::Ops], None).await;
+    let ops = Browser::sign_in(&app, "ops@org.example").await;
+    let map = html(&ops.get(&app, "/staffing").await.expect(200));
+    for link in ["href=\"/staffing/requests\"", "href=\"/staffing/forecast\""] {
+        assert!(map.contains(link), "the map links {link}");
+    }
+
+    // Waiting, most urgent first; sorted by priority the other way; by project.
+    let list = html(&ops.get(&app, "/staffing/requests").await.expect(200));
+    assert_eq!(listed(&list), vec![o.kube, o.hard, o.soft], "{list}");
+    assert!(list.contains("1–3 of 3") && list.contains("Contoso rollout"), "{list}");
+    assert!(list.contains(&format!("href=\"/staffing/requests/{}\"", o.kube)));
+    assert!(list.contains("data-label=\"h/week\">20</td>"), "h/week: {list}");
+    let desc = html(
+        &ops.get(&app, "/staffing/requests?sort=priority&dir=desc")
+            .await
+            .expect(200),
+    );
+    assert_eq!(listed(&desc), vec![o.soft, o.hard, o.kube]);
+    assert!(desc.contains("aria-sort=\"descending\""), "{desc}");
+    let soft_only = html(&ops.get(&app, "/staffing/requests?booking=soft").await.expect(200));
+    assert_eq!(listed(&soft_only), vec![o.soft]);
+    let none = html(
+        &ops.get(&app, "/staffing/requests?role=project_manager")
+            .await
+            .expect(200),
+    );
+    assert!(none.contains("id=\"no-requests\""), "{none}");
+    let mine = html(
+        &ops.get(&app, &format!("/staffing/requests?project_id={}", o.project))
+            .await
+            .expect(200),
+    );
+    assert!(
+        mine.contains("id=\"only-project\"") && listed(&mine).len() == 3,
+        "{mine}"
+    );
+    let bad = html(
+        &ops.get(&app, "/staffing/requests?sort=size&project_id=x")
+            .await
+            .expect(422),
+    );
+    assert!(
+        bad.contains("class=\"problem\"") && bad.contains("id=\"request-tabs\""),
+        "{bad}"
+    );
+
+    // Booked: Ada hard to the Kubernetes request, Bo holds the soft one.
+    let ada = o.ada.to_string();
+    let bo = o.bo.to_string();
+    ops.post(
+        &app,
+        &format!("/staffing/requests/{}/book", o.kube),
+        &[("person_id", ada.as_str()), ("booking", "hard")],
+    )
+    .await
+    .expect(303);
+    ops.post(
+        &app,
+        &format!("/staffing/requests/{}/book", o.soft),
+        &[("person_id", bo.as_str()), ("booking", "soft")],
+    )
+    .await
+    .expect(303);
+    let waiting = html(&ops.get(&app, "/staffing/requests").await.expect(200));
+    assert_eq!(listed(&waiting), vec![o.hard]);
+    let held = html(&ops.get(&app, "/staffing/requests?view=held").await.expect(200));
+    assert_eq!(listed(&held), vec![o.soft]);
+    assert!(
+        held.contains("Held for") && held.contains(&format!("href=\"/people/{}/bookings\">Bo Builder", o.bo)),
+        "{held}"
+    );
+    let filled = html(&ops.get(&app, "/staffing/requests?view=filled").await.expect(200));
+    assert!(
+        listed(&filled) == vec![o.kube] && filled.contains("Filled by") && filled.contains("Ada Lovelace"),
+        "{filled}"
+    );
+
+    // Their bookings: Ada's assignment half her week, Bo's hold with its request.
+    let page = html(
+        &ops.get(&app, &format!("/people/{}/bookings?from=2026-03-02&weeks=5", o.ada))
+            .await
+            .expect(200),
+    );
+    for part in [
+        "id=\"bookings-table\"",
+        "Contoso rollout",
+        "Hard",
+        "title=\"Available 40 h of 40 h, hard 20 h, soft 0 h, free 20 h\">50</td>",
+    ] {
+        assert!(page.contains(part), "Ada's bookings show {part}: {page}");
+    }
+    let person = html(&ops.get(&app, &format!("/people/{}", o.ada)).await.expect(200));
+    assert!(
+        person.contains(&format!("href=\"/people/{}/bookings\"", o.ada)),
+        "{person}"
+    );
+    let page = html(
+        &ops.get(&app, &format!("/people/{}/bookings?from=2026-03-02&weeks=5", o.bo))
+            .await
+            .expect(200),
+    );
+    assert!(
+        page.contains("Soft") && page.contains(&format!("href=\"/staffing/requests/{}\"", o.soft)),
+        "{page}"
+    );
+    let later = html(
+        &ops.get(&app, &format!("/people/{}/bookings?from=2026-06-01", o.ada))
+            .await
+            .expect(200),
+    );
+    assert!(later.contains("id=\"no-bookings\""), "{later}");
+    let bad = html(
+        &ops.get(&app, &format!("/people/{}/bookings?weeks=0", o.ada))
+            .await
+            .expect(422),
+    );
+    assert!(bad.contains("Weeks must be a whole number from 1 to 53."), "{bad}");
+    ops.get(&app, "/people/999999/bookings").await.expect(404);
+
+    // The forecast: Ada's first week is 20 h of 40 h billable, hard (92.5 %): 46 %; Bo's
+    // soft 20 h count 40 %: 20 %. Both below the engineers' 70 % target.
+    let by_person = html(
+        &ops.get(&app, "/staffing/forecast?group=person&from=2026-03-02&weeks=4")
+            .await
+            .expect(200),
+    );
+    for part in [
+        "id=\"forecast-chart\"",
+        "<svg",
+        "id=\"forecast-all\"",
+        "title=\"Weighted 46.3 %, upside 50.0 %, target 70.0 %; billable hard 20 h, soft 0 h of 40 h\">46</td>",
+        "title=\"Weighted 20.0 %, upside 50.0 %, target 70.0 %; billable hard 0 h, soft 20 h of 40 h\">20</td>",
+        "class=\"under\"",
+    ] {
+        assert!(by_person.contains(part), "the forecast shows {part}: {by_person}");
+    }
+    assert!(by_person.contains(&format!("data-group=\"{}\"", o.ada)), "{by_person}");
+    let by_function = html(
+        &ops.get(&app, "/staffing/forecast?from=2026-03-02&weeks=4")
+            .await
+            .expect(200),
+    );
+    assert!(
+        by_function.contains("data-group=\"engineer\"") && by_function.contains("aria-current=\"page\">By function"),
+        "{by_function}"
+    );
+    let bad = html(&ops.get(&app, "/staffing/forecast?group=team").await.expect(422));
+    assert!(
+        bad.contains("class=\"problem\"") && bad.contains("id=\"forecast-table\""),
+        "{bad}"
+    );
+
+    // A consultant reads their own bookings and nothing else here.
+    web_user(store, "bo@org.example", vec![Role::Consultant], Some(o.bo)).await;
+    let me = Browser::sign_in(&app, "bo@org.example").await;
+    let own = html(&me.get(&app, &format!("/people/{}/bookings", o.bo)).await.expect(200));
+    assert!(
+        own.contains("Bo Builder: bookings") && !own.contains("href=\"/staffing\""),
+        "{own}"
+    );
+    me.get(&app, &format!("/people/{}/bookings", o.ada)).await.expect(404);
+    for path in ["/staffing/requests", "/staffing/forecast"] {
+        me.get(&app, path).await.expect(404);
+    }
+    // A project manager reads the lists.
+    let pat = Browser::sign_in(&app, "pat@org.example").await;
+    pat.get(&app, "/staffing/requests?view=filled").await.expect(200);
+    pat.get(&app, "/staffing/forecast").await.expect(200);
+}
+
 api_tests!(
+    the_requests_bookings_and_forecast_pages,
     ops_reads_books_and_accepts_a_plan,
     a_manager_reads_and_a_consultant_is_refused,
     the_map_pages_fifty_people_at_a_time

@@ -1,7 +1,8 @@
 //! Staffing in headless Chromium: ops opens an open request from the master planning
 //! page, sees the ranked candidates with their reasons (the parts of the score, the
 //! utilization effect), books the first one hard; then plans the backlog and accepts the
-//! plan, landing on the map with the count; the weeks of the people booked change band.
+//! plan, landing on the map with the count; the weeks of the people booked change band,
+//! the forecast utilization of the person booked rises, and their bookings page lists them.
 //! The Content-Security-Policy refuses nothing. Runs when `PSOPS_TEST_BROWSER=1`, on
 //! SQLite and (when `PSOPS_TEST_POSTGRES_URL` is set) PostgreSQL; a failure saves a
 //! screenshot.
@@ -102,6 +103,16 @@ fn band(b: &Browser, person: i64) -> String {
     b.eval(&script).as_str().unwrap_or_default().to_string()
 }
 
+/// A person's weighted forecast utilization (whole percent) in the requests' first week
+/// (the forecast's third; after the name, target and weeks-below cells).
+fn forecast(b: &Browser, person: i64) -> String {
+    b.wait_until("the forecast", |b| b.exists("#forecast-table"));
+    let script = format!(
+        "const c = document.querySelector('#forecast-table tr[data-group=\"{person}\"] td:nth-of-type(5)'); return c ? c.textContent : '';"
+    );
+    b.eval(&script).as_str().unwrap_or_default().to_string()
+}
+
 fn staffing_in_a_browser(db: &TestDb, name: &str) {
     let Some(b) = Browser::start(name) else { return };
     crate::browser::admin_on(db);
@@ -115,6 +126,15 @@ fn staffing_in_a_browser(db: &TestDb, name: &str) {
     b.wait_until("the master planning map", |b| b.exists("#heatmap"));
     assert_eq!((band(&b, o.ada), band(&b, o.bo)), ("b0".to_string(), "b0".to_string()));
     no_csp_violations(&b, "the map");
+
+    // The forecast by person: nothing booked yet, so no one's billable week is forecast.
+    b.click("#forecast-link");
+    b.wait_until("the forecast by function", |b| b.exists("#forecast-chart svg"));
+    b.click("#forecast-tabs a[href$=\"group=person\"]");
+    b.wait_until("the forecast by person", |b| b.url().contains("group=person"));
+    assert_eq!(forecast(&b, o.ada), "0", "{}", text(&b, "#forecast-table"));
+    no_csp_violations(&b, "the forecast");
+    b.goto(&format!("{base}/staffing"));
 
     // The Kubernetes request: Ada first, with her reasons; Bo ruled out by skill.
     b.click(&format!("#open-table a[href=\"/staffing/requests/{}\"]", o.kube));
@@ -168,6 +188,20 @@ fn staffing_in_a_browser(db: &TestDb, name: &str) {
     let title = b.eval(&script).as_str().unwrap_or_default().to_string();
     assert!(title.contains("hard 20 h") || title.contains("hard 40 h"), "{title}");
     no_csp_violations(&b, "the map after the plan");
+
+    // The forecast moves with the bookings: Ada's week is half or wholly billable now.
+    b.goto(&format!("{base}/staffing/forecast?group=person"));
+    let ada = forecast(&b, o.ada);
+    assert!(
+        ada.parse::<i64>().is_ok_and(|n| n >= 40),
+        "Ada's forecast after her bookings: {ada}"
+    );
+
+    // Her bookings page lists them.
+    b.goto(&format!("{base}/people/{}/bookings", o.ada));
+    b.wait_until("Ada's bookings", |b| b.exists("#bookings-table"));
+    assert!(text(&b, "#bookings-table").contains("Contoso rollout"));
+    no_csp_violations(&b, "a person's bookings");
 }
 
 #[test]
