@@ -127,6 +127,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/staffing_request.html"),
     ),
     ("staffing_plan.html", include_str!("../../templates/staffing_plan.html")),
+    (
+        "staffing_requests.html",
+        include_str!("../../templates/staffing_requests.html"),
+    ),
+    (
+        "staffing_forecast.html",
+        include_str!("../../templates/staffing_forecast.html"),
+    ),
+    (
+        "person_bookings.html",
+        include_str!("../../templates/person_bookings.html"),
+    ),
     ("finance.html", include_str!("../../templates/finance.html")),
     (
         "finance_margin.html",
