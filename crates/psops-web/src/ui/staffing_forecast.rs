@@ -154,7 +154,7 @@ fn chart(all: &ForecastRow, weeks: &[heat::Week]) -> String {
             })
             .into_iter()
             .collect(),
-        empty: "No one has capacity in these weeks.".into(),
+        empty: "Nothing billable is booked in these weeks yet.".into(),
         ..Default::default()
     })
 }

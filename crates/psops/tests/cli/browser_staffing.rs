@@ -129,7 +129,7 @@ fn staffing_in_a_browser(db: &TestDb, name: &str) {
 
     // The forecast by person: nothing booked yet, so no one's billable week is forecast.
     b.click("#forecast-link");
-    b.wait_until("the forecast by function", |b| b.exists("#forecast-chart svg"));
+    b.wait_until("the forecast by function", |b| b.exists("#forecast-chart"));
     b.click("#forecast-tabs a[href$=\"group=person\"]");
     b.wait_until("the forecast by person", |b| b.url().contains("group=person"));
     assert_eq!(forecast(&b, o.ada), "0", "{}", text(&b, "#forecast-table"));
