@@ -2,7 +2,7 @@
 //! ones (assignments) and soft ones (held soft requests), each weighted as the revenue
 //! forecast weighs them — per person, function or region, against target.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -26,16 +26,17 @@ impl crate::code::Code for ForecastGroup {
     const FIELD: &'static str = "group";
 }
 
-/// One person's coming weeks, as the forecast reads them.
-#[derive(Debug, Clone)]
-pub struct Booked {
+/// One person's coming weeks, as the forecast reads them (borrowed: at 5,000 people the
+/// forecast is read on every view, and copying everyone's weeks cost more than summing).
+#[derive(Debug, Clone, Copy)]
+pub struct Booked<'a> {
     pub person_id: PersonId,
-    pub name: String,
+    pub name: &'a str,
     pub function: Function,
-    pub region: String,
+    pub region: &'a str,
     pub target_bp: i64,
     /// Per week: capacity, billable hard-booked minutes, billable soft-booked minutes.
-    pub weeks: Vec<(i64, i64, i64)>,
+    pub weeks: &'a [(i64, i64, i64)],
 }
 
 /// One group's week.
@@ -86,6 +87,27 @@ struct Sum {
     capacity_all: i128,
 }
 
+impl Sum {
+    fn new(count: usize) -> Self {
+        Sum {
+            capacity: vec![0; count],
+            hard: vec![0; count],
+            soft: vec![0; count],
+            ..Default::default()
+        }
+    }
+
+    fn add(&mut self, p: &Booked) {
+        for (i, (c, h, so)) in p.weeks.iter().take(self.capacity.len()).enumerate() {
+            self.capacity[i] += c;
+            self.hard[i] += h;
+            self.soft[i] += so;
+            self.target += i128::from(*c) * i128::from(p.target_bp);
+            self.capacity_all += i128::from(*c);
+        }
+    }
+}
+
 fn row(key: String, label: String, s: &Sum, weights: (i64, i64)) -> ForecastRow {
     let target_bp = (s.capacity_all > 0).then(|| i64::try_from(s.target / s.capacity_all).unwrap_or(0));
     let weeks: Vec<ForecastWeek> = (0..s.capacity.len())
@@ -113,53 +135,68 @@ fn row(key: String, label: String, s: &Sum, weights: (i64, i64)) -> ForecastRow 
     }
 }
 
-/// The forecast of everyone given, grouped; `weights` are (soft, hard) in basis points.
+/// Everyone given together; `weights` are (soft, hard) in basis points.
+pub fn everyone(people: &[Booked], count: usize, weights: (i64, i64)) -> ForecastRow {
+    let mut all = Sum::new(count);
+    for p in people {
+        all.add(p);
+    }
+    row("all".into(), "Everyone".into(), &all, weights)
+}
+
+/// The groups of those given, by label (case-blind), then key: a person's key is their
+/// id and label their name; a function's key its code and label the code in words; a
+/// region's both the region as written.
+pub fn groups(people: &[Booked], count: usize, group: ForecastGroup, weights: (i64, i64)) -> Vec<ForecastRow> {
+    // (label in lower case, key, label, sums): one a group, summed without a string made
+    // for each person.
+    let mut out: Vec<(String, String, String, Sum)> = match group {
+        ForecastGroup::Person => people
+            .iter()
+            .map(|p| {
+                let mut s = Sum::new(count);
+                s.add(p);
+                (p.name.to_lowercase(), p.person_id.to_string(), p.name.to_string(), s)
+            })
+            .collect(),
+        ForecastGroup::Function => {
+            let mut by: HashMap<Function, Sum> = HashMap::new();
+            for p in people {
+                by.entry(p.function).or_insert_with(|| Sum::new(count)).add(p);
+            }
+            by.into_iter()
+                .map(|(f, s)| {
+                    let code = crate::code::Code::code(&f);
+                    let label = code.replace('_', " ");
+                    (label.to_lowercase(), code.to_string(), label, s)
+                })
+                .collect()
+        }
+        ForecastGroup::Region => {
+            let mut by: HashMap<&str, Sum> = HashMap::new();
+            for p in people {
+                by.entry(p.region).or_insert_with(|| Sum::new(count)).add(p);
+            }
+            by.into_iter()
+                .map(|(r, s)| (r.to_lowercase(), r.to_string(), r.to_string(), s))
+                .collect()
+        }
+    };
+    out.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    out.into_iter()
+        .map(|(_, key, label, s)| row(key, label, &s, weights))
+        .collect()
+}
+
+/// The forecast of everyone given, grouped, and everyone together; `weights` are (soft,
+/// hard) in basis points.
 pub fn forecast(
     people: &[Booked],
     count: usize,
     group: ForecastGroup,
     weights: (i64, i64),
 ) -> (Vec<ForecastRow>, ForecastRow) {
-    let empty = Sum {
-        capacity: vec![0; count],
-        hard: vec![0; count],
-        soft: vec![0; count],
-        ..Default::default()
-    };
-    // By (label in lower case, key): the order rows are listed in; the label kept beside.
-    let mut groups: BTreeMap<(String, String), (String, Sum)> = BTreeMap::new();
-    let mut all = empty.clone();
-    for p in people {
-        let (key, label) = match group {
-            ForecastGroup::Person => (p.person_id.to_string(), p.name.clone()),
-            ForecastGroup::Function => {
-                let code = crate::code::Code::code(&p.function);
-                (code.to_string(), code.replace('_', " "))
-            }
-            ForecastGroup::Region => (p.region.clone(), p.region.clone()),
-        };
-        let shown = match group {
-            ForecastGroup::Person => label.clone(),
-            _ => key.replace('_', " "),
-        };
-        let (_, g) = groups
-            .entry((label.to_lowercase(), key))
-            .or_insert_with(|| (shown, empty.clone()));
-        for s in [&mut *g, &mut all] {
-            for (i, (c, h, so)) in p.weeks.iter().take(count).enumerate() {
-                s.capacity[i] += c;
-                s.hard[i] += h;
-                s.soft[i] += so;
-                s.target += i128::from(*c) * i128::from(p.target_bp);
-                s.capacity_all += i128::from(*c);
-            }
-        }
-    }
-    let rows = groups
-        .into_iter()
-        .map(|((_, key), (label, s))| row(key, label, &s, weights))
-        .collect();
-    (rows, row("all".into(), "Everyone".into(), &all, weights))
+    (groups(people, count, group, weights), everyone(people, count, weights))
 }
 
 #[cfg(test)]
@@ -167,23 +204,26 @@ mod tests {
     use super::*;
     use crate::Id;
 
-    fn booked(id: i64, function: Function, region: &str, hard: i64, soft: i64) -> Booked {
+    const NAMES: [&str; 3] = ["P1", "P2", "P3"];
+
+    fn booked<'a>(id: i64, function: Function, region: &'a str, weeks: &'a [(i64, i64, i64)]) -> Booked<'a> {
         Booked {
             person_id: Id::new(id),
-            name: format!("P{id}"),
+            name: NAMES[id as usize - 1],
             function,
-            region: region.into(),
+            region,
             target_bp: 7_000,
-            weeks: vec![(2_400, hard, soft); 2],
+            weeks,
         }
     }
 
     #[test]
     fn hard_and_soft_are_weighted_as_the_revenue_forecast_weighs_them() {
+        let weeks = [[(2_400, 1_200, 1_200); 2], [(2_400, 2_400, 0); 2], [(2_400, 0, 0); 2]];
         let people = [
-            booked(1, Function::Engineer, "EMEA", 1_200, 1_200),
-            booked(2, Function::Engineer, "AMER", 2_400, 0),
-            booked(3, Function::ProjectManager, "EMEA", 0, 0),
+            booked(1, Function::Engineer, "EMEA", &weeks[0]),
+            booked(2, Function::Engineer, "AMER", &weeks[1]),
+            booked(3, Function::ProjectManager, "EMEA", &weeks[2]),
         ];
         let (rows, all) = forecast(&people, 2, ForecastGroup::Function, (4_000, 9_250));
         let eng = rows.iter().find(|r| r.key == "engineer").expect("engineers");

@@ -7,7 +7,7 @@ use psops_core::plan::{Booking, ResourceRequest};
 use psops_core::reporting::UtilizationFilter;
 use psops_core::sort::Direction;
 use psops_core::staffing::availability::{week_count, weekly_minutes, weeks as weeks_of};
-use psops_core::staffing::forecast::{Booked, ForecastGroup, UtilizationForecast, forecast};
+use psops_core::staffing::forecast::{Booked, ForecastGroup, UtilizationForecast, everyone as everyone_row, groups};
 use psops_core::staffing::store::{
     BookingLine, ForecastQuery, PersonBookings, RequestOrder, RequestRow, RequestView, Requests, RequestsQuery,
 };
@@ -29,51 +29,60 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
         region: q.region.clone(),
         ..Default::default()
     };
-    let mut rows = super::weeks::capacity(db, &weeks, &filter).await?;
-    rows.retain(|_, r| r.partner_id.is_none());
-    super::weeks::bookings(db, &weeks, &mut rows).await?;
-    let ids: Vec<Id<Person>> = rows.keys().map(|id| Id::new(*id)).collect();
-    let names = RecordStore::<Person>::names(db, &ids).await?;
+    let (everyone, hard, soft) = tokio::try_join!(
+        super::weeks::everyone(db, &weeks, &filter),
+        super::weeks::hard(db, &weeks),
+        super::weeks::soft(db, &weeks)
+    )?;
     let settings = crate::org::load(&mut &db.pools).await?;
     let base = crate::capacity_rules::base(&mut &db.pools).await?;
-    let people: Vec<Booked> = rows
-        .into_iter()
-        .map(|(id, r)| Booked {
-            person_id: Id::new(id),
-            name: names.get(&id).cloned().unwrap_or_default(),
-            function: r.function,
-            region: r.region,
-            target_bp: base.billable_target_bp(r.function),
-            weeks: r
-                .weeks
-                .iter()
-                .zip(r.billable.iter().zip(&r.soft_billable))
-                .map(|(w, (h, s))| (w.capacity, *h, *s))
-                .collect(),
+    let n = weeks.len();
+    // Everyone's weeks in one buffer (capacity, billable hard, billable soft), each
+    // person's a slice of it: nothing is allocated a person.
+    let internal: Vec<_> = everyone.each().filter(|p| p.1.is_none()).collect();
+    let billable = |booked: &super::weeks::Booked, id: i64, i: usize| booked.get(&id).map_or(0, |(_, b)| b[i]);
+    let mut flat = Vec::with_capacity(internal.len() * n);
+    for (id, _, _, _, kept) in &internal {
+        for i in 0..n {
+            let capacity = kept.get(i).map_or(0, |w| w.0);
+            flat.push((capacity, billable(&hard, *id, i), billable(&soft, *id, i)));
+        }
+    }
+    let names = match q.group {
+        ForecastGroup::Person => {
+            let ids: Vec<Id<Person>> = internal.iter().map(|p| Id::new(p.0)).collect();
+            Some(RecordStore::<Person>::names(db, &ids).await?)
+        }
+        _ => None,
+    };
+    let people: Vec<Booked> = internal
+        .iter()
+        .zip(flat.chunks(n.max(1)))
+        .map(|((id, _, function, region, _), weeks)| Booked {
+            person_id: Id::new(*id),
+            name: names.as_ref().and_then(|m| m.get(id)).map_or("", String::as_str),
+            function: *function,
+            region,
+            target_bp: base.billable_target_bp(*function),
+            weeks,
         })
         .collect();
     let weights = (settings.finance.soft_weight_bp, settings.finance.hard_weight_bp);
-    let n = weeks.len();
-    let (total, rows, all) = match q.group {
+    let all = everyone_row(&people, n, weights);
+    let (total, rows) = match q.group {
         // A group a person: only the page's people are grouped (thousands of rows would be
-        // built to show fifty), in the order the groups sort in — name, then id as text —
-        // and everyone is summed apart (the sum is the same by any grouping).
+        // built to show fifty), in the order the groups sort in — name, then id as text.
         ForecastGroup::Person => {
             let mut people = people;
             people.sort_by_cached_key(|p| (p.name.to_lowercase(), p.person_id.to_string()));
-            let (_, all) = forecast(&people, n, ForecastGroup::Function, weights);
             let total = people.len();
             let page: Vec<Booked> = people.into_iter().skip(q.offset).take(q.limit.max(1)).collect();
-            (total, forecast(&page, n, ForecastGroup::Person, weights).0, all)
+            (total, groups(&page, n, ForecastGroup::Person, weights))
         }
         group => {
-            let (rows, all) = forecast(&people, n, group, weights);
+            let rows = groups(&people, n, group, weights);
             let total = rows.len();
-            (
-                total,
-                rows.into_iter().skip(q.offset).take(q.limit.max(1)).collect(),
-                all,
-            )
+            (total, rows.into_iter().skip(q.offset).take(q.limit.max(1)).collect())
         }
     };
     Ok(UtilizationForecast {

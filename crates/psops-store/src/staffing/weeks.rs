@@ -219,6 +219,22 @@ impl Everyone {
         found.map(|at| self.row(&self.kept[at])).collect()
     }
 
+    /// Each person's id, partner, function, region and weeks (contracted minutes, and
+    /// what the calendar leaves of them), in id order, borrowed: nothing is built.
+    pub(crate) fn each(
+        &self,
+    ) -> impl Iterator<Item = (i64, Option<i64>, psops_core::people::Function, &str, &[(i64, i64)])> + '_ {
+        self.kept.iter().map(|w| {
+            (
+                w.facts.person_id.get(),
+                w.partner_id,
+                w.facts.function,
+                w.facts.region.as_str(),
+                w.weeks.as_slice(),
+            )
+        })
+    }
+
     /// Everyone's rows, by person id, without bookings.
     pub(crate) fn all(&self) -> HashMap<i64, Row> {
         self.kept.iter().map(|w| self.row(w)).collect()
@@ -282,7 +298,7 @@ fn book(out: &mut Booked, weeks: &[DateRange], person: i64, per_week: i64, span:
 /// Everyone's hard bookings (assignments) over `weeks`: thousands of assignments reach
 /// into half a year at 5,000 people, so they are kept until assignments (or projects,
 /// whose billing they are counted by) change.
-async fn hard(db: &Db, weeks: &[DateRange]) -> Result<Arc<Booked>> {
+pub(crate) async fn hard(db: &Db, weeks: &[DateRange]) -> Result<Arc<Booked>> {
     let Some(window) = window(weeks) else {
         return Ok(Arc::default());
     };
