@@ -36,6 +36,10 @@ BEYOND_THE_SCHEMA = {
     "partner_funds",
     "within_prime_sow",
     "rate_ceiling",
+    # An estimate line against its SKU: always custom, its bounds, its seat limit.
+    "custom",
+    "outside_bounds",
+    "seats",
     "not_vetted",
     "not_certified",
     "not_in_production",
@@ -49,6 +53,7 @@ BEYOND_THE_SCHEMA = {
     "currency",
     "employment",
     "project_dates",
+    "class_dates",
     "period_locked",
     "invoiced",
     "nothing_to_bill",
@@ -59,6 +64,13 @@ BEYOND_THE_SCHEMA = {
     "last_admin",
     "not_self",
     "not_own",
+    "no_email",
+    "exceeds",
+    "not_for_kind",
+    # A setting of the organisation: a technical architect's notice in business days,
+    # the rounding step time is entered in.
+    "notice",
+    "rounding_step",
     # The record's state: this step is not open to it now.
     "invalid_transition",
     "already_decided",
@@ -82,7 +94,10 @@ BEYOND_THE_SCHEMA = {
     # An Idempotency-Key already used for another request (schemathesis reuses its
     # examples' keys across bodies).
     "reused",
-    # Several fields together.
+    # Several fields together: one is required, refused or must differ because of
+    # another (`depends_on`), a period given by two values is too long (`span`).
+    "depends_on",
+    "span",
     "after_start",
     "before_request",
     "exclusive",
@@ -105,6 +120,7 @@ BEYOND_THE_SCHEMA = {
     "cursor",
     # A file's or a CSV's content.
     "csv",
+    "header",
     "columns",
     "missing_column",
     "empty",

@@ -20,6 +20,8 @@ pub struct AccountFields {
     pub name: String,
     /// Short code used by imports and invoices, unique when set.
     #[serde(default)]
+    // Not blank when given: the API document states `min_length = 1` as not blank.
+    #[schema(min_length = 1)]
     pub code: Option<String>,
     #[serde(default)]
     pub region: Option<String>,

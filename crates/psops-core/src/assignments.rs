@@ -28,6 +28,7 @@ pub struct AssignmentFields {
     pub start_date: Date,
     #[serde(default)]
     pub end_date: Option<Date>,
+    #[schema(value_type = i64, minimum = 1, maximum = 10080)]
     pub minutes_per_week: Minutes,
 }
 

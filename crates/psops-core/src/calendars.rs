@@ -129,6 +129,7 @@ pub struct NewTimeOff {
     pub person_id: PersonId,
     #[schema(value_type = String, format = Date)]
     pub date: Date,
+    #[schema(value_type = i64, minimum = 1, maximum = 1440)]
     pub minutes: Minutes,
     pub kind: TimeOffKind,
     #[serde(default)]

@@ -30,16 +30,27 @@ use crate::validate::Checks;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BillableTargets {
+    #[schema(minimum = 0, maximum = 10000)]
     pub project_coordinator: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub project_manager: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub program_manager: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub engineer: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub technical_architect: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub trainer: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub engagement_manager: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub regional_delivery_manager: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub ops: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub finance: i64,
+    #[schema(minimum = 0, maximum = 10000)]
     pub partner_consultant: i64,
 }
 

@@ -90,6 +90,46 @@ pub struct Money {
     pub currency: Currency,
 }
 
+/// The schemas of amounts that the validators keep from being negative, or zero and
+/// below, for `#[schema(schema_with = …)]` beside such a field: the document states the
+/// rule as the least `amount_minor`, so a client knows it before the server says so.
+/// The `_or_null` forms are for optional amounts and for patches, where null is absent.
+pub mod schema {
+    use serde_json::{Value, json};
+    use utoipa::PartialSchema;
+    use utoipa::openapi::{RefOr, schema::Schema};
+
+    use super::Money;
+
+    fn least(minimum: i64, nullable: bool) -> RefOr<Schema> {
+        let mut money = serde_json::to_value(Money::schema()).unwrap_or(Value::Null);
+        money["properties"]["amount_minor"]["minimum"] = json!(minimum);
+        if nullable {
+            money = json!({"oneOf": [money, {"type": "null"}]});
+        }
+        // The schema is utoipa's own, read back with one bound more: it always reads.
+        serde_json::from_value(money).unwrap_or_else(|_| Money::schema())
+    }
+
+    /// An amount of 0 or more (a rate, a price, a value).
+    pub fn not_negative() -> RefOr<Schema> {
+        least(0, false)
+    }
+
+    pub fn not_negative_or_null() -> RefOr<Schema> {
+        least(0, true)
+    }
+
+    /// An amount of more than 0 (funds, a committed sum, a partner's hourly rate).
+    pub fn positive() -> RefOr<Schema> {
+        least(1, false)
+    }
+
+    pub fn positive_or_null() -> RefOr<Schema> {
+        least(1, true)
+    }
+}
+
 impl Money {
     pub fn new(amount_minor: i64, currency: Currency) -> Self {
         Self { amount_minor, currency }

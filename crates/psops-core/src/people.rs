@@ -86,9 +86,15 @@ impl<'de> Deserialize<'de> for Fte {
 
 impl utoipa::PartialSchema for Fte {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        // The bounds of `from_basis_points`, in the unit the JSON uses, and its four
+        // decimals (basis points) as the multiple.
+        let unit = f64::from(Fte::FULL.0);
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::Number)
             .description(Some("Full-time equivalent, more than 0 and at most 1"))
+            .exclusive_minimum(Some(0.0))
+            .maximum(Some(1.0))
+            .multiple_of(Some(1.0 / unit))
             .into()
     }
 }

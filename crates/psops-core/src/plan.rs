@@ -42,6 +42,7 @@ pub struct MilestoneFields {
     #[serde(default)]
     pub due_date: Option<Date>,
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub amount: Option<Money>,
     pub status: MilestoneStatus,
 }
@@ -172,6 +173,7 @@ pub struct RequiredSkill {
     /// The skill as people's skills name it (compared without case).
     pub skill: String,
     /// 1 (aware) to 5 (expert): the least level that will do.
+    #[schema(minimum = 1, maximum = 5)]
     pub min_level: i64,
 }
 
@@ -211,6 +213,7 @@ pub struct ResourceRequestFields {
     #[schema(value_type = i64)]
     pub project_id: ProjectId,
     pub role: Function,
+    #[schema(value_type = i64, minimum = 1, maximum = 6000000)]
     pub minutes: Minutes,
     #[serde(default)]
     pub start_date: Option<Date>,
@@ -230,6 +233,8 @@ pub struct ResourceRequestFields {
     pub certifications: Vec<String>,
     /// Only people of this region (as people's region names it).
     #[serde(default)]
+    // Not blank when given: the API document states `min_length = 1` as not blank.
+    #[schema(min_length = 1)]
     pub region: Option<String>,
     /// The customer's IANA time zone: candidates' working hours are compared with its.
     #[serde(default)]
@@ -240,7 +245,7 @@ pub struct ResourceRequestFields {
     pub max_hours_apart: Option<i64>,
     /// The weekly load; when absent the minutes are spread evenly over the dates' weekdays.
     #[serde(default)]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 10080)]
     pub minutes_per_week: Option<Minutes>,
     /// 1 (most urgent) to 5; the optimizer weighs fit by it.
     #[serde(default = "middle_priority")]
@@ -343,7 +348,7 @@ impl ResourceRequestFields {
             c.check(
                 self.time_zone.is_some(),
                 "max_hours_apart",
-                Rule::Required,
+                Rule::DependsOn,
                 "max_hours_apart needs the request's time_zone to measure from",
             );
         }

@@ -80,6 +80,8 @@ pub struct ProjectFields {
     pub name: String,
     /// Short code used by imports and invoices, unique when set.
     #[serde(default)]
+    // Not blank when given: the API document states `min_length = 1` as not blank.
+    #[schema(min_length = 1)]
     pub code: Option<String>,
     /// The customer; required unless the project is internal.
     #[serde(default)]
@@ -98,8 +100,10 @@ pub struct ProjectFields {
     #[serde(default)]
     pub project_manager_id: Option<PersonId>,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub budget_minutes: Option<Minutes>,
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub budget: Option<Money>,
     #[serde(default)]
     pub partner_delivered: bool,
@@ -125,7 +129,7 @@ impl ProjectFields {
         c.check(
             self.account_id.is_some() || self.project_type == ProjectType::Internal,
             "account_id",
-            Rule::Required,
+            Rule::DependsOn,
             "account_id is required unless project_type is internal",
         );
         c.check(
@@ -137,7 +141,7 @@ impl ProjectFields {
         c.check(
             !self.partner_delivered || self.partner_id.is_some(),
             "partner_id",
-            Rule::Required,
+            Rule::DependsOn,
             "partner_id is required when partner_delivered is true",
         );
         c.check(
@@ -314,7 +318,7 @@ pub(crate) mod tests {
     fn customer_projects_need_an_account() {
         let mut p = sample();
         p.account_id = None;
-        assert_eq!(rules_broken(&p), [("account_id".into(), Rule::Required)]);
+        assert_eq!(rules_broken(&p), [("account_id".into(), Rule::DependsOn)]);
         p.project_type = ProjectType::Internal;
         p.billing_type = BillingType::NonBillable;
         assert!(rules_broken(&p).is_empty());
@@ -324,7 +328,7 @@ pub(crate) mod tests {
     fn partner_flag_and_partner_go_together() {
         let mut p = sample();
         p.partner_delivered = true;
-        assert_eq!(rules_broken(&p), [("partner_id".into(), Rule::Required)]);
+        assert_eq!(rules_broken(&p), [("partner_id".into(), Rule::DependsOn)]);
         p.partner_delivered = false;
         p.partner_id = Some(Id::new(3));
         assert_eq!(

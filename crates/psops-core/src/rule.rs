@@ -236,6 +236,25 @@ pub enum Rule {
     TooShort,
     /// A JSON value has the wrong type (e.g. text where a number belongs).
     Type,
+    /// A field is required, or refused, or must differ from another, because of what
+    /// another field of the same request says: a rejection needs a reason, a term's
+    /// months go with a dedicated-term unit only, a public class names no account, `to`
+    /// goes with `from` (the text names both fields). No JSON Schema of one field states it.
+    DependsOn,
+    /// A value its field takes, but not for this record's kind or the kind of the
+    /// record it names: an onboarding item that is not on this type of partner's
+    /// checklist, a person who is not of the learner's organisation (the text says which).
+    NotForKind,
+    /// A date lies before the class's last day: a class's roster is submitted at close.
+    ClassDates,
+    /// An amount is more than another record holds for it: an investment above the
+    /// opportunity's PS value.
+    Exceeds,
+    /// A period given by two values (`from` and `to`, a first month and a count) is
+    /// longer than the operation reports on, or runs past the last month psops works in;
+    /// or a fiscal quarter reaches outside the dates psops works in with the
+    /// organisation's fiscal year (the text gives the limit).
+    Span,
     /// A value that must be unique (an e-mail, an account's name or code) is taken.
     Unique,
     /// An imported record names an account that does not exist.

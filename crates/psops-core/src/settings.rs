@@ -93,12 +93,15 @@ pub const WEEKDAYS: [&str; 7] = [
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {
+    #[schema(schema_with = rounding_steps_schema)]
     pub rounding_step_minutes: Option<i64>,
     #[schema(minimum = 1, maximum = 12)]
     pub fiscal_year_start_month: Option<u8>,
     pub default_currency: Option<Currency>,
+    #[schema(schema_with = weekday_schema)]
     pub timesheet_due_weekday: Option<String>,
     pub time_without_assignment: Option<bool>,
+    #[schema(min_items = 1, max_items = 12)]
     pub sku_approval_chain: Option<Vec<Step>>,
     pub sku_code_prefix: Option<String>,
     /// Replaces the scoping settings whole.
@@ -117,6 +120,33 @@ pub struct SettingsPatch {
     pub certifications: Option<crate::certifications::CertificationSettings>,
     /// Replaces the training service partner terms whole.
     pub training_partners: Option<crate::education::tsp::TspSettings>,
+}
+
+/// The document's `timesheet_due_weekday`: a name of [`WEEKDAYS`] in any case, as
+/// `Settings::apply` lowers it before the check (null leaves the setting as it is).
+fn weekday_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let any_case = |day: &str| -> String {
+        day.chars()
+            .map(|c| format!("[{}{c}]", c.to_ascii_uppercase()))
+            .collect()
+    };
+    let days: Vec<String> = WEEKDAYS.iter().map(|d| any_case(d)).collect();
+    let schema = serde_json::json!({"type": ["string", "null"], "pattern": format!("^({})$", days.join("|"))});
+    serde_json::from_value(schema).unwrap_or_else(|_| <Option<String> as utoipa::PartialSchema>::schema())
+}
+
+/// A rounding step divides an hour evenly: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60.
+fn divides_hour(minutes: i64) -> bool {
+    (1..=60).contains(&minutes) && 60 % minutes == 0
+}
+
+/// The document's `rounding_step_minutes`: the steps [`divides_hour`] takes, as an enum
+/// (null leaves the setting as it is).
+fn rounding_steps_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let mut steps: Vec<serde_json::Value> = (1..=60).filter(|m| divides_hour(*m)).map(Into::into).collect();
+    steps.push(serde_json::Value::Null);
+    let schema = serde_json::json!({"type": ["integer", "null"], "format": "int64", "enum": steps});
+    serde_json::from_value(schema).unwrap_or_else(|_| <Option<i64> as utoipa::PartialSchema>::schema())
 }
 
 impl Settings {
@@ -155,7 +185,7 @@ impl Settings {
     pub fn validate(&self) -> Result<()> {
         let mut c = Checks::new();
         c.check(
-            (1..=60).contains(&self.rounding_step_minutes) && 60 % self.rounding_step_minutes == 0,
+            divides_hour(self.rounding_step_minutes),
             "rounding_step_minutes",
             Rule::DividesHour,
             "rounding_step_minutes must divide an hour evenly (1, 5, 6, 10, 15, 30 or 60)",

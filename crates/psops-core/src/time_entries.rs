@@ -59,6 +59,7 @@ pub struct NewTimeEntry {
     #[serde(default)]
     pub category: Option<InternalCategory>,
     pub date: Date,
+    #[schema(value_type = i64, minimum = 1)]
     pub minutes: Minutes,
     #[serde(default)]
     pub billable: Option<bool>,

@@ -3,6 +3,12 @@
 use crate::error::{Error, FieldError, Result};
 use crate::rule::Rule;
 
+/// The blanks Rust's `trim` and `char::is_whitespace` know (Unicode's White_Space), as the
+/// inside of a regular expression's character class: for the API document's patterns of
+/// values the validators read trimmed. Listed rather than `\s`, whose meaning differs
+/// between regex dialects.
+pub const BLANKS: &str = r"\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+
 #[derive(Debug, Default)]
 pub struct Checks {
     errors: Vec<FieldError>,

@@ -322,7 +322,7 @@ impl ScopingStore for Db {
             ));
         }
         if verdict == Verdict::Reject && reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-            return Err(Error::invalid("reason", Rule::Required, "a rejection needs a reason"));
+            return Err(Error::invalid("reason", Rule::DependsOn, "a rejection needs a reason"));
         }
         let mut after = before.clone();
         after.ta_review = match verdict {

@@ -95,7 +95,11 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
             Ok(()) => return check_dates(raw).map(|()| v),
             Err(e) => (".".to_string(), e),
         },
-        Err(err) => (err.path().to_string(), err.into_inner()),
+        Err(err) => match whole_numbers_as_integers(raw, err.inner()) {
+            Some(Ok(v)) => return check_dates(raw).map(|()| v),
+            Some(Err(again)) => (again.path().to_string(), again.into_inner()),
+            None => (err.path().to_string(), err.into_inner()),
+        },
     };
     let message = without_position(&inner.to_string());
     if !inner.is_data() {
@@ -122,6 +126,109 @@ pub fn parse_json<T: DeserializeOwned>(raw: &[u8]) -> ApiResult<T> {
         _ => (field_or_body(parent), Rule::InvalidValue),
     };
     Err(Error::invalid(field, rule, message).into())
+}
+
+/// JSON has one kind of number, and JSON Schema's `integer` is any number without a
+/// fraction, `3.0` included; serde reads `3.0` as a float and refuses it for an integer
+/// field. When that is why a body was refused, it is read again with every number that
+/// is a whole number as written (`3.0`, `3e2`, `-1.50e1`) spelled as an integer, so what
+/// the document calls an integer is taken in either spelling. The text is rewritten,
+/// not the float: a float cannot tell `-9223372036854775809` from `i64::MIN`. A fraction
+/// (`3.5`) or a number beyond the integer's width is still refused, naming the field.
+/// `None` when the refusal had another cause or no number was rewritten.
+fn whole_numbers_as_integers<T: DeserializeOwned>(
+    raw: &[u8],
+    refusal: &serde_json::Error,
+) -> Option<Result<T, serde_path_to_error::Error<serde_json::Error>>> {
+    if !refusal.to_string().starts_with("invalid type: floating point") {
+        return None;
+    }
+    let text = std::str::from_utf8(raw).ok()?;
+    let rewritten = integers_spelled_plainly(text)?;
+    let mut de = serde_json::Deserializer::from_str(&rewritten);
+    Some(serde_path_to_error::deserialize(&mut de))
+}
+
+/// The JSON text with each number outside strings that is whole as written spelled as
+/// an integer; `None` when there was none.
+fn integers_spelled_plainly(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut i, mut copied, mut changed) = (0, 0, false);
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        i += 1;
+        while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-') {
+            i += 1;
+        }
+        if let Some(integer) = whole(&text[start..i]) {
+            out.push_str(&text[copied..start]);
+            out.push_str(&integer);
+            copied = i;
+            changed = true;
+        }
+    }
+    out.push_str(&text[copied..]);
+    changed.then_some(out)
+}
+
+/// A JSON number with a fraction or an exponent that is nonetheless whole, as an
+/// integer's digits (at most 20 of them, past which no integer field reaches).
+fn whole(number: &str) -> Option<String> {
+    let (negative, unsigned) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.strip_prefix('+').unwrap_or(e).parse::<i32>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if frac.is_empty() && exponent == 0 {
+        return None; // already an integer
+    }
+    if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let digits = format!("{int}{frac}");
+    let significant = digits.trim_start_matches('0');
+    let trailing = significant.len() - significant.trim_end_matches('0').len();
+    // The number is `significant × 10^scale`.
+    let scale = i64::from(exponent) - frac.len() as i64;
+    if significant.is_empty() {
+        return Some("0".into());
+    }
+    if scale + (trailing as i64) < 0 {
+        return None; // a fraction remains
+    }
+    let kept = (significant.len() as i64 + scale).max(0);
+    if kept > 20 {
+        return None;
+    }
+    let mut integer = significant.trim_end_matches('0').to_string();
+    let zeros = (scale + trailing as i64) as usize;
+    integer.push_str(&"0".repeat(zeros));
+    Some(if negative { format!("-{integer}") } else { integer })
 }
 
 /// Every date (`YYYY-MM-DD`) and date-time (RFC 3339) in a body must lie between
@@ -495,6 +602,45 @@ mod tests {
             (400, "body".into(), Rule::JsonSyntax)
         );
         assert!(parse_json::<Body>(br#"{"name":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn whole_numbers_are_integers_in_either_spelling() {
+        for raw in [
+            r#"{"name":"a","inner":{"minutes":90.0}}"#,
+            r#"{"name":"a","inner":{"minutes":9e1}}"#,
+            r#"{"inner":{"minutes":90.0},"name":"a"}"#,
+        ] {
+            let body = parse_json::<Body>(raw.as_bytes()).expect(raw);
+            assert_eq!(body.inner.map(|i| i.minutes), Some(90), "{raw}");
+        }
+        // A fraction is still no whole number, and the field is still named.
+        assert_eq!(
+            rule_of(r#"{"name":"a","inner":{"minutes":90.5}}"#),
+            (422, "inner.minutes".into(), Rule::Type)
+        );
+        // Beyond the integer's width it stays refused, however it is written: a float
+        // would make -2^63 - 1 into i64::MIN.
+        for beyond in ["1e19", "-9223372036854775809", "-9223372036854775809.0", "1e21"] {
+            let raw = format!(r#"{{"name":"a","inner":{{"minutes":{beyond}}}}}"#);
+            assert_eq!(rule_of(&raw).0, 422, "{beyond}");
+            assert_eq!(rule_of(&raw).1, "inner.minutes", "{beyond}");
+        }
+        assert_eq!(whole("-1.50e1").as_deref(), Some("-15"));
+        assert_eq!(whole("2.50e-1"), None);
+        assert_eq!(whole("0.0").as_deref(), Some("0"));
+        assert_eq!(whole("12"), None);
+        // Numbers inside strings are left as they are.
+        assert_eq!(
+            integers_spelled_plainly(r#"{"a":"1.0","b":2.0,"c":"x\"3.0"}"#).as_deref(),
+            Some(r#"{"a":"1.0","b":2,"c":"x\"3.0"}"#)
+        );
+        // The second reading refuses what the first would have: an unknown field, a key twice.
+        assert_eq!(
+            rule_of(r#"{"name":"a","inner":{"minutes":1.0,"x":2}}"#),
+            (422, "inner.x".into(), Rule::UnknownField)
+        );
+        assert_eq!(rule_of(r#"{"name":"a","name":"b","inner":{"minutes":1.0}}"#).0, 422);
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub struct Holiday {
     /// Minutes off for a full-time person on a part holiday (e.g. 240 for a half day);
     /// absent for a whole day. Scaled by FTE like the day itself.
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 1440)]
     pub minutes: Option<Minutes>,
     // Required (a holiday without a name is refused); the default only lets the
     // validator say so, naming the field, instead of a parse error.

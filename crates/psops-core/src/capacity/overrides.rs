@@ -48,6 +48,7 @@ impl OverrideScope {
 pub struct FunctionTarget {
     pub function: Function,
     /// Billable-utilization target in basis points (7000 = 70 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub target_bp: i64,
 }
 
@@ -57,24 +58,33 @@ pub struct FunctionTarget {
 #[schema(as = PolicyChanges)]
 pub struct RulesChanges {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 1440)]
     pub day_minutes: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 7)]
     pub week_days: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 53)]
     pub weeks_per_year: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 366)]
     pub holiday_days: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 366)]
     pub pto_days: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 366)]
     pub friends_family_days: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0, maximum = 366)]
     pub summit_days: Option<i64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub billable_targets: Vec<FunctionTarget>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = -10000, maximum = 10000)]
     pub margin_target_bp: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 1, maximum = 12)]
     pub fiscal_year_start_month: Option<u8>,
 }
 

@@ -24,7 +24,7 @@ pub struct BundleFields {
     #[serde(default)]
     pub description: Option<String>,
     /// The offerings suggested, in the order they are usually delivered.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, max_items = 50)]
     pub offering_ids: Vec<OfferingId>,
 }
 

@@ -93,9 +93,9 @@ fn errors_name_their_line_or_entry_and_field() {
     assert_eq!(
         got,
         [
-            (format!("{at}[0].block_hours"), Rule::Required),
+            (format!("{at}[0].block_hours"), Rule::DependsOn),
             (format!("{at}[0].prices[0].amount"), Rule::Money),
-            (format!("{at}[1].addon_sku"), Rule::Required),
+            (format!("{at}[1].addon_sku"), Rule::DependsOn),
             (format!("{at}[1].code"), Rule::Duplicate),
             (format!("{at}[1].addon_sku"), Rule::Exists),
             ("bundles[0].offerings[0]".to_string(), Rule::Exists),

@@ -116,7 +116,30 @@ pub struct KitLink {
 #[serde(deny_unknown_fields)]
 pub struct Effort {
     pub role: Function,
+    // Bounded where an offering is written (`effort_schema`): an estimate answers with
+    // effort times the quantity sold, beyond an offering's bound.
+    #[schema(value_type = i64)]
     pub minutes: Minutes,
+}
+
+/// An offering's effort as it is written: each role's minutes more than 0 and at most
+/// 600000 (10,000 hours), at most [`MAX_ITEMS`] lines, as `OfferingFields::validate` checks.
+fn effort_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let schema = serde_json::json!({
+        "type": "array",
+        "maxItems": MAX_ITEMS,
+        "items": {
+            "type": "object",
+            "description": "Hours one role spends on one unit of the offering, in minutes.",
+            "properties": {
+                "role": {"$ref": "#/components/schemas/Function"},
+                "minutes": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 600000},
+            },
+            "required": ["role", "minutes"],
+            "additionalProperties": false,
+        },
+    });
+    serde_json::from_value(schema).unwrap_or_else(|_| <Vec<Effort> as utoipa::PartialSchema>::schema())
 }
 
 /// Items a list field of an offering may hold.
@@ -133,12 +156,15 @@ pub struct OfferingFields {
     pub description: Option<String>,
     /// The delivery kit's links (templates, best practices, technical documents).
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub kit_links: Vec<KitLink>,
     /// The delivery kit's checklist, in order; copied into each project that delivers it.
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub checklist: Vec<String>,
     /// The effort template: hours by role for one unit sold, one line per role.
     #[serde(default)]
+    #[schema(schema_with = effort_schema)]
     pub effort: Vec<Effort>,
 }
 

@@ -114,10 +114,13 @@ pub struct SkuRequestFields {
     pub channel: Channel,
     /// The list price proposed, per unit; its currency is the SKU's.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub list_price: Option<Money>,
     /// Delivery hours of one unit, in minutes: the cost basis.
+    #[schema(value_type = i64, minimum = 0, maximum = 600000)]
     pub minutes: Minutes,
     /// What an hour of delivery costs.
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub hourly_cost: Money,
     /// What travel and expenses are assumed to be (or that there are none).
     #[serde(default)]
@@ -166,13 +169,13 @@ impl SkuRequestFields {
         c.check(
             self.block_minutes.is_some() == (self.unit == Unit::HoursBlock),
             "block_minutes",
-            Rule::Required,
+            Rule::DependsOn,
             "block_minutes is set for a unit of hours_block, and only then",
         )
         .check(
             self.term_months.is_some() == (self.unit == Unit::DedicatedTerm),
             "term_months",
-            Rule::Required,
+            Rule::DependsOn,
             "term_months is set for a unit of dedicated_term, and only then",
         );
         c.into_result()
@@ -410,32 +413,32 @@ pub fn submit(req: &SkuRequest, chain: &[Step]) -> Result<Vec<Step>> {
     c.check(
         f.minutes.get() > 0,
         "minutes",
-        Rule::Required,
+        Rule::Gate,
         "minutes (delivery hours) must be set before submitting",
     )
     .check(
         f.hourly_cost.amount_minor > 0,
         "hourly_cost",
-        Rule::Required,
+        Rule::Gate,
         "hourly_cost must be set before submitting",
     )
     .check(
         f.te_assumption.as_deref().is_some_and(|t| !t.trim().is_empty()),
         "te_assumption",
-        Rule::Required,
+        Rule::Gate,
         "te_assumption must be written before submitting (say 'none' when there is none)",
     )
     .check(
         f.specimen_sow.as_deref().is_some_and(|t| !t.trim().is_empty()),
         "specimen_sow",
-        Rule::Required,
+        Rule::Gate,
         "specimen_sow must be written before submitting",
     );
     for (i, s) in chain.iter().enumerate() {
         c.check_with(s.approver.is_some(), || {
             (
                 format!("sku_approval_chain[{i}].approver"),
-                Rule::Required,
+                Rule::Gate,
                 format!(
                     "step '{}' has no approver: an administrator designates one in settings",
                     s.name
@@ -446,7 +449,7 @@ pub fn submit(req: &SkuRequest, chain: &[Step]) -> Result<Vec<Step>> {
     c.check(
         !chain.is_empty(),
         "sku_approval_chain",
-        Rule::Required,
+        Rule::Gate,
         "the approval chain has no steps",
     );
     c.into_result()?;
@@ -497,7 +500,7 @@ pub fn decide(
         ));
     }
     if verdict == Verdict::Reject && reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(Error::invalid("reason", Rule::Required, "a rejection needs a reason"));
+        return Err(Error::invalid("reason", Rule::DependsOn, "a rejection needs a reason"));
     }
     Ok(match verdict {
         Verdict::Reject => Outcome::Rejected,

@@ -77,6 +77,7 @@ pub struct Bound {
     /// What is counted, e.g. `projects` or `repositories`.
     pub measure: String,
     /// The most the SKU covers.
+    #[schema(minimum = 1)]
     pub max: i64,
 }
 
@@ -93,6 +94,7 @@ pub struct SkuFields {
     pub unit: Unit,
     /// The hours of one block, in minutes: set for `hours_block` only.
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 60, maximum = 600000)]
     pub block_minutes: Option<Minutes>,
     /// The term of a dedicated engineer in months: set for `dedicated_term` only.
     #[serde(default)]
@@ -109,6 +111,7 @@ pub struct SkuFields {
     pub addon_sku_id: Option<SkuId>,
     /// Measured limits of what the SKU covers; a request outside them is scoped as custom.
     #[serde(default)]
+    #[schema(max_items = 20)]
     pub bounds: Vec<Bound>,
     /// What else bounds the SKU, in words, e.g. `SCM only`.
     #[serde(default)]
@@ -136,7 +139,7 @@ impl SkuFields {
         c.check(
             self.block_minutes.is_some() == block,
             "block_minutes",
-            Rule::Required,
+            Rule::DependsOn,
             if block {
                 "block_minutes must be set for a block of hours"
             } else {
@@ -155,7 +158,7 @@ impl SkuFields {
         c.check(
             self.term_months.is_some() == term,
             "term_months",
-            Rule::Required,
+            Rule::DependsOn,
             if term {
                 "term_months must be set for a dedicated engineer per term"
             } else {
@@ -181,7 +184,7 @@ impl SkuFields {
         c.check(
             self.addon_sku_id.is_none() || self.seat_limit.is_some(),
             "addon_sku_id",
-            Rule::Required,
+            Rule::DependsOn,
             "addon_sku_id needs a seat_limit: add-on seats sell seats beyond the limit",
         );
         c.check(
@@ -313,6 +316,7 @@ pub struct SkuPriceFields {
     pub sku_id: SkuId,
     pub effective_from: Date,
     /// In the SKU's currency, per unit.
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub price: Money,
     #[serde(default)]
     pub note: Option<String>,
@@ -460,12 +464,12 @@ mod tests {
     #[test]
     fn a_block_needs_its_hours_and_a_term_its_months() {
         let mut block = fields(Unit::HoursBlock);
-        assert_eq!(rules(&block), [("block_minutes".to_string(), Rule::Required)]);
+        assert_eq!(rules(&block), [("block_minutes".to_string(), Rule::DependsOn)]);
         block.block_minutes = Some(Minutes(40 * 60));
         assert!(rules(&block).is_empty());
         let mut hourly = fields(Unit::Hourly);
         hourly.term_months = Some(3);
-        assert_eq!(rules(&hourly), [("term_months".to_string(), Rule::Required)]);
+        assert_eq!(rules(&hourly), [("term_months".to_string(), Rule::DependsOn)]);
         let mut term = fields(Unit::DedicatedTerm);
         term.term_months = Some(61);
         assert_eq!(rules(&term), [("term_months".to_string(), Rule::Range)]);
@@ -479,7 +483,7 @@ mod tests {
         assert_eq!(
             rules(&f),
             [
-                ("addon_sku_id".to_string(), Rule::Required),
+                ("addon_sku_id".to_string(), Rule::DependsOn),
                 ("standard_sow".to_string(), Rule::Exclusive)
             ]
         );

@@ -32,8 +32,10 @@ pub type CertificationId = Id<Certification>;
 #[serde(deny_unknown_fields)]
 pub struct CertificationSettings {
     /// Attempts a learner gets at a certification (each a written then a lab assessment).
+    #[schema(minimum = 1, maximum = 20)]
     pub max_attempts: i64,
     /// Days a learner waits after a failed assessment before the next attempt.
+    #[schema(minimum = 0, maximum = 365)]
     pub retake_wait_days: i64,
 }
 
@@ -93,6 +95,7 @@ pub struct CertificationFields {
     pub max_attempts: Option<i64>,
     /// Days between a failed assessment and the next attempt; the settings' when absent.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 365)]
     pub retake_wait_days: Option<i64>,
     /// Months a certificate stays valid from its issue date.
     #[schema(minimum = 1, maximum = 120)]

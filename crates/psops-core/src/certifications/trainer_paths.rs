@@ -85,6 +85,7 @@ impl Code for ScoreSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecordedScore {
+    #[schema(minimum = 1, maximum = 5)]
     pub score: i64,
     pub source: ScoreSource,
     #[serde(default)]
@@ -137,6 +138,7 @@ pub struct CandidacyFields {
     pub dry_run_minutes: Option<i64>,
     /// Channel-partner path: months of training others.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 600)]
     pub training_experience_months: Option<i64>,
     /// Channel-partner path: an educator certificate held (its name or link).
     #[serde(default)]
@@ -164,13 +166,13 @@ impl CandidacyFields {
         c.check(
             self.shadowed_trainer_id.is_some() == self.shadowed_on.is_some(),
             "shadowed_on",
-            Rule::Required,
+            Rule::DependsOn,
             "shadowing records the trainer shadowed and the day together",
         );
         c.check(
             self.dry_run_on.is_some() == self.dry_run_minutes.is_some(),
             "dry_run_minutes",
-            Rule::Required,
+            Rule::DependsOn,
             "a dry run records its day and its minutes together",
         );
         if let Some(m) = self.dry_run_minutes {
@@ -192,7 +194,7 @@ impl CandidacyFields {
         c.check(
             self.shadowed_trainer_id != Some(self.person_id),
             "shadowed_trainer_id",
-            Rule::InvalidValue,
+            Rule::NotSelf,
             "a candidate shadows another trainer, not themselves",
         );
         c.check(
@@ -226,7 +228,7 @@ impl CandidacyFields {
                 c.check(
                     s.respondent_account_id.is_none() || s.respondent_partner_id.is_none(),
                     &format!("{f}.respondent_partner_id"),
-                    Rule::InvalidValue,
+                    Rule::Exclusive,
                     format!("{f} names one respondent organisation: an account or a partner"),
                 );
             }

@@ -305,6 +305,19 @@ pub struct AcceptanceRequest {
     pub today: Date,
 }
 
+/// The methods a sign-off records: every one but passive acceptance, which only the
+/// notice running out records.
+pub fn signed_off_methods_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use strum::VariantArray;
+    let methods: Vec<&'static str> = AcceptanceMethod::VARIANTS
+        .iter()
+        .filter(|m| **m != AcceptanceMethod::Passive)
+        .map(|m| m.into())
+        .collect();
+    let schema = serde_json::json!({"type": "string", "enum": methods});
+    serde_json::from_value(schema).unwrap_or_else(|_| <AcceptanceMethod as utoipa::PartialSchema>::schema())
+}
+
 /// A sign-off received from the customer.
 #[derive(Debug, Clone)]
 pub struct SignOff {
@@ -338,7 +351,7 @@ impl SignOff {
         c.check(
             self.method != AcceptanceMethod::Other || self.note.as_deref().is_some_and(|n| !n.trim().is_empty()),
             "note",
-            Rule::Required,
+            Rule::DependsOn,
             "note is required when the method is other: say how the customer accepted",
         );
         c.check(

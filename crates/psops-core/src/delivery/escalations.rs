@@ -156,12 +156,16 @@ impl Sentiment {
 #[serde(default, deny_unknown_fields)]
 pub struct EscalationSettings {
     /// Critical: daily.
+    #[schema(minimum = 1, maximum = 1440)]
     pub critical_hours: i64,
     /// High: several times a week (every two days).
+    #[schema(minimum = 1, maximum = 1440)]
     pub high_hours: i64,
     /// Medium: weekly (up to bi-weekly).
+    #[schema(minimum = 1, maximum = 1440)]
     pub medium_hours: i64,
     /// Low: standard communication (every two weeks).
+    #[schema(minimum = 1, maximum = 1440)]
     pub low_hours: i64,
 }
 
@@ -265,7 +269,7 @@ impl EscalationFields {
         c.check(
             self.account_id.is_some() || self.project_id.is_some(),
             "account_id",
-            Rule::Required,
+            Rule::DependsOn,
             "account_id is required: an escalation is on an account or one of its projects",
         );
         c.into_result()
@@ -864,7 +868,7 @@ mod tests {
             rules(f.validate()),
             [
                 ("exit_criteria".into(), Rule::Required),
-                ("account_id".into(), Rule::Required)
+                ("account_id".into(), Rule::DependsOn)
             ]
         );
     }

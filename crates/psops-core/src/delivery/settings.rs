@@ -40,6 +40,7 @@ pub struct DeliverySettings {
     pub health_due: Weekday,
     /// How many weeks back the overdue list looks for missing reports (a project's weeks
     /// before its start date never count).
+    #[schema(minimum = 1, maximum = 52)]
     pub health_lookback_weeks: i64,
 }
 

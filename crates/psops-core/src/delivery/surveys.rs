@@ -212,6 +212,7 @@ pub enum Opened {
 #[serde(deny_unknown_fields)]
 pub struct SurveySettings {
     /// Days a survey link stays good after it is sent (default 30).
+    #[schema(minimum = 1, maximum = 365)]
     pub link_days: i64,
 }
 

@@ -108,14 +108,17 @@ pub struct TrainingClassFields {
     pub project_id: Option<ProjectId>,
     /// A private class's fee: its training revenue once complete and rostered.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub fee: Option<Money>,
     /// Seats sold on the order beyond the 12 a class includes.
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 100)]
     pub addon_seats: i32,
     /// A public class's price of a seat: each seat a customer's project bought (its
     /// registration names the project) is that project's training revenue once the class
     /// is complete and rostered. None on a private class, paid by its fee.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub seat_price: Option<Money>,
 }
 
@@ -131,7 +134,7 @@ impl TrainingClassFields {
         c.check(
             (self.end_date - self.start_date).whole_days() < MAX_CLASS_DAYS,
             "end_date",
-            Rule::Range,
+            Rule::Span,
             format!("a class runs at most {MAX_CLASS_DAYS} days"),
         );
         c.check(
@@ -145,7 +148,7 @@ impl TrainingClassFields {
         c.check(
             !on_site || self.location.as_deref().is_some_and(|l| !l.trim().is_empty()),
             "location",
-            Rule::Required,
+            Rule::DependsOn,
             "an on-site class names where it is taught",
         );
         let private = self.audience == ClassAudience::Private;
@@ -161,7 +164,7 @@ impl TrainingClassFields {
             c.check(
                 given == private,
                 field,
-                if private { Rule::Required } else { Rule::InvalidValue },
+                Rule::DependsOn,
                 if private {
                     format!("a private class names {what}")
                 } else {
@@ -180,7 +183,7 @@ impl TrainingClassFields {
         c.check(
             !private || self.seat_price.is_none(),
             "seat_price",
-            Rule::InvalidValue,
+            Rule::DependsOn,
             "a private class is paid by its fee: it has no seat price",
         );
         c.check(
@@ -407,7 +410,7 @@ mod tests {
         let broken = rules(&private);
         for field in ["account_id", "project_id", "fee", "location"] {
             assert!(
-                broken.iter().any(|(f, r)| f == field && *r == Rule::Required),
+                broken.iter().any(|(f, r)| f == field && *r == Rule::DependsOn),
                 "{field}: {broken:?}"
             );
         }

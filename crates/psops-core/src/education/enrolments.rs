@@ -155,9 +155,22 @@ pub struct RosterSubmission {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepDone {
+    #[schema(schema_with = marked_steps_schema)]
     pub step: ClassStep,
     #[serde(default)]
     pub done_on: Option<Date>,
+}
+
+/// The steps marked here: every step but the close-out, which submitting the roster does.
+fn marked_steps_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use strum::VariantArray;
+    let steps: Vec<&'static str> = ClassStep::VARIANTS
+        .iter()
+        .filter(|s| **s != ClassStep::CloseOut)
+        .map(|s| s.into())
+        .collect();
+    let schema = serde_json::json!({"type": "string", "enum": steps});
+    serde_json::from_value(schema).unwrap_or_else(|_| <ClassStep as utoipa::PartialSchema>::schema())
 }
 
 /// What submitting a roster did: the completed class, the training record its fee is

@@ -77,7 +77,7 @@ impl LearnerFields {
         c.check(
             self.partner_id.is_some() == partner,
             "partner_id",
-            if partner { Rule::Required } else { Rule::InvalidValue },
+            Rule::DependsOn,
             if partner {
                 "a partner consultant names the partner they work for"
             } else {
@@ -87,7 +87,7 @@ impl LearnerFields {
         c.check(
             self.account_id.is_some() == customer,
             "account_id",
-            if customer { Rule::Required } else { Rule::InvalidValue },
+            Rule::DependsOn,
             if customer {
                 "a customer contact names the customer account they belong to"
             } else {
@@ -97,13 +97,13 @@ impl LearnerFields {
         c.check(
             self.contact_id.is_none() || customer,
             "contact_id",
-            Rule::InvalidValue,
+            Rule::DependsOn,
             "only a customer contact is linked to an account's contact",
         );
         c.check(
             self.person_id.is_none() || !customer,
             "person_id",
-            Rule::InvalidValue,
+            Rule::DependsOn,
             "a customer contact is not one of the company's or a partner's people",
         );
         c.into_result()
@@ -213,7 +213,7 @@ mod tests {
             organisation: LearnerOrg::PartnerConsultant,
             ..employee()
         };
-        assert_eq!(rules(&partner), vec![("partner_id".to_string(), Rule::Required)]);
+        assert_eq!(rules(&partner), vec![("partner_id".to_string(), Rule::DependsOn)]);
         let customer = LearnerFields {
             organisation: LearnerOrg::CustomerContact,
             partner_id: Some(Id::new(3)),
@@ -221,15 +221,15 @@ mod tests {
         };
         let broken = rules(&customer);
         assert!(
-            broken.contains(&("account_id".to_string(), Rule::Required)),
+            broken.contains(&("account_id".to_string(), Rule::DependsOn)),
             "{broken:?}"
         );
         assert!(
-            broken.contains(&("partner_id".to_string(), Rule::InvalidValue)),
+            broken.contains(&("partner_id".to_string(), Rule::DependsOn)),
             "{broken:?}"
         );
         assert!(
-            broken.contains(&("person_id".to_string(), Rule::InvalidValue)),
+            broken.contains(&("person_id".to_string(), Rule::DependsOn)),
             "{broken:?}"
         );
         let bad_mail = LearnerFields {

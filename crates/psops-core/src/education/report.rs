@@ -69,7 +69,7 @@ pub fn check_range(from: Date, to: Date) -> Result<DateRange> {
     if n > MAX_QUARTERS {
         return Err(Error::invalid(
             "to",
-            Rule::Range,
+            Rule::Span,
             format!("the report covers at most {MAX_QUARTERS} calendar quarters; {from} to {to} spans {n}"),
         ));
     }

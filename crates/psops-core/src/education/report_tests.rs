@@ -63,7 +63,7 @@ fn a_range_runs_forwards_over_at_most_eight_quarters() {
     assert!(check_range(date!(2025 - 01 - 01), date!(2026 - 12 - 31)).is_ok());
     let e = check_range(date!(2024 - 12 - 31), date!(2026 - 12 - 31)).unwrap_err();
     let message = e.to_string();
-    assert_eq!(rule(e), ("to".into(), Rule::Range));
+    assert_eq!(rule(e), ("to".into(), Rule::Span));
     assert!(message.contains("at most 8"), "{message}");
     // A day past the end of eight quarters makes a ninth.
     assert!(check_range(date!(2025 - 01 - 01), date!(2027 - 01 - 01)).is_err());

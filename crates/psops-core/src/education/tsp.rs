@@ -20,16 +20,22 @@ use crate::validate::Checks;
 #[serde(deny_unknown_fields)]
 pub struct TspSettings {
     /// Certified trainers a partner needs (2).
+    #[schema(minimum = 1, maximum = 100)]
     pub min_trainers: i64,
     /// Courses its trainers are certified for, together (4).
+    #[schema(minimum = 1, maximum = 100)]
     pub min_courses: i64,
     /// Months after the end of the enrolment quarter by which it has both (6).
+    #[schema(minimum = 0, maximum = 36)]
     pub ramp_months: i64,
     /// The share of training survey answers scoring 4 or 5 it keeps, in percent (80).
+    #[schema(minimum = 0, maximum = 100)]
     pub csat_floor_percent: i64,
     /// Days after a class ends by which its roster and surveys are in (30).
+    #[schema(minimum = 1, maximum = 365)]
     pub paperwork_days: i64,
     /// Months of deliveries the CSAT and the paperwork are judged over (12).
+    #[schema(minimum = 1, maximum = 36)]
     pub window_months: i64,
 }
 

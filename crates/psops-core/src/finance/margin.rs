@@ -152,7 +152,7 @@ pub fn check_span(from: Month, to: Month) -> Result<()> {
     if from.through(to).count() > MAX_MONTHS {
         return Err(Error::invalid(
             "to",
-            crate::rule::Rule::Range,
+            crate::rule::Rule::Span,
             format!("a report spans at most {MAX_MONTHS} months"),
         ));
     }

@@ -12,24 +12,33 @@ use crate::validate::Checks;
 #[serde(default, deny_unknown_fields)]
 pub struct FinanceSettings {
     /// The gross-margin target in basis points (handbook: 30 %, long term).
+    #[schema(minimum = 0, maximum = 10000)]
     pub margin_target_bp: i64,
     /// How much a soft booking counts in a forecast, in basis points (handbook: about 40 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub soft_weight_bp: i64,
     /// How much a hard booking counts (handbook: 90–95 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub hard_weight_bp: i64,
     /// How close a forecast must land on the actuals for time-and-materials and fixed-fee
     /// work, in basis points either way (handbook: ±5 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub accuracy_bp: i64,
     /// The same for consulting blocks and dedicated engineers (handbook: ±10 %).
+    #[schema(minimum = 0, maximum = 10000)]
     pub block_accuracy_bp: i64,
     /// What invoice numbers start with, e.g. `INV-` for `INV-000042`.
+    #[schema(pattern = "^[A-Za-z0-9/-]{0,10}$")]
     pub invoice_prefix: String,
     /// What credit-note numbers start with; credit notes are numbered in their own run.
+    #[schema(pattern = "^[A-Za-z0-9/-]{0,10}$")]
     pub credit_note_prefix: String,
     /// Days from an invoice's date to its due date.
+    #[schema(minimum = 0, maximum = 365)]
     pub payment_days: i64,
     /// When a prime partner SOW's remaining funds are low enough to warn (and issue the
     /// next one), in basis points of its funds (20 % by default).
+    #[schema(minimum = 0, maximum = 10000)]
     pub partner_low_funds_bp: i64,
 }
 
@@ -69,7 +78,7 @@ impl FinanceSettings {
         c.check(
             self.soft_weight_bp <= self.hard_weight_bp,
             "finance.soft_weight_bp",
-            Rule::BasisPoints,
+            Rule::DependsOn,
             "finance.soft_weight_bp must not be above finance.hard_weight_bp: a soft booking never counts more than a hard one",
         );
         for (p, field) in [
@@ -86,7 +95,7 @@ impl FinanceSettings {
         c.check(
             self.invoice_prefix != self.credit_note_prefix,
             "finance.credit_note_prefix",
-            Rule::InvalidValue,
+            Rule::DependsOn,
             "finance.credit_note_prefix must differ from finance.invoice_prefix so the two runs of numbers never meet",
         );
         c.check(

@@ -22,6 +22,7 @@ pub struct TrainingFields {
     #[schema(value_type = i64)]
     pub project_id: ProjectId,
     pub title: String,
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub amount: Money,
     #[serde(default)]
     pub completed_on: Option<Date>,

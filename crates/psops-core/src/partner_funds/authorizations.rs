@@ -50,8 +50,10 @@ pub struct WorkAuthorizationFields {
     pub expenses_allowed: bool,
     /// The most travel and expenses reimbursed; only when they are allowed.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub expenses_cap: Option<Money>,
     /// The part of the prime SOW's funds it commits, in the funds' currency.
+    #[schema(schema_with = crate::money::schema::positive)]
     pub committed: Money,
 }
 
@@ -79,7 +81,7 @@ impl WorkAuthorizationFields {
             c.check(
                 self.expenses_allowed,
                 "expenses_cap",
-                Rule::InvalidValue,
+                Rule::DependsOn,
                 "expenses_cap is given only when expenses_allowed is true",
             );
             c.check(

@@ -18,6 +18,7 @@ use crate::{Currency, Error, Money, Result};
 pub struct PartnerRate {
     pub role: Function,
     /// Per hour.
+    #[schema(schema_with = crate::money::schema::positive)]
     pub rate: Money,
 }
 

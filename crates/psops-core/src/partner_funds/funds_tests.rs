@@ -144,10 +144,7 @@ fn rates_are_checked_for_currency_duplicates_and_sign() {
     assert!(got.contains(&("rates[1].role".to_string(), Rule::Duplicate)), "{got:?}");
     let mut w = wa();
     w.expenses_cap = Some(usd(100));
-    assert_eq!(
-        rules(w.validate()),
-        vec![("expenses_cap".to_string(), Rule::InvalidValue)]
-    );
+    assert_eq!(rules(w.validate()), vec![("expenses_cap".to_string(), Rule::DependsOn)]);
 }
 
 #[test]

@@ -44,6 +44,7 @@ pub struct PrimeSowFields {
     /// Its number or name, e.g. `PSOW-2026-01`; unique, compared without regard to case.
     pub name: String,
     /// The money the SOW holds; work authorizations commit it, approved hours consume it.
+    #[schema(schema_with = crate::money::schema::positive)]
     pub funds: Money,
     /// The hourly rate paid per role, in the funds' currency: the ceiling of every work
     /// authorization's rate for that role.

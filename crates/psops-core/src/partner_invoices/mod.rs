@@ -61,8 +61,10 @@ pub struct PartnerInvoiceLine {
     pub person_id: PersonId,
     pub project_id: ProjectId,
     /// Hours billed, in minutes.
+    #[schema(value_type = i64, minimum = 1)]
     pub minutes: Minutes,
     /// The hourly rate billed, in the invoice's currency.
+    #[schema(schema_with = crate::money::schema::positive)]
     pub rate: Money,
     /// The line's total: hours × rate rounded to the cent, in the invoice's currency.
     pub total: Money,

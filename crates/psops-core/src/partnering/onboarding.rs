@@ -181,7 +181,7 @@ pub fn check_tick(
     if !checklist(t).contains(&item) {
         return Err(Error::invalid(
             "item",
-            Rule::OneOf,
+            Rule::NotForKind,
             format!(
                 "{} is not on a {} partner's checklist, which is: {}",
                 item.code(),

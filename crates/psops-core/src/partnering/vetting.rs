@@ -137,6 +137,7 @@ pub struct VettingTrack {
     /// Certification codes the consultant must hold, in force.
     pub certifications: Vec<String>,
     /// The functions of the company's own people who may hold the interview.
+    #[schema(min_items = 1)]
     pub interviewer_functions: Vec<Function>,
 }
 

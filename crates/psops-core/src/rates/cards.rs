@@ -42,6 +42,7 @@ pub struct RoleRateFields {
     /// The region the rate applies to, e.g. `EMEA`.
     pub region: String,
     /// Per hour; its currency is the card's.
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub rate: Money,
     pub effective_from: Date,
     /// The last day, inclusive; none runs on.
@@ -118,6 +119,7 @@ crate::sort_columns!(
 pub struct ProjectRateFields {
     pub project_id: ProjectId,
     pub role: Function,
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub rate: Money,
     pub effective_from: Date,
     #[serde(default)]
@@ -182,6 +184,7 @@ crate::plain_record!(
 #[serde(deny_unknown_fields)]
 pub struct CostRateFields {
     pub person_id: PersonId,
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub rate: Money,
     pub effective_from: Date,
     #[serde(default)]

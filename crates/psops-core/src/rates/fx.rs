@@ -95,11 +95,28 @@ impl<'de> Deserialize<'de> for Rate {
     }
 }
 
+/// Exactly what [`Rate::parse`] takes: blanks around; up to 9 digits, a point and up to
+/// 9 decimals (one side may be empty, not both); more than zero. Written out by where the
+/// first digit other than 0 is, since a pattern cannot count the digits of two parts.
+fn rate_pattern() -> String {
+    let blanks = crate::validate::BLANKS;
+    let d = RATE_DECIMALS as usize;
+    let first_nonzero = |most: usize| -> String {
+        (0..most)
+            .map(|k| format!("0{{{k}}}[1-9][0-9]{{0,{}}}", most - 1 - k))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let in_whole = format!("({})(\\.[0-9]{{0,{d}}})?", first_nonzero(9));
+    let in_fraction = format!("0{{0,9}}\\.({})", first_nonzero(d));
+    format!("^[{blanks}]*({in_whole}|{in_fraction})[{blanks}]*$")
+}
+
 impl utoipa::PartialSchema for Rate {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
         utoipa::openapi::ObjectBuilder::new()
             .schema_type(utoipa::openapi::schema::Type::String)
-            .pattern(Some(r"^[0-9]{0,9}(\.[0-9]{1,9})?$"))
+            .pattern(Some(rate_pattern()))
             .description(Some(
                 "A positive decimal with at most 9 decimals, as text so that it stays exact, e.g. \"1.085\"",
             ))
@@ -139,7 +156,7 @@ impl FxRateFields {
         c.check(
             self.currency != self.quote,
             "currency",
-            Rule::InvalidValue,
+            Rule::DependsOn,
             "currency must differ from quote: a currency's rate to itself is 1",
         );
         c.into_result()

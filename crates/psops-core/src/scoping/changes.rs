@@ -117,15 +117,18 @@ pub struct ChangeFields {
     pub new_end_date: Option<Date>,
     /// Money added.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub add_budget: Option<Money>,
     /// Hours added, in minutes.
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 0)]
     pub add_minutes: Option<Minutes>,
     /// A switch between time and materials and fixed fee.
     #[serde(default)]
     pub new_billing_type: Option<BillingType>,
     /// Milestones added.
     #[serde(default)]
+    #[schema(max_items = 50)]
     pub add_milestones: Vec<MilestoneTerm>,
     /// Milestones whose due dates move.
     #[serde(default)]
@@ -180,7 +183,7 @@ impl ChangeFields {
             c.text(&m.name, &format!("{at}.name"), 200);
         });
         let needs = |c: &mut Checks, ok: bool, field: &str, why: &str| {
-            c.check(ok, field, Rule::Required, format!("{field} is required: {why}"));
+            c.check(ok, field, Rule::DependsOn, format!("{field} is required: {why}"));
         };
         match self.kind {
             K::ChangeOrder => {
@@ -197,7 +200,7 @@ impl ChangeFields {
                         || !self.move_milestones.is_empty()
                         || self.description.as_deref().is_some_and(|d| !d.trim().is_empty()),
                     "kind",
-                    Rule::Required,
+                    Rule::DependsOn,
                     "a change order changes dates, money, billing, milestones or describes the scope change",
                 );
             }
@@ -398,7 +401,7 @@ pub fn check_decision(c: &Change, actor: UserId, approve: bool, reason: Option<&
         ));
     }
     if !approve && reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(Error::invalid("reason", Rule::Required, "a rejection needs a reason"));
+        return Err(Error::invalid("reason", Rule::DependsOn, "a rejection needs a reason"));
     }
     Ok(())
 }
@@ -552,7 +555,7 @@ mod tests {
     fn each_kind_names_what_it_needs() {
         assert_eq!(
             rules(&fields(ChangeKind::ChangeOrder)),
-            [("kind".into(), Rule::Required)]
+            [("kind".into(), Rule::DependsOn)]
         );
         let mut dow = fields(ChangeKind::DescriptionOfWork);
         dow.description = Some("Detail the consulting block".into());
@@ -562,7 +565,10 @@ mod tests {
         let mut ex = fields(ChangeKind::WorkException);
         assert_eq!(
             rules(&ex),
-            [("cause".into(), Rule::Required), ("add_minutes".into(), Rule::Required)]
+            [
+                ("cause".into(), Rule::DependsOn),
+                ("add_minutes".into(), Rule::DependsOn)
+            ]
         );
         ex.cause = Some(Cause::Scoping);
         ex.add_minutes = Some(Minutes(600));
@@ -572,8 +578,8 @@ mod tests {
         assert_eq!(
             rules(&risk),
             [
-                ("opportunity_id".into(), Rule::Required),
-                ("starts_on".into(), Rule::Required)
+                ("opportunity_id".into(), Rule::DependsOn),
+                ("starts_on".into(), Rule::DependsOn)
             ]
         );
     }

@@ -39,9 +39,11 @@ pub struct EstimateFields {
     pub lines: Vec<LineInput>,
     /// Travel and expenses, priced apart from the services.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub travel_and_expenses: Option<Money>,
     /// Discount on the services, in basis points (1000 = 10 %).
     #[serde(default)]
+    #[schema(minimum = 0, maximum = 10000)]
     pub discount_bp: i64,
     #[serde(default)]
     pub notes: Option<String>,

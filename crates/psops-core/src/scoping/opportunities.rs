@@ -109,12 +109,15 @@ pub struct OpportunityFields {
     pub currency: crate::Currency,
     /// The whole opportunity's amount.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub amount: Option<Money>,
     /// PS value: the EM's forecast, which each quote overwrites.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub ps_value: Option<Money>,
     /// An early forecast of education value, discarded by the next quote.
     #[serde(default)]
+    #[schema(schema_with = crate::money::schema::not_negative_or_null)]
     pub edu_value_override: Option<Money>,
     #[serde(default)]
     pub em_confidence: Option<String>,
@@ -287,10 +290,14 @@ pub struct PsValues {
 }
 
 /// A quote's values, from the CRM or an estimate.
+// Named apart in the document: the SKU catalog's list-price quote is `Quote` there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(as = OpportunityQuote)]
 #[serde(deny_unknown_fields)]
 pub struct Quote {
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub ps_value: Money,
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub edu_value: Money,
 }
 
@@ -314,9 +321,10 @@ impl PsValues {
     /// An approved investment moves its amount out of PS value into investment value.
     pub fn invested(self, amount: Money) -> Result<PsValues> {
         let ps = self.ps_value.ok_or_else(|| {
+            // The opportunity's state, not the request: as a gate is.
             Error::invalid(
                 "ps_value",
-                Rule::Required,
+                Rule::Gate,
                 "an investment moves out of PS value: set ps_value first",
             )
         })?;
@@ -327,11 +335,18 @@ impl PsValues {
                 format!("the investment must be in the currency of ps_value, {}", ps.currency),
             ));
         }
-        if amount.amount_minor <= 0 || amount.amount_minor > ps.amount_minor {
+        if amount.amount_minor <= 0 {
             return Err(Error::invalid(
                 "amount",
-                Rule::Range,
-                format!("the investment must be more than 0 and at most the PS value, {ps}"),
+                Rule::Positive,
+                "the investment must be more than 0",
+            ));
+        }
+        if amount.amount_minor > ps.amount_minor {
+            return Err(Error::invalid(
+                "amount",
+                Rule::Exceeds,
+                format!("the investment must be at most the PS value, {ps}"),
             ));
         }
         let before = self.investment_value.map_or(0, |m| m.amount_minor);

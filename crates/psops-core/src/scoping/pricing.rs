@@ -33,9 +33,11 @@ pub enum LineInput {
     Sku {
         #[schema(value_type = i64)]
         sku_id: SkuId,
+        #[schema(minimum = 1, maximum = 10000)]
         quantity: i64,
         /// Learners or seats asked for, on a SKU with a seat limit.
         #[serde(default)]
+        #[schema(minimum = 1, maximum = 100000)]
         seats: Option<i64>,
         /// The size of what is asked, checked against the SKU's bounds.
         #[serde(default)]
@@ -44,6 +46,7 @@ pub enum LineInput {
     /// Custom work: a role's hours at the rate card's bill rate.
     TimeAndMaterials {
         role: Function,
+        #[schema(value_type = i64, minimum = 1, maximum = 6000000)]
         minutes: Minutes,
         #[serde(default)]
         description: Option<String>,

@@ -38,34 +38,47 @@ pub struct ScopingSettings {
     /// Who a new opportunity of each segment goes to when it names no engagement manager.
     pub territories: Vec<Territory>,
     /// Business hours from a scoping record's creation to the EM's first action.
+    #[schema(minimum = 1, maximum = 2000)]
     pub first_action_hours: i64,
     /// Business hours from the scoping call to an estimate with the customer.
+    #[schema(minimum = 1, maximum = 2000)]
     pub estimate_hours: i64,
     /// Business hours from intent to proceed to a draft SOW.
+    #[schema(minimum = 1, maximum = 2000)]
     pub draft_sow_hours: i64,
     /// Business hours from final content to a stamped SOW.
+    #[schema(minimum = 1, maximum = 2000)]
     pub stamped_sow_hours: i64,
     /// Months without activity after which the sweep closes a scoping record as lost.
+    #[schema(minimum = 1, maximum = 36)]
     pub idle_months: i64,
     /// An estimate whose price (after discount, before T&E) is above this needs a
     /// technical architect's approval before a SOW is drafted.
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub ta_threshold: Money,
     /// Business days of notice a request for a technical architect needs.
+    #[schema(minimum = 0, maximum = 30)]
     pub ta_notice_days: i64,
     /// Business days a technical architect has to review an estimate.
+    #[schema(minimum = 1, maximum = 30)]
     pub ta_review_days: i64,
     /// Who decides each step of a SOW's approval chain.
     pub sow_approvers: Vec<SowStep>,
     /// The gross-margin target: a SOW under it needs finance's approval (basis points).
+    #[schema(minimum = 0, maximum = 10000)]
     pub margin_target_bp: i64,
     /// A discount above this needs finance's approval (basis points).
+    #[schema(minimum = 0, maximum = 10000)]
     pub discount_limit_bp: i64,
     /// The passive-acceptance days a new SOW starts with; other terms need the PS
     /// director, who approves every SOW.
+    #[schema(minimum = 1, maximum = 60)]
     pub passive_acceptance_days: i64,
     /// What SOW numbers start with, e.g. `SOW-` for `SOW-0042`.
+    #[schema(min_length = 1)]
     pub sow_prefix: String,
     /// The name the organisation signs SOWs under.
+    #[schema(min_length = 1)]
     pub provider_name: String,
     /// What an approved change order with money does.
     pub money_change_orders: MoneyChange,
@@ -178,6 +191,14 @@ impl ScopingSettings {
         }
         let mut seen = Vec::new();
         for (i, t) in self.territories.iter().enumerate() {
+            // No person has an id below 1 (the document says so of every id).
+            c.check_with(t.engagement_manager_id.is_none_or(|p| p.get() >= 1), || {
+                (
+                    format!("scoping.territories[{i}].engagement_manager_id"),
+                    Rule::Exists,
+                    "engagement_manager_id names no person".into(),
+                )
+            });
             c.check_with(!seen.contains(&t.segment), || {
                 (
                     format!("scoping.territories[{i}].segment"),

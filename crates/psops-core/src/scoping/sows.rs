@@ -58,12 +58,25 @@ impl BillingTerms {
     }
 }
 
+/// The billing types a SOW has: every one but `non_billable` (a SOW sells work).
+fn sow_billing_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use strum::VariantArray;
+    let types: Vec<&'static str> = BillingType::VARIANTS
+        .iter()
+        .filter(|b| **b != BillingType::NonBillable)
+        .map(|b| b.into())
+        .collect();
+    let schema = serde_json::json!({"type": "string", "enum": types});
+    serde_json::from_value(schema).unwrap_or_else(|_| <BillingType as utoipa::PartialSchema>::schema())
+}
+
 /// A milestone as the SOW promises it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MilestoneTerm {
     pub name: String,
     pub due: Date,
+    #[schema(schema_with = crate::money::schema::not_negative)]
     pub amount: Money,
 }
 
@@ -79,15 +92,19 @@ pub struct SowFields {
     pub title: String,
     pub scope: String,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub activities: Vec<String>,
+    #[schema(schema_with = sow_billing_schema)]
     pub billing_type: BillingType,
     pub billing_terms: BillingTerms,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub milestones: Vec<MilestoneTerm>,
     /// Business days after a sign-off request before a milestone counts as accepted.
     #[schema(minimum = 1, maximum = 60)]
     pub passive_acceptance_days: i64,
     #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1, maximum = 10080)]
     pub minimum_minutes_per_week: Option<Minutes>,
     pub start_date: Date,
     pub end_date: Date,
@@ -96,8 +113,10 @@ pub struct SowFields {
     #[serde(default)]
     pub delay_language: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub assumptions: Vec<String>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub out_of_scope: Vec<String>,
 }
 
@@ -147,7 +166,7 @@ impl SowFields {
         .check(
             self.billing_terms != BillingTerms::PerMilestone || !self.milestones.is_empty(),
             "milestones",
-            Rule::Required,
+            Rule::DependsOn,
             "billing per milestone needs milestones",
         );
         if let Some(m) = self.minimum_minutes_per_week {
@@ -281,7 +300,7 @@ pub fn chain_for(configured: &[SowStep], finance: bool) -> Result<Vec<SowStep>> 
             }),
             None => errors.push(crate::FieldError::new(
                 format!("sow_approvers.{}", role.code()),
-                Rule::Required,
+                Rule::Gate,
                 format!(
                     "the {} step has no approver: an administrator designates one in settings",
                     role.label()
@@ -443,7 +462,7 @@ pub fn decide(sow: &Sow, decided: usize, actor: UserId, verdict: Verdict, reason
         )));
     }
     if verdict == Verdict::Reject && reason.is_none_or(|r| r.trim().is_empty()) {
-        return Err(Error::invalid("reason", Rule::Required, "a rejection needs a reason"));
+        return Err(Error::invalid("reason", Rule::DependsOn, "a rejection needs a reason"));
     }
     Ok(match verdict {
         Verdict::Reject => Outcome::Rejected,

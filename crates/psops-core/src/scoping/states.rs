@@ -134,7 +134,7 @@ pub fn check_move(o: &Opportunity, to: ScopingState, facts: &Facts, reason: Opti
         )),
         S::ClosedLost | S::OnHold if !has_reason => Err(Error::invalid(
             "reason",
-            Rule::Required,
+            Rule::DependsOn,
             format!("moving to {} needs a reason", to.code()),
         )),
         S::ClosedLost => Ok(()),

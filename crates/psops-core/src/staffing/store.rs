@@ -112,6 +112,7 @@ pub const MAX_PICKS: usize = 2_000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Accept {
+    #[schema(min_items = 1, max_items = 2000)]
     pub picks: Vec<Pick>,
 }
 

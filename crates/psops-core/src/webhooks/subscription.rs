@@ -46,6 +46,31 @@ impl Subscription {
     }
 }
 
+/// What a subscription may ask for, as the document states it: one or more event kinds,
+/// none of them `ping`.
+fn events_schema(nullable: bool) -> serde_json::Value {
+    use strum::VariantArray;
+    let kinds: Vec<&'static str> = EventKind::VARIANTS
+        .iter()
+        .filter(|k| **k != EventKind::Ping)
+        .map(|k| k.into())
+        .collect();
+    let array = if nullable {
+        serde_json::json!(["array", "null"])
+    } else {
+        serde_json::json!("array")
+    };
+    serde_json::json!({"type": array, "minItems": 1, "items": {"type": "string", "enum": kinds}})
+}
+
+fn subscribed_events_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    serde_json::from_value(events_schema(false)).unwrap_or_else(|_| <Vec<EventKind> as utoipa::PartialSchema>::schema())
+}
+
+fn subscribed_events_or_null_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    serde_json::from_value(events_schema(true)).unwrap_or_else(|_| <Vec<EventKind> as utoipa::PartialSchema>::schema())
+}
+
 /// A subscription to create; psops generates its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -54,7 +79,7 @@ pub struct NewSubscription {
     #[serde(default)]
     pub description: Option<String>,
     /// At least one event kind (not `ping`, which goes to one subscription on request).
-    #[schema(min_items = 1)]
+    #[schema(schema_with = subscribed_events_schema)]
     pub events: Vec<EventKind>,
     /// Receives events at once (the default) or only once enabled.
     #[serde(default = "yes")]
@@ -73,7 +98,7 @@ pub struct SubscriptionPatch {
     pub url: Option<String>,
     /// A new description; an empty one removes it.
     pub description: Option<String>,
-    #[schema(min_items = 1)]
+    #[schema(schema_with = subscribed_events_or_null_schema)]
     pub events: Option<Vec<EventKind>>,
     pub active: Option<bool>,
 }

@@ -162,7 +162,7 @@ impl SurveyStore for Db {
         let Some(to_email) = to_email.filter(|e| !e.trim().is_empty()) else {
             return Err(Error::invalid(
                 "contact_id",
-                Rule::Email,
+                Rule::NoEmail,
                 format!("{to_name} has no e-mail address to send the survey to"),
             ));
         };

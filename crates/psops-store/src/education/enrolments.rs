@@ -88,7 +88,7 @@ impl Stored for Enrolment {
                 .map_err(|e| match e {
                     Error::NotFound { .. } => Error::invalid(
                         "class_id",
-                        Rule::InvalidValue,
+                        Rule::Exists,
                         format!("class_id {} is not a class", f.class_id),
                     ),
                     other => other,

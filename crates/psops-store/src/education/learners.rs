@@ -71,7 +71,7 @@ impl Stored for Learner {
             if !fits {
                 return Err(Error::invalid(
                     "person_id",
-                    Rule::InvalidValue,
+                    Rule::NotForKind,
                     format!(
                         "{} does not belong to the learner's organisation ({})",
                         p.fields.name,
@@ -91,7 +91,7 @@ impl Stored for Learner {
             if Some(c.account_id) != f.account_id {
                 return Err(Error::invalid(
                     "contact_id",
-                    Rule::InvalidValue,
+                    Rule::AccountMismatch,
                     "the contact belongs to another account than the learner's",
                 ));
             }

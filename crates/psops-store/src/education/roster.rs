@@ -134,7 +134,7 @@ impl ClassStore for Db {
                 Ok(_) | Err(Error::NotFound { .. }) => {
                     errors.push(FieldError::new(
                         format!("{field}.enrolment_id"),
-                        Rule::InvalidValue,
+                        Rule::Exists,
                         format!("enrolment {} is not a registration on class {class}", row.enrolment_id),
                     ));
                     continue;
@@ -214,7 +214,7 @@ impl ClassStore for Db {
         if on < c.fields.end_date {
             return Err(Error::invalid(
                 "submitted_on",
-                Rule::Range,
+                Rule::ClassDates,
                 format!(
                     "a roster is submitted at close: on or after the class's last day, {}",
                     c.fields.end_date

@@ -354,7 +354,7 @@ async fn a_sign_off_names_who_and_how_and_completes_the_milestone_for_good(db: &
     let future = sign_off(AcceptanceMethod::EmailReply, date!(2026 - 03 - 21));
     assert_eq!(refused(future).await, vec![("accepted_on".into(), Rule::Future)]);
     let other = sign_off(AcceptanceMethod::Other, THURSDAY);
-    assert_eq!(refused(other).await, vec![("note".into(), Rule::Required)]);
+    assert_eq!(refused(other).await, vec![("note".into(), Rule::DependsOn)]);
     let passive = sign_off(AcceptanceMethod::Passive, THURSDAY);
     assert_eq!(refused(passive).await, vec![("method".into(), Rule::OneOf)]);
     let nobody = SignOff {

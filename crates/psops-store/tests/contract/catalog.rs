@@ -271,7 +271,7 @@ async fn a_request_goes_through_its_chain_in_order(db: &Db) {
     // Submitting needs the T&E assumption.
     assert_eq!(
         broken(db.submit_sku_request(&as_user(drafter), r.id, None).await.unwrap_err()),
-        [("te_assumption".to_string(), Rule::Required)]
+        [("te_assumption".to_string(), Rule::Gate)]
     );
     let fix = SkuRequestPatch {
         te_assumption: Some(Some("Remote; no travel".into())),
@@ -372,7 +372,7 @@ async fn a_rejected_request_is_revised_and_submitted_again(db: &Db) {
         .decide_sku_request(&as_user(approvers[1]), r.id, None, Verdict::Reject, None)
         .await
         .unwrap_err();
-    assert_eq!(broken(bare), [("reason".to_string(), Rule::Required)]);
+    assert_eq!(broken(bare), [("reason".to_string(), Rule::DependsOn)]);
     let r = db
         .decide_sku_request(
             &as_user(approvers[1]),

@@ -157,8 +157,8 @@ async fn a_work_exception_adds_to_the_budget_with_its_cause(db: &Db) {
     assert_eq!(
         broken(e),
         [
-            ("cause".to_string(), Rule::Required),
-            ("add_minutes".to_string(), Rule::Required)
+            ("cause".to_string(), Rule::DependsOn),
+            ("add_minutes".to_string(), Rule::DependsOn)
         ]
     );
     f.cause = Some(Cause::Scoping);
@@ -233,7 +233,7 @@ async fn each_kind_applies_as_the_handbook_says_and_nobody_decides_their_own(db:
         .decide_change(&as_user(director), c.id, None, Verdict::Reject, None)
         .await
         .unwrap_err();
-    assert_eq!(broken(e), [("reason".to_string(), Rule::Required)]);
+    assert_eq!(broken(e), [("reason".to_string(), Rule::DependsOn)]);
     let rejected = db
         .decide_change(
             &as_user(director),

@@ -305,7 +305,7 @@ async fn the_roster_completes_a_private_class_releasing_its_revenue_and_surveys(
         .submit_roster(&ctx(), class.id, early, "https://psops.example.com", now)
         .await
         .unwrap_err();
-    assert_eq!(broken(e), [("submitted_on".to_string(), Rule::Range)]);
+    assert_eq!(broken(e), [("submitted_on".to_string(), Rule::ClassDates)]);
     let at_close = RosterSubmission {
         submitted_on: date!(2026 - 03 - 05),
     };
@@ -593,7 +593,7 @@ async fn a_public_classs_seats_are_revenue_of_the_projects_that_bought_them(db: 
         ..public(&git, &trainer)
     };
     let e = db.create(&ctx(), private).await.unwrap_err();
-    assert_eq!(broken(e), [("seat_price".to_string(), Rule::InvalidValue)]);
+    assert_eq!(broken(e), [("seat_price".to_string(), Rule::DependsOn)]);
     // Without a seat price no seat is bought under a project.
     let unpriced: TrainingClass = new(db.create(&ctx(), public(&git, &trainer)).await.unwrap());
     let ann = contact_learner(db, "Ann Acme", acme.id).await;

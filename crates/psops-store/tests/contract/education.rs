@@ -128,7 +128,7 @@ async fn a_learner_belongs_to_the_organisation_they_name(db: &Db) {
     );
     // A partner's consultant is not one of the company's employees.
     let e = db.create(&ctx(), employee(consultant.id)).await.unwrap_err();
-    assert_eq!(broken(e), [("person_id".to_string(), Rule::InvalidValue)]);
+    assert_eq!(broken(e), [("person_id".to_string(), Rule::NotForKind)]);
     // ...and belongs to the partner that employs them, not another.
     let of_partner = |partner_id| LearnerFields {
         name: "Pat Partner".into(),
@@ -140,7 +140,7 @@ async fn a_learner_belongs_to_the_organisation_they_name(db: &Db) {
         contact_id: None,
     };
     let e = db.create(&ctx(), of_partner(other.id)).await.unwrap_err();
-    assert_eq!(broken(e), [("person_id".to_string(), Rule::InvalidValue)]);
+    assert_eq!(broken(e), [("person_id".to_string(), Rule::NotForKind)]);
     let pat: Learner = new(db.create(&ctx(), of_partner(acme.id)).await.unwrap());
     // A customer's contact belongs to the account they name, with its own contacts.
     let account = |name: &str| AccountFields {
@@ -177,7 +177,7 @@ async fn a_learner_belongs_to_the_organisation_they_name(db: &Db) {
         contact_id: Some(contact.id),
     };
     let e = db.create(&ctx(), customer.clone()).await.unwrap_err();
-    assert_eq!(broken(e), [("contact_id".to_string(), Rule::InvalidValue)]);
+    assert_eq!(broken(e), [("contact_id".to_string(), Rule::AccountMismatch)]);
     let cy: Learner = new(db
         .create(
             &ctx(),

@@ -173,7 +173,7 @@ async fn a_quote_overwrites_and_an_investment_moves_out_of_ps_value(db: &Db) {
     assert_eq!(invested.fields.ps_value, Some(usd(3_500_000)));
     assert_eq!(invested.investment_value, Some(usd(1_000_000)));
     let err = db.invest(&ctx(), o.id, None, usd(3_500_001)).await.unwrap_err();
-    assert_eq!(broken(err), [("amount".to_string(), Rule::Range)]);
+    assert_eq!(broken(err), [("amount".to_string(), Rule::Exceeds)]);
     // A stale version is refused, and the values survive a read.
     assert!(matches!(
         db.invest(&ctx(), o.id, Some(1), usd(1)).await,
@@ -210,7 +210,7 @@ async fn every_move_passes_its_gate_or_names_what_is_missing(db: &Db) {
     let e = go(db, &o, ScopingState::ClosedWon, None).await.unwrap_err();
     assert_eq!(gate(e), ("sow".to_string(), Rule::Gate));
     let e = go(db, &o, ScopingState::OnHold, None).await.unwrap_err();
-    assert_eq!(broken(e), [("reason".to_string(), Rule::Required)]);
+    assert_eq!(broken(e), [("reason".to_string(), Rule::DependsOn)]);
     let held = go(db, &o, ScopingState::OnHold, Some("budget freeze"))
         .await
         .expect("hold");

@@ -320,7 +320,7 @@ async fn an_estimate_over_the_threshold_waits_for_its_technical_architect(db: &D
         .decide_ta_review(&ctx(), e.id, None, Verdict::Reject, None)
         .await
         .unwrap_err();
-    assert_eq!(broken(err), [("reason".to_string(), Rule::Required)]);
+    assert_eq!(broken(err), [("reason".to_string(), Rule::DependsOn)]);
     let ok = db
         .decide_ta_review(&ctx(), e.id, None, Verdict::Approve, None)
         .await
@@ -572,7 +572,7 @@ async fn a_rejected_sow_is_revised_into_a_new_revision(db: &Db) {
     assert!(!s.chain.iter().any(|st| st.role == SowRole::Finance));
     let rdm = chain[0].1;
     let err = decide(db, &s, rdm, Verdict::Reject, Some(" ")).await.unwrap_err();
-    assert_eq!(broken(err), [("reason".to_string(), Rule::Required)]);
+    assert_eq!(broken(err), [("reason".to_string(), Rule::DependsOn)]);
     let rejected = decide(db, &s, rdm, Verdict::Reject, Some("dates too tight"))
         .await
         .expect("reject");

@@ -61,6 +61,7 @@ struct SignOffBody {
     /// Who accepted for the customer (a name), at most 200 characters.
     accepted_by: String,
     /// `signature`, `email_reply` or `other` (`passive` is refused: only the sweep uses it).
+    #[schema(schema_with = psops_core::delivery::acceptance::signed_off_methods_schema)]
     method: AcceptanceMethod,
     /// The day they accepted: today when absent; not in the future, not before the
     /// request was sent.

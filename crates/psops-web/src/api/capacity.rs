@@ -183,7 +183,7 @@ async fn person_capacity(
     let view = view(&mut p, q.view);
     p.finish()?;
     let (Some(range), Some(view)) = (range, view) else {
-        return Err(Error::invalid("from", Rule::Required, "give from and to, or quarter").into());
+        return Err(Error::invalid("from", Rule::DependsOn, "give from and to, or quarter").into());
     };
     let wants = |v: CapacityView| view.is_none_or(|only| only == v);
     let mut out = PersonCapacity {

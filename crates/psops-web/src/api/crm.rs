@@ -22,6 +22,31 @@ use crate::authorize::{Fixed, allow};
 use crate::extract::{Json as Body, Writer};
 use crate::problem::{ApiResult, Problem};
 
+/// What `Mapping::parse` takes: a key is one of the fields in any case, blanks around
+/// it aside, and a column is not blank.
+fn mapping_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let any_case = |field: &str| -> String {
+        field
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphabetic() {
+                    format!("[{}{}]", c.to_ascii_uppercase(), c)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    };
+    let fields: Vec<String> = psops_core::scoping::crm::FIELDS.iter().map(|f| any_case(f)).collect();
+    let blanks = super::exact::BLANKS;
+    let schema = serde_json::json!({
+        "type": "object",
+        "propertyNames": {"type": "string", "pattern": format!("^[{blanks}]*({})[{blanks}]*$", fields.join("|"))},
+        "additionalProperties": {"type": "string", "minLength": 1, "pattern": super::exact::NOT_BLANK},
+    });
+    serde_json::from_value(schema).unwrap_or_else(|_| <BTreeMap<String, String> as utoipa::PartialSchema>::schema())
+}
+
 /// A CRM export and how its columns map.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -33,6 +58,7 @@ struct CrmImport {
     /// engagement_manager_email, public_sector, close_date, amount, ps_value, edu_value;
     /// one not mapped is looked for under its own name.
     #[serde(default)]
+    #[schema(schema_with = mapping_schema)]
     mapping: BTreeMap<String, String>,
     /// Check every row and answer the report; write nothing.
     #[serde(default)]

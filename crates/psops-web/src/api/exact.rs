@@ -44,9 +44,12 @@ fn month_pattern() -> String {
     format!("^{YEAR}-(0[1-9]|1[0-2])$")
 }
 
-/// A fiscal quarter, `FY2027-Q1` or `2027-Q1`.
+/// A fiscal quarter, `FY2027-Q1` or `2027-Q1`, as `FiscalQuarter` reads it: trimmed, and
+/// to FY2201, whose first quarters lie in 2200 when the fiscal year starts after January
+/// (whether a quarter's days all lie within the bounds depends on that setting, and is
+/// answered as `span`).
 fn quarter_pattern() -> String {
-    format!("^(FY)?{YEAR}-Q[1-4]$")
+    format!("^[{BLANKS}]*(FY)?({YEAR}|2201)-Q[1-4][{BLANKS}]*$")
 }
 
 /// Exactly the ISO weeks psops takes: week 53 only in the years that have one, and
@@ -102,6 +105,8 @@ pub fn make_exact(doc: &mut Value) {
         bound_values(&mut doc["components"]["schemas"][name.as_str()]);
     }
     state_request_rules(doc, &requests);
+    state_text_rules(doc, &requests);
+    patches_as_their_fields(doc, &requests);
     if let Some(paths) = doc["paths"].as_object_mut() {
         for item in paths.values_mut().filter_map(Value::as_object_mut) {
             for op in item.values_mut() {
@@ -163,7 +168,7 @@ fn request_schemas(doc: &Value) -> BTreeSet<String> {
 /// What the validators take as a required text (`Checks::text`): something left once
 /// the blanks Rust's `trim` cuts are cut. The class lists those blanks (Unicode's
 /// White_Space) rather than `\s`, whose meaning differs between regex dialects.
-const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+pub(crate) const NOT_BLANK: &str = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
 
 /// A request's required texts must not be blank: every free string (no format, pattern
 /// or enum) a request schema requires, and the same property of its `…Patch`, which the
@@ -191,9 +196,15 @@ fn state_request_rules(doc: &mut Value, requests: &BTreeSet<String>) {
         for (property, schema) in properties.iter_mut() {
             let own = required(&schemas[name.as_str()], property);
             let merged = fields.is_some_and(|f| required(f, property));
-            if (own || merged) && empty_fits(schema) {
-                schema["minLength"] = json!(1);
-                schema["pattern"] = json!(NOT_BLANK);
+            // A text given `min_length = 1` (an optional code that is not blank when
+            // given) is checked as a required text is.
+            let at_least_one = schema["minLength"] == 1 && {
+                let mut relaxed = schema.clone();
+                relaxed["minLength"] = json!(0);
+                empty_fits(&relaxed)
+            };
+            if (own || merged) && empty_fits(schema) || at_least_one {
+                not_blank(schema);
             }
             // No object has an id of 0 or below, as in paths and filters.
             if property == "id" || property.ends_with("_id") {
@@ -201,7 +212,203 @@ fn state_request_rules(doc: &mut Value, requests: &BTreeSet<String>) {
             } else if let Some(items) = schema.get_mut("items").filter(|_| property.ends_with("_ids")) {
                 bound_id(items);
             }
+            // A list of texts (a checklist, a SOW's assumptions, certifications by code)
+            // is checked item by item as required texts.
+            if let Some(items) = schema.get_mut("items").filter(|i| empty_fits(i)) {
+                not_blank(items);
+            }
         }
+    }
+    // The inline objects of a request's one-of (an override's scope, `{"region": …}`)
+    // require their texts alike.
+    for name in requests {
+        let Some(variants) = doc["components"]["schemas"]
+            .get_mut(name.as_str())
+            .and_then(|s| s.get_mut("oneOf"))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        for variant in variants.iter_mut() {
+            if let Some(properties) = variant.get_mut("properties").and_then(Value::as_object_mut) {
+                for (property, schema) in properties.iter_mut() {
+                    if property == "id" || property.ends_with("_id") {
+                        bound_id(schema);
+                    }
+                }
+            }
+            // One kind or the other, with that kind's fields only.
+            if CLOSED_VARIANTS.contains(&name.as_str()) && variant.get("properties").is_some() {
+                variant["additionalProperties"] = json!(false);
+            }
+            let names: Vec<String> = variant["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_string))
+                .collect();
+            for property in names {
+                if let Some(schema) = variant
+                    .get_mut("properties")
+                    .and_then(|p| p.get_mut(property.as_str()))
+                    .filter(|p| empty_fits(p))
+                {
+                    not_blank(schema);
+                }
+            }
+        }
+    }
+}
+
+/// The blanks of [`NOT_BLANK`] (Rust's `char::is_whitespace`), for use inside a class.
+pub(crate) use psops_core::validate::BLANKS;
+
+/// `Checks::email`: one `@` with something before it; a domain with no `@`, a dot in it
+/// and neither starting nor ending with one; no blank anywhere.
+fn email_pattern() -> String {
+    format!("^[^@{BLANKS}]+@[^@.{BLANKS}][^@{BLANKS}]*\\.[^@{BLANKS}]*[^@.{BLANKS}]$")
+}
+
+/// `people::valid_time_zone`: `UTC` or a name with a `/` (`Europe/Berlin`) of letters,
+/// digits, `_`, `-` and `+`, at most 64 characters.
+const TIME_ZONE: &str = "^(UTC|[A-Za-z0-9_+-]*/[A-Za-z0-9_+/-]*)$";
+
+/// `webhooks::check_url`: `http://` or `https://` in any case, a host (what comes before
+/// the first `/`, `?` or `#`) that is there and does not start with `:`, no blank inside;
+/// blanks around are trimmed.
+fn webhook_url_pattern() -> String {
+    format!("^[{BLANKS}]*[Hh][Tt][Tt][Pp][Ss]?://[^/?#:{BLANKS}][^{BLANKS}]*[{BLANKS}]*$")
+}
+
+/// A milestone's evidence link: `http://` or `https://` in any case, no blank inside;
+/// blanks around are trimmed.
+fn evidence_url_pattern() -> String {
+    format!("^[{BLANKS}]*[Hh][Tt][Tt][Pp][Ss]?://[^{BLANKS}]*[{BLANKS}]*$")
+}
+
+/// An offering's kit link (`offerings::is_web_address`): `http://` or `https://` as
+/// written, then one or more characters that are neither blank nor control characters.
+fn kit_url_pattern() -> String {
+    format!("^https?://[^{BLANKS}\\u0000-\\u001f\\u007f-\\u009f]+$")
+}
+
+/// The texts whose form the validators check, stated as patterns: codes, e-mail
+/// addresses, time zones and the three kinds of link. By property name (and, for links, by the
+/// schema that holds them), since the validators share these checks across kinds.
+fn state_text_rules(doc: &mut Value, requests: &BTreeSet<String>) {
+    // `Checks::code`: not blank, and letters, digits, `-`, `_` and `.` once trimmed.
+    let code = format!("^[{BLANKS}]*[A-Za-z0-9_.-]+[{BLANKS}]*$");
+    let codes = ["SkuFields", "CertificationFields"];
+    let links = [
+        ("NewSubscription", webhook_url_pattern()),
+        ("SubscriptionPatch", webhook_url_pattern()),
+        ("EvidenceLinkBody", evidence_url_pattern()),
+        ("KitLink", kit_url_pattern()),
+    ];
+    for name in requests {
+        let Some(properties) = doc["components"]["schemas"]
+            .get_mut(name.as_str())
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (property, schema) in properties.iter_mut() {
+            let string = schema["type"] == "string"
+                || schema["type"]
+                    .as_array()
+                    .is_some_and(|ts| ts.iter().any(|t| t == "string"));
+            if !string || schema.get("format").is_some() || schema.get("enum").is_some() {
+                continue;
+            }
+            if property == "code" && codes.contains(&name.as_str()) {
+                schema["pattern"] = json!(code);
+            } else if property == "email" || property.ends_with("_email") {
+                schema["pattern"] = json!(email_pattern());
+            } else if property == "time_zone" {
+                schema["pattern"] = json!(TIME_ZONE);
+                schema["maxLength"] = json!(64);
+            } else if property == "url"
+                && let Some((_, pattern)) = links.iter().find(|(kind, _)| kind == name)
+            {
+                schema["pattern"] = json!(pattern);
+            }
+        }
+    }
+}
+
+/// Request one-ofs whose Rust enum refuses unknown fields in each variant: an estimate's
+/// line (tagged, `deny_unknown_fields`) and an override's scope (one key, the variant's).
+const CLOSED_VARIANTS: [&str; 2] = ["LineInput", "OverrideScope"];
+
+fn not_blank(schema: &mut Value) {
+    schema["minLength"] = json!(1);
+    schema["pattern"] = json!(NOT_BLANK);
+}
+
+/// A `…Patch` is merged into its `…Fields` and the result checked as the fields are, so
+/// each of its properties takes what the same property of the fields takes (ranges,
+/// patterns, amounts' signs), and null where the patch took null (left unchanged, or
+/// cleared where the field is optional).
+fn patches_as_their_fields(doc: &mut Value, requests: &BTreeSet<String>) {
+    let schemas = doc["components"]["schemas"].clone();
+    for name in requests {
+        let Some(fields) = name
+            .strip_suffix("Patch")
+            .and_then(|base| schemas[format!("{base}Fields").as_str()]["properties"].as_object())
+        else {
+            continue;
+        };
+        let Some(properties) = doc["components"]["schemas"]
+            .get_mut(name.as_str())
+            .and_then(|s| s.get_mut("properties"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for (property, schema) in properties.iter_mut() {
+            let Some(field) = fields.get(property) else { continue };
+            let mut stated = if takes_null(schema) {
+                nullable(field)
+            } else {
+                field.clone()
+            };
+            if let (Some(own), Some(map)) = (schema.get("description").cloned(), stated.as_object_mut()) {
+                map.entry("description").or_insert(own);
+            }
+            *schema = stated;
+        }
+    }
+}
+
+fn takes_null(schema: &Value) -> bool {
+    schema["type"] == "null"
+        || schema["type"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().any(|t| t == "null"))
+        || ["oneOf", "anyOf"]
+            .iter()
+            .any(|k| schema[*k].as_array().is_some_and(|vs| vs.iter().any(takes_null)))
+}
+
+/// The schema, or null.
+fn nullable(schema: &Value) -> Value {
+    if takes_null(schema) {
+        return schema.clone();
+    }
+    let mut out = schema.clone();
+    let enumerated = out.get("enum").is_some();
+    match out.get_mut("type") {
+        Some(Value::String(t)) if !enumerated => {
+            let t = t.clone();
+            out["type"] = json!([t, "null"]);
+            out
+        }
+        Some(Value::Array(ts)) if !enumerated => {
+            ts.push(json!("null"));
+            out
+        }
+        _ => json!({"oneOf": [out, {"type": "null"}]}),
     }
 }
 
@@ -315,6 +522,7 @@ fn bound_values(value: &mut Value) {
 fn bound_parameter(p: &mut Value) {
     let name = p["name"].as_str().unwrap_or("").to_string();
     let place = p["in"].as_str().unwrap_or("").to_string();
+    let required = p["required"] == true;
     let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) else {
         return;
     };
@@ -339,6 +547,25 @@ fn bound_parameter(p: &mut Value) {
         }
         (_, "quarter" | "closed_quarter") if free => {
             schema.insert("pattern".into(), json!(quarter_pattern()));
+        }
+        // A currency is parsed trimmed, as an ISO 4217 code.
+        ("query", "currency") if free => {
+            schema.insert("pattern".into(), json!(format!("^[{BLANKS}]*[A-Z]{{3}}[{BLANKS}]*$")));
+        }
+        // An uploaded file's name: a required text of at most 200 characters, without
+        // folders (`/`, `\`) or control characters.
+        ("query", "file_name") if free => {
+            let other = r"/\\\u0000-\u001f\u007f-\u009f";
+            schema.insert("maxLength".into(), json!(200));
+            schema.insert(
+                "pattern".into(),
+                json!(format!("^[^{other}]*[^{other}{BLANKS}][^{other}]*$")),
+            );
+        }
+        // A required text (a partner invoice's number) is not blank.
+        ("query", _) if free && required => {
+            schema.insert("minLength".into(), json!(1));
+            schema.insert("pattern".into(), json!(NOT_BLANK));
         }
         _ => {}
     }
@@ -498,6 +725,88 @@ mod tests {
             assert!(!schema.get("properties").is_some_and(Value::is_null), "{name}");
         }
         assert_eq!(schemas["EnrolmentFields"]["properties"]["class_id"]["minimum"], 1);
+    }
+
+    #[test]
+    fn a_patch_takes_what_its_fields_take_or_null() {
+        let doc = crate::api::openapi();
+        let schemas = &doc["components"]["schemas"];
+        let attempts = &schemas["CertificationPatch"]["properties"]["max_attempts"];
+        assert_eq!(
+            (attempts["minimum"].as_i64(), attempts["maximum"].as_i64()),
+            (Some(1), Some(20)),
+            "{attempts}"
+        );
+        assert!(takes_null(attempts), "{attempts}");
+        // A `$ref` of the fields (the account's currency) becomes one-of it or null.
+        let currency = &schemas["AccountPatch"]["properties"]["currency"];
+        assert!(takes_null(currency), "{currency}");
+        assert!(
+            currency.to_string().contains("#/components/schemas/Currency"),
+            "{currency}"
+        );
+        // An amount's sign, stated on the fields, holds in the patch too.
+        let rate = &schemas["CostRatePatch"]["properties"]["rate"];
+        assert!(rate.to_string().contains(r#""minimum":0"#), "{rate}");
+        assert!(takes_null(rate), "{rate}");
+    }
+
+    #[test]
+    fn amounts_minutes_and_shares_state_their_bounds() {
+        let doc = crate::api::openapi();
+        let schemas = &doc["components"]["schemas"];
+        let least = |schema: &str, property: &str| {
+            let p = &schemas[schema]["properties"][property];
+            let money = p["properties"]["amount_minor"]["minimum"].as_i64();
+            let nullable = p["oneOf"][0]["properties"]["amount_minor"]["minimum"].as_i64();
+            money.or(nullable).or(p["minimum"].as_i64())
+        };
+        assert_eq!(least("CostRateFields", "rate"), Some(0));
+        assert_eq!(least("PrimeSowFields", "funds"), Some(1));
+        assert_eq!(least("MilestoneFields", "amount"), Some(0));
+        assert_eq!(least("AssignmentFields", "minutes_per_week"), Some(1));
+        let fte = &schemas["PersonFields"]["properties"]["fte"];
+        let fte = if fte.get("$ref").is_some() {
+            &schemas["Fte"]
+        } else {
+            fte
+        };
+        assert_eq!(fte["exclusiveMinimum"], 0.0, "{fte}");
+        assert_eq!(fte["maximum"], 1.0, "{fte}");
+        let steps = &schemas["SettingsPatch"]["properties"]["rounding_step_minutes"]["enum"];
+        assert_eq!(steps, &json!([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, null]));
+    }
+
+    #[test]
+    fn checked_texts_state_their_form() {
+        let doc = crate::api::openapi();
+        let schemas = &doc["components"]["schemas"];
+        let pattern = |schema: &str, property: &str| schemas[schema]["properties"][property]["pattern"].clone();
+        assert_eq!(pattern("PersonFields", "email"), json!(email_pattern()));
+        assert_eq!(pattern("ContactPatch", "email"), json!(email_pattern()));
+        assert_eq!(pattern("PersonFields", "time_zone"), json!(TIME_ZONE));
+        assert_eq!(pattern("NewSubscription", "url"), json!(webhook_url_pattern()));
+        assert_eq!(pattern("EvidenceLinkBody", "url"), json!(evidence_url_pattern()));
+        assert_eq!(pattern("KitLink", "url"), json!(kit_url_pattern()));
+        // An optional code is not blank when given; a list of texts has no blank item.
+        assert_eq!(pattern("AccountFields", "code"), json!(NOT_BLANK));
+        assert_eq!(
+            schemas["SowFields"]["properties"]["out_of_scope"]["items"]["pattern"],
+            NOT_BLANK
+        );
+        // Every time zone psops's own validator takes fits the pattern's alphabet.
+        for tz in ["UTC", "Europe/Berlin", "America/Argentina/Buenos_Aires", "Etc/GMT+5"] {
+            assert!(psops_core::people::valid_time_zone(tz), "{tz}");
+        }
+        // The events a subscription asks for leave out ping.
+        let events = &schemas["NewSubscription"]["properties"]["events"];
+        assert_eq!(events["minItems"], 1);
+        assert!(
+            !events["items"]["enum"]
+                .as_array()
+                .expect("enum")
+                .contains(&json!("ping"))
+        );
     }
 
     #[test]

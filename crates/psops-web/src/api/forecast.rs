@@ -92,7 +92,7 @@ fn ends_in_bounds(from: Month, months: u32) -> Result<()> {
     }
     Err(Error::invalid(
         "months",
-        Rule::DateBounds,
+        Rule::Span,
         format!("a forecast from {from} ends by 2200-12, the last month psops works in: ask for fewer months"),
     ))
 }

@@ -172,6 +172,7 @@ async fn quote_opportunity(
 #[serde(deny_unknown_fields)]
 struct InvestBody {
     /// More than 0 and at most the PS value, in its currency.
+    #[schema(schema_with = psops_core::money::schema::positive)]
     amount: Money,
 }
 

@@ -198,8 +198,10 @@ struct UploadQuery {
     #[param(value_type = i64)]
     partner_id: Option<String>,
     /// The partner's own invoice number.
+    #[param(value_type = String)]
     number: Option<String>,
     /// The month billed, YYYY-MM.
+    #[param(value_type = String)]
     month: Option<String>,
     /// The day it was received (YYYY-MM-DD); today when absent.
     #[param(value_type = Option<String>, format = Date)]

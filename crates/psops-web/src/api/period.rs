@@ -37,7 +37,20 @@ pub fn range(
     match (quarter, from, to) {
         (Some(q), None, None) => {
             let q = p.keep("quarter", q.parse::<FiscalQuarter>())?;
-            p.keep("quarter", fiscal.quarter_range_checked(q, "quarter"))
+            // The quarter is one psops reads (1900 to 2201); whether all its days lie
+            // within 1900-01-01 to 2200-12-31 depends on the month the organisation's
+            // fiscal year starts in, not on the parameter alone.
+            let within = fiscal.quarter_range_checked(q, "quarter").map_err(|_| {
+                Error::invalid(
+                    "quarter",
+                    Rule::Span,
+                    format!(
+                        "quarter {} reaches outside 1900-01-01 to 2200-12-31 with the fiscal year starting in month {}",
+                        q, fiscal.start_month
+                    ),
+                )
+            });
+            p.keep("quarter", within)
         }
         (Some(_), _, _) => {
             p.keep(
@@ -60,18 +73,18 @@ pub fn range(
                 "from",
                 invalid(
                     "from",
-                    Rule::Required,
+                    Rule::DependsOn,
                     "give from and to (YYYY-MM-DD), or quarter (FY2027-Q1)",
                 ),
             );
             None
         }
         (None, None, Some(_)) => {
-            p.keep("from", invalid("from", Rule::Required, "from is required with to"));
+            p.keep("from", invalid("from", Rule::DependsOn, "from is required with to"));
             None
         }
         (None, Some(_), None) => {
-            p.keep("to", invalid("to", Rule::Required, "to is required with from"));
+            p.keep("to", invalid("to", Rule::DependsOn, "to is required with from"));
             None
         }
     }

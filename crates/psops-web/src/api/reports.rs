@@ -170,7 +170,7 @@ async fn utilization(
     };
     let as_csv = period::wants_csv(&mut p, &headers, q.format);
     p.finish()?;
-    let range = range.ok_or_else(|| Error::invalid("from", Rule::Required, "give from and to, or quarter"))?;
+    let range = range.ok_or_else(|| Error::invalid("from", Rule::DependsOn, "give from and to, or quarter"))?;
     let report = st.store.utilization(range, by, &filter).await?;
     let names = names(&st, by, &report).await?;
     let name = |key: &str| match by {

@@ -134,7 +134,7 @@ pub struct AvailabilityParams {
     #[param(value_type = Option<bool>)]
     pub conflicts: Option<String>,
     /// People to skip, from 0; 0 when absent.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 1000000)]
     pub offset: Option<String>,
     /// People a page, 1 to 200; 50 when absent.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -278,7 +278,7 @@ pub struct ForecastParams {
     pub function: Option<String>,
     pub region: Option<String>,
     /// Groups to skip, from 0.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 1000000)]
     pub offset: Option<String>,
     /// Groups a page, 1 to 200; 50 when absent.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
@@ -391,7 +391,7 @@ pub struct RequestsParams {
     #[param(value_type = Option<psops_core::sort::Direction>)]
     pub dir: Option<String>,
     /// Requests to skip, from 0.
-    #[param(value_type = Option<u32>, minimum = 0)]
+    #[param(value_type = Option<u32>, minimum = 0, maximum = 1000000)]
     pub offset: Option<String>,
     /// Requests a page, 1 to 200; 50 when absent.
     #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]

@@ -276,7 +276,7 @@ async fn reject_week(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReopenBody {
-    #[schema(value_type = Vec<i64>)]
+    #[schema(value_type = Vec<i64>, min_items = 1, max_items = 1000)]
     entry_ids: Vec<TimeEntryId>,
 }
 

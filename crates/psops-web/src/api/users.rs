@@ -32,12 +32,14 @@ const USERS: Fixed = Fixed(Resource::Users, Thing::Entity(Entity::User));
 struct NewUserBody {
     email: String,
     name: String,
+    #[schema(min_items = 1)]
     roles: Vec<Role>,
     #[serde(default)]
     #[schema(value_type = Option<i64>)]
     person_id: Option<PersonId>,
     /// At least 12 characters; stored as an argon2id hash.
     #[serde(default)]
+    #[schema(min_length = 12)]
     password: Option<String>,
 }
 
