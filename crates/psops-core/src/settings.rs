@@ -103,6 +103,7 @@ pub struct SettingsPatch {
     pub time_without_assignment: Option<bool>,
     #[schema(min_items = 1, max_items = 12)]
     pub sku_approval_chain: Option<Vec<Step>>,
+    #[schema(min_length = 1)]
     pub sku_code_prefix: Option<String>,
     /// Replaces the scoping settings whole.
     pub scoping: Option<crate::scoping::ScopingSettings>,

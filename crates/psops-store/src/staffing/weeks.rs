@@ -198,6 +198,16 @@ fn window(weeks: &[DateRange]) -> Option<DateRange> {
     })
 }
 
+/// One person as [`Everyone::each`] lends them: id, partner, function, region, and each
+/// week's contracted minutes and what the calendar leaves of them.
+pub(crate) type Kept<'a> = (
+    i64,
+    Option<i64>,
+    psops_core::people::Function,
+    &'a str,
+    &'a [(i64, i64)],
+);
+
 /// Everyone `filter` keeps (the archived left out) with their capacity week by week, in
 /// id order, as kept between calls: rows are built only for the people asked for.
 pub(crate) struct Everyone {
@@ -221,9 +231,7 @@ impl Everyone {
 
     /// Each person's id, partner, function, region and weeks (contracted minutes, and
     /// what the calendar leaves of them), in id order, borrowed: nothing is built.
-    pub(crate) fn each(
-        &self,
-    ) -> impl Iterator<Item = (i64, Option<i64>, psops_core::people::Function, &str, &[(i64, i64)])> + '_ {
+    pub(crate) fn each(&self) -> impl Iterator<Item = Kept<'_>> + '_ {
         self.kept.iter().map(|w| {
             (
                 w.facts.person_id.get(),
