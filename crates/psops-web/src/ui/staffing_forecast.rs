@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{Pairs, bp_percent, options, pct, subject};
 use super::layout::{Frame, frame};
+use super::listing::Tab;
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::staffing::bad_params;
@@ -81,13 +82,6 @@ fn row(r: &ForecastRow, group: ForecastGroup) -> Row {
         weeks_below: r.weeks_below,
         cells: r.weeks.iter().map(|w| cell(w, r.target_bp)).collect(),
     }
-}
-
-#[derive(Serialize)]
-struct Tab {
-    label: &'static str,
-    href: String,
-    current: bool,
 }
 
 #[derive(Serialize)]

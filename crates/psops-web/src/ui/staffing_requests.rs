@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use super::filters::{Pairs, label, options, span, subject};
 use super::layout::{Frame, frame};
+use super::listing::Tab;
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::staffing::bad_params;
@@ -72,14 +73,6 @@ fn row(r: &RequestRow) -> Row {
 }
 
 #[derive(Serialize)]
-struct Tab {
-    code: &'static str,
-    label: &'static str,
-    href: String,
-    current: bool,
-}
-
-#[derive(Serialize)]
 struct View {
     #[serde(flatten)]
     frame: Frame,
@@ -118,7 +111,6 @@ fn tabs(p: &Pairs, current: RequestView) -> Vec<Tab> {
             (_, false) => format!("{PATH}?{rest}&view={}", v.code()),
         };
         Tab {
-            code: v.code(),
             label: name,
             href,
             current: v == current,
