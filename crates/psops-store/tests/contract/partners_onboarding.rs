@@ -178,7 +178,7 @@ async fn a_direct_partner_signs_no_subcontract(db: &Db) {
     let items: Vec<OnboardingItem> = onboarding.items.iter().map(|l| l.item).collect();
     assert_eq!(items, [PartnerAgreement, DataProcessingAgreement, SystemAccess, Buddy]);
     let refused = db.tick(&ctx(), p.id, SubcontractingAgreement, TODAY).await.unwrap_err();
-    assert_eq!(broken(refused), [("item".to_string(), Rule::OneOf)]);
+    assert_eq!(broken(refused), [("item".to_string(), Rule::NotForKind)]);
     db.move_partner(&ctx(), p.id, None, to(PartnerStatus::Onboarding), TODAY)
         .await
         .unwrap();

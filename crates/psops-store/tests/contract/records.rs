@@ -415,7 +415,7 @@ async fn projects_check_references_and_filter(db: &Db) {
     };
     assert_eq!(
         broken(db.update(&ctx(), p.id, None, bad).await.unwrap_err()),
-        [("partner_id".into(), Rule::Required)]
+        [("partner_id".into(), Rule::DependsOn)]
     );
     let archived = db.archive(&ctx(), p.id, None, true).await.unwrap();
     assert!(archived.meta.is_archived());
