@@ -73,7 +73,7 @@ fn catalog_story(a: &TestDb, b: &TestDb) {
     let refused = run(a, &["catalog", "import", bad.to_str().unwrap_or_default()], None);
     assert_eq!(refused.code, Some(1), "{}", refused.stderr);
     assert!(
-        refused.stdout.contains("block_hours") && refused.stdout.contains("required"),
+        refused.stdout.contains("block_hours") && refused.stdout.contains("depends_on"),
         "{}",
         refused.stdout
     );
