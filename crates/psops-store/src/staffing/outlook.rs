@@ -40,12 +40,16 @@ pub(crate) async fn utilization_forecast(db: &Db, q: &ForecastQuery, today: Date
     // Everyone's weeks in one buffer (capacity, billable hard, billable soft), each
     // person's a slice of it: nothing is allocated a person.
     let internal: Vec<_> = everyone.each().filter(|p| p.1.is_none()).collect();
-    let billable = |booked: &super::weeks::Booked, id: i64, i: usize| booked.get(&id).map_or(0, |(_, b)| b[i]);
+    // A person's billable minutes a week, hard or soft (none when they have no booking).
+    fn billable<'a>(booked: &'a super::weeks::Booked, id: &i64) -> &'a [i64] {
+        booked.get(id).map_or(&[], |(_, b)| b.as_slice())
+    }
     let mut flat = Vec::with_capacity(internal.len() * n);
     for (id, _, _, _, kept) in &internal {
+        let (h, s) = (billable(&hard, id), billable(&soft, id));
+        let at = |v: &[i64], i: usize| v.get(i).copied().unwrap_or(0);
         for i in 0..n {
-            let capacity = kept.get(i).map_or(0, |w| w.0);
-            flat.push((capacity, billable(&hard, *id, i), billable(&soft, *id, i)));
+            flat.push((kept.get(i).map_or(0, |w| w.0), at(h, i), at(s, i)));
         }
     }
     let names = match q.group {

@@ -6,7 +6,6 @@
 //! (`/api/v1/people/{id}/bookings`).
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
@@ -16,6 +15,7 @@ use psops_core::staffing::store::BookingLine;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::admin::status_of;
 use super::filters::{Pairs, label, span, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -115,10 +115,6 @@ pub async fn show(
         staffing: sees_staffing(&s),
         errors,
     };
-    let status = if v.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&v.errors, false);
     Ok((status, render("person_bookings.html", v)?).into_response())
 }

@@ -5,7 +5,6 @@
 //! with ranked suggestions. The figures are the API's (`/api/v1/staffing/availability`).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::people::Function;
@@ -14,6 +13,7 @@ use psops_core::staffing::store::AvailabilityQuery;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::admin::status_of;
 use super::filters::{Pairs, options, subject};
 use super::layout::{Frame, frame};
 use super::render::{UiError, render};
@@ -128,10 +128,6 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         may_book: books_staffing(&s),
         errors,
     };
-    let status = if v.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&v.errors, false);
     Ok((status, render("staffing.html", v)?).into_response())
 }

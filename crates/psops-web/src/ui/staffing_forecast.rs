@@ -6,7 +6,6 @@
 //! API's (`/api/v1/staffing/forecast`).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
@@ -16,6 +15,7 @@ use psops_core::staffing::store::ForecastQuery;
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use super::admin::status_of;
 use super::charts::{Bar, BarChart, Target, bar_chart};
 use super::filters::{Pairs, bp_percent, options, pct, subject};
 use super::layout::{Frame, frame};
@@ -24,7 +24,7 @@ use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::staffing::bad_params;
 use super::staffing_heatmap::{self as heat, Hours, PAGE};
-use super::table::Pager;
+use super::table::{self, Pager};
 use crate::AppState;
 use crate::api::staffing::{ForecastParams, readable};
 
@@ -105,24 +105,12 @@ struct View {
     errors: Vec<FieldError>,
 }
 
-fn tabs(p: &Pairs, current: ForecastGroup) -> Vec<Tab> {
-    [
-        (ForecastGroup::Function, "By function"),
-        (ForecastGroup::Region, "By region"),
-        (ForecastGroup::Person, "By person"),
-    ]
-    .into_iter()
-    .map(|(g, label)| {
-        let rest = p.encoded_without(&["group", "offset"]);
-        let sep = if rest.is_empty() { "" } else { "&" };
-        Tab {
-            label,
-            href: format!("{PATH}?{rest}{sep}group={}", g.code()),
-            current: g == current,
-        }
-    })
-    .collect()
-}
+/// The groupings as tabs.
+const GROUPS: [(ForecastGroup, &str); 3] = [
+    (ForecastGroup::Function, "By function"),
+    (ForecastGroup::Region, "By region"),
+    (ForecastGroup::Person, "By person"),
+];
 
 fn chart(all: &ForecastRow, weeks: &[heat::Week]) -> String {
     bar_chart(&BarChart {
@@ -182,7 +170,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
     let weeks = heat::weeks(&f.weeks);
     let v = View {
         frame: frame(&me, &s),
-        tabs: tabs(&p, f.group),
+        tabs: table::choice_tabs(PATH, &p, &GROUPS, f.group),
         group: f.group.code(),
         from: p.get("from").map_or_else(
             || f.weeks.first().map(|d| d.to_string()).unwrap_or_default(),
@@ -204,11 +192,7 @@ pub async fn show(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         weeks,
         errors,
     };
-    let status = if v.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&v.errors, false);
     Ok((status, render("staffing_forecast.html", v)?).into_response())
 }
 

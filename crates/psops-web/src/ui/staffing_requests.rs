@@ -5,10 +5,10 @@
 //! (`/api/v1/staffing/requests`).
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use psops_core::FieldError;
 use psops_core::code::Code;
+use psops_core::dates::DateRange;
 use psops_core::people::Function;
 use psops_core::plan::Booking;
 use psops_core::projects::Project;
@@ -18,13 +18,14 @@ use psops_core::staffing::store::{RequestOrder, RequestRow, RequestView, Request
 use psops_core::store::RecordStore;
 use serde::Serialize;
 
+use super::admin::status_of;
 use super::filters::{Pairs, label, options, span, subject};
 use super::layout::{Frame, frame};
 use super::listing::Tab;
 use super::render::{UiError, render};
 use super::session::SignedIn;
 use super::staffing::bad_params;
-use super::staffing_heatmap::hours;
+use super::staffing_heatmap::{self as heat, hours};
 use super::table::{self, Col, Column, Pager, col, num};
 use crate::AppState;
 use crate::api::staffing::{RequestsParams, readable};
@@ -32,39 +33,36 @@ use crate::params::Params;
 
 const PATH: &str = "/staffing/requests";
 
+/// A request as the map lists its open ones, and who holds or filled it.
 #[derive(Serialize)]
 struct Row {
-    id: i64,
-    project_id: i64,
-    project: String,
-    role: String,
-    booking: String,
-    hard: bool,
-    priority: i64,
-    dates: String,
-    per_week: String,
-    /// Who holds or filled it.
+    #[serde(flatten)]
+    request: heat::Open,
     person: Option<(i64, String)>,
 }
 
 fn row(r: &RequestRow) -> Row {
     let f = &r.request.fields;
+    // The weekly load over the dates it covers (its own, else its project's), as the map
+    // and the planner count it; a request with neither date shows its stated load only.
     let per_week = match (r.start_date, r.end_date) {
-        (Some(start), Some(end)) => psops_core::dates::DateRange::new(start, end)
-            .map(|span| hours(weekly_minutes(f.minutes.0, f.minutes_per_week.map(|m| m.0), span)))
-            .unwrap_or_else(|_| "—".into()),
-        _ => f.minutes_per_week.map_or_else(|| "—".into(), |m| hours(m.0)),
+        (Some(start), Some(end)) => DateRange::new(start, end)
+            .map(|span| weekly_minutes(f.minutes.0, f.minutes_per_week.map(|m| m.0), span))
+            .ok(),
+        _ => f.minutes_per_week.map(|m| m.0),
     };
     Row {
-        id: r.request.id.get(),
-        project_id: f.project_id.get(),
-        project: r.project_name.clone(),
-        role: label(f.role.code()),
-        booking: label(f.booking.code()),
-        hard: f.booking == Booking::Hard,
-        priority: f.priority,
-        dates: span(r.start_date, r.end_date),
-        per_week,
+        request: heat::Open {
+            request_id: r.request.id.get(),
+            project_id: f.project_id.get(),
+            project: r.project_name.clone(),
+            role: label(f.role.code()),
+            booking: label(f.booking.code()),
+            hard: f.booking == Booking::Hard,
+            priority: f.priority,
+            dates: span(r.start_date, r.end_date),
+            per_week: per_week.map_or_else(|| "—".into(), hours),
+        },
         person: f
             .person_id
             .zip(r.person_name.clone())
@@ -94,30 +92,13 @@ struct View {
     errors: Vec<FieldError>,
 }
 
-fn tabs(p: &Pairs, current: RequestView) -> Vec<Tab> {
-    [
-        (RequestView::Open, "Waiting"),
-        (RequestView::Held, "Held soft"),
-        (RequestView::Filled, "Filled"),
-        (RequestView::Cancelled, "Cancelled"),
-    ]
-    .into_iter()
-    .map(|(v, name)| {
-        let rest = p.encoded_without(&["view", "page"]);
-        let href = match (v, rest.is_empty()) {
-            (RequestView::Open, true) => PATH.to_string(),
-            (RequestView::Open, false) => format!("{PATH}?{rest}"),
-            (_, true) => format!("{PATH}?view={}", v.code()),
-            (_, false) => format!("{PATH}?{rest}&view={}", v.code()),
-        };
-        Tab {
-            label: name,
-            href,
-            current: v == current,
-        }
-    })
-    .collect()
-}
+/// The views as tabs.
+const VIEWS: [(RequestView, &str); 4] = [
+    (RequestView::Open, "Waiting"),
+    (RequestView::Held, "Held soft"),
+    (RequestView::Filled, "Filled"),
+    (RequestView::Cancelled, "Cancelled"),
+];
 
 /// The query the page asks for (the API's rules), with `sort`, `dir` and `page` read as
 /// every sorted list reads them; the page's problems beside it.
@@ -189,7 +170,7 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
     ];
     let v = View {
         frame: frame(&me, &s),
-        tabs: tabs(&p, q.view),
+        tabs: table::choice_tabs(PATH, &p, &VIEWS, q.view),
         view: q.view.code(),
         role: p.text("role"),
         booking: p.text("booking"),
@@ -208,10 +189,6 @@ pub async fn list(State(st): State<AppState>, me: SignedIn, p: Pairs) -> Result<
         },
         errors,
     };
-    let status = if v.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = status_of(&v.errors, false);
     Ok((status, render("staffing_requests.html", v)?).into_response())
 }

@@ -108,6 +108,29 @@ fn link(path: &str, p: &Pairs, drop: &[&str], extra: &[(&str, String)]) -> Strin
     }
 }
 
+/// Tabs that set one parameter of a list (`view`, `group`: the code's field) to each of
+/// `choices`, keeping the other filters and going back to the first page.
+pub fn choice_tabs<C: Code + PartialEq + Copy>(
+    path: &str,
+    p: &Pairs,
+    choices: &[(C, &'static str)],
+    current: C,
+) -> Vec<super::listing::Tab> {
+    choices
+        .iter()
+        .map(|&(c, label)| super::listing::Tab {
+            href: link(
+                path,
+                p,
+                &[C::FIELD, "page", "offset"],
+                &[(C::FIELD, c.code().to_string())],
+            ),
+            label,
+            current: c == current,
+        })
+        .collect()
+}
+
 /// The header of a table sorted as `at`: clicking the sorted column flips its direction,
 /// clicking another sorts by it ascending; either goes back to the first page.
 pub fn head<K: SortKey>(path: &str, p: &Pairs, at: &Sorted<K>, cols: Vec<Col<K>>) -> Vec<Column> {
