@@ -40,7 +40,8 @@ struct Cell {
 }
 
 fn cell(w: &ForecastWeek, target: Option<i64>) -> Cell {
-    let class = match (w.weighted_bp, target) {
+    // A group without a billable target (ops, finance: 0 %) is neither under nor at it.
+    let class = match (w.weighted_bp, target.filter(|t| *t > 0)) {
         (Some(x), Some(t)) if x < t => "under",
         (Some(_), Some(_)) => "met",
         _ => "",
@@ -216,6 +217,7 @@ mod tests {
             "Weighted 60.0 %, upside 75.0 %, target 70.0 %; billable hard 20 h, soft 10 h of 40 h"
         );
         assert_eq!(cell(&w, Some(6_000)).class, "met");
+        assert_eq!(cell(&w, Some(0)).class, "", "no billable target, nothing to meet");
         let empty = cell(&ForecastWeek::default(), Some(7_000));
         assert_eq!((empty.text.as_str(), empty.class), ("–", ""));
     }
